@@ -1,0 +1,25 @@
+"""kaohe — open software for police performance assessment (公安绩效考核).
+
+A department's plugin imports what it needs from here::
+
+    from kaohe import hookimpl, Item, Adapter, Column, Draft, rules
+"""
+
+from __future__ import annotations
+
+from . import rules
+from .adapters import Adapter, Column, Draft
+from .bureau import Bureau
+from .decimals import D
+from .errors import ConfigError, KaoheError, PluginError
+from .hookspecs import CONTRACT_VERSION, hookimpl, hookspec
+from .items import Item
+from .model import Line, Record, Unit
+from .periods import Calendar, Period
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CONTRACT_VERSION", "Adapter", "Bureau", "Calendar", "Column", "ConfigError", "D", "Draft", "Item",
+    "KaoheError", "Line", "Period", "PluginError", "Record", "Unit", "hookimpl", "hookspec", "rules",
+]

@@ -1,0 +1,222 @@
+"""Adapters: how a department's export (its own column headers) becomes records.
+
+An adapter declares its columns; the kernel finds the header row, converts each cell by the
+column's type and reports a bad cell by file, sheet, row and column. The adapter's ``to_records``
+is a pure function from one converted row to record drafts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from .decimals import D
+
+TYPES = ("text", "int", "decimal", "date", "datetime", "bool", "unit", "percent")
+TYPE_NAMES = {
+    "text": "文本",
+    "int": "整数",
+    "decimal": "数字",
+    "date": "日期(如 2015-04-03)",
+    "datetime": "日期时间(如 2015-04-03 14:20)",
+    "bool": "是/否",
+    "unit": "单位名称",
+    "percent": "百分数(如 93.5 或 93.5%)",
+}
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+TRUE = {"是", "y", "yes", "true", "1", "√", "有"}
+FALSE = {"否", "n", "no", "false", "0", "×", "无", ""}
+
+
+class CellError(ValueError):
+    """A cell that does not hold what its column expects."""
+
+
+@attrs.frozen
+class Column:
+    """One column of a department's export."""
+
+    name: str
+    """The header as the department's staff name it (``接警时间``)."""
+    key: str
+    """The name the adapter reads it by (``received_at``)."""
+    type: str = attrs.field(default="text", validator=attrs.validators.in_(TYPES))
+    required: bool = True
+    """A required column must be present in the header and filled in every row."""
+    aliases: tuple[str, ...] = ()
+    """Other headers accepted for this column."""
+    choices: tuple[str, ...] = ()
+    """Allowed values for a text column."""
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    help: str = ""
+    """What the column holds, for the plugin's README."""
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+    def convert(self, raw: Any) -> Any:
+        """The cell's value as the column's type; ``CellError`` says what was expected."""
+        if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+            if self.required:
+                raise CellError(f"不能为空,应为{TYPE_NAMES[self.type]}")
+            return None
+        value = _CONVERT[self.type](raw)
+        if self.choices and str(value) not in self.choices:
+            raise CellError(f"应为 {'、'.join(self.choices)} 之一,得到 {raw!r}")
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            if self.minimum is not None and value < self.minimum:
+                raise CellError(f"不能小于 {self.minimum},得到 {raw!r}")
+            if self.maximum is not None and value > self.maximum:
+                raise CellError(f"不能大于 {self.maximum},得到 {raw!r}")
+        return value
+
+
+def _text(raw: Any) -> str:
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return str(raw).strip()
+
+
+def _decimal(raw: Any) -> Decimal:
+    if isinstance(raw, bool):
+        raise CellError(f"应为数字,得到 {raw!r}")
+    try:
+        return D(raw.strip().rstrip("%") if isinstance(raw, str) else raw)
+    except (TypeError, ValueError):
+        raise CellError(f"应为数字,得到 {raw!r}") from None
+
+
+def _int(raw: Any) -> int:
+    d = _decimal(raw)
+    if d != d.to_integral_value():
+        raise CellError(f"应为整数,得到 {raw!r}")
+    return int(d)
+
+
+def _percent(raw: Any) -> Decimal:
+    if isinstance(raw, float) and 0 <= raw <= 1 and not isinstance(raw, bool):
+        # Excel stores a cell formatted as 93.5% as 0.935
+        return D(repr(raw)) * 100
+    return _decimal(raw)
+
+
+_DATE_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_TIME_RE = re.compile(r"(\d{1,2})\s*[:时]\s*(\d{1,2})(?:\s*[:分]\s*(\d{1,2}))?")
+
+
+def _datetime(raw: Any) -> dt.datetime:
+    if isinstance(raw, dt.datetime):
+        return raw
+    if isinstance(raw, dt.date):
+        return dt.datetime(raw.year, raw.month, raw.day)
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        if 1 <= raw < 2958466:  # Excel serial day number
+            return EXCEL_EPOCH + dt.timedelta(days=float(raw))
+        raise CellError(f"应为日期,得到数字 {raw!r}")
+    text = str(raw).strip()
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return _datetime(float(text))
+    m = _DATE_RE.match(text)
+    if not m:
+        raise CellError(f"应为日期(如 2015-04-03),得到 {raw!r}")
+    try:
+        day = dt.datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        raise CellError(f"不是有效日期:{raw!r}") from None
+    t = _TIME_RE.search(text[m.end():])
+    if t:
+        try:
+            day = day.replace(hour=int(t.group(1)), minute=int(t.group(2)), second=int(t.group(3) or 0))
+        except ValueError:
+            raise CellError(f"不是有效时间:{raw!r}") from None
+    return day
+
+
+def _date(raw: Any) -> dt.date:
+    return _datetime(raw).date()
+
+
+def _bool(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = _text(raw).lower()
+    if text in TRUE:
+        return True
+    if text in FALSE:
+        return False
+    raise CellError(f"应为 是/否,得到 {raw!r}")
+
+
+_CONVERT: dict[str, Callable[[Any], Any]] = {
+    "text": _text,
+    "unit": _text,
+    "int": _int,
+    "decimal": _decimal,
+    "percent": _percent,
+    "date": _date,
+    "datetime": _datetime,
+    "bool": _bool,
+}
+
+
+@attrs.frozen
+class Draft:
+    """A record as an adapter produces it, before the kernel resolves the unit and checks it."""
+
+    key: str
+    """Stable source key, unique for the real-world fact (e.g. the 警情编号)."""
+    kind: str
+    unit: str
+    """The unit as written in the file (id, name or alias); the kernel resolves it."""
+    date: dt.date
+    value: Decimal | None = None
+    attrs: Mapping[str, Any] = attrs.field(factory=dict)
+    note: str = ""
+    """A short Chinese description of the record, shown in explanations."""
+    column: str | None = None
+    """The header of the column the value came from (for error messages)."""
+
+
+Row = Mapping[str, Any]
+
+
+@attrs.frozen
+class Adapter:
+    """Reads one kind of export of a department."""
+
+    id: str
+    """Namespaced id (``zhihui110.dispatch``)."""
+    title: str
+    """Chinese name of the export (``110接处警记录``)."""
+    department: str
+    columns: tuple[Column, ...] = attrs.field(converter=tuple)
+    to_records: Callable[[Row], Iterable[Draft]]
+    """Pure: one converted row (column key → value) to record drafts."""
+    kinds: tuple[str, ...] = attrs.field(converter=tuple)
+    """The record kinds it produces."""
+    unit_column: str = "unit"
+    """Key of the column naming the unit."""
+    date_column: str = "date"
+    """Key of the column whose date places the record in a period."""
+    plugin: str = ""
+
+    def column(self, key: str) -> Column:
+        for c in self.columns:
+            if c.key == key:
+                return c
+        raise KeyError(key)
+
+    def header_score(self, headers: Iterable[str]) -> int:
+        """How many of the adapter's required columns the header row holds."""
+        found = {h.strip() for h in headers if isinstance(h, str)}
+        return sum(1 for c in self.columns if c.required and any(h in found for h in c.headers))
+
+    def required(self) -> list[Column]:
+        return [c for c in self.columns if c.required]

@@ -1,0 +1,47 @@
+"""A bureau as the kernel scores it: its calendar, scheme, units and enabled items."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+
+from .items import Item
+from .model import Unit
+from .periods import Calendar, Period
+from .scheme import Scheme
+
+
+@attrs.frozen
+class Bureau:
+    name: str
+    calendar: Calendar
+    scheme: Scheme
+    units: tuple[Unit, ...]
+    items: tuple[Item, ...]
+    """The items switched on, with the bureau's parameter overrides applied."""
+    carry_over: Mapping[str, bool] = attrs.field(factory=dict)
+    """Department → whether the previous period's data stands in when its data has not arrived
+    (seed 000 l.88). Key ``*`` is the default."""
+    source: str = ""
+    """The configuration file it was read from."""
+
+    def unit(self, key: str) -> Unit | None:
+        """A unit by id, name or alias."""
+        for u in self.units:
+            if key in u.names:
+                return u
+        return None
+
+    def item(self, item_id: str) -> Item | None:
+        for i in self.items:
+            if i.id == item_id:
+                return i
+        return None
+
+    def active_units(self, period: Period) -> list[Unit]:
+        start, end = self.calendar.start(period), self.calendar.end(period)
+        return [u for u in self.units if u.active(start, end)]
+
+    def carries_over(self, department: str) -> bool:
+        return bool(self.carry_over.get(department, self.carry_over.get("*", False)))

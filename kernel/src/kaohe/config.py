@@ -1,0 +1,398 @@
+"""The bureau configuration (TOML): what a bureau's assessment office edits.
+
+Every error names the file, the key and what was expected. See docs/configuration.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import fnmatch
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from .bureau import Bureau
+from .errors import ConfigError, KaoheError, PluginError, RuleError
+from .items import Item
+from .model import Unit
+from .periods import Calendar
+from .plugins import Registry
+from .rules import build
+from .scheme import Category, Scheme, Series
+
+TOP_KEYS = {"bureau", "scheme", "series", "categories", "units", "units_file", "items", "office_items", "carry_over", "intake"}
+
+
+class _Reader:
+    def __init__(self, file: str) -> None:
+        self.file = file
+
+    def fail(self, key: str, expected: str) -> ConfigError:
+        return ConfigError(self.file, key, expected)
+
+    def table(self, data: Mapping[str, Any], key: str, path: str, required: bool = False) -> dict[str, Any]:
+        value = data.get(key)
+        if value is None:
+            if required:
+                raise self.fail(path, "缺少此表")
+            return {}
+        if not isinstance(value, dict):
+            raise self.fail(path, f"应为表,得到 {type(value).__name__}")
+        return value
+
+    def get(self, data: Mapping[str, Any], key: str, path: str, kind: type | tuple[type, ...], default: Any = ..., what: str = "") -> Any:
+        if key not in data:
+            if default is ...:
+                raise self.fail(path, f"缺少此项,应为{what or _tname(kind)}")
+            return default
+        value = data[key]
+        if isinstance(value, bool) and kind is not bool and (not isinstance(kind, tuple) or bool not in kind):
+            raise self.fail(path, f"应为{what or _tname(kind)},得到 {value!r}")
+        if not isinstance(value, kind):
+            raise self.fail(path, f"应为{what or _tname(kind)},得到 {value!r}")
+        return value
+
+    def unknown(self, data: Mapping[str, Any], allowed: set[str], path: str) -> None:
+        extra = sorted(set(data) - allowed)
+        if extra:
+            prefix = f"{path}." if path else ""
+            raise self.fail(prefix + extra[0], f"未知的配置项;此处可用:{'、'.join(sorted(allowed))}")
+
+
+def _tname(kind: type | tuple[type, ...]) -> str:
+    names = {str: "文本", int: "整数", float: "数字", bool: "true/false", list: "数组", dict: "表", dt.date: "日期"}
+    if isinstance(kind, tuple):
+        return "或".join(names.get(k, k.__name__) for k in kind)
+    return names.get(kind, kind.__name__)
+
+
+NUM = (int, float, str)
+
+
+def load_bureau(path: str | Path, registry: Registry) -> Bureau:
+    """Read and validate a bureau configuration; resolve its items against the installed plugins."""
+    path = Path(path)
+    file = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise KaoheError(f"找不到配置文件 {file}:请先运行 kaohe init,或用 --config 指定") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(file, "(语法)", f"不是有效的 TOML:{exc}") from None
+    return parse_bureau(data, registry, file, path.parent)
+
+
+def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<config>", base: Path = Path(".")) -> Bureau:
+    r = _Reader(file)
+    r.unknown(data, TOP_KEYS, "")
+    b = r.table(data, "bureau", "bureau", required=True)
+    r.unknown(b, {"name", "cutoff_day"}, "bureau")
+    name = r.get(b, "name", "bureau.name", str)
+    cutoff = b.get("cutoff_day", 20)
+    try:
+        calendar = Calendar(cutoff)
+    except KaoheError:
+        raise r.fail("bureau.cutoff_day", f"应为 1-27 的整数或 \"end\"(自然月),得到 {cutoff!r}") from None
+
+    series = _series(r, data)
+    categories = _categories(r, data, {s.id for s in series})
+    scheme = _scheme(r, data, categories, series)
+    units = _units(r, data, {s.id for s in series}, base)
+    items = _items(r, data, registry, {c.id for c in categories})
+    carry = r.table(data, "carry_over", "carry_over")
+    for k, v in carry.items():
+        if not isinstance(v, bool):
+            raise r.fail(f"carry_over.{k}", f"应为 true/false,得到 {v!r}")
+    return Bureau(name, calendar, scheme, tuple(units), tuple(items), carry, file)
+
+
+def _series(r: _Reader, data: Mapping[str, Any]) -> list[Series]:
+    raw = data.get("series")
+    if not isinstance(raw, list) or not raw:
+        raise r.fail("series", "应为至少一个 [[series]] 表(考核序列)")
+    out = []
+    for i, s in enumerate(raw):
+        p = f"series[{i}]"
+        if not isinstance(s, dict):
+            raise r.fail(p, "应为表")
+        r.unknown(s, {"id", "name", "pass_mark"}, p)
+        sid = r.get(s, "id", f"{p}.id", str)
+        out.append(Series(sid, r.get(s, "name", f"{p}.name", str, sid), r.get(s, "pass_mark", f"{p}.pass_mark", NUM, None, "数字")))
+    ids = [s.id for s in out]
+    if len(set(ids)) != len(ids):
+        raise r.fail("series", f"序列编号重复:{ids}")
+    return out
+
+
+def _categories(r: _Reader, data: Mapping[str, Any], series: set[str]) -> list[Category]:
+    raw = data.get("categories")
+    if not isinstance(raw, list) or not raw:
+        raise r.fail("categories", "应为至少一个 [[categories]] 表(考核内容)")
+    out = []
+    allowed = {"id", "name", "weight", "full", "base", "floor", "cap", "per_capita", "normalise", "weights"}
+    for i, c in enumerate(raw):
+        p = f"categories[{i}]"
+        if not isinstance(c, dict):
+            raise r.fail(p, "应为表")
+        r.unknown(c, allowed, p)
+        weights = r.get(c, "weights", f"{p}.weights", dict, {})
+        for k in weights:
+            if k not in series:
+                raise r.fail(f"{p}.weights.{k}", f"未知的序列;已定义的序列:{'、'.join(sorted(series))}")
+        try:
+            out.append(
+                Category(
+                    id=r.get(c, "id", f"{p}.id", str),
+                    name=r.get(c, "name", f"{p}.name", str),
+                    weight=r.get(c, "weight", f"{p}.weight", NUM, what="数字(权重)"),
+                    full=r.get(c, "full", f"{p}.full", NUM, None, "数字"),
+                    base=r.get(c, "base", f"{p}.base", NUM, 0, "数字"),
+                    floor=r.get(c, "floor", f"{p}.floor", NUM, None, "数字"),
+                    cap=r.get(c, "cap", f"{p}.cap", NUM, None, "数字"),
+                    per_capita=r.get(c, "per_capita", f"{p}.per_capita", bool, False),
+                    normalise=r.get(c, "normalise", f"{p}.normalise", bool, True),
+                    weights=weights,
+                )
+            )
+        except RuleError as exc:
+            raise r.fail(p, str(exc)) from None
+    ids = [c.id for c in out]
+    if len(set(ids)) != len(ids):
+        raise r.fail("categories", f"考核内容编号重复:{ids}")
+    return out
+
+
+def _choice(r: _Reader, data: Mapping[str, Any], key: str, path: str, choices: tuple[str, ...], default: str) -> str:
+    value = data.get(key, default)
+    if value not in choices:
+        raise r.fail(path, f"应为 {' / '.join(choices)} 之一,得到 {value!r}")
+    return str(value)
+
+
+def _scheme(r: _Reader, data: Mapping[str, Any], categories: list[Category], series: list[Series]) -> Scheme:
+    s = r.table(data, "scheme", "scheme")
+    allowed = {"name", "base_period", "normalise_within", "decimals", "aggregate", "year_method", "year_scale", "per_capita_direct", "last_place_months"}
+    r.unknown(s, allowed, "scheme")
+    decimals = r.get(s, "decimals", "scheme.decimals", int, 2)
+    if not 0 <= decimals <= 6:
+        raise r.fail("scheme.decimals", f"应为 0-6,得到 {decimals}")
+    return Scheme(
+        name=r.get(s, "name", "scheme.name", str, "考核方案"),
+        categories=tuple(categories),
+        series=tuple(series),
+        base_period=_choice(r, s, "base_period", "scheme.base_period", ("month", "quarter"), "month"),
+        normalise_within=_choice(r, s, "normalise_within", "scheme.normalise_within", ("series", "class", "all"), "series"),
+        decimals=decimals,
+        aggregate=_choice(r, s, "aggregate", "scheme.aggregate", ("sum", "mean"), "sum"),
+        year_method=_choice(r, s, "year_method", "scheme.year_method", ("sum", "mean", "scaled"), "mean"),
+        year_scale=r.get(s, "year_scale", "scheme.year_scale", NUM, 100, "数字"),
+        per_capita_direct=_choice(r, s, "per_capita_direct", "scheme.per_capita_direct", ("plain", "times_headcount"), "plain"),
+        last_place_months=r.get(s, "last_place_months", "scheme.last_place_months", int, 3),
+    )
+
+
+UNIT_KEYS = {"id", "name", "series", "class", "headcount", "tags", "aliases", "start", "end"}
+
+
+def _date(r: _Reader, value: Any, path: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise r.fail(path, f"应为日期(如 2015-06-01),得到 {value!r}") from None
+
+
+def _unit(r: _Reader, u: Mapping[str, Any], p: str, series: set[str]) -> Unit:
+    r.unknown(u, UNIT_KEYS, p)
+    uid = r.get(u, "id", f"{p}.id", str)
+    s = r.get(u, "series", f"{p}.series", str)
+    if s not in series:
+        raise r.fail(f"{p}.series", f"未知的序列 {s!r};已定义的序列:{'、'.join(sorted(series))}")
+    hc = u.get("headcount", {})
+    if isinstance(hc, int) and not isinstance(hc, bool):
+        hc = {"*": hc}
+    if not isinstance(hc, dict) or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in hc.values()):
+        raise r.fail(f"{p}.headcount", f"应为正整数,或 期间 → 人数 的表(如 {{\"*\" = 30, \"2015-06\" = 32}}),得到 {hc!r}")
+    tags = u.get("tags", [])
+    aliases = u.get("aliases", [])
+    return Unit(
+        id=uid,
+        name=r.get(u, "name", f"{p}.name", str),
+        series=s,
+        klass=u.get("class") or None,
+        headcount=hc,
+        tags=tuple(tags.split("|") if isinstance(tags, str) else tags),
+        start=_date(r, u.get("start"), f"{p}.start"),
+        end=_date(r, u.get("end"), f"{p}.end"),
+        aliases=tuple(aliases.split("|") if isinstance(aliases, str) else aliases),
+    )
+
+
+def _units(r: _Reader, data: Mapping[str, Any], series: set[str], base: Path) -> list[Unit]:
+    units: list[Unit] = []
+    inline = data.get("units", [])
+    if not isinstance(inline, list):
+        raise r.fail("units", "应为 [[units]] 表的数组")
+    for i, u in enumerate(inline):
+        if not isinstance(u, dict):
+            raise r.fail(f"units[{i}]", "应为表")
+        units.append(_unit(r, u, f"units[{i}]", series))
+    if "units_file" in data:
+        units.extend(_units_file(r, base / r.get(data, "units_file", "units_file", str), series))
+    if not units:
+        raise r.fail("units", "至少需要一个考核单位([[units]] 或 units_file)")
+    seen: dict[str, str] = {}
+    for u in units:
+        for n in u.names:
+            if n in seen and seen[n] != u.id:
+                raise r.fail("units", f"单位名称或别名 {n!r} 同时属于 {seen[n]} 和 {u.id}")
+            seen[n] = u.id
+    return units
+
+
+def _units_file(r: _Reader, path: Path, series: set[str]) -> list[Unit]:
+    """A CSV of units: id,name,series,class,headcount,tags,aliases,start,end (tags and aliases
+    separated by |); extra columns ``headcount:2015-06`` give the headcount of one period."""
+    f = _Reader(str(path))
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise r.fail("units_file", f"找不到单位文件 {path}") from None
+    out = []
+    rows = list(csv.DictReader(text.splitlines()))
+    for n, row in enumerate(rows, start=2):
+        u: dict[str, Any] = {k: v for k, v in row.items() if k in UNIT_KEYS and k != "headcount" and v not in (None, "")}
+        hc: dict[str, int] = {}
+        for k, v in row.items():
+            if k is None or v in (None, ""):
+                continue
+            if k == "headcount" or k.startswith("headcount:"):
+                try:
+                    hc["*" if k == "headcount" else k.split(":", 1)[1]] = int(v)
+                except ValueError:
+                    raise f.fail(f"第{n}行 {k} 列", f"应为整数,得到 {v!r}") from None
+            elif k not in UNIT_KEYS:
+                raise f.fail(f"第{n}行 {k} 列", f"未知的列;可用:{'、'.join(sorted(UNIT_KEYS))}、headcount:期间")
+        if hc:
+            u["headcount"] = hc
+        out.append(_unit(f, u, f"第{n}行", series))
+    return out
+
+
+ITEM_OVERRIDE_KEYS = {"params", "category", "cap", "floor", "cadence"}
+OFFICE_ITEM_KEYS = {"id", "title", "department", "category", "reference", "reads", "cadence", "shape", "params", "cap", "floor", "direct_per_capita", "text"}
+
+
+def _items(r: _Reader, data: Mapping[str, Any], registry: Registry, categories: set[str]) -> list[Item]:
+    t = r.table(data, "items", "items")
+    enable = r.get(t, "enable", "items.enable", list, ["*"])
+    disable = r.get(t, "disable", "items.disable", list, [])
+    overrides = {k: v for k, v in t.items() if k not in ("enable", "disable")}
+
+    office: dict[str, Item] = {}
+    for i, o in enumerate(data.get("office_items", [])):
+        p = f"office_items[{i}]"
+        if not isinstance(o, dict):
+            raise r.fail(p, "应为表")
+        r.unknown(o, OFFICE_ITEM_KEYS, p)
+        iid = r.get(o, "id", f"{p}.id", str)
+        if not iid.startswith("office."):
+            raise r.fail(f"{p}.id", f"考核办自设项目的编号应以 office. 开头,得到 {iid!r}")
+        try:
+            rule = build(r.get(o, "shape", f"{p}.shape", str), r.get(o, "params", f"{p}.params", dict, {}))
+            item = Item(
+                id=iid,
+                title=r.get(o, "title", f"{p}.title", str),
+                department=r.get(o, "department", f"{p}.department", str, "考核办"),
+                category=r.get(o, "category", f"{p}.category", str),
+                reference=r.get(o, "reference", f"{p}.reference", str, "本局考核办通知"),
+                reads=tuple(r.get(o, "reads", f"{p}.reads", list, [iid])),
+                rule=rule,
+                cadence=r.get(o, "cadence", f"{p}.cadence", str, "monthly"),
+                cap=r.get(o, "cap", f"{p}.cap", NUM, None, "数字"),
+                floor=r.get(o, "floor", f"{p}.floor", NUM, None, "数字"),
+                direct_per_capita=r.get(o, "direct_per_capita", f"{p}.direct_per_capita", bool, False),
+                text=r.get(o, "text", f"{p}.text", str, ""),
+                plugin="office",
+            )
+        except RuleError as exc:
+            raise r.fail(p, str(exc)) from None
+        if iid in office or iid in registry.items:
+            raise r.fail(f"{p}.id", f"项目编号 {iid} 重复")
+        office[iid] = item
+
+    available = {**registry.items, **office}
+    refused = {e.plugin: e for e in registry.errors}
+
+    def matched(pattern: str, path: str) -> list[str]:
+        if not isinstance(pattern, str):
+            raise r.fail(path, f"应为项目编号或通配模式(如 zhihui110.*),得到 {pattern!r}")
+        hits = [i for i in available if fnmatch.fnmatchcase(i, pattern)]
+        if not hits and pattern != "*":
+            ns = pattern.split(".", 1)[0]
+            if ns in refused:
+                raise r.fail(path, f"{pattern} 所属插件 {ns} 加载失败:{refused[ns]}")
+            raise r.fail(path, f"没有与 {pattern!r} 对应的考核项目:插件 {ns} 未安装或没有此项目(运行 kaohe plugins 查看)")
+        return hits
+
+    on: list[str] = []
+    for i, pat in enumerate(enable):
+        for hit in matched(pat, f"items.enable[{i}]"):
+            if hit not in on:
+                on.append(hit)
+    for i, pat in enumerate(disable):
+        for hit in matched(pat, f"items.disable[{i}]"):
+            if hit in on:
+                on.remove(hit)
+
+    for iid, ov in overrides.items():
+        p = f'items."{iid}"'
+        if iid not in available:
+            raise r.fail(p, f"没有考核项目 {iid}:插件未安装或没有此项目(运行 kaohe plugins 查看)")
+        if not isinstance(ov, dict):
+            raise r.fail(p, "应为表(params、category、cap、floor、cadence)")
+        r.unknown(ov, ITEM_OVERRIDE_KEYS, p)
+
+    items = []
+    for iid in on:
+        item = available[iid]
+        ov = overrides.get(iid, {})
+        p = f'items."{iid}"'
+        try:
+            if "params" in ov:
+                item = item.with_rule(item.rule.with_params(r.get(ov, "params", f"{p}.params", dict)))  # type: ignore[attr-defined]
+            changes = {}
+            for k in ("category", "cadence"):
+                if k in ov:
+                    changes[k] = r.get(ov, k, f"{p}.{k}", str)
+            for k in ("cap", "floor"):
+                if k in ov:
+                    changes[k] = r.get(ov, k, f"{p}.{k}", NUM, what="数字")
+            if changes:
+                item = attrs.evolve(item, **changes)
+        except RuleError as exc:
+            raise r.fail(f"{p}.params", str(exc)) from None
+        if item.category not in categories:
+            if iid in overrides and "category" in overrides[iid]:
+                raise r.fail(f"{p}.category", f"未知的考核内容 {item.category!r};已定义:{'、'.join(sorted(categories))}")
+            raise PluginError(
+                item.plugin, item.id,
+                f"所属考核内容 {item.category!r} 不在本局方案中(已定义:{'、'.join(sorted(categories))});"
+                f"请在 {r.file} 中用 [items.\"{iid}\"] category = … 指定,或停用此项目",
+            )
+        items.append(item)
+    return items

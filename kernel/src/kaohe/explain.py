@@ -1,0 +1,98 @@
+"""The explanation of a score: total → categories → items → records, as data and as Chinese text."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from .decimals import fmt, fmt_points
+from .model import CategoryResult, ItemResult, Line, PeriodResult, UnitResult
+
+
+def _num(value: Decimal | None) -> str | None:
+    return None if value is None else fmt(value)
+
+
+def line_data(line: Line) -> dict[str, Any]:
+    return {"points": _num(line.points), "reason": line.reason, "record": line.record, "carried": line.carried}
+
+
+def item_data(item: ItemResult) -> dict[str, Any]:
+    return {
+        "item": item.item,
+        "title": item.title,
+        "department": item.department,
+        "reference": item.reference,
+        "window": item.window,
+        "points": _num(item.points),
+        "uncapped": _num(item.uncapped),
+        "note": item.note,
+        "direct_per_capita": item.direct_per_capita,
+        "veto": list(item.veto),
+        "carried": item.carried,
+        "lines": [line_data(ln) for ln in item.lines],
+    }
+
+
+def category_data(cat: CategoryResult) -> dict[str, Any]:
+    return {
+        "category": cat.category,
+        "name": cat.name,
+        "base": _num(cat.base),
+        "raw": _num(cat.raw),
+        "top": _num(cat.top),
+        "weight": _num(cat.weight),
+        "score": _num(cat.score),
+        "explanation": cat.explanation,
+        "items": [item_data(i) for i in cat.items],
+    }
+
+
+def unit_data(u: UnitResult) -> dict[str, Any]:
+    """The full tree of one unit's result, as JSON-ready data (numbers as exact decimal strings)."""
+    return {
+        "unit": u.unit,
+        "name": u.name,
+        "series": u.series,
+        "class": u.klass,
+        "period": u.period,
+        "total": _num(u.total),
+        "subtotal": _num(u.subtotal),
+        "rank": u.rank,
+        "flags": list(u.flags),
+        "veto": list(u.veto),
+        "carried": u.carried,
+        "parts": [{"period": p, "total": _num(t)} for p, t in u.parts],
+        "how": u.explanation,
+        "categories": [category_data(c) for c in u.categories],
+    }
+
+
+def period_data(result: PeriodResult) -> dict[str, Any]:
+    return {"period": result.period, "kind": result.kind, "units": [unit_data(u) for u in result.units]}
+
+
+def unit_text(u: UnitResult, show_zero: bool = False) -> str:
+    """The explanation a station chief reads."""
+    out = [f"{u.name}({u.unit}) {u.period} 考核得分 {fmt(u.total)}" + (f",序列内第{u.rank}名" if u.rank else "")]
+    if u.flags:
+        out.append("标记:" + "、".join(u.flags))
+    if u.veto:
+        out.append(f"一票否决:当期考核为零分(否决前得分 {fmt(u.subtotal)}),取消年终评先创优资格")
+        for v in u.veto:
+            out.append(f"  · {v}")
+    if u.parts:
+        out.append(f"计算方法:{u.explanation}:" + ";".join(f"{p} {fmt(t)}" for p, t in u.parts))
+    for c in u.categories:
+        out.append(f"【{c.name}】得分 {fmt(c.score)}(权重 {fmt(c.weight)})")
+        out.append(f"  {c.explanation}")
+        for i in c.items:
+            if not show_zero and not i.lines and i.points == 0:
+                continue
+            carried = "(沿用上期数据)" if i.carried else ""
+            out.append(f"  ◆ {i.title} {fmt_points(i.points)}{carried}  〔{i.department};依据 {i.reference}〕")
+            if i.note:
+                out.append(f"      {i.note}")
+            for ln in i.lines:
+                out.append(f"      {fmt_points(ln.points)}  {ln.reason}" + ("(沿用上期数据)" if ln.carried else ""))
+    return "\n".join(out)

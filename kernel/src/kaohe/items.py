@@ -1,0 +1,88 @@
+"""Assessment items (考核项目): declared by a department's plugin or by the office's configuration."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import attrs
+
+from .errors import RuleError
+from .periods import MONTHS_PER, Period
+from .rules import Rule
+from .rules.base import dec_or_none
+
+CADENCES = {"monthly": "month", "quarterly": "quarter", "half-yearly": "half", "yearly": "year"}
+CADENCE_NAMES = {"monthly": "每月", "quarterly": "每季度", "half-yearly": "每半年", "yearly": "每年"}
+_NAMED_MONTH = re.compile(r"^month:(\d{1,2})$")
+_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9_.]+$")
+
+
+def _check_cadence(_: object, __: object, value: str) -> None:
+    if value in CADENCES:
+        return
+    m = _NAMED_MONTH.match(value)
+    if m and 1 <= int(m.group(1)) <= 12:
+        return
+    raise RuleError(f"考核频次应为 {'、'.join(CADENCES)} 或 month:N(指定月份,如 month:11),得到 {value!r}")
+
+
+def _check_id(_: object, __: object, value: str) -> None:
+    if not _ID.match(value):
+        raise RuleError(f"项目编号应为“命名空间.名称”形式的小写英文(如 zhihui110.arrival_late),得到 {value!r}")
+
+
+@attrs.frozen
+class Item:
+    """One scoring rule of a department, as the seed writes it."""
+
+    id: str = attrs.field(validator=_check_id)
+    """Namespaced id: ``<plugin>.<name>`` (``zhihui110.arrival_late``)."""
+    title: str
+    """Chinese title in the seed's wording."""
+    department: str
+    """The department that supplies the data and answers for the item (``110指挥中心``)."""
+    category: str
+    """The scheme category it scores into (``jichu`` for 基础工作建设)."""
+    reference: str
+    """The seed passage: file and line or article (``seed 000 l.548``)."""
+    reads: tuple[str, ...] = attrs.field(converter=tuple)
+    """The record kinds it reads (``zhihui110.dispatch``)."""
+    rule: Rule
+    cadence: str = attrs.field(default="monthly", validator=_check_cadence)
+    cap: Decimal | None = attrs.field(default=None, converter=dec_or_none)
+    """Upper bound on the item's points per window (加分最高不超过20分)."""
+    floor: Decimal | None = attrs.field(default=None, converter=dec_or_none)
+    """Lower bound on the item's points per window."""
+    direct_per_capita: bool = False
+    """The item acts on the per-capita score (直接扣人均分): see docs/readings.md."""
+    text: str = ""
+    """The seed's sentence, quoted, for the office to check the rule against its regulation."""
+    plugin: str = ""
+    """The plugin that declared it (filled in by the kernel); ``office`` for the bureau's own items."""
+
+    @property
+    def namespace(self) -> str:
+        return self.id.split(".", 1)[0]
+
+    @property
+    def cadence_name(self) -> str:
+        m = _NAMED_MONTH.match(self.cadence)
+        return f"每年{m.group(1)}月" if m else CADENCE_NAMES[self.cadence]
+
+    def window(self, period: Period) -> Period | None:
+        """The window the item is evaluated over when scoring the base ``period``, or None when the
+        item is not due in it. An item is due in the base period that ends its cadence window;
+        a cadence shorter than the base period is evaluated over the whole base period."""
+        m = _NAMED_MONTH.match(self.cadence)
+        if m:
+            month = Period(period.year, "month", int(m.group(1)))
+            return month if period.contains(month) else None
+        kind = CADENCES[self.cadence]
+        if MONTHS_PER[kind] <= MONTHS_PER[period.kind]:
+            return period
+        window = period.months()[-1].containing(kind)
+        return window if window.ends_with(period.months()[-1]) else None
+
+    def with_rule(self, rule: Rule) -> Item:
+        return attrs.evolve(self, rule=rule)

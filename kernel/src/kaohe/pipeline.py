@@ -1,0 +1,343 @@
+"""The scoring pipeline: pure functions from (bureau, period, records) to results.
+
+Steps for a base period (a month in a monthly scheme): every item due in the period is evaluated
+over its window; its lines are summed and bounded by the item's cap and floor; a category's raw
+score is its base plus its items' points (per-capita where the category says so), bounded by its
+floor and cap; the raw score is normalised against the top raw score of the unit's group (seed 000
+l.686); the total is the sum of the categories; a veto makes it 0; units are ranked within their
+series and flagged. Longer periods aggregate base periods. See docs/readings.md for every choice.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Protocol
+
+import attrs
+
+from .bureau import Bureau
+from .decimals import ZERO, fmt, quantize
+from .errors import KaoheError
+from .items import Item
+from .model import CategoryResult, ItemResult, PeriodResult, Record, Unit, UnitResult
+from .periods import MONTHS_PER, Period
+from .rules import RuleContext, Veto, competition_ranks
+from .rules.base import group_key
+from .scheme import Category, Scheme
+
+
+class DataSource(Protocol):
+    """Where records come from: the store, or a list in a test."""
+
+    def records(self, kinds: Sequence[str], start: object, end: object) -> Iterable[Record]:
+        """Records of ``kinds`` dated from ``start`` to ``end`` inclusive."""
+        ...
+
+
+@attrs.frozen
+class MemorySource:
+    """Records held in memory (tests, dry runs). Later records with a key already seen are ignored."""
+
+    items: Sequence[Record]
+
+    def records(self, kinds: Sequence[str], start: object, end: object) -> Iterable[Record]:
+        wanted = set(kinds)
+        return [r for r in self.items if r.kind in wanted and start <= r.date <= end]  # type: ignore[operator]
+
+
+def _by_unit(records: Iterable[Record]) -> dict[str, list[Record]]:
+    """Group by unit, keeping the first record of each source key (a record never counts twice)."""
+    seen: set[str] = set()
+    out: dict[str, list[Record]] = defaultdict(list)
+    for r in records:
+        if r.key in seen:
+            continue
+        seen.add(r.key)
+        out[r.unit].append(r)
+    return out
+
+
+def base_periods(bureau: Bureau, period: Period) -> list[Period]:
+    base = bureau.scheme.base_period
+    if MONTHS_PER[period.kind] < MONTHS_PER[base]:
+        raise KaoheError(f"本局按{ {'month': '月', 'quarter': '季度'}[base] }考核,不能单独计算 {period.label}")
+    first = period.months()[0].containing(base)
+    out = [first]
+    while not period.ends_with(out[-1].months()[-1]):
+        out.append(out[-1].next())
+    return out
+
+
+def evaluate_item(bureau: Bureau, item: Item, period: Period, units: Sequence[Unit], data: DataSource) -> dict[str, ItemResult] | None:
+    """One item's results for every unit, or None when the item is not due in ``period``."""
+    window = item.window(period)
+    if window is None:
+        return None
+    cal = bureau.calendar
+    records = _by_unit(data.records(item.reads, cal.start(window), cal.end(window)))
+
+    def fetch(periods: Sequence[Period]) -> Mapping[str, Sequence[Record]]:
+        return _by_unit(data.records(item.reads, cal.start(periods[0]), cal.end(periods[-1])))
+
+    ctx = RuleContext(
+        title=item.title, period=period, window=window, calendar=cal, units=units, records=records, fetch=fetch
+    )
+    lines = item.rule.evaluate(ctx)
+    out: dict[str, ItemResult] = {}
+    for unit in units:
+        ls = tuple(lines.get(unit.id, ()))
+        uncapped = sum((ln.points for ln in ls), ZERO)
+        points, note = uncapped, ""
+        if item.cap is not None and points > item.cap:
+            points, note = item.cap, f"加分最高不超过{fmt(item.cap)}分,按{fmt(item.cap)}分计"
+        if item.floor is not None and points < item.floor:
+            points, note = item.floor, f"扣分最多{fmt(-item.floor)}分,按{fmt(item.floor)}分计"
+        out[unit.id] = ItemResult(
+            item=item.id,
+            title=item.title,
+            department=item.department,
+            category=item.category,
+            reference=item.reference,
+            window=window.label,
+            lines=ls,
+            points=points,
+            uncapped=uncapped,
+            direct_per_capita=item.direct_per_capita,
+            note=note,
+            veto=tuple(ln.reason for ln in ls) if isinstance(item.rule, Veto) else (),
+        )
+    return out
+
+
+def category_raw(scheme: Scheme, cat: Category, unit: Unit, period: Period, items: Sequence[ItemResult]) -> tuple[Decimal, str]:
+    """A category's raw score and how it was formed (Chinese)."""
+    normal = sum((i.points for i in items if not i.direct_per_capita), ZERO)
+    direct = sum((i.points for i in items if i.direct_per_capita), ZERO)
+    parts = [f"基础分{fmt(cat.base)}"] if cat.base else []
+    head = unit.headcount_for(period)
+    if cat.per_capita or (direct and scheme.per_capita_direct == "times_headcount"):
+        if not head:
+            raise KaoheError(f"单位 {unit.name}({unit.id})缺少 {period.label} 的民警人数,无法计算人均分:请在单位配置的 headcount 中填写")
+    if cat.per_capita:
+        normal_pc = quantize(normal / head, 4)  # type: ignore[operator]
+        parts.append(f"项目得分{fmt(normal)}÷民警{head}人={fmt(normal_pc)}")
+        normal = normal_pc
+    else:
+        parts.append(f"项目得分{fmt(normal)}")
+    if direct:
+        if not cat.per_capita and scheme.per_capita_direct == "times_headcount":
+            parts.append(f"直接计人均分{fmt(direct)}×{head}人")
+            direct = direct * head  # type: ignore[operator]
+        else:
+            parts.append(f"直接计人均分{fmt(direct)}")
+    raw = cat.base + normal + direct
+    text = " + ".join(parts) + f" = {fmt(raw)}"
+    if cat.floor is not None and raw < cat.floor:
+        raw = cat.floor
+        text += f",扣完为止,按{fmt(cat.floor)}计"
+    if cat.cap is not None and raw > cat.cap:
+        raw = cat.cap
+        text += f",最高{fmt(cat.cap)}"
+    return raw, text
+
+
+def normalise(raw: Decimal, top: Decimal, weight: Decimal, full: Decimal, places: int) -> tuple[Decimal, str]:
+    """Seed 000 l.686: raw ÷ top × weight. When the top is 0 or negative the division means nothing;
+    the unit then loses from the weight what it is below the top, on the category's full-score scale
+    (weight − (top − raw) × weight ÷ full), so the top still gets the full weight and order is kept."""
+    if top > 0:
+        score = quantize(raw / top * weight, places)
+        return score, f"{fmt(raw)} ÷ 组内最高分{fmt(top)} × 权重{fmt(weight)} = {fmt(score)}"
+    scale = weight / full if full else Decimal(1)
+    score = quantize(weight - (top - raw) * scale, places)
+    return score, f"组内最高分{fmt(top)}不大于0,按 权重{fmt(weight)} − (最高分{fmt(top)} − {fmt(raw)}) × {fmt(weight)}/{fmt(full)} = {fmt(score)}"
+
+
+def score_base(bureau: Bureau, period: Period, data: DataSource, history: Sequence[PeriodResult] = ()) -> PeriodResult:
+    """Score one base period. ``history`` holds earlier results of the same kind, latest first
+    (for the "last place N periods running" flag)."""
+    scheme = bureau.scheme
+    units = bureau.active_units(period)
+    per_unit: dict[str, list[ItemResult]] = {u.id: [] for u in units}
+    for item in bureau.items:
+        results = evaluate_item(bureau, item, period, units, data)
+        if results:
+            for uid, res in results.items():
+                per_unit[uid].append(res)
+
+    raws: dict[tuple[str, str], tuple[Decimal, str]] = {}
+    for unit in units:
+        for cat in scheme.categories:
+            items = [i for i in per_unit[unit.id] if i.category == cat.id]
+            raws[(unit.id, cat.id)] = category_raw(scheme, cat, unit, period, items)
+
+    tops: dict[tuple[str, str], Decimal] = {}
+    for unit in units:
+        g = group_key(unit, scheme.normalise_within)
+        for cat in scheme.categories:
+            raw = raws[(unit.id, cat.id)][0]
+            key = (g, cat.id)
+            tops[key] = max(tops.get(key, raw), raw)
+
+    results: list[UnitResult] = []
+    for unit in units:
+        g = group_key(unit, scheme.normalise_within)
+        cats = []
+        for cat in scheme.categories:
+            raw, raw_text = raws[(unit.id, cat.id)]
+            top = tops[(g, cat.id)]
+            weight = cat.weight_for(unit.series)
+            if cat.normalise:
+                score, how = normalise(raw, top, weight, cat.full or weight, scheme.decimals)
+            else:
+                score, how = quantize(raw, scheme.decimals), "不折算,按原始分计"
+            cats.append(
+                CategoryResult(
+                    category=cat.id,
+                    name=cat.name,
+                    base=cat.base,
+                    items=tuple(i for i in per_unit[unit.id] if i.category == cat.id),
+                    raw=raw,
+                    top=top,
+                    weight=weight,
+                    score=score,
+                    explanation=f"原始分:{raw_text};折算:{how}",
+                )
+            )
+        subtotal = sum((c.score for c in cats), ZERO)
+        veto = tuple(v for c in cats for i in c.items for v in i.veto)
+        results.append(
+            UnitResult(
+                unit=unit.id,
+                name=unit.name,
+                series=unit.series,
+                klass=unit.klass,
+                period=period.label,
+                categories=tuple(cats),
+                subtotal=subtotal,
+                total=ZERO if veto else subtotal,
+                veto=veto,
+            )
+        )
+    return PeriodResult(period.label, period.kind, tuple(rank_and_flag(scheme, results, history, period)))
+
+
+def rank_and_flag(scheme: Scheme, results: Sequence[UnitResult], history: Sequence[PeriodResult], period: Period) -> list[UnitResult]:
+    """Rank within series (ties share the better place) and set the flags."""
+    by_series: dict[str, list[UnitResult]] = defaultdict(list)
+    for r in results:
+        by_series[r.series].append(r)
+    past = [{u.unit: u for u in h.units} for h in history]
+    out = []
+    for series, members in by_series.items():
+        ranks = competition_ranks({r.unit: r.total for r in members})
+        last_rank = max(ranks.values())
+        lowest = [u for u, rk in ranks.items() if rk == last_rank]
+        s = scheme.series_by_id(series)
+        for r in members:
+            flags = []
+            rank = ranks[r.unit]
+            is_last = len(members) > 1 and r.unit in lowest
+            if r.veto:
+                flags.append("一票否决")
+            if r.carried:
+                flags.append("含沿用上期数据")
+            if is_last:
+                flags.append("末位")
+                n = scheme.last_place_months
+                running = 1
+                for h in past[: n - 1]:
+                    prev = h.get(r.unit)
+                    if prev is None or "末位" not in prev.flags:
+                        break
+                    running += 1
+                if n > 1 and running >= n:
+                    flags.append(f"连续{n}期排名末位")
+                if s is not None and s.pass_mark is not None and r.total < s.pass_mark:
+                    flags.append("整改单位")
+            out.append(attrs.evolve(r, rank=rank, flags=tuple(flags)))
+    return out
+
+
+def aggregate(bureau: Bureau, period: Period, parts: Sequence[PeriodResult]) -> PeriodResult:
+    """A quarter, half-year or year from its base periods (scheme.aggregate / scheme.year_method)."""
+    scheme = bureau.scheme
+    method = scheme.year_method if period.kind == "year" else scheme.aggregate
+    units: dict[str, list[UnitResult]] = defaultdict(list)
+    for p in parts:
+        for u in p.units:
+            units[u.unit].append(u)
+    results = []
+    for uid, us in units.items():
+        first = us[0]
+        totals = [u.total for u in us]
+        s = sum(totals, ZERO)
+        if method == "sum":
+            total, how = s, "各期得分之和"
+        elif method == "mean":
+            total, how = quantize(s / len(us), scheme.decimals), f"各期得分平均({len(us)}期)"
+        else:
+            full = scheme.full_total(first.series)
+            total = quantize(s / len(us) / full * scheme.year_scale, scheme.decimals)
+            how = f"各期平均分 ÷ 满分{fmt(full)} × {fmt(scheme.year_scale)}({len(us)}期)"
+        cats = []
+        for ci, cat in enumerate(first.categories):
+            members = [u.categories[ci] for u in us]
+            items: dict[str, list[ItemResult]] = defaultdict(list)
+            for m in members:
+                for it in m.items:
+                    items[it.item].append(it)
+            merged = tuple(
+                attrs.evolve(
+                    its[0],
+                    window=period.label,
+                    lines=tuple(attrs.evolve(ln, reason=f"[{it.window}] {ln.reason}") for it in its for ln in it.lines),
+                    points=sum((it.points for it in its), ZERO),
+                    uncapped=sum((it.uncapped for it in its), ZERO),
+                    veto=tuple(v for it in its for v in it.veto),
+                )
+                for its in items.values()
+            )
+            cats.append(
+                attrs.evolve(
+                    cat,
+                    items=merged,
+                    raw=sum((m.raw for m in members), ZERO),
+                    top=ZERO,
+                    weight=sum((m.weight for m in members), ZERO),
+                    score=sum((m.score for m in members), ZERO),
+                    explanation="各期合计",
+                )
+            )
+        results.append(
+            UnitResult(
+                unit=uid,
+                name=first.name,
+                series=first.series,
+                klass=first.klass,
+                period=period.label,
+                categories=tuple(cats),
+                subtotal=total,
+                total=total,
+                veto=tuple(v for u in us for v in u.veto),
+                parts=tuple((u.period, u.total) for u in us),
+                explanation=how,
+            )
+        )
+    return PeriodResult(period.label, period.kind, tuple(rank_and_flag(scheme, results, (), period)))
+
+
+def score(bureau: Bureau, period: Period, data: DataSource, history: Sequence[PeriodResult] = ()) -> PeriodResult:
+    """Score any period: a base period directly, a longer one by aggregating its base periods."""
+    bases = base_periods(bureau, period)
+    if len(bases) == 1 and bases[0] == period:
+        return score_base(bureau, period, data, history)
+    parts: list[PeriodResult] = []
+    hist = list(history)
+    for p in bases:
+        res = score_base(bureau, p, data, hist)
+        parts.append(res)
+        hist.insert(0, res)
+    return aggregate(bureau, period, parts)

@@ -1,0 +1,43 @@
+"""The kernel's library of rule shapes (DOMAIN.md, "Shapes of rules found in the seeds").
+
+A plugin builds an item's rule from one of these with the seed's values as parameters; a bureau
+overrides parameters in its configuration; the office declares its own items with the same shapes
+by name (``shape = "per_occurrence"``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import RuleError
+from .base import Lines, Rule, RuleContext
+from .custom import Formula
+from .occurrence import Flag, Modifier, PerOccurrence, Tiered, Veto
+from .ranking import MidRank, Rank, competition_ranks
+from .targets import PerCapita, Quota, RateTarget, YearOverYear
+
+SHAPES: dict[str, type] = {
+    cls.shape: cls
+    for cls in (PerOccurrence, Tiered, Flag, Veto, RateTarget, Quota, PerCapita, YearOverYear, Rank, MidRank)
+}
+
+
+def build(shape: str, params: dict[str, Any]) -> Rule:
+    """A rule from its shape name and parameters (as written in a bureau's TOML)."""
+    if shape not in SHAPES:
+        raise RuleError(f"未知的规则类型 {shape!r};可用:{', '.join(sorted(SHAPES))}")
+    try:
+        return SHAPES[shape](**params)  # type: ignore[no-any-return]
+    except RuleError:
+        raise
+    except TypeError as exc:
+        raise RuleError(f"规则类型 {shape} 的参数有误:{exc}") from None
+    except ValueError as exc:
+        raise RuleError(str(exc)) from None
+
+
+__all__ = [
+    "SHAPES", "Flag", "Formula", "Lines", "MidRank", "Modifier", "PerCapita", "PerOccurrence", "Quota",
+    "Rank", "RateTarget", "Rule", "RuleContext", "Tiered", "Veto", "YearOverYear", "build",
+    "competition_ranks",
+]

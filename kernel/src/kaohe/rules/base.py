@@ -1,0 +1,172 @@
+"""What every rule shape shares: the context it is evaluated in, parameters and their overrides."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+import attrs
+
+from ..decimals import ZERO, D
+from ..errors import RuleError
+from ..model import Line, Record, Unit
+from ..periods import Calendar, Period
+
+Lines = dict[str, list[Line]]
+"""A rule's result: unit id → its lines (a unit with no lines scores 0 on the item)."""
+
+
+@attrs.frozen
+class RuleContext:
+    """Everything a rule may read. Rules are pure: they read this and return lines."""
+
+    title: str
+    """The item's title, for reasons."""
+    period: Period
+    """The base period being scored (a month in a monthly scheme)."""
+    window: Period
+    """The period the item is evaluated over (its cadence window; ends with ``period``)."""
+    calendar: Calendar
+    units: Sequence[Unit]
+    """Every unit assessed in this period (rank shapes compare within a unit's group)."""
+    records: Mapping[str, Sequence[Record]]
+    """Unit id → the records of the item's kinds dated in ``window``."""
+    fetch: Callable[[Sequence[Period]], Mapping[str, Sequence[Record]]] = lambda periods: {}
+    """Records of the item's kinds in other periods (for year over year, carry-over, longer windows)."""
+    headcount: Callable[[Unit, Period], int | None] = lambda unit, period: unit.headcount_for(period)
+
+    def of(self, unit: Unit) -> Sequence[Record]:
+        return self.records.get(unit.id, ())
+
+
+@runtime_checkable
+class Rule(Protocol):
+    """A rule shape. Implementations are frozen attrs classes whose fields are their parameters."""
+
+    shape: ClassVar[str]
+
+    def evaluate(self, ctx: RuleContext) -> Lines: ...
+
+    def check(self, record: Record) -> str | None: ...
+
+    def describe(self) -> str: ...
+
+
+def dec(value: Any) -> Decimal:
+    try:
+        return D(value)
+    except (TypeError, ValueError):
+        raise RuleError(f"应为数字,得到 {value!r}") from None
+
+
+def dec_or_none(value: Any) -> Decimal | None:
+    return None if value is None else dec(value)
+
+
+def dec_table(value: Any) -> Any:
+    """A number, or a (nested) table of numbers keyed by strings."""
+    if isinstance(value, Mapping):
+        return {str(k): dec_table(v) for k, v in value.items()}
+    return dec(value)
+
+
+def str_tuple(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value)
+
+
+def match_table(value: Any) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, Mapping):
+        raise RuleError(f"match 应为 字段 → 取值 的表,得到 {value!r}")
+    return {str(k): str_tuple(v) for k, v in value.items()}
+
+
+class Shape:
+    """Mixin: parameter overrides and common helpers for rule shapes."""
+
+    shape: ClassVar[str] = ""
+
+    def with_params(self, overrides: Mapping[str, Any]) -> Any:
+        """A copy of the rule with some parameters replaced (a bureau's override)."""
+        names = {f.name for f in attrs.fields(type(self)) if not f.name.startswith("_")}  # type: ignore[arg-type]
+        unknown = sorted(set(overrides) - names)
+        if unknown:
+            raise RuleError(f"规则类型 {self.shape} 没有参数 {', '.join(unknown)};可用参数:{', '.join(sorted(names))}")
+        try:
+            return attrs.evolve(self, **dict(overrides))  # type: ignore[misc]
+        except RuleError:
+            raise
+        except (TypeError, ValueError) as exc:
+            raise RuleError(str(exc)) from None
+
+    def params(self) -> dict[str, Any]:
+        return attrs.asdict(self, recurse=False)  # type: ignore[arg-type]
+
+    def check(self, record: Record) -> str | None:
+        return None
+
+
+def matches(record: Record, match: Mapping[str, tuple[str, ...]]) -> bool:
+    for field, allowed in match.items():
+        value = record.get(field)
+        if value is None or str(value) not in allowed:
+            return False
+    return True
+
+
+def lookup(table: Any, record: Record, by: Sequence[str]) -> Decimal | None:
+    """Walk a nested table with the record's values of ``by``; None where the table has no entry."""
+    node = table
+    for field in by:
+        if not isinstance(node, Mapping):
+            return None
+        value = record.get(field)
+        if value is None or str(value) not in node:
+            return node.get("*") if isinstance(node, Mapping) else None
+        node = node[str(value)]
+    return node if isinstance(node, Decimal) else None
+
+
+def target_for(table: Mapping[str, Decimal] | Decimal | None, unit: Unit) -> Decimal | None:
+    """A target by unit (id, name or alias), else by class, else ``*``, else None."""
+    if table is None or isinstance(table, Decimal):
+        return table
+    for key in (*unit.names, unit.klass, unit.series, "*"):
+        if key is not None and key in table:
+            value = table[key]
+            if isinstance(value, Decimal):
+                return value
+    return None
+
+
+def amount(records: Iterable[Record], field: str | None) -> Decimal:
+    """How much the records add up to: their number, or the sum of ``field`` (``value`` or an attribute)."""
+    if field is None:
+        return Decimal(sum(1 for _ in records))
+    total = ZERO
+    for r in records:
+        v = r.get(field)
+        if v is not None:
+            total += D(v)
+    return total
+
+
+def day_text(day: dt.date) -> str:
+    return f"{day.month}月{day.day}日"
+
+
+def record_text(record: Record) -> str:
+    """How a record is named in a reason: its date and its note (the adapter's Chinese summary)."""
+    text = day_text(record.date)
+    return f"{text} {record.note}" if record.note else text
+
+
+def group_key(unit: Unit, within: str) -> str:
+    if within == "series":
+        return unit.series
+    if within == "class":
+        return unit.klass or ""
+    return ""

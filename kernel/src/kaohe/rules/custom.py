@@ -1,0 +1,42 @@
+"""The escape hatch: a plugin's own pure function, where no shape fits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import attrs
+
+from ..errors import RuleError
+from ..model import Record
+from .base import Lines, RuleContext, Shape
+
+
+@attrs.frozen
+class Formula(Shape):
+    """``function(ctx, params) -> {unit id: [Line, …]}``, pure. ``params`` are the parameters a
+    bureau may override (``[items."x.y".params]`` replaces keys of this table)."""
+
+    shape: ClassVar[str] = "formula"
+
+    function: Callable[[RuleContext, dict[str, Any]], Lines]
+    params_: dict[str, Any] = attrs.field(factory=dict, alias="params")
+    text: str = ""
+
+    def with_params(self, overrides: dict[str, Any]) -> Formula:
+        unknown = sorted(set(overrides) - set(self.params_))
+        if unknown:
+            raise RuleError(f"没有参数 {', '.join(unknown)};可用参数:{', '.join(sorted(self.params_)) or '无'}")
+        return attrs.evolve(self, params={**self.params_, **overrides})
+
+    def params(self) -> dict[str, Any]:
+        return dict(self.params_)
+
+    def check(self, record: Record) -> str | None:
+        return None
+
+    def evaluate(self, ctx: RuleContext) -> Lines:
+        return self.function(ctx, dict(self.params_))
+
+    def describe(self) -> str:
+        return self.text or "自定义计算(见插件说明)"

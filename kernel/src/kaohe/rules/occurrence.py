@@ -1,0 +1,244 @@
+"""Shapes scored record by record: per occurrence (fixed or ranged points, with conditions and
+modifiers), tiered by level, a once-per-period flag, and the veto."""
+
+from __future__ import annotations
+
+import operator
+from decimal import Decimal
+from typing import Any, ClassVar
+
+import attrs
+
+from ..decimals import ZERO, D, fmt, fmt_points
+from ..errors import RuleError
+from ..model import Line, Record
+from .base import (
+    Lines,
+    RuleContext,
+    Shape,
+    dec,
+    dec_or_none,
+    dec_table,
+    lookup,
+    match_table,
+    matches,
+    record_text,
+    str_tuple,
+)
+
+_OPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
+_OP_TEXT = {">": "超过", ">=": "达到", "<": "低于", "<=": "不超过"}
+
+
+@attrs.frozen
+class Modifier:
+    """Multiply a record's points when one of its fields has a value: 破获减半 (×0.5), 双倍扣分 (×2)."""
+
+    field: str
+    factor: Decimal = attrs.field(converter=dec)
+    equals: tuple[str, ...] = attrs.field(default=("是",), converter=str_tuple)
+    label: str = ""
+
+    def applies(self, record: Record) -> bool:
+        value = record.get(self.field)
+        if isinstance(value, bool):
+            value = "是" if value else "否"
+        return value is not None and str(value) in self.equals
+
+
+def _modifiers(value: Any) -> tuple[Modifier, ...]:
+    out = []
+    for m in value:
+        if isinstance(m, Modifier):
+            out.append(m)
+        elif isinstance(m, dict):
+            out.append(Modifier(**m))
+        else:
+            raise RuleError(f"modifiers 的每一项应为表,得到 {m!r}")
+    return tuple(out)
+
+
+@attrs.frozen
+class PerOccurrence(Shape):
+    """每次扣1分 / 每起加10分 / 扣5-10分.
+
+    Each matching record gives ``points`` (negative for a deduction). With ``points`` unset the
+    record carries its own points in ``value``, which must lie between ``min_points`` and
+    ``max_points`` (a severity range such as 扣5-10分 is min -10, max -5). ``quantity`` names a record
+    field that multiplies the points (人次). ``match`` keeps only records whose fields have the given
+    values; ``when_field``/``when_op``/``limit`` keep only records whose field crosses a limit, which
+    may be a table keyed by other fields (``limit_by``) such as arrival limits by grade and area.
+    """
+
+    shape: ClassVar[str] = "per_occurrence"
+
+    points: Decimal | None = attrs.field(default=None, converter=dec_or_none)
+    min_points: Decimal | None = attrs.field(default=None, converter=dec_or_none)
+    max_points: Decimal | None = attrs.field(default=None, converter=dec_or_none)
+    quantity: str | None = None
+    match: dict[str, tuple[str, ...]] = attrs.field(factory=dict, converter=match_table)
+    when_field: str | None = None
+    when_op: str = attrs.field(default=">", validator=attrs.validators.in_(tuple(_OPS)))
+    limit: Any = attrs.field(default=None, converter=lambda v: None if v is None else dec_table(v))
+    limit_by: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)
+    when_label: str = ""
+    when_unit: str = ""
+    modifiers: tuple[Modifier, ...] = attrs.field(default=(), converter=_modifiers)
+
+    def __attrs_post_init__(self) -> None:
+        if self.points is None and (self.min_points is None or self.max_points is None):
+            raise RuleError("per_occurrence 需要 points(固定分值),或 min_points 与 max_points(分值区间)")
+        if self.min_points is not None and self.max_points is not None and self.min_points > self.max_points:
+            raise RuleError(f"min_points {self.min_points} 大于 max_points {self.max_points}")
+        if self.when_field is not None and self.limit is None:
+            raise RuleError("设置了 when_field 就需要 limit")
+
+    def check(self, record: Record) -> str | None:
+        if self.points is not None or not matches(record, self.match):
+            return None
+        if record.value is None:
+            return f"应填写扣(加)分值,范围 {fmt(self.min_points)} 至 {fmt(self.max_points)}"
+        assert self.min_points is not None and self.max_points is not None
+        if not self.min_points <= record.value <= self.max_points:
+            return f"分值 {fmt(record.value)} 超出规定范围 {fmt(self.min_points)} 至 {fmt(self.max_points)}"
+        return None
+
+    def _crosses(self, record: Record) -> tuple[bool, str]:
+        if self.when_field is None:
+            return True, ""
+        limit = lookup(self.limit, record, self.limit_by) if self.limit_by else self.limit
+        value = record.get(self.when_field)
+        if limit is None or value is None:
+            return False, ""
+        value = D(value)
+        hit = _OPS[self.when_op](value, limit)
+        label = self.when_label or self.when_field
+        return hit, f"{label}{fmt(value)}{self.when_unit},{_OP_TEXT[self.when_op]}规定的{fmt(limit)}{self.when_unit}"
+
+    def line_for(self, record: Record) -> Line | None:
+        if not matches(record, self.match):
+            return None
+        hit, why = self._crosses(record)
+        if not hit:
+            return None
+        base = self.points if self.points is not None else (record.value or ZERO)
+        qty = D(record.get(self.quantity, 1)) if self.quantity else Decimal(1)
+        pts = base * qty
+        notes = [why] if why else []
+        if qty != 1:
+            notes.append(f"{fmt(qty)}人次×{fmt_points(base)}")
+        for m in self.modifiers:
+            if m.applies(record):
+                pts *= m.factor
+                notes.append(m.label or f"×{fmt(m.factor)}")
+        reason = record_text(record) + ("(" + ";".join(notes) + ")" if notes else "")
+        return Line(pts, reason, record.key, record.carried_from is not None)
+
+    def evaluate(self, ctx: RuleContext) -> Lines:
+        out: Lines = {}
+        for unit in ctx.units:
+            lines = [ln for r in ctx.of(unit) if (ln := self.line_for(r)) is not None]
+            if lines:
+                out[unit.id] = lines
+        return out
+
+    def describe(self) -> str:
+        pts = fmt_points(self.points) if self.points is not None else f"{fmt(self.min_points)}至{fmt(self.max_points)}"
+        return f"每次 {pts} 分"
+
+
+@attrs.frozen
+class Tiered(Shape):
+    """Points by level (adopted by city +2, province +20, ministry +50); one record earning several
+    levels counts its highest level only (seed 000 l.458: "按最高值加分")."""
+
+    shape: ClassVar[str] = "tiered"
+
+    levels: dict[str, Decimal] = attrs.field(converter=dec_table)
+    field: str = "level"
+    match: dict[str, tuple[str, ...]] = attrs.field(factory=dict, converter=match_table)
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.levels, dict) or not self.levels:
+            raise RuleError("tiered 需要 levels:级别 → 分值")
+
+    def _levels_of(self, record: Record) -> list[str]:
+        raw = record.get(self.field)
+        if raw is None:
+            return []
+        parts = raw if isinstance(raw, (list, tuple)) else str(raw).replace("、", ",").replace(",", ",").split(",")
+        return [p.strip() for p in parts if p.strip()]
+
+    def check(self, record: Record) -> str | None:
+        if not matches(record, self.match):
+            return None
+        bad = [lv for lv in self._levels_of(record) if lv not in self.levels]
+        if bad or not self._levels_of(record):
+            return f"级别应为 {'、'.join(self.levels)} 之一,得到 {'、'.join(bad) or '空'}"
+        return None
+
+    def evaluate(self, ctx: RuleContext) -> Lines:
+        out: Lines = {}
+        for unit in ctx.units:
+            for r in ctx.of(unit):
+                if not matches(r, self.match):
+                    continue
+                found = [(self.levels[lv], lv) for lv in self._levels_of(r) if lv in self.levels]
+                if not found:
+                    continue
+                pts, lv = max(found, key=lambda t: abs(t[0]))
+                why = f"{lv}级" + (f",另有 {'、'.join(x for _, x in found if x != lv)} 不重复计分" if len(found) > 1 else "")
+                out.setdefault(unit.id, []).append(
+                    Line(pts, f"{record_text(r)}({why})", r.key, r.carried_from is not None)
+                )
+        return out
+
+    def describe(self) -> str:
+        return ";".join(f"{k} {fmt_points(v)}" for k, v in self.levels.items()) + "(同一条按最高级别计分)"
+
+
+@attrs.frozen
+class Flag(Shape):
+    """A state assessed once per period, not per record (未明确分管领导的扣2分): any matching record
+    in the window gives ``points`` once."""
+
+    shape: ClassVar[str] = "flag"
+
+    points: Decimal = attrs.field(converter=dec)
+    match: dict[str, tuple[str, ...]] = attrs.field(factory=dict, converter=match_table)
+
+    def evaluate(self, ctx: RuleContext) -> Lines:
+        out: Lines = {}
+        for unit in ctx.units:
+            found = [r for r in ctx.of(unit) if matches(r, self.match)]
+            if found:
+                first = min(found, key=lambda r: (r.date, r.key))
+                more = f"(本期共{len(found)}条记录,只计一次)" if len(found) > 1 else ""
+                out[unit.id] = [Line(self.points, record_text(first) + more, first.key, first.carried_from is not None)]
+        return out
+
+    def describe(self) -> str:
+        return f"本期存在即 {fmt_points(self.points)} 分(每期只计一次)"
+
+
+@attrs.frozen
+class Veto(Shape):
+    """一票否决 (seed 000 l.430): any matching record makes the unit's period 0 and removes it from
+    the year-end awards. The lines carry 0 points; the pipeline applies the veto."""
+
+    shape: ClassVar[str] = "veto"
+
+    match: dict[str, tuple[str, ...]] = attrs.field(factory=dict, converter=match_table)
+
+    def evaluate(self, ctx: RuleContext) -> Lines:
+        out: Lines = {}
+        for unit in ctx.units:
+            for r in ctx.of(unit):
+                if matches(r, self.match):
+                    out.setdefault(unit.id, []).append(
+                        Line(ZERO, f"{record_text(r)}(一票否决)", r.key, r.carried_from is not None)
+                    )
+        return out
+
+    def describe(self) -> str:
+        return "一票否决:当期考核为零分,取消年终评先创优资格"
