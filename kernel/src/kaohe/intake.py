@@ -1,0 +1,354 @@
+"""Reading a department's export (XLSX or CSV) through the adapter its plugin declares.
+
+Streaming: rows are read one at a time (openpyxl read-only mode, csv reader), never a whole file in
+memory. Each bad row is reported with file, sheet, row, column and what was expected; the store
+decides whether the good rows are kept (default) or the whole file is refused (``--strict``).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .adapters import Adapter, CellError, Column, Draft
+from .bureau import Bureau
+from .decimals import D
+from .errors import KaoheError
+from .model import Record
+from .plugins import Registry
+
+HEADER_SCAN_ROWS = 15
+
+
+@attrs.frozen
+class Rejection:
+    """One bad row: where it is and what was expected."""
+
+    file: str
+    sheet: str
+    row: int
+    column: str
+    message: str
+
+    def text(self) -> str:
+        where = f"{self.file}" + (f" 工作表“{self.sheet}”" if self.sheet else "") + f" 第{self.row}行"
+        if self.column:
+            where += f" “{self.column}”列"
+        return f"{where}:{self.message}"
+
+
+@attrs.frozen
+class Source:
+    """Where a record came from."""
+
+    file: str
+    sheet: str
+    row: int
+
+
+@attrs.define
+class Export:
+    """The result of reading one file."""
+
+    file: str
+    adapter: Adapter
+    checksum: str
+    records: list[Record] = attrs.field(factory=list)
+    sources: list[Source] = attrs.field(factory=list)
+    rejected: list[Rejection] = attrs.field(factory=list)
+    rows: int = 0
+    duplicates: int = 0
+
+
+def checksum(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# --- Reading tables --------------------------------------------------------------------------------
+
+
+def _csv_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) if the file decodes as such, else GB18030 (Excel/WPS in China)."""
+    with path.open("rb") as f:
+        head = f.read(3)
+        if head == codecs.BOM_UTF8:
+            return "utf-8-sig"
+        f.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+            return "utf-8"
+        except UnicodeDecodeError:
+            return "gb18030"
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[str, Iterator[Sequence[Any]]]]:
+    encoding = _csv_encoding(path)
+    try:
+        f = path.open(encoding=encoding, newline="")
+        sample = f.read(4096)
+        f.seek(0)
+    except UnicodeDecodeError:
+        raise KaoheError(f"{path}:无法识别文件编码,应为 UTF-8 或 GB18030(GBK)") from None
+    dialect: Any = csv.excel
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
+    except csv.Error:
+        pass
+
+    def rows() -> Iterator[Sequence[Any]]:
+        with f:
+            yield from csv.reader(f, dialect)
+
+    yield "", rows()
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[str, Iterator[Sequence[Any]]]]:
+    import openpyxl  # heavy: imported only when reading a workbook
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any failure to open is the user's file
+        raise KaoheError(f"{path}:无法作为 XLSX 工作簿打开({type(exc).__name__}: {exc})") from None
+    try:
+        for ws in wb.worksheets:
+            yield ws.title, ws.iter_rows(values_only=True)
+    finally:
+        wb.close()
+
+
+def tables(path: Path) -> Iterator[tuple[str, Iterator[Sequence[Any]]]]:
+    """(sheet name, row iterator) for each sheet of a workbook, or the one table of a CSV."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _xlsx_rows(path)
+    if suffix in (".csv", ".txt"):
+        return _csv_rows(path)
+    raise KaoheError(f"{path}:不支持的文件类型 {suffix or '(无扩展名)'},应为 .xlsx 或 .csv")
+
+
+# --- Finding the header and the adapter -----------------------------------------------------------
+
+
+def _cells(row: Sequence[Any]) -> list[str]:
+    return ["" if c is None else str(c).strip() for c in row]
+
+
+def _match(adapter: Adapter, header: list[str]) -> dict[str, int] | None:
+    """Column key → index in the header, if every required column is present."""
+    found: dict[str, int] = {}
+    for col in adapter.columns:
+        for i, h in enumerate(header):
+            if h in col.headers:
+                found[col.key] = i
+                break
+    if all(c.key in found for c in adapter.required()):
+        return found
+    return None
+
+
+def _choose(adapters: Sequence[Adapter], header: list[str]) -> tuple[Adapter, dict[str, int]] | None:
+    best: tuple[int, Adapter, dict[str, int]] | None = None
+    for ad in adapters:
+        m = _match(ad, header)
+        if m is not None and (best is None or len(m) > best[0]):
+            best = (len(m), ad, m)
+    return None if best is None else (best[1], best[2])
+
+
+def _closest(adapters: Sequence[Adapter], headers: list[list[str]]) -> str:
+    best = None
+    for ad in adapters:
+        for h in headers:
+            score = ad.header_score(h)
+            if best is None or score > best[0]:
+                missing = [c.name for c in ad.required() if not any(x in h for x in c.headers)]
+                best = (score, ad, missing)
+    if best is None or best[0] == 0:
+        names = "、".join(f"{a.title}({a.department})" for a in adapters) or "(无:未安装任何部门插件)"
+        return f"表头与任何已安装插件的数据格式都不符。可导入的格式:{names}"
+    _, ad, missing = best
+    return f"最接近“{ad.title}”({ad.department}),但缺少列:{'、'.join(missing)}"
+
+
+# --- Reading an export ----------------------------------------------------------------------------
+
+
+class _Checker:
+    """Checks drafts against the bureau: the unit exists, the date is acceptable, rules' bounds."""
+
+    def __init__(self, bureau: Bureau, earliest: dt.date | None, latest: dt.date | None) -> None:
+        self.bureau = bureau
+        self.earliest, self.latest = earliest, latest
+        self.checks: dict[str, list[Any]] = {}
+        for item in bureau.items:
+            for kind in item.reads:
+                self.checks.setdefault(kind, []).append(item)
+        self._units = {n: u for u in bureau.units for n in u.names}
+
+    def record(self, draft: Draft, adapter: Adapter) -> tuple[Record | None, str, str]:
+        """(record, column, message): a record, or the column and reason it is refused."""
+        unit = self._units.get(str(draft.unit).strip())
+        ucol = adapter.column(adapter.unit_column).name if _has(adapter, adapter.unit_column) else "单位"
+        dcol = adapter.column(adapter.date_column).name if _has(adapter, adapter.date_column) else "日期"
+        if unit is None:
+            return None, ucol, f"单位“{draft.unit}”不是本局的考核单位(见单位名单;别名可在配置中添加)"
+        if self.earliest and draft.date < self.earliest:
+            return None, dcol, f"日期 {draft.date} 早于本局考核数据的起始日期 {self.earliest}"
+        if self.latest and draft.date > self.latest:
+            return None, dcol, f"日期 {draft.date} 晚于今天,不能导入未来的数据"
+        if not unit.active(draft.date, draft.date):
+            return None, dcol, f"{draft.date} 单位“{unit.name}”不存在(设立/撤并日期见单位名单)"
+        rec = Record(
+            key=draft.key,
+            kind=draft.kind,
+            unit=unit.id,
+            date=draft.date,
+            value=None if draft.value is None else D(draft.value),
+            attrs=dict(draft.attrs),
+            note=draft.note,
+        )
+        for item in self.checks.get(draft.kind, ()):
+            problem = item.rule.check(rec)
+            if problem:
+                return None, draft.column or "", f"{problem}(考核项目“{item.title}”,{item.reference})"
+        return rec, "", ""
+
+
+def _has(adapter: Adapter, key: str) -> bool:
+    return any(c.key == key for c in adapter.columns)
+
+
+def iter_export(
+    path: Path,
+    bureau: Bureau,
+    registry: Registry,
+    adapter_id: str | None = None,
+    earliest: dt.date | None = None,
+    today: dt.date | None = None,
+) -> tuple[Adapter, Iterator[tuple[Record | None, Source, Rejection | None]]]:
+    """Find the file's adapter and yield (record, source, None) or (None, source, rejection), row by
+    row. Raises KaoheError when the file as a whole cannot be read (no matching header, wrong type)."""
+    path = Path(path)
+    if not path.exists():
+        raise KaoheError(f"找不到文件 {path}")
+    if adapter_id is not None:
+        if adapter_id not in registry.adapters:
+            raise KaoheError(f"没有数据格式 {adapter_id}:可用 {'、'.join(sorted(registry.adapters))}")
+        adapters: list[Adapter] = [registry.adapters[adapter_id]]
+    else:
+        adapters = list(registry.adapters.values())
+    file = path.name
+
+    found: list[tuple[str, int, Adapter, dict[str, int], Iterator[Sequence[Any]]]] = []
+    seen_headers: list[list[str]] = []
+    sheets = 0
+    for sheet, rows in tables(path):
+        sheets += 1
+        for n, row in enumerate(rows, start=1):
+            if n > HEADER_SCAN_ROWS:
+                break
+            header = _cells(row)
+            if not any(header):
+                continue
+            seen_headers.append(header)
+            hit = _choose(adapters, header)
+            if hit:
+                found.append((sheet, n, hit[0], hit[1], rows))
+                break
+        if found:
+            break  # the first sheet with a recognised header is the data sheet
+    if not found:
+        if not seen_headers:
+            raise KaoheError(f"{file}:文件为空(没有任何数据行)" if sheets else f"{file}:没有工作表")
+        raise KaoheError(f"{file}:无法识别的数据格式:{_closest(adapters, seen_headers)}")
+    sheet, header_row, adapter, index, rows = found[0]
+    checker = _Checker(bureau, earliest, today or dt.date.today())
+
+    def generate() -> Iterator[tuple[Record | None, Source, Rejection | None]]:
+        for n, row in enumerate(rows, start=header_row + 1):
+            cells = list(row)
+            if not any(c not in (None, "") and str(c).strip() for c in cells):
+                continue
+            src = Source(file, sheet, n)
+            values: dict[str, Any] = {}
+            bad: Rejection | None = None
+            for col in adapter.columns:
+                i = index.get(col.key)
+                raw = cells[i] if i is not None and i < len(cells) else None
+                try:
+                    values[col.key] = col.convert(raw)
+                except CellError as exc:
+                    bad = Rejection(file, sheet, n, col.name, str(exc))
+                    break
+            if bad:
+                yield None, src, bad
+                continue
+            try:
+                drafts = list(adapter.to_records(values))
+            except (CellError, ValueError, KeyError, TypeError) as exc:
+                yield None, src, Rejection(file, sheet, n, "", f"无法解析此行:{exc}")
+                continue
+            checked = [checker.record(d, adapter) for d in drafts]
+            refused = next(((c, m) for r, c, m in checked if r is None), None)
+            if refused:
+                yield None, src, Rejection(file, sheet, n, refused[0], refused[1])
+                continue
+            for rec, _, _ in checked:
+                yield rec, src, None
+
+    return adapter, generate()
+
+
+def read_export(
+    path: str | Path,
+    bureau: Bureau,
+    registry: Registry,
+    adapter_id: str | None = None,
+    earliest: dt.date | None = None,
+    today: dt.date | None = None,
+) -> Export:
+    """Read a whole export into memory (for small files, tests and ``--dry-run``)."""
+    path = Path(path)
+    adapter, rows = iter_export(path, bureau, registry, adapter_id, earliest, today)
+    out = Export(path.name, adapter, checksum(path))
+    keys: dict[str, int] = {}
+    last_row = -1
+    for rec, src, rej in rows:
+        if src.row != last_row:
+            out.rows += 1
+            last_row = src.row
+        if rej is not None:
+            out.rejected.append(rej)
+            continue
+        assert rec is not None
+        if rec.key in keys:
+            out.duplicates += 1
+            out.rejected.append(
+                Rejection(out.file, src.sheet, src.row, "", f"与第{keys[rec.key]}行是同一条记录(编号相同),不重复计算")
+            )
+            continue
+        keys[rec.key] = src.row
+        out.records.append(rec)
+        out.sources.append(src)
+    return out
+
+
+def describe_columns(columns: Iterable[Column]) -> list[tuple[str, str, str, str]]:
+    """(header, type, required, help) rows for documentation."""
+    from .adapters import TYPE_NAMES
+
+    return [(c.name, TYPE_NAMES[c.type], "必填" if c.required else "可选", c.help) for c in columns]
