@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 import attrs
@@ -25,6 +26,10 @@ class Bureau:
     (seed 000 l.88). Key ``*`` is the default."""
     source: str = ""
     """The configuration file it was read from."""
+    database: str = ""
+    """The bureau's SQLite file (``[bureau] database``, relative to the configuration file)."""
+    earliest: dt.date | None = None
+    """Records dated before this day are refused at intake (``[intake] earliest``)."""
 
     def unit(self, key: str) -> Unit | None:
         """A unit by id, name or alias."""

@@ -97,7 +97,7 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
     r = _Reader(file)
     r.unknown(data, TOP_KEYS, "")
     b = r.table(data, "bureau", "bureau", required=True)
-    r.unknown(b, {"name", "cutoff_day"}, "bureau")
+    r.unknown(b, {"name", "cutoff_day", "database"}, "bureau")
     name = r.get(b, "name", "bureau.name", str)
     cutoff = b.get("cutoff_day", 20)
     try:
@@ -114,7 +114,11 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
     for k, v in carry.items():
         if not isinstance(v, bool):
             raise r.fail(f"carry_over.{k}", f"应为 true/false,得到 {v!r}")
-    return Bureau(name, calendar, scheme, tuple(units), tuple(items), carry, file)
+    database = str(base / r.get(b, "database", "bureau.database", str, "kaohe.sqlite"))
+    intake = r.table(data, "intake", "intake")
+    r.unknown(intake, {"earliest"}, "intake")
+    earliest = _date(r, intake.get("earliest"), "intake.earliest")
+    return Bureau(name, calendar, scheme, tuple(units), tuple(items), carry, file, database, earliest)
 
 
 def _series(r: _Reader, data: Mapping[str, Any]) -> list[Series]:

@@ -239,7 +239,7 @@ def rank_and_flag(scheme: Scheme, results: Sequence[UnitResult], history: Sequen
         for r in members:
             flags = []
             rank = ranks[r.unit]
-            is_last = len(members) > 1 and r.unit in lowest
+            is_last = last_rank > 1 and r.unit in lowest
             if r.veto:
                 flags.append("一票否决")
             if r.carried:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from ..bureau import Bureau
@@ -19,3 +21,66 @@ def demo_bureau(registry: Registry | None = None) -> tuple[Bureau, Registry]:
     """The demo bureau with every installed plugin's items switched on."""
     registry = registry or load_registry()
     return load_bureau(CONFIG, registry), registry
+
+
+def run_demo(directory: Path, seed: int | None = None, echo: Callable[[str], None] = print) -> Path:
+    """Create the demo bureau in ``directory``, have every installed plugin write its synthetic
+    year, ingest it, score every month, quarter, half-year and the year, and publish the year.
+    Returns the configuration file."""
+    from ..jobs import score_year
+    from ..plugins import get_plugin_manager
+    from ..store import Store
+
+    seed = DEMO_SEED if seed is None else seed
+    directory.mkdir(parents=True, exist_ok=True)
+    config = directory / "kaohe.toml"
+    shutil.copy(UNITS, directory / "units.csv")
+    config.write_text(CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
+    pm = get_plugin_manager()
+    registry = load_registry(pm)
+    for err in registry.errors:
+        echo(f"警告:{err}")
+    bureau = load_bureau(config, registry)
+    echo(f"演示局:{bureau.name},{len(bureau.units)} 个派出所,{len(bureau.items)} 个考核项目(来自 {len(registry.plugins)} 个插件)")
+
+    exports = directory / "exports"
+    files: list[Path] = []
+    for impl in reversed(pm.hook.kaohe_demo_data.get_hookimpls()):
+        name = pm.get_name(impl.plugin)
+        if name in {e.plugin for e in registry.errors}:
+            continue
+        out = exports / str(name)
+        out.mkdir(parents=True, exist_ok=True)
+        written = impl.function(bureau=bureau, directory=out, seed=seed) or []
+        files.extend(Path(p) for p in written)
+    echo(f"已生成 {len(files)} 个部门数据文件:{exports}")
+
+    rejected = 0
+    with Store(bureau.database) as store:
+        for f in files:
+            report = store.ingest(f, bureau, registry, actor="demo")
+            rejected += len(report.rejected)
+            echo(f"  导入 {f.name}:{report.accepted} 条,拒绝 {len(report.rejected)} 行")
+            for r in report.rejected:
+                echo(f"    ✗ {r.text()}")
+        results = score_year(store, bureau, registry, DEMO_YEAR)
+    echo(f"已计算 {len(results)} 个考核期(12个月、4个季度、2个半年、全年),拒绝的错误行共 {rejected} 行")
+    year = results[-1]
+    for series, units in year.series().items():
+        top = units[0]
+        echo(f"  {series}类 {DEMO_YEAR}年度第一名:{top.name} {top.total}")
+    published = _publish(directory, bureau, registry, year, echo)
+    echo(f"配置:{config}")
+    echo(f"数据库:{bureau.database}")
+    if published:
+        echo(f"通报:{published}")
+    echo(f"试试:kaohe -c {config} explain jincheng {DEMO_YEAR}-04")
+    return config
+
+
+def _publish(directory: Path, bureau: Bureau, registry: Registry, result: object, echo: Callable[[str], None]) -> Path | None:
+    try:
+        from ..report import publish
+    except ImportError:
+        return None
+    return publish(directory / "published", bureau, registry, result)  # type: ignore[no-any-return]

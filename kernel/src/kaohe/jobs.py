@@ -1,0 +1,81 @@
+"""The office's jobs, shared by the command line and the demo: score a period and store it."""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+
+from .bureau import Bureau
+from .decimals import D
+from .model import PeriodResult, UnitResult
+from .periods import Period
+from .pipeline import base_periods, score, score_base
+from .plugins import Registry
+from .store import Store, StoreSource
+
+
+def config_digest(bureau: Bureau) -> str:
+    try:
+        with open(bureau.source, "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _stored(store: Store, period: Period) -> PeriodResult | None:
+    rows = store.scores(period.label)
+    if not rows:
+        return None
+    units = tuple(
+        UnitResult(
+            unit=r["unit"], name=r["name"], series=r["series"], klass=r["class"], period=r["period"], categories=(),
+            subtotal=D(r["subtotal"]), total=D(r["total"]), rank=r["rank"], flags=tuple(_flags(r["flags"])),
+        )
+        for r in rows
+    )
+    return PeriodResult(period.label, period.kind, units)
+
+
+def _flags(text: str) -> list[str]:
+    import json
+
+    return list(json.loads(text or "[]"))
+
+
+def history(store: Store, bureau: Bureau, period: Period, source: StoreSource) -> list[PeriodResult]:
+    """The base periods before ``period`` that the last-place flag looks at, latest first: stored
+    results where they exist, else scored now (the 末位 flag of a period does not depend on its own
+    history)."""
+    n = bureau.scheme.last_place_months - 1
+    first = base_periods(bureau, period)[0]
+    out: list[PeriodResult] = []
+    p = first
+    for _ in range(max(n, 0)):
+        p = p.previous()
+        res = _stored(store, p) or score_base(bureau, p, source)
+        out.append(res)
+    return out
+
+
+def score_period(store: Store, bureau: Bureau, registry: Registry, period: Period, save: bool = True) -> PeriodResult:
+    source = StoreSource(store, bureau, registry)
+    result = score(bureau, period, source, history(store, bureau, period, source))
+    if save:
+        store.save_result(result, config_digest(bureau), len(bureau.items))
+    return result
+
+
+def score_year(store: Store, bureau: Bureau, registry: Registry, year: int) -> list[PeriodResult]:
+    """Every base period of the year in order, then its quarters, halves and the year, all stored."""
+    out = []
+    for p in base_periods(bureau, Period(year, "year")):
+        out.append(score_period(store, bureau, registry, p))
+    kinds = [k for k in ("quarter", "half", "year") if k != bureau.scheme.base_period]
+    for kind in kinds:
+        for i in range(1, {"quarter": 5, "half": 3, "year": 2}[kind]):
+            out.append(score_period(store, bureau, registry, Period(year, kind, i)))
+    return out
+
+
+def totals(result: PeriodResult) -> dict[str, Decimal]:
+    return {u.unit: u.total for u in result.units}

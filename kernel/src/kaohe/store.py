@@ -1,0 +1,406 @@
+"""The embedded store: one SQLite file per bureau (WAL mode), written with sqlite-utils.
+
+Tables: ``records`` (the current version of every record, with provenance), ``record_versions``
+(every version ever imported: a corrected record replaces the current one and the old one stays
+here), ``imports`` (file, checksum, time, rows accepted and rejected), ``rejections``, ``scores``
+and ``explanations`` (the latest scoring of each period), ``runs`` (every scoring run), and
+``migrations`` (the schema version). An import is one transaction: it lands whole or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+import sqlite_utils
+
+from .bureau import Bureau
+from .decimals import D
+from .errors import KaoheError
+from .explain import unit_data
+from .intake import Rejection, checksum, iter_export
+from .model import PeriodResult, Record
+from .plugins import Registry
+
+SCHEMA_VERSION = 1
+BATCH = 5000
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot store {type(value).__name__}")
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=_json_default)
+
+
+def content_hash(rec: Record) -> str:
+    payload = dumps([rec.kind, rec.unit, rec.date.isoformat(), None if rec.value is None else str(rec.value), rec.attrs, rec.note])
+    return hashlib.sha1(payload.encode("utf-8")).hexdigest()
+
+
+def _migrate_1(db: sqlite_utils.Database) -> None:
+    db["imports"].create(
+        {
+            "id": int, "file": str, "path": str, "checksum": str, "adapter": str, "department": str,
+            "time": str, "actor": str, "rows": int, "accepted": int, "new": int, "changed": int,
+            "unchanged": int, "rejected": int, "strict": int,
+        },
+        pk="id",
+    )
+    db["records"].create(
+        {
+            "key": str, "kind": str, "unit": str, "date": str, "month": str, "value": str, "attrs": str,
+            "note": str, "department": str, "hash": str, "version": int, "import_id": int, "file": str,
+            "sheet": str, "row": int, "voided": int,
+        },
+        pk="key",
+    )
+    db["records"].create_index(["kind", "date"])
+    db["records"].create_index(["department", "month"])
+    db["record_versions"].create(
+        {
+            "key": str, "version": int, "kind": str, "unit": str, "date": str, "value": str, "attrs": str,
+            "note": str, "hash": str, "import_id": int, "file": str, "sheet": str, "row": int, "time": str,
+        },
+        pk=("key", "version"),
+    )
+    db["rejections"].create(
+        {"import_id": int, "file": str, "sheet": str, "row": int, "column": str, "message": str}
+    )
+    db["rejections"].create_index(["import_id"])
+    db["runs"].create({"id": int, "period": str, "time": str, "config": str, "items": int, "units": int}, pk="id")
+    db["scores"].create(
+        {
+            "period": str, "unit": str, "name": str, "series": str, "class": str, "total": str, "subtotal": str,
+            "rank": int, "flags": str, "veto": int, "carried": int, "run_id": int,
+        },
+        pk=("period", "unit"),
+    )
+    db["explanations"].create({"period": str, "unit": str, "tree": str}, pk=("period", "unit"))
+
+
+MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [(1, _migrate_1)]
+
+
+@attrs.define
+class IngestReport:
+    file: str
+    adapter: str
+    department: str
+    rows: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    rejected: list[Rejection] = attrs.field(factory=list)
+    import_id: int | None = None
+    stored: bool = False
+    months: set[str] = attrs.field(factory=set)
+
+    @property
+    def accepted(self) -> int:
+        return self.new + self.changed + self.unchanged
+
+
+class Store:
+    """A bureau's database."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        conn = sqlite3.connect(str(self.path), timeout=60, isolation_level=None)
+        self.db = sqlite_utils.Database(conn)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA busy_timeout=60000")
+        self._migrate()
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- schema ----------------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if "migrations" not in db.table_names():
+                db["migrations"].create({"version": int, "applied": str}, pk="version")
+            done = {r["version"] for r in db["migrations"].rows}
+            for version, step in MIGRATIONS:
+                if version not in done:
+                    step(db)
+                    db["migrations"].insert({"version": version, "applied": _now()})
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    @property
+    def schema_version(self) -> int:
+        row = self.db.execute("SELECT max(version) FROM migrations").fetchone()
+        return int(row[0] or 0)
+
+    # --- intake ----------------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        path: str | Path,
+        bureau: Bureau,
+        registry: Registry,
+        *,
+        strict: bool = False,
+        dry_run: bool = False,
+        adapter_id: str | None = None,
+        actor: str | None = None,
+        progress: Callable[[int], None] | None = None,
+        today: dt.date | None = None,
+    ) -> IngestReport:
+        """Import one file in one transaction. Bad rows are reported and skipped (or, with
+        ``strict``, the whole file is refused); a record whose key is already stored with the same
+        content is unchanged, with other content it is replaced and the old version kept."""
+        path = Path(path)
+        adapter, rows = iter_export(path, bureau, registry, adapter_id, earliest=bureau.earliest, today=today)
+        report = IngestReport(path.name, adapter.id, adapter.department)
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            import_id = None
+            if not dry_run:
+                import_id = db["imports"].insert(
+                    {
+                        "file": path.name, "path": str(path.resolve()), "checksum": checksum(path),
+                        "adapter": adapter.id, "department": adapter.department, "time": _now(),
+                        "actor": actor or _actor(), "rows": 0, "accepted": 0, "new": 0, "changed": 0,
+                        "unchanged": 0, "rejected": 0, "strict": int(strict),
+                    }
+                ).last_pk
+            seen: dict[str, int] = {}
+            batch: list[tuple[Record, Any]] = []
+            last_row = -1
+            for rec, src, rej in rows:
+                if src.row != last_row:
+                    report.rows += 1
+                    last_row = src.row
+                    if progress and report.rows % 1000 == 0:
+                        progress(report.rows)
+                if rej is not None:
+                    report.rejected.append(rej)
+                    continue
+                assert rec is not None
+                if rec.key in seen:
+                    report.duplicates += 1
+                    report.rejected.append(
+                        Rejection(src.file, src.sheet, src.row, "", f"与第{seen[rec.key]}行是同一条记录(编号相同),不重复计算")
+                    )
+                    continue
+                seen[rec.key] = src.row
+                batch.append((rec, src))
+                if len(batch) >= BATCH:
+                    self._write(batch, import_id, report, dry_run, bureau)
+                    batch = []
+            self._write(batch, import_id, report, dry_run, bureau)
+            if progress:
+                progress(report.rows)
+            if dry_run or (strict and report.rejected):
+                db.execute("ROLLBACK")
+                return report
+            if report.rejected:
+                db["rejections"].insert_all(
+                    (
+                        {"import_id": import_id, "file": r.file, "sheet": r.sheet, "row": r.row, "column": r.column, "message": r.message}
+                        for r in report.rejected
+                    ),
+                    batch_size=BATCH,
+                )
+            db["imports"].update(
+                import_id,
+                {
+                    "rows": report.rows, "accepted": report.accepted, "new": report.new, "changed": report.changed,
+                    "unchanged": report.unchanged, "rejected": len(report.rejected),
+                },
+            )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        report.import_id = import_id
+        report.stored = True
+        return report
+
+    def _write(self, batch: list[tuple[Record, Any]], import_id: int | None, report: IngestReport, dry_run: bool, bureau: Bureau) -> None:
+        if not batch:
+            return
+        keys = [r.key for r, _ in batch]
+        existing: dict[str, tuple[str, int]] = {}
+        for i in range(0, len(keys), 900):
+            chunk = keys[i : i + 900]
+            q = f"SELECT key, hash, version FROM records WHERE key IN ({','.join('?' * len(chunk))})"
+            for key, h, v in self.db.execute(q, chunk).fetchall():
+                existing[key] = (h, v)
+        now = _now()
+        rows, versions = [], []
+        for rec, src in batch:
+            h = content_hash(rec)
+            old = existing.get(rec.key)
+            if old is not None and old[0] == h:
+                report.unchanged += 1
+                continue
+            version = 1 if old is None else old[1] + 1
+            if old is None:
+                report.new += 1
+            else:
+                report.changed += 1
+            month = bureau.calendar.period_of(rec.date).label
+            report.months.add(month)
+            row = {
+                "key": rec.key, "kind": rec.kind, "unit": rec.unit, "date": rec.date.isoformat(), "month": month,
+                "value": None if rec.value is None else str(rec.value), "attrs": dumps(dict(rec.attrs)), "note": rec.note,
+                "department": report.department, "hash": h, "version": version, "import_id": import_id,
+                "file": src.file, "sheet": src.sheet, "row": src.row, "voided": 0,
+            }
+            rows.append(row)
+            versions.append(
+                {k: row[k] for k in ("key", "version", "kind", "unit", "date", "value", "attrs", "note", "hash", "import_id", "file", "sheet", "row")}
+                | {"time": now}
+            )
+        if dry_run or not rows:
+            return
+        self.db["records"].insert_all(rows, replace=True, batch_size=BATCH)
+        self.db["record_versions"].insert_all(versions, batch_size=BATCH)
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    def count(self, table: str = "records") -> int:
+        return int(self.db.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0])
+
+    def imports(self) -> list[dict[str, Any]]:
+        return list(self.db["imports"].rows_where(order_by="id"))
+
+    def rejections(self, import_id: int) -> list[dict[str, Any]]:
+        return list(self.db["rejections"].rows_where("import_id = ?", [import_id]))
+
+    def departments_with_data(self, month: str) -> set[str]:
+        q = "SELECT DISTINCT department FROM records WHERE month = ? AND voided = 0"
+        return {r[0] for r in self.db.execute(q, [month]).fetchall()}
+
+    def records(self, kinds: Sequence[str], start: dt.date, end: dt.date) -> Iterator[Record]:
+        if not kinds:
+            return iter(())
+        q = (
+            f"SELECT key, kind, unit, date, value, attrs, note FROM records WHERE voided = 0 AND kind IN ({','.join('?' * len(kinds))})"
+            " AND date BETWEEN ? AND ? ORDER BY date, key"
+        )
+        cur = self.db.execute(q, [*kinds, start.isoformat(), end.isoformat()])
+        return (_record(row) for row in cur)
+
+    # --- results ---------------------------------------------------------------------------------
+
+    def save_result(self, result: PeriodResult, config: str = "", items: int = 0) -> int:
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            run_id = db["runs"].insert(
+                {"period": result.period, "time": _now(), "config": config, "items": items, "units": len(result.units)}
+            ).last_pk
+            db.execute("DELETE FROM scores WHERE period = ?", [result.period])
+            db.execute("DELETE FROM explanations WHERE period = ?", [result.period])
+            db["scores"].insert_all(
+                (
+                    {
+                        "period": result.period, "unit": u.unit, "name": u.name, "series": u.series, "class": u.klass,
+                        "total": str(u.total), "subtotal": str(u.subtotal), "rank": u.rank, "flags": dumps(list(u.flags)),
+                        "veto": int(bool(u.veto)), "carried": int(u.carried), "run_id": run_id,
+                    }
+                    for u in result.units
+                ),
+                batch_size=BATCH,
+            )
+            db["explanations"].insert_all(
+                ({"period": result.period, "unit": u.unit, "tree": dumps(unit_data(u))} for u in result.units),
+                batch_size=500,
+            )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return int(run_id)
+
+    def scores(self, period: str) -> list[dict[str, Any]]:
+        return list(self.db["scores"].rows_where("period = ?", [period], order_by="series, rank, unit"))
+
+    def explanation(self, period: str, unit: str) -> dict[str, Any] | None:
+        rows = list(self.db["explanations"].rows_where("period = ? AND unit = ?", [period, unit]))
+        return json.loads(rows[0]["tree"]) if rows else None
+
+
+def _record(row: Sequence[Any]) -> Record:
+    key, kind, unit, date, value, attrs_json, note = row
+    return Record(
+        key=key, kind=kind, unit=unit, date=dt.date.fromisoformat(date),
+        value=None if value is None else D(value), attrs=json.loads(attrs_json), note=note or "",
+    )
+
+
+def _now() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _actor() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001
+        return "unknown"
+
+
+@attrs.frozen
+class StoreSource:
+    """The store as the pipeline's data source, with the bureau's carry-over rule (seed 000 l.88):
+    where a department that may carry over has no data at all for a month, its previous month's
+    records stand in, marked as carried over."""
+
+    store: Store
+    bureau: Bureau
+    registry: Registry
+
+    def records(self, kinds: Sequence[str], start: dt.date, end: dt.date) -> Iterable[Record]:  # type: ignore[override]
+        out = list(self.store.records(kinds, start, end))
+        if not any(self.bureau.carries_over(d) for d in self._departments(kinds)) and not self.bureau.carries_over("*"):
+            return out
+        cal = self.bureau.calendar
+        month = cal.period_of(start)
+        last = cal.period_of(end)
+        while True:
+            have = self.store.departments_with_data(month.label)
+            for dept in self._departments(kinds):
+                if dept in have or not self.bureau.carries_over(dept):
+                    continue
+                prev = month.previous()
+                dept_kinds = [k for k in kinds if self.registry.owner_of_kind(k) == dept]
+                for r in self.store.records(dept_kinds, cal.start(prev), cal.end(prev)):
+                    out.append(attrs.evolve(r, key=f"{r.key}@{month.label}", carried_from=prev.label))
+            if month == last:
+                break
+            month = month.next()
+        return out
+
+    def _departments(self, kinds: Sequence[str]) -> set[str]:
+        return {d for k in kinds if (d := self.registry.owner_of_kind(k))}
