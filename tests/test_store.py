@@ -1,0 +1,178 @@
+"""The store: a real SQLite file; re-imports, corrections, strict mode, crashes, carry-over."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from intake_helpers import DISPATCH_HEADERS, bureau, registry, row, write_xlsx
+
+from kaohe.jobs import score_period
+from kaohe.periods import Period
+from kaohe.store import SCHEMA_VERSION, Store
+
+TODAY = dt.date(2016, 1, 1)
+
+
+@pytest.fixture
+def reg():
+    return registry()
+
+
+@pytest.fixture
+def b(reg):
+    return bureau(reg)
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "kaohe.sqlite") as s:
+        yield s
+
+
+def ingest(store, path, b, reg, **kw):
+    return store.ingest(path, b, reg, today=TODAY, actor="测试", **kw)
+
+
+def test_schema_version_and_wal(tmp_path):
+    with Store(tmp_path / "k.sqlite") as s:
+        assert s.schema_version == SCHEMA_VERSION
+        assert s.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    with Store(tmp_path / "k.sqlite") as s:  # reopening runs no migration twice
+        assert s.count("migrations") == 1
+
+
+def test_reimport_and_correction_never_count_twice(tmp_path, store, b, reg):
+    f1 = write_xlsx(tmp_path / "a.xlsx", [row(1), row(2, minutes=12), row(3, unit="华城")])
+    r1 = ingest(store, f1, b, reg)
+    assert (r1.new, r1.changed, r1.unchanged, len(r1.rejected)) == (3, 0, 0, 0)
+    r2 = ingest(store, f1, b, reg)  # the same file again
+    assert (r2.new, r2.changed, r2.unchanged) == (0, 0, 3)
+    assert store.count() == 3
+    # a corrected file that overlaps: JQ00002 corrected (12 → 4 minutes), JQ00004 new
+    f2 = write_xlsx(tmp_path / "b.xlsx", [row(2, minutes=4), row(4, unit="华城", minutes=30)])
+    r3 = ingest(store, f2, b, reg)
+    assert (r3.new, r3.changed, r3.unchanged) == (1, 1, 0)
+    assert store.count() == 4
+    versions = list(store.db["record_versions"].rows_where("key = ?", ["t110.dispatch:JQ00002"], order_by="version"))
+    assert [v["version"] for v in versions] == [1, 2]
+    assert ['"12"' in v["attrs"] for v in versions] == [True, False]
+    current = store.db["records"].get("t110.dispatch:JQ00002")
+    assert current["file"] == "b.xlsx" and current["row"] == 3 and current["month"] == "2015-04"
+    assert [i["file"] for i in store.imports()] == ["a.xlsx", "a.xlsx", "b.xlsx"]
+    assert store.imports()[0]["actor"] == "测试"
+
+
+def test_bad_rows_are_kept_with_the_import(tmp_path, store, b, reg):
+    f = write_xlsx(tmp_path / "a.xlsx", [row(1), row(2, unit="外局"), row(3, minutes="abc")])
+    r = ingest(store, f, b, reg)
+    assert r.new == 1 and len(r.rejected) == 2
+    rows = store.rejections(r.import_id)
+    assert [(x["row"], x["column"]) for x in rows] == [(4, "派出所"), (5, "到场用时(分钟)")]
+
+
+def test_strict_refuses_the_whole_file(tmp_path, store, b, reg):
+    ingest(store, write_xlsx(tmp_path / "ok.xlsx", [row(9)]), b, reg)
+    before = (store.count(), store.count("imports"))
+    r = ingest(store, write_xlsx(tmp_path / "a.xlsx", [row(1), row(2, unit="外局")]), b, reg, strict=True)
+    assert len(r.rejected) == 1 and not r.stored
+    assert (store.count(), store.count("imports")) == before
+
+
+def test_dry_run_writes_nothing(tmp_path, store, b, reg):
+    r = ingest(store, write_xlsx(tmp_path / "a.xlsx", [row(1), row(2)]), b, reg, dry_run=True)
+    assert r.new == 2 and not r.stored
+    assert store.count() == 0 and store.count("imports") == 0
+
+
+def test_scores_from_the_store(tmp_path, store, b, reg):
+    # 一类警情 城区 5 分钟 / 城郊 10 分钟 (seed 000 l.548), 每次扣1分:
+    # 金城: 7 min 城区 (late, -1), 9 min 城郊 (in time); 华城: 30 min 农村 (no fixed limit) → 0
+    # raw: 金城 100 - 1 = 99, 华城 100; normalised 金城 99 / 100 × 100 = 99
+    rows = [row(1, minutes=7), row(2, area="城郊", minutes=9), row(3, unit="华城", area="农村", minutes=30)]
+    ingest(store, write_xlsx(tmp_path / "a.xlsx", rows), b, reg)
+    res = score_period(store, b, reg, Period.parse("2015-04"))
+    assert res.unit("jincheng").total == Decimal(99)
+    assert res.unit("huacheng").total == Decimal(100)
+    assert [s["unit"] for s in store.scores("2015-04")] == ["huacheng", "jincheng"]
+    tree = store.explanation("2015-04", "jincheng")
+    item = next(i for c in tree["categories"] for i in c["items"] if i["item"] == "t110.arrival_late")
+    assert item["points"] == "-1" and item["lines"][0]["record"] == "t110.dispatch:JQ00001"
+
+
+def test_carry_over_only_where_the_bureau_says(tmp_path, store, reg):
+    # 遇有上级部门当季考核数据不能及时通报的,拿上季度数据考核 (seed 000 l.88)
+    f = write_xlsx(tmp_path / "apr.xlsx", [row(1, minutes=7)])
+    plain = bureau(reg)
+    ingest(store, f, plain, reg)
+    may = bureau(reg, carry_over={"110指挥中心": True})
+    no = score_period(store, plain, reg, Period.parse("2015-05"), save=False)
+    assert no.unit("jincheng").total == Decimal(100) and not no.unit("jincheng").carried
+    yes = score_period(store, may, reg, Period.parse("2015-05"), save=False)
+    u = yes.unit("jincheng")
+    assert u.total == Decimal(99) and u.carried and "含沿用上期数据" in u.flags
+    line = u.categories[0].items[0].lines[0]
+    assert line.carried and line.points == Decimal(-1)
+    # once May's data has arrived, April's no longer stands in
+    ingest(store, write_xlsx(tmp_path / "may.xlsx", [row(2, day=dt.date(2015, 5, 2), minutes=3)]), may, reg)
+    arrived = score_period(store, may, reg, Period.parse("2015-05"), save=False)
+    assert arrived.unit("jincheng").total == Decimal(100) and not arrived.unit("jincheng").carried
+
+
+KILL_SCRIPT = textwrap.dedent(
+    """
+    import datetime as dt, sys
+    sys.path.insert(0, {tests!r})
+    from intake_helpers import bureau, registry
+    from kaohe.store import Store
+    reg = registry()
+    with Store({db!r}) as s:
+        print("start", flush=True)
+        s.ingest({csv!r}, bureau(reg), reg, today=dt.date(2016, 1, 1))
+    print("done", flush=True)
+    """
+)
+
+
+@pytest.mark.slow
+def test_killed_import_leaves_the_database_as_before(tmp_path, store, b, reg):
+    ingest(store, write_xlsx(tmp_path / "first.xlsx", [row(1), row(2)]), b, reg)
+    before = (store.count(), store.count("imports"), store.count("record_versions"))
+    big = tmp_path / "big.csv"
+    with big.open("w", encoding="utf-8") as f:
+        f.write(",".join(DISPATCH_HEADERS) + "\n")
+        for n in range(10, 400_000):
+            f.write(f"JQ{n:07d},金城,2015-04-03,一类,城区,{n % 13},,\n")
+    script = KILL_SCRIPT.format(tests=str(Path(__file__).parent), db=str(store.path), csv=str(big))
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "start"
+    wal = Path(str(store.path) + "-wal")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # wait until the import has written into the WAL
+        if wal.exists() and wal.stat().st_size > 2_000_000:
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the import finished before it could be killed: make the file bigger"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    with Store(store.path) as after:
+        assert after.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert (after.count(), after.count("imports"), after.count("record_versions")) == before
+
+
+def test_a_second_writer_waits_instead_of_failing(tmp_path, store, b, reg):
+    other = sqlite3.connect(str(store.path), timeout=0)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("COMMIT")
+    other.close()
+    r = ingest(store, write_xlsx(tmp_path / "a.xlsx", [row(1)]), b, reg)
+    assert r.stored
