@@ -138,7 +138,7 @@ class Calendar:
 
     def __attrs_post_init__(self) -> None:
         c = self.cutoff_day
-        if c != "end" and not (isinstance(c, int) and 1 <= c <= 27):
+        if c != "end" and not (isinstance(c, int) and not isinstance(c, bool) and 1 <= c <= 27):
             raise KaoheError(f"cutoff_day 应为 1-27 的整数或 \"end\"(自然月),得到 {c!r}")
 
     def _month_end(self, year: int, month: int) -> dt.date:
