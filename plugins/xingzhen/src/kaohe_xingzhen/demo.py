@@ -166,17 +166,19 @@ def demo_data(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
             prints = max(0, round(head * rnd.uniform(3.5 + d, 5.0 + 1.5 * d)))
             target = {"A": 80, "B": 90, "C": 100}.get(u.klass or "", 90)
 
-            def rate(low: float, top: float = 100.0) -> float:
-                return round(min(top, rnd.uniform(low, 100.0 + 4 * d)), 1)
+            def rate(ok: float, low: float) -> float | None:
+                """100 % with probability ``ok``, else somewhere between ``low`` and 100."""
+                return 100.0 if rnd.random() < ok else round(rnd.uniform(low, 99.9), 1)
 
+            other = min(100.0, round(target + rnd.uniform(-8 + 10 * d, 10), 1))
             monthly.append([
                 cal.end(period), name(u), prints,
                 rnd.choice([0, 0, 0, 1, 2]) if d < 0.6 else 0,
                 "否" if d < 0.25 and period.index <= 3 else "是",
-                rate(85 + 10 * d) if rnd.random() < 0.7 else None,
-                rate(target - 15 + 15 * d),
-                rate(88 + 8 * d),
-                rate(85 + 12 * d),
+                rate(0.5 + 0.4 * d, 92) if rnd.random() < 0.7 else None,
+                other,
+                rate(0.4 + 0.5 * d, 95),
+                rate(0.4 + 0.5 * d, 94),
             ])
 
     # Bad on purpose: a unit not in the bureau, text in a number column, an impossible date.
