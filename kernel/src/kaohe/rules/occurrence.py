@@ -76,6 +76,8 @@ class PerOccurrence(Shape):
     min_points: Decimal | None = attrs.field(default=None, converter=dec_or_none)
     max_points: Decimal | None = attrs.field(default=None, converter=dec_or_none)
     quantity: str | None = None
+    quantity_unit: str = "人次"
+    """The unit word of ``quantity`` in reasons (人次, 处, 项 …)."""
     match: dict[str, tuple[str, ...]] = attrs.field(factory=dict, converter=match_table)
     when_field: str | None = None
     when_op: str = attrs.field(default=">", validator=attrs.validators.in_(tuple(_OPS)))
@@ -126,7 +128,7 @@ class PerOccurrence(Shape):
         pts = base * qty
         notes = [why] if why else []
         if qty != 1:
-            notes.append(f"{fmt(qty)}人次×{fmt_points(base)}")
+            notes.append(f"{fmt(qty)}{self.quantity_unit}×{fmt_points(base)}")
         for m in self.modifiers:
             if m.applies(record):
                 pts *= m.factor

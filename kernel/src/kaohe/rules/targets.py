@@ -14,7 +14,7 @@ from ..decimals import ZERO, D, fmt, fmt_points, quantize
 from ..errors import KaoheError, RuleError
 from ..model import Line, Record, Unit
 from ..periods import Period
-from .base import Lines, RuleContext, Shape, amount, dec, dec_or_none, dec_table, target_for
+from .base import Lines, RuleContext, Shape, amount, dec, dec_or_none, dec_table, match_table, matches, target_for
 
 STEPS = ("exact", "whole")
 
@@ -143,6 +143,8 @@ class Quota(Shape):
     carry_surplus: bool = False
     year_end_per_over: Decimal = attrs.field(default=0, converter=dec)
     what: str = "完成数"
+    match: dict[str, tuple[str, ...]] = attrs.field(factory=dict, converter=match_table)
+    """Count only records whose fields have these values (e.g. ``{type = "当场处罚"}``)."""
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.targets, dict):
@@ -165,6 +167,8 @@ class Quota(Shape):
             recs = ctx.of(unit)
         else:
             recs = ctx.fetch(block).get(unit.id, ())
+        if self.match:
+            recs = [r for r in recs if matches(r, self.match)]
         return amount(recs, self.field), _carried(recs)
 
     def evaluate(self, ctx: RuleContext) -> Lines:
