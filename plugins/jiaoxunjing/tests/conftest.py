@@ -1,0 +1,46 @@
+"""Fixtures for the jiaoxunjing tests: a small bureau with the plugin's items only."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+
+import kaohe_jiaoxunjing
+from kaohe import Bureau
+from kaohe.config import parse_bureau
+from kaohe.plugins import Registry, get_plugin_manager, load_registry
+
+UNITS = [
+    {"id": "a1", "name": "甲城派出所", "series": "A", "class": "A", "headcount": 40, "aliases": ["甲城所"]},
+    {"id": "b1", "name": "乙镇派出所", "series": "B", "class": "B", "headcount": 15},
+]
+
+
+@pytest.fixture(scope="session")
+def registry() -> Registry:
+    pm = get_plugin_manager(load_entrypoints=False, plugins=[("jiaoxunjing", kaohe_jiaoxunjing)])
+    reg = load_registry(pm)
+    assert not reg.errors, reg.errors
+    return reg
+
+
+def config(items: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "bureau": {"name": "测试局", "cutoff_day": 20},
+        "series": [{"id": "A"}, {"id": "B"}],
+        "categories": [{"id": "jichu", "name": "基础工作建设", "weight": 100, "base": 100}],
+        "units": UNITS,
+        "items": {"enable": ["jiaoxunjing.*"], **(items or {})},
+    }
+
+
+@pytest.fixture
+def bureau(registry: Registry) -> Bureau:
+    return parse_bureau(config(), registry)
+
+
+@pytest.fixture
+def make_bureau(registry: Registry):
+    return lambda items=None: parse_bureau(config(items), registry)
