@@ -1,0 +1,65 @@
+"""The published report (通报) of a period: HTML for reading and printing, XLSX as offices circulate
+it, JSON for other systems — all three written from one :class:`~kaohe.report.data.ReportData`.
+
+``publish(directory, bureau, registry, result, store)`` writes into ``directory``:
+
+- ``index.html`` — one self-contained file (styles, scripts and the chart library inlined), the
+  ranking of every series and a page per unit down to each record; works opened from disk;
+- ``通报-<period>.xlsx`` — a sheet per series and a sheet of 加扣分明细 per unit;
+- ``report-<period>.json`` — the same results, documented in docs/report-json.md.
+
+See docs/report.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from ..bureau import Bureau
+from ..model import PeriodResult
+from .data import ReportData, build
+from .html import render_html, write_html
+from .jsondata import report_json
+from .xlsx import write_xlsx
+
+__all__ = ["ReportData", "build", "publish", "render_html", "report_json", "write_html", "write_xlsx"]
+
+
+def xlsx_name(period: str) -> str:
+    return f"通报-{period}.xlsx"
+
+
+def json_name(period: str) -> str:
+    return f"report-{period}.json"
+
+
+def publish(
+    directory: str | Path,
+    bureau: Bureau,
+    registry: Any,
+    result: PeriodResult,
+    store: Any = None,
+    *,
+    previous: PeriodResult | None = None,
+    generated: dt.datetime | None = None,
+) -> Path:
+    """Write the report of ``result`` into ``directory`` and return the HTML file's path.
+
+    ``store`` (a :class:`kaohe.store.Store`, optional) supplies the previous period's ranks, the
+    months of the year for the charts and each line's source record; without it the report holds
+    what ``result`` holds. ``registry`` is accepted for symmetry with the other jobs (the items'
+    texts are read from ``bureau``).
+    """
+    del registry
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    data = build(bureau, result, store=store, previous=previous, generated=generated)
+    html = write_html(data, directory / "index.html")
+    write_xlsx(data, directory / xlsx_name(result.period))
+    (directory / json_name(result.period)).write_text(
+        json.dumps(report_json(data), ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    return html

@@ -1,0 +1,162 @@
+"""The 通报 as one self-contained HTML file: every style, script and chart library inlined, no
+request leaves the page (police networks have no internet). Views — the ranking and one page per
+unit — are sections switched by the address's hash (``#ranking``, ``#unit-jincheng``), so the file
+works opened from disk; without JavaScript every section is shown one after another.
+
+Templates are Jinja2 with autoescaping on: every piece of imported text (unit names, record notes,
+reasons, file names) is escaped. The charts' data travels as JSON in a ``<script
+type="application/json">`` block with ``<``, ``>`` and ``&`` written as ``\\u003c`` etc., so no text
+can close the block; the page's own script escapes text again before putting it in a tooltip.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from ..decimals import fmt, fmt_points
+from .data import ReportData, UnitView
+
+CHART_LIBRARY = "echarts.common.min.js"
+
+
+@cache
+def _asset(name: str) -> str:
+    return files("kaohe.report").joinpath("assets", name).read_text(encoding="utf-8")
+
+
+@cache
+def _template_text(name: str) -> str:
+    return files("kaohe.report").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def script_safe(text: str) -> Markup:
+    """Inline a script: a literal ``</script`` inside it would end the element early."""
+    return Markup(text.replace("</script", "<\\/script").replace("<!--", "<\\!--"))
+
+
+def json_for_script(value: Any) -> Markup:
+    """JSON to put inside ``<script type="application/json">``: no character can end the element
+    or start markup, and the result is still valid JSON for ``JSON.parse``."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for ch, esc in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(ch, esc)
+    return Markup(text)
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else fmt(value)
+
+
+def chart_data(data: ReportData) -> dict[str, Any]:
+    """What the charts draw. Numbers go twice: as floats for the drawing and as the kernel's exact
+    text for the tooltips."""
+    units: dict[str, Any] = {}
+    for u in data.units:
+        units[u.anchor] = {
+            "name": u.result.name,
+            "series": u.series_name,
+            "months": [
+                {"label": m.name.split("年", 1)[1] if "年" in m.name else m.name, "period": m.period,
+                 "total": _float(m.total), "text": _text(m.total), "mean": _float(m.series_mean), "meanText": _text(m.series_mean)}
+                for m in u.months
+            ],
+            "categories": [
+                {"name": c.result.name, "score": _float(c.result.score), "text": _text(c.result.score),
+                 "mean": _float(c.series_mean), "meanText": _text(c.series_mean),
+                 "top": _float(c.series_top), "topText": _text(c.series_top), "anchor": c.anchor}
+                for c in u.categories
+            ],
+        }
+    return {
+        "period": data.period_name,
+        "series": [
+            {
+                "name": s.name,
+                "mean": _float(s.stats.mean), "meanText": _text(s.stats.mean),
+                "passMark": _float(s.pass_mark), "passMarkText": _text(s.pass_mark),
+                "units": [{"name": u.result.name, "anchor": u.anchor, "rank": u.result.rank,
+                           "total": _float(u.result.total), "text": _text(u.result.total)} for u in s.units],
+            }
+            for s in data.series
+        ],
+        "units": units,
+    }
+
+
+def change_text(u: UnitView, previous_available: bool) -> tuple[str, str]:
+    """(text, css class) for the change of rank since the previous period: ↑2, ↓1, 持平, 新 (not
+    ranked in that series last period) or — (no previous period in the store)."""
+    ch = u.rank_change
+    if ch is None:
+        return ("新" if previous_available else "—", "same")
+    if ch > 0:
+        return (f"↑{ch}", "up")
+    if ch < 0:
+        return (f"↓{-ch}", "down")
+    return ("持平", "same")
+
+
+FLAG_CLASS = {"一票否决": "veto", "含沿用上期数据": "carried", "末位": "last", "整改单位": "rectify"}
+
+
+def flag_class(flag: str) -> str:
+    if flag.startswith("连续"):
+        return "running"
+    return FLAG_CLASS.get(flag, "other")
+
+
+def fixed(value: Decimal | None, places: int) -> str:
+    """A score with the scheme's number of decimal places (``98.10``) when that loses nothing, else
+    exactly as the kernel prints it: category scores and totals are computed to those places, so a
+    column of them lines up without any rounding."""
+    if value is None:
+        return "—"
+    q = Decimal(1).scaleb(-places)
+    if value == value.quantize(q):
+        return format(value.quantize(q), "f")
+    return fmt(value)
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("kaohe.report", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["num"] = fmt
+    env.filters["pts"] = fmt_points
+    env.filters["fixed"] = fixed
+    env.globals["change_text"] = change_text
+    env.globals["flag_class"] = flag_class
+    return env
+
+
+def render_html(data: ReportData) -> str:
+    template = environment().get_template("report.html.j2")
+    return template.render(
+        data=data,
+        css=Markup(_template_text("report.css")),
+        app_js=script_safe(_template_text("report.js")),
+        library=script_safe(_asset(CHART_LIBRARY)),
+        chart_json=json_for_script(chart_data(data)),
+    )
+
+
+def write_html(data: ReportData, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_html(data), encoding="utf-8")
+    return path
