@@ -1,0 +1,49 @@
+"""Fixtures: a small bureau (one station per class) with this
+plugin's items only, and a helper to score one item."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from kaohe import Period, Record
+from kaohe.config import parse_bureau
+from kaohe.pipeline import MemorySource, score
+from kaohe.plugins import get_plugin_manager, load_registry
+
+import kaohe_churujing
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from churujing_testing import BUREAU  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def registry():
+    pm = get_plugin_manager(load_entrypoints=False, plugins=[("churujing", kaohe_churujing)])
+    reg = load_registry(pm)
+    assert not reg.errors, reg.errors
+    return reg
+
+
+@pytest.fixture(scope="session")
+def bureau(registry):
+    return parse_bureau(BUREAU, registry)
+
+
+@pytest.fixture
+def item_result(bureau) -> Callable[..., Any]:
+    """item_result(records, "churujing.x", "a1", period="2015-04") -> that unit's ItemResult."""
+
+    def run(records: list[Record], item: str, unit: str, period: str = "2015-04"):
+        res = score(bureau, Period.parse(period), MemorySource(records))
+        for cat in res.unit(unit).categories:
+            for it in cat.items:
+                if it.item == item:
+                    return it
+        raise AssertionError(f"{item} not scored for {unit}")
+
+    return run
