@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import pytest
-
 import kaohe_jiaoxunjing
+import pytest
 from kaohe import Bureau
 from kaohe.config import parse_bureau
 from kaohe.plugins import Registry, get_plugin_manager, load_registry

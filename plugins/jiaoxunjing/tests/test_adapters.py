@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 
 import pytest
-
 from kaohe.adapters import CellError
 from kaohe.intake import read_export
 from kaohe_jiaoxunjing.adapters import ASSIST_ADAPTER

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
-
 import kaohe_jiaoxunjing
+import pytest
 from kaohe import Period
 from kaohe.demo import DEMO_SEED, demo_bureau
 from kaohe.intake import read_export

@@ -8,7 +8,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
 from kaohe import Period, Record
 from kaohe.pipeline import MemorySource, evaluate_item
 from kaohe_jiaoxunjing.items import ASSIST, ITEMS

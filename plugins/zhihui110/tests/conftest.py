@@ -6,9 +6,8 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import pytest
-
 import kaohe_zhihui110
+import pytest
 from kaohe import Bureau, D, Period, Record
 from kaohe.config import parse_bureau
 from kaohe.model import ItemResult

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
-
 import kaohe_zhihui110
+import pytest
 from kaohe import Period
 from kaohe.demo import DEMO_SEED, demo_bureau
 from kaohe.intake import read_export

@@ -6,11 +6,10 @@ All records are dated in assessment month 2015-04 (2015-03-21 .. 2015-04-20) unl
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
-
 from kaohe import ConfigError
 from kaohe_zhihui110.items import (
     DISPATCH,

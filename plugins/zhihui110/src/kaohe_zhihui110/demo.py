@@ -95,7 +95,7 @@ def dispatch_rows(bureau: Bureau, seed: int) -> list[list[Any]]:
     per_month = {"A": (5, 7), "B": (3, 5), "C": (2, 4)}
     rows: list[list[Any]] = []
     n = 0
-    for period, start, end in _months(bureau, YEAR):
+    for _period, start, end in _months(bureau, YEAR):
         for unit, dil in _stations(bureau, seed):
             lo, hi = per_month.get(unit.klass or "C", (2, 4))
             for _ in range(rng.randint(lo, hi)):
