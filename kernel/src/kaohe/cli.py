@@ -323,6 +323,27 @@ def demo(obj: Ctx, directory: Path, seed: int | None, force: bool) -> None:
     click.echo(f"完成,用时 {time.monotonic() - started:.1f} 秒。")
 
 
+@cli.command()
+@click.argument("period")
+@click.option("--out", "-o", "out", type=click.Path(file_okay=False, path_type=Path), help="输出目录(默认为配置文件旁的 published/期间)。")
+@click.pass_obj
+def publish(obj: Ctx, period: str, out: Path | None) -> None:
+    """发布 PERIOD(2015-04、2015-Q2、2015-H1、2015)的通报:HTML(离线可看、可打印)、XLSX 和 JSON。"""
+    from .jobs import score_period
+    from .report import publish as write_report
+
+    p = _period(period)
+    directory = out or obj.config.parent / "published" / p.label
+    with obj.store() as store:
+        result = score_period(store, obj.bureau, obj.registry, p)
+        html = write_report(directory, obj.bureau, obj.registry, result, store)
+    click.echo(f"已发布 {obj.bureau.name} {p.chinese}通报({len(result.units)} 个单位):")
+    for f in sorted(directory.iterdir()):
+        if f.is_file():
+            click.echo(f"  {f}")
+    click.echo(f"用浏览器打开:{html}")
+
+
 def main() -> None:
     try:
         cli.main(standalone_mode=False, prog_name="kaohe")

@@ -79,8 +79,10 @@ def run_demo(directory: Path, seed: int | None = None, echo: Callable[[str], Non
 
 
 def _publish(directory: Path, bureau: Bureau, registry: Registry, result: object, echo: Callable[[str], None]) -> Path | None:
-    try:
-        from ..report import publish
-    except ImportError:
-        return None
-    return publish(directory / "published", bureau, registry, result)  # type: ignore[no-any-return]
+    from ..model import PeriodResult
+    from ..report import publish
+    from ..store import Store
+
+    assert isinstance(result, PeriodResult)
+    with Store(bureau.database) as store:
+        return publish(directory / "published" / result.period, bureau, registry, result, store)

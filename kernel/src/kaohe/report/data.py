@@ -169,6 +169,10 @@ class ReportData:
     months: tuple[str, ...]
     """Labels of the months of the year up to the period's end (for the charts)."""
     has_store: bool
+    aggregated: bool
+    """The period is made of several base periods (a quarter, half-year or year of a monthly scheme)."""
+    how: str
+    """How an aggregated period's total is formed (the kernel's wording), else empty."""
 
     @property
     def units(self) -> list[UnitView]:
@@ -349,6 +353,8 @@ def build(
         series=tuple(series_views),
         months=month_labels,
         has_store=store is not None,
+        aggregated=any(u.parts for u in result.units),
+        how=next((u.explanation for u in result.units if u.parts), ""),
     )
 
 

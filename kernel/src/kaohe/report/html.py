@@ -117,6 +117,11 @@ def flag_class(flag: str) -> str:
     return FLAG_CLASS.get(flag, "other")
 
 
+def points_text(value: Decimal) -> str:
+    """Points with their sign (+2, -0.5); nothing gained or lost is plain 0."""
+    return "0" if value == 0 else fmt_points(value)
+
+
 def fixed(value: Decimal | None, places: int) -> str:
     """A score with the scheme's number of decimal places (``98.10``) when that loses nothing, else
     exactly as the kernel prints it: category scores and totals are computed to those places, so a
@@ -138,7 +143,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["num"] = fmt
-    env.filters["pts"] = fmt_points
+    env.filters["pts"] = points_text
     env.filters["fixed"] = fixed
     env.globals["change_text"] = change_text
     env.globals["flag_class"] = flag_class

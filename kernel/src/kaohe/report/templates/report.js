@@ -37,7 +37,7 @@
     var o = base();
     o.grid = { left: 10, right: 24, top: 28, bottom: 24, containLabel: true };
     o.legend = { top: 0, right: 10, data: ['单位总分', '序列平均分'].concat(marks.length ? ['达标分值'] : []) };
-    o.xAxis = { type: 'value', scale: true, name: '总分', nameLocation: 'end', splitLine: { lineStyle: { type: 'dashed' } } };
+    o.xAxis = { type: 'value', scale: true, splitLine: { lineStyle: { type: 'dashed' } } };
     o.yAxis = { type: 'category', data: names, inverse: true, axisTick: { show: false } };
     o.tooltip.trigger = 'item';
     o.tooltip.formatter = function (p) {
