@@ -1,0 +1,202 @@
+"""The published HTML in a real headless Chromium (Debian's ``chromium``), opened from disk with the
+network blocked: the ranking against the database, the click-through from the ranking to one
+record, every chart drawn, no console error, no request, and screenshots at desktop and A4 width.
+
+Screenshots go to ``$KAOHE_SCREENSHOTS`` when set (to look at them), else to the test's tmp dir.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+import report_bureau as rb
+from kaohe.decimals import D
+from kaohe.store import Store
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed (apt-get install chromium; .ci/run installs it)"),
+]
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
+    tmp = tmp_path_factory.mktemp("browser")
+    bureau, reg, db, html = rb.publish_period(tmp, "2015-03")
+    with Store(db) as store:
+        scores = store.scores("2015-03")
+        trees = {r["unit"]: store.explanation("2015-03", r["unit"]) for r in scores}
+    shots = Path(os.environ.get("KAOHE_SCREENSHOTS") or tmp / "shots")
+    shots.mkdir(parents=True, exist_ok=True)
+    return SimpleNamespace(html=html, url=html.as_uri(), scores=scores, trees=trees, shots=shots)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+class Watch:
+    """Console messages, page errors and every request a page makes (none may leave the file)."""
+
+    def __init__(self, page: Any, own: str) -> None:
+        self.problems: list[str] = []
+        self.requests: list[str] = []
+        self.own = own
+        page.on("console", lambda m: self.problems.append(f"console.{m.type}: {m.text}") if m.type in ("error", "warning") else None)
+        page.on("pageerror", lambda e: self.problems.append(f"pageerror: {e}"))
+        page.on("request", lambda r: self.requests.append(r.url))
+
+    def check(self) -> None:
+        assert self.problems == []
+        assert {u.split("#", 1)[0] for u in self.requests} <= {self.own}, self.requests
+
+
+def _open(browser: Any, report: SimpleNamespace, width: int = 1366, media: str = "screen") -> tuple[Any, Any, Watch]:
+    ctx = browser.new_context(viewport={"width": width, "height": 900}, offline=True, java_script_enabled=True)
+    blocked: list[str] = []
+
+    def block(route: Any) -> None:
+        if route.request.url.startswith("file:"):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    ctx.route("**/*", block)
+    page = ctx.new_page()
+    watch = Watch(page, report.url)
+    page.emulate_media(media=media)
+    page.goto(report.url)
+    return ctx, page, watch
+
+
+def _rendered_charts(page: Any) -> list[dict[str, Any]]:
+    return page.eval_on_selector_all(
+        ".view.active .chart",
+        """els => els.map(el => {
+            const svg = el.querySelector('svg'), canvas = el.querySelector('canvas');
+            const r = el.getBoundingClientRect();
+            return {kind: el.dataset.chart, width: r.width, height: r.height,
+                    shapes: svg ? svg.querySelectorAll('path, rect, circle, text').length : 0,
+                    canvas: canvas ? canvas.width * canvas.height : 0};
+        })""",
+    )
+
+
+def test_ranking_matches_the_scores_in_the_database(browser: Any, report: SimpleNamespace) -> None:
+    ctx, page, watch = _open(browser, report)
+    assert page.is_visible("#ranking") and page.title().endswith("2015年3月绩效考核通报")
+    rows = page.eval_on_selector_all(
+        "#ranking table.ranking tbody tr",
+        """trs => trs.map(tr => ({
+            series: tr.closest('table').dataset.series, unit: tr.dataset.unit,
+            rank: tr.querySelector('td.rank').textContent.trim(),
+            name: tr.querySelector('td.name').textContent.trim(),
+            total: tr.querySelector('td.total').textContent.trim(),
+            cats: Object.fromEntries([...tr.querySelectorAll('td.cat')].map(td => [td.dataset.category, td.textContent.trim()])),
+            flags: [...tr.querySelectorAll('.flag')].map(f => f.textContent.trim()),
+        }))""",
+    )
+    stored = sorted(report.scores, key=lambda r: (r["series"], r["rank"], r["unit"]))
+    assert [(r["series"], r["unit"]) for r in rows] == [(r["series"], r["unit"]) for r in stored]
+    for row, s in zip(rows, stored, strict=True):
+        assert int(row["rank"]) == s["rank"]
+        assert row["name"] == s["name"]
+        assert D(row["total"]) == D(s["total"])
+        assert row["flags"] == json.loads(s["flags"])
+        cats = {c["category"]: D(c["score"]) for c in report.trees[s["unit"]]["categories"]}
+        assert {k: D(v) for k, v in row["cats"].items()} == cats
+    watch.check()
+    ctx.close()
+
+
+def test_click_from_the_ranking_down_to_one_record(browser: Any, report: SimpleNamespace) -> None:
+    ctx, page, watch = _open(browser, report)
+    page.click("#ranking tr[data-unit='evil'] td.name a")
+    assert page.url.endswith("#unit-evil")
+    unit = page.locator("#unit-evil")
+    assert unit.is_visible() and not page.is_visible("#ranking")
+    assert unit.locator(".unit-title").inner_text().startswith(rb.EVIL_NAME)
+    stored = next(r for r in report.scores if r["unit"] == "evil")
+    assert D(unit.locator(".unit-total").inner_text()) == D(stored["total"])
+    assert "一票否决" in unit.locator(".veto-box").inner_text()
+
+    category = unit.locator("details.category", has_text="队伍建设")
+    category.locator("> summary").click()
+    item = category.locator("details.item", has_text="被督察通报批评")
+    assert item.is_visible()
+    assert "依据 seed 000 l.446" in item.locator("> summary").inner_text()
+    item.locator("> summary").click()
+    record = item.locator("details.record").first
+    assert record.is_visible()
+    assert "-2" in record.locator("> summary").inner_text()
+    record.locator("> summary").click()
+    detail = record.locator("dl.record-detail")
+    assert detail.is_visible()
+    text = detail.inner_text()
+    assert rb.EVIL_NOTE in text  # the imported note, shown as text
+    assert "seed 000 l.446" in text and "testdept.check:C04" in text
+    assert "督察通报.csv" in text and "第5行" in text and "督察支队" in text
+    page.screenshot(path=str(report.shots / "record-desktop.png"), full_page=False)
+    assert page.evaluate("typeof window.__xss") == "undefined"
+
+    page.click("#unit-evil .crumbs a[href='#ranking']")
+    assert page.is_visible("#ranking") and not unit.is_visible()
+    watch.check()
+    ctx.close()
+
+
+def test_every_chart_is_drawn(browser: Any, report: SimpleNamespace) -> None:
+    ctx, page, watch = _open(browser, report)
+    anchors = page.eval_on_selector_all("section.view", "els => els.map(e => e.id)")
+    assert anchors[0] == "ranking" and len(anchors) == 1 + len(report.scores)
+    drawn = 0
+    for anchor in anchors:
+        page.evaluate("a => { location.hash = a; }", anchor)
+        page.wait_for_function("a => document.getElementById(a).classList.contains('active')", arg=anchor)
+        charts = _rendered_charts(page)
+        assert charts, anchor
+        for c in charts:
+            assert c["width"] > 200 and c["height"] > 150, (anchor, c)
+            assert c["shapes"] > 10 or c["canvas"] > 0, (anchor, c)
+        drawn += len(charts)
+    assert drawn == 1 + 2 * len(report.scores)
+    watch.check()
+    ctx.close()
+
+
+def test_screenshots_at_desktop_and_a4_width(browser: Any, report: SimpleNamespace) -> None:
+    for width, media, tag in ((1366, "screen", "desktop"), (794, "print", "a4")):
+        ctx, page, watch = _open(browser, report, width, media)
+        for anchor in ("ranking", "unit-rulin"):
+            page.evaluate("a => { location.hash = a; }", anchor)
+            page.wait_for_function("a => document.getElementById(a).classList.contains('active')", arg=anchor)
+            if media == "print":
+                assert not page.is_visible("nav.sidebar")  # no navigation on paper
+                overflow = page.evaluate("document.documentElement.scrollWidth")
+                assert overflow <= width, f"{anchor} is {overflow}px wide at A4 width"
+            path = report.shots / f"{anchor}-{tag}.png"
+            page.screenshot(path=str(path), full_page=True)
+            assert path.stat().st_size > 10_000
+        if media == "print":
+            pdf = page.pdf(format="A4", print_background=True)
+            assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+            (report.shots / "unit-rulin-a4.pdf").write_bytes(pdf)
+        watch.check()
+        ctx.close()
