@@ -78,9 +78,10 @@ class Rank(_Ranked):
         for units in self._groups(ctx).values():
             values = {u.id: self._measure(ctx, u) for u in units}
             best = competition_ranks(values, self.order == "desc")
-            worst = competition_ranks(values, self.order != "desc")
             for u in units:
-                place, from_bottom = best[u.id], worst[u.id]
+                # tied units share the better place from the bottom too: 5th of 6 is 倒数第2
+                place = best[u.id]
+                from_bottom = len(units) - place + 1
                 reason = f"{self.what}{fmt(values[u.id])},组内第{place}名(共{len(units)}个单位)"
                 if place <= len(self.top):
                     out[u.id] = [Line(self.top[place - 1], reason + f",前{len(self.top)}名")]
