@@ -304,6 +304,7 @@ def aggregate(bureau: Bureau, period: Period, parts: Sequence[PeriodResult]) -> 
                 attrs.evolve(
                     cat,
                     items=merged,
+                    base=sum((m.base for m in members), ZERO),
                     raw=sum((m.raw for m in members), ZERO),
                     top=ZERO,
                     weight=sum((m.weight for m in members), ZERO),
