@@ -6,9 +6,8 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import pytest
-
 import kaohe_zhian
+import pytest
 from kaohe import Period
 from kaohe.config import parse_bureau
 from kaohe.demo import CONFIG, HERE

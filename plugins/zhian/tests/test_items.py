@@ -6,7 +6,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-
 from kaohe_zhian import adapters
 from kaohe_zhian.items import EVENTS, all_items
 

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import attrs
-
 from kaohe import Item, rules
 from kaohe.decimals import ZERO
 from kaohe.model import Line
