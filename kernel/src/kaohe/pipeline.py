@@ -44,7 +44,13 @@ class MemorySource:
 
     def records(self, kinds: Sequence[str], start: object, end: object) -> Iterable[Record]:
         wanted = set(kinds)
-        return [r for r in self.items if r.kind in wanted and start <= r.date <= end]  # type: ignore[operator]
+        seen: set[str] = set()
+        first = []
+        for r in self.items:  # a later record with a key already seen is ignored, whatever its kind or date
+            if r.key not in seen:
+                seen.add(r.key)
+                first.append(r)
+        return [r for r in first if r.kind in wanted and start <= r.date <= end]  # type: ignore[operator]
 
 
 def _by_unit(records: Iterable[Record]) -> dict[str, list[Record]]:
