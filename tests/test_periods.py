@@ -12,10 +12,9 @@ import datetime as dt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from kernel_helpers import day
-
 from kaohe.errors import KaoheError
 from kaohe.periods import KINDS, Calendar, Period
+from kernel_helpers import day
 
 CAL = Calendar(20)
 

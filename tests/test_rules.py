@@ -6,8 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from kernel_helpers import CAL, D, a_stations, ctx, pts, rec, unit
-
 from kaohe.errors import KaoheError, RuleError
 from kaohe.model import Line
 from kaohe.periods import Calendar
@@ -28,6 +26,7 @@ from kaohe.rules import (
     build,
     competition_ranks,
 )
+from kernel_helpers import CAL, D, a_stations, ctx, pts, rec, unit
 
 JC, HC, CD = a_stations()
 
@@ -295,8 +294,8 @@ def test_quota_by_class_once_per_window() -> None:
     # 超过基础数据的每项加5分": A with 3 → −20 (once, not 1 × −20 per notice... 4 − 3 = 1 short, −20 once);
     # A with 6 → +5 once; B with 1 → 0
     a2 = unit("a2", "A所二", klass="A")
-    records = [rec("n", "a", "2015-04-0{}".format(i)) for i in (1, 2, 3)]
-    records += [rec("n", "a2", "2015-04-0{}".format(i)) for i in range(1, 7)]
+    records = [rec("n", "a", f"2015-04-0{i}") for i in (1, 2, 3)]
+    records += [rec("n", "a2", f"2015-04-0{i}") for i in range(1, 7)]
     records += [rec("n", "b", "2015-04-02")]
     lines = FIRE_NOTICES.evaluate(ctx(records, (A1, a2, B1), period="2015-04"))
     assert pts(lines, "a") == -20
