@@ -361,3 +361,18 @@ def test_items_keep_their_seed_reference_and_category():
     for i in items:
         assert i.reference.startswith("seed 000 l.") and i.text
         assert i.category == ("dachu" if i.id.startswith("zhian.dachu_") else "jichu")
+
+
+def test_readme_configuration_example(bureau_with):
+    """The TOML example of the README loads and does what it says."""
+    import re
+    import tomllib
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    example = tomllib.loads(re.search(r"```toml\n(.*?)```", readme, re.S).group(1))
+    b = bureau_with(example["items"])
+    ids = {i.id: i for i in b.items}
+    assert "zhian.pop_room_rank" not in ids
+    assert ids["zhian.dachu_ps_case_quota"].rule.targets == {"A": 10, "*": 3}
+    assert ids["zhian.mass_informant_rate"].rule.target == 12
