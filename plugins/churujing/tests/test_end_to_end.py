@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import kaohe_churujing
 import pytest
 from kaohe import Period
 from kaohe.demo import DEMO_SEED, demo_bureau
 from kaohe.intake import read_export
 from kaohe.pipeline import MemorySource, score
-
-import kaohe_churujing
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 import pytest
 from churujing_testing import IN_APRIL, IN_MAY, to_records
-
 from kaohe_churujing import adapters
 from kaohe_churujing.items import ITEMS
 

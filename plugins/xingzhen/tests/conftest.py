@@ -8,17 +8,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import kaohe_xingzhen
 import pytest
 from kaohe import Period, Record
 from kaohe.config import parse_bureau
 from kaohe.pipeline import MemorySource, score
 from kaohe.plugins import get_plugin_manager, load_registry
 
-import kaohe_xingzhen
-
 sys.path.insert(0, str(Path(__file__).parent))
 
-from xingzhen_testing import BUREAU  # noqa: E402
+from xingzhen_testing import BUREAU
 
 
 @pytest.fixture(scope="session")

@@ -9,10 +9,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from xingzhen_testing import IN_APRIL, IN_MAY, to_records
-
 from kaohe_xingzhen import adapters
 from kaohe_xingzhen.items import ITEMS, MATTERS
+from xingzhen_testing import IN_APRIL, IN_MAY, to_records
 
 D = Decimal
 
@@ -172,7 +171,6 @@ def test_scene_rate_other_target_by_class_is_a_parameter(registry):
     from kaohe import Period
     from kaohe.config import parse_bureau
     from kaohe.pipeline import MemorySource, score
-
     from xingzhen_testing import BUREAU
 
     cfg = {**BUREAU, "items": {"enable": ["*"], "xingzhen.scene_rate_other": {"params": {"target": {"A": 85, "B": 90, "C": 100}}}}}
