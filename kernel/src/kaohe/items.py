@@ -32,6 +32,13 @@ def _check_id(_: object, __: object, value: str) -> None:
         raise RuleError(f"项目编号应为“命名空间.名称”形式的小写英文(如 zhihui110.arrival_late),得到 {value!r}")
 
 
+def _check_rule(item: Item, _: object, value: object) -> None:
+    if isinstance(value, type) or not isinstance(value, Rule):
+        raise RuleError(
+            f"考核项目 {item.id} 的 rule 应为规则对象(如 rules.PerOccurrence(points=-1)),得到 {value!r}"
+        )
+
+
 @attrs.frozen
 class Item:
     """One scoring rule of a department, as the seed writes it."""
@@ -48,7 +55,7 @@ class Item:
     """The seed passage: file and line or article (``seed 000 l.548``)."""
     reads: tuple[str, ...] = attrs.field(converter=tuple)
     """The record kinds it reads (``zhihui110.dispatch``)."""
-    rule: Rule
+    rule: Rule = attrs.field(validator=_check_rule)
     cadence: str = attrs.field(default="monthly", validator=_check_cadence)
     cap: Decimal | None = attrs.field(default=None, converter=dec_or_none)
     """Upper bound on the item's points per window (加分最高不超过20分)."""
