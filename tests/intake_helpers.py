@@ -88,6 +88,25 @@ class T110:
         register(ADAPTER)
 
 
+MONTHLY = Adapter(
+    id="tmonth.figures",
+    title="月度统计",
+    department="110指挥中心",
+    columns=[Column("统计月份", "month", "month"), Column("派出所", "unit", "unit"), Column("回访满意率", "rate", "percent")],
+    to_records=lambda row: [
+        Draft("tmonth.figures:{unit}:" + row["month"].label, "tmonth.figures", row["unit"], row["month"], value=row["rate"])
+    ],
+    kinds=["tmonth.figures"],
+    date_column="month",
+)
+
+
+class TMonth:
+    @hookimpl
+    def kaohe_adapters(self, register):
+        register(MONTHLY)
+
+
 class TFire:
     @hookimpl
     def kaohe_adapters(self, register):
@@ -95,7 +114,7 @@ class TFire:
 
 
 def registry():
-    return load_registry(get_plugin_manager(load_entrypoints=False, plugins=[("t110", T110()), ("tfire", TFire())]))
+    return load_registry(get_plugin_manager(load_entrypoints=False, plugins=[("t110", T110()), ("tfire", TFire()), ("tmonth", TMonth())]))
 
 
 BUREAU = {

@@ -148,3 +148,36 @@ def test_corrupt_xlsx(tmp_path, b, reg):
     f.write_bytes(b"not a zip")
     with pytest.raises(KaoheError, match="无法作为 XLSX 工作簿打开"):
         read(f, b, reg)
+
+
+def test_percentage_cells_month_column_and_unit_placeholder_in_keys(tmp_path, b, reg):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["统计月份", "派出所", "回访满意率"])
+    ws.append(["2015-04", "金城", 1])  # a cell formatted 0% holding 1 shows 100%
+    ws.append(["2015年4月", "华城派出所", 0.935])  # shows 93.5%
+    ws.append(["2015-05", "华城", 0.8])  # not formatted: the user typed 0.8 (%)
+    ws.append(["2015年13月", "华城", 90])
+    ws["C2"].number_format = "0%"
+    ws["C3"].number_format = "0.0%"
+    wb.save(tmp_path / "m.xlsx")
+    ex = read(tmp_path / "m.xlsx", b, reg)
+    assert [(r.key, r.date, r.value) for r in ex.records] == [
+        # month 2015-04 ends on the cut-off day 2015-04-20; the key names the resolved unit id
+        ("tmonth.figures:jincheng:2015-04", dt.date(2015, 4, 20), Decimal(100)),
+        ("tmonth.figures:huacheng:2015-04", dt.date(2015, 4, 20), Decimal("93.5")),
+        ("tmonth.figures:huacheng:2015-05", dt.date(2015, 5, 20), Decimal("0.8")),
+    ]
+    (rej,) = ex.rejected
+    assert rej.column == "统计月份" and "应为考核月份" in rej.message
+
+
+def test_same_month_under_two_names_is_one_record(tmp_path, b, reg):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["统计月份", "派出所", "回访满意率"])
+    ws.append(["2015-04", "金城", 97])
+    ws.append(["2015-04", "金城派出所", 97])
+    wb.save(tmp_path / "m.xlsx")
+    ex = read(tmp_path / "m.xlsx", b, reg)
+    assert len(ex.records) == 1 and "与第2行是同一条记录" in ex.rejected[0].message

@@ -17,7 +17,7 @@ import attrs
 
 from .decimals import D
 
-TYPES = ("text", "int", "decimal", "date", "datetime", "bool", "unit", "percent")
+TYPES = ("text", "int", "decimal", "date", "datetime", "bool", "unit", "percent", "month")
 TYPE_NAMES = {
     "text": "文本",
     "int": "整数",
@@ -27,6 +27,7 @@ TYPE_NAMES = {
     "bool": "是/否",
     "unit": "单位名称",
     "percent": "百分数(如 93.5 或 93.5%)",
+    "month": "考核月份(如 2015-04 或 2015年4月)",
 }
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 TRUE = {"是", "y", "yes", "true", "1", "√", "有"}
@@ -100,11 +101,29 @@ def _int(raw: Any) -> int:
     return int(d)
 
 
+class PercentCell(Decimal):
+    """A number from an Excel cell formatted as a percentage, already multiplied by 100: the cell
+    that shows 93.5% holds 0.935 (and 100% holds 1); the reader passes on what the user sees."""
+
+
 def _percent(raw: Any) -> Decimal:
-    if isinstance(raw, float) and 0 <= raw <= 1 and not isinstance(raw, bool):
-        # Excel stores a cell formatted as 93.5% as 0.935
-        return D(repr(raw)) * 100
     return _decimal(raw)
+
+
+_MONTH_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*(?:份)?\s*$")
+
+
+def _month(raw: Any) -> Any:
+    """An assessment month, as a :class:`kaohe.periods.Period` (the kernel dates the record on
+    the month's last day, by the bureau's calendar)."""
+    from .periods import Period
+
+    if isinstance(raw, dt.date | dt.datetime):
+        return Period(raw.year, "month", raw.month)
+    m = _MONTH_RE.match(_text(raw))
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise CellError(f"应为考核月份(如 2015-04 或 2015年4月),得到 {raw!r}")
+    return Period(int(m.group(1)), "month", int(m.group(2)))
 
 
 _DATE_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
@@ -163,6 +182,7 @@ _CONVERT: dict[str, Callable[[Any], Any]] = {
     "date": _date,
     "datetime": _datetime,
     "bool": _bool,
+    "month": _month,
 }
 
 
@@ -171,11 +191,15 @@ class Draft:
     """A record as an adapter produces it, before the kernel resolves the unit and checks it."""
 
     key: str
-    """Stable source key, unique for the real-world fact (e.g. the 警情编号)."""
+    """Stable source key, unique for the real-world fact (e.g. the 警情编号). ``{unit}`` in it is
+    replaced by the resolved unit id, so a monthly figure keyed ``kind:{unit}:2015-04`` is the same
+    record whether the file names the unit 金城 or 金城派出所."""
     kind: str
     unit: str
     """The unit as written in the file (id, name or alias); the kernel resolves it."""
-    date: dt.date
+    date: Any
+    """The day of the fact, or an assessment month (a ``Period`` from a ``month`` column): the
+    record is then dated on the month's last day."""
     value: Decimal | None = None
     attrs: Mapping[str, Any] = attrs.field(factory=dict)
     note: str = ""

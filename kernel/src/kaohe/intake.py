@@ -17,11 +17,12 @@ from typing import Any
 
 import attrs
 
-from .adapters import Adapter, CellError, Column, Draft
+from .adapters import Adapter, CellError, Column, Draft, PercentCell
 from .bureau import Bureau
 from .decimals import D
 from .errors import KaoheError
 from .model import Record
+from .periods import Period
 from .plugins import Registry
 
 HEADER_SCAN_ROWS = 15
@@ -125,9 +126,22 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[str, Iterator[Sequence[Any]]]]:
         raise KaoheError(f"{path}:无法作为 XLSX 工作簿打开({type(exc).__name__}: {exc})") from None
     try:
         for ws in wb.worksheets:
-            yield ws.title, ws.iter_rows(values_only=True)
+            yield ws.title, _xlsx_values(ws)
     finally:
         wb.close()
+
+
+def _xlsx_values(ws: Any) -> Iterator[list[Any]]:
+    """Cell values as the user sees them: a number in a percentage-formatted cell is multiplied by
+    100 (the cell that shows 100% holds 1)."""
+    for row in ws.iter_rows():
+        values = []
+        for cell in row:
+            v = cell.value
+            if isinstance(v, int | float) and not isinstance(v, bool) and "%" in (cell.number_format or ""):
+                v = PercentCell(D(v) * 100)
+            values.append(v)
+        yield values
 
 
 def tables(path: Path) -> Iterator[tuple[str, Iterator[Sequence[Any]]]]:
@@ -206,6 +220,12 @@ class _Checker:
         dcol = adapter.column(adapter.date_column).name if _has(adapter, adapter.date_column) else "日期"
         if unit is None:
             return None, ucol, f"单位“{draft.unit}”不是本局的考核单位(见单位名单;别名可在配置中添加)"
+        if isinstance(draft.date, Period):
+            draft = attrs.evolve(draft, date=self.bureau.calendar.end(draft.date))
+        elif isinstance(draft.date, dt.datetime):
+            draft = attrs.evolve(draft, date=draft.date.date())
+        if not isinstance(draft.date, dt.date):
+            return None, dcol, f"应为日期,得到 {draft.date!r}"
         if self.earliest and draft.date < self.earliest:
             return None, dcol, f"日期 {draft.date} 早于本局考核数据的起始日期 {self.earliest}"
         if self.latest and draft.date > self.latest:
@@ -213,7 +233,7 @@ class _Checker:
         if not unit.active(draft.date, draft.date):
             return None, dcol, f"{draft.date} 单位“{unit.name}”不存在(设立/撤并日期见单位名单)"
         rec = Record(
-            key=draft.key,
+            key=draft.key.replace("{unit}", unit.id),
             kind=draft.kind,
             unit=unit.id,
             date=draft.date,
