@@ -1,0 +1,295 @@
+"""The bureau configuration (TOML): a good file, and every kind of mistake named by file and key."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from kaohe import ConfigError, Item, KaoheError, hookimpl, rules
+from kaohe.config import load_bureau, parse_bureau
+from kaohe.periods import Period
+from kaohe.pipeline import score
+from kaohe.plugins import Registry, get_plugin_manager, load_registry
+from kernel_helpers import rec, source
+
+
+class Zhihui:
+    """A stand-in for the 110 plugin: arrival limits by grade and area (seed 000 l.548)."""
+
+    @hookimpl
+    def kaohe_items(self, register):  # type: ignore[no-untyped-def]
+        register(
+            Item(
+                id="zhihui.arrival_late",
+                title="未在规定时间内赶赴现场",
+                department="110指挥中心",
+                category="jichu",
+                reference="seed 000 l.548",
+                reads=("zhihui.dispatch",),
+                rule=rules.PerOccurrence(
+                    points=-1, when_field="minutes", limit={"一类": {"城区": 5, "城郊": 10}}, limit_by=("grade", "area")
+                ),
+            )
+        )
+        register(
+            Item(
+                id="zhihui.unanswered",
+                title="接警无应答",
+                department="110指挥中心",
+                category="jichu",
+                reference="seed 000 l.540",
+                reads=("zhihui.unanswered",),
+                rule=rules.PerOccurrence(points=-1),
+            )
+        )
+
+
+class Broken:
+    @hookimpl
+    def kaohe_items(self, register):  # type: ignore[no-untyped-def]
+        raise RuntimeError("boom")
+
+
+@pytest.fixture(scope="module")
+def reg() -> Registry:
+    return load_registry(get_plugin_manager(load_entrypoints=False, plugins=[("zhihui", Zhihui()), ("broken", Broken())]))
+
+
+GOOD = """
+[bureau]
+name = "金坛市公安局"
+cutoff_day = 20
+
+[scheme]
+name = "派出所绩效考核"
+normalise_within = "series"
+
+[[series]]
+id = "A"
+name = "A类所"
+pass_mark = 190
+
+[[categories]]
+id = "jichu"
+name = "基础工作建设"
+weight = 100
+base = 100
+
+[[units]]
+id = "jincheng"
+name = "金城派出所"
+series = "A"
+class = "A"
+headcount = 40
+aliases = ["金城", "金城所"]
+tags = ["城区"]
+
+[[units]]
+id = "huacheng"
+name = "华城派出所"
+series = "A"
+class = "A"
+headcount = { "*" = 30, "2015-06" = 32 }
+
+[items]
+enable = ["zhihui.*", "office.*"]
+
+[items."zhihui.arrival_late".params]
+limit = { "一类" = { "城区" = 8, "城郊" = 10 } }
+
+[[office_items]]
+id = "office.report_late"
+title = "报表、信息迟报"
+category = "jichu"
+reference = "seed 000 l.466"
+shape = "per_occurrence"
+params = { points = -2 }
+text = "违反规定的,每次扣2分"
+
+[carry_over]
+"*" = false
+"110指挥中心" = true
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "kaohe.toml") -> Path:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_good_config(tmp_path: Path, reg: Registry) -> None:
+    path = write(tmp_path, GOOD)
+    b = load_bureau(path, reg)
+    assert b.name == "金坛市公安局"
+    assert b.source == str(path)
+    assert b.database == str(tmp_path / "kaohe.sqlite")
+    assert b.calendar.cutoff_day == 20
+    assert b.scheme.series_by_id("A").pass_mark == 190
+    assert b.scheme.category("jichu").base == 100
+    assert [u.id for u in b.units] == ["jincheng", "huacheng"]
+    assert b.unit("金城所").id == "jincheng"
+    assert b.units[1].headcount_for(Period.parse("2015-06")) == 32
+    assert b.units[1].headcount_for(Period.parse("2015-05")) == 30
+    assert b.units[0].tags == ("城区",)
+    assert {i.id for i in b.items} == {"zhihui.arrival_late", "zhihui.unanswered", "office.report_late"}
+    assert b.item("zhihui.arrival_late").rule.limit == {"一类": {"城区": Decimal(8), "城郊": Decimal(10)}}
+    assert b.item("office.report_late").plugin == "office"
+    assert b.carries_over("110指挥中心") and not b.carries_over("刑侦大队")
+
+
+def test_override_and_office_item_scored_without_plugin_code(tmp_path: Path, reg: Registry) -> None:
+    # the bureau's own item, declared with a shape in the config: l.466 "违反规定的,每次扣2分".
+    # 金城: 2 late reports × −2 = −4; a 7-minute 一类 城区 arrival is within the overridden 8 minutes: 0
+    # → 96. 华城: a 9-minute arrival is late (9 > 8): −1 → 99. Normalised on the top 99:
+    # 96 ÷ 99 × 100 = 96.969… → 96.97; 华城 100.
+    b = load_bureau(write(tmp_path, GOOD), reg)
+    data = source(
+        rec("office.report_late", "jincheng", "2015-04-02"),
+        rec("office.report_late", "jincheng", "2015-04-03"),
+        rec("zhihui.dispatch", "jincheng", "2015-04-04", grade="一类", area="城区", minutes=7),
+        rec("zhihui.dispatch", "huacheng", "2015-04-04", grade="一类", area="城区", minutes=9),
+    )
+    res = score(b, Period.parse("2015-04"), data)
+    assert res.unit("jincheng").total == Decimal("96.97")
+    assert res.unit("huacheng").total == 100
+
+
+def expect(tmp_path: Path, reg: Registry, text: str, key: str, *words: str) -> ConfigError:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as exc:
+        load_bureau(path, reg)
+    err = exc.value
+    assert err.file == str(path) and str(path) in str(err)
+    assert err.key == key, str(err)
+    assert key in str(err)
+    for w in words:
+        assert w in str(err), str(err)
+    return err
+
+
+def test_missing_bureau_name(tmp_path: Path, reg: Registry) -> None:
+    expect(tmp_path, reg, GOOD.replace('name = "金坛市公安局"\n', ""), "bureau.name", "缺少")
+
+
+def test_missing_bureau_table(tmp_path: Path, reg: Registry) -> None:
+    text = GOOD.replace('[bureau]\nname = "金坛市公安局"\ncutoff_day = 20\n', "")
+    expect(tmp_path, reg, text, "bureau", "缺少")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ("[bureau]\n", "[bureu]\nx = 1\n[bureau]\n", "bureu"),
+        ("cutoff_day = 20\n", "cutoff_day = 20\ncutof_day = 20\n", "bureau.cutof_day"),
+        ('normalise_within = "series"\n', 'normalise_within = "series"\nnormalize_within = "all"\n', "scheme.normalize_within"),
+        ("pass_mark = 190\n", "pass_mark = 190\npassmark = 190\n", "series[0].passmark"),
+        ("base = 100\n", "base = 100\nbasis = 100\n", "categories[0].basis"),
+        ('tags = ["城区"]\n', 'tags = ["城区"]\nheadcont = 3\n', "units[0].headcont"),
+        ('text = "违反规定的,每次扣2分"\n', 'text = "违反规定的,每次扣2分"\npoints = -2\n', "office_items[0].points"),
+    ],
+)
+def test_unknown_key(tmp_path: Path, reg: Registry, old: str, new: str, key: str) -> None:
+    assert old in GOOD
+    expect(tmp_path, reg, GOOD.replace(old, new, 1), key, "未知的配置项")
+
+
+def test_unknown_series_of_a_unit(tmp_path: Path, reg: Registry) -> None:
+    text = GOOD.replace('series = "A"\nclass = "A"\nheadcount = 40', 'series = "B"\nclass = "A"\nheadcount = 40')
+    expect(tmp_path, reg, text, "units[0].series", "'B'", "A")
+
+
+def test_unknown_series_in_units_file(tmp_path: Path, reg: Registry) -> None:
+    (tmp_path / "units.csv").write_text("id,name,series,class,headcount\nxuebu,薛埠派出所,B,B,18\n", encoding="utf-8")
+    path = write(tmp_path, 'units_file = "units.csv"\n' + GOOD)
+    with pytest.raises(ConfigError) as exc:
+        load_bureau(path, reg)
+    assert "units.csv" in str(exc.value) and "第2行" in str(exc.value) and "series" in str(exc.value)
+
+
+@pytest.mark.parametrize("bad", ["31", "0", '"monthly"', "true", "20.5"])
+def test_bad_cutoff_day(tmp_path: Path, reg: Registry, bad: str) -> None:
+    expect(tmp_path, reg, GOOD.replace("cutoff_day = 20", f"cutoff_day = {bad}"), "bureau.cutoff_day", "1-27")
+
+
+def test_calendar_months_accepted(tmp_path: Path, reg: Registry) -> None:
+    b = load_bureau(write(tmp_path, GOOD.replace("cutoff_day = 20", 'cutoff_day = "end"')), reg)
+    assert b.calendar.end(Period.parse("2015-04")).day == 30
+
+
+def test_enable_pattern_for_uninstalled_plugin(tmp_path: Path, reg: Registry) -> None:
+    text = GOOD.replace('enable = ["zhihui.*", "office.*"]', 'enable = ["zhihui.*", "zhian.*"]')
+    expect(tmp_path, reg, text, "items.enable[1]", "zhian", "未安装")
+
+
+def test_enable_pattern_for_refused_plugin(tmp_path: Path, reg: Registry) -> None:
+    text = GOOD.replace('enable = ["zhihui.*", "office.*"]', 'enable = ["broken.*"]')
+    expect(tmp_path, reg, text, "items.enable[0]", "broken", "加载失败", "boom")
+
+
+def test_override_of_unknown_parameter(tmp_path: Path, reg: Registry) -> None:
+    text = GOOD.replace('[items."zhihui.arrival_late".params]\nlimit', '[items."zhihui.arrival_late".params]\nlimits')
+    expect(tmp_path, reg, text, 'items."zhihui.arrival_late".params', "limits")
+
+
+def test_override_making_rule_invalid(tmp_path: Path, reg: Registry) -> None:
+    text = GOOD + '\n[items."zhihui.unanswered".params]\npoints = "abc"\n'
+    expect(tmp_path, reg, text, 'items."zhihui.unanswered".params')
+
+
+def test_override_of_unknown_item(tmp_path: Path, reg: Registry) -> None:
+    text = GOOD + '\n[items."zhihui.nothing".params]\npoints = -1\n'
+    expect(tmp_path, reg, text, 'items."zhihui.nothing"', "zhihui.nothing")
+
+
+def test_office_item_errors(tmp_path: Path, reg: Registry) -> None:
+    expect(tmp_path, reg, GOOD.replace('shape = "per_occurrence"', 'shape = "per_ocurrence"'), "office_items[0]", "per_ocurrence")
+    expect(tmp_path, reg, GOOD.replace("params = { points = -2 }", "params = { }"), "office_items[0]", "points")
+    expect(tmp_path, reg, GOOD.replace('id = "office.report_late"', 'id = "report_late"'), "office_items[0].id", "office.")
+    expect(tmp_path, reg, GOOD.replace('title = "报表、信息迟报"\n', ""), "office_items[0].title")
+
+
+def test_office_item_off_unless_enabled(tmp_path: Path, reg: Registry) -> None:
+    # an explicit enable list that does not name the office's own item leaves it off
+    b = load_bureau(write(tmp_path, GOOD.replace('enable = ["zhihui.*", "office.*"]', 'enable = ["zhihui.*"]')), reg)
+    assert b.item("office.report_late") is None
+    # with the default enable = ["*"] it is on
+    b = load_bureau(write(tmp_path, GOOD.replace('enable = ["zhihui.*", "office.*"]\n', "")), reg)
+    assert b.item("office.report_late") is not None
+
+
+def test_office_item_unknown_category(tmp_path: Path, reg: Registry) -> None:
+    text = GOOD.replace('category = "jichu"\nreference = "seed 000 l.466"', 'category = "dachu"\nreference = "seed 000 l.466"')
+    path = write(tmp_path, text)
+    with pytest.raises(KaoheError) as exc:
+        load_bureau(path, reg)
+    assert "office.report_late" in str(exc.value) and "dachu" in str(exc.value)
+
+
+def test_bad_headcount_and_types(tmp_path: Path, reg: Registry) -> None:
+    expect(tmp_path, reg, GOOD.replace("headcount = 40", "headcount = -4"), "units[0].headcount")
+    expect(tmp_path, reg, GOOD.replace("weight = 100", 'weight = "一百"', 1), "categories[0]")
+    expect(tmp_path, reg, GOOD.replace('"110指挥中心" = true', '"110指挥中心" = "yes"'), "carry_over.110指挥中心")
+
+
+def test_toml_syntax_and_missing_file(tmp_path: Path, reg: Registry) -> None:
+    expect(tmp_path, reg, GOOD + "\n[bureau\n", "(语法)", "TOML")
+    with pytest.raises(KaoheError, match="找不到配置文件"):
+        load_bureau(tmp_path / "nothing.toml", reg)
+
+
+def test_parse_bureau_from_data(reg: Registry) -> None:
+    data = {
+        "bureau": {"name": "测试局"},
+        "series": [{"id": "A"}],
+        "categories": [{"id": "jichu", "name": "基础工作建设", "weight": 100}],
+        "units": [{"id": "jincheng", "name": "金城派出所", "series": "A"}],
+        "items": {"enable": ["zhihui.unanswered"]},
+    }
+    b = parse_bureau(data, reg, "x.toml")
+    assert [i.id for i in b.items] == ["zhihui.unanswered"]
+    assert b.calendar.cutoff_day == 20  # the default: 上月21日至当月20日
+    with pytest.raises(ConfigError) as exc:
+        parse_bureau({**data, "units": []}, reg, "x.toml")
+    assert exc.value.key == "units" and "x.toml" in str(exc.value)
