@@ -357,6 +357,22 @@ def test_quarter_with_a_vetoed_month() -> None:
     res = score(make(), P("2015-Q2"), source(*records))
     assert res.unit("chengdong").total == 400
     assert res.unit("chengdong").veto
+    # l.430 "取消单位年终评先创优资格": the veto stays visible on the longer period
+    assert "一票否决" in res.unit("chengdong").flags
+    year = score(make(), P("2015"), source(*records))
+    assert "一票否决" in year.unit("chengdong").flags and "一票否决" not in year.unit("jincheng").flags
+
+
+def test_carried_records_are_flagged() -> None:
+    # l.88 "拿上季度数据考核": a record standing in from the previous period counts and is marked
+    import attrs
+
+    r = attrs.evolve(rec("zhihui110.unanswered", "jincheng", "2015-04-01"), carried_from="2015-03")
+    res = score(make(), P("2015-04"), source(r))
+    jc = res.unit("jincheng")
+    assert jc.total == 199 and jc.carried and "含沿用上期数据" in jc.flags
+    assert "沿用上期数据" in unit_text(jc)
+    assert not res.unit("huacheng").carried
 
 
 def test_year_scaled_and_mean() -> None:
