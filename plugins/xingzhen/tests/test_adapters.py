@@ -126,6 +126,7 @@ def test_monthly_figures_from_xlsx_with_a_title_row(tmp_path, bureau, registry):
     ws.merge_cells("A1:I1")
     ws.append(MONTHLY_HEADER)
     ws.append([dt.date(2015, 4, 20), "甲所", 48, 2, "否", "97.5%", 0.825, 95, 100])
+    ws.cell(ws.max_row, 7).number_format = "0.0%"  # shows 82.5%: Excel stores 0.825
     ws.append([dt.date(2015, 4, 20), "乙派出所", 70, None, "是", None, 90, 96, 92.5])
     ws.append([dt.date(2015, 4, 20), "丙派出所", "十二", 0, "是", None, 90, 96, 92.5])   # text in a number column
     ws.append([dt.date(2015, 4, 20), "丙派出所", 40, 0, "是", None, 90, 120, 92.5])       # a rate above 100 %
