@@ -46,9 +46,35 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=_json_default)
 
 
-def content_hash(rec: Record) -> str:
-    payload = dumps([rec.kind, rec.unit, rec.date.isoformat(), None if rec.value is None else str(rec.value), rec.attrs, rec.note])
+def content_hash(rec: Record, attrs_json: str | None = None) -> str:
+    """SHA-1 of the record's content (kind, unit, date, value, attributes, note). ``attrs_json``,
+    when given, is ``dumps(rec.attrs)`` already computed: the payload is then assembled around it,
+    byte for byte the same as ``dumps`` of the whole list (the list's separator is ", ")."""
+    value = None if rec.value is None else str(rec.value)
+    if attrs_json is None:
+        payload = dumps([rec.kind, rec.unit, rec.date.isoformat(), value, rec.attrs, rec.note])
+    else:
+        head = dumps([rec.kind, rec.unit, rec.date.isoformat(), value])
+        payload = f"{head[:-1]}, {attrs_json}, {dumps(rec.note)}]"
     return hashlib.sha1(payload.encode("utf-8")).hexdigest()
+
+
+RECORD_COLUMNS = (
+    "key", "kind", "unit", "date", "month", "value", "attrs", "note", "department", "hash", "version", "import_id",
+    "file", "sheet", "row", "voided",
+)
+VERSION_COLUMNS = (
+    "key", "version", "kind", "unit", "date", "value", "attrs", "note", "hash", "import_id", "file", "sheet", "row",
+    "time",
+)
+_INSERT_RECORD = (
+    f"INSERT OR REPLACE INTO [records] ({', '.join(f'[{c}]' for c in RECORD_COLUMNS)})"
+    f" VALUES ({', '.join('?' * len(RECORD_COLUMNS))})"
+)
+_INSERT_VERSION = (
+    f"INSERT INTO [record_versions] ({', '.join(f'[{c}]' for c in VERSION_COLUMNS)})"
+    f" VALUES ({', '.join('?' * len(VERSION_COLUMNS))})"
+)
 
 
 def _migrate_1(db: sqlite_utils.Database) -> None:
@@ -125,6 +151,8 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA busy_timeout=60000")
+        self._months: dict[Any, dict[dt.date, str]] = {}
+        """Calendar → assessment month label by day, filled as records are written."""
         self._migrate()
 
     def close(self) -> None:
@@ -257,9 +285,12 @@ class Store:
             for key, h, v in self.db.execute(q, chunk).fetchall():
                 existing[key] = (h, v)
         now = _now()
-        rows, versions = [], []
+        months = self._months.setdefault(bureau.calendar, {})
+        rows: list[tuple[Any, ...]] = []
+        versions: list[tuple[Any, ...]] = []
         for rec, src in batch:
-            h = content_hash(rec)
+            attrs_json = dumps(dict(rec.attrs))
+            h = content_hash(rec, attrs_json)
             old = existing.get(rec.key)
             if old is not None and old[0] == h:
                 report.unchanged += 1
@@ -269,23 +300,27 @@ class Store:
                 report.new += 1
             else:
                 report.changed += 1
-            month = bureau.calendar.period_of(rec.date).label
+            month = months.get(rec.date)
+            if month is None:
+                month = months[rec.date] = bureau.calendar.period_of(rec.date).label
             report.months.add(month)
-            row = {
-                "key": rec.key, "kind": rec.kind, "unit": rec.unit, "date": rec.date.isoformat(), "month": month,
-                "value": None if rec.value is None else str(rec.value), "attrs": dumps(dict(rec.attrs)), "note": rec.note,
-                "department": report.department, "hash": h, "version": version, "import_id": import_id,
-                "file": src.file, "sheet": src.sheet, "row": src.row, "voided": 0,
-            }
-            rows.append(row)
-            versions.append(
-                {k: row[k] for k in ("key", "version", "kind", "unit", "date", "value", "attrs", "note", "hash", "import_id", "file", "sheet", "row")}
-                | {"time": now}
-            )
+            date = rec.date.isoformat()
+            value = None if rec.value is None else str(rec.value)
+            rows.append((
+                rec.key, rec.kind, rec.unit, date, month, value, attrs_json, rec.note, report.department, h, version,
+                import_id, src.file, src.sheet, src.row, 0,
+            ))
+            versions.append((
+                rec.key, version, rec.kind, rec.unit, date, value, attrs_json, rec.note, h, import_id, src.file,
+                src.sheet, src.row, now,
+            ))
         if dry_run or not rows:
             return
-        self.db["records"].insert_all(rows, replace=True, batch_size=BATCH)
-        self.db["record_versions"].insert_all(versions, batch_size=BATCH)
+        # Plain executemany (the same statements sqlite-utils' insert_all(replace=True) and
+        # insert_all() issue, without its per-value conversion: every value here is already a
+        # str, int or None).
+        self.db.conn.executemany(_INSERT_RECORD, rows)
+        self.db.conn.executemany(_INSERT_VERSION, versions)
 
     # --- reading ---------------------------------------------------------------------------------
 
