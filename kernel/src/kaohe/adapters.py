@@ -71,7 +71,11 @@ class Column:
         value = _CONVERT[self.type](raw)
         if self.choices and str(value) not in self.choices:
             raise CellError(f"应为 {'、'.join(self.choices)} 之一,得到 {raw!r}")
-        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        if (
+            (self.minimum is not None or self.maximum is not None)
+            and isinstance(value, (Decimal, int))
+            and not isinstance(value, bool)
+        ):
             if self.minimum is not None and value < self.minimum:
                 raise CellError(f"不能小于 {self.minimum},得到 {raw!r}")
             if self.maximum is not None and value > self.maximum:
@@ -131,6 +135,19 @@ _TIME_RE = re.compile(r"(\d{1,2})\s*[:时]\s*(\d{1,2})(?:\s*[:分]\s*(\d{1,2}))?
 
 
 def _datetime(raw: Any) -> dt.datetime:
+    if isinstance(raw, str):
+        text = raw.strip()
+        # Fast path for what exports hold almost always, 2015-04-03 or 2015-04-03 14:20[:05]:
+        # the C parser gives the same value the patterns below give; anything else (other
+        # separators, a time zone, an invalid day or hour) goes the long way.
+        if len(text) in (10, 16, 19) and text[4] == "-" and text[7] == "-":
+            try:
+                value = dt.datetime.fromisoformat(text)
+            except ValueError:
+                pass
+            else:
+                if value.tzinfo is None:
+                    return value
     if isinstance(raw, dt.datetime):
         return raw
     if isinstance(raw, dt.date):

@@ -212,31 +212,41 @@ class _Checker:
             for kind in item.reads:
                 self.checks.setdefault(kind, []).append(item)
         self._units = {n: u for u in bureau.units for n in u.names}
+        self._headers: dict[str, tuple[str, str]] = {}
+
+    def _columns(self, adapter: Adapter) -> tuple[str, str]:
+        """The headers of the adapter's unit and date columns (for messages), computed once."""
+        cols = self._headers.get(adapter.id)
+        if cols is None:
+            ucol = adapter.column(adapter.unit_column).name if _has(adapter, adapter.unit_column) else "单位"
+            dcol = adapter.column(adapter.date_column).name if _has(adapter, adapter.date_column) else "日期"
+            cols = self._headers[adapter.id] = (ucol, dcol)
+        return cols
 
     def record(self, draft: Draft, adapter: Adapter) -> tuple[Record | None, str, str]:
         """(record, column, message): a record, or the column and reason it is refused."""
         unit = self._units.get(str(draft.unit).strip())
-        ucol = adapter.column(adapter.unit_column).name if _has(adapter, adapter.unit_column) else "单位"
-        dcol = adapter.column(adapter.date_column).name if _has(adapter, adapter.date_column) else "日期"
+        ucol, dcol = self._columns(adapter)
         if unit is None:
             return None, ucol, f"单位“{draft.unit}”不是本局的考核单位(见单位名单;别名可在配置中添加)"
-        if isinstance(draft.date, Period):
-            draft = attrs.evolve(draft, date=self.bureau.calendar.end(draft.date))
-        elif isinstance(draft.date, dt.datetime):
-            draft = attrs.evolve(draft, date=draft.date.date())
-        if not isinstance(draft.date, dt.date):
-            return None, dcol, f"应为日期,得到 {draft.date!r}"
-        if self.earliest and draft.date < self.earliest:
-            return None, dcol, f"日期 {draft.date} 早于本局考核数据的起始日期 {self.earliest}"
-        if self.latest and draft.date > self.latest:
-            return None, dcol, f"日期 {draft.date} 晚于今天,不能导入未来的数据"
-        if not unit.active(draft.date, draft.date):
-            return None, dcol, f"{draft.date} 单位“{unit.name}”不存在(设立/撤并日期见单位名单)"
+        date = draft.date
+        if isinstance(date, Period):
+            date = self.bureau.calendar.end(date)
+        elif isinstance(date, dt.datetime):
+            date = date.date()
+        if not isinstance(date, dt.date):
+            return None, dcol, f"应为日期,得到 {date!r}"
+        if self.earliest and date < self.earliest:
+            return None, dcol, f"日期 {date} 早于本局考核数据的起始日期 {self.earliest}"
+        if self.latest and date > self.latest:
+            return None, dcol, f"日期 {date} 晚于今天,不能导入未来的数据"
+        if not unit.active(date, date):
+            return None, dcol, f"{date} 单位“{unit.name}”不存在(设立/撤并日期见单位名单)"
         rec = Record(
             key=draft.key.replace("{unit}", unit.id),
             kind=draft.kind,
             unit=unit.id,
-            date=draft.date,
+            date=date,
             value=None if draft.value is None else D(draft.value),
             attrs=dict(draft.attrs),
             note=draft.note,
@@ -298,6 +308,9 @@ def iter_export(
     sheet, header_row, adapter, index, rows = found[0]
     checker = _Checker(bureau, earliest, today or dt.date.today())
 
+    # (key, index in the row or -1, converter, header) of each column, looked up once
+    plan = [(col.key, index.get(col.key, -1), col.convert, col.name) for col in adapter.columns]
+
     def generate() -> Iterator[tuple[Record | None, Source, Rejection | None]]:
         for n, row in enumerate(rows, start=header_row + 1):
             cells = list(row)
@@ -306,13 +319,12 @@ def iter_export(
             src = Source(file, sheet, n)
             values: dict[str, Any] = {}
             bad: Rejection | None = None
-            for col in adapter.columns:
-                i = index.get(col.key)
-                raw = cells[i] if i is not None and i < len(cells) else None
+            width = len(cells)
+            for key, i, convert, name in plan:
                 try:
-                    values[col.key] = col.convert(raw)
+                    values[key] = convert(cells[i] if 0 <= i < width else None)
                 except CellError as exc:
-                    bad = Rejection(file, sheet, n, col.name, str(exc))
+                    bad = Rejection(file, sheet, n, name, str(exc))
                     break
             if bad:
                 yield None, src, bad
