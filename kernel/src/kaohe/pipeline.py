@@ -76,16 +76,36 @@ def base_periods(bureau: Bureau, period: Period) -> list[Period]:
     return out
 
 
-def evaluate_item(bureau: Bureau, item: Item, period: Period, units: Sequence[Unit], data: DataSource) -> dict[str, ItemResult] | None:
-    """One item's results for every unit, or None when the item is not due in ``period``."""
+Grouped = dict[tuple[tuple[str, ...], object, object], dict[str, list[Record]]]
+"""(kinds, start, end) → the records of a data source's answer, grouped by unit (see ``_grouped``)."""
+
+
+def _grouped(data: DataSource, kinds: Sequence[str], start: object, end: object, cache: Grouped | None) -> dict[str, list[Record]]:
+    """``_by_unit(data.records(kinds, start, end))``, asked once per ``cache``: items reading the same
+    kinds over the same window share one answer (a source's answer does not change while a period
+    is scored; rules only read the records)."""
+    if cache is None:
+        return _by_unit(data.records(kinds, start, end))
+    key = (tuple(kinds), start, end)
+    hit = cache.get(key)
+    if hit is None:
+        hit = cache[key] = _by_unit(data.records(kinds, start, end))
+    return hit
+
+
+def evaluate_item(
+    bureau: Bureau, item: Item, period: Period, units: Sequence[Unit], data: DataSource, cache: Grouped | None = None
+) -> dict[str, ItemResult] | None:
+    """One item's results for every unit, or None when the item is not due in ``period``.
+    ``cache`` (optional) shares the records read with other items evaluated with the same cache."""
     window = item.window(period)
     if window is None:
         return None
     cal = bureau.calendar
-    records = _by_unit(data.records(item.reads, cal.start(window), cal.end(window)))
+    records = _grouped(data, item.reads, cal.start(window), cal.end(window), cache)
 
     def fetch(periods: Sequence[Period]) -> Mapping[str, Sequence[Record]]:
-        return _by_unit(data.records(item.reads, cal.start(periods[0]), cal.end(periods[-1])))
+        return _grouped(data, item.reads, cal.start(periods[0]), cal.end(periods[-1]), cache)
 
     ctx = RuleContext(
         title=item.title, period=period, window=window, calendar=cal, units=units, records=records, fetch=fetch
@@ -167,8 +187,19 @@ def score_base(bureau: Bureau, period: Period, data: DataSource, history: Sequen
     scheme = bureau.scheme
     units = bureau.active_units(period)
     per_unit: dict[str, list[ItemResult]] = {u.id: [] for u in units}
-    for item in bureau.items:
-        results = evaluate_item(bureau, item, period, units, data)
+    # Items reading the same kinds over the same window are evaluated together, sharing one read
+    # of the records, which is dropped before the next group is read (so only one group's records
+    # are held at a time); the results are then taken in the items' own order.
+    groups: dict[tuple[tuple[str, ...], Period | None], list[int]] = {}
+    for i, item in enumerate(bureau.items):
+        groups.setdefault((tuple(item.reads), item.window(period)), []).append(i)
+    evaluated: list[dict[str, ItemResult] | None] = [None] * len(bureau.items)
+    for members in groups.values():
+        cache: Grouped = {}
+        for i in members:
+            evaluated[i] = evaluate_item(bureau, bureau.items[i], period, units, data, cache)
+        del cache
+    for results in evaluated:
         if results:
             for uid, res in results.items():
                 per_unit[uid].append(res)
