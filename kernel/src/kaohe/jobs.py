@@ -9,7 +9,7 @@ from .bureau import Bureau
 from .decimals import D
 from .model import PeriodResult, UnitResult
 from .periods import Period
-from .pipeline import base_periods, score, score_base
+from .pipeline import aggregate, base_periods, score, score_base
 from .plugins import Registry
 from .store import Store, StoreSource
 
@@ -66,14 +66,24 @@ def score_period(store: Store, bureau: Bureau, registry: Registry, period: Perio
 
 
 def score_year(store: Store, bureau: Bureau, registry: Registry, year: int) -> list[PeriodResult]:
-    """Every base period of the year in order, then its quarters, halves and the year, all stored."""
+    """Every base period of the year in order, then its quarters, halves and the year, all stored.
+
+    The longer periods are aggregated from the base periods just scored (what ``score_period``
+    would score again for each of them: the same records, the same history, hence the same
+    results), so each base period is scored once."""
     out = []
+    scored: dict[Period, PeriodResult] = {}
     for p in base_periods(bureau, Period(year, "year")):
-        out.append(score_period(store, bureau, registry, p))
+        scored[p] = score_period(store, bureau, registry, p)
+        out.append(scored[p])
     kinds = [k for k in ("quarter", "half", "year") if k != bureau.scheme.base_period]
+    digest = config_digest(bureau)
     for kind in kinds:
         for i in range(1, {"quarter": 5, "half": 3, "year": 2}[kind]):
-            out.append(score_period(store, bureau, registry, Period(year, kind, i)))
+            period = Period(year, kind, i)
+            result = aggregate(bureau, period, [scored[b] for b in base_periods(bureau, period)])
+            store.save_result(result, digest, len(bureau.items))
+            out.append(result)
     return out
 
 
