@@ -1,0 +1,456 @@
+"""The province-scale benchmark: intake, scoring, publishing and memory, at one or more scales.
+
+    python bench/run.py                      # scales 0.01, 0.1 and 1 (the full province: long)
+    python bench/run.py --scales 0.01,0.1    # the smaller ones only
+    python bench/run.py --scales 0.001 --out /tmp/b   # a smoke run (the tests use it)
+
+For each scale it generates the synthetic province (bench/generate.py; kept in bench/out/ and
+reused when the seed and scale match), then runs each step in a child process of its own so that
+the peak resident memory of each step is measured apart (``os.wait4`` gives the child's
+``ru_maxrss``). Every figure printed is measured in this run; nothing is carried over.
+
+Steps, in order:
+
+1. ``ingest-csv``: ``kaohe ingest`` of every CSV export into a fresh database (wall time of the
+   command, records stored ÷ seconds);
+2. ``bare-csv``: the same CSV rows read with ``csv.reader`` and written by a bare ``sqlite3``
+   ``executemany`` into a table equivalent to kaohe's ``records`` (same columns, primary key and
+   indexes, same pragmas, one transaction a file);
+3. ``ingest-xlsx`` and ``bare-xlsx``: the same for the XLSX sample (one month of 110 dispatch);
+4. ``score-year``: every month, quarter, half-year and the year scored and stored with their
+   explanations (``kaohe.jobs.score_year``, what ``kaohe demo`` does);
+5. ``score-month``: ``kaohe score 2015-06`` (stores the month and its explanations; the earlier
+   months, which the 末位 flag looks at, are stored by then, as in an office's routine);
+6. ``scan-month``: a bare ``SELECT unit, kind, count(*), sum(value) … GROUP BY unit, kind`` over
+   the same month's records (the records' own index, as the store reads them);
+7. ``publish-month``: the HTML, XLSX and JSON report of 2015-06 (``kaohe.report.publish``; the time
+   is that of writing the report; the memory that of the whole process, which scores the month
+   first).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+MONTH = "2015-06"
+YEAR = 2015
+GIB = 1024**3
+
+
+# --- Child steps (run in their own process) -------------------------------------------------------
+
+
+def _bare_schema(db: sqlite3.Connection) -> None:
+    """The columns, primary key and indexes of kaohe's ``records`` table (store.py, migration 1)."""
+    db.execute(
+        "CREATE TABLE records ([key] TEXT PRIMARY KEY, [kind] TEXT, [unit] TEXT, [date] TEXT, [month] TEXT,"
+        " [value] TEXT, [attrs] TEXT, [note] TEXT, [department] TEXT, [hash] TEXT, [version] INTEGER,"
+        " [import_id] INTEGER, [file] TEXT, [sheet] TEXT, [row] INTEGER, [voided] INTEGER)"
+    )
+    db.execute("CREATE INDEX idx_records_kind_date ON records (kind, date)")
+    db.execute("CREATE INDEX idx_records_department_month ON records (department, month)")
+
+
+def _bare_insert(path: Path, files: list[tuple[Path, str, str, str]], rows_of: Any) -> int:
+    """Rows as read, one tuple each (key, unit and date cells in place, the other cells joined as
+    the attributes), ``executemany`` in one transaction a file, batches of 5,000 as kaohe writes."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    db = sqlite3.connect(str(path), isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    _bare_schema(db)
+    sql = "INSERT OR REPLACE INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    total = 0
+    for file, adapter_id, unit_header, date_header in files:
+        dept = adapter_id.split(".")[0]
+        rows = rows_of(file)
+        header = [str(h) for h in next(rows)]
+        ui, di = header.index(unit_header), header.index(date_header)
+        db.execute("BEGIN")
+        batch = []
+        n = 0
+        for n, row in enumerate(rows, start=2):
+            date = str(row[di])
+            batch.append((
+                f"{adapter_id}:{row[0]}:{row[1]}", adapter_id, row[ui], date[:10], date[:7], None,
+                "\t".join(str(c) for c in row), "", dept, "", 1, 1, file.name, "", n, 0,
+            ))
+            if len(batch) >= 5000:
+                db.executemany(sql, batch)
+                batch = []
+        db.executemany(sql, batch)
+        db.execute("COMMIT")
+        total += max(n - 1, 0)
+    db.close()
+    return total
+
+
+def _adapter_headers(adapter_id: str) -> tuple[str, str]:
+    from kaohe.plugins import load_registry
+
+    ad = load_registry().adapters[adapter_id]
+    return ad.column(ad.unit_column).name, ad.column(ad.date_column).name
+
+
+def step_bare_csv(directory: Path) -> dict[str, Any]:
+    import csv
+
+    manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    heads: dict[str, tuple[str, str]] = {}
+    files = []
+    for f in manifest["files"]:
+        if f["adapter"] not in heads:
+            heads[f["adapter"]] = _adapter_headers(f["adapter"])
+        files.append((directory / f["path"], f["adapter"], *heads[f["adapter"]]))
+
+    def rows_of(path: Path) -> Any:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            yield from csv.reader(fh)
+
+    started = time.perf_counter()
+    n = _bare_insert(directory / "bare.sqlite", files, rows_of)
+    return {"records": n, "seconds": time.perf_counter() - started}
+
+
+def step_bare_xlsx(directory: Path) -> dict[str, Any]:
+    import openpyxl
+
+    manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    x = manifest["xlsx"]
+    unit_h, date_h = _adapter_headers(x["adapter"])
+
+    def rows_of(path: Path) -> Any:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        rows = wb.worksheets[0].iter_rows(values_only=True)
+        next(rows)  # the title row above the header
+        yield from rows
+        wb.close()
+
+    started = time.perf_counter()
+    n = _bare_insert(directory / "xlsx" / "bare.sqlite", [(directory / x["path"], x["adapter"], unit_h, date_h)], rows_of)
+    return {"records": n, "seconds": time.perf_counter() - started}
+
+
+def _open(directory: Path) -> tuple[Any, Any, Any]:
+    from kaohe.config import load_bureau
+    from kaohe.plugins import load_registry
+    from kaohe.store import Store
+
+    registry = load_registry()
+    bureau = load_bureau(directory / "kaohe.toml", registry)
+    return bureau, registry, Store(bureau.database)
+
+
+def step_score_year(directory: Path) -> dict[str, Any]:
+    from kaohe.jobs import score_year
+
+    bureau, registry, store = _open(directory)
+    started = time.perf_counter()
+    results = score_year(store, bureau, registry, YEAR)
+    seconds = time.perf_counter() - started
+    store.close()
+    return {"seconds": seconds, "periods": len(results)}
+
+
+def step_scan_month(directory: Path) -> dict[str, Any]:
+    from kaohe.periods import Period
+
+    bureau, registry, store = _open(directory)
+    kinds = sorted({k for it in bureau.items for k in it.reads})
+    p = Period.parse(MONTH)
+    start, end = bureau.calendar.start(p).isoformat(), bureau.calendar.end(p).isoformat()
+    store.close()
+    db = sqlite3.connect(bureau.database)
+    q = (
+        f"SELECT unit, kind, count(*), sum(value) FROM records WHERE voided = 0 AND kind IN ({','.join('?' * len(kinds))})"
+        " AND date BETWEEN ? AND ? GROUP BY unit, kind"
+    )
+    args = [*kinds, start, end]
+    plan = " / ".join(r[-1] for r in db.execute("EXPLAIN QUERY PLAN " + q, args))
+    started = time.perf_counter()
+    groups = db.execute(q, args).fetchall()
+    seconds = time.perf_counter() - started
+    records = sum(g[2] for g in groups)
+    db.close()
+    return {"seconds": seconds, "records": records, "groups": len(groups), "plan": plan}
+
+
+def step_publish_month(directory: Path) -> dict[str, Any]:
+    from kaohe.jobs import score_period
+    from kaohe.periods import Period
+    from kaohe.report import publish
+
+    bureau, registry, store = _open(directory)
+    result = score_period(store, bureau, registry, Period.parse(MONTH), save=False)
+    out = directory / "published" / MONTH
+    shutil.rmtree(out, ignore_errors=True)
+    started = time.perf_counter()
+    publish(out, bureau, registry, result, store)
+    seconds = time.perf_counter() - started
+    store.close()
+    sizes = {f.name: f.stat().st_size for f in out.iterdir() if f.is_file()}
+    return {"seconds": seconds, "bytes": sum(sizes.values()), "files": sizes}
+
+
+CHILD_STEPS = {
+    "bare-csv": step_bare_csv,
+    "bare-xlsx": step_bare_xlsx,
+    "score-year": step_score_year,
+    "scan-month": step_scan_month,
+    "publish-month": step_publish_month,
+}
+
+
+# --- The parent: one child a step, its wall time and peak memory -----------------------------------
+
+
+def _kaohe() -> list[str]:
+    exe = shutil.which("kaohe", path=str(Path(sys.executable).parent)) or shutil.which("kaohe")
+    return [exe] if exe else [sys.executable, "-c", "from kaohe.cli import main; main()"]
+
+
+def run_child(cmd: list[str], log: Path) -> dict[str, Any]:
+    """Run ``cmd``; its wall seconds, peak RSS (bytes) and, for our own steps, the JSON it prints last."""
+    started = time.perf_counter()
+    with log.open("a", encoding="utf-8") as out:
+        out.write(f"$ {' '.join(cmd)}\n")
+        out.flush()
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=out, text=True, encoding="utf-8")
+        assert p.stdout is not None
+        text = p.stdout.read()
+        _, status, usage = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        out.write(text)
+    wall = time.perf_counter() - started
+    if p.returncode != 0:
+        raise SystemExit(f"step failed ({p.returncode}): {' '.join(cmd)}; see {log}")
+    res: dict[str, Any] = {"wall": wall, "rss": usage.ru_maxrss * 1024}
+    last = text.strip().splitlines()[-1] if text.strip() else ""
+    if last.startswith("{"):
+        res.update(json.loads(last))
+    return res
+
+
+def _count(db: Path, table: str = "records") -> int:
+    c = sqlite3.connect(str(db))
+    try:
+        return int(c.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    finally:
+        c.close()
+
+
+def _fresh(directory: Path) -> None:
+    for name in ("kaohe.sqlite", "xlsx/kaohe.sqlite", "bare.sqlite", "xlsx/bare.sqlite"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{directory / name}{suffix}").unlink(missing_ok=True)
+
+
+def run_scale(scale: float, seed: int, out: Path, echo: Any = print, thin: float = 1.0) -> dict[str, Any]:
+    from generate import generate
+
+    directory = out / f"scale-{scale:g}"
+    manifest_path = directory / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else None
+    wanted = {"seed": seed, "scale": scale, "thin": thin}
+    if manifest is None or any(manifest.get(k) != v for k, v in wanted.items()) or "xlsx" not in manifest:
+        shutil.rmtree(directory, ignore_errors=True)
+        echo(f"  [{scale:g}] generating the province …")
+        started = time.perf_counter()
+        manifest = generate(directory, scale, seed, echo=lambda s: None, thin=thin)
+        echo(f"  [{scale:g}] {manifest['units']:,} stations, {manifest['rows']:,} rows in {time.perf_counter() - started:.0f} s")
+    _fresh(directory)
+    log = directory / "run.log"
+    log.write_text("", encoding="utf-8")
+    me = [sys.executable, str(Path(__file__).resolve())]
+    cfg = str(directory / "kaohe.toml")
+    files = [str(directory / f["path"]) for f in manifest["files"]]
+    steps: dict[str, dict[str, Any]] = {}
+
+    def child(name: str, cmd: list[str]) -> dict[str, Any]:
+        echo(f"  [{scale:g}] {name} …")
+        res = run_child(cmd, log)
+        steps[name] = res
+        return res
+
+    r = child("ingest-csv", [*_kaohe(), "-c", cfg, "ingest", "-q", *files])
+    r["records"] = _count(directory / "kaohe.sqlite")
+    r["seconds"] = r["wall"]
+    r = child("bare-csv", [*me, "--step", "bare-csv", "--dir", str(directory)])
+    r = child("ingest-xlsx", [*_kaohe(), "-c", str(directory / "xlsx" / "kaohe.toml"), "ingest", "-q",
+                              str(directory / manifest["xlsx"]["path"])])
+    r["records"] = _count(directory / "xlsx" / "kaohe.sqlite")
+    r["seconds"] = r["wall"]
+    child("bare-xlsx", [*me, "--step", "bare-xlsx", "--dir", str(directory)])
+    child("score-year", [*me, "--step", "score-year", "--dir", str(directory)])
+    r = child("score-month", [*_kaohe(), "-c", cfg, "score", "-q", MONTH])
+    r["seconds"] = r["wall"]
+    child("scan-month", [*me, "--step", "scan-month", "--dir", str(directory)])
+    child("publish-month", [*me, "--step", "publish-month", "--dir", str(directory)])
+    result = {
+        "scale": scale, "seed": seed, "units": manifest["units"], "rows": manifest["rows"],
+        "csv_bytes": manifest["csv_bytes"], "xlsx_rows": manifest["xlsx"]["rows"],
+        "db_bytes": sum(p.stat().st_size for p in directory.glob("kaohe.sqlite*")),
+        "steps": steps, "machine": machine(), "time": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+    }
+    (directory / "results.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    return result
+
+
+# --- Report ---------------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = 0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem = int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    import kaohe
+
+    return {
+        "cpu": cpu, "cores": os.cpu_count(), "memory": mem, "os": platform.platform(),
+        "python": platform.python_version(), "sqlite": sqlite3.sqlite_version, "kaohe": kaohe.__version__,
+        "commit": _git("rev-parse", "--short", "HEAD"),
+    }
+
+
+def _git(*args: str) -> str:
+    try:
+        return subprocess.run(["git", *args], cwd=HERE, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+
+
+def _mib(n: float) -> str:
+    return f"{n / 1024**2:,.0f} MiB"
+
+
+def _rate(n: float, s: float) -> str:
+    return f"{n / s:,.0f}/s" if s > 0 else "—"
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    """The figures of each scale, as a Markdown table (one column a scale)."""
+    heads = [f"1/{round(1 / r['scale']):,}" if r["scale"] < 1 else "1 (province)" for r in results]
+    rows: list[tuple[str, list[str]]] = []
+
+    def add(label: str, f: Any) -> None:
+        cells = []
+        for r in results:
+            try:
+                cells.append(f(r, r["steps"]))
+            except (KeyError, ZeroDivisionError, TypeError):
+                cells.append("—")
+        rows.append((label, cells))
+
+    add("stations · records in CSV", lambda r, s: f"{r['units']:,} · {r['rows']:,}")
+    add("intake CSV: `kaohe ingest`", lambda r, s: f"{_rate(s['ingest-csv']['records'], s['ingest-csv']['seconds'])} ({s['ingest-csv']['seconds']:.1f} s)")
+    add("intake CSV: bare `executemany`", lambda r, s: f"{_rate(s['bare-csv']['records'], s['bare-csv']['seconds'])} ({s['bare-csv']['seconds']:.1f} s)")
+    add("**intake CSV: kaohe ÷ bare** (goal ≥ 0.5)", lambda r, s: f"**{(s['ingest-csv']['records'] / s['ingest-csv']['seconds']) / (s['bare-csv']['records'] / s['bare-csv']['seconds']):.2f}×**")
+    add("intake XLSX: `kaohe ingest` (rows)", lambda r, s: f"{_rate(s['ingest-xlsx']['records'], s['ingest-xlsx']['seconds'])} ({s['ingest-xlsx']['records']:,} in {s['ingest-xlsx']['seconds']:.1f} s)")
+    add("intake XLSX: bare `executemany`", lambda r, s: f"{_rate(s['bare-xlsx']['records'], s['bare-xlsx']['seconds'])} ({s['bare-xlsx']['seconds']:.1f} s)")
+    add("**intake XLSX: kaohe ÷ bare** (goal ≥ 0.5)", lambda r, s: f"**{(s['ingest-xlsx']['records'] / s['ingest-xlsx']['seconds']) / (s['bare-xlsx']['records'] / s['bare-xlsx']['seconds']):.2f}×**")
+    add(f"score one month ({MONTH}), explanations stored", lambda r, s: f"{s['score-month']['seconds']:.1f} s")
+    add(f"bare `GROUP BY unit, kind` over the month", lambda r, s: f"{s['scan-month']['seconds']:.2f} s ({s['scan-month']['records']:,} records)")
+    add("**score month ÷ bare scan** (goal ≤ 3)", lambda r, s: f"**{s['score-month']['seconds'] / s['scan-month']['seconds']:.1f}×**")
+    add("score the year (12 months, 4 quarters, 2 halves, year; stored)", lambda r, s: f"{s['score-year']['seconds']:.1f} s")
+    add(f"publish {MONTH} (HTML + XLSX + JSON)", lambda r, s: f"{s['publish-month']['seconds']:.1f} s ({s['publish-month']['bytes'] / 1e6:,.1f} MB)")
+    for name in ("ingest-csv", "bare-csv", "ingest-xlsx", "score-month", "score-year", "publish-month"):
+        add(f"peak RSS: {name}", lambda r, s, name=name: _mib(s[name]["rss"]))
+    add("database size", lambda r, s: f"{r['db_bytes'] / 1e9:,.2f} GB")
+    lines = ["| | " + " | ".join(heads) + " |", "| --- |" + " ---: |" * len(heads)]
+    lines += [f"| {label} | " + " | ".join(cells) + " |" for label, cells in rows]
+    return "\n".join(lines)
+
+
+def growth(results: list[dict[str, Any]]) -> str:
+    """Cost per record (µs) at each scale: flat when the cost grows linearly with the data."""
+    if len(results) < 2:
+        return ""
+    out = ["| µs per record | " + " | ".join(f"{r['scale']:g}" for r in results) + " |",
+           "| --- |" + " ---: |" * len(results)]
+    per = [
+        ("ingest CSV", lambda s, r: s["ingest-csv"]["seconds"] / s["ingest-csv"]["records"]),
+        ("ingest XLSX", lambda s, r: s["ingest-xlsx"]["seconds"] / s["ingest-xlsx"]["records"]),
+        ("score month", lambda s, r: s["score-month"]["seconds"] / s["scan-month"]["records"]),
+        ("score year", lambda s, r: s["score-year"]["seconds"] / s["ingest-csv"]["records"]),
+        ("publish month", lambda s, r: s["publish-month"]["seconds"] / s["scan-month"]["records"]),
+    ]
+    for label, f in per:
+        cells = []
+        for r in results:
+            try:
+                cells.append(f"{f(r['steps'], r) * 1e6:.1f}")
+            except (KeyError, ZeroDivisionError):
+                cells.append("—")
+        out.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
+def machine_text(m: dict[str, Any]) -> str:
+    return (f"{m['cpu']}, {m['cores']} cores, {m['memory'] / GIB:.0f} GiB; {m['os']}; Python {m['python']}, "
+            f"SQLite {m['sqlite']}; kaohe {m['kaohe']} ({m['commit']})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--scales", default="0.01,0.1,1", help="comma-separated (default 0.01,0.1,1)")
+    p.add_argument("--seed", type=int, default=2015)
+    p.add_argument("--out", type=Path, default=HERE / "out")
+    p.add_argument("--step", choices=sorted(CHILD_STEPS), help=argparse.SUPPRESS)
+    p.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
+    p.add_argument("--show", action="store_true", help="print the tables of the results already in --out")
+    p.add_argument("--thin", type=float, default=1.0, help=argparse.SUPPRESS)  # fewer records a station: smoke test
+    a = p.parse_args(argv)
+    if a.step:
+        print(json.dumps(CHILD_STEPS[a.step](a.dir), ensure_ascii=False))
+        return 0
+    scales = [float(s) for s in a.scales.split(",") if s.strip()]
+    results = []
+    for scale in scales:
+        path = a.out / f"scale-{scale:g}" / "results.json"
+        if a.show:
+            if path.exists():
+                results.append(json.loads(path.read_text(encoding="utf-8")))
+            continue
+        results.append(run_scale(scale, a.seed, a.out, thin=a.thin))
+        print(table(results[-1:]), flush=True)
+    if not results:
+        print("no results")
+        return 1
+    print(f"\nMachine: {machine_text(results[-1]['machine'])}\n")
+    print(table(results))
+    g = growth(results)
+    if g:
+        print("\nGrowth (cost per record; flat = linear):\n")
+        print(g)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
