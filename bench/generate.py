@@ -260,7 +260,7 @@ def row_makers(registry: Any) -> dict[str, RowFn]:
     nations = ["美国", "日本", "韩国", "德国", "英国", "法国", "澳大利亚", "加拿大", "新加坡", "马来西亚"]
     case_categories = ["入室盗窃", "盗窃电动车", "诈骗", "抢劫", "抢夺", "故意伤害", "盗窃汽车", "盗窃摩托车"]
 
-    def dispatch(rng, uid, unit, dil, month, n):  # noqa: ANN001, ANN202
+    def dispatch(rng, uid, unit, dil, month, n):
         grade = grades[0] if rng.random() < 0.3 else (grades[1] if rng.random() < 0.7 else grades[2])
         area = areas[0] if unit["class"] == "A" and rng.random() < 0.7 else areas[1 + (rng.random() < 0.6)]
         urgent = grade == grades[0] and rng.random() < 0.3
@@ -280,106 +280,106 @@ def row_makers(registry: Any) -> dict[str, RowFn]:
         return [f"J{uid}{n:07d}", unit["written"](rng), grade, area, "是" if urgent else "否", sent_text, answer,
                 arrived, fed_back, standard]
 
-    def alarms(rng, uid, unit, dil, month, n):  # noqa: ANN001, ANN202
+    def alarms(rng, uid, unit, dil, month, n):
         t = alarm_types[-1] if rng.random() < 0.9 else rng.choice(alarm_types[:-1])
         return [f"A{uid}{n:07d}", unit["written"](rng), rng.choice(month.texts), t]
 
-    def problem(rng, uid, unit, dil, month, n):  # noqa: ANN001, ANN202
+    def problem(rng, uid, unit, dil, month, n):
         p = rng.choice(problems)
         pts = rng.randint(5, 10) if p in (SERIOUS_HANDLING, SERIOUS_CONTACT) else ""
         return [f"W{uid}{n:06d}", unit["written"](rng), rng.choice(month.texts), p, pts, "", ""]
 
-    def patrol_info(rng, uid, unit, dil, month, n):  # noqa: ANN001, ANN202
+    def patrol_info(rng, uid, unit, dil, month, n):
         r = rng.random()
         adopted = "省厅" if r < 0.01 else ("常州市局" if r < 0.1 else "")
         return [f"I{uid}{n:06d}", unit["written"](rng), rng.choice(month.texts), "巡防信息", adopted]
 
-    def lodging(rng, uid, unit, dil, month, n):  # noqa: ANN001, ANN202
+    def lodging(rng, uid, unit, dil, month, n):
         return [f"L{uid}{n:07d}", unit["written"](rng), rng.choice(month.texts), "", rng.choice(nations),
                 rng.randint(1, 3), _yn(rng, 0.97 + 0.03 * dil), _yn(rng, 0.97 + 0.03 * dil)]
 
-    def vice_person(rng, uid, unit, dil, month, n):  # noqa: ANN001, ANN202
+    def vice_person(rng, uid, unit, dil, month, n):
         return [f"V{uid}{n:06d}", unit["written"](rng), rng.choice(month.texts), rng.choice(vice),
                 _opt_yn(rng, 0.3), _opt_yn(rng, 0.05), "", ""]
 
-    def ps_case(rng, uid, unit, dil, month, n):  # noqa: ANN001, ANN202
+    def ps_case(rng, uid, unit, dil, month, n):
         econ = rng.random() < 0.2
         ruling = ("罚款以上处罚" if econ else "查处场所") if rng.random() < 0.05 else ""
         return [f"P{uid}{n:06d}", unit["written"](rng), rng.choice(month.texts), "经文保案件" if econ else "治安案件",
                 _opt_yn(rng, 0.02), ruling, "是" if rng.random() < 0.002 else "", ""]
 
-    def event(rng, uid, unit, dil, month, n):  # noqa: ANN001, ANN202
+    def event(rng, uid, unit, dil, month, n):
         return [f"E{uid}{n:06d}", unit["written"](rng), rng.choice(month.texts), rng.choice(events),
                 rng.randint(1, 3), "", "", ""]
 
-    def criminal_case(rng, uid, unit, dil, month, n):  # noqa: ANN001, ANN202
+    def criminal_case(rng, uid, unit, dil, month, n):
         return [f"C{uid}{n:06d}", unit["written"](rng), rng.choice(month.texts), rng.choice(natures),
                 _opt_yn(rng, 0.1), _opt_yn(rng, 0.5), _opt_yn(rng, 0.02), _opt_yn(rng, 0.05),
                 1 if rng.random() < 0.01 else "", ""]
 
-    def hotel(rng, uid, unit, dil, month, n):  # noqa: ANN001, ANN202
+    def hotel(rng, uid, unit, dil, month, n):
         return [f"H{uid}{n:05d}", unit["written"](rng), rng.choice(month.texts), rng.choice(hotel_types), "", ""]
 
-    def xz_case(rng, uid, unit, dil, month, n):  # noqa: ANN001, ANN202
+    def xz_case(rng, uid, unit, dil, month, n):
         in_year = rng.random() < 0.8
         return [f"X{uid}{n:06d}", unit["written"](rng), rng.choice(month.texts), rng.choice(case_categories),
                 _yn(rng, 0.1), _yn(rng, 0.6), "是" if in_year else "否", "" if in_year else _opt_yn(rng, 0.5),
                 _opt_yn(rng, 0.05), 1 if rng.random() < 0.01 else "", ""]
 
-    def xz_person(rng, uid, unit, dil, month, n):  # noqa: ANN001, ANN202
+    def xz_person(rng, uid, unit, dil, month, n):
         cat = rng.choice(person_categories)
         fugitive = cat == FUGITIVE
         return [f"R{uid}{n:06d}", "", unit["written"](rng), rng.choice(month.texts), cat, _opt_yn(rng, 0.05),
                 rng.choice(origins) if fugitive else "", _opt_yn(rng, 0.3) if fugitive else "",
                 "是" if fugitive and rng.random() < 0.01 else "", ""]
 
-    def xz_finding(rng, uid, unit, dil, month, n):  # noqa: ANN001, ANN202
+    def xz_finding(rng, uid, unit, dil, month, n):
         return [f"F{uid}{n:06d}", unit["written"](rng), rng.choice(month.texts), rng.choice(matters),
                 rng.randint(1, 2), ""]
 
-    def enforcement(rng, uid, unit, dil, month, n):  # noqa: ANN001, ANN202
+    def enforcement(rng, uid, unit, dil, month, n):
         r = rng.random()
         doc, fine = ("责令改正通知书", "") if r < 0.6 else (("当场处罚", rng.randint(1, 5) * 100) if r < 0.9 else
                                                        ("一般程序处罚", rng.randint(5, 100) * 100))
         return [f"D{uid}{n:06d}", unit["written"](rng), rng.choice(month.texts), doc, fine]
 
-    def fire_finding(rng, uid, unit, dil, month, n):  # noqa: ANN001, ANN202
+    def fire_finding(rng, uid, unit, dil, month, n):
         return [f"G{uid}{n:05d}", unit["written"](rng), rng.choice(month.texts), rng.choice(fire_findings), 1, ""]
 
-    def activity(rng, uid, unit, dil, month, n):  # noqa: ANN001, ANN202
+    def activity(rng, uid, unit, dil, month, n):
         day119 = month.index == 11 and rng.random() < 0.3
         return [f"T{uid}{n:05d}", unit["written"](rng), rng.choice(month.texts), "119消防宣传日" if day119 else "消防宣传培训",
                 "", rng.randint(10, 200), "是" if day119 and rng.random() < 0.1 else ""]
 
-    def meeting(rng, uid, unit, dil, month, n):  # noqa: ANN001, ANN202
+    def meeting(rng, uid, unit, dil, month, n):
         return [f"M{uid}{n:05d}", unit["written"](rng), rng.choice(month.texts), "", rng.randint(3, 20)]
 
-    def fire(rng, uid, unit, dil, month, n):  # noqa: ANN001, ANN202
+    def fire(rng, uid, unit, dil, month, n):
         r = rng.random()
         grade = "一般" if r < 0.95 else ("较大" if r < 0.99 else "重大")
         return [f"Z{uid}{n:05d}", unit["written"](rng), rng.choice(month.texts), "", grade, "", rng.randint(1, 500) * 100,
                 _opt_yn(rng, 0.02), _opt_yn(rng, 0.02), "", ""]
 
-    def assist(rng, uid, unit, dil, month, n):  # noqa: ANN001, ANN202
+    def assist(rng, uid, unit, dil, month, n):
         return [f"S{uid}{n:05d}", unit["written"](rng), rng.choice(month.texts), rng.choice(assists), "", ""]
 
     # Monthly figures: one row per station and month.
-    def m110(rng, uid, unit, dil, month, n):  # noqa: ANN001, ANN202
+    def m110(rng, uid, unit, dil, month, n):
         officers = max(1, unit["headcount"] // 4)
         return [month.label, unit["written"](rng), round(100 - (1 - dil) * 12 * rng.random(), 1), officers,
                 int(officers * 30 * (4.4 + 0.6 * dil + 0.6 * rng.random()))]
 
-    def mcrj(rng, uid, unit, dil, month, n):  # noqa: ANN001, ANN202
+    def mcrj(rng, uid, unit, dil, month, n):
         rentals = rng.randint(0, 40)
         return [month.end.isoformat(), unit["written"](rng), int(rng.random() < 0.05), int(rng.random() < 0.03), 0,
                 rentals, rng.randint(rentals * 9 // 10, rentals), int(rentals > 0 and rng.random() < 0.05), rng.randint(0, 3)]
 
-    def mxz(rng, uid, unit, dil, month, n):  # noqa: ANN001, ANN202
+    def mxz(rng, uid, unit, dil, month, n):
         return [month.end.isoformat(), unit["written"](rng), unit["headcount"] * rng.randint(4, 7), rng.randint(0, 2),
                 _yn(rng, 0.95), round(90 + 10 * rng.random(), 1), round(85 + 15 * rng.random(), 1),
                 round(90 + 10 * rng.random(), 1), round(90 + 10 * rng.random(), 1)]
 
-    def mza(rng, uid, unit, dil, month, n):  # noqa: ANN001, ANN202
+    def mza(rng, uid, unit, dil, month, n):
         return [unit["written"](rng), month.label, round(95 + 5 * rng.random(), 1), rng.randint(500, 5000),
                 round(95 + 5 * rng.random(), 1), round(5 + 10 * rng.random(), 1), round(2 * rng.random(), 2),
                 rng.randint(0, 30), round(80 + 20 * rng.random(), 1)]
@@ -406,7 +406,7 @@ def _writer(units: list[dict[str, Any]], seed: int) -> None:
     """Each station writes itself as its full name, sometimes its short form (20 %)."""
     for u in units:
         full, short = u["name"], u["aliases"]
-        u["written"] = lambda rng, full=full, short=short: short if rng.random() < 0.2 else full  # noqa: B023
+        u["written"] = lambda rng, full=full, short=short: short if rng.random() < 0.2 else full
 
 
 def _normalised_class_mix(units: list[dict[str, Any]]) -> float:

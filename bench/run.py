@@ -376,7 +376,7 @@ def table(results: list[dict[str, Any]]) -> str:
     add("intake XLSX: bare `executemany`", lambda r, s: f"{_rate(s['bare-xlsx']['records'], s['bare-xlsx']['seconds'])} ({s['bare-xlsx']['seconds']:.1f} s)")
     add("**intake XLSX: kaohe ÷ bare** (goal ≥ 0.5)", lambda r, s: f"**{(s['ingest-xlsx']['records'] / s['ingest-xlsx']['seconds']) / (s['bare-xlsx']['records'] / s['bare-xlsx']['seconds']):.2f}×**")
     add(f"score one month ({MONTH}), explanations stored", lambda r, s: f"{s['score-month']['seconds']:.1f} s")
-    add(f"bare `GROUP BY unit, kind` over the month", lambda r, s: f"{s['scan-month']['seconds']:.2f} s ({s['scan-month']['records']:,} records)")
+    add("bare `GROUP BY unit, kind` over the month", lambda r, s: f"{s['scan-month']['seconds']:.2f} s ({s['scan-month']['records']:,} records)")
     add("**score month ÷ bare scan** (goal ≤ 3)", lambda r, s: f"**{s['score-month']['seconds'] / s['scan-month']['seconds']:.1f}×**")
     add("score the year (12 months, 4 quarters, 2 halves, year; stored)", lambda r, s: f"{s['score-year']['seconds']:.1f} s")
     add(f"publish {MONTH} (HTML + XLSX + JSON)", lambda r, s: f"{s['publish-month']['seconds']:.1f} s ({s['publish-month']['bytes'] / 1e6:,.1f} MB)")
