@@ -250,13 +250,13 @@ def test_office_item_errors(tmp_path: Path, reg: Registry) -> None:
     expect(tmp_path, reg, GOOD.replace('title = "报表、信息迟报"\n', ""), "office_items[0].title")
 
 
-def test_office_item_off_unless_enabled(tmp_path: Path, reg: Registry) -> None:
-    # an explicit enable list that does not name the office's own item leaves it off
+def test_office_item_on_when_declared_and_off_when_disabled(tmp_path: Path, reg: Registry) -> None:
+    # the office's own item is on by being declared (seed 000 l.94: 考核办 … 增加 … 临时性任务的考核内容),
+    # even when the enable list names only plugins; `disable` switches it off
     b = load_bureau(write(tmp_path, GOOD.replace('enable = ["zhihui.*", "office.*"]', 'enable = ["zhihui.*"]')), reg)
-    assert b.item("office.report_late") is None
-    # with the default enable = ["*"] it is on
-    b = load_bureau(write(tmp_path, GOOD.replace('enable = ["zhihui.*", "office.*"]\n', "")), reg)
     assert b.item("office.report_late") is not None
+    off = GOOD.replace('enable = ["zhihui.*", "office.*"]', 'enable = ["zhihui.*"]\ndisable = ["office.report_late"]')
+    assert load_bureau(write(tmp_path, off), reg).item("office.report_late") is None
 
 
 def test_office_item_unknown_category(tmp_path: Path, reg: Registry) -> None:

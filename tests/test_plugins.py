@@ -254,3 +254,17 @@ def test_every_hookspec_is_exercised() -> None:
     # the plugin manager knows exactly these hooks
     pm = get_plugin_manager(load_entrypoints=False, plugins=[("good", Good())])
     assert {n for n in dir(pm.hook) if n.startswith("kaohe_")} == set(specs)
+
+
+def test_misspelt_hook_refuses_the_plugin() -> None:
+    from kaohe import hookimpl
+    from kaohe.plugins import get_plugin_manager, load_registry
+
+    class Typo:
+        @hookimpl
+        def kaohe_item(self, register):  # should be kaohe_items
+            pass
+
+    reg = load_registry(get_plugin_manager(load_entrypoints=False, plugins=[("typo", Typo())]))
+    (err,) = reg.errors
+    assert err.plugin == "typo" and "未知的挂钩 kaohe_item" in str(err) and "kaohe_items" in str(err)

@@ -358,6 +358,9 @@ def _items(r: _Reader, data: Mapping[str, Any], registry: Registry, categories: 
         for hit in matched(pat, f"items.enable[{i}]"):
             if hit not in on:
                 on.append(hit)
+    for iid in office:  # the office's own items are on by being declared; `disable` switches them off
+        if iid not in on:
+            on.append(iid)
     for i, pat in enumerate(disable):
         for hit in matched(pat, f"items.disable[{i}]"):
             if hit in on:

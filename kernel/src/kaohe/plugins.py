@@ -149,6 +149,14 @@ def _collect(pm: pluggy.PluginManager, name: str, obj: Any) -> tuple[list[Item],
             raise PluginError(name, None, f"数据适配器编号 {adapter.id} 应以插件名“{name}.”开头")
         adapters.append(attrs.evolve(adapter, plugin=name))
 
+    unknown = sorted(
+        n for n in dir(obj)
+        if n.startswith("kaohe_") and callable(getattr(obj, n, None))
+        and not (hasattr(pm.hook, n) and getattr(pm.hook, n).has_spec())
+    )
+    if unknown:
+        known = "、".join(n for n in dir(pm.hook) if n.startswith("kaohe_") and getattr(pm.hook, n).has_spec())
+        raise PluginError(name, None, f"未知的挂钩 {', '.join(unknown)}(拼写错误?可用的挂钩:{known})")
     for hook, register in (("kaohe_items", register_item), ("kaohe_adapters", register_adapter)):
         for impl in _impl_for(pm, hook, obj):
             try:

@@ -109,10 +109,17 @@ class Shape:
         return None
 
 
+def as_text(value: Any) -> str:
+    """A field's value as compared with a rule's ``match`` table: booleans read 是/否."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
 def matches(record: Record, match: Mapping[str, tuple[str, ...]]) -> bool:
     for field, allowed in match.items():
         value = record.get(field)
-        if value is None or str(value) not in allowed:
+        if value is None or as_text(value) not in allowed:
             return False
     return True
 
@@ -131,10 +138,11 @@ def lookup(table: Any, record: Record, by: Sequence[str]) -> Decimal | None:
 
 
 def target_for(table: Mapping[str, Decimal] | Decimal | None, unit: Unit) -> Decimal | None:
-    """A target by unit (id, name or alias), else by class, else ``*``, else None."""
+    """A target by unit (id, name or alias), else by class, else by tag (城区 …), else by series,
+    else ``*``, else None."""
     if table is None or isinstance(table, Decimal):
         return table
-    for key in (*unit.names, unit.klass, unit.series, "*"):
+    for key in (*unit.names, unit.klass, *unit.tags, unit.series, "*"):
         if key is not None and key in table:
             value = table[key]
             if isinstance(value, Decimal):

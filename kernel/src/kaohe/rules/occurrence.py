@@ -20,6 +20,7 @@ from .base import (
     dec_or_none,
     dec_table,
     lookup,
+    as_text,
     match_table,
     matches,
     record_text,
@@ -41,9 +42,7 @@ class Modifier:
 
     def applies(self, record: Record) -> bool:
         value = record.get(self.field)
-        if isinstance(value, bool):
-            value = "是" if value else "否"
-        return value is not None and str(value) in self.equals
+        return value is not None and as_text(value) in self.equals
 
 
 def _modifiers(value: Any) -> tuple[Modifier, ...]:
@@ -85,6 +84,9 @@ class PerOccurrence(Shape):
     limit_by: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)
     when_label: str = ""
     when_unit: str = ""
+    missing_crosses: bool = False
+    """A record whose ``when_field`` is empty counts as crossing the limit (never fed back)."""
+    missing_text: str = "未填写"
     modifiers: tuple[Modifier, ...] = attrs.field(default=(), converter=_modifiers)
 
     def __attrs_post_init__(self) -> None:
@@ -110,11 +112,13 @@ class PerOccurrence(Shape):
             return True, ""
         limit = lookup(self.limit, record, self.limit_by) if self.limit_by else self.limit
         value = record.get(self.when_field)
-        if limit is None or value is None:
+        if limit is None:
             return False, ""
+        label = self.when_label or self.when_field
+        if value is None or value == "":
+            return self.missing_crosses, f"{label}{self.missing_text}"
         value = D(value)
         hit = _OPS[self.when_op](value, limit)
-        label = self.when_label or self.when_field
         return hit, f"{label}{fmt(value)}{self.when_unit},{_OP_TEXT[self.when_op]}规定的{fmt(limit)}{self.when_unit}"
 
     def line_for(self, record: Record) -> Line | None:
@@ -124,7 +128,12 @@ class PerOccurrence(Shape):
         if not hit:
             return None
         base = self.points if self.points is not None else (record.value or ZERO)
-        qty = D(record.get(self.quantity, 1)) if self.quantity else Decimal(1)
+        qty = Decimal(1)
+        if self.quantity:
+            raw_qty = record.get(self.quantity)
+            qty = Decimal(1) if raw_qty is None or raw_qty == "" else D(raw_qty)
+            if qty == 0:
+                return None
         pts = base * qty
         notes = [why] if why else []
         if qty != 1:

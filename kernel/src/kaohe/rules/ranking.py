@@ -72,10 +72,14 @@ class Rank(_Ranked):
     order: str = attrs.field(default="desc", validator=attrs.validators.in_(("desc", "asc")))
     within: str = attrs.field(default="series", validator=attrs.validators.in_(WITHIN))
     what: str = "完成数"
+    skip_missing: bool = False
+    """Rank only the units with records in the window (the others get no line)."""
 
     def evaluate(self, ctx: RuleContext) -> Lines:
         out: Lines = {}
         for units in self._groups(ctx).values():
+            if self.skip_missing:
+                units = [u for u in units if ctx.of(u)]
             values = {u.id: self._measure(ctx, u) for u in units}
             best = competition_ranks(values, self.order == "desc")
             for u in units:

@@ -249,6 +249,10 @@ class PerCapita(Shape):
             if target is None:
                 continue
             recs = ctx.of(unit)
+            if self.field is not None and not recs:
+                # a figure to be reported (not occurrences to be counted) that was not reported
+                out[unit.id] = [Line(ZERO, f"{ctx.window.chinese}无该项数据,不计分", None)]
+                continue
             total = amount(recs, self.field)
             head: Decimal | None = None
             if self.headcount_field:
@@ -302,6 +306,13 @@ class YearOverYear(Shape):
     field: str | None = None
     step: str = attrs.field(default="exact", validator=attrs.validators.in_(STEPS))
     what: str = "数"
+    match: dict[str, tuple[str, ...]] = attrs.field(factory=dict, converter=match_table)
+    """Count only records whose fields have these values."""
+
+    def _amount(self, records: Sequence[Record]) -> Decimal:
+        if self.match:
+            records = [r for r in records if matches(r, self.match)]
+        return amount(records, self.field)
 
     def evaluate(self, ctx: RuleContext) -> Lines:
         out: Lines = {}
@@ -309,8 +320,8 @@ class YearOverYear(Shape):
         last_records = ctx.fetch(last_window.months())
         for unit in ctx.units:
             recs = ctx.of(unit)
-            now = amount(recs, self.field)
-            before = amount(last_records.get(unit.id, ()), self.field)
+            now = self._amount(recs)
+            before = self._amount(last_records.get(unit.id, ()))
             reason = f"本期{self.what}{fmt(now)},去年同期{fmt(before)}"
             if self.mode == "percent":
                 if before == 0:
