@@ -144,7 +144,7 @@ def _categories(r: _Reader, data: Mapping[str, Any], series: set[str]) -> list[C
     if not isinstance(raw, list) or not raw:
         raise r.fail("categories", "应为至少一个 [[categories]] 表(考核内容)")
     out = []
-    allowed = {"id", "name", "weight", "full", "base", "floor", "cap", "per_capita", "normalise", "weights"}
+    allowed = {"id", "name", "weight", "full", "base", "floor", "cap", "per_capita", "normalise", "weights", "scope"}
     for i, c in enumerate(raw):
         p = f"categories[{i}]"
         if not isinstance(c, dict):
@@ -167,6 +167,7 @@ def _categories(r: _Reader, data: Mapping[str, Any], series: set[str]) -> list[C
                     per_capita=r.get(c, "per_capita", f"{p}.per_capita", bool, False),
                     normalise=r.get(c, "normalise", f"{p}.normalise", bool, True),
                     weights=weights,
+                    scope=_choice(r, c, "scope", f"{p}.scope", ("period", "year"), "period"),
                 )
             )
         except RuleError as exc:

@@ -78,10 +78,11 @@ def score_year(store: Store, bureau: Bureau, registry: Registry, year: int) -> l
         out.append(scored[p])
     kinds = [k for k in ("quarter", "half", "year") if k != bureau.scheme.base_period]
     digest = config_digest(bureau)
+    source = StoreSource(store, bureau, registry)
     for kind in kinds:
         for i in range(1, {"quarter": 5, "half": 3, "year": 2}[kind]):
             period = Period(year, kind, i)
-            result = aggregate(bureau, period, [scored[b] for b in base_periods(bureau, period)])
+            result = aggregate(bureau, period, [scored[b] for b in base_periods(bureau, period)], source)
             store.save_result(result, digest, len(bureau.items))
             out.append(result)
     return out

@@ -93,6 +93,8 @@ class Line:
     record: str | None = None
     """Key of the record that produced the line, if one did."""
     carried: bool = False
+    flag: str | None = None
+    """A flag the rule raises on the unit (e.g. 专项工作连续两次排名末位), shown beside its rank."""
 
 
 @attrs.frozen

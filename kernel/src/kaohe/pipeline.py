@@ -181,23 +181,25 @@ def normalise(raw: Decimal, top: Decimal, weight: Decimal, full: Decimal, places
     return score, f"组内最高分{fmt(top)}不大于0,按 权重{fmt(weight)} − (最高分{fmt(top)} − {fmt(raw)}) × {fmt(weight)}/{fmt(full)} = {fmt(score)}"
 
 
-def score_base(bureau: Bureau, period: Period, data: DataSource, history: Sequence[PeriodResult] = ()) -> PeriodResult:
-    """Score one base period. ``history`` holds earlier results of the same kind, latest first
-    (for the "last place N periods running" flag)."""
+def evaluate_categories(
+    bureau: Bureau, period: Period, units: Sequence[Unit], data: DataSource, categories: Sequence[Category]
+) -> dict[str, list[CategoryResult]]:
+    """The ``categories`` of every unit for ``period``: items due, raw scores, normalised scores."""
     scheme = bureau.scheme
-    units = bureau.active_units(period)
+    wanted = {c.id for c in categories}
+    items = [i for i in bureau.items if i.category in wanted]
     per_unit: dict[str, list[ItemResult]] = {u.id: [] for u in units}
     # Items reading the same kinds over the same window are evaluated together, sharing one read
     # of the records, which is dropped before the next group is read (so only one group's records
     # are held at a time); the results are then taken in the items' own order.
     groups: dict[tuple[tuple[str, ...], Period | None], list[int]] = {}
-    for i, item in enumerate(bureau.items):
+    for i, item in enumerate(items):
         groups.setdefault((tuple(item.reads), item.window(period)), []).append(i)
-    evaluated: list[dict[str, ItemResult] | None] = [None] * len(bureau.items)
+    evaluated: list[dict[str, ItemResult] | None] = [None] * len(items)
     for members in groups.values():
         cache: Grouped = {}
         for i in members:
-            evaluated[i] = evaluate_item(bureau, bureau.items[i], period, units, data, cache)
+            evaluated[i] = evaluate_item(bureau, items[i], period, units, data, cache)
         del cache
     for results in evaluated:
         if results:
@@ -206,23 +208,23 @@ def score_base(bureau: Bureau, period: Period, data: DataSource, history: Sequen
 
     raws: dict[tuple[str, str], tuple[Decimal, str]] = {}
     for unit in units:
-        for cat in scheme.categories:
-            items = [i for i in per_unit[unit.id] if i.category == cat.id]
-            raws[(unit.id, cat.id)] = category_raw(scheme, cat, unit, period, items)
+        for cat in categories:
+            its = [i for i in per_unit[unit.id] if i.category == cat.id]
+            raws[(unit.id, cat.id)] = category_raw(scheme, cat, unit, period, its)
 
     tops: dict[tuple[str, str], Decimal] = {}
     for unit in units:
         g = group_key(unit, scheme.normalise_within)
-        for cat in scheme.categories:
+        for cat in categories:
             raw = raws[(unit.id, cat.id)][0]
             key = (g, cat.id)
             tops[key] = max(tops.get(key, raw), raw)
 
-    results: list[UnitResult] = []
+    out: dict[str, list[CategoryResult]] = {}
     for unit in units:
         g = group_key(unit, scheme.normalise_within)
         cats = []
-        for cat in scheme.categories:
+        for cat in categories:
             raw, raw_text = raws[(unit.id, cat.id)]
             top = tops[(g, cat.id)]
             weight = cat.weight_for(unit.series)
@@ -243,6 +245,19 @@ def score_base(bureau: Bureau, period: Period, data: DataSource, history: Sequen
                     explanation=f"原始分:{raw_text};折算:{how}",
                 )
             )
+        out[unit.id] = cats
+    return out
+
+
+def score_base(bureau: Bureau, period: Period, data: DataSource, history: Sequence[PeriodResult] = ()) -> PeriodResult:
+    """Score one base period. ``history`` holds earlier results of the same kind, latest first
+    (for the "last place N periods running" flag)."""
+    scheme = bureau.scheme
+    units = bureau.active_units(period)
+    by_unit = evaluate_categories(bureau, period, units, data, scheme.period_categories)
+    results: list[UnitResult] = []
+    for unit in units:
+        cats = by_unit[unit.id]
         subtotal = sum((c.score for c in cats), ZERO)
         veto = tuple(v for c in cats for i in c.items for v in i.veto)
         results.append(
@@ -256,9 +271,24 @@ def score_base(bureau: Bureau, period: Period, data: DataSource, history: Sequen
                 subtotal=subtotal,
                 total=ZERO if veto else subtotal,
                 veto=veto,
+                flags=_line_flags(cats),
             )
         )
     return PeriodResult(period.label, period.kind, tuple(rank_and_flag(scheme, results, history, period)))
+
+
+def _line_flags(cats: Sequence[CategoryResult]) -> tuple[str, ...]:
+    """Flags raised by rules on their lines (e.g. last in two campaigns running), each once."""
+    seen: list[str] = []
+    for c in cats:
+        for i in c.items:
+            for ln in i.lines:
+                if ln.flag and ln.flag not in seen:
+                    seen.append(ln.flag)
+    return tuple(seen)
+
+
+DERIVED_FLAGS = ("一票否决", "含沿用上期数据", "末位", "整改单位", "取消年终评先创优资格")
 
 
 def rank_and_flag(scheme: Scheme, results: Sequence[UnitResult], history: Sequence[PeriodResult], period: Period) -> list[UnitResult]:
@@ -274,11 +304,13 @@ def rank_and_flag(scheme: Scheme, results: Sequence[UnitResult], history: Sequen
         lowest = [u for u, rk in ranks.items() if rk == last_rank]
         s = scheme.series_by_id(series)
         for r in members:
-            flags = []
+            flags = [f for f in r.flags if f not in DERIVED_FLAGS]
             rank = ranks[r.unit]
             is_last = last_rank > 1 and r.unit in lowest
             if r.veto:
                 flags.append("一票否决")
+                if period.kind == "year":
+                    flags.append("取消年终评先创优资格")  # seed 000 l.430
             if r.carried:
                 flags.append("含沿用上期数据")
             if is_last:
@@ -290,7 +322,7 @@ def rank_and_flag(scheme: Scheme, results: Sequence[UnitResult], history: Sequen
                     if prev is None or "末位" not in prev.flags:
                         break
                     running += 1
-                if n > 1 and running >= n:
+                if n > 1 and running >= n and period.kind == scheme.base_period:
                     flags.append(f"连续{n}期排名末位")
                 if s is not None and s.pass_mark is not None and r.total < s.pass_mark:
                     flags.append("整改单位")
@@ -298,9 +330,18 @@ def rank_and_flag(scheme: Scheme, results: Sequence[UnitResult], history: Sequen
     return out
 
 
-def aggregate(bureau: Bureau, period: Period, parts: Sequence[PeriodResult]) -> PeriodResult:
-    """A quarter, half-year or year from its base periods (scheme.aggregate / scheme.year_method)."""
+def aggregate(bureau: Bureau, period: Period, parts: Sequence[PeriodResult], data: DataSource | None = None) -> PeriodResult:
+    """A quarter, half-year or year from its base periods (scheme.aggregate / scheme.year_method).
+
+    For the year, the scheme's year categories (``scope = "year"``: the year-end extra test, special
+    work) are evaluated over the whole year from ``data`` and added to the periods' part (seed 000
+    l.422: 月考核 60%、年度加考 20%、专项工作 20%)."""
     scheme = bureau.scheme
+    year_cats: dict[str, list[CategoryResult]] = {}
+    if period.kind == "year" and scheme.year_categories:
+        if data is None:
+            raise ValueError("the year's categories need the records: pass data")
+        year_cats = evaluate_categories(bureau, period, bureau.active_units(period), data, scheme.year_categories)
     method = scheme.year_method if period.kind == "year" else scheme.aggregate
     units: dict[str, list[UnitResult]] = defaultdict(list)
     for p in parts:
@@ -349,6 +390,11 @@ def aggregate(bureau: Bureau, period: Period, parts: Sequence[PeriodResult]) -> 
                     explanation="各期合计",
                 )
             )
+        extra = year_cats.get(uid, [])
+        if extra:
+            how = f"各期部分:{how} = {fmt(total)};另加" + "、".join(f"{c.name}{fmt(c.score)}" for c in extra)
+            total = total + sum((c.score for c in extra), ZERO)
+            cats.extend(extra)
         results.append(
             UnitResult(
                 unit=uid,
@@ -359,6 +405,7 @@ def aggregate(bureau: Bureau, period: Period, parts: Sequence[PeriodResult]) -> 
                 categories=tuple(cats),
                 subtotal=total,
                 total=total,
+                flags=tuple(dict.fromkeys([*(f for u in us for f in u.flags if f not in DERIVED_FLAGS), *_line_flags(extra)])),
                 veto=tuple(v for u in us for v in u.veto),
                 parts=tuple((u.period, u.total) for u in us),
                 explanation=how,
@@ -378,4 +425,4 @@ def score(bureau: Bureau, period: Period, data: DataSource, history: Sequence[Pe
         res = score_base(bureau, p, data, hist)
         parts.append(res)
         hist.insert(0, res)
-    return aggregate(bureau, period, parts)
+    return aggregate(bureau, period, parts, data)

@@ -45,7 +45,7 @@ class Registry:
 
     def owner_of_kind(self, kind: str) -> str | None:
         for a in self.adapters.values():
-            if kind in a.kinds:
+            if kind in a.kinds or kind.split(".", 1)[0] in a.kinds:
                 return a.department
         return None
 
@@ -77,6 +77,10 @@ def get_plugin_manager(load_entrypoints: bool = True, plugins: Iterable[tuple[st
             dist = getattr(ep, "dist", None)
             if dist is not None:
                 pm._kaohe_dists = {**getattr(pm, "_kaohe_dists", {}), ep.name: (dist.name, dist.version)}  # type: ignore[attr-defined]
+        from . import office
+
+        if pm.get_plugin("office") is None:
+            pm.register(office, name="office")  # the office's own register: built in
     for name, obj in plugins:
         pm.register(obj, name=name)
     return pm

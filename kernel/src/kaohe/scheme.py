@@ -32,6 +32,9 @@ class Category:
     """Score = raw ÷ top of group × weight (seed 000 l.686); False: the raw score counts as is."""
     weights: Mapping[str, Decimal] = attrs.field(factory=dict, converter=lambda m: {k: dec(v) for k, v in m.items()})
     """Weight by series, where series weigh categories differently (下城 2011)."""
+    scope: str = attrs.field(default="period", validator=attrs.validators.in_(("period", "year")))
+    """``period``: part of every base period's score; ``year``: scored once over the year and added
+    to the year's total (年度加考, 专项工作: seed 000 l.422)."""
 
     def __attrs_post_init__(self) -> None:
         if self.full is None:
@@ -82,5 +85,14 @@ class Scheme:
                 return s
         return None
 
+    @property
+    def period_categories(self) -> tuple[Category, ...]:
+        return tuple(c for c in self.categories if c.scope == "period")
+
+    @property
+    def year_categories(self) -> tuple[Category, ...]:
+        return tuple(c for c in self.categories if c.scope == "year")
+
     def full_total(self, series: str) -> Decimal:
-        return sum((c.weight_for(series) for c in self.categories), Decimal(0))
+        """The full score of a base period (the 800 of the 2015 scheme)."""
+        return sum((c.weight_for(series) for c in self.period_categories), Decimal(0))

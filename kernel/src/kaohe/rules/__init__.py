@@ -11,6 +11,7 @@ from typing import Any
 
 from ..errors import RuleError
 from .base import Lines, Rule, RuleContext
+from .campaigns import Campaigns
 from .custom import Formula
 from .occurrence import Flag, Modifier, PerOccurrence, Tiered, Veto
 from .ranking import MidRank, Rank, competition_ranks
@@ -18,7 +19,7 @@ from .targets import PerCapita, Quota, RateTarget, YearOverYear
 
 SHAPES: dict[str, type] = {
     cls.shape: cls
-    for cls in (PerOccurrence, Tiered, Flag, Veto, RateTarget, Quota, PerCapita, YearOverYear, Rank, MidRank)
+    for cls in (PerOccurrence, Tiered, Flag, Veto, RateTarget, Quota, PerCapita, YearOverYear, Rank, MidRank, Campaigns)
 }
 
 
@@ -37,7 +38,7 @@ def build(shape: str, params: dict[str, Any]) -> Rule:
 
 
 __all__ = [
-    "SHAPES", "Flag", "Formula", "Lines", "MidRank", "Modifier", "PerCapita", "PerOccurrence", "Quota",
+    "SHAPES", "Campaigns", "Flag", "Formula", "Lines", "MidRank", "Modifier", "PerCapita", "PerOccurrence", "Quota",
     "Rank", "RateTarget", "Rule", "RuleContext", "Tiered", "Veto", "YearOverYear", "build",
     "competition_ranks",
 ]
