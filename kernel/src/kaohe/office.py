@@ -81,6 +81,15 @@ def kaohe_demo_data(bureau, directory, seed):  # type: ignore[no-untyped-def]
             n += 1
             ws.append([f"ZX{n:04d}", unit.name, day, "office.campaign", score, name, ""])
     ws.append([f"ZX{n + 1:04d}", "金城派出所", CAMPAIGNS[0][1], "office.campaign", None, CAMPAIGNS[0][0], "漏填得分"])
+    # findings of the 法制室 and the 网监大队, for the office's own 执法规范化 and 信息化应用 items
+    # (the demo bureau defines them in its configuration: seed 000 l.534, l.536 "另定")
+    start = dt.date(2014, 12, 21)
+    for kind, what in (("office.zhifa", "执法质量考评发现问题"), ("office.yingyong", "信息化应用检查发现问题")):
+        for k in range(40):
+            unit = bureau.units[rng.randrange(len(bureau.units))]
+            day = start + dt.timedelta(days=rng.randrange(364))
+            n += 1
+            ws.append([f"ZX{n + 1:04d}", unit.name, day, kind, -rng.choice([1, 2, 2, 3, 5]), "", what])
     path = Path(directory) / "考核办_专项工作得分_2015.xlsx"
     wb.save(path)
     return [path]
