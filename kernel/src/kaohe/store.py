@@ -1,8 +1,8 @@
 """The embedded store: one SQLite file per bureau (WAL mode), written with sqlite-utils.
 
 Tables: ``records`` (the current version of every record, with provenance), ``record_versions``
-(every version ever imported: a corrected record replaces the current one and the old one stays
-here), ``imports`` (file, checksum, time, rows accepted and rejected), ``rejections``, ``scores``
+(every superseded version: when a corrected record replaces the current one, the old one moves
+here, with the time it was replaced), ``imports`` (file, checksum, time, rows accepted and rejected), ``rejections``, ``scores``
 and ``explanations`` (the latest scoring of each period), ``runs`` (every scoring run), and
 ``migrations`` (the schema version). An import is one transaction: it lands whole or not at all.
 """
@@ -71,9 +71,9 @@ _INSERT_RECORD = (
     f"INSERT OR REPLACE INTO [records] ({', '.join(f'[{c}]' for c in RECORD_COLUMNS)})"
     f" VALUES ({', '.join('?' * len(RECORD_COLUMNS))})"
 )
-_INSERT_VERSION = (
+_KEEP_VERSION = (
     f"INSERT INTO [record_versions] ({', '.join(f'[{c}]' for c in VERSION_COLUMNS)})"
-    f" VALUES ({', '.join('?' * len(VERSION_COLUMNS))})"
+    f" SELECT {', '.join(f'[{c}]' for c in VERSION_COLUMNS[:-1])}, ? FROM [records] WHERE [key] IN ({{}})"
 )
 
 
@@ -287,7 +287,7 @@ class Store:
         now = _now()
         months = self._months.setdefault(bureau.calendar, {})
         rows: list[tuple[Any, ...]] = []
-        versions: list[tuple[Any, ...]] = []
+        replaced: list[str] = []
         for rec, src in batch:
             attrs_json = dumps(dict(rec.attrs))
             h = content_hash(rec, attrs_json)
@@ -300,6 +300,7 @@ class Store:
                 report.new += 1
             else:
                 report.changed += 1
+                replaced.append(rec.key)
             month = months.get(rec.date)
             if month is None:
                 month = months[rec.date] = bureau.calendar.period_of(rec.date).label
@@ -310,17 +311,17 @@ class Store:
                 rec.key, rec.kind, rec.unit, date, month, value, attrs_json, rec.note, report.department, h, version,
                 import_id, src.file, src.sheet, src.row, 0,
             ))
-            versions.append((
-                rec.key, version, rec.kind, rec.unit, date, value, attrs_json, rec.note, h, import_id, src.file,
-                src.sheet, src.row, now,
-            ))
         if dry_run or not rows:
             return
         # Plain executemany (the same statements sqlite-utils' insert_all(replace=True) and
         # insert_all() issue, without its per-value conversion: every value here is already a
         # str, int or None).
+        # A corrected record's previous version moves to record_versions before it is replaced (the
+        # change is kept); a new or unchanged record is written once.
+        for i in range(0, len(replaced), 900):
+            chunk = replaced[i : i + 900]
+            self.db.conn.execute(_KEEP_VERSION.format(",".join("?" * len(chunk))), [now, *chunk])
         self.db.conn.executemany(_INSERT_RECORD, rows)
-        self.db.conn.executemany(_INSERT_VERSION, versions)
 
     # --- reading ---------------------------------------------------------------------------------
 
