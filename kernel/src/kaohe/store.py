@@ -346,7 +346,7 @@ class Store:
             " AND date BETWEEN ? AND ? ORDER BY date, key"
         )
         cur = self.db.execute(q, [*kinds, start.isoformat(), end.isoformat()])
-        return (_record(row) for row in cur)
+        return _records(cur)
 
     # --- results ---------------------------------------------------------------------------------
 
@@ -388,12 +388,19 @@ class Store:
         return json.loads(rows[0]["tree"]) if rows else None
 
 
-def _record(row: Sequence[Any]) -> Record:
-    key, kind, unit, date, value, attrs_json, note = row
-    return Record(
-        key=key, kind=kind, unit=unit, date=dt.date.fromisoformat(date),
-        value=None if value is None else D(value), attrs=json.loads(attrs_json), note=note or "",
-    )
+def _records(rows: Iterable[Sequence[Any]]) -> Iterator[Record]:
+    """Records from rows, decoding each distinct date and attributes text once (records of one
+    kind share a few shapes of attributes; rules never change a record's attributes)."""
+    dates: dict[str, dt.date] = {}
+    decoded: dict[str, Any] = {}
+    for key, kind, unit, date, value, attrs_json, note in rows:
+        day = dates.get(date)
+        if day is None:
+            day = dates[date] = dt.date.fromisoformat(date)
+        attrs = decoded.get(attrs_json)
+        if attrs is None:
+            attrs = decoded[attrs_json] = json.loads(attrs_json)
+        yield Record(key=key, kind=kind, unit=unit, date=day, value=None if value is None else D(value), attrs=attrs, note=note or "")
 
 
 def _now() -> str:
