@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-
 from kaohe import Adapter, Column, Draft, Item, hookimpl, rules
 from kaohe.config import parse_bureau
 from kaohe.plugins import get_plugin_manager, load_registry

@@ -8,7 +8,6 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from intake_helpers import DISPATCH_HEADERS, bureau, registry, row, write_xlsx
-
 from kaohe.errors import KaoheError
 from kaohe.intake import read_export
 

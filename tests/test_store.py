@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from intake_helpers import DISPATCH_HEADERS, bureau, registry, row, write_xlsx
-
 from kaohe.jobs import score_period
 from kaohe.periods import Period
 from kaohe.store import SCHEMA_VERSION, Store

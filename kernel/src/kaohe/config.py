@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-if sys.version_info >= (3, 11):
+if sys.version_info >= (3, 11):  # noqa: UP036 - tomli where a Python before 3.11 is used
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib

@@ -122,7 +122,7 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[str, Iterator[Sequence[Any]]]]:
 
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any failure to open is the user's file
+    except Exception as exc:
         raise KaoheError(f"{path}:无法作为 XLSX 工作簿打开({type(exc).__name__}: {exc})") from None
     try:
         for ws in wb.worksheets:

@@ -85,7 +85,7 @@ def kaohe_demo_data(bureau, directory, seed):  # type: ignore[no-untyped-def]
     # (the demo bureau defines them in its configuration: seed 000 l.534, l.536 "另定")
     start = dt.date(2014, 12, 21)
     for kind, what in (("office.zhifa", "执法质量考评发现问题"), ("office.yingyong", "信息化应用检查发现问题")):
-        for k in range(40):
+        for _ in range(40):
             unit = bureau.units[rng.randrange(len(bureau.units))]
             day = start + dt.timedelta(days=rng.randrange(364))
             n += 1

@@ -70,7 +70,7 @@ def get_plugin_manager(load_entrypoints: bool = True, plugins: Iterable[tuple[st
                 continue
             try:
                 module = ep.load()
-            except Exception as exc:  # noqa: BLE001 - one broken plugin must not take the command down
+            except Exception as exc:
                 pm.broken[ep.name] = f"无法加载:{type(exc).__name__}: {exc}"  # type: ignore[attr-defined]
                 continue
             pm.register(module, name=ep.name)
@@ -169,6 +169,6 @@ def _collect(pm: pluggy.PluginManager, name: str, obj: Any) -> tuple[list[Item],
                 raise
             except RuleError as exc:
                 raise PluginError(name, None, f"规则无效:{exc}") from None
-            except Exception as exc:  # noqa: BLE001 - a plugin's bug is reported, not fatal
+            except Exception as exc:
                 raise PluginError(name, None, f"{hook} 出错:{type(exc).__name__}: {exc}") from None
     return items, adapters

@@ -24,7 +24,6 @@ import sqlite_utils
 
 from .bureau import Bureau
 from .decimals import D
-from .errors import KaoheError
 from .explain import unit_data
 from .intake import Rejection, checksum, iter_export
 from .model import PeriodResult, Record
@@ -410,7 +409,7 @@ def _now() -> str:
 def _actor() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # noqa: BLE001
+    except Exception:
         return "unknown"
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import decimal
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import attrs
 
@@ -122,7 +122,7 @@ class Quota(Shape):
     """任务分解: a count (or a sum of ``field``) against a target by unit or class.
 
     ``targets`` maps a unit (id, name or alias), a class, a series or ``*`` to its target per
-    window. ``window_months`` lets a class (or unit) be assessed over a longer block of months — 
+    window. ``window_months`` lets a class (or unit) be assessed over a longer block of months —
     class C "每两月" is ``{C = 2}``; blocks are aligned on the start of the assessment year and the
     quota is assessed in the block's last month. ``per_short`` (negative) and ``per_over`` are per
     unit short or over, or once for the whole window with ``short_once``/``over_once`` (每项未达标
