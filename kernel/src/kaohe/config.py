@@ -144,7 +144,7 @@ def _categories(r: _Reader, data: Mapping[str, Any], series: set[str]) -> list[C
     if not isinstance(raw, list) or not raw:
         raise r.fail("categories", "应为至少一个 [[categories]] 表(考核内容)")
     out = []
-    allowed = {"id", "name", "weight", "full", "base", "floor", "cap", "per_capita", "normalise", "weights", "scope"}
+    allowed = {"id", "name", "weight", "full", "base", "floor", "cap", "per_capita", "normalise", "weights", "scope", "series"}
     for i, c in enumerate(raw):
         p = f"categories[{i}]"
         if not isinstance(c, dict):
@@ -154,6 +154,10 @@ def _categories(r: _Reader, data: Mapping[str, Any], series: set[str]) -> list[C
         for k in weights:
             if k not in series:
                 raise r.fail(f"{p}.weights.{k}", f"未知的序列;已定义的序列:{'、'.join(sorted(series))}")
+        only = r.get(c, "series", f"{p}.series", list, [], "序列编号的数组")
+        for k in only:
+            if k not in series:
+                raise r.fail(f"{p}.series", f"未知的序列 {k!r};已定义的序列:{'、'.join(sorted(series))}")
         try:
             out.append(
                 Category(
@@ -168,6 +172,7 @@ def _categories(r: _Reader, data: Mapping[str, Any], series: set[str]) -> list[C
                     normalise=r.get(c, "normalise", f"{p}.normalise", bool, True),
                     weights=weights,
                     scope=_choice(r, c, "scope", f"{p}.scope", ("period", "year"), "period"),
+                    series=tuple(only),
                 )
             )
         except RuleError as exc:

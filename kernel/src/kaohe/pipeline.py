@@ -209,6 +209,8 @@ def evaluate_categories(
     raws: dict[tuple[str, str], tuple[Decimal, str]] = {}
     for unit in units:
         for cat in categories:
+            if not cat.applies_to(unit.series):
+                continue
             its = [i for i in per_unit[unit.id] if i.category == cat.id]
             raws[(unit.id, cat.id)] = category_raw(scheme, cat, unit, period, its)
 
@@ -216,6 +218,8 @@ def evaluate_categories(
     for unit in units:
         g = group_key(unit, scheme.normalise_within)
         for cat in categories:
+            if not cat.applies_to(unit.series):
+                continue
             raw = raws[(unit.id, cat.id)][0]
             key = (g, cat.id)
             tops[key] = max(tops.get(key, raw), raw)
@@ -225,6 +229,8 @@ def evaluate_categories(
         g = group_key(unit, scheme.normalise_within)
         cats = []
         for cat in categories:
+            if not cat.applies_to(unit.series):
+                continue  # a category of other series only (docs/configuration.md, categories.series)
             raw, raw_text = raws[(unit.id, cat.id)]
             top = tops[(g, cat.id)]
             weight = cat.weight_for(unit.series)

@@ -35,6 +35,9 @@ class Category:
     scope: str = attrs.field(default="period", validator=attrs.validators.in_(("period", "year")))
     """``period``: part of every base period's score; ``year``: scored once over the year and added
     to the year's total (年度加考, 专项工作: seed 000 l.422)."""
+    series: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    """The series whose units are assessed on this category; empty: every series (seed 001: the
+    stations' seven blocks are not the offices')."""
 
     def __attrs_post_init__(self) -> None:
         if self.full is None:
@@ -42,6 +45,9 @@ class Category:
 
     def weight_for(self, series: str) -> Decimal:
         return self.weights.get(series, self.weight)
+
+    def applies_to(self, series: str) -> bool:
+        return not self.series or series in self.series
 
 
 @attrs.frozen
@@ -95,4 +101,4 @@ class Scheme:
 
     def full_total(self, series: str) -> Decimal:
         """The full score of a base period (the 800 of the 2015 scheme)."""
-        return sum((c.weight_for(series) for c in self.period_categories), Decimal(0))
+        return sum((c.weight_for(series) for c in self.period_categories if c.applies_to(series)), Decimal(0))

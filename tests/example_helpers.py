@@ -1,0 +1,49 @@
+"""Shared by the tests of the bureau configurations under examples/: load an example's config,
+write its synthetic data into tmp_path with its make_data.py, ingest them into a real SQLite store
+in tmp_path and score a period."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+import attrs
+from kaohe.config import load_bureau
+from kaohe.jobs import score_period
+from kaohe.plugins import get_plugin_manager, load_registry
+from kaohe.store import Store
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def make_data(name: str) -> Any:
+    path = EXAMPLES / name / "make_data.py"
+    spec = importlib.util.spec_from_file_location(f"example_{name.replace('-', '_')}_make_data", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class Example:
+    """An example bureau whose database lives in tmp_path, its data ingested."""
+
+    def __init__(self, name: str, tmp_path: Path) -> None:
+        from kaohe import office
+
+        # the built-in office register only: the examples enable no department plugin's items
+        self.registry = load_registry(get_plugin_manager(load_entrypoints=False, plugins=[("office", office)]))
+        bureau = load_bureau(EXAMPLES / name / "kaohe.toml", self.registry)
+        self.bureau = attrs.evolve(bureau, database=str(tmp_path / "kaohe.sqlite"))
+        self.store = Store(self.bureau.database)
+        self.reports = []
+        for f in make_data(name).write(tmp_path / "data"):
+            report = self.store.ingest(f, self.bureau, self.registry)
+            assert not report.rejected, [r.text() for r in report.rejected]
+            self.reports.append(report)
+
+    def score(self, label: str) -> Any:
+        from kaohe.periods import Period
+
+        return score_period(self.store, self.bureau, self.registry, Period.parse(label), save=False)
