@@ -8,6 +8,7 @@ from pathlib import Path
 
 from kaohe import Adapter, Bureau, Item, hookimpl
 
+from . import december
 from .adapters import ADAPTERS
 from .demo import demo_data
 from .items import ITEMS
@@ -19,14 +20,18 @@ __version__ = "0.1.0"
 def kaohe_items(register: Callable[[Item], None]) -> None:
     for item in ITEMS:
         register(item)
+    for item in december.ITEMS:
+        register(item)
 
 
 @hookimpl
 def kaohe_adapters(register: Callable[[Adapter], None]) -> None:
     for adapter in ADAPTERS:
         register(adapter)
+    for adapter in december.ADAPTERS:
+        register(adapter)
 
 
 @hookimpl
 def kaohe_demo_data(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
-    return demo_data(bureau, directory, seed)
+    return demo_data(bureau, directory, seed) + december.demo_data(bureau, directory, seed)
