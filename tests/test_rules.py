@@ -566,7 +566,7 @@ def test_formula_and_override() -> None:
 
 
 def test_build_by_shape_name() -> None:
-    assert set(SHAPES) == {"per_occurrence", "tiered", "flag", "veto", "rate_target", "quota", "per_capita", "year_over_year", "rank", "mid_rank", "campaigns"}
+    assert set(SHAPES) == {"per_occurrence", "tiered", "flag", "veto", "rate_target", "quota", "per_capita", "year_over_year", "rank", "mid_rank", "campaigns", "measure", "weighted_scores", "disqualify"}
     rule = build("per_occurrence", {"points": -1})
     assert isinstance(rule, PerOccurrence) and rule.points == -1
     built = build("quota", {"targets": {"A": 4}, "per_short": -20, "short_once": True})

@@ -192,7 +192,10 @@ def _choice(r: _Reader, data: Mapping[str, Any], key: str, path: str, choices: t
 
 def _scheme(r: _Reader, data: Mapping[str, Any], categories: list[Category], series: list[Series]) -> Scheme:
     s = r.table(data, "scheme", "scheme")
-    allowed = {"name", "base_period", "normalise_within", "decimals", "aggregate", "year_method", "year_scale", "per_capita_direct", "last_place_months"}
+    allowed = {
+        "name", "base_period", "normalise_within", "decimals", "aggregate", "year_method", "year_scale",
+        "per_capita_direct", "last_place_months", "class_coefficients",
+    }
     r.unknown(s, allowed, "scheme")
     decimals = r.get(s, "decimals", "scheme.decimals", int, 2)
     if not 0 <= decimals <= 6:
@@ -209,7 +212,20 @@ def _scheme(r: _Reader, data: Mapping[str, Any], categories: list[Category], ser
         year_scale=r.get(s, "year_scale", "scheme.year_scale", NUM, 100, "数字"),
         per_capita_direct=_choice(r, s, "per_capita_direct", "scheme.per_capita_direct", ("plain", "times_headcount"), "plain"),
         last_place_months=r.get(s, "last_place_months", "scheme.last_place_months", int, 3),
+        class_coefficients=_coefficients(r, r.get(s, "class_coefficients", "scheme.class_coefficients", dict, {})),
     )
+
+
+def _coefficients(r: _Reader, table: dict[str, Any]) -> dict[str, Any]:
+    for k, v in table.items():
+        if isinstance(v, bool) or not isinstance(v, NUM):
+            raise r.fail(f"scheme.class_coefficients.{k}", f"应为数字(难度系数),得到 {v!r}")
+        try:
+            if float(v) <= 0:
+                raise ValueError
+        except ValueError:
+            raise r.fail(f"scheme.class_coefficients.{k}", f"应为大于0的数字(难度系数),得到 {v!r}") from None
+    return table
 
 
 UNIT_KEYS = {"id", "name", "series", "class", "headcount", "tags", "aliases", "start", "end"}

@@ -83,6 +83,8 @@ def unit_text(u: UnitResult, show_zero: bool = False) -> str:
             out.append(f"  · {v}")
     if u.parts:
         out.append(f"计算方法:{u.explanation}:" + ";".join(f"{p} {fmt(t)}" for p, t in u.parts))
+    elif u.explanation:
+        out.append(f"计算方法:{u.explanation}")
     for c in u.categories:
         out.append(f"【{c.name}】得分 {fmt(c.score)}(权重 {fmt(c.weight)})")
         out.append(f"  {c.explanation}")

@@ -265,6 +265,12 @@ def score_base(bureau: Bureau, period: Period, data: DataSource, history: Sequen
     for unit in units:
         cats = by_unit[unit.id]
         subtotal = sum((c.score for c in cats), ZERO)
+        how = ""
+        k = scheme.coefficient(unit.klass)
+        if k != 1:  # 难度系数 by class (seed 002; docs/readings.md)
+            adjusted = quantize(subtotal * k, scheme.decimals)
+            how = f"各考核内容合计{fmt(subtotal)} × {unit.klass}难度系数{fmt(k)} = {fmt(adjusted)}"
+            subtotal = adjusted
         veto = tuple(v for c in cats for i in c.items for v in i.veto)
         results.append(
             UnitResult(
@@ -278,6 +284,7 @@ def score_base(bureau: Bureau, period: Period, data: DataSource, history: Sequen
                 total=ZERO if veto else subtotal,
                 veto=veto,
                 flags=_line_flags(cats),
+                explanation=how,
             )
         )
     return PeriodResult(period.label, period.kind, tuple(rank_and_flag(scheme, results, history, period)))

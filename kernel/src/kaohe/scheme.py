@@ -78,6 +78,12 @@ class Scheme:
     """Reading of 直接扣人均分 in a category that is not per-capita: plain or times_headcount."""
     last_place_months: int = 3
     """Flag a unit last in its series this many periods running (seed 000 l.426)."""
+    class_coefficients: Mapping[str, Decimal] = attrs.field(factory=dict, converter=lambda m: {k: dec(v) for k, v in m.items()})
+    """难度系数 by class (seed 002): a base period's total is the sum of its categories × the
+    coefficient of the unit's class (1 for a class not listed), before the veto and the ranking."""
+
+    def coefficient(self, klass: str | None) -> Decimal:
+        return self.class_coefficients.get(klass or "", Decimal(1))
 
     def category(self, cid: str) -> Category:
         for c in self.categories:

@@ -13,13 +13,17 @@ from ..errors import RuleError
 from .base import Lines, Rule, RuleContext
 from .campaigns import Campaigns
 from .custom import Formula
+from .measures import Disqualify, Measure, WeightedScores
 from .occurrence import Flag, Modifier, PerOccurrence, Tiered, Veto
 from .ranking import MidRank, Rank, competition_ranks
 from .targets import PerCapita, Quota, RateTarget, YearOverYear
 
 SHAPES: dict[str, type] = {
     cls.shape: cls
-    for cls in (PerOccurrence, Tiered, Flag, Veto, RateTarget, Quota, PerCapita, YearOverYear, Rank, MidRank, Campaigns)
+    for cls in (
+        PerOccurrence, Tiered, Flag, Veto, RateTarget, Quota, PerCapita, YearOverYear, Rank, MidRank, Campaigns,
+        Measure, WeightedScores, Disqualify,
+    )
 }
 
 
@@ -38,7 +42,7 @@ def build(shape: str, params: dict[str, Any]) -> Rule:
 
 
 __all__ = [
-    "SHAPES", "Campaigns", "Flag", "Formula", "Lines", "MidRank", "Modifier", "PerCapita", "PerOccurrence", "Quota",
+    "SHAPES", "Campaigns", "Disqualify", "Flag", "Formula", "Measure", "WeightedScores", "Lines", "MidRank", "Modifier", "PerCapita", "PerOccurrence", "Quota",
     "Rank", "RateTarget", "Rule", "RuleContext", "Tiered", "Veto", "YearOverYear", "build",
     "competition_ranks",
 ]
