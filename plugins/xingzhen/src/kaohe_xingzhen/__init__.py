@@ -20,8 +20,6 @@ __version__ = "0.1.0"
 def kaohe_items(register: Callable[[Item], None]) -> None:
     for item in ITEMS:
         register(item)
-    for item in december.ITEMS:
-        register(item)
 
 
 @hookimpl
@@ -34,4 +32,4 @@ def kaohe_adapters(register: Callable[[Adapter], None]) -> None:
 
 @hookimpl
 def kaohe_demo_data(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
-    return demo_data(bureau, directory, seed) + december.demo_data(bureau, directory, seed)
+    return demo_data(bureau, directory, seed)

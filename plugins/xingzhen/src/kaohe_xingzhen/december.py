@@ -285,6 +285,7 @@ ITEMS: list[Item] = [
     ), T664),
     _item("dec_informant_files", "特情档案不全", 664, [FIGURES], rules.PerOccurrence(
         points=-1, quantity="files_incomplete", quantity_unit="人",
+        when_field="files_incomplete", when_op=">", limit=0, when_label="特情档案不全人数",
     ), T664),
     _item("dec_informant_cases", "利用特情线索破案占破案总数比例", 664, [CASE, FIGURES], _formula(
         _informant_share, {"target": 35, "per_point_below": "-0.2", "per_point_above": 0, "step": "exact"},
@@ -364,11 +365,11 @@ FIGURES_ADAPTER = Adapter(
 )
 
 UNFILED_COLUMNS = [
-    Column("编号", "id", "text", aliases=("登记编号",), help="登记编号,每条唯一"),
-    Column("单位", "unit", "unit", aliases=("派出所",), help="被考核的派出所"),
-    Column("发现日期", "date", "date", aliases=("日期",), help="发现的日期,决定计入哪个考核年度"),
-    Column("事项", "matter", "text", choices=UNFILED_MATTERS, help="、".join(UNFILED_MATTERS)),
-    Column("说明", "remark", "text", required=False, help="警情编号、简要案情等"),
+    Column("未立案登记编号", "id", "text", help="登记编号,每条唯一"),
+    Column("派出所", "unit", "unit", help="被考核的派出所"),
+    Column("发现日期", "date", "date", help="发现的日期,决定计入哪个考核年度"),
+    Column("未立案情形", "matter", "text", choices=UNFILED_MATTERS, help="、".join(UNFILED_MATTERS)),
+    Column("警情及案情", "remark", "text", required=False, help="警情编号、简要案情等"),
 ]
 
 
