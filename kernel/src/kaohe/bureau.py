@@ -30,6 +30,12 @@ class Bureau:
     """The bureau's SQLite file (``[bureau] database``, relative to the configuration file)."""
     earliest: dt.date | None = None
     """Records dated before this day are refused at intake (``[intake] earliest``)."""
+    appeal_working_days: int | None = None
+    """复查申请期限: working days after publication (``[appeals] working_days``; 下城 2011 l.382)."""
+    holidays: tuple[dt.date, ...] = ()
+    """Days that are not working days (``[appeals] holidays``)."""
+    workdays: tuple[dt.date, ...] = ()
+    """Weekend days that are working days (调休, ``[appeals] workdays``)."""
 
     def unit(self, key: str) -> Unit | None:
         """A unit by id, name or alias."""

@@ -362,3 +362,22 @@ def main() -> None:
     except OSError as exc:
         click.echo(f"错误:{exc.strerror or exc}:{exc.filename or ''}", err=True)
         sys.exit(2)
+
+
+@cli.command("appeal-deadline")
+@click.argument("published")
+@click.pass_obj
+def appeal_deadline(obj: Ctx, published: str) -> None:
+    """复查申请截止日:通报于 PUBLISHED(如 2011-12-23)公布后,按本局 [appeals] working_days 个工作日计算。"""
+    import datetime as dt
+
+    from .appeals import deadline_text
+
+    try:
+        day = dt.date.fromisoformat(published.strip())
+    except ValueError:
+        raise KaoheError(f"公布日期应为 2011-12-23 这样的日期,得到 {published!r}") from None
+    b = obj.bureau
+    if not b.appeal_working_days:
+        raise KaoheError(f"{b.source} 没有设置复查申请期限:请在 [appeals] 中写 working_days = 2")
+    click.echo(f"{b.name}:" + deadline_text(day, b.appeal_working_days, b.holidays, b.workdays))

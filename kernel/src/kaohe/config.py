@@ -29,7 +29,7 @@ from .plugins import Registry
 from .rules import build
 from .scheme import Category, Scheme, Series
 
-TOP_KEYS = {"bureau", "scheme", "series", "categories", "units", "units_file", "items", "office_items", "carry_over", "intake"}
+TOP_KEYS = {"bureau", "scheme", "series", "categories", "units", "units_file", "items", "office_items", "carry_over", "intake", "appeals"}
 
 
 class _Reader:
@@ -118,7 +118,17 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
     intake = r.table(data, "intake", "intake")
     r.unknown(intake, {"earliest"}, "intake")
     earliest = _date(r, intake.get("earliest"), "intake.earliest")
-    return Bureau(name, calendar, scheme, tuple(units), tuple(items), carry, file, database, earliest)
+    appeals = r.table(data, "appeals", "appeals")
+    r.unknown(appeals, {"working_days", "holidays", "workdays"}, "appeals")
+    days = r.get(appeals, "working_days", "appeals.working_days", int, None, "正整数(工作日数)")
+    if days is not None and days < 1:
+        raise r.fail("appeals.working_days", f"应为正整数(工作日数),得到 {days}")
+    holidays = tuple(_date(r, d, f"appeals.holidays[{i}]") for i, d in enumerate(r.get(appeals, "holidays", "appeals.holidays", list, [])))
+    workdays = tuple(_date(r, d, f"appeals.workdays[{i}]") for i, d in enumerate(r.get(appeals, "workdays", "appeals.workdays", list, [])))
+    return Bureau(
+        name, calendar, scheme, tuple(units), tuple(items), carry, file, database, earliest,
+        days, holidays, workdays,  # type: ignore[arg-type]
+    )
 
 
 def _series(r: _Reader, data: Mapping[str, Any]) -> list[Series]:
