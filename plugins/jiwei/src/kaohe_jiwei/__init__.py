@@ -1,0 +1,33 @@
+"""kaohe-jiwei: 纪委(督察): 一票否决 and 队伍建设 (金坛 2015, seed 000 l.430-454)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from kaohe import Adapter, Bureau, Item, hookimpl
+
+__version__ = "0.1.0"
+
+
+@hookimpl
+def kaohe_items(register: Callable[[Item], None]) -> None:
+    from .items import ITEMS
+
+    for item in ITEMS:
+        register(item)
+
+
+@hookimpl
+def kaohe_adapters(register: Callable[[Adapter], None]) -> None:
+    from .adapters import ADAPTERS
+
+    for adapter in ADAPTERS:
+        register(adapter)
+
+
+@hookimpl
+def kaohe_demo_data(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
+    from .demo import write_demo
+
+    return write_demo(bureau, Path(directory), seed)
