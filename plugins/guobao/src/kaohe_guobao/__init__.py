@@ -1,0 +1,43 @@
+"""kaohe plugin of the 国保大队: the clauses (十二)-(十五) of the December extra test (第十二条,
+seed 000 l.672-678), the adapters of its two exports and a demo year.
+
+The items (``ITEMS``) score into the year-scope category ``jiakao``. They are not registered by the
+hook yet: a bureau that enables ``*`` without a ``jiakao`` category refuses every item whose category
+it lacks (see README, 已知限制). A bureau registers them with :func:`register_items` from its own
+plugin, or the hook will once the kernel skips such items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from kaohe import Adapter, Bureau, Item, hookimpl
+
+from .adapters import ADAPTERS
+from .items import ITEMS
+
+__version__ = "0.1.0"
+
+
+def register_items(register: Callable[[Item], None]) -> None:
+    for item in ITEMS:
+        register(item)
+
+
+@hookimpl
+def kaohe_items(register: Callable[[Item], None]) -> None:
+    """No item yet: see the module docstring."""
+
+
+@hookimpl
+def kaohe_adapters(register: Callable[[Adapter], None]) -> None:
+    for adapter in ADAPTERS:
+        register(adapter)
+
+
+@hookimpl
+def kaohe_demo_data(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
+    from .demo import write_demo
+
+    return write_demo(bureau, Path(directory), seed)
