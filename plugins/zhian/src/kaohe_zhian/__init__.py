@@ -21,9 +21,12 @@ def kaohe_items(register: Callable[[Item], None]) -> None:
 
 @hookimpl
 def kaohe_adapters(register: Callable[[Adapter], None]) -> None:
+    from . import december
     from .adapters import ADAPTERS
 
     for adapter in ADAPTERS:
+        register(adapter)
+    for adapter in december.ADAPTERS:
         register(adapter)
 
 
