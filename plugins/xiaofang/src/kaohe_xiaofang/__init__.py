@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kaohe import Adapter, Bureau, Item, hookimpl
 
+from . import december
 from .adapters import ADAPTERS
 from .items import ITEMS
 
@@ -22,6 +23,8 @@ def kaohe_items(register: Callable[[Item], None]) -> None:
 @hookimpl
 def kaohe_adapters(register: Callable[[Adapter], None]) -> None:
     for adapter in ADAPTERS:
+        register(adapter)
+    for adapter in december.ADAPTERS:
         register(adapter)
 
 
