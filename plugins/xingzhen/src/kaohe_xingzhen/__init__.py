@@ -1,5 +1,5 @@
 """kaohe plugin of 刑侦大队: its items in 基础工作建设 and 打处绩效 of the 金坛 2015 scheme (seed 000
-l.582-616, l.478-516), the adapters for its exports, and a demo year."""
+l.582-616, l.478-516, and the quarterly extra tests l.494-500, l.518-532), the adapters for its exports, and a demo year."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kaohe import Adapter, Bureau, Item, hookimpl
 
-from . import december
+from . import december, quarterly
 from .adapters import ADAPTERS
 from .demo import demo_data
 from .items import ITEMS
@@ -19,6 +19,8 @@ __version__ = "0.1.0"
 @hookimpl
 def kaohe_items(register: Callable[[Item], None]) -> None:
     for item in ITEMS:
+        register(item)
+    for item in quarterly.ITEMS:
         register(item)
 
 

@@ -105,6 +105,8 @@ PERSON_COLUMNS = [
     Column("类别", "category", "text", choices=PERSON_CATEGORIES, help="、".join(PERSON_CATEGORIES)),
     Column("是否特种行业", "special_trade", "bool", required=False,
            help="逮捕(直诉)人员是否通过特种行业治安管理抓获(不含旅馆业抓获网上逃犯);空白按“否”"),
+    Column("是否涉毒", "drug", "bool", required=False,
+           help="逮捕(直诉)人员是否涉毒人员(查处涉毒人员季度加考,l.530);空白按“否”"),
     Column("逃犯来源", "origin", "text", required=False, choices=ORIGINS,
            help="网上逃犯必填:" + "、".join(ORIGINS)),
     Column("是否历年逃犯", "past", "bool", required=False, help="网上逃犯:是否历年逃犯(否即年内逃犯);空白按“否”"),
@@ -116,8 +118,9 @@ PERSON_COLUMNS = [
 def person_records(row: Mapping[str, Any]) -> list[Draft]:
     category = row["category"]
     who = row.get("name") or row["id"]
-    attrs: dict[str, Any] = {"category": category, "special_trade": yn(row.get("special_trade"))}
-    note = f"{category} {who}"
+    attrs: dict[str, Any] = {"category": category, "special_trade": yn(row.get("special_trade")),
+                             "drug": yn(row.get("drug"))}
+    note = f"{category} {who}" + ("(涉毒)" if row.get("drug") else "")
     if category == FUGITIVE:
         if not row.get("origin"):
             raise CellError("网上逃犯须填写“逃犯来源”(外省、本省外市、本市)")

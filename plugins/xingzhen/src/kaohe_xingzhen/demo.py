@@ -97,6 +97,7 @@ def _poisson(rnd: random.Random, mean: float) -> int:
 
 def demo_data(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
     rnd = random.Random(seed + SALT)
+    drugs = random.Random(seed + SALT + 530)  # 是否涉毒 of arrests (l.530)
     directory.mkdir(parents=True, exist_ok=True)
     cal = bureau.calendar
     months = [Period(YEAR, "month", m) for m in range(1, 13)]
@@ -147,13 +148,15 @@ def demo_data(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
             for category, mean in plan:
                 for _ in range(_poisson(rnd, mean)):
                     pid = next_id("person", "R")
-                    row: list[Any] = [pid, None, name(u), day(period), category, None, None, None, None, None]
+                    row: list[Any] = [pid, None, name(u), day(period), category, None, None, None, None, None, None]
                     if category in (ARREST, DIRECT_PROSECUTION) and rnd.random() < 0.15:
                         row[5] = "是"
+                    if category in (ARREST, DIRECT_PROSECUTION) and drugs.random() < 0.33:
+                        row[6] = "是"  # 是否涉毒 (drawn apart: the other draws stay as they were)
                     if category == FUGITIVE:
-                        row[6] = rnd.choices(["外省", "本省外市", "本市"], [3, 3, 4])[0]
-                        row[7] = "是" if rnd.random() < 0.2 else "否"
-                        row[8] = "是" if rnd.random() < 0.05 else None
+                        row[7] = rnd.choices(["外省", "本省外市", "本市"], [3, 3, 4])[0]
+                        row[8] = "是" if rnd.random() < 0.2 else "否"
+                        row[9] = "是" if rnd.random() < 0.05 else None
                     persons.append(row)
             # 考核登记表
             for _ in range(_poisson(rnd, 1.2 + (1 - d) * 1.5)):
@@ -184,7 +187,7 @@ def demo_data(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
     # Bad on purpose: a unit not in the bureau, text in a number column, an impossible date.
     cases.append(["A201599999", "开发区派出所", dt.date(YEAR, 5, 3), "盗窃", "否", "是", "是", "否", "否", None, None])
     monthly.append([dt.date(YEAR, 6, 20), units[0].name, "十二", 0, "是", None, 90, 95, 95])
-    persons.append(["R201599999", None, units[-1].name, "2015-02-30", DETENTION, None, None, None, None, None])
+    persons.append(["R201599999", None, units[-1].name, "2015-02-30", DETENTION, None, None, None, None, None, None])
 
     out = [
         _write(directory / "刑侦大队_破案记录_2015.xlsx", f"{TITLE} {YEAR}年破案记录", adapters.CASE_COLUMNS, cases),
