@@ -330,7 +330,7 @@ def row_makers(registry: Any) -> dict[str, RowFn]:
         cat = rng.choice(person_categories)
         fugitive = cat == FUGITIVE
         return [f"R{uid}{n:06d}", "", unit["written"](rng), rng.choice(month.texts), cat, _opt_yn(rng, 0.05),
-                rng.choice(origins) if fugitive else "", _opt_yn(rng, 0.3) if fugitive else "",
+                _opt_yn(rng, 0.1), rng.choice(origins) if fugitive else "", _opt_yn(rng, 0.3) if fugitive else "",
                 "是" if fugitive and rng.random() < 0.01 else "", ""]
 
     def xz_finding(rng, uid, unit, dil, month, n):

@@ -197,8 +197,9 @@ def test_bureau_enabling_item_of_unknown_category() -> None:
             register(make_item("elsewhere.x", category="dachu"))
 
     reg = registry(("elsewhere", Elsewhere()), ("good", Good()))
+    # switched on by name: refused (switched on by a wildcard it is left out: test_config_inapplicable.py)
     with pytest.raises(PluginError) as exc:
-        parse_bureau(dict(MINIMAL), reg, "kaohe.toml")
+        parse_bureau({**MINIMAL, "items": {"enable": ["good.*", "elsewhere.x"]}}, reg, "kaohe.toml")
     assert exc.value.plugin == "elsewhere" and exc.value.item == "elsewhere.x"
     assert "elsewhere" in str(exc.value) and "elsewhere.x" in str(exc.value) and "dachu" in str(exc.value)
     # disabling it, or moving it to a category of the scheme, is accepted

@@ -36,6 +36,8 @@ class Bureau:
     """Days that are not working days (``[appeals] holidays``)."""
     workdays: tuple[dt.date, ...] = ()
     """Weekend days that are working days (调休, ``[appeals] workdays``)."""
+    inapplicable: tuple[str, ...] = ()
+    """Items switched on by a wildcard whose category is not in this bureau's scheme: left out."""
 
     def unit(self, key: str) -> Unit | None:
         """A unit by id, name or alias."""

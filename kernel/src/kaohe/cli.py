@@ -138,6 +138,8 @@ def plugins(obj: Ctx, show_items: bool) -> None:
         if show_items:
             for it in items:
                 state = "" if enabled is None else ("[启用] " if it.id in enabled else "[停用] ")
+                if enabled is not None and it.id in obj.bureau.inapplicable:
+                    state = "[不适用:本局方案无此考核内容] "
                 click.echo(f"  {state}{it.id}  {it.title}  ({it.cadence_name};{it.reference};{it.rule.describe()})")
             for ad in reg.adapters_of(name):
                 click.echo(f"  数据格式 {ad.id}:{ad.title}")

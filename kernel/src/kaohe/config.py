@@ -109,7 +109,8 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
     categories = _categories(r, data, {s.id for s in series})
     scheme = _scheme(r, data, categories, series)
     units = _units(r, data, {s.id for s in series}, base)
-    items = _items(r, data, registry, {c.id for c in categories})
+    inapplicable: list[str] = []
+    items = _items(r, data, registry, {c.id for c in categories}, inapplicable)
     carry = r.table(data, "carry_over", "carry_over")
     for k, v in carry.items():
         if not isinstance(v, bool):
@@ -127,7 +128,7 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
     workdays = tuple(_date(r, d, f"appeals.workdays[{i}]") for i, d in enumerate(r.get(appeals, "workdays", "appeals.workdays", list, [])))
     return Bureau(
         name, calendar, scheme, tuple(units), tuple(items), carry, file, database, earliest,
-        days, holidays, workdays,  # type: ignore[arg-type]
+        days, holidays, workdays, tuple(inapplicable),  # type: ignore[arg-type]
     )
 
 
@@ -333,7 +334,10 @@ ITEM_OVERRIDE_KEYS = {"params", "category", "cap", "floor", "cadence"}
 OFFICE_ITEM_KEYS = {"id", "title", "department", "category", "reference", "reads", "cadence", "shape", "params", "cap", "floor", "direct_per_capita", "text"}
 
 
-def _items(r: _Reader, data: Mapping[str, Any], registry: Registry, categories: set[str]) -> list[Item]:
+def _items(r: _Reader, data: Mapping[str, Any], registry: Registry, categories: set[str], inapplicable: list[str]) -> list[Item]:
+    """The items switched on. An item switched on only by a wildcard (``*``, ``xingzhen.*``) whose
+    category is not in the scheme does not apply to this bureau: it is left out and listed in
+    ``inapplicable`` (``kaohe plugins`` shows it); an item named by its id is an error instead."""
     t = r.table(data, "items", "items")
     enable = r.get(t, "enable", "items.enable", list, ["*"])
     disable = r.get(t, "disable", "items.disable", list, [])
@@ -386,6 +390,7 @@ def _items(r: _Reader, data: Mapping[str, Any], registry: Registry, categories: 
         return hits
 
     on: list[str] = []
+    named = {p for p in enable if isinstance(p, str) and p in available}
     for i, pat in enumerate(enable):
         for hit in matched(pat, f"items.enable[{i}]"):
             if hit not in on:
@@ -426,6 +431,9 @@ def _items(r: _Reader, data: Mapping[str, Any], registry: Registry, categories: 
         except RuleError as exc:
             raise r.fail(f"{p}.params", str(exc)) from None
         if item.category not in categories:
+            if iid not in named and iid not in overrides and item.plugin != "office":
+                inapplicable.append(iid)
+                continue
             if iid in overrides and "category" in overrides[iid]:
                 raise r.fail(f"{p}.category", f"未知的考核内容 {item.category!r};已定义:{'、'.join(sorted(categories))}")
             raise PluginError(

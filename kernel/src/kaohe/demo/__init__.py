@@ -51,7 +51,11 @@ def run_demo(directory: Path, seed: int | None = None, echo: Callable[[str], Non
             continue
         out = exports / str(name)
         out.mkdir(parents=True, exist_ok=True)
-        written = impl.function(bureau=bureau, directory=out, seed=seed) or []
+        try:
+            written = impl.function(bureau=bureau, directory=out, seed=seed) or []
+        except Exception as exc:  # noqa: BLE001 - one plugin's broken demo must not stop the others
+            echo(f"警告:插件 {name} 生成演示数据失败({type(exc).__name__}: {exc}),已跳过")
+            continue
         files.extend(Path(p) for p in written)
     echo(f"已生成 {len(files)} 个部门数据文件:{exports}")
 
