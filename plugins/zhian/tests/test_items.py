@@ -376,3 +376,4 @@ def test_readme_configuration_example(bureau_with):
     assert "zhian.pop_room_rank" not in ids
     assert ids["zhian.dachu_ps_case_quota"].rule.targets == {"A": 10, "*": 3}
     assert ids["zhian.mass_informant_rate"].rule.target == 12
+    assert ids["zhian.dachu_quarter_vice_persons"].rule.targets == {"A": 8, "B": 4, "C": 2, "华城": 12}

@@ -2,8 +2,8 @@
 
 基础工作建设 (category ``jichu``): seed 000 l.564-580. 打处绩效 (category ``dachu``), where the
 seed has 治安 supply the data: l.488 (治安部门管辖刑事案件, scored by the standards of l.480-486),
-l.490 (查处治安案件) and l.512 (查处治安案件涉案人员). The quarterly 加考 parts (l.494-532) are
-not implemented yet (see README).
+l.490 (查处治安案件) and l.512 (查处治安案件涉案人员); and the quarterly 加考 parts whose data 治安
+supplies: l.498 (涉危案件) and l.528 (查处治安案件人员数).
 
 Most items are "per occurrence" entries of the department's 考核事项登记表: each is declared by the
 事项类别 the staff write in that table (``EVENTS``); the adapter accepts exactly those names.
@@ -385,5 +385,28 @@ def _dachu() -> list[Item]:
     ]
 
 
+def _dachu_quarterly() -> list[Item]:
+    """打处绩效 季度加考 whose data 治安 supplies (l.498, l.528): assessed in the quarter's last month over
+    the quarter's records of the same registers as the monthly items. The seed gives no targets ("实行
+    任务分解"): the defaults are demo assumptions (README), set by class or by station in the bureau's
+    configuration."""
+
+    def item(name: str, title: str, line: int, text: str, rule: Any, reads: Sequence[str]) -> Item:
+        return Item(id=f"zhian.{name}", title=title, department=DEPARTMENT, category="dachu",
+                    reference=f"{SEED} l.{line}", reads=tuple(reads), rule=rule, cadence="quarterly", text=text)
+
+    return [
+        item("dachu_quarter_dangerous", "查处治安案件季度加考:涉危案件", 498,
+             "2、查处治安案件加考。对涉危案件每季加考,每增加1起加10分,每少一起扣15分;",
+             rules.Quota(targets={"A": 1, "B": "0.5", "C": "0.5"}, per_short=-15, per_over=10,
+                         match={"dangerous": "是"}, what="查处涉危案件数"), (PS_CASE, ECON_CASE)),
+        item("dachu_quarter_vice_persons", "查处治安案件人员数季度加考", 528,
+             "(5)查处治安案件人员数加考。对查处娼、赌、毒涉案人员数实行任务分解,每多一人加10分,每少一人扣15分。",
+             rules.Quota(targets={"A": 6, "B": 4, "C": 2}, per_short=-15, per_over=10,
+                         match={"offence": ("赌博", "吸毒", "卖淫嫖娼")}, what="查处赌、毒、娼涉案人员数"),
+             (VICE_PERSON,)),
+    ]
+
+
 def all_items() -> list[Item]:
-    return [*(_event_item(e) for e in EVENTS), *_jichu_figures(), *_dachu()]
+    return [*(_event_item(e) for e in EVENTS), *_jichu_figures(), *_dachu(), *_dachu_quarterly()]
