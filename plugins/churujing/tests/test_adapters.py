@@ -65,7 +65,7 @@ def test_monthly_figures_from_xlsx_with_a_title_row(tmp_path, bureau, registry):
     exp = read_export(path, bureau, registry, today=TODAY)
     assert exp.adapter.id == "churujing.monthly"
     a, b = exp.records
-    assert a.key == "churujing.monthly:甲所:2015-04-20"
+    assert a.key == "churujing.monthly:a1:2015-04-20"  # 甲所 resolved to its unit id
     assert dict(a.attrs) == {"missed": 1, "illegal": 0, "illegal_30": 0, "rentals": 20, "signed": 19, "unfiled": 1,
                              "exit_ban": 2}
     assert all(v == 0 for v in b.attrs.values())
@@ -74,3 +74,14 @@ def test_monthly_figures_from_xlsx_with_a_title_row(tmp_path, bureau, registry):
     assert bad[5].column == "常驻境外人员漏登人次"
     assert "签订保证书户数" in bad[6].message
     assert bad[7].column == "常驻境外人员漏登人次"
+
+
+def test_monthly_key_is_the_resolved_unit(tmp_path, bureau, registry):
+    """甲所 and 甲派出所 are one station: their rows of one month are one record, not two."""
+    path = write_csv(tmp_path / "monthly.csv", MONTHLY_HEADER, [
+        ["2015-04-20", "甲派出所", 1, "", "", 20, 19, 1, 2],
+        ["2015-04-20", "甲所", 2, "", "", 20, 20, 0, 0],
+    ])
+    exp = read_export(path, bureau, registry, today=TODAY)
+    assert [r.key for r in exp.records] == ["churujing.monthly:a1:2015-04-20"]
+    assert [(r.row, "同一条记录" in r.message) for r in exp.rejected] == [(3, True)]

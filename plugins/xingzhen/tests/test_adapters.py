@@ -135,7 +135,7 @@ def test_monthly_figures_from_xlsx_with_a_title_row(tmp_path, bureau, registry):
     exp = read(path, bureau, registry)
     assert exp.adapter.id == "xingzhen.monthly"
     a, b = exp.records
-    assert a.key == "xingzhen.monthly:甲所:2015-04-20"
+    assert a.key == "xingzhen.monthly:a1:2015-04-20"  # 甲所 resolved to its unit id
     assert dict(a.attrs) == {"prints": 48, "bad_prints": 2, "has_technician": "否", "rate_key": Decimal("97.5"),
                              "rate_other": Decimal("82.5"), "rate_scene": Decimal(95), "rate_storage": Decimal(100)}
     assert "rate_key" not in b.attrs and b.attrs["bad_prints"] == 0
@@ -143,3 +143,16 @@ def test_monthly_figures_from_xlsx_with_a_title_row(tmp_path, bureau, registry):
     assert sorted(bad) == [5, 6]
     assert bad[5].column == "指纹捺印份数"
     assert bad[6].column == "现场勘查率"
+
+
+def test_monthly_key_is_the_resolved_unit(tmp_path, bureau, registry):
+    """甲所 and 甲派出所 are one station: their rows of one month are one record, not two."""
+    from kaohe_xingzhen.adapters import MONTHLY_COLUMNS
+
+    path = write_csv(tmp_path / "monthly.csv", [c.name for c in MONTHLY_COLUMNS], [
+        ["2015-04-20", "甲派出所", 50, "", "是", "", "", "", ""],
+        ["2015-04-20", "甲所", 60, "", "是", "", "", "", ""],
+    ])
+    exp = read(path, bureau, registry)
+    assert [(r.key, r.get("prints")) for r in exp.records] == [("xingzhen.monthly:a1:2015-04-20", 50)]
+    assert [(r.row, "同一条记录" in r.message) for r in exp.rejected] == [(3, True)]

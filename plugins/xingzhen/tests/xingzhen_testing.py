@@ -33,7 +33,7 @@ IN_MAY = dt.date(2015, 4, 25)
 def to_records(adapter: Adapter, *rows: Mapping[str, Any]) -> list[Record]:
     """What the intake does with converted rows (the unit is already an id here)."""
     return [
-        Record(key=d.key, kind=d.kind, unit=d.unit, date=d.date, value=d.value, attrs=dict(d.attrs), note=d.note)
+        Record(key=d.key.replace("{unit}", d.unit), kind=d.kind, unit=d.unit, date=d.date, value=d.value, attrs=dict(d.attrs), note=d.note)
         for row in rows
         for d in adapter.to_records(row)
     ]

@@ -37,8 +37,8 @@ def bureau(registry):
 
 
 def to_records(drafts: Iterable[Any]) -> list[Record]:
-    """Drafts (unit written as the unit id) as the intake would store them."""
-    return [Record(d.key, d.kind, d.unit, d.date, d.value, dict(d.attrs), d.note) for d in drafts]
+    """Drafts (unit written as the unit id) as the intake would store them ({unit} in a key is the unit id)."""
+    return [Record(d.key.replace("{unit}", d.unit), d.kind, d.unit, d.date, d.value, dict(d.attrs), d.note) for d in drafts]
 
 
 def item_points(bureau, item_id: str, records: Iterable[Record], period: str = "2015-04") -> dict[str, Any]:

@@ -49,7 +49,7 @@ def test_monthly_row():
            "gun_cabinet_rate": None, "informant_rate": None, "minor_error_rate": None, "burglary_cases": 0,
            "room_score": None}
     (d,) = A.monthly_records(row)
-    assert d.key == "zhian.monthly:华城:2015-04"
+    assert d.key == "zhian.monthly:{unit}:2015-04"  # {unit}: the kernel puts the resolved unit id
     assert d.date == dt.date(2015, 4, 1)  # day 1 is in assessment month 2015-04 (2015-03-21 .. 04-20)
     assert d.attrs == {"transmission_rate": Decimal("98.5"), "guest_records": 1200, "burglary_cases": 0}
 
@@ -147,3 +147,18 @@ def test_csv_through_the_intake(tmp_path, bureau, registry):
     assert export.adapter.id == "zhian.events"
     assert [(r.unit, r.attrs["count"]) for r in export.records] == [("jincheng", 2), ("huacheng", 1)]
     assert [(r.row, r.column) for r in export.rejected] == [(4, "单位"), (5, "日期"), (6, "事项类别")]  # named by the canonical header
+
+
+def test_monthly_key_is_the_resolved_unit(tmp_path, bureau, registry):
+    """金城 and 金城派出所 are one station: their rows of one month are one record, not two."""
+    path = tmp_path / "月报.csv"
+    path.write_text(
+        "单位,月份,旅客登记传输率\n"
+        "金城派出所,2015-04,99\n"
+        "金城,2015年4月,98\n"
+        "华城,2015-04,97\n",
+        encoding="utf-8",
+    )
+    export = read_export(path, bureau, registry)
+    assert [r.key for r in export.records] == ["zhian.monthly:jincheng:2015-04", "zhian.monthly:huacheng:2015-04"]
+    assert [(r.row, "同一条记录" in r.message) for r in export.rejected] == [(3, True)]

@@ -155,7 +155,7 @@ def test_monthly_row():
         "统计月份": "2015年4月", "派出所": "甲城派出所", "回访满意率": "96.5%", "巡逻民警人数": "10", "盘查人(辆)次": "1600",
     })
     [d] = MONTHLY_ADAPTER.to_records(row)
-    assert d.key == "zhihui110.monthly:甲城派出所:2015-04" and d.date == dt.date(2015, 4, 1)
+    assert d.key == "zhihui110.monthly:{unit}:2015-04" and d.date == dt.date(2015, 4, 1)
     assert d.attrs == {"satisfaction": Decimal("96.5"), "patrol_officers": 10, "checks": 1600}
 
 
@@ -209,3 +209,15 @@ def test_alarm_rows_split_into_robbery_and_theft(tmp_path, bureau, registry):
         ("zhihui110.theft_alarm:A3", dt.date(2014, 4, 2)),
     ]
     assert [(r.row, r.column) for r in export.rejected] == [(5, "报警日期"), (6, "警情类型")]
+
+
+def test_monthly_key_is_the_resolved_unit(tmp_path, bureau, registry):
+    """甲城所 and 甲城派出所 are one station: their rows of one month are one record, not two."""
+    path = write_csv(
+        tmp_path / "月度.csv",
+        ["统计月份", "派出所", "回访满意率", "巡逻民警人数", "盘查人(辆)次"],
+        [["2015-04", "甲城派出所", "96", "10", "1600"], ["2015年4月", "甲城所", "97", "10", "1500"]],
+    )
+    export = read_export(path, bureau, registry)
+    assert [r.key for r in export.records] == ["zhihui110.monthly:a1:2015-04"]
+    assert [(r.row, "同一条记录" in r.message) for r in export.rejected] == [(3, True)]

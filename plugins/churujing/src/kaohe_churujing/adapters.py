@@ -96,7 +96,7 @@ def monthly_records(row: Mapping[str, Any]) -> list[Draft]:
         raise CellError(f"未建档户数({attrs['unfiled']})不能多于租房境外人员户数({attrs['rentals']})")
     return [
         Draft(
-            key=f"{MONTHLY}:{row['unit']}:{row['date'].isoformat()}",
+            key=f"{MONTHLY}:{{unit}}:{row['date'].isoformat()}",
             kind=MONTHLY,
             unit=row["unit"],
             date=row["date"],

@@ -222,7 +222,7 @@ def monthly_records(row: Mapping[str, Any]) -> list[Draft]:
             attrs[key] = row[key]
     return [
         Draft(
-            key=f"{MONTHLY}:{row['unit']}:{row['date'].isoformat()}",
+            key=f"{MONTHLY}:{{unit}}:{row['date'].isoformat()}",
             kind=MONTHLY,
             unit=row["unit"],
             date=row["date"],

@@ -137,7 +137,7 @@ def monthly_records(row: Row) -> list[Draft]:
     label = f"{year}-{month:02d}"
     return [
         Draft(
-            key=f"{MONTHLY}:{row['unit']}:{label}",
+            key=f"{MONTHLY}:{{unit}}:{label}",
             kind=MONTHLY,
             unit=row["unit"],
             # Day 1 of the month lies in assessment month ``month`` whatever the bureau's cut-off day.

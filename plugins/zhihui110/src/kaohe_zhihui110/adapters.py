@@ -234,7 +234,7 @@ def monthly_to_records(row: Row) -> list[Draft]:
         note += f" 回访满意率{_fmt(row['satisfaction'])}%"
     return [
         Draft(
-            key=f"{MONTHLY}:{row['unit']}:{day:%Y-%m}",
+            key=f"{MONTHLY}:{{unit}}:{day:%Y-%m}",
             kind=MONTHLY,
             unit=row["unit"],
             date=day,
