@@ -363,7 +363,7 @@ SEED_FILE = Path("/work/shared/seeds/000_0ea5a5751aadf050.txt")
 
 
 def test_items_declared_with_seed_references(registry):
-    items = registry.items_of("xiaofang")
+    items = [i for i in registry.items_of("xiaofang") if i.category != "jiakao"]  # the December item: test_december.py
     assert len(items) == 23
     lines = {628: 3, 630: 2, 632: 4, 634: 1, 636: 3, 638: 4, 640: 6}
     for line, n in lines.items():

@@ -1,10 +1,8 @@
 """kaohe plugin of the 国保大队: the clauses (十二)-(十五) of the December extra test (第十二条,
 seed 000 l.672-678), the adapters of its two exports and a demo year.
 
-The items (``ITEMS``) score into the year-scope category ``jiakao``. They are not registered by the
-hook yet: a bureau that enables ``*`` without a ``jiakao`` category refuses every item whose category
-it lacks (see README, 已知限制). A bureau registers them with :func:`register_items` from its own
-plugin, or the hook will once the kernel skips such items.
+The items (``ITEMS``) score into the year-scope category ``jiakao``; a bureau whose scheme has no
+such category leaves them out when it switches items on by a wildcard.
 """
 
 from __future__ import annotations
@@ -27,7 +25,7 @@ def register_items(register: Callable[[Item], None]) -> None:
 
 @hookimpl
 def kaohe_items(register: Callable[[Item], None]) -> None:
-    """No item yet: see the module docstring."""
+    register_items(register)
 
 
 @hookimpl

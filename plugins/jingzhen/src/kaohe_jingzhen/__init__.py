@@ -16,9 +16,12 @@ __version__ = "0.1.0"
 
 @hookimpl
 def kaohe_items(register: Callable[[Item], None]) -> None:
+    from . import december
     from .items import ITEMS
 
     for item in ITEMS:
+        register(item)
+    for item in december.ITEMS:
         register(item)
 
 

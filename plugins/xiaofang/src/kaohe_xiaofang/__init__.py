@@ -18,6 +18,8 @@ __version__ = "0.1.0"
 def kaohe_items(register: Callable[[Item], None]) -> None:
     for item in ITEMS:
         register(item)
+    for item in december.ITEMS:
+        register(item)
 
 
 @hookimpl

@@ -22,6 +22,8 @@ def kaohe_items(register: Callable[[Item], None]) -> None:
         register(item)
     for item in quarterly.ITEMS:
         register(item)
+    for item in december.ITEMS:
+        register(item)
 
 
 @hookimpl

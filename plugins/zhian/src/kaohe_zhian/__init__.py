@@ -13,9 +13,12 @@ __version__ = "0.1.0"
 
 @hookimpl
 def kaohe_items(register: Callable[[Item], None]) -> None:
+    from . import december
     from .items import all_items
 
     for item in all_items():
+        register(item)
+    for item in december.ITEMS:
         register(item)
 
 
