@@ -166,6 +166,22 @@ def test_feedback_late(bureau, rec, points):
     }
 
 
+def test_feedback_never_given_counts_as_late(bureau, rec, points, evaluate):
+    # l.552 未及时反馈的每次扣1分 / 扣0.5分: a dispatch with no 反馈时间 was never fed back, which is
+    # late whatever the limit (README 口径 6)
+    records = [
+        rec(DISPATCH, "b1", APR, "7", urgency="重大紧急"),  # never fed back: −1
+        rec(DISPATCH, "b1", APR, "8", urgency="一般"),  # never fed back: −0.5
+        rec(DISPATCH, "b1", APR, "9", urgency="一般"),  # never fed back: −0.5
+        rec(DISPATCH, "b1", APR, "10", urgency="一般", feedback_hours=Decimal("1")),  # in time
+    ]
+    assert points(bureau, "zhihui110.feedback_late_urgent", records) == {"a1": 0, "b1": Decimal(-1), "c1": 0}
+    # b1 ordinary: 2 × −0.5 = −1
+    assert points(bureau, "zhihui110.feedback_late_ordinary", records) == {"a1": 0, "b1": Decimal(-1), "c1": 0}
+    lines = evaluate(bureau, "zhihui110.feedback_late_urgent", records)["b1"].lines
+    assert len(lines) == 1 and "未反馈" in lines[0].reason
+
+
 def test_feedback_nonstandard(bureau, rec, points):
     records = [
         rec(DISPATCH, "b1", APR, "1", feedback_standard="否"),

@@ -71,7 +71,8 @@ DISPATCH_COLUMNS = [
         help="正常签收(空视为正常签收)、网络派单未登录、电话无人接听、通信装备失灵未事先申报",
     ),
     Column("到达时间", "arrived", "datetime", required=False, help="处警民警到达现场的时间;未到场或三类警情未出警可空"),
-    Column("反馈时间", "fed_back", "datetime", required=False, help="通过警务综合平台反馈初步结果的时间"),
+    Column("反馈时间", "fed_back", "datetime", required=False,
+           help="通过警务综合平台反馈初步结果的时间;空白按“未反馈”,算作未及时反馈"),
     Column("反馈内容是否规范", "standard", "bool", required=False, help="是或空:规范;否:反馈内容不规范"),
 ]
 
