@@ -233,6 +233,20 @@ def test_police_room_rank(bureau, points, records):
     }
 
 
+def test_police_room_rank_leaves_out_a_row_without_the_score(bureau, points, result, records):
+    # 金城 sends its 月报表 row without 警务室考核得分 (other figures only): it is not ranked (not last with 0
+    # and −10, as rules.Rank(skip_missing=True) would have it, since 金城 has a record)
+    scores = {"huacheng": 97, "chengdong": 90, "chengxi": 85, "xuebu": 80, "rulin": 75, "yaotang": 70}
+    recs = [r for uid, s in scores.items() for r in records(monthly(uid, room_score=D(s)))]
+    recs += records(monthly("jincheng", transmission_rate=D(100)))
+    got = points(bureau, "zhian.pop_room_rank", recs)
+    # 6 ranked: top 5 +25 … +5; the 6th (尧塘) is also 1st of the bottom 5, and the top list wins for
+    # places 1-5 only: 尧塘 is 倒数第1 → −10
+    assert got["huacheng"] == 25 and got["rulin"] == 5 and got["yaotang"] == -10
+    assert got["jincheng"] == 0
+    assert "不参加排名" in result(bureau, "zhian.pop_room_rank", recs, "jincheng").lines[0].reason
+
+
 def test_police_room_rank_without_data_gives_nothing(bureau, points):
     # no station has a 警务室考核得分 this month: nobody is ranked (not fifteen-way first place)
     assert set(points(bureau, "zhian.pop_room_rank", []).values()) == {0}

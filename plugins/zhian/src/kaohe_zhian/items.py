@@ -254,13 +254,18 @@ def _event_item(e: Event) -> Item:
     )
 
 
-# --- Rank among the units that have a figure (stop-gap for a kernel gap, see README) -------------
+# --- Rank among the units that have the figure ------------------------------------------------------
 
 
 def rank_reporting_units(ctx: RuleContext, params: dict[str, Any]) -> Lines:
     """rules.Rank over the units that reported ``field`` in the window only: a station with no
     警务室考核得分 this month is not ranked (the kernel's Rank would rank it with 0, and with no data
-    at all every station would tie for first place)."""
+    at all every station would tie for first place).
+
+    Kept rather than ``rules.Rank(skip_missing=True)``: skip_missing leaves out the units with no
+    record at all, but a station may send its 月报表 row with other figures and the 警务室考核得分
+    cell empty (the column is optional); Rank would then rank it with 0 and, as last, take −10.
+    Here such a station is not ranked, and every unreported station gets a line that says so."""
     field = params["field"]
     reporting = [u for u in ctx.units if any(r.get(field) is not None for r in ctx.of(u))]
     missing = [u for u in ctx.units if u not in reporting]
