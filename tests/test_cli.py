@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-COMMANDS = ["init", "plugins", "ingest", "score", "explain", "ranking", "demo"]
+COMMANDS = ["init", "plugins", "ingest", "score", "explain", "ranking", "publish", "appeal-deadline", "demo"]
 
 
 def kaohe(*args, cwd=None, env=None):
