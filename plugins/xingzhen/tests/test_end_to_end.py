@@ -28,7 +28,9 @@ def test_bad_rows_are_rejected(april):
     rejected = {(e.adapter.id, r.column) for e in exports for r in e.rejected}
     # the three bad rows written on purpose: a unit not in the bureau, an impossible date, text in a number column
     assert rejected == {("xingzhen.cases", "办案单位"), ("xingzhen.persons", "日期"), ("xingzhen.monthly", "指纹捺印份数")}
-    assert [e.adapter.id for e in exports] == ["xingzhen.cases", "xingzhen.persons", "xingzhen.findings", "xingzhen.monthly"]
+    assert [e.adapter.id for e in exports] == [
+        "xingzhen.cases", "xingzhen.persons", "xingzhen.findings", "xingzhen.monthly", "xingzhen.december", "xingzhen.unfiled",
+    ]
 
 
 def points(result, unit):

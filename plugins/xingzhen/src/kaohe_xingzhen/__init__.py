@@ -36,4 +36,4 @@ def kaohe_adapters(register: Callable[[Adapter], None]) -> None:
 
 @hookimpl
 def kaohe_demo_data(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
-    return demo_data(bureau, directory, seed)
+    return demo_data(bureau, directory, seed) + december.demo_data(bureau, directory, seed)
