@@ -1,0 +1,84 @@
+"""Fixtures: a small bureau with one station per class and this plugin's items only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pytest
+from kaohe import Calendar, Period, Record
+from kaohe.adapters import Adapter
+from kaohe.config import parse_bureau
+from kaohe.pipeline import MemorySource, score
+from kaohe.plugins import get_plugin_manager, load_registry
+
+import kaohe_bangongshi
+
+
+@pytest.fixture(scope="session")
+def registry():
+    pm = get_plugin_manager(load_entrypoints=False, plugins=[("bangongshi", kaohe_bangongshi)])
+    reg = load_registry(pm)
+    assert not reg.errors, reg.errors
+    return reg
+
+
+CALENDAR = Calendar(20)
+
+BUREAU = {
+    "bureau": {"name": "测试局", "cutoff_day": 20},
+    "scheme": {"base_period": "month"},
+    "series": [{"id": "A"}, {"id": "B"}, {"id": "C"}],
+    "categories": [{"id": "xinxihua", "name": "公安信息化建设", "weight": 100, "base": 100}],
+    "units": [
+        {"id": "a1", "name": "甲所", "series": "A", "class": "A", "headcount": 30},
+        {"id": "b1", "name": "乙所", "series": "B", "class": "B", "headcount": 15},
+        {"id": "c1", "name": "丙所", "series": "C", "class": "C", "headcount": 8},
+    ],
+    "items": {"enable": ["*"]},
+}
+
+
+@pytest.fixture(scope="session")
+def bureau(registry):
+    return parse_bureau(BUREAU, registry)
+
+
+def to_record(adapter: Adapter, row: Mapping[str, Any]) -> list[Record]:
+    """What the intake does with a converted row (the unit is already an id here): ``{unit}`` in a key
+    becomes the unit, and a record of an assessment month is dated on the month's last day."""
+    return [
+        Record(key=d.key.replace("{unit}", d.unit), kind=d.kind, unit=d.unit,
+               date=CALENDAR.end(d.date) if isinstance(d.date, Period) else d.date,
+               value=d.value, attrs=dict(d.attrs), note=d.note)
+        for d in adapter.to_records(row)
+    ]
+
+
+@pytest.fixture
+def result(bureau) -> Callable[..., Any]:
+    """result(records, "2015-04", "bangongshi.archive_quota", "a1") -> the unit's ItemResult, or None when
+    the item is not due in that month."""
+
+    def run(records: list[Record], period: str, item: str, unit: str):
+        res = score(bureau, Period.parse(period), MemorySource(records))
+        for cat in res.unit(unit).categories:
+            for it in cat.items:
+                if it.item == item:
+                    return it
+        return None
+
+    return run
+
+
+@pytest.fixture
+def rows() -> Callable[..., list[Record]]:
+    """rows(adapter, dict, ...) -> the records the adapter makes of those converted rows."""
+
+    def run(adapter: Adapter, *values: Mapping[str, Any]) -> list[Record]:
+        out: list[Record] = []
+        for v in values:
+            out += to_record(adapter, v)
+        return out
+
+    return run
