@@ -56,13 +56,15 @@ def test_demo_files_and_rejections(demo):
     assert [e.adapter.id for e in exports] == [
         "bangongshi.intel_monthly", "bangongshi.intel_quality", "bangongshi.intel_adoption", "bangongshi.reporting",
         "bangongshi.analysis", "bangongshi.warning", "bangongshi.instructions", "bangongshi.key_persons",
-        "bangongshi.bank_catches", "bangongshi.publicity",
+        "bangongshi.bank_catches", "bangongshi.publicity", "bangongshi.papers",
     ]
-    # three rows are bad on purpose: “约40条” as a number, 东城派出所 (not a unit), 下发日期 2015-02-30
+    # four rows are bad on purpose: “约40条” as a number, 东城派出所 (not a unit), 下发日期 2015-02-30,
+    # and a paper 录用级别 公安部, not a level of l.680
     assert sorted((e.file, r.column) for e in exports for r in e.rejected) == sorted([
         (files["情报信息报送月统计表"].name, "上报情报信息数"),
         (files["情报信息录用登记"].name, "报送单位"),
         (files["查控指令、预警信息签注反馈及查控登记"].name, "下发日期"),
+        (files["局办公室_调研论文登记"].name, "录用级别"),
     ])
     assert 1000 < sum(len(e.records) for e in exports) <= 2000
 

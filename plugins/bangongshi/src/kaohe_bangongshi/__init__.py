@@ -11,6 +11,7 @@ from pathlib import Path
 
 from kaohe import Adapter, Bureau, Item, hookimpl
 
+from . import december
 from .adapters import ADAPTERS
 from .items import ITEMS
 
@@ -19,13 +20,13 @@ __version__ = "0.1.0"
 
 @hookimpl
 def kaohe_items(register: Callable[[Item], None]) -> None:
-    for item in ITEMS:
+    for item in [*ITEMS, *december.ITEMS]:
         register(item)
 
 
 @hookimpl
 def kaohe_adapters(register: Callable[[Adapter], None]) -> None:
-    for adapter in ADAPTERS:
+    for adapter in [*ADAPTERS, *december.ADAPTERS]:
         register(adapter)
 
 
@@ -33,4 +34,4 @@ def kaohe_adapters(register: Callable[[Adapter], None]) -> None:
 def kaohe_demo_data(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
     from .demo import write_demo
 
-    return write_demo(bureau, directory, seed)
+    return write_demo(bureau, directory, seed) + december.demo_data(bureau, directory, seed)
