@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from kaohe import Item, hookimpl, rules
 from kaohe.config import parse_bureau
 from kaohe.errors import PluginError

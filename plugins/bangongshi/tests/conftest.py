@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import kaohe_bangongshi
 import pytest
 from kaohe import Calendar, Period, Record
 from kaohe.adapters import Adapter
 from kaohe.config import parse_bureau
 from kaohe.pipeline import MemorySource, score
 from kaohe.plugins import get_plugin_manager, load_registry
-
-import kaohe_bangongshi
 
 
 @pytest.fixture(scope="session")

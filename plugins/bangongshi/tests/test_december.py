@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-import openpyxl
-
 import kaohe_bangongshi
+import openpyxl
 from kaohe.config import parse_bureau
 from kaohe.intake import read_export
 from kaohe.periods import Period

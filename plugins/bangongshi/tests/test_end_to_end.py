@@ -9,14 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import kaohe_bangongshi
 import openpyxl
 import pytest
 from kaohe import Period
 from kaohe.demo import demo_bureau
 from kaohe.intake import read_export
 from kaohe.pipeline import MemorySource, score
-
-import kaohe_bangongshi
 
 JINCHENG = ("金城派出所", "金城所", "金城")
 JIANCHANG = ("建昌派出所", "建昌所", "建昌")

@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from kaohe import Period
 from kaohe.config import parse_bureau
-
 from kaohe_bangongshi import adapters as ad
 from kaohe_bangongshi import items as it
 

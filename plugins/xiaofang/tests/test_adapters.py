@@ -8,7 +8,6 @@ from pathlib import Path
 
 import openpyxl
 from kaohe.intake import read_export
-
 from kaohe_xiaofang import adapters as ad
 from kaohe_xiaofang import items as it
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import kaohe_xiaofang
 import openpyxl
 import pytest
 from kaohe import Period
 from kaohe.demo import demo_bureau
 from kaohe.intake import read_export
 from kaohe.pipeline import MemorySource, score
-
-import kaohe_xiaofang
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from kaohe.config import parse_bureau
-
 from kaohe_xiaofang import adapters as ad
 from kaohe_xiaofang import items as it
 

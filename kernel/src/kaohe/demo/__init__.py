@@ -53,7 +53,7 @@ def run_demo(directory: Path, seed: int | None = None, echo: Callable[[str], Non
         out.mkdir(parents=True, exist_ok=True)
         try:
             written = impl.function(bureau=bureau, directory=out, seed=seed) or []
-        except Exception as exc:  # noqa: BLE001 - one plugin's broken demo must not stop the others
+        except Exception as exc:
             echo(f"警告:插件 {name} 生成演示数据失败({type(exc).__name__}: {exc}),已跳过")
             continue
         files.extend(Path(p) for p in written)
