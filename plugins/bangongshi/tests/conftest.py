@@ -12,6 +12,7 @@ from kaohe.adapters import Adapter
 from kaohe.config import parse_bureau
 from kaohe.pipeline import MemorySource, score
 from kaohe.plugins import get_plugin_manager, load_registry
+from kaohe.testing import records_of
 
 
 @pytest.fixture(scope="session")
@@ -44,14 +45,8 @@ def bureau(registry):
 
 
 def to_record(adapter: Adapter, row: Mapping[str, Any]) -> list[Record]:
-    """What the intake does with a converted row (the unit is already an id here): ``{unit}`` in a key
-    becomes the unit, and a record of an assessment month is dated on the month's last day."""
-    return [
-        Record(key=d.key.replace("{unit}", d.unit), kind=d.kind, unit=d.unit,
-               date=CALENDAR.end(d.date) if isinstance(d.date, Period) else d.date,
-               value=d.value, attrs=dict(d.attrs), note=d.note)
-        for d in adapter.to_records(row)
-    ]
+    """What the intake does with a converted row (the unit is already an id here)."""
+    return records_of(adapter, row, CALENDAR)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from kaohe.adapters import Adapter
 from kaohe.config import parse_bureau
 from kaohe.pipeline import MemorySource, score
 from kaohe.plugins import get_plugin_manager, load_registry
+from kaohe.testing import records_of
 
 
 @pytest.fixture(scope="session")
@@ -43,10 +44,7 @@ def bureau(registry):
 
 def to_record(adapter: Adapter, row: Mapping[str, Any]) -> list[Record]:
     """What the intake does with a converted row (the unit is already an id here)."""
-    return [
-        Record(key=d.key, kind=d.kind, unit=d.unit, date=d.date, value=d.value, attrs=dict(d.attrs), note=d.note)
-        for d in adapter.to_records(row)
-    ]
+    return records_of(adapter, row)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kaohe import Bureau, Period, Unit
+from kaohe.workbook import write_export
 
 from .adapters import (
     ADOPTIONS,
@@ -273,25 +274,7 @@ def _publicity(y: _Year) -> list[list[Any]]:
 
 
 def _write(path: Path, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> Path:
-    import openpyxl
-    from openpyxl.styles import Alignment, Font
-
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Sheet1"
-    ws.append([title])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    ws.cell(1, 1).font = Font(bold=True, size=14)
-    ws.cell(1, 1).alignment = Alignment(horizontal="center")
-    ws.append(list(headers))
-    for row in rows:
-        ws.append(list(row))
-    for r in range(3, len(rows) + 3):
-        for c in range(1, len(headers) + 1):
-            if isinstance(ws.cell(r, c).value, dt.date):
-                ws.cell(r, c).number_format = "yyyy-mm-dd"
-    wb.save(path)
-    return path
+    return write_export(path, title, headers, rows)
 
 
 def write_demo(bureau: Bureau, directory: Path, seed: int) -> list[Path]:

@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kaohe import Bureau, Column, Period
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from kaohe.workbook import write_export
 
 from . import adapters
 
@@ -30,19 +29,7 @@ PEOPLE = [("KIM MINJUN", "韩国"), ("PARK JIWOO", "韩国"), ("SATO HIROSHI", "
 
 
 def _write(path: Path, title: str, columns: Sequence[Column], rows: list[list[Any]]) -> Path:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Sheet1"
-    ws.append([title])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append([c.name for c in columns])
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(row)
-    wb.save(path)
-    return path
+    return write_export(path, title, columns, rows)
 
 
 def _poisson(rnd: random.Random, mean: float) -> int:

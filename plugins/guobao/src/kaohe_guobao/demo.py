@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from kaohe import Bureau, Column, Period
+from kaohe.workbook import write_export
 
 from .adapters import CONTROL_COLUMNS, FINDING_COLUMNS
 from .items import CULT_CASE, INFO_LATE, LEDGER_217
@@ -17,16 +18,7 @@ YEAR = 2015
 
 
 def _write(path: Path, title: str, columns: Sequence[Column], rows: list[list[Any]]) -> Path:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.append([title])
-    ws.append([c.name for c in columns])
-    for row in rows:
-        ws.append(row)
-    wb.save(path)
-    return path
+    return write_export(path, title, columns, rows)
 
 
 def write_demo(bureau: Bureau, directory: Path, seed: int) -> list[Path]:

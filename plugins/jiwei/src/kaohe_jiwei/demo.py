@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from kaohe import Bureau, Period, Unit
+from kaohe.workbook import write_export
 
 from .adapters import DEDUCTION_COLUMNS, VETO_COLUMNS
 from .items import (
@@ -118,20 +119,7 @@ def veto_rows(bureau: Bureau, seed: int) -> list[list[Any]]:
 
 
 def _write(path: Path, title: str, headers: list[str], rows: list[list[Any]]) -> Path:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Sheet1"
-    ws.append([title])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    ws.append(headers)
-    for row in rows:
-        ws.append(row)
-        if isinstance(row[2], dt.date):
-            ws.cell(ws.max_row, 3).number_format = "yyyy-mm-dd"
-    wb.save(path)
-    return path
+    return write_export(path, title, headers, rows)
 
 
 def write_demo(bureau: Bureau, directory: Path, seed: int) -> list[Path]:

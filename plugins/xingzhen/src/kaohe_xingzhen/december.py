@@ -28,6 +28,7 @@ from kaohe.decimals import ZERO, D, fmt, quantize
 from kaohe.model import Line, Record
 from kaohe.rules import Lines, RuleContext
 from kaohe.rules.base import dec_table, match_table, matches, target_for
+from kaohe.workbook import write_export
 
 from .items import ARREST, CASE, DEPARTMENT, DETENTION, DIRECT_PROSECUTION, FUGITIVE, PERSON, REEDUCATION, REHAB
 
@@ -397,16 +398,7 @@ DEMO_YEAR = 2015
 
 
 def _write(path: Path, title: str, columns: Sequence[Column], rows: list[list[Any]]) -> Path:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.append([title])
-    ws.append([c.name for c in columns])
-    for row in rows:
-        ws.append(row)
-    wb.save(path)
-    return path
+    return write_export(path, title, columns, rows)
 
 
 def demo_data(bureau: Bureau, directory: Path, seed: int) -> list[Path]:

@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kaohe import Bureau, Period
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from kaohe.workbook import write_export
 
 from . import adapters
 from .items import (
@@ -70,19 +69,7 @@ BONUS = {"platform_case", "platform_document", "trafficking_dna", "trafficking_c
 
 
 def _write(path: Path, title: str, columns: Sequence[adapters.Column], rows: list[list[Any]]) -> Path:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Sheet1"
-    ws.append([title])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append([c.name for c in columns])
-    for row in rows:
-        ws.append(row)
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-    wb.save(path)
-    return path
+    return write_export(path, title, columns, rows)
 
 
 def _poisson(rnd: random.Random, mean: float) -> int:

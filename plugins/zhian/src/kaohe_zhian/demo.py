@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kaohe import Bureau, Period
+from kaohe.workbook import write_export
 
 from .adapters import (
     CRIMINAL_COLUMNS,
@@ -50,23 +51,7 @@ BASE_BURGLARY = {"A": (20, 40), "B": (6, 15), "C": (2, 8)}
 
 
 def _write(path: Path, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> Path:
-    import openpyxl
-    from openpyxl.styles import Alignment, Font
-
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Sheet1"
-    ws.append([title])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    ws.cell(1, 1).font = Font(bold=True, size=14)
-    ws.cell(1, 1).alignment = Alignment(horizontal="center")
-    ws.append(list(headers))
-    for row in rows:
-        ws.append(list(row))
-    for i, h in enumerate(headers, start=1):
-        ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width = max(10, 2 * len(h) + 2)
-    wb.save(path)
-    return path
+    return write_export(path, title, headers, rows)
 
 
 def _day(rng: random.Random, bureau: Bureau, month: Period) -> dt.date:

@@ -1,0 +1,26 @@
+"""Helpers for plugins' tests."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .adapters import Adapter
+from .model import Record
+from .periods import Calendar, Period
+
+
+def records_of(adapter: Adapter, row: Mapping[str, Any], calendar: Calendar | None = None) -> list[Record]:
+    """What the intake makes of one converted row, when the row's unit is already a unit id:
+    ``{unit}`` in a key becomes the unit, and a record of an assessment month is dated on the
+    month's last day by ``calendar`` (cut-off day 20 by default). Unit lookup and bound checks are
+    the intake's (test those with real files and ``kaohe.intake.read_export``)."""
+    calendar = calendar or Calendar(20)
+    return [
+        Record(
+            key=d.key.replace("{unit}", d.unit), kind=d.kind, unit=d.unit,
+            date=calendar.end(d.date) if isinstance(d.date, Period) else d.date,
+            value=d.value, attrs=dict(d.attrs), note=d.note,
+        )
+        for d in adapter.to_records(row)
+    ]
