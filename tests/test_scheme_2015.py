@@ -10,7 +10,6 @@ import tomllib
 from decimal import Decimal
 
 import pytest
-
 from kaohe.config import parse_bureau
 from kaohe.demo import CONFIG
 from kaohe.model import Record
