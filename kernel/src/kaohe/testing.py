@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .adapters import Adapter
-from .model import Record
+from .bureau import Bureau
+from .model import ItemResult, Record
 from .periods import Calendar, Period
+from .pipeline import MemorySource, score
 
 
 def records_of(adapter: Adapter, row: Mapping[str, Any], calendar: Calendar | None = None) -> list[Record]:
@@ -24,3 +26,14 @@ def records_of(adapter: Adapter, row: Mapping[str, Any], calendar: Calendar | No
         )
         for d in adapter.to_records(row)
     ]
+
+
+def item_result(bureau: Bureau, records: Sequence[Record], period: str, item: str, unit: str) -> ItemResult | None:
+    """Score ``period`` from ``records`` and return ``unit``'s result for ``item``, or None when the
+    item is not due in that period."""
+    res = score(bureau, Period.parse(period), MemorySource(records))
+    for cat in res.unit(unit).categories:
+        for it in cat.items:
+            if it.item == item:
+                return it
+    return None

@@ -7,12 +7,11 @@ from typing import Any
 
 import kaohe_xiaofang
 import pytest
-from kaohe import Period, Record
+from kaohe import Record
 from kaohe.adapters import Adapter
 from kaohe.config import parse_bureau
-from kaohe.pipeline import MemorySource, score
 from kaohe.plugins import get_plugin_manager, load_registry
-from kaohe.testing import records_of
+from kaohe.testing import item_result, records_of
 
 
 @pytest.fixture(scope="session")
@@ -53,12 +52,7 @@ def result(bureau) -> Callable[..., Any]:
     the item is not due in that month."""
 
     def run(records: list[Record], period: str, item: str, unit: str):
-        res = score(bureau, Period.parse(period), MemorySource(records))
-        for cat in res.unit(unit).categories:
-            for it in cat.items:
-                if it.item == item:
-                    return it
-        return None
+        return item_result(bureau, records, period, item, unit)
 
     return run
 
