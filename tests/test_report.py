@@ -307,7 +307,7 @@ params = { points = -1 }
     )
     res = CliRunner().invoke(cli, ["-c", str(tmp_path / "kaohe.toml"), "publish", "2015-05"])
     assert res.exit_code == 0, res.output
-    out = tmp_path / "published" / "2015-05"
+    out = tmp_path / "published" / "2015-05" / "第1版"
     assert (out / "index.html").exists() and (out / "通报-2015-05.xlsx").exists() and (out / "report-2015-05.json").exists()
     assert str(out / "index.html") in res.output
     with Store(tmp_path / "kaohe.sqlite") as store:

@@ -14,6 +14,20 @@ from .scheme import Scheme
 
 
 @attrs.frozen
+class Publication:
+    """``[publication]``: what publishing checks (docs/configuration.md)."""
+
+    missing_data: str = "warn"
+    """A period with a department's data missing: ``warn`` (publish, saying so) or ``refuse``."""
+    data_due_days: int | None = None
+    """Days after a period's last day by which departments' data is due (seed 000 l.696: data of the
+    month ending on the 20th is published by the departments from the 25th to the 28th: 8); data
+    first imported later is shown as late. None: lateness is not judged."""
+    require_signoff: bool = False
+    """Whether a department's data counts as missing until the department has signed it off."""
+
+
+@attrs.frozen
 class Bureau:
     name: str
     calendar: Calendar
@@ -38,6 +52,12 @@ class Bureau:
     """Weekend days that are working days (调休, ``[appeals] workdays``)."""
     inapplicable: tuple[str, ...] = ()
     """Items switched on by a wildcard whose category is not in this bureau's scheme: left out."""
+    publication: Publication = attrs.field(factory=Publication)
+
+    @property
+    def appeal_days(self) -> int:
+        """复查申请期限 in working days: ``[appeals] working_days``, 2 when not set (seed 000 l.382)."""
+        return self.appeal_working_days or 2
 
     def unit(self, key: str) -> Unit | None:
         """A unit by id, name or alias."""

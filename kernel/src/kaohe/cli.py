@@ -325,27 +325,6 @@ def demo(obj: Ctx, directory: Path, seed: int | None, force: bool) -> None:
     click.echo(f"完成,用时 {time.monotonic() - started:.1f} 秒。")
 
 
-@cli.command()
-@click.argument("period")
-@click.option("--out", "-o", "out", type=click.Path(file_okay=False, path_type=Path), help="输出目录(默认为配置文件旁的 published/期间)。")
-@click.pass_obj
-def publish(obj: Ctx, period: str, out: Path | None) -> None:
-    """发布 PERIOD(2015-04、2015-Q2、2015-H1、2015)的通报:HTML(离线可看、可打印)、XLSX 和 JSON。"""
-    from .jobs import score_period
-    from .report import publish as write_report
-
-    p = _period(period)
-    directory = out or obj.config.parent / "published" / p.label
-    with obj.store() as store:
-        result = score_period(store, obj.bureau, obj.registry, p)
-        html = write_report(directory, obj.bureau, obj.registry, result, store)
-    click.echo(f"已发布 {obj.bureau.name} {p.chinese}通报({len(result.units)} 个单位):")
-    for f in sorted(directory.iterdir()):
-        if f.is_file():
-            click.echo(f"  {f}")
-    click.echo(f"用浏览器打开:{html}")
-
-
 def main() -> None:
     try:
         cli.main(standalone_mode=False, prog_name="kaohe")
@@ -380,6 +359,13 @@ def appeal_deadline(obj: Ctx, published: str) -> None:
     except ValueError:
         raise KaoheError(f"公布日期应为 2011-12-23 这样的日期,得到 {published!r}") from None
     b = obj.bureau
-    if not b.appeal_working_days:
-        raise KaoheError(f"{b.source} 没有设置复查申请期限:请在 [appeals] 中写 working_days = 2")
-    click.echo(f"{b.name}:" + deadline_text(day, b.appeal_working_days, b.holidays, b.workdays))
+    click.echo(f"{b.name}:" + deadline_text(day, b.appeal_days, b.holidays, b.workdays))
+
+
+def _register_office_commands() -> None:
+    from .cli_office import register
+
+    register(cli)
+
+
+_register_office_commands()

@@ -20,7 +20,7 @@ if sys.version_info >= (3, 11):  # noqa: UP036 - tomli where a Python before 3.1
 else:  # pragma: no cover
     import tomli as tomllib
 
-from .bureau import Bureau
+from .bureau import Bureau, Publication
 from .errors import ConfigError, KaoheError, PluginError, RuleError
 from .items import Item
 from .model import Unit
@@ -29,7 +29,7 @@ from .plugins import Registry
 from .rules import build
 from .scheme import Category, Scheme, Series
 
-TOP_KEYS = {"bureau", "scheme", "series", "categories", "units", "units_file", "items", "office_items", "carry_over", "intake", "appeals"}
+TOP_KEYS = {"bureau", "scheme", "series", "categories", "units", "units_file", "items", "office_items", "carry_over", "intake", "appeals", "publication"}
 
 
 class _Reader:
@@ -128,8 +128,21 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
     workdays = tuple(_date(r, d, f"appeals.workdays[{i}]") for i, d in enumerate(r.get(appeals, "workdays", "appeals.workdays", list, [])))
     return Bureau(
         name, calendar, scheme, tuple(units), tuple(items), carry, file, database, earliest,
-        days, holidays, workdays, tuple(inapplicable),  # type: ignore[arg-type]
+        days, holidays, workdays, tuple(inapplicable), _publication(r, data),  # type: ignore[arg-type]
     )
+
+
+def _publication(r: _Reader, data: Mapping[str, Any]) -> Publication:
+    pub = r.table(data, "publication", "publication")
+    r.unknown(pub, {"missing_data", "data_due_days", "require_signoff"}, "publication")
+    missing = r.get(pub, "missing_data", "publication.missing_data", str, "warn", '"warn" 或 "refuse"')
+    if missing not in ("warn", "refuse"):
+        raise r.fail("publication.missing_data", f'应为 "warn"(提示后发布)或 "refuse"(拒绝发布),得到 {missing!r}')
+    due = r.get(pub, "data_due_days", "publication.data_due_days", int, None, "非负整数(天数)")
+    if due is not None and due < 0:
+        raise r.fail("publication.data_due_days", f"应为非负整数(期末后几天内报送),得到 {due}")
+    signoff = r.get(pub, "require_signoff", "publication.require_signoff", bool, False, "true 或 false")
+    return Publication(missing, due, signoff)
 
 
 def _series(r: _Reader, data: Mapping[str, Any]) -> list[Series]:

@@ -65,6 +65,7 @@ def unit_data(u: UnitResult) -> dict[str, Any]:
         "parts": [{"period": p, "total": _num(t)} for p, t in u.parts],
         "how": u.explanation,
         "categories": [category_data(c) for c in u.categories],
+        "adjustments": [line_data(ln) for ln in u.adjustments],
     }
 
 
@@ -97,4 +98,8 @@ def unit_text(u: UnitResult, show_zero: bool = False) -> str:
                 out.append(f"      {i.note}")
             for ln in i.lines:
                 out.append(f"      {fmt_points(ln.points)}  {ln.reason}" + ("(沿用上期数据)" if ln.carried else ""))
+    if u.adjustments:
+        out.append("【考核办调整】(通知单、机动加分等,直接计入总分)")
+        for ln in u.adjustments:
+            out.append(f"      {fmt_points(ln.points)}  {ln.reason}")
     return "\n".join(out)

@@ -154,6 +154,8 @@ class UnitResult:
     parts: tuple[tuple[str, Decimal], ...] = ()
     """For aggregated periods (quarter, half, year): the parts (period label, total) it is made of."""
     explanation: str = ""
+    adjustments: tuple[Line, ...] = ()
+    """Direct adjustments of the total (通知单, 机动加分: kaohe.adjustments), included in ``subtotal``."""
 
     @property
     def carried(self) -> bool:

@@ -17,11 +17,12 @@ from typing import Protocol
 
 import attrs
 
+from .adjustments import Adjustment, for_unit
 from .bureau import Bureau
-from .decimals import ZERO, fmt, quantize
+from .decimals import ZERO, fmt, fmt_points, quantize
 from .errors import KaoheError
 from .items import Item
-from .model import CategoryResult, ItemResult, PeriodResult, Record, Unit, UnitResult
+from .model import CategoryResult, ItemResult, Line, PeriodResult, Record, Unit, UnitResult
 from .periods import MONTHS_PER, Period
 from .rules import RuleContext, Veto, competition_ranks
 from .rules.base import group_key
@@ -41,6 +42,10 @@ class MemorySource:
     """Records held in memory (tests, dry runs). Later records with a key already seen are ignored."""
 
     items: Sequence[Record]
+    adjusted: Sequence[Adjustment] = ()
+
+    def adjustments(self, period: str) -> list[Adjustment]:
+        return [a for a in self.adjusted if a.period == period]
 
     def records(self, kinds: Sequence[str], start: object, end: object) -> Iterable[Record]:
         wanted = set(kinds)
@@ -74,6 +79,12 @@ def base_periods(bureau: Bureau, period: Period) -> list[Period]:
     while not period.ends_with(out[-1].months()[-1]):
         out.append(out[-1].next())
     return out
+
+
+def period_adjustments(data: DataSource, period: Period) -> tuple[Adjustment, ...]:
+    """The adjustments a data source holds for ``period`` (none when it has no ``adjustments``)."""
+    read = getattr(data, "adjustments", None)
+    return tuple(read(period.label)) if read is not None else ()
 
 
 Grouped = dict[tuple[tuple[str, ...], object, object], dict[str, list[Record]]]
@@ -111,9 +122,12 @@ def evaluate_item(
         title=item.title, period=period, window=window, calendar=cal, units=units, records=records, fetch=fetch
     )
     lines = item.rule.evaluate(ctx)
+    changes = [a for a in period_adjustments(data, period) if a.item == item.id]
     out: dict[str, ItemResult] = {}
     for unit in units:
         ls = tuple(lines.get(unit.id, ()))
+        if changes:
+            ls += tuple(a.line() for a in for_unit(changes, unit.id, item.id))
         uncapped = sum((ln.points for ln in ls), ZERO)
         points, note = uncapped, ""
         if item.cap is not None and points > item.cap:
@@ -261,6 +275,7 @@ def score_base(bureau: Bureau, period: Period, data: DataSource, history: Sequen
     scheme = bureau.scheme
     units = bureau.active_units(period)
     by_unit = evaluate_categories(bureau, period, units, data, scheme.period_categories)
+    adjustments = period_adjustments(data, period)
     results: list[UnitResult] = []
     for unit in units:
         cats = by_unit[unit.id]
@@ -271,6 +286,9 @@ def score_base(bureau: Bureau, period: Period, data: DataSource, history: Sequen
             adjusted = quantize(subtotal * k, scheme.decimals)
             how = f"各考核内容合计{fmt(subtotal)} × {unit.klass}难度系数{fmt(k)} = {fmt(adjusted)}"
             subtotal = adjusted
+        direct = tuple(a.line() for a in for_unit(adjustments, unit.id))
+        if direct:
+            subtotal, how = _adjusted(subtotal, direct, how)
         veto = tuple(v for c in cats for i in c.items for v in i.veto)
         results.append(
             UnitResult(
@@ -285,9 +303,17 @@ def score_base(bureau: Bureau, period: Period, data: DataSource, history: Sequen
                 veto=veto,
                 flags=_line_flags(cats),
                 explanation=how,
+                adjustments=direct,
             )
         )
     return PeriodResult(period.label, period.kind, tuple(rank_and_flag(scheme, results, history, period)))
+
+
+def _adjusted(total: Decimal, lines: Sequence[Line], how: str) -> tuple[Decimal, str]:
+    """``total`` plus the direct adjustments, and the explanation extended to say so."""
+    points = sum((ln.points for ln in lines), ZERO)
+    head = how or f"各考核内容合计{fmt(total)}"
+    return total + points, f"{head};考核办调整{fmt_points(points)},计{fmt(total + points)}"
 
 
 def _line_flags(cats: Sequence[CategoryResult]) -> tuple[str, ...]:
@@ -356,6 +382,7 @@ def aggregate(bureau: Bureau, period: Period, parts: Sequence[PeriodResult], dat
             raise ValueError("the year's categories need the records: pass data")
         year_cats = evaluate_categories(bureau, period, bureau.active_units(period), data, scheme.year_categories)
     method = scheme.year_method if period.kind == "year" else scheme.aggregate
+    adjustments = period_adjustments(data, period) if data is not None else ()
     units: dict[str, list[UnitResult]] = defaultdict(list)
     for p in parts:
         for u in p.units:
@@ -408,6 +435,9 @@ def aggregate(bureau: Bureau, period: Period, parts: Sequence[PeriodResult], dat
             how = f"各期部分:{how} = {fmt(total)};另加" + "、".join(f"{c.name}{fmt(c.score)}" for c in extra)
             total = total + sum((c.score for c in extra), ZERO)
             cats.extend(extra)
+        direct = tuple(a.line() for a in for_unit(adjustments, uid))
+        if direct:
+            total, how = _adjusted(total, direct, how)
         results.append(
             UnitResult(
                 unit=uid,
@@ -422,6 +452,7 @@ def aggregate(bureau: Bureau, period: Period, parts: Sequence[PeriodResult], dat
                 veto=tuple(v for u in us for v in u.veto),
                 parts=tuple((u.period, u.total) for u in us),
                 explanation=how,
+                adjustments=direct,
             )
         )
     return PeriodResult(period.label, period.kind, tuple(rank_and_flag(scheme, results, (), period)))

@@ -26,10 +26,11 @@ from .bureau import Bureau
 from .decimals import D
 from .explain import unit_data
 from .intake import Rejection, checksum, iter_export
+from .ledger import Ledger, migrate_2
 from .model import PeriodResult, Record
 from .plugins import Registry
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BATCH = 5000
 
 
@@ -67,9 +68,13 @@ VERSION_COLUMNS = (
     "time",
 )
 _INSERT_RECORD = (
-    f"INSERT OR REPLACE INTO [records] ({', '.join(f'[{c}]' for c in RECORD_COLUMNS)})"
+    f"INSERT INTO [records] ({', '.join(f'[{c}]' for c in RECORD_COLUMNS)})"
     f" VALUES ({', '.join('?' * len(RECORD_COLUMNS))})"
+    f" ON CONFLICT([key]) DO UPDATE SET {', '.join(f'[{c}] = excluded.[{c}]' for c in RECORD_COLUMNS[1:] if c != 'voided')}"
 )
+"""A new record is inserted, a corrected one updated in place (an upsert: never a delete, which the
+store's triggers refuse on ``records``). A record voided on appeal stays void when its department
+later sends a corrected version: the decision stands until the office decides otherwise."""
 _KEEP_VERSION = (
     f"INSERT INTO [record_versions] ({', '.join(f'[{c}]' for c in VERSION_COLUMNS)})"
     f" SELECT {', '.join(f'[{c}]' for c in VERSION_COLUMNS[:-1])}, ? FROM [records] WHERE [key] IN ({{}})"
@@ -117,7 +122,7 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
     db["explanations"].create({"period": str, "unit": str, "tree": str}, pk=("period", "unit"))
 
 
-MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [(1, _migrate_1)]
+MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [(1, _migrate_1), (2, migrate_2)]
 
 
 @attrs.define
@@ -131,6 +136,8 @@ class IngestReport:
     unchanged: int = 0
     duplicates: int = 0
     rejected: list[Rejection] = attrs.field(factory=list)
+    corrected: list[str] = attrs.field(factory=list)
+    """Keys of the records this import corrected (their previous versions are in record_versions)."""
     import_id: int | None = None
     stored: bool = False
     months: set[str] = attrs.field(factory=set)
@@ -140,8 +147,8 @@ class IngestReport:
         return self.new + self.changed + self.unchanged
 
 
-class Store:
-    """A bureau's database."""
+class Store(Ledger):
+    """A bureau's database (the audit trail, adjustments, appeals and editions: kaohe.ledger)."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
@@ -207,6 +214,7 @@ class Store:
         path = Path(path)
         adapter, rows = iter_export(path, bureau, registry, adapter_id, earliest=bureau.earliest, today=today)
         report = IngestReport(path.name, adapter.id, adapter.department)
+        digest = checksum(path)
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -214,7 +222,7 @@ class Store:
             if not dry_run:
                 import_id = db["imports"].insert(
                     {
-                        "file": path.name, "path": str(path.resolve()), "checksum": checksum(path),
+                        "file": path.name, "path": str(path.resolve()), "checksum": digest,
                         "adapter": adapter.id, "department": adapter.department, "time": _now(),
                         "actor": actor or _actor(), "rows": 0, "accepted": 0, "new": 0, "changed": 0,
                         "unchanged": 0, "rejected": 0, "strict": int(strict),
@@ -249,6 +257,11 @@ class Store:
                 progress(report.rows)
             if dry_run or (strict and report.rejected):
                 db.execute("ROLLBACK")
+                if not dry_run:
+                    self.log(
+                        "导入被拒绝", actor, department=adapter.department, subject=path.name,
+                        detail={"checksum": digest, "adapter": adapter.id, "rows": report.rows, "rejected": len(report.rejected), "strict": True},
+                    )
                 return report
             if report.rejected:
                 db["rejections"].insert_all(
@@ -263,6 +276,15 @@ class Store:
                 {
                     "rows": report.rows, "accepted": report.accepted, "new": report.new, "changed": report.changed,
                     "unchanged": report.unchanged, "rejected": len(report.rejected),
+                },
+            )
+            self.log(
+                "导入", actor, department=adapter.department, period=",".join(sorted(report.months)), subject=path.name,
+                detail={
+                    "import": import_id, "checksum": digest, "adapter": adapter.id, "rows": report.rows,
+                    "new": report.new, "changed": report.changed, "unchanged": report.unchanged,
+                    "rejected": len(report.rejected), "corrected": report.corrected[:1000],
+                    "corrected_total": len(report.corrected),
                 },
             )
             db.execute("COMMIT")
@@ -310,6 +332,7 @@ class Store:
                 rec.key, rec.kind, rec.unit, date, month, value, attrs_json, rec.note, report.department, h, version,
                 import_id, src.file, src.sheet, src.row, 0,
             ))
+        report.corrected.extend(replaced)
         if dry_run or not rows:
             return
         # Plain executemany (the same statements sqlite-utils' insert_all(replace=True) and
@@ -351,8 +374,7 @@ class Store:
 
     def save_result(self, result: PeriodResult, config: str = "", items: int = 0) -> int:
         db = self.db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._txn():
             run_id = db["runs"].insert(
                 {"period": result.period, "time": _now(), "config": config, "items": items, "units": len(result.units)}
             ).last_pk
@@ -373,10 +395,6 @@ class Store:
                 ({"period": result.period, "unit": u.unit, "tree": dumps(unit_data(u))} for u in result.units),
                 batch_size=500,
             )
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
         return int(run_id)
 
     def scores(self, period: str) -> list[dict[str, Any]]:
@@ -422,6 +440,10 @@ class StoreSource:
     store: Store
     bureau: Bureau
     registry: Registry
+
+    def adjustments(self, period: str) -> list[Any]:
+        """The office's adjustments in force for ``period`` (kaohe.adjustments)."""
+        return self.store.adjustments(period)
 
     def records(self, kinds: Sequence[str], start: dt.date, end: dt.date) -> Iterable[Record]:  # type: ignore[override]
         out = list(self.store.records(kinds, start, end))

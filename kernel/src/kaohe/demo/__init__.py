@@ -83,10 +83,15 @@ def run_demo(directory: Path, seed: int | None = None, echo: Callable[[str], Non
 
 
 def _publish(directory: Path, bureau: Bureau, registry: Registry, result: object, echo: Callable[[str], None]) -> Path | None:
+    """Publish the year as its first edition (kaohe.publication), as the office would."""
     from ..model import PeriodResult
-    from ..report import publish
+    from ..periods import Period
+    from ..publication import publish
     from ..store import Store
 
     assert isinstance(result, PeriodResult)
     with Store(bureau.database) as store:
-        return publish(directory / "published" / result.period, bureau, registry, result, store)
+        done = publish(store, bureau, registry, Period.parse(result.period), actor="demo", out=directory / "published" / result.period)
+    for w in done.warnings:
+        echo(f"警告:{w}")
+    return done.html

@@ -45,18 +45,21 @@ def publish(
     *,
     previous: PeriodResult | None = None,
     generated: dt.datetime | None = None,
+    edition: dict[str, Any] | None = None,
+    changes: Any = None,
 ) -> Path:
     """Write the report of ``result`` into ``directory`` and return the HTML file's path.
 
     ``store`` (a :class:`kaohe.store.Store`, optional) supplies the previous period's ranks, the
     months of the year for the charts and each line's source record; without it the report holds
-    what ``result`` holds. ``registry`` is accepted for symmetry with the other jobs (the items'
+    what ``result`` holds. ``edition`` and ``changes`` (kaohe.publication) add the edition's number,
+    date, appeal deadline and what changed since the previous edition. ``registry`` is accepted for symmetry with the other jobs (the items'
     texts are read from ``bureau``).
     """
     del registry
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    data = build(bureau, result, store=store, previous=previous, generated=generated)
+    data = build(bureau, result, store=store, previous=previous, generated=generated, edition=edition, changes=changes)
     html = write_html(data, directory / "index.html")
     write_xlsx(data, directory / xlsx_name(result.period))
     (directory / json_name(result.period)).write_text(

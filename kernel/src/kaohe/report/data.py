@@ -173,6 +173,11 @@ class ReportData:
     """The period is made of several base periods (a quarter, half-year or year of a monthly scheme)."""
     how: str
     """How an aggregated period's total is formed (the kernel's wording), else empty."""
+    edition: dict[str, Any] | None = None
+    """The published edition this report is of: number, published_on, reason, digest, appeal_days,
+    deadline (None for a report not published as an edition)."""
+    changes: Any = None
+    """What changed since the previous edition (a :class:`kaohe.editions.Diff`), if any."""
 
     @property
     def units(self) -> list[UnitView]:
@@ -250,6 +255,8 @@ def build(
     store: Any = None,
     previous: PeriodResult | None = None,
     generated: dt.datetime | None = None,
+    edition: dict[str, Any] | None = None,
+    changes: Any = None,
 ) -> ReportData:
     """The report's data for ``result``. ``store`` (a :class:`kaohe.store.Store`) supplies the
     previous period's ranks, the months of the year and the records; ``previous`` overrides the
@@ -355,6 +362,8 @@ def build(
         has_store=store is not None,
         aggregated=any(u.parts for u in result.units),
         how=next((u.explanation for u in result.units if u.parts), ""),
+        edition=edition,
+        changes=changes,
     )
 
 

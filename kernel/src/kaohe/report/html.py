@@ -117,8 +117,10 @@ def flag_class(flag: str) -> str:
     return FLAG_CLASS.get(flag, "other")
 
 
-def points_text(value: Decimal) -> str:
-    """Points with their sign (+2, -0.5); nothing gained or lost is plain 0."""
+def points_text(value: Decimal | None) -> str:
+    """Points with their sign (+2, -0.5); nothing gained or lost is plain 0; none is —."""
+    if value is None:
+        return "—"
     return "0" if value == 0 else fmt_points(value)
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..decimals import fmt
+from ..editions import diff_data
 from ..explain import category_data, item_data, unit_data
 from .data import LineView, RecordInfo, ReportData, UnitView
 
@@ -101,4 +102,6 @@ def report_json(data: ReportData) -> dict[str, Any]:
             for s in data.series
         ],
         "units": [_unit(u) for u in data.units],
+        "edition": data.edition,
+        "changes": diff_data(data.changes) if data.changes is not None else None,
     }

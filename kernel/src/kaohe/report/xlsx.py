@@ -139,6 +139,9 @@ def write_xlsx(data: ReportData, path: Path) -> Path:
     for u in data.units:
         _unit_sheet(wb, u, data, taken, subtitle)
 
+    if data.edition is not None:
+        _edition_sheet(wb, data, taken, subtitle)
+
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
@@ -177,3 +180,38 @@ def _unit_sheet(wb: Workbook, u: UnitView, data: ReportData, taken: set[str], su
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.print_title_rows = "4:4"
+
+
+def _edition_sheet(wb: Workbook, data: ReportData, taken: set[str], subtitle: str) -> None:
+    """版本说明: the edition's number, date, appeal deadline and checksum, and what changed since the
+    previous edition, unit by unit."""
+    e = data.edition
+    assert e is not None
+    ws = wb.create_sheet(sheet_title("版本说明", taken))
+    headers = ["单位", "单位编号", "原总分", "现总分", "原名次", "现名次", "变化的项目"]
+    _title_rows(ws, f"{data.bureau} {data.period_name}绩效考核通报 第{e['number']}版", subtitle, len(headers))
+    rows: list[list[Any]] = [
+        [f"第{e['number']}版,{e['published_on']} 公布;复查申请期限:公布后{e['appeal_days']}个工作日内(截至 {e['deadline']})"],
+        [f"本版说明:{e['reason']}"],
+        [f"校验码(SHA-256):{e['digest']}"],
+    ]
+    if data.changes is not None:
+        rows.append([f"与第{data.changes.before}版相比:" + (";".join(data.changes.why) or "无")])
+    r = 4
+    for line in rows:
+        _put(ws, r, 1, line[0])
+        r += 1
+    widths: dict[int, int] = {1: 12, 7: 40}
+    if data.changes is not None and not data.changes.empty:
+        r += 1
+        _header(ws, r, headers, widths)
+        for c in data.changes.units:
+            r += 1
+            items = "; ".join(
+                f"{i.title}:{fmt(i.before)}→{fmt(i.after)}" for i in c.items
+            )
+            values: list[Any] = [c.name, c.unit, c.total[0], c.total[1], c.rank[0], c.rank[1], items]
+            for col, value in enumerate(values, start=1):
+                _put(ws, r, col, value)
+                widths[col] = max(widths.get(col, 0), _width(value if isinstance(value, str) else str(value)))
+    _fit(ws, widths, limit=90)

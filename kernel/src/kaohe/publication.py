@@ -1,0 +1,286 @@
+"""The office's publication jobs: publish a period as a frozen edition, take appeals against single
+deductions and record the departments' decisions (seed 000 l.382 复查复核; seed 003 "扣分申告").
+
+The flow: ``publish`` scores the period from one consistent snapshot of the store, freezes the
+result as the period's next edition (kaohe.editions) unless it is identical to the latest one, and
+writes the report of that edition. A unit appeals one line of the latest edition within the
+bureau's deadline (``[appeals] working_days`` working days after the edition's publication date, 2
+by default); the appeal goes to the department that owns the item, whose decision is one of 维持
+(the deduction stands), 改分 (the line's points are changed: an adjustment of the item, see
+kaohe.adjustments) or 撤销记录 (the record is voided: it stays stored, marked, and is no longer
+scored). Publishing again then produces the next edition, whose report says what changed and why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from . import appeals as deadlines
+from .bureau import Bureau
+from .decimals import D, fmt, fmt_points
+from .editions import Diff, build_payload, diff, digest, inputs_entry
+from .errors import KaoheError
+from .jobs import history
+from .model import PeriodResult
+from .periods import Period
+from .pipeline import base_periods, score
+from .status import data_status, problems
+from .store import Store, StoreSource
+
+OUTCOMES = ("维持", "改分", "撤销记录")
+
+
+@attrs.frozen
+class Published:
+    period: Period
+    number: int
+    new: bool
+    """False when the scoring was identical to the latest edition (no new edition was made)."""
+    digest: str
+    published_on: str
+    reason: str
+    result: PeriodResult
+    changes: Diff | None
+    """What changed since the previous edition (None for the first)."""
+    warnings: tuple[str, ...] = ()
+    directory: Path | None = None
+    html: Path | None = None
+
+
+def edition_dir(base: Path, number: int) -> Path:
+    return base / f"第{number}版"
+
+
+def _adjustment_rows(store: Store, bureau: Bureau, period: Period) -> list[dict[str, Any]]:
+    labels = [period.label] + [b.label for b in base_periods(bureau, period) if b != period]
+    rows = []
+    for label in labels:
+        for a in store.adjustments(label):
+            rows.append(
+                {
+                    "id": a.id, "period": a.period, "unit": a.unit, "points": str(a.points), "reason": a.reason,
+                    "approver": a.approver, "kind": a.kind, "item": a.item, "appeal": a.appeal,
+                }
+            )
+    return rows
+
+
+def _appeal_rows(store: Store, bureau: Bureau, period: Period) -> list[dict[str, Any]]:
+    """The decided appeals that changed something, of the period and its base periods."""
+    labels = {period.label} | {b.label for b in base_periods(bureau, period)}
+    out = []
+    for a in store.appeals(pending=False):
+        if a["period"] in labels and a["outcome"] != "维持":
+            unit = bureau.unit(a["unit"])
+            out.append(
+                {
+                    "id": a["id"], "period": a["period"], "unit": a["unit"], "name": unit.name if unit else a["unit"],
+                    "item": a["item"], "title": a["title"], "record": a["record"], "outcome": a["outcome"],
+                    "points": a["new_points"], "decider": a["decider"], "reason": a["decision_reason"],
+                }
+            )
+    return out
+
+
+def publish(
+    store: Store, bureau: Bureau, registry: Any, period: Period, *, published_on: dt.date | None = None,
+    reason: str = "", actor: str | None = None, out: Path | None = None, write: bool = True,
+) -> Published:
+    """Publish ``period``: check the data, score from one snapshot, freeze a new edition unless the
+    latest is identical, and write the report of the edition into ``out``/第N版."""
+    rows = data_status(store, bureau, registry, period)
+    issues = problems(rows, bureau)
+    if issues and bureau.publication.missing_data == "refuse":
+        raise KaoheError(
+            f"{period.label} 数据不全,按本局设置([publication] missing_data = \"refuse\")不予发布:" + ";".join(issues)
+        )
+    day = (published_on or dt.date.today()).isoformat()
+    with store.snapshot():
+        source = StoreSource(store, bureau, registry)
+        result = score(bureau, period, source, history(store, bureau, period, source))
+        payload = build_payload(
+            bureau, registry, result, inputs_entry(store, bureau, period),
+            _adjustment_rows(store, bureau, period), _appeal_rows(store, bureau, period),
+        )
+    dig = digest(payload)
+    from .jobs import config_digest
+
+    with store.writing():
+        latest = store.edition(period.label)
+        if latest is not None and latest["digest"] == dig:
+            number, new, changes = latest["number"], False, None
+            day, why = latest["published_on"], latest["reason"]
+            if latest["number"] > 1:
+                prev = store.edition(period.label, latest["number"] - 1)
+                assert prev is not None
+                changes = diff(prev["data"], latest["data"], prev["number"], latest["number"])
+        else:
+            changes = None
+            if latest is not None:
+                changes = diff(latest["data"], json.loads(payload), latest["number"], latest["number"] + 1)
+            why = reason or ("首次发布" if latest is None else ";".join(changes.why if changes else ()) or "重新发布")
+            store.save_result(result, config_digest(bureau), len(bureau.items))
+            number = store.insert_edition(period.label, payload, dig, day, why, actor)
+            new = True
+    published = Published(period, number, new, dig, day, why, result, changes, tuple(issues))
+    if write:
+        base = out or Path(bureau.source).parent / "published" / period.label
+        directory, html = write_edition(store, bureau, registry, published, base)
+        published = attrs.evolve(published, directory=directory, html=html)
+    return published
+
+
+def write_edition(store: Store, bureau: Bureau, registry: Any, published: Published, base: Path) -> tuple[Path, Path]:
+    """Write the edition's report into ``base``/第N版, whole or not at all (a temporary directory
+    renamed into place)."""
+    from .report import publish as write_report
+
+    target = edition_dir(base, published.number)
+    base.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".kaohe-", dir=base))
+    meta = store.editions(published.period.label)[published.number - 1]
+    try:
+        write_report(
+            tmp, bureau, registry, published.result, store,
+            generated=dt.datetime.fromisoformat(meta["time"]),
+            edition={"number": published.number, "published_on": published.published_on, "reason": published.reason,
+                     "digest": published.digest, "appeal_days": bureau.appeal_days,
+                     "deadline": deadlines.deadline(dt.date.fromisoformat(published.published_on), bureau.appeal_days, bureau.holidays, bureau.workdays).isoformat()},
+            changes=published.changes,
+        )
+        if target.exists():
+            old = base / f".old-{os.getpid()}-{published.number}"
+            os.replace(target, old)
+            os.replace(tmp, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target, target / "index.html"
+
+
+# --- appeals ---------------------------------------------------------------------------------------
+
+
+def _tree(edition: dict[str, Any], unit: str) -> dict[str, Any] | None:
+    for u in edition["data"]["results"]:
+        if u["unit"] == unit:
+            return u
+    return None
+
+
+def file_appeal(
+    store: Store, bureau: Bureau, period: Period, unit_key: str, item: str, reason: str, *,
+    record: str | None = None, received: dt.date | None = None, actor: str | None = None,
+) -> dict[str, Any]:
+    """File a unit's appeal against one deduction of the latest edition of ``period``."""
+    if not reason.strip():
+        raise KaoheError("请写明申请复查的理由(--reason)")
+    unit = bureau.unit(unit_key)
+    if unit is None:
+        raise KaoheError(f"没有单位 “{unit_key}”")
+    edition = store.edition(period.label)
+    if edition is None:
+        raise KaoheError(f"{period.label} 尚未发布通报(kaohe publish {period.label}),没有可申请复查的结果")
+    published = dt.date.fromisoformat(edition["published_on"])
+    last = deadlines.deadline(published, bureau.appeal_days, bureau.holidays, bureau.workdays)
+    day = received or dt.date.today()
+    if day > last:
+        raise KaoheError(
+            f"已超过复查申请期限:{period.label} 第{edition['number']}版于 {published.isoformat()} 公布,"
+            f"须在公布后{bureau.appeal_days}个工作日内(截至 {last.isoformat()} 星期{'一二三四五六日'[last.weekday()]})提出;"
+            f"本申请于 {day.isoformat()} 提出,不予受理"
+        )
+    if day < published:
+        raise KaoheError(f"申请日期 {day.isoformat()} 早于通报公布日期 {published.isoformat()}")
+    tree = _tree(edition, unit.id)
+    if tree is None:
+        raise KaoheError(f"{unit.name} 不在 {period.label} 第{edition['number']}版通报中")
+    found = [(c, i) for c in tree["categories"] for i in c["items"] if i["item"] == item]
+    if not found:
+        raise KaoheError(f"{unit.name} 在 {period.label} 第{edition['number']}版中没有项目 {item}:用 kaohe explain {unit.id} {period.label} 查看各项目编号")
+    cat, it = found[0]
+    if record:
+        lines = [ln for ln in it["lines"] if ln["record"] == record]
+        if not lines:
+            raise KaoheError(f"{unit.name} 的“{it['title']}”中没有记录 {record} 的加扣分")
+        points, text = lines[0]["points"], lines[0]["reason"]
+    else:
+        points, text = it["points"], f"{it['title']}(全项)"
+    if D(points) == 0:
+        raise KaoheError(f"{unit.name} 的“{it['title']}”{('记录 ' + record) if record else ''}没有加扣分,无需复查")
+    row = {
+        "period": period.label, "edition": edition["id"], "edition_number": edition["number"], "unit": unit.id,
+        "item": item, "title": it["title"], "department": it["department"], "record": record, "points": points,
+        "line": text, "reason": reason.strip(), "received": day.isoformat(), "deadline": last.isoformat(),
+    }
+    appeal_id = store.insert_appeal(row, actor)
+    return {**row, "id": appeal_id, "name": unit.name}
+
+
+def decide_appeal(
+    store: Store, bureau: Bureau, appeal_id: int, outcome: str, decider: str, reason: str, *,
+    points: Decimal | None = None, actor: str | None = None,
+) -> dict[str, Any]:
+    """Record the owning department's decision on an appeal (once: a decision is never changed)."""
+    if outcome not in OUTCOMES:
+        raise KaoheError(f"复查决定应为 {'、'.join(OUTCOMES)} 之一,得到 {outcome!r}")
+    if not decider.strip() or not reason.strip():
+        raise KaoheError("请写明决定人(--by)和理由(--reason)")
+    with store.writing():
+        appeal = store.appeal(appeal_id)
+        if appeal is None:
+            raise KaoheError(f"没有第{appeal_id}号复查申请")
+        if appeal["outcome"] is not None:
+            raise KaoheError(
+                f"第{appeal_id}号复查申请已于 {appeal['decided'][:10]} 决定({appeal['outcome']},{appeal['decider']}),决定不可更改"
+            )
+        row: dict[str, Any] = {"outcome": outcome, "points": None, "decider": decider, "reason": reason, "adjustment": None}
+        if outcome == "改分":
+            if points is None:
+                raise KaoheError("改分须写明改后的分值(--points,如 -1)")
+            period = Period.parse(appeal["period"])
+            year_items = {c.id for c in bureau.scheme.year_categories}
+            declared = bureau.item(appeal["item"])
+            if period.kind != bureau.scheme.base_period and not (declared is not None and declared.category in year_items):
+                raise KaoheError(
+                    f"{appeal['period']} 由各{ {'month': '月', 'quarter': '季度'}.get(bureau.scheme.base_period, '期') }汇总而成:"
+                    "改分请针对该项目计分所在期间的通报申请"
+                )
+            old = D(appeal["points"])
+            delta = points - old
+            adj = store.add_adjustment(
+                appeal["period"], appeal["unit"], delta,
+                f"{appeal['line']} 原{fmt_points(old)}改为{fmt_points(points)};{reason}",
+                decider, kind="复查改分", item=appeal["item"], appeal=appeal_id, actor=actor,
+            )
+            row["points"] = str(points)
+            row["adjustment"] = adj.id
+        elif outcome == "撤销记录":
+            if not appeal["record"]:
+                raise KaoheError(f"第{appeal_id}号申请针对的是整个项目,没有指明记录,不能撤销记录:请用 维持 或 改分")
+            key = appeal["record"].rsplit("@", 1)[0] if "@" in appeal["record"] else appeal["record"]
+            store.void_record(key, f"复查复核第{appeal_id}号:{reason}", actor, appeal=appeal_id)
+            row["points"] = "0"
+        store.insert_decision(appeal, row, actor)
+    return {**appeal, **row}
+
+
+def appeal_text(a: dict[str, Any]) -> str:
+    state = "待决定" if a.get("outcome") is None else f"{a['outcome']}({a['decider']},{(a.get('decided') or '')[:10]})"
+    pts = fmt(D(a["points"])) if a.get("points") not in (None, "") else ""
+    return (
+        f"第{a['id']}号 {a['period']} 第{a['edition_number']}版 {a['unit']} · {a['title']}〔{a['department']}〕"
+        f" {pts} {a['line']} —— 理由:{a['reason']};{a['received']} 提出(截止 {a['deadline']});{state}"
+    )

@@ -1,0 +1,108 @@
+"""Data status of a period (数据报送情况): for each department and base period, whether its data
+arrived, arrived late, is carried over from the previous period (seed 000 l.88) or is missing, and
+whether the department has signed it off.
+
+A department is expected in a base period when an enabled item reading its kinds is due in that
+period (a quarterly item only in the quarter's last month, a year-end item only in the year);
+otherwise its row says 不需报送 unless data came anyway.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+
+from .bureau import Bureau
+from .periods import Period
+from .pipeline import base_periods
+
+ARRIVED, LATE, CARRIED, MISSING, NOT_DUE = "已报送", "迟报", "沿用上期", "未报送", "不需报送"
+
+
+@attrs.frozen
+class DataStatus:
+    department: str
+    period: str
+    """The base period (a month in a monthly scheme)."""
+    expected: bool
+    records: int
+    imports: int
+    first: str | None
+    """Time of the first import that brought data of this period."""
+    last: str | None
+    due: dt.date | None
+    state: str
+    signed: dict[str, Any] | None = None
+
+    @property
+    def missing(self) -> bool:
+        return self.state == MISSING
+
+    def text(self) -> str:
+        out = self.state
+        if self.records:
+            out += f"({self.records}条,{self.imports}次导入,首次 {(self.first or '')[:16].replace('T', ' ')})"
+        if self.state == LATE and self.due:
+            out += f",应于 {self.due.isoformat()} 前报送"
+        return out
+
+
+def departments(bureau: Bureau, registry: Any) -> dict[str, list[Any]]:
+    """Department → the enabled items reading its data."""
+    out: dict[str, list[Any]] = {}
+    for item in bureau.items:
+        for kind in item.reads:
+            dept = registry.owner_of_kind(kind)
+            if dept:
+                out.setdefault(dept, [])
+                if item not in out[dept]:
+                    out[dept].append(item)
+    return dict(sorted(out.items()))
+
+
+def data_status(store: Any, bureau: Bureau, registry: Any, period: Period) -> list[DataStatus]:
+    cal = bureau.calendar
+    depts = departments(bureau, registry)
+    bases = base_periods(bureau, period)
+    out = []
+    for b in bases:
+        months = [m.label for m in b.months()]
+        signed = {**store.signoffs(period.label), **store.signoffs(b.label)}
+        due = cal.end(b) + dt.timedelta(days=bureau.publication.data_due_days) if bureau.publication.data_due_days is not None else None
+        for dept, items in depts.items():
+            expected = any(i.window(b) is not None for i in items) or (b == bases[-1] and any(i.window(period) is not None for i in items))
+            q = (
+                "SELECT count(*), count(DISTINCT r.import_id), min(i.time), max(i.time) FROM records r"
+                " LEFT JOIN imports i ON i.id = r.import_id"
+                f" WHERE r.department = ? AND r.voided = 0 AND r.month IN ({','.join('?' * len(months))})"
+            )
+            n, imports, first, last = store.db.execute(q, [dept, *months]).fetchone()
+            if n:
+                state = ARRIVED
+                if due is not None and first and dt.date.fromisoformat(first[:10]) > due:
+                    state = LATE
+            elif not expected:
+                state = NOT_DUE
+            elif bureau.carries_over(dept) and _has_data(store, dept, b.previous()):
+                state = CARRIED
+            else:
+                state = MISSING
+            out.append(DataStatus(dept, b.label, expected, n, imports, first, last, due, state, signed.get(dept)))
+    return out
+
+
+def _has_data(store: Any, dept: str, period: Period) -> bool:
+    months = [m.label for m in period.months()]
+    q = f"SELECT 1 FROM records WHERE department = ? AND voided = 0 AND month IN ({','.join('?' * len(months))}) LIMIT 1"
+    return store.db.execute(q, [dept, *months]).fetchone() is not None
+
+
+def problems(rows: list[DataStatus], bureau: Bureau) -> list[str]:
+    """What stands in the way of publishing, in Chinese: missing data, and (when the bureau requires
+    it) data not signed off."""
+    out = [f"{r.department} {r.period} 数据未报送" for r in rows if r.missing]
+    if bureau.publication.require_signoff:
+        out += [f"{r.department} {r.period} 数据未经部门签收" for r in rows if r.expected and r.records and r.signed is None]
+    return out

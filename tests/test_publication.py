@@ -1,0 +1,291 @@
+"""Publication (issue 10): frozen editions, appeals against single deductions, adjustments, data
+status and the audit trail — on the three-station bureau of office_bureau.py, worked by hand.
+
+Edition 1 of 2015-04 (published 2015-05-06, a Wednesday): 丙 100 (1st), 乙 97 (2nd), 甲 96 (3rd).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+import zlib
+from decimal import Decimal
+from pathlib import Path
+
+import office_bureau as ob
+import pytest
+from kaohe.config import load_bureau
+from kaohe.errors import KaoheError
+from kaohe.periods import Period
+from kaohe.plugins import get_plugin_manager, load_registry
+from kaohe.publication import decide_appeal, file_appeal, publish
+from kaohe.store import Store
+
+APRIL = Period.parse("2015-04")
+PUBLISHED = dt.date(2015, 5, 6)  # a Wednesday: 2 working days → Friday 2015-05-08
+
+
+@pytest.fixture
+def office(tmp_path, monkeypatch):
+    monkeypatch.setenv("KAOHE_LOAD_PLUGINS", "")
+
+    def build(extra: str = "", rows: list[str] | None = None, directory: Path | None = None):
+        d = directory or tmp_path / "bureau"
+        config = ob.make(d, extra, rows)
+        reg = load_registry(get_plugin_manager())
+        bureau = load_bureau(config, reg)
+        store = Store(bureau.database)
+        report = store.ingest(d / "register.csv", bureau, reg, actor="考核办 录入员")
+        assert not report.rejected
+        return bureau, reg, store
+
+    return build
+
+
+def totals(edition):
+    return {u["unit"]: (Decimal(u["total"]), u["rank"]) for u in edition["data"]["results"]}
+
+
+def test_first_edition_holds_the_hand_worked_ranking(office):
+    bureau, reg, store = office()
+    done = publish(store, bureau, reg, APRIL, published_on=PUBLISHED, actor="考核办", write=False)
+    assert (done.number, done.new, done.reason) == (1, True, "首次发布")
+    e = store.edition("2015-04")
+    assert totals(e) == {"c": (Decimal(100), 1), "b": (Decimal(97), 2), "a": (Decimal(96), 3)}
+    # the payload is what its digest says, and holds what produced it
+    assert hashlib.sha256(e["bytes"]).hexdigest() == e["digest"] == done.digest
+    data = e["data"]
+    assert [i["id"] for i in data["items"]] == ["office.late", "office.minor"]
+    assert data["items"][0]["params"]["points"] == "-2"
+    assert data["inputs"]["records"] == 4 and [i["file"] for i in data["inputs"]["imports"]] == ["register.csv"]
+    assert "测试区公安分局" in data["config"]["text"]
+    assert {p["name"] for p in data["plugins"]} == {"office"}
+
+
+def test_an_appeal_that_voids_a_record_flips_two_ranks(office):
+    """甲 appeals L2 (−2): voided, 甲 = 100 − 2 = 98 > 乙 97, so 甲 goes 3rd → 2nd and 乙 2nd → 3rd."""
+    bureau, reg, store = office()
+    publish(store, bureau, reg, APRIL, published_on=PUBLISHED, write=False)
+    first = store.edition("2015-04", 1)
+
+    a = file_appeal(store, bureau, APRIL, "甲派出所", "office.late", "系群众重复报警,已由邻所处置",
+                    record="office.late:L2", received=dt.date(2015, 5, 8))
+    assert (a["department"], Decimal(a["points"]), a["deadline"]) == ("考核办", Decimal(-2), "2015-05-08")
+    assert [x["id"] for x in store.appeals(department="考核办", pending=True)] == [a["id"]]
+    decide_appeal(store, bureau, a["id"], "撤销记录", "考核办 王某", "核实属重复报警")
+
+    done = publish(store, bureau, reg, APRIL, published_on=dt.date(2015, 5, 12), write=False)
+    assert (done.number, done.new) == (2, True)
+    assert totals(store.edition("2015-04")) == {"c": (Decimal(100), 1), "a": (Decimal(98), 2), "b": (Decimal(97), 3)}
+    # what changed, and why
+    d = done.changes
+    assert {u.unit: (u.total, u.rank) for u in d.units} == {
+        "a": ((Decimal(96), Decimal(98)), (3, 2)),
+        "b": ((Decimal(97), Decimal(97)), (2, 3)),
+    }
+    [item] = next(u for u in d.units if u.unit == "a").items
+    assert (item.item, item.before, item.after) == ("office.late", Decimal(-4), Decimal(-2))
+    assert item.removed == ("-2 4月9日 二类警情 到场用时18分钟",)
+    assert any("复查第1号" in w and "撤销记录" in w for w in d.why)
+    # the voided record stays, marked; edition 1 is untouched
+    assert store.db.execute("SELECT voided FROM records WHERE key = 'office.late:L2'").fetchone() == (1,)
+    again = store.edition("2015-04", 1)
+    assert again["bytes"] == first["bytes"] and again["digest"] == first["digest"]
+    assert totals(again)["a"] == (Decimal(96), 3)
+
+
+def test_a_points_change_on_appeal_is_a_line_of_the_item(office):
+    """甲 appeals L1 (−2), changed to −0.5: 甲 = 100 − 0.5 − 2 = 97.5 > 乙 97."""
+    bureau, reg, store = office()
+    publish(store, bureau, reg, APRIL, published_on=PUBLISHED, write=False)
+    a = file_appeal(store, bureau, APRIL, "a", "office.late", "到场用时含等候指令时间", record="office.late:L1",
+                    received=PUBLISHED)
+    decide_appeal(store, bureau, a["id"], "改分", "考核办 李某", "扣除等候时间后仅超时1分钟", points=Decimal("-0.5"))
+    done = publish(store, bureau, reg, APRIL, published_on=dt.date(2015, 5, 12), write=False)
+    assert totals(store.edition("2015-04"))["a"] == (Decimal("97.5"), 2)
+    assert totals(store.edition("2015-04"))["b"] == (Decimal(97), 3)
+    tree = next(u for u in store.edition("2015-04")["data"]["results"] if u["unit"] == "a")
+    late = tree["categories"][0]["items"][0]
+    assert late["points"] == "-2.5"
+    assert late["lines"][-1]["points"] == "1.5" and "复查复核第1号改分" in late["lines"][-1]["reason"]
+    assert any("改分,改为-0.5" in w for w in done.changes.why)
+    # a decision is final
+    with pytest.raises(KaoheError, match="决定不可更改"):
+        decide_appeal(store, bureau, a["id"], "维持", "x", "y")
+
+
+def test_an_appeal_after_the_deadline_is_refused(office):
+    bureau, reg, store = office()
+    publish(store, bureau, reg, APRIL, published_on=PUBLISHED, write=False)
+    with pytest.raises(KaoheError) as err:
+        file_appeal(store, bureau, APRIL, "a", "office.late", "迟到的申请", record="office.late:L1", received=dt.date(2015, 5, 11))
+    assert str(err.value) == (
+        "已超过复查申请期限:2015-04 第1版于 2015-05-06 公布,须在公布后2个工作日内(截至 2015-05-08 星期五)提出;"
+        "本申请于 2015-05-11 提出,不予受理"
+    )
+    assert store.appeals() == []
+
+
+def test_the_deadline_skips_the_bureaus_holidays(office):
+    """With 2015-05-07 a holiday, the two working days after Wednesday 05-06 are 05-08 and Monday 05-11."""
+    bureau, reg, store = office('\n[appeals]\nworking_days = 2\nholidays = [2015-05-07]\n')
+    publish(store, bureau, reg, APRIL, published_on=PUBLISHED, write=False)
+    a = file_appeal(store, bureau, APRIL, "a", "office.late", "假期后提出", received=dt.date(2015, 5, 11))
+    assert a["deadline"] == "2015-05-11"
+
+
+def test_appeals_name_a_line_that_lost_points(office):
+    bureau, reg, store = office()
+    with pytest.raises(KaoheError, match="尚未发布通报"):
+        file_appeal(store, bureau, APRIL, "a", "office.late", "x", received=PUBLISHED)
+    publish(store, bureau, reg, APRIL, published_on=PUBLISHED, write=False)
+    with pytest.raises(KaoheError, match="没有加扣分"):
+        file_appeal(store, bureau, APRIL, "c", "office.late", "丙所没有扣分", received=PUBLISHED)
+    with pytest.raises(KaoheError, match="没有记录 office.late:L3"):
+        file_appeal(store, bureau, APRIL, "a", "office.late", "别所的记录", record="office.late:L3", received=PUBLISHED)
+    file_appeal(store, bureau, APRIL, "a", "office.late", "第一次", record="office.late:L1", received=PUBLISHED)
+    with pytest.raises(KaoheError, match="未决的复查申请"):
+        file_appeal(store, bureau, APRIL, "a", "office.late", "第二次", record="office.late:L1", received=PUBLISHED)
+
+
+def test_a_published_edition_is_unchanged_by_a_data_correction(office, tmp_path):
+    """The office corrects L3 (it was 台账, not a late arrival): edition 1 keeps 乙 at 97; edition 2
+    has 乙 = 100 − 1 − 1 = 98."""
+    bureau, reg, store = office()
+    publish(store, bureau, reg, APRIL, published_on=PUBLISHED, write=False)
+    first = store.edition("2015-04", 1)
+    fixed = tmp_path / "bureau" / "更正.csv"
+    fixed.write_text(ob.HEADER + "L3,乙派出所,2015-04-10,office.minor,,,经核实为台账问题\n", encoding="utf-8")
+    # L3's key is office.late:L3 (the kind is part of the key), so the correction is a new record
+    # office.minor:L3 and the wrong one is voided by the office
+    assert store.ingest(fixed, bureau, reg, actor="考核办").new == 1
+    store.void_record("office.late:L3", "更正:该条为台账问题", "考核办")
+    assert store.edition("2015-04", 1)["bytes"] == first["bytes"]
+    done = publish(store, bureau, reg, APRIL, published_on=dt.date(2015, 5, 12), write=False)
+    assert done.number == 2
+    assert totals(store.edition("2015-04", 1))["b"] == (Decimal(97), 2)
+    assert totals(store.edition("2015-04", 2))["b"] == (Decimal(98), 2)
+    assert any("数据变化" in w and "更正.csv" in w for w in done.changes.why)
+
+
+def test_a_corrected_record_replaces_the_old_version_but_not_the_edition(office, tmp_path):
+    bureau, reg, store = office()
+    publish(store, bureau, reg, APRIL, published_on=PUBLISHED, write=False)
+    first = store.edition("2015-04", 1)
+    fixed = tmp_path / "bureau" / "更正.csv"
+    fixed.write_text(ob.HEADER + "L2,甲派出所,2015-03-09,office.late,,,日期更正为3月\n", encoding="utf-8")
+    report = store.ingest(fixed, bureau, reg, actor="考核办")
+    assert report.changed == 1 and report.corrected == ["office.late:L2"]
+    assert store.edition("2015-04", 1)["bytes"] == first["bytes"]
+    done = publish(store, bureau, reg, APRIL, published_on=dt.date(2015, 5, 12), write=False)
+    assert totals(store.edition("2015-04", 2))["a"] == (Decimal(98), 2)
+    [entry] = store.audit(action="导入", since="2000-01-01")[1:]
+    assert json.loads(entry["detail"])["corrected"] == ["office.late:L2"]
+    assert done.number == 2
+
+
+def test_scoring_the_same_inputs_again_reproduces_the_edition_byte_for_byte(office, tmp_path):
+    bureau, reg, store = office(directory=tmp_path / "one")
+    publish(store, bureau, reg, APRIL, published_on=PUBLISHED, write=False)
+    again = publish(store, bureau, reg, APRIL, published_on=dt.date(2015, 6, 1), write=False)
+    assert (again.number, again.new, again.published_on) == (1, False, "2015-05-06")
+    # another office, another database, the same files: the same bytes
+    bureau2, reg2, store2 = office(directory=tmp_path / "two")
+    other = publish(store2, bureau2, reg2, APRIL, published_on=dt.date(2016, 1, 4), write=False)
+    assert store2.edition("2015-04")["bytes"] == store.edition("2015-04")["bytes"]
+    assert other.digest == again.digest
+
+
+def test_adjustments_count_once_show_their_reason_and_can_be_revoked(office):
+    """通知单 +1.5 for 甲: 96 + 1.5 = 97.5 > 乙 97."""
+    bureau, reg, store = office()
+    adj = store.add_adjustment("2015-04", "a", Decimal("1.5"), "协助破获重大案件", "考核领导小组", kind="机动加分", actor="考核办")
+    done = publish(store, bureau, reg, APRIL, published_on=PUBLISHED, write=False)
+    a = done.result.unit("a")
+    assert (a.total, a.rank, a.subtotal) == (Decimal("97.5"), 2, Decimal("97.5"))
+    assert [(ln.points, ln.reason) for ln in a.adjustments] == [
+        (Decimal("1.5"), "机动加分第1号:协助破获重大案件(批准:考核领导小组)")
+    ]
+    assert "考核办调整+1.5,计97.5" in a.explanation
+    store.revoke_adjustment(adj.id, "重复登记", "考核办")
+    with pytest.raises(KaoheError, match="已撤销"):
+        store.revoke_adjustment(adj.id, "再撤", "考核办")
+    done = publish(store, bureau, reg, APRIL, published_on=dt.date(2015, 5, 12), write=False)
+    assert done.result.unit("a").total == Decimal(96)
+    assert any("撤销机动加分第1号" in w for w in done.changes.why)
+    # both stay on record
+    rows = store.adjustment_rows("2015-04")
+    assert len(rows) == 1 and rows[0]["revoked"]["reason"] == "重复登记"
+    assert [r["action"] for r in store.audit(period="2015-04")] == ["导入", "调整", "发布", "撤销调整", "发布"]
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit SET actor = 'x'",
+        "DELETE FROM audit",
+        "UPDATE editions SET reason = 'x'",
+        "DELETE FROM editions",
+        "DELETE FROM records",
+        "DELETE FROM imports",
+        "UPDATE decisions SET outcome = '维持'",
+        "DELETE FROM adjustments",
+    ],
+)
+def test_the_trail_and_the_editions_are_append_only(office, statement):
+    bureau, reg, store = office()
+    store.add_adjustment("2015-04", "a", Decimal(1), "x", "考核领导小组")
+    publish(store, bureau, reg, APRIL, published_on=PUBLISHED, write=False)
+    a = file_appeal(store, bureau, APRIL, "a", "office.late", "x", received=PUBLISHED)
+    decide_appeal(store, bureau, a["id"], "维持", "考核办", "维持")
+    path = store.path
+    store.close()
+    other = sqlite3.connect(path)  # another tool, not kaohe
+    with pytest.raises(sqlite3.IntegrityError, match="append-only|never removed"):
+        other.execute(statement)
+    other.close()
+
+
+def test_status_shows_arrived_late_carried_and_missing_and_publishing_refuses(office, tmp_path):
+    extra = '\n[carry_over]\n"考核办" = false\n[publication]\nmissing_data = "refuse"\ndata_due_days = 8\n'
+    bureau, reg, store = office(extra)
+    from kaohe.status import data_status
+
+    [row] = data_status(store, bureau, reg, APRIL)
+    assert (row.department, row.state, row.records) == ("考核办", "迟报", 4)  # imported today, due 2015-05-08
+    assert row.due == dt.date(2015, 5, 8)
+    [may] = data_status(store, bureau, reg, Period.parse("2015-05"))
+    assert may.state == "未报送"
+    with pytest.raises(KaoheError, match="2015-05 数据不全.*考核办 2015-05 数据未报送"):
+        publish(store, bureau, reg, Period.parse("2015-05"), write=False)
+    assert store.editions("2015-05") == []
+
+
+def test_missing_data_is_a_warning_by_default_and_carry_over_counts(office):
+    bureau, reg, store = office('\n[carry_over]\n"考核办" = true\n')
+    from kaohe.status import data_status
+
+    [may] = data_status(store, bureau, reg, Period.parse("2015-05"))
+    assert may.state == "沿用上期"
+    [june] = data_status(store, bureau, reg, Period.parse("2015-06"))
+    assert june.state == "未报送"
+    done = publish(store, bureau, reg, Period.parse("2015-06"), published_on=dt.date(2015, 7, 6), write=False)
+    assert done.warnings == ("考核办 2015-06 数据未报送",) and done.number == 1
+
+
+def test_signoff_required(office):
+    bureau, reg, store = office('\n[publication]\nmissing_data = "refuse"\nrequire_signoff = true\n')
+    with pytest.raises(KaoheError, match="数据未经部门签收"):
+        publish(store, bureau, reg, APRIL, write=False)
+    store.sign_off("考核办", "2015-04", "考核办 张某")
+    assert publish(store, bureau, reg, APRIL, write=False).number == 1
+
+
+def test_edition_payload_is_compressed_canonical_json(office):
+    bureau, reg, store = office()
+    publish(store, bureau, reg, APRIL, published_on=PUBLISHED, write=False)
+    raw = store.db.execute("SELECT payload FROM editions").fetchone()[0]
+    text = zlib.decompress(raw)
+    assert json.dumps(json.loads(text), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode() == text
