@@ -9,7 +9,10 @@ from decimal import Decimal
 
 import pytest
 
-COMMANDS = ["init", "plugins", "ingest", "score", "explain", "ranking", "publish", "appeal-deadline", "demo"]
+COMMANDS = [
+    "init", "plugins", "ingest", "score", "explain", "ranking", "publish", "appeal-deadline", "demo",
+    "status", "signoff", "editions", "diff", "appeal", "adjust", "audit",
+]
 
 
 def kaohe(*args, cwd=None, env=None):

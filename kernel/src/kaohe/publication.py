@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,9 @@ from .status import data_status, problems
 from .store import Store, StoreSource
 
 OUTCOMES = ("维持", "改分", "撤销记录")
+STALE_SECONDS = 600
+"""A temporary report directory older than this was left by a crashed run (no run writes for so long
+without finishing) and is removed by the next one."""
 
 
 @attrs.frozen
@@ -146,7 +150,10 @@ def write_edition(store: Store, bureau: Bureau, registry: Any, published: Publis
 
     target = edition_dir(base, published.number)
     base.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".kaohe-", dir=base))
+    for stale in base.glob(".kaohe-*"):  # left by a run that crashed while writing
+        if stale.is_dir() and _abandoned(stale):
+            shutil.rmtree(stale, ignore_errors=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".kaohe-{os.getpid()}-", dir=base))
     meta = store.editions(published.period.label)[published.number - 1]
     try:
         write_report(
@@ -158,7 +165,7 @@ def write_edition(store: Store, bureau: Bureau, registry: Any, published: Publis
             changes=published.changes,
         )
         if target.exists():
-            old = base / f".old-{os.getpid()}-{published.number}"
+            old = base / f".kaohe-{os.getpid()}-old-{published.number}"
             os.replace(target, old)
             os.replace(tmp, target)
             shutil.rmtree(old, ignore_errors=True)
@@ -168,6 +175,25 @@ def write_edition(store: Store, bureau: Bureau, registry: Any, published: Publis
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return target, target / "index.html"
+
+
+def _abandoned(directory: Path) -> bool:
+    """A temporary directory whose writing process is gone (or that is older than STALE_SECONDS)."""
+    if time.time() - directory.stat().st_mtime > STALE_SECONDS:
+        return True
+    try:
+        pid = int(directory.name.split("-")[1])
+    except (IndexError, ValueError):
+        return True
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 # --- appeals ---------------------------------------------------------------------------------------

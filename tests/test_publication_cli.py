@@ -1,0 +1,192 @@
+"""The publication commands as an office runs them (subprocesses on a real SQLite file), concurrent
+commands against one bureau, and crashes at the steps of publishing."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+import time
+import zlib
+from pathlib import Path
+
+import office_bureau as ob
+import pytest
+
+
+@pytest.fixture
+def bureau(tmp_path: Path) -> Path:
+    ob.make(tmp_path)
+    ob.kaohe(tmp_path, "ingest", "register.csv", "--actor", "考核办 录入员")
+    return tmp_path
+
+
+def test_publish_appeal_decide_republish_diff_and_audit(bureau: Path) -> None:
+    out = ob.kaohe(bureau, "publish", "2015-04", "--date", "2015-05-06", "--actor", "考核办 赵某")
+    assert "第1版(2015-05-06,3 个单位):首次发布" in out.stdout
+    first = bureau / "published" / "2015-04" / "第1版"
+    assert {p.name for p in first.iterdir()} == {"index.html", "通报-2015-04.xlsx", "report-2015-04.json"}
+    html = (first / "index.html").read_text(encoding="utf-8")
+    assert "第1版 · 2015-05-06 公布" in html and "截至 2015-05-08" in html
+
+    late = ob.kaohe(bureau, "appeal", "file", "2015-04", "甲派出所", "office.late", "--record", "office.late:L2",
+                    "--reason", "重复报警", "--received", "2015-05-11", check=False)
+    assert late.returncode == 2
+    assert late.stderr.strip().startswith("错误:已超过复查申请期限:2015-04 第1版于 2015-05-06 公布")
+    assert "Traceback" not in late.stderr
+
+    filed = ob.kaohe(bureau, "appeal", "file", "2015-04", "甲派出所", "office.late", "--record", "office.late:L2",
+                     "--reason", "系群众重复报警", "--received", "2015-05-08")
+    assert "已登记第1号复查申请" in filed.stdout and "转 考核办 决定" in filed.stdout
+    queue = ob.kaohe(bureau, "appeal", "list", "--department", "考核办", "--pending").stdout
+    assert "考核办(待决定 1 件)" in queue and "待决定" in queue
+    ob.kaohe(bureau, "appeal", "decide", "1", "--void", "--by", "考核办 王某", "--reason", "核实属重复报警")
+    # a 通知单 for 乙: −0.5 (a negative number as the argument)
+    ob.kaohe(bureau, "adjust", "add", "2015-04", "乙派出所", "-0.5", "--reason", "倒查发现台账问题", "--approved-by", "考核领导小组")
+
+    second = ob.kaohe(bureau, "publish", "2015-04", "--date", "2015-05-12").stdout
+    assert "第2版" in second
+    # 甲 96 → 98 (record voided), 乙 97 → 96.5 (通知单): 甲 2nd, 乙 3rd
+    diff = json.loads(ob.kaohe(bureau, "diff", "2015-04#1", "2015-04#2", "--json").stdout)
+    units = {u["unit"]: (u["total"], u["rank"]) for u in diff["units"]}
+    assert units == {"a": (["96", "98"], [3, 2]), "b": (["97", "96.5"], [2, 3])}
+    assert any("复查第1号" in w for w in diff["why"]) and any("通知单第1号" in w for w in diff["why"])
+    text = ob.kaohe(bureau, "diff", "2015-04#1", "2015-04").stdout
+    assert "甲派出所(a):总分 96 → 98(+2),名次 3 → 2" in text
+
+    report = json.loads((bureau / "published" / "2015-04" / "第2版" / "report-2015-04.json").read_text(encoding="utf-8"))
+    assert report["edition"]["number"] == 2 and report["changes"]["before"] == 1
+    b = next(u for u in report["units"] if u["unit"] == "b")
+    assert b["adjustments"][0]["points"] == "-0.5" and b["total"] == "96.5"
+    # edition 1's files are untouched
+    assert (first / "index.html").read_text(encoding="utf-8") == html
+
+    same = ob.kaohe(bureau, "publish", "2015-04").stdout
+    assert "完全相同,未产生新版本" in same
+    listing = ob.kaohe(bureau, "editions", "2015-04").stdout
+    assert "2015-04#1" in listing and "2015-04#2" in listing and "2015-04#3" not in listing
+
+    trail = json.loads(ob.kaohe(bureau, "audit", "--json").stdout)
+    assert [r["action"] for r in trail] == ["导入", "发布", "复查申请", "撤销记录", "复查决定", "调整", "发布"]
+    assert trail[0]["actor"] == "考核办 录入员" and trail[1]["actor"] == "考核办 赵某"
+    only = ob.kaohe(bureau, "audit", "--action", "复查决定").stdout
+    assert "撤销记录(考核办 王某):核实属重复报警" in only and "调整" not in only.split("\n", 2)[2]
+
+    status = ob.kaohe(bureau, "status", "2015-04").stdout
+    assert "考核办  2015-04  已报送(3条" in status and "最新第2版" in status
+
+
+def test_status_signoff_and_refusal(bureau: Path) -> None:
+    cfg = bureau / "kaohe.toml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + '\n[publication]\nmissing_data = "refuse"\n', encoding="utf-8")
+    out = ob.kaohe(bureau, "publish", "2015-05", check=False)
+    assert out.returncode == 2 and "考核办 2015-05 数据未报送" in out.stderr
+    bad = ob.kaohe(bureau, "signoff", "刑侦大队", "2015-04", check=False)
+    assert bad.returncode == 2 and "没有部门 “刑侦大队”" in bad.stderr
+    ob.kaohe(bureau, "signoff", "考核办", "2015-04", "--actor", "考核办 张某")
+    status = json.loads(ob.kaohe(bureau, "status", "2015-04", "--json").stdout)
+    assert status["departments"][0]["signed_off"]["actor"] == "考核办 张某"
+
+
+def test_bad_input_to_the_new_commands_gives_one_line(bureau: Path) -> None:
+    cases = [
+        (["diff", "2015-04#1", "2015-04#2"], "错误:没有通报版本 2015-04#1"),
+        (["diff", "2015-04#x", "2015-04"], "错误:无法识别的通报版本"),
+        (["adjust", "add", "2015-04", "a", "abc", "--reason", "x", "--approved-by", "y"], "错误:分值应为数字"),
+        (["adjust", "add", "2015-04", "nobody", "1", "--reason", "x", "--approved-by", "y"], "错误:没有单位 “nobody”"),
+        (["appeal", "decide", "9", "--keep", "--by", "x", "--reason", "y"], "错误:没有第9号复查申请"),
+        (["appeal", "decide", "9", "--by", "x", "--reason", "y"], "错误:请选择决定"),
+        (["publish", "2015-04", "--date", "5月6日"], "错误:公布日期应为 2015-05-06 这样的日期"),
+    ]
+    for args, message in cases:
+        out = ob.kaohe(bureau, *args, check=False)
+        assert out.returncode != 0, args
+        assert out.stderr.strip().startswith(message), (args, out.stderr)
+        assert len(out.stderr.strip().splitlines()) == 1
+
+
+def _register(path: Path, prefix: str, unit: str, n: int) -> Path:
+    rows = [f"{prefix}{i},{unit},2015-04-{1 + i % 28:02d},office.late,,,第{i}条" for i in range(n)]
+    path.write_text(ob.HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_concurrent_imports_and_publishing_lose_nothing(bureau: Path) -> None:
+    """Two departments import 6,000 rows each while the office publishes, all at once, as separate
+    processes on the same database: every row lands once, the edition is whole, the file is sound."""
+    a = _register(bureau / "甲.csv", "X", "甲派出所", 6000)
+    b = _register(bureau / "乙.csv", "Y", "乙派出所", 6000)
+    cmd = [sys.executable, "-c", "from kaohe.cli import main; main()"]
+    procs = [
+        subprocess.Popen([*cmd, "ingest", "-q", str(a), "--actor", "甲"], cwd=bureau, env=ob.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
+        subprocess.Popen([*cmd, "ingest", "-q", str(b), "--actor", "乙"], cwd=bureau, env=ob.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
+        subprocess.Popen([*cmd, "publish", "2015-04", "--date", "2015-05-06"], cwd=bureau, env=ob.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
+    ]
+    results = [(p.wait(timeout=300), p.stdout.read(), p.stderr.read()) for p in procs]  # type: ignore[union-attr]
+    for code, out, err in results:
+        assert code == 0, (out, err)
+    db = sqlite3.connect(bureau / "kaohe.sqlite")
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert db.execute("SELECT count(*) FROM records").fetchone() == (12004,)
+    assert db.execute("SELECT count(DISTINCT key) FROM records").fetchone() == (12004,)
+    assert set(db.execute("SELECT actor, accepted FROM imports").fetchall()) == {
+        ("甲", 6000), ("乙", 6000), ("考核办 录入员", 4),
+    }
+    assert db.execute("SELECT count(*) FROM audit WHERE action = '导入'").fetchone() == (3,)
+    # the edition saw one consistent state: each import wholly or not at all
+    payload = json.loads(zlib.decompress(db.execute("SELECT payload FROM editions").fetchone()[0]))
+    files = {i["file"] for i in payload["inputs"]["imports"]}
+    assert payload["inputs"]["records"] == 4 + 6000 * len(files - {"register.csv"})
+    # 甲: 100 − 2 × (2 + 6000 if its file was in) = −11904 against 丙's 100 (the top), else 96
+    totals = {u["unit"]: u["total"] for u in payload["results"]}
+    assert totals["a"] == ("-11904" if "甲.csv" in files else "96")
+    assert totals["b"] == ("-11903" if "乙.csv" in files else "97")  # 100 − 2 − 1 − 2 × 6000
+    db.close()
+    # publishing again after both imports gives a second edition with everything
+    out = ob.kaohe(bureau, "publish", "2015-04", "--date", "2015-05-07").stdout
+    assert "第2版" in out or "完全相同" in out
+
+
+CRASH = """
+import os, sys
+from kaohe import ledger, publication
+step = sys.argv[1]
+if step == "edition":
+    real = ledger.Ledger.insert_edition
+    def crash(self, *a, **k):
+        real(self, *a, **k)
+        os._exit(9)          # the edition row is written, the transaction not committed
+    ledger.Ledger.insert_edition = crash
+elif step == "files":
+    import kaohe.report as report
+    def crash(*a, **k):
+        os._exit(9)          # the edition is committed, its files not yet written
+    report.publish = crash
+from kaohe.cli import main
+sys.argv = ["kaohe", "publish", "2015-04", "--date", "2015-05-06"]
+main()
+"""
+
+
+def test_a_crash_while_publishing_leaves_the_last_good_state(bureau: Path) -> None:
+    crash = subprocess.run([sys.executable, "-c", CRASH, "edition"], cwd=bureau, env=ob.env(), capture_output=True, text=True, timeout=120)
+    assert crash.returncode == 9
+    db = sqlite3.connect(bureau / "kaohe.sqlite")
+    assert db.execute("SELECT count(*) FROM editions").fetchone() == (0,)
+    assert db.execute("SELECT count(*) FROM audit WHERE action = '发布'").fetchone() == (0,)
+    assert db.execute("SELECT count(*) FROM scores").fetchone() == (0,)
+    db.close()
+
+    crash = subprocess.run([sys.executable, "-c", CRASH, "files"], cwd=bureau, env=ob.env(), capture_output=True, text=True, timeout=120)
+    assert crash.returncode == 9
+    db = sqlite3.connect(bureau / "kaohe.sqlite")
+    assert db.execute("SELECT number FROM editions").fetchall() == [(1,)]
+    db.close()
+    assert not (bureau / "published" / "2015-04" / "第1版").exists()
+    # running it again writes the files of the same edition, and no second edition
+    time.sleep(0.01)
+    out = ob.kaohe(bureau, "publish", "2015-04").stdout
+    assert "与 2015-04 第1版(2015-05-06 公布)完全相同" in out
+    assert (bureau / "published" / "2015-04" / "第1版" / "index.html").exists()
+    assert [p.name for p in (bureau / "published" / "2015-04").iterdir()] == ["第1版"]
