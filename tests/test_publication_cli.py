@@ -59,6 +59,18 @@ def test_publish_appeal_decide_republish_diff_and_audit(bureau: Path) -> None:
     assert report["edition"]["number"] == 2 and report["changes"]["before"] == 1
     b = next(u for u in report["units"] if u["unit"] == "b")
     assert b["adjustments"][0]["points"] == "-0.5" and b["total"] == "96.5"
+    # the report of edition 2 says what changed and why, in the HTML and in the XLSX
+    html2 = (bureau / "published" / "2015-04" / "第2版" / "index.html").read_text(encoding="utf-8")
+    assert "本版更正(第1版 → 第2版)" in html2 and "复查第1号(甲派出所 · 接警后未按时到场):撤销记录" in html2
+    assert '<tr data-unit="a"><td>甲派出所</td><td class="num">96</td><td class="num">98</td><td class="num">3</td><td class="num">2</td>' in html2
+    assert "通知单第1号:倒查发现台账问题(批准:考核领导小组)" in html2
+    from openpyxl import load_workbook
+
+    wb = load_workbook(bureau / "published" / "2015-04" / "第2版" / "通报-2015-04.xlsx", read_only=True)
+    sheet = [[c for c in row if c is not None] for row in wb["版本说明"].iter_rows(values_only=True)]
+    assert ["甲派出所", "a", 96, 98, 3, 2, "接警后未按时到场:-4→-2"] in sheet
+    assert any(r and str(r[0]).startswith("第2版,2015-05-12 公布") for r in sheet)
+    wb.close()
     # edition 1's files are untouched
     assert (first / "index.html").read_text(encoding="utf-8") == html
 
