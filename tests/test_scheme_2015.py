@@ -131,3 +131,17 @@ def test_the_year(bureau):
     # 年度加考 (no item on): raw 100 all → 20; 专项工作 (no campaign recorded): raw 0 all, top 0 → 20
     assert [u.total for u in (jc, hc, cd)] == [Decimal("99.75"), Decimal("95.00"), Decimal("99.82")]
     assert "取消年终评先创优资格" in hc.flags and "取消年终评先创优资格" not in jc.flags
+
+
+def test_the_year_ranking_shows_the_months_part_beside_the_year_categories(bureau):
+    """On the 60/20/20 scale the months' category sums would not add up to the total: the ranking
+    shows the months' part (金城 59.75, see test_the_year) and the two year categories (20 and 20)."""
+    from kaohe.cli import ranking_columns
+
+    year = score(bureau, Period.parse("2015"), MemorySource(APRIL))
+    columns = ranking_columns(bureau, year)
+    assert [h for h, _ in columns] == ["月考核部分", "年度加考", "专项工作"]
+    jc = year.unit("jincheng")
+    assert [get(jc) for _, get in columns] == [Decimal("59.75"), Decimal(20), Decimal(20)]
+    month = score(bureau, Period.parse("2015-04"), MemorySource(APRIL))
+    assert [h for h, _ in ranking_columns(bureau, month)] == [c.name for c in bureau.scheme.period_categories]

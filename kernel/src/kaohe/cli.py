@@ -220,20 +220,47 @@ def score(obj: Ctx, period: str, quiet: bool) -> None:
         click.echo(_ranking_text(obj.bureau, result))
 
 
+def ranking_columns(bureau: Any, result: Any) -> list[tuple[str, Any]]:
+    """The score columns of a ranking: (header, unit → value). For a base period, each category. For
+    a quarter, half-year or year made by summing its base periods, each category summed; made
+    otherwise (mean, or the year's scaled 60%), the summed categories would not add up to the total,
+    so the part made of the base periods is one column (各期部分), beside the year's own categories."""
+    from .decimals import ZERO
+
+    scheme = bureau.scheme
+    aggregated = any(u.parts for u in result.units)
+    method = scheme.year_method if result.kind == "year" else scheme.aggregate
+    year_ids = {c.id for c in scheme.year_categories}
+
+    def score_of(cid: str) -> Any:
+        return lambda u: next((c.score for c in u.categories if c.category == cid), None)
+
+    if not aggregated or method == "sum":
+        return [(c.name, score_of(c.id)) for c in scheme.categories if result.kind == "year" or c.id not in year_ids]
+
+    def part(u: Any) -> Any:
+        extra = sum((c.score for c in u.categories if c.category in year_ids), ZERO)
+        return u.total - extra - sum((ln.points for ln in u.adjustments), ZERO)
+
+    label = {"year": "月考核部分", "half": "各月部分", "quarter": "各月部分"}.get(result.kind, "各期部分")
+    if scheme.base_period == "quarter":
+        label = "各季度部分"
+    return [(label, part)] + [(c.name, score_of(c.id)) for c in scheme.categories if c.id in year_ids]
+
+
 def _ranking_text(bureau: Any, result: Any) -> str:
     from .decimals import fmt
 
     out = []
-    cats = bureau.scheme.categories
+    columns = ranking_columns(bureau, result)
     for series, units in result.series().items():
         s = bureau.scheme.series_by_id(series)
         out.append(f"\n{s.name if s else series}")
-        headers = ["名次", "单位", "总分", *[c.name for c in cats], "标记"]
+        headers = ["名次", "单位", "总分", *[h for h, _ in columns], "标记"]
         rows = []
         for u in units:
-            scores = {c.category: c.score for c in u.categories}
-            rows.append([str(u.rank), u.name, fmt(u.total), *[fmt(scores.get(c.id)) for c in cats], "、".join(u.flags)])
-        out.append(table(headers, rows, right={0, 2, *range(3, 3 + len(cats))}))
+            rows.append([str(u.rank), u.name, fmt(u.total), *[fmt(get(u)) for _, get in columns], "、".join(u.flags)])
+        out.append(table(headers, rows, right={0, 2, *range(3, 3 + len(columns))}))
     return "\n".join(out)
 
 
@@ -282,7 +309,6 @@ def ranking(obj: Ctx, period: str, as_json: bool, as_csv: bool) -> None:
     p = _period(period)
     with obj.store() as store:
         result = _load_result(obj, store, p)
-    cats = obj.bureau.scheme.categories
     if as_json:
         data = [
             {
@@ -296,11 +322,11 @@ def ranking(obj: Ctx, period: str, as_json: bool, as_csv: bool) -> None:
     elif as_csv:
         buf = io.StringIO()
         w = csv.writer(buf)
-        w.writerow(["序列", "名次", "单位编号", "单位", "总分", *[c.name for c in cats], "标记"])
+        columns = ranking_columns(obj.bureau, result)
+        w.writerow(["序列", "名次", "单位编号", "单位", "总分", *[h for h, _ in columns], "标记"])
         for series, units in result.series().items():
             for u in units:
-                scores = {c.category: c.score for c in u.categories}
-                w.writerow([series, u.rank, u.unit, u.name, fmt(u.total), *[fmt(scores.get(c.id)) for c in cats], "、".join(u.flags)])
+                w.writerow([series, u.rank, u.unit, u.name, fmt(u.total), *[fmt(get(u)) for _, get in columns], "、".join(u.flags)])
         click.echo("\ufeff" + buf.getvalue(), nl=False)
     else:
         click.echo(f"{obj.bureau.name} {p.chinese} 考核排名")
