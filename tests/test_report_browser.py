@@ -200,3 +200,59 @@ def test_screenshots_at_desktop_and_a4_width(browser: Any, report: SimpleNamespa
             (report.shots / "unit-rulin-a4.pdf").write_bytes(pdf)
         watch.check()
         ctx.close()
+
+
+@pytest.fixture(scope="module")
+def second_edition(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
+    """office_bureau's April: edition 1, then 甲's appeal voids L2 and a 通知单 of −0.5 hits 乙,
+    edition 2 (甲 96 → 98, 3rd → 2nd; 乙 97 → 96.5, 2nd → 3rd)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    import office_bureau as ob
+    from kaohe.config import load_bureau
+    from kaohe.periods import Period
+    from kaohe.plugins import get_plugin_manager, load_registry
+    from kaohe.publication import decide_appeal, file_appeal, publish
+
+    tmp = tmp_path_factory.mktemp("edition")
+    config = ob.make(tmp)
+    old = os.environ.get("KAOHE_LOAD_PLUGINS")
+    os.environ["KAOHE_LOAD_PLUGINS"] = ""
+    try:
+        reg = load_registry(get_plugin_manager())
+    finally:
+        if old is None:
+            del os.environ["KAOHE_LOAD_PLUGINS"]
+        else:
+            os.environ["KAOHE_LOAD_PLUGINS"] = old
+    bureau = load_bureau(config, reg)
+    april = Period.parse("2015-04")
+    with Store(bureau.database) as store:
+        store.ingest(tmp / "register.csv", bureau, reg)
+        publish(store, bureau, reg, april, published_on=dt.date(2015, 5, 6))
+        a = file_appeal(store, bureau, april, "a", "office.late", "重复报警", record="office.late:L2", received=dt.date(2015, 5, 7))
+        decide_appeal(store, bureau, a["id"], "撤销记录", "考核办 王某", "核实属重复报警")
+        store.add_adjustment("2015-04", "b", Decimal("-0.5"), "倒查发现台账问题", "考核领导小组")
+        done = publish(store, bureau, reg, april, published_on=dt.date(2015, 5, 12))
+    assert done.number == 2 and done.html is not None
+    return SimpleNamespace(html=done.html, url=done.html.as_uri())
+
+
+def test_a_corrected_edition_shows_what_changed_and_the_adjustment(browser: Any, second_edition: SimpleNamespace) -> None:
+    ctx, page, watch = _open(browser, second_edition)
+    assert "第2版 · 2015-05-12 公布" in page.locator("header .edition").inner_text()
+    changes = page.locator("section.changes")
+    assert changes.is_visible()
+    assert "本版更正(第1版 → 第2版)" in changes.inner_text()
+    rows = page.eval_on_selector_all(
+        "table.changes-table tbody tr",
+        "trs => trs.map(tr => [...tr.querySelectorAll('td')].slice(0, 5).map(td => td.textContent.trim()))",
+    )
+    assert rows == [["甲派出所", "96", "98", "3", "2"], ["乙派出所", "97", "96.5", "2", "3"]]
+    page.click("#ranking tr[data-unit='b'] td.name a")
+    unit = page.locator("#unit-b")
+    assert unit.is_visible()
+    assert "-0.5通知单第1号:倒查发现台账问题(批准:考核领导小组)" in unit.locator("ol.adjustments").inner_text().replace("\n", "")
+    watch.check()
+    ctx.close()

@@ -151,8 +151,8 @@ def signoff(department: str, period: str, actor: str | None, note: str) -> None:
 def publish(period: str, out: Path | None, published_on: str | None, reason: str, actor: str | None) -> None:
     """发布 PERIOD 的通报:计分并冻结为带编号的版本(第1版、第2版……),写出 HTML、XLSX 和 JSON。
 
-    与最新一版完全相同时不产生新版本,只重写该版的文件;数据、配置、调整或复查决定有变化时产生新版本,
-    并在通报中列出与上一版相比的变化。"""
+    与最新一版完全相同时不产生新版本(该版文件缺失时补写,已有的不改动);数据、配置、调整或复查决定
+    有变化时产生新版本,并在通报中列出与上一版相比的变化。"""
     from .publication import publish as publish_edition
 
     obj = _ctx()
@@ -166,7 +166,7 @@ def publish(period: str, out: Path | None, published_on: str | None, reason: str
     if done.new:
         click.echo(f"已发布 {obj.bureau.name} {p.chinese}通报 第{done.number}版({done.published_on},{len(done.result.units)} 个单位):{done.reason}")
     else:
-        click.echo(f"与 {p.label} 第{done.number}版({done.published_on} 公布)完全相同,未产生新版本;已重写该版文件")
+        click.echo(f"与 {p.label} 第{done.number}版({done.published_on} 公布)完全相同,未产生新版本;该版文件:")
     if done.changes is not None and done.new:
         from .editions import diff_text
 

@@ -59,7 +59,8 @@ def history(store: Store, bureau: Bureau, period: Period, source: StoreSource) -
 
 def score_period(store: Store, bureau: Bureau, registry: Registry, period: Period, save: bool = True) -> PeriodResult:
     source = StoreSource(store, bureau, registry)
-    result = score(bureau, period, source, history(store, bureau, period, source))
+    with store.snapshot():  # one consistent state, whatever other processes import meanwhile
+        result = score(bureau, period, source, history(store, bureau, period, source))
     if save:
         store.save_result(result, config_digest(bureau), len(bureau.items))
     return result

@@ -138,8 +138,13 @@ def publish(
     published = Published(period, number, new, dig, day, why, result, changes, tuple(issues))
     if write:
         base = out or Path(bureau.source).parent / "published" / period.label
-        directory, html = write_edition(store, bureau, registry, published, base)
-        published = attrs.evolve(published, directory=directory, html=html)
+        target = edition_dir(base, number)
+        if not new and (target / "index.html").is_file():
+            # the edition's files are already written: they are never rewritten
+            published = attrs.evolve(published, directory=target, html=target / "index.html")
+        else:
+            directory, html = write_edition(store, bureau, registry, published, base)
+            published = attrs.evolve(published, directory=directory, html=html)
     return published
 
 
