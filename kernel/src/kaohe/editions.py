@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+import zlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -145,30 +146,50 @@ def inputs_entry(store: Any, bureau: Bureau, period: Period) -> dict[str, Any]:
     return {"from": start, "to": end, "records": count, "records_sha256": h.hexdigest(), "imports": used}
 
 
-def build_payload(
+def payload_chunks(
     bureau: Bureau, registry: Any, result: PeriodResult, inputs: Mapping[str, Any],
     adjustments: Sequence[Mapping[str, Any]] = (), appeals: Sequence[Mapping[str, Any]] = (),
-) -> bytes:
-    return canonical(
-        {
-            "format": FORMAT,
-            "bureau": bureau.name,
-            "scheme": bureau.scheme.name,
-            "period": result.period,
-            "kind": result.kind,
-            "config": config_entry(bureau),
-            "items": [item_entry(i) for i in sorted(bureau.items, key=lambda i: i.id)],
-            "plugins": plugins_entry(registry),
-            "inputs": dict(inputs),
-            "adjustments": list(adjustments),
-            "appeals": list(appeals),
-            "results": [unit_data(u) for u in sorted(result.units, key=lambda u: u.unit)],
-        }
-    )
+) -> Iterator[bytes]:
+    """The payload's bytes, piece by piece: the same bytes as ``canonical`` of the whole document,
+    with the units' trees made one at a time (a province's month never has every tree in memory)."""
+    parts: dict[str, Any] = {
+        "format": FORMAT,
+        "bureau": bureau.name,
+        "scheme": bureau.scheme.name,
+        "period": result.period,
+        "kind": result.kind,
+        "config": config_entry(bureau),
+        "items": [item_entry(i) for i in sorted(bureau.items, key=lambda i: i.id)],
+        "plugins": plugins_entry(registry),
+        "inputs": dict(inputs),
+        "adjustments": list(adjustments),
+        "appeals": list(appeals),
+        "results": (unit_data(u) for u in sorted(result.units, key=lambda u: u.unit)),
+    }
+    yield b"{"
+    for i, key in enumerate(sorted(parts)):
+        yield (b"," if i else b"") + canonical(key) + b":"
+        value = parts[key]
+        if isinstance(value, Iterator):
+            yield b"["
+            for j, element in enumerate(value):
+                yield (b"," if j else b"") + canonical(element)
+            yield b"]"
+        else:
+            yield canonical(value)
+    yield b"}"
 
 
-def digest(payload: bytes) -> str:
-    return hashlib.sha256(payload).hexdigest()
+def freeze(chunks: Iterable[bytes]) -> tuple[bytes, str]:
+    """The payload compressed (zlib) and its digest (SHA-256 of the uncompressed bytes)."""
+    h = hashlib.sha256()
+    z = zlib.compressobj(6)
+    out = []
+    for chunk in chunks:
+        h.update(chunk)
+        out.append(z.compress(chunk))
+    out.append(z.flush())
+    return b"".join(out), h.hexdigest()
 
 
 # --- What changed between two editions ------------------------------------------------------------

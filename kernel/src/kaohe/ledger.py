@@ -300,14 +300,15 @@ class Ledger:
         out["data"] = json.loads(out["bytes"])
         return out
 
-    def insert_edition(self, period: str, payload: bytes, digest: str, published_on: str, reason: str, actor: str | None) -> int:
-        """Append the next edition of ``period`` (inside the caller's write transaction)."""
+    def insert_edition(self, period: str, compressed: bytes, digest: str, published_on: str, reason: str, actor: str | None) -> int:
+        """Append the next edition of ``period`` (inside the caller's write transaction): its payload
+        already compressed (kaohe.editions.freeze)."""
         number = int(self.db.execute("SELECT coalesce(max(number), 0) + 1 FROM editions WHERE period = ?", [period]).fetchone()[0])
         self.db["editions"].insert(
             {
                 "period": period, "number": number, "time": now(), "published_on": published_on,
                 "actor": actor or current_actor(), "reason": reason, "digest": digest,
-                "payload": zlib.compress(payload, 6),
+                "payload": compressed,
             }
         )
         self.log("发布", actor, period=period, subject=f"{period}#{number}", detail={"digest": digest, "reason": reason, "published_on": published_on})

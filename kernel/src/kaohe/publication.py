@@ -19,6 +19,7 @@ import os
 import shutil
 import tempfile
 import time
+import zlib
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ import attrs
 from . import appeals as deadlines
 from .bureau import Bureau
 from .decimals import D, fmt, fmt_points
-from .editions import Diff, build_payload, diff, digest, inputs_entry
+from .editions import Diff, diff, freeze, inputs_entry, payload_chunks
 from .errors import KaoheError
 from .jobs import history
 from .model import PeriodResult
@@ -111,30 +112,33 @@ def publish(
     with store.snapshot():
         source = StoreSource(store, bureau, registry)
         result = score(bureau, period, source, history(store, bureau, period, source))
-        payload = build_payload(
+        compressed, dig = freeze(payload_chunks(
             bureau, registry, result, inputs_entry(store, bureau, period),
             _adjustment_rows(store, bureau, period), _appeal_rows(store, bureau, period),
-        )
-    dig = digest(payload)
+        ))
     from .jobs import config_digest
 
     with store.writing():
-        latest = store.edition(period.label)
-        if latest is not None and latest["digest"] == dig:
-            number, new, changes = latest["number"], False, None
-            day, why = latest["published_on"], latest["reason"]
-            if latest["number"] > 1:
-                prev = store.edition(period.label, latest["number"] - 1)
-                assert prev is not None
-                changes = diff(prev["data"], latest["data"], prev["number"], latest["number"])
+        latest = store.editions(period.label)[-1:] or [None]
+        last = latest[0]
+        if last is not None and last["digest"] == dig:
+            number, new = last["number"], False
+            day, why = last["published_on"], last["reason"]
         else:
-            changes = None
-            if latest is not None:
-                changes = diff(latest["data"], json.loads(payload), latest["number"], latest["number"] + 1)
-            why = reason or ("首次发布" if latest is None else ";".join(changes.why if changes else ()) or "重新发布")
+            why = reason
+            if not why and last is not None:
+                before = store.edition(period.label, last["number"])
+                assert before is not None
+                why = ";".join(diff(before["data"], json.loads(zlib.decompress(compressed))).why) or "重新发布"
+            why = why or "首次发布"
             store.save_result(result, config_digest(bureau), len(bureau.items))
-            number = store.insert_edition(period.label, payload, dig, day, why, actor)
+            number = store.insert_edition(period.label, compressed, dig, day, why, actor)
             new = True
+    changes = None
+    if number > 1:
+        a, b = store.edition(period.label, number - 1), store.edition(period.label, number)
+        assert a is not None and b is not None
+        changes = diff(a["data"], b["data"], a["number"], b["number"])
     published = Published(period, number, new, dig, day, why, result, changes, tuple(issues))
     if write:
         base = out or Path(bureau.source).parent / "published" / period.label
