@@ -24,7 +24,7 @@ from .items import Item
 from .model import CategoryResult, ItemResult, PeriodResult, Record, Unit, UnitResult
 from .periods import MONTHS_PER, Period
 from .rules import RuleContext, Veto, competition_ranks
-from .rules.base import group_key
+from .rules.base import UnitRecords, group_key
 from .scheme import Category, Scheme
 
 
@@ -53,15 +53,18 @@ class MemorySource:
         return [r for r in first if r.kind in wanted and start <= r.date <= end]  # type: ignore[operator]
 
 
-def _by_unit(records: Iterable[Record]) -> dict[str, list[Record]]:
+def _by_unit(records: Iterable[Record]) -> UnitRecords:
     """Group by unit, keeping the first record of each source key (a record never counts twice)."""
     seen: set[str] = set()
-    out: dict[str, list[Record]] = defaultdict(list)
+    out = UnitRecords()
     for r in records:
         if r.key in seen:
             continue
         seen.add(r.key)
-        out[r.unit].append(r)
+        recs = out.get(r.unit)
+        if recs is None:
+            recs = out[r.unit] = []
+        recs.append(r)
     return out
 
 
