@@ -230,7 +230,8 @@ def _opt_yn(rng: random.Random, p_yes: float) -> str:
     return "是" if r < p_yes else ("" if r < 0.9 else "否")
 
 
-RowFn = Callable[[random.Random, str, dict[str, Any], float, Month, Any], list[Any]]
+RowFn = Callable[[random.Random, str, dict[str, Any], float, Month, Any], dict[str, Any]]
+"""A row of an export as the adapter's column keys → cell values (a column left out is empty)."""
 
 
 def _choices(adapter: Any, key: str) -> tuple[str, ...]:
@@ -238,7 +239,7 @@ def _choices(adapter: Any, key: str) -> tuple[str, ...]:
 
 
 def row_makers(registry: Any) -> dict[str, RowFn]:
-    """Adapter id → a function making one row (in the adapter's column order)."""
+    """Adapter id → a function making one row, by the adapter's column keys (see ``row_builder``)."""
     from kaohe_xingzhen.items import FUGITIVE
     from kaohe_zhihui110.items import ARRIVAL_LIMITS, SERIOUS_CONTACT, SERIOUS_HANDLING
 
@@ -277,112 +278,134 @@ def row_makers(registry: Any) -> dict[str, RowFn]:
         hours = limit_h + 0.2 + 6 * rng.random() if rng.random() < (1 - dil) * 0.08 else limit_h * (0.15 + 0.75 * rng.random())
         fed_back = _fmt_dt(sent + dt.timedelta(minutes=int(hours * 60)))
         standard = "否" if rng.random() < (1 - dil) * 0.03 else "是"
-        return [f"J{uid}{n:07d}", unit["written"](rng), grade, area, "是" if urgent else "否", sent_text, answer,
-                arrived, fed_back, standard]
+        return {"id": f"J{uid}{n:07d}", "unit": unit["written"](rng), "grade": grade, "area": area,
+                "urgent": "是" if urgent else "否", "dispatched": sent_text, "answer": answer, "arrived": arrived,
+                "fed_back": fed_back, "standard": standard}
 
     def alarms(rng, uid, unit, dil, month, n):
         t = alarm_types[-1] if rng.random() < 0.9 else rng.choice(alarm_types[:-1])
-        return [f"A{uid}{n:07d}", unit["written"](rng), rng.choice(month.texts), t]
+        return {"id": f"A{uid}{n:07d}", "unit": unit["written"](rng), "date": rng.choice(month.texts), "type": t}
 
     def problem(rng, uid, unit, dil, month, n):
         p = rng.choice(problems)
         pts = rng.randint(5, 10) if p in (SERIOUS_HANDLING, SERIOUS_CONTACT) else ""
-        return [f"W{uid}{n:06d}", unit["written"](rng), rng.choice(month.texts), p, pts, "", ""]
+        return {"id": f"W{uid}{n:06d}", "unit": unit["written"](rng), "date": rng.choice(month.texts), "problem": p,
+                "points": pts}
 
     def patrol_info(rng, uid, unit, dil, month, n):
         r = rng.random()
         adopted = "省厅" if r < 0.01 else ("常州市局" if r < 0.1 else "")
-        return [f"I{uid}{n:06d}", unit["written"](rng), rng.choice(month.texts), "巡防信息", adopted]
+        return {"id": f"I{uid}{n:06d}", "unit": unit["written"](rng), "date": rng.choice(month.texts),
+                "title": "巡防信息", "adopted": adopted}
 
     def lodging(rng, uid, unit, dil, month, n):
-        return [f"L{uid}{n:07d}", unit["written"](rng), rng.choice(month.texts), "", rng.choice(nations),
-                rng.randint(1, 3), _yn(rng, 0.97 + 0.03 * dil), _yn(rng, 0.97 + 0.03 * dil)]
+        return {"id": f"L{uid}{n:07d}", "unit": unit["written"](rng), "date": rng.choice(month.texts),
+                "nationality": rng.choice(nations), "count": rng.randint(1, 3),
+                "timely": _yn(rng, 0.97 + 0.03 * dil), "accurate": _yn(rng, 0.97 + 0.03 * dil)}
 
     def vice_person(rng, uid, unit, dil, month, n):
-        return [f"V{uid}{n:06d}", unit["written"](rng), rng.choice(month.texts), rng.choice(vice),
-                _opt_yn(rng, 0.3), _opt_yn(rng, 0.05), "", ""]
+        return {"id": f"V{uid}{n:06d}", "unit": unit["written"](rng), "date": rng.choice(month.texts),
+                "offence": rng.choice(vice), "detained": _opt_yn(rng, 0.3), "special_trade": _opt_yn(rng, 0.05)}
 
     def ps_case(rng, uid, unit, dil, month, n):
         econ = rng.random() < 0.2
         ruling = ("罚款以上处罚" if econ else "查处场所") if rng.random() < 0.05 else ""
-        return [f"P{uid}{n:06d}", unit["written"](rng), rng.choice(month.texts), "经文保案件" if econ else "治安案件",
-                _opt_yn(rng, 0.02), ruling, "是" if rng.random() < 0.002 else "", ""]
+        return {"id": f"P{uid}{n:06d}", "unit": unit["written"](rng), "date": rng.choice(month.texts),
+                "type": "经文保案件" if econ else "治安案件", "dangerous": _opt_yn(rng, 0.02), "ruling": ruling,
+                "cross_region": "是" if rng.random() < 0.002 else ""}
 
     def event(rng, uid, unit, dil, month, n):
-        return [f"E{uid}{n:06d}", unit["written"](rng), rng.choice(month.texts), rng.choice(events),
-                rng.randint(1, 3), "", "", ""]
+        return {"id": f"E{uid}{n:06d}", "unit": unit["written"](rng), "date": rng.choice(month.texts),
+                "category": rng.choice(events), "count": rng.randint(1, 3)}
 
     def criminal_case(rng, uid, unit, dil, month, n):
-        return [f"C{uid}{n:06d}", unit["written"](rng), rng.choice(month.texts), rng.choice(natures),
-                _opt_yn(rng, 0.1), _opt_yn(rng, 0.5), _opt_yn(rng, 0.02), _opt_yn(rng, 0.05),
-                1 if rng.random() < 0.01 else "", ""]
+        return {"id": f"C{uid}{n:06d}", "unit": unit["written"](rng), "date": rng.choice(month.texts),
+                "nature": rng.choice(natures), "eight_kinds": _opt_yn(rng, 0.1), "local": _opt_yn(rng, 0.5),
+                "car_theft": _opt_yn(rng, 0.02), "motorbike": _opt_yn(rng, 0.05),
+                "cars_recovered": 1 if rng.random() < 0.01 else ""}
 
     def hotel(rng, uid, unit, dil, month, n):
-        return [f"H{uid}{n:05d}", unit["written"](rng), rng.choice(month.texts), rng.choice(hotel_types), "", ""]
+        return {"id": f"H{uid}{n:05d}", "unit": unit["written"](rng), "date": rng.choice(month.texts),
+                "type": rng.choice(hotel_types)}
 
     def xz_case(rng, uid, unit, dil, month, n):
         in_year = rng.random() < 0.8
-        return [f"X{uid}{n:06d}", unit["written"](rng), rng.choice(month.texts), rng.choice(case_categories),
-                _yn(rng, 0.1), _yn(rng, 0.6), "是" if in_year else "否", "" if in_year else _opt_yn(rng, 0.5),
-                _opt_yn(rng, 0.05), 1 if rng.random() < 0.01 else "", ""]
+        return {"id": f"X{uid}{n:06d}", "unit": unit["written"](rng), "date": rng.choice(month.texts),
+                "category": rng.choice(case_categories), "eight": _yn(rng, 0.1), "local": _yn(rng, 0.6),
+                "in_year": "是" if in_year else "否", "backlog": "" if in_year else _opt_yn(rng, 0.5),
+                "other_province": _opt_yn(rng, 0.05), "cars": 1 if rng.random() < 0.01 else ""}
 
     def xz_person(rng, uid, unit, dil, month, n):
         cat = rng.choice(person_categories)
         fugitive = cat == FUGITIVE
-        return [f"R{uid}{n:06d}", "", unit["written"](rng), rng.choice(month.texts), cat, _opt_yn(rng, 0.05),
-                _opt_yn(rng, 0.1), rng.choice(origins) if fugitive else "", _opt_yn(rng, 0.3) if fugitive else "",
-                "是" if fugitive and rng.random() < 0.01 else "", ""]
+        return {"id": f"R{uid}{n:06d}", "unit": unit["written"](rng), "date": rng.choice(month.texts),
+                "category": cat, "special_trade": _opt_yn(rng, 0.05), "drug": _opt_yn(rng, 0.1),
+                "origin": rng.choice(origins) if fugitive else "", "past": _opt_yn(rng, 0.3) if fugitive else "",
+                "homicide": "是" if fugitive and rng.random() < 0.01 else ""}
 
     def xz_finding(rng, uid, unit, dil, month, n):
-        return [f"F{uid}{n:06d}", unit["written"](rng), rng.choice(month.texts), rng.choice(matters),
-                rng.randint(1, 2), ""]
+        return {"id": f"F{uid}{n:06d}", "unit": unit["written"](rng), "date": rng.choice(month.texts),
+                "matter": rng.choice(matters), "count": rng.randint(1, 2)}
 
     def enforcement(rng, uid, unit, dil, month, n):
         r = rng.random()
         doc, fine = ("责令改正通知书", "") if r < 0.6 else (("当场处罚", rng.randint(1, 5) * 100) if r < 0.9 else
                                                        ("一般程序处罚", rng.randint(5, 100) * 100))
-        return [f"D{uid}{n:06d}", unit["written"](rng), rng.choice(month.texts), doc, fine]
+        return {"id": f"D{uid}{n:06d}", "unit": unit["written"](rng), "date": rng.choice(month.texts),
+                "doc_type": doc, "fine": fine}
 
     def fire_finding(rng, uid, unit, dil, month, n):
-        return [f"G{uid}{n:05d}", unit["written"](rng), rng.choice(month.texts), rng.choice(fire_findings), 1, ""]
+        return {"id": f"G{uid}{n:05d}", "unit": unit["written"](rng), "date": rng.choice(month.texts),
+                "category": rng.choice(fire_findings), "count": 1}
 
     def activity(rng, uid, unit, dil, month, n):
         day119 = month.index == 11 and rng.random() < 0.3
-        return [f"T{uid}{n:05d}", unit["written"](rng), rng.choice(month.texts), "119消防宣传日" if day119 else "消防宣传培训",
-                "", rng.randint(10, 200), "是" if day119 and rng.random() < 0.1 else ""]
+        return {"id": f"T{uid}{n:05d}", "unit": unit["written"](rng), "date": rng.choice(month.texts),
+                "type": "119消防宣传日" if day119 else "消防宣传培训", "people": rng.randint(10, 200),
+                "monotonous": "是" if day119 and rng.random() < 0.1 else ""}
 
     def meeting(rng, uid, unit, dil, month, n):
-        return [f"M{uid}{n:05d}", unit["written"](rng), rng.choice(month.texts), "", rng.randint(3, 20)]
+        return {"id": f"M{uid}{n:05d}", "unit": unit["written"](rng), "date": rng.choice(month.texts),
+                "people": rng.randint(3, 20)}
 
     def fire(rng, uid, unit, dil, month, n):
         r = rng.random()
         grade = "一般" if r < 0.95 else ("较大" if r < 0.99 else "重大")
-        return [f"Z{uid}{n:05d}", unit["written"](rng), rng.choice(month.texts), "", grade, "", rng.randint(1, 500) * 100,
-                _opt_yn(rng, 0.02), _opt_yn(rng, 0.02), "", ""]
+        return {"id": f"Z{uid}{n:05d}", "unit": unit["written"](rng), "date": rng.choice(month.texts),
+                "grade": grade, "loss": rng.randint(1, 500) * 100, "late_arrival": _opt_yn(rng, 0.02),
+                "investigation_late": _opt_yn(rng, 0.02)}
 
     def assist(rng, uid, unit, dil, month, n):
-        return [f"S{uid}{n:05d}", unit["written"](rng), rng.choice(month.texts), rng.choice(assists), "", ""]
+        return {"id": f"S{uid}{n:05d}", "unit": unit["written"](rng), "date": rng.choice(month.texts),
+                "type": rng.choice(assists)}
 
     # Monthly figures: one row per station and month.
     def m110(rng, uid, unit, dil, month, n):
         officers = max(1, unit["headcount"] // 4)
-        return [month.label, unit["written"](rng), round(100 - (1 - dil) * 12 * rng.random(), 1), officers,
-                int(officers * 30 * (4.4 + 0.6 * dil + 0.6 * rng.random()))]
+        return {"month": month.label, "unit": unit["written"](rng),
+                "satisfaction": round(100 - (1 - dil) * 12 * rng.random(), 1), "patrol_officers": officers,
+                "checks": int(officers * 30 * (4.4 + 0.6 * dil + 0.6 * rng.random()))}
 
     def mcrj(rng, uid, unit, dil, month, n):
         rentals = rng.randint(0, 40)
-        return [month.end.isoformat(), unit["written"](rng), int(rng.random() < 0.05), int(rng.random() < 0.03), 0,
-                rentals, rng.randint(rentals * 9 // 10, rentals), int(rentals > 0 and rng.random() < 0.05), rng.randint(0, 3)]
+        return {"date": month.end.isoformat(), "unit": unit["written"](rng), "missed": int(rng.random() < 0.05),
+                "illegal": int(rng.random() < 0.03), "illegal_30": 0, "rentals": rentals,
+                "signed": rng.randint(rentals * 9 // 10, rentals),
+                "unfiled": int(rentals > 0 and rng.random() < 0.05), "exit_ban": rng.randint(0, 3)}
 
     def mxz(rng, uid, unit, dil, month, n):
-        return [month.end.isoformat(), unit["written"](rng), unit["headcount"] * rng.randint(4, 7), rng.randint(0, 2),
-                _yn(rng, 0.95), round(90 + 10 * rng.random(), 1), round(85 + 15 * rng.random(), 1),
-                round(90 + 10 * rng.random(), 1), round(90 + 10 * rng.random(), 1)]
+        return {"date": month.end.isoformat(), "unit": unit["written"](rng),
+                "prints": unit["headcount"] * rng.randint(4, 7), "bad_prints": rng.randint(0, 2),
+                "has_technician": _yn(rng, 0.95), "rate_key": round(90 + 10 * rng.random(), 1),
+                "rate_other": round(85 + 15 * rng.random(), 1), "rate_scene": round(90 + 10 * rng.random(), 1),
+                "rate_storage": round(90 + 10 * rng.random(), 1)}
 
     def mza(rng, uid, unit, dil, month, n):
-        return [unit["written"](rng), month.label, round(95 + 5 * rng.random(), 1), rng.randint(500, 5000),
-                round(95 + 5 * rng.random(), 1), round(5 + 10 * rng.random(), 1), round(2 * rng.random(), 2),
-                rng.randint(0, 30), round(80 + 20 * rng.random(), 1)]
+        return {"unit": unit["written"](rng), "month": month.label,
+                "transmission_rate": round(95 + 5 * rng.random(), 1), "guest_records": rng.randint(500, 5000),
+                "gun_cabinet_rate": round(95 + 5 * rng.random(), 1),
+                "informant_rate": round(5 + 10 * rng.random(), 1), "minor_error_rate": round(2 * rng.random(), 2),
+                "burglary_cases": rng.randint(0, 30), "room_score": round(80 + 20 * rng.random(), 1)}
 
     return {
         "zhihui110.dispatch": dispatch, "zhihui110.alarms": alarms, "zhihui110.problems": problem,
@@ -394,6 +417,22 @@ def row_makers(registry: Any) -> dict[str, RowFn]:
         "jiaoxunjing.assists": assist, "zhihui110.monthly": m110, "churujing.monthly": mcrj,
         "xingzhen.monthly": mxz, "zhian.monthly": mza,
     }
+
+
+def row_builder(adapter: Any, make: RowFn) -> tuple[list[str], Callable[..., list[Any]]]:
+    """The export's header (the adapter's column names, in its order) and a function making a row
+    in that order from ``make``'s cells by column key: a column a plugin adds (or moves) is written
+    empty (or where it now is) instead of shifting the others; a key the adapter lacks is an error."""
+    keys = [c.key for c in adapter.columns]
+    known = set(keys)
+
+    def row(*args: Any) -> list[Any]:
+        cells = make(*args)
+        if not known.issuperset(cells):
+            raise KeyError(f"{adapter.id}: no column {sorted(set(cells) - known)}")
+        return [cells.get(k, "") for k in keys]
+
+    return [c.name for c in adapter.columns], row
 
 
 def _volume(rng: random.Random, per_year: int, klass: str) -> int:
@@ -441,8 +480,7 @@ def generate(
     total = 0
     for adapter_id in [*PER_UNIT_YEAR, *MONTHLY]:
         adapter = registry.adapters[adapter_id]
-        make = makers[adapter_id]
-        header = [c.name for c in adapter.columns]
+        header, make = row_builder(adapter, makers[adapter_id])
         per_year = PER_UNIT_YEAR.get(adapter_id)
         per_year_scaled = None if per_year is None else per_year * thin / mix
         dept = adapter_id.split(".")[0]

@@ -36,14 +36,24 @@ def quantize(value: Decimal, places: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places), rounding=decimal.ROUND_HALF_UP, context=CONTEXT)
 
 
+_FMT: dict[tuple[Decimal, bool], str] = {}
+"""``fmt`` of the values met so far (by value and sign: -0 prints as -0); scores repeat a few values."""
+
+
 def fmt(value: Decimal | None) -> str:
     """A number as a person writes it: no trailing zeros, no exponent, explicit sign for points."""
     if value is None:
         return "—"
-    v = value.normalize(CONTEXT)
-    if v == v.to_integral_value():
-        v = v.quantize(Decimal(1))
-    return format(v, "f")
+    key = (value, value.is_signed())
+    text = _FMT.get(key)
+    if text is None:
+        v = value.normalize(CONTEXT)
+        if v == v.to_integral_value():
+            v = v.quantize(Decimal(1))
+        text = format(v, "f")
+        if len(_FMT) < 100_000:
+            _FMT[key] = text
+    return text
 
 
 def fmt_points(value: Decimal) -> str:

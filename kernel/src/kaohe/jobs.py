@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from .bureau import Bureau
 from .decimals import D
+from .folding import Interner, fold_result
 from .model import PeriodResult, UnitResult
 from .periods import Period
 from .pipeline import aggregate, base_periods, score, score_base
@@ -71,11 +72,15 @@ def score_year(store: Store, bureau: Bureau, registry: Registry, year: int) -> l
 
     The longer periods are aggregated from the base periods just scored (what ``score_period``
     would score again for each of them: the same records, the same history, hence the same
-    results), so each base period is scored once."""
+    results), so each base period is scored once. Once stored, a base period is kept folded
+    (``folding.fold_result``: its record lines, which are in the store, are dropped and equal item
+    results shared), which is all its aggregates need, so the year's memory does not grow with
+    its records; the base periods returned are these folded results."""
     out = []
     scored: dict[Period, PeriodResult] = {}
+    intern = Interner()
     for p in base_periods(bureau, Period(year, "year")):
-        scored[p] = score_period(store, bureau, registry, p)
+        scored[p] = fold_result(score_period(store, bureau, registry, p), intern)
         out.append(scored[p])
     kinds = [k for k in ("quarter", "half", "year") if k != bureau.scheme.base_period]
     digest = config_digest(bureau)

@@ -21,11 +21,12 @@ from .adjustments import Adjustment, for_unit
 from .bureau import Bureau
 from .decimals import ZERO, fmt, fmt_points, quantize
 from .errors import KaoheError
+from .folding import Interner, fold_lines
 from .items import Item
 from .model import CategoryResult, ItemResult, Line, PeriodResult, Record, Unit, UnitResult
 from .periods import MONTHS_PER, Period
 from .rules import RuleContext, Veto, competition_ranks
-from .rules.base import group_key
+from .rules.base import UnitRecords, group_key
 from .scheme import Category, Scheme
 
 
@@ -58,15 +59,18 @@ class MemorySource:
         return [r for r in first if r.kind in wanted and start <= r.date <= end]  # type: ignore[operator]
 
 
-def _by_unit(records: Iterable[Record]) -> dict[str, list[Record]]:
+def _by_unit(records: Iterable[Record]) -> UnitRecords:
     """Group by unit, keeping the first record of each source key (a record never counts twice)."""
     seen: set[str] = set()
-    out: dict[str, list[Record]] = defaultdict(list)
+    out = UnitRecords()
     for r in records:
         if r.key in seen:
             continue
         seen.add(r.key)
-        out[r.unit].append(r)
+        recs = out.get(r.unit)
+        if recs is None:
+            recs = out[r.unit] = []
+        recs.append(r)
     return out
 
 
@@ -371,6 +375,8 @@ def rank_and_flag(scheme: Scheme, results: Sequence[UnitResult], history: Sequen
 
 def aggregate(bureau: Bureau, period: Period, parts: Sequence[PeriodResult], data: DataSource | None = None) -> PeriodResult:
     """A quarter, half-year or year from its base periods (scheme.aggregate / scheme.year_method).
+    Each item's lines are those of its base periods, prefixed with the period, record lines folded
+    (``folding.fold_lines``: each record's line is in its base period's explanation).
 
     For the year, the scheme's year categories (``scope = "year"``: the year-end extra test, special
     work) are evaluated over the whole year from ``data`` and added to the periods' part (seed 000
@@ -383,6 +389,7 @@ def aggregate(bureau: Bureau, period: Period, parts: Sequence[PeriodResult], dat
         year_cats = evaluate_categories(bureau, period, bureau.active_units(period), data, scheme.year_categories)
     method = scheme.year_method if period.kind == "year" else scheme.aggregate
     adjustments = period_adjustments(data, period) if data is not None else ()
+    intern = Interner()  # units with equal merged items share one (most items are empty for most units)
     units: dict[str, list[UnitResult]] = defaultdict(list)
     for p in parts:
         for u in p.units:
@@ -408,13 +415,15 @@ def aggregate(bureau: Bureau, period: Period, parts: Sequence[PeriodResult], dat
                 for it in m.items:
                     items[it.item].append(it)
             merged = tuple(
-                attrs.evolve(
-                    its[0],
-                    window=period.label,
-                    lines=tuple(attrs.evolve(ln, reason=f"[{it.window}] {ln.reason}") for it in its for ln in it.lines),
-                    points=sum((it.points for it in its), ZERO),
-                    uncapped=sum((it.uncapped for it in its), ZERO),
-                    veto=tuple(v for it in its for v in it.veto),
+                intern(
+                    attrs.evolve(
+                        its[0],
+                        window=period.label,
+                        lines=tuple(attrs.evolve(ln, reason=f"[{it.window}] {ln.reason}") for it in its for ln in fold_lines(it)),
+                        points=sum((it.points for it in its), ZERO),
+                        uncapped=sum((it.uncapped for it in its), ZERO),
+                        veto=tuple(v for it in its for v in it.veto),
+                    )
                 )
                 for its in items.values()
             )

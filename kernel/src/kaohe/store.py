@@ -365,10 +365,16 @@ class Store(Ledger):
             return iter(())
         q = (
             f"SELECT key, kind, unit, date, value, attrs, note FROM records WHERE voided = 0 AND kind IN ({','.join('?' * len(kinds))})"
-            " AND date BETWEEN ? AND ? ORDER BY date, key"
+            " AND date BETWEEN ? AND ?"
         )
-        cur = self.db.execute(q, [*kinds, start.isoformat(), end.isoformat()])
-        return _records(cur)
+        cur = self.db.conn.execute(q, [*kinds, start.isoformat(), end.isoformat()])
+        # Ordered by date, then key, as ``ORDER BY date, key`` would (keys compare by code point in
+        # Python and byte by byte in SQLite: the same order for UTF-8), sorted here, once decoded,
+        # because SQLite would sort the rows in a temporary B-tree, more slowly; the rows are decoded
+        # as they are read, so they are never all held beside the records.
+        out = list(_records(cur))
+        out.sort(key=_DATE_KEY)
+        return iter(out)
 
     # --- results ---------------------------------------------------------------------------------
 
@@ -405,19 +411,35 @@ class Store(Ledger):
         return json.loads(rows[0]["tree"]) if rows else None
 
 
+def _DATE_KEY(record: Record) -> tuple[dt.date, str]:
+    return record.date, record.key
+
+
 def _records(rows: Iterable[Sequence[Any]]) -> Iterator[Record]:
-    """Records from rows, decoding each distinct date and attributes text once (records of one
-    kind share a few shapes of attributes; rules never change a record's attributes)."""
+    """Records from rows, decoding each distinct date and attributes text once, and holding one copy
+    of each kind, unit, attribute name and attribute value (records of one kind share a few shapes
+    and values of attributes; rules never change a record's attributes): a record costs its key,
+    note and attribute table only."""
     dates: dict[str, dt.date] = {}
     decoded: dict[str, Any] = {}
+    values: dict[str | None, Decimal | None] = {None: None}
+    texts: dict[Any, Any] = {}
+    canon = texts.setdefault
+    loads = json.loads
     for key, kind, unit, date, value, attrs_json, note in rows:
         day = dates.get(date)
         if day is None:
             day = dates[date] = dt.date.fromisoformat(date)
         attrs = decoded.get(attrs_json)
         if attrs is None:
-            attrs = decoded[attrs_json] = json.loads(attrs_json)
-        yield Record(key=key, kind=kind, unit=unit, date=day, value=None if value is None else D(value), attrs=attrs, note=note or "")
+            attrs = {canon(k, k): canon(v, v) if isinstance(v, str) else v for k, v in loads(attrs_json).items()}
+            if len(decoded) >= 4096:  # attributes that hardly repeat (times, minutes): keep no texts
+                decoded.clear()
+            decoded[attrs_json] = attrs
+        number = values.get(value, values)
+        if number is values:
+            number = values[value] = D(value)
+        yield Record(key, canon(kind, kind), canon(unit, unit), day, number, attrs, note or "")  # type: ignore[arg-type]
 
 
 def _now() -> str:

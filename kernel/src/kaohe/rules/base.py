@@ -40,6 +40,11 @@ class RuleContext:
     def of(self, unit: Unit) -> Sequence[Record]:
         return self.records.get(unit.id, ())
 
+    def matching(self, match: Mapping[str, tuple[str, ...]]) -> Mapping[str, Sequence[Record]]:
+        """Unit id → its records in ``records`` that ``match`` (see :func:`matches`), in their order;
+        the same as filtering ``of(unit)`` with ``matches``, shared by the rules of one read."""
+        return select(self.records, match)
+
 
 @runtime_checkable
 class Rule(Protocol):
@@ -122,6 +127,56 @@ def matches(record: Record, match: Mapping[str, tuple[str, ...]]) -> bool:
         if value is None or as_text(value) not in allowed:
             return False
     return True
+
+
+class UnitRecords(dict[str, list[Record]]):
+    """Unit id → records (one read of the store, shared by the items reading the same kinds over the
+    same window), remembering each field's values as ``matches`` compares them and the selections
+    made by ``match`` tables, so that the rules of one read filter the records once per table."""
+
+    __slots__ = ("_texts", "_selected")
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self._texts: dict[str, dict[str, list[str | None]]] = {}
+        self._selected: dict[tuple[tuple[str, tuple[str, ...]], ...], dict[str, list[Record]]] = {}
+
+    def texts(self, field: str, unit: str) -> list[str | None]:
+        """The values of ``field`` of ``unit``'s records as ``match`` tables compare them (None: empty)."""
+        by_unit = self._texts.setdefault(field, {})
+        out = by_unit.get(unit)
+        if out is None:
+            out = by_unit[unit] = [None if (v := r.get(field)) is None else as_text(v) for r in self[unit]]
+        return out
+
+
+def select(records: Mapping[str, Sequence[Record]], match: Mapping[str, tuple[str, ...]]) -> Mapping[str, Sequence[Record]]:
+    """Unit id → the records that ``match`` (``matches`` of each record), in their order; units with
+    none are left out. Remembered when ``records`` is a :class:`UnitRecords`."""
+    if not match:
+        return records
+    if not isinstance(records, UnitRecords):
+        return {u: sel for u, rs in records.items() if (sel := [r for r in rs if matches(r, match)])}
+    key = tuple(match.items())
+    hit = records._selected.get(key)
+    if hit is not None:
+        return hit
+    out: dict[str, list[Record]] = {}
+    fields = list(match.items())
+    for unit, recs in records.items():
+        if len(fields) == 1:
+            field, allowed = fields[0]
+            sel = [r for r, t in zip(recs, records.texts(field, unit), strict=True) if t in allowed]
+        else:
+            cols = [records.texts(f, unit) for f, _ in fields]
+            sel = [
+                r for i, r in enumerate(recs)
+                if all((t := col[i]) is not None and t in allowed for col, (_, allowed) in zip(cols, fields, strict=True))
+            ]
+        if sel:
+            out[unit] = sel
+    records._selected[key] = out
+    return out
 
 
 def lookup(table: Any, record: Record, by: Sequence[str]) -> Decimal | None:

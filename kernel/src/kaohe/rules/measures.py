@@ -14,7 +14,7 @@ import attrs
 
 from ..decimals import ZERO, D, fmt, quantize
 from ..model import Line, Record
-from .base import Lines, RuleContext, Shape, dec, dec_table, match_table, matches, record_text, target_for
+from .base import Lines, RuleContext, Shape, dec, dec_table, match_table, record_text, target_for
 
 COMBINE = ("mean", "latest")
 
@@ -151,12 +151,12 @@ class Disqualify(Shape):
 
     def evaluate(self, ctx: RuleContext) -> Lines:
         out: Lines = {}
+        selected = ctx.matching(self.match)
         for unit in ctx.units:
-            for r in ctx.of(unit):
-                if matches(r, self.match):
-                    out.setdefault(unit.id, []).append(
-                        Line(ZERO, f"{record_text(r)}({self.flag},不影响得分)", r.key, r.carried_from is not None, self.flag)
-                    )
+            for r in selected.get(unit.id, ()):
+                out.setdefault(unit.id, []).append(
+                    Line(ZERO, f"{record_text(r)}({self.flag},不影响得分)", r.key, r.carried_from is not None, self.flag)
+                )
         return out
 
     def describe(self) -> str:

@@ -108,6 +108,7 @@ class PerOccurrence(Shape):
         return None
 
     def _crosses(self, record: Record) -> tuple[bool, str]:
+        """Whether the record crosses the limit, and (only when it does) how, in Chinese."""
         if self.when_field is None:
             return True, ""
         limit = lookup(self.limit, record, self.limit_by) if self.limit_by else self.limit
@@ -116,14 +117,19 @@ class PerOccurrence(Shape):
             return False, ""
         label = self.when_label or self.when_field
         if value is None or value == "":
-            return self.missing_crosses, f"{label}{self.missing_text}"
+            return self.missing_crosses, f"{label}{self.missing_text}" if self.missing_crosses else ""
         value = D(value)
-        hit = _OPS[self.when_op](value, limit)
-        return hit, f"{label}{fmt(value)}{self.when_unit},{_OP_TEXT[self.when_op]}规定的{fmt(limit)}{self.when_unit}"
+        if not _OPS[self.when_op](value, limit):
+            return False, ""
+        return True, f"{label}{fmt(value)}{self.when_unit},{_OP_TEXT[self.when_op]}规定的{fmt(limit)}{self.when_unit}"
 
     def line_for(self, record: Record) -> Line | None:
         if not matches(record, self.match):
             return None
+        return self._line(record)
+
+    def _line(self, record: Record) -> Line | None:
+        """``line_for`` of a record known to match."""
         hit, why = self._crosses(record)
         if not hit:
             return None
@@ -147,8 +153,10 @@ class PerOccurrence(Shape):
 
     def evaluate(self, ctx: RuleContext) -> Lines:
         out: Lines = {}
+        selected = ctx.matching(self.match)
+        line = self._line
         for unit in ctx.units:
-            lines = [ln for r in ctx.of(unit) if (ln := self.line_for(r)) is not None]
+            lines = [ln for r in selected.get(unit.id, ()) if (ln := line(r)) is not None]
             if lines:
                 out[unit.id] = lines
         return out
@@ -190,10 +198,9 @@ class Tiered(Shape):
 
     def evaluate(self, ctx: RuleContext) -> Lines:
         out: Lines = {}
+        selected = ctx.matching(self.match)
         for unit in ctx.units:
-            for r in ctx.of(unit):
-                if not matches(r, self.match):
-                    continue
+            for r in selected.get(unit.id, ()):
                 found = [(self.levels[lv], lv) for lv in self._levels_of(r) if lv in self.levels]
                 if not found:
                     continue
@@ -220,8 +227,9 @@ class Flag(Shape):
 
     def evaluate(self, ctx: RuleContext) -> Lines:
         out: Lines = {}
+        selected = ctx.matching(self.match)
         for unit in ctx.units:
-            found = [r for r in ctx.of(unit) if matches(r, self.match)]
+            found = selected.get(unit.id)
             if found:
                 first = min(found, key=lambda r: (r.date, r.key))
                 more = f"(本期共{len(found)}条记录,只计一次)" if len(found) > 1 else ""
@@ -243,12 +251,12 @@ class Veto(Shape):
 
     def evaluate(self, ctx: RuleContext) -> Lines:
         out: Lines = {}
+        selected = ctx.matching(self.match)
         for unit in ctx.units:
-            for r in ctx.of(unit):
-                if matches(r, self.match):
-                    out.setdefault(unit.id, []).append(
-                        Line(ZERO, f"{record_text(r)}(一票否决)", r.key, r.carried_from is not None)
-                    )
+            for r in selected.get(unit.id, ()):
+                out.setdefault(unit.id, []).append(
+                    Line(ZERO, f"{record_text(r)}(一票否决)", r.key, r.carried_from is not None)
+                )
         return out
 
     def describe(self) -> str:

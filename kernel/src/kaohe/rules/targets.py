@@ -14,7 +14,19 @@ from ..decimals import ZERO, D, fmt, fmt_points, quantize
 from ..errors import KaoheError, RuleError
 from ..model import Line, Record, Unit
 from ..periods import Period
-from .base import Lines, RuleContext, Shape, amount, dec, dec_or_none, dec_table, match_table, matches, target_for
+from .base import (
+    Lines,
+    RuleContext,
+    Shape,
+    amount,
+    dec,
+    dec_or_none,
+    dec_table,
+    match_table,
+    matches,
+    select,
+    target_for,
+)
 
 STEPS = ("exact", "whole")
 
@@ -163,12 +175,8 @@ class Quota(Shape):
         return _months_in_blocks(ctx.window.months()[-1], n)
 
     def _count(self, ctx: RuleContext, unit: Unit, block: list[Period]) -> tuple[Decimal, bool]:
-        if block == ctx.window.months():
-            recs = ctx.of(unit)
-        else:
-            recs = ctx.fetch(block).get(unit.id, ())
-        if self.match:
-            recs = [r for r in recs if matches(r, self.match)]
+        records = ctx.records if block == ctx.window.months() else ctx.fetch(block)
+        recs = select(records, self.match).get(unit.id, ())
         return amount(recs, self.field), _carried(recs)
 
     def evaluate(self, ctx: RuleContext) -> Lines:
@@ -317,11 +325,12 @@ class YearOverYear(Shape):
     def evaluate(self, ctx: RuleContext) -> Lines:
         out: Lines = {}
         last_window = ctx.window.same_last_year()
-        last_records = ctx.fetch(last_window.months())
+        last_records = select(ctx.fetch(last_window.months()), self.match)
+        now_records = select(ctx.records, self.match)
         for unit in ctx.units:
             recs = ctx.of(unit)
-            now = self._amount(recs)
-            before = self._amount(last_records.get(unit.id, ()))
+            now = amount(now_records.get(unit.id, ()), self.field)
+            before = amount(last_records.get(unit.id, ()), self.field)
             reason = f"本期{self.what}{fmt(now)},去年同期{fmt(before)}"
             if self.mode == "percent":
                 if before == 0:

@@ -1,0 +1,67 @@
+"""Record lines folded for longer periods, and results made compact to be kept while a year is scored.
+
+A base period's explanation lists every record that earned or lost points, one line each. A
+quarter, half-year or year does not copy those lines again: for each item and base period it shows
+the rule's own lines (targets, rates, ranks: the lines that name no record, or one record only) as
+they are, and the record lines of that period folded into one line — how many records, and their
+points — that refers to the base period's explanation, where each record's line is (docs/report.md,
+"Quarters, halves and the year"). The points are unchanged: the folded line carries the sum of the
+lines it folds, so an item's lines still add up to its points before its cap and floor.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from .decimals import ZERO, fmt_points
+from .model import ItemResult, Line, PeriodResult
+
+
+def fold_lines(item: ItemResult) -> tuple[Line, ...]:
+    """``item``'s lines with its record lines folded into one, where there are two or more; the one
+    folded line stands where the first record line stood."""
+    records = [ln for ln in item.lines if ln.record is not None]
+    if len(records) < 2:
+        return item.lines
+    points = sum((ln.points for ln in records), ZERO)
+    folded = Line(
+        points,
+        f"{len(records)}条记录合计{fmt_points(points)}分,逐条见{item.window}的说明",
+        None,
+        any(ln.carried for ln in records),
+        next((ln.flag for ln in records if ln.flag), None),
+    )
+    out: list[Line] = []
+    for ln in item.lines:
+        if ln.record is None:
+            out.append(ln)
+        elif ln is records[0]:
+            out.append(folded)
+    return tuple(out)
+
+
+class Interner:
+    """One shared copy of equal results (most units score nothing on most items: their item results
+    are equal and need not be held once per unit)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[Any, Any] = {}
+
+    def __call__(self, value: Any) -> Any:
+        return self._seen.setdefault(value, value)
+
+
+def fold_result(result: PeriodResult, intern: Interner | None = None) -> PeriodResult:
+    """``result`` with every item's record lines folded (``fold_lines``) and equal item results
+    shared: what an aggregate of it needs, without the record lines (which are in the store)."""
+    intern = intern or Interner()
+    units = []
+    for u in result.units:
+        cats = tuple(
+            attrs.evolve(c, items=tuple(intern(attrs.evolve(i, lines=fold_lines(i))) for i in c.items))
+            for c in u.categories
+        )
+        units.append(attrs.evolve(u, categories=cats))
+    return PeriodResult(result.period, result.kind, tuple(units))
