@@ -10,7 +10,6 @@ and ``explanations`` (the latest scoring of each period), ``runs`` (every scorin
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import hashlib
 import json
 import sqlite3
@@ -26,7 +25,7 @@ from .bureau import Bureau
 from .decimals import D
 from .explain import unit_data
 from .intake import Rejection, checksum, iter_export
-from .ledger import Ledger, migrate_2
+from .ledger import Ledger, current_actor, migrate_2, now
 from .model import PeriodResult, Record
 from .plugins import Registry
 
@@ -182,7 +181,7 @@ class Store(Ledger):
             for version, step in MIGRATIONS:
                 if version not in done:
                     step(db)
-                    db["migrations"].insert({"version": version, "applied": _now()})
+                    db["migrations"].insert({"version": version, "applied": now()})
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -223,8 +222,8 @@ class Store(Ledger):
                 import_id = db["imports"].insert(
                     {
                         "file": path.name, "path": str(path.resolve()), "checksum": digest,
-                        "adapter": adapter.id, "department": adapter.department, "time": _now(),
-                        "actor": actor or _actor(), "rows": 0, "accepted": 0, "new": 0, "changed": 0,
+                        "adapter": adapter.id, "department": adapter.department, "time": now(),
+                        "actor": actor or current_actor(), "rows": 0, "accepted": 0, "new": 0, "changed": 0,
                         "unchanged": 0, "rejected": 0, "strict": int(strict),
                     }
                 ).last_pk
@@ -305,7 +304,7 @@ class Store(Ledger):
             q = f"SELECT key, hash, version FROM records WHERE key IN ({','.join('?' * len(chunk))})"
             for key, h, v in self.db.execute(q, chunk).fetchall():
                 existing[key] = (h, v)
-        now = _now()
+        when = now()
         months = self._months.setdefault(bureau.calendar, {})
         rows: list[tuple[Any, ...]] = []
         replaced: list[str] = []
@@ -342,7 +341,7 @@ class Store(Ledger):
         # change is kept); a new or unchanged record is written once.
         for i in range(0, len(replaced), 900):
             chunk = replaced[i : i + 900]
-            self.db.conn.execute(_KEEP_VERSION.format(",".join("?" * len(chunk))), [now, *chunk])
+            self.db.conn.execute(_KEEP_VERSION.format(",".join("?" * len(chunk))), [when, *chunk])
         self.db.conn.executemany(_INSERT_RECORD, rows)
 
     # --- reading ---------------------------------------------------------------------------------
@@ -382,7 +381,7 @@ class Store(Ledger):
         db = self.db
         with self._txn():
             run_id = db["runs"].insert(
-                {"period": result.period, "time": _now(), "config": config, "items": items, "units": len(result.units)}
+                {"period": result.period, "time": now(), "config": config, "items": items, "units": len(result.units)}
             ).last_pk
             db.execute("DELETE FROM scores WHERE period = ?", [result.period])
             db.execute("DELETE FROM explanations WHERE period = ?", [result.period])
@@ -440,17 +439,6 @@ def _records(rows: Iterable[Sequence[Any]]) -> Iterator[Record]:
         if number is values:
             number = values[value] = D(value)
         yield Record(key, canon(kind, kind), canon(unit, unit), day, number, attrs, note or "")  # type: ignore[arg-type]
-
-
-def _now() -> str:
-    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
-
-
-def _actor() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:
-        return "unknown"
 
 
 @attrs.frozen
