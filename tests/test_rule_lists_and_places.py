@@ -167,6 +167,11 @@ def test_campaign_last_twice_running_with_reported_places() -> None:
     assert [ln.flag for ln in lines["s1"]] == [None, "专项工作连续2次考核排名末位"]
     # 5 of 5: middle 3 → −1 each time
     assert pts(lines, "s1") == -2
+    # last_running = 0: no flag, no 末位 in the reason (上城 2010 has no such rule)
+    quiet = Campaigns(rank="reported", per_place="0.5", last_running=0).evaluate(ctx(records, SEVEN))
+    assert [ln.flag for ln in quiet["s1"]] == [None, None] and "末位" not in quiet["s1"][1].reason
+    with pytest.raises(ValueError):
+        Campaigns(last_running=-1)
 
 
 def test_campaign_default_points_unchanged() -> None:

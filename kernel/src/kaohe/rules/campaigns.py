@@ -51,7 +51,8 @@ class Campaigns(Shape):
     - with none of ``points``, ``bottom`` and ``per_place`` set, a place earns as many points as
       units ranked below it plus one (n − place + 1).
 
-    A unit last in ``last_running`` consecutive campaigns is flagged (l.426: 专项工作连续两次考核排名末位).
+    A unit last in ``last_running`` consecutive campaigns is flagged (l.426: 专项工作连续两次考核排名末位);
+    ``last_running = 0``: no flag.
     """
 
     shape: ClassVar[str] = "campaigns"
@@ -60,7 +61,7 @@ class Campaigns(Shape):
     field: str = "value"
     campaign_field: str = "campaign"
     within: str = attrs.field(default="series", validator=attrs.validators.in_(WITHIN))
-    last_running: int = 2
+    last_running: int = attrs.field(default=2, validator=attrs.validators.ge(0))
     bottom: tuple[Decimal, ...] = attrs.field(default=(), converter=_dec_list)
     """Points of the last place, the one before it, … (后三名的分别减1分、2分、3分: ``[-3, -2, -1]``)."""
     per_place: Decimal | None = attrs.field(default=None, converter=dec_or_none)
@@ -168,9 +169,9 @@ class Campaigns(Shape):
                     parts.extend(why)
                     is_last = last > 1 and place == last
                     streak[u] = streak[u] + 1 if is_last else 0
-                    if is_last:
+                    if is_last and self.last_running:
                         parts.append(f"末位(连续第{streak[u]}次)")
-                    if streak[u] >= self.last_running:
+                    if self.last_running and streak[u] >= self.last_running:
                         flag = f"专项工作连续{self.last_running}次考核排名末位"
                 reason = f"专项工作“{name}”:" + ",".join(parts) + f",计{fmt(pts)}分"
                 out.setdefault(u, []).append(Line(pts, reason, rec.key, rec.carried_from is not None, flag))

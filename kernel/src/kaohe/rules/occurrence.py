@@ -235,7 +235,9 @@ class PerOccurrence(Shape):
             key = str(r.get(self.once_per) or "").strip()
             if key and best[key][1] is not ln:
                 kept = best[key][0]
-                why = f"“{key}”已按{record_text(kept)}计{fmt_points(best[key][1].points)}分,重复情况按最高分统计,此条不计分"
+                named = str(kept.get(self.by) or "").strip() if self.points_by is not None else ""
+                told = named or record_text(kept)
+                why = f"同一事项“{key}”已按{told}计{fmt_points(best[key][1].points)}分,重复情况按最高分统计,此条不计分"
                 ln = attrs.evolve(ln, points=ZERO, reason=f"{ln.reason}({why})")
             out.append(ln)
         return out

@@ -162,7 +162,7 @@ class MidRank(_Ranked):
                     pts = (mid - ranks[uid]) * self.per_place
                     reason = (
                         f"“{name}”{self.what}{fmt(value)},组内第{ranks[uid]}名(共{len(values)}个单位),"
-                        f"中间名次{fmt(mid)},计{fmt_points(pts)}分"
+                        f"中间名次{fmt(mid)},计{fmt_points(pts) if pts else 0}分"
                     )
                     out.setdefault(uid, []).append(Line(pts, reason))
         return out
