@@ -214,3 +214,27 @@ def test_officer_settings_of_the_example() -> None:
     assert s.new_officer is not None and str(s.new_officer.coefficient) == "0.85"
     assert (s.quarter_leave_days, s.year_leave_days, s.inclusive) == (30, 180, True)
     assert attrs.asdict(s)["leave_types"] == ("病假", "事假")
+
+
+def test_kaohe_officers_as_a_user_runs_it(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    config = _example_config(tmp_path)
+
+    def kaohe(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", "from kaohe.cli import main; main()", "-c", str(config), *args],
+            capture_output=True, text=True, timeout=300,
+        )
+
+    assert "officers" in kaohe("--help").stdout
+    helped = kaohe("officers", "--help")
+    assert helped.returncode == 0 and "民警考核系数" in helped.stdout
+    out = kaohe("officers", "2010-Q2", "--unit", "刑侦大队")
+    assert out.returncode == 0, out.stderr
+    # 2001 岗位能手 1.35, 2002 一般民警 1 → (1.35 + 1) / 2 = 1.175 → 1.18
+    assert "刑侦大队  平均考核系数 1.18(2人参加考核)" in out.stdout
+    wrong = kaohe("officers", "2010-04")
+    assert wrong.returncode == 2 and wrong.stderr.strip().startswith("错误:民警考核系数按季度计算")
+    assert len(wrong.stderr.strip().splitlines()) == 1

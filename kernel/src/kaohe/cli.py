@@ -19,6 +19,7 @@ import click
 
 from . import __version__
 from .errors import KaoheError
+from .officers_cli import officers
 
 DEFAULT_CONFIG = "kaohe.toml"
 
@@ -383,3 +384,6 @@ def appeal_deadline(obj: Ctx, published: str) -> None:
     if not b.appeal_working_days:
         raise KaoheError(f"{b.source} 没有设置复查申请期限:请在 [appeals] 中写 working_days = 2")
     click.echo(f"{b.name}:" + deadline_text(day, b.appeal_working_days, b.holidays, b.workdays))
+
+
+cli.add_command(officers)
