@@ -9,6 +9,7 @@ import attrs
 
 from .items import Item
 from .model import Unit
+from .officers import OfficerSettings
 from .periods import Calendar, Period
 from .scheme import Scheme
 
@@ -52,6 +53,8 @@ class Bureau:
     """Weekend days that are working days (调休, ``[appeals] workdays``)."""
     inapplicable: tuple[str, ...] = ()
     """Items switched on by a wildcard whose category is not in this bureau's scheme: left out."""
+    officers: OfficerSettings | None = None
+    """民警考核系数 (``[officers]``; seed 000 l.62-70, l.84-86): see kaohe.officers."""
     publication: Publication = attrs.field(factory=Publication)
 
     @property

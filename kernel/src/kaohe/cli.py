@@ -19,6 +19,7 @@ import click
 
 from . import __version__
 from .errors import KaoheError
+from .officers_cli import officers
 
 DEFAULT_CONFIG = "kaohe.toml"
 
@@ -395,3 +396,6 @@ def _register_office_commands() -> None:
 
 
 _register_office_commands()
+
+
+cli.add_command(officers)

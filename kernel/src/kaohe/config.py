@@ -29,7 +29,10 @@ from .plugins import Registry
 from .rules import build
 from .scheme import Category, Scheme, Series
 
-TOP_KEYS = {"bureau", "scheme", "series", "categories", "units", "units_file", "items", "office_items", "carry_over", "intake", "appeals", "publication"}
+TOP_KEYS = {
+    "bureau", "scheme", "series", "categories", "units", "units_file", "items", "office_items", "carry_over", "intake", "appeals",
+    "publication", "officers",
+}
 
 
 class _Reader:
@@ -126,9 +129,14 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
         raise r.fail("appeals.working_days", f"应为正整数(工作日数),得到 {days}")
     holidays = tuple(_date(r, d, f"appeals.holidays[{i}]") for i, d in enumerate(r.get(appeals, "holidays", "appeals.holidays", list, [])))
     workdays = tuple(_date(r, d, f"appeals.workdays[{i}]") for i, d in enumerate(r.get(appeals, "workdays", "appeals.workdays", list, [])))
+    officers = None
+    if "officers" in data:
+        from .officers import parse_settings
+
+        officers = parse_settings(r.table(data, "officers", "officers"), file, base)
     return Bureau(
         name, calendar, scheme, tuple(units), tuple(items), carry, file, database, earliest,
-        days, holidays, workdays, tuple(inapplicable), _publication(r, data),  # type: ignore[arg-type]
+        days, holidays, workdays, tuple(inapplicable), officers=officers, publication=_publication(r, data),  # type: ignore[arg-type]
     )
 
 

@@ -3,7 +3,9 @@
 The office declares its own items in the bureau's configuration (``[[office_items]]``, seed 000
 l.94); their records come in through one generic register, read by the adapter below: one row per
 record, with its kind (``记录类型``, the item's ``reads``), its unit, date, an optional value and
-name (the campaign of 专项工作), and a note. Its demo data are the special-work campaigns of the
+name (the campaign of 专项工作), and a note; optional columns give a record's 级别 (the article of
+a deduction list or the level of an award, read by ``points_by``), and a place among how many
+(名次, 参评单位数: a superior's ranking, read by ``campaigns`` with ``rank = "reported"``). Its demo data are the special-work campaigns of the
 demo year (seed 000 l.688-690).
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +27,10 @@ DEPARTMENT = "考核办"
 
 def _records(row: dict[str, Any]) -> Iterable[Draft]:
     kind = row["kind"] if row["kind"].startswith("office.") else f"office.{row['kind']}"
-    attrs = {"campaign": row["name"]} if row["name"] else {}
+    attrs: dict[str, Any] = {"campaign": row["name"]} if row["name"] else {}
+    for key in ("level", "place", "of"):
+        if row.get(key) not in (None, ""):
+            attrs[key] = row[key]
     note = " ".join(x for x in (row["name"], row["note"]) if x)
     return [Draft(f"{kind}:{row['id']}", kind, row["unit"], row["date"], value=row["value"], attrs=attrs, note=note, column="数值")]
 
@@ -41,6 +47,9 @@ REGISTER = Adapter(
         Column("数值", "value", "decimal", required=False, help="分值或得分(视项目而定)"),
         Column("名称", "name", required=False, aliases=("专项工作名称", "项目名称"), help="专项工作的名称"),
         Column("说明", "note", required=False),
+        Column("级别", "level", required=False, aliases=("条款",), help="扣(加)分标准表中的条款或级别,如 第3条、省厅典型案件"),
+        Column("名次", "place", "int", required=False, minimum=Decimal(1), help="上级考核中的名次"),
+        Column("参评单位数", "of", "int", required=False, minimum=Decimal(1), aliases=("同类单位数",), help="上级考核中参加排名的单位数"),
     ],
     to_records=_records,
     kinds=["office"],

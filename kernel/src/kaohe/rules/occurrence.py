@@ -45,6 +45,26 @@ class Modifier:
         return value is not None and as_text(value) in self.equals
 
 
+def _points_table(value: Any) -> dict[str, Decimal | tuple[Decimal, Decimal]]:
+    """条款/级别 → fixed points, or → [lowest, highest] where the record's value carries its points."""
+    if not isinstance(value, dict):
+        raise RuleError(f"points_by 应为表:条款或级别 → 分值(或 [最低, 最高]),得到 {value!r}")
+    out: dict[str, Decimal | tuple[Decimal, Decimal]] = {}
+    for key, v in value.items():
+        if isinstance(v, (list, tuple)):
+            if len(v) != 2:
+                raise RuleError(f"points_by.{key} 应为分值,或 [最低, 最高] 两个数,得到 {v!r}")
+            low, high = dec(v[0]), dec(v[1])
+            if low > high:
+                raise RuleError(f"points_by.{key} 的最低分 {fmt(low)} 大于最高分 {fmt(high)}")
+            out[str(key)] = (low, high)
+        else:
+            out[str(key)] = dec(v)
+    if not out:
+        raise RuleError("points_by 不能为空表")
+    return out
+
+
 def _modifiers(value: Any) -> tuple[Modifier, ...]:
     out = []
     for m in value:
@@ -67,6 +87,13 @@ class PerOccurrence(Shape):
     field that multiplies the points (人次). ``match`` keeps only records whose fields have the given
     values; ``when_field``/``when_op``/``limit`` keep only records whose field crosses a limit, which
     may be a table keyed by other fields (``limit_by``) such as arrival limits by grade and area.
+
+    A deduction list (扣分标准: 第3条 缺一次扣0.5分, 第25条 擅离职守扣2分 …) is ``points_by``: a table
+    from the value of the record's ``by`` field (its 条款 or 级别) to the points, or to a
+    ``[lowest, highest]`` range where the record's ``value`` carries its points (扣5-10分); a record
+    whose ``by`` is not in the table is refused at intake. ``once_per`` names a field: a unit's
+    records with the same value of it (the same case) count once, at the points of the highest
+    (以上案件遇有重复情况,按最高加分统计, seed 000 l.260); the others show 0 and say why.
     """
 
     shape: ClassVar[str] = "per_occurrence"
@@ -88,17 +115,47 @@ class PerOccurrence(Shape):
     """A record whose ``when_field`` is empty counts as crossing the limit (never fed back)."""
     missing_text: str = "未填写"
     modifiers: tuple[Modifier, ...] = attrs.field(default=(), converter=_modifiers)
+    points_by: dict[str, Decimal | tuple[Decimal, Decimal]] | None = attrs.field(
+        default=None, converter=lambda v: None if v is None else _points_table(v)
+    )
+    """条款/级别 → points (or ``[lowest, highest]``): the record's points by its ``by`` field."""
+    by: str = "level"
+    """The record field whose value looks up ``points_by`` (the 级别 column of the office register)."""
+    once_per: str | None = None
+    """Records of a unit with the same value of this field count once, at the highest points."""
 
     def __attrs_post_init__(self) -> None:
-        if self.points is None and (self.min_points is None or self.max_points is None):
-            raise RuleError("per_occurrence 需要 points(固定分值),或 min_points 与 max_points(分值区间)")
+        if self.points_by is not None:
+            if self.points is not None or self.min_points is not None or self.max_points is not None:
+                raise RuleError("per_occurrence 的 points_by 不能与 points、min_points、max_points 同时使用")
+        elif self.points is None and (self.min_points is None or self.max_points is None):
+            raise RuleError("per_occurrence 需要 points(固定分值),或 min_points 与 max_points(分值区间),或 points_by(扣分标准表)")
         if self.min_points is not None and self.max_points is not None and self.min_points > self.max_points:
             raise RuleError(f"min_points {self.min_points} 大于 max_points {self.max_points}")
         if self.when_field is not None and self.limit is None:
             raise RuleError("设置了 when_field 就需要 limit")
 
+    def _entry(self, record: Record) -> Decimal | tuple[Decimal, Decimal] | None:
+        assert self.points_by is not None
+        key = record.get(self.by)
+        return None if key is None else self.points_by.get(str(key).strip())
+
     def check(self, record: Record) -> str | None:
-        if self.points is not None or not matches(record, self.match):
+        if not matches(record, self.match):
+            return None
+        if self.points_by is not None:
+            entry = self._entry(record)
+            if entry is None:
+                known = "、".join(self.points_by)
+                return f"条款/级别应为 {known} 之一,得到 {record.get(self.by) or '空'}"
+            if isinstance(entry, tuple):
+                low, high = entry
+                if record.value is None:
+                    return f"应填写分值,范围 {fmt(low)} 至 {fmt(high)}"
+                if not low <= record.value <= high:
+                    return f"分值 {fmt(record.value)} 超出 {record.get(self.by)} 规定的范围 {fmt(low)} 至 {fmt(high)}"
+            return None
+        if self.points is not None:
             return None
         if record.value is None:
             return f"应填写扣(加)分值,范围 {fmt(self.min_points)} 至 {fmt(self.max_points)}"
@@ -133,7 +190,15 @@ class PerOccurrence(Shape):
         hit, why = self._crosses(record)
         if not hit:
             return None
-        base = self.points if self.points is not None else (record.value or ZERO)
+        notes = [why] if why else []
+        if self.points_by is not None:
+            entry = self._entry(record)
+            if entry is None:
+                return None
+            base = (record.value or ZERO) if isinstance(entry, tuple) else entry
+            notes.append(f"{str(record.get(self.by)).strip()} {fmt_points(base)}分")
+        else:
+            base = self.points if self.points is not None else (record.value or ZERO)
         qty = Decimal(1)
         if self.quantity:
             raw_qty = record.get(self.quantity)
@@ -141,7 +206,6 @@ class PerOccurrence(Shape):
             if qty == 0:
                 return None
         pts = base * qty
-        notes = [why] if why else []
         if qty != 1:
             notes.append(f"{fmt(qty)}{self.quantity_unit}×{fmt_points(base)}")
         for m in self.modifiers:
@@ -156,14 +220,45 @@ class PerOccurrence(Shape):
         selected = ctx.matching(self.match)
         line = self._line
         for unit in ctx.units:
-            lines = [ln for r in selected.get(unit.id, ()) if (ln := line(r)) is not None]
+            if self.once_per:
+                pairs = [(r, ln) for r in selected.get(unit.id, ()) if (ln := line(r)) is not None]
+                lines = self._once(pairs)
+            else:
+                lines = [ln for r in selected.get(unit.id, ()) if (ln := line(r)) is not None]
             if lines:
                 out[unit.id] = lines
         return out
 
+    def _once(self, pairs: list[tuple[Record, Line]]) -> list[Line]:
+        """Records with the same ``once_per`` value: the one with the most points (by size; the
+        earliest of equals) counts, the others count 0 (seed 000 l.260, l.262)."""
+        assert self.once_per is not None
+        best: dict[str, tuple[Record, Line]] = {}
+        for r, ln in pairs:
+            key = str(r.get(self.once_per) or "").strip()
+            if not key:
+                continue
+            held = best.get(key)
+            if held is None or abs(ln.points) > abs(held[1].points):
+                best[key] = (r, ln)
+        out = []
+        for r, ln in pairs:
+            key = str(r.get(self.once_per) or "").strip()
+            if key and best[key][1] is not ln:
+                kept = best[key][0]
+                named = str(kept.get(self.by) or "").strip() if self.points_by is not None else ""
+                told = named or record_text(kept)
+                why = f"同一事项“{key}”已按{told}计{fmt_points(best[key][1].points)}分,重复情况按最高分统计,此条不计分"
+                ln = attrs.evolve(ln, points=ZERO, reason=f"{ln.reason}({why})")
+            out.append(ln)
+        return out
+
     def describe(self) -> str:
+        if self.points_by is not None:
+            text = f"按扣(加)分标准表计分({len(self.points_by)}条)"
+            return text + (",同一事项重复的按最高分统计" if self.once_per else "")
         pts = fmt_points(self.points) if self.points is not None else f"{fmt(self.min_points)}至{fmt(self.max_points)}"
-        return f"每次 {pts} 分"
+        return f"每次 {pts} 分" + (",同一事项重复的按最高分统计" if self.once_per else "")
 
 
 @attrs.frozen

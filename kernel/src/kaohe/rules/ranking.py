@@ -9,7 +9,7 @@ from typing import ClassVar
 import attrs
 
 from ..decimals import ZERO, D, fmt, fmt_points
-from ..model import Line, Unit
+from ..model import Line, Record, Unit
 from .base import Lines, RuleContext, Shape, amount, dec, group_key
 
 WITHIN = ("series", "class", "all")
@@ -40,7 +40,9 @@ class _Ranked(Shape):
     what: str
 
     def _measure(self, ctx: RuleContext, unit: Unit) -> Decimal:
-        recs = ctx.of(unit)
+        return self._measure_of(ctx.of(unit))
+
+    def _measure_of(self, recs: Sequence[Record]) -> Decimal:
         if self.measure == "latest":
             if not recs:
                 return ZERO
@@ -108,7 +110,12 @@ class Rank(_Ranked):
 class MidRank(_Ranked):
     """以各序列中间排名为标准,排名上升(下降)一位加(减)1分 (seed 000 l.74): points = (middle place −
     place) × ``per_place``, where the middle place of n units is (n+1)/2 (so with an even n the two
-    middle units get ±half a step). Tied units share the better place."""
+    middle units get ±half a step). Tied units share the better place.
+
+    With ``split_field`` each value of that record field (the name of a key work, 重点工作名称: the
+    名称 column of the office register is stored as ``campaign``) is ranked on its own, one line per
+    work; only the units with a record of that work are ranked in it, and the middle place is that
+    of the units ranked."""
 
     shape: ClassVar[str] = "mid_rank"
 
@@ -118,8 +125,11 @@ class MidRank(_Ranked):
     order: str = attrs.field(default="desc", validator=attrs.validators.in_(("desc", "asc")))
     within: str = attrs.field(default="series", validator=attrs.validators.in_(WITHIN))
     what: str = "完成数"
+    split_field: str | None = None
 
     def evaluate(self, ctx: RuleContext) -> Lines:
+        if self.split_field is not None:
+            return self._split(ctx, self.split_field)
         out: Lines = {}
         for units in self._groups(ctx).values():
             values = {u.id: self._measure(ctx, u) for u in units}
@@ -132,5 +142,31 @@ class MidRank(_Ranked):
                 ]
         return out
 
+    def _split(self, ctx: RuleContext, split: str) -> Lines:
+        works: dict[str, dict[str, list[Record]]] = {}
+        for unit in ctx.units:
+            for r in ctx.of(unit):
+                name = str(r.get(split) or "").strip()
+                if name:
+                    works.setdefault(name, {}).setdefault(unit.id, []).append(r)
+        order = sorted(works, key=lambda n: (min(r.date for rs in works[n].values() for r in rs), n))
+        out: Lines = {}
+        for name in order:
+            for units in self._groups(ctx).values():
+                values = {u.id: self._measure_of(works[name][u.id]) for u in units if u.id in works[name]}
+                if not values:
+                    continue
+                ranks = competition_ranks(values, self.order == "desc")
+                mid = Decimal(len(values) + 1) / 2
+                for uid, value in values.items():
+                    pts = (mid - ranks[uid]) * self.per_place
+                    reason = (
+                        f"“{name}”{self.what}{fmt(value)},组内第{ranks[uid]}名(共{len(values)}个单位),"
+                        f"中间名次{fmt(mid)},计{fmt_points(pts) if pts else 0}分"
+                    )
+                    out.setdefault(uid, []).append(Line(pts, reason))
+        return out
+
     def describe(self) -> str:
-        return f"以中间名次为0,每高一位 {fmt_points(self.per_place)},每低一位 {fmt_points(-self.per_place)}"
+        each = "每项工作分别排名," if self.split_field else ""
+        return f"{each}以中间名次为0,每高一位 {fmt_points(self.per_place)},每低一位 {fmt_points(-self.per_place)}"
