@@ -238,3 +238,17 @@ def test_kaohe_officers_as_a_user_runs_it(tmp_path: Path) -> None:
     wrong = kaohe("officers", "2010-04")
     assert wrong.returncode == 2 and wrong.stderr.strip().startswith("错误:民警考核系数按季度计算")
     assert len(wrong.stderr.strip().splitlines()) == 1
+
+
+def test_a_tongzhidan_adjusts_the_quarter_and_reorders_it(tmp_path: Path) -> None:
+    """l.92: the office's 通知单, approved by the 考核领导小组, "在当季考核中 … 加减分": +2.5 for 紫阳
+    (103 in the hand-worked quarter above) makes 105.5, level with 站前 (105.5) in 5th place; −1 for
+    南星 (112) makes 111, still 3rd."""
+    ex = Example("shangcheng-2010", tmp_path)
+    ex.store.add_adjustment("2010-Q2", "ziyang", Decimal("2.5"), "倒查发现协助破获重大案件", "考核领导小组")
+    ex.store.add_adjustment("2010-Q2", "nanxing", Decimal(-1), "倒查发现值班记录缺失", "考核领导小组")
+    s1 = {u.unit: u for u in ex.score("2010-Q2").series()["S1"]}
+    assert (s1["ziyang"].total, s1["ziyang"].rank) == (Decimal("105.5"), 5)
+    assert (s1["zhanqian"].total, s1["zhanqian"].rank) == (Decimal("105.5"), 5)
+    assert (s1["nanxing"].total, s1["nanxing"].rank) == (Decimal(111), 3)
+    assert s1["ziyang"].adjustments[0].reason == "通知单第1号:倒查发现协助破获重大案件(批准:考核领导小组)"
