@@ -289,3 +289,16 @@ def test_edition_payload_is_compressed_canonical_json(office):
     raw = store.db.execute("SELECT payload FROM editions").fetchone()[0]
     text = zlib.decompress(raw)
     assert json.dumps(json.loads(text), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode() == text
+
+
+def test_a_record_is_appealed_against_its_months_edition_not_the_quarters(office):
+    bureau, reg, store = office()
+    q2 = Period.parse("2015-Q2")
+    publish(store, bureau, reg, q2, published_on=dt.date(2015, 7, 6), write=False)
+    assert totals(store.edition("2015-Q2"))["a"] == (Decimal(296), 3)  # April 96 + May 100 + June 100
+    with pytest.raises(KaoheError, match="针对某条记录的复查请向该记录所在期间的通报提出"):
+        file_appeal(store, bureau, q2, "a", "office.late", "x", record="office.late:L2", received=dt.date(2015, 7, 7))
+    # the whole item may be appealed in the quarter; a points change is refused there (it is made in April)
+    a = file_appeal(store, bureau, q2, "a", "office.late", "x", received=dt.date(2015, 7, 7))
+    with pytest.raises(KaoheError, match="改分请针对该项目计分所在期间的通报申请"):
+        decide_appeal(store, bureau, a["id"], "改分", "考核办", "y", points=Decimal(-2))

@@ -249,7 +249,10 @@ def file_appeal(
     if record:
         lines = [ln for ln in it["lines"] if ln["record"] == record]
         if not lines:
-            raise KaoheError(f"{unit.name} 的“{it['title']}”中没有记录 {record} 的加扣分")
+            hint = ""
+            if period.kind != bureau.scheme.base_period:
+                hint = f";{period.label} 的通报汇总各期结果,针对某条记录的复查请向该记录所在期间的通报提出"
+            raise KaoheError(f"{unit.name} 的“{it['title']}”中没有记录 {record} 的加扣分{hint}")
         points, text = lines[0]["points"], lines[0]["reason"]
     else:
         points, text = it["points"], f"{it['title']}(全项)"
