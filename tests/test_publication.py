@@ -141,10 +141,13 @@ def test_appeals_name_a_line_that_lost_points(office):
     with pytest.raises(KaoheError, match="尚未发布通报"):
         file_appeal(store, bureau, APRIL, "a", "office.late", "x", received=PUBLISHED)
     publish(store, bureau, reg, APRIL, published_on=PUBLISHED, write=False)
-    with pytest.raises(KaoheError, match="没有加扣分"):
+    with pytest.raises(KaoheError, match="没有扣分"):
         file_appeal(store, bureau, APRIL, "c", "office.late", "丙所没有扣分", received=PUBLISHED)
-    with pytest.raises(KaoheError, match="没有记录 office.late:L3"):
+    with pytest.raises(KaoheError) as err:
         file_appeal(store, bureau, APRIL, "a", "office.late", "别所的记录", record="office.late:L3", received=PUBLISHED)
+    assert str(err.value) == (
+        "甲派出所 的“接警后未按时到场”中没有记录 office.late:L3 的扣分;该项目扣分的记录为 office.late:L1、office.late:L2"
+    )
     file_appeal(store, bureau, APRIL, "a", "office.late", "第一次", record="office.late:L1", received=PUBLISHED)
     with pytest.raises(KaoheError, match="未决的复查申请"):
         file_appeal(store, bureau, APRIL, "a", "office.late", "第二次", record="office.late:L1", received=PUBLISHED)
@@ -296,9 +299,45 @@ def test_a_record_is_appealed_against_its_months_edition_not_the_quarters(office
     q2 = Period.parse("2015-Q2")
     publish(store, bureau, reg, q2, published_on=dt.date(2015, 7, 6), write=False)
     assert totals(store.edition("2015-Q2"))["a"] == (Decimal(296), 3)  # April 96 + May 100 + June 100
-    with pytest.raises(KaoheError, match="针对某条记录的复查请向该记录所在期间的通报提出"):
+    with pytest.raises(KaoheError, match="在各月计分:请针对该扣分所在月的通报申请复查"):
         file_appeal(store, bureau, q2, "a", "office.late", "x", record="office.late:L2", received=dt.date(2015, 7, 7))
-    # the whole item may be appealed in the quarter; a points change is refused there (it is made in April)
-    a = file_appeal(store, bureau, q2, "a", "office.late", "x", received=dt.date(2015, 7, 7))
-    with pytest.raises(KaoheError, match="改分请针对该项目计分所在期间的通报申请"):
+    # nor the whole item: it is scored in the months, and changed there
+    with pytest.raises(KaoheError, match="在各月计分:请针对该扣分所在月的通报申请复查"):
+        file_appeal(store, bureau, q2, "a", "office.late", "x", received=dt.date(2015, 7, 7))
+
+
+def test_a_decision_is_final_even_through_adjustments(office):
+    """A points change decided on appeal is an adjustment of the item; it cannot be revoked like a
+    通知单, and the change must lessen or cancel the deduction."""
+    bureau, reg, store = office()
+    publish(store, bureau, reg, APRIL, published_on=PUBLISHED, write=False)
+    a = file_appeal(store, bureau, APRIL, "a", "office.late", "x", record="office.late:L1", received=PUBLISHED)
+    with pytest.raises(KaoheError, match="改后分值与原分值 -2 相同"):
         decide_appeal(store, bureau, a["id"], "改分", "考核办", "y", points=Decimal(-2))
+    with pytest.raises(KaoheError, match="改后分值应在 -2 与 0 之间"):
+        decide_appeal(store, bureau, a["id"], "改分", "考核办", "y", points=Decimal(1))
+    with pytest.raises(KaoheError, match="改后分值应在 -2 与 0 之间"):
+        decide_appeal(store, bureau, a["id"], "改分", "考核办", "y", points=Decimal(-3))
+    d = decide_appeal(store, bureau, a["id"], "改分", "考核办", "y", points=Decimal(0))
+    with pytest.raises(KaoheError, match=f"第{d['adjustment']}号调整是复查复核第1号的改分决定"):
+        store.revoke_adjustment(d["adjustment"], "想撤销")
+    assert store.adjustment(d["adjustment"]).text("甲派出所").startswith("复查复核第1号改分(调整第1号) 2015-04 甲派出所 项目 office.late +2")
+
+
+def test_a_new_edition_cannot_be_dated_before_the_last(office):
+    bureau, reg, store = office()
+    publish(store, bureau, reg, APRIL, published_on=PUBLISHED, write=False)
+    store.add_adjustment("2015-04", "a", Decimal(1), "x", "考核领导小组")
+    with pytest.raises(KaoheError, match="公布日期 2015-05-01 早于 2015-04 第1版的公布日期 2015-05-06"):
+        publish(store, bureau, reg, APRIL, published_on=dt.date(2015, 5, 1), write=False)
+    assert [e["number"] for e in store.editions("2015-04")] == [1]
+
+
+def test_a_lost_file_of_an_edition_is_written_again(office, tmp_path):
+    bureau, reg, store = office()
+    done = publish(store, bureau, reg, APRIL, published_on=PUBLISHED, out=tmp_path / "out")
+    assert done.directory == tmp_path / "out" / "第1版"
+    (done.directory / "通报-2015-04.xlsx").unlink()
+    again = publish(store, bureau, reg, APRIL, out=tmp_path / "out")
+    assert (again.number, again.new) == (1, False)
+    assert sorted(p.name for p in again.directory.iterdir()) == ["index.html", "report-2015-04.json", "通报-2015-04.xlsx"]

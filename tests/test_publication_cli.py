@@ -66,7 +66,13 @@ def test_publish_appeal_decide_republish_diff_and_audit(bureau: Path) -> None:
     assert "通知单第1号:倒查发现台账问题(批准:考核领导小组)" in html2
     from openpyxl import load_workbook
 
+    assert '<td class="num adj">-0.5</td>' in html2  # the ranking shows the adjustment beside the categories
+    ranking = ob.kaohe(bureau, "ranking", "2015-04").stdout
+    assert "考核办调整" in ranking and "乙派出所  96.5        97        -0.5  末位" in ranking
     wb = load_workbook(bureau / "published" / "2015-04" / "第2版" / "通报-2015-04.xlsx", read_only=True)
+    series = [[c for c in row if c is not None] for row in wb["派出所"].iter_rows(values_only=True)]
+    assert ["名次", "单位", "单位编号", "总分", "基础工作", "考核办调整", "上期名次", "名次变化", "标记"] in series
+    assert [3, "乙派出所", "b", 96.5, 97, -0.5] == series[series.index(["名次", "单位", "单位编号", "总分", "基础工作", "考核办调整", "上期名次", "名次变化", "标记"]) + 3][:6]
     sheet = [[c for c in row if c is not None] for row in wb["版本说明"].iter_rows(values_only=True)]
     assert ["甲派出所", "a", 96, 98, 3, 2, "接警后未按时到场:-4→-2"] in sheet
     assert any(r and str(r[0]).startswith("第2版,2015-05-12 公布") for r in sheet)

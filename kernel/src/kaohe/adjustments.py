@@ -50,9 +50,12 @@ class Adjustment:
             return Line(self.points, f"复查复核第{self.appeal}号改分:{self.reason}(决定:{self.approver})", record=self.key)
         return Line(self.points, f"{self.kind}第{self.id}号:{self.reason}(批准:{self.approver})", record=self.key)
 
-    def text(self) -> str:
+    def text(self, name: str | None = None) -> str:
+        """One line for lists; ``name`` is the unit's name (its id when not given)."""
         where = f"项目 {self.item}" if self.item else "总分"
-        return f"{self.kind}第{self.id}号 {self.period} {self.unit} {where} {fmt_points(self.points)}:{self.reason}(批准:{self.approver})"
+        head = f"复查复核第{self.appeal}号改分(调整第{self.id}号)" if self.appeal is not None else f"{self.kind}第{self.id}号"
+        who = "决定" if self.appeal is not None else "批准"
+        return f"{head} {self.period} {name or self.unit} {where} {fmt_points(self.points)}:{self.reason}({who}:{self.approver})"
 
 
 def for_unit(adjustments: list[Adjustment] | tuple[Adjustment, ...], unit: str, item: str | None = None) -> list[Adjustment]:

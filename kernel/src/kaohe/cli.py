@@ -236,8 +236,13 @@ def ranking_columns(bureau: Any, result: Any) -> list[tuple[str, Any]]:
     def score_of(cid: str) -> Any:
         return lambda u: next((c.score for c in u.categories if c.category == cid), None)
 
+    def adjusted(u: Any) -> Any:
+        return sum((ln.points for ln in u.adjustments), ZERO) if u.adjustments else None
+
+    adjustment = [("考核办调整", adjusted)] if any(u.adjustments for u in result.units) else []
     if not aggregated or method == "sum":
-        return [(c.name, score_of(c.id)) for c in scheme.categories if result.kind == "year" or c.id not in year_ids]
+        cats = [(c.name, score_of(c.id)) for c in scheme.categories if result.kind == "year" or c.id not in year_ids]
+        return cats + adjustment
 
     def part(u: Any) -> Any:
         extra = sum((c.score for c in u.categories if c.category in year_ids), ZERO)
@@ -246,7 +251,7 @@ def ranking_columns(bureau: Any, result: Any) -> list[tuple[str, Any]]:
     label = {"year": "月考核部分", "half": "各月部分", "quarter": "各月部分"}.get(result.kind, "各期部分")
     if scheme.base_period == "quarter":
         label = "各季度部分"
-    return [(label, part)] + [(c.name, score_of(c.id)) for c in scheme.categories if c.id in year_ids]
+    return [(label, part)] + [(c.name, score_of(c.id)) for c in scheme.categories if c.id in year_ids] + adjustment
 
 
 def _ranking_text(bureau: Any, result: Any) -> str:
@@ -276,8 +281,9 @@ def _load_result(obj: Ctx, store: Any, period: Any) -> Any:
 @click.argument("period")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出完整的计分树。")
 @click.option("--all", "show_all", is_flag=True, help="也列出未得分、未扣分的项目。")
+@click.option("--ids", is_flag=True, help="列出项目编号和记录编号(申请复查时用)。")
 @click.pass_obj
-def explain(obj: Ctx, unit: str, period: str, as_json: bool, show_all: bool) -> None:
+def explain(obj: Ctx, unit: str, period: str, as_json: bool, show_all: bool, ids: bool) -> None:
     """说明 UNIT 在 PERIOD 的得分:总分 → 考核内容 → 项目 → 每条记录。"""
     from .explain import unit_data, unit_text
     from .jobs import score_period
@@ -295,7 +301,7 @@ def explain(obj: Ctx, unit: str, period: str, as_json: bool, show_all: bool) -> 
     if as_json:
         click.echo(json.dumps(unit_data(res), ensure_ascii=False, indent=2))
     else:
-        click.echo(unit_text(res, show_zero=show_all))
+        click.echo(unit_text(res, show_zero=show_all, ids=ids))
 
 
 @cli.command()

@@ -134,9 +134,15 @@ def signoff(department: str, period: str, actor: str | None, note: str) -> None:
     known = departments(obj.bureau, obj.registry)
     if department not in known:
         raise KaoheError(f"没有部门 “{department}”:本局启用的项目所涉部门为 {'、'.join(known) or '(无)'}")
+    from .status import data_status
+
     with obj.store() as store:
+        before = store.signoffs(p.label).get(department)
+        rows = [r for r in data_status(store, obj.bureau, obj.registry, p) if r.department == department]
         store.sign_off(department, p.label, actor, note)
-    click.echo(f"{department} 已签收 {p.label} 的数据")
+    click.echo(f"{department} 已签收 {p.label} 的数据" + (f"(此前已于 {before['time'][:10]} 由 {before['actor']} 签收)" if before else ""))
+    if rows and not any(r.records for r in rows):
+        click.echo(f"注意:{department} 在 {p.label} 没有任何数据,签收即确认本期无数据")
 
 
 # --- publish, editions, diff ------------------------------------------------------------------------
@@ -265,8 +271,13 @@ def appeal_file(period: str, unit: str, item: str, record: str | None, reason: s
 def appeal_list(period: str | None, department: str | None, unit: str | None, pending: bool, as_json: bool) -> None:
     """复查申请及其决定,按部门分列待办。"""
     from .publication import appeal_text
+    from .status import departments
 
     obj = _ctx()
+    if department:
+        known = {*departments(obj.bureau, obj.registry), *(i.department for i in obj.bureau.items)}
+        if department not in known:
+            raise KaoheError(f"没有部门 “{department}”:本局项目所属部门为 {'、'.join(sorted(known))}")
     with obj.store() as store:
         rows = store.appeals(
             period=_period(period).label if period else None, department=department,
@@ -276,7 +287,7 @@ def appeal_list(period: str | None, department: str | None, unit: str | None, pe
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     if not rows:
-        click.echo("没有复查申请")
+        click.echo("没有待决定的复查申请" if pending else "没有复查申请")
         return
     by_dept: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
@@ -285,7 +296,7 @@ def appeal_list(period: str | None, department: str | None, unit: str | None, pe
         open_ = sum(1 for r in items if r["outcome"] is None)
         click.echo(f"{dept}(待决定 {open_} 件)")
         for r in items:
-            click.echo("  " + appeal_text(r))
+            click.echo("  " + appeal_text(r, obj.bureau))
 
 
 @appeal.command("decide")
@@ -313,6 +324,8 @@ def appeal_decide(appeal_id: int, outcome: str | None, points: str | None, decid
             points=_points(points, "--points") if points is not None else None, actor=actor,
         )
     click.echo(f"第{appeal_id}号复查申请:{outcome}({decider})")
+    if outcome == "撤销记录":
+        click.echo(f"记录 {d['record']} 已作废:读取这条记录的所有项目都不再计它的分")
     if outcome != "维持":
         click.echo(f"运行 kaohe publish {d['period']} 发布更正后的新版通报")
 
@@ -343,7 +356,7 @@ def adjust_add(period: str, unit: str, points: str, reason: str, approver: str, 
         raise KaoheError("调整分值不能为 0")
     with obj.store() as store:
         a = store.add_adjustment(p.label, uid, value, reason, approver, kind=kind, actor=actor)
-    click.echo(f"已登记:{a.text()}")
+    click.echo(f"已登记:{a.text(obj.bureau.unit(uid).name)}")
     click.echo(f"重新计分或发布(kaohe publish {p.label})后生效")
 
 
@@ -363,7 +376,8 @@ def adjust_list(period: str | None) -> None:
     for r in rows:
         a = Adjustment(r["id"], r["period"], r["unit"], D(r["points"]), r["reason"], r["approver"], r["kind"], r["item"], r["appeal"])
         state = f"  [已撤销:{r['revoked']['reason']}({r['revoked']['actor']} {r['revoked']['time'][:10]})]" if r["revoked"] else ""
-        click.echo(f"{a.text()};{r['actor']} {r['time'][:10]} 登记{state}")
+        unit = obj.bureau.unit(a.unit)
+        click.echo(f"{a.text(unit.name if unit else None)};{r['actor']} {r['time'][:10]} 登记{state}")
 
 
 @adjust.command("revoke")
@@ -375,7 +389,8 @@ def adjust_revoke(adjustment_id: int, reason: str, actor: str | None) -> None:
     obj = _ctx()
     with obj.store() as store:
         a = store.revoke_adjustment(adjustment_id, reason, actor)
-    click.echo(f"已撤销:{a.text()}")
+    unit = obj.bureau.unit(a.unit)
+    click.echo(f"已撤销:{a.text(unit.name if unit else None)}")
 
 
 # --- audit ---------------------------------------------------------------------------------------------
@@ -398,6 +413,8 @@ def audit(period: str | None, action: str | None, actor: str | None, department:
     obj = _ctx()
     _date(since, "--since")
     _date(until, "--until")
+    if action and action not in ACTIONS:
+        raise KaoheError(f"没有操作 “{action}”:可选 {'、'.join(ACTIONS)}")
     with obj.store() as store:
         rows = store.audit(
             period=_period(period).label if period else None, action=action, actor=actor, department=department,
@@ -413,8 +430,17 @@ def audit(period: str | None, action: str | None, actor: str | None, department:
         return
     click.echo(table(
         ["序号", "时间", "操作人", "操作", "期间", "部门", "单位", "对象", "摘要"],
-        [[str(r["id"]), r["time"][:19].replace("T", " "), r["actor"], r["action"], r["period"], r["department"], r["unit"], r["subject"], _summary(r)] for r in rows],
+        [[str(r["id"]), r["time"][:19].replace("T", " "), r["actor"], r["action"], _short(r["period"]), r["department"], r["unit"], r["subject"], _summary(r)] for r in rows],
     ))
+
+
+ACTIONS = ("导入", "导入被拒绝", "发布", "调整", "撤销调整", "复查申请", "复查决定", "撤销记录", "签收")
+
+
+def _short(periods: str) -> str:
+    """An import's months, shortened for the table (2015-01…2015-12, 12期)."""
+    parts = [p for p in periods.split(",") if p]
+    return periods if len(parts) <= 2 else f"{parts[0]}…{parts[-1]}({len(parts)}期)"
 
 
 def _summary(r: dict[str, Any]) -> str:

@@ -57,5 +57,7 @@ def fmt(value: Decimal | None) -> str:
 
 
 def fmt_points(value: Decimal) -> str:
+    if value == 0:
+        value = abs(value)  # −0 (a deduction of nothing) prints as +0, not +-0
     s = fmt(value)
     return s if value < 0 else "+" + s

@@ -73,8 +73,9 @@ def period_data(result: PeriodResult) -> dict[str, Any]:
     return {"period": result.period, "kind": result.kind, "units": [unit_data(u) for u in result.units]}
 
 
-def unit_text(u: UnitResult, show_zero: bool = False) -> str:
-    """The explanation a station chief reads."""
+def unit_text(u: UnitResult, show_zero: bool = False, ids: bool = False) -> str:
+    """The explanation a station chief reads; ``ids`` adds each item's id and each line's record key
+    (what an appeal names: ``kaohe appeal file``)."""
     out = [f"{u.name}({u.unit}) {u.period} 考核得分 {fmt(u.total)}" + (f",序列内第{u.rank}名" if u.rank else "")]
     if u.flags:
         out.append("标记:" + "、".join(u.flags))
@@ -93,11 +94,13 @@ def unit_text(u: UnitResult, show_zero: bool = False) -> str:
             if not show_zero and not i.lines and i.points == 0:
                 continue
             carried = "(沿用上期数据)" if i.carried else ""
-            out.append(f"  ◆ {i.title} {fmt_points(i.points)}{carried}  〔{i.department};依据 {i.reference}〕")
+            item_id = f";项目编号 {i.item}" if ids else ""
+            out.append(f"  ◆ {i.title} {fmt_points(i.points)}{carried}  〔{i.department};依据 {i.reference}{item_id}〕")
             if i.note:
                 out.append(f"      {i.note}")
             for ln in i.lines:
-                out.append(f"      {fmt_points(ln.points)}  {ln.reason}" + ("(沿用上期数据)" if ln.carried else ""))
+                key = f"  〔记录编号 {ln.record}〕" if ids and ln.record else ""
+                out.append(f"      {fmt_points(ln.points)}  {ln.reason}" + ("(沿用上期数据)" if ln.carried else "") + key)
     if u.adjustments:
         out.append("【考核办调整】(通知单、机动加分等,直接计入总分)")
         for ln in u.adjustments:

@@ -203,6 +203,12 @@ class Ledger:
                 from .errors import KaoheError
 
                 raise KaoheError(f"没有第{adjustment_id}号调整")
+            if adj.appeal is not None:
+                from .errors import KaoheError
+
+                raise KaoheError(
+                    f"第{adjustment_id}号调整是复查复核第{adj.appeal}号的改分决定:复查决定一经登记不可更改,不能撤销"
+                )
             if self._revoked({adjustment_id}):
                 from .errors import KaoheError
 

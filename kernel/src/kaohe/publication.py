@@ -65,6 +65,12 @@ def edition_dir(base: Path, number: int) -> Path:
     return base / f"第{number}版"
 
 
+def report_files(period: str) -> tuple[str, ...]:
+    from .report import json_name, xlsx_name
+
+    return ("index.html", xlsx_name(period), json_name(period))
+
+
 def _adjustment_rows(store: Store, bureau: Bureau, period: Period) -> list[dict[str, Any]]:
     labels = [period.label] + [b.label for b in base_periods(bureau, period) if b != period]
     rows = []
@@ -72,11 +78,16 @@ def _adjustment_rows(store: Store, bureau: Bureau, period: Period) -> list[dict[
         for a in store.adjustments(label):
             rows.append(
                 {
-                    "id": a.id, "period": a.period, "unit": a.unit, "points": str(a.points), "reason": a.reason,
-                    "approver": a.approver, "kind": a.kind, "item": a.item, "appeal": a.appeal,
+                    "id": a.id, "period": a.period, "unit": a.unit, "name": _name(bureau, a.unit), "points": str(a.points),
+                    "reason": a.reason, "approver": a.approver, "kind": a.kind, "item": a.item, "appeal": a.appeal,
                 }
             )
     return rows
+
+
+def _name(bureau: Bureau, unit: str) -> str:
+    u = bureau.unit(unit)
+    return u.name if u is not None else unit
 
 
 def _appeal_rows(store: Store, bureau: Bureau, period: Period) -> list[dict[str, Any]]:
@@ -121,6 +132,11 @@ def publish(
     with store.writing():
         latest = store.editions(period.label)[-1:] or [None]
         last = latest[0]
+        if last is not None and last["digest"] != dig and day < last["published_on"]:
+            raise KaoheError(
+                f"公布日期 {day} 早于 {period.label} 第{last['number']}版的公布日期 {last['published_on']}:"
+                "新版本的公布日期不能早于上一版"
+            )
         if last is not None and last["digest"] == dig:
             number, new = last["number"], False
             day, why = last["published_on"], last["reason"]
@@ -143,7 +159,7 @@ def publish(
     if write:
         base = out or Path(bureau.source).parent / "published" / period.label
         target = edition_dir(base, number)
-        if not new and (target / "index.html").is_file():
+        if not new and all((target / name).is_file() for name in report_files(period.label)):
             # the edition's files are already written: they are never rewritten
             published = attrs.evolve(published, directory=target, html=target / "index.html")
         else:
@@ -244,20 +260,28 @@ def file_appeal(
         raise KaoheError(f"{unit.name} 不在 {period.label} 第{edition['number']}版通报中")
     found = [(c, i) for c in tree["categories"] for i in c["items"] if i["item"] == item]
     if not found:
-        raise KaoheError(f"{unit.name} 在 {period.label} 第{edition['number']}版中没有项目 {item}:用 kaohe explain {unit.id} {period.label} 查看各项目编号")
+        raise KaoheError(f"{unit.name} 在 {period.label} 第{edition['number']}版中没有项目 {item}:用 kaohe explain {unit.id} {period.label} --ids 查看各项目编号")
     cat, it = found[0]
+    if not _scored_in(bureau, period, item):
+        raise KaoheError(
+            f"{period.label} 的通报汇总各{_base_name(bureau)}结果,“{it['title']}”在各{_base_name(bureau)}计分:"
+            f"请针对该扣分所在{_base_name(bureau)}的通报申请复查"
+        )
     if record:
         lines = [ln for ln in it["lines"] if ln["record"] == record]
         if not lines:
-            hint = ""
-            if period.kind != bureau.scheme.base_period:
-                hint = f";{period.label} 的通报汇总各期结果,针对某条记录的复查请向该记录所在期间的通报提出"
-            raise KaoheError(f"{unit.name} 的“{it['title']}”中没有记录 {record} 的加扣分{hint}")
+            keys = [ln["record"] for ln in it["lines"] if ln["record"] and D(ln["points"]) < 0]
+            listed = "、".join(keys[:10]) + (f" 等{len(keys)}条" if len(keys) > 10 else "")
+            raise KaoheError(
+                f"{unit.name} 的“{it['title']}”中没有记录 {record} 的扣分"
+                + (f";该项目扣分的记录为 {listed}" if keys else "")
+            )
         points, text = lines[0]["points"], lines[0]["reason"]
     else:
         points, text = it["points"], f"{it['title']}(全项)"
-    if D(points) == 0:
-        raise KaoheError(f"{unit.name} 的“{it['title']}”{('记录 ' + record) if record else ''}没有加扣分,无需复查")
+    if D(points) >= 0:
+        what = f"“{it['title']}”" + (f"记录 {record} " if record else "")
+        raise KaoheError(f"{unit.name} 的{what}没有扣分({fmt_points(D(points))}),复查申请只针对扣分")
     row = {
         "period": period.label, "edition": edition["id"], "edition_number": edition["number"], "unit": unit.id,
         "item": item, "title": it["title"], "department": it["department"], "record": record, "points": points,
@@ -288,15 +312,17 @@ def decide_appeal(
         if outcome == "改分":
             if points is None:
                 raise KaoheError("改分须写明改后的分值(--points,如 -1)")
-            period = Period.parse(appeal["period"])
-            year_items = {c.id for c in bureau.scheme.year_categories}
-            declared = bureau.item(appeal["item"])
-            if period.kind != bureau.scheme.base_period and not (declared is not None and declared.category in year_items):
+            if not _scored_in(bureau, Period.parse(appeal["period"]), appeal["item"]):
                 raise KaoheError(
-                    f"{appeal['period']} 由各{ {'month': '月', 'quarter': '季度'}.get(bureau.scheme.base_period, '期') }汇总而成:"
-                    "改分请针对该项目计分所在期间的通报申请"
+                    f"{appeal['period']} 由各{_base_name(bureau)}汇总而成:改分请针对该项目计分所在期间的通报申请"
                 )
             old = D(appeal["points"])
+            if points == old:
+                raise KaoheError(f"改后分值与原分值 {fmt_points(old)} 相同:维持原扣分请用 --keep")
+            if not old < points <= 0:
+                raise KaoheError(
+                    f"改分只能减少或取消这项扣分:原分值 {fmt_points(old)},改后分值应在 {fmt_points(old)} 与 0 之间(可为 0),得到 {fmt_points(points)}"
+                )
             delta = points - old
             adj = store.add_adjustment(
                 appeal["period"], appeal["unit"], delta,
@@ -315,10 +341,23 @@ def decide_appeal(
     return {**appeal, **row}
 
 
-def appeal_text(a: dict[str, Any]) -> str:
+def _base_name(bureau: Bureau) -> str:
+    return {"month": "月", "quarter": "季度"}.get(bureau.scheme.base_period, "期")
+
+
+def _scored_in(bureau: Bureau, period: Period, item: str) -> bool:
+    """Whether ``item`` is scored in ``period`` itself (a base period, or a year-scope category in
+    the year), rather than summed from the base periods."""
+    if period.kind == bureau.scheme.base_period:
+        return True
+    declared = bureau.item(item)
+    return declared is not None and declared.category in {c.id for c in bureau.scheme.year_categories} and period.kind == "year"
+
+
+def appeal_text(a: dict[str, Any], bureau: Bureau | None = None) -> str:
     state = "待决定" if a.get("outcome") is None else f"{a['outcome']}({a['decider']},{(a.get('decided') or '')[:10]})"
     pts = fmt(D(a["points"])) if a.get("points") not in (None, "") else ""
     return (
-        f"第{a['id']}号 {a['period']} 第{a['edition_number']}版 {a['unit']} · {a['title']}〔{a['department']}〕"
+        f"第{a['id']}号 {a['period']} 第{a['edition_number']}版 {_name(bureau, a['unit']) if bureau else a['unit']} · {a['title']}〔{a['department']}〕"
         f" {pts} {a['line']} —— 理由:{a['reason']};{a['received']} 提出(截止 {a['deadline']});{state}"
     )

@@ -73,7 +73,7 @@ _INSERT_RECORD = (
 )
 """A new record is inserted, a corrected one updated in place (an upsert: never a delete, which the
 store's triggers refuse on ``records``). A record voided on appeal stays void when its department
-later sends a corrected version: the decision stands until the office decides otherwise."""
+later sends a corrected version: the decision is final (a record wrongly voided is sent again under a new key)."""
 _KEEP_VERSION = (
     f"INSERT INTO [record_versions] ({', '.join(f'[{c}]' for c in VERSION_COLUMNS)})"
     f" SELECT {', '.join(f'[{c}]' for c in VERSION_COLUMNS[:-1])}, ? FROM [records] WHERE [key] IN ({{}})"

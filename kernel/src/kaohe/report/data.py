@@ -116,6 +116,11 @@ class UnitView:
             return None
         return self.previous_rank - self.result.rank
 
+    @property
+    def adjustment_points(self) -> Decimal:
+        """The office's direct adjustments of the total (通知单, 机动加分)."""
+        return sum((ln.points for ln in self.result.adjustments), ZERO)
+
     def score_of(self, category: str) -> Decimal | None:
         for c in self.result.categories:
             if c.category == category:
@@ -178,6 +183,11 @@ class ReportData:
     deadline (None for a report not published as an edition)."""
     changes: Any = None
     """What changed since the previous edition (a :class:`kaohe.editions.Diff`), if any."""
+
+    @property
+    def adjusted(self) -> bool:
+        """Some unit has a direct adjustment of its total (the ranking then shows the column)."""
+        return any(u.result.adjustments for u in self.units)
 
     @property
     def units(self) -> list[UnitView]:

@@ -108,16 +108,18 @@ def write_xlsx(data: ReportData, path: Path) -> Path:
 
     for s in data.series:
         ws = wb.create_sheet(sheet_title(s.name, taken))
-        headers = ["名次", "单位", "单位编号", "总分", *[name for _, name, _ in data.categories], "上期名次", "名次变化", "标记"]
+        adj = ["考核办调整"] if data.adjusted else []
+        headers = ["名次", "单位", "单位编号", "总分", *[name for _, name, _ in data.categories], *adj, "上期名次", "名次变化", "标记"]
         _title_rows(ws, f"{data.bureau} {data.period_name}绩效考核通报 — {s.name}", subtitle, len(headers))
         widths: dict[int, int] = {}
         _header(ws, 4, headers, widths)
         for r, u in enumerate(s.units, start=5):
             row: list[Any] = [u.result.rank, u.result.name, u.result.unit, u.result.total]
             row += [u.score_of(cid) for cid, _, _ in data.categories]
+            row += [u.adjustment_points if u.result.adjustments else None for _ in adj]
             row += [u.previous_rank if u.previous_rank is not None else "—", _change_text(u), "、".join(u.result.flags)]
             for col, value in enumerate(row, start=1):
-                fmt_ = score_format if 4 <= col < 5 + len(data.categories) else None
+                fmt_ = score_format if 4 <= col < 5 + len(data.categories) + len(adj) else None
                 cell = _put(ws, r, col, value, fmt_)
                 widths[col] = max(widths.get(col, 0), _width(value if isinstance(value, str) else fmt(value) if isinstance(value, Decimal) else str(value)))
                 if u.result.flags and col == len(row):
