@@ -44,14 +44,17 @@ def fold_lines(item: ItemResult) -> tuple[Line, ...]:
 
 
 class Interner:
-    """One shared copy of equal results (most units score nothing on most items: their item results
-    are equal and need not be held once per unit)."""
+    """One shared copy of equal item results without lines (most units score nothing on most items:
+    their item results are equal and need not be held once per unit). Equal, and printed the same:
+    the points' signs are part of the key (0 and -0 are equal numbers but print differently)."""
 
     def __init__(self) -> None:
-        self._seen: dict[Any, Any] = {}
+        self._seen: dict[Any, ItemResult] = {}
 
-    def __call__(self, value: Any) -> Any:
-        return self._seen.setdefault(value, value)
+    def __call__(self, item: ItemResult) -> ItemResult:
+        if item.lines:
+            return item
+        return self._seen.setdefault((item, item.points.is_signed(), item.uncapped.is_signed()), item)
 
 
 def fold_result(result: PeriodResult, intern: Interner | None = None) -> PeriodResult:

@@ -26,14 +26,15 @@ class TreeEncoder:
 
     def __init__(self, encode: Callable[[Any], str]) -> None:
         self.encode = encode
-        self._empty: dict[ItemResult, str] = {}
+        self._empty: dict[tuple[ItemResult, bool, bool], str] = {}
 
     def item(self, item: ItemResult) -> str:
         if item.lines:
             return self.encode(item_data(item))
-        text = self._empty.get(item)
+        key = (item, item.points.is_signed(), item.uncapped.is_signed())  # 0 and -0: equal, printed apart
+        text = self._empty.get(key)
         if text is None:
-            text = self._empty[item] = self.encode(item_data(item))
+            text = self._empty[key] = self.encode(item_data(item))
         return text
 
     def category(self, cat: CategoryResult) -> str:
