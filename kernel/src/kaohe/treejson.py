@@ -27,14 +27,19 @@ class TreeEncoder:
     def __init__(self, encode: Callable[[Any], str]) -> None:
         self.encode = encode
         self._empty: dict[tuple[ItemResult, bool, bool], str] = {}
+        self._same: dict[int, tuple[ItemResult, str]] = {}
 
     def item(self, item: ItemResult) -> str:
         if item.lines:
             return self.encode(item_data(item))
+        seen = self._same.get(id(item))  # units share one empty result of an item (pipeline)
+        if seen is not None and seen[0] is item:
+            return seen[1]
         key = (item, item.points.is_signed(), item.uncapped.is_signed())  # 0 and -0: equal, printed apart
         text = self._empty.get(key)
         if text is None:
             text = self._empty[key] = self.encode(item_data(item))
+        self._same[id(item)] = (item, text)
         return text
 
     def category(self, cat: CategoryResult) -> str:
