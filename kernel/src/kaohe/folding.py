@@ -11,6 +11,7 @@ lines it folds, so an item's lines still add up to its points before its cap and
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -43,25 +44,44 @@ def fold_lines(item: ItemResult) -> tuple[Line, ...]:
 
 
 class Interner:
-    """One shared copy of equal results (most units score nothing on most items: their item results
-    are equal and need not be held once per unit)."""
+    """One shared copy of equal item results without lines (most units score nothing on most items:
+    their item results are equal and need not be held once per unit). Equal, and printed the same:
+    the points' signs are part of the key (0 and -0 are equal numbers but print differently)."""
 
     def __init__(self) -> None:
-        self._seen: dict[Any, Any] = {}
+        self._seen: dict[Any, ItemResult] = {}
 
-    def __call__(self, value: Any) -> Any:
-        return self._seen.setdefault(value, value)
+    def __call__(self, item: ItemResult) -> ItemResult:
+        if item.lines:
+            return item
+        return self._seen.setdefault((item, item.points.is_signed(), item.uncapped.is_signed()), item)
 
 
 def fold_result(result: PeriodResult, intern: Interner | None = None) -> PeriodResult:
-    """``result`` with every item's record lines folded (``fold_lines``) and equal item results
-    shared: what an aggregate of it needs, without the record lines (which are in the store)."""
+    """``result`` with every item's record lines folded (``fold_lines``), equal item results shared
+    and equal points held once: what an aggregate of it needs, without the record lines (which are
+    in the store)."""
     intern = intern or Interner()
+    numbers: dict[tuple[Decimal, bool], Decimal] = {}
+
+    def number(value: Decimal) -> Decimal:
+        return numbers.setdefault((value, value.is_signed()), value)  # by sign too: -0 stays -0
+
+    def line(ln: Line) -> Line:
+        points = number(ln.points)
+        return ln if points is ln.points else attrs.evolve(ln, points=points)
+
+    def item(i: ItemResult) -> ItemResult:
+        lines = tuple(line(ln) for ln in fold_lines(i))
+        return intern(attrs.evolve(i, lines=lines, points=number(i.points), uncapped=number(i.uncapped)))
+
     units = []
     for u in result.units:
-        cats = tuple(
-            attrs.evolve(c, items=tuple(intern(attrs.evolve(i, lines=fold_lines(i))) for i in c.items))
-            for c in u.categories
-        )
+        cats = tuple(attrs.evolve(c, items=tuple(item(i) for i in c.items)) for c in u.categories)
         units.append(attrs.evolve(u, categories=cats))
     return PeriodResult(result.period, result.kind, tuple(units))
+
+
+def light(result: PeriodResult) -> PeriodResult:
+    """``result`` without its categories (totals, ranks and flags only), once it is stored."""
+    return PeriodResult(result.period, result.kind, tuple(attrs.evolve(u, categories=()) for u in result.units))

@@ -17,13 +17,14 @@ from typing import Any
 
 import attrs
 
-from .adapters import Adapter, CellError, Column, Draft, PercentCell
+from .adapters import Adapter, CellError, Column, Draft, PercentCell, converter
 from .bureau import Bureau
 from .decimals import D
 from .errors import KaoheError
 from .model import Record
 from .periods import Period
 from .plugins import Registry
+from .rules.base import Shape
 
 HEADER_SCAN_ROWS = 15
 
@@ -209,6 +210,8 @@ class _Checker:
         self.earliest, self.latest = earliest, latest
         self.checks: dict[str, list[Any]] = {}
         for item in bureau.items:
+            if getattr(type(item.rule), "check", None) is Shape.check:
+                continue  # the shapes' default check: no bounds to check
             for kind in item.reads:
                 self.checks.setdefault(kind, []).append(item)
         self._units = {n: u for u in bureau.units for n in u.names}
@@ -243,13 +246,13 @@ class _Checker:
         if not unit.active(date, date):
             return None, dcol, f"{date} 单位“{unit.name}”不存在(设立/撤并日期见单位名单)"
         rec = Record(
-            key=draft.key.replace("{unit}", unit.id),
-            kind=draft.kind,
-            unit=unit.id,
-            date=date,
-            value=None if draft.value is None else D(draft.value),
-            attrs=dict(draft.attrs),
-            note=draft.note,
+            draft.key.replace("{unit}", unit.id),
+            draft.kind,
+            unit.id,
+            date,
+            None if draft.value is None else D(draft.value),
+            dict(draft.attrs),
+            draft.note,
         )
         for item in self.checks.get(draft.kind, ()):
             problem = item.rule.check(rec)
@@ -309,30 +312,43 @@ def iter_export(
     checker = _Checker(bureau, earliest, today or dt.date.today())
 
     # (key, index in the row or -1, converter, header) of each column, looked up once
-    plan = [(col.key, index.get(col.key, -1), col.convert, col.name) for col in adapter.columns]
+    plan = [(col.key, index.get(col.key, -1), converter(col), col.name) for col in adapter.columns]
+    keys = [key for key, _, _, _ in plan]
+    to_records = adapter.to_records
 
     def generate() -> Iterator[tuple[Record | None, Source, Rejection | None]]:
         for n, row in enumerate(rows, start=header_row + 1):
-            cells = list(row)
-            if not any(c not in (None, "") and str(c).strip() for c in cells):
+            cells = row if row.__class__ is list else list(row)
+            try:
+                blank = not "".join(cells).strip()  # a CSV row: all texts
+            except TypeError:
+                blank = not any(c not in (None, "") and str(c).strip() for c in cells)
+            if blank:
                 continue
             src = Source(file, sheet, n)
-            values: dict[str, Any] = {}
-            bad: Rejection | None = None
             width = len(cells)
-            for key, i, convert, name in plan:
-                try:
-                    values[key] = convert(cells[i] if 0 <= i < width else None)
-                except CellError as exc:
-                    bad = Rejection(file, sheet, n, name, str(exc))
-                    break
-            if bad:
-                yield None, src, bad
+            try:
+                converted = [convert(cells[i] if 0 <= i < width else None) for _, i, convert, _ in plan]
+            except CellError:
+                # the first bad cell, found again column by column (its header names it)
+                for _, i, convert, name in plan:
+                    try:
+                        convert(cells[i] if 0 <= i < width else None)
+                    except CellError as exc:
+                        yield None, src, Rejection(file, sheet, n, name, str(exc))
+                        break
                 continue
             try:
-                drafts = list(adapter.to_records(values))
+                drafts = list(to_records(dict(zip(keys, converted, strict=True))))
             except (CellError, ValueError, KeyError, TypeError) as exc:
                 yield None, src, Rejection(file, sheet, n, "", f"无法解析此行:{exc}")
+                continue
+            if len(drafts) == 1:
+                rec, column, message = checker.record(drafts[0], adapter)
+                if rec is None:
+                    yield None, src, Rejection(file, sheet, n, column, message)
+                else:
+                    yield rec, src, None
                 continue
             checked = [checker.record(d, adapter) for d in drafts]
             refused = next(((c, m) for r, c, m in checked if r is None), None)

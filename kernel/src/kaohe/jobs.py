@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from .bureau import Bureau
 from .decimals import D
-from .folding import Interner, fold_result
+from .folding import Interner, fold_result, light
 from .model import PeriodResult, UnitResult
 from .periods import Period
 from .pipeline import aggregate, base_periods, score, score_base
@@ -72,10 +72,12 @@ def score_year(store: Store, bureau: Bureau, registry: Registry, year: int) -> l
 
     The longer periods are aggregated from the base periods just scored (what ``score_period``
     would score again for each of them: the same records, the same history, hence the same
-    results), so each base period is scored once. Once stored, a base period is kept folded
-    (``folding.fold_result``: its record lines, which are in the store, are dropped and equal item
-    results shared), which is all its aggregates need, so the year's memory does not grow with
-    its records; the base periods returned are these folded results."""
+    results), so each base period is scored once. The year streams: once stored, a base period is
+    kept folded (``folding.fold_result``: its record lines, which are in the store, dropped, equal
+    item results and points shared), which is all its aggregates need, and a quarter or half-year
+    once stored is kept without its categories (``folding.light``). The list returned holds every
+    period in that order: the year in full, the others as kept (their explanations are in the
+    store)."""
     out = []
     scored: dict[Period, PeriodResult] = {}
     intern = Interner()
@@ -90,8 +92,9 @@ def score_year(store: Store, bureau: Bureau, registry: Registry, year: int) -> l
             period = Period(year, kind, i)
             result = aggregate(bureau, period, [scored[b] for b in base_periods(bureau, period)], source)
             store.save_result(result, digest, len(bureau.items))
-            out.append(result)
-    return out
+            out.append(result if kind == "year" else light(result))
+    del scored, intern
+    return [r if r.kind == "year" else (light(r) if r.kind == bureau.scheme.base_period else r) for r in out]
 
 
 def totals(result: PeriodResult) -> dict[str, Decimal]:

@@ -128,31 +128,42 @@ def evaluate_item(
     lines = item.rule.evaluate(ctx)
     changes = [a for a in period_adjustments(data, period) if a.item == item.id]
     out: dict[str, ItemResult] = {}
+    empty: ItemResult | None = None  # the result of every unit without lines: one, shared (immutable)
     for unit in units:
         ls = tuple(lines.get(unit.id, ()))
         if changes:
             ls += tuple(a.line() for a in for_unit(changes, unit.id, item.id))
-        uncapped = sum((ln.points for ln in ls), ZERO)
-        points, note = uncapped, ""
-        if item.cap is not None and points > item.cap:
-            points, note = item.cap, f"加分最高不超过{fmt(item.cap)}分,按{fmt(item.cap)}分计"
-        if item.floor is not None and points < item.floor:
-            points, note = item.floor, f"扣分最多{fmt(-item.floor)}分,按{fmt(item.floor)}分计"
-        out[unit.id] = ItemResult(
-            item=item.id,
-            title=item.title,
-            department=item.department,
-            category=item.category,
-            reference=item.reference,
-            window=window.label,
-            lines=ls,
-            points=points,
-            uncapped=uncapped,
-            direct_per_capita=item.direct_per_capita,
-            note=note,
-            veto=tuple(ln.reason for ln in ls) if isinstance(item.rule, Veto) else (),
-        )
+        if ls:
+            out[unit.id] = _item_result(item, window, ls)
+        else:
+            if empty is None:
+                empty = _item_result(item, window, ())
+            out[unit.id] = empty
     return out
+
+
+def _item_result(item: Item, window: Period, ls: tuple[Line, ...]) -> ItemResult:
+    """An item's result from its lines: their sum, bounded by the item's cap and floor."""
+    uncapped = sum((ln.points for ln in ls), ZERO)
+    points, note = uncapped, ""
+    if item.cap is not None and points > item.cap:
+        points, note = item.cap, f"加分最高不超过{fmt(item.cap)}分,按{fmt(item.cap)}分计"
+    if item.floor is not None and points < item.floor:
+        points, note = item.floor, f"扣分最多{fmt(-item.floor)}分,按{fmt(item.floor)}分计"
+    return ItemResult(
+        item=item.id,
+        title=item.title,
+        department=item.department,
+        category=item.category,
+        reference=item.reference,
+        window=window.label,
+        lines=ls,
+        points=points,
+        uncapped=uncapped,
+        direct_per_capita=item.direct_per_capita,
+        note=note,
+        veto=tuple(ln.reason for ln in ls) if isinstance(item.rule, Veto) else (),
+    )
 
 
 def category_raw(scheme: Scheme, cat: Category, unit: Unit, period: Period, items: Sequence[ItemResult]) -> tuple[Decimal, str]:

@@ -23,11 +23,11 @@ import sqlite_utils
 
 from .bureau import Bureau
 from .decimals import D
-from .explain import unit_data
 from .intake import Rejection, checksum, iter_export
 from .ledger import Ledger, current_actor, migrate_2, now
 from .model import PeriodResult, Record
 from .plugins import Registry
+from .treejson import TreeEncoder
 
 SCHEMA_VERSION = 2
 BATCH = 5000
@@ -41,20 +41,33 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot store {type(value).__name__}")
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=_json_default)
+_text_json = json.encoder.encode_basestring  # a string as that encoder writes it (ensure_ascii off)
+
+
 def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=_json_default)
+    """``json.dumps(value, ensure_ascii=False, sort_keys=True)``, decimals and dates as text (one
+    encoder made once: the same text, without making an encoder for every value)."""
+    return _ENCODER.encode(value)
 
 
 def content_hash(rec: Record, attrs_json: str | None = None) -> str:
     """SHA-1 of the record's content (kind, unit, date, value, attributes, note). ``attrs_json``,
     when given, is ``dumps(rec.attrs)`` already computed: the payload is then assembled around it,
-    byte for byte the same as ``dumps`` of the whole list (the list's separator is ", ")."""
+    byte for byte the same as ``dumps`` of the whole list (the list's separator is ", "; each text
+    written as the encoder writes a text)."""
     value = None if rec.value is None else str(rec.value)
     if attrs_json is None:
-        payload = dumps([rec.kind, rec.unit, rec.date.isoformat(), value, rec.attrs, rec.note])
+        attrs_json = dumps(rec.attrs)
+    kind, unit, note = rec.kind, rec.unit, rec.note
+    if type(kind) is str and type(unit) is str and type(note) is str:
+        payload = (
+            f"[{_text_json(kind)}, {_text_json(unit)}, \"{rec.date.isoformat()}\", "
+            f"{'null' if value is None else _text_json(value)}, {attrs_json}, {_text_json(note)}]"
+        )
     else:
-        head = dumps([rec.kind, rec.unit, rec.date.isoformat(), value])
-        payload = f"{head[:-1]}, {attrs_json}, {dumps(rec.note)}]"
+        head = dumps([kind, unit, rec.date.isoformat(), value])
+        payload = f"{head[:-1]}, {attrs_json}, {dumps(note)}]"
     return hashlib.sha1(payload.encode("utf-8")).hexdigest()
 
 
@@ -309,7 +322,7 @@ class Store(Ledger):
         rows: list[tuple[Any, ...]] = []
         replaced: list[str] = []
         for rec, src in batch:
-            attrs_json = dumps(dict(rec.attrs))
+            attrs_json = dumps(rec.attrs if type(rec.attrs) is dict else dict(rec.attrs))
             h = content_hash(rec, attrs_json)
             old = existing.get(rec.key)
             if old is not None and old[0] == h:
@@ -396,9 +409,10 @@ class Store(Ledger):
                 ),
                 batch_size=BATCH,
             )
-            db["explanations"].insert_all(
-                ({"period": result.period, "unit": u.unit, "tree": dumps(unit_data(u))} for u in result.units),
-                batch_size=500,
+            trees = TreeEncoder(dumps)  # the text of dumps(unit_data(u)), made faster
+            db.conn.executemany(
+                "INSERT INTO [explanations] ([period], [unit], [tree]) VALUES (?, ?, ?)",
+                ((result.period, u.unit, trees.unit(u)) for u in result.units),
             )
         return int(run_id)
 

@@ -146,7 +146,14 @@ class UnitRecords(dict[str, list[Record]]):
         by_unit = self._texts.setdefault(field, {})
         out = by_unit.get(unit)
         if out is None:
-            out = by_unit[unit] = [None if (v := r.get(field)) is None else as_text(v) for r in self[unit]]
+            if field == "value":  # Record.get("value")
+                out = [None if (v := r.value) is None else as_text(v) for r in self[unit]]
+            else:  # Record.get(field): the attribute; a text compares as itself (as_text)
+                out = [
+                    None if (v := r.attrs.get(field)) is None else v if v.__class__ is str else as_text(v)
+                    for r in self[unit]
+                ]
+            by_unit[unit] = out
         return out
 
 
