@@ -119,3 +119,22 @@ def test_demo_csv_ranking_opens_in_excel(demo):
     assert out.returncode == 0
     assert out.stdout.startswith("\ufeff序列,名次,单位编号,单位,总分")
     assert len(out.stdout.strip().splitlines()) == 16
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["publsh"], "错误:没有命令 publsh,是否要用 publish?"),
+        (["audit", "--actio", "x"], "错误:没有选项 --actio,是否要用 --action 或 --actor?"),
+        (["diff", "2015-04"], "错误:缺少参数 AFTER"),
+        (["adjust", "add", "2015-04", "a", "1", "--approved-by", "x"], "错误:缺少选项 --reason"),
+        (["appeal", "decide", "x", "--keep", "--by", "a", "--reason", "b"], "错误:APPEAL_ID 的值无效:“x” 不是整数"),
+        (["score", "2015-04", "extra"], "错误:多余的参数:extra"),
+    ],
+)
+def test_usage_errors_are_said_in_chinese(tmp_path, args, message):
+    assert kaohe("init", str(tmp_path)).returncode == 0
+    out = kaohe(*args, cwd=tmp_path)
+    assert out.returncode == 2
+    assert out.stderr.strip().splitlines()[-1] == message, out.stderr
+    assert "Traceback" not in out.stderr

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import sqlite3
 import sys
@@ -358,12 +359,49 @@ def demo(obj: Ctx, directory: Path, seed: int | None, force: bool) -> None:
     click.echo(f"完成,用时 {time.monotonic() - started:.1f} 秒。")
 
 
+def _suggest(m: re.Match[str]) -> str:
+    names = re.findall(r"'([^']+)'", m.group(2) or "")
+    return f",是否要用 {' 或 '.join(names)}?" if names else ""
+
+
+def _invalid(m: re.Match[str]) -> str:
+    detail = re.sub(r"^'([^']*)' is not a valid (integer|float)\.?$", lambda d: f"“{d.group(1)}” 不是{'整数' if d.group(2) == 'integer' else '数字'}", m.group(2))
+    return f"{m.group(1)} 的值无效:{detail}"
+
+
+USAGE_MESSAGES: list[tuple[re.Pattern[str], Any]] = [
+    (re.compile(r"^Missing option '([^']+)'\.?$"), lambda m: f"缺少选项 {m.group(1)}"),
+    (re.compile(r"^Missing argument '([^']+)'\.?$"), lambda m: f"缺少参数 {m.group(1)}"),
+    (re.compile(r"^No such option:? '?([^'\s]+?)'?\.?(\s.*)?$", re.S), lambda m: f"没有选项 {m.group(1)}{_suggest(m)}"),
+    (re.compile(r"^No such command:? '?([^'\s]+?)'?\.?(\s.*)?$", re.S), lambda m: f"没有命令 {m.group(1)}{_suggest(m)}"),
+    (re.compile(r"^Option '([^']+)' requires an argument\.?$"), lambda m: f"选项 {m.group(1)} 后面要写一个值"),
+    (re.compile(r"^Got unexpected extra arguments? \((.*)\)$"), lambda m: f"多余的参数:{m.group(1)}"),
+    (re.compile(r"^Invalid value for '([^']+)': '([^']*)' is not one of (.*)\.$"), lambda m: f"{m.group(1)} 的值 “{m.group(2)}” 无效,应为 {m.group(3)} 之一"),
+    (re.compile(r"^Invalid value for '([^']+)': (.*)$", re.S), _invalid),
+]
+"""Click's own usage errors, said in Chinese (the usage line and --help stay as Click prints them)."""
+
+
+def usage_text(message: str) -> str:
+    for pattern, text in USAGE_MESSAGES:
+        m = pattern.match(message.strip())
+        if m:
+            return text(m)
+    return message
+
+
 def main() -> None:
     try:
         cli.main(standalone_mode=False, prog_name="kaohe")
     except click.exceptions.Abort:
         click.echo("已取消。", err=True)
         sys.exit(1)
+    except click.UsageError as exc:
+        if exc.ctx is not None:
+            click.echo(exc.ctx.get_usage(), err=True)
+            click.echo(f"用 {exc.ctx.command_path} --help 查看说明。", err=True)
+        click.echo(f"错误:{usage_text(exc.format_message())}", err=True)
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
