@@ -9,19 +9,22 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import sqlite3
 import zlib
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import office_bureau as ob
 import pytest
 from kaohe.config import load_bureau
 from kaohe.errors import KaoheError
 from kaohe.periods import Period
+from kaohe.pipeline import score
 from kaohe.plugins import get_plugin_manager, load_registry
 from kaohe.publication import decide_appeal, file_appeal, publish
-from kaohe.store import Store
+from kaohe.store import Store, StoreSource
 
 APRIL = Period.parse("2015-04")
 PUBLISHED = dt.date(2015, 5, 6)  # a Wednesday: 2 working days → Friday 2015-05-08
@@ -235,6 +238,10 @@ def test_adjustments_count_once_show_their_reason_and_can_be_revoked(office):
         "DELETE FROM imports",
         "UPDATE decisions SET outcome = '维持'",
         "DELETE FROM adjustments",
+        "REPLACE INTO audit (id, time, actor, action) VALUES (1, '2015-01-01', '伪造', '导入')",
+        "INSERT OR REPLACE INTO editions (id, period, number, digest) VALUES (1, '2015-04', 1, 'forged')",
+        "INSERT OR REPLACE INTO editions (id, period, number, digest) VALUES (99, '2015-04', 1, 'forged')",
+        "REPLACE INTO decisions (appeal, outcome) VALUES (1, '改分')",
     ],
 )
 def test_the_trail_and_the_editions_are_append_only(office, statement):
@@ -246,6 +253,7 @@ def test_the_trail_and_the_editions_are_append_only(office, statement):
     path = store.path
     store.close()
     other = sqlite3.connect(path)  # another tool, not kaohe
+    assert other.execute("PRAGMA recursive_triggers").fetchone() == (0,)  # another tool's default
     with pytest.raises(sqlite3.IntegrityError, match="append-only|never removed"):
         other.execute(statement)
     other.close()
@@ -341,3 +349,119 @@ def test_a_lost_file_of_an_edition_is_written_again(office, tmp_path):
     again = publish(store, bureau, reg, APRIL, out=tmp_path / "out")
     assert (again.number, again.new) == (1, False)
     assert sorted(p.name for p in again.directory.iterdir()) == ["index.html", "report-2015-04.json", "通报-2015-04.xlsx"]
+
+
+def test_a_decided_deduction_is_not_appealed_again(office):
+    """甲's L1 (−2) changed to −0.5 on appeal 1: a second appeal on L1, or on the whole item, would
+    stack a second change on the first (−2 + 1.5 + 2 = +1.5, a bonus): refused."""
+    bureau, reg, store = office()
+    publish(store, bureau, reg, APRIL, published_on=PUBLISHED, write=False)
+    a = file_appeal(store, bureau, APRIL, "a", "office.late", "x", record="office.late:L1", received=PUBLISHED)
+    decide_appeal(store, bureau, a["id"], "改分", "考核办", "y", points=Decimal("-0.5"))
+    publish(store, bureau, reg, APRIL, published_on=dt.date(2015, 5, 7), write=False)
+    for record in ("office.late:L1", None):
+        with pytest.raises(KaoheError, match=re.escape("这项扣分已由复查复核第1号决定(改分,考核办)")):
+            file_appeal(store, bureau, APRIL, "a", "office.late", "再申请", record=record, received=dt.date(2015, 5, 8))
+    # another record of the same item is another deduction
+    b = file_appeal(store, bureau, APRIL, "a", "office.late", "x", record="office.late:L2", received=dt.date(2015, 5, 8))
+    decide_appeal(store, bureau, b["id"], "撤销记录", "考核办", "重复")
+    done = publish(store, bureau, reg, APRIL, published_on=dt.date(2015, 5, 11), write=False)
+    assert done.result.unit("a").total == Decimal("99.5")  # 100 − 2 + 1.5 (L1 changed), L2 voided
+
+
+def test_a_whole_item_appeal_gets_the_points_decided_under_the_items_floor(office):
+    """The item floored at −3 (扣完为止): 甲 with L1, L2 and a third late arrival has lines
+    −6 and the item −3. Decided: the item −1. The change is made on the lines (−6 → −1, +5), so the
+    floor no longer bites and the item is −1: 甲 = 100 − 1 = 99."""
+    rows = [*ob.APRIL, "L4,甲派出所,2015-04-20,office.late,,,第三次"]
+    bureau, reg, store = office("", rows)
+    late = bureau.item("office.late")
+    bureau = attrs.evolve(bureau, items=tuple(attrs.evolve(i, floor=Decimal(-3)) if i is late else i for i in bureau.items))
+    publish(store, bureau, reg, APRIL, published_on=PUBLISHED, write=False)
+    assert totals(store.edition("2015-04"))["a"] == (Decimal(97), 2)  # level with 乙 (97): both 2nd
+    a = file_appeal(store, bureau, APRIL, "a", "office.late", "三次均系同一警情", received=PUBLISHED)
+    assert Decimal(a["points"]) == Decimal(-3)
+    decide_appeal(store, bureau, a["id"], "改分", "考核办", "按一次计", points=Decimal(-1))
+    done = publish(store, bureau, reg, APRIL, published_on=dt.date(2015, 5, 7), write=False)
+    assert done.result.unit("a").total == Decimal(99)
+
+
+def test_what_changes_while_publishing_is_scored_again(office, monkeypatch):
+    """Another process records a 通知单 while publish is scoring from its snapshot: the edition must
+    not be made from the older state (甲 would be 96 instead of 96 + 3 = 99)."""
+    import kaohe.publication as publication
+
+    bureau, reg, store = office()
+    real = publication.payload_chunks
+    calls = []
+
+    def meanwhile(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if not calls:
+            with Store(store.path) as other:
+                other.add_adjustment("2015-04", "a", Decimal(3), "协助破案", "考核领导小组")
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(publication, "payload_chunks", meanwhile)
+    done = publish(store, bureau, reg, APRIL, published_on=PUBLISHED, write=False)
+    assert len(calls) == 2
+    assert totals(store.edition("2015-04"))["a"] == (Decimal(99), 2) and done.number == 1
+
+
+def test_the_edition_does_not_depend_on_earlier_scoring_runs(office, tmp_path):
+    """甲 is last in February, March and April (three 末位 running). In one office March was scored
+    (and stored) before its March record was voided; the other never scored March. Their April
+    editions must be the same: 甲 is not last in March once the record is voided."""
+    rows = [
+        *ob.APRIL,
+        "F1,甲派出所,2015-02-05,office.late,,,二月",
+        "R1,甲派出所,2015-03-05,office.late,,,三月",
+    ]
+    from kaohe.jobs import score_period
+
+    bureau1, reg1, store1 = office("", rows, directory=tmp_path / "one")
+    score_period(store1, bureau1, reg1, Period.parse("2015-03"))
+    assert "末位" in store1.scores("2015-03")[-1]["flags"]
+    store1.void_record("office.late:R1", "错报", "考核办")
+    bureau2, reg2, store2 = office("", rows, directory=tmp_path / "two")
+    store2.void_record("office.late:R1", "错报", "考核办")
+    one = publish(store1, bureau1, reg1, APRIL, published_on=PUBLISHED, write=False)
+    two = publish(store2, bureau2, reg2, APRIL, published_on=PUBLISHED, write=False)
+    assert one.digest == two.digest
+    assert "连续3期排名末位" not in one.result.unit("a").flags
+
+
+def test_a_quarters_adjustment_counts_in_the_half_year_and_the_year(office):
+    """+5 for 乙 named for 2015-Q2: Q2 = 97 + 100 + 100 + 5 = 302; H1 (six months, sum) = 100 × 3 +
+    97 + 100 + 100 + 5 = 602; the year (mean of 12 months, then the adjustment) = (11 × 100 + 97) / 12
+    = 99.75 + 5 = 104.75."""
+    bureau, reg, store = office()
+    store.add_adjustment("2015-Q2", "b", Decimal(5), "季度通知单", "考核领导小组")
+    store.add_adjustment("2015-04", "a", Decimal(-1), "月通知单", "考核领导小组")
+    source = StoreSource(store, bureau, reg)
+
+    q2 = score(bureau, Period.parse("2015-Q2"), source)
+    h1 = score(bureau, Period.parse("2015-H1"), source)
+    year = score(bureau, Period.parse("2015"), source)
+    assert q2.unit("b").total == Decimal(302) and h1.unit("b").total == Decimal(602)
+    assert year.unit("b").total == Decimal("104.75")
+    assert [ln.reason for ln in h1.unit("b").adjustments] == ["[2015-Q2] 通知单第1号:季度通知单(批准:考核领导小组)"]
+    # the month's −1 is in April's total: said in the quarter's explanation, not added again
+    assert q2.unit("a").total == Decimal(295)  # 95 + 100 + 100
+    assert "2015-04考核办调整-1已计入该期得分" in q2.unit("a").explanation
+
+
+def test_a_signoff_before_a_later_import_does_not_count(office, tmp_path):
+    bureau, reg, store = office('\n[publication]\nrequire_signoff = true\nmissing_data = "refuse"\n')
+    store.sign_off("考核办", "2015-04", "考核办 张某")
+    publish(store, bureau, reg, APRIL, published_on=PUBLISHED, write=False)
+    fixed = tmp_path / "bureau" / "补报.csv"
+    fixed.write_text(ob.HEADER + "L9,丙派出所,2015-04-15,office.late,,,补报\n", encoding="utf-8")
+    import time
+
+    time.sleep(1.1)  # times are kept to the second
+    store.ingest(fixed, bureau, reg, actor="考核办")
+    with pytest.raises(KaoheError, match="考核办 2015-04 数据未经部门签收"):
+        publish(store, bureau, reg, APRIL, published_on=PUBLISHED, write=False)
+    # the import of register.csv brought April and is found by its month
+    assert [r["subject"] for r in store.audit(period="2015-04", action="导入")] == ["register.csv", "补报.csv"]

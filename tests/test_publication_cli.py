@@ -115,6 +115,7 @@ def test_bad_input_to_the_new_commands_gives_one_line(bureau: Path) -> None:
         (["adjust", "add", "2015-04", "nobody", "1", "--reason", "x", "--approved-by", "y"], "错误:没有单位 “nobody”"),
         (["appeal", "decide", "9", "--keep", "--by", "x", "--reason", "y"], "错误:没有第9号复查申请"),
         (["appeal", "decide", "9", "--by", "x", "--reason", "y"], "错误:请选择决定"),
+        (["appeal", "decide", "9", "--keep", "--void", "--by", "x", "--reason", "y"], "错误:--keep、--points、--void 只能选一个"),
         (["publish", "2015-04", "--date", "5月6日"], "错误:公布日期应为 2015-05-06 这样的日期"),
     ]
     for args, message in cases:
@@ -161,9 +162,29 @@ def test_concurrent_imports_and_publishing_lose_nothing(bureau: Path) -> None:
     assert totals["a"] == ("-11904" if "甲.csv" in files else "96")
     assert totals["b"] == ("-11903" if "乙.csv" in files else "97")  # 100 − 2 − 1 − 2 × 6000
     db.close()
-    # publishing again after both imports gives a second edition with everything
+    # publishing again after both imports holds everything: a second edition, unless the first
+    # already saw both files
     out = ob.kaohe(bureau, "publish", "2015-04", "--date", "2015-05-07").stdout
-    assert "第2版" in out or "完全相同" in out
+    assert ("完全相同" in out) == (files == {"register.csv", "甲.csv", "乙.csv"})
+    db = sqlite3.connect(bureau / "kaohe.sqlite")
+    last = json.loads(zlib.decompress(db.execute("SELECT payload FROM editions ORDER BY number DESC").fetchone()[0]))
+    assert last["inputs"]["records"] == 12004
+    db.close()
+
+
+def test_two_publishes_at_once_make_one_edition(bureau: Path) -> None:
+    cmd = [sys.executable, "-c", "from kaohe.cli import main; main()", "publish", "2015-04", "--date", "2015-05-06"]
+    procs = [subprocess.Popen(cmd, cwd=bureau, env=ob.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outs = [(p.wait(timeout=300), p.stdout.read(), p.stderr.read()) for p in procs]  # type: ignore[union-attr]
+    assert [code for code, _, _ in outs] == [0, 0], outs
+    assert sum("已发布" in out and "第1版(2015-05-06," in out for _, out, _ in outs) == 1
+    assert sum("完全相同" in out for _, out, _ in outs) == 1
+    db = sqlite3.connect(bureau / "kaohe.sqlite")
+    assert db.execute("SELECT number FROM editions").fetchall() == [(1,)]
+    db.close()
+    assert sorted(p.name for p in (bureau / "published" / "2015-04" / "第1版").iterdir()) == [
+        "index.html", "report-2015-04.json", "通报-2015-04.xlsx",
+    ]
 
 
 CRASH = """

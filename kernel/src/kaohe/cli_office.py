@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from .adjustments import KINDS
 from .errors import KaoheError
 
 EDITION = re.compile(r"^\s*(?P<period>[^#第\s]+?)\s*(?:(?:#|第)\s*(?P<number>\d+)\s*版?)?\s*$")
@@ -91,7 +92,7 @@ def status(period: str, as_json: bool) -> None:
                         "department": r.department, "period": r.period, "state": r.state, "expected": r.expected,
                         "records": r.records, "imports": r.imports, "first": r.first, "last": r.last,
                         "due": r.due.isoformat() if r.due else None,
-                        "signed_off": {"actor": r.signed["actor"], "time": r.signed["time"]} if r.signed else None,
+                        "signed_off": {"actor": r.signed["actor"], "time": r.signed["time"], "current": r.signed_off} if r.signed else None,
                     }
                     for r in rows
                 ],
@@ -103,7 +104,7 @@ def status(period: str, as_json: bool) -> None:
         return
     click.echo(f"{obj.bureau.name} {p.chinese} 数据报送情况")
     body = [
-        [r.department, r.period, r.text(), f"{r.signed['actor']} {r.signed['time'][:10]}" if r.signed else "未签收"]
+        [r.department, r.period, r.text(), _signed(r)]
         for r in rows
     ]
     click.echo(table(["部门", "期间", "报送情况", "部门签收"], body))
@@ -118,6 +119,13 @@ def status(period: str, as_json: bool) -> None:
         click.echo("\n尚未发布")
     if pending:
         click.echo(f"待决定的复查申请 {len(pending)} 件(kaohe appeal list --period {p.label})")
+
+
+def _signed(r: Any) -> str:
+    if r.signed is None:
+        return "未签收"
+    text = f"{r.signed['actor']} {r.signed['time'][:10]}"
+    return text if r.signed_off else f"{text}(签收后又有导入,需重新签收)"
 
 
 @click.command()
@@ -301,23 +309,23 @@ def appeal_list(period: str | None, department: str | None, unit: str | None, pe
 
 @appeal.command("decide")
 @click.argument("appeal_id", type=int)
-@click.option("--keep", "outcome", flag_value="维持", help="维持原扣分。")
+@click.option("--keep", is_flag=True, help="维持原扣分。")
 @click.option("--points", "points", help="改分:改后的分值(如 -1)。")
-@click.option("--void", "outcome", flag_value="撤销记录", help="撤销该记录(记录保留并标记作废,不再计分)。")
+@click.option("--void", is_flag=True, help="撤销该记录(记录保留并标记作废,不再计分)。")
 @click.option("--by", "decider", required=True, help="决定人或决定机关(如 110指挥中心 张三;考核领导小组)。")
 @click.option("--reason", required=True, help="决定理由。")
 @click.option("--actor", help="登记人(默认为当前系统用户)。")
-def appeal_decide(appeal_id: int, outcome: str | None, points: str | None, decider: str, reason: str, actor: str | None) -> None:
+def appeal_decide(appeal_id: int, keep: bool, points: str | None, void: bool, decider: str, reason: str, actor: str | None) -> None:
     """记录对第 APPEAL_ID 号复查申请的决定:--keep 维持、--points 改分 或 --void 撤销记录(三者选一)。"""
     from .publication import decide_appeal
 
     obj = _ctx()
-    if points is not None:
-        if outcome is not None:
-            raise KaoheError("--keep、--points、--void 只能选一个")
-        outcome = "改分"
-    if outcome is None:
+    chosen = [o for o, on in (("维持", keep), ("改分", points is not None), ("撤销记录", void)) if on]
+    if len(chosen) > 1:
+        raise KaoheError("--keep、--points、--void 只能选一个")
+    if not chosen:
         raise KaoheError("请选择决定:--keep(维持)、--points 分值(改分)或 --void(撤销记录)")
+    outcome = chosen[0]
     with obj.store() as store:
         d = decide_appeal(
             store, obj.bureau, appeal_id, outcome, decider, reason,
@@ -344,7 +352,7 @@ def adjust() -> None:
 @click.argument("points")
 @click.option("--reason", required=True, help="事由。")
 @click.option("--approved-by", "approver", required=True, help="批准机关(如 考核领导小组)。")
-@click.option("--kind", type=click.Choice(["通知单", "机动加分", "其他"]), default="通知单", show_default=True, help="调整类别。")
+@click.option("--kind", type=click.Choice([k for k in KINDS if k != "复查改分"]), default="通知单", show_default=True, help="调整类别。")
 @click.option("--actor", help="登记人(默认为当前系统用户)。")
 def adjust_add(period: str, unit: str, points: str, reason: str, approver: str, kind: str, actor: str | None) -> None:
     """对 UNIT 在 PERIOD 的总分直接加减 POINTS 分(如 2、-1.5)。"""

@@ -6,9 +6,9 @@ An edition's payload is one canonical JSON document (keys sorted, no spaces, UTF
 - ``items``: every enabled item with its plugin, department, category, cadence, cap, floor, rule
   shape and parameters;
 - ``plugins``: every loaded plugin with its version and distribution;
-- ``inputs``: the imports whose records were read (file, checksum, adapter, department), the number
-  of records and the SHA-256 of their keys and content hashes (voided records left out), over the
-  period's days and the base periods before it that carry-over and the 末位 flag look at;
+- ``inputs``: the imports holding the records that could be read (file, checksum, adapter,
+  department, how many records), the voided records, and a SHA-256 of both, over the period's days
+  and the year before it;
 - ``adjustments`` and ``appeals``: the adjustments in force and the appeals decided for the period;
 - ``results``: every unit's full explanation tree (kaohe.explain.unit_data).
 
@@ -109,41 +109,47 @@ def plugins_entry(registry: Any) -> list[dict[str, str]]:
 
 
 def inputs_window(bureau: Bureau, period: Period) -> tuple[Period, Period]:
-    """The base periods whose records an edition's inputs cover: the period's own, and those before
-    it that carry-over (one) and the 末位 flag (``last_place_months − 1``) may read."""
+    """The base periods whose records an edition's inputs cover: the period's own, and the year
+    before it (carry-over, the 末位 flag, year-over-year comparisons, quotas and items of longer
+    windows all read within it)."""
+    from .periods import MONTHS_PER
     from .pipeline import base_periods
 
     bases = base_periods(bureau, period)
     first = bases[0]
-    for _ in range(max(bureau.scheme.last_place_months - 1, 1)):
+    back = max(bureau.scheme.last_place_months - 1, 12 // MONTHS_PER[bureau.scheme.base_period] + 1)
+    for _ in range(back):
         first = first.previous()
     return first, bases[-1]
 
 
 def inputs_entry(store: Any, bureau: Bureau, period: Period) -> dict[str, Any]:
-    """What the period's scoring read from the store (see the module's docstring)."""
+    """What the period's scoring could read from the store: every import that holds a current
+    record dated in the inputs' window (file, checksum, adapter, department and how many of its
+    records), and the voided records there. A record changes only through an import (which then
+    holds it) or a voiding, so these say whether the inputs are the same."""
     first, last = inputs_window(bureau, period)
     cal = bureau.calendar
     start, end = cal.start(first).isoformat(), cal.end(last).isoformat()
-    h = hashlib.sha256()
-    count = 0
-    imports: set[int] = set()
-    cur = store.db.execute(
-        "SELECT key, hash, import_id FROM records WHERE voided = 0 AND date BETWEEN ? AND ? ORDER BY key", [start, end]
+    used: dict[tuple[str, str, str, str], int] = {}
+    q = (
+        "SELECT i.file, i.checksum, i.adapter, i.department, count(*) FROM records r JOIN imports i ON i.id = r.import_id"
+        " WHERE r.voided = 0 AND r.date BETWEEN ? AND ? GROUP BY r.import_id"
     )
-    while rows := cur.fetchmany(10000):
-        for key, digest, import_id in rows:
-            h.update(f"{key}\t{digest}\n".encode())
-            imports.add(import_id)
-        count += len(rows)
-    used = []
-    ids = sorted(i for i in imports if i is not None)
-    for i in range(0, len(ids), 900):
-        chunk = ids[i : i + 900]
-        q = f"SELECT file, checksum, adapter, department FROM imports WHERE id IN ({','.join('?' * len(chunk))})"
-        used.extend({"file": f, "checksum": c, "adapter": a, "department": d} for f, c, a, d in store.db.execute(q, chunk).fetchall())
-    used.sort(key=lambda r: (r["department"], r["file"], r["checksum"]))
-    return {"from": start, "to": end, "records": count, "records_sha256": h.hexdigest(), "imports": used}
+    for f, c, a, d, n in store.db.execute(q, [start, end]).fetchall():
+        used[(d, f, c, a)] = used.get((d, f, c, a), 0) + n
+    voided = [k for (k,) in store.db.execute(
+        "SELECT key FROM records WHERE voided = 1 AND date BETWEEN ? AND ? ORDER BY key", [start, end]
+    ).fetchall()]
+    imports = [
+        {"file": f, "checksum": c, "adapter": a, "department": d, "records": n}
+        for (d, f, c, a), n in sorted(used.items())
+    ]
+    h = hashlib.sha256(canonical({"imports": imports, "voided": voided}))
+    return {
+        "from": start, "to": end, "records": sum(used.values()), "records_sha256": h.hexdigest(),
+        "imports": imports, "voided": voided,
+    }
 
 
 def payload_chunks(

@@ -43,17 +43,17 @@ def _flags(text: str) -> list[str]:
     return list(json.loads(text or "[]"))
 
 
-def history(store: Store, bureau: Bureau, period: Period, source: StoreSource) -> list[PeriodResult]:
+def history(store: Store, bureau: Bureau, period: Period, source: StoreSource, stored: bool = True) -> list[PeriodResult]:
     """The base periods before ``period`` that the last-place flag looks at, latest first: stored
-    results where they exist, else scored now (the 末位 flag of a period does not depend on its own
-    history)."""
+    results where they exist (unless ``stored`` is false), else scored now from ``source`` (the 末位
+    flag of a period does not depend on its own history)."""
     n = bureau.scheme.last_place_months - 1
     first = base_periods(bureau, period)[0]
     out: list[PeriodResult] = []
     p = first
     for _ in range(max(n, 0)):
         p = p.previous()
-        res = _stored(store, p) or score_base(bureau, p, source)
+        res = (_stored(store, p) if stored else None) or score_base(bureau, p, source)
         out.append(res)
     return out
 

@@ -91,11 +91,30 @@ def migrate_2(db: sqlite_utils.Database) -> None:
                 f"CREATE TRIGGER [{table}_no_{op.lower()}] BEFORE {op} ON [{table}]"
                 f" BEGIN SELECT RAISE(ABORT, '{table} is append-only: rows are never changed or removed'); END"
             )
+        # INSERT OR REPLACE deletes the row it replaces without firing the DELETE trigger when
+        # recursive triggers are off (SQLite's default in other tools): refuse an insert that would
+        # replace a row, by its primary key or any unique index.
+        for columns in _unique_keys(db, table):
+            same = " AND ".join(f"[{c}] IS NEW.[{c}]" for c in columns)
+            db.execute(
+                f"CREATE TRIGGER [{table}_no_replace_{'_'.join(columns)}] BEFORE INSERT ON [{table}]"
+                f" WHEN EXISTS (SELECT 1 FROM [{table}] WHERE {same})"
+                f" BEGIN SELECT RAISE(ABORT, '{table} is append-only: rows are never replaced'); END"
+            )
     for table in NO_DELETE:
         db.execute(
             f"CREATE TRIGGER [{table}_no_delete] BEFORE DELETE ON [{table}]"
             f" BEGIN SELECT RAISE(ABORT, '{table}: rows are never removed (a record is voided, not deleted)'); END"
         )
+
+
+def _unique_keys(db: sqlite_utils.Database, table: str) -> list[tuple[str, ...]]:
+    """The primary key and the columns of every unique index of ``table``."""
+    keys = [tuple(db[table].pks)]
+    for index in db[table].indexes:
+        if index.unique and tuple(index.columns) not in keys:
+            keys.append(tuple(index.columns))
+    return keys
 
 
 def now() -> str:
@@ -168,7 +187,10 @@ class Ledger:
         department: str | None = None, unit: str | None = None, since: str | None = None, until: str | None = None,
     ) -> list[dict[str, Any]]:
         where, args = [], []
-        for column, value in (("period", period), ("action", action), ("actor", actor), ("department", department), ("unit", unit)):
+        if period:  # an import's entry names every month it brought data for: "2015-03,2015-04"
+            where.append("(',' || [period] || ',') LIKE ?")
+            args.append(f"%,{period},%")
+        for column, value in (("action", action), ("actor", actor), ("department", department), ("unit", unit)):
             if value:
                 where.append(f"[{column}] = ?")
                 args.append(value)

@@ -399,7 +399,10 @@ def aggregate(bureau: Bureau, period: Period, parts: Sequence[PeriodResult], dat
             raise ValueError("the year's categories need the records: pass data")
         year_cats = evaluate_categories(bureau, period, bureau.active_units(period), data, scheme.year_categories)
     method = scheme.year_method if period.kind == "year" else scheme.aggregate
-    adjustments = period_adjustments(data, period) if data is not None else ()
+    adjustments: list[tuple[Period, Adjustment]] = []
+    if data is not None:
+        for p in (*between_periods(bureau, period), period):
+            adjustments.extend((p, a) for a in period_adjustments(data, p))
     intern = Interner()  # units with equal merged items share one (most items are empty for most units)
     units: dict[str, list[UnitResult]] = defaultdict(list)
     for p in parts:
@@ -455,7 +458,14 @@ def aggregate(bureau: Bureau, period: Period, parts: Sequence[PeriodResult], dat
             how = f"各期部分:{how} = {fmt(total)};另加" + "、".join(f"{c.name}{fmt(c.score)}" for c in extra)
             total = total + sum((c.score for c in extra), ZERO)
             cats.extend(extra)
-        direct = tuple(a.line() for a in for_unit(adjustments, uid))
+        inherited = [(u.period, ln) for u in us for ln in u.adjustments]
+        if inherited:  # in the parts' totals already: said, not added again
+            how += ";其中" + "、".join(f"{p}考核办调整{fmt_points(ln.points)}" for p, ln in inherited) + "已计入该期得分"
+        direct = tuple(
+            a.line() if p == period else attrs.evolve(a.line(), reason=f"[{p.label}] {a.line().reason}")
+            for p, a in sorted(adjustments, key=lambda pa: pa[1].id)
+            if a.unit == uid and a.item is None
+        )
         if direct:
             total, how = _adjusted(total, direct, how)
         results.append(
@@ -476,6 +486,22 @@ def aggregate(bureau: Bureau, period: Period, parts: Sequence[PeriodResult], dat
             )
         )
     return PeriodResult(period.label, period.kind, tuple(rank_and_flag(scheme, results, (), period)))
+
+
+def between_periods(bureau: Bureau, period: Period) -> list[Period]:
+    """The periods longer than the base period and shorter than ``period`` inside it (the quarters
+    and halves of a year of a monthly scheme): adjustments named for them count in ``period`` too,
+    since it is aggregated from the base periods, not from them."""
+    base = MONTHS_PER[bureau.scheme.base_period]
+    months = period.months()
+    out = []
+    for kind in ("quarter", "half"):
+        if base < MONTHS_PER[kind] < MONTHS_PER[period.kind]:
+            p = months[0].containing(kind)
+            while p.months()[0] in months:
+                out.append(p)
+                p = p.next()
+    return out
 
 
 def score(bureau: Bureau, period: Period, data: DataSource, history: Sequence[PeriodResult] = ()) -> PeriodResult:

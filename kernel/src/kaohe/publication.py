@@ -34,11 +34,13 @@ from .errors import KaoheError
 from .jobs import history
 from .model import PeriodResult
 from .periods import Period
-from .pipeline import base_periods, score
+from .pipeline import base_periods, between_periods, score
 from .status import data_status, problems
 from .store import Store, StoreSource
 
 OUTCOMES = ("维持", "改分", "撤销记录")
+ATTEMPTS = 5
+"""How many times publishing scores again when the store changed while it was scoring."""
 STALE_SECONDS = 600
 """A temporary report directory older than this was left by a crashed run (no run writes for so long
 without finishing) and is removed by the next one."""
@@ -72,7 +74,8 @@ def report_files(period: str) -> tuple[str, ...]:
 
 
 def _adjustment_rows(store: Store, bureau: Bureau, period: Period) -> list[dict[str, Any]]:
-    labels = [period.label] + [b.label for b in base_periods(bureau, period) if b != period]
+    labels = [period.label] + [p.label for p in between_periods(bureau, period)]
+    labels += [b.label for b in base_periods(bureau, period) if b != period]
     rows = []
     for label in labels:
         for a in store.adjustments(label):
@@ -120,36 +123,45 @@ def publish(
             f"{period.label} 数据不全,按本局设置([publication] missing_data = \"refuse\")不予发布:" + ";".join(issues)
         )
     day = (published_on or dt.date.today()).isoformat()
-    with store.snapshot():
-        source = StoreSource(store, bureau, registry)
-        result = score(bureau, period, source, history(store, bureau, period, source))
-        compressed, dig = freeze(payload_chunks(
-            bureau, registry, result, inputs_entry(store, bureau, period),
-            _adjustment_rows(store, bureau, period), _appeal_rows(store, bureau, period),
-        ))
     from .jobs import config_digest
 
-    with store.writing():
-        latest = store.editions(period.label)[-1:] or [None]
-        last = latest[0]
-        if last is not None and last["digest"] != dig and day < last["published_on"]:
-            raise KaoheError(
-                f"公布日期 {day} 早于 {period.label} 第{last['number']}版的公布日期 {last['published_on']}:"
-                "新版本的公布日期不能早于上一版"
-            )
-        if last is not None and last["digest"] == dig:
-            number, new = last["number"], False
-            day, why = last["published_on"], last["reason"]
-        else:
-            why = reason
-            if not why and last is not None:
-                before = store.edition(period.label, last["number"])
-                assert before is not None
-                why = ";".join(diff(before["data"], json.loads(zlib.decompress(compressed))).why) or "重新发布"
-            why = why or "首次发布"
-            store.save_result(result, config_digest(bureau), len(bureau.items))
-            number = store.insert_edition(period.label, compressed, dig, day, why, actor)
-            new = True
+    for _ in range(ATTEMPTS):
+        with store.snapshot():
+            seen = _state(store)
+            source = StoreSource(store, bureau, registry)
+            # the 末位 history scored from the same snapshot (not the stored scores, which any
+            # ``kaohe score`` rewrites): the edition depends on its inputs only
+            result = score(bureau, period, source, history(store, bureau, period, source, stored=False))
+            compressed, dig = freeze(payload_chunks(
+                bureau, registry, result, inputs_entry(store, bureau, period),
+                _adjustment_rows(store, bureau, period), _appeal_rows(store, bureau, period),
+            ))
+        with store.writing():
+            if _state(store) != seen:
+                continue  # something was imported, decided or published meanwhile: score again
+            latest = store.editions(period.label)[-1:] or [None]
+            last = latest[0]
+            if last is not None and last["digest"] != dig and day < last["published_on"]:
+                raise KaoheError(
+                    f"公布日期 {day} 早于 {period.label} 第{last['number']}版的公布日期 {last['published_on']}:"
+                    "新版本的公布日期不能早于上一版"
+                )
+            if last is not None and last["digest"] == dig:
+                number, new = last["number"], False
+                day, why = last["published_on"], last["reason"]
+            else:
+                why = reason
+                if not why and last is not None:
+                    before = store.edition(period.label, last["number"])
+                    assert before is not None
+                    why = ";".join(diff(before["data"], json.loads(zlib.decompress(compressed))).why) or "重新发布"
+                why = why or "首次发布"
+                store.save_result(result, config_digest(bureau), len(bureau.items))
+                number = store.insert_edition(period.label, compressed, dig, day, why, actor)
+                new = True
+            break
+    else:
+        raise KaoheError(f"发布 {period.label} 期间数据库一直在变化(有导入、调整或复查决定),{ATTEMPTS}次均未完成:请稍后再试")
     changes = None
     if number > 1:
         a, b = store.edition(period.label, number - 1), store.edition(period.label, number)
@@ -159,13 +171,22 @@ def publish(
     if write:
         base = out or Path(bureau.source).parent / "published" / period.label
         target = edition_dir(base, number)
-        if not new and all((target / name).is_file() for name in report_files(period.label)):
-            # the edition's files are already written: they are never rewritten
+        if not new and target.is_dir():
+            # the edition's files are never rewritten: only a missing one is written again
+            missing = [name for name in report_files(period.label) if not (target / name).is_file()]
+            if missing:
+                fill_edition(store, bureau, registry, published, base, missing)
             published = attrs.evolve(published, directory=target, html=target / "index.html")
         else:
             directory, html = write_edition(store, bureau, registry, published, base)
             published = attrs.evolve(published, directory=directory, html=html)
     return published
+
+
+def _state(store: Store) -> int:
+    """What changes when anything an edition depends on changes: the audit trail's last entry (every
+    import, adjustment, decision, voiding, sign-off and edition is in it)."""
+    return int(store.db.execute("SELECT coalesce(max(id), 0) FROM audit").fetchone()[0])
 
 
 def write_edition(store: Store, bureau: Bureau, registry: Any, published: Published, base: Path) -> tuple[Path, Path]:
@@ -189,11 +210,11 @@ def write_edition(store: Store, bureau: Bureau, registry: Any, published: Publis
                      "deadline": deadlines.deadline(dt.date.fromisoformat(published.published_on), bureau.appeal_days, bureau.holidays, bureau.workdays).isoformat()},
             changes=published.changes,
         )
-        if target.exists():
-            old = base / f".kaohe-{os.getpid()}-old-{published.number}"
-            os.replace(target, old)
-            os.replace(tmp, target)
-            shutil.rmtree(old, ignore_errors=True)
+        if target.exists():  # written meanwhile by another run: keep its files, add what it lacks
+            for f in tmp.iterdir():
+                if not (target / f.name).exists():
+                    os.replace(f, target / f.name)
+            shutil.rmtree(tmp, ignore_errors=True)
         else:
             os.replace(tmp, target)
     except BaseException:
@@ -219,6 +240,17 @@ def _abandoned(directory: Path) -> bool:
     except OSError:
         return False
     return False
+
+
+def fill_edition(store: Store, bureau: Bureau, registry: Any, published: Published, base: Path, missing: list[str]) -> None:
+    """Write the ``missing`` files of an edition whose directory exists (the others stay as they are)."""
+    target = edition_dir(base, published.number)
+    directory, _ = write_edition(store, bureau, registry, published, base / f".kaohe-{os.getpid()}-fill")
+    try:
+        for name in missing:
+            os.replace(directory / name, target / name)
+    finally:
+        shutil.rmtree(base / f".kaohe-{os.getpid()}-fill", ignore_errors=True)
 
 
 # --- appeals ---------------------------------------------------------------------------------------
@@ -262,6 +294,12 @@ def file_appeal(
     if not found:
         raise KaoheError(f"{unit.name} 在 {period.label} 第{edition['number']}版中没有项目 {item}:用 kaohe explain {unit.id} {period.label} --ids 查看各项目编号")
     cat, it = found[0]
+    for earlier in store.appeals(period=period.label, unit=unit.id, pending=False):
+        same = earlier["item"] == item and (not record or not earlier["record"] or earlier["record"] == record)
+        if same and earlier["outcome"] != "维持":
+            raise KaoheError(
+                f"这项扣分已由复查复核第{earlier['id']}号决定({earlier['outcome']},{earlier['decider']}):复查决定不可更改,不再受理"
+            )
     if not _scored_in(bureau, period, item):
         raise KaoheError(
             f"{period.label} 的通报汇总各{_base_name(bureau)}结果,“{it['title']}”在各{_base_name(bureau)}计分:"
@@ -317,13 +355,18 @@ def decide_appeal(
                     f"{appeal['period']} 由各{_base_name(bureau)}汇总而成:改分请针对该项目计分所在期间的通报申请"
                 )
             old = D(appeal["points"])
+            base = old  # a record's line: the change is the difference from the line
+            if not appeal["record"]:
+                # the whole item: the change is made on its lines' sum, so that the item's own cap
+                # or floor, which the appealed points were after, still gives the points decided
+                base = _uncapped(store, appeal)
             if points == old:
                 raise KaoheError(f"改后分值与原分值 {fmt_points(old)} 相同:维持原扣分请用 --keep")
             if not old < points <= 0:
                 raise KaoheError(
                     f"改分只能减少或取消这项扣分:原分值 {fmt_points(old)},改后分值应在 {fmt_points(old)} 与 0 之间(可为 0),得到 {fmt_points(points)}"
                 )
-            delta = points - old
+            delta = points - base
             adj = store.add_adjustment(
                 appeal["period"], appeal["unit"], delta,
                 f"{appeal['line']} 原{fmt_points(old)}改为{fmt_points(points)};{reason}",
@@ -334,11 +377,25 @@ def decide_appeal(
         elif outcome == "撤销记录":
             if not appeal["record"]:
                 raise KaoheError(f"第{appeal_id}号申请针对的是整个项目,没有指明记录,不能撤销记录:请用 维持 或 改分")
-            key = appeal["record"].rsplit("@", 1)[0] if "@" in appeal["record"] else appeal["record"]
+            key = appeal["record"]
+            if "@" in key and store.db.execute("SELECT 1 FROM records WHERE key = ?", [key]).fetchone() is None:
+                key = key.rsplit("@", 1)[0]  # a carried-over line (<key>@<period>): its original record
             store.void_record(key, f"复查复核第{appeal_id}号:{reason}", actor, appeal=appeal_id)
             row["points"] = "0"
         store.insert_decision(appeal, row, actor)
     return {**appeal, **row}
+
+
+def _uncapped(store: Store, appeal: dict[str, Any]) -> Decimal:
+    """The sum of the lines of the appealed item in the appealed edition (before its cap or floor)."""
+    edition = store.edition(appeal["period"], appeal["edition_number"])
+    assert edition is not None
+    tree = _tree(edition, appeal["unit"]) or {"categories": []}
+    for c in tree["categories"]:
+        for i in c["items"]:
+            if i["item"] == appeal["item"]:
+                return D(i["uncapped"])
+    return D(appeal["points"])
 
 
 def _base_name(bureau: Bureau) -> str:

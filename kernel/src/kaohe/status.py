@@ -40,6 +40,12 @@ class DataStatus:
     def missing(self) -> bool:
         return self.state == MISSING
 
+    @property
+    def signed_off(self) -> bool:
+        """Signed off after the last import that brought data of this period (a later import, a
+        correction for instance, needs the department's sign-off again)."""
+        return self.signed is not None and (self.last is None or self.signed["time"] >= self.last)
+
     def text(self) -> str:
         out = self.state
         if self.records:
@@ -104,5 +110,5 @@ def problems(rows: list[DataStatus], bureau: Bureau) -> list[str]:
     it) data not signed off."""
     out = [f"{r.department} {r.period} 数据未报送" for r in rows if r.missing]
     if bureau.publication.require_signoff:
-        out += [f"{r.department} {r.period} 数据未经部门签收" for r in rows if r.expected and r.records and r.signed is None]
+        out += [f"{r.department} {r.period} 数据未经部门签收" for r in rows if r.expected and r.records and not r.signed_off]
     return out
