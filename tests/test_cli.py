@@ -138,3 +138,10 @@ def test_usage_errors_are_said_in_chinese(tmp_path, args, message):
     assert out.returncode == 2
     assert out.stderr.strip().splitlines()[-1] == message, out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_scoring_a_period_without_any_record_warns(tmp_path):
+    assert kaohe("init", str(tmp_path)).returncode == 0
+    out = kaohe("score", "-q", "2016-04", cwd=tmp_path)
+    assert out.returncode == 0
+    assert out.stderr.strip() == "警告:数据库中没有 2016-04 的任何记录(期间写错了,还是数据尚未导入?),以下得分是在没有任何记录的情况下算出的"

@@ -216,6 +216,7 @@ def score(obj: Ctx, period: str, quiet: bool) -> None:
 
     p = _period(period)
     with obj.store() as store:
+        _warn_empty(store, p)
         result = score_period(store, obj.bureau, obj.registry, p)
     click.echo(f"已计算 {p.chinese}({obj.bureau.calendar.range_text(p)}):{len(result.units)} 个单位")
     if not quiet:
@@ -271,6 +272,16 @@ def _ranking_text(bureau: Any, result: Any) -> str:
     return "\n".join(out)
 
 
+def _warn_empty(store: Any, period: Any) -> None:
+    """A period with no record at all is scored as if every unit had done nothing wrong (and nothing
+    right): say so, it is usually a mistyped period or data not yet imported."""
+    months = [m.label for m in period.months()]
+    departments = [d for (d,) in store.db.execute("SELECT DISTINCT department FROM imports").fetchall()]
+    q = f"SELECT 1 FROM records WHERE department = ? AND month IN ({','.join('?' * len(months))}) AND voided = 0 LIMIT 1"
+    if not any(store.db.execute(q, [d, *months]).fetchone() for d in departments):
+        click.echo(f"警告:数据库中没有 {period.label} 的任何记录(期间写错了,还是数据尚未导入?),以下得分是在没有任何记录的情况下算出的", err=True)
+
+
 def _load_result(obj: Ctx, store: Any, period: Any) -> Any:
     from .jobs import score_period
 
@@ -294,6 +305,7 @@ def explain(obj: Ctx, unit: str, period: str, as_json: bool, show_all: bool, ids
     if u is None:
         raise KaoheError(f"没有单位 “{unit}”:可用单位编号或名称,如 {obj.bureau.units[0].id} 或 {obj.bureau.units[0].name}")
     with obj.store() as store:
+        _warn_empty(store, p)
         result = score_period(store, obj.bureau, obj.registry, p, save=False)
     try:
         res = result.unit(u.id)
@@ -316,6 +328,7 @@ def ranking(obj: Ctx, period: str, as_json: bool, as_csv: bool) -> None:
 
     p = _period(period)
     with obj.store() as store:
+        _warn_empty(store, p)
         result = _load_result(obj, store, p)
     if as_json:
         data = [
