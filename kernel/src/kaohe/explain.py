@@ -48,8 +48,8 @@ def category_data(cat: CategoryResult) -> dict[str, Any]:
     }
 
 
-def unit_data(u: UnitResult) -> dict[str, Any]:
-    """The full tree of one unit's result, as JSON-ready data (numbers as exact decimal strings)."""
+def unit_fields(u: UnitResult) -> dict[str, Any]:
+    """A unit's tree without its categories (kaohe.treejson encodes the categories apart)."""
     return {
         "unit": u.unit,
         "name": u.name,
@@ -64,9 +64,13 @@ def unit_data(u: UnitResult) -> dict[str, Any]:
         "carried": u.carried,
         "parts": [{"period": p, "total": _num(t)} for p, t in u.parts],
         "how": u.explanation,
-        "categories": [category_data(c) for c in u.categories],
         "adjustments": [line_data(ln) for ln in u.adjustments],
     }
+
+
+def unit_data(u: UnitResult) -> dict[str, Any]:
+    """The full tree of one unit's result, as JSON-ready data (numbers as exact decimal strings)."""
+    return {**unit_fields(u), "categories": [category_data(c) for c in u.categories]}
 
 
 def period_data(result: PeriodResult) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .explain import _num, item_data, line_data
+from .explain import _num, item_data, unit_fields
 from .model import CategoryResult, ItemResult, UnitResult
 
 
@@ -48,21 +48,7 @@ class TreeEncoder:
         return _join(head, "items", [self.item(i) for i in cat.items], tail)
 
     def unit(self, u: UnitResult) -> str:
-        head = self.encode({"adjustments": [line_data(ln) for ln in u.adjustments], "carried": u.carried})
-        tail = self.encode(
-            {
-                "unit": u.unit,
-                "name": u.name,
-                "series": u.series,
-                "class": u.klass,
-                "period": u.period,
-                "total": _num(u.total),
-                "subtotal": _num(u.subtotal),
-                "rank": u.rank,
-                "flags": list(u.flags),
-                "veto": list(u.veto),
-                "parts": [{"period": p, "total": _num(t)} for p, t in u.parts],
-                "how": u.explanation,
-            }
-        )
+        fields = unit_fields(u)
+        head = self.encode({k: v for k, v in fields.items() if k < "categories"})
+        tail = self.encode({k: v for k, v in fields.items() if k > "categories"})
         return _join(head, "categories", [self.category(c) for c in u.categories], tail)
