@@ -269,7 +269,7 @@ def test_status_shows_arrived_late_carried_and_missing_and_publishing_refuses(of
     assert row.due == dt.date(2015, 5, 8)
     [may] = data_status(store, bureau, reg, Period.parse("2015-05"))
     assert may.state == "未报送"
-    with pytest.raises(KaoheError, match="2015-05 数据不全.*考核办 2015-05 数据未报送"):
+    with pytest.raises(KaoheError, match="2015-05 数据不全.*考核办 2015-05 没有数据"):
         publish(store, bureau, reg, Period.parse("2015-05"), write=False)
     assert store.editions("2015-05") == []
 
@@ -283,7 +283,12 @@ def test_missing_data_is_a_warning_by_default_and_carry_over_counts(office):
     [june] = data_status(store, bureau, reg, Period.parse("2015-06"))
     assert june.state == "未报送"
     done = publish(store, bureau, reg, Period.parse("2015-06"), published_on=dt.date(2015, 7, 6), write=False)
-    assert done.warnings == ("考核办 2015-06 数据未报送",) and done.number == 1
+    assert done.warnings == ("考核办 2015-06 没有数据(未报送,或本期确无需报送的事项:后者请该部门签收确认)",)
+    assert done.number == 1
+    # the department confirms it had nothing to report: no longer missing
+    store.sign_off("考核办", "2015-06", "考核办 张某", "本月无事项")
+    [june] = data_status(store, bureau, reg, Period.parse("2015-06"))
+    assert june.state == "确认无数据" and not june.missing
 
 
 def test_signoff_required(office):

@@ -99,7 +99,7 @@ def test_status_signoff_and_refusal(bureau: Path) -> None:
     cfg = bureau / "kaohe.toml"
     cfg.write_text(cfg.read_text(encoding="utf-8") + '\n[publication]\nmissing_data = "refuse"\n', encoding="utf-8")
     out = ob.kaohe(bureau, "publish", "2015-05", check=False)
-    assert out.returncode == 2 and "考核办 2015-05 数据未报送" in out.stderr
+    assert out.returncode == 2 and "考核办 2015-05 没有数据" in out.stderr
     bad = ob.kaohe(bureau, "signoff", "刑侦大队", "2015-04", check=False)
     assert bad.returncode == 2 and "没有部门 “刑侦大队”" in bad.stderr
     ob.kaohe(bureau, "signoff", "考核办", "2015-04", "--actor", "考核办 张某")

@@ -19,6 +19,9 @@ from .periods import Period
 from .pipeline import base_periods
 
 ARRIVED, LATE, CARRIED, MISSING, NOT_DUE = "已报送", "迟报", "沿用上期", "未报送", "不需报送"
+CONFIRMED_NONE = "确认无数据"
+"""No record, and the department has signed the period off: nothing happened that it reports (a
+纪委 with no violation in the month sends no row)."""
 
 
 @attrs.frozen
@@ -93,6 +96,8 @@ def data_status(store: Any, bureau: Bureau, registry: Any, period: Period) -> li
                 state = NOT_DUE
             elif bureau.carries_over(dept) and _has_data(store, dept, b.previous()):
                 state = CARRIED
+            elif signed.get(dept) is not None:
+                state = CONFIRMED_NONE
             else:
                 state = MISSING
             out.append(DataStatus(dept, b.label, expected, n, imports, first, last, due, state, signed.get(dept)))
@@ -108,7 +113,7 @@ def _has_data(store: Any, dept: str, period: Period) -> bool:
 def problems(rows: list[DataStatus], bureau: Bureau) -> list[str]:
     """What stands in the way of publishing, in Chinese: missing data, and (when the bureau requires
     it) data not signed off."""
-    out = [f"{r.department} {r.period} 数据未报送" for r in rows if r.missing]
+    out = [f"{r.department} {r.period} 没有数据(未报送,或本期确无需报送的事项:后者请该部门签收确认)" for r in rows if r.missing]
     if bureau.publication.require_signoff:
         out += [f"{r.department} {r.period} 数据未经部门签收" for r in rows if r.expected and r.records and not r.signed_off]
     return out
