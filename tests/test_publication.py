@@ -92,6 +92,7 @@ def test_an_appeal_that_voids_a_record_flips_two_ranks(office):
     assert (item.item, item.before, item.after) == ("office.late", Decimal(-4), Decimal(-2))
     assert item.removed == ("-2 4月9日 二类警情 到场用时18分钟",)
     assert any("复查第1号" in w and "撤销记录" in w for w in d.why)
+    assert "数据变化:记录由4条变为3条,作废的记录:office.late:L2" in d.why
     # the voided record stays, marked; edition 1 is untouched
     assert store.db.execute("SELECT voided FROM records WHERE key = 'office.late:L2'").fetchone() == (1,)
     again = store.edition("2015-04", 1)

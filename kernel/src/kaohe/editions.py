@@ -317,13 +317,16 @@ def _why(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:
         if k not in adj_b:
             out.append(f"撤销{x['kind']}第{k}号:{x.get('name', x['unit'])} {fmt_points(D(x['points']))}")
     ia, ib = a.get("inputs", {}), b.get("inputs", {})
-    if ia.get("records_sha256") != ib.get("records_sha256"):
-        fa = {(i["file"], i["checksum"]) for i in ia.get("imports", [])}
-        fb = {(i["file"], i["checksum"]) for i in ib.get("imports", [])}
+    fa = {(i["file"], i["checksum"]) for i in ia.get("imports", [])}
+    fb = {(i["file"], i["checksum"]) for i in ib.get("imports", [])}
+    voided = sorted(set(ib.get("voided", [])) - set(ia.get("voided", [])))
+    if fa != fb or voided or ia.get("records") != ib.get("records"):
         new = sorted(f for f, _ in fb - fa)
         text = f"数据变化:记录由{ia.get('records', 0)}条变为{ib.get('records', 0)}条"
         if new:
             text += ",新导入或更正的文件:" + "、".join(new)
+        if voided:
+            text += ",作废的记录:" + "、".join(voided[:10]) + (f" 等{len(voided)}条" if len(voided) > 10 else "")
         out.append(text)
     if a.get("config", {}).get("sha256") != b.get("config", {}).get("sha256"):
         out.append(f"配置文件 {b.get('config', {}).get('file', '')} 已修改")
