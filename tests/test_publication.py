@@ -471,3 +471,37 @@ def test_a_signoff_before_a_later_import_does_not_count(office, tmp_path):
         publish(store, bureau, reg, APRIL, published_on=PUBLISHED, write=False)
     # the import of register.csv brought April and is found by its month
     assert [r["subject"] for r in store.audit(period="2015-04", action="导入")] == ["register.csv", "补报.csv"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ('\n[publication]\nmissing_data = "ignore"\n', "publication.missing_data"),
+        ("\n[publication]\ndata_due_days = -1\n", "publication.data_due_days"),
+        ('\n[publication]\nrequire_signoff = "yes"\n', "publication.require_signoff"),
+        ("\n[publication]\nmissing = 1\n", "publication.missing"),
+    ],
+)
+def test_publication_settings_errors_name_the_key(tmp_path, monkeypatch, extra, message):
+    from kaohe.errors import ConfigError
+
+    monkeypatch.setenv("KAOHE_LOAD_PLUGINS", "")
+    config = ob.make(tmp_path, extra)
+    with pytest.raises(ConfigError) as err:
+        load_bureau(config, load_registry(get_plugin_manager()))
+    assert "kaohe.toml" in str(err.value) and message in str(err.value)
+
+
+def test_the_appeal_deadline_is_two_working_days_when_not_set(office):
+    bureau, reg, store = office()
+    assert bureau.appeal_working_days is None and bureau.appeal_days == 2
+    publish(store, bureau, reg, APRIL, published_on=dt.date(2015, 5, 8), write=False)  # a Friday
+    a = file_appeal(store, bureau, APRIL, "a", "office.late", "x", received=dt.date(2015, 5, 12))
+    assert a["deadline"] == "2015-05-12"  # Monday 11th, Tuesday 12th
+
+
+def test_audit_filters_by_day_and_action(office):
+    bureau, reg, store = office()
+    today = dt.date.today().isoformat()
+    assert [r["action"] for r in store.audit(since=today, until=today)] == ["导入"]
+    assert store.audit(until="2000-01-01") == [] and store.audit(action="发布") == []

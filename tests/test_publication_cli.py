@@ -229,3 +229,21 @@ def test_a_crash_while_publishing_leaves_the_last_good_state(bureau: Path) -> No
     assert "与 2015-04 第1版(2015-05-06 公布)完全相同" in out
     assert (bureau / "published" / "2015-04" / "第1版" / "index.html").exists()
     assert [p.name for p in (bureau / "published" / "2015-04").iterdir()] == ["第1版"]
+
+
+def test_lists_say_revocations_repeat_signoffs_and_shorten_long_periods(bureau: Path) -> None:
+    year = bureau / "全年.csv"
+    year.write_text(ob.HEADER + "\n".join(f"Y{m},丙派出所,2015-{m:02d}-10,office.minor,,,第{m}月" for m in range(1, 13)) + "\n", encoding="utf-8")
+    ob.kaohe(bureau, "ingest", str(year))
+    trail = ob.kaohe(bureau, "audit", "--action", "导入").stdout
+    assert "2015-01…2015-12(12期)" in trail
+    assert "错误:没有操作 “导出”" in ob.kaohe(bureau, "audit", "--action", "导出", check=False).stderr
+    ob.kaohe(bureau, "adjust", "add", "2015-04", "乙派出所", "2", "--kind", "机动加分", "--reason", "立功", "--approved-by", "考核领导小组")
+    ob.kaohe(bureau, "adjust", "revoke", "1", "--reason", "重复登记")
+    listing = ob.kaohe(bureau, "adjust", "list", "2015-04").stdout
+    assert listing.startswith("机动加分第1号 2015-04 乙派出所 总分 +2:立功(批准:考核领导小组)") and "[已撤销:重复登记" in listing
+    ob.kaohe(bureau, "signoff", "考核办", "2015-04", "--actor", "张某")
+    again = ob.kaohe(bureau, "signoff", "考核办", "2015-04", "--actor", "李某").stdout
+    assert "此前已于" in again and "由 张某 签收" in again
+    empty = ob.kaohe(bureau, "signoff", "考核办", "2016-04").stdout
+    assert "注意:考核办 在 2016-04 没有任何数据,签收即确认本期无数据" in empty
