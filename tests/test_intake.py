@@ -180,3 +180,17 @@ def test_same_month_under_two_names_is_one_record(tmp_path, b, reg):
     wb.save(tmp_path / "m.xlsx")
     ex = read(tmp_path / "m.xlsx", b, reg)
     assert len(ex.records) == 1 and "与第2行是同一条记录" in ex.rejected[0].message
+
+
+def test_only_rules_that_can_refuse_a_record_are_asked():
+    """The intake checks each record against the rules reading its kind that can refuse one: a
+    per-occurrence rule with a fixed number of points cannot (any record counts), one with a range
+    or a table of points can, as can a shape with its own check (tiered)."""
+    from kaohe import rules
+
+    assert not rules.PerOccurrence(points=-1).checks_records()
+    assert rules.PerOccurrence(min_points=-10, max_points=-5).checks_records()
+    assert rules.PerOccurrence(points_by={"第1条": -2}, by="article").checks_records()
+    assert rules.Tiered(levels={"一般": -1}).checks_records()
+    assert not rules.Formula(function=lambda ctx, params: {}).checks_records()
+    assert not rules.Flag(points=-2).checks_records()

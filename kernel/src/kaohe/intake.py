@@ -11,7 +11,7 @@ import codecs
 import csv
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,6 @@ from .errors import KaoheError
 from .model import Record
 from .periods import Period
 from .plugins import Registry
-from .rules.base import Shape
 
 HEADER_SCAN_ROWS = 15
 
@@ -210,8 +209,10 @@ class _Checker:
         self.earliest, self.latest = earliest, latest
         self.checks: dict[str, list[Any]] = {}
         for item in bureau.items:
-            if getattr(type(item.rule), "check", None) is Shape.check:
-                continue  # the shapes' default check: no bounds to check
+            rule = item.rule
+            checks = getattr(rule, "checks_records", None)
+            if checks is not None and not checks():
+                continue  # the rule has nothing to check (a shape's default check, fixed points)
             for kind in item.reads:
                 self.checks.setdefault(kind, []).append(item)
         self._units = {n: u for u in bureau.units for n in u.names}
@@ -272,9 +273,13 @@ def iter_export(
     adapter_id: str | None = None,
     earliest: dt.date | None = None,
     today: dt.date | None = None,
-) -> tuple[Adapter, Iterator[tuple[Record | None, Source, Rejection | None]]]:
+    only: Callable[[int], bool] | None = None,
+) -> tuple[Adapter, Generator[tuple[Record | None, Source, Rejection | None], None, int]]:
     """Find the file's adapter and yield (record, source, None) or (None, source, rejection), row by
-    row. Raises KaoheError when the file as a whole cannot be read (no matching header, wrong type)."""
+    row. Raises KaoheError when the file as a whole cannot be read (no matching header, wrong type).
+    ``only``: the rows (by number in the file) to convert, the others are read and skipped (each of
+    several reading processes takes its share: kaohe.staging). The generator returns the number of
+    the file's last row."""
     path = Path(path)
     if not path.exists():
         raise KaoheError(f"找不到文件 {path}")
@@ -317,7 +322,10 @@ def iter_export(
     to_records = adapter.to_records
 
     def generate() -> Iterator[tuple[Record | None, Source, Rejection | None]]:
+        n = header_row
         for n, row in enumerate(rows, start=header_row + 1):
+            if only is not None and not only(n):
+                continue
             cells = row if row.__class__ is list else list(row)
             try:
                 blank = not "".join(cells).strip()  # a CSV row: all texts
@@ -357,6 +365,7 @@ def iter_export(
                 continue
             for rec, _, _ in checked:
                 yield rec, src, None
+        return n
 
     return adapter, generate()
 

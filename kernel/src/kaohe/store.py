@@ -10,7 +10,6 @@ and ``explanations`` (the latest scoring of each period), ``runs`` (every scorin
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -23,52 +22,15 @@ import sqlite_utils
 
 from .bureau import Bureau
 from .decimals import D
-from .intake import Rejection, checksum, iter_export
+from .intake import Rejection, checksum
 from .ledger import Ledger, current_actor, migrate_2, now
 from .model import PeriodResult, Record
 from .plugins import Registry
+from .staging import Staged, content_hash, dumps, staged  # noqa: F401 (dumps and content_hash: used by others through the store)
 from .treejson import TreeEncoder
 
 SCHEMA_VERSION = 2
 BATCH = 5000
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    raise TypeError(f"cannot store {type(value).__name__}")
-
-
-_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=_json_default)
-_text_json = json.encoder.encode_basestring  # a string as that encoder writes it (ensure_ascii off)
-
-
-def dumps(value: Any) -> str:
-    """``json.dumps(value, ensure_ascii=False, sort_keys=True)``, decimals and dates as text (one
-    encoder made once: the same text, without making an encoder for every value)."""
-    return _ENCODER.encode(value)
-
-
-def content_hash(rec: Record, attrs_json: str | None = None) -> str:
-    """SHA-1 of the record's content (kind, unit, date, value, attributes, note). ``attrs_json``,
-    when given, is ``dumps(rec.attrs)`` already computed: the payload is then assembled around it,
-    byte for byte the same as ``dumps`` of the whole list (the list's separator is ", "; each text
-    written as the encoder writes a text)."""
-    value = None if rec.value is None else str(rec.value)
-    if attrs_json is None:
-        attrs_json = dumps(rec.attrs)
-    kind, unit, note = rec.kind, rec.unit, rec.note
-    if type(kind) is str and type(unit) is str and type(note) is str:
-        payload = (
-            f"[{_text_json(kind)}, {_text_json(unit)}, \"{rec.date.isoformat()}\", "
-            f"{'null' if value is None else _text_json(value)}, {attrs_json}, {_text_json(note)}]"
-        )
-    else:
-        head = dumps([kind, unit, rec.date.isoformat(), value])
-        payload = f"{head[:-1]}, {attrs_json}, {dumps(note)}]"
-    return hashlib.sha1(payload.encode("utf-8")).hexdigest()
 
 
 RECORD_COLUMNS = (
@@ -169,8 +131,6 @@ class Store(Ledger):
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA busy_timeout=60000")
-        self._months: dict[Any, dict[dt.date, str]] = {}
-        """Calendar → assessment month label by day, filled as records are written."""
         self._migrate()
 
     def close(self) -> None:
@@ -219,12 +179,28 @@ class Store(Ledger):
         actor: str | None = None,
         progress: Callable[[int], None] | None = None,
         today: dt.date | None = None,
+        readers: int | None = None,
     ) -> IngestReport:
         """Import one file in one transaction. Bad rows are reported and skipped (or, with
         ``strict``, the whole file is refused); a record whose key is already stored with the same
-        content is unchanged, with other content it is replaced and the old version kept."""
+        content is unchanged, with other content it is replaced and the old version kept. A large file
+        is read by other processes while this one writes (``readers``: how many; None decides by the
+        file's size and type and the machine's cores, 0 reads in this process; see kaohe.staging)."""
         path = Path(path)
-        adapter, rows = iter_export(path, bureau, registry, adapter_id, earliest=bureau.earliest, today=today)
+        with staged(path, bureau, registry, adapter_id, bureau.earliest, today, readers) as (adapter, rows):
+            return self._ingest(path, adapter, rows, strict=strict, dry_run=dry_run, actor=actor, progress=progress)
+
+    def _ingest(
+        self,
+        path: Path,
+        adapter: Any,
+        rows: Iterator[Staged],
+        *,
+        strict: bool,
+        dry_run: bool,
+        actor: str | None,
+        progress: Callable[[int], None] | None,
+    ) -> IngestReport:
         report = IngestReport(path.name, adapter.id, adapter.department)
         digest = checksum(path)
         db = self.db
@@ -241,30 +217,32 @@ class Store(Ledger):
                     }
                 ).last_pk
             seen: dict[str, int] = {}
-            batch: list[tuple[Record, Any]] = []
+            batch: list[Staged] = []
             last_row = -1
-            for rec, src, rej in rows:
-                if src.row != last_row:
+            for item in rows:
+                ready, sheet, row, rej = item
+                if row != last_row:
                     report.rows += 1
-                    last_row = src.row
+                    last_row = row
                     if progress and report.rows % 1000 == 0:
                         progress(report.rows)
-                if rej is not None:
+                if ready is None:
+                    assert rej is not None
                     report.rejected.append(rej)
                     continue
-                assert rec is not None
-                if rec.key in seen:
+                key = ready[0]
+                if key in seen:
                     report.duplicates += 1
                     report.rejected.append(
-                        Rejection(src.file, src.sheet, src.row, "", f"与第{seen[rec.key]}行是同一条记录(编号相同),不重复计算")
+                        Rejection(path.name, sheet, row, "", f"与第{seen[key]}行是同一条记录(编号相同),不重复计算")
                     )
                     continue
-                seen[rec.key] = src.row
-                batch.append((rec, src))
+                seen[key] = row
+                batch.append(item)
                 if len(batch) >= BATCH:
-                    self._write(batch, import_id, report, dry_run, bureau)
+                    self._write(batch, path.name, import_id, report, dry_run)
                     batch = []
-            self._write(batch, import_id, report, dry_run, bureau)
+            self._write(batch, path.name, import_id, report, dry_run)
             if progress:
                 progress(report.rows)
             if dry_run or (strict and report.rejected):
@@ -307,10 +285,10 @@ class Store(Ledger):
         report.stored = True
         return report
 
-    def _write(self, batch: list[tuple[Record, Any]], import_id: int | None, report: IngestReport, dry_run: bool, bureau: Bureau) -> None:
+    def _write(self, batch: list[Staged], file: str, import_id: int | None, report: IngestReport, dry_run: bool) -> None:
         if not batch:
             return
-        keys = [r.key for r, _ in batch]
+        keys = [ready[0] for ready, _, _, _ in batch]  # type: ignore[index]
         existing: dict[str, tuple[str, int]] = {}
         for i in range(0, len(keys), 900):
             chunk = keys[i : i + 900]
@@ -318,31 +296,26 @@ class Store(Ledger):
             for key, h, v in self.db.execute(q, chunk).fetchall():
                 existing[key] = (h, v)
         when = now()
-        months = self._months.setdefault(bureau.calendar, {})
+        department = report.department
+        months = report.months
         rows: list[tuple[Any, ...]] = []
         replaced: list[str] = []
-        for rec, src in batch:
-            attrs_json = dumps(rec.attrs if type(rec.attrs) is dict else dict(rec.attrs))
-            h = content_hash(rec, attrs_json)
-            old = existing.get(rec.key)
+        for ready, sheet, row, _ in batch:
+            key, kind, unit, date, month, value, attrs_json, note, h = ready  # type: ignore[misc]
+            old = existing.get(key)
             if old is not None and old[0] == h:
                 report.unchanged += 1
                 continue
-            version = 1 if old is None else old[1] + 1
             if old is None:
+                version = 1
                 report.new += 1
             else:
+                version = old[1] + 1
                 report.changed += 1
-                replaced.append(rec.key)
-            month = months.get(rec.date)
-            if month is None:
-                month = months[rec.date] = bureau.calendar.period_of(rec.date).label
-            report.months.add(month)
-            date = rec.date.isoformat()
-            value = None if rec.value is None else str(rec.value)
+                replaced.append(key)
+            months.add(month)
             rows.append((
-                rec.key, rec.kind, rec.unit, date, month, value, attrs_json, rec.note, report.department, h, version,
-                import_id, src.file, src.sheet, src.row, 0,
+                key, kind, unit, date, month, value, attrs_json, note, department, h, version, import_id, file, sheet, row, 0,
             ))
         report.corrected.extend(replaced)
         if dry_run or not rows:

@@ -113,6 +113,11 @@ class Shape:
     def check(self, record: Record) -> str | None:
         return None
 
+    def checks_records(self) -> bool:
+        """Whether ``check`` can refuse a record at all: the intake skips the rules that cannot
+        (it checks every record of every file against the rules reading its kind)."""
+        return type(self).check is not Shape.check
+
 
 def as_text(value: Any) -> str:
     """A field's value as compared with a rule's ``match`` table: booleans read 是/否."""

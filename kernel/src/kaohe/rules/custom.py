@@ -35,6 +35,9 @@ class Formula(Shape):
     def check(self, record: Record) -> str | None:
         return None
 
+    def checks_records(self) -> bool:
+        return False
+
     def evaluate(self, ctx: RuleContext) -> Lines:
         return self.function(ctx, dict(self.params_))
 

@@ -140,6 +140,9 @@ class PerOccurrence(Shape):
         key = record.get(self.by)
         return None if key is None else self.points_by.get(str(key).strip())
 
+    def checks_records(self) -> bool:
+        return self.points_by is not None or self.points is None  # fixed points: nothing to check
+
     def check(self, record: Record) -> str | None:
         if not matches(record, self.match):
             return None

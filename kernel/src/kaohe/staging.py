@@ -1,0 +1,290 @@
+"""Records made ready for the store: read, converted, checked and written as the text the store
+keeps (attributes as JSON, content hash, assessment month), in this process or in reading
+processes of their own.
+
+A large export is read by other processes (``fork``) while this one writes to the database: the
+reading (cells converted, the adapter's ``to_records``, the checks, the JSON and the hash) and the
+writing (SQLite) run on several processor cores at once. Each reading process parses the whole
+file but converts only its own blocks of rows; the blocks come back through pipes in the file's
+order. A block waits in its pipe until the writer takes it, so the file is still streamed (never
+held whole in memory). The result is the same, row for row, as reading in one process (the tests
+compare both).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sys
+import traceback
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .adapters import Adapter
+from .bureau import Bureau
+from .errors import KaoheError
+from .intake import Rejection, iter_export
+from .model import Record
+from .plugins import Registry
+
+PARALLEL_MIN_BYTES = 1 << 20
+"""Files from this size on are read in processes of their own (smaller ones: starting the
+processes would cost more than it saves)."""
+SEND_BATCH = 2000
+"""Rows of the file in a block: each reading process converts its own blocks and sends each
+through its pipe at once."""
+
+
+# --- A record as the store writes it ----------------------------------------------------------------
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot store {type(value).__name__}")
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=_json_default)
+_text_json = json.encoder.encode_basestring  # a string as that encoder writes it (ensure_ascii off)
+
+
+def dumps(value: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False, sort_keys=True)``, decimals and dates as text (one
+    encoder made once: the same text, without making an encoder for every value)."""
+    return _ENCODER.encode(value)
+
+
+def content_hash(rec: Record, attrs_json: str | None = None) -> str:
+    """SHA-1 of the record's content (kind, unit, date, value, attributes, note). ``attrs_json``,
+    when given, is ``dumps(rec.attrs)`` already computed: the payload is then assembled around it,
+    byte for byte the same as ``dumps`` of the whole list (the list's separator is ", "; each text
+    written as the encoder writes a text)."""
+    value = None if rec.value is None else str(rec.value)
+    if attrs_json is None:
+        attrs_json = dumps(rec.attrs)
+    kind, unit, note = rec.kind, rec.unit, rec.note
+    if type(kind) is str and type(unit) is str and type(note) is str:
+        payload = (
+            f"[{_text_json(kind)}, {_text_json(unit)}, \"{rec.date.isoformat()}\", "
+            f"{'null' if value is None else _text_json(value)}, {attrs_json}, {_text_json(note)}]"
+        )
+    else:
+        head = dumps([kind, unit, rec.date.isoformat(), value])
+        payload = f"{head[:-1]}, {attrs_json}, {dumps(note)}]"
+    return hashlib.sha1(payload.encode("utf-8")).hexdigest()
+
+
+Ready = tuple[str, str, str, str, str, str | None, str, str, str]
+"""(key, kind, unit, date, month, value, attributes JSON, note, content hash): a record as the
+store's ``records`` table holds it."""
+
+Staged = tuple[Ready | None, str, int, Rejection | None]
+"""(ready record or None, sheet, row, None or the row's rejection), in the file's order (a row an
+adapter turns into several records gives several, with the same row)."""
+
+
+def _ready_rows(path: Path, bureau: Bureau, rows: Generator[Any, None, int]) -> Generator[Staged, None, int]:
+    """The rows made ready; returns what ``rows`` returns (the file's last row number)."""
+    month_of: dict[dt.date, str] = {}
+    calendar = bureau.calendar
+    while True:
+        try:
+            rec, src, rej = next(rows)
+        except StopIteration as end:
+            return int(end.value)
+        if rec is None:
+            yield None, src.sheet, src.row, rej
+            continue
+        attrs_json = dumps(rec.attrs if type(rec.attrs) is dict else dict(rec.attrs))
+        month = month_of.get(rec.date)
+        if month is None:
+            month = month_of[rec.date] = calendar.period_of(rec.date).label
+        ready = (
+            rec.key, rec.kind, rec.unit, rec.date.isoformat(), month, None if rec.value is None else str(rec.value),
+            attrs_json, rec.note, content_hash(rec, attrs_json),
+        )
+        yield ready, src.sheet, src.row, None
+
+
+# --- Reading in this process or in processes of their own -----------------------------------------
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def readers_for(path: Path) -> int:
+    """How many reading processes for this file (0: read it in this process). A CSV file is read by
+    up to four, each converting its own blocks of rows (the text parsing, in C, is cheap; the
+    conversion is not); a workbook by one (openpyxl's parsing is most of the work and cannot be
+    shared)."""
+    if sys.platform == "win32" or not hasattr(os, "fork"):
+        return 0
+    cores = _cores()
+    if cores < 2 or path.stat().st_size < PARALLEL_MIN_BYTES:
+        return 0
+    return min(cores, 4) if path.suffix.lower() in (".csv", ".txt") else 1
+
+
+@contextmanager
+def staged(
+    path: Path,
+    bureau: Bureau,
+    registry: Registry,
+    adapter_id: str | None,
+    earliest: dt.date | None,
+    today: dt.date | None,
+    readers: int | None = None,
+) -> Iterator[tuple[Adapter, Iterator[Staged]]]:
+    """(the file's adapter, its rows made ready, in the file's order). The adapter is found here (a
+    file that cannot be read raises ``KaoheError`` at once); the rows are made ready by ``readers``
+    reading processes (None: :func:`readers_for`; 0: in this process). Leaving the block stops the
+    reading processes."""
+    adapter, rows = iter_export(path, bureau, registry, adapter_id, earliest, today)
+    if readers is None:
+        readers = readers_for(path)
+    if readers <= 0:
+        try:
+            yield adapter, _ready_rows(path, bureau, rows)
+        finally:
+            rows.close()
+        return
+    rows.close()  # the reading processes open the file again
+    team = _Readers(path, bureau, registry, adapter.id, earliest, today, readers)
+    try:
+        yield adapter, team.rows()
+    finally:
+        team.stop()
+
+
+class _Readers:
+    """The reading processes and the pipes their batches come through. The file's rows are taken in
+    blocks of ``SEND_BATCH`` (by row number); reader ``k`` of ``n`` makes ready the blocks ``b`` with
+    ``b % n == k`` and sends every one of them, empty or not, then ``done``: block ``b`` is therefore
+    always the next message from reader ``b % n``, and the rows come back in the file's order."""
+
+    def __init__(
+        self,
+        path: Path,
+        bureau: Bureau,
+        registry: Registry,
+        adapter_id: str,
+        earliest: dt.date | None,
+        today: dt.date | None,
+        count: int,
+    ) -> None:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork")
+        self.path = path
+        self.pipes: list[Any] = []
+        self.processes: list[Any] = []
+        try:
+            for k in range(count):
+                incoming, outgoing = ctx.Pipe(duplex=False)
+                process = ctx.Process(
+                    target=_read, args=(outgoing, path, bureau, registry, adapter_id, earliest, today, k, count),
+                    daemon=True, name=f"kaohe-read-{k}",
+                )
+                self.pipes.append(incoming)
+                self.processes.append(process)
+                process.start()
+                outgoing.close()  # only the reader writes: its pipe ends when it closes its end
+        except BaseException:
+            self.stop()
+            raise
+
+    def rows(self) -> Iterator[Staged]:
+        count = len(self.pipes)
+        block = 0
+        while True:
+            k = block % count
+            try:
+                message = self.pipes[k].recv()
+            except EOFError:
+                self.processes[k].join()
+                raise KaoheError(
+                    f"{self.path.name}:读取进程意外退出(退出码 {self.processes[k].exitcode}),本文件没有导入任何数据"
+                ) from None
+            tag = message[0]
+            if tag == "rows":
+                yield from message[1]
+                block += 1
+            elif tag == "done":
+                return
+            elif tag == "kaohe-error":
+                raise KaoheError(message[1])
+            else:
+                raise RuntimeError(f"{self.path.name}: a reading process failed:\n{message[1]}")
+
+    def stop(self) -> None:
+        for pipe in self.pipes:
+            pipe.close()
+        for process in self.processes:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+
+
+def _read(
+    outgoing: Any,
+    path: Path,
+    bureau: Bureau,
+    registry: Registry,
+    adapter_id: str,
+    earliest: dt.date | None,
+    today: dt.date | None,
+    k: int,
+    count: int,
+) -> None:
+    """Reading process ``k`` of ``count``: its blocks of rows made ready and sent (see
+    :class:`_Readers`), then ``done``; or the error."""
+    try:
+        _, rows = iter_export(
+            path, bureau, registry, adapter_id, earliest, today, only=lambda n: (n // SEND_BATCH) % count == k
+        )
+        batch: list[Staged] = []
+        block = k  # the next block this reader sends
+        items = _ready_rows(path, bureau, rows)
+        while True:
+            try:
+                item = next(items)
+            except StopIteration as end:
+                last = end.value
+                break
+            of = item[2] // SEND_BATCH
+            while block < of:  # the row is in a later block: the blocks before it are complete
+                outgoing.send(("rows", batch))
+                batch = []
+                block += count
+            batch.append(item)
+        while block <= last // SEND_BATCH:
+            outgoing.send(("rows", batch))
+            batch = []
+            block += count
+        outgoing.send(("done",))
+    except BrokenPipeError:
+        pass  # the writer stopped (it failed, or was interrupted): nothing more to send
+    except KaoheError as exc:
+        _last_word(outgoing, ("kaohe-error", str(exc)))
+    except BaseException:
+        _last_word(outgoing, ("error", traceback.format_exc()))
+    finally:
+        outgoing.close()
+
+
+def _last_word(outgoing: Any, message: tuple[str, str]) -> None:
+    try:
+        outgoing.send(message)
+    except BrokenPipeError:
+        pass
