@@ -150,6 +150,7 @@ def test_a_file_that_cannot_be_read_fails_before_any_process_starts(tmp_path, b,
 
 
 def test_how_many_readers(tmp_path, monkeypatch):
+    monkeypatch.delenv("KAOHE_READERS", raising=False)
     small = _csv(tmp_path)
     big = tmp_path / "big.csv"
     big.write_bytes(small.read_bytes() * 4)
@@ -162,3 +163,18 @@ def test_how_many_readers(tmp_path, monkeypatch):
     assert staging.readers_for(big) == 2
     monkeypatch.setattr(staging, "_cores", lambda: 1)
     assert staging.readers_for(big) == 0
+
+
+def test_the_number_of_readers_set_in_the_environment(tmp_path, monkeypatch):
+    small = _csv(tmp_path)
+    big = tmp_path / "big.csv"
+    big.write_bytes(small.read_bytes() * 4)
+    monkeypatch.setattr(staging, "PARALLEL_MIN_BYTES", small.stat().st_size + 1)
+    monkeypatch.setenv("KAOHE_READERS", "3")
+    assert [staging.readers_for(p) for p in (small, big)] == [0, 3]
+    monkeypatch.setenv("KAOHE_READERS", "0")
+    assert staging.readers_for(big) == 0
+    monkeypatch.setenv("KAOHE_READERS", "两个")
+    with pytest.raises(KaoheError) as caught:
+        staging.readers_for(big)
+    assert str(caught.value) == "环境变量 KAOHE_READERS 应为读取进程数(0 表示不用读取进程),得到 '两个'"

@@ -230,29 +230,33 @@ class _Checker:
     def record(self, draft: Draft, adapter: Adapter) -> tuple[Record | None, str, str]:
         """(record, column, message): a record, or the column and reason it is refused."""
         unit = self._units.get(str(draft.unit).strip())
-        ucol, dcol = self._columns(adapter)
         if unit is None:
-            return None, ucol, f"单位“{draft.unit}”不是本局的考核单位(见单位名单;别名可在配置中添加)"
+            return None, self._columns(adapter)[0], f"单位“{draft.unit}”不是本局的考核单位(见单位名单;别名可在配置中添加)"
         date = draft.date
-        if isinstance(date, Period):
-            date = self.bureau.calendar.end(date)
-        elif isinstance(date, dt.datetime):
-            date = date.date()
-        if not isinstance(date, dt.date):
-            return None, dcol, f"应为日期,得到 {date!r}"
+        if date.__class__ is not dt.date:
+            if isinstance(date, Period):
+                date = self.bureau.calendar.end(date)
+            elif isinstance(date, dt.datetime):
+                date = date.date()
+            if not isinstance(date, dt.date):
+                return None, self._columns(adapter)[1], f"应为日期,得到 {date!r}"
+        problem = None
         if self.earliest and date < self.earliest:
-            return None, dcol, f"日期 {date} 早于本局考核数据的起始日期 {self.earliest}"
-        if self.latest and date > self.latest:
-            return None, dcol, f"日期 {date} 晚于今天,不能导入未来的数据"
-        if not unit.active(date, date):
-            return None, dcol, f"{date} 单位“{unit.name}”不存在(设立/撤并日期见单位名单)"
+            problem = f"日期 {date} 早于本局考核数据的起始日期 {self.earliest}"
+        elif self.latest and date > self.latest:
+            problem = f"日期 {date} 晚于今天,不能导入未来的数据"
+        elif not unit.active(date, date):
+            problem = f"{date} 单位“{unit.name}”不存在(设立/撤并日期见单位名单)"
+        if problem:
+            return None, self._columns(adapter)[1], problem
+        attributes = draft.attrs
         rec = Record(
             draft.key.replace("{unit}", unit.id),
             draft.kind,
             unit.id,
             date,
             None if draft.value is None else D(draft.value),
-            dict(draft.attrs),
+            attributes if attributes.__class__ is dict else dict(attributes),  # the draft's own dict (drafts are not kept)
             draft.note,
         )
         for item in self.checks.get(draft.kind, ()):

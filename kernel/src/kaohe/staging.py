@@ -14,6 +14,7 @@ compare both).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import os
@@ -127,9 +128,14 @@ def readers_for(path: Path) -> int:
     """How many reading processes for this file (0: read it in this process). A CSV file is read by
     up to four, each converting its own blocks of rows (the text parsing, in C, is cheap; the
     conversion is not); a workbook by one (openpyxl's parsing is most of the work and cannot be
-    shared)."""
+    shared). ``KAOHE_READERS`` in the environment sets the number for files of that size."""
     if sys.platform == "win32" or not hasattr(os, "fork"):
         return 0
+    wanted = os.environ.get("KAOHE_READERS", "").strip()
+    if wanted:
+        if not wanted.isdigit():
+            raise KaoheError(f"环境变量 KAOHE_READERS 应为读取进程数(0 表示不用读取进程),得到 {wanted!r}")
+        return int(wanted) if path.stat().st_size >= PARALLEL_MIN_BYTES else 0
     cores = _cores()
     if cores < 2 or path.stat().st_size < PARALLEL_MIN_BYTES:
         return 0
@@ -189,6 +195,10 @@ class _Readers:
         self.path = path
         self.pipes: list[Any] = []
         self.processes: list[Any] = []
+        # The objects made so far (the bureau, the plugins …) are set aside from the garbage
+        # collector while the readers fork: a reader's collections then leave them alone instead
+        # of touching, and so copying, every page of memory it shares with this process.
+        gc.freeze()
         try:
             for k in range(count):
                 incoming, outgoing = ctx.Pipe(duplex=False)
@@ -203,6 +213,8 @@ class _Readers:
         except BaseException:
             self.stop()
             raise
+        finally:
+            gc.unfreeze()
 
     def rows(self) -> Iterator[Staged]:
         count = len(self.pipes)
