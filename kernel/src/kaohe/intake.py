@@ -323,6 +323,8 @@ def iter_export(
     # (key, index in the row or -1, converter, header) of each column, looked up once
     plan = [(col.key, index.get(col.key, -1), converter(col), col.name) for col in adapter.columns]
     keys = [key for key, _, _, _ in plan]
+    cell_plan = [(i, convert) for _, i, convert, _ in plan]
+    needed = max(i for i, _ in cell_plan) + 1
     to_records = adapter.to_records
 
     def generate() -> Iterator[tuple[Record | None, Source, Rejection | None]]:
@@ -339,8 +341,10 @@ def iter_export(
                 continue
             src = Source(file, sheet, n)
             width = len(cells)
+            # a short row padded with empty cells, and one more: the absent columns' index, -1
+            cells = cells + [None] * (needed - width + 1) if width < needed else [*cells, None]
             try:
-                converted = [convert(cells[i] if 0 <= i < width else None) for _, i, convert, _ in plan]
+                converted = [convert(cells[i]) for i, convert in cell_plan]
             except CellError:
                 # the first bad cell, found again column by column (its header names it)
                 for _, i, convert, name in plan:
