@@ -15,6 +15,7 @@ Scores stay :class:`~decimal.Decimal` here; the writers format them with :func:`
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -228,14 +229,14 @@ class ReportData:
     texts: Mapping[str, str] = attrs.field(factory=dict, repr=False, eq=False)
     """Item id → the seed's sentence it implements."""
 
-    @property
+    @functools.cached_property
     def adjusted(self) -> bool:
         """Some unit has a direct adjustment of its total (the ranking then shows the column)."""
         return any(u.result.adjustments for u in self.units)
 
-    @property
-    def units(self) -> list[UnitView]:
-        return [u for s in self.series for u in s.units]
+    @functools.cached_property
+    def units(self) -> tuple[UnitView, ...]:
+        return tuple(u for s in self.series for u in s.units)
 
     def unit(self, unit_id: str) -> UnitView:
         for u in self.units:
