@@ -200,3 +200,38 @@ def publish_period(tmp: Path, label: str = "2015-03") -> tuple[Any, Any, Path, P
         result = score_period(store, bureau, reg, Period.parse(label))
         html = publish(tmp / "published", bureau, reg, result, store)
     return bureau, reg, db, html
+
+
+# A month with more record lines on an item than the web page lists (``[report] lines_per_item``):
+# 金城派出所 is late five times (each −1) and praised five times (each +2, the item capped at +4) in
+# 2015-06 (2015-05-21 … 2015-06-20); 薛埠派出所, in the same series, has nothing.
+FOLDED_EVENTS = [
+    *((f"L{n}", "jincheng", f"2015-06-0{n}", "迟到", f"第{n}次迟到") for n in range(1, 6)),
+    *((f"P{n}", "jincheng", f"2015-06-1{n}", "表扬", f"第{n}次表扬") for n in range(1, 6)),
+]
+
+
+def publish_folded(tmp: Path, lines_per_item: int | None = 2) -> tuple[Any, Any, Path, Path]:
+    """The bureau of FOLDED_EVENTS (one series: 金城派出所 and 薛埠派出所) with ``[report]
+    lines_per_item`` (None: not set), its 2015-06 ingested, scored and published from a real store
+    into ``tmp/published``. Returns (bureau, registry, database, index.html)."""
+    from kaohe.report import publish
+
+    reg = registry()
+    config = {
+        **CONFIG,
+        "bureau": {**CONFIG["bureau"], "database": "kaohe.sqlite"},
+        "series": [{"id": "s1", "name": "一类所"}],
+        "units": [u for u in CONFIG["units"] if u["id"] in ("jincheng", "xuebu")],
+    }
+    config["units"] = [{**u, "series": "s1"} for u in config["units"]]
+    if lines_per_item is not None:
+        config["report"] = {"lines_per_item": lines_per_item}
+    bureau = parse_bureau(config, reg, "test.toml", tmp)
+    events = _write_csv(tmp / "测试大队.csv", ["编号", "单位", "日期", "类型", "说明"], FOLDED_EVENTS)
+    with Store(bureau.database) as store:
+        report = store.ingest(events, bureau, reg, actor="test")
+        assert not report.rejected, [r.text() for r in report.rejected]
+        result = score_period(store, bureau, reg, Period.parse("2015-06"))
+        html = publish(tmp / "published", bureau, reg, result, store)
+    return bureau, reg, Path(bureau.database), html

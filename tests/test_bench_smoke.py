@@ -24,6 +24,7 @@ def test_generator_and_script_run_at_a_tiny_size(tmp_path):
     steps = result["steps"]
     assert set(steps) == {
         "ingest-csv", "bare-csv", "ingest-xlsx", "bare-xlsx", "score-year", "score-month", "scan-month", "publish-month",
+        "publish-edition",
     }
     # every generated row is accepted by the departments' adapters, and the bare insert saw the same rows
     assert steps["ingest-csv"]["records"] == result["rows"] == steps["bare-csv"]["records"]
@@ -32,3 +33,6 @@ def test_generator_and_script_run_at_a_tiny_size(tmp_path):
     assert steps["scan-month"]["records"] > 0
     assert all(s["rss"] > 0 and s["wall"] > 0 for s in steps.values())
     assert "kaohe ÷ bare" in out.stdout and "score month ÷ bare scan" in out.stdout
+    edition = tmp_path / "scale-0.001" / "published-edition" / "2015-06" / "第1版"
+    assert steps["publish-edition"]["bytes"] == sum(f.stat().st_size for f in edition.iterdir()) > 0
+    assert "`kaohe publish 2015-06` (first edition" in out.stdout

@@ -293,3 +293,22 @@ def test_parse_bureau_from_data(reg: Registry) -> None:
     with pytest.raises(ConfigError) as exc:
         parse_bureau({**data, "units": []}, reg, "x.toml")
     assert exc.value.key == "units" and "x.toml" in str(exc.value)
+
+
+def test_report_lines_per_item_default_and_set(tmp_path: Path, reg: Registry) -> None:
+    assert load_bureau(write(tmp_path, GOOD), reg).report.lines_per_item == 20
+    assert load_bureau(write(tmp_path, GOOD + "\n[report]\nlines_per_item = 5\n"), reg).report.lines_per_item == 5
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "words"),
+    [
+        ("lines_per_item = 0", "report.lines_per_item", ("正整数", "得到 0")),
+        ("lines_per_item = -3", "report.lines_per_item", ("正整数", "得到 -3")),
+        ('lines_per_item = "二十"', "report.lines_per_item", ("正整数", "'二十'")),
+        ("lines_per_item = 2.5", "report.lines_per_item", ("正整数", "2.5")),
+        ("lines = 3", "report.lines", ("未知的配置项", "lines_per_item")),
+    ],
+)
+def test_report_settings_errors_name_the_file_and_key(tmp_path: Path, reg: Registry, text: str, key: str, words: tuple[str, ...]) -> None:
+    expect(tmp_path, reg, GOOD + f"\n[report]\n{text}\n", key, *words)

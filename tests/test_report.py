@@ -170,6 +170,21 @@ def test_json_ranking_and_trees_match_the_store(march: SimpleNamespace) -> None:
         ]
 
 
+def test_the_json_file_is_written_unit_by_unit(march: SimpleNamespace) -> None:
+    """The file holds report_json's document, compact, each unit on a line of its own."""
+    from kaohe.jobs import score_period
+    from kaohe.report import report_json
+
+    text = (march.dir / "report-2015-03.json").read_text(encoding="utf-8")
+    assert [ln[:9] for ln in text.splitlines() if ln.startswith('{"unit"')] == ['{"unit":"'] * len(march.scores)
+    assert "\n " not in text  # no indentation
+    with Store(march.db) as store:
+        result = score_period(store, march.bureau, march.reg, Period.parse("2015-03"), save=False)
+        whole = report_json(build(march.bureau, result, store))
+    written = json.loads(text)
+    assert {**written, "generated": ""} == {**whole, "generated": ""}
+
+
 def _keys(value: Any) -> set[str]:
     """Every field name in the JSON, except inside ``attrs`` (a record's own fields, as the
     department's adapter names them)."""
@@ -256,7 +271,7 @@ def test_rank_change_against_the_previous_period(tmp_path: Path) -> None:
     changes = {u.result.unit: (u.previous_rank, u.result.rank, u.rank_change) for u in data.units}
     # February/March ranks in s1: formula 1, jincheng 2, evil 3; an April without records ties all
     assert changes["evil"] == (3, 1, 2) and changes["jincheng"] == (2, 1, 1) and changes["formula"] == (1, 1, 0)
-    assert not any(ln.info for u in data.units for c in u.categories for i in c.items for ln in i.lines)
+    assert not any(ln.info for u in data.units for c in data.detail(u).categories for i in c.items for ln in i.lines)
 
 
 def test_publish_without_a_store(tmp_path: Path) -> None:

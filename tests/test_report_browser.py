@@ -256,3 +256,40 @@ def test_a_corrected_edition_shows_what_changed_and_the_adjustment(browser: Any,
     assert "-0.5通知单第1号:倒查发现台账问题(批准:考核领导小组)" in unit.locator("ol.adjustments").inner_text().replace("\n", "")
     watch.check()
     ctx.close()
+
+
+@pytest.fixture(scope="module")
+def folded(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
+    """report_bureau.publish_folded: 金城派出所 late five times (−1 each) and praised five times (+2
+    each, capped at +4) in 2015-06, the page listing two lines an item (tests/test_report_folding.py)."""
+    tmp = tmp_path_factory.mktemp("folded")
+    *_, html = rb.publish_folded(tmp, 2)
+    shots = Path(os.environ.get("KAOHE_SCREENSHOTS") or tmp / "shots")
+    shots.mkdir(parents=True, exist_ok=True)
+    return SimpleNamespace(html=html, url=html.as_uri(), shots=shots)
+
+
+def test_a_folded_item_shows_its_first_lines_and_the_folded_line(browser: Any, folded: SimpleNamespace) -> None:
+    ctx, page, watch = _open(browser, folded)
+    page.click("#ranking tr[data-unit='jincheng'] td.name a")
+    unit = page.locator("#unit-jincheng")
+    assert unit.is_visible()
+    category = unit.locator("details.category", has_text="基础工作建设")
+    category.locator("> summary").click()
+    item = category.locator("details.item", has_text="接警后未按时到场")
+    assert "5 条" in item.locator("> summary").inner_text()
+    item.locator("> summary").click()
+    records = item.locator("details.record")
+    assert records.count() == 2 and records.first.is_visible()
+    records.nth(1).locator("> summary").click()
+    assert "testdept.event:L2" in records.nth(1).locator("dl.record-detail").inner_text()
+    fold = item.locator("li.folded")
+    assert fold.count() == 1 and fold.is_visible()
+    text = fold.inner_text().replace("\n", "")
+    assert text.startswith("-3") and "其余3条记录合计-3分,逐条见表格 通报-2015-06.xlsx 的“金城派出所”工作表" in text
+    box = fold.bounding_box()
+    assert box is not None and box["height"] > 10 and box["width"] > 300  # a line of its own, as wide as the others
+    assert item.locator("ol.lines > li").count() == 3
+    item.screenshot(path=str(folded.shots / "folded-item.png"))
+    watch.check()
+    ctx.close()

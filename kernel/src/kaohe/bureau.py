@@ -28,6 +28,20 @@ class Publication:
     """Whether a department's data counts as missing until the department has signed it off."""
 
 
+LINES_PER_ITEM = 20
+"""How many record lines of an item the HTML report lists one by one, by default."""
+
+
+@attrs.frozen
+class ReportSettings:
+    """``[report]``: how the published report is laid out (docs/configuration.md)."""
+
+    lines_per_item: int = LINES_PER_ITEM
+    """An item with more record lines than this shows its first ``lines_per_item`` on the report's
+    web page and folds the rest into one line (their number and points, and where each is listed:
+    the unit's sheet of the XLSX and the JSON, which keep every line)."""
+
+
 @attrs.frozen
 class Bureau:
     name: str
@@ -56,6 +70,7 @@ class Bureau:
     officers: OfficerSettings | None = None
     """民警考核系数 (``[officers]``; seed 000 l.62-70, l.84-86): see kaohe.officers."""
     publication: Publication = attrs.field(factory=Publication)
+    report: ReportSettings = attrs.field(factory=ReportSettings)
 
     @property
     def appeal_days(self) -> int:

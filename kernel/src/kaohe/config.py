@@ -20,7 +20,7 @@ if sys.version_info >= (3, 11):  # noqa: UP036 - tomli where a Python before 3.1
 else:  # pragma: no cover
     import tomli as tomllib
 
-from .bureau import Bureau, Publication
+from .bureau import LINES_PER_ITEM, Bureau, Publication, ReportSettings
 from .errors import ConfigError, KaoheError, PluginError, RuleError
 from .items import Item
 from .model import Unit
@@ -31,7 +31,7 @@ from .scheme import Category, Scheme, Series
 
 TOP_KEYS = {
     "bureau", "scheme", "series", "categories", "units", "units_file", "items", "office_items", "carry_over", "intake", "appeals",
-    "publication", "officers",
+    "publication", "report", "officers",
 }
 
 
@@ -137,6 +137,7 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
     return Bureau(
         name, calendar, scheme, tuple(units), tuple(items), carry, file, database, earliest,
         days, holidays, workdays, tuple(inapplicable), officers=officers, publication=_publication(r, data),  # type: ignore[arg-type]
+        report=_report(r, data),
     )
 
 
@@ -151,6 +152,15 @@ def _publication(r: _Reader, data: Mapping[str, Any]) -> Publication:
         raise r.fail("publication.data_due_days", f"应为非负整数(期末后几天内报送),得到 {due}")
     signoff = r.get(pub, "require_signoff", "publication.require_signoff", bool, False, "true 或 false")
     return Publication(missing, due, signoff)
+
+
+def _report(r: _Reader, data: Mapping[str, Any]) -> ReportSettings:
+    rep = r.table(data, "report", "report")
+    r.unknown(rep, {"lines_per_item"}, "report")
+    n = r.get(rep, "lines_per_item", "report.lines_per_item", int, LINES_PER_ITEM, "正整数(条数)")
+    if n < 1:
+        raise r.fail("report.lines_per_item", f"应为正整数(每个项目在网页上逐条列出的记录数),得到 {n}")
+    return ReportSettings(n)
 
 
 def _series(r: _Reader, data: Mapping[str, Any]) -> list[Series]:

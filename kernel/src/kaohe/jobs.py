@@ -46,14 +46,15 @@ def _flags(text: str) -> list[str]:
 def history(store: Store, bureau: Bureau, period: Period, source: StoreSource, stored: bool = True) -> list[PeriodResult]:
     """The base periods before ``period`` that the last-place flag looks at, latest first: stored
     results where they exist (unless ``stored`` is false), else scored now from ``source`` (the 末位
-    flag of a period does not depend on its own history)."""
+    flag of a period does not depend on its own history). Only the units' ranks and flags are kept
+    (``folding.light``: the flag reads nothing else), not the periods' explanations."""
     n = bureau.scheme.last_place_months - 1
     first = base_periods(bureau, period)[0]
     out: list[PeriodResult] = []
     p = first
     for _ in range(max(n, 0)):
         p = p.previous()
-        res = (_stored(store, p) if stored else None) or score_base(bureau, p, source)
+        res = (_stored(store, p) if stored else None) or light(score_base(bureau, p, source))
         out.append(res)
     return out
 

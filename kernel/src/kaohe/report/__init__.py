@@ -4,9 +4,13 @@ it, JSON for other systems — all three written from one :class:`~kaohe.report.
 ``publish(directory, bureau, registry, result, store)`` writes into ``directory``:
 
 - ``index.html`` — one self-contained file (styles, scripts and the chart library inlined), the
-  ranking of every series and a page per unit down to each record; works opened from disk;
-- ``通报-<period>.xlsx`` — a sheet per series and a sheet of 加扣分明细 per unit;
-- ``report-<period>.json`` — the same results, documented in docs/report-json.md.
+  ranking of every series and a page per unit down to each record (an item's record lines beyond
+  ``[report] lines_per_item`` folded into one line); works opened from disk;
+- ``通报-<period>.xlsx`` — a sheet per series and a sheet of 加扣分明细 per unit, every line;
+- ``report-<period>.json`` — the same results, every line, documented in docs/report-json.md.
+
+Each file is written as it is made, unit by unit: the memory needed does not grow with the records
+of the period (beyond the scored result itself).
 
 See docs/report.md.
 """
@@ -14,7 +18,6 @@ See docs/report.md.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +25,10 @@ from ..bureau import Bureau
 from ..model import PeriodResult
 from .data import ReportData, build
 from .html import render_html, write_html
-from .jsondata import report_json
+from .jsondata import report_json, write_json
 from .xlsx import write_xlsx
 
-__all__ = ["ReportData", "build", "publish", "render_html", "report_json", "write_html", "write_xlsx"]
+__all__ = ["ReportData", "build", "publish", "render_html", "report_json", "write_html", "write_json", "write_xlsx"]
 
 
 def xlsx_name(period: str) -> str:
@@ -62,7 +65,5 @@ def publish(
     data = build(bureau, result, store=store, previous=previous, generated=generated, edition=edition, changes=changes)
     html = write_html(data, directory / "index.html")
     write_xlsx(data, directory / xlsx_name(result.period))
-    (directory / json_name(result.period)).write_text(
-        json.dumps(report_json(data), ensure_ascii=False, indent=1), encoding="utf-8"
-    )
+    write_json(data, directory / json_name(result.period))
     return html

@@ -2,8 +2,11 @@
 
 Built once from a :class:`~kaohe.model.PeriodResult` and, where a store is given, the stored scores
 of other periods (the previous period's ranks for the change of rank, the months of the year for
-the charts) and the stored records behind each line (date, department, source file and row). The
-HTML, the XLSX and the JSON are all written from this one structure, so they cannot disagree.
+the charts). A unit's details — its categories, items and lines with the stored records behind them
+(date, department, source file and row) — are made one unit at a time by :meth:`ReportData.detail`,
+as each writer reaches the unit, and dropped once it is written: a province's month never has every
+record of every unit in memory. The HTML, the XLSX and the JSON are all written from this one
+structure, so they cannot disagree.
 
 Scores stay :class:`~decimal.Decimal` here; the writers format them with :func:`kaohe.decimals.fmt`
 (the kernel's own way of printing a number) or store them as numbers.
@@ -12,20 +15,22 @@ Scores stay :class:`~decimal.Decimal` here; the writers format them with :func:`
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
-from ..bureau import Bureau
-from ..decimals import ZERO, D, quantize
+from ..bureau import LINES_PER_ITEM, Bureau
+from ..decimals import ZERO, D, fmt_points, quantize
 from ..model import CategoryResult, ItemResult, Line, PeriodResult, UnitResult
 from ..periods import Period
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
 @attrs.frozen
@@ -52,20 +57,30 @@ class LineView:
     record: str | None
     carried: bool
     info: RecordInfo | None
+    folded: int = 0
+    """For the one line that stands for an item's record lines beyond the report's limit (``[report]
+    lines_per_item``): how many record lines it stands for (their points are its points)."""
 
 
 @attrs.frozen
 class ItemView:
     result: ItemResult
     lines: tuple[LineView, ...]
+    """The item's lines: all of them, or (on the web page) the first record lines up to the limit,
+    the rest folded into one line."""
     text: str
     """The seed's sentence the item implements, if the item declares it."""
     anchor: str
 
     @property
+    def count(self) -> int:
+        """How many lines the item has (folded ones included)."""
+        return len(self.result.lines)
+
+    @property
     def silent(self) -> bool:
         """Nothing to show: no line and no points."""
-        return not self.lines and self.result.points == 0
+        return not self.result.lines and self.result.points == 0
 
 
 @attrs.frozen
@@ -100,14 +115,20 @@ class MonthPoint:
 
 @attrs.frozen
 class UnitView:
+    """A unit as the ranking and the charts show it. Its categories, items and lines are made by
+    :meth:`ReportData.detail` when a writer reaches the unit."""
+
     result: UnitResult
     anchor: str
     series_name: str
     series_anchor: str
     previous_rank: int | None
-    categories: tuple[CategoryView, ...]
     months: tuple[MonthPoint, ...]
     series_size: int
+    category_stats: tuple[tuple[Decimal, Decimal], ...] = ()
+    """(series mean, series top) of each of the unit's categories, in order."""
+    sheet: str = ""
+    """The title of the unit's sheet in the XLSX (its 加扣分明细)."""
 
     @property
     def rank_change(self) -> int | None:
@@ -126,6 +147,18 @@ class UnitView:
             if c.category == category:
                 return c.score
         return None
+
+    def category_anchor(self, index: int) -> str:
+        """The element id of the unit's ``index``-th category (from 1)."""
+        return f"{self.anchor}-c{index}"
+
+
+@attrs.frozen
+class UnitDetail:
+    """A unit with its categories, items and lines (and the stored records behind them)."""
+
+    unit: UnitView
+    categories: tuple[CategoryView, ...]
 
     def lines(self) -> list[tuple[CategoryView, ItemView, LineView]]:
         """Every line with points or a veto, in category and item order."""
@@ -155,6 +188,8 @@ class SeriesView:
     units: tuple[UnitView, ...]
     stats: SeriesStats
     anchor: str
+    sheet: str = ""
+    """The title of the series' sheet in the XLSX (its ranking)."""
 
 
 @attrs.frozen
@@ -183,15 +218,25 @@ class ReportData:
     deadline (None for a report not published as an edition)."""
     changes: Any = None
     """What changed since the previous edition (a :class:`kaohe.editions.Diff`), if any."""
+    lines_per_item: int = LINES_PER_ITEM
+    """How many record lines of an item the web page lists one by one (``[report] lines_per_item``)."""
+    xlsx_name: str = ""
+    json_name: str = ""
+    edition_sheet: str = ""
+    """The title of the XLSX's 版本说明 sheet (for an edition)."""
+    store: Any = attrs.field(default=None, repr=False, eq=False)
+    """The store the records behind the lines are read from, unit by unit (None: no records)."""
+    texts: Mapping[str, str] = attrs.field(factory=dict, repr=False, eq=False)
+    """Item id → the seed's sentence it implements."""
 
-    @property
+    @functools.cached_property
     def adjusted(self) -> bool:
         """Some unit has a direct adjustment of its total (the ranking then shows the column)."""
         return any(u.result.adjustments for u in self.units)
 
-    @property
-    def units(self) -> list[UnitView]:
-        return [u for s in self.series for u in s.units]
+    @functools.cached_property
+    def units(self) -> tuple[UnitView, ...]:
+        return tuple(u for s in self.series for u in s.units)
 
     def unit(self, unit_id: str) -> UnitView:
         for u in self.units:
@@ -199,11 +244,51 @@ class ReportData:
                 return u
         raise KeyError(unit_id)
 
+    def detail(self, u: UnitView, limit: int | None = None) -> UnitDetail:
+        """``u`` with its categories, items and lines, and the stored record behind each line.
+        With ``limit``, an item with more record lines than ``limit`` keeps its first ``limit``
+        (in the explanation's order, the rule's own lines all kept) and one folded line, where the
+        first record left out stood, for the rest (how many, their points, and where each is
+        listed); only the kept lines' records are read."""
+        plans = [[_split(it.lines, limit) for it in c.items] for c in u.result.categories]
+        infos = _record_infos(self.store, [ln.record for p in plans for kept, _ in p for ln in kept if ln is not None and ln.record])
+        stats = u.category_stats or [(ZERO, ZERO)] * len(u.result.categories)
+        cats = []
+        for c_index, (c, plan, (mean, top)) in enumerate(zip(u.result.categories, plans, stats, strict=True), start=1):
+            c_anchor = u.category_anchor(c_index)
+            items = []
+            for i_index, (it, (kept, rest)) in enumerate(zip(c.items, plan, strict=True), start=1):
+                lines = tuple(self._folded(u, rest) if ln is None else _line_view(ln, infos) for ln in kept)
+                items.append(ItemView(it, lines, self.texts.get(it.item, ""), f"{c_anchor}-i{i_index}"))
+            cats.append(CategoryView(c, tuple(items), c_anchor, mean, top))
+        return UnitDetail(u, tuple(cats))
+
+    def _folded(self, u: UnitView, rest: Sequence[Line]) -> LineView:
+        points = sum((ln.points for ln in rest), ZERO)
+        where = f"表格 {self.xlsx_name} 的“{u.sheet}”工作表" if self.xlsx_name and u.sheet else "本单位的加扣分明细表"
+        if self.json_name:
+            where += f"和 {self.json_name}"
+        text = f"其余{len(rest)}条记录合计{'0' if points == 0 else fmt_points(points)}分,逐条见{where}"
+        return LineView(points, text, None, any(ln.carried for ln in rest), None, len(rest))
+
 
 def anchor_for(prefix: str, ident: str, index: int) -> str:
     """An element id / hash for a unit or series: readable when the configured id is plain ASCII,
     else numbered (ids come from the bureau's files and are never trusted in markup)."""
     return f"{prefix}-{ident}" if _SAFE_ID.match(ident) else f"{prefix}-n{index}"
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    """A valid, unique sheet name (at most 31 characters, none of []:*?/\\, not starting with ')."""
+    base = _BAD_SHEET_CHARS.sub("_", name).strip("'").strip() or "表"
+    base = base[:31]
+    title, n = base, 2
+    while title.lower() in taken:
+        suffix = f"({n})"
+        title = base[: 31 - len(suffix)] + suffix
+        n += 1
+    taken.add(title.lower())
+    return title
 
 
 def _mean(values: Sequence[Decimal], places: int) -> Decimal:
@@ -255,8 +340,26 @@ def _record_infos(store: Any, keys: Iterable[str]) -> dict[str, RecordInfo]:
     return out
 
 
-def _line_keys(result: PeriodResult) -> set[str]:
-    return {ln.record for u in result.units for c in u.categories for i in c.items for ln in i.lines if ln.record}
+def _split(lines: tuple[Line, ...], limit: int | None) -> tuple[list[Line | None], list[Line]]:
+    """(the lines shown, with None where the folded line stands; the record lines folded). With
+    ``limit``, the record lines after the first ``limit`` are folded when there are more than
+    ``limit``; the rule's own lines (no record) are always shown, in their place."""
+    if limit is None or sum(1 for ln in lines if ln.record is not None) <= limit:
+        return list(lines), []
+    kept: list[Line | None] = []
+    rest: list[Line] = []
+    records = 0
+    for ln in lines:
+        if ln.record is None:
+            kept.append(ln)
+        elif records < limit:
+            kept.append(ln)
+            records += 1
+        else:
+            if not rest:
+                kept.append(None)
+            rest.append(ln)
+    return kept, rest
 
 
 def build(
@@ -289,7 +392,6 @@ def build(
         for u in result.units:
             month_scores[result.period].setdefault(u.unit, {"total": str(u.total), "rank": u.rank, "series": u.series})
 
-    infos = _record_infos(store, _line_keys(result))
     by_series = result.series()
 
     # Category means and tops per series (for "a unit against its series").
@@ -322,21 +424,6 @@ def build(
             anchor = anchor_for("unit", u.unit, unit_index)
             prev = prev_ranks.get(u.unit)
             prev_rank = prev[0] if prev is not None and prev[1] == u.series else None
-            cats = []
-            for c_index, c in enumerate(u.categories, start=1):
-                items = []
-                for i_index, it in enumerate(c.items, start=1):
-                    declared = bureau.item(it.item)
-                    items.append(
-                        ItemView(
-                            result=it,
-                            lines=tuple(_line_view(ln, infos) for ln in it.lines),
-                            text=declared.text if declared is not None else "",
-                            anchor=f"{anchor}-c{c_index}-i{i_index}",
-                        )
-                    )
-                mean, top = cat_stats.get((sid, c.category), (ZERO, ZERO))
-                cats.append(CategoryView(c, tuple(items), f"{anchor}-c{c_index}", mean, top))
             months = []
             for m in month_labels:
                 row = month_scores.get(m, {}).get(u.unit)
@@ -346,7 +433,8 @@ def build(
             views.append(
                 UnitView(
                     result=u, anchor=anchor, series_name=s.name if s else sid, series_anchor=s_anchor, previous_rank=prev_rank,
-                    categories=tuple(cats), months=tuple(months), series_size=len(units),
+                    months=tuple(months), series_size=len(units),
+                    category_stats=tuple(cat_stats.get((sid, c.category), (ZERO, ZERO)) for c in u.categories),
                 )
             )
         totals = [u.total for u in units]
@@ -354,6 +442,15 @@ def build(
         series_views.append(
             SeriesView(sid, s.name if s else sid, s.pass_mark if s else None, tuple(views), stats, s_anchor)
         )
+
+    # The XLSX's sheet titles, in the workbook's order (the web page's folded lines name them).
+    taken: set[str] = set()
+    series_views = [attrs.evolve(s, sheet=sheet_title(s.name, taken)) for s in series_views]
+    series_views = [
+        attrs.evolve(s, units=tuple(attrs.evolve(u, sheet=sheet_title(u.result.name, taken)) for u in s.units))
+        for s in series_views
+    ]
+    edition_sheet = sheet_title("版本说明", taken) if edition is not None else ""
 
     when = generated or dt.datetime.now().astimezone()
     return ReportData(
@@ -374,6 +471,12 @@ def build(
         how=next((u.explanation for u in result.units if u.parts), ""),
         edition=edition,
         changes=changes,
+        lines_per_item=bureau.report.lines_per_item,
+        xlsx_name=f"通报-{period.label}.xlsx",
+        json_name=f"report-{period.label}.json",
+        edition_sheet=edition_sheet,
+        store=store,
+        texts={i.id: i.text for i in bureau.items},
     )
 
 

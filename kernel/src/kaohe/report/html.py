@@ -4,7 +4,10 @@ unit — are sections switched by the address's hash (``#ranking``, ``#unit-jinc
 works opened from disk; without JavaScript every section is shown one after another.
 
 Templates are Jinja2 with autoescaping on: every piece of imported text (unit names, record notes,
-reasons, file names) is escaped. The charts' data travels as JSON in a ``<script
+reasons, file names) is escaped. The page is written as the template makes it (``Template.generate``), and each unit's details are
+made when its section is reached: an item with more record lines than ``[report] lines_per_item``
+shows the first of them and one folded line for the rest (the XLSX and the JSON keep every line).
+The charts' data travels as JSON in a ``<script
 type="application/json">`` block with ``<``, ``>`` and ``&`` written as ``\\u003c`` etc., so no text
 can close the block; the page's own script escapes text again before putting it in a tooltip.
 """
@@ -12,6 +15,7 @@ can close the block; the page's own script escapes text again before putting it 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from decimal import Decimal
 from functools import cache
 from importlib.resources import files
@@ -73,10 +77,12 @@ def chart_data(data: ReportData) -> dict[str, Any]:
                 for m in u.months
             ],
             "categories": [
-                {"name": c.result.name, "score": _float(c.result.score), "text": _text(c.result.score),
-                 "mean": _float(c.series_mean), "meanText": _text(c.series_mean),
-                 "top": _float(c.series_top), "topText": _text(c.series_top), "anchor": c.anchor}
-                for c in u.categories
+                {"name": c.name, "score": _float(c.score), "text": _text(c.score),
+                 "mean": _float(mean), "meanText": _text(mean),
+                 "top": _float(top), "topText": _text(top), "anchor": u.category_anchor(index)}
+                for index, (c, (mean, top)) in enumerate(
+                    zip(u.result.categories, u.category_stats or [(None, None)] * len(u.result.categories), strict=True), start=1
+                )
             ],
         }
     return {
@@ -152,9 +158,11 @@ def environment() -> Environment:
     return env
 
 
-def render_html(data: ReportData) -> str:
+def _chunks(data: ReportData) -> Iterator[str]:
+    """The page's text, piece by piece as the template makes it (a unit's details are made when its
+    section is reached, and dropped after)."""
     template = environment().get_template("report.html.j2")
-    return template.render(
+    return template.generate(
         data=data,
         css=Markup(_template_text("report.css")),
         app_js=script_safe(_template_text("report.js")),
@@ -163,7 +171,13 @@ def render_html(data: ReportData) -> str:
     )
 
 
+def render_html(data: ReportData) -> str:
+    return "".join(_chunks(data))
+
+
 def write_html(data: ReportData, path: Path) -> Path:
+    """Write the page to ``path`` as it is made (never the whole page in memory)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(data), encoding="utf-8")
+    with path.open("w", encoding="utf-8") as f:
+        f.writelines(_chunks(data))
     return path
