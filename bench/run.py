@@ -12,7 +12,7 @@ the peak resident memory of each step is measured apart (``os.wait4`` gives the 
 Steps, in order:
 
 1. ``ingest-csv``: ``kaohe ingest`` of every CSV export into a fresh database (wall time of the
-   command, records stored ÷ seconds). A file of 1 MB or more is read by kaohe's reading processes
+   command, records stored ÷ seconds). A file of 256 KB or more is read by kaohe's reading processes
    (one per core, at most four; kaohe.staging) while the command writes: the peak RSS is that of
    the largest of these processes (``ru_maxrss`` of a child covers its own children), each about
    the same size;

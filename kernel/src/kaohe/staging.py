@@ -33,12 +33,19 @@ from .intake import Rejection, iter_export
 from .model import Record
 from .plugins import Registry
 
-PARALLEL_MIN_BYTES = 1 << 20
+try:
+    import fcntl
+except ImportError:  # Windows: no reading processes there anyway
+    fcntl = None  # type: ignore[assignment]
+
+PARALLEL_MIN_BYTES = 1 << 18
 """Files from this size on are read in processes of their own (smaller ones: starting the
 processes would cost more than it saves)."""
-SEND_BATCH = 2000
+SEND_BATCH = 1000
 """Rows of the file in a block: each reading process converts its own blocks and sends each
 through its pipe at once."""
+PIPE_BYTES = 1 << 20
+"""The pipe's size asked for: two blocks of a wide export (about 450 bytes a row ready)."""
 
 
 # --- A record as the store writes it ----------------------------------------------------------------
@@ -56,9 +63,32 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=_json_de
 _text_json = json.encoder.encode_basestring  # a string as that encoder writes it (ensure_ascii off)
 
 
+def _one_encoder() -> Any:
+    """The C encoder behind ``_ENCODER``, made once (``JSONEncoder.encode`` makes one for every
+    value it encodes: most of the cost of encoding a record's few attributes). None where the C
+    accelerator is missing or takes other arguments (it is internal to the json module): checked
+    against ``_ENCODER`` on a sample, so the text written is the same either way."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return None
+    try:
+        encode = make(None, _json_default, _text_json, None, ": ", ", ", True, False, True)
+        sample = {"b": Decimal("1.50"), "a": ["文本\"", 1, None, True, dt.date(2015, 4, 3)], "c": {}}
+        if "".join(encode(sample, 0)) != _ENCODER.encode(sample):
+            return None
+    except Exception:
+        return None
+    return encode
+
+
+_C_ENCODE = _one_encoder()
+
+
 def dumps(value: Any) -> str:
     """``json.dumps(value, ensure_ascii=False, sort_keys=True)``, decimals and dates as text (one
     encoder made once: the same text, without making an encoder for every value)."""
+    if _C_ENCODE is not None:
+        return "".join(_C_ENCODE(value, 0))
     return _ENCODER.encode(value)
 
 
@@ -202,6 +232,7 @@ class _Readers:
         try:
             for k in range(count):
                 incoming, outgoing = ctx.Pipe(duplex=False)
+                _widen(outgoing)
                 process = ctx.Process(
                     target=_read, args=(outgoing, path, bureau, registry, adapter_id, earliest, today, k, count),
                     daemon=True, name=f"kaohe-read-{k}",
@@ -246,6 +277,18 @@ class _Readers:
             if process.is_alive():
                 process.terminate()
             process.join()
+
+
+def _widen(pipe: Any) -> None:
+    """Let the pipe hold a whole block or two (Linux: up to ``pipe-max-size``, 1 MiB by default), so
+    that a reader goes on with its next block while the writer has not yet taken the last one."""
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    if set_size is None:
+        return
+    try:
+        fcntl.fcntl(pipe.fileno(), set_size, PIPE_BYTES)
+    except OSError:
+        pass  # a smaller pipe only means more waiting
 
 
 def _read(

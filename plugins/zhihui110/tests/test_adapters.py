@@ -221,3 +221,22 @@ def test_monthly_key_is_the_resolved_unit(tmp_path, bureau, registry):
     export = read_export(path, bureau, registry)
     assert [r.key for r in export.records] == ["zhihui110.monthly:a1:2015-04"]
     assert [(r.row, "同一条记录" in r.message) for r in export.rejected] == [(3, True)]
+
+
+def test_durations_to_two_decimals_half_up():
+    """到场用时 in minutes, 反馈用时 in hours, from whole seconds, two decimals rounded half up, and as
+    the note writes them (trailing zeros dropped)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from kaohe_zhihui110.adapters import _elapsed
+
+    start = dt.datetime(2015, 4, 3, 10, 0, 0)
+    after = lambda **kw: start + dt.timedelta(**kw)  # noqa: E731
+    assert _elapsed(start, after(minutes=7), 60, "派单时间", "到达时间") == (Decimal("7.00"), "7")
+    assert _elapsed(start, after(seconds=30), 60, "派单时间", "到达时间") == (Decimal("0.50"), "0.5")
+    assert _elapsed(start, after(seconds=20, microseconds=999999), 60, "派单时间", "到达时间") == (Decimal("0.33"), "0.33")
+    # 18 s = 0.005 h: half up to 0.01; 17 s = 0.00472 h: 0.00
+    assert _elapsed(start, after(seconds=18), 3600, "派单时间", "反馈时间") == (Decimal("0.01"), "0.01")
+    assert _elapsed(start, after(seconds=17), 3600, "派单时间", "反馈时间") == (Decimal("0.00"), "0")
+    assert _elapsed(start, after(days=1, hours=2, minutes=15), 3600, "派单时间", "反馈时间") == (Decimal("26.25"), "26.25")

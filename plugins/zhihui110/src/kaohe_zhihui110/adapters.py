@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from kaohe import Adapter, Column, D, Draft
@@ -31,15 +31,20 @@ from .items import (
     URGENT,
 )
 
-CENT = Decimal("0.01")
 
-
-def _elapsed(start: dt.datetime, end: dt.datetime, seconds_per: int, start_name: str, end_name: str) -> Decimal:
-    """Minutes or hours from ``start`` to ``end``, to two decimals (half up)."""
-    seconds = (end - start).total_seconds()
-    if seconds < 0:
+def _elapsed(start: dt.datetime, end: dt.datetime, seconds_per: int, start_name: str, end_name: str) -> tuple[Decimal, str]:
+    """Minutes or hours from ``start`` to ``end`` (whole seconds), to two decimals (half up), and
+    as the note writes it (7, 7.5, 1.25). Worked in hundredths as integers: every 110 record has
+    two of these."""
+    delta = end - start
+    if delta.days < 0:
         raise CellError(f"{end_name}{end:%Y-%m-%d %H:%M}早于{start_name}{start:%Y-%m-%d %H:%M}")
-    return (Decimal(int(seconds)) / seconds_per).quantize(CENT, rounding=ROUND_HALF_UP)
+    hundredths, rest = divmod((delta.days * 86400 + delta.seconds) * 100, seconds_per)
+    if 2 * rest >= seconds_per:
+        hundredths += 1
+    whole, cents = divmod(hundredths, 100)
+    text = str(whole) if cents == 0 else f"{whole}.{cents:02d}".rstrip("0")
+    return Decimal(hundredths).scaleb(-2), text
 
 
 def _fmt(d: Decimal) -> str:
@@ -95,13 +100,13 @@ def dispatch_to_records(row: Row) -> list[Draft]:
     if answer != ANSWER_OK:
         note.append(answer)
     if row.get("arrived") is not None:
-        minutes = _elapsed(start, row["arrived"], 60, "派单时间", "到达时间")
+        minutes, text = _elapsed(start, row["arrived"], 60, "派单时间", "到达时间")
         attrs["arrival_minutes"] = minutes
-        note.append(f"到场用时{_fmt(minutes)}分钟")
+        note.append(f"到场用时{text}分钟")
     if row.get("fed_back") is not None:
-        hours = _elapsed(start, row["fed_back"], 3600, "派单时间", "反馈时间")
+        hours, text = _elapsed(start, row["fed_back"], 3600, "派单时间", "反馈时间")
         attrs["feedback_hours"] = hours
-        note.append(f"反馈用时{_fmt(hours)}小时")
+        note.append(f"反馈用时{text}小时")
     if attrs["feedback_standard"] == "否":
         note.append("反馈内容不规范")
     return [
