@@ -194,3 +194,31 @@ def test_only_rules_that_can_refuse_a_record_are_asked():
     assert rules.Tiered(levels={"一般": -1}).checks_records()
     assert not rules.Formula(function=lambda ctx, params: {}).checks_records()
     assert not rules.Flag(points=-2).checks_records()
+
+
+def test_a_shape_that_checks_is_asked_even_beside_fixed_points():
+    """A plugin's subclass of a shape that brings its own check is always asked."""
+    import attrs as attrs_
+    from kaohe import rules
+
+    @attrs_.frozen
+    class Strict(rules.PerOccurrence):
+        def check(self, record):
+            return "不收" if record.value is None else None
+
+    @attrs_.frozen
+    class Checked(rules.Formula):
+        def check(self, record):
+            return None
+
+    assert Strict(points=-1).checks_records()
+    assert Checked(function=lambda ctx, params: {}).checks_records()
+
+
+def test_a_record_outside_a_range_is_still_refused_at_intake(tmp_path, b, reg):
+    """投诉扣分 must lie between -10 and -5 (the range rule asks); the fixed-point rule reading the
+    same file does not stop the check."""
+    ex = read(write_xlsx(tmp_path / "r.xlsx", [row(1, complaint=-3), row(2, complaint=-6)]), b, reg)
+    assert [(r.row, r.column) for r in ex.rejected] == [(3, "投诉扣分")]
+    assert "超出规定范围 -10 至 -5" in ex.rejected[0].message
+    assert [r.key for r in ex.records] == ["t110.dispatch:JQ00002", "t110.complaint:JQ00002"]

@@ -5,6 +5,7 @@ the store as it was."""
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 
 import pytest
@@ -19,11 +20,15 @@ TODAY = dt.date(2016, 1, 1)
 
 
 def _to_records(row):
-    """The test dispatch adapter, with two ways to fail: a bug in the plugin, a reader that dies."""
+    """The test dispatch adapter, with ways to fail: a bug in the plugin, a reader that dies, a file
+    rewritten while it is read (the row's note names the file to append to)."""
     if row["id"] == "BUG":
         raise ZeroDivisionError("division by zero")
     if row["id"] == "DIE":
         os._exit(3)
+    if row["id"] == "GROW":
+        with open(row["note"], "a", encoding="utf-8") as f:
+            f.write("JQ9,金城,2015-04-09,一类,城区,7,,\r\n")
     return ADAPTER.to_records(row)
 
 
@@ -143,10 +148,16 @@ def test_a_reading_process_that_dies_leaves_the_store_as_it_was(tmp_path, monkey
         assert (_stored(store), store.imports()) == before
 
 
-def test_a_file_that_cannot_be_read_fails_before_any_process_starts(tmp_path, b, reg):
+@pytest.mark.parametrize("readers", [0, 2])
+def test_a_file_that_cannot_be_read_says_why_and_stores_nothing(tmp_path, b, reg, readers):
     path = _csv(tmp_path, ["甲,乙,丙", "1,2,3"])
-    with Store(tmp_path / "k.sqlite") as store, pytest.raises(KaoheError, match="无法识别的数据格式"):
-        store.ingest(path, b, reg, today=TODAY, readers=2)
+    with Store(tmp_path / "k.sqlite") as store:
+        with pytest.raises(KaoheError) as caught:
+            store.ingest(path, b, reg, today=TODAY, readers=readers)
+        assert str(caught.value) == (
+            "110.csv:无法识别的数据格式:表头与任何已安装插件的数据格式都不符。可导入的格式:110接处警记录(110指挥中心)"
+        )
+        assert (store.imports(), _stored(store)) == ([], [])
 
 
 def test_how_many_readers(tmp_path, monkeypatch):
@@ -158,7 +169,9 @@ def test_how_many_readers(tmp_path, monkeypatch):
     book.write_bytes(big.read_bytes())  # only the size and the suffix are looked at
     monkeypatch.setattr(staging, "PARALLEL_MIN_BYTES", small.stat().st_size + 1)
     monkeypatch.setattr(staging, "_cores", lambda: 8)
-    assert [staging.readers_for(p) for p in (small, big, book)] == [0, 4, 1]
+    other = tmp_path / "big.pdf"
+    other.write_bytes(big.read_bytes())
+    assert [staging.readers_for(p) for p in (small, big, book, other, tmp_path / "missing.csv")] == [0, 4, 1, 0, 0]
     monkeypatch.setattr(staging, "_cores", lambda: 2)
     assert staging.readers_for(big) == 2
     monkeypatch.setattr(staging, "_cores", lambda: 1)
@@ -170,11 +183,50 @@ def test_the_number_of_readers_set_in_the_environment(tmp_path, monkeypatch):
     big = tmp_path / "big.csv"
     big.write_bytes(small.read_bytes() * 4)
     monkeypatch.setattr(staging, "PARALLEL_MIN_BYTES", small.stat().st_size + 1)
+    book = tmp_path / "big.xlsx"
+    book.write_bytes(big.read_bytes())
     monkeypatch.setenv("KAOHE_READERS", "3")
-    assert [staging.readers_for(p) for p in (small, big)] == [0, 3]
+    assert [staging.readers_for(p) for p in (small, big, book)] == [0, 3, 1]  # a workbook: one at most
     monkeypatch.setenv("KAOHE_READERS", "0")
     assert staging.readers_for(big) == 0
     monkeypatch.setenv("KAOHE_READERS", "两个")
     with pytest.raises(KaoheError) as caught:
         staging.readers_for(big)
-    assert str(caught.value) == "环境变量 KAOHE_READERS 应为读取进程数(0 表示不用读取进程),得到 '两个'"
+    assert str(caught.value) == "环境变量 KAOHE_READERS 应为读取进程数 0 至 16(0 表示不用读取进程),得到 '两个'"
+
+
+def test_no_reading_process_is_left_behind(tmp_path, monkeypatch, b, reg):
+    monkeypatch.setattr(staging, "SEND_BATCH", 3)
+    _ingest(tmp_path, _csv(tmp_path), b, reg, 3, "k")
+    assert multiprocessing.active_children() == []
+
+
+def test_a_writer_failing_half_way_stops_its_readers_and_stores_nothing(tmp_path, monkeypatch, b, reg):
+    """The writer fails after taking some blocks (here its progress report, every 1,000 rows)."""
+    monkeypatch.setattr(staging, "SEND_BATCH", 3)
+    rows = [f"JQ{n},金城,2015-04-03,一类,城区,7,," for n in range(1, 2501)]
+    path = _csv(tmp_path, [LINES[0], *rows])
+
+    def progress(n):
+        if n >= 1000:
+            raise KeyboardInterrupt
+
+    with Store(tmp_path / "k.sqlite") as store:
+        with pytest.raises(KeyboardInterrupt):
+            store.ingest(path, b, reg, today=TODAY, readers=2, progress=progress)
+        assert multiprocessing.active_children() == []
+        assert (store.imports(), _stored(store)) == ([], [])
+        report = store.ingest(path, b, reg, today=TODAY, readers=2)  # the next try stores it whole
+        assert (report.rows, report.new) == (2500, 2500)
+
+
+def test_a_file_rewritten_while_it_is_read_is_refused(tmp_path, monkeypatch, b, reg):
+    monkeypatch.setattr(staging, "SEND_BATCH", 3)
+    path = tmp_path / "110.csv"
+    lines = [*LINES[:14], f"GROW,金城,2015-04-08,一类,城区,7,,{path}", "JQ7,金城,2015-04-08,一类,城区,7,,"]
+    _csv(tmp_path, lines)
+    with Store(tmp_path / "k.sqlite") as store:
+        with pytest.raises(KaoheError) as caught:
+            store.ingest(path, b, reg, today=TODAY, readers=2)
+        assert str(caught.value) == "110.csv:文件在导入过程中被修改或替换,本文件没有导入任何数据;请在文件不再变动后重新导入"
+        assert (store.imports(), _stored(store)) == ([], [])

@@ -13,11 +13,13 @@ compare both).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import gc
 import hashlib
 import json
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Generator, Iterator
@@ -158,18 +160,25 @@ def readers_for(path: Path) -> int:
     """How many reading processes for this file (0: read it in this process). A CSV file is read by
     up to four, each converting its own blocks of rows (the text parsing, in C, is cheap; the
     conversion is not); a workbook by one (openpyxl's parsing is most of the work and cannot be
-    shared). ``KAOHE_READERS`` in the environment sets the number for files of that size."""
+    shared); another type of file in this process, which says it cannot read it.
+    ``KAOHE_READERS`` in the environment sets the number for CSV files of that size (0 or 1 for a
+    workbook)."""
     if sys.platform == "win32" or not hasattr(os, "fork"):
         return 0
+    suffix = path.suffix.lower()
+    most = 4 if suffix in (".csv", ".txt") else 1 if suffix in (".xlsx", ".xlsm") else 0
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return 0  # read in this process, which says what is wrong with the path
     wanted = os.environ.get("KAOHE_READERS", "").strip()
-    if wanted:
-        if not wanted.isdigit():
-            raise KaoheError(f"环境变量 KAOHE_READERS 应为读取进程数(0 表示不用读取进程),得到 {wanted!r}")
-        return int(wanted) if path.stat().st_size >= PARALLEL_MIN_BYTES else 0
-    cores = _cores()
-    if cores < 2 or path.stat().st_size < PARALLEL_MIN_BYTES:
+    if wanted and not (wanted.isascii() and wanted.isdigit() and int(wanted) <= 16):
+        raise KaoheError(f"环境变量 KAOHE_READERS 应为读取进程数 0 至 16(0 表示不用读取进程),得到 {wanted!r}")
+    if size < PARALLEL_MIN_BYTES:
         return 0
-    return min(cores, 4) if path.suffix.lower() in (".csv", ".txt") else 1
+    if wanted:
+        return min(int(wanted), 1) if most == 1 else int(wanted) if most else 0
+    return min(_cores(), most) if _cores() > 1 else 0
 
 
 @contextmanager
@@ -182,47 +191,58 @@ def staged(
     today: dt.date | None,
     readers: int | None = None,
 ) -> Iterator[tuple[Adapter, Iterator[Staged]]]:
-    """(the file's adapter, its rows made ready, in the file's order). The adapter is found here (a
-    file that cannot be read raises ``KaoheError`` at once); the rows are made ready by ``readers``
-    reading processes (None: :func:`readers_for`; 0: in this process). Leaving the block stops the
-    reading processes."""
-    adapter, rows = iter_export(path, bureau, registry, adapter_id, earliest, today)
+    """(the file's adapter, its rows made ready, in the file's order); a file that cannot be read
+    raises ``KaoheError`` on entering. The rows are made ready by ``readers`` reading processes
+    (None: :func:`readers_for`; 0: in this process), which find the file's header and adapter
+    themselves (a workbook is opened once, by its reader). Leaving the block stops them."""
+    today = today or dt.date.today()  # one day for the whole file, whichever process reads a row
     if readers is None:
         readers = readers_for(path)
     if readers <= 0:
+        adapter, rows = iter_export(path, bureau, registry, adapter_id, earliest, today)
         try:
             yield adapter, _ready_rows(path, bureau, rows)
         finally:
             rows.close()
         return
-    rows.close()  # the reading processes open the file again
-    team = _Readers(path, bureau, registry, adapter.id, earliest, today, readers)
+    team = _Readers(path, bureau, registry, adapter_id, earliest, today, readers)
     try:
-        yield adapter, team.rows()
+        yield team.adapter(registry), team.rows()
     finally:
         team.stop()
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    """(size, modification time, inode): what changes when the file is rewritten or replaced."""
+    st = os.stat(path)
+    return st.st_size, st.st_mtime_ns, st.st_ino
 
 
 class _Readers:
     """The reading processes and the pipes their batches come through. The file's rows are taken in
     blocks of ``SEND_BATCH`` (by row number); reader ``k`` of ``n`` makes ready the blocks ``b`` with
     ``b % n == k`` and sends every one of them, empty or not, then ``done``: block ``b`` is therefore
-    always the next message from reader ``b % n``, and the rows come back in the file's order."""
+    always the next message from reader ``b % n``, and the rows come back in the file's order.
+
+    Each reader opens the file itself, so each says, with its ``done``, the file's last row and its
+    size, time and inode when it began and when it ended: a file rewritten or replaced during the
+    import is refused rather than stored half old, half new."""
 
     def __init__(
         self,
         path: Path,
         bureau: Bureau,
         registry: Registry,
-        adapter_id: str,
+        adapter_id: str | None,
         earliest: dt.date | None,
-        today: dt.date | None,
+        today: dt.date,
         count: int,
     ) -> None:
         import multiprocessing
 
         ctx = multiprocessing.get_context("fork")
         self.path = path
+        self.stamp = _stamp(path)
         self.pipes: list[Any] = []
         self.processes: list[Any] = []
         # The objects made so far (the bureau, the plugins …) are set aside from the garbage
@@ -233,13 +253,14 @@ class _Readers:
             for k in range(count):
                 incoming, outgoing = ctx.Pipe(duplex=False)
                 _widen(outgoing)
+                self.pipes.append(incoming)
                 process = ctx.Process(
-                    target=_read, args=(outgoing, path, bureau, registry, adapter_id, earliest, today, k, count),
+                    target=_read,
+                    args=(outgoing, list(self.pipes), path, bureau, registry, adapter_id, earliest, today, k, count),
                     daemon=True, name=f"kaohe-read-{k}",
                 )
-                self.pipes.append(incoming)
-                self.processes.append(process)
                 process.start()
+                self.processes.append(process)
                 outgoing.close()  # only the reader writes: its pipe ends when it closes its end
         except BaseException:
             self.stop()
@@ -247,28 +268,44 @@ class _Readers:
         finally:
             gc.unfreeze()
 
+    def _receive(self, k: int) -> tuple[Any, ...]:
+        """Reader ``k``'s next message; its error raised here."""
+        try:
+            message = self.pipes[k].recv()
+        except EOFError:
+            self.processes[k].join()
+            raise KaoheError(
+                f"{self.path.name}:读取进程意外退出(退出码 {self.processes[k].exitcode}),本文件没有导入任何数据"
+            ) from None
+        if message[0] == "kaohe-error":
+            raise KaoheError(message[1])
+        if message[0] == "error":
+            raise RuntimeError(f"{self.path.name}: a reading process failed:\n{message[1]}")
+        return message  # type: ignore[no-any-return]
+
+    def adapter(self, registry: Registry) -> Adapter:
+        """The adapter the first reader found for the file (its first message)."""
+        message = self._receive(0)
+        assert message[0] == "adapter", message[0]
+        return registry.adapters[message[1]]
+
     def rows(self) -> Iterator[Staged]:
         count = len(self.pipes)
         block = 0
         while True:
             k = block % count
-            try:
-                message = self.pipes[k].recv()
-            except EOFError:
-                self.processes[k].join()
-                raise KaoheError(
-                    f"{self.path.name}:读取进程意外退出(退出码 {self.processes[k].exitcode}),本文件没有导入任何数据"
-                ) from None
-            tag = message[0]
-            if tag == "rows":
-                yield from message[1]
-                block += 1
-            elif tag == "done":
+            message = self._receive(k)
+            if message[0] == "done":
+                # every other reader has sent its blocks (all before this one): its next word is
+                # its own done, which must tell of the same file
+                ends = [message[1:]] + [self._receive((k + i) % count)[1:] for i in range(1, count)]
+                if any(end != (ends[0][0], self.stamp, self.stamp) for end in ends):
+                    raise KaoheError(
+                        f"{self.path.name}:文件在导入过程中被修改或替换,本文件没有导入任何数据;请在文件不再变动后重新导入"
+                    )
                 return
-            elif tag == "kaohe-error":
-                raise KaoheError(message[1])
-            else:
-                raise RuntimeError(f"{self.path.name}: a reading process failed:\n{message[1]}")
+            yield from message[1]
+            block += 1
 
     def stop(self) -> None:
         for pipe in self.pipes:
@@ -293,21 +330,31 @@ def _widen(pipe: Any) -> None:
 
 def _read(
     outgoing: Any,
+    inherited: list[Any],
     path: Path,
     bureau: Bureau,
     registry: Registry,
-    adapter_id: str,
+    adapter_id: str | None,
     earliest: dt.date | None,
-    today: dt.date | None,
+    today: dt.date,
     k: int,
     count: int,
 ) -> None:
     """Reading process ``k`` of ``count``: its blocks of rows made ready and sent (see
     :class:`_Readers`), then ``done``; or the error."""
+    # Ctrl-C is the writer's to handle (it stops the readers); and the receiving ends copied into
+    # this process are closed, so that a writer that dies leaves the pipe without a reader and this
+    # process ends on its next send (BrokenPipeError) instead of waiting for ever.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for pipe in inherited:
+        pipe.close()
     try:
-        _, rows = iter_export(
+        began = _stamp(path)
+        adapter, rows = iter_export(
             path, bureau, registry, adapter_id, earliest, today, only=lambda n: (n // SEND_BATCH) % count == k
         )
+        if k == 0:
+            outgoing.send(("adapter", adapter.id))
         batch: list[Staged] = []
         block = k  # the next block this reader sends
         items = _ready_rows(path, bureau, rows)
@@ -327,11 +374,13 @@ def _read(
             outgoing.send(("rows", batch))
             batch = []
             block += count
-        outgoing.send(("done",))
+        outgoing.send(("done", last, began, _stamp(path)))
     except BrokenPipeError:
         pass  # the writer stopped (it failed, or was interrupted): nothing more to send
     except KaoheError as exc:
         _last_word(outgoing, ("kaohe-error", str(exc)))
+    except (OSError, csv.Error) as exc:
+        _last_word(outgoing, ("kaohe-error", f"{path.name}:读取文件出错:{exc}"))
     except BaseException:
         _last_word(outgoing, ("error", traceback.format_exc()))
     finally:

@@ -224,19 +224,28 @@ def test_monthly_key_is_the_resolved_unit(tmp_path, bureau, registry):
 
 
 def test_durations_to_two_decimals_half_up():
-    """到场用时 in minutes, 反馈用时 in hours, from whole seconds, two decimals rounded half up, and as
-    the note writes them (trailing zeros dropped)."""
+    """到场用时 in minutes, 反馈用时 in hours, from whole seconds, two decimals rounded half up (kept
+    with two decimals: the stored attribute and so the record's hash depend on it), and as the note
+    writes them (trailing zeros dropped). A time before the dispatch is refused."""
     import datetime as dt
-    from decimal import Decimal
 
+    import pytest
+    from kaohe.adapters import CellError
     from kaohe_zhihui110.adapters import _elapsed
 
     start = dt.datetime(2015, 4, 3, 10, 0, 0)
-    after = lambda **kw: start + dt.timedelta(**kw)  # noqa: E731
-    assert _elapsed(start, after(minutes=7), 60, "派单时间", "到达时间") == (Decimal("7.00"), "7")
-    assert _elapsed(start, after(seconds=30), 60, "派单时间", "到达时间") == (Decimal("0.50"), "0.5")
-    assert _elapsed(start, after(seconds=20, microseconds=999999), 60, "派单时间", "到达时间") == (Decimal("0.33"), "0.33")
-    # 18 s = 0.005 h: half up to 0.01; 17 s = 0.00472 h: 0.00
-    assert _elapsed(start, after(seconds=18), 3600, "派单时间", "反馈时间") == (Decimal("0.01"), "0.01")
-    assert _elapsed(start, after(seconds=17), 3600, "派单时间", "反馈时间") == (Decimal("0.00"), "0")
-    assert _elapsed(start, after(days=1, hours=2, minutes=15), 3600, "派单时间", "反馈时间") == (Decimal("26.25"), "26.25")
+
+    def text(per, **kw):
+        value, note = _elapsed(start, start + dt.timedelta(**kw), per, "派单时间", "到达时间")
+        return str(value), note
+
+    assert text(60, minutes=7) == ("7.00", "7")
+    assert text(60, seconds=30) == ("0.50", "0.5")
+    assert text(60, seconds=20, microseconds=999999) == ("0.33", "0.33")  # whole seconds: 20 s
+    assert text(3600, seconds=18) == ("0.01", "0.01")  # 0.005 h, half up
+    assert text(3600, seconds=17) == ("0.00", "0")  # 0.00472 h
+    assert text(3600, days=1, hours=2, minutes=15) == ("26.25", "26.25")
+    assert text(60, seconds=0) == ("0.00", "0")
+    with pytest.raises(CellError) as caught:
+        text(60, microseconds=-1)
+    assert str(caught.value) == "到达时间2015-04-03 09:59早于派单时间2015-04-03 10:00"
