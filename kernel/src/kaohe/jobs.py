@@ -94,6 +94,7 @@ def score_year(store: Store, bureau: Bureau, registry: Registry, year: int) -> l
             result = aggregate(bureau, period, [scored[b] for b in base_periods(bureau, period)], source)
             store.save_result(result, digest, len(bureau.items))
             out.append(result if kind == "year" else light(result))
+            del result  # not kept in full while the next period is aggregated
     del scored, intern
     return [r if r.kind == "year" else (light(r) if r.kind == bureau.scheme.base_period else r) for r in out]
 
