@@ -189,6 +189,9 @@ def test_the_number_of_readers_set_in_the_environment(tmp_path, monkeypatch):
     assert [staging.readers_for(p) for p in (small, big, book)] == [0, 3, 1]  # a workbook: one at most
     monkeypatch.setenv("KAOHE_READERS", "0")
     assert staging.readers_for(big) == 0
+    monkeypatch.setenv("KAOHE_READERS", "17")
+    with pytest.raises(KaoheError, match="应为读取进程数 0 至 16"):
+        staging.readers_for(big)
     monkeypatch.setenv("KAOHE_READERS", "两个")
     with pytest.raises(KaoheError) as caught:
         staging.readers_for(big)

@@ -28,6 +28,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from .adapters import Adapter
 from .bureau import Bureau
 from .errors import KaoheError
@@ -205,11 +207,23 @@ def staged(
         finally:
             rows.close()
         return
-    team = _Readers(path, bureau, registry, adapter_id, earliest, today, readers)
+    team = _Readers(_Job(path, bureau, registry, adapter_id, earliest, today), readers)
     try:
         yield team.adapter(registry), team.rows()
     finally:
         team.stop()
+
+
+@attrs.frozen
+class _Job:
+    """What every reading process is given: the file and how to read it."""
+
+    path: Path
+    bureau: Bureau
+    registry: Registry
+    adapter_id: str | None
+    earliest: dt.date | None
+    today: dt.date
 
 
 def _stamp(path: Path) -> tuple[int, int, int]:
@@ -228,21 +242,12 @@ class _Readers:
     size, time and inode when it began and when it ended: a file rewritten or replaced during the
     import is refused rather than stored half old, half new."""
 
-    def __init__(
-        self,
-        path: Path,
-        bureau: Bureau,
-        registry: Registry,
-        adapter_id: str | None,
-        earliest: dt.date | None,
-        today: dt.date,
-        count: int,
-    ) -> None:
+    def __init__(self, job: _Job, count: int) -> None:
         import multiprocessing
 
         ctx = multiprocessing.get_context("fork")
-        self.path = path
-        self.stamp = _stamp(path)
+        self.path = job.path
+        self.stamp = _stamp(job.path)
         self.pipes: list[Any] = []
         self.processes: list[Any] = []
         # The objects made so far (the bureau, the plugins …) are set aside from the garbage
@@ -256,7 +261,7 @@ class _Readers:
                 self.pipes.append(incoming)
                 process = ctx.Process(
                     target=_read,
-                    args=(outgoing, list(self.pipes), path, bureau, registry, adapter_id, earliest, today, k, count),
+                    args=(outgoing, list(self.pipes), job, k, count),
                     daemon=True, name=f"kaohe-read-{k}",
                 )
                 process.start()
@@ -328,18 +333,7 @@ def _widen(pipe: Any) -> None:
         pass  # a smaller pipe only means more waiting
 
 
-def _read(
-    outgoing: Any,
-    inherited: list[Any],
-    path: Path,
-    bureau: Bureau,
-    registry: Registry,
-    adapter_id: str | None,
-    earliest: dt.date | None,
-    today: dt.date,
-    k: int,
-    count: int,
-) -> None:
+def _read(outgoing: Any, inherited: list[Any], job: _Job, k: int, count: int) -> None:
     """Reading process ``k`` of ``count``: its blocks of rows made ready and sent (see
     :class:`_Readers`), then ``done``; or the error."""
     # Ctrl-C is the writer's to handle (it stops the readers); and the receiving ends copied into
@@ -348,16 +342,18 @@ def _read(
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for pipe in inherited:
         pipe.close()
+    path = job.path
     try:
         began = _stamp(path)
         adapter, rows = iter_export(
-            path, bureau, registry, adapter_id, earliest, today, only=lambda n: (n // SEND_BATCH) % count == k
+            path, job.bureau, job.registry, job.adapter_id, job.earliest, job.today,
+            only=lambda n: (n // SEND_BATCH) % count == k,
         )
         if k == 0:
             outgoing.send(("adapter", adapter.id))
         batch: list[Staged] = []
         block = k  # the next block this reader sends
-        items = _ready_rows(path, bureau, rows)
+        items = _ready_rows(path, job.bureau, rows)
         while True:
             try:
                 item = next(items)
