@@ -505,3 +505,37 @@ def test_audit_filters_by_day_and_action(office):
     today = dt.date.today().isoformat()
     assert [r["action"] for r in store.audit(since=today, until=today)] == ["导入"]
     assert store.audit(until="2000-01-01") == [] and store.audit(action="发布") == []
+
+
+@pytest.mark.parametrize("first", ["record", "item"])
+def test_two_pending_appeals_against_one_deduction_change_it_once(office, tmp_path, first):
+    """乙 has one late arrival L3 (−2) and 台账 M1 (−1): 97. It files an appeal on the record L3 and
+    one on the whole item 接警后未按时到场 (−2) before either is decided. Both granted in full would
+    give the item −2 + 2 (L3 voided) + 2 (item changed from −2 to 0) = +2 and 乙 100 + 2 − 1 = 101.
+    Only the first change stands: record first (L3 voided) → the item 0, 乙 100 − 1 = 99; item first
+    (changed to −1) → 乙 100 − 1 − 1 = 98. The second can only be 维持, which changes nothing."""
+    bureau, reg, store = office(directory=tmp_path / first)
+    publish(store, bureau, reg, APRIL, published_on=PUBLISHED, write=False)
+    rec = file_appeal(store, bureau, APRIL, "b", "office.late", "重复报警", record="office.late:L3", received=PUBLISHED)
+    whole = file_appeal(store, bureau, APRIL, "b", "office.late", "全项有误", received=PUBLISHED)
+    assert Decimal(rec["points"]) == Decimal(whole["points"]) == Decimal(-2)
+    if first == "record":
+        decide_appeal(store, bureau, rec["id"], "撤销记录", "考核办", "核实重复")
+        with pytest.raises(KaoheError, match=re.escape(f"其中记录 office.late:L3 已改过分,整个项目不再改分;本申请只能维持")):
+            decide_appeal(store, bureau, whole["id"], "改分", "考核办", "全项取消", points=Decimal(0))
+        later, expected = whole, Decimal(99)
+    else:
+        decide_appeal(store, bureau, whole["id"], "改分", "考核办", "按一次计", points=Decimal(-1))
+        with pytest.raises(KaoheError, match="整个项目改过分的,不再受理其中单条记录的申请"):
+            decide_appeal(store, bureau, rec["id"], "撤销记录", "考核办", "核实重复")
+        with pytest.raises(KaoheError, match="整个项目改过分的"):
+            decide_appeal(store, bureau, rec["id"], "改分", "考核办", "核实重复", points=Decimal(0))
+        later, expected = rec, Decimal(98)
+    # the refused decisions left nothing behind: one adjustment at most, L3 voided only by a decision
+    assert len(store.adjustment_rows("2015-04")) == (0 if first == "record" else 1)
+    voided = store.db.execute("SELECT voided FROM records WHERE key = 'office.late:L3'").fetchone()[0]
+    assert voided == (1 if first == "record" else 0)
+    assert store.appeal(later["id"])["outcome"] is None
+    decide_appeal(store, bureau, later["id"], "维持", "考核办", "已由另一申请决定")
+    done = publish(store, bureau, reg, APRIL, published_on=dt.date(2015, 5, 7), write=False)
+    assert done.result.unit("b").total == expected

@@ -347,6 +347,8 @@ def decide_appeal(
                 f"第{appeal_id}号复查申请已于 {appeal['decided'][:10]} 决定({appeal['outcome']},{appeal['decider']}),决定不可更改"
             )
         row: dict[str, Any] = {"outcome": outcome, "points": None, "decider": decider, "reason": reason, "adjustment": None}
+        if outcome != "维持":
+            _refuse_overlap(store, appeal)
         if outcome == "改分":
             if points is None:
                 raise KaoheError("改分须写明改后的分值(--points,如 -1)")
@@ -384,6 +386,37 @@ def decide_appeal(
             row["points"] = "0"
         store.insert_decision(appeal, row, actor)
     return {**appeal, **row}
+
+
+def _overlaps(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two appeals are against the same deduction: the same item of the same unit and
+    period, and the same record, or either against the whole item (which holds every record)."""
+    return (
+        a["period"] == b["period"] and a["unit"] == b["unit"] and a["item"] == b["item"]
+        and (not a["record"] or not b["record"] or a["record"] == b["record"])
+    )
+
+
+def _refuse_overlap(store: Store, appeal: dict[str, Any]) -> None:
+    """At decision time (inside the decision's write transaction): a change (改分 or 撤销记录) is
+    refused when another appeal against the same deduction was already decided with a change — two
+    appeals filed while neither was decided (one on a record, one on its whole item) would otherwise
+    stack two changes on one deduction (−2 voided, then the item changed from −2 to 0: +2). At most
+    one change stands per deduction, each between the original points and 0, so the combined effect
+    stays between them too ("改后分值只能在原分值与 0 之间")."""
+    for other in store.appeals(period=appeal["period"], unit=appeal["unit"], pending=False):
+        if other["id"] == appeal["id"] or other["outcome"] == "维持" or not _overlaps(appeal, other):
+            continue
+        if not other["record"]:
+            why = "整个项目改过分的,不再受理其中单条记录的申请"
+        elif not appeal["record"]:
+            why = f"其中记录 {other['record']} 已改过分,整个项目不再改分"
+        else:
+            why = "同一扣分只改一次"
+        raise KaoheError(
+            f"第{appeal['id']}号复查申请与复查复核第{other['id']}号针对同一扣分,"
+            f"第{other['id']}号已决定({other['outcome']},{other['decider']}):{why};本申请只能维持(--keep)"
+        )
 
 
 def _uncapped(store: Store, appeal: dict[str, Any]) -> Decimal:
