@@ -71,6 +71,9 @@ class Bureau:
     """民警考核系数 (``[officers]``; seed 000 l.62-70, l.84-86): see kaohe.officers."""
     publication: Publication = attrs.field(factory=Publication)
     report: ReportSettings = attrs.field(factory=ReportSettings)
+    text: str = attrs.field(default="", repr=False)
+    """The configuration file's text as it was read (once: what an edition stores and digests, even
+    if the file is edited while the command runs)."""
 
     @property
     def appeal_days(self) -> int:

@@ -49,10 +49,12 @@ class Ctx:
             self._bureau = load_bureau(self.config, self.registry)
         return self._bureau
 
-    def store(self) -> Any:
+    def store(self, readonly: bool = False) -> Any:
+        """The bureau's store; ``readonly`` for a command that only reads (it never waits for a
+        writer and works on a read-only copy)."""
         from .store import Store
 
-        return Store(self.bureau.database)
+        return Store(self.bureau.database, readonly=readonly)
 
 
 pass_ctx = click.make_pass_decorator(Ctx)
@@ -75,6 +77,24 @@ def table(headers: list[str], rows: list[list[str]], right: set[int] | None = No
     for r in rows:
         lines.append("  ".join(_pad(c, widths[i], i in right) for i, c in enumerate(r)))
     return "\n".join(lines)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
+
+
+def csv_cell(value: Any) -> str:
+    """A CSV cell that Excel shows as text, never runs: a text starting with = + - @ (a formula
+    such as =HYPERLINK(…) in a unit's or officer's name) gets a leading apostrophe; a plain number
+    (-2, +1.5) is left as it is."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+def csv_row(writer: Any, cells: list[Any]) -> None:
+    writer.writerow([csv_cell(c) for c in cells])
 
 
 def _period(label: str) -> Any:
@@ -283,9 +303,14 @@ def _warn_empty(store: Any, period: Any) -> None:
 
 
 def _load_result(obj: Ctx, store: Any, period: Any) -> Any:
-    from .jobs import score_period
+    """The period scored now; saved when nothing was stored for it and the store can be written
+    without waiting (a ranking never waits for a writer, and works on a read-only copy)."""
+    from .jobs import config_digest, score_period
 
-    return score_period(store, obj.bureau, obj.registry, period, save=not store.scores(period.label))
+    result = score_period(store, obj.bureau, obj.registry, period, save=False)
+    if not store.scores(period.label):
+        store.save_result_if_free(result, config_digest(obj.bureau), len(obj.bureau.items))
+    return result
 
 
 @cli.command()
@@ -304,7 +329,7 @@ def explain(obj: Ctx, unit: str, period: str, as_json: bool, show_all: bool, ids
     u = obj.bureau.unit(unit)
     if u is None:
         raise KaoheError(f"没有单位 “{unit}”:可用单位编号或名称,如 {obj.bureau.units[0].id} 或 {obj.bureau.units[0].name}")
-    with obj.store() as store:
+    with obj.store(readonly=True) as store:
         _warn_empty(store, p)
         result = score_period(store, obj.bureau, obj.registry, p, save=False)
     try:
@@ -326,8 +351,10 @@ def ranking(obj: Ctx, period: str, as_json: bool, as_csv: bool) -> None:
     """PERIOD 的排名:每个序列的名次、总分、各考核内容得分和标记。"""
     from .decimals import fmt
 
+    from .store import writable
+
     p = _period(period)
-    with obj.store() as store:
+    with obj.store(readonly=not writable(Path(obj.bureau.database))) as store:
         _warn_empty(store, p)
         result = _load_result(obj, store, p)
     if as_json:
@@ -344,10 +371,10 @@ def ranking(obj: Ctx, period: str, as_json: bool, as_csv: bool) -> None:
         buf = io.StringIO()
         w = csv.writer(buf)
         columns = ranking_columns(obj.bureau, result)
-        w.writerow(["序列", "名次", "单位编号", "单位", "总分", *[h for h, _ in columns], "标记"])
+        csv_row(w, ["序列", "名次", "单位编号", "单位", "总分", *[h for h, _ in columns], "标记"])
         for series, units in result.series().items():
             for u in units:
-                w.writerow([series, u.rank, u.unit, u.name, fmt(u.total), *[fmt(get(u)) for _, get in columns], "、".join(u.flags)])
+                csv_row(w, [series, u.rank, u.unit, u.name, fmt(u.total), *[fmt(get(u)) for _, get in columns], "、".join(u.flags)])
         click.echo("\ufeff" + buf.getvalue(), nl=False)
     else:
         click.echo(f"{obj.bureau.name} {p.chinese} 考核排名")
@@ -421,12 +448,42 @@ def main() -> None:
     except KaoheError as exc:
         click.echo(f"错误:{exc}", err=True)
         sys.exit(2)
-    except sqlite3.OperationalError as exc:
-        click.echo(f"错误:数据库操作失败({exc});若另一个 kaohe 命令正在写入,请稍后再试", err=True)
+    except sqlite3.Error as exc:
+        click.echo(f"错误:{database_error_text(exc)}", err=True)
         sys.exit(3)
     except OSError as exc:
-        click.echo(f"错误:{exc.strerror or exc}:{exc.filename or ''}", err=True)
+        click.echo(f"错误:{os_error_text(exc)}", err=True)
         sys.exit(2)
+
+
+def database_error_text(exc: BaseException) -> str:
+    """What a database error really means, in one line (the store was left as it was: every write is
+    one transaction)."""
+    text = str(exc)
+    low = text.lower()
+    if "disk is full" in low or "disk i/o error" in low:
+        what = "磁盘已满" if "full" in low else "磁盘读写出错"
+        return f"{what},数据库操作未完成({text}):本次操作的内容均未写入,腾出空间后重试"
+    if "readonly" in low or "read-only" in low or "permission" in low:
+        return f"没有写权限,数据库操作未完成({text}):数据库文件或所在文件夹只读,本次操作未写入"
+    if "unable to open" in low:
+        return f"无法打开数据库文件({text}):检查 [bureau] database 的路径,以及文件和所在文件夹的权限"
+    if "locked" in low or "busy" in low:
+        return f"数据库正被另一个 kaohe 命令写入,等待超时({text}):请稍后再试"
+    return f"数据库操作失败({text})"
+
+
+def os_error_text(exc: OSError) -> str:
+    """A file-system error in one line, in Chinese where the cause is a common one."""
+    import errno
+
+    causes = {
+        errno.ENOSPC: "磁盘已满", errno.EDQUOT: "超出磁盘配额", errno.EACCES: "没有权限", errno.EPERM: "没有权限",
+        errno.EROFS: "只读文件系统,不能写入", errno.ENOENT: "文件或文件夹不存在",
+    }
+    cause = causes.get(exc.errno or 0) or exc.strerror or str(exc)
+    where = exc.filename or ""
+    return f"{cause}:{where}" if where else cause
 
 
 @cli.command("appeal-deadline")

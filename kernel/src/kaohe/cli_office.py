@@ -56,7 +56,10 @@ def edition_ref(text: str) -> tuple[str, int | None]:
     if not m:
         raise KaoheError(f"无法识别的通报版本 {text!r}:应为 2015-04#2(2015年4月第2版)或 2015-04(最新一版)")
     period = _period(m.group("period")).label
-    return period, int(m.group("number")) if m.group("number") else None
+    number = m.group("number")
+    if number and (len(number.lstrip("0")) > 9 or int(number) < 1):
+        raise KaoheError(f"通报版本号 {number} 无效:应为 1 起的版本序号(用 kaohe editions 查看已发布的版本)")
+    return period, int(number) if number else None
 
 
 def _unit_id(bureau: Any, key: str) -> str:
@@ -79,7 +82,7 @@ def status(period: str, as_json: bool) -> None:
 
     obj = _ctx()
     p = _period(period)
-    with obj.store() as store:
+    with obj.store(readonly=True) as store:
         rows = data_status(store, obj.bureau, obj.registry, p)
         editions = store.editions(p.label)
         pending = store.appeals(period=p.label, pending=True)
@@ -201,7 +204,7 @@ def editions(period: str | None) -> None:
 
     obj = _ctx()
     label = _period(period).label if period else None
-    with obj.store() as store:
+    with obj.store(readonly=True) as store:
         rows = store.editions(label)
     if not rows:
         click.echo("尚未发布任何通报" if label is None else f"{label} 尚未发布")
@@ -223,7 +226,7 @@ def diff(before: str, after: str, as_json: bool) -> None:
 
     obj = _ctx()
     (pa, na), (pb, nb) = edition_ref(before), edition_ref(after)
-    with obj.store() as store:
+    with obj.store(readonly=True) as store:
         a, b = store.edition(pa, na), store.edition(pb, nb)
     for ref, e in ((before, a), (after, b)):
         if e is None:
@@ -286,7 +289,7 @@ def appeal_list(period: str | None, department: str | None, unit: str | None, pe
         known = {*departments(obj.bureau, obj.registry), *(i.department for i in obj.bureau.items)}
         if department not in known:
             raise KaoheError(f"没有部门 “{department}”:本局项目所属部门为 {'、'.join(sorted(known))}")
-    with obj.store() as store:
+    with obj.store(readonly=True) as store:
         rows = store.appeals(
             period=_period(period).label if period else None, department=department,
             unit=_unit_id(obj.bureau, unit) if unit else None, pending=True if pending else None,
@@ -376,7 +379,7 @@ def adjust_list(period: str | None) -> None:
     from .decimals import D
 
     obj = _ctx()
-    with obj.store() as store:
+    with obj.store(readonly=True) as store:
         rows = store.adjustment_rows(_period(period).label if period else None)
     if not rows:
         click.echo("没有调整")
@@ -423,7 +426,7 @@ def audit(period: str | None, action: str | None, actor: str | None, department:
     _date(until, "--until")
     if action and action not in ACTIONS:
         raise KaoheError(f"没有操作 “{action}”:可选 {'、'.join(ACTIONS)}")
-    with obj.store() as store:
+    with obj.store(readonly=True) as store:
         rows = store.audit(
             period=_period(period).label if period else None, action=action, actor=actor, department=department,
             unit=_unit_id(obj.bureau, unit) if unit else None, since=since, until=until,

@@ -79,6 +79,8 @@ def _tname(kind: type | tuple[type, ...]) -> str:
 
 
 NUM = (int, float, str)
+MAX_APPEAL_DAYS = 60
+"""``[appeals] working_days`` at most: about three months of working days (the seeds say 2)."""
 
 
 def load_bureau(path: str | Path, registry: Registry) -> Bureau:
@@ -86,14 +88,18 @@ def load_bureau(path: str | Path, registry: Registry) -> Bureau:
     path = Path(path)
     file = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()  # read once: the edition stores this text, the one its results used
     except FileNotFoundError:
         raise KaoheError(f"找不到配置文件 {file}:请先运行 kaohe init,或用 --config 指定") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(file, "(编码)", f"应为 UTF-8 编码的文本,第{exc.start + 1}个字节无法按 UTF-8 读取") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(file, "(语法)", f"不是有效的 TOML:{exc}") from None
-    return parse_bureau(data, registry, file, path.parent)
+    return attrs.evolve(parse_bureau(data, registry, file, path.parent), text=text)
 
 
 def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<config>", base: Path = Path(".")) -> Bureau:
@@ -125,8 +131,8 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
     appeals = r.table(data, "appeals", "appeals")
     r.unknown(appeals, {"working_days", "holidays", "workdays"}, "appeals")
     days = r.get(appeals, "working_days", "appeals.working_days", int, None, "正整数(工作日数)")
-    if days is not None and days < 1:
-        raise r.fail("appeals.working_days", f"应为正整数(工作日数),得到 {days}")
+    if days is not None and not 1 <= days <= MAX_APPEAL_DAYS:
+        raise r.fail("appeals.working_days", f"应为 1-{MAX_APPEAL_DAYS} 的整数(公布后几个工作日内可申请复查),得到 {days}")
     holidays = tuple(_date(r, d, f"appeals.holidays[{i}]") for i, d in enumerate(r.get(appeals, "holidays", "appeals.holidays", list, [])))
     workdays = tuple(_date(r, d, f"appeals.workdays[{i}]") for i, d in enumerate(r.get(appeals, "workdays", "appeals.workdays", list, [])))
     officers = None
@@ -323,6 +329,11 @@ def _units(r: _Reader, data: Mapping[str, Any], series: set[str], base: Path) ->
         units.extend(_units_file(r, base / r.get(data, "units_file", "units_file", str), series))
     if not units:
         raise r.fail("units", "至少需要一个考核单位([[units]] 或 units_file)")
+    ids: set[str] = set()
+    for u in units:
+        if u.id in ids:
+            raise r.fail("units", f"单位编号 {u.id!r} 重复(同一单位只能列一次:[[units]] 和 units_file 合起来)")
+        ids.add(u.id)
     seen: dict[str, str] = {}
     for u in units:
         for n in u.names:
@@ -341,6 +352,7 @@ def _units_file(r: _Reader, path: Path, series: set[str]) -> list[Unit]:
     except FileNotFoundError:
         raise r.fail("units_file", f"找不到单位文件 {path}") from None
     out = []
+    first: dict[str, int] = {}
     rows = list(csv.DictReader(text.splitlines()))
     for n, row in enumerate(rows, start=2):
         u: dict[str, Any] = {k: v for k, v in row.items() if k in UNIT_KEYS and k != "headcount" and v not in (None, "")}
@@ -357,7 +369,11 @@ def _units_file(r: _Reader, path: Path, series: set[str]) -> list[Unit]:
                 raise f.fail(f"第{n}行 {k} 列", f"未知的列;可用:{'、'.join(sorted(UNIT_KEYS))}、headcount:期间")
         if hc:
             u["headcount"] = hc
-        out.append(_unit(f, u, f"第{n}行", series))
+        unit = _unit(f, u, f"第{n}行", series)
+        if unit.id in first:
+            raise f.fail(f"第{n}行 id 列", f"单位编号 {unit.id!r} 与第{first[unit.id]}行重复:每个单位只能列一行")
+        first[unit.id] = n
+        out.append(unit)
     return out
 
 

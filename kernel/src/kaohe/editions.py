@@ -83,8 +83,8 @@ def item_entry(item: Item) -> dict[str, Any]:
 
 def config_entry(bureau: Bureau) -> dict[str, Any]:
     path = Path(bureau.source) if bureau.source else None
-    text = ""
-    if path is not None and path.is_file():
+    text = bureau.text
+    if not text and path is not None and path.is_file():  # a bureau not read by load_bureau
         text = path.read_bytes().decode("utf-8", errors="replace")
     return {
         "file": path.name if path else "",

@@ -16,6 +16,8 @@ from .store import Store, StoreSource
 
 
 def config_digest(bureau: Bureau) -> str:
+    if bureau.text:  # the text the bureau was read from, not the file as it may be now
+        return hashlib.sha256(bureau.text.encode("utf-8")).hexdigest()
     try:
         with open(bureau.source, "rb") as f:
             return hashlib.sha256(f.read()).hexdigest()

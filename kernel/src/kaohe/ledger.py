@@ -152,7 +152,11 @@ class Ledger:
             yield
             self.db.execute("COMMIT")
         except BaseException:
-            self.db.execute("ROLLBACK")
+            if self.db.conn.in_transaction:  # SQLite rolls back by itself after a full disk
+                try:
+                    self.db.execute("ROLLBACK")
+                except Exception:
+                    pass
             raise
 
     @contextmanager
@@ -163,7 +167,8 @@ class Ledger:
         try:
             yield
         finally:
-            self.db.execute("COMMIT")
+            if self.db.conn.in_transaction:
+                self.db.execute("COMMIT")
 
     # --- audit -----------------------------------------------------------------------------------
 

@@ -43,7 +43,7 @@ def _rows(obj: Ctx, period: str, unit: str | None) -> tuple[Any, Any, list[Any]]
 @click.pass_obj
 def officers(obj: Ctx, period: str, unit: str | None, as_json: bool, as_csv: bool) -> None:
     """民警考核系数:PERIOD(季度如 2010-Q2,或年度如 2010)每名民警的考核系数、是否参加考核及原因。"""
-    from .cli import table
+    from .cli import csv_row, table
     from .decimals import fmt
     from .officers import unit_means
 
@@ -72,9 +72,9 @@ def officers(obj: Ctx, period: str, unit: str | None, as_json: bool, as_csv: boo
     if as_csv:
         buf = io.StringIO()
         w = csv.writer(buf)
-        w.writerow(["季度", "单位编号", "单位", "警号", "姓名", "考核系数", "考核情况", "本季度病事假天数", "本年度累计病事假天数", "说明"])
+        csv_row(w, ["季度", "单位编号", "单位", "警号", "姓名", "考核系数", "考核情况", "本季度病事假天数", "本年度累计病事假天数", "说明"])
         for r in rows:
-            w.writerow([
+            csv_row(w, [
                 r.period, r.unit, names.get(r.unit, r.unit), r.officer, r.name,
                 "" if r.coefficient is None else fmt(r.coefficient), r.status, r.leave_days, r.year_leave_days, r.reason,
             ])

@@ -22,6 +22,11 @@ KINDS = ("month", "quarter", "half", "year")
 MONTHS_PER = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 KIND_NAMES = {"month": "月", "quarter": "季度", "half": "半年", "year": "年度"}
 
+MIN_YEAR, MAX_YEAR = 2000, 2099
+"""The years a period label may name (``Period.parse``): a label outside them is a typing mistake
+(``0001``, ``1900-01``, ``9999-12``), not a period anyone assesses; scoring it would give every unit
+full marks from no data. ``kaohe publish`` further refuses a period that has not begun."""
+
 _LABEL = re.compile(r"^(\d{4})(?:-(?:(\d{2})|Q([1-4])|H([12])))?$")
 
 
@@ -46,6 +51,8 @@ class Period:
                 f"无法识别的考核周期 '{label}':应为 2015-04(月)、2015-Q2(季度)、2015-H1(半年)或 2015(年度)"
             )
         year = int(m.group(1))
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise KaoheError(f"考核周期 '{label.strip()}' 的年份 {year} 不在 {MIN_YEAR}-{MAX_YEAR} 年之间:是否写错了?")
         if m.group(2):
             month = int(m.group(2))
             if not 1 <= month <= 12:

@@ -115,7 +115,21 @@ def publish(
     reason: str = "", actor: str | None = None, out: Path | None = None, write: bool = True,
 ) -> Published:
     """Publish ``period``: check the data, score from one snapshot, freeze a new edition unless the
-    latest is identical, and write the report of the edition into ``out``/第N版."""
+    latest is identical, and write the report of the edition into ``out``/第N版.
+
+    A period that has not begun is not published, and the publication date is neither in the future
+    (the appeal window runs from it: a date ahead would shut appeals and corrections out until
+    then) nor before the period's first day."""
+    today = dt.date.today()
+    first = bureau.calendar.start(period)
+    if first > today:
+        raise KaoheError(f"{period.label} 从 {first.isoformat()} 开始,尚未开始,不能发布通报")
+    if published_on is not None and published_on > today:
+        raise KaoheError(
+            f"公布日期 {published_on.isoformat()} 晚于今天 {today.isoformat()}:复查申请期限从公布日期起算,不能预填将来的日期"
+        )
+    if published_on is not None and published_on < first:
+        raise KaoheError(f"公布日期 {published_on.isoformat()} 早于 {period.label} 的第一天 {first.isoformat()}")
     rows = data_status(store, bureau, registry, period)
     issues = problems(rows, bureau)
     if issues and bureau.publication.missing_data == "refuse":
@@ -200,6 +214,7 @@ def write_edition(store: Store, bureau: Bureau, registry: Any, published: Publis
         if stale.is_dir() and _abandoned(stale):
             shutil.rmtree(stale, ignore_errors=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".kaohe-{os.getpid()}-", dir=base))
+    tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it 0700: the edition is readable as the bureau's other files
     meta = store.editions(published.period.label)[published.number - 1]
     try:
         write_report(
@@ -221,6 +236,13 @@ def write_edition(store: Store, bureau: Bureau, registry: Any, published: Publis
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return target, target / "index.html"
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it and setting it back: there is no other way)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _abandoned(directory: Path) -> bool:
@@ -279,6 +301,8 @@ def file_appeal(
     published = dt.date.fromisoformat(edition["published_on"])
     last = deadlines.deadline(published, bureau.appeal_days, bureau.holidays, bureau.workdays)
     day = received or dt.date.today()
+    if day > dt.date.today():
+        raise KaoheError(f"收到申请的日期 {day.isoformat()} 晚于今天 {dt.date.today().isoformat()}:应填实际收到申请的日期")
     if day > last:
         raise KaoheError(
             f"已超过复查申请期限:{period.label} 第{edition['number']}版于 {published.isoformat()} 公布,"

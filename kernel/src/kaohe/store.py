@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -22,6 +23,7 @@ import sqlite_utils
 
 from .bureau import Bureau
 from .decimals import D
+from .errors import KaoheError
 from .intake import Rejection, checksum
 from .ledger import Ledger, current_actor, migrate_2, now
 from .model import PeriodResult, Record
@@ -121,16 +123,56 @@ class IngestReport:
         return self.new + self.changed + self.unchanged
 
 
-class Store(Ledger):
-    """A bureau's database (the audit trail, adjustments, appeals and editions: kaohe.ledger)."""
+BUSY_MS = 60000
+"""How long a writer waits for another writer's transaction to end (readers never wait: WAL)."""
 
-    def __init__(self, path: str | Path) -> None:
+
+def writable(path: Path) -> bool:
+    """Whether this process may write the database at ``path``: the file (when it exists) and its
+    folder (where SQLite keeps the -wal and -shm files beside it)."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.exists() and not os.access(path, os.W_OK):
+        return False
+    return os.access(folder, os.W_OK | os.X_OK)
+
+
+class Store(Ledger):
+    """A bureau's database (the audit trail, adjustments, appeals and editions: kaohe.ledger).
+
+    ``readonly``: for the commands that only read (rankings, editions, the audit trail …). The
+    database is opened read-only: it is never written and no lock is ever waited for (in WAL mode a
+    reader sees the last committed state while a writer works), and it can be read where it cannot
+    be written (a read-only folder or file, a copy on a read-only medium). A database that does not
+    exist yet, or whose schema is older than this kaohe's, is opened for writing when it can be (it
+    is created or upgraded, as every command did before)."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
         self.path = Path(path)
-        conn = sqlite3.connect(str(self.path), timeout=60, isolation_level=None)
+        self.readonly = readonly and self.path.exists()
+        if self.readonly:
+            conn = _open_readonly(self.path)
+        else:
+            if not writable(self.path):
+                raise KaoheError(
+                    f"无法写入数据库 {self.path}:没有写权限(数据库文件或所在文件夹只读);"
+                    "查看类命令(ranking、explain、editions、diff、audit、status 等)仍可使用"
+                )
+            conn = sqlite3.connect(str(self.path), timeout=BUSY_MS / 1000, isolation_level=None)
         self.db = sqlite_utils.Database(conn)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA busy_timeout=60000")
+        if not self.readonly:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute(f"PRAGMA busy_timeout={BUSY_MS}")
+        if self._current():
+            return
+        if self.readonly:  # an older schema: upgraded by a writer (now, if this process may write)
+            conn.close()
+            if not writable(self.path):
+                raise KaoheError(
+                    f"数据库 {self.path} 的结构版本较旧,需要升级后才能读取,但没有写权限:请在可写的位置运行一次 kaohe 命令升级"
+                )
+            self.__init__(path)  # type: ignore[misc]
+            return
         self._migrate()
 
     def close(self) -> None:
@@ -143,6 +185,14 @@ class Store(Ledger):
         self.close()
 
     # --- schema ----------------------------------------------------------------------------------
+
+    def _current(self) -> bool:
+        """Whether every migration is applied, read without any lock (a committed state: in WAL mode
+        this never waits for a writer)."""
+        if "migrations" not in self.db.table_names():
+            return False
+        done = {r[0] for r in self.db.execute("SELECT version FROM migrations").fetchall()}
+        return all(version in done for version, _ in MIGRATIONS)
 
     def _migrate(self) -> None:
         db = self.db
@@ -157,7 +207,7 @@ class Store(Ledger):
                     db["migrations"].insert({"version": version, "applied": now()})
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            rollback(db)
             raise
 
     @property
@@ -246,7 +296,7 @@ class Store(Ledger):
             if progress:
                 progress(report.rows)
             if dry_run or (strict and report.rejected):
-                db.execute("ROLLBACK")
+                rollback(db)
                 if not dry_run:
                     self.log(
                         "导入被拒绝", actor, department=adapter.department, subject=path.name,
@@ -279,7 +329,7 @@ class Store(Ledger):
             )
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            rollback(db)
             raise
         report.import_id = import_id
         report.stored = True
@@ -392,12 +442,54 @@ class Store(Ledger):
             )
         return int(run_id)
 
+    def save_result_if_free(self, result: PeriodResult, config: str = "", items: int = 0) -> bool:
+        """``save_result`` without waiting: False (nothing saved) when the store is read-only or
+        another process holds the write lock (a reader that saves its scoring for later use)."""
+        if self.readonly:
+            return False
+        self.db.execute("PRAGMA busy_timeout=0")
+        try:
+            self.save_result(result, config, items)
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                return False
+            raise
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout={BUSY_MS}")
+        return True
+
     def scores(self, period: str) -> list[dict[str, Any]]:
         return list(self.db["scores"].rows_where("period = ?", [period], order_by="series, rank, unit"))
 
     def explanation(self, period: str, unit: str) -> dict[str, Any] | None:
         rows = list(self.db["explanations"].rows_where("period = ? AND unit = ?", [period, unit]))
         return json.loads(rows[0]["tree"]) if rows else None
+
+
+def _open_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection. Where the -shm file beside the database cannot be created (a
+    read-only folder), the file is opened as immutable: nothing can change it there."""
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        conn.close()
+    conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    return conn
+
+
+def rollback(db: sqlite_utils.Database) -> None:
+    """Roll back the open transaction, if SQLite has not already done so (it does after a full disk
+    or an I/O error): the error that caused it is the one to report, not "cannot rollback - no
+    transaction is active"."""
+    if db.conn.in_transaction:
+        try:
+            db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
 
 
 def _DATE_KEY(record: Record) -> tuple[dt.date, str]:
