@@ -152,6 +152,8 @@ class Store(Ledger):
         if self.readonly:
             conn = _open_readonly(self.path)
         else:
+            if not (self.path.parent if str(self.path.parent) else Path(".")).is_dir():
+                raise KaoheError(f"数据库 {self.path} 所在的文件夹不存在:检查配置 [bureau] database 的路径")
             if not writable(self.path):
                 raise KaoheError(
                     f"无法写入数据库 {self.path}:没有写权限(数据库文件或所在文件夹只读);"
@@ -476,6 +478,12 @@ def _open_readonly(path: Path) -> sqlite3.Connection:
         return conn
     except sqlite3.OperationalError:
         conn.close()
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:  # an immutable open would not read it
+        raise KaoheError(
+            f"数据库 {path} 旁的 {wal.name} 中有尚未合并的内容,而所在文件夹只读,无法读取:"
+            "请在可写的位置运行一次 kaohe 命令(如 kaohe editions)后再拷贝整个文件夹"
+        )
     conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
     conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     return conn
