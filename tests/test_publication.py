@@ -539,3 +539,27 @@ def test_two_pending_appeals_against_one_deduction_change_it_once(office, tmp_pa
     decide_appeal(store, bureau, later["id"], "维持", "考核办", "已由另一申请决定")
     done = publish(store, bureau, reg, APRIL, published_on=dt.date(2015, 5, 7), write=False)
     assert done.result.unit("b").total == expected
+
+
+def test_a_record_voided_through_another_periods_line_is_not_changed_again(office):
+    """The office carries its data over: May has none, so April's records stand in for May (L3 as
+    office.late:L3@2015-05). 乙 appeals L3 in April (record and whole item), and May's carried L3;
+    May's is decided first: L3 voided, which takes it out of April too (乙 April 100 − 1 = 99). April's
+    appeals can then only be kept: a change to 0 on top of the voiding would add +2 (乙 101)."""
+    bureau, reg, store = office('\n[carry_over]\n"考核办" = true\n')
+    may = Period.parse("2015-05")
+    publish(store, bureau, reg, APRIL, published_on=PUBLISHED, write=False)
+    rec = file_appeal(store, bureau, APRIL, "b", "office.late", "重复", record="office.late:L3", received=PUBLISHED)
+    whole = file_appeal(store, bureau, APRIL, "b", "office.late", "全项", received=PUBLISHED)
+    publish(store, bureau, reg, may, published_on=dt.date(2015, 6, 3), write=False)
+    carried = file_appeal(store, bureau, may, "b", "office.late", "沿用的记录有误", record="office.late:L3@2015-05",
+                          received=dt.date(2015, 6, 3))
+    decide_appeal(store, bureau, carried["id"], "撤销记录", "考核办", "重复报警")
+    for appeal, points in ((rec, Decimal(0)), (whole, Decimal(0)), (whole, Decimal(-1))):
+        with pytest.raises(KaoheError, match=re.escape("记录 office.late:L3 已作废(另一期的复查决定),不再计分")):
+            decide_appeal(store, bureau, appeal["id"], "改分", "考核办", "取消", points=points)
+    with pytest.raises(KaoheError, match="已作废"):
+        decide_appeal(store, bureau, rec["id"], "撤销记录", "考核办", "重复")
+    assert store.adjustment_rows("2015-04") == []
+    done = publish(store, bureau, reg, APRIL, published_on=dt.date(2015, 6, 4), write=False)
+    assert done.result.unit("b").total == Decimal(99)

@@ -286,6 +286,16 @@ class Ledger:
             )
         return {"key": row[0], "unit": row[1], "month": row[2], "department": row[3]}
 
+    def voided(self, keys: set[str]) -> set[str]:
+        """Those of ``keys`` that are stored records marked void."""
+        ordered = sorted(keys)
+        out: set[str] = set()
+        for i in range(0, len(ordered), 900):
+            chunk = ordered[i : i + 900]
+            q = f"SELECT key FROM records WHERE voided = 1 AND key IN ({','.join('?' * len(chunk))})"
+            out.update(r[0] for r in self.db.execute(q, chunk).fetchall())
+        return out
+
     # --- sign-offs -------------------------------------------------------------------------------
 
     def sign_off(self, department: str, period: str, actor: str | None = None, note: str = "") -> int:

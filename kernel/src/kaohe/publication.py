@@ -441,6 +441,23 @@ def _refuse_overlap(store: Store, appeal: dict[str, Any]) -> None:
             f"第{appeal['id']}号复查申请与复查复核第{other['id']}号针对同一扣分,"
             f"第{other['id']}号已决定({other['outcome']},{other['decider']}):{why};本申请只能维持(--keep)"
         )
+    # a record voided meanwhile by a decision in another period (a carried-over line <key>@<period>
+    # is the same record): it no longer counts, a change on top of it would turn into a bonus
+    keys = [appeal["record"]] if appeal["record"] else _item_records(store, appeal)
+    voided = store.voided({k.rsplit("@", 1)[0] for k in keys if k} | {k for k in keys if k})
+    if voided:
+        raise KaoheError(
+            f"第{appeal['id']}号复查申请针对的记录 {sorted(voided)[0]} 已作废(另一期的复查决定),不再计分:"
+            "这项扣分已经取消,本申请只能维持(--keep)"
+        )
+
+
+def _item_records(store: Store, appeal: dict[str, Any]) -> list[str]:
+    """The record keys of the appealed item's lines in the appealed edition."""
+    edition = store.edition(appeal["period"], appeal["edition_number"])
+    assert edition is not None
+    tree = _tree(edition, appeal["unit"]) or {"categories": []}
+    return [ln["record"] for c in tree["categories"] for i in c["items"] if i["item"] == appeal["item"] for ln in i["lines"] if ln.get("record")]
 
 
 def _uncapped(store: Store, appeal: dict[str, Any]) -> Decimal:
