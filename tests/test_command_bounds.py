@@ -61,6 +61,7 @@ def editions(directory: Path) -> int:
         (("publish", "2099-01"), "2099-01 从 2099-01-01 开始,尚未开始,不能发布通报"),
         (("publish", "2015-04", "--date", "2099-01-01"), "公布日期 2099-01-01 晚于今天"),
         (("publish", "2015-04", "--date", "2015-03-31"), "公布日期 2015-03-31 早于 2015-04 的第一天 2015-04-01"),
+        (("appeal-deadline", "9999-12-31"), "公布日期 9999-12-31 不在 2000-2099 年之间"),
     ],
 )
 def test_periods_and_publication_dates_out_of_bounds_are_refused(bureau: Path, args: tuple[str, ...], words: str) -> None:

@@ -499,6 +499,10 @@ def appeal_deadline(obj: Ctx, published: str) -> None:
         day = dt.date.fromisoformat(published.strip())
     except ValueError:
         raise KaoheError(f"公布日期应为 2011-12-23 这样的日期,得到 {published!r}") from None
+    from .periods import MAX_YEAR, MIN_YEAR
+
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise KaoheError(f"公布日期 {day.isoformat()} 不在 {MIN_YEAR}-{MAX_YEAR} 年之间:是否写错了?")
     b = obj.bureau
     click.echo(f"{b.name}:" + deadline_text(day, b.appeal_days, b.holidays, b.workdays))
 
