@@ -82,7 +82,7 @@ def status(period: str, as_json: bool) -> None:
 
     obj = _ctx()
     p = _period(period)
-    with obj.store(readonly=True) as store:
+    with obj.store(readonly=True) as store, store.snapshot():  # one committed state
         rows = data_status(store, obj.bureau, obj.registry, p)
         editions = store.editions(p.label)
         pending = store.appeals(period=p.label, pending=True)
