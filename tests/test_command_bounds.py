@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import hashlib
 import os
 import shutil
@@ -20,7 +21,7 @@ from pathlib import Path
 import office_bureau as ob
 import pytest
 from click.testing import CliRunner
-from kaohe.cli import Ctx, csv_cell, database_error_text
+from kaohe.cli import Ctx, csv_cell, database_error_text, os_error_text
 from kaohe.config import load_bureau
 from kaohe.officers_cli import officers
 from kaohe.periods import Period
@@ -189,3 +190,6 @@ def test_a_full_disk_is_reported_as_such_and_the_import_leaves_nothing(tmp_path:
     text = database_error_text(info.value)
     assert text.startswith("磁盘已满") and "cannot rollback" not in text and "稍后再试" not in text
     assert database_error_text(sqlite3.OperationalError("attempt to write a readonly database")).startswith("没有写权限")
+    # the same when the edition's files meet a full disk or a folder without permission
+    assert os_error_text(OSError(errno.ENOSPC, "No space left on device", "published/2015-04")) == "磁盘已满:published/2015-04"
+    assert os_error_text(PermissionError(errno.EACCES, "Permission denied", "published")) == "没有权限:published"
