@@ -20,6 +20,7 @@ import click
 
 from . import __version__
 from .errors import KaoheError
+from .explain import ranking_columns
 from .officers_cli import officers
 
 DEFAULT_CONFIG = "kaohe.toml"
@@ -221,39 +222,6 @@ def score(obj: Ctx, period: str, quiet: bool) -> None:
     click.echo(f"已计算 {p.chinese}({obj.bureau.calendar.range_text(p)}):{len(result.units)} 个单位")
     if not quiet:
         click.echo(_ranking_text(obj.bureau, result))
-
-
-def ranking_columns(bureau: Any, result: Any) -> list[tuple[str, Any]]:
-    """The score columns of a ranking: (header, unit → value). For a base period, each category. For
-    a quarter, half-year or year made by summing its base periods, each category summed; made
-    otherwise (mean, or the year's scaled 60%), the summed categories would not add up to the total,
-    so the part made of the base periods is one column (各期部分), beside the year's own categories."""
-    from .decimals import ZERO
-
-    scheme = bureau.scheme
-    aggregated = any(u.parts for u in result.units)
-    method = scheme.year_method if result.kind == "year" else scheme.aggregate
-    year_ids = {c.id for c in scheme.year_categories}
-
-    def score_of(cid: str) -> Any:
-        return lambda u: next((c.score for c in u.categories if c.category == cid), None)
-
-    def adjusted(u: Any) -> Any:
-        return sum((ln.points for ln in u.adjustments), ZERO) if u.adjustments else None
-
-    adjustment = [("考核办调整", adjusted)] if any(u.adjustments for u in result.units) else []
-    if not aggregated or method == "sum":
-        cats = [(c.name, score_of(c.id)) for c in scheme.categories if result.kind == "year" or c.id not in year_ids]
-        return cats + adjustment
-
-    def part(u: Any) -> Any:
-        extra = sum((c.score for c in u.categories if c.category in year_ids), ZERO)
-        return u.total - extra - sum((ln.points for ln in u.adjustments), ZERO)
-
-    label = {"year": "月考核部分", "half": "各月部分", "quarter": "各月部分"}.get(result.kind, "各期部分")
-    if scheme.base_period == "quarter":
-        label = "各季度部分"
-    return [(label, part)] + [(c.name, score_of(c.id)) for c in scheme.categories if c.id in year_ids] + adjustment
 
 
 def _ranking_text(bureau: Any, result: Any) -> str:
