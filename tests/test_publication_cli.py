@@ -76,6 +76,12 @@ def test_publish_appeal_decide_republish_diff_and_audit(bureau: Path) -> None:
     sheet = [[c for c in row if c is not None] for row in wb["版本说明"].iter_rows(values_only=True)]
     assert ["甲派出所", "a", 96, 98, 3, 2, "接警后未按时到场:-4→-2"] in sheet
     assert any(r and str(r[0]).startswith("第2版,2015-05-12 公布") for r in sheet)
+    # the edition's facts stored as numbers and dates, each in its own cell
+    import datetime as dt
+
+    assert ["版本号", 2] in sheet and ["复查申请期限(工作日)", 2] in sheet
+    assert ["公布日期", dt.datetime(2015, 5, 12)] in sheet
+    assert next(r for r in sheet if r and r[0] == "复查申请截止日期")[1].year == 2015
     wb.close()
     # edition 1's files are untouched
     assert (first / "index.html").read_text(encoding="utf-8") == html
