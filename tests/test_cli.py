@@ -26,7 +26,11 @@ def kaohe(*args, cwd=None, env=None):
 def test_every_command_has_help(command):
     out = kaohe(command, "--help")
     assert out.returncode == 0, out.stderr
-    assert "Usage:" in out.stdout and any("\u4e00" <= ch <= "\u9fff" for ch in out.stdout)
+    assert out.stdout.startswith("用法: kaohe ") and any("\u4e00" <= ch <= "\u9fff" for ch in out.stdout)
+    # click's own words said in Chinese too: headings, the help option, placeholders
+    assert "选项:" in out.stdout and "显示本说明并退出。" in out.stdout and "[选项]" in out.stdout
+    for english in ("Usage:", "Options:", "Commands:", "Show this message", "[OPTIONS]", "TEXT", "[default:", "[required]"):
+        assert english not in out.stdout, (english, out.stdout)
 
 
 def test_top_level_help_lists_the_commands():
@@ -145,3 +149,27 @@ def test_scoring_a_period_without_any_record_warns(tmp_path):
     out = kaohe("score", "-q", "2016-04", cwd=tmp_path)
     assert out.returncode == 0
     assert out.stderr.strip() == "警告:数据库中没有 2016-04 的任何记录(期间写错了,还是数据尚未导入?),以下得分是在没有任何记录的情况下算出的"
+
+
+def test_plugins_shows_the_bureaus_overrides_and_survives_a_wrong_item(tmp_path):
+    assert kaohe("init", str(tmp_path)).returncode == 0
+    cfg = tmp_path / "kaohe.toml"
+    text = cfg.read_text(encoding="utf-8")
+    cfg.write_text(text + '\n[items."zhihui110.callback_satisfaction".params]\ntarget = 96\n', encoding="utf-8")
+    out = kaohe("plugins", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    line = next(ln for ln in out.stdout.splitlines() if "zhihui110.callback_satisfaction" in ln)
+    # the target this bureau scores with, and the plugin's default beside it
+    assert line.startswith("  [启用] zhihui110.callback_satisfaction  回访满意率达到95%以上  (每月;seed 000 l.554;目标 96%,")
+    assert "〔本局调整:参数;插件默认:目标 95%,每低1个百分点 -0.5〕" in line
+    untouched = next(ln for ln in out.stdout.splitlines() if "zhihui110.arrival_late" in ln)
+    assert "本局调整" not in untouched
+    # a configuration naming an item that does not exist: the plugins are still listed, with a warning
+    cfg.write_text(text.replace("disable = []", 'disable = ["xiaofang.monthly_meeting"]'), encoding="utf-8")
+    out = kaohe("plugins", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "xiaofang" in out.stdout and "zhihui110.callback_satisfaction  回访满意率达到95%以上" in out.stdout
+    assert out.stderr.strip().startswith("警告:配置有误,以下不显示本局的启用情况和参数:")
+    assert "是否应为 xiaofang.meeting?" in out.stderr
+    score = kaohe("score", "2015-04", cwd=tmp_path)
+    assert score.returncode == 2 and "是否应为 xiaofang.meeting?" in score.stderr

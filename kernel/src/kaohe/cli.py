@@ -18,10 +18,12 @@ from typing import Any
 
 import click
 
-from . import __version__
+from . import __version__, cli_text
 from .errors import KaoheError
 from .explain import ranking_columns
 from .officers_cli import officers
+
+cli_text.install()  # before the commands are declared: click's help and usage in Chinese
 
 DEFAULT_CONFIG = "kaohe.toml"
 
@@ -127,8 +129,14 @@ def plugins(obj: Ctx, show_items: bool) -> None:
     """已安装的插件、版本、考核项目,以及本局是否启用。"""
     reg = obj.registry
     enabled: set[str] | None = None
+    bureau: Any = None
     if obj.config.exists():
-        enabled = {i.id for i in obj.bureau.items}
+        try:
+            bureau = obj.bureau
+        except KaoheError as exc:  # the plugins are what one looks at to mend the configuration
+            click.echo(f"警告:配置有误,以下不显示本局的启用情况和参数:{exc}", err=True)
+        else:
+            enabled = {i.id for i in bureau.items}
     if not reg.plugins:
         click.echo("没有安装任何部门插件(入口点组 kaohe)。")
     for name, info in sorted(reg.plugins.items()):
@@ -141,17 +149,42 @@ def plugins(obj: Ctx, show_items: bool) -> None:
         if show_items:
             for it in items:
                 state = "" if enabled is None else ("[启用] " if it.id in enabled else "[停用] ")
-                if enabled is not None and it.id in obj.bureau.inapplicable:
+                if enabled is not None and it.id in bureau.inapplicable:
                     state = "[不适用:本局方案无此考核内容] "
-                click.echo(f"  {state}{it.id}  {it.title}  ({it.cadence_name};{it.reference};{it.rule.describe()})")
+                # the bureau's item as it scores (its overrides applied), and the plugin's default beside it
+                own = bureau.item(it.id) if bureau is not None else None
+                shown = own or it
+                text = f"  {state}{it.id}  {shown.title}  ({shown.cadence_name};{shown.reference};{shown.rule.describe()})"
+                if own is not None and own != it:
+                    diff = _item_changes(it, own)
+                    text += f"  〔本局调整:{diff};插件默认:{it.rule.describe()}〕" if diff else ""
+                click.echo(text)
             for ad in reg.adapters_of(name):
                 click.echo(f"  数据格式 {ad.id}:{ad.title}")
-    if enabled is not None:
-        office = [i for i in obj.bureau.items if i.plugin == "office"]
+    if bureau is not None:
+        office = [i for i in bureau.items if i.plugin == "office"]
         if office:
             click.echo(f"考核办自设项目 {len(office)} 个")
             for it in office:
                 click.echo(f"  [启用] {it.id}  {it.title}  ({it.cadence_name};{it.reference})")
+
+
+def _item_changes(default: Any, own: Any) -> str:
+    """What a bureau's configuration changed in a plugin's item (``[items."id"]``), in Chinese."""
+    from .decimals import fmt
+
+    out = []
+    if own.rule != default.rule:
+        out.append("参数")
+    if own.category != default.category:
+        out.append(f"考核内容 {default.category}→{own.category}")
+    if own.cadence != default.cadence:
+        out.append(f"周期 {default.cadence_name}→{own.cadence_name}")
+    for key, name in (("cap", "上限"), ("floor", "下限")):
+        a, b = getattr(default, key), getattr(own, key)
+        if a != b:
+            out.append(f"{name} {'无' if a is None else fmt(a)}→{'无' if b is None else fmt(b)}")
+    return "、".join(out)
 
 
 @cli.command()
@@ -424,3 +457,5 @@ _register_office_commands()
 
 
 cli.add_command(officers)
+
+cli_text.localise(cli)  # once every command is declared: the usage line's placeholders in Chinese
