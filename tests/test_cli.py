@@ -173,3 +173,27 @@ def test_plugins_shows_the_bureaus_overrides_and_survives_a_wrong_item(tmp_path)
     assert "是否应为 xiaofang.meeting?" in out.stderr
     score = kaohe("score", "2015-04", cwd=tmp_path)
     assert score.returncode == 2 and "是否应为 xiaofang.meeting?" in score.stderr
+
+
+def test_records_of_an_uninstalled_plugin_are_not_dropped_silently(demo):
+    """消防's plugin uninstalled (its items were on by the pattern "*"): its stored records count in
+    no item any more — explain, ranking and status say so, with how many records."""
+    import os
+    import sqlite3
+
+    d, _ = demo
+    cfg = str(d / "kaohe.toml")
+    with sqlite3.connect(d / "kaohe.sqlite") as db:  # April is 2015-03-21 … 2015-04-20 (cut-off day 20)
+        (n,) = db.execute(
+            "SELECT count(*) FROM records WHERE kind LIKE 'xiaofang.%' AND date BETWEEN '2015-03-21' AND '2015-04-20' AND voided = 0"
+        ).fetchone()
+    assert n > 0
+    others = "bangongshi,churujing,guobao,jiaoxunjing,jingzhen,jiwei,xingzhen,zhian,zhihui110"
+    env = {**os.environ, "KAOHE_LOAD_PLUGINS": others}
+    warning = f"警告:数据库中有 消防大队(xiaofang) 在 2015-04 的 {n} 条记录,但插件 xiaofang 未安装:这些记录不计分"
+    for args in (["explain", "jincheng", "2015-04"], ["ranking", "2015-04"], ["status", "2015-04"]):
+        out = kaohe("-c", cfg, *args, env=env)
+        assert out.returncode == 0, out.stderr
+        assert warning in out.stderr, (args, out.stderr)
+    # with the plugin installed, nothing to say
+    assert "未安装" not in kaohe("-c", cfg, "status", "2015-04").stderr

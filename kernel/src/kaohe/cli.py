@@ -251,6 +251,7 @@ def score(obj: Ctx, period: str, quiet: bool) -> None:
     p = _period(period)
     with obj.store() as store:
         _warn_empty(store, p)
+        warn_uninstalled(store, obj.bureau, obj.registry, p)
         result = score_period(store, obj.bureau, obj.registry, p)
     click.echo(f"已计算 {p.chinese}({obj.bureau.calendar.range_text(p)}):{len(result.units)} 个单位")
     if not quiet:
@@ -283,6 +284,21 @@ def _warn_empty(store: Any, period: Any) -> None:
         click.echo(f"警告:数据库中没有 {period.label} 的任何记录(期间写错了,还是数据尚未导入?),以下得分是在没有任何记录的情况下算出的", err=True)
 
 
+def warn_uninstalled(store: Any, bureau: Any, registry: Any, period: Any) -> None:
+    """Records stored for a plugin no longer installed (or refused) count in no item: an item
+    switched on by a pattern (``*``) just disappears with its plugin, so say so."""
+    known = {name for name, info in registry.plugins.items() if not info.error}
+    cal = bureau.calendar
+    for ns, department, n in store.stored_namespaces(cal.start(period), cal.end(period), known):
+        who = f"{department}({ns})" if department else ns
+        state = "加载失败" if ns in registry.plugins else "未安装"
+        click.echo(
+            f"警告:数据库中有 {who} 在 {period.label} 的 {n} 条记录,但插件 {ns} {state}:这些记录不计分,"
+            f"其项目也不出现在得分和报送情况中(重新安装该插件,或确认不再考核后停用)",
+            err=True,
+        )
+
+
 def _load_result(obj: Ctx, store: Any, period: Any) -> Any:
     from .jobs import score_period
 
@@ -307,6 +323,7 @@ def explain(obj: Ctx, unit: str, period: str, as_json: bool, show_all: bool, ids
         raise KaoheError(f"没有单位 “{unit}”:可用单位编号或名称,如 {obj.bureau.units[0].id} 或 {obj.bureau.units[0].name}")
     with obj.store() as store:
         _warn_empty(store, p)
+        warn_uninstalled(store, obj.bureau, obj.registry, p)
         result = score_period(store, obj.bureau, obj.registry, p, save=False)
     try:
         res = result.unit(u.id)
@@ -330,6 +347,7 @@ def ranking(obj: Ctx, period: str, as_json: bool, as_csv: bool) -> None:
     p = _period(period)
     with obj.store() as store:
         _warn_empty(store, p)
+        warn_uninstalled(store, obj.bureau, obj.registry, p)
         result = _load_result(obj, store, p)
     if as_json:
         data = [

@@ -74,12 +74,13 @@ def _unit_id(bureau: Any, key: str) -> str:
 @click.option("--json", "as_json", is_flag=True, help="JSON 格式。")
 def status(period: str, as_json: bool) -> None:
     """PERIOD 各部门数据报送情况:已报送、迟报、沿用上期、未报送,以及部门是否已签收。"""
-    from .cli import table
+    from .cli import table, warn_uninstalled
     from .status import data_status, problems
 
     obj = _ctx()
     p = _period(period)
     with obj.store() as store:
+        warn_uninstalled(store, obj.bureau, obj.registry, p)
         rows = data_status(store, obj.bureau, obj.registry, p)
         editions = store.editions(p.label)
         pending = store.appeals(period=p.label, pending=True)
