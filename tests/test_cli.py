@@ -197,3 +197,24 @@ def test_records_of_an_uninstalled_plugin_are_not_dropped_silently(demo):
         assert warning in out.stderr, (args, out.stderr)
     # with the plugin installed, nothing to say
     assert "未安装" not in kaohe("-c", cfg, "status", "2015-04").stderr
+
+
+def test_a_file_with_rejected_rows_imports_its_good_rows_and_exits_3(tmp_path):
+    """README: the good rows are stored, each bad row listed, exit code 3; --strict refuses the whole
+    file (exit 1, nothing stored); --dry-run stores nothing and says the same (exit 3)."""
+    import office_bureau as ob
+
+    ob.make(tmp_path, rows=[*ob.APRIL, "X1,戊派出所,2015-04-15,office.late,,,到场超时"])
+    dry = ob.kaohe(tmp_path, "ingest", "--dry-run", "register.csv", check=False)
+    assert dry.returncode == 3 and "第6行" in dry.stdout and "戊派出所" in dry.stdout
+    strict = ob.kaohe(tmp_path, "ingest", "--strict", "register.csv", check=False)
+    assert strict.returncode == 1
+    ranking = json.loads(ob.kaohe(tmp_path, "ranking", "--json", "2015-04").stdout)["ranking"]
+    assert {r["unit"]: Decimal(r["total"]) for r in ranking} == {"a": 100, "b": 100, "c": 100}  # nothing stored
+    out = ob.kaohe(tmp_path, "ingest", "register.csv", check=False)
+    assert out.returncode == 3, out.stderr
+    assert "新增4条" in out.stdout
+    assert out.stderr.strip().splitlines()[-1].startswith("有被拒绝的行:其余行已导入")
+    # the four good rows count, by hand: 甲 100 − 2 − 2 = 96, 乙 100 − 2 − 1 = 97, 丙 100
+    ranking = json.loads(ob.kaohe(tmp_path, "score", "-q", "2015-04") and ob.kaohe(tmp_path, "ranking", "--json", "2015-04").stdout)["ranking"]
+    assert {r["unit"]: Decimal(r["total"]) for r in ranking} == {"a": 96, "b": 97, "c": 100}

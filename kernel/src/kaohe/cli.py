@@ -27,6 +27,15 @@ cli_text.install()  # before the commands are declared: click's help and usage i
 
 DEFAULT_CONFIG = "kaohe.toml"
 
+EXIT_REFUSED = 1
+"""``--strict``: a file with a bad row was refused whole (nothing of it stored); also a cancelled command."""
+EXIT_ERROR = 2
+"""A mistake in the command, the configuration or a file (one line says which); nothing written."""
+EXIT_PARTIAL = 3
+"""``kaohe ingest``: the good rows were imported (or, with --dry-run, would be), some rows rejected."""
+EXIT_DATABASE = 4
+"""The database could not be written (another kaohe command writing, the disk): try again."""
+
 
 class Ctx:
     def __init__(self, config: str) -> None:
@@ -198,13 +207,20 @@ def _item_changes(default: Any, own: Any) -> str:
 def ingest(obj: Ctx, files: tuple[Path, ...], dry_run: bool, strict: bool, adapter_id: str | None, actor: str | None, quiet: bool) -> None:
     """导入部门的数据文件(XLSX 或 CSV)。"""
     bureau, reg = obj.bureau, obj.registry
-    failed = False
+    failed = partial = False
     with obj.store() as store:
         for f in files:
             report = _ingest_one(store, f, bureau, reg, dry_run, strict, adapter_id, actor, quiet)
             failed = failed or (strict and bool(report.rejected))
+            partial = partial or bool(report.rejected)
     if failed:
-        sys.exit(1)
+        sys.exit(EXIT_REFUSED)
+    if partial:  # the good rows are stored, the rejected ones listed above: not a clean success
+        click.echo(
+            "有被拒绝的行:其余行" + ("可以导入(--dry-run,未写入)" if dry_run else "已导入") + ";改正被拒绝的行后重新导入该文件即可(已导入的行不会重复计算)",
+            err=True,
+        )
+        sys.exit(EXIT_PARTIAL)
 
 
 def _ingest_one(store: Any, f: Path, bureau: Any, reg: Any, dry_run: bool, strict: bool, adapter_id: str | None, actor: str | None, quiet: bool) -> Any:
@@ -442,7 +458,7 @@ def main() -> None:
         sys.exit(2)
     except sqlite3.OperationalError as exc:
         click.echo(f"错误:数据库操作失败({exc});若另一个 kaohe 命令正在写入,请稍后再试", err=True)
-        sys.exit(3)
+        sys.exit(EXIT_DATABASE)
     except OSError as exc:
         click.echo(f"错误:{exc.strerror or exc}:{exc.filename or ''}", err=True)
         sys.exit(2)
