@@ -253,3 +253,21 @@ def test_lists_say_revocations_repeat_signoffs_and_shorten_long_periods(bureau: 
     assert "此前已于" in again and "由 张某 签收" in again
     empty = ob.kaohe(bureau, "signoff", "考核办", "2016-04").stdout
     assert "注意:考核办 在 2016-04 没有任何数据,签收即确认本期无数据" in empty
+
+
+def test_appeal_list_names_the_item_once(bureau: Path) -> None:
+    ob.kaohe(bureau, "publish", "2015-04", "--date", "2015-05-06")
+    ob.kaohe(bureau, "appeal", "file", "2015-04", "乙派出所", "office.minor", "--reason", "台账已补", "--received", "2015-05-07")
+    listing = ob.kaohe(bureau, "appeal", "list").stdout
+    line = next(ln for ln in listing.splitlines() if "第1号" in ln)
+    assert line.count("台账不规范") == 1, line
+    assert "乙派出所 · 台账不规范〔考核办〕 -1 (全项) —— 理由:台账已补" in line
+    # a record's reason that says the title already: the title is not put before it again
+    from kaohe.publication import appeal_text
+
+    a = {
+        "id": 2, "period": "2015-08", "edition_number": 1, "unit": "jincheng", "title": "采取强制措施未向督察报备",
+        "department": "纪委", "points": "-5", "line": "8月12日 采取强制措施未向督察报备:刑事拘留未向督察报备",
+        "reason": "已报备", "received": "2015-09-01", "deadline": "2015-09-02", "outcome": None,
+    }
+    assert appeal_text(a).count("采取强制措施未向督察报备") == 1

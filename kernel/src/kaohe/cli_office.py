@@ -257,7 +257,7 @@ def appeal() -> None:
 @click.option("--actor", help="登记人(默认为当前系统用户)。")
 def appeal_file(period: str, unit: str, item: str, record: str | None, reason: str, received: str | None, actor: str | None) -> None:
     """登记 UNIT 对 PERIOD 最新一版通报中项目 ITEM(的一条记录)的复查申请。"""
-    from .publication import file_appeal
+    from .publication import appeal_line, file_appeal
 
     obj = _ctx()
     with obj.store() as store:
@@ -266,7 +266,7 @@ def appeal_file(period: str, unit: str, item: str, record: str | None, reason: s
             received=_date(received, "收到日期"), actor=actor,
         )
     click.echo(
-        f"已登记第{a['id']}号复查申请:{a['name']} · {a['title']} {a['line']}({a['points']}分),"
+        f"已登记第{a['id']}号复查申请:{a['name']} · {a['title']} {appeal_line(a)}({a['points']}分),"
         f"转 {a['department']} 决定(申请期限截至 {a['deadline']})"
     )
 
