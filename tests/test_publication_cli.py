@@ -271,3 +271,24 @@ def test_appeal_list_names_the_item_once(bureau: Path) -> None:
         "reason": "已报备", "received": "2015-09-01", "deadline": "2015-09-02", "outcome": None,
     }
     assert appeal_text(a).count("采取强制措施未向督察报备") == 1
+
+
+def test_notices_are_numbered_apart_from_the_appeals_decisions(bureau: Path) -> None:
+    """An appeal decided by a points change is stored as an adjustment too; the office's first 通知单
+    is still 通知单第1号 (not 第2号), and the first 机动加分 机动加分第1号."""
+    ob.kaohe(bureau, "publish", "2015-04", "--date", "2015-05-06")
+    ob.kaohe(bureau, "appeal", "file", "2015-04", "甲派出所", "office.late", "--record", "office.late:L2",
+             "--reason", "重复报警", "--received", "2015-05-07")
+    ob.kaohe(bureau, "appeal", "decide", "1", "--points", "-1", "--by", "考核办 王某", "--reason", "减半")
+    added = ob.kaohe(bureau, "adjust", "add", "2015-04", "乙派出所", "-0.5", "--reason", "台账问题", "--approved-by", "考核领导小组").stdout
+    assert added.startswith("已登记:通知单第1号(调整第2号) 2015-04 乙派出所 总分 -0.5")
+    bonus = ob.kaohe(bureau, "adjust", "add", "2015-04", "丙派出所", "1", "--kind", "机动加分", "--reason", "抢险",
+                     "--approved-by", "考核领导小组").stdout
+    assert bonus.startswith("已登记:机动加分第1号(调整第3号)")
+    explained = ob.kaohe(bureau, "explain", "乙派出所", "2015-04").stdout
+    assert "通知单第1号:台账问题(批准:考核领导小组)" in explained and "通知单第2号" not in explained
+    # the id in brackets is what revoke takes
+    revoked = ob.kaohe(bureau, "adjust", "revoke", "2", "--reason", "误登").stdout
+    assert revoked.startswith("已撤销:通知单第1号(调整第2号)")
+    listing = ob.kaohe(bureau, "adjust", "list").stdout
+    assert "复查复核第1号改分(调整第1号)" in listing and "通知单第1号(调整第2号)" in listing and "[已撤销:误登" in listing

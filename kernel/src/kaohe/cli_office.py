@@ -383,7 +383,7 @@ def adjust_list(period: str | None) -> None:
         click.echo("没有调整")
         return
     for r in rows:
-        a = Adjustment(r["id"], r["period"], r["unit"], D(r["points"]), r["reason"], r["approver"], r["kind"], r["item"], r["appeal"])
+        a = Adjustment(r["id"], r["period"], r["unit"], D(r["points"]), r["reason"], r["approver"], r["kind"], r["item"], r["appeal"], r["number"])
         state = f"  [已撤销:{r['revoked']['reason']}({r['revoked']['actor']} {r['revoked']['time'][:10]})]" if r["revoked"] else ""
         unit = obj.bureau.unit(a.unit)
         click.echo(f"{a.text(unit.name if unit else None)};{r['actor']} {r['time'][:10]} 登记{state}")

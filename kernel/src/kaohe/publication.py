@@ -83,6 +83,7 @@ def _adjustment_rows(store: Store, bureau: Bureau, period: Period) -> list[dict[
                 {
                     "id": a.id, "period": a.period, "unit": a.unit, "name": _name(bureau, a.unit), "points": str(a.points),
                     "reason": a.reason, "approver": a.approver, "kind": a.kind, "item": a.item, "appeal": a.appeal,
+                    "number": a.number,
                 }
             )
     return rows
