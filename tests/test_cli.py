@@ -218,3 +218,45 @@ def test_a_file_with_rejected_rows_imports_its_good_rows_and_exits_3(tmp_path):
     # the four good rows count, by hand: 甲 100 − 2 − 2 = 96, 乙 100 − 2 − 1 = 97, 丙 100
     ranking = json.loads(ob.kaohe(tmp_path, "score", "-q", "2015-04") and ob.kaohe(tmp_path, "ranking", "--json", "2015-04").stdout)["ranking"]
     assert {r["unit"]: Decimal(r["total"]) for r in ranking} == {"a": 96, "b": 97, "c": 100}
+
+
+@pytest.mark.parametrize("typed", ["2015-4", "2015年4月", "2015/04", "2015年4月份"])
+def test_periods_are_typed_as_files_write_them(tmp_path, typed):
+    assert kaohe("init", str(tmp_path)).returncode == 0
+    out = kaohe("score", "-q", typed, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    # cut-off day 20 (the template's): April is 2015-03-21 … 2015-04-20
+    assert out.stdout.startswith("已计算 2015年4月(2015-03-21 至 2015-04-20)")
+
+
+def test_the_chinese_names_of_longer_periods_are_understood():
+    from kaohe.periods import Period
+
+    assert [Period.parse(t).label for t in ("2015年第2季度", "2015q2", "2015年上半年", "2015年下半年", "2015年度")] == [
+        "2015-Q2", "2015-Q2", "2015-H1", "2015-H2", "2015",
+    ]
+    for bad in ("20154", "2015-13", "2015年第五季度"):
+        with pytest.raises(Exception, match="无法识别的考核周期"):
+            Period.parse(bad)
+
+
+def test_a_period_not_yet_begun_is_refused(tmp_path):
+    import datetime as dt
+
+    assert kaohe("init", str(tmp_path)).returncode == 0
+    year = dt.date.today().year + 1
+    # next year's February begins on 01-21 of next year (cut-off day 20): always after today
+    for args in (["score", f"{year}-02"], ["ranking", f"{year}-02"], ["publish", f"{year}-02"]):
+        out = kaohe(*args, cwd=tmp_path)
+        assert out.returncode == 2, (args, out.stdout, out.stderr)
+        assert out.stderr.strip() == (
+            f"错误:{year}年2月({year}-01-21 至 {year}-02-20)尚未开始,不能计分:今天是 {dt.date.today().isoformat()}(期间写错了?)"
+        )
+
+
+def test_explain_states_the_periods_dates(demo):
+    d, _ = demo
+    out = kaohe("-c", str(d / "kaohe.toml"), "explain", "jincheng", "2015-04")
+    assert out.returncode == 0, out.stderr
+    # the demo's cut-off day is the 20th (seed 000 l.696): April runs from March 21st
+    assert out.stdout.splitlines()[0] == "考核期间:2015年4月,2015-03-21 至 2015-04-20"

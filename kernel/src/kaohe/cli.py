@@ -95,6 +95,19 @@ def _period(label: str) -> Any:
     return Period.parse(label)
 
 
+def refuse_future(bureau: Any, period: Any, today: Any = None) -> None:
+    """A period that has not begun has no data to score: refused (a mistyped year, usually), rather
+    than computed as if every unit had done nothing. A period under way may be scored (a draft)."""
+    import datetime as dt
+
+    today = today or dt.date.today()
+    start = bureau.calendar.start(period)
+    if start > today:
+        raise KaoheError(
+            f"{period.chinese}({bureau.calendar.range_text(period)})尚未开始,不能计分:今天是 {today.isoformat()}(期间写错了?)"
+        )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kaohe")
 @click.option(
@@ -265,6 +278,7 @@ def score(obj: Ctx, period: str, quiet: bool) -> None:
     from .jobs import score_period
 
     p = _period(period)
+    refuse_future(obj.bureau, p)
     with obj.store() as store:
         _warn_empty(store, p)
         warn_uninstalled(store, obj.bureau, obj.registry, p)
@@ -337,6 +351,7 @@ def explain(obj: Ctx, unit: str, period: str, as_json: bool, show_all: bool, ids
     u = obj.bureau.unit(unit)
     if u is None:
         raise KaoheError(f"没有单位 “{unit}”:可用单位编号或名称,如 {obj.bureau.units[0].id} 或 {obj.bureau.units[0].name}")
+    refuse_future(obj.bureau, p)
     with obj.store() as store:
         _warn_empty(store, p)
         warn_uninstalled(store, obj.bureau, obj.registry, p)
@@ -348,6 +363,8 @@ def explain(obj: Ctx, unit: str, period: str, as_json: bool, show_all: bool, ids
     if as_json:
         click.echo(json.dumps(unit_data(res), ensure_ascii=False, indent=2))
     else:
+        # the period's dates first: a line dated 3月21日 belongs to April when the month ends on the 20th
+        click.echo(f"考核期间:{p.chinese},{obj.bureau.calendar.range_text(p)}")
         click.echo(unit_text(res, show_zero=show_all, ids=ids))
 
 
@@ -361,6 +378,7 @@ def ranking(obj: Ctx, period: str, as_json: bool, as_csv: bool) -> None:
     from .decimals import fmt
 
     p = _period(period)
+    refuse_future(obj.bureau, p)
     with obj.store() as store:
         _warn_empty(store, p)
         warn_uninstalled(store, obj.bureau, obj.registry, p)

@@ -170,8 +170,11 @@ def publish(period: str, out: Path | None, published_on: str | None, reason: str
     有变化时产生新版本,并在通报中列出与上一版相比的变化。"""
     from .publication import publish as publish_edition
 
+    from .cli import refuse_future
+
     obj = _ctx()
     p = _period(period)
+    refuse_future(obj.bureau, p)
     day = _date(published_on, "公布日期")
     base = out or obj.config.parent / "published" / p.label
     with obj.store() as store:
