@@ -260,3 +260,20 @@ def test_explain_states_the_periods_dates(demo):
     assert out.returncode == 0, out.stderr
     # the demo's cut-off day is the 20th (seed 000 l.696): April runs from March 21st
     assert out.stdout.splitlines()[0] == "考核期间:2015年4月,2015-03-21 至 2015-04-20"
+
+
+def test_running_an_example_leaves_nothing_untracked():
+    """An example's README runs kaohe in the example's folder: its database and published reports,
+    and the quick start's kaohe-demo folder, are ignored by git."""
+    import shutil
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    if shutil.which("git") is None or not (root / ".git").exists():
+        pytest.skip("not a git checkout")
+    paths = ["examples/siwei-2025/kaohe.sqlite", "examples/xiacheng-2011/published/2011/第1版/index.html", "kaohe-demo/kaohe.sqlite"]
+    out = subprocess.run(["git", "check-ignore", "-z", *paths], cwd=root, capture_output=True, text=True)
+    assert out.stdout.split("\0")[:-1] == paths
+    # the examples' own files are not ignored
+    kept = subprocess.run(["git", "check-ignore", "examples/siwei-2025/kaohe.toml", "examples/siwei-2025/units.csv"], cwd=root, capture_output=True, text=True)
+    assert kept.stdout == ""
