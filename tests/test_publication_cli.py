@@ -292,3 +292,33 @@ def test_notices_are_numbered_apart_from_the_appeals_decisions(bureau: Path) -> 
     assert revoked.startswith("已撤销:通知单第1号(调整第2号)")
     listing = ob.kaohe(bureau, "adjust", "list").stdout
     assert "复查复核第1号改分(调整第1号)" in listing and "通知单第1号(调整第2号)" in listing and "[已撤销:误登" in listing
+
+
+def test_editions_and_audit_lines_are_not_padded(bureau: Path) -> None:
+    from kaohe.cli import TABLE_CELL, _width
+
+    long = "因数据更正重新发布:" + "某派出所的某项扣分经复核后更正," * 8
+    ob.kaohe(bureau, "publish", "2015-04", "--date", "2015-05-06", "--reason", long)
+    for args in (("editions",), ("audit",)):
+        lines = ob.kaohe(bureau, *args).stdout.splitlines()
+        assert all(ln == ln.rstrip() for ln in lines), args
+        # the header and the rule are as wide as the columns, not as the longest reason
+        assert _width(lines[0]) < 140 and _width(lines[1]) < 140, (args, lines[:2])
+    listing = ob.kaohe(bureau, "editions").stdout.splitlines()
+    assert listing[2].endswith(long) and len(listing[1].split("  ")[-1]) == TABLE_CELL
+
+
+def test_missing_departments_in_one_sentence() -> None:
+    from kaohe.config import parse_bureau
+    from kaohe.plugins import get_plugin_manager, load_registry
+    from kaohe.status import MISSING, DataStatus, problems
+
+    bureau = parse_bureau(
+        {"bureau": {"name": "测试局"}, "series": [{"id": "s"}], "categories": [{"id": "c", "name": "基础", "weight": 100, "base": 100}],
+         "units": [{"id": "a", "name": "甲派出所", "series": "s"}]},
+        load_registry(get_plugin_manager(load_entrypoints=False)),
+    )
+    rows = [DataStatus(d, "2015-04", True, 0, 0, None, None, None, MISSING) for d in ("纪委", "消防大队", "治安大队")]
+    assert problems(rows, bureau) == [
+        "纪委 2015-04、消防大队 2015-04、治安大队 2015-04 没有数据(未报送,或本期确无需报送的事项:后者请该部门签收确认)"
+    ]

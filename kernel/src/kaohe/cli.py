@@ -79,13 +79,27 @@ def _pad(text: str, width: int, right: bool = False) -> str:
     return gap + text if right else text + gap
 
 
+TABLE_CELL = 40
+"""The widest a column of a table grows: a longer cell (a file name, a long reason) overflows its own
+row instead of widening every row of the table."""
+
+
 def table(headers: list[str], rows: list[list[str]], right: set[int] | None = None) -> str:
+    """Columns aligned by display width (a Chinese character is two). The last column is not padded
+    and no line ends in spaces; a cell wider than :data:`TABLE_CELL` does not widen its column."""
     right = right or set()
-    widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(headers)]
-    lines = ["  ".join(_pad(h, widths[i], i in right) for i, h in enumerate(headers))]
-    lines.append("  ".join("-" * w for w in widths))
-    for r in rows:
-        lines.append("  ".join(_pad(c, widths[i], i in right) for i, c in enumerate(r)))
+    last = len(headers) - 1
+    widths = [
+        max([_width(h)] + [w for r in rows if (w := _width(r[i])) <= TABLE_CELL or i == last]) if i != last else 0
+        for i, h in enumerate(headers)
+    ]
+    dash = [w if i != last else max([_width(headers[i])] + [min(_width(r[i]), TABLE_CELL) for r in rows]) for i, w in enumerate(widths)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(_pad(c, widths[i], i in right) for i, c in enumerate(cells)).rstrip()
+
+    lines = [line(headers), "  ".join("-" * w for w in dash)]
+    lines.extend(line(r) for r in rows)
     return "\n".join(lines)
 
 
