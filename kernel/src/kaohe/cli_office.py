@@ -170,7 +170,7 @@ def publish(period: str, out: Path | None, published_on: str | None, reason: str
     有变化时产生新版本,并在通报中列出与上一版相比的变化。"""
     from .publication import publish as publish_edition
 
-    from .cli import refuse_future
+    from .cli import refuse_future, warn_uninstalled
 
     obj = _ctx()
     p = _period(period)
@@ -178,6 +178,7 @@ def publish(period: str, out: Path | None, published_on: str | None, reason: str
     day = _date(published_on, "公布日期")
     base = out or obj.config.parent / "published" / p.label
     with obj.store() as store:
+        warn_uninstalled(store, obj.bureau, obj.registry, p)
         done = publish_edition(store, obj.bureau, obj.registry, p, published_on=day, reason=reason, actor=actor, out=base)
     for w in done.warnings:
         click.echo(f"警告:{w}", err=True)
