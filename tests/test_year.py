@@ -136,6 +136,13 @@ def test_the_year_report_shows_the_months_part_on_the_years_scale(tmp_path):
     assert "5 ÷ 组内最高分5 × 权重20 = 20" in block["专项工作"][7]
     assert Decimal(str(block["月考核部分"][5])) == Decimal("59.5")
     assert Decimal(str(block["总分"][5])) == Decimal("99.5")
+    # the JSON carries the same columns
+    import json
+
+    data = json.loads((tmp_path / "report-2015.json").read_text(encoding="utf-8"))
+    assert [c["header"] for c in data["columns"]] == ["月考核部分", "年度加考", "专项工作"]
+    a = next(r for r in data["series"][0]["ranking"] if r["unit"] == "a")
+    assert a["columns"] == ["59.5", "20", "20"] and a["total"] == "99.5"
     # the date it was made, readable
     assert "生成于 2016年1月5日 09:30:05(UTC+08:00)" in rows[1][0]
     assert "生成于 2016年1月5日 09:30:05(UTC+08:00)" in html
