@@ -235,3 +235,10 @@ def publish_folded(tmp: Path, lines_per_item: int | None = 2) -> tuple[Any, Any,
         result = score_period(store, bureau, reg, Period.parse("2015-06"))
         html = publish(tmp / "published", bureau, reg, result, store)
     return bureau, reg, Path(bureau.database), html
+
+
+def line_rows(ws: Any) -> list[list[Any]]:
+    """The rows of an XLSX unit sheet's line table (加扣分明细), below its header."""
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    start = next(n for n, r in enumerate(rows) if r[:2] == ["考核内容", "考核项目"])
+    return [r for r in rows[start + 1 :] if r[0]]

@@ -26,7 +26,11 @@ def kaohe(*args, cwd=None, env=None):
 def test_every_command_has_help(command):
     out = kaohe(command, "--help")
     assert out.returncode == 0, out.stderr
-    assert "Usage:" in out.stdout and any("\u4e00" <= ch <= "\u9fff" for ch in out.stdout)
+    assert out.stdout.startswith("用法: kaohe ") and any("\u4e00" <= ch <= "\u9fff" for ch in out.stdout)
+    # click's own words said in Chinese too: headings, the help option, placeholders
+    assert "选项:" in out.stdout and "显示本说明并退出。" in out.stdout and "[选项]" in out.stdout
+    for english in ("Usage:", "Options:", "Commands:", "Show this message", "[OPTIONS]", "TEXT", "[default:", "[required]"):
+        assert english not in out.stdout, (english, out.stdout)
 
 
 def test_top_level_help_lists_the_commands():
@@ -145,3 +149,120 @@ def test_scoring_a_period_without_any_record_warns(tmp_path):
     out = kaohe("score", "-q", "2016-04", cwd=tmp_path)
     assert out.returncode == 0
     assert out.stderr.strip() == "警告:数据库中没有 2016-04 的任何记录(期间写错了,还是数据尚未导入?),以下得分是在没有任何记录的情况下算出的"
+
+
+def test_plugins_shows_the_bureaus_overrides_and_survives_a_wrong_item(tmp_path):
+    assert kaohe("init", str(tmp_path)).returncode == 0
+    cfg = tmp_path / "kaohe.toml"
+    text = cfg.read_text(encoding="utf-8")
+    cfg.write_text(text + '\n[items."zhihui110.callback_satisfaction".params]\ntarget = 96\n', encoding="utf-8")
+    out = kaohe("plugins", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    line = next(ln for ln in out.stdout.splitlines() if "zhihui110.callback_satisfaction" in ln)
+    # the target this bureau scores with, and the plugin's default beside it
+    assert line.startswith("  [启用] zhihui110.callback_satisfaction  回访满意率达到95%以上  (每月;seed 000 l.554;目标 96%,")
+    assert "〔本局调整:参数;插件默认:目标 95%,每低1个百分点 -0.5〕" in line
+    untouched = next(ln for ln in out.stdout.splitlines() if "zhihui110.arrival_late" in ln)
+    assert "本局调整" not in untouched
+    # a configuration naming an item that does not exist: the plugins are still listed, with a warning
+    cfg.write_text(text.replace("disable = []", 'disable = ["xiaofang.monthly_meeting"]'), encoding="utf-8")
+    out = kaohe("plugins", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "xiaofang" in out.stdout and "zhihui110.callback_satisfaction  回访满意率达到95%以上" in out.stdout
+    assert out.stderr.strip().startswith("警告:配置有误,以下不显示本局的启用情况和参数:")
+    assert "是否应为 xiaofang.meeting?" in out.stderr
+    score = kaohe("score", "2015-04", cwd=tmp_path)
+    assert score.returncode == 2 and "是否应为 xiaofang.meeting?" in score.stderr
+
+
+def test_records_of_an_uninstalled_plugin_are_not_dropped_silently(demo):
+    """消防's plugin uninstalled (its items were on by the pattern "*"): its stored records count in
+    no item any more — explain, ranking and status say so, with how many records."""
+    import os
+    import sqlite3
+
+    d, _ = demo
+    cfg = str(d / "kaohe.toml")
+    with sqlite3.connect(d / "kaohe.sqlite") as db:  # April is 2015-03-21 … 2015-04-20 (cut-off day 20)
+        (n,) = db.execute(
+            "SELECT count(*) FROM records WHERE kind LIKE 'xiaofang.%' AND date BETWEEN '2015-03-21' AND '2015-04-20' AND voided = 0"
+        ).fetchone()
+    assert n > 0
+    others = "bangongshi,churujing,guobao,jiaoxunjing,jingzhen,jiwei,xingzhen,zhian,zhihui110"
+    env = {**os.environ, "KAOHE_LOAD_PLUGINS": others}
+    warning = f"警告:数据库中有 消防大队(xiaofang) 在 2015-04 的 {n} 条记录,但插件 xiaofang 未安装:这些记录不计分"
+    for args in (["explain", "jincheng", "2015-04"], ["ranking", "2015-04"], ["status", "2015-04"]):
+        out = kaohe("-c", cfg, *args, env=env)
+        assert out.returncode == 0, out.stderr
+        assert warning in out.stderr, (args, out.stderr)
+    # with the plugin installed, nothing to say
+    assert "未安装" not in kaohe("-c", cfg, "status", "2015-04").stderr
+
+
+def test_a_file_with_rejected_rows_imports_its_good_rows_and_exits_3(tmp_path):
+    """README: the good rows are stored, each bad row listed, exit code 3; --strict refuses the whole
+    file (exit 1, nothing stored); --dry-run stores nothing and says the same (exit 3)."""
+    import office_bureau as ob
+
+    ob.make(tmp_path, rows=[*ob.APRIL, "X1,戊派出所,2015-04-15,office.late,,,到场超时"])
+    dry = ob.kaohe(tmp_path, "ingest", "--dry-run", "register.csv", check=False)
+    assert dry.returncode == 3 and "第6行" in dry.stdout and "戊派出所" in dry.stdout
+    strict = ob.kaohe(tmp_path, "ingest", "--strict", "register.csv", check=False)
+    assert strict.returncode == 1
+    ranking = json.loads(ob.kaohe(tmp_path, "ranking", "--json", "2015-04").stdout)["ranking"]
+    assert {r["unit"]: Decimal(r["total"]) for r in ranking} == {"a": 100, "b": 100, "c": 100}  # nothing stored
+    out = ob.kaohe(tmp_path, "ingest", "register.csv", check=False)
+    assert out.returncode == 3, out.stderr
+    assert "新增4条" in out.stdout
+    assert out.stderr.strip().splitlines()[-1].startswith("有被拒绝的行:其余行已导入")
+    # the four good rows count, by hand: 甲 100 − 2 − 2 = 96, 乙 100 − 2 − 1 = 97, 丙 100
+    ranking = json.loads(ob.kaohe(tmp_path, "score", "-q", "2015-04") and ob.kaohe(tmp_path, "ranking", "--json", "2015-04").stdout)["ranking"]
+    assert {r["unit"]: Decimal(r["total"]) for r in ranking} == {"a": 96, "b": 97, "c": 100}
+
+
+@pytest.mark.parametrize("typed", ["2015-4", "2015年4月", "2015/04", "2015年4月份"])
+def test_periods_are_typed_as_files_write_them(tmp_path, typed):
+    assert kaohe("init", str(tmp_path)).returncode == 0
+    out = kaohe("score", "-q", typed, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    # cut-off day 20 (the template's): April is 2015-03-21 … 2015-04-20
+    assert out.stdout.startswith("已计算 2015年4月(2015-03-21 至 2015-04-20)")
+
+
+def test_a_period_not_yet_begun_is_refused(tmp_path):
+    import datetime as dt
+
+    assert kaohe("init", str(tmp_path)).returncode == 0
+    year = dt.date.today().year + 1
+    # next year's February begins on 01-21 of next year (cut-off day 20): always after today
+    for args in (["score", f"{year}-02"], ["ranking", f"{year}-02"], ["publish", f"{year}-02"]):
+        out = kaohe(*args, cwd=tmp_path)
+        assert out.returncode == 2, (args, out.stdout, out.stderr)
+        assert out.stderr.strip() == (
+            f"错误:{year}年2月({year}-01-21 至 {year}-02-20)尚未开始,不能计分:今天是 {dt.date.today().isoformat()}(期间写错了?)"
+        )
+
+
+def test_explain_states_the_periods_dates(demo):
+    d, _ = demo
+    out = kaohe("-c", str(d / "kaohe.toml"), "explain", "jincheng", "2015-04")
+    assert out.returncode == 0, out.stderr
+    # the demo's cut-off day is the 20th (seed 000 l.696): April runs from March 21st
+    assert out.stdout.splitlines()[0] == "考核期间:2015年4月,2015-03-21 至 2015-04-20"
+
+
+def test_running_an_example_leaves_nothing_untracked():
+    """An example's README runs kaohe in the example's folder: its database and published reports,
+    and the quick start's kaohe-demo folder, are ignored by git."""
+    import shutil
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    if shutil.which("git") is None or not (root / ".git").exists():
+        pytest.skip("not a git checkout")
+    paths = ["examples/siwei-2025/kaohe.sqlite", "examples/xiacheng-2011/published/2011/第1版/index.html", "kaohe-demo/kaohe.sqlite"]
+    out = subprocess.run(["git", "check-ignore", "-z", "--stdin"], input="\0".join(paths) + "\0", cwd=root, capture_output=True, text=True)
+    assert out.stdout.split("\0")[:-1] == paths
+    # the examples' own files are not ignored
+    kept = subprocess.run(["git", "check-ignore", "examples/siwei-2025/kaohe.toml", "examples/siwei-2025/units.csv"], cwd=root, capture_output=True, text=True)
+    assert kept.stdout == ""

@@ -274,9 +274,86 @@ def test_bad_headcount_and_types(tmp_path: Path, reg: Registry) -> None:
 
 
 def test_toml_syntax_and_missing_file(tmp_path: Path, reg: Registry) -> None:
-    expect(tmp_path, reg, GOOD + "\n[bureau\n", "(语法)", "TOML")
+    lines = GOOD.count("\n")  # GOOD ends with a newline: "[bureau" is on the next line
+    path = write(tmp_path, GOOD + "\n[report\n")
+    with pytest.raises(KaoheError) as exc:
+        load_bureau(path, reg)
+    assert str(exc.value) == f"{path}:第{lines + 2}行第8列:TOML 语法错误:表名后缺少 ]"
+    path = write(tmp_path, GOOD + "\n[bureau]\n")
+    with pytest.raises(KaoheError) as exc:
+        load_bureau(path, reg)
+    assert str(exc.value) == f"{path}:第{lines + 2}行第8列:TOML 语法错误:表 [bureau] 重复定义"
     with pytest.raises(KaoheError, match="找不到配置文件"):
         load_bureau(tmp_path / "nothing.toml", reg)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[bureau]\nname = 金坛\n', "第2行第8列:TOML 语法错误:无效的值(文字须加引号"),
+        ('[bureau]\nname = "金坛\n', "第2行第11列:TOML 语法错误:字符串缺少结尾的引号"),
+        ('[bureau]\nname "金坛"\n', "第2行第6列:TOML 语法错误:键后应为 =(写法:键 = 值)"),
+        ('[bureau]\nname = "a"\nname = "b"\n', "第3行第11列:TOML 语法错误:键重复定义"),
+        ('[bureau]\ndatabase = "C:\\data\\k.sqlite"\n', "第2行第17列:TOML 语法错误:字符串中的 \\ 未转义"),
+    ],
+)
+def test_toml_errors_are_one_chinese_line_with_line_and_column(tmp_path: Path, reg: Registry, text: str, message: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(KaoheError) as exc:
+        load_bureau(path, reg)
+    assert str(exc.value).startswith(f"{path}:{message}"), str(exc.value)
+    assert "\n" not in str(exc.value) and "line" not in str(exc.value)
+
+
+def test_a_config_not_in_utf8_is_named(tmp_path: Path, reg: Registry) -> None:
+    path = tmp_path / "kaohe.toml"
+    path.write_bytes(GOOD.encode("gb18030"))
+    with pytest.raises(KaoheError) as exc:
+        load_bureau(path, reg)
+    assert str(exc.value) == f"{path}:第3行:配置文件应以 UTF-8 编码保存(用记事本“另存为”时选择 UTF-8)"
+
+
+def test_units_file_saved_by_excel_in_gb18030(tmp_path: Path, reg: Registry) -> None:
+    # Excel on a Chinese Windows saves "CSV (逗号分隔)" in GB18030 (GBK), with no BOM
+    text = "id,name,series,class,headcount,tags\r\nxuebu,薛埠派出所,A,B,18,农村\r\nrulin,儒林派出所,A,B,21,农村\r\n"
+    (tmp_path / "units.csv").write_bytes(text.encode("gb18030"))
+    b = load_bureau(write(tmp_path, 'units_file = "units.csv"\n' + GOOD), reg)
+    xuebu = b.unit("xuebu")
+    assert xuebu is not None and xuebu.name == "薛埠派出所" and b.unit("儒林派出所") is not None
+    assert xuebu.tags == ("农村",)
+
+
+def test_a_mistyped_item_id_gets_the_closest_ids(tmp_path: Path, reg: Registry) -> None:
+    text = GOOD.replace('enable = ["zhihui.*", "office.*"]', 'enable = ["zhihui.*"]\ndisable = ["zhihui.arrival_lat"]')
+    err = expect(tmp_path, reg, text, "items.disable[0]", "插件 zhihui 没有此项目", "是否应为 zhihui.arrival_late?")
+    assert "未安装" not in str(err)
+    err = expect(tmp_path, reg, GOOD + '\n[items."zhihui.unanswerd".params]\npoints = -1\n', 'items."zhihui.unanswerd"', "是否应为 zhihui.unanswered?")
+    # nothing alike: no suggestion
+    err = expect(tmp_path, reg, GOOD.replace('"office.*"]', '"office.*"]\ndisable = ["zhihui.qqqqqqqqqqqq"]'), "items.disable[0]")
+    assert "是否应为" not in str(err)
+
+
+def test_the_configuration_guide_names_real_items(reg: Registry) -> None:
+    """docs/configuration.md's [items] example, with the bundled plugins and the demo's scheme."""
+    import re
+    import tomllib
+
+    from kaohe.plugins import load_registry
+
+    root = Path(__file__).resolve().parents[1]
+    guide = (root / "docs" / "configuration.md").read_text(encoding="utf-8")
+    example = next(b for b in re.findall(r"```toml\n(.*?)```", guide, re.S) if b.startswith("[items]"))
+    demo = tomllib.loads((root / "kernel" / "src" / "kaohe" / "demo" / "bureau.toml").read_text(encoding="utf-8"))
+    demo["items"] = tomllib.loads(example)["items"]
+    demo.pop("units_file", None)
+    demo["units"] = [{"id": "jincheng", "name": "金城派出所", "series": "A", "class": "A", "headcount": 40}]
+    b = parse_bureau(demo, load_registry())
+    assert b.item("xiaofang.meeting") is None  # the example's disable
+    assert b.item("xiaofang.training") is not None
+    fatal = b.item("jiaoxunjing.fatal_hit_run")
+    assert fatal is not None and fatal.category == "jichu" and fatal.cap == 20
+    quota = b.item("zhian.venue_hotel_fugitive_quota")
+    assert quota is not None and quota.rule.targets["金城"] == 6  # type: ignore[attr-defined]
 
 
 def test_parse_bureau_from_data(reg: Registry) -> None:

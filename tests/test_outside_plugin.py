@@ -50,7 +50,7 @@ weight = 300
 base = 300
 
 [items]
-enable = ["jingzhen.*"]
+enable = ["jingji.*"]
 """
 
 
@@ -61,8 +61,8 @@ def installed(tmp_path_factory):
     src = tmp_path_factory.mktemp("src")
     blocks = BLOCK.findall(GUIDE.read_text(encoding="utf-8"))
     assert {name for name, _ in blocks} == {
-        "kaohe-jingzhen/pyproject.toml",
-        "kaohe-jingzhen/src/kaohe_jingzhen/__init__.py",
+        "kaohe-jingji/pyproject.toml",
+        "kaohe-jingji/src/kaohe_jingji/__init__.py",
     }
     for name, text in blocks:
         path = src / name
@@ -70,10 +70,10 @@ def installed(tmp_path_factory):
         path.write_text(text, encoding="utf-8")
     target = tmp_path_factory.mktemp("site")
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "--target", str(target), str(src / "kaohe-jingzhen")],
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "--target", str(target), str(src / "kaohe-jingji")],
         check=True,
     )
-    env = {**os.environ, "PYTHONPATH": str(target), "KAOHE_LOAD_PLUGINS": "jingzhen"}
+    env = {**os.environ, "PYTHONPATH": str(target), "KAOHE_LOAD_PLUGINS": "jingji"}
     return env
 
 
@@ -87,7 +87,7 @@ def test_outside_plugin_is_found_and_scored(installed, tmp_path):
     (tmp_path / "kaohe.toml").write_text(CONFIG, encoding="utf-8")
     out = kaohe(installed, tmp_path, "plugins")
     assert out.returncode == 0, out.stderr
-    assert "jingzhen 0.1.0" in out.stdout and "[启用] jingzhen.prosecuted_quarterly" in out.stdout
+    assert "jingji 0.1.0" in out.stdout and "[启用] jingji.prosecuted_quarterly" in out.stdout
 
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -135,12 +135,38 @@ def test_refused_when_an_item_is_outside_its_namespace(installed, tmp_path):
     import shutil
 
     shutil.copytree(site, bad)
-    init = bad / "kaohe_jingzhen" / "__init__.py"
-    init.write_text(init.read_text(encoding="utf-8").replace('id="jingzhen.prosecuted_quarterly"', 'id="xingzhen.prosecuted"'), encoding="utf-8")
+    init = bad / "kaohe_jingji" / "__init__.py"
+    init.write_text(init.read_text(encoding="utf-8").replace('id="jingji.prosecuted_quarterly"', 'id="xingzhen.prosecuted"'), encoding="utf-8")
     (tmp_path / "units.csv").write_text(UNITS, encoding="utf-8")
     (tmp_path / "kaohe.toml").write_text(CONFIG, encoding="utf-8")
     env = {**installed, "PYTHONPATH": str(bad)}
     out = kaohe(env, tmp_path, "plugins", "--no-items")
-    assert "插件 jingzhen 的考核项目 xingzhen.prosecuted: 项目编号应以插件名“jingzhen.”开头" in out.stderr
-    assert out.returncode != 0  # the bureau switches on jingzhen.*, which is now missing
-    assert "jingzhen.* 所属插件 jingzhen 加载失败" in out.stderr
+    assert "插件 jingji 的考核项目 xingzhen.prosecuted: 项目编号应以插件名“jingji.”开头" in out.stderr
+    # the bureau switches on jingji.*, which is now missing: said (the plugins are still listed, to mend it)
+    assert "警告:配置有误" in out.stderr and "jingji.* 所属插件 jingji 加载失败" in out.stderr
+    assert kaohe(env, tmp_path, "score", "2015-03").returncode == 2
+
+
+def test_two_distributions_claiming_one_namespace_are_both_refused(installed, tmp_path):
+    """The guide's package installed under the bundled 经侦 plugin's namespace (as the guide once had
+    it): neither is loaded — the install order must not decide which one scores — and both are named."""
+    site = Path(installed["PYTHONPATH"])
+    clash = tmp_path / "site"
+    import shutil
+
+    shutil.copytree(site, clash)
+    (points,) = clash.glob("kaohe_jingji-*.dist-info/entry_points.txt")
+    points.write_text(points.read_text(encoding="utf-8").replace("jingji = kaohe_jingji", "jingzhen = kaohe_jingji"), encoding="utf-8")
+    env = {k: v for k, v in installed.items() if k != "KAOHE_LOAD_PLUGINS"}
+    env["PYTHONPATH"] = str(clash)
+    out = kaohe(env, tmp_path, "plugins", "--no-items")
+    line = next(ln for ln in out.stdout.splitlines() if ln.startswith("jingzhen"))
+    assert "✗ 已拒绝加载:命名空间 jingzhen 被 2 个发行包同时声明:kaohe-jingji 0.1.0、kaohe-jingzhen 0.1.0" in line
+    assert "警告:插件 jingzhen: 命名空间 jingzhen 被 2 个发行包同时声明" in out.stderr
+    # the other plugins still load
+    assert any(ln.startswith("xingzhen ") and "个考核项目" in ln for ln in out.stdout.splitlines())
+    # a bureau switching on every item is told the 经侦 items are missing, never scored by either silently
+    (tmp_path / "units.csv").write_text(UNITS, encoding="utf-8")
+    (tmp_path / "kaohe.toml").write_text(CONFIG.replace('enable = ["jingji.*"]', 'enable = ["jingzhen.*"]'), encoding="utf-8")
+    out = kaohe(env, tmp_path, "score", "2015-03")
+    assert out.returncode == 2 and "错误:" in out.stderr and "jingzhen.* 所属插件 jingzhen 加载失败" in out.stderr

@@ -122,7 +122,7 @@ def test_labels_parse_and_print(label: str, kind: str, index: int, chinese: str)
     assert p.chinese == chinese
 
 
-@pytest.mark.parametrize("bad", ["2015-13", "2015-00", "2015-4", "2015-Q5", "2015-Q0", "2015-H3", "15-04", "2015/04", "", "2015-M4"])
+@pytest.mark.parametrize("bad", ["2015-13", "2015-00", "2015年13月", "2015-Q5", "2015-Q0", "2015-H3", "15-04", "201504", "", "2015-M4"])
 def test_bad_labels_refused(bad: str) -> None:
     with pytest.raises(KaoheError):
         Period.parse(bad)
@@ -196,3 +196,15 @@ def test_every_date_in_exactly_one_period_of_each_kind(d: dt.date, cutoff: int |
         # the month is contained in its quarter, half-year and year
         assert p.contains(month)
         assert month.containing(kind) == p
+
+
+@pytest.mark.parametrize(
+    ("typed", "label"),
+    [("2015-4", "2015-04"), ("2015/04", "2015-04"), ("2015.4", "2015-04"), ("2015年4月", "2015-04"), ("2015年04月份", "2015-04"),
+     ("2015年第2季度", "2015-Q2"), ("2015年第二季度", "2015-Q2"), ("2015q2", "2015-Q2"), ("2015-h2", "2015-H2"),
+     ("2015年上半年", "2015-H1"), ("2015年度", "2015")],
+)
+def test_the_forms_files_accept_are_accepted(typed: str, label: str) -> None:
+    """A month as the departments' files write it (kaohe.adapters: 2015-4, 2015年4月) is a period on the
+    command line too; the Chinese names of the longer periods as kaohe prints them."""
+    assert Period.parse(typed).label == label

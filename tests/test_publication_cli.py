@@ -76,6 +76,12 @@ def test_publish_appeal_decide_republish_diff_and_audit(bureau: Path) -> None:
     sheet = [[c for c in row if c is not None] for row in wb["版本说明"].iter_rows(values_only=True)]
     assert ["甲派出所", "a", 96, 98, 3, 2, "接警后未按时到场:-4→-2"] in sheet
     assert any(r and str(r[0]).startswith("第2版,2015-05-12 公布") for r in sheet)
+    # the edition's facts stored as numbers and dates, each in its own cell
+    import datetime as dt
+
+    assert ["版本号", 2] in sheet and ["复查申请期限(工作日)", 2] in sheet
+    assert ["公布日期", dt.datetime(2015, 5, 12)] in sheet
+    assert next(r for r in sheet if r and r[0] == "复查申请截止日期")[1].year == 2015
     wb.close()
     # edition 1's files are untouched
     assert (first / "index.html").read_text(encoding="utf-8") == html
@@ -247,3 +253,72 @@ def test_lists_say_revocations_repeat_signoffs_and_shorten_long_periods(bureau: 
     assert "此前已于" in again and "由 张某 签收" in again
     empty = ob.kaohe(bureau, "signoff", "考核办", "2016-04").stdout
     assert "注意:考核办 在 2016-04 没有任何数据,签收即确认本期无数据" in empty
+
+
+def test_appeal_list_names_the_item_once(bureau: Path) -> None:
+    ob.kaohe(bureau, "publish", "2015-04", "--date", "2015-05-06")
+    ob.kaohe(bureau, "appeal", "file", "2015-04", "乙派出所", "office.minor", "--reason", "台账已补", "--received", "2015-05-07")
+    listing = ob.kaohe(bureau, "appeal", "list").stdout
+    line = next(ln for ln in listing.splitlines() if "第1号" in ln)
+    assert line.count("台账不规范") == 1, line
+    assert "乙派出所 · 台账不规范〔考核办〕 -1 (全项) —— 理由:台账已补" in line
+    # a record's reason that says the title already: the title is not put before it again
+    from kaohe.publication import appeal_text
+
+    a = {
+        "id": 2, "period": "2015-08", "edition_number": 1, "unit": "jincheng", "title": "采取强制措施未向督察报备",
+        "department": "纪委", "points": "-5", "line": "8月12日 采取强制措施未向督察报备:刑事拘留未向督察报备",
+        "reason": "已报备", "received": "2015-09-01", "deadline": "2015-09-02", "outcome": None,
+    }
+    assert appeal_text(a).count("采取强制措施未向督察报备") == 1
+
+
+def test_notices_are_numbered_apart_from_the_appeals_decisions(bureau: Path) -> None:
+    """An appeal decided by a points change is stored as an adjustment too; the office's first 通知单
+    is still 通知单第1号 (not 第2号), and the first 机动加分 机动加分第1号."""
+    ob.kaohe(bureau, "publish", "2015-04", "--date", "2015-05-06")
+    ob.kaohe(bureau, "appeal", "file", "2015-04", "甲派出所", "office.late", "--record", "office.late:L2",
+             "--reason", "重复报警", "--received", "2015-05-07")
+    ob.kaohe(bureau, "appeal", "decide", "1", "--points", "-1", "--by", "考核办 王某", "--reason", "减半")
+    added = ob.kaohe(bureau, "adjust", "add", "2015-04", "乙派出所", "-0.5", "--reason", "台账问题", "--approved-by", "考核领导小组").stdout
+    assert added.startswith("已登记:通知单第1号(调整第2号) 2015-04 乙派出所 总分 -0.5")
+    bonus = ob.kaohe(bureau, "adjust", "add", "2015-04", "丙派出所", "1", "--kind", "机动加分", "--reason", "抢险",
+                     "--approved-by", "考核领导小组").stdout
+    assert bonus.startswith("已登记:机动加分第1号(调整第3号)")
+    explained = ob.kaohe(bureau, "explain", "乙派出所", "2015-04").stdout
+    assert "通知单第1号:台账问题(批准:考核领导小组)" in explained and "通知单第2号" not in explained
+    # the id in brackets is what revoke takes
+    revoked = ob.kaohe(bureau, "adjust", "revoke", "2", "--reason", "误登").stdout
+    assert revoked.startswith("已撤销:通知单第1号(调整第2号)")
+    listing = ob.kaohe(bureau, "adjust", "list").stdout
+    assert "复查复核第1号改分(调整第1号)" in listing and "通知单第1号(调整第2号)" in listing and "[已撤销:误登" in listing
+
+
+def test_editions_and_audit_lines_are_not_padded(bureau: Path) -> None:
+    from kaohe.cli import TABLE_CELL, _width
+
+    long = "因数据更正重新发布:" + "某派出所的某项扣分经复核后更正," * 8
+    ob.kaohe(bureau, "publish", "2015-04", "--date", "2015-05-06", "--reason", long)
+    for args in (("editions",), ("audit",)):
+        lines = ob.kaohe(bureau, *args).stdout.splitlines()
+        assert all(ln == ln.rstrip() for ln in lines), args
+        # the header and the rule are as wide as the columns, not as the longest reason
+        assert _width(lines[0]) < 140 and _width(lines[1]) < 140, (args, lines[:2])
+    listing = ob.kaohe(bureau, "editions").stdout.splitlines()
+    assert listing[2].endswith(long) and len(listing[1].split("  ")[-1]) == TABLE_CELL
+
+
+def test_missing_departments_in_one_sentence() -> None:
+    from kaohe.config import parse_bureau
+    from kaohe.plugins import get_plugin_manager, load_registry
+    from kaohe.status import MISSING, DataStatus, problems
+
+    bureau = parse_bureau(
+        {"bureau": {"name": "测试局"}, "series": [{"id": "s"}], "categories": [{"id": "c", "name": "基础", "weight": 100, "base": 100}],
+         "units": [{"id": "a", "name": "甲派出所", "series": "s"}]},
+        load_registry(get_plugin_manager(load_entrypoints=False)),
+    )
+    rows = [DataStatus(d, "2015-04", True, 0, 0, None, None, None, MISSING) for d in ("纪委", "消防大队", "治安大队")]
+    assert problems(rows, bureau) == [
+        "纪委 2015-04、消防大队 2015-04、治安大队 2015-04 没有数据(未报送,或本期确无需报送的事项:后者请该部门签收确认)"
+    ]

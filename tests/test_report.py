@@ -88,7 +88,7 @@ def test_xlsx_unit_sheet_lists_every_line_with_reason_and_reference(march: Simpl
     wb = openpyxl.load_workbook(march.dir / "通报-2015-03.xlsx")
     ws = wb["儒林派出所"]
     assert ws["A1"].value.startswith("儒林派出所 2015年3月 加扣分明细:总分 93.19")
-    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=5) if r[0].value]
+    rows = rb.line_rows(ws)
     expected = [
         (i["title"], D(ln["points"]), ln["reason"], i["reference"])
         for c in march.trees["rulin"]["categories"] for i in c["items"] for ln in i["lines"]
@@ -114,7 +114,7 @@ def test_xlsx_never_holds_a_formula_from_imported_text(march: SimpleNamespace) -
     assert "'" + rb.FORMULA_NAME in texts  # the unit named like a formula, in its series sheet
     unit_sheet = next(ws for ws in wb.worksheets if ws["A1"].value.startswith("'=HYPERLINK"))
     assert rb.FORMULA_NAME in unit_sheet["A1"].value
-    reasons = [r[6].value for r in unit_sheet.iter_rows(min_row=5) if r[0].value]
+    reasons = [r[6] for r in rb.line_rows(unit_sheet)]
     assert any("=1+1" in (t or "") for t in reasons)
 
 

@@ -86,14 +86,14 @@ def test_the_xlsx_keeps_every_line(folded: SimpleNamespace) -> None:
     assert wb.sheetnames == ["一类所", "薛埠派出所", "金城派出所"]  # the units in ranking order
     ws = wb["金城派出所"]
     assert ws["A1"].value == "金城派出所 2015年6月 加扣分明细:总分 95,一类所第2名"
-    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=5) if r[0].value]
+    rows = rb.line_rows(ws)
     # 队伍建设 (the praise) before 基础工作建设 (the late arrivals), as the scheme orders them
     assert [r[7] for r in rows] == [f"testdept.event:P{n}" for n in range(1, 6)] + [f"testdept.event:L{n}" for n in range(1, 6)]
     assert [D(str(r[5])) for r in rows] == [D(2)] * 5 + [D(-1)] * 5
     assert sum(D(str(r[5])) for r in rows) == 5  # +10 and −5, before the praise item's cap
     assert [r[10] for r in rows] == [*range(7, 12), *range(2, 7)]  # the CSV's rows: L1–L5 on 2–6, P1–P5 on 7–11
     assert {r[9] for r in rows} == {"测试大队.csv"}
-    assert wb["薛埠派出所"]["A5"].value == "本期无加扣分记录"
+    assert [r[0] for r in rb.line_rows(wb["薛埠派出所"])] == ["本期无加扣分记录"]
 
 
 def test_the_json_keeps_every_line(folded: SimpleNamespace) -> None:
@@ -120,7 +120,7 @@ def test_under_the_limit_nothing_is_folded(tmp_path: Path) -> None:
         assert re.findall(r'<dd class="record-key">(.*?)</dd>', _item(text, "接警后未按时到场")) == [
             f"testdept.event:L{n}" for n in range(1, 6)
         ]
-        pages.append(re.sub(r"生成于 [0-9: -]+", "", text))
+        pages.append(re.sub(r"生成于 [^<]+", "", text))
     assert pages[0] == pages[1]
 
 

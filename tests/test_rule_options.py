@@ -102,3 +102,31 @@ def test_per_capita_figure_not_reported_is_no_data():
     rule = PerCapita(target=5, per_unit_short="-0.5")
     (line,) = rule.evaluate(ctx([]))["jincheng"]
     assert line.points == 0 and "无该项数据" in line.reason
+
+
+def test_level_names_are_not_doubled():
+    """A level already named with 级 (地级, 金坛级) is not given another: 地级, not 地级级."""
+    from kaohe.rules import Tiered
+
+    rule = Tiered(levels={"地级": 2, "省厅": 20})
+    lines = rule.evaluate(ctx([rec(1, level="地级"), rec(2, level="省厅")]))["jincheng"]
+    assert [ln.points for ln in lines] == [2, 20]
+    assert lines[0].reason.endswith("(地级)") and lines[1].reason.endswith("(省厅级)")
+    assert "级级" not in lines[0].reason
+
+
+def test_an_evaluators_group_named_with_its_kind_is_not_repeated():
+    """下城 2011 满意度测评: the group 派出所民警评议 (what = 评议) reads 派出所民警评议得分90, not
+    派出所民警评议评议90; 90 × 30% = 27 by hand."""
+    from kaohe.rules import WeightedScores
+
+    rule = WeightedScores(shares={"派出所民警评议": 30, "辖区群众": 70}, what="评议")
+    records = [
+        Record("k1", "x.acts", "jincheng", dt.date(2015, 4, 2), Decimal(90), {"campaign": "派出所民警评议"}),
+        Record("k2", "x.acts", "jincheng", dt.date(2015, 4, 3), Decimal(80), {"campaign": "辖区群众"}),
+    ]
+    lines = rule.evaluate(ctx(records))["jincheng"]
+    assert [(ln.points, ln.reason) for ln in lines] == [
+        (Decimal(27), "派出所民警评议得分90 × 30% = 27"),
+        (Decimal(56), "辖区群众评议得分80 × 70% = 56"),
+    ]

@@ -94,3 +94,55 @@ def test_special_work_fixed_points_by_place():
     cat = next(c for c in res.unit("c").categories if c.category == "zhuanxiang")
     # 丙 third twice → 4 + 4 = 8; 甲 5 + 4.5 = 9.5; 乙 4.5 + 5 = 9.5 → 8 / 9.5 × 20 = 16.84
     assert cat.raw == 8 and cat.score == Decimal("16.84")
+
+
+def test_the_year_report_shows_the_months_part_on_the_years_scale(tmp_path):
+    """The published year (HTML and XLSX) ranks with the CLI's columns: the months' part on the
+    year's scale beside the year's own categories, adding up to the total — never the months'
+    12-month category sums (甲所's 基础工作建设 1190) beside a total of 99.50."""
+    import re
+
+    import openpyxl
+    from kaohe.report import publish
+
+    b = bureau()
+    res = score(b, Period.parse("2015"), MemorySource(RECORDS))
+    when = dt.datetime(2016, 1, 5, 9, 30, 5, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    html = publish(tmp_path, b, None, res, generated=when).read_text(encoding="utf-8")
+    wb = openpyxl.load_workbook(tmp_path / "通报-2015.xlsx")
+    ws = wb["A类所"]
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    assert rows[3][:7] == ["名次", "单位", "单位编号", "总分", "月考核部分", "年度加考", "专项工作"]
+    # by hand (see the test above): 甲 months 1190 / 12 / 100 × 60 = 59.50, extra test 20, special work 20
+    by_unit = {r[2]: r for r in rows[4:7]}
+    assert [Decimal(str(v)) for v in by_unit["a"][3:7]] == [Decimal("99.5"), Decimal("59.5"), 20, 20]
+    assert [Decimal(str(v)) for v in by_unit["c"][3:7]] == [88, 60, 20, 8]
+    assert 1190 not in by_unit["a"]
+    assert ws.cell(5, 5).data_type == "n"
+    # the formula sentence names the unit whose figures it quotes (乙所 ranks first: 1200 / 12 / 100 × 60)
+    sentence = next(r[0] for r in rows if r[0] and str(r[0]).startswith("2015年度总分的计算方法"))
+    assert sentence.startswith("2015年度总分的计算方法(以乙所为例):") and "= 60" in sentence
+    assert "以乙所为例" in html
+    # the web page's ranking row of 甲所: total, the months' part, the two year categories
+    row = re.search(r'<tr data-unit="a">(.*?)</tr>', html, re.S).group(1)
+    cells = re.findall(r'<td class="num[^"]*"[^>]*>([^<]*)</td>', row)
+    assert cells[:4] == ["99.50", "59.50", "20.00", "20.00"]
+    # 甲所's sheet: its categories, their normalisation, the months' part and the total
+    unit = [[c.value for c in r] for r in wb["甲所"].iter_rows()]
+    head = unit.index(["考核内容", "项目加扣分", "原始分", "组内最高", "权重", "得分", "序列平均", "计算方法", None, None, None, None])
+    block = {r[0]: r for r in unit[head + 1 : head + 7]}
+    assert [Decimal(str(v)) for v in block["基础工作建设"][1:3]] == [-10, 1190]  # 12 months summed
+    assert [Decimal(str(v)) for v in block["专项工作"][1:6]] == [5, 5, 5, 20, 20]  # raw 5 ÷ top 5 × 20
+    assert "5 ÷ 组内最高分5 × 权重20 = 20" in block["专项工作"][7]
+    assert Decimal(str(block["月考核部分"][5])) == Decimal("59.5")
+    assert Decimal(str(block["总分"][5])) == Decimal("99.5")
+    # the JSON carries the same columns
+    import json
+
+    data = json.loads((tmp_path / "report-2015.json").read_text(encoding="utf-8"))
+    assert [c["header"] for c in data["columns"]] == ["月考核部分", "年度加考", "专项工作"]
+    a = next(r for r in data["series"][0]["ranking"] if r["unit"] == "a")
+    assert a["columns"] == ["59.5", "20", "20"] and a["total"] == "99.5"
+    # the date it was made, readable
+    assert "生成于 2016年1月5日 09:30:05(UTC+08:00)" in rows[1][0]
+    assert "生成于 2016年1月5日 09:30:05(UTC+08:00)" in html

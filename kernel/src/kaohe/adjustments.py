@@ -39,6 +39,14 @@ class Adjustment:
     item: str | None = None
     """The item whose result it changes (a points change on appeal), or None for the unit's total."""
     appeal: int | None = None
+    number: int = 0
+    """Its number among the adjustments of its kind (通知单第1号, 机动加分第1号), each kind numbered on
+    its own and apart from the appeals' decisions; 0: not known, the id stands for it."""
+
+    @property
+    def label(self) -> str:
+        """How the office names it: ``通知单第1号``."""
+        return f"{self.kind}第{self.number or self.id}号"
 
     @property
     def key(self) -> str:
@@ -48,12 +56,15 @@ class Adjustment:
         """The line it adds to the explanation."""
         if self.appeal is not None:
             return Line(self.points, f"复查复核第{self.appeal}号改分:{self.reason}(决定:{self.approver})", record=self.key)
-        return Line(self.points, f"{self.kind}第{self.id}号:{self.reason}(批准:{self.approver})", record=self.key)
+        return Line(self.points, f"{self.label}:{self.reason}(批准:{self.approver})", record=self.key)
 
     def text(self, name: str | None = None) -> str:
         """One line for lists; ``name`` is the unit's name (its id when not given)."""
         where = f"项目 {self.item}" if self.item else "总分"
-        head = f"复查复核第{self.appeal}号改分(调整第{self.id}号)" if self.appeal is not None else f"{self.kind}第{self.id}号"
+        if self.appeal is not None:
+            head = f"复查复核第{self.appeal}号改分(调整第{self.id}号)"
+        else:  # the adjustment's id is what `kaohe adjust revoke` takes: said where it differs
+            head = self.label + (f"(调整第{self.id}号)" if self.number and self.number != self.id else "")
         who = "决定" if self.appeal is not None else "批准"
         return f"{head} {self.period} {name or self.unit} {where} {fmt_points(self.points)}:{self.reason}({who}:{self.approver})"
 

@@ -18,11 +18,23 @@ from typing import Any
 
 import click
 
-from . import __version__
+from . import __version__, cli_text
 from .errors import KaoheError
+from .explain import ranking_columns
 from .officers_cli import officers
 
+cli_text.install()  # before the commands are declared: click's help and usage in Chinese
+
 DEFAULT_CONFIG = "kaohe.toml"
+
+EXIT_REFUSED = 1
+"""``--strict``: a file with a bad row was refused whole (nothing of it stored); also a cancelled command."""
+EXIT_ERROR = 2
+"""A mistake in the command, the configuration or a file (one line says which); nothing written."""
+EXIT_PARTIAL = 3
+"""``kaohe ingest``: the good rows were imported (or, with --dry-run, would be), some rows rejected."""
+EXIT_DATABASE = 4
+"""The database could not be written (another kaohe command writing, the disk): try again."""
 
 
 class Ctx:
@@ -69,13 +81,27 @@ def _pad(text: str, width: int, right: bool = False) -> str:
     return gap + text if right else text + gap
 
 
+TABLE_CELL = 40
+"""The widest a column of a table grows: a longer cell (a file name, a long reason) overflows its own
+row instead of widening every row of the table."""
+
+
 def table(headers: list[str], rows: list[list[str]], right: set[int] | None = None) -> str:
+    """Columns aligned by display width (a Chinese character is two). The last column is not padded
+    and no line ends in spaces; a cell wider than :data:`TABLE_CELL` does not widen its column."""
     right = right or set()
-    widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(headers)]
-    lines = ["  ".join(_pad(h, widths[i], i in right) for i, h in enumerate(headers))]
-    lines.append("  ".join("-" * w for w in widths))
-    for r in rows:
-        lines.append("  ".join(_pad(c, widths[i], i in right) for i, c in enumerate(r)))
+    last = len(headers) - 1
+    widths = [
+        max([_width(h)] + [w for r in rows if (w := _width(r[i])) <= TABLE_CELL or i == last]) if i != last else 0
+        for i, h in enumerate(headers)
+    ]
+    dash = [w if i != last else max([_width(headers[i])] + [min(_width(r[i]), TABLE_CELL) for r in rows]) for i, w in enumerate(widths)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(_pad(c, widths[i], i in right) for i, c in enumerate(cells)).rstrip()
+
+    lines = [line(headers), "  ".join("-" * w for w in dash)]
+    lines.extend(line(r) for r in rows)
     return "\n".join(lines)
 
 
@@ -101,6 +127,19 @@ def _period(label: str) -> Any:
     from .periods import Period
 
     return Period.parse(label)
+
+
+def refuse_future(bureau: Any, period: Any, today: Any = None) -> None:
+    """A period that has not begun has no data to score: refused (a mistyped year, usually), rather
+    than computed as if every unit had done nothing. A period under way may be scored (a draft)."""
+    import datetime as dt
+
+    today = today or dt.date.today()
+    start = bureau.calendar.start(period)
+    if start > today:
+        raise KaoheError(
+            f"{period.chinese}({bureau.calendar.range_text(period)})尚未开始,不能计分:今天是 {today.isoformat()}(期间写错了?)"
+        )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -146,8 +185,14 @@ def plugins(obj: Ctx, show_items: bool) -> None:
     """已安装的插件、版本、考核项目,以及本局是否启用。"""
     reg = obj.registry
     enabled: set[str] | None = None
+    bureau: Any = None
     if obj.config.exists():
-        enabled = {i.id for i in obj.bureau.items}
+        try:
+            bureau = obj.bureau
+        except KaoheError as exc:  # the plugins are what one looks at to mend the configuration
+            click.echo(f"警告:配置有误,以下不显示本局的启用情况和参数:{exc}", err=True)
+        else:
+            enabled = {i.id for i in bureau.items}
     if not reg.plugins:
         click.echo("没有安装任何部门插件(入口点组 kaohe)。")
     for name, info in sorted(reg.plugins.items()):
@@ -160,17 +205,42 @@ def plugins(obj: Ctx, show_items: bool) -> None:
         if show_items:
             for it in items:
                 state = "" if enabled is None else ("[启用] " if it.id in enabled else "[停用] ")
-                if enabled is not None and it.id in obj.bureau.inapplicable:
+                if enabled is not None and it.id in bureau.inapplicable:
                     state = "[不适用:本局方案无此考核内容] "
-                click.echo(f"  {state}{it.id}  {it.title}  ({it.cadence_name};{it.reference};{it.rule.describe()})")
+                # the bureau's item as it scores (its overrides applied), and the plugin's default beside it
+                own = bureau.item(it.id) if bureau is not None else None
+                shown = own or it
+                text = f"  {state}{it.id}  {shown.title}  ({shown.cadence_name};{shown.reference};{shown.rule.describe()})"
+                if own is not None and own != it:
+                    diff = _item_changes(it, own)
+                    text += f"  〔本局调整:{diff};插件默认:{it.rule.describe()}〕" if diff else ""
+                click.echo(text)
             for ad in reg.adapters_of(name):
                 click.echo(f"  数据格式 {ad.id}:{ad.title}")
-    if enabled is not None:
-        office = [i for i in obj.bureau.items if i.plugin == "office"]
+    if bureau is not None:
+        office = [i for i in bureau.items if i.plugin == "office"]
         if office:
             click.echo(f"考核办自设项目 {len(office)} 个")
             for it in office:
                 click.echo(f"  [启用] {it.id}  {it.title}  ({it.cadence_name};{it.reference})")
+
+
+def _item_changes(default: Any, own: Any) -> str:
+    """What a bureau's configuration changed in a plugin's item (``[items."id"]``), in Chinese."""
+    from .decimals import fmt
+
+    out = []
+    if own.rule != default.rule:
+        out.append("参数")
+    if own.category != default.category:
+        out.append(f"考核内容 {default.category}→{own.category}")
+    if own.cadence != default.cadence:
+        out.append(f"周期 {default.cadence_name}→{own.cadence_name}")
+    for key, name in (("cap", "上限"), ("floor", "下限")):
+        a, b = getattr(default, key), getattr(own, key)
+        if a != b:
+            out.append(f"{name} {'无' if a is None else fmt(a)}→{'无' if b is None else fmt(b)}")
+    return "、".join(out)
 
 
 @cli.command()
@@ -184,13 +254,20 @@ def plugins(obj: Ctx, show_items: bool) -> None:
 def ingest(obj: Ctx, files: tuple[Path, ...], dry_run: bool, strict: bool, adapter_id: str | None, actor: str | None, quiet: bool) -> None:
     """导入部门的数据文件(XLSX 或 CSV)。"""
     bureau, reg = obj.bureau, obj.registry
-    failed = False
+    failed = partial = False
     with obj.store() as store:
         for f in files:
             report = _ingest_one(store, f, bureau, reg, dry_run, strict, adapter_id, actor, quiet)
             failed = failed or (strict and bool(report.rejected))
+            partial = partial or bool(report.rejected)
     if failed:
-        sys.exit(1)
+        sys.exit(EXIT_REFUSED)
+    if partial:  # the good rows are stored, the rejected ones listed above: not a clean success
+        click.echo(
+            "有被拒绝的行:其余行" + ("可以导入(--dry-run,未写入)" if dry_run else "已导入") + ";改正被拒绝的行后重新导入该文件即可(已导入的行不会重复计算)",
+            err=True,
+        )
+        sys.exit(EXIT_PARTIAL)
 
 
 def _ingest_one(store: Any, f: Path, bureau: Any, reg: Any, dry_run: bool, strict: bool, adapter_id: str | None, actor: str | None, quiet: bool) -> Any:
@@ -235,45 +312,14 @@ def score(obj: Ctx, period: str, quiet: bool) -> None:
     from .jobs import score_period
 
     p = _period(period)
+    refuse_future(obj.bureau, p)
     with obj.store() as store:
         _warn_empty(store, p)
+        warn_uninstalled(store, obj.bureau, obj.registry, p)
         result = score_period(store, obj.bureau, obj.registry, p)
     click.echo(f"已计算 {p.chinese}({obj.bureau.calendar.range_text(p)}):{len(result.units)} 个单位")
     if not quiet:
         click.echo(_ranking_text(obj.bureau, result))
-
-
-def ranking_columns(bureau: Any, result: Any) -> list[tuple[str, Any]]:
-    """The score columns of a ranking: (header, unit → value). For a base period, each category. For
-    a quarter, half-year or year made by summing its base periods, each category summed; made
-    otherwise (mean, or the year's scaled 60%), the summed categories would not add up to the total,
-    so the part made of the base periods is one column (各期部分), beside the year's own categories."""
-    from .decimals import ZERO
-
-    scheme = bureau.scheme
-    aggregated = any(u.parts for u in result.units)
-    method = scheme.year_method if result.kind == "year" else scheme.aggregate
-    year_ids = {c.id for c in scheme.year_categories}
-
-    def score_of(cid: str) -> Any:
-        return lambda u: next((c.score for c in u.categories if c.category == cid), None)
-
-    def adjusted(u: Any) -> Any:
-        return sum((ln.points for ln in u.adjustments), ZERO) if u.adjustments else None
-
-    adjustment = [("考核办调整", adjusted)] if any(u.adjustments for u in result.units) else []
-    if not aggregated or method == "sum":
-        cats = [(c.name, score_of(c.id)) for c in scheme.categories if result.kind == "year" or c.id not in year_ids]
-        return cats + adjustment
-
-    def part(u: Any) -> Any:
-        extra = sum((c.score for c in u.categories if c.category in year_ids), ZERO)
-        return u.total - extra - sum((ln.points for ln in u.adjustments), ZERO)
-
-    label = {"year": "月考核部分", "half": "各月部分", "quarter": "各月部分"}.get(result.kind, "各期部分")
-    if scheme.base_period == "quarter":
-        label = "各季度部分"
-    return [(label, part)] + [(c.name, score_of(c.id)) for c in scheme.categories if c.id in year_ids] + adjustment
 
 
 def _ranking_text(bureau: Any, result: Any) -> str:
@@ -300,6 +346,21 @@ def _warn_empty(store: Any, period: Any) -> None:
     q = f"SELECT 1 FROM records WHERE department = ? AND month IN ({','.join('?' * len(months))}) AND voided = 0 LIMIT 1"
     if not any(store.db.execute(q, [d, *months]).fetchone() for d in departments):
         click.echo(f"警告:数据库中没有 {period.label} 的任何记录(期间写错了,还是数据尚未导入?),以下得分是在没有任何记录的情况下算出的", err=True)
+
+
+def warn_uninstalled(store: Any, bureau: Any, registry: Any, period: Any) -> None:
+    """Records stored for a plugin no longer installed (or refused) count in no item: an item
+    switched on by a pattern (``*``) just disappears with its plugin, so say so."""
+    known = {name for name, info in registry.plugins.items() if not info.error}
+    cal = bureau.calendar
+    for ns, department, n in store.stored_namespaces(cal.start(period), cal.end(period), known):
+        who = f"{department}({ns})" if department else ns
+        state = "加载失败" if ns in registry.plugins else "未安装"
+        click.echo(
+            f"警告:数据库中有 {who} 在 {period.label} 的 {n} 条记录,但插件 {ns} {state}:这些记录不计分,"
+            f"其项目也不出现在得分和报送情况中(重新安装该插件,或确认不再考核后停用)",
+            err=True,
+        )
 
 
 def _load_result(obj: Ctx, store: Any, period: Any) -> Any:
@@ -329,8 +390,10 @@ def explain(obj: Ctx, unit: str, period: str, as_json: bool, show_all: bool, ids
     u = obj.bureau.unit(unit)
     if u is None:
         raise KaoheError(f"没有单位 “{unit}”:可用单位编号或名称,如 {obj.bureau.units[0].id} 或 {obj.bureau.units[0].name}")
+    refuse_future(obj.bureau, p)
     with obj.store(readonly=True) as store:
         _warn_empty(store, p)
+        warn_uninstalled(store, obj.bureau, obj.registry, p)
         result = score_period(store, obj.bureau, obj.registry, p, save=False)
     try:
         res = result.unit(u.id)
@@ -339,6 +402,8 @@ def explain(obj: Ctx, unit: str, period: str, as_json: bool, show_all: bool, ids
     if as_json:
         click.echo(json.dumps(unit_data(res), ensure_ascii=False, indent=2))
     else:
+        # the period's dates first: a line dated 3月21日 belongs to April when the month ends on the 20th
+        click.echo(f"考核期间:{p.chinese},{obj.bureau.calendar.range_text(p)}")
         click.echo(unit_text(res, show_zero=show_all, ids=ids))
 
 
@@ -354,8 +419,10 @@ def ranking(obj: Ctx, period: str, as_json: bool, as_csv: bool) -> None:
     from .store import writable
 
     p = _period(period)
+    refuse_future(obj.bureau, p)
     with obj.store(readonly=not writable(Path(obj.bureau.database))) as store:
         _warn_empty(store, p)
+        warn_uninstalled(store, obj.bureau, obj.registry, p)
         result = _load_result(obj, store, p)
     if as_json:
         data = [
@@ -450,7 +517,7 @@ def main() -> None:
         sys.exit(2)
     except sqlite3.Error as exc:
         click.echo(f"错误:{database_error_text(exc)}", err=True)
-        sys.exit(3)
+        sys.exit(EXIT_DATABASE)
     except OSError as exc:
         click.echo(f"错误:{os_error_text(exc)}", err=True)
         sys.exit(2)
@@ -517,3 +584,5 @@ _register_office_commands()
 
 
 cli.add_command(officers)
+
+cli_text.localise(cli)  # once every command is declared: the usage line's placeholders in Chinese

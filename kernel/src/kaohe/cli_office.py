@@ -77,12 +77,13 @@ def _unit_id(bureau: Any, key: str) -> str:
 @click.option("--json", "as_json", is_flag=True, help="JSON 格式。")
 def status(period: str, as_json: bool) -> None:
     """PERIOD 各部门数据报送情况:已报送、迟报、沿用上期、未报送,以及部门是否已签收。"""
-    from .cli import table
+    from .cli import table, warn_uninstalled
     from .status import data_status, problems
 
     obj = _ctx()
     p = _period(period)
     with obj.store(readonly=True) as store, store.snapshot():  # one committed state
+        warn_uninstalled(store, obj.bureau, obj.registry, p)
         rows = data_status(store, obj.bureau, obj.registry, p)
         editions = store.editions(p.label)
         pending = store.appeals(period=p.label, pending=True)
@@ -172,11 +173,15 @@ def publish(period: str, out: Path | None, published_on: str | None, reason: str
     有变化时产生新版本,并在通报中列出与上一版相比的变化。"""
     from .publication import publish as publish_edition
 
+    from .cli import refuse_future, warn_uninstalled
+
     obj = _ctx()
     p = _period(period)
+    refuse_future(obj.bureau, p)
     day = _date(published_on, "公布日期")
     base = out or obj.config.parent / "published" / p.label
     with obj.store() as store:
+        warn_uninstalled(store, obj.bureau, obj.registry, p)
         done = publish_edition(store, obj.bureau, obj.registry, p, published_on=day, reason=reason, actor=actor, out=base)
     for w in done.warnings:
         click.echo(f"警告:{w}", err=True)
@@ -259,7 +264,7 @@ def appeal() -> None:
 @click.option("--actor", help="登记人(默认为当前系统用户)。")
 def appeal_file(period: str, unit: str, item: str, record: str | None, reason: str, received: str | None, actor: str | None) -> None:
     """登记 UNIT 对 PERIOD 最新一版通报中项目 ITEM(的一条记录)的复查申请。"""
-    from .publication import file_appeal
+    from .publication import appeal_line, file_appeal
 
     obj = _ctx()
     with obj.store() as store:
@@ -268,7 +273,7 @@ def appeal_file(period: str, unit: str, item: str, record: str | None, reason: s
             received=_date(received, "收到日期"), actor=actor,
         )
     click.echo(
-        f"已登记第{a['id']}号复查申请:{a['name']} · {a['title']} {a['line']}({a['points']}分),"
+        f"已登记第{a['id']}号复查申请:{a['name']} · {a['title']} {appeal_line(a)}({a['points']}分),"
         f"转 {a['department']} 决定(申请期限截至 {a['deadline']})"
     )
 
@@ -385,7 +390,7 @@ def adjust_list(period: str | None) -> None:
         click.echo("没有调整")
         return
     for r in rows:
-        a = Adjustment(r["id"], r["period"], r["unit"], D(r["points"]), r["reason"], r["approver"], r["kind"], r["item"], r["appeal"])
+        a = Adjustment(r["id"], r["period"], r["unit"], D(r["points"]), r["reason"], r["approver"], r["kind"], r["item"], r["appeal"], r["number"])
         state = f"  [已撤销:{r['revoked']['reason']}({r['revoked']['actor']} {r['revoked']['time'][:10]})]" if r["revoked"] else ""
         unit = obj.bureau.unit(a.unit)
         click.echo(f"{a.text(unit.name if unit else None)};{r['actor']} {r['time'][:10]} 登记{state}")

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import fnmatch
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -91,15 +92,75 @@ def load_bureau(path: str | Path, registry: Registry) -> Bureau:
         raw = path.read_bytes()  # read once: the edition stores this text, the one its results used
     except FileNotFoundError:
         raise KaoheError(f"找不到配置文件 {file}:请先运行 kaohe init,或用 --config 指定") from None
+    except IsADirectoryError:
+        raise KaoheError(f"{file} 是文件夹,不是配置文件:请用 --config 指定 kaohe.toml") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ConfigError(file, "(编码)", f"应为 UTF-8 编码的文本,第{exc.start + 1}个字节无法按 UTF-8 读取") from None
+        line = raw[: exc.start].count(b"\n") + 1
+        raise KaoheError(f"{file}:第{line}行:配置文件应以 UTF-8 编码保存(用记事本“另存为”时选择 UTF-8)") from None
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(file, "(语法)", f"不是有效的 TOML:{exc}") from None
+        raise KaoheError(toml_error(file, exc)) from None
     return attrs.evolve(parse_bureau(data, registry, file, path.parent), text=text)
+
+
+_TOML_MESSAGES = [
+    (r"Invalid statement", "无法识别的语句(应为 键 = 值、[表] 或 [[表数组]])"),
+    (r"Expected newline or end of document after a statement", "一行只能写一项:值的后面应换行"),
+    (r"Expected '(.*)'", "此处应为 {0}"),
+    (r"Found invalid character (.*)", "无效字符 {0}"),
+    (r"Cannot declare (.*) twice", "表 [{0}] 重复定义"),
+    (r"Cannot overwrite a value", "键重复定义(同一个键写了两次)"),
+    (r"Expected '\]' at the end of a table declaration", "表名后缺少 ]"),
+    (r"Expected '\]\]' at the end of an array declaration", "表数组名后缺少 ]]"),
+    (r"Cannot mutate immutable namespace (.*)", "{0} 已经定义,不能再添加键"),
+    (r"Cannot redefine namespace (.*)", "{0} 重复定义"),
+    (r"Expected '=' after a key in a key/value pair", "键后应为 =(写法:键 = 值)"),
+    (r"Invalid initial character for a key part", "键名以无效字符开头(中文或含空格的键名须加引号)"),
+    (r"Unclosed array", "数组缺少结尾的 ]"),
+    (r"Duplicate inline table key (.*)", "内联表中键 {0} 重复"),
+    (r"Unclosed inline table", "内联表缺少结尾的 }}"),
+    (r"Unescaped '\\' in a string", "字符串中的 \\ 未转义(路径请用单引号 '...' 或写成 \\\\)"),
+    (r"Invalid hex value", "无效的十六进制转义"),
+    (r"Escaped character is not a Unicode scalar value", "转义字符不是有效的 Unicode 字符"),
+    (r"Unterminated string", "字符串缺少结尾的引号"),
+    (r"Illegal character '\\n'", "字符串缺少结尾的引号(字符串应在同一行内结束)"),
+    (r"Illegal character (.*)", "字符串中有非法字符 {0}"),
+    (r"Invalid date or datetime", "无效的日期或时间"),
+    (r"Invalid value", "无效的值(文字须加引号,如 name = \"金坛\";数字、true/false、[列表] 不加)"),
+]
+
+
+def _toml_key(text: str) -> str:
+    """A key as the parser quotes it, ``('items', 'enable')``, as the file writes it: items.enable."""
+    import re
+
+    if text.startswith("(") and text.endswith(")"):
+        return ".".join(re.findall(r"'([^']*)'", text)) or text
+    return text
+
+
+def toml_error(file: str, exc: Exception) -> str:
+    """A TOML parser's message as one Chinese line naming the file, line and column."""
+    import re
+
+    text = str(exc)
+    where = ""
+    m = re.search(r"\s*\(at line (\d+), column (\d+)\)$", text)
+    if m:
+        where = f"第{m.group(1)}行第{m.group(2)}列:"
+        text = text[: m.start()]
+    elif text.endswith("(at end of document)"):
+        where = "文件末尾:"
+        text = text[: -len("(at end of document)")].rstrip()
+    for pattern, chinese in _TOML_MESSAGES:
+        mm = re.fullmatch(pattern, text)
+        if mm:
+            keys = [_toml_key(g) for g in mm.groups()]
+            return f"{file}:{where}TOML 语法错误:{chinese.format(*keys)}"
+    return f"{file}:{where}TOML 语法错误({text})"
 
 
 def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<config>", base: Path = Path(".")) -> Bureau:
@@ -348,9 +409,18 @@ def _units_file(r: _Reader, path: Path, series: set[str]) -> list[Unit]:
     separated by |); extra columns ``headcount:2015-06`` give the headcount of one period."""
     f = _Reader(str(path))
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise r.fail("units_file", f"找不到单位文件 {path}") from None
+    except IsADirectoryError:
+        raise r.fail("units_file", f"{path} 是文件夹,应为单位文件(CSV)") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:  # saved by Excel or WPS on a Chinese Windows
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            raise r.fail("units_file", f"{path}:无法识别文件编码,应为 UTF-8 或 GB18030(GBK)") from None
     out = []
     first: dict[str, int] = {}
     rows = list(csv.DictReader(text.splitlines()))
@@ -375,6 +445,17 @@ def _units_file(r: _Reader, path: Path, series: set[str]) -> list[Unit]:
         first[unit.id] = n
         out.append(unit)
     return out
+
+
+def _did_you_mean(name: str, known: Iterable[str]) -> str:
+    """``;是否应为 xiaofang.meeting?`` — the closest known ids to a mistyped one, or nothing."""
+    known = list(known)
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.7)
+    if not close and "." in name:  # the same namespace: its item named most alike
+        ns, rest = name.split(".", 1)
+        same = [k for k in known if k.startswith(ns + ".")]
+        close = [k for k in same if rest in k or k.split(".", 1)[1] in rest][:3]
+    return f";是否应为 {'、'.join(close)}?" if close else ""
 
 
 ITEM_OVERRIDE_KEYS = {"params", "category", "cap", "floor", "cadence"}
@@ -433,7 +514,8 @@ def _items(r: _Reader, data: Mapping[str, Any], registry: Registry, categories: 
             ns = pattern.split(".", 1)[0]
             if ns in refused:
                 raise r.fail(path, f"{pattern} 所属插件 {ns} 加载失败:{refused[ns]}")
-            raise r.fail(path, f"没有与 {pattern!r} 对应的考核项目:插件 {ns} 未安装或没有此项目(运行 kaohe plugins 查看)")
+            why = f"插件 {ns} 没有此项目" if ns in registry.plugins else f"插件 {ns} 未安装或没有此项目"
+            raise r.fail(path, f"没有与 {pattern!r} 对应的考核项目:{why}{_did_you_mean(pattern, available)}(运行 kaohe plugins 查看)")
         return hits
 
     on: list[str] = []
@@ -453,7 +535,7 @@ def _items(r: _Reader, data: Mapping[str, Any], registry: Registry, categories: 
     for iid, ov in overrides.items():
         p = f'items."{iid}"'
         if iid not in available:
-            raise r.fail(p, f"没有考核项目 {iid}:插件未安装或没有此项目(运行 kaohe plugins 查看)")
+            raise r.fail(p, f"没有考核项目 {iid}:插件未安装或没有此项目{_did_you_mean(iid, available)}(运行 kaohe plugins 查看)")
         if not isinstance(ov, dict):
             raise r.fail(p, "应为表(params、category、cap、floor、cadence)")
         r.unknown(ov, ITEM_OVERRIDE_KEYS, p)

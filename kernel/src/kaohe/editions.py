@@ -312,10 +312,10 @@ def _why(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:
     adj_b = {x["id"]: x for x in b.get("adjustments", [])}
     for k, x in adj_b.items():
         if k not in adj_a and x.get("kind") != "复查改分":
-            out.append(f"新增{x['kind']}第{k}号:{x.get('name', x['unit'])} {fmt_points(D(x['points']))}({x['reason']};批准:{x['approver']})")
+            out.append(f"新增{x['kind']}第{x.get('number') or k}号:{x.get('name', x['unit'])} {fmt_points(D(x['points']))}({x['reason']};批准:{x['approver']})")
     for k, x in adj_a.items():
         if k not in adj_b:
-            out.append(f"撤销{x['kind']}第{k}号:{x.get('name', x['unit'])} {fmt_points(D(x['points']))}")
+            out.append(f"撤销{x['kind']}第{x.get('number') or k}号:{x.get('name', x['unit'])} {fmt_points(D(x['points']))}")
     ia, ib = a.get("inputs", {}), b.get("inputs", {})
     fa = {(i["file"], i["checksum"]) for i in ia.get("imports", [])}
     fb = {(i["file"], i["checksum"]) for i in ib.get("imports", [])}

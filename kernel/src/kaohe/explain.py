@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from .decimals import fmt, fmt_points
+import attrs
+
+from .decimals import ZERO, fmt, fmt_points
 from .model import CategoryResult, ItemResult, Line, PeriodResult, UnitResult
 
 
@@ -110,3 +113,63 @@ def unit_text(u: UnitResult, show_zero: bool = False, ids: bool = False) -> str:
         for ln in u.adjustments:
             out.append(f"      {fmt_points(ln.points)}  {ln.reason}")
     return "\n".join(out)
+
+
+def ranking_columns(bureau: Any, result: PeriodResult, adjustment: bool = True) -> list[tuple[str, Callable[[UnitResult], Decimal | None]]]:
+    """The score columns of a ranking: (header, unit → value). For a base period, each category. For
+    a quarter, half-year or year made by summing its base periods, each category summed; made
+    otherwise (mean, or the year's scaled 60%), the summed categories would not add up to the total,
+    so the part made of the base periods is one column (各期部分), beside the year's own categories.
+    The CLI, the web page and the XLSX all rank with these columns, so their rows add up alike.
+    ``adjustment`` adds the office's direct adjustments (考核办调整) as a last column when any unit
+    has one."""
+    return [(c.header, c.value) for c in ranking_column_notes(bureau, result, adjustment)]
+
+
+@attrs.frozen
+class Column:
+    """A score column of a ranking: its header, a short note on what its figure is (for a report's
+    header), the category it shows (None for the part of the base periods and the adjustments)."""
+
+    header: str
+    note: str
+    category: str | None
+    value: Callable[[UnitResult], Decimal | None] = attrs.field(eq=False)
+
+
+def ranking_column_notes(bureau: Any, result: PeriodResult, adjustment: bool = True) -> list[Column]:
+    """:func:`ranking_columns` with a note on each column, for the published report."""
+    scheme = bureau.scheme
+    aggregated = any(u.parts for u in result.units)
+    method = scheme.year_method if result.kind == "year" else scheme.aggregate
+    year_ids = {c.id for c in scheme.year_categories}
+
+    def score_of(cid: str) -> Callable[[UnitResult], Decimal | None]:
+        return lambda u: next((c.score for c in u.categories if c.category == cid), None)
+
+    def adjusted(u: UnitResult) -> Decimal | None:
+        return sum((ln.points for ln in u.adjustments), ZERO) if u.adjustments else None
+
+    adj = [Column("考核办调整", "直接计入总分", None, adjusted)] if adjustment and any(u.adjustments for u in result.units) else []
+    if not aggregated or method == "sum":
+        note = "各期合计" if aggregated else None
+        cats = [
+            Column(c.name, note or f"权重 {fmt(c.weight)}", c.id, score_of(c.id))
+            for c in scheme.categories
+            if result.kind == "year" or c.id not in year_ids
+        ]
+        return cats + adj
+
+    def part(u: UnitResult) -> Decimal | None:
+        extra = sum((c.score for c in u.categories if c.category in year_ids), ZERO)
+        return u.total - extra - sum((ln.points for ln in u.adjustments), ZERO)
+
+    label = {"year": "月考核部分", "half": "各月部分", "quarter": "各月部分"}.get(result.kind, "各期部分")
+    if scheme.base_period == "quarter":
+        label = "各季度部分"
+    if method == "mean":
+        note = "各期平均"
+    else:
+        note = f"各期平均÷满分×{fmt(scheme.year_scale)}"
+    extra = [Column(c.name, f"权重 {fmt(c.weight)}", c.id, score_of(c.id)) for c in scheme.categories if c.id in year_ids]
+    return [Column(label, note, None, part), *extra, *adj]

@@ -219,7 +219,7 @@ class Ledger:
         }
         with self._txn():
             pk = int(self.db["adjustments"].insert(row).last_pk)
-            adj = _adjustment({**row, "id": pk})
+            adj = _adjustment({**row, "id": pk}, self._numbers())
             self.log("调整", actor, period=period, unit=unit, subject=adj.key, detail={**row, "id": pk})
         return adj
 
@@ -248,19 +248,32 @@ class Ledger:
 
     def adjustment(self, adjustment_id: int) -> Adjustment | None:
         rows = list(self.db["adjustments"].rows_where("id = ?", [adjustment_id]))
-        return _adjustment(rows[0]) if rows else None
+        return _adjustment(rows[0], self._numbers()) if rows else None
+
+    def _numbers(self) -> dict[int, int]:
+        """Each adjustment's number among those of its kind, in entry order (none is ever deleted,
+        so a number never changes): 通知单 are numbered apart from 机动加分 and from the appeals'
+        decisions (复查改分), which share the table."""
+        seen: dict[str, int] = {}
+        out = {}
+        for pk, kind in self.db.execute("SELECT id, kind FROM adjustments ORDER BY id").fetchall():
+            seen[kind or "通知单"] = seen.get(kind or "通知单", 0) + 1
+            out[int(pk)] = seen[kind or "通知单"]
+        return out
 
     def adjustments(self, period: str) -> list[Adjustment]:
         """The adjustments in force for ``period`` (revoked ones left out), in entry order."""
         rows = list(self.db["adjustments"].rows_where("period = ?", [period], order_by="id"))
         revoked = self._revoked({r["id"] for r in rows})
-        return [_adjustment(r) for r in rows if r["id"] not in revoked]
+        numbers = self._numbers() if rows else {}
+        return [_adjustment(r, numbers) for r in rows if r["id"] not in revoked]
 
     def adjustment_rows(self, period: str | None = None) -> list[dict[str, Any]]:
         """Every adjustment (of ``period``), with its revocation if it was revoked."""
         rows = list(self.db["adjustments"].rows_where("period = ?" if period else None, [period] if period else [], order_by="id"))
         revocations = {r["adjustment"]: r for r in self.db["adjustment_revocations"].rows}
-        return [{**r, "revoked": revocations.get(r["id"])} for r in rows]
+        numbers = self._numbers()
+        return [{**r, "number": numbers.get(r["id"], 0), "revoked": revocations.get(r["id"])} for r in rows]
 
     def _revoked(self, ids: set[int]) -> set[int]:
         if not ids:
@@ -418,8 +431,9 @@ class Ledger:
                 yield
 
 
-def _adjustment(row: dict[str, Any]) -> Adjustment:
+def _adjustment(row: dict[str, Any], numbers: dict[int, int] | None = None) -> Adjustment:
     return Adjustment(
         id=int(row["id"]), period=row["period"], unit=row["unit"], points=D(row["points"]), reason=row["reason"],
         approver=row["approver"], kind=row["kind"] or "通知单", item=row["item"] or None, appeal=row["appeal"],
+        number=(numbers or {}).get(int(row["id"]), 0),
     )

@@ -30,6 +30,34 @@ full marks from no data. ``kaohe publish`` further refuses a period that has not
 _LABEL = re.compile(r"^(\d{4})(?:-(?:(\d{2})|Q([1-4])|H([12])))?$")
 
 
+_FORMS = [  # the forms a person types, as the departments' files write them (kaohe.adapters)
+    (re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*(?:份)?$"), lambda m: f"{m.group(1)}-{int(m.group(2)):02d}"),
+    (re.compile(r"^(\d{4})\s*年?\s*第?\s*([1-4一二三四])\s*季度$"), lambda m: f"{m.group(1)}-Q{_digit(m.group(2))}"),
+    (re.compile(r"^(\d{4})\s*-?\s*[Qq]([1-4])$"), lambda m: f"{m.group(1)}-Q{m.group(2)}"),
+    (re.compile(r"^(\d{4})\s*-?\s*[Hh]([12])$"), lambda m: f"{m.group(1)}-H{m.group(2)}"),
+    (re.compile(r"^(\d{4})\s*年?\s*([上下])半年$"), lambda m: f"{m.group(1)}-H{1 if m.group(2) == '上' else 2}"),
+    (re.compile(r"^(\d{4})\s*年度?$"), lambda m: m.group(1)),
+]
+
+
+def _digit(text: str) -> int:
+    return int(text) if text.isdigit() else "一二三四".index(text) + 1
+
+
+def canonical(label: str) -> str:
+    """A period as typed (``2015-4``, ``2015/04``, ``2015年4月``, ``2015年第2季度``, ``2015q2``,
+    ``2015年上半年``, ``2015年度``) as its label (``2015-04``, ``2015-Q2``, ``2015-H1``, ``2015``);
+    anything else unchanged."""
+    text = label.strip()
+    if _LABEL.match(text):
+        return text
+    for pattern, make in _FORMS:
+        m = pattern.match(text)
+        if m:
+            return make(m)
+    return text
+
+
 @attrs.frozen(order=True)
 class Period:
     """One period of a kind, by label. ``index`` is 1-based within the year (month 1-12, Q1-4, H1-2)."""
@@ -45,10 +73,10 @@ class Period:
 
     @classmethod
     def parse(cls, label: str) -> Period:
-        m = _LABEL.match(label.strip())
+        m = _LABEL.match(canonical(label))
         if not m:
             raise KaoheError(
-                f"无法识别的考核周期 '{label}':应为 2015-04(月)、2015-Q2(季度)、2015-H1(半年)或 2015(年度)"
+                f"无法识别的考核周期 '{label}':应为 2015-04 或 2015年4月(月)、2015-Q2(季度)、2015-H1(半年)或 2015(年度)"
             )
         year = int(m.group(1))
         if not MIN_YEAR <= year <= MAX_YEAR:

@@ -63,10 +63,17 @@ def get_plugin_manager(load_entrypoints: bool = True, plugins: Iterable[tuple[st
     if load_entrypoints:
         only = os.environ.get("KAOHE_LOAD_PLUGINS")
         wanted = {n.strip() for n in only.split(",") if n.strip()} if only is not None else None
+        claims = _claims(md.entry_points(group=ENTRY_POINT_GROUP))
         for ep in md.entry_points(group=ENTRY_POINT_GROUP):
             if wanted is not None and ep.name not in wanted:
                 continue
-            if pm.get_plugin(ep.name) is not None or pm.is_blocked(ep.name):
+            if pm.get_plugin(ep.name) is not None or pm.is_blocked(ep.name) or ep.name in pm.broken:  # type: ignore[attr-defined]
+                continue
+            if len(claims[ep.name]) > 1:  # neither is taken: which one scores must not depend on the install order
+                pm.broken[ep.name] = (  # type: ignore[attr-defined]
+                    f"命名空间 {ep.name} 被 {len(claims[ep.name])} 个发行包同时声明:{'、'.join(claims[ep.name])};"
+                    "两者都未加载,请卸载其中一个(pip uninstall …),或为自编插件另取命名空间"
+                )
                 continue
             try:
                 module = ep.load()
@@ -84,6 +91,22 @@ def get_plugin_manager(load_entrypoints: bool = True, plugins: Iterable[tuple[st
     for name, obj in plugins:
         pm.register(obj, name=name)
     return pm
+
+
+def _claims(entry_points: Iterable[Any]) -> dict[str, list[str]]:
+    """Namespace → the distributions (``name version``) whose entry points claim it. The same
+    distribution seen twice (on two paths) is one claim."""
+    out: dict[str, dict[str, str]] = {}
+    for ep in entry_points:
+        dist = getattr(ep, "dist", None)
+        name = dist.name if dist is not None else ep.value
+        label = f"{dist.name} {dist.version}" if dist is not None else ep.value
+        out.setdefault(ep.name, {}).setdefault(_normalise(name), label)
+    return {ns: sorted(d.values()) for ns, d in out.items()}
+
+
+def _normalise(name: str) -> str:
+    return name.lower().replace("_", "-").replace(".", "-")
 
 
 def _version(pm: pluggy.PluginManager, name: str, obj: Any) -> tuple[str, str]:

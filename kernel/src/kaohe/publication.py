@@ -83,6 +83,7 @@ def _adjustment_rows(store: Store, bureau: Bureau, period: Period) -> list[dict[
                 {
                     "id": a.id, "period": a.period, "unit": a.unit, "name": _name(bureau, a.unit), "points": str(a.points),
                     "reason": a.reason, "approver": a.approver, "kind": a.kind, "item": a.item, "appeal": a.appeal,
+                    "number": a.number,
                 }
             )
     return rows
@@ -488,7 +489,20 @@ def _scored_in(bureau: Bureau, period: Period, item: str) -> bool:
 def appeal_text(a: dict[str, Any], bureau: Bureau | None = None) -> str:
     state = "待决定" if a.get("outcome") is None else f"{a['outcome']}({a['decider']},{(a.get('decided') or '')[:10]})"
     pts = fmt(D(a["points"])) if a.get("points") not in (None, "") else ""
+    line = appeal_line(a)
+    # the item's title once: in the line when the line says it (a record's reason often does), else before it
+    title = "" if a.get("title") and a["title"] in line else f"{a['title']}"
     return (
-        f"第{a['id']}号 {a['period']} 第{a['edition_number']}版 {_name(bureau, a['unit']) if bureau else a['unit']} · {a['title']}〔{a['department']}〕"
-        f" {pts} {a['line']} —— 理由:{a['reason']};{a['received']} 提出(截止 {a['deadline']});{state}"
+        f"第{a['id']}号 {a['period']} 第{a['edition_number']}版 {_name(bureau, a['unit']) if bureau else a['unit']} · {title}〔{a['department']}〕"
+        f" {pts} {line} —— 理由:{a['reason']};{a['received']} 提出(截止 {a['deadline']});{state}"
     )
+
+
+def appeal_line(a: dict[str, Any]) -> str:
+    """The line an appeal contests, for a sentence that names the item's title already: an appeal
+    of a whole item says (全项), not the title a second time."""
+    line = str(a.get("line") or "")
+    title = str(a.get("title") or "")
+    if title and line.startswith(title):
+        return line[len(title):].strip() or "(全项)"
+    return line

@@ -113,7 +113,13 @@ def _has_data(store: Any, dept: str, period: Period) -> bool:
 def problems(rows: list[DataStatus], bureau: Bureau) -> list[str]:
     """What stands in the way of publishing, in Chinese: missing data, and (when the bureau requires
     it) data not signed off."""
-    out = [f"{r.department} {r.period} 没有数据(未报送,或本期确无需报送的事项:后者请该部门签收确认)" for r in rows if r.missing]
+    # one sentence naming every department, not the same sentence once per department
+    out = []
+    missing = [f"{r.department} {r.period}" for r in rows if r.missing]
+    if missing:
+        out.append(f"{'、'.join(missing)} 没有数据(未报送,或本期确无需报送的事项:后者请该部门签收确认)")
     if bureau.publication.require_signoff:
-        out += [f"{r.department} {r.period} 数据未经部门签收" for r in rows if r.expected and r.records and not r.signed_off]
+        unsigned = [f"{r.department} {r.period}" for r in rows if r.expected and r.records and not r.signed_off]
+        if unsigned:
+            out.append(f"{'、'.join(unsigned)} 数据未经部门签收")
     return out

@@ -396,6 +396,24 @@ class Store(Ledger):
     def rejections(self, import_id: int) -> list[dict[str, Any]]:
         return list(self.db["rejections"].rows_where("import_id = ?", [import_id]))
 
+    def stored_namespaces(self, start: dt.date, end: dt.date, known: set[str]) -> list[tuple[str, str, int]]:
+        """The plugin namespaces not in ``known`` whose adapters brought records dated ``start`` to
+        ``end`` still stored (not voided): (namespace, department, how many records), by namespace.
+        Their records are scored by no item once their plugin is uninstalled."""
+        rows = self.db.execute("SELECT DISTINCT adapter, department FROM imports WHERE adapter IS NOT NULL").fetchall()
+        departments: dict[str, set[str]] = {}
+        for adapter, department in rows:
+            ns = str(adapter).split(".", 1)[0]
+            if ns not in known:
+                departments.setdefault(ns, set()).add(department or "")
+        out = []
+        q = "SELECT count(*) FROM records WHERE kind >= ? AND kind < ? AND date BETWEEN ? AND ? AND voided = 0"
+        for ns in sorted(departments):
+            n = self.db.execute(q, [ns + ".", ns + "/", start.isoformat(), end.isoformat()]).fetchone()[0]
+            if n:
+                out.append((ns, "、".join(sorted(d for d in departments[ns] if d)), int(n)))
+        return out
+
     def departments_with_data(self, month: str) -> set[str]:
         q = "SELECT DISTINCT department FROM records WHERE month = ? AND voided = 0"
         return {r[0] for r in self.db.execute(q, [month]).fetchall()}

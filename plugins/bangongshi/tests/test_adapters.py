@@ -122,6 +122,9 @@ def test_publicity_register_two_kinds_highest_level(tmp_path, bureau, registry):
         ("bangongshi.zhenggong:XC02", it.ZHENGGONG, "常州市局政治部"),
     ]
     assert [(r.row, r.column) for r in export.rejected] == [(5, ""), (6, "类别")]
+    # the note names the level once: 省级录用, 常州市局政治部级录用 — never 地级级 or 省级级
+    assert export.records[0].note == "宣传报道“某稿”(新华日报) 省级录用(另被地级录用,按最高值计)"
+    assert export.records[1].note == "政工信息“某稿”(政工快讯) 常州市局政治部级录用"
 
 
 def test_registers_are_told_apart_by_their_headers(tmp_path, bureau, registry):

@@ -26,6 +26,7 @@ import attrs
 
 from ..bureau import LINES_PER_ITEM, Bureau
 from ..decimals import ZERO, D, fmt_points, quantize
+from ..explain import Column, ranking_column_notes
 from ..model import CategoryResult, ItemResult, Line, PeriodResult, UnitResult
 from ..periods import Period
 
@@ -129,6 +130,8 @@ class UnitView:
     """(series mean, series top) of each of the unit's categories, in order."""
     sheet: str = ""
     """The title of the unit's sheet in the XLSX (its 加扣分明细)."""
+    values: tuple[Decimal | None, ...] = ()
+    """The unit's figure in each of the ranking's score columns (:attr:`ReportData.columns`)."""
 
     @property
     def rank_change(self) -> int | None:
@@ -212,7 +215,16 @@ class ReportData:
     aggregated: bool
     """The period is made of several base periods (a quarter, half-year or year of a monthly scheme)."""
     how: str
-    """How an aggregated period's total is formed (the kernel's wording), else empty."""
+    """How an aggregated period's total is formed (the kernel's wording, with the figures of the unit
+    :attr:`how_unit`), else empty."""
+    columns: tuple[Column, ...] = ()
+    """The ranking's score columns, as the CLI's ``kaohe ranking`` shows them (each category; for a
+    period not made by summing its base periods, the part made of them on the period's own scale
+    and the period's own categories). The office's adjustments are shown apart."""
+    how_unit: str = ""
+    """The name of the unit whose figures :attr:`how` quotes."""
+    year_categories: frozenset[str] = frozenset()
+    """The ids of the year's own categories (normalised over the year, not summed from its months)."""
     edition: dict[str, Any] | None = None
     """The published edition this report is of: number, published_on, reason, digest, appeal_days,
     deadline (None for a report not published as an edition)."""
@@ -228,6 +240,11 @@ class ReportData:
     """The store the records behind the lines are read from, unit by unit (None: no records)."""
     texts: Mapping[str, str] = attrs.field(factory=dict, repr=False, eq=False)
     """Item id → the seed's sentence it implements."""
+
+    @property
+    def generated_text(self) -> str:
+        """When the report was made, as a reader writes it: ``2026年12月4日 22:29:55(UTC+08:00)``."""
+        return chinese_datetime(dt.datetime.fromisoformat(self.generated))
 
     @functools.cached_property
     def adjusted(self) -> bool:
@@ -270,6 +287,19 @@ class ReportData:
             where += f"和 {self.json_name}"
         text = f"其余{len(rest)}条记录合计{'0' if points == 0 else fmt_points(points)}分,逐条见{where}"
         return LineView(points, text, None, any(ln.carried for ln in rest), None, len(rest))
+
+
+def chinese_datetime(when: dt.datetime) -> str:
+    """``2026年12月4日 22:29:55``, with the time zone as ``(UTC+08:00)`` when it is known."""
+    text = f"{when.year}年{when.month}月{when.day}日 {when:%H:%M:%S}"
+    offset = when.utcoffset()
+    if offset is None:
+        return text
+    minutes = int(offset.total_seconds()) // 60
+    if minutes == 0:
+        return text + "(UTC)"
+    sign = "+" if minutes > 0 else "-"
+    return text + f"(UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d})"
 
 
 def anchor_for(prefix: str, ident: str, index: int) -> str:
@@ -393,6 +423,7 @@ def build(
             month_scores[result.period].setdefault(u.unit, {"total": str(u.total), "rank": u.rank, "series": u.series})
 
     by_series = result.series()
+    columns = ranking_column_notes(bureau, result, adjustment=False)
 
     # Category means and tops per series (for "a unit against its series").
     cat_stats: dict[tuple[str, str], tuple[Decimal, Decimal]] = {}
@@ -435,6 +466,7 @@ def build(
                     result=u, anchor=anchor, series_name=s.name if s else sid, series_anchor=s_anchor, previous_rank=prev_rank,
                     months=tuple(months), series_size=len(units),
                     category_stats=tuple(cat_stats.get((sid, c.category), (ZERO, ZERO)) for c in u.categories),
+                    values=tuple(col.value(u) for col in columns),
                 )
             )
         totals = [u.total for u in units]
@@ -453,6 +485,7 @@ def build(
     edition_sheet = sheet_title("版本说明", taken) if edition is not None else ""
 
     when = generated or dt.datetime.now().astimezone()
+    how_unit = next((u.result for u in (v for s in series_views for v in s.units) if u.result.parts), None)
     return ReportData(
         bureau=bureau.name,
         scheme=scheme.name,
@@ -468,7 +501,10 @@ def build(
         months=month_labels,
         has_store=store is not None,
         aggregated=any(u.parts for u in result.units),
-        how=next((u.explanation for u in result.units if u.parts), ""),
+        how=how_unit.explanation if how_unit is not None else "",
+        how_unit=how_unit.name if how_unit is not None else "",
+        columns=tuple(columns),
+        year_categories=frozenset(c.id for c in scheme.year_categories) if period.kind == "year" else frozenset(),
         edition=edition,
         changes=changes,
         lines_per_item=bureau.report.lines_per_item,

@@ -87,6 +87,7 @@ def _fields(data: ReportData) -> Iterator[tuple[str, Any]]:
     yield "generated", data.generated
     yield "decimals", data.decimals
     yield "categories", [{"id": cid, "name": name, "weight": _num(w)} for cid, name, w in data.categories]
+    yield "columns", [{"header": c.header, "note": c.note, "category": c.category} for c in data.columns]
     yield "series", [
         {
             "id": s.id,
@@ -101,6 +102,7 @@ def _fields(data: ReportData) -> Iterator[tuple[str, Any]]:
                     "rank": u.result.rank, "unit": u.result.unit, "name": u.result.name, "class": u.result.klass,
                     "total": _num(u.result.total),
                     "categories": {c.category: _num(c.score) for c in u.result.categories},
+                    "columns": [_num(v) for v in u.values],
                     "previous_rank": u.previous_rank, "rank_change": u.rank_change,
                     "flags": list(u.result.flags), "veto": bool(u.result.veto), "carried": u.result.carried,
                 }

@@ -14,6 +14,7 @@ lines_per_item`` and sends the reader here.
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
@@ -79,7 +80,7 @@ class _Sheet:
             cell.data_type = "s"
         else:
             cell.value = value
-            if not isinstance(value, Decimal | int):
+            if not isinstance(value, Decimal | int | dt.date):
                 number_format = None
         key = (style, number_format)
         if key not in self.styles:
@@ -133,6 +134,24 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def _int(value: Any) -> Any:
+    """An edition's count (its number, the appeal days) as a number, whatever form it was kept in."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value
+
+
+def _date(value: Any) -> Any:
+    """An edition's date (``2015-05-12``) as a date cell, whatever form it was kept in."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return value
+
+
 def _change_text(u: UnitView) -> str:
     ch = u.rank_change
     if ch is None:
@@ -148,23 +167,23 @@ def write_xlsx(data: ReportData, path: Path) -> Path:
     wb = Workbook(write_only=True)
     styles: dict[tuple[str, str | None], StyleArray | None] = {}
     score_format = "0" if data.decimals == 0 else "0." + "0" * data.decimals
-    subtitle = f"考核期间 {data.date_range[0]} 至 {data.date_range[1]};{data.scheme};生成于 {data.generated}"
+    subtitle = f"考核期间 {data.date_range[0]} 至 {data.date_range[1]};{data.scheme};生成于 {data.generated_text}"
 
     for s in data.series:
         adj = ["考核办调整"] if data.adjusted else []
-        headers = ["名次", "单位", "单位编号", "总分", *[name for _, name, _ in data.categories], *adj, "上期名次", "名次变化", "标记"]
+        headers = ["名次", "单位", "单位编号", "总分", *[c.header for c in data.columns], *adj, "上期名次", "名次变化", "标记"]
         sh = _Sheet(wb.create_sheet(s.sheet or sheet_title(s.name, set())), len(headers), styles)
         sh.title(f"{data.bureau} {data.period_name}绩效考核通报 — {s.name}", subtitle)
         sh.at(4)
         sh.header(headers)
         for u in s.units:
             row: list[Any] = [u.result.rank, u.result.name, u.result.unit, u.result.total]
-            row += [u.score_of(cid) for cid, _, _ in data.categories]
+            row += list(u.values)
             row += [u.adjustment_points if u.result.adjustments else None for _ in adj]
             row += [u.previous_rank if u.previous_rank is not None else "—", _change_text(u), "、".join(u.result.flags)]
             cells = []
             for col, value in enumerate(row, start=1):
-                fmt_ = score_format if 4 <= col < 5 + len(data.categories) + len(adj) else None
+                fmt_ = score_format if 4 <= col < 5 + len(data.columns) + len(adj) else None
                 cells.append(sh.cell(value, "flag" if u.result.flags and col == len(row) else "cell", fmt_))
             sh.rows.append(cells)
             sh.measure(row, as_printed=True)
@@ -174,6 +193,13 @@ def write_xlsx(data: ReportData, path: Path) -> Path:
             + (f";达标分值 {fmt(s.pass_mark)}" if s.pass_mark is not None else ""),
             "plain",
         )])
+        if data.aggregated and data.how:
+            sh.rows.append([sh.cell(f"{data.period_name}总分的计算方法(以{data.how_unit}为例):{data.how}", "plain")])
+            if data.columns and data.columns[0].category is None:
+                sh.rows.append([sh.cell(
+                    f"“{data.columns[0].header}”列为各期得分折算到{data.period_name}的分值({data.columns[0].note}),与其后各列相加即为总分",
+                    "plain",
+                )])
         sh.ws.freeze_panes = "C5"
         sh.write()
 
@@ -188,16 +214,50 @@ def write_xlsx(data: ReportData, path: Path) -> Path:
     return path
 
 
+SUMMARY_HEADERS = ["考核内容", "项目加扣分", "原始分", "组内最高", "权重", "得分", "序列平均", "计算方法"]
+"""The head of a unit sheet's first table: how each category's score was formed (得分构成)."""
+LINE_HEADERS = ["考核内容", "考核项目", "责任部门", "依据", "计分期", "加扣分", "原因", "记录编号", "记录日期", "数据文件", "行号", "沿用上期数据"]
+"""The head of a unit sheet's second table: every line (加扣分明细)."""
+
+
 def _unit_sheet(wb: Workbook, u: UnitView, data: ReportData, subtitle: str, styles: dict[tuple[str, str | None], StyleArray | None]) -> None:
-    headers = ["考核内容", "考核项目", "责任部门", "依据", "计分期", "加扣分", "原因", "记录编号", "记录日期", "数据文件", "行号", "沿用上期数据"]
+    """A unit's sheet: its score's make-up (each category's item points, raw score, the series' top
+    it is normalised by, weight and score; the total and how it is formed), then every line."""
+    headers = LINE_HEADERS
     sh = _Sheet(wb.create_sheet(u.sheet or sheet_title(u.result.name, set())), len(headers), styles)
-    head = f"{u.result.name} {data.period_name} 加扣分明细:总分 {fmt(u.result.total)}"
-    if u.result.rank is not None:
-        head += f",{u.series_name}第{u.result.rank}名"
+    r = u.result
+    head = f"{r.name} {data.period_name} 加扣分明细:总分 {fmt(r.total)}"
+    if r.rank is not None:
+        head += f",{u.series_name}第{r.rank}名"
     sh.title(head, subtitle)
     sh.at(4)
+    detail = data.detail(u)
+    score_format = "0" if data.decimals == 0 else "0." + "0" * data.decimals
+    sh.header(SUMMARY_HEADERS)
+    for c in detail.categories:
+        cr = c.result
+        row: list[Any] = [cr.name, c.item_points, cr.raw, None if r.parts and cr.category not in data.year_categories else cr.top, cr.weight, cr.score, c.series_mean, cr.explanation]
+        sh.rows.append([sh.cell(v, "wrap" if col == 8 else "cell", score_format if col in (6, 7) else None) for col, v in enumerate(row, start=1)])
+        sh.measure(row[:7])
+    part = data.columns[0] if data.columns and data.columns[0].category is None and r.parts else None
+    if part is not None:  # the summed categories above are not on the total's scale: this is
+        row = [part.header, None, None, None, None, u.values[0], None, f"各期得分折算到{data.period_name}的分值:{part.note}"]
+        sh.rows.append([sh.cell(v, "wrap" if col == 8 else "cell", score_format if col == 6 else None) for col, v in enumerate(row, start=1)])
+    if r.adjustments:
+        reasons = ";".join(ln.reason for ln in r.adjustments)
+        row = ["考核办调整", None, None, None, None, u.adjustment_points, None, reasons]
+        sh.rows.append([sh.cell(v, "wrap" if col == 8 else "cell") for col, v in enumerate(row, start=1)])
+    if r.parts:
+        how = f"{r.explanation}:" + ";".join(f"{p} {fmt(t)}" for p, t in r.parts)
+    elif r.veto:
+        how = f"一票否决,当期为零分(否决前得分 {fmt(r.subtotal)})"
+    else:
+        how = "各考核内容得分之和" + (",加考核办调整" if r.adjustments else "")
+    row = ["总分", None, None, None, None, r.total, None, how]
+    sh.rows.append([sh.cell(v, "wrap" if col == 8 else "cell", score_format if col == 6 else None) for col, v in enumerate(row, start=1)])
+    sh.rows.append([])
     sh.header(headers)
-    lines = data.detail(u).lines()
+    lines = detail.lines()
     for c, i, ln in lines:
         info = ln.info
         row: list[Any] = [
@@ -209,7 +269,6 @@ def _unit_sheet(wb: Workbook, u: UnitView, data: ReportData, subtitle: str, styl
         sh.measure(row)
     if not lines:
         sh.rows.append([sh.cell("本期无加扣分记录", "plain")])
-    sh.ws.freeze_panes = "A5"
     sh.write()
 
 
@@ -219,25 +278,34 @@ def _edition_sheet(wb: Workbook, data: ReportData, subtitle: str, styles: dict[t
     e = data.edition
     assert e is not None
     headers = ["单位", "单位编号", "原总分", "现总分", "原名次", "现名次", "变化的项目"]
+    score_format = "0" if data.decimals == 0 else "0." + "0" * data.decimals
     sh = _Sheet(wb.create_sheet(data.edition_sheet or "版本说明"), len(headers), styles)
     sh.title(f"{data.bureau} {data.period_name}绩效考核通报 第{e['number']}版", subtitle)
     sh.at(4)
-    notes = [
-        f"第{e['number']}版,{e['published_on']} 公布;复查申请期限:公布后{e['appeal_days']}个工作日内(截至 {e['deadline']})",
-        f"本版说明:{e['reason']}",
-        f"校验码(SHA-256):{e['digest']}",
+    sh.rows.append([sh.cell(
+        f"第{e['number']}版,{e['published_on']} 公布;复查申请期限:公布后{e['appeal_days']}个工作日内(截至 {e['deadline']})"
+    )])
+    # each fact in its own cell, numbers and dates as numbers and dates (a spreadsheet can sort and
+    # compute with them), the text beside its label
+    facts: list[tuple[str, Any, str | None]] = [
+        ("版本号", _int(e["number"]), None),
+        ("公布日期", _date(e["published_on"]), "yyyy-mm-dd"),
+        ("复查申请期限(工作日)", _int(e["appeal_days"]), None),
+        ("复查申请截止日期", _date(e["deadline"]), "yyyy-mm-dd"),
+        ("本版说明", e["reason"], None),
+        ("校验码(SHA-256)", e["digest"], None),
     ]
     if data.changes is not None:
-        notes.append(f"与第{data.changes.before}版相比:" + (";".join(data.changes.why) or "无"))
-    for text in notes:
-        sh.rows.append([sh.cell(text)])
-    sh.widths = {1: 12, 7: 40}
+        facts.append((f"与第{data.changes.before}版相比", ";".join(data.changes.why) or "无", None))
+    for label, value, number_format in facts:
+        sh.rows.append([sh.cell(label), sh.cell(value, "cell", number_format)])
+    sh.widths = {1: 20, 2: 16, 7: 40}
     if data.changes is not None and not data.changes.empty:
         sh.at(len(sh.rows) + 2)
         sh.header(headers)
         for c in data.changes.units:
             items = "; ".join(f"{i.title}:{fmt(i.before)}→{fmt(i.after)}" for i in c.items)
             values: list[Any] = [c.name, c.unit, c.total[0], c.total[1], c.rank[0], c.rank[1], items]
-            sh.rows.append([sh.cell(v) for v in values])
+            sh.rows.append([sh.cell(v, "cell", score_format if col in (3, 4) else None) for col, v in enumerate(values, start=1)])
             sh.measure(values)
     sh.write(limit=90, print_setup=False)

@@ -130,7 +130,8 @@ class WeightedScores(Shape):
                 mean = quantize(sum(scores, ZERO) / len(scores), 2)
                 pts = quantize(mean * share / 100, 2)
                 avg = f"{len(scores)}份平均{fmt(mean)}" if len(scores) > 1 else f"{fmt(mean)}"
-                lines.append(Line(pts, f"{group}{self.what}{avg} × {fmt(share)}% = {fmt(pts)}"))
+                label = group if group.endswith(self.what) else f"{group}{self.what}"  # 派出所民警评议, not …评议评议
+                lines.append(Line(pts, f"{label}得分{avg} × {fmt(share)}% = {fmt(pts)}"))
             out[unit.id] = lines
         return out
 

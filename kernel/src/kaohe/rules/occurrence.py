@@ -305,7 +305,7 @@ class Tiered(Shape):
                 if not found:
                     continue
                 pts, lv = max(found, key=lambda t: abs(t[0]))
-                why = f"{lv}级" + (f",另有 {'、'.join(x for _, x in found if x != lv)} 不重复计分" if len(found) > 1 else "")
+                why = level_name(lv) + (f",另有 {'、'.join(x for _, x in found if x != lv)} 不重复计分" if len(found) > 1 else "")
                 out.setdefault(unit.id, []).append(
                     Line(pts, f"{record_text(r)}({why})", r.key, r.carried_from is not None)
                 )
@@ -361,3 +361,8 @@ class Veto(Shape):
 
     def describe(self) -> str:
         return "一票否决:当期考核为零分,取消年终评先创优资格"
+
+
+def level_name(level: str) -> str:
+    """A level as a sentence names it: 省厅 → 省厅级, 地级 stays 地级 (never 地级级)."""
+    return level if level.endswith("级") else f"{level}级"

@@ -403,7 +403,7 @@ def publicity_records(row: Row) -> list[Draft]:
     kind, table = LEVEL_TABLES[row["category"]]
     levels = _levels(row["levels"], table)
     level = _highest(levels, table)
-    note = f"{row['category']}“{row['title']}”" + (f"({row['media']})" if row.get("media") else "") + f" {level}级录用"
+    note = f"{row['category']}“{row['title']}”" + (f"({row['media']})" if row.get("media") else "") + f" {_level_name(level)}录用"
     if len(levels) > 1:
         note += f"(另被{'、'.join(lv for lv in levels if lv != level)}录用,按最高值计)"
     return [Draft(key=f"{kind}:{row['id']}", kind=kind, unit=row["unit"], date=row["date"], attrs={"level": level}, note=note)]
@@ -440,3 +440,8 @@ ADAPTERS = [
     BANK_CATCHES,
     PUBLICITY_REGISTER,
 ]
+
+
+def _level_name(level: str) -> str:
+    """A level as a sentence names it: 省厅 → 省厅级, 地级 and 金坛级 stay as they are (never 地级级)."""
+    return level if level.endswith("级") else f"{level}级"

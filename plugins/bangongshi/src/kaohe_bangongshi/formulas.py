@@ -129,6 +129,11 @@ def surplus_by_level(ctx: RuleContext, params: dict[str, Any]) -> dict[str, list
         for r in sorted(extra, key=lambda r: (r.date, r.key)):
             level = str(r.get("level"))
             text = f"{r.date.month}月{r.date.day}日 {r.note}" if r.note else f"{r.date.month}月{r.date.day}日"
-            lines.append(Line(levels[level], f"{text}(超过达标数{fmt(target)}条,{level}级)", r.key, r.carried_from is not None))
+            lines.append(Line(levels[level], f"{text}(超过达标数{fmt(target)}条,{_level_name(level)})", r.key, r.carried_from is not None))
         out[unit.id] = lines
     return out
+
+
+def _level_name(level: str) -> str:
+    """A level as a sentence names it: 省厅 → 省厅级, 地级 and 金坛级 stay as they are (never 地级级)."""
+    return level if level.endswith("级") else f"{level}级"
