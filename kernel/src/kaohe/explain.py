@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from .decimals import fmt, fmt_points
+from .items import according
 from .model import CategoryResult, ItemResult, Line, PeriodResult, UnitResult
 
 
@@ -99,7 +100,7 @@ def unit_text(u: UnitResult, show_zero: bool = False, ids: bool = False) -> str:
                 continue
             carried = "(沿用上期数据)" if i.carried else ""
             item_id = f";项目编号 {i.item}" if ids else ""
-            out.append(f"  ◆ {i.title} {fmt_points(i.points)}{carried}  〔{i.department};依据 {i.reference}{item_id}〕")
+            out.append(f"  ◆ {i.title} {fmt_points(i.points)}{carried}  〔{i.department};{according(i.reference)}{item_id}〕")
             if i.note:
                 out.append(f"      {i.note}")
             for ln in i.lines:

@@ -21,6 +21,7 @@ from .adapters import Adapter, CellError, Column, Draft, PercentCell, converter
 from .bureau import Bureau
 from .decimals import D
 from .errors import KaoheError
+from .items import according
 from .model import Record
 from .periods import Period
 from .plugins import Registry
@@ -375,7 +376,7 @@ class _Checker:
         for item in self.checks.get(draft.kind, ()):
             problem = item.rule.check(rec)
             if problem:
-                return None, draft.column or "", f"{problem}(考核项目“{item.title}”,{item.reference})"
+                return None, draft.column or "", f"{problem}(考核项目“{item.title}”,{according(item.basis)})"
         return rec, "", ""
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 
-from ..bureau import LINES_PER_ITEM, Bureau
+from ..bureau import LINES_PER_ITEM, Bureau, Regulation
 from ..decimals import ZERO, D, fmt_points, quantize
 from ..model import CategoryResult, ItemResult, Line, PeriodResult, UnitResult
 from ..periods import Period
@@ -228,6 +228,8 @@ class ReportData:
     """The store the records behind the lines are read from, unit by unit (None: no records)."""
     texts: Mapping[str, str] = attrs.field(factory=dict, repr=False, eq=False)
     """Item id → the seed's sentence it implements."""
+    regulations: tuple[Regulation, ...] = ()
+    """The regulations the items cite (``[regulations]``): the report names them with their 文号."""
 
     @functools.cached_property
     def adjusted(self) -> bool:
@@ -477,6 +479,7 @@ def build(
         edition_sheet=edition_sheet,
         store=store,
         texts={i.id: i.text for i in bureau.items},
+        regulations=bureau.regulations,
     )
 
 
