@@ -248,6 +248,26 @@ def test_the_sheets_read_in_a_reading_process_too(tmp_path, reg, store):
     assert report.notes == [f"工作表“备注”前{HEADER_SCAN_ROWS}行中没有可识别的表头,未读取"]
 
 
+@pytest.mark.parametrize(("second", "third"), [(0, 0), (1200, 0), (1200, 1)])
+def test_long_sheets_in_a_reading_process_lose_no_row(tmp_path, reg, store, second, third):
+    """Sheets longer than a reader's block (1000 rows), then sheets with a header only or with
+    rows: every row arrives once, as when read in this process."""
+    b = bureau(reg)
+
+    def rows(prefix, n):
+        return [[f"{prefix}{i}", "金城派出所", dt.date(2015, 4, 1), "当场处罚", 0] for i in range(1, n + 1)]
+
+    f = sheet_file(
+        tmp_path / "long.xlsx",
+        ("3月", FIRE_HEADERS, rows("XF", 1500)), ("4月", FIRE_HEADERS, rows("XG", second)), ("5月", FIRE_HEADERS, rows("XH", third)),
+    )
+    total = 1500 + second + third
+    report = store.ingest(f, b, reg, today=TODAY, readers=1, dry_run=True)
+    assert (report.rows, report.new, report.rejected) == (total, total, [])
+    here = store.ingest(f, b, reg, today=TODAY, readers=0, dry_run=True)
+    assert (here.rows, here.new) == (total, total)
+
+
 def test_a_header_only_template_sheet_before_the_data(tmp_path, reg, store):
     b = bureau(reg)
     f = sheet_file(

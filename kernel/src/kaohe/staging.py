@@ -367,20 +367,21 @@ def _read(outgoing: Any, inherited: list[Any], job: _Job, k: int, count: int) ->
         # A workbook's later sheet numbers its rows from 1 again: its rows are placed after the
         # block of the sheet before (a workbook has one reader, so the blocks are only its
         # batches; a CSV file, which several readers share, has one table).
-        sheet, offset = None, 0
+        sheet, offset, at = None, 0, 0
         while True:
             try:
                 item = next(items)
             except StopIteration as end:
-                last = offset + end.value
-                if offset:  # a later sheet (read by this one reader) may end before its block
-                    last = max(last, block * SEND_BATCH)
+                # the file's last row, placed as above (a last sheet without rows ends before the
+                # block of the rows before it: that block is still sent)
+                last = max(offset + end.value, at)
                 break
             if item[1] != sheet:
                 if sheet is not None:
                     offset = (block + count) * SEND_BATCH
                 sheet = item[1]
-            of = (offset + item[2]) // SEND_BATCH
+            at = offset + item[2]
+            of = at // SEND_BATCH
             while block < of:  # the row is in a later block: the blocks before it are complete
                 outgoing.send(("rows", batch))
                 batch = []
