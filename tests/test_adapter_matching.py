@@ -276,8 +276,12 @@ def test_a_header_only_template_sheet_before_the_data(tmp_path, reg, store):
         ("4月", MONTHLY_HEADERS, MONTHLY_ROWS),
     )
     report = store.ingest(f, b, reg, today=TODAY)
-    assert (report.rows, report.new) == (1, 1)
+    assert (report.rows, report.new, report.notes) == (1, 1, [])
     assert points(store, b, reg, "churujing.resident_missed") == Decimal("-1.0")
+    # the template alone: nothing imported, and said so
+    g = sheet_file(tmp_path / "only_template.xlsx", ("模板", MONTHLY_HEADERS, []))
+    empty = store.ingest(g, b, reg, today=TODAY)
+    assert (empty.rows, empty.new, empty.notes) == (0, 0, ["文件中只有表头,没有数据行"])
 
 
 def test_a_sheet_of_another_format_refuses_the_file(tmp_path, reg, store):

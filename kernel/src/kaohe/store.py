@@ -195,6 +195,8 @@ class Store(Ledger):
         notes: list[str] = []
         with staged(path, bureau, registry, adapter_id, bureau.earliest, today, readers, department, notes) as (adapter, rows):
             report = self._ingest(path, adapter, rows, strict=strict, dry_run=dry_run, actor=actor, progress=progress)
+        if not report.rows:
+            notes.append("文件中只有表头,没有数据行")
         report.notes = notes
         return report
 
