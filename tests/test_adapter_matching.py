@@ -189,6 +189,13 @@ def test_an_unknown_department_lists_the_known_ones(tmp_path, reg):
         read_export(f, bureau(reg), reg, today=TODAY, department="交警")
 
 
+def test_without_any_plugin_the_message_says_so(tmp_path):
+    reg = load_registry(get_plugin_manager(load_entrypoints=False))
+    f = write_xlsx(tmp_path / "x.xlsx", FIRE_ROWS, headers=FIRE_HEADERS)
+    with pytest.raises(KaoheError, match="表头与任何已安装插件的数据格式都不符。可导入的格式:\\(无:未安装任何部门插件\\)"):
+        read_export(f, bureau(reg), reg, today=TODAY)
+
+
 def test_cli_department_pins_the_file(tmp_path):
     config = tmp_path / "kaohe.toml"
     config.write_text(

@@ -306,7 +306,7 @@ def candidates(
             )
     on = [a for a in every if usable(a, bureau, with_items)]
     off = [a for a in every if a not in on]
-    if not on:
+    if off and not on:
         plugins = "、".join(sorted({a.plugin for a in off}))
         raise KaoheError(f"插件 {plugins} 的考核项目在本局配置中全部停用([items]),不导入它的数据")
     return on, off
