@@ -234,7 +234,7 @@ def test_every_sheet_that_fits_is_read(tmp_path, reg, store):
     )
     report = store.ingest(f, b, reg, today=TODAY, readers=0)
     assert (report.rows, report.new, report.rejected) == (2, 2, [])
-    assert report.notes == [f"工作表“说明”前{HEADER_SCAN_ROWS}行中没有可识别的表头,未读取"]
+    assert report.notes == [f"工作表“说明”前{HEADER_SCAN_ROWS}行中没有可识别的表头,未读取", "读取了2个工作表:3月、4月"]
     assert store.db.execute("SELECT sheet, row, month FROM records ORDER BY month").fetchall() == [
         ("3月", 3, "2015-03"), ("4月", 3, "2015-04"),
     ]
@@ -252,7 +252,7 @@ def test_the_sheets_read_in_a_reading_process_too(tmp_path, reg, store):
     )
     report = store.ingest(f, b, reg, today=TODAY, readers=1)
     assert (report.rows, report.new) == (2, 2)
-    assert report.notes == [f"工作表“备注”前{HEADER_SCAN_ROWS}行中没有可识别的表头,未读取"]
+    assert report.notes == [f"工作表“备注”前{HEADER_SCAN_ROWS}行中没有可识别的表头,未读取", "读取了2个工作表:3月、4月"]
 
 
 @pytest.mark.parametrize(("second", "third"), [(0, 0), (1200, 0), (1200, 1)])
@@ -283,7 +283,7 @@ def test_a_header_only_template_sheet_before_the_data(tmp_path, reg, store):
         ("4月", MONTHLY_HEADERS, MONTHLY_ROWS),
     )
     report = store.ingest(f, b, reg, today=TODAY)
-    assert (report.rows, report.new, report.notes) == (1, 1, [])
+    assert (report.rows, report.new, report.notes) == (1, 1, ["读取了2个工作表:模板、4月"])
     assert points(store, b, reg, "churujing.resident_missed") == Decimal("-1.0")
     # the template alone: nothing imported, and said so
     g = sheet_file(tmp_path / "only_template.xlsx", ("模板", MONTHLY_HEADERS, []))

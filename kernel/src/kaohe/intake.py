@@ -545,6 +545,7 @@ def iter_export(
         return n
 
     def generate() -> Generator[tuple[Record | None, Source, Rejection | None], None, int]:
+        read = [sheet]
         try:
             last = yield from one_sheet(sheet, header_row, index, rows)
             for other, more in workbook:
@@ -560,6 +561,9 @@ def iter_export(
                         f"一个文件只能是一种数据,请分成两个文件导入"
                     )
                 last = yield from one_sheet(other, n, columns, more)
+                read.append(other)
+            if len(read) > 1:
+                said.append(f"读取了{len(read)}个工作表:{'、'.join(read)}")
             return last
         finally:
             workbook.close()
