@@ -13,7 +13,7 @@ from .bureau import Bureau
 from .decimals import D
 from .errors import ConfigError, KaoheError, PluginError
 from .hookspecs import CONTRACT_VERSION, hookimpl, hookspec
-from .items import Item
+from .items import Item, cite
 from .model import Line, Record, Unit
 from .periods import Calendar, Period
 
@@ -21,5 +21,5 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CONTRACT_VERSION", "Adapter", "Bureau", "Calendar", "Column", "ConfigError", "D", "Draft", "Item",
-    "KaoheError", "Line", "Period", "PluginError", "Record", "Unit", "hookimpl", "hookspec", "rules",
+    "KaoheError", "Line", "Period", "PluginError", "Record", "Unit", "cite", "hookimpl", "hookspec", "rules",
 ]

@@ -28,6 +28,26 @@ class Publication:
     """Whether a department's data counts as missing until the department has signed it off."""
 
 
+@attrs.frozen
+class Regulation:
+    """``[regulations.<key>]``: a regulation the bureau's items cite (docs/configuration.md)."""
+
+    key: str
+    """The key items cite it by (``Item.document``)."""
+    title: str
+    """Its title, without 《》: ``派出所绩效考核制度``."""
+    number: str = ""
+    """Its 文号: ``坛公发〔2015〕12号``."""
+    date: dt.date | None = None
+    """The day it was issued (印发日期)."""
+
+    @property
+    def name(self) -> str:
+        """《title》(文号,date): how a list of the regulations names it."""
+        extra = ",".join(x for x in (self.number, f"{self.date.year}年{self.date.month}月{self.date.day}日印发" if self.date else "") if x)
+        return f"《{self.title}》" + (f"({extra})" if extra else "")
+
+
 LINES_PER_ITEM = 20
 """How many record lines of an item the HTML report lists one by one, by default."""
 
@@ -74,6 +94,8 @@ class Bureau:
     text: str = attrs.field(default="", repr=False)
     """The configuration file's text as it was read (once: what an edition stores and digests, even
     if the file is edited while the command runs)."""
+    regulations: tuple[Regulation, ...] = ()
+    """The regulations the items cite (``[regulations]``), in the configuration's order."""
 
     @property
     def appeal_days(self) -> int:

@@ -248,16 +248,17 @@ def _item_changes(default: Any, own: Any) -> str:
 @click.option("--dry-run", is_flag=True, help="只检查文件,不写入数据库(部门上报前自查)。")
 @click.option("--strict", is_flag=True, help="有任何一行错误就拒绝整个文件。")
 @click.option("--adapter", "adapter_id", help="指定数据格式(默认按表头自动识别)。")
+@click.option("--department", help="指定部门:插件名或部门名(如 xiaofang 或 消防大队),只按该部门的数据格式识别。")
 @click.option("--actor", help="导入人(默认为当前系统用户)。")
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度。")
 @click.pass_obj
-def ingest(obj: Ctx, files: tuple[Path, ...], dry_run: bool, strict: bool, adapter_id: str | None, actor: str | None, quiet: bool) -> None:
+def ingest(obj: Ctx, files: tuple[Path, ...], dry_run: bool, strict: bool, adapter_id: str | None, department: str | None, actor: str | None, quiet: bool) -> None:
     """导入部门的数据文件(XLSX 或 CSV)。"""
     bureau, reg = obj.bureau, obj.registry
     failed = partial = False
     with obj.store() as store:
         for f in files:
-            report = _ingest_one(store, f, bureau, reg, dry_run, strict, adapter_id, actor, quiet)
+            report = _ingest_one(store, f, bureau, reg, dry_run, strict, adapter_id, actor, quiet, department)
             failed = failed or (strict and bool(report.rejected))
             partial = partial or bool(report.rejected)
     if failed:
@@ -270,7 +271,7 @@ def ingest(obj: Ctx, files: tuple[Path, ...], dry_run: bool, strict: bool, adapt
         sys.exit(EXIT_PARTIAL)
 
 
-def _ingest_one(store: Any, f: Path, bureau: Any, reg: Any, dry_run: bool, strict: bool, adapter_id: str | None, actor: str | None, quiet: bool) -> Any:
+def _ingest_one(store: Any, f: Path, bureau: Any, reg: Any, dry_run: bool, strict: bool, adapter_id: str | None, actor: str | None, quiet: bool, department: str | None = None) -> Any:
     bar: Any = None
     progress: Callable[[int], None] | None = None
     if not quiet and f.exists() and f.stat().st_size > 2_000_000:
@@ -282,7 +283,7 @@ def _ingest_one(store: Any, f: Path, bureau: Any, reg: Any, dry_run: bool, stric
             bar.render_progress()
 
     try:
-        report = store.ingest(f, bureau, reg, strict=strict, dry_run=dry_run, adapter_id=adapter_id, actor=actor, progress=progress)
+        report = store.ingest(f, bureau, reg, strict=strict, dry_run=dry_run, adapter_id=adapter_id, actor=actor, progress=progress, department=department)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -292,6 +293,8 @@ def _ingest_one(store: Any, f: Path, bureau: Any, reg: Any, dry_run: bool, stric
         f"新增{report.new}条,更正{report.changed}条,未变{report.unchanged}条,拒绝{len(report.rejected)}行"
     )
     click.echo(summary)
+    for note in report.notes:
+        click.echo(f"  · {note}")
     for rej in report.rejected[:50]:
         click.echo(f"  ✗ {rej.text()}")
     if len(report.rejected) > 50:

@@ -21,7 +21,7 @@ if sys.version_info >= (3, 11):  # noqa: UP036 - tomli where a Python before 3.1
 else:  # pragma: no cover
     import tomli as tomllib
 
-from .bureau import LINES_PER_ITEM, Bureau, Publication, ReportSettings
+from .bureau import LINES_PER_ITEM, Bureau, Publication, Regulation, ReportSettings
 from .errors import ConfigError, KaoheError, PluginError, RuleError
 from .items import Item
 from .model import Unit
@@ -32,7 +32,7 @@ from .scheme import Category, Scheme, Series
 
 TOP_KEYS = {
     "bureau", "scheme", "series", "categories", "units", "units_file", "items", "office_items", "carry_over", "intake", "appeals",
-    "publication", "report", "officers",
+    "publication", "report", "officers", "regulations",
 }
 
 
@@ -180,7 +180,9 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
     scheme = _scheme(r, data, categories, series)
     units = _units(r, data, {s.id for s in series}, base)
     inapplicable: list[str] = []
+    regulations = _regulations(r, data)
     items = _items(r, data, registry, {c.id for c in categories}, inapplicable)
+    items = _cited(r, data, items, regulations)
     carry = r.table(data, "carry_over", "carry_over")
     for k, v in carry.items():
         if not isinstance(v, bool):
@@ -204,8 +206,56 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
     return Bureau(
         name, calendar, scheme, tuple(units), tuple(items), carry, file, database, earliest,
         days, holidays, workdays, tuple(inapplicable), officers=officers, publication=_publication(r, data),  # type: ignore[arg-type]
-        report=_report(r, data),
+        report=_report(r, data), regulations=tuple(regulations.values()),
     )
+
+
+def _regulations(r: _Reader, data: Mapping[str, Any]) -> dict[str, Regulation]:
+    """``[regulations.<key>]``: title, number (文号), date of each regulation the items cite."""
+    out: dict[str, Regulation] = {}
+    for key, t in r.table(data, "regulations", "regulations").items():
+        p = f"regulations.{key}"
+        if not isinstance(t, dict):
+            raise r.fail(p, '应为表,如 [regulations.jintan_2015] title = "派出所绩效考核制度"')
+        r.unknown(t, {"title", "number", "date"}, p)
+        title = r.get(t, "title", f"{p}.title", str, what="文件标题(不含书名号)").strip().strip("《》")
+        if not title:
+            raise r.fail(f"{p}.title", "应为文件标题,不能为空")
+        number = r.get(t, "number", f"{p}.number", str, "", "文号").strip()
+        out[key] = Regulation(key, title, number, _date(r, t.get("date"), f"{p}.date"))
+    return out
+
+
+def _items_table(data: Mapping[str, Any]) -> dict[str, Any]:
+    t = data.get("items", {})
+    return t if isinstance(t, dict) else {}
+
+
+def _cited(r: _Reader, data: Mapping[str, Any], items: list[Item], regulations: Mapping[str, Regulation]) -> list[Item]:
+    """Each item with its citation (``《title》article``) when it names an article of a regulation
+    the configuration names; an item naming an article of a regulation not named is cited by the
+    article alone. An item of the office that names an article but no document cites the bureau's
+    only regulation, if it names one."""
+    only = next(iter(regulations)) if len(regulations) == 1 else None
+    named = {iid: ov["document"] for iid, ov in _items_table(data).items() if isinstance(ov, dict) and "document" in ov}
+    for i, o in enumerate(data.get("office_items", [])):
+        if isinstance(o, dict) and "document" in o:
+            named[f"office_items[{i}]"] = o["document"]
+    for where, document in named.items():
+        if document not in regulations:
+            path = f"{where}.document" if where.startswith("office_items") else f'items."{where}".document'
+            known = "、".join(regulations) or "(无:请先在 [regulations] 中登记)"
+            raise r.fail(path, f"应为 [regulations] 中登记的文件键({known}),得到 {document!r}")
+    out = []
+    for item in items:
+        if item.article:
+            document = item.document or (only if item.plugin == "office" else None) or ""
+            reg = regulations.get(document)
+            citation = f"《{reg.title}》{item.article}" if reg else ""
+            if citation != item.citation or document != item.document:
+                item = attrs.evolve(item, document=document, citation=citation)
+        out.append(item)
+    return out
 
 
 def _publication(r: _Reader, data: Mapping[str, Any]) -> Publication:
@@ -458,8 +508,11 @@ def _did_you_mean(name: str, known: Iterable[str]) -> str:
     return f";是否应为 {'、'.join(close)}?" if close else ""
 
 
-ITEM_OVERRIDE_KEYS = {"params", "category", "cap", "floor", "cadence"}
-OFFICE_ITEM_KEYS = {"id", "title", "department", "category", "reference", "reads", "cadence", "shape", "params", "cap", "floor", "direct_per_capita", "text"}
+ITEM_OVERRIDE_KEYS = {"params", "category", "cap", "floor", "cadence", "document", "article"}
+OFFICE_ITEM_KEYS = {
+    "id", "title", "department", "category", "reference", "reads", "cadence", "shape", "params", "cap", "floor",
+    "direct_per_capita", "text", "document", "article",
+}
 
 
 def _items(r: _Reader, data: Mapping[str, Any], registry: Registry, categories: set[str], inapplicable: list[str]) -> list[Item]:
@@ -496,6 +549,8 @@ def _items(r: _Reader, data: Mapping[str, Any], registry: Registry, categories: 
                 direct_per_capita=r.get(o, "direct_per_capita", f"{p}.direct_per_capita", bool, False),
                 text=r.get(o, "text", f"{p}.text", str, ""),
                 plugin="office",
+                document=r.get(o, "document", f"{p}.document", str, "", "[regulations] 中的文件键"),
+                article=r.get(o, "article", f"{p}.article", str, "", "条款,如 第十一条(四)1"),
             )
         except RuleError as exc:
             raise r.fail(p, str(exc)) from None
@@ -537,7 +592,7 @@ def _items(r: _Reader, data: Mapping[str, Any], registry: Registry, categories: 
         if iid not in available:
             raise r.fail(p, f"没有考核项目 {iid}:插件未安装或没有此项目{_did_you_mean(iid, available)}(运行 kaohe plugins 查看)")
         if not isinstance(ov, dict):
-            raise r.fail(p, "应为表(params、category、cap、floor、cadence)")
+            raise r.fail(p, "应为表(params、category、cap、floor、cadence、document、article)")
         r.unknown(ov, ITEM_OVERRIDE_KEYS, p)
 
     items = []
@@ -549,7 +604,7 @@ def _items(r: _Reader, data: Mapping[str, Any], registry: Registry, categories: 
             if "params" in ov:
                 item = item.with_rule(item.rule.with_params(r.get(ov, "params", f"{p}.params", dict)))  # type: ignore[attr-defined]
             changes = {}
-            for k in ("category", "cadence"):
+            for k in ("category", "cadence", "document", "article"):
                 if k in ov:
                     changes[k] = r.get(ov, k, f"{p}.{k}", str)
             for k in ("cap", "floor"):

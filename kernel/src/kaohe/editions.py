@@ -75,7 +75,7 @@ def _plain(value: Any) -> Any:
 def item_entry(item: Item) -> dict[str, Any]:
     return {
         "id": item.id, "title": item.title, "plugin": item.plugin, "department": item.department,
-        "category": item.category, "reference": item.reference, "cadence": item.cadence, "reads": list(item.reads),
+        "category": item.category, "reference": item.reference, "citation": item.basis, "cadence": item.cadence, "reads": list(item.reads),
         "cap": item.cap, "floor": item.floor, "direct_per_capita": item.direct_per_capita,
         "rule": item.rule.describe(), "params": _plain(item.rule),
     }

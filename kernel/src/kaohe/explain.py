@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 
 from .decimals import ZERO, fmt, fmt_points
+from .items import according
 from .model import CategoryResult, ItemResult, Line, PeriodResult, UnitResult
 
 
@@ -102,7 +103,7 @@ def unit_text(u: UnitResult, show_zero: bool = False, ids: bool = False) -> str:
                 continue
             carried = "(沿用上期数据)" if i.carried else ""
             item_id = f";项目编号 {i.item}" if ids else ""
-            out.append(f"  ◆ {i.title} {fmt_points(i.points)}{carried}  〔{i.department};依据 {i.reference}{item_id}〕")
+            out.append(f"  ◆ {i.title} {fmt_points(i.points)}{carried}  〔{i.department};{according(i.reference)}{item_id}〕")
             if i.note:
                 out.append(f"      {i.note}")
             for ln in i.lines:

@@ -21,11 +21,15 @@ from .adapters import Adapter, CellError, Column, Draft, PercentCell, converter
 from .bureau import Bureau
 from .decimals import D
 from .errors import KaoheError
+from .items import according
 from .model import Record
 from .periods import Period
 from .plugins import Registry
 
-HEADER_SCAN_ROWS = 15
+HEADER_SCAN_ROWS = 30
+"""A sheet's header row is looked for in its first rows (title and note rows above it)."""
+HEADER_DEEP_ROWS = 200
+"""How far down a header is still recognised to say that it is too far down."""
 
 
 @attrs.frozen
@@ -66,6 +70,8 @@ class Export:
     rejected: list[Rejection] = attrs.field(factory=list)
     rows: int = 0
     duplicates: int = 0
+    notes: list[str] = attrs.field(factory=list)
+    """What the reading says beside the rows (a sheet skipped)."""
 
 
 def checksum(path: Path) -> str:
@@ -161,41 +167,149 @@ def _cells(row: Sequence[Any]) -> list[str]:
     return ["" if c is None else str(c).strip() for c in row]
 
 
-def _match(adapter: Adapter, header: list[str]) -> dict[str, int] | None:
-    """Column key → index in the header, if every required column is present."""
+def _match(adapter: Adapter, header: list[str]) -> dict[str, int]:
+    """Column key → index in the header, for each of the adapter's columns the header holds."""
     found: dict[str, int] = {}
     for col in adapter.columns:
         for i, h in enumerate(header):
             if h in col.headers:
                 found[col.key] = i
                 break
-    if all(c.key in found for c in adapter.required()):
-        return found
-    return None
+    return found
+
+
+def _complete(adapter: Adapter, found: dict[str, int]) -> bool:
+    return all(c.key in found for c in adapter.required())
+
+
+def _evidence(adapter: Adapter, found: dict[str, int]) -> int:
+    """How many of the header's columns speak for this adapter: its columns found in the header
+    other than the unit and date columns (派出所, 日期: nearly every export has them, so they tell
+    no format from another). An adapter with no other column is spoken for by those two."""
+    generic = (adapter.unit_column, adapter.date_column)
+    if all(c.key in generic for c in adapter.columns):
+        return len(found)
+    return sum(1 for key in found if key not in generic)
+
+
+def _missing(adapter: Adapter, header: list[str]) -> list[str]:
+    return [c.name for c in adapter.required() if not any(x in header for x in c.headers)]
+
+
+def _label(adapter: Adapter) -> str:
+    return f"“{adapter.title}”({adapter.department},{adapter.id})"
+
+
+class _Refused(Exception):
+    """A header that fits no adapter for certain (the message says why, without the file's name)."""
 
 
 def _choose(adapters: Sequence[Adapter], header: list[str]) -> tuple[Adapter, dict[str, int]] | None:
-    best: tuple[int, Adapter, dict[str, int]] | None = None
-    for ad in adapters:
-        m = _match(ad, header)
-        if m is not None and (best is None or len(m) > best[0]):
-            best = (len(m), ad, m)
-    return None if best is None else (best[1], best[2])
+    """The adapter the header row belongs to, or None when the row is no adapter's header.
+
+    A header belongs to an adapter when it holds every required column of the adapter and at
+    least one column beyond the unit and date (its *evidence*, :func:`_evidence`), and no other
+    adapter has as much evidence: two complete matches with the same evidence are ambiguous, and an
+    incomplete match with more evidence makes the complete one weak (the file is most likely the
+    other format with a misspelt header). Both are refused (``_Refused``), naming the candidates."""
+    matches = [(ad, _match(ad, header)) for ad in adapters]
+    scored = [(_evidence(ad, m), len(m), ad, m) for ad, m in matches if m]
+    complete = sorted(
+        ((e, n, ad, m) for e, n, ad, m in scored if e > 0 and _complete(ad, m)), key=lambda x: (-x[0], -x[1])
+    )
+    if not complete:
+        return None
+    e, n, best, found = complete[0]
+    tied = [ad for e2, n2, ad, _ in complete[1:] if (e2, n2) == (e, n)]
+    if tied:
+        names = "、".join(_label(ad) for ad in (best, *tied))
+        raise _Refused(f"表头同时符合 {names},无法确定是哪种数据;请用 --adapter 或 --department 指定")
+    stronger = [(e2, ad) for e2, _, ad, m in scored if e2 > e and not _complete(ad, m)]
+    if stronger:
+        _, other = max(stronger, key=lambda x: x[0])
+        raise _Refused(
+            f"表头虽含{_label(best)}的必需列,但更像{_label(other)}(缺少列:{'、'.join(_missing(other, header))}"
+            f"{_hint(other, header)}),无法确定是哪种数据;请检查表头,或用 --adapter 或 --department 指定"
+        )
+    return best, found
+
+
+def _hint(adapter: Adapter, header: list[str]) -> str:
+    """For each missing required column, a header cell that looks like a misspelling of it."""
+    import difflib
+
+    known = {h for c in adapter.columns for h in c.headers}
+    spare = [h for h in header if h and h not in known]
+    out = []
+    for name in _missing(adapter, header):
+        close = difflib.get_close_matches(name, spare, n=1, cutoff=0.5)
+        if close:
+            out.append(f"表头中的“{close[0]}”是否应为“{name}”?")
+    return (";" + "".join(out)) if out else ""
 
 
 def _closest(adapters: Sequence[Adapter], headers: list[list[str]]) -> str:
+    """The adapter the headers come nearest to: the most evidence (columns beyond the unit and
+    date), then the most required columns; and what it misses."""
     best = None
     for ad in adapters:
         for h in headers:
-            score = ad.header_score(h)
+            score = (_evidence(ad, _match(ad, h)), ad.header_score(h))
             if best is None or score > best[0]:
-                missing = [c.name for c in ad.required() if not any(x in h for x in c.headers)]
-                best = (score, ad, missing)
-    if best is None or best[0] == 0:
+                best = (score, ad, h)
+    if best is None or best[0] == (0, 0):
         names = "、".join(f"{a.title}({a.department})" for a in adapters) or "(无:未安装任何部门插件)"
         return f"表头与任何已安装插件的数据格式都不符。可导入的格式:{names}"
-    _, ad, missing = best
-    return f"最接近“{ad.title}”({ad.department}),但缺少列:{'、'.join(missing)}"
+    _, ad, h = best
+    missing = _missing(ad, h)
+    if not missing:  # every required column, but only the unit and date columns of it
+        return f"最接近{_label(ad)},但表头只有单位和日期列,看不出是哪种数据"
+    return f"最接近“{ad.title}”({ad.department}),但缺少列:{'、'.join(missing)}{_hint(ad, h)}"
+
+
+def usable(adapter: Adapter, bureau: Bureau, plugins_with_items: set[str]) -> bool:
+    """Whether the bureau takes files of this adapter: its plugin has an item switched on, or an
+    item switched on reads what it produces. A plugin that declares no items (data only) is not
+    switched off by the configuration."""
+    if adapter.plugin not in plugins_with_items:
+        return True
+    for item in bureau.items:
+        if item.plugin == adapter.plugin:
+            return True
+        for kind in item.reads:
+            if kind in adapter.kinds or kind.split(".", 1)[0] in adapter.kinds:
+                return True
+    return False
+
+
+def candidates(
+    bureau: Bureau, registry: Registry, adapter_id: str | None = None, department: str | None = None
+) -> tuple[list[Adapter], list[Adapter]]:
+    """(the adapters a file may be read by, those of plugins the bureau has switched off). Raises
+    KaoheError for an unknown ``adapter_id`` or ``department`` (a plugin's name or a department's
+    Chinese name), or an adapter whose plugin is switched off."""
+    with_items = {i.plugin for i in registry.items.values()}
+    every = list(registry.adapters.values())
+    if adapter_id is not None:
+        if adapter_id not in registry.adapters:
+            raise KaoheError(f"没有数据格式 {adapter_id}:可用 {'、'.join(sorted(registry.adapters))}")
+        every = [registry.adapters[adapter_id]]
+    if department is not None:
+        wanted = department.strip()
+        every = [a for a in every if wanted in (a.plugin, a.department)]
+        if not every:
+            known = sorted({f"{a.plugin}({a.department})" for a in registry.adapters.values()})
+            raise KaoheError(
+                f"没有部门 {department!r} 的数据格式"
+                + (f"“{adapter_id}”" if adapter_id else "")
+                + f":可用插件名或部门名 {'、'.join(known)}"
+            )
+    on = [a for a in every if usable(a, bureau, with_items)]
+    off = [a for a in every if a not in on]
+    if off and not on:
+        plugins = "、".join(sorted({a.plugin for a in off}))
+        raise KaoheError(f"插件 {plugins} 的考核项目在本局配置中全部停用([items]),不导入它的数据")
+    return on, off
 
 
 # --- Reading an export ----------------------------------------------------------------------------
@@ -262,12 +376,58 @@ class _Checker:
         for item in self.checks.get(draft.kind, ()):
             problem = item.rule.check(rec)
             if problem:
-                return None, draft.column or "", f"{problem}(考核项目“{item.title}”,{item.reference})"
+                return None, draft.column or "", f"{problem}(考核项目“{item.title}”,{according(item.basis)})"
         return rec, "", ""
 
 
 def _has(adapter: Adapter, key: str) -> bool:
     return any(c.key == key for c in adapter.columns)
+
+
+def _where(file: str, sheet: str) -> str:
+    return f"{file}" + (f" 工作表“{sheet}”" if sheet else "")
+
+
+def _find_header(
+    rows: Iterator[Sequence[Any]], adapters: Sequence[Adapter], file: str, sheet: str
+) -> tuple[int, Adapter, dict[str, int]] | list[list[str]]:
+    """(header row, adapter, column indexes) of the sheet, or the non-empty rows scanned when none
+    of the first ``HEADER_SCAN_ROWS`` rows is a header. A header found further down (up to
+    ``HEADER_DEEP_ROWS``) is refused, saying where it is; an ambiguous or weak match is refused."""
+    seen: list[list[str]] = []
+    for n, row in enumerate(rows, start=1):
+        if n > HEADER_DEEP_ROWS:
+            break
+        header = _cells(row)
+        if not any(header):
+            continue
+        try:
+            hit = _choose(adapters, header)
+        except _Refused as exc:
+            raise KaoheError(f"{_where(file, sheet)} 第{n}行:{exc}") from None
+        if hit is not None:
+            if n > HEADER_SCAN_ROWS:
+                raise KaoheError(
+                    f"{_where(file, sheet)}:表头在第{n}行,超出了查找范围(表头须在前{HEADER_SCAN_ROWS}行内);"
+                    f"请删去表头上方多余的行"
+                )
+            return n, hit[0], hit[1]
+        if n <= HEADER_SCAN_ROWS:
+            seen.append(header)
+    return seen
+
+
+def _off_message(off: Sequence[Adapter], headers: list[list[str]]) -> str | None:
+    """The message for headers that fit an adapter of a plugin the bureau has switched off."""
+    for h in headers:
+        for ad in off:
+            m = _match(ad, h)
+            if _evidence(ad, m) > 0 and _complete(ad, m):
+                return (
+                    f"表头符合{_label(ad)},但本局配置已停用插件 {ad.plugin} 的全部考核项目([items]),"
+                    f"不导入它的数据"
+                )
+    return None
 
 
 def iter_export(
@@ -278,56 +438,65 @@ def iter_export(
     earliest: dt.date | None = None,
     today: dt.date | None = None,
     only: Callable[[int], bool] | None = None,
+    department: str | None = None,
+    notes: list[str] | None = None,
 ) -> tuple[Adapter, Generator[tuple[Record | None, Source, Rejection | None], None, int]]:
     """Find the file's adapter and yield (record, source, None) or (None, source, rejection), row by
     row. Raises KaoheError when the file as a whole cannot be read (no matching header, wrong type).
     ``only``: the rows (by number in the file) to convert, the others are read and skipped (each of
     several reading processes takes its share: kaohe.staging). The generator returns the number of
-    the file's last row."""
+    the file's last row.
+
+    The adapter is one of the bureau's (:func:`candidates`; ``adapter_id`` or ``department`` pin
+    it), found by the first sheet whose header fits one. Every sheet whose header fits the same
+    adapter is read, in the workbook's order (a month a sheet: 3月, 4月; a header-only template
+    sheet adds nothing); a sheet that fits another adapter, or whose header has some of the
+    adapter's columns but not all, refuses the file (while it is read: the store then keeps
+    nothing of it); a sheet with no header of any kind (notes, a summary) is skipped and said so in
+    ``notes``."""
     path = Path(path)
     if not path.exists():
         raise KaoheError(f"找不到文件 {path}")
-    if adapter_id is not None:
-        if adapter_id not in registry.adapters:
-            raise KaoheError(f"没有数据格式 {adapter_id}:可用 {'、'.join(sorted(registry.adapters))}")
-        adapters: list[Adapter] = [registry.adapters[adapter_id]]
-    else:
-        adapters = list(registry.adapters.values())
+    adapters, switched_off = candidates(bureau, registry, adapter_id, department)
     file = path.name
+    said: list[str] = notes if notes is not None else []
 
-    found: list[tuple[str, int, Adapter, dict[str, int], Iterator[Sequence[Any]]]] = []
     seen_headers: list[list[str]] = []
+    skipped: list[tuple[str, list[list[str]]]] = []
     sheets = 0
-    for sheet, rows in tables(path):
+    workbook = tables(path)
+    found: tuple[str, int, Adapter, dict[str, int], Iterator[Sequence[Any]]] | None = None
+    for sheet, rows in workbook:
         sheets += 1
-        for n, row in enumerate(rows, start=1):
-            if n > HEADER_SCAN_ROWS:
-                break
-            header = _cells(row)
-            if not any(header):
-                continue
-            seen_headers.append(header)
-            hit = _choose(adapters, header)
-            if hit:
-                found.append((sheet, n, hit[0], hit[1], rows))
-                break
-        if found:
-            break  # the first sheet with a recognised header is the data sheet
-    if not found:
+        hit = _find_header(rows, adapters, file, sheet)
+        if isinstance(hit, tuple):
+            found = (sheet, *hit, rows)
+            break
+        seen_headers.extend(hit)
+        if hit:
+            skipped.append((sheet, hit))
+    if found is None:
+        workbook.close()
         if not seen_headers:
             raise KaoheError(f"{file}:文件为空(没有任何数据行)" if sheets else f"{file}:没有工作表")
+        off = _off_message(switched_off, seen_headers)
+        if off:
+            raise KaoheError(f"{file}:{off}")
         raise KaoheError(f"{file}:无法识别的数据格式:{_closest(adapters, seen_headers)}")
-    sheet, header_row, adapter, index, rows = found[0]
+    sheet, header_row, adapter, index, rows = found
+    for name, headers in skipped:
+        _other_sheet(adapter, file, name, headers, said)
     checker = _Checker(bureau, earliest, today or dt.date.today())
-
-    # (key, index in the row or -1, converter, header) of each column, looked up once
-    plan = [(col.key, index.get(col.key, -1), converter(col), col.name) for col in adapter.columns]
-    keys = [key for key, _, _, _ in plan]
-    cell_plan = [(i, convert) for _, i, convert, _ in plan]
-    needed = max(i for i, _ in cell_plan) + 1
     to_records = adapter.to_records
 
-    def generate() -> Iterator[tuple[Record | None, Source, Rejection | None]]:
+    def one_sheet(
+        sheet: str, header_row: int, index: dict[str, int], rows: Iterator[Sequence[Any]]
+    ) -> Generator[tuple[Record | None, Source, Rejection | None], None, int]:
+        # (key, index in the row or -1, converter, header) of each column, looked up once
+        plan = [(col.key, index.get(col.key, -1), converter(col), col.name) for col in adapter.columns]
+        keys = [key for key, _, _, _ in plan]
+        cell_plan = [(i, convert) for _, i, convert, _ in plan]
+        needed = max(i for i, _ in cell_plan) + 1
         n = header_row
         for n, row in enumerate(rows, start=header_row + 1):
             if only is not None and not only(n):
@@ -375,7 +544,44 @@ def iter_export(
                 yield rec, src, None
         return n
 
+    def generate() -> Generator[tuple[Record | None, Source, Rejection | None], None, int]:
+        read = [sheet]
+        try:
+            last = yield from one_sheet(sheet, header_row, index, rows)
+            for other, more in workbook:
+                hit = _find_header(more, adapters, file, other)
+                if not isinstance(hit, tuple):
+                    if hit:
+                        _other_sheet(adapter, file, other, hit, said)
+                    continue
+                n, fits, columns = hit
+                if fits is not adapter:
+                    raise KaoheError(
+                        f"{file}:工作表“{sheet}”是{_label(adapter)},工作表“{other}”却是{_label(fits)};"
+                        f"一个文件只能是一种数据,请分成两个文件导入"
+                    )
+                last = yield from one_sheet(other, n, columns, more)
+                read.append(other)
+            if len(read) > 1:
+                said.append(f"读取了{len(read)}个工作表:{'、'.join(read)}")
+            return last
+        finally:
+            workbook.close()
+
     return adapter, generate()
+
+
+def _other_sheet(adapter: Adapter, file: str, sheet: str, headers: list[list[str]], notes: list[str]) -> None:
+    """A sheet of the file without a header of any adapter: refused when a row of it has some of
+    the file's adapter's columns (its header is likely misspelt: its rows would be lost), else
+    skipped and said so."""
+    for h in headers:
+        if _evidence(adapter, _match(adapter, h)) > 0:
+            raise KaoheError(
+                f"{_where(file, sheet)}:表头与本文件的{_label(adapter)}不完全相符,缺少列:"
+                f"{'、'.join(_missing(adapter, h)) or '(单位或日期列)'}{_hint(adapter, h)};请改正后重新导入"
+            )
+    notes.append(f"工作表“{sheet}”前{HEADER_SCAN_ROWS}行中没有可识别的表头,未读取")
 
 
 def read_export(
@@ -385,17 +591,19 @@ def read_export(
     adapter_id: str | None = None,
     earliest: dt.date | None = None,
     today: dt.date | None = None,
+    department: str | None = None,
 ) -> Export:
     """Read a whole export into memory (for small files, tests and ``--dry-run``)."""
     path = Path(path)
-    adapter, rows = iter_export(path, bureau, registry, adapter_id, earliest, today)
-    out = Export(path.name, adapter, checksum(path))
-    keys: dict[str, int] = {}
-    last_row = -1
+    out_notes: list[str] = []
+    adapter, rows = iter_export(path, bureau, registry, adapter_id, earliest, today, department=department, notes=out_notes)
+    out = Export(path.name, adapter, checksum(path), notes=out_notes)
+    keys: dict[str, tuple[str, int]] = {}
+    last_row: tuple[str, int] = ("", -1)
     for rec, src, rej in rows:
-        if src.row != last_row:
+        if (src.sheet, src.row) != last_row:
             out.rows += 1
-            last_row = src.row
+            last_row = (src.sheet, src.row)
         if rej is not None:
             out.rejected.append(rej)
             continue
@@ -403,13 +611,20 @@ def read_export(
         if rec.key in keys:
             out.duplicates += 1
             out.rejected.append(
-                Rejection(out.file, src.sheet, src.row, "", f"与第{keys[rec.key]}行是同一条记录(编号相同),不重复计算")
+                Rejection(out.file, src.sheet, src.row, "", same_record(keys[rec.key], src.sheet))
             )
             continue
-        keys[rec.key] = src.row
+        keys[rec.key] = (src.sheet, src.row)
         out.records.append(rec)
         out.sources.append(src)
     return out
+
+
+def same_record(first: tuple[str, int], sheet: str) -> str:
+    """The message for a row holding a record an earlier row of the file holds: ``first`` is that
+    row's (sheet, number); its sheet is named when it is another sheet."""
+    where = f"第{first[1]}行" if first[0] == sheet else f"工作表“{first[0]}”第{first[1]}行"
+    return f"与{where}是同一条记录(编号相同),不重复计算"
 
 
 def describe_columns(columns: Iterable[Column]) -> list[tuple[str, str, str, str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 import attrs
@@ -52,7 +53,7 @@ class Item:
     category: str
     """The scheme category it scores into (``jichu`` for 基础工作建设)."""
     reference: str
-    """The seed passage: file and line or article (``seed 000 l.548``)."""
+    """The seed passage: file and line or article (``seed 000 l.548``), for the plugin's authors."""
     reads: tuple[str, ...] = attrs.field(converter=tuple)
     """The record kinds it reads (``zhihui110.dispatch``)."""
     rule: Rule = attrs.field(validator=_check_rule)
@@ -67,6 +68,20 @@ class Item:
     """The seed's sentence, quoted, for the office to check the rule against its regulation."""
     plugin: str = ""
     """The plugin that declared it (filled in by the kernel); ``office`` for the bureau's own items."""
+    document: str = ""
+    """The regulation the item implements, by the key a bureau names it under in its configuration
+    (``[regulations.<key>]``: title, 文号, date), e.g. ``jintan_2015``."""
+    article: str = ""
+    """Where in that regulation, as a station finds it: ``第十一条(四)1``, ``附件二第3项``."""
+    citation: str = ""
+    """The item's source as stations read it, ``《派出所绩效考核制度》第十一条(四)1``: filled in by
+    the kernel from the bureau's ``[regulations]`` (kaohe.config)."""
+
+    @property
+    def basis(self) -> str:
+        """What the item cites where a station reads it (依据 …): the citation, else the article,
+        else the seed passage of an item that names no article."""
+        return self.citation or self.article or self.reference
 
     @property
     def namespace(self) -> str:
@@ -93,3 +108,26 @@ class Item:
 
     def with_rule(self, rule: Rule) -> Item:
         return attrs.evolve(self, rule=rule)
+
+
+def according(basis: str) -> str:
+    """``依据《派出所绩效考核制度》第七条(一)``, as explanations and messages write an item's
+    :attr:`Item.basis`; one that is not a citation follows after a space (``依据 seed 000 l.548``)."""
+    return f"依据{basis}" if basis.startswith("《") else f"依据 {basis}"
+
+
+_SEED_LINE = re.compile(r"\bl\.(\d+)")
+
+
+def cite(items: Iterable[Item], document: str, articles: Mapping[int, str]) -> list[Item]:
+    """The items with ``document`` and each one's ``article`` set from ``articles``, a table of the
+    seed's line numbers (the first ``l.N`` of the item's ``reference``) to the regulation's article
+    (``{620: "第十一条(四)1"}``): a plugin keeps its seed lines for its authors and gives stations the
+    article. An item whose line is not in the table raises ``RuleError`` naming it."""
+    out = []
+    for item in items:
+        m = _SEED_LINE.search(item.reference)
+        if m is None or int(m.group(1)) not in articles:
+            raise RuleError(f"考核项目 {item.id} 的出处 {item.reference!r} 没有对应的条款(articles 表中无此行号)")
+        out.append(attrs.evolve(item, document=document, article=articles[int(m.group(1))]))
+    return out

@@ -155,7 +155,7 @@ def _item_result(item: Item, window: Period, ls: tuple[Line, ...]) -> ItemResult
         title=item.title,
         department=item.department,
         category=item.category,
-        reference=item.reference,
+        reference=item.basis,
         window=window.label,
         lines=ls,
         points=points,

@@ -192,22 +192,26 @@ def staged(
     earliest: dt.date | None,
     today: dt.date | None,
     readers: int | None = None,
+    department: str | None = None,
+    notes: list[str] | None = None,
 ) -> Iterator[tuple[Adapter, Iterator[Staged]]]:
     """(the file's adapter, its rows made ready, in the file's order); a file that cannot be read
     raises ``KaoheError`` on entering. The rows are made ready by ``readers`` reading processes
     (None: :func:`readers_for`; 0: in this process), which find the file's header and adapter
-    themselves (a workbook is opened once, by its reader). Leaving the block stops them."""
+    themselves (a workbook is opened once, by its reader). Leaving the block stops them.
+    ``department`` pins the adapter to a department's (kaohe.intake.candidates); what the reading
+    says beside the rows (a sheet skipped) is added to ``notes`` as the rows are taken."""
     today = today or dt.date.today()  # one day for the whole file, whichever process reads a row
     if readers is None:
         readers = readers_for(path)
     if readers <= 0:
-        adapter, rows = iter_export(path, bureau, registry, adapter_id, earliest, today)
+        adapter, rows = iter_export(path, bureau, registry, adapter_id, earliest, today, department=department, notes=notes)
         try:
             yield adapter, _ready_rows(path, bureau, rows)
         finally:
             rows.close()
         return
-    team = _Readers(_Job(path, bureau, registry, adapter_id, earliest, today), readers)
+    team = _Readers(_Job(path, bureau, registry, adapter_id, earliest, today, department), readers, notes)
     try:
         yield team.adapter(registry), team.rows()
     finally:
@@ -224,6 +228,7 @@ class _Job:
     adapter_id: str | None
     earliest: dt.date | None
     today: dt.date
+    department: str | None = None
 
 
 def _stamp(path: Path) -> tuple[int, int, int]:
@@ -242,9 +247,10 @@ class _Readers:
     size, time and inode when it began and when it ended: a file rewritten or replaced during the
     import is refused rather than stored half old, half new."""
 
-    def __init__(self, job: _Job, count: int) -> None:
+    def __init__(self, job: _Job, count: int, notes: list[str] | None = None) -> None:
         import multiprocessing
 
+        self.notes = notes if notes is not None else []
         ctx = multiprocessing.get_context("fork")
         self.path = job.path
         self.stamp = _stamp(job.path)
@@ -286,6 +292,9 @@ class _Readers:
             raise KaoheError(message[1])
         if message[0] == "error":
             raise RuntimeError(f"{self.path.name}: a reading process failed:\n{message[1]}")
+        if message[0] == "notes":  # the first reader's, just before its done
+            self.notes.extend(message[1])
+            return self._receive(k)
         return message  # type: ignore[no-any-return]
 
     def adapter(self, registry: Registry) -> Adapter:
@@ -343,24 +352,36 @@ def _read(outgoing: Any, inherited: list[Any], job: _Job, k: int, count: int) ->
     for pipe in inherited:
         pipe.close()
     path = job.path
+    notes: list[str] = []
     try:
         began = _stamp(path)
         adapter, rows = iter_export(
             path, job.bureau, job.registry, job.adapter_id, job.earliest, job.today,
-            only=lambda n: (n // SEND_BATCH) % count == k,
+            only=lambda n: (n // SEND_BATCH) % count == k, department=job.department, notes=notes,
         )
         if k == 0:
             outgoing.send(("adapter", adapter.id))
         batch: list[Staged] = []
         block = k  # the next block this reader sends
         items = _ready_rows(path, job.bureau, rows)
+        # A workbook's later sheet numbers its rows from 1 again: its rows are placed after the
+        # block of the sheet before (a workbook has one reader, so the blocks are only its
+        # batches; a CSV file, which several readers share, has one table).
+        sheet, offset, at = None, 0, 0
         while True:
             try:
                 item = next(items)
             except StopIteration as end:
-                last = end.value
+                # the file's last row, placed as above (a last sheet without rows ends before the
+                # block of the rows before it: that block is still sent)
+                last = max(offset + end.value, at)
                 break
-            of = item[2] // SEND_BATCH
+            if item[1] != sheet:
+                if sheet is not None:
+                    offset = (block + count) * SEND_BATCH
+                sheet = item[1]
+            at = offset + item[2]
+            of = at // SEND_BATCH
             while block < of:  # the row is in a later block: the blocks before it are complete
                 outgoing.send(("rows", batch))
                 batch = []
@@ -370,6 +391,8 @@ def _read(outgoing: Any, inherited: list[Any], job: _Job, k: int, count: int) ->
             outgoing.send(("rows", batch))
             batch = []
             block += count
+        if k == 0 and notes:
+            outgoing.send(("notes", notes))
         outgoing.send(("done", last, began, _stamp(path)))
     except BrokenPipeError:
         pass  # the writer stopped (it failed, or was interrupted): nothing more to send

@@ -24,7 +24,7 @@ import sqlite_utils
 from .bureau import Bureau
 from .decimals import D
 from .errors import KaoheError
-from .intake import Rejection, checksum
+from .intake import Rejection, checksum, same_record
 from .ledger import Ledger, current_actor, migrate_2, now
 from .model import PeriodResult, Record
 from .plugins import Registry
@@ -117,6 +117,8 @@ class IngestReport:
     import_id: int | None = None
     stored: bool = False
     months: set[str] = attrs.field(factory=set)
+    notes: list[str] = attrs.field(factory=list)
+    """What the reading said beside the rows (a sheet of the workbook skipped)."""
 
     @property
     def accepted(self) -> int:
@@ -232,15 +234,23 @@ class Store(Ledger):
         progress: Callable[[int], None] | None = None,
         today: dt.date | None = None,
         readers: int | None = None,
+        department: str | None = None,
     ) -> IngestReport:
         """Import one file in one transaction. Bad rows are reported and skipped (or, with
         ``strict``, the whole file is refused); a record whose key is already stored with the same
         content is unchanged, with other content it is replaced and the old version kept. A large file
         is read by other processes while this one writes (``readers``: how many; None decides by the
-        file's size and type and the machine's cores, 0 reads in this process; see kaohe.staging)."""
+        file's size and type and the machine's cores, 0 reads in this process; see kaohe.staging).
+        ``adapter_id`` or ``department`` (a plugin's name or a department's) pin the file's
+        adapter; what the reading says beside the rows (a sheet skipped) is in the report's notes."""
         path = Path(path)
-        with staged(path, bureau, registry, adapter_id, bureau.earliest, today, readers) as (adapter, rows):
-            return self._ingest(path, adapter, rows, strict=strict, dry_run=dry_run, actor=actor, progress=progress)
+        notes: list[str] = []
+        with staged(path, bureau, registry, adapter_id, bureau.earliest, today, readers, department, notes) as (adapter, rows):
+            report = self._ingest(path, adapter, rows, strict=strict, dry_run=dry_run, actor=actor, progress=progress)
+        if not report.rows:
+            notes.append("文件中只有表头,没有数据行")
+        report.notes = notes
+        return report
 
     def _ingest(
         self,
@@ -268,14 +278,14 @@ class Store(Ledger):
                         "unchanged": 0, "rejected": 0, "strict": int(strict),
                     }
                 ).last_pk
-            seen: dict[str, int] = {}
+            seen: dict[str, tuple[str, int]] = {}
             batch: list[Staged] = []
-            last_row = -1
+            last_row: tuple[str, int] = ("", -1)
             for item in rows:
                 ready, sheet, row, rej = item
-                if row != last_row:
+                if row != last_row[1] or sheet != last_row[0]:
                     report.rows += 1
-                    last_row = row
+                    last_row = (sheet, row)
                     if progress and report.rows % 1000 == 0:
                         progress(report.rows)
                 if ready is None:
@@ -286,10 +296,10 @@ class Store(Ledger):
                 if key in seen:
                     report.duplicates += 1
                     report.rejected.append(
-                        Rejection(path.name, sheet, row, "", f"与第{seen[key]}行是同一条记录(编号相同),不重复计算")
+                        Rejection(path.name, sheet, row, "", same_record(seen[key], sheet))
                     )
                     continue
-                seen[key] = row
+                seen[key] = (sheet, row)
                 batch.append(item)
                 if len(batch) >= BATCH:
                     self._write(batch, path.name, import_id, report, dry_run)

@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 
-from ..bureau import LINES_PER_ITEM, Bureau
+from ..bureau import LINES_PER_ITEM, Bureau, Regulation
 from ..decimals import ZERO, D, fmt_points, quantize
 from ..explain import Column, ranking_column_notes
 from ..model import CategoryResult, ItemResult, Line, PeriodResult, UnitResult
@@ -240,6 +240,8 @@ class ReportData:
     """The store the records behind the lines are read from, unit by unit (None: no records)."""
     texts: Mapping[str, str] = attrs.field(factory=dict, repr=False, eq=False)
     """Item id → the seed's sentence it implements."""
+    regulations: tuple[Regulation, ...] = ()
+    """The regulations the items cite (``[regulations]``): the report names them with their 文号."""
 
     @property
     def generated_text(self) -> str:
@@ -513,6 +515,7 @@ def build(
         edition_sheet=edition_sheet,
         store=store,
         texts={i.id: i.text for i in bureau.items},
+        regulations=bureau.regulations,
     )
 
 

@@ -79,6 +79,10 @@ def _fields(data: ReportData) -> Iterator[tuple[str, Any]]:
     yield "version", VERSION
     yield "bureau", data.bureau
     yield "scheme", data.scheme
+    yield "regulations", [
+        {"key": r.key, "title": r.title, "number": r.number, "date": r.date.isoformat() if r.date else None}
+        for r in data.regulations
+    ]
     yield "period", {
         "label": data.period.label, "kind": data.period.kind, "name": data.period_name,
         "start": data.date_range[0], "end": data.date_range[1],

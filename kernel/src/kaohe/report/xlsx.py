@@ -168,6 +168,8 @@ def write_xlsx(data: ReportData, path: Path) -> Path:
     styles: dict[tuple[str, str | None], StyleArray | None] = {}
     score_format = "0" if data.decimals == 0 else "0." + "0" * data.decimals
     subtitle = f"考核期间 {data.date_range[0]} 至 {data.date_range[1]};{data.scheme};生成于 {data.generated_text}"
+    if data.regulations:
+        subtitle += ";考核依据 " + "、".join(r.name for r in data.regulations)
 
     for s in data.series:
         adj = ["考核办调整"] if data.adjusted else []

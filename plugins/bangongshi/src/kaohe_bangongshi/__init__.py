@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from kaohe import Adapter, Bureau, Item, hookimpl
+from kaohe import Adapter, Bureau, Item, cite, hookimpl
 
 from . import december
 from .adapters import ADAPTERS
+from .articles import ARTICLES, DOCUMENT
 from .items import ITEMS
 
 __version__ = "0.1.0"
@@ -20,7 +21,7 @@ __version__ = "0.1.0"
 
 @hookimpl
 def kaohe_items(register: Callable[[Item], None]) -> None:
-    for item in [*ITEMS, *december.ITEMS]:
+    for item in cite([*ITEMS, *december.ITEMS], DOCUMENT, ARTICLES):
         register(item)
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from kaohe import Adapter, Bureau, Item, hookimpl
+from kaohe import Adapter, Bureau, Item, cite, hookimpl
 
 from .adapters import ADAPTERS
+from .articles import ARTICLES, DOCUMENT
 from .demo import demo_data
 from .items import ITEMS
 
@@ -17,7 +18,7 @@ __version__ = "0.1.0"
 
 @hookimpl
 def kaohe_items(register: Callable[[Item], None]) -> None:
-    for item in ITEMS:
+    for item in cite(ITEMS, DOCUMENT, ARTICLES):
         register(item)
 
 

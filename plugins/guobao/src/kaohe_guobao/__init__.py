@@ -10,16 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from kaohe import Adapter, Bureau, Item, hookimpl
+from kaohe import Adapter, Bureau, Item, cite, hookimpl
 
 from .adapters import ADAPTERS
+from .articles import ARTICLES, DOCUMENT
 from .items import ITEMS
 
 __version__ = "0.1.0"
 
 
 def register_items(register: Callable[[Item], None]) -> None:
-    for item in ITEMS:
+    for item in cite(ITEMS, DOCUMENT, ARTICLES):
         register(item)
 
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from kaohe import Adapter, Bureau, Item, hookimpl
+from kaohe import Adapter, Bureau, Item, cite, hookimpl
 
 __version__ = "0.1.0"
 
 
 @hookimpl
 def kaohe_items(register: Callable[[Item], None]) -> None:
+    from .articles import ARTICLES, DOCUMENT
     from .items import ITEMS
 
-    for item in ITEMS:
+    for item in cite(ITEMS, DOCUMENT, ARTICLES):
         register(item)
 
 

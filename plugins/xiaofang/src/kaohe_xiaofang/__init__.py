@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from kaohe import Adapter, Bureau, Item, hookimpl
+from kaohe import Adapter, Bureau, Item, cite, hookimpl
 
 from . import december
 from .adapters import ADAPTERS
+from .articles import ARTICLES, DOCUMENT
 from .items import ITEMS
 
 __version__ = "0.1.0"
@@ -16,9 +17,9 @@ __version__ = "0.1.0"
 
 @hookimpl
 def kaohe_items(register: Callable[[Item], None]) -> None:
-    for item in ITEMS:
+    for item in cite(ITEMS, DOCUMENT, ARTICLES):
         register(item)
-    for item in december.ITEMS:
+    for item in cite(december.ITEMS, DOCUMENT, ARTICLES):
         register(item)
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from kaohe import Adapter, Bureau, Item, hookimpl
+from kaohe import Adapter, Bureau, Item, cite, hookimpl
 
 from . import december, quarterly
 from .adapters import ADAPTERS
+from .articles import ARTICLES, DOCUMENT
 from .demo import demo_data
 from .items import ITEMS
 
@@ -18,11 +19,11 @@ __version__ = "0.1.0"
 
 @hookimpl
 def kaohe_items(register: Callable[[Item], None]) -> None:
-    for item in ITEMS:
+    for item in cite(ITEMS, DOCUMENT, ARTICLES):
         register(item)
-    for item in quarterly.ITEMS:
+    for item in cite(quarterly.ITEMS, DOCUMENT, ARTICLES):
         register(item)
-    for item in december.ITEMS:
+    for item in cite(december.ITEMS, DOCUMENT, ARTICLES):
         register(item)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from kaohe import Adapter, Bureau, Item, hookimpl
+from kaohe import Adapter, Bureau, Item, cite, hookimpl
 
 __version__ = "0.1.0"
 
@@ -14,11 +14,12 @@ __version__ = "0.1.0"
 @hookimpl
 def kaohe_items(register: Callable[[Item], None]) -> None:
     from . import december
+    from .articles import ARTICLES, DOCUMENT
     from .items import all_items
 
-    for item in all_items():
+    for item in cite(all_items(), DOCUMENT, ARTICLES):
         register(item)
-    for item in december.ITEMS:
+    for item in cite(december.ITEMS, DOCUMENT, ARTICLES):
         register(item)
 
 
