@@ -110,7 +110,7 @@ def status(period: str, as_json: bool) -> None:
     click.echo(table(["部门", "期间", "报送情况", "部门签收"], body))
     issues = problems(rows, obj.bureau)
     if issues:
-        action = "拒绝发布" if obj.bureau.publication.missing_data == "refuse" else "发布时将提示"
+        action = "须经确认才发布:--allow-missing \"理由\"" if obj.bureau.publication.missing_data == "refuse" else "发布时将提示"
         click.echo(f"\n数据不全({action}):" + ";".join(issues))
     if editions:
         last = editions[-1]
@@ -162,7 +162,8 @@ def signoff(department: str, period: str, actor: str | None, note: str) -> None:
 @click.option("--date", "published_on", help="公布日期(默认今天),复查申请期限由此起算。")
 @click.option("--reason", default="", help="本版说明(默认自动列出与上一版相比的变化原因)。")
 @click.option("--actor", help="发布人(默认为当前系统用户)。")
-def publish(period: str, out: Path | None, published_on: str | None, reason: str, actor: str | None) -> None:
+@click.option("--allow-missing", "allow_missing", metavar="理由", help="数据不全时仍然发布,须写明理由(记入审计记录和通报)。")
+def publish(period: str, out: Path | None, published_on: str | None, reason: str, actor: str | None, allow_missing: str | None) -> None:
     """发布 PERIOD 的通报:计分并冻结为带编号的版本(第1版、第2版……),写出 HTML、XLSX 和 JSON。
 
     与最新一版完全相同时不产生新版本(该版文件缺失时补写,已有的不改动);数据、配置、调整或复查决定
@@ -174,7 +175,9 @@ def publish(period: str, out: Path | None, published_on: str | None, reason: str
     day = _date(published_on, "公布日期")
     base = out or obj.config.parent / "published" / p.label
     with obj.store() as store:
-        done = publish_edition(store, obj.bureau, obj.registry, p, published_on=day, reason=reason, actor=actor, out=base)
+        done = publish_edition(
+            store, obj.bureau, obj.registry, p, published_on=day, reason=reason, actor=actor, out=base, allow_missing=allow_missing
+        )
     for w in done.warnings:
         click.echo(f"警告:{w}", err=True)
     if done.new:

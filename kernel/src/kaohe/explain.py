@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from .decimals import fmt, fmt_points
-from .model import CategoryResult, ItemResult, Line, PeriodResult, UnitResult
+from .model import CategoryResult, Gap, ItemResult, Line, PeriodResult, UnitResult
 
 
 def _num(value: Decimal | None) -> str | None:
@@ -48,6 +48,15 @@ def category_data(cat: CategoryResult) -> dict[str, Any]:
         "score": _num(cat.score),
         "explanation": cat.explanation,
         "items": [item_data(i) for i in cat.items],
+    }
+
+
+def gap_data(g: Gap) -> dict[str, Any]:
+    """A missing piece of data (docs/report-json.md, ``missing``): a department's period (``unit``
+    null) or a unit's figure for one item."""
+    return {
+        "department": g.department, "period": g.period, "unit": g.unit or None, "name": g.name or None,
+        "item": g.item or None, "title": g.title or None, "text": g.text(),
     }
 
 

@@ -25,6 +25,7 @@ from .decimals import D
 from .intake import Rejection, checksum
 from .ledger import Ledger, current_actor, migrate_2, now
 from .model import PeriodResult, Record
+from .periods import Period
 from .plugins import Registry
 from .staging import Staged, content_hash, dumps, staged  # noqa: F401 (dumps and content_hash: used by others through the store)
 from .treejson import TreeEncoder
@@ -444,6 +445,19 @@ class StoreSource:
     def adjustments(self, period: str) -> list[Any]:
         """The office's adjustments in force for ``period`` (kaohe.adjustments)."""
         return self.store.adjustments(period)
+
+    def gaps(self, period: Period) -> tuple[dict[str, str], bool]:
+        """The data missing in base period ``period`` (kaohe.status.gaps): kind → its department, for
+        the kinds read by the bureau's items whose department has sent nothing; and whether the
+        period has no data at all."""
+        from .status import gaps
+
+        missing, empty = gaps(self.store, self.bureau, self.registry, period)
+        kinds = {
+            k: d for item in self.bureau.items for k in item.reads
+            if (d := self.registry.owner_of_kind(k)) in missing
+        }
+        return kinds, empty
 
     def records(self, kinds: Sequence[str], start: dt.date, end: dt.date) -> Iterable[Record]:  # type: ignore[override]
         out = list(self.store.records(kinds, start, end))
