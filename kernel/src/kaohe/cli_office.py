@@ -409,7 +409,7 @@ def adjust_revoke(adjustment_id: int, reason: str, actor: str | None) -> None:
 
 @click.command()
 @click.option("--period", help="期间(如 2015-04)。")
-@click.option("--action", help="操作:导入、导入被拒绝、发布、调整、撤销调整、复查申请、复查决定、撤销记录、签收。")
+@click.option("--action", help="操作:导入、导入被拒绝、发布、确认缺数据发布、调整、撤销调整、复查申请、复查决定、撤销记录、签收。")
 @click.option("--actor", help="操作人。")
 @click.option("--department", help="部门。")
 @click.option("--unit", help="单位。")
@@ -445,7 +445,7 @@ def audit(period: str | None, action: str | None, actor: str | None, department:
     ))
 
 
-ACTIONS = ("导入", "导入被拒绝", "发布", "调整", "撤销调整", "复查申请", "复查决定", "撤销记录", "签收")
+ACTIONS = ("导入", "导入被拒绝", "发布", "确认缺数据发布", "调整", "撤销调整", "复查申请", "复查决定", "撤销记录", "签收")
 
 
 def _short(periods: str) -> str:
@@ -463,6 +463,8 @@ def _summary(r: dict[str, Any]) -> str:
         return f"{d.get('rejected', 0)}行有错,整个文件未导入"
     if a == "发布":
         return f"{d.get('published_on', '')} {d.get('reason', '')}"
+    if a == "确认缺数据发布":
+        return f"理由:{d.get('reason', '')};缺少 {len(d.get('missing', []))} 项数据"
     if a == "调整":
         return f"{d.get('kind', '')} {d.get('points', '')} {d.get('reason', '')}"
     if a in ("复查申请",):

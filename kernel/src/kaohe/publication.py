@@ -60,6 +60,8 @@ class Published:
     """What changed since the previous edition (None for the first)."""
     warnings: tuple[str, ...] = ()
     directory: Path | None = None
+    confirmed: str | None = None
+    """The office's reason for publishing with data missing (``--allow-missing``), as the edition keeps it."""
     html: Path | None = None
 
 
@@ -188,7 +190,7 @@ def publish(
         a, b = store.edition(period.label, number - 1), store.edition(period.label, number)
         assert a is not None and b is not None
         changes = diff(a["data"], b["data"], a["number"], b["number"])
-    published = Published(period, number, new, dig, day, why, result, changes, tuple(issues))
+    published = Published(period, number, new, dig, day, why, result, changes, tuple(issues), confirmed=confirmed if gaps else None)
     if write:
         base = out or Path(bureau.source).parent / "published" / period.label
         target = edition_dir(base, number)
@@ -228,7 +230,8 @@ def write_edition(store: Store, bureau: Bureau, registry: Any, published: Publis
             generated=dt.datetime.fromisoformat(meta["time"]),
             edition={"number": published.number, "published_on": published.published_on, "reason": published.reason,
                      "digest": published.digest, "appeal_days": bureau.appeal_days,
-                     "deadline": deadlines.deadline(dt.date.fromisoformat(published.published_on), bureau.appeal_days, bureau.holidays, bureau.workdays).isoformat()},
+                     "deadline": deadlines.deadline(dt.date.fromisoformat(published.published_on), bureau.appeal_days, bureau.holidays, bureau.workdays).isoformat(),
+                     "confirmed": published.confirmed},
             changes=published.changes,
         )
         if target.exists():  # written meanwhile by another run: keep its files, add what it lacks
