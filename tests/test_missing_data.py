@@ -97,6 +97,8 @@ def test_a_silent_department_is_marked_on_every_unit_and_counts_no_shortfall(bur
     quota = [i for c in s1["categories"] for i in c["items"] if i["department"] == "消防大队"]
     assert quota and all(Decimal(i["points"]) == 0 for i in quota)
     assert all(ln["missing"] == "2015-04" and "消防大队 2015-04 数据未报送" in ln["reason"] for i in quota for ln in i["lines"])
+    # 纪委 sent nothing: its veto items are marked, and veto nobody
+    assert not s1["veto"] and "一票否决" not in s1["flags"] and Decimal(s1["total"]) > 0
     text = kaohe("explain", "s1", "2015-04", cwd=bureau)
     assert "〔数据缺失〕" in text.stdout and "消防大队" in text.stderr
 
@@ -111,6 +113,10 @@ def test_score_ranking_and_status_say_what_is_missing(bureau):
     depts = {g["department"] for g in data["missing"] if g["unit"] is None}
     assert {"消防大队", "治安大队", "出入境大队"} <= depts and "刑侦大队" not in depts and "110指挥中心" not in depts
     assert all("数据缺失" in u["flags"] for u in data["ranking"])
+    # 基础工作建设 (base 100, weight 100) of series B: 第四 −1 (巡防信息 1 short, l.562) → 99, the top;
+    # 第五 −1 − 10 − 2.5 = −13.5 → 86.5 ÷ 99 × 100 = 87.37
+    s5 = next(u for u in data["ranking"] if u["unit"] == "s5")
+    assert Decimal(s5["categories"]["jichu"]) == Decimal("87.37")
     # a quarter of which only April has data: the other months are named, and no 末位 comes from them
     q2 = kaohe("ranking", "2015-Q2", cwd=bureau)
     assert "2015-05、2015-06 没有任何数据" in q2.stdout

@@ -181,7 +181,7 @@ def _item_result(item: Item, window: Period, ls: tuple[Line, ...]) -> ItemResult
         uncapped=uncapped,
         direct_per_capita=item.direct_per_capita,
         note=note,
-        veto=tuple(ln.reason for ln in ls) if isinstance(item.rule, Veto) else (),
+        veto=tuple(ln.reason for ln in ls if not ln.missing) if isinstance(item.rule, Veto) else (),
     )
 
 
