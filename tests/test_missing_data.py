@@ -122,6 +122,13 @@ def test_score_ranking_and_status_say_what_is_missing(bureau):
     assert "2015-05、2015-06 没有任何数据" in q2.stdout
     status = kaohe("status", "2015-04", cwd=bureau)
     assert "消防大队" in status.stdout and "未报送" in status.stdout and "--allow-missing" in status.stdout
+    assert "单位缺少的数据(5项" in status.stdout  # s5: 回访满意率 and the four 勘查率
+    units = json.loads(kaohe("status", "2015-04", "--json", cwd=bureau).stdout)["units_missing"]
+    assert {(g["unit"], g["item"], g["signed_off"]) for g in units} == {
+        ("s5", "zhihui110.callback_satisfaction", False), ("s5", "xingzhen.scene_rate_key", False),
+        ("s5", "xingzhen.scene_rate_other", False), ("s5", "xingzhen.scene_rate", False),
+        ("s5", "xingzhen.scene_storage_rate", False),
+    }
 
 
 def test_publishing_refuses_then_publishes_with_a_confirmation_naming_every_missing_department(bureau):
@@ -153,3 +160,33 @@ def test_publishing_refuses_then_publishes_with_a_confirmation_naming_every_miss
     assert {r[0] for r in sheet if len(r) > 2 and r[2] == "(全部单位)"} == expected
     audit = kaohe("audit", "--action", "确认缺数据发布", cwd=bureau)
     assert "2015-04#1" in audit.stdout
+
+
+def test_a_department_signing_off_confirms_its_sheet_and_its_missing_rows(tmp_path):
+    """Only 110 and 刑侦 matter here: every other department signs off April (nothing to report);
+    110 and 刑侦 sign off their sheets as sent, so s5's absent rows are confirmed and April publishes
+    without a confirmation; the report still marks s5's unscored rates."""
+    d = tmp_path / "b"
+    assert kaohe("init", str(d), cwd=tmp_path).returncode == 0
+    (d / "units.csv").write_text(UNITS, encoding="utf-8")
+    zh = xlsx(d / "110月度.xlsx", ["统计月份", "派出所", "回访满意率", "巡逻民警人数", "盘查人(辆)次"], [
+        ["2015-04", "第一派出所", 95, 10, 1550],
+    ])
+    assert kaohe("ingest", str(zh), cwd=d).returncode == 0
+    status = json.loads(kaohe("status", "2015-04", "--json", cwd=d).stdout)
+    for r in status["departments"]:
+        if r["state"] == "未报送" or r["department"] == "110指挥中心":
+            assert kaohe("signoff", r["department"], "2015-04", cwd=d).returncode == 0
+    done = kaohe("publish", "2015-04", "--date", "2015-04-27", cwd=d)
+    assert done.returncode == 0, done.stderr
+    report = json.loads((d / "published" / "2015-04" / "第1版" / "report-2015-04.json").read_text(encoding="utf-8"))
+    assert report["completeness"]["departments"] == [] and report["completeness"]["confirmed"] is None
+    # what remains is the rows of s2…s5 missing from the 110 sheet, confirmed by 110's sign-off; the
+    # rates of the departments that confirmed having nothing (刑侦's 勘查率 …) are not missing data
+    gaps = {(g["unit"], g["department"]) for g in report["completeness"]["missing"]}
+    assert gaps == {(u, "110指挥中心") for u in ("s2", "s3", "s4", "s5")}
+    # 刑侦 signed off April with nothing sent: its per-capita quota counts every station's silence
+    # (5 short × −0.5 = −2.5 each), as the department confirmed
+    s1 = next(u for u in report["units"] if u["unit"] == "s1")
+    fp = next(i for c in s1["categories"] for i in c["items"] if i["item"] == "xingzhen.fingerprint_quota")
+    assert Decimal(fp["points"]) == Decimal("-2.5")

@@ -91,12 +91,13 @@ def period_adjustments(data: DataSource, period: Period) -> tuple[Adjustment, ..
     return tuple(read(period.label)) if read is not None else ()
 
 
-def period_gaps(data: DataSource, period: Period) -> tuple[Mapping[str, str], bool]:
+def period_gaps(data: DataSource, period: Period) -> tuple[Mapping[str, str], bool, frozenset[str]]:
     """The data a data source says is missing in base period ``period``: kind → the department
-    that has sent nothing for it, and whether the period has no data at all (none known for a
-    source without ``gaps``: a list of records in a test is complete)."""
+    that has sent nothing for it, whether the period has no data at all, and the kinds whose
+    department confirmed having nothing to report (none known for a source without ``gaps``: a
+    list of records in a test is complete)."""
     read = getattr(data, "gaps", None)
-    return read(period) if read is not None else ({}, False)
+    return read(period) if read is not None else ({}, False, frozenset())
 
 
 Grouped = dict[tuple[tuple[str, ...], object, object], dict[str, list[Record]]]
@@ -118,14 +119,16 @@ def _grouped(data: DataSource, kinds: Sequence[str], start: object, end: object,
 
 def evaluate_item(
     bureau: Bureau, item: Item, period: Period, units: Sequence[Unit], data: DataSource, cache: Grouped | None = None,
-    missing: Mapping[str, str] | None = None,
+    missing: Mapping[str, str] | None = None, confirmed: frozenset[str] = frozenset(),
 ) -> dict[str, ItemResult] | None:
     """One item's results for every unit, or None when the item is not due in ``period``.
     ``cache`` (optional) shares the records read with other items evaluated with the same cache.
     ``missing`` (kind → department, ``period_gaps``): an item reading a kind whose department has
     sent nothing for ``period`` is not evaluated — no unit gains or loses by a department's silence
     (a quota or a per-capita target would count the silence as every unit's shortfall) — and each
-    unit's line says so, marked 数据缺失."""
+    unit's line says so, marked 数据缺失. An item all of whose kinds' departments ``confirmed`` having
+    nothing to report has nothing missing: a rule's lines are not marked 数据缺失 (no row, no rate
+    to assess)."""
     window = item.window(period)
     if window is None:
         return None
@@ -145,6 +148,9 @@ def evaluate_item(
             title=item.title, period=period, window=window, calendar=cal, units=units, records=records, fetch=fetch
         )
         lines = item.rule.evaluate(ctx)
+        if confirmed and all(k in confirmed for k in item.reads):
+            none = f"{window.chinese}该部门确认本期无须报送,不计分"
+            lines = {u: [attrs.evolve(ln, missing="", reason=none) if ln.missing else ln for ln in ls] for u, ls in lines.items()}
     changes = [a for a in period_adjustments(data, period) if a.item == item.id]
     out: dict[str, ItemResult] = {}
     empty: ItemResult | None = None  # the result of every unit without lines: one, shared (immutable)
@@ -231,7 +237,7 @@ def normalise(raw: Decimal, top: Decimal, weight: Decimal, full: Decimal, places
 
 def evaluate_categories(
     bureau: Bureau, period: Period, units: Sequence[Unit], data: DataSource, categories: Sequence[Category],
-    missing: Mapping[str, str] | None = None,
+    missing: Mapping[str, str] | None = None, confirmed: frozenset[str] = frozenset(),
 ) -> dict[str, list[CategoryResult]]:
     """The ``categories`` of every unit for ``period``: items due, raw scores, normalised scores
     (``missing``: see ``evaluate_item``)."""
@@ -249,7 +255,7 @@ def evaluate_categories(
     for members in groups.values():
         cache: Grouped = {}
         for i in members:
-            evaluated[i] = evaluate_item(bureau, items[i], period, units, data, cache, missing)
+            evaluated[i] = evaluate_item(bureau, items[i], period, units, data, cache, missing, confirmed)
         del cache
     for results in evaluated:
         if results:
@@ -310,8 +316,8 @@ def score_base(bureau: Bureau, period: Period, data: DataSource, history: Sequen
     (for the "last place N periods running" flag)."""
     scheme = bureau.scheme
     units = bureau.active_units(period)
-    missing, empty = period_gaps(data, period)
-    by_unit = evaluate_categories(bureau, period, units, data, scheme.period_categories, missing)
+    missing, empty, confirmed = period_gaps(data, period)
+    by_unit = evaluate_categories(bureau, period, units, data, scheme.period_categories, missing, confirmed)
     adjustments = period_adjustments(data, period)
     results: list[UnitResult] = []
     for unit in units:

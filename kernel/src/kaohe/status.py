@@ -104,16 +104,17 @@ def data_status(store: Any, bureau: Bureau, registry: Any, period: Period) -> li
     return out
 
 
-def gaps(store: Any, bureau: Bureau, registry: Any, base: Period) -> tuple[list[str], bool]:
+def gaps(store: Any, bureau: Bureau, registry: Any, base: Period) -> tuple[list[str], bool, list[str]]:
     """What scoring needs to know of a base period's data status, cheaply (existence, not counts):
     the departments whose data is missing (the state 未报送 of ``data_status``: expected, no record,
     not carried over, not signed off as having nothing to report), and whether the period is empty
-    (no department it reads has any record in it, and some have not confirmed having nothing)."""
+    (no department it reads has any record in it, and some have not confirmed having nothing), and
+    the departments that confirmed having nothing to report (确认无数据)."""
     labels = [base.label] + [base.months()[0].containing(k).label for k in ("quarter", "half", "year")]
     signed: dict[str, Any] = {}
     for label in dict.fromkeys(labels):
         signed.update(store.signoffs(label))
-    missing, any_data = [], False
+    missing, confirmed, any_data = [], [], False
     for dept, items in departments(bureau, registry).items():
         if _has_data(store, dept, base):
             any_data = True
@@ -124,7 +125,9 @@ def gaps(store: Any, bureau: Bureau, registry: Any, base: Period) -> tuple[list[
             continue
         if signed.get(dept) is None:
             missing.append(dept)
-    return missing, not any_data and bool(missing)
+        else:
+            confirmed.append(dept)
+    return missing, not any_data and bool(missing), confirmed
 
 
 def _has_data(store: Any, dept: str, period: Period) -> bool:
