@@ -190,3 +190,60 @@ def test_a_department_signing_off_confirms_its_sheet_and_its_missing_rows(tmp_pa
     s1 = next(u for u in report["units"] if u["unit"] == "s1")
     fp = next(i for c in s1["categories"] for i in c["items"] if i["item"] == "xingzhen.fingerprint_quota")
     assert Decimal(fp["points"]) == Decimal("-2.5")
+
+
+# --- the pipeline, on records in memory with a department's silence ----------------------------------
+
+import attrs  # noqa: E402
+from kaohe.adjustments import Adjustment  # noqa: E402
+from kaohe.periods import Period  # noqa: E402
+from kaohe.pipeline import MemorySource, score  # noqa: E402
+from kaohe.rules import Quota  # noqa: E402
+from kernel_helpers import bureau as make_bureau  # noqa: E402
+from kernel_helpers import category, rec, unit  # noqa: E402
+from kernel_helpers import item as make_item  # noqa: E402
+
+
+@attrs.frozen
+class Silent(MemorySource):
+    """Records in memory, and the months in which 测试部门 (the kernel helpers' department) sent nothing."""
+
+    silent: tuple[str, ...] = ()
+
+    def gaps(self, period: Period):
+        if period.label in self.silent:
+            return {"test.quota": "测试部门"}, True, frozenset()
+        return {}, False, frozenset()
+
+
+def test_a_quarter_with_silent_months_counts_no_shortfall_and_flags_no_last_place():
+    # 任务分解 (seed 000 l.636 shape): 2 a month, −20 per unit short. April: 甲 2, 乙 2, 丙 1 → 丙 −20,
+    # raw 80, last (末位). May and June: the department sent nothing: no unit is short (raw 100 each,
+    # not 100 − 40 = 60), every line is marked, and 丙 — 1 point down in June by a 通知单 — is not
+    # flagged 末位 in a month nobody was assessed in, nor 连续3期排名末位 at the quarter's end.
+    units = (unit("a", "甲派出所"), unit("b", "乙派出所"), unit("c", "丙派出所"))
+    b = make_bureau(
+        [make_item("test.quota", Quota(targets={"*": 2}, per_short=-20))], units, [category("jichu", 100, base=100)],
+        last_place_months=3,
+    )
+    april = [rec("test.quota", u, "2015-04-10") for u in ("a", "a", "b", "b", "c")]
+    notice = Adjustment(1, "2015-06", "c", Decimal(-1), "通知单", "考核办")
+    data = Silent(april, (notice,), silent=("2015-05", "2015-06"))
+    history = []
+    months = {}
+    for m in ("2015-04", "2015-05", "2015-06"):
+        months[m] = score(b, Period.parse(m), data, history)
+        history.insert(0, months[m])
+    assert "末位" in months["2015-04"].unit("c").flags
+    may = months["2015-05"]
+    assert may.empty == ("2015-05",) and [g.department for g in may.missing] == ["测试部门"]
+    assert [c.raw for c in may.unit("a").categories] == [Decimal(100)]
+    (line,) = may.unit("a").categories[0].items[0].lines
+    assert line.points == 0 and line.missing == "2015-05" and "测试部门 2015-05 数据未报送" in line.reason
+    june = months["2015-06"].unit("c")
+    assert june.total == Decimal(99) and june.rank == 3 and "末位" not in june.flags
+    q2 = score(b, Period.parse("2015-Q2"), data)
+    assert q2.empty == ("2015-05", "2015-06")
+    assert q2.unit("c").total == Decimal(80 + 100 + 99) and q2.unit("a").total == Decimal(300)
+    assert not any(f.startswith("连续") for u in q2.units for f in u.flags)
+    assert all("数据缺失" in u.flags for u in q2.units)
