@@ -60,7 +60,11 @@ def _default(value: Any) -> Any:
 def _plain(value: Any) -> Any:
     """A rule's parameters as JSON-ready data (deterministic: no addresses, no sets in random order)."""
     if attrs.has(type(value)):
-        return {"shape": type(value).__name__, **{f.name: _plain(getattr(value, f.name)) for f in attrs.fields(type(value))}}
+        fields = [
+            f for f in attrs.fields(type(value))
+            if not (f.metadata.get("omit_default") and getattr(value, f.name) == f.default)  # added later: see rules.targets.LATER
+        ]
+        return {"shape": type(value).__name__, **{f.name: _plain(getattr(value, f.name)) for f in fields}}
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

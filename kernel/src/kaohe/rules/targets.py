@@ -36,6 +36,12 @@ assessed, nothing to assess (no cases, no rentals); ``missing`` — not scored, 
 数据缺失 (shown in every output; publishing stops until the data comes or the office confirms)."""
 
 
+LATER = {"omit_default": True}
+"""Metadata of a parameter added after editions were first published: an edition's payload holds it
+only when it differs from its default (kaohe.editions), so that the editions published before it
+came are reproduced byte for byte."""
+
+
 def _missing_line(ctx: RuleContext) -> Line:
     return Line(ZERO, f"{ctx.window.chinese}无该单位的数据(数据缺失),暂不计分", None, missing=ctx.window.label)
 
@@ -88,7 +94,7 @@ class RateTarget(Shape):
     step: str = attrs.field(default="exact", validator=attrs.validators.in_(STEPS))
     max_points: Decimal | None = attrs.field(default=None, converter=dec_or_none)
     min_points: Decimal | None = attrs.field(default=None, converter=dec_or_none)
-    missing: str = attrs.field(default="missing", validator=attrs.validators.in_(("skip", "missing")))
+    missing: str = attrs.field(default="missing", validator=attrs.validators.in_(("skip", "missing")), metadata=LATER)
 
     def _rate(self, records: Sequence[Record]) -> Decimal | None:
         if self.numerator and self.denominator:
@@ -270,7 +276,7 @@ class PerCapita(Shape):
     step: str = attrs.field(default="exact", validator=attrs.validators.in_(STEPS))
     decimals: int = 2
     what: str = "人均"
-    missing: str = attrs.field(default="zero", validator=attrs.validators.in_(MISSING))
+    missing: str = attrs.field(default="zero", validator=attrs.validators.in_(MISSING), metadata=LATER)
 
     def evaluate(self, ctx: RuleContext) -> Lines:
         out: Lines = {}
@@ -317,8 +323,8 @@ class PerCapita(Shape):
     def describe(self) -> str:
         per = "每人每天" if self.per == "day" else "人均"
         text = f"{per}不低于{fmt(self.target) if isinstance(self.target, Decimal) else '(按类别)'},人均每少1 {fmt_points(self.per_unit_short)}"
-        if self.field is not None:
-            text += {"zero": ";未报送的按0计", "skip": ";未报送的不计分", "missing": ";未报送的标为数据缺失"}[self.missing]
+        if self.field is not None and self.missing != "zero":
+            text += {"skip": ";未报送的不计分", "missing": ";未报送的标为数据缺失"}[self.missing]
         return text
 
 
