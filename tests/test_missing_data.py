@@ -107,7 +107,7 @@ def test_score_ranking_and_status_say_what_is_missing(bureau):
     score = kaohe("score", "-q", "2015-04", cwd=bureau)
     assert score.returncode == 0
     assert "警告:数据不全:未报送(有关项目暂不计分):" in score.stderr and "消防大队 2015-04" in score.stderr
-    assert "第五派出所 2015-04“回访满意率达到95%以上”无数据〔110指挥中心〕" in score.stderr
+    assert "第五派出所 2015-04 回访满意率达到95%以上:无数据〔110指挥中心〕" in score.stderr
     ranking = kaohe("ranking", "2015-04", "--json", cwd=bureau)
     data = json.loads(ranking.stdout)
     depts = {g["department"] for g in data["missing"] if g["unit"] is None}
@@ -154,7 +154,7 @@ def test_publishing_refuses_then_publishes_with_a_confirmation_naming_every_miss
     assert "其他部门数据下周补报,先行通报" in block
     for dept in expected:
         assert f'data-department="{dept}"' in block
-    assert "第五派出所 2015-04“回访满意率达到95%以上”无数据〔110指挥中心〕" in block
+    assert "第五派出所 2015-04 回访满意率达到95%以上:无数据〔110指挥中心〕" in block
     wb = openpyxl.load_workbook(edition / "通报-2015-04.xlsx", read_only=True)
     sheet = [r for r in wb["数据完整性"].iter_rows(values_only=True)]
     assert {r[0] for r in sheet if len(r) > 2 and r[2] == "(全部单位)"} == expected

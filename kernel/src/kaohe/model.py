@@ -118,7 +118,7 @@ class Gap:
     def text(self) -> str:
         if not self.unit:
             return f"{self.department} {self.period} 数据未报送"
-        return f"{self.name} {self.period}“{self.title}”无数据〔{self.department}〕"
+        return f"{self.name} {self.period} {self.title}:无数据〔{self.department}〕"
 
 
 @attrs.frozen

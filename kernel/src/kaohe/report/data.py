@@ -89,6 +89,11 @@ class ItemView:
         """Some of the item's data is missing (a line marked 数据缺失)."""
         return self.result.missing
 
+    @property
+    def scored(self) -> bool:
+        """Some of the item's lines are not missing data, or it has points."""
+        return self.result.points != 0 or any(not ln.missing for ln in self.result.lines)
+
 
 @attrs.frozen
 class CategoryView:
