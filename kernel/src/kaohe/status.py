@@ -78,7 +78,7 @@ def data_status(store: Any, bureau: Bureau, registry: Any, period: Period) -> li
     out = []
     for b in bases:
         months = [m.label for m in b.months()]
-        signed = {**store.signoffs(period.label), **store.signoffs(b.label)}
+        signed = _signoffs(store, b, period)
         due = cal.end(b) + dt.timedelta(days=bureau.publication.data_due_days) if bureau.publication.data_due_days is not None else None
         for dept, items in depts.items():
             expected = any(i.window(b) is not None for i in items) or (b == bases[-1] and any(i.window(period) is not None for i in items))
@@ -110,10 +110,7 @@ def gaps(store: Any, bureau: Bureau, registry: Any, base: Period) -> tuple[list[
     not carried over, not signed off as having nothing to report), and whether the period is empty
     (no department it reads has any record in it, and some have not confirmed having nothing), and
     the departments that confirmed having nothing to report (确认无数据)."""
-    labels = [base.label] + [base.months()[0].containing(k).label for k in ("quarter", "half", "year")]
-    signed: dict[str, Any] = {}
-    for label in dict.fromkeys(labels):
-        signed.update(store.signoffs(label))
+    signed = _signoffs(store, base, base)
     missing, confirmed, any_data = [], [], False
     for dept, items in departments(bureau, registry).items():
         if _has_data(store, dept, base):
@@ -128,6 +125,18 @@ def gaps(store: Any, bureau: Bureau, registry: Any, base: Period) -> tuple[list[
         else:
             confirmed.append(dept)
     return missing, not any_data and bool(missing), confirmed
+
+
+def _signoffs(store: Any, base: Period, period: Period) -> dict[str, Any]:
+    """Department → its sign-off that covers base period ``base``: of ``base`` itself, else of the
+    period asked about, else of the quarter, half-year or year containing ``base`` (a department
+    may sign off a whole quarter it had nothing to report in)."""
+    first = base.months()[0]
+    labels = [first.containing(k).label for k in ("year", "half", "quarter") if k != base.kind]
+    signed: dict[str, Any] = {}
+    for label in dict.fromkeys([*labels, period.label, base.label]):  # the most specific last: it wins
+        signed.update(store.signoffs(label))
+    return signed
 
 
 def _has_data(store: Any, dept: str, period: Period) -> bool:
