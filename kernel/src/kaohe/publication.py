@@ -127,6 +127,9 @@ def publish(
     confirmed = (allow_missing or "").strip() or None
     if allow_missing is not None and not confirmed:
         raise KaoheError("--allow-missing 须写明确认发布的理由,如 --allow-missing \"纪委本月无违纪情形,已电话确认\"")
+    refuse = bureau.publication.missing_data == "refuse" and not confirmed
+    if refuse:  # a department's missing data refuses before the period is scored (minutes for a province)
+        _refuse(period, problems(data_status(store, bureau, registry, period), bureau))
     day = (published_on or dt.date.today()).isoformat()
     from .jobs import config_digest
 
@@ -141,11 +144,8 @@ def publish(
             issues = problems(rows, bureau) + unit_problems(rows, result.missing)
             if len(issues) > 20:
                 issues = [*issues[:20], f"……共{len(issues)}项"]
-            if issues and bureau.publication.missing_data == "refuse" and not confirmed:
-                raise KaoheError(
-                    f"{period.label} 数据不全,按本局设置([publication] missing_data = \"refuse\")不予发布:" + ";".join(issues)
-                    + f"。补齐数据(或由部门签收确认)后再发布;确需先发布的,写明理由:kaohe publish {period.label} --allow-missing \"理由\""
-                )
+            if refuse:
+                _refuse(period, issues)
             gaps = bool(result.missing or result.empty)
             compressed, dig = freeze(payload_chunks(
                 bureau, registry, result, inputs_entry(store, bureau, period),
@@ -204,6 +204,17 @@ def publish(
             directory, html = write_edition(store, bureau, registry, published, base)
             published = attrs.evolve(published, directory=directory, html=html)
     return published
+
+
+def _refuse(period: Period, issues: list[str]) -> None:
+    """Refuse to publish ``period`` while ``issues`` (data missing) stand, saying how to go on."""
+    if len(issues) > 20:
+        issues = [*issues[:20], f"……共{len(issues)}项"]
+    if issues:
+        raise KaoheError(
+            f"{period.label} 数据不全,按本局设置([publication] missing_data = \"refuse\")不予发布:" + ";".join(issues)
+            + f"。补齐数据(或由部门签收确认)后再发布;确需先发布的,写明理由:kaohe publish {period.label} --allow-missing \"理由\""
+        )
 
 
 def _state(store: Store) -> int:
