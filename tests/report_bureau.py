@@ -232,6 +232,7 @@ def publish_folded(tmp: Path, lines_per_item: int | None = 2) -> tuple[Any, Any,
     with Store(bureau.database) as store:
         report = store.ingest(events, bureau, reg, actor="test")
         assert not report.rejected, [r.text() for r in report.rejected]
+        store.sign_off("督察支队", "2015-06", "test", "本月无事项")  # the month is complete
         result = score_period(store, bureau, reg, Period.parse("2015-06"))
         html = publish(tmp / "published", bureau, reg, result, store)
     return bureau, reg, Path(bureau.database), html

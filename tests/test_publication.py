@@ -275,7 +275,7 @@ def test_status_shows_arrived_late_carried_and_missing_and_publishing_refuses(of
     assert store.editions("2015-05") == []
 
 
-def test_missing_data_is_a_warning_by_default_and_carry_over_counts(office):
+def test_missing_data_refuses_by_default_and_carry_over_counts(office):
     bureau, reg, store = office('\n[carry_over]\n"考核办" = true\n')
     from kaohe.status import data_status
 
@@ -283,13 +283,42 @@ def test_missing_data_is_a_warning_by_default_and_carry_over_counts(office):
     assert may.state == "沿用上期"
     [june] = data_status(store, bureau, reg, Period.parse("2015-06"))
     assert june.state == "未报送"
-    done = publish(store, bureau, reg, Period.parse("2015-06"), published_on=dt.date(2015, 7, 6), write=False)
-    assert done.warnings == ("考核办 2015-06 没有数据(未报送,或本期确无需报送的事项:后者请该部门签收确认)",)
-    assert done.number == 1
+    with pytest.raises(KaoheError, match='2015-06 数据不全.*考核办 2015-06 没有数据.*--allow-missing "理由"'):
+        publish(store, bureau, reg, Period.parse("2015-06"), published_on=dt.date(2015, 7, 6), write=False)
+    assert store.editions("2015-06") == []
+    with pytest.raises(KaoheError, match="须写明确认发布的理由"):
+        publish(store, bureau, reg, Period.parse("2015-06"), write=False, allow_missing="  ")
     # the department confirms it had nothing to report: no longer missing
     store.sign_off("考核办", "2015-06", "考核办 张某", "本月无事项")
     [june] = data_status(store, bureau, reg, Period.parse("2015-06"))
     assert june.state == "确认无数据" and not june.missing
+    done = publish(store, bureau, reg, Period.parse("2015-06"), published_on=dt.date(2015, 7, 6), write=False)
+    assert done.warnings == () and done.number == 1
+    assert "completeness" not in store.edition("2015-06")["data"]
+
+
+def test_missing_data_published_with_a_recorded_confirmation(office):
+    # June: 考核办 sent nothing. Its items are not scored (every unit 100: no line counts the silence),
+    # each unit's item says so, and publishing needs the office's reason, which the edition and the
+    # audit trail keep.
+    bureau, reg, store = office()
+    june = Period.parse("2015-06")
+    done = publish(store, bureau, reg, june, published_on=dt.date(2015, 7, 6), write=False, allow_missing="考核办6月登记表延迟,先行通报")
+    assert done.warnings == ("考核办 2015-06 没有数据(未报送,或本期确无需报送的事项:后者请该部门签收确认)",)
+    e = store.edition("2015-06")
+    assert e["reason"] == "首次发布;数据不全,经确认发布:考核办6月登记表延迟,先行通报"
+    assert e["data"]["completeness"] == {
+        "confirmed": "考核办6月登记表延迟,先行通报", "empty": ["2015-06"],
+        "missing": [{"department": "考核办", "period": "2015-06", "unit": None, "name": None, "item": None, "title": None,
+                     "text": "考核办 2015-06 数据未报送"}],
+    }
+    assert totals(e) == {"a": (Decimal(100), 1), "b": (Decimal(100), 1), "c": (Decimal(100), 1)}
+    tree = next(u for u in e["data"]["results"] if u["unit"] == "a")
+    lines = [ln for c in tree["categories"] for i in c["items"] for ln in i["lines"]]
+    assert lines and all(ln["missing"] == "2015-06" and "考核办 2015-06 数据未报送" in ln["reason"] for ln in lines)
+    assert "数据缺失" in tree["flags"] and "末位" not in tree["flags"]
+    [entry] = store.audit(period="2015-06", action="确认缺数据发布")
+    assert entry["subject"] == "2015-06#1" and "考核办6月登记表延迟" in entry["detail"]
 
 
 def test_signoff_required(office):
@@ -311,7 +340,7 @@ def test_edition_payload_is_compressed_canonical_json(office):
 def test_a_record_is_appealed_against_its_months_edition_not_the_quarters(office):
     bureau, reg, store = office()
     q2 = Period.parse("2015-Q2")
-    publish(store, bureau, reg, q2, published_on=dt.date(2015, 7, 6), write=False)
+    publish(store, bureau, reg, q2, published_on=dt.date(2015, 7, 6), write=False, allow_missing="五、六月无登记")
     assert totals(store.edition("2015-Q2"))["a"] == (Decimal(296), 3)  # April 96 + May 100 + June 100
     with pytest.raises(KaoheError, match="在各月计分:请针对该扣分所在月的通报申请复查"):
         file_appeal(store, bureau, q2, "a", "office.late", "x", record="office.late:L2", received=dt.date(2015, 7, 7))

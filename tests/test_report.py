@@ -320,7 +320,10 @@ params = { points = -1 }
 """,
         encoding="utf-8",
     )
+    # nothing was imported: 考核办's data for May is missing, and publishing needs a reason
     res = CliRunner().invoke(cli, ["-c", str(tmp_path / "kaohe.toml"), "publish", "2015-05"])
+    assert res.exit_code != 0 and "考核办 2015-05 没有数据" in str(res.exception)
+    res = CliRunner().invoke(cli, ["-c", str(tmp_path / "kaohe.toml"), "publish", "2015-05", "--allow-missing", "本月无通知单"])
     assert res.exit_code == 0, res.output
     out = tmp_path / "published" / "2015-05" / "第1版"
     assert (out / "index.html").exists() and (out / "通报-2015-05.xlsx").exists() and (out / "report-2015-05.json").exists()

@@ -96,12 +96,12 @@ def test_rank_can_skip_units_without_data():
     assert Rank(top=[25, 20]).evaluate(c)["huacheng"][0].points == Decimal(20)
 
 
-def test_per_capita_figure_not_reported_is_no_data():
+def test_per_capita_figure_not_reported_is_no_data_when_skipped():
     from kaohe.rules import PerCapita
 
-    rule = PerCapita(target=5, per_unit_short="-0.5")
+    rule = PerCapita(target=5, per_unit_short="-0.5", missing="skip")
     (line,) = rule.evaluate(ctx([]))["jincheng"]
-    assert line.points == 0 and "无该项数据" in line.reason
+    assert line.points == 0 and "无该项数据" in line.reason and not line.missing
 
 
 def test_level_names_are_not_doubled():

@@ -276,8 +276,14 @@ def test_rate_target_by_class_and_bonus() -> None:
 
 
 def test_rate_target_no_data_and_check() -> None:
+    # no row at all: not scored, marked as missing data (the default); a blank rate: not scored
     lines = SATISFACTION.evaluate(ctx([], (JC,)))
-    assert pts(lines, "jincheng") == 0 and "无该项数据" in lines["jincheng"][0].reason
+    assert pts(lines, "jincheng") == 0 and "数据缺失" in lines["jincheng"][0].reason
+    assert lines["jincheng"][0].missing == "2015-04"
+    blank = SATISFACTION.evaluate(ctx([rec("s", "jincheng", "2015-04-02")], (JC,)))
+    assert pts(blank, "jincheng") == 0 and "无该项数据" in blank["jincheng"][0].reason and not blank["jincheng"][0].missing
+    skipped = SATISFACTION.with_params({"missing": "skip"}).evaluate(ctx([], (JC,)))
+    assert "无该项数据" in skipped["jincheng"][0].reason and not skipped["jincheng"][0].missing
     assert SATISFACTION.check(rec("s", "jincheng", "2015-04-02", value=120)) is not None
     assert SATISFACTION.check(rec("s", "jincheng", "2015-04-02", value=-1)) is not None
     assert SATISFACTION.check(rec("s", "jincheng", "2015-04-02", value=93)) is None
@@ -409,6 +415,27 @@ def test_per_capita_headcount_field() -> None:
     jc = a_stations(headcount=30)[0]
     lines = rule.evaluate(ctx([rec("c", "jincheng", "2015-04-01", value=496, officers=4)], (jc,)))
     assert pts(lines, "jincheng") == -2
+
+
+def test_per_capita_missing_row_counts_as_nothing_done() -> None:
+    # l.590 "各单位每月必须完成人均5份指标数,人均少捺印1份指纹扣0.5分": a station whose row is absent
+    # from the month's sheet took no prints: 10 officers (unit list), 0 prints → 0 per officer,
+    # 5 short × −0.5 = −2.5. A station that reports 30 prints → 3 each, 2 short → −1: sending
+    # nothing never scores better than reporting a shortfall.
+    rule = PerCapita(target=5, per_unit_short="-0.5", field="value")
+    jc, hc, _ = a_stations(headcount=10)
+    lines = rule.evaluate(ctx([rec("fp", "huacheng", "2015-04-02", value=30)], (jc, hc)))
+    assert pts(lines, "jincheng") == D("-2.5") and "未报送,按0计" in lines["jincheng"][0].reason
+    assert pts(lines, "huacheng") == D(-1)
+    # per day (l.558): a station with no row and 10 officers (unit list) against 5 per officer per
+    # day in 2015-04 (31 days) did 0 checks: 5 short per officer per day × −2 = −10
+    patrol = PerCapita(target=5, per_unit_short=-2, per="day", field="value", headcount_field="officers")
+    assert pts(patrol.evaluate(ctx([], (jc,))), "jincheng") == D(-10)
+    # marked instead of counted: no points, the line says the data is missing
+    marked = rule.with_params({"missing": "missing"}).evaluate(ctx([], (jc,)))
+    assert pts(marked, "jincheng") == 0 and marked["jincheng"][0].missing == "2015-04"
+    with pytest.raises(RuleError):
+        rule.with_params({"missing": "ignore"})
 
 
 def test_per_capita_per_period_and_missing_headcount() -> None:

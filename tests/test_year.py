@@ -129,7 +129,7 @@ def test_the_year_report_shows_the_months_part_on_the_years_scale(tmp_path):
     assert cells[:4] == ["99.50", "59.50", "20.00", "20.00"]
     # 甲所's sheet: its categories, their normalisation, the months' part and the total
     unit = [[c.value for c in r] for r in wb["甲所"].iter_rows()]
-    head = unit.index(["考核内容", "项目加扣分", "原始分", "组内最高", "权重", "得分", "序列平均", "计算方法", None, None, None, None])
+    head = unit.index(["考核内容", "项目加扣分", "原始分", "组内最高", "权重", "得分", "序列平均", "计算方法", None, None, None, None, None])
     block = {r[0]: r for r in unit[head + 1 : head + 7]}
     assert [Decimal(str(v)) for v in block["基础工作建设"][1:3]] == [-10, 1190]  # 12 months summed
     assert [Decimal(str(v)) for v in block["专项工作"][1:6]] == [5, 5, 5, 20, 20]  # raw 5 ÷ top 5 × 20

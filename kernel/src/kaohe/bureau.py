@@ -18,8 +18,10 @@ from .scheme import Scheme
 class Publication:
     """``[publication]``: what publishing checks (docs/configuration.md)."""
 
-    missing_data: str = "warn"
-    """A period with a department's data missing: ``warn`` (publish, saying so) or ``refuse``."""
+    missing_data: str = "refuse"
+    """A period with data missing (a department's, or a unit's figure the department has not signed
+    off): ``refuse`` (publish only with an explicit, recorded confirmation: ``--allow-missing``) or
+    ``warn`` (publish, saying so)."""
     data_due_days: int | None = None
     """Days after a period's last day by which departments' data is due (seed 000 l.696: data of the
     month ending on the 20th is published by the departments from the 25th to the 28th: 8); data

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import attrs
 import click
 
 from . import __version__, cli_text
@@ -320,6 +321,7 @@ def score(obj: Ctx, period: str, quiet: bool) -> None:
         _warn_empty(store, p)
         warn_uninstalled(store, obj.bureau, obj.registry, p)
         result = score_period(store, obj.bureau, obj.registry, p)
+    _warn_gaps(result)
     click.echo(f"已计算 {p.chinese}({obj.bureau.calendar.range_text(p)}):{len(result.units)} 个单位")
     if not quiet:
         click.echo(_ranking_text(obj.bureau, result))
@@ -366,6 +368,34 @@ def warn_uninstalled(store: Any, bureau: Any, registry: Any, period: Any) -> Non
         )
 
 
+def gaps_text(result: Any, limit: int = 10) -> list[str]:
+    """What data is missing in ``result`` (kaohe.model.Gap), in Chinese, one sentence a line: the
+    periods with no data at all, the departments that sent nothing, the units' missing figures."""
+    out = []
+    if result.empty and tuple(result.empty) != (result.period,):  # an empty base period: _warn_empty says it
+        out.append(f"{'、'.join(result.empty)} 没有任何数据:各单位该期同分,不评末位")
+    by_dept: dict[str, list[str]] = {}
+    units = []
+    for g in result.missing:
+        if g.unit:
+            units.append(g)
+        elif g.period not in result.empty:
+            by_dept.setdefault(g.department, []).append(g.period)
+    if by_dept:
+        out.append("未报送(有关项目暂不计分):" + ";".join(f"{d} {'、'.join(ps)}" for d, ps in by_dept.items()))
+    if units:
+        listed = ";".join(g.text() for g in units[:limit])
+        more = f" 等{len(units)}项" if len(units) > limit else ""
+        out.append(f"单位数据缺失(该项暂不计分):{listed}{more}")
+    return out
+
+
+def _warn_gaps(result: Any) -> None:
+    for text in gaps_text(result):
+        click.echo(f"警告:数据不全:{text}", err=True)
+
+
+
 def _load_result(obj: Ctx, store: Any, period: Any) -> Any:
     """The period scored now; saved when nothing was stored for it and the store can be written
     without waiting (a ranking never waits for a writer, and works on a read-only copy)."""
@@ -402,6 +432,7 @@ def explain(obj: Ctx, unit: str, period: str, as_json: bool, show_all: bool, ids
         res = result.unit(u.id)
     except KeyError:
         raise KaoheError(f"{u.name} 在 {p.label} 不参加考核(单位设立/撤并日期)") from None
+    _warn_gaps(attrs.evolve(result, missing=tuple(g for g in result.missing if g.unit in ("", u.id))))
     if as_json:
         click.echo(json.dumps(unit_data(res), ensure_ascii=False, indent=2))
     else:
@@ -427,7 +458,11 @@ def ranking(obj: Ctx, period: str, as_json: bool, as_csv: bool) -> None:
         _warn_empty(store, p)
         warn_uninstalled(store, obj.bureau, obj.registry, p)
         result = _load_result(obj, store, p)
+    if as_csv:
+        _warn_gaps(result)
     if as_json:
+        from .explain import gap_data
+
         data = [
             {
                 "series": u.series, "rank": u.rank, "unit": u.unit, "name": u.name, "total": fmt(u.total),
@@ -436,7 +471,10 @@ def ranking(obj: Ctx, period: str, as_json: bool, as_csv: bool) -> None:
             for units in result.series().values()
             for u in units
         ]
-        click.echo(json.dumps({"period": p.label, "ranking": data}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(
+            {"period": p.label, "ranking": data, "empty": list(result.empty), "missing": [gap_data(g) for g in result.missing]},
+            ensure_ascii=False, indent=2,
+        ))
     elif as_csv:
         buf = io.StringIO()
         w = csv.writer(buf)
@@ -449,6 +487,8 @@ def ranking(obj: Ctx, period: str, as_json: bool, as_csv: bool) -> None:
     else:
         click.echo(f"{obj.bureau.name} {p.chinese} 考核排名")
         click.echo(_ranking_text(obj.bureau, result))
+        for text in gaps_text(result):
+            click.echo(f"\n数据不全:{text}")
 
 
 @cli.command()

@@ -78,7 +78,9 @@ def _unit_id(bureau: Any, key: str) -> str:
 def status(period: str, as_json: bool) -> None:
     """PERIOD 各部门数据报送情况:已报送、迟报、沿用上期、未报送,以及部门是否已签收。"""
     from .cli import table, warn_uninstalled
-    from .status import data_status, problems
+    from .explain import gap_data
+    from .jobs import score_period
+    from .status import data_status, problems, unit_problems
 
     obj = _ctx()
     p = _period(period)
@@ -87,6 +89,13 @@ def status(period: str, as_json: bool) -> None:
         rows = data_status(store, obj.bureau, obj.registry, p)
         editions = store.editions(p.label)
         pending = store.appeals(period=p.label, pending=True)
+        # the units' missing figures are found by the items' rules: the period is scored (not stored)
+        try:
+            units = [g for g in score_period(store, obj.bureau, obj.registry, p, save=False).missing if g.unit]
+        except KaoheError as exc:  # the departments' status still shows; why the units' cannot, is said
+            units, unscored = [], str(exc)
+        else:
+            unscored = ""
     if as_json:
         click.echo(json.dumps(
             {
@@ -100,6 +109,7 @@ def status(period: str, as_json: bool) -> None:
                     }
                     for r in rows
                 ],
+                "units_missing": [{**gap_data(g), "signed_off": not unit_problems(rows, [g])} for g in units],
                 "editions": [{"number": e["number"], "published_on": e["published_on"], "digest": e["digest"]} for e in editions],
                 "pending_appeals": len(pending),
             },
@@ -112,9 +122,17 @@ def status(period: str, as_json: bool) -> None:
         for r in rows
     ]
     click.echo(table(["部门", "期间", "报送情况", "部门签收"], body))
-    issues = problems(rows, obj.bureau)
+    if unscored:
+        click.echo(f"\n(无法计分,未检查各单位缺少的数据:{unscored})")
+    if units:
+        click.echo(f"\n单位缺少的数据({len(units)}项,该项暂不计分;部门签收本期即确认所报数据完整):")
+        body = [[g.name, g.period, g.title, g.department, "已签收" if not unit_problems(rows, [g]) else "未签收"] for g in units]
+        click.echo(table(["单位", "期间", "项目", "部门", "部门签收"], body))
+    issues = problems(rows, obj.bureau) + unit_problems(rows, units)
+    if len(issues) > 10:
+        issues = [*issues[:10], f"……共{len(issues)}项"]
     if issues:
-        action = "拒绝发布" if obj.bureau.publication.missing_data == "refuse" else "发布时将提示"
+        action = "须经确认才发布:--allow-missing \"理由\"" if obj.bureau.publication.missing_data == "refuse" else "发布时将提示"
         click.echo(f"\n数据不全({action}):" + ";".join(issues))
     if editions:
         last = editions[-1]
@@ -166,7 +184,8 @@ def signoff(department: str, period: str, actor: str | None, note: str) -> None:
 @click.option("--date", "published_on", help="公布日期(默认今天),复查申请期限由此起算。")
 @click.option("--reason", default="", help="本版说明(默认自动列出与上一版相比的变化原因)。")
 @click.option("--actor", help="发布人(默认为当前系统用户)。")
-def publish(period: str, out: Path | None, published_on: str | None, reason: str, actor: str | None) -> None:
+@click.option("--allow-missing", "allow_missing", metavar="理由", help="数据不全时仍然发布,须写明理由(记入审计记录和通报)。")
+def publish(period: str, out: Path | None, published_on: str | None, reason: str, actor: str | None, allow_missing: str | None) -> None:
     """发布 PERIOD 的通报:计分并冻结为带编号的版本(第1版、第2版……),写出 HTML、XLSX 和 JSON。
 
     与最新一版完全相同时不产生新版本(该版文件缺失时补写,已有的不改动);数据、配置、调整或复查决定
@@ -182,7 +201,9 @@ def publish(period: str, out: Path | None, published_on: str | None, reason: str
     base = out or obj.config.parent / "published" / p.label
     with obj.store() as store:
         warn_uninstalled(store, obj.bureau, obj.registry, p)
-        done = publish_edition(store, obj.bureau, obj.registry, p, published_on=day, reason=reason, actor=actor, out=base)
+        done = publish_edition(
+            store, obj.bureau, obj.registry, p, published_on=day, reason=reason, actor=actor, out=base, allow_missing=allow_missing
+        )
     for w in done.warnings:
         click.echo(f"警告:{w}", err=True)
     if done.new:
@@ -414,7 +435,7 @@ def adjust_revoke(adjustment_id: int, reason: str, actor: str | None) -> None:
 
 @click.command()
 @click.option("--period", help="期间(如 2015-04)。")
-@click.option("--action", help="操作:导入、导入被拒绝、发布、调整、撤销调整、复查申请、复查决定、撤销记录、签收。")
+@click.option("--action", help="操作:导入、导入被拒绝、发布、确认缺数据发布、调整、撤销调整、复查申请、复查决定、撤销记录、签收。")
 @click.option("--actor", help="操作人。")
 @click.option("--department", help="部门。")
 @click.option("--unit", help="单位。")
@@ -450,7 +471,7 @@ def audit(period: str | None, action: str | None, actor: str | None, department:
     ))
 
 
-ACTIONS = ("导入", "导入被拒绝", "发布", "调整", "撤销调整", "复查申请", "复查决定", "撤销记录", "签收")
+ACTIONS = ("导入", "导入被拒绝", "发布", "确认缺数据发布", "调整", "撤销调整", "复查申请", "复查决定", "撤销记录", "签收")
 
 
 def _short(periods: str) -> str:
@@ -468,6 +489,8 @@ def _summary(r: dict[str, Any]) -> str:
         return f"{d.get('rejected', 0)}行有错,整个文件未导入"
     if a == "发布":
         return f"{d.get('published_on', '')} {d.get('reason', '')}"
+    if a == "确认缺数据发布":
+        return f"理由:{d.get('reason', '')};缺少 {len(d.get('missing', []))} 项数据"
     if a == "调整":
         return f"{d.get('kind', '')} {d.get('points', '')} {d.get('reason', '')}"
     if a in ("复查申请",):

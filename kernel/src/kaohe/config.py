@@ -261,9 +261,9 @@ def _cited(r: _Reader, data: Mapping[str, Any], items: list[Item], regulations: 
 def _publication(r: _Reader, data: Mapping[str, Any]) -> Publication:
     pub = r.table(data, "publication", "publication")
     r.unknown(pub, {"missing_data", "data_due_days", "require_signoff"}, "publication")
-    missing = r.get(pub, "missing_data", "publication.missing_data", str, "warn", '"warn" 或 "refuse"')
+    missing = r.get(pub, "missing_data", "publication.missing_data", str, "refuse", '"refuse" 或 "warn"')
     if missing not in ("warn", "refuse"):
-        raise r.fail("publication.missing_data", f'应为 "warn"(提示后发布)或 "refuse"(拒绝发布),得到 {missing!r}')
+        raise r.fail("publication.missing_data", f'应为 "refuse"(须经确认才发布)或 "warn"(提示后发布),得到 {missing!r}')
     due = r.get(pub, "data_due_days", "publication.data_due_days", int, None, "非负整数(天数)")
     if due is not None and due < 0:
         raise r.fail("publication.data_due_days", f"应为非负整数(期末后几天内报送),得到 {due}")

@@ -33,7 +33,7 @@ import attrs
 
 from .bureau import Bureau
 from .decimals import D, fmt, fmt_points
-from .explain import unit_data
+from .explain import gap_data, unit_data
 from .items import Item
 from .model import PeriodResult
 from .periods import Period
@@ -60,7 +60,11 @@ def _default(value: Any) -> Any:
 def _plain(value: Any) -> Any:
     """A rule's parameters as JSON-ready data (deterministic: no addresses, no sets in random order)."""
     if attrs.has(type(value)):
-        return {"shape": type(value).__name__, **{f.name: _plain(getattr(value, f.name)) for f in attrs.fields(type(value))}}
+        fields = [
+            f for f in attrs.fields(type(value))
+            if not (f.metadata.get("omit_default") and getattr(value, f.name) == f.default)  # added later: see rules.targets.LATER
+        ]
+        return {"shape": type(value).__name__, **{f.name: _plain(getattr(value, f.name)) for f in fields}}
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -155,9 +159,12 @@ def inputs_entry(store: Any, bureau: Bureau, period: Period) -> dict[str, Any]:
 def payload_chunks(
     bureau: Bureau, registry: Any, result: PeriodResult, inputs: Mapping[str, Any],
     adjustments: Sequence[Mapping[str, Any]] = (), appeals: Sequence[Mapping[str, Any]] = (),
+    confirmed: str | None = None,
 ) -> Iterator[bytes]:
     """The payload's bytes, piece by piece: the same bytes as ``canonical`` of the whole document,
-    with the units' trees made one at a time (a province's month never has every tree in memory)."""
+    with the units' trees made one at a time (a province's month never has every tree in memory).
+    ``completeness`` is there only when data is missing: what is missing, and the office's reason
+    for publishing all the same (``confirmed``, ``kaohe publish --allow-missing``), if it gave one."""
     parts: dict[str, Any] = {
         "format": FORMAT,
         "bureau": bureau.name,
@@ -172,6 +179,10 @@ def payload_chunks(
         "appeals": list(appeals),
         "results": (unit_data(u) for u in sorted(result.units, key=lambda u: u.unit)),
     }
+    if result.missing or result.empty:
+        parts["completeness"] = {
+            "missing": [gap_data(g) for g in result.missing], "empty": list(result.empty), "confirmed": confirmed,
+        }
     yield b"{"
     for i, key in enumerate(sorted(parts)):
         yield (b"," if i else b"") + canonical(key) + b":"

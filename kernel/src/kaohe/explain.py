@@ -10,7 +10,7 @@ import attrs
 
 from .decimals import ZERO, fmt, fmt_points
 from .items import according
-from .model import CategoryResult, ItemResult, Line, PeriodResult, UnitResult
+from .model import CategoryResult, Gap, ItemResult, Line, PeriodResult, UnitResult
 
 
 def _num(value: Decimal | None) -> str | None:
@@ -18,7 +18,10 @@ def _num(value: Decimal | None) -> str | None:
 
 
 def line_data(line: Line) -> dict[str, Any]:
-    return {"points": _num(line.points), "reason": line.reason, "record": line.record, "carried": line.carried}
+    out = {"points": _num(line.points), "reason": line.reason, "record": line.record, "carried": line.carried}
+    if line.missing:  # only when set: the trees of complete data stay as they were (editions' digests)
+        out["missing"] = line.missing
+    return out
 
 
 def item_data(item: ItemResult) -> dict[str, Any]:
@@ -49,6 +52,15 @@ def category_data(cat: CategoryResult) -> dict[str, Any]:
         "score": _num(cat.score),
         "explanation": cat.explanation,
         "items": [item_data(i) for i in cat.items],
+    }
+
+
+def gap_data(g: Gap) -> dict[str, Any]:
+    """A missing piece of data (docs/report-json.md, ``missing``): a department's period (``unit``
+    null) or a unit's figure for one item."""
+    return {
+        "department": g.department, "period": g.period, "unit": g.unit or None, "name": g.name or None,
+        "item": g.item or None, "title": g.title or None, "text": g.text(),
     }
 
 
@@ -101,14 +113,17 @@ def unit_text(u: UnitResult, show_zero: bool = False, ids: bool = False) -> str:
         for i in c.items:
             if not show_zero and not i.lines and i.points == 0:
                 continue
-            carried = "(沿用上期数据)" if i.carried else ""
+            carried = ("(沿用上期数据)" if i.carried else "") + ("〔数据缺失〕" if i.missing else "")
             item_id = f";项目编号 {i.item}" if ids else ""
             out.append(f"  ◆ {i.title} {fmt_points(i.points)}{carried}  〔{i.department};{according(i.reference)}{item_id}〕")
             if i.note:
                 out.append(f"      {i.note}")
             for ln in i.lines:
                 key = f"  〔记录编号 {ln.record}〕" if ids and ln.record else ""
-                out.append(f"      {fmt_points(ln.points)}  {ln.reason}" + ("(沿用上期数据)" if ln.carried else "") + key)
+                out.append(
+                    f"      {fmt_points(ln.points)}  {ln.reason}" + ("(沿用上期数据)" if ln.carried else "")
+                    + (f"〔数据缺失:{ln.missing}〕" if ln.missing else "") + key
+                )
     if u.adjustments:
         out.append("【考核办调整】(通知单、机动加分等,直接计入总分)")
         for ln in u.adjustments:

@@ -79,9 +79,9 @@ def fold_result(result: PeriodResult, intern: Interner | None = None) -> PeriodR
     for u in result.units:
         cats = tuple(attrs.evolve(c, items=tuple(item(i) for i in c.items)) for c in u.categories)
         units.append(attrs.evolve(u, categories=cats))
-    return PeriodResult(result.period, result.kind, tuple(units))
+    return attrs.evolve(result, units=tuple(units))
 
 
 def light(result: PeriodResult) -> PeriodResult:
     """``result`` without its categories (totals, ranks and flags only), once it is stored."""
-    return PeriodResult(result.period, result.kind, tuple(attrs.evolve(u, categories=()) for u in result.units))
+    return attrs.evolve(result, units=tuple(attrs.evolve(u, categories=()) for u in result.units))

@@ -162,7 +162,10 @@ class Ledger:
     @contextmanager
     def snapshot(self) -> Iterator[None]:
         """A read transaction: every read inside sees the database as it was at its first read, whatever
-        other processes commit meanwhile (WAL mode)."""
+        other processes commit meanwhile (WAL mode). Inside a snapshot already, it is that one's."""
+        if self.db.conn.in_transaction:
+            yield
+            return
         self.db.execute("BEGIN")
         try:
             yield

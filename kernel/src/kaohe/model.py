@@ -95,6 +95,30 @@ class Line:
     carried: bool = False
     flag: str | None = None
     """A flag the rule raises on the unit (e.g. 专项工作连续两次排名末位), shown beside its rank."""
+    missing: str = ""
+    """The label of the base period whose data is missing for this line (数据缺失): the unit's row
+    is absent from a sheet the item needs (a rule's ``missing = "missing"``), or the department owning
+    the item has sent nothing for the period (docs/readings.md, "缺数据"). Empty: not missing."""
+
+
+@attrs.frozen
+class Gap:
+    """Data missing in a period (数据缺失): a department's data for a base period (``unit`` empty:
+    for every unit), or one unit's figure for one item."""
+
+    department: str
+    period: str
+    """The base period (a month in a monthly scheme)."""
+    unit: str = ""
+    name: str = ""
+    """The unit's name (empty with ``unit``)."""
+    item: str = ""
+    title: str = ""
+
+    def text(self) -> str:
+        if not self.unit:
+            return f"{self.department} {self.period} 数据未报送"
+        return f"{self.name} {self.period} {self.title}:无数据〔{self.department}〕"
 
 
 @attrs.frozen
@@ -118,6 +142,11 @@ class ItemResult:
     @property
     def carried(self) -> bool:
         return any(line.carried for line in self.lines)
+
+    @property
+    def missing(self) -> bool:
+        """Some of the item's data is missing (a line marked 数据缺失)."""
+        return any(line.missing for line in self.lines)
 
 
 @attrs.frozen
@@ -161,6 +190,11 @@ class UnitResult:
     def carried(self) -> bool:
         return any(i.carried for c in self.categories for i in c.items)
 
+    @property
+    def missing(self) -> bool:
+        """Some of the unit's items lack data (lines marked 数据缺失)."""
+        return any(i.missing for c in self.categories for i in c.items)
+
     def item_points(self) -> Decimal:
         return sum((i.points for c in self.categories for i in c.items), ZERO)
 
@@ -170,6 +204,11 @@ class PeriodResult:
     period: str
     kind: str
     units: tuple[UnitResult, ...]
+    missing: tuple[Gap, ...] = ()
+    """The data missing in the period's base periods: departments that sent nothing, and units'
+    figures absent from the sheets (lines marked 数据缺失), in period, department, unit order."""
+    empty: tuple[str, ...] = ()
+    """The base periods of the period with no data at all (no department sent anything)."""
 
     def unit(self, unit_id: str) -> UnitResult:
         for u in self.units:

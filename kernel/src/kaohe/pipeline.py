@@ -23,7 +23,7 @@ from .decimals import ZERO, fmt, fmt_points, quantize
 from .errors import KaoheError
 from .folding import Interner, fold_lines
 from .items import Item
-from .model import CategoryResult, ItemResult, Line, PeriodResult, Record, Unit, UnitResult
+from .model import CategoryResult, Gap, ItemResult, Line, PeriodResult, Record, Unit, UnitResult
 from .periods import MONTHS_PER, Period
 from .rules import RuleContext, Veto, competition_ranks
 from .rules.base import UnitRecords, group_key
@@ -91,6 +91,15 @@ def period_adjustments(data: DataSource, period: Period) -> tuple[Adjustment, ..
     return tuple(read(period.label)) if read is not None else ()
 
 
+def period_gaps(data: DataSource, period: Period) -> tuple[Mapping[str, str], bool, frozenset[str]]:
+    """The data a data source says is missing in base period ``period``: kind → the department
+    that has sent nothing for it, whether the period has no data at all, and the kinds whose
+    department confirmed having nothing to report (none known for a source without ``gaps``: a
+    list of records in a test is complete)."""
+    read = getattr(data, "gaps", None)
+    return read(period) if read is not None else ({}, False, frozenset())
+
+
 Grouped = dict[tuple[tuple[str, ...], object, object], dict[str, list[Record]]]
 """(kinds, start, end) → the records of a data source's answer, grouped by unit (see ``_grouped``)."""
 
@@ -109,23 +118,39 @@ def _grouped(data: DataSource, kinds: Sequence[str], start: object, end: object,
 
 
 def evaluate_item(
-    bureau: Bureau, item: Item, period: Period, units: Sequence[Unit], data: DataSource, cache: Grouped | None = None
+    bureau: Bureau, item: Item, period: Period, units: Sequence[Unit], data: DataSource, cache: Grouped | None = None,
+    missing: Mapping[str, str] | None = None, confirmed: frozenset[str] = frozenset(),
 ) -> dict[str, ItemResult] | None:
     """One item's results for every unit, or None when the item is not due in ``period``.
-    ``cache`` (optional) shares the records read with other items evaluated with the same cache."""
+    ``cache`` (optional) shares the records read with other items evaluated with the same cache.
+    ``missing`` (kind → department, ``period_gaps``): an item reading a kind whose department has
+    sent nothing for ``period`` is not evaluated — no unit gains or loses by a department's silence
+    (a quota or a per-capita target would count the silence as every unit's shortfall) — and each
+    unit's line says so, marked 数据缺失. An item all of whose kinds' departments ``confirmed`` having
+    nothing to report has nothing missing: a rule's lines are not marked 数据缺失 (no row, no rate
+    to assess)."""
     window = item.window(period)
     if window is None:
         return None
-    cal = bureau.calendar
-    records = _grouped(data, item.reads, cal.start(window), cal.end(window), cache)
+    silent = sorted({missing[k] for k in item.reads if k in missing}) if missing else []
+    lines: Mapping[str, Sequence[Line]]
+    if silent:
+        gap = Line(ZERO, f"{'、'.join(silent)} {period.label} 数据未报送,本项暂不计分", None, missing=period.label)
+        lines = {u.id: (gap,) for u in units}
+    else:
+        cal = bureau.calendar
+        records = _grouped(data, item.reads, cal.start(window), cal.end(window), cache)
 
-    def fetch(periods: Sequence[Period]) -> Mapping[str, Sequence[Record]]:
-        return _grouped(data, item.reads, cal.start(periods[0]), cal.end(periods[-1]), cache)
+        def fetch(periods: Sequence[Period]) -> Mapping[str, Sequence[Record]]:
+            return _grouped(data, item.reads, cal.start(periods[0]), cal.end(periods[-1]), cache)
 
-    ctx = RuleContext(
-        title=item.title, period=period, window=window, calendar=cal, units=units, records=records, fetch=fetch
-    )
-    lines = item.rule.evaluate(ctx)
+        ctx = RuleContext(
+            title=item.title, period=period, window=window, calendar=cal, units=units, records=records, fetch=fetch
+        )
+        lines = item.rule.evaluate(ctx)
+        if confirmed and all(k in confirmed for k in item.reads):
+            none = f"{window.chinese}该部门确认本期无须报送,不计分"
+            lines = {u: [attrs.evolve(ln, missing="", reason=none) if ln.missing else ln for ln in ls] for u, ls in lines.items()}
     changes = [a for a in period_adjustments(data, period) if a.item == item.id]
     out: dict[str, ItemResult] = {}
     empty: ItemResult | None = None  # the result of every unit without lines: one, shared (immutable)
@@ -162,7 +187,7 @@ def _item_result(item: Item, window: Period, ls: tuple[Line, ...]) -> ItemResult
         uncapped=uncapped,
         direct_per_capita=item.direct_per_capita,
         note=note,
-        veto=tuple(ln.reason for ln in ls) if isinstance(item.rule, Veto) else (),
+        veto=tuple(ln.reason for ln in ls if not ln.missing) if isinstance(item.rule, Veto) else (),
     )
 
 
@@ -211,9 +236,11 @@ def normalise(raw: Decimal, top: Decimal, weight: Decimal, full: Decimal, places
 
 
 def evaluate_categories(
-    bureau: Bureau, period: Period, units: Sequence[Unit], data: DataSource, categories: Sequence[Category]
+    bureau: Bureau, period: Period, units: Sequence[Unit], data: DataSource, categories: Sequence[Category],
+    missing: Mapping[str, str] | None = None, confirmed: frozenset[str] = frozenset(),
 ) -> dict[str, list[CategoryResult]]:
-    """The ``categories`` of every unit for ``period``: items due, raw scores, normalised scores."""
+    """The ``categories`` of every unit for ``period``: items due, raw scores, normalised scores
+    (``missing``: see ``evaluate_item``)."""
     scheme = bureau.scheme
     wanted = {c.id for c in categories}
     items = [i for i in bureau.items if i.category in wanted]
@@ -228,7 +255,7 @@ def evaluate_categories(
     for members in groups.values():
         cache: Grouped = {}
         for i in members:
-            evaluated[i] = evaluate_item(bureau, items[i], period, units, data, cache)
+            evaluated[i] = evaluate_item(bureau, items[i], period, units, data, cache, missing, confirmed)
         del cache
     for results in evaluated:
         if results:
@@ -289,7 +316,8 @@ def score_base(bureau: Bureau, period: Period, data: DataSource, history: Sequen
     (for the "last place N periods running" flag)."""
     scheme = bureau.scheme
     units = bureau.active_units(period)
-    by_unit = evaluate_categories(bureau, period, units, data, scheme.period_categories)
+    missing, empty, confirmed = period_gaps(data, period)
+    by_unit = evaluate_categories(bureau, period, units, data, scheme.period_categories, missing, confirmed)
     adjustments = period_adjustments(data, period)
     results: list[UnitResult] = []
     for unit in units:
@@ -321,7 +349,24 @@ def score_base(bureau: Bureau, period: Period, data: DataSource, history: Sequen
                 adjustments=direct,
             )
         )
-    return PeriodResult(period.label, period.kind, tuple(rank_and_flag(scheme, results, history, period)))
+    gaps = [Gap(d, period.label) for d in sorted(set(missing.values()))]
+    gaps += _unit_gaps(results, set(missing.values()))
+    ranked = rank_and_flag(scheme, results, history, period, empty)
+    return PeriodResult(period.label, period.kind, tuple(ranked), tuple(gaps), (period.label,) if empty else ())
+
+
+def _unit_gaps(results: Sequence[UnitResult], silent: set[str]) -> list[Gap]:
+    """The units' own missing figures: lines marked 数据缺失 of items whose department did send data."""
+    out = []
+    for r in results:
+        for c in r.categories:
+            for i in c.items:
+                if i.department in silent:
+                    continue
+                for ln in i.lines:
+                    if ln.missing:
+                        out.append(Gap(i.department, ln.missing, r.unit, r.name, i.item, i.title))
+    return out
 
 
 def _adjusted(total: Decimal, lines: Sequence[Line], how: str) -> tuple[Decimal, str]:
@@ -342,11 +387,15 @@ def _line_flags(cats: Sequence[CategoryResult]) -> tuple[str, ...]:
     return tuple(seen)
 
 
-DERIVED_FLAGS = ("一票否决", "含沿用上期数据", "末位", "整改单位", "取消年终评先创优资格")
+DERIVED_FLAGS = ("一票否决", "含沿用上期数据", "数据缺失", "末位", "整改单位", "取消年终评先创优资格")
 
 
-def rank_and_flag(scheme: Scheme, results: Sequence[UnitResult], history: Sequence[PeriodResult], period: Period) -> list[UnitResult]:
-    """Rank within series (ties share the better place) and set the flags."""
+def rank_and_flag(
+    scheme: Scheme, results: Sequence[UnitResult], history: Sequence[PeriodResult], period: Period, empty: bool = False
+) -> list[UnitResult]:
+    """Rank within series (ties share the better place) and set the flags. A period with no data
+    at all (``empty``) raises no 末位 flag (nor 整改单位, nor a run of last places): nobody was
+    assessed (docs/readings.md, "缺数据")."""
     by_series: dict[str, list[UnitResult]] = defaultdict(list)
     for r in results:
         by_series[r.series].append(r)
@@ -360,13 +409,15 @@ def rank_and_flag(scheme: Scheme, results: Sequence[UnitResult], history: Sequen
         for r in members:
             flags = [f for f in r.flags if f not in DERIVED_FLAGS]
             rank = ranks[r.unit]
-            is_last = last_rank > 1 and r.unit in lowest
+            is_last = last_rank > 1 and r.unit in lowest and not empty
             if r.veto:
                 flags.append("一票否决")
                 if period.kind == "year":
                     flags.append("取消年终评先创优资格")  # seed 000 l.430
             if r.carried:
                 flags.append("含沿用上期数据")
+            if r.missing:
+                flags.append("数据缺失")
             if is_last:
                 flags.append("末位")
                 n = scheme.last_place_months
@@ -403,6 +454,7 @@ def aggregate(bureau: Bureau, period: Period, parts: Sequence[PeriodResult], dat
     if data is not None:
         for p in (*between_periods(bureau, period), period):
             adjustments.extend((p, a) for a in period_adjustments(data, p))
+    blank = [e for p in parts for e in p.empty]
     intern = Interner()  # units with equal merged items share one (most items are empty for most units)
     units: dict[str, list[UnitResult]] = defaultdict(list)
     for p in parts:
@@ -421,6 +473,8 @@ def aggregate(bureau: Bureau, period: Period, parts: Sequence[PeriodResult], dat
             full = scheme.full_total(first.series)
             total = quantize(s / len(us) / full * scheme.year_scale, scheme.decimals)
             how = f"各期平均分 ÷ 满分{fmt(full)} × {fmt(scheme.year_scale)}({len(us)}期)"
+        if blank:  # said where the total is explained: a mean over months without data is not a month's score
+            how += f"(其中{'、'.join(blank)}没有任何数据,各单位该期同分)"
         cats = []
         for ci, cat in enumerate(first.categories):
             members = [u.categories[ci] for u in us]
@@ -485,7 +539,9 @@ def aggregate(bureau: Bureau, period: Period, parts: Sequence[PeriodResult], dat
                 adjustments=direct,
             )
         )
-    return PeriodResult(period.label, period.kind, tuple(rank_and_flag(scheme, results, (), period)))
+    gaps = tuple(dict.fromkeys(g for p in parts for g in p.missing))
+    ranked = rank_and_flag(scheme, results, (), period, bool(parts) and len(blank) == len(parts))
+    return PeriodResult(period.label, period.kind, tuple(ranked), gaps, tuple(blank))
 
 
 def between_periods(bureau: Bureau, period: Period) -> list[Period]:

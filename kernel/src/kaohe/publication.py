@@ -35,7 +35,7 @@ from .jobs import history
 from .model import PeriodResult
 from .periods import Period
 from .pipeline import base_periods, between_periods, score
-from .status import data_status, problems
+from .status import data_status, problems, unit_problems
 from .store import Store, StoreSource
 
 OUTCOMES = ("维持", "改分", "撤销记录")
@@ -60,6 +60,8 @@ class Published:
     """What changed since the previous edition (None for the first)."""
     warnings: tuple[str, ...] = ()
     directory: Path | None = None
+    confirmed: str | None = None
+    """The office's reason for publishing with data missing (``--allow-missing``), as the edition keeps it."""
     html: Path | None = None
 
 
@@ -114,13 +116,19 @@ def _appeal_rows(store: Store, bureau: Bureau, period: Period) -> list[dict[str,
 def publish(
     store: Store, bureau: Bureau, registry: Any, period: Period, *, published_on: dt.date | None = None,
     reason: str = "", actor: str | None = None, out: Path | None = None, write: bool = True,
+    allow_missing: str | None = None,
 ) -> Published:
     """Publish ``period``: check the data, score from one snapshot, freeze a new edition unless the
     latest is identical, and write the report of the edition into ``out``/第N版.
 
     A period that has not begun is not published, and the publication date is neither in the future
     (the appeal window runs from it: a date ahead would shut appeals and corrections out until
-    then) nor before the period's first day."""
+    then) nor before the period's first day.
+
+    While data is missing (a department's, or a unit's figure its department has not signed off),
+    a bureau with ``[publication] missing_data = "refuse"`` (the default) publishes only with
+    ``allow_missing``, the office's reason for publishing all the same: it is written into the
+    edition (its payload's ``completeness`` and its reason) and into the audit trail."""
     today = dt.date.today()
     first = bureau.calendar.start(period)
     if first > today:
@@ -131,12 +139,12 @@ def publish(
         )
     if published_on is not None and published_on < first:
         raise KaoheError(f"公布日期 {published_on.isoformat()} 早于 {period.label} 的第一天 {first.isoformat()}")
-    rows = data_status(store, bureau, registry, period)
-    issues = problems(rows, bureau)
-    if issues and bureau.publication.missing_data == "refuse":
-        raise KaoheError(
-            f"{period.label} 数据不全,按本局设置([publication] missing_data = \"refuse\")不予发布:" + ";".join(issues)
-        )
+    confirmed = (allow_missing or "").strip() or None
+    if allow_missing is not None and not confirmed:
+        raise KaoheError("--allow-missing 须写明确认发布的理由,如 --allow-missing \"纪委本月无违纪情形,已电话确认\"")
+    refuse = bureau.publication.missing_data == "refuse" and not confirmed
+    if refuse:  # a department's missing data refuses before the period is scored (minutes for a province)
+        _refuse(period, problems(data_status(store, bureau, registry, period), bureau))
     day = (published_on or dt.date.today()).isoformat()
     from .jobs import config_digest
 
@@ -147,9 +155,17 @@ def publish(
             # the 末位 history scored from the same snapshot (not the stored scores, which any
             # ``kaohe score`` rewrites): the edition depends on its inputs only
             result = score(bureau, period, source, history(store, bureau, period, source, stored=False))
+            rows = data_status(store, bureau, registry, period)
+            issues = problems(rows, bureau) + unit_problems(rows, result.missing)
+            if len(issues) > 20:
+                issues = [*issues[:20], f"……共{len(issues)}项"]
+            if refuse:
+                _refuse(period, issues)
+            gaps = bool(result.missing or result.empty)
             compressed, dig = freeze(payload_chunks(
                 bureau, registry, result, inputs_entry(store, bureau, period),
                 _adjustment_rows(store, bureau, period), _appeal_rows(store, bureau, period),
+                confirmed if gaps else None,
             ))
         with store.writing():
             if _state(store) != seen:
@@ -171,8 +187,15 @@ def publish(
                     assert before is not None
                     why = ";".join(diff(before["data"], json.loads(zlib.decompress(compressed))).why) or "重新发布"
                 why = why or "首次发布"
+                if confirmed and gaps:
+                    why += f";数据不全,经确认发布:{confirmed}"
                 store.save_result(result, config_digest(bureau), len(bureau.items))
                 number = store.insert_edition(period.label, compressed, dig, day, why, actor)
+                if confirmed and gaps:
+                    store.log(
+                        "确认缺数据发布", actor, period=period.label, subject=f"{period.label}#{number}",
+                        detail={"reason": confirmed, "missing": [g.text() for g in result.missing], "empty": list(result.empty)},
+                    )
                 new = True
             break
     else:
@@ -182,7 +205,7 @@ def publish(
         a, b = store.edition(period.label, number - 1), store.edition(period.label, number)
         assert a is not None and b is not None
         changes = diff(a["data"], b["data"], a["number"], b["number"])
-    published = Published(period, number, new, dig, day, why, result, changes, tuple(issues))
+    published = Published(period, number, new, dig, day, why, result, changes, tuple(issues), confirmed=confirmed if gaps else None)
     if write:
         base = out or Path(bureau.source).parent / "published" / period.label
         target = edition_dir(base, number)
@@ -196,6 +219,17 @@ def publish(
             directory, html = write_edition(store, bureau, registry, published, base)
             published = attrs.evolve(published, directory=directory, html=html)
     return published
+
+
+def _refuse(period: Period, issues: list[str]) -> None:
+    """Refuse to publish ``period`` while ``issues`` (data missing) stand, saying how to go on."""
+    if len(issues) > 20:
+        issues = [*issues[:20], f"……共{len(issues)}项"]
+    if issues:
+        raise KaoheError(
+            f"{period.label} 数据不全,按本局设置([publication] missing_data = \"refuse\")不予发布:" + ";".join(issues)
+            + f"。补齐数据(或由部门签收确认)后再发布;确需先发布的,写明理由:kaohe publish {period.label} --allow-missing \"理由\""
+        )
 
 
 def _state(store: Store) -> int:
@@ -223,7 +257,8 @@ def write_edition(store: Store, bureau: Bureau, registry: Any, published: Publis
             generated=dt.datetime.fromisoformat(meta["time"]),
             edition={"number": published.number, "published_on": published.published_on, "reason": published.reason,
                      "digest": published.digest, "appeal_days": bureau.appeal_days,
-                     "deadline": deadlines.deadline(dt.date.fromisoformat(published.published_on), bureau.appeal_days, bureau.holidays, bureau.workdays).isoformat()},
+                     "deadline": deadlines.deadline(dt.date.fromisoformat(published.published_on), bureau.appeal_days, bureau.holidays, bureau.workdays).isoformat(),
+                     "confirmed": published.confirmed},
             changes=published.changes,
         )
         if target.exists():  # written meanwhile by another run: keep its files, add what it lacks

@@ -78,7 +78,7 @@ def data_status(store: Any, bureau: Bureau, registry: Any, period: Period) -> li
     out = []
     for b in bases:
         months = [m.label for m in b.months()]
-        signed = {**store.signoffs(period.label), **store.signoffs(b.label)}
+        signed = _signoffs(store, b, period)
         due = cal.end(b) + dt.timedelta(days=bureau.publication.data_due_days) if bureau.publication.data_due_days is not None else None
         for dept, items in depts.items():
             expected = any(i.window(b) is not None for i in items) or (b == bases[-1] and any(i.window(period) is not None for i in items))
@@ -104,10 +104,53 @@ def data_status(store: Any, bureau: Bureau, registry: Any, period: Period) -> li
     return out
 
 
+def gaps(store: Any, bureau: Bureau, registry: Any, base: Period) -> tuple[list[str], bool, list[str]]:
+    """What scoring needs to know of a base period's data status, cheaply (existence, not counts):
+    the departments whose data is missing (the state 未报送 of ``data_status``: expected, no record,
+    not carried over, not signed off as having nothing to report), and whether the period is empty
+    (no department it reads has any record in it, and some have not confirmed having nothing), and
+    the departments that confirmed having nothing to report (确认无数据)."""
+    signed = _signoffs(store, base, base)
+    missing, confirmed, any_data = [], [], False
+    for dept, items in departments(bureau, registry).items():
+        if _has_data(store, dept, base):
+            any_data = True
+            continue
+        if not any(i.window(base) is not None for i in items):
+            continue
+        if bureau.carries_over(dept) and _has_data(store, dept, base.previous()):
+            continue
+        if signed.get(dept) is None:
+            missing.append(dept)
+        else:
+            confirmed.append(dept)
+    return missing, not any_data and bool(missing), confirmed
+
+
+def _signoffs(store: Any, base: Period, period: Period) -> dict[str, Any]:
+    """Department → its sign-off that covers base period ``base``: of ``base`` itself, else of the
+    period asked about, else of the quarter, half-year or year containing ``base`` (a department
+    may sign off a whole quarter it had nothing to report in)."""
+    first = base.months()[0]
+    labels = [first.containing(k).label for k in ("year", "half", "quarter") if k != base.kind]
+    signed: dict[str, Any] = {}
+    for label in dict.fromkeys([*labels, period.label, base.label]):  # the most specific last: it wins
+        signed.update(store.signoffs(label))
+    return signed
+
+
 def _has_data(store: Any, dept: str, period: Period) -> bool:
     months = [m.label for m in period.months()]
     q = f"SELECT 1 FROM records WHERE department = ? AND voided = 0 AND month IN ({','.join('?' * len(months))}) LIMIT 1"
     return store.db.execute(q, [dept, *months]).fetchone() is not None
+
+
+def unit_problems(rows: list[DataStatus], gaps: Any) -> list[str]:
+    """The units' missing figures (``kaohe.model.Gap`` with a unit) that stand in the way of
+    publishing: those of a department that has not signed the period off (its sign-off confirms
+    that its data is complete as sent, a unit's absent row included)."""
+    signed = {(r.department, r.period) for r in rows if r.signed_off}
+    return [g.text() + "(该部门未签收)" for g in gaps if g.unit and (g.department, g.period) not in signed]
 
 
 def problems(rows: list[DataStatus], bureau: Bureau) -> list[str]:

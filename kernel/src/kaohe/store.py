@@ -27,6 +27,7 @@ from .errors import KaoheError
 from .intake import Rejection, checksum, same_record
 from .ledger import Ledger, current_actor, migrate_2, now
 from .model import PeriodResult, Record
+from .periods import Period
 from .plugins import Registry
 from .staging import Staged, content_hash, dumps, staged  # noqa: F401 (dumps and content_hash: used by others through the store)
 from .treejson import TreeEncoder
@@ -572,6 +573,17 @@ class StoreSource:
     def adjustments(self, period: str) -> list[Any]:
         """The office's adjustments in force for ``period`` (kaohe.adjustments)."""
         return self.store.adjustments(period)
+
+    def gaps(self, period: Period) -> tuple[dict[str, str], bool, frozenset[str]]:
+        """The data missing in base period ``period`` (kaohe.status.gaps): kind → its department, for
+        the kinds read by the bureau's items whose department has sent nothing; whether the period
+        has no data at all; and the kinds of the departments that confirmed having nothing."""
+        from .status import gaps
+
+        missing, empty, confirmed = gaps(self.store, self.bureau, self.registry, period)
+        owners = {k: self.registry.owner_of_kind(k) for item in self.bureau.items for k in item.reads}
+        kinds = {k: d for k, d in owners.items() if d in missing}
+        return kinds, empty, frozenset(k for k, d in owners.items() if d in confirmed)
 
     def records(self, kinds: Sequence[str], start: dt.date, end: dt.date) -> Iterable[Record]:  # type: ignore[override]
         out = list(self.store.records(kinds, start, end))

@@ -67,6 +67,7 @@ def run_demo(directory: Path, seed: int | None = None, echo: Callable[[str], Non
             echo(f"  导入 {f.name}:{report.accepted} 条,拒绝 {len(report.rejected)} 行")
             for r in report.rejected:
                 echo(f"    ✗ {r.text()}")
+        _sign_off(store, bureau, registry, echo)
         results = score_year(store, bureau, registry, DEMO_YEAR)
     echo(f"已计算 {len(results)} 个考核期(12个月、4个季度、2个半年、全年),拒绝的错误行共 {rejected} 行")
     year = results[-1]
@@ -80,6 +81,19 @@ def run_demo(directory: Path, seed: int | None = None, echo: Callable[[str], Non
         echo(f"通报:{published}")
     echo(f"试试:kaohe -c {config} explain jincheng {DEMO_YEAR}-04")
     return config
+
+
+def _sign_off(store: object, bureau: Bureau, registry: Registry, echo: Callable[[str], None]) -> None:
+    """The departments sign off the months in which they have nothing to report (the demo's 纪委 had
+    no violation in January), as they do in the month's cycle (DOMAIN.md): the year then publishes
+    without missing data."""
+    from ..periods import Period
+    from ..status import data_status
+
+    for row in data_status(store, bureau, registry, Period(DEMO_YEAR, "year")):
+        if row.missing:
+            store.sign_off(row.department, row.period, "demo", "本期无须报送的事项")  # type: ignore[attr-defined]
+            echo(f"  {row.department} 签收 {row.period}:本期无须报送的事项")
 
 
 def _publish(directory: Path, bureau: Bureau, registry: Registry, result: object, echo: Callable[[str], None]) -> Path | None:

@@ -27,7 +27,7 @@ import attrs
 from ..bureau import LINES_PER_ITEM, Bureau, Regulation
 from ..decimals import ZERO, D, fmt_points, quantize
 from ..explain import Column, ranking_column_notes
-from ..model import CategoryResult, ItemResult, Line, PeriodResult, UnitResult
+from ..model import CategoryResult, Gap, ItemResult, Line, PeriodResult, UnitResult
 from ..periods import Period
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -61,6 +61,8 @@ class LineView:
     folded: int = 0
     """For the one line that stands for an item's record lines beyond the report's limit (``[report]
     lines_per_item``): how many record lines it stands for (their points are its points)."""
+    missing: str = ""
+    """The base period whose data is missing for this line (数据缺失), if it is."""
 
 
 @attrs.frozen
@@ -82,6 +84,16 @@ class ItemView:
     def silent(self) -> bool:
         """Nothing to show: no line and no points."""
         return not self.result.lines and self.result.points == 0
+
+    @property
+    def missing(self) -> bool:
+        """Some of the item's data is missing (a line marked 数据缺失)."""
+        return self.result.missing
+
+    @property
+    def scored(self) -> bool:
+        """Some of the item's lines are not missing data, or it has points."""
+        return self.result.points != 0 or any(not ln.missing for ln in self.result.lines)
 
 
 @attrs.frozen
@@ -164,12 +176,12 @@ class UnitDetail:
     categories: tuple[CategoryView, ...]
 
     def lines(self) -> list[tuple[CategoryView, ItemView, LineView]]:
-        """Every line with points or a veto, in category and item order."""
+        """Every line with points, a veto or missing data, in category and item order."""
         out = []
         for c in self.categories:
             for i in c.items:
                 for ln in i.lines:
-                    if ln.points != 0 or i.result.veto:
+                    if ln.points != 0 or i.result.veto or ln.missing:
                         out.append((c, i, ln))
         return out
 
@@ -236,6 +248,8 @@ class ReportData:
     json_name: str = ""
     edition_sheet: str = ""
     """The title of the XLSX's 版本说明 sheet (for an edition)."""
+    completeness_sheet: str = ""
+    """The title of the XLSX's 数据完整性 sheet (when data is missing)."""
     store: Any = attrs.field(default=None, repr=False, eq=False)
     """The store the records behind the lines are read from, unit by unit (None: no records)."""
     texts: Mapping[str, str] = attrs.field(factory=dict, repr=False, eq=False)
@@ -247,6 +261,35 @@ class ReportData:
     def generated_text(self) -> str:
         """When the report was made, as a reader writes it: ``2026年12月4日 22:29:55(UTC+08:00)``."""
         return chinese_datetime(dt.datetime.fromisoformat(self.generated))
+
+    missing: tuple[Gap, ...] = ()
+    """The data missing in the period (kaohe.model.PeriodResult.missing): the report's
+    数据完整性 block lists it, and every line it concerns is marked."""
+    empty: tuple[str, ...] = ()
+    """The base periods of the period with no data at all."""
+
+    @functools.cached_property
+    def complete(self) -> bool:
+        return not self.missing and not self.empty
+
+    @functools.cached_property
+    def missing_departments(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(department, its base periods with no data), in order."""
+        out: dict[str, list[str]] = {}
+        for g in self.missing:
+            if not g.unit:
+                out.setdefault(g.department, []).append(g.period)
+        return tuple((d, tuple(ps)) for d, ps in out.items())
+
+    @functools.cached_property
+    def missing_units(self) -> tuple[Gap, ...]:
+        """The units' own missing figures (their departments did send data)."""
+        return tuple(g for g in self.missing if g.unit)
+
+    @property
+    def confirmed(self) -> str | None:
+        """The office's reason for publishing with data missing (``kaohe publish --allow-missing``)."""
+        return (self.edition or {}).get("confirmed")
 
     @functools.cached_property
     def adjusted(self) -> bool:
@@ -485,6 +528,7 @@ def build(
         for s in series_views
     ]
     edition_sheet = sheet_title("版本说明", taken) if edition is not None else ""
+    completeness_sheet = sheet_title("数据完整性", taken) if result.missing or result.empty else ""
 
     when = generated or dt.datetime.now().astimezone()
     how_unit = next((u.result for u in (v for s in series_views for v in s.units) if u.result.parts), None)
@@ -513,12 +557,18 @@ def build(
         xlsx_name=f"通报-{period.label}.xlsx",
         json_name=f"report-{period.label}.json",
         edition_sheet=edition_sheet,
+        completeness_sheet=completeness_sheet,
         store=store,
         texts={i.id: i.text for i in bureau.items},
         regulations=bureau.regulations,
+        missing=result.missing,
+        empty=result.empty,
     )
 
 
 def _line_view(line: Line, infos: dict[str, RecordInfo]) -> LineView:
-    return LineView(line.points, line.reason, line.record, line.carried, infos.get(line.record) if line.record else None)
+    return LineView(
+        line.points, line.reason, line.record, line.carried, infos.get(line.record) if line.record else None,
+        missing=line.missing,
+    )
 

@@ -114,7 +114,7 @@ def change_text(u: UnitView, previous_available: bool) -> tuple[str, str]:
     return ("持平", "same")
 
 
-FLAG_CLASS = {"一票否决": "veto", "含沿用上期数据": "carried", "末位": "last", "整改单位": "rectify"}
+FLAG_CLASS = {"一票否决": "veto", "含沿用上期数据": "carried", "数据缺失": "missing", "末位": "last", "整改单位": "rectify"}
 
 
 def flag_class(flag: str) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..decimals import fmt
 from ..editions import diff_data
-from ..explain import category_data, item_data, unit_data
+from ..explain import category_data, gap_data, item_data, unit_data
 from .data import LineView, RecordInfo, ReportData, UnitDetail
 
 FORMAT = "kaohe-report"
@@ -42,13 +42,14 @@ def _record(info: RecordInfo | None) -> dict[str, Any] | None:
 def _line(line: LineView) -> dict[str, Any]:
     return {
         "points": _num(line.points), "reason": line.reason, "record": line.record, "carried": line.carried,
-        "source": _record(line.info),
+        "missing": line.missing or None, "source": _record(line.info),
     }
 
 
 def _unit(d: UnitDetail) -> dict[str, Any]:
     u = d.unit
     out = unit_data(u.result)
+    out["missing"] = u.result.missing
     out["series_name"] = u.series_name
     out["previous_rank"] = u.previous_rank
     out["rank_change"] = u.rank_change
@@ -61,6 +62,7 @@ def _unit(d: UnitDetail) -> dict[str, Any]:
         for iv in cv.items:
             i = item_data(iv.result)
             i["text"] = iv.text
+            i["missing"] = iv.missing
             i["lines"] = [_line(ln) for ln in iv.lines]
             items.append(i)
         c["items"] = items
@@ -90,6 +92,13 @@ def _fields(data: ReportData) -> Iterator[tuple[str, Any]]:
     yield "previous_period", {"label": data.period.previous().label, "available": data.previous_available}
     yield "generated", data.generated
     yield "decimals", data.decimals
+    yield "completeness", {
+        "complete": data.complete,
+        "departments": [{"department": d, "periods": list(ps)} for d, ps in data.missing_departments],
+        "missing": [gap_data(g) for g in data.missing],
+        "empty": list(data.empty),
+        "confirmed": data.confirmed,
+    }
     yield "categories", [{"id": cid, "name": name, "weight": _num(w)} for cid, name, w in data.categories]
     yield "columns", [{"header": c.header, "note": c.note, "category": c.category} for c in data.columns]
     yield "series", [
@@ -109,6 +118,7 @@ def _fields(data: ReportData) -> Iterator[tuple[str, Any]]:
                     "columns": [_num(v) for v in u.values],
                     "previous_rank": u.previous_rank, "rank_change": u.rank_change,
                     "flags": list(u.result.flags), "veto": bool(u.result.veto), "carried": u.result.carried,
+                    "missing": u.result.missing,
                 }
                 for u in s.units
             ],

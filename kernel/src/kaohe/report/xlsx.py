@@ -202,6 +202,8 @@ def write_xlsx(data: ReportData, path: Path) -> Path:
                     f"“{data.columns[0].header}”列为各期得分折算到{data.period_name}的分值({data.columns[0].note}),与其后各列相加即为总分",
                     "plain",
                 )])
+        if not data.complete:
+            sh.rows.append([sh.cell(f"数据不全:标“数据缺失”的单位有项目缺少数据,暂不计分,见“{data.completeness_sheet}”工作表", "plain")])
         sh.ws.freeze_panes = "C5"
         sh.write()
 
@@ -210,6 +212,8 @@ def write_xlsx(data: ReportData, path: Path) -> Path:
 
     if data.edition is not None:
         _edition_sheet(wb, data, subtitle, styles)
+    if data.completeness_sheet:
+        _completeness_sheet(wb, data, subtitle, styles)
 
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
@@ -218,7 +222,7 @@ def write_xlsx(data: ReportData, path: Path) -> Path:
 
 SUMMARY_HEADERS = ["考核内容", "项目加扣分", "原始分", "组内最高", "权重", "得分", "序列平均", "计算方法"]
 """The head of a unit sheet's first table: how each category's score was formed (得分构成)."""
-LINE_HEADERS = ["考核内容", "考核项目", "责任部门", "依据", "计分期", "加扣分", "原因", "记录编号", "记录日期", "数据文件", "行号", "沿用上期数据"]
+LINE_HEADERS = ["考核内容", "考核项目", "责任部门", "依据", "计分期", "加扣分", "原因", "记录编号", "记录日期", "数据文件", "行号", "沿用上期数据", "数据缺失"]
 """The head of a unit sheet's second table: every line (加扣分明细)."""
 
 
@@ -265,7 +269,7 @@ def _unit_sheet(wb: Workbook, u: UnitView, data: ReportData, subtitle: str, styl
         row: list[Any] = [
             c.result.name, i.result.title, i.result.department, i.result.reference, i.result.window, ln.points,
             ln.reason, ln.record or "", info.date if info else "", info.file if info else "",
-            info.row if info and info.row is not None else "", "是" if ln.carried else "",
+            info.row if info and info.row is not None else "", "是" if ln.carried else "", ln.missing,
         ]
         sh.rows.append([sh.cell(value, "wrap" if col == 7 else "cell") for col, value in enumerate(row, start=1)])
         sh.measure(row)
@@ -311,3 +315,24 @@ def _edition_sheet(wb: Workbook, data: ReportData, subtitle: str, styles: dict[t
             sh.rows.append([sh.cell(v, "cell", score_format if col in (3, 4) else None) for col, v in enumerate(values, start=1)])
             sh.measure(values)
     sh.write(limit=90, print_setup=False)
+
+
+def _completeness_sheet(wb: Workbook, data: ReportData, subtitle: str, styles: dict[tuple[str, str | None], StyleArray | None]) -> None:
+    """The data missing in the period (kaohe.model.Gap): one row per department's period or unit's item."""
+    headers = ["部门", "期间", "单位", "单位编号", "考核项目", "说明"]
+    sh = _Sheet(wb.create_sheet(data.completeness_sheet), len(headers), styles)
+    sh.title(f"{data.bureau} {data.period_name} 数据完整性:数据不全,缺少数据的项目暂不计分", subtitle)
+    notes = []
+    if data.confirmed:
+        notes.append(f"经考核办确认发布,理由:{data.confirmed}")
+    if data.empty:
+        notes.append(f"{'、'.join(data.empty)} 没有任何数据:各单位该期同分,不评末位")
+    for text in notes:
+        sh.rows.append([sh.cell(text, "plain")])
+    sh.at(4 + len(notes))
+    sh.header(headers)
+    for g in data.missing:
+        row = [g.department, g.period, g.name or "(全部单位)", g.unit, g.title, g.text()]
+        sh.rows.append([sh.cell(v) for v in row])
+        sh.measure(row)
+    sh.write()

@@ -29,6 +29,21 @@ from .base import (
 )
 
 STEPS = ("exact", "whole")
+MISSING = ("zero", "skip", "missing")
+"""What a unit without any record in the window scores (the ``missing`` parameter, docs/readings.md
+"缺数据"): ``zero`` — nothing done (a count of 0, with the unit list's headcount); ``skip`` — not
+assessed, nothing to assess (no cases, no rentals); ``missing`` — not scored, the line marked
+数据缺失 (shown in every output; publishing stops until the data comes or the office confirms)."""
+
+
+LATER = {"omit_default": True}
+"""Metadata of a parameter added after editions were first published: an edition's payload holds it
+only when it differs from its default (kaohe.editions), so that the editions published before it
+came are reproduced byte for byte."""
+
+
+def _missing_line(ctx: RuleContext) -> Line:
+    return Line(ZERO, f"{ctx.window.chinese}无该单位的数据(数据缺失),暂不计分", None, missing=ctx.window.label)
 
 
 def _steps(diff: Decimal, step: str) -> Decimal:
@@ -63,6 +78,9 @@ class RateTarget(Shape):
 
     The rate is the latest record's ``field`` in the window, or Σ``numerator`` ÷ Σ``denominator`` × 100
     when both are given. ``step`` is ``exact`` (proportional) or ``whole`` (only full points count).
+    A unit with records but no rate (the cell left blank, a denominator of 0) is not scored; a unit
+    with no record at all in the window is ``missing`` (``"missing"``, the default: not scored and
+    marked 数据缺失) or ``"skip"`` (not scored, nothing to assess; see ``MISSING``).
     """
 
     shape: ClassVar[str] = "rate_target"
@@ -76,6 +94,7 @@ class RateTarget(Shape):
     step: str = attrs.field(default="exact", validator=attrs.validators.in_(STEPS))
     max_points: Decimal | None = attrs.field(default=None, converter=dec_or_none)
     min_points: Decimal | None = attrs.field(default=None, converter=dec_or_none)
+    missing: str = attrs.field(default="missing", validator=attrs.validators.in_(("skip", "missing")), metadata=LATER)
 
     def _rate(self, records: Sequence[Record]) -> Decimal | None:
         if self.numerator and self.denominator:
@@ -101,6 +120,9 @@ class RateTarget(Shape):
             if target is None:
                 continue
             recs = ctx.of(unit)
+            if not recs and self.missing == "missing":
+                out[unit.id] = [_missing_line(ctx)]
+                continue
             rate = self._rate(recs)
             if rate is None:
                 out[unit.id] = [Line(ZERO, f"{ctx.window.chinese}无该项数据,不计分", None)]
@@ -236,7 +258,12 @@ class PerCapita(Shape):
     ``per = "day"``) against a target per officer; ``per_unit_short`` (negative) per unit of
     per-capita shortfall ("人均每低一次扣2分"). The headcount is the unit's 民警人数 for the window, or
     a record field (``headcount_field``, e.g. the number of patrol officers). Per-capita figures are
-    rounded to ``decimals`` places before comparison, as printed in the reason."""
+    rounded to ``decimals`` places before comparison, as printed in the reason.
+
+    A unit with no record in the window (its row absent from the sheet) is ``missing``: ``"zero"``
+    (the default) counts a total of 0 with the unit list's 民警人数 — the full shortfall, so that no
+    unit scores better by sending nothing; ``"missing"`` scores nothing and marks the line 数据缺失;
+    ``"skip"`` scores nothing (see ``MISSING``)."""
 
     shape: ClassVar[str] = "per_capita"
 
@@ -249,6 +276,7 @@ class PerCapita(Shape):
     step: str = attrs.field(default="exact", validator=attrs.validators.in_(STEPS))
     decimals: int = 2
     what: str = "人均"
+    missing: str = attrs.field(default="zero", validator=attrs.validators.in_(MISSING), metadata=LATER)
 
     def evaluate(self, ctx: RuleContext) -> Lines:
         out: Lines = {}
@@ -257,8 +285,11 @@ class PerCapita(Shape):
             if target is None:
                 continue
             recs = ctx.of(unit)
-            if self.field is not None and not recs:
-                # a figure to be reported (not occurrences to be counted) that was not reported
+            absent = self.field is not None and not recs  # a figure to be reported that was not
+            if absent and self.missing == "missing":
+                out[unit.id] = [_missing_line(ctx)]
+                continue
+            if absent and self.missing == "skip":
                 out[unit.id] = [Line(ZERO, f"{ctx.window.chinese}无该项数据,不计分", None)]
                 continue
             total = amount(recs, self.field)
@@ -278,7 +309,8 @@ class PerCapita(Shape):
             pc = quantize(total / head / days, self.decimals)
             diff = pc - target
             per_text = "每人每天" if self.per == "day" else "人均"
-            reason = f"合计{fmt(total)},{fmt(head)}人" + (f",{fmt(days)}天" if self.per == "day" else "")
+            reason = "未报送,按0计:" if absent else ""
+            reason += f"合计{fmt(total)},{fmt(head)}人" + (f",{fmt(days)}天" if self.per == "day" else "")
             reason += f",{per_text}{fmt(pc)},目标{fmt(target)}"
             if diff < 0:
                 pts = _steps(-diff, self.step) * self.per_unit_short
@@ -290,7 +322,10 @@ class PerCapita(Shape):
 
     def describe(self) -> str:
         per = "每人每天" if self.per == "day" else "人均"
-        return f"{per}不低于{fmt(self.target) if isinstance(self.target, Decimal) else '(按类别)'},人均每少1 {fmt_points(self.per_unit_short)}"
+        text = f"{per}不低于{fmt(self.target) if isinstance(self.target, Decimal) else '(按类别)'},人均每少1 {fmt_points(self.per_unit_short)}"
+        if self.field is not None and self.missing != "zero":
+            text += {"skip": ";未报送的不计分", "missing": ";未报送的标为数据缺失"}[self.missing]
+        return text
 
 
 @attrs.frozen

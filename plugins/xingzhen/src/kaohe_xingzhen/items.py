@@ -168,20 +168,20 @@ T610D = "七天内按要求完整、合格录入《现场勘验系统》,……�
 
 MONTHLY_ITEMS: list[Item] = [
     _item("fingerprint_quota", "指纹捺印人均5份指标数", 588, MONTHLY,
-          rules.PerCapita(target=5, per_unit_short="-0.5", field="prints", what="人均捺印"), T588A),
+          rules.PerCapita(target=5, per_unit_short="-0.5", field="prints", what="人均捺印", missing="zero"), T588A),
     _item("fingerprint_unqualified", "送交不合格的指纹", 588, MONTHLY,
           rules.PerOccurrence(points=-1, quantity="bad_prints", when_field="bad_prints", when_op=">", limit=0,
                               when_label="不合格指纹", when_unit="份"), T588B),
     _item("no_technician", "未设立专职(兼职)技术员", 608, MONTHLY,
           rules.Flag(points=-10, match={"has_technician": NO}), T608),
     _item("scene_rate_key", "“八类”等案件现场勘查率", 610, MONTHLY,
-          rules.RateTarget(target=100, per_point_below=-2, field="rate_key"), T610A),
+          rules.RateTarget(target=100, per_point_below=-2, field="rate_key", missing="missing"), T610A),
     _item("scene_rate_other", "其他案件现场勘查率", 610, MONTHLY,
-          rules.RateTarget(target={"A": 80, "B": 90, "C": 100}, per_point_below=-2, field="rate_other"), T610B),
+          rules.RateTarget(target={"A": 80, "B": 90, "C": 100}, per_point_below=-2, field="rate_other", missing="missing"), T610B),
     _item("scene_rate", "现场勘查率(现场资料按要求上传)", 610, MONTHLY,
-          rules.RateTarget(target=100, per_point_below=-5, field="rate_scene"), T610C),
+          rules.RateTarget(target=100, per_point_below=-5, field="rate_scene", missing="missing"), T610C),
     _item("scene_storage_rate", "现场勘验系统入库率", 610, MONTHLY,
-          rules.RateTarget(target=100, per_point_below=-5, field="rate_storage"), T610D),
+          rules.RateTarget(target=100, per_point_below=-5, field="rate_storage", missing="missing"), T610D),
 ]
 
 # --- 打处绩效: 破案 (l.478-486) ---------------------------------------------------------------------

@@ -212,7 +212,7 @@ ITEMS: list[Item] = [
         "回访满意率达到95%以上",
         554,
         [MONTHLY],
-        rules.RateTarget(target=95, per_point_below="-0.5", field="satisfaction"),
+        rules.RateTarget(target=95, per_point_below="-0.5", field="satisfaction", missing="missing"),
         T554,
     ),
     _item(
@@ -227,6 +227,7 @@ ITEMS: list[Item] = [
             field="checks",
             headcount_field="patrol_officers",
             what="盘查人(辆)次",
+            missing="zero",
         ),
         T558,
     ),
