@@ -43,6 +43,28 @@ class ReportSettings:
 
 
 @attrs.frozen
+class IntakeLimits:
+    """``[intake]``'s limits on a department's file (docs/configuration.md, "导入文件的上限"): a file
+    beyond one is refused whole, with a one-line error, before the store's write lock is taken."""
+
+    max_file_mb: int = 1024
+    """The file's size on disk, and each unpacked part of a workbook, in MiB."""
+    max_rows: int = 5_000_000
+    """Rows of the data table (after the header)."""
+    max_columns: int = 1000
+    """Columns: a row's cells, and the width a workbook's sheet declares (A1:XFD1048576 is 16,384)."""
+    max_cell_chars: int = 32_767
+    """Characters in one cell (Excel's own limit); also the CSV field limit."""
+    rejections_kept: int = 1000
+    """Rejected rows kept one by one (shown and stored); beyond them, rejected rows are counted by
+    column and reason."""
+
+    @property
+    def max_file_bytes(self) -> int:
+        return self.max_file_mb << 20
+
+
+@attrs.frozen
 class Bureau:
     name: str
     calendar: Calendar
@@ -71,6 +93,8 @@ class Bureau:
     """民警考核系数 (``[officers]``; seed 000 l.62-70, l.84-86): see kaohe.officers."""
     publication: Publication = attrs.field(factory=Publication)
     report: ReportSettings = attrs.field(factory=ReportSettings)
+    limits: IntakeLimits = attrs.field(factory=IntakeLimits)
+    """``[intake]``'s limits on a department's file."""
 
     @property
     def appeal_days(self) -> int:

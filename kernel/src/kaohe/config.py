@@ -20,7 +20,8 @@ if sys.version_info >= (3, 11):  # noqa: UP036 - tomli where a Python before 3.1
 else:  # pragma: no cover
     import tomli as tomllib
 
-from .bureau import LINES_PER_ITEM, Bureau, Publication, ReportSettings
+from .bureau import LINES_PER_ITEM, Bureau, IntakeLimits, Publication, ReportSettings
+from .decimals import bounded
 from .errors import ConfigError, KaoheError, PluginError, RuleError
 from .items import Item
 from .model import Unit
@@ -62,7 +63,18 @@ class _Reader:
             raise self.fail(path, f"应为{what or _tname(kind)},得到 {value!r}")
         if not isinstance(value, kind):
             raise self.fail(path, f"应为{what or _tname(kind)},得到 {value!r}")
+        if kind is NUM:
+            self.number(value, path, what)
         return value
+
+    def number(self, value: Any, path: str, what: str = "") -> None:
+        """A number of the configuration is finite and within the parameters' bounds (kaohe.decimals):
+        ``weight = nan`` or ``year_scale = 1e400`` is refused here, naming its key."""
+        try:
+            bounded(value)
+        except (TypeError, ValueError) as exc:
+            problem = str(exc) if isinstance(value, int | float) or "not a number" not in str(exc) else "不是数字"
+            raise self.fail(path, f"应为{what or '数字'},{problem},得到 {value!r}") from None
 
     def unknown(self, data: Mapping[str, Any], allowed: set[str], path: str) -> None:
         extra = sorted(set(data) - allowed)
@@ -120,8 +132,9 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
             raise r.fail(f"carry_over.{k}", f"应为 true/false,得到 {v!r}")
     database = str(base / r.get(b, "database", "bureau.database", str, "kaohe.sqlite"))
     intake = r.table(data, "intake", "intake")
-    r.unknown(intake, {"earliest"}, "intake")
+    r.unknown(intake, {"earliest", *LIMITS}, "intake")
     earliest = _date(r, intake.get("earliest"), "intake.earliest")
+    limits = _limits(r, intake)
     appeals = r.table(data, "appeals", "appeals")
     r.unknown(appeals, {"working_days", "holidays", "workdays"}, "appeals")
     days = r.get(appeals, "working_days", "appeals.working_days", int, None, "正整数(工作日数)")
@@ -137,8 +150,31 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
     return Bureau(
         name, calendar, scheme, tuple(units), tuple(items), carry, file, database, earliest,
         days, holidays, workdays, tuple(inapplicable), officers=officers, publication=_publication(r, data),  # type: ignore[arg-type]
-        report=_report(r, data),
+        report=_report(r, data), limits=limits,
     )
+
+
+LIMITS = {
+    # key: (lowest, highest) allowed
+    "max_file_mb": (1, 1 << 20),
+    "max_rows": (1, 1_000_000_000),
+    "max_columns": (1, 16_384),
+    "max_cell_chars": (1, 1 << 30),
+    "rejections_kept": (0, 1_000_000),
+}
+
+
+def _limits(r: _Reader, intake: Mapping[str, Any]) -> IntakeLimits:
+    """``[intake]``'s limits on a department's file (kaohe.bureau.IntakeLimits)."""
+    values: dict[str, int] = {}
+    for key, (low, high) in LIMITS.items():
+        value = r.get(intake, key, f"intake.{key}", int, None, f"{low} 至 {high} 的整数")
+        if value is None:
+            continue
+        if not low <= value <= high:
+            raise r.fail(f"intake.{key}", f"应为 {low} 至 {high} 的整数,得到 {value}")
+        values[key] = value
+    return IntakeLimits(**values)
 
 
 def _publication(r: _Reader, data: Mapping[str, Any]) -> Publication:
@@ -196,6 +232,7 @@ def _categories(r: _Reader, data: Mapping[str, Any], series: set[str]) -> list[C
         for k in weights:
             if k not in series:
                 raise r.fail(f"{p}.weights.{k}", f"未知的序列;已定义的序列:{'、'.join(sorted(series))}")
+            r.number(weights[k], f"{p}.weights.{k}", "数字(该序列的权重)")
         only = r.get(c, "series", f"{p}.series", list, [], "序列编号的数组")
         for k in only:
             if k not in series:
@@ -262,8 +299,9 @@ def _coefficients(r: _Reader, table: dict[str, Any]) -> dict[str, Any]:
     for k, v in table.items():
         if isinstance(v, bool) or not isinstance(v, NUM):
             raise r.fail(f"scheme.class_coefficients.{k}", f"应为数字(难度系数),得到 {v!r}")
+        r.number(v, f"scheme.class_coefficients.{k}", "大于0的数字(难度系数)")
         try:
-            if float(v) <= 0:
+            if bounded(v) <= 0:
                 raise ValueError
         except ValueError:
             raise r.fail(f"scheme.class_coefficients.{k}", f"应为大于0的数字(难度系数),得到 {v!r}") from None
