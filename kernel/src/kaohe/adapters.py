@@ -321,6 +321,10 @@ class Adapter:
     date_column: str = "date"
     """Key of the column whose date places the record in a period."""
     plugin: str = ""
+    kind_column: str | None = None
+    """Key of the column whose text names the record's kind, where the file names it (a register
+    of many kinds, like the office's): a record of a kind no item of the bureau reads is refused,
+    rather than stored and never scored."""
 
     def column(self, key: str) -> Column:
         for c in self.columns:

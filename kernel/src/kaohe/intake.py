@@ -7,10 +7,11 @@ decides whether the good rows are kept (default) or the whole file is refused (`
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import hashlib
+import io
+import math
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,9 +19,11 @@ from typing import Any
 import attrs
 
 from .adapters import Adapter, CellError, Column, Draft, PercentCell, converter
-from .bureau import Bureau
+from . import guard
+from .bureau import Bureau, IntakeLimits
 from .decimals import D
 from .errors import KaoheError
+from .guard import CHUNK, HashingReader, changed, checksum, csv_encoding, csv_error, dialect_of, limit_hint, set_field_limit
 from .model import Record
 from .periods import Period
 from .plugins import Registry
@@ -68,89 +71,135 @@ class Export:
     duplicates: int = 0
 
 
-def checksum(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 # --- Reading tables --------------------------------------------------------------------------------
+
+
+_ENCODINGS: dict[tuple[str, int, int], str] = {}
+"""The encoding :func:`kaohe.guard.check_file` found for a CSV (by path, size and time), so that
+reading it (here, or in a reading process forked after the check) does not decode it once more."""
 
 
 def _csv_encoding(path: Path) -> str:
     """UTF-8 (with or without BOM) if the file decodes as such, else GB18030 (Excel/WPS in China)."""
-    with path.open("rb") as f:
-        head = f.read(3)
-        if head == codecs.BOM_UTF8:
-            return "utf-8-sig"
-        f.seek(0)
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        try:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-            return "utf-8"
-        except UnicodeDecodeError:
-            return "gb18030"
+    st = path.stat()
+    known = _ENCODINGS.get((str(path), st.st_size, st.st_mtime_ns))
+    if known is not None:
+        return known
+    return csv_encoding(path)[0]
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[str, Iterator[Sequence[Any]]]]:
+def check_file(path: Path, limits: IntakeLimits) -> str:
+    """:func:`kaohe.guard.check_file` (the file within the bureau's limits; its checksum), remembering
+    a CSV's encoding for its reading."""
+    digest, encoding = guard.check_file(path, limits)
+    if encoding is not None:
+        st = path.stat()
+        _ENCODINGS.clear()
+        _ENCODINGS[(str(path), st.st_size, st.st_mtime_ns)] = encoding
+    return digest
+
+
+def _csv_rows(
+    path: Path, limits: IntakeLimits | None = None, digest: str | None = None
+) -> Iterator[tuple[str, Iterator[Sequence[Any]]]]:
+    """The table of a CSV. With ``digest`` (the checksum :func:`check_file` took), what is read is
+    hashed on the way and compared with it at the end: a file rewritten while it is read is refused."""
+    limits = limits or IntakeLimits()
     encoding = _csv_encoding(path)
+    set_field_limit(limits)
     try:
-        f = path.open(encoding=encoding, newline="")
-        sample = f.read(4096)
-        f.seek(0)
+        with path.open(encoding=encoding, newline="") as f:
+            dialect = dialect_of(f.read(4096))
     except UnicodeDecodeError:
         raise KaoheError(f"{path}:无法识别文件编码,应为 UTF-8 或 GB18030(GBK)") from None
-    dialect: Any = csv.excel
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
-    except csv.Error:
-        pass
+    raw = HashingReader(path.open("rb"))
+    f = io.TextIOWrapper(io.BufferedReader(raw, CHUNK), encoding=encoding, newline="")
 
     def rows() -> Iterator[Sequence[Any]]:
         with f:
-            yield from csv.reader(f, dialect)
+            reader = csv.reader(f, dialect)
+            try:
+                yield from reader
+            except csv.Error as exc:
+                raise csv_error(path, reader.line_num, exc, limits) from None
+            except UnicodeDecodeError:
+                raise KaoheError(
+                    f"{path.name} 第{reader.line_num + 1}行附近:无法识别的字节,文件应为 UTF-8 或 GB18030(GBK)编码"
+                ) from None
+            if digest is not None and raw.hash.hexdigest() != digest:
+                raise changed(path)
 
     yield "", rows()
 
 
-def _xlsx_rows(path: Path) -> Iterator[tuple[str, Iterator[Sequence[Any]]]]:
+def _xlsx_rows(
+    path: Path, limits: IntakeLimits | None = None, digest: str | None = None
+) -> Iterator[tuple[str, Iterator[Sequence[Any]]]]:
+    """The sheets of a workbook, read from the bytes of the file read at once (what is parsed is
+    what was hashed: compared with ``digest``, the checksum :func:`check_file` took)."""
     import openpyxl  # heavy: imported only when reading a workbook
 
+    limits = limits or IntakeLimits()
+    data = path.read_bytes()
+    if digest is not None and hashlib.sha256(data).hexdigest() != digest:
+        raise changed(path)
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:
         raise KaoheError(f"{path}:无法作为 XLSX 工作簿打开({type(exc).__name__}: {exc})") from None
+    del data
     try:
         for ws in wb.worksheets:
-            yield ws.title, _xlsx_values(ws)
+            yield ws.title, _xlsx_values(path, ws, limits)
     finally:
         wb.close()
 
 
-def _xlsx_values(ws: Any) -> Iterator[list[Any]]:
+def _xlsx_values(path: Path, ws: Any, limits: IntakeLimits) -> Iterator[list[Any]]:
     """Cell values as the user sees them: a number in a percentage-formatted cell is multiplied by
-    100 (the cell that shows 100% holds 1)."""
-    for row in ws.iter_rows():
-        values = []
-        for cell in row:
-            v = cell.value
-            if isinstance(v, int | float) and not isinstance(v, bool) and "%" in (cell.number_format or ""):
-                v = PercentCell(D(v) * 100)
-            values.append(v)
-        yield values
+    100 (the cell that shows 100% holds 1). The sheet's declared dimension is checked, then set aside:
+    rows are as wide as their cells, not padded to what the sheet declares."""
+    where = f"{path.name} 工作表“{ws.title}”"
+    if (ws.max_column or 0) > limits.max_columns or (ws.max_row or 0) > limits.max_rows + guard.HEADER_ROWS:
+        raise KaoheError(
+            f"{where}:声明的范围 {ws.max_row} 行 × {ws.max_column} 列,超过上限 {limits.max_rows} 行、"
+            f"{limits.max_columns} 列{limit_hint('max_rows、max_columns')}"
+        )
+    ws.reset_dimensions()
+    most, widest = limits.max_cell_chars, limits.max_columns
+    n = 0
+    try:
+        for n, row in enumerate(ws.iter_rows(), start=1):
+            if len(row) > widest:
+                raise KaoheError(f"{where} 第{n}行:有 {len(row)} 列,超过上限 {widest} 列{limit_hint('max_columns')}")
+            values = []
+            for cell in row:
+                v = cell.value
+                if v.__class__ is str:
+                    if len(v) > most:
+                        raise KaoheError(
+                            f"{where} 第{n}行:有单元格超过 {most} 个字符{limit_hint('max_cell_chars')},本文件没有导入任何数据"
+                        )
+                elif isinstance(v, int | float) and not isinstance(v, bool) and "%" in (cell.number_format or ""):
+                    v = PercentCell(D(v) * 100) if math.isfinite(v) else v
+                values.append(v)
+            yield values
+    except KaoheError:
+        raise
+    except Exception as exc:  # openpyxl on a malformed sheet (a value it cannot convert, bad XML)
+        raise KaoheError(f"{where} 第{n + 1}行附近:无法读取({type(exc).__name__}: {str(exc)[:200]})") from None
 
 
-def tables(path: Path) -> Iterator[tuple[str, Iterator[Sequence[Any]]]]:
-    """(sheet name, row iterator) for each sheet of a workbook, or the one table of a CSV."""
+def tables(
+    path: Path, limits: IntakeLimits | None = None, digest: str | None = None
+) -> Iterator[tuple[str, Iterator[Sequence[Any]]]]:
+    """(sheet name, row iterator) for each sheet of a workbook, or the one table of a CSV, within
+    ``limits``; with ``digest``, what is read must be the file that was checked (see _csv_rows)."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _xlsx_rows(path)
+        return _xlsx_rows(path, limits, digest)
     if suffix in (".csv", ".txt"):
-        return _csv_rows(path)
+        return _csv_rows(path, limits, digest)
     raise KaoheError(f"{path}:不支持的文件类型 {suffix or '(无扩展名)'},应为 .xlsx 或 .csv")
 
 
@@ -217,6 +266,8 @@ class _Checker:
                 self.checks.setdefault(kind, []).append(item)
         self._units = {n: u for u in bureau.units for n in u.names}
         self._headers: dict[str, tuple[str, str]] = {}
+        self._read = {kind for item in bureau.items for kind in item.reads}
+        """The kinds the bureau's items read (a register naming its kinds is checked against them)."""
 
     def _columns(self, adapter: Adapter) -> tuple[str, str]:
         """The headers of the adapter's unit and date columns (for messages), computed once."""
@@ -249,6 +300,13 @@ class _Checker:
             problem = f"{date} 单位“{unit.name}”不存在(设立/撤并日期见单位名单)"
         if problem:
             return None, self._columns(adapter)[1], problem
+        if adapter.kind_column is not None and draft.kind not in self._read:
+            column = adapter.column(adapter.kind_column).name if _has(adapter, adapter.kind_column) else "记录类型"
+            known = sorted(k for k in self._read if any(k == c or k.startswith(f"{c}.") for c in adapter.kinds))
+            return None, column, (
+                f"没有考核项目读取记录类型“{draft.kind}”(本局可用:{'、'.join(known) or '无'});"
+                "请核对拼写,或先在配置中设立读取它的项目"
+            )
         attributes = draft.attrs
         rec = Record(
             draft.key.replace("{unit}", unit.id),
@@ -278,13 +336,17 @@ def iter_export(
     earliest: dt.date | None = None,
     today: dt.date | None = None,
     only: Callable[[int], bool] | None = None,
+    digest: str | None = None,
 ) -> tuple[Adapter, Generator[tuple[Record | None, Source, Rejection | None], None, int]]:
     """Find the file's adapter and yield (record, source, None) or (None, source, rejection), row by
     row. Raises KaoheError when the file as a whole cannot be read (no matching header, wrong type).
     ``only``: the rows (by number in the file) to convert, the others are read and skipped (each of
     several reading processes takes its share: kaohe.staging). The generator returns the number of
-    the file's last row."""
+    the file's last row. ``digest``: the checksum :func:`check_file` took; the file read must be that
+    file (KaoheError at the end otherwise). The bureau's limits (``[intake]``) bound the rows, their
+    width and their cells' length."""
     path = Path(path)
+    limits = bureau.limits
     if not path.exists():
         raise KaoheError(f"找不到文件 {path}")
     if adapter_id is not None:
@@ -298,7 +360,7 @@ def iter_export(
     found: list[tuple[str, int, Adapter, dict[str, int], Iterator[Sequence[Any]]]] = []
     seen_headers: list[list[str]] = []
     sheets = 0
-    for sheet, rows in tables(path):
+    for sheet, rows in tables(path, limits, digest):
         sheets += 1
         for n, row in enumerate(rows, start=1):
             if n > HEADER_SCAN_ROWS:
@@ -327,9 +389,16 @@ def iter_export(
     needed = max(i for i, _ in cell_plan) + 1
     to_records = adapter.to_records
 
+    last_allowed = header_row + limits.max_rows
+
     def generate() -> Iterator[tuple[Record | None, Source, Rejection | None]]:
         n = header_row
         for n, row in enumerate(rows, start=header_row + 1):
+            if n > last_allowed:
+                raise KaoheError(
+                    f"{file}:数据超过 {limits.max_rows} 行{limit_hint('max_rows')},本文件没有导入任何数据;"
+                    "请按月或按单位分成几个文件导入"
+                )
             if only is not None and not only(n):
                 continue
             cells = row if row.__class__ is list else list(row)

@@ -192,22 +192,25 @@ def staged(
     earliest: dt.date | None,
     today: dt.date | None,
     readers: int | None = None,
+    digest: str | None = None,
 ) -> Iterator[tuple[Adapter, Iterator[Staged]]]:
     """(the file's adapter, its rows made ready, in the file's order); a file that cannot be read
     raises ``KaoheError`` on entering. The rows are made ready by ``readers`` reading processes
     (None: :func:`readers_for`; 0: in this process), which find the file's header and adapter
-    themselves (a workbook is opened once, by its reader). Leaving the block stops them."""
+    themselves (a workbook is opened once, by its reader). Leaving the block stops them. ``digest``:
+    the checksum the file was checked with (kaohe.intake.check_file); each reading compares what it
+    read with it."""
     today = today or dt.date.today()  # one day for the whole file, whichever process reads a row
     if readers is None:
         readers = readers_for(path)
     if readers <= 0:
-        adapter, rows = iter_export(path, bureau, registry, adapter_id, earliest, today)
+        adapter, rows = iter_export(path, bureau, registry, adapter_id, earliest, today, digest=digest)
         try:
             yield adapter, _ready_rows(path, bureau, rows)
         finally:
             rows.close()
         return
-    team = _Readers(_Job(path, bureau, registry, adapter_id, earliest, today), readers)
+    team = _Readers(_Job(path, bureau, registry, adapter_id, earliest, today, digest), readers)
     try:
         yield team.adapter(registry), team.rows()
     finally:
@@ -224,6 +227,7 @@ class _Job:
     adapter_id: str | None
     earliest: dt.date | None
     today: dt.date
+    digest: str | None = None
 
 
 def _stamp(path: Path) -> tuple[int, int, int]:
@@ -347,7 +351,7 @@ def _read(outgoing: Any, inherited: list[Any], job: _Job, k: int, count: int) ->
         began = _stamp(path)
         adapter, rows = iter_export(
             path, job.bureau, job.registry, job.adapter_id, job.earliest, job.today,
-            only=lambda n: (n // SEND_BATCH) % count == k,
+            only=lambda n: (n // SEND_BATCH) % count == k, digest=job.digest,
         )
         if k == 0:
             outgoing.send(("adapter", adapter.id))
