@@ -48,8 +48,8 @@ def fmt(value: Decimal | None) -> str:
     text = _FMT.get(key)
     if text is None:
         v = value.normalize(CONTEXT)
-        if v == v.to_integral_value():
-            v = v.quantize(Decimal(1))
+        if v == v.to_integral_value() and v.adjusted() < 60:
+            v = v.quantize(Decimal(1), context=_WIDE)  # 1E+1 → 10 (a larger number prints all its digits anyway)
         text = format(v, "f")
         if len(_FMT) < 100_000:
             _FMT[key] = text

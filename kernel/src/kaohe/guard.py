@@ -52,7 +52,7 @@ def dialect_of(sample: str) -> type[csv.Dialect]:
     return type(
         "Sniffed", (StrictDialect,),
         {
-            "delimiter": base.delimiter, "quotechar": base.quotechar or '"', "doublequote": base.doublequote,
+            "delimiter": base.delimiter, "quotechar": base.quotechar or '"', "doublequote": True,  # as Excel writes (the sniffer guesses False without a "")
             "skipinitialspace": base.skipinitialspace, "lineterminator": "\r\n", "quoting": csv.QUOTE_MINIMAL,
             "escapechar": base.escapechar, "strict": True,
         },
@@ -241,8 +241,9 @@ def _check_xlsx(path: Path, limits: IntakeLimits) -> str:
         for info in infos:
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                 _check_dimension(path, zf, info, names.get(info.filename, info.filename), limits)
+                _check_strings(path, zf, info, limits, "c")
             elif info.filename.lower().endswith("sharedstrings.xml"):
-                _check_strings(path, zf, info, limits)
+                _check_strings(path, zf, info, limits, "si")
     return checksum(path)
 
 
@@ -276,14 +277,15 @@ HEADER_ROWS = 15
 """Rows above the data a sheet may hold (a title, notes, the header: kaohe.intake.HEADER_SCAN_ROWS)."""
 
 
-def _check_strings(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: IntakeLimits) -> None:
-    """No shared string longer than the cell limit, read as a stream (expat, in C): a workbook's one
-    400 MB text is refused without being held in memory."""
+def _check_strings(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: IntakeLimits, cell: str) -> None:
+    """No text longer than the cell limit in a part of the workbook (``cell``: the element a cell's
+    text is in, ``si`` in the shared strings, ``c`` in a sheet), read as a stream (expat, in C): a
+    workbook's one 400 MB text is refused without being held in memory."""
     most = limits.max_cell_chars
     state = {"length": 0}
 
     def start(name: str, attributes: Any) -> None:
-        if name.rsplit(":", 1)[-1] == "si":
+        if name == cell or name.endswith(f":{cell}"):
             state["length"] = 0
 
     def text(data: str) -> None:
@@ -302,10 +304,10 @@ def _check_strings(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit
             parser.Parse(b"", True)
     except _TooLong:
         raise KaoheError(
-            f"{path.name}:工作簿中有超过 {most} 个字符的文本单元格{limit_hint('max_cell_chars')},本文件没有导入任何数据"
+            f"{path.name}:工作簿中有超过 {most} 个字符的单元格{limit_hint('max_cell_chars')},本文件没有导入任何数据"
         ) from None
     except (expat.ExpatError, OSError, zipfile.BadZipFile, RuntimeError) as exc:
-        raise KaoheError(f"{path.name}:工作簿的共享字符串表无法读取({type(exc).__name__}: {exc})") from None
+        raise KaoheError(f"{path.name}:工作簿的部件 {info.filename} 无法读取({type(exc).__name__}: {exc})") from None
 
 
 class _TooLong(Exception):

@@ -120,9 +120,11 @@ def _csv_rows(
             reader = csv.reader(f, dialect)
             try:
                 yield from reader
-            except csv.Error as exc:
-                raise csv_error(path, reader.line_num, exc, limits) from None
-            except UnicodeDecodeError:
+            except (csv.Error, UnicodeDecodeError) as exc:
+                if digest is not None and checksum(path) != digest:
+                    raise changed(path) from None  # truncated or rewritten while read: say so
+                if isinstance(exc, csv.Error):
+                    raise csv_error(path, reader.line_num, exc, limits) from None
                 raise KaoheError(
                     f"{path.name} 第{reader.line_num + 1}行附近:无法识别的字节,文件应为 UTF-8 或 GB18030(GBK)编码"
                 ) from None
