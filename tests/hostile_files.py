@@ -23,6 +23,42 @@ DISPATCH_HEADERS = ["警情编号", "派出所", "接警日期", "警情等级",
 REGISTER_HEADERS = ["编号", "单位", "日期", "记录类型", "数值", "名称", "说明", "级别", "名次", "参评单位数"]
 MONTHLY_HEADERS = ["统计月份", "派出所", "回访满意率"]
 
+BUREAU: dict[str, Any] = {
+    "bureau": {"name": "测试局", "cutoff_day": 20},
+    "series": [{"id": "A", "name": "A类所"}],
+    "categories": [{"id": "jichu", "name": "基础工作建设", "weight": 100, "base": 100}],
+    "units": [
+        {"id": "jincheng", "name": "金城派出所", "series": "A", "class": "A", "headcount": 40, "aliases": ["金城"]},
+        {"id": "huacheng", "name": "华城派出所", "series": "A", "class": "A", "headcount": 30, "aliases": ["华城"]},
+    ],
+    "office_items": [
+        {
+            "id": "office.duty", "title": "值班备勤检查", "category": "jichu", "shape": "per_occurrence",
+            "params": {"points": -1},
+        }
+    ],
+}
+"""The bureau the files are imported into: two stations, the test plugin's 110 items and one item of
+the office's own (office.duty, -1 a finding)."""
+
+
+def plugin_registry() -> Any:
+    """The test plugins of ``intake_helpers`` (110, 消防, 月度统计) and the office's register."""
+    from intake_helpers import T110, TFire, TMonth
+    from kaohe import office
+    from kaohe.plugins import get_plugin_manager, load_registry
+
+    plugins = [("t110", T110()), ("tfire", TFire()), ("tmonth", TMonth()), ("office", office)]
+    return load_registry(get_plugin_manager(load_entrypoints=False, plugins=plugins))
+
+
+def make_bureau(reg: Any, **intake: Any) -> Any:
+    """The bureau above, with ``[intake]`` settings (its limits) if given."""
+    from kaohe.config import parse_bureau
+
+    return parse_bureau({**BUREAU, "intake": intake} if intake else BUREAU, reg, "test.toml")
+
+
 NON_FINITE = ["NaN", "nan", "Infinity", "-inf", "sNaN"]
 HUGE = ["1e30", "12345678901234567890123456789", "1e999999999", "-1E+400"]
 

@@ -263,7 +263,7 @@ def _check_dimension(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, she
     width = _column_number(col.decode())
     if width > limits.max_columns:
         raise KaoheError(
-            f"{path.name} 工作表“{sheet}”:声明的范围宽 {width} 列({m.group(0).decode(errors='replace').split('ref=')[-1]}),"
+            f"{path.name} 工作表“{sheet}”:声明的范围宽 {width} 列({m.group(0).decode(errors='replace').split('ref=')[-1].strip(chr(34))}),"
             f"超过上限 {limits.max_columns} 列{limit_hint('max_columns')};请删除空白的行列后另存再导入"
         )
     if row > limits.max_rows + HEADER_ROWS:
