@@ -181,6 +181,28 @@ def test_configuration_numbers_are_bounded(reg, change, key):
     assert "不是有限的数" in str(exc.value) or "绝对值过大" in str(exc.value), str(exc.value)
 
 
+def test_a_formula_parameter_is_bounded_too():
+    from kaohe.errors import RuleError
+    from kaohe.rules import Formula
+
+    rule = Formula(function=lambda ctx, params: {}, params={"target": 3, "table": {"A": 1}})
+    assert rule.with_params({"target": 5}).params_["target"] == 5
+    for overrides, name in (({"target": float("nan")}, "target"), ({"table": {"A": 1e30}}, "table.A")):
+        with pytest.raises(RuleError) as exc:
+            rule.with_params(overrides)
+        assert f"参数 {name}" in str(exc.value)
+
+
+def test_a_headcount_is_bounded(reg):
+    import copy
+
+    data = copy.deepcopy(BUREAU)
+    data["units"][0]["headcount"] = 10**30
+    with pytest.raises(ConfigError) as exc:
+        parse_bureau(data, reg, "kaohe.toml")
+    assert exc.value.key == "units[0].headcount"
+
+
 def test_a_rule_parameter_is_named(reg):
     import copy
 
@@ -413,6 +435,11 @@ def test_adjust_add_refuses_an_absurd_number(bureau_dir):
         one_line_error(kaohe("adjust", "add", "2015-04", "station1", points, "--reason", "x", "--approved-by", "y", cwd=bureau_dir), "分值")
     done = kaohe("adjust", "list", cwd=bureau_dir)
     assert done.returncode == 0 and "没有调整" in done.stdout
+    # one stored by an earlier version, before the bound: listed, not a traceback
+    with Store(bureau_dir / "kaohe.sqlite") as store:
+        store.add_adjustment("2015-04", "station1", Decimal("1e30"), "旧版登记", "y")
+    done = kaohe("adjust", "list", cwd=bureau_dir)
+    assert done.returncode == 0 and "+1" + "0" * 30 in done.stdout, done.stdout + done.stderr
 
 
 def test_cli_refuses_a_hostile_workbook_in_one_line(bureau_dir):

@@ -331,8 +331,8 @@ def _unit(r: _Reader, u: Mapping[str, Any], p: str, series: set[str]) -> Unit:
     hc = u.get("headcount", {})
     if isinstance(hc, int) and not isinstance(hc, bool):
         hc = {"*": hc}
-    if not isinstance(hc, dict) or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in hc.values()):
-        raise r.fail(f"{p}.headcount", f"应为正整数,或 期间 → 人数 的表(如 {{\"*\" = 30, \"2015-06\" = 32}}),得到 {hc!r}")
+    if not isinstance(hc, dict) or not all(isinstance(v, int) and not isinstance(v, bool) and 0 < v < 1_000_000 for v in hc.values()):
+        raise r.fail(f"{p}.headcount", f"应为小于 1000000 的正整数,或 期间 → 人数 的表(如 {{\"*\" = 30, \"2015-06\" = 32}}),得到 {hc!r}")
     tags = u.get("tags", [])
     aliases = u.get("aliases", [])
     return Unit(

@@ -459,8 +459,9 @@ def read_export(
 ) -> Export:
     """Read a whole export into memory (for small files, tests and ``--dry-run``)."""
     path = Path(path)
-    adapter, rows = iter_export(path, bureau, registry, adapter_id, earliest, today)
-    out = Export(path.name, adapter, checksum(path))
+    digest = check_file(path, bureau.limits)
+    adapter, rows = iter_export(path, bureau, registry, adapter_id, earliest, today, digest=digest)
+    out = Export(path.name, adapter, digest)
     keys: dict[str, int] = {}
     last_row = -1
     for rec, src, rej in rows:
