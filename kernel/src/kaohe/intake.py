@@ -1,7 +1,8 @@
 """Reading a department's export (XLSX or CSV) through the adapter its plugin declares.
 
-Streaming: rows are read one at a time (openpyxl read-only mode, csv reader), never a whole file in
-memory. Each bad row is reported with file, sheet, row, column and what was expected; the store
+Streaming: rows are read one at a time (openpyxl read-only mode, csv reader), never a whole table
+in memory (a workbook's file, compressed, is held while it is read: what is parsed is then exactly
+what was hashed). The file is first checked against the bureau's limits (kaohe.guard). Each bad row is reported with file, sheet, row, column and what was expected; the store
 decides whether the good rows are kept (default) or the whole file is refused (``--strict``).
 """
 
