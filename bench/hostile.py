@@ -78,9 +78,10 @@ def child(path: Path) -> None:
         started = time.monotonic()
         try:
             report = store.ingest(path, bureau, reg, today=dt.date(2016, 1, 1))
+            total = getattr(report, "rejected_total", len(report.rejected))  # (a kernel before the summary: --case with PYTHONPATH)
             out["outcome"] = (
-                f"imported: {report.rows:,} rows, {report.new:,} new, {report.rejected_total:,} rejected"
-                f" ({len(report.rejected):,} kept, {len(report.rejected_more)} reasons counted)"
+                f"imported: {report.rows:,} rows, {report.new:,} new, {total:,} rejected"
+                f" ({len(report.rejected):,} kept, {len(getattr(report, 'rejected_more', {}))} reasons counted)"
             )
             out["stored_rejections"] = store.count("rejections")
         except KaoheError as exc:
@@ -105,7 +106,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--small", action="store_true", help="sizes divided by 100")
     parser.add_argument("--out", type=Path, default=None, help="where the files are written (default: a temporary folder)")
-    parser.add_argument("--case", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--case", type=Path, help="import this one file in this process and print the figures (JSON)")
     args = parser.parse_args()
     if args.case:
         child(args.case)

@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from .decimals import CELL_LIMIT, CELL_PLACES, PERCENT_LIMIT, D, out_of_bounds
+from .decimals import CELL_LIMIT, PERCENT_LIMIT, D, cell_problem
 
 TYPES = ("text", "int", "decimal", "date", "datetime", "bool", "unit", "percent", "month")
 TYPE_NAMES = {
@@ -157,7 +157,7 @@ def _number(raw: Any, limit: Decimal = CELL_LIMIT) -> Decimal:
         value = D(raw.strip().rstrip("%") if isinstance(raw, str) else raw)
     except (TypeError, ValueError):
         raise CellError(f"应为数字,得到 {shown(raw)}") from None
-    problem = out_of_bounds(value, limit, CELL_PLACES)
+    problem = cell_problem(value, limit)
     if problem:
         raise CellError(f"{problem},得到 {shown(raw)}")
     return value

@@ -72,8 +72,8 @@ what an Excel cell holds exactly)."""
 PERCENT_LIMIT = Decimal("1e6")
 """A percentage in a department's file: its absolute value is below 10^6 (1,000,000%)."""
 CELL_PLACES = 20
-"""At most this many digits after the decimal point in a file's number (an Excel cell's
-0.30000000000000004 has 17)."""
+"""A non-zero number in a file is at least 10^-20 in absolute value (an Excel cell's
+0.30000000000000004 has 17 decimal places)."""
 PARAMETER_LIMIT = Decimal("1e9")
 """A rule's parameter, a number of the configuration, an adjustment's points: absolute value below 10^9."""
 PARAMETER_PLACES = 10
@@ -95,6 +95,21 @@ def out_of_bounds(value: Decimal, limit: Decimal, places: int) -> str | None:
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -places and value != value.quantize(Decimal(1).scaleb(-places), context=_WIDE):
         return f"小数位数过多(最多 {places} 位)"
+    return None
+
+
+def cell_problem(value: Decimal, limit: Decimal = CELL_LIMIT, places: int = CELL_PLACES) -> str | None:
+    """:func:`out_of_bounds` for a number read from a file, made cheap (it runs for every number of
+    every row): finite, below ``limit`` (a power of ten), and not a non-zero number smaller than
+    10^-``places`` (1e-999999999); a number of more decimal places than that is accepted as written
+    (its digits are bounded by the cell's length)."""
+    if not value.is_finite():
+        return "不是有限的数(NaN、Infinity 之类不能计分)"
+    exponent = value.adjusted()
+    if exponent >= limit.adjusted() and value:
+        return f"绝对值过大(应小于 10^{limit.adjusted()})"
+    if exponent < -places and value:
+        return f"绝对值过小(非零的数应不小于 10^-{places})"
     return None
 
 

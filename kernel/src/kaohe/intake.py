@@ -22,7 +22,7 @@ import attrs
 from .adapters import Adapter, CellError, Column, Draft, PercentCell, converter
 from . import guard
 from .bureau import Bureau, IntakeLimits
-from .decimals import D
+from .decimals import D, cell_problem
 from .errors import KaoheError
 from .guard import CHUNK, HashingReader, changed, checksum, csv_encoding, csv_error, dialect_of, limit_hint, set_field_limit
 from .model import Record
@@ -311,12 +311,18 @@ class _Checker:
                 "请核对拼写,或先在配置中设立读取它的项目"
             )
         attributes = draft.attrs
+        value = None if draft.value is None else D(draft.value)
+        if value is not None:
+            # a value the adapter made itself (from a text column, a sum): finite and not absurd either
+            problem = cell_problem(value)
+            if problem:
+                return None, draft.column or "", problem
         rec = Record(
             draft.key.replace("{unit}", unit.id),
             draft.kind,
             unit.id,
             date,
-            None if draft.value is None else D(draft.value),
+            value,
             attributes if attributes.__class__ is dict else dict(attributes),  # the draft's own dict (drafts are not kept)
             draft.note,
         )
