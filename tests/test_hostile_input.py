@@ -239,12 +239,20 @@ def test_a_sheet_declaring_too_many_rows_is_refused(tmp_path, store, reg):
     refused(store, make_bureau(reg, max_rows=100_000), reg, path, "900000 行", "max_rows")
 
 
+def test_a_sheet_declaring_less_than_its_far_cell_is_refused_at_that_row(tmp_path, store, b, reg):
+    # the dimension says A1:H5, a cell sits at XFD1048576: the row it is on is 16,384 cells wide
+    path = hf.declared_dimension(tmp_path / "谎.xlsx", "A1:H5", corner="XFD1048576")
+    refused(store, b, reg, path, "第1048576行", "16384 列", "max_columns")
+
+
 def test_a_sheet_declaring_a_modest_range_is_read_as_wide_as_its_cells(tmp_path, store, b, reg):
-    path = hf.declared_dimension(tmp_path / "宽.xlsx", "A1:ALL5000", rows=3)  # 1,000 columns, 5,000 rows
+    # 1,000 columns and 5,000 rows declared, three rows of data and an "x" in the last cell
+    path = hf.declared_dimension(tmp_path / "宽.xlsx", "A1:ALL5000", rows=3)
     started = time.monotonic()
     report = store.ingest(path, b, reg, today=TODAY)
     assert time.monotonic() - started < FAST
-    assert (report.rows, report.new) == (3, 3)
+    assert (report.rows, report.new, report.rejected_total) == (4, 3, 1)
+    assert report.rejected[0].row == 5000  # the row holding only the "x": its 警情编号 is empty
 
 
 def test_one_enormous_shared_string_is_refused_without_being_held(tmp_path, store, reg):
