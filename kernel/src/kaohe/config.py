@@ -160,7 +160,7 @@ LIMITS = {
     "max_rows": (1, 1_000_000_000),
     "max_columns": (1, 16_384),
     "max_cell_chars": (1, 1 << 30),
-    "rejections_kept": (0, 1_000_000),
+    "rejections_kept": (1, 1_000_000),  # at least one: `report.rejected` is empty only when nothing was rejected
 }
 
 
