@@ -463,3 +463,19 @@ def test_cli_configuration_nan_names_the_key(bureau_dir, tmp_path):
     bad.write_text(text.replace("year_scale = 100", "year_scale = 1e400", 1), encoding="utf-8")
     (tmp_path / "units.csv").write_text((bureau_dir / "units.csv").read_text(encoding="utf-8"), encoding="utf-8")
     one_line_error(kaohe("-c", str(bad), "plugins", cwd=tmp_path), "scheme.year_scale")
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("max_rows", 0), ("max_columns", 20_000), ("max_cell_chars", "32767"), ("rejections_kept", 0), ("max_file_mb", -1),
+])
+def test_the_limits_themselves_are_checked(reg, key, value):
+    with pytest.raises(ConfigError) as exc:
+        make_bureau(reg, **{key: value})
+    assert exc.value.key == f"intake.{key}" and "\n" not in str(exc.value)
+
+
+def test_the_limits_have_their_documented_defaults(b):
+    limits = b.limits
+    assert (limits.max_file_mb, limits.max_rows, limits.max_columns, limits.max_cell_chars, limits.rejections_kept) == (
+        1024, 5_000_000, 1000, 32_767, 1000,
+    )
