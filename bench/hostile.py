@@ -47,7 +47,7 @@ def build(kind: str, path: Path, small: bool) -> Path:
     if kind == "declared":
         return hf.declared_dimension(path.with_suffix(".xlsx"), "A1:XFD1048576")
     if kind == "declared-clean":
-        return hf.declared_dimension(path.with_suffix(".xlsx"), "A1:H5")
+        return hf.declared_dimension(path.with_suffix(".xlsx"), "A1:H5", corner=None)
     if kind == "shared-string":
         return hf.huge_shared_string(path.with_suffix(".xlsx"), chars)
     if kind == "shared-string-clean":
