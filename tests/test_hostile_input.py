@@ -479,3 +479,16 @@ def test_the_limits_have_their_documented_defaults(b):
     assert (limits.max_file_mb, limits.max_rows, limits.max_columns, limits.max_cell_chars, limits.rejections_kept) == (
         1024, 5_000_000, 1000, 32_767, 1000,
     )
+
+
+def test_the_benchmark_script_measures_one_case(tmp_path):
+    """bench/hostile.py runs the full-size files; here its child on a small one (the script stays working)."""
+    import json
+
+    script = Path(__file__).resolve().parents[1] / "bench" / "hostile.py"
+    path = hf.many_bad_rows(tmp_path / "坏.csv", 30)
+    done = subprocess.run([sys.executable, str(script), "--case", str(path)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert figures["outcome"] == "imported: 30 rows, 0 new, 30 rejected (30 kept, 0 reasons counted)"
+    assert figures["stored_rejections"] == 30 and figures["wall"] > 0 and figures["rss"] > 1 << 20
