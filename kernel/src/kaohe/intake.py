@@ -113,7 +113,7 @@ def _csv_rows(
             dialect = dialect_of(f.read(4096))
     except UnicodeDecodeError:
         raise KaoheError(f"{path}:无法识别文件编码,应为 UTF-8 或 GB18030(GBK)") from None
-    raw = HashingReader(path.open("rb"))
+    raw = HashingReader(path.open("rb", buffering=0))
     f = io.TextIOWrapper(io.BufferedReader(raw, CHUNK), encoding=encoding, newline="")
 
     def rows() -> Iterator[Sequence[Any]]:
