@@ -371,10 +371,11 @@ def test_an_unknown_kind_in_the_office_register_is_refused(tmp_path, store, b, r
     assert (rej.row, rej.column) == (3, "记录类型") and "office.dutty" in rej.message and "office.duty" in rej.message
 
 
-def _change_during_reading(tmp_path, store, b, reg, change) -> str:
-    """Import a 2.4 MB export read in this process, ``change`` applied to the file when 1,000 rows
-    are read (the reader holds the first MiB of it then); the store must be unchanged."""
-    path = hf.clean_rows(tmp_path / "变.csv", 40_000)
+def _change_during_reading(tmp_path, store, b, reg, change, readers: int = 0, rows: int = 40_000) -> str:
+    """Import a 2.4 MB export (``rows``) read in this process (or by ``readers`` reading processes),
+    ``change`` applied to the file when 1,000 rows are written (the reading is then at most a few
+    blocks and its 1 MiB buffer ahead); the store must be unchanged."""
+    path = hf.clean_rows(tmp_path / "变.csv", rows)
     assert path.stat().st_size > 2 << 20
     before = tables(store)
     done = []
@@ -385,7 +386,7 @@ def _change_during_reading(tmp_path, store, b, reg, change) -> str:
             change(path)
 
     with pytest.raises(KaoheError) as exc:
-        store.ingest(path, b, reg, today=TODAY, readers=0, progress=progress)
+        store.ingest(path, b, reg, today=TODAY, readers=readers, progress=progress)
     assert done and tables(store) == before
     assert "\n" not in str(exc.value) and path.name in str(exc.value)
     return str(exc.value)
@@ -401,6 +402,18 @@ def test_a_file_rewritten_in_place_with_its_size_and_time_restored(tmp_path, sto
         assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
 
     assert "被修改" in _change_during_reading(tmp_path, store, b, reg, rewrite)
+
+
+def test_a_file_rewritten_while_reading_processes_read_it(tmp_path, store, b, reg):
+    """The reading processes (a large CSV) each hash what they read: the rewrite is seen by them."""
+    def rewrite(path: Path) -> None:
+        st = path.stat()
+        data = path.read_bytes().replace("金城".encode(), "华城".encode())
+        with path.open("r+b") as f:
+            f.write(data)
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+    assert "被修改" in _change_during_reading(tmp_path, store, b, reg, rewrite, readers=2, rows=80_000)
 
 
 def test_a_file_truncated_during_the_import(tmp_path, store, b, reg):
