@@ -505,3 +505,11 @@ def test_the_benchmark_script_measures_one_case(tmp_path):
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     assert figures["outcome"] == "imported: 30 rows, 0 new, 30 rejected (30 kept, 0 reasons counted)"
     assert figures["stored_rejections"] == 30 and figures["wall"] > 0 and figures["rss"] > 1 << 20
+
+
+def test_a_long_cell_is_quoted_short_in_its_rejection(tmp_path, store, b, reg):
+    path = hf.write_csv(tmp_path / "长.csv", hf.DISPATCH_HEADERS, [hf.dispatch(1, unit="某" * 30_000), hf.dispatch(2, minutes="七" * 30_000)])
+    report = store.ingest(path, b, reg, today=TODAY)
+    assert report.rejected_total == 2
+    for rej in report.rejected:
+        assert len(rej.text()) < 300 and "共 30000 个字符" in rej.message, rej.message

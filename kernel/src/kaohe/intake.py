@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from .adapters import Adapter, CellError, Column, Draft, PercentCell, converter
+from .adapters import SHOWN_CHARS, Adapter, CellError, Column, Draft, PercentCell, converter
 from . import guard
 from .bureau import Bureau, IntakeLimits
 from .decimals import D, cell_problem
@@ -285,7 +285,7 @@ class _Checker:
         """(record, column, message): a record, or the column and reason it is refused."""
         unit = self._units.get(str(draft.unit).strip())
         if unit is None:
-            return None, self._columns(adapter)[0], f"单位“{draft.unit}”不是本局的考核单位(见单位名单;别名可在配置中添加)"
+            return None, self._columns(adapter)[0], f"单位“{_cut(str(draft.unit))}”不是本局的考核单位(见单位名单;别名可在配置中添加)"
         date = draft.date
         if date.__class__ is not dt.date:
             if isinstance(date, Period):
@@ -307,7 +307,7 @@ class _Checker:
             column = adapter.column(adapter.kind_column).name if _has(adapter, adapter.kind_column) else "记录类型"
             known = sorted(k for k in self._read if any(k == c or k.startswith(f"{c}.") for c in adapter.kinds))
             return None, column, (
-                f"没有考核项目读取记录类型“{draft.kind}”(本局可用:{'、'.join(known) or '无'});"
+                f"没有考核项目读取记录类型“{_cut(draft.kind)}”(本局可用:{'、'.join(known) or '无'});"
                 "请核对拼写,或先在配置中设立读取它的项目"
             )
         attributes = draft.attrs
@@ -331,6 +331,11 @@ class _Checker:
             if problem:
                 return None, draft.column or "", f"{problem}(考核项目“{item.title}”,{item.reference})"
         return rec, "", ""
+
+
+def _cut(text: str, most: int = SHOWN_CHARS) -> str:
+    """A cell's text as a message quotes it: cut short (a cell may hold 32,767 characters)."""
+    return text if len(text) <= most else f"{text[:most]}…(共 {len(text)} 个字符)"
 
 
 def _has(adapter: Adapter, key: str) -> bool:
