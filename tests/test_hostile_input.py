@@ -513,3 +513,14 @@ def test_a_long_cell_is_quoted_short_in_its_rejection(tmp_path, store, b, reg):
     assert report.rejected_total == 2
     for rej in report.rejected:
         assert len(rej.text()) < 300 and "共 30000 个字符" in rej.message, rej.message
+
+
+def test_cli_refuses_malformed_csv_files_in_one_line(bureau_dir):
+    files = [
+        (hf.gb18030_bad_byte(bureau_dir / "gb.csv"), "GB18030"),
+        (hf.long_field(bureau_dir / "长.csv"), "max_cell_chars"),
+        (hf.unterminated_quote(bureau_dir / "引号.csv"), "引号没有配对"),
+        (hf.workbook_named_csv(bureau_dir / "表.csv"), "XLSX 工作簿"),
+    ]
+    for path, word in files:
+        one_line_error(kaohe("ingest", "--dry-run", str(path), cwd=bureau_dir), path.name, word)
