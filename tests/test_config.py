@@ -269,7 +269,7 @@ def test_office_item_unknown_category(tmp_path: Path, reg: Registry) -> None:
 
 def test_bad_headcount_and_types(tmp_path: Path, reg: Registry) -> None:
     expect(tmp_path, reg, GOOD.replace("headcount = 40", "headcount = -4"), "units[0].headcount")
-    expect(tmp_path, reg, GOOD.replace("weight = 100", 'weight = "一百"', 1), "categories[0]")
+    expect(tmp_path, reg, GOOD.replace("weight = 100", 'weight = "一百"', 1), "categories[0].weight", "一百")
     expect(tmp_path, reg, GOOD.replace('"110指挥中心" = true', '"110指挥中心" = "yes"'), "carry_over.110指挥中心")
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from .decimals import D
+from .decimals import CELL_LIMIT, PERCENT_LIMIT, D, cell_problem
 
 TYPES = ("text", "int", "decimal", "date", "datetime", "bool", "unit", "percent", "month")
 TYPE_NAMES = {
@@ -30,6 +30,10 @@ TYPE_NAMES = {
     "month": "考核月份(如 2015-04 或 2015年4月)",
 }
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+SERIAL_FIRST = (dt.date(1990, 1, 1) - EXCEL_EPOCH.date()).days
+SERIAL_END = (dt.date(2100, 1, 1) - EXCEL_EPOCH.date()).days
+"""A number in a date column is an Excel serial day (a date cell that lost its format) only between
+1990-01-01 and 2099-12-31: 5 or 2015 is not a date of 1900 (docs/readings.md, "日期列中的数字")."""
 TRUE = {"是", "y", "yes", "true", "1", "√", "有"}
 FALSE = {"否", "n", "no", "false", "0", "×", "无", ""}
 
@@ -70,16 +74,16 @@ class Column:
             return None
         value = _CONVERT[self.type](raw)
         if self.choices and str(value) not in self.choices:
-            raise CellError(f"应为 {'、'.join(self.choices)} 之一,得到 {raw!r}")
+            raise CellError(f"应为 {'、'.join(self.choices)} 之一,得到 {shown(raw)}")
         if (
             (self.minimum is not None or self.maximum is not None)
             and isinstance(value, (Decimal, int))
             and not isinstance(value, bool)
         ):
             if self.minimum is not None and value < self.minimum:
-                raise CellError(f"不能小于 {self.minimum},得到 {raw!r}")
+                raise CellError(f"不能小于 {self.minimum},得到 {shown(raw)}")
             if self.maximum is not None and value > self.maximum:
-                raise CellError(f"不能大于 {self.maximum},得到 {raw!r}")
+                raise CellError(f"不能大于 {self.maximum},得到 {shown(raw)}")
         return value
 
 
@@ -128,25 +132,45 @@ def converter(column: Column) -> Callable[[Any], Any]:
     return typed
 
 
+SHOWN_CHARS = 40
+"""A bad cell's value is quoted in the message up to this many characters (a cell may hold 32,767)."""
+
+
+def shown(raw: Any) -> str:
+    """A cell's value as a message quotes it: its repr, cut short."""
+    text = repr(raw)
+    return text if len(text) <= SHOWN_CHARS else f"{text[:SHOWN_CHARS]}…(共 {len(str(raw))} 个字符)"
+
+
 def _text(raw: Any) -> str:
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
     return str(raw).strip()
 
 
-def _decimal(raw: Any) -> Decimal:
+def _number(raw: Any, limit: Decimal = CELL_LIMIT) -> Decimal:
+    """A cell's number, finite and within the column type's bounds (kaohe.decimals): NaN, Infinity,
+    1e30 or a number of a billion digits is refused here, before anything computes with it."""
     if isinstance(raw, bool):
-        raise CellError(f"应为数字,得到 {raw!r}")
+        raise CellError(f"应为数字,得到 {shown(raw)}")
     try:
-        return D(raw.strip().rstrip("%") if isinstance(raw, str) else raw)
+        value = D(raw.strip().rstrip("%") if isinstance(raw, str) else raw)
     except (TypeError, ValueError):
-        raise CellError(f"应为数字,得到 {raw!r}") from None
+        raise CellError(f"应为数字,得到 {shown(raw)}") from None
+    problem = cell_problem(value, limit)
+    if problem:
+        raise CellError(f"{problem},得到 {shown(raw)}")
+    return value
+
+
+def _decimal(raw: Any) -> Decimal:
+    return _number(raw)
 
 
 def _int(raw: Any) -> int:
-    d = _decimal(raw)
+    d = _number(raw)  # bounded first: int() of 1e999999999 would compute a billion digits
     if d != d.to_integral_value():
-        raise CellError(f"应为整数,得到 {raw!r}")
+        raise CellError(f"应为整数,得到 {shown(raw)}")
     return int(d)
 
 
@@ -156,7 +180,7 @@ class PercentCell(Decimal):
 
 
 def _percent(raw: Any) -> Decimal:
-    return _decimal(raw)
+    return _number(raw, PERCENT_LIMIT)
 
 
 _MONTH_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*(?:份)?\s*$")
@@ -171,7 +195,7 @@ def _month(raw: Any) -> Any:
         return Period(raw.year, "month", raw.month)
     m = _MONTH_RE.match(_text(raw))
     if not m or not 1 <= int(m.group(2)) <= 12:
-        raise CellError(f"应为考核月份(如 2015-04 或 2015年4月),得到 {raw!r}")
+        raise CellError(f"应为考核月份(如 2015-04 或 2015年4月),得到 {shown(raw)}")
     return Period(int(m.group(1)), "month", int(m.group(2)))
 
 
@@ -198,25 +222,30 @@ def _datetime(raw: Any) -> dt.datetime:
     if isinstance(raw, dt.date):
         return dt.datetime(raw.year, raw.month, raw.day)
     if isinstance(raw, int | float) and not isinstance(raw, bool):
-        if 1 <= raw < 2958466:  # Excel serial day number
+        if SERIAL_FIRST <= raw < SERIAL_END:  # an Excel serial day number (a date cell without its format)
             return EXCEL_EPOCH + dt.timedelta(days=float(raw))
-        raise CellError(f"应为日期,得到数字 {raw!r}")
+        raise CellError(
+            f"应为日期,得到数字 {shown(raw)}:作为 Excel 日期序号只接受 {SERIAL_FIRST}(1990-01-01)"
+            f"至 {SERIAL_END - 1}(2099-12-31);请把单元格设为日期格式,或写作 2015-04-03"
+        )
     text = str(raw).strip()
     if re.fullmatch(r"\d+(\.\d+)?", text):
+        if len(text) > 12:
+            raise CellError(f"应为日期(如 2015-04-03),得到 {shown(raw)}")
         return _datetime(float(text))
     m = _DATE_RE.match(text)
     if not m:
-        raise CellError(f"应为日期(如 2015-04-03),得到 {raw!r}")
+        raise CellError(f"应为日期(如 2015-04-03),得到 {shown(raw)}")
     try:
         day = dt.datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
-        raise CellError(f"不是有效日期:{raw!r}") from None
+        raise CellError(f"不是有效日期:{shown(raw)}") from None
     t = _TIME_RE.search(text[m.end():])
     if t:
         try:
             day = day.replace(hour=int(t.group(1)), minute=int(t.group(2)), second=int(t.group(3) or 0))
         except ValueError:
-            raise CellError(f"不是有效时间:{raw!r}") from None
+            raise CellError(f"不是有效时间:{shown(raw)}") from None
     return day
 
 
@@ -232,7 +261,7 @@ def _bool(raw: Any) -> bool:
         return True
     if text in FALSE:
         return False
-    raise CellError(f"应为 是/否,得到 {raw!r}")
+    raise CellError(f"应为 是/否,得到 {shown(raw)}")
 
 
 _CONVERT: dict[str, Callable[[Any], Any]] = {
@@ -292,6 +321,10 @@ class Adapter:
     date_column: str = "date"
     """Key of the column whose date places the record in a period."""
     plugin: str = ""
+    kind_column: str | None = None
+    """Key of the column whose text names the record's kind, where the file names it (a register
+    of many kinds, like the office's): a record of a kind no item of the bureau reads is refused,
+    rather than stored and never scored."""
 
     def column(self, key: str) -> Column:
         for c in self.columns:

@@ -65,6 +65,28 @@ class ReportSettings:
 
 
 @attrs.frozen
+class IntakeLimits:
+    """``[intake]``'s limits on a department's file (docs/configuration.md, "导入文件的上限"): a file
+    beyond one is refused whole, with a one-line error, before the store's write lock is taken."""
+
+    max_file_mb: int = 1024
+    """The file's size on disk, and each unpacked part of a workbook, in MiB."""
+    max_rows: int = 5_000_000
+    """Rows of the data table (after the header)."""
+    max_columns: int = 1000
+    """Columns: a row's cells, and the width a workbook's sheet declares (A1:XFD1048576 is 16,384)."""
+    max_cell_chars: int = 32_767
+    """Characters in one cell (Excel's own limit); also the CSV field limit."""
+    rejections_kept: int = 1000
+    """Rejected rows kept one by one (shown and stored); beyond them, rejected rows are counted by
+    column and reason."""
+
+    @property
+    def max_file_bytes(self) -> int:
+        return self.max_file_mb << 20
+
+
+@attrs.frozen
 class Bureau:
     name: str
     calendar: Calendar
@@ -98,6 +120,8 @@ class Bureau:
     if the file is edited while the command runs)."""
     regulations: tuple[Regulation, ...] = ()
     """The regulations the items cite (``[regulations]``), in the configuration's order."""
+    limits: IntakeLimits = attrs.field(factory=IntakeLimits)
+    """``[intake]``'s limits on a department's file."""
 
     @property
     def appeal_days(self) -> int:

@@ -291,15 +291,17 @@ def _ingest_one(store: Any, f: Path, bureau: Any, reg: Any, dry_run: bool, stric
     verb = "检查" if dry_run else "导入"
     summary = (
         f"{verb} {f.name}({report.department}·{report.adapter}):共{report.rows}行,"
-        f"新增{report.new}条,更正{report.changed}条,未变{report.unchanged}条,拒绝{len(report.rejected)}行"
+        f"新增{report.new}条,更正{report.changed}条,未变{report.unchanged}条,拒绝{report.rejected_total}行"
     )
     click.echo(summary)
     for note in report.notes:
         click.echo(f"  · {note}")
     for rej in report.rejected[:50]:
         click.echo(f"  ✗ {rej.text()}")
-    if len(report.rejected) > 50:
-        click.echo(f"  …… 另有 {len(report.rejected) - 50} 行被拒绝")
+    if report.rejected_total > 50:
+        click.echo(f"  …… 另有 {report.rejected_total - 50} 行被拒绝")
+        for line in report.summary()[:20]:  # beyond the rejections kept: by column and reason
+            click.echo(f"     {line}")
     if strict and report.rejected:
         click.echo(f"  --strict:{f.name} 有错误行,整个文件未导入", err=True)
     elif dry_run:

@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from .adjustments import KINDS
+from .decimals import PARAMETER_LIMIT, PARAMETER_PLACES, out_of_bounds
 from .errors import KaoheError
 
 EDITION = re.compile(r"^\s*(?P<period>[^#第\s]+?)\s*(?:(?:#|第)\s*(?P<number>\d+)\s*版?)?\s*$")
@@ -45,8 +46,9 @@ def _points(text: str, what: str = "分值") -> Decimal:
         value = Decimal(text.strip())
     except (InvalidOperation, AttributeError):
         raise KaoheError(f"{what}应为数字(如 -1、0.5),得到 {text!r}") from None
-    if not value.is_finite():
-        raise KaoheError(f"{what}应为数字(如 -1、0.5),得到 {text!r}")
+    problem = out_of_bounds(value, PARAMETER_LIMIT, PARAMETER_PLACES)
+    if problem:  # NaN, 1e30, 1e-30: refused before anything is stored (kaohe.decimals)
+        raise KaoheError(f"{what}应为数字(如 -1、0.5),{problem},得到 {text!r}")
     return value
 
 

@@ -21,7 +21,8 @@ if sys.version_info >= (3, 11):  # noqa: UP036 - tomli where a Python before 3.1
 else:  # pragma: no cover
     import tomli as tomllib
 
-from .bureau import LINES_PER_ITEM, Bureau, Publication, Regulation, ReportSettings
+from .bureau import LINES_PER_ITEM, Bureau, IntakeLimits, Publication, Regulation, ReportSettings
+from .decimals import bounded
 from .errors import ConfigError, KaoheError, PluginError, RuleError
 from .items import Item
 from .model import Unit
@@ -63,7 +64,18 @@ class _Reader:
             raise self.fail(path, f"应为{what or _tname(kind)},得到 {value!r}")
         if not isinstance(value, kind):
             raise self.fail(path, f"应为{what or _tname(kind)},得到 {value!r}")
+        if kind is NUM:
+            self.number(value, path, what)
         return value
+
+    def number(self, value: Any, path: str, what: str = "") -> None:
+        """A number of the configuration is finite and within the parameters' bounds (kaohe.decimals):
+        ``weight = nan`` or ``year_scale = 1e400`` is refused here, naming its key."""
+        try:
+            bounded(value)
+        except (TypeError, ValueError) as exc:
+            problem = str(exc) if isinstance(value, int | float) or "not a number" not in str(exc) else "不是数字"
+            raise self.fail(path, f"应为{what or '数字'},{problem},得到 {value!r}") from None
 
     def unknown(self, data: Mapping[str, Any], allowed: set[str], path: str) -> None:
         extra = sorted(set(data) - allowed)
@@ -189,8 +201,9 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
             raise r.fail(f"carry_over.{k}", f"应为 true/false,得到 {v!r}")
     database = str(base / r.get(b, "database", "bureau.database", str, "kaohe.sqlite"))
     intake = r.table(data, "intake", "intake")
-    r.unknown(intake, {"earliest"}, "intake")
+    r.unknown(intake, {"earliest", *LIMITS}, "intake")
     earliest = _date(r, intake.get("earliest"), "intake.earliest")
+    limits = _limits(r, intake)
     appeals = r.table(data, "appeals", "appeals")
     r.unknown(appeals, {"working_days", "holidays", "workdays"}, "appeals")
     days = r.get(appeals, "working_days", "appeals.working_days", int, None, "正整数(工作日数)")
@@ -206,7 +219,7 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
     return Bureau(
         name, calendar, scheme, tuple(units), tuple(items), carry, file, database, earliest,
         days, holidays, workdays, tuple(inapplicable), officers=officers, publication=_publication(r, data),  # type: ignore[arg-type]
-        report=_report(r, data), regulations=tuple(regulations.values()),
+        report=_report(r, data), regulations=tuple(regulations.values()), limits=limits,
     )
 
 
@@ -256,6 +269,29 @@ def _cited(r: _Reader, data: Mapping[str, Any], items: list[Item], regulations: 
                 item = attrs.evolve(item, document=document, citation=citation)
         out.append(item)
     return out
+
+
+LIMITS = {
+    # key: (lowest, highest) allowed
+    "max_file_mb": (1, 1 << 20),
+    "max_rows": (1, 1_000_000_000),
+    "max_columns": (1, 16_384),
+    "max_cell_chars": (1, 1 << 30),
+    "rejections_kept": (1, 1_000_000),  # at least one: `report.rejected` is empty only when nothing was rejected
+}
+
+
+def _limits(r: _Reader, intake: Mapping[str, Any]) -> IntakeLimits:
+    """``[intake]``'s limits on a department's file (kaohe.bureau.IntakeLimits)."""
+    values: dict[str, int] = {}
+    for key, (low, high) in LIMITS.items():
+        value = r.get(intake, key, f"intake.{key}", int, None, f"{low} 至 {high} 的整数")
+        if value is None:
+            continue
+        if not low <= value <= high:
+            raise r.fail(f"intake.{key}", f"应为 {low} 至 {high} 的整数,得到 {value}")
+        values[key] = value
+    return IntakeLimits(**values)
 
 
 def _publication(r: _Reader, data: Mapping[str, Any]) -> Publication:
@@ -313,6 +349,7 @@ def _categories(r: _Reader, data: Mapping[str, Any], series: set[str]) -> list[C
         for k in weights:
             if k not in series:
                 raise r.fail(f"{p}.weights.{k}", f"未知的序列;已定义的序列:{'、'.join(sorted(series))}")
+            r.number(weights[k], f"{p}.weights.{k}", "数字(该序列的权重)")
         only = r.get(c, "series", f"{p}.series", list, [], "序列编号的数组")
         for k in only:
             if k not in series:
@@ -379,8 +416,9 @@ def _coefficients(r: _Reader, table: dict[str, Any]) -> dict[str, Any]:
     for k, v in table.items():
         if isinstance(v, bool) or not isinstance(v, NUM):
             raise r.fail(f"scheme.class_coefficients.{k}", f"应为数字(难度系数),得到 {v!r}")
+        r.number(v, f"scheme.class_coefficients.{k}", "大于0的数字(难度系数)")
         try:
-            if float(v) <= 0:
+            if bounded(v) <= 0:
                 raise ValueError
         except ValueError:
             raise r.fail(f"scheme.class_coefficients.{k}", f"应为大于0的数字(难度系数),得到 {v!r}") from None
@@ -410,8 +448,8 @@ def _unit(r: _Reader, u: Mapping[str, Any], p: str, series: set[str]) -> Unit:
     hc = u.get("headcount", {})
     if isinstance(hc, int) and not isinstance(hc, bool):
         hc = {"*": hc}
-    if not isinstance(hc, dict) or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in hc.values()):
-        raise r.fail(f"{p}.headcount", f"应为正整数,或 期间 → 人数 的表(如 {{\"*\" = 30, \"2015-06\" = 32}}),得到 {hc!r}")
+    if not isinstance(hc, dict) or not all(isinstance(v, int) and not isinstance(v, bool) and 0 < v < 1_000_000 for v in hc.values()):
+        raise r.fail(f"{p}.headcount", f"应为小于 1000000 的正整数,或 期间 → 人数 的表(如 {{\"*\" = 30, \"2015-06\" = 32}}),得到 {hc!r}")
     tags = u.get("tags", [])
     aliases = u.get("aliases", [])
     return Unit(

@@ -1,27 +1,31 @@
 """Reading a department's export (XLSX or CSV) through the adapter its plugin declares.
 
-Streaming: rows are read one at a time (openpyxl read-only mode, csv reader), never a whole file in
-memory. Each bad row is reported with file, sheet, row, column and what was expected; the store
+Streaming: rows are read one at a time (openpyxl read-only mode, csv reader), never a whole table
+in memory (a workbook's file, compressed, is held while it is read: what is parsed is then exactly
+what was hashed). The file is first checked against the bureau's limits (kaohe.guard). Each bad row is reported with file, sheet, row, column and what was expected; the store
 decides whether the good rows are kept (default) or the whole file is refused (``--strict``).
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import hashlib
+import io
+import math
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from .adapters import Adapter, CellError, Column, Draft, PercentCell, converter
-from .bureau import Bureau
-from .decimals import D
+from .adapters import SHOWN_CHARS, Adapter, CellError, Column, Draft, PercentCell, converter
+from . import guard
+from .bureau import Bureau, IntakeLimits
+from .decimals import D, cell_problem
 from .errors import KaoheError
 from .items import according
+from .guard import CHUNK, HashingReader, changed, checksum, csv_encoding, csv_error, dialect_of, limit_hint, set_field_limit
 from .model import Record
 from .periods import Period
 from .plugins import Registry
@@ -74,89 +78,137 @@ class Export:
     """What the reading says beside the rows (a sheet skipped)."""
 
 
-def checksum(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 # --- Reading tables --------------------------------------------------------------------------------
+
+
+_ENCODINGS: dict[tuple[str, int, int], str] = {}
+"""The encoding :func:`kaohe.guard.check_file` found for a CSV (by path, size and time), so that
+reading it (here, or in a reading process forked after the check) does not decode it once more."""
 
 
 def _csv_encoding(path: Path) -> str:
     """UTF-8 (with or without BOM) if the file decodes as such, else GB18030 (Excel/WPS in China)."""
-    with path.open("rb") as f:
-        head = f.read(3)
-        if head == codecs.BOM_UTF8:
-            return "utf-8-sig"
-        f.seek(0)
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        try:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-            return "utf-8"
-        except UnicodeDecodeError:
-            return "gb18030"
+    st = path.stat()
+    known = _ENCODINGS.get((str(path), st.st_size, st.st_mtime_ns))
+    if known is not None:
+        return known
+    return csv_encoding(path)[0]
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[str, Iterator[Sequence[Any]]]]:
+def check_file(path: Path, limits: IntakeLimits) -> str:
+    """:func:`kaohe.guard.check_file` (the file within the bureau's limits; its checksum), remembering
+    a CSV's encoding for its reading."""
+    digest, encoding = guard.check_file(path, limits)
+    if encoding is not None:
+        st = path.stat()
+        _ENCODINGS.clear()
+        _ENCODINGS[(str(path), st.st_size, st.st_mtime_ns)] = encoding
+    return digest
+
+
+def _csv_rows(
+    path: Path, limits: IntakeLimits | None = None, digest: str | None = None
+) -> Iterator[tuple[str, Iterator[Sequence[Any]]]]:
+    """The table of a CSV. With ``digest`` (the checksum :func:`check_file` took), what is read is
+    hashed on the way and compared with it at the end: a file rewritten while it is read is refused."""
+    limits = limits or IntakeLimits()
     encoding = _csv_encoding(path)
+    set_field_limit(limits)
     try:
-        f = path.open(encoding=encoding, newline="")
-        sample = f.read(4096)
-        f.seek(0)
+        with path.open(encoding=encoding, newline="") as f:
+            dialect = dialect_of(f.read(4096))
     except UnicodeDecodeError:
         raise KaoheError(f"{path}:无法识别文件编码,应为 UTF-8 或 GB18030(GBK)") from None
-    dialect: Any = csv.excel
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
-    except csv.Error:
-        pass
+    raw = HashingReader(path.open("rb", buffering=0))
+    f = io.TextIOWrapper(io.BufferedReader(raw, CHUNK), encoding=encoding, newline="")
 
     def rows() -> Iterator[Sequence[Any]]:
         with f:
-            yield from csv.reader(f, dialect)
+            reader = csv.reader(f, dialect)
+            try:
+                yield from reader
+            except (csv.Error, UnicodeDecodeError) as exc:
+                if digest is not None and checksum(path) != digest:
+                    raise changed(path) from None  # truncated or rewritten while read: say so
+                if isinstance(exc, csv.Error):
+                    raise csv_error(path, reader.line_num, exc, limits) from None
+                raise KaoheError(
+                    f"{path.name} 第{reader.line_num + 1}行附近:无法识别的字节,文件应为 UTF-8 或 GB18030(GBK)编码"
+                ) from None
+            if digest is not None and raw.hash.hexdigest() != digest:
+                raise changed(path)
 
     yield "", rows()
 
 
-def _xlsx_rows(path: Path) -> Iterator[tuple[str, Iterator[Sequence[Any]]]]:
+def _xlsx_rows(
+    path: Path, limits: IntakeLimits | None = None, digest: str | None = None
+) -> Iterator[tuple[str, Iterator[Sequence[Any]]]]:
+    """The sheets of a workbook, read from the bytes of the file read at once (what is parsed is
+    what was hashed: compared with ``digest``, the checksum :func:`check_file` took)."""
     import openpyxl  # heavy: imported only when reading a workbook
 
+    limits = limits or IntakeLimits()
+    data = path.read_bytes()
+    if digest is not None and hashlib.sha256(data).hexdigest() != digest:
+        raise changed(path)
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:
         raise KaoheError(f"{path}:无法作为 XLSX 工作簿打开({type(exc).__name__}: {exc})") from None
+    del data
     try:
         for ws in wb.worksheets:
-            yield ws.title, _xlsx_values(ws)
+            yield ws.title, _xlsx_values(path, ws, limits)
     finally:
         wb.close()
 
 
-def _xlsx_values(ws: Any) -> Iterator[list[Any]]:
+def _xlsx_values(path: Path, ws: Any, limits: IntakeLimits) -> Iterator[list[Any]]:
     """Cell values as the user sees them: a number in a percentage-formatted cell is multiplied by
-    100 (the cell that shows 100% holds 1)."""
-    for row in ws.iter_rows():
-        values = []
-        for cell in row:
-            v = cell.value
-            if isinstance(v, int | float) and not isinstance(v, bool) and "%" in (cell.number_format or ""):
-                v = PercentCell(D(v) * 100)
-            values.append(v)
-        yield values
+    100 (the cell that shows 100% holds 1). The sheet's declared dimension is checked, then set aside:
+    rows are as wide as their cells, not padded to what the sheet declares."""
+    where = f"{path.name} 工作表“{ws.title}”"
+    if (ws.max_column or 0) > limits.max_columns or (ws.max_row or 0) > limits.max_rows + guard.HEADER_ROWS:
+        raise KaoheError(
+            f"{where}:声明的范围 {ws.max_row} 行 × {ws.max_column} 列,超过上限 {limits.max_rows} 行、"
+            f"{limits.max_columns} 列{limit_hint('max_rows、max_columns')}"
+        )
+    ws.reset_dimensions()
+    most, widest = limits.max_cell_chars, limits.max_columns
+    n = 0
+    try:
+        for n, row in enumerate(ws.iter_rows(), start=1):
+            if len(row) > widest:
+                raise KaoheError(f"{where} 第{n}行:有 {len(row)} 列,超过上限 {widest} 列{limit_hint('max_columns')}")
+            values = []
+            for cell in row:
+                v = cell.value
+                if v.__class__ is str:
+                    if len(v) > most:
+                        raise KaoheError(
+                            f"{where} 第{n}行:有单元格超过 {most} 个字符{limit_hint('max_cell_chars')},本文件没有导入任何数据"
+                        )
+                elif isinstance(v, int | float) and not isinstance(v, bool) and "%" in (cell.number_format or ""):
+                    v = PercentCell(D(v) * 100) if math.isfinite(v) else v
+                values.append(v)
+            yield values
+    except KaoheError:
+        raise
+    except Exception as exc:  # openpyxl on a malformed sheet (a value it cannot convert, bad XML)
+        raise KaoheError(f"{where} 第{n + 1}行附近:无法读取({type(exc).__name__}: {str(exc)[:200]})") from None
 
 
-def tables(path: Path) -> Iterator[tuple[str, Iterator[Sequence[Any]]]]:
-    """(sheet name, row iterator) for each sheet of a workbook, or the one table of a CSV."""
+def tables(
+    path: Path, limits: IntakeLimits | None = None, digest: str | None = None
+) -> Iterator[tuple[str, Iterator[Sequence[Any]]]]:
+    """(sheet name, row iterator) for each sheet of a workbook, or the one table of a CSV, within
+    ``limits``; with ``digest``, what is read must be the file that was checked (see _csv_rows)."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _xlsx_rows(path)
+        return _xlsx_rows(path, limits, digest)
     if suffix in (".csv", ".txt"):
-        return _csv_rows(path)
+        return _csv_rows(path, limits, digest)
     raise KaoheError(f"{path}:不支持的文件类型 {suffix or '(无扩展名)'},应为 .xlsx 或 .csv")
 
 
@@ -331,6 +383,8 @@ class _Checker:
                 self.checks.setdefault(kind, []).append(item)
         self._units = {n: u for u in bureau.units for n in u.names}
         self._headers: dict[str, tuple[str, str]] = {}
+        self._read = {kind for item in bureau.items for kind in item.reads}
+        """The kinds the bureau's items read (a register naming its kinds is checked against them)."""
 
     def _columns(self, adapter: Adapter) -> tuple[str, str]:
         """The headers of the adapter's unit and date columns (for messages), computed once."""
@@ -345,7 +399,7 @@ class _Checker:
         """(record, column, message): a record, or the column and reason it is refused."""
         unit = self._units.get(str(draft.unit).strip())
         if unit is None:
-            return None, self._columns(adapter)[0], f"单位“{draft.unit}”不是本局的考核单位(见单位名单;别名可在配置中添加)"
+            return None, self._columns(adapter)[0], f"单位“{_cut(str(draft.unit))}”不是本局的考核单位(见单位名单;别名可在配置中添加)"
         date = draft.date
         if date.__class__ is not dt.date:
             if isinstance(date, Period):
@@ -363,13 +417,26 @@ class _Checker:
             problem = f"{date} 单位“{unit.name}”不存在(设立/撤并日期见单位名单)"
         if problem:
             return None, self._columns(adapter)[1], problem
+        if adapter.kind_column is not None and draft.kind not in self._read:
+            column = adapter.column(adapter.kind_column).name if _has(adapter, adapter.kind_column) else "记录类型"
+            known = sorted(k for k in self._read if any(k == c or k.startswith(f"{c}.") for c in adapter.kinds))
+            return None, column, (
+                f"没有考核项目读取记录类型“{_cut(draft.kind)}”(本局可用:{'、'.join(known) or '无'});"
+                "请核对拼写,或先在配置中设立读取它的项目"
+            )
         attributes = draft.attrs
+        value = None if draft.value is None else D(draft.value)
+        if value is not None:
+            # a value the adapter made itself (from a text column, a sum): finite and not absurd either
+            problem = cell_problem(value)
+            if problem:
+                return None, draft.column or "", problem
         rec = Record(
             draft.key.replace("{unit}", unit.id),
             draft.kind,
             unit.id,
             date,
-            None if draft.value is None else D(draft.value),
+            value,
             attributes if attributes.__class__ is dict else dict(attributes),  # the draft's own dict (drafts are not kept)
             draft.note,
         )
@@ -378,6 +445,11 @@ class _Checker:
             if problem:
                 return None, draft.column or "", f"{problem}(考核项目“{item.title}”,{according(item.basis)})"
         return rec, "", ""
+
+
+def _cut(text: str, most: int = SHOWN_CHARS) -> str:
+    """A cell's text as a message quotes it: cut short (a cell may hold 32,767 characters)."""
+    return text if len(text) <= most else f"{text[:most]}…(共 {len(text)} 个字符)"
 
 
 def _has(adapter: Adapter, key: str) -> bool:
@@ -440,6 +512,7 @@ def iter_export(
     only: Callable[[int], bool] | None = None,
     department: str | None = None,
     notes: list[str] | None = None,
+    digest: str | None = None,
 ) -> tuple[Adapter, Generator[tuple[Record | None, Source, Rejection | None], None, int]]:
     """Find the file's adapter and yield (record, source, None) or (None, source, rejection), row by
     row. Raises KaoheError when the file as a whole cannot be read (no matching header, wrong type).
@@ -453,8 +526,13 @@ def iter_export(
     sheet adds nothing); a sheet that fits another adapter, or whose header has some of the
     adapter's columns but not all, refuses the file (while it is read: the store then keeps
     nothing of it); a sheet with no header of any kind (notes, a summary) is skipped and said so in
-    ``notes``."""
+    ``notes``.
+
+    ``digest``: the checksum :func:`check_file` took; the file read must be that file (KaoheError at
+    the end otherwise). The bureau's limits (``[intake]``) bound the rows, their width and their
+    cells' length."""
     path = Path(path)
+    limits = bureau.limits
     if not path.exists():
         raise KaoheError(f"找不到文件 {path}")
     adapters, switched_off = candidates(bureau, registry, adapter_id, department)
@@ -464,7 +542,7 @@ def iter_export(
     seen_headers: list[list[str]] = []
     skipped: list[tuple[str, list[list[str]]]] = []
     sheets = 0
-    workbook = tables(path)
+    workbook = tables(path, limits, digest)
     found: tuple[str, int, Adapter, dict[str, int], Iterator[Sequence[Any]]] | None = None
     for sheet, rows in workbook:
         sheets += 1
@@ -497,8 +575,14 @@ def iter_export(
         keys = [key for key, _, _, _ in plan]
         cell_plan = [(i, convert) for _, i, convert, _ in plan]
         needed = max(i for i, _ in cell_plan) + 1
+        last_allowed = header_row + limits.max_rows
         n = header_row
         for n, row in enumerate(rows, start=header_row + 1):
+            if n > last_allowed:
+                raise KaoheError(
+                    f"{file}:数据超过 {limits.max_rows} 行{limit_hint('max_rows')},本文件没有导入任何数据;"
+                    "请按月或按单位分成几个文件导入"
+                )
             if only is not None and not only(n):
                 continue
             cells = row if row.__class__ is list else list(row)
@@ -596,8 +680,11 @@ def read_export(
     """Read a whole export into memory (for small files, tests and ``--dry-run``)."""
     path = Path(path)
     out_notes: list[str] = []
-    adapter, rows = iter_export(path, bureau, registry, adapter_id, earliest, today, department=department, notes=out_notes)
-    out = Export(path.name, adapter, checksum(path), notes=out_notes)
+    digest = check_file(path, bureau.limits)
+    adapter, rows = iter_export(
+        path, bureau, registry, adapter_id, earliest, today, department=department, notes=out_notes, digest=digest
+    )
+    out = Export(path.name, adapter, digest, notes=out_notes)
     keys: dict[str, tuple[str, int]] = {}
     last_row: tuple[str, int] = ("", -1)
     for rec, src, rej in rows:

@@ -53,6 +53,7 @@ REGISTER = Adapter(
     ],
     to_records=_records,
     kinds=["office"],
+    kind_column="kind",
 )
 
 CAMPAIGNS = [

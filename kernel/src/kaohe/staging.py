@@ -194,24 +194,27 @@ def staged(
     readers: int | None = None,
     department: str | None = None,
     notes: list[str] | None = None,
+    digest: str | None = None,
 ) -> Iterator[tuple[Adapter, Iterator[Staged]]]:
     """(the file's adapter, its rows made ready, in the file's order); a file that cannot be read
     raises ``KaoheError`` on entering. The rows are made ready by ``readers`` reading processes
     (None: :func:`readers_for`; 0: in this process), which find the file's header and adapter
     themselves (a workbook is opened once, by its reader). Leaving the block stops them.
     ``department`` pins the adapter to a department's (kaohe.intake.candidates); what the reading
-    says beside the rows (a sheet skipped) is added to ``notes`` as the rows are taken."""
+    says beside the rows (a sheet skipped) is added to ``notes`` as the rows are taken.
+    ``digest``: the checksum the file was checked with (kaohe.intake.check_file); each reading
+    compares what it read with it."""
     today = today or dt.date.today()  # one day for the whole file, whichever process reads a row
     if readers is None:
         readers = readers_for(path)
     if readers <= 0:
-        adapter, rows = iter_export(path, bureau, registry, adapter_id, earliest, today, department=department, notes=notes)
+        adapter, rows = iter_export(path, bureau, registry, adapter_id, earliest, today, department=department, notes=notes, digest=digest)
         try:
             yield adapter, _ready_rows(path, bureau, rows)
         finally:
             rows.close()
         return
-    team = _Readers(_Job(path, bureau, registry, adapter_id, earliest, today, department), readers, notes)
+    team = _Readers(_Job(path, bureau, registry, adapter_id, earliest, today, department, digest), readers, notes)
     try:
         yield team.adapter(registry), team.rows()
     finally:
@@ -229,6 +232,7 @@ class _Job:
     earliest: dt.date | None
     today: dt.date
     department: str | None = None
+    digest: str | None = None
 
 
 def _stamp(path: Path) -> tuple[int, int, int]:
@@ -357,7 +361,7 @@ def _read(outgoing: Any, inherited: list[Any], job: _Job, k: int, count: int) ->
         began = _stamp(path)
         adapter, rows = iter_export(
             path, job.bureau, job.registry, job.adapter_id, job.earliest, job.today,
-            only=lambda n: (n // SEND_BATCH) % count == k, department=job.department, notes=notes,
+            only=lambda n: (n // SEND_BATCH) % count == k, department=job.department, notes=notes, digest=job.digest,
         )
         if k == 0:
             outgoing.send(("adapter", adapter.id))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -24,7 +25,7 @@ import sqlite_utils
 from .bureau import Bureau
 from .decimals import D
 from .errors import KaoheError
-from .intake import Rejection, checksum, same_record
+from .intake import Rejection, check_file, checksum, same_record
 from .ledger import Ledger, current_actor, migrate_2, now
 from .model import PeriodResult, Record
 from .periods import Period
@@ -120,10 +121,43 @@ class IngestReport:
     months: set[str] = attrs.field(factory=set)
     notes: list[str] = attrs.field(factory=list)
     """What the reading said beside the rows (a sheet of the workbook skipped)."""
+    kept: int = 1000
+    """Rejected rows kept one by one in ``rejected`` (``[intake] rejections_kept``); the others are
+    counted in ``rejected_more``."""
+    rejected_more: dict[tuple[str, str], int] = attrs.field(factory=dict)
+    """(column, reason) → how many more rows were rejected for it, beyond the ``kept`` first."""
+    rejected_total: int = 0
+    """Every rejected row, kept or counted."""
 
     @property
     def accepted(self) -> int:
         return self.new + self.changed + self.unchanged
+
+    def reject(self, rejection: Rejection) -> None:
+        """One more rejected row: kept while fewer than ``kept`` are, else counted by column and reason
+        (a file of a million bad rows holds a thousand rejections in memory, not a million)."""
+        self.rejected_total += 1
+        if len(self.rejected) < self.kept:
+            self.rejected.append(rejection)
+            return
+        key = (rejection.column, reason_of(rejection.message))
+        self.rejected_more[key] = self.rejected_more.get(key, 0) + 1
+
+    def summary(self) -> list[str]:
+        """The rejections beyond the kept ones, a line per column and reason, most frequent first."""
+        return [
+            (f"“{column}”列" if column else "") + f"另有 {n} 行:{reason}"
+            for (column, reason), n in sorted(self.rejected_more.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+
+
+_VALUE = re.compile(r"(,|:)?得到.*$|“[^”]*”|'[^']*'|(?<![\d^])\d[\d.,:-]*+(?!\^)")
+
+
+def reason_of(message: str) -> str:
+    """A rejection's reason without its row's values (the cell quoted, the unit named, the dates and
+    numbers), so that rows refused for the same reason count together."""
+    return _VALUE.sub(lambda m: "“…”" if m.group(0).startswith("“") else "" if "得到" in m.group(0) else "…", message)
 
 
 BUSY_MS = 60000
@@ -246,8 +280,15 @@ class Store(Ledger):
         adapter; what the reading says beside the rows (a sheet skipped) is in the report's notes."""
         path = Path(path)
         notes: list[str] = []
-        with staged(path, bureau, registry, adapter_id, bureau.earliest, today, readers, department, notes) as (adapter, rows):
-            report = self._ingest(path, adapter, rows, strict=strict, dry_run=dry_run, actor=actor, progress=progress)
+        # the file within the bureau's limits, before anything is read or locked (kaohe.guard)
+        digest = check_file(path, bureau.limits)
+        with staged(
+            path, bureau, registry, adapter_id, bureau.earliest, today, readers, department, notes, digest
+        ) as (adapter, rows):
+            report = self._ingest(
+                path, adapter, rows, strict=strict, dry_run=dry_run, actor=actor, progress=progress, digest=digest,
+                kept=bureau.limits.rejections_kept,
+            )
         if not report.rows:
             notes.append("文件中只有表头,没有数据行")
         report.notes = notes
@@ -263,13 +304,22 @@ class Store(Ledger):
         dry_run: bool,
         actor: str | None,
         progress: Callable[[int], None] | None,
+        digest: str | None = None,
+        kept: int = 1000,
     ) -> IngestReport:
-        report = IngestReport(path.name, adapter.id, adapter.department)
-        digest = checksum(path)
+        report = IngestReport(path.name, adapter.id, adapter.department, kept=kept)
+        digest = digest or checksum(path)
         db = self.db
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            import_id = None
+        import_id = None
+        began = False
+
+        def begin() -> None:
+            # The write lock is taken when the first batch of records is ready (a month's usual file,
+            # read and checked whole before it): other commands wait only for the writing. A dry
+            # run takes no write lock at all: it reads, in a transaction of its own.
+            nonlocal began, import_id
+            db.execute("BEGIN" if dry_run else "BEGIN IMMEDIATE")
+            began = True
             if not dry_run:
                 import_id = db["imports"].insert(
                     {
@@ -279,6 +329,8 @@ class Store(Ledger):
                         "unchanged": 0, "rejected": 0, "strict": int(strict),
                     }
                 ).last_pk
+
+        try:
             seen: dict[str, tuple[str, int]] = {}
             batch: list[Staged] = []
             last_row: tuple[str, int] = ("", -1)
@@ -291,32 +343,34 @@ class Store(Ledger):
                         progress(report.rows)
                 if ready is None:
                     assert rej is not None
-                    report.rejected.append(rej)
+                    report.reject(rej)
                     continue
                 key = ready[0]
                 if key in seen:
                     report.duplicates += 1
-                    report.rejected.append(
-                        Rejection(path.name, sheet, row, "", same_record(seen[key], sheet))
-                    )
+                    report.reject(Rejection(path.name, sheet, row, "", same_record(seen[key], sheet)))
                     continue
                 seen[key] = (sheet, row)
                 batch.append(item)
                 if len(batch) >= BATCH:
+                    if not began:
+                        begin()
                     self._write(batch, path.name, import_id, report, dry_run)
                     batch = []
+            if not began:
+                begin()
             self._write(batch, path.name, import_id, report, dry_run)
             if progress:
                 progress(report.rows)
-            if dry_run or (strict and report.rejected):
+            if dry_run or (strict and report.rejected_total):
                 rollback(db)
                 if not dry_run:
                     self.log(
                         "导入被拒绝", actor, department=adapter.department, subject=path.name,
-                        detail={"checksum": digest, "adapter": adapter.id, "rows": report.rows, "rejected": len(report.rejected), "strict": True},
+                        detail={"checksum": digest, "adapter": adapter.id, "rows": report.rows, "rejected": report.rejected_total, "strict": True},
                     )
                 return report
-            if report.rejected:
+            if report.rejected_total:
                 db["rejections"].insert_all(
                     (
                         {"import_id": import_id, "file": r.file, "sheet": r.sheet, "row": r.row, "column": r.column, "message": r.message}
@@ -324,11 +378,15 @@ class Store(Ledger):
                     ),
                     batch_size=BATCH,
                 )
+                db["rejections"].insert_all(
+                    {"import_id": import_id, "file": path.name, "sheet": "", "row": None, "column": column, "message": f"另有 {n} 行:{reason}"}
+                    for (column, reason), n in report.rejected_more.items()
+                )
             db["imports"].update(
                 import_id,
                 {
                     "rows": report.rows, "accepted": report.accepted, "new": report.new, "changed": report.changed,
-                    "unchanged": report.unchanged, "rejected": len(report.rejected),
+                    "unchanged": report.unchanged, "rejected": report.rejected_total,
                 },
             )
             self.log(
@@ -336,7 +394,7 @@ class Store(Ledger):
                 detail={
                     "import": import_id, "checksum": digest, "adapter": adapter.id, "rows": report.rows,
                     "new": report.new, "changed": report.changed, "unchanged": report.unchanged,
-                    "rejected": len(report.rejected), "corrected": report.corrected[:1000],
+                    "rejected": report.rejected_total, "corrected": report.corrected[:1000],
                     "corrected_total": len(report.corrected),
                 },
             )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import RuleError
-from .base import Lines, Rule, RuleContext
+from .base import Lines, Rule, RuleContext, dec
 from .campaigns import Campaigns
 from .custom import Formula
 from .measures import Disqualify, Measure, WeightedScores
@@ -33,12 +33,33 @@ def build(shape: str, params: dict[str, Any]) -> Rule:
         raise RuleError(f"未知的规则类型 {shape!r};可用:{', '.join(sorted(SHAPES))}")
     try:
         return SHAPES[shape](**params)  # type: ignore[no-any-return]
-    except RuleError:
-        raise
+    except RuleError as exc:
+        raise RuleError(_named(params, str(exc))) from None
     except TypeError as exc:
         raise RuleError(f"规则类型 {shape} 的参数有误:{exc}") from None
     except ValueError as exc:
-        raise RuleError(str(exc)) from None
+        raise RuleError(_named(params, str(exc))) from None
+
+
+def _named(params: dict[str, Any], message: str) -> str:
+    """``message`` naming the parameter that holds a number out of bounds, where one does."""
+    for name, value in params.items():
+        if _out_of_bounds(value):
+            return f"参数 {name}:{message}"
+    return message
+
+
+def _out_of_bounds(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_out_of_bounds(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_out_of_bounds(v) for v in value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            dec(value)
+        except RuleError:
+            return True
+    return False
 
 
 __all__ = [

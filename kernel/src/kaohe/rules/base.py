@@ -9,7 +9,7 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import attrs
 
-from ..decimals import ZERO, D
+from ..decimals import PARAMETER_LIMIT, PARAMETER_PLACES, ZERO, D, out_of_bounds
 from ..errors import RuleError
 from ..model import Line, Record, Unit
 from ..periods import Calendar, Period
@@ -60,10 +60,17 @@ class Rule(Protocol):
 
 
 def dec(value: Any) -> Decimal:
+    """A rule's numeric parameter: a finite number within the parameters' bounds (kaohe.decimals:
+    absolute value below 10^9, at most 10 decimal places), so that ``target = nan`` or ``1e30`` is
+    refused when the configuration is read, not when a period is scored."""
     try:
-        return D(value)
+        number = D(value)
     except (TypeError, ValueError):
         raise RuleError(f"应为数字,得到 {value!r}") from None
+    problem = out_of_bounds(number, PARAMETER_LIMIT, PARAMETER_PLACES)
+    if problem:
+        raise RuleError(f"应为数字,{problem},得到 {value!r}")
+    return number
 
 
 def dec_or_none(value: Any) -> Decimal | None:
@@ -102,10 +109,8 @@ class Shape:
             raise RuleError(f"规则类型 {self.shape} 没有参数 {', '.join(unknown)};可用参数:{', '.join(sorted(names))}")
         try:
             return attrs.evolve(self, **dict(overrides))  # type: ignore[misc]
-        except RuleError:
-            raise
-        except (TypeError, ValueError) as exc:
-            raise RuleError(str(exc)) from None
+        except (RuleError, TypeError, ValueError) as exc:
+            raise RuleError(_naming(self, overrides, exc)) from None
 
     def params(self) -> dict[str, Any]:
         return attrs.asdict(self, recurse=False)  # type: ignore[arg-type]
@@ -117,6 +122,19 @@ class Shape:
         """Whether ``check`` can refuse a record at all: the intake skips the rules that cannot
         (it checks every record of every file against the rules reading its kind)."""
         return type(self).check is not Shape.check
+
+
+def _naming(rule: Any, overrides: Mapping[str, Any], exc: Exception) -> str:
+    """``exc``'s message, naming the parameter that caused it where one alone does (tried one by one)."""
+    if len(overrides) > 1:
+        for name, value in overrides.items():
+            try:
+                attrs.evolve(rule, **{name: value})
+            except (RuleError, TypeError, ValueError) as one:
+                return f"参数 {name}:{one}"
+    elif overrides:
+        return f"参数 {next(iter(overrides))}:{exc}"
+    return str(exc)
 
 
 def as_text(value: Any) -> str:

@@ -9,7 +9,7 @@ import attrs
 
 from ..errors import RuleError
 from ..model import Record
-from .base import Lines, RuleContext, Shape
+from .base import Lines, RuleContext, Shape, dec
 
 
 @attrs.frozen
@@ -27,6 +27,8 @@ class Formula(Shape):
         unknown = sorted(set(overrides) - set(self.params_))
         if unknown:
             raise RuleError(f"没有参数 {', '.join(unknown)};可用参数:{', '.join(sorted(self.params_)) or '无'}")
+        for name, value in overrides.items():
+            _numbers(name, value)  # the plugin's function gets the bureau's numbers within bounds, like every shape's
         return attrs.evolve(self, params={**self.params_, **overrides})
 
     def params(self) -> dict[str, Any]:
@@ -43,3 +45,18 @@ class Formula(Shape):
 
     def describe(self) -> str:
         return self.text or "自定义计算(见插件说明)"
+
+
+def _numbers(name: str, value: Any) -> None:
+    """Every number in a parameter's value finite and within the parameters' bounds (RuleError naming it)."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _numbers(f"{name}.{k}", v)
+    elif isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            _numbers(f"{name}[{i}]", v)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            dec(value)
+        except RuleError as exc:
+            raise RuleError(f"参数 {name}:{exc}") from None
