@@ -4,7 +4,8 @@ Tables: ``records`` (the current version of every record, with provenance), ``re
 (every superseded version: when a corrected record replaces the current one, the old one moves
 here, with the time it was replaced), ``imports`` (file, checksum, time, rows accepted and rejected), ``rejections``, ``scores``
 and ``explanations`` (the latest scoring of each period), ``runs`` (every scoring run), and
-``migrations`` (the schema version). An import is one transaction: it lands whole or not at all.
+``migrations`` (the schema version), ``chain`` (the hash chain, kaohe.integrity). An import is one
+transaction: it lands whole or not at all.
 """
 
 from __future__ import annotations
@@ -22,14 +23,16 @@ import sqlite_utils
 
 from .bureau import Bureau
 from .decimals import D
+from .errors import KaoheError
 from .intake import Rejection, checksum
+from .integrity import guard, migrate_3, record_line, records_digest, register
 from .ledger import Ledger, current_actor, migrate_2, now
 from .model import PeriodResult, Record
 from .plugins import Registry
 from .staging import Staged, content_hash, dumps, staged  # noqa: F401 (dumps and content_hash: used by others through the store)
 from .treejson import TreeEncoder
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BATCH = 5000
 
 
@@ -96,7 +99,7 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
     db["explanations"].create({"period": str, "unit": str, "tree": str}, pk=("period", "unit"))
 
 
-MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [(1, _migrate_1), (2, migrate_2)]
+MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [(1, _migrate_1), (2, migrate_2), (3, migrate_3)]
 
 
 @attrs.define
@@ -115,6 +118,8 @@ class IngestReport:
     import_id: int | None = None
     stored: bool = False
     months: set[str] = attrs.field(factory=set)
+    written: list[str] = attrs.field(factory=list, repr=False)
+    """``key<TAB>version<TAB>hash`` of every record version written (kaohe.integrity.records_digest)."""
 
     @property
     def accepted(self) -> int:
@@ -127,6 +132,7 @@ class Store(Ledger):
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         conn = sqlite3.connect(str(self.path), timeout=60, isolation_level=None)
+        register(conn)  # the chain's link function: the triggers of the chained tables call it
         self.db = sqlite_utils.Database(conn)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
@@ -148,9 +154,19 @@ class Store(Ledger):
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
-            if "migrations" not in db.table_names():
+            tables = db.table_names()
+            done = {r[0] for r in db.execute("SELECT version FROM migrations")} if "migrations" in tables else set()
+            if tables and any(v not in done for v, _ in MIGRATIONS):
+                # an existing database is migrated only with its protections in place (a dropped
+                # table is never made again): otherwise it is left as it is, for kaohe verify to
+                # read, and every write refuses it (kaohe.integrity.guard)
+                try:
+                    guard(self)
+                except KaoheError:
+                    db.execute("ROLLBACK")
+                    return
+            if "migrations" not in tables:
                 db["migrations"].create({"version": int, "applied": str}, pk="version")
-            done = {r["version"] for r in db["migrations"].rows}
             for version, step in MIGRATIONS:
                 if version not in done:
                     step(db)
@@ -206,6 +222,7 @@ class Store(Ledger):
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
+            guard(self)
             import_id = None
             if not dry_run:
                 import_id = db["imports"].insert(
@@ -274,7 +291,7 @@ class Store(Ledger):
                     "import": import_id, "checksum": digest, "adapter": adapter.id, "rows": report.rows,
                     "new": report.new, "changed": report.changed, "unchanged": report.unchanged,
                     "rejected": len(report.rejected), "corrected": report.corrected[:1000],
-                    "corrected_total": len(report.corrected),
+                    "corrected_total": len(report.corrected), "records_sha256": records_digest(report.written),
                 },
             )
             db.execute("COMMIT")
@@ -283,6 +300,7 @@ class Store(Ledger):
             raise
         report.import_id = import_id
         report.stored = True
+        report.written.clear()
         return report
 
     def _write(self, batch: list[Staged], file: str, import_id: int | None, report: IngestReport, dry_run: bool) -> None:
@@ -320,6 +338,8 @@ class Store(Ledger):
             rows.append((
                 key, kind, unit, date, month, value, attrs_json, note, department, h, version, import_id, file, sheet, row, 0,
             ))
+            if not dry_run:
+                report.written.append(record_line(key, version, h))
         report.corrected.extend(replaced)
         if dry_run or not rows:
             return
