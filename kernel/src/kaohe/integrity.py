@@ -347,13 +347,14 @@ class Verification:
         self.findings.append(Finding(kind, message))
 
 
-def verify(store: Any, published: Iterable[Path] = (), heads: Iterable[str] = ()) -> Verification:
+def verify(store: Any, published: Iterable[Path] = (), heads: Iterable[str] = (), root: Path | None = None) -> Verification:
     """Check everything: the schema and its triggers, the chain link by link, the editions (payload
     against digest, chain head against the chain), the imports against their audit entries, the
     records against their content hashes, their versions and the voidings in the audit trail, and the
     published files against the digests recorded when they were written. ``published``: other folders
     holding editions' folders (``第N版``), as ``publish --out`` wrote them; ``heads``: chain heads
-    read from reports held elsewhere, which the chain must contain."""
+    read from reports held elsewhere, which the chain must contain; ``root``: the bureau's folder,
+    against which published folders recorded relative to it are found."""
     conn: sqlite3.Connection = store.db.conn
     out = Verification()
     conn.execute("BEGIN")
@@ -368,7 +369,8 @@ def verify(store: Any, published: Iterable[Path] = (), heads: Iterable[str] = ()
         if {"imports", "records", "record_versions"} <= tables:
             _check_imports(conn, audit, out)
             _check_records(conn, audit, out)
-        _check_files(store, audit, published, out)
+        root = root or Path.cwd()
+        _check_files(root, audit, [*published, root / "published"], out)
         for h in heads:
             if h.strip().lower() not in hashes.values() and h.strip().lower() != out.head:
                 out.add("chain", f"审计链中没有 {h.strip()}:持有该链头的通报之后,数据库的历史被改写")
@@ -526,6 +528,16 @@ def _check_records(conn: sqlite3.Connection, audit: list[dict[str, Any]], out: V
         out.add("record", f"审计记录中作废的记录 {key} 在数据库中不存在")
 
 
+def folder_name(directory: Path, root: Path) -> str:
+    """How a published folder is recorded: relative to the bureau's folder when inside it (POSIX
+    separators), absolute otherwise."""
+    folder = directory.resolve()
+    try:
+        return folder.relative_to(root).as_posix()
+    except ValueError:
+        return str(folder)
+
+
 def recorded_files(audit: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
     """The digests of each edition's published files, by (edition "period#number", folder): the
     first recorded."""
@@ -545,14 +557,14 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def _check_files(store: Any, audit: list[dict[str, Any]], published: Iterable[Path], out: Verification) -> None:
+def _check_files(root: Path, audit: list[dict[str, Any]], published: Iterable[Path], out: Verification) -> None:
     recorded = recorded_files(audit)
     by_edition: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for (edition, _), d in recorded.items():
         by_edition[edition].append(d)
     seen: set[Path] = set()
     for (edition, directory), d in recorded.items():
-        folder = Path(directory)
+        folder = root / directory
         if not folder.is_dir():
             out.notes.append(f"{edition} 的发布目录 {folder} 不在,未核对")
             continue
