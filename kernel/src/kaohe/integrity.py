@@ -402,7 +402,7 @@ def _check_chain(conn: sqlite3.Connection, tables: set[str], out: Verification) 
     hashes: dict[int, str] = {}
     linked: dict[str, set[int]] = defaultdict(set)
     prev, expect = "", 1
-    broken = 0
+    lost: dict[str, int] = defaultdict(int)
     for seq, table, ref, p, h in conn.execute("SELECT seq, tbl, ref, prev, hash FROM chain ORDER BY seq"):
         out.links += 1
         if seq != expect:
@@ -414,15 +414,16 @@ def _check_chain(conn: sqlite3.Connection, tables: set[str], out: Verification) 
         prev = h
         linked[table].add(ref)
         if table not in CHAINED or table not in tables:
-            out.add("chain", f"审计链第{seq}环指向的表 {table} 不存在")
+            lost[table] += 1
             continue
         row = _row(conn, table, ref)
         if row is None:
             out.add("chain", f"{_TABLE.get(table, table)}第{ref}行已不存在(被删除),审计链第{seq}环仍记着它")
         elif link(p, [table, *row]) != h:
-            broken += 1
             out.add("chain", f"{_TABLE.get(table, table)}第{ref}行被改动:与审计链第{seq}环记下的内容不符")
     out.head = prev
+    for table, n in lost.items():
+        out.add("chain", f"审计链中有 {n} 环记的是{_TABLE.get(table, table)},而表 {table} 已不存在(连同其中各行被删除)")
     for table in CHAINED:
         if table not in tables:
             continue
