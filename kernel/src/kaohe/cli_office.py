@@ -175,6 +175,7 @@ def publish(period: str, out: Path | None, published_on: str | None, reason: str
     base = out or obj.config.parent / "published" / p.label
     with obj.store() as store:
         done = publish_edition(store, obj.bureau, obj.registry, p, published_on=day, reason=reason, actor=actor, out=base)
+        head = next((e["chain_head"] for e in store.editions(p.label) if e["number"] == done.number), None)
     for w in done.warnings:
         click.echo(f"警告:{w}", err=True)
     if done.new:
@@ -190,6 +191,8 @@ def publish(period: str, out: Path | None, published_on: str | None, reason: str
         if f.is_file():
             click.echo(f"  {f}")
     click.echo(f"校验码:{done.digest}")
+    if head:
+        click.echo(f"审计链头:{head}(印在通报上;kaohe verify --head 可核对)")
     click.echo(f"用浏览器打开:{done.html}")
 
 
