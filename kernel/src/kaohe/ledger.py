@@ -7,6 +7,9 @@ changes over time is expressed by adding rows: an adjustment is revoked by a row
 ``adjustment_revocations``, an appeal is decided by a row in ``decisions``, a voided record keeps its
 row in ``records`` (marked ``voided``) and the voiding is in the audit trail.
 
+Since schema version 3 these rows are also chained by hashes, and an edition records the chain's
+head (kaohe.integrity; ``kaohe verify`` checks them).
+
 Tables:
 
 - ``audit``: time, actor, action (导入, 导入被拒绝, 计分, 发布, 调整, 撤销调整, 复查申请, 复查决定,
