@@ -155,11 +155,11 @@ def migrate_3(db: sqlite_utils.Database) -> None:
 # --- records -----------------------------------------------------------------------------------
 
 
-def records_digest(lines: Iterable[str]) -> str:
+def records_digest(lines: Iterable[str], ordered: bool = False) -> str:
     """SHA-256 over the lines ``key<TAB>version<TAB>hash`` of the record versions an import wrote,
-    sorted."""
+    sorted (by code point: UTF-8 byte order, as SQLite sorts text; ``ordered``: they already are)."""
     h = hashlib.sha256()
-    for line in sorted(lines):
+    for line in lines if ordered else sorted(lines):
         h.update(line.encode("utf-8") + b"\n")
     return h.hexdigest()
 

@@ -118,8 +118,6 @@ class IngestReport:
     import_id: int | None = None
     stored: bool = False
     months: set[str] = attrs.field(factory=set)
-    written: list[str] = attrs.field(factory=list, repr=False)
-    """``key<TAB>version<TAB>hash`` of every record version written (kaohe.integrity.records_digest)."""
 
     @property
     def accepted(self) -> int:
@@ -225,6 +223,11 @@ class Store(Ledger):
             guard(self)
             import_id = None
             if not dry_run:
+                # the record versions this import writes, ``key<TAB>version<TAB>hash``, for their
+                # digest (kaohe.integrity.records_digest): in a temporary table, sorted by SQLite
+                # at the end, so that a large file's lines are never all in memory
+                db.execute("CREATE TEMP TABLE IF NOT EXISTS kaohe_written (line TEXT)")
+                db.execute("DELETE FROM temp.kaohe_written")
                 import_id = db["imports"].insert(
                     {
                         "file": path.name, "path": str(path.resolve()), "checksum": digest,
@@ -291,7 +294,9 @@ class Store(Ledger):
                     "import": import_id, "checksum": digest, "adapter": adapter.id, "rows": report.rows,
                     "new": report.new, "changed": report.changed, "unchanged": report.unchanged,
                     "rejected": len(report.rejected), "corrected": report.corrected[:1000],
-                    "corrected_total": len(report.corrected), "records_sha256": records_digest(report.written),
+                    "corrected_total": len(report.corrected), "records_sha256": records_digest(
+                        (line for (line,) in db.execute("SELECT line FROM temp.kaohe_written ORDER BY line")), ordered=True
+                    ),
                 },
             )
             db.execute("COMMIT")
@@ -300,7 +305,7 @@ class Store(Ledger):
             raise
         report.import_id = import_id
         report.stored = True
-        report.written.clear()
+        db.execute("DELETE FROM temp.kaohe_written")
         return report
 
     def _write(self, batch: list[Staged], file: str, import_id: int | None, report: IngestReport, dry_run: bool) -> None:
@@ -338,8 +343,7 @@ class Store(Ledger):
             rows.append((
                 key, kind, unit, date, month, value, attrs_json, note, department, h, version, import_id, file, sheet, row, 0,
             ))
-            if not dry_run:
-                report.written.append(record_line(key, version, h))
+
         report.corrected.extend(replaced)
         if dry_run or not rows:
             return
@@ -352,6 +356,7 @@ class Store(Ledger):
             chunk = replaced[i : i + 900]
             self.db.conn.execute(_KEEP_VERSION.format(",".join("?" * len(chunk))), [when, *chunk])
         self.db.conn.executemany(_INSERT_RECORD, rows)
+        self.db.conn.executemany("INSERT INTO temp.kaohe_written VALUES (?)", ((record_line(r[0], r[10], r[9]),) for r in rows))
 
     # --- reading ---------------------------------------------------------------------------------
 
