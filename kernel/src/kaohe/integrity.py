@@ -137,8 +137,9 @@ def migrate_3(db: sqlite_utils.Database) -> None:
         f"CREATE TRIGGER [imports_fixed] BEFORE UPDATE ON [imports] WHEN ({new}) IS NOT ({old})"
         " BEGIN SELECT RAISE(ABORT, 'imports: an import''s file, checksum and origin are never changed'); END"
     )
+    digests = _digests(db)
     imports = {
-        str(i): {"file": f, "checksum": c, "records_sha256": _digests(db, [i]).get(i, records_digest([]))}
+        str(i): {"file": f, "checksum": c, "records_sha256": digests.get(i, records_digest([]))}
         for i, f, c in db.execute("SELECT id, file, checksum FROM imports ORDER BY id").fetchall()
     }
     if imports or seq:
@@ -168,18 +169,28 @@ def record_line(key: str, version: int, content: str) -> str:
     return f"{key}\t{version}\t{content}"
 
 
-def _versions(db: sqlite_utils.Database, imports: list[int] | None = None) -> Iterator[tuple[int, str, int, str]]:
-    where = "" if imports is None else f" WHERE import_id IN ({','.join('?' * len(imports))})"
-    args = [] if imports is None else imports * 2
-    q = f"SELECT import_id, key, version, hash FROM records{where} UNION ALL SELECT import_id, key, version, hash FROM record_versions{where}"
-    yield from db.execute(q, args)
+_LINE = "[key] || char(9) || [version] || char(9) || [hash]"
 
 
-def _digests(db: sqlite_utils.Database, imports: list[int] | None = None) -> dict[int, str]:
-    lines: dict[int, list[str]] = defaultdict(list)
-    for i, key, version, h in _versions(db, imports):
-        lines[i].append(record_line(key, version, h))
-    return {i: records_digest(v) for i, v in lines.items()}
+def _digests(db: Any) -> dict[int | None, str]:
+    """The records digest of every import, from the record versions stored (current and kept),
+    sorted by SQLite (a province's records are never all in memory)."""
+    q = (
+        f"SELECT import_id, {_LINE} AS line FROM records UNION ALL SELECT import_id, {_LINE} FROM record_versions"
+        " ORDER BY 1, 2"
+    )
+    out: dict[int | None, str] = {}
+    current: Any = ()
+    h = hashlib.sha256()
+    for i, line in db.execute(q):
+        if i != current:
+            if current != ():
+                out[current] = h.hexdigest()
+            current, h = i, hashlib.sha256()
+        h.update(line.encode("utf-8") + b"\n")
+    if current != ():
+        out[current] = h.hexdigest()
+    return out
 
 
 def stored_hash(kind: Any, unit: Any, date: Any, value: Any, attrs_json: Any, note: Any) -> str:
