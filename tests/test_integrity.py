@@ -75,8 +75,8 @@ def refused(bureau: Path, *command: str) -> str:
     assert out.returncode == 2, (out.stdout, out.stderr)
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in out.stderr
-    assert lines[0].startswith("错误:数据库 kaohe.sqlite 的防篡改保护已缺失或被破坏(")
-    assert lines[0].endswith("拒绝写入。请运行 kaohe verify 查看")
+    assert lines[0].startswith("错误:数据库 kaohe.sqlite 的防篡改保护已缺失或被破坏:")
+    assert lines[0].endswith(";拒绝写入。请运行 kaohe verify 查看")
     return lines[0]
 
 

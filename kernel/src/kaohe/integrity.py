@@ -286,9 +286,9 @@ def guard(store: Any) -> None:
         problems = _chain_quick(conn)
     if problems:
         raise KaoheError(
-            f"数据库 {store.path} 的防篡改保护已缺失或被破坏({problems[0]}"
+            f"数据库 {store.path} 的防篡改保护已缺失或被破坏:{problems[0]}"
             + (f" 等{len(problems)}处" if len(problems) > 1 else "")
-            + "):拒绝写入。请运行 kaohe verify 查看"
+            + ";拒绝写入。请运行 kaohe verify 查看"
         )
 
 
