@@ -209,7 +209,7 @@ def test_deleting_an_edition_and_its_trail_with_the_triggers_put_back(bureau: Pa
         db.execute(sql)
     db.close()
     found = findings(bureau)
-    assert found == [f"{bureau / EDITION_2} 没有对应的已发布版本记录(数据库中没有 2015-04 第2版的发布文件)"]
+    assert found == [f"{bureau / EDITION_2} 是数据库中没有的版本(数据库中没有 2015-04 第2版:版本被删除,或目录不是 kaohe 写的)"]
     # the head printed on 第2版's report: still in the chain (the history up to it is intact) …
     head = json.loads((bureau / EDITION_2 / "report-2015-04.json").read_text(encoding="utf-8"))["edition"]["chain_head"]
     assert check(bureau, "--head", head)[0] == 1  # (the folder's finding stands)

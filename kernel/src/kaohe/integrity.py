@@ -381,7 +381,8 @@ def verify(store: Any, published: Iterable[Path] = (), heads: Iterable[str] = ()
             _check_imports(conn, audit, out)
             _check_records(conn, audit, out)
         root = root or Path.cwd()
-        _check_files(root, audit, [*published, root / "published"], out)
+        made = {f"{p}#{n}" for p, n in conn.execute("SELECT period, number FROM editions")} if "editions" in tables else set()
+        _check_files(root, audit, [*published, root / "published"], made, out)
         for h in heads:
             if h.strip().lower() not in hashes.values() and h.strip().lower() != out.head:
                 out.add("chain", f"审计链中没有 {h.strip()}:持有该链头的通报之后,数据库的历史被改写")
@@ -569,7 +570,7 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def _check_files(root: Path, audit: list[dict[str, Any]], published: Iterable[Path], out: Verification) -> None:
+def _check_files(root: Path, audit: list[dict[str, Any]], published: Iterable[Path], made: set[str], out: Verification) -> None:
     recorded = recorded_files(audit)
     by_edition: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for (edition, _), d in recorded.items():
@@ -590,8 +591,11 @@ def _check_files(root: Path, audit: list[dict[str, Any]], published: Iterable[Pa
             number = folder.name[1:-1]
             period = folder.parent.name
             edition = f"{period}#{number}"
+            if edition not in made:
+                out.add("file", f"{folder} 是数据库中没有的版本(数据库中没有 {period} 第{number}版:版本被删除,或目录不是 kaohe 写的)")
+                continue
             if edition not in by_edition:
-                out.add("file", f"{folder} 没有对应的已发布版本记录(数据库中没有 {period} 第{number}版的发布文件)")
+                out.notes.append(f"{folder}:发布时未记录文件校验码(早于防篡改功能的版本),未核对")
                 continue
             _compare(folder, edition, by_edition[edition][0].get("files") or {}, out)
 
