@@ -210,9 +210,19 @@ def test_deleting_an_edition_and_its_trail_with_the_triggers_put_back(bureau: Pa
     db.close()
     found = findings(bureau)
     assert found == [f"{bureau / EDITION_2} 是数据库中没有的版本(数据库中没有 2015-04 第2版:版本被删除,或目录不是 kaohe 写的)"]
-    # the head printed on 第2版's report: still in the chain (the history up to it is intact) …
-    head = json.loads((bureau / EDITION_2 / "report-2015-04.json").read_text(encoding="utf-8"))["edition"]["chain_head"]
-    assert check(bureau, "--head", head)[0] == 1  # (the folder's finding stands)
+    old = json.loads((bureau / EDITION_2 / "report-2015-04.json").read_text(encoding="utf-8"))["edition"]
+    # the history up to the head printed on the deleted 第2版 is intact: --head finds it
+    assert not any(ln.startswith("✗ 审计链中没有") for ln in check(bureau, "--head", old["chain_head"])[1])
+    # the store now passes kaohe's checks: something changes and the period is published again, as
+    # 第2版 again; the folder keeps the old 第2版's files, whose edition is not the store's 第2版
+    ob.kaohe(bureau, "adjust", "add", "2015-04", "甲派出所", "1", "--reason", "补录", "--approved-by", "考核领导小组")
+    assert "第2版" in ob.kaohe(bureau, "publish", "2015-04", "--date", "2015-05-13").stdout
+    new = raw(bureau).execute("SELECT digest FROM editions WHERE number = 2").fetchone()[0]
+    assert new != old["digest"]
+    assert findings(bureau) == [
+        f"{bureau / EDITION_2} 中的通报是校验码为 {old['digest'][:16]} 的第2版,"
+        f"而数据库中 2015-04 第2版的校验码为 {new[:16]}(版本号被重用,或版本被改动)"
+    ]
 
 
 def test_dropping_the_audit_table(bureau: Path) -> None:

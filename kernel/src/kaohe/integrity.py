@@ -381,7 +381,7 @@ def verify(store: Any, published: Iterable[Path] = (), heads: Iterable[str] = ()
             _check_imports(conn, audit, out)
             _check_records(conn, audit, out)
         root = root or Path.cwd()
-        made = {f"{p}#{n}" for p, n in conn.execute("SELECT period, number FROM editions")} if "editions" in tables else set()
+        made = dict(conn.execute("SELECT period || '#' || number, digest FROM editions").fetchall()) if "editions" in tables else {}
         _check_files(root, audit, [*published, root / "published"], made, out)
         for h in heads:
             if h.strip().lower() not in hashes.values() and h.strip().lower() != out.head:
@@ -570,7 +570,10 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def _check_files(root: Path, audit: list[dict[str, Any]], published: Iterable[Path], made: set[str], out: Verification) -> None:
+def _check_files(root: Path, audit: list[dict[str, Any]], published: Iterable[Path], made: dict[str, str], out: Verification) -> None:
+    """Each folder whose files' digests were recorded, and each ``第N版`` folder under ``published``:
+    its files against the recorded digests, and the edition its report states (number and digest, in
+    the JSON) against the store's."""
     recorded = recorded_files(audit)
     by_edition: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for (edition, _), d in recorded.items():
@@ -583,6 +586,7 @@ def _check_files(root: Path, audit: list[dict[str, Any]], published: Iterable[Pa
             continue
         seen.add(folder.resolve())
         _compare(folder, edition, d.get("files") or {}, out)
+        _check_stated(folder, edition, made.get(edition), out)
     # other folders: every 第N版 under them is compared with what was recorded for that edition
     for base in published:
         for folder in sorted(Path(base).glob("**/第*版")):
@@ -598,6 +602,35 @@ def _check_files(root: Path, audit: list[dict[str, Any]], published: Iterable[Pa
                 out.notes.append(f"{folder}:发布时未记录文件校验码(早于防篡改功能的版本),未核对")
                 continue
             _compare(folder, edition, by_edition[edition][0].get("files") or {}, out)
+            _check_stated(folder, edition, made.get(edition), out)
+
+
+def stated_edition(folder: Path) -> dict[str, Any] | None:
+    """The ``edition`` field of the report JSON in ``folder`` (read line by line: kaohe.report.jsondata
+    writes each top-level field on a line of its own, after the units)."""
+    for path in sorted(folder.glob("report-*.json")):
+        try:
+            with path.open(encoding="utf-8") as f:
+                for line in f:
+                    if line.startswith('"edition":'):
+                        value = json.loads(line[len('"edition":'):].rstrip().rstrip(","))
+                        return value if isinstance(value, dict) else None
+        except (OSError, UnicodeDecodeError, ValueError):
+            return None
+    return None
+
+
+def _check_stated(folder: Path, edition: str, digest: str | None, out: Verification) -> None:
+    stated = stated_edition(folder)
+    if digest is None or stated is None:
+        return
+    period, number = edition.split("#", 1)
+    if str(stated.get("number")) != number or stated.get("digest") != digest:
+        out.add(
+            "file",
+            f"{folder} 中的通报是校验码为 {str(stated.get('digest'))[:16]} 的第{stated.get('number')}版,"
+            f"而数据库中 {period} 第{number}版的校验码为 {digest[:16]}(版本号被重用,或版本被改动)",
+        )
 
 
 def _compare(folder: Path, edition: str, files: dict[str, str], out: Verification) -> None:
