@@ -365,3 +365,13 @@ def test_an_existing_database_gets_its_chain_when_migrated(tmp_path: Path) -> No
         assert result.links == 3
         store.add_adjustment("2015-05", "a", Decimal("-1"), "r", "p")
         assert store.db.execute("SELECT count(*) FROM chain").fetchone() == (5,)  # the adjustment and its audit entry
+    # the import made before the chain: its records are checked against the baseline's digest
+    from kaohe.integrity import stored_hash
+
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("DROP TRIGGER records_keep_version")
+    other.execute("UPDATE records SET note = 'm', hash = ? WHERE key = 'k1'", [stored_hash("office.late", "a", "2015-04-03", None, "{}", "m")])
+    other.close()
+    with Store(path) as store:
+        found = [f.message for f in verify(store, root=tmp_path).findings]
+    assert found == ["触发器 records_keep_version 缺失(防篡改保护已失效)", "第1号导入(a.csv)写入的记录被改动、增加或删除(与审计记录的记录摘要不符)"]

@@ -475,17 +475,22 @@ def _check_editions(conn: sqlite3.Connection, hashes: dict[int, str], out: Verif
 
 
 def _attested(audit: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
-    """What the audit trail says of each import: its entry, or the baseline's."""
+    """What the audit trail says of each import: its entry and the baseline's (an import made before
+    the chain has its records digest from the baseline only), the first to say a thing prevailing."""
     out: dict[int, dict[str, Any]] = {}
     for entry in audit:
         d = entry["detail"]
         if not isinstance(d, dict):
             continue
+        said: list[tuple[int, dict[str, Any]]] = []
         if entry["action"] == "导入" and isinstance(d.get("import"), int):
-            out[d["import"]] = {**d, "file": entry["subject"]}
+            said = [(d["import"], {**d, "file": entry["subject"]})]
         elif entry["action"] == BASELINE:
-            for k, v in (d.get("imports") or {}).items():
-                out.setdefault(int(k), v)
+            said = [(int(k), v) for k, v in (d.get("imports") or {}).items() if isinstance(v, dict)]
+        for i, facts in said:
+            known = out.setdefault(i, {})
+            for field, value in facts.items():
+                known.setdefault(field, value)
     return out
 
 
