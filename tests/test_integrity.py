@@ -83,10 +83,13 @@ def refused(bureau: Path, *command: str) -> str:
 def test_a_clean_store_verifies_clean(bureau: Path) -> None:
     code, lines = check(bureau)
     assert code == 0
-    # 17 rows appended to chained tables: audit 导入, 发布, 发布文件 (第1版), 复查申请, 撤销记录,
+    # 16 rows appended to chained tables: audit 导入, 发布, 发布文件 (第1版), 复查申请, 撤销记录,
     # 复查决定, 调整, 签收, 发布, 发布文件 (第2版) = 10 audit entries; 2 editions, 1 appeal, 1 decision,
     # 1 adjustment, 1 sign-off = 6 rows; the baseline entry is made only for an existing database
     assert lines == [lines[0]] and lines[0].startswith("完整:审计链 16 环、4 条记录、2 个版本、6 个已发布文件核对无误;链头 ")
+    db = raw(bureau)
+    assert lines[0].endswith(db.execute("SELECT hash FROM chain WHERE seq = 16").fetchone()[0])
+    db.close()
 
 
 def test_the_chain_head_is_recorded_in_each_edition_and_printed_in_its_report(bureau: Path) -> None:
