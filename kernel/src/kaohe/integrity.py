@@ -279,11 +279,20 @@ def guard(store: Any) -> None:
     """Refuse to write to a store whose protections are missing: its schema (tables, triggers) is
     not the one kaohe made, or its chain is broken (a link missing, out of place or not matching
     its row; the last link recomputed). Called at the start of every write transaction; quick
-    (the full check is ``verify``)."""
+    (the full check is ``verify``).
+
+    Checked once per connection while the schema is unchanged (SQLite's schema cookie: dropping or
+    making a trigger or table changes it), so that a command writing many times (an import of many
+    files) pays once."""
     conn = store.db.conn
+    cookie = conn.execute("PRAGMA schema_version").fetchone()[0]
+    if getattr(store, "_guarded", None) == cookie:
+        return
     problems = schema_findings(conn)
     if not problems and ("table", "chain") in schema_of(conn):
         problems = _chain_quick(conn)
+    if not problems:
+        store._guarded = cookie
     if problems:
         raise KaoheError(
             f"数据库 {store.path} 的防篡改保护已缺失或被破坏:{problems[0]}"
