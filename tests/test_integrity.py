@@ -378,3 +378,18 @@ def test_an_existing_database_gets_its_chain_when_migrated(tmp_path: Path) -> No
     with Store(path) as store:
         found = [f.message for f in verify(store, root=tmp_path).findings]
     assert found == ["触发器 records_keep_version 缺失(防篡改保护已失效)", "第1号导入(a.csv)写入的记录被改动、增加或删除(与审计记录的记录摘要不符)"]
+
+
+def test_a_store_held_open_notices_protections_dropped_meanwhile(bureau: Path) -> None:
+    """A long command (an import of many files) checks the protections once while the schema is
+    unchanged: a trigger dropped by another tool meanwhile is noticed at its next write."""
+    from kaohe.errors import KaoheError
+
+    with Store(bureau / "kaohe.sqlite") as store:
+        store.sign_off("考核办", "2015-04")
+        db = raw(bureau)
+        db.execute("DROP TRIGGER adjustments_no_delete")
+        db.close()
+        with pytest.raises(KaoheError, match="触发器 adjustments_no_delete 缺失.*拒绝写入。请运行 kaohe verify 查看"):
+            store.add_adjustment("2015-04", "a", Decimal(1), "x", "考核领导小组")
+        assert store.db.execute("SELECT count(*) FROM adjustments").fetchone() == (1,)
