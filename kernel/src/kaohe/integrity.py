@@ -27,7 +27,7 @@ import json
 import sqlite3
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -382,15 +382,18 @@ def verify(store: Any, published: Iterable[Path] = (), heads: Iterable[str] = ()
         for text in schema_findings(conn):
             out.add("schema", text)
         tables = {name for kind, name in schema_of(conn) if kind == "table"}
-        audit = _audit(conn, tables)
-        hashes = _check_chain(conn, tables, out)
+        audit = _unless_altered(out, "审计记录", list, lambda: _audit(conn, tables))
+        hashes = _unless_altered(out, "审计链", dict, lambda: _check_chain(conn, tables, out))
         if "editions" in tables:
-            _check_editions(conn, hashes, out)
+            _unless_altered(out, "版本", dict, lambda: _check_editions(conn, hashes, out))
         if {"imports", "records", "record_versions"} <= tables:
-            _check_imports(conn, audit, out)
-            _check_records(conn, audit, out)
+            _unless_altered(out, "导入", dict, lambda: _check_imports(conn, audit, out))
+            _unless_altered(out, "记录", dict, lambda: _check_records(conn, audit, out))
         root = root or Path.cwd()
-        made = dict(conn.execute("SELECT period || '#' || number, digest FROM editions").fetchall()) if "editions" in tables else {}
+        made = _unless_altered(
+            out, "版本", dict,
+            lambda: dict(conn.execute("SELECT period || '#' || number, digest FROM editions").fetchall()) if "editions" in tables else {},
+        )
         _check_files(root, audit, [*published, root / "published"], made, out)
         for h in heads:
             if h.strip().lower() not in hashes.values() and h.strip().lower() != out.head:
@@ -398,6 +401,16 @@ def verify(store: Any, published: Iterable[Path] = (), heads: Iterable[str] = ()
     finally:
         conn.execute("COMMIT")
     return out
+
+
+def _unless_altered(out: Verification, what: str, empty: Callable[[], Any], check: Callable[[], Any]) -> Any:
+    """``check()``, or, when a table it reads lacks a column (altered: a finding of the schema's
+    already), a finding that ``what`` could not be checked and ``empty()``."""
+    try:
+        return check()
+    except (sqlite3.OperationalError, KeyError) as exc:
+        out.add("schema", f"{what}无法核对:表结构被改动({exc})")
+        return empty()
 
 
 def _audit(conn: sqlite3.Connection, tables: set[str]) -> list[dict[str, Any]]:
@@ -613,7 +626,7 @@ def _check_files(root: Path, audit: list[dict[str, Any]], published: Iterable[Pa
                 out.add("file", f"{folder} 是数据库中没有的版本(数据库中没有 {period} 第{number}版:版本被删除,或目录不是 kaohe 写的)")
                 continue
             if edition not in by_edition:
-                out.notes.append(f"{folder}:发布时未记录文件校验码(早于防篡改功能的版本),未核对")
+                out.notes.append(f"{folder}:审计记录中没有这一版文件的校验码(如早于防篡改功能发布的版本),未核对")
                 continue
             _compare(folder, edition, by_edition[edition][0].get("files") or {}, out)
             _check_stated(folder, edition, made.get(edition), out)
