@@ -11,7 +11,7 @@ import pytest
 
 COMMANDS = [
     "init", "plugins", "ingest", "score", "explain", "ranking", "publish", "appeal-deadline", "demo",
-    "status", "signoff", "editions", "diff", "appeal", "adjust", "audit",
+    "status", "signoff", "editions", "diff", "appeal", "adjust", "audit", "verify",
 ]
 
 
@@ -115,6 +115,26 @@ def test_demo_ranking_matches_the_store_and_the_explanations(demo):
         for c in tree["categories"]:
             items = sum((Decimal(i["points"]) for i in c["items"]), Decimal(0))
             assert Decimal(c["raw"]) == Decimal(c["base"]) + items or "人均" in c["explanation"]
+
+
+def test_demo_verifies_clean_and_publishing_again_reproduces_its_edition(demo, tmp_path):
+    import shutil
+
+    d = tmp_path / "kaohe-demo"
+    shutil.copytree(demo[0], d)
+    cfg = str(d / "kaohe.toml")
+    out = kaohe("-c", cfg, "verify", cwd=d)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert out.stdout.startswith("完整:审计链 ") and "3 个已发布文件核对无误" in out.stdout
+    edition = d / "published" / "2015" / "第1版"
+    files = {f.name: f.read_bytes() for f in edition.iterdir()}
+    for f in edition.iterdir():
+        f.unlink()
+    again = kaohe("-c", cfg, "publish", "2015", cwd=d)
+    assert again.returncode == 0, again.stderr
+    assert "完全相同,未产生新版本" in again.stdout
+    assert {f.name: f.read_bytes() for f in edition.iterdir()} == files  # HTML, XLSX and JSON alike
+    assert kaohe("-c", cfg, "verify", cwd=d).returncode == 0
 
 
 def test_demo_csv_ranking_opens_in_excel(demo):

@@ -92,7 +92,8 @@ def test_publish_appeal_decide_republish_diff_and_audit(bureau: Path) -> None:
     assert "2015-04#1" in listing and "2015-04#2" in listing and "2015-04#3" not in listing
 
     trail = json.loads(ob.kaohe(bureau, "audit", "--json").stdout)
-    assert [r["action"] for r in trail] == ["导入", "发布", "复查申请", "撤销记录", "复查决定", "调整", "发布"]
+    # (each edition's files written: their digests recorded, 发布文件, for kaohe verify)
+    assert [r["action"] for r in trail] == ["导入", "发布", "发布文件", "复查申请", "撤销记录", "复查决定", "调整", "发布", "发布文件"]
     assert trail[0]["actor"] == "考核办 录入员" and trail[1]["actor"] == "考核办 赵某"
     only = ob.kaohe(bureau, "audit", "--action", "复查决定").stdout
     assert "撤销记录(考核办 王某):核实属重复报警" in only and "调整" not in only.split("\n", 2)[2]

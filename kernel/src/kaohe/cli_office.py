@@ -206,6 +206,7 @@ def publish(period: str, out: Path | None, published_on: str | None, reason: str
         done = publish_edition(
             store, obj.bureau, obj.registry, p, published_on=day, reason=reason, actor=actor, out=base, allow_missing=allow_missing
         )
+        head = next((e["chain_head"] for e in store.editions(p.label) if e["number"] == done.number), None)
     for w in done.warnings:
         click.echo(f"警告:{w}", err=True)
     if done.new:
@@ -221,6 +222,8 @@ def publish(period: str, out: Path | None, published_on: str | None, reason: str
         if f.is_file():
             click.echo(f"  {f}")
     click.echo(f"校验码:{done.digest}")
+    if head:
+        click.echo(f"审计链头:{head}(印在通报上;kaohe verify --head 可核对)")
     click.echo(f"用浏览器打开:{done.html}")
 
 
@@ -473,7 +476,7 @@ def audit(period: str | None, action: str | None, actor: str | None, department:
     ))
 
 
-ACTIONS = ("导入", "导入被拒绝", "发布", "确认缺数据发布", "调整", "撤销调整", "复查申请", "复查决定", "撤销记录", "签收")
+ACTIONS = ("导入", "导入被拒绝", "发布", "确认缺数据发布", "发布文件", "调整", "撤销调整", "复查申请", "复查决定", "撤销记录", "签收", "启用防篡改")
 
 
 def _short(periods: str) -> str:
@@ -499,10 +502,38 @@ def _summary(r: dict[str, Any]) -> str:
         return f"{d.get('title', '')} {d.get('points', '')}:{d.get('reason', '')}"
     if a == "复查决定":
         return f"{d.get('outcome', '')}({d.get('decider', '')}):{d.get('reason', '')}"
+    if a == "发布文件":
+        return f"{len(d.get('files') or {})}个文件的校验码,{d.get('directory', '')}"
+    if a == "启用防篡改":
+        return f"审计链建立:已有{d.get('linked', 0)}行入链,{len(d.get('imports') or {})}次导入的记录摘要"
     return str(d.get("reason") or d.get("note") or "")
 
 
-COMMANDS = (status, signoff, publish, editions, diff, appeal, adjust, audit)
+@click.command()
+@click.option("--published", "folders", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="另外核对此目录下各“第N版”的已发布文件(publish --out 写到别处的;可多次)。")
+@click.option("--head", "heads", multiple=True, help="通报上印的审计链头:核对数据库中仍有这一环(可多次)。")
+def verify(folders: tuple[Path, ...], heads: tuple[str, ...]) -> None:
+    """核对数据库与已发布文件是否在 kaohe 之外被改动:审计链、触发器与表结构、各版本、导入与记录、已发布文件。
+
+    每处问题一行;全部无误时输出“完整”,退出码 0,否则退出码 1。见 docs/integrity.md。"""
+    from .integrity import verification_text
+    from .integrity import verify as check
+    from .publication import bureau_root
+
+    obj = _ctx()
+    database = Path(obj.bureau.database)
+    if not database.is_file():
+        raise KaoheError(f"数据库 {database} 不存在")
+    with obj.store() as store:
+        result = check(store, folders, heads, bureau_root(obj.bureau))
+    for line in verification_text(result):
+        click.echo(line)
+    if not result.clean:
+        raise SystemExit(1)
+
+
+COMMANDS = (status, signoff, publish, editions, diff, appeal, adjust, audit, verify)
 
 
 def register(group: click.Group) -> None:

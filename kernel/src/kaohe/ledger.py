@@ -7,6 +7,9 @@ changes over time is expressed by adding rows: an adjustment is revoked by a row
 ``adjustment_revocations``, an appeal is decided by a row in ``decisions``, a voided record keeps its
 row in ``records`` (marked ``voided``) and the voiding is in the audit trail.
 
+Since schema version 3 these rows are also chained by hashes, and an edition records the chain's
+head (kaohe.integrity; ``kaohe verify`` checks them).
+
 Tables:
 
 - ``audit``: time, actor, action (导入, 导入被拒绝, 计分, 发布, 调整, 撤销调整, 复查申请, 复查决定,
@@ -146,9 +149,13 @@ class Ledger:
 
     @contextmanager
     def writing(self) -> Iterator[None]:
-        """One write transaction (BEGIN IMMEDIATE: other writers wait for it, up to the busy timeout)."""
+        """One write transaction (BEGIN IMMEDIATE: other writers wait for it, up to the busy timeout),
+        refused when the store's protections are missing (kaohe.integrity.guard)."""
+        from .integrity import guard
+
         self.db.execute("BEGIN IMMEDIATE")
         try:
+            guard(self)
             yield
             self.db.execute("COMMIT")
         except BaseException:
@@ -179,16 +186,18 @@ class Ledger:
         self, action: str, actor: str | None = None, *, period: str = "", department: str = "", unit: str = "",
         subject: str = "", detail: Any = None,
     ) -> int:
-        """Append one entry to the audit trail (inside the caller's transaction, if any)."""
-        return int(
-            self.db["audit"].insert(
-                {
-                    "time": now(), "actor": actor or current_actor(), "action": action, "period": period,
-                    "department": department, "unit": unit, "subject": subject,
-                    "detail": _json(detail) if detail is not None else "",
-                }
-            ).last_pk
-        )
+        """Append one entry to the audit trail (inside the caller's transaction, if any, or one of its
+        own)."""
+        with self._txn():
+            return int(
+                self.db["audit"].insert(
+                    {
+                        "time": now(), "actor": actor or current_actor(), "action": action, "period": period,
+                        "department": department, "unit": unit, "subject": subject,
+                        "detail": _json(detail) if detail is not None else "",
+                    }
+                ).last_pk
+            )
 
     def audit(
         self, *, period: str | None = None, action: str | None = None, actor: str | None = None,
@@ -335,7 +344,7 @@ class Ledger:
 
     def editions(self, period: str | None = None) -> list[dict[str, Any]]:
         """Editions' metadata (without the payload), oldest first."""
-        cols = "id, period, number, time, published_on, actor, reason, digest"
+        cols = "id, period, number, time, published_on, actor, reason, digest, chain_head"
         if period:
             cur = self.db.execute(f"SELECT {cols} FROM editions WHERE period = ? ORDER BY number", [period])
         else:
@@ -361,13 +370,15 @@ class Ledger:
 
     def insert_edition(self, period: str, compressed: bytes, digest: str, published_on: str, reason: str, actor: str | None) -> int:
         """Append the next edition of ``period`` (inside the caller's write transaction): its payload
-        already compressed (kaohe.editions.freeze)."""
+        already compressed (kaohe.editions.freeze), with the chain's head as it stands before it."""
+        from .integrity import head
+
         number = int(self.db.execute("SELECT coalesce(max(number), 0) + 1 FROM editions WHERE period = ?", [period]).fetchone()[0])
         self.db["editions"].insert(
             {
                 "period": period, "number": number, "time": now(), "published_on": published_on,
                 "actor": actor or current_actor(), "reason": reason, "digest": digest,
-                "payload": compressed,
+                "payload": compressed, "chain_head": head(self.db.conn),
             }
         )
         self.log("发布", actor, period=period, subject=f"{period}#{number}", detail={"digest": digest, "reason": reason, "published_on": published_on})

@@ -65,6 +65,11 @@ class Published:
     html: Path | None = None
 
 
+def bureau_root(bureau: Bureau) -> Path:
+    """The bureau's folder: the configuration file's."""
+    return Path(bureau.source).resolve().parent if bureau.source else Path.cwd()
+
+
 def edition_dir(base: Path, number: int) -> Path:
     return base / f"第{number}版"
 
@@ -214,9 +219,11 @@ def publish(
             missing = [name for name in report_files(period.label) if not (target / name).is_file()]
             if missing:
                 fill_edition(store, bureau, registry, published, base, missing)
+                record_files(store, bureau, published, target, actor)
             published = attrs.evolve(published, directory=target, html=target / "index.html")
         else:
             directory, html = write_edition(store, bureau, registry, published, base)
+            record_files(store, bureau, published, directory, actor)
             published = attrs.evolve(published, directory=directory, html=html)
     return published
 
@@ -230,6 +237,23 @@ def _refuse(period: Period, issues: list[str]) -> None:
             f"{period.label} 数据不全,按本局设置([publication] missing_data = \"refuse\")不予发布:" + ";".join(issues)
             + f"。补齐数据(或由部门签收确认)后再发布;确需先发布的,写明理由:kaohe publish {period.label} --allow-missing \"理由\""
         )
+
+
+def record_files(store: Store, bureau: Bureau, published: Published, directory: Path, actor: str | None = None) -> None:
+    """Record the SHA-256 of the edition's files in ``directory`` in the audit trail (once per edition
+    and folder: a file written again later, identical, is checked against the first record), for
+    kaohe verify to compare the published files with. The folder is recorded relative to the
+    bureau's folder (the configuration's) when inside it, so that a bureau copied or moved whole is
+    checked where it is."""
+    from .integrity import FILES, file_digest, folder_name
+
+    edition = f"{published.period.label}#{published.number}"
+    folder = folder_name(directory, bureau_root(bureau))
+    for entry in store.audit(action=FILES):
+        if entry["subject"] == edition and json.loads(entry["detail"] or "{}").get("directory") == folder:
+            return
+    files = {name: file_digest(directory / name) for name in report_files(published.period.label) if (directory / name).is_file()}
+    store.log(FILES, actor, period=published.period.label, subject=edition, detail={"directory": folder, "files": files})
 
 
 def _state(store: Store) -> int:
@@ -256,7 +280,7 @@ def write_edition(store: Store, bureau: Bureau, registry: Any, published: Publis
             tmp, bureau, registry, published.result, store,
             generated=dt.datetime.fromisoformat(meta["time"]),
             edition={"number": published.number, "published_on": published.published_on, "reason": published.reason,
-                     "digest": published.digest, "appeal_days": bureau.appeal_days,
+                     "digest": published.digest, "chain_head": meta.get("chain_head") or "", "appeal_days": bureau.appeal_days,
                      "deadline": deadlines.deadline(dt.date.fromisoformat(published.published_on), bureau.appeal_days, bureau.holidays, bureau.workdays).isoformat(),
                      "confirmed": published.confirmed},
             changes=published.changes,

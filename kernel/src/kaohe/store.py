@@ -4,7 +4,8 @@ Tables: ``records`` (the current version of every record, with provenance), ``re
 (every superseded version: when a corrected record replaces the current one, the old one moves
 here, with the time it was replaced), ``imports`` (file, checksum, time, rows accepted and rejected), ``rejections``, ``scores``
 and ``explanations`` (the latest scoring of each period), ``runs`` (every scoring run), and
-``migrations`` (the schema version). An import is one transaction: it lands whole or not at all.
+``migrations`` (the schema version), ``chain`` (the hash chain, kaohe.integrity). An import is one
+transaction: it lands whole or not at all.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .bureau import Bureau
 from .decimals import D
 from .errors import KaoheError
 from .intake import Rejection, check_file, checksum, same_record
+from .integrity import guard, migrate_3, record_line, records_digest, register
 from .ledger import Ledger, current_actor, migrate_2, now
 from .model import PeriodResult, Record
 from .periods import Period
@@ -33,7 +35,7 @@ from .plugins import Registry
 from .staging import Staged, content_hash, dumps, staged  # noqa: F401 (dumps and content_hash: used by others through the store)
 from .treejson import TreeEncoder
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BATCH = 5000
 
 
@@ -100,7 +102,7 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
     db["explanations"].create({"period": str, "unit": str, "tree": str}, pk=("period", "unit"))
 
 
-MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [(1, _migrate_1), (2, migrate_2)]
+MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [(1, _migrate_1), (2, migrate_2), (3, migrate_3)]
 
 
 @attrs.define
@@ -197,6 +199,7 @@ class Store(Ledger):
                     "查看类命令(ranking、explain、editions、diff、audit、status 等)仍可使用"
                 )
             conn = sqlite3.connect(str(self.path), timeout=BUSY_MS / 1000, isolation_level=None)
+        register(conn)  # the chain's link function: the triggers of the chained tables call it
         self.db = sqlite_utils.Database(conn)
         if not self.readonly:
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -237,9 +240,19 @@ class Store(Ledger):
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
-            if "migrations" not in db.table_names():
+            tables = db.table_names()
+            done = {r[0] for r in db.execute("SELECT version FROM migrations")} if "migrations" in tables else set()
+            if tables and any(v not in done for v, _ in MIGRATIONS):
+                # an existing database is migrated only with its protections in place (a dropped
+                # table is never made again): otherwise it is left as it is, for kaohe verify to
+                # read, and every write refuses it (kaohe.integrity.guard)
+                try:
+                    guard(self)
+                except KaoheError:
+                    db.execute("ROLLBACK")
+                    return
+            if "migrations" not in tables:
                 db["migrations"].create({"version": int, "applied": str}, pk="version")
-            done = {r["version"] for r in db["migrations"].rows}
             for version, step in MIGRATIONS:
                 if version not in done:
                     step(db)
@@ -320,7 +333,13 @@ class Store(Ledger):
             nonlocal began, import_id
             db.execute("BEGIN" if dry_run else "BEGIN IMMEDIATE")
             began = True
+            guard(self)  # the store's protections in place (kaohe.integrity), under the lock
             if not dry_run:
+                # the record versions this import writes, ``key<TAB>version<TAB>hash``, for their
+                # digest (kaohe.integrity.records_digest): in a temporary table, sorted by SQLite
+                # at the end, so that a large file's lines are never all in memory
+                db.execute("CREATE TEMP TABLE IF NOT EXISTS kaohe_written (line TEXT)")
+                db.execute("DELETE FROM temp.kaohe_written")
                 import_id = db["imports"].insert(
                     {
                         "file": path.name, "path": str(path.resolve()), "checksum": digest,
@@ -395,7 +414,9 @@ class Store(Ledger):
                     "import": import_id, "checksum": digest, "adapter": adapter.id, "rows": report.rows,
                     "new": report.new, "changed": report.changed, "unchanged": report.unchanged,
                     "rejected": report.rejected_total, "corrected": report.corrected[:1000],
-                    "corrected_total": len(report.corrected),
+                    "corrected_total": len(report.corrected), "records_sha256": records_digest(
+                        (line for (line,) in db.execute("SELECT line FROM temp.kaohe_written ORDER BY line")), ordered=True
+                    ),
                 },
             )
             db.execute("COMMIT")
@@ -404,6 +425,7 @@ class Store(Ledger):
             raise
         report.import_id = import_id
         report.stored = True
+        db.execute("DELETE FROM temp.kaohe_written")
         return report
 
     def _write(self, batch: list[Staged], file: str, import_id: int | None, report: IngestReport, dry_run: bool) -> None:
@@ -441,6 +463,7 @@ class Store(Ledger):
             rows.append((
                 key, kind, unit, date, month, value, attrs_json, note, department, h, version, import_id, file, sheet, row, 0,
             ))
+
         report.corrected.extend(replaced)
         if dry_run or not rows:
             return
@@ -453,6 +476,7 @@ class Store(Ledger):
             chunk = replaced[i : i + 900]
             self.db.conn.execute(_KEEP_VERSION.format(",".join("?" * len(chunk))), [when, *chunk])
         self.db.conn.executemany(_INSERT_RECORD, rows)
+        self.db.conn.executemany("INSERT INTO temp.kaohe_written VALUES (?)", ((record_line(r[0], r[10], r[9]),) for r in rows))
 
     # --- reading ---------------------------------------------------------------------------------
 

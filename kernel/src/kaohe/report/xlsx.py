@@ -10,12 +10,19 @@ The workbook is written as it is made (openpyxl's write-only mode: each sheet st
 row), a unit's sheet from that unit's lines only, so a province's month never holds every cell.
 The unit sheets keep every line: the web page folds an item's lines above ``[report]
 lines_per_item`` and sends the reader here.
+
+The same data give the same bytes: the workbook's creation and modification times
+(docProps/core.xml) and every zip entry's time are the report's ``generated`` time (an edition's
+own time), not the time of writing, so a published edition's workbook written again is identical
+to the first (kaohe verify compares the published files with their recorded digests).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import unicodedata
+import zipfile
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -29,6 +36,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from ..decimals import fmt
 from .data import ReportData, UnitView, sheet_title
@@ -216,8 +224,44 @@ def write_xlsx(data: ReportData, path: Path) -> Path:
         _completeness_sheet(wb, data, subtitle, styles)
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    _save(wb, path, dt.datetime.fromisoformat(data.generated))
     return path
+
+
+class _FixedTimeZip(zipfile.ZipFile):
+    """A zip archive whose every entry carries the same time (``when``), whatever the clock or the
+    temporary files' times say."""
+
+    def __init__(self, path: Path, when: dt.datetime) -> None:
+        super().__init__(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+        self.when = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
+
+    def _info(self, name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=self.when)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o600 << 16
+        return info
+
+    def writestr(self, zinfo_or_arcname: Any, data: Any, compress_type: Any = None, compresslevel: Any = None) -> None:
+        name = zinfo_or_arcname.filename if isinstance(zinfo_or_arcname, zipfile.ZipInfo) else zinfo_or_arcname
+        super().writestr(self._info(name), data)
+
+    def write(self, filename: Any, arcname: Any = None, compress_type: Any = None, compresslevel: Any = None) -> None:
+        info = self._info(arcname or str(filename))
+        info.file_size = Path(filename).stat().st_size  # as ZipFile.write: zip64 only for a large entry
+        with open(filename, "rb") as src, self.open(info, "w") as dest:
+            shutil.copyfileobj(src, dest, 1 << 20)
+
+
+def _save(wb: Workbook, path: Path, when: dt.datetime) -> None:
+    """``wb.save(path)`` with the times inside fixed to ``when`` (openpyxl's save writes the current
+    time as the modification time, and each zip entry gets the time of writing)."""
+    if wb.write_only and not wb.worksheets:
+        wb.create_sheet()
+    utc = (when.astimezone(dt.timezone.utc) if when.tzinfo else when).replace(tzinfo=None, microsecond=0)
+    wb.properties.created = wb.properties.modified = utc
+    with _FixedTimeZip(path, when) as archive:
+        ExcelWriter(wb, archive).save()
 
 
 SUMMARY_HEADERS = ["考核内容", "项目加扣分", "原始分", "组内最高", "权重", "得分", "序列平均", "计算方法"]
@@ -301,6 +345,9 @@ def _edition_sheet(wb: Workbook, data: ReportData, subtitle: str, styles: dict[t
         ("本版说明", e["reason"], None),
         ("校验码(SHA-256)", e["digest"], None),
     ]
+    if e.get("chain_head"):
+        facts.append(("审计链头(SHA-256)", e["chain_head"], None))
+        facts.append(("", "kaohe verify --head 可核对数据库此后未被改写", None))
     if data.changes is not None:
         facts.append((f"与第{data.changes.before}版相比", ";".join(data.changes.why) or "无", None))
     for label, value, number_format in facts:
