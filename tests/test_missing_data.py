@@ -123,6 +123,16 @@ def test_score_ranking_and_status_say_what_is_missing(bureau):
     status = kaohe("status", "2015-04", cwd=bureau)
     assert "消防大队" in status.stdout and "未报送" in status.stdout and "--allow-missing" in status.stdout
     assert "单位缺少的数据(5项" in status.stdout  # s5: 回访满意率 and the four 勘查率
+    # each missing figure is a line of that table, said once: the closing sentence counts them
+    assert status.stdout.count("回访满意率达到95%以上") == 1 and "5 项单位数据缺失而该部门未签收(见上表)" in status.stdout
+    # the departments' table stays aligned although a sent sheet's cell (counts, time) is long:
+    # the sign-off column starts at the same display width on every row
+    from kaohe.cli import _width
+
+    rows = status.stdout.split("\n\n")[0].splitlines()[1:]
+    assert rows[0].split()[2] == "部门签收" and any("已报送(" in r for r in rows[2:])
+    starts = {_width(r[: r.index(r.split()[2], len(r.split()[0]) + len(r.split()[1]))]) for r in [rows[0], *rows[2:]]}
+    assert len(starts) == 1, rows
     units = json.loads(kaohe("status", "2015-04", "--json", cwd=bureau).stdout)["units_missing"]
     assert {(g["unit"], g["item"], g["signed_off"]) for g in units} == {
         ("s5", "zhihui110.callback_satisfaction", False), ("s5", "xingzhen.scene_rate_key", False),
@@ -133,7 +143,7 @@ def test_score_ranking_and_status_say_what_is_missing(bureau):
 
 def test_publishing_refuses_then_publishes_with_a_confirmation_naming_every_missing_department(bureau):
     refused = kaohe("publish", "2015-04", cwd=bureau)
-    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr  # refused (1), not a mistake (2)
     assert len(refused.stderr.strip().splitlines()) == 1 and "--allow-missing" in refused.stderr
     done = kaohe("publish", "2015-04", "--date", "2015-04-27", "--allow-missing", "其他部门数据下周补报,先行通报", cwd=bureau)
     assert done.returncode == 0, done.stderr

@@ -99,14 +99,16 @@ def test_publish_appeal_decide_republish_diff_and_audit(bureau: Path) -> None:
     assert "撤销记录(考核办 王某):核实属重复报警" in only and "调整" not in only.split("\n", 2)[2]
 
     status = ob.kaohe(bureau, "status", "2015-04").stdout
-    assert "考核办  2015-04  已报送(3条" in status and "最新第2版" in status
+    row = next(ln for ln in status.splitlines() if ln.startswith("考核办 "))
+    assert row.split()[:3] == ["考核办", "2015-04", "未签收"] and row.split()[3].startswith("已报送(3条")
+    assert "最新第2版" in status
 
 
 def test_status_signoff_and_refusal(bureau: Path) -> None:
     cfg = bureau / "kaohe.toml"
     cfg.write_text(cfg.read_text(encoding="utf-8") + '\n[publication]\nmissing_data = "refuse"\n', encoding="utf-8")
     out = ob.kaohe(bureau, "publish", "2015-05", check=False)
-    assert out.returncode == 2 and "考核办 2015-05 没有数据" in out.stderr
+    assert out.returncode == 1 and "考核办 2015-05 没有数据" in out.stderr  # refused by the bureau's rule, not a mistake
     bad = ob.kaohe(bureau, "signoff", "刑侦大队", "2015-04", check=False)
     assert bad.returncode == 2 and "没有部门 “刑侦大队”" in bad.stderr
     ob.kaohe(bureau, "signoff", "考核办", "2015-04", "--actor", "考核办 张某")

@@ -20,7 +20,7 @@ import attrs
 import click
 
 from . import __version__, cli_text
-from .errors import KaoheError
+from .errors import KaoheError, Refused
 from .explain import ranking_columns
 from .officers_cli import officers
 
@@ -29,7 +29,8 @@ cli_text.install()  # before the commands are declared: click's help and usage i
 DEFAULT_CONFIG = "kaohe.toml"
 
 EXIT_REFUSED = 1
-"""``--strict``: a file with a bad row was refused whole (nothing of it stored); also a cancelled command."""
+"""``--strict``: a file with a bad row was refused whole (nothing of it stored); ``publish`` refused
+while data is missing (:class:`~kaohe.errors.Refused`); also a cancelled command."""
 EXIT_ERROR = 2
 """A mistake in the command, the configuration or a file (one line says which); nothing written."""
 EXIT_PARTIAL = 3
@@ -557,6 +558,9 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
+    except Refused as exc:
+        click.echo(f"错误:{exc}", err=True)
+        sys.exit(EXIT_REFUSED)
     except KaoheError as exc:
         click.echo(f"错误:{exc}", err=True)
         sys.exit(2)

@@ -119,18 +119,23 @@ def status(period: str, as_json: bool) -> None:
         ))
         return
     click.echo(f"{obj.bureau.name} {p.chinese} 数据报送情况")
+    # 报送情况 last: its cells (counts, first import's time) are the longest, and the last column is
+    # not padded, so a long one does not push the sign-off out of its column
     body = [
-        [r.department, r.period, r.text(), _signed(r)]
+        [r.department, r.period, _signed(r), r.text()]
         for r in rows
     ]
-    click.echo(table(["部门", "期间", "报送情况", "部门签收"], body))
+    click.echo(table(["部门", "期间", "部门签收", "报送情况"], body))
     if unscored:
         click.echo(f"\n(无法计分,未检查各单位缺少的数据:{unscored})")
     if units:
         click.echo(f"\n单位缺少的数据({len(units)}项,该项暂不计分;部门签收本期即确认所报数据完整):")
         body = [[g.name, g.period, g.title, g.department, "已签收" if not unit_problems(rows, [g]) else "未签收"] for g in units]
         click.echo(table(["单位", "期间", "项目", "部门", "部门签收"], body))
-    issues = problems(rows, obj.bureau) + unit_problems(rows, units)
+    issues = problems(rows, obj.bureau)
+    waiting = unit_problems(rows, units)
+    if waiting:  # each is a line of the table above: counted here, not said a second time
+        issues.append(f"{len(waiting)} 项单位数据缺失而该部门未签收(见上表)")
     if len(issues) > 10:
         issues = [*issues[:10], f"……共{len(issues)}项"]
     if issues:

@@ -7,6 +7,12 @@ class KaoheError(Exception):
     """A mistake in the user's input (config, file, period, command): the message says what to do."""
 
 
+class Refused(KaoheError):
+    """Not a mistake: the bureau's own rules refuse the command as things stand (publishing while
+    data is missing, ``[publication] missing_data = "refuse"``). The command exits 1, like a file
+    refused by ``--strict``; the message says how to go on."""
+
+
 class ConfigError(KaoheError):
     """The bureau configuration is invalid. Names the file, the key and what was expected."""
 

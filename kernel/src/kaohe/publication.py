@@ -30,7 +30,7 @@ from . import appeals as deadlines
 from .bureau import Bureau
 from .decimals import D, fmt, fmt_points
 from .editions import Diff, diff, freeze, inputs_entry, payload_chunks
-from .errors import KaoheError
+from .errors import KaoheError, Refused
 from .jobs import history
 from .model import PeriodResult
 from .periods import Period
@@ -233,7 +233,7 @@ def _refuse(period: Period, issues: list[str]) -> None:
     if len(issues) > 20:
         issues = [*issues[:20], f"……共{len(issues)}项"]
     if issues:
-        raise KaoheError(
+        raise Refused(
             f"{period.label} 数据不全,按本局设置([publication] missing_data = \"refuse\")不予发布:" + ";".join(issues)
             + f"。补齐数据(或由部门签收确认)后再发布;确需先发布的,写明理由:kaohe publish {period.label} --allow-missing \"理由\""
         )
