@@ -536,6 +536,8 @@ def iter_export(
     if not path.exists():
         raise KaoheError(f"找不到文件 {path}")
     adapters, switched_off = candidates(bureau, registry, adapter_id, department)
+    # pinned (--adapter, --department): another format's sheet is not read, and is not taken for notes
+    others = [a for a in registry.adapters.values() if a not in adapters] if adapter_id or department else []
     file = path.name
     said: list[str] = notes if notes is not None else []
 
@@ -563,7 +565,7 @@ def iter_export(
         raise KaoheError(f"{file}:无法识别的数据格式:{_closest(adapters, seen_headers)}")
     sheet, header_row, adapter, index, rows = found
     for name, headers in skipped:
-        _other_sheet(adapter, file, name, headers, said)
+        _other_sheet(adapter, file, name, headers, said, others, sheet)
     checker = _Checker(bureau, earliest, today or dt.date.today())
     to_records = adapter.to_records
 
@@ -636,7 +638,7 @@ def iter_export(
                 hit = _find_header(more, adapters, file, other)
                 if not isinstance(hit, tuple):
                     if hit:
-                        _other_sheet(adapter, file, other, hit, said)
+                        _other_sheet(adapter, file, other, hit, said, others, sheet)
                     continue
                 n, fits, columns = hit
                 if fits is not adapter:
@@ -655,10 +657,22 @@ def iter_export(
     return adapter, generate()
 
 
-def _other_sheet(adapter: Adapter, file: str, sheet: str, headers: list[list[str]], notes: list[str]) -> None:
+def _other_sheet(
+    adapter: Adapter, file: str, sheet: str, headers: list[list[str]], notes: list[str],
+    others: Sequence[Adapter] = (), read: str = "",
+) -> None:
     """A sheet of the file without a header of any adapter: refused when a row of it has some of
-    the file's adapter's columns (its header is likely misspelt: its rows would be lost), else
-    skipped and said so."""
+    the file's adapter's columns (its header is likely misspelt: its rows would be lost), or when
+    it is the header of one of ``others`` (the formats a pinned file, --adapter or --department,
+    may not be read by: another department's data in the same workbook, refused as without the
+    pin), else skipped and said so."""
+    for h in headers:
+        for ad in others:
+            if ad is not adapter and _evidence(ad, m := _match(ad, h)) > 0 and _complete(ad, m):
+                raise KaoheError(
+                    f"{file}:工作表“{read}”是{_label(adapter)},工作表“{sheet}”却是{_label(ad)};"
+                    f"一个文件只能是一种数据,请分成两个文件导入"
+                )
     for h in headers:
         if _evidence(adapter, _match(adapter, h)) > 0:
             raise KaoheError(
