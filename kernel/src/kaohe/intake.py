@@ -399,7 +399,7 @@ class _Checker:
         """(record, column, message): a record, or the column and reason it is refused."""
         unit = self._units.get(str(draft.unit).strip())
         if unit is None:
-            return None, self._columns(adapter)[0], f"单位“{_cut(str(draft.unit))}”不是本局的考核单位(见单位名单;别名可在配置中添加)"
+            return None, self._columns(adapter)[0], f"单位“{_cut(str(draft.unit))}”不是本局的考核单位(见单位名单;其他写法可加在单位名单的 aliases 列,如 金城|金城所)"
         date = draft.date
         if date.__class__ is not dt.date:
             if isinstance(date, Period):
