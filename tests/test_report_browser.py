@@ -258,6 +258,23 @@ def test_a_corrected_edition_shows_what_changed_and_the_adjustment(browser: Any,
     ctx.close()
 
 
+def test_the_chain_head_in_the_masthead_is_never_cut_in_two_on_a_desktop(browser: Any, second_edition: SimpleNamespace) -> None:
+    """The audit chain's head (64 hex digits, printed for kaohe verify --head) moves to a line of its
+    own as a whole on a desktop; only a phone's width may break it."""
+    for width, lines in ((1366, 1), (1024, 1), (360, 2)):
+        ctx, page, watch = _open(browser, second_edition, width)
+        code = page.locator("header .edition code").last
+        assert len(code.inner_text()) == 64
+        rects = code.evaluate("c => c.getClientRects().length")
+        assert (rects == 1) if lines == 1 else (rects >= 1), (width, rects)
+        box = code.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= width, (width, box)  # never wider than the page
+        if lines == 1:
+            assert box["height"] < 30, (width, box)  # one line of text
+        watch.check()
+        ctx.close()
+
+
 @pytest.fixture(scope="module")
 def folded(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     """report_bureau.publish_folded: 金城派出所 late five times (−1 each) and praised five times (+2
