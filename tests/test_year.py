@@ -146,3 +146,29 @@ def test_the_year_report_shows_the_months_part_on_the_years_scale(tmp_path):
     # the date it was made, readable
     assert "生成于 2016年1月5日 09:30:05(UTC+08:00)" in rows[1][0]
     assert "生成于 2016年1月5日 09:30:05(UTC+08:00)" in html
+
+
+def test_a_year_of_months_only_says_the_months_part_is_the_total(tmp_path):
+    """year_method = "mean" and no year-scoped category: the ranking has one column beside the
+    total, and the sentences say it is the total (there are no further columns to add it to).
+    甲所: eleven months of 100 and April's 90 → (1100 + 90) ÷ 12 = 99.17."""
+    import copy
+
+    import openpyxl
+    from kaohe.report import publish
+
+    config = copy.deepcopy(CONFIG)
+    config["scheme"] = {"year_method": "mean"}
+    config["categories"] = [c for c in config["categories"] if c["id"] == "jichu"]
+    config["office_items"] = [i for i in config["office_items"] if i["category"] == "jichu"]
+    reg = load_registry(get_plugin_manager(load_entrypoints=False))
+    b = parse_bureau(config, reg)
+    res = score(b, Period.parse("2015"), MemorySource(RECORDS[-1:]))
+    html = publish(tmp_path, b, None, res).read_text(encoding="utf-8")
+    rows = [[c.value for c in r] for r in openpyxl.load_workbook(tmp_path / "通报-2015.xlsx")["A类所"].iter_rows()]
+    assert rows[3][:5] == ["名次", "单位", "单位编号", "总分", "月考核部分"]
+    a = next(r for r in rows[4:7] if r[2] == "a")
+    assert [Decimal(str(v)) for v in a[3:5]] == [Decimal("99.17"), Decimal("99.17")]
+    said = [str(r[0]) for r in rows if r[0] and "“月考核部分”列" in str(r[0])]
+    assert len(said) == 1 and said[0].endswith("即为总分") and "与其后各列相加" not in said[0]
+    assert "即为总分;" in html and "与其后各列相加" not in html

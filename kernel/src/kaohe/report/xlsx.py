@@ -207,7 +207,7 @@ def write_xlsx(data: ReportData, path: Path) -> Path:
             sh.rows.append([sh.cell(f"{data.period_name}总分的计算方法(以{data.how_unit}为例):{data.how}", "plain")])
             if data.columns and data.columns[0].category is None:
                 sh.rows.append([sh.cell(
-                    f"“{data.columns[0].header}”列为各期得分折算到{data.period_name}的分值({data.columns[0].note}),与其后各列相加即为总分",
+                    f"“{data.columns[0].header}”列为各期得分折算到{data.period_name}的分值({data.columns[0].note})," + ("与其后各列相加即为总分" if len(data.columns) > 1 else "即为总分"),
                     "plain",
                 )])
         if not data.complete:
