@@ -257,3 +257,30 @@ def test_a_quarter_with_silent_months_counts_no_shortfall_and_flags_no_last_plac
     assert q2.unit("c").total == Decimal(80 + 100 + 99) and q2.unit("a").total == Decimal(300)
     assert not any(f.startswith("连续") for u in q2.units for f in u.flags)
     assert all("数据缺失" in u.flags for u in q2.units)
+
+
+def test_a_month_scored_from_carried_data_is_not_an_empty_month(bureau, tmp_path):
+    """[carry_over] "*" = true: May 2015 (04-21 … 05-20) has no record, but 110's and 刑侦's April
+    sheets are carried into it (seed 000 l.88). May is then scored from real figures: it is not a
+    month "without any data" where every unit ties and nobody is last, and no warning says its
+    scores were made without any record. By hand, series A in May: 第二派出所 alone loses a point
+    (30 prints by 10 officers, 2 short × 0.5, carried), so it is last (末位); June (nothing to
+    carry: May had no record of its own) is the quarter's only empty month."""
+    import shutil
+
+    d = tmp_path / "carry"
+    shutil.copytree(bureau, d)
+    cfg = d / "kaohe.toml"
+    text = cfg.read_text(encoding="utf-8")
+    assert '"*" = false' in text
+    cfg.write_text(text.replace('"*" = false', '"*" = true'), encoding="utf-8")
+    may = kaohe("ranking", "2015-05", "--json", cwd=d)
+    assert may.returncode == 0, may.stderr
+    assert "没有任何记录" not in may.stderr
+    data = json.loads(may.stdout)
+    a = {u["unit"]: u for u in data["ranking"] if u["series"] == "A"}
+    assert "末位" in a["s2"]["flags"] and "含沿用上期数据" in a["s2"]["flags"]
+    assert not any("末位" in a[u]["flags"] for u in ("s1", "s3"))
+    assert Decimal(a["s1"]["total"]) - Decimal(a["s2"]["total"]) > 0
+    q2 = kaohe("ranking", "2015-Q2", cwd=d)
+    assert "2015-06 没有任何数据" in q2.stdout and "2015-05、" not in q2.stdout

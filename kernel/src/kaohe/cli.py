@@ -321,7 +321,7 @@ def score(obj: Ctx, period: str, quiet: bool) -> None:
     p = _period(period)
     refuse_future(obj.bureau, p)
     with obj.store() as store:
-        _warn_empty(store, p)
+        _warn_empty(store, p, obj.bureau, obj.registry)
         warn_uninstalled(store, obj.bureau, obj.registry, p)
         result = score_period(store, obj.bureau, obj.registry, p)
     _warn_gaps(result)
@@ -346,13 +346,18 @@ def _ranking_text(bureau: Any, result: Any) -> str:
     return "\n".join(out)
 
 
-def _warn_empty(store: Any, period: Any) -> None:
+def _warn_empty(store: Any, period: Any, bureau: Any = None, registry: Any = None) -> None:
     """A period with no record at all is scored as if every unit had done nothing wrong (and nothing
-    right): say so, it is usually a mistyped period or data not yet imported."""
+    right): say so, it is usually a mistyped period or data not yet imported. Not when the period
+    is scored from last period's data carried over (``[carry_over]``): that is said as 沿用上期."""
+    from .status import carried_into
+
     months = [m.label for m in period.months()]
     departments = [d for (d,) in store.db.execute("SELECT DISTINCT department FROM imports").fetchall()]
     q = f"SELECT 1 FROM records WHERE department = ? AND month IN ({','.join('?' * len(months))}) AND voided = 0 LIMIT 1"
-    if not any(store.db.execute(q, [d, *months]).fetchone() for d in departments):
+    if not any(store.db.execute(q, [d, *months]).fetchone() for d in departments) and not (
+        bureau is not None and registry is not None and carried_into(store, bureau, registry, period)
+    ):
         click.echo(f"警告:数据库中没有 {period.label} 的任何记录(期间写错了,还是数据尚未导入?),以下得分是在没有任何记录的情况下算出的", err=True)
 
 
@@ -428,7 +433,7 @@ def explain(obj: Ctx, unit: str, period: str, as_json: bool, show_all: bool, ids
         raise KaoheError(f"没有单位 “{unit}”:可用单位编号或名称,如 {obj.bureau.units[0].id} 或 {obj.bureau.units[0].name}")
     refuse_future(obj.bureau, p)
     with obj.store(readonly=True) as store:
-        _warn_empty(store, p)
+        _warn_empty(store, p, obj.bureau, obj.registry)
         warn_uninstalled(store, obj.bureau, obj.registry, p)
         result = score_period(store, obj.bureau, obj.registry, p, save=False)
     try:
@@ -458,7 +463,7 @@ def ranking(obj: Ctx, period: str, as_json: bool, as_csv: bool) -> None:
     p = _period(period)
     refuse_future(obj.bureau, p)
     with obj.store(readonly=not writable(Path(obj.bureau.database))) as store:
-        _warn_empty(store, p)
+        _warn_empty(store, p, obj.bureau, obj.registry)
         warn_uninstalled(store, obj.bureau, obj.registry, p)
         result = _load_result(obj, store, p)
     if as_csv:

@@ -119,6 +119,7 @@ def gaps(store: Any, bureau: Bureau, registry: Any, base: Period) -> tuple[list[
         if not any(i.window(base) is not None for i in items):
             continue
         if bureau.carries_over(dept) and _has_data(store, dept, base.previous()):
+            any_data = True  # its last period's data is scored in this one: the units do not tie
             continue
         if signed.get(dept) is None:
             missing.append(dept)
@@ -137,6 +138,18 @@ def _signoffs(store: Any, base: Period, period: Period) -> dict[str, Any]:
     for label in dict.fromkeys([*labels, period.label, base.label]):  # the most specific last: it wins
         signed.update(store.signoffs(label))
     return signed
+
+
+def carried_into(store: Any, bureau: Bureau, registry: Any, period: Period) -> list[str]:
+    """The departments whose data of the period before a base period of ``period`` is carried into
+    it (``[carry_over]``: a department that sent nothing then has last period's data scored)."""
+    out = []
+    for dept in departments(bureau, registry):
+        if bureau.carries_over(dept) and any(
+            not _has_data(store, dept, base) and _has_data(store, dept, base.previous()) for base in base_periods(bureau, period)
+        ):
+            out.append(dept)
+    return out
 
 
 def _has_data(store: Any, dept: str, period: Period) -> bool:
