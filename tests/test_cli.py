@@ -240,6 +240,24 @@ def test_a_file_with_rejected_rows_imports_its_good_rows_and_exits_3(tmp_path):
     assert {r["unit"]: Decimal(r["total"]) for r in ranking} == {"a": 96, "b": 97, "c": 100}
 
 
+def test_of_several_files_an_unreadable_one_says_which_were_imported_and_which_not(tmp_path):
+    """kaohe ingest A B C where B has no known header: A is imported (its line says so), the
+    one-line error on B names C as not imported, exit 2; C's rows are not stored."""
+    import office_bureau as ob
+
+    ob.make(tmp_path, rows=ob.APRIL[:2])
+    (tmp_path / "c.csv").write_text(ob.HEADER + ob.APRIL[2] + "\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text("名称,数量\n甲,1\n", encoding="utf-8")
+    out = ob.kaohe(tmp_path, "ingest", "register.csv", "b.csv", "c.csv", check=False)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    (line,) = out.stderr.strip().splitlines()
+    assert line.startswith("错误:b.csv:") and line.endswith("(此前的文件已导入,见上;其后的文件未导入:c.csv)")
+    assert "导入 register.csv" in out.stdout and "c.csv" not in out.stdout
+    ranking = json.loads(ob.kaohe(tmp_path, "ranking", "--json", "2015-04").stdout)["ranking"]
+    # by hand: 甲's two late arrivals (−2 each) count, 乙's (in c.csv) does not
+    assert {r["unit"]: Decimal(r["total"]) for r in ranking} == {"a": 96, "b": 100, "c": 100}
+
+
 @pytest.mark.parametrize("typed", ["2015-4", "2015年4月", "2015/04", "2015年4月份"])
 def test_periods_are_typed_as_files_write_them(tmp_path, typed):
     assert kaohe("init", str(tmp_path)).returncode == 0

@@ -259,8 +259,18 @@ def ingest(obj: Ctx, files: tuple[Path, ...], dry_run: bool, strict: bool, adapt
     bureau, reg = obj.bureau, obj.registry
     failed = partial = False
     with obj.store() as store:
-        for f in files:
-            report = _ingest_one(store, f, bureau, reg, dry_run, strict, adapter_id, actor, quiet, department)
+        for n, f in enumerate(files):
+            try:
+                report = _ingest_one(store, f, bureau, reg, dry_run, strict, adapter_id, actor, quiet, department)
+            except KaoheError as exc:
+                if len(files) == 1:
+                    raise
+                # several files: say which were read before this one, and that the rest were not
+                done = "此前的文件" + ("已检查" if dry_run else "已导入,见上") if n else ""
+                rest = "、".join(g.name for g in files[n + 1 :])
+                after = f"其后的文件未{'检查' if dry_run else '导入'}:{rest}" if rest else ""
+                tail = ";".join(x for x in (done, after) if x)
+                raise KaoheError(f"{exc}({tail})" if tail else str(exc)) from None
             failed = failed or (strict and bool(report.rejected))
             partial = partial or bool(report.rejected)
     if failed:
