@@ -307,8 +307,8 @@ def test_a_sheet_of_another_format_refuses_the_file(tmp_path, reg, store):
     assert store.count() == 0 and store.imports() == []
 
 
-@pytest.mark.parametrize("fire_first", [True, False])
-def test_a_sheet_of_another_format_refuses_a_pinned_file_too(tmp_path, reg, store, fire_first):
+@pytest.mark.parametrize(("fire_first", "readers"), [(True, 0), (False, 0), (False, 1)])
+def test_a_sheet_of_another_format_refuses_a_pinned_file_too(tmp_path, reg, store, fire_first, readers):
     """--department churujing: the 消防 sheet is not 出入境's data; it is not skipped as a sheet
     "without a header" (its rows would be lost without a word), the file is refused as unpinned."""
     b = bureau(reg)
@@ -316,7 +316,7 @@ def test_a_sheet_of_another_format_refuses_a_pinned_file_too(tmp_path, reg, stor
     f = sheet_file(tmp_path / "mixed.xlsx", *(reversed(sheets) if fire_first else sheets))
     for pin in ({"department": "churujing"}, {"adapter_id": "churujing.monthly"}):
         with pytest.raises(KaoheError) as err:
-            store.ingest(f, b, reg, today=TODAY, **pin)
+            store.ingest(f, b, reg, today=TODAY, readers=readers, **pin)
         assert str(err.value) == (
             "mixed.xlsx:工作表“4月”是“出入境管理月度数据”(出入境大队,churujing.monthly),"
             "工作表“消防”却是“消防监督系统执法文书”(消防大队,xiaofang.enforcement);一个文件只能是一种数据,请分成两个文件导入"
