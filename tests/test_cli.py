@@ -175,13 +175,20 @@ def test_plugins_shows_the_bureaus_overrides_and_survives_a_wrong_item(tmp_path)
     assert kaohe("init", str(tmp_path)).returncode == 0
     cfg = tmp_path / "kaohe.toml"
     text = cfg.read_text(encoding="utf-8")
-    cfg.write_text(text + '\n[items."zhihui110.callback_satisfaction".params]\ntarget = 96\n', encoding="utf-8")
+    cfg.write_text(
+        text + '\n[items."zhihui110.callback_satisfaction".params]\ntarget = 96\n'
+        '\n[items."jiaoxunjing.fatal_hit_run"]\narticle = "第八条(二)"\n',
+        encoding="utf-8",
+    )
     out = kaohe("plugins", cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     line = next(ln for ln in out.stdout.splitlines() if "zhihui110.callback_satisfaction" in ln)
     # the target this bureau scores with, and the plugin's default beside it
     assert line.startswith("  [启用] zhihui110.callback_satisfaction  回访满意率达到95%以上  (每月;seed 000 l.554;目标 96%,")
     assert "〔本局调整:参数;插件默认:目标 95%,每低1个百分点 -0.5〕" in line
+    # the article a bureau cites instead of the plugin's (seed 000 l.644 is 第十一条(六)1 of 2015)
+    cited = next(ln for ln in out.stdout.splitlines() if "jiaoxunjing.fatal_hit_run" in ln)
+    assert "〔本局调整:依据 第十一条(六)1→第八条(二);" in cited
     untouched = next(ln for ln in out.stdout.splitlines() if "zhihui110.arrival_late" in ln)
     assert "本局调整" not in untouched
     # a configuration naming an item that does not exist: the plugins are still listed, with a warning

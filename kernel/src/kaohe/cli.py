@@ -238,6 +238,9 @@ def _item_changes(default: Any, own: Any) -> str:
         out.append(f"考核内容 {default.category}→{own.category}")
     if own.cadence != default.cadence:
         out.append(f"周期 {default.cadence_name}→{own.cadence_name}")
+    if (own.document, own.article) != (default.document, default.article):  # [items."id"] article, document
+        moved = f"{own.document} " if own.document != default.document else ""
+        out.append(f"依据 {default.article or default.reference}→{moved}{own.article or own.reference}")
     for key, name in (("cap", "上限"), ("floor", "下限")):
         a, b = getattr(default, key), getattr(own, key)
         if a != b:
