@@ -34,7 +34,7 @@ s5,第五派出所,B,B,10,农村,第五所
 
 def kaohe(*args, cwd):
     return subprocess.run(
-        [sys.executable, "-c", "from kaohe.cli import main; main()", *args],
+        [sys.executable, "-c", "from kaohe.cli.main import main; main()", *args],
         cwd=cwd, capture_output=True, text=True, timeout=300,
     )
 
@@ -195,10 +195,10 @@ def test_a_department_signing_off_confirms_its_sheet_and_its_missing_rows(tmp_pa
 # --- the pipeline, on records in memory with a department's silence ----------------------------------
 
 import attrs  # noqa: E402
-from kaohe.adjustments import Adjustment  # noqa: E402
-from kaohe.periods import Period  # noqa: E402
-from kaohe.pipeline import MemorySource, score  # noqa: E402
+from kaohe.core.adjustments import Adjustment  # noqa: E402
+from kaohe.core.periods import Period  # noqa: E402
 from kaohe.rules import Quota  # noqa: E402
+from kaohe.scoring.pipeline import MemorySource, score  # noqa: E402
 from kernel_helpers import bureau as make_bureau  # noqa: E402
 from kernel_helpers import category, rec, unit  # noqa: E402
 from kernel_helpers import item as make_item  # noqa: E402

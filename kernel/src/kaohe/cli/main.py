@@ -19,10 +19,11 @@ from typing import Any
 import attrs
 import click
 
-from . import __version__, cli_text
-from .errors import KaoheError
-from .explain import ranking_columns
-from .officers_cli import officers
+from .. import __version__
+from . import text as cli_text
+from ..core.errors import KaoheError
+from ..scoring.explain import ranking_columns
+from .officers import officers
 
 cli_text.install()  # before the commands are declared: click's help and usage in Chinese
 
@@ -47,7 +48,7 @@ class Ctx:
     @property
     def registry(self) -> Any:
         if self._registry is None:
-            from .plugins import load_registry
+            from ..plugins.discovery import load_registry
 
             self._registry = load_registry()
             for err in self._registry.errors:
@@ -57,7 +58,7 @@ class Ctx:
     @property
     def bureau(self) -> Any:
         if self._bureau is None:
-            from .config import load_bureau
+            from ..scheme.config import load_bureau
 
             self._bureau = load_bureau(self.config, self.registry)
         return self._bureau
@@ -65,7 +66,7 @@ class Ctx:
     def store(self, readonly: bool = False) -> Any:
         """The bureau's store; ``readonly`` for a command that only reads (it never waits for a
         writer and works on a read-only copy)."""
-        from .store import Store
+        from ..store.store import Store
 
         return Store(self.bureau.database, readonly=readonly)
 
@@ -125,7 +126,7 @@ def csv_row(writer: Any, cells: list[Any]) -> None:
 
 
 def _period(label: str) -> Any:
-    from .periods import Period
+    from ..core.periods import Period
 
     return Period.parse(label)
 
@@ -163,7 +164,7 @@ def init(obj: Ctx, directory: Path, name: str) -> None:
     """新建一个局:在 DIRECTORY 写入带注释的配置模板、单位名单,并建立空数据库。"""
     from importlib.resources import files
 
-    from .store import Store
+    from ..store.store import Store
 
     directory.mkdir(parents=True, exist_ok=True)
     config = directory / DEFAULT_CONFIG
@@ -228,7 +229,7 @@ def plugins(obj: Ctx, show_items: bool) -> None:
 
 def _item_changes(default: Any, own: Any) -> str:
     """What a bureau's configuration changed in a plugin's item (``[items."id"]``), in Chinese."""
-    from .decimals import fmt
+    from ..core.decimals import fmt
 
     out = []
     if own.rule != default.rule:
@@ -315,7 +316,7 @@ def _ingest_one(store: Any, f: Path, bureau: Any, reg: Any, dry_run: bool, stric
 @click.pass_obj
 def score(obj: Ctx, period: str, quiet: bool) -> None:
     """计算 PERIOD(2015-04、2015-Q2、2015-H1、2015)的得分并保存。"""
-    from .jobs import score_period
+    from ..office.jobs import score_period
 
     p = _period(period)
     refuse_future(obj.bureau, p)
@@ -330,7 +331,7 @@ def score(obj: Ctx, period: str, quiet: bool) -> None:
 
 
 def _ranking_text(bureau: Any, result: Any) -> str:
-    from .decimals import fmt
+    from ..core.decimals import fmt
 
     out = []
     columns = ranking_columns(bureau, result)
@@ -401,7 +402,7 @@ def _warn_gaps(result: Any) -> None:
 def _load_result(obj: Ctx, store: Any, period: Any) -> Any:
     """The period scored now; saved when nothing was stored for it and the store can be written
     without waiting (a ranking never waits for a writer, and works on a read-only copy)."""
-    from .jobs import config_digest, score_period
+    from ..office.jobs import config_digest, score_period
 
     result = score_period(store, obj.bureau, obj.registry, period, save=False)
     if not store.scores(period.label):
@@ -418,8 +419,8 @@ def _load_result(obj: Ctx, store: Any, period: Any) -> Any:
 @click.pass_obj
 def explain(obj: Ctx, unit: str, period: str, as_json: bool, show_all: bool, ids: bool) -> None:
     """说明 UNIT 在 PERIOD 的得分:总分 → 考核内容 → 项目 → 每条记录。"""
-    from .explain import unit_data, unit_text
-    from .jobs import score_period
+    from ..scoring.explain import unit_data, unit_text
+    from ..office.jobs import score_period
 
     p = _period(period)
     u = obj.bureau.unit(unit)
@@ -450,9 +451,9 @@ def explain(obj: Ctx, unit: str, period: str, as_json: bool, show_all: bool, ids
 @click.pass_obj
 def ranking(obj: Ctx, period: str, as_json: bool, as_csv: bool) -> None:
     """PERIOD 的排名:每个序列的名次、总分、各考核内容得分和标记。"""
-    from .decimals import fmt
+    from ..core.decimals import fmt
 
-    from .store import writable
+    from ..store.store import writable
 
     p = _period(period)
     refuse_future(obj.bureau, p)
@@ -463,7 +464,7 @@ def ranking(obj: Ctx, period: str, as_json: bool, as_csv: bool) -> None:
     if as_csv:
         _warn_gaps(result)
     if as_json:
-        from .explain import gap_data
+        from ..scoring.explain import gap_data
 
         data = [
             {
@@ -500,7 +501,7 @@ def ranking(obj: Ctx, period: str, as_json: bool, as_csv: bool) -> None:
 @click.pass_obj
 def demo(obj: Ctx, directory: Path, seed: int | None, force: bool) -> None:
     """演示:建立金坛 2015(seed 000)演示局,生成各部门一年的数据,导入、计分并发布通报。"""
-    from .demo import run_demo
+    from ..demo import run_demo
 
     if directory.exists() and any(directory.iterdir()):
         if not force:
@@ -605,13 +606,13 @@ def appeal_deadline(obj: Ctx, published: str) -> None:
     """复查申请截止日:通报于 PUBLISHED(如 2011-12-23)公布后,按本局 [appeals] working_days 个工作日计算。"""
     import datetime as dt
 
-    from .appeals import deadline_text
+    from ..core.workdays import deadline_text
 
     try:
         day = dt.date.fromisoformat(published.strip())
     except ValueError:
         raise KaoheError(f"公布日期应为 2011-12-23 这样的日期,得到 {published!r}") from None
-    from .periods import MAX_YEAR, MIN_YEAR
+    from ..core.periods import MAX_YEAR, MIN_YEAR
 
     if not MIN_YEAR <= day.year <= MAX_YEAR:
         raise KaoheError(f"公布日期 {day.isoformat()} 不在 {MIN_YEAR}-{MAX_YEAR} 年之间:是否写错了?")
@@ -620,7 +621,7 @@ def appeal_deadline(obj: Ctx, published: str) -> None:
 
 
 def _register_office_commands() -> None:
-    from .cli_office import register
+    from .office import register
 
     register(cli)
 

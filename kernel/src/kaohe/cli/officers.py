@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
-    from .cli import Ctx
+    from .main import Ctx
 
 
 def _rows(obj: Ctx, period: str, unit: str | None) -> tuple[Any, Any, list[Any]]:
-    from .errors import KaoheError
-    from .officers import for_period, read_data
-    from .periods import Period
+    from ..core.errors import KaoheError
+    from ..core.periods import Period
+    from ..scheme.officers import for_period, read_data
 
     bureau = obj.bureau
     if bureau.officers is None:
@@ -43,9 +43,9 @@ def _rows(obj: Ctx, period: str, unit: str | None) -> tuple[Any, Any, list[Any]]
 @click.pass_obj
 def officers(obj: Ctx, period: str, unit: str | None, as_json: bool, as_csv: bool) -> None:
     """民警考核系数:PERIOD(季度如 2010-Q2,或年度如 2010)每名民警的考核系数、是否参加考核及原因。"""
-    from .cli import csv_row, table
-    from .decimals import fmt
-    from .officers import unit_means
+    from ..core.decimals import fmt
+    from ..scheme.officers import unit_means
+    from .main import csv_row, table
 
     bureau, p, rows = _rows(obj, period, unit)
     names = {u.id: u.name for u in bureau.units}

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from pluggy import HookimplMarker, HookspecMarker
 
 if TYPE_CHECKING:
+    from ..scheme.bureau import Bureau
     from .adapters import Adapter
-    from .bureau import Bureau
     from .items import Item
 
 CONTRACT_VERSION = 1

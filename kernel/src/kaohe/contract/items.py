@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import attrs
 
-from .errors import RuleError
-from .periods import MONTHS_PER, Period
-from .rules import Rule
-from .rules.base import dec_or_none
+from ..core.errors import RuleError
+from ..core.periods import MONTHS_PER, Period
+from ..rules import Rule
+from ..rules.base import dec_or_none
 
 CADENCES = {"monthly": "month", "quarterly": "quarter", "half-yearly": "half", "yearly": "year"}
 CADENCE_NAMES = {"monthly": "每月", "quarterly": "每季度", "half-yearly": "每半年", "yearly": "每年"}

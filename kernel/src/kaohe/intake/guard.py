@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import IO, Any
 from xml.parsers import expat
 
-from .bureau import IntakeLimits
-from .errors import KaoheError
+from ..core.errors import KaoheError
+from ..scheme.bureau import IntakeLimits
 
 CHUNK = 1 << 20
 ZIP_MAGIC = b"PK\x03\x04"

@@ -19,16 +19,16 @@ from typing import Any
 
 import attrs
 
-from .adapters import SHOWN_CHARS, Adapter, CellError, Column, Draft, PercentCell, converter
+from ..contract.adapters import SHOWN_CHARS, Adapter, CellError, Column, Draft, PercentCell, converter
 from . import guard
-from .bureau import Bureau, IntakeLimits
-from .decimals import D, cell_problem
-from .errors import KaoheError
-from .items import according
+from ..scheme.bureau import Bureau, IntakeLimits
+from ..core.decimals import D, cell_problem
+from ..core.errors import KaoheError
+from ..contract.items import according
 from .guard import CHUNK, HashingReader, changed, checksum, csv_encoding, csv_error, dialect_of, limit_hint, set_field_limit
-from .model import Record
-from .periods import Period
-from .plugins import Registry
+from ..core.model import Record
+from ..core.periods import Period
+from ..plugins.discovery import Registry
 
 HEADER_SCAN_ROWS = 30
 """A sheet's header row is looked for in its first rows (title and note rows above it)."""
@@ -716,6 +716,6 @@ def same_record(first: tuple[str, int], sheet: str) -> str:
 
 def describe_columns(columns: Iterable[Column]) -> list[tuple[str, str, str, str]]:
     """(header, type, required, help) rows for documentation."""
-    from .adapters import TYPE_NAMES
+    from ..contract.adapters import TYPE_NAMES
 
     return [(c.name, TYPE_NAMES[c.type], "必填" if c.required else "可选", c.help) for c in columns]

@@ -30,12 +30,12 @@ from typing import Any
 
 import attrs
 
-from .adapters import Adapter
-from .bureau import Bureau
-from .errors import KaoheError
-from .intake import Rejection, iter_export
-from .model import Record
-from .plugins import Registry
+from ..contract.adapters import Adapter
+from ..core.errors import KaoheError
+from ..core.model import Record
+from ..plugins.discovery import Registry
+from ..scheme.bureau import Bureau
+from .reader import Rejection, iter_export
 
 try:
     import fcntl

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .adapters import Column
+from ..contract.adapters import Column
 
 
 def write_export(

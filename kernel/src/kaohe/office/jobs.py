@@ -5,14 +5,14 @@ from __future__ import annotations
 import hashlib
 from decimal import Decimal
 
-from .bureau import Bureau
-from .decimals import D
-from .folding import Interner, fold_result, light
-from .model import PeriodResult, UnitResult
-from .periods import Period
-from .pipeline import aggregate, base_periods, score, score_base
-from .plugins import Registry
-from .store import Store, StoreSource
+from ..core.decimals import D
+from ..core.model import PeriodResult, UnitResult
+from ..core.periods import Period
+from ..plugins.discovery import Registry
+from ..scheme.bureau import Bureau
+from ..scoring.folding import Interner, fold_result, light
+from ..scoring.pipeline import aggregate, base_periods, score, score_base
+from ..store.store import Store, StoreSource
 
 
 def config_digest(bureau: Bureau) -> str:

@@ -18,9 +18,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from . import __version__ as __version__
-from .adapters import Adapter, Column, Draft
-from .hookspecs import hookimpl
+from .. import __version__ as __version__
+from ..contract.adapters import Adapter, Column, Draft
+from ..contract.hookspecs import hookimpl
 
 DEPARTMENT = "考核办"
 

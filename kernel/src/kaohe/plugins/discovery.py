@@ -11,10 +11,10 @@ from typing import Any
 import attrs
 import pluggy
 
-from . import hookspecs
-from .adapters import Adapter
-from .errors import PluginError, RuleError
-from .items import Item
+from ..contract import hookspecs
+from ..contract.adapters import Adapter
+from ..contract.items import Item
+from ..core.errors import PluginError, RuleError
 
 ENTRY_POINT_GROUP = "kaohe"
 
@@ -84,7 +84,7 @@ def get_plugin_manager(load_entrypoints: bool = True, plugins: Iterable[tuple[st
             dist = getattr(ep, "dist", None)
             if dist is not None:
                 pm._kaohe_dists = {**getattr(pm, "_kaohe_dists", {}), ep.name: (dist.name, dist.version)}  # type: ignore[attr-defined]
-        from . import office
+        from . import builtin as office
 
         if pm.get_plugin("office") is None:
             pm.register(office, name="office")  # the office's own register: built in

@@ -31,12 +31,12 @@ from typing import Any
 
 import attrs
 
-from .bureau import Bureau
-from .decimals import D, fmt, fmt_points
-from .explain import gap_data, unit_data
-from .items import Item
-from .model import PeriodResult
-from .periods import Period
+from ..contract.items import Item
+from ..core.decimals import D, fmt, fmt_points
+from ..core.model import PeriodResult
+from ..core.periods import Period
+from ..scheme.bureau import Bureau
+from ..scoring.explain import gap_data, unit_data
 
 FORMAT = 1
 
@@ -116,8 +116,8 @@ def inputs_window(bureau: Bureau, period: Period) -> tuple[Period, Period]:
     """The base periods whose records an edition's inputs cover: the period's own, and the year
     before it (carry-over, the 末位 flag, year-over-year comparisons, quotas and items of longer
     windows all read within it)."""
-    from .periods import MONTHS_PER
-    from .pipeline import base_periods
+    from ..core.periods import MONTHS_PER
+    from ..scoring.pipeline import base_periods
 
     bases = base_periods(bureau, period)
     first = bases[0]

@@ -25,7 +25,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from ..decimals import fmt, fmt_points
+from ..core.decimals import fmt, fmt_points
 from .data import ReportData, UnitView
 
 CHART_LIBRARY = "echarts.common.min.js"

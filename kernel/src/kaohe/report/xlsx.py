@@ -38,7 +38,7 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from ..decimals import fmt
+from ..core.decimals import fmt
 from .data import ReportData, UnitView, sheet_title
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -7,10 +7,10 @@ from collections.abc import Mapping
 
 import attrs
 
-from .items import Item
-from .model import Unit
+from ..contract.items import Item
+from ..core.model import Unit
+from ..core.periods import Calendar, Period
 from .officers import OfficerSettings
-from .periods import Calendar, Period
 from .scheme import Scheme
 
 

@@ -21,14 +21,14 @@ if sys.version_info >= (3, 11):  # noqa: UP036 - tomli where a Python before 3.1
 else:  # pragma: no cover
     import tomli as tomllib
 
+from ..contract.items import Item
+from ..core.decimals import bounded
+from ..core.errors import ConfigError, KaoheError, PluginError, RuleError
+from ..core.model import Unit
+from ..core.periods import Calendar
+from ..plugins.discovery import Registry
+from ..rules import build
 from .bureau import LINES_PER_ITEM, Bureau, IntakeLimits, Publication, Regulation, ReportSettings
-from .decimals import bounded
-from .errors import ConfigError, KaoheError, PluginError, RuleError
-from .items import Item
-from .model import Unit
-from .periods import Calendar
-from .plugins import Registry
-from .rules import build
 from .scheme import Category, Scheme, Series
 
 TOP_KEYS = {

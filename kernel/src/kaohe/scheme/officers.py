@@ -18,9 +18,9 @@ from typing import Any
 
 import attrs
 
-from .decimals import ZERO, D, fmt, quantize
-from .errors import ConfigError, KaoheError
-from .periods import Calendar, Period
+from ..core.decimals import ZERO, D, fmt, quantize
+from ..core.errors import ConfigError, KaoheError
+from ..core.periods import Calendar, Period
 
 ASSESSED = "参加考核"
 NO_BUSINESS = "不参加业务工作考核"
@@ -413,8 +413,8 @@ LEAVE_COLUMNS = (("警号", "id", "text", True, ()), ("假别", "kind", "text", 
 def _rows(path: Path, spec: Sequence[tuple[str, str, str, bool, tuple[str, ...]]]) -> Iterable[tuple[int, dict[str, Any]]]:
     """(row number, column key → converted value) of a CSV or XLSX: the header is the first
     non-empty row; a bad cell raises KaoheError naming the file, row and column."""
-    from .adapters import CellError, Column
-    from .intake import tables
+    from ..contract.adapters import CellError, Column
+    from ..intake.reader import tables
 
     if not path.exists():
         raise KaoheError(f"找不到文件 {path}(见配置 [officers])")

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import attrs
 
-from .rules.base import dec, dec_or_none
+from ..rules.base import dec, dec_or_none
 
 
 @attrs.frozen

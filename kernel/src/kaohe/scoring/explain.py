@@ -8,9 +8,9 @@ from typing import Any
 
 import attrs
 
-from .decimals import ZERO, fmt, fmt_points
-from .items import according
-from .model import CategoryResult, Gap, ItemResult, Line, PeriodResult, UnitResult
+from ..contract.items import according
+from ..core.decimals import ZERO, fmt, fmt_points
+from ..core.model import CategoryResult, Gap, ItemResult, Line, PeriodResult, UnitResult
 
 
 def _num(value: Decimal | None) -> str | None:

@@ -16,8 +16,8 @@ from typing import Any
 
 import attrs
 
-from .decimals import ZERO, fmt_points
-from .model import ItemResult, Line, PeriodResult
+from ..core.decimals import ZERO, fmt_points
+from ..core.model import ItemResult, Line, PeriodResult
 
 
 def fold_lines(item: ItemResult) -> tuple[Line, ...]:

@@ -17,17 +17,17 @@ from typing import Protocol
 
 import attrs
 
-from .adjustments import Adjustment, for_unit
-from .bureau import Bureau
-from .decimals import ZERO, fmt, fmt_points, quantize
-from .errors import KaoheError
+from ..contract.items import Item
+from ..core.adjustments import Adjustment, for_unit
+from ..core.decimals import ZERO, fmt, fmt_points, quantize
+from ..core.errors import KaoheError
+from ..core.model import CategoryResult, Gap, ItemResult, Line, PeriodResult, Record, Unit, UnitResult
+from ..core.periods import MONTHS_PER, Period
+from ..rules import RuleContext, Veto, competition_ranks
+from ..rules.base import UnitRecords, group_key
+from ..scheme.bureau import Bureau
+from ..scheme.scheme import Category, Scheme
 from .folding import Interner, fold_lines
-from .items import Item
-from .model import CategoryResult, Gap, ItemResult, Line, PeriodResult, Record, Unit, UnitResult
-from .periods import MONTHS_PER, Period
-from .rules import RuleContext, Veto, competition_ranks
-from .rules.base import UnitRecords, group_key
-from .scheme import Category, Scheme
 
 
 class DataSource(Protocol):

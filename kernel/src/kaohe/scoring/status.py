@@ -14,8 +14,8 @@ from typing import Any
 
 import attrs
 
-from .bureau import Bureau
-from .periods import Period
+from ..core.periods import Period
+from ..scheme.bureau import Bureau
 from .pipeline import base_periods
 
 ARRIVED, LATE, CARRIED, MISSING, NOT_DUE = "已报送", "迟报", "沿用上期", "未报送", "不需报送"

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..core.model import CategoryResult, ItemResult, UnitResult
 from .explain import _num, item_data, unit_fields
-from .model import CategoryResult, ItemResult, UnitResult
 
 
 def _join(head: str, key: str, parts: list[str], tail: str) -> str:

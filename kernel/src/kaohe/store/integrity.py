@@ -35,8 +35,8 @@ from typing import Any
 import attrs
 import sqlite_utils
 
-from .editions import canonical
-from .errors import KaoheError
+from ..core.errors import KaoheError
+from ..report.editions import canonical
 
 CHAINED: dict[str, tuple[str, ...]] = {
     "audit": ("id", "time", "actor", "action", "period", "department", "unit", "subject", "detail"),
@@ -196,7 +196,7 @@ def _digests(db: Any) -> dict[int | None, str]:
 def stored_hash(kind: Any, unit: Any, date: Any, value: Any, attrs_json: Any, note: Any) -> str:
     """A record's content hash recomputed from its stored columns (as kaohe.staging.content_hash
     computes it from the record)."""
-    from .staging import dumps
+    from ..intake.staging import dumps
 
     head = dumps([kind, unit, date, value])
     payload = f"{head[:-1]}, {attrs_json}, {dumps(note)}]"

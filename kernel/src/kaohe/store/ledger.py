@@ -34,8 +34,8 @@ from typing import Any
 
 import sqlite_utils
 
-from .adjustments import Adjustment
-from .decimals import D
+from ..core.adjustments import Adjustment
+from ..core.decimals import D
 
 APPEND_ONLY = (
     "audit", "adjustments", "adjustment_revocations", "appeals", "decisions", "signoffs", "editions", "record_versions",
@@ -239,17 +239,17 @@ class Ledger:
         with self._txn():
             adj = self.adjustment(adjustment_id)
             if adj is None:
-                from .errors import KaoheError
+                from ..core.errors import KaoheError
 
                 raise KaoheError(f"没有第{adjustment_id}号调整")
             if adj.appeal is not None:
-                from .errors import KaoheError
+                from ..core.errors import KaoheError
 
                 raise KaoheError(
                     f"第{adjustment_id}号调整是复查复核第{adj.appeal}号的改分决定:复查决定一经登记不可更改,不能撤销"
                 )
             if self._revoked({adjustment_id}):
-                from .errors import KaoheError
+                from ..core.errors import KaoheError
 
                 raise KaoheError(f"第{adjustment_id}号调整已撤销")
             self.db["adjustment_revocations"].insert(
@@ -296,7 +296,7 @@ class Ledger:
 
     def void_record(self, key: str, reason: str, actor: str | None = None, appeal: int | None = None) -> dict[str, Any]:
         """Mark a record void (it stays stored, and is no longer scored)."""
-        from .errors import KaoheError
+        from ..core.errors import KaoheError
 
         with self._txn():
             row = self.db.execute("SELECT key, unit, month, department, voided FROM records WHERE key = ?", [key]).fetchone()
@@ -394,7 +394,7 @@ class Ledger:
                 [row["period"], row["unit"], row["item"], row.get("record") or ""],
             ).fetchone()
             if pending is not None:
-                from .errors import KaoheError
+                from ..core.errors import KaoheError
 
                 raise KaoheError(f"同一扣分已有未决的复查申请(第{pending[0]}号),不重复受理")
             pk = int(self.db["appeals"].insert({**row, "time": now(), "actor": actor or current_actor()}).last_pk)

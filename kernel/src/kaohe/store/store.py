@@ -23,17 +23,17 @@ from typing import Any
 import attrs
 import sqlite_utils
 
-from .bureau import Bureau
-from .decimals import D
-from .errors import KaoheError
-from .intake import Rejection, check_file, checksum, same_record
+from ..core.decimals import D
+from ..core.errors import KaoheError
+from ..core.model import PeriodResult, Record
+from ..core.periods import Period
+from ..intake.reader import Rejection, check_file, checksum, same_record
+from ..intake.staging import Staged, content_hash, dumps, staged  # noqa: F401 (dumps and content_hash: used by others through the store)
+from ..plugins.discovery import Registry
+from ..scheme.bureau import Bureau
+from ..scoring.treejson import TreeEncoder
 from .integrity import guard, migrate_3, record_line, records_digest, register
 from .ledger import Ledger, current_actor, migrate_2, now
-from .model import PeriodResult, Record
-from .periods import Period
-from .plugins import Registry
-from .staging import Staged, content_hash, dumps, staged  # noqa: F401 (dumps and content_hash: used by others through the store)
-from .treejson import TreeEncoder
 
 SCHEMA_VERSION = 3
 BATCH = 5000
@@ -660,7 +660,7 @@ class StoreSource:
         """The data missing in base period ``period`` (kaohe.status.gaps): kind → its department, for
         the kinds read by the bureau's items whose department has sent nothing; whether the period
         has no data at all; and the kinds of the departments that confirmed having nothing."""
-        from .status import gaps
+        from ..scoring.status import gaps
 
         missing, empty, confirmed = gaps(self.store, self.bureau, self.registry, period)
         owners = {k: self.registry.owner_of_kind(k) for item in self.bureau.items for k in item.reads}
