@@ -21,7 +21,8 @@ from pathlib import Path
 import office_bureau as ob
 import pytest
 from click.testing import CliRunner
-from kaohe.cli.main import Ctx, csv_cell, database_error_text, os_error_text
+from kaohe.cli.common import Ctx, csv_cell
+from kaohe.cli.main import database_error_text, os_error_text
 from kaohe.cli.officers import officers
 from kaohe.core.periods import Period
 from kaohe.office.publication import publish

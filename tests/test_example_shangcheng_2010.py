@@ -14,10 +14,11 @@ import attrs
 import pytest
 from click.testing import CliRunner
 from example_helpers import EXAMPLES, Example, make_data
-from kaohe.cli.main import Ctx
+from kaohe.cli.common import Ctx
 from kaohe.cli.officers import officers
 from kaohe.core.periods import Period
-from kaohe.scheme.officers import NO_BUSINESS, OUT_POSTED, OUT_QUARTER, OUT_YEAR, for_period, read_data
+from kaohe.intake.officers import read_data
+from kaohe.scheme.officers import NO_BUSINESS, OUT_POSTED, OUT_QUARTER, OUT_YEAR, for_period
 
 HERE = EXAMPLES / "shangcheng-2010"
 

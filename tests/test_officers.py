@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from kaohe.core.errors import ConfigError, KaoheError
 from kaohe.core.periods import Calendar, Period
+from kaohe.intake.officers import read_data
 from kaohe.plugins.discovery import get_plugin_manager, load_registry
 from kaohe.scheme.config import parse_bureau
 from kaohe.scheme.officers import (
@@ -28,7 +29,6 @@ from kaohe.scheme.officers import (
     for_period,
     leave_days,
     parse_settings,
-    read_data,
     unit_means,
 )
 

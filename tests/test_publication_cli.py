@@ -297,7 +297,7 @@ def test_notices_are_numbered_apart_from_the_appeals_decisions(bureau: Path) -> 
 
 
 def test_editions_and_audit_lines_are_not_padded(bureau: Path) -> None:
-    from kaohe.cli.main import TABLE_CELL, _width
+    from kaohe.cli.common import TABLE_CELL, _width
 
     long = "因数据更正重新发布:" + "某派出所的某项扣分经复核后更正," * 8
     ob.kaohe(bureau, "publish", "2015-04", "--date", "2015-05-06", "--reason", long)

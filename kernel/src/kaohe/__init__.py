@@ -15,9 +15,8 @@ from .core.decimals import D
 from .core.errors import ConfigError, KaoheError, PluginError
 from .core.model import Line, Record, Unit
 from .core.periods import Calendar, Period
+from .core.version import __version__ as __version__
 from .scheme.bureau import Bureau
-
-__version__ = "0.1.0"
 
 __all__ = [
     "CONTRACT_VERSION", "Adapter", "Bureau", "Calendar", "Column", "ConfigError", "D", "Draft", "Item",

@@ -4,6 +4,8 @@ error and a non-zero exit code, never a traceback."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import errno
 import io
 import json
 import re
@@ -11,18 +13,26 @@ import shutil
 import sqlite3
 import sys
 import time
-import unicodedata
 from collections.abc import Callable
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import attrs
 import click
 
-from .. import __version__
-from . import text as cli_text
+from ..core.decimals import fmt
 from ..core.errors import KaoheError
-from ..scoring.explain import ranking_columns
+from ..core.periods import MAX_YEAR, MIN_YEAR
+from ..core.version import __version__
+from ..core.workdays import deadline_text
+from ..demo import run_demo
+from ..office.jobs import config_digest, score_period
+from ..scoring.explain import gap_data, ranking_columns, unit_data, unit_text
+from ..store.store import Store, writable
+from . import text as cli_text
+from .common import Ctx, _period, csv_row, refuse_future, table, warn_uninstalled
+from .office import register
 from .officers import officers
 
 cli_text.install()  # before the commands are declared: click's help and usage in Chinese
@@ -37,111 +47,6 @@ EXIT_PARTIAL = 3
 """``kaohe ingest``: the good rows were imported (or, with --dry-run, would be), some rows rejected."""
 EXIT_DATABASE = 4
 """The database could not be written (another kaohe command writing, the disk): try again."""
-
-
-class Ctx:
-    def __init__(self, config: str) -> None:
-        self.config = Path(config)
-        self._registry: Any = None
-        self._bureau: Any = None
-
-    @property
-    def registry(self) -> Any:
-        if self._registry is None:
-            from ..plugins.discovery import load_registry
-
-            self._registry = load_registry()
-            for err in self._registry.errors:
-                click.echo(f"警告:{err}", err=True)
-        return self._registry
-
-    @property
-    def bureau(self) -> Any:
-        if self._bureau is None:
-            from ..scheme.config import load_bureau
-
-            self._bureau = load_bureau(self.config, self.registry)
-        return self._bureau
-
-    def store(self, readonly: bool = False) -> Any:
-        """The bureau's store; ``readonly`` for a command that only reads (it never waits for a
-        writer and works on a read-only copy)."""
-        from ..store.store import Store
-
-        return Store(self.bureau.database, readonly=readonly)
-
-
-pass_ctx = click.make_pass_decorator(Ctx)
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int, right: bool = False) -> str:
-    gap = " " * max(width - _width(text), 0)
-    return gap + text if right else text + gap
-
-
-TABLE_CELL = 40
-"""The widest a column of a table grows: a longer cell (a file name, a long reason) overflows its own
-row instead of widening every row of the table."""
-
-
-def table(headers: list[str], rows: list[list[str]], right: set[int] | None = None) -> str:
-    """Columns aligned by display width (a Chinese character is two). The last column is not padded
-    and no line ends in spaces; a cell wider than :data:`TABLE_CELL` does not widen its column."""
-    right = right or set()
-    last = len(headers) - 1
-    widths = [
-        max([_width(h)] + [w for r in rows if (w := _width(r[i])) <= TABLE_CELL or i == last]) if i != last else 0
-        for i, h in enumerate(headers)
-    ]
-    dash = [w if i != last else max([_width(headers[i])] + [min(_width(r[i]), TABLE_CELL) for r in rows]) for i, w in enumerate(widths)]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(_pad(c, widths[i], i in right) for i, c in enumerate(cells)).rstrip()
-
-    lines = [line(headers), "  ".join("-" * w for w in dash)]
-    lines.extend(line(r) for r in rows)
-    return "\n".join(lines)
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
-
-
-def csv_cell(value: Any) -> str:
-    """A CSV cell that Excel shows as text, never runs: a text starting with = + - @ (a formula
-    such as =HYPERLINK(…) in a unit's or officer's name) gets a leading apostrophe; a plain number
-    (-2, +1.5) is left as it is."""
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(text):
-        return "'" + text
-    return text
-
-
-def csv_row(writer: Any, cells: list[Any]) -> None:
-    writer.writerow([csv_cell(c) for c in cells])
-
-
-def _period(label: str) -> Any:
-    from ..core.periods import Period
-
-    return Period.parse(label)
-
-
-def refuse_future(bureau: Any, period: Any, today: Any = None) -> None:
-    """A period that has not begun has no data to score: refused (a mistyped year, usually), rather
-    than computed as if every unit had done nothing. A period under way may be scored (a draft)."""
-    import datetime as dt
-
-    today = today or dt.date.today()
-    start = bureau.calendar.start(period)
-    if start > today:
-        raise KaoheError(
-            f"{period.chinese}({bureau.calendar.range_text(period)})尚未开始,不能计分:今天是 {today.isoformat()}(期间写错了?)"
-        )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -162,9 +67,7 @@ def cli(ctx: click.Context, config: str) -> None:
 @click.pass_obj
 def init(obj: Ctx, directory: Path, name: str) -> None:
     """新建一个局:在 DIRECTORY 写入带注释的配置模板、单位名单,并建立空数据库。"""
-    from importlib.resources import files
 
-    from ..store.store import Store
 
     directory.mkdir(parents=True, exist_ok=True)
     config = directory / DEFAULT_CONFIG
@@ -229,7 +132,6 @@ def plugins(obj: Ctx, show_items: bool) -> None:
 
 def _item_changes(default: Any, own: Any) -> str:
     """What a bureau's configuration changed in a plugin's item (``[items."id"]``), in Chinese."""
-    from ..core.decimals import fmt
 
     out = []
     if own.rule != default.rule:
@@ -316,7 +218,6 @@ def _ingest_one(store: Any, f: Path, bureau: Any, reg: Any, dry_run: bool, stric
 @click.pass_obj
 def score(obj: Ctx, period: str, quiet: bool) -> None:
     """计算 PERIOD(2015-04、2015-Q2、2015-H1、2015)的得分并保存。"""
-    from ..office.jobs import score_period
 
     p = _period(period)
     refuse_future(obj.bureau, p)
@@ -331,8 +232,6 @@ def score(obj: Ctx, period: str, quiet: bool) -> None:
 
 
 def _ranking_text(bureau: Any, result: Any) -> str:
-    from ..core.decimals import fmt
-
     out = []
     columns = ranking_columns(bureau, result)
     for series, units in result.series().items():
@@ -354,21 +253,6 @@ def _warn_empty(store: Any, period: Any) -> None:
     q = f"SELECT 1 FROM records WHERE department = ? AND month IN ({','.join('?' * len(months))}) AND voided = 0 LIMIT 1"
     if not any(store.db.execute(q, [d, *months]).fetchone() for d in departments):
         click.echo(f"警告:数据库中没有 {period.label} 的任何记录(期间写错了,还是数据尚未导入?),以下得分是在没有任何记录的情况下算出的", err=True)
-
-
-def warn_uninstalled(store: Any, bureau: Any, registry: Any, period: Any) -> None:
-    """Records stored for a plugin no longer installed (or refused) count in no item: an item
-    switched on by a pattern (``*``) just disappears with its plugin, so say so."""
-    known = {name for name, info in registry.plugins.items() if not info.error}
-    cal = bureau.calendar
-    for ns, department, n in store.stored_namespaces(cal.start(period), cal.end(period), known):
-        who = f"{department}({ns})" if department else ns
-        state = "加载失败" if ns in registry.plugins else "未安装"
-        click.echo(
-            f"警告:数据库中有 {who} 在 {period.label} 的 {n} 条记录,但插件 {ns} {state}:这些记录不计分,"
-            f"其项目也不出现在得分和报送情况中(重新安装该插件,或确认不再考核后停用)",
-            err=True,
-        )
 
 
 def gaps_text(result: Any, limit: int = 10) -> list[str]:
@@ -402,7 +286,6 @@ def _warn_gaps(result: Any) -> None:
 def _load_result(obj: Ctx, store: Any, period: Any) -> Any:
     """The period scored now; saved when nothing was stored for it and the store can be written
     without waiting (a ranking never waits for a writer, and works on a read-only copy)."""
-    from ..office.jobs import config_digest, score_period
 
     result = score_period(store, obj.bureau, obj.registry, period, save=False)
     if not store.scores(period.label):
@@ -419,8 +302,6 @@ def _load_result(obj: Ctx, store: Any, period: Any) -> Any:
 @click.pass_obj
 def explain(obj: Ctx, unit: str, period: str, as_json: bool, show_all: bool, ids: bool) -> None:
     """说明 UNIT 在 PERIOD 的得分:总分 → 考核内容 → 项目 → 每条记录。"""
-    from ..scoring.explain import unit_data, unit_text
-    from ..office.jobs import score_period
 
     p = _period(period)
     u = obj.bureau.unit(unit)
@@ -451,9 +332,7 @@ def explain(obj: Ctx, unit: str, period: str, as_json: bool, show_all: bool, ids
 @click.pass_obj
 def ranking(obj: Ctx, period: str, as_json: bool, as_csv: bool) -> None:
     """PERIOD 的排名:每个序列的名次、总分、各考核内容得分和标记。"""
-    from ..core.decimals import fmt
 
-    from ..store.store import writable
 
     p = _period(period)
     refuse_future(obj.bureau, p)
@@ -464,8 +343,6 @@ def ranking(obj: Ctx, period: str, as_json: bool, as_csv: bool) -> None:
     if as_csv:
         _warn_gaps(result)
     if as_json:
-        from ..scoring.explain import gap_data
-
         data = [
             {
                 "series": u.series, "rank": u.rank, "unit": u.unit, "name": u.name, "total": fmt(u.total),
@@ -501,7 +378,6 @@ def ranking(obj: Ctx, period: str, as_json: bool, as_csv: bool) -> None:
 @click.pass_obj
 def demo(obj: Ctx, directory: Path, seed: int | None, force: bool) -> None:
     """演示:建立金坛 2015(seed 000)演示局,生成各部门一年的数据,导入、计分并发布通报。"""
-    from ..demo import run_demo
 
     if directory.exists() and any(directory.iterdir()):
         if not force:
@@ -588,7 +464,6 @@ def database_error_text(exc: BaseException) -> str:
 
 def os_error_text(exc: OSError) -> str:
     """A file-system error in one line, in Chinese where the cause is a common one."""
-    import errno
 
     causes = {
         errno.ENOSPC: "磁盘已满", errno.EDQUOT: "超出磁盘配额", errno.EACCES: "没有权限", errno.EPERM: "没有权限",
@@ -604,15 +479,12 @@ def os_error_text(exc: OSError) -> str:
 @click.pass_obj
 def appeal_deadline(obj: Ctx, published: str) -> None:
     """复查申请截止日:通报于 PUBLISHED(如 2011-12-23)公布后,按本局 [appeals] working_days 个工作日计算。"""
-    import datetime as dt
 
-    from ..core.workdays import deadline_text
 
     try:
         day = dt.date.fromisoformat(published.strip())
     except ValueError:
         raise KaoheError(f"公布日期应为 2011-12-23 这样的日期,得到 {published!r}") from None
-    from ..core.periods import MAX_YEAR, MIN_YEAR
 
     if not MIN_YEAR <= day.year <= MAX_YEAR:
         raise KaoheError(f"公布日期 {day.isoformat()} 不在 {MIN_YEAR}-{MAX_YEAR} 年之间:是否写错了?")
@@ -621,8 +493,6 @@ def appeal_deadline(obj: Ctx, published: str) -> None:
 
 
 def _register_office_commands() -> None:
-    from .office import register
-
     register(cli)
 
 

@@ -13,22 +13,29 @@ from typing import Any
 
 import click
 
-from ..core.adjustments import KINDS
-from ..core.decimals import PARAMETER_LIMIT, PARAMETER_PLACES, out_of_bounds
+from ..core.adjustments import KINDS, Adjustment
+from ..core.decimals import PARAMETER_LIMIT, PARAMETER_PLACES, D, out_of_bounds
 from ..core.errors import KaoheError
+from ..core.periods import Period
+from ..office.jobs import score_period
+from ..office.publication import appeal_line, appeal_text, bureau_root, decide_appeal, file_appeal
+from ..office.publication import publish as publish_edition
+from ..report.editions import diff as compute
+from ..report.editions import diff_data, diff_text
+from ..scoring.explain import gap_data
+from ..scoring.status import data_status, departments, problems, unit_problems
+from ..store.integrity import verification_text
+from ..store.integrity import verify as check
+from .common import Ctx, refuse_future, table, warn_uninstalled
 
 EDITION = re.compile(r"^\s*(?P<period>[^#第\s]+?)\s*(?:(?:#|第)\s*(?P<number>\d+)\s*版?)?\s*$")
 
 
 def _ctx() -> Any:
-    from .main import Ctx
-
     return click.get_current_context().find_object(Ctx)
 
 
 def _period(label: str) -> Any:
-    from ..core.periods import Period
-
     return Period.parse(label)
 
 
@@ -79,10 +86,6 @@ def _unit_id(bureau: Any, key: str) -> str:
 @click.option("--json", "as_json", is_flag=True, help="JSON 格式。")
 def status(period: str, as_json: bool) -> None:
     """PERIOD 各部门数据报送情况:已报送、迟报、沿用上期、未报送,以及部门是否已签收。"""
-    from .main import table, warn_uninstalled
-    from ..scoring.explain import gap_data
-    from ..office.jobs import score_period
-    from ..scoring.status import data_status, problems, unit_problems
 
     obj = _ctx()
     p = _period(period)
@@ -159,14 +162,12 @@ def _signed(r: Any) -> str:
 @click.option("--note", default="", help="说明。")
 def signoff(department: str, period: str, actor: str | None, note: str) -> None:
     """部门签收 PERIOD 的数据:确认本部门已报送的数据完整、准确(记入审计记录)。"""
-    from ..scoring.status import departments
 
     obj = _ctx()
     p = _period(period)
     known = departments(obj.bureau, obj.registry)
     if department not in known:
         raise KaoheError(f"没有部门 “{department}”:本局启用的项目所涉部门为 {'、'.join(known) or '(无)'}")
-    from ..scoring.status import data_status
 
     with obj.store() as store:
         before = store.signoffs(p.label).get(department)
@@ -192,9 +193,7 @@ def publish(period: str, out: Path | None, published_on: str | None, reason: str
 
     与最新一版完全相同时不产生新版本(该版文件缺失时补写,已有的不改动);数据、配置、调整或复查决定
     有变化时产生新版本,并在通报中列出与上一版相比的变化。"""
-    from ..office.publication import publish as publish_edition
 
-    from .main import refuse_future, warn_uninstalled
 
     obj = _ctx()
     p = _period(period)
@@ -214,8 +213,6 @@ def publish(period: str, out: Path | None, published_on: str | None, reason: str
     else:
         click.echo(f"与 {p.label} 第{done.number}版({done.published_on} 公布)完全相同,未产生新版本;该版文件:")
     if done.changes is not None and done.new:
-        from ..report.editions import diff_text
-
         click.echo(diff_text(done.changes))
     assert done.directory is not None
     for f in sorted(done.directory.iterdir()):
@@ -231,7 +228,6 @@ def publish(period: str, out: Path | None, published_on: str | None, reason: str
 @click.argument("period", required=False)
 def editions(period: str | None) -> None:
     """已发布的通报版本(PERIOD 省略时列出全部)。"""
-    from .main import table
 
     obj = _ctx()
     label = _period(period).label if period else None
@@ -252,8 +248,6 @@ def editions(period: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="JSON 格式。")
 def diff(before: str, after: str, as_json: bool) -> None:
     """两版通报的差异:各单位总分、名次、项目加扣分的变化及原因。版本写作 2015-04#1,或 2015-04(最新一版)。"""
-    from ..report.editions import diff as compute
-    from ..report.editions import diff_data, diff_text
 
     obj = _ctx()
     (pa, na), (pb, nb) = edition_ref(before), edition_ref(after)
@@ -290,7 +284,6 @@ def appeal() -> None:
 @click.option("--actor", help="登记人(默认为当前系统用户)。")
 def appeal_file(period: str, unit: str, item: str, record: str | None, reason: str, received: str | None, actor: str | None) -> None:
     """登记 UNIT 对 PERIOD 最新一版通报中项目 ITEM(的一条记录)的复查申请。"""
-    from ..office.publication import appeal_line, file_appeal
 
     obj = _ctx()
     with obj.store() as store:
@@ -312,8 +305,6 @@ def appeal_file(period: str, unit: str, item: str, record: str | None, reason: s
 @click.option("--json", "as_json", is_flag=True, help="JSON 格式。")
 def appeal_list(period: str | None, department: str | None, unit: str | None, pending: bool, as_json: bool) -> None:
     """复查申请及其决定,按部门分列待办。"""
-    from ..office.publication import appeal_text
-    from ..scoring.status import departments
 
     obj = _ctx()
     if department:
@@ -351,7 +342,6 @@ def appeal_list(period: str | None, department: str | None, unit: str | None, pe
 @click.option("--actor", help="登记人(默认为当前系统用户)。")
 def appeal_decide(appeal_id: int, keep: bool, points: str | None, void: bool, decider: str, reason: str, actor: str | None) -> None:
     """记录对第 APPEAL_ID 号复查申请的决定:--keep 维持、--points 改分 或 --void 撤销记录(三者选一)。"""
-    from ..office.publication import decide_appeal
 
     obj = _ctx()
     chosen = [o for o, on in (("维持", keep), ("改分", points is not None), ("撤销记录", void)) if on]
@@ -406,8 +396,6 @@ def adjust_add(period: str, unit: str, points: str, reason: str, approver: str, 
 @click.argument("period", required=False)
 def adjust_list(period: str | None) -> None:
     """已登记的调整(含已撤销的)。"""
-    from ..core.adjustments import Adjustment
-    from ..core.decimals import D
 
     obj = _ctx()
     with obj.store(readonly=True) as store:
@@ -450,7 +438,6 @@ def adjust_revoke(adjustment_id: int, reason: str, actor: str | None) -> None:
 def audit(period: str | None, action: str | None, actor: str | None, department: str | None, unit: str | None,
           since: str | None, until: str | None, as_json: bool) -> None:
     """审计记录:每次导入、更正、调整、复查申请与决定、签收和发布,按时间顺序,只增不改。"""
-    from .main import table
 
     obj = _ctx()
     _date(since, "--since")
@@ -517,9 +504,6 @@ def verify(folders: tuple[Path, ...], heads: tuple[str, ...]) -> None:
     """核对数据库与已发布文件是否在 kaohe 之外被改动:审计链、触发器与表结构、各版本、导入与记录、已发布文件。
 
     每处问题一行;全部无误时输出“完整”,退出码 0,否则退出码 1。见 docs/integrity.md。"""
-    from ..store.integrity import verification_text
-    from ..store.integrity import verify as check
-    from ..office.publication import bureau_root
 
     obj = _ctx()
     database = Path(obj.bureau.database)

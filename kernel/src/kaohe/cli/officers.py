@@ -7,19 +7,19 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
-if TYPE_CHECKING:
-    from .main import Ctx
+from ..core.decimals import fmt
+from ..core.errors import KaoheError
+from ..core.periods import Period
+from ..intake.officers import read_data
+from ..scheme.officers import for_period, unit_means
+from .common import Ctx, csv_row, table
 
 
 def _rows(obj: Ctx, period: str, unit: str | None) -> tuple[Any, Any, list[Any]]:
-    from ..core.errors import KaoheError
-    from ..core.periods import Period
-    from ..scheme.officers import for_period, read_data
-
     bureau = obj.bureau
     if bureau.officers is None:
         raise KaoheError(f"{bureau.source} 没有 [officers] 配置:民警考核系数需要身份系数表和民警名单(见 docs/configuration.md)")
@@ -43,9 +43,6 @@ def _rows(obj: Ctx, period: str, unit: str | None) -> tuple[Any, Any, list[Any]]
 @click.pass_obj
 def officers(obj: Ctx, period: str, unit: str | None, as_json: bool, as_csv: bool) -> None:
     """民警考核系数:PERIOD(季度如 2010-Q2,或年度如 2010)每名民警的考核系数、是否参加考核及原因。"""
-    from ..core.decimals import fmt
-    from ..scheme.officers import unit_means
-    from .main import csv_row, table
 
     bureau, p, rows = _rows(obj, period, unit)
     names = {u.id: u.name for u in bureau.units}

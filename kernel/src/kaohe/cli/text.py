@@ -14,6 +14,8 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
+import click
+
 CLICK_TEXTS: dict[str, str] = {
     "Usage:": "用法:",
     "Options": "选项",
@@ -58,7 +60,6 @@ def localise(command: Any) -> None:
     """The usage line's placeholders of ``command`` and its subcommands in Chinese: ``[选项]``,
     ``命令 [参数]...``, and an option's value by its type (文字, 整数, 数字, 文件, 目录) where the
     option names none. Run once the commands are declared."""
-    import click
 
     command.options_metavar = "[选项]"
     if isinstance(command, click.Group):

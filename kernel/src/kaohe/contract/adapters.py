@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from ..core.decimals import CELL_LIMIT, PERCENT_LIMIT, D, cell_problem
+from ..core.periods import Period
 
 TYPES = ("text", "int", "decimal", "date", "datetime", "bool", "unit", "percent", "month")
 TYPE_NAMES = {
@@ -189,7 +190,6 @@ _MONTH_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*(?:份)?\s*
 def _month(raw: Any) -> Any:
     """An assessment month, as a :class:`kaohe.periods.Period` (the kernel dates the record on
     the month's last day, by the bureau's calendar)."""
-    from ..core.periods import Period
 
     if isinstance(raw, dt.date | dt.datetime):
         return Period(raw.year, "month", raw.month)

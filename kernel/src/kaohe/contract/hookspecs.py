@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from pluggy import HookimplMarker, HookspecMarker
 
-if TYPE_CHECKING:
-    from ..scheme.bureau import Bureau
-    from .adapters import Adapter
-    from .items import Item
+from .adapters import Adapter
+from .items import Item
 
 CONTRACT_VERSION = 1
 
@@ -49,8 +47,8 @@ def kaohe_adapters(register: Callable[[Adapter], None]) -> None:
 
 
 @hookspec
-def kaohe_demo_data(bureau: Bureau, directory: Path, seed: int) -> list[Path] | None:
-    """Write a synthetic year of the department's exports for the demo ``bureau`` into
+def kaohe_demo_data(bureau: Any, directory: Path, seed: int) -> list[Path] | None:
+    """Write a synthetic year of the department's exports for the demo ``bureau`` (a ``kaohe.Bureau``) into
     ``directory`` (XLSX, as the department exports them, deterministic from ``seed``) and return
     the files written, in the order they should be imported. A few rows should be bad on purpose,
     for the intake to reject."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import hashlib
 import io
 import math
@@ -19,16 +20,26 @@ from typing import Any
 
 import attrs
 
-from ..contract.adapters import SHOWN_CHARS, Adapter, CellError, Column, Draft, PercentCell, converter
-from . import guard
-from ..scheme.bureau import Bureau, IntakeLimits
+from ..contract.adapters import SHOWN_CHARS, TYPE_NAMES, Adapter, CellError, Column, Draft, PercentCell, converter
+from ..contract.items import according
+from ..contract.registry import Registry
 from ..core.decimals import D, cell_problem
 from ..core.errors import KaoheError
-from ..contract.items import according
-from .guard import CHUNK, HashingReader, changed, checksum, csv_encoding, csv_error, dialect_of, limit_hint, set_field_limit
 from ..core.model import Record
 from ..core.periods import Period
-from ..plugins.discovery import Registry
+from ..scheme.bureau import Bureau, IntakeLimits
+from . import guard
+from .guard import (
+    CHUNK,
+    HashingReader,
+    changed,
+    checksum,
+    csv_encoding,
+    csv_error,
+    dialect_of,
+    limit_hint,
+    set_field_limit,
+)
 
 HEADER_SCAN_ROWS = 30
 """A sheet's header row is looked for in its first rows (title and note rows above it)."""
@@ -288,7 +299,6 @@ def _choose(adapters: Sequence[Adapter], header: list[str]) -> tuple[Adapter, di
 
 def _hint(adapter: Adapter, header: list[str]) -> str:
     """For each missing required column, a header cell that looks like a misspelling of it."""
-    import difflib
 
     known = {h for c in adapter.columns for h in c.headers}
     spare = [h for h in header if h and h not in known]
@@ -716,6 +726,5 @@ def same_record(first: tuple[str, int], sheet: str) -> str:
 
 def describe_columns(columns: Iterable[Column]) -> list[tuple[str, str, str, str]]:
     """(header, type, required, help) rows for documentation."""
-    from ..contract.adapters import TYPE_NAMES
 
     return [(c.name, TYPE_NAMES[c.type], "必填" if c.required else "可选", c.help) for c in columns]

@@ -18,6 +18,7 @@ import datetime as dt
 import gc
 import hashlib
 import json
+import multiprocessing
 import os
 import signal
 import sys
@@ -31,9 +32,9 @@ from typing import Any
 import attrs
 
 from ..contract.adapters import Adapter
+from ..contract.registry import Registry
 from ..core.errors import KaoheError
 from ..core.model import Record
-from ..plugins.discovery import Registry
 from ..scheme.bureau import Bureau
 from .reader import Rejection, iter_export
 
@@ -252,8 +253,6 @@ class _Readers:
     import is refused rather than stored half old, half new."""
 
     def __init__(self, job: _Job, count: int, notes: list[str] | None = None) -> None:
-        import multiprocessing
-
         self.notes = notes if notes is not None else []
         ctx = multiprocessing.get_context("fork")
         self.path = job.path

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from decimal import Decimal
 
+from ..contract.registry import Registry
 from ..core.decimals import D
 from ..core.model import PeriodResult, UnitResult
 from ..core.periods import Period
-from ..plugins.discovery import Registry
 from ..scheme.bureau import Bureau
 from ..scoring.folding import Interner, fold_result, light
 from ..scoring.pipeline import aggregate, base_periods, score, score_base
@@ -40,8 +41,6 @@ def _stored(store: Store, period: Period) -> PeriodResult | None:
 
 
 def _flags(text: str) -> list[str]:
-    import json
-
     return list(json.loads(text or "[]"))
 
 

@@ -31,12 +31,15 @@ from ..core.decimals import D, fmt, fmt_points
 from ..core.errors import KaoheError
 from ..core.model import PeriodResult
 from ..core.periods import Period
+from ..report import json_name, xlsx_name
+from ..report import publish as write_report
 from ..report.editions import Diff, diff, freeze, inputs_entry, payload_chunks
 from ..scheme.bureau import Bureau
 from ..scoring.pipeline import base_periods, between_periods, score
 from ..scoring.status import data_status, problems, unit_problems
+from ..store.integrity import FILES, file_digest, folder_name
 from ..store.store import Store, StoreSource
-from .jobs import history
+from .jobs import config_digest, history
 
 OUTCOMES = ("维持", "改分", "撤销记录")
 ATTEMPTS = 5
@@ -75,8 +78,6 @@ def edition_dir(base: Path, number: int) -> Path:
 
 
 def report_files(period: str) -> tuple[str, ...]:
-    from ..report import json_name, xlsx_name
-
     return ("index.html", xlsx_name(period), json_name(period))
 
 
@@ -151,7 +152,6 @@ def publish(
     if refuse:  # a department's missing data refuses before the period is scored (minutes for a province)
         _refuse(period, problems(data_status(store, bureau, registry, period), bureau))
     day = (published_on or dt.date.today()).isoformat()
-    from .jobs import config_digest
 
     for _ in range(ATTEMPTS):
         with store.snapshot():
@@ -245,7 +245,6 @@ def record_files(store: Store, bureau: Bureau, published: Published, directory: 
     kaohe verify to compare the published files with. The folder is recorded relative to the
     bureau's folder (the configuration's) when inside it, so that a bureau copied or moved whole is
     checked where it is."""
-    from ..store.integrity import FILES, file_digest, folder_name
 
     edition = f"{published.period.label}#{published.number}"
     folder = folder_name(directory, bureau_root(bureau))
@@ -265,7 +264,6 @@ def _state(store: Store) -> int:
 def write_edition(store: Store, bureau: Bureau, registry: Any, published: Published, base: Path) -> tuple[Path, Path]:
     """Write the edition's report into ``base``/第N版, whole or not at all (a temporary directory
     renamed into place)."""
-    from ..report import publish as write_report
 
     target = edition_dir(base, published.number)
     base.mkdir(parents=True, exist_ok=True)

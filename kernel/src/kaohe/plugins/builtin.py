@@ -18,9 +18,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .. import __version__ as __version__
 from ..contract.adapters import Adapter, Column, Draft
 from ..contract.hookspecs import hookimpl
+from ..core.version import __version__ as __version__
 
 DEPARTMENT = "考核办"
 

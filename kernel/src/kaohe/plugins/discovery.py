@@ -14,40 +14,11 @@ import pluggy
 from ..contract import hookspecs
 from ..contract.adapters import Adapter
 from ..contract.items import Item
+from ..contract.registry import PluginInfo, Registry
 from ..core.errors import PluginError, RuleError
+from . import builtin as office
 
 ENTRY_POINT_GROUP = "kaohe"
-
-
-@attrs.define
-class PluginInfo:
-    name: str
-    version: str
-    module: str
-    distribution: str = ""
-    error: str = ""
-
-
-@attrs.define
-class Registry:
-    """What the loaded plugins contribute, and which plugins were refused and why."""
-
-    plugins: dict[str, PluginInfo] = attrs.field(factory=dict)
-    items: dict[str, Item] = attrs.field(factory=dict)
-    adapters: dict[str, Adapter] = attrs.field(factory=dict)
-    errors: list[PluginError] = attrs.field(factory=list)
-
-    def items_of(self, plugin: str) -> list[Item]:
-        return [i for i in self.items.values() if i.plugin == plugin]
-
-    def adapters_of(self, plugin: str) -> list[Adapter]:
-        return [a for a in self.adapters.values() if a.plugin == plugin]
-
-    def owner_of_kind(self, kind: str) -> str | None:
-        for a in self.adapters.values():
-            if kind in a.kinds or kind.split(".", 1)[0] in a.kinds:
-                return a.department
-        return None
 
 
 def get_plugin_manager(load_entrypoints: bool = True, plugins: Iterable[tuple[str, Any]] = ()) -> pluggy.PluginManager:
@@ -84,7 +55,6 @@ def get_plugin_manager(load_entrypoints: bool = True, plugins: Iterable[tuple[st
             dist = getattr(ep, "dist", None)
             if dist is not None:
                 pm._kaohe_dists = {**getattr(pm, "_kaohe_dists", {}), ep.name: (dist.name, dist.version)}  # type: ignore[attr-defined]
-        from . import builtin as office
 
         if pm.get_plugin("office") is None:
             pm.register(office, name="office")  # the office's own register: built in

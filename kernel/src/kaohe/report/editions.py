@@ -22,7 +22,6 @@ the period is published again, and :func:`diff` says what changed between two ed
 from __future__ import annotations
 
 import hashlib
-import json
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -32,29 +31,15 @@ from typing import Any
 import attrs
 
 from ..contract.items import Item
+from ..core.canonical import _default, canonical
 from ..core.decimals import D, fmt, fmt_points
 from ..core.model import PeriodResult
-from ..core.periods import Period
+from ..core.periods import MONTHS_PER, Period
 from ..scheme.bureau import Bureau
 from ..scoring.explain import gap_data, unit_data
+from ..scoring.pipeline import base_periods
 
 FORMAT = 1
-
-
-def canonical(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_default).encode("utf-8")
-
-
-def _default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, set | frozenset | tuple):
-        return sorted(value, key=str) if isinstance(value, set | frozenset) else list(value)
-    if callable(value):
-        return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', type(value).__name__)}"
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return repr(value)
 
 
 def _plain(value: Any) -> Any:
@@ -116,8 +101,6 @@ def inputs_window(bureau: Bureau, period: Period) -> tuple[Period, Period]:
     """The base periods whose records an edition's inputs cover: the period's own, and the year
     before it (carry-over, the 末位 flag, year-over-year comparisons, quotas and items of longer
     windows all read within it)."""
-    from ..core.periods import MONTHS_PER
-    from ..scoring.pipeline import base_periods
 
     bases = base_periods(bureau, period)
     first = bases[0]

@@ -21,14 +21,17 @@ if sys.version_info >= (3, 11):  # noqa: UP036 - tomli where a Python before 3.1
 else:  # pragma: no cover
     import tomli as tomllib
 
+import re
+
 from ..contract.items import Item
+from ..contract.registry import Registry
 from ..core.decimals import bounded
 from ..core.errors import ConfigError, KaoheError, PluginError, RuleError
 from ..core.model import Unit
 from ..core.periods import Calendar
-from ..plugins.discovery import Registry
 from ..rules import build
 from .bureau import LINES_PER_ITEM, Bureau, IntakeLimits, Publication, Regulation, ReportSettings
+from .officers import parse_settings
 from .scheme import Category, Scheme, Series
 
 TOP_KEYS = {
@@ -147,7 +150,6 @@ _TOML_MESSAGES = [
 
 def _toml_key(text: str) -> str:
     """A key as the parser quotes it, ``('items', 'enable')``, as the file writes it: items.enable."""
-    import re
 
     if text.startswith("(") and text.endswith(")"):
         return ".".join(re.findall(r"'([^']*)'", text)) or text
@@ -156,7 +158,6 @@ def _toml_key(text: str) -> str:
 
 def toml_error(file: str, exc: Exception) -> str:
     """A TOML parser's message as one Chinese line naming the file, line and column."""
-    import re
 
     text = str(exc)
     where = ""
@@ -213,8 +214,6 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
     workdays = tuple(_date(r, d, f"appeals.workdays[{i}]") for i, d in enumerate(r.get(appeals, "workdays", "appeals.workdays", list, [])))
     officers = None
     if "officers" in data:
-        from .officers import parse_settings
-
         officers = parse_settings(r.table(data, "officers", "officers"), file, base)
     return Bureau(
         name, calendar, scheme, tuple(units), tuple(items), carry, file, database, earliest,

@@ -35,8 +35,10 @@ from typing import Any
 import attrs
 import sqlite_utils
 
+from ..core.canonical import canonical
 from ..core.errors import KaoheError
-from ..report.editions import canonical
+from ..intake.staging import dumps
+from .actor import current_actor, now
 
 CHAINED: dict[str, tuple[str, ...]] = {
     "audit": ("id", "time", "actor", "action", "period", "department", "unit", "subject", "detail"),
@@ -143,8 +145,6 @@ def migrate_3(db: sqlite_utils.Database) -> None:
         for i, f, c in db.execute("SELECT id, file, checksum FROM imports ORDER BY id").fetchall()
     }
     if imports or seq:
-        from .ledger import current_actor, now
-
         db["audit"].insert(
             {
                 "time": now(), "actor": current_actor(), "action": BASELINE, "period": "", "department": "", "unit": "",
@@ -196,7 +196,6 @@ def _digests(db: Any) -> dict[int | None, str]:
 def stored_hash(kind: Any, unit: Any, date: Any, value: Any, attrs_json: Any, note: Any) -> str:
     """A record's content hash recomputed from its stored columns (as kaohe.staging.content_hash
     computes it from the record)."""
-    from ..intake.staging import dumps
 
     head = dumps([kind, unit, date, value])
     payload = f"{head[:-1]}, {attrs_json}, {dumps(note)}]"
@@ -207,6 +206,7 @@ def stored_hash(kind: Any, unit: Any, date: Any, value: Any, attrs_json: Any, no
 
 
 Schema = dict[tuple[str, str], Any]
+Migrations = tuple[tuple[int, Callable[[sqlite_utils.Database], None]], ...]
 
 
 def schema_of(conn: sqlite3.Connection) -> Schema:
@@ -232,15 +232,14 @@ def schema_of(conn: sqlite3.Connection) -> Schema:
 
 
 @cache
-def expected_schema(versions: frozenset[int]) -> Schema:
-    """The schema a database migrated through ``versions`` has: made afresh in memory."""
-    from .store import MIGRATIONS
-
+def expected_schema(versions: frozenset[int], migrations: Migrations) -> Schema:
+    """The schema a database migrated through ``versions`` (of ``migrations``, the store's) has: made
+    afresh in memory."""
     conn = sqlite3.connect(":memory:", isolation_level=None)
     register(conn)
     db = sqlite_utils.Database(conn)
     db["migrations"].create({"version": int, "applied": str}, pk="version")
-    for version, step in MIGRATIONS:
+    for version, step in migrations:
         if version in versions:
             step(db)
     schema = schema_of(conn)
@@ -251,7 +250,7 @@ def expected_schema(versions: frozenset[int]) -> Schema:
 _WHAT = {"table": "表", "index": "索引", "trigger": "触发器", "view": "视图"}
 
 
-def schema_findings(conn: sqlite3.Connection) -> list[str]:
+def schema_findings(conn: sqlite3.Connection, migrations: Migrations) -> list[str]:
     """What differs from the schema kaohe made (missing, changed or added tables, indexes,
     triggers), in Chinese."""
     actual = schema_of(conn)
@@ -260,7 +259,7 @@ def schema_findings(conn: sqlite3.Connection) -> list[str]:
     if ("table", "migrations") not in actual:
         return ["表 migrations 缺失:数据库的结构版本无从查考(该表被删除)"]
     versions = frozenset(r[0] for r in conn.execute("SELECT version FROM migrations").fetchall())
-    expected = expected_schema(versions)
+    expected = expected_schema(versions, migrations)
     out = []
     for key, value in expected.items():
         kind, name = key
@@ -288,7 +287,7 @@ def guard(store: Any) -> None:
     cookie = conn.execute("PRAGMA schema_version").fetchone()[0]
     if getattr(store, "_guarded", None) == cookie:
         return
-    problems = schema_findings(conn)
+    problems = schema_findings(conn, store.migrations)
     if not problems and ("table", "chain") in schema_of(conn):
         problems = _chain_quick(conn)
     if not problems:
@@ -379,7 +378,7 @@ def verify(store: Any, published: Iterable[Path] = (), heads: Iterable[str] = ()
     out = Verification()
     conn.execute("BEGIN")
     try:
-        for text in schema_findings(conn):
+        for text in schema_findings(conn, store.migrations):
             out.add("schema", text)
         tables = {name for kind, name in schema_of(conn) if kind == "table"}
         audit = _unless_altered(out, "审计记录", list, lambda: _audit(conn, tables))

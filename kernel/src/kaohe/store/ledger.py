@@ -24,7 +24,6 @@ Tables:
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import json
 import zlib
 from collections.abc import Iterator
@@ -36,6 +35,9 @@ import sqlite_utils
 
 from ..core.adjustments import Adjustment
 from ..core.decimals import D
+from ..core.errors import KaoheError
+from .actor import current_actor, now
+from .integrity import guard, head
 
 APPEND_ONLY = (
     "audit", "adjustments", "adjustment_revocations", "appeals", "decisions", "signoffs", "editions", "record_versions",
@@ -120,17 +122,6 @@ def _unique_keys(db: sqlite_utils.Database, table: str) -> list[tuple[str, ...]]
     return keys
 
 
-def now() -> str:
-    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
-
-
-def current_actor() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:
-        return "unknown"
-
-
 def _json(value: Any) -> str:
     def default(v: Any) -> Any:
         if isinstance(v, Decimal):
@@ -151,7 +142,6 @@ class Ledger:
     def writing(self) -> Iterator[None]:
         """One write transaction (BEGIN IMMEDIATE: other writers wait for it, up to the busy timeout),
         refused when the store's protections are missing (kaohe.integrity.guard)."""
-        from .integrity import guard
 
         self.db.execute("BEGIN IMMEDIATE")
         try:
@@ -239,18 +229,12 @@ class Ledger:
         with self._txn():
             adj = self.adjustment(adjustment_id)
             if adj is None:
-                from ..core.errors import KaoheError
-
                 raise KaoheError(f"没有第{adjustment_id}号调整")
             if adj.appeal is not None:
-                from ..core.errors import KaoheError
-
                 raise KaoheError(
                     f"第{adjustment_id}号调整是复查复核第{adj.appeal}号的改分决定:复查决定一经登记不可更改,不能撤销"
                 )
             if self._revoked({adjustment_id}):
-                from ..core.errors import KaoheError
-
                 raise KaoheError(f"第{adjustment_id}号调整已撤销")
             self.db["adjustment_revocations"].insert(
                 {"adjustment": adjustment_id, "time": now(), "actor": actor or current_actor(), "reason": reason}
@@ -296,7 +280,6 @@ class Ledger:
 
     def void_record(self, key: str, reason: str, actor: str | None = None, appeal: int | None = None) -> dict[str, Any]:
         """Mark a record void (it stays stored, and is no longer scored)."""
-        from ..core.errors import KaoheError
 
         with self._txn():
             row = self.db.execute("SELECT key, unit, month, department, voided FROM records WHERE key = ?", [key]).fetchone()
@@ -371,7 +354,6 @@ class Ledger:
     def insert_edition(self, period: str, compressed: bytes, digest: str, published_on: str, reason: str, actor: str | None) -> int:
         """Append the next edition of ``period`` (inside the caller's write transaction): its payload
         already compressed (kaohe.editions.freeze), with the chain's head as it stands before it."""
-        from .integrity import head
 
         number = int(self.db.execute("SELECT coalesce(max(number), 0) + 1 FROM editions WHERE period = ?", [period]).fetchone()[0])
         self.db["editions"].insert(
@@ -394,8 +376,6 @@ class Ledger:
                 [row["period"], row["unit"], row["item"], row.get("record") or ""],
             ).fetchone()
             if pending is not None:
-                from ..core.errors import KaoheError
-
                 raise KaoheError(f"同一扣分已有未决的复查申请(第{pending[0]}号),不重复受理")
             pk = int(self.db["appeals"].insert({**row, "time": now(), "actor": actor or current_actor()}).last_pk)
             self.log(

@@ -23,14 +23,15 @@ from typing import Any
 import attrs
 import sqlite_utils
 
+from ..contract.registry import Registry
 from ..core.decimals import D
 from ..core.errors import KaoheError
 from ..core.model import PeriodResult, Record
 from ..core.periods import Period
 from ..intake.reader import Rejection, check_file, checksum, same_record
 from ..intake.staging import Staged, content_hash, dumps, staged  # noqa: F401 (dumps and content_hash: used by others through the store)
-from ..plugins.discovery import Registry
 from ..scheme.bureau import Bureau
+from ..scoring.status import gaps
 from ..scoring.treejson import TreeEncoder
 from .integrity import guard, migrate_3, record_line, records_digest, register
 from .ledger import Ledger, current_actor, migrate_2, now
@@ -184,6 +185,8 @@ class Store(Ledger):
     be written (a read-only folder or file, a copy on a read-only medium). A database that does not
     exist yet, or whose schema is older than this kaohe's, is opened for writing when it can be (it
     is created or upgraded, as every command did before)."""
+
+    migrations = tuple(MIGRATIONS)  # read by kaohe.store.integrity, which checks the schema they make
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
         self.path = Path(path)
@@ -660,7 +663,6 @@ class StoreSource:
         """The data missing in base period ``period`` (kaohe.status.gaps): kind → its department, for
         the kinds read by the bureau's items whose department has sent nothing; whether the period
         has no data at all; and the kinds of the departments that confirmed having nothing."""
-        from ..scoring.status import gaps
 
         missing, empty, confirmed = gaps(self.store, self.bureau, self.registry, period)
         owners = {k: self.registry.owner_of_kind(k) for item in self.bureau.items for k in item.reads}
