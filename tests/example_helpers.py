@@ -30,7 +30,7 @@ class Example:
     """An example bureau whose database lives in tmp_path, its data ingested."""
 
     def __init__(self, name: str, tmp_path: Path) -> None:
-        from kaohe.plugins.discovery import builtin as office
+        from kaohe.plugins import builtin as office
 
         # the built-in office register only: the examples enable no department plugin's items
         self.registry = load_registry(get_plugin_manager(load_entrypoints=False, plugins=[("office", office)]))

@@ -45,7 +45,7 @@ the office's own (office.duty, -1 a finding)."""
 def plugin_registry() -> Any:
     """The test plugins of ``intake_helpers`` (110, 消防, 月度统计) and the office's register."""
     from intake_helpers import T110, TFire, TMonth
-    from kaohe.plugins.discovery import builtin as office
+    from kaohe.plugins import builtin as office
     from kaohe.plugins.discovery import get_plugin_manager, load_registry
 
     plugins = [("t110", T110()), ("tfire", TFire()), ("tmonth", TMonth()), ("office", office)]

@@ -133,7 +133,7 @@ def _example_config(tmp_path: Path) -> Path:
 
 def _bureau():  # type: ignore[no-untyped-def]
     """The example's configuration only (no store)."""
-    from kaohe.plugins.discovery import builtin as office
+    from kaohe.plugins import builtin as office
     from kaohe.plugins.discovery import get_plugin_manager, load_registry
     from kaohe.scheme.config import load_bureau
 

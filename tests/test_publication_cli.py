@@ -196,8 +196,8 @@ def test_two_publishes_at_once_make_one_edition(bureau: Path) -> None:
 
 CRASH = """
 import os, sys
-from kaohe.plugins.builtin import publication
-from kaohe.store.store import ledger
+from kaohe.office import publication
+from kaohe.store import ledger
 step = sys.argv[1]
 if step == "edition":
     real = ledger.Ledger.insert_edition

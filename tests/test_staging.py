@@ -12,7 +12,7 @@ import pytest
 from intake_helpers import ADAPTER, BUREAU, DISPATCH_HEADERS, T110, row, write_xlsx
 from kaohe import Adapter, hookimpl
 from kaohe.core.errors import KaoheError
-from kaohe.intake.reader import staging
+from kaohe.intake import staging
 from kaohe.plugins.discovery import get_plugin_manager, load_registry
 from kaohe.scheme.config import parse_bureau
 from kaohe.store.store import Store
