@@ -18,7 +18,7 @@ KERNEL = ROOT / "kernel" / "src" / "kaohe"
 DOC = ROOT / "docs" / "architecture.md"
 
 # Third-party modules slow to import, which a module may import inside the function that needs them.
-HEAVY = {"openpyxl"}
+HEAVY = {"openpyxl", "jinja2"}
 
 
 def layers() -> list[set[str]]:
