@@ -26,13 +26,13 @@ from typing import Any
 
 import attrs
 
+from .. import report
 from ..core import workdays as deadlines
 from ..core.decimals import D, fmt, fmt_points
 from ..core.errors import KaoheError
 from ..core.model import PeriodResult
 from ..core.periods import Period
 from ..report import json_name, xlsx_name
-from ..report import publish as write_report
 from ..report.editions import Diff, diff, freeze, inputs_entry, payload_chunks
 from ..scheme.bureau import Bureau
 from ..scoring.pipeline import base_periods, between_periods, score
@@ -274,7 +274,7 @@ def write_edition(store: Store, bureau: Bureau, registry: Any, published: Publis
     tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it 0700: the edition is readable as the bureau's other files
     meta = store.editions(published.period.label)[published.number - 1]
     try:
-        write_report(
+        report.publish(  # looked up when called, as the function-local import did
             tmp, bureau, registry, published.result, store,
             generated=dt.datetime.fromisoformat(meta["time"]),
             edition={"number": published.number, "published_on": published.published_on, "reason": published.reason,
