@@ -11,8 +11,6 @@ import ast
 import re
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 KERNEL = ROOT / "kernel" / "src" / "kaohe"
 DOC = ROOT / "docs" / "architecture.md"
@@ -193,7 +191,3 @@ def test_the_checks_catch_what_they_are_for(tmp_path):
         ("kaohe.core.periods", True, False), ("openpyxl", True, False),
     ]
 
-
-@pytest.mark.parametrize("package", ["core", "contract", "scheme", "scoring", "intake", "store", "office", "plugins", "cli"])
-def test_each_layer_is_a_folder(package):
-    assert (KERNEL / package / "__init__.py").is_file()
