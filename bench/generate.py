@@ -459,7 +459,7 @@ def generate(
     """Write the province into ``out``: kaohe.toml, units.csv, exports/*.csv, xlsx/ (the XLSX sample
     and its own configuration and database). Returns a manifest (also written as manifest.json).
     ``thin`` < 1 scales the records per station down too (only for the tests' smoke run)."""
-    from kaohe.plugins import load_registry
+    from kaohe.plugins.discovery import load_registry
 
     started = time.monotonic()
     out.mkdir(parents=True, exist_ok=True)

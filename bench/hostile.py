@@ -69,8 +69,8 @@ CASES = [
 
 def child(path: Path) -> None:
     """Import ``path`` into a new store (the bureau of the hostile-input suite); print the outcome."""
-    from kaohe.errors import KaoheError
-    from kaohe.store import Store
+    from kaohe.core.errors import KaoheError
+    from kaohe.store.store import Store
     reg = hf.plugin_registry()
     bureau = hf.make_bureau(reg)
     out: dict[str, Any] = {}

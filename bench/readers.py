@@ -27,7 +27,7 @@ COMMANDS = [
 def kaohe(bureau: Path, *args: str, timeout: float = 300) -> tuple[int, float, str]:
     started = time.monotonic()
     out = subprocess.run(
-        [sys.executable, "-c", "from kaohe.cli import main; main()", "-c", str(bureau / "kaohe.toml"), *args],
+        [sys.executable, "-c", "from kaohe.cli.main import main; main()", "-c", str(bureau / "kaohe.toml"), *args],
         capture_output=True, text=True, timeout=timeout,
     )
     return out.returncode, time.monotonic() - started, (out.stderr.strip().splitlines() or [""])[-1]
@@ -41,7 +41,7 @@ def main() -> None:
     bureau = args.bureau
     if bureau is None:
         bureau = Path(tempfile.mkdtemp(prefix="kaohe-readers-")) / "demo"
-        subprocess.run([sys.executable, "-c", "from kaohe.cli import main; main()", "demo", str(bureau)], check=True, capture_output=True)
+        subprocess.run([sys.executable, "-c", "from kaohe.cli.main import main; main()", "demo", str(bureau)], check=True, capture_output=True)
     alone = {c: kaohe(bureau, *c) for c in COMMANDS}
     holder = subprocess.Popen(
         [sys.executable, "-c",

@@ -13,7 +13,7 @@ Steps, in order:
 
 1. ``ingest-csv``: ``kaohe ingest`` of every CSV export into a fresh database (wall time of the
    command, records stored ÷ seconds). A file of 256 KB or more is read by kaohe's reading processes
-   (one per core, at most four; kaohe.staging) while the command writes: the peak RSS is that of
+   (one per core, at most four; kaohe.intake.staging) while the command writes: the peak RSS is that of
    the largest of these processes (``ru_maxrss`` of a child covers its own children), each about
    the same size;
 2. ``bare-csv``: the same CSV rows read with ``csv.reader`` and written by a bare ``sqlite3``
@@ -21,7 +21,7 @@ Steps, in order:
    indexes, same pragmas, one transaction a file);
 3. ``ingest-xlsx`` and ``bare-xlsx``: the same for the XLSX sample (one month of 110 dispatch);
 4. ``score-year``: every month, quarter, half-year and the year scored and stored with their
-   explanations (``kaohe.jobs.score_year``, what ``kaohe demo`` does);
+   explanations (``kaohe.office.jobs.score_year``, what ``kaohe demo`` does);
 5. ``score-month``: ``kaohe score 2015-06`` (stores the month and its explanations; the earlier
    months, which the 末位 flag looks at, are stored by then, as in an office's routine);
 6. ``scan-month``: the bare SQL floor of scoring the month: ``SELECT unit, item, count(*),
@@ -110,7 +110,7 @@ def _bare_insert(path: Path, files: list[tuple[Path, str, str, str]], rows_of: A
 
 
 def _adapter_headers(adapter_id: str) -> tuple[str, str]:
-    from kaohe.plugins import load_registry
+    from kaohe.plugins.discovery import load_registry
 
     ad = load_registry().adapters[adapter_id]
     return ad.column(ad.unit_column).name, ad.column(ad.date_column).name
@@ -156,9 +156,9 @@ def step_bare_xlsx(directory: Path) -> dict[str, Any]:
 
 
 def _open(directory: Path) -> tuple[Any, Any, Any]:
-    from kaohe.config import load_bureau
-    from kaohe.plugins import load_registry
-    from kaohe.store import Store
+    from kaohe.plugins.discovery import load_registry
+    from kaohe.scheme.config import load_bureau
+    from kaohe.store.store import Store
 
     registry = load_registry()
     bureau = load_bureau(directory / "kaohe.toml", registry)
@@ -166,7 +166,7 @@ def _open(directory: Path) -> tuple[Any, Any, Any]:
 
 
 def step_score_year(directory: Path) -> dict[str, Any]:
-    from kaohe.jobs import score_year
+    from kaohe.office.jobs import score_year
 
     bureau, registry, store = _open(directory)
     started = time.perf_counter()
@@ -180,7 +180,7 @@ def step_scan_month(directory: Path) -> dict[str, Any]:
     """The bare SQL floor of scoring the month: ``GROUP BY unit, item`` over the month's records
     (each record once for every item that reads its kind, as scoring reads it: a join with the
     items' kinds), and, for reference, ``GROUP BY unit, kind`` (each record once)."""
-    from kaohe.periods import Period
+    from kaohe.core.periods import Period
 
     bureau, registry, store = _open(directory)
     kinds = sorted({k for it in bureau.items for k in it.reads})
@@ -212,8 +212,8 @@ def step_scan_month(directory: Path) -> dict[str, Any]:
 
 
 def step_publish_month(directory: Path) -> dict[str, Any]:
-    from kaohe.jobs import score_period
-    from kaohe.periods import Period
+    from kaohe.core.periods import Period
+    from kaohe.office.jobs import score_period
     from kaohe.report import publish
 
     bureau, registry, store = _open(directory)
@@ -233,8 +233,8 @@ def step_signoff(directory: Path) -> dict[str, Any]:
     to report), as in an office's routine: the year is then complete, every item is scored (a
     department that sent nothing would have its items skipped and marked missing) and the month
     publishes without ``--allow-missing``. Not a figure of the benchmark."""
-    from kaohe.periods import Period
-    from kaohe.status import data_status
+    from kaohe.core.periods import Period
+    from kaohe.scoring.status import data_status
 
     bureau, registry, store = _open(directory)
     started = time.perf_counter()
@@ -260,7 +260,7 @@ CHILD_STEPS = {
 
 def _kaohe() -> list[str]:
     exe = shutil.which("kaohe", path=str(Path(sys.executable).parent)) or shutil.which("kaohe")
-    return [exe] if exe else [sys.executable, "-c", "from kaohe.cli import main; main()"]
+    return [exe] if exe else [sys.executable, "-c", "from kaohe.cli.main import main; main()"]
 
 
 def run_child(cmd: list[str], log: Path) -> dict[str, Any]:

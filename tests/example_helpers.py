@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-from kaohe.config import load_bureau
-from kaohe.jobs import score_period
-from kaohe.plugins import get_plugin_manager, load_registry
-from kaohe.store import Store
+from kaohe.office.jobs import score_period
+from kaohe.plugins.discovery import get_plugin_manager, load_registry
+from kaohe.scheme.config import load_bureau
+from kaohe.store.store import Store
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -30,7 +30,7 @@ class Example:
     """An example bureau whose database lives in tmp_path, its data ingested."""
 
     def __init__(self, name: str, tmp_path: Path) -> None:
-        from kaohe import office
+        from kaohe.plugins import builtin as office
 
         # the built-in office register only: the examples enable no department plugin's items
         self.registry = load_registry(get_plugin_manager(load_entrypoints=False, plugins=[("office", office)]))
@@ -44,6 +44,6 @@ class Example:
             self.reports.append(report)
 
     def score(self, label: str) -> Any:
-        from kaohe.periods import Period
+        from kaohe.core.periods import Period
 
         return score_period(self.store, self.bureau, self.registry, Period.parse(label), save=False)

@@ -45,8 +45,8 @@ the office's own (office.duty, -1 a finding)."""
 def plugin_registry() -> Any:
     """The test plugins of ``intake_helpers`` (110, 消防, 月度统计) and the office's register."""
     from intake_helpers import T110, TFire, TMonth
-    from kaohe import office
-    from kaohe.plugins import get_plugin_manager, load_registry
+    from kaohe.plugins import builtin as office
+    from kaohe.plugins.discovery import get_plugin_manager, load_registry
 
     plugins = [("t110", T110()), ("tfire", TFire()), ("tmonth", TMonth()), ("office", office)]
     return load_registry(get_plugin_manager(load_entrypoints=False, plugins=plugins))
@@ -54,7 +54,7 @@ def plugin_registry() -> Any:
 
 def make_bureau(reg: Any, **intake: Any) -> Any:
     """The bureau above, with ``[intake]`` settings (its limits) if given."""
-    from kaohe.config import parse_bureau
+    from kaohe.scheme.config import parse_bureau
 
     return parse_bureau({**BUREAU, "intake": intake} if intake else BUREAU, reg, "test.toml")
 

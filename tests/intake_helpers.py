@@ -8,8 +8,8 @@ from typing import Any
 
 import openpyxl
 from kaohe import Adapter, Column, Draft, Item, hookimpl, rules
-from kaohe.config import parse_bureau
-from kaohe.plugins import get_plugin_manager, load_registry
+from kaohe.plugins.discovery import get_plugin_manager, load_registry
+from kaohe.scheme.config import parse_bureau
 
 DISPATCH_HEADERS = ["警情编号", "派出所", "接警日期", "警情等级", "区域", "到场用时(分钟)", "投诉扣分", "备注"]
 

@@ -9,13 +9,13 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from kaohe.bureau import Bureau
-from kaohe.items import Item
-from kaohe.model import Record, Unit
-from kaohe.periods import Calendar, Period
-from kaohe.pipeline import MemorySource, _by_unit
+from kaohe.contract.items import Item
+from kaohe.core.model import Record, Unit
+from kaohe.core.periods import Calendar, Period
 from kaohe.rules import RuleContext
-from kaohe.scheme import Category, Scheme, Series
+from kaohe.scheme.bureau import Bureau
+from kaohe.scheme.scheme import Category, Scheme, Series
+from kaohe.scoring.pipeline import MemorySource, _by_unit
 
 CAL = Calendar(20)
 _keys = itertools.count(1)

@@ -96,7 +96,7 @@ def env() -> dict[str, str]:
 
 def kaohe(directory: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     out = subprocess.run(
-        [sys.executable, "-c", "from kaohe.cli import main; main()", *args],
+        [sys.executable, "-c", "from kaohe.cli.main import main; main()", *args],
         cwd=directory, env=env(), capture_output=True, text=True, timeout=300,
     )
     if check and out.returncode != 0:

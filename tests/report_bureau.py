@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from kaohe import Adapter, Column, Draft, Item, hookimpl, rules
-from kaohe.config import parse_bureau
-from kaohe.jobs import score_period
-from kaohe.periods import Period
-from kaohe.plugins import get_plugin_manager, load_registry
-from kaohe.store import Store
+from kaohe.core.periods import Period
+from kaohe.office.jobs import score_period
+from kaohe.plugins.discovery import get_plugin_manager, load_registry
+from kaohe.scheme.config import parse_bureau
+from kaohe.store.store import Store
 
 EVIL_NAME = '<script>alert("unit")</script>"><img src=x onerror=alert(1)>所'
 EVIL_NOTE = '<script>window.__xss=1</script>"><img src=x onerror="window.__xss=2">'

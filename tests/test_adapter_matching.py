@@ -15,13 +15,13 @@ import pytest
 from intake_helpers import DISPATCH_HEADERS, row, write_xlsx
 from intake_helpers import bureau as small_bureau
 from intake_helpers import registry as small_registry
-from kaohe.config import parse_bureau
-from kaohe.errors import KaoheError
-from kaohe.intake import HEADER_SCAN_ROWS, read_export
-from kaohe.jobs import score_period
-from kaohe.periods import Period
-from kaohe.plugins import get_plugin_manager, load_registry
-from kaohe.store import Store
+from kaohe.core.errors import KaoheError
+from kaohe.core.periods import Period
+from kaohe.intake.reader import HEADER_SCAN_ROWS, read_export
+from kaohe.office.jobs import score_period
+from kaohe.plugins.discovery import get_plugin_manager, load_registry
+from kaohe.scheme.config import parse_bureau
+from kaohe.store.store import Store
 
 TODAY = dt.date(2016, 1, 1)
 
@@ -208,7 +208,7 @@ def test_cli_department_pins_the_file(tmp_path):
 
     def kaohe(*args):
         return subprocess.run(
-            [sys.executable, "-c", "from kaohe.cli import main; main()", "--config", str(config), *args],
+            [sys.executable, "-c", "from kaohe.cli.main import main; main()", "--config", str(config), *args],
             capture_output=True, text=True, timeout=120,
         )
 

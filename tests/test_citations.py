@@ -15,14 +15,14 @@ import openpyxl
 import pytest
 from intake_helpers import write_xlsx
 from kaohe import Item, cite, rules
-from kaohe.config import parse_bureau
-from kaohe.errors import ConfigError, RuleError
-from kaohe.explain import unit_data, unit_text
-from kaohe.jobs import score_period
-from kaohe.periods import Period
-from kaohe.plugins import get_plugin_manager, load_registry
+from kaohe.core.errors import ConfigError, RuleError
+from kaohe.core.periods import Period
+from kaohe.office.jobs import score_period
+from kaohe.plugins.discovery import get_plugin_manager, load_registry
 from kaohe.report import publish
-from kaohe.store import Store
+from kaohe.scheme.config import parse_bureau
+from kaohe.scoring.explain import unit_data, unit_text
+from kaohe.store.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2016, 1, 1)

@@ -17,7 +17,7 @@ COMMANDS = [
 
 def kaohe(*args, cwd=None, env=None):
     return subprocess.run(
-        [sys.executable, "-c", "from kaohe.cli import main; main()", *args],
+        [sys.executable, "-c", "from kaohe.cli.main import main; main()", *args],
         cwd=cwd, env=env, capture_output=True, text=True, timeout=300,
     )
 

@@ -21,13 +21,14 @@ from pathlib import Path
 import office_bureau as ob
 import pytest
 from click.testing import CliRunner
-from kaohe.cli import Ctx, csv_cell, database_error_text, os_error_text
-from kaohe.config import load_bureau
-from kaohe.officers_cli import officers
-from kaohe.periods import Period
-from kaohe.plugins import get_plugin_manager, load_registry
-from kaohe.publication import publish
-from kaohe.store import Store
+from kaohe.cli.common import Ctx, csv_cell
+from kaohe.cli.main import database_error_text, os_error_text
+from kaohe.cli.officers import officers
+from kaohe.core.periods import Period
+from kaohe.office.publication import publish
+from kaohe.plugins.discovery import get_plugin_manager, load_registry
+from kaohe.scheme.config import load_bureau
+from kaohe.store.store import Store
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

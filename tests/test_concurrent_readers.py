@@ -35,7 +35,7 @@ def bureau(tmp_path: Path) -> Path:
 def _run(directory: Path, *args: str, prefix: tuple[str, ...] = ()) -> tuple[subprocess.CompletedProcess[str], float]:
     started = time.monotonic()
     out = subprocess.run(
-        [*prefix, sys.executable, "-c", "from kaohe.cli import main; main()", *args],
+        [*prefix, sys.executable, "-c", "from kaohe.cli.main import main; main()", *args],
         cwd=directory, env=ob.env(), capture_output=True, text=True, timeout=120,
     )
     return out, time.monotonic() - started
@@ -47,7 +47,7 @@ def test_readers_do_not_wait_for_a_writer_holding_the_write_lock(bureau: Path) -
     holder = subprocess.Popen(
         [sys.executable, "-c",
          "import sqlite3, sys, time\n"
-         "from kaohe.integrity import register\n"
+         "from kaohe.store.integrity import register\n"
          "c = sqlite3.connect('kaohe.sqlite', isolation_level=None)\n"
          "register(c)\n"  # the audit trail's chain link, as kaohe's own writers have it
          "c.execute('BEGIN IMMEDIATE')\n"

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from kaohe import ConfigError, Item, KaoheError, hookimpl, rules
-from kaohe.config import load_bureau, parse_bureau
-from kaohe.periods import Period
-from kaohe.pipeline import score
-from kaohe.plugins import Registry, get_plugin_manager, load_registry
+from kaohe.core.periods import Period
+from kaohe.plugins.discovery import Registry, get_plugin_manager, load_registry
+from kaohe.scheme.config import load_bureau, parse_bureau
+from kaohe.scoring.pipeline import score
 from kernel_helpers import rec, source
 
 
@@ -338,7 +338,7 @@ def test_the_configuration_guide_names_real_items(reg: Registry) -> None:
     import re
     import tomllib
 
-    from kaohe.plugins import load_registry
+    from kaohe.plugins.discovery import load_registry
 
     root = Path(__file__).resolve().parents[1]
     guide = (root / "docs" / "configuration.md").read_text(encoding="utf-8")

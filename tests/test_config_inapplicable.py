@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from kaohe import Item, hookimpl, rules
-from kaohe.config import parse_bureau
-from kaohe.errors import PluginError
-from kaohe.plugins import get_plugin_manager, load_registry
+from kaohe.core.errors import PluginError
+from kaohe.plugins.discovery import get_plugin_manager, load_registry
+from kaohe.scheme.config import parse_bureau
 
 
 class Dept:

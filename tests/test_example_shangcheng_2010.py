@@ -14,10 +14,11 @@ import attrs
 import pytest
 from click.testing import CliRunner
 from example_helpers import EXAMPLES, Example, make_data
-from kaohe.cli import Ctx
-from kaohe.officers import NO_BUSINESS, OUT_POSTED, OUT_QUARTER, OUT_YEAR, for_period, read_data
-from kaohe.officers_cli import officers
-from kaohe.periods import Period
+from kaohe.cli.common import Ctx
+from kaohe.cli.officers import officers
+from kaohe.core.periods import Period
+from kaohe.intake.officers import read_data
+from kaohe.scheme.officers import NO_BUSINESS, OUT_POSTED, OUT_QUARTER, OUT_YEAR, for_period
 
 HERE = EXAMPLES / "shangcheng-2010"
 
@@ -132,9 +133,9 @@ def _example_config(tmp_path: Path) -> Path:
 
 def _bureau():  # type: ignore[no-untyped-def]
     """The example's configuration only (no store)."""
-    from kaohe import office
-    from kaohe.config import load_bureau
-    from kaohe.plugins import get_plugin_manager, load_registry
+    from kaohe.plugins import builtin as office
+    from kaohe.plugins.discovery import get_plugin_manager, load_registry
+    from kaohe.scheme.config import load_bureau
 
     reg = load_registry(get_plugin_manager(load_entrypoints=False, plugins=[("office", office)]))
     return load_bureau(HERE / "kaohe.toml", reg)
@@ -224,7 +225,7 @@ def test_kaohe_officers_as_a_user_runs_it(tmp_path: Path) -> None:
 
     def kaohe(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-c", "from kaohe.cli import main; main()", "-c", str(config), *args],
+            [sys.executable, "-c", "from kaohe.cli.main import main; main()", "-c", str(config), *args],
             capture_output=True, text=True, timeout=300,
         )
 

@@ -8,13 +8,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from example_helpers import Example
-from kaohe.appeals import deadline
+from kaohe.core.workdays import deadline
 
 
 def test_third_series_year_by_hand(tmp_path: Path) -> None:
     ex = Example("xiacheng-2011", tmp_path)
     cal = ex.bureau.calendar
-    from kaohe.periods import Period
+    from kaohe.core.periods import Period
 
     # the year runs from 2010-12-21 to 2011-12-20 (l.406)
     assert cal.range_text(Period.parse("2011")) == "2010-12-21 至 2011-12-20"

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kaohe.folding import fold_lines, fold_result
-from kaohe.periods import Period
-from kaohe.pipeline import score
+from kaohe.core.periods import Period
 from kaohe.rules import PerOccurrence
+from kaohe.scoring.folding import fold_lines, fold_result
+from kaohe.scoring.pipeline import score
 from kernel_helpers import a_stations, bureau, category, item, rec, source
 
 JC, HC, CD = a_stations()

@@ -18,11 +18,11 @@ from typing import Any
 
 import hostile_files as hf
 import pytest
-from kaohe.config import parse_bureau
-from kaohe.errors import ConfigError, KaoheError
-from kaohe.jobs import score_period, totals
-from kaohe.periods import Period
-from kaohe.store import Store
+from kaohe.core.errors import ConfigError, KaoheError
+from kaohe.core.periods import Period
+from kaohe.office.jobs import score_period, totals
+from kaohe.scheme.config import parse_bureau
+from kaohe.store.store import Store
 
 TODAY = dt.date(2016, 1, 1)
 APRIL = Period.parse("2015-04")
@@ -127,7 +127,7 @@ def test_strict_and_dry_run_refuse_a_bad_number_and_store_nothing(tmp_path, stor
     assert report.rejected_total == 1 and not report.stored
     after = tables(store)
     assert after["audit"][len(before["audit"]):] and all(r[3] == "导入被拒绝" for r in after["audit"][len(before["audit"]):])
-    # the refusal is in the audit trail, and so in the chain that links its entries (kaohe.integrity)
+    # the refusal is in the audit trail, and so in the chain that links its entries (kaohe.store.integrity)
     assert {k: v for k, v in after.items() if k not in ("audit", "chain")} == {k: v for k, v in before.items() if k not in ("audit", "chain")}
 
 
@@ -183,7 +183,7 @@ def test_configuration_numbers_are_bounded(reg, change, key):
 
 
 def test_a_formula_parameter_is_bounded_too():
-    from kaohe.errors import RuleError
+    from kaohe.core.errors import RuleError
     from kaohe.rules import Formula
 
     rule = Formula(function=lambda ctx, params: {}, params={"target": 3, "table": {"A": 1}})
@@ -430,7 +430,7 @@ def test_a_file_truncated_during_the_import(tmp_path, store, b, reg):
 
 def kaohe(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", "from kaohe.cli import main; main()", *args],
+        [sys.executable, "-c", "from kaohe.cli.main import main; main()", *args],
         cwd=cwd, capture_output=True, text=True, timeout=300,
     )
 

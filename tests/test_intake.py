@@ -8,8 +8,8 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from intake_helpers import DISPATCH_HEADERS, bureau, registry, row, write_xlsx
-from kaohe.errors import KaoheError
-from kaohe.intake import read_export
+from kaohe.core.errors import KaoheError
+from kaohe.intake.reader import read_export
 
 TODAY = dt.date(2016, 1, 1)
 

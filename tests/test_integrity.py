@@ -1,4 +1,4 @@
-"""Tamper evidence (kaohe.integrity, docs/integrity.md): the hash chain, the store's protections and
+"""Tamper evidence (kaohe.store.integrity, docs/integrity.md): the hash chain, the store's protections and
 ``kaohe verify``, each tampering done as someone holding the file would do it — with plain sqlite3
 on the bureau's real database, or by editing a published file.
 
@@ -21,9 +21,9 @@ from pathlib import Path
 import office_bureau as ob
 import pytest
 import sqlite_utils
-from kaohe.integrity import verify
-from kaohe.store import Store, _migrate_1
-from kaohe.ledger import migrate_2
+from kaohe.store.integrity import verify
+from kaohe.store.store import Store, _migrate_1
+from kaohe.store.ledger import migrate_2
 
 EDITION_1 = Path("published") / "2015-04" / "第1版"
 EDITION_2 = Path("published") / "2015-04" / "第2版"
@@ -273,7 +273,7 @@ def test_changing_a_record_with_or_without_its_hash(bureau: Path) -> None:
     assert "记录 office.late:L1 的内容被改动(与其哈希不符)" in found
     # the hash recomputed too: the import's records digest (in its audit entry) still tells
     db = raw(bureau)
-    from kaohe.integrity import stored_hash
+    from kaohe.store.integrity import stored_hash
 
     row = db.execute("SELECT kind, unit, date, value, attrs, note FROM records WHERE key = 'office.late:L1'").fetchone()
     db.execute("UPDATE records SET hash = ? WHERE key = 'office.late:L1'", [stored_hash(*row)])
@@ -370,7 +370,7 @@ def test_an_existing_database_gets_its_chain_when_migrated(tmp_path: Path) -> No
         store.add_adjustment("2015-05", "a", Decimal("-1"), "r", "p")
         assert store.db.execute("SELECT count(*) FROM chain").fetchone() == (5,)  # the adjustment and its audit entry
     # the import made before the chain: its records are checked against the baseline's digest
-    from kaohe.integrity import stored_hash
+    from kaohe.store.integrity import stored_hash
 
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("DROP TRIGGER records_keep_version")
@@ -384,7 +384,7 @@ def test_an_existing_database_gets_its_chain_when_migrated(tmp_path: Path) -> No
 def test_a_store_held_open_notices_protections_dropped_meanwhile(bureau: Path) -> None:
     """A long command (an import of many files) checks the protections once while the schema is
     unchanged: a trigger dropped by another tool meanwhile is noticed at its next write."""
-    from kaohe.errors import KaoheError
+    from kaohe.core.errors import KaoheError
 
     with Store(bureau / "kaohe.sqlite") as store:
         store.sign_off("考核办", "2015-04")

@@ -34,7 +34,7 @@ s5,第五派出所,B,B,10,农村,第五所
 
 def kaohe(*args, cwd):
     return subprocess.run(
-        [sys.executable, "-c", "from kaohe.cli import main; main()", *args],
+        [sys.executable, "-c", "from kaohe.cli.main import main; main()", *args],
         cwd=cwd, capture_output=True, text=True, timeout=300,
     )
 
@@ -127,7 +127,7 @@ def test_score_ranking_and_status_say_what_is_missing(bureau):
     assert status.stdout.count("回访满意率达到95%以上") == 1 and "5 项单位数据缺失而该部门未签收(见上表)" in status.stdout
     # the departments' table stays aligned although a sent sheet's cell (counts, time) is long:
     # the sign-off column starts at the same display width on every row
-    from kaohe.cli import _width
+    from kaohe.cli.common import _width
 
     rows = status.stdout.split("\n\n")[0].splitlines()[1:]
     assert rows[0].split()[2] == "部门签收" and any("已报送(" in r for r in rows[2:])
@@ -205,10 +205,10 @@ def test_a_department_signing_off_confirms_its_sheet_and_its_missing_rows(tmp_pa
 # --- the pipeline, on records in memory with a department's silence ----------------------------------
 
 import attrs  # noqa: E402
-from kaohe.adjustments import Adjustment  # noqa: E402
-from kaohe.periods import Period  # noqa: E402
-from kaohe.pipeline import MemorySource, score  # noqa: E402
+from kaohe.core.adjustments import Adjustment  # noqa: E402
+from kaohe.core.periods import Period  # noqa: E402
 from kaohe.rules import Quota  # noqa: E402
+from kaohe.scoring.pipeline import MemorySource, score  # noqa: E402
 from kernel_helpers import bureau as make_bureau  # noqa: E402
 from kernel_helpers import category, rec, unit  # noqa: E402
 from kernel_helpers import item as make_item  # noqa: E402

@@ -1,4 +1,4 @@
-"""民警考核系数 (二级考核, seed 000 l.62-70, l.84-86): kaohe.officers on hand-built data, its
+"""民警考核系数 (二级考核, seed 000 l.62-70, l.84-86): kaohe.scheme.officers on hand-built data, its
 configuration block [officers] and the readers of the units' files. Each test quotes the sentence
 and works the value out from it. Quarters are those of a bureau whose month ends on the 20th:
 2010-Q2 is 2010-03-21 … 2010-06-20 (l.56)."""
@@ -10,9 +10,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from kaohe.config import parse_bureau
-from kaohe.errors import ConfigError, KaoheError
-from kaohe.officers import (
+from kaohe.core.errors import ConfigError, KaoheError
+from kaohe.core.periods import Calendar, Period
+from kaohe.intake.officers import read_data
+from kaohe.plugins.discovery import get_plugin_manager, load_registry
+from kaohe.scheme.config import parse_bureau
+from kaohe.scheme.officers import (
     ASSESSED,
     NO_BUSINESS,
     OUT_POSTED,
@@ -26,11 +29,8 @@ from kaohe.officers import (
     for_period,
     leave_days,
     parse_settings,
-    read_data,
     unit_means,
 )
-from kaohe.periods import Calendar, Period
-from kaohe.plugins import get_plugin_manager, load_registry
 
 CAL = Calendar(20)
 Q2 = Period.parse("2010-Q2")

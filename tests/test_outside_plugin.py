@@ -78,7 +78,7 @@ def installed(tmp_path_factory):
 
 
 def kaohe(env, cwd, *args):
-    exe = [sys.executable, "-c", "from kaohe.cli import main; main()"]
+    exe = [sys.executable, "-c", "from kaohe.cli.main import main; main()"]
     return subprocess.run([*exe, *args], cwd=cwd, env=env, capture_output=True, text=True)
 
 

@@ -12,8 +12,8 @@ import datetime as dt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from kaohe.errors import KaoheError
-from kaohe.periods import KINDS, Calendar, Period
+from kaohe.core.errors import KaoheError
+from kaohe.core.periods import KINDS, Calendar, Period
 from kernel_helpers import day
 
 CAL = Calendar(20)
@@ -205,6 +205,6 @@ def test_every_date_in_exactly_one_period_of_each_kind(d: dt.date, cutoff: int |
      ("2015年上半年", "2015-H1"), ("2015年度", "2015")],
 )
 def test_the_forms_files_accept_are_accepted(typed: str, label: str) -> None:
-    """A month as the departments' files write it (kaohe.adapters: 2015-4, 2015年4月) is a period on the
+    """A month as the departments' files write it (kaohe.contract.adapters: 2015-4, 2015年4月) is a period on the
     command line too; the Chinese names of the longer periods as kaohe prints them."""
     assert Period.parse(typed).label == label

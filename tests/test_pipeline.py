@@ -11,12 +11,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from kaohe.errors import KaoheError
-from kaohe.explain import period_data, unit_data, unit_text
-from kaohe.periods import Period
-from kaohe.pipeline import normalise, score
+from kaohe.core.errors import KaoheError
+from kaohe.core.periods import Period
 from kaohe.rules import Flag, PerOccurrence, Quota, Tiered, Veto
-from kaohe.scheme import Series
+from kaohe.scheme.scheme import Series
+from kaohe.scoring.explain import period_data, unit_data, unit_text
+from kaohe.scoring.pipeline import normalise, score
 from kernel_helpers import D, a_stations, bureau, category, item, rec, source, unit
 
 JC, HC, CD = a_stations()

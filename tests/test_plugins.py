@@ -9,11 +9,12 @@ import inspect
 from pathlib import Path
 
 import pytest
-from kaohe import Adapter, Column, Draft, Item, PluginError, hookimpl, hookspecs, rules
-from kaohe.config import parse_bureau
-from kaohe.periods import Period
-from kaohe.pipeline import score
-from kaohe.plugins import get_plugin_manager, load_registry
+from kaohe import Adapter, Column, Draft, Item, PluginError, hookimpl, rules
+from kaohe.contract import hookspecs
+from kaohe.core.periods import Period
+from kaohe.plugins.discovery import get_plugin_manager, load_registry
+from kaohe.scheme.config import parse_bureau
+from kaohe.scoring.pipeline import score
 from kernel_helpers import a_stations, bureau, category, rec, source
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -173,7 +174,7 @@ def test_crashing_plugin_and_stray_adapter_refused() -> None:
 
 
 def test_bad_rule_in_item_and_id_form() -> None:
-    from kaohe.errors import RuleError
+    from kaohe.core.errors import RuleError
 
     with pytest.raises(RuleError):
         make_item("NoNamespace")
@@ -259,7 +260,7 @@ def test_every_hookspec_is_exercised() -> None:
 
 def test_misspelt_hook_refuses_the_plugin() -> None:
     from kaohe import hookimpl
-    from kaohe.plugins import get_plugin_manager, load_registry
+    from kaohe.plugins.discovery import get_plugin_manager, load_registry
 
     class Typo:
         @hookimpl

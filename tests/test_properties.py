@@ -7,11 +7,11 @@ from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from kaohe.explain import unit_data
-from kaohe.model import Record
-from kaohe.periods import Period
-from kaohe.pipeline import MemorySource, score
+from kaohe.core.model import Record
+from kaohe.core.periods import Period
 from kaohe.rules import Flag, PerOccurrence, Tiered, Veto
+from kaohe.scoring.explain import unit_data
+from kaohe.scoring.pipeline import MemorySource, score
 from kernel_helpers import bureau, category, item, unit
 
 APRIL = Period.parse("2015-04")

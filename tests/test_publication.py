@@ -18,14 +18,14 @@ from pathlib import Path
 import attrs
 import office_bureau as ob
 import pytest
-from kaohe.config import load_bureau
-from kaohe.integrity import register
-from kaohe.errors import KaoheError
-from kaohe.periods import Period
-from kaohe.pipeline import score
-from kaohe.plugins import get_plugin_manager, load_registry
-from kaohe.publication import decide_appeal, file_appeal, publish
-from kaohe.store import Store, StoreSource
+from kaohe.scheme.config import load_bureau
+from kaohe.store.integrity import register
+from kaohe.core.errors import KaoheError
+from kaohe.core.periods import Period
+from kaohe.scoring.pipeline import score
+from kaohe.plugins.discovery import get_plugin_manager, load_registry
+from kaohe.office.publication import decide_appeal, file_appeal, publish
+from kaohe.store.store import Store, StoreSource
 
 APRIL = Period.parse("2015-04")
 PUBLISHED = dt.date(2015, 5, 6)  # a Wednesday: 2 working days → Friday 2015-05-08
@@ -267,7 +267,7 @@ def test_the_trail_and_the_editions_are_append_only(office, statement):
 def test_status_shows_arrived_late_carried_and_missing_and_publishing_refuses(office, tmp_path):
     extra = '\n[carry_over]\n"考核办" = false\n[publication]\nmissing_data = "refuse"\ndata_due_days = 8\n'
     bureau, reg, store = office(extra)
-    from kaohe.status import data_status
+    from kaohe.scoring.status import data_status
 
     [row] = data_status(store, bureau, reg, APRIL)
     assert (row.department, row.state, row.records) == ("考核办", "迟报", 4)  # imported today, due 2015-05-08
@@ -281,7 +281,7 @@ def test_status_shows_arrived_late_carried_and_missing_and_publishing_refuses(of
 
 def test_missing_data_refuses_by_default_and_carry_over_counts(office):
     bureau, reg, store = office('\n[carry_over]\n"考核办" = true\n')
-    from kaohe.status import data_status
+    from kaohe.scoring.status import data_status
 
     [may] = data_status(store, bureau, reg, Period.parse("2015-05"))
     assert may.state == "沿用上期"
@@ -428,7 +428,7 @@ def test_a_whole_item_appeal_gets_the_points_decided_under_the_items_floor(offic
 def test_what_changes_while_publishing_is_scored_again(office, monkeypatch):
     """Another process records a 通知单 while publish is scoring from its snapshot: the edition must
     not be made from the older state (甲 would be 96 instead of 96 + 3 = 99)."""
-    import kaohe.publication as publication
+    import kaohe.office.publication as publication
 
     bureau, reg, store = office()
     real = publication.payload_chunks
@@ -456,7 +456,7 @@ def test_the_edition_does_not_depend_on_earlier_scoring_runs(office, tmp_path):
         "F1,甲派出所,2015-02-05,office.late,,,二月",
         "R1,甲派出所,2015-03-05,office.late,,,三月",
     ]
-    from kaohe.jobs import score_period
+    from kaohe.office.jobs import score_period
 
     bureau1, reg1, store1 = office("", rows, directory=tmp_path / "one")
     score_period(store1, bureau1, reg1, Period.parse("2015-03"))
@@ -516,7 +516,7 @@ def test_a_signoff_before_a_later_import_does_not_count(office, tmp_path):
     ],
 )
 def test_publication_settings_errors_name_the_key(tmp_path, monkeypatch, extra, message):
-    from kaohe.errors import ConfigError
+    from kaohe.core.errors import ConfigError
 
     monkeypatch.setenv("KAOHE_LOAD_PLUGINS", "")
     config = ob.make(tmp_path, extra)

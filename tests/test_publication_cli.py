@@ -145,7 +145,7 @@ def test_concurrent_imports_and_publishing_lose_nothing(bureau: Path) -> None:
     processes on the same database: every row lands once, the edition is whole, the file is sound."""
     a = _register(bureau / "甲.csv", "X", "甲派出所", 6000)
     b = _register(bureau / "乙.csv", "Y", "乙派出所", 6000)
-    cmd = [sys.executable, "-c", "from kaohe.cli import main; main()"]
+    cmd = [sys.executable, "-c", "from kaohe.cli.main import main; main()"]
     procs = [
         subprocess.Popen([*cmd, "ingest", "-q", str(a), "--actor", "甲"], cwd=bureau, env=ob.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
         subprocess.Popen([*cmd, "ingest", "-q", str(b), "--actor", "乙"], cwd=bureau, env=ob.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
@@ -182,7 +182,7 @@ def test_concurrent_imports_and_publishing_lose_nothing(bureau: Path) -> None:
 
 
 def test_two_publishes_at_once_make_one_edition(bureau: Path) -> None:
-    cmd = [sys.executable, "-c", "from kaohe.cli import main; main()", "publish", "2015-04", "--date", "2015-05-06"]
+    cmd = [sys.executable, "-c", "from kaohe.cli.main import main; main()", "publish", "2015-04", "--date", "2015-05-06"]
     procs = [subprocess.Popen(cmd, cwd=bureau, env=ob.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outs = [(p.wait(timeout=300), p.stdout.read(), p.stderr.read()) for p in procs]  # type: ignore[union-attr]
     assert [code for code, _, _ in outs] == [0, 0], outs
@@ -198,7 +198,8 @@ def test_two_publishes_at_once_make_one_edition(bureau: Path) -> None:
 
 CRASH = """
 import os, sys
-from kaohe import ledger, publication
+from kaohe.office import publication
+from kaohe.store import ledger
 step = sys.argv[1]
 if step == "edition":
     real = ledger.Ledger.insert_edition
@@ -211,7 +212,7 @@ elif step == "files":
     def crash(*a, **k):
         os._exit(9)          # the edition is committed, its files not yet written
     report.publish = crash
-from kaohe.cli import main
+from kaohe.cli.main import main
 sys.argv = ["kaohe", "publish", "2015-04", "--date", "2015-05-06"]
 main()
 """
@@ -266,7 +267,7 @@ def test_appeal_list_names_the_item_once(bureau: Path) -> None:
     assert line.count("台账不规范") == 1, line
     assert "乙派出所 · 台账不规范〔考核办〕 -1 (全项) —— 理由:台账已补" in line
     # a record's reason that says the title already: the title is not put before it again
-    from kaohe.publication import appeal_text
+    from kaohe.office.publication import appeal_text
 
     a = {
         "id": 2, "period": "2015-08", "edition_number": 1, "unit": "jincheng", "title": "采取强制措施未向督察报备",
@@ -298,7 +299,7 @@ def test_notices_are_numbered_apart_from_the_appeals_decisions(bureau: Path) -> 
 
 
 def test_editions_and_audit_lines_are_not_padded(bureau: Path) -> None:
-    from kaohe.cli import TABLE_CELL, _width
+    from kaohe.cli.common import TABLE_CELL, _width
 
     long = "因数据更正重新发布:" + "某派出所的某项扣分经复核后更正," * 8
     ob.kaohe(bureau, "publish", "2015-04", "--date", "2015-05-06", "--reason", long)
@@ -312,9 +313,9 @@ def test_editions_and_audit_lines_are_not_padded(bureau: Path) -> None:
 
 
 def test_missing_departments_in_one_sentence() -> None:
-    from kaohe.config import parse_bureau
-    from kaohe.plugins import get_plugin_manager, load_registry
-    from kaohe.status import MISSING, DataStatus, problems
+    from kaohe.plugins.discovery import get_plugin_manager, load_registry
+    from kaohe.scheme.config import parse_bureau
+    from kaohe.scoring.status import MISSING, DataStatus, problems
 
     bureau = parse_bureau(
         {"bureau": {"name": "测试局"}, "series": [{"id": "s"}], "categories": [{"id": "c", "name": "基础", "weight": 100, "base": 100}],

@@ -18,16 +18,16 @@ import openpyxl
 import pytest
 import report_bureau as rb
 from click.testing import CliRunner
-from kaohe.cli import cli
-from kaohe.config import parse_bureau
-from kaohe.decimals import D
-from kaohe.model import Record
-from kaohe.periods import Period
-from kaohe.pipeline import MemorySource, score
+from kaohe.cli.main import cli
+from kaohe.core.decimals import D
+from kaohe.core.model import Record
+from kaohe.core.periods import Period
 from kaohe.report import build, publish
 from kaohe.report.html import json_for_script
 from kaohe.report.xlsx import safe_text, sheet_title
-from kaohe.store import Store
+from kaohe.scheme.config import parse_bureau
+from kaohe.scoring.pipeline import MemorySource, score
+from kaohe.store.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -172,7 +172,7 @@ def test_json_ranking_and_trees_match_the_store(march: SimpleNamespace) -> None:
 
 def test_the_json_file_is_written_unit_by_unit(march: SimpleNamespace) -> None:
     """The file holds report_json's document, compact, each unit on a line of its own."""
-    from kaohe.jobs import score_period
+    from kaohe.office.jobs import score_period
     from kaohe.report import report_json
 
     text = (march.dir / "report-2015-03.json").read_text(encoding="utf-8")

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 import report_bureau as rb
-from kaohe.decimals import D
-from kaohe.store import Store
+from kaohe.core.decimals import D
+from kaohe.store.store import Store
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -210,10 +210,10 @@ def second_edition(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     from decimal import Decimal
 
     import office_bureau as ob
-    from kaohe.config import load_bureau
-    from kaohe.periods import Period
-    from kaohe.plugins import get_plugin_manager, load_registry
-    from kaohe.publication import decide_appeal, file_appeal, publish
+    from kaohe.core.periods import Period
+    from kaohe.office.publication import decide_appeal, file_appeal, publish
+    from kaohe.plugins.discovery import get_plugin_manager, load_registry
+    from kaohe.scheme.config import load_bureau
 
     tmp = tmp_path_factory.mktemp("edition")
     config = ob.make(tmp)

@@ -25,10 +25,10 @@ from types import SimpleNamespace
 import openpyxl
 import pytest
 import report_bureau as rb
-from kaohe.decimals import D
-from kaohe.model import Line
+from kaohe.core.decimals import D
+from kaohe.core.model import Line
 from kaohe.report.data import _split
-from kaohe.store import Store
+from kaohe.store.store import Store
 
 FOLD_LATE = "其余3条记录合计-3分,逐条见表格 通报-2015-06.xlsx 的“金城派出所”工作表和 report-2015-06.json"
 FOLD_PRAISE = "其余3条记录合计+6分,逐条见表格 通报-2015-06.xlsx 的“金城派出所”工作表和 report-2015-06.json"

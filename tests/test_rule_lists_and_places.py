@@ -7,7 +7,7 @@ out by hand from the seed's words."""
 from __future__ import annotations
 
 import pytest
-from kaohe.errors import RuleError
+from kaohe.core.errors import RuleError
 from kaohe.rules import Campaigns, MidRank, PerOccurrence, build
 from kernel_helpers import D, ctx, pts, rec, unit
 

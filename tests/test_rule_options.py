@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from kaohe.model import Record, Unit
-from kaohe.periods import Calendar, Period
+from kaohe.core.model import Record, Unit
+from kaohe.core.periods import Calendar, Period
 from kaohe.rules import PerOccurrence, Quota, RuleContext
 
 A = Unit("jincheng", "金城派出所", "A", "A", {"*": 40})

@@ -6,9 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from kaohe.errors import KaoheError, RuleError
-from kaohe.model import Line
-from kaohe.periods import Calendar
+from kaohe.core.errors import KaoheError, RuleError
+from kaohe.core.model import Line
+from kaohe.core.periods import Calendar
 from kaohe.rules import (
     SHAPES,
     Flag,

@@ -10,12 +10,12 @@ import tomllib
 from decimal import Decimal
 
 import pytest
-from kaohe.config import parse_bureau
+from kaohe.core.model import Record
+from kaohe.core.periods import Period
 from kaohe.demo import CONFIG
-from kaohe.model import Record
-from kaohe.periods import Period
-from kaohe.pipeline import MemorySource, score
-from kaohe.plugins import load_registry
+from kaohe.plugins.discovery import load_registry
+from kaohe.scheme.config import parse_bureau
+from kaohe.scoring.pipeline import MemorySource, score
 
 pytest.importorskip("kaohe_jiwei")
 pytest.importorskip("kaohe_jingzhen")
@@ -136,7 +136,7 @@ def test_the_year(bureau):
 def test_the_year_ranking_shows_the_months_part_beside_the_year_categories(bureau):
     """On the 60/20/20 scale the months' category sums would not add up to the total: the ranking
     shows the months' part (金城 59.75, see test_the_year) and the two year categories (20 and 20)."""
-    from kaohe.cli import ranking_columns
+    from kaohe.cli.main import ranking_columns
 
     year = score(bureau, Period.parse("2015"), MemorySource(APRIL))
     columns = ranking_columns(bureau, year)

@@ -1,4 +1,4 @@
-"""Reading an export in processes of their own (kaohe.staging): the same records, rejections and
+"""Reading an export in processes of their own (kaohe.intake.staging): the same records, rejections and
 counts as reading in one process, in the file's order; a reading process that fails or dies leaves
 the store as it was."""
 
@@ -10,11 +10,12 @@ import os
 
 import pytest
 from intake_helpers import ADAPTER, BUREAU, DISPATCH_HEADERS, T110, row, write_xlsx
-from kaohe import Adapter, hookimpl, staging
-from kaohe.config import parse_bureau
-from kaohe.errors import KaoheError
-from kaohe.plugins import get_plugin_manager, load_registry
-from kaohe.store import Store
+from kaohe import Adapter, hookimpl
+from kaohe.core.errors import KaoheError
+from kaohe.intake import staging
+from kaohe.plugins.discovery import get_plugin_manager, load_registry
+from kaohe.scheme.config import parse_bureau
+from kaohe.store.store import Store
 
 TODAY = dt.date(2016, 1, 1)
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 from intake_helpers import DISPATCH_HEADERS, bureau, registry, row, write_xlsx
-from kaohe.jobs import score_period
-from kaohe.periods import Period
-from kaohe.store import SCHEMA_VERSION, Store
+from kaohe.core.periods import Period
+from kaohe.office.jobs import score_period
+from kaohe.store.store import SCHEMA_VERSION, Store
 
 TODAY = dt.date(2016, 1, 1)
 
@@ -134,7 +134,7 @@ KILL_SCRIPT = textwrap.dedent(
     import datetime as dt, sys
     sys.path.insert(0, {tests!r})
     from intake_helpers import bureau, registry
-    from kaohe.store import Store
+    from kaohe.store.store import Store
     reg = registry()
     with Store({db!r}) as s:
         print("start", flush=True)

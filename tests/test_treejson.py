@@ -1,4 +1,4 @@
-"""The store writes each unit's explanation with kaohe.treejson, a faster encoder that must give the
+"""The store writes each unit's explanation with kaohe.scoring.treejson, a faster encoder that must give the
 very text of ``store.dumps(explain.unit_data(u))``: checked here on results holding every part of a
 tree (adjustments, changed items on appeal, carried-over and vetoed units, aggregated periods with
 year categories, items without lines shared between units)."""
@@ -9,13 +9,13 @@ import datetime as dt
 from decimal import Decimal
 
 import report_bureau as rb
-from kaohe.adjustments import Adjustment
-from kaohe.explain import unit_data
-from kaohe.jobs import score_period
-from kaohe.periods import Period
-from kaohe.pipeline import MemorySource, score
-from kaohe.store import Store, dumps
-from kaohe.treejson import TreeEncoder
+from kaohe.core.adjustments import Adjustment
+from kaohe.core.periods import Period
+from kaohe.office.jobs import score_period
+from kaohe.scoring.explain import unit_data
+from kaohe.scoring.pipeline import MemorySource, score
+from kaohe.scoring.treejson import TreeEncoder
+from kaohe.store.store import Store, dumps
 
 
 def _same(result) -> int:  # type: ignore[no-untyped-def]

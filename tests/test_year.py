@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from kaohe.config import parse_bureau
-from kaohe.model import Record
-from kaohe.periods import Period
-from kaohe.pipeline import MemorySource, score
-from kaohe.plugins import get_plugin_manager, load_registry
+from kaohe.core.model import Record
+from kaohe.core.periods import Period
+from kaohe.plugins.discovery import get_plugin_manager, load_registry
+from kaohe.scheme.config import parse_bureau
+from kaohe.scoring.pipeline import MemorySource, score
 
 CONFIG = {
     "bureau": {"name": "测试局"},

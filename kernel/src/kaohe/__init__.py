@@ -8,16 +8,15 @@ A department's plugin imports what it needs from here::
 from __future__ import annotations
 
 from . import rules
-from .adapters import Adapter, Column, Draft
-from .bureau import Bureau
-from .decimals import D
-from .errors import ConfigError, KaoheError, PluginError
-from .hookspecs import CONTRACT_VERSION, hookimpl, hookspec
-from .items import Item, cite
-from .model import Line, Record, Unit
-from .periods import Calendar, Period
-
-__version__ = "0.1.0"
+from .contract.adapters import Adapter, Column, Draft
+from .contract.hookspecs import CONTRACT_VERSION, hookimpl, hookspec
+from .contract.items import Item, cite
+from .core.decimals import D
+from .core.errors import ConfigError, KaoheError, PluginError
+from .core.model import Line, Record, Unit
+from .core.periods import Calendar, Period
+from .core.version import __version__ as __version__
+from .scheme.bureau import Bureau
 
 __all__ = [
     "CONTRACT_VERSION", "Adapter", "Bureau", "Calendar", "Column", "ConfigError", "D", "Draft", "Item",

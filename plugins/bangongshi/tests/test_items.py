@@ -12,7 +12,7 @@ import itertools
 from decimal import Decimal
 
 from kaohe import Period
-from kaohe.config import parse_bureau
+from kaohe.scheme.config import parse_bureau
 from kaohe_bangongshi import adapters as ad
 from kaohe_bangongshi import items as it
 
@@ -366,7 +366,7 @@ def test_zhenggong_quota_and_bonus_by_class_window(rows, result):
 
 
 def test_bureau_overrides_a_parameter(registry):
-    from kaohe.pipeline import MemorySource, score
+    from kaohe.scoring.pipeline import MemorySource, score
 
     from .conftest import BUREAU, to_record
 

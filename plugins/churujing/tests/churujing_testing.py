@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kaohe import Record
-from kaohe.adapters import Adapter
+from kaohe.contract.adapters import Adapter
 
 BUREAU = {
     "bureau": {"name": "测试局", "cutoff_day": 20},

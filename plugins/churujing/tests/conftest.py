@@ -11,9 +11,9 @@ from typing import Any
 import kaohe_churujing
 import pytest
 from kaohe import Period, Record
-from kaohe.config import parse_bureau
-from kaohe.pipeline import MemorySource, score
-from kaohe.plugins import get_plugin_manager, load_registry
+from kaohe.plugins.discovery import get_plugin_manager, load_registry
+from kaohe.scheme.config import parse_bureau
+from kaohe.scoring.pipeline import MemorySource, score
 
 sys.path.insert(0, str(Path(__file__).parent))
 

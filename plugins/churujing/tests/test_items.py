@@ -90,8 +90,8 @@ def test_guarantee_target_is_a_parameter(registry):
     # A bureau sets the target at 90 %: 17 / 20 = 85 % is 5 points below, 5 × −1 = −5.
     from churujing_testing import BUREAU
     from kaohe import Period
-    from kaohe.config import parse_bureau
-    from kaohe.pipeline import MemorySource, score
+    from kaohe.scheme.config import parse_bureau
+    from kaohe.scoring.pipeline import MemorySource, score
 
     cfg = {**BUREAU, "items": {"enable": ["*"], "churujing.guarantee_rate": {"params": {"target": 90}}}}
     res = score(parse_bureau(cfg, registry), Period.parse("2015-04"),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from kaohe import Period, Record
-from kaohe.pipeline import MemorySource, evaluate_item
+from kaohe.scoring.pipeline import MemorySource, evaluate_item
 from kaohe_jiaoxunjing.items import ASSIST, ITEMS
 
 SEED_FILE = Path("/work/shared/seeds/000_0ea5a5751aadf050.txt")

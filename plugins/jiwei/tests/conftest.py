@@ -8,8 +8,8 @@ from typing import Any
 import kaohe_jiwei
 import pytest
 from kaohe import Bureau
-from kaohe.config import parse_bureau
-from kaohe.plugins import Registry, get_plugin_manager, load_registry
+from kaohe.plugins.discovery import Registry, get_plugin_manager, load_registry
+from kaohe.scheme.config import parse_bureau
 
 UNITS = [
     {"id": "a1", "name": "甲城派出所", "series": "A", "class": "A", "headcount": 40, "aliases": ["甲城所"]},

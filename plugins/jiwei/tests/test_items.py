@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from kaohe import Period, Record
-from kaohe.pipeline import MemorySource, evaluate_item, score
+from kaohe.scoring.pipeline import MemorySource, evaluate_item, score
 from kaohe_jiwei import items as it
 
 SEED_FILE = Path("/work/shared/seeds/000_0ea5a5751aadf050.txt")

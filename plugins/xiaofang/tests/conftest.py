@@ -8,9 +8,9 @@ from typing import Any
 import kaohe_xiaofang
 import pytest
 from kaohe import Record
-from kaohe.adapters import Adapter
-from kaohe.config import parse_bureau
-from kaohe.plugins import get_plugin_manager, load_registry
+from kaohe.contract.adapters import Adapter
+from kaohe.plugins.discovery import get_plugin_manager, load_registry
+from kaohe.scheme.config import parse_bureau
 from kaohe.testing import item_result, records_of
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from kaohe.config import parse_bureau
+from kaohe.scheme.config import parse_bureau
 from kaohe_xiaofang import adapters as ad
 from kaohe_xiaofang import items as it
 
@@ -300,7 +300,7 @@ def test_class_c_has_no_fine_target(rows, result):
 
 def test_fine_target_for_class_c_can_be_set_by_the_bureau(registry, rows):
     from kaohe import Period
-    from kaohe.pipeline import MemorySource, score
+    from kaohe.scoring.pipeline import MemorySource, score
 
     data = {
         "bureau": {"name": "测试局"},

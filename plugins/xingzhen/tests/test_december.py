@@ -9,9 +9,9 @@ from decimal import Decimal
 
 import pytest
 from kaohe import Period, Record, hookimpl
-from kaohe.config import parse_bureau
-from kaohe.pipeline import MemorySource, score
-from kaohe.plugins import get_plugin_manager, load_registry
+from kaohe.plugins.discovery import get_plugin_manager, load_registry
+from kaohe.scheme.config import parse_bureau
+from kaohe.scoring.pipeline import MemorySource, score
 from kaohe_xingzhen import december
 from kaohe_xingzhen.items import CASE, PERSON
 

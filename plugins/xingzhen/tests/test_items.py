@@ -95,7 +95,7 @@ def test_direct_per_capita_points_are_added_to_the_category_as_they_are(bureau):
     # scheme adds it as is); a monthly row with 100 prints for 10 officers (10 ≥ 5 per officer: 0),
     # a technician set up and no rates: raw = 100 − 1 − 2 = 97.
     from kaohe import Period
-    from kaohe.pipeline import MemorySource, score
+    from kaohe.scoring.pipeline import MemorySource, score
 
     recs = to_records(
         adapters.FINDINGS,
@@ -169,8 +169,8 @@ def test_scene_rates(item_result, item, unit, field, rate, expected):
 def test_scene_rate_other_target_by_class_is_a_parameter(registry):
     # A bureau sets class A to 85 %: 76 % is 9 points below, 9 × −2 = −18.
     from kaohe import Period
-    from kaohe.config import parse_bureau
-    from kaohe.pipeline import MemorySource, score
+    from kaohe.scheme.config import parse_bureau
+    from kaohe.scoring.pipeline import MemorySource, score
     from xingzhen_testing import BUREAU
 
     cfg = {**BUREAU, "items": {"enable": ["*"], "xingzhen.scene_rate_other": {"params": {"target": {"A": 85, "B": 90, "C": 100}}}}}

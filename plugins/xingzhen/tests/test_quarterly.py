@@ -159,8 +159,8 @@ def test_not_assessed_before_the_quarters_last_month(item_result, period):
 
 def test_a_stations_own_target_from_the_bureau_configuration(registry):
     from kaohe import Period
-    from kaohe.config import parse_bureau
-    from kaohe.pipeline import MemorySource, score
+    from kaohe.scheme.config import parse_bureau
+    from kaohe.scoring.pipeline import MemorySource, score
     from xingzhen_testing import BUREAU
 
     config = {**BUREAU, "items": {"enable": ["xingzhen.quarter_*"], "xingzhen.quarter_solved": {

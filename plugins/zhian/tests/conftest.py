@@ -9,11 +9,11 @@ from typing import Any
 import kaohe_zhian
 import pytest
 from kaohe import Period
-from kaohe.config import parse_bureau
+from kaohe.core.model import Record
 from kaohe.demo import CONFIG, HERE
-from kaohe.model import Record
-from kaohe.pipeline import MemorySource, evaluate_item
-from kaohe.plugins import get_plugin_manager, load_registry
+from kaohe.plugins.discovery import get_plugin_manager, load_registry
+from kaohe.scheme.config import parse_bureau
+from kaohe.scoring.pipeline import MemorySource, evaluate_item
 
 
 @pytest.fixture(scope="session")

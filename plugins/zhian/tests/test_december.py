@@ -8,9 +8,9 @@ import types
 
 import pytest
 from kaohe import Period, Record, hookimpl
-from kaohe.config import parse_bureau
-from kaohe.pipeline import MemorySource, score
-from kaohe.plugins import get_plugin_manager, load_registry
+from kaohe.plugins.discovery import get_plugin_manager, load_registry
+from kaohe.scheme.config import parse_bureau
+from kaohe.scoring.pipeline import MemorySource, score
 from kaohe_zhian import december
 
 CONFIG = {

@@ -1,4 +1,4 @@
-"""Demo export → kaohe.intake.read_export → score 2015-04 → two stations checked by hand.
+"""Demo export → kaohe.intake.reader.read_export → score 2015-04 → two stations checked by hand.
 
 Assessment month 2015-04 runs 2015-03-21 .. 2015-04-20 (seed 000 l.696). The rows quoted below are
 those of the files the demo writes with seed 2015 (the demo bureau's seed).
@@ -12,8 +12,8 @@ import kaohe_zhian
 import pytest
 from kaohe import Period
 from kaohe.demo import DEMO_SEED
-from kaohe.intake import read_export
-from kaohe.pipeline import MemorySource, score
+from kaohe.intake.reader import read_export
+from kaohe.scoring.pipeline import MemorySource, score
 
 D = Decimal
 

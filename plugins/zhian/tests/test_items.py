@@ -296,7 +296,7 @@ def case(unit: str, n: int, nature: str = "年内在帐", cars: int | None = Non
 
 def test_criminal_case_points(bureau, registry, records):
     from kaohe import Period
-    from kaohe.pipeline import MemorySource, score
+    from kaohe.scoring.pipeline import MemorySource, score
 
     recs = records(case("jincheng", 1, eight_kinds=True, local=True, car_theft=True))
     recs += records(case("jincheng", 2, "在帐积隐案", eight_kinds=True))

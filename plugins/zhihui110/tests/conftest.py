@@ -9,10 +9,10 @@ from typing import Any
 import kaohe_zhihui110
 import pytest
 from kaohe import Bureau, D, Period, Record
-from kaohe.config import parse_bureau
-from kaohe.model import ItemResult
-from kaohe.pipeline import MemorySource, evaluate_item
-from kaohe.plugins import Registry, get_plugin_manager, load_registry
+from kaohe.core.model import ItemResult
+from kaohe.plugins.discovery import Registry, get_plugin_manager, load_registry
+from kaohe.scheme.config import parse_bureau
+from kaohe.scoring.pipeline import MemorySource, evaluate_item
 
 # Three stations, one per class of the 2015 scheme (seed 000 l.426).
 UNITS = [

@@ -6,9 +6,15 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from ..bureau import Bureau
-from ..config import load_bureau
-from ..plugins import Registry, load_registry
+from ..core.model import PeriodResult
+from ..core.periods import Period
+from ..office.jobs import score_year
+from ..office.publication import publish
+from ..plugins.discovery import Registry, get_plugin_manager, load_registry
+from ..scheme.bureau import Bureau
+from ..scheme.config import load_bureau
+from ..scoring.status import data_status
+from ..store.store import Store
 
 HERE = Path(__file__).parent
 CONFIG = HERE / "bureau.toml"
@@ -27,9 +33,6 @@ def run_demo(directory: Path, seed: int | None = None, echo: Callable[[str], Non
     """Create the demo bureau in ``directory``, have every installed plugin write its synthetic
     year, ingest it, score every month, quarter, half-year and the year, and publish the year.
     Returns the configuration file."""
-    from ..jobs import score_year
-    from ..plugins import get_plugin_manager
-    from ..store import Store
 
     seed = DEMO_SEED if seed is None else seed
     directory.mkdir(parents=True, exist_ok=True)
@@ -87,8 +90,6 @@ def _sign_off(store: object, bureau: Bureau, registry: Registry, echo: Callable[
     """The departments sign off the months in which they have nothing to report (the demo's 纪委 had
     no violation in January), as they do in the month's cycle (DOMAIN.md): the year then publishes
     without missing data."""
-    from ..periods import Period
-    from ..status import data_status
 
     for row in data_status(store, bureau, registry, Period(DEMO_YEAR, "year")):
         if row.missing:
@@ -98,10 +99,6 @@ def _sign_off(store: object, bureau: Bureau, registry: Registry, echo: Callable[
 
 def _publish(directory: Path, bureau: Bureau, registry: Registry, result: object, echo: Callable[[str], None]) -> Path | None:
     """Publish the year as its first edition (kaohe.publication), as the office would."""
-    from ..model import PeriodResult
-    from ..periods import Period
-    from ..publication import publish
-    from ..store import Store
 
     assert isinstance(result, PeriodResult)
     with Store(bureau.database) as store:

@@ -21,8 +21,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from ..bureau import Bureau
-from ..model import PeriodResult
+from ..core.model import PeriodResult
+from ..scheme.bureau import Bureau
 from .data import ReportData, build
 from .html import render_html, write_html
 from .jsondata import report_json, write_json

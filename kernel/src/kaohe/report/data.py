@@ -24,11 +24,11 @@ from typing import Any
 
 import attrs
 
-from ..bureau import LINES_PER_ITEM, Bureau, Regulation
-from ..decimals import ZERO, D, fmt_points, quantize
-from ..explain import Column, ranking_column_notes
-from ..model import CategoryResult, Gap, ItemResult, Line, PeriodResult, UnitResult
-from ..periods import Period
+from ..core.decimals import ZERO, D, fmt_points, quantize
+from ..core.model import CategoryResult, Gap, ItemResult, Line, PeriodResult, UnitResult
+from ..core.periods import Period
+from ..scheme.bureau import LINES_PER_ITEM, Bureau, Regulation
+from ..scoring.explain import Column, ranking_column_notes
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")

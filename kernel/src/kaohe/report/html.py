@@ -20,12 +20,14 @@ from decimal import Decimal
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from ..decimals import fmt, fmt_points
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+from ..core.decimals import fmt, fmt_points
 from .data import ReportData, UnitView
 
 CHART_LIBRARY = "echarts.common.min.js"
@@ -143,6 +145,8 @@ def fixed(value: Decimal | None, places: int) -> str:
 
 
 def environment() -> Environment:
+    from jinja2 import Environment, PackageLoader, StrictUndefined  # heavy: imported when a report is written
+
     env = Environment(
         loader=PackageLoader("kaohe.report", "templates"),
         autoescape=True,

@@ -16,10 +16,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..decimals import fmt
-from ..editions import diff_data
-from ..explain import category_data, gap_data, item_data, unit_data
+from ..core.decimals import fmt
+from ..scoring.explain import category_data, gap_data, item_data, unit_data
 from .data import LineView, RecordInfo, ReportData, UnitDetail
+from .editions import diff_data
 
 FORMAT = "kaohe-report"
 VERSION = 1

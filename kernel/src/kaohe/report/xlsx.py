@@ -26,27 +26,18 @@ import zipfile
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.styles.cell_style import StyleArray
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from openpyxl.worksheet.cell_range import CellRange
-from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles.cell_style import StyleArray
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from ..decimals import fmt
+from ..core.decimals import fmt
 from .data import ReportData, UnitView, sheet_title
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_THIN = Side(style="thin", color="999999")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEAD_FILL = PatternFill("solid", fgColor="DCE6F1")
-_FLAG_FILL = PatternFill("solid", fgColor="FDE9D9")
-_WRAP = Alignment(wrap_text=True, vertical="top")
 
 __all__ = ["safe_text", "sheet_title", "write_xlsx"]
 
@@ -56,18 +47,41 @@ def safe_text(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
-_STYLES: dict[str, dict[str, Any]] = {
-    "plain": {},
-    "cell": {"border": _BORDER},
-    "wrap": {"border": _BORDER, "alignment": _WRAP},
-    "flag": {"border": _BORDER, "fill": _FLAG_FILL},
-    "head": {"border": _BORDER, "font": Font(bold=True), "fill": _HEAD_FILL,
-             "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True)},
-    "title": {"font": Font(bold=True, size=14), "alignment": Alignment(horizontal="center")},
-    "subtitle": {"font": Font(size=9, color="555555")},
-}
+_STYLES: dict[str, dict[str, Any]] = {}
 """The cells' looks by name: each is registered with the workbook once, then copied to every cell
 that has it (setting a style on a cell looks it up in the workbook's list each time)."""
+
+
+def _openpyxl() -> None:
+    """Import openpyxl, a heavy module, when the first workbook is written rather than with every
+    command (kaohe.report is imported by the office's use cases, which every command loads)."""
+    global Workbook, WriteOnlyCell, StyleArray, CellRange, Worksheet, ExcelWriter, get_column_letter
+    if _STYLES:
+        return
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles.cell_style import StyleArray
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.cell_range import CellRange
+    from openpyxl.worksheet.worksheet import Worksheet
+    from openpyxl.writer.excel import ExcelWriter
+
+    _THIN = Side(style="thin", color="999999")
+    _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+    _HEAD_FILL = PatternFill("solid", fgColor="DCE6F1")
+    _FLAG_FILL = PatternFill("solid", fgColor="FDE9D9")
+    _WRAP = Alignment(wrap_text=True, vertical="top")
+    _STYLES.update({
+        "plain": {},
+        "cell": {"border": _BORDER},
+        "wrap": {"border": _BORDER, "alignment": _WRAP},
+        "flag": {"border": _BORDER, "fill": _FLAG_FILL},
+        "head": {"border": _BORDER, "font": Font(bold=True), "fill": _HEAD_FILL,
+                 "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True)},
+        "title": {"font": Font(bold=True, size=14), "alignment": Alignment(horizontal="center")},
+        "subtitle": {"font": Font(size=9, color="555555")},
+    })
 
 
 class _Sheet:
@@ -172,6 +186,7 @@ def _change_text(u: UnitView) -> str:
 
 
 def write_xlsx(data: ReportData, path: Path) -> Path:
+    _openpyxl()
     wb = Workbook(write_only=True)
     styles: dict[tuple[str, str | None], StyleArray | None] = {}
     score_format = "0" if data.decimals == 0 else "0." + "0" * data.decimals

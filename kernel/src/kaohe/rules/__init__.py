@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import RuleError
+from ..core.errors import RuleError
 from .base import Lines, Rule, RuleContext, dec
 from .campaigns import Campaigns
 from .custom import Formula

@@ -9,10 +9,10 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import attrs
 
-from ..decimals import PARAMETER_LIMIT, PARAMETER_PLACES, ZERO, D, out_of_bounds
-from ..errors import RuleError
-from ..model import Line, Record, Unit
-from ..periods import Calendar, Period
+from ..core.decimals import PARAMETER_LIMIT, PARAMETER_PLACES, ZERO, D, out_of_bounds
+from ..core.errors import RuleError
+from ..core.model import Line, Record, Unit
+from ..core.periods import Calendar, Period
 
 Lines = dict[str, list[Line]]
 """A rule's result: unit id → its lines (a unit with no lines scores 0 on the item)."""

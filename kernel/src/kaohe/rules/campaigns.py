@@ -8,9 +8,9 @@ from typing import ClassVar
 
 import attrs
 
-from ..decimals import ZERO, D, fmt, fmt_points
-from ..errors import RuleError
-from ..model import Line, Record
+from ..core.decimals import ZERO, D, fmt, fmt_points
+from ..core.errors import RuleError
+from ..core.model import Line, Record
 from .base import Lines, RuleContext, Shape, dec, dec_or_none, group_key
 from .ranking import WITHIN, competition_ranks
 

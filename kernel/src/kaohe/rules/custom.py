@@ -7,8 +7,8 @@ from typing import Any, ClassVar
 
 import attrs
 
-from ..errors import RuleError
-from ..model import Record
+from ..core.errors import RuleError
+from ..core.model import Record
 from .base import Lines, RuleContext, Shape, dec
 
 

@@ -12,8 +12,8 @@ from typing import ClassVar
 
 import attrs
 
-from ..decimals import ZERO, D, fmt, quantize
-from ..model import Line, Record
+from ..core.decimals import ZERO, D, fmt, quantize
+from ..core.model import Line, Record
 from .base import Lines, RuleContext, Shape, dec, dec_table, match_table, record_text, target_for
 
 COMBINE = ("mean", "latest")

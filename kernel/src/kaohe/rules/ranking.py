@@ -8,8 +8,8 @@ from typing import ClassVar
 
 import attrs
 
-from ..decimals import ZERO, D, fmt, fmt_points
-from ..model import Line, Record, Unit
+from ..core.decimals import ZERO, D, fmt, fmt_points
+from ..core.model import Line, Record, Unit
 from .base import Lines, RuleContext, Shape, amount, dec, group_key
 
 WITHIN = ("series", "class", "all")

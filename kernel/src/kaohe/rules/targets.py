@@ -10,10 +10,10 @@ from typing import ClassVar
 
 import attrs
 
-from ..decimals import ZERO, D, fmt, fmt_points, quantize
-from ..errors import KaoheError, RuleError
-from ..model import Line, Record, Unit
-from ..periods import Period
+from ..core.decimals import ZERO, D, fmt, fmt_points, quantize
+from ..core.errors import KaoheError, RuleError
+from ..core.model import Line, Record, Unit
+from ..core.periods import Period
 from .base import (
     Lines,
     RuleContext,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kaohe import Bureau, Column, Period
-from kaohe.workbook import write_export
+from kaohe.intake.workbook import write_export
 
 from . import adapters
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from kaohe import Bureau, Column, Period
-from kaohe.workbook import write_export
+from kaohe.intake.workbook import write_export
 
 from .adapters import CONTROL_COLUMNS, FINDING_COLUMNS
 from .items import CULT_CASE, INFO_LATE, LEDGER_217

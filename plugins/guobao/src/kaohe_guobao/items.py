@@ -10,8 +10,8 @@ from decimal import Decimal
 from typing import Any
 
 from kaohe import Item, rules
-from kaohe.decimals import ZERO, D, fmt, fmt_points
-from kaohe.model import Line
+from kaohe.core.decimals import ZERO, D, fmt, fmt_points
+from kaohe.core.model import Line
 from kaohe.rules import Lines, RuleContext
 
 DEPARTMENT = "国保大队"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kaohe import Adapter, Column, Draft
-from kaohe.adapters import Row
+from kaohe.contract.adapters import Row
 
 from .items import ASSIST, DEPARTMENT, TYPES
 

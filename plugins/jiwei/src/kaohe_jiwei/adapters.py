@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 from kaohe import Adapter, Column, Draft
-from kaohe.adapters import CellError, Row
+from kaohe.contract.adapters import CellError, Row
 
 from .items import COUNTED_IN, DEDUCTION, DEPARTMENT, DISCIPLINE, MATTERS, ONCE, SITUATIONS, VETO
 

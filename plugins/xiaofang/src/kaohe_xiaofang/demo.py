@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kaohe import Bureau, Period, Unit
-from kaohe.workbook import write_export
+from kaohe.intake.workbook import write_export
 
 from .adapters import ACT_119, ACT_TRAINING, DOC_GENERAL, DOC_ONSITE, DOC_RECTIFICATION, FINDINGS, FIRES
 from .items import BOARD, DOC_FILING, DOC_SYSTEM, DUTY, LEADER, LEDGER_MISSING, LEDGER_STALE, OFFICER, ROOM

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from kaohe import Adapter, Column, Draft
-from kaohe.adapters import CellError
+from kaohe.contract.adapters import CellError
 
 from .items import (
     CASE,

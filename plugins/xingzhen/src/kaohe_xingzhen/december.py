@@ -24,11 +24,11 @@ from typing import Any
 
 import attrs
 from kaohe import Adapter, Bureau, Column, Draft, Item, Period, rules
-from kaohe.decimals import ZERO, D, fmt, quantize
-from kaohe.model import Line, Record
+from kaohe.core.decimals import ZERO, D, fmt, quantize
+from kaohe.core.model import Line, Record
+from kaohe.intake.workbook import write_export
 from kaohe.rules import Lines, RuleContext
 from kaohe.rules.base import dec_table, match_table, matches, target_for
-from kaohe.workbook import write_export
 
 from .items import ARREST, CASE, DEPARTMENT, DETENTION, DIRECT_PROSECUTION, FUGITIVE, PERSON, REEDUCATION, REHAB
 

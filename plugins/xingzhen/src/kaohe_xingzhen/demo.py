@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kaohe import Bureau, Period
-from kaohe.workbook import write_export
+from kaohe.intake.workbook import write_export
 
 from . import adapters
 from .items import (

@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from kaohe import Adapter, Column, Draft
-from kaohe.decimals import fmt
+from kaohe.core.decimals import fmt
 
 from .items import (
     CRIMINAL_CASE,

@@ -16,8 +16,8 @@ from typing import Any
 
 import attrs
 from kaohe import Item, rules
-from kaohe.decimals import ZERO
-from kaohe.model import Line
+from kaohe.core.decimals import ZERO
+from kaohe.core.model import Line
 from kaohe.rules import Lines, RuleContext
 
 DEPARTMENT = "治安大队"

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from kaohe import Adapter, Column, D, Draft
-from kaohe.adapters import CellError, Row
+from kaohe.contract.adapters import CellError, Row
 
 from .items import (
     ANSWER_OK,

@@ -1,0 +1,1 @@
+"""The office's use cases: scoring and storing periods, publishing editions (docs/architecture.md)."""

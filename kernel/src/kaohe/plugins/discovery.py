@@ -1,0 +1,167 @@
+"""Finding and loading plugins: the ``kaohe`` entry-point group, the same path for the bundled
+department plugins and any outside one."""
+
+from __future__ import annotations
+
+import importlib.metadata as md
+import os
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+import pluggy
+
+from ..contract import hookspecs
+from ..contract.adapters import Adapter
+from ..contract.items import Item
+from ..contract.registry import PluginInfo, Registry
+from ..core.errors import PluginError, RuleError
+from . import builtin as office
+
+ENTRY_POINT_GROUP = "kaohe"
+
+
+def get_plugin_manager(load_entrypoints: bool = True, plugins: Iterable[tuple[str, Any]] = ()) -> pluggy.PluginManager:
+    """A plugin manager with the kernel's hook specifications.
+
+    Entry points of the ``kaohe`` group are loaded unless ``load_entrypoints`` is false;
+    ``KAOHE_LOAD_PLUGINS`` (comma-separated names) restricts which. ``plugins`` adds (name, object)
+    pairs, as tests do. A plugin whose module fails to import is reported, not fatal.
+    """
+    pm = pluggy.PluginManager("kaohe")
+    pm.add_hookspecs(hookspecs)
+    pm.broken = {}  # type: ignore[attr-defined]
+    if load_entrypoints:
+        only = os.environ.get("KAOHE_LOAD_PLUGINS")
+        wanted = {n.strip() for n in only.split(",") if n.strip()} if only is not None else None
+        claims = _claims(md.entry_points(group=ENTRY_POINT_GROUP))
+        for ep in md.entry_points(group=ENTRY_POINT_GROUP):
+            if wanted is not None and ep.name not in wanted:
+                continue
+            if pm.get_plugin(ep.name) is not None or pm.is_blocked(ep.name) or ep.name in pm.broken:  # type: ignore[attr-defined]
+                continue
+            if len(claims[ep.name]) > 1:  # neither is taken: which one scores must not depend on the install order
+                pm.broken[ep.name] = (  # type: ignore[attr-defined]
+                    f"命名空间 {ep.name} 被 {len(claims[ep.name])} 个发行包同时声明:{'、'.join(claims[ep.name])};"
+                    "两者都未加载,请卸载其中一个(pip uninstall …),或为自编插件另取命名空间"
+                )
+                continue
+            try:
+                module = ep.load()
+            except Exception as exc:
+                pm.broken[ep.name] = f"无法加载:{type(exc).__name__}: {exc}"  # type: ignore[attr-defined]
+                continue
+            pm.register(module, name=ep.name)
+            dist = getattr(ep, "dist", None)
+            if dist is not None:
+                pm._kaohe_dists = {**getattr(pm, "_kaohe_dists", {}), ep.name: (dist.name, dist.version)}  # type: ignore[attr-defined]
+
+        if pm.get_plugin("office") is None:
+            pm.register(office, name="office")  # the office's own register: built in
+    for name, obj in plugins:
+        pm.register(obj, name=name)
+    return pm
+
+
+def _claims(entry_points: Iterable[Any]) -> dict[str, list[str]]:
+    """Namespace → the distributions (``name version``) whose entry points claim it. The same
+    distribution seen twice (on two paths) is one claim."""
+    out: dict[str, dict[str, str]] = {}
+    for ep in entry_points:
+        dist = getattr(ep, "dist", None)
+        name = dist.name if dist is not None else ep.value
+        label = f"{dist.name} {dist.version}" if dist is not None else ep.value
+        out.setdefault(ep.name, {}).setdefault(_normalise(name), label)
+    return {ns: sorted(d.values()) for ns, d in out.items()}
+
+
+def _normalise(name: str) -> str:
+    return name.lower().replace("_", "-").replace(".", "-")
+
+
+def _version(pm: pluggy.PluginManager, name: str, obj: Any) -> tuple[str, str]:
+    dists = getattr(pm, "_kaohe_dists", {})
+    if name in dists:
+        return dists[name]
+    return "", str(getattr(obj, "__version__", ""))
+
+
+def load_registry(pm: pluggy.PluginManager | None = None) -> Registry:
+    """Collect every plugin's items and adapters, one plugin at a time, refusing a plugin whole when
+    it declares a duplicate id, an id outside its namespace, an invalid rule, or fails."""
+    pm = pm or get_plugin_manager()
+    reg = Registry()
+    for name, problem in getattr(pm, "broken", {}).items():
+        reg.plugins[name] = PluginInfo(name, "", "", error=problem)
+        reg.errors.append(PluginError(name, None, problem))
+    for name, obj in pm.list_name_plugin():
+        if name is None:
+            continue
+        dist, version = _version(pm, name, obj)
+        info = PluginInfo(name, version, getattr(obj, "__name__", type(obj).__name__), dist)
+        reg.plugins[name] = info
+        try:
+            items, adapters = _collect(pm, name, obj)
+            for item in items:
+                if item.id in reg.items:
+                    other = reg.items[item.id].plugin
+                    raise PluginError(name, item.id, f"考核项目编号重复(插件 {other} 已声明)")
+            for ad in adapters:
+                if ad.id in reg.adapters:
+                    raise PluginError(name, None, f"数据适配器 {ad.id} 重复(插件 {reg.adapters[ad.id].plugin} 已声明)")
+        except PluginError as exc:
+            info.error = exc.problem if exc.item is None else f"{exc.item}: {exc.problem}"
+            reg.errors.append(exc)
+            continue
+        for item in items:
+            reg.items[item.id] = item
+        for ad in adapters:
+            reg.adapters[ad.id] = ad
+    return reg
+
+
+def _impl_for(pm: pluggy.PluginManager, hook: str, obj: Any) -> list[Any]:
+    return [i for i in getattr(pm.hook, hook).get_hookimpls() if i.plugin is obj]
+
+
+def _collect(pm: pluggy.PluginManager, name: str, obj: Any) -> tuple[list[Item], list[Adapter]]:
+    items: list[Item] = []
+    adapters: list[Adapter] = []
+    seen: set[str] = set()
+
+    def register_item(item: Item) -> None:
+        if not isinstance(item, Item):
+            raise PluginError(name, None, f"register() 应传入 kaohe.Item,得到 {type(item).__name__}")
+        if item.namespace != name:
+            raise PluginError(name, item.id, f"项目编号应以插件名“{name}.”开头")
+        if item.id in seen:
+            raise PluginError(name, item.id, "考核项目编号重复")
+        seen.add(item.id)
+        items.append(attrs.evolve(item, plugin=name))
+
+    def register_adapter(adapter: Adapter) -> None:
+        if not isinstance(adapter, Adapter):
+            raise PluginError(name, None, f"register() 应传入 kaohe.Adapter,得到 {type(adapter).__name__}")
+        if not adapter.id.startswith(name + "."):
+            raise PluginError(name, None, f"数据适配器编号 {adapter.id} 应以插件名“{name}.”开头")
+        adapters.append(attrs.evolve(adapter, plugin=name))
+
+    unknown = sorted(
+        n for n in dir(obj)
+        if n.startswith("kaohe_") and callable(getattr(obj, n, None))
+        and not (hasattr(pm.hook, n) and getattr(pm.hook, n).has_spec())
+    )
+    if unknown:
+        known = "、".join(n for n in dir(pm.hook) if n.startswith("kaohe_") and getattr(pm.hook, n).has_spec())
+        raise PluginError(name, None, f"未知的挂钩 {', '.join(unknown)}(拼写错误?可用的挂钩:{known})")
+    for hook, register in (("kaohe_items", register_item), ("kaohe_adapters", register_adapter)):
+        for impl in _impl_for(pm, hook, obj):
+            try:
+                impl.function(register=register)
+            except PluginError:
+                raise
+            except RuleError as exc:
+                raise PluginError(name, None, f"规则无效:{exc}") from None
+            except Exception as exc:
+                raise PluginError(name, None, f"{hook} 出错:{type(exc).__name__}: {exc}") from None
+    return items, adapters

@@ -1,0 +1,149 @@
+"""A bureau as the kernel scores it: its calendar, scheme, units and enabled items."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import attrs
+
+from ..contract.items import Item
+from ..core.model import Unit
+from ..core.periods import Calendar, Period
+from .officers import OfficerSettings
+from .scheme import Scheme
+
+
+@attrs.frozen
+class Publication:
+    """``[publication]``: what publishing checks (docs/configuration.md)."""
+
+    missing_data: str = "refuse"
+    """A period with data missing (a department's, or a unit's figure the department has not signed
+    off): ``refuse`` (publish only with an explicit, recorded confirmation: ``--allow-missing``) or
+    ``warn`` (publish, saying so)."""
+    data_due_days: int | None = None
+    """Days after a period's last day by which departments' data is due (seed 000 l.696: data of the
+    month ending on the 20th is published by the departments from the 25th to the 28th: 8); data
+    first imported later is shown as late. None: lateness is not judged."""
+    require_signoff: bool = False
+    """Whether a department's data counts as missing until the department has signed it off."""
+
+
+@attrs.frozen
+class Regulation:
+    """``[regulations.<key>]``: a regulation the bureau's items cite (docs/configuration.md)."""
+
+    key: str
+    """The key items cite it by (``Item.document``)."""
+    title: str
+    """Its title, without 《》: ``派出所绩效考核制度``."""
+    number: str = ""
+    """Its 文号: ``坛公发〔2015〕12号``."""
+    date: dt.date | None = None
+    """The day it was issued (印发日期)."""
+
+    @property
+    def name(self) -> str:
+        """《title》(文号,date): how a list of the regulations names it."""
+        extra = ",".join(x for x in (self.number, f"{self.date.year}年{self.date.month}月{self.date.day}日印发" if self.date else "") if x)
+        return f"《{self.title}》" + (f"({extra})" if extra else "")
+
+
+LINES_PER_ITEM = 20
+"""How many record lines of an item the HTML report lists one by one, by default."""
+
+
+@attrs.frozen
+class ReportSettings:
+    """``[report]``: how the published report is laid out (docs/configuration.md)."""
+
+    lines_per_item: int = LINES_PER_ITEM
+    """An item with more record lines than this shows its first ``lines_per_item`` on the report's
+    web page and folds the rest into one line (their number and points, and where each is listed:
+    the unit's sheet of the XLSX and the JSON, which keep every line)."""
+
+
+@attrs.frozen
+class IntakeLimits:
+    """``[intake]``'s limits on a department's file (docs/configuration.md, "导入文件的上限"): a file
+    beyond one is refused whole, with a one-line error, before the store's write lock is taken."""
+
+    max_file_mb: int = 1024
+    """The file's size on disk, and each unpacked part of a workbook, in MiB."""
+    max_rows: int = 5_000_000
+    """Rows of the data table (after the header)."""
+    max_columns: int = 1000
+    """Columns: a row's cells, and the width a workbook's sheet declares (A1:XFD1048576 is 16,384)."""
+    max_cell_chars: int = 32_767
+    """Characters in one cell (Excel's own limit); also the CSV field limit."""
+    rejections_kept: int = 1000
+    """Rejected rows kept one by one (shown and stored); beyond them, rejected rows are counted by
+    column and reason."""
+
+    @property
+    def max_file_bytes(self) -> int:
+        return self.max_file_mb << 20
+
+
+@attrs.frozen
+class Bureau:
+    name: str
+    calendar: Calendar
+    scheme: Scheme
+    units: tuple[Unit, ...]
+    items: tuple[Item, ...]
+    """The items switched on, with the bureau's parameter overrides applied."""
+    carry_over: Mapping[str, bool] = attrs.field(factory=dict)
+    """Department → whether the previous period's data stands in when its data has not arrived
+    (seed 000 l.88). Key ``*`` is the default."""
+    source: str = ""
+    """The configuration file it was read from."""
+    database: str = ""
+    """The bureau's SQLite file (``[bureau] database``, relative to the configuration file)."""
+    earliest: dt.date | None = None
+    """Records dated before this day are refused at intake (``[intake] earliest``)."""
+    appeal_working_days: int | None = None
+    """复查申请期限: working days after publication (``[appeals] working_days``; 下城 2011 l.382)."""
+    holidays: tuple[dt.date, ...] = ()
+    """Days that are not working days (``[appeals] holidays``)."""
+    workdays: tuple[dt.date, ...] = ()
+    """Weekend days that are working days (调休, ``[appeals] workdays``)."""
+    inapplicable: tuple[str, ...] = ()
+    """Items switched on by a wildcard whose category is not in this bureau's scheme: left out."""
+    officers: OfficerSettings | None = None
+    """民警考核系数 (``[officers]``; seed 000 l.62-70, l.84-86): see kaohe.officers."""
+    publication: Publication = attrs.field(factory=Publication)
+    report: ReportSettings = attrs.field(factory=ReportSettings)
+    text: str = attrs.field(default="", repr=False)
+    """The configuration file's text as it was read (once: what an edition stores and digests, even
+    if the file is edited while the command runs)."""
+    regulations: tuple[Regulation, ...] = ()
+    """The regulations the items cite (``[regulations]``), in the configuration's order."""
+    limits: IntakeLimits = attrs.field(factory=IntakeLimits)
+    """``[intake]``'s limits on a department's file."""
+
+    @property
+    def appeal_days(self) -> int:
+        """复查申请期限 in working days: ``[appeals] working_days``, 2 when not set (seed 000 l.382)."""
+        return self.appeal_working_days or 2
+
+    def unit(self, key: str) -> Unit | None:
+        """A unit by id, name or alias."""
+        for u in self.units:
+            if key in u.names:
+                return u
+        return None
+
+    def item(self, item_id: str) -> Item | None:
+        for i in self.items:
+            if i.id == item_id:
+                return i
+        return None
+
+    def active_units(self, period: Period) -> list[Unit]:
+        start, end = self.calendar.start(period), self.calendar.end(period)
+        return [u for u in self.units if u.active(start, end)]
+
+    def carries_over(self, department: str) -> bool:
+        return bool(self.carry_over.get(department, self.carry_over.get("*", False)))

@@ -1,0 +1,87 @@
+"""Record lines folded for longer periods, and results made compact to be kept while a year is scored.
+
+A base period's explanation lists every record that earned or lost points, one line each. A
+quarter, half-year or year does not copy those lines again: for each item and base period it shows
+the rule's own lines (targets, rates, ranks: the lines that name no record, or one record only) as
+they are, and the record lines of that period folded into one line — how many records, and their
+points — that refers to the base period's explanation, where each record's line is (docs/report.md,
+"Quarters, halves and the year"). The points are unchanged: the folded line carries the sum of the
+lines it folds, so an item's lines still add up to its points before its cap and floor.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from ..core.decimals import ZERO, fmt_points
+from ..core.model import ItemResult, Line, PeriodResult
+
+
+def fold_lines(item: ItemResult) -> tuple[Line, ...]:
+    """``item``'s lines with its record lines folded into one, where there are two or more; the one
+    folded line stands where the first record line stood."""
+    records = [ln for ln in item.lines if ln.record is not None]
+    if len(records) < 2:
+        return item.lines
+    points = sum((ln.points for ln in records), ZERO)
+    folded = Line(
+        points,
+        f"{len(records)}条记录合计{fmt_points(points)}分,逐条见{item.window}的说明",
+        None,
+        any(ln.carried for ln in records),
+        next((ln.flag for ln in records if ln.flag), None),
+    )
+    out: list[Line] = []
+    for ln in item.lines:
+        if ln.record is None:
+            out.append(ln)
+        elif ln is records[0]:
+            out.append(folded)
+    return tuple(out)
+
+
+class Interner:
+    """One shared copy of equal item results without lines (most units score nothing on most items:
+    their item results are equal and need not be held once per unit). Equal, and printed the same:
+    the points' signs are part of the key (0 and -0 are equal numbers but print differently)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[Any, ItemResult] = {}
+
+    def __call__(self, item: ItemResult) -> ItemResult:
+        if item.lines:
+            return item
+        return self._seen.setdefault((item, item.points.is_signed(), item.uncapped.is_signed()), item)
+
+
+def fold_result(result: PeriodResult, intern: Interner | None = None) -> PeriodResult:
+    """``result`` with every item's record lines folded (``fold_lines``), equal item results shared
+    and equal points held once: what an aggregate of it needs, without the record lines (which are
+    in the store)."""
+    intern = intern or Interner()
+    numbers: dict[tuple[Decimal, bool], Decimal] = {}
+
+    def number(value: Decimal) -> Decimal:
+        return numbers.setdefault((value, value.is_signed()), value)  # by sign too: -0 stays -0
+
+    def line(ln: Line) -> Line:
+        points = number(ln.points)
+        return ln if points is ln.points else attrs.evolve(ln, points=points)
+
+    def item(i: ItemResult) -> ItemResult:
+        lines = tuple(line(ln) for ln in fold_lines(i))
+        return intern(attrs.evolve(i, lines=lines, points=number(i.points), uncapped=number(i.uncapped)))
+
+    units = []
+    for u in result.units:
+        cats = tuple(attrs.evolve(c, items=tuple(item(i) for i in c.items)) for c in u.categories)
+        units.append(attrs.evolve(u, categories=cats))
+    return attrs.evolve(result, units=tuple(units))
+
+
+def light(result: PeriodResult) -> PeriodResult:
+    """``result`` without its categories (totals, ranks and flags only), once it is stored."""
+    return attrs.evolve(result, units=tuple(attrs.evolve(u, categories=()) for u in result.units))

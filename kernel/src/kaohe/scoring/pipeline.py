@@ -1,0 +1,574 @@
+"""The scoring pipeline: pure functions from (bureau, period, records) to results.
+
+Steps for a base period (a month in a monthly scheme): every item due in the period is evaluated
+over its window; its lines are summed and bounded by the item's cap and floor; a category's raw
+score is its base plus its items' points (per-capita where the category says so), bounded by its
+floor and cap; the raw score is normalised against the top raw score of the unit's group (seed 000
+l.686); the total is the sum of the categories; a veto makes it 0; units are ranked within their
+series and flagged. Longer periods aggregate base periods. See docs/readings.md for every choice.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Protocol
+
+import attrs
+
+from ..contract.items import Item
+from ..core.adjustments import Adjustment, for_unit
+from ..core.decimals import ZERO, fmt, fmt_points, quantize
+from ..core.errors import KaoheError
+from ..core.model import CategoryResult, Gap, ItemResult, Line, PeriodResult, Record, Unit, UnitResult
+from ..core.periods import MONTHS_PER, Period
+from ..rules import RuleContext, Veto, competition_ranks
+from ..rules.base import UnitRecords, group_key
+from ..scheme.bureau import Bureau
+from ..scheme.scheme import Category, Scheme
+from .folding import Interner, fold_lines
+
+
+class DataSource(Protocol):
+    """Where records come from: the store, or a list in a test."""
+
+    def records(self, kinds: Sequence[str], start: object, end: object) -> Iterable[Record]:
+        """Records of ``kinds`` dated from ``start`` to ``end`` inclusive."""
+        ...
+
+
+@attrs.frozen
+class MemorySource:
+    """Records held in memory (tests, dry runs). Later records with a key already seen are ignored."""
+
+    items: Sequence[Record]
+    adjusted: Sequence[Adjustment] = ()
+
+    def adjustments(self, period: str) -> list[Adjustment]:
+        return [a for a in self.adjusted if a.period == period]
+
+    def records(self, kinds: Sequence[str], start: object, end: object) -> Iterable[Record]:
+        wanted = set(kinds)
+        seen: set[str] = set()
+        first = []
+        for r in self.items:  # a later record with a key already seen is ignored, whatever its kind or date
+            if r.key not in seen:
+                seen.add(r.key)
+                first.append(r)
+        return [r for r in first if r.kind in wanted and start <= r.date <= end]  # type: ignore[operator]
+
+
+def _by_unit(records: Iterable[Record]) -> UnitRecords:
+    """Group by unit, keeping the first record of each source key (a record never counts twice)."""
+    seen: set[str] = set()
+    out = UnitRecords()
+    for r in records:
+        if r.key in seen:
+            continue
+        seen.add(r.key)
+        recs = out.get(r.unit)
+        if recs is None:
+            recs = out[r.unit] = []
+        recs.append(r)
+    return out
+
+
+def base_periods(bureau: Bureau, period: Period) -> list[Period]:
+    base = bureau.scheme.base_period
+    if MONTHS_PER[period.kind] < MONTHS_PER[base]:
+        raise KaoheError(f"本局按{ {'month': '月', 'quarter': '季度'}[base] }考核,不能单独计算 {period.label}")
+    first = period.months()[0].containing(base)
+    out = [first]
+    while not period.ends_with(out[-1].months()[-1]):
+        out.append(out[-1].next())
+    return out
+
+
+def period_adjustments(data: DataSource, period: Period) -> tuple[Adjustment, ...]:
+    """The adjustments a data source holds for ``period`` (none when it has no ``adjustments``)."""
+    read = getattr(data, "adjustments", None)
+    return tuple(read(period.label)) if read is not None else ()
+
+
+def period_gaps(data: DataSource, period: Period) -> tuple[Mapping[str, str], bool, frozenset[str]]:
+    """The data a data source says is missing in base period ``period``: kind → the department
+    that has sent nothing for it, whether the period has no data at all, and the kinds whose
+    department confirmed having nothing to report (none known for a source without ``gaps``: a
+    list of records in a test is complete)."""
+    read = getattr(data, "gaps", None)
+    return read(period) if read is not None else ({}, False, frozenset())
+
+
+Grouped = dict[tuple[tuple[str, ...], object, object], dict[str, list[Record]]]
+"""(kinds, start, end) → the records of a data source's answer, grouped by unit (see ``_grouped``)."""
+
+
+def _grouped(data: DataSource, kinds: Sequence[str], start: object, end: object, cache: Grouped | None) -> dict[str, list[Record]]:
+    """``_by_unit(data.records(kinds, start, end))``, asked once per ``cache``: items reading the same
+    kinds over the same window share one answer (a source's answer does not change while a period
+    is scored; rules only read the records)."""
+    if cache is None:
+        return _by_unit(data.records(kinds, start, end))
+    key = (tuple(kinds), start, end)
+    hit = cache.get(key)
+    if hit is None:
+        hit = cache[key] = _by_unit(data.records(kinds, start, end))
+    return hit
+
+
+def evaluate_item(
+    bureau: Bureau, item: Item, period: Period, units: Sequence[Unit], data: DataSource, cache: Grouped | None = None,
+    missing: Mapping[str, str] | None = None, confirmed: frozenset[str] = frozenset(),
+) -> dict[str, ItemResult] | None:
+    """One item's results for every unit, or None when the item is not due in ``period``.
+    ``cache`` (optional) shares the records read with other items evaluated with the same cache.
+    ``missing`` (kind → department, ``period_gaps``): an item reading a kind whose department has
+    sent nothing for ``period`` is not evaluated — no unit gains or loses by a department's silence
+    (a quota or a per-capita target would count the silence as every unit's shortfall) — and each
+    unit's line says so, marked 数据缺失. An item all of whose kinds' departments ``confirmed`` having
+    nothing to report has nothing missing: a rule's lines are not marked 数据缺失 (no row, no rate
+    to assess)."""
+    window = item.window(period)
+    if window is None:
+        return None
+    silent = sorted({missing[k] for k in item.reads if k in missing}) if missing else []
+    lines: Mapping[str, Sequence[Line]]
+    if silent:
+        gap = Line(ZERO, f"{'、'.join(silent)} {period.label} 数据未报送,本项暂不计分", None, missing=period.label)
+        lines = {u.id: (gap,) for u in units}
+    else:
+        cal = bureau.calendar
+        records = _grouped(data, item.reads, cal.start(window), cal.end(window), cache)
+
+        def fetch(periods: Sequence[Period]) -> Mapping[str, Sequence[Record]]:
+            return _grouped(data, item.reads, cal.start(periods[0]), cal.end(periods[-1]), cache)
+
+        ctx = RuleContext(
+            title=item.title, period=period, window=window, calendar=cal, units=units, records=records, fetch=fetch
+        )
+        lines = item.rule.evaluate(ctx)
+        if confirmed and all(k in confirmed for k in item.reads):
+            none = f"{window.chinese}该部门确认本期无须报送,不计分"
+            lines = {u: [attrs.evolve(ln, missing="", reason=none) if ln.missing else ln for ln in ls] for u, ls in lines.items()}
+    changes = [a for a in period_adjustments(data, period) if a.item == item.id]
+    out: dict[str, ItemResult] = {}
+    empty: ItemResult | None = None  # the result of every unit without lines: one, shared (immutable)
+    for unit in units:
+        ls = tuple(lines.get(unit.id, ()))
+        if changes:
+            ls += tuple(a.line() for a in for_unit(changes, unit.id, item.id))
+        if ls:
+            out[unit.id] = _item_result(item, window, ls)
+        else:
+            if empty is None:
+                empty = _item_result(item, window, ())
+            out[unit.id] = empty
+    return out
+
+
+def _item_result(item: Item, window: Period, ls: tuple[Line, ...]) -> ItemResult:
+    """An item's result from its lines: their sum, bounded by the item's cap and floor."""
+    uncapped = sum((ln.points for ln in ls), ZERO)
+    points, note = uncapped, ""
+    if item.cap is not None and points > item.cap:
+        points, note = item.cap, f"加分最高不超过{fmt(item.cap)}分,按{fmt(item.cap)}分计"
+    if item.floor is not None and points < item.floor:
+        points, note = item.floor, f"扣分最多{fmt(-item.floor)}分,按{fmt(item.floor)}分计"
+    return ItemResult(
+        item=item.id,
+        title=item.title,
+        department=item.department,
+        category=item.category,
+        reference=item.basis,
+        window=window.label,
+        lines=ls,
+        points=points,
+        uncapped=uncapped,
+        direct_per_capita=item.direct_per_capita,
+        note=note,
+        veto=tuple(ln.reason for ln in ls if not ln.missing) if isinstance(item.rule, Veto) else (),
+    )
+
+
+def category_raw(scheme: Scheme, cat: Category, unit: Unit, period: Period, items: Sequence[ItemResult]) -> tuple[Decimal, str]:
+    """A category's raw score and how it was formed (Chinese)."""
+    normal = sum((i.points for i in items if not i.direct_per_capita), ZERO)
+    direct = sum((i.points for i in items if i.direct_per_capita), ZERO)
+    parts = [f"基础分{fmt(cat.base)}"] if cat.base else []
+    head = unit.headcount_for(period)
+    if cat.per_capita or (direct and scheme.per_capita_direct == "times_headcount"):
+        if not head:
+            raise KaoheError(f"单位 {unit.name}({unit.id})缺少 {period.label} 的民警人数,无法计算人均分:请在单位配置的 headcount 中填写")
+    if cat.per_capita:
+        normal_pc = quantize(normal / head, 4)  # type: ignore[operator]
+        parts.append(f"项目得分{fmt(normal)}÷民警{head}人={fmt(normal_pc)}")
+        normal = normal_pc
+    else:
+        parts.append(f"项目得分{fmt(normal)}")
+    if direct:
+        if not cat.per_capita and scheme.per_capita_direct == "times_headcount":
+            parts.append(f"直接计人均分{fmt(direct)}×{head}人")
+            direct = direct * head  # type: ignore[operator]
+        else:
+            parts.append(f"直接计人均分{fmt(direct)}")
+    raw = cat.base + normal + direct
+    text = " + ".join(parts) + f" = {fmt(raw)}"
+    if cat.floor is not None and raw < cat.floor:
+        raw = cat.floor
+        text += f",扣完为止,按{fmt(cat.floor)}计"
+    if cat.cap is not None and raw > cat.cap:
+        raw = cat.cap
+        text += f",最高{fmt(cat.cap)}"
+    return raw, text
+
+
+def normalise(raw: Decimal, top: Decimal, weight: Decimal, full: Decimal, places: int) -> tuple[Decimal, str]:
+    """Seed 000 l.686: raw ÷ top × weight. When the top is 0 or negative the division means nothing;
+    the unit then loses from the weight what it is below the top, on the category's full-score scale
+    (weight − (top − raw) × weight ÷ full), so the top still gets the full weight and order is kept."""
+    if top > 0:
+        score = quantize(raw / top * weight, places)
+        return score, f"{fmt(raw)} ÷ 组内最高分{fmt(top)} × 权重{fmt(weight)} = {fmt(score)}"
+    scale = weight / full if full else Decimal(1)
+    score = quantize(weight - (top - raw) * scale, places)
+    return score, f"组内最高分{fmt(top)}不大于0,按 权重{fmt(weight)} − (最高分{fmt(top)} − {fmt(raw)}) × {fmt(weight)}/{fmt(full)} = {fmt(score)}"
+
+
+def evaluate_categories(
+    bureau: Bureau, period: Period, units: Sequence[Unit], data: DataSource, categories: Sequence[Category],
+    missing: Mapping[str, str] | None = None, confirmed: frozenset[str] = frozenset(),
+) -> dict[str, list[CategoryResult]]:
+    """The ``categories`` of every unit for ``period``: items due, raw scores, normalised scores
+    (``missing``: see ``evaluate_item``)."""
+    scheme = bureau.scheme
+    wanted = {c.id for c in categories}
+    items = [i for i in bureau.items if i.category in wanted]
+    per_unit: dict[str, list[ItemResult]] = {u.id: [] for u in units}
+    # Items reading the same kinds over the same window are evaluated together, sharing one read
+    # of the records, which is dropped before the next group is read (so only one group's records
+    # are held at a time); the results are then taken in the items' own order.
+    groups: dict[tuple[tuple[str, ...], Period | None], list[int]] = {}
+    for i, item in enumerate(items):
+        groups.setdefault((tuple(item.reads), item.window(period)), []).append(i)
+    evaluated: list[dict[str, ItemResult] | None] = [None] * len(items)
+    for members in groups.values():
+        cache: Grouped = {}
+        for i in members:
+            evaluated[i] = evaluate_item(bureau, items[i], period, units, data, cache, missing, confirmed)
+        del cache
+    for results in evaluated:
+        if results:
+            for uid, res in results.items():
+                per_unit[uid].append(res)
+
+    raws: dict[tuple[str, str], tuple[Decimal, str]] = {}
+    for unit in units:
+        for cat in categories:
+            if not cat.applies_to(unit.series):
+                continue
+            its = [i for i in per_unit[unit.id] if i.category == cat.id]
+            raws[(unit.id, cat.id)] = category_raw(scheme, cat, unit, period, its)
+
+    tops: dict[tuple[str, str], Decimal] = {}
+    for unit in units:
+        g = group_key(unit, scheme.normalise_within)
+        for cat in categories:
+            if not cat.applies_to(unit.series):
+                continue
+            raw = raws[(unit.id, cat.id)][0]
+            key = (g, cat.id)
+            tops[key] = max(tops.get(key, raw), raw)
+
+    out: dict[str, list[CategoryResult]] = {}
+    for unit in units:
+        g = group_key(unit, scheme.normalise_within)
+        cats = []
+        for cat in categories:
+            if not cat.applies_to(unit.series):
+                continue  # a category of other series only (docs/configuration.md, categories.series)
+            raw, raw_text = raws[(unit.id, cat.id)]
+            top = tops[(g, cat.id)]
+            weight = cat.weight_for(unit.series)
+            if cat.normalise:
+                score, how = normalise(raw, top, weight, cat.full or weight, scheme.decimals)
+            else:
+                score, how = quantize(raw, scheme.decimals), "不折算,按原始分计"
+            cats.append(
+                CategoryResult(
+                    category=cat.id,
+                    name=cat.name,
+                    base=cat.base,
+                    items=tuple(i for i in per_unit[unit.id] if i.category == cat.id),
+                    raw=raw,
+                    top=top,
+                    weight=weight,
+                    score=score,
+                    explanation=f"原始分:{raw_text};折算:{how}",
+                )
+            )
+        out[unit.id] = cats
+    return out
+
+
+def score_base(bureau: Bureau, period: Period, data: DataSource, history: Sequence[PeriodResult] = ()) -> PeriodResult:
+    """Score one base period. ``history`` holds earlier results of the same kind, latest first
+    (for the "last place N periods running" flag)."""
+    scheme = bureau.scheme
+    units = bureau.active_units(period)
+    missing, empty, confirmed = period_gaps(data, period)
+    by_unit = evaluate_categories(bureau, period, units, data, scheme.period_categories, missing, confirmed)
+    adjustments = period_adjustments(data, period)
+    results: list[UnitResult] = []
+    for unit in units:
+        cats = by_unit[unit.id]
+        subtotal = sum((c.score for c in cats), ZERO)
+        how = ""
+        k = scheme.coefficient(unit.klass)
+        if k != 1:  # 难度系数 by class (seed 002; docs/readings.md)
+            adjusted = quantize(subtotal * k, scheme.decimals)
+            how = f"各考核内容合计{fmt(subtotal)} × {unit.klass}难度系数{fmt(k)} = {fmt(adjusted)}"
+            subtotal = adjusted
+        direct = tuple(a.line() for a in for_unit(adjustments, unit.id))
+        if direct:
+            subtotal, how = _adjusted(subtotal, direct, how)
+        veto = tuple(v for c in cats for i in c.items for v in i.veto)
+        results.append(
+            UnitResult(
+                unit=unit.id,
+                name=unit.name,
+                series=unit.series,
+                klass=unit.klass,
+                period=period.label,
+                categories=tuple(cats),
+                subtotal=subtotal,
+                total=ZERO if veto else subtotal,
+                veto=veto,
+                flags=_line_flags(cats),
+                explanation=how,
+                adjustments=direct,
+            )
+        )
+    gaps = [Gap(d, period.label) for d in sorted(set(missing.values()))]
+    gaps += _unit_gaps(results, set(missing.values()))
+    ranked = rank_and_flag(scheme, results, history, period, empty)
+    return PeriodResult(period.label, period.kind, tuple(ranked), tuple(gaps), (period.label,) if empty else ())
+
+
+def _unit_gaps(results: Sequence[UnitResult], silent: set[str]) -> list[Gap]:
+    """The units' own missing figures: lines marked 数据缺失 of items whose department did send data."""
+    out = []
+    for r in results:
+        for c in r.categories:
+            for i in c.items:
+                if i.department in silent:
+                    continue
+                for ln in i.lines:
+                    if ln.missing:
+                        out.append(Gap(i.department, ln.missing, r.unit, r.name, i.item, i.title))
+    return out
+
+
+def _adjusted(total: Decimal, lines: Sequence[Line], how: str) -> tuple[Decimal, str]:
+    """``total`` plus the direct adjustments, and the explanation extended to say so."""
+    points = sum((ln.points for ln in lines), ZERO)
+    head = how or f"各考核内容合计{fmt(total)}"
+    return total + points, f"{head};考核办调整{fmt_points(points)},计{fmt(total + points)}"
+
+
+def _line_flags(cats: Sequence[CategoryResult]) -> tuple[str, ...]:
+    """Flags raised by rules on their lines (e.g. last in two campaigns running), each once."""
+    seen: list[str] = []
+    for c in cats:
+        for i in c.items:
+            for ln in i.lines:
+                if ln.flag and ln.flag not in seen:
+                    seen.append(ln.flag)
+    return tuple(seen)
+
+
+DERIVED_FLAGS = ("一票否决", "含沿用上期数据", "数据缺失", "末位", "整改单位", "取消年终评先创优资格")
+
+
+def rank_and_flag(
+    scheme: Scheme, results: Sequence[UnitResult], history: Sequence[PeriodResult], period: Period, empty: bool = False
+) -> list[UnitResult]:
+    """Rank within series (ties share the better place) and set the flags. A period with no data
+    at all (``empty``) raises no 末位 flag (nor 整改单位, nor a run of last places): nobody was
+    assessed (docs/readings.md, "缺数据")."""
+    by_series: dict[str, list[UnitResult]] = defaultdict(list)
+    for r in results:
+        by_series[r.series].append(r)
+    past = [{u.unit: u for u in h.units} for h in history]
+    out = []
+    for series, members in by_series.items():
+        ranks = competition_ranks({r.unit: r.total for r in members})
+        last_rank = max(ranks.values())
+        lowest = [u for u, rk in ranks.items() if rk == last_rank]
+        s = scheme.series_by_id(series)
+        for r in members:
+            flags = [f for f in r.flags if f not in DERIVED_FLAGS]
+            rank = ranks[r.unit]
+            is_last = last_rank > 1 and r.unit in lowest and not empty
+            if r.veto:
+                flags.append("一票否决")
+                if period.kind == "year":
+                    flags.append("取消年终评先创优资格")  # seed 000 l.430
+            if r.carried:
+                flags.append("含沿用上期数据")
+            if r.missing:
+                flags.append("数据缺失")
+            if is_last:
+                flags.append("末位")
+                n = scheme.last_place_months
+                running = 1
+                for h in past[: n - 1]:
+                    prev = h.get(r.unit)
+                    if prev is None or "末位" not in prev.flags:
+                        break
+                    running += 1
+                if n > 1 and running >= n and period.kind == scheme.base_period:
+                    flags.append(f"连续{n}期排名末位")
+                if s is not None and s.pass_mark is not None and r.total < s.pass_mark:
+                    flags.append("整改单位")
+            out.append(attrs.evolve(r, rank=rank, flags=tuple(flags)))
+    return out
+
+
+def aggregate(bureau: Bureau, period: Period, parts: Sequence[PeriodResult], data: DataSource | None = None) -> PeriodResult:
+    """A quarter, half-year or year from its base periods (scheme.aggregate / scheme.year_method).
+    Each item's lines are those of its base periods, prefixed with the period, record lines folded
+    (``folding.fold_lines``: each record's line is in its base period's explanation).
+
+    For the year, the scheme's year categories (``scope = "year"``: the year-end extra test, special
+    work) are evaluated over the whole year from ``data`` and added to the periods' part (seed 000
+    l.422: 月考核 60%、年度加考 20%、专项工作 20%)."""
+    scheme = bureau.scheme
+    year_cats: dict[str, list[CategoryResult]] = {}
+    if period.kind == "year" and scheme.year_categories:
+        if data is None:
+            raise ValueError("the year's categories need the records: pass data")
+        year_cats = evaluate_categories(bureau, period, bureau.active_units(period), data, scheme.year_categories)
+    method = scheme.year_method if period.kind == "year" else scheme.aggregate
+    adjustments: list[tuple[Period, Adjustment]] = []
+    if data is not None:
+        for p in (*between_periods(bureau, period), period):
+            adjustments.extend((p, a) for a in period_adjustments(data, p))
+    blank = [e for p in parts for e in p.empty]
+    intern = Interner()  # units with equal merged items share one (most items are empty for most units)
+    units: dict[str, list[UnitResult]] = defaultdict(list)
+    for p in parts:
+        for u in p.units:
+            units[u.unit].append(u)
+    results = []
+    for uid, us in units.items():
+        first = us[0]
+        totals = [u.total for u in us]
+        s = sum(totals, ZERO)
+        if method == "sum":
+            total, how = s, "各期得分之和"
+        elif method == "mean":
+            total, how = quantize(s / len(us), scheme.decimals), f"各期得分平均({len(us)}期)"
+        else:
+            full = scheme.full_total(first.series)
+            total = quantize(s / len(us) / full * scheme.year_scale, scheme.decimals)
+            how = f"各期平均分 ÷ 满分{fmt(full)} × {fmt(scheme.year_scale)}({len(us)}期)"
+        if blank:  # said where the total is explained: a mean over months without data is not a month's score
+            how += f"(其中{'、'.join(blank)}没有任何数据,各单位该期同分)"
+        cats = []
+        for ci, cat in enumerate(first.categories):
+            members = [u.categories[ci] for u in us]
+            items: dict[str, list[ItemResult]] = defaultdict(list)
+            for m in members:
+                for it in m.items:
+                    items[it.item].append(it)
+            merged = tuple(
+                intern(
+                    attrs.evolve(
+                        its[0],
+                        window=period.label,
+                        lines=tuple(attrs.evolve(ln, reason=f"[{it.window}] {ln.reason}") for it in its for ln in fold_lines(it)),
+                        points=sum((it.points for it in its), ZERO),
+                        uncapped=sum((it.uncapped for it in its), ZERO),
+                        veto=tuple(v for it in its for v in it.veto),
+                    )
+                )
+                for its in items.values()
+            )
+            cats.append(
+                attrs.evolve(
+                    cat,
+                    items=merged,
+                    base=sum((m.base for m in members), ZERO),
+                    raw=sum((m.raw for m in members), ZERO),
+                    top=ZERO,
+                    weight=sum((m.weight for m in members), ZERO),
+                    score=sum((m.score for m in members), ZERO),
+                    explanation="各期合计",
+                )
+            )
+        extra = year_cats.get(uid, [])
+        if extra:
+            how = f"各期部分:{how} = {fmt(total)};另加" + "、".join(f"{c.name}{fmt(c.score)}" for c in extra)
+            total = total + sum((c.score for c in extra), ZERO)
+            cats.extend(extra)
+        inherited = [(u.period, ln) for u in us for ln in u.adjustments]
+        if inherited:  # in the parts' totals already: said, not added again
+            how += ";其中" + "、".join(f"{p}考核办调整{fmt_points(ln.points)}" for p, ln in inherited) + "已计入该期得分"
+        direct = tuple(
+            a.line() if p == period else attrs.evolve(a.line(), reason=f"[{p.label}] {a.line().reason}")
+            for p, a in sorted(adjustments, key=lambda pa: pa[1].id)
+            if a.unit == uid and a.item is None
+        )
+        if direct:
+            total, how = _adjusted(total, direct, how)
+        results.append(
+            UnitResult(
+                unit=uid,
+                name=first.name,
+                series=first.series,
+                klass=first.klass,
+                period=period.label,
+                categories=tuple(cats),
+                subtotal=total,
+                total=total,
+                flags=tuple(dict.fromkeys([*(f for u in us for f in u.flags if f not in DERIVED_FLAGS), *_line_flags(extra)])),
+                veto=tuple(v for u in us for v in u.veto),
+                parts=tuple((u.period, u.total) for u in us),
+                explanation=how,
+                adjustments=direct,
+            )
+        )
+    gaps = tuple(dict.fromkeys(g for p in parts for g in p.missing))
+    ranked = rank_and_flag(scheme, results, (), period, bool(parts) and len(blank) == len(parts))
+    return PeriodResult(period.label, period.kind, tuple(ranked), gaps, tuple(blank))
+
+
+def between_periods(bureau: Bureau, period: Period) -> list[Period]:
+    """The periods longer than the base period and shorter than ``period`` inside it (the quarters
+    and halves of a year of a monthly scheme): adjustments named for them count in ``period`` too,
+    since it is aggregated from the base periods, not from them."""
+    base = MONTHS_PER[bureau.scheme.base_period]
+    months = period.months()
+    out = []
+    for kind in ("quarter", "half"):
+        if base < MONTHS_PER[kind] < MONTHS_PER[period.kind]:
+            p = months[0].containing(kind)
+            while p.months()[0] in months:
+                out.append(p)
+                p = p.next()
+    return out
+
+
+def score(bureau: Bureau, period: Period, data: DataSource, history: Sequence[PeriodResult] = ()) -> PeriodResult:
+    """Score any period: a base period directly, a longer one by aggregating its base periods."""
+    bases = base_periods(bureau, period)
+    if len(bases) == 1 and bases[0] == period:
+        return score_base(bureau, period, data, history)
+    parts: list[PeriodResult] = []
+    hist = list(history)
+    for p in bases:
+        res = score_base(bureau, p, data, hist)
+        parts.append(res)
+        hist.insert(0, res)
+    return aggregate(bureau, period, parts, data)

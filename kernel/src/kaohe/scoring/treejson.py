@@ -1,0 +1,54 @@
+"""The stored text of a unit's explanation tree, made faster than encoding ``explain.unit_data``.
+
+``unit_json(u)`` is byte for byte ``store.dumps(explain.unit_data(u))`` (keys sorted, the same
+separators): the tree is encoded in parts and the parts joined in key order, and the text of an item
+without lines (most items of most units: nothing earned, nothing lost) is made once for all units
+that share it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..core.model import CategoryResult, ItemResult, UnitResult
+from .explain import _num, item_data, unit_fields
+
+
+def _join(head: str, key: str, parts: list[str], tail: str) -> str:
+    """``head`` (an encoded object of the keys sorting before ``key``), ``key``'s list of encoded
+    ``parts``, then ``tail`` (an encoded object of the keys sorting after it)."""
+    return f'{head[:-1]}, "{key}": [{", ".join(parts)}], {tail[1:]}'
+
+
+class TreeEncoder:
+    """Encodes units' trees with ``encode`` (``store.dumps``); remembers the texts of empty items."""
+
+    def __init__(self, encode: Callable[[Any], str]) -> None:
+        self.encode = encode
+        self._empty: dict[tuple[ItemResult, bool, bool], str] = {}
+        self._same: dict[int, tuple[ItemResult, str]] = {}
+
+    def item(self, item: ItemResult) -> str:
+        if item.lines:
+            return self.encode(item_data(item))
+        seen = self._same.get(id(item))  # units share one empty result of an item (pipeline)
+        if seen is not None and seen[0] is item:
+            return seen[1]
+        key = (item, item.points.is_signed(), item.uncapped.is_signed())  # 0 and -0: equal, printed apart
+        text = self._empty.get(key)
+        if text is None:
+            text = self._empty[key] = self.encode(item_data(item))
+        self._same[id(item)] = (item, text)
+        return text
+
+    def category(self, cat: CategoryResult) -> str:
+        head = self.encode({"base": _num(cat.base), "category": cat.category, "explanation": cat.explanation})
+        tail = self.encode({"name": cat.name, "raw": _num(cat.raw), "score": _num(cat.score), "top": _num(cat.top), "weight": _num(cat.weight)})
+        return _join(head, "items", [self.item(i) for i in cat.items], tail)
+
+    def unit(self, u: UnitResult) -> str:
+        fields = unit_fields(u)
+        head = self.encode({k: v for k, v in fields.items() if k < "categories"})
+        tail = self.encode({k: v for k, v in fields.items() if k > "categories"})
+        return _join(head, "categories", [self.category(c) for c in u.categories], tail)
