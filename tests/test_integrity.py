@@ -169,6 +169,38 @@ def test_unvoiding_a_record_voided_on_appeal(bureau: Path) -> None:
     assert ob.kaohe(bureau, "editions").returncode == 0
 
 
+def test_unvoiding_a_record_with_its_trigger_put_back(bureau: Path) -> None:
+    """The schema is then as kaohe made it, so its check alone would let the next edition re-impose
+    the deduction: the writes refuse a record voided on appeal that is valid again."""
+    db = raw(bureau)
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE name = 'records_stay_void'").fetchone()[0]
+    db.execute("DROP TRIGGER records_stay_void")
+    db.execute("UPDATE records SET voided = 0 WHERE key = 'office.late:L2'")
+    db.execute(sql)
+    before = db.execute("SELECT count(*) FROM editions").fetchone()
+    db.close()
+    found = findings(bureau)
+    assert len(found) == 1 and found[0].startswith("记录 office.late:L2 已于 ")
+    message = refused(bureau, "publish", "2015-04", "--date", "2015-05-13")
+    assert "记录 office.late:L2 已由复查复核作废,数据库中却未作废(作废标记被改回)" in message
+    refused(bureau, "adjust", "add", "2015-04", "甲派出所", "1", "--reason", "x", "--approved-by", "考核领导小组")
+    assert raw(bureau).execute("SELECT count(*) FROM editions").fetchone() == before
+    assert not (bureau / "published" / "2015-04" / "第3版").exists()
+
+
+def test_voiding_a_record_outside_kaohe(bureau: Path) -> None:
+    """Voiding is allowed by the triggers (kaohe does it on appeal), so a plain UPDATE can remove a
+    deduction: verify names it and no command writes (the next edition would drop it unnoticed)."""
+    db = raw(bureau)
+    db.execute("UPDATE records SET voided = 1 WHERE key = 'office.late:L1'")
+    db.close()
+    assert findings(bureau) == ["记录 office.late:L1 被标为作废,审计记录中却没有作废的登记"]
+    message = refused(bureau, "publish", "2015-04", "--date", "2015-05-13")
+    assert "记录 office.late:L1 被标为作废,审计记录中却没有作废的登记" in message
+    refused(bureau, "score", "2015-04")
+    assert not (bureau / "published" / "2015-04" / "第3版").exists()
+
+
 def test_changing_an_imports_checksum(bureau: Path) -> None:
     db = raw(bureau)
     original = db.execute("SELECT checksum FROM imports WHERE id = 1").fetchone()[0]
