@@ -182,6 +182,42 @@ def test_configuration_numbers_are_bounded(reg, change, key):
     assert "不是有限的数" in str(exc.value) or "绝对值过大" in str(exc.value), str(exc.value)
 
 
+def test_the_last_place_run_is_bounded(reg):
+    """last_place_months = 100000000000 made ranking score that many periods back (it never ended,
+    holding the write lock); 0-24 accepted."""
+    import copy
+
+    for good in (0, 24):
+        data = copy.deepcopy(BUREAU)
+        data.setdefault("scheme", {})["last_place_months"] = good
+        assert parse_bureau(data, reg, "kaohe.toml").scheme.last_place_months == good
+    for bad in (25, -1, 100_000_000_000):
+        data = copy.deepcopy(BUREAU)
+        data.setdefault("scheme", {})["last_place_months"] = bad
+        started = time.monotonic()
+        with pytest.raises(ConfigError) as exc:
+            parse_bureau(data, reg, "kaohe.toml")
+        assert time.monotonic() - started < FAST
+        assert exc.value.key == "scheme.last_place_months" and "应为 0-24 的整数" in str(exc.value)
+
+
+@pytest.mark.parametrize(("params", "name", "words"), [
+    ({"last_running": 1e300}, "last_running", "绝对值过大"),
+    ({"last_running": 10**12}, "last_running", "绝对值过大"),
+    ({"last_running": float("nan")}, "last_running", "不是有限的数"),
+    ({"points": [3, 2, 1e30]}, "points", "绝对值过大"),
+])
+def test_a_rules_whole_number_parameters_are_bounded_too(params, name, words):
+    """A parameter the rule keeps as a whole number (campaigns' last_running) was taken as written:
+    1e300 was accepted and printed in the flag."""
+    from kaohe.errors import RuleError
+    from kaohe.rules import build
+
+    with pytest.raises(RuleError) as exc:
+        build("campaigns", params)
+    assert str(exc.value).startswith(f"参数 {name}:") and words in str(exc.value), str(exc.value)
+
+
 def test_a_formula_parameter_is_bounded_too():
     from kaohe.errors import RuleError
     from kaohe.rules import Formula

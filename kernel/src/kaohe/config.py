@@ -386,6 +386,10 @@ def _choice(r: _Reader, data: Mapping[str, Any], key: str, path: str, choices: t
     return str(value)
 
 
+LAST_PLACE_MAX = 24
+"""``[scheme] last_place_months`` at most: two years of months (the periods before are scored for it)."""
+
+
 def _scheme(r: _Reader, data: Mapping[str, Any], categories: list[Category], series: list[Series]) -> Scheme:
     s = r.table(data, "scheme", "scheme")
     allowed = {
@@ -396,6 +400,9 @@ def _scheme(r: _Reader, data: Mapping[str, Any], categories: list[Category], ser
     decimals = r.get(s, "decimals", "scheme.decimals", int, 2)
     if not 0 <= decimals <= 6:
         raise r.fail("scheme.decimals", f"应为 0-6,得到 {decimals}")
+    last_place = r.get(s, "last_place_months", "scheme.last_place_months", int, 3)
+    if not 0 <= last_place <= LAST_PLACE_MAX:  # each period back is scored: 10^11 of them never end
+        raise r.fail("scheme.last_place_months", f"应为 0-{LAST_PLACE_MAX} 的整数(连续几期排名末位时加标记),得到 {last_place}")
     return Scheme(
         name=r.get(s, "name", "scheme.name", str, "考核方案"),
         categories=tuple(categories),
@@ -407,7 +414,7 @@ def _scheme(r: _Reader, data: Mapping[str, Any], categories: list[Category], ser
         year_method=_choice(r, s, "year_method", "scheme.year_method", ("sum", "mean", "scaled"), "mean"),
         year_scale=r.get(s, "year_scale", "scheme.year_scale", NUM, 100, "数字"),
         per_capita_direct=_choice(r, s, "per_capita_direct", "scheme.per_capita_direct", ("plain", "times_headcount"), "plain"),
-        last_place_months=r.get(s, "last_place_months", "scheme.last_place_months", int, 3),
+        last_place_months=last_place,
         class_coefficients=_coefficients(r, r.get(s, "class_coefficients", "scheme.class_coefficients", dict, {})),
     )
 
