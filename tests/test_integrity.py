@@ -269,9 +269,15 @@ def test_dropping_the_audit_table(bureau: Path) -> None:
     assert "表 audit 缺失" in found and "触发器 audit_no_update 缺失(防篡改保护已失效)" in found
     assert "审计链中有 10 环记的是审计记录,而表 audit 已不存在(连同其中各行被删除)" in found
     assert "第1号导入(register.csv)在审计记录中没有登记" in found
-    # the next write does not make the table again: it refuses
+    # the next write does not make the table again: it refuses (publish too, before scoring: it
+    # once failed on the missing table with "数据库操作失败(no such table: audit)")
     assert "表 audit 缺失" in refused(bureau, "adjust", "add", "2015-04", "甲派出所", "1", "--reason", "x", "--approved-by", "考核领导小组")
     refused(bureau, "ingest", "register.csv")
+    assert "表 audit 缺失" in refused(bureau, "publish", "2015-04", "--date", "2015-05-13")
+    # reading the trail says it is gone, not that no entry matches
+    out = ob.kaohe(bureau, "audit", check=False)
+    assert out.returncode == 2 and "没有符合条件" not in out.stdout
+    assert out.stderr.strip() == "错误:数据库 kaohe.sqlite 中没有审计记录表(audit):已被删除,请运行 kaohe verify 查看"
     db = raw(bureau)
     assert db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'audit'").fetchone() == (0,)
     assert db.execute("SELECT count(*) FROM adjustments").fetchone() == (1,)

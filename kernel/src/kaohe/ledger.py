@@ -36,6 +36,7 @@ import sqlite_utils
 
 from .adjustments import Adjustment
 from .decimals import D
+from .errors import KaoheError
 
 APPEND_ONLY = (
     "audit", "adjustments", "adjustment_revocations", "appeals", "decisions", "signoffs", "editions", "record_versions",
@@ -217,6 +218,8 @@ class Ledger:
         if until:
             where.append("substr(time, 1, 10) <= ?")
             args.append(until)
+        if not self.db["audit"].exists():  # dropped: not "no entry matches" (sqlite-utils reads a missing table as empty)
+            raise KaoheError(f"数据库 {getattr(self, 'path', '')} 中没有审计记录表(audit):已被删除,请运行 kaohe verify 查看")
         return list(self.db["audit"].rows_where(" AND ".join(where) or None, args, order_by="id"))
 
     # --- adjustments -----------------------------------------------------------------------------

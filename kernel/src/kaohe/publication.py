@@ -134,6 +134,9 @@ def publish(
     a bureau with ``[publication] missing_data = "refuse"`` (the default) publishes only with
     ``allow_missing``, the office's reason for publishing all the same: it is written into the
     edition (its payload's ``completeness`` and its reason) and into the audit trail."""
+    from .integrity import guard
+
+    guard(store)  # a store whose protections are missing is refused before anything is scored or read
     today = dt.date.today()
     first = bureau.calendar.start(period)
     if first > today:
