@@ -419,6 +419,28 @@ def test_an_existing_database_gets_its_chain_when_migrated(tmp_path: Path) -> No
     assert found == ["触发器 records_keep_version 缺失(防篡改保护已失效)", "第1号导入(a.csv)写入的记录被改动、增加或删除(与审计记录的记录摘要不符)"]
 
 
+def test_an_old_database_whose_upgrade_is_refused_can_still_be_read(tmp_path: Path) -> None:
+    """A schema-2 database with a trigger dropped is not upgraded (no chain_head column): the
+    commands that read editions (editions, status, diff) once failed with "no such column"."""
+    import zlib
+
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    db = sqlite_utils.Database(conn)
+    db["migrations"].create({"version": int, "applied": str}, pk="version")
+    _migrate_1(db)
+    migrate_2(db)
+    db["migrations"].insert_all([{"version": 1, "applied": "2015-01-01"}, {"version": 2, "applied": "2015-01-01"}])
+    db["editions"].insert({"period": "2015-04", "number": 1, "time": "t", "published_on": "2015-05-06", "actor": "u",
+                           "reason": "首次发布", "digest": "d" * 64, "payload": zlib.compress(b"{}")})
+    conn.execute("DROP TRIGGER audit_no_delete")
+    conn.close()
+    with Store(path, readonly=True) as store:
+        assert store.schema_version == 2  # left as it was, for kaohe verify to read
+        assert [(e["period"], e["number"], e["chain_head"]) for e in store.editions()] == [("2015-04", 1, None)]
+        assert [e["number"] for e in store.editions("2015-04")] == [1]
+
+
 def test_a_store_held_open_notices_protections_dropped_meanwhile(bureau: Path) -> None:
     """A long command (an import of many files) checks the protections once while the schema is
     unchanged: a trigger dropped by another tool meanwhile is noticed at its next write."""

@@ -348,11 +348,13 @@ class Ledger:
     def editions(self, period: str | None = None) -> list[dict[str, Any]]:
         """Editions' metadata (without the payload), oldest first."""
         cols = "id, period, number, time, published_on, actor, reason, digest, chain_head"
+        names = [c.strip() for c in cols.split(",")]
+        if "chain_head" not in self.db["editions"].columns_dict:  # a store left at schema 2 (its upgrade refused: protections missing)
+            cols = cols.replace("chain_head", "NULL AS chain_head")
         if period:
             cur = self.db.execute(f"SELECT {cols} FROM editions WHERE period = ? ORDER BY number", [period])
         else:
             cur = self.db.execute(f"SELECT {cols} FROM editions ORDER BY period, number")
-        names = [c.strip() for c in cols.split(",")]
         return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
     def edition(self, period: str, number: int | None = None) -> dict[str, Any] | None:
