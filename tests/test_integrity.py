@@ -441,6 +441,51 @@ def test_an_old_database_whose_upgrade_is_refused_can_still_be_read(tmp_path: Pa
         assert [e["number"] for e in store.editions("2015-04")] == [1]
 
 
+def test_an_edition_published_before_the_chain_is_checked_by_the_edition_its_report_states(tmp_path: Path) -> None:
+    """An edition published before the chain has no digests of its files on record, so its files
+    cannot be compared; the edition its report states (number and digest) still can: another
+    bureau's 第1版 (or one of an edition deleted and its number reused) was once passed as a note."""
+    import zlib
+
+    path = tmp_path / "kaohe.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    db = sqlite_utils.Database(conn)
+    db["migrations"].create({"version": int, "applied": str}, pk="version")
+    _migrate_1(db)
+    migrate_2(db)
+    db["migrations"].insert_all([{"version": 1, "applied": "2015-01-01"}, {"version": 2, "applied": "2015-01-01"}])
+    db["editions"].insert({"period": "2015-04", "number": 1, "time": "t", "published_on": "2015-05-06", "actor": "u",
+                           "reason": "首次发布", "digest": hashlib.sha256(b"{}").hexdigest(), "payload": zlib.compress(b"{}")})
+    conn.close()
+    digest = hashlib.sha256(b"{}").hexdigest()
+    folder = tmp_path / "published" / "2015-04" / "第1版"
+    folder.mkdir(parents=True)
+    stated = {"number": 1, "digest": digest}
+    (folder / "report-2015-04.json").write_text('{"units":[],\n"edition":' + json.dumps(stated) + "\n}", encoding="utf-8")
+    with Store(path) as store:
+        assert store.schema_version == 3
+        result = verify(store, root=tmp_path)
+        assert result.clean and any("未核对" in n for n in result.notes)
+        stated["digest"] = "e" * 64
+        (folder / "report-2015-04.json").write_text('{"units":[],\n"edition":' + json.dumps(stated) + "\n}", encoding="utf-8")
+        assert [f.message for f in verify(store, root=tmp_path).findings] == [
+            f"{folder} 中的通报是校验码为 {'e' * 16} 的第1版,而数据库中 2015-04 第1版的校验码为 {digest[:16]}(版本号被重用,或版本被改动)"
+        ]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--head", "3f0c"), "错误:--head '3f0c' 不是审计链头:应为通报上印的 64 位十六进制数(0-9、a-f),请完整复制"),
+    (("--head", "z" * 64), f"错误:--head '{'z' * 64}' 不是审计链头:应为通报上印的 64 位十六进制数(0-9、a-f),请完整复制"),
+    (("--published", "没有这个目录"), "错误:--published 的目录 没有这个目录 不存在"),
+])
+def test_verify_refuses_a_mistyped_head_or_folder(bureau: Path, args: tuple[str, ...], message: str) -> None:
+    """A head cut short was reported as a rewritten history (exit 1), a mistyped folder checked as
+    holding nothing (完整, exit 0): both are the user's slips, told as such."""
+    out = ob.kaohe(bureau, "verify", *args, check=False)
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.strip() == message
+
+
 def test_a_store_held_open_notices_protections_dropped_meanwhile(bureau: Path) -> None:
     """A long command (an import of many files) checks the protections once while the schema is
     unchanged: a trigger dropped by another tool meanwhile is noticed at its next write."""

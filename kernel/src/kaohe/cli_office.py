@@ -521,6 +521,14 @@ def verify(folders: tuple[Path, ...], heads: tuple[str, ...]) -> None:
     from .integrity import verify as check
     from .publication import bureau_root
 
+    import re
+
+    for h in heads:  # a mistyped head is the user's slip, not a rewritten history
+        if not re.fullmatch(r"[0-9a-fA-F]{64}", h.strip()):
+            raise KaoheError(f"--head {h!r} 不是审计链头:应为通报上印的 64 位十六进制数(0-9、a-f),请完整复制")
+    for folder in folders:  # a folder mistyped would be checked as holding nothing: "完整"
+        if not folder.is_dir():
+            raise KaoheError(f"--published 的目录 {folder} 不存在")
     obj = _ctx()
     database = Path(obj.bureau.database)
     if not database.is_file():

@@ -643,8 +643,9 @@ def _check_files(root: Path, audit: list[dict[str, Any]], published: Iterable[Pa
             if edition not in made:
                 out.add("file", f"{folder} 是数据库中没有的版本(数据库中没有 {period} 第{number}版:版本被删除,或目录不是 kaohe 写的)")
                 continue
-            if edition not in by_edition:
+            if edition not in by_edition:  # its files cannot be checked; the edition its report states can
                 out.notes.append(f"{folder}:审计记录中没有这一版文件的校验码(如早于防篡改功能发布的版本),未核对")
+                _check_stated(folder, edition, made.get(edition), out)
                 continue
             _compare(folder, edition, by_edition[edition][0].get("files") or {}, out)
             _check_stated(folder, edition, made.get(edition), out)
