@@ -182,6 +182,24 @@ def test_configuration_numbers_are_bounded(reg, change, key):
     assert "不是有限的数" in str(exc.value) or "绝对值过大" in str(exc.value), str(exc.value)
 
 
+def test_a_number_with_an_underscore_is_refused(tmp_path, store, b, reg):
+    """Python's Decimal reads "1_5" as 15 (a digit separator): a cell or an adjustment typed so
+    was taken as fifteen."""
+    from kaohe.decimals import D
+
+    with pytest.raises(ValueError):
+        D("1_5")
+    assert D("1,500") == Decimal(1500) and D(" 2.5 ") == Decimal("2.5")
+    path = hf.number_in_register(tmp_path / "登记表.csv", "1_5", "名次")
+    report = store.ingest(path, b, reg, today=TODAY)
+    assert [(r.row, r.message) for r in report.rejected] == [(3, "应为数字,得到 '1_5'")]
+    from kaohe.cli_office import _points
+
+    with pytest.raises(KaoheError, match="分值应为数字"):
+        _points("1_5")
+    assert _points(" -1.5 ") == Decimal("-1.5")
+
+
 def test_the_last_place_run_is_bounded(reg):
     """last_place_months = 100000000000 made ranking score that many periods back (it never ended,
     holding the write lock); 0-24 accepted."""

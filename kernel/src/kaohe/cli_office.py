@@ -43,8 +43,10 @@ def _date(text: str | None, what: str) -> dt.date | None:
 
 def _points(text: str, what: str = "分值") -> Decimal:
     try:
+        if "_" in text:  # Decimal("1_5") is 15
+            raise InvalidOperation
         value = Decimal(text.strip())
-    except (InvalidOperation, AttributeError):
+    except (InvalidOperation, AttributeError, TypeError):
         raise KaoheError(f"{what}应为数字(如 -1、0.5),得到 {text!r}") from None
     problem = out_of_bounds(value, PARAMETER_LIMIT, PARAMETER_PLACES)
     if problem:  # NaN, 1e30, 1e-30: refused before anything is stored (kaohe.decimals)
