@@ -511,6 +511,9 @@ def test_a_signoff_before_a_later_import_does_not_count(office, tmp_path):
     [
         ('\n[publication]\nmissing_data = "ignore"\n', "publication.missing_data"),
         ("\n[publication]\ndata_due_days = -1\n", "publication.data_due_days"),
+        # 10^14 days once passed, and status and publish ended in an OverflowError traceback
+        ("\n[publication]\ndata_due_days = 100000000000000\n", "publication.data_due_days: 应为 0-366 的整数"),
+        ("\n[publication]\ndata_due_days = 367\n", "publication.data_due_days"),
         ('\n[publication]\nrequire_signoff = "yes"\n', "publication.require_signoff"),
         ("\n[publication]\nmissing = 1\n", "publication.missing"),
     ],

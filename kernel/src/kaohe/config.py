@@ -301,8 +301,8 @@ def _publication(r: _Reader, data: Mapping[str, Any]) -> Publication:
     if missing not in ("warn", "refuse"):
         raise r.fail("publication.missing_data", f'应为 "refuse"(须经确认才发布)或 "warn"(提示后发布),得到 {missing!r}')
     due = r.get(pub, "data_due_days", "publication.data_due_days", int, None, "非负整数(天数)")
-    if due is not None and due < 0:
-        raise r.fail("publication.data_due_days", f"应为非负整数(期末后几天内报送),得到 {due}")
+    if due is not None and not 0 <= due <= 366:  # 10^14 days overflowed the calendar: status and publish crashed
+        raise r.fail("publication.data_due_days", f"应为 0-366 的整数(期末后几天内报送),得到 {due}")
     signoff = r.get(pub, "require_signoff", "publication.require_signoff", bool, False, "true 或 false")
     return Publication(missing, due, signoff)
 
