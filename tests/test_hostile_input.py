@@ -399,7 +399,20 @@ def test_a_field_over_131072_characters(tmp_path, store, b, reg):
 
 def test_an_unterminated_quote_does_not_swallow_the_next_rows(tmp_path, store, b, reg):
     message = refused(store, b, reg, hf.unterminated_quote(tmp_path / "引号.csv"), "引号没有配对")
-    assert "第5行" in message  # where the quote that closes it is met: the last line
+    # the line where the quote opens (once only the line where the error was met: the last)
+    assert message.startswith("引号.csv 第3行:引号没有配对") and "直到第5行" in message, message
+
+
+def test_a_quote_left_open_to_the_end_is_named_where_it_opens(tmp_path, store, b, reg):
+    """A quote opened on the second line and never closed was reported at the file's last line,
+    197 lines on, with "check this line and the few before it"."""
+    path = hf.write_csv(tmp_path / "引号.csv", hf.DISPATCH_HEADERS, [hf.dispatch(1)])
+    with path.open("a", encoding="utf-8", newline="") as f:
+        f.write('J0000002,金城派出所,2015-04-03,一类,城区,7,,"到场后处置\r\n')
+        for i in range(3, 200):
+            f.write(f"J{i:07d},华城派出所,2015-04-04,一类,城区,9,,\r\n")
+    message = refused(store, b, reg, path, "引号没有配对")
+    assert message.startswith("引号.csv 第3行:") and "直到第200行" in message and "请检查第3行的引号" in message, message
 
 
 def test_a_workbook_named_csv_says_it_is_a_workbook(tmp_path, store, b, reg):
