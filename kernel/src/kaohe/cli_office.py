@@ -535,7 +535,7 @@ def verify(folders: tuple[Path, ...], heads: tuple[str, ...]) -> None:
     database = Path(obj.bureau.database)
     if not database.is_file():
         raise KaoheError(f"数据库 {database} 不存在")
-    with obj.store() as store:
+    with obj.store(readonly=True) as store:  # a backup on a read-only medium is checked too
         result = check(store, folders, heads, bureau_root(obj.bureau))
     for line in verification_text(result):
         click.echo(line)
