@@ -300,6 +300,39 @@ def test_the_audit_table_made_again_without_its_protection(bureau: Path) -> None
     refused(bureau, "signoff", "考核办", "2015-04")
 
 
+@pytest.mark.parametrize("with_digest", [True, False])
+def test_an_edition_altered_with_its_trigger_put_back_is_not_read_as_published(bureau: Path, with_digest: bool) -> None:
+    """第2版's payload (the latest) rewritten (甲's late arrival L1 made −20), with or without its digest, and the
+    trigger made again: the schema is as kaohe made it, so the writes' check passed, and an appeal
+    took its points from the altered line (−20 changed to 0 would give +20). Reading the edition
+    now refuses it; verify names it."""
+    import zlib
+
+    db = raw(bureau)
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE name = 'editions_no_update'").fetchone()[0]
+    db.execute("DROP TRIGGER editions_no_update")
+    payload = zlib.decompress(db.execute("SELECT payload FROM editions WHERE number = 2").fetchone()[0])
+    assert payload.count(b'"points":"-2"') >= 1
+    altered = payload.replace(b'"points":"-2"', b'"points":"-20"')
+    digest = hashlib.sha256(altered).hexdigest() if with_digest else db.execute("SELECT digest FROM editions WHERE number = 2").fetchone()[0]
+    db.execute("UPDATE editions SET payload = ?, digest = ? WHERE number = 2", [zlib.compress(altered), digest])
+    db.execute(sql)
+    db.close()
+    assert findings(bureau)  # verify sees it
+    why = "与审计链记下的不符" if with_digest else "的内容与其校验码不符"
+    for command in (
+        ("appeal", "file", "2015-04", "甲派出所", "office.late", "--record", "office.late:L1", "--reason", "x", "--received", "2015-05-13"),
+        ("diff", "2015-04#1", "2015-04#2"),
+        ("publish", "2015-04", "--date", "2015-05-13"),
+    ):
+        out = ob.kaohe(bureau, *command, check=False)
+        assert out.returncode == 2 and "Traceback" not in out.stderr, (command, out.stderr)
+        assert out.stderr.strip() == f"错误:数据库中 2015-04 第2版{why}(版本在 kaohe 之外被改动);请运行 kaohe verify 查看"
+    db = raw(bureau)
+    assert db.execute("SELECT count(*) FROM appeals").fetchone() == (1,)  # the fixture's only
+    db.close()
+
+
 def test_changing_a_record_with_or_without_its_hash(bureau: Path) -> None:
     db = raw(bureau)
     with pytest.raises(sqlite3.IntegrityError, match="next version"):

@@ -340,6 +340,23 @@ def _voids_quick(conn: sqlite3.Connection) -> list[str]:
     return []
 
 
+def check_edition(conn: sqlite3.Connection, edition: dict[str, Any], payload: bytes) -> None:
+    """Refuse an edition read from the store whose payload is not its digest's, or whose row is not
+    its link's on the chain: an appeal takes its points from the edition's lines, a diff its changes,
+    so an edition altered outside kaohe must not be read as the one published. Quick (one payload's
+    SHA-256, one link); the full check of every edition is ``verify``."""
+    label = f"{edition.get('period')} 第{edition.get('number')}版"
+    if hashlib.sha256(payload).hexdigest() != edition.get("digest"):
+        raise KaoheError(f"数据库中 {label}的内容与其校验码不符(版本在 kaohe 之外被改动);请运行 kaohe verify 查看")
+    if ("table", "chain") not in schema_of(conn):
+        return  # a store left before the chain (its upgrade refused): verify says why
+    rowid = conn.execute("SELECT rowid FROM editions WHERE period = ? AND number = ?", [edition["period"], edition["number"]]).fetchone()
+    links = conn.execute("SELECT prev, hash FROM chain WHERE tbl = 'editions' AND ref = ?", [rowid[0] if rowid else None]).fetchone()
+    row = _row(conn, "editions", rowid[0]) if rowid else None
+    if links is None or row is None or link(links[0], ["editions", *row]) != links[1]:
+        raise KaoheError(f"数据库中 {label}与审计链记下的不符(版本在 kaohe 之外被改动);请运行 kaohe verify 查看")
+
+
 def _row(conn: sqlite3.Connection, table: str, ref: int) -> tuple[Any, ...] | None:
     if table not in CHAINED:
         return None

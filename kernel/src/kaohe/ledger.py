@@ -367,9 +367,12 @@ class Ledger:
             row = self.db.execute("SELECT * FROM editions WHERE period = ? AND number = ?", [period, number]).fetchone()
         if row is None:
             return None
+        from .integrity import check_edition
+
         names = [d[0] for d in self.db.execute("SELECT * FROM editions LIMIT 0").description]
         out = dict(zip(names, row, strict=True))
         out["bytes"] = zlib.decompress(out.pop("payload"))
+        check_edition(self.db.conn, out, out["bytes"])  # an edition altered outside kaohe is not read as published
         out["data"] = json.loads(out["bytes"])
         return out
 
