@@ -354,6 +354,47 @@ def test_changing_a_record_with_or_without_its_hash(bureau: Path) -> None:
     assert not any("与其哈希不符" in f for f in found)
 
 
+def _put_back(db: sqlite3.Connection, trigger: str, *statements: str) -> None:
+    """Run ``statements`` with ``trigger`` dropped, then make it again exactly as it was."""
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE name = ?", [trigger]).fetchone()[0]
+    db.execute(f"DROP TRIGGER [{trigger}]")
+    for statement in statements:
+        db.execute(statement)
+    db.execute(sql)
+
+
+@pytest.mark.parametrize("rehash", [False, True])
+def test_a_record_moved_to_another_unit_with_its_trigger_put_back_is_not_published(bureau: Path, rehash: bool) -> None:
+    """甲's late arrival L1 (−2) moved to 丙, the trigger made again (with its hash recomputed, or not):
+    the schema is as kaohe made it, and the next edition was published with 丙 at 98 and 甲 at 98."""
+    from kaohe.integrity import stored_hash
+
+    db = raw(bureau)
+    statements = ["UPDATE records SET unit = 'c' WHERE key = 'office.late:L1'"]
+    if rehash:
+        row = db.execute("SELECT kind, 'c', date, value, attrs, note FROM records WHERE key = 'office.late:L1'").fetchone()
+        statements.append(f"UPDATE records SET hash = '{stored_hash(*row)}' WHERE key = 'office.late:L1'")
+    _put_back(db, "records_keep_version", *statements)
+    db.close()
+    assert findings(bureau)
+    out = ob.kaohe(bureau, "publish", "2015-04", "--date", "2015-05-13", check=False)
+    assert out.returncode == 2 and not (bureau / "published" / "2015-04" / "第3版").exists(), out.stderr
+    why = "第1号导入(register.csv)写入的记录被改动、增加或删除(与审计记录的记录摘要不符)" if rehash else "记录 office.late:L1 的内容被改动(与其哈希不符)"
+    assert out.stderr.strip().startswith(f"错误:数据库 kaohe.sqlite 中的数据在 kaohe 之外被改动:{why}"), out.stderr
+    assert out.stderr.strip().endswith(";拒绝发布。请运行 kaohe verify 查看")
+
+
+def test_an_adjustment_changed_with_its_trigger_put_back_is_not_published(bureau: Path) -> None:
+    """乙's 通知单 −0.5 made +5 with the trigger made again: the next edition would have given 乙 +5."""
+    db = raw(bureau)
+    _put_back(db, "adjustments_no_update", "UPDATE adjustments SET points = '5' WHERE id = 1")
+    db.close()
+    assert "调整第1行被改动:与审计链第" in " ".join(findings(bureau))
+    out = ob.kaohe(bureau, "publish", "2015-04", "--date", "2015-05-13", check=False)
+    assert out.returncode == 2 and "调整第1行被改动:与审计链第" in out.stderr and "拒绝发布" in out.stderr, out.stderr
+    assert not (bureau / "published" / "2015-04" / "第3版").exists()
+
+
 @pytest.mark.parametrize("name", ["index.html", "report-2015-04.json", "通报-2015-04.xlsx"])
 def test_editing_a_published_file(bureau: Path, name: str) -> None:
     path = bureau / EDITION_1 / name

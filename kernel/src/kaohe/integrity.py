@@ -357,6 +357,41 @@ def check_edition(conn: sqlite3.Connection, edition: dict[str, Any], payload: by
         raise KaoheError(f"数据库中 {label}与审计链记下的不符(版本在 kaohe 之外被改动);请运行 kaohe verify 查看")
 
 
+_DECIDING = ("adjustments", "adjustment_revocations", "appeals", "decisions")
+"""The chained tables an edition's scores read beside the records (each row's link is checked
+before publishing: they are few)."""
+
+
+def check_inputs(store: Any, start: str, end: str) -> None:
+    """Before an edition is published: what it is computed from is as kaohe stored it. The guard's
+    quick check sees a dropped trigger, not a row changed with its trigger made again; this one reads
+    what the edition reads — the records dated ``start``-``end`` against their content hashes, every
+    import's records against the digest on record, the voided records against the voidings, and the
+    rows of adjustments, appeals and decisions against their links — so that a record's value or an
+    adjustment's points changed outside kaohe is not published unnoticed. Proportional to the data
+    the period's scoring reads anyway."""
+    conn = store.db.conn
+    if ("table", "chain") not in schema_of(conn):
+        return  # the guard refused such a store already
+    out = Verification()
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    _check_imports(conn, _audit(conn, tables), out)
+    for key, kind, unit, date, value, attrs_json, note, h in conn.execute(
+        "SELECT key, kind, unit, date, value, attrs, note, hash FROM records WHERE date BETWEEN ? AND ?", [start, end]
+    ):
+        if stored_hash(kind, unit, date, value, attrs_json, note) != h:
+            out.add("record", f"记录 {key} 的内容被改动(与其哈希不符)")
+    for table in _DECIDING:
+        for seq, ref, prev, h in conn.execute("SELECT seq, ref, prev, hash FROM chain WHERE tbl = ? ORDER BY seq", [table]):
+            row = _row(conn, table, ref)
+            if row is None or link(prev, [table, *row]) != h:
+                out.add("chain", f"{_TABLE.get(table, table)}第{ref}行被改动:与审计链第{seq}环记下的内容不符")
+    if out.findings:
+        first = out.findings[0].message
+        more = f" 等{len(out.findings)}处" if len(out.findings) > 1 else ""
+        raise KaoheError(f"数据库 {store.path} 中的数据在 kaohe 之外被改动:{first}{more};拒绝发布。请运行 kaohe verify 查看")
+
+
 def _row(conn: sqlite3.Connection, table: str, ref: int) -> tuple[Any, ...] | None:
     if table not in CHAINED:
         return None

@@ -154,7 +154,12 @@ def publish(
     if refuse:  # a department's missing data refuses before the period is scored (minutes for a province)
         _refuse(period, problems(data_status(store, bureau, registry, period), bureau))
     day = (published_on or dt.date.today()).isoformat()
+    from .editions import inputs_window
+    from .integrity import check_inputs
     from .jobs import config_digest
+
+    window = inputs_window(bureau, period)
+    check_inputs(store, bureau.calendar.start(window[0]).isoformat(), bureau.calendar.end(window[1]).isoformat())
 
     for _ in range(ATTEMPTS):
         with store.snapshot():
