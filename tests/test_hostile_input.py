@@ -6,6 +6,7 @@ is refused in bounded time. The files come from ``hostile_files`` (small here; f
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import sqlite3
 import subprocess
@@ -198,6 +199,44 @@ def test_a_number_with_an_underscore_is_refused(tmp_path, store, b, reg):
     with pytest.raises(KaoheError, match="分值应为数字"):
         _points("1_5")
     assert _points(" -1.5 ") == Decimal("-1.5")
+
+
+@pytest.mark.parametrize("value", ["NaN", "1E+30"])
+def test_a_number_stored_before_the_bounds_is_refused_when_read(tmp_path, store, b, reg, value):
+    """A record imported by a kernel without the bounds (its value NaN or 1e30, in its value column
+    or its attributes) made every score of its period end in a traceback after the upgrade; it is
+    now named in one line, and a corrected file imported over it mends the period."""
+    store.ingest(hf.clean_rows(tmp_path / "ok.csv", 3), b, reg, today=TODAY)
+    columns = [r[1] for r in store.db.execute("PRAGMA table_info(records)")]
+    row = dict(zip(columns, store.db.execute("SELECT * FROM records ORDER BY key LIMIT 1").fetchone(), strict=True))
+    attrs = json.loads(row["attrs"])
+    for where in ("value", "attrs"):
+        key = f"{row['kind']}:OLD-{where}"
+        old = {**row, "key": key}
+        if where == "value":
+            old["value"] = value
+        else:
+            old["attrs"] = json.dumps({**attrs, "minutes": float(value) if value == "NaN" else 10**30})
+        store.db.execute(f"INSERT INTO records ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                         [old[c] for c in columns])
+        with pytest.raises(KaoheError) as exc:
+            score_period(store, b, reg, APRIL, save=False)
+        assert str(exc.value).startswith(f"记录 {key} 中的数 ") and "无法计分" in str(exc.value) and "\n" not in str(exc.value)
+        store.db.execute("DROP TRIGGER IF EXISTS records_no_delete")  # the test's own row, out again
+        store.db.execute("DELETE FROM records WHERE key = ?", [key])
+    assert totals(score_period(store, b, reg, APRIL, save=False))
+
+
+def test_an_adjustment_stored_before_the_bounds_is_refused_when_read_and_can_be_revoked(tmp_path, store, b, reg):
+    """`kaohe adjust add 2015-04 jincheng 1e30` committed under the old kernel, then every score
+    crashed: it is named with the command that revokes it, and scoring works once it is revoked."""
+    store.ingest(hf.clean_rows(tmp_path / "ok.csv", 3), b, reg, today=TODAY)
+    adj = store.add_adjustment("2015-04", "jincheng", Decimal("1e30"), "旧版本登记", "考核领导小组")
+    with pytest.raises(KaoheError) as exc:
+        score_period(store, b, reg, APRIL, save=False)
+    assert f"kaohe adjust revoke {adj.id} " in str(exc.value) and "无法计分" in str(exc.value)
+    store.revoke_adjustment(adj.id, "分值有误")
+    assert totals(score_period(store, b, reg, APRIL, save=False))
 
 
 def test_the_last_place_run_is_bounded(reg):

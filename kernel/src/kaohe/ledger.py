@@ -35,7 +35,7 @@ from typing import Any
 import sqlite_utils
 
 from .adjustments import Adjustment
-from .decimals import D
+from .decimals import PARAMETER_LIMIT, PARAMETER_PLACES, D, out_of_bounds
 from .errors import KaoheError
 
 APPEND_ONLY = (
@@ -281,7 +281,15 @@ class Ledger:
         rows = list(self.db["adjustments"].rows_where("period = ?", [period], order_by="id"))
         revoked = self._revoked({r["id"] for r in rows})
         numbers = self._numbers() if rows else {}
-        return [_adjustment(r, numbers) for r in rows if r["id"] not in revoked]
+        out = [_adjustment(r, numbers) for r in rows if r["id"] not in revoked]
+        for a in out:  # one stored before points were bounded (1e30 once committed, then every score crashed)
+            problem = out_of_bounds(a.points, PARAMETER_LIMIT, PARAMETER_PLACES)
+            if problem:
+                raise KaoheError(
+                    f"{a.kind}第{a.number}号调整({a.period} {a.unit})的分值 {a.points} 无法计分:{problem};"
+                    f"它是此前的版本登记的,请用 kaohe adjust revoke {a.id} --reason \"分值有误\" 撤销后重新登记"
+                )
+        return out
 
     def adjustment_rows(self, period: str | None = None) -> list[dict[str, Any]]:
         """Every adjustment (of ``period``), with its revocation if it was revoked."""
