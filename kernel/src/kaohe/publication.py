@@ -159,10 +159,13 @@ def publish(
     from .jobs import config_digest
 
     window = inputs_window(bureau, period)
-    check_inputs(store, bureau.calendar.start(window[0]).isoformat(), bureau.calendar.end(window[1]).isoformat())
+    window_dates = bureau.calendar.start(window[0]).isoformat(), bureau.calendar.end(window[1]).isoformat()
 
     for _ in range(ATTEMPTS):
         with store.snapshot():
+            # what this edition reads, as kaohe stored it — in the snapshot it is scored from (an
+            # import committed meanwhile is not half seen)
+            check_inputs(store, *window_dates)
             seen = _state(store)
             source = StoreSource(store, bureau, registry)
             # the 末位 history scored from the same snapshot (not the stored scores, which any
