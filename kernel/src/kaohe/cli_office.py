@@ -165,6 +165,11 @@ def signoff(department: str, period: str, actor: str | None, note: str) -> None:
 
     obj = _ctx()
     p = _period(period)
+    today = dt.date.today()
+    if obj.bureau.calendar.start(p) > today:  # 2099-01 for 2015-01: it would confirm "no data" ahead of time
+        raise KaoheError(
+            f"{p.chinese}({obj.bureau.calendar.range_text(p)})尚未开始,不能签收:今天是 {today.isoformat()}(期间写错了?)"
+        )
     known = departments(obj.bureau, obj.registry)
     if department not in known:
         raise KaoheError(f"没有部门 “{department}”:本局启用的项目所涉部门为 {'、'.join(known) or '(无)'}")
@@ -431,6 +436,8 @@ def adjust_list(period: str | None) -> None:
 def adjust_revoke(adjustment_id: int, reason: str, actor: str | None) -> None:
     """撤销第 ADJUSTMENT_ID 号调整(保留记录并标明撤销)。"""
     obj = _ctx()
+    if not 0 < adjustment_id < 2**63:  # beyond SQLite's integers: no such adjustment, not an OverflowError
+        raise KaoheError(f"没有第{adjustment_id}号调整")
     with obj.store() as store:
         a = store.revoke_adjustment(adjustment_id, reason, actor)
     unit = obj.bureau.unit(a.unit)
