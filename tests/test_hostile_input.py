@@ -239,6 +239,19 @@ def test_an_adjustment_stored_before_the_bounds_is_refused_when_read_and_can_be_
     assert totals(score_period(store, b, reg, APRIL, save=False))
 
 
+@pytest.mark.parametrize("name", ["零.csv", "随机.xlsx"])
+def test_a_device_named_like_a_data_file_is_refused_at_once(tmp_path, store, b, reg, name):
+    """/dev/zero or /dev/urandom linked as a .csv or .xlsx: its size reads 0, and the import read it
+    without end (killed by timeout after 60 s)."""
+    device = Path("/dev/zero" if name.endswith(".csv") else "/dev/urandom")
+    if not device.exists():
+        pytest.skip(f"{device} is not on this system")
+    path = tmp_path / name
+    path.symlink_to(device)
+    message = refused(store, b, reg, path, "不是普通文件")
+    assert message == f"{path} 不是普通文件(设备、管道等),应为 .xlsx 或 .csv 文件"
+
+
 def test_the_last_place_run_is_bounded(reg):
     """last_place_months = 100000000000 made ranking score that many periods back (it never ended,
     holding the write lock); 0-24 accepted."""

@@ -341,6 +341,8 @@ def check_file(path: Path, limits: IntakeLimits) -> tuple[str, str | None]:
         raise KaoheError(f"找不到文件 {path}")
     if path.is_dir():
         raise KaoheError(f"{path} 是文件夹,应为 .xlsx 或 .csv 文件")
+    if not path.is_file():  # /dev/zero or a pipe named x.csv: its size says 0 and its reading never ends
+        raise KaoheError(f"{path} 不是普通文件(设备、管道等),应为 .xlsx 或 .csv 文件")
     size = path.stat().st_size
     if size > limits.max_file_bytes:
         raise KaoheError(
