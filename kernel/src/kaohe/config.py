@@ -100,6 +100,8 @@ def load_bureau(path: str | Path, registry: Registry) -> Bureau:
     """Read and validate a bureau configuration; resolve its items against the installed plugins."""
     path = Path(path)
     file = str(path)
+    if path.exists() and not path.is_file() and not path.is_dir():  # /dev/zero: read without end
+        raise KaoheError(f"{file} 不是普通文件(设备、管道等),不是配置文件:请用 --config 指定 kaohe.toml")
     try:
         raw = path.read_bytes()  # read once: the edition stores this text, the one its results used
     except FileNotFoundError:
@@ -503,6 +505,8 @@ def _units_file(r: _Reader, path: Path, series: set[str]) -> list[Unit]:
     """A CSV of units: id,name,series,class,headcount,tags,aliases,start,end (tags and aliases
     separated by |); extra columns ``headcount:2015-06`` give the headcount of one period."""
     f = _Reader(str(path))
+    if path.exists() and not path.is_file() and not path.is_dir():  # /dev/zero: read without end
+        raise r.fail("units_file", f"{path} 不是普通文件(设备、管道等),应为单位文件(CSV)")
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
