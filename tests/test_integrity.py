@@ -284,6 +284,19 @@ def test_dropping_the_audit_table(bureau: Path) -> None:
     db.close()
 
 
+def test_a_dropped_adjustments_table_is_not_read_as_no_adjustment(bureau: Path) -> None:
+    """``kaohe adjust list`` said 没有调整 and ranking scored 乙 without its 通知单 (−0.5): sqlite-utils
+    reads a missing table as empty."""
+    db = raw(bureau)
+    db.execute("DROP TABLE adjustments")
+    db.close()
+    assert "表 adjustments 缺失" in findings(bureau)
+    for command in (("adjust", "list"), ("ranking", "2015-04")):
+        out = ob.kaohe(bureau, *command, check=False)
+        assert out.returncode == 2 and "没有调整" not in out.stdout, (command, out.stdout)
+        assert out.stderr.strip() == "错误:数据库 kaohe.sqlite 中没有调整表(adjustments):已被删除,请运行 kaohe verify 查看"
+
+
 def test_the_audit_table_made_again_without_its_protection(bureau: Path) -> None:
     """As sqlite-utils' insert would make it: the same columns, no triggers, no rows."""
     db = raw(bureau)

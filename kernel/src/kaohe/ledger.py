@@ -200,6 +200,12 @@ class Ledger:
                 ).last_pk
             )
 
+    def _present(self, table: str, what: str) -> None:
+        """A table of the trail that was dropped is said to be gone, not read as empty (sqlite-utils
+        reads a missing table as having no rows: "没有调整" would hide the dropped adjustments)."""
+        if not self.db[table].exists():
+            raise KaoheError(f"数据库 {getattr(self, 'path', '')} 中没有{what}表({table}):已被删除,请运行 kaohe verify 查看")
+
     def audit(
         self, *, period: str | None = None, action: str | None = None, actor: str | None = None,
         department: str | None = None, unit: str | None = None, since: str | None = None, until: str | None = None,
@@ -218,8 +224,7 @@ class Ledger:
         if until:
             where.append("substr(time, 1, 10) <= ?")
             args.append(until)
-        if not self.db["audit"].exists():  # dropped: not "no entry matches" (sqlite-utils reads a missing table as empty)
-            raise KaoheError(f"数据库 {getattr(self, 'path', '')} 中没有审计记录表(audit):已被删除,请运行 kaohe verify 查看")
+        self._present("audit", "审计记录")
         return list(self.db["audit"].rows_where(" AND ".join(where) or None, args, order_by="id"))
 
     # --- adjustments -----------------------------------------------------------------------------
@@ -278,6 +283,7 @@ class Ledger:
 
     def adjustments(self, period: str) -> list[Adjustment]:
         """The adjustments in force for ``period`` (revoked ones left out), in entry order."""
+        self._present("adjustments", "调整")
         rows = list(self.db["adjustments"].rows_where("period = ?", [period], order_by="id"))
         revoked = self._revoked({r["id"] for r in rows})
         numbers = self._numbers() if rows else {}
@@ -293,6 +299,7 @@ class Ledger:
 
     def adjustment_rows(self, period: str | None = None) -> list[dict[str, Any]]:
         """Every adjustment (of ``period``), with its revocation if it was revoked."""
+        self._present("adjustments", "调整")
         rows = list(self.db["adjustments"].rows_where("period = ?" if period else None, [period] if period else [], order_by="id"))
         revocations = {r["adjustment"]: r for r in self.db["adjustment_revocations"].rows}
         numbers = self._numbers()
