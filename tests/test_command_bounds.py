@@ -84,6 +84,19 @@ def test_a_future_date_of_receipt_and_an_absurd_edition_number_are_refused(burea
     assert "没有通报版本 2015-04#7" in one_line_error(missing)
 
 
+def test_a_sign_off_ahead_of_its_period_and_an_absurd_adjustment_number_are_refused(bureau: Path) -> None:
+    """考核办 signing off 2099-01 (for 2015-01) confirmed "no data" for a month not begun; revoking
+    adjustment 99999999999999999999999 ended in an OverflowError traceback."""
+    ahead = ob.kaohe(bureau, "signoff", "考核办", "2099-01", check=False)
+    assert one_line_error(ahead) == "错误:2099年1月(2099-01-01 至 2099-01-31)尚未开始,不能签收:今天是 " + dt.date.today().isoformat() + "(期间写错了?)"
+    with sqlite3.connect(bureau / "kaohe.sqlite") as c:
+        assert c.execute("SELECT count(*) FROM signoffs").fetchone() == (0,)
+    assert ob.kaohe(bureau, "signoff", "考核办", "2015-04").returncode == 0  # a period begun: signed off
+    for number in ("99999999999999999999999", "9223372036854775808", "0"):
+        huge = ob.kaohe(bureau, "adjust", "revoke", number, "--reason", "x", check=False)
+        assert one_line_error(huge) == f"错误:没有第{number}号调整"
+
+
 def test_an_absurd_appeal_window_is_refused_before_anything_is_recorded(bureau: Path) -> None:
     config = bureau / "kaohe.toml"
     config.write_text(config.read_text(encoding="utf-8") + "\n[appeals]\nworking_days = 100000000\n", encoding="utf-8")

@@ -95,6 +95,9 @@ def test_a_bureau_in_a_read_only_folder_can_be_viewed_but_not_written(bureau: Pa
             assert out.returncode == 0, (args, out.stderr)
         ranking, _ = _run(bureau, "ranking", "2015-04", "--csv", prefix=prefix)
         assert "丙派出所" in ranking.stdout
+        # a backup on a read-only medium is verified (docs/integrity.md): it once said 没有写权限
+        checked, _ = _run(bureau, "verify", prefix=prefix)
+        assert checked.returncode == 0 and checked.stdout.splitlines()[-1].startswith("完整:"), (checked.stdout, checked.stderr)
         writes = [
             ("adjust", "add", "2015-04", "a", "1", "--reason", "机动加分", "--approved-by", "考核领导小组"),
             ("ingest", "register.csv"),

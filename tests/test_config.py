@@ -287,6 +287,22 @@ def test_toml_syntax_and_missing_file(tmp_path: Path, reg: Registry) -> None:
         load_bureau(tmp_path / "nothing.toml", reg)
 
 
+def test_a_device_as_the_configuration_or_its_units_file_is_refused(tmp_path: Path, reg: Registry) -> None:
+    """kaohe.toml or units_file linked to /dev/zero: read without end (and without bound in memory)."""
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero here")
+    config = tmp_path / "zero.toml"
+    config.symlink_to("/dev/zero")
+    with pytest.raises(KaoheError) as exc:
+        load_bureau(config, reg)
+    assert str(exc.value) == f"{config} 不是普通文件(设备、管道等),不是配置文件:请用 --config 指定 kaohe.toml"
+    (tmp_path / "units.csv").symlink_to("/dev/zero")
+    path = write(tmp_path, 'units_file = "units.csv"\n' + GOOD)
+    with pytest.raises(ConfigError) as err:
+        load_bureau(path, reg)
+    assert err.value.key == "units_file" and "不是普通文件(设备、管道等),应为单位文件(CSV)" in str(err.value)
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

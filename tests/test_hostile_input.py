@@ -6,6 +6,7 @@ is refused in bounded time. The files come from ``hostile_files`` (small here; f
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import sqlite3
 import subprocess
@@ -182,6 +183,111 @@ def test_configuration_numbers_are_bounded(reg, change, key):
     assert "不是有限的数" in str(exc.value) or "绝对值过大" in str(exc.value), str(exc.value)
 
 
+def test_a_number_with_an_underscore_is_refused(tmp_path, store, b, reg):
+    """Python's Decimal reads "1_5" as 15 (a digit separator): a cell or an adjustment typed so
+    was taken as fifteen."""
+    from kaohe.core.decimals import D
+
+    with pytest.raises(ValueError):
+        D("1_5")
+    assert D("1,500") == Decimal(1500) and D(" 2.5 ") == Decimal("2.5")
+    path = hf.number_in_register(tmp_path / "登记表.csv", "1_5", "名次")
+    report = store.ingest(path, b, reg, today=TODAY)
+    assert [(r.row, r.message) for r in report.rejected] == [(3, "应为数字,得到 '1_5'")]
+    from kaohe.cli.office import _points
+
+    with pytest.raises(KaoheError, match="分值应为数字"):
+        _points("1_5")
+    assert _points(" -1.5 ") == Decimal("-1.5")
+
+
+@pytest.mark.parametrize("value", ["NaN", "1E+30"])
+def test_a_number_stored_before_the_bounds_is_refused_when_read(tmp_path, store, b, reg, value):
+    """A record imported by a kernel without the bounds (its value NaN or 1e30, in its value column
+    or its attributes) made every score of its period end in a traceback after the upgrade; it is
+    now named in one line, and a corrected file imported over it mends the period."""
+    store.ingest(hf.clean_rows(tmp_path / "ok.csv", 3), b, reg, today=TODAY)
+    columns = [r[1] for r in store.db.execute("PRAGMA table_info(records)")]
+    row = dict(zip(columns, store.db.execute("SELECT * FROM records ORDER BY key LIMIT 1").fetchone(), strict=True))
+    attrs = json.loads(row["attrs"])
+    for where in ("value", "attrs"):
+        key = f"{row['kind']}:OLD-{where}"
+        old = {**row, "key": key}
+        if where == "value":
+            old["value"] = value
+        else:
+            old["attrs"] = json.dumps({**attrs, "minutes": float(value) if value == "NaN" else 10**30})
+        store.db.execute(f"INSERT INTO records ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                         [old[c] for c in columns])
+        with pytest.raises(KaoheError) as exc:
+            score_period(store, b, reg, APRIL, save=False)
+        assert str(exc.value).startswith(f"记录 {key} 中的数 ") and "无法计分" in str(exc.value) and "\n" not in str(exc.value)
+        store.db.execute("DROP TRIGGER IF EXISTS records_no_delete")  # the test's own row, out again
+        store.db.execute("DELETE FROM records WHERE key = ?", [key])
+    assert totals(score_period(store, b, reg, APRIL, save=False))
+
+
+def test_an_adjustment_stored_before_the_bounds_is_refused_when_read_and_can_be_revoked(tmp_path, store, b, reg):
+    """`kaohe adjust add 2015-04 jincheng 1e30` committed under the old kernel, then every score
+    crashed: it is named with the command that revokes it, and scoring works once it is revoked."""
+    store.ingest(hf.clean_rows(tmp_path / "ok.csv", 3), b, reg, today=TODAY)
+    adj = store.add_adjustment("2015-04", "jincheng", Decimal("1e30"), "旧版本登记", "考核领导小组")
+    with pytest.raises(KaoheError) as exc:
+        score_period(store, b, reg, APRIL, save=False)
+    assert f"kaohe adjust revoke {adj.id} " in str(exc.value) and "无法计分" in str(exc.value)
+    store.revoke_adjustment(adj.id, "分值有误")
+    assert totals(score_period(store, b, reg, APRIL, save=False))
+
+
+@pytest.mark.parametrize("name", ["零.csv", "随机.xlsx"])
+def test_a_device_named_like_a_data_file_is_refused_at_once(tmp_path, store, b, reg, name):
+    """/dev/zero or /dev/urandom linked as a .csv or .xlsx: its size reads 0, and the import read it
+    without end (killed by timeout after 60 s)."""
+    device = Path("/dev/zero" if name.endswith(".csv") else "/dev/urandom")
+    if not device.exists():
+        pytest.skip(f"{device} is not on this system")
+    path = tmp_path / name
+    path.symlink_to(device)
+    message = refused(store, b, reg, path, "不是普通文件")
+    assert message == f"{path} 不是普通文件(设备、管道等),应为 .xlsx 或 .csv 文件"
+
+
+def test_the_last_place_run_is_bounded(reg):
+    """last_place_months = 100000000000 made ranking score that many periods back (it never ended,
+    holding the write lock); 0-24 accepted."""
+    import copy
+
+    for good in (0, 24):
+        data = copy.deepcopy(BUREAU)
+        data.setdefault("scheme", {})["last_place_months"] = good
+        assert parse_bureau(data, reg, "kaohe.toml").scheme.last_place_months == good
+    for bad in (25, -1, 100_000_000_000):
+        data = copy.deepcopy(BUREAU)
+        data.setdefault("scheme", {})["last_place_months"] = bad
+        started = time.monotonic()
+        with pytest.raises(ConfigError) as exc:
+            parse_bureau(data, reg, "kaohe.toml")
+        assert time.monotonic() - started < FAST
+        assert exc.value.key == "scheme.last_place_months" and "应为 0-24 的整数" in str(exc.value)
+
+
+@pytest.mark.parametrize(("params", "name", "words"), [
+    ({"last_running": 1e300}, "last_running", "绝对值过大"),
+    ({"last_running": 10**12}, "last_running", "绝对值过大"),
+    ({"last_running": float("nan")}, "last_running", "不是有限的数"),
+    ({"points": [3, 2, 1e30]}, "points", "绝对值过大"),
+])
+def test_a_rules_whole_number_parameters_are_bounded_too(params, name, words):
+    """A parameter the rule keeps as a whole number (campaigns' last_running) was taken as written:
+    1e300 was accepted and printed in the flag."""
+    from kaohe.core.errors import RuleError
+    from kaohe.rules import build
+
+    with pytest.raises(RuleError) as exc:
+        build("campaigns", params)
+    assert str(exc.value).startswith(f"参数 {name}:") and words in str(exc.value), str(exc.value)
+
+
 def test_a_formula_parameter_is_bounded_too():
     from kaohe.core.errors import RuleError
     from kaohe.rules import Formula
@@ -345,7 +451,20 @@ def test_a_field_over_131072_characters(tmp_path, store, b, reg):
 
 def test_an_unterminated_quote_does_not_swallow_the_next_rows(tmp_path, store, b, reg):
     message = refused(store, b, reg, hf.unterminated_quote(tmp_path / "引号.csv"), "引号没有配对")
-    assert "第5行" in message  # where the quote that closes it is met: the last line
+    # the line where the quote opens (once only the line where the error was met: the last)
+    assert message.startswith("引号.csv 第3行:引号没有配对") and "直到第5行" in message, message
+
+
+def test_a_quote_left_open_to_the_end_is_named_where_it_opens(tmp_path, store, b, reg):
+    """A quote opened on the second line and never closed was reported at the file's last line,
+    197 lines on, with "check this line and the few before it"."""
+    path = hf.write_csv(tmp_path / "引号.csv", hf.DISPATCH_HEADERS, [hf.dispatch(1)])
+    with path.open("a", encoding="utf-8", newline="") as f:
+        f.write('J0000002,金城派出所,2015-04-03,一类,城区,7,,"到场后处置\r\n')
+        for i in range(3, 200):
+            f.write(f"J{i:07d},华城派出所,2015-04-04,一类,城区,9,,\r\n")
+    message = refused(store, b, reg, path, "引号没有配对")
+    assert message.startswith("引号.csv 第3行:") and "直到第200行" in message and "请检查第3行的引号" in message, message
 
 
 def test_a_workbook_named_csv_says_it_is_a_workbook(tmp_path, store, b, reg):

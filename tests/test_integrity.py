@@ -169,6 +169,38 @@ def test_unvoiding_a_record_voided_on_appeal(bureau: Path) -> None:
     assert ob.kaohe(bureau, "editions").returncode == 0
 
 
+def test_unvoiding_a_record_with_its_trigger_put_back(bureau: Path) -> None:
+    """The schema is then as kaohe made it, so its check alone would let the next edition re-impose
+    the deduction: the writes refuse a record voided on appeal that is valid again."""
+    db = raw(bureau)
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE name = 'records_stay_void'").fetchone()[0]
+    db.execute("DROP TRIGGER records_stay_void")
+    db.execute("UPDATE records SET voided = 0 WHERE key = 'office.late:L2'")
+    db.execute(sql)
+    before = db.execute("SELECT count(*) FROM editions").fetchone()
+    db.close()
+    found = findings(bureau)
+    assert len(found) == 1 and found[0].startswith("记录 office.late:L2 已于 ")
+    message = refused(bureau, "publish", "2015-04", "--date", "2015-05-13")
+    assert "记录 office.late:L2 已由复查复核作废,数据库中却未作废(作废标记被改回)" in message
+    refused(bureau, "adjust", "add", "2015-04", "甲派出所", "1", "--reason", "x", "--approved-by", "考核领导小组")
+    assert raw(bureau).execute("SELECT count(*) FROM editions").fetchone() == before
+    assert not (bureau / "published" / "2015-04" / "第3版").exists()
+
+
+def test_voiding_a_record_outside_kaohe(bureau: Path) -> None:
+    """Voiding is allowed by the triggers (kaohe does it on appeal), so a plain UPDATE can remove a
+    deduction: verify names it and no command writes (the next edition would drop it unnoticed)."""
+    db = raw(bureau)
+    db.execute("UPDATE records SET voided = 1 WHERE key = 'office.late:L1'")
+    db.close()
+    assert findings(bureau) == ["记录 office.late:L1 被标为作废,审计记录中却没有作废的登记"]
+    message = refused(bureau, "publish", "2015-04", "--date", "2015-05-13")
+    assert "记录 office.late:L1 被标为作废,审计记录中却没有作废的登记" in message
+    refused(bureau, "score", "2015-04")
+    assert not (bureau / "published" / "2015-04" / "第3版").exists()
+
+
 def test_changing_an_imports_checksum(bureau: Path) -> None:
     db = raw(bureau)
     original = db.execute("SELECT checksum FROM imports WHERE id = 1").fetchone()[0]
@@ -237,13 +269,32 @@ def test_dropping_the_audit_table(bureau: Path) -> None:
     assert "表 audit 缺失" in found and "触发器 audit_no_update 缺失(防篡改保护已失效)" in found
     assert "审计链中有 10 环记的是审计记录,而表 audit 已不存在(连同其中各行被删除)" in found
     assert "第1号导入(register.csv)在审计记录中没有登记" in found
-    # the next write does not make the table again: it refuses
+    # the next write does not make the table again: it refuses (publish too, before scoring: it
+    # once failed on the missing table with "数据库操作失败(no such table: audit)")
     assert "表 audit 缺失" in refused(bureau, "adjust", "add", "2015-04", "甲派出所", "1", "--reason", "x", "--approved-by", "考核领导小组")
     refused(bureau, "ingest", "register.csv")
+    assert "表 audit 缺失" in refused(bureau, "publish", "2015-04", "--date", "2015-05-13")
+    # reading the trail says it is gone, not that no entry matches
+    out = ob.kaohe(bureau, "audit", check=False)
+    assert out.returncode == 2 and "没有符合条件" not in out.stdout
+    assert out.stderr.strip() == "错误:数据库 kaohe.sqlite 中没有审计记录表(audit):已被删除,请运行 kaohe verify 查看"
     db = raw(bureau)
     assert db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'audit'").fetchone() == (0,)
     assert db.execute("SELECT count(*) FROM adjustments").fetchone() == (1,)
     db.close()
+
+
+def test_a_dropped_adjustments_table_is_not_read_as_no_adjustment(bureau: Path) -> None:
+    """``kaohe adjust list`` said 没有调整 and ranking scored 乙 without its 通知单 (−0.5): sqlite-utils
+    reads a missing table as empty."""
+    db = raw(bureau)
+    db.execute("DROP TABLE adjustments")
+    db.close()
+    assert "表 adjustments 缺失" in findings(bureau)
+    for command in (("adjust", "list"), ("ranking", "2015-04")):
+        out = ob.kaohe(bureau, *command, check=False)
+        assert out.returncode == 2 and "没有调整" not in out.stdout, (command, out.stdout)
+        assert out.stderr.strip() == "错误:数据库 kaohe.sqlite 中没有调整表(adjustments):已被删除,请运行 kaohe verify 查看"
 
 
 def test_the_audit_table_made_again_without_its_protection(bureau: Path) -> None:
@@ -260,6 +311,39 @@ def test_the_audit_table_made_again_without_its_protection(bureau: Path) -> None
     assert "审计记录第1行已不存在(被删除),审计链第1环仍记着它" in found
     assert "审计记录第10行已不存在(被删除),审计链第16环仍记着它" in found
     refused(bureau, "signoff", "考核办", "2015-04")
+
+
+@pytest.mark.parametrize("with_digest", [True, False])
+def test_an_edition_altered_with_its_trigger_put_back_is_not_read_as_published(bureau: Path, with_digest: bool) -> None:
+    """第2版's payload (the latest) rewritten (甲's late arrival L1 made −20), with or without its digest, and the
+    trigger made again: the schema is as kaohe made it, so the writes' check passed, and an appeal
+    took its points from the altered line (−20 changed to 0 would give +20). Reading the edition
+    now refuses it; verify names it."""
+    import zlib
+
+    db = raw(bureau)
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE name = 'editions_no_update'").fetchone()[0]
+    db.execute("DROP TRIGGER editions_no_update")
+    payload = zlib.decompress(db.execute("SELECT payload FROM editions WHERE number = 2").fetchone()[0])
+    assert payload.count(b'"points":"-2"') >= 1
+    altered = payload.replace(b'"points":"-2"', b'"points":"-20"')
+    digest = hashlib.sha256(altered).hexdigest() if with_digest else db.execute("SELECT digest FROM editions WHERE number = 2").fetchone()[0]
+    db.execute("UPDATE editions SET payload = ?, digest = ? WHERE number = 2", [zlib.compress(altered), digest])
+    db.execute(sql)
+    db.close()
+    assert findings(bureau)  # verify sees it
+    why = "与审计链记下的不符" if with_digest else "的内容与其校验码不符"
+    for command in (
+        ("appeal", "file", "2015-04", "甲派出所", "office.late", "--record", "office.late:L1", "--reason", "x", "--received", "2015-05-13"),
+        ("diff", "2015-04#1", "2015-04#2"),
+        ("publish", "2015-04", "--date", "2015-05-13"),
+    ):
+        out = ob.kaohe(bureau, *command, check=False)
+        assert out.returncode == 2 and "Traceback" not in out.stderr, (command, out.stderr)
+        assert out.stderr.strip() == f"错误:数据库中 2015-04 第2版{why}(版本在 kaohe 之外被改动);请运行 kaohe verify 查看"
+    db = raw(bureau)
+    assert db.execute("SELECT count(*) FROM appeals").fetchone() == (1,)  # the fixture's only
+    db.close()
 
 
 def test_changing_a_record_with_or_without_its_hash(bureau: Path) -> None:
@@ -281,6 +365,47 @@ def test_changing_a_record_with_or_without_its_hash(bureau: Path) -> None:
     found = findings(bureau)
     assert "第1号导入(register.csv)写入的记录被改动、增加或删除(与审计记录的记录摘要不符)" in found
     assert not any("与其哈希不符" in f for f in found)
+
+
+def _put_back(db: sqlite3.Connection, trigger: str, *statements: str) -> None:
+    """Run ``statements`` with ``trigger`` dropped, then make it again exactly as it was."""
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE name = ?", [trigger]).fetchone()[0]
+    db.execute(f"DROP TRIGGER [{trigger}]")
+    for statement in statements:
+        db.execute(statement)
+    db.execute(sql)
+
+
+@pytest.mark.parametrize("rehash", [False, True])
+def test_a_record_moved_to_another_unit_with_its_trigger_put_back_is_not_published(bureau: Path, rehash: bool) -> None:
+    """甲's late arrival L1 (−2) moved to 丙, the trigger made again (with its hash recomputed, or not):
+    the schema is as kaohe made it, and the next edition was published with 丙 at 98 and 甲 at 98."""
+    from kaohe.store.integrity import stored_hash
+
+    db = raw(bureau)
+    statements = ["UPDATE records SET unit = 'c' WHERE key = 'office.late:L1'"]
+    if rehash:
+        row = db.execute("SELECT kind, 'c', date, value, attrs, note FROM records WHERE key = 'office.late:L1'").fetchone()
+        statements.append(f"UPDATE records SET hash = '{stored_hash(*row)}' WHERE key = 'office.late:L1'")
+    _put_back(db, "records_keep_version", *statements)
+    db.close()
+    assert findings(bureau)
+    out = ob.kaohe(bureau, "publish", "2015-04", "--date", "2015-05-13", check=False)
+    assert out.returncode == 2 and not (bureau / "published" / "2015-04" / "第3版").exists(), out.stderr
+    why = "第1号导入(register.csv)写入的记录被改动、增加或删除(与审计记录的记录摘要不符)" if rehash else "记录 office.late:L1 的内容被改动(与其哈希不符)"
+    assert out.stderr.strip().startswith(f"错误:数据库 kaohe.sqlite 中的数据在 kaohe 之外被改动:{why}"), out.stderr
+    assert out.stderr.strip().endswith(";拒绝发布。请运行 kaohe verify 查看")
+
+
+def test_an_adjustment_changed_with_its_trigger_put_back_is_not_published(bureau: Path) -> None:
+    """乙's 通知单 −0.5 made +5 with the trigger made again: the next edition would have given 乙 +5."""
+    db = raw(bureau)
+    _put_back(db, "adjustments_no_update", "UPDATE adjustments SET points = '5' WHERE id = 1")
+    db.close()
+    assert "调整第1行被改动:与审计链第" in " ".join(findings(bureau))
+    out = ob.kaohe(bureau, "publish", "2015-04", "--date", "2015-05-13", check=False)
+    assert out.returncode == 2 and "调整第1行被改动:与审计链第" in out.stderr and "拒绝发布" in out.stderr, out.stderr
+    assert not (bureau / "published" / "2015-04" / "第3版").exists()
 
 
 @pytest.mark.parametrize("name", ["index.html", "report-2015-04.json", "通报-2015-04.xlsx"])
@@ -379,6 +504,73 @@ def test_an_existing_database_gets_its_chain_when_migrated(tmp_path: Path) -> No
     with Store(path) as store:
         found = [f.message for f in verify(store, root=tmp_path).findings]
     assert found == ["触发器 records_keep_version 缺失(防篡改保护已失效)", "第1号导入(a.csv)写入的记录被改动、增加或删除(与审计记录的记录摘要不符)"]
+
+
+def test_an_old_database_whose_upgrade_is_refused_can_still_be_read(tmp_path: Path) -> None:
+    """A schema-2 database with a trigger dropped is not upgraded (no chain_head column): the
+    commands that read editions (editions, status, diff) once failed with "no such column"."""
+    import zlib
+
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    db = sqlite_utils.Database(conn)
+    db["migrations"].create({"version": int, "applied": str}, pk="version")
+    _migrate_1(db)
+    migrate_2(db)
+    db["migrations"].insert_all([{"version": 1, "applied": "2015-01-01"}, {"version": 2, "applied": "2015-01-01"}])
+    db["editions"].insert({"period": "2015-04", "number": 1, "time": "t", "published_on": "2015-05-06", "actor": "u",
+                           "reason": "首次发布", "digest": "d" * 64, "payload": zlib.compress(b"{}")})
+    conn.execute("DROP TRIGGER audit_no_delete")
+    conn.close()
+    with Store(path, readonly=True) as store:
+        assert store.schema_version == 2  # left as it was, for kaohe verify to read
+        assert [(e["period"], e["number"], e["chain_head"]) for e in store.editions()] == [("2015-04", 1, None)]
+        assert [e["number"] for e in store.editions("2015-04")] == [1]
+
+
+def test_an_edition_published_before_the_chain_is_checked_by_the_edition_its_report_states(tmp_path: Path) -> None:
+    """An edition published before the chain has no digests of its files on record, so its files
+    cannot be compared; the edition its report states (number and digest) still can: another
+    bureau's 第1版 (or one of an edition deleted and its number reused) was once passed as a note."""
+    import zlib
+
+    path = tmp_path / "kaohe.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    db = sqlite_utils.Database(conn)
+    db["migrations"].create({"version": int, "applied": str}, pk="version")
+    _migrate_1(db)
+    migrate_2(db)
+    db["migrations"].insert_all([{"version": 1, "applied": "2015-01-01"}, {"version": 2, "applied": "2015-01-01"}])
+    db["editions"].insert({"period": "2015-04", "number": 1, "time": "t", "published_on": "2015-05-06", "actor": "u",
+                           "reason": "首次发布", "digest": hashlib.sha256(b"{}").hexdigest(), "payload": zlib.compress(b"{}")})
+    conn.close()
+    digest = hashlib.sha256(b"{}").hexdigest()
+    folder = tmp_path / "published" / "2015-04" / "第1版"
+    folder.mkdir(parents=True)
+    stated = {"number": 1, "digest": digest}
+    (folder / "report-2015-04.json").write_text('{"units":[],\n"edition":' + json.dumps(stated) + "\n}", encoding="utf-8")
+    with Store(path) as store:
+        assert store.schema_version == 3
+        result = verify(store, root=tmp_path)
+        assert result.clean and any("未核对" in n for n in result.notes)
+        stated["digest"] = "e" * 64
+        (folder / "report-2015-04.json").write_text('{"units":[],\n"edition":' + json.dumps(stated) + "\n}", encoding="utf-8")
+        assert [f.message for f in verify(store, root=tmp_path).findings] == [
+            f"{folder} 中的通报是校验码为 {'e' * 16} 的第1版,而数据库中 2015-04 第1版的校验码为 {digest[:16]}(版本号被重用,或版本被改动)"
+        ]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--head", "3f0c"), "错误:--head '3f0c' 不是审计链头:应为通报上印的 64 位十六进制数(0-9、a-f),请完整复制"),
+    (("--head", "z" * 64), f"错误:--head '{'z' * 64}' 不是审计链头:应为通报上印的 64 位十六进制数(0-9、a-f),请完整复制"),
+    (("--published", "没有这个目录"), "错误:--published 的目录 没有这个目录 不存在"),
+])
+def test_verify_refuses_a_mistyped_head_or_folder(bureau: Path, args: tuple[str, ...], message: str) -> None:
+    """A head cut short was reported as a rewritten history (exit 1), a mistyped folder checked as
+    holding nothing (完整, exit 0): both are the user's slips, told as such."""
+    out = ob.kaohe(bureau, "verify", *args, check=False)
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.strip() == message
 
 
 def test_a_store_held_open_notices_protections_dropped_meanwhile(bureau: Path) -> None:

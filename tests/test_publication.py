@@ -511,6 +511,9 @@ def test_a_signoff_before_a_later_import_does_not_count(office, tmp_path):
     [
         ('\n[publication]\nmissing_data = "ignore"\n', "publication.missing_data"),
         ("\n[publication]\ndata_due_days = -1\n", "publication.data_due_days"),
+        # 10^14 days once passed, and status and publish ended in an OverflowError traceback
+        ("\n[publication]\ndata_due_days = 100000000000000\n", "publication.data_due_days: 应为 0-366 的整数"),
+        ("\n[publication]\ndata_due_days = 367\n", "publication.data_due_days"),
         ('\n[publication]\nrequire_signoff = "yes"\n', "publication.require_signoff"),
         ("\n[publication]\nmissing = 1\n", "publication.missing"),
     ],
@@ -574,6 +577,58 @@ def test_two_pending_appeals_against_one_deduction_change_it_once(office, tmp_pa
     assert done.result.unit("b").total == expected
 
 
+SECOND_ITEM = """
+[[office_items]]
+id = "office.late_extra"
+title = "超时到场另扣"
+department = "考核办"
+category = "jichu"
+reference = "seed 000 l.548"
+reads = ["office.late"]
+shape = "per_occurrence"
+params = { points = -1 }
+"""
+
+
+@pytest.mark.parametrize("first", ["item", "void"])
+def test_a_record_read_by_two_items_is_not_voided_under_the_other_items_change(office, tmp_path, first):
+    """A second item 超时到场另扣 (−1 a time) reads the same late arrivals: 乙's L3 costs −2 in
+    接警后未按时到场 and −1 in 超时到场另扣; with 台账 M1, 乙 = 100 − 2 − 1 − 1 = 96. 乙 appeals the whole
+    of 超时到场另扣 (−1) and the record L3 in 接警后未按时到场 (−2).
+
+    item first: 超时到场另扣 changed from −1 to 0 (+1). Voiding L3 would take it out of that item too:
+    −1 + 1 + 1 = +1 there, past 0 (乙 100 − 0 + 1 − 1 = 100); it is refused. L3's line may still be
+    changed in its own item, −2 to 0 (+2): 乙 = 100 − 2 + 2 − 1 + 1 − 1 = 99.
+    void first: L3 voided (out of both items: 乙 100 − 1 = 99); the whole item can then only be kept."""
+    bureau, reg, store = office(SECOND_ITEM, directory=tmp_path / first)
+    done = publish(store, bureau, reg, APRIL, published_on=PUBLISHED, write=False)
+    assert done.result.unit("b").total == Decimal(96)
+    whole = file_appeal(store, bureau, APRIL, "b", "office.late_extra", "全项有误", received=PUBLISHED)
+    rec = file_appeal(store, bureau, APRIL, "b", "office.late", "重复报警", record="office.late:L3", received=PUBLISHED)
+    assert (Decimal(whole["points"]), Decimal(rec["points"])) == (Decimal(-1), Decimal(-2))
+    if first == "item":
+        decide_appeal(store, bureau, whole["id"], "改分", "考核办", "全项取消", points=Decimal(0))
+        with pytest.raises(KaoheError) as exc:
+            decide_appeal(store, bureau, rec["id"], "撤销记录", "考核办", "核实重复")
+        assert str(exc.value) == (
+            f"第{rec['id']}号复查申请针对的记录 office.late:L3 也计入项目“超时到场另扣”(2015-04),"
+            f"该项目已由复查复核第{whole['id']}号整项改分(考核办):撤销这条记录会使该项目的改后分值越过 0;"
+            "本申请只能维持(--keep)或改分(--points)"
+        )
+        assert store.db.execute("SELECT voided FROM records WHERE key = 'office.late:L3'").fetchone()[0] == 0
+        decide_appeal(store, bureau, rec["id"], "改分", "考核办", "核实重复", points=Decimal(0))
+        expected = Decimal(99)
+    else:
+        decide_appeal(store, bureau, rec["id"], "撤销记录", "考核办", "核实重复")
+        with pytest.raises(KaoheError, match=re.escape("记录 office.late:L3 已作废(另一期或另一项目的复查决定)")):
+            decide_appeal(store, bureau, whole["id"], "改分", "考核办", "全项取消", points=Decimal(0))
+        expected = Decimal(99)
+    done = publish(store, bureau, reg, APRIL, published_on=dt.date(2015, 5, 7), write=False)
+    assert done.result.unit("b").total == expected
+    lines = {i.item: i.points for c in done.result.unit("b").categories for i in c.items}
+    assert lines["office.late_extra"] <= 0 and lines["office.late"] <= 0
+
+
 def test_a_record_voided_through_another_periods_line_is_not_changed_again(office):
     """The office carries its data over: May has none, so April's records stand in for May (L3 as
     office.late:L3@2015-05). 乙 appeals L3 in April (record and whole item), and May's carried L3;
@@ -589,7 +644,7 @@ def test_a_record_voided_through_another_periods_line_is_not_changed_again(offic
                           received=dt.date(2015, 6, 3))
     decide_appeal(store, bureau, carried["id"], "撤销记录", "考核办", "重复报警")
     for appeal, points in ((rec, Decimal(0)), (whole, Decimal(0)), (whole, Decimal(-1))):
-        with pytest.raises(KaoheError, match=re.escape("记录 office.late:L3 已作废(另一期的复查决定),不再计分")):
+        with pytest.raises(KaoheError, match=re.escape("记录 office.late:L3 已作废(另一期或另一项目的复查决定),不再计分")):
             decide_appeal(store, bureau, appeal["id"], "改分", "考核办", "取消", points=points)
     with pytest.raises(KaoheError, match="已作废"):
         decide_appeal(store, bureau, rec["id"], "撤销记录", "考核办", "重复")

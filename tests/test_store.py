@@ -168,6 +168,12 @@ def test_killed_import_leaves_the_database_as_before(tmp_path, store, b, reg):
     with Store(store.path) as after:
         assert after.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert (after.count(), after.count("imports"), after.count("record_versions")) == before
+        # the hash chain too: the killed import's links went with its transaction
+        from kaohe.store.integrity import verify
+
+        checked = verify(after, root=tmp_path)
+        assert checked.clean and not checked.findings and checked.records == before[0], checked
+        assert after.count("chain") == checked.links > 0
 
 
 def test_a_second_writer_waits_instead_of_failing(tmp_path, store, b, reg):

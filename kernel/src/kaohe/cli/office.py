@@ -50,8 +50,10 @@ def _date(text: str | None, what: str) -> dt.date | None:
 
 def _points(text: str, what: str = "分值") -> Decimal:
     try:
+        if "_" in text:  # Decimal("1_5") is 15
+            raise InvalidOperation
         value = Decimal(text.strip())
-    except (InvalidOperation, AttributeError):
+    except (InvalidOperation, AttributeError, TypeError):
         raise KaoheError(f"{what}应为数字(如 -1、0.5),得到 {text!r}") from None
     problem = out_of_bounds(value, PARAMETER_LIMIT, PARAMETER_PLACES)
     if problem:  # NaN, 1e30, 1e-30: refused before anything is stored (kaohe.decimals)
@@ -170,6 +172,11 @@ def signoff(department: str, period: str, actor: str | None, note: str) -> None:
 
     obj = _ctx()
     p = _period(period)
+    today = dt.date.today()
+    if obj.bureau.calendar.start(p) > today:  # 2099-01 for 2015-01: it would confirm "no data" ahead of time
+        raise KaoheError(
+            f"{p.chinese}({obj.bureau.calendar.range_text(p)})尚未开始,不能签收:今天是 {today.isoformat()}(期间写错了?)"
+        )
     known = departments(obj.bureau, obj.registry)
     if department not in known:
         raise KaoheError(f"没有部门 “{department}”:本局启用的项目所涉部门为 {'、'.join(known) or '(无)'}")
@@ -422,6 +429,8 @@ def adjust_list(period: str | None) -> None:
 def adjust_revoke(adjustment_id: int, reason: str, actor: str | None) -> None:
     """撤销第 ADJUSTMENT_ID 号调整(保留记录并标明撤销)。"""
     obj = _ctx()
+    if not 0 < adjustment_id < 2**63:  # beyond SQLite's integers: no such adjustment, not an OverflowError
+        raise KaoheError(f"没有第{adjustment_id}号调整")
     with obj.store() as store:
         a = store.revoke_adjustment(adjustment_id, reason, actor)
     unit = obj.bureau.unit(a.unit)
@@ -509,12 +518,17 @@ def verify(folders: tuple[Path, ...], heads: tuple[str, ...]) -> None:
     """核对数据库与已发布文件是否在 kaohe 之外被改动:审计链、触发器与表结构、各版本、导入与记录、已发布文件。
 
     每处问题一行;全部无误时输出“完整”,退出码 0,否则退出码 1。见 docs/integrity.md。"""
-
+    for h in heads:  # a mistyped head is the user's slip, not a rewritten history
+        if not re.fullmatch(r"[0-9a-fA-F]{64}", h.strip()):
+            raise KaoheError(f"--head {h!r} 不是审计链头:应为通报上印的 64 位十六进制数(0-9、a-f),请完整复制")
+    for folder in folders:  # a folder mistyped would be checked as holding nothing: "完整"
+        if not folder.is_dir():
+            raise KaoheError(f"--published 的目录 {folder} 不存在")
     obj = _ctx()
     database = Path(obj.bureau.database)
     if not database.is_file():
         raise KaoheError(f"数据库 {database} 不存在")
-    with obj.store() as store:
+    with obj.store(readonly=True) as store:  # a backup on a read-only medium is checked too
         result = check(store, folders, heads, bureau_root(obj.bureau))
     for line in verification_text(result):
         click.echo(line)

@@ -25,6 +25,8 @@ def D(value: Any) -> Decimal:
     if isinstance(value, float):
         return Decimal(repr(value))
     if isinstance(value, str):
+        if "_" in value:  # Python reads "1_5" as 15; a person means 1.5 or made a slip
+            raise ValueError(f"not a number: {value!r}")
         try:
             return Decimal(value.strip().replace(",", ""))
         except decimal.InvalidOperation:

@@ -118,8 +118,9 @@ def _not_a_workbook(path: Path, head: bytes) -> None:
         raise KaoheError(f"{path.name}:扩展名是 {path.suffix},内容却是旧版 Excel(.xls)工作簿:请用 Excel 或 WPS 另存为 .xlsx 再导入")
 
 
-def csv_error(path: Path, line: int, exc: csv.Error, limits: IntakeLimits) -> KaoheError:
-    """A CSV parsing error as the user reads it (its line)."""
+def csv_error(path: Path, line: int, exc: csv.Error, limits: IntakeLimits, start: int | None = None) -> KaoheError:
+    """A CSV parsing error as the user reads it (its line). ``start``: the line where the record
+    being read began (a quote left open is there, however many lines later the error is met)."""
     text = str(exc)
     if "field larger than field limit" in text:
         return KaoheError(
@@ -127,6 +128,11 @@ def csv_error(path: Path, line: int, exc: csv.Error, limits: IntakeLimits) -> Ka
             "本文件没有导入任何数据"
         )
     if "expected after" in text or "unexpected end of data" in text or "new-line character seen in unquoted field" in text:
+        if start is not None and start < line:
+            return KaoheError(
+                f"{path.name} 第{start}行:引号没有配对(该行某个单元格以引号开头,直到第{line}行仍没有正确结束,"
+                "其间的行会被吞进这个单元格),本文件没有导入任何数据;请检查第{start}行的引号".replace("{start}", str(start))
+            )
         return KaoheError(
             f"{path.name} 第{line}行:引号没有配对(某个单元格以引号开头却没有以引号结束,"
             "后面的行会被吞进这个单元格),本文件没有导入任何数据;请检查该行及其前几行的引号"
@@ -148,6 +154,7 @@ def _check_csv(path: Path, limits: IntakeLimits) -> tuple[str, str]:
         reader = csv.reader(f, dialect)
         rows = 0
         widest = limits.max_columns
+        start = 1  # the line where the next record begins
         try:
             for row in reader:
                 rows += 1
@@ -155,8 +162,9 @@ def _check_csv(path: Path, limits: IntakeLimits) -> tuple[str, str]:
                     raise KaoheError(
                         f"{path.name} 第{reader.line_num}行:有 {len(row)} 列,超过上限 {widest} 列{limit_hint('max_columns')}"
                     )
+                start = reader.line_num + 1
         except csv.Error as exc:
-            raise csv_error(path, reader.line_num, exc, limits) from None
+            raise csv_error(path, reader.line_num, exc, limits, start) from None
     if rows > limits.max_rows + HEADER_ROWS:
         raise KaoheError(
             f"{path.name}:有 {rows} 行,超过上限 {limits.max_rows} 行{limit_hint('max_rows')};请按月或按单位分成几个文件导入"
@@ -333,6 +341,8 @@ def check_file(path: Path, limits: IntakeLimits) -> tuple[str, str | None]:
         raise KaoheError(f"找不到文件 {path}")
     if path.is_dir():
         raise KaoheError(f"{path} 是文件夹,应为 .xlsx 或 .csv 文件")
+    if not path.is_file():  # /dev/zero or a pipe named x.csv: its size says 0 and its reading never ends
+        raise KaoheError(f"{path} 不是普通文件(设备、管道等),应为 .xlsx 或 .csv 文件")
     size = path.stat().st_size
     if size > limits.max_file_bytes:
         raise KaoheError(

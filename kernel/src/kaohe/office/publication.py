@@ -33,11 +33,11 @@ from ..core.errors import KaoheError, Refused
 from ..core.model import PeriodResult
 from ..core.periods import Period
 from ..report import json_name, xlsx_name
-from ..report.editions import Diff, diff, freeze, inputs_entry, payload_chunks
+from ..report.editions import Diff, diff, freeze, inputs_entry, inputs_window, payload_chunks
 from ..scheme.bureau import Bureau
 from ..scoring.pipeline import base_periods, between_periods, score
 from ..scoring.status import data_status, problems, unit_problems
-from ..store.integrity import FILES, file_digest, folder_name
+from ..store.integrity import FILES, check_inputs, file_digest, folder_name, guard
 from ..store.store import Store, StoreSource
 from .jobs import config_digest, history
 
@@ -135,6 +135,7 @@ def publish(
     a bureau with ``[publication] missing_data = "refuse"`` (the default) publishes only with
     ``allow_missing``, the office's reason for publishing all the same: it is written into the
     edition (its payload's ``completeness`` and its reason) and into the audit trail."""
+    guard(store)  # a store whose protections are missing is refused before anything is scored or read
     today = dt.date.today()
     first = bureau.calendar.start(period)
     if first > today:
@@ -153,8 +154,14 @@ def publish(
         _refuse(period, problems(data_status(store, bureau, registry, period), bureau))
     day = (published_on or dt.date.today()).isoformat()
 
+    window = inputs_window(bureau, period)
+    window_dates = bureau.calendar.start(window[0]).isoformat(), bureau.calendar.end(window[1]).isoformat()
+
     for _ in range(ATTEMPTS):
         with store.snapshot():
+            # what this edition reads, as kaohe stored it — in the snapshot it is scored from (an
+            # import committed meanwhile is not half seen)
+            check_inputs(store, *window_dates)
             seen = _state(store)
             source = StoreSource(store, bureau, registry)
             # the 末位 history scored from the same snapshot (not the stored scores, which any
@@ -464,6 +471,7 @@ def decide_appeal(
             key = appeal["record"]
             if "@" in key and store.db.execute("SELECT 1 FROM records WHERE key = ?", [key]).fetchone() is None:
                 key = key.rsplit("@", 1)[0]  # a carried-over line (<key>@<period>): its original record
+            _refuse_void_under_changes(store, appeal, key)
             store.void_record(key, f"复查复核第{appeal_id}号:{reason}", actor, appeal=appeal_id)
             row["points"] = "0"
         store.insert_decision(appeal, row, actor)
@@ -505,9 +513,30 @@ def _refuse_overlap(store: Store, appeal: dict[str, Any]) -> None:
     voided = store.voided({k.rsplit("@", 1)[0] for k in keys if k} | {k for k in keys if k})
     if voided:
         raise KaoheError(
-            f"第{appeal['id']}号复查申请针对的记录 {sorted(voided)[0]} 已作废(另一期的复查决定),不再计分:"
+            f"第{appeal['id']}号复查申请针对的记录 {sorted(voided)[0]} 已作废(另一期或另一项目的复查决定),不再计分:"
             "这项扣分已经取消,本申请只能维持(--keep)"
         )
+
+
+def _refuse_void_under_changes(store: Store, appeal: dict[str, Any], key: str) -> None:
+    """Voiding a record takes it out of every item that reads it, not only the appealed one. Where
+    another item holding it was already changed on appeal (its whole item, or its line of this
+    record), that change was made on points that held the record: voiding it now would carry that
+    item past 0 (−1 changed to 0 is +1; without the record's −0.5 the item would show +0.5)."""
+    for other in store.appeals(unit=appeal["unit"], pending=False):
+        if other["id"] == appeal["id"] or other["outcome"] != "改分":
+            continue
+        if other["record"]:
+            holds = other["record"].rsplit("@", 1)[0] == key
+        else:
+            holds = key in {k.rsplit("@", 1)[0] for k in _item_records(store, other)}
+        if holds:
+            what = "整项" if not other["record"] else "这条记录"
+            raise KaoheError(
+                f"第{appeal['id']}号复查申请针对的记录 {key} 也计入项目“{other['title'] or other['item']}”({other['period']}),"
+                f"该项目已由复查复核第{other['id']}号{what}改分({other['decider']}):撤销这条记录会使该项目的改后分值越过 0;"
+                "本申请只能维持(--keep)或改分(--points)"
+            )
 
 
 def _item_records(store: Store, appeal: dict[str, Any]) -> list[str]:

@@ -31,6 +31,9 @@ def build(shape: str, params: dict[str, Any]) -> Rule:
     """A rule from its shape name and parameters (as written in a bureau's TOML)."""
     if shape not in SHAPES:
         raise RuleError(f"未知的规则类型 {shape!r};可用:{', '.join(sorted(SHAPES))}")
+    for name, value in params.items():  # every number, also those a rule keeps as int (last_running = 1e300)
+        if _out_of_bounds(value):
+            raise RuleError(_named(params, _why(value)))
     try:
         return SHAPES[shape](**params)  # type: ignore[no-any-return]
     except RuleError as exc:
@@ -47,6 +50,20 @@ def _named(params: dict[str, Any], message: str) -> str:
         if _out_of_bounds(value):
             return f"参数 {name}:{message}"
     return message
+
+
+def _why(value: Any) -> str:
+    """Why a parameter's value (or the first number within it) is out of bounds."""
+    if isinstance(value, dict):
+        value = next(v for v in value.values() if _out_of_bounds(v))
+        return _why(value)
+    if isinstance(value, list | tuple):
+        return _why(next(v for v in value if _out_of_bounds(v)))
+    try:
+        dec(value)
+    except RuleError as exc:
+        return str(exc)
+    return f"得到 {value!r}"
 
 
 def _out_of_bounds(value: Any) -> bool:

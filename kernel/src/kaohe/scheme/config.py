@@ -103,6 +103,8 @@ def load_bureau(path: str | Path, registry: Registry) -> Bureau:
     """Read and validate a bureau configuration; resolve its items against the installed plugins."""
     path = Path(path)
     file = str(path)
+    if path.exists() and not path.is_file() and not path.is_dir():  # /dev/zero: read without end
+        raise KaoheError(f"{file} 不是普通文件(设备、管道等),不是配置文件:请用 --config 指定 kaohe.toml")
     try:
         raw = path.read_bytes()  # read once: the edition stores this text, the one its results used
     except FileNotFoundError:
@@ -300,8 +302,8 @@ def _publication(r: _Reader, data: Mapping[str, Any]) -> Publication:
     if missing not in ("warn", "refuse"):
         raise r.fail("publication.missing_data", f'应为 "refuse"(须经确认才发布)或 "warn"(提示后发布),得到 {missing!r}')
     due = r.get(pub, "data_due_days", "publication.data_due_days", int, None, "非负整数(天数)")
-    if due is not None and due < 0:
-        raise r.fail("publication.data_due_days", f"应为非负整数(期末后几天内报送),得到 {due}")
+    if due is not None and not 0 <= due <= 366:  # 10^14 days overflowed the calendar: status and publish crashed
+        raise r.fail("publication.data_due_days", f"应为 0-366 的整数(期末后几天内报送),得到 {due}")
     signoff = r.get(pub, "require_signoff", "publication.require_signoff", bool, False, "true 或 false")
     return Publication(missing, due, signoff)
 
@@ -385,6 +387,10 @@ def _choice(r: _Reader, data: Mapping[str, Any], key: str, path: str, choices: t
     return str(value)
 
 
+LAST_PLACE_MAX = 24
+"""``[scheme] last_place_months`` at most: two years of months (the periods before are scored for it)."""
+
+
 def _scheme(r: _Reader, data: Mapping[str, Any], categories: list[Category], series: list[Series]) -> Scheme:
     s = r.table(data, "scheme", "scheme")
     allowed = {
@@ -395,6 +401,9 @@ def _scheme(r: _Reader, data: Mapping[str, Any], categories: list[Category], ser
     decimals = r.get(s, "decimals", "scheme.decimals", int, 2)
     if not 0 <= decimals <= 6:
         raise r.fail("scheme.decimals", f"应为 0-6,得到 {decimals}")
+    last_place = r.get(s, "last_place_months", "scheme.last_place_months", int, 3)
+    if not 0 <= last_place <= LAST_PLACE_MAX:  # each period back is scored: 10^11 of them never end
+        raise r.fail("scheme.last_place_months", f"应为 0-{LAST_PLACE_MAX} 的整数(连续几期排名末位时加标记),得到 {last_place}")
     return Scheme(
         name=r.get(s, "name", "scheme.name", str, "考核方案"),
         categories=tuple(categories),
@@ -406,7 +415,7 @@ def _scheme(r: _Reader, data: Mapping[str, Any], categories: list[Category], ser
         year_method=_choice(r, s, "year_method", "scheme.year_method", ("sum", "mean", "scaled"), "mean"),
         year_scale=r.get(s, "year_scale", "scheme.year_scale", NUM, 100, "数字"),
         per_capita_direct=_choice(r, s, "per_capita_direct", "scheme.per_capita_direct", ("plain", "times_headcount"), "plain"),
-        last_place_months=r.get(s, "last_place_months", "scheme.last_place_months", int, 3),
+        last_place_months=last_place,
         class_coefficients=_coefficients(r, r.get(s, "class_coefficients", "scheme.class_coefficients", dict, {})),
     )
 
@@ -495,6 +504,8 @@ def _units_file(r: _Reader, path: Path, series: set[str]) -> list[Unit]:
     """A CSV of units: id,name,series,class,headcount,tags,aliases,start,end (tags and aliases
     separated by |); extra columns ``headcount:2015-06`` give the headcount of one period."""
     f = _Reader(str(path))
+    if path.exists() and not path.is_file() and not path.is_dir():  # /dev/zero: read without end
+        raise r.fail("units_file", f"{path} 不是普通文件(设备、管道等),应为单位文件(CSV)")
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

@@ -289,7 +289,7 @@ def guard(store: Any) -> None:
         return
     problems = schema_findings(conn, store.migrations)
     if not problems and ("table", "chain") in schema_of(conn):
-        problems = _chain_quick(conn)
+        problems = _chain_quick(conn) or _voids_quick(conn)
     if not problems:
         store._guarded = cookie
     if problems:
@@ -319,6 +319,76 @@ def _chain_quick(conn: sqlite3.Connection) -> list[str]:
         if row is None or link(prev, [table, *row]) != h:
             return [f"审计链第{seq}环({table} 第{ref}行)与其内容不符"]
     return []
+
+
+def _voids_quick(conn: sqlite3.Connection) -> list[str]:
+    """The records marked void are exactly those voided on record (the trail's 撤销记录 entries).
+    The ``voided`` flag is not on the chain and a trigger dropped and made again leaves the schema
+    as it was: without this, a record voided on appeal and made valid again (or one voided outside
+    kaohe) would change the next edition without a trace. Two indexed queries."""
+    on_record = {r[0] for r in conn.execute("SELECT subject FROM audit WHERE action = '撤销记录'")}
+    voided = {r[0] for r in conn.execute("SELECT key FROM records WHERE voided = 1")}
+    for key in sorted(voided - on_record):
+        return [f"记录 {key} 被标为作废,审计记录中却没有作废的登记"]
+    back = sorted(on_record - voided)
+    for i in range(0, len(back), 500):
+        chunk = back[i : i + 500]
+        row = conn.execute(f"SELECT min(key) FROM records WHERE key IN ({','.join('?' * len(chunk))})", chunk).fetchone()
+        if row[0] is not None:
+            return [f"记录 {row[0]} 已由复查复核作废,数据库中却未作废(作废标记被改回)"]
+    return []
+
+
+def check_edition(conn: sqlite3.Connection, edition: dict[str, Any], payload: bytes) -> None:
+    """Refuse an edition read from the store whose payload is not its digest's, or whose row is not
+    its link's on the chain: an appeal takes its points from the edition's lines, a diff its changes,
+    so an edition altered outside kaohe must not be read as the one published. Quick (one payload's
+    SHA-256, one link); the full check of every edition is ``verify``."""
+    label = f"{edition.get('period')} 第{edition.get('number')}版"
+    if hashlib.sha256(payload).hexdigest() != edition.get("digest"):
+        raise KaoheError(f"数据库中 {label}的内容与其校验码不符(版本在 kaohe 之外被改动);请运行 kaohe verify 查看")
+    if ("table", "chain") not in schema_of(conn):
+        return  # a store left before the chain (its upgrade refused): verify says why
+    rowid = conn.execute("SELECT rowid FROM editions WHERE period = ? AND number = ?", [edition["period"], edition["number"]]).fetchone()
+    links = conn.execute("SELECT prev, hash FROM chain WHERE tbl = 'editions' AND ref = ?", [rowid[0] if rowid else None]).fetchone()
+    row = _row(conn, "editions", rowid[0]) if rowid else None
+    if links is None or row is None or link(links[0], ["editions", *row]) != links[1]:
+        raise KaoheError(f"数据库中 {label}与审计链记下的不符(版本在 kaohe 之外被改动);请运行 kaohe verify 查看")
+
+
+_DECIDING = ("adjustments", "adjustment_revocations", "appeals", "decisions")
+"""The chained tables an edition's scores read beside the records (each row's link is checked
+before publishing: they are few)."""
+
+
+def check_inputs(store: Any, start: str, end: str) -> None:
+    """Before an edition is published: what it is computed from is as kaohe stored it. The guard's
+    quick check sees a dropped trigger, not a row changed with its trigger made again; this one reads
+    what the edition reads — the records dated ``start``-``end`` against their content hashes, every
+    import's records against the digest on record, the voided records against the voidings, and the
+    rows of adjustments, appeals and decisions against their links — so that a record's value or an
+    adjustment's points changed outside kaohe is not published unnoticed. Proportional to the data
+    the period's scoring reads anyway."""
+    conn = store.db.conn
+    if ("table", "chain") not in schema_of(conn):
+        return  # the guard refused such a store already
+    out = Verification()
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    _check_imports(conn, _audit(conn, tables), out)
+    for key, kind, unit, date, value, attrs_json, note, h in conn.execute(
+        "SELECT key, kind, unit, date, value, attrs, note, hash FROM records WHERE date BETWEEN ? AND ?", [start, end]
+    ):
+        if stored_hash(kind, unit, date, value, attrs_json, note) != h:
+            out.add("record", f"记录 {key} 的内容被改动(与其哈希不符)")
+    for table in _DECIDING:
+        for seq, ref, prev, h in conn.execute("SELECT seq, ref, prev, hash FROM chain WHERE tbl = ? ORDER BY seq", [table]):
+            row = _row(conn, table, ref)
+            if row is None or link(prev, [table, *row]) != h:
+                out.add("chain", f"{_TABLE.get(table, table)}第{ref}行被改动:与审计链第{seq}环记下的内容不符")
+    if out.findings:
+        first = out.findings[0].message
+        more = f" 等{len(out.findings)}处" if len(out.findings) > 1 else ""
+        raise KaoheError(f"数据库 {store.path} 中的数据在 kaohe 之外被改动:{first}{more};拒绝发布。请运行 kaohe verify 查看")
 
 
 def _row(conn: sqlite3.Connection, table: str, ref: int) -> tuple[Any, ...] | None:
@@ -624,8 +694,9 @@ def _check_files(root: Path, audit: list[dict[str, Any]], published: Iterable[Pa
             if edition not in made:
                 out.add("file", f"{folder} 是数据库中没有的版本(数据库中没有 {period} 第{number}版:版本被删除,或目录不是 kaohe 写的)")
                 continue
-            if edition not in by_edition:
+            if edition not in by_edition:  # its files cannot be checked; the edition its report states can
                 out.notes.append(f"{folder}:审计记录中没有这一版文件的校验码(如早于防篡改功能发布的版本),未核对")
+                _check_stated(folder, edition, made.get(edition), out)
                 continue
             _compare(folder, edition, by_edition[edition][0].get("files") or {}, out)
             _check_stated(folder, edition, made.get(edition), out)

@@ -34,10 +34,10 @@ from typing import Any
 import sqlite_utils
 
 from ..core.adjustments import Adjustment
-from ..core.decimals import D
+from ..core.decimals import PARAMETER_LIMIT, PARAMETER_PLACES, D, out_of_bounds
 from ..core.errors import KaoheError
 from .actor import current_actor, now
-from .integrity import guard, head
+from .integrity import check_edition, guard, head
 
 APPEND_ONLY = (
     "audit", "adjustments", "adjustment_revocations", "appeals", "decisions", "signoffs", "editions", "record_versions",
@@ -189,6 +189,12 @@ class Ledger:
                 ).last_pk
             )
 
+    def _present(self, table: str, what: str) -> None:
+        """A table of the trail that was dropped is said to be gone, not read as empty (sqlite-utils
+        reads a missing table as having no rows: "没有调整" would hide the dropped adjustments)."""
+        if not self.db[table].exists():
+            raise KaoheError(f"数据库 {getattr(self, 'path', '')} 中没有{what}表({table}):已被删除,请运行 kaohe verify 查看")
+
     def audit(
         self, *, period: str | None = None, action: str | None = None, actor: str | None = None,
         department: str | None = None, unit: str | None = None, since: str | None = None, until: str | None = None,
@@ -207,6 +213,7 @@ class Ledger:
         if until:
             where.append("substr(time, 1, 10) <= ?")
             args.append(until)
+        self._present("audit", "审计记录")
         return list(self.db["audit"].rows_where(" AND ".join(where) or None, args, order_by="id"))
 
     # --- adjustments -----------------------------------------------------------------------------
@@ -259,13 +266,23 @@ class Ledger:
 
     def adjustments(self, period: str) -> list[Adjustment]:
         """The adjustments in force for ``period`` (revoked ones left out), in entry order."""
+        self._present("adjustments", "调整")
         rows = list(self.db["adjustments"].rows_where("period = ?", [period], order_by="id"))
         revoked = self._revoked({r["id"] for r in rows})
         numbers = self._numbers() if rows else {}
-        return [_adjustment(r, numbers) for r in rows if r["id"] not in revoked]
+        out = [_adjustment(r, numbers) for r in rows if r["id"] not in revoked]
+        for a in out:  # one stored before points were bounded (1e30 once committed, then every score crashed)
+            problem = out_of_bounds(a.points, PARAMETER_LIMIT, PARAMETER_PLACES)
+            if problem:
+                raise KaoheError(
+                    f"{a.kind}第{a.number}号调整({a.period} {a.unit})的分值 {a.points} 无法计分:{problem};"
+                    f"它是此前的版本登记的,请用 kaohe adjust revoke {a.id} --reason \"分值有误\" 撤销后重新登记"
+                )
+        return out
 
     def adjustment_rows(self, period: str | None = None) -> list[dict[str, Any]]:
         """Every adjustment (of ``period``), with its revocation if it was revoked."""
+        self._present("adjustments", "调整")
         rows = list(self.db["adjustments"].rows_where("period = ?" if period else None, [period] if period else [], order_by="id"))
         revocations = {r["adjustment"]: r for r in self.db["adjustment_revocations"].rows}
         numbers = self._numbers()
@@ -328,11 +345,13 @@ class Ledger:
     def editions(self, period: str | None = None) -> list[dict[str, Any]]:
         """Editions' metadata (without the payload), oldest first."""
         cols = "id, period, number, time, published_on, actor, reason, digest, chain_head"
+        names = [c.strip() for c in cols.split(",")]
+        if "chain_head" not in self.db["editions"].columns_dict:  # a store left at schema 2 (its upgrade refused: protections missing)
+            cols = cols.replace("chain_head", "NULL AS chain_head")
         if period:
             cur = self.db.execute(f"SELECT {cols} FROM editions WHERE period = ? ORDER BY number", [period])
         else:
             cur = self.db.execute(f"SELECT {cols} FROM editions ORDER BY period, number")
-        names = [c.strip() for c in cols.split(",")]
         return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
     def edition(self, period: str, number: int | None = None) -> dict[str, Any] | None:
@@ -348,6 +367,7 @@ class Ledger:
         names = [d[0] for d in self.db.execute("SELECT * FROM editions LIMIT 0").description]
         out = dict(zip(names, row, strict=True))
         out["bytes"] = zlib.decompress(out.pop("payload"))
+        check_edition(self.db.conn, out, out["bytes"])  # an edition altered outside kaohe is not read as published
         out["data"] = json.loads(out["bytes"])
         return out
 

@@ -24,7 +24,7 @@ import attrs
 import sqlite_utils
 
 from ..contract.registry import Registry
-from ..core.decimals import D
+from ..core.decimals import D, cell_problem
 from ..core.errors import KaoheError
 from ..core.model import PeriodResult, Record
 from ..core.periods import Period
@@ -618,6 +618,19 @@ def _DATE_KEY(record: Record) -> tuple[dt.date, str]:
     return record.date, record.key
 
 
+def _scorable(key: str, number: Decimal) -> Decimal:
+    """A stored number within a cell's bounds (kaohe.decimals): one imported before numbers were
+    bounded (NaN, 1e30) once made every score of its period end in a traceback. Checked once per
+    distinct value or attributes text."""
+    problem = cell_problem(number)
+    if problem:
+        raise KaoheError(
+            f"记录 {key} 中的数 {number} 无法计分:{problem};它是此前的版本导入的(当时没有检查),"
+            "请改正该记录所在的文件后重新导入(kaohe audit 可查导入的文件)"
+        )
+    return number
+
+
 def _records(rows: Iterable[Sequence[Any]]) -> Iterator[Record]:
     """Records from rows, decoding each distinct date and attributes text once, and holding one copy
     of each kind, unit, attribute name and attribute value (records of one kind share a few shapes
@@ -636,12 +649,15 @@ def _records(rows: Iterable[Sequence[Any]]) -> Iterator[Record]:
         attrs = decoded.get(attrs_json)
         if attrs is None:
             attrs = {canon(k, k): canon(v, v) if isinstance(v, str) else v for k, v in loads(attrs_json).items()}
+            for v in attrs.values():
+                if isinstance(v, int | float) and not isinstance(v, bool):
+                    _scorable(key, D(v))
             if len(decoded) >= 4096:  # attributes that hardly repeat (times, minutes): keep no texts
                 decoded.clear()
             decoded[attrs_json] = attrs
         number = values.get(value, values)
         if number is values:
-            number = values[value] = D(value)
+            number = values[value] = _scorable(key, D(value))
         yield Record(key, canon(kind, kind), canon(unit, unit), day, number, attrs, note or "")  # type: ignore[arg-type]
 
 
