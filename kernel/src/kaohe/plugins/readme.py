@@ -4,13 +4,17 @@ A README marks each generated table between two HTML comments; everything outsid
 department's hand-written prose and is kept as it is::
 
     <!-- kaohe:items category=jichu cadence=monthly -->
+
     | 项目编号 | 项目 | 分值 | 周期 | 数据来源 | 出处 |
     …
+
     <!-- /kaohe:items -->
 
     <!-- kaohe:columns adapter=zhian.events -->
+
     | 列名 | 类型 | 必填 | 说明 | 也可写作 |
     …
+
     <!-- /kaohe:columns -->
 
 An items block lists the plugin's items, in the order the plugin declares them, optionally only
@@ -37,7 +41,9 @@ _BLOCK = re.compile(
     re.S,
 )
 _ARG = re.compile(r"(\w+)=(\S+)")
-_ITEM_FILTERS = ("category", "cadence")
+MAX_CHOICES = 12
+"""A column's allowed values are listed in its row up to this many."""
+_ITEM_FILTERS = ("category", "cadence", "adapter")
 
 
 class ReadmeError(KaoheError):
@@ -66,6 +72,9 @@ def points(item: Item) -> str:
         text += f";最高 {fmt(item.cap)} 分"
     if item.floor is not None:
         text += f";最低 {fmt(item.floor)} 分"
+    for modifier in getattr(item.rule, "modifiers", ()):
+        if getattr(modifier, "label", ""):
+            text += f"({modifier.label})"
     if item.direct_per_capita:
         text += ";直接加减人均分"
     return text
@@ -77,7 +86,7 @@ def source(item: Item, adapters: Iterable[Adapter]) -> str:
     match = getattr(item.rule, "match", None) or {}
     out = []
     for ad in adapters:
-        if not any(kind in ad.kinds or kind.split(".", 1)[0] in ad.kinds for kind in item.reads):
+        if not _reads(item, ad):
             continue
         names = {c.key: c.name for c in ad.columns}
         kept = [
@@ -100,20 +109,29 @@ def citation(item: Item) -> str:
 
 
 def items_table(items: Iterable[Item], adapters: Iterable[Adapter]) -> str:
-    adapters = list(adapters)
+    """One row per item; where the items come from more than one department (局办公室, 信息中心 …),
+    a column says which supplies the data."""
+    adapters, items = list(adapters), list(items)
+    if len({i.department for i in items}) > 1:
+        header = (*ITEM_HEADER[:2], "数据提供", *ITEM_HEADER[2:])
+        return _table(
+            header,
+            (
+                (f"`{i.id}`", i.title, i.department, points(i), i.cadence_name, source(i, adapters), citation(i))
+                for i in items
+            ),
+        )
     return _table(
         ITEM_HEADER,
-        (
-            (f"`{i.id}`", i.title, points(i), i.cadence_name, source(i, adapters), citation(i))
-            for i in items
-        ),
+        ((f"`{i.id}`", i.title, points(i), i.cadence_name, source(i, adapters), citation(i)) for i in items),
     )
 
 
 def column_help(column: object) -> str:
     help_ = getattr(column, "help", "")
     choices = getattr(column, "choices", ())
-    if choices:
+    # a help that names them already is enough; a long list (60 事项类别) has its own table in the README
+    if choices and len(choices) <= MAX_CHOICES and not all(c in help_ for c in choices):
         help_ = (help_ + ";" if help_ else "") + "可填:" + "、".join(choices)
     return help_
 
@@ -136,11 +154,24 @@ def _args(text: str, where: str) -> dict[str, str]:
     return args
 
 
-def select(items: Iterable[Item], args: dict[str, str], where: str) -> list[Item]:
+def _reads(item: Item, adapter: Adapter) -> bool:
+    return any(kind in adapter.kinds or kind.split(".", 1)[0] in adapter.kinds for kind in item.reads)
+
+
+def select(items: Iterable[Item], args: dict[str, str], adapters: Iterable[Adapter], where: str) -> list[Item]:
+    """The items a block lists: those of its ``category`` and ``cadence``, and reading the export
+    of its ``adapter``."""
     unknown = sorted(set(args) - set(_ITEM_FILTERS))
     if unknown:
         raise ReadmeError(f"{where}:项目表只能按 {'、'.join(_ITEM_FILTERS)} 筛选,得到 {'、'.join(unknown)}")
-    return [i for i in items if all(getattr(i, key) == value for key, value in args.items())]
+    fields = {k: v for k, v in args.items() if k != "adapter"}
+    chosen = [i for i in items if all(getattr(i, key) == value for key, value in fields.items())]
+    if "adapter" in args:
+        ad = {a.id: a for a in adapters}.get(args["adapter"])
+        if ad is None:
+            raise ReadmeError(f"{where}:没有数据格式 {args['adapter']}")
+        chosen = [i for i in chosen if _reads(i, ad)]
+    return chosen
 
 
 def tables(registry: Registry, plugin: str) -> str:
@@ -168,7 +199,7 @@ def update(text: str, registry: Registry, plugin: str, name: str = "README.md") 
         where = f"{name} 第{line}行"
         args = _args(m.group("args"), where)
         if m.group("kind") == "items":
-            body = items_table(select(items, args, where), adapters)
+            body = items_table(select(items, args, adapters, where), adapters)
         else:
             ad = by_id.get(args.get("adapter", ""))
             if ad is None or set(args) != {"adapter"}:
@@ -176,7 +207,8 @@ def update(text: str, registry: Registry, plugin: str, name: str = "README.md") 
                     f"{where}:列表应写作 adapter=数据格式编号,插件 {plugin} 的数据格式有 {'、'.join(by_id)}"
                 )
             body = columns_table(ad)
-        return f"{m.group('open')}\n{body}\n{m.group('close')}"
+        # blank lines around the table: a Markdown renderer then reads the comments as their own blocks
+        return f"{m.group('open')}\n\n{body}\n\n{m.group('close')}"
 
     return _BLOCK.sub(block, text)
 
