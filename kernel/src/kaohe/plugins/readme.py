@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..contract.adapters import TYPE_NAMES, Adapter
+from ..contract.adapters import TYPE_NAMES, Adapter, Column
 from ..contract.items import Item
 from ..contract.registry import Registry
 from ..core.decimals import fmt
@@ -127,9 +127,9 @@ def items_table(items: Iterable[Item], adapters: Iterable[Adapter]) -> str:
     )
 
 
-def column_help(column: object) -> str:
-    help_ = getattr(column, "help", "")
-    choices = getattr(column, "choices", ())
+def column_help(column: Column) -> str:
+    """The column's help, and the values it allows where the help does not name them."""
+    help_, choices = column.help, column.choices
     # a help that names them already is enough; a long list (60 事项类别) has its own table in the README
     if choices and len(choices) <= MAX_CHOICES and not all(c in help_ for c in choices):
         help_ = (help_ + ";" if help_ else "") + "可填:" + "、".join(choices)
