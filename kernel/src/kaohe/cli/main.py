@@ -28,6 +28,7 @@ from ..core.version import __version__
 from ..core.workdays import deadline_text
 from ..demo import run_demo
 from ..office.jobs import config_digest, score_period
+from ..plugins import readme as plugin_readme
 from ..scoring.explain import gap_data, ranking_columns, unit_data, unit_text
 from ..scoring.status import carried_into
 from ..store.store import Store, writable
@@ -87,10 +88,31 @@ def init(obj: Ctx, directory: Path, name: str) -> None:
 
 @cli.command()
 @click.option("--items/--no-items", "show_items", default=True, help="列出每个插件的考核项目。")
+@click.option("--readme", "readme", metavar="NAMESPACE", help="输出插件 NAMESPACE 的考核项目表和各数据格式的列表(README 用)。")
+@click.option(
+    "--update",
+    "update_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="与 --readme 同用:按插件的项目和列重写该 README 中 <!-- kaohe:items --> 等标记之间的表格,其余文字不动。",
+)
 @click.pass_obj
-def plugins(obj: Ctx, show_items: bool) -> None:
+def plugins(obj: Ctx, show_items: bool, readme: str | None, update_file: Path | None) -> None:
     """已安装的插件、版本、考核项目,以及本局是否启用。"""
     reg = obj.registry
+    if update_file is not None and readme is None:
+        raise click.UsageError("--update 须与 --readme NAMESPACE 同用")
+    if readme is not None:
+        if update_file is None:
+            click.echo(plugin_readme.tables(reg, readme), nl=False)
+            return
+        old = update_file.read_text(encoding="utf-8")
+        new = plugin_readme.update(old, reg, readme, str(update_file))
+        if not plugin_readme.marked(old):
+            raise KaoheError(f"{update_file} 中没有 <!-- kaohe:items --> 或 <!-- kaohe:columns ... --> 标记,未改动")
+        if new != old:
+            update_file.write_text(new, encoding="utf-8")
+        click.echo(f"{update_file}:{'已更新' if new != old else '已是最新,未改动'}")
+        return
     enabled: set[str] | None = None
     bureau: Any = None
     if obj.config.exists():
