@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 from kaohe.office.jobs import score_period
-from kaohe.plugins.discovery import get_plugin_manager, load_registry
+from kaohe.plugins.discovery import BUILTIN, get_plugin_manager, load_registry
 from kaohe.scheme.config import load_bureau
 from kaohe.store.store import Store
 
@@ -30,10 +30,9 @@ class Example:
     """An example bureau whose database lives in tmp_path, its data ingested."""
 
     def __init__(self, name: str, tmp_path: Path) -> None:
-        from kaohe.plugins import builtin as office
-
-        # the built-in office register only: the examples enable no department plugin's items
-        self.registry = load_registry(get_plugin_manager(load_entrypoints=False, plugins=[("office", office)]))
+        # the built-in plugins only (the office's register, the officers' [officers] table): the
+        # examples enable no department plugin's items
+        self.registry = load_registry(get_plugin_manager(load_entrypoints=False, plugins=BUILTIN))
         bureau = load_bureau(EXAMPLES / name / "kaohe.toml", self.registry)
         self.bureau = attrs.evolve(bureau, database=str(tmp_path / "kaohe.sqlite"))
         self.store = Store(self.bureau.database)

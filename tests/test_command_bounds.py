@@ -23,10 +23,10 @@ import pytest
 from click.testing import CliRunner
 from kaohe.cli.common import Ctx, csv_cell
 from kaohe.cli.main import database_error_text, os_error_text
-from kaohe.cli.officers import officers
 from kaohe.core.periods import Period
 from kaohe.office.publication import publish
 from kaohe.plugins.discovery import get_plugin_manager, load_registry
+from kaohe.plugins.officers import officers
 from kaohe.scheme.config import load_bureau
 from kaohe.store.store import Store
 

@@ -15,9 +15,9 @@ import pytest
 from click.testing import CliRunner
 from example_helpers import EXAMPLES, Example, make_data
 from kaohe.cli.common import Ctx
-from kaohe.cli.officers import officers
 from kaohe.core.periods import Period
 from kaohe.intake.officers import read_data
+from kaohe.plugins.officers import officers
 from kaohe.scheme.officers import NO_BUSINESS, OUT_POSTED, OUT_QUARTER, OUT_YEAR, for_period
 
 HERE = EXAMPLES / "shangcheng-2010"
@@ -133,18 +133,17 @@ def _example_config(tmp_path: Path) -> Path:
 
 def _bureau():  # type: ignore[no-untyped-def]
     """The example's configuration only (no store)."""
-    from kaohe.plugins import builtin as office
-    from kaohe.plugins.discovery import get_plugin_manager, load_registry
+    from kaohe.plugins.discovery import BUILTIN, get_plugin_manager, load_registry
     from kaohe.scheme.config import load_bureau
 
-    reg = load_registry(get_plugin_manager(load_entrypoints=False, plugins=[("office", office)]))
+    reg = load_registry(get_plugin_manager(load_entrypoints=False, plugins=BUILTIN))
     return load_bureau(HERE / "kaohe.toml", reg)
 
 
 def test_officer_coefficients_of_hubin_second_quarter() -> None:
     bureau = _bureau()
-    data = read_data(bureau.officers, {n: u.id for u in bureau.units for n in u.names})
-    rows = {r.officer: r for r in for_period(bureau.officers, data, bureau.calendar, Period.parse("2010-Q2")) if r.unit == "hubin"}
+    data = read_data(bureau.plugin_config["officers"], {n: u.id for u in bureau.units for n in u.names})
+    rows = {r.officer: r for r in for_period(bureau.plugin_config["officers"], data, bureau.calendar, Period.parse("2010-Q2")) if r.unit == "hubin"}
     got = {k: (None if r.coefficient is None else str(r.coefficient), r.status) for k, r in rows.items()}
     # 1001 岗位能手 1.35; 1002 师傅级 1.25; 1003 兼职法制员 1.2 + 师傅级 1.25 → 1.25; 1004 徒弟级 0.9;
     # 1005 徒弟级 + 骨干培养 → 1; 1006 joined 2009-12-01 (6 months) → 0.85; 1007 徒弟级 + new → 0.9;
@@ -164,7 +163,7 @@ def test_officer_coefficients_of_hubin_second_quarter() -> None:
     assert rows["1008"].reason == "本季度累计病假、事假34天,在30天以上(含30天),当季不参加考核"
     assert rows["1016"].reason == "徒弟级(部队转业干部,除外)、见习期新民警(部队转业干部,除外),按一般民警 1"
     # the year: 1013's 187 days (75 + 92 + 20) take it out of all four quarters
-    year = [r for r in for_period(bureau.officers, data, bureau.calendar, Period.parse("2010")) if r.officer == "1013"]
+    year = [r for r in for_period(bureau.plugin_config["officers"], data, bureau.calendar, Period.parse("2010")) if r.officer == "1013"]
     assert [(r.period, r.status) for r in year] == [(f"2010-Q{i}", OUT_YEAR) for i in range(1, 5)]
 
 
@@ -207,7 +206,7 @@ def test_officers_command_errors(tmp_path: Path) -> None:
 
 
 def test_officer_settings_of_the_example() -> None:
-    s = _bureau().officers
+    s = _bureau().plugin_config.get("officers")
     assert s is not None
     assert {k: str(v.coefficient) for k, v in s.roles.items()} == {
         "岗位能手": "1.35", "师傅级": "1.25", "兼职法制员": "1.2", "徒弟级": "0.9", "不具备独立工作能力": "0.85",

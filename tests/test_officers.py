@@ -13,6 +13,7 @@ import pytest
 from kaohe.core.errors import ConfigError, KaoheError
 from kaohe.core.periods import Calendar, Period
 from kaohe.intake.officers import read_data
+from kaohe.plugins import officers as officers_plugin
 from kaohe.plugins.discovery import get_plugin_manager, load_registry
 from kaohe.scheme.config import parse_bureau
 from kaohe.scheme.officers import (
@@ -250,7 +251,7 @@ def test_config_errors_name_file_and_key(table: dict, key: str, words: str) -> N
 
 
 def test_config_block_in_a_bureau() -> None:
-    reg = load_registry(get_plugin_manager(load_entrypoints=False))
+    reg = load_registry(get_plugin_manager(load_entrypoints=False, plugins=[("officers", officers_plugin)]))
     data = {
         "bureau": {"name": "测试局"},
         "series": [{"id": "S1", "name": "第一序列"}],
@@ -259,11 +260,12 @@ def test_config_block_in_a_bureau() -> None:
         "officers": {**SEED, "roster": "民警名单.csv"},
     }
     b = parse_bureau(data, reg, "上城.toml", Path("/data"))
-    assert b.officers is not None and b.officers.roster == Path("/data/民警名单.csv")
-    assert b.officers.roles["徒弟级"].unless == ("骨干培养", "转岗民警", "部队转业干部")
+    settings = b.plugin_config.get("officers")
+    assert settings is not None and settings.roster == Path("/data/民警名单.csv")
+    assert settings.roles["徒弟级"].unless == ("骨干培养", "转岗民警", "部队转业干部")
     with pytest.raises(ConfigError, match=r"上城.toml: 配置项 officers.default"):
         parse_bureau({**data, "officers": {"default": 0}}, reg, "上城.toml")
-    assert parse_bureau({k: v for k, v in data.items() if k != "officers"}, reg).officers is None
+    assert parse_bureau({k: v for k, v in data.items() if k != "officers"}, reg).plugin_config.get("officers") is None
 
 
 # --- the units' files ----------------------------------------------------------------------------------------

@@ -29,13 +29,13 @@ from ..core.workdays import deadline_text
 from ..demo import run_demo
 from ..office.jobs import config_digest, score_period
 from ..plugins import readme as plugin_readme
+from ..plugins.discovery import load_registry
 from ..scoring.explain import gap_data, ranking_columns, unit_data, unit_text
 from ..scoring.status import carried_into
 from ..store.store import Store, writable
 from . import text as cli_text
 from .common import Ctx, _period, csv_row, refuse_future, table, warn_uninstalled
 from .office import register
-from .officers import officers
 
 cli_text.install()  # before the commands are declared: click's help and usage in Chinese
 
@@ -130,7 +130,11 @@ def plugins(obj: Ctx, show_items: bool, readme: str | None, update_file: Path | 
             click.echo(f"{head}  ✗ 已拒绝加载:{info.error}")
             continue
         items = reg.items_of(name)
-        click.echo(f"{head}  {len(items)} 个考核项目,{len(reg.adapters_of(name))} 种数据格式")
+        extras = reg.extras_of(name)
+        if extras and not items and not reg.adapters_of(name):
+            click.echo(f"{head}  {'、'.join(extras)}")
+        else:
+            click.echo(f"{head}  {len(items)} 个考核项目,{len(reg.adapters_of(name))} 种数据格式" + "".join(f",{e}" for e in extras))
         if show_items:
             for it in items:
                 state = "" if enabled is None else ("[启用] " if it.id in enabled else "[停用] ")
@@ -542,6 +546,20 @@ def _register_office_commands() -> None:
 _register_office_commands()
 
 
-cli.add_command(officers)
+def _register_plugin_commands() -> None:
+    """The plugins' own commands (``kaohe_commands``); a name the kernel uses stays the kernel's."""
+    try:
+        registry = load_registry()
+    except Exception as exc:  # a broken installation must not take the whole command line down
+        click.echo(f"警告:无法加载插件的命令:{exc}", err=True)
+        return
+    for name, added in sorted(registry.commands.items()):
+        if name in cli.commands:
+            click.echo(f"警告:插件 {added.plugin} 的命令 {name} 与 kaohe 自带的命令同名,未添加", err=True)
+            continue
+        cli.add_command(added.command)
+
+
+_register_plugin_commands()
 
 cli_text.localise(cli)  # once every command is declared: the usage line's placeholders in Chinese

@@ -1,6 +1,6 @@
 """The plugin contract. A department's plugin implements these hooks with ``@kaohe.hookimpl``.
 
-Contract version 1. Hook signatures are a public API: a parameter may be added in a later
+Contract version 2 (2 added ``kaohe_commands`` and ``kaohe_config_tables``). Hook signatures are a public API: a parameter may be added in a later
 version (an implementation may always take fewer than the spec), none is ever renamed or removed
 within a major version. See docs/plugin-guide.md.
 """
@@ -16,7 +16,7 @@ from pluggy import HookimplMarker, HookspecMarker
 from .adapters import Adapter
 from .items import Item
 
-CONTRACT_VERSION = 1
+CONTRACT_VERSION = 2
 
 hookspec = HookspecMarker("kaohe")
 hookimpl = HookimplMarker("kaohe")
@@ -54,3 +54,23 @@ def kaohe_demo_data(bureau: Any, directory: Path, seed: int) -> list[Path] | Non
     for the intake to reject."""
 
 
+
+
+# --- A plugin's own commands and configuration (contract version 2) -----------------------------
+
+
+@hookspec
+def kaohe_commands(register: Callable[[Any], None]) -> None:
+    """Add the plugin's own commands to ``kaohe``: call ``register(command)`` with a ``click.Command``
+    (or group) for each. The command's context object (``click.pass_obj``) gives ``.bureau`` (the
+    bureau's configuration, with ``plugin_config``) and ``.registry``. A name already taken by
+    another command makes the kernel refuse the whole plugin."""
+
+
+@hookspec
+def kaohe_config_tables(register: Callable[[str, Callable[[Any, str, Path], Any]], None]) -> None:
+    """Claim a top-level table of the bureau's ``kaohe.toml``: ``register(name, parse)``. The kernel
+    hands the table to ``parse(table, file, base)`` (the table as read, the configuration file's
+    name for messages, the folder relative paths are read from) and keeps what it returns in
+    ``bureau.plugin_config[name]``; ``parse`` raises ``kaohe.ConfigError`` naming the key. A table no
+    plugin claims, or that two plugins claim, or that the kernel reads itself, is refused."""

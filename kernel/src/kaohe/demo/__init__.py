@@ -44,7 +44,7 @@ def run_demo(directory: Path, seed: int | None = None, echo: Callable[[str], Non
     for err in registry.errors:
         echo(f"警告:{err}")
     bureau = load_bureau(config, registry)
-    echo(f"演示局:{bureau.name},{len(bureau.units)} 个派出所,{len(bureau.items)} 个考核项目(来自 {len(registry.plugins)} 个插件)")
+    echo(f"演示局:{bureau.name},{len(bureau.units)} 个派出所,{len(bureau.items)} 个考核项目(来自 {len(registry.scoring_plugins())} 个插件)")
 
     exports = directory / "exports"
     files: list[Path] = []

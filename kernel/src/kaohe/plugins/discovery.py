@@ -9,16 +9,24 @@ from collections.abc import Iterable
 from typing import Any
 
 import attrs
+import click
 import pluggy
 
 from ..contract import hookspecs
 from ..contract.adapters import Adapter
 from ..contract.items import Item
-from ..contract.registry import PluginInfo, Registry
+from ..contract.registry import ConfigTable, PluginCommand, PluginInfo, Registry
 from ..core.errors import PluginError, RuleError
+from ..scheme.config import TOP_KEYS
 from . import builtin as office
+from . import officers
 
 ENTRY_POINT_GROUP = "kaohe"
+
+BUILTIN: tuple[tuple[str, Any], ...] = (("office", office), ("officers", officers))
+"""The built-in plugins, by name: the office's register (考核办) and the officers' coefficients
+(民警考核系数, 上城 2010). Registered with the entry points unless an installed plugin takes the name;
+a test without entry points passes them as ``plugins=BUILTIN``."""
 
 
 def get_plugin_manager(load_entrypoints: bool = True, plugins: Iterable[tuple[str, Any]] = ()) -> pluggy.PluginManager:
@@ -56,8 +64,9 @@ def get_plugin_manager(load_entrypoints: bool = True, plugins: Iterable[tuple[st
             if dist is not None:
                 pm._kaohe_dists = {**getattr(pm, "_kaohe_dists", {}), ep.name: (dist.name, dist.version)}  # type: ignore[attr-defined]
 
-        if pm.get_plugin("office") is None:
-            pm.register(office, name="office")  # the office's own register: built in
+        for name, module in BUILTIN:
+            if pm.get_plugin(name) is None:
+                pm.register(module, name=name)
     for name, obj in plugins:
         pm.register(obj, name=name)
     return pm
@@ -101,7 +110,13 @@ def load_registry(pm: pluggy.PluginManager | None = None) -> Registry:
         info = PluginInfo(name, version, getattr(obj, "__name__", type(obj).__name__), dist)
         reg.plugins[name] = info
         try:
-            items, adapters = _collect(pm, name, obj)
+            items, adapters, tables, commands = _collect(pm, name, obj)
+            for t in tables:
+                if t.name in reg.config_tables:
+                    raise PluginError(name, None, f"配置表 [{t.name}] 已由插件 {reg.config_tables[t.name].plugin} 认领")
+            for c in commands:
+                if c in reg.commands:
+                    raise PluginError(name, None, f"命令 {c} 重复(另一插件已添加)")
             for item in items:
                 if item.id in reg.items:
                     other = reg.items[item.id].plugin
@@ -117,6 +132,9 @@ def load_registry(pm: pluggy.PluginManager | None = None) -> Registry:
             reg.items[item.id] = item
         for ad in adapters:
             reg.adapters[ad.id] = ad
+        for t in tables:
+            reg.config_tables[t.name] = t
+        reg.commands.update(commands)
     return reg
 
 
@@ -124,9 +142,11 @@ def _impl_for(pm: pluggy.PluginManager, hook: str, obj: Any) -> list[Any]:
     return [i for i in getattr(pm.hook, hook).get_hookimpls() if i.plugin is obj]
 
 
-def _collect(pm: pluggy.PluginManager, name: str, obj: Any) -> tuple[list[Item], list[Adapter]]:
+def _collect(pm: pluggy.PluginManager, name: str, obj: Any) -> tuple[list[Item], list[Adapter], list[ConfigTable], dict[str, PluginCommand]]:
     items: list[Item] = []
     adapters: list[Adapter] = []
+    tables: list[ConfigTable] = []
+    commands: dict[str, PluginCommand] = {}
     seen: set[str] = set()
 
     def register_item(item: Item) -> None:
@@ -146,6 +166,22 @@ def _collect(pm: pluggy.PluginManager, name: str, obj: Any) -> tuple[list[Item],
             raise PluginError(name, None, f"数据适配器编号 {adapter.id} 应以插件名“{name}.”开头")
         adapters.append(attrs.evolve(adapter, plugin=name))
 
+    def register_table(table: str, parse: Any) -> None:
+        if not isinstance(table, str) or not table or not callable(parse):
+            raise PluginError(name, None, "kaohe_config_tables: register() 应传入 (表名, 解析函数)")
+        if table in TOP_KEYS:
+            raise PluginError(name, None, f"配置表 [{table}] 由内核读取,插件不能认领")
+        if any(t.name == table for t in tables):
+            raise PluginError(name, None, f"配置表 [{table}] 认领了两次")
+        tables.append(ConfigTable(table, name, parse))
+
+    def register_command(command: Any) -> None:
+        if not isinstance(command, click.Command) or not command.name:
+            raise PluginError(name, None, f"kaohe_commands: register() 应传入有名称的 click.Command,得到 {type(command).__name__}")
+        if command.name in commands:
+            raise PluginError(name, None, f"命令 {command.name} 添加了两次")
+        commands[command.name] = PluginCommand(command.name, name, command)
+
     unknown = sorted(
         n for n in dir(obj)
         if n.startswith("kaohe_") and callable(getattr(obj, n, None))
@@ -154,7 +190,11 @@ def _collect(pm: pluggy.PluginManager, name: str, obj: Any) -> tuple[list[Item],
     if unknown:
         known = "、".join(n for n in dir(pm.hook) if n.startswith("kaohe_") and getattr(pm.hook, n).has_spec())
         raise PluginError(name, None, f"未知的挂钩 {', '.join(unknown)}(拼写错误?可用的挂钩:{known})")
-    for hook, register in (("kaohe_items", register_item), ("kaohe_adapters", register_adapter)):
+    hooks: tuple[tuple[str, Any], ...] = (
+        ("kaohe_items", register_item), ("kaohe_adapters", register_adapter),
+        ("kaohe_config_tables", register_table), ("kaohe_commands", register_command),
+    )
+    for hook, register in hooks:
         for impl in _impl_for(pm, hook, obj):
             try:
                 impl.function(register=register)
@@ -164,4 +204,4 @@ def _collect(pm: pluggy.PluginManager, name: str, obj: Any) -> tuple[list[Item],
                 raise PluginError(name, None, f"规则无效:{exc}") from None
             except Exception as exc:
                 raise PluginError(name, None, f"{hook} 出错:{type(exc).__name__}: {exc}") from None
-    return items, adapters
+    return items, adapters, tables, commands

@@ -93,7 +93,7 @@ def plugins_entry(registry: Any) -> list[dict[str, str]]:
     return [
         {"name": name, "version": info.version, "distribution": info.distribution}
         for name, info in sorted(registry.plugins.items())
-        if not info.error
+        if name in registry.scoring_plugins()
     ]
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
 from ..contract.items import Item
 from ..core.model import Unit
 from ..core.periods import Calendar, Period
-from .officers import OfficerSettings
 from .scheme import Scheme
 
 
@@ -111,8 +111,9 @@ class Bureau:
     """Weekend days that are working days (调休, ``[appeals] workdays``)."""
     inapplicable: tuple[str, ...] = ()
     """Items switched on by a wildcard whose category is not in this bureau's scheme: left out."""
-    officers: OfficerSettings | None = None
-    """民警考核系数 (``[officers]``; seed 000 l.62-70, l.84-86): see kaohe.officers."""
+    plugin_config: Mapping[str, Any] = attrs.field(factory=dict)
+    """The top-level tables claimed by plugins (``kaohe_config_tables``), as their parsers returned
+    them, by table name: ``[officers]`` → the built-in plugin ``officers`` (民警考核系数)."""
     publication: Publication = attrs.field(factory=Publication)
     report: ReportSettings = attrs.field(factory=ReportSettings)
     text: str = attrs.field(default="", repr=False)

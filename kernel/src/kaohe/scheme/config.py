@@ -31,13 +31,14 @@ from ..core.model import Unit
 from ..core.periods import Calendar
 from ..rules import build
 from .bureau import LINES_PER_ITEM, Bureau, IntakeLimits, Publication, Regulation, ReportSettings
-from .officers import parse_settings
 from .scheme import Category, Scheme, Series
 
 TOP_KEYS = {
     "bureau", "scheme", "series", "categories", "units", "units_file", "items", "office_items", "carry_over", "intake", "appeals",
-    "publication", "report", "officers", "regulations",
+    "publication", "report", "regulations",
 }
+"""The tables the kernel reads itself; any other top-level table must be claimed by a plugin
+(``kaohe_config_tables``)."""
 
 
 class _Reader:
@@ -180,7 +181,7 @@ def toml_error(file: str, exc: Exception) -> str:
 
 def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<config>", base: Path = Path(".")) -> Bureau:
     r = _Reader(file)
-    r.unknown(data, TOP_KEYS, "")
+    r.unknown(data, TOP_KEYS | set(registry.config_tables), "")
     b = r.table(data, "bureau", "bureau", required=True)
     r.unknown(b, {"name", "cutoff_day", "database"}, "bureau")
     name = r.get(b, "name", "bureau.name", str)
@@ -214,12 +215,12 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
         raise r.fail("appeals.working_days", f"应为 1-{MAX_APPEAL_DAYS} 的整数(公布后几个工作日内可申请复查),得到 {days}")
     holidays = tuple(_date(r, d, f"appeals.holidays[{i}]") for i, d in enumerate(r.get(appeals, "holidays", "appeals.holidays", list, [])))
     workdays = tuple(_date(r, d, f"appeals.workdays[{i}]") for i, d in enumerate(r.get(appeals, "workdays", "appeals.workdays", list, [])))
-    officers = None
-    if "officers" in data:
-        officers = parse_settings(r.table(data, "officers", "officers"), file, base)
+    plugin_config = {
+        name: t.parse(r.table(data, name, name), file, base) for name, t in sorted(registry.config_tables.items()) if name in data
+    }
     return Bureau(
         name, calendar, scheme, tuple(units), tuple(items), carry, file, database, earliest,
-        days, holidays, workdays, tuple(inapplicable), officers=officers, publication=_publication(r, data),  # type: ignore[arg-type]
+        days, holidays, workdays, tuple(inapplicable), plugin_config=plugin_config, publication=_publication(r, data),  # type: ignore[arg-type]
         report=_report(r, data), regulations=tuple(regulations.values()), limits=limits,
     )
 

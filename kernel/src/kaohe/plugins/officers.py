@@ -1,6 +1,10 @@
-"""``kaohe officers PERIOD``: each officer's coefficient per quarter with the reason (kaohe.officers).
+"""The built-in plugin ``officers``: 民警考核系数 of 上城 2010 (seed 000 l.62-70, l.84-86).
 
-Registered on the ``kaohe`` group in cli.py with ``cli.add_command(officers)``."""
+It claims the bureau's ``[officers]`` table (``kaohe_config_tables``; parsed by
+kaohe.scheme.officers.parse_settings, kept in ``bureau.plugin_config["officers"]``) and adds the
+command ``kaohe officers PERIOD`` (``kaohe_commands``): each officer's coefficient per quarter with
+the reason. The computation is kaohe.scheme.officers, the units' files are read by
+kaohe.intake.officers. It scores nothing: a bureau without ``[officers]`` does not notice it."""
 
 from __future__ import annotations
 
@@ -11,22 +15,37 @@ from typing import Any
 
 import click
 
+from ..contract.hookspecs import hookimpl
 from ..core.decimals import fmt
 from ..core.errors import KaoheError
 from ..core.periods import Period
+from ..core.texttable import csv_row, table
+from ..core.version import __version__ as __version__
 from ..intake.officers import read_data
-from ..scheme.officers import for_period, unit_means
-from .common import Ctx, csv_row, table
+from ..scheme.officers import for_period, parse_settings, unit_means
+
+TABLE = "officers"
 
 
-def _rows(obj: Ctx, period: str, unit: str | None) -> tuple[Any, Any, list[Any]]:
+@hookimpl
+def kaohe_config_tables(register):  # type: ignore[no-untyped-def]
+    register(TABLE, parse_settings)
+
+
+@hookimpl
+def kaohe_commands(register):  # type: ignore[no-untyped-def]
+    register(officers)
+
+
+def _rows(obj: Any, period: str, unit: str | None) -> tuple[Any, Any, list[Any]]:
     bureau = obj.bureau
-    if bureau.officers is None:
+    settings = bureau.plugin_config.get(TABLE)
+    if settings is None:
         raise KaoheError(f"{bureau.source} 没有 [officers] 配置:民警考核系数需要身份系数表和民警名单(见 docs/configuration.md)")
     p = Period.parse(period)
     units = {n: u.id for u in bureau.units for n in u.names}
-    data = read_data(bureau.officers, units)
-    rows = for_period(bureau.officers, data, bureau.calendar, p)
+    data = read_data(settings, units)
+    rows = for_period(settings, data, bureau.calendar, p)
     if unit is not None:
         u = bureau.unit(unit)
         if u is None:
@@ -41,7 +60,7 @@ def _rows(obj: Ctx, period: str, unit: str | None) -> tuple[Any, Any, list[Any]]
 @click.option("--json", "as_json", is_flag=True, help="JSON 格式。")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV 格式(UTF-8 带 BOM,Excel 可直接打开)。")
 @click.pass_obj
-def officers(obj: Ctx, period: str, unit: str | None, as_json: bool, as_csv: bool) -> None:
+def officers(obj: Any, period: str, unit: str | None, as_json: bool, as_csv: bool) -> None:
     """民警考核系数:PERIOD(季度如 2010-Q2,或年度如 2010)每名民警的考核系数、是否参加考核及原因。"""
 
     bureau, p, rows = _rows(obj, period, unit)
