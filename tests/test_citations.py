@@ -18,7 +18,7 @@ from kaohe import Item, cite, rules
 from kaohe.core.errors import ConfigError, RuleError
 from kaohe.core.periods import Period
 from kaohe.office.jobs import score_period
-from kaohe.plugins.discovery import get_plugin_manager, load_registry
+from kaohe.plugins.discovery import BUILTIN, get_plugin_manager, load_registry
 from kaohe.report import publish
 from kaohe.scheme.config import parse_bureau
 from kaohe.scoring.explain import unit_data, unit_text
@@ -151,6 +151,6 @@ def test_explain_and_the_report_cite_by_article(tmp_path, reg):
 def test_every_office_item_of_the_examples_cites_its_regulation(example):
     data = tomllib.loads((ROOT / "examples" / example / "kaohe.toml").read_text(encoding="utf-8"))
     (key,) = data["regulations"]
-    b = parse_bureau(data, load_registry(get_plugin_manager(load_entrypoints=False)), base=ROOT / "examples" / example)
+    b = parse_bureau(data, load_registry(get_plugin_manager(load_entrypoints=False, plugins=BUILTIN)), base=ROOT / "examples" / example)
     office = [i for i in b.items if i.plugin == "office"]
     assert office and all(i.document == key and i.basis.startswith(f"《{data['regulations'][key]['title']}》") for i in office)

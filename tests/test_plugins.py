@@ -8,8 +8,9 @@ import datetime as dt
 import inspect
 from pathlib import Path
 
+import click
 import pytest
-from kaohe import Adapter, Column, Draft, Item, PluginError, hookimpl, rules
+from kaohe import Adapter, Column, ConfigError, Draft, Item, PluginError, hookimpl, rules
 from kaohe.contract import hookspecs
 from kaohe.core.periods import Period
 from kaohe.plugins.discovery import get_plugin_manager, load_registry
@@ -112,6 +113,23 @@ class StrayAdapter:
     @hookimpl
     def kaohe_adapters(self, register):  # type: ignore[no-untyped-def]
         register(Adapter(id="good.other", title="t", department="d", columns=[], to_records=to_records, kinds=["x"]))
+
+
+class Claims:
+    """A plugin that claims a table and adds a command (contract version 2); ``table`` and
+    ``command`` say which."""
+
+    def __init__(self, table: object = "claims", command: object = None) -> None:
+        self.table = table
+        self.command = command if command is not None else click.Command("claims-report", callback=lambda: None)
+
+    @hookimpl
+    def kaohe_config_tables(self, register):  # type: ignore[no-untyped-def]
+        register(self.table, lambda table, file, base: dict(table))
+
+    @hookimpl
+    def kaohe_commands(self, register):  # type: ignore[no-untyped-def]
+        register(self.command)
 
 
 def registry(*plugins):  # type: ignore[no-untyped-def]
@@ -246,7 +264,7 @@ def test_demo_data_hook(tmp_path: Path) -> None:
 def test_every_hookspec_is_exercised() -> None:
     """Every hook of the contract appears in a test (or in the plugin guide)."""
     specs = [n for n, f in inspect.getmembers(hookspecs, inspect.isfunction) if n.startswith("kaohe_")]
-    assert set(specs) == {"kaohe_items", "kaohe_adapters", "kaohe_demo_data"}
+    assert set(specs) == {"kaohe_items", "kaohe_adapters", "kaohe_demo_data", "kaohe_config_tables", "kaohe_commands"}
     here = Path(__file__).read_text(encoding="utf-8")
     texts = [p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py")]
     texts += [p.read_text(encoding="utf-8") for p in (ROOT / "docs").glob("*.md")] if (ROOT / "docs").is_dir() else []
@@ -270,3 +288,31 @@ def test_misspelt_hook_refuses_the_plugin() -> None:
     reg = load_registry(get_plugin_manager(load_entrypoints=False, plugins=[("typo", Typo())]))
     (err,) = reg.errors
     assert err.plugin == "typo" and "未知的挂钩 kaohe_item" in str(err) and "kaohe_items" in str(err)
+
+
+def test_table_and_command_claims_are_refused_when_they_clash() -> None:
+    # a table the kernel reads ([units]), a table or a command another plugin has, or something that
+    # is not a click command: that plugin is refused whole, naming the table or the command; the
+    # first claimant keeps its own
+    reg = registry(
+        ("first", Claims()),
+        ("again", Claims(command=click.Command("again-report"))),
+        ("kernel", Claims(table="units", command=click.Command("kernel-report"))),
+        ("twice", Claims(table="twice")),
+        ("notcmd", Claims(table="notcmd", command="claims-report")),
+    )
+    assert reg.config_tables["claims"].plugin == "first" and reg.commands["claims-report"].plugin == "first"
+    assert sorted(reg.config_tables) == ["claims"] and sorted(reg.commands) == ["claims-report"]
+    errors = {e.plugin: e.problem for e in reg.errors}
+    assert "配置表 [claims] 已由插件 first 认领" in errors["again"]
+    assert "配置表 [units] 由内核读取" in errors["kernel"]
+    assert "命令 claims-report 重复" in errors["twice"]
+    assert "click.Command" in errors["notcmd"]
+    # a refused plugin's table is not claimed: still an unknown key of the configuration
+    data = {
+        "bureau": {"name": "测试局"}, "series": [{"id": "A"}], "categories": [{"id": "jichu", "name": "基础", "weight": 100}],
+        "units": [{"id": "jincheng", "name": "金城派出所", "series": "A"}],
+    }
+    assert parse_bureau({**data, "claims": {"x": 1}}, reg).plugin_config == {"claims": {"x": 1}}
+    with pytest.raises(ConfigError, match="配置项 twice: 未知的配置项"):
+        parse_bureau({**data, "twice": {}}, reg)

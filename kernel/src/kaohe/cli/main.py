@@ -546,20 +546,19 @@ def _register_office_commands() -> None:
 _register_office_commands()
 
 
-def _register_plugin_commands() -> None:
-    """The plugins' own commands (``kaohe_commands``); a name the kernel uses stays the kernel's."""
-    try:
-        registry = load_registry()
-    except Exception as exc:  # a broken installation must not take the whole command line down
-        click.echo(f"警告:无法加载插件的命令:{exc}", err=True)
-        return
-    for name, added in sorted(registry.commands.items()):
-        if name in cli.commands:
-            click.echo(f"警告:插件 {added.plugin} 的命令 {name} 与 kaohe 自带的命令同名,未添加", err=True)
+def add_plugin_commands(group: click.Group, registry: Any) -> list[str]:
+    """Add the plugins' own commands (``kaohe_commands``) to ``group``; a name the kernel already
+    uses stays the kernel's (a warning says so). Returns the names added."""
+    added: list[str] = []
+    for name, command in sorted(registry.commands.items()):
+        if name in group.commands:
+            click.echo(f"警告:插件 {command.plugin} 的命令 {name} 与 kaohe 自带的命令同名,未添加", err=True)
             continue
-        cli.add_command(added.command)
+        group.add_command(command.command, name)
+        added.append(name)
+    return added
 
 
-_register_plugin_commands()
+add_plugin_commands(cli, load_registry())
 
 cli_text.localise(cli)  # once every command is declared: the usage line's placeholders in Chinese
