@@ -281,4 +281,4 @@ def test_builtin_officers_plugin_claims_its_table_and_adds_its_command() -> None
     assert reg.config_tables["officers"].plugin == "officers"
     assert reg.commands["officers"].plugin == "officers"
     assert [p["name"] for p in plugins_entry(reg)] == ["office"]
-    assert cli.commands["officers"] is reg.commands["officers"].command
+    assert cli.get_command(click.Context(cli), "officers") is reg.commands["officers"].command

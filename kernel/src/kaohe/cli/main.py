@@ -52,7 +52,31 @@ EXIT_DATABASE = 4
 """The database could not be written (another kaohe command writing, the disk): try again."""
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class PluginGroup(click.Group):
+    """The ``kaohe`` group. The plugins' own commands (``kaohe_commands``) are added the first time a
+    name is not one of the kernel's, or the commands are listed (``--help``): a kernel command does
+    not load the plugins for that, and ``kaohe --version`` stays quick."""
+
+    plugins_added = False
+
+    def add_plugins(self) -> None:
+        if not self.plugins_added:
+            self.plugins_added = True
+            add_plugin_commands(self, load_registry())
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and not self.plugins_added:
+            self.add_plugins()
+            command = super().get_command(ctx, cmd_name)
+        return command
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self.add_plugins()
+        return super().list_commands(ctx)
+
+
+@click.group(cls=PluginGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kaohe")
 @click.option(
     "-c", "--config", default=DEFAULT_CONFIG, envvar="KAOHE_CONFIG", show_default=True,
@@ -554,11 +578,9 @@ def add_plugin_commands(group: click.Group, registry: Any) -> list[str]:
         if name in group.commands:
             click.echo(f"警告:插件 {command.plugin} 的命令 {name} 与 kaohe 自带的命令同名,未添加", err=True)
             continue
+        cli_text.localise(command.command)
         group.add_command(command.command, name)
         added.append(name)
     return added
-
-
-add_plugin_commands(cli, load_registry())
 
 cli_text.localise(cli)  # once every command is declared: the usage line's placeholders in Chinese
