@@ -11,7 +11,7 @@ import click
 
 from ..core.errors import KaoheError
 from ..core.periods import Period
-from ..core.texttable import TABLE_CELL as TABLE_CELL, csv_cell as csv_cell, csv_row as csv_row, table as table
+from ..core.texttable import TABLE_CELL as TABLE_CELL, _width as _width, csv_cell as csv_cell, csv_row as csv_row, table as table
 from ..plugins.discovery import load_registry
 from ..scheme.config import load_bureau
 from ..store.store import Store
