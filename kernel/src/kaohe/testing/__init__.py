@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .contract.adapters import Adapter
-from .core.model import ItemResult, Record
-from .core.periods import Calendar, Period
-from .scheme.bureau import Bureau
-from .scoring.pipeline import MemorySource, score
+from ..contract.adapters import Adapter
+from ..core.model import ItemResult, Record
+from ..core.periods import Calendar, Period
+from ..scheme.bureau import Bureau
+from ..scoring.pipeline import MemorySource, score
 
 
 def records_of(adapter: Adapter, row: Mapping[str, Any], calendar: Calendar | None = None) -> list[Record]:
