@@ -24,7 +24,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    if file_path.suffix == ".toml" and file_path.parent.name == "cases" and file_path.parent.parent.name == "tests":
+    if file_path.suffix == ".toml" and not file_path.name.startswith("_") and file_path.parent.name == "cases" and file_path.parent.parent.name == "tests":
         return CaseFile.from_parent(parent, path=file_path)
     return None
 
