@@ -97,7 +97,12 @@ def run_case(path: Path) -> list[Mismatch]:
         adapter = registry.adapters.get(str(row.get("adapter", "")))
         if adapter is None:
             raise CaseError(f"{where}:adapter 应为已注册的适配器之一({', '.join(sorted(registry.adapters))})")
-        values = {k: v for k, v in row.items() if k != "adapter"}
+        values: dict[str, Any] = {c.key: None for c in adapter.columns}  # a column left blank
+        unknown = sorted(set(row) - set(values) - {"adapter"})
+        if unknown:
+            raise CaseError(f"{where}:适配器 {adapter.id} 没有列 {', '.join(unknown)}"
+                            f"(可用:{', '.join(values)})")
+        values.update((k, v) for k, v in row.items() if k != "adapter")
         records += records_of(adapter, values, bureau.calendar)
     result = score(bureau, period, MemorySource(records))
     expected = data["expected"]
