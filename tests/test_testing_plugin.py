@@ -96,3 +96,27 @@ def test_seeds_found_through_the_setting(pytester: pytest.Pytester, monkeypatch)
     monkeypatch.setenv("KAOHE_SEEDS", str(seeds))
     pytester.makepyfile(test_seed="def test_it(kaohe_seed):\n    assert kaohe_seed('000')[1] == '第二行'\n")
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def test_fixtures_write_a_real_export_and_store_it(make_registry, make_bureau, xlsx_export, kaohe_store, tmp_path):
+    # 纪委's register with two rows in July 2015 for the demo's 金城 and 华城; stored once each
+    registry = make_registry("jiwei")
+    assert make_registry("jiwei") is registry  # cached per set of plugins
+    bureau = make_bureau("demo", registry)
+    assert len(bureau.units) == 15  # seed 000 l.426: 15 stations
+    adapter = registry.adapters["jiwei.deductions"]
+    header = [c.name for c in adapter.columns]
+    row = {"编号": "J1", "单位": "金城派出所", "日期": "2015-07-03", "事项": "书面警诫", "人次": 1, "是否自查主动上报": "否"}
+    path = xlsx_export(tmp_path / "纪委.xlsx", header, [[row.get(h) for h in header],
+                                                        [{**row, "编号": "J2", "单位": "华城派出所"}.get(h) for h in header]])
+    report = kaohe_store.ingest(path, bureau, registry, actor="test")
+    assert report.accepted == 2 and kaohe_store.count() == 2
+
+
+def test_the_plugin_under_test_is_the_projects(pytester: pytest.Pytester):
+    project(pytester, WRONG.replace("-30", "-20").replace('"合计" = 90', '"合计" = 100'))
+    pytester.makepyfile(**{"tests/test_reg": (
+        "def test_it(kaohe_registry, make_bureau):\n"
+        "    assert set(kaohe_registry.plugins) == {'jiwei'}\n"
+        "    assert len(make_bureau('demo').units) == 15\n")})
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)

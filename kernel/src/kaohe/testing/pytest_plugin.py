@@ -80,12 +80,12 @@ def make_registry() -> Callable[..., Registry]:
 
 
 @pytest.fixture
-def make_bureau(kaohe_registry: Registry) -> Callable[..., Bureau]:
+def make_bureau(request: pytest.FixtureRequest) -> Callable[..., Bureau]:
     """make_bureau(table | "bureau.toml" | "demo", registry=None) -> a Bureau; a table is shaped
     like a bureau's TOML. The registry defaults to the plugin under test."""
 
     def make(spec: Mapping[str, Any] | str | Path, registry: Registry | None = None) -> Bureau:
-        return bureau_of(spec, registry or kaohe_registry)
+        return bureau_of(spec, registry or request.getfixturevalue("kaohe_registry"))
 
     return make
 
