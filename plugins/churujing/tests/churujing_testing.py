@@ -1,4 +1,4 @@
-"""Helpers shared by this plugin's tests (imported by name: the conftest puts this folder on the path)."""
+"""Helpers shared by this plugin's tests (imported by name: the root pyproject.toml's pytest pythonpath lists this folder)."""
 
 from __future__ import annotations
 

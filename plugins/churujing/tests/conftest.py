@@ -3,29 +3,21 @@ plugin's items only, and a helper to score one item."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-import kaohe_churujing
 import pytest
 from kaohe import Period, Record
-from kaohe.plugins.discovery import get_plugin_manager, load_registry
 from kaohe.scheme.config import parse_bureau
 from kaohe.scoring.pipeline import MemorySource, score
-
-sys.path.insert(0, str(Path(__file__).parent))
+from kaohe.testing import plugin_registry
 
 from churujing_testing import BUREAU
 
 
 @pytest.fixture(scope="session")
 def registry():
-    pm = get_plugin_manager(load_entrypoints=False, plugins=[("churujing", kaohe_churujing)])
-    reg = load_registry(pm)
-    assert not reg.errors, reg.errors
-    return reg
+    return plugin_registry("churujing")
 
 
 @pytest.fixture(scope="session")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import kaohe_jiaoxunjing
 import pytest
 from kaohe import Bureau
-from kaohe.plugins.discovery import Registry, get_plugin_manager, load_registry
+from kaohe.plugins.discovery import Registry
 from kaohe.scheme.config import parse_bureau
+from kaohe.testing import plugin_registry
 
 UNITS = [
     {"id": "a1", "name": "甲城派出所", "series": "A", "class": "A", "headcount": 40, "aliases": ["甲城所"]},
@@ -19,10 +19,7 @@ UNITS = [
 
 @pytest.fixture(scope="session")
 def registry() -> Registry:
-    pm = get_plugin_manager(load_entrypoints=False, plugins=[("jiaoxunjing", kaohe_jiaoxunjing)])
-    reg = load_registry(pm)
-    assert not reg.errors, reg.errors
-    return reg
+    return plugin_registry("jiaoxunjing")
 
 
 def config(items: Mapping[str, Any] | None = None) -> dict[str, Any]:

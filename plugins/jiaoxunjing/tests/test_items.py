@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from kaohe import Period, Record
 from kaohe.scoring.pipeline import MemorySource, evaluate_item
 from kaohe_jiaoxunjing.items import ASSIST, ITEMS
 
-SEED_FILE = Path("/work/shared/seeds/000_0ea5a5751aadf050.txt")
 APR = dt.date(2015, 4, 3)
 
 
@@ -39,10 +37,8 @@ RECORDS = [
 ]
 
 
-def test_every_item_quotes_its_seed_line():
-    if not SEED_FILE.exists():
-        pytest.skip("seed text not available here")
-    seed = SEED_FILE.read_text(encoding="utf-8").splitlines()
+def test_every_item_quotes_its_seed_line(kaohe_seed):
+    seed = kaohe_seed("000")
     for item in ITEMS:
         line = seed[int(item.reference.removeprefix("seed 000 l.")) - 1].strip()
         assert item.text == line, item.id

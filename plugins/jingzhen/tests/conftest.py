@@ -3,19 +3,15 @@ with this plugin's item only, and helpers to build records and score one period.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-import kaohe_jingzhen
 import pytest
 from kaohe import Period, Record
-from kaohe.plugins.discovery import Registry, get_plugin_manager, load_registry
+from kaohe.plugins.discovery import Registry
 from kaohe.scheme.config import parse_bureau
 from kaohe.scoring.pipeline import MemorySource, score
-
-sys.path.insert(0, str(Path(__file__).parent))
+from kaohe.testing import plugin_registry
 
 UNITS = [
     {"id": "a1", "name": "甲派出所", "series": "A", "class": "A", "headcount": 30, "aliases": ["甲所"]},
@@ -39,10 +35,7 @@ def config(items: Mapping[str, Any] | None = None) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def registry() -> Registry:
-    pm = get_plugin_manager(load_entrypoints=False, plugins=[("jingzhen", kaohe_jingzhen)])
-    reg = load_registry(pm)
-    assert not reg.errors, reg.errors
-    return reg
+    return plugin_registry("jingzhen")
 
 
 @pytest.fixture

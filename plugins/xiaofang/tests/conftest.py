@@ -5,21 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import kaohe_xiaofang
 import pytest
 from kaohe import Record
 from kaohe.contract.adapters import Adapter
-from kaohe.plugins.discovery import get_plugin_manager, load_registry
 from kaohe.scheme.config import parse_bureau
-from kaohe.testing import item_result, records_of
+from kaohe.testing import item_result, plugin_registry, records_of
 
 
 @pytest.fixture(scope="session")
 def registry():
-    pm = get_plugin_manager(load_entrypoints=False, plugins=[("xiaofang", kaohe_xiaofang)])
-    reg = load_registry(pm)
-    assert not reg.errors, reg.errors
-    return reg
+    return plugin_registry("xiaofang")
 
 
 BUREAU = {

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from kaohe.scheme.config import parse_bureau
@@ -358,7 +357,6 @@ def test_fire_response_and_investigation(rows, result):
 
 # --- Declarations ---------------------------------------------------------------------------------
 
-SEED_FILE = Path("/work/shared/seeds/000_0ea5a5751aadf050.txt")
 
 
 def test_items_declared_with_seed_references(registry):
@@ -371,9 +369,8 @@ def test_items_declared_with_seed_references(registry):
         assert i.category == "jichu" and i.department == "消防大队" and i.text
 
 
-@pytest.mark.skipif(not SEED_FILE.exists(), reason="seed text not available")
-def test_item_text_is_the_seeds_words():
-    seed = SEED_FILE.read_text(encoding="utf-8").splitlines()
+def test_item_text_is_the_seeds_words(kaohe_seed):
+    seed = kaohe_seed("000")
     for i in it.ITEMS:
         line = int(i.reference.rsplit(".", 1)[1])
         assert i.text in seed[line - 1], i.id

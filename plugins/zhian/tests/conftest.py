@@ -6,21 +6,18 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import kaohe_zhian
 import pytest
 from kaohe import Period
 from kaohe.core.model import Record
 from kaohe.demo import CONFIG, HERE
-from kaohe.plugins.discovery import get_plugin_manager, load_registry
 from kaohe.scheme.config import parse_bureau
 from kaohe.scoring.pipeline import MemorySource, evaluate_item
+from kaohe.testing import plugin_registry
 
 
 @pytest.fixture(scope="session")
 def registry():
-    reg = load_registry(get_plugin_manager(load_entrypoints=False, plugins=[("zhian", kaohe_zhian)]))
-    assert not reg.errors
-    return reg
+    return plugin_registry("zhian")
 
 
 def make_bureau(registry, overrides: Mapping[str, Any] | None = None):

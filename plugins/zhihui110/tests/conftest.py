@@ -6,13 +6,13 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import kaohe_zhihui110
 import pytest
 from kaohe import Bureau, D, Period, Record
 from kaohe.core.model import ItemResult
-from kaohe.plugins.discovery import Registry, get_plugin_manager, load_registry
+from kaohe.plugins.discovery import Registry
 from kaohe.scheme.config import parse_bureau
 from kaohe.scoring.pipeline import MemorySource, evaluate_item
+from kaohe.testing import plugin_registry
 
 # Three stations, one per class of the 2015 scheme (seed 000 l.426).
 UNITS = [
@@ -24,10 +24,7 @@ UNITS = [
 
 @pytest.fixture(scope="session")
 def registry() -> Registry:
-    pm = get_plugin_manager(load_entrypoints=False, plugins=[("zhihui110", kaohe_zhihui110)])
-    reg = load_registry(pm)
-    assert not reg.errors, reg.errors
-    return reg
+    return plugin_registry("zhihui110")
 
 
 def bureau_config(items: Mapping[str, Any] | None = None) -> dict[str, Any]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from kaohe import ConfigError
@@ -25,13 +24,10 @@ APR = dt.date(2015, 4, 3)
 APR_LAST_YEAR = dt.date(2014, 4, 3)
 
 
-SEED_FILE = Path("/work/shared/seeds/000_0ea5a5751aadf050.txt")
 
 
-def test_every_item_quotes_its_seed_line():
-    if not SEED_FILE.exists():
-        pytest.skip("seed text not available here")
-    seed = SEED_FILE.read_text(encoding="utf-8").splitlines()
+def test_every_item_quotes_its_seed_line(kaohe_seed):
+    seed = kaohe_seed("000")
     for item in ITEMS:
         assert item.reference.startswith("seed 000 l."), item.id
         line = seed[int(item.reference.split("l.")[1]) - 1].replace(" ", "")

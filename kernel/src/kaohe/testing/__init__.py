@@ -1,15 +1,18 @@
-"""Helpers for plugins' tests."""
+"""Helpers for plugins' tests. Installed as a pytest plugin too (``kaohe.testing.pytest_plugin``,
+entry point ``pytest11``): fixtures and TOML case files, see ``docs/plugin-guide.md``."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .contract.adapters import Adapter
-from .core.model import ItemResult, Record
-from .core.periods import Calendar, Period
-from .scheme.bureau import Bureau
-from .scoring.pipeline import MemorySource, score
+from ..contract.adapters import Adapter
+from ..core.model import ItemResult, Record
+from ..core.periods import Calendar, Period
+from ..plugins.discovery import Registry
+from ..scheme.bureau import Bureau
+from ..scoring.pipeline import MemorySource, score
+from .support import registry_of
 
 
 def records_of(adapter: Adapter, row: Mapping[str, Any], calendar: Calendar | None = None) -> list[Record]:
@@ -37,3 +40,9 @@ def item_result(bureau: Bureau, records: Sequence[Record], period: str, item: st
             if it.item == item:
                 return it
     return None
+
+
+def plugin_registry(*names: str) -> Registry:
+    """A registry with only the named installed plugins (``kaohe`` entry points), cached per set of
+    names; a refused plugin raises with the reason."""
+    return registry_of(tuple(names))

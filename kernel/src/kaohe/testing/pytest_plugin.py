@@ -1,0 +1,149 @@
+"""The pytest plugin (entry point ``pytest11``): fixtures for a department's tests, and the case
+files ``tests/cases/*.toml`` collected as tests. See ``docs/plugin-guide.md``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ..core.model import ItemResult, Record
+from ..plugins.discovery import Registry
+from ..scheme.bureau import Bureau
+from ..store.store import Store
+from . import item_result, records_of
+from .cases import CaseError, run_case
+from .support import SEEDS_INI, bureau_of, plugin_of, registry_of, seed_lines, seeds_dir, write_csv, write_xlsx
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(SEEDS_INI, "folder of the seed texts (KAOHE_SEEDS overrides; default: seeds/ at the root)",
+                  default="")
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if file_path.suffix == ".toml" and not file_path.name.startswith("_") and file_path.parent.name == "cases" and file_path.parent.parent.name == "tests":
+        return CaseFile.from_parent(parent, path=file_path)
+    return None
+
+
+class CaseFile(pytest.File):
+    def collect(self) -> Iterator[pytest.Item]:
+        yield CaseItem.from_parent(self, name=self.path.stem)
+
+
+class CaseFailed(Exception):
+    pass
+
+
+class CaseItem(pytest.Item):
+    def runtest(self) -> None:
+        mismatches = run_case(self.path)
+        if mismatches:
+            raise CaseFailed("\n".join(m.line() for m in mismatches))
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:  # type: ignore[override]
+        if isinstance(excinfo.value, CaseFailed):
+            return f"案例 {self.path.name} 与计分结果不符:\n{excinfo.value}"
+        if isinstance(excinfo.value, CaseError):
+            return f"案例文件有误:{excinfo.value}"
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"案例 {self.path.name}"
+
+
+# -- fixtures -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def kaohe_plugin_names(request: pytest.FixtureRequest) -> tuple[str, ...]:
+    """The plugins under test: the ``kaohe`` entry points of the project holding the test file."""
+    names = plugin_of(request.path)
+    if not names:
+        pytest.fail(f"{request.path} 不在某个插件的项目目录中(找不到含 kaohe entry point 的 pyproject.toml)")
+    return names
+
+
+@pytest.fixture
+def kaohe_registry(kaohe_plugin_names: tuple[str, ...]) -> Registry:
+    """A registry with only the plugin under test (cached across tests)."""
+    return registry_of(kaohe_plugin_names)
+
+
+@pytest.fixture
+def make_registry() -> Callable[..., Registry]:
+    """make_registry("jiwei", "zhian") -> a registry with just those installed plugins."""
+    return lambda *names: registry_of(tuple(names))
+
+
+@pytest.fixture
+def make_bureau(request: pytest.FixtureRequest) -> Callable[..., Bureau]:
+    """make_bureau(table | "bureau.toml" | "demo", registry=None) -> a Bureau; a table is shaped
+    like a bureau's TOML. The registry defaults to the plugin under test."""
+
+    def make(spec: Mapping[str, Any] | str | Path, registry: Registry | None = None) -> Bureau:
+        return bureau_of(spec, registry or request.getfixturevalue("kaohe_registry"))
+
+    return make
+
+
+@pytest.fixture
+def kaohe_store(tmp_path: Path) -> Iterator[Store]:
+    """A store on a fresh SQLite file in the test's tmp folder."""
+    store = Store(tmp_path / "kaohe.db")
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def score_item() -> Callable[..., ItemResult | None]:
+    """score_item(bureau, records, "2015-07", "jiwei.x", "a1") -> that unit's ItemResult, or None
+    when the item is not due in that period."""
+    return item_result
+
+
+@pytest.fixture
+def adapter_records() -> Callable[..., list[Record]]:
+    """adapter_records(adapter, row, ..., calendar=None) -> the records the adapter makes of those
+    converted rows (the unit already an id)."""
+
+    def run(adapter: Any, *rows: Mapping[str, Any], calendar: Any = None) -> list[Record]:
+        return [r for row in rows for r in records_of(adapter, row, calendar)]
+
+    return run
+
+
+@pytest.fixture
+def xlsx_export() -> Callable[..., Path]:
+    """xlsx_export(path, header, rows, sheet=None, before=()) -> a real workbook written with openpyxl."""
+    return write_xlsx
+
+
+@pytest.fixture
+def csv_export() -> Callable[..., Path]:
+    """csv_export(path, header, rows, encoding="utf-8-sig") -> a real CSV export."""
+    return write_csv
+
+
+@pytest.fixture
+def kaohe_seed(request: pytest.FixtureRequest) -> Callable[[str], list[str]]:
+    """kaohe_seed("000") -> the lines of that seed text; skips the test (with the reason) when the
+    seeds are not available: set KAOHE_SEEDS, or the ``kaohe_seeds`` ini option."""
+    configured = str(request.config.getini(SEEDS_INI)) or str(request.config.rootpath / "seeds")
+    if configured and not Path(configured).is_absolute():
+        configured = str(request.config.rootpath / configured)
+    folder = seeds_dir(configured)
+
+    def lines(prefix: str) -> list[str]:
+        found = seed_lines(folder, prefix)
+        if found is None:
+            pytest.skip(f"seed {prefix} not available: set KAOHE_SEEDS (or the kaohe_seeds ini option) "
+                        "to the folder of the seed texts")
+        return found
+
+    return lines
