@@ -18,19 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from intake_helpers import BUREAU as INTAKE_BUREAU
 
 DISPATCH_HEADERS = ["警情编号", "派出所", "接警日期", "警情等级", "区域", "到场用时(分钟)", "投诉扣分", "备注"]
 REGISTER_HEADERS = ["编号", "单位", "日期", "记录类型", "数值", "名称", "说明", "级别", "名次", "参评单位数"]
 MONTHLY_HEADERS = ["统计月份", "派出所", "回访满意率"]
 
 BUREAU: dict[str, Any] = {
-    "bureau": {"name": "测试局", "cutoff_day": 20},
-    "series": [{"id": "A", "name": "A类所"}],
-    "categories": [{"id": "jichu", "name": "基础工作建设", "weight": 100, "base": 100}],
-    "units": [
-        {"id": "jincheng", "name": "金城派出所", "series": "A", "class": "A", "headcount": 40, "aliases": ["金城"]},
-        {"id": "huacheng", "name": "华城派出所", "series": "A", "class": "A", "headcount": 30, "aliases": ["华城"]},
-    ],
+    **INTAKE_BUREAU,
     "office_items": [
         {
             "id": "office.duty", "title": "值班备勤检查", "category": "jichu", "shape": "per_occurrence",
