@@ -70,6 +70,7 @@ CASES = [
 def child(path: Path) -> None:
     """Import ``path`` into a new store (the bureau of the hostile-input suite); print the outcome."""
     from kaohe.core.errors import KaoheError
+    from kaohe.office.ingest import ingest
     from kaohe.store.store import Store
     reg = hf.plugin_registry()
     bureau = hf.make_bureau(reg)
@@ -77,7 +78,7 @@ def child(path: Path) -> None:
     with tempfile.TemporaryDirectory() as d, Store(Path(d) / "kaohe.sqlite") as store:
         started = time.monotonic()
         try:
-            report = store.ingest(path, bureau, reg, today=dt.date(2016, 1, 1))
+            report = ingest(store, bureau, reg, path, today=dt.date(2016, 1, 1))
             total = getattr(report, "rejected_total", len(report.rejected))  # (a kernel before the summary: --case with PYTHONPATH)
             out["outcome"] = (
                 f"imported: {report.rows:,} rows, {report.new:,} new, {total:,} rejected"

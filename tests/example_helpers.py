@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+from kaohe.office.ingest import ingest
 from kaohe.office.jobs import score_period
 from kaohe.plugins.discovery import BUILTIN, get_plugin_manager, load_registry
 from kaohe.scheme.config import load_bureau
@@ -38,7 +39,7 @@ class Example:
         self.store = Store(self.bureau.database)
         self.reports = []
         for f in make_data(name).write(tmp_path / "data"):
-            report = self.store.ingest(f, self.bureau, self.registry)
+            report = ingest(self.store, self.bureau, self.registry, f)
             assert not report.rejected, [r.text() for r in report.rejected]
             self.reports.append(report)
 

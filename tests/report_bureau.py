@@ -20,6 +20,7 @@ from typing import Any
 
 from kaohe import Adapter, Column, Draft, Item, hookimpl, rules
 from kaohe.core.periods import Period
+from kaohe.office.ingest import ingest
 from kaohe.office.jobs import score_period
 from kaohe.plugins.discovery import get_plugin_manager, load_registry
 from kaohe.scheme.config import parse_bureau
@@ -182,7 +183,7 @@ def make(tmp: Path) -> tuple[Any, Any, Path]:
     checks = _write_csv(tmp / "督察通报.csv", ["编号", "单位", "日期", "说明"], CHECKS)
     with Store(bureau.database) as store:
         for f in (events, checks):
-            report = store.ingest(f, bureau, reg, actor="test")
+            report = ingest(store, bureau, reg, f, actor="test")
             assert not report.rejected, [r.text() for r in report.rejected]
         for m in MONTHS:
             score_period(store, bureau, reg, Period.parse(m))
@@ -230,7 +231,7 @@ def publish_folded(tmp: Path, lines_per_item: int | None = 2) -> tuple[Any, Any,
     bureau = parse_bureau(config, reg, "test.toml", tmp)
     events = _write_csv(tmp / "测试大队.csv", ["编号", "单位", "日期", "类型", "说明"], FOLDED_EVENTS)
     with Store(bureau.database) as store:
-        report = store.ingest(events, bureau, reg, actor="test")
+        report = ingest(store, bureau, reg, events, actor="test")
         assert not report.rejected, [r.text() for r in report.rejected]
         store.sign_off("督察支队", "2015-06", "test", "本月无事项")  # the month is complete
         result = score_period(store, bureau, reg, Period.parse("2015-06"))

@@ -18,6 +18,7 @@ from intake_helpers import registry as small_registry
 from kaohe.core.errors import KaoheError
 from kaohe.core.periods import Period
 from kaohe.intake.reader import HEADER_SCAN_ROWS, read_export
+from kaohe.office.ingest import ingest
 from kaohe.office.jobs import score_period
 from kaohe.plugins.discovery import get_plugin_manager, load_registry
 from kaohe.scheme.config import parse_bureau
@@ -95,14 +96,14 @@ def points(store, b, reg, item):
 def test_a_misspelt_fire_file_does_not_replace_the_monthly_figures(tmp_path, reg, store):
     b = bureau(reg)
     monthly = write_xlsx(tmp_path / "churujing.xlsx", MONTHLY_ROWS, headers=MONTHLY_HEADERS)
-    assert store.ingest(monthly, b, reg, today=TODAY).adapter == "churujing.monthly"
+    assert ingest(store, b, reg, monthly, today=TODAY).adapter == "churujing.monthly"
     # 2 常驻境外人员漏登 × 扣0.5分 (seed 000 l.622) = -1
     assert points(store, b, reg, "churujing.resident_missed") == Decimal("-1.0")
     before = store.db.execute("SELECT key, attrs, version FROM records ORDER BY key").fetchall()
 
     fire = write_xlsx(tmp_path / "xiaofang.xlsx", FIRE_ROWS, headers=MISSPELT, title="消防大队 执法文书")
     with pytest.raises(KaoheError) as err:
-        store.ingest(fire, b, reg, today=TODAY)
+        ingest(store, b, reg, fire, today=TODAY)
     message = str(err.value)
     assert "\n" not in message
     assert message.startswith("xiaofang.xlsx:无法识别的数据格式:最接近“消防监督系统执法文书”(消防大队)")
@@ -114,10 +115,10 @@ def test_a_misspelt_fire_file_does_not_replace_the_monthly_figures(tmp_path, reg
 
     # pinned to 出入境, the file is still refused: it has none of the monthly figures
     with pytest.raises(KaoheError, match="最接近“出入境管理月度数据”.*只有单位和日期列"):
-        store.ingest(fire, b, reg, today=TODAY, department="出入境大队")
+        ingest(store, b, reg, fire, today=TODAY, department="出入境大队")
     # corrected, it goes to 消防: one 当场处罚 on 2015-04-20
     fixed = write_xlsx(tmp_path / "xiaofang2.xlsx", FIRE_ROWS, headers=FIRE_HEADERS, title="消防大队 执法文书")
-    report = store.ingest(fixed, b, reg, today=TODAY)
+    report = ingest(store, b, reg, fixed, today=TODAY)
     assert (report.adapter, report.new) == ("xiaofang.enforcement", 1)
     assert store.db.execute("SELECT key, attrs, version FROM records ORDER BY key").fetchall()[:1] == before
 
@@ -171,16 +172,16 @@ def test_a_switched_off_plugin_takes_no_file(tmp_path, reg, store):
     off = bureau(reg, enable=["*"], disable=["churujing.*"])
     monthly = write_xlsx(tmp_path / "churujing.xlsx", MONTHLY_ROWS, headers=MONTHLY_HEADERS)
     with pytest.raises(KaoheError, match="表头符合“出入境管理月度数据”.*已停用插件 churujing 的全部考核项目"):
-        store.ingest(monthly, off, reg, today=TODAY)
+        ingest(store, off, reg, monthly, today=TODAY)
     with pytest.raises(KaoheError, match="插件 churujing 的考核项目在本局配置中全部停用"):
-        store.ingest(monthly, off, reg, today=TODAY, adapter_id="churujing.monthly")
+        ingest(store, off, reg, monthly, today=TODAY, adapter_id="churujing.monthly")
     fire = write_xlsx(tmp_path / "xiaofang.xlsx", FIRE_ROWS, headers=MISSPELT)
     with pytest.raises(KaoheError, match="最接近“消防监督系统执法文书”"):
-        store.ingest(fire, off, reg, today=TODAY)
+        ingest(store, off, reg, fire, today=TODAY)
     assert store.count() == 0 and store.imports() == []
     # one 出入境 item switched on again: its plugin takes files again
     some = bureau(reg, enable=["xiaofang.*", "churujing.resident_missed"])
-    assert store.ingest(monthly, some, reg, today=TODAY).new == 1
+    assert ingest(store, some, reg, monthly, today=TODAY).new == 1
 
 
 def test_an_unknown_department_lists_the_known_ones(tmp_path, reg):
@@ -232,7 +233,7 @@ def test_every_sheet_that_fits_is_read(tmp_path, reg, store):
         ("3月", MONTHLY_HEADERS, [[dt.date(2015, 3, 20), "金城派出所", 1, 0, 0]]),
         ("4月", MONTHLY_HEADERS, [[dt.date(2015, 4, 20), "金城派出所", 2, 4, 4]]),
     )
-    report = store.ingest(f, b, reg, today=TODAY, readers=0)
+    report = ingest(store, b, reg, f, today=TODAY, readers=0)
     assert (report.rows, report.new, report.rejected) == (2, 2, [])
     assert report.notes == [f"工作表“说明”前{HEADER_SCAN_ROWS}行中没有可识别的表头,未读取", "读取了2个工作表:3月、4月"]
     assert store.db.execute("SELECT sheet, row, month FROM records ORDER BY month").fetchall() == [
@@ -250,7 +251,7 @@ def test_the_sheets_read_in_a_reading_process_too(tmp_path, reg, store):
         ("备注", None, [["无"]]),
         ("4月", MONTHLY_HEADERS, [[dt.date(2015, 4, 20), "金城派出所", 2, 4, 4]]),
     )
-    report = store.ingest(f, b, reg, today=TODAY, readers=1)
+    report = ingest(store, b, reg, f, today=TODAY, readers=1)
     assert (report.rows, report.new) == (2, 2)
     assert report.notes == [f"工作表“备注”前{HEADER_SCAN_ROWS}行中没有可识别的表头,未读取", "读取了2个工作表:3月、4月"]
 
@@ -269,9 +270,9 @@ def test_long_sheets_in_a_reading_process_lose_no_row(tmp_path, reg, store, seco
         ("3月", FIRE_HEADERS, rows("XF", 1500)), ("4月", FIRE_HEADERS, rows("XG", second)), ("5月", FIRE_HEADERS, rows("XH", third)),
     )
     total = 1500 + second + third
-    report = store.ingest(f, b, reg, today=TODAY, readers=1, dry_run=True)
+    report = ingest(store, b, reg, f, today=TODAY, readers=1, dry_run=True)
     assert (report.rows, report.new, report.rejected) == (total, total, [])
-    here = store.ingest(f, b, reg, today=TODAY, readers=0, dry_run=True)
+    here = ingest(store, b, reg, f, today=TODAY, readers=0, dry_run=True)
     assert (here.rows, here.new) == (total, total)
 
 
@@ -282,12 +283,12 @@ def test_a_header_only_template_sheet_before_the_data(tmp_path, reg, store):
         ("模板", MONTHLY_HEADERS, []),
         ("4月", MONTHLY_HEADERS, MONTHLY_ROWS),
     )
-    report = store.ingest(f, b, reg, today=TODAY)
+    report = ingest(store, b, reg, f, today=TODAY)
     assert (report.rows, report.new, report.notes) == (1, 1, ["读取了2个工作表:模板、4月"])
     assert points(store, b, reg, "churujing.resident_missed") == Decimal("-1.0")
     # the template alone: nothing imported, and said so
     g = sheet_file(tmp_path / "only_template.xlsx", ("模板", MONTHLY_HEADERS, []))
-    empty = store.ingest(g, b, reg, today=TODAY)
+    empty = ingest(store, b, reg, g, today=TODAY)
     assert (empty.rows, empty.new, empty.notes) == (0, 0, ["文件中只有表头,没有数据行"])
 
 
@@ -299,7 +300,7 @@ def test_a_sheet_of_another_format_refuses_the_file(tmp_path, reg, store):
         ("消防", FIRE_HEADERS, FIRE_ROWS),
     )
     with pytest.raises(KaoheError) as err:
-        store.ingest(f, b, reg, today=TODAY)
+        ingest(store, b, reg, f, today=TODAY)
     assert str(err.value) == (
         "mixed.xlsx:工作表“4月”是“出入境管理月度数据”(出入境大队,churujing.monthly),"
         "工作表“消防”却是“消防监督系统执法文书”(消防大队,xiaofang.enforcement);一个文件只能是一种数据,请分成两个文件导入"
@@ -316,7 +317,7 @@ def test_a_sheet_of_another_format_refuses_a_pinned_file_too(tmp_path, reg, stor
     f = sheet_file(tmp_path / "mixed.xlsx", *(reversed(sheets) if fire_first else sheets))
     for pin in ({"department": "churujing"}, {"adapter_id": "churujing.monthly"}):
         with pytest.raises(KaoheError) as err:
-            store.ingest(f, b, reg, today=TODAY, readers=readers, **pin)
+            ingest(store, b, reg, f, today=TODAY, readers=readers, **pin)
         assert str(err.value) == (
             "mixed.xlsx:工作表“4月”是“出入境管理月度数据”(出入境大队,churujing.monthly),"
             "工作表“消防”却是“消防监督系统执法文书”(消防大队,xiaofang.enforcement);一个文件只能是一种数据,请分成两个文件导入"
@@ -334,7 +335,7 @@ def test_a_later_sheet_with_a_misspelt_header_refuses_the_file(tmp_path, reg, st
     )
     # 4月's header has 租房境外人员户数 and the unit and date: it *is* a complete monthly header
     # (the misspelt column is optional), so it is read; its 漏登 column is not there
-    report = store.ingest(f, b, reg, today=TODAY)
+    report = ingest(store, b, reg, f, today=TODAY)
     assert report.new == 2
     g = sheet_file(
         tmp_path / "months2.xlsx",
@@ -342,7 +343,7 @@ def test_a_later_sheet_with_a_misspelt_header_refuses_the_file(tmp_path, reg, st
         ("5月", MISSPELT, [["XF2015002", "金城派出所", dt.date(2015, 5, 20), "当场处罚", 0]]),
     )
     with pytest.raises(KaoheError) as err:
-        store.ingest(g, b, reg, today=TODAY)
+        ingest(store, b, reg, g, today=TODAY)
     assert str(err.value).startswith("months2.xlsx 工作表“5月”:表头与本文件的“消防监督系统执法文书”")
     assert "缺少列:文书类型" in str(err.value)
     assert store.count() == 2  # the first file's records only

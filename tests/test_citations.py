@@ -17,6 +17,7 @@ from intake_helpers import write_xlsx
 from kaohe import Item, cite, rules
 from kaohe.core.errors import ConfigError, RuleError
 from kaohe.core.periods import Period
+from kaohe.office.ingest import ingest
 from kaohe.office.jobs import score_period
 from kaohe.plugins.discovery import BUILTIN, get_plugin_manager, load_registry
 from kaohe.report import publish
@@ -125,7 +126,7 @@ def test_explain_and_the_report_cite_by_article(tmp_path, reg):
             tmp_path / "churujing.xlsx", [[dt.date(2015, 4, 20), "金城派出所", 2]],
             headers=["统计截止日期", "派出所", "常驻境外人员漏登人次"],
         )
-        store.ingest(f, b, reg, today=TODAY)
+        ingest(store, b, reg, f, today=TODAY)
         result = score_period(store, b, reg, Period.parse("2015-04"))
         unit = result.unit("jincheng")
         text = unit_text(unit)

@@ -24,6 +24,7 @@ from click.testing import CliRunner
 from kaohe.cli.common import Ctx, csv_cell
 from kaohe.cli.main import database_error_text, os_error_text
 from kaohe.core.periods import Period
+from kaohe.office.ingest import ingest
 from kaohe.office.publication import publish
 from kaohe.plugins.discovery import get_plugin_manager, load_registry
 from kaohe.plugins.officers import officers
@@ -130,7 +131,7 @@ def test_the_edition_stores_the_configuration_its_results_used(tmp_path: Path, m
     bureau = load_bureau(config, reg)
     original = config.read_bytes()
     with Store(bureau.database) as store:
-        store.ingest(tmp_path / "register.csv", bureau, reg)
+        ingest(store, bureau, reg, tmp_path / "register.csv")
         config.write_text(original.decode("utf-8").replace("params = { points = -1 }", "params = { points = -5 }"), encoding="utf-8")
         done = publish(store, bureau, reg, Period.parse("2015-04"), published_on=dt.date(2015, 5, 6), write=False)
         e = store.edition("2015-04")
@@ -176,7 +177,7 @@ def test_edition_folders_follow_the_umask(tmp_path: Path, monkeypatch: pytest.Mo
     before = os.umask(umask)
     try:
         with Store(bureau.database) as store:
-            store.ingest(tmp_path / "register.csv", bureau, reg)
+            ingest(store, bureau, reg, tmp_path / "register.csv")
             done = publish(store, bureau, reg, Period.parse("2015-04"), published_on=dt.date(2015, 5, 6), out=tmp_path / "out")
     finally:
         os.umask(before)
@@ -198,7 +199,7 @@ def test_a_full_disk_is_reported_as_such_and_the_import_leaves_nothing(tmp_path:
         pages = store.db.execute("PRAGMA page_count").fetchone()[0]
         store.db.execute(f"PRAGMA max_page_count = {pages + 20}")
         with pytest.raises(sqlite3.OperationalError, match="database or disk is full") as info:
-            store.ingest(tmp_path / "register.csv", bureau, reg)
+            ingest(store, bureau, reg, tmp_path / "register.csv")
         assert not store.db.conn.in_transaction
         assert (store.count(), store.count("imports"), store.count("audit")) == (0, 0, 0)
     text = database_error_text(info.value)

@@ -21,6 +21,7 @@ import hostile_files as hf
 import pytest
 from kaohe.core.errors import ConfigError, KaoheError
 from kaohe.core.periods import Period
+from kaohe.office.ingest import ingest
 from kaohe.office.jobs import score_period, totals
 from kaohe.scheme.config import parse_bureau
 from kaohe.store.store import Store
@@ -63,7 +64,7 @@ def refused(store: Store, b, reg, path: Path, *words: str, **kw: Any) -> str:
     before = tables(store)
     started = time.monotonic()
     with pytest.raises(KaoheError) as exc:
-        store.ingest(path, b, reg, today=TODAY, **kw)
+        ingest(store, b, reg, path, today=TODAY, **kw)
     assert time.monotonic() - started < FAST
     message = str(exc.value)
     assert "\n" not in message and path.name in message, message
@@ -76,7 +77,7 @@ def refused(store: Store, b, reg, path: Path, *words: str, **kw: Any) -> str:
 def test_refusals_are_checked_against_a_store_that_changes(tmp_path, store, b, reg):
     """The comparison of tables the tests rely on sees an import (it could not pass by accident)."""
     before = tables(store)
-    store.ingest(hf.clean_rows(tmp_path / "ok.csv", 3), b, reg, today=TODAY)
+    ingest(store, b, reg, hf.clean_rows(tmp_path / "ok.csv", 3), today=TODAY)
     assert tables(store) != before
 
 
@@ -88,7 +89,7 @@ def test_refusals_are_checked_against_a_store_that_changes(tmp_path, store, b, r
 def test_non_finite_or_huge_number_is_rejected_and_the_month_still_scores(tmp_path, store, b, reg, value, suffix):
     path = hf.number_in_dispatch(tmp_path / f"110{suffix}", value)
     started = time.monotonic()
-    report = store.ingest(path, b, reg, today=TODAY)
+    report = ingest(store, b, reg, path, today=TODAY)
     assert time.monotonic() - started < FAST
     assert (report.new, report.rejected_total) == (2, 1)
     (rej,) = report.rejected
@@ -107,7 +108,7 @@ def test_a_number_cell_no_spreadsheet_writes(tmp_path, store, b, reg, value):
     before = tables(store)
     started = time.monotonic()
     try:
-        report = store.ingest(path, b, reg, today=TODAY)
+        report = ingest(store, b, reg, path, today=TODAY)
     except KaoheError as exc:  # a number openpyxl itself cannot read: the file is refused
         assert "\n" not in str(exc) and path.name in str(exc) and "第4行" in str(exc), str(exc)
         assert tables(store) == before
@@ -121,10 +122,10 @@ def test_a_number_cell_no_spreadsheet_writes(tmp_path, store, b, reg, value):
 def test_strict_and_dry_run_refuse_a_bad_number_and_store_nothing(tmp_path, store, b, reg, value):
     path = hf.number_in_dispatch(tmp_path / "110.csv", value)
     before = tables(store)
-    report = store.ingest(path, b, reg, today=TODAY, dry_run=True)
+    report = ingest(store, b, reg, path, today=TODAY, dry_run=True)
     assert report.rejected_total == 1 and report.rejected[0].column == "到场用时(分钟)"
     assert tables(store) == before
-    report = store.ingest(path, b, reg, today=TODAY, strict=True)
+    report = ingest(store, b, reg, path, today=TODAY, strict=True)
     assert report.rejected_total == 1 and not report.stored
     after = tables(store)
     assert after["audit"][len(before["audit"]):] and all(r[3] == "导入被拒绝" for r in after["audit"][len(before["audit"]):])
@@ -134,7 +135,7 @@ def test_strict_and_dry_run_refuse_a_bad_number_and_store_nothing(tmp_path, stor
 
 @pytest.mark.parametrize("value", ["NaN", "inf", "1e30", "12345678901234567890123456789", "1e999999999"])
 def test_percentage_column_bounds(tmp_path, store, b, reg, value):
-    report = store.ingest(hf.number_in_percent(tmp_path / "月度.csv", value), b, reg, today=TODAY)
+    report = ingest(store, b, reg, hf.number_in_percent(tmp_path / "月度.csv", value), today=TODAY)
     assert (report.new, report.rejected_total) == (1, 1)
     assert (report.rejected[0].row, report.rejected[0].column) == (3, "回访满意率")
 
@@ -145,7 +146,7 @@ def test_percentage_column_bounds(tmp_path, store, b, reg, value):
 ])
 def test_office_register_number_bounds(tmp_path, store, b, reg, column, value):
     started = time.monotonic()
-    report = store.ingest(hf.number_in_register(tmp_path / "登记表.csv", value, column), b, reg, today=TODAY)
+    report = ingest(store, b, reg, hf.number_in_register(tmp_path / "登记表.csv", value, column), today=TODAY)
     assert time.monotonic() - started < FAST
     assert (report.new, report.rejected_total) == (1, 1)
     assert (report.rejected[0].row, report.rejected[0].column) == (3, column)
@@ -157,7 +158,7 @@ def test_a_billion_digit_whole_number_is_refused_at_once(tmp_path, store, b, reg
     # 1e999999999 in a whole-number column once made the import compute the number's billion digits
     path = hf.number_in_register(tmp_path / "登记表.csv", "1e999999999", "名次")
     started = time.monotonic()
-    report = store.ingest(path, b, reg, today=TODAY)
+    report = ingest(store, b, reg, path, today=TODAY)
     assert time.monotonic() - started < 2.0
     assert "绝对值过大" in report.rejected[0].message
 
@@ -192,7 +193,7 @@ def test_a_number_with_an_underscore_is_refused(tmp_path, store, b, reg):
         D("1_5")
     assert D("1,500") == Decimal(1500) and D(" 2.5 ") == Decimal("2.5")
     path = hf.number_in_register(tmp_path / "登记表.csv", "1_5", "名次")
-    report = store.ingest(path, b, reg, today=TODAY)
+    report = ingest(store, b, reg, path, today=TODAY)
     assert [(r.row, r.message) for r in report.rejected] == [(3, "应为数字,得到 '1_5'")]
     from kaohe.cli.office import _points
 
@@ -206,7 +207,7 @@ def test_a_number_stored_before_the_bounds_is_refused_when_read(tmp_path, store,
     """A record imported by a kernel without the bounds (its value NaN or 1e30, in its value column
     or its attributes) made every score of its period end in a traceback after the upgrade; it is
     now named in one line, and a corrected file imported over it mends the period."""
-    store.ingest(hf.clean_rows(tmp_path / "ok.csv", 3), b, reg, today=TODAY)
+    ingest(store, b, reg, hf.clean_rows(tmp_path / "ok.csv", 3), today=TODAY)
     columns = [r[1] for r in store.db.execute("PRAGMA table_info(records)")]
     row = dict(zip(columns, store.db.execute("SELECT * FROM records ORDER BY key LIMIT 1").fetchone(), strict=True))
     attrs = json.loads(row["attrs"])
@@ -230,7 +231,7 @@ def test_a_number_stored_before_the_bounds_is_refused_when_read(tmp_path, store,
 def test_an_adjustment_stored_before_the_bounds_is_refused_when_read_and_can_be_revoked(tmp_path, store, b, reg):
     """`kaohe adjust add 2015-04 jincheng 1e30` committed under the old kernel, then every score
     crashed: it is named with the command that revokes it, and scoring works once it is revoked."""
-    store.ingest(hf.clean_rows(tmp_path / "ok.csv", 3), b, reg, today=TODAY)
+    ingest(store, b, reg, hf.clean_rows(tmp_path / "ok.csv", 3), today=TODAY)
     adj = store.add_adjustment("2015-04", "jincheng", Decimal("1e30"), "旧版本登记", "考核领导小组")
     with pytest.raises(KaoheError) as exc:
         score_period(store, b, reg, APRIL, save=False)
@@ -356,7 +357,7 @@ def test_a_sheet_declaring_a_modest_range_is_read_as_wide_as_its_cells(tmp_path,
     # 1,000 columns and 5,000 rows declared, three rows of data and an "x" in the last cell
     path = hf.declared_dimension(tmp_path / "宽.xlsx", "A1:ALL5000", rows=3)
     started = time.monotonic()
-    report = store.ingest(path, b, reg, today=TODAY)
+    report = ingest(store, b, reg, path, today=TODAY)
     assert time.monotonic() - started < FAST
     assert (report.rows, report.new, report.rejected_total) == (4, 3, 1)
     assert report.rejected[0].row == 5000  # the row holding only the "x": its 警情编号 is empty
@@ -378,7 +379,7 @@ def test_one_enormous_shared_string_is_refused_without_being_held(tmp_path, stor
 
 def test_a_shared_string_within_the_limit_is_imported(tmp_path, store, reg):
     path = hf.huge_shared_string(tmp_path / "串.xlsx", 3_000)
-    report = store.ingest(path, make_bureau(reg, max_cell_chars=5_000), reg, today=TODAY)
+    report = ingest(store, make_bureau(reg, max_cell_chars=5_000), reg, path, today=TODAY)
     assert report.new == 2
 
 
@@ -391,7 +392,7 @@ def test_a_cell_over_the_limit_in_a_sheet_is_refused(tmp_path, store, reg):
 def test_many_bad_rows_are_summarised_beyond_the_first_kept(tmp_path, store, reg):
     b = make_bureau(reg, rejections_kept=100)
     path = hf.many_bad_rows(tmp_path / "坏.csv", 5000, good=10)
-    report = store.ingest(path, b, reg, today=TODAY)
+    report = ingest(store, b, reg, path, today=TODAY)
     assert (report.rows, report.new, report.rejected_total, len(report.rejected)) == (5010, 10, 5000, 100)
     # bad row i (0-based) is a text minutes when i % 3 == 0, an unknown station when 1, 2015-02-30
     # when 2: 1,667, 1,667 and 1,666 of them; the first 100 kept hold 34, 33 and 33
@@ -426,7 +427,7 @@ def test_a_dry_run_takes_no_write_lock(tmp_path, store, b, reg):
     path = hf.clean_rows(tmp_path / "ok.csv", 10)
     other = holding_the_lock(store.path)
     try:
-        report = store.ingest(path, b, reg, today=TODAY, dry_run=True)
+        report = ingest(store, b, reg, path, today=TODAY, dry_run=True)
     finally:
         other.execute("ROLLBACK")
         other.close()
@@ -472,7 +473,7 @@ def test_a_workbook_named_csv_says_it_is_a_workbook(tmp_path, store, b, reg):
 
 
 def test_a_number_in_a_date_column_is_not_a_date_of_1900(tmp_path, store, b, reg):
-    report = store.ingest(hf.number_in_date(tmp_path / "d.xlsx", 5), b, reg, today=TODAY)
+    report = ingest(store, b, reg, hf.number_in_date(tmp_path / "d.xlsx", 5), today=TODAY)
     assert report.new == 1
     (rej,) = report.rejected
     assert (rej.row, rej.column) == (4, "接警日期") and "32874(1990-01-01)" in rej.message
@@ -485,7 +486,7 @@ def test_an_unknown_kind_in_the_office_register_is_refused(tmp_path, store, b, r
         ["R2", "华城派出所", "2015-04-04", "office.dutty", "-1", "", "", "", "", ""],
         ["R3", "华城派出所", "2015-04-05", "duty", "-1", "", "", "", "", ""],  # the prefix is implied
     ])
-    report = store.ingest(path, b, reg, today=TODAY)
+    report = ingest(store, b, reg, path, today=TODAY)
     assert report.new == 2
     (rej,) = report.rejected
     assert (rej.row, rej.column) == (3, "记录类型") and "office.dutty" in rej.message and "office.duty" in rej.message
@@ -506,7 +507,7 @@ def _change_during_reading(tmp_path, store, b, reg, change, readers: int = 0, ro
             change(path)
 
     with pytest.raises(KaoheError) as exc:
-        store.ingest(path, b, reg, today=TODAY, readers=readers, progress=progress)
+        ingest(store, b, reg, path, today=TODAY, readers=readers, progress=progress)
     assert done and tables(store) == before
     assert "\n" not in str(exc.value) and path.name in str(exc.value)
     return str(exc.value)
@@ -629,7 +630,7 @@ def test_the_benchmark_script_measures_one_case(tmp_path):
 
 def test_a_long_cell_is_quoted_short_in_its_rejection(tmp_path, store, b, reg):
     path = hf.write_csv(tmp_path / "长.csv", hf.DISPATCH_HEADERS, [hf.dispatch(1, unit="某" * 30_000), hf.dispatch(2, minutes="七" * 30_000)])
-    report = store.ingest(path, b, reg, today=TODAY)
+    report = ingest(store, b, reg, path, today=TODAY)
     assert report.rejected_total == 2
     for rej in report.rejected:
         assert len(rej.text()) < 300 and "共 30000 个字符" in rej.message, rej.message

@@ -18,6 +18,7 @@ from pathlib import Path
 import attrs
 import office_bureau as ob
 import pytest
+from kaohe.office.ingest import ingest
 from kaohe.scheme.config import load_bureau
 from kaohe.store.integrity import register
 from kaohe.core.errors import KaoheError
@@ -25,7 +26,8 @@ from kaohe.core.periods import Period
 from kaohe.scoring.pipeline import score
 from kaohe.plugins.discovery import get_plugin_manager, load_registry
 from kaohe.office.publication import decide_appeal, file_appeal, publish
-from kaohe.store.store import Store, StoreSource
+from kaohe.scoring.sources import StoreSource
+from kaohe.store.store import Store
 
 APRIL = Period.parse("2015-04")
 PUBLISHED = dt.date(2015, 5, 6)  # a Wednesday: 2 working days → Friday 2015-05-08
@@ -41,7 +43,7 @@ def office(tmp_path, monkeypatch):
         reg = load_registry(get_plugin_manager())
         bureau = load_bureau(config, reg)
         store = Store(bureau.database)
-        report = store.ingest(d / "register.csv", bureau, reg, actor="考核办 录入员")
+        report = ingest(store, bureau, reg, d / "register.csv", actor="考核办 录入员")
         assert not report.rejected
         return bureau, reg, store
 
@@ -168,7 +170,7 @@ def test_a_published_edition_is_unchanged_by_a_data_correction(office, tmp_path)
     fixed.write_text(ob.HEADER + "L3,乙派出所,2015-04-10,office.minor,,,经核实为台账问题\n", encoding="utf-8")
     # L3's key is office.late:L3 (the kind is part of the key), so the correction is a new record
     # office.minor:L3 and the wrong one is voided by the office
-    assert store.ingest(fixed, bureau, reg, actor="考核办").new == 1
+    assert ingest(store, bureau, reg, fixed, actor="考核办").new == 1
     store.void_record("office.late:L3", "更正:该条为台账问题", "考核办")
     assert store.edition("2015-04", 1)["bytes"] == first["bytes"]
     done = publish(store, bureau, reg, APRIL, published_on=dt.date(2015, 5, 12), write=False)
@@ -184,7 +186,7 @@ def test_a_corrected_record_replaces_the_old_version_but_not_the_edition(office,
     first = store.edition("2015-04", 1)
     fixed = tmp_path / "bureau" / "更正.csv"
     fixed.write_text(ob.HEADER + "L2,甲派出所,2015-03-09,office.late,,,日期更正为3月\n", encoding="utf-8")
-    report = store.ingest(fixed, bureau, reg, actor="考核办")
+    report = ingest(store, bureau, reg, fixed, actor="考核办")
     assert report.changed == 1 and report.corrected == ["office.late:L2"]
     assert store.edition("2015-04", 1)["bytes"] == first["bytes"]
     done = publish(store, bureau, reg, APRIL, published_on=dt.date(2015, 5, 12), write=False)
@@ -499,7 +501,7 @@ def test_a_signoff_before_a_later_import_does_not_count(office, tmp_path):
     import time
 
     time.sleep(1.1)  # times are kept to the second
-    store.ingest(fixed, bureau, reg, actor="考核办")
+    ingest(store, bureau, reg, fixed, actor="考核办")
     with pytest.raises(KaoheError, match="考核办 2015-04 数据未经部门签收"):
         publish(store, bureau, reg, APRIL, published_on=PUBLISHED, write=False)
     # the import of register.csv brought April and is found by its month

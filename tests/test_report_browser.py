@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 import report_bureau as rb
 from kaohe.core.decimals import D
+from kaohe.office.ingest import ingest
 from kaohe.store.store import Store
 
 CHROMIUM = "/usr/bin/chromium"
@@ -229,7 +230,7 @@ def second_edition(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     bureau = load_bureau(config, reg)
     april = Period.parse("2015-04")
     with Store(bureau.database) as store:
-        store.ingest(tmp / "register.csv", bureau, reg)
+        ingest(store, bureau, reg, tmp / "register.csv")
         publish(store, bureau, reg, april, published_on=dt.date(2015, 5, 6))
         a = file_appeal(store, bureau, april, "a", "office.late", "重复报警", record="office.late:L2", received=dt.date(2015, 5, 7))
         decide_appeal(store, bureau, a["id"], "撤销记录", "考核办 王某", "核实属重复报警")

@@ -13,6 +13,7 @@ from intake_helpers import ADAPTER, BUREAU, DISPATCH_HEADERS, T110, row, write_x
 from kaohe import Adapter, hookimpl
 from kaohe.core.errors import KaoheError
 from kaohe.intake import staging
+from kaohe.office.ingest import ingest
 from kaohe.plugins.discovery import get_plugin_manager, load_registry
 from kaohe.scheme.config import parse_bureau
 from kaohe.store.store import Store
@@ -79,7 +80,7 @@ def _stored(store):
 
 def _ingest(tmp_path, path, b, reg, readers, name):
     with Store(tmp_path / f"{name}.sqlite") as store:
-        report = store.ingest(path, b, reg, today=TODAY, readers=readers)
+        report = ingest(store, b, reg, path, today=TODAY, readers=readers)
         rejections = [(r["row"], r["column"], r["message"]) for r in store.rejections(report.import_id)]
         return report, rejections, _stored(store)
 
@@ -127,12 +128,12 @@ def test_a_workbook_read_in_a_process_of_its_own(tmp_path, b, reg):
 def test_a_plugin_bug_in_the_middle_of_a_file_leaves_the_store_as_it_was(tmp_path, monkeypatch, b, reg, readers):
     monkeypatch.setattr(staging, "SEND_BATCH", 3)
     with Store(tmp_path / "k.sqlite") as store:
-        store.ingest(_csv(tmp_path, LINES[:3], "first.csv"), b, reg, today=TODAY, readers=0)
+        ingest(store, b, reg, _csv(tmp_path, LINES[:3], "first.csv"), today=TODAY, readers=0)
         before = (_stored(store), store.imports())
         bad = _csv(tmp_path, [*LINES[:9], "BUG,金城,2015-04-07,一类,城区,7,,", *LINES[11:]], "bad.csv")
         expected = ZeroDivisionError if readers == 0 else RuntimeError
         with pytest.raises(expected) as caught:
-            store.ingest(bad, b, reg, today=TODAY, readers=readers)
+            ingest(store, b, reg, bad, today=TODAY, readers=readers)
         assert "ZeroDivisionError" in str(caught.value) or readers == 0
         assert (_stored(store), store.imports()) == before
 
@@ -140,11 +141,11 @@ def test_a_plugin_bug_in_the_middle_of_a_file_leaves_the_store_as_it_was(tmp_pat
 def test_a_reading_process_that_dies_leaves_the_store_as_it_was(tmp_path, monkeypatch, b, reg):
     monkeypatch.setattr(staging, "SEND_BATCH", 3)
     with Store(tmp_path / "k.sqlite") as store:
-        store.ingest(_csv(tmp_path, LINES[:3], "first.csv"), b, reg, today=TODAY, readers=0)
+        ingest(store, b, reg, _csv(tmp_path, LINES[:3], "first.csv"), today=TODAY, readers=0)
         before = (_stored(store), store.imports())
         bad = _csv(tmp_path, [*LINES[:12], "DIE,金城,2015-04-07,一类,城区,7,,", *LINES[12:]], "bad.csv")
         with pytest.raises(KaoheError) as caught:
-            store.ingest(bad, b, reg, today=TODAY, readers=2)
+            ingest(store, b, reg, bad, today=TODAY, readers=2)
         assert str(caught.value) == "bad.csv:读取进程意外退出(退出码 3),本文件没有导入任何数据"
         assert (_stored(store), store.imports()) == before
 
@@ -154,7 +155,7 @@ def test_a_file_that_cannot_be_read_says_why_and_stores_nothing(tmp_path, b, reg
     path = _csv(tmp_path, ["甲,乙,丙", "1,2,3"])
     with Store(tmp_path / "k.sqlite") as store:
         with pytest.raises(KaoheError) as caught:
-            store.ingest(path, b, reg, today=TODAY, readers=readers)
+            ingest(store, b, reg, path, today=TODAY, readers=readers)
         assert str(caught.value) == (
             "110.csv:无法识别的数据格式:表头与任何已安装插件的数据格式都不符。可导入的格式:110接处警记录(110指挥中心)"
         )
@@ -217,10 +218,10 @@ def test_a_writer_failing_half_way_stops_its_readers_and_stores_nothing(tmp_path
 
     with Store(tmp_path / "k.sqlite") as store:
         with pytest.raises(KeyboardInterrupt):
-            store.ingest(path, b, reg, today=TODAY, readers=2, progress=progress)
+            ingest(store, b, reg, path, today=TODAY, readers=2, progress=progress)
         assert multiprocessing.active_children() == []
         assert (store.imports(), _stored(store)) == ([], [])
-        report = store.ingest(path, b, reg, today=TODAY, readers=2)  # the next try stores it whole
+        report = ingest(store, b, reg, path, today=TODAY, readers=2)  # the next try stores it whole
         assert (report.rows, report.new) == (2500, 2500)
 
 
@@ -231,6 +232,6 @@ def test_a_file_rewritten_while_it_is_read_is_refused(tmp_path, monkeypatch, b, 
     _csv(tmp_path, lines)
     with Store(tmp_path / "k.sqlite") as store:
         with pytest.raises(KaoheError) as caught:
-            store.ingest(path, b, reg, today=TODAY, readers=2)
+            ingest(store, b, reg, path, today=TODAY, readers=2)
         assert str(caught.value) == "110.csv:文件在导入过程中被修改或替换,本文件没有导入任何数据;请在文件不再变动后重新导入"
         assert (store.imports(), _stored(store)) == ([], [])

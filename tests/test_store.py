@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from intake_helpers import DISPATCH_HEADERS, bureau, registry, row, write_xlsx
 from kaohe.core.periods import Period
+from kaohe.office.ingest import ingest as ingest_file
 from kaohe.office.jobs import score_period
 from kaohe.store.store import SCHEMA_VERSION, Store
 
@@ -39,7 +40,7 @@ def store(tmp_path):
 
 
 def ingest(store, path, b, reg, **kw):
-    return store.ingest(path, b, reg, today=TODAY, actor="测试", **kw)
+    return ingest_file(store, b, reg, path, today=TODAY, actor="测试", **kw)
 
 
 def test_schema_version_and_wal(tmp_path):
@@ -134,11 +135,12 @@ KILL_SCRIPT = textwrap.dedent(
     import datetime as dt, sys
     sys.path.insert(0, {tests!r})
     from intake_helpers import bureau, registry
+    from kaohe.office.ingest import ingest
     from kaohe.store.store import Store
     reg = registry()
     with Store({db!r}) as s:
         print("start", flush=True)
-        s.ingest({csv!r}, bureau(reg), reg, today=dt.date(2016, 1, 1))
+        ingest(s, bureau(reg), reg, {csv!r}, today=dt.date(2016, 1, 1))
     print("done", flush=True)
     """
 )

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from kaohe.office.ingest import ingest
 
 pytest_plugins = ["pytester"]
 
@@ -109,7 +110,7 @@ def test_fixtures_write_a_real_export_and_store_it(make_registry, make_bureau, x
     row = {"编号": "J1", "单位": "金城派出所", "日期": "2015-07-03", "事项": "书面警诫", "人次": 1, "是否自查主动上报": "否"}
     path = xlsx_export(tmp_path / "纪委.xlsx", header, [[row.get(h) for h in header],
                                                         [{**row, "编号": "J2", "单位": "华城派出所"}.get(h) for h in header]])
-    report = kaohe_store.ingest(path, bureau, registry, actor="test")
+    report = ingest(kaohe_store, bureau, registry, path, actor="test")
     assert report.accepted == 2 and kaohe_store.count() == 2
 
 

@@ -27,6 +27,7 @@ from ..core.periods import MAX_YEAR, MIN_YEAR
 from ..core.version import __version__
 from ..core.workdays import deadline_text
 from ..demo import run_demo
+from ..office.ingest import ingest as ingest_file
 from ..office.jobs import config_digest, score_period
 from ..plugins import readme as plugin_readme
 from ..plugins.discovery import load_registry
@@ -252,7 +253,7 @@ def _ingest_one(store: Any, f: Path, bureau: Any, reg: Any, dry_run: bool, stric
             bar.render_progress()
 
     try:
-        report = store.ingest(f, bureau, reg, strict=strict, dry_run=dry_run, adapter_id=adapter_id, actor=actor, progress=progress, department=department)
+        report = ingest_file(store, bureau, reg, f, strict=strict, dry_run=dry_run, adapter_id=adapter_id, actor=actor, progress=progress, department=department)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -315,9 +316,7 @@ def _warn_empty(store: Any, period: Any, bureau: Any = None, registry: Any = Non
     right): say so, it is usually a mistyped period or data not yet imported. Not when the period
     is scored from last period's data carried over (``[carry_over]``): that is said as 沿用上期."""
     months = [m.label for m in period.months()]
-    departments = [d for (d,) in store.db.execute("SELECT DISTINCT department FROM imports").fetchall()]
-    q = f"SELECT 1 FROM records WHERE department = ? AND month IN ({','.join('?' * len(months))}) AND voided = 0 LIMIT 1"
-    if not any(store.db.execute(q, [d, *months]).fetchone() for d in departments) and not (
+    if not any(store.has_records(d, months) for d in store.imported_departments()) and not (
         bureau is not None and registry is not None and carried_into(store, bureau, registry, period)
     ):
         click.echo(f"警告:数据库中没有 {period.label} 的任何记录(期间写错了,还是数据尚未导入?),以下得分是在没有任何记录的情况下算出的", err=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..core.model import PeriodResult
 from ..core.periods import Period
+from ..office.ingest import ingest
 from ..office.jobs import score_year
 from ..office.publication import publish
 from ..plugins.discovery import Registry, get_plugin_manager, load_registry
@@ -65,7 +66,7 @@ def run_demo(directory: Path, seed: int | None = None, echo: Callable[[str], Non
     rejected = 0
     with Store(bureau.database) as store:
         for f in files:
-            report = store.ingest(f, bureau, registry, actor="demo")
+            report = ingest(store, bureau, registry, f, actor="demo")
             rejected += len(report.rejected)
             echo(f"  导入 {f.name}:{report.accepted} 条,拒绝 {len(report.rejected)} 行")
             for r in report.rejected:

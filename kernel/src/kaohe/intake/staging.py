@@ -20,6 +20,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import signal
 import sys
 import traceback
@@ -414,3 +415,66 @@ def _last_word(outgoing: Any, message: tuple[str, str]) -> None:
         outgoing.send(message)
     except BrokenPipeError:
         pass
+
+
+# --- The report of an import -------------------------------------------------------------------
+
+
+@attrs.define
+class IngestReport:
+    """What an import did (kaohe.office.ingest): the rows read, the records new, changed and
+    unchanged, the rows rejected, and whether it was stored."""
+
+    file: str
+    adapter: str
+    department: str
+    rows: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    rejected: list[Rejection] = attrs.field(factory=list)
+    corrected: list[str] = attrs.field(factory=list)
+    """Keys of the records this import corrected (their previous versions are in record_versions)."""
+    import_id: int | None = None
+    stored: bool = False
+    months: set[str] = attrs.field(factory=set)
+    notes: list[str] = attrs.field(factory=list)
+    """What the reading said beside the rows (a sheet of the workbook skipped)."""
+    kept: int = 1000
+    """Rejected rows kept one by one in ``rejected`` (``[intake] rejections_kept``); the others are
+    counted in ``rejected_more``."""
+    rejected_more: dict[tuple[str, str], int] = attrs.field(factory=dict)
+    """(column, reason) → how many more rows were rejected for it, beyond the ``kept`` first."""
+    rejected_total: int = 0
+    """Every rejected row, kept or counted."""
+
+    @property
+    def accepted(self) -> int:
+        return self.new + self.changed + self.unchanged
+
+    def reject(self, rejection: Rejection) -> None:
+        """One more rejected row: kept while fewer than ``kept`` are, else counted by column and reason
+        (a file of a million bad rows holds a thousand rejections in memory, not a million)."""
+        self.rejected_total += 1
+        if len(self.rejected) < self.kept:
+            self.rejected.append(rejection)
+            return
+        key = (rejection.column, reason_of(rejection.message))
+        self.rejected_more[key] = self.rejected_more.get(key, 0) + 1
+
+    def summary(self) -> list[str]:
+        """The rejections beyond the kept ones, a line per column and reason, most frequent first."""
+        return [
+            (f"“{column}”列" if column else "") + f"另有 {n} 行:{reason}"
+            for (column, reason), n in sorted(self.rejected_more.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+
+
+_VALUE = re.compile(r"(,|:)?得到.*$|“[^”]*”|'[^']*'|(?<![\d^])\d[\d.,:-]*+(?!\^)")
+
+
+def reason_of(message: str) -> str:
+    """A rejection's reason without its row's values (the cell quoted, the unit named, the dates and
+    numbers), so that rows refused for the same reason count together."""
+    return _VALUE.sub(lambda m: "“…”" if m.group(0).startswith("“") else "" if "得到" in m.group(0) else "…", message)

@@ -13,7 +13,8 @@ from ..core.periods import Period
 from ..scheme.bureau import Bureau
 from ..scoring.folding import Interner, fold_result, light
 from ..scoring.pipeline import aggregate, base_periods, score, score_base
-from ..store.store import Store, StoreSource
+from ..scoring.sources import StoreSource
+from ..store.store import Store
 
 
 def config_digest(bureau: Bureau) -> str:

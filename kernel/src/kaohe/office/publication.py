@@ -265,7 +265,7 @@ def record_files(store: Store, bureau: Bureau, published: Published, directory: 
 def _state(store: Store) -> int:
     """What changes when anything an edition depends on changes: the audit trail's last entry (every
     import, adjustment, decision, voiding, sign-off and edition is in it)."""
-    return int(store.db.execute("SELECT coalesce(max(id), 0) FROM audit").fetchone()[0])
+    return store.last_audit_id()
 
 
 def write_edition(store: Store, bureau: Bureau, registry: Any, published: Published, base: Path) -> tuple[Path, Path]:
@@ -469,7 +469,7 @@ def decide_appeal(
             if not appeal["record"]:
                 raise KaoheError(f"第{appeal_id}号申请针对的是整个项目,没有指明记录,不能撤销记录:请用 维持 或 改分")
             key = appeal["record"]
-            if "@" in key and store.db.execute("SELECT 1 FROM records WHERE key = ?", [key]).fetchone() is None:
+            if "@" in key and not store.has_record(key):
                 key = key.rsplit("@", 1)[0]  # a carried-over line (<key>@<period>): its original record
             _refuse_void_under_changes(store, appeal, key)
             store.void_record(key, f"复查复核第{appeal_id}号:{reason}", actor, appeal=appeal_id)

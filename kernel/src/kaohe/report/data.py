@@ -396,17 +396,11 @@ def _record_infos(store: Any, keys: Iterable[str]) -> dict[str, RecordInfo]:
             wanted.setdefault(k.rsplit("@", 1)[0], k)
     originals = sorted(set(wanted) | {k.rsplit("@", 1)[0] for k in wanted if "@" in k})
     found: dict[str, RecordInfo] = {}
-    for i in range(0, len(originals), 900):
-        chunk = originals[i : i + 900]
-        q = (
-            "SELECT key, kind, date, department, note, value, attrs, file, sheet, row, version FROM records"
-            f" WHERE key IN ({','.join('?' * len(chunk))})"
+    for key, kind, date, dept, note, value, attrs_json, file, sheet, row, version in store.stored_records(originals):
+        found[key] = RecordInfo(
+            key=key, kind=kind, date=date, department=dept or "", note=note or "", value=value,
+            attrs=json.loads(attrs_json or "{}"), file=file or "", sheet=sheet or "", row=row, version=version,
         )
-        for key, kind, date, dept, note, value, attrs_json, file, sheet, row, version in store.db.execute(q, chunk).fetchall():
-            found[key] = RecordInfo(
-                key=key, kind=kind, date=date, department=dept or "", note=note or "", value=value,
-                attrs=json.loads(attrs_json or "{}"), file=file or "", sheet=sheet or "", row=row, version=version,
-            )
     out = {}
     for k in keys:
         info = found.get(k) or (found.get(k.rsplit("@", 1)[0]) if "@" in k else None)

@@ -119,15 +119,9 @@ def inputs_entry(store: Any, bureau: Bureau, period: Period) -> dict[str, Any]:
     cal = bureau.calendar
     start, end = cal.start(first).isoformat(), cal.end(last).isoformat()
     used: dict[tuple[str, str, str, str], int] = {}
-    q = (
-        "SELECT i.file, i.checksum, i.adapter, i.department, count(*) FROM records r JOIN imports i ON i.id = r.import_id"
-        " WHERE r.voided = 0 AND r.date BETWEEN ? AND ? GROUP BY r.import_id"
-    )
-    for f, c, a, d, n in store.db.execute(q, [start, end]).fetchall():
+    for f, c, a, d, n in store.imports_holding(start, end):
         used[(d, f, c, a)] = used.get((d, f, c, a), 0) + n
-    voided = [k for (k,) in store.db.execute(
-        "SELECT key FROM records WHERE voided = 1 AND date BETWEEN ? AND ? ORDER BY key", [start, end]
-    ).fetchall()]
+    voided = store.voided_keys(start, end)
     imports = [
         {"file": f, "checksum": c, "adapter": a, "department": d, "records": n}
         for (d, f, c, a), n in sorted(used.items())

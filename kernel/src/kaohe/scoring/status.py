@@ -82,12 +82,7 @@ def data_status(store: Any, bureau: Bureau, registry: Any, period: Period) -> li
         due = cal.end(b) + dt.timedelta(days=bureau.publication.data_due_days) if bureau.publication.data_due_days is not None else None
         for dept, items in depts.items():
             expected = any(i.window(b) is not None for i in items) or (b == bases[-1] and any(i.window(period) is not None for i in items))
-            q = (
-                "SELECT count(*), count(DISTINCT r.import_id), min(i.time), max(i.time) FROM records r"
-                " LEFT JOIN imports i ON i.id = r.import_id"
-                f" WHERE r.department = ? AND r.voided = 0 AND r.month IN ({','.join('?' * len(months))})"
-            )
-            n, imports, first, last = store.db.execute(q, [dept, *months]).fetchone()
+            n, imports, first, last = store.arrivals(dept, months)
             if n:
                 state = ARRIVED
                 if due is not None and first and dt.date.fromisoformat(first[:10]) > due:
@@ -153,9 +148,7 @@ def carried_into(store: Any, bureau: Bureau, registry: Any, period: Period) -> l
 
 
 def _has_data(store: Any, dept: str, period: Period) -> bool:
-    months = [m.label for m in period.months()]
-    q = f"SELECT 1 FROM records WHERE department = ? AND voided = 0 AND month IN ({','.join('?' * len(months))}) LIMIT 1"
-    return store.db.execute(q, [dept, *months]).fetchone() is not None
+    return bool(store.has_records(dept, [m.label for m in period.months()]))
 
 
 def unit_problems(rows: list[DataStatus], gaps: Any) -> list[str]:

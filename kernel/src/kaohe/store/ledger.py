@@ -189,6 +189,11 @@ class Ledger:
                 ).last_pk
             )
 
+    def last_audit_id(self) -> int:
+        """The id of the audit trail's last entry (0: none): it changes with every import, adjustment,
+        decision, voiding, sign-off and edition."""
+        return int(self.db.execute("SELECT coalesce(max(id), 0) FROM audit").fetchone()[0])
+
     def _present(self, table: str, what: str) -> None:
         """A table of the trail that was dropped is said to be gone, not read as empty (sqlite-utils
         reads a missing table as having no rows: "没有调整" would hide the dropped adjustments)."""

@@ -13,25 +13,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, cast
 
 import attrs
 import sqlite_utils
 
-from ..contract.registry import Registry
 from ..core.decimals import D, cell_problem
 from ..core.errors import KaoheError
 from ..core.model import PeriodResult, Record
-from ..core.periods import Period
-from ..intake.reader import Rejection, check_file, checksum, same_record
-from ..intake.staging import Staged, content_hash, dumps, staged  # noqa: F401 (dumps and content_hash: used by others through the store)
-from ..scheme.bureau import Bureau
-from ..scoring.status import gaps
+from ..intake.staging import IngestReport, Staged, content_hash, dumps  # noqa: F401 (dumps and content_hash: used by others through the store)
+from ..scoring.sources import StoreSource as StoreSource  # re-exported: office/publication imports it from here
 from ..scoring.treejson import TreeEncoder
 from .integrity import guard, migrate_3, record_line, records_digest, register
 from .ledger import Ledger, current_actor, migrate_2, now
@@ -106,61 +101,30 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
 MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [(1, _migrate_1), (2, migrate_2), (3, migrate_3)]
 
 
-@attrs.define
-class IngestReport:
-    file: str
-    adapter: str
-    department: str
-    rows: int = 0
-    new: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    duplicates: int = 0
-    rejected: list[Rejection] = attrs.field(factory=list)
-    corrected: list[str] = attrs.field(factory=list)
-    """Keys of the records this import corrected (their previous versions are in record_versions)."""
-    import_id: int | None = None
-    stored: bool = False
-    months: set[str] = attrs.field(factory=set)
-    notes: list[str] = attrs.field(factory=list)
-    """What the reading said beside the rows (a sheet of the workbook skipped)."""
-    kept: int = 1000
-    """Rejected rows kept one by one in ``rejected`` (``[intake] rejections_kept``); the others are
-    counted in ``rejected_more``."""
-    rejected_more: dict[tuple[str, str], int] = attrs.field(factory=dict)
-    """(column, reason) → how many more rows were rejected for it, beyond the ``kept`` first."""
-    rejected_total: int = 0
-    """Every rejected row, kept or counted."""
+class Arrivals(NamedTuple):
+    """How a department's records of some months arrived (``Store.arrivals``)."""
 
-    @property
-    def accepted(self) -> int:
-        return self.new + self.changed + self.unchanged
-
-    def reject(self, rejection: Rejection) -> None:
-        """One more rejected row: kept while fewer than ``kept`` are, else counted by column and reason
-        (a file of a million bad rows holds a thousand rejections in memory, not a million)."""
-        self.rejected_total += 1
-        if len(self.rejected) < self.kept:
-            self.rejected.append(rejection)
-            return
-        key = (rejection.column, reason_of(rejection.message))
-        self.rejected_more[key] = self.rejected_more.get(key, 0) + 1
-
-    def summary(self) -> list[str]:
-        """The rejections beyond the kept ones, a line per column and reason, most frequent first."""
-        return [
-            (f"“{column}”列" if column else "") + f"另有 {n} 行:{reason}"
-            for (column, reason), n in sorted(self.rejected_more.items(), key=lambda kv: (-kv[1], kv[0]))
-        ]
+    records: int
+    imports: int
+    first: str | None
+    """The time of the first import holding one of them (None: no record)."""
+    last: str | None
 
 
-_VALUE = re.compile(r"(,|:)?得到.*$|“[^”]*”|'[^']*'|(?<![\d^])\d[\d.,:-]*+(?!\^)")
+class StoredRecord(NamedTuple):
+    """A record's row as stored (``Store.stored_records``): attributes as JSON text, value as text."""
 
-
-def reason_of(message: str) -> str:
-    """A rejection's reason without its row's values (the cell quoted, the unit named, the dates and
-    numbers), so that rows refused for the same reason count together."""
-    return _VALUE.sub(lambda m: "“…”" if m.group(0).startswith("“") else "" if "得到" in m.group(0) else "…", message)
+    key: str
+    kind: str
+    date: str
+    department: str | None
+    note: str | None
+    value: str | None
+    attrs: str | None
+    file: str | None
+    sheet: str | None
+    row: int | None
+    version: int
 
 
 BUSY_MS = 60000
@@ -270,168 +234,91 @@ class Store(Ledger):
         row = self.db.execute("SELECT max(version) FROM migrations").fetchone()
         return int(row[0] or 0)
 
-    # --- intake ----------------------------------------------------------------------------------
+    # --- intake: the write primitives of an import (the reading is kaohe.office.ingest's) -------------
 
-    def ingest(
-        self,
-        path: str | Path,
-        bureau: Bureau,
-        registry: Registry,
-        *,
-        strict: bool = False,
-        dry_run: bool = False,
-        adapter_id: str | None = None,
-        actor: str | None = None,
-        progress: Callable[[int], None] | None = None,
-        today: dt.date | None = None,
-        readers: int | None = None,
-        department: str | None = None,
-    ) -> IngestReport:
-        """Import one file in one transaction. Bad rows are reported and skipped (or, with
-        ``strict``, the whole file is refused); a record whose key is already stored with the same
-        content is unchanged, with other content it is replaced and the old version kept. A large file
-        is read by other processes while this one writes (``readers``: how many; None decides by the
-        file's size and type and the machine's cores, 0 reads in this process; see kaohe.staging).
-        ``adapter_id`` or ``department`` (a plugin's name or a department's) pin the file's
-        adapter; what the reading says beside the rows (a sheet skipped) is in the report's notes."""
-        path = Path(path)
-        notes: list[str] = []
-        # the file within the bureau's limits, before anything is read or locked (kaohe.guard)
-        digest = check_file(path, bureau.limits)
-        with staged(
-            path, bureau, registry, adapter_id, bureau.earliest, today, readers, department, notes, digest
-        ) as (adapter, rows):
-            report = self._ingest(
-                path, adapter, rows, strict=strict, dry_run=dry_run, actor=actor, progress=progress, digest=digest,
-                kept=bureau.limits.rejections_kept,
-            )
-        if not report.rows:
-            notes.append("文件中只有表头,没有数据行")
-        report.notes = notes
-        return report
-
-    def _ingest(
-        self,
-        path: Path,
-        adapter: Any,
-        rows: Iterator[Staged],
-        *,
-        strict: bool,
+    def begin_import(
+        self, *, file: str, path: str, digest: str, adapter: str, department: str, actor: str | None, strict: bool,
         dry_run: bool,
-        actor: str | None,
-        progress: Callable[[int], None] | None,
-        digest: str | None = None,
-        kept: int = 1000,
-    ) -> IngestReport:
-        report = IngestReport(path.name, adapter.id, adapter.department, kept=kept)
-        digest = digest or checksum(path)
+    ) -> int | None:
+        """Open an import's transaction, when its first batch of records is ready (a month's usual
+        file, read and checked whole before it: other commands wait only for the writing), and record
+        the import; returns its id. A dry run takes no write lock at all: it reads, in a transaction
+        of its own, and records nothing (None)."""
         db = self.db
-        import_id = None
-        began = False
-
-        def begin() -> None:
-            # The write lock is taken when the first batch of records is ready (a month's usual file,
-            # read and checked whole before it): other commands wait only for the writing. A dry
-            # run takes no write lock at all: it reads, in a transaction of its own.
-            nonlocal began, import_id
-            db.execute("BEGIN" if dry_run else "BEGIN IMMEDIATE")
-            began = True
-            guard(self)  # the store's protections in place (kaohe.integrity), under the lock
-            if not dry_run:
-                # the record versions this import writes, ``key<TAB>version<TAB>hash``, for their
-                # digest (kaohe.integrity.records_digest): in a temporary table, sorted by SQLite
-                # at the end, so that a large file's lines are never all in memory
-                db.execute("CREATE TEMP TABLE IF NOT EXISTS kaohe_written (line TEXT)")
-                db.execute("DELETE FROM temp.kaohe_written")
-                import_id = db["imports"].insert(
-                    {
-                        "file": path.name, "path": str(path.resolve()), "checksum": digest,
-                        "adapter": adapter.id, "department": adapter.department, "time": now(),
-                        "actor": actor or current_actor(), "rows": 0, "accepted": 0, "new": 0, "changed": 0,
-                        "unchanged": 0, "rejected": 0, "strict": int(strict),
-                    }
-                ).last_pk
-
-        try:
-            seen: dict[str, tuple[str, int]] = {}
-            batch: list[Staged] = []
-            last_row: tuple[str, int] = ("", -1)
-            for item in rows:
-                ready, sheet, row, rej = item
-                if row != last_row[1] or sheet != last_row[0]:
-                    report.rows += 1
-                    last_row = (sheet, row)
-                    if progress and report.rows % 1000 == 0:
-                        progress(report.rows)
-                if ready is None:
-                    assert rej is not None
-                    report.reject(rej)
-                    continue
-                key = ready[0]
-                if key in seen:
-                    report.duplicates += 1
-                    report.reject(Rejection(path.name, sheet, row, "", same_record(seen[key], sheet)))
-                    continue
-                seen[key] = (sheet, row)
-                batch.append(item)
-                if len(batch) >= BATCH:
-                    if not began:
-                        begin()
-                    self._write(batch, path.name, import_id, report, dry_run)
-                    batch = []
-            if not began:
-                begin()
-            self._write(batch, path.name, import_id, report, dry_run)
-            if progress:
-                progress(report.rows)
-            if dry_run or (strict and report.rejected_total):
-                rollback(db)
-                if not dry_run:
-                    self.log(
-                        "导入被拒绝", actor, department=adapter.department, subject=path.name,
-                        detail={"checksum": digest, "adapter": adapter.id, "rows": report.rows, "rejected": report.rejected_total, "strict": True},
-                    )
-                return report
-            if report.rejected_total:
-                db["rejections"].insert_all(
-                    (
-                        {"import_id": import_id, "file": r.file, "sheet": r.sheet, "row": r.row, "column": r.column, "message": r.message}
-                        for r in report.rejected
-                    ),
-                    batch_size=BATCH,
-                )
-                db["rejections"].insert_all(
-                    {"import_id": import_id, "file": path.name, "sheet": "", "row": None, "column": column, "message": f"另有 {n} 行:{reason}"}
-                    for (column, reason), n in report.rejected_more.items()
-                )
-            db["imports"].update(
-                import_id,
-                {
-                    "rows": report.rows, "accepted": report.accepted, "new": report.new, "changed": report.changed,
-                    "unchanged": report.unchanged, "rejected": report.rejected_total,
-                },
-            )
-            self.log(
-                "导入", actor, department=adapter.department, period=",".join(sorted(report.months)), subject=path.name,
-                detail={
-                    "import": import_id, "checksum": digest, "adapter": adapter.id, "rows": report.rows,
-                    "new": report.new, "changed": report.changed, "unchanged": report.unchanged,
-                    "rejected": report.rejected_total, "corrected": report.corrected[:1000],
-                    "corrected_total": len(report.corrected), "records_sha256": records_digest(
-                        (line for (line,) in db.execute("SELECT line FROM temp.kaohe_written ORDER BY line")), ordered=True
-                    ),
-                },
-            )
-            db.execute("COMMIT")
-        except BaseException:
-            rollback(db)
-            raise
-        report.import_id = import_id
-        report.stored = True
+        db.execute("BEGIN" if dry_run else "BEGIN IMMEDIATE")
+        guard(self)  # the store's protections in place (kaohe.integrity), under the lock
+        if dry_run:
+            return None
+        # the record versions this import writes, ``key<TAB>version<TAB>hash``, for their
+        # digest (kaohe.integrity.records_digest): in a temporary table, sorted by SQLite
+        # at the end, so that a large file's lines are never all in memory
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS kaohe_written (line TEXT)")
         db.execute("DELETE FROM temp.kaohe_written")
-        return report
+        row = {
+            "file": file, "path": path, "checksum": digest, "adapter": adapter, "department": department, "time": now(),
+            "actor": actor or current_actor(), "rows": 0, "accepted": 0, "new": 0, "changed": 0, "unchanged": 0,
+            "rejected": 0, "strict": int(strict),
+        }
+        return cast(int, db["imports"].insert(row).last_pk)
 
-    def _write(self, batch: list[Staged], file: str, import_id: int | None, report: IngestReport, dry_run: bool) -> None:
+    def refuse_import(self, report: IngestReport, *, digest: str, actor: str | None, dry_run: bool) -> None:
+        """End a dry run, or a strict import refused for its rejected rows: nothing it wrote is kept;
+        the refusal (not a dry run) is in the audit trail."""
+        rollback(self.db)
+        if not dry_run:
+            self.log(
+                "导入被拒绝", actor, department=report.department, subject=report.file,
+                detail={"checksum": digest, "adapter": report.adapter, "rows": report.rows, "rejected": report.rejected_total, "strict": True},
+            )
+
+    def finish_import(self, import_id: int, report: IngestReport, *, digest: str, actor: str | None) -> None:
+        """Store the import's rejections and counts, log it in the audit trail (with the digest of the
+        record versions it wrote) and commit: the import lands whole."""
+        db = self.db
+        if report.rejected_total:
+            db["rejections"].insert_all(
+                (
+                    {"import_id": import_id, "file": r.file, "sheet": r.sheet, "row": r.row, "column": r.column, "message": r.message}
+                    for r in report.rejected
+                ),
+                batch_size=BATCH,
+            )
+            db["rejections"].insert_all(
+                {"import_id": import_id, "file": report.file, "sheet": "", "row": None, "column": column, "message": f"另有 {n} 行:{reason}"}
+                for (column, reason), n in report.rejected_more.items()
+            )
+        db["imports"].update(
+            import_id,
+            {
+                "rows": report.rows, "accepted": report.accepted, "new": report.new, "changed": report.changed,
+                "unchanged": report.unchanged, "rejected": report.rejected_total,
+            },
+        )
+        self.log(
+            "导入", actor, department=report.department, period=",".join(sorted(report.months)), subject=report.file,
+            detail={
+                "import": import_id, "checksum": digest, "adapter": report.adapter, "rows": report.rows,
+                "new": report.new, "changed": report.changed, "unchanged": report.unchanged,
+                "rejected": report.rejected_total, "corrected": report.corrected[:1000],
+                "corrected_total": len(report.corrected), "records_sha256": records_digest(
+                    (line for (line,) in db.execute("SELECT line FROM temp.kaohe_written ORDER BY line")), ordered=True
+                ),
+            },
+        )
+        db.execute("COMMIT")
+
+    def forget_written(self) -> None:
+        """After a committed import: empty the temporary table of the versions it wrote."""
+        self.db.execute("DELETE FROM temp.kaohe_written")
+
+    def abort_import(self) -> None:
+        """An import that failed: roll back whatever it wrote (nothing is half-written)."""
+        rollback(self.db)
+
+    def write_batch(self, batch: list[Staged], file: str, import_id: int | None, report: IngestReport, dry_run: bool) -> None:
+        """Write a batch of staged records inside the import's transaction (``begin_import``): a new
+        record is inserted, a changed one replaces the stored one (whose version is kept), an
+        unchanged one is counted only; ``report`` counts them. A dry run counts and writes nothing."""
         if not batch:
             return
         keys = [ready[0] for ready, _, _, _ in batch]  # type: ignore[index]
@@ -513,6 +400,55 @@ class Store(Ledger):
     def departments_with_data(self, month: str) -> set[str]:
         q = "SELECT DISTINCT department FROM records WHERE month = ? AND voided = 0"
         return {r[0] for r in self.db.execute(q, [month]).fetchall()}
+
+    def has_records(self, department: str, months: Sequence[str]) -> bool:
+        """Whether ``department`` has a current (not voided) record in any of ``months`` (labels)."""
+        q = f"SELECT 1 FROM records WHERE department = ? AND voided = 0 AND month IN ({','.join('?' * len(months))}) LIMIT 1"
+        return self.db.execute(q, [department, *months]).fetchone() is not None
+
+    def arrivals(self, department: str, months: Sequence[str]) -> Arrivals:
+        """How ``department``'s current records of ``months`` arrived: how many, in how many imports,
+        the first and last import's time."""
+        q = (
+            "SELECT count(*), count(DISTINCT r.import_id), min(i.time), max(i.time) FROM records r"
+            " LEFT JOIN imports i ON i.id = r.import_id"
+            f" WHERE r.department = ? AND r.voided = 0 AND r.month IN ({','.join('?' * len(months))})"
+        )
+        n, imports, first, last = self.db.execute(q, [department, *months]).fetchone()
+        return Arrivals(int(n), int(imports), first, last)
+
+    def imported_departments(self) -> list[str]:
+        """The departments that ever imported a file."""
+        return [d for (d,) in self.db.execute("SELECT DISTINCT department FROM imports").fetchall() if d is not None]
+
+    def imports_holding(self, start: str, end: str) -> list[tuple[str, str, str, str, int]]:
+        """The imports holding a current record dated ``start`` to ``end`` (ISO dates): (file,
+        checksum, adapter, department, how many of its records), one per import."""
+        q = (
+            "SELECT i.file, i.checksum, i.adapter, i.department, count(*) FROM records r JOIN imports i ON i.id = r.import_id"
+            " WHERE r.voided = 0 AND r.date BETWEEN ? AND ? GROUP BY r.import_id"
+        )
+        return [(f, c, a, d, int(n)) for f, c, a, d, n in self.db.execute(q, [start, end]).fetchall()]
+
+    def voided_keys(self, start: str, end: str) -> list[str]:
+        """The keys of the voided records dated ``start`` to ``end`` (ISO dates), in order."""
+        q = "SELECT key FROM records WHERE voided = 1 AND date BETWEEN ? AND ? ORDER BY key"
+        return [k for (k,) in self.db.execute(q, [start, end]).fetchall()]
+
+    def has_record(self, key: str) -> bool:
+        """Whether a record of key ``key`` is stored (voided or not)."""
+        return self.db.execute("SELECT 1 FROM records WHERE key = ?", [key]).fetchone() is not None
+
+    def stored_records(self, keys: Sequence[str]) -> Iterator[StoredRecord]:
+        """The stored rows of the records of ``keys`` (those stored), with their provenance."""
+        for i in range(0, len(keys), 900):
+            chunk = keys[i : i + 900]
+            q = (
+                "SELECT key, kind, date, department, note, value, attrs, file, sheet, row, version FROM records"
+                f" WHERE key IN ({','.join('?' * len(chunk))})"
+            )
+            for row in self.db.execute(q, chunk).fetchall():
+                yield StoredRecord(*row)
 
     def records(self, kinds: Sequence[str], start: dt.date, end: dt.date) -> Iterator[Record]:
         if not kinds:
@@ -659,52 +595,3 @@ def _records(rows: Iterable[Sequence[Any]]) -> Iterator[Record]:
         if number is values:
             number = values[value] = _scorable(key, D(value))
         yield Record(key, canon(kind, kind), canon(unit, unit), day, number, attrs, note or "")  # type: ignore[arg-type]
-
-
-@attrs.frozen
-class StoreSource:
-    """The store as the pipeline's data source, with the bureau's carry-over rule (seed 000 l.88):
-    where a department that may carry over has no data at all for a month, its previous month's
-    records stand in, marked as carried over."""
-
-    store: Store
-    bureau: Bureau
-    registry: Registry
-
-    def adjustments(self, period: str) -> list[Any]:
-        """The office's adjustments in force for ``period`` (kaohe.adjustments)."""
-        return self.store.adjustments(period)
-
-    def gaps(self, period: Period) -> tuple[dict[str, str], bool, frozenset[str]]:
-        """The data missing in base period ``period`` (kaohe.status.gaps): kind → its department, for
-        the kinds read by the bureau's items whose department has sent nothing; whether the period
-        has no data at all; and the kinds of the departments that confirmed having nothing."""
-
-        missing, empty, confirmed = gaps(self.store, self.bureau, self.registry, period)
-        owners = {k: self.registry.owner_of_kind(k) for item in self.bureau.items for k in item.reads}
-        kinds = {k: d for k, d in owners.items() if d in missing}
-        return kinds, empty, frozenset(k for k, d in owners.items() if d in confirmed)
-
-    def records(self, kinds: Sequence[str], start: dt.date, end: dt.date) -> Iterable[Record]:  # type: ignore[override]
-        out = list(self.store.records(kinds, start, end))
-        if not any(self.bureau.carries_over(d) for d in self._departments(kinds)) and not self.bureau.carries_over("*"):
-            return out
-        cal = self.bureau.calendar
-        month = cal.period_of(start)
-        last = cal.period_of(end)
-        while True:
-            have = self.store.departments_with_data(month.label)
-            for dept in self._departments(kinds):
-                if dept in have or not self.bureau.carries_over(dept):
-                    continue
-                prev = month.previous()
-                dept_kinds = [k for k in kinds if self.registry.owner_of_kind(k) == dept]
-                for r in self.store.records(dept_kinds, cal.start(prev), cal.end(prev)):
-                    out.append(attrs.evolve(r, key=f"{r.key}@{month.label}", carried_from=prev.label))
-            if month == last:
-                break
-            month = month.next()
-        return out
-
-    def _departments(self, kinds: Sequence[str]) -> set[str]:
-        return {d for k in kinds if (d := self.registry.owner_of_kind(k))}

@@ -1,0 +1,92 @@
+"""The pipeline's data source over a bureau's store, with the carry-over rule of seed 000 l.88: where
+a department that may carry over (``[carry_over]``) has no data at all for a month, its previous
+month's records stand in, marked as carried over. The store supplies only data, through its named
+queries (``RecordStore``); the rule is here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Protocol
+
+import attrs
+
+from ..contract.registry import Registry
+from ..core.adjustments import Adjustment
+from ..core.model import Record
+from ..core.periods import Period
+from ..scheme.bureau import Bureau
+from .status import gaps
+
+
+class RecordStore(Protocol):
+    """What the data source reads from a bureau's store (kaohe.store.store.Store)."""
+
+    def records(self, kinds: Sequence[str], start: dt.date, end: dt.date) -> Iterator[Record]:
+        """The current (not voided) records of ``kinds`` dated ``start`` to ``end``, by date and key."""
+        ...
+
+    def departments_with_data(self, month: str) -> set[str]:
+        """The departments with a current record in ``month`` (a month's label)."""
+        ...
+
+    def adjustments(self, period: str) -> list[Adjustment]:
+        """The office's adjustments in force for ``period``."""
+        ...
+
+    def has_records(self, department: str, months: Sequence[str]) -> bool:
+        """Whether ``department`` has a current record in any of ``months``."""
+        ...
+
+    def signoffs(self, period: str) -> Mapping[str, Any]:
+        """Department → its sign-off of ``period``."""
+        ...
+
+
+@attrs.frozen
+class StoreSource:
+    """The store as the pipeline's data source, with the bureau's carry-over rule (seed 000 l.88):
+    where a department that may carry over has no data at all for a month, its previous month's
+    records stand in, marked as carried over."""
+
+    store: RecordStore
+    bureau: Bureau
+    registry: Registry
+
+    def adjustments(self, period: str) -> list[Adjustment]:
+        """The office's adjustments in force for ``period`` (kaohe.adjustments)."""
+        return self.store.adjustments(period)
+
+    def gaps(self, period: Period) -> tuple[dict[str, str], bool, frozenset[str]]:
+        """The data missing in base period ``period`` (kaohe.status.gaps): kind → its department, for
+        the kinds read by the bureau's items whose department has sent nothing; whether the period
+        has no data at all; and the kinds of the departments that confirmed having nothing."""
+
+        missing, empty, confirmed = gaps(self.store, self.bureau, self.registry, period)
+        owners = {k: self.registry.owner_of_kind(k) for item in self.bureau.items for k in item.reads}
+        kinds = {k: d for k, d in owners.items() if d in missing}
+        return kinds, empty, frozenset(k for k, d in owners.items() if d in confirmed)
+
+    def records(self, kinds: Sequence[str], start: dt.date, end: dt.date) -> Iterable[Record]:
+        out = list(self.store.records(kinds, start, end))
+        if not any(self.bureau.carries_over(d) for d in self._departments(kinds)) and not self.bureau.carries_over("*"):
+            return out
+        cal = self.bureau.calendar
+        month = cal.period_of(start)
+        last = cal.period_of(end)
+        while True:
+            have = self.store.departments_with_data(month.label)
+            for dept in self._departments(kinds):
+                if dept in have or not self.bureau.carries_over(dept):
+                    continue
+                prev = month.previous()
+                dept_kinds = [k for k in kinds if self.registry.owner_of_kind(k) == dept]
+                for r in self.store.records(dept_kinds, cal.start(prev), cal.end(prev)):
+                    out.append(attrs.evolve(r, key=f"{r.key}@{month.label}", carried_from=prev.label))
+            if month == last:
+                break
+            month = month.next()
+        return out
+
+    def _departments(self, kinds: Sequence[str]) -> set[str]:
+        return {d for k in kinds if (d := self.registry.owner_of_kind(k))}
