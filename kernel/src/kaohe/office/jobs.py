@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+
+import attrs
 from decimal import Decimal
 
 from ..contract.registry import Registry
@@ -13,10 +15,10 @@ from ..core.periods import MONTHS_PER, Period
 from ..scheme.bureau import Bureau
 from ..scoring.folding import light
 from ..scoring.pipeline import base_periods, score, score_base
-from ..store.store import Store, StoreSource
-from .results import aggregate_stored, config_digest, staleness
+from ..store.store import Store, StoreBusy, StoreSource
+from .results import aggregate_stored, config_digest, staleness, stored_result, stored_unit
 
-__all__ = ["config_digest", "history", "score_period", "score_year", "bring_up_to_date", "scored_now", "totals"]
+__all__ = ["config_digest", "history", "score_period", "score_year", "bring_up_to_date", "scored_now", "shown", "totals"]
 
 
 def _stored(store: Store, period: Period) -> PeriodResult | None:
@@ -122,6 +124,38 @@ def scored_now(store: Store, bureau: Bureau, registry: Registry, period: Period)
     for b in bases:
         score_period(store, bureau, registry, b)
     return aggregate_stored(store, bureau, registry, period)
+
+
+def shown(store: Store, bureau: Bureau, registry: Registry, period: Period, unit: str | None = None) -> tuple[PeriodResult, str]:
+    """What ``kaohe ranking`` and ``kaohe explain`` show of ``period``, and a one-line note (in
+    Chinese, empty when there is nothing to say): its stored results when they are up to date (with
+    ``unit``, that unit alone with its whole explanation; else every unit, without the items).
+    Out of date (``results.staleness``), with ``[results] stale = "score"`` (or nothing stored yet),
+    it is scored again and stored first; where the store cannot be written without waiting, scored
+    without being stored, and the note says so. With ``"warn"``, the stored results are shown and the
+    note says they are out of date. Never re-scored when up to date."""
+    reason = staleness(store, bureau, period)
+    kept = store.period_state(period.label) is not None
+    note = ""
+    if reason is not None and bureau.results.stale == "warn" and kept:
+        note = f"警告:{period.label} 保存的计算结果已过时({reason}),以下仍是保存的结果;运行 kaohe score {period.label} 可重新计算"
+    elif reason is not None:
+        try:
+            with store.without_waiting():
+                bring_up_to_date(store, bureau, registry, period)
+        except StoreBusy as exc:
+            result = score_period(store, bureau, registry, period, save=False)
+            if kept:
+                note = f"注意:{period.label} 保存的计算结果已过时({reason}),以下是重新计算的结果,未能保存({exc}):运行 kaohe score {period.label} 保存"
+            if unit is not None:
+                result = attrs.evolve(result, units=tuple(u for u in result.units if u.unit == unit))
+            return result, note
+    stored = stored_result(store, period, units=unit is None)
+    assert stored is not None
+    if unit is not None:
+        one = stored_unit(store, period, unit)
+        stored = attrs.evolve(stored, units=(one,) if one is not None else ())
+    return stored, note
 
 
 def totals(result: PeriodResult) -> dict[str, Decimal]:

@@ -99,18 +99,19 @@ def staleness(store: Store, bureau: Bureau, period: Period) -> str | None:
     return None
 
 
-def stored_result(store: Store, period: Period) -> PeriodResult | None:
+def stored_result(store: Store, period: Period, units: bool = True) -> PeriodResult | None:
     """``period``'s stored results without the items (what a ranking shows): units, categories,
-    ranks, flags and the data missing; None when nothing is stored with its state."""
+    ranks, flags and the data missing (without ``units``, the data missing only); None when nothing
+    is stored with its state."""
     state = store.period_state(period.label)
     if state is None:
         return None
-    units = []
-    for fields, cats in store.stored_units(period.label):
+    out = []
+    for fields, cats in store.stored_units(period.label) if units else ():
         u = unit_from_data(fields, categories=False)
-        units.append(attrs.evolve(u, categories=tuple(category_from_data(c, items=False) for c in cats)))
+        out.append(attrs.evolve(u, categories=tuple(category_from_data(c, items=False) for c in cats)))
     return PeriodResult(
-        period.label, period.kind, tuple(units), tuple(Gap(**_gap(g)) for g in json.loads(state["missing"] or "[]")),
+        period.label, period.kind, tuple(out), tuple(Gap(**_gap(g)) for g in json.loads(state["missing"] or "[]")),
         tuple(json.loads(state["empty"] or "[]")),
     )
 

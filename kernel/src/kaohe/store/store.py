@@ -16,6 +16,7 @@ import os
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -202,6 +203,10 @@ def writable(path: Path) -> bool:
     if path.exists() and not os.access(path, os.W_OK):
         return False
     return os.access(folder, os.W_OK | os.X_OK)
+
+
+class StoreBusy(KaoheError):
+    """The store could not be written without waiting (``Store.without_waiting``)."""
 
 
 class Store(Ledger):
@@ -650,6 +655,23 @@ class Store(Ledger):
             for (u,) in self.db.execute("SELECT unit FROM scores WHERE period = ? ORDER BY rowid", [p]):
                 seen.setdefault(u, None)
         return list(seen)
+
+    @contextmanager
+    def without_waiting(self) -> Iterator[None]:
+        """Writes that do not wait for another process's write lock: ``StoreBusy`` when it is held
+        (or the store is read-only)."""
+        if self.readonly:
+            raise StoreBusy(f"数据库 {self.path} 以只读方式打开")
+        self.db.execute("PRAGMA busy_timeout=0")
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc) or "readonly" in str(exc):
+                rollback(self.db)
+                raise StoreBusy(f"数据库 {self.path} 正被其他命令写入") from exc
+            raise
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout={BUSY_MS}")
 
     def save_result_if_free(self, result: PeriodResult, config: str = "", items: int = 0) -> bool:
         """``save_result`` without waiting: False (nothing saved) when the store is read-only or
