@@ -6,7 +6,7 @@ A period's stored results are out of date when the configuration changed since i
 one of its base periods was scored again since it was aggregated, or when the audit trail has an
 entry since then that touches it: an import, a voided record, a decision, a sign-off of its base
 periods or of the base periods its carry-over and its last-place flags read, an adjustment named
-for it or for a shorter period within that window (docs/readings.md, "存储结果何时过时").
+for it or for a shorter period within that window (docs/readings.md, "When a stored result is out of date").
 """
 
 from __future__ import annotations
