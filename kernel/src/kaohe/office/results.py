@@ -82,6 +82,7 @@ def _touches(bureau: Bureau, period: Period, action: str, labels: str) -> bool:
 def staleness(store: Store, bureau: Bureau, period: Period) -> str | None:
     """Why ``period``'s stored results are not to be shown as they are (in Chinese), or None when
     they are up to date."""
+    store.inputs_present()
     state = store.period_state(period.label)
     if state is None:
         return "尚未计算" if not store.scores(period.label) else "计算时未记录其依据(由旧版本保存)"

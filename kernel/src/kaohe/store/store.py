@@ -600,6 +600,12 @@ class Store(Ledger):
         )
         return ResultsWriter(self, result.period, run_id)
 
+    def inputs_present(self) -> None:
+        """The ledger tables whose entries a stored result is checked against are there: a dropped
+        one is said (``KaoheError``), not read as empty (no adjustment, no change since)."""
+        self._present("adjustments", "调整")
+        self._present("audit", "审计记录")
+
     def audit_mark(self) -> int:
         """The audit trail's last entry: every change of what a score depends on is one (an import, a
         voided record, an adjustment, a decision, a sign-off)."""
