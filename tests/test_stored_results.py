@@ -149,3 +149,17 @@ def test_a_store_being_written_shows_the_fresh_result_and_says_it_is_not_stored(
     lines = [ln for ln in err.splitlines() if ln]
     assert len(lines) == 1 and "已过时" in lines[0] and "未能保存" in lines[0]
     assert stored_total(d, "2015-Q2") == 296
+
+
+def test_scoring_an_unchanged_month_again_leaves_its_stored_quarter_alone(scored: Path) -> None:
+    """The month scored again gives the same results (the same digest): the stored quarter,
+    aggregated from exactly those, is still up to date and is not aggregated again."""
+    d = scored
+    db = sqlite3.connect(d / "kaohe.sqlite")
+    quarter_runs = "SELECT count(*) FROM runs WHERE period = '2015-Q2'"
+    before = db.execute(quarter_runs).fetchone()[0]
+    ob.kaohe(d, "score", "2015-04")
+    assert db.execute(quarter_runs).fetchone()[0] == before
+    assert ranked(d, "2015-Q2") == ({"a": Decimal(296), "b": Decimal(297), "c": Decimal(300)}, "")
+    assert db.execute(quarter_runs).fetchone()[0] == before
+    db.close()

@@ -81,7 +81,11 @@ def _touches(bureau: Bureau, period: Period, action: str, labels: str) -> bool:
 
 def staleness(store: Store, bureau: Bureau, period: Period) -> str | None:
     """Why ``period``'s stored results are not to be shown as they are (in Chinese), or None when
-    they are up to date."""
+    they are up to date. A base period: the configuration edited, or an entry of the audit trail
+    touching it since it was scored. A longer period: the configuration edited, one of its base
+    periods out of date or stored with other results than those it was aggregated from, or since
+    then an adjustment named for it or a period between (the year: anything touching its year
+    categories' records)."""
     store.inputs_present()
     state = store.period_state(period.label)
     if state is None:
@@ -89,15 +93,46 @@ def staleness(store: Store, bureau: Bureau, period: Period) -> str | None:
     if state["config"] != config_digest(bureau):
         return "此后配置文件(kaohe.toml)已改动"
     bases = base_periods(bureau, period)
-    if not (len(bases) == 1 and bases[0] == period):
+    changes = store.changes_since(int(state["mark"] or 0))
+    if len(bases) == 1 and bases[0] == period:
+        touched = [a for a, p in changes if _touches(bureau, period, a, p)]
+    else:
+        parts = json.loads(state["parts"] or "{}")
         for b in bases:
             s = store.period_state(b.label)
-            if s is None or s["run_id"] > state["run_id"]:
-                return f"此后 {b.label} 已重新计算"
-    changes = [a for a, p in store.changes_since(int(state["mark"] or 0)) if _touches(bureau, period, a, p)]
-    if changes:
-        return f"此后有{'、'.join(dict.fromkeys(changes))}"
+            why = staleness(store, bureau, b)
+            if s is None or why is not None:
+                return f"{b.label}:{why}"
+            if parts.get(b.label) != s["digest"]:
+                return f"此后 {b.label} 的计算结果已改变"
+        whole = period.kind == "year" and bool(bureau.scheme.year_categories)
+        touched = [a for a, p in changes if _touches_long(bureau, period, a, p, whole)]
+    if touched:
+        return f"此后有{'、'.join(dict.fromkeys(touched))}"
     return None
+
+
+def _touches_long(bureau: Bureau, period: Period, action: str, labels: str, whole: bool) -> bool:
+    """Whether an audit entry touches what a longer period reads beside its base periods' results:
+    the adjustments named for it or a period between (a quarter of the year), and, for a year with
+    year categories (``whole``), any input of its months."""
+    if action in NOT_INPUTS:
+        return False
+    if whole:
+        return _touches(bureau, period, action, labels)
+    if action not in ADJUSTMENTS:
+        return False
+    if not labels:
+        return True
+    base = MONTHS_PER[bureau.scheme.base_period]
+    months = period.months()
+    for label in labels.split(","):
+        ms = _months(label.strip())
+        if ms is None:
+            return True
+        if MONTHS_PER[Period.parse(label.strip()).kind] > base and all(m in months for m in ms):
+            return True
+    return False
 
 
 def stored_result(store: Store, period: Period, units: bool = True) -> PeriodResult | None:
@@ -170,6 +205,7 @@ def aggregate_stored(
         if mark is None:
             mark = store.audit_mark()
         states = [store.period_state(b) for b in labels]
+        parts = {b: str(s["digest"]) for b, s in zip(labels, states, strict=True) if s is not None}
         behind = [b.label for b in bases if staleness(store, bureau, b) is not None]
         if behind:  # checked under the write lock: nothing changes them while they are aggregated
             raise KaoheError(f"{period.label} 由各期汇总,但 {'、'.join(behind)} 的计算结果不是最新的:请先运行 kaohe score {period.label}")
@@ -194,6 +230,7 @@ def aggregate_stored(
         ranked = rank_and_flag(bureau.scheme, slim, (), period, bool(labels) and len(blank) == len(labels))
         for u in ranked:
             writer.tail(u)
+        writer.finish(parts)
     result = stored_result(store, period)
     assert result is not None
     return result

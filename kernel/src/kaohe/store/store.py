@@ -11,6 +11,7 @@ transaction: it lands whole or not at all.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -108,10 +109,15 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
 def _migrate_4(db: sqlite_utils.Database) -> None:
     """The stored results beside the scores and explanations (issue 18): each period's state when it
     was scored (``period_results``: its run, the configuration's digest, the audit trail's last entry
-    then — what tells a stored result out of date — and the data missing), every unit's category
+    then — what tells a stored result out of date —, the data missing, the digest of what was stored
+    and, for a longer period, the digests of the base periods it was aggregated from), every unit's category
     results and item results, and each unit's fields after its categories in ``scores.fields``."""
     db["period_results"].create(
-        {"period": str, "kind": str, "run_id": int, "config": str, "mark": int, "missing": str, "empty": str}, pk="period"
+        {
+            "period": str, "kind": str, "run_id": int, "config": str, "mark": int, "missing": str, "empty": str,
+            "digest": str, "parts": str,
+        },
+        pk="period",
     )
     db["category_results"].create(
         {
@@ -575,6 +581,7 @@ class Store(Ledger):
                 writer.head(u)
             for u in result.units:
                 writer.tail(u)
+            writer.finish()
         return writer.run_id
 
     def results_writer(
@@ -619,7 +626,7 @@ class Store(Ledger):
         """How ``period``'s stored results were made (``period_results``), or None when they were
         not (never scored, or scored before the results were kept with their state)."""
         cur = self.db.execute(
-            "SELECT period, kind, run_id, config, mark, missing, empty FROM period_results WHERE period = ?", [period]
+            "SELECT period, kind, run_id, config, mark, missing, empty, digest, parts FROM period_results WHERE period = ?", [period]
         )
         row = cur.fetchone()
         return dict(zip([d[0] for d in cur.description], row, strict=True)) if row else None
@@ -711,12 +718,15 @@ class ResultsWriter:
         self.period = period
         self.run_id = run_id
         self.trees = TreeEncoder(dumps)  # the text of dumps(unit_data(u)), made faster
+        self.digest = hashlib.sha256()
 
     def head(self, u: UnitResult) -> None:
         """``u``'s tree up to its fields after the categories, its category and item results."""
         conn = self.store.db.conn
         p = self.period
-        conn.execute("INSERT INTO [explanations] ([period], [unit], [tree]) VALUES (?, ?, ?)", (p, u.unit, self.trees.unit_head(u)))
+        text = self.trees.unit_head(u)
+        self.digest.update(f"{u.unit}\n{text}\n".encode())
+        conn.execute("INSERT INTO [explanations] ([period], [unit], [tree]) VALUES (?, ?, ?)", (p, u.unit, text))
         conn.executemany(
             "INSERT INTO [category_results] ([period], [unit], [category], [name], [base], [raw], [top], [weight], [score],"
             " [explanation]) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -740,9 +750,11 @@ class ResultsWriter:
     def tail(self, u: UnitResult) -> None:
         """``u``, ranked and flagged: its score and the rest of its tree."""
         conn = self.store.db.conn
+        text = self.trees.unit_tail(u)
+        self.digest.update(f"{u.unit}\n{text}\n{u.total}\n{u.subtotal}\n".encode())
         conn.execute(
             "UPDATE [explanations] SET [tree] = [tree] || ? WHERE [period] = ? AND [unit] = ?",
-            (self.trees.unit_tail(u), self.period, u.unit),
+            (text, self.period, u.unit),
         )
         fields = unit_fields(u)
         conn.execute(
@@ -753,6 +765,17 @@ class ResultsWriter:
                 int(bool(u.veto)), int(u.carried), self.run_id, dumps(fields),
             ),
         )
+
+
+    def finish(self, parts: dict[str, str] | None = None) -> str:
+        """The digest of everything written (equal results, equal digests), recorded with the
+        period's state; ``parts``: the digests of the base periods it was aggregated from."""
+        digest = self.digest.hexdigest()
+        self.store.db.conn.execute(
+            "UPDATE [period_results] SET [digest] = ?, [parts] = ? WHERE [period] = ?",
+            (digest, dumps(parts or {}), self.period),
+        )
+        return digest
 
 
 def _open_readonly(path: Path) -> sqlite3.Connection:
