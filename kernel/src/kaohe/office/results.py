@@ -25,7 +25,7 @@ from ..core.model import Gap, PeriodResult, UnitResult
 from ..core.periods import MONTHS_PER, Period
 from ..scheme.bureau import Bureau
 from ..scoring.explain import category_from_data, unit_from_data
-from ..scoring.folding import Interner, fold_result
+from ..scoring.folding import Interner
 from ..scoring.pipeline import DataSource, aggregate_unit, base_periods, long_adjustments, rank_and_flag, year_categories
 from ..store.store import Store, StoreSource
 
@@ -162,15 +162,13 @@ def stored_unit(store: Store, period: Period, unit: str) -> UnitResult | None:
     return unit_from_data(json.loads(rows[0][1])) if rows else None
 
 
-def _parts(store: Store, unit: str, bases: Sequence[Period], intern: Interner) -> list[UnitResult]:
-    """``unit``'s stored base-period results, their record lines folded (``folding.fold_result``),
+def _parts(store: Store, unit: str, bases: Sequence[Period]) -> list[UnitResult]:
+    """``unit``'s stored base-period results, their record lines folded (``folding.fold_lines``),
     with their exact totals."""
-    out = []
-    for _, tree, total, subtotal in store.unit_trees(unit, [b.label for b in bases]):
-        u = attrs.evolve(unit_from_data(json.loads(tree)), total=D(total), subtotal=D(subtotal))
-        folded = fold_result(PeriodResult(u.period, "", (u,)), intern).units[0]
-        out.append(folded)
-    return out
+    return [
+        attrs.evolve(unit_from_data(json.loads(tree), fold=True), total=D(total), subtotal=D(subtotal))
+        for _, tree, total, subtotal in store.unit_trees(unit, [b.label for b in bases])
+    ]
 
 
 def _slim(u: UnitResult) -> UnitResult:
@@ -223,7 +221,7 @@ def aggregate_stored(
         slim = []
         for uid in units:
             intern = Interner()  # per unit: nothing of one unit is held while the next is aggregated
-            u = aggregate_unit(bureau, period, _parts(store, uid, bases, intern), blank, extra.get(uid, []), adjustments, intern)
+            u = aggregate_unit(bureau, period, _parts(store, uid, bases), blank, extra.get(uid, []), adjustments, intern)
             writer.head(u)
             slim.append(_slim(u))
             del u, intern
