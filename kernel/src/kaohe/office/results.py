@@ -2,11 +2,12 @@
 up to date, reading them back, aggregating the quarters, halves and the year from the stored months
 unit by unit, and bringing a period up to date.
 
-A period's stored results are out of date when the configuration changed since it was scored, when
-one of its base periods was scored again since it was aggregated, or when the audit trail has an
-entry since then that touches it: an import, a voided record, a decision, a sign-off of its base
-periods or of the base periods its carry-over and its last-place flags read, an adjustment named
-for it or for a shorter period within that window (docs/readings.md, "When a stored result is out of date").
+A base period's stored results are out of date when the configuration changed since it was scored,
+or when the audit trail has an entry since then that touches it: an import, a voided record, a
+decision, a sign-off of it or of the base periods its carry-over and its last-place flags read, an
+adjustment named for such a period. A longer period's, when one of its base periods is out of date
+or holds other results (another digest) than those it was aggregated from, or an adjustment of it
+or of a period between was made since (docs/readings.md, "When a stored result is out of date").
 """
 
 from __future__ import annotations
@@ -27,16 +28,17 @@ from ..scheme.bureau import Bureau
 from ..scoring.explain import category_from_data, unit_from_data
 from ..scoring.folding import Interner
 from ..scoring.pipeline import DataSource, aggregate_unit, base_periods, long_adjustments, rank_and_flag, year_categories
+from ..store.integrity import FILES
 from ..store.store import Store, StoreSource
 
-NOT_INPUTS = frozenset({"发布", "发布文件", "复查申请", "确认缺数据发布", "导入被拒绝"})
+NOT_INPUTS = frozenset({"发布", FILES, "复查申请", "确认缺数据发布", "导入被拒绝"})
 """Audit actions that change nothing a score reads (any other action is taken to change something)."""
 
 ADJUSTMENTS = frozenset({"调整", "撤销调整"})
 
 
-
 def config_digest(bureau: Bureau) -> str:
+    """The digest of the configuration's text a result was scored with."""
     if bureau.text:  # the text the bureau was read from, not the file as it may be now
         return hashlib.sha256(bureau.text.encode("utf-8")).hexdigest()
     try:
