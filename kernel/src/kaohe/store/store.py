@@ -3,7 +3,9 @@
 Tables: ``records`` (the current version of every record, with provenance), ``record_versions``
 (every superseded version: when a corrected record replaces the current one, the old one moves
 here, with the time it was replaced), ``imports`` (file, checksum, time, rows accepted and rejected), ``rejections``, ``scores``
-and ``explanations`` (the latest scoring of each period), ``runs`` (every scoring run), and
+and ``explanations`` (the latest scoring of each period), with ``category_results``, ``item_results``
+and ``period_results`` (what the period was scored from: kaohe.office.results tells from it whether
+the stored results are up to date), ``runs`` (every scoring run), and
 ``migrations`` (the schema version), ``chain`` (the hash chain, kaohe.integrity). An import is one
 transaction: it lands whole or not at all.
 """
