@@ -31,7 +31,16 @@ Steps, in order:
 7. ``publish-month``: the HTML, XLSX and JSON report of 2015-06 (``kaohe.report.publish``; the time
    is that of writing the report; the memory that of the whole process, which scores the month
    first).
-8. ``publish-edition``: ``kaohe publish 2015-06`` (the month frozen as its first edition, then its
+8. issue 18, stored results: ``explain-month``, ``explain-year``, ``ranking-month``,
+   ``ranking-year``: ``kaohe explain UNIT 2015-06`` / ``2015`` and ``kaohe ranking 2015-06`` /
+   ``2015``, whole process, reading the stored results (up to date after the steps above); beside
+   them, the baseline of the same run: ``rescore-month`` and ``rescore-year``, the period scored in
+   memory without storing (``score_period(save=False)``: what ``explain`` and ``ranking`` did
+   before, whole process); ``score-month-only``: the month scored and stored alone
+   (``score_period``: what ``kaohe score 2015-06`` did before; it now also brings the stored
+   2015-Q2, 2015-H1 and 2015 up to date); ``aggregate-year``: the year aggregated from the stored
+   months unit by unit, with its year categories (``results.aggregate_stored``), and its peak RSS;
+9. ``publish-edition``: ``kaohe publish 2015-06`` (the month frozen as its first edition, then its
    report written into ``published-edition/2015-06/第1版``; wall time of the command). It adds the
    edition to the database: run by hand a second time it finds the edition unchanged and only
    checks the files.
@@ -245,7 +254,48 @@ def step_signoff(directory: Path) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - started, "signed": len(rows)}
 
 
+def step_rescore(directory: Path, label: str) -> dict[str, Any]:
+    """What ``explain`` and ``ranking`` did before issue 18: the period scored in memory, not stored."""
+    from kaohe.core.periods import Period
+    from kaohe.office.jobs import score_period
+
+    bureau, registry, store = _open(directory)
+    started = time.perf_counter()
+    result = score_period(store, bureau, registry, Period.parse(label), save=False)
+    seconds = time.perf_counter() - started
+    store.close()
+    return {"seconds": seconds, "units": len(result.units)}
+
+
+def step_score_month_only(directory: Path) -> dict[str, Any]:
+    from kaohe.core.periods import Period
+    from kaohe.office.jobs import score_period
+
+    bureau, registry, store = _open(directory)
+    started = time.perf_counter()
+    score_period(store, bureau, registry, Period.parse(MONTH))
+    seconds = time.perf_counter() - started
+    store.close()
+    return {"seconds": seconds}
+
+
+def step_aggregate_year(directory: Path) -> dict[str, Any]:
+    from kaohe.core.periods import Period
+    from kaohe.office.results import aggregate_stored
+
+    bureau, registry, store = _open(directory)
+    started = time.perf_counter()
+    result = aggregate_stored(store, bureau, registry, Period(YEAR, "year"))
+    seconds = time.perf_counter() - started
+    store.close()
+    return {"seconds": seconds, "units": len(result.units)}
+
+
 CHILD_STEPS = {
+    "rescore-month": lambda d: step_rescore(d, MONTH),
+    "rescore-year": lambda d: step_rescore(d, str(YEAR)),
+    "score-month-only": step_score_month_only,
+    "aggregate-year": step_aggregate_year,
     "signoff": step_signoff,
     "bare-csv": step_bare_csv,
     "bare-xlsx": step_bare_xlsx,
@@ -289,6 +339,14 @@ def _count(db: Path, table: str = "records") -> int:
     c = sqlite3.connect(str(db))
     try:
         return int(c.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    finally:
+        c.close()
+
+
+def _first_unit(db: Path) -> str:
+    c = sqlite3.connect(str(db))
+    try:
+        return str(c.execute("SELECT unit FROM scores WHERE period = ? ORDER BY unit LIMIT 1", [MONTH]).fetchone()[0])
     finally:
         c.close()
 
@@ -341,6 +399,16 @@ def run_scale(scale: float, seed: int, out: Path, echo: Any = print, thin: float
     r["seconds"] = r["wall"]
     child("scan-month", [*me, "--step", "scan-month", "--dir", str(directory)])
     child("publish-month", [*me, "--step", "publish-month", "--dir", str(directory)])
+    child("score-month-only", [*me, "--step", "score-month-only", "--dir", str(directory)])
+    child("aggregate-year", [*me, "--step", "aggregate-year", "--dir", str(directory)])
+    unit = _first_unit(directory / "kaohe.sqlite")
+    for label, period in (("month", MONTH), ("year", str(YEAR))):
+        r = child(f"explain-{label}", [*_kaohe(), "-c", cfg, "explain", unit, period])
+        r["seconds"] = r["wall"]
+        r = child(f"ranking-{label}", [*_kaohe(), "-c", cfg, "ranking", period])
+        r["seconds"] = r["wall"]
+        r = child(f"rescore-{label}", [*me, "--step", f"rescore-{label}", "--dir", str(directory)])
+        r["seconds"] = r["wall"]  # whole process, as the commands' figures
     shutil.rmtree(directory / "published-edition", ignore_errors=True)
     r = child("publish-edition", [*_kaohe(), "-c", cfg, "publish", MONTH, "--date", "2015-07-01", "-o",
                                   str(directory / "published-edition" / MONTH)])
@@ -428,7 +496,15 @@ def table(results: list[dict[str, Any]]) -> str:
     add("score the year (12 months, 4 quarters, 2 halves, year; stored)", lambda r, s: f"{s['score-year']['seconds']:.1f} s")
     add(f"publish {MONTH} (HTML + XLSX + JSON)", lambda r, s: f"{s['publish-month']['seconds']:.1f} s ({s['publish-month']['bytes'] / 1e6:,.1f} MB)")
     add(f"`kaohe publish {MONTH}` (first edition: score, freeze, HTML + XLSX + JSON)", lambda r, s: f"{s['publish-edition']['seconds']:.1f} s ({s['publish-edition']['bytes'] / 1e6:,.1f} MB)")
-    for name in ("ingest-csv", "bare-csv", "ingest-xlsx", "score-month", "score-year", "publish-month", "publish-edition"):
+    add(f"score one month alone ({MONTH}, stored; what `kaohe score` did before issue 18)", lambda r, s: f"{s['score-month-only']['seconds']:.1f} s")
+    for label, period in (("month", MONTH), ("year", str(YEAR))):
+        add(f"`kaohe explain UNIT {period}` from the stored results (whole process)", lambda r, s, label=label: f"{s[f'explain-{label}']['seconds']:.2f} s")
+        add(f"`kaohe ranking {period}` from the stored results (whole process)", lambda r, s, label=label: f"{s[f'ranking-{label}']['seconds']:.2f} s")
+        add(f"baseline: {period} re-scored in memory (what explain/ranking did before; whole process)", lambda r, s, label=label: f"{s[f'rescore-{label}']['seconds']:.2f} s")
+    add("the year aggregated from the stored months (with its year categories)", lambda r, s: f"{s['aggregate-year']['seconds']:.1f} s")
+    add("**year from stored months ÷ a month** (goal ≤ 2)", lambda r, s: f"**{s['aggregate-year']['seconds'] / s['score-month-only']['seconds']:.2f}×**")
+    for name in ("ingest-csv", "bare-csv", "ingest-xlsx", "score-month", "score-year", "publish-month", "publish-edition",
+                 "score-month-only", "aggregate-year", "rescore-year", "explain-year", "ranking-year"):
         add(f"peak RSS: {name}", lambda r, s, name=name: _mib(s[name]["rss"]))
     add("database size", lambda r, s: f"{r['db_bytes'] / 1e9:,.2f} GB")
     lines = ["| | " + " | ".join(heads) + " |", "| --- |" + " ---: |" * len(heads)]

@@ -24,7 +24,8 @@ def test_generator_and_script_run_at_a_tiny_size(tmp_path):
     steps = result["steps"]
     assert set(steps) == {
         "ingest-csv", "bare-csv", "ingest-xlsx", "bare-xlsx", "score-year", "score-month", "scan-month", "publish-month",
-        "publish-edition",
+        "publish-edition", "score-month-only", "aggregate-year", "explain-month", "explain-year", "ranking-month",
+        "ranking-year", "rescore-month", "rescore-year",
     }
     # every generated row is accepted by the departments' adapters, and the bare insert saw the same rows
     assert steps["ingest-csv"]["records"] == result["rows"] == steps["bare-csv"]["records"]

@@ -311,3 +311,41 @@ def test_running_an_example_leaves_nothing_untracked():
     # the examples' own files are not ignored
     kept = subprocess.run(["git", "check-ignore", "examples/siwei-2025/kaohe.toml", "examples/siwei-2025/units.csv"], cwd=root, capture_output=True, text=True)
     assert kept.stdout == ""
+
+
+def test_demo_explanations_read_from_the_store_equal_a_fresh_scoring(demo):
+    """Issue 18: ``explain`` shows the stored result (the quarters and the year aggregated from the
+    stored months, unit by unit) and it is what scoring the period afresh from the records gives:
+    every unit's ``explain --json`` of a month and a quarter, and every unit's stored tree of the
+    year, byte for byte."""
+    from click.testing import CliRunner
+
+    from kaohe.cli.main import cli
+    from kaohe.core.periods import Period
+    from kaohe.office.jobs import score_period
+    from kaohe.plugins.discovery import load_registry
+    from kaohe.scheme.config import load_bureau
+    from kaohe.scoring.explain import unit_data
+    from kaohe.scoring.treejson import TreeEncoder
+    from kaohe.store.store import Store, dumps
+
+    d, _ = demo
+    cfg = str(d / "kaohe.toml")
+    reg = load_registry()
+    bureau = load_bureau(cfg, reg)
+    runner = CliRunner()
+    with Store(d / "kaohe.sqlite", readonly=True) as store:
+        runs = store.count("runs")
+        for label in ("2015-04", "2015-Q2"):
+            fresh = score_period(store, bureau, reg, Period.parse(label), save=False)
+            assert len(fresh.units) == 15
+            for u in fresh.units:
+                out = runner.invoke(cli, ["-c", cfg, "explain", "--json", u.unit, label])
+                assert out.exit_code == 0, out.output
+                assert json.loads(out.stdout) == unit_data(u)
+                assert out.stdout == json.dumps(unit_data(u), ensure_ascii=False, indent=2) + "\n"
+        year = score_period(store, bureau, reg, Period.parse("2015"), save=False)
+        trees = TreeEncoder(dumps)
+        stored = dict(store.db.execute("SELECT unit, tree FROM explanations WHERE period = '2015'").fetchall())
+        assert stored == {u.unit: trees.unit(u) for u in year.units}
+        assert store.count("runs") == runs  # explain scored nothing again

@@ -28,7 +28,7 @@ from ..core.version import __version__
 from ..core.workdays import deadline_text
 from ..demo import run_demo
 from ..office.ingest import ingest as ingest_file
-from ..office.jobs import config_digest, score_period
+from ..office.jobs import scored_now, shown
 from ..plugins import readme as plugin_readme
 from ..plugins.discovery import load_registry
 from ..scoring.explain import gap_data, ranking_columns, unit_data, unit_text
@@ -290,7 +290,7 @@ def score(obj: Ctx, period: str, quiet: bool) -> None:
     with obj.store() as store:
         _warn_empty(store, p, obj.bureau, obj.registry)
         warn_uninstalled(store, obj.bureau, obj.registry, p)
-        result = score_period(store, obj.bureau, obj.registry, p)
+        result = scored_now(store, obj.bureau, obj.registry, p)
     _warn_gaps(result)
     click.echo(f"已计算 {p.chinese}({obj.bureau.calendar.range_text(p)}):{len(result.units)} 个单位")
     if not quiet:
@@ -350,16 +350,6 @@ def _warn_gaps(result: Any) -> None:
 
 
 
-def _load_result(obj: Ctx, store: Any, period: Any) -> Any:
-    """The period scored now; saved when nothing was stored for it and the store can be written
-    without waiting (a ranking never waits for a writer, and works on a read-only copy)."""
-
-    result = score_period(store, obj.bureau, obj.registry, period, save=False)
-    if not store.scores(period.label):
-        store.save_result_if_free(result, config_digest(obj.bureau), len(obj.bureau.items))
-    return result
-
-
 @cli.command()
 @click.argument("unit")
 @click.argument("period")
@@ -375,10 +365,12 @@ def explain(obj: Ctx, unit: str, period: str, as_json: bool, show_all: bool, ids
     if u is None:
         raise KaoheError(f"没有单位 “{unit}”:可用单位编号或名称,如 {obj.bureau.units[0].id} 或 {obj.bureau.units[0].name}")
     refuse_future(obj.bureau, p)
-    with obj.store(readonly=True) as store:
+    with obj.store(readonly=not writable(Path(obj.bureau.database))) as store:
         _warn_empty(store, p, obj.bureau, obj.registry)
         warn_uninstalled(store, obj.bureau, obj.registry, p)
-        result = score_period(store, obj.bureau, obj.registry, p, save=False)
+        result, note = shown(store, obj.bureau, obj.registry, p, u.id)
+    if note:
+        click.echo(note, err=True)
     try:
         res = result.unit(u.id)
     except KeyError:
@@ -406,7 +398,9 @@ def ranking(obj: Ctx, period: str, as_json: bool, as_csv: bool) -> None:
     with obj.store(readonly=not writable(Path(obj.bureau.database))) as store:
         _warn_empty(store, p, obj.bureau, obj.registry)
         warn_uninstalled(store, obj.bureau, obj.registry, p)
-        result = _load_result(obj, store, p)
+        result, note = shown(store, obj.bureau, obj.registry, p)
+    if note:
+        click.echo(note, err=True)
     if as_csv:
         _warn_gaps(result)
     if as_json:

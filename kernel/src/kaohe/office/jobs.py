@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
+from collections.abc import Iterator
 from decimal import Decimal
+
+import attrs
 
 from ..contract.registry import Registry
 from ..core.decimals import D
 from ..core.model import PeriodResult, UnitResult
-from ..core.periods import Period
+from ..core.periods import MONTHS_PER, Period
 from ..scheme.bureau import Bureau
-from ..scoring.folding import Interner, fold_result, light
-from ..scoring.pipeline import aggregate, base_periods, score, score_base
+from ..scoring.folding import light
+from ..scoring.pipeline import base_periods, score, score_base
 from ..scoring.sources import StoreSource
-from ..store.store import Store
+from ..store.store import Store, StoreBusy
+from .results import aggregate_stored, config_digest, staleness, stored_result, stored_unit
 
-
-def config_digest(bureau: Bureau) -> str:
-    if bureau.text:  # the text the bureau was read from, not the file as it may be now
-        return hashlib.sha256(bureau.text.encode("utf-8")).hexdigest()
-    try:
-        with open(bureau.source, "rb") as f:
-            return hashlib.sha256(f.read()).hexdigest()
-    except OSError:
-        return ""
+__all__ = ["config_digest", "history", "score_period", "score_year", "bring_up_to_date", "scored_now", "shown", "totals"]
 
 
 def _stored(store: Store, period: Period) -> PeriodResult | None:
@@ -64,41 +59,104 @@ def history(store: Store, bureau: Bureau, period: Period, source: StoreSource, s
 def score_period(store: Store, bureau: Bureau, registry: Registry, period: Period, save: bool = True) -> PeriodResult:
     source = StoreSource(store, bureau, registry)
     with store.snapshot():  # one consistent state, whatever other processes import meanwhile
+        mark = store.audit_mark()  # what the stored result will say it was scored from
         result = score(bureau, period, source, history(store, bureau, period, source))
     if save:
-        store.save_result(result, config_digest(bureau), len(bureau.items))
+        store.save_result(result, config_digest(bureau), len(bureau.items), mark)
     return result
 
 
 def score_year(store: Store, bureau: Bureau, registry: Registry, year: int) -> list[PeriodResult]:
     """Every base period of the year in order, then its quarters, halves and the year, all stored.
 
-    The longer periods are aggregated from the base periods just scored (what ``score_period``
-    would score again for each of them: the same records, the same history, hence the same
-    results), so each base period is scored once. The year streams: once stored, a base period is
-    kept folded (``folding.fold_result``: its record lines, which are in the store, dropped, equal
-    item results and points shared), which is all its aggregates need, and a quarter or half-year
-    once stored is kept without its categories (``folding.light``). The list returned holds every
-    period in that order: the year in full, the others as kept (their explanations are in the
-    store)."""
+    The longer periods are aggregated from the stored base periods unit by unit
+    (``results.aggregate_stored``), so each base period is scored once and no period's units are
+    all held with their explanations. The list returned holds every period in that order: the base
+    periods without their categories (``folding.light``: their explanations are in the store), the
+    longer ones without their categories' items."""
     out = []
-    scored: dict[Period, PeriodResult] = {}
-    intern = Interner()
     for p in base_periods(bureau, Period(year, "year")):
-        scored[p] = fold_result(score_period(store, bureau, registry, p), intern)
-        out.append(scored[p])
+        out.append(light(score_period(store, bureau, registry, p)))
     kinds = [k for k in ("quarter", "half", "year") if k != bureau.scheme.base_period]
-    digest = config_digest(bureau)
-    source = StoreSource(store, bureau, registry)
     for kind in kinds:
         for i in range(1, {"quarter": 5, "half": 3, "year": 2}[kind]):
-            period = Period(year, kind, i)
-            result = aggregate(bureau, period, [scored[b] for b in base_periods(bureau, period)], source)
-            store.save_result(result, digest, len(bureau.items))
-            out.append(result if kind == "year" else light(result))
-            del result  # not kept in full while the next period is aggregated
-    del scored, intern
-    return [r if r.kind == "year" else (light(r) if r.kind == bureau.scheme.base_period else r) for r in out]
+            out.append(aggregate_stored(store, bureau, registry, Period(year, kind, i)))
+    return out
+
+
+def _longer(bureau: Bureau, period: Period) -> Iterator[Period]:
+    """The quarter, half-year and year containing base period ``period`` (those longer than the base)."""
+    base = MONTHS_PER[bureau.scheme.base_period]
+    for kind in ("quarter", "half", "year"):
+        if MONTHS_PER[kind] > base:
+            yield period.months()[0].containing(kind)
+
+
+def bring_up_to_date(store: Store, bureau: Bureau, registry: Registry, period: Period) -> list[str]:
+    """Score ``period`` again when its stored results are out of date (``results.staleness``): a base
+    period from its records, a longer one from its base periods, each brought up to date first.
+    Returns the labels of the periods scored, in order."""
+    done: list[str] = []
+    bases = base_periods(bureau, period)
+    if len(bases) == 1 and bases[0] == period:
+        if staleness(store, bureau, period) is not None:
+            score_period(store, bureau, registry, period)
+            done.append(period.label)
+        return done
+    for b in bases:
+        done.extend(bring_up_to_date(store, bureau, registry, b))
+    if staleness(store, bureau, period) is not None:
+        aggregate_stored(store, bureau, registry, period)
+        done.append(period.label)
+    return done
+
+
+def scored_now(store: Store, bureau: Bureau, registry: Registry, period: Period) -> PeriodResult:
+    """``period`` scored from the records and stored (``kaohe score``): a base period, then the
+    stored quarter, half-year and year containing it brought up to date (never left silently
+    stale); a longer period, its base periods scored and stored, then aggregated from them."""
+    bases = base_periods(bureau, period)
+    if len(bases) == 1 and bases[0] == period:
+        result = score_period(store, bureau, registry, period)
+        for p in _longer(bureau, period):
+            if store.scores(p.label):
+                bring_up_to_date(store, bureau, registry, p)
+        return result
+    for b in bases:
+        score_period(store, bureau, registry, b)
+    return aggregate_stored(store, bureau, registry, period)
+
+
+def shown(store: Store, bureau: Bureau, registry: Registry, period: Period, unit: str | None = None) -> tuple[PeriodResult, str]:
+    """What ``kaohe ranking`` and ``kaohe explain`` show of ``period``, and a one-line note (in
+    Chinese, empty when there is nothing to say): its stored results when they are up to date (with
+    ``unit``, that unit alone with its whole explanation; else every unit, without the items).
+    Out of date (``results.staleness``), with ``[results] stale = "score"`` (or nothing stored yet),
+    it is scored again and stored first; where the store cannot be written without waiting, scored
+    without being stored, and the note says so. With ``"warn"``, the stored results are shown and the
+    note says they are out of date. Never re-scored when up to date."""
+    reason = staleness(store, bureau, period)
+    kept = store.period_state(period.label) is not None
+    note = ""
+    if reason is not None and bureau.results.stale == "warn" and kept:
+        note = f"警告:{period.label} 保存的计算结果已过时({reason}),以下仍是保存的结果;运行 kaohe score {period.label} 可重新计算"
+    elif reason is not None:
+        try:
+            with store.without_waiting():
+                bring_up_to_date(store, bureau, registry, period)
+        except StoreBusy as exc:
+            result = score_period(store, bureau, registry, period, save=False)
+            if kept:
+                note = f"注意:{period.label} 保存的计算结果已过时({reason}),以下是重新计算的结果,未能保存({exc}):运行 kaohe score {period.label} 保存"
+            if unit is not None:
+                result = attrs.evolve(result, units=tuple(u for u in result.units if u.unit == unit))
+            return result, note
+    stored = stored_result(store, period, units=unit is None)
+    assert stored is not None
+    if unit is not None:
+        one = stored_unit(store, period, unit)
+        stored = attrs.evolve(stored, units=(one,) if one is not None else ())
+    return stored, note
 
 
 def totals(result: PeriodResult) -> dict[str, Decimal]:

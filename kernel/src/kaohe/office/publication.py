@@ -201,7 +201,7 @@ def publish(
                 why = why or "首次发布"
                 if confirmed and gaps:
                     why += f";数据不全,经确认发布:{confirmed}"
-                store.save_result(result, config_digest(bureau), len(bureau.items))
+                store.save_result(result, config_digest(bureau), len(bureau.items), seen)
                 number = store.insert_edition(period.label, compressed, dig, day, why, actor)
                 if confirmed and gaps:
                     store.log(

@@ -64,6 +64,19 @@ class ReportSettings:
     the unit's sheet of the XLSX and the JSON, which keep every line)."""
 
 
+STALE_MODES = ("score", "warn")
+
+
+@attrs.frozen
+class ResultsSettings:
+    """``[results]``: what the commands that show stored results do when a period's stored results
+    are out of date (docs/configuration.md, "[results]")."""
+
+    stale: str = "score"
+    """``"score"``: score the period again (and store it) before showing it; ``"warn"``: show the
+    stored results with a one-line warning that they are out of date."""
+
+
 @attrs.frozen
 class IntakeLimits:
     """``[intake]``'s limits on a department's file (docs/configuration.md, "导入文件的上限"): a file
@@ -116,6 +129,7 @@ class Bureau:
     them, by table name: ``[officers]`` → the built-in plugin ``officers`` (民警考核系数)."""
     publication: Publication = attrs.field(factory=Publication)
     report: ReportSettings = attrs.field(factory=ReportSettings)
+    results: ResultsSettings = attrs.field(factory=ResultsSettings)
     text: str = attrs.field(default="", repr=False)
     """The configuration file's text as it was read (once: what an edition stores and digests, even
     if the file is edited while the command runs)."""

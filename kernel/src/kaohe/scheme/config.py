@@ -30,12 +30,12 @@ from ..core.errors import ConfigError, KaoheError, PluginError, RuleError
 from ..core.model import Unit
 from ..core.periods import Calendar
 from ..rules import build
-from .bureau import LINES_PER_ITEM, Bureau, IntakeLimits, Publication, Regulation, ReportSettings
+from .bureau import LINES_PER_ITEM, STALE_MODES, Bureau, IntakeLimits, Publication, Regulation, ReportSettings, ResultsSettings
 from .scheme import Category, Scheme, Series
 
 TOP_KEYS = {
     "bureau", "scheme", "series", "categories", "units", "units_file", "items", "office_items", "carry_over", "intake", "appeals",
-    "publication", "report", "regulations",
+    "publication", "report", "regulations", "results",
 }
 """The tables the kernel reads itself; any other top-level table must be claimed by a plugin
 (``kaohe_config_tables``)."""
@@ -221,7 +221,7 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
     return Bureau(
         name, calendar, scheme, tuple(units), tuple(items), carry, file, database, earliest,
         days, holidays, workdays, tuple(inapplicable), plugin_config=plugin_config, publication=_publication(r, data),  # type: ignore[arg-type]
-        report=_report(r, data), regulations=tuple(regulations.values()), limits=limits,
+        report=_report(r, data), regulations=tuple(regulations.values()), limits=limits, results=_results(r, data),
     )
 
 
@@ -316,6 +316,15 @@ def _report(r: _Reader, data: Mapping[str, Any]) -> ReportSettings:
     if n < 1:
         raise r.fail("report.lines_per_item", f"应为正整数(每个项目在网页上逐条列出的记录数),得到 {n}")
     return ReportSettings(n)
+
+
+def _results(r: _Reader, data: Mapping[str, Any]) -> ResultsSettings:
+    res = r.table(data, "results", "results")
+    r.unknown(res, {"stale"}, "results")
+    stale = r.get(res, "stale", "results.stale", str, "score", '"score" 或 "warn"')
+    if stale not in STALE_MODES:
+        raise r.fail("results.stale", f'应为 "score"(先重新计算再显示)或 "warn"(显示已保存的结果并提示已过时),得到 {stale!r}')
+    return ResultsSettings(stale)
 
 
 def _series(r: _Reader, data: Mapping[str, Any]) -> list[Series]:

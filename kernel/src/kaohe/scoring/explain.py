@@ -9,8 +9,9 @@ from typing import Any
 import attrs
 
 from ..contract.items import according
-from ..core.decimals import ZERO, fmt, fmt_points
+from ..core.decimals import ZERO, D, fmt, fmt_points
 from ..core.model import CategoryResult, Gap, ItemResult, Line, PeriodResult, UnitResult
+from .folding import folded
 
 
 def _num(value: Decimal | None) -> str | None:
@@ -87,6 +88,60 @@ def unit_fields(u: UnitResult) -> dict[str, Any]:
 def unit_data(u: UnitResult) -> dict[str, Any]:
     """The full tree of one unit's result, as JSON-ready data (numbers as exact decimal strings)."""
     return {**unit_fields(u), "categories": [category_data(c) for c in u.categories]}
+
+
+_NUMBERS: dict[str, Decimal] = {}
+
+
+def _dec(text: str) -> Decimal:
+    """``D(text)`` of a stored tree's number, each distinct text decoded once (most repeat: 0, -2)."""
+    n = _NUMBERS.get(text)
+    if n is None:
+        n = D(text)
+        if len(_NUMBERS) < 100_000:
+            _NUMBERS[text] = n
+    return n
+
+
+def line_from_data(d: dict[str, Any]) -> Line:
+    """The line ``line_data`` wrote (a line's flag is not in it: the unit's flags hold it)."""
+    return Line(_dec(d["points"]), d["reason"], d["record"], bool(d["carried"]), missing=d.get("missing", ""))
+
+
+def item_from_data(d: dict[str, Any], category: str, fold: bool = False) -> ItemResult:
+    """The item result ``item_data`` wrote, in ``category`` (with ``fold``, its record lines folded:
+    ``folding.fold_lines``)."""
+    lines = tuple(line_from_data(ln) for ln in d["lines"])
+    if fold:
+        lines = folded(lines, d["window"])
+    return ItemResult(
+        item=d["item"], title=d["title"], department=d["department"], category=category, reference=d["reference"],
+        window=d["window"], lines=lines, points=_dec(d["points"]),
+        uncapped=_dec(d["uncapped"]), direct_per_capita=bool(d["direct_per_capita"]), note=d["note"], veto=tuple(d["veto"]),
+    )
+
+
+def category_from_data(d: dict[str, Any], items: bool = True, fold: bool = False) -> CategoryResult:
+    """The category result ``category_data`` wrote (its items too, unless ``items`` is false)."""
+    cid = d["category"]
+    return CategoryResult(
+        category=cid, name=d["name"], base=_dec(d["base"]),
+        items=tuple(item_from_data(i, cid, fold) for i in d.get("items", ())) if items else (),
+        raw=_dec(d["raw"]), top=_dec(d["top"]), weight=_dec(d["weight"]), score=_dec(d["score"]), explanation=d["explanation"],
+    )
+
+
+def unit_from_data(d: dict[str, Any], categories: bool = True, fold: bool = False) -> UnitResult:
+    """The unit result ``unit_data`` wrote (a stored explanation): ``unit_data(unit_from_data(d))``
+    is ``d``. Numbers are the trees' (``fmt``: equal, printed alike). Without ``categories``, the
+    unit's fields only; with ``fold``, the items' record lines folded (what an aggregate reads)."""
+    return UnitResult(
+        unit=d["unit"], name=d["name"], series=d["series"], klass=d["class"], period=d["period"],
+        categories=tuple(category_from_data(c, fold=fold) for c in d.get("categories", ())) if categories else (),
+        subtotal=D(d["subtotal"]), total=D(d["total"]), veto=tuple(d["veto"]), rank=d["rank"], flags=tuple(d["flags"]),
+        parts=tuple((p["period"], D(p["total"])) for p in d["parts"]), explanation=d["how"],
+        adjustments=tuple(line_from_data(ln) for ln in d["adjustments"]),
+    )
 
 
 def period_data(result: PeriodResult) -> dict[str, Any]:

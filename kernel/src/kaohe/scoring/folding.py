@@ -23,23 +23,28 @@ from ..core.model import ItemResult, Line, PeriodResult
 def fold_lines(item: ItemResult) -> tuple[Line, ...]:
     """``item``'s lines with its record lines folded into one, where there are two or more; the one
     folded line stands where the first record line stood."""
-    records = [ln for ln in item.lines if ln.record is not None]
+    return folded(item.lines, item.window)
+
+
+def folded(lines: tuple[Line, ...], window: str) -> tuple[Line, ...]:
+    """``fold_lines`` of an item of ``window`` whose lines are ``lines``."""
+    records = [ln for ln in lines if ln.record is not None]
     if len(records) < 2:
-        return item.lines
+        return lines
     points = sum((ln.points for ln in records), ZERO)
-    folded = Line(
+    one = Line(
         points,
-        f"{len(records)}条记录合计{fmt_points(points)}分,逐条见{item.window}的说明",
+        f"{len(records)}条记录合计{fmt_points(points)}分,逐条见{window}的说明",
         None,
         any(ln.carried for ln in records),
         next((ln.flag for ln in records if ln.flag), None),
     )
     out: list[Line] = []
-    for ln in item.lines:
+    for ln in lines:
         if ln.record is None:
             out.append(ln)
         elif ln is records[0]:
-            out.append(folded)
+            out.append(one)
     return tuple(out)
 
 

@@ -444,104 +444,127 @@ def aggregate(bureau: Bureau, period: Period, parts: Sequence[PeriodResult], dat
     work) are evaluated over the whole year from ``data`` and added to the periods' part (seed 000
     l.422: 月考核 60%、年度加考 20%、专项工作 20%)."""
     scheme = bureau.scheme
-    year_cats: dict[str, list[CategoryResult]] = {}
-    if period.kind == "year" and scheme.year_categories:
-        if data is None:
-            raise ValueError("the year's categories need the records: pass data")
-        year_cats = evaluate_categories(bureau, period, bureau.active_units(period), data, scheme.year_categories)
-    method = scheme.year_method if period.kind == "year" else scheme.aggregate
-    adjustments: list[tuple[Period, Adjustment]] = []
-    if data is not None:
-        for p in (*between_periods(bureau, period), period):
-            adjustments.extend((p, a) for a in period_adjustments(data, p))
+    year_cats = year_categories(bureau, period, data)
+    adjustments = long_adjustments(bureau, period, data)
     blank = [e for p in parts for e in p.empty]
     intern = Interner()  # units with equal merged items share one (most items are empty for most units)
     units: dict[str, list[UnitResult]] = defaultdict(list)
     for p in parts:
         for u in p.units:
             units[u.unit].append(u)
-    results = []
-    for uid, us in units.items():
-        first = us[0]
-        totals = [u.total for u in us]
-        s = sum(totals, ZERO)
-        if method == "sum":
-            total, how = s, "各期得分之和"
-        elif method == "mean":
-            total, how = quantize(s / len(us), scheme.decimals), f"各期得分平均({len(us)}期)"
-        else:
-            full = scheme.full_total(first.series)
-            total = quantize(s / len(us) / full * scheme.year_scale, scheme.decimals)
-            how = f"各期平均分 ÷ 满分{fmt(full)} × {fmt(scheme.year_scale)}({len(us)}期)"
-        if blank:  # said where the total is explained: a mean over months without data is not a month's score
-            how += f"(其中{'、'.join(blank)}没有任何数据,各单位该期同分)"
-        cats = []
-        for ci, cat in enumerate(first.categories):
-            members = [u.categories[ci] for u in us]
-            items: dict[str, list[ItemResult]] = defaultdict(list)
-            for m in members:
-                for it in m.items:
-                    items[it.item].append(it)
-            merged = tuple(
-                intern(
-                    attrs.evolve(
-                        its[0],
-                        window=period.label,
-                        lines=tuple(attrs.evolve(ln, reason=f"[{it.window}] {ln.reason}") for it in its for ln in fold_lines(it)),
-                        points=sum((it.points for it in its), ZERO),
-                        uncapped=sum((it.uncapped for it in its), ZERO),
-                        veto=tuple(v for it in its for v in it.veto),
-                    )
-                )
-                for its in items.values()
-            )
-            cats.append(
-                attrs.evolve(
-                    cat,
-                    items=merged,
-                    base=sum((m.base for m in members), ZERO),
-                    raw=sum((m.raw for m in members), ZERO),
-                    top=ZERO,
-                    weight=sum((m.weight for m in members), ZERO),
-                    score=sum((m.score for m in members), ZERO),
-                    explanation="各期合计",
-                )
-            )
-        extra = year_cats.get(uid, [])
-        if extra:
-            how = f"各期部分:{how} = {fmt(total)};另加" + "、".join(f"{c.name}{fmt(c.score)}" for c in extra)
-            total = total + sum((c.score for c in extra), ZERO)
-            cats.extend(extra)
-        inherited = [(u.period, ln) for u in us for ln in u.adjustments]
-        if inherited:  # in the parts' totals already: said, not added again
-            how += ";其中" + "、".join(f"{p}考核办调整{fmt_points(ln.points)}" for p, ln in inherited) + "已计入该期得分"
-        direct = tuple(
-            a.line() if p == period else attrs.evolve(a.line(), reason=f"[{p.label}] {a.line().reason}")
-            for p, a in sorted(adjustments, key=lambda pa: pa[1].id)
-            if a.unit == uid and a.item is None
-        )
-        if direct:
-            total, how = _adjusted(total, direct, how)
-        results.append(
-            UnitResult(
-                unit=uid,
-                name=first.name,
-                series=first.series,
-                klass=first.klass,
-                period=period.label,
-                categories=tuple(cats),
-                subtotal=total,
-                total=total,
-                flags=tuple(dict.fromkeys([*(f for u in us for f in u.flags if f not in DERIVED_FLAGS), *_line_flags(extra)])),
-                veto=tuple(v for u in us for v in u.veto),
-                parts=tuple((u.period, u.total) for u in us),
-                explanation=how,
-                adjustments=direct,
-            )
-        )
+    results = [
+        aggregate_unit(bureau, period, us, blank, year_cats.get(uid, []), adjustments, intern) for uid, us in units.items()
+    ]
     gaps = tuple(dict.fromkeys(g for p in parts for g in p.missing))
     ranked = rank_and_flag(scheme, results, (), period, bool(parts) and len(blank) == len(parts))
     return PeriodResult(period.label, period.kind, tuple(ranked), gaps, tuple(blank))
+
+
+def year_categories(bureau: Bureau, period: Period, data: DataSource | None) -> dict[str, list[CategoryResult]]:
+    """The scheme's year categories (``scope = "year"``) of every unit, evaluated over the whole year
+    from ``data``, for the year; none for another period."""
+    scheme = bureau.scheme
+    if period.kind != "year" or not scheme.year_categories:
+        return {}
+    if data is None:
+        raise ValueError("the year's categories need the records: pass data")
+    return evaluate_categories(bureau, period, bureau.active_units(period), data, scheme.year_categories)
+
+
+def long_adjustments(bureau: Bureau, period: Period, data: DataSource | None) -> list[tuple[Period, Adjustment]]:
+    """The adjustments named for ``period`` and for the periods between it and its base periods."""
+    out: list[tuple[Period, Adjustment]] = []
+    if data is not None:
+        for p in (*between_periods(bureau, period), period):
+            out.extend((p, a) for a in period_adjustments(data, p))
+    return out
+
+
+def aggregate_unit(
+    bureau: Bureau, period: Period, us: Sequence[UnitResult], blank: Sequence[str], extra: Sequence[CategoryResult],
+    adjustments: Sequence[tuple[Period, Adjustment]], intern: Interner,
+) -> UnitResult:
+    """One unit's quarter, half-year or year from its base periods' results ``us`` (in order), not yet
+    ranked: ``blank``, the base periods without any data; ``extra``, its year categories; the
+    adjustments of ``long_adjustments``. ``aggregate`` makes every unit's with it; a period
+    aggregated from stored months makes them one unit at a time."""
+    scheme = bureau.scheme
+    method = scheme.year_method if period.kind == "year" else scheme.aggregate
+    first = us[0]
+    uid = first.unit
+    totals = [u.total for u in us]
+    s = sum(totals, ZERO)
+    if method == "sum":
+        total, how = s, "各期得分之和"
+    elif method == "mean":
+        total, how = quantize(s / len(us), scheme.decimals), f"各期得分平均({len(us)}期)"
+    else:
+        full = scheme.full_total(first.series)
+        total = quantize(s / len(us) / full * scheme.year_scale, scheme.decimals)
+        how = f"各期平均分 ÷ 满分{fmt(full)} × {fmt(scheme.year_scale)}({len(us)}期)"
+    if blank:  # said where the total is explained: a mean over months without data is not a month's score
+        how += f"(其中{'、'.join(blank)}没有任何数据,各单位该期同分)"
+    cats = []
+    for ci, cat in enumerate(first.categories):
+        members = [u.categories[ci] for u in us]
+        items: dict[str, list[ItemResult]] = defaultdict(list)
+        for m in members:
+            for it in m.items:
+                items[it.item].append(it)
+        merged = tuple(
+            intern(
+                attrs.evolve(
+                    its[0],
+                    window=period.label,
+                    lines=tuple(attrs.evolve(ln, reason=f"[{it.window}] {ln.reason}") for it in its for ln in fold_lines(it)),
+                    points=sum((it.points for it in its), ZERO),
+                    uncapped=sum((it.uncapped for it in its), ZERO),
+                    veto=tuple(v for it in its for v in it.veto),
+                )
+            )
+            for its in items.values()
+        )
+        cats.append(
+            attrs.evolve(
+                cat,
+                items=merged,
+                base=sum((m.base for m in members), ZERO),
+                raw=sum((m.raw for m in members), ZERO),
+                top=ZERO,
+                weight=sum((m.weight for m in members), ZERO),
+                score=sum((m.score for m in members), ZERO),
+                explanation="各期合计",
+            )
+        )
+    if extra:
+        how = f"各期部分:{how} = {fmt(total)};另加" + "、".join(f"{c.name}{fmt(c.score)}" for c in extra)
+        total = total + sum((c.score for c in extra), ZERO)
+        cats.extend(extra)
+    inherited = [(u.period, ln) for u in us for ln in u.adjustments]
+    if inherited:  # in the parts' totals already: said, not added again
+        how += ";其中" + "、".join(f"{p}考核办调整{fmt_points(ln.points)}" for p, ln in inherited) + "已计入该期得分"
+    direct = tuple(
+        a.line() if p == period else attrs.evolve(a.line(), reason=f"[{p.label}] {a.line().reason}")
+        for p, a in sorted(adjustments, key=lambda pa: pa[1].id)
+        if a.unit == uid and a.item is None
+    )
+    if direct:
+        total, how = _adjusted(total, direct, how)
+    return UnitResult(
+        unit=uid,
+        name=first.name,
+        series=first.series,
+        klass=first.klass,
+        period=period.label,
+        categories=tuple(cats),
+        subtotal=total,
+        total=total,
+        flags=tuple(dict.fromkeys([*(f for u in us for f in u.flags if f not in DERIVED_FLAGS), *_line_flags(extra)])),
+        veto=tuple(v for u in us for v in u.veto),
+        parts=tuple((u.period, u.total) for u in us),
+        explanation=how,
+        adjustments=direct,
+    )
 
 
 def between_periods(bureau: Bureau, period: Period) -> list[Period]:

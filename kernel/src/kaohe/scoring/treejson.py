@@ -52,3 +52,13 @@ class TreeEncoder:
         head = self.encode({k: v for k, v in fields.items() if k < "categories"})
         tail = self.encode({k: v for k, v in fields.items() if k > "categories"})
         return _join(head, "categories", [self.category(c) for c in u.categories], tail)
+
+    def unit_head(self, u: UnitResult) -> str:
+        """The text of ``unit(u)`` up to its fields after the categories (the rank, the flags …):
+        a unit's tree written before the units are ranked, completed by ``unit_tail``."""
+        head = self.encode({k: v for k, v in unit_fields(u).items() if k < "categories"})
+        return f'{head[:-1]}, "categories": [{", ".join(self.category(c) for c in u.categories)}], '
+
+    def unit_tail(self, u: UnitResult) -> str:
+        """The rest of ``unit(u)`` after ``unit_head(u)``: ``unit_head(u) + unit_tail(u) == unit(u)``."""
+        return self.encode({k: v for k, v in unit_fields(u).items() if k > "categories"})[1:]

@@ -3,7 +3,9 @@
 Tables: ``records`` (the current version of every record, with provenance), ``record_versions``
 (every superseded version: when a corrected record replaces the current one, the old one moves
 here, with the time it was replaced), ``imports`` (file, checksum, time, rows accepted and rejected), ``rejections``, ``scores``
-and ``explanations`` (the latest scoring of each period), ``runs`` (every scoring run), and
+and ``explanations`` (the latest scoring of each period), with ``category_results``, ``item_results``
+and ``period_results`` (what the period was scored from: kaohe.office.results tells from it whether
+the stored results are up to date), ``runs`` (every scoring run), and
 ``migrations`` (the schema version), ``chain`` (the hash chain, kaohe.integrity). An import is one
 transaction: it lands whole or not at all.
 """
@@ -11,27 +13,29 @@ transaction: it lands whole or not at all.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple, cast
 
-import attrs
 import sqlite_utils
 
 from ..core.decimals import D, cell_problem
 from ..core.errors import KaoheError
-from ..core.model import PeriodResult, Record
+from ..core.model import PeriodResult, Record, UnitResult
 from ..intake.staging import IngestReport, Staged, content_hash, dumps  # noqa: F401 (dumps and content_hash: used by others through the store)
+from ..scoring.explain import gap_data, unit_fields
 from ..scoring.sources import StoreSource as StoreSource  # re-exported: office/publication imports it from here
 from ..scoring.treejson import TreeEncoder
 from .integrity import guard, migrate_3, record_line, records_digest, register
 from .ledger import Ledger, current_actor, migrate_2, now
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BATCH = 5000
 
 
@@ -98,7 +102,39 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
     db["explanations"].create({"period": str, "unit": str, "tree": str}, pk=("period", "unit"))
 
 
-MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [(1, _migrate_1), (2, migrate_2), (3, migrate_3)]
+def _migrate_4(db: sqlite_utils.Database) -> None:
+    """The stored results beside the scores and explanations (issue 18): each period's state when it
+    was scored (``period_results``: its run, the configuration's digest, the audit trail's last entry
+    then — what tells a stored result out of date —, the data missing, the digest of what was stored
+    and, for a longer period, the digests of the base periods it was aggregated from), every unit's category
+    results and item results, and each unit's fields after its categories in ``scores.fields``."""
+    db["period_results"].create(
+        {
+            "period": str, "kind": str, "run_id": int, "config": str, "mark": int, "missing": str, "empty": str,
+            "digest": str, "parts": str,
+        },
+        pk="period",
+    )
+    db["category_results"].create(
+        {
+            "period": str, "unit": str, "category": str, "name": str, "base": str, "raw": str, "top": str, "weight": str,
+            "score": str, "explanation": str,
+        },
+        pk=("period", "unit", "category"),
+    )
+    db["item_results"].create(
+        {
+            "period": str, "unit": str, "item": str, "category": str, "window": str, "points": str, "uncapped": str,
+            "lines": int, "records": int, "carried": int, "missing": int,
+        },
+        pk=("period", "unit", "item"),
+    )
+    db.execute("ALTER TABLE [scores] ADD COLUMN [fields] TEXT")
+
+
+MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
+    (1, _migrate_1), (2, migrate_2), (3, migrate_3), (4, _migrate_4),
+]
 
 
 class Arrivals(NamedTuple):
@@ -138,6 +174,10 @@ def writable(path: Path) -> bool:
     if path.exists() and not os.access(path, os.W_OK):
         return False
     return os.access(folder, os.W_OK | os.X_OK)
+
+
+class StoreBusy(KaoheError):
+    """The store could not be written without waiting (``Store.without_waiting``)."""
 
 
 class Store(Ledger):
@@ -468,31 +508,120 @@ class Store(Ledger):
 
     # --- results ---------------------------------------------------------------------------------
 
-    def save_result(self, result: PeriodResult, config: str = "", items: int = 0) -> int:
-        db = self.db
+    def save_result(self, result: PeriodResult, config: str = "", items: int = 0, mark: int | None = None) -> int:
+        """Store ``result`` in place of the period's previous results, in one transaction. ``mark``:
+        the audit trail's last entry when the result's inputs were read (``audit_mark``, inside the
+        snapshot it was scored in); None reads it now."""
         with self._txn():
-            run_id = db["runs"].insert(
-                {"period": result.period, "time": now(), "config": config, "items": items, "units": len(result.units)}
-            ).last_pk
-            db.execute("DELETE FROM scores WHERE period = ?", [result.period])
-            db.execute("DELETE FROM explanations WHERE period = ?", [result.period])
-            db["scores"].insert_all(
-                (
-                    {
-                        "period": result.period, "unit": u.unit, "name": u.name, "series": u.series, "class": u.klass,
-                        "total": str(u.total), "subtotal": str(u.subtotal), "rank": u.rank, "flags": dumps(list(u.flags)),
-                        "veto": int(bool(u.veto)), "carried": int(u.carried), "run_id": run_id,
-                    }
-                    for u in result.units
-                ),
-                batch_size=BATCH,
-            )
-            trees = TreeEncoder(dumps)  # the text of dumps(unit_data(u)), made faster
-            db.conn.executemany(
-                "INSERT INTO [explanations] ([period], [unit], [tree]) VALUES (?, ?, ?)",
-                ((result.period, u.unit, trees.unit(u)) for u in result.units),
-            )
-        return int(run_id)
+            writer = self.results_writer(result, config, items, len(result.units), mark)
+            for u in result.units:
+                writer.head(u)
+            for u in result.units:
+                writer.tail(u)
+            writer.finish()
+        return writer.run_id
+
+    def results_writer(
+        self, result: PeriodResult, config: str, items: int, units: int, mark: int | None = None
+    ) -> ResultsWriter:
+        """Start replacing the results of ``result``'s period (its units need not be in it yet: a
+        period aggregated unit by unit gives them one at a time), inside the caller's write
+        transaction: every unit's ``head`` (its tree up to the categories, its categories and
+        items), then, once ranked, its ``tail``."""
+        db = self.db
+        if mark is None:
+            mark = self.audit_mark()
+        run_id = int(db.execute(
+            "INSERT INTO [runs] ([period], [time], [config], [items], [units]) VALUES (?, ?, ?, ?, ?)",
+            [result.period, now(), config, items, units],
+        ).lastrowid or 0)
+        for table in ("scores", "explanations", "category_results", "item_results", "period_results"):
+            db.execute(f"DELETE FROM [{table}] WHERE period = ?", [result.period])
+        db.execute(
+            "INSERT INTO [period_results] ([period], [kind], [run_id], [config], [mark], [missing], [empty])"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [result.period, result.kind, run_id, config, mark, dumps([gap_data(g) for g in result.missing]), dumps(list(result.empty))],
+        )
+        return ResultsWriter(self, result.period, run_id)
+
+    def inputs_present(self) -> None:
+        """The ledger tables whose entries a stored result is checked against are there: a dropped
+        one is said (``KaoheError``), not read as empty (no adjustment, no change since)."""
+        self._present("adjustments", "调整")
+        self._present("audit", "审计记录")
+
+    def audit_mark(self) -> int:
+        """The audit trail's last entry: every change of what a score depends on is one (an import, a
+        voided record, an adjustment, a decision, a sign-off)."""
+        return int(self.db.execute("SELECT coalesce(max(id), 0) FROM audit").fetchone()[0])
+
+    def changes_since(self, mark: int) -> list[tuple[str, str]]:
+        """(action, period) of the audit trail's entries after ``mark``."""
+        return [(a, p or "") for a, p in self.db.execute("SELECT action, period FROM audit WHERE id > ? ORDER BY id", [mark])]
+
+    def period_state(self, period: str) -> dict[str, Any] | None:
+        """How ``period``'s stored results were made (``period_results``), or None when they were
+        not (never scored, or scored before the results were kept with their state)."""
+        cur = self.db.execute(
+            "SELECT period, kind, run_id, config, mark, missing, empty, digest, parts FROM period_results WHERE period = ?", [period]
+        )
+        row = cur.fetchone()
+        return dict(zip([d[0] for d in cur.description], row, strict=True)) if row else None
+
+    def stored_units(self, period: str) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+        """Every unit's stored fields (``scores.fields``, the exact total and subtotal beside them)
+        and its category results, in the order they were stored."""
+        cats: dict[str, list[dict[str, Any]]] = {}
+        cur = self.db.execute(
+            "SELECT unit, category, name, base, raw, top, weight, score, explanation FROM category_results"
+            " WHERE period = ? ORDER BY rowid", [period],
+        )
+        names = [d[0] for d in cur.description]
+        for row in cur:
+            d = dict(zip(names, row, strict=True))
+            cats.setdefault(d["unit"], []).append(d)
+        out = []
+        for unit, fields, total, subtotal in self.db.execute(
+            "SELECT unit, fields, total, subtotal FROM scores WHERE period = ? ORDER BY rowid", [period]
+        ):
+            d = json.loads(fields)
+            d["total"], d["subtotal"] = total, subtotal
+            out.append((d, cats.get(unit, [])))
+        return out
+
+    def unit_trees(self, unit: str, periods: Sequence[str]) -> list[tuple[str, str, str, str]]:
+        """(period, tree, total, subtotal) of ``unit`` in each of ``periods`` stored, in their order."""
+        q = (
+            "SELECT e.period, e.tree, s.total, s.subtotal FROM explanations e JOIN scores s"
+            f" ON s.period = e.period AND s.unit = e.unit WHERE e.unit = ? AND e.period IN ({','.join('?' * len(periods))})"
+        )
+        rows = {r[0]: r for r in self.db.execute(q, [unit, *periods])}
+        return [rows[p] for p in periods if p in rows]
+
+    def units_in(self, periods: Sequence[str]) -> list[str]:
+        """The units stored in any of ``periods``, in the order of the first period that has each."""
+        seen: dict[str, None] = {}
+        for p in periods:
+            for (u,) in self.db.execute("SELECT unit FROM scores WHERE period = ? ORDER BY rowid", [p]):
+                seen.setdefault(u, None)
+        return list(seen)
+
+    @contextmanager
+    def without_waiting(self) -> Iterator[None]:
+        """Writes that do not wait for another process's write lock: ``StoreBusy`` when it is held
+        (or the store is read-only)."""
+        if self.readonly:
+            raise StoreBusy(f"数据库 {self.path} 以只读方式打开")
+        self.db.execute("PRAGMA busy_timeout=0")
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc) or "readonly" in str(exc):
+                rollback(self.db)
+                raise StoreBusy(f"数据库 {self.path} 正被其他命令写入") from exc
+            raise
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout={BUSY_MS}")
 
     def save_result_if_free(self, result: PeriodResult, config: str = "", items: int = 0) -> bool:
         """``save_result`` without waiting: False (nothing saved) when the store is read-only or
@@ -516,6 +645,74 @@ class Store(Ledger):
     def explanation(self, period: str, unit: str) -> dict[str, Any] | None:
         rows = list(self.db["explanations"].rows_where("period = ? AND unit = ?", [period, unit]))
         return json.loads(rows[0]["tree"]) if rows else None
+
+
+class ResultsWriter:
+    """Writes one period's results unit by unit (``Store.results_writer``)."""
+
+    def __init__(self, store: Store, period: str, run_id: int) -> None:
+        self.store = store
+        self.period = period
+        self.run_id = run_id
+        self.trees = TreeEncoder(dumps)  # the text of dumps(unit_data(u)), made faster
+        self.digest = hashlib.sha256()
+
+    def head(self, u: UnitResult) -> None:
+        """``u``'s tree up to its fields after the categories, its category and item results."""
+        conn = self.store.db.conn
+        p = self.period
+        text = self.trees.unit_head(u)
+        self.digest.update(f"{u.unit}\n{text}\n".encode())
+        conn.execute("INSERT INTO [explanations] ([period], [unit], [tree]) VALUES (?, ?, ?)", (p, u.unit, text))
+        conn.executemany(
+            "INSERT INTO [category_results] ([period], [unit], [category], [name], [base], [raw], [top], [weight], [score],"
+            " [explanation]) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                (p, u.unit, c.category, c.name, str(c.base), str(c.raw), str(c.top), str(c.weight), str(c.score), c.explanation)
+                for c in u.categories
+            ),
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO [item_results] ([period], [unit], [item], [category], [window], [points], [uncapped],"
+            " [lines], [records], [carried], [missing]) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                (
+                    p, u.unit, i.item, i.category, i.window, str(i.points), str(i.uncapped), len(i.lines),
+                    sum(1 for ln in i.lines if ln.record is not None), int(i.carried), int(i.missing),
+                )
+                for c in u.categories for i in c.items
+            ),
+        )
+
+    def tail(self, u: UnitResult) -> None:
+        """``u``, ranked and flagged: its score and the rest of its tree."""
+        conn = self.store.db.conn
+        text = self.trees.unit_tail(u)
+        self.digest.update(f"{u.unit}\n{text}\n{u.total}\n{u.subtotal}\n".encode())
+        conn.execute(
+            "UPDATE [explanations] SET [tree] = [tree] || ? WHERE [period] = ? AND [unit] = ?",
+            (text, self.period, u.unit),
+        )
+        fields = unit_fields(u)
+        conn.execute(
+            "INSERT INTO [scores] ([period], [unit], [name], [series], [class], [total], [subtotal], [rank], [flags], [veto],"
+            " [carried], [run_id], [fields]) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                self.period, u.unit, u.name, u.series, u.klass, str(u.total), str(u.subtotal), u.rank, dumps(list(u.flags)),
+                int(bool(u.veto)), int(u.carried), self.run_id, dumps(fields),
+            ),
+        )
+
+
+    def finish(self, parts: dict[str, str] | None = None) -> str:
+        """The digest of everything written (equal results, equal digests), recorded with the
+        period's state; ``parts``: the digests of the base periods it was aggregated from."""
+        digest = self.digest.hexdigest()
+        self.store.db.conn.execute(
+            "UPDATE [period_results] SET [digest] = ?, [parts] = ? WHERE [period] = ?",
+            (digest, dumps(parts or {}), self.period),
+        )
+        return digest
 
 
 def _open_readonly(path: Path) -> sqlite3.Connection:

@@ -1,0 +1,236 @@
+"""Stored results as the source of what is shown (issue 18): whether a period's stored results are
+up to date, reading them back, aggregating the quarters, halves and the year from the stored months
+unit by unit, and bringing a period up to date.
+
+A base period's stored results are out of date when the configuration changed since it was scored,
+or when the audit trail has an entry since then that touches it: an import, a voided record, a
+decision, a sign-off of it or of the base periods its carry-over and its last-place flags read, an
+adjustment named for such a period. A longer period's, when one of its base periods is out of date
+or holds other results (another digest) than those it was aggregated from, or an adjustment of it
+or of a period between was made since (docs/readings.md, "When a stored result is out of date").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import cast
+
+import attrs
+
+from ..contract.registry import Registry
+from ..core.decimals import D
+from ..core.errors import KaoheError
+from ..core.model import Gap, PeriodResult, UnitResult
+from ..core.periods import MONTHS_PER, Period
+from ..scheme.bureau import Bureau
+from ..scoring.explain import category_from_data, unit_from_data
+from ..scoring.folding import Interner
+from ..scoring.pipeline import DataSource, aggregate_unit, base_periods, long_adjustments, rank_and_flag, year_categories
+from ..store.integrity import FILES
+from ..store.store import Store, StoreSource
+
+NOT_INPUTS = frozenset({"发布", FILES, "复查申请", "确认缺数据发布", "导入被拒绝"})
+"""Audit actions that change nothing a score reads (any other action is taken to change something)."""
+
+ADJUSTMENTS = frozenset({"调整", "撤销调整"})
+
+
+def config_digest(bureau: Bureau) -> str:
+    """The digest of the configuration's text a result was scored with."""
+    if bureau.text:  # the text the bureau was read from, not the file as it may be now
+        return hashlib.sha256(bureau.text.encode("utf-8")).hexdigest()
+    try:
+        with open(bureau.source, "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _months(label: str) -> list[Period] | None:
+    try:
+        return Period.parse(label).months()
+    except (KaoheError, ValueError):
+        return None
+
+
+def _window(bureau: Bureau, period: Period) -> tuple[Period, Period]:
+    """The first and last month whose data a period's results read: its own, and before it the base
+    periods its last-place flags look back to, each with the month its carry-over reads."""
+    first = base_periods(bureau, period)[0]
+    for _ in range(max(bureau.scheme.last_place_months, 1)):
+        first = first.previous()
+    return first.months()[0], period.months()[-1]
+
+
+def _touches(bureau: Bureau, period: Period, action: str, labels: str) -> bool:
+    if action in NOT_INPUTS:
+        return False
+    if not labels:
+        return True  # an entry naming no period: assume it touches every one
+    start, end = _window(bureau, period)
+    for label in labels.split(","):
+        months = _months(label.strip())
+        if months is None:
+            return True
+        if action in ADJUSTMENTS and MONTHS_PER[Period.parse(label.strip()).kind] > MONTHS_PER[period.kind]:
+            continue  # an adjustment of a longer period is not in this one
+        if any(start <= m <= end for m in months):
+            return True
+    return False
+
+
+def staleness(store: Store, bureau: Bureau, period: Period) -> str | None:
+    """Why ``period``'s stored results are not to be shown as they are (in Chinese), or None when
+    they are up to date. A base period: the configuration edited, or an entry of the audit trail
+    touching it since it was scored. A longer period: the configuration edited, one of its base
+    periods out of date or stored with other results than those it was aggregated from, or since
+    then an adjustment named for it or a period between (the year: anything touching its year
+    categories' records)."""
+    store.inputs_present()
+    state = store.period_state(period.label)
+    if state is None:
+        return "尚未计算" if not store.scores(period.label) else "计算时未记录其依据(由旧版本保存)"
+    if state["config"] != config_digest(bureau):
+        return "此后配置文件(kaohe.toml)已改动"
+    bases = base_periods(bureau, period)
+    changes = store.changes_since(int(state["mark"] or 0))
+    if len(bases) == 1 and bases[0] == period:
+        touched = [a for a, p in changes if _touches(bureau, period, a, p)]
+    else:
+        parts = json.loads(state["parts"] or "{}")
+        for b in bases:
+            s = store.period_state(b.label)
+            why = staleness(store, bureau, b)
+            if s is None or why is not None:
+                return f"{b.label}:{why}"
+            if parts.get(b.label) != s["digest"]:
+                return f"此后 {b.label} 的计算结果已改变"
+        whole = period.kind == "year" and bool(bureau.scheme.year_categories)
+        touched = [a for a, p in changes if _touches_long(bureau, period, a, p, whole)]
+    if touched:
+        return f"此后有{'、'.join(dict.fromkeys(touched))}"
+    return None
+
+
+def _touches_long(bureau: Bureau, period: Period, action: str, labels: str, whole: bool) -> bool:
+    """Whether an audit entry touches what a longer period reads beside its base periods' results:
+    the adjustments named for it or a period between (a quarter of the year), and, for a year with
+    year categories (``whole``), any input of its months."""
+    if action in NOT_INPUTS:
+        return False
+    if whole:
+        return _touches(bureau, period, action, labels)
+    if action not in ADJUSTMENTS:
+        return False
+    if not labels:
+        return True
+    base = MONTHS_PER[bureau.scheme.base_period]
+    months = period.months()
+    for label in labels.split(","):
+        ms = _months(label.strip())
+        if ms is None:
+            return True
+        if MONTHS_PER[Period.parse(label.strip()).kind] > base and all(m in months for m in ms):
+            return True
+    return False
+
+
+def stored_result(store: Store, period: Period, units: bool = True) -> PeriodResult | None:
+    """``period``'s stored results without the items (what a ranking shows): units, categories,
+    ranks, flags and the data missing (without ``units``, the data missing only); None when nothing
+    is stored with its state."""
+    state = store.period_state(period.label)
+    if state is None:
+        return None
+    out = []
+    for fields, cats in store.stored_units(period.label) if units else ():
+        u = unit_from_data(fields, categories=False)
+        out.append(attrs.evolve(u, categories=tuple(category_from_data(c, items=False) for c in cats)))
+    return PeriodResult(
+        period.label, period.kind, tuple(out), tuple(Gap(**_gap(g)) for g in json.loads(state["missing"] or "[]")),
+        tuple(json.loads(state["empty"] or "[]")),
+    )
+
+
+def _gap(d: dict[str, str | None]) -> dict[str, str]:
+    return {k: d.get(k) or "" for k in ("department", "period", "unit", "name", "item", "title")}
+
+
+def stored_unit(store: Store, period: Period, unit: str) -> UnitResult | None:
+    """One unit's stored result with its whole explanation (its tree)."""
+    rows = store.unit_trees(unit, [period.label])
+    return unit_from_data(json.loads(rows[0][1])) if rows else None
+
+
+def _parts(store: Store, unit: str, bases: Sequence[Period]) -> list[UnitResult]:
+    """``unit``'s stored base-period results, their record lines folded (``folding.fold_lines``),
+    with their exact totals."""
+    return [
+        attrs.evolve(unit_from_data(json.loads(tree), fold=True), total=D(total), subtotal=D(subtotal))
+        for _, tree, total, subtotal in store.unit_trees(unit, [b.label for b in bases])
+    ]
+
+
+def _slim(u: UnitResult) -> UnitResult:
+    """What ranking and flagging read of ``u`` (its total, series, flags, veto, whether it has carried
+    over or missing lines), without its items' other lines: held for every unit while the period's
+    trees are in the store."""
+    cats = tuple(
+        attrs.evolve(
+            c,
+            items=tuple(
+                attrs.evolve(i, lines=tuple(ln for ln in i.lines if ln.carried or ln.missing))
+                for i in c.items if i.carried or i.missing
+            ),
+        )
+        for c in u.categories
+    )
+    return attrs.evolve(u, categories=cats)
+
+
+def aggregate_stored(
+    store: Store, bureau: Bureau, registry: Registry, period: Period, mark: int | None = None
+) -> PeriodResult:
+    """Aggregate the quarter, half-year or year ``period`` from its stored base periods and store it,
+    unit by unit: one unit's base-period trees are read, aggregated (``pipeline.aggregate_unit``) and
+    its tree written before the next unit's are read; the units are then ranked and flagged and
+    their trees completed. The year's own categories are evaluated over the year from the records.
+    Returns the period's result without the categories' items (``stored_result``'s shape)."""
+    bases = base_periods(bureau, period)
+    labels = [b.label for b in bases]
+    source = cast(DataSource, StoreSource(store, bureau, registry))
+    with store.writing():
+        if mark is None:
+            mark = store.audit_mark()
+        states = [store.period_state(b) for b in labels]
+        parts = {b: str(s["digest"]) for b, s in zip(labels, states, strict=True) if s is not None}
+        behind = [b.label for b in bases if staleness(store, bureau, b) is not None]
+        if behind:  # checked under the write lock: nothing changes them while they are aggregated
+            raise KaoheError(f"{period.label} 由各期汇总,但 {'、'.join(behind)} 的计算结果不是最新的:请先运行 kaohe score {period.label}")
+        blank = [e for s in states if s is not None for e in json.loads(s["empty"] or "[]")]
+        gaps: dict[Gap, None] = {}
+        for s in states:
+            assert s is not None
+            for g in json.loads(s["missing"] or "[]"):
+                gaps.setdefault(Gap(**_gap(g)), None)
+        extra = year_categories(bureau, period, source)
+        adjustments = long_adjustments(bureau, period, source)
+        units = store.units_in(labels)
+        head = PeriodResult(period.label, period.kind, (), tuple(gaps), tuple(blank))
+        writer = store.results_writer(head, config_digest(bureau), len(bureau.items), len(units), mark)
+        slim = []
+        for uid in units:
+            intern = Interner()  # per unit: nothing of one unit is held while the next is aggregated
+            u = aggregate_unit(bureau, period, _parts(store, uid, bases), blank, extra.get(uid, []), adjustments, intern)
+            writer.head(u)
+            slim.append(_slim(u))
+            del u, intern
+        ranked = rank_and_flag(bureau.scheme, slim, (), period, bool(labels) and len(blank) == len(labels))
+        for u in ranked:
+            writer.tail(u)
+        writer.finish(parts)
+    result = stored_result(store, period)
+    assert result is not None
+    return result
