@@ -138,8 +138,11 @@ def test_sheet_titles_are_valid_and_unique() -> None:
 
 
 def test_json_ranking_and_trees_match_the_store(march: SimpleNamespace) -> None:
-    data = json.loads((march.dir / "report-2015-03.json").read_text(encoding="utf-8"))
-    assert data["format"] == "kaohe-report" and data["version"] == 1
+    from kaohe.report import expand
+
+    written = json.loads((march.dir / "report-2015-03.json").read_text(encoding="utf-8"))
+    assert written["format"] == "kaohe-report" and written["version"] == 2
+    data = expand(written)  # every unit's full tree, every line with its source record
     assert data["period"] == {"label": "2015-03", "kind": "month", "name": "2015年3月", "start": "2015-02-21", "end": "2015-03-20"}
     assert data["previous_period"] == {"label": "2015-02", "available": True}
     stored = _by_unit(march.scores)
