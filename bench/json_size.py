@@ -88,9 +88,14 @@ def measure(directory: Path) -> dict[str, Any]:
     publish(new, bureau, registry, result, store)
     publish_seconds = time.perf_counter() - started
     name = json_name(MONTH)
+    data = build(bureau, result, store=store)
     started = time.perf_counter()
-    write_json(build(bureau, result, store=store), old / name, version=1)
+    write_json(data, old / name, version=1)
     old_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    write_json(data, old / "v2-again.json")  # the new layout alone, timed as the old one is
+    new_seconds = time.perf_counter() - started
+    (old / "v2-again.json").unlink()
     store.close()
     files = {f.name: f.stat().st_size for f in new.iterdir()}
     json_v1 = (old / name).stat().st_size
@@ -101,13 +106,14 @@ def measure(directory: Path) -> dict[str, Any]:
     return {
         "units": len(result.units), "records": _records(directory / "kaohe.sqlite"), "files": files, "json_v1": json_v1,
         "json_v2": files[name], "same_trees": same, "publish_seconds": publish_seconds, "json_v1_seconds": old_seconds,
+        "json_v2_seconds": new_seconds,
     }
 
 
 def table(rows: list[tuple[float, dict[str, Any]]]) -> str:
     out = [
-        "| scale | stations | HTML | XLSX | JSON v1 (before) | JSON v2 | files before | files now | now ÷ before | trees equal |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| scale | stations | HTML | XLSX | JSON v1 (before) | JSON v2 | JSON v2 ÷ v1 | writing v1 / v2 | files before | files now | now ÷ before | trees equal |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for scale, r in rows:
         html = r["files"]["index.html"]
@@ -116,7 +122,8 @@ def table(rows: list[tuple[float, dict[str, Any]]]) -> str:
         now = html + xlsx + r["json_v2"]
         out.append(
             f"| {scale:g} | {r['units']} | {html / 1e6:.2f} MB | {xlsx / 1e6:.2f} MB | {r['json_v1'] / 1e6:.2f} MB | "
-            f"{r['json_v2'] / 1e6:.2f} MB | {before / 1e6:.2f} MB ({before / r['units'] / 1e3:.0f} KB/station) | "
+            f"{r['json_v2'] / 1e6:.2f} MB | {r['json_v2'] / r['json_v1']:.2f} | {r['json_v1_seconds']:.1f} s / {r['json_v2_seconds']:.1f} s | "
+            f"{before / 1e6:.2f} MB ({before / r['units'] / 1e3:.0f} KB/station) | "
             f"{now / 1e6:.2f} MB ({now / r['units'] / 1e3:.0f} KB/station) | {now / before:.2f} | {'yes' if r['same_trees'] else 'NO'} |"
         )
     return "\n".join(out)

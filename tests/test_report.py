@@ -226,6 +226,25 @@ def test_json_version_2_rebuilds_version_1s_trees(march: SimpleNamespace, tmp_pa
     assert all(ln["record"].rsplit("@", 1)[0] in {r[0] for r in rows} for ln in carried)
 
 
+def test_json_version_1_is_written_as_the_code_before_version_2_wrote_it(tmp_path: Path) -> None:
+    """tests/fixtures/report-2015-03-v1.json was written by the code before version 2 (commit 0550ba0)
+    from report_bureau's March, with the time fixed: the version-1 encoder kept for editions published
+    in it writes the same bytes, and the version-2 file of the same results rebuilds its document."""
+    from kaohe.office.jobs import score_period
+    from kaohe.report import expand, write_json
+
+    bureau, reg, db = rb.make(tmp_path)
+    when = dt.datetime(2015, 4, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    with Store(db) as store:
+        result = score_period(store, bureau, reg, Period.parse("2015-03"))
+        data = build(bureau, result, store=store, generated=when)
+        write_json(data, tmp_path / "v1.json", 1)
+        write_json(data, tmp_path / "v2.json")
+    before = (ROOT / "tests" / "fixtures" / "report-2015-03-v1.json").read_bytes()
+    assert (tmp_path / "v1.json").read_bytes() == before
+    assert expand(json.loads((tmp_path / "v2.json").read_text(encoding="utf-8"))) == json.loads(before)
+
+
 def test_a_report_the_reader_cannot_rebuild_is_refused_in_one_line(march: SimpleNamespace) -> None:
     from kaohe.report import expand
     from kaohe.report.jsondata import ReportFormatError

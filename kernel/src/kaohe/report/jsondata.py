@@ -65,11 +65,12 @@ def _line(line: LineView) -> dict[str, Any]:
 
 
 def _item(iv: ItemView) -> dict[str, Any]:
-    """An item of a unit's tree, as version 1 writes it (its lines apart)."""
+    """An item of a unit's tree, as version 1 writes it, but its lines (the caller sets ``lines``,
+    in its place: before ``text``, as version 1's bytes have it)."""
     i = item_data(iv.result)
+    i["lines"] = []
     i["text"] = iv.text
     i["missing"] = iv.missing
-    del i["lines"]
     return i
 
 
