@@ -138,12 +138,11 @@ def items_table(data: ReportData) -> list[dict[str, Any]]:
     for u in data.units:
         for c in u.result.categories:
             for it in c.items:
-                if (c.category, it.item) not in table:
-                    i = item_data(it)
+                if (c.category, it.item) not in table:  # the fields as item_data writes them
                     table[(c.category, it.item)] = {
-                        "item": it.item, "category": c.category, "title": i["title"], "department": i["department"],
-                        "reference": i["reference"], "text": data.texts.get(it.item, ""), "window": i["window"],
-                        "direct_per_capita": i["direct_per_capita"],
+                        "item": it.item, "category": c.category, "title": it.title, "department": it.department,
+                        "reference": it.reference, "text": data.texts.get(it.item, ""), "window": it.window,
+                        "direct_per_capita": it.direct_per_capita,
                     }
     return list(table.values())
 
