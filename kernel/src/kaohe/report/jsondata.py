@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.decimals import fmt
-from ..scoring.explain import category_data, gap_data, item_data, unit_data
+from ..scoring.explain import category_data, gap_data, item_data, unit_data, unit_fields
 from .data import CategoryView, ItemView, LineView, RecordInfo, ReportData, UnitDetail
 from .editions import diff_data
 
@@ -40,7 +40,11 @@ ITEM_DEFAULTS: dict[str, Any] = {
     "points": "0", "uncapped": "0", "note": "", "veto": [], "carried": False, "missing": False, "lines": [],
 }
 """A unit's item without lines and without points: left out of a version-2 unit's tree."""
-SOURCE_FIELDS = ("kind", "date", "department", "note", "value", "attrs", "file", "sheet", "row", "version")
+LINE_DEFAULTS: dict[str, Any] = {"carried": False, "missing": None}
+"""A version-2 line leaves these out when they have these values."""
+ROW_FIELDS = ("key", "date", "note", "value", "row", "version")
+"""A record's own fields, in the order of a row of its group in a unit's ``records`` (version 2),
+before its attributes' values."""
 
 
 def _num(value: Decimal | None) -> str | None:
@@ -74,9 +78,11 @@ def _item(iv: ItemView) -> dict[str, Any]:
     return i
 
 
-def _unit_head(d: UnitDetail) -> dict[str, Any]:
+def _unit_head(d: UnitDetail, version: int = 1) -> dict[str, Any]:
+    """A unit's fields but its categories' items (version 1 has ``categories`` in unit_data's place,
+    before ``missing``: its bytes stay as they were)."""
     u = d.unit
-    out = unit_data(u.result)
+    out = unit_data(u.result) if version == 1 else unit_fields(u.result)
     out["missing"] = u.result.missing
     out["series_name"] = u.series_name
     out["previous_rank"] = u.previous_rank
@@ -147,14 +153,6 @@ def items_table(data: ReportData) -> list[dict[str, Any]]:
     return list(table.values())
 
 
-LINE_DEFAULTS: dict[str, Any] = {"carried": False, "missing": None}
-"""A version-2 line leaves these out when they have these values."""
-GROUP_FIELDS = ("kind", "department", "file", "sheet")
-"""What a unit's records share within one group of its ``records`` (version 2)."""
-ROW_FIELDS = ("key", "date", "note", "value", "row", "version")
-"""A record's own fields, in the order of a row of its group, before its attributes' values."""
-
-
 def _records_v2(infos: Iterable[RecordInfo]) -> list[dict[str, Any]]:
     """The records behind a unit's lines, each once, in groups of the same kind, department, file,
     sheet and attribute names: each record one row ``[key, date, note, value, row, version,
@@ -180,7 +178,7 @@ def _unit_v2(d: UnitDetail, table: Mapping[tuple[str, str], Mapping[str, Any]], 
     """A unit's tree (version 2): only the items with something to show, each described by
     reference to ``table`` and without the fields at their defaults, each line's source record by
     its key in the unit's ``records``."""
-    out = _unit_head(d)
+    out = _unit_head(d, 2)
     infos = [ln.info for cv in d.categories for iv in cv.items for ln in iv.lines if ln.info is not None]
     keys = {info.key for info in infos}
     cats = []
