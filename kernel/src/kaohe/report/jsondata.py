@@ -281,9 +281,10 @@ def expand_unit(unit: Mapping[str, Any], table: Sequence[Mapping[str, Any]]) -> 
         cid = c.get("category")
         ids = c.get("order", order.get(cid, []))
         entries = {e["item"]: e for e in c.get("items", [])}
-        extra = sorted(set(entries) - set(ids))
-        if extra:
-            raise ReportFormatError(f"单位 {uid} 的类别 {cid} 列出了不在其项目顺序中的项目 {extra[0]}")
+        for extra in sorted(set(entries) - set(ids)):
+            if (cid, extra) not in by_key:
+                raise ReportFormatError(f"单位 {uid} 的类别 {cid} 引用了 items 中没有的项目 {extra}")
+            raise ReportFormatError(f"单位 {uid} 的类别 {cid} 列出了不在其项目顺序(order)中的项目 {extra}")
         items = []
         for iid in ids:
             meta = by_key.get((cid, iid))
