@@ -62,8 +62,9 @@ def publish(
     months of the year for the charts and each line's source record; without it the report holds
     what ``result`` holds. ``edition`` and ``changes`` (kaohe.publication) add the edition's number,
     date, appeal deadline and what changed since the previous edition. ``json_version``: the JSON's
-    layout (the current one by default; 1 for an edition whose files were published in it). ``registry`` is accepted for symmetry with the other jobs (the items'
-    texts are read from ``bureau``).
+    layout (the current one by default; 1 for an edition whose files were published in it).
+    ``registry`` is accepted for symmetry with the other jobs (the items' texts are read from
+    ``bureau``).
     """
     del registry
     directory = Path(directory)
