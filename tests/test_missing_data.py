@@ -22,6 +22,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from kaohe.report import expand
 
 UNITS = """id,name,series,class,headcount,tags,aliases
 s1,第一派出所,A,A,10,城区,第一所
@@ -148,7 +149,7 @@ def test_publishing_refuses_then_publishes_with_a_confirmation_naming_every_miss
     done = kaohe("publish", "2015-04", "--date", "2015-04-27", "--allow-missing", "其他部门数据下周补报,先行通报", cwd=bureau)
     assert done.returncode == 0, done.stderr
     edition = bureau / "published" / "2015-04" / "第1版"
-    report = json.loads((edition / "report-2015-04.json").read_text(encoding="utf-8"))
+    report = expand(json.loads((edition / "report-2015-04.json").read_text(encoding="utf-8")))
     comp = report["completeness"]
     assert comp["complete"] is False and comp["confirmed"] == "其他部门数据下周补报,先行通报"
     silent = {d["department"] for d in comp["departments"]}
@@ -189,7 +190,7 @@ def test_a_department_signing_off_confirms_its_sheet_and_its_missing_rows(tmp_pa
             assert kaohe("signoff", r["department"], "2015-04", cwd=d).returncode == 0
     done = kaohe("publish", "2015-04", "--date", "2015-04-27", cwd=d)
     assert done.returncode == 0, done.stderr
-    report = json.loads((d / "published" / "2015-04" / "第1版" / "report-2015-04.json").read_text(encoding="utf-8"))
+    report = expand(json.loads((d / "published" / "2015-04" / "第1版" / "report-2015-04.json").read_text(encoding="utf-8")))
     assert report["completeness"]["departments"] == [] and report["completeness"]["confirmed"] is None
     # what remains is the rows of s2…s5 missing from the 110 sheet, confirmed by 110's sign-off; the
     # rates of the departments that confirmed having nothing (刑侦's 勘查率 …) are not missing data

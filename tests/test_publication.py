@@ -653,3 +653,44 @@ def test_a_record_voided_through_another_periods_line_is_not_changed_again(offic
     assert store.adjustment_rows("2015-04") == []
     done = publish(store, bureau, reg, APRIL, published_on=dt.date(2015, 6, 4), write=False)
     assert done.result.unit("b").total == Decimal(99)
+
+
+def test_an_edition_published_in_json_version_1_still_verifies_and_compares(office, monkeypatch):
+    """An edition published before the report JSON's version 2 (its file written by the version-1
+    encoder, the audit trail's record of its files without ``json_version``, as the code before
+    wrote it): ``kaohe verify`` finds it intact, its missing JSON is written again in version 1 byte
+    for byte, and the next edition, in version 2, compares with it (``kaohe diff``); the trees read
+    from both files agree where nothing changed."""
+    from kaohe.report import expand, jsondata
+
+    bureau, reg, store = office()
+    d = Path(bureau.source).parent
+    first = d / "published" / "2015-04" / "第1版" / "report-2015-04.json"
+    with monkeypatch.context() as m:
+        m.setattr(jsondata, "VERSION", 1)
+        done = publish(store, bureau, reg, APRIL, published_on=PUBLISHED)
+    old_bytes = first.read_bytes()
+    old = json.loads(old_bytes)
+    assert done.number == 1 and old["version"] == 1 and "items" not in old
+    trail = [json.loads(e["detail"]) for e in store.audit(action="发布文件")]
+    assert len(trail) == 1 and "json_version" not in trail[0]
+    assert ob.kaohe(d, "verify").returncode == 0
+
+    first.unlink()  # written again in the layout it was published in
+    again = publish(store, bureau, reg, APRIL, published_on=PUBLISHED)
+    assert (again.number, again.new) == (1, False) and first.read_bytes() == old_bytes
+
+    store.add_adjustment("2015-04", "b", Decimal("-0.5"), "倒查发现台账问题", "考核领导小组")
+    second = publish(store, bureau, reg, APRIL, published_on=dt.date(2015, 5, 12))
+    new = json.loads((second.directory / "report-2015-04.json").read_text(encoding="utf-8"))
+    assert second.number == 2 and new["version"] == 2 and new["edition"]["number"] == 2
+    assert json.loads(store.audit(action="发布文件")[-1]["detail"])["json_version"] == 2
+    verified = ob.kaohe(d, "verify")
+    assert verified.returncode == 0 and "6 个已发布文件核对无误" in verified.stdout  # both editions' files
+    diff = json.loads(ob.kaohe(d, "diff", "2015-04#1", "2015-04#2", "--json").stdout)
+    assert {u["unit"]: u["total"] for u in diff["units"]} == {"b": ["97", "96.5"]}
+    trees_1 = {u["unit"]: u for u in old["units"]}
+    trees_2 = {u["unit"]: u for u in expand(new)["units"]}
+    for unit in ("a", "c"):  # unchanged units: the same tree (the series' mean in the chart moved with b)
+        assert trees_2[unit]["categories"] == trees_1[unit]["categories"] and trees_2[unit]["total"] == trees_1[unit]["total"]
+    assert trees_2["b"]["total"] == "96.5" and trees_1["b"]["total"] == "97"

@@ -138,8 +138,11 @@ def test_sheet_titles_are_valid_and_unique() -> None:
 
 
 def test_json_ranking_and_trees_match_the_store(march: SimpleNamespace) -> None:
-    data = json.loads((march.dir / "report-2015-03.json").read_text(encoding="utf-8"))
-    assert data["format"] == "kaohe-report" and data["version"] == 1
+    from kaohe.report import expand
+
+    written = json.loads((march.dir / "report-2015-03.json").read_text(encoding="utf-8"))
+    assert written["format"] == "kaohe-report" and written["version"] == 2
+    data = expand(written)  # every unit's full tree, every line with its source record
     assert data["period"] == {"label": "2015-03", "kind": "month", "name": "2015年3月", "start": "2015-02-21", "end": "2015-03-20"}
     assert data["previous_period"] == {"label": "2015-02", "available": True}
     stored = _by_unit(march.scores)
@@ -183,6 +186,85 @@ def test_the_json_file_is_written_unit_by_unit(march: SimpleNamespace) -> None:
         whole = report_json(build(march.bureau, result, store))
     written = json.loads(text)
     assert {**written, "generated": ""} == {**whole, "generated": ""}
+
+
+def test_json_version_2_rebuilds_version_1s_trees(march: SimpleNamespace, tmp_path: Path) -> None:
+    """Version 2 says each item once and each record once, and leaves out the items without lines;
+    the reader rebuilds from it exactly the document version 1 writes from the same results."""
+    from kaohe.office.jobs import score_period
+    from kaohe.report import expand, read_units, report_json, write_json
+
+    with Store(march.db) as store:
+        result = score_period(store, march.bureau, march.reg, Period.parse("2015-03"), save=False)
+        data = build(march.bureau, result, store)
+        old, new = report_json(data, 1), report_json(data, 2)
+        write_json(data, tmp_path / "v1.json", 1)
+        write_json(data, tmp_path / "v2.json")
+    assert old["version"] == 1 and new["version"] == 2 and "items" not in old
+    assert expand(new) == old
+    assert list(read_units(tmp_path / "v2.json")) == old["units"]
+    assert list(read_units(tmp_path / "v1.json")) == old["units"]
+    assert (tmp_path / "v2.json").stat().st_size < (tmp_path / "v1.json").stat().st_size
+    # every item of the scheme is described once, at the top
+    assert sorted(i["item"] for i in new["items"]) == sorted(i.id for i in march.bureau.items)
+    unit_items = [i for u in new["units"] for c in u["categories"] for i in c["items"]]
+    assert unit_items and not any("title" in i or "reference" in i for i in unit_items)
+    assert all(i.get("lines") or i.get("points", "0") != "0" or i.get("veto") for i in unit_items)
+    full = [i for u in old["units"] for c in u["categories"] for i in c["items"]]
+    assert len(unit_items) < len(full)  # the items with nothing to show are left out
+    # each record once in its unit, its fields as the department's file had them
+    evil = next(u for u in new["units"] if u["unit"] == "evil")
+    rows = [r for g in evil["records"] for r in g["rows"]]
+    assert len({r[0] for r in rows}) == len(rows)
+    group = next(g for g in evil["records"] for r in g["rows"] if r[0] == "testdept.check:C04")
+    row = next(r for r in group["rows"] if r[0] == "testdept.check:C04")
+    assert (group["kind"], group["file"], row[2], row[4]) == ("testdept.check", "督察通报.csv", rb.EVIL_NOTE, 5)
+    # a carried-over line (<key>@2015-03) finds its February record by its original key
+    lines = [ln for c in evil["categories"] for i in c["items"] for ln in i.get("lines", [])]
+    carried = [ln for ln in lines if ln.get("carried")]
+    assert carried and all("@" in ln["record"] and "source" not in ln for ln in carried)
+    assert all(ln["record"].rsplit("@", 1)[0] in {r[0] for r in rows} for ln in carried)
+
+
+def test_json_version_1_is_written_as_the_code_before_version_2_wrote_it(tmp_path: Path) -> None:
+    """tests/fixtures/report-2015-03-v1.json was written by the code before version 2 (commit 0550ba0)
+    from report_bureau's March, with the time fixed: the version-1 encoder kept for editions published
+    in it writes the same bytes, and the version-2 file of the same results rebuilds its document."""
+    from kaohe.office.jobs import score_period
+    from kaohe.report import expand, write_json
+
+    bureau, reg, db = rb.make(tmp_path)
+    when = dt.datetime(2015, 4, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    with Store(db) as store:
+        result = score_period(store, bureau, reg, Period.parse("2015-03"))
+        data = build(bureau, result, store=store, generated=when)
+        write_json(data, tmp_path / "v1.json", 1)
+        write_json(data, tmp_path / "v2.json")
+    before = (ROOT / "tests" / "fixtures" / "report-2015-03-v1.json").read_bytes()
+    assert (tmp_path / "v1.json").read_bytes() == before
+    assert expand(json.loads((tmp_path / "v2.json").read_text(encoding="utf-8"))) == json.loads(before)
+
+
+def test_a_report_the_reader_cannot_rebuild_is_refused_in_one_line(march: SimpleNamespace) -> None:
+    from kaohe.report import expand
+    from kaohe.report.jsondata import ReportFormatError
+
+    doc = json.loads((march.dir / "report-2015-03.json").read_text(encoding="utf-8"))
+    with pytest.raises(ReportFormatError, match=r"^不是 kaohe 通报 JSON:.*得到 'kaohe-report'、3$"):
+        expand({**doc, "version": 3})
+    unit = next(u for u in doc["units"] if any(c["items"] for c in u["categories"]))
+    cat = next(c for c in unit["categories"] if c["items"])
+    item = cat["items"][0]["item"]
+    broken = {**doc, "items": [i for i in doc["items"] if i["item"] != item]}
+    with pytest.raises(ReportFormatError, match=f"单位 {unit['unit']} 的类别 {cat['category']} 引用了 items 中没有的项目 {item}"):
+        expand(broken)
+    evil = next(u for u in doc["units"] if u["unit"] == "evil")
+    emptied = {**doc, "units": [{**evil, "records": []}]}
+    assert expand(emptied)["units"][0]["categories"]  # a line whose record is not there has no source
+    line = next(ln for c in evil["categories"] for i in c["items"] for ln in i.get("lines", []) if ln["record"])
+    line["source"] = "no-such-record"
+    with pytest.raises(ReportFormatError, match="引用了 records 中没有的记录 no-such-record"):
+        expand({**doc, "units": [evil]})
 
 
 def _keys(value: Any) -> set[str]:

@@ -27,6 +27,7 @@ import pytest
 import report_bureau as rb
 from kaohe.core.decimals import D
 from kaohe.core.model import Line
+from kaohe.report import expand
 from kaohe.report.data import _split
 from kaohe.store.store import Store
 
@@ -97,7 +98,7 @@ def test_the_xlsx_keeps_every_line(folded: SimpleNamespace) -> None:
 
 
 def test_the_json_keeps_every_line(folded: SimpleNamespace) -> None:
-    data = json.loads((folded.dir / "report-2015-06.json").read_text(encoding="utf-8"))
+    data = expand(json.loads((folded.dir / "report-2015-06.json").read_text(encoding="utf-8")))
     jincheng = next(u for u in data["units"] if u["unit"] == "jincheng")
     items = {i["item"]: i for c in jincheng["categories"] for i in c["items"]}
     late, praise = items["testdept.late"], items["testdept.praise"]

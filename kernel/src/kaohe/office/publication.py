@@ -32,7 +32,7 @@ from ..core.decimals import D, fmt, fmt_points
 from ..core.errors import KaoheError, Refused
 from ..core.model import PeriodResult
 from ..core.periods import Period
-from ..report import json_name, xlsx_name
+from ..report import json_name, jsondata, xlsx_name
 from ..report.editions import Diff, diff, freeze, inputs_entry, inputs_window, payload_chunks
 from ..scheme.bureau import Bureau
 from ..scoring.pipeline import base_periods, between_periods, score
@@ -253,13 +253,24 @@ def record_files(store: Store, bureau: Bureau, published: Published, directory: 
     bureau's folder (the configuration's) when inside it, so that a bureau copied or moved whole is
     checked where it is."""
 
+    if _recorded_files(store, bureau, published, directory) is not None:
+        return
+    files = {name: file_digest(directory / name) for name in report_files(published.period.label) if (directory / name).is_file()}
+    detail: dict[str, Any] = {"directory": folder_name(directory, bureau_root(bureau)), "files": files}
+    if jsondata.VERSION > 1:  # an entry without it: the JSON was written in version 1 (before version 2)
+        detail["json_version"] = jsondata.VERSION
+    store.log(FILES, actor, period=published.period.label, subject=f"{published.period.label}#{published.number}", detail=detail)
+
+
+def _recorded_files(store: Store, bureau: Bureau, published: Published, directory: Path) -> dict[str, Any] | None:
+    """What record_files recorded of the edition's files in ``directory``, if it did."""
     edition = f"{published.period.label}#{published.number}"
     folder = folder_name(directory, bureau_root(bureau))
     for entry in store.audit(action=FILES):
-        if entry["subject"] == edition and json.loads(entry["detail"] or "{}").get("directory") == folder:
-            return
-    files = {name: file_digest(directory / name) for name in report_files(published.period.label) if (directory / name).is_file()}
-    store.log(FILES, actor, period=published.period.label, subject=edition, detail={"directory": folder, "files": files})
+        detail = json.loads(entry["detail"] or "{}")
+        if entry["subject"] == edition and detail.get("directory") == folder:
+            return dict(detail)
+    return None
 
 
 def _state(store: Store) -> int:
@@ -268,9 +279,11 @@ def _state(store: Store) -> int:
     return store.last_audit_id()
 
 
-def write_edition(store: Store, bureau: Bureau, registry: Any, published: Published, base: Path) -> tuple[Path, Path]:
+def write_edition(
+    store: Store, bureau: Bureau, registry: Any, published: Published, base: Path, json_version: int | None = None,
+) -> tuple[Path, Path]:
     """Write the edition's report into ``base``/第N版, whole or not at all (a temporary directory
-    renamed into place)."""
+    renamed into place); the JSON in layout ``json_version`` (the current one by default)."""
 
     target = edition_dir(base, published.number)
     base.mkdir(parents=True, exist_ok=True)
@@ -288,7 +301,7 @@ def write_edition(store: Store, bureau: Bureau, registry: Any, published: Publis
                      "digest": published.digest, "chain_head": meta.get("chain_head") or "", "appeal_days": bureau.appeal_days,
                      "deadline": deadlines.deadline(dt.date.fromisoformat(published.published_on), bureau.appeal_days, bureau.holidays, bureau.workdays).isoformat(),
                      "confirmed": published.confirmed},
-            changes=published.changes,
+            changes=published.changes, json_version=json_version,
         )
         if target.exists():  # written meanwhile by another run: keep its files, add what it lacks
             for f in tmp.iterdir():
@@ -330,9 +343,13 @@ def _abandoned(directory: Path) -> bool:
 
 
 def fill_edition(store: Store, bureau: Bureau, registry: Any, published: Published, base: Path, missing: list[str]) -> None:
-    """Write the ``missing`` files of an edition whose directory exists (the others stay as they are)."""
+    """Write the ``missing`` files of an edition whose directory exists (the others stay as they are),
+    the JSON in the layout its files were recorded in (version 1 for an edition published before
+    version 2), so that they are the bytes recorded."""
     target = edition_dir(base, published.number)
-    directory, _ = write_edition(store, bureau, registry, published, base / f".kaohe-{os.getpid()}-fill")
+    recorded = _recorded_files(store, bureau, published, target)
+    version = None if recorded is None else int(recorded.get("json_version", 1))
+    directory, _ = write_edition(store, bureau, registry, published, base / f".kaohe-{os.getpid()}-fill", version)
     try:
         for name in missing:
             os.replace(directory / name, target / name)

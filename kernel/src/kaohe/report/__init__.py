@@ -7,7 +7,8 @@ it, JSON for other systems — all three written from one :class:`~kaohe.report.
   ranking of every series and a page per unit down to each record (an item's record lines beyond
   ``[report] lines_per_item`` folded into one line); works opened from disk;
 - ``通报-<period>.xlsx`` — a sheet per series and a sheet of 加扣分明细 per unit, every line;
-- ``report-<period>.json`` — the same results, every line, documented in docs/report-json.md.
+- ``report-<period>.json`` — the same results, every line, documented in docs/report-json.md (each
+  item described once, each record once: kaohe.report.jsondata).
 
 Each file is written as it is made, unit by unit: the memory needed does not grow with the records
 of the period (beyond the scored result itself).
@@ -25,10 +26,13 @@ from ..core.model import PeriodResult
 from ..scheme.bureau import Bureau
 from .data import ReportData, build
 from .html import render_html, write_html
-from .jsondata import report_json, write_json
+from .jsondata import expand, read_units, report_json, write_json
 from .xlsx import write_xlsx
 
-__all__ = ["ReportData", "build", "publish", "render_html", "report_json", "write_html", "write_json", "write_xlsx"]
+__all__ = [
+    "ReportData", "build", "expand", "publish", "read_units", "render_html", "report_json", "write_html", "write_json",
+    "write_xlsx",
+]
 
 
 def xlsx_name(period: str) -> str:
@@ -50,14 +54,17 @@ def publish(
     generated: dt.datetime | None = None,
     edition: dict[str, Any] | None = None,
     changes: Any = None,
+    json_version: int | None = None,
 ) -> Path:
     """Write the report of ``result`` into ``directory`` and return the HTML file's path.
 
     ``store`` (a :class:`kaohe.store.Store`, optional) supplies the previous period's ranks, the
     months of the year for the charts and each line's source record; without it the report holds
     what ``result`` holds. ``edition`` and ``changes`` (kaohe.publication) add the edition's number,
-    date, appeal deadline and what changed since the previous edition. ``registry`` is accepted for symmetry with the other jobs (the items'
-    texts are read from ``bureau``).
+    date, appeal deadline and what changed since the previous edition. ``json_version``: the JSON's
+    layout (the current one by default; 1 for an edition whose files were published in it).
+    ``registry`` is accepted for symmetry with the other jobs (the items' texts are read from
+    ``bureau``).
     """
     del registry
     directory = Path(directory)
@@ -65,5 +72,5 @@ def publish(
     data = build(bureau, result, store=store, previous=previous, generated=generated, edition=edition, changes=changes)
     html = write_html(data, directory / "index.html")
     write_xlsx(data, directory / xlsx_name(result.period))
-    write_json(data, directory / json_name(result.period))
+    write_json(data, directory / json_name(result.period), json_version)
     return html

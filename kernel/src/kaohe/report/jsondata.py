@@ -6,23 +6,45 @@ float: a receiving system parses it with its own decimal type.
 ``write_json`` writes the file unit by unit (each unit's tree made, encoded and dropped before the
 next), compact, with each unit of ``units`` on a line of its own; ``report_json`` is the same
 document as one value.
+
+Version 2 (the current one) writes each item's description once, in the top-level ``items``; a
+unit's tree holds only its items with lines (or points, a veto, carried or missing data), each line
+names its record, and the stored records behind the unit's lines are in the unit's ``records``, each
+once. :func:`expand` rebuilds the full trees of version 1 from it (every item, every line with its
+``source``): what a consumer of version 1 read. Version 1 is still written on request
+(``version=1``): an edition published in it has its file written again byte for byte when the file
+is missing (kaohe.office.publication).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from ..core.decimals import fmt
-from ..scoring.explain import category_data, gap_data, item_data, unit_data
-from .data import LineView, RecordInfo, ReportData, UnitDetail
+from ..scoring.explain import category_data, gap_data, item_data, unit_data, unit_fields
+from .data import CategoryView, ItemView, LineView, RecordInfo, ReportData, UnitDetail
 from .editions import diff_data
 
 FORMAT = "kaohe-report"
-VERSION = 1
+VERSION = 2
+VERSIONS = (1, 2)
+
+ITEM_FIELDS = ("title", "department", "reference", "text", "window", "direct_per_capita")
+"""An item's description: the same for every unit (``items`` of version 2), unless a unit's entry
+says otherwise."""
+ITEM_DEFAULTS: dict[str, Any] = {
+    "points": "0", "uncapped": "0", "note": "", "veto": [], "carried": False, "missing": False, "lines": [],
+}
+"""A unit's item without lines and without points: left out of a version-2 unit's tree."""
+LINE_DEFAULTS: dict[str, Any] = {"carried": False, "missing": None}
+"""A version-2 line leaves these out when they have these values."""
+ROW_FIELDS = ("key", "date", "note", "value", "row", "version")
+"""A record's own fields, in the order of a row of its group in a unit's ``records`` (version 2),
+before its attributes' values."""
 
 
 def _num(value: Decimal | None) -> str | None:
@@ -46,39 +68,281 @@ def _line(line: LineView) -> dict[str, Any]:
     }
 
 
-def _unit(d: UnitDetail) -> dict[str, Any]:
+def _item(iv: ItemView) -> dict[str, Any]:
+    """An item of a unit's tree, as version 1 writes it, but its lines (the caller sets ``lines``,
+    in its place: before ``text``, as version 1's bytes have it)."""
+    i = item_data(iv.result)
+    i["lines"] = []
+    i["text"] = iv.text
+    i["missing"] = iv.missing
+    return i
+
+
+def _unit_head(d: UnitDetail, version: int = 1) -> dict[str, Any]:
+    """A unit's fields but its categories' items (version 1 has ``categories`` in unit_data's place,
+    before ``missing``: its bytes stay as they were)."""
     u = d.unit
-    out = unit_data(u.result)
+    out = unit_data(u.result) if version == 1 else unit_fields(u.result)
     out["missing"] = u.result.missing
     out["series_name"] = u.series_name
     out["previous_rank"] = u.previous_rank
     out["rank_change"] = u.rank_change
+    return out
+
+
+def _months(d: UnitDetail) -> list[dict[str, Any]]:
+    return [
+        {"period": m.period, "total": _num(m.total), "rank": m.rank, "series_mean": _num(m.series_mean)}
+        for m in d.unit.months
+    ]
+
+
+def _category(cv: CategoryView) -> dict[str, Any]:
+    c = category_data(cv.result)
+    c["series_mean"] = _num(cv.series_mean)
+    c["series_top"] = _num(cv.series_top)
+    return c
+
+
+def _unit(d: UnitDetail) -> dict[str, Any]:
+    """A unit's full tree (version 1): every item, every line with its source record."""
+    out = _unit_head(d)
     cats = []
     for cv in d.categories:
-        c = category_data(cv.result)
-        c["series_mean"] = _num(cv.series_mean)
-        c["series_top"] = _num(cv.series_top)
+        c = _category(cv)
         items = []
         for iv in cv.items:
-            i = item_data(iv.result)
-            i["text"] = iv.text
-            i["missing"] = iv.missing
+            i = _item(iv)
             i["lines"] = [_line(ln) for ln in iv.lines]
             items.append(i)
         c["items"] = items
         cats.append(c)
     out["categories"] = cats
-    out["months"] = [
-        {"period": m.period, "total": _num(m.total), "rank": m.rank, "series_mean": _num(m.series_mean)} for m in u.months
-    ]
+    out["months"] = _months(d)
     return out
 
 
-def _fields(data: ReportData) -> Iterator[tuple[str, Any]]:
+# --- Version 2: items described once, records by reference -----------------------------------------
+
+
+def _source_of(record: str | None, records: Container[str]) -> str | None:
+    """The key in a unit's ``records`` a line's source is found under when the line does not name
+    it: the line's ``record``, or for a carried-over line (``<key>@<period>``) its original key."""
+    if record is None:
+        return None
+    if record in records:
+        return record
+    if "@" in record and (original := record.rsplit("@", 1)[0]) in records:
+        return original
+    return None
+
+
+def items_table(data: ReportData) -> list[dict[str, Any]]:
+    """The description of every item the units' trees hold (version 2's ``items``), in the order
+    the trees list them: made from the scored results, before any unit's records are read."""
+    table: dict[tuple[str, str], dict[str, Any]] = {}
+    for u in data.units:
+        for c in u.result.categories:
+            for it in c.items:
+                if (c.category, it.item) not in table:  # the fields as item_data writes them
+                    table[(c.category, it.item)] = {
+                        "item": it.item, "category": c.category, "title": it.title, "department": it.department,
+                        "reference": it.reference, "text": data.texts.get(it.item, ""), "window": it.window,
+                        "direct_per_capita": it.direct_per_capita,
+                    }
+    return list(table.values())
+
+
+def _records_v2(infos: Iterable[RecordInfo]) -> list[dict[str, Any]]:
+    """The records behind a unit's lines, each once, in groups of the same kind, department, file,
+    sheet and attribute names: each record one row ``[key, date, note, value, row, version,
+    <attribute values in the group's order>]``."""
+    groups: dict[tuple[Any, ...], dict[str, Any]] = {}
+    seen: set[str] = set()
+    for info in infos:
+        if info.key in seen:
+            continue
+        seen.add(info.key)
+        names = tuple(info.attrs)
+        g = groups.get((info.kind, info.department, info.file, info.sheet, names))
+        if g is None:
+            g = groups[(info.kind, info.department, info.file, info.sheet, names)] = {
+                "kind": info.kind, "department": info.department, "file": info.file, "sheet": info.sheet,
+                "attrs": list(names), "rows": [],
+            }
+        g["rows"].append([info.key, info.date, info.note, info.value, info.row, info.version, *info.attrs.values()])
+    return list(groups.values())
+
+
+def _unit_v2(d: UnitDetail, table: Mapping[tuple[str, str], Mapping[str, Any]], order: Mapping[str, list[str]]) -> dict[str, Any]:
+    """A unit's tree (version 2): only the items with something to show, each described by
+    reference to ``table`` and without the fields at their defaults, each line's source record by
+    its key in the unit's ``records``."""
+    out = _unit_head(d, 2)
+    infos = [ln.info for cv in d.categories for iv in cv.items for ln in iv.lines if ln.info is not None]
+    keys = {info.key for info in infos}
+    cats = []
+    for cv in d.categories:
+        c = _category(cv)
+        ids = [iv.result.item for iv in cv.items]
+        if ids != order.get(cv.result.category, []):
+            c["order"] = ids
+        items = []
+        for iv in cv.items:
+            full = _item(iv)
+            meta = table[(cv.result.category, iv.result.item)]
+            entry: dict[str, Any] = {"item": iv.result.item}
+            entry.update({f: full[f] for f in ITEM_FIELDS if full[f] != meta[f]})
+            entry.update({k: full[k] for k, v in ITEM_DEFAULTS.items() if k != "lines" and full[k] != v})
+            if len(entry) == 1 and not iv.lines:
+                continue  # nothing to show: a reader makes it from the table
+            lines = []
+            for ln in iv.lines:
+                line = {k: v for k, v in _line(ln).items() if k != "source" and not (k in LINE_DEFAULTS and v == LINE_DEFAULTS[k])}
+                key = ln.info.key if ln.info is not None else None
+                if _source_of(ln.record, keys) != key:
+                    line["source"] = key
+                lines.append(line)
+            if lines:
+                entry["lines"] = lines
+            items.append(entry)
+        c["items"] = items
+        cats.append(c)
+    out["categories"] = cats
+    out["months"] = _months(d)
+    out["records"] = _records_v2(infos)
+    return out
+
+
+def _units_v2(data: ReportData, table: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    by_key = {(t["category"], t["item"]): t for t in table}
+    order: dict[str, list[str]] = {}
+    for t in table:
+        order.setdefault(t["category"], []).append(t["item"])
+    for u in data.units:
+        yield _unit_v2(data.detail(u), by_key, order)
+
+
+class ReportFormatError(ValueError):
+    """A report JSON a reader cannot rebuild the units' trees from (one line, in Chinese)."""
+
+
+def expand(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """The document with every unit's full tree, as version 1 has it (every item with its
+    description, every line with its ``source`` record); a version-1 document as it is. Raises
+    :class:`ReportFormatError` when the document is not a report or refers to an item or a record it
+    does not hold."""
+    if doc.get("format") != FORMAT or doc.get("version") not in VERSIONS:
+        raise ReportFormatError(
+            f"不是 kaohe 通报 JSON:format 应为 {FORMAT!r}、version 应为 {'或'.join(map(str, VERSIONS))},"
+            f"得到 {doc.get('format')!r}、{doc.get('version')!r}"
+        )
+    if doc["version"] == 1:
+        return dict(doc)
+    table = doc.get("items")
+    if not isinstance(table, list):
+        raise ReportFormatError("第2版通报 JSON 缺少顶层字段 items(各考核项目的说明)")
+    out = {k: v for k, v in doc.items() if k != "items"}
+    out["version"] = 1
+    out["units"] = [expand_unit(u, table) for u in doc.get("units", [])]
+    return out
+
+
+def _sources(unit: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """A version-2 unit's ``records`` as version 1's ``source`` objects, by key."""
+    out = {}
+    for g in unit.get("records", []):
+        names = g.get("attrs", [])
+        for row in g.get("rows", []):
+            if len(row) != len(ROW_FIELDS) + len(names):
+                raise ReportFormatError(
+                    f"单位 {unit.get('unit')} 的记录 {row[0] if row else '?'} 应有 {len(ROW_FIELDS) + len(names)} 个值,得到 {len(row)} 个"
+                )
+            own = dict(zip(ROW_FIELDS, row))
+            out[own["key"]] = {
+                "key": own["key"], "kind": g["kind"], "date": own["date"], "department": g["department"],
+                "note": own["note"], "value": own["value"], "attrs": dict(zip(names, row[len(ROW_FIELDS):], strict=True)),
+                "file": g["file"], "sheet": g["sheet"], "row": own["row"], "version": own["version"],
+            }
+    return out
+
+
+def expand_unit(unit: Mapping[str, Any], table: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """One unit's full tree (version 1) from its version-2 entry and the document's ``items``."""
+    by_key = {(t["category"], t["item"]): t for t in table}
+    order: dict[str, list[str]] = {}
+    for t in table:
+        order.setdefault(t["category"], []).append(t["item"])
+    uid = unit.get("unit")
+    records = _sources(unit)
+    out = {k: v for k, v in unit.items() if k != "records"}
+    cats = []
+    for c in unit.get("categories", []):
+        cid = c.get("category")
+        ids = c.get("order", order.get(cid, []))
+        entries = {e["item"]: e for e in c.get("items", [])}
+        for extra in sorted(set(entries) - set(ids)):
+            if (cid, extra) not in by_key:
+                raise ReportFormatError(f"单位 {uid} 的类别 {cid} 引用了 items 中没有的项目 {extra}")
+            raise ReportFormatError(f"单位 {uid} 的类别 {cid} 列出了不在其项目顺序(order)中的项目 {extra}")
+        items = []
+        for iid in ids:
+            meta = by_key.get((cid, iid))
+            if meta is None:
+                raise ReportFormatError(f"单位 {uid} 的类别 {cid} 引用了 items 中没有的项目 {iid}")
+            e = entries.get(iid, {})
+            item: dict[str, Any] = {"item": iid}
+            item.update({f: e.get(f, meta[f]) for f in ITEM_FIELDS})
+            item.update({k: e.get(k, v) for k, v in ITEM_DEFAULTS.items() if k != "lines"})
+            lines = []
+            for ln in e.get("lines", []):
+                key = ln["source"] if "source" in ln else _source_of(ln.get("record"), records)
+                if key is not None and key not in records:
+                    raise ReportFormatError(f"单位 {uid} 项目 {iid} 的一行引用了 records 中没有的记录 {key}")
+                line = {**LINE_DEFAULTS, **{k: v for k, v in ln.items() if k != "source"}}
+                line["source"] = None if key is None else records[key]
+                lines.append(line)
+            item["lines"] = lines
+            items.append(item)
+        cats.append({**{k: v for k, v in c.items() if k != "order"}, "items": items})
+    out["categories"] = cats
+    return out
+
+
+def read_units(path: Path) -> Iterator[dict[str, Any]]:
+    """Each unit's full tree (version 1) from a report JSON file written by :func:`write_json`, one
+    unit at a time (the file is read line by line: each top-level field and each unit of ``units``
+    starts a line of its own, and ``items`` comes before ``units``)."""
+    head: dict[str, Any] = {}
+    with path.open(encoding="utf-8") as f:
+        for raw in f:
+            text = raw.rstrip("\n").rstrip(",")
+            if text.startswith('{"unit"'):
+                unit = json.loads(text)
+                if head.get("version") == 1:
+                    yield unit
+                else:
+                    yield expand_unit(unit, head.get("items") or [])
+                continue
+            if text.startswith("{"):
+                text = text[1:]
+            if text.startswith('"') and '":' in text and not text.endswith("["):
+                try:
+                    field = json.loads("{" + text + "}")
+                except ValueError:
+                    continue
+                head.update(field)
+                if "version" in field and field["version"] not in VERSIONS:
+                    raise ReportFormatError(f"{path}:不支持的通报 JSON 版本 {field['version']!r}")
+
+
+def _fields(data: ReportData, version: int) -> Iterator[tuple[str, Any]]:
     """The document's fields in order; ``units`` as an iterator of the units' trees, made one at a
     time."""
+    if version not in VERSIONS:
+        raise ValueError(f"report JSON version {version} (known: {VERSIONS})")
     yield "format", FORMAT
-    yield "version", VERSION
+    yield "version", version
     yield "bureau", data.bureau
     yield "scheme", data.scheme
     yield "regulations", [
@@ -101,6 +365,9 @@ def _fields(data: ReportData) -> Iterator[tuple[str, Any]]:
     }
     yield "categories", [{"id": cid, "name": name, "weight": _num(w)} for cid, name, w in data.categories]
     yield "columns", [{"header": c.header, "note": c.note, "category": c.category} for c in data.columns]
+    if version >= 2:
+        table = items_table(data)
+        yield "items", table
     yield "series", [
         {
             "id": s.id,
@@ -125,23 +392,27 @@ def _fields(data: ReportData) -> Iterator[tuple[str, Any]]:
         }
         for s in data.series
     ]
-    yield "units", (_unit(data.detail(u)) for u in data.units)
+    if version == 1:
+        yield "units", (_unit(data.detail(u)) for u in data.units)
+    else:
+        yield "units", _units_v2(data, table)
     yield "edition", data.edition
     yield "changes", diff_data(data.changes) if data.changes is not None else None
 
 
-def report_json(data: ReportData) -> dict[str, Any]:
+def report_json(data: ReportData, version: int | None = None) -> dict[str, Any]:
     """The whole report as JSON-ready data (in memory: ``write_json`` writes it unit by unit)."""
-    return {k: list(v) if k == "units" else v for k, v in _fields(data)}
+    return {k: list(v) if k == "units" else v for k, v in _fields(data, VERSION if version is None else version)}
 
 
-def write_json(data: ReportData, path: Path) -> Path:
-    """Write the report's JSON to ``path``, one unit at a time."""
+def write_json(data: ReportData, path: Path, version: int | None = None) -> Path:
+    """Write the report's JSON to ``path``, one unit at a time, in layout ``version`` (the current
+    one by default; 1 for an edition whose files were published in it)."""
     def dumps(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
     with path.open("w", encoding="utf-8") as f:
-        for i, (key, value) in enumerate(_fields(data)):
+        for i, (key, value) in enumerate(_fields(data, VERSION if version is None else version)):
             f.write(("{" if i == 0 else ",\n") + dumps(key) + ":")
             if key == "units":
                 f.write("[")
