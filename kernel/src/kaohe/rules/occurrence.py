@@ -12,6 +12,7 @@ import attrs
 from ..core.decimals import ZERO, D, fmt, fmt_points
 from ..core.errors import RuleError
 from ..core.model import Line, Record
+from .aggregate import AggregateSpec
 from .base import (
     Lines,
     RuleContext,
@@ -233,6 +234,24 @@ class PerOccurrence(Shape):
             if lines:
                 out[unit.id] = lines
         return out
+
+    def aggregate(self) -> AggregateSpec | None:
+        """What this rule adds up per unit, where its shape allows (fixed points, optionally times a
+        quantity; or the records' own points without a quantity): see kaohe.rules.aggregate. None
+        for a limit, modifiers, a points table, ``once_per``, or a subclass that scores otherwise."""
+        cls = type(self)
+        if cls.evaluate is not PerOccurrence.evaluate or cls._line is not PerOccurrence._line:
+            return None
+        if self.when_field is not None or self.modifiers or self.points_by is not None or self.once_per:
+            return None
+        match = tuple(self.match.items())
+        if self.points is not None:
+            if self.quantity:
+                return AggregateSpec(match, self.points, self.quantity, Decimal(1))
+            return AggregateSpec(match, self.points)
+        if self.quantity:
+            return None  # the record's points times its quantity: a sum of products
+        return AggregateSpec(match, Decimal(1), "value", ZERO)
 
     def _once(self, pairs: list[tuple[Record, Line]]) -> list[Line]:
         """Records with the same ``once_per`` value: the one with the most points (by size; the

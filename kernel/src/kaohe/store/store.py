@@ -530,6 +530,31 @@ class Store(Ledger):
         out.sort(key=_DATE_KEY)
         return iter(out)
 
+    def tallies(
+        self, kinds: Sequence[str], fields: Sequence[str], start: dt.date, end: dt.date
+    ) -> Iterator[tuple[str, str, dict[str, Any], int]]:
+        """The records of ``kinds`` dated ``start`` to ``end`` (not voided), grouped by unit, kind and
+        the values of ``fields`` (``value`` or attributes), and counted: (unit, kind, field → value
+        as ``records`` would decode it, None where absent, how many). One grouped scan: the rules'
+        aggregate specs are finished from it in exact decimals (kaohe.rules.aggregate)."""
+        if not kinds:
+            return iter(())
+        cols, args = [], []
+        for f in fields:
+            if f == "value":
+                cols.append("value")
+            else:  # the attribute's JSON text (NULL where absent): decoded below as json.loads reads attrs
+                cols.append("attrs -> ?")
+                args.append(f'$."{f}"')  # a name without a double quote (kaohe.scoring.aggregated)
+        select = "".join(f", {c}" for c in cols)
+        group = "".join(f", {i + 3}" for i in range(len(cols)))
+        q = (
+            f"SELECT unit, kind{select}, count(*) FROM records WHERE voided = 0 AND kind IN ({','.join('?' * len(kinds))})"
+            f" AND date BETWEEN ? AND ? GROUP BY unit, kind{group}"
+        )
+        rows = self.db.conn.execute(q, [*args, *kinds, start.isoformat(), end.isoformat()]).fetchall()
+        return _tallies(rows, fields)
+
     # --- results ---------------------------------------------------------------------------------
 
     def save_result(self, result: PeriodResult, config: str = "", items: int = 0) -> int:
@@ -661,6 +686,30 @@ def _records(rows: Iterable[Sequence[Any]]) -> Iterator[Record]:
         yield Record(key, canon(kind, kind), canon(unit, unit), day, number, attrs, note or "")  # type: ignore[arg-type]
 
 
+def _tallies(rows: Iterable[Sequence[Any]], fields: Sequence[str]) -> Iterator[tuple[str, str, dict[str, Any], int]]:
+    """``Store.tallies``' rows with their values decoded: ``value`` as a number (checked as
+    ``_records`` checks it), an attribute's JSON text as ``json.loads`` reads the record's attributes."""
+    loads = json.loads
+    decoded: dict[tuple[str, Any], Any] = {}
+    for unit, kind, *raw, n in rows:
+        values: dict[str, Any] = {}
+        for f, text in zip(fields, raw, strict=True):
+            if text is None:
+                values[f] = None
+                continue
+            v = decoded.get((f, text), decoded)
+            if v is decoded:
+                if f == "value":
+                    v = _scorable(f"{unit}/{kind}", D(text))
+                else:
+                    v = loads(text)
+                    if isinstance(v, int | float) and not isinstance(v, bool):
+                        _scorable(f"{unit}/{kind}", D(v))
+                decoded[(f, text)] = v
+            values[f] = v
+        yield unit, kind, values, int(n)
+
+
 @attrs.frozen
 class StoreSource:
     """The store as the pipeline's data source, with the bureau's carry-over rule (seed 000 l.88):
@@ -687,8 +736,30 @@ class StoreSource:
 
     def records(self, kinds: Sequence[str], start: dt.date, end: dt.date) -> Iterable[Record]:  # type: ignore[override]
         out = list(self.store.records(kinds, start, end))
+        cal = self.bureau.calendar
+        for month, prev, dept_kinds in self._carried(kinds, start, end):
+            for r in self.store.records(dept_kinds, cal.start(prev), cal.end(prev)):
+                out.append(attrs.evolve(r, key=f"{r.key}@{month.label}", carried_from=prev.label))
+        return out
+
+    def tallies(
+        self, kinds: Sequence[str], fields: Sequence[str], start: dt.date, end: dt.date
+    ) -> Iterator[tuple[str, str, dict[str, Any], int, bool]]:
+        """``Store.tallies`` of the records ``records`` gives (the carried-over ones included), each
+        group with whether it was carried over."""
+        for row in self.store.tallies(kinds, fields, start, end):
+            yield (*row, False)
+        cal = self.bureau.calendar
+        for _, prev, dept_kinds in self._carried(kinds, start, end):
+            for row in self.store.tallies(dept_kinds, fields, cal.start(prev), cal.end(prev)):
+                yield (*row, True)
+
+    def _carried(self, kinds: Sequence[str], start: dt.date, end: dt.date) -> Iterator[tuple[Period, Period, list[str]]]:
+        """(month, the previous month, kinds): for each month from ``start`` to ``end`` and each
+        department that may carry over and has no data at all for it, the department's kinds among
+        ``kinds``, whose previous month's records stand in (seed 000 l.88)."""
         if not any(self.bureau.carries_over(d) for d in self._departments(kinds)) and not self.bureau.carries_over("*"):
-            return out
+            return
         cal = self.bureau.calendar
         month = cal.period_of(start)
         last = cal.period_of(end)
@@ -697,14 +768,10 @@ class StoreSource:
             for dept in self._departments(kinds):
                 if dept in have or not self.bureau.carries_over(dept):
                     continue
-                prev = month.previous()
-                dept_kinds = [k for k in kinds if self.registry.owner_of_kind(k) == dept]
-                for r in self.store.records(dept_kinds, cal.start(prev), cal.end(prev)):
-                    out.append(attrs.evolve(r, key=f"{r.key}@{month.label}", carried_from=prev.label))
+                yield month, month.previous(), [k for k in kinds if self.registry.owner_of_kind(k) == dept]
             if month == last:
                 break
             month = month.next()
-        return out
 
     def _departments(self, kinds: Sequence[str]) -> set[str]:
         return {d for k in kinds if (d := self.registry.owner_of_kind(k))}
