@@ -42,7 +42,6 @@ def test_per_occurrence_describes_what_it_adds_up():
     assert spec.fields == ("类别", "人数")
     assert PerOccurrence(min_points=-10, max_points=-5).aggregate() == AggregateSpec((), D(1), "value", D(0))
     # shapes that are no count or sum of records keep their Python form only
-    assert PerOccurrence(points=-1, when_field="分钟", limit=10).aggregate() is None
     assert PerOccurrence(points=-1, modifiers=[{"field": "破获", "factor": "0.5"}]).aggregate() is None
     assert PerOccurrence(points_by={"一级": -2}).aggregate() is None
     assert PerOccurrence(points=1, once_per="案件").aggregate() is None

@@ -14,19 +14,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+import operator
+from typing import Any, cast
 
 import attrs
 
 from ..core.decimals import ZERO, D
-from .base import as_text
+from ..core.model import Record
+from .base import as_text, lookup
+
+OPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
 
 
 @attrs.frozen
 class AggregateSpec:
     """Per unit: ``points`` × the sum over matching records of ``amount`` (its value; ``empty`` where
     the record has none, or an empty text); with ``amount`` None, ``points`` × the number of matching
-    records."""
+    records; with ``when``, only the records whose ``when`` field crosses the limit."""
 
     match: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """(field, allowed texts): a record matches when each field's text (``as_text``) is allowed."""
@@ -35,14 +39,35 @@ class AggregateSpec:
     """The field (``value`` or an attribute) each record adds, times ``points``."""
     empty: Decimal = ZERO
     """What a record without ``amount`` adds (1 for a quantity: one 人次; 0 for its own points)."""
+    when: str | None = None
+    """Only records whose ``when`` field crosses ``limit`` (``op``: >, >=, <, <=) count."""
+    op: str = ">"
+    limit: Any = None
+    """A number, or a table walked with the record's values of ``limit_by`` (kaohe.rules.base.lookup)."""
+    limit_by: tuple[str, ...] = ()
+    missing_crosses: bool = False
+    """A record whose ``when`` field is empty crosses the limit."""
 
     @property
     def fields(self) -> tuple[str, ...]:
         """The fields the store groups by for this spec."""
         out = [f for f, _ in self.match]
-        if self.amount is not None and self.amount not in out:
-            out.append(self.amount)
+        for f in (self.amount, self.when, *self.limit_by):
+            if f is not None and f not in out:
+                out.append(f)
         return tuple(out)
+
+    def crosses(self, values: Mapping[str, Any]) -> bool:
+        """Whether a group's records cross the limit (PerOccurrence._crosses)."""
+        if self.when is None:
+            return True
+        limit = lookup(self.limit, cast(Record, values), self.limit_by) if self.limit_by else self.limit
+        value = values.get(self.when)
+        if limit is None:
+            return False
+        if value is None or value == "":
+            return self.missing_crosses
+        return bool(OPS[self.op](D(value), limit))
 
 
 @attrs.frozen
@@ -73,22 +98,39 @@ def _matches(values: Mapping[str, Any], match: Sequence[tuple[str, tuple[str, ..
     return True
 
 
-def total(spec: AggregateSpec, tallies: Iterable[Tally]) -> Sum | None:
+def each(spec: AggregateSpec, values: Mapping[str, Any]) -> Decimal | None:
+    """The points of each record of a group with these ``values``; None where its records give no
+    line (not matched, not crossing the limit, a quantity of 0). A value that is no number raises
+    the error ``D`` raises (the rule's ``evaluate`` would too)."""
+    if not _matches(values, spec.match) or not spec.crosses(values):
+        return None
+    if spec.amount is None:
+        return spec.points
+    raw = values.get(spec.amount)
+    amount = spec.empty if raw is None or raw == "" else D(raw)
+    if amount == 0 and spec.empty != 0:
+        return None  # a quantity of 0: no line (PerOccurrence._line)
+    return spec.points * amount
+
+
+def total(spec: AggregateSpec, tallies: Iterable[Tally], memo: dict[Any, Decimal | None] | None = None) -> Sum | None:
     """A unit's points from its groups, in exact decimals; None when no record gives a line
-    (the unit then has no lines on the item, as with the rule's ``evaluate``). A value that is no
-    number raises the error ``D`` raises (the rule's ``evaluate`` would too)."""
+    (the unit then has no lines on the item, as with the rule's ``evaluate``). ``memo`` keeps
+    ``each`` by the groups' values, for the units of one spec (they share a few)."""
     points, lines, carried = ZERO, 0, False
+    fields = spec.fields
     for t in tallies:
-        if not _matches(t.values, spec.match):
-            continue
-        if spec.amount is None:
-            each = Decimal(1)
+        if memo is None:
+            pts = each(spec, t.values)
         else:
-            raw = t.values.get(spec.amount)
-            each = spec.empty if raw is None or raw == "" else D(raw)
-            if each == 0 and spec.empty != 0:
-                continue  # a quantity of 0: no line (PerOccurrence._line)
-        points += spec.points * each * t.count
+            key = tuple(t.values.get(f) for f in fields)
+            try:
+                pts = memo[key] if key in memo else memo.setdefault(key, each(spec, t.values))
+            except TypeError:  # an unhashable value (a list): not kept
+                pts = each(spec, t.values)
+        if pts is None:
+            continue
+        points += pts * t.count
         lines += t.count
         carried = carried or t.carried
     if not lines:

@@ -3,8 +3,8 @@
 An item whose rule describes itself as an aggregate spec (kaohe.rules.aggregate: per occurrence
 with fixed points, optionally times a quantity, or the records' own points) is scored from the
 data source's ``tallies``: its records grouped by unit, kind and the values of the fields its spec
-names, and counted, in one grouped scan per kinds and window (``Store.tallies``), never turned into
-records. The points are the same as the rule's ``evaluate`` gives, in exact decimals; the unit's
+names, and counted, in one grouped scan per kinds and window (and per limit: ``Store.tallies``),
+never turned into records. The points are the same as the rule's ``evaluate`` gives, in exact decimals; the unit's
 line on the item is one line saying how many records it counted (the record lines are not made).
 The Python form stays for every other item and is the reference (tests/test_aggregate.py).
 """
@@ -12,6 +12,7 @@ The Python form stays for every other item and is the reference (tests/test_aggr
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any, Protocol
 
 from ..contract.items import Item
@@ -49,23 +50,27 @@ def evaluate_sums(bureau: Bureau, items: Sequence[Item], period: Period, data: o
     source: TallySource | None = data if callable(getattr(data, "tallies", None)) else None  # type: ignore[assignment]
     if source is None:
         return {}
-    groups: dict[tuple[tuple[str, ...], Period], list[tuple[Item, AggregateSpec]]] = {}
+    groups: dict[tuple[tuple[str, ...], Period, tuple[str, ...]], list[tuple[Item, AggregateSpec]]] = {}
     for item in items:
         spec = spec_of(item)
         window = item.window(period) if spec is not None else None
         if spec is not None and window is not None:
-            groups.setdefault((tuple(item.reads), window), []).append((item, spec))
+            # the items without a limit share one scan of their kinds; a limit's field has many
+            # values (minutes, hours): grouped by it only for the items that read it
+            limit = tuple(sorted(spec.fields)) if spec.when is not None else ()
+            groups.setdefault((tuple(item.reads), window, limit), []).append((item, spec))
     cal = bureau.calendar
     out: Sums = {}
-    for (kinds, window), members in groups.items():
+    for (kinds, window, _), members in groups.items():
         fields = tuple(dict.fromkeys(f for _, spec in members for f in spec.fields))
         by_unit: dict[str, list[Tally]] = {}
         for unit, _, values, n, carried in source.tallies(kinds, fields, cal.start(window), cal.end(window)):
             by_unit.setdefault(unit, []).append(Tally(values, carried, n))
         for item, spec in members:
             sums = out[item.id] = {}
+            memo: dict[Any, Decimal | None] = {}
             for unit, tallies in by_unit.items():
-                s = total(spec, tallies)
+                s = total(spec, tallies, memo)
                 if s is not None:
                     sums[unit] = s
     return out

@@ -24,10 +24,11 @@ from ..core.errors import KaoheError
 from ..core.model import CategoryResult, Gap, ItemResult, Line, PeriodResult, Record, Unit, UnitResult
 from ..core.periods import MONTHS_PER, Period
 from ..rules import RuleContext, Veto, competition_ranks
+from ..rules.aggregate import Sum
 from ..rules.base import UnitRecords, group_key
 from ..scheme.bureau import Bureau
 from ..scheme.scheme import Category, Scheme
-from .aggregated import Sum, as_lines, evaluate_sums
+from .aggregated import as_lines, evaluate_sums
 from .folding import Interner, fold_lines
 
 

@@ -539,19 +539,17 @@ class Store(Ledger):
         aggregate specs are finished from it in exact decimals (kaohe.rules.aggregate)."""
         if not kinds:
             return iter(())
-        cols, args = [], []
-        for f in fields:
-            if f == "value":
-                cols.append("value")
-            else:  # the attribute's JSON text (NULL where absent): decoded below as json.loads reads attrs
-                cols.append("attrs -> ?")
-                args.append(f'$."{f}"')  # a name without a double quote (kaohe.scoring.aggregated)
-        select = "".join(f", {c}" for c in cols)
-        group = "".join(f", {i + 3}" for i in range(len(cols)))
+        attrs = [f for f in fields if f != "value"]
+        # the attributes' values in one JSON array (the record's attributes parsed once), decoded below
+        # as json.loads reads the record's attributes; an absent one is null, read as None as well
+        paths = "".join(", ?" for _ in attrs)
+        cols = (", value" if "value" in fields else "") + (f", json_extract(attrs{paths}, '$.__none__')" if attrs else "")
+        group = ", ".join(str(i + 3) for i in range(("value" in fields) + bool(attrs)))
         q = (
-            f"SELECT unit, kind{select}, count(*) FROM records WHERE voided = 0 AND kind IN ({','.join('?' * len(kinds))})"
-            f" AND date BETWEEN ? AND ? GROUP BY unit, kind{group}"
+            f"SELECT unit, kind{cols}, count(*) FROM records WHERE voided = 0 AND kind IN ({','.join('?' * len(kinds))})"
+            f" AND date BETWEEN ? AND ? GROUP BY unit, kind{', ' + group if group else ''}"
         )
+        args = [f'$."{f}"' for f in attrs]  # a name without a double quote (kaohe.scoring.aggregated)
         rows = self.db.conn.execute(q, [*args, *kinds, start.isoformat(), end.isoformat()]).fetchall()
         return _tallies(rows, fields)
 
@@ -688,25 +686,33 @@ def _records(rows: Iterable[Sequence[Any]]) -> Iterator[Record]:
 
 def _tallies(rows: Iterable[Sequence[Any]], fields: Sequence[str]) -> Iterator[tuple[str, str, dict[str, Any], int]]:
     """``Store.tallies``' rows with their values decoded: ``value`` as a number (checked as
-    ``_records`` checks it), an attribute's JSON text as ``json.loads`` reads the record's attributes."""
+    ``_records`` checks it), the attributes' JSON array as ``json.loads`` reads the record's attributes."""
     loads = json.loads
-    decoded: dict[tuple[str, Any], Any] = {}
-    for unit, kind, *raw, n in rows:
+    attrs = [f for f in fields if f != "value"]
+    has_value = "value" in fields
+    numbers: dict[str, Decimal] = {}
+    arrays: dict[str, list[Any]] = {}
+    for row in rows:
+        unit, kind, n = row[0], row[1], row[-1]
         values: dict[str, Any] = {}
-        for f, text in zip(fields, raw, strict=True):
+        if has_value:
+            text = row[2]
             if text is None:
-                values[f] = None
-                continue
-            v = decoded.get((f, text), decoded)
-            if v is decoded:
-                if f == "value":
-                    v = _scorable(f"{unit}/{kind}", D(text))
-                else:
-                    v = loads(text)
+                values["value"] = None
+            else:
+                number = numbers.get(text)
+                if number is None:
+                    number = numbers[text] = _scorable(f"{unit}/{kind}", D(text))
+                values["value"] = number
+        if attrs:
+            text = row[3 if has_value else 2]
+            got = arrays.get(text)
+            if got is None:
+                got = arrays[text] = loads(text)[: len(attrs)]
+                for v in got:
                     if isinstance(v, int | float) and not isinstance(v, bool):
                         _scorable(f"{unit}/{kind}", D(v))
-                decoded[(f, text)] = v
-            values[f] = v
+            values.update(zip(attrs, got, strict=True))
         yield unit, kind, values, int(n)
 
 
