@@ -57,17 +57,41 @@ class AggregateSpec:
                 out.append(f)
         return tuple(out)
 
-    def crosses(self, values: Mapping[str, Any]) -> bool:
+    def crosses(self, values: Mapping[Any, Any]) -> bool:
         """Whether a group's records cross the limit (PerOccurrence._crosses)."""
         if self.when is None:
             return True
         limit = lookup(self.limit, cast(Record, values), self.limit_by) if self.limit_by else self.limit
-        value = values.get(self.when)
         if limit is None:
             return False
+        decided = values.get(key) if (key := self.decidable) is not None else None
+        if decided is not None:
+            return bool(decided.crosses)
+        value = values.get(self.when)
         if value is None or value == "":
             return self.missing_crosses
         return bool(OPS[self.op](D(value), limit))
+
+    @property
+    def decidable(self) -> tuple[str, str, Decimal] | None:
+        """(field, op, limit) where the store may compare the records' ``when`` field with a single
+        limit itself (``Store.tallies``' ``decide``), grouping them by the outcome (:class:`Decided`)
+        rather than by their values (minutes, hours: nearly one group a record)."""
+        if self.when is None or self.limit_by or not isinstance(self.limit, Decimal):
+            return None
+        if self.when == "value" or self.when == self.amount or any(f == self.when for f, _ in self.match):
+            return None  # the field's value is needed as it is
+        return self.when, self.op, self.limit
+
+
+@attrs.frozen
+class Decided:
+    """The outcome of comparing a group's ``when`` value with the limit, by the store (under the key
+    ``decidable``): only where the comparison of binary floating-point numbers is certain (the value
+    and the limit more than 10⁻⁶ apart, far beyond the rounding of numbers within kaohe's bounds);
+    nearer values are given as they are, under the field's name, and compared in decimals."""
+
+    crosses: bool
 
 
 @attrs.frozen
@@ -75,7 +99,7 @@ class Tally:
     """A group of records of one unit: the values of the grouped fields (as the records hold them:
     None where absent), whether they were carried over from an earlier period, and how many."""
 
-    values: Mapping[str, Any]
+    values: Mapping[Any, Any]
     carried: bool
     count: int
 
@@ -90,7 +114,7 @@ class Sum:
     carried: bool
 
 
-def _matches(values: Mapping[str, Any], match: Sequence[tuple[str, tuple[str, ...]]]) -> bool:
+def _matches(values: Mapping[Any, Any], match: Sequence[tuple[str, tuple[str, ...]]]) -> bool:
     for field, allowed in match:
         value = values.get(field)
         if value is None or as_text(value) not in allowed:
@@ -98,7 +122,7 @@ def _matches(values: Mapping[str, Any], match: Sequence[tuple[str, tuple[str, ..
     return True
 
 
-def each(spec: AggregateSpec, values: Mapping[str, Any]) -> Decimal | None:
+def each(spec: AggregateSpec, values: Mapping[Any, Any]) -> Decimal | None:
     """The points of each record of a group with these ``values``; None where its records give no
     line (not matched, not crossing the limit, a quantity of 0). A value that is no number raises
     the error ``D`` raises (the rule's ``evaluate`` would too)."""
@@ -118,7 +142,7 @@ def total(spec: AggregateSpec, tallies: Iterable[Tally], memo: dict[Any, Decimal
     (the unit then has no lines on the item, as with the rule's ``evaluate``). ``memo`` keeps
     ``each`` by the groups' values, for the units of one spec (they share a few)."""
     points, lines, carried = ZERO, 0, False
-    fields = spec.fields
+    fields: tuple[Any, ...] = spec.fields + ((spec.decidable,) if spec.decidable else ())
     for t in tallies:
         if memo is None:
             pts = each(spec, t.values)

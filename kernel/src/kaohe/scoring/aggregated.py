@@ -28,8 +28,8 @@ Sums = dict[str, dict[str, Sum]]
 
 class TallySource(Protocol):
     def tallies(
-        self, kinds: Sequence[str], fields: Sequence[str], start: Any, end: Any
-    ) -> Iterable[tuple[str, str, dict[str, Any], int, bool]]:
+        self, kinds: Sequence[str], fields: Sequence[str], start: Any, end: Any, decide: Sequence[tuple[str, str, Decimal]] = ()
+    ) -> Iterable[tuple[str, str, dict[Any, Any], int, bool]]:
         """(unit, kind, field → value, how many, carried over) of the records ``records`` gives."""
         ...
 
@@ -57,14 +57,16 @@ def evaluate_sums(bureau: Bureau, items: Sequence[Item], period: Period, data: o
         if spec is not None and window is not None:
             # the items without a limit share one scan of their kinds; a limit's field has many
             # values (minutes, hours): grouped by it only for the items that read it
-            limit = tuple(sorted(spec.fields)) if spec.when is not None else ()
+            # (one compared with a single limit is compared by the store: grouped by the outcome)
+            limit = () if spec.when is None or spec.decidable else tuple(sorted(spec.fields))
             groups.setdefault((tuple(item.reads), window, limit), []).append((item, spec))
     cal = bureau.calendar
     out: Sums = {}
     for (kinds, window, _), members in groups.items():
+        decide = tuple(dict.fromkeys(d for _, spec in members if (d := spec.decidable) is not None))
         fields = tuple(dict.fromkeys(f for _, spec in members for f in spec.fields))
         by_unit: dict[str, list[Tally]] = {}
-        for unit, _, values, n, carried in source.tallies(kinds, fields, cal.start(window), cal.end(window)):
+        for unit, _, values, n, carried in source.tallies(kinds, fields, cal.start(window), cal.end(window), decide):
             by_unit.setdefault(unit, []).append(Tally(values, carried, n))
         for item, spec in members:
             sums = out[item.id] = {}

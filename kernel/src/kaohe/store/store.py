@@ -30,6 +30,7 @@ from ..core.model import PeriodResult, Record
 from ..core.periods import Period
 from ..intake.reader import Rejection, check_file, checksum, same_record
 from ..intake.staging import Staged, content_hash, dumps, staged  # noqa: F401 (dumps and content_hash: used by others through the store)
+from ..rules.aggregate import Decided
 from ..scheme.bureau import Bureau
 from ..scoring.status import gaps
 from ..scoring.treejson import TreeEncoder
@@ -531,27 +532,70 @@ class Store(Ledger):
         return iter(out)
 
     def tallies(
-        self, kinds: Sequence[str], fields: Sequence[str], start: dt.date, end: dt.date
-    ) -> Iterator[tuple[str, str, dict[str, Any], int]]:
+        self, kinds: Sequence[str], fields: Sequence[str], start: dt.date, end: dt.date,
+        decide: Sequence[tuple[str, str, Decimal]] = (),
+    ) -> Iterator[tuple[str, str, dict[Any, Any], int]]:
         """The records of ``kinds`` dated ``start`` to ``end`` (not voided), grouped by unit, kind and
         the values of ``fields`` (``value`` or attributes), and counted: (unit, kind, field → value
         as ``records`` would decode it, None where absent, how many). One grouped scan: the rules'
-        aggregate specs are finished from it in exact decimals (kaohe.rules.aggregate)."""
+        aggregate specs are finished from it in exact decimals (kaohe.rules.aggregate).
+
+        ``decide``: (field, op, limit) of attributes compared with a limit. Each is compared here
+        where the outcome is certain: a plain number more than 10⁻⁶ from the limit (binary floating
+        point cannot err there within kaohe's bounds); the records are grouped by the outcome, given
+        under the key (field, op, limit) as a ``Decided``. Elsewhere (near the limit, not a plain
+        number, absent) the field's value is given as it is, under its name, compared in decimals."""
         if not kinds:
             return iter(())
-        attrs = [f for f in fields if f != "value"]
+        decided = {f for f, _, _ in decide}
+        attrs = [f for f in fields if f != "value" and f not in decided]
+        cols, args = ["value" if "value" in fields else "NULL"], []
         # the attributes' values in one JSON array (the record's attributes parsed once), decoded below
         # as json.loads reads the record's attributes; an absent one is null, read as None as well
-        paths = "".join(", ?" for _ in attrs)
-        cols = (", value" if "value" in fields else "") + (f", json_extract(attrs{paths}, '$.__none__')" if attrs else "")
-        group = ", ".join(str(i + 3) for i in range(("value" in fields) + bool(attrs)))
+        if attrs:
+            cols.append(f"json_extract(attrs{''.join(', ?' for _ in attrs)}, '$.__none__')")
+            args += [f'$."{f}"' for f in attrs]  # names without a double quote (kaohe.scoring.aggregated)
+        else:
+            cols.append("NULL")
+        for field, op, limit in decide:
+            assert op in (">", ">=", "<", "<=")
+            x = "json_extract(attrs, ?)"
+            plain = (
+                f"(typeof({x}) IN ('integer', 'real') OR (typeof({x}) = 'text' AND ltrim({x}, '-') GLOB '[0-9]*'"
+                f" AND ltrim({x}, '-') NOT GLOB '*[^0-9.]*' AND {x} NOT GLOB '*.*.*' AND {x} NOT GLOB '?*-*'))"
+            )
+            # 0 or 1 where decided, else the field's JSON text (never equal to 0 or 1: a text)
+            cols.append(f"CASE WHEN {plain} AND abs(CAST({x} AS REAL) - ?) > 1e-6 THEN CAST({x} AS REAL) {op} ? ELSE attrs -> ? END")
+            path = f'$."{field}"'
+            args += [path] * 6 + [path, float(limit), path, float(limit), path]
+        group = ", ".join(str(i + 1) for i in range(len(cols) + 2))
         q = (
-            f"SELECT unit, kind{cols}, count(*) FROM records WHERE voided = 0 AND kind IN ({','.join('?' * len(kinds))})"
-            f" AND date BETWEEN ? AND ? GROUP BY unit, kind{', ' + group if group else ''}"
+            f"SELECT unit, kind, {', '.join(cols)}, count(*) FROM records WHERE voided = 0"
+            f" AND kind IN ({','.join('?' * len(kinds))}) AND date BETWEEN ? AND ? GROUP BY {group}"
         )
-        args = [f'$."{f}"' for f in attrs]  # a name without a double quote (kaohe.scoring.aggregated)
         rows = self.db.conn.execute(q, [*args, *kinds, start.isoformat(), end.isoformat()]).fetchall()
-        return _tallies(rows, fields)
+        return _tallies(rows, fields, attrs, decide)
+        field, op, limit = decide
+        assert op in (">", ">=", "<", "<=")
+        path = f'$."{field}"'
+        # the field read once a record (a materialised step: not re-read at every mention below), then
+        # compared where it is a plain number more than 10⁻⁶ from the limit (binary floating point is
+        # then certain within kaohe's bounds); otherwise its JSON is kept, to be compared in decimals
+        body = "(CASE WHEN substr(x, 1, 1) = '-' THEN substr(x, 2) ELSE x END)"
+        number = (
+            f"(t IN ('integer', 'real') OR (t = 'text' AND {body} GLOB '[0-9]*'"
+            f" AND {body} NOT GLOB '*[^0-9.]*' AND {body} NOT GLOB '*.*.*'))"
+        )
+        q = (
+            "WITH read AS MATERIALIZED (SELECT unit, kind, value, attrs, json_type(attrs, ?) AS t,"
+            f" json_extract(attrs, ?) AS x, attrs -> ? AS j {where}),"
+            f" decided AS (SELECT unit, kind, value, attrs, j,"
+            f" CASE WHEN {number} AND abs(CAST(x AS REAL) - ?) > 1e-6 THEN CAST(x AS REAL) {op} ? END AS d FROM read)"
+            f" SELECT unit, kind, {', '.join(cols)}, d, CASE WHEN d IS NULL THEN j END, count(*) FROM decided"
+            " GROUP BY 1, 2, 3, 4, 5, 6"
+        )
+        rows = self.db.conn.execute(q, [path, path, path, *span, float(limit), float(limit), *args]).fetchall()
+        return _tallies(rows, fields, attrs, when)
 
     # --- results ---------------------------------------------------------------------------------
 
@@ -684,35 +728,45 @@ def _records(rows: Iterable[Sequence[Any]]) -> Iterator[Record]:
         yield Record(key, canon(kind, kind), canon(unit, unit), day, number, attrs, note or "")  # type: ignore[arg-type]
 
 
-def _tallies(rows: Iterable[Sequence[Any]], fields: Sequence[str]) -> Iterator[tuple[str, str, dict[str, Any], int]]:
-    """``Store.tallies``' rows with their values decoded: ``value`` as a number (checked as
-    ``_records`` checks it), the attributes' JSON array as ``json.loads`` reads the record's attributes."""
+def _tallies(
+    rows: Iterable[Sequence[Any]], fields: Sequence[str], attrs: Sequence[str], decide: Sequence[tuple[str, str, Decimal]]
+) -> Iterator[tuple[str, str, dict[Any, Any], int]]:
+    """``Store.tallies``' rows (unit, kind, value, the JSON array of ``attrs``, a column per ``decide``,
+    count) with their values decoded: ``value`` as a number (checked as ``_records`` checks it),
+    JSON as ``json.loads`` reads the record's attributes."""
     loads = json.loads
-    attrs = [f for f in fields if f != "value"]
     has_value = "value" in fields
     numbers: dict[str, Decimal] = {}
-    arrays: dict[str, list[Any]] = {}
+    texts: dict[str, Any] = {}
+    outcomes = {0: Decided(False), 1: Decided(True)}
+
+    def decoded(text: str, where: str) -> Any:
+        got = texts.get(text, texts)
+        if got is texts:
+            got = texts[text] = loads(text)
+            for v in got if isinstance(got, list) else (got,):
+                if isinstance(v, int | float) and not isinstance(v, bool):
+                    _scorable(where, D(v))
+        return got
+
     for row in rows:
-        unit, kind, n = row[0], row[1], row[-1]
-        values: dict[str, Any] = {}
+        unit, kind, value, array, n = row[0], row[1], row[2], row[3], row[-1]
+        values: dict[Any, Any] = {}
         if has_value:
-            text = row[2]
-            if text is None:
+            if value is None:
                 values["value"] = None
             else:
-                number = numbers.get(text)
+                number = numbers.get(value)
                 if number is None:
-                    number = numbers[text] = _scorable(f"{unit}/{kind}", D(text))
+                    number = numbers[value] = _scorable(f"{unit}/{kind}", D(value))
                 values["value"] = number
         if attrs:
-            text = row[3 if has_value else 2]
-            got = arrays.get(text)
-            if got is None:
-                got = arrays[text] = loads(text)[: len(attrs)]
-                for v in got:
-                    if isinstance(v, int | float) and not isinstance(v, bool):
-                        _scorable(f"{unit}/{kind}", D(v))
-            values.update(zip(attrs, got, strict=True))
+            values.update(zip(attrs, decoded(array, f"{unit}/{kind}")[: len(attrs)], strict=True))
+        for d, got in zip(decide, row[4:-1], strict=True):
+            if isinstance(got, int):
+                values[d] = outcomes[got]
+            else:
+                values[d[0]] = None if got is None else decoded(got, f"{unit}/{kind}")
         yield unit, kind, values, int(n)
 
 
@@ -749,15 +803,16 @@ class StoreSource:
         return out
 
     def tallies(
-        self, kinds: Sequence[str], fields: Sequence[str], start: dt.date, end: dt.date
-    ) -> Iterator[tuple[str, str, dict[str, Any], int, bool]]:
+        self, kinds: Sequence[str], fields: Sequence[str], start: dt.date, end: dt.date,
+        decide: Sequence[tuple[str, str, Decimal]] = (),
+    ) -> Iterator[tuple[str, str, dict[Any, Any], int, bool]]:
         """``Store.tallies`` of the records ``records`` gives (the carried-over ones included), each
         group with whether it was carried over."""
-        for row in self.store.tallies(kinds, fields, start, end):
+        for row in self.store.tallies(kinds, fields, start, end, decide):
             yield (*row, False)
         cal = self.bureau.calendar
         for _, prev, dept_kinds in self._carried(kinds, start, end):
-            for row in self.store.tallies(dept_kinds, fields, cal.start(prev), cal.end(prev)):
+            for row in self.store.tallies(dept_kinds, fields, cal.start(prev), cal.end(prev), decide):
                 yield (*row, True)
 
     def _carried(self, kinds: Sequence[str], start: dt.date, end: dt.date) -> Iterator[tuple[Period, Period, list[str]]]:
