@@ -5,6 +5,7 @@ the demo, every unit, every month of 2015 (and a month scored from carried-over 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import sys
 from decimal import Decimal
@@ -157,3 +158,31 @@ def test_a_store_groups_a_windows_records_by_unit_kind_and_fields(demo_store):
         expected[k] = expected.get(k, 0) + 1
     got = {(unit, values[field], values["value"]): n for unit, k, values, n in rows if k == kind}
     assert got == expected and sum(got.values()) == len(records) > 0
+
+
+def test_a_limit_is_compared_in_sql_only_where_it_is_certain(tmp_path):
+    """Store.tallies with ``decide``: plain numbers far from the limit are grouped by the outcome;
+    a value at or within 10⁻⁶ of it, a text that is no plain number, a yes/no are given as they are."""
+    from kaohe.rules.aggregate import Decided
+    from kaohe.store.store import _INSERT_RECORD
+
+    values = ["2.0000001", "2", "3", "1.5", None, "", 2.0000001, 5, "1,5", True, "-3", 2]
+    store = Store(tmp_path / "k.sqlite")
+    store.db.conn.executemany(_INSERT_RECORD, [
+        (f"k{i}", "x.k", "u1", "2015-06-01", "2015-06", None, json.dumps({} if v is None else {"h": v}), "", "d", "h", 1,
+         None, "f", "s", i, 0)
+        for i, v in enumerate(values)
+    ])
+    key = ("h", ">", D(2))
+    rows = list(store.tallies(["x.k"], ["h"], dt.date(2015, 6, 1), dt.date(2015, 6, 30), [key]))
+    decided = {values[key].crosses: n for _, _, values, n in rows if key in values}
+    assert decided == {True: 2, False: 2}  # 3 and 5; 1.5 and -3
+    raw = sorted((repr(values["h"]), n) for _, _, values, n in rows if key not in values)
+    assert raw == sorted((repr(v), 1) for v in ["2.0000001", "2", None, "", 2.0000001, "1,5", True, 2])
+    spec = PerOccurrence(points=-1, when_field="h", limit=2).aggregate()
+    assert spec is not None and spec.decidable == key
+    # 3, 5, 2.0000001 (text and number), 1,5 (read as 15, as the rule reads it): 5 records cross
+    usable = [Tally(v, False, n) for _, _, v, n in rows if v.get("h") is not True]
+    s = total(spec, usable)
+    assert s is not None and (s.points, s.lines) == (D(-5), 5)
+    assert Decided(True) != Decided(False)

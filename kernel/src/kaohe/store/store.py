@@ -561,13 +561,14 @@ class Store(Ledger):
             assert op in (">", ">=", "<", "<=")
             x = "json_extract(attrs, ?)"
             plain = (
-                f"(typeof({x}) IN ('integer', 'real') OR (typeof({x}) = 'text' AND ltrim({x}, '-') GLOB '[0-9]*'"
+                f"(typeof({x}) = 'real' OR (typeof({x}) = 'integer' AND json_type(attrs, ?) = 'integer')"  # not true/false
+                f" OR (typeof({x}) = 'text' AND ltrim({x}, '-') GLOB '[0-9]*'"
                 f" AND ltrim({x}, '-') NOT GLOB '*[^0-9.]*' AND {x} NOT GLOB '*.*.*' AND {x} NOT GLOB '?*-*'))"
             )
             # 0 or 1 where decided, else the field's JSON text (never equal to 0 or 1: a text)
             cols.append(f"CASE WHEN {plain} AND abs(CAST({x} AS REAL) - ?) > 1e-6 THEN CAST({x} AS REAL) {op} ? ELSE attrs -> ? END")
             path = f'$."{field}"'
-            args += [path] * 6 + [path, float(limit), path, float(limit), path]
+            args += [path] * 8 + [path, float(limit), path, float(limit), path]
         group = ", ".join(str(i + 1) for i in range(len(cols) + 2))
         q = (
             f"SELECT unit, kind, {', '.join(cols)}, count(*) FROM records WHERE voided = 0"
