@@ -1,12 +1,13 @@
 """Items scored from grouped counts instead of records (``[scoring] engine = "sql"``).
 
 An item whose rule describes itself as an aggregate spec (kaohe.rules.aggregate: per occurrence
-with fixed points, optionally times a quantity, or the records' own points) is scored from the
-data source's ``tallies``: its records grouped by unit, kind and the values of the fields its spec
-names, and counted, in one grouped scan per kinds and window (and per limit: ``Store.tallies``),
-never turned into records. The points are the same as the rule's ``evaluate`` gives, in exact decimals; the unit's
-line on the item is one line saying how many records it counted (the record lines are not made).
-The Python form stays for every other item and is the reference (tests/test_aggregate.py).
+with fixed points, optionally times a quantity, or the records' own points; of the records crossing
+a limit, if one is set) is scored from the data source's ``tallies``: its records grouped by unit,
+kind and the values of the fields its spec names, and counted, in one grouped scan per kinds and
+window (and per limit: ``Store.tallies``), never turned into records. The points are the same as
+the rule's ``evaluate`` gives, in exact decimals; the unit's line on the item is one line saying how
+many records it counted (the record lines are not made). The Python form stays for every other item
+and is the reference (tests/test_aggregate.py, bench/sql_check.py).
 """
 
 from __future__ import annotations
