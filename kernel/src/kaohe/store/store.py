@@ -549,7 +549,8 @@ class Store(Ledger):
             return iter(())
         decided = {f for f, _, _ in decide}
         attrs = [f for f in fields if f != "value" and f not in decided]
-        cols, args = ["value" if "value" in fields else "NULL"], []
+        cols: list[str] = ["value" if "value" in fields else "NULL"]
+        args: list[str | float] = []
         # the attributes' values in one JSON array (the record's attributes parsed once), decoded below
         # as json.loads reads the record's attributes; an absent one is null, read as None as well
         if attrs:
@@ -576,27 +577,6 @@ class Store(Ledger):
         )
         rows = self.db.conn.execute(q, [*args, *kinds, start.isoformat(), end.isoformat()]).fetchall()
         return _tallies(rows, fields, attrs, decide)
-        field, op, limit = decide
-        assert op in (">", ">=", "<", "<=")
-        path = f'$."{field}"'
-        # the field read once a record (a materialised step: not re-read at every mention below), then
-        # compared where it is a plain number more than 10⁻⁶ from the limit (binary floating point is
-        # then certain within kaohe's bounds); otherwise its JSON is kept, to be compared in decimals
-        body = "(CASE WHEN substr(x, 1, 1) = '-' THEN substr(x, 2) ELSE x END)"
-        number = (
-            f"(t IN ('integer', 'real') OR (t = 'text' AND {body} GLOB '[0-9]*'"
-            f" AND {body} NOT GLOB '*[^0-9.]*' AND {body} NOT GLOB '*.*.*'))"
-        )
-        q = (
-            "WITH read AS MATERIALIZED (SELECT unit, kind, value, attrs, json_type(attrs, ?) AS t,"
-            f" json_extract(attrs, ?) AS x, attrs -> ? AS j {where}),"
-            f" decided AS (SELECT unit, kind, value, attrs, j,"
-            f" CASE WHEN {number} AND abs(CAST(x AS REAL) - ?) > 1e-6 THEN CAST(x AS REAL) {op} ? END AS d FROM read)"
-            f" SELECT unit, kind, {', '.join(cols)}, d, CASE WHEN d IS NULL THEN j END, count(*) FROM decided"
-            " GROUP BY 1, 2, 3, 4, 5, 6"
-        )
-        rows = self.db.conn.execute(q, [path, path, path, *span, float(limit), float(limit), *args]).fetchall()
-        return _tallies(rows, fields, attrs, when)
 
     # --- results ---------------------------------------------------------------------------------
 
