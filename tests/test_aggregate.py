@@ -79,6 +79,21 @@ def test_records_carrying_their_points_add_them_and_matches_compare_as_text():
     assert (s.points, s.lines, s.carried) == (D("-15.0"), 3, False)  # -7.5 × 2, and 0 for the one without points
 
 
+def test_groups_whose_values_are_equal_but_read_differently_are_not_confused():
+    """1, 1.0 and True are equal in Python, but a match reads them as 1, 1.0 and 是."""
+    spec = AggregateSpec((("在逃", ("是",)),), D(-2))
+    groups = [t(2, 在逃=True), t(3, 在逃=1), t(5, 在逃=1.0)]
+    for memo in (None, {}):
+        s = total(spec, groups, memo)
+        assert s is not None and (s.points, s.lines) == (D(-4), 2)
+    keyed = [Tally(g.values, False, g.count, repr(g.values)) for g in groups]
+    s = total(spec, keyed, {})
+    assert s is not None and (s.points, s.lines) == (D(-4), 2)
+    one = AggregateSpec((("value", ("1",)),), D(1))
+    s = total(one, [t(1, value=D("1.0")), t(4, value=D("1"))], {})
+    assert s is not None and s.lines == 4
+
+
 @pytest.fixture(scope="module")
 def demo_store(tmp_path_factory):
     """The demo bureau's year, ingested (not scored): kaohe demo's first half."""

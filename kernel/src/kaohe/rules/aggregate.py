@@ -102,6 +102,10 @@ class Tally:
     values: Mapping[Any, Any]
     carried: bool
     count: int
+    key: Any = None
+    """What tells this group's values from the others' (shared by the specs finished from one scan:
+    ``total``'s ``memo`` is keyed by it), never equal for values that compare equal but read
+    differently (1, 1.0 and True; Decimal 1 and 1.0); None: made from ``values``."""
 
 
 @attrs.frozen
@@ -147,7 +151,7 @@ def total(spec: AggregateSpec, tallies: Iterable[Tally], memo: dict[Any, Decimal
         if memo is None:
             pts = each(spec, t.values)
         else:
-            key = tuple(t.values.get(f) for f in fields)
+            key = t.key if t.key is not None else repr([t.values.get(f) for f in fields])  # 1, 1.0, True: apart
             try:
                 pts = memo[key] if key in memo else memo.setdefault(key, each(spec, t.values))
             except TypeError:  # an unhashable value (a list): not kept

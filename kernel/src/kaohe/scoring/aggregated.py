@@ -68,7 +68,9 @@ def evaluate_sums(bureau: Bureau, items: Sequence[Item], period: Period, data: o
         fields = tuple(dict.fromkeys(f for _, spec in members for f in spec.fields))
         by_unit: dict[str, list[Tally]] = {}
         for unit, _, values, n, carried in source.tallies(kinds, fields, cal.start(window), cal.end(window), decide):
-            by_unit.setdefault(unit, []).append(Tally(values, carried, n))
+            # the group's values as one key, shared by the specs (see ``total``): their repr, which
+            # tells 1, 1.0 and True apart (equal as Python values, read differently by a match)
+            by_unit.setdefault(unit, []).append(Tally(values, carried, n, repr(values)))
         for item, spec in members:
             sums = out[item.id] = {}
             memo: dict[Any, Decimal | None] = {}
