@@ -3,7 +3,6 @@ modifiers), tiered by level, a once-per-period flag, and the veto."""
 
 from __future__ import annotations
 
-import operator
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -12,6 +11,7 @@ import attrs
 from ..core.decimals import ZERO, D, fmt, fmt_points
 from ..core.errors import RuleError
 from ..core.model import Line, Record
+from .aggregate import OPS, AggregateSpec
 from .base import (
     Lines,
     RuleContext,
@@ -27,7 +27,7 @@ from .base import (
     str_tuple,
 )
 
-_OPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
+_OPS = OPS
 _OP_TEXT = {">": "超过", ">=": "达到", "<": "低于", "<=": "不超过"}
 
 
@@ -233,6 +233,29 @@ class PerOccurrence(Shape):
             if lines:
                 out[unit.id] = lines
         return out
+
+    def aggregate(self) -> AggregateSpec | None:
+        """What this rule adds up per unit, where its shape allows (fixed points, optionally times a
+        quantity; or the records' own points without a quantity; of the records crossing a limit, if
+        one is set): see kaohe.rules.aggregate. None for modifiers, a points table, ``once_per``, or a
+        subclass that scores otherwise."""
+        cls = type(self)
+        if cls.evaluate is not PerOccurrence.evaluate or cls._line is not PerOccurrence._line:
+            return None
+        if self.modifiers or self.points_by is not None or self.once_per:
+            return None
+        when = {
+            "when": self.when_field, "op": self.when_op, "limit": self.limit, "limit_by": self.limit_by,
+            "missing_crosses": self.missing_crosses,
+        }
+        match = tuple(self.match.items())
+        if self.points is not None:
+            if self.quantity:
+                return AggregateSpec(match, self.points, self.quantity, Decimal(1), **when)
+            return AggregateSpec(match, self.points, **when)
+        if self.quantity:
+            return None  # the record's points times its quantity: a sum of products
+        return AggregateSpec(match, Decimal(1), "value", ZERO, **when)
 
     def _once(self, pairs: list[tuple[Record, Line]]) -> list[Line]:
         """Records with the same ``once_per`` value: the one with the most points (by size; the

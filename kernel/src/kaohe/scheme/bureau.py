@@ -137,6 +137,9 @@ class Bureau:
     """The regulations the items cite (``[regulations]``), in the configuration's order."""
     limits: IntakeLimits = attrs.field(factory=IntakeLimits)
     """``[intake]``'s limits on a department's file."""
+    engine: str = "python"
+    """``[scoring] engine``: "python" (every item from its records, with a line per record) or "sql"
+    (the items whose rule allows it from grouped counts, one line per unit; kaohe.scoring.aggregated)."""
 
     @property
     def appeal_days(self) -> int:

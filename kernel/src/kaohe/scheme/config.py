@@ -35,10 +35,12 @@ from .scheme import Category, Scheme, Series
 
 TOP_KEYS = {
     "bureau", "scheme", "series", "categories", "units", "units_file", "items", "office_items", "carry_over", "intake", "appeals",
-    "publication", "report", "regulations", "results",
+    "publication", "report", "regulations", "results", "scoring",
 }
 """The tables the kernel reads itself; any other top-level table must be claimed by a plugin
 (``kaohe_config_tables``)."""
+ENGINES = ("python", "sql")
+"""``[scoring] engine``: how the items are scored (kaohe.scoring.aggregated)."""
 
 
 class _Reader:
@@ -215,13 +217,18 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
         raise r.fail("appeals.working_days", f"应为 1-{MAX_APPEAL_DAYS} 的整数(公布后几个工作日内可申请复查),得到 {days}")
     holidays = tuple(_date(r, d, f"appeals.holidays[{i}]") for i, d in enumerate(r.get(appeals, "holidays", "appeals.holidays", list, [])))
     workdays = tuple(_date(r, d, f"appeals.workdays[{i}]") for i, d in enumerate(r.get(appeals, "workdays", "appeals.workdays", list, [])))
+    scoring = r.table(data, "scoring", "scoring")
+    r.unknown(scoring, {"engine"}, "scoring")
+    engine = r.get(scoring, "engine", "scoring.engine", str, "python")
+    if engine not in ENGINES:
+        raise r.fail("scoring.engine", f"应为 {' 或 '.join(ENGINES)}(逐条记录计分,或按汇总计数计分),得到 {engine!r}")
     plugin_config = {
         name: t.parse(r.table(data, name, name), file, base) for name, t in sorted(registry.config_tables.items()) if name in data
     }
     return Bureau(
         name, calendar, scheme, tuple(units), tuple(items), carry, file, database, earliest,
         days, holidays, workdays, tuple(inapplicable), plugin_config=plugin_config, publication=_publication(r, data),  # type: ignore[arg-type]
-        report=_report(r, data), regulations=tuple(regulations.values()), limits=limits, results=_results(r, data),
+        report=_report(r, data), regulations=tuple(regulations.values()), limits=limits, results=_results(r, data), engine=engine,
     )
 
 

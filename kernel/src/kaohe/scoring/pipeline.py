@@ -24,9 +24,11 @@ from ..core.errors import KaoheError
 from ..core.model import CategoryResult, Gap, ItemResult, Line, PeriodResult, Record, Unit, UnitResult
 from ..core.periods import MONTHS_PER, Period
 from ..rules import RuleContext, Veto, competition_ranks
+from ..rules.aggregate import Sum
 from ..rules.base import UnitRecords, group_key
 from ..scheme.bureau import Bureau
 from ..scheme.scheme import Category, Scheme
+from .aggregated import as_lines, evaluate_sums
 from .folding import Interner, fold_lines
 
 
@@ -120,6 +122,7 @@ def _grouped(data: DataSource, kinds: Sequence[str], start: object, end: object,
 def evaluate_item(
     bureau: Bureau, item: Item, period: Period, units: Sequence[Unit], data: DataSource, cache: Grouped | None = None,
     missing: Mapping[str, str] | None = None, confirmed: frozenset[str] = frozenset(),
+    sums: Mapping[str, Sum] | None = None,
 ) -> dict[str, ItemResult] | None:
     """One item's results for every unit, or None when the item is not due in ``period``.
     ``cache`` (optional) shares the records read with other items evaluated with the same cache.
@@ -128,7 +131,8 @@ def evaluate_item(
     (a quota or a per-capita target would count the silence as every unit's shortfall) — and each
     unit's line says so, marked 数据缺失. An item all of whose kinds' departments ``confirmed`` having
     nothing to report has nothing missing: a rule's lines are not marked 数据缺失 (no row, no rate
-    to assess)."""
+    to assess). ``sums`` (kaohe.scoring.aggregated): the item's points by unit from grouped counts,
+    in place of its rule's ``evaluate`` (one line per unit)."""
     window = item.window(period)
     if window is None:
         return None
@@ -137,6 +141,8 @@ def evaluate_item(
     if silent:
         gap = Line(ZERO, f"{'、'.join(silent)} {period.label} 数据未报送,本项暂不计分", None, missing=period.label)
         lines = {u.id: (gap,) for u in units}
+    elif sums is not None:
+        lines = as_lines(sums)
     else:
         cal = bureau.calendar
         records = _grouped(data, item.reads, cal.start(window), cal.end(window), cache)
@@ -252,10 +258,15 @@ def evaluate_categories(
     for i, item in enumerate(items):
         groups.setdefault((tuple(item.reads), item.window(period)), []).append(i)
     evaluated: list[dict[str, ItemResult] | None] = [None] * len(items)
+    summed = {}  # [scoring] engine = "sql": the items scored from grouped counts (kaohe.scoring.aggregated)
+    if bureau.engine == "sql":
+        summed = evaluate_sums(bureau, [i for i in items if not (missing and any(k in missing for k in i.reads))], period, data)
     for members in groups.values():
         cache: Grouped = {}
         for i in members:
-            evaluated[i] = evaluate_item(bureau, items[i], period, units, data, cache, missing, confirmed)
+            evaluated[i] = evaluate_item(
+                bureau, items[i], period, units, data, cache, missing, confirmed, summed.get(items[i].id)
+            )
         del cache
     for results in evaluated:
         if results:

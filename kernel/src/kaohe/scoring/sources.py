@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
 from typing import Any, Protocol
 
 import attrs
@@ -24,6 +25,14 @@ class RecordStore(Protocol):
 
     def records(self, kinds: Sequence[str], start: dt.date, end: dt.date) -> Iterator[Record]:
         """The current (not voided) records of ``kinds`` dated ``start`` to ``end``, by date and key."""
+        ...
+
+    def tallies(
+        self, kinds: Sequence[str], fields: Sequence[str], start: dt.date, end: dt.date,
+        decide: Sequence[tuple[str, str, Decimal]] = (),
+    ) -> Iterator[tuple[str, str, dict[Any, Any], int]]:
+        """The records of ``kinds`` dated ``start`` to ``end`` grouped by unit, kind and the values of
+        ``fields``, and counted (kaohe.store.store.Store.tallies)."""
         ...
 
     def departments_with_data(self, month: str) -> set[str]:
@@ -69,8 +78,31 @@ class StoreSource:
 
     def records(self, kinds: Sequence[str], start: dt.date, end: dt.date) -> Iterable[Record]:
         out = list(self.store.records(kinds, start, end))
+        cal = self.bureau.calendar
+        for month, prev, dept_kinds in self._carried(kinds, start, end):
+            for r in self.store.records(dept_kinds, cal.start(prev), cal.end(prev)):
+                out.append(attrs.evolve(r, key=f"{r.key}@{month.label}", carried_from=prev.label))
+        return out
+
+    def tallies(
+        self, kinds: Sequence[str], fields: Sequence[str], start: dt.date, end: dt.date,
+        decide: Sequence[tuple[str, str, Decimal]] = (),
+    ) -> Iterator[tuple[str, str, dict[Any, Any], int, bool]]:
+        """``Store.tallies`` of the records ``records`` gives (the carried-over ones included), each
+        group with whether it was carried over."""
+        for row in self.store.tallies(kinds, fields, start, end, decide):
+            yield (*row, False)
+        cal = self.bureau.calendar
+        for _, prev, dept_kinds in self._carried(kinds, start, end):
+            for row in self.store.tallies(dept_kinds, fields, cal.start(prev), cal.end(prev), decide):
+                yield (*row, True)
+
+    def _carried(self, kinds: Sequence[str], start: dt.date, end: dt.date) -> Iterator[tuple[Period, Period, list[str]]]:
+        """(month, the previous month, kinds): for each month from ``start`` to ``end`` and each
+        department that may carry over and has no data at all for it, the department's kinds among
+        ``kinds``, whose previous month's records stand in (seed 000 l.88)."""
         if not any(self.bureau.carries_over(d) for d in self._departments(kinds)) and not self.bureau.carries_over("*"):
-            return out
+            return
         cal = self.bureau.calendar
         month = cal.period_of(start)
         last = cal.period_of(end)
@@ -79,14 +111,10 @@ class StoreSource:
             for dept in self._departments(kinds):
                 if dept in have or not self.bureau.carries_over(dept):
                     continue
-                prev = month.previous()
-                dept_kinds = [k for k in kinds if self.registry.owner_of_kind(k) == dept]
-                for r in self.store.records(dept_kinds, cal.start(prev), cal.end(prev)):
-                    out.append(attrs.evolve(r, key=f"{r.key}@{month.label}", carried_from=prev.label))
+                yield month, month.previous(), [k for k in kinds if self.registry.owner_of_kind(k) == dept]
             if month == last:
                 break
             month = month.next()
-        return out
 
     def _departments(self, kinds: Sequence[str]) -> set[str]:
         return {d for k in kinds if (d := self.registry.owner_of_kind(k))}

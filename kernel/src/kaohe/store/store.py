@@ -29,6 +29,7 @@ from ..core.decimals import D, cell_problem
 from ..core.errors import KaoheError
 from ..core.model import PeriodResult, Record, UnitResult
 from ..intake.staging import IngestReport, Staged, content_hash, dumps  # noqa: F401 (dumps and content_hash: used by others through the store)
+from ..rules.aggregate import Decided
 from ..scoring.explain import gap_data, unit_fields
 from ..scoring.sources import StoreSource as StoreSource  # re-exported: office/publication imports it from here
 from ..scoring.treejson import TreeEncoder
@@ -506,6 +507,53 @@ class Store(Ledger):
         out.sort(key=_DATE_KEY)
         return iter(out)
 
+    def tallies(
+        self, kinds: Sequence[str], fields: Sequence[str], start: dt.date, end: dt.date,
+        decide: Sequence[tuple[str, str, Decimal]] = (),
+    ) -> Iterator[tuple[str, str, dict[Any, Any], int]]:
+        """The records of ``kinds`` dated ``start`` to ``end`` (not voided), grouped by unit, kind and
+        the values of ``fields`` (``value`` or attributes), and counted: (unit, kind, field → value
+        as ``records`` would decode it, None where absent, how many). One grouped scan: the rules'
+        aggregate specs are finished from it in exact decimals (kaohe.rules.aggregate).
+
+        ``decide``: (field, op, limit) of attributes compared with a limit. Each is compared here
+        where the outcome is certain: a plain number more than 10⁻⁶ from the limit (binary floating
+        point cannot err there within kaohe's bounds); the records are grouped by the outcome, given
+        under the key (field, op, limit) as a ``Decided``. Elsewhere (near the limit, not a plain
+        number, absent) the field's value is given as it is, under its name, compared in decimals."""
+        if not kinds:
+            return iter(())
+        decided = {f for f, _, _ in decide}
+        attrs = [f for f in fields if f != "value" and f not in decided]
+        cols: list[str] = ["value" if "value" in fields else "NULL"]
+        args: list[str | float] = []
+        # the attributes' values in one JSON array (the record's attributes parsed once), decoded below
+        # as json.loads reads the record's attributes; an absent one is null, read as None as well
+        if attrs:
+            cols.append(f"json_extract(attrs{''.join(', ?' for _ in attrs)}, '$.__none__')")
+            args += [f'$."{f}"' for f in attrs]  # names without a double quote (kaohe.scoring.aggregated)
+        else:
+            cols.append("NULL")
+        for field, op, limit in decide:
+            assert op in (">", ">=", "<", "<=")
+            x = "json_extract(attrs, ?)"
+            plain = (
+                f"(typeof({x}) = 'real' OR (typeof({x}) = 'integer' AND json_type(attrs, ?) = 'integer')"  # not true/false
+                f" OR (typeof({x}) = 'text' AND ltrim({x}, '-') GLOB '[0-9]*'"
+                f" AND ltrim({x}, '-') NOT GLOB '*[^0-9.]*' AND {x} NOT GLOB '*.*.*' AND {x} NOT GLOB '?*-*'))"
+            )
+            # 0 or 1 where decided, else the field's JSON text (never equal to 0 or 1: a text)
+            cols.append(f"CASE WHEN {plain} AND abs(CAST({x} AS REAL) - ?) > 1e-6 THEN CAST({x} AS REAL) {op} ? ELSE attrs -> ? END")
+            path = f'$."{field}"'
+            args += [path] * 8 + [path, float(limit), path, float(limit), path]
+        group = ", ".join(str(i + 1) for i in range(len(cols) + 2))
+        q = (
+            f"SELECT unit, kind, {', '.join(cols)}, count(*) FROM records WHERE voided = 0"
+            f" AND kind IN ({','.join('?' * len(kinds))}) AND date BETWEEN ? AND ? GROUP BY {group}"
+        )
+        rows = self.db.conn.execute(q, [*args, *kinds, start.isoformat(), end.isoformat()]).fetchall()
+        return _tallies(rows, fields, attrs, decide)
+
     # --- results ---------------------------------------------------------------------------------
 
     def save_result(self, result: PeriodResult, config: str = "", items: int = 0, mark: int | None = None) -> int:
@@ -792,3 +840,45 @@ def _records(rows: Iterable[Sequence[Any]]) -> Iterator[Record]:
         if number is values:
             number = values[value] = _scorable(key, D(value))
         yield Record(key, canon(kind, kind), canon(unit, unit), day, number, attrs, note or "")  # type: ignore[arg-type]
+
+
+def _tallies(
+    rows: Iterable[Sequence[Any]], fields: Sequence[str], attrs: Sequence[str], decide: Sequence[tuple[str, str, Decimal]]
+) -> Iterator[tuple[str, str, dict[Any, Any], int]]:
+    """``Store.tallies``' rows (unit, kind, value, the JSON array of ``attrs``, a column per ``decide``,
+    count) with their values decoded: ``value`` as a number (checked as ``_records`` checks it),
+    JSON as ``json.loads`` reads the record's attributes."""
+    loads = json.loads
+    has_value = "value" in fields
+    numbers: dict[str, Decimal] = {}
+    texts: dict[str, Any] = {}
+    outcomes = {0: Decided(False), 1: Decided(True)}
+
+    def decoded(text: str, where: str) -> Any:
+        got = texts.get(text, texts)
+        if got is texts:
+            got = texts[text] = loads(text)
+            for v in got if isinstance(got, list) else (got,):
+                if isinstance(v, int | float) and not isinstance(v, bool):
+                    _scorable(where, D(v))
+        return got
+
+    for row in rows:
+        unit, kind, value, array, n = row[0], row[1], row[2], row[3], row[-1]
+        values: dict[Any, Any] = {}
+        if has_value:
+            if value is None:
+                values["value"] = None
+            else:
+                number = numbers.get(value)
+                if number is None:
+                    number = numbers[value] = _scorable(f"{unit}/{kind}", D(value))
+                values["value"] = number
+        if attrs:
+            values.update(zip(attrs, decoded(array, f"{unit}/{kind}")[: len(attrs)], strict=True))
+        for d, got in zip(decide, row[4:-1], strict=True):
+            if isinstance(got, int):
+                values[d] = outcomes[got]
+            else:
+                values[d[0]] = None if got is None else decoded(got, f"{unit}/{kind}")
+        yield unit, kind, values, int(n)

@@ -1,0 +1,81 @@
+"""The SQL path against the Python reference: every item scored from grouped counts
+(``[scoring] engine = "sql"``, kaohe.scoring.aggregated) must give, for every unit and every month,
+the points the item's rule gives from the records (its ``evaluate``).
+
+    python bench/sql_check.py --config bench/out/scale-0.01/kaohe.toml   # bench data (bench/generate.py)
+    python bench/sql_check.py --config /tmp/demo/kaohe.toml              # the demo (kaohe demo /tmp/demo)
+
+Prints how many (month, unit, item) results were compared, and every difference; exits 1 on one.
+``compare`` is also what tests/test_aggregate.py runs on the demo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+
+def compare(bureau: Any, registry: Any, store: Any, periods: Iterable[Any]) -> tuple[int, int, int, list[str]]:
+    """(how many (period, unit, item) results of aggregated items were compared, how many of them
+    have points, how many are carried over, the differences)."""
+    from kaohe.scoring.aggregated import evaluate_sums, spec_of
+    from kaohe.scoring.pipeline import evaluate_item, period_gaps
+    from kaohe.store.store import StoreSource
+
+    data = StoreSource(store, bureau, registry)
+    items = [i for i in bureau.items if spec_of(i) is not None]
+    compared, scored, carried, diffs = 0, 0, 0, []
+    for period in periods:
+        units = bureau.active_units(period)
+        missing, _, confirmed = period_gaps(data, period)
+        live = [i for i in items if not any(k in missing for k in i.reads)]
+        sums = evaluate_sums(bureau, live, period, data)
+        for item in live:
+            if item.window(period) is None:
+                continue
+            python = evaluate_item(bureau, item, period, units, data, {}, missing, confirmed)
+            sql = evaluate_item(bureau, item, period, units, data, {}, missing, confirmed, sums[item.id])
+            assert python is not None and sql is not None
+            for unit in units:
+                p, s = python[unit.id], sql[unit.id]
+                compared += 1
+                scored += p.uncapped != 0
+                carried += p.carried
+                if (p.points, p.uncapped, p.carried) != (s.points, s.uncapped, s.carried):
+                    diffs.append(
+                        f"{period.label} {unit.id} {item.id}: python {p.points} ({p.uncapped}, carried {p.carried}),"
+                        f" sql {s.points} ({s.uncapped}, carried {s.carried})"
+                    )
+    return compared, scored, carried, diffs
+
+
+def main(argv: list[str] | None = None) -> int:
+    from kaohe.core.periods import Period
+    from kaohe.plugins.discovery import load_registry
+    from kaohe.scheme.config import load_bureau
+    from kaohe.store.store import Store
+
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--config", type=Path, required=True)
+    p.add_argument("--year", type=int, default=2015)
+    a = p.parse_args(argv)
+    registry = load_registry()
+    bureau = load_bureau(a.config, registry)
+    started = time.perf_counter()
+    with Store(bureau.database, readonly=True) as store:
+        months = [Period.parse(f"{a.year}-{m:02d}") for m in range(1, 13)]
+        compared, scored, carried, diffs = compare(bureau, registry, store, months)
+    for d in diffs[:50]:
+        print(d)
+    print(f"{compared:,} (month, unit, item) results of aggregated items compared ({scored:,} with points,"
+          f" {carried:,} carried over), {len(diffs)} differ"
+          f" ({time.perf_counter() - started:.1f} s)")
+    return 1 if diffs else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,204 @@
+"""Items scored from grouped counts (``[scoring] engine = "sql"``, kaohe.scoring.aggregated) give
+the points their rule's Python form gives: by hand on small cases, and on every aggregated item of
+the demo, every unit, every month of 2015 (and a month scored from carried-over data)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+import pytest
+
+import kaohe.demo as demo
+from kaohe.core.errors import ConfigError
+from kaohe.core.model import Record
+from kaohe.core.periods import Period
+from kaohe.office.ingest import ingest
+from kaohe.plugins.discovery import get_plugin_manager, load_registry
+from kaohe.rules import PerOccurrence
+from kaohe.rules.aggregate import AggregateSpec, Tally, total
+from kaohe.scheme.config import load_bureau
+from kaohe.scoring.aggregated import spec_of
+from kaohe.scoring.pipeline import score_base
+from kaohe.store.store import Store, StoreSource
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from sql_check import compare  # noqa: E402
+
+D = Decimal
+
+
+def t(count: int, carried: bool = False, **values: object) -> Tally:
+    return Tally(values, carried, count)
+
+
+def test_per_occurrence_describes_what_it_adds_up():
+    assert PerOccurrence(points=-1).aggregate() == AggregateSpec((), D(-1))
+    spec = PerOccurrence(points=2, quantity="人数", match={"类别": ["盗窃", "抢劫"]}).aggregate()
+    assert spec == AggregateSpec((("类别", ("盗窃", "抢劫")),), D(2), "人数", D(1))
+    assert spec.fields == ("类别", "人数")
+    assert PerOccurrence(min_points=-10, max_points=-5).aggregate() == AggregateSpec((), D(1), "value", D(0))
+    # shapes that are no count or sum of records keep their Python form only
+    assert PerOccurrence(points=-1, modifiers=[{"field": "破获", "factor": "0.5"}]).aggregate() is None
+    assert PerOccurrence(points_by={"一级": -2}).aggregate() is None
+    assert PerOccurrence(points=1, once_per="案件").aggregate() is None
+    assert PerOccurrence(min_points=1, max_points=5, quantity="人数").aggregate() is None
+
+    class Own(PerOccurrence):
+        def evaluate(self, ctx):  # a plugin's shape scoring otherwise
+            return {}
+
+    assert Own(points=1).aggregate() is None
+
+
+def test_a_quantity_multiplies_and_an_empty_one_counts_once():
+    spec = AggregateSpec((("类别", ("盗窃",)),), D("-0.5"), "人数", D(1))
+    # 3 records of 2 人: -3; 2 records without 人数: -1; 1 record with "": -0.5; 4 records of 0 人: no line;
+    # 5 records of another 类别 and 1 without 类别: not matched
+    s = total(spec, [
+        t(3, 类别="盗窃", 人数=2), t(2, 类别="盗窃", 人数=None), t(1, True, 类别="盗窃", 人数=""),
+        t(4, 类别="盗窃", 人数=0), t(5, 类别="抢劫", 人数=9), t(1, 类别=None, 人数=1),
+    ])
+    assert s is not None
+    assert (s.points, s.lines, s.carried) == (D("-4.5"), 6, True)
+    assert total(spec, [t(4, 类别="盗窃", 人数=0)]) is None  # no line: the unit has nothing on the item
+    assert total(spec, [t(4, 类别="抢劫", 人数=1)]) is None
+
+
+def test_records_carrying_their_points_add_them_and_matches_compare_as_text():
+    spec = AggregateSpec((("在逃", ("是",)), ("等级", ("2",))), D(1), "value", D(0))
+    s = total(spec, [
+        t(2, value=D("-7.5"), 在逃=True, 等级=2), t(1, value=None, 在逃=True, 等级="2"),
+        t(1, value=D("-9"), 在逃=False, 等级=2), t(1, value=D("-9"), 在逃=True, 等级=3),
+    ])
+    assert s is not None
+    assert (s.points, s.lines, s.carried) == (D("-15.0"), 3, False)  # -7.5 × 2, and 0 for the one without points
+
+
+def test_groups_whose_values_are_equal_but_read_differently_are_not_confused():
+    """1, 1.0 and True are equal in Python, but a match reads them as 1, 1.0 and 是."""
+    spec = AggregateSpec((("在逃", ("是",)),), D(-2))
+    groups = [t(2, 在逃=True), t(3, 在逃=1), t(5, 在逃=1.0)]
+    for memo in (None, {}):
+        s = total(spec, groups, memo)
+        assert s is not None and (s.points, s.lines) == (D(-4), 2)
+    keyed = [Tally(g.values, False, g.count, repr(g.values)) for g in groups]
+    s = total(spec, keyed, {})
+    assert s is not None and (s.points, s.lines) == (D(-4), 2)
+    one = AggregateSpec((("value", ("1",)),), D(1))
+    s = total(one, [t(1, value=D("1.0")), t(4, value=D("1"))], {})
+    assert s is not None and s.lines == 4
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory):
+    """The demo bureau's year, ingested (not scored): kaohe demo's first half."""
+    d = tmp_path_factory.mktemp("aggregate")
+    shutil.copy(demo.UNITS, d / "units.csv")
+    (d / "kaohe.toml").write_text(demo.CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
+    pm = get_plugin_manager()
+    registry = load_registry(pm)
+    bureau = load_bureau(d / "kaohe.toml", registry)
+    files = []
+    for impl in pm.hook.kaohe_demo_data.get_hookimpls():
+        out = d / "exports" / str(pm.get_name(impl.plugin))
+        out.mkdir(parents=True)
+        files += impl.function(bureau=bureau, directory=out, seed=demo.DEMO_SEED) or []
+    with Store(bureau.database) as store:
+        for f in files:
+            ingest(store, bureau, registry, f, actor="test")
+    with Store(bureau.database, readonly=True) as store:
+        yield d, bureau, registry, store
+
+
+def test_most_of_the_demo_items_aggregate(demo_store):
+    _, bureau, _, _ = demo_store
+    assert sum(spec_of(i) is not None for i in bureau.items) >= 170  # of 276: per occurrence, most of them
+
+
+def test_every_aggregated_item_of_the_demo_gives_its_rule_points_every_month(demo_store):
+    _, bureau, registry, store = demo_store
+    months = [Period.parse(f"2015-{m:02d}") for m in range(1, 13)]
+    compared, scored, _, diffs = compare(bureau, registry, store, months)
+    assert diffs == []
+    assert compared > 12 * 15 * 160  # 15 units × 174 items a month, less those of the months a department sent nothing
+    assert scored > 2000  # records behind a good part of them
+
+
+def test_carried_over_records_are_counted_and_marked(demo_store):
+    _, bureau, registry, store = demo_store
+    carrying = attrs.evolve(bureau, carry_over={"*": True})  # January 2016: every department's December stands in
+    compared, scored, carried, diffs = compare(carrying, registry, store, [Period.parse("2016-01")])
+    assert diffs == []
+    assert carried == scored > 100
+
+
+def test_a_month_scored_either_way_has_the_same_totals_and_ranks(demo_store):
+    _, bureau, registry, store = demo_store
+    period = Period.parse("2015-06")
+    python = score_base(bureau, period, StoreSource(store, bureau, registry))
+    sql = score_base(attrs.evolve(bureau, engine="sql"), period, StoreSource(store, bureau, registry))
+    assert [(u.unit, u.total, u.rank, u.flags) for u in python.units] == [(u.unit, u.total, u.rank, u.flags) for u in sql.units]
+    lines = [ln.reason for u in sql.units for c in u.categories for i in c.items for ln in i.lines]
+    assert any(r.startswith("共") and "条记录,合计" in r for r in lines)
+
+
+def test_the_engine_is_a_setting(demo_store):
+    d, _, registry, _ = demo_store
+    cfg = d / "kaohe.toml"
+    text = cfg.read_text(encoding="utf-8")
+    other = d / "sql.toml"
+    other.write_text(text + '\n[scoring]\nengine = "sql"\n', encoding="utf-8")
+    assert load_bureau(other, registry).engine == "sql"
+    assert load_bureau(cfg, registry).engine == "python"
+    other.write_text(text + '\n[scoring]\nengine = "fast"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"scoring\.engine: 应为 python 或 sql"):
+        load_bureau(other, registry)
+
+
+def test_a_store_groups_a_windows_records_by_unit_kind_and_fields(demo_store):
+    _, bureau, _, store = demo_store
+    start, end = dt.date(2015, 5, 21), dt.date(2015, 6, 20)
+    kind = next(r.kind for r in store.records(sorted({k for i in bureau.items for k in i.reads}), start, end) if r.attrs)
+    records: list[Record] = list(store.records([kind], start, end))
+    field = next(iter(records[0].attrs))
+    rows = list(store.tallies([kind], [field, "value"], start, end))
+    expected: dict[tuple[str, object, object], int] = {}
+    for r in records:
+        k = (r.unit, r.attrs.get(field), r.value)
+        expected[k] = expected.get(k, 0) + 1
+    got = {(unit, values[field], values["value"]): n for unit, k, values, n in rows if k == kind}
+    assert got == expected and sum(got.values()) == len(records) > 0
+
+
+def test_a_limit_is_compared_in_sql_only_where_it_is_certain(tmp_path):
+    """Store.tallies with ``decide``: plain numbers far from the limit are grouped by the outcome;
+    a value at or within 10⁻⁶ of it, a text that is no plain number, a yes/no are given as they are."""
+    from kaohe.rules.aggregate import Decided
+    from kaohe.store.store import _INSERT_RECORD
+
+    values = ["2.0000001", "2", "3", "1.5", None, "", 2.0000001, 5, "1,5", True, "-3", 2]
+    store = Store(tmp_path / "k.sqlite")
+    store.db.conn.executemany(_INSERT_RECORD, [
+        (f"k{i}", "x.k", "u1", "2015-06-01", "2015-06", None, json.dumps({} if v is None else {"h": v}), "", "d", "h", 1,
+         None, "f", "s", i, 0)
+        for i, v in enumerate(values)
+    ])
+    key = ("h", ">", D(2))
+    rows = list(store.tallies(["x.k"], ["h"], dt.date(2015, 6, 1), dt.date(2015, 6, 30), [key]))
+    decided = {values[key].crosses: n for _, _, values, n in rows if key in values}
+    assert decided == {True: 2, False: 2}  # 3 and 5; 1.5 and -3
+    raw = sorted((repr(values["h"]), n) for _, _, values, n in rows if key not in values)
+    assert raw == sorted((repr(v), 1) for v in ["2.0000001", "2", None, "", 2.0000001, "1,5", True, 2])
+    spec = PerOccurrence(points=-1, when_field="h", limit=2).aggregate()
+    assert spec is not None and spec.decidable == key
+    # 3, 5, 2.0000001 (text and number), 1,5 (read as 15, as the rule reads it): 5 records cross
+    usable = [Tally(v, False, n) for _, _, v, n in rows if v.get("h") is not True]
+    s = total(spec, usable)
+    assert s is not None and (s.points, s.lines) == (D(-5), 5)
+    assert Decided(True) != Decided(False)
