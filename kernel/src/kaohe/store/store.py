@@ -510,6 +510,13 @@ class Store(Ledger):
                 out.append((ns, "、".join(sorted(d for d in departments[ns] if d)), int(n)))
         return out
 
+    def any_records(self, months: Sequence[str]) -> bool:
+        """Whether a record (not voided) of any of ``months`` is stored for a department that ever
+        imported a file."""
+        departments = [d for (d,) in self.db.execute("SELECT DISTINCT department FROM imports").fetchall()]
+        q = f"SELECT 1 FROM records WHERE department = ? AND month IN ({','.join('?' * len(months))}) AND voided = 0 LIMIT 1"
+        return any(self.db.execute(q, [d, *months]).fetchone() for d in departments)
+
     def departments_with_data(self, month: str) -> set[str]:
         q = "SELECT DISTINCT department FROM records WHERE month = ? AND voided = 0"
         return {r[0] for r in self.db.execute(q, [month]).fetchall()}
