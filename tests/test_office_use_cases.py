@@ -17,7 +17,7 @@ from inprocess import kaohe
 from kaohe.core.actor import Actor
 from kaohe.core.periods import Period
 from kaohe.office import adjustments, signoffs
-from kaohe.office.session import Office
+from kaohe.office.session import Loaded, Office
 from kaohe.plugins.discovery import load_registry
 from kaohe.scheme.config import load_bureau
 
@@ -29,7 +29,7 @@ def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Office:
     monkeypatch.setenv("KAOHE_LOAD_PLUGINS", "")
     config = ob.make(tmp_path)
     registry = load_registry()
-    return Office(load_bureau(config, registry), registry)
+    return Loaded(load_bureau(config, registry), registry)
 
 
 def test_the_actor_is_recorded_by_the_name_given_else_the_account() -> None:

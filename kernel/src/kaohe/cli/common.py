@@ -20,7 +20,6 @@ from ..core.decimals import PARAMETER_LIMIT, PARAMETER_PLACES, out_of_bounds
 from ..core.errors import KaoheError
 from ..core.periods import Period
 from ..core.texttable import TABLE_CELL as TABLE_CELL, _width as _width, csv_cell as csv_cell, csv_row as csv_row, table as table
-from ..office.session import Office
 from ..office.status import no_records
 from ..plugins.discovery import load_registry
 from ..report.text import gaps_text
@@ -42,6 +41,9 @@ EXIT_DATABASE = 4
 
 
 class Ctx:
+    """The command line's context, and what the office's use cases work on (kaohe.office.session.Office):
+    the configuration and the plugins are loaded when first asked for."""
+
     def __init__(self, config: str) -> None:
         self.config = Path(config)
         self._registry: Any = None
@@ -68,11 +70,6 @@ class Ctx:
         writer and works on a read-only copy)."""
 
         return Store(self.bureau.database, readonly=readonly)
-
-    @property
-    def office(self) -> Office:
-        """What the office's use cases (kaohe.office) work on."""
-        return Office(self.bureau, self.registry)
 
 
 pass_ctx = click.make_pass_decorator(Ctx)

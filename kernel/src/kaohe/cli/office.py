@@ -38,7 +38,7 @@ def status(obj: Ctx, period: str, as_json: bool) -> None:
     """PERIOD 各部门数据报送情况:已报送、迟报、沿用上期、未报送,以及部门是否已签收。"""
 
     p = parse_period(period)
-    st = period_status(obj.office, p, warn=lambda store: warn_uninstalled(store, obj.bureau, obj.registry, p))
+    st = period_status(obj, p, warn=lambda store: warn_uninstalled(store, obj.bureau, obj.registry, p))
     if as_json:
         click.echo(json.dumps(st.data(), ensure_ascii=False, indent=2))
         return
@@ -86,7 +86,7 @@ def signoff(obj: Ctx, department: str, period: str, actor: str | None, note: str
     """部门签收 PERIOD 的数据:确认本部门已报送的数据完整、准确(记入审计记录)。"""
 
     p = parse_period(period)
-    done = signoffs.sign_off(obj.office, department, p, acting(actor), note)
+    done = signoffs.sign_off(obj, department, p, acting(actor), note)
     before = done.before
     click.echo(f"{department} 已签收 {p.label} 的数据" + (f"(此前已于 {before['time'][:10]} 由 {before['actor']} 签收)" if before else ""))
     if done.empty:
@@ -115,7 +115,7 @@ def publish(obj: Ctx, period: str, out: Path | None, published_on: str | None, r
     day = parse_date(published_on, "公布日期")
     base = out or obj.config.parent / "published" / p.label
     done = publish_period(
-        obj.office, p, actor=acting(actor), out=base, published_on=day, reason=reason, allow_missing=allow_missing,
+        obj, p, actor=acting(actor), out=base, published_on=day, reason=reason, allow_missing=allow_missing,
         warn=lambda store: warn_uninstalled(store, obj.bureau, obj.registry, p),
     )
     for w in done.warnings:
@@ -143,7 +143,7 @@ def editions(obj: Ctx, period: str | None) -> None:
     """已发布的通报版本(PERIOD 省略时列出全部)。"""
 
     p = parse_period(period) if period else None
-    rows = published.listing(obj.office, p)
+    rows = published.listing(obj, p)
     if not rows:
         click.echo("尚未发布任何通报" if p is None else f"{p.label} 尚未发布")
         return
@@ -162,7 +162,7 @@ def diff(obj: Ctx, before: str, after: str, as_json: bool) -> None:
     """两版通报的差异:各单位总分、名次、项目加扣分的变化及原因。版本写作 2015-04#1,或 2015-04(最新一版)。"""
 
     refs = published.edition_ref(before), published.edition_ref(after)
-    d = published.compare(obj.office, *refs)
+    d = published.compare(obj, *refs)
     if as_json:
         click.echo(json.dumps(diff_data(d), ensure_ascii=False, indent=2))
     else:
@@ -190,7 +190,7 @@ def appeal_file(obj: Ctx, period: str, unit: str, item: str, record: str | None,
     """登记 UNIT 对 PERIOD 最新一版通报中项目 ITEM(的一条记录)的复查申请。"""
 
     a = appeals.file(
-        obj.office, parse_period(period), unit, item, reason, record=record,
+        obj, parse_period(period), unit, item, reason, record=record,
         received=parse_date(received, "收到日期"), actor=acting(actor),
     )
     click.echo(
@@ -210,7 +210,7 @@ def appeal_list(obj: Ctx, period: str | None, department: str | None, unit: str 
     """复查申请及其决定,按部门分列待办。"""
 
     rows = appeals.listing(
-        obj.office, period=parse_period(period) if period else None, department=department, unit=unit, pending=pending,
+        obj, period=parse_period(period) if period else None, department=department, unit=unit, pending=pending,
     )
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -247,7 +247,7 @@ def appeal_decide(obj: Ctx, appeal_id: int, keep: bool, points: str | None, void
         raise KaoheError("请选择决定:--keep(维持)、--points 分值(改分)或 --void(撤销记录)")
     outcome = chosen[0]
     d = appeals.decide(
-        obj.office, appeal_id, outcome, decider, reason,
+        obj, appeal_id, outcome, decider, reason,
         points=parse_points(points, "--points") if points is not None else None, actor=acting(actor),
     )
     click.echo(f"第{appeal_id}号复查申请:{outcome}({decider})")
@@ -295,8 +295,8 @@ def adjust() -> None:
 def adjust_add(obj: Ctx, period: str, unit: str, points: str, reason: str, approver: str, kind: str, actor: str | None) -> None:
     """对 UNIT 在 PERIOD 的总分直接加减 POINTS 分(如 2、-1.5)。"""
     p = parse_period(period)
-    uid = unit_id(obj.office, unit)
-    a = adjustments.add(obj.office, p, uid, parse_points(points), reason, approver, kind, acting(actor))
+    uid = unit_id(obj, unit)
+    a = adjustments.add(obj, p, uid, parse_points(points), reason, approver, kind, acting(actor))
     click.echo(f"已登记:{a.text(obj.bureau.unit(uid).name)}")
     click.echo(f"重新计分或发布(kaohe publish {p.label})后生效")
 
@@ -307,7 +307,7 @@ def adjust_add(obj: Ctx, period: str, unit: str, points: str, reason: str, appro
 def adjust_list(obj: Ctx, period: str | None) -> None:
     """已登记的调整(含已撤销的)。"""
 
-    rows = adjustments.listing(obj.office, parse_period(period) if period else None)
+    rows = adjustments.listing(obj, parse_period(period) if period else None)
     if not rows:
         click.echo("没有调整")
         return
@@ -325,7 +325,7 @@ def adjust_list(obj: Ctx, period: str | None) -> None:
 @pass_ctx
 def adjust_revoke(obj: Ctx, adjustment_id: int, reason: str, actor: str | None) -> None:
     """撤销第 ADJUSTMENT_ID 号调整(保留记录并标明撤销)。"""
-    a = adjustments.revoke(obj.office, adjustment_id, reason, acting(actor))
+    a = adjustments.revoke(obj, adjustment_id, reason, acting(actor))
     unit = obj.bureau.unit(a.unit)
     click.echo(f"已撤销:{a.text(unit.name if unit else None)}")
 
@@ -354,7 +354,7 @@ def audit(obj: Ctx, period: str | None, action: str | None, actor: str | None, d
     with obj.store(readonly=True) as store:
         rows = store.audit(
             period=parse_period(period).label if period else None, action=action, actor=actor, department=department,
-            unit=unit_id(obj.office, unit) if unit else None, since=since, until=until,
+            unit=unit_id(obj, unit) if unit else None, since=since, until=until,
         )
     if as_json:
         click.echo(json.dumps(

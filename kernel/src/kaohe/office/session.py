@@ -1,7 +1,11 @@
 """What the office's use cases work on: the bureau's definition, the plugins' registry and the
-bureau's store. The command line builds one from ``kaohe.toml``; a web site would build it once."""
+bureau's store. :class:`Office` is the shape a use case asks for; the command line's context
+(kaohe.cli.common.Ctx) has it, loading the configuration when first asked; :class:`Loaded` is one
+built from a bureau and a registry at hand (a web site, a test)."""
 
 from __future__ import annotations
+
+from typing import Protocol
 
 import attrs
 
@@ -11,14 +15,27 @@ from ..scheme.bureau import Bureau
 from ..store.store import Store
 
 
-@attrs.frozen
-class Office:
-    bureau: Bureau
-    registry: Registry
+class Office(Protocol):
+    @property
+    def bureau(self) -> Bureau: ...
+
+    @property
+    def registry(self) -> Registry: ...
 
     def store(self, readonly: bool = False) -> Store:
         """The bureau's store; ``readonly`` for a use case that only reads (it never waits for a
         writer and works on a read-only copy)."""
+        ...
+
+
+@attrs.frozen
+class Loaded:
+    """An :class:`Office` of a bureau and a registry already loaded."""
+
+    bureau: Bureau
+    registry: Registry
+
+    def store(self, readonly: bool = False) -> Store:
         return Store(self.bureau.database, readonly=readonly)
 
 
@@ -29,4 +46,3 @@ def unit_id(office: Office, key: str) -> str:
     if u is None:
         raise KaoheError(f"没有单位 “{key}”:可用单位编号或名称,如 {bureau.units[0].id} 或 {bureau.units[0].name}")
     return u.id
-
