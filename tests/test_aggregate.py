@@ -12,9 +12,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import attrs
-import pytest
-
 import kaohe.demo as demo
+import pytest
 from kaohe.core.errors import ConfigError
 from kaohe.core.model import Record
 from kaohe.core.periods import Period
@@ -25,7 +24,8 @@ from kaohe.rules.aggregate import AggregateSpec, Tally, total
 from kaohe.scheme.config import load_bureau
 from kaohe.scoring.aggregated import spec_of
 from kaohe.scoring.pipeline import score_base
-from kaohe.store.store import Store, StoreSource
+from kaohe.scoring.sources import StoreSource
+from kaohe.store.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from sql_check import compare  # noqa: E402

@@ -25,7 +25,8 @@ from kaohe.core.errors import KaoheError
 from kaohe.core.periods import Period
 from kaohe.scoring.pipeline import score
 from kaohe.plugins.discovery import get_plugin_manager, load_registry
-from kaohe.office.publication import decide_appeal, file_appeal, publish
+from kaohe.office.appeals import decide_appeal, file_appeal
+from kaohe.office.publication import publish
 from kaohe.scoring.sources import StoreSource
 from kaohe.store.store import Store
 
