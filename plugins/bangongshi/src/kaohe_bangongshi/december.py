@@ -7,7 +7,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-from kaohe import Adapter, Bureau, Column, Draft, Item, rules
+from kaohe import Adapter, DemoBureau, Column, Draft, Item, rules
 
 DEPARTMENT = "局办公室"
 PAPER = "bangongshi.paper"
@@ -74,7 +74,7 @@ PAPERS = Adapter(
 ADAPTERS = [PAPERS]
 
 
-def demo_data(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
+def demo_data(bureau: DemoBureau, directory: Path, seed: int) -> list[Path]:
     """0-3 papers per station over the demo year, a quarter of them adopted; one bad level."""
     import openpyxl
 

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kaohe import Bureau, Period, Unit
-from kaohe.intake.workbook import write_export
+from kaohe import DemoBureau, Period, Unit
+from kaohe.demo import write_export
 
 from .adapters import (
     ADOPTIONS,
@@ -43,7 +43,7 @@ BLOCK = {"A": 1, "B": 3, "C": 6}  # 预警信息、政工信息:A类每月、B�
 
 
 class _Year:
-    def __init__(self, bureau: Bureau, seed: int) -> None:
+    def __init__(self, bureau: DemoBureau, seed: int) -> None:
         self.rng = random.Random(seed + PLUGIN_SEED)
         self.cal = bureau.calendar
         self.units = list(bureau.units)
@@ -277,7 +277,7 @@ def _write(path: Path, title: str, headers: Sequence[str], rows: Sequence[Sequen
     return write_export(path, title, headers, rows)
 
 
-def write_demo(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
+def write_demo(bureau: DemoBureau, directory: Path, seed: int) -> list[Path]:
     y = _Year(bureau, seed)
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)

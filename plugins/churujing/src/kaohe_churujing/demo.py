@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kaohe import Bureau, Column, Period
-from kaohe.intake.workbook import write_export
+from kaohe import DemoBureau, Column, Period
+from kaohe.demo import write_export
 
 from . import adapters
 
@@ -41,7 +41,7 @@ def _poisson(rnd: random.Random, mean: float) -> int:
         k += 1
 
 
-def demo_data(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
+def demo_data(bureau: DemoBureau, directory: Path, seed: int) -> list[Path]:
     rnd = random.Random(seed + SALT)
     directory.mkdir(parents=True, exist_ok=True)
     cal = bureau.calendar

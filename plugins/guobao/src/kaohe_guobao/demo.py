@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kaohe import Bureau, Column, Period
-from kaohe.intake.workbook import write_export
+from kaohe import DemoBureau, Column, Period
+from kaohe.demo import write_export
 
 from .adapters import CONTROL_COLUMNS, FINDING_COLUMNS
 from .items import CULT_CASE, INFO_LATE, LEDGER_217
@@ -21,7 +21,7 @@ def _write(path: Path, title: str, columns: Sequence[Column], rows: list[list[An
     return write_export(path, title, columns, rows)
 
 
-def write_demo(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
+def write_demo(bureau: DemoBureau, directory: Path, seed: int) -> list[Path]:
     rnd = random.Random(seed + 672)
     directory.mkdir(parents=True, exist_ok=True)
     year = Period(YEAR, "year", 1)

@@ -9,9 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from kaohe import Item, rules
-from kaohe.core.decimals import ZERO, D, fmt, fmt_points
-from kaohe.core.model import Line
+from kaohe import D, Item, Line, ZERO, fmt, fmt_points, rules
 from kaohe.rules import Lines, RuleContext
 
 DEPARTMENT = "国保大队"

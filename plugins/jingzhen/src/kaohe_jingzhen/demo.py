@@ -12,7 +12,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-from kaohe import Bureau, Period
+from kaohe import DemoBureau, Period
 
 from .adapters import COLUMNS
 from .items import MEASURES
@@ -33,7 +33,7 @@ def _poisson(rnd: random.Random, mean: float) -> int:
         k += 1
 
 
-def write_demo(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
+def write_demo(bureau: DemoBureau, directory: Path, seed: int) -> list[Path]:
     import openpyxl
     from openpyxl.styles import Font
 

@@ -7,8 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import attrs
-from kaohe import Adapter, Column, Draft
-from kaohe.contract.adapters import CellError, Row
+from kaohe import Adapter, CellError, Column, Draft, Row
 
 from .items import COUNTED_IN, DEDUCTION, DEPARTMENT, DISCIPLINE, MATTERS, ONCE, SITUATIONS, VETO
 

@@ -10,8 +10,8 @@ import random
 from pathlib import Path
 from typing import Any
 
-from kaohe import Bureau, Period, Unit
-from kaohe.intake.workbook import write_export
+from kaohe import DemoBureau, Period, Unit
+from kaohe.demo import write_export
 
 from .adapters import DEDUCTION_COLUMNS, VETO_COLUMNS
 from .items import (
@@ -77,12 +77,12 @@ def _name(rng: random.Random, unit: Unit) -> str:
     return unit.aliases[-1] if unit.aliases and rng.random() < 0.2 else unit.name
 
 
-def _day(rng: random.Random, bureau: Bureau, period: Period) -> dt.date:
+def _day(rng: random.Random, bureau: DemoBureau, period: Period) -> dt.date:
     start, end = bureau.calendar.start(period), bureau.calendar.end(period)
     return start + dt.timedelta(days=rng.randrange((end - start).days + 1))
 
 
-def deduction_rows(bureau: Bureau, seed: int) -> list[list[Any]]:
+def deduction_rows(bureau: DemoBureau, seed: int) -> list[list[Any]]:
     rng = random.Random(seed + SALT)
     units = list(bureau.units)
     # discipline differs: a weight from 0 (never caught) to 4 (often) per station
@@ -110,7 +110,7 @@ def deduction_rows(bureau: Bureau, seed: int) -> list[list[Any]]:
     return rows
 
 
-def veto_rows(bureau: Bureau, seed: int) -> list[list[Any]]:
+def veto_rows(bureau: DemoBureau, seed: int) -> list[list[Any]]:
     """The one veto of the year: a class B station, in assessment month 2015-07."""
     rng = random.Random(seed + SALT + 1)
     unit = rng.choice([u for u in bureau.units if u.klass == "B"])
@@ -122,7 +122,7 @@ def _write(path: Path, title: str, headers: list[str], rows: list[list[Any]]) ->
     return write_export(path, title, headers, rows)
 
 
-def write_demo(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
+def write_demo(bureau: DemoBureau, directory: Path, seed: int) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     return [
         _write(directory / "纪委_一票否决情形登记_2015年.xlsx", f"{TITLE}一票否决情形登记",

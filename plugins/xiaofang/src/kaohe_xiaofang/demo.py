@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kaohe import Bureau, Period, Unit
-from kaohe.intake.workbook import write_export
+from kaohe import DemoBureau, Period, Unit
+from kaohe.demo import write_export
 
 from .adapters import ACT_119, ACT_TRAINING, DOC_GENERAL, DOC_ONSITE, DOC_RECTIFICATION, FINDINGS, FIRES
 from .items import BOARD, DOC_FILING, DOC_SYSTEM, DUTY, LEADER, LEDGER_MISSING, LEDGER_STALE, OFFICER, ROOM
@@ -29,7 +29,7 @@ QUOTAS = {"A": (4, 5, 1), "B": (1, 2, 1), "C": (1, 2, 1)}
 
 
 class _Year:
-    def __init__(self, bureau: Bureau, seed: int) -> None:
+    def __init__(self, bureau: DemoBureau, seed: int) -> None:
         self.rng = random.Random(seed + PLUGIN_SEED)
         self.cal = bureau.calendar
         self.units = [u for u in bureau.units if u.klass in QUOTAS or u.klass is None]
@@ -198,7 +198,7 @@ def _write(path: Path, title: str, headers: Sequence[str], rows: Sequence[Sequen
     return write_export(path, title, headers, rows)
 
 
-def write_demo(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
+def write_demo(bureau: DemoBureau, directory: Path, seed: int) -> list[Path]:
     y = _Year(bureau, seed)
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)

@@ -11,8 +11,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from kaohe import Adapter, Column, Draft
-from kaohe.contract.adapters import CellError
+from kaohe import Adapter, CellError, Column, Draft
 
 from .items import (
     CASE,

@@ -23,12 +23,9 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-from kaohe import Adapter, Bureau, Column, Draft, Item, Period, rules
-from kaohe.core.decimals import ZERO, D, fmt, quantize
-from kaohe.core.model import Line, Record
-from kaohe.intake.workbook import write_export
-from kaohe.rules import Lines, RuleContext
-from kaohe.rules.base import dec_table, match_table, matches, target_for
+from kaohe import Adapter, Column, D, DemoBureau, Draft, Item, Line, Period, Record, ZERO, fmt, quantize, rules
+from kaohe.demo import write_export
+from kaohe.rules import Lines, RuleContext, dec_table, match_table, matches, target_for
 
 from .items import ARREST, CASE, DEPARTMENT, DETENTION, DIRECT_PROSECUTION, FUGITIVE, PERSON, REEDUCATION, REHAB
 
@@ -401,7 +398,7 @@ def _write(path: Path, title: str, columns: Sequence[Column], rows: list[list[An
     return write_export(path, title, columns, rows)
 
 
-def demo_data(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
+def demo_data(bureau: DemoBureau, directory: Path, seed: int) -> list[Path]:
     rnd = random.Random(seed + 1212)
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)

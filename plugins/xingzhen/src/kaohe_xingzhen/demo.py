@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kaohe import Bureau, Period
-from kaohe.intake.workbook import write_export
+from kaohe import DemoBureau, Period
+from kaohe.demo import write_export
 
 from . import adapters
 from .items import (
@@ -82,7 +82,7 @@ def _poisson(rnd: random.Random, mean: float) -> int:
         k += 1
 
 
-def demo_data(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
+def demo_data(bureau: DemoBureau, directory: Path, seed: int) -> list[Path]:
     rnd = random.Random(seed + SALT)
     drugs = random.Random(seed + SALT + 530)  # 是否涉毒 of arrests (l.530)
     directory.mkdir(parents=True, exist_ok=True)

@@ -21,8 +21,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from kaohe import Adapter, Column, Draft
-from kaohe.core.decimals import fmt
+from kaohe import Adapter, Column, Draft, fmt
 
 from .items import (
     CRIMINAL_CASE,

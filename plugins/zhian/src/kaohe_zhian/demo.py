@@ -15,8 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kaohe import Bureau, Period
-from kaohe.intake.workbook import write_export
+from kaohe import DemoBureau, Period
+from kaohe.demo import write_export
 
 from .adapters import (
     CRIMINAL_COLUMNS,
@@ -54,7 +54,7 @@ def _write(path: Path, title: str, headers: Sequence[str], rows: Sequence[Sequen
     return write_export(path, title, headers, rows)
 
 
-def _day(rng: random.Random, bureau: Bureau, month: Period) -> dt.date:
+def _day(rng: random.Random, bureau: DemoBureau, month: Period) -> dt.date:
     start, end = bureau.calendar.start(month), bureau.calendar.end(month)
     return start + dt.timedelta(days=rng.randrange((end - start).days + 1))
 
@@ -67,7 +67,7 @@ def _yes(rng: random.Random, p: float) -> str:
     return "是" if rng.random() < p else ""
 
 
-def write_demo(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
+def write_demo(bureau: DemoBureau, directory: Path, seed: int) -> list[Path]:
     rng = random.Random(seed + SALT)
     directory.mkdir(parents=True, exist_ok=True)
     units = [u for u in bureau.units if u.klass in ("A", "B", "C")] or list(bureau.units)

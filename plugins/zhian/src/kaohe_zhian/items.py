@@ -15,9 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import attrs
-from kaohe import Item, rules
-from kaohe.core.decimals import ZERO
-from kaohe.core.model import Line
+from kaohe import Item, Line, ZERO, rules
 from kaohe.rules import Lines, RuleContext
 
 DEPARTMENT = "治安大队"

@@ -11,8 +11,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from kaohe import Adapter, Column, D, Draft
-from kaohe.contract.adapters import CellError, Row
+from kaohe import Adapter, CellError, Column, D, Draft, Row
 
 from .items import (
     ANSWER_OK,

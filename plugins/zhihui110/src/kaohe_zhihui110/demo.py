@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kaohe import Bureau, Period, Unit
+from kaohe import DemoBureau, Period, Unit
 
 from .adapters import ALARM_COLUMNS, DISPATCH_COLUMNS, INFO_COLUMNS, MONTHLY_COLUMNS, PROBLEM_COLUMNS
 from .items import (
@@ -61,13 +61,13 @@ def _name(rng: random.Random, unit: Unit) -> str:
     return unit.name
 
 
-def _stations(bureau: Bureau, seed: int) -> list[tuple[Unit, float]]:
+def _stations(bureau: DemoBureau, seed: int) -> list[tuple[Unit, float]]:
     """Each station with its diligence in [0.3, 1] (1: never late, never short)."""
     rng = random.Random(seed + SALT)
     return [(u, round(rng.uniform(0.3, 1.0), 2)) for u in bureau.units]
 
 
-def _months(bureau: Bureau, year: int) -> list[tuple[Period, dt.date, dt.date]]:
+def _months(bureau: DemoBureau, year: int) -> list[tuple[Period, dt.date, dt.date]]:
     cal = bureau.calendar
     out = []
     for m in range(1, 13):
@@ -90,7 +90,7 @@ def _area(rng: random.Random, unit: Unit) -> str:
     return "城郊" if r < 0.2 else "农村"
 
 
-def dispatch_rows(bureau: Bureau, seed: int) -> list[list[Any]]:
+def dispatch_rows(bureau: DemoBureau, seed: int) -> list[list[Any]]:
     rng = random.Random(seed + SALT + 1)
     per_month = {"A": (5, 7), "B": (3, 5), "C": (2, 4)}
     rows: list[list[Any]] = []
@@ -138,7 +138,7 @@ def dispatch_rows(bureau: Bureau, seed: int) -> list[list[Any]]:
     return rows
 
 
-def problem_rows(bureau: Bureau, seed: int) -> list[list[Any]]:
+def problem_rows(bureau: DemoBureau, seed: int) -> list[list[Any]]:
     rng = random.Random(seed + SALT + 2)
     rows: list[list[Any]] = []
     n = 0
@@ -165,7 +165,7 @@ def problem_rows(bureau: Bureau, seed: int) -> list[list[Any]]:
     return rows
 
 
-def monthly_rows(bureau: Bureau, seed: int) -> list[list[Any]]:
+def monthly_rows(bureau: DemoBureau, seed: int) -> list[list[Any]]:
     rng = random.Random(seed + SALT + 3)
     cal = bureau.calendar
     officers = {"A": (8, 12), "B": (4, 7), "C": (3, 5)}
@@ -184,7 +184,7 @@ def monthly_rows(bureau: Bureau, seed: int) -> list[list[Any]]:
     return rows
 
 
-def info_rows(bureau: Bureau, seed: int) -> list[list[Any]]:
+def info_rows(bureau: DemoBureau, seed: int) -> list[list[Any]]:
     rng = random.Random(seed + SALT + 4)
     rows: list[list[Any]] = []
     n = 0
@@ -210,7 +210,7 @@ def info_rows(bureau: Bureau, seed: int) -> list[list[Any]]:
     return rows
 
 
-def alarm_rows(bureau: Bureau, seed: int, year: int) -> list[list[Any]]:
+def alarm_rows(bureau: DemoBureau, seed: int, year: int) -> list[list[Any]]:
     rng = random.Random(seed + SALT + 5 + year)
     base = {"A": (10, 14), "B": (5, 8), "C": (2, 5)}
     robbery = {"A": (0, 2), "B": (0, 1), "C": (0, 1)}
@@ -237,7 +237,7 @@ def alarm_rows(bureau: Bureau, seed: int, year: int) -> list[list[Any]]:
     return rows
 
 
-def write_demo(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
+def write_demo(bureau: DemoBureau, directory: Path, seed: int) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
 
     def headers(cols: Sequence[Any]) -> list[str]:
