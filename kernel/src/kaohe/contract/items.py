@@ -166,9 +166,9 @@ class ItemSet:
         """An :class:`Item` ``namespace.name`` citing ``seed`` line ``line`` (``644`` or
         ``"620-622"``), with the set's department, category, reads and cadence unless ``fields``
         (any other field of ``Item``) say otherwise."""
-        defaults: dict[str, Any] = {"department": self.department, "category": self.category, "cadence": self.cadence}
-        return Item(
-            id=self.id(name), title=title, reference=f"{self.seed} l.{line}",
-            reads=_kinds(reads) if reads is not None else self.reads, rule=rule, text=text,
-            **{**defaults, **fields},
-        )
+        defaults: dict[str, Any] = {
+            "department": self.department, "category": self.category, "cadence": self.cadence,
+            "reads": _kinds(reads) if reads is not None else self.reads,
+        }
+        return Item(id=self.id(name), title=title, reference=f"{self.seed} l.{line}", rule=rule, text=text,
+                    **{**defaults, **fields})

@@ -29,7 +29,7 @@ DEMO_YEAR = 2015
 DEMO_SEED = 2015
 
 __all__ = [
-    "DEMO_SEED", "DEMO_YEAR", "DemoBureau", "demo_bureau", "demo_months", "demo_random", "poisson", "random_day",
+    "DEMO_SEED", "DEMO_YEAR", "DemoBureau", "day_in", "demo_bureau", "demo_months", "demo_random", "poisson", "random_day",
     "run_demo", "written_name", "write_export",
 ]
 
@@ -56,6 +56,11 @@ def poisson(rng: random.Random, mean: float) -> int:
 def random_day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     """A day from ``start`` to ``end``, both included."""
     return start + dt.timedelta(days=rng.randrange((end - start).days + 1))
+
+
+def day_in(rng: random.Random, calendar: Calendar, period: Period) -> dt.date:
+    """A day of ``period`` (an assessment month, say) by ``calendar``."""
+    return random_day(rng, calendar.start(period), calendar.end(period))
 
 
 def demo_months(calendar: Calendar, year: int = DEMO_YEAR) -> list[tuple[Period, dt.date, dt.date]]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import random
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -24,7 +23,7 @@ from typing import Any
 
 import attrs
 from kaohe import Adapter, Column, D, DemoBureau, Draft, Item, Line, Period, Record, ZERO, fmt, quantize, rules
-from kaohe.demo import write_export
+from kaohe.demo import DEMO_YEAR, demo_random, random_day, write_export
 from kaohe.rules import Lines, RuleContext, dec_table, match_table, matches, target_for
 
 from .items import ARREST, CASE, DEPARTMENT, DETENTION, DIRECT_PROSECUTION, FUGITIVE, PERSON, REEDUCATION, REHAB
@@ -391,15 +390,9 @@ ADAPTERS = [FIGURES_ADAPTER, UNFILED_ADAPTER]
 
 # --- demo --------------------------------------------------------------------------------------
 
-DEMO_YEAR = 2015
-
-
-def _write(path: Path, title: str, columns: Sequence[Column], rows: list[list[Any]]) -> Path:
-    return write_export(path, title, columns, rows)
-
 
 def demo_data(bureau: DemoBureau, directory: Path, seed: int) -> list[Path]:
-    rnd = random.Random(seed + 1212)
+    rnd = demo_random(seed, 1212)
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     cal = bureau.calendar
@@ -423,10 +416,10 @@ def demo_data(bureau: DemoBureau, directory: Path, seed: int) -> list[Path]:
             rnd.randint(0, 3 + head // 8),
         ])
         for _ in range(rnd.choice([0, 0, 0, 1])):
-            day = start + dt.timedelta(days=rnd.randrange((end - start).days + 1))
+            day = random_day(rnd, start, end)
             unfiled.append([f"WL{DEMO_YEAR}{len(unfiled) + 1:03d}", u.name, day, rnd.choice(UNFILED_MATTERS), None])
     return [
-        _write(directory / f"刑侦大队_年度加考数据_{DEMO_YEAR}.xlsx", f"刑侦大队 {DEMO_YEAR}年度加考数据", FIGURE_COLUMNS, figures),
-        _write(directory / f"刑侦大队_该立未立案件登记_{DEMO_YEAR}.xlsx", "该立未立案件登记", UNFILED_COLUMNS, unfiled),
+        write_export(directory / f"刑侦大队_年度加考数据_{DEMO_YEAR}.xlsx", f"刑侦大队 {DEMO_YEAR}年度加考数据", FIGURE_COLUMNS, figures),
+        write_export(directory / f"刑侦大队_该立未立案件登记_{DEMO_YEAR}.xlsx", "该立未立案件登记", UNFILED_COLUMNS, unfiled),
     ]
 
