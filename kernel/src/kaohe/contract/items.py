@@ -142,7 +142,7 @@ def _kinds(value: str | Iterable[str]) -> tuple[str, ...]:
 class ItemSet:
     """A department's defaults for its items, and the factory that makes them: a plugin writes
     ``ITEM = ItemSet("jiaoxunjing", "交巡警大队", category="jichu")`` once and then
-    ``ITEM.item("fatal_hit_run", "协助侦破死亡逃逸交通事故", 644, rule, text)`` per item, instead of a
+    ``ITEM.item("fatal_hit_run", "协助侦破死亡逃逸交通事故", 644, ASSIST, rule, text)`` per item, instead of a
     private ``_item`` function of its own. Every default can be overridden per item by keyword."""
 
     namespace: str
@@ -161,11 +161,12 @@ class ItemSet:
         """``namespace.name``: an item's id, or a record kind's."""
         return f"{self.namespace}.{name}"
 
-    def item(self, name: str, title: str, line: int | str, rule: Rule, text: str = "", *,
-             reads: str | Iterable[str] | None = None, **fields: Any) -> Item:
+    def item(self, name: str, title: str, line: int | str, reads: str | Iterable[str] | None, rule: Rule,
+             text: str = "", **fields: Any) -> Item:
         """An :class:`Item` ``namespace.name`` citing ``seed`` line ``line`` (``644`` or
-        ``"620-622"``), with the set's department, category, reads and cadence unless ``fields``
-        (any other field of ``Item``) say otherwise."""
+        ``"620-622"``), reading the record kinds ``reads`` (one kind, several, or None for the set's
+        ``reads``), with the set's department, category and cadence unless ``fields`` (any other
+        field of ``Item``: ``cadence``, ``cap``, ``direct_per_capita`` …) say otherwise."""
         defaults: dict[str, Any] = {
             "department": self.department, "category": self.category, "cadence": self.cadence,
             "reads": _kinds(reads) if reads is not None else self.reads,

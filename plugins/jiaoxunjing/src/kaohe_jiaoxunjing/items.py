@@ -5,7 +5,7 @@ from __future__ import annotations
 from kaohe import Item, ItemSet, rules
 
 DEPARTMENT = "交巡警大队"
-ITEM = ItemSet("jiaoxunjing", DEPARTMENT, category="jichu", reads="jiaoxunjing.assist")
+ITEM = ItemSet("jiaoxunjing", DEPARTMENT, category="jichu")
 ASSIST = ITEM.id("assist")
 
 # Values of the record's ``type`` attribute (协助类别), in the seed's words.
@@ -23,7 +23,7 @@ T646 = (
 
 
 def _assist(name: str, title: str, line: int, type_: str, points: int, text: str) -> Item:
-    return ITEM.item(name, title, line, rules.PerOccurrence(points=points, match={"type": [type_]}), text)
+    return ITEM.item(name, title, line, ASSIST, rules.PerOccurrence(points=points, match={"type": [type_]}), text)
 
 
 ITEMS: list[Item] = [
