@@ -11,7 +11,7 @@ from ..core.model import ItemResult, Record
 from ..core.periods import Calendar, Period
 from ..plugins.discovery import Registry
 from ..scheme.bureau import Bureau
-from ..scoring.pipeline import MemorySource, score
+from ..scoring.pipeline import MemorySource, evaluate_item, score
 from .support import registry_of
 
 
@@ -40,6 +40,21 @@ def item_result(bureau: Bureau, records: Sequence[Record], period: str, item: st
             if it.item == item:
                 return it
     return None
+
+
+def item_results(bureau: Bureau, item: str, records: Sequence[Record], period: str = "2015-04") -> dict[str, ItemResult]:
+    """Evaluate one item alone over ``period`` (the item's own window, without the category's
+    base or caps): unit id → its ItemResult; empty when the item is not due in that period."""
+    found = next((i for i in bureau.items if i.id == item), None)
+    if found is None:
+        raise LookupError(f"测试局中没有考核项目 {item}(检查 [items] enable)")
+    p = Period.parse(period)
+    return evaluate_item(bureau, found, p, bureau.active_units(p), MemorySource(list(records))) or {}
+
+
+def item_points(bureau: Bureau, item: str, records: Sequence[Record], period: str = "2015-04") -> dict[str, Any]:
+    """unit id → points of one item alone over ``period`` (see :func:`item_results`)."""
+    return {uid: r.points for uid, r in item_results(bureau, item, records, period).items()}
 
 
 def plugin_registry(*names: str) -> Registry:

@@ -13,9 +13,19 @@ from ..core.model import ItemResult, Record
 from ..plugins.discovery import Registry
 from ..scheme.bureau import Bureau
 from ..store.store import Store
-from . import item_result, records_of
+from . import item_points, item_result, item_results, records_of
 from .cases import CaseError, run_case
-from .support import SEEDS_INI, bureau_of, plugin_of, registry_of, seed_lines, seeds_dir, write_csv, write_xlsx
+from .support import (
+    SEEDS_INI,
+    TEST_BUREAU,
+    bureau_of,
+    plugin_of,
+    registry_of,
+    seed_lines,
+    seeds_dir,
+    write_csv,
+    write_xlsx,
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -79,15 +89,38 @@ def make_registry() -> Callable[..., Registry]:
     return lambda *names: registry_of(tuple(names))
 
 
+def _test_bureau(path: Path) -> Path:
+    """The plugin's test bureau: ``cases/_bureau.toml`` in the test file's folder or above it."""
+    for folder in Path(path).resolve().parents:
+        if (folder / TEST_BUREAU).is_file():
+            return folder / TEST_BUREAU
+        if (folder / "pyproject.toml").is_file():
+            break
+    pytest.fail(f"{path}:找不到测试局 tests/{TEST_BUREAU.as_posix()}(写明测试用的派出所、类别和启用的事项)")
+
+
 @pytest.fixture
 def make_bureau(request: pytest.FixtureRequest) -> Callable[..., Bureau]:
-    """make_bureau(table | "bureau.toml" | "demo", registry=None) -> a Bureau; a table is shaped
-    like a bureau's TOML. The registry defaults to the plugin under test."""
+    """make_bureau(table | "bureau.toml" | "demo" = the plugin's test bureau, registry=None, items=None)
+    -> a Bureau; a table is shaped like a bureau's TOML, a file is read relative to the test's
+    folder. The registry defaults to the plugin under test; ``items`` adds settings of single items
+    (``{"jiwei.x": {"cap": 15}}``) to the ``[items]`` table. The plugin's test bureau is
+    ``tests/cases/_bureau.toml``, the one its case files name."""
 
-    def make(spec: Mapping[str, Any] | str | Path, registry: Registry | None = None) -> Bureau:
-        return bureau_of(spec, registry or request.getfixturevalue("kaohe_registry"))
+    def make(spec: Mapping[str, Any] | str | Path | None = None, registry: Registry | None = None,
+             items: Mapping[str, Any] | None = None) -> Bureau:
+        if spec is None:
+            spec = _test_bureau(request.path)
+        return bureau_of(spec, registry or request.getfixturevalue("kaohe_registry"), base=request.path.parent,
+                         items=items)
 
     return make
+
+
+@pytest.fixture
+def kaohe_bureau(make_bureau: Callable[..., Bureau]) -> Bureau:
+    """The plugin's test bureau (``tests/cases/_bureau.toml``) with only the plugin under test."""
+    return make_bureau()
 
 
 @pytest.fixture
@@ -105,6 +138,20 @@ def score_item() -> Callable[..., ItemResult | None]:
     """score_item(bureau, records, "2015-07", "jiwei.x", "a1") -> that unit's ItemResult, or None
     when the item is not due in that period."""
     return item_result
+
+
+@pytest.fixture
+def points_of() -> Callable[..., dict[str, Any]]:
+    """points_of(bureau, "jiwei.x", records, period="2015-04") -> unit id -> the item's points
+    alone (its own window, no category base or cap); empty when the item is not due."""
+    return item_points
+
+
+@pytest.fixture
+def results_of() -> Callable[..., dict[str, ItemResult]]:
+    """results_of(bureau, "jiwei.x", records, period="2015-04") -> unit id -> the item's
+    ItemResult alone; empty when the item is not due."""
+    return item_results
 
 
 @pytest.fixture
