@@ -31,6 +31,11 @@ def records_of(adapter: Adapter, row: Mapping[str, Any], calendar: Calendar | No
     ]
 
 
+def records_from(adapter: Adapter, *rows: Mapping[str, Any], calendar: Calendar | None = None) -> list[Record]:
+    """The records the adapter makes of these converted rows (each as :func:`records_of`)."""
+    return [r for row in rows for r in records_of(adapter, row, calendar)]
+
+
 def item_result(bureau: Bureau, records: Sequence[Record], period: str, item: str, unit: str) -> ItemResult | None:
     """Score ``period`` from ``records`` and return ``unit``'s result for ``item``, or None when the
     item is not due in that period."""

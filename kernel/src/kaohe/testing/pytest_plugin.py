@@ -13,7 +13,7 @@ from ..core.model import ItemResult, Record
 from ..plugins.discovery import Registry
 from ..scheme.bureau import Bureau
 from ..store.store import Store
-from . import item_points, item_result, item_results, records_of
+from . import item_points, item_result, item_results, records_from
 from .cases import CaseError, run_case
 from .support import (
     SEEDS_INI,
@@ -68,7 +68,7 @@ class CaseItem(pytest.Item):
 # -- fixtures -------------------------------------------------------------------------------------
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def kaohe_plugin_names(request: pytest.FixtureRequest) -> tuple[str, ...]:
     """The plugins under test: the ``kaohe`` entry points of the project holding the test file."""
     names = plugin_of(request.path)
@@ -77,7 +77,7 @@ def kaohe_plugin_names(request: pytest.FixtureRequest) -> tuple[str, ...]:
     return names
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def kaohe_registry(kaohe_plugin_names: tuple[str, ...]) -> Registry:
     """A registry with only the plugin under test (cached across tests)."""
     return registry_of(kaohe_plugin_names)
@@ -159,10 +159,7 @@ def adapter_records() -> Callable[..., list[Record]]:
     """adapter_records(adapter, row, ..., calendar=None) -> the records the adapter makes of those
     converted rows (the unit already an id)."""
 
-    def run(adapter: Any, *rows: Mapping[str, Any], calendar: Any = None) -> list[Record]:
-        return [r for row in rows for r in records_of(adapter, row, calendar)]
-
-    return run
+    return records_from
 
 
 @pytest.fixture
