@@ -3,10 +3,10 @@ entry point ``pytest11``): fixtures and TOML case files, see ``docs/plugin-guide
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ..contract.adapters import Adapter
+from ..contract.adapters import Adapter, Draft
 from ..core.model import ItemResult, Record
 from ..core.periods import Calendar, Period
 from ..plugins.discovery import Registry
@@ -15,8 +15,8 @@ from ..scoring.pipeline import MemorySource, evaluate_item, score
 from .support import registry_of
 
 
-def records_of(adapter: Adapter, row: Mapping[str, Any], calendar: Calendar | None = None) -> list[Record]:
-    """What the intake makes of one converted row, when the row's unit is already a unit id:
+def as_records(drafts: Iterable[Draft], calendar: Calendar | None = None) -> list[Record]:
+    """Record drafts as the intake stores them, when each draft's unit is already a unit id:
     ``{unit}`` in a key becomes the unit, and a record of an assessment month is dated on the
     month's last day by ``calendar`` (cut-off day 20 by default). Unit lookup and bound checks are
     the intake's (test those with real files and ``kaohe.intake.read_export``)."""
@@ -27,8 +27,14 @@ def records_of(adapter: Adapter, row: Mapping[str, Any], calendar: Calendar | No
             date=calendar.end(d.date) if isinstance(d.date, Period) else d.date,
             value=d.value, attrs=dict(d.attrs), note=d.note,
         )
-        for d in adapter.to_records(row)
+        for d in drafts
     ]
+
+
+def records_of(adapter: Adapter, row: Mapping[str, Any], calendar: Calendar | None = None) -> list[Record]:
+    """What the intake makes of one converted row, when the row's unit is already a unit id (see
+    :func:`as_records`)."""
+    return as_records(adapter.to_records(row), calendar)
 
 
 def records_from(adapter: Adapter, *rows: Mapping[str, Any], calendar: Calendar | None = None) -> list[Record]:

@@ -13,7 +13,7 @@ from ..core.model import ItemResult, Record
 from ..plugins.discovery import Registry
 from ..scheme.bureau import Bureau
 from ..store.store import Store
-from . import item_points, item_result, item_results, records_from
+from . import as_records, item_points, item_result, item_results, records_from
 from .cases import CaseError, run_case
 from .support import (
     SEEDS_INI,
@@ -89,14 +89,15 @@ def make_registry() -> Callable[..., Registry]:
     return lambda *names: registry_of(tuple(names))
 
 
-def _test_bureau(path: Path) -> Path:
-    """The plugin's test bureau: ``cases/_bureau.toml`` in the test file's folder or above it."""
+def _test_bureau(path: Path) -> Path | str:
+    """The plugin's test bureau: ``cases/_bureau.toml`` in the test file's folder or above it (up
+    to the plugin's project folder), else the demo bureau."""
     for folder in Path(path).resolve().parents:
         if (folder / TEST_BUREAU).is_file():
             return folder / TEST_BUREAU
         if (folder / "pyproject.toml").is_file():
             break
-    pytest.fail(f"{path}:找不到测试局 tests/{TEST_BUREAU.as_posix()}(写明测试用的派出所、类别和启用的事项)")
+    return "demo"
 
 
 @pytest.fixture
@@ -105,7 +106,7 @@ def make_bureau(request: pytest.FixtureRequest) -> Callable[..., Bureau]:
     -> a Bureau; a table is shaped like a bureau's TOML, a file is read relative to the test's
     folder. The registry defaults to the plugin under test; ``items`` adds settings of single items
     (``{"jiwei.x": {"cap": 15}}``) to the ``[items]`` table. The plugin's test bureau is
-    ``tests/cases/_bureau.toml``, the one its case files name."""
+    ``tests/cases/_bureau.toml``, the one its case files name; without one, the demo bureau."""
 
     def make(spec: Mapping[str, Any] | str | Path | None = None, registry: Registry | None = None,
              items: Mapping[str, Any] | None = None) -> Bureau:
@@ -117,10 +118,11 @@ def make_bureau(request: pytest.FixtureRequest) -> Callable[..., Bureau]:
     return make
 
 
-@pytest.fixture
-def kaohe_bureau(make_bureau: Callable[..., Bureau]) -> Bureau:
-    """The plugin's test bureau (``tests/cases/_bureau.toml``) with only the plugin under test."""
-    return make_bureau()
+@pytest.fixture(scope="module")
+def kaohe_bureau(request: pytest.FixtureRequest, kaohe_registry: Registry) -> Bureau:
+    """The plugin's test bureau (``tests/cases/_bureau.toml``, else the demo bureau) with only the
+    plugin under test."""
+    return bureau_of(_test_bureau(request.path), kaohe_registry, base=request.path.parent)
 
 
 @pytest.fixture
@@ -160,6 +162,13 @@ def adapter_records() -> Callable[..., list[Record]]:
     converted rows (the unit already an id)."""
 
     return records_from
+
+
+@pytest.fixture
+def draft_records() -> Callable[..., list[Record]]:
+    """draft_records(drafts, calendar=None) -> the records the intake stores of these drafts (each
+    draft's unit already an id)."""
+    return as_records
 
 
 @pytest.fixture
