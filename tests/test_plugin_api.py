@@ -65,5 +65,5 @@ def test_the_public_names_are_documented() -> None:
     """Each name a plugin author imports from the four public modules is described in the guide."""
     guide = (ROOT / "docs" / "plugin-guide.md").read_text(encoding="utf-8")
     for module in (kaohe, kaohe.demo):
-        missing = [n for n in module.__all__ if f"`{n}`" not in guide and n != "rules"]
+        missing = [n for n in module.__all__ if f"`{n}`" not in guide and f"`{n}(" not in guide and n != "rules"]
         assert not missing, f"{module.__name__}: not in docs/plugin-guide.md: {missing}"

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from kaohe import Adapter, Column, Draft
+from kaohe import Adapter, Column, Draft, working_day_deadline
 
 from .items import (
     ADOPTION,
@@ -266,12 +266,7 @@ INSTRUCTION_TYPES = {"查控指令": 2, "预警信息": 2, "通知": 1}
 def signoff_deadline(issued: dt.date, working_days: int) -> dt.date:
     """The last day of the sign-off: the ``working_days``-th working day after the day of issue
     (Saturdays and Sundays are not working days; public holidays are not known to the register)."""
-    day, left = issued, working_days
-    while left:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            left -= 1
-    return day
+    return working_day_deadline(issued, working_days)
 
 
 def instruction_records(row: Row) -> list[Draft]:
