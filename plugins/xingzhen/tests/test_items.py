@@ -11,9 +11,9 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from kaohe.testing import records_from as to_records
 from kaohe_xingzhen import adapters
 from kaohe_xingzhen.items import ITEMS, MATTERS
-from kaohe.testing import records_from as to_records
 
 # A day inside month 2015-04 (2015-03-21 .. 2015-04-20) and one in the next month.
 IN_APRIL = dt.date(2015, 4, 10)

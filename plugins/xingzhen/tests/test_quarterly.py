@@ -23,10 +23,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from kaohe.testing import records_from as to_records
 from kaohe_xingzhen import adapters
 from kaohe_xingzhen.items import MATTERS
 from kaohe_xingzhen.quarterly import ITEMS
-from kaohe.testing import records_from as to_records
 
 D = Decimal
 IN_Q2 = [dt.date(2015, 3, 21), dt.date(2015, 4, 10), dt.date(2015, 5, 15), dt.date(2015, 6, 20)]

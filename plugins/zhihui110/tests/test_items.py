@@ -9,7 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from kaohe import D, ConfigError, Record
+from kaohe import ConfigError, D, Record
 from kaohe_zhihui110.items import (
     DISPATCH,
     ITEMS,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from kaohe import D, Item, ItemSet, Line, ZERO, fmt, fmt_points, rules
+from kaohe import ZERO, D, Item, ItemSet, Line, fmt, fmt_points, rules
 from kaohe.rules import Lines, RuleContext
 
 DEPARTMENT = "国保大队"

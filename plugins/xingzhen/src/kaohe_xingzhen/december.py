@@ -22,7 +22,23 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-from kaohe import Adapter, Column, D, DemoBureau, Draft, Item, ItemSet, Line, Period, Record, ZERO, fmt, quantize, rules
+from kaohe import (
+    ZERO,
+    Adapter,
+    Column,
+    D,
+    DemoBureau,
+    Draft,
+    Item,
+    ItemSet,
+    Line,
+    Period,
+    Record,
+    fmt,
+    quantize,
+    row_key,
+    rules,
+)
 from kaohe.demo import DEMO_YEAR, demo_random, random_day, write_export
 from kaohe.rules import Lines, RuleContext, dec_table, match_table, matches, target_for
 
@@ -359,7 +375,7 @@ UNFILED_COLUMNS = [
 
 def unfiled_records(row: Mapping[str, Any]) -> list[Draft]:
     note = row["matter"] + (f":{row['remark']}" if row.get("remark") else "")
-    return [Draft(key=f"{UNFILED}:{row['id']}", kind=UNFILED, unit=row["unit"], date=row["date"],
+    return [Draft(key=row_key(UNFILED, row), kind=UNFILED, unit=row["unit"], date=row["date"],
                   attrs={"matter": row["matter"]}, note=note)]
 
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import attrs
-from kaohe import Item, ItemSet, Line, ZERO, rules
+from kaohe import ZERO, Item, ItemSet, Line, rules
 from kaohe.rules import Lines, RuleContext
 
 DEPARTMENT = "治安大队"
