@@ -10,7 +10,7 @@ import kaohe_churujing
 import kaohe_xiaofang
 import openpyxl
 import pytest
-from intake_helpers import DISPATCH_HEADERS, row, write_xlsx
+from intake_helpers import DISPATCH_HEADERS, write_xlsx
 from intake_helpers import bureau as small_bureau
 from inprocess import kaohe as run_kaohe
 from intake_helpers import registry as small_registry
