@@ -353,3 +353,11 @@ def test_reads_every_sheet_of_a_workbook(tmp_path: Path) -> None:
     with pytest.raises(KaoheError) as info:
         read_data(s, UNITS)
     assert "名单.xlsx 工作表“填表说明” 第1行(表头):缺少“警号”列" in str(info.value)
+
+
+@pytest.mark.parametrize("table", [{"default": "nan"}, {"roles": {"岗位能手": "nan"}}, {"new_officer": {"coefficient": "nan"}}])
+def test_a_coefficient_that_is_no_number_is_refused_in_one_line(table: dict) -> None:
+    """``default = "nan"`` was compared with 0 and raised decimal.InvalidOperation (a traceback)."""
+    with pytest.raises(ConfigError) as info:
+        parse_settings(table, "上城.toml", Path("."))
+    assert info.value.expected == "应为大于0的数字(考核系数),得到 'nan'"

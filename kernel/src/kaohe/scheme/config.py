@@ -377,7 +377,7 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
     top = TOP_KEYS | set(registry.config_tables)
     extra = set(data) - top
     if extra:
-        raise r.fail(*unknown_key(list(extra), list(top)))
+        raise r.fail(*unknown_key(list(extra), sorted(top)))
     b: BureauTable = r.structure(r.table(data, "bureau", required=True), BureauTable, "bureau")
     calendar = Calendar(b.cutoff_day)
     series = _series(r, data)
@@ -665,7 +665,7 @@ def _items(r: _Reader, data: Mapping[str, Any], registry: Registry, categories: 
         if not isinstance(ov, dict):
             raise r.fail(p, ItemOverride.NOT_TABLE)
         if set(ov) - UNKNOWN_OVERRIDE:
-            key, message = unknown_key(list(set(ov) - UNKNOWN_OVERRIDE), list(UNKNOWN_OVERRIDE))
+            key, message = unknown_key(list(set(ov) - UNKNOWN_OVERRIDE), sorted(UNKNOWN_OVERRIDE))
             raise r.fail(f"{p}.{key}", message)
 
     items = []

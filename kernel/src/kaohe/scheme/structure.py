@@ -208,12 +208,15 @@ def _step(exc: BaseException) -> str:
 
 
 def keys_of(cl: Any) -> list[str]:
-    """The keys a table declared by ``cl`` holds, sorted (for ``未知的配置项;此处可用:…``)."""
-    return sorted(f.name.rstrip("_") for f in attrs.fields(cl))
+    """The keys a table declared by ``cl`` holds, for ``未知的配置项;此处可用:…``: sorted, or in
+    the order of the class's ``KEYS``."""
+    keys = getattr(cl, "KEYS", None)
+    return list(keys) if keys else sorted(f.name.rstrip("_") for f in attrs.fields(cl))
 
 
 def unknown_key(extra: Sequence[str], allowed: Sequence[str]) -> tuple[str, str]:
-    return sorted(extra)[0], f"未知的配置项;此处可用:{'、'.join(sorted(allowed))}"
+    """(the first unknown key, its message listing ``allowed`` in their order)."""
+    return sorted(extra)[0], f"未知的配置项;此处可用:{'、'.join(allowed)}"
 
 
 def first_error(exc: BaseException) -> tuple[str, str]:

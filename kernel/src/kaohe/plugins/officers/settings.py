@@ -7,12 +7,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, ClassVar
 
 import attrs
 
 from ...core.decimals import D
 from ...core.errors import ConfigError
+from ...scheme.config import STRUCTURER
+from ...scheme.structure import Expect
 
 SEED_LEAVE_TYPES = ("病假", "事假")
 SEED_OTHER_LEAVE = ("年休假", "婚假", "探亲假", "哺乳假", "晚育护理假", "产假")
@@ -68,100 +70,116 @@ class OfficerSettings:
         return tuple(dict.fromkeys(names))
 
 
+COEFFICIENT = "大于0的数字(考核系数)"
+
+
+def _coefficient(value: Any) -> str | None:
+    wrong = f"应为{COEFFICIENT},得到 {value!r}"
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return wrong
+    try:
+        return None if D(value) > 0 else wrong
+    except (TypeError, ValueError, ArithmeticError):  # "nan" compared: InvalidOperation
+        return wrong
+
+
+def _names(value: Any) -> str | None:
+    if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
+        return None
+    return f"应为身份或假别名称的数组,如 [\"骨干培养\", \"转岗民警\"],得到 {value!r}"
+
+
+def _whole(value: Any) -> str | None:
+    return None if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else f"应为正整数,得到 {value!r}"
+
+
+def _file(value: Any) -> str | None:
+    return None if isinstance(value, str) and value.strip() else f"应为文件名(CSV 或 XLSX,相对本配置文件),得到 {value!r}"
+
+
+def _label(value: str) -> str | None:
+    return None if value.strip() else f"应为文本,得到 {value!r}"
+
+
+Coefficient = Annotated[Any, Expect(COEFFICIENT, check=_coefficient)]
+Names = Annotated[Any, Expect(check=_names)]
+Whole = Annotated[Any, Expect(check=_whole)]
+File = Annotated[Any, Expect(check=_file)]
+
+
+@attrs.frozen(kw_only=True)
+class RoleTable:
+    """``[officers.roles] 徒弟级 = { coefficient = 0.9, unless = [...] }``."""
+
+    coefficient: Coefficient
+    unless: Names = attrs.field(factory=list)
+
+
+@attrs.frozen(kw_only=True)
+class NewOfficerTable:
+    """``[officers] new_officer``."""
+
+    NOT_TABLE: ClassVar[str] = "应为表(name、coefficient、unless)"
+    KEYS: ClassVar[tuple[str, ...]] = ("name", "coefficient", "unless")
+    name: Annotated[str, Expect(check=_label)] = "见习期新民警"
+    coefficient: Coefficient
+    unless: Names = attrs.field(factory=list)
+
+
+@attrs.frozen(kw_only=True)
+class OfficersTable:
+    """``[officers]`` as written (docs/configuration.md)."""
+
+    roles: Annotated[dict[str, Any], Expect("表:身份 → 考核系数")] = attrs.field(factory=dict)
+    new_officer: NewOfficerTable | None = None
+    status_on: Annotated[str, Expect(choices=("end", "start"))] = "end"
+    inclusive: Annotated[bool, Expect(" true/false")] = True
+    leave_types: Names = attrs.field(factory=lambda: list(SEED_LEAVE_TYPES))
+    other_leave: Names = attrs.field(factory=lambda: list(SEED_OTHER_LEAVE))
+    roster: File = None
+    roles_file: File = None
+    leave_file: File = None
+    default: Coefficient = 1
+    statuses: Names = attrs.field(factory=list)
+    probation_months: Whole = 12
+    posted_roles: Names = attrs.field(factory=list)
+    quarter_leave_days: Whole = 30
+    year_leave_days: Whole = 180
+
+
+def _stripped(names: list[str]) -> tuple[str, ...]:
+    return tuple(v.strip() for v in names)
+
+
 def parse_settings(table: Mapping[str, Any], file: str, base: Path) -> OfficerSettings:
     """``[officers]`` of a bureau configuration; a ConfigError names the file and the key."""
-
-    def fail(key: str, expected: str) -> ConfigError:
-        return ConfigError(file, f"officers.{key}" if key else "officers", expected)
-
-    allowed = {
-        "roster", "roles_file", "leave_file", "default", "roles", "statuses", "new_officer", "probation_months",
-        "posted_roles", "status_on", "leave_types", "other_leave", "quarter_leave_days", "year_leave_days", "inclusive",
-    }
-    extra = sorted(set(table) - allowed)
-    if extra:
-        raise fail(extra[0], f"未知的配置项;此处可用:{'、'.join(sorted(allowed))}")
-
-    def number(value: Any, key: str) -> Decimal:
-        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            raise fail(key, f"应为大于0的数字(考核系数),得到 {value!r}")
-        try:
-            d = D(value)
-        except (TypeError, ValueError):
-            raise fail(key, f"应为大于0的数字(考核系数),得到 {value!r}") from None
-        if d <= 0:
-            raise fail(key, f"应为大于0的数字(考核系数),得到 {value!r}")
-        return d
-
-    def names(value: Any, key: str) -> tuple[str, ...]:
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise fail(key, f"应为身份或假别名称的数组,如 [\"骨干培养\", \"转岗民警\"],得到 {value!r}")
-        return tuple(v.strip() for v in value)
-
-    def whole(key: str, default: int) -> int:
-        value = table.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise fail(key, f"应为正整数,得到 {value!r}")
-        return value
-
-    def path(key: str) -> Path | None:
-        value = table.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            raise fail(key, f"应为文件名(CSV 或 XLSX,相对本配置文件),得到 {value!r}")
-        return base / value
-
-    def role(name: str, value: Any, key: str) -> RoleRule:
+    t: OfficersTable = STRUCTURER.structure(table, OfficersTable, file, "officers")
+    roles = {}
+    for name, value in t.roles.items():
+        key = f"officers.roles.{name}"
         if isinstance(value, dict):
-            unknown = sorted(set(value) - {"coefficient", "unless"})
-            if unknown:
-                raise fail(f"{key}.{unknown[0]}", "未知的配置项;此处可用:coefficient、unless")
-            if "coefficient" not in value:
-                raise fail(f"{key}.coefficient", "缺少此项,应为大于0的数字(考核系数)")
-            return RoleRule(name, number(value["coefficient"], f"{key}.coefficient"), names(value.get("unless", []), f"{key}.unless"))
-        return RoleRule(name, number(value, key))
-
-    roles_table = table.get("roles", {})
-    if not isinstance(roles_table, dict):
-        raise fail("roles", f"应为表:身份 → 考核系数,得到 {roles_table!r}")
-    roles = {str(k): role(str(k), v, f"roles.{k}") for k, v in roles_table.items()}
-    new = table.get("new_officer")
-    new_rule = None
-    if new is not None:
-        if not isinstance(new, dict):
-            raise fail("new_officer", "应为表(name、coefficient、unless)")
-        unknown = sorted(set(new) - {"name", "coefficient", "unless"})
-        if unknown:
-            raise fail(f"new_officer.{unknown[0]}", "未知的配置项;此处可用:name、coefficient、unless")
-        label = new.get("name", "见习期新民警")
-        if not isinstance(label, str) or not label.strip():
-            raise fail("new_officer.name", f"应为文本,得到 {label!r}")
-        if "coefficient" not in new:
-            raise fail("new_officer.coefficient", "缺少此项,应为大于0的数字(考核系数)")
-        new_rule = RoleRule(label, number(new["coefficient"], "new_officer.coefficient"), names(new.get("unless", []), "new_officer.unless"))
-    status_on = table.get("status_on", "end")
-    if status_on not in ("end", "start"):
-        raise fail("status_on", f"应为 end / start 之一,得到 {status_on!r}")
-    inclusive = table.get("inclusive", True)
-    if not isinstance(inclusive, bool):
-        raise fail("inclusive", f"应为 true/false,得到 {inclusive!r}")
-    leave_types = names(table.get("leave_types", list(SEED_LEAVE_TYPES)), "leave_types")
-    other = names(table.get("other_leave", list(SEED_OTHER_LEAVE)), "other_leave")
+            role: RoleTable = STRUCTURER.structure(value, RoleTable, file, key)
+            roles[str(name)] = RoleRule(str(name), role.coefficient, _stripped(role.unless))
+        elif (wrong := _coefficient(value)) is not None:
+            raise ConfigError(file, key, wrong)
+        else:
+            roles[str(name)] = RoleRule(str(name), value)
+    new = t.new_officer
+    leave_types = _stripped(t.leave_types)
     return OfficerSettings(
-        roster=path("roster"),
-        roles_file=path("roles_file"),
-        leave_file=path("leave_file"),
-        default=number(table.get("default", 1), "default"),
+        roster=None if t.roster is None else base / t.roster,
+        roles_file=None if t.roles_file is None else base / t.roles_file,
+        leave_file=None if t.leave_file is None else base / t.leave_file,
+        default=t.default,
         roles=roles,
-        statuses=names(table.get("statuses", []), "statuses"),
-        new_officer=new_rule,
-        probation_months=whole("probation_months", 12),
-        posted_roles=names(table.get("posted_roles", []), "posted_roles"),
-        status_on=status_on,
+        statuses=_stripped(t.statuses),
+        new_officer=None if new is None else RoleRule(new.name, new.coefficient, _stripped(new.unless)),
+        probation_months=t.probation_months,
+        posted_roles=_stripped(t.posted_roles),
+        status_on=t.status_on,
         leave_types=leave_types,
-        other_leave=tuple(o for o in other if o not in leave_types),
-        quarter_leave_days=whole("quarter_leave_days", 30),
-        year_leave_days=whole("year_leave_days", 180),
-        inclusive=inclusive,
+        other_leave=tuple(o for o in _stripped(t.other_leave) if o not in leave_types),
+        quarter_leave_days=t.quarter_leave_days,
+        year_leave_days=t.year_leave_days,
+        inclusive=t.inclusive,
     )
