@@ -24,7 +24,7 @@ else:  # pragma: no cover
 import re
 
 from ..contract.items import Item
-from ..contract.registry import Registry
+from ..contract.registry import ConfigTable, Registry
 from ..core.decimals import bounded
 from ..core.errors import ConfigError, KaoheError, PluginError, RuleError
 from ..core.model import Unit
@@ -394,9 +394,7 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
     appeals: AppealsTable = r.structure(r.table(data, "appeals"), AppealsTable, "appeals")
     publication: PublicationTable = r.structure(r.table(data, "publication"), PublicationTable, "publication")
     report: ReportTable = r.structure(r.table(data, "report"), ReportTable, "report")
-    plugin_config = {
-        name: t.parse(r.table(data, name), file, base) for name, t in sorted(registry.config_tables.items()) if name in data
-    }
+    plugin_config = {name: _claimed(r, t, data, base) for name, t in sorted(registry.config_tables.items()) if name in data}
     limits = {k: v for k, v in attrs.asdict(intake).items() if k != "earliest" and v is not None}
     return Bureau(
         name=b.name, calendar=calendar, scheme=scheme, units=tuple(units), items=tuple(items), carry_over=carry, source=file,
@@ -410,6 +408,15 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
         report=ReportSettings(lines_per_item=report.lines_per_item), regulations=tuple(regulations.values()),
         limits=IntakeLimits(**limits),
     )
+
+
+def _claimed(r: _Reader, table: ConfigTable, data: Mapping[str, Any], base: Path) -> Any:
+    """A table a plugin claims (``kaohe_config_tables``): structured as the plugin's attrs class,
+    as the kernel's own tables are, or handed to the plugin's ``parse(table, file, base)``."""
+    raw = r.table(data, table.name)
+    if isinstance(table.parse, type) and attrs.has(table.parse):
+        return r.structure(raw, table.parse, table.name)
+    return table.parse(raw, r.file, base)
 
 
 def _regulations(r: _Reader, data: Mapping[str, Any]) -> dict[str, Regulation]:
