@@ -83,3 +83,30 @@ def test_a_plugin_claims_a_table_with_an_attrs_class(tmp_path: Path) -> None:
     config.write_text("patrol = 3\n" + toml, encoding="utf-8")
     with pytest.raises(ConfigError, match="配置项 patrol: 应为表,得到 int"):
         load_bureau(config, reg)
+
+
+def test_the_bureau_is_what_scoring_reads_and_the_offices_settings(tmp_path: Path) -> None:
+    """Scoring's part holds the calendar, scheme, units and items; the office's the database and
+    the rest; the bureau reads both, and ``evolve`` changes the part that holds a key."""
+    from kaohe.scheme.bureau import Assessment, Bureau, OfficeSettings
+
+    reg = load_registry(get_plugin_manager(load_entrypoints=False, plugins=[]))
+    config = tmp_path / "kaohe.toml"
+    config.write_text(
+        '[bureau]\nname = "测试局"\ncutoff_day = 25\n[[series]]\nid = "A"\n[[categories]]\nid = "jichu"\nname = "基础工作建设"\nweight = 100\n'
+        '[[units]]\nid = "jincheng"\nname = "金城派出所"\nseries = "A"\n[appeals]\nworking_days = 3\n',
+        encoding="utf-8",
+    )
+    b = load_bureau(config, reg)
+    assert isinstance(b.assessment, Assessment) and isinstance(b.office, OfficeSettings)
+    assert b.assessment.calendar.cutoff_day == 25 and [u.id for u in b.assessment.units] == ["jincheng"]
+    assert b.office.database == str(tmp_path / "kaohe.sqlite") and b.office.appeal_days == 3
+    assert (b.name, b.calendar, b.units, b.database, b.appeal_days) == (
+        "测试局", b.assessment.calendar, b.assessment.units, b.office.database, 3,
+    )
+    assert not hasattr(b.assessment, "database") and not hasattr(b.office, "units")
+    moved = b.evolve(database="/elsewhere.sqlite", name="另一局")
+    assert (moved.database, moved.name, moved.units) == ("/elsewhere.sqlite", "另一局", b.units)
+    assert b.database == str(tmp_path / "kaohe.sqlite")  # the bureau itself is unchanged
+    with pytest.raises(TypeError):
+        Bureau(b.assessment, b.office)  # type: ignore[misc]  # by keyword only

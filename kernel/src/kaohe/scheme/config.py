@@ -30,7 +30,7 @@ from ..core.errors import ConfigError, KaoheError, PluginError, RuleError
 from ..core.model import Unit
 from ..core.periods import Calendar
 from ..rules import build
-from .bureau import LINES_PER_ITEM, Bureau, IntakeLimits, Publication, Regulation, ReportSettings
+from .bureau import LINES_PER_ITEM, Assessment, Bureau, IntakeLimits, OfficeSettings, Publication, Regulation, ReportSettings
 from .scheme import Category, Scheme, Series
 from .structure import Date, Expect, Number, Structurer, keys_of, unknown_key
 
@@ -314,7 +314,7 @@ def load_bureau(path: str | Path, registry: Registry) -> Bureau:
         data = tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
         raise KaoheError(toml_error(file, exc)) from None
-    return attrs.evolve(parse_bureau(data, registry, file, path.parent), text=text)
+    return parse_bureau(data, registry, file, path.parent).evolve(text=text)
 
 
 _TOML_MESSAGES = [
@@ -397,16 +397,20 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
     plugin_config = {name: _claimed(r, t, data, base) for name, t in sorted(registry.config_tables.items()) if name in data}
     limits = {k: v for k, v in attrs.asdict(intake).items() if k != "earliest" and v is not None}
     return Bureau(
-        name=b.name, calendar=calendar, scheme=scheme, units=tuple(units), items=tuple(items), carry_over=carry, source=file,
-        database=str(base / database), earliest=intake.earliest, appeal_working_days=appeals.working_days,
-        holidays=tuple(appeals.holidays), workdays=tuple(appeals.workdays), inapplicable=tuple(inapplicable),
-        plugin_config=plugin_config,
-        publication=Publication(
-            missing_data=publication.missing_data, data_due_days=publication.data_due_days,
-            require_signoff=publication.require_signoff,
+        assessment=Assessment(
+            name=b.name, calendar=calendar, scheme=scheme, units=tuple(units), items=tuple(items), carry_over=carry,
+            inapplicable=tuple(inapplicable),
         ),
-        report=ReportSettings(lines_per_item=report.lines_per_item), regulations=tuple(regulations.values()),
-        limits=IntakeLimits(**limits),
+        office=OfficeSettings(
+            source=file, database=str(base / database), earliest=intake.earliest, limits=IntakeLimits(**limits),
+            appeal_working_days=appeals.working_days, holidays=tuple(appeals.holidays), workdays=tuple(appeals.workdays),
+            publication=Publication(
+                missing_data=publication.missing_data, data_due_days=publication.data_due_days,
+                require_signoff=publication.require_signoff,
+            ),
+            report=ReportSettings(lines_per_item=report.lines_per_item), regulations=tuple(regulations.values()),
+            plugin_config=plugin_config,
+        ),
     )
 
 
