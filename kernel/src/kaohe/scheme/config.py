@@ -32,7 +32,7 @@ from ..core.periods import Calendar
 from ..rules import build
 from .bureau import LINES_PER_ITEM, Assessment, Bureau, IntakeLimits, OfficeSettings, Publication, Regulation, ReportSettings
 from .scheme import Category, Scheme, Series
-from .structure import Date, Expect, Number, Structurer, keys_of, unknown_key
+from .structure import Date, Expect, Number, Structurer, keys_of, unknown_key, within
 
 STRUCTURER = Structurer()
 """The one converter of the configuration's tables (a plugin's claimed table uses it too)."""
@@ -133,13 +133,13 @@ class SchemeTable:
     name: str = "考核方案"
     base_period: Annotated[str, Expect(choices=("month", "quarter"))] = "month"
     normalise_within: Annotated[str, Expect(choices=("series", "class", "all"))] = "series"
-    decimals: Annotated[int, Expect(low=0, high=6, beyond="应为 0-6,得到 {value}")] = 2
+    decimals: Annotated[int, within(0, 6, "整数", "应为 0-6,得到 {value}")] = 2
     aggregate: Annotated[str, Expect(choices=("sum", "mean"))] = "sum"
     year_method: Annotated[str, Expect(choices=("sum", "mean", "scaled"))] = "mean"
     year_scale: Annotated[Number, Expect("数字")] = 100
     per_capita_direct: Annotated[str, Expect(choices=("plain", "times_headcount"))] = "plain"
     last_place_months: Annotated[  # each period back is scored: 10^11 of them never end
-        int, Expect(low=0, high=LAST_PLACE_MAX, beyond=f"应为 0-{LAST_PLACE_MAX} 的整数(连续几期排名末位时加标记),得到 {{value}}")
+        int, within(0, LAST_PLACE_MAX, "整数", "应为 {low}-{high} 的整数(连续几期排名末位时加标记),得到 {value}")
     ] = 3
     class_coefficients: dict[str, Annotated[Any, Expect(check=_coefficient)]] = attrs.field(factory=dict)
 
@@ -175,17 +175,12 @@ class IntakeTable:
     """``[intake]``: the earliest date, and the limits on a department's file (kaohe.scheme.bureau.IntakeLimits)."""
 
     earliest: Date | None = None
-    max_file_mb: Annotated[int | None, Expect("1 至 1048576 的整数", low=1, high=1 << 20, beyond="应为 1 至 1048576 的整数,得到 {value}")] = None
-    max_rows: Annotated[
-        int | None, Expect("1 至 1000000000 的整数", low=1, high=1_000_000_000, beyond="应为 1 至 1000000000 的整数,得到 {value}")
-    ] = None
-    max_columns: Annotated[int | None, Expect("1 至 16384 的整数", low=1, high=16_384, beyond="应为 1 至 16384 的整数,得到 {value}")] = None
-    max_cell_chars: Annotated[
-        int | None, Expect("1 至 1073741824 的整数", low=1, high=1 << 30, beyond="应为 1 至 1073741824 的整数,得到 {value}")
-    ] = None
-    rejections_kept: Annotated[  # at least one: `report.rejected` is empty only when nothing was rejected
-        int | None, Expect("1 至 1000000 的整数", low=1, high=1_000_000, beyond="应为 1 至 1000000 的整数,得到 {value}")
-    ] = None
+    max_file_mb: Annotated[int | None, within(1, 1 << 20)] = None
+    max_rows: Annotated[int | None, within(1, 1_000_000_000)] = None
+    max_columns: Annotated[int | None, within(1, 16_384)] = None
+    max_cell_chars: Annotated[int | None, within(1, 1 << 30)] = None
+    rejections_kept: Annotated[int | None, within(1, 1_000_000)] = None
+    """At least one: ``report.rejected`` is empty only when nothing was rejected."""
 
 
 @attrs.frozen(kw_only=True)
@@ -193,11 +188,7 @@ class AppealsTable:
     """``[appeals]``: the appeal deadline in working days, and the calendar's exceptions."""
 
     working_days: Annotated[
-        int | None,
-        Expect(
-            "正整数(工作日数)", low=1, high=MAX_APPEAL_DAYS,
-            beyond=f"应为 1-{MAX_APPEAL_DAYS} 的整数(公布后几个工作日内可申请复查),得到 {{value}}",
-        ),
+        int | None, within(1, MAX_APPEAL_DAYS, "正整数(工作日数)", "应为 {low}-{high} 的整数(公布后几个工作日内可申请复查),得到 {value}")
     ] = None
     holidays: list[Date] = attrs.field(factory=list)
     workdays: list[Date] = attrs.field(factory=list)
@@ -209,7 +200,7 @@ class PublicationTable:
 
     missing_data: Annotated[str, Expect('"refuse" 或 "warn"', check=_missing_data)] = "refuse"
     data_due_days: Annotated[  # 10^14 days overflowed the calendar: status and publish crashed
-        int | None, Expect("非负整数(天数)", low=0, high=366, beyond="应为 0-366 的整数(期末后几天内报送),得到 {value}")
+        int | None, within(0, 366, "非负整数(天数)", "应为 {low}-{high} 的整数(期末后几天内报送),得到 {value}")
     ] = None
     require_signoff: Annotated[bool, Expect("true 或 false")] = False
 

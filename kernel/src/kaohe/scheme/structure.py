@@ -62,6 +62,15 @@ class Expect:
     """A last check of the value: the message of what is wrong, or None."""
 
 
+def within(low: int, high: int, what: str = "", beyond: str = "应为 {low} 至 {high} 的整数,得到 {value}") -> Expect:
+    """A whole number from ``low`` to ``high``: ``what`` (``{low} 至 {high} 的整数`` when not given)
+    in the messages of a wrong type, ``beyond`` (with ``{low}``, ``{high}``, ``{value}``) of a
+    value outside."""
+    return Expect(
+        what or f"{low} 至 {high} 的整数", low=low, high=high, beyond=beyond.replace("{low}", str(low)).replace("{high}", str(high))
+    )
+
+
 class Invalid(ValueError):
     """A value refused, with the message that follows the key."""
 
