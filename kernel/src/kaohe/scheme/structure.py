@@ -192,7 +192,7 @@ class Structurer:
         """``data`` as ``cl``; a ConfigError names ``file`` and the key under ``path``."""
         try:
             return self.converter.structure(data, cl)
-        except Exception as exc:  # noqa: BLE001 - every error of structuring becomes the one-line message
+        except (ExceptionGroup, Invalid) as exc:  # cattrs' errors, each with its path
             key, message = first_error(exc)
             raise ConfigError(file, _join(path, key), message) from None
 
