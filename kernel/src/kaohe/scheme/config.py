@@ -674,7 +674,7 @@ def _items(r: _Reader, data: Mapping[str, Any], registry: Registry, categories: 
     for iid in on:
         item = available[iid]
         p = f'items."{iid}"'
-        change: ItemOverride = r.structure(overrides.get(iid, {}), ItemOverride, p)
+        change: ItemOverride = r.structure(overrides[iid], ItemOverride, p) if iid in overrides else ItemOverride()
         try:
             if change.params is not None:
                 item = item.with_rule(item.rule.with_params(change.params))  # type: ignore[attr-defined]
