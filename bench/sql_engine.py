@@ -34,7 +34,6 @@ from typing import Any
 
 
 def measure(config: Path, month: str, runs: int) -> dict[str, Any]:
-    import attrs
     from kaohe.core.periods import Period
     from kaohe.plugins.discovery import load_registry
     from kaohe.scheme.config import load_bureau
@@ -45,7 +44,7 @@ def measure(config: Path, month: str, runs: int) -> dict[str, Any]:
 
     registry = load_registry()
     bureau = load_bureau(config, registry)
-    sql_bureau = attrs.evolve(bureau, engine="sql")
+    sql_bureau = bureau.evolve(engine="sql")
     period = Period.parse(month)
     store = Store(bureau.database, readonly=True)
     data = StoreSource(store, bureau, registry)

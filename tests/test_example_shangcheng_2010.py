@@ -17,9 +17,9 @@ from example_helpers import EXAMPLES, Example, make_data
 from inprocess import kaohe as run_kaohe
 from kaohe.cli.common import Ctx
 from kaohe.core.periods import Period
-from kaohe.intake.officers import read_data
 from kaohe.plugins.officers import officers
-from kaohe.scheme.officers import NO_BUSINESS, OUT_POSTED, OUT_QUARTER, OUT_YEAR, for_period
+from kaohe.plugins.officers.coefficients import NO_BUSINESS, OUT_POSTED, OUT_QUARTER, OUT_YEAR, for_period
+from kaohe.plugins.officers.files import read_data
 
 HERE = EXAMPLES / "shangcheng-2010"
 

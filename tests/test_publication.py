@@ -418,7 +418,7 @@ def test_a_whole_item_appeal_gets_the_points_decided_under_the_items_floor(offic
     rows = [*ob.APRIL, "L4,甲派出所,2015-04-20,office.late,,,第三次"]
     bureau, reg, store = office("", rows)
     late = bureau.item("office.late")
-    bureau = attrs.evolve(bureau, items=tuple(attrs.evolve(i, floor=Decimal(-3)) if i is late else i for i in bureau.items))
+    bureau = bureau.evolve(items=tuple(attrs.evolve(i, floor=Decimal(-3)) if i is late else i for i in bureau.items))
     publish(store, bureau, reg, APRIL, published_on=PUBLISHED, write=False)
     assert totals(store.edition("2015-04"))["a"] == (Decimal(97), 2)  # level with 乙 (97): both 2nd
     a = file_appeal(store, bureau, APRIL, "a", "office.late", "三次均系同一警情", received=PUBLISHED)

@@ -92,5 +92,8 @@ def kaohe_config_tables(register: Callable[[str, Callable[[Any, str, Path], Any]
     """Claim a top-level table of the bureau's ``kaohe.toml``: ``register(name, parse)``. The kernel
     hands the table to ``parse(table, file, base)`` (the table as read, the configuration file's
     name for messages, the folder relative paths are read from) and keeps what it returns in
-    ``bureau.plugin_config[name]``; ``parse`` raises ``kaohe.ConfigError`` naming the key. A table no
+    ``bureau.plugin_config[name]``; ``parse`` raises ``kaohe.ConfigError`` naming the key. ``parse``
+    may instead be an attrs class declaring the table's keys (kaohe.scheme.structure: ``Expect``
+    says what a key holds): the kernel structures the table into it as it does its own tables,
+    with the same messages. A table no
     plugin claims, or that two plugins claim, or that the kernel reads itself, is refused."""
