@@ -29,9 +29,10 @@ from ..scoring.explain import category_from_data, unit_from_data
 from ..scoring.folding import Interner
 from ..scoring.pipeline import DataSource, aggregate_unit, base_periods, long_adjustments, rank_and_flag, year_categories
 from ..store.integrity import FILES
+from .accounts import AUDIT_ACTIONS
 from ..store.store import Store, StoreSource
 
-NOT_INPUTS = frozenset({"发布", FILES, "复查申请", "确认缺数据发布", "导入被拒绝"})
+NOT_INPUTS = frozenset({"发布", FILES, "复查申请", "确认缺数据发布", "导入被拒绝", *AUDIT_ACTIONS})
 """Audit actions that change nothing a score reads (any other action is taken to change something)."""
 
 ADJUSTMENTS = frozenset({"调整", "撤销调整"})

@@ -30,12 +30,12 @@ from ..core.errors import ConfigError, KaoheError, PluginError, RuleError
 from ..core.model import Unit
 from ..core.periods import Calendar
 from ..rules import build
-from .bureau import LINES_PER_ITEM, STALE_MODES, Bureau, IntakeLimits, Publication, Regulation, ReportSettings, ResultsSettings
+from .bureau import LINES_PER_ITEM, STALE_MODES, Bureau, IntakeLimits, Publication, Regulation, ReportSettings, ResultsSettings, SiteSettings
 from .scheme import Category, Scheme, Series
 
 TOP_KEYS = {
     "bureau", "scheme", "series", "categories", "units", "units_file", "items", "office_items", "carry_over", "intake", "appeals",
-    "publication", "report", "regulations", "results", "scoring",
+    "publication", "report", "regulations", "results", "scoring", "site",
 }
 """The tables the kernel reads itself; any other top-level table must be claimed by a plugin
 (``kaohe_config_tables``)."""
@@ -228,7 +228,7 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
     return Bureau(
         name, calendar, scheme, tuple(units), tuple(items), carry, file, database, earliest,
         days, holidays, workdays, tuple(inapplicable), plugin_config=plugin_config, publication=_publication(r, data),  # type: ignore[arg-type]
-        report=_report(r, data), regulations=tuple(regulations.values()), limits=limits, results=_results(r, data), engine=engine,
+        report=_report(r, data), regulations=tuple(regulations.values()), limits=limits, results=_results(r, data), site=_site(r, data), engine=engine,
     )
 
 
@@ -332,6 +332,26 @@ def _results(r: _Reader, data: Mapping[str, Any]) -> ResultsSettings:
     if stale not in STALE_MODES:
         raise r.fail("results.stale", f'应为 "score"(先重新计算再显示)或 "warn"(显示已保存的结果并提示已过时),得到 {stale!r}')
     return ResultsSettings(stale)
+
+
+SITE_LIMITS = {
+    "idle_minutes": (1, 24 * 60, "分钟:会话闲置多久后须重新登录"),
+    "lockout_failures": (1, 100, "次:连续登录失败多少次后锁定账号"),
+    "lockout_minutes": (1, 7 * 24 * 60, "分钟:账号锁定多久"),
+    "password_min_length": (8, 128, "位:密码的最短长度"),
+}
+
+
+def _site(r: _Reader, data: Mapping[str, Any]) -> SiteSettings:
+    site = r.table(data, "site", "site")
+    r.unknown(site, set(SITE_LIMITS), "site")
+    values = {}
+    for key, (low, high, what) in SITE_LIMITS.items():
+        n = r.get(site, key, f"site.{key}", int, getattr(SiteSettings(), key), f"{low}-{high} 的整数")
+        if isinstance(n, bool) or not low <= n <= high:
+            raise r.fail(f"site.{key}", f"应为 {low}-{high} 的整数({what}),得到 {n!r}")
+        values[key] = n
+    return SiteSettings(**values)
 
 
 def _series(r: _Reader, data: Mapping[str, Any]) -> list[Series]:

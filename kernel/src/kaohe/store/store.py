@@ -6,7 +6,7 @@ here, with the time it was replaced), ``imports`` (file, checksum, time, rows ac
 and ``explanations`` (the latest scoring of each period), with ``category_results``, ``item_results``
 and ``period_results`` (what the period was scored from: kaohe.office.results tells from it whether
 the stored results are up to date), ``runs`` (every scoring run), and
-``migrations`` (the schema version), ``chain`` (the hash chain, kaohe.integrity). An import is one
+``users`` (the site's accounts, kaohe.store.users), ``migrations`` (the schema version), ``chain`` (the hash chain, kaohe.integrity). An import is one
 transaction: it lands whole or not at all.
 """
 
@@ -35,8 +35,9 @@ from ..scoring.sources import StoreSource as StoreSource  # re-exported: office/
 from ..scoring.treejson import TreeEncoder
 from .integrity import guard, migrate_3, record_line, records_digest, register
 from .ledger import Ledger, current_actor, migrate_2, now
+from .users import Users, migrate_5
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BATCH = 5000
 
 
@@ -134,7 +135,7 @@ def _migrate_4(db: sqlite_utils.Database) -> None:
 
 
 MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
-    (1, _migrate_1), (2, migrate_2), (3, migrate_3), (4, _migrate_4),
+    (1, _migrate_1), (2, migrate_2), (3, migrate_3), (4, _migrate_4), (5, migrate_5),
 ]
 
 
@@ -181,7 +182,7 @@ class StoreBusy(KaoheError):
     """The store could not be written without waiting (``Store.without_waiting``)."""
 
 
-class Store(Ledger):
+class Store(Ledger, Users):
     """A bureau's database (the audit trail, adjustments, appeals and editions: kaohe.ledger).
 
     ``readonly``: for the commands that only read (rankings, editions, the audit trail …). The
