@@ -37,6 +37,7 @@ from ..store.store import Store, writable
 from . import text as cli_text
 from .common import Ctx, _period, csv_row, refuse_future, table, warn_uninstalled
 from .office import register
+from .site import register as register_site
 
 cli_text.install()  # before the commands are declared: click's help and usage in Chinese
 
@@ -558,6 +559,7 @@ def appeal_deadline(obj: Ctx, published: str) -> None:
 
 def _register_office_commands() -> None:
     register(cli)
+    register_site(cli)
 
 
 _register_office_commands()

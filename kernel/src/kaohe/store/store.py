@@ -688,6 +688,10 @@ class Store(Ledger, Users):
             self.db.execute(f"PRAGMA busy_timeout={BUSY_MS}")
         return True
 
+    def stored_periods(self) -> list[str]:
+        """The periods with stored results."""
+        return [r[0] for r in self.db.execute("SELECT DISTINCT period FROM scores ORDER BY period")]
+
     def scores(self, period: str) -> list[dict[str, Any]]:
         return list(self.db["scores"].rows_where("period = ?", [period], order_by="series, rank, unit"))
 
