@@ -93,7 +93,9 @@ def allowed(actor: Actor | None, action: str, resource: Resource) -> bool:
         if action == READ:
             if resource.kind in ("item", "data", "appeal"):
                 return own_department
-            return resource.published  # the ranking, a unit's page (its items only: ``sight``)
+            if resource.kind == "unit":  # its own items only, and the totals once published (``sight``)
+                return True
+            return resource.published  # the ranking
         if action in (IMPORT, DECIDE):
             return resource.kind in ("data", "appeal", "item") and own_department
         return False

@@ -116,8 +116,8 @@ class Site:
 
     # --- responses -----------------------------------------------------------------------------
 
-    def page(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
-        html = self.templates.get_template(name).render(
+    def page(self, request: Request, template: str, status: int = 200, **context: Any) -> Response:
+        html = self.templates.get_template(template).render(
             bureau=self.bureau.name, csrf=request.state.session.get("c", ""), me=request.state.actor, **context
         )
         return HTMLResponse(html, status_code=status)
