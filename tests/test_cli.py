@@ -11,7 +11,7 @@ import pytest
 
 COMMANDS = [
     "init", "plugins", "ingest", "score", "explain", "ranking", "publish", "appeal-deadline", "demo",
-    "status", "signoff", "editions", "diff", "appeal", "adjust", "audit", "verify",
+    "status", "signoff", "editions", "diff", "appeal", "adjust", "audit", "verify", "serve", "users",
 ]
 
 
