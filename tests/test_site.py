@@ -198,3 +198,13 @@ def test_path_outside_the_site(site, path):
     c = signed_in(base, "office")
     status, _, body = c.get(path)
     assert status in (403, 404) and "import" not in body and "root:" not in body
+
+
+def test_secure_cookie_and_hsts_over_https(site):
+    # uvicorn trusts X-Forwarded-Proto from 127.0.0.1 here, as `kaohe serve --proxy 127.0.0.1` does
+    # behind the bureau's HTTPS reverse proxy
+    base, _, _ = site
+    status, headers, _ = Client(base).get("/login", **{"X-Forwarded-Proto": "https"})
+    assert status == 200
+    assert "Secure" in headers["set-cookie"] and "HttpOnly" in headers["set-cookie"]
+    assert headers["strict-transport-security"] == "max-age=31536000"
