@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import time
 
+import attrs
 import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
@@ -208,3 +209,13 @@ def test_secure_cookie_and_hsts_over_https(site):
     assert status == 200
     assert "Secure" in headers["set-cookie"] and "HttpOnly" in headers["set-cookie"]
     assert headers["strict-transport-security"] == "max-age=31536000"
+
+
+def test_a_database_that_cannot_be_opened_is_said_in_one_line(site, tmp_path):
+    _, bureau, _ = site
+    folder = tmp_path / "kaohe.sqlite"
+    folder.mkdir()  # a folder where the database should be
+    with running(attrs.evolve(bureau, database=str(folder))) as base:
+        status, body = Client(base).json("/login")
+    assert status == 503 and body["error"].startswith("暂时无法读取考核数据库(") and body["error"].endswith("请联系考核办")
+    assert "\n" not in body["error"] and "Traceback" not in body["error"]

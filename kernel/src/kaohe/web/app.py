@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sqlite3
 from collections.abc import Awaitable, Callable, MutableMapping
 from importlib.resources import files
 from pathlib import Path
@@ -162,7 +163,13 @@ def create_app(config: str | Path | None = None, bureau: Bureau | None = None) -
             if fresh:
                 session = {"c": secrets.token_urlsafe(32)}
             request.state.session = session
-            with site.store() as store:
+            request.state.actor = None
+            try:
+                store = site.store()
+            except (KaoheError, sqlite3.Error) as exc:  # the database cannot be opened: one line, no traceback
+                why = exc if isinstance(exc, KaoheError) else f"{site.bureau.database}:{exc}"
+                return site.refuse(request, 503, f"暂时无法读取考核数据库({why}),请联系考核办", wants_json(request, request.url.path)[1])
+            with store:
                 request.state.actor = site.actor(request, store)
                 if request.method == "POST":
                     token = request.headers.get("x-csrf-token") or request.state.form.get("csrf", "")
