@@ -13,6 +13,7 @@ import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 import report_bureau
+from kaohe.core.decimals import D
 from kaohe.store.store import Store
 from kaohe.web.app import secret_key
 from site_support import Client, make_site, running
@@ -219,3 +220,19 @@ def test_a_database_that_cannot_be_opened_is_said_in_one_line(site, tmp_path):
         status, body = Client(base).json("/login")
     assert status == 503 and body["error"].startswith("暂时无法读取考核数据库(") and body["error"].endswith("请联系考核办")
     assert "\n" not in body["error"] and "Traceback" not in body["error"]
+
+
+def test_the_office_is_told_when_the_stored_results_are_out_of_date(site):
+    base, _, db = site
+    office = signed_in(base, "office")
+    assert office.json("/ranking/2015-04.json")[1]["stale"] is None
+    with Store(db) as store:
+        store.add_adjustment("2015-04", "zhixi", D("1"), "通报表扬", "考核办", actor="office")
+    status, ranking = office.json("/ranking/2015-04.json")
+    assert status == 200 and ranking["stale"] == "此后有调整"
+    # the page shows what is stored (never scores): 直溪's total is unchanged by the adjustment
+    before = next(u for s in ranking["series"] for u in s["units"] if u["unit"] == "zhixi")["total"]
+    with Store(db) as store:
+        assert next(r for r in store.scores("2015-04") if r["unit"] == "zhixi")["total"] == before
+    assert "保存的结果已过时(此后有调整)" in office.get("/ranking/2015-04")[2]
+    assert signed_in(base, "leader").json("/ranking/2015-02.json")[1]["stale"] is None  # said to the office only

@@ -31,8 +31,8 @@ from starlette.staticfiles import StaticFiles
 
 from ..core.errors import KaoheError
 from ..core.periods import Period
-from ..office.accounts import READ, SIGN_OUT, Actor, Resource, SignInRefused, allowed, current, sight, sign_in
-from ..office.results import stored_result
+from ..office.accounts import OFFICE, READ, SIGN_OUT, Actor, Resource, SignInRefused, allowed, current, sight, sign_in
+from ..office.results import staleness, stored_result
 from ..plugins.discovery import load_registry
 from ..scheme.bureau import Bureau
 from ..scheme.config import load_bureau
@@ -280,10 +280,16 @@ def create_app(config: str | Path | None = None, bureau: Bureau | None = None) -
             "period": label, "name": period.chinese, "published": is_pub,
             "series": [{"series": s, "name": names.get(s, s), "units": rows} for s, rows in series.items()],
             "missing": [g.text() for g in result.missing],
+            "stale": _stale(actor, store, period),
         }
         if as_json:
             return JSONResponse(data)
         return site.page(request, "ranking.html", **data)
+
+    def _stale(actor: Actor, store: Store, period: Period) -> str | None:
+        """For the office: why the stored results shown are out of date (kaohe score brings them up
+        to date; the site never scores), or None."""
+        return staleness(store, site.bureau, period) if actor.role == OFFICE else None
 
     def _unit_tree(request: Request, store: Store, label: str, unit: str, as_json: bool) -> tuple[dict[str, Any] | None, Response | None]:
         actor: Actor = request.state.actor
@@ -307,6 +313,7 @@ def create_app(config: str | Path | None = None, bureau: Bureau | None = None) -
             "flags": tree["flags"] if whole else [], "veto": tree["veto"] if whole else [],
             "adjustments": tree["adjustments"] if whole else [], "categories": cats,
             "ranking": allowed(actor, READ, Resource("ranking", is_pub)),
+            "stale": _stale(actor, store, period),
         }
         return out, None
 
