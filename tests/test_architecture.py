@@ -16,7 +16,7 @@ KERNEL = ROOT / "kernel" / "src" / "kaohe"
 DOC = ROOT / "docs" / "architecture.md"
 
 # Third-party modules slow to import, which a module may import inside the function that needs them.
-HEAVY = {"openpyxl", "jinja2"}
+HEAVY = {"openpyxl", "jinja2", "argon2", "uvicorn"}
 
 
 def layers() -> list[set[str]]:

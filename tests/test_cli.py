@@ -11,7 +11,7 @@ from inprocess import kaohe as run_kaohe
 
 COMMANDS = [
     "init", "plugins", "ingest", "score", "explain", "ranking", "publish", "appeal-deadline", "demo",
-    "status", "signoff", "editions", "diff", "appeal", "adjust", "audit", "verify",
+    "status", "signoff", "editions", "diff", "appeal", "adjust", "audit", "verify", "serve", "users",
 ]
 
 

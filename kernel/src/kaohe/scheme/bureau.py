@@ -68,6 +68,21 @@ STALE_MODES = ("score", "warn")
 
 
 @attrs.frozen
+class SiteSettings:
+    """``[site]``: the accounts and sessions of the bureau's site, ``kaohe serve`` (docs/configuration.md,
+    "[site]")."""
+
+    idle_minutes: int = 30
+    """A session unused this long is over: the next request asks to sign in again."""
+    lockout_failures: int = 5
+    """This many failed sign-ins in a row lock the account ..."""
+    lockout_minutes: int = 15
+    """... for this long (the office may also unlock it at once with ``kaohe users reset-password``)."""
+    password_min_length: int = 10
+    """The shortest password accepted (with at least three of: lower case, upper case, digits, other signs)."""
+
+
+@attrs.frozen
 class ResultsSettings:
     """``[results]``: what the commands that show stored results do when a period's stored results
     are out of date (docs/configuration.md, "[results]")."""
@@ -166,6 +181,7 @@ class OfficeSettings:
     publication: Publication = attrs.field(factory=Publication)
     report: ReportSettings = attrs.field(factory=ReportSettings)
     results: ResultsSettings = attrs.field(factory=ResultsSettings)
+    site: SiteSettings = attrs.field(factory=SiteSettings)
     regulations: tuple[Regulation, ...] = ()
     """The regulations the items cite (``[regulations]``), in the configuration's order."""
     plugin_config: Mapping[str, Any] = attrs.field(factory=dict)
@@ -226,6 +242,7 @@ class Bureau:
     publication = _Of[Publication]("office")
     report = _Of[ReportSettings]("office")
     results = _Of[ResultsSettings]("office")
+    site = _Of[SiteSettings]("office")
     regulations = _Of[tuple[Regulation, ...]]("office")
     plugin_config = _Of[Mapping[str, Any]]("office")
 

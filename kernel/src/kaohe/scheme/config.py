@@ -39,7 +39,7 @@ from .bureau import (
     Publication,
     Regulation,
     ReportSettings,
-    ResultsSettings,
+    ResultsSettings, SiteSettings,
 )
 from .scheme import Category, Scheme, Series
 from .structure import Date, Expect, Number, Structurer, keys_of, unknown_key, within
@@ -49,7 +49,7 @@ STRUCTURER = Structurer()
 
 TOP_KEYS = {
     "bureau", "scheme", "series", "categories", "units", "units_file", "items", "office_items", "carry_over", "intake", "appeals",
-    "publication", "report", "regulations", "results", "scoring",
+    "publication", "report", "regulations", "results", "scoring", "site",
 }
 """The tables the kernel reads itself; any other top-level table must be claimed by a plugin
 (``kaohe_config_tables``)."""
@@ -246,6 +246,16 @@ class ResultsTable:
 
 
 @attrs.frozen(kw_only=True)
+class SiteTable:
+    """``[site]`` (kaohe.scheme.bureau.SiteSettings)."""
+
+    idle_minutes: Annotated[int, within(1, 24 * 60, "整数", "应为 {low}-{high} 的整数(分钟:会话闲置多久后须重新登录),得到 {value}")] = 30
+    lockout_failures: Annotated[int, within(1, 100, "整数", "应为 {low}-{high} 的整数(次:连续登录失败多少次后锁定账号),得到 {value}")] = 5
+    lockout_minutes: Annotated[int, within(1, 7 * 24 * 60, "整数", "应为 {low}-{high} 的整数(分钟:账号锁定多久),得到 {value}")] = 15
+    password_min_length: Annotated[int, within(8, 128, "整数", "应为 {low}-{high} 的整数(位:密码的最短长度),得到 {value}")] = 10
+
+
+@attrs.frozen(kw_only=True)
 class ScoringTable:
     """``[scoring]``: the engine (kaohe.scheme.bureau.Assessment.engine)."""
 
@@ -427,6 +437,7 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
     report: ReportTable = r.structure(r.table(data, "report"), ReportTable, "report")
     results: ResultsTable = r.structure(r.table(data, "results"), ResultsTable, "results")
     scoring: ScoringTable = r.structure(r.table(data, "scoring"), ScoringTable, "scoring")
+    site: SiteTable = r.structure(r.table(data, "site"), SiteTable, "site")
     plugin_config = {name: _claimed(r, t, data, base) for name, t in sorted(registry.config_tables.items()) if name in data}
     limits = {k: v for k, v in attrs.asdict(intake).items() if k != "earliest" and v is not None}
     return Bureau(
@@ -442,6 +453,7 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
                 require_signoff=publication.require_signoff,
             ),
             report=ReportSettings(lines_per_item=report.lines_per_item), results=ResultsSettings(stale=results.stale),
+            site=SiteSettings(**attrs.asdict(site)),
             regulations=tuple(regulations.values()),
             plugin_config=plugin_config,
         ),

@@ -6,7 +6,7 @@ here, with the time it was replaced), ``imports`` (file, checksum, time, rows ac
 and ``explanations`` (the latest scoring of each period), with ``category_results``, ``item_results``
 and ``period_results`` (what the period was scored from: kaohe.office.results tells from it whether
 the stored results are up to date), ``runs`` (every scoring run), and
-``migrations`` (the schema version), ``chain`` (the hash chain, kaohe.integrity). An import is one
+``users`` (the site's accounts, kaohe.store.users), ``migrations`` (the schema version), ``chain`` (the hash chain, kaohe.integrity). An import is one
 transaction: it lands whole or not at all.
 """
 
@@ -34,8 +34,9 @@ from ..scoring.explain import gap_data, unit_fields
 from ..scoring.treejson import TreeEncoder
 from .integrity import guard, migrate_3, record_line, records_digest, register
 from .ledger import Ledger, current_actor, migrate_2, now
+from .users import Users, migrate_5
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BATCH = 5000
 
 
@@ -133,7 +134,7 @@ def _migrate_4(db: sqlite_utils.Database) -> None:
 
 
 MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
-    (1, _migrate_1), (2, migrate_2), (3, migrate_3), (4, _migrate_4),
+    (1, _migrate_1), (2, migrate_2), (3, migrate_3), (4, _migrate_4), (5, migrate_5),
 ]
 
 
@@ -180,7 +181,7 @@ class StoreBusy(KaoheError):
     """The store could not be written without waiting (``Store.without_waiting``)."""
 
 
-class Store(Ledger):
+class Store(Ledger, Users):
     """A bureau's database (the audit trail, adjustments, appeals and editions: kaohe.ledger).
 
     ``readonly``: for the commands that only read (rankings, editions, the audit trail …). The
@@ -692,6 +693,10 @@ class Store(Ledger):
         finally:
             self.db.execute(f"PRAGMA busy_timeout={BUSY_MS}")
         return True
+
+    def stored_periods(self) -> list[str]:
+        """The periods with stored results."""
+        return [r[0] for r in self.db.execute("SELECT DISTINCT period FROM scores ORDER BY period")]
 
     def scores(self, period: str) -> list[dict[str, Any]]:
         return list(self.db["scores"].rows_where("period = ?", [period], order_by="series, rank, unit"))

@@ -1,0 +1,117 @@
+"""The site's commands: ``kaohe serve`` and ``kaohe users`` (add, import, list, disable,
+reset-password). Registered on the ``kaohe`` group by kaohe.cli."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..core.errors import KaoheError
+from ..office.accounts import ROLES, add_users, disable_user, read_users_csv, reset_password
+from ..store.actor import current_actor
+from ..web.server import serve as run_server
+from .common import Ctx, pass_ctx, table
+
+ACTOR_HELP = "操作人(记入审计记录;默认为环境变量 KAOHE_ACTOR,再则为当前系统用户)。"
+
+
+def _by(actor: str | None) -> str:
+    return actor or current_actor()
+
+
+def _password(from_stdin: bool) -> str | None:
+    if not from_stdin:
+        return None
+    line = sys.stdin.readline().rstrip("\r\n")
+    if not line:
+        raise KaoheError("标准输入中没有密码(--password-stdin:一行一个密码)")
+    return line
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址(默认只接受本机访问;内网访问请经反向代理,或写本机的内网地址)。")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="端口。")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="工作进程数。")
+@click.option("--proxy", metavar="地址", help="前面的 HTTPS 反向代理的地址(如 127.0.0.1):信任它转发的 X-Forwarded-Proto/For。")
+@pass_ctx
+def serve(obj: Ctx, host: str, port: int, workers: int, proxy: str | None) -> None:
+    """启动本局的考核网站(账号用 kaohe users 开设;说明见 docs/site.md)。"""
+    obj.store().close()  # the configuration and the database checked (and migrated) before the workers start
+    click.echo(f"{obj.bureau.name} 考核网站:http://{host}:{port}/  (按 Ctrl+C 停止)")
+    run_server(obj.config, host, port, workers, proxy)
+
+
+@click.group()
+def users() -> None:
+    """考核网站的账号:新建、批量导入、列出、停用、重置密码。"""
+
+
+@users.command("add")
+@click.argument("account")
+@click.option("--name", required=True, help="姓名。")
+@click.option("--role", required=True, type=click.Choice(ROLES), help="角色。")
+@click.option("--unit", "where", default="", help="单位(角色为“单位”时:单位编号或名称)或部门(角色为“部门”时:部门名称)。")
+@click.option("--department", "department", default="", help="部门名称(与 --unit 二选一)。")
+@click.option("--password-stdin", "from_stdin", is_flag=True, help="从标准输入读取密码(默认随机生成并显示一次)。")
+@click.option("--actor", help=ACTOR_HELP, envvar="KAOHE_ACTOR")
+@pass_ctx
+def users_add(obj: Ctx, account: str, name: str, role: str, where: str, department: str, from_stdin: bool, actor: str | None) -> None:
+    """新建账号 ACCOUNT。"""
+    with obj.store() as store:
+        made = add_users(store, obj.bureau, [(account, name, role, where or department, _password(from_stdin))], _by(actor))
+    for acc, pw in made:
+        click.echo(f"已新建账号 {acc}" + ("" if from_stdin else f",初始密码:{pw}(只显示这一次)"))
+
+
+@users.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--actor", help=ACTOR_HELP, envvar="KAOHE_ACTOR")
+@pass_ctx
+def users_import(obj: Ctx, csv_file: Path, actor: str | None) -> None:
+    """从 CSV 批量新建账号(表头:账号,姓名,角色,单位或部门);全部无误才导入,初始密码随机生成并显示一次。"""
+    rows = read_users_csv(csv_file)
+    with obj.store() as store:
+        made = add_users(store, obj.bureau, rows, _by(actor), where=f"{csv_file.name} ")
+    click.echo(table(["账号", "初始密码"], [[a, p] for a, p in made]))
+    click.echo(f"已新建 {len(made)} 个账号;初始密码只显示这一次,请分别交给本人。")
+
+
+@users.command("list")
+@pass_ctx
+def users_list(obj: Ctx) -> None:
+    """列出账号。"""
+    with obj.store(readonly=True) as store:
+        rows = store.users()
+    click.echo(table(
+        ["账号", "姓名", "角色", "单位或部门", "状态"],
+        [[r["account"], r["name"], r["role"], r["unit"] or r["department"] or "", "已停用" if r["disabled"] else ("锁定至 " + str(r["locked_until"]) if r["locked_until"] else "正常")] for r in rows],
+    ))
+
+
+@users.command("disable")
+@click.argument("account")
+@click.option("--actor", help=ACTOR_HELP, envvar="KAOHE_ACTOR")
+@pass_ctx
+def users_disable(obj: Ctx, account: str, actor: str | None) -> None:
+    """停用账号 ACCOUNT(其会话立即失效;重置密码可再启用)。"""
+    with obj.store() as store:
+        disable_user(store, account, _by(actor))
+    click.echo(f"已停用账号 {account}")
+
+
+@users.command("reset-password")
+@click.argument("account")
+@click.option("--password-stdin", "from_stdin", is_flag=True, help="从标准输入读取新密码(默认随机生成并显示一次)。")
+@click.option("--actor", help=ACTOR_HELP, envvar="KAOHE_ACTOR")
+@pass_ctx
+def users_reset(obj: Ctx, account: str, from_stdin: bool, actor: str | None) -> None:
+    """重置账号 ACCOUNT 的密码:解除锁定、重新启用,旧会话失效。"""
+    with obj.store() as store:
+        pw = reset_password(store, obj.bureau, account, _by(actor), _password(from_stdin))
+    click.echo(f"已重置账号 {account} 的密码" + ("" if from_stdin else f",新密码:{pw}(只显示这一次)"))
+
+
+COMMANDS: dict[str, click.Command] = {"serve": serve, "users": users}
+"""The site's commands, added to the ``kaohe`` group by kaohe.cli.main."""

@@ -1,0 +1,405 @@
+"""The site's accounts and what each may do (issue 16): the roles, the one function that decides
+(``allowed``) and what an actor may see (``sight``), the password policy, argon2id hashes, signing in
+with its lockout, and the office's account commands (add, import from a CSV, disable, reset).
+
+Roles (issue 16, point 2):
+
+- 考核办 (the office): everything, drafts before publication included;
+- 部门 (a department): its own items, its data and the appeals against its items, before publication
+  too; what is published;
+- 单位 (an assessed unit): the published ranking, its own results and its own appeals, never another
+  unit's;
+- 领导 (leaders): read everything published.
+
+Every sign-in, failure and change of an account is in the audit trail with the account as the actor.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import secrets
+import string
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import attrs
+
+from ..core.errors import KaoheError
+from ..scheme.bureau import Bureau, SiteSettings
+from ..store.actor import now
+from ..store.store import Store
+
+OFFICE, DEPARTMENT, UNIT, LEADER = "考核办", "部门", "单位", "领导"
+ROLES = (OFFICE, DEPARTMENT, UNIT, LEADER)
+
+READ, IMPORT, APPEAL, DECIDE, MANAGE = "read", "import", "appeal", "decide", "manage"
+ACTIONS = (READ, IMPORT, APPEAL, DECIDE, MANAGE)
+"""read: see a resource; import: send a department's data; appeal: file an appeal against a
+deduction; decide: decide an appeal; manage: accounts, scoring, publication, adjustments."""
+
+KINDS = ("ranking", "unit", "item", "data", "appeal", "accounts")
+"""What a resource is: a period's ranking, a unit's results, an item's results across the units, a
+department's data, an appeal, the accounts."""
+
+SIGN_IN, SIGN_IN_FAILED, SIGN_OUT = "登录", "登录失败", "退出登录"
+ACCOUNT_ADDED, ACCOUNT_DISABLED, PASSWORD_RESET = "新建账号", "停用账号", "重置密码"
+AUDIT_ACTIONS = frozenset({SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, ACCOUNT_ADDED, ACCOUNT_DISABLED, PASSWORD_RESET})
+"""The audit trail's actions of this module: none changes what a score reads."""
+
+
+@attrs.frozen
+class Actor:
+    """Who acts: an account of the site."""
+
+    account: str
+    name: str
+    role: str
+    unit: str = ""
+    department: str = ""
+    stamp: int = 0
+
+
+@attrs.frozen
+class Resource:
+    """What an action is on. ``published``: the period it belongs to has a published edition;
+    ``unit``: the unit it is about (a unit's page, an appeal); ``department``: the department it
+    belongs to (an item, data, an appeal routed to it)."""
+
+    kind: str
+    published: bool = False
+    unit: str = ""
+    department: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown resource kind {self.kind!r}")
+
+
+def allowed(actor: Actor | None, action: str, resource: Resource) -> bool:
+    """Whether ``actor`` may do ``action`` on ``resource``: the one place that decides it."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if actor is None:
+        return False
+    if actor.role == OFFICE:
+        return True
+    if resource.kind == "accounts" or action == MANAGE:
+        return False
+    own_department = bool(actor.department) and resource.department == actor.department
+    own_unit = bool(actor.unit) and resource.unit == actor.unit
+    if actor.role == DEPARTMENT:
+        if action == READ:
+            if resource.kind in ("item", "data", "appeal"):
+                return own_department
+            if resource.kind == "unit":  # its own items only, and the totals once published (``sight``)
+                return True
+            return resource.published  # the ranking
+        if action in (IMPORT, DECIDE):
+            return resource.kind in ("data", "appeal", "item") and own_department
+        return False
+    if actor.role == UNIT:
+        if not resource.published:
+            return False
+        if action == READ:
+            if resource.kind == "ranking":
+                return True
+            return resource.kind in ("unit", "appeal") and own_unit
+        if action == APPEAL:
+            return resource.kind in ("unit", "appeal") and own_unit
+        return False
+    if actor.role == LEADER:
+        return action == READ and resource.published and resource.kind != "accounts"
+    return False
+
+
+@attrs.frozen
+class Sight:
+    """What an actor may see: the periods (``drafts``: the unpublished ones too) and, within a period,
+    the units (None: all) and the departments whose items (None: all)."""
+
+    drafts: bool
+    units: frozenset[str] | None
+    departments: frozenset[str] | None
+
+    def periods(self, published: Iterable[str], stored: Iterable[str]) -> list[str]:
+        """The periods this actor may open: the published ones; the office also every stored one, a
+        department also those stored (its own items only)."""
+        out = dict.fromkeys(published)
+        if self.drafts:
+            out.update(dict.fromkeys(stored))
+        return sorted(out)
+
+    def sees_unit(self, unit: str, published: bool) -> bool:
+        if not published and not self.drafts:
+            return False
+        return self.units is None or unit in self.units
+
+    def sees_item(self, department: str, published: bool) -> bool:
+        if self.departments is not None:
+            return department in self.departments
+        return published or self.drafts
+
+
+def sight(actor: Actor) -> Sight:
+    """What ``actor`` may see (the same decisions as ``allowed``, as a query's filter)."""
+    if actor.role == OFFICE:
+        return Sight(True, None, None)
+    if actor.role == DEPARTMENT:
+        return Sight(True, None, frozenset({actor.department}))
+    if actor.role == UNIT:
+        return Sight(False, frozenset({actor.unit}), None)
+    return Sight(False, None, None)
+
+
+# --- passwords ----------------------------------------------------------------------------------
+
+
+def policy_problem(password: str, account: str, settings: SiteSettings) -> str | None:
+    """Why ``password`` is refused (in Chinese), or None."""
+    if len(password) < settings.password_min_length:
+        return f"密码太短:至少 {settings.password_min_length} 位"
+    classes = sum(
+        (
+            any(c.islower() for c in password), any(c.isupper() for c in password), any(c.isdigit() for c in password),
+            any(not c.isalnum() for c in password),
+        )
+    )
+    if classes < 3:
+        return "密码须含小写字母、大写字母、数字、其他符号中的至少三种"
+    if account and account.lower() in password.lower():
+        return "密码不能包含账号"
+    return None
+
+
+def new_password() -> str:
+    """A random password that meets the policy (16 signs, given to the person once)."""
+    alphabet = string.ascii_letters + string.digits
+    while True:
+        pw = "".join(secrets.choice(alphabet) for _ in range(14)) + secrets.choice("-_.!") + secrets.choice(string.digits)
+        if any(c.islower() for c in pw) and any(c.isupper() for c in pw):
+            return pw
+
+
+def _hasher() -> object:
+    import argon2  # heavy: loaded by the commands that hash
+
+    return argon2.PasswordHasher(type=argon2.Type.ID)
+
+
+def hash_password(password: str) -> str:
+    return str(_hasher().hash(password))  # type: ignore[attr-defined]
+
+
+DUMMY_HASH: list[str] = []
+"""A hash checked for an unknown account, so that it takes as long as a known one."""
+
+
+def _verify(hash_: str, password: str) -> tuple[bool, str | None]:
+    """(whether ``password`` matches, a new hash when the parameters changed)."""
+    import argon2
+
+    hasher = argon2.PasswordHasher(type=argon2.Type.ID)
+    try:
+        hasher.verify(hash_, password)
+    except (argon2.exceptions.VerificationError, argon2.exceptions.InvalidHashError):
+        return False, None
+    return True, (hasher.hash(password) if hasher.check_needs_rehash(hash_) else None)
+
+
+# --- signing in --------------------------------------------------------------------------------
+
+
+class SignInRefused(KaoheError):
+    """A sign-in refused; the message says why in words that do not tell whether the account exists."""
+
+
+def actor_of(row: dict[str, object]) -> Actor:
+    return Actor(
+        str(row["account"]), str(row["name"]), str(row["role"]), str(row["unit"] or ""), str(row["department"] or ""),
+        int(row["stamp"] or 0),  # type: ignore[call-overload]
+    )
+
+
+def sign_in(store: Store, settings: SiteSettings, account: str, password: str, where: str = "", when: dt.datetime | None = None) -> Actor:
+    """The actor of ``account`` when ``password`` is its password and it is neither disabled nor
+    locked; otherwise ``SignInRefused``. Every attempt is in the audit trail; ``lockout_failures``
+    failures in a row lock the account for ``lockout_minutes``."""
+    when = when or dt.datetime.now().astimezone()
+    account = account.strip()
+    row = store.user(account) if account else None
+    detail = {"from": where} if where else None
+    if row is None:
+        if not DUMMY_HASH:
+            DUMMY_HASH.append(hash_password(new_password()))
+        _verify(DUMMY_HASH[0], password)
+        store.log(SIGN_IN_FAILED, account or "-", subject=account[:64], detail={**(detail or {}), "why": "无此账号"})
+        raise SignInRefused("账号或密码不正确")
+    locked = row["locked_until"]
+    if locked and dt.datetime.fromisoformat(str(locked)) > when:
+        store.log(SIGN_IN_FAILED, account, subject=account, detail={**(detail or {}), "why": "已锁定"})
+        raise SignInRefused(f"连续登录失败次数过多,账号已锁定至 {str(locked)[11:16]};请稍后再试,或请考核办重置密码")
+    if row["disabled"]:
+        store.log(SIGN_IN_FAILED, account, subject=account, detail={**(detail or {}), "why": "已停用"})
+        raise SignInRefused("账号或密码不正确")
+    ok, rehash = _verify(str(row["hash"]), password)
+    if not ok:
+        failures = int(row["failures"] or 0) + 1
+        until = None
+        if failures >= settings.lockout_failures:
+            until = (when + dt.timedelta(minutes=settings.lockout_minutes)).isoformat(timespec="seconds")
+            failures = 0
+        with store.writing():
+            store.sign_in_failed(account, failures, until)
+            store.log(SIGN_IN_FAILED, account, subject=account, detail={**(detail or {}), "why": "密码错误", "locked_until": until})
+        if until:
+            raise SignInRefused(f"连续登录失败 {settings.lockout_failures} 次,账号已锁定 {settings.lockout_minutes} 分钟")
+        raise SignInRefused("账号或密码不正确")
+    with store.writing():
+        store.signed_in(account, rehash)
+        store.log(SIGN_IN, account, subject=account, detail=detail)
+    return actor_of(row)
+
+
+def current(store: Store, account: str, stamp: int) -> Actor | None:
+    """The actor of a session: None when the account is gone, disabled, or its password was reset
+    since the session began (another stamp)."""
+    row = store.user(account)
+    if row is None or row["disabled"] or int(row["stamp"] or 0) != stamp:
+        return None
+    return actor_of(row)
+
+
+# --- the office's account commands -------------------------------------------------------------
+
+
+def _belongs(bureau: Bureau, role: str, where: str, departments: Sequence[str]) -> tuple[str, str]:
+    """(unit, department) of an account of ``role`` given ``where`` (a unit's id or name, or a
+    department), or KaoheError saying what was expected."""
+    where = where.strip()
+    if role == UNIT:
+        for u in bureau.units:
+            if where in (u.id, u.name, *u.aliases):
+                return u.id, ""
+        raise KaoheError(f"单位 {where!r} 不在本局的单位名单中(应为单位编号或名称)")
+    if role == DEPARTMENT:
+        if where not in departments:
+            raise KaoheError(f"部门 {where!r} 没有启用的考核项目(应为:{'、'.join(departments)})")
+        return "", where
+    if role not in ROLES:
+        raise KaoheError(f"角色 {role!r} 不对:应为 {'、'.join(ROLES)} 之一")
+    if where:
+        raise KaoheError(f"角色 {role} 不属于某个单位或部门,“单位或部门”应留空,得到 {where!r}")
+    return "", ""
+
+
+def departments_of(bureau: Bureau) -> list[str]:
+    """The departments with an item switched on (an account of role 部门 names one of them)."""
+    return sorted({i.department for i in bureau.items if i.department})
+
+
+def add_users(
+    store: Store, bureau: Bureau, rows: Sequence[tuple[str, str, str, str, str | None]], by: str, where: str = ""
+) -> list[tuple[str, str]]:
+    """Add accounts (account, name, role, unit or department, password or None for a random one), all
+    or none; returns (account, password) of each. ``where`` names the source of the rows for an error
+    (``file.csv 第3行``)."""
+    departments = departments_of(bureau)
+    seen: set[str] = set()
+    prepared = []
+    out = []
+    for n, (account, name, role, belongs, password) in enumerate(rows, start=1):
+        at = f"{where}第{n + 1}行:" if where else ""
+        account, name, role = account.strip(), name.strip(), role.strip()
+        if not account or any(c.isspace() or c in "/\\<>\"'&" for c in account) or len(account) > 64:
+            raise KaoheError(f"{at}账号 {account!r} 不对:应为 1-64 个字符,不含空格和 / \\ < > \" ' &")
+        if not name:
+            raise KaoheError(f"{at}“姓名”为空")
+        if account in seen or store.user(account) is not None:
+            raise KaoheError(f"{at}账号 {account} 已存在")
+        seen.add(account)
+        try:
+            if role not in ROLES:
+                raise KaoheError(f"角色 {role!r} 不对:应为 {'、'.join(ROLES)} 之一")
+            unit, department = _belongs(bureau, role, belongs, departments)
+        except KaoheError as exc:
+            raise KaoheError(f"{at}{exc}") from None
+        pw = password if password is not None else new_password()
+        problem = policy_problem(pw, account, bureau.site)
+        if problem:
+            raise KaoheError(f"{at}{problem}")
+        prepared.append({"account": account, "name": name, "role": role, "unit": unit, "department": department, "password": pw})
+    for row in prepared:
+        pw = str(row.pop("password"))
+        row["hash"], row["created"] = hash_password(pw), now()
+        out.append((str(row["account"]), pw))
+    with store.writing():
+        store.insert_users(prepared)
+        for row in prepared:
+            store.log(
+                ACCOUNT_ADDED, by, unit=str(row["unit"]), department=str(row["department"]), subject=str(row["account"]),
+                detail={"name": row["name"], "role": row["role"]},
+            )
+    return out
+
+
+CSV_COLUMNS = {"账号": "account", "姓名": "name", "角色": "role", "单位或部门": "where"}
+CSV_ALIASES = {"account": "account", "name": "name", "role": "role", "unit": "where", "department": "where", "单位": "where", "部门": "where"}
+
+
+def read_users_csv(path: Path) -> list[tuple[str, str, str, str, str | None]]:
+    """The rows of the office's CSV of accounts (columns 账号, 姓名, 角色, 单位或部门; UTF-8 or GB18030)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise KaoheError(f"无法读取 {path}:{exc.strerror}") from None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise KaoheError(f"{path}:不是 UTF-8 或 GB18030 编码的 CSV")
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if header is None:
+        raise KaoheError(f"{path}:文件为空,应有表头 账号,姓名,角色,单位或部门")
+    names = [CSV_COLUMNS.get(h.strip()) or CSV_ALIASES.get(h.strip().lower(), "") for h in header]
+    for need, title in (("account", "账号"), ("name", "姓名"), ("role", "角色")):
+        if need not in names:
+            raise KaoheError(f"{path} 第1行:缺少“{title}”列(表头应为 账号,姓名,角色,单位或部门)")
+    rows: list[tuple[str, str, str, str, str | None]] = []
+    for n, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(names):
+            raise KaoheError(f"{path} 第{n}行:有 {len(cells)} 列,表头只有 {len(names)} 列")
+        d = {names[i]: c for i, c in enumerate(cells) if names[i]}
+        rows.append((d.get("account", ""), d.get("name", ""), d.get("role", ""), d.get("where", ""), None))
+    return rows
+
+
+def disable_user(store: Store, account: str, by: str) -> None:
+    if store.user(account) is None:
+        raise KaoheError(f"没有账号 {account}")
+    with store.writing():
+        store.disable_user(account)
+        store.log(ACCOUNT_DISABLED, by, subject=account)
+
+
+def reset_password(store: Store, bureau: Bureau, account: str, by: str, password: str | None = None) -> str:
+    """A new password for ``account`` (random unless given); the lock is lifted, the account enabled
+    again, its sessions ended."""
+    if store.user(account) is None:
+        raise KaoheError(f"没有账号 {account}")
+    pw = password if password is not None else new_password()
+    problem = policy_problem(pw, account, bureau.site)
+    if problem:
+        raise KaoheError(problem)
+    hashed = hash_password(pw)
+    with store.writing():
+        store.set_password(account, hashed)
+        store.log(PASSWORD_RESET, by, subject=account)
+    return pw

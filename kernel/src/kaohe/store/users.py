@@ -1,0 +1,89 @@
+"""The site's accounts (schema version 5, issue 16): one row per account of ``kaohe serve``.
+
+Table ``users``: the account (its sign-in name), the person's name, the role (考核办, 部门, 单位,
+领导), the unit or the department it belongs to, the password's argon2id hash, whether it is
+disabled, the failed sign-ins in a row and the time the account is locked until, and a stamp that
+changes with every password reset or disabling (a session made before carries the old stamp and
+ends). Unlike the ledger's tables, rows here change; every change is in the audit trail (written by
+kaohe.office.accounts with the account that made it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
+
+import sqlite_utils
+
+USER_COLUMNS = (
+    "account", "name", "role", "unit", "department", "hash", "disabled", "failures", "locked_until", "stamp", "created",
+)
+
+
+def migrate_5(db: sqlite_utils.Database) -> None:
+    db.table("users").create(
+        {
+            "account": str, "name": str, "role": str, "unit": str, "department": str, "hash": str, "disabled": int,
+            "failures": int, "locked_until": str, "stamp": int, "created": str,
+        },
+        pk="account",
+        not_null={"account", "name", "role", "hash"},
+        defaults={"disabled": 0, "failures": 0, "stamp": 0},
+    )
+
+
+class Users:
+    """The methods of :class:`kaohe.store.Store` over ``users`` (mixed into it)."""
+
+    db: sqlite_utils.Database
+
+    _txn: Callable[[], AbstractContextManager[None]]  # kaohe.store.ledger.Ledger's
+
+    def user(self, account: str) -> dict[str, Any] | None:
+        """The account's row, or None."""
+        cur = self.db.execute(f"SELECT {', '.join(USER_COLUMNS)} FROM users WHERE account = ?", [account])
+        row = cur.fetchone()
+        return dict(zip(USER_COLUMNS, row, strict=True)) if row else None
+
+    def users(self) -> list[dict[str, Any]]:
+        """Every account, by role and account."""
+        cur = self.db.execute(f"SELECT {', '.join(USER_COLUMNS)} FROM users ORDER BY role, account")
+        return [dict(zip(USER_COLUMNS, row, strict=True)) for row in cur]
+
+    def insert_users(self, rows: list[dict[str, Any]]) -> None:
+        """Add accounts, all or none (an account already there: the whole batch refused by the caller
+        before; here the primary key refuses it again)."""
+        with self._txn():
+            for row in rows:
+                self.db.execute(
+                    "INSERT INTO users (account, name, role, unit, department, hash, disabled, failures, stamp, created)"
+                    " VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, ?)",
+                    [row["account"], row["name"], row["role"], row.get("unit") or "", row.get("department") or "", row["hash"], row["created"]],
+                )
+
+    def set_password(self, account: str, hash_: str) -> None:
+        """A new password: the lock and the failures cleared, every session of the account ended."""
+        with self._txn():
+            self.db.execute(
+                "UPDATE users SET hash = ?, failures = 0, locked_until = NULL, disabled = 0, stamp = stamp + 1 WHERE account = ?",
+                [hash_, account],
+            )
+
+    def disable_user(self, account: str) -> None:
+        with self._txn():
+            self.db.execute("UPDATE users SET disabled = 1, stamp = stamp + 1 WHERE account = ?", [account])
+
+    def sign_in_failed(self, account: str, failures: int, locked_until: str | None) -> None:
+        with self._txn():
+            self.db.execute("UPDATE users SET failures = ?, locked_until = ? WHERE account = ?", [failures, locked_until, account])
+
+    def signed_in(self, account: str, hash_: str | None = None) -> None:
+        """A successful sign-in: the failures cleared (and the hash replaced, when it was rehashed with
+        newer parameters)."""
+        with self._txn():
+            if hash_ is None:
+                self.db.execute("UPDATE users SET failures = 0, locked_until = NULL WHERE account = ?", [account])
+            else:
+                self.db.execute("UPDATE users SET failures = 0, locked_until = NULL, hash = ? WHERE account = ?", [hash_, account])
+

@@ -1,0 +1,214 @@
+"""The site's accounts (issue 16, points 2-3): the role × action table of ``allowed`` and ``sight``,
+the password policy, argon2id hashes, the lockout, the CSV import and the ``kaohe users`` commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import report_bureau
+from kaohe.office.accounts import (
+    APPEAL, DECIDE, IMPORT, MANAGE, READ, Actor, Resource, SignInRefused, add_users, allowed, current, disable_user,
+    policy_problem, read_users_csv, reset_password, sight, sign_in,
+)
+from kaohe.office.results import staleness
+from kaohe.core.periods import Period
+from kaohe.core.errors import KaoheError
+from kaohe.scheme.bureau import SiteSettings
+from kaohe.store.store import Store
+
+OFFICE = Actor("o", "考办", "考核办")
+DEPT = Actor("d", "测试", "部门", department="测试大队")
+UNIT = Actor("u", "儒林", "单位", unit="rulin")
+LEADER = Actor("l", "领导", "领导")
+
+# (actor, action, resource, allowed?) — each line read off issue 16's definition of the roles.
+TABLE = [
+    # 考核办: everything, drafts included
+    (OFFICE, READ, Resource("ranking", published=False), True),
+    (OFFICE, READ, Resource("unit", published=False, unit="xuebu"), True),
+    (OFFICE, MANAGE, Resource("accounts"), True),
+    (OFFICE, DECIDE, Resource("appeal", True, unit="rulin", department="督察支队"), True),
+    # 部门: its own items, its data, the appeals against its items; what is published
+    (DEPT, READ, Resource("item", published=False, department="测试大队"), True),
+    (DEPT, READ, Resource("item", published=True, department="督察支队"), False),
+    (DEPT, IMPORT, Resource("data", department="测试大队"), True),
+    (DEPT, IMPORT, Resource("data", department="督察支队"), False),
+    (DEPT, READ, Resource("appeal", True, unit="rulin", department="测试大队"), True),
+    (DEPT, READ, Resource("appeal", True, unit="rulin", department="督察支队"), False),
+    (DEPT, DECIDE, Resource("appeal", True, unit="rulin", department="测试大队"), True),
+    (DEPT, DECIDE, Resource("appeal", True, unit="rulin", department="督察支队"), False),
+    (DEPT, READ, Resource("ranking", published=False), False),
+    (DEPT, READ, Resource("ranking", published=True), True),
+    (DEPT, APPEAL, Resource("unit", True, unit="rulin"), False),
+    (DEPT, MANAGE, Resource("accounts"), False),
+    # 单位: its own results and appeals, published only; never another unit's
+    (UNIT, READ, Resource("ranking", published=True), True),
+    (UNIT, READ, Resource("ranking", published=False), False),
+    (UNIT, READ, Resource("unit", published=True, unit="rulin"), True),
+    (UNIT, READ, Resource("unit", published=False, unit="rulin"), False),
+    (UNIT, READ, Resource("unit", published=True, unit="xuebu"), False),
+    (UNIT, APPEAL, Resource("unit", published=True, unit="rulin"), True),
+    (UNIT, APPEAL, Resource("unit", published=True, unit="xuebu"), False),
+    (UNIT, READ, Resource("appeal", True, unit="xuebu", department="测试大队"), False),
+    (UNIT, READ, Resource("appeal", True, unit="rulin", department="测试大队"), True),
+    (UNIT, DECIDE, Resource("appeal", True, unit="rulin", department="测试大队"), False),
+    (UNIT, IMPORT, Resource("data", department="测试大队"), False),
+    (UNIT, MANAGE, Resource("accounts"), False),
+    # 领导: read everything published, nothing else
+    (LEADER, READ, Resource("ranking", published=True), True),
+    (LEADER, READ, Resource("unit", published=True, unit="xuebu"), True),
+    (LEADER, READ, Resource("ranking", published=False), False),
+    (LEADER, READ, Resource("unit", published=False, unit="xuebu"), False),
+    (LEADER, APPEAL, Resource("unit", True, unit="xuebu"), False),
+    (LEADER, DECIDE, Resource("appeal", True, unit="xuebu", department="测试大队"), False),
+    (LEADER, MANAGE, Resource("accounts"), False),
+    # nobody signed in: nothing
+    (None, READ, Resource("ranking", published=True), False),
+]
+
+
+@pytest.mark.parametrize(("actor", "action", "resource", "expected"), TABLE)
+def test_role_action_table(actor, action, resource, expected):
+    assert allowed(actor, action, resource) is expected
+
+
+def test_sight_agrees_with_allowed():
+    # before publication: only the office sees units; a department sees its own items only
+    assert sight(OFFICE).sees_unit("xuebu", published=False)
+    assert not sight(UNIT).sees_unit("rulin", published=False)
+    assert not sight(LEADER).sees_unit("xuebu", published=False)
+    assert sight(UNIT).sees_unit("rulin", True) and not sight(UNIT).sees_unit("xuebu", True)
+    assert sight(DEPT).sees_item("测试大队", False) and not sight(DEPT).sees_item("督察支队", True)
+    assert sight(LEADER).sees_item("督察支队", True) and not sight(LEADER).sees_item("督察支队", False)
+    assert sight(UNIT).periods(["2015-02"], ["2015-01", "2015-02"]) == ["2015-02"]
+    assert sight(OFFICE).periods(["2015-02"], ["2015-01", "2015-02"]) == ["2015-01", "2015-02"]
+
+
+def test_an_unknown_action_or_kind_is_a_programming_error():
+    with pytest.raises(ValueError):
+        allowed(OFFICE, "delete", Resource("ranking"))
+    with pytest.raises(ValueError):
+        Resource("everything")
+
+
+@pytest.mark.parametrize(
+    ("password", "problem"),
+    [
+        ("Short-1", "密码太短:至少 10 位"),
+        ("alllowercaseletters", "密码须含小写字母、大写字母、数字、其他符号中的至少三种"),
+        ("Rulin-2015-x", "密码不能包含账号"),
+        ("Kaohe-Test-2015", None),
+    ],
+)
+def test_password_policy(password, problem):
+    assert policy_problem(password, "rulin", SiteSettings()) == problem
+
+
+@pytest.fixture(scope="module")
+def bureau_store(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("accounts")
+    bureau, _, db = report_bureau.make(tmp)
+    with Store(db) as store:
+        add_users(store, bureau, [("rulin", "儒林所", "单位", "儒林派出所", "Kaohe-Test-2015")], "office-a")
+    return bureau, db
+
+
+def test_hash_is_argon2id_and_the_password_is_not_stored(bureau_store):
+    _, db = bureau_store
+    with Store(db) as store:
+        row = store.user("rulin")
+    assert row is not None and row["hash"].startswith("$argon2id$") and "Kaohe-Test-2015" not in row["hash"]
+    assert row["unit"] == "rulin"  # the unit named by its name, stored by its id
+
+
+def test_lockout_after_repeated_failures_and_the_trail(bureau_store):
+    bureau, db = bureau_store
+    settings = SiteSettings(lockout_failures=3, lockout_minutes=15)
+    t0 = dt.datetime(2015, 3, 1, 9, 0, tzinfo=dt.timezone.utc)
+    with Store(db) as store:
+        assert sign_in(store, settings, "rulin", "Kaohe-Test-2015", when=t0).unit == "rulin"
+        for n in range(2):
+            with pytest.raises(SignInRefused, match="账号或密码不正确"):
+                sign_in(store, settings, "rulin", "wrong", when=t0)
+        with pytest.raises(SignInRefused, match="已锁定 15 分钟"):
+            sign_in(store, settings, "rulin", "wrong", when=t0)
+        # locked: even the right password is refused until the lock ends
+        with pytest.raises(SignInRefused, match="已锁定至"):
+            sign_in(store, settings, "rulin", "Kaohe-Test-2015", when=t0 + dt.timedelta(minutes=14))
+        assert sign_in(store, settings, "rulin", "Kaohe-Test-2015", when=t0 + dt.timedelta(minutes=16)).account == "rulin"
+        trail = [(e["actor"], e["action"]) for e in store.audit() if e["action"] in ("登录", "登录失败", "新建账号")]
+        assert trail == [
+            ("office-a", "新建账号"), ("rulin", "登录"), ("rulin", "登录失败"), ("rulin", "登录失败"), ("rulin", "登录失败"),
+            ("rulin", "登录失败"), ("rulin", "登录"),
+        ]
+        # signing in changes nothing a score reads: the stored results stay up to date
+        assert staleness(store, bureau, Period.parse("2015-02")) is None
+
+
+def test_reset_and_disable_end_the_sessions(bureau_store):
+    bureau, db = bureau_store
+    with Store(db) as store:
+        stamp = store.user("rulin")["stamp"]
+        assert current(store, "rulin", stamp) is not None
+        reset_password(store, bureau, "rulin", "office-a", "Kaohe-Test-2016")
+        assert current(store, "rulin", stamp) is None
+        stamp = store.user("rulin")["stamp"]
+        disable_user(store, "rulin", "office-a")
+        assert current(store, "rulin", stamp) is None
+        with pytest.raises(SignInRefused):
+            sign_in(store, bureau.site, "rulin", "Kaohe-Test-2016")
+        reset_password(store, bureau, "rulin", "office-a", "Kaohe-Test-2015")  # enabled again
+
+
+def test_import_is_all_or_nothing_and_names_the_row(bureau_store, tmp_path):
+    bureau, db = bureau_store
+    bad = tmp_path / "accounts.csv"
+    bad.write_text("账号,姓名,角色,单位或部门\nxb,薛埠所,单位,薛埠派出所\nzx,直溪所,单位,不存在所\n", encoding="utf-8")
+    with Store(db) as store:
+        with pytest.raises(KaoheError, match=r"accounts.csv 第3行:单位 '不存在所' 不在本局的单位名单中"):
+            add_users(store, bureau, read_users_csv(bad), "office-a", where="accounts.csv ")
+        assert store.user("xb") is None  # nothing of the file
+    with Store(db) as store:
+        role = tmp_path / "role.csv"
+        role.write_text("账号,姓名,角色,单位或部门\nzz,某人,局长,\n", encoding="utf-8")
+        with pytest.raises(KaoheError, match="第2行:角色 '局长' 不对:应为 考核办、部门、单位、领导 之一"):
+            add_users(store, bureau, read_users_csv(role), "office-a", where="role.csv ")
+        dept = tmp_path / "dept.csv"
+        dept.write_text("账号,姓名,角色,单位或部门\ndd,某人,部门,治安大队\n", encoding="utf-8")
+        with pytest.raises(KaoheError, match="部门 '治安大队' 没有启用的考核项目"):
+            add_users(store, bureau, read_users_csv(dept), "office-a", where="dept.csv ")
+
+
+def _kaohe(*args: str, cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from kaohe.cli.main import main; main()", *args], cwd=cwd, input=stdin, capture_output=True, text=True,
+        env={**os.environ, "KAOHE_ACTOR": "考核办张三"}, timeout=120,
+    )
+
+
+def test_users_commands(tmp_path):
+    (tmp_path / "kaohe.toml").write_text(
+        '[bureau]\nname = "测试局"\n[scheme]\nname = "测试"\n[[series]]\nid = "s"\nname = "所"\n'
+        '[[categories]]\nid = "c"\nname = "类"\nweight = 100\n[[units]]\nid = "a"\nname = "甲所"\nseries = "s"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "users.csv").write_text("账号,姓名,角色,单位或部门\njia,甲所值班,单位,甲所\nboss,局长,领导,\n", encoding="utf-8")
+    out = _kaohe("users", "import", "users.csv", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "已新建 2 个账号" in out.stdout and "jia" in out.stdout
+    out = _kaohe("users", "add", "kb", "--name", "考办", "--role", "考核办", "--password-stdin", cwd=tmp_path, stdin="short\n")
+    assert out.returncode == 2 and out.stderr.strip() == "错误:密码太短:至少 10 位", out.stderr
+    out = _kaohe("users", "disable", "jia", cwd=tmp_path)
+    assert out.returncode == 0 and "已停用账号 jia" in out.stdout
+    listing = _kaohe("users", "list", cwd=tmp_path).stdout
+    assert "jia" in listing and "已停用" in listing and "boss" in listing and "领导" in listing
+    out = _kaohe("users", "reset-password", "nobody", cwd=tmp_path)
+    assert out.returncode == 2 and "没有账号 nobody" in out.stderr
+    audit = _kaohe("audit", cwd=tmp_path).stdout
+    assert "新建账号" in audit and "停用账号" in audit and "考核办张三" in audit
