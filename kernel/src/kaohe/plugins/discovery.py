@@ -89,7 +89,7 @@ def _normalise(name: str) -> str:
 
 
 def _version(pm: pluggy.PluginManager, name: str, obj: Any) -> tuple[str, str]:
-    dists = getattr(pm, "_kaohe_dists", {})
+    dists: dict[str, tuple[str, str]] = getattr(pm, "_kaohe_dists", {})
     if name in dists:
         return dists[name]
     return "", str(getattr(obj, "__version__", ""))
