@@ -266,7 +266,7 @@ def _check_dimension(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, she
     m = _DIMENSION.search(head)
     if not m:
         return
-    col = m.group(3) or m.group(1) or "A"
+    col = m.group(3) or m.group(1) or b"A"
     row = int(m.group(4) or m.group(2) or 1)
     width = _column_number(col.decode())
     if width > limits.max_columns:

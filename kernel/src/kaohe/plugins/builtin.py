@@ -18,14 +18,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..contract.adapters import Adapter, Column, Draft
+from ..contract.adapters import Adapter, Column, Draft, Row
 from ..contract.hookspecs import hookimpl
 from ..core.version import __version__ as __version__
 
 DEPARTMENT = "考核办"
 
 
-def _records(row: dict[str, Any]) -> Iterable[Draft]:
+def _records(row: Row) -> Iterable[Draft]:
     kind = row["kind"] if row["kind"].startswith("office.") else f"office.{row['kind']}"
     attrs: dict[str, Any] = {"campaign": row["name"]} if row["name"] else {}
     for key in ("level", "place", "of"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, Self, runtime_checkable
 
 import attrs
 
@@ -77,6 +77,11 @@ def dec_or_none(value: Any) -> Decimal | None:
     return None if value is None else dec(value)
 
 
+def dec_by_key(value: Mapping[str, Any]) -> dict[str, Decimal]:
+    """A table of numeric parameters by key (a weight by series, a coefficient by class)."""
+    return {k: dec(v) for k, v in value.items()}
+
+
 def dec_table(value: Any) -> Any:
     """A number, or a (nested) table of numbers keyed by strings."""
     if isinstance(value, Mapping):
@@ -101,7 +106,7 @@ class Shape:
 
     shape: ClassVar[str] = ""
 
-    def with_params(self, overrides: Mapping[str, Any]) -> Any:
+    def with_params(self, overrides: Mapping[str, Any]) -> Self:
         """A copy of the rule with some parameters replaced (a bureau's override)."""
         names = {f.name for f in attrs.fields(type(self)) if not f.name.startswith("_")}  # type: ignore[arg-type]
         unknown = sorted(set(overrides) - names)

@@ -35,7 +35,7 @@ class Measure(Shape):
 
     points: Decimal = attrs.field(converter=dec_table)
     """Full points of the indicator: a number, or a table by unit, class, tag or series."""
-    full_at: Decimal = attrs.field(default=100, converter=dec)
+    full_at: Decimal = attrs.field(default=Decimal(100), converter=dec)
     field: str = "value"
     combine: str = attrs.field(default="mean", validator=attrs.validators.in_(COMBINE))
     decimals: int = 2

@@ -10,6 +10,7 @@ series and flagged. Longer periods aggregate base periods. See docs/readings.md 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -35,7 +36,7 @@ from .folding import Interner, fold_lines
 class DataSource(Protocol):
     """Where records come from: the store, or a list in a test."""
 
-    def records(self, kinds: Sequence[str], start: object, end: object) -> Iterable[Record]:
+    def records(self, kinds: Sequence[str], start: dt.date, end: dt.date) -> Iterable[Record]:
         """Records of ``kinds`` dated from ``start`` to ``end`` inclusive."""
         ...
 
@@ -50,7 +51,7 @@ class MemorySource:
     def adjustments(self, period: str) -> list[Adjustment]:
         return [a for a in self.adjusted if a.period == period]
 
-    def records(self, kinds: Sequence[str], start: object, end: object) -> Iterable[Record]:
+    def records(self, kinds: Sequence[str], start: dt.date, end: dt.date) -> Iterable[Record]:
         wanted = set(kinds)
         seen: set[str] = set()
         first = []
@@ -58,7 +59,7 @@ class MemorySource:
             if r.key not in seen:
                 seen.add(r.key)
                 first.append(r)
-        return [r for r in first if r.kind in wanted and start <= r.date <= end]  # type: ignore[operator]
+        return [r for r in first if r.kind in wanted and start <= r.date <= end]
 
 
 def _by_unit(records: Iterable[Record]) -> UnitRecords:
@@ -102,11 +103,11 @@ def period_gaps(data: DataSource, period: Period) -> tuple[Mapping[str, str], bo
     return read(period) if read is not None else ({}, False, frozenset())
 
 
-Grouped = dict[tuple[tuple[str, ...], object, object], dict[str, list[Record]]]
+Grouped = dict[tuple[tuple[str, ...], dt.date, dt.date], dict[str, list[Record]]]
 """(kinds, start, end) → the records of a data source's answer, grouped by unit (see ``_grouped``)."""
 
 
-def _grouped(data: DataSource, kinds: Sequence[str], start: object, end: object, cache: Grouped | None) -> dict[str, list[Record]]:
+def _grouped(data: DataSource, kinds: Sequence[str], start: dt.date, end: dt.date, cache: Grouped | None) -> dict[str, list[Record]]:
     """``_by_unit(data.records(kinds, start, end))``, asked once per ``cache``: items reading the same
     kinds over the same window share one answer (a source's answer does not change while a period
     is scored; rules only read the records)."""
