@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import attrs
 
@@ -17,8 +18,8 @@ from .ranking import WITHIN, competition_ranks
 RANK_FROM = ("score", "reported", "none")
 
 
-def _dec_list(values: object) -> tuple[Decimal, ...]:
-    return tuple(dec(v) for v in values)  # type: ignore[attr-defined]
+def _dec_list(values: Iterable[Any]) -> tuple[Decimal, ...]:
+    return tuple(dec(v) for v in values)
 
 
 def _whole(value: object) -> int | None:

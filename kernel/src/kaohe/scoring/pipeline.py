@@ -203,12 +203,11 @@ def category_raw(scheme: Scheme, cat: Category, unit: Unit, period: Period, item
     normal = sum((i.points for i in items if not i.direct_per_capita), ZERO)
     direct = sum((i.points for i in items if i.direct_per_capita), ZERO)
     parts = [f"基础分{fmt(cat.base)}"] if cat.base else []
-    head = unit.headcount_for(period)
-    if cat.per_capita or (direct and scheme.per_capita_direct == "times_headcount"):
-        if not head:
-            raise KaoheError(f"单位 {unit.name}({unit.id})缺少 {period.label} 的民警人数,无法计算人均分:请在单位配置的 headcount 中填写")
+    head = unit.headcount_for(period) or 0
+    if not head and (cat.per_capita or (direct and scheme.per_capita_direct == "times_headcount")):
+        raise KaoheError(f"单位 {unit.name}({unit.id})缺少 {period.label} 的民警人数,无法计算人均分:请在单位配置的 headcount 中填写")
     if cat.per_capita:
-        normal_pc = quantize(normal / head, 4)  # type: ignore[operator]
+        normal_pc = quantize(normal / head, 4)
         parts.append(f"项目得分{fmt(normal)}÷民警{head}人={fmt(normal_pc)}")
         normal = normal_pc
     else:
@@ -216,7 +215,7 @@ def category_raw(scheme: Scheme, cat: Category, unit: Unit, period: Period, item
     if direct:
         if not cat.per_capita and scheme.per_capita_direct == "times_headcount":
             parts.append(f"直接计人均分{fmt(direct)}×{head}人")
-            direct = direct * head  # type: ignore[operator]
+            direct = direct * head
         else:
             parts.append(f"直接计人均分{fmt(direct)}")
     raw = cat.base + normal + direct
