@@ -143,14 +143,14 @@ def run_demo(directory: Path, seed: int | None = None, echo: Callable[[str], Non
     return config
 
 
-def _sign_off(store: object, bureau: Bureau, registry: Registry, echo: Callable[[str], None]) -> None:
+def _sign_off(store: Store, bureau: Bureau, registry: Registry, echo: Callable[[str], None]) -> None:
     """The departments sign off the months in which they have nothing to report (the demo's 纪委 had
     no violation in January), as they do in the month's cycle (DOMAIN.md): the year then publishes
     without missing data."""
 
     for row in data_status(store, bureau, registry, Period(DEMO_YEAR, "year")):
         if row.missing:
-            store.sign_off(row.department, row.period, "demo", "本期无须报送的事项")  # type: ignore[attr-defined]
+            store.sign_off(row.department, row.period, "demo", "本期无须报送的事项")
             echo(f"  {row.department} 签收 {row.period}:本期无须报送的事项")
 
 

@@ -221,7 +221,7 @@ class Store(Ledger):
                 raise KaoheError(
                     f"数据库 {self.path} 的结构版本较旧,需要升级后才能读取,但没有写权限:请在可写的位置运行一次 kaohe 命令升级"
                 )
-            self.__init__(path)  # type: ignore[misc]
+            self.__init__(path)  # type: ignore[misc]  # opened again, upgraded, as the class it is
             return
         self._migrate()
 
@@ -362,6 +362,8 @@ class Store(Ledger):
         unchanged one is counted only; ``report`` counts them. A dry run counts and writes nothing."""
         if not batch:
             return
+        # A batch holds only rows made ready (office.ingest keeps the rejected ones out): ``ready``
+        # is never None here, which the type Staged cannot say.
         keys = [ready[0] for ready, _, _, _ in batch]  # type: ignore[index]
         existing: dict[str, tuple[str, int]] = {}
         # One look at the key range first: a file of new records (the usual month's export) has
@@ -378,7 +380,7 @@ class Store(Ledger):
         rows: list[tuple[Any, ...]] = []
         replaced: list[str] = []
         for ready, sheet, row, _ in batch:
-            key, kind, unit, date, month, value, attrs_json, note, h = ready  # type: ignore[misc]
+            key, kind, unit, date, month, value, attrs_json, note, h = ready  # type: ignore[misc]  # never None: see keys
             old = existing.get(key)
             if old is not None and old[0] == h:
                 report.unchanged += 1
@@ -843,10 +845,11 @@ def _records(rows: Iterable[Sequence[Any]]) -> Iterator[Record]:
             if len(decoded) >= 4096:  # attributes that hardly repeat (times, minutes): keep no texts
                 decoded.clear()
             decoded[attrs_json] = attrs
-        number = values.get(value, values)
-        if number is values:
+        try:
+            number = values[value]
+        except KeyError:  # a value not seen yet (most values repeat: one look-up for them)
             number = values[value] = _scorable(key, D(value))
-        yield Record(key, canon(kind, kind), canon(unit, unit), day, number, attrs, note or "")  # type: ignore[arg-type]
+        yield Record(key, canon(kind, kind), canon(unit, unit), day, number, attrs, note or "")
 
 
 def _tallies(
