@@ -39,11 +39,15 @@ CLICK_TEXTS: dict[str, str] = {
 _MODULES = ("click.core", "click.formatting", "click.decorators", "click.exceptions", "click.parser", "click.types", "click.termui")
 
 
+_TRANSLATED: set[Callable[[str], str]] = set()
+"""The functions :func:`translate` made, so that :func:`install` never wraps one twice."""
+
+
 def translate(original: Callable[[str], str]) -> Callable[[str], str]:
     def _(message: str) -> str:
         return CLICK_TEXTS.get(message, original(message))
 
-    _.kaohe = True  # type: ignore[attr-defined]
+    _TRANSLATED.add(_)
     return _
 
 
@@ -52,8 +56,8 @@ def install() -> None:
     for name in _MODULES:
         module = importlib.import_module(name)
         current = getattr(module, "_", None)
-        if current is not None and not getattr(current, "kaohe", False):
-            module._ = translate(current)  # type: ignore[attr-defined]
+        if current is not None and current not in _TRANSLATED:
+            setattr(module, "_", translate(current))  # noqa: B010 (a module's attribute mypy cannot know)
 
 
 def localise(command: Any) -> None:

@@ -310,6 +310,14 @@ def row_key(kind: str, row: Row, *parts: object, column: str = "id") -> str:
     return ":".join([kind, str(row[column]), *map(str, parts)])
 
 
+def _columns(columns: Iterable[Column]) -> tuple[Column, ...]:
+    return tuple(columns)
+
+
+def _kinds(kinds: Iterable[str]) -> tuple[str, ...]:
+    return tuple(kinds)
+
+
 @attrs.frozen
 class Adapter:
     """Reads one kind of export of a department."""
@@ -319,10 +327,10 @@ class Adapter:
     title: str
     """Chinese name of the export (``110接处警记录``)."""
     department: str
-    columns: tuple[Column, ...] = attrs.field(converter=tuple)
+    columns: tuple[Column, ...] = attrs.field(converter=_columns)
     to_records: Callable[[Row], Iterable[Draft]]
     """Pure: one converted row (column key → value) to record drafts."""
-    kinds: tuple[str, ...] = attrs.field(converter=tuple)
+    kinds: tuple[str, ...] = attrs.field(converter=_kinds)
     """The record kinds it produces."""
     unit_column: str = "unit"
     """Key of the column naming the unit."""

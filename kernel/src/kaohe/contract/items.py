@@ -34,7 +34,7 @@ def _check_id(_: object, __: object, value: str) -> None:
         raise RuleError(f"项目编号应为“命名空间.名称”形式的小写英文(如 zhihui110.arrival_late),得到 {value!r}")
 
 
-def _check_rule(item: Item, _: object, value: object) -> None:
+def _check_rule(item: Item, _: object, value: Rule) -> None:
     if isinstance(value, type) or not isinstance(value, Rule):
         raise RuleError(
             f"考核项目 {item.id} 的 rule 应为规则对象(如 rules.PerOccurrence(points=-1)),得到 {value!r}"

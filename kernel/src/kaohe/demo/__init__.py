@@ -9,14 +9,16 @@ import random
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 from ..contract.hookspecs import DemoBureau
+from ..contract.registry import Registry
 from ..core.model import PeriodResult, Unit
 from ..core.periods import Calendar, Period
 from ..office.ingest import ingest
 from ..office.jobs import score_year
 from ..office.publication import publish
-from ..plugins.discovery import Registry, get_plugin_manager, load_registry
+from ..plugins.discovery import get_plugin_manager, load_registry
 from ..scheme.bureau import Bureau
 from ..scheme.config import load_bureau
 from ..intake.workbook import write_export
@@ -108,7 +110,9 @@ def run_demo(directory: Path, seed: int | None = None, echo: Callable[[str], Non
         out = exports / str(name)
         out.mkdir(parents=True, exist_ok=True)
         try:
-            written = impl.function(bureau=view, directory=out, seed=seed) or []
+            # pluggy types a hook implementation's result as object; kaohe_demo_data's specification
+            # says list[Path] | None.
+            written = cast("list[Path] | None", impl.function(bureau=view, directory=out, seed=seed)) or []
         except Exception as exc:
             echo(f"警告:插件 {name} 生成演示数据失败({type(exc).__name__}: {exc}),已跳过")
             continue
@@ -139,14 +143,14 @@ def run_demo(directory: Path, seed: int | None = None, echo: Callable[[str], Non
     return config
 
 
-def _sign_off(store: object, bureau: Bureau, registry: Registry, echo: Callable[[str], None]) -> None:
+def _sign_off(store: Store, bureau: Bureau, registry: Registry, echo: Callable[[str], None]) -> None:
     """The departments sign off the months in which they have nothing to report (the demo's 纪委 had
     no violation in January), as they do in the month's cycle (DOMAIN.md): the year then publishes
     without missing data."""
 
     for row in data_status(store, bureau, registry, Period(DEMO_YEAR, "year")):
         if row.missing:
-            store.sign_off(row.department, row.period, "demo", "本期无须报送的事项")  # type: ignore[attr-defined]
+            store.sign_off(row.department, row.period, "demo", "本期无须报送的事项")
             echo(f"  {row.department} 签收 {row.period}:本期无须报送的事项")
 
 

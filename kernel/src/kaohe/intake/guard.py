@@ -18,7 +18,7 @@ import io
 import re
 import zipfile
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 from xml.parsers import expat
 
 from ..core.errors import KaoheError
@@ -176,7 +176,7 @@ class HashingReader(io.RawIOBase):
     """A binary file that hashes every byte read through it (SHA-256), to be compared, once read to
     its end, with the checksum :func:`check_file` took."""
 
-    def __init__(self, raw: IO[bytes]) -> None:
+    def __init__(self, raw: io.RawIOBase) -> None:
         self.raw = raw
         self.hash = hashlib.sha256()
 
@@ -184,7 +184,7 @@ class HashingReader(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
-        n = self.raw.readinto(buffer)  # type: ignore[attr-defined]
+        n = self.raw.readinto(buffer)
         if n:
             self.hash.update(memoryview(buffer)[:n])
         return n or 0
@@ -266,7 +266,7 @@ def _check_dimension(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, she
     m = _DIMENSION.search(head)
     if not m:
         return
-    col = m.group(3) or m.group(1) or "A"
+    col = m.group(3) or m.group(1) or b"A"
     row = int(m.group(4) or m.group(2) or 1)
     width = _column_number(col.decode())
     if width > limits.max_columns:

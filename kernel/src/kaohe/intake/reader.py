@@ -119,7 +119,7 @@ def check_file(path: Path, limits: IntakeLimits) -> str:
 
 def _csv_rows(
     path: Path, limits: IntakeLimits | None = None, digest: str | None = None
-) -> Iterator[tuple[str, Iterator[Sequence[Any]]]]:
+) -> Generator[tuple[str, Iterator[Sequence[Any]]], None, None]:
     """The table of a CSV. With ``digest`` (the checksum :func:`check_file` took), what is read is
     hashed on the way and compared with it at the end: a file rewritten while it is read is refused."""
     limits = limits or IntakeLimits()
@@ -154,7 +154,7 @@ def _csv_rows(
 
 def _xlsx_rows(
     path: Path, limits: IntakeLimits | None = None, digest: str | None = None
-) -> Iterator[tuple[str, Iterator[Sequence[Any]]]]:
+) -> Generator[tuple[str, Iterator[Sequence[Any]]], None, None]:
     """The sheets of a workbook, read from the bytes of the file read at once (what is parsed is
     what was hashed: compared with ``digest``, the checksum :func:`check_file` took)."""
     import openpyxl  # heavy: imported only when reading a workbook
@@ -212,7 +212,7 @@ def _xlsx_values(path: Path, ws: Any, limits: IntakeLimits) -> Iterator[list[Any
 
 def tables(
     path: Path, limits: IntakeLimits | None = None, digest: str | None = None
-) -> Iterator[tuple[str, Iterator[Sequence[Any]]]]:
+) -> Generator[tuple[str, Iterator[Sequence[Any]]], None, None]:
     """(sheet name, row iterator) for each sheet of a workbook, or the one table of a CSV, within
     ``limits``; with ``digest``, what is read must be the file that was checked (see _csv_rows)."""
     suffix = path.suffix.lower()

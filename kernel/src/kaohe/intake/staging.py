@@ -42,7 +42,7 @@ from .reader import Rejection, iter_export
 try:
     import fcntl
 except ImportError:  # Windows: no reading processes there anyway
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # the module's name then holds None (checked before use)
 
 PARALLEL_MIN_BYTES = 1 << 18
 """Files from this size on are read in processes of their own (smaller ones: starting the
@@ -286,7 +286,7 @@ class _Readers:
     def _receive(self, k: int) -> tuple[Any, ...]:
         """Reader ``k``'s next message; its error raised here."""
         try:
-            message = self.pipes[k].recv()
+            message: tuple[Any, ...] = self.pipes[k].recv()
         except EOFError:
             self.processes[k].join()
             raise KaoheError(
@@ -299,7 +299,7 @@ class _Readers:
         if message[0] == "notes":  # the first reader's, just before its done
             self.notes.extend(message[1])
             return self._receive(k)
-        return message  # type: ignore[no-any-return]
+        return message
 
     def adapter(self, registry: Registry) -> Adapter:
         """The adapter the first reader found for the file (its first message)."""

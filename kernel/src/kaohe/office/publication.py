@@ -180,8 +180,8 @@ def publish(
         with store.writing():
             if _state(store) != seen:
                 continue  # something was imported, decided or published meanwhile: score again
-            latest = store.editions(period.label)[-1:] or [None]
-            last = latest[0]
+            editions = store.editions(period.label)
+            last = editions[-1] if editions else None
             if last is not None and last["digest"] != dig and day < last["published_on"]:
                 raise KaoheError(
                     f"公布日期 {day} 早于 {period.label} 第{last['number']}版的公布日期 {last['published_on']}:"

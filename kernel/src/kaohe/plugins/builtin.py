@@ -13,19 +13,19 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..contract.adapters import Adapter, Column, Draft
-from ..contract.hookspecs import hookimpl
+from ..contract.adapters import Adapter, Column, Draft, Row
+from ..contract.hookspecs import DemoBureau, hookimpl
 from ..core.version import __version__ as __version__
 
 DEPARTMENT = "考核办"
 
 
-def _records(row: dict[str, Any]) -> Iterable[Draft]:
+def _records(row: Row) -> Iterable[Draft]:
     kind = row["kind"] if row["kind"].startswith("office.") else f"office.{row['kind']}"
     attrs: dict[str, Any] = {"campaign": row["name"]} if row["name"] else {}
     for key in ("level", "place", "of"):
@@ -65,12 +65,12 @@ CAMPAIGNS = [
 
 
 @hookimpl
-def kaohe_adapters(register):  # type: ignore[no-untyped-def]
+def kaohe_adapters(register: Callable[[Adapter], None]) -> None:
     register(REGISTER)
 
 
 @hookimpl
-def kaohe_demo_data(bureau, directory, seed):  # type: ignore[no-untyped-def]
+def kaohe_demo_data(bureau: DemoBureau, directory: Path, seed: int) -> list[Path]:
     """The demo year's special-work campaigns: each station's score in each of four campaigns; one
     station of class C is last in two campaigns running; one row names a campaign with no score."""
     import openpyxl

@@ -29,6 +29,17 @@ BUILTIN: tuple[tuple[str, Any], ...] = (("office", office), ("officers", officer
 a test without entry points passes them as ``plugins=BUILTIN``."""
 
 
+class _Manager(pluggy.PluginManager):
+    """The plugin manager :func:`get_plugin_manager` makes: pluggy's, with the entry points that
+    failed to load (name → why, reported by :func:`load_registry`) and the distribution of each
+    loaded one (name → (distribution, version))."""
+
+    def __init__(self) -> None:
+        super().__init__("kaohe")
+        self.broken: dict[str, str] = {}
+        self._kaohe_dists: dict[str, tuple[str, str]] = {}
+
+
 def get_plugin_manager(load_entrypoints: bool = True, plugins: Iterable[tuple[str, Any]] = ()) -> pluggy.PluginManager:
     """A plugin manager with the kernel's hook specifications.
 
@@ -36,9 +47,8 @@ def get_plugin_manager(load_entrypoints: bool = True, plugins: Iterable[tuple[st
     ``KAOHE_LOAD_PLUGINS`` (comma-separated names) restricts which. ``plugins`` adds (name, object)
     pairs, as tests do. A plugin whose module fails to import is reported, not fatal.
     """
-    pm = pluggy.PluginManager("kaohe")
+    pm = _Manager()
     pm.add_hookspecs(hookspecs)
-    pm.broken = {}  # type: ignore[attr-defined]
     if load_entrypoints:
         only = os.environ.get("KAOHE_LOAD_PLUGINS")
         wanted = {n.strip() for n in only.split(",") if n.strip()} if only is not None else None
@@ -46,10 +56,10 @@ def get_plugin_manager(load_entrypoints: bool = True, plugins: Iterable[tuple[st
         for ep in md.entry_points(group=ENTRY_POINT_GROUP):
             if wanted is not None and ep.name not in wanted:
                 continue
-            if pm.get_plugin(ep.name) is not None or pm.is_blocked(ep.name) or ep.name in pm.broken:  # type: ignore[attr-defined]
+            if pm.get_plugin(ep.name) is not None or pm.is_blocked(ep.name) or ep.name in pm.broken:
                 continue
             if len(claims[ep.name]) > 1:  # neither is taken: which one scores must not depend on the install order
-                pm.broken[ep.name] = (  # type: ignore[attr-defined]
+                pm.broken[ep.name] = (
                     f"命名空间 {ep.name} 被 {len(claims[ep.name])} 个发行包同时声明:{'、'.join(claims[ep.name])};"
                     "两者都未加载,请卸载其中一个(pip uninstall …),或为自编插件另取命名空间"
                 )
@@ -57,12 +67,12 @@ def get_plugin_manager(load_entrypoints: bool = True, plugins: Iterable[tuple[st
             try:
                 module = ep.load()
             except Exception as exc:
-                pm.broken[ep.name] = f"无法加载:{type(exc).__name__}: {exc}"  # type: ignore[attr-defined]
+                pm.broken[ep.name] = f"无法加载:{type(exc).__name__}: {exc}"
                 continue
             pm.register(module, name=ep.name)
             dist = getattr(ep, "dist", None)
             if dist is not None:
-                pm._kaohe_dists = {**getattr(pm, "_kaohe_dists", {}), ep.name: (dist.name, dist.version)}  # type: ignore[attr-defined]
+                pm._kaohe_dists[ep.name] = (dist.name, dist.version)
 
         for name, module in BUILTIN:
             if pm.get_plugin(name) is None:
@@ -89,7 +99,7 @@ def _normalise(name: str) -> str:
 
 
 def _version(pm: pluggy.PluginManager, name: str, obj: Any) -> tuple[str, str]:
-    dists = getattr(pm, "_kaohe_dists", {})
+    dists: dict[str, tuple[str, str]] = getattr(pm, "_kaohe_dists", {})
     if name in dists:
         return dists[name]
     return "", str(getattr(obj, "__version__", ""))

@@ -32,7 +32,11 @@ if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles.cell_style import StyleArray
+    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+    from openpyxl.worksheet.cell_range import CellRange
+    from openpyxl.worksheet.worksheet import Worksheet
+    from openpyxl.writer.excel import ExcelWriter
 
 from ..core.decimals import fmt
 from .data import ReportData, UnitView, sheet_title
@@ -325,7 +329,7 @@ def _unit_sheet(wb: Workbook, u: UnitView, data: ReportData, subtitle: str, styl
     lines = detail.lines()
     for c, i, ln in lines:
         info = ln.info
-        row: list[Any] = [
+        row = [
             c.result.name, i.result.title, i.result.department, i.result.reference, i.result.window, ln.points,
             ln.reason, ln.record or "", info.date if info else "", info.file if info else "",
             info.row if info and info.row is not None else "", "是" if ln.carried else "", ln.missing,

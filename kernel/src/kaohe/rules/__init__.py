@@ -18,7 +18,7 @@ from .occurrence import Flag, Modifier, PerOccurrence, Tiered, Veto
 from .ranking import MidRank, Rank, competition_ranks
 from .targets import PerCapita, Quota, RateTarget, YearOverYear
 
-SHAPES: dict[str, type] = {
+SHAPES: dict[str, type[Rule]] = {
     cls.shape: cls
     for cls in (
         PerOccurrence, Tiered, Flag, Veto, RateTarget, Quota, PerCapita, YearOverYear, Rank, MidRank, Campaigns,
@@ -35,7 +35,7 @@ def build(shape: str, params: dict[str, Any]) -> Rule:
         if _out_of_bounds(value):
             raise RuleError(_named(params, _why(value)))
     try:
-        return SHAPES[shape](**params)  # type: ignore[no-any-return]
+        return SHAPES[shape](**params)
     except RuleError as exc:
         raise RuleError(_named(params, str(exc))) from None
     except TypeError as exc:

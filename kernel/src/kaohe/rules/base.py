@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, Self, runtime_checkable
 
 import attrs
 
@@ -77,6 +77,11 @@ def dec_or_none(value: Any) -> Decimal | None:
     return None if value is None else dec(value)
 
 
+def dec_by_key(value: Mapping[str, Any]) -> dict[str, Decimal]:
+    """A table of numeric parameters by key (a weight by series, a coefficient by class)."""
+    return {k: dec(v) for k, v in value.items()}
+
+
 def dec_table(value: Any) -> Any:
     """A number, or a (nested) table of numbers keyed by strings."""
     if isinstance(value, Mapping):
@@ -100,20 +105,25 @@ class Shape:
     """Mixin: parameter overrides and common helpers for rule shapes."""
 
     shape: ClassVar[str] = ""
+    __attrs_attrs__: ClassVar[tuple[attrs.Attribute[Any], ...]]
+    """Set by ``attrs.frozen`` on each shape (declared here, not assigned, so that the type checker
+    knows a shape is an attrs class)."""
 
-    def with_params(self, overrides: Mapping[str, Any]) -> Any:
+    def with_params(self, overrides: Mapping[str, Any]) -> Self:
         """A copy of the rule with some parameters replaced (a bureau's override)."""
-        names = {f.name for f in attrs.fields(type(self)) if not f.name.startswith("_")}  # type: ignore[arg-type]
+        names = {f.name for f in attrs.fields(type(self)) if not f.name.startswith("_")}
         unknown = sorted(set(overrides) - names)
         if unknown:
             raise RuleError(f"规则类型 {self.shape} 没有参数 {', '.join(unknown)};可用参数:{', '.join(sorted(names))}")
         try:
+            # mypy's attrs plugin checks evolve's first argument itself and does not take a Self of
+            # this mixin (every shape is an attrs class: __attrs_attrs__ above).
             return attrs.evolve(self, **dict(overrides))  # type: ignore[misc]
         except (RuleError, TypeError, ValueError) as exc:
             raise RuleError(_naming(self, overrides, exc)) from None
 
     def params(self) -> dict[str, Any]:
-        return attrs.asdict(self, recurse=False)  # type: ignore[arg-type]
+        return attrs.asdict(self, recurse=False)
 
     def check(self, record: Record) -> str | None:
         return None

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import attrs
 
@@ -17,8 +18,8 @@ from .ranking import WITHIN, competition_ranks
 RANK_FROM = ("score", "reported", "none")
 
 
-def _dec_list(values: object) -> tuple[Decimal, ...]:
-    return tuple(dec(v) for v in values)  # type: ignore[attr-defined]
+def _dec_list(values: Iterable[Any]) -> tuple[Decimal, ...]:
+    return tuple(dec(v) for v in values)
 
 
 def _whole(value: object) -> int | None:
@@ -66,7 +67,7 @@ class Campaigns(Shape):
     """Points of the last place, the one before it, … (后三名的分别减1分、2分、3分: ``[-3, -2, -1]``)."""
     per_place: Decimal | None = attrs.field(default=None, converter=dec_or_none)
     """Points per place above the middle place (below it: minus); None: no middle-place points."""
-    base: Decimal = attrs.field(default=0, converter=dec)
+    base: Decimal = attrs.field(default=Decimal(0), converter=dec)
     """Points of taking part in a campaign (每个专项工作设基本分5分)."""
     add_value: bool = False
     """Add the record's ``field`` (the unit's points in the campaign, 加减分 on the base) to the line."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 import attrs
@@ -23,7 +23,7 @@ class Formula(Shape):
     params_: dict[str, Any] = attrs.field(factory=dict, alias="params")
     text: str = ""
 
-    def with_params(self, overrides: dict[str, Any]) -> Formula:
+    def with_params(self, overrides: Mapping[str, Any]) -> Formula:
         unknown = sorted(set(overrides) - set(self.params_))
         if unknown:
             raise RuleError(f"没有参数 {', '.join(unknown)};可用参数:{', '.join(sorted(self.params_)) or '无'}")

@@ -13,7 +13,7 @@ from typing import ClassVar
 import attrs
 
 from ..core.decimals import ZERO, D, fmt, quantize
-from ..core.model import Line, Record
+from ..core.model import Line, Record, Unit
 from .base import Lines, RuleContext, Shape, dec, dec_table, match_table, record_text, target_for
 
 COMBINE = ("mean", "latest")
@@ -35,7 +35,7 @@ class Measure(Shape):
 
     points: Decimal = attrs.field(converter=dec_table)
     """Full points of the indicator: a number, or a table by unit, class, tag or series."""
-    full_at: Decimal = attrs.field(default=100, converter=dec)
+    full_at: Decimal = attrs.field(default=Decimal(100), converter=dec)
     field: str = "value"
     combine: str = attrs.field(default="mean", validator=attrs.validators.in_(COMBINE))
     decimals: int = 2
@@ -95,12 +95,14 @@ class WeightedScores(Shape):
     group_field: str = "campaign"
     what: str = "测评"
 
-    def _shares_for(self, unit: object) -> dict[str, Decimal] | None:
-        if all(isinstance(v, Decimal) for v in self.shares.values()):
-            return self.shares  # type: ignore[return-value]
-        for key in (*unit.names, unit.klass, *unit.tags, unit.series, "*"):  # type: ignore[attr-defined]
-            if key is not None and key in self.shares and isinstance(self.shares[key], dict):
-                return self.shares[key]  # type: ignore[return-value]
+    def _shares_for(self, unit: Unit) -> dict[str, Decimal] | None:
+        flat = {k: v for k, v in self.shares.items() if isinstance(v, Decimal)}
+        if len(flat) == len(self.shares):
+            return flat
+        for key in (*unit.names, unit.klass, *unit.tags, unit.series, "*"):
+            shares = self.shares.get(key) if key is not None else None
+            if isinstance(shares, dict):
+                return shares
         return None
 
     def check(self, record: Record) -> str | None:

@@ -107,7 +107,7 @@ class PerOccurrence(Shape):
     match: dict[str, tuple[str, ...]] = attrs.field(factory=dict, converter=match_table)
     when_field: str | None = None
     when_op: str = attrs.field(default=">", validator=attrs.validators.in_(tuple(_OPS)))
-    limit: Any = attrs.field(default=None, converter=lambda v: None if v is None else dec_table(v))
+    limit: Any = attrs.field(default=None, converter=attrs.converters.optional(dec_table))
     limit_by: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)
     when_label: str = ""
     when_unit: str = ""
@@ -116,7 +116,7 @@ class PerOccurrence(Shape):
     missing_text: str = "未填写"
     modifiers: tuple[Modifier, ...] = attrs.field(default=(), converter=_modifiers)
     points_by: dict[str, Decimal | tuple[Decimal, Decimal]] | None = attrs.field(
-        default=None, converter=lambda v: None if v is None else _points_table(v)
+        default=None, converter=attrs.converters.optional(_points_table)
     )
     """条款/级别 → points (or ``[lowest, highest]``): the record's points by its ``by`` field."""
     by: str = "level"

@@ -119,7 +119,7 @@ class MidRank(_Ranked):
 
     shape: ClassVar[str] = "mid_rank"
 
-    per_place: Decimal = attrs.field(default=1, converter=dec)
+    per_place: Decimal = attrs.field(default=Decimal(1), converter=dec)
     field: str | None = None
     measure: str = attrs.field(default="sum", validator=attrs.validators.in_(("sum", "latest")))
     order: str = attrs.field(default="desc", validator=attrs.validators.in_(("desc", "asc")))

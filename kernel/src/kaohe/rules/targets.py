@@ -87,7 +87,7 @@ class RateTarget(Shape):
 
     target: Decimal = attrs.field(converter=dec_table)
     per_point_below: Decimal = attrs.field(converter=dec)
-    per_point_above: Decimal = attrs.field(default=0, converter=dec)
+    per_point_above: Decimal = attrs.field(default=Decimal(0), converter=dec)
     field: str = "value"
     numerator: str | None = None
     denominator: str | None = None
@@ -169,13 +169,13 @@ class Quota(Shape):
 
     targets: dict[str, Decimal] = attrs.field(converter=dec_table)
     per_short: Decimal = attrs.field(converter=dec)
-    per_over: Decimal = attrs.field(default=0, converter=dec)
+    per_over: Decimal = attrs.field(default=Decimal(0), converter=dec)
     field: str | None = None
     short_once: bool = False
     over_once: bool = False
     window_months: dict[str, Decimal] = attrs.field(factory=dict, converter=dec_table)
     carry_surplus: bool = False
-    year_end_per_over: Decimal = attrs.field(default=0, converter=dec)
+    year_end_per_over: Decimal = attrs.field(default=Decimal(0), converter=dec)
     what: str = "完成数"
     match: dict[str, tuple[str, ...]] = attrs.field(factory=dict, converter=match_table)
     """Count only records whose fields have these values (e.g. ``{type = "当场处罚"}``)."""
@@ -269,7 +269,7 @@ class PerCapita(Shape):
 
     target: Decimal = attrs.field(converter=dec_table)
     per_unit_short: Decimal = attrs.field(converter=dec)
-    per_unit_over: Decimal = attrs.field(default=0, converter=dec)
+    per_unit_over: Decimal = attrs.field(default=Decimal(0), converter=dec)
     per: str = attrs.field(default="period", validator=attrs.validators.in_(("period", "day")))
     field: str | None = "value"
     headcount_field: str | None = None
@@ -345,7 +345,7 @@ class YearOverYear(Shape):
     per_worse: Decimal = attrs.field(converter=dec)
     mode: str = attrs.field(default="count", validator=attrs.validators.in_(("count", "percent")))
     better: str = attrs.field(default="lower", validator=attrs.validators.in_(("lower", "higher")))
-    target: Decimal = attrs.field(default=0, converter=dec)
+    target: Decimal = attrs.field(default=Decimal(0), converter=dec)
     field: str | None = None
     step: str = attrs.field(default="exact", validator=attrs.validators.in_(STEPS))
     what: str = "数"

@@ -208,7 +208,8 @@ class _Of(Generic[T]):
         self.name = name
 
     def __get__(self, obj: Any, owner: type | None = None) -> T:
-        return getattr(getattr(obj, self.part), self.name)  # type: ignore[no-any-return]
+        value: T = getattr(getattr(obj, self.part), self.name)
+        return value
 
 
 _PARTS = {"assessment": {f.name for f in attrs.fields(Assessment)}, "office": {f.name for f in attrs.fields(OfficeSettings)}}

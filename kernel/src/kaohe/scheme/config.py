@@ -732,6 +732,8 @@ def _items(r: _Reader, data: Mapping[str, Any], registry: Registry, categories: 
         change: ItemOverride = r.structure(overrides[iid], ItemOverride, p) if iid in overrides else ItemOverride()
         try:
             if change.params is not None:
+                # Every shape has with_params (rules.base.Shape); the Rule protocol, checked at run time
+                # on every item, does not require it.
                 item = item.with_rule(item.rule.with_params(change.params))  # type: ignore[attr-defined]
             changes = {k: v for k, v in attrs.asdict(change, recurse=False).items() if k != "params" and v is not None}
             if changes:

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import attrs
 
-from ..rules.base import dec, dec_or_none
+from ..rules.base import dec, dec_by_key, dec_or_none
 
 
 @attrs.frozen
@@ -20,7 +20,7 @@ class Category:
     """Weight in the period total (the 100 of 基础工作建设 in 800)."""
     full: Decimal = attrs.field(default=None, converter=dec_or_none)
     """Full score of the category (defaults to the weight)."""
-    base: Decimal = attrs.field(default=0, converter=dec)
+    base: Decimal = attrs.field(default=Decimal(0), converter=dec)
     """Starting value to which item points are added (0 where the scheme says 不设基本分)."""
     floor: Decimal | None = attrs.field(default=None, converter=dec_or_none)
     """Lowest raw score (0 for 扣完为止,不出现负分)."""
@@ -30,7 +30,7 @@ class Category:
     """Item points are divided by the unit's headcount (人均分) before the base is added."""
     normalise: bool = True
     """Score = raw ÷ top of group × weight (seed 000 l.686); False: the raw score counts as is."""
-    weights: Mapping[str, Decimal] = attrs.field(factory=dict, converter=lambda m: {k: dec(v) for k, v in m.items()})
+    weights: Mapping[str, Decimal] = attrs.field(factory=dict, converter=dec_by_key)
     """Weight by series, where series weigh categories differently (下城 2011)."""
     scope: str = attrs.field(default="period", validator=attrs.validators.in_(("period", "year")))
     """``period``: part of every base period's score; ``year``: scored once over the year and added
@@ -73,12 +73,12 @@ class Scheme:
     """How a quarter or half-year is formed from base periods: sum or mean."""
     year_method: str = "mean"
     """How the year is formed from base periods: sum, mean, or scaled (mean ÷ full × year_scale)."""
-    year_scale: Decimal = attrs.field(default=100, converter=dec)
+    year_scale: Decimal = attrs.field(default=Decimal(100), converter=dec)
     per_capita_direct: str = "plain"
     """Reading of 直接扣人均分 in a category that is not per-capita: plain or times_headcount."""
     last_place_months: int = 3
     """Flag a unit last in its series this many periods running (seed 000 l.426)."""
-    class_coefficients: Mapping[str, Decimal] = attrs.field(factory=dict, converter=lambda m: {k: dec(v) for k, v in m.items()})
+    class_coefficients: Mapping[str, Decimal] = attrs.field(factory=dict, converter=dec_by_key)
     """难度系数 by class (seed 002): a base period's total is the sum of its categories × the
     coefficient of the unit's class (1 for a class not listed), before the veto and the ranking."""
 

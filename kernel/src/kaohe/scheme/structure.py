@@ -145,6 +145,8 @@ class Structurer:
 
     def _table_hook(self, cl: Any) -> Callable[[Any, Any], Any]:
         renamed = {f.name: override(rename=f.name.rstrip("_")) for f in attrs.fields(cl) if f.name.endswith("_")}
+        # cattrs types the per-field overrides (**kwargs) so that a dict of them cannot be unpacked
+        # beside its own keyword options.
         build = make_dict_structure_fn(cl, self.converter, **renamed)  # type: ignore[arg-type]
         not_table: str = getattr(cl, "NOT_TABLE", NOT_TABLE)
 

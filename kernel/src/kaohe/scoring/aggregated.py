@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeGuard
 
 from ..contract.items import Item
 from ..core.decimals import fmt_points
@@ -44,11 +44,16 @@ def spec_of(item: Item) -> AggregateSpec | None:
     return spec
 
 
+def _tallies(data: object) -> TypeGuard[TallySource]:
+    """Whether the data source counts records itself (the store does; a list in a test does not)."""
+    return callable(getattr(data, "tallies", None))
+
+
 def evaluate_sums(bureau: Bureau, items: Sequence[Item], period: Period, data: object) -> Sums:
     """The points of the ``items`` that have a spec and are due in ``period``, for every unit,
     from the data source's ``tallies`` (nothing when it has none): one grouped scan for the items
     reading the same kinds over the same window."""
-    source: TallySource | None = data if callable(getattr(data, "tallies", None)) else None  # type: ignore[assignment]
+    source = data if _tallies(data) else None
     if source is None:
         return {}
     groups: dict[tuple[tuple[str, ...], Period, tuple[str, ...]], list[tuple[Item, AggregateSpec]]] = {}

@@ -10,6 +10,7 @@ series and flagged. Longer periods aggregate base periods. See docs/readings.md 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -35,7 +36,7 @@ from .folding import Interner, fold_lines
 class DataSource(Protocol):
     """Where records come from: the store, or a list in a test."""
 
-    def records(self, kinds: Sequence[str], start: object, end: object) -> Iterable[Record]:
+    def records(self, kinds: Sequence[str], start: dt.date, end: dt.date) -> Iterable[Record]:
         """Records of ``kinds`` dated from ``start`` to ``end`` inclusive."""
         ...
 
@@ -50,7 +51,7 @@ class MemorySource:
     def adjustments(self, period: str) -> list[Adjustment]:
         return [a for a in self.adjusted if a.period == period]
 
-    def records(self, kinds: Sequence[str], start: object, end: object) -> Iterable[Record]:
+    def records(self, kinds: Sequence[str], start: dt.date, end: dt.date) -> Iterable[Record]:
         wanted = set(kinds)
         seen: set[str] = set()
         first = []
@@ -58,7 +59,7 @@ class MemorySource:
             if r.key not in seen:
                 seen.add(r.key)
                 first.append(r)
-        return [r for r in first if r.kind in wanted and start <= r.date <= end]  # type: ignore[operator]
+        return [r for r in first if r.kind in wanted and start <= r.date <= end]
 
 
 def _by_unit(records: Iterable[Record]) -> UnitRecords:
@@ -102,11 +103,11 @@ def period_gaps(data: DataSource, period: Period) -> tuple[Mapping[str, str], bo
     return read(period) if read is not None else ({}, False, frozenset())
 
 
-Grouped = dict[tuple[tuple[str, ...], object, object], dict[str, list[Record]]]
+Grouped = dict[tuple[tuple[str, ...], dt.date, dt.date], dict[str, list[Record]]]
 """(kinds, start, end) → the records of a data source's answer, grouped by unit (see ``_grouped``)."""
 
 
-def _grouped(data: DataSource, kinds: Sequence[str], start: object, end: object, cache: Grouped | None) -> dict[str, list[Record]]:
+def _grouped(data: DataSource, kinds: Sequence[str], start: dt.date, end: dt.date, cache: Grouped | None) -> dict[str, list[Record]]:
     """``_by_unit(data.records(kinds, start, end))``, asked once per ``cache``: items reading the same
     kinds over the same window share one answer (a source's answer does not change while a period
     is scored; rules only read the records)."""
@@ -202,12 +203,11 @@ def category_raw(scheme: Scheme, cat: Category, unit: Unit, period: Period, item
     normal = sum((i.points for i in items if not i.direct_per_capita), ZERO)
     direct = sum((i.points for i in items if i.direct_per_capita), ZERO)
     parts = [f"基础分{fmt(cat.base)}"] if cat.base else []
-    head = unit.headcount_for(period)
-    if cat.per_capita or (direct and scheme.per_capita_direct == "times_headcount"):
-        if not head:
-            raise KaoheError(f"单位 {unit.name}({unit.id})缺少 {period.label} 的民警人数,无法计算人均分:请在单位配置的 headcount 中填写")
+    head = unit.headcount_for(period) or 0
+    if not head and (cat.per_capita or (direct and scheme.per_capita_direct == "times_headcount")):
+        raise KaoheError(f"单位 {unit.name}({unit.id})缺少 {period.label} 的民警人数,无法计算人均分:请在单位配置的 headcount 中填写")
     if cat.per_capita:
-        normal_pc = quantize(normal / head, 4)  # type: ignore[operator]
+        normal_pc = quantize(normal / head, 4)
         parts.append(f"项目得分{fmt(normal)}÷民警{head}人={fmt(normal_pc)}")
         normal = normal_pc
     else:
@@ -215,7 +215,7 @@ def category_raw(scheme: Scheme, cat: Category, unit: Unit, period: Period, item
     if direct:
         if not cat.per_capita and scheme.per_capita_direct == "times_headcount":
             parts.append(f"直接计人均分{fmt(direct)}×{head}人")
-            direct = direct * head  # type: ignore[operator]
+            direct = direct * head
         else:
             parts.append(f"直接计人均分{fmt(direct)}")
     raw = cat.base + normal + direct

@@ -90,8 +90,8 @@ def migrate_3(db: sqlite_utils.Database) -> None:
     keep a voided record void, a changed record's previous version kept and an import's identity
     fixed. A baseline entry in the audit trail then attests the existing imports (checksum and
     records digest)."""
-    db["chain"].create({"seq": int, "tbl": str, "ref": int, "prev": str, "hash": str}, pk="seq")
-    db["chain"].create_index(["tbl", "ref"], unique=True)
+    db.table("chain").create({"seq": int, "tbl": str, "ref": int, "prev": str, "hash": str}, pk="seq")
+    db.table("chain").create_index(["tbl", "ref"], unique=True)
     db.execute("ALTER TABLE [editions] ADD COLUMN [chain_head] TEXT")
     head = ""
     seq = 0
@@ -145,7 +145,7 @@ def migrate_3(db: sqlite_utils.Database) -> None:
         for i, f, c in db.execute("SELECT id, file, checksum FROM imports ORDER BY id").fetchall()
     }
     if imports or seq:
-        db["audit"].insert(
+        db.table("audit").insert(
             {
                 "time": now(), "actor": current_actor(), "action": BASELINE, "period": "", "department": "", "unit": "",
                 "subject": "chain", "detail": json.dumps({"imports": imports, "linked": seq}, ensure_ascii=False, sort_keys=True),
@@ -224,8 +224,8 @@ def schema_of(conn: sqlite3.Connection) -> Schema:
         elif kind == "index":
             info = conn.execute(f"PRAGMA index_list([{table}])").fetchall()
             unique = next((i[2] for i in info if i[1] == name), None)
-            cols = tuple(c[2] for c in conn.execute(f"PRAGMA index_info([{name}])").fetchall())
-            out[(kind, name)] = (table, unique, cols)
+            indexed = tuple(c[2] for c in conn.execute(f"PRAGMA index_info([{name}])").fetchall())
+            out[(kind, name)] = (table, unique, indexed)
         else:
             out[(kind, name)] = " ".join((sql or "").split())
     return out
@@ -238,7 +238,7 @@ def expected_schema(versions: frozenset[int], migrations: Migrations) -> Schema:
     conn = sqlite3.connect(":memory:", isolation_level=None)
     register(conn)
     db = sqlite_utils.Database(conn)
-    db["migrations"].create({"version": int, "applied": str}, pk="version")
+    db.table("migrations").create({"version": int, "applied": str}, pk="version")
     for version, step in migrations:
         if version in versions:
             step(db)
@@ -396,7 +396,8 @@ def _row(conn: sqlite3.Connection, table: str, ref: int) -> tuple[Any, ...] | No
         return None
     cols = ", ".join(f"[{c}]" for c in CHAINED[table])
     try:
-        return conn.execute(f"SELECT rowid, {cols} FROM [{table}] WHERE rowid = ?", [ref]).fetchone()
+        row: tuple[Any, ...] | None = conn.execute(f"SELECT rowid, {cols} FROM [{table}] WHERE rowid = ?", [ref]).fetchone()
+        return row
     except sqlite3.OperationalError:
         return None
 
@@ -587,7 +588,7 @@ def _attested(audit: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
 
 def _check_imports(conn: sqlite3.Connection, audit: list[dict[str, Any]], out: Verification) -> None:
     attested = _attested(audit)
-    digests = _digests(conn)  # type: ignore[arg-type]
+    digests = _digests(conn)
     for i, file, checksum in conn.execute("SELECT id, file, checksum FROM imports ORDER BY id").fetchall():
         entry = attested.get(i)
         if entry is None:
@@ -607,9 +608,9 @@ def _check_imports(conn: sqlite3.Connection, audit: list[dict[str, Any]], out: V
 
 def _check_records(conn: sqlite3.Connection, audit: list[dict[str, Any]], out: Verification) -> None:
     voided_by: dict[str, dict[str, Any]] = {}
-    for entry in audit:
-        if entry["action"] == "撤销记录":
-            voided_by[entry["subject"]] = entry
+    for logged in audit:
+        if logged["action"] == "撤销记录":
+            voided_by[logged["subject"]] = logged
     kept: dict[str, set[int]] = defaultdict(set)
     for key, version, kind, unit, date, value, attrs_json, note, h in conn.execute(
         "SELECT key, version, kind, unit, date, value, attrs, note, hash FROM record_versions"

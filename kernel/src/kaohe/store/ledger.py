@@ -46,27 +46,27 @@ NO_DELETE = ("records", "imports")
 
 
 def migrate_2(db: sqlite_utils.Database) -> None:
-    db["audit"].create(
+    db.table("audit").create(
         {
             "id": int, "time": str, "actor": str, "action": str, "period": str, "department": str, "unit": str,
             "subject": str, "detail": str,
         },
         pk="id",
     )
-    db["audit"].create_index(["period"])
-    db["audit"].create_index(["action"])
-    db["adjustments"].create(
+    db.table("audit").create_index(["period"])
+    db.table("audit").create_index(["action"])
+    db.table("adjustments").create(
         {
             "id": int, "period": str, "unit": str, "points": str, "reason": str, "approver": str, "kind": str,
             "item": str, "appeal": int, "time": str, "actor": str,
         },
         pk="id",
     )
-    db["adjustments"].create_index(["period"])
-    db["adjustment_revocations"].create(
+    db.table("adjustments").create_index(["period"])
+    db.table("adjustment_revocations").create(
         {"adjustment": int, "time": str, "actor": str, "reason": str}, pk="adjustment"
     )
-    db["appeals"].create(
+    db.table("appeals").create(
         {
             "id": int, "period": str, "edition": int, "edition_number": int, "unit": str, "item": str, "title": str,
             "department": str, "record": str, "points": str, "line": str, "reason": str, "received": str,
@@ -74,22 +74,22 @@ def migrate_2(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["decisions"].create(
+    db.table("decisions").create(
         {
             "appeal": int, "outcome": str, "points": str, "decider": str, "reason": str, "time": str, "actor": str,
             "adjustment": int,
         },
         pk="appeal",
     )
-    db["signoffs"].create({"id": int, "department": str, "period": str, "time": str, "actor": str, "note": str}, pk="id")
-    db["editions"].create(
+    db.table("signoffs").create({"id": int, "department": str, "period": str, "time": str, "actor": str, "note": str}, pk="id")
+    db.table("editions").create(
         {
             "id": int, "period": str, "number": int, "time": str, "published_on": str, "actor": str, "reason": str,
             "digest": str, "payload": bytes,
         },
         pk="id",
     )
-    db["editions"].create_index(["period", "number"], unique=True)
+    db.table("editions").create_index(["period", "number"], unique=True)
     for table in APPEND_ONLY:
         for op in ("UPDATE", "DELETE"):
             db.execute(
@@ -115,11 +115,18 @@ def migrate_2(db: sqlite_utils.Database) -> None:
 
 def _unique_keys(db: sqlite_utils.Database, table: str) -> list[tuple[str, ...]]:
     """The primary key and the columns of every unique index of ``table``."""
-    keys = [tuple(db[table].pks)]
-    for index in db[table].indexes:
+    keys = [tuple(db.table(table).pks)]
+    for index in db.table(table).indexes:
         if index.unique and tuple(index.columns) not in keys:
             keys.append(tuple(index.columns))
     return keys
+
+
+def _inserted(table: sqlite_utils.db.Table) -> int:
+    """The id of the row ``table`` has just inserted (sqlite-utils types ``last_pk`` as ``Any | None``)."""
+    if table.last_pk is None:
+        raise KaoheError(f"{table.name}: 插入的行没有编号")
+    return int(table.last_pk)
 
 
 def _json(value: Any) -> str:
@@ -179,14 +186,14 @@ class Ledger:
         """Append one entry to the audit trail (inside the caller's transaction, if any, or one of its
         own)."""
         with self._txn():
-            return int(
-                self.db["audit"].insert(
+            return _inserted(
+                self.db.table("audit").insert(
                     {
                         "time": now(), "actor": actor or current_actor(), "action": action, "period": period,
                         "department": department, "unit": unit, "subject": subject,
                         "detail": _json(detail) if detail is not None else "",
                     }
-                ).last_pk
+                )
             )
 
     def last_audit_id(self) -> int:
@@ -232,7 +239,7 @@ class Ledger:
             "item": item, "appeal": appeal, "time": now(), "actor": actor or current_actor(),
         }
         with self._txn():
-            pk = int(self.db["adjustments"].insert(row).last_pk)
+            pk = _inserted(self.db.table("adjustments").insert(row))
             adj = _adjustment({**row, "id": pk}, self._numbers())
             self.log("调整", actor, period=period, unit=unit, subject=adj.key, detail={**row, "id": pk})
         return adj
@@ -248,7 +255,7 @@ class Ledger:
                 )
             if self._revoked({adjustment_id}):
                 raise KaoheError(f"第{adjustment_id}号调整已撤销")
-            self.db["adjustment_revocations"].insert(
+            self.db.table("adjustment_revocations").insert(
                 {"adjustment": adjustment_id, "time": now(), "actor": actor or current_actor(), "reason": reason}
             )
             self.log("撤销调整", actor, period=adj.period, unit=adj.unit, subject=adj.key, detail={"reason": reason})
@@ -330,10 +337,10 @@ class Ledger:
 
     def sign_off(self, department: str, period: str, actor: str | None = None, note: str = "") -> int:
         with self._txn():
-            pk = int(
-                self.db["signoffs"].insert(
+            pk = _inserted(
+                self.db.table("signoffs").insert(
                     {"department": department, "period": period, "time": now(), "actor": actor or current_actor(), "note": note}
-                ).last_pk
+                )
             )
             self.log("签收", actor, period=period, department=department, subject=f"signoff:{pk}", detail={"note": note})
         return pk
@@ -381,7 +388,7 @@ class Ledger:
         already compressed (kaohe.editions.freeze), with the chain's head as it stands before it."""
 
         number = int(self.db.execute("SELECT coalesce(max(number), 0) + 1 FROM editions WHERE period = ?", [period]).fetchone()[0])
-        self.db["editions"].insert(
+        self.db.table("editions").insert(
             {
                 "period": period, "number": number, "time": now(), "published_on": published_on,
                 "actor": actor or current_actor(), "reason": reason, "digest": digest,
@@ -402,7 +409,7 @@ class Ledger:
             ).fetchone()
             if pending is not None:
                 raise KaoheError(f"同一扣分已有未决的复查申请(第{pending[0]}号),不重复受理")
-            pk = int(self.db["appeals"].insert({**row, "time": now(), "actor": actor or current_actor()}).last_pk)
+            pk = _inserted(self.db.table("appeals").insert({**row, "time": now(), "actor": actor or current_actor()}))
             self.log(
                 "复查申请", actor, period=row["period"], department=row["department"], unit=row["unit"],
                 subject=f"appeal:{pk}", detail=row,
@@ -434,7 +441,7 @@ class Ledger:
 
     def insert_decision(self, appeal: dict[str, Any], row: dict[str, Any], actor: str | None = None) -> None:
         """Record the decision on ``appeal`` (inside the caller's write transaction)."""
-        self.db["decisions"].insert({**row, "appeal": appeal["id"], "time": now(), "actor": actor or current_actor()})
+        self.db.table("decisions").insert({**row, "appeal": appeal["id"], "time": now(), "actor": actor or current_actor()})
         self.log(
             "复查决定", actor, period=appeal["period"], department=appeal["department"], unit=appeal["unit"],
             subject=f"appeal:{appeal['id']}", detail=row,

@@ -32,8 +32,9 @@ from ..intake.staging import IngestReport, Staged, content_hash, dumps  # noqa: 
 from ..rules.aggregate import Decided
 from ..scoring.explain import gap_data, unit_fields
 from ..scoring.treejson import TreeEncoder
+from .actor import current_actor, now
 from .integrity import guard, migrate_3, record_line, records_digest, register
-from .ledger import Ledger, current_actor, migrate_2, now
+from .ledger import Ledger, migrate_2
 from .users import Users, migrate_5
 
 SCHEMA_VERSION = 5
@@ -63,7 +64,7 @@ _KEEP_VERSION = (
 
 
 def _migrate_1(db: sqlite_utils.Database) -> None:
-    db["imports"].create(
+    db.table("imports").create(
         {
             "id": int, "file": str, "path": str, "checksum": str, "adapter": str, "department": str,
             "time": str, "actor": str, "rows": int, "accepted": int, "new": int, "changed": int,
@@ -71,7 +72,7 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["records"].create(
+    db.table("records").create(
         {
             "key": str, "kind": str, "unit": str, "date": str, "month": str, "value": str, "attrs": str,
             "note": str, "department": str, "hash": str, "version": int, "import_id": int, "file": str,
@@ -79,28 +80,28 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
         },
         pk="key",
     )
-    db["records"].create_index(["kind", "date"])
-    db["records"].create_index(["department", "month"])
-    db["record_versions"].create(
+    db.table("records").create_index(["kind", "date"])
+    db.table("records").create_index(["department", "month"])
+    db.table("record_versions").create(
         {
             "key": str, "version": int, "kind": str, "unit": str, "date": str, "value": str, "attrs": str,
             "note": str, "hash": str, "import_id": int, "file": str, "sheet": str, "row": int, "time": str,
         },
         pk=("key", "version"),
     )
-    db["rejections"].create(
+    db.table("rejections").create(
         {"import_id": int, "file": str, "sheet": str, "row": int, "column": str, "message": str}
     )
-    db["rejections"].create_index(["import_id"])
-    db["runs"].create({"id": int, "period": str, "time": str, "config": str, "items": int, "units": int}, pk="id")
-    db["scores"].create(
+    db.table("rejections").create_index(["import_id"])
+    db.table("runs").create({"id": int, "period": str, "time": str, "config": str, "items": int, "units": int}, pk="id")
+    db.table("scores").create(
         {
             "period": str, "unit": str, "name": str, "series": str, "class": str, "total": str, "subtotal": str,
             "rank": int, "flags": str, "veto": int, "carried": int, "run_id": int,
         },
         pk=("period", "unit"),
     )
-    db["explanations"].create({"period": str, "unit": str, "tree": str}, pk=("period", "unit"))
+    db.table("explanations").create({"period": str, "unit": str, "tree": str}, pk=("period", "unit"))
 
 
 def _migrate_4(db: sqlite_utils.Database) -> None:
@@ -109,21 +110,21 @@ def _migrate_4(db: sqlite_utils.Database) -> None:
     then — what tells a stored result out of date —, the data missing, the digest of what was stored
     and, for a longer period, the digests of the base periods it was aggregated from), every unit's category
     results and item results, and each unit's fields after its categories in ``scores.fields``."""
-    db["period_results"].create(
+    db.table("period_results").create(
         {
             "period": str, "kind": str, "run_id": int, "config": str, "mark": int, "missing": str, "empty": str,
             "digest": str, "parts": str,
         },
         pk="period",
     )
-    db["category_results"].create(
+    db.table("category_results").create(
         {
             "period": str, "unit": str, "category": str, "name": str, "base": str, "raw": str, "top": str, "weight": str,
             "score": str, "explanation": str,
         },
         pk=("period", "unit", "category"),
     )
-    db["item_results"].create(
+    db.table("item_results").create(
         {
             "period": str, "unit": str, "item": str, "category": str, "window": str, "points": str, "uncapped": str,
             "lines": int, "records": int, "carried": int, "missing": int,
@@ -221,7 +222,7 @@ class Store(Ledger, Users):
                 raise KaoheError(
                     f"数据库 {self.path} 的结构版本较旧,需要升级后才能读取,但没有写权限:请在可写的位置运行一次 kaohe 命令升级"
                 )
-            self.__init__(path)  # type: ignore[misc]
+            self.__init__(path)  # type: ignore[misc]  # opened again, upgraded, as the class it is
             return
         self._migrate()
 
@@ -260,11 +261,11 @@ class Store(Ledger, Users):
                     db.execute("ROLLBACK")
                     return
             if "migrations" not in tables:
-                db["migrations"].create({"version": int, "applied": str}, pk="version")
+                db.table("migrations").create({"version": int, "applied": str}, pk="version")
             for version, step in MIGRATIONS:
                 if version not in done:
                     step(db)
-                    db["migrations"].insert({"version": version, "applied": now()})
+                    db.table("migrations").insert({"version": version, "applied": now()})
             db.execute("COMMIT")
         except BaseException:
             rollback(db)
@@ -300,7 +301,7 @@ class Store(Ledger, Users):
             "actor": actor or current_actor(), "rows": 0, "accepted": 0, "new": 0, "changed": 0, "unchanged": 0,
             "rejected": 0, "strict": int(strict),
         }
-        return cast(int, db["imports"].insert(row).last_pk)
+        return cast(int, db.table("imports").insert(row).last_pk)
 
     def refuse_import(self, report: IngestReport, *, digest: str, actor: str | None, dry_run: bool) -> None:
         """End a dry run, or a strict import refused for its rejected rows: nothing it wrote is kept;
@@ -317,18 +318,18 @@ class Store(Ledger, Users):
         record versions it wrote) and commit: the import lands whole."""
         db = self.db
         if report.rejected_total:
-            db["rejections"].insert_all(
+            db.table("rejections").insert_all(
                 (
                     {"import_id": import_id, "file": r.file, "sheet": r.sheet, "row": r.row, "column": r.column, "message": r.message}
                     for r in report.rejected
                 ),
                 batch_size=BATCH,
             )
-            db["rejections"].insert_all(
+            db.table("rejections").insert_all(
                 {"import_id": import_id, "file": report.file, "sheet": "", "row": None, "column": column, "message": f"另有 {n} 行:{reason}"}
                 for (column, reason), n in report.rejected_more.items()
             )
-        db["imports"].update(
+        db.table("imports").update(
             import_id,
             {
                 "rows": report.rows, "accepted": report.accepted, "new": report.new, "changed": report.changed,
@@ -362,6 +363,8 @@ class Store(Ledger, Users):
         unchanged one is counted only; ``report`` counts them. A dry run counts and writes nothing."""
         if not batch:
             return
+        # A batch holds only rows made ready (office.ingest keeps the rejected ones out): ``ready``
+        # is never None here, which the type Staged cannot say.
         keys = [ready[0] for ready, _, _, _ in batch]  # type: ignore[index]
         existing: dict[str, tuple[str, int]] = {}
         # One look at the key range first: a file of new records (the usual month's export) has
@@ -378,7 +381,7 @@ class Store(Ledger, Users):
         rows: list[tuple[Any, ...]] = []
         replaced: list[str] = []
         for ready, sheet, row, _ in batch:
-            key, kind, unit, date, month, value, attrs_json, note, h = ready  # type: ignore[misc]
+            key, kind, unit, date, month, value, attrs_json, note, h = ready  # type: ignore[misc]  # never None: see keys
             old = existing.get(key)
             if old is not None and old[0] == h:
                 report.unchanged += 1
@@ -847,10 +850,11 @@ def _records(rows: Iterable[Sequence[Any]]) -> Iterator[Record]:
             if len(decoded) >= 4096:  # attributes that hardly repeat (times, minutes): keep no texts
                 decoded.clear()
             decoded[attrs_json] = attrs
-        number = values.get(value, values)
-        if number is values:
+        try:
+            number = values[value]
+        except KeyError:  # a value not seen yet (most values repeat: one look-up for them)
             number = values[value] = _scorable(key, D(value))
-        yield Record(key, canon(kind, kind), canon(unit, unit), day, number, attrs, note or "")  # type: ignore[arg-type]
+        yield Record(key, canon(kind, kind), canon(unit, unit), day, number, attrs, note or "")
 
 
 def _tallies(

@@ -7,9 +7,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..contract.adapters import Adapter, Draft
+from ..contract.registry import Registry
 from ..core.model import ItemResult, Record
 from ..core.periods import Calendar, Period
-from ..plugins.discovery import Registry
 from ..scheme.bureau import Bureau
 from ..scoring.pipeline import MemorySource, evaluate_item, score
 from .support import registry_of

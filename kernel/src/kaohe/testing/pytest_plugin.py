@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from ..contract.registry import Registry
 from ..core.model import ItemResult, Record
-from ..plugins.discovery import Registry
 from ..scheme.bureau import Bureau
 from ..store.store import Store
 from . import as_records, item_points, item_result, item_results, records_from
@@ -54,7 +54,7 @@ class CaseItem(pytest.Item):
         if mismatches:
             raise CaseFailed("\n".join(m.line() for m in mismatches))
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:  # type: ignore[override]
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, CaseFailed):
             return f"案例 {self.path.name} 与计分结果不符:\n{excinfo.value}"
         if isinstance(excinfo.value, CaseError):

@@ -12,8 +12,9 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
+from ..contract.registry import Registry
 from ..demo import CONFIG as DEMO_CONFIG
-from ..plugins.discovery import Registry, get_plugin_manager, load_registry
+from ..plugins.discovery import get_plugin_manager, load_registry
 from ..scheme.bureau import Bureau
 from ..scheme.config import load_bureau, parse_bureau
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -30,12 +32,12 @@ TABLE = "officers"
 
 
 @hookimpl
-def kaohe_config_tables(register):  # type: ignore[no-untyped-def]
+def kaohe_config_tables(register: Callable[[str, Callable[[Any, str, Path], Any]], None]) -> None:
     register(TABLE, parse_settings)
 
 
 @hookimpl
-def kaohe_commands(register):  # type: ignore[no-untyped-def]
+def kaohe_commands(register: Callable[[Any], None]) -> None:
     register(officers)
 
 
