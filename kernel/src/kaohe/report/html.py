@@ -15,6 +15,7 @@ can close the block; the page's own script escapes text again before putting it 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from functools import cache
@@ -144,8 +145,25 @@ def fixed(value: Decimal | None, places: int) -> str:
     return fmt(value)
 
 
-def environment() -> Environment:
+_INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
+
+
+def unindent(source: str) -> str:
+    """The template's text without the indentation of its lines: the source stays readable, the page
+    carries none of it (HTML collapses white space, and every line keeps its line break, so nothing
+    renders differently; the template has no ``<pre>``). Imported text is a value, never touched."""
+    return _INDENT.sub("", source)
+
+
+def environment(compact: bool = True) -> Environment:
+    """The templates' environment; ``compact`` (always, but for tests) leaves the indentation of the
+    template's lines out of the page."""
     from jinja2 import Environment, PackageLoader, StrictUndefined  # heavy: imported when a report is written
+    from jinja2.ext import Extension
+
+    class Unindent(Extension):
+        def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+            return unindent(source)
 
     env = Environment(
         loader=PackageLoader("kaohe.report", "templates"),
@@ -153,6 +171,7 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=[Unindent] if compact else [],
     )
     env.filters["num"] = fmt
     env.filters["pts"] = points_text
