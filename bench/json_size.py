@@ -118,22 +118,13 @@ def measure(directory: Path) -> dict[str, Any]:
 
 
 def html_before(data: Any, path: Path) -> float:
-    """The page as the report wrote it before the compact HTML (bench/report_before.html.j2, the
-    template as it was: the item's title, reference and period in every record line's details, the
-    template's indentation kept), from the same ``ReportData`` with the same style and scripts."""
-    from jinja2 import FileSystemLoader
-    from markupsafe import Markup
+    """The page as the report wrote it before the compact layout (layout 1, kept in the package as
+    ``report-1.html.j2``: the item's title, reference and period in every record line's details, the
+    template's indentation kept), from the same ``ReportData``."""
+    from kaohe.report.html import write_html
 
-    from kaohe.report import html
-
-    env = html.environment(compact=False)
-    env.loader = FileSystemLoader(str(HERE))
     started = time.perf_counter()
-    with path.open("w", encoding="utf-8") as f:
-        f.writelines(env.get_template("report_before.html.j2").generate(
-            data=data, css=Markup(html._template_text("report.css")), app_js=html.script_safe(html._template_text("report.js")),
-            library=html.script_safe(html._asset(html.CHART_LIBRARY)), chart_json=html.json_for_script(html.chart_data(data)),
-        ))
+    write_html(data, path, layout=1)
     return time.perf_counter() - started
 
 

@@ -6,6 +6,7 @@ old layout) still verifies, its file's checksum recorded when it was published."
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from decimal import Decimal
 from html import unescape
@@ -70,15 +71,16 @@ def test_the_page_says_an_items_facts_once_without_indentation_and_well_formed(t
 
 
 def test_an_edition_whose_page_an_earlier_kaohe_wrote_still_verifies(tmp_path: Path, monkeypatch: Any) -> None:
-    """Edition 1's page written in the old layout (the template's indentation kept, as before this
-    change), edition 2's in the compact one: both verify against the checksums recorded when each
-    was published; the page is not part of the edition's digest (the payload is)."""
+    """Edition 1 published as the code before the compact page did (page layout 1, its files'
+    record in the audit trail without ``html_layout``), edition 2 now: both verify against the
+    checksums recorded when each was published; edition 1's lost page is written again in layout 1,
+    byte for byte; a byte changed in the old page is found."""
+    from kaohe.core.periods import Period
+    from kaohe.office.ingest import ingest
     from kaohe.office.publication import publish
     from kaohe.plugins.discovery import get_plugin_manager, load_registry
     from kaohe.report import html as report_html
     from kaohe.scheme.config import load_bureau
-    from kaohe.office.ingest import ingest
-    from kaohe.core.periods import Period
     from kaohe.store.integrity import verify
     from kaohe.store.store import Store
 
@@ -89,19 +91,26 @@ def test_an_edition_whose_page_an_earlier_kaohe_wrote_still_verifies(tmp_path: P
     april = Period.parse("2015-04")
     with Store(bureau.database) as store:
         assert not ingest(store, bureau, reg, d / "register.csv", actor="考核办").rejected
-        compact = report_html.environment
-        monkeypatch.setattr(report_html, "environment", lambda: compact(compact=False))
-        first = publish(store, bureau, reg, april, published_on=dt.date(2015, 5, 6), actor="考核办")
-        monkeypatch.setattr(report_html, "environment", compact)
+        with monkeypatch.context() as m:
+            m.setattr(report_html, "LAYOUT", 1)
+            first = publish(store, bureau, reg, april, published_on=dt.date(2015, 5, 6), actor="考核办")
+        page = first.directory / "index.html"
+        old = page.read_bytes()
+        assert re.search(rb"^ +<dl class=\"record-detail\">", old, re.M) and b"item-facts" not in old
+        trail = [json.loads(e["detail"]) for e in store.audit(action="发布文件")]
+        assert len(trail) == 1 and "html_layout" not in trail[0]
+        page.unlink()  # written again in the layout it was published in
+        again = publish(store, bureau, reg, april, published_on=dt.date(2015, 5, 6), actor="考核办")
+        assert (again.number, again.new) == (1, False) and page.read_bytes() == old
+
         store.add_adjustment("2015-04", "a", Decimal(1), "协助破获重大案件", "考核领导小组", actor="考核办")
         second = publish(store, bureau, reg, april, published_on=dt.date(2015, 5, 7), actor="考核办")
-        assert (first.number, second.number) == (1, 2)
-        old = (first.directory / "index.html").read_text(encoding="utf-8")
+        assert second.number == 2
         new = (second.directory / "index.html").read_text(encoding="utf-8")
-        assert re.search(r"^ +<", old, re.M) and not re.search(r"^ +<", new, re.M)
+        assert "item-facts" in new and not re.search(r"^ +<", new, re.M)
+        assert json.loads(store.audit(action="发布文件")[-1]["detail"])["html_layout"] == 2
         result = verify(store, root=d)
         assert result.findings == [] and result.files == 6
-        # the old page is still checked: changed by a byte, it is found
-        (first.directory / "index.html").write_text(old.replace("<main>", "<main> "), encoding="utf-8")
+        page.write_bytes(old.replace(b"<main>", b"<main> "))  # the old page changed by a byte: found
         found = [f.message for f in verify(store, root=d).findings]
         assert len(found) == 1 and "第1版" in found[0] and "index.html" in found[0]
