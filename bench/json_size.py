@@ -1,7 +1,9 @@
-"""The size of a month's published files (HTML + XLSX + JSON), the report JSON in its current layout
-(version 2: items described once, records by reference, items without lines left out) beside the
-layout before it (version 1: every item of every unit, every line with its whole source record),
-written from the same scored month in the same run.
+"""The size of a month's published files (HTML + XLSX + JSON), each in its current layout beside the
+layout before it, written from the same scored month in the same run: the report JSON in version 2
+(items described once, records by reference, items without lines left out) and version 1 (every item
+of every unit, every line with its whole source record); the page in layout 2 (an item's title,
+reference and period once per item, no indentation) and layout 1 (them in every record line's
+details, the template's indentation kept).
 
     python bench/json_size.py                    # scale 0.01 (20 stations)
     python bench/json_size.py --scales 0.01,0.1  # and 0.1 (200 stations: about half an hour here)
@@ -11,7 +13,9 @@ as bench/run.py does), imports it once (reused when the database holds the recor
 without storing it, and writes ``kaohe.report.publish``'s three files (JSON version 2) and the
 version-1 JSON of the same ``ReportData``. It then reads every unit's tree back from the version-2
 file with ``kaohe.report.jsondata.read_units`` and checks it equals the version-1 file's tree (a
-consumer loses nothing). Every figure is measured in this run.
+consumer loses nothing), and checks that every record line of every unit's item reads the same in
+both pages (``same_lines``: the old line's text is the new one's plus the item's facts, which the new
+page says once above the item's lines). Every figure is measured in this run.
 """
 
 from __future__ import annotations
