@@ -1,7 +1,9 @@
-"""The size of a month's published files (HTML + XLSX + JSON), the report JSON in its current layout
-(version 2: items described once, records by reference, items without lines left out) beside the
-layout before it (version 1: every item of every unit, every line with its whole source record),
-written from the same scored month in the same run.
+"""The size of a month's published files (HTML + XLSX + JSON), each in its current layout beside the
+layout before it, written from the same scored month in the same run: the report JSON in version 2
+(items described once, records by reference, items without lines left out) and version 1 (every item
+of every unit, every line with its whole source record); the page in layout 2 (an item's title,
+reference and period once per item, no indentation) and layout 1 (them in every record line's
+details, the template's indentation kept).
 
     python bench/json_size.py                    # scale 0.01 (20 stations)
     python bench/json_size.py --scales 0.01,0.1  # and 0.1 (200 stations: about half an hour here)
@@ -11,13 +13,17 @@ as bench/run.py does), imports it once (reused when the database holds the recor
 without storing it, and writes ``kaohe.report.publish``'s three files (JSON version 2) and the
 version-1 JSON of the same ``ReportData``. It then reads every unit's tree back from the version-2
 file with ``kaohe.report.jsondata.read_units`` and checks it equals the version-1 file's tree (a
-consumer loses nothing). Every figure is measured in this run.
+consumer loses nothing), and checks that every record line of every unit's item reads the same in
+both pages (``same_lines``: the old line's text is the new one's plus the item's facts, which the new
+page says once above the item's lines). Every figure is measured in this run.
 """
 
 from __future__ import annotations
 
 import argparse
+import html as html_lib
 import json
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -96,6 +102,8 @@ def measure(directory: Path) -> dict[str, Any]:
         seconds[version].append(time.perf_counter() - started)
     (old / "v2-again.json").unlink()
     old_seconds, new_seconds = min(seconds[1]), min(seconds[2])
+    html_old = old / "index.html"
+    html_seconds = html_before(data, html_old)
     store.close()
     files = {f.name: f.stat().st_size for f in new.iterdir()}
     json_v1 = (old / name).stat().st_size
@@ -103,22 +111,68 @@ def measure(directory: Path) -> dict[str, Any]:
     with (old / name).open(encoding="utf-8") as f:
         old_units = (json.loads(ln.rstrip("\n").rstrip(",")) for ln in f if ln.startswith('{"unit"'))
         same = all(a == b for a, b in zip(read_units(new / name), old_units, strict=True))
+    html_new_text = (new / "index.html").read_text(encoding="utf-8")
     return {
+        "html_v1": html_old.stat().st_size, "html_v1_seconds": html_seconds,
+        "html_same_lines": same_lines(html_old.read_text(encoding="utf-8"), html_new_text),
         "units": len(result.units), "records": _records(directory / "kaohe.sqlite"), "files": files, "json_v1": json_v1,
         "json_v2": files[name], "same_trees": same, "publish_seconds": publish_seconds, "json_v1_seconds": old_seconds,
         "json_v2_seconds": new_seconds,
     }
 
 
+def html_before(data: Any, path: Path) -> float:
+    """The page as the report wrote it before the compact layout (layout 1, kept in the package as
+    ``report-1.html.j2``: the item's title, reference and period in every record line's details, the
+    template's indentation kept), from the same ``ReportData``."""
+    from kaohe.report.html import write_html
+
+    started = time.perf_counter()
+    write_html(data, path, layout=1)
+    return time.perf_counter() - started
+
+
+_LINE = re.compile(r'<details class="item" id="([^"]+)">(.*?)</ol>', re.S)
+_FACTS = re.compile(r"考核项目.*?计分期\S*?(?=记录编号|记录日期|说明|数据缺失|$)")
+
+
+def _text(markup: str) -> str:
+    return re.sub(r"\s+", "", html_lib.unescape(re.sub(r"<[^>]+>", "", markup)))
+
+
+def same_lines(before: str, now: str) -> bool:
+    """Every record line of every unit's item says the same in both pages: the old line's text
+    (its summary and details) is the new line's text with the item's facts (title, reference,
+    period) that the new page says once above the item's lines."""
+    old_items = {m.group(1): m.group(2) for m in _LINE.finditer(before)}
+    new_items = {m.group(1): m.group(2) for m in _LINE.finditer(now)}
+    if old_items.keys() != new_items.keys():
+        return False
+    for key, body in old_items.items():
+        facts = re.search(r'<dl class="item-facts">(.*?)</dl>', new_items[key], re.S)
+        old_lines = [_text(x) for x in re.findall(r"<li[^>]*>(.*?)</li>", body, re.S)]
+        new_lines = [_text(x) for x in re.findall(r"<li[^>]*>(.*?)</li>", new_items[key], re.S)]
+        if len(old_lines) != len(new_lines):
+            return False
+        for a, b in zip(old_lines, new_lines, strict=True):
+            m = _FACTS.search(a)
+            if m is None:
+                if a != b:
+                    return False
+            elif facts is None or m.group(0) != _text(facts.group(1)) or a[: m.start()] + a[m.end():] != b:
+                return False
+    return True
+
+
 def table(rows: list[tuple[float, dict[str, Any]]]) -> str:
     out = [
-        "| scale | stations | HTML | XLSX | JSON v1 (before) | JSON v2 | JSON v2 ÷ v1 | writing v1 / v2 | files before | files now | now ÷ before | trees equal |",
+        "| scale | stations | HTML now | XLSX | JSON v1 (before) | JSON v2 | JSON v2 ÷ v1 | writing v1 / v2 | files before | files now | now ÷ before | trees equal |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for scale, r in rows:
         html = r["files"]["index.html"]
         xlsx = next(v for k, v in r["files"].items() if k.endswith(".xlsx"))
-        before = html + xlsx + r["json_v1"]
+        before = r["html_v1"] + xlsx + r["json_v1"]
         now = html + xlsx + r["json_v2"]
         out.append(
             f"| {scale:g} | {r['units']} | {html / 1e6:.2f} MB | {xlsx / 1e6:.2f} MB | {r['json_v1'] / 1e6:.2f} MB | "
@@ -126,6 +180,23 @@ def table(rows: list[tuple[float, dict[str, Any]]]) -> str:
             f"{before / 1e6:.2f} MB ({before / r['units'] / 1e3:.0f} KB/station) | "
             f"{now / 1e6:.2f} MB ({now / r['units'] / 1e3:.0f} KB/station) | {now / before:.2f} | {'yes' if r['same_trees'] else 'NO'} |"
         )
+    return "\n".join(out)
+
+
+def files_table(rows: list[tuple[float, dict[str, Any]]]) -> str:
+    """Every file of the month, as published before (HTML and JSON version 1) and now."""
+    out = [
+        "| scale | stations | file | before | now | now ÷ before |",
+        "| --- | ---: | --- | ---: | ---: | ---: |",
+    ]
+    for scale, r in rows:
+        xlsx = next(v for k, v in r["files"].items() if k.endswith(".xlsx"))
+        pairs = [("index.html", r["html_v1"], r["files"]["index.html"]), ("通报-….xlsx", xlsx, xlsx),
+                 ("report-….json", r["json_v1"], r["json_v2"])]
+        pairs.append(("all files", sum(p[1] for p in pairs), sum(p[2] for p in pairs)))
+        for name, before, now in pairs:
+            out.append(f"| {scale:g} | {r['units']} | {name} | {before / 1e6:.2f} MB | {now / 1e6:.2f} MB | {now / before:.2f} |")
+        out.append(f"| {scale:g} | | (every record line the same text: {'yes' if r['html_same_lines'] else 'NO'}) | | | |")
     return "\n".join(out)
 
 
@@ -141,7 +212,9 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"scale": scale, **r}, ensure_ascii=False), flush=True)
         rows.append((scale, r))
     print(table(rows))
-    return 0 if all(r["same_trees"] for _, r in rows) else 1
+    print()
+    print(files_table(rows))
+    return 0 if all(r["same_trees"] and r["html_same_lines"] for _, r in rows) else 1
 
 
 if __name__ == "__main__":

@@ -152,8 +152,14 @@ def test_click_from_the_ranking_down_to_one_record(browser: Any, report: SimpleN
     assert detail.is_visible()
     text = detail.inner_text()
     assert rb.EVIL_NOTE in text  # the imported note, shown as text
-    assert "seed 000 l.446" in text and "testdept.check:C04" in text
+    assert "testdept.check:C04" in text
     assert "督察通报.csv" in text and "第5行" in text and "督察支队" in text
+    # the item's title, reference and period: said once for the item, shown above its lines
+    facts = item.locator("> dl.item-facts")
+    assert facts.is_visible()
+    assert facts.inner_text().split() == ["考核项目", "被督察通报批评(队伍建设)", "依据", "seed", "000", "l.446", "计分期", "2015-03"]
+    box, first = facts.bounding_box(), record.bounding_box()
+    assert box is not None and first is not None and box["y"] + box["height"] <= first["y"]  # above the lines
     page.screenshot(path=str(report.shots / "record-desktop.png"), full_page=False)
     assert page.evaluate("typeof window.__xss") == "undefined"
 

@@ -31,6 +31,7 @@ from ..core.actor import Actor
 from ..core.errors import KaoheError, Refused
 from ..core.model import PeriodResult
 from ..core.periods import Period
+from ..report import html as report_html
 from ..report import json_name, jsondata, xlsx_name
 from ..report.editions import Diff, diff, freeze, inputs_entry, inputs_window, payload_chunks
 from ..scheme.bureau import Bureau
@@ -257,6 +258,8 @@ def record_files(store: Store, bureau: Bureau, published: Published, directory: 
     detail: dict[str, Any] = {"directory": folder_name(directory, bureau_root(bureau)), "files": files}
     if jsondata.VERSION > 1:  # an entry without it: the JSON was written in version 1 (before version 2)
         detail["json_version"] = jsondata.VERSION
+    if report_html.LAYOUT > 1:  # an entry without it: the page was written in layout 1 (before layout 2)
+        detail["html_layout"] = report_html.LAYOUT
     store.log(FILES, actor, period=published.period.label, subject=f"{published.period.label}#{published.number}", detail=detail)
 
 
@@ -279,9 +282,11 @@ def _state(store: Store) -> int:
 
 def write_edition(
     store: Store, bureau: Bureau, registry: Any, published: Published, base: Path, json_version: int | None = None,
+    html_layout: int | None = None,
 ) -> tuple[Path, Path]:
     """Write the edition's report into ``base``/第N版, whole or not at all (a temporary directory
-    renamed into place); the JSON in layout ``json_version`` (the current one by default)."""
+    renamed into place); the JSON in layout ``json_version``, the page in ``html_layout`` (the
+    current ones by default)."""
 
     target = edition_dir(base, published.number)
     base.mkdir(parents=True, exist_ok=True)
@@ -299,7 +304,7 @@ def write_edition(
                      "digest": published.digest, "chain_head": meta.get("chain_head") or "", "appeal_days": bureau.appeal_days,
                      "deadline": deadlines.deadline(dt.date.fromisoformat(published.published_on), bureau.appeal_days, bureau.holidays, bureau.workdays).isoformat(),
                      "confirmed": published.confirmed},
-            changes=published.changes, json_version=json_version,
+            changes=published.changes, json_version=json_version, html_layout=html_layout,
         )
         if target.exists():  # written meanwhile by another run: keep its files, add what it lacks
             for f in tmp.iterdir():
@@ -342,12 +347,13 @@ def _abandoned(directory: Path) -> bool:
 
 def fill_edition(store: Store, bureau: Bureau, registry: Any, published: Published, base: Path, missing: list[str]) -> None:
     """Write the ``missing`` files of an edition whose directory exists (the others stay as they are),
-    the JSON in the layout its files were recorded in (version 1 for an edition published before
-    version 2), so that they are the bytes recorded."""
+    the JSON and the page in the layouts its files were recorded in (version 1 for an edition
+    published before version 2, page layout 1 before layout 2), so that they are the bytes recorded."""
     target = edition_dir(base, published.number)
     recorded = _recorded_files(store, bureau, published, target)
     version = None if recorded is None else int(recorded.get("json_version", 1))
-    directory, _ = write_edition(store, bureau, registry, published, base / f".kaohe-{os.getpid()}-fill", version)
+    layout = None if recorded is None else int(recorded.get("html_layout", 1))
+    directory, _ = write_edition(store, bureau, registry, published, base / f".kaohe-{os.getpid()}-fill", version, layout)
     try:
         for name in missing:
             os.replace(directory / name, target / name)

@@ -55,6 +55,7 @@ def publish(
     edition: dict[str, Any] | None = None,
     changes: Any = None,
     json_version: int | None = None,
+    html_layout: int | None = None,
 ) -> Path:
     """Write the report of ``result`` into ``directory`` and return the HTML file's path.
 
@@ -62,7 +63,8 @@ def publish(
     months of the year for the charts and each line's source record; without it the report holds
     what ``result`` holds. ``edition`` and ``changes`` (kaohe.publication) add the edition's number,
     date, appeal deadline and what changed since the previous edition. ``json_version``: the JSON's
-    layout (the current one by default; 1 for an edition whose files were published in it).
+    layout (the current one by default; 1 for an edition whose files were published in it);
+    ``html_layout`` the same for the page (kaohe.report.html.LAYOUT).
     ``registry`` is accepted for symmetry with the other jobs (the items' texts are read from
     ``bureau``).
     """
@@ -70,7 +72,7 @@ def publish(
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     data = build(bureau, result, store=store, previous=previous, generated=generated, edition=edition, changes=changes)
-    html = write_html(data, directory / "index.html")
+    html = write_html(data, directory / "index.html", html_layout)
     write_xlsx(data, directory / xlsx_name(result.period))
     write_json(data, directory / json_name(result.period), json_version)
     return html

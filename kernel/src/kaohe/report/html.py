@@ -4,7 +4,8 @@ unit — are sections switched by the address's hash (``#ranking``, ``#unit-jinc
 works opened from disk; without JavaScript every section is shown one after another.
 
 Templates are Jinja2 with autoescaping on: every piece of imported text (unit names, record notes,
-reasons, file names) is escaped. The page is written as the template makes it (``Template.generate``), and each unit's details are
+reasons, file names) is escaped. The page (layout 2, :data:`LAYOUT`) says an item's title, reference and period once, above its record
+lines, and carries no indentation from the template (``unindent``). The page is written as the template makes it (``Template.generate``), and each unit's details are
 made when its section is reached: an item with more record lines than ``[report] lines_per_item``
 shows the first of them and one folded line for the rest (the XLSX and the JSON keep every line).
 The charts' data travels as JSON in a ``<script
@@ -15,6 +16,7 @@ can close the block; the page's own script escapes text again before putting it 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from functools import cache
@@ -144,8 +146,25 @@ def fixed(value: Decimal | None, places: int) -> str:
     return fmt(value)
 
 
-def environment() -> Environment:
+_INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
+
+
+def unindent(source: str) -> str:
+    """The template's text without the indentation of its lines: the source stays readable, the page
+    carries none of it (HTML collapses white space, and every line keeps its line break, so nothing
+    renders differently; the template has no ``<pre>``). Imported text is a value, never touched."""
+    return _INDENT.sub("", source)
+
+
+def environment(compact: bool = True) -> Environment:
+    """The templates' environment; ``compact`` (always, but for tests) leaves the indentation of the
+    template's lines out of the page."""
     from jinja2 import Environment, PackageLoader, StrictUndefined  # heavy: imported when a report is written
+    from jinja2.ext import Extension
+
+    class Unindent(Extension):
+        def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+            return unindent(source)
 
     env = Environment(
         loader=PackageLoader("kaohe.report", "templates"),
@@ -153,6 +172,7 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=[Unindent] if compact else [],
     )
     env.filters["num"] = fmt
     env.filters["pts"] = points_text
@@ -162,26 +182,42 @@ def environment() -> Environment:
     return env
 
 
-def _chunks(data: ReportData) -> Iterator[str]:
+LAYOUT = 2
+"""The page's layout. 2 (compact, issue 18): the item's title, reference and period said once above
+its lines instead of in every record line's details, a line without a record not opened, no
+indentation. 1: as written before (``report-1.html.j2``, kept to write again, byte for byte, a lost
+page of an edition published in it: kaohe.office.publication records the layout with the files)."""
+
+
+def _chunks(data: ReportData, layout: int | None = None) -> Iterator[str]:
     """The page's text, piece by piece as the template makes it (a unit's details are made when its
     section is reached, and dropped after)."""
-    template = environment().get_template("report.html.j2")
+    layout = LAYOUT if layout is None else layout
+    if layout not in (1, 2):
+        raise ValueError(f"unknown page layout {layout}")
+    if layout == 1:
+        template = environment(compact=False).get_template("report-1.html.j2")
+        css = _template_text("report.css")
+    else:
+        template = environment().get_template("report.html.j2")
+        css = _template_text("report.css") + _template_text("report-2.css")
     return template.generate(
         data=data,
-        css=Markup(_template_text("report.css")),
+        css=Markup(css),
         app_js=script_safe(_template_text("report.js")),
         library=script_safe(_asset(CHART_LIBRARY)),
         chart_json=json_for_script(chart_data(data)),
     )
 
 
-def render_html(data: ReportData) -> str:
-    return "".join(_chunks(data))
+def render_html(data: ReportData, layout: int | None = None) -> str:
+    return "".join(_chunks(data, layout))
 
 
-def write_html(data: ReportData, path: Path) -> Path:
-    """Write the page to ``path`` as it is made (never the whole page in memory)."""
+def write_html(data: ReportData, path: Path, layout: int | None = None) -> Path:
+    """Write the page to ``path`` as it is made (never the whole page in memory), in ``layout``
+    (:data:`LAYOUT` by default)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as f:
-        f.writelines(_chunks(data))
+        f.writelines(_chunks(data, layout))
     return path
