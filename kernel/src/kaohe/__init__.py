@@ -11,7 +11,7 @@ Plugins import only from ``kaohe``, ``kaohe.rules``, ``kaohe.testing`` and ``kao
 from __future__ import annotations
 
 from . import rules
-from .contract.adapters import Adapter, CellError, Column, Draft, Row, row_key
+from .contract.adapters import Adapter, CellError, Column, Draft, Row, month_of, row_key
 from .contract.hookspecs import CONTRACT_VERSION, DemoBureau, hookimpl, hookspec
 from .contract.items import Item, ItemSet, cite
 from .core.decimals import ZERO, D, fmt, fmt_points, quantize
@@ -25,6 +25,6 @@ from .scheme.bureau import Bureau
 __all__ = [
     "CONTRACT_VERSION", "ZERO", "Adapter", "Bureau", "Calendar", "CellError", "Column", "ConfigError", "D",
     "DemoBureau", "Draft", "Item", "ItemSet", "KaoheError", "Line", "Period", "PluginError", "Record", "Row",
-    "Unit", "cite", "fmt", "fmt_points", "hookimpl", "hookspec", "quantize", "row_key", "rules",
+    "Unit", "cite", "fmt", "fmt_points", "hookimpl", "hookspec", "month_of", "quantize", "row_key", "rules",
     "working_day_deadline",
 ]

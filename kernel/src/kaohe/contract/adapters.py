@@ -185,18 +185,32 @@ def _percent(raw: Any) -> Decimal:
 
 
 _MONTH_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*(?:份)?\s*$")
+_LOOSE_MONTH_RE = re.compile(r"^\s*(\d{4})\s*(?:[-/.年]\s*(\d{1,2})|(\d{2}))\s*(?:月|[-/.]\d{1,2}.*|\s.*)?$")
+
+
+def month_of(raw: Any, *, loose: bool = False) -> tuple[int, int] | None:
+    """(year, month) written in a cell — 2015-04, 2015/4, 2015.04, 2015年4月(份), or a date — or
+    ``None`` when the cell is not written as a month. ``loose`` also takes 201504 and a day or a
+    time after the month (2015-04-20, 2015-04-01 00:00:00), as some departments' exports write it.
+    The month's number is not checked (13 is returned as written): the caller says what is wrong.
+    The ``month`` column type reads its cells with it; a plugin whose column is ``text`` may too."""
+
+    if isinstance(raw, dt.date | dt.datetime):
+        return raw.year, raw.month
+    m = (_LOOSE_MONTH_RE if loose else _MONTH_RE).match(_text(raw))
+    if not m:
+        return None
+    return int(m.group(1)), int(m.group(2) or m.group(3))
 
 
 def _month(raw: Any) -> Any:
-    """An assessment month, as a :class:`kaohe.periods.Period` (the kernel dates the record on
+    """An assessment month, as a :class:`kaohe.core.periods.Period` (the kernel dates the record on
     the month's last day, by the bureau's calendar)."""
 
-    if isinstance(raw, dt.date | dt.datetime):
-        return Period(raw.year, "month", raw.month)
-    m = _MONTH_RE.match(_text(raw))
-    if not m or not 1 <= int(m.group(2)) <= 12:
+    ym = month_of(raw)
+    if ym is None or not 1 <= ym[1] <= 12:
         raise CellError(f"应为考核月份(如 2015-04 或 2015年4月),得到 {shown(raw)}")
-    return Period(int(m.group(1)), "month", int(m.group(2)))
+    return Period(ym[0], "month", ym[1])
 
 
 _DATE_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")

@@ -16,12 +16,11 @@ Six exports (their headers as the department's staff name them; README has the t
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from kaohe import Adapter, Column, Draft, fmt, row_key
+from kaohe import Adapter, Column, Draft, fmt, month_of, row_key
 
 from .items import (
     CRIMINAL_CASE,
@@ -85,7 +84,6 @@ def event_records(row: Row) -> list[Draft]:
 
 # --- 月报表 -------------------------------------------------------------------------------------
 
-_MONTH_RE = re.compile(r"^\s*(\d{4})\s*(?:[-/.年]\s*(\d{1,2})|(\d{2}))\s*(?:月|[-/.]\d{1,2}.*|\s.*)?$")
 
 MONTHLY_FIGURES = (
     # (column, key, type, help)
@@ -117,12 +115,10 @@ MONTHLY_COLUMNS = (
 
 def parse_month(text: Any) -> tuple[int, int]:
     """(year, month) from 2015-04, 2015/4, 2015.04, 2015年4月, 201504 or a date written by Excel."""
-    if isinstance(text, dt.date):
-        return text.year, text.month
-    m = _MONTH_RE.match(str(text))
-    if not m:
+    ym = month_of(text if isinstance(text, dt.date) else str(text), loose=True)
+    if ym is None:
         raise ValueError(f"“月份”应写作 2015-04 或 2015年4月,得到 {text!r}")
-    year, month = int(m.group(1)), int(m.group(2) or m.group(3))
+    year, month = ym
     if not 1 <= month <= 12:
         raise ValueError(f"“月份”不是有效月份:{text!r}")
     return year, month

@@ -7,11 +7,10 @@ never decide whether a duration is late: the limits are the items' parameters (i
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 from typing import Any
 
-from kaohe import Adapter, CellError, Column, D, Draft, Row, row_key
+from kaohe import Adapter, CellError, Column, D, Draft, Row, month_of, row_key
 
 from .items import (
     ANSWER_OK,
@@ -194,16 +193,13 @@ PROBLEM_ADAPTER = Adapter(
 
 # --- 派出所月度回访、巡逻盘查统计 ------------------------------------------------------------------
 
-_MONTH = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*$")
-
-
 def parse_month(text: str) -> dt.date:
     """``2015-04`` / ``2015年4月`` / ``2015.4`` → the 1st of that month, which lies in assessment
     month 2015-04 whatever the bureau's cut-off day (the 1st is never after the cut-off)."""
-    m = _MONTH.match(str(text))
-    if not m or not 1 <= int(m.group(2)) <= 12:
+    ym = month_of(str(text))
+    if ym is None or not 1 <= ym[1] <= 12:
         raise CellError(f"统计月份应写作 2015-04 或 2015年4月,得到 {text!r}")
-    return dt.date(int(m.group(1)), int(m.group(2)), 1)
+    return dt.date(ym[0], ym[1], 1)
 
 
 MONTHLY_COLUMNS = [
