@@ -477,7 +477,7 @@ def test_an_existing_database_gets_its_chain_when_migrated(tmp_path: Path) -> No
     conn.close()
 
     with Store(path) as store:
-        assert store.schema_version == 4
+        assert store.schema_version == 5
         links = store.db.execute("SELECT seq, tbl, ref, prev FROM chain ORDER BY seq").fetchall()
         # the audit entry, then the adjustment, then the baseline entry appended by the migration
         assert [(s, t, r) for s, t, r, _ in links] == [(1, "audit", 1), (2, "adjustments", 1), (3, "audit", 2)]
@@ -550,7 +550,7 @@ def test_an_edition_published_before_the_chain_is_checked_by_the_edition_its_rep
     stated = {"number": 1, "digest": digest}
     (folder / "report-2015-04.json").write_text('{"units":[],\n"edition":' + json.dumps(stated) + "\n}", encoding="utf-8")
     with Store(path) as store:
-        assert store.schema_version == 4
+        assert store.schema_version == 5
         result = verify(store, root=tmp_path)
         assert result.clean and any("未核对" in n for n in result.notes)
         stated["digest"] = "e" * 64

@@ -100,6 +100,10 @@ class Shape:
     """Mixin: parameter overrides and common helpers for rule shapes."""
 
     shape: ClassVar[str] = ""
+    raises_flags: ClassVar[bool] = False
+    """Whether the rule's lines may raise a flag on the unit (``Line.flag``). A stored item result
+    does not keep its lines' flags, so the item of such a rule is evaluated again whenever its period
+    is rescored (kaohe.office.rescore); a rule that is not a ``Shape`` is taken to raise them."""
 
     def with_params(self, overrides: Mapping[str, Any]) -> Any:
         """A copy of the rule with some parameters replaced (a bureau's override)."""

@@ -36,7 +36,7 @@ from ..scoring.treejson import TreeEncoder
 from .integrity import guard, migrate_3, record_line, records_digest, register
 from .ledger import Ledger, current_actor, migrate_2, now
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BATCH = 5000
 
 
@@ -133,8 +133,15 @@ def _migrate_4(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE [scores] ADD COLUMN [fields] TEXT")
 
 
+def _migrate_5(db: sqlite_utils.Database) -> None:
+    """What a rescoring of what changed reads (issue 18 point 3): the records an import wrote
+    (``import_id``), and one unit's records of a kind over some dates (its record lines on demand)."""
+    db["records"].create_index(["import_id"], if_not_exists=True)
+    db["records"].create_index(["unit", "kind", "date"], if_not_exists=True)
+
+
 MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
-    (1, _migrate_1), (2, migrate_2), (3, migrate_3), (4, _migrate_4),
+    (1, _migrate_1), (2, migrate_2), (3, migrate_3), (4, _migrate_4), (5, _migrate_5),
 ]
 
 
@@ -606,6 +613,21 @@ class Store(Ledger):
     def changes_since(self, mark: int) -> list[tuple[str, str]]:
         """(action, period) of the audit trail's entries after ``mark``."""
         return [(a, p or "") for a, p in self.db.execute("SELECT action, period FROM audit WHERE id > ? ORDER BY id", [mark])]
+
+    def kinds_changed_since(self, mark: int) -> set[str]:
+        """The kinds of the records changed by the audit trail's entries after ``mark``: those an
+        import wrote (new or corrected, with the kinds of their earlier versions), those voided."""
+        imports = "SELECT json_extract(detail, '$.import') FROM audit WHERE id > ? AND action = '导入'"
+        q = (
+            f"SELECT kind FROM records WHERE import_id IN ({imports})"
+            f" UNION SELECT kind FROM record_versions WHERE key IN (SELECT key FROM records WHERE import_id IN ({imports}))"
+            " UNION SELECT kind FROM records WHERE key IN (SELECT subject FROM audit WHERE id > ? AND action = '撤销记录')"
+        )
+        return {k for (k,) in self.db.execute(q, [mark, mark, mark])}
+
+    def period_trees(self, period: str) -> Iterator[tuple[str, str]]:
+        """(unit, tree) of every unit stored for ``period``, in the order they were stored."""
+        yield from self.db.execute("SELECT unit, tree FROM explanations WHERE period = ? ORDER BY rowid", [period])
 
     def period_state(self, period: str) -> dict[str, Any] | None:
         """How ``period``'s stored results were made (``period_results``), or None when they were
