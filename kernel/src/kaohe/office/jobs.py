@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import cast
 
 import attrs
 
@@ -14,10 +15,11 @@ from ..core.model import PeriodResult, UnitResult
 from ..core.periods import MONTHS_PER, Period
 from ..scheme.bureau import Bureau
 from ..scoring.folding import light
-from ..scoring.pipeline import base_periods, score, score_base
+from ..scoring.pipeline import DataSource, base_periods, score, score_base
 from ..scoring.sources import StoreSource
 from ..scoring.explain import gap_data
-from ..store.store import Store, StoreBusy, dumps
+from ..intake.staging import dumps
+from ..store.store import Store, StoreBusy
 from .rescore import stored_items, to_evaluate
 from .results import aggregate_stored, config_digest, staleness, stored_result, stored_unit
 
@@ -71,7 +73,7 @@ def score_period(
         if fresh is not None:
             state = store.period_state(period.label)
             reuse = stored_items(store, bureau, period, fresh)
-            result = score_base(bureau, period, source, history(store, bureau, period, source), reuse)
+            result = score_base(bureau, period, cast(DataSource, source), history(store, bureau, period, source), reuse)
             if state is None or _gaps_data(result) != (json.loads(state["missing"] or "[]"), json.loads(state["empty"] or "[]")):
                 fresh = None  # the data missing changed: scored whole
         if fresh is None:
