@@ -305,26 +305,29 @@ def step_correct_one(directory: Path) -> dict[str, Any]:
     import csv
 
     db = sqlite3.connect(directory / "kaohe.sqlite")
-    key, file, row = db.execute(
-        "SELECT key, file, row FROM records WHERE month = ? AND voided = 0 AND file LIKE '%.csv' ORDER BY key LIMIT 1", [MONTH]
+    key, file, unit = db.execute(
+        "SELECT key, file, unit FROM records WHERE month = ? AND voided = 0 AND file LIKE '%.csv' ORDER BY key LIMIT 1", [MONTH]
     ).fetchone()
+    other = db.execute("SELECT key FROM records WHERE file = ? AND unit != ? ORDER BY key LIMIT 1", [file, unit]).fetchone()[0]
     db.close()
     source = next(directory.rglob(file))
     with source.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
-    target = next(i for i, r in enumerate(rows) if key.split(":")[-1] in r)
     manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
     adapter = next(x["adapter"] for x in manifest["files"] if Path(x["path"]).name == source.name)
     unit_h, _ = _adapter_headers(adapter)
     header = next(i for i, r in enumerate(rows) if unit_h in r)
     col = rows[header].index(unit_h)
-    other = next(r[col] for r in rows[header + 1 :] if r and r[col] and r[col] != rows[target][col])
-    rows[target][col] = other
+
+    def row_of(k: str) -> list[str]:
+        return next(r for r in rows[header + 1 :] if k.split(":")[-1] in r)
+
+    row_of(key)[col] = row_of(other)[col]
     out = directory / "correction" / source.name
     out.parent.mkdir(exist_ok=True)
     with out.open("w", encoding="utf-8-sig", newline="") as f:
         csv.writer(f).writerows(rows)
-    return {"file": str(out), "key": key, "row": row}
+    return {"file": str(out), "key": key}
 
 
 def step_rescore_changed(directory: Path, full: bool) -> dict[str, Any]:

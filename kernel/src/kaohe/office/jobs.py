@@ -70,16 +70,18 @@ def score_period(
     with store.snapshot():  # one consistent state, whatever other processes import meanwhile
         mark = store.audit_mark()  # what the stored result will say it was scored from
         fresh = None if full or base_periods(bureau, period) != [period] else to_evaluate(store, bureau, registry, period)
+        keep: dict[str, str] | None = None
         if fresh is not None:
             state = store.period_state(period.label)
-            reuse = stored_items(store, bureau, period, fresh)
+            reuse, keep = stored_items(store, bureau, period, fresh)
             result = score_base(bureau, period, cast(DataSource, source), history(store, bureau, period, source), reuse)
             if state is None or _gaps_data(result) != (json.loads(state["missing"] or "[]"), json.loads(state["empty"] or "[]")):
                 fresh = None  # the data missing changed: scored whole
         if fresh is None:
+            keep = None
             result = score(bureau, period, source, history(store, bureau, period, source))
-    if save:
-        store.save_result(result, config_digest(bureau), len(bureau.items), mark)
+    if save:  # only what changed rewritten (``keep``) when only what changed was evaluated again
+        store.save_result(result, config_digest(bureau), len(bureau.items), mark, keep)
     return result
 
 

@@ -58,16 +58,20 @@ def to_evaluate(store: Store, bureau: Bureau, registry: Registry, period: Period
 
 def stored_items(
     store: Store, bureau: Bureau, period: Period, fresh: set[str]
-) -> dict[str, Mapping[str, ItemResult]]:
+) -> tuple[dict[str, Mapping[str, ItemResult]], dict[str, str]]:
     """item → unit → its stored result in ``period``, for the items not in ``fresh`` (those stored:
-    an item not due is not in the trees, and is evaluated), the units active in it."""
+    an item not due is not in the trees, and is evaluated), the units active in it; and every
+    unit's tree as stored (for only the units whose tree changed to be written again:
+    ``Store.save_result``'s ``keep``)."""
     active = {u.id for u in bureau.active_units(period)}
     out: dict[str, dict[str, ItemResult]] = {}
+    trees: dict[str, str] = {}
     for unit, tree in store.period_trees(period.label):
+        trees[unit] = tree
         if unit not in active:
             continue
         for c in json.loads(tree)["categories"]:
             for i in c["items"]:
                 if i["item"] not in fresh:
                     out.setdefault(i["item"], {})[unit] = item_from_data(i, c["category"])
-    return dict(out)
+    return dict(out), trees
