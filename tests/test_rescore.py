@@ -145,11 +145,56 @@ def test_a_voided_record_rescored_equals_a_full_rescore(demo_scored, tmp_path):
     assert _stored(d) == incremental
 
 
-def test_an_adjustment_scores_the_month_whole(demo_scored, tmp_path):
+def test_adjustments_rescored_equal_a_full_rescore(demo_scored, tmp_path):
+    """An adjustment of one item (a points change on appeal) has that item evaluated again, one of a
+    unit's total is applied anew: the same results as a full rescore."""
+    src, _ = demo_scored
+    d = tmp_path / "bureau"
+    bureau, registry = _copy(src, d)
+    before = _stored(d)
+    june = Period.parse("2015-06")
+    unit = bureau.units[0].id
+    item = next(i for i in bureau.items if i.department == "刑侦大队" and i.window(june) is not None)
+    with Store(bureau.database) as store:
+        assert to_evaluate(store, bureau, registry, june) == _flagging(bureau)  # nothing since
+        store.add_adjustment("2015-06", unit, Decimal("1.5"), "复查改分", "刑侦大队", kind="复查改分", item=item.id, actor="test")
+        store.add_adjustment("2015-06", unit, Decimal(2), "表彰", "考核领导小组", actor="test")
+        assert to_evaluate(store, bureau, registry, june) == _flagging(bureau) | {item.id}
+        scored_now(store, bureau, registry, june)
+    incremental = _stored(d)
+    assert incremental != before
+    with Store(bureau.database) as store:
+        scored_now(store, bureau, registry, june, full=True)
+    assert _stored(d) == incremental
+
+
+def _flagging(bureau: Any) -> set[str]:
+    """The items whose rule may raise a flag: evaluated at every rescoring."""
+    return {i.id for i in bureau.items if getattr(type(i.rule), "raises_flags", True)}
+
+
+def test_a_sign_off_scores_the_month_whole(demo_scored, tmp_path):
     src, _ = demo_scored
     d = tmp_path / "bureau"
     bureau, registry = _copy(src, d)
     with Store(bureau.database) as store:
-        assert to_evaluate(store, bureau, registry, Period.parse("2015-06")) is not None  # nothing since
-        store.add_adjustment("2015-06", bureau.units[0].id, Decimal(2), "表彰", "考核领导小组", actor="test")
+        store.sign_off("刑侦大队", "2015-06", "test")
         assert to_evaluate(store, bureau, registry, Period.parse("2015-06")) is None
+
+
+def test_only_the_units_whose_tree_changed_are_rewritten(demo_scored, tmp_path):
+    """A correction credited to one station changes few units' trees in June (the normalisation
+    within a group may change others'): the rows of the others are left as they were (their run)."""
+    src, cases = demo_scored
+    d = tmp_path / "bureau"
+    bureau, registry = _copy(src, d)
+    fixed = tmp_path / cases.name
+    _correct(cases, fixed)
+    with Store(bureau.database) as store:
+        ingest(store, bureau, registry, fixed, actor="test")
+        scored_now(store, bureau, registry, Period.parse("2015-06"))
+    db = sqlite3.connect(d / "kaohe.sqlite")
+    run = db.execute("SELECT run_id FROM period_results WHERE period = '2015-06'").fetchone()[0]
+    rewritten, units = db.execute("SELECT sum(run_id = ?), count(*) FROM scores WHERE period = '2015-06'", [run]).fetchone()
+    db.close()
+    assert 1 <= rewritten < units

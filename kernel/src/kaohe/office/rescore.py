@@ -12,8 +12,11 @@ lines' flags); every other item's stored result is taken as it is. The categorie
 normalisation, the totals, ranks and flags are then made from the items as a full scoring makes
 them (``pipeline.score_base``), so the result is the same.
 
-Anything else since (the configuration edited, an adjustment, a decision, a sign-off, results stored
-by an older version) and the period is scored whole (``None``)."""
+An adjustment (or its revocation) named for the period has the items of every adjustment of the
+period evaluated again (an adjustment of the unit's total is applied anew in any case); an appeal's
+decision is itself nothing to evaluate (its adjustment or voided record is an entry of its own).
+Anything else since (the configuration edited, a sign-off, results stored by an older version) and
+the period is scored whole (``None``); so is it when its data missing changed (``jobs.score_period``)."""
 
 from __future__ import annotations
 
@@ -26,11 +29,15 @@ from ..core.periods import Period
 from ..scheme.bureau import Bureau
 from ..scoring.explain import item_from_data
 from ..store.store import Store
-from .results import NOT_INPUTS, _touches, config_digest
+from .results import ADJUSTMENTS, NOT_INPUTS, _touches, config_digest
 
 INCREMENTAL = frozenset({"导入", "撤销记录"})
 """Audit actions whose changes are records only: after them, only the items reading those records'
 kinds are evaluated again."""
+
+DECISION = "复查决定"
+"""An appeal's decision: what it changes is an entry of its own (an adjustment, 复查改分, or a voided
+record), the decision itself changes nothing a score reads."""
 
 
 def to_evaluate(store: Store, bureau: Bureau, registry: Registry, period: Period) -> set[str] | None:
@@ -41,18 +48,24 @@ def to_evaluate(store: Store, bureau: Bureau, registry: Registry, period: Period
     if state is None or state["config"] != config_digest(bureau) or not state["digest"]:
         return None
     mark = int(state["mark"] or 0)
+    adjusted = False
     for action, labels in store.changes_since(mark):
-        if action in NOT_INPUTS or action in INCREMENTAL:
+        if action in NOT_INPUTS or action in INCREMENTAL or action == DECISION:
+            continue
+        if action in ADJUSTMENTS:
+            adjusted = adjusted or _touches(bureau, period, action, labels)
             continue
         if _touches(bureau, period, action, labels):
             return None
+    items = {str(r["item"]) for r in store.adjustment_rows(period.label) if r["item"]} if adjusted else set()
     kinds = store.kinds_changed_since(mark)
     departments = {registry.owner_of_kind(k) for k in kinds}
     wide = set(kinds)
     for item in bureau.items:
         wide.update(k for k in item.reads if registry.owner_of_kind(k) in departments)
     return {
-        i.id for i in bureau.items if wide.intersection(i.reads) or getattr(type(i.rule), "raises_flags", True)
+        i.id for i in bureau.items
+        if i.id in items or wide.intersection(i.reads) or getattr(type(i.rule), "raises_flags", True)
     }
 
 
