@@ -71,6 +71,7 @@ def score_period(
         mark = store.audit_mark()  # what the stored result will say it was scored from
         fresh = None if full or base_periods(bureau, period) != [period] else to_evaluate(store, bureau, registry, period)
         keep: dict[str, str] | None = None
+        state = None
         if fresh is not None:
             state = store.period_state(period.label)
             reuse, keep = stored_items(store, bureau, period, fresh)
@@ -81,7 +82,8 @@ def score_period(
             keep = None
             result = score(bureau, period, source, history(store, bureau, period, source))
     if save:  # only what changed rewritten (``keep``) when only what changed was evaluated again
-        store.save_result(result, config_digest(bureau), len(bureau.items), mark, keep)
+        run = int(state["run_id"]) if keep is not None and state is not None else None
+        store.save_result(result, config_digest(bureau), len(bureau.items), mark, keep, run)
     return result
 
 

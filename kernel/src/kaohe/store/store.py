@@ -565,14 +565,19 @@ class Store(Ledger):
 
     def save_result(
         self, result: PeriodResult, config: str = "", items: int = 0, mark: int | None = None,
-        keep: Mapping[str, str] | None = None,
+        keep: Mapping[str, str] | None = None, run: int | None = None,
     ) -> int:
         """Store ``result`` in place of the period's previous results, in one transaction. ``mark``:
         the audit trail's last entry when the result's inputs were read (``audit_mark``, inside the
-        snapshot it was scored in); None reads it now. ``keep``: unit → its tree as stored, when the
-        period's results are stored and only the units whose tree changed are to be rewritten
-        (``results_writer``)."""
+        snapshot it was scored in); None reads it now. ``keep``: unit → its tree as stored by run
+        ``run`` (``period_results.run_id``), when only the units whose tree changed are to be
+        rewritten (``results_writer``); if the period was stored by another run since, it is
+        rewritten whole."""
         with self._txn():
+            if keep is not None:
+                state = self.period_state(result.period)
+                if state is None or state["run_id"] != run:
+                    keep = None
             writer = self.results_writer(result, config, items, len(result.units), mark, keep)
             for u in result.units:
                 writer.head(u)
