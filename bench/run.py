@@ -310,7 +310,7 @@ def step_correct_one(directory: Path) -> dict[str, Any]:
     ).fetchone()
     other = db.execute("SELECT key FROM records WHERE file = ? AND unit != ? ORDER BY key LIMIT 1", [file, unit]).fetchone()[0]
     db.close()
-    source = next(directory.rglob(file))
+    source = next(f for f in directory.rglob(file) if f.parent.name != "correction")
     with source.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
     manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
