@@ -10,7 +10,7 @@ the time of a whole read-only command, ``kaohe ranking 2015-04`` (plugins loaded
 with ``--demo``, the wall time of ``kaohe demo``. Each kernel runs with its own revision's plugins,
 through ``PYTHONPATH``.
 
-    python bench/layers.py [--base a7a1606] [--runs 7] [--bureau DIR] [--demo]
+    python bench/layers.py [--base a7a1606] [--base-main kaohe.cli] [--runs 7] [--bureau DIR] [--demo]
 """
 
 from __future__ import annotations
@@ -94,6 +94,7 @@ def demo_time(env: dict[str, str], main: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--base", default="a7a1606")
+    parser.add_argument("--base-main", default="kaohe.cli", help="the baseline's command module (kaohe.cli.main in a layered baseline)")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--bureau", type=Path)
     parser.add_argument("--demo", action="store_true")
@@ -101,7 +102,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         base = extract(args.base, Path(tmp))
         kernels = {
-            f"baseline {args.base}": (base / "kernel/src", base / "plugins", "kaohe.cli"),
+            f"baseline {args.base}": (base / "kernel/src", base / "plugins", args.base_main),
             "this tree": (ROOT / "kernel/src", ROOT / "plugins", "kaohe.cli.main"),
         }
         rows: dict[str, dict[str, object]] = {}

@@ -24,7 +24,7 @@ def compare(bureau: Any, registry: Any, store: Any, periods: Iterable[Any]) -> t
     have points, how many are carried over, the differences)."""
     from kaohe.scoring.aggregated import evaluate_sums, spec_of
     from kaohe.scoring.pipeline import evaluate_item, period_gaps
-    from kaohe.store.store import StoreSource
+    from kaohe.scoring.sources import StoreSource
 
     data = StoreSource(store, bureau, registry)
     items = [i for i in bureau.items if spec_of(i) is not None]

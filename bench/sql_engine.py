@@ -34,18 +34,17 @@ from typing import Any
 
 
 def measure(config: Path, month: str, runs: int) -> dict[str, Any]:
-    import attrs
-
     from kaohe.core.periods import Period
     from kaohe.plugins.discovery import load_registry
     from kaohe.scheme.config import load_bureau
     from kaohe.scoring.aggregated import evaluate_sums, spec_of
     from kaohe.scoring.pipeline import Grouped, evaluate_item, period_gaps, score_base
-    from kaohe.store.store import Store, StoreSource
+    from kaohe.scoring.sources import StoreSource
+    from kaohe.store.store import Store
 
     registry = load_registry()
     bureau = load_bureau(config, registry)
-    sql_bureau = attrs.evolve(bureau, engine="sql")
+    sql_bureau = bureau.evolve(engine="sql")
     period = Period.parse(month)
     store = Store(bureau.database, readonly=True)
     data = StoreSource(store, bureau, registry)

@@ -8,7 +8,6 @@ import importlib.util
 from pathlib import Path
 from typing import Any
 
-import attrs
 from kaohe.office.ingest import ingest
 from kaohe.office.jobs import score_period
 from kaohe.plugins.discovery import BUILTIN, get_plugin_manager, load_registry
@@ -35,7 +34,7 @@ class Example:
         # examples enable no department plugin's items
         self.registry = load_registry(get_plugin_manager(load_entrypoints=False, plugins=BUILTIN))
         bureau = load_bureau(EXAMPLES / name / "kaohe.toml", self.registry)
-        self.bureau = attrs.evolve(bureau, database=str(tmp_path / "kaohe.sqlite"))
+        self.bureau = bureau.evolve(database=str(tmp_path / "kaohe.sqlite"))
         self.store = Store(self.bureau.database)
         self.reports = []
         for f in make_data(name).write(tmp_path / "data"):

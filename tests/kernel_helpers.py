@@ -13,7 +13,7 @@ from kaohe.contract.items import Item
 from kaohe.core.model import Record, Unit
 from kaohe.core.periods import Calendar, Period
 from kaohe.rules import RuleContext
-from kaohe.scheme.bureau import Bureau
+from kaohe.scheme.bureau import Assessment, Bureau
 from kaohe.scheme.scheme import Category, Scheme, Series
 from kaohe.scoring.pipeline import MemorySource, _by_unit
 
@@ -131,7 +131,7 @@ def bureau(
     **scheme_kw: Any,
 ) -> Bureau:
     scheme = Scheme(name="测试方案", categories=tuple(categories), series=tuple(series), **scheme_kw)
-    return Bureau(name="测试局", calendar=calendar, scheme=scheme, units=tuple(units), items=tuple(items))
+    return Bureau(assessment=Assessment(name="测试局", calendar=calendar, scheme=scheme, units=tuple(units), items=tuple(items)))
 
 
 def source(*records: Record) -> MemorySource:

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
+
+from inprocess import kaohe as run_kaohe
 
 CONFIG = """
 [bureau]
@@ -95,10 +96,7 @@ def env() -> dict[str, str]:
 
 
 def kaohe(directory: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    out = subprocess.run(
-        [sys.executable, "-c", "from kaohe.cli.main import main; main()", *args],
-        cwd=directory, env=env(), capture_output=True, text=True, timeout=300,
-    )
+    out = run_kaohe(*args, cwd=directory, env=env())
     if check and out.returncode != 0:
         raise AssertionError(f"kaohe {' '.join(args)} failed ({out.returncode}):\n{out.stdout}\n{out.stderr}")
     return out

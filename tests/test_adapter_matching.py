@@ -4,16 +4,15 @@ point 5, #23 point 7): the bundled 消防 and 出入境 plugins, real XLSX files
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 from decimal import Decimal
 
 import kaohe_churujing
 import kaohe_xiaofang
 import openpyxl
 import pytest
-from intake_helpers import DISPATCH_HEADERS, row, write_xlsx
+from intake_helpers import DISPATCH_HEADERS, write_xlsx
 from intake_helpers import bureau as small_bureau
+from inprocess import kaohe as run_kaohe
 from intake_helpers import registry as small_registry
 from kaohe.core.errors import KaoheError
 from kaohe.core.periods import Period
@@ -208,10 +207,7 @@ def test_cli_department_pins_the_file(tmp_path):
     mixed = write_xlsx(tmp_path / "mixed.xlsx", [[*FIRE_ROWS[0], 0]], headers=[*MISSPELT, "常驻境外人员漏登人次"])
 
     def kaohe(*args):
-        return subprocess.run(
-            [sys.executable, "-c", "from kaohe.cli.main import main; main()", "--config", str(config), *args],
-            capture_output=True, text=True, timeout=120,
-        )
+        return run_kaohe("--config", str(config), *args)
 
     refused = kaohe("ingest", str(mixed), "-q")
     assert refused.returncode != 0 and "Traceback" not in refused.stderr

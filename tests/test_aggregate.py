@@ -11,10 +11,8 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
-import attrs
-import pytest
-
 import kaohe.demo as demo
+import pytest
 from kaohe.core.errors import ConfigError
 from kaohe.core.model import Record
 from kaohe.core.periods import Period
@@ -25,7 +23,8 @@ from kaohe.rules.aggregate import AggregateSpec, Tally, total
 from kaohe.scheme.config import load_bureau
 from kaohe.scoring.aggregated import spec_of
 from kaohe.scoring.pipeline import score_base
-from kaohe.store.store import Store, StoreSource
+from kaohe.scoring.sources import StoreSource
+from kaohe.store.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from sql_check import compare  # noqa: E402
@@ -132,7 +131,7 @@ def test_every_aggregated_item_of_the_demo_gives_its_rule_points_every_month(dem
 
 def test_carried_over_records_are_counted_and_marked(demo_store):
     _, bureau, registry, store = demo_store
-    carrying = attrs.evolve(bureau, carry_over={"*": True})  # January 2016: every department's December stands in
+    carrying = bureau.evolve(carry_over={"*": True})  # January 2016: every department's December stands in
     compared, scored, carried, diffs = compare(carrying, registry, store, [Period.parse("2016-01")])
     assert diffs == []
     assert carried == scored > 100
@@ -142,7 +141,7 @@ def test_a_month_scored_either_way_has_the_same_totals_and_ranks(demo_store):
     _, bureau, registry, store = demo_store
     period = Period.parse("2015-06")
     python = score_base(bureau, period, StoreSource(store, bureau, registry))
-    sql = score_base(attrs.evolve(bureau, engine="sql"), period, StoreSource(store, bureau, registry))
+    sql = score_base(bureau.evolve(engine="sql"), period, StoreSource(store, bureau, registry))
     assert [(u.unit, u.total, u.rank, u.flags) for u in python.units] == [(u.unit, u.total, u.rank, u.flags) for u in sql.units]
     lines = [ln.reason for u in sql.units for c in u.categories for i in c.items for ln in i.lines]
     assert any(r.startswith("共") and "条记录,合计" in r for r in lines)

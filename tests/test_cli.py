@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from decimal import Decimal
 
 import pytest
+from inprocess import kaohe as run_kaohe
 
 COMMANDS = [
     "init", "plugins", "ingest", "score", "explain", "ranking", "publish", "appeal-deadline", "demo",
@@ -16,10 +16,7 @@ COMMANDS = [
 
 
 def kaohe(*args, cwd=None, env=None):
-    return subprocess.run(
-        [sys.executable, "-c", "from kaohe.cli.main import main; main()", *args],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=300,
-    )
+    return run_kaohe(*args, cwd=cwd, env=env)
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -14,11 +14,12 @@ import attrs
 import pytest
 from click.testing import CliRunner
 from example_helpers import EXAMPLES, Example, make_data
+from inprocess import kaohe as run_kaohe
 from kaohe.cli.common import Ctx
 from kaohe.core.periods import Period
-from kaohe.intake.officers import read_data
 from kaohe.plugins.officers import officers
-from kaohe.scheme.officers import NO_BUSINESS, OUT_POSTED, OUT_QUARTER, OUT_YEAR, for_period
+from kaohe.plugins.officers.coefficients import NO_BUSINESS, OUT_POSTED, OUT_QUARTER, OUT_YEAR, for_period
+from kaohe.plugins.officers.files import read_data
 
 HERE = EXAMPLES / "shangcheng-2010"
 
@@ -218,15 +219,11 @@ def test_officer_settings_of_the_example() -> None:
 
 def test_kaohe_officers_as_a_user_runs_it(tmp_path: Path) -> None:
     import subprocess
-    import sys
 
     config = _example_config(tmp_path)
 
     def kaohe(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-c", "from kaohe.cli.main import main; main()", "-c", str(config), *args],
-            capture_output=True, text=True, timeout=300,
-        )
+        return run_kaohe("-c", str(config), *args)
 
     assert "officers" in kaohe("--help").stdout
     helped = kaohe("officers", "--help")

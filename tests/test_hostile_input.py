@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import hostile_files as hf
+from inprocess import kaohe as run_kaohe
 import pytest
 from kaohe.core.errors import ConfigError, KaoheError
 from kaohe.core.periods import Period
@@ -195,7 +196,7 @@ def test_a_number_with_an_underscore_is_refused(tmp_path, store, b, reg):
     path = hf.number_in_register(tmp_path / "登记表.csv", "1_5", "名次")
     report = ingest(store, b, reg, path, today=TODAY)
     assert [(r.row, r.message) for r in report.rejected] == [(3, "应为数字,得到 '1_5'")]
-    from kaohe.cli.office import _points
+    from kaohe.cli.common import parse_points as _points
 
     with pytest.raises(KaoheError, match="分值应为数字"):
         _points("1_5")
@@ -549,10 +550,7 @@ def test_a_file_truncated_during_the_import(tmp_path, store, b, reg):
 
 
 def kaohe(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", "from kaohe.cli.main import main; main()", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=300,
-    )
+    return run_kaohe(*args, cwd=cwd)
 
 
 @pytest.fixture(scope="module")

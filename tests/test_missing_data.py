@@ -15,14 +15,13 @@ Every station has 10 officers (units.csv). 第五派出所 (s5) has no row in ei
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
 from kaohe.report import expand
+from inprocess import kaohe as run_kaohe
 
 UNITS = """id,name,series,class,headcount,tags,aliases
 s1,第一派出所,A,A,10,城区,第一所
@@ -34,10 +33,7 @@ s5,第五派出所,B,B,10,农村,第五所
 
 
 def kaohe(*args, cwd):
-    return subprocess.run(
-        [sys.executable, "-c", "from kaohe.cli.main import main; main()", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=300,
-    )
+    return run_kaohe(*args, cwd=cwd)
 
 
 def xlsx(path: Path, header: list[str], rows: list[list[object]]) -> Path:

@@ -1,4 +1,4 @@
-"""民警考核系数 (二级考核, seed 000 l.62-70, l.84-86): kaohe.scheme.officers on hand-built data, its
+"""民警考核系数 (二级考核, seed 000 l.62-70, l.84-86): kaohe.plugins.officers on hand-built data, its
 configuration block [officers] and the readers of the units' files. Each test quotes the sentence
 and works the value out from it. Quarters are those of a bureau whose month ends on the 20th:
 2010-Q2 is 2010-03-21 … 2010-06-20 (l.56)."""
@@ -12,11 +12,10 @@ from pathlib import Path
 import pytest
 from kaohe.core.errors import ConfigError, KaoheError
 from kaohe.core.periods import Calendar, Period
-from kaohe.intake.officers import read_data
 from kaohe.plugins import officers as officers_plugin
 from kaohe.plugins.discovery import get_plugin_manager, load_registry
 from kaohe.scheme.config import parse_bureau
-from kaohe.scheme.officers import (
+from kaohe.plugins.officers.coefficients import (
     ASSESSED,
     NO_BUSINESS,
     OUT_POSTED,
@@ -29,9 +28,10 @@ from kaohe.scheme.officers import (
     coefficient,
     for_period,
     leave_days,
-    parse_settings,
     unit_means,
 )
+from kaohe.plugins.officers.files import read_data
+from kaohe.plugins.officers.settings import parse_settings
 
 CAL = Calendar(20)
 Q2 = Period.parse("2010-Q2")
@@ -317,3 +317,47 @@ def test_missing_file_and_missing_roster(tmp_path: Path) -> None:
         read_data(s, UNITS)
     with pytest.raises(KaoheError, match="roster"):
         read_data(SETTINGS, UNITS)
+
+
+def test_reads_every_sheet_of_a_workbook(tmp_path: Path) -> None:
+    """A roster kept one sheet per unit (or a sheet of notes before the list) is read whole: every
+    sheet whose header holds the columns, not only the first."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    notes = wb.active
+    notes.title = "填表说明"
+    notes.append(["每个单位一个工作表;入警日期写成 2001-07-01"])
+    first = wb.create_sheet("湖滨所")
+    first.append(["警号", "姓名", "单位", "入警日期"])
+    first.append(["1001", "张伟", "湖滨所", "2001-07-01"])
+    second = wb.create_sheet("湖滨所(续)")
+    second.append(["名单续表"])  # the first non-empty row is the header: this sheet is a note
+    third = wb.create_sheet("调入民警")
+    third.append(["警号", "姓名", "单位", "参加工作日期", "调入本单位日期"])
+    third.append(["1002", "李娜", "湖滨派出所", "2005-09-01", "2009-03-01"])
+    wb.save(tmp_path / "名单.xlsx")
+    s = parse_settings({**SEED, "roster": "名单.xlsx"}, "k.toml", tmp_path)
+    data = read_data(s, UNITS)
+    assert data.officers == (
+        Officer("1001", "张伟", "hubin", d("2001-07-01")),
+        Officer("1002", "李娜", "hubin", d("2005-09-01"), d("2009-03-01")),
+    )
+    third.append(["1003", "王强", "湖滨所", "九月"])
+    wb.save(tmp_path / "名单.xlsx")
+    with pytest.raises(KaoheError) as info:
+        read_data(s, UNITS)
+    assert "名单.xlsx 工作表“调入民警” 第3行 “入警日期”列:应为日期" in str(info.value)
+    del wb["湖滨所"], wb["调入民警"]
+    wb.save(tmp_path / "名单.xlsx")
+    with pytest.raises(KaoheError) as info:
+        read_data(s, UNITS)
+    assert "名单.xlsx 工作表“填表说明” 第1行(表头):缺少“警号”列" in str(info.value)
+
+
+@pytest.mark.parametrize("table", [{"default": "nan"}, {"roles": {"岗位能手": "nan"}}, {"new_officer": {"coefficient": "nan"}}])
+def test_a_coefficient_that_is_no_number_is_refused_in_one_line(table: dict) -> None:
+    """``default = "nan"`` was compared with 0 and raised decimal.InvalidOperation (a traceback)."""
+    with pytest.raises(ConfigError) as info:
+        parse_settings(table, "上城.toml", Path("."))
+    assert info.value.expected == "应为大于0的数字(考核系数),得到 'nan'"

@@ -25,7 +25,8 @@ from kaohe.core.errors import KaoheError
 from kaohe.core.periods import Period
 from kaohe.scoring.pipeline import score
 from kaohe.plugins.discovery import get_plugin_manager, load_registry
-from kaohe.office.publication import decide_appeal, file_appeal, publish
+from kaohe.office.appeals import decide_appeal, file_appeal
+from kaohe.office.publication import publish
 from kaohe.scoring.sources import StoreSource
 from kaohe.store.store import Store
 
@@ -417,7 +418,7 @@ def test_a_whole_item_appeal_gets_the_points_decided_under_the_items_floor(offic
     rows = [*ob.APRIL, "L4,甲派出所,2015-04-20,office.late,,,第三次"]
     bureau, reg, store = office("", rows)
     late = bureau.item("office.late")
-    bureau = attrs.evolve(bureau, items=tuple(attrs.evolve(i, floor=Decimal(-3)) if i is late else i for i in bureau.items))
+    bureau = bureau.evolve(items=tuple(attrs.evolve(i, floor=Decimal(-3)) if i is late else i for i in bureau.items))
     publish(store, bureau, reg, APRIL, published_on=PUBLISHED, write=False)
     assert totals(store.edition("2015-04"))["a"] == (Decimal(97), 2)  # level with 乙 (97): both 2nd
     a = file_appeal(store, bureau, APRIL, "a", "office.late", "三次均系同一警情", received=PUBLISHED)

@@ -267,7 +267,7 @@ def test_appeal_list_names_the_item_once(bureau: Path) -> None:
     assert line.count("台账不规范") == 1, line
     assert "乙派出所 · 台账不规范〔考核办〕 -1 (全项) —— 理由:台账已补" in line
     # a record's reason that says the title already: the title is not put before it again
-    from kaohe.office.publication import appeal_text
+    from kaohe.office.appeals import appeal_text
 
     a = {
         "id": 2, "period": "2015-08", "edition_number": 1, "unit": "jincheng", "title": "采取强制措施未向督察报备",

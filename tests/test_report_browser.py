@@ -212,7 +212,8 @@ def second_edition(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
 
     import office_bureau as ob
     from kaohe.core.periods import Period
-    from kaohe.office.publication import decide_appeal, file_appeal, publish
+    from kaohe.office.appeals import decide_appeal, file_appeal
+    from kaohe.office.publication import publish
     from kaohe.plugins.discovery import get_plugin_manager, load_registry
     from kaohe.scheme.config import load_bureau
 

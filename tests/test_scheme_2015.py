@@ -136,7 +136,7 @@ def test_the_year(bureau):
 def test_the_year_ranking_shows_the_months_part_beside_the_year_categories(bureau):
     """On the 60/20/20 scale the months' category sums would not add up to the total: the ranking
     shows the months' part (金城 59.75, see test_the_year) and the two year categories (20 and 20)."""
-    from kaohe.cli.main import ranking_columns
+    from kaohe.scoring.explain import ranking_columns
 
     year = score(bureau, Period.parse("2015"), MemorySource(APRIL))
     columns = ranking_columns(bureau, year)

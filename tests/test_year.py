@@ -89,7 +89,7 @@ def test_special_work_fixed_points_by_place():
     assert isinstance(rule, Campaigns)
     import attrs
 
-    b2 = attrs.evolve(b, items=tuple(attrs.evolve(i, rule=rule) if i.id == special.id else i for i in b.items))
+    b2 = b.evolve(items=tuple(attrs.evolve(i, rule=rule) if i.id == special.id else i for i in b.items))
     res = score(b2, Period.parse("2015"), MemorySource(RECORDS))
     cat = next(c for c in res.unit("c").categories if c.category == "zhuanxiang")
     # 丙 third twice → 4 + 4 = 8; 甲 5 + 4.5 = 9.5; 乙 4.5 + 5 = 9.5 → 8 / 9.5 × 20 = 16.84

@@ -31,7 +31,7 @@ def read(path: Path, bureau, registry):
     return read_export(path, bureau, registry, today=TODAY)
 
 
-def test_intel_monthly(tmp_path, bureau, registry):
+def test_intel_monthly(tmp_path, kaohe_bureau, kaohe_registry):
     f = xlsx(
         tmp_path / "情报信息报送月统计表.xlsx",
         ["月份", "单位", "民警人数", "上报情报信息数", "其中维稳信息数", "上报档案信息数"],
@@ -42,7 +42,7 @@ def test_intel_monthly(tmp_path, bureau, registry):
             ["2015年4月", "甲所", None, 96, 31, 4],  # 甲所 again for the same month
         ],
     )
-    export = read(f, bureau, registry)
+    export = read(f, kaohe_bureau, kaohe_registry)
     assert export.adapter.id == "bangongshi.intel_monthly"
     got = [(r.key, r.unit, r.date, r.get("total"), r.get("stability"), r.get("archive"), r.get("headcount"))
            for r in export.records]
@@ -54,7 +54,7 @@ def test_intel_monthly(tmp_path, bureau, registry):
     assert [(r.row, r.column) for r in export.rejected] == [(5, "上报情报信息数"), (6, "")]
 
 
-def test_adoptions_levels_normalised_and_bad_level(tmp_path, bureau, registry):
+def test_adoptions_levels_normalised_and_bad_level(tmp_path, kaohe_bureau, kaohe_registry):
     f = xlsx(
         tmp_path / "情报信息录用登记.xlsx",
         ["信息编号", "报送单位", "录用日期", "信息标题", "档案信息", "录用刊物(级别)", "领导批示肯定"],
@@ -65,7 +65,7 @@ def test_adoptions_levels_normalised_and_bad_level(tmp_path, bureau, registry):
             ["QB004", "东城派出所", dt.date(2015, 4, 3), "某信息", None, "公安部", None],  # not a unit
         ],
     )
-    export = read(f, bureau, registry)
+    export = read(f, kaohe_bureau, kaohe_registry)
     assert export.adapter.id == "bangongshi.intel_adoption"
     got = [(r.key, r.unit, r.get("level"), r.get("archive"), r.get("endorsed")) for r in export.records]
     assert got == [
@@ -77,7 +77,7 @@ def test_adoptions_levels_normalised_and_bad_level(tmp_path, bureau, registry):
     assert "县政府" in export.rejected[0].message
 
 
-def test_instructions_late_computed_and_one_key_per_station(tmp_path, bureau, registry):
+def test_instructions_late_computed_and_one_key_per_station(tmp_path, kaohe_bureau, kaohe_registry):
     f = xlsx(
         tmp_path / "签注反馈及查控登记.xlsx",
         ["指令编号", "签收单位", "类型", "下发日期", "签注反馈日期", "反馈内容不合要求", "抓获嫌疑人员数", "破获年内本地案件数",
@@ -90,7 +90,7 @@ def test_instructions_late_computed_and_one_key_per_station(tmp_path, bureau, re
             ["ZL04", "甲所", "查控指令", dt.date(2015, 4, 3), dt.date(2015, 4, 1), None, None, None, None],  # signed before issue
         ],
     )
-    export = read(f, bureau, registry)
+    export = read(f, kaohe_bureau, kaohe_registry)
     assert export.adapter.id == "bangongshi.instructions"
     got = [(r.key, r.get("failed"), r.get("catches")) for r in export.records]
     assert got == [
@@ -103,7 +103,7 @@ def test_instructions_late_computed_and_one_key_per_station(tmp_path, bureau, re
     assert [(r.row, r.column) for r in export.rejected] == [(6, "类型"), (7, "")]
 
 
-def test_publicity_register_two_kinds_highest_level(tmp_path, bureau, registry):
+def test_publicity_register_two_kinds_highest_level(tmp_path, kaohe_bureau, kaohe_registry):
     f = xlsx(
         tmp_path / "宣传报道及政工信息录用登记.xlsx",
         ["稿件编号", "单位", "录用日期", "类别", "稿件标题", "录用级别", "刊发媒体"],
@@ -114,7 +114,7 @@ def test_publicity_register_two_kinds_highest_level(tmp_path, bureau, registry):
             ["XC04", "丙所", dt.date(2015, 4, 2), "通讯", "某稿", "地级", None],  # not a category
         ],
     )
-    export = read(f, bureau, registry)
+    export = read(f, kaohe_bureau, kaohe_registry)
     assert export.adapter.id == "bangongshi.publicity"
     got = [(r.key, r.kind, r.get("level")) for r in export.records]
     assert got == [
@@ -127,7 +127,7 @@ def test_publicity_register_two_kinds_highest_level(tmp_path, bureau, registry):
     assert export.records[1].note == "政工信息“某稿”(政工快讯) 常州市局政治部级录用"
 
 
-def test_registers_are_told_apart_by_their_headers(tmp_path, bureau, registry):
+def test_registers_are_told_apart_by_their_headers(tmp_path, kaohe_bureau, kaohe_registry):
     cases = [
         (ad.QUALITY_REGISTER, ["Q1", "甲所", dt.date(2015, 4, 1), "某信息", "退回", "要素不全"]),
         (ad.REPORTING_REGISTER, ["R1", "甲所", dt.date(2015, 4, 1), "瞒报", "某事", "是"]),
@@ -138,11 +138,11 @@ def test_registers_are_told_apart_by_their_headers(tmp_path, bureau, registry):
     ]
     for n, (adapter, row) in enumerate(cases):
         f = xlsx(tmp_path / f"{n}.xlsx", [c.name for c in adapter.columns], [row])
-        export = read(f, bureau, registry)
+        export = read(f, kaohe_bureau, kaohe_registry)
         assert export.adapter.id == adapter.id
         assert export.rejected == [] and len(export.records) == 1
     # the key person row: late, one catch
-    k = read(tmp_path / "4.xlsx", bureau, registry).records[0]
+    k = read(tmp_path / "4.xlsx", kaohe_bureau, kaohe_registry).records[0]
     assert (k.key, k.get("late"), k.get("catches"), k.get("checked_back")) == ("bangongshi.key_person:K1:a1", "是", 1, "否")
-    r = read(tmp_path / "1.xlsx", bureau, registry).records[0]
+    r = read(tmp_path / "1.xlsx", kaohe_bureau, kaohe_registry).records[0]
     assert (r.get("violation"), r.get("notified")) == ("瞒报", "是")

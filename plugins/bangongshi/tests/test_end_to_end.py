@@ -23,11 +23,11 @@ APR = (dt.date(2015, 3, 21), dt.date(2015, 4, 20))
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory, registry):
-    bureau, _ = demo_bureau(registry)
+def demo(tmp_path_factory, kaohe_registry):
+    bureau, _ = demo_bureau(kaohe_registry)
     directory = tmp_path_factory.mktemp("bangongshi-demo")
     files = kaohe_bangongshi.kaohe_demo_data(bureau=bureau, directory=directory, seed=2015)
-    exports = [read_export(f, bureau, registry, today=dt.date(2016, 1, 31)) for f in files]
+    exports = [read_export(f, bureau, kaohe_registry, today=dt.date(2016, 1, 31)) for f in files]
     return bureau, {f.stem.rsplit("_", 1)[0]: f for f in files}, exports
 
 

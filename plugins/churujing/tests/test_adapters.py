@@ -24,7 +24,7 @@ def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
 LODGING_HEADER = ["登记编号", "派出所", "入住日期", "姓名", "国籍", "人次", "是否及时申报", "申报是否准确"]
 
 
-def test_lodging_good_and_bad_rows(tmp_path, bureau, registry):
+def test_lodging_good_and_bad_rows(tmp_path, kaohe_bureau, kaohe_registry):
     path = write_csv(tmp_path / "lodging.csv", LODGING_HEADER, [
         ["J1", "甲所", "2015-04-03", "KIM MINJUN", "韩国", "", "是", "否"],
         ["J2", "丙派出所", "2015/4/5", "", "", "2", "否", "是"],
@@ -34,7 +34,7 @@ def test_lodging_good_and_bad_rows(tmp_path, bureau, registry):
         ["J6", "甲所", "2015-04-03", "", "", "", "按时", "是"],         # not 是/否
         ["J7", "甲所", "2015-04-03", "", "", "0", "是", "是"],          # 人次 below 1
     ])
-    exp = read_export(path, bureau, registry, today=TODAY)
+    exp = read_export(path, kaohe_bureau, kaohe_registry, today=TODAY)
     assert exp.adapter.id == "churujing.lodging"
     j1, j2 = exp.records
     assert (j1.key, j1.unit, j1.date) == ("churujing.lodging:J1", "a1", dt.date(2015, 4, 3))
@@ -49,7 +49,7 @@ MONTHLY_HEADER = ["统计截止日期", "派出所", "常驻境外人员漏登�
                   "租房境外人员户数", "签订保证书户数", "未建档户数", "及时通报备案人数"]
 
 
-def test_monthly_figures_from_xlsx_with_a_title_row(tmp_path, bureau, registry):
+def test_monthly_figures_from_xlsx_with_a_title_row(tmp_path, kaohe_bureau, kaohe_registry):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["金坛市公安局出入境管理大队 2015年派出所出入境管理工作月度数据"])
@@ -62,7 +62,7 @@ def test_monthly_figures_from_xlsx_with_a_title_row(tmp_path, bureau, registry):
     ws.append([dt.date(2015, 4, 20), "丙派出所", -1, None, None, 5, 5, None, None])      # negative count
     path = tmp_path / "monthly.xlsx"
     wb.save(path)
-    exp = read_export(path, bureau, registry, today=TODAY)
+    exp = read_export(path, kaohe_bureau, kaohe_registry, today=TODAY)
     assert exp.adapter.id == "churujing.monthly"
     a, b = exp.records
     assert a.key == "churujing.monthly:a1:2015-04-20"  # 甲所 resolved to its unit id
@@ -76,12 +76,12 @@ def test_monthly_figures_from_xlsx_with_a_title_row(tmp_path, bureau, registry):
     assert bad[7].column == "常驻境外人员漏登人次"
 
 
-def test_monthly_key_is_the_resolved_unit(tmp_path, bureau, registry):
+def test_monthly_key_is_the_resolved_unit(tmp_path, kaohe_bureau, kaohe_registry):
     """甲所 and 甲派出所 are one station: their rows of one month are one record, not two."""
     path = write_csv(tmp_path / "monthly.csv", MONTHLY_HEADER, [
         ["2015-04-20", "甲派出所", 1, "", "", 20, 19, 1, 2],
         ["2015-04-20", "甲所", 2, "", "", 20, 20, 0, 0],
     ])
-    exp = read_export(path, bureau, registry, today=TODAY)
+    exp = read_export(path, kaohe_bureau, kaohe_registry, today=TODAY)
     assert [r.key for r in exp.records] == ["churujing.monthly:a1:2015-04-20"]
     assert [(r.row, "同一条记录" in r.message) for r in exp.rejected] == [(3, True)]

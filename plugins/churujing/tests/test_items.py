@@ -5,12 +5,17 @@ Month 2015-04 runs from 2015-03-21 to 2015-04-20.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
-from churujing_testing import IN_APRIL, IN_MAY, to_records
+from kaohe.testing import records_from as to_records
 from kaohe_churujing import adapters
 from kaohe_churujing.items import ITEMS
+
+# A day inside month 2015-04 (2015-03-21 .. 2015-04-20) and one in the next month.
+IN_APRIL = dt.date(2015, 4, 10)
+IN_MAY = dt.date(2015, 4, 25)
 
 D = Decimal
 
@@ -45,8 +50,8 @@ LODGINGS = [
         ("lodging_correct", "4"),       # 每人次加1分: L1 1 + L2 3 = 4 人次 × 1 = 4
     ],
 )
-def test_lodging_items(item_result, item, expected):
-    res = item_result(to_records(adapters.LODGINGS, *LODGINGS), f"churujing.{item}", "a1")
+def test_lodging_items(kaohe_bureau, score_item, item, expected):
+    res = score_item(kaohe_bureau, to_records(adapters.LODGINGS, *LODGINGS), "2015-04", f"churujing.{item}", "a1")
     assert res.points == D(expected)
 
 
@@ -75,26 +80,24 @@ def test_lodging_items(item_result, item, expected):
         ("exit_ban_filing", {}, "0"),
     ],
 )
-def test_monthly_items(item_result, item, figures, expected):
-    res = item_result(to_records(adapters.MONTHLY_FIGURES, monthly(**figures)), f"churujing.{item}", "a1")
+def test_monthly_items(kaohe_bureau, score_item, item, figures, expected):
+    res = score_item(kaohe_bureau, to_records(adapters.MONTHLY_FIGURES, monthly(**figures)), "2015-04", f"churujing.{item}", "a1")
     assert res.points == D(expected)
 
 
-def test_monthly_figures_of_another_month_do_not_count(item_result):
+def test_monthly_figures_of_another_month_do_not_count(kaohe_bureau, score_item):
     # the May row (2015-05-20) is outside 2015-04: 0 in April
     recs = to_records(adapters.MONTHLY_FIGURES, monthly(date=IN_MAY, missed=4))
-    assert item_result(recs, "churujing.resident_missed", "a1").points == 0
+    assert score_item(kaohe_bureau, recs, "2015-04", "churujing.resident_missed", "a1").points == 0
 
 
-def test_guarantee_target_is_a_parameter(registry):
+def test_guarantee_target_is_a_parameter(make_bureau):
     # A bureau sets the target at 90 %: 17 / 20 = 85 % is 5 points below, 5 × −1 = −5.
-    from churujing_testing import BUREAU
     from kaohe import Period
-    from kaohe.scheme.config import parse_bureau
     from kaohe.scoring.pipeline import MemorySource, score
 
-    cfg = {**BUREAU, "items": {"enable": ["*"], "churujing.guarantee_rate": {"params": {"target": 90}}}}
-    res = score(parse_bureau(cfg, registry), Period.parse("2015-04"),
+    bureau = make_bureau(items={"churujing.guarantee_rate": {"params": {"target": 90}}})
+    res = score(bureau, Period.parse("2015-04"),
                 MemorySource(to_records(adapters.MONTHLY_FIGURES, monthly(rentals=20, signed=17)))).unit("a1")
     assert next(i for c in res.categories for i in c.items if i.item == "churujing.guarantee_rate").points == -5
 

@@ -31,7 +31,7 @@ def test_bad_cells(column, raw):
         col.convert(raw)
 
 
-def test_file_through_the_intake(tmp_path, bureau, registry):
+def test_file_through_the_intake(tmp_path, kaohe_bureau, kaohe_registry):
     path = tmp_path / "协助.csv"
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
@@ -41,7 +41,7 @@ def test_file_through_the_intake(tmp_path, bureau, registry):
         w.writerow(["JX3", "乙镇派出所", "2015-06-31", "协助做好其他事件稳控工作", "", ""])  # no such day
         w.writerow(["JX4", "乙镇派出所", "2015-04-05", "协助做好重大事件稳控工作", "", ""])
         w.writerow(["JX1", "甲城派出所", "2015-04-03", "协助侦破死亡逃逸交通事故", "TY001", ""])  # same 登记编号 again
-    export = read_export(path, bureau, registry)
+    export = read_export(path, kaohe_bureau, kaohe_registry)
     assert export.adapter.id == "jiaoxunjing.assists"
     assert [(r.key, r.unit) for r in export.records] == [("jiaoxunjing.assist:JX1", "a1"), ("jiaoxunjing.assist:JX4", "b1")]
     assert [(r.row, r.column) for r in export.rejected] == [(3, "协助单位"), (4, "认定日期"), (6, "")]

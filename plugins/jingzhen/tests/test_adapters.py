@@ -13,7 +13,7 @@ from kaohe.plugins.discovery import get_plugin_manager, load_registry
 from kaohe.scoring.pipeline import MemorySource, score
 
 
-def test_read_a_list_with_a_title_row_aliases_and_bad_rows(tmp_path, make_bureau, registry):
+def test_read_a_list_with_a_title_row_aliases_and_bad_rows(tmp_path, make_bureau, kaohe_registry):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["测试局经侦大队 2015年经济案件打击处理人员名单"])
@@ -25,7 +25,7 @@ def test_read_a_list_with_a_title_row_aliases_and_bad_rows(tmp_path, make_bureau
     ws.append(["JZ4", "乙派出所", dt.date(2015, 2, 1), None, "取保候审", None])  # not a measure dealt with
     path = tmp_path / "jz.xlsx"
     wb.save(path)
-    export = read_export(path, make_bureau(), registry)
+    export = read_export(path, make_bureau(), kaohe_registry)
     assert [(r.unit, r.date, r.get("measure")) for r in export.records] == [
         ("a1", dt.date(2015, 1, 5), "刑事拘留"),  # 刑拘 is stored as 刑事拘留
         ("b1", dt.date(2015, 3, 20), "直诉"),

@@ -13,7 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from jingzhen_testing import persons
+from kaohe.testing import item_result, records_of
+from kaohe_jingzhen.adapters import PERSONS
 from kaohe_jingzhen.items import ITEMS
 
 D = Decimal
@@ -22,6 +23,23 @@ Q2 = [dt.date(2015, 3, 21), dt.date(2015, 5, 2), dt.date(2015, 6, 20)]
 Q3 = [dt.date(2015, 7, 1), dt.date(2015, 9, 20)]
 Q4 = [dt.date(2015, 9, 21), dt.date(2015, 10, 3), dt.date(2015, 11, 11), dt.date(2015, 12, 1), dt.date(2015, 12, 2),
       dt.date(2015, 12, 20)]
+
+
+def persons(unit: str, *days: dt.date, prefix: str = "") -> list:
+    """One person dealt with on each day, as the adapter turns a row into a record."""
+    rows = [{"id": f"{prefix or unit}-{n}", "unit": unit, "date": day, "measure": "刑拘", "name": None, "case": None,
+             "remark": None} for n, day in enumerate(days)]
+    return [r for row in rows for r in records_of(PERSONS, row)]
+
+
+def lines_of(bureau, records: list, period: str) -> dict:
+    """unit id -> (points, reasons) of the item in ``period``."""
+    out = {}
+    for unit in ("a1", "a2", "b1", "c1", "c2"):
+        it = item_result(bureau, records, period, "jingzhen.prosecuted_quarterly", unit)
+        if it is not None:
+            out[unit] = (it.points, [ln.reason for ln in it.lines])
+    return out
 
 
 def test_the_item_quotes_the_seed():
@@ -44,7 +62,7 @@ def year(make_bureau):
     return make_bureau(), records
 
 
-def test_q1(make_bureau, lines_of):
+def test_q1(make_bureau):
     bureau, records = year(make_bureau)
     got = lines_of(bureau, records, "2015-03")
     # a1: 5 persons, target 3 → 2 over; the surplus carries to the next quarter, no points now
@@ -57,7 +75,7 @@ def test_q1(make_bureau, lines_of):
     assert got["c1"][0] == 0 and got["c1"][1] == [] and got["c2"][1] == []
 
 
-def test_q2_the_surplus_of_q1_carries_over(make_bureau, lines_of):
+def test_q2_the_surplus_of_q1_carries_over(make_bureau):
     bureau, records = year(make_bureau)
     got = lines_of(bureau, records, "2015-06")
     # a1: Q2 2 persons + 2 carried from Q1 = 4 ≥ 3 → no deduction (without the carry: 1 short, −5);
@@ -74,7 +92,7 @@ def test_q2_the_surplus_of_q1_carries_over(make_bureau, lines_of):
     assert got["c2"][0] == 0 and "超2.5,结转下期" in got["c2"][1][0]
 
 
-def test_q3_and_year_end(make_bureau, lines_of):
+def test_q3_and_year_end(make_bureau):
     bureau, records = year(make_bureau)
     q3 = lines_of(bureau, records, "2015-09")
     # a1: carry after Q1 = 5 − 3 = 2; after Q2 = 2 + 2 − 3 = 1; Q3: 1 + 1 = 2 < 3 → 1 short × −5 = −5
@@ -88,8 +106,8 @@ def test_q3_and_year_end(make_bureau, lines_of):
     assert q4["c1"][0] == D("-7.5")
 
 
-def test_a_station_target_set_in_the_bureau_configuration(make_bureau, lines_of):
-    bureau = make_bureau({"jingzhen.prosecuted_quarterly": {"params": {
+def test_a_station_target_set_in_the_bureau_configuration(make_bureau):
+    bureau = make_bureau(items={"jingzhen.prosecuted_quarterly": {"params": {
         "targets": {"A": 3, "B": 1, "C": "1.5", "甲派出所": 6}}}})
     got = lines_of(bureau, persons("a1", *Q1), "2015-03")
     # a1's own target 6: 5 persons → 1 short × −5 = −5

@@ -34,7 +34,7 @@ def read(path: Path, bureau, registry):
     return read_export(path, bureau, registry, today=TODAY)
 
 
-def test_veto_register_good_rows(tmp_path, bureau, registry):
+def test_veto_register_good_rows(tmp_path, kaohe_bureau, kaohe_registry):
     f = xlsx(
         tmp_path / "一票否决情形登记.xlsx",
         VETO_HEADER,
@@ -44,7 +44,7 @@ def test_veto_register_good_rows(tmp_path, bureau, registry):
             ["F3", "c1", "2015年5月6日", "(六)落实党风廉政建设责任制不力", None],
         ],
     )
-    export = read(f, bureau, registry)
+    export = read(f, kaohe_bureau, kaohe_registry)
     assert export.adapter.id == "jiwei.vetoes"
     assert export.rejected == []
     got = [(r.key, r.kind, r.unit, r.date, dict(r.attrs)) for r in export.records]
@@ -56,7 +56,7 @@ def test_veto_register_good_rows(tmp_path, bureau, registry):
     assert export.records[0].note == "(一)违反五条禁令、三条铁规:民警酒后驾驶"
 
 
-def test_veto_register_bad_cells(tmp_path, bureau, registry):
+def test_veto_register_bad_cells(tmp_path, kaohe_bureau, kaohe_registry):
     f = xlsx(
         tmp_path / "一票否决情形登记.xlsx",
         VETO_HEADER,
@@ -69,13 +69,13 @@ def test_veto_register_bad_cells(tmp_path, bureau, registry):
             ["F5", "乙镇所", dt.date(2015, 7, 9), "七", None],  # the same 编号 again
         ],
     )
-    export = read(f, bureau, registry)
+    export = read(f, kaohe_bureau, kaohe_registry)
     assert [(r.key, r.get("situation")) for r in export.records] == [("jiwei.veto:F5", it.SITUATIONS[6])]
     # title row 1, header row 2, data from row 3
     assert [(r.row, r.column) for r in export.rejected] == [(3, "否决情形"), (4, "单位"), (5, "日期"), (6, "否决情形"), (8, "")]
 
 
-def test_deduction_register_good_rows(tmp_path, bureau, registry):
+def test_deduction_register_good_rows(tmp_path, kaohe_bureau, kaohe_registry):
     f = xlsx(
         tmp_path / "队伍建设扣分登记.xlsx",
         DEDUCTION_HEADER,
@@ -86,7 +86,7 @@ def test_deduction_register_good_rows(tmp_path, bureau, registry):
             ["J4", "c1", dt.date(2015, 7, 4), it.KEY_TARGET, 1, "否", "常州市局列为重点整治单位"],
         ],
     )
-    export = read(f, bureau, registry)
+    export = read(f, kaohe_bureau, kaohe_registry)
     assert export.adapter.id == "jiwei.deductions"
     assert export.rejected == []
     got = [(r.key, r.unit, r.date, dict(r.attrs)) for r in export.records]
@@ -104,7 +104,7 @@ def test_deduction_register_good_rows(tmp_path, bureau, registry):
     ]
 
 
-def test_deduction_register_bad_cells(tmp_path, bureau, registry):
+def test_deduction_register_bad_cells(tmp_path, kaohe_bureau, kaohe_registry):
     f = xlsx(
         tmp_path / "队伍建设扣分登记.xlsx",
         DEDUCTION_HEADER,
@@ -123,7 +123,7 @@ def test_deduction_register_bad_cells(tmp_path, bureau, registry):
             ["J10", "甲城所", dt.date(2015, 7, 1), it.WARNING, 1, "否", None],  # good
         ],
     )
-    export = read(f, bureau, registry)
+    export = read(f, kaohe_bureau, kaohe_registry)
     assert [r.key for r in export.records] == ["jiwei.deduction:J10"]
     assert [(r.row, r.column) for r in export.rejected] == [
         (3, "事项"), (4, "人次"), (5, "人次"), (6, "人次"), (7, "是否自查主动上报"), (8, "日期"), (9, "单位"),
@@ -140,9 +140,9 @@ def test_situation_spelling():
     assert normalise_situation("(八)") == "(八)"  # unknown: left for the column to refuse
 
 
-def test_register_without_the_self_report_column_is_not_taken_for_the_deductions(tmp_path, bureau, registry):
+def test_register_without_the_self_report_column_is_not_taken_for_the_deductions(tmp_path, kaohe_bureau, kaohe_registry):
     # 编号/单位/日期/事项/人次 alone is also the header of other departments' registers: without
     # 是否自查主动上报 this file is not the 纪委's deduction register
     f = xlsx(tmp_path / "x.xlsx", DEDUCTION_HEADER[:5], [["J1", "甲城所", dt.date(2015, 7, 1), it.WARNING, 1]])
     with pytest.raises(KaoheError, match="缺少列:是否自查主动上报"):
-        read(f, bureau, registry)
+        read(f, kaohe_bureau, kaohe_registry)

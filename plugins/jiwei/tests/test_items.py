@@ -78,26 +78,26 @@ def test_every_item_quotes_its_seed_line(kaohe_seed):
 
 
 @pytest.mark.parametrize(("name", "line", "title", "situation"), it.VETOES)
-def test_each_veto_reads_its_own_situation(bureau, name, line, title, situation):
+def test_each_veto_reads_its_own_situation(kaohe_bureau, name, line, title, situation):
     # one record of this situation for 乙镇 → a 0-point line (the veto) on this item only
     records = [veto("b1", "F1", situation)]
     for other, *_ in it.VETOES:
-        got = points(bureau, f"jiwei.{other}", records)
+        got = points(kaohe_bureau, f"jiwei.{other}", records)
         assert got == {"a1": 0, "b1": 0, "c1": 0}  # a veto never changes the category's points
-    item = next(i for i in bureau.items if i.id == f"jiwei.{name}")
+    item = next(i for i in kaohe_bureau.items if i.id == f"jiwei.{name}")
     p = Period.parse("2015-07")
-    out = evaluate_item(bureau, item, p, bureau.active_units(p), MemorySource(records))
+    out = evaluate_item(kaohe_bureau, item, p, kaohe_bureau.active_units(p), MemorySource(records))
     assert [len(out[u].veto) for u in ("a1", "b1", "c1")] == [0, 1, 0]
-    others = [i for i in bureau.items if i.id.startswith("jiwei.veto_") and i.id != item.id]
+    others = [i for i in kaohe_bureau.items if i.id.startswith("jiwei.veto_") and i.id != item.id]
     for o in others:
-        assert not evaluate_item(bureau, o, p, bureau.active_units(p), MemorySource(records))["b1"].veto
+        assert not evaluate_item(kaohe_bureau, o, p, kaohe_bureau.active_units(p), MemorySource(records))["b1"].veto
 
 
-def test_veto_makes_the_month_zero_and_keeps_the_subtotal(bureau):
+def test_veto_makes_the_month_zero_and_keeps_the_subtotal(kaohe_bureau):
     # 乙镇: (六) in July and one 书面警诫 (−10): 队伍建设 raw 100 − 10 = 90, alone in series B → top 90,
     # score 90 ÷ 90 × 100 = 100; subtotal 100, total 0 (一票否决, l.430)
     records = [veto("b1", "F1", it.SITUATIONS[5]), ded("b1", "W1", it.WARNING)]
-    res = score(bureau, Period.parse("2015-07"), MemorySource(records))
+    res = score(kaohe_bureau, Period.parse("2015-07"), MemorySource(records))
     b1 = res.unit("b1")
     assert b1.categories[0].raw == Decimal(90)
     assert b1.subtotal == Decimal(100) and b1.total == 0
@@ -105,69 +105,69 @@ def test_veto_makes_the_month_zero_and_keeps_the_subtotal(bureau):
     # 甲城 is untouched: 100
     assert res.unit("a1").total == Decimal(100) and not res.unit("a1").veto
     # the veto belongs to July only: August is scored normally
-    aug = score(bureau, Period.parse("2015-08"), MemorySource(records))
+    aug = score(kaohe_bureau, Period.parse("2015-08"), MemorySource(records))
     assert aug.unit("b1").total == Decimal(100) and not aug.unit("b1").veto
 
 
-def test_discipline_found_minus_ten_per_person_self_reported_excluded(bureau):
+def test_discipline_found_minus_ten_per_person_self_reported_excluded(kaohe_bureau):
     # 甲城: 2人次 × −10 = −20; its 自查主动上报 row gives nothing; 乙镇: 1人次 × −10 = −10 (the 3人次 of 07-21 are August's)
-    assert points(bureau, "jiwei.discipline_found", RECORDS) == {"a1": Decimal(-20), "b1": Decimal(-10), "c1": 0}
+    assert points(kaohe_bureau, "jiwei.discipline_found", RECORDS) == {"a1": Decimal(-20), "b1": Decimal(-10), "c1": 0}
     # August: 乙镇 3人次 × −10 = −30
-    assert points(bureau, "jiwei.discipline_found", RECORDS, "2015-08") == {"a1": 0, "b1": Decimal(-30), "c1": 0}
+    assert points(kaohe_bureau, "jiwei.discipline_found", RECORDS, "2015-08") == {"a1": 0, "b1": Decimal(-30), "c1": 0}
 
 
-def test_major_matter_unreported_minus_ten_per_person(bureau):
+def test_major_matter_unreported_minus_ten_per_person(kaohe_bureau):
     # 丙村: 2人次 × −10 = −20
-    assert points(bureau, "jiwei.major_matter_unreported", RECORDS) == {"a1": 0, "b1": 0, "c1": Decimal(-20)}
+    assert points(kaohe_bureau, "jiwei.major_matter_unreported", RECORDS) == {"a1": 0, "b1": 0, "c1": Decimal(-20)}
 
 
-def test_verified_minus_ten_per_person_from_all_four_sources(bureau):
+def test_verified_minus_ten_per_person_from_all_four_sources(kaohe_bureau):
     # 乙镇: 重要决策 1 + 督办件 1 + 效能投诉 2 + 警务督察 1 = 5人次 × −10 = −50
-    assert points(bureau, "jiwei.verified", RECORDS) == {"a1": 0, "b1": Decimal(-50), "c1": 0}
+    assert points(kaohe_bureau, "jiwei.verified", RECORDS) == {"a1": 0, "b1": Decimal(-50), "c1": 0}
 
 
-def test_coercive_measure_unreported_minus_five_per_person(bureau):
+def test_coercive_measure_unreported_minus_five_per_person(kaohe_bureau):
     # 甲城: 少报备3人次 × −5 = −15
-    assert points(bureau, "jiwei.coercive_unreported", RECORDS) == {"a1": Decimal(-15), "b1": 0, "c1": 0}
+    assert points(kaohe_bureau, "jiwei.coercive_unreported", RECORDS) == {"a1": Decimal(-15), "b1": 0, "c1": 0}
 
 
-def test_supervision_notice_minus_ten_each(bureau):
+def test_supervision_notice_minus_ten_each(kaohe_bureau):
     # 甲城: 2份 × −10 = −20
-    assert points(bureau, "jiwei.supervision_notice", RECORDS) == {"a1": Decimal(-20), "b1": 0, "c1": 0}
+    assert points(kaohe_bureau, "jiwei.supervision_notice", RECORDS) == {"a1": Decimal(-20), "b1": 0, "c1": 0}
 
 
-def test_criticism_and_admonition_minus_five_per_person(bureau):
+def test_criticism_and_admonition_minus_five_per_person(kaohe_bureau):
     # 丙村: 通报批评 2人次 + 诫勉谈话 1人次 = 3 × −5 = −15
-    assert points(bureau, "jiwei.criticism_admonition", RECORDS) == {"a1": 0, "b1": 0, "c1": Decimal(-15)}
+    assert points(kaohe_bureau, "jiwei.criticism_admonition", RECORDS) == {"a1": 0, "b1": 0, "c1": Decimal(-15)}
 
 
-def test_written_warning_minus_ten(bureau):
+def test_written_warning_minus_ten(kaohe_bureau):
     # 乙镇: 1人次 × −10
-    assert points(bureau, "jiwei.written_warning", RECORDS) == {"a1": 0, "b1": Decimal(-10), "c1": 0}
+    assert points(kaohe_bureau, "jiwei.written_warning", RECORDS) == {"a1": 0, "b1": Decimal(-10), "c1": 0}
 
 
-def test_public_accountability_minus_fifteen(bureau):
+def test_public_accountability_minus_fifteen(kaohe_bureau):
     # 丙村: 2人次 × −15 = −30
-    assert points(bureau, "jiwei.public_accountability", RECORDS) == {"a1": 0, "b1": 0, "c1": Decimal(-30)}
+    assert points(kaohe_bureau, "jiwei.public_accountability", RECORDS) == {"a1": 0, "b1": 0, "c1": Decimal(-30)}
 
 
-def test_changzhou_criticism_minus_twenty(bureau):
+def test_changzhou_criticism_minus_twenty(kaohe_bureau):
     # 甲城: 1次 × −20
-    assert points(bureau, "jiwei.changzhou_criticism", RECORDS) == {"a1": Decimal(-20), "b1": 0, "c1": 0}
+    assert points(kaohe_bureau, "jiwei.changzhou_criticism", RECORDS) == {"a1": Decimal(-20), "b1": 0, "c1": 0}
 
 
-def test_province_criticism_minus_thirty(bureau):
+def test_province_criticism_minus_thirty(kaohe_bureau):
     # 乙镇: 1次 × −30
-    assert points(bureau, "jiwei.province_criticism", RECORDS) == {"a1": 0, "b1": Decimal(-30), "c1": 0}
+    assert points(kaohe_bureau, "jiwei.province_criticism", RECORDS) == {"a1": 0, "b1": Decimal(-30), "c1": 0}
 
 
-def test_key_rectification_minus_forty_once(bureau):
+def test_key_rectification_minus_forty_once(kaohe_bureau):
     # 丙村: listed twice in July → 扣40分 once = −40
-    assert points(bureau, "jiwei.key_rectification", RECORDS) == {"a1": 0, "b1": 0, "c1": Decimal(-40)}
+    assert points(kaohe_bureau, "jiwei.key_rectification", RECORDS) == {"a1": 0, "b1": 0, "c1": Decimal(-40)}
 
 
-def test_duiwu_raw_scores_of_the_month(bureau):
-    res = score(bureau, Period.parse("2015-07"), MemorySource(RECORDS))
+def test_duiwu_raw_scores_of_the_month(kaohe_bureau):
+    res = score(kaohe_bureau, Period.parse("2015-07"), MemorySource(RECORDS))
     # 甲城: 100 − 20 (内务) − 15 (报备) − 20 (通知书) − 20 (常州) = 25
     # 乙镇: 100 − 10 (内务) − 50 (查实) − 10 (警诫) − 30 (省厅) = 0
     # 丙村: 100 − 20 (重大事项) − 15 (通报/诫勉) − 30 (问责) − 40 (重点整治) = −5 (不设下限)
@@ -175,13 +175,13 @@ def test_duiwu_raw_scores_of_the_month(bureau):
 
 
 def test_points_are_a_bureau_parameter(make_bureau):
-    bureau = make_bureau({"jiwei.coercive_unreported": {"params": {"points": -3}}})
+    bureau = make_bureau(items={"jiwei.coercive_unreported": {"params": {"points": -3}}})
     # 甲城: 3人次 × −3 = −9 under the bureau's own value
     assert points(bureau, "jiwei.coercive_unreported", RECORDS)["a1"] == Decimal(-9)
 
 
 def test_an_item_can_be_switched_off(make_bureau):
-    bureau = make_bureau({"disable": ["jiwei.written_warning"]})
+    bureau = make_bureau(items={"disable": ["jiwei.written_warning"]})
     ids = {i.id for i in bureau.items}
     assert "jiwei.written_warning" not in ids and "jiwei.public_accountability" in ids
     res = score(bureau, Period.parse("2015-07"), MemorySource(RECORDS))

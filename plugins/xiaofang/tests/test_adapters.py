@@ -31,7 +31,7 @@ def read(path: Path, bureau, registry):
     return read_export(path, bureau, registry, today=TODAY)
 
 
-def test_enforcement_good_rows(tmp_path, bureau, registry):
+def test_enforcement_good_rows(tmp_path, kaohe_bureau, kaohe_registry):
     f = xlsx(
         tmp_path / "执法文书.xlsx",
         ["文书编号", "派出所", "日期", "文书类型", "罚款金额"],
@@ -43,7 +43,7 @@ def test_enforcement_good_rows(tmp_path, bureau, registry):
             ["金公消行罚〔2015〕0001号", "a1", dt.date(2015, 4, 4), "一般程序处罚", "5000"],
         ],
     )
-    export = read(f, bureau, registry)
+    export = read(f, kaohe_bureau, kaohe_registry)
     assert export.adapter.id == "xiaofang.enforcement"
     assert export.rejected == []
     got = [(r.key, r.kind, r.unit, r.date, r.value) for r in export.records]
@@ -56,7 +56,7 @@ def test_enforcement_good_rows(tmp_path, bureau, registry):
     ]
 
 
-def test_enforcement_bad_cells_rejected(tmp_path, bureau, registry):
+def test_enforcement_bad_cells_rejected(tmp_path, kaohe_bureau, kaohe_registry):
     f = xlsx(
         tmp_path / "执法文书.xlsx",
         ["文书编号", "派出所", "日期", "文书类型", "罚款金额"],
@@ -71,14 +71,14 @@ def test_enforcement_bad_cells_rejected(tmp_path, bureau, registry):
             ["W6", "甲所", dt.date(2015, 4, 1), "当场处罚", 50],  # the same document again
         ],
     )
-    export = read(f, bureau, registry)
+    export = read(f, kaohe_bureau, kaohe_registry)
     assert [r.key for r in export.records] == ["xiaofang.onsite_penalty:W6"]
     bad = [(r.row, r.column) for r in export.rejected]
     # the title is row 1, the header row 2, data from row 3
     assert bad == [(3, "罚款金额"), (4, "罚款金额"), (5, "文书类型"), (6, "日期"), (7, "派出所"), (8, "文书编号"), (10, "")]
 
 
-def test_findings_rows(tmp_path, bureau, registry):
+def test_findings_rows(tmp_path, kaohe_bureau, kaohe_registry):
     f = xlsx(
         tmp_path / "检查发现问题.xlsx",
         ["编号", "单位", "检查日期", "问题类别", "数量", "说明"],
@@ -90,7 +90,7 @@ def test_findings_rows(tmp_path, bureau, registry):
             ["J5", "乙所", dt.date(2015, 4, 2), "消防警务室缺项", 1.5, None],  # not a whole number
         ],
     )
-    export = read(f, bureau, registry)
+    export = read(f, kaohe_bureau, kaohe_registry)
     assert export.adapter.id == "xiaofang.findings"
     got = [(r.key, r.unit, dict(r.attrs)) for r in export.records]
     assert got == [
@@ -101,7 +101,7 @@ def test_findings_rows(tmp_path, bureau, registry):
     assert [(r.row, r.column) for r in export.rejected] == [(5, "问题类别"), (6, "数量"), (7, "数量")]
 
 
-def test_activity_rows(tmp_path, bureau, registry):
+def test_activity_rows(tmp_path, kaohe_bureau, kaohe_registry):
     f = xlsx(
         tmp_path / "宣传培训.xlsx",
         ["活动编号", "派出所", "活动日期", "活动类型", "活动内容", "参加人数", "内容单调"],
@@ -113,14 +113,14 @@ def test_activity_rows(tmp_path, bureau, registry):
             ["H5", "丙所", dt.date(2015, 11, 9), "消防演练", None, None, None],  # not an activity type
         ],
     )
-    export = read(f, bureau, registry)
+    export = read(f, kaohe_bureau, kaohe_registry)
     assert export.adapter.id == "xiaofang.activities"
     got = [(r.kind, r.unit, r.get("monotonous")) for r in export.records]
     assert got == [(it.TRAINING, "a1", "否"), (it.DAY119, "b1", "是"), (it.DAY119, "c1", "否")]
     assert [(r.row, r.column) for r in export.rejected] == [(6, "内容单调"), (7, "活动类型")]
 
 
-def test_meeting_rows(tmp_path, bureau, registry):
+def test_meeting_rows(tmp_path, kaohe_bureau, kaohe_registry):
     f = xlsx(
         tmp_path / "例会.xlsx",
         ["会议编号", "派出所", "会议日期", "会议内容", "参会人数"],
@@ -130,7 +130,7 @@ def test_meeting_rows(tmp_path, bureau, registry):
             ["M3", "乙所", dt.date(2015, 4, 8), None, "十二"],  # text in a number column
         ],
     )
-    export = read(f, bureau, registry)
+    export = read(f, kaohe_bureau, kaohe_registry)
     assert export.adapter.id == "xiaofang.meetings"
     assert [(r.key, r.kind, r.unit, r.date) for r in export.records] == [
         ("xiaofang.meeting:M1", it.MEETING, "a1", dt.date(2015, 4, 8))
@@ -138,7 +138,7 @@ def test_meeting_rows(tmp_path, bureau, registry):
     assert [(r.row, r.column) for r in export.rejected] == [(4, "会议日期"), (5, "参会人数")]
 
 
-def test_fire_rows(tmp_path, bureau, registry):
+def test_fire_rows(tmp_path, kaohe_bureau, kaohe_registry):
     headers = [c.name for c in ad.FIRES.columns]
     assert headers[:5] == ["火灾编号", "派出所", "起火日期", "起火地点", "火灾等级"]
     f = xlsx(
@@ -153,7 +153,7 @@ def test_fire_rows(tmp_path, bureau, registry):
             ["Z6", "丙所", dt.date(2015, 4, 3), None, "一般", None, None, "可能", None, None, None],  # not 是/否
         ],
     )
-    export = read(f, bureau, registry)
+    export = read(f, kaohe_bureau, kaohe_registry)
     assert export.adapter.id == "xiaofang.fires"
     got = [
         (r.unit, r.get("severity"), r.get("late_arrival"), r.get("investigation_late"), r.get("supervision_failed"))

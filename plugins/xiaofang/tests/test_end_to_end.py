@@ -20,11 +20,11 @@ from kaohe.scoring.pipeline import MemorySource, score
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory, registry):
-    bureau, _ = demo_bureau(registry)
+def demo(tmp_path_factory, kaohe_registry):
+    bureau, _ = demo_bureau(kaohe_registry)
     directory = tmp_path_factory.mktemp("xiaofang-demo")
     files = kaohe_xiaofang.kaohe_demo_data(bureau=bureau, directory=directory, seed=2015)
-    exports = [read_export(f, bureau, registry, today=dt.date(2016, 1, 31)) for f in files]
+    exports = [read_export(f, bureau, kaohe_registry, today=dt.date(2016, 1, 31)) for f in files]
     return bureau, files, exports
 
 

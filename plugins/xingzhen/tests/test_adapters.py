@@ -30,12 +30,12 @@ CASE_HEADER = ["案件编号", "办案单位", "破案日期", "案件类别", "
                "是否外省市案件", "追回被盗抢汽车数", "简要案情"]
 
 
-def test_cases_good_rows(tmp_path, bureau, registry):
+def test_cases_good_rows(tmp_path, kaohe_bureau, kaohe_registry):
     path = write_csv(tmp_path / "cases.csv", CASE_HEADER, [
         ["A1", "甲所", "2015-04-03", "抢劫", "是", "是", "是", "", "", "", "持刀抢劫"],
         ["A2", "乙派出所", "2015/4/5", "盗窃汽车", "否", "否", "是", "否", "否", "2", ""],
     ])
-    exp = read(path, bureau, registry)
+    exp = read(path, kaohe_bureau, kaohe_registry)
     assert exp.adapter.id == "xingzhen.cases"
     assert exp.rejected == []
     a1, a2 = exp.records
@@ -46,7 +46,7 @@ def test_cases_good_rows(tmp_path, bureau, registry):
     assert "追回汽车2辆" in a2.note
 
 
-def test_cases_bad_cells(tmp_path, bureau, registry):
+def test_cases_bad_cells(tmp_path, kaohe_bureau, kaohe_registry):
     path = write_csv(tmp_path / "cases.csv", CASE_HEADER, [
         ["B1", "开发区派出所", "2015-04-03", "盗窃", "否", "是", "是", "", "", "", ""],  # unit not in the bureau
         ["B2", "甲所", "2015-02-30", "盗窃", "否", "是", "是", "", "", "", ""],          # impossible date
@@ -55,7 +55,7 @@ def test_cases_bad_cells(tmp_path, bureau, registry):
         ["B5", "甲所", "2015-04-03", "盗窃", "否", "是", "是", "是", "", "", ""],        # 年内在帐 and 积隐案
         ["B6", "甲所", "2015-04-03", "盗窃", "否", "是", "是", "", "", "", ""],          # good
     ])
-    exp = read(path, bureau, registry)
+    exp = read(path, kaohe_bureau, kaohe_registry)
     assert [r.key for r in exp.records] == ["xingzhen.case:B6"]
     bad = {r.row: r for r in exp.rejected}
     assert sorted(bad) == [2, 3, 4, 5, 6]
@@ -69,7 +69,7 @@ def test_cases_bad_cells(tmp_path, bureau, registry):
 PERSON_HEADER = ["人员编号", "姓名", "办案单位", "日期", "类别", "是否特种行业", "逃犯来源", "是否历年逃犯", "是否命案逃犯", "说明"]
 
 
-def test_persons_good_and_bad_rows(tmp_path, bureau, registry):
+def test_persons_good_and_bad_rows(tmp_path, kaohe_bureau, kaohe_registry):
     path = write_csv(tmp_path / "persons.csv", PERSON_HEADER, [
         ["R1", "张三", "甲派出所", "2015-04-03", "逮捕", "是", "", "", "", ""],
         ["R2", "", "丙派出所", "2015-04-04", "网上逃犯", "", "外省", "是", "否", ""],
@@ -78,7 +78,7 @@ def test_persons_good_and_bad_rows(tmp_path, bureau, registry):
         ["R4", "", "甲派出所", "2015-04-04", "行政拘留", "", "", "", "", ""],       # not a 类别 of the list
         ["R5", "", "甲派出所", "2015-04-04", "网上逃犯", "", "外国", "", "", ""],   # not an 逃犯来源
     ])
-    exp = read(path, bureau, registry)
+    exp = read(path, kaohe_bureau, kaohe_registry)
     assert exp.adapter.id == "xingzhen.persons"
     keys = [r.key for r in exp.records]
     assert keys == ["xingzhen.person:R1:逮捕", "xingzhen.person:R2:网上逃犯", "xingzhen.person:R1:刑事拘留"]
@@ -94,7 +94,7 @@ def test_persons_good_and_bad_rows(tmp_path, bureau, registry):
 FINDING_HEADER = ["编号", "单位", "日期", "事项", "人数", "说明"]
 
 
-def test_findings_good_and_bad_rows(tmp_path, bureau, registry):
+def test_findings_good_and_bad_rows(tmp_path, kaohe_bureau, kaohe_registry):
     path = write_csv(tmp_path / "findings.csv", FINDING_HEADER, [
         ["X1", "甲所", "2015-04-03", "被审查人员信息缺项", "3", "张三 缺抓获信息"],
         ["X2", "乙派出所", "2015-04-03", "协作平台破案", "", ""],
@@ -102,7 +102,7 @@ def test_findings_good_and_bad_rows(tmp_path, bureau, registry):
         ["X4", "甲所", "2015-04-03", "协作平台破案", "0", ""],         # 人数 below 1
         ["X1", "甲所", "2015-04-03", "被审查人员信息缺项", "3", ""],   # same 编号 again
     ])
-    exp = read(path, bureau, registry)
+    exp = read(path, kaohe_bureau, kaohe_registry)
     assert exp.adapter.id == "xingzhen.findings"
     x1, x2 = exp.records
     assert dict(x1.attrs) == {"matter": "被审查人员信息缺项", "count": 3}
@@ -119,7 +119,7 @@ MONTHLY_HEADER = ["统计截止日期", "派出所", "指纹捺印份数", "不�
                   "其他案件勘查率", "现场勘查率", "入库率"]
 
 
-def test_monthly_figures_from_xlsx_with_a_title_row(tmp_path, bureau, registry):
+def test_monthly_figures_from_xlsx_with_a_title_row(tmp_path, kaohe_bureau, kaohe_registry):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["金坛市公安局刑侦大队 2015年派出所基础工作月度数据"])
@@ -132,7 +132,7 @@ def test_monthly_figures_from_xlsx_with_a_title_row(tmp_path, bureau, registry):
     ws.append([dt.date(2015, 4, 20), "丙派出所", 40, 0, "是", None, 90, 120, 92.5])       # a rate above 100 %
     path = tmp_path / "monthly.xlsx"
     wb.save(path)
-    exp = read(path, bureau, registry)
+    exp = read(path, kaohe_bureau, kaohe_registry)
     assert exp.adapter.id == "xingzhen.monthly"
     a, b = exp.records
     assert a.key == "xingzhen.monthly:a1:2015-04-20"  # 甲所 resolved to its unit id
@@ -145,7 +145,7 @@ def test_monthly_figures_from_xlsx_with_a_title_row(tmp_path, bureau, registry):
     assert bad[6].column == "现场勘查率"
 
 
-def test_monthly_key_is_the_resolved_unit(tmp_path, bureau, registry):
+def test_monthly_key_is_the_resolved_unit(tmp_path, kaohe_bureau, kaohe_registry):
     """甲所 and 甲派出所 are one station: their rows of one month are one record, not two."""
     from kaohe_xingzhen.adapters import MONTHLY_COLUMNS
 
@@ -153,6 +153,6 @@ def test_monthly_key_is_the_resolved_unit(tmp_path, bureau, registry):
         ["2015-04-20", "甲派出所", 50, "", "是", "", "", "", ""],
         ["2015-04-20", "甲所", 60, "", "是", "", "", "", ""],
     ])
-    exp = read(path, bureau, registry)
+    exp = read(path, kaohe_bureau, kaohe_registry)
     assert [(r.key, r.get("prints")) for r in exp.records] == [("xingzhen.monthly:a1:2015-04-20", 50)]
     assert [(r.row, "同一条记录" in r.message) for r in exp.rejected] == [(3, True)]

@@ -14,11 +14,11 @@ from kaohe.scoring.pipeline import MemorySource, score
 
 
 @pytest.fixture(scope="module")
-def april(tmp_path_factory, registry):
-    bureau, _ = demo_bureau(registry)
+def april(tmp_path_factory, kaohe_registry):
+    bureau, _ = demo_bureau(kaohe_registry)
     directory = tmp_path_factory.mktemp("demo")
     files = kaohe_xingzhen.kaohe_demo_data(bureau=bureau, directory=directory, seed=DEMO_SEED)
-    exports = [read_export(f, bureau, registry) for f in files]
+    exports = [read_export(f, bureau, kaohe_registry) for f in files]
     records = [r for e in exports for r in e.records]
     return exports, score(bureau, Period.parse("2015-04"), MemorySource(records))
 

@@ -6,12 +6,18 @@ b1 (class B, 12 officers), c1 (class C, 8 officers).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from decimal import Decimal
 
 import pytest
+from kaohe.testing import records_from as to_records
 from kaohe_xingzhen import adapters
 from kaohe_xingzhen.items import ITEMS, MATTERS
-from xingzhen_testing import IN_APRIL, IN_MAY, to_records
+
+# A day inside month 2015-04 (2015-03-21 .. 2015-04-20) and one in the next month.
+IN_APRIL = dt.date(2015, 4, 10)
+IN_MAY = dt.date(2015, 4, 25)
 
 D = Decimal
 
@@ -66,7 +72,7 @@ def test_every_registered_matter_has_a_case():
 
 
 @pytest.mark.parametrize(("name", "expected", "direct"), FINDING_CASES)
-def test_finding_items(item_result, name, expected, direct):
+def test_finding_items(kaohe_bureau, score_item, name, expected, direct):
     matter = MATTERS[name]
     other = MATTERS["alert_transfer_late"] if name != "alert_transfer_late" else MATTERS["case_review"]
     recs = to_records(
@@ -77,20 +83,20 @@ def test_finding_items(item_result, name, expected, direct):
         finding("F4", "a1", IN_MAY, matter, 5),         # next month
         finding("F5", "b1", IN_APRIL, matter, 7),       # another station
     )
-    res = item_result(recs, f"xingzhen.{name}", "a1")
+    res = score_item(kaohe_bureau, recs, "2015-04", f"xingzhen.{name}", "a1")
     assert res.points == D(expected)
     assert res.direct_per_capita is direct
     assert len(res.lines) == 2
 
 
-def test_same_registration_number_counts_once(item_result):
+def test_same_registration_number_counts_once(kaohe_bureau, score_item):
     # l.404 加减分均不重复计算: the same 编号 imported twice is one finding: 1 × −5 = −5
     row = finding("F1", "a1", IN_APRIL, MATTERS["suspect_info_late"])
-    res = item_result(to_records(adapters.FINDINGS, row, row), "xingzhen.suspect_info_late", "a1")
+    res = score_item(kaohe_bureau, to_records(adapters.FINDINGS, row, row), "2015-04", "xingzhen.suspect_info_late", "a1")
     assert res.points == D(-5)
 
 
-def test_direct_per_capita_points_are_added_to_the_category_as_they_are(bureau):
+def test_direct_per_capita_points_are_added_to_the_category_as_they_are(kaohe_bureau):
     # jichu base 100; 刑事警情未及时流转 1 起 −1 (ordinary) and 未经审核擅自录入 1 起 −2 (直接扣人均分, the
     # scheme adds it as is); a monthly row with 100 prints for 10 officers (10 ≥ 5 per officer: 0),
     # a technician set up and no rates: raw = 100 − 1 − 2 = 97.
@@ -102,7 +108,7 @@ def test_direct_per_capita_points_are_added_to_the_category_as_they_are(bureau):
         finding("F1", "a1", IN_APRIL, MATTERS["alert_transfer_late"]),
         finding("F2", "a1", IN_APRIL, MATTERS["unreviewed_entry"]),
     ) + to_records(adapters.MONTHLY_FIGURES, monthly("a1"))
-    res = score(bureau, Period.parse("2015-04"), MemorySource(recs)).unit("a1")
+    res = score(kaohe_bureau, Period.parse("2015-04"), MemorySource(recs)).unit("a1")
     jichu = next(c for c in res.categories if c.category == "jichu")
     assert jichu.raw == D(97)
 
@@ -120,24 +126,23 @@ def test_direct_per_capita_points_are_added_to_the_category_as_they_are(bureau):
         ("c1", 0, "-2.5"),     # 8 人, 0 份: 少 5 份 × −0.5 = −2.5
     ],
 )
-def test_fingerprint_quota(item_result, unit, prints, expected):
+def test_fingerprint_quota(kaohe_bureau, score_item, unit, prints, expected):
     # l.588 各单位每月必须完成人均5份指标数,人均少捺印1份指纹扣0.5分
-    res = item_result(to_records(adapters.MONTHLY_FIGURES, monthly(unit, prints=prints)),
-                      "xingzhen.fingerprint_quota", unit)
+    res = score_item(kaohe_bureau, to_records(adapters.MONTHLY_FIGURES, monthly(unit, prints=prints)), "2015-04", "xingzhen.fingerprint_quota", unit)
     assert res.points == D(expected)
 
 
 @pytest.mark.parametrize(("bad", "expected"), [(3, "-3"), (1, "-1"), (0, "0"), (None, "0")])
-def test_fingerprint_unqualified(item_result, bad, expected):
+def test_fingerprint_unqualified(kaohe_bureau, score_item, bad, expected):
     # l.588 送交不合格的指纹有1份扣1分: 3 份 → −3; 1 份 → −1; 0 或空白 → 0
-    res = item_result(to_records(adapters.MONTHLY_FIGURES, monthly("a1", bad=bad)), "xingzhen.fingerprint_unqualified", "a1")
+    res = score_item(kaohe_bureau, to_records(adapters.MONTHLY_FIGURES, monthly("a1", bad=bad)), "2015-04", "xingzhen.fingerprint_unqualified", "a1")
     assert res.points == D(expected)
 
 
 @pytest.mark.parametrize(("tech", "expected"), [(False, "-10"), (True, "0")])
-def test_no_technician(item_result, tech, expected):
+def test_no_technician(kaohe_bureau, score_item, tech, expected):
     # l.608 没有设立的,每月扣10分: once per month, not per record
-    res = item_result(to_records(adapters.MONTHLY_FIGURES, monthly("a1", tech=tech)), "xingzhen.no_technician", "a1")
+    res = score_item(kaohe_bureau, to_records(adapters.MONTHLY_FIGURES, monthly("a1", tech=tech)), "2015-04", "xingzhen.no_technician", "a1")
     assert res.points == D(expected)
 
 
@@ -160,21 +165,18 @@ def test_no_technician(item_result, tech, expected):
         ("scene_storage_rate", "a1", "storage", "100", "0"),
     ],
 )
-def test_scene_rates(item_result, item, unit, field, rate, expected):
+def test_scene_rates(kaohe_bureau, score_item, item, unit, field, rate, expected):
     recs = to_records(adapters.MONTHLY_FIGURES, monthly(unit, **{field: rate}))
-    res = item_result(recs, f"xingzhen.{item}", unit)
+    res = score_item(kaohe_bureau, recs, "2015-04", f"xingzhen.{item}", unit)
     assert res.points == D(expected)
 
 
-def test_scene_rate_other_target_by_class_is_a_parameter(registry):
+def test_scene_rate_other_target_by_class_is_a_parameter(make_bureau):
     # A bureau sets class A to 85 %: 76 % is 9 points below, 9 × −2 = −18.
     from kaohe import Period
-    from kaohe.scheme.config import parse_bureau
     from kaohe.scoring.pipeline import MemorySource, score
-    from xingzhen_testing import BUREAU
 
-    cfg = {**BUREAU, "items": {"enable": ["*"], "xingzhen.scene_rate_other": {"params": {"target": {"A": 85, "B": 90, "C": 100}}}}}
-    b = parse_bureau(cfg, registry)
+    b = make_bureau(items={"xingzhen.scene_rate_other": {"params": {"target": {"A": 85, "B": 90, "C": 100}}}})
     recs = to_records(adapters.MONTHLY_FIGURES, monthly("a1", other="76"))
     res = score(b, Period.parse("2015-04"), MemorySource(recs)).unit("a1")
     item = next(i for c in res.categories for i in c.items if i.item == "xingzhen.scene_rate_other")
@@ -213,8 +215,8 @@ CASES = [
         ("motorbike_theft", "20"),       # 本市年内盗窃摩托车 C3 (C4 is not 年内): 1 × 20 = 20
     ],
 )
-def test_case_items(item_result, item, expected):
-    res = item_result(to_records(adapters.CASES, *CASES), f"xingzhen.{item}", "a1")
+def test_case_items(kaohe_bureau, score_item, item, expected):
+    res = score_item(kaohe_bureau, to_records(adapters.CASES, *CASES), "2015-04", f"xingzhen.{item}", "a1")
     assert res.points == D(expected)
     assert res.category == "dachu"
 
@@ -262,17 +264,17 @@ PERSONS = [
         ("fugitive_outside_past", "200"),    # l.516 F5 外省历年, F6 本省外市历年: 2 × 100 = 200
     ],
 )
-def test_person_items(item_result, item, expected):
-    res = item_result(to_records(adapters.PERSONS, *PERSONS), f"xingzhen.{item}", "a1")
+def test_person_items(kaohe_bureau, score_item, item, expected):
+    res = score_item(kaohe_bureau, to_records(adapters.PERSONS, *PERSONS), "2015-04", f"xingzhen.{item}", "a1")
     assert res.points == D(expected)
     assert res.category == "dachu"
 
 
-def test_fugitive_from_outside_counts_its_highest_level_only(item_result):
+def test_fugitive_from_outside_counts_its_highest_level_only(kaohe_bureau, score_item):
     # A 外省历年逃犯 earns 100 (l.516), not 40 + 100: the 外省 (年内) item gives 0 for him.
     recs = to_records(adapters.PERSONS, person("F5", "网上逃犯", origin="外省", past=True))
-    assert item_result(recs, "xingzhen.fugitive_other_province", "a1").points == 0
-    assert item_result(recs, "xingzhen.fugitive_outside_past", "a1").points == 100
+    assert score_item(kaohe_bureau, recs, "2015-04", "xingzhen.fugitive_other_province", "a1").points == 0
+    assert score_item(kaohe_bureau, recs, "2015-04", "xingzhen.fugitive_outside_past", "a1").points == 100
 
 
 # --- Declarations ------------------------------------------------------------------------------------------

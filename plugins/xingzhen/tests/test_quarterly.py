@@ -23,10 +23,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from kaohe.testing import records_from as to_records
 from kaohe_xingzhen import adapters
 from kaohe_xingzhen.items import MATTERS
 from kaohe_xingzhen.quarterly import ITEMS
-from xingzhen_testing import to_records
 
 D = Decimal
 IN_Q2 = [dt.date(2015, 3, 21), dt.date(2015, 4, 10), dt.date(2015, 5, 15), dt.date(2015, 6, 20)]
@@ -142,30 +142,26 @@ def test_every_quarterly_item_is_tested_and_quotes_the_seed():
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_quarterly_item(item_result, name):
+def test_quarterly_item(kaohe_bureau, score_item, name):
     build, expected = CASES[name]
     records = build()
     for unit, points in expected.items():
-        res = item_result(records, f"xingzhen.{name}", unit, period="2015-06")
+        res = score_item(kaohe_bureau, records, "2015-06", f"xingzhen.{name}", unit)
         assert res.points == D(points), (unit, [ln.reason for ln in res.lines])
 
 
 @pytest.mark.parametrize("period", ["2015-04", "2015-05"])
-def test_not_assessed_before_the_quarters_last_month(item_result, period):
+def test_not_assessed_before_the_quarters_last_month(kaohe_bureau, score_item, period):
     records = to_records(adapters.CASES, *cases("a1", 11))
-    with pytest.raises(AssertionError, match="not scored"):
-        item_result(records, "xingzhen.quarter_solved", "a1", period=period)
+    assert score_item(kaohe_bureau, records, period, "xingzhen.quarter_solved", "a1") is None  # not scored
 
 
-def test_a_stations_own_target_from_the_bureau_configuration(registry):
+def test_a_stations_own_target_from_the_bureau_configuration(make_bureau):
     from kaohe import Period
-    from kaohe.scheme.config import parse_bureau
     from kaohe.scoring.pipeline import MemorySource, score
-    from xingzhen_testing import BUREAU
 
-    config = {**BUREAU, "items": {"enable": ["xingzhen.quarter_*"], "xingzhen.quarter_solved": {
-        "params": {"targets": {"A": 9, "B": 4, "C": 2, "甲派出所": 12}}}}}
-    bureau = parse_bureau(config, registry)
+    bureau = make_bureau(items={"enable": ["xingzhen.quarter_*"], "xingzhen.quarter_solved": {
+        "params": {"targets": {"A": 9, "B": 4, "C": 2, "甲派出所": 12}}}})
     res = score(bureau, Period.parse("2015-06"), MemorySource(to_records(adapters.CASES, *cases("a1", 11))))
     [item] = [i for c in res.unit("a1").categories for i in c.items if i.item == "xingzhen.quarter_solved"]
     # 甲派出所's own target 12: 11 solved → 1 fewer × −15 = −15

@@ -130,7 +130,7 @@ def test_vice_person_row():
         column(A.VICE_COLUMNS, "offence").convert("盗窃")
 
 
-def test_csv_through_the_intake(tmp_path, bureau, registry):
+def test_csv_through_the_intake(tmp_path, kaohe_bureau, kaohe_registry):
     """A staff CSV (title row, aliased headers) read by the kernel: good rows kept, bad rows reported."""
     path = tmp_path / "事项.csv"
     path.write_text(
@@ -143,13 +143,13 @@ def test_csv_through_the_intake(tmp_path, bureau, registry):
         "Z5,华城,2015-04-03,调解民间纠纷,\n",
         encoding="utf-8",
     )
-    export = read_export(path, bureau, registry)
+    export = read_export(path, kaohe_bureau, kaohe_registry)
     assert export.adapter.id == "zhian.events"
     assert [(r.unit, r.attrs["count"]) for r in export.records] == [("jincheng", 2), ("huacheng", 1)]
     assert [(r.row, r.column) for r in export.rejected] == [(4, "单位"), (5, "日期"), (6, "事项类别")]  # named by the canonical header
 
 
-def test_monthly_key_is_the_resolved_unit(tmp_path, bureau, registry):
+def test_monthly_key_is_the_resolved_unit(tmp_path, kaohe_bureau, kaohe_registry):
     """金城 and 金城派出所 are one station: their rows of one month are one record, not two."""
     path = tmp_path / "月报.csv"
     path.write_text(
@@ -159,6 +159,6 @@ def test_monthly_key_is_the_resolved_unit(tmp_path, bureau, registry):
         "华城,2015-04,97\n",
         encoding="utf-8",
     )
-    export = read_export(path, bureau, registry)
+    export = read_export(path, kaohe_bureau, kaohe_registry)
     assert [r.key for r in export.records] == ["zhian.monthly:jincheng:2015-04", "zhian.monthly:huacheng:2015-04"]
     assert [(r.row, "同一条记录" in r.message) for r in export.rejected] == [(3, True)]

@@ -65,15 +65,15 @@ def points(res, unit):
     return next(i.points for i in cat.items if i.item == "zhian.dec_safe_enterprise")
 
 
-def test_short_enterprises_cost_ten_each(registry):
-    res = score(parse_bureau(CONFIG, registry), Period.parse("2015"), MemorySource(RECORDS))
+def test_short_enterprises_cost_ten_each(kaohe_registry):
+    res = score(parse_bureau(CONFIG, kaohe_registry), Period.parse("2015"), MemorySource(RECORDS))
     # 甲 A: 4 − 2 = 2 short × −10 = −20; 乙 B: 5 ≥ 3 → 0; 丙 C: 0 of 2 (the 12-25 one is 2016) → −20
     assert [points(res, u) for u in ("a1", "b1", "c1")] == [-20, 0, -20]
 
 
-def test_targets_by_station(registry):
+def test_targets_by_station(kaohe_registry):
     cfg = {**CONFIG, "items": {"enable": ["*"], "zhian.dec_safe_enterprise": {"params": {"targets": {"A": 4, "B": 3, "C": 2, "甲派出所": 1}}}}}
-    res = score(parse_bureau(cfg, registry), Period.parse("2015"), MemorySource(RECORDS))
+    res = score(parse_bureau(cfg, kaohe_registry), Period.parse("2015"), MemorySource(RECORDS))
     # 甲's own target 1: 2 ≥ 1 → 0
     assert points(res, "a1") == 0
 

@@ -19,7 +19,8 @@ D = Decimal
 
 
 @pytest.fixture(scope="module")
-def april(tmp_path_factory, bureau, registry):
+def april(tmp_path_factory, kaohe_bureau, kaohe_registry):
+    bureau, registry = kaohe_bureau, kaohe_registry
     directory = tmp_path_factory.mktemp("demo")
     files = kaohe_zhian.kaohe_demo_data(bureau=bureau, directory=directory, seed=DEMO_SEED)
     records, rejected = [], []

@@ -90,20 +90,20 @@ def test_every_event_item_has_a_hand_worked_case():
 
 
 @pytest.mark.parametrize(("name", "count", "expected"), PER_OCCURRENCE)
-def test_per_occurrence_event(bureau, points, records, name, count, expected):
-    recs = records(event("jincheng", LABELS[name], count))
+def test_per_occurrence_event(kaohe_bureau, points_of, draft_records, name, count, expected):
+    recs = draft_records(event("jincheng", LABELS[name], count))
     # a row of another 事项类别 and a row of the next month do not count
     other = "调解民间纠纷" if name != "mediation_case" else "警务室民警无故不在岗"
-    recs += records(event("jincheng", other, 1, n=2))
-    recs += records(event("jincheng", LABELS[name], count, n=3, date=MAY))
-    got = points(bureau, f"zhian.{name}", recs)
+    recs += draft_records(event("jincheng", other, 1, n=2))
+    recs += draft_records(event("jincheng", LABELS[name], count, n=3, date=MAY))
+    got = points_of(kaohe_bureau, f"zhian.{name}", recs)
     assert got["jincheng"] == D(expected)
     assert got["huacheng"] == 0
 
 
-def test_row_without_count_counts_once(bureau, points, records):
+def test_row_without_count_counts_once(kaohe_bureau, points_of, draft_records):
     # 人数/次数 left blank: one occurrence, l.570 少一次扣5分 → −5
-    got = points(bureau, "zhian.venue_inspection_missed", records(event("chengxi", "场所未按规定检查")))
+    got = points_of(kaohe_bureau, "zhian.venue_inspection_missed", draft_records(event("chengxi", "场所未按规定检查")))
     assert got["chengxi"] == D(-5)
 
 
@@ -114,9 +114,9 @@ def test_row_without_count_counts_once(bureau, points, records):
         ("pop_floating_collection", "10"),  # l.568 按规定时间完成 … 的派出所加10分: once, not 2 × 10
     ],
 )
-def test_flag_items_count_once_a_month(bureau, points, records, name, expected):
-    recs = records(event("rulin", LABELS[name], n=1)) + records(event("rulin", LABELS[name], n=2))
-    assert points(bureau, f"zhian.{name}", recs)["rulin"] == D(expected)
+def test_flag_items_count_once_a_month(kaohe_bureau, points_of, draft_records, name, expected):
+    recs = draft_records(event("rulin", LABELS[name], n=1)) + draft_records(event("rulin", LABELS[name], n=2))
+    assert points_of(kaohe_bureau, f"zhian.{name}", recs)["rulin"] == D(expected)
 
 
 @pytest.mark.parametrize(
@@ -126,17 +126,17 @@ def test_flag_items_count_once_a_month(bureau, points, records, name, expected):
         (False, "-20"),
     ],
 )
-def test_dangerous_goods_lost_halved_when_solved(bureau, points, records, solved, expected):
-    recs = records(event("xuebu", "危险物品丢失被盗被抢", solved=solved))
-    assert points(bureau, "zhian.danger_goods_lost", recs)["xuebu"] == D(expected)
+def test_dangerous_goods_lost_halved_when_solved(kaohe_bureau, points_of, draft_records, solved, expected):
+    recs = draft_records(event("xuebu", "危险物品丢失被盗被抢", solved=solved))
+    assert points_of(kaohe_bureau, "zhian.danger_goods_lost", recs)["xuebu"] == D(expected)
 
 
-def test_auxiliary_misconduct_halved_when_self_reported(bureau, points, records):
+def test_auxiliary_misconduct_halved_when_self_reported(kaohe_bureau, points_of, draft_records):
     # l.576 有一人扣10分(主动查处上报减半扣分):
     # row 1: 2人, 主动查处上报 → 2 × −10 × 0.5 = −10; row 2: 1人, not self-reported → −10; total −20
-    recs = records(event("zhixi", "辅警违法违纪", 2, n=1, self_reported=True))
-    recs += records(event("zhixi", "辅警违法违纪", 1, n=2))
-    assert points(bureau, "zhian.aux_misconduct", recs)["zhixi"] == D(-20)
+    recs = draft_records(event("zhixi", "辅警违法违纪", 2, n=1, self_reported=True))
+    recs += draft_records(event("zhixi", "辅警违法违纪", 1, n=2))
+    assert points_of(kaohe_bureau, "zhian.aux_misconduct", recs)["zhixi"] == D(-20)
 
 
 # --- monthly figures --------------------------------------------------------------------------------
@@ -154,9 +154,9 @@ def monthly(unit: str, year: int = 2015, month: int = 4, **figures):
         ("0.4", "0"),
     ],
 )
-def test_resident_minor_error_rate(bureau, points, records, rate, expected):
-    recs = records(monthly("jincheng", minor_error_rate=D(rate)))
-    assert points(bureau, "zhian.pop_resident_minor_error", recs)["jincheng"] == D(expected)
+def test_resident_minor_error_rate(kaohe_bureau, points_of, draft_records, rate, expected):
+    recs = draft_records(monthly("jincheng", minor_error_rate=D(rate)))
+    assert points_of(kaohe_bureau, "zhian.pop_resident_minor_error", recs)["jincheng"] == D(expected)
 
 
 @pytest.mark.parametrize(
@@ -168,14 +168,14 @@ def test_resident_minor_error_rate(bureau, points, records, rate, expected):
         (20, 22, "-75"),  # +10 %: 15 points short of −5 % × −5 = −75
     ],
 )
-def test_burglary_year_over_year(bureau, points, records, last, now, expected):
-    recs = records(monthly("huacheng", 2014, 4, burglary_cases=last)) + records(monthly("huacheng", burglary_cases=now))
-    assert points(bureau, "zhian.pop_burglary_yoy", recs)["huacheng"] == D(expected)
+def test_burglary_year_over_year(kaohe_bureau, points_of, draft_records, last, now, expected):
+    recs = draft_records(monthly("huacheng", 2014, 4, burglary_cases=last)) + draft_records(monthly("huacheng", burglary_cases=now))
+    assert points_of(kaohe_bureau, "zhian.pop_burglary_yoy", recs)["huacheng"] == D(expected)
 
 
-def test_burglary_year_over_year_without_last_year(bureau, points, records):
+def test_burglary_year_over_year_without_last_year(kaohe_bureau, points_of, draft_records):
     # no 2014 figure: a percent change cannot be worked out, so no points
-    assert points(bureau, "zhian.pop_burglary_yoy", records(monthly("huacheng", burglary_cases=5)))["huacheng"] == 0
+    assert points_of(kaohe_bureau, "zhian.pop_burglary_yoy", draft_records(monthly("huacheng", burglary_cases=5)))["huacheng"] == 0
 
 
 @pytest.mark.parametrize(
@@ -185,9 +185,9 @@ def test_burglary_year_over_year_without_last_year(bureau, points, records):
         ("100", "0"),
     ],
 )
-def test_guest_transmission_rate(bureau, points, records, rate, expected):
-    recs = records(monthly("chengdong", transmission_rate=D(rate)))
-    assert points(bureau, "zhian.venue_guest_transmission_rate", recs)["chengdong"] == D(expected)
+def test_guest_transmission_rate(kaohe_bureau, points_of, draft_records, rate, expected):
+    recs = draft_records(monthly("chengdong", transmission_rate=D(rate)))
+    assert points_of(kaohe_bureau, "zhian.venue_guest_transmission_rate", recs)["chengdong"] == D(expected)
 
 
 @pytest.mark.parametrize(
@@ -197,33 +197,33 @@ def test_guest_transmission_rate(bureau, points, records, rate, expected):
         (1000, 950, "0"),  # a decrease: the seed gives no deduction
     ],
 )
-def test_guest_volume_year_over_year(bureau, points, records, last, now, expected):
-    recs = records(monthly("chengxi", 2014, 4, guest_records=last)) + records(monthly("chengxi", guest_records=now))
-    assert points(bureau, "zhian.venue_guest_volume_yoy", recs)["chengxi"] == D(expected)
+def test_guest_volume_year_over_year(kaohe_bureau, points_of, draft_records, last, now, expected):
+    recs = draft_records(monthly("chengxi", 2014, 4, guest_records=last)) + draft_records(monthly("chengxi", guest_records=now))
+    assert points_of(kaohe_bureau, "zhian.venue_guest_volume_yoy", recs)["chengxi"] == D(expected)
 
 
-def test_gun_cabinet_rate(bureau, points, records):
+def test_gun_cabinet_rate(kaohe_bureau, points_of, draft_records):
     # l.572 畅通率达到100%,每低一个百分点扣2分: 98 % → 2 × −2 = −4
-    recs = records(monthly("yaotang", gun_cabinet_rate=D(98)))
-    assert points(bureau, "zhian.danger_gun_cabinet_rate", recs)["yaotang"] == D(-4)
+    recs = draft_records(monthly("yaotang", gun_cabinet_rate=D(98)))
+    assert points_of(kaohe_bureau, "zhian.danger_gun_cabinet_rate", recs)["yaotang"] == D(-4)
 
 
 @pytest.mark.parametrize(("rate", "expected"), [("8.5", "-3"), ("12", "0")])
-def test_informant_rate(bureau, points, records, rate, expected):
+def test_informant_rate(kaohe_bureau, points_of, draft_records, rate, expected):
     # l.580 有效利用率达10%以上,每低一个百分点扣2分: 8.5 % → 1.5 × −2 = −3
-    recs = records(monthly("zhulin", informant_rate=D(rate)))
-    assert points(bureau, "zhian.mass_informant_rate", recs)["zhulin"] == D(expected)
+    recs = draft_records(monthly("zhulin", informant_rate=D(rate)))
+    assert points_of(kaohe_bureau, "zhian.mass_informant_rate", recs)["zhulin"] == D(expected)
 
 
-def test_police_room_rank(bureau, points, records):
+def test_police_room_rank(kaohe_bureau, points_of, draft_records):
     # l.568 位于全局前5名的,分别加25分至5分,位于全局后5名的,分别扣10分.
     # 12 stations report; 3 (shuibei, maolu, xigang) do not and are not ranked.
     scores = {
         "jincheng": 95, "huacheng": 97, "chengdong": 97, "chengxi": 90, "xuebu": 88, "rulin": 86,
         "yaotang": 85, "zhixi": 84, "zhulin": 80, "zhiqian": 79, "jianchang": 78, "shetou": 70,
     }
-    recs = [r for uid, s in scores.items() for r in records(monthly(uid, room_score=D(s)))]
-    got = points(bureau, "zhian.pop_room_rank", recs)
+    recs = [r for uid, s in scores.items() for r in draft_records(monthly(uid, room_score=D(s)))]
+    got = points_of(kaohe_bureau, "zhian.pop_room_rank", recs)
     # huacheng, chengdong tie at 97 → both 1st (+25); jincheng 3rd (+15); chengxi 4th (+10); xuebu 5th (+5);
     # rulin 6th and yaotang 7th: neither top 5 nor bottom 5 (8th-12th of 12) → 0; zhixi … shetou → −10 each
     assert got == {
@@ -233,23 +233,23 @@ def test_police_room_rank(bureau, points, records):
     }
 
 
-def test_police_room_rank_leaves_out_a_row_without_the_score(bureau, points, result, records):
+def test_police_room_rank_leaves_out_a_row_without_the_score(kaohe_bureau, points_of, results_of, draft_records):
     # 金城 sends its 月报表 row without 警务室考核得分 (other figures only): it is not ranked (not last with 0
     # and −10, as rules.Rank(skip_missing=True) would have it, since 金城 has a record)
     scores = {"huacheng": 97, "chengdong": 90, "chengxi": 85, "xuebu": 80, "rulin": 75, "yaotang": 70}
-    recs = [r for uid, s in scores.items() for r in records(monthly(uid, room_score=D(s)))]
-    recs += records(monthly("jincheng", transmission_rate=D(100)))
-    got = points(bureau, "zhian.pop_room_rank", recs)
+    recs = [r for uid, s in scores.items() for r in draft_records(monthly(uid, room_score=D(s)))]
+    recs += draft_records(monthly("jincheng", transmission_rate=D(100)))
+    got = points_of(kaohe_bureau, "zhian.pop_room_rank", recs)
     # 6 ranked: top 5 +25 … +5; the 6th (尧塘) is also 1st of the bottom 5, and the top list wins for
     # places 1-5 only: 尧塘 is 倒数第1 → −10
     assert got["huacheng"] == 25 and got["rulin"] == 5 and got["yaotang"] == -10
     assert got["jincheng"] == 0
-    assert "不参加排名" in result(bureau, "zhian.pop_room_rank", recs, "jincheng").lines[0].reason
+    assert "不参加排名" in results_of(kaohe_bureau, "zhian.pop_room_rank", recs)["jincheng"].lines[0].reason
 
 
-def test_police_room_rank_without_data_gives_nothing(bureau, points):
+def test_police_room_rank_without_data_gives_nothing(kaohe_bureau, points_of):
     # no station has a 警务室考核得分 this month: nobody is ranked (not fifteen-way first place)
-    assert set(points(bureau, "zhian.pop_room_rank", []).values()) == {0}
+    assert set(points_of(kaohe_bureau, "zhian.pop_room_rank", []).values()) == {0}
 
 
 # --- the yearly quota of the hotel system -------------------------------------------------------------
@@ -260,17 +260,17 @@ def hotel(unit: str, n: int, date: dt.date):
                                    "hotel": None, "remark": None})
 
 
-def test_hotel_fugitive_quota_is_yearly(bureau, points, records):
-    recs = records(hotel("jincheng", 1, APRIL))
-    assert points(bureau, "zhian.venue_hotel_fugitive_quota", recs, "2015-04") == {}  # not due before December
+def test_hotel_fugitive_quota_is_yearly(kaohe_bureau, points_of, draft_records):
+    recs = draft_records(hotel("jincheng", 1, APRIL))
+    assert points_of(kaohe_bureau, "zhian.venue_hotel_fugitive_quota", recs, "2015-04") == {}  # not due before December
 
 
-def test_hotel_fugitive_quota(bureau, points, records):
+def test_hotel_fugitive_quota(kaohe_bureau, points_of, draft_records):
     days = [dt.date(2014, 12, 22), dt.date(2015, 3, 1), dt.date(2015, 6, 30), dt.date(2015, 12, 20)]
     caught = {"jincheng": 7, "huacheng": 10, "xuebu": 2, "zhulin": 0, "xigang": 3}
-    recs = [r for uid, k in caught.items() for i in range(k) for r in records(hotel(uid, i, days[i % 4]))]
-    recs += records(hotel("chengxi", 99, dt.date(2015, 12, 21)))  # in the 2016 assessment year: not counted
-    got = points(bureau, "zhian.venue_hotel_fugitive_quota", recs, "2015-12")
+    recs = [r for uid, k in caught.items() for i in range(k) for r in draft_records(hotel(uid, i, days[i % 4]))]
+    recs += draft_records(hotel("chengxi", 99, dt.date(2015, 12, 21)))  # in the 2016 assessment year: not counted
+    got = points_of(kaohe_bureau, "zhian.venue_hotel_fugitive_quota", recs, "2015-12")
     assert got["jincheng"] == D(20)  # task 5, caught 7: 2 more × 10
     assert got["huacheng"] == D(-40)  # task 14, caught 10: 4 fewer × −10
     assert got["xuebu"] == D(0)  # task 2, caught 2
@@ -279,11 +279,11 @@ def test_hotel_fugitive_quota(bureau, points, records):
     assert got["chengxi"] == D(-50)  # task 5, caught 0 in 2015: 5 × −10
 
 
-def test_hotel_fugitive_quota_overridden_by_the_bureau(bureau_with, points, records):
-    b = bureau_with({"zhian.venue_hotel_fugitive_quota": {"params": {"targets": {"金城": 8, "*": 1}}}})
-    recs = [r for i in range(7) for r in records(hotel("jincheng", i, APRIL))]
+def test_hotel_fugitive_quota_overridden_by_the_bureau(make_bureau, points_of, draft_records):
+    b = make_bureau(items={"zhian.venue_hotel_fugitive_quota": {"params": {"targets": {"金城": 8, "*": 1}}}})
+    recs = [r for i in range(7) for r in draft_records(hotel("jincheng", i, APRIL))]
     # the bureau sets 金城 to 8: caught 7 → 1 fewer × −10
-    assert points(b, "zhian.venue_hotel_fugitive_quota", recs, "2015-12")["jincheng"] == D(-10)
+    assert points_of(b, "zhian.venue_hotel_fugitive_quota", recs, "2015-12")["jincheng"] == D(-10)
 
 
 # --- 打处绩效 -------------------------------------------------------------------------------------
@@ -294,15 +294,15 @@ def case(unit: str, n: int, nature: str = "年内在帐", cars: int | None = Non
                                       "cars_recovered": cars, "remark": None, **flags})
 
 
-def test_criminal_case_points(bureau, registry, records):
+def test_criminal_case_points(kaohe_bureau, kaohe_registry, draft_records):
     from kaohe import Period
     from kaohe.scoring.pipeline import MemorySource, score
 
-    recs = records(case("jincheng", 1, eight_kinds=True, local=True, car_theft=True))
-    recs += records(case("jincheng", 2, "在帐积隐案", eight_kinds=True))
-    recs += records(case("jincheng", 3, "外省市案件", motorbike=True))
-    recs += records(case("jincheng", 4, "外省市案件", cars=2))
-    items = {i.item: i.points for c in score(bureau, Period.parse("2015-04"), MemorySource(recs)).unit("jincheng").categories
+    recs = draft_records(case("jincheng", 1, eight_kinds=True, local=True, car_theft=True))
+    recs += draft_records(case("jincheng", 2, "在帐积隐案", eight_kinds=True))
+    recs += draft_records(case("jincheng", 3, "外省市案件", motorbike=True))
+    recs += draft_records(case("jincheng", 4, "外省市案件", cars=2))
+    items = {i.item: i.points for c in score(kaohe_bureau, Period.parse("2015-04"), MemorySource(recs)).unit("jincheng").categories
              for i in c.items if i.item.startswith("zhian.dachu_case") or i.item == "zhian.dachu_car_recovered"}
     assert items == {
         "zhian.dachu_case_in_year": 20,  # case 1: 年内在帐 计20分
@@ -321,32 +321,32 @@ def ps_case(unit: str, n: int, type_: str = "治安案件", ruling: str | None =
                                      "remark": None, **flags})
 
 
-def test_public_order_case_quota_has_no_default_task(bureau, points, records):
+def test_public_order_case_quota_has_no_default_task(kaohe_bureau, points_of, draft_records):
     # l.490 任务分解: the seed gives no numbers, so nothing is scored until the bureau sets them
-    assert set(points(bureau, "zhian.dachu_ps_case_quota", records(ps_case("jincheng", 1))).values()) == {0}
+    assert set(points_of(kaohe_bureau, "zhian.dachu_ps_case_quota", draft_records(ps_case("jincheng", 1))).values()) == {0}
 
 
-def test_public_order_case_quota(bureau_with, points, records):
-    b = bureau_with({"zhian.dachu_ps_case_quota": {"params": {"targets": {"A": 10, "*": 3}}},
+def test_public_order_case_quota(make_bureau, points_of, draft_records):
+    b = make_bureau(items={"zhian.dachu_ps_case_quota": {"params": {"targets": {"A": 10, "*": 3}}},
                      "zhian.dachu_econ_case_quota": {"params": {"targets": {"*": 2}}}})
-    recs = [r for i in range(7) for r in records(ps_case("jincheng", i))]
-    recs += records(ps_case("jincheng", 50, "经文保案件"))
-    got = points(b, "zhian.dachu_ps_case_quota", recs)
+    recs = [r for i in range(7) for r in draft_records(ps_case("jincheng", i))]
+    recs += draft_records(ps_case("jincheng", 50, "经文保案件"))
+    got = points_of(b, "zhian.dachu_ps_case_quota", recs)
     assert got["jincheng"] == D(-9)  # A task 10, 7 治安案件 (the 经文保 case is not one): 3 × −3
     assert got["rulin"] == D(-9)  # task 3, none: 3 × −3
-    econ = points(b, "zhian.dachu_econ_case_quota", recs)
+    econ = points_of(b, "zhian.dachu_econ_case_quota", recs)
     assert econ["jincheng"] == D(-5)  # 经文保 task 2, 1 case: 1 × −5
 
 
-def test_public_order_case_bonuses(bureau, points, records):
-    recs = records(ps_case("chengdong", 1, ruling="查处场所"))
-    recs += records(ps_case("chengdong", 2, dangerous=True))
-    recs += records(ps_case("chengdong", 3, "经文保案件", ruling="罚款以上处罚", dangerous=True))
-    recs += records(ps_case("chengdong", 4, cross_region=True))
-    assert points(bureau, "zhian.dachu_ps_venue_ruling", recs)["chengdong"] == D(40)  # case 1: 加40分
-    assert points(bureau, "zhian.dachu_ps_dangerous", recs)["chengdong"] == D(40)  # cases 2, 3: 2 × 20
-    assert points(bureau, "zhian.dachu_econ_fine_ruling", recs)["chengdong"] == D(30)  # case 3: 加30分
-    assert points(bureau, "zhian.dachu_ps_cross_region", recs)["chengdong"] == D(-50)  # case 4: 扣50分
+def test_public_order_case_bonuses(kaohe_bureau, points_of, draft_records):
+    recs = draft_records(ps_case("chengdong", 1, ruling="查处场所"))
+    recs += draft_records(ps_case("chengdong", 2, dangerous=True))
+    recs += draft_records(ps_case("chengdong", 3, "经文保案件", ruling="罚款以上处罚", dangerous=True))
+    recs += draft_records(ps_case("chengdong", 4, cross_region=True))
+    assert points_of(kaohe_bureau, "zhian.dachu_ps_venue_ruling", recs)["chengdong"] == D(40)  # case 1: 加40分
+    assert points_of(kaohe_bureau, "zhian.dachu_ps_dangerous", recs)["chengdong"] == D(40)  # cases 2, 3: 2 × 20
+    assert points_of(kaohe_bureau, "zhian.dachu_econ_fine_ruling", recs)["chengdong"] == D(30)  # case 3: 加30分
+    assert points_of(kaohe_bureau, "zhian.dachu_ps_cross_region", recs)["chengdong"] == D(-50)  # case 4: 扣50分
 
 
 def person(unit: str, n: int, offence: str, **flags: bool):
@@ -354,16 +354,16 @@ def person(unit: str, n: int, offence: str, **flags: bool):
                                   "remark": None, **flags})
 
 
-def test_vice_persons(bureau, points, records):
-    recs = records(person("shetou", 1, "赌博", detained=True, special_trade=True))
-    recs += records(person("shetou", 2, "卖淫嫖娼"))
-    recs += records(person("shetou", 3, "其他", detained=True, special_trade=True))
+def test_vice_persons(kaohe_bureau, points_of, draft_records):
+    recs = draft_records(person("shetou", 1, "赌博", detained=True, special_trade=True))
+    recs += draft_records(person("shetou", 2, "卖淫嫖娼"))
+    recs += draft_records(person("shetou", 3, "其他", detained=True, special_trade=True))
     # l.512 每查处一名赌、毒、娼人员计15分: persons 1, 2 → 30
-    assert points(bureau, "zhian.dachu_vice_person", recs)["shetou"] == D(30)
+    assert points_of(kaohe_bureau, "zhian.dachu_vice_person", recs)["shetou"] == D(30)
     # 治安拘留另计5分: person 1 only (person 3 is not 赌毒娼) → 5
-    assert points(bureau, "zhian.dachu_vice_detained", recs)["shetou"] == D(5)
+    assert points_of(kaohe_bureau, "zhian.dachu_vice_detained", recs)["shetou"] == D(5)
     # 通过特种行业治安管理治安处罚1人另加5分: persons 1 and 3 → 10
-    assert points(bureau, "zhian.dachu_special_trade_person", recs)["shetou"] == D(10)
+    assert points_of(kaohe_bureau, "zhian.dachu_special_trade_person", recs)["shetou"] == D(10)
 
 
 # --- declarations --------------------------------------------------------------------------------
@@ -377,7 +377,7 @@ def test_items_keep_their_seed_reference_and_category():
         assert i.category == ("dachu" if i.id.startswith("zhian.dachu_") else "jichu")
 
 
-def test_readme_configuration_example(bureau_with):
+def test_readme_configuration_example(make_bureau):
     """The TOML example of the README loads and does what it says."""
     import re
     import tomllib
@@ -385,7 +385,7 @@ def test_readme_configuration_example(bureau_with):
 
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     example = tomllib.loads(re.search(r"```toml\n(.*?)```", readme, re.S).group(1))
-    b = bureau_with(example["items"])
+    b = make_bureau(items=example["items"])
     ids = {i.id: i for i in b.items}
     assert "zhian.pop_room_rank" not in ids
     assert ids["zhian.dachu_ps_case_quota"].rule.targets == {"A": 10, "*": 3}

@@ -48,8 +48,8 @@ def dangerous_records(records):
     return recs
 
 
-def test_dangerous_cases(bureau, points, records):
-    got = points(bureau, "zhian.dachu_quarter_dangerous", dangerous_records(records), "2015-06")
+def test_dangerous_cases(kaohe_bureau, points_of, draft_records):
+    got = points_of(kaohe_bureau, "zhian.dachu_quarter_dangerous", dangerous_records(draft_records), "2015-06")
     # l.498 每增加1起加10分,每少一起扣15分
     assert got["jincheng"] == D(10)  # A, target 1: 2 涉危 (治安 and 经文保) → 1 more × 10
     assert got["huacheng"] == D(0)  # A, target 1: 1 in Q2 (the Q3 one does not count)
@@ -57,26 +57,26 @@ def test_dangerous_cases(bureau, points, records):
     assert got["xigang"] == D(5)  # C, target 0.5: 1 → 0.5 more × 10
 
 
-def test_dangerous_cases_not_assessed_in_the_quarters_other_months(bureau, points, records):
-    assert points(bureau, "zhian.dachu_quarter_dangerous", dangerous_records(records), "2015-05") == {}
+def test_dangerous_cases_not_assessed_in_the_quarters_other_months(kaohe_bureau, points_of, draft_records):
+    assert points_of(kaohe_bureau, "zhian.dachu_quarter_dangerous", dangerous_records(draft_records), "2015-05") == {}
 
 
-def test_vice_persons(bureau, points, records):
+def test_vice_persons(kaohe_bureau, points_of, draft_records):
     recs = []
     for offence in ("赌博", "吸毒", "卖淫嫖娼", "其他"):
-        recs += records(vice("shetou", Q2[1], offence))
-    recs += [r for d in Q2 + [Q2[1]] for r in records(vice("jincheng", d, "赌博"))]
-    recs += records(vice("jincheng", Q1_LAST, "赌博"))  # Q1
-    got = points(bureau, "zhian.dachu_quarter_vice_persons", recs, "2015-06")
+        recs += draft_records(vice("shetou", Q2[1], offence))
+    recs += [r for d in Q2 + [Q2[1]] for r in draft_records(vice("jincheng", d, "赌博"))]
+    recs += draft_records(vice("jincheng", Q1_LAST, "赌博"))  # Q1
+    got = points_of(kaohe_bureau, "zhian.dachu_quarter_vice_persons", recs, "2015-06")
     # l.528 每多一人加10分,每少一人扣15分
     assert got["shetou"] == D(10)  # C, target 2: 3 赌毒娼 (其他 does not count) → 1 more × 10
     assert got["jincheng"] == D(-30)  # A, target 6: 4 in Q2 → 2 fewer × −15
     assert got["rulin"] == D(-60)  # B, target 4: none → 4 × −15
 
 
-def test_a_stations_own_task_from_the_bureau_configuration(bureau_with, points, records):
-    b = bureau_with({"zhian.dachu_quarter_vice_persons": {"params": {"targets": {"A": 6, "B": 4, "C": 2, "社头": 5}}}})
-    recs = [r for _ in range(3) for r in records(vice("shetou", Q2[1], "吸毒"))]
+def test_a_stations_own_task_from_the_bureau_configuration(make_bureau, points_of, draft_records):
+    b = make_bureau(items={"zhian.dachu_quarter_vice_persons": {"params": {"targets": {"A": 6, "B": 4, "C": 2, "社头": 5}}}})
+    recs = [r for _ in range(3) for r in draft_records(vice("shetou", Q2[1], "吸毒"))]
     # 社头's own task 5: 3 → 2 fewer × −15 = −30; 西岗 keeps the C default 2: none → −30
-    got = points(b, "zhian.dachu_quarter_vice_persons", recs, "2015-06")
+    got = points_of(b, "zhian.dachu_quarter_vice_persons", recs, "2015-06")
     assert got["shetou"] == D(-30) and got["xigang"] == D(-30)

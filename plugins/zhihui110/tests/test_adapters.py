@@ -86,7 +86,7 @@ def test_dispatch_bad_cells(column, raw):
         col.convert(raw)
 
 
-def test_dispatch_file_through_the_intake(tmp_path, bureau, registry):
+def test_dispatch_file_through_the_intake(tmp_path, kaohe_bureau, kaohe_registry):
     path = write_csv(
         tmp_path / "接处警.csv",
         ["警情编号", "处警单位", "警情等级", "发生地区域", "是否重大紧急", "派单时间", "签收情况", "到达时间", "反馈时间", "反馈内容是否规范"],
@@ -97,7 +97,7 @@ def test_dispatch_file_through_the_intake(tmp_path, bureau, registry):
             ["J4", "丙村派出所", "二类", "城郊", "否", "2015-04-03 09:00", "", "2015-04-03 08:00", "", ""],  # arrival first
         ],
     )
-    export = read_export(path, bureau, registry)
+    export = read_export(path, kaohe_bureau, kaohe_registry)
     assert export.adapter.id == "zhihui110.dispatch"
     assert [r.key for r in export.records] == ["zhihui110.dispatch:J1"]
     assert export.records[0].unit == "a1" and export.records[0].attrs["arrival_minutes"] == Decimal(7)
@@ -117,7 +117,7 @@ def test_problem_points_become_negative_value():
     assert d.attrs["incident"] == "J9" and d.key == "zhihui110.problem:W1"
 
 
-def test_problem_file_through_the_intake(tmp_path, bureau, registry):
+def test_problem_file_through_the_intake(tmp_path, kaohe_bureau, kaohe_registry):
     path = write_csv(
         tmp_path / "问题.csv",
         ["登记编号", "派出所", "发现日期", "问题类别", "扣分", "关联警情编号", "情况说明"],
@@ -129,7 +129,7 @@ def test_problem_file_through_the_intake(tmp_path, bureau, registry):
             ["W5", "丙村派出所", "2015-04-07", "因联络不畅导致群众投诉等严重后果", "7", "", ""],
         ],
     )
-    export = read_export(path, bureau, registry)
+    export = read_export(path, kaohe_bureau, kaohe_registry)
     assert [r.key for r in export.records] == ["zhihui110.problem:W1", "zhihui110.problem:W5"]
     assert [(r.row, r.column) for r in export.rejected] == [(3, "扣分"), (4, "问题类别"), (5, "问题类别")]
     assert "超出规定范围" in export.rejected[0].message
@@ -159,7 +159,7 @@ def test_monthly_row():
     assert d.attrs == {"satisfaction": Decimal("96.5"), "patrol_officers": 10, "checks": 1600}
 
 
-def test_monthly_file_through_the_intake(tmp_path, bureau, registry):
+def test_monthly_file_through_the_intake(tmp_path, kaohe_bureau, kaohe_registry):
     path = write_csv(
         tmp_path / "月度.csv",
         ["统计月份", "派出所", "回访满意率", "巡逻民警人数", "盘查人(辆)次"],
@@ -171,7 +171,7 @@ def test_monthly_file_through_the_intake(tmp_path, bureau, registry):
             ["2015-14", "丙村派出所", "97", "4", "600"],  # no such month
         ],
     )
-    export = read_export(path, bureau, registry)
+    export = read_export(path, kaohe_bureau, kaohe_registry)
     assert [r.unit for r in export.records] == ["a1"]
     assert [(r.row, r.column) for r in export.rejected] == [(3, "盘查人(辆)次"), (4, "回访满意率"), (5, "巡逻民警人数"), (6, "")]
 
@@ -189,7 +189,7 @@ def test_info_rows():
     assert d.attrs == {"adopted": "是", "level": "省厅"}
 
 
-def test_alarm_rows_split_into_robbery_and_theft(tmp_path, bureau, registry):
+def test_alarm_rows_split_into_robbery_and_theft(tmp_path, kaohe_bureau, kaohe_registry):
     path = write_csv(
         tmp_path / "警情.csv",
         ["警情编号", "管辖单位", "报警日期", "警情类型"],
@@ -201,7 +201,7 @@ def test_alarm_rows_split_into_robbery_and_theft(tmp_path, bureau, registry):
             ["A5", "甲城派出所", "2015-04-02", "诈骗"],  # not an alarm these items count
         ],
     )
-    export = read_export(path, bureau, registry)
+    export = read_export(path, kaohe_bureau, kaohe_registry)
     assert export.adapter is ALARM_ADAPTER or export.adapter.id == ALARM_ADAPTER.id
     assert [(r.key, r.date) for r in export.records] == [
         ("zhihui110.robbery_alarm:A1", dt.date(2015, 4, 2)),
@@ -211,14 +211,14 @@ def test_alarm_rows_split_into_robbery_and_theft(tmp_path, bureau, registry):
     assert [(r.row, r.column) for r in export.rejected] == [(5, "报警日期"), (6, "警情类型")]
 
 
-def test_monthly_key_is_the_resolved_unit(tmp_path, bureau, registry):
+def test_monthly_key_is_the_resolved_unit(tmp_path, kaohe_bureau, kaohe_registry):
     """甲城所 and 甲城派出所 are one station: their rows of one month are one record, not two."""
     path = write_csv(
         tmp_path / "月度.csv",
         ["统计月份", "派出所", "回访满意率", "巡逻民警人数", "盘查人(辆)次"],
         [["2015-04", "甲城派出所", "96", "10", "1600"], ["2015年4月", "甲城所", "97", "10", "1500"]],
     )
-    export = read_export(path, bureau, registry)
+    export = read_export(path, kaohe_bureau, kaohe_registry)
     assert [r.key for r in export.records] == ["zhihui110.monthly:a1:2015-04"]
     assert [(r.row, "同一条记录" in r.message) for r in export.rejected] == [(3, True)]
 

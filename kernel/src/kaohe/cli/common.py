@@ -1,23 +1,49 @@
 """What the commands share: the context (the bureau's configuration, plugins and store, loaded
-once), tables and CSV cells for the terminal, and the warnings several commands give."""
+once) and the one way a command reaches it (``@pass_ctx``), the one way commands are added to a
+group (:func:`add_commands`), the arguments' parsers, tables and CSV cells for the terminal, the
+warnings several commands give, and the exit codes and error texts."""
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import re
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import click
 
+from ..core.actor import Actor
+from ..core.decimals import PARAMETER_LIMIT, PARAMETER_PLACES, out_of_bounds
 from ..core.errors import KaoheError
 from ..core.periods import Period
 from ..core.texttable import TABLE_CELL as TABLE_CELL, _width as _width, csv_cell as csv_cell, csv_row as csv_row, table as table
+from ..office.status import no_records
 from ..plugins.discovery import load_registry
+from ..report.text import gaps_text
 from ..scheme.config import load_bureau
 from ..store.store import Store
+from . import text as cli_text
+
+DEFAULT_CONFIG = "kaohe.toml"
+
+EXIT_REFUSED = 1
+"""``--strict``: a file with a bad row was refused whole (nothing of it stored); ``publish`` refused
+while data is missing (:class:`~kaohe.errors.Refused`); also a cancelled command."""
+EXIT_ERROR = 2
+"""A mistake in the command, the configuration or a file (one line says which); nothing written."""
+EXIT_PARTIAL = 3
+"""``kaohe ingest``: the good rows were imported (or, with --dry-run, would be), some rows rejected."""
+EXIT_DATABASE = 4
+"""The database could not be written (another kaohe command writing, the disk): try again."""
 
 
 class Ctx:
+    """The command line's context, and what the office's use cases work on (kaohe.office.session.Office):
+    the configuration and the plugins are loaded when first asked for."""
+
     def __init__(self, config: str) -> None:
         self.config = Path(config)
         self._registry: Any = None
@@ -47,11 +73,54 @@ class Ctx:
 
 
 pass_ctx = click.make_pass_decorator(Ctx)
+"""How a command reaches the context: ``@pass_ctx`` hands it the :class:`Ctx` as first argument."""
 
 
-def _period(label: str) -> Any:
+def add_commands(group: click.Group, commands: Mapping[str, click.Command], owners: Mapping[str, str] | None = None) -> list[str]:
+    """Add ``commands`` (name → command) to ``group``, their usage lines in Chinese. The kernel's
+    commands and the plugins' (``owners``: name → plugin) are added alike; a plugin's command whose
+    name the group already has is not added (a warning says so). Returns the names added."""
+    added: list[str] = []
+    for name, command in commands.items():
+        if name in group.commands:
+            plugin = (owners or {}).get(name, "")
+            click.echo(f"警告:插件 {plugin} 的命令 {name} 与 kaohe 自带的命令同名,未添加", err=True)
+            continue
+        cli_text.localise(command)
+        group.add_command(command, name)
+        added.append(name)
+    return added
 
+
+def acting(name: str | None) -> Actor:
+    """The person at this terminal, with the name given by ``--actor`` (else the system account)."""
+    return Actor.local(name)
+
+
+def parse_period(label: str) -> Period:
     return Period.parse(label)
+
+
+def parse_date(text: str | None, what: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise KaoheError(f"{what}应为 2015-05-06 这样的日期,得到 {text!r}") from None
+
+
+def parse_points(text: str, what: str = "分值") -> Decimal:
+    try:
+        if "_" in text:  # Decimal("1_5") is 15
+            raise InvalidOperation
+        value = Decimal(text.strip())
+    except (InvalidOperation, AttributeError, TypeError):
+        raise KaoheError(f"{what}应为数字(如 -1、0.5),得到 {text!r}") from None
+    problem = out_of_bounds(value, PARAMETER_LIMIT, PARAMETER_PLACES)
+    if problem:  # NaN, 1e30, 1e-30: refused before anything is stored (kaohe.decimals)
+        raise KaoheError(f"{what}应为数字(如 -1、0.5),{problem},得到 {text!r}")
+    return value
 
 
 def refuse_future(bureau: Any, period: Any, today: Any = None) -> None:
@@ -79,3 +148,79 @@ def warn_uninstalled(store: Any, bureau: Any, registry: Any, period: Any) -> Non
             f"其项目也不出现在得分和报送情况中(重新安装该插件,或确认不再考核后停用)",
             err=True,
         )
+
+
+def warn_empty(store: Any, period: Any, bureau: Any, registry: Any) -> None:
+    """A period with no record at all is scored as if every unit had done nothing wrong (and nothing
+    right): say so, it is usually a mistyped period or data not yet imported. Not when the period
+    is scored from last period's data carried over (``[carry_over]``): that is said as 沿用上期."""
+    if no_records(store, bureau, registry, period):
+        click.echo(f"警告:数据库中没有 {period.label} 的任何记录(期间写错了,还是数据尚未导入?),以下得分是在没有任何记录的情况下算出的", err=True)
+
+
+def warn_gaps(result: Any) -> None:
+    for text in gaps_text(result):
+        click.echo(f"警告:数据不全:{text}", err=True)
+
+
+# --- errors: one line, and the exit code ------------------------------------------------------------
+
+
+def _suggest(m: re.Match[str]) -> str:
+    names = re.findall(r"'([^']+)'", m.group(2) or "")
+    return f",是否要用 {' 或 '.join(names)}?" if names else ""
+
+
+def _invalid(m: re.Match[str]) -> str:
+    detail = re.sub(r"^'([^']*)' is not a valid (integer|float)\.?$", lambda d: f"“{d.group(1)}” 不是{'整数' if d.group(2) == 'integer' else '数字'}", m.group(2))
+    return f"{m.group(1)} 的值无效:{detail}"
+
+
+USAGE_MESSAGES: list[tuple[re.Pattern[str], Any]] = [
+    (re.compile(r"^Missing option '([^']+)'\.?$"), lambda m: f"缺少选项 {m.group(1)}"),
+    (re.compile(r"^Missing argument '([^']+)'\.?$"), lambda m: f"缺少参数 {m.group(1)}"),
+    (re.compile(r"^No such option:? '?([^'\s]+?)'?\.?(\s.*)?$", re.S), lambda m: f"没有选项 {m.group(1)}{_suggest(m)}"),
+    (re.compile(r"^No such command:? '?([^'\s]+?)'?\.?(\s.*)?$", re.S), lambda m: f"没有命令 {m.group(1)}{_suggest(m)}"),
+    (re.compile(r"^Option '([^']+)' requires an argument\.?$"), lambda m: f"选项 {m.group(1)} 后面要写一个值"),
+    (re.compile(r"^Got unexpected extra arguments? \((.*)\)$"), lambda m: f"多余的参数:{m.group(1)}"),
+    (re.compile(r"^Invalid value for '([^']+)': '([^']*)' is not one of (.*)\.$"), lambda m: f"{m.group(1)} 的值 “{m.group(2)}” 无效,应为 {m.group(3)} 之一"),
+    (re.compile(r"^Invalid value for '([^']+)': (.*)$", re.S), _invalid),
+]
+"""Click's own usage errors, said in Chinese (the usage line and --help stay as Click prints them)."""
+
+
+def usage_text(message: str) -> str:
+    for pattern, text in USAGE_MESSAGES:
+        m = pattern.match(message.strip())
+        if m:
+            return str(text(m))
+    return message
+
+
+def database_error_text(exc: BaseException) -> str:
+    """What a database error really means, in one line (the store was left as it was: every write is
+    one transaction)."""
+    text = str(exc)
+    low = text.lower()
+    if "disk is full" in low or "disk i/o error" in low:
+        what = "磁盘已满" if "full" in low else "磁盘读写出错"
+        return f"{what},数据库操作未完成({text}):本次操作的内容均未写入,腾出空间后重试"
+    if "readonly" in low or "read-only" in low or "permission" in low:
+        return f"没有写权限,数据库操作未完成({text}):数据库文件或所在文件夹只读,本次操作未写入"
+    if "unable to open" in low:
+        return f"无法打开数据库文件({text}):检查 [bureau] database 的路径,以及文件和所在文件夹的权限"
+    if "locked" in low or "busy" in low:
+        return f"数据库正被另一个 kaohe 命令写入,等待超时({text}):请稍后再试"
+    return f"数据库操作失败({text})"
+
+
+def os_error_text(exc: OSError) -> str:
+    """A file-system error in one line, in Chinese where the cause is a common one."""
+
+    causes = {
+        errno.ENOSPC: "磁盘已满", errno.EDQUOT: "超出磁盘配额", errno.EACCES: "没有权限", errno.EPERM: "没有权限",
+        errno.EROFS: "只读文件系统,不能写入", errno.ENOENT: "文件或文件夹不存在",
+    }
+    cause = causes.get(exc.errno or 0) or exc.strerror or str(exc)
+    where = exc.filename or ""
+    return f"{cause}:{where}" if where else cause

@@ -300,6 +300,14 @@ class Draft:
 
 
 Row = Mapping[str, Any]
+"""One converted row of an export: column key → value (what ``Adapter.to_records`` receives)."""
+
+
+def row_key(kind: str, row: Row, *parts: object, column: str = "id") -> str:
+    """The default source key of a record: its kind and the row's id column (the register's
+    编号), ``kind:id``, with ``parts`` appended (``kind:id:part``). Write ``"{unit}"`` as a part for
+    the resolved unit id (see :class:`Draft`)."""
+    return ":".join([kind, str(row[column]), *map(str, parts)])
 
 
 @attrs.frozen

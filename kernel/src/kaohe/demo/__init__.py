@@ -1,19 +1,25 @@
-"""The demo bureau: 金坛 2015 (seed 000), 15 stations in classes A/B/C."""
+"""The demo bureau: 金坛 2015 (seed 000), 15 stations in classes A/B/C; and the toolkit a plugin's
+``kaohe_demo_data`` writes its synthetic year with (docs/plugin-guide.md, "Demo data")."""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+import random
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from ..core.model import PeriodResult
-from ..core.periods import Period
+from ..contract.hookspecs import DemoBureau
+from ..core.model import PeriodResult, Unit
+from ..core.periods import Calendar, Period
 from ..office.ingest import ingest
 from ..office.jobs import score_year
 from ..office.publication import publish
 from ..plugins.discovery import Registry, get_plugin_manager, load_registry
 from ..scheme.bureau import Bureau
 from ..scheme.config import load_bureau
+from ..intake.workbook import write_export
 from ..scoring.status import data_status
 from ..store.store import Store
 
@@ -22,6 +28,51 @@ CONFIG = HERE / "bureau.toml"
 UNITS = HERE / "units.csv"
 DEMO_YEAR = 2015
 DEMO_SEED = 2015
+
+__all__ = [
+    "DEMO_SEED", "DEMO_YEAR", "DemoBureau", "day_in", "demo_bureau", "demo_months", "demo_random", "poisson", "random_day",
+    "run_demo", "written_name", "write_export",
+]
+
+
+# -- the toolkit of a plugin's demo data -----------------------------------------------------------
+
+
+def demo_random(seed: int, salt: int) -> random.Random:
+    """The plugin's own random stream: ``random.Random(seed + salt)``, ``salt`` a number of the
+    plugin's (its seed line, say), so that two plugins never draw the same numbers."""
+    return random.Random(seed + salt)
+
+
+def poisson(rng: random.Random, mean: float) -> int:
+    """A small Poisson draw (Knuth's method), enough for demo volumes."""
+    limit, k, p = math.e ** (-mean), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p <= limit:
+            return k
+        k += 1
+
+
+def random_day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
+    """A day from ``start`` to ``end``, both included."""
+    return start + dt.timedelta(days=rng.randrange((end - start).days + 1))
+
+
+def day_in(rng: random.Random, calendar: Calendar, period: Period) -> dt.date:
+    """A day of ``period`` (an assessment month, say) by ``calendar``."""
+    return random_day(rng, calendar.start(period), calendar.end(period))
+
+
+def demo_months(calendar: Calendar, year: int = DEMO_YEAR) -> list[tuple[Period, dt.date, dt.date]]:
+    """The twelve assessment months of ``year``, each with its first and last day by ``calendar``."""
+    return [(p, calendar.start(p), calendar.end(p)) for p in (Period(year, "month", m) for m in range(1, 13))]
+
+
+def written_name(rng: random.Random, unit: Unit, chance: float = 0.2) -> str:
+    """How a department writes a station: its full name, or with ``chance`` its short alias (the
+    last one) where it has one."""
+    return unit.aliases[-1] if unit.aliases and rng.random() < chance else unit.name
 
 
 def demo_bureau(registry: Registry | None = None) -> tuple[Bureau, Registry]:
@@ -48,6 +99,7 @@ def run_demo(directory: Path, seed: int | None = None, echo: Callable[[str], Non
     echo(f"演示局:{bureau.name},{len(bureau.units)} 个派出所,{len(bureau.items)} 个考核项目(来自 {len(registry.scoring_plugins())} 个插件)")
 
     exports = directory / "exports"
+    view = DemoBureau.of(bureau)
     files: list[Path] = []
     for impl in reversed(pm.hook.kaohe_demo_data.get_hookimpls()):
         name = pm.get_name(impl.plugin)
@@ -56,7 +108,7 @@ def run_demo(directory: Path, seed: int | None = None, echo: Callable[[str], Non
         out = exports / str(name)
         out.mkdir(parents=True, exist_ok=True)
         try:
-            written = impl.function(bureau=bureau, directory=out, seed=seed) or []
+            written = impl.function(bureau=view, directory=out, seed=seed) or []
         except Exception as exc:
             echo(f"警告:插件 {name} 生成演示数据失败({type(exc).__name__}: {exc}),已跳过")
             continue

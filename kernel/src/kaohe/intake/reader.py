@@ -230,15 +230,63 @@ def _cells(row: Sequence[Any]) -> list[str]:
     return ["" if c is None else str(c).strip() for c in row]
 
 
-def _match(adapter: Adapter, header: list[str]) -> dict[str, int]:
-    """Column key → index in the header, for each of the adapter's columns the header holds."""
+def match_columns(columns: Iterable[Column], header: Sequence[str]) -> dict[str, int]:
+    """Column key → index in the header, for each of the columns the header holds (by the column's
+    name or one of its aliases)."""
     found: dict[str, int] = {}
-    for col in adapter.columns:
+    for col in columns:
         for i, h in enumerate(header):
             if h in col.headers:
                 found[col.key] = i
                 break
     return found
+
+
+def _match(adapter: Adapter, header: list[str]) -> dict[str, int]:
+    """Column key → index in the header, for each of the adapter's columns the header holds."""
+    return match_columns(adapter.columns, header)
+
+
+def column_rows(path: Path, columns: Sequence[Column]) -> Iterator[tuple[str, int, dict[str, Any]]]:
+    """(where, row number, column key → converted value) of every sheet of a workbook, or of the one
+    table of a CSV, read with ``columns`` — for a plain table that is no department's export (a
+    plugin's own list, such as the officers' roster). A sheet's header is its first non-empty row; a
+    sheet whose header holds none of the columns (a note, a blank sheet) is passed over; a header
+    lacking a required column, or a file where no sheet holds the columns, is refused naming the
+    file, sheet and row; a bad cell raises KaoheError naming the file, sheet, row and column.
+    ``where`` is the file's name, with the sheet's for a workbook."""
+    first_missing: str | None = None
+    read = False
+    names = "、".join(c.name for c in columns)
+    for sheet, rows in tables(path):
+        where = _where(path.name, sheet)
+        index: dict[str, int] | None = None
+        for n, row in enumerate(rows, start=1):
+            cells = _cells(row)
+            if index is None:
+                if not any(cells):
+                    continue
+                index = match_columns(columns, cells)
+                missing = [c.name for c in columns if c.required and c.key not in index]
+                if missing:
+                    message = f"{where} 第{n}行(表头):缺少“{missing[0]}”列;应有 {names}"
+                    if index:
+                        raise KaoheError(message)
+                    first_missing = first_missing or message
+                    break  # not a sheet of this table
+                read = True
+                continue
+            values: dict[str, Any] = {}
+            for col in columns:
+                i = index.get(col.key)
+                raw = row[i] if i is not None and i < len(row) else None
+                try:
+                    values[col.key] = col.convert(raw)
+                except CellError as exc:
+                    raise KaoheError(f"{where} 第{n}行 “{col.name}”列:{exc}") from None
+            yield where, n, values
+    if not read and first_missing is not None:
+        raise KaoheError(first_missing)
 
 
 def _complete(adapter: Adapter, found: dict[str, int]) -> bool:

@@ -27,9 +27,17 @@ from ..core.periods import MONTHS_PER, Period
 from ..scheme.bureau import Bureau
 from ..scoring.explain import category_from_data, unit_from_data
 from ..scoring.folding import Interner
-from ..scoring.pipeline import DataSource, aggregate_unit, base_periods, long_adjustments, rank_and_flag, year_categories
+from ..scoring.pipeline import (
+    DataSource,
+    aggregate_unit,
+    base_periods,
+    long_adjustments,
+    rank_and_flag,
+    year_categories,
+)
+from ..scoring.sources import StoreSource
 from ..store.integrity import FILES
-from ..store.store import Store, StoreSource
+from ..store.store import Store
 
 NOT_INPUTS = frozenset({"发布", FILES, "复查申请", "确认缺数据发布", "导入被拒绝"})
 """Audit actions that change nothing a score reads (any other action is taken to change something)."""

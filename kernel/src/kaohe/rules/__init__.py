@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.errors import RuleError
-from .base import Lines, Rule, RuleContext, dec
+from .base import Lines, Rule, RuleContext, dec, dec_table, match_table, matches, target_for
 from .campaigns import Campaigns
 from .custom import Formula
 from .measures import Disqualify, Measure, WeightedScores
@@ -82,5 +82,5 @@ def _out_of_bounds(value: Any) -> bool:
 __all__ = [
     "SHAPES", "Campaigns", "Disqualify", "Flag", "Formula", "Measure", "WeightedScores", "Lines", "MidRank", "Modifier", "PerCapita", "PerOccurrence", "Quota",
     "Rank", "RateTarget", "Rule", "RuleContext", "Tiered", "Veto", "YearOverYear", "build",
-    "competition_ranks",
+    "competition_ranks", "dec_table", "match_table", "matches", "target_for",
 ]

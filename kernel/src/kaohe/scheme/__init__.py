@@ -1,1 +1,1 @@
-"""The bureau's definition: the scheme (categories, series), the bureau, its configuration file and the officers' settings (docs/architecture.md)."""
+"""The bureau's definition: the scheme (categories, series), the bureau, its configuration file (docs/architecture.md)."""

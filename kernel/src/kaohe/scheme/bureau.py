@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import attrs
 
@@ -99,8 +99,11 @@ class IntakeLimits:
         return self.max_file_mb << 20
 
 
-@attrs.frozen
-class Bureau:
+@attrs.frozen(kw_only=True)
+class Assessment:
+    """What scoring reads of a bureau: its calendar, scheme, units, the items switched on and the
+    carry-over rule (the engine, the rules and a department's plugin need nothing else)."""
+
     name: str
     calendar: Calendar
     scheme: Scheme
@@ -110,41 +113,11 @@ class Bureau:
     carry_over: Mapping[str, bool] = attrs.field(factory=dict)
     """Department → whether the previous period's data stands in when its data has not arrived
     (seed 000 l.88). Key ``*`` is the default."""
-    source: str = ""
-    """The configuration file it was read from."""
-    database: str = ""
-    """The bureau's SQLite file (``[bureau] database``, relative to the configuration file)."""
-    earliest: dt.date | None = None
-    """Records dated before this day are refused at intake (``[intake] earliest``)."""
-    appeal_working_days: int | None = None
-    """复查申请期限: working days after publication (``[appeals] working_days``; 下城 2011 l.382)."""
-    holidays: tuple[dt.date, ...] = ()
-    """Days that are not working days (``[appeals] holidays``)."""
-    workdays: tuple[dt.date, ...] = ()
-    """Weekend days that are working days (调休, ``[appeals] workdays``)."""
     inapplicable: tuple[str, ...] = ()
     """Items switched on by a wildcard whose category is not in this bureau's scheme: left out."""
-    plugin_config: Mapping[str, Any] = attrs.field(factory=dict)
-    """The top-level tables claimed by plugins (``kaohe_config_tables``), as their parsers returned
-    them, by table name: ``[officers]`` → the built-in plugin ``officers`` (民警考核系数)."""
-    publication: Publication = attrs.field(factory=Publication)
-    report: ReportSettings = attrs.field(factory=ReportSettings)
-    results: ResultsSettings = attrs.field(factory=ResultsSettings)
-    text: str = attrs.field(default="", repr=False)
-    """The configuration file's text as it was read (once: what an edition stores and digests, even
-    if the file is edited while the command runs)."""
-    regulations: tuple[Regulation, ...] = ()
-    """The regulations the items cite (``[regulations]``), in the configuration's order."""
-    limits: IntakeLimits = attrs.field(factory=IntakeLimits)
-    """``[intake]``'s limits on a department's file."""
     engine: str = "python"
     """``[scoring] engine``: "python" (every item from its records, with a line per record) or "sql"
     (the items whose rule allows it from grouped counts, one line per unit; kaohe.scoring.aggregated)."""
-
-    @property
-    def appeal_days(self) -> int:
-        """复查申请期限 in working days: ``[appeals] working_days``, 2 when not set (seed 000 l.382)."""
-        return self.appeal_working_days or 2
 
     def unit(self, key: str) -> Unit | None:
         """A unit by id, name or alias."""
@@ -165,3 +138,122 @@ class Bureau:
 
     def carries_over(self, department: str) -> bool:
         return bool(self.carry_over.get(department, self.carry_over.get("*", False)))
+
+
+@attrs.frozen(kw_only=True)
+class OfficeSettings:
+    """The office's settings of a bureau, which no score depends on: its configuration file, its
+    database, what intake accepts, the appeals' deadline, publishing, the report's layout, the
+    regulations cited and the plugins' own tables."""
+
+    source: str = ""
+    """The configuration file it was read from."""
+    text: str = attrs.field(default="", repr=False)
+    """The configuration file's text as it was read (once: what an edition stores and digests, even
+    if the file is edited while the command runs)."""
+    database: str = ""
+    """The bureau's SQLite file (``[bureau] database``, relative to the configuration file)."""
+    earliest: dt.date | None = None
+    """Records dated before this day are refused at intake (``[intake] earliest``)."""
+    limits: IntakeLimits = attrs.field(factory=IntakeLimits)
+    """``[intake]``'s limits on a department's file."""
+    appeal_working_days: int | None = None
+    """复查申请期限: working days after publication (``[appeals] working_days``; 下城 2011 l.382)."""
+    holidays: tuple[dt.date, ...] = ()
+    """Days that are not working days (``[appeals] holidays``)."""
+    workdays: tuple[dt.date, ...] = ()
+    """Weekend days that are working days (调休, ``[appeals] workdays``)."""
+    publication: Publication = attrs.field(factory=Publication)
+    report: ReportSettings = attrs.field(factory=ReportSettings)
+    results: ResultsSettings = attrs.field(factory=ResultsSettings)
+    regulations: tuple[Regulation, ...] = ()
+    """The regulations the items cite (``[regulations]``), in the configuration's order."""
+    plugin_config: Mapping[str, Any] = attrs.field(factory=dict)
+    """The top-level tables claimed by plugins (``kaohe_config_tables``), as their parsers returned
+    them, by table name: ``[officers]`` → the built-in plugin ``officers`` (民警考核系数)."""
+
+    @property
+    def appeal_days(self) -> int:
+        """复查申请期限 in working days: ``[appeals] working_days``, 2 when not set (seed 000 l.382)."""
+        return self.appeal_working_days or 2
+
+
+T = TypeVar("T")
+
+
+class _Of(Generic[T]):
+    """``bureau.units`` for ``bureau.assessment.units``: an attribute read from one of the parts."""
+
+    def __init__(self, part: str) -> None:
+        self.part = part
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> T:
+        return getattr(getattr(obj, self.part), self.name)  # type: ignore[no-any-return]
+
+
+_PARTS = {"assessment": {f.name for f in attrs.fields(Assessment)}, "office": {f.name for f in attrs.fields(OfficeSettings)}}
+
+
+@attrs.frozen(kw_only=True)
+class Bureau:
+    """A bureau: what scoring reads (``assessment``) and the office's settings (``office``). Each
+    attribute of the parts is also read from the bureau itself (``bureau.units``,
+    ``bureau.database``), as the code written before the split reads it."""
+
+    assessment: Assessment
+    office: OfficeSettings = attrs.field(factory=OfficeSettings)
+
+    name = _Of[str]("assessment")
+    calendar = _Of[Calendar]("assessment")
+    scheme = _Of[Scheme]("assessment")
+    units = _Of[tuple[Unit, ...]]("assessment")
+    items = _Of[tuple[Item, ...]]("assessment")
+    carry_over = _Of[Mapping[str, bool]]("assessment")
+    inapplicable = _Of[tuple[str, ...]]("assessment")
+    engine = _Of[str]("assessment")
+    source = _Of[str]("office")
+    text = _Of[str]("office")
+    database = _Of[str]("office")
+    earliest = _Of["dt.date | None"]("office")
+    limits = _Of[IntakeLimits]("office")
+    appeal_working_days = _Of["int | None"]("office")
+    holidays = _Of[tuple[dt.date, ...]]("office")
+    workdays = _Of[tuple[dt.date, ...]]("office")
+    publication = _Of[Publication]("office")
+    report = _Of[ReportSettings]("office")
+    results = _Of[ResultsSettings]("office")
+    regulations = _Of[tuple[Regulation, ...]]("office")
+    plugin_config = _Of[Mapping[str, Any]]("office")
+
+    @property
+    def appeal_days(self) -> int:
+        return self.office.appeal_days
+
+    def unit(self, key: str) -> Unit | None:
+        """A unit by id, name or alias."""
+        return self.assessment.unit(key)
+
+    def item(self, item_id: str) -> Item | None:
+        return self.assessment.item(item_id)
+
+    def active_units(self, period: Period) -> list[Unit]:
+        return self.assessment.active_units(period)
+
+    def carries_over(self, department: str) -> bool:
+        return self.assessment.carries_over(department)
+
+    def evolve(self, **changes: Any) -> Bureau:
+        """A copy with attributes of either part changed: ``bureau.evolve(items=…, database=…)``."""
+        parts: dict[str, Any] = {}
+        for part, names in _PARTS.items():
+            mine = {k: v for k, v in changes.items() if k in names}
+            if mine:
+                parts[part] = attrs.evolve(getattr(self, part), **mine)
+        unknown = set(changes) - _PARTS["assessment"] - _PARTS["office"]
+        if unknown:
+            raise TypeError(f"Bureau has no attribute {sorted(unknown)[0]!r}")
+        return attrs.evolve(self, **parts)

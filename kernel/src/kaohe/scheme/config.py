@@ -6,13 +6,12 @@ Every error names the file, the key and what was expected. See docs/configuratio
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import difflib
 import fnmatch
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, ClassVar
 
 import attrs
 
@@ -24,14 +23,29 @@ else:  # pragma: no cover
 import re
 
 from ..contract.items import Item
-from ..contract.registry import Registry
+from ..contract.registry import ConfigTable, Registry
 from ..core.decimals import bounded
 from ..core.errors import ConfigError, KaoheError, PluginError, RuleError
 from ..core.model import Unit
 from ..core.periods import Calendar
 from ..rules import build
-from .bureau import LINES_PER_ITEM, STALE_MODES, Bureau, IntakeLimits, Publication, Regulation, ReportSettings, ResultsSettings
+from .bureau import (
+    LINES_PER_ITEM,
+    STALE_MODES,
+    Assessment,
+    Bureau,
+    IntakeLimits,
+    OfficeSettings,
+    Publication,
+    Regulation,
+    ReportSettings,
+    ResultsSettings,
+)
 from .scheme import Category, Scheme, Series
+from .structure import Date, Expect, Number, Structurer, keys_of, unknown_key, within
+
+STRUCTURER = Structurer()
+"""The one converter of the configuration's tables (a plugin's claimed table uses it too)."""
 
 TOP_KEYS = {
     "bureau", "scheme", "series", "categories", "units", "units_file", "items", "office_items", "carry_over", "intake", "appeals",
@@ -39,67 +53,275 @@ TOP_KEYS = {
 }
 """The tables the kernel reads itself; any other top-level table must be claimed by a plugin
 (``kaohe_config_tables``)."""
+
+
+MAX_APPEAL_DAYS = 60
+"""``[appeals] working_days`` at most: about three months of working days (the seeds say 2)."""
+LAST_PLACE_MAX = 24
+"""``[scheme] last_place_months`` at most: two years of months (the periods before are scored for it)."""
+
+
+# --- the tables, as cattrs structures them (kaohe.scheme.structure) -------------------------------
+
+
+def _cutoff(value: Any) -> str | None:
+    try:
+        Calendar(value)
+    except KaoheError:
+        return f"应为 1-27 的整数或 \"end\"(自然月),得到 {value!r}"
+    return None
+
+
+def _coefficient(value: Any) -> str | None:
+    """``[scheme] class_coefficients``: a number above 0 (难度系数)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return f"应为数字(难度系数),得到 {value!r}"
+    try:
+        above = bounded(value) > 0
+    except (TypeError, ValueError) as exc:
+        problem = str(exc) if isinstance(value, int | float) or "not a number" not in str(exc) else "不是数字"
+        return f"应为大于0的数字(难度系数),{problem},得到 {value!r}"
+    return None if above else f"应为大于0的数字(难度系数),得到 {value!r}"
+
+
+def _missing_data(value: str) -> str | None:
+    if value in ("warn", "refuse"):
+        return None
+    return f'应为 "refuse"(须经确认才发布)或 "warn"(提示后发布),得到 {value!r}'
+
+
 ENGINES = ("python", "sql")
 """``[scoring] engine``: how the items are scored (kaohe.scoring.aggregated)."""
 
 
+def _stale(value: str) -> str | None:
+    if value in STALE_MODES:
+        return None
+    return f'应为 "score"(先重新计算再显示)或 "warn"(显示已保存的结果并提示已过时),得到 {value!r}'
+
+
+def _engine(value: str) -> str | None:
+    if value in ENGINES:
+        return None
+    return f"应为 {' 或 '.join(ENGINES)}(逐条记录计分,或按汇总计数计分),得到 {value!r}"
+
+
+def _lines(value: int) -> str | None:
+    return None if value >= 1 else f"应为正整数(每个项目在网页上逐条列出的记录数),得到 {value}"
+
+
+MaybeNumber = Annotated[Number | None, Expect("数字")]
+
+
+@attrs.frozen(kw_only=True)
+class BureauTable:
+    """``[bureau]``."""
+
+    name: str
+    cutoff_day: Annotated[Any, Expect(check=_cutoff)] = 20
+    database: Any = "kaohe.sqlite"
+    """Checked as text after the other tables (the order the messages have always come in)."""
+
+
+@attrs.frozen(kw_only=True)
+class SeriesTable:
+    """``[[series]]``: a 考核序列."""
+
+    NOT_TABLE: ClassVar[str] = "应为表"
+    id: str
+    name: str | None = None
+    pass_mark: MaybeNumber = None
+
+
+@attrs.frozen(kw_only=True)
+class CategoryTable:
+    """``[[categories]]``: a 考核内容 (kaohe.scheme.scheme.Category)."""
+
+    NOT_TABLE: ClassVar[str] = "应为表"
+    id: str
+    name: str
+    weight: Annotated[Number, Expect("数字(权重)")]
+    full: MaybeNumber = None
+    base: Annotated[Number, Expect("数字")] = 0
+    floor: MaybeNumber = None
+    cap: MaybeNumber = None
+    per_capita: bool = False
+    normalise: bool = True
+    weights: dict[str, Annotated[Number, Expect("数字(该序列的权重)")]] = attrs.field(factory=dict)
+    scope: Annotated[str, Expect(choices=("period", "year"))] = "period"
+    series: Annotated[list[Any], Expect("序列编号的数组")] = attrs.field(factory=list)
+
+
+@attrs.frozen(kw_only=True)
+class SchemeTable:
+    """``[scheme]`` (kaohe.scheme.scheme.Scheme)."""
+
+    name: str = "考核方案"
+    base_period: Annotated[str, Expect(choices=("month", "quarter"))] = "month"
+    normalise_within: Annotated[str, Expect(choices=("series", "class", "all"))] = "series"
+    decimals: Annotated[int, within(0, 6, "整数", "应为 0-6,得到 {value}")] = 2
+    aggregate: Annotated[str, Expect(choices=("sum", "mean"))] = "sum"
+    year_method: Annotated[str, Expect(choices=("sum", "mean", "scaled"))] = "mean"
+    year_scale: Annotated[Number, Expect("数字")] = 100
+    per_capita_direct: Annotated[str, Expect(choices=("plain", "times_headcount"))] = "plain"
+    last_place_months: Annotated[  # each period back is scored: 10^11 of them never end
+        int, within(0, LAST_PLACE_MAX, "整数", "应为 {low}-{high} 的整数(连续几期排名末位时加标记),得到 {value}")
+    ] = 3
+    class_coefficients: dict[str, Annotated[Any, Expect(check=_coefficient)]] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True)
+class UnitTable:
+    """``[[units]]``, or a row of ``units_file`` (kaohe.core.model.Unit)."""
+
+    NOT_TABLE: ClassVar[str] = "应为表"
+    id: str
+    name: str
+    series: str
+    class_: Any = None
+    headcount: Any = attrs.field(factory=dict)
+    tags: Any = ()
+    aliases: Any = ()
+    start: Date | None = None
+    end: Date | None = None
+
+
+@attrs.frozen(kw_only=True)
+class RegulationTable:
+    """``[regulations.<key>]`` (kaohe.scheme.bureau.Regulation)."""
+
+    NOT_TABLE: ClassVar[str] = '应为表,如 [regulations.jintan_2015] title = "派出所绩效考核制度"'
+    title: Annotated[str, Expect("文件标题(不含书名号)")]
+    number: Annotated[str, Expect("文号")] = ""
+    date: Date | None = None
+
+
+@attrs.frozen(kw_only=True)
+class IntakeTable:
+    """``[intake]``: the earliest date, and the limits on a department's file (kaohe.scheme.bureau.IntakeLimits)."""
+
+    earliest: Date | None = None
+    max_file_mb: Annotated[int | None, within(1, 1 << 20)] = None
+    max_rows: Annotated[int | None, within(1, 1_000_000_000)] = None
+    max_columns: Annotated[int | None, within(1, 16_384)] = None
+    max_cell_chars: Annotated[int | None, within(1, 1 << 30)] = None
+    rejections_kept: Annotated[int | None, within(1, 1_000_000)] = None
+    """At least one: ``report.rejected`` is empty only when nothing was rejected."""
+
+
+@attrs.frozen(kw_only=True)
+class AppealsTable:
+    """``[appeals]``: the appeal deadline in working days, and the calendar's exceptions."""
+
+    working_days: Annotated[
+        int | None, within(1, MAX_APPEAL_DAYS, "正整数(工作日数)", "应为 {low}-{high} 的整数(公布后几个工作日内可申请复查),得到 {value}")
+    ] = None
+    holidays: list[Date] = attrs.field(factory=list)
+    workdays: list[Date] = attrs.field(factory=list)
+
+
+@attrs.frozen(kw_only=True)
+class PublicationTable:
+    """``[publication]`` (kaohe.scheme.bureau.Publication)."""
+
+    missing_data: Annotated[str, Expect('"refuse" 或 "warn"', check=_missing_data)] = "refuse"
+    data_due_days: Annotated[  # 10^14 days overflowed the calendar: status and publish crashed
+        int | None, within(0, 366, "非负整数(天数)", "应为 {low}-{high} 的整数(期末后几天内报送),得到 {value}")
+    ] = None
+    require_signoff: Annotated[bool, Expect("true 或 false")] = False
+
+
+@attrs.frozen(kw_only=True)
+class ReportTable:
+    """``[report]`` (kaohe.scheme.bureau.ReportSettings)."""
+
+    lines_per_item: Annotated[int, Expect("正整数(条数)", check=_lines)] = LINES_PER_ITEM
+
+
+@attrs.frozen(kw_only=True)
+class ResultsTable:
+    """``[results]`` (kaohe.scheme.bureau.ResultsSettings)."""
+
+    stale: Annotated[str, Expect('"score" 或 "warn"', check=_stale)] = "score"
+
+
+@attrs.frozen(kw_only=True)
+class ScoringTable:
+    """``[scoring]``: the engine (kaohe.scheme.bureau.Assessment.engine)."""
+
+    engine: Annotated[str, Expect('"python" 或 "sql"', check=_engine)] = "python"
+
+
+@attrs.frozen(kw_only=True)
+class ItemSwitches:
+    """``[items] enable`` and ``disable``: ids or wildcards (``zhihui110.*``)."""
+
+    enable: list[Any] = attrs.field(factory=lambda: ["*"])
+    disable: list[Any] = attrs.field(factory=list)
+
+
+@attrs.frozen(kw_only=True)
+class ItemOverride:
+    """``[items."<id>"]``: the bureau's changes to an item (None: not changed)."""
+
+    NOT_TABLE: ClassVar[str] = "应为表(params、category、cap、floor、cadence、document、article)"
+    params: dict[str, Any] | None = None
+    category: str | None = None
+    cap: MaybeNumber = None
+    floor: MaybeNumber = None
+    cadence: str | None = None
+    document: str | None = None
+    article: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class OfficeItemTable:
+    """``[[office_items]]``: an item of the office's own (kaohe.contract.items.Item)."""
+
+    NOT_TABLE: ClassVar[str] = "应为表"
+    id: str
+    shape: str
+    params: dict[str, Any] = attrs.field(factory=dict)
+    title: str
+    department: str = "考核办"
+    category: str
+    reference: str = "本局考核办通知"
+    reads: list[Any] | None = None
+    cadence: str = "monthly"
+    cap: MaybeNumber = None
+    floor: MaybeNumber = None
+    direct_per_capita: bool = False
+    text: str = ""
+    document: Annotated[str, Expect("[regulations] 中的文件键")] = ""
+    article: Annotated[str, Expect("条款,如 第十一条(四)1")] = ""
+
+
+UNIT_KEYS = set(keys_of(UnitTable))
+UNKNOWN_OVERRIDE = set(keys_of(ItemOverride))
+
+
 class _Reader:
+    """Structures the tables of one configuration file; every error names the file and the key."""
+
     def __init__(self, file: str) -> None:
         self.file = file
 
     def fail(self, key: str, expected: str) -> ConfigError:
         return ConfigError(self.file, key, expected)
 
-    def table(self, data: Mapping[str, Any], key: str, path: str, required: bool = False) -> dict[str, Any]:
+    def table(self, data: Mapping[str, Any], key: str, required: bool = False) -> dict[str, Any]:
+        """A top-level table as written (empty when absent)."""
         value = data.get(key)
         if value is None:
             if required:
-                raise self.fail(path, "缺少此表")
+                raise self.fail(key, "缺少此表")
             return {}
         if not isinstance(value, dict):
-            raise self.fail(path, f"应为表,得到 {type(value).__name__}")
+            raise self.fail(key, f"应为表,得到 {type(value).__name__}")
         return value
 
-    def get(self, data: Mapping[str, Any], key: str, path: str, kind: type | tuple[type, ...], default: Any = ..., what: str = "") -> Any:
-        if key not in data:
-            if default is ...:
-                raise self.fail(path, f"缺少此项,应为{what or _tname(kind)}")
-            return default
-        value = data[key]
-        if isinstance(value, bool) and kind is not bool and (not isinstance(kind, tuple) or bool not in kind):
-            raise self.fail(path, f"应为{what or _tname(kind)},得到 {value!r}")
-        if not isinstance(value, kind):
-            raise self.fail(path, f"应为{what or _tname(kind)},得到 {value!r}")
-        if kind is NUM:
-            self.number(value, path, what)
-        return value
-
-    def number(self, value: Any, path: str, what: str = "") -> None:
-        """A number of the configuration is finite and within the parameters' bounds (kaohe.decimals):
-        ``weight = nan`` or ``year_scale = 1e400`` is refused here, naming its key."""
-        try:
-            bounded(value)
-        except (TypeError, ValueError) as exc:
-            problem = str(exc) if isinstance(value, int | float) or "not a number" not in str(exc) else "不是数字"
-            raise self.fail(path, f"应为{what or '数字'},{problem},得到 {value!r}") from None
-
-    def unknown(self, data: Mapping[str, Any], allowed: set[str], path: str) -> None:
-        extra = sorted(set(data) - allowed)
-        if extra:
-            prefix = f"{path}." if path else ""
-            raise self.fail(prefix + extra[0], f"未知的配置项;此处可用:{'、'.join(sorted(allowed))}")
-
-
-def _tname(kind: type | tuple[type, ...]) -> str:
-    names = {str: "文本", int: "整数", float: "数字", bool: "true/false", list: "数组", dict: "表", dt.date: "日期"}
-    if isinstance(kind, tuple):
-        return "或".join(names.get(k, k.__name__) for k in kind)
-    return names.get(kind, kind.__name__)
-
-
-NUM = (int, float, str)
-MAX_APPEAL_DAYS = 60
-"""``[appeals] working_days`` at most: about three months of working days (the seeds say 2)."""
+    def structure(self, data: Any, cl: Any, path: str) -> Any:
+        return STRUCTURER.structure(data, cl, self.file, path)
 
 
 def load_bureau(path: str | Path, registry: Registry) -> Bureau:
@@ -123,7 +345,7 @@ def load_bureau(path: str | Path, registry: Registry) -> Bureau:
         data = tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
         raise KaoheError(toml_error(file, exc)) from None
-    return attrs.evolve(parse_bureau(data, registry, file, path.parent), text=text)
+    return parse_bureau(data, registry, file, path.parent).evolve(text=text)
 
 
 _TOML_MESSAGES = [
@@ -183,16 +405,12 @@ def toml_error(file: str, exc: Exception) -> str:
 
 def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<config>", base: Path = Path(".")) -> Bureau:
     r = _Reader(file)
-    r.unknown(data, TOP_KEYS | set(registry.config_tables), "")
-    b = r.table(data, "bureau", "bureau", required=True)
-    r.unknown(b, {"name", "cutoff_day", "database"}, "bureau")
-    name = r.get(b, "name", "bureau.name", str)
-    cutoff = b.get("cutoff_day", 20)
-    try:
-        calendar = Calendar(cutoff)
-    except KaoheError:
-        raise r.fail("bureau.cutoff_day", f"应为 1-27 的整数或 \"end\"(自然月),得到 {cutoff!r}") from None
-
+    top = TOP_KEYS | set(registry.config_tables)
+    extra = set(data) - top
+    if extra:
+        raise r.fail(*unknown_key(list(extra), sorted(top)))
+    b: BureauTable = r.structure(r.table(data, "bureau", required=True), BureauTable, "bureau")
+    calendar = Calendar(b.cutoff_day)
     series = _series(r, data)
     categories = _categories(r, data, {s.id for s in series})
     scheme = _scheme(r, data, categories, series)
@@ -201,50 +419,53 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
     regulations = _regulations(r, data)
     items = _items(r, data, registry, {c.id for c in categories}, inapplicable)
     items = _cited(r, data, items, regulations)
-    carry = r.table(data, "carry_over", "carry_over")
-    for k, v in carry.items():
-        if not isinstance(v, bool):
-            raise r.fail(f"carry_over.{k}", f"应为 true/false,得到 {v!r}")
-    database = str(base / r.get(b, "database", "bureau.database", str, "kaohe.sqlite"))
-    intake = r.table(data, "intake", "intake")
-    r.unknown(intake, {"earliest", *LIMITS}, "intake")
-    earliest = _date(r, intake.get("earliest"), "intake.earliest")
-    limits = _limits(r, intake)
-    appeals = r.table(data, "appeals", "appeals")
-    r.unknown(appeals, {"working_days", "holidays", "workdays"}, "appeals")
-    days = r.get(appeals, "working_days", "appeals.working_days", int, None, "正整数(工作日数)")
-    if days is not None and not 1 <= days <= MAX_APPEAL_DAYS:
-        raise r.fail("appeals.working_days", f"应为 1-{MAX_APPEAL_DAYS} 的整数(公布后几个工作日内可申请复查),得到 {days}")
-    holidays = tuple(_date(r, d, f"appeals.holidays[{i}]") for i, d in enumerate(r.get(appeals, "holidays", "appeals.holidays", list, [])))
-    workdays = tuple(_date(r, d, f"appeals.workdays[{i}]") for i, d in enumerate(r.get(appeals, "workdays", "appeals.workdays", list, [])))
-    scoring = r.table(data, "scoring", "scoring")
-    r.unknown(scoring, {"engine"}, "scoring")
-    engine = r.get(scoring, "engine", "scoring.engine", str, "python")
-    if engine not in ENGINES:
-        raise r.fail("scoring.engine", f"应为 {' 或 '.join(ENGINES)}(逐条记录计分,或按汇总计数计分),得到 {engine!r}")
-    plugin_config = {
-        name: t.parse(r.table(data, name, name), file, base) for name, t in sorted(registry.config_tables.items()) if name in data
-    }
+    database: str = r.structure(b.database, str, "bureau.database")
+    carry = r.structure(r.table(data, "carry_over"), dict[str, Annotated[bool, Expect(" true/false")]], "carry_over")
+    intake: IntakeTable = r.structure(r.table(data, "intake"), IntakeTable, "intake")
+    appeals: AppealsTable = r.structure(r.table(data, "appeals"), AppealsTable, "appeals")
+    publication: PublicationTable = r.structure(r.table(data, "publication"), PublicationTable, "publication")
+    report: ReportTable = r.structure(r.table(data, "report"), ReportTable, "report")
+    results: ResultsTable = r.structure(r.table(data, "results"), ResultsTable, "results")
+    scoring: ScoringTable = r.structure(r.table(data, "scoring"), ScoringTable, "scoring")
+    plugin_config = {name: _claimed(r, t, data, base) for name, t in sorted(registry.config_tables.items()) if name in data}
+    limits = {k: v for k, v in attrs.asdict(intake).items() if k != "earliest" and v is not None}
     return Bureau(
-        name, calendar, scheme, tuple(units), tuple(items), carry, file, database, earliest,
-        days, holidays, workdays, tuple(inapplicable), plugin_config=plugin_config, publication=_publication(r, data),  # type: ignore[arg-type]
-        report=_report(r, data), regulations=tuple(regulations.values()), limits=limits, results=_results(r, data), engine=engine,
+        assessment=Assessment(
+            name=b.name, calendar=calendar, scheme=scheme, units=tuple(units), items=tuple(items), carry_over=carry,
+            inapplicable=tuple(inapplicable), engine=scoring.engine,
+        ),
+        office=OfficeSettings(
+            source=file, database=str(base / database), earliest=intake.earliest, limits=IntakeLimits(**limits),
+            appeal_working_days=appeals.working_days, holidays=tuple(appeals.holidays), workdays=tuple(appeals.workdays),
+            publication=Publication(
+                missing_data=publication.missing_data, data_due_days=publication.data_due_days,
+                require_signoff=publication.require_signoff,
+            ),
+            report=ReportSettings(lines_per_item=report.lines_per_item), results=ResultsSettings(stale=results.stale),
+            regulations=tuple(regulations.values()),
+            plugin_config=plugin_config,
+        ),
     )
+
+
+def _claimed(r: _Reader, table: ConfigTable, data: Mapping[str, Any], base: Path) -> Any:
+    """A table a plugin claims (``kaohe_config_tables``): structured as the plugin's attrs class,
+    as the kernel's own tables are, or handed to the plugin's ``parse(table, file, base)``."""
+    raw = r.table(data, table.name)
+    if isinstance(table.parse, type) and attrs.has(table.parse):
+        return r.structure(raw, table.parse, table.name)
+    return table.parse(raw, r.file, base)
 
 
 def _regulations(r: _Reader, data: Mapping[str, Any]) -> dict[str, Regulation]:
     """``[regulations.<key>]``: title, number (文号), date of each regulation the items cite."""
+    tables: dict[str, RegulationTable] = r.structure(r.table(data, "regulations"), dict[str, RegulationTable], "regulations")
     out: dict[str, Regulation] = {}
-    for key, t in r.table(data, "regulations", "regulations").items():
-        p = f"regulations.{key}"
-        if not isinstance(t, dict):
-            raise r.fail(p, '应为表,如 [regulations.jintan_2015] title = "派出所绩效考核制度"')
-        r.unknown(t, {"title", "number", "date"}, p)
-        title = r.get(t, "title", f"{p}.title", str, what="文件标题(不含书名号)").strip().strip("《》")
+    for key, t in tables.items():
+        title = t.title.strip().strip("《》")
         if not title:
-            raise r.fail(f"{p}.title", "应为文件标题,不能为空")
-        number = r.get(t, "number", f"{p}.number", str, "", "文号").strip()
-        out[key] = Regulation(key, title, number, _date(r, t.get("date"), f"{p}.date"))
+            raise r.fail(f"regulations.{key}.title", "应为文件标题,不能为空")
+        out[key] = Regulation(key=key, title=title, number=t.number.strip(), date=t.date)
     return out
 
 
@@ -280,72 +501,12 @@ def _cited(r: _Reader, data: Mapping[str, Any], items: list[Item], regulations: 
     return out
 
 
-LIMITS = {
-    # key: (lowest, highest) allowed
-    "max_file_mb": (1, 1 << 20),
-    "max_rows": (1, 1_000_000_000),
-    "max_columns": (1, 16_384),
-    "max_cell_chars": (1, 1 << 30),
-    "rejections_kept": (1, 1_000_000),  # at least one: `report.rejected` is empty only when nothing was rejected
-}
-
-
-def _limits(r: _Reader, intake: Mapping[str, Any]) -> IntakeLimits:
-    """``[intake]``'s limits on a department's file (kaohe.bureau.IntakeLimits)."""
-    values: dict[str, int] = {}
-    for key, (low, high) in LIMITS.items():
-        value = r.get(intake, key, f"intake.{key}", int, None, f"{low} 至 {high} 的整数")
-        if value is None:
-            continue
-        if not low <= value <= high:
-            raise r.fail(f"intake.{key}", f"应为 {low} 至 {high} 的整数,得到 {value}")
-        values[key] = value
-    return IntakeLimits(**values)
-
-
-def _publication(r: _Reader, data: Mapping[str, Any]) -> Publication:
-    pub = r.table(data, "publication", "publication")
-    r.unknown(pub, {"missing_data", "data_due_days", "require_signoff"}, "publication")
-    missing = r.get(pub, "missing_data", "publication.missing_data", str, "refuse", '"refuse" 或 "warn"')
-    if missing not in ("warn", "refuse"):
-        raise r.fail("publication.missing_data", f'应为 "refuse"(须经确认才发布)或 "warn"(提示后发布),得到 {missing!r}')
-    due = r.get(pub, "data_due_days", "publication.data_due_days", int, None, "非负整数(天数)")
-    if due is not None and not 0 <= due <= 366:  # 10^14 days overflowed the calendar: status and publish crashed
-        raise r.fail("publication.data_due_days", f"应为 0-366 的整数(期末后几天内报送),得到 {due}")
-    signoff = r.get(pub, "require_signoff", "publication.require_signoff", bool, False, "true 或 false")
-    return Publication(missing, due, signoff)
-
-
-def _report(r: _Reader, data: Mapping[str, Any]) -> ReportSettings:
-    rep = r.table(data, "report", "report")
-    r.unknown(rep, {"lines_per_item"}, "report")
-    n = r.get(rep, "lines_per_item", "report.lines_per_item", int, LINES_PER_ITEM, "正整数(条数)")
-    if n < 1:
-        raise r.fail("report.lines_per_item", f"应为正整数(每个项目在网页上逐条列出的记录数),得到 {n}")
-    return ReportSettings(n)
-
-
-def _results(r: _Reader, data: Mapping[str, Any]) -> ResultsSettings:
-    res = r.table(data, "results", "results")
-    r.unknown(res, {"stale"}, "results")
-    stale = r.get(res, "stale", "results.stale", str, "score", '"score" 或 "warn"')
-    if stale not in STALE_MODES:
-        raise r.fail("results.stale", f'应为 "score"(先重新计算再显示)或 "warn"(显示已保存的结果并提示已过时),得到 {stale!r}')
-    return ResultsSettings(stale)
-
-
 def _series(r: _Reader, data: Mapping[str, Any]) -> list[Series]:
     raw = data.get("series")
     if not isinstance(raw, list) or not raw:
         raise r.fail("series", "应为至少一个 [[series]] 表(考核序列)")
-    out = []
-    for i, s in enumerate(raw):
-        p = f"series[{i}]"
-        if not isinstance(s, dict):
-            raise r.fail(p, "应为表")
-        r.unknown(s, {"id", "name", "pass_mark"}, p)
-        sid = r.get(s, "id", f"{p}.id", str)
-        out.append(Series(sid, r.get(s, "name", f"{p}.name", str, sid), r.get(s, "pass_mark", f"{p}.pass_mark", NUM, None, "数字")))
+    tables: list[SeriesTable] = r.structure(raw, list[SeriesTable], "series")
+    out = [Series(id=s.id, name=s.id if s.name is None else s.name, pass_mark=s.pass_mark) for s in tables]
     ids = [s.id for s in out]
     if len(set(ids)) != len(ids):
         raise r.fail("series", f"序列编号重复:{ids}")
@@ -356,39 +517,20 @@ def _categories(r: _Reader, data: Mapping[str, Any], series: set[str]) -> list[C
     raw = data.get("categories")
     if not isinstance(raw, list) or not raw:
         raise r.fail("categories", "应为至少一个 [[categories]] 表(考核内容)")
+    tables: list[CategoryTable] = r.structure(raw, list[CategoryTable], "categories")
     out = []
-    allowed = {"id", "name", "weight", "full", "base", "floor", "cap", "per_capita", "normalise", "weights", "scope", "series"}
-    for i, c in enumerate(raw):
+    known = "、".join(sorted(series))
+    for i, c in enumerate(tables):
         p = f"categories[{i}]"
-        if not isinstance(c, dict):
-            raise r.fail(p, "应为表")
-        r.unknown(c, allowed, p)
-        weights = r.get(c, "weights", f"{p}.weights", dict, {})
-        for k in weights:
+        for k in c.weights:
             if k not in series:
-                raise r.fail(f"{p}.weights.{k}", f"未知的序列;已定义的序列:{'、'.join(sorted(series))}")
-            r.number(weights[k], f"{p}.weights.{k}", "数字(该序列的权重)")
-        only = r.get(c, "series", f"{p}.series", list, [], "序列编号的数组")
-        for k in only:
+                raise r.fail(f"{p}.weights.{k}", f"未知的序列;已定义的序列:{known}")
+        for k in c.series:
             if k not in series:
-                raise r.fail(f"{p}.series", f"未知的序列 {k!r};已定义的序列:{'、'.join(sorted(series))}")
+                raise r.fail(f"{p}.series", f"未知的序列 {k!r};已定义的序列:{known}")
         try:
-            out.append(
-                Category(
-                    id=r.get(c, "id", f"{p}.id", str),
-                    name=r.get(c, "name", f"{p}.name", str),
-                    weight=r.get(c, "weight", f"{p}.weight", NUM, what="数字(权重)"),
-                    full=r.get(c, "full", f"{p}.full", NUM, None, "数字"),
-                    base=r.get(c, "base", f"{p}.base", NUM, 0, "数字"),
-                    floor=r.get(c, "floor", f"{p}.floor", NUM, None, "数字"),
-                    cap=r.get(c, "cap", f"{p}.cap", NUM, None, "数字"),
-                    per_capita=r.get(c, "per_capita", f"{p}.per_capita", bool, False),
-                    normalise=r.get(c, "normalise", f"{p}.normalise", bool, True),
-                    weights=weights,
-                    scope=_choice(r, c, "scope", f"{p}.scope", ("period", "year"), "period"),
-                    series=tuple(only),
-                )
-            )
+            fields = attrs.asdict(c, recurse=False)
+            out.append(Category(**{**fields, "series": tuple(c.series)}))
         except RuleError as exc:
             raise r.fail(p, str(exc)) from None
     ids = [c.id for c in out]
@@ -397,96 +539,30 @@ def _categories(r: _Reader, data: Mapping[str, Any], series: set[str]) -> list[C
     return out
 
 
-def _choice(r: _Reader, data: Mapping[str, Any], key: str, path: str, choices: tuple[str, ...], default: str) -> str:
-    value = data.get(key, default)
-    if value not in choices:
-        raise r.fail(path, f"应为 {' / '.join(choices)} 之一,得到 {value!r}")
-    return str(value)
-
-
-LAST_PLACE_MAX = 24
-"""``[scheme] last_place_months`` at most: two years of months (the periods before are scored for it)."""
-
-
 def _scheme(r: _Reader, data: Mapping[str, Any], categories: list[Category], series: list[Series]) -> Scheme:
-    s = r.table(data, "scheme", "scheme")
-    allowed = {
-        "name", "base_period", "normalise_within", "decimals", "aggregate", "year_method", "year_scale",
-        "per_capita_direct", "last_place_months", "class_coefficients",
-    }
-    r.unknown(s, allowed, "scheme")
-    decimals = r.get(s, "decimals", "scheme.decimals", int, 2)
-    if not 0 <= decimals <= 6:
-        raise r.fail("scheme.decimals", f"应为 0-6,得到 {decimals}")
-    last_place = r.get(s, "last_place_months", "scheme.last_place_months", int, 3)
-    if not 0 <= last_place <= LAST_PLACE_MAX:  # each period back is scored: 10^11 of them never end
-        raise r.fail("scheme.last_place_months", f"应为 0-{LAST_PLACE_MAX} 的整数(连续几期排名末位时加标记),得到 {last_place}")
-    return Scheme(
-        name=r.get(s, "name", "scheme.name", str, "考核方案"),
-        categories=tuple(categories),
-        series=tuple(series),
-        base_period=_choice(r, s, "base_period", "scheme.base_period", ("month", "quarter"), "month"),
-        normalise_within=_choice(r, s, "normalise_within", "scheme.normalise_within", ("series", "class", "all"), "series"),
-        decimals=decimals,
-        aggregate=_choice(r, s, "aggregate", "scheme.aggregate", ("sum", "mean"), "sum"),
-        year_method=_choice(r, s, "year_method", "scheme.year_method", ("sum", "mean", "scaled"), "mean"),
-        year_scale=r.get(s, "year_scale", "scheme.year_scale", NUM, 100, "数字"),
-        per_capita_direct=_choice(r, s, "per_capita_direct", "scheme.per_capita_direct", ("plain", "times_headcount"), "plain"),
-        last_place_months=last_place,
-        class_coefficients=_coefficients(r, r.get(s, "class_coefficients", "scheme.class_coefficients", dict, {})),
-    )
-
-
-def _coefficients(r: _Reader, table: dict[str, Any]) -> dict[str, Any]:
-    for k, v in table.items():
-        if isinstance(v, bool) or not isinstance(v, NUM):
-            raise r.fail(f"scheme.class_coefficients.{k}", f"应为数字(难度系数),得到 {v!r}")
-        r.number(v, f"scheme.class_coefficients.{k}", "大于0的数字(难度系数)")
-        try:
-            if bounded(v) <= 0:
-                raise ValueError
-        except ValueError:
-            raise r.fail(f"scheme.class_coefficients.{k}", f"应为大于0的数字(难度系数),得到 {v!r}") from None
-    return table
-
-
-UNIT_KEYS = {"id", "name", "series", "class", "headcount", "tags", "aliases", "start", "end"}
-
-
-def _date(r: _Reader, value: Any, path: str) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise r.fail(path, f"应为日期(如 2015-06-01),得到 {value!r}") from None
+    s: SchemeTable = r.structure(r.table(data, "scheme"), SchemeTable, "scheme")
+    return Scheme(categories=tuple(categories), series=tuple(series), **attrs.asdict(s, recurse=False))
 
 
 def _unit(r: _Reader, u: Mapping[str, Any], p: str, series: set[str]) -> Unit:
-    r.unknown(u, UNIT_KEYS, p)
-    uid = r.get(u, "id", f"{p}.id", str)
-    s = r.get(u, "series", f"{p}.series", str)
-    if s not in series:
-        raise r.fail(f"{p}.series", f"未知的序列 {s!r};已定义的序列:{'、'.join(sorted(series))}")
-    hc = u.get("headcount", {})
+    t: UnitTable = r.structure(u, UnitTable, p)
+    if t.series not in series:
+        raise r.fail(f"{p}.series", f"未知的序列 {t.series!r};已定义的序列:{'、'.join(sorted(series))}")
+    hc = t.headcount
     if isinstance(hc, int) and not isinstance(hc, bool):
         hc = {"*": hc}
     if not isinstance(hc, dict) or not all(isinstance(v, int) and not isinstance(v, bool) and 0 < v < 1_000_000 for v in hc.values()):
         raise r.fail(f"{p}.headcount", f"应为小于 1000000 的正整数,或 期间 → 人数 的表(如 {{\"*\" = 30, \"2015-06\" = 32}}),得到 {hc!r}")
-    tags = u.get("tags", [])
-    aliases = u.get("aliases", [])
     return Unit(
-        id=uid,
-        name=r.get(u, "name", f"{p}.name", str),
-        series=s,
-        klass=u.get("class") or None,
+        id=t.id,
+        name=t.name,
+        series=t.series,
+        klass=t.class_ or None,
         headcount=hc,
-        tags=tuple(tags.split("|") if isinstance(tags, str) else tags),
-        start=_date(r, u.get("start"), f"{p}.start"),
-        end=_date(r, u.get("end"), f"{p}.end"),
-        aliases=tuple(aliases.split("|") if isinstance(aliases, str) else aliases),
+        tags=tuple(t.tags.split("|") if isinstance(t.tags, str) else t.tags),
+        start=t.start,
+        end=t.end,
+        aliases=tuple(t.aliases.split("|") if isinstance(t.aliases, str) else t.aliases),
     )
 
 
@@ -496,11 +572,9 @@ def _units(r: _Reader, data: Mapping[str, Any], series: set[str], base: Path) ->
     if not isinstance(inline, list):
         raise r.fail("units", "应为 [[units]] 表的数组")
     for i, u in enumerate(inline):
-        if not isinstance(u, dict):
-            raise r.fail(f"units[{i}]", "应为表")
         units.append(_unit(r, u, f"units[{i}]", series))
     if "units_file" in data:
-        units.extend(_units_file(r, base / r.get(data, "units_file", "units_file", str), series))
+        units.extend(_units_file(r, base / r.structure(data["units_file"], str, "units_file"), series))
     if not units:
         raise r.fail("units", "至少需要一个考核单位([[units]] 或 units_file)")
     ids: set[str] = set()
@@ -573,55 +647,32 @@ def _did_you_mean(name: str, known: Iterable[str]) -> str:
     return f";是否应为 {'、'.join(close)}?" if close else ""
 
 
-ITEM_OVERRIDE_KEYS = {"params", "category", "cap", "floor", "cadence", "document", "article"}
-OFFICE_ITEM_KEYS = {
-    "id", "title", "department", "category", "reference", "reads", "cadence", "shape", "params", "cap", "floor",
-    "direct_per_capita", "text", "document", "article",
-}
-
-
 def _items(r: _Reader, data: Mapping[str, Any], registry: Registry, categories: set[str], inapplicable: list[str]) -> list[Item]:
     """The items switched on. An item switched on only by a wildcard (``*``, ``xingzhen.*``) whose
     category is not in the scheme does not apply to this bureau: it is left out and listed in
     ``inapplicable`` (``kaohe plugins`` shows it); an item named by its id is an error instead."""
-    t = r.table(data, "items", "items")
-    enable = r.get(t, "enable", "items.enable", list, ["*"])
-    disable = r.get(t, "disable", "items.disable", list, [])
+    t = r.table(data, "items")
+    switches: ItemSwitches = r.structure({k: v for k, v in t.items() if k in ("enable", "disable")}, ItemSwitches, "items")
+    enable, disable = switches.enable, switches.disable
     overrides = {k: v for k, v in t.items() if k not in ("enable", "disable")}
 
     office: dict[str, Item] = {}
-    for i, o in enumerate(data.get("office_items", [])):
+    raw_office = data.get("office_items", [])
+    if not isinstance(raw_office, list):
+        raise r.fail("office_items", "应为 [[office_items]] 表的数组")
+    for i, o in enumerate(raw_office):
         p = f"office_items[{i}]"
-        if not isinstance(o, dict):
-            raise r.fail(p, "应为表")
-        r.unknown(o, OFFICE_ITEM_KEYS, p)
-        iid = r.get(o, "id", f"{p}.id", str)
-        if not iid.startswith("office."):
-            raise r.fail(f"{p}.id", f"考核办自设项目的编号应以 office. 开头,得到 {iid!r}")
+        ot: OfficeItemTable = r.structure(o, OfficeItemTable, p)
+        if not ot.id.startswith("office."):
+            raise r.fail(f"{p}.id", f"考核办自设项目的编号应以 office. 开头,得到 {ot.id!r}")
         try:
-            rule = build(r.get(o, "shape", f"{p}.shape", str), r.get(o, "params", f"{p}.params", dict, {}))
-            item = Item(
-                id=iid,
-                title=r.get(o, "title", f"{p}.title", str),
-                department=r.get(o, "department", f"{p}.department", str, "考核办"),
-                category=r.get(o, "category", f"{p}.category", str),
-                reference=r.get(o, "reference", f"{p}.reference", str, "本局考核办通知"),
-                reads=tuple(r.get(o, "reads", f"{p}.reads", list, [iid])),
-                rule=rule,
-                cadence=r.get(o, "cadence", f"{p}.cadence", str, "monthly"),
-                cap=r.get(o, "cap", f"{p}.cap", NUM, None, "数字"),
-                floor=r.get(o, "floor", f"{p}.floor", NUM, None, "数字"),
-                direct_per_capita=r.get(o, "direct_per_capita", f"{p}.direct_per_capita", bool, False),
-                text=r.get(o, "text", f"{p}.text", str, ""),
-                plugin="office",
-                document=r.get(o, "document", f"{p}.document", str, "", "[regulations] 中的文件键"),
-                article=r.get(o, "article", f"{p}.article", str, "", "条款,如 第十一条(四)1"),
-            )
+            fields = {k: v for k, v in attrs.asdict(ot, recurse=False).items() if k not in ("shape", "params")}
+            item = Item(**{**fields, "reads": tuple([ot.id] if ot.reads is None else ot.reads), "rule": build(ot.shape, ot.params), "plugin": "office"})
         except RuleError as exc:
             raise r.fail(p, str(exc)) from None
-        if iid in office or iid in registry.items:
-            raise r.fail(f"{p}.id", f"项目编号 {iid} 重复")
-        office[iid] = item
+        if ot.id in office or ot.id in registry.items:
+            raise r.fail(f"{p}.id", f"项目编号 {ot.id} 重复")
+        office[ot.id] = item
 
     available = {**registry.items, **office}
     refused = {e.plugin: e for e in registry.errors}
@@ -657,24 +708,20 @@ def _items(r: _Reader, data: Mapping[str, Any], registry: Registry, categories: 
         if iid not in available:
             raise r.fail(p, f"没有考核项目 {iid}:插件未安装或没有此项目{_did_you_mean(iid, available)}(运行 kaohe plugins 查看)")
         if not isinstance(ov, dict):
-            raise r.fail(p, "应为表(params、category、cap、floor、cadence、document、article)")
-        r.unknown(ov, ITEM_OVERRIDE_KEYS, p)
+            raise r.fail(p, ItemOverride.NOT_TABLE)
+        if set(ov) - UNKNOWN_OVERRIDE:
+            key, message = unknown_key(list(set(ov) - UNKNOWN_OVERRIDE), sorted(UNKNOWN_OVERRIDE))
+            raise r.fail(f"{p}.{key}", message)
 
     items = []
     for iid in on:
         item = available[iid]
-        ov = overrides.get(iid, {})
         p = f'items."{iid}"'
+        change: ItemOverride = r.structure(overrides[iid], ItemOverride, p) if iid in overrides else ItemOverride()
         try:
-            if "params" in ov:
-                item = item.with_rule(item.rule.with_params(r.get(ov, "params", f"{p}.params", dict)))  # type: ignore[attr-defined]
-            changes = {}
-            for k in ("category", "cadence", "document", "article"):
-                if k in ov:
-                    changes[k] = r.get(ov, k, f"{p}.{k}", str)
-            for k in ("cap", "floor"):
-                if k in ov:
-                    changes[k] = r.get(ov, k, f"{p}.{k}", NUM, what="数字")
+            if change.params is not None:
+                item = item.with_rule(item.rule.with_params(change.params))  # type: ignore[attr-defined]
+            changes = {k: v for k, v in attrs.asdict(change, recurse=False).items() if k != "params" and v is not None}
             if changes:
                 item = attrs.evolve(item, **changes)
         except RuleError as exc:

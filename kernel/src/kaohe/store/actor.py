@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
+
+from ..core.actor import system_account
 
 
 def now() -> str:
@@ -11,7 +12,5 @@ def now() -> str:
 
 
 def current_actor() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:
-        return "unknown"
+    """The system account, recorded when no actor is named (kaohe.core.actor)."""
+    return system_account()

@@ -31,7 +31,6 @@ from ..core.model import PeriodResult, Record, UnitResult
 from ..intake.staging import IngestReport, Staged, content_hash, dumps  # noqa: F401 (dumps and content_hash: used by others through the store)
 from ..rules.aggregate import Decided
 from ..scoring.explain import gap_data, unit_fields
-from ..scoring.sources import StoreSource as StoreSource  # re-exported: office/publication imports it from here
 from ..scoring.treejson import TreeEncoder
 from .integrity import guard, migrate_3, record_line, records_digest, register
 from .ledger import Ledger, current_actor, migrate_2, now
@@ -444,6 +443,13 @@ class Store(Ledger):
             if n:
                 out.append((ns, "、".join(sorted(d for d in departments[ns] if d)), int(n)))
         return out
+
+    def any_records(self, months: Sequence[str]) -> bool:
+        """Whether a record (not voided) of any of ``months`` is stored for a department that ever
+        imported a file."""
+        departments = [d for (d,) in self.db.execute("SELECT DISTINCT department FROM imports").fetchall()]
+        q = f"SELECT 1 FROM records WHERE department = ? AND month IN ({','.join('?' * len(months))}) AND voided = 0 LIMIT 1"
+        return any(self.db.execute(q, [d, *months]).fetchone() for d in departments)
 
     def departments_with_data(self, month: str) -> set[str]:
         q = "SELECT DISTINCT department FROM records WHERE month = ? AND voided = 0"

@@ -13,9 +13,19 @@ from ..core.model import ItemResult, Record
 from ..plugins.discovery import Registry
 from ..scheme.bureau import Bureau
 from ..store.store import Store
-from . import item_result, records_of
+from . import as_records, item_points, item_result, item_results, records_from
 from .cases import CaseError, run_case
-from .support import SEEDS_INI, bureau_of, plugin_of, registry_of, seed_lines, seeds_dir, write_csv, write_xlsx
+from .support import (
+    SEEDS_INI,
+    TEST_BUREAU,
+    bureau_of,
+    plugin_of,
+    registry_of,
+    seed_lines,
+    seeds_dir,
+    write_csv,
+    write_xlsx,
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -58,7 +68,7 @@ class CaseItem(pytest.Item):
 # -- fixtures -------------------------------------------------------------------------------------
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def kaohe_plugin_names(request: pytest.FixtureRequest) -> tuple[str, ...]:
     """The plugins under test: the ``kaohe`` entry points of the project holding the test file."""
     names = plugin_of(request.path)
@@ -67,7 +77,7 @@ def kaohe_plugin_names(request: pytest.FixtureRequest) -> tuple[str, ...]:
     return names
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def kaohe_registry(kaohe_plugin_names: tuple[str, ...]) -> Registry:
     """A registry with only the plugin under test (cached across tests)."""
     return registry_of(kaohe_plugin_names)
@@ -79,15 +89,40 @@ def make_registry() -> Callable[..., Registry]:
     return lambda *names: registry_of(tuple(names))
 
 
+def _test_bureau(path: Path) -> Path | str:
+    """The plugin's test bureau: ``cases/_bureau.toml`` in the test file's folder or above it (up
+    to the plugin's project folder), else the demo bureau."""
+    for folder in Path(path).resolve().parents:
+        if (folder / TEST_BUREAU).is_file():
+            return folder / TEST_BUREAU
+        if (folder / "pyproject.toml").is_file():
+            break
+    return "demo"
+
+
 @pytest.fixture
 def make_bureau(request: pytest.FixtureRequest) -> Callable[..., Bureau]:
-    """make_bureau(table | "bureau.toml" | "demo", registry=None) -> a Bureau; a table is shaped
-    like a bureau's TOML. The registry defaults to the plugin under test."""
+    """make_bureau(table | "bureau.toml" | "demo" = the plugin's test bureau, registry=None, items=None)
+    -> a Bureau; a table is shaped like a bureau's TOML, a file is read relative to the test's
+    folder. The registry defaults to the plugin under test; ``items`` adds settings of single items
+    (``{"jiwei.x": {"cap": 15}}``) to the ``[items]`` table. The plugin's test bureau is
+    ``tests/cases/_bureau.toml``, the one its case files name; without one, the demo bureau."""
 
-    def make(spec: Mapping[str, Any] | str | Path, registry: Registry | None = None) -> Bureau:
-        return bureau_of(spec, registry or request.getfixturevalue("kaohe_registry"))
+    def make(spec: Mapping[str, Any] | str | Path | None = None, registry: Registry | None = None,
+             items: Mapping[str, Any] | None = None) -> Bureau:
+        if spec is None:
+            spec = _test_bureau(request.path)
+        return bureau_of(spec, registry or request.getfixturevalue("kaohe_registry"), base=request.path.parent,
+                         items=items)
 
     return make
+
+
+@pytest.fixture(scope="module")
+def kaohe_bureau(request: pytest.FixtureRequest, kaohe_registry: Registry) -> Bureau:
+    """The plugin's test bureau (``tests/cases/_bureau.toml``, else the demo bureau) with only the
+    plugin under test."""
+    return bureau_of(_test_bureau(request.path), kaohe_registry, base=request.path.parent)
 
 
 @pytest.fixture
@@ -108,14 +143,32 @@ def score_item() -> Callable[..., ItemResult | None]:
 
 
 @pytest.fixture
+def points_of() -> Callable[..., dict[str, Any]]:
+    """points_of(bureau, "jiwei.x", records, period="2015-04") -> unit id -> the item's points
+    alone (its own window, no category base or cap); empty when the item is not due."""
+    return item_points
+
+
+@pytest.fixture
+def results_of() -> Callable[..., dict[str, ItemResult]]:
+    """results_of(bureau, "jiwei.x", records, period="2015-04") -> unit id -> the item's
+    ItemResult alone; empty when the item is not due."""
+    return item_results
+
+
+@pytest.fixture
 def adapter_records() -> Callable[..., list[Record]]:
     """adapter_records(adapter, row, ..., calendar=None) -> the records the adapter makes of those
     converted rows (the unit already an id)."""
 
-    def run(adapter: Any, *rows: Mapping[str, Any], calendar: Any = None) -> list[Record]:
-        return [r for row in rows for r in records_of(adapter, row, calendar)]
+    return records_from
 
-    return run
+
+@pytest.fixture
+def draft_records() -> Callable[..., list[Record]]:
+    """draft_records(drafts, calendar=None) -> the records the intake stores of these drafts (each
+    draft's unit already an id)."""
+    return as_records
 
 
 @pytest.fixture

@@ -53,14 +53,23 @@ def registry_of(names: tuple[str, ...]) -> Registry:
     return reg
 
 
-def bureau_of(spec: Mapping[str, Any] | str | Path, registry: Registry, base: Path = Path("."), file: str = "<config>") -> Bureau:
+TEST_BUREAU = Path("cases") / "_bureau.toml"
+"""A plugin's test bureau, beside its tests: ``tests/cases/_bureau.toml`` (the case files name it too)."""
+
+
+def bureau_of(spec: Mapping[str, Any] | str | Path, registry: Registry, base: Path = Path("."), file: str = "<config>",
+              items: Mapping[str, Any] | None = None) -> Bureau:
     """A bureau from a table shaped like a bureau's TOML, a TOML file (relative to ``base``), or
-    ``"demo"`` (the demo bureau, 金坛 2015)."""
-    if isinstance(spec, Mapping):
-        return parse_bureau(spec, registry, file=file, base=base)
-    if str(spec) == "demo":
-        return load_bureau(DEMO_CONFIG, registry)
-    return load_bureau(base / spec, registry)
+    ``"demo"`` (the demo bureau, 金坛 2015). ``items`` are added to its ``[items]`` table (a
+    bureau's settings of single items: ``{"jiwei.x": {"cap": 15}}``)."""
+    if not isinstance(spec, Mapping):
+        path = DEMO_CONFIG if str(spec) == "demo" else base / spec
+        if items is None:
+            return load_bureau(path, registry)
+        spec, file, base = tomllib.loads(path.read_text(encoding="utf-8")), str(path), path.parent
+    if items:
+        spec = {**spec, "items": {**spec.get("items", {}), **items}}
+    return parse_bureau(spec, registry, file=file, base=base)
 
 
 def seeds_dir(configured: str | None = None) -> Path | None:

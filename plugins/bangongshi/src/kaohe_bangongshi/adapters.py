@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from kaohe import Adapter, Column, Draft
+from kaohe import Adapter, Column, Draft, row_key, working_day_deadline
 
 from .items import (
     ADOPTION,
@@ -89,7 +89,7 @@ INTEL_MONTHLY = Adapter(
 
 def quality_records(row: Row) -> list[Draft]:
     note = f"情报信息{row['problem']}:{row['title']}" + (f"({row['reason']})" if row.get("reason") else "")
-    return [Draft(key=f"{QUALITY}:{row['id']}", kind=QUALITY, unit=row["unit"], date=row["date"],
+    return [Draft(key=row_key(QUALITY, row), kind=QUALITY, unit=row["unit"], date=row["date"],
                   attrs={"problem": row["problem"]}, note=note)]
 
 
@@ -161,7 +161,7 @@ def adoption_records(row: Row) -> list[Draft]:
     if row.get("endorsed"):
         note += ",获上级领导批示肯定"
     attrs = {"level": "、".join(levels), "archive": _yes(archive), "endorsed": _yes(row.get("endorsed"))}
-    return [Draft(key=f"{ADOPTION}:{row['id']}", kind=ADOPTION, unit=row["unit"], date=row["date"], attrs=attrs, note=note)]
+    return [Draft(key=row_key(ADOPTION, row), kind=ADOPTION, unit=row["unit"], date=row["date"], attrs=attrs, note=note)]
 
 
 ADOPTIONS = Adapter(
@@ -190,7 +190,7 @@ ADOPTIONS = Adapter(
 def reporting_records(row: Row) -> list[Draft]:
     notified = bool(row.get("notified"))
     note = f"{row['violation']}:{row['matter']}" + (",被上级公安机关通报或倒查" if notified else "")
-    return [Draft(key=f"{REPORTING}:{row['id']}", kind=REPORTING, unit=row["unit"], date=row["date"],
+    return [Draft(key=row_key(REPORTING, row), kind=REPORTING, unit=row["unit"], date=row["date"],
                   attrs={"violation": row["violation"], "notified": _yes(notified)}, note=note)]
 
 
@@ -216,7 +216,7 @@ REPORTING_REGISTER = Adapter(
 
 
 def analysis_records(row: Row) -> list[Draft]:
-    return [Draft(key=f"{ANALYSIS}:{row['id']}", kind=ANALYSIS, unit=row["unit"], date=row["date"],
+    return [Draft(key=row_key(ANALYSIS, row), kind=ANALYSIS, unit=row["unit"], date=row["date"],
                   attrs={"cause": row["cause"]}, note=f"{row['cause']},发生重大敏感问题:{row['matter']}")]
 
 
@@ -239,7 +239,7 @@ ANALYSIS_REGISTER = Adapter(
 
 
 def warning_records(row: Row) -> list[Draft]:
-    return [Draft(key=f"{WARNING}:{row['id']}", kind=WARNING, unit=row["unit"], date=row["date"],
+    return [Draft(key=row_key(WARNING, row), kind=WARNING, unit=row["unit"], date=row["date"],
                   note=f"预警信息“{row['title']}”录用")]
 
 
@@ -266,12 +266,7 @@ INSTRUCTION_TYPES = {"查控指令": 2, "预警信息": 2, "通知": 1}
 def signoff_deadline(issued: dt.date, working_days: int) -> dt.date:
     """The last day of the sign-off: the ``working_days``-th working day after the day of issue
     (Saturdays and Sundays are not working days; public holidays are not known to the register)."""
-    day, left = issued, working_days
-    while left:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            left -= 1
-    return day
+    return working_day_deadline(issued, working_days)
 
 
 def instruction_records(row: Row) -> list[Draft]:
@@ -374,7 +369,7 @@ KEY_PERSONS = Adapter(
 
 
 def bank_records(row: Row) -> list[Draft]:
-    return [Draft(key=f"{BANK}:{row['id']}", kind=BANK, unit=row["unit"], date=row["date"],
+    return [Draft(key=row_key(BANK, row), kind=BANK, unit=row["unit"], date=row["date"],
                   note=f"通过银行系统报警抓获网上逃犯{row['person']}")]
 
 
@@ -406,7 +401,7 @@ def publicity_records(row: Row) -> list[Draft]:
     note = f"{row['category']}“{row['title']}”" + (f"({row['media']})" if row.get("media") else "") + f" {_level_name(level)}录用"
     if len(levels) > 1:
         note += f"(另被{'、'.join(lv for lv in levels if lv != level)}录用,按最高值计)"
-    return [Draft(key=f"{kind}:{row['id']}", kind=kind, unit=row["unit"], date=row["date"], attrs={"level": level}, note=note)]
+    return [Draft(key=row_key(kind, row), kind=kind, unit=row["unit"], date=row["date"], attrs={"level": level}, note=note)]
 
 
 PUBLICITY_REGISTER = Adapter(

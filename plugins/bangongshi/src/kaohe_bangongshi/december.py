@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import random
 from pathlib import Path
 from typing import Any
 
-from kaohe import Adapter, Bureau, Column, Draft, Item, rules
+from kaohe import Adapter, Column, DemoBureau, Draft, Item, rules
+from kaohe.demo import demo_random, write_export
 
 DEPARTMENT = "局办公室"
 PAPER = "bangongshi.paper"
@@ -74,24 +74,16 @@ PAPERS = Adapter(
 ADAPTERS = [PAPERS]
 
 
-def demo_data(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
+def demo_data(bureau: DemoBureau, directory: Path, seed: int) -> list[Path]:
     """0-3 papers per station over the demo year, a quarter of them adopted; one bad level."""
-    import openpyxl
-
-    rng = random.Random(seed + 680)
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["金坛市公安局办公室 2015年调研论文上报及录用登记"])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(PAPERS.columns))
-    ws.append([c.name for c in PAPERS.columns])
-    n = 0
+    rng = demo_random(seed, 680)
+    rows: list[list[Any]] = []
     for unit in bureau.units:
         for _ in range(rng.choice([0, 1, 2, 2, 3])):
-            n += 1
+            n = len(rows) + 1
             level = rng.choice(["", "", "", "市局", "常州市局", "省厅"])
             day = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(340))
-            ws.append([f"DY{n:03d}", unit.name, day, f"关于{unit.name}辖区治安防控的思考({n})", level])
-    ws.append([f"DY{n + 1:03d}", "金城派出所", dt.date(2015, 6, 1), "社区警务调研", "公安部"])  # not a level of l.680
+            rows.append([f"DY{n:03d}", unit.name, day, f"关于{unit.name}辖区治安防控的思考({n})", level])
+    rows.append([f"DY{len(rows) + 1:03d}", "金城派出所", dt.date(2015, 6, 1), "社区警务调研", "公安部"])  # not a level of l.680
     path = Path(directory) / "局办公室_调研论文登记_2015.xlsx"
-    wb.save(path)
-    return [path]
+    return [write_export(path, "金坛市公安局办公室 2015年调研论文上报及录用登记", PAPERS.columns, rows, sheet="Sheet")]

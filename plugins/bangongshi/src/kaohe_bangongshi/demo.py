@@ -9,13 +9,12 @@ unit not in the bureau, an impossible date) for the intake to reject.
 from __future__ import annotations
 
 import datetime as dt
-import random
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kaohe import Bureau, Period, Unit
-from kaohe.intake.workbook import write_export
+from kaohe import DemoBureau, Period, Unit
+from kaohe.demo import DEMO_YEAR, demo_random, random_day, write_export, written_name
 
 from .adapters import (
     ADOPTIONS,
@@ -31,7 +30,7 @@ from .adapters import (
 )
 from .items import ANALYSIS_KINDS, FABRICATED, RETURNED
 
-YEAR = 2015
+YEAR = DEMO_YEAR
 PLUGIN_SEED = 456  # seed 000 l.456: fixed per plugin so each department's demo differs
 OFFICE_TITLE = "金坛市公安局办公室"
 INFO_TITLE = "金坛市公安局信息中心"
@@ -43,8 +42,8 @@ BLOCK = {"A": 1, "B": 3, "C": 6}  # 预警信息、政工信息:A类每月、B�
 
 
 class _Year:
-    def __init__(self, bureau: Bureau, seed: int) -> None:
-        self.rng = random.Random(seed + PLUGIN_SEED)
+    def __init__(self, bureau: DemoBureau, seed: int) -> None:
+        self.rng = demo_random(seed, PLUGIN_SEED)
         self.cal = bureau.calendar
         self.units = list(bureau.units)
         self.diligence = {u.id: round(self.rng.uniform(0.55, 1.0), 2) for u in self.units}
@@ -57,13 +56,10 @@ class _Year:
         return 1 - self.diligence[unit.id]
 
     def day_in(self, periods: Sequence[Period]) -> dt.date:
-        start, end = self.cal.start(periods[0]), self.cal.end(periods[-1])
-        return start + dt.timedelta(days=self.rng.randint(0, (end - start).days))
+        return random_day(self.rng, self.cal.start(periods[0]), self.cal.end(periods[-1]))
 
     def name(self, unit: Unit) -> str:
-        if unit.aliases and self.rng.random() < 0.15:
-            return unit.aliases[-1]
-        return unit.name
+        return written_name(self.rng, unit, 0.15)
 
     def around(self, target: int, unit: Unit, exceed: float) -> int:
         r = self.rng.random()
@@ -273,11 +269,7 @@ def _publicity(y: _Year) -> list[list[Any]]:
     return rows
 
 
-def _write(path: Path, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> Path:
-    return write_export(path, title, headers, rows)
-
-
-def write_demo(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
+def write_demo(bureau: DemoBureau, directory: Path, seed: int) -> list[Path]:
     y = _Year(bureau, seed)
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -294,6 +286,6 @@ def write_demo(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
         (PUBLICITY_REGISTER, ZG_TITLE, "宣传报道及政工信息录用登记", _publicity(y)),
     ]
     return [
-        _write(directory / f"{name}_{YEAR}.xlsx", f"{office} {YEAR}年{name}", [c.name for c in adapter.columns], rows)
+        write_export(directory / f"{name}_{YEAR}.xlsx", f"{office} {YEAR}年{name}", adapter.columns, rows)
         for adapter, office, name, rows in tables
     ]

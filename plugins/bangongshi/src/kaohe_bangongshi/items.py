@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kaohe import Item, rules
+from kaohe import Item, ItemSet, rules
 
 from . import formulas
 
@@ -19,6 +19,7 @@ INFO_CENTRE = "信息中心"
 ZHENGGONG_OFFICE = "政工室"
 CATEGORY = "xinxihua"
 SEED = "seed 000"
+ITEM = ItemSet("bangongshi", OFFICE, category=CATEGORY, seed=SEED)
 
 # Record kinds, one per register (a quota counts every record of its kinds).
 INTEL = "bangongshi.intel_monthly"  # 情报信息报送月统计表 (局办公室)
@@ -118,34 +119,10 @@ T472_ZHENGGONG = (
 )
 
 
-def _item(
-    id: str,
-    title: str,
-    line: int,
-    department: str,
-    reads: list[str],
-    rule: object,
-    text: str,
-    cap: int | None = None,
-) -> Item:
-    return Item(
-        id=f"bangongshi.{id}",
-        title=title,
-        department=department,
-        category=CATEGORY,
-        reference=f"{SEED} l.{line}",
-        reads=reads,
-        rule=rule,  # type: ignore[arg-type]
-        cadence="monthly",
-        cap=cap,
-        text=text,
-    )
-
-
 def _each(id: str, title: str, line: int, department: str, kind: str, points: int, text: str,
           match: dict | None = None, quantity: str | None = None, unit: str = "人次") -> Item:
     rule = rules.PerOccurrence(points=points, match=match or {}, quantity=quantity, quantity_unit=unit)
-    return _item(id, title, line, department, [kind], rule, text)
+    return ITEM.item(id, title, line, [kind], rule, text, department=department)
 
 
 def _str_levels(levels: dict[str, Decimal]) -> dict[str, str]:
@@ -154,11 +131,10 @@ def _str_levels(levels: dict[str, Decimal]) -> dict[str, str]:
 
 ITEMS: list[Item] = [
     # --- (一)情报信息采集报送 (l.458) ---------------------------------------------------------------
-    _item(
+    ITEM.item(
         "intel_per_capita",
         "情报信息采集报送:民警每人每月上报情报信息不少于3条",
         458,
-        OFFICE,
         [INTEL],
         rules.Formula(
             function=formulas.intel_per_capita,
@@ -166,6 +142,7 @@ ITEMS: list[Item] = [
             text="每人每月不少于3条(其中维稳信息不少于1条),总量每少1条 -2 分",
         ),
         T458_INTEL,
+        department=OFFICE,
     ),
     _each("reporting_rule", "报告制度:未及时报送报表、信息、工作汇报及小结总结", 458, OFFICE, REPORTING, -2, T458_RULE,
           match={"violation": NOT_REPORTED}),
@@ -175,52 +152,52 @@ ITEMS: list[Item] = [
           match={"violation": (LATE, MISSED, CONCEALED), "notified": NO}),
     _each("major_late_notified", "因迟报、漏报或瞒报被上级公安机关通报或倒查", 458, OFFICE, REPORTING, -30, T458_MAJOR,
           match={"violation": (LATE, MISSED, CONCEALED), "notified": YES}),
-    _item(
+    ITEM.item(
         "archive_quota",
         "档案信息:A类每月上报4条,B、C类每月上报2条",
         458,
-        OFFICE,
         [INTEL],
         rules.Quota(targets={"A": 4, "B": 2, "C": 2}, per_short=-10, short_once=True, field="archive",
                     what="上报档案信息条数"),
         T458_ARCHIVE,
+        department=OFFICE,
     ),
-    _item(
+    ITEM.item(
         "archive_adopted",
         "档案信息录用:按情报信息档次减半加分",
         458,
-        OFFICE,
         [ADOPTION],
         rules.Tiered(levels=_str_levels(ARCHIVE_LEVELS), field="level", match={"archive": YES}),
         T458_ARCHIVE_ADOPTED,
+        department=OFFICE,
         cap=20,
     ),
     # --- (二)情报信息采集质量 (l.460) ---------------------------------------------------------------
     _each("intel_returned", "情报信息采集质量:情报信息被退回", 460, OFFICE, QUALITY, -2, T460, match={"problem": RETURNED}),
     _each("intel_fabricated", "情报信息采集质量:弄虚作假", 460, OFFICE, QUALITY, -10, T460, match={"problem": FABRICATED}),
     # --- (三)情报信息录用情况 (l.462) ---------------------------------------------------------------
-    _item(
+    ITEM.item(
         "intel_adopted",
         "情报信息录用:按采用刊物和级别加分",
         462,
-        OFFICE,
         [ADOPTION],
         rules.Tiered(levels=_str_levels(ADOPTION_LEVELS), field="level", match={"archive": NO}),
         T462,
+        department=OFFICE,
     ),
     _each("leader_endorsed", "上报信息被上级领导批示予以肯定", 462, OFFICE, ADOPTION, 5, T462_LEADER, match={"endorsed": YES}),
     # --- (四)情报信息分析研判 (l.464) ---------------------------------------------------------------
     _each("analysis_failure", "情报信息分析研判:因研判不及时、舆情导控不得力、值班制度不健全发生重大敏感问题", 464,
           INFO_CENTRE, ANALYSIS, -5, T464_FAIL),
-    _item(
+    ITEM.item(
         "warning_quota",
         "预警信息:A类每月、B类每季、C类每半年上报录用1条",
         464,
-        INFO_CENTRE,
         [WARNING],
         rules.Quota(targets={"A": 1, "B": 1, "C": 1}, per_short=-10, short_once=True, per_over=2,
                     window_months={"B": 3, "C": 6}, what="录用预警信息条数"),
         T464_WARNING,
+        department=INFO_CENTRE,
     ),
     # --- (五)情报信息转化应用 (l.466-470) -----------------------------------------------------------
     _each("signoff_failed", "查控指令、预警信息、通知不及时签注反馈或反馈内容达不到要求", 466, INFO_CENTRE, INSTRUCTION, -2,
@@ -244,21 +221,20 @@ ITEMS: list[Item] = [
     _each("key_person_checked_back", "重点人员预警管控不到位被部、省、市倒查", 470, INFO_CENTRE, KEY_PERSON, -20, T470,
           match={"checked_back": YES}),
     # --- (六)公安宣传报道和政工信息 (l.472) ---------------------------------------------------------
-    _item(
+    ITEM.item(
         "publicity_quota",
         "宣传报道:地级以上(含)新闻稿件录用A类每月2条,B、C类1条",
         472,
-        ZHENGGONG_OFFICE,
         [PUBLICITY],
         rules.Quota(targets={"A": 2, "B": 1, "C": 1}, per_short=-20, short_once=True,
                     match={"level": PUBLICITY_COUNTED}, what="地级以上(含)新闻稿件录用条数"),
         T472_PUBLICITY,
+        department=ZHENGGONG_OFFICE,
     ),
-    _item(
+    ITEM.item(
         "publicity_bonus",
         "宣传报道:达标基础上每超1条按档次加分",
         472,
-        ZHENGGONG_OFFICE,
         [PUBLICITY],
         rules.Formula(
             function=formulas.surplus_by_level,
@@ -272,23 +248,23 @@ ITEMS: list[Item] = [
             text="达标后每超1篇:全国 +10、省级 +5、地级 +2、金坛级 +0.5",
         ),
         T472_PUBLICITY,
+        department=ZHENGGONG_OFFICE,
         cap=30,
     ),
-    _item(
+    ITEM.item(
         "zhenggong_quota",
         "政工信息:A类每月、B类每季、C类每半年被《政工快讯》录用1条",
         472,
-        ZHENGGONG_OFFICE,
         [ZHENGGONG],
         rules.Quota(targets={"A": 1, "B": 1, "C": 1}, per_short=-20, short_once=True, window_months={"B": 3, "C": 6},
                     what="政工信息录用条数"),
         T472_ZHENGGONG,
+        department=ZHENGGONG_OFFICE,
     ),
-    _item(
+    ITEM.item(
         "zhenggong_bonus",
         "政工信息:每超1条按档次加分",
         472,
-        ZHENGGONG_OFFICE,
         [ZHENGGONG],
         rules.Formula(
             function=formulas.surplus_by_level,
@@ -302,5 +278,6 @@ ITEMS: list[Item] = [
             text="达标后每超1条:公安部 +30、省厅政治部 +10、常州市局政治部 +2;A类每月、B类每季、C类每半年",
         ),
         T472_ZHENGGONG,
+        department=ZHENGGONG_OFFICE,
     ),
 ]

@@ -11,8 +11,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from kaohe import Adapter, Column, Draft
-from kaohe.contract.adapters import CellError
+from kaohe import Adapter, CellError, Column, Draft, row_key
 
 from .items import DEPARTMENT, LODGING, MONTHLY, NO, YES
 
@@ -46,7 +45,7 @@ def lodging_records(row: Mapping[str, Any]) -> list[Draft]:
         f"({'、'.join(problems)})" if problems else "(及时准确)")
     return [
         Draft(
-            key=f"{LODGING}:{row['id']}",
+            key=row_key(LODGING, row),
             kind=LODGING,
             unit=row["unit"],
             date=row["date"],

@@ -9,17 +9,15 @@ Three rows are bad on purpose (a unit not in the bureau, an impossible date, tex
 from __future__ import annotations
 
 import datetime as dt
-import random
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kaohe import Bureau, Column, Period
-from kaohe.intake.workbook import write_export
+from kaohe import DemoBureau, Period
+from kaohe.demo import DEMO_YEAR, demo_random, poisson, random_day, write_export
 
 from . import adapters
 
-YEAR = 2015
+YEAR = DEMO_YEAR
 SALT = 618  # fixed per plugin: the seed passage's first line
 TITLE = "金坛市公安局出入境管理大队"
 SCALE = {"A": 1.0, "B": 0.3, "C": 0.1}  # how many foreigners, relative to a town station
@@ -28,21 +26,8 @@ PEOPLE = [("KIM MINJUN", "韩国"), ("PARK JIWOO", "韩国"), ("SATO HIROSHI", "
           ("NGUYEN VAN AN", "越南"), ("RAJ KUMAR", "印度"), ("DAVID BROWN", "英国"), ("EMMA WILSON", "加拿大")]
 
 
-def _write(path: Path, title: str, columns: Sequence[Column], rows: list[list[Any]]) -> Path:
-    return write_export(path, title, columns, rows)
-
-
-def _poisson(rnd: random.Random, mean: float) -> int:
-    limit, k, p = 2.718281828459045 ** (-mean), 0, 1.0
-    while True:
-        p *= rnd.random()
-        if p <= limit:
-            return k
-        k += 1
-
-
-def demo_data(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
-    rnd = random.Random(seed + SALT)
+def demo_data(bureau: DemoBureau, directory: Path, seed: int) -> list[Path]:
+    rnd = demo_random(seed, SALT)
     directory.mkdir(parents=True, exist_ok=True)
     cal = bureau.calendar
     months = [Period(YEAR, "month", m) for m in range(1, 13)]
@@ -54,8 +39,7 @@ def demo_data(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
         return rnd.choice([unit.name, *unit.aliases])
 
     def day(period: Period) -> dt.date:
-        start, end = cal.start(period), cal.end(period)
-        return start + dt.timedelta(days=rnd.randrange((end - start).days + 1))
+        return random_day(rnd, cal.start(period), cal.end(period))
 
     lodging: list[list[Any]] = []
     monthly: list[list[Any]] = []
@@ -63,7 +47,7 @@ def demo_data(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
     for period in months:
         for u in units:
             d, scale = diligence[u.id], SCALE.get(u.klass or "", 0.3)
-            for _ in range(_poisson(rnd, 5 * scale)):
+            for _ in range(poisson(rnd, 5 * scale)):
                 serial += 1
                 count = rnd.choices([1, 2, 3], [85, 10, 5])[0]
                 who, nationality = rnd.choice(PEOPLE)
@@ -76,15 +60,15 @@ def demo_data(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
             # the stock of rentals drifts a little from month to month
             rentals[u.id] = max(0, rentals[u.id] + rnd.choice([-1, 0, 0, 0, 1]))
             rent = rentals[u.id]
-            signed = max(0, rent - _poisson(rnd, (1 - d) * 1.2 * scale)) if rent else 0
-            unfiled = min(rent, _poisson(rnd, (1 - d) * 0.4))
+            signed = max(0, rent - poisson(rnd, (1 - d) * 1.2 * scale)) if rent else 0
+            unfiled = min(rent, poisson(rnd, (1 - d) * 0.4))
             monthly.append([
                 cal.end(period), name(u),
-                _poisson(rnd, (1 - d) * 1.5 * scale) or None,
-                _poisson(rnd, 0.15 * scale) or None,
-                _poisson(rnd, 0.05 * scale) or None,
+                poisson(rnd, (1 - d) * 1.5 * scale) or None,
+                poisson(rnd, 0.15 * scale) or None,
+                poisson(rnd, 0.05 * scale) or None,
                 rent, signed, unfiled or None,
-                _poisson(rnd, (0.3 + 0.7 * d) * (scale + 0.2)) or None,
+                poisson(rnd, (0.3 + 0.7 * d) * (scale + 0.2)) or None,
             ])
 
     # Bad on purpose: a unit not in the bureau, an impossible date, text in a number column.
@@ -93,8 +77,8 @@ def demo_data(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
     monthly.append([dt.date(YEAR, 8, 20), units[1].name, "两人", None, None, 10, 10, None, None])
 
     return [
-        _write(directory / "出入境大队_境外人员临时住宿登记_2015.xlsx", f"{TITLE} {YEAR}年境外人员临时住宿登记",
+        write_export(directory / "出入境大队_境外人员临时住宿登记_2015.xlsx", f"{TITLE} {YEAR}年境外人员临时住宿登记",
                adapters.LODGING_COLUMNS, lodging),
-        _write(directory / "出入境大队_月度数据_2015.xlsx", f"{TITLE} {YEAR}年派出所出入境管理工作月度数据",
+        write_export(directory / "出入境大队_月度数据_2015.xlsx", f"{TITLE} {YEAR}年派出所出入境管理工作月度数据",
                adapters.MONTHLY_COLUMNS, monthly),
     ]

@@ -7,10 +7,11 @@ parameter with the seed's value as default.
 
 from __future__ import annotations
 
-from kaohe import Item, rules
+from kaohe import Item, ItemSet, rules
 
 DEPARTMENT = "出入境大队"
 SEED = "seed 000"
+ITEM = ItemSet("churujing", DEPARTMENT, category="jichu", seed=SEED)
 
 LODGING = "churujing.lodging"
 """境外人员临时住宿登记: one registration (申报) of a foreigner's stay."""
@@ -33,29 +34,15 @@ T624 = ("有法定不批准出境情形的重点人口或监管对象应及时�
         "及时通报备案一人加1分。")
 
 
-def _item(name: str, title: str, line: int, reads: str, rule: object, text: str) -> Item:
-    return Item(
-        id=f"churujing.{name}",
-        title=title,
-        department=DEPARTMENT,
-        category="jichu",
-        reference=f"{SEED} l.{line}",
-        reads=[reads],
-        rule=rule,  # type: ignore[arg-type]
-        cadence="monthly",
-        text=text,
-    )
-
-
 def _count(name: str, title: str, line: int, points: str, field: str, label: str, unit: str, text: str) -> Item:
     """``points`` per 人次 (户, 人) of a monthly figure; a month with 0 gives no line."""
     rule = rules.PerOccurrence(points=points, quantity=field, when_field=field, when_op=">", limit=0,
                                when_label=label, when_unit=unit)
-    return _item(name, title, line, MONTHLY, rule, text)
+    return ITEM.item(name, title, line, MONTHLY, rule, text)
 
 
 def _lodging(name: str, title: str, points: str, match: dict[str, str], text: str) -> Item:
-    return _item(name, title, 620, LODGING, rules.PerOccurrence(points=points, quantity="count", match=match), text)
+    return ITEM.item(name, title, 620, LODGING, rules.PerOccurrence(points=points, quantity="count", match=match), text)
 
 
 ITEMS: list[Item] = [
@@ -67,7 +54,7 @@ ITEMS: list[Item] = [
     _count("illegal_stay_30_days", "境外人员非法居留30日以上未发现", 622, "-5", "illegal_30", "非法居留30日以上未发现",
            "人次", T622C),
     _count("guarantee_unfiled", "境外人员租赁房屋治安责任保证书未建档", 622, "-1", "unfiled", "未建档", "户", T622D),
-    _item("guarantee_rate", "境外人员租赁房屋签订治安责任保证书比例", 622, MONTHLY,
+    ITEM.item("guarantee_rate", "境外人员租赁房屋签订治安责任保证书比例", 622, MONTHLY,
           rules.RateTarget(target=100, per_point_below=-1, numerator="signed", denominator="rentals"), T622E),
     _count("exit_ban_filing", "法定不批准出境人员及时通报备案", 624, "1", "exit_ban", "及时通报备案", "人", T624),
 ]

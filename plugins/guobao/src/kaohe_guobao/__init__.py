@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from kaohe import Adapter, Bureau, Item, cite, hookimpl
+from kaohe import Adapter, DemoBureau, Item, cite, hookimpl
 
 from .adapters import ADAPTERS
 from .articles import ARTICLES, DOCUMENT
@@ -36,7 +36,7 @@ def kaohe_adapters(register: Callable[[Adapter], None]) -> None:
 
 
 @hookimpl
-def kaohe_demo_data(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
+def kaohe_demo_data(bureau: DemoBureau, directory: Path, seed: int) -> list[Path]:
     from .demo import write_demo
 
     return write_demo(bureau, Path(directory), seed)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from kaohe import Adapter, Column, Draft, Period
+from kaohe import Adapter, Column, Draft, Period, row_key
 
 from .items import CONTROL, DEPARTMENT, FINDING, MATTERS
 
@@ -24,7 +24,7 @@ FINDING_COLUMNS = [
 def finding_records(row: Mapping[str, Any]) -> list[Draft]:
     count = row.get("count") or 1
     note = row["matter"] + (f" {count}" if count != 1 else "") + (f":{row['remark']}" if row.get("remark") else "")
-    return [Draft(key=f"{FINDING}:{row['id']}", kind=FINDING, unit=row["unit"], date=row["date"],
+    return [Draft(key=row_key(FINDING, row), kind=FINDING, unit=row["unit"], date=row["date"],
                   attrs={"matter": row["matter"], "count": count}, note=note)]
 
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from kaohe import Item, rules
-from kaohe.core.decimals import ZERO, D, fmt, fmt_points
-from kaohe.core.model import Line
+from kaohe import ZERO, D, Item, ItemSet, Line, fmt, fmt_points, rules
 from kaohe.rules import Lines, RuleContext
 
 DEPARTMENT = "国保大队"
 SEED = "seed 000"
 CATEGORY = "jiakao"
+ITEM = ItemSet("guobao", DEPARTMENT, category=CATEGORY, cadence="yearly", seed=SEED)
 
 FINDING = "guobao.finding"
 """国保大队考核登记表: one finding (迟报漏报瞒报, 台帐问题) or one case solved, with its count."""
@@ -54,29 +53,15 @@ def visits_short(ctx: RuleContext, p: dict[str, Any]) -> Lines:
     return out
 
 
-def _item(name: str, title: str, line: int, reads: str, rule: object, text: str) -> Item:
-    return Item(
-        id=f"guobao.{name}",
-        title=title,
-        department=DEPARTMENT,
-        category=CATEGORY,
-        reference=f"{SEED} l.{line}",
-        reads=[reads],
-        rule=rule,  # type: ignore[arg-type]
-        cadence="yearly",
-        text=text,
-    )
-
-
 def _per(points: int, matter: str, unit: str) -> rules.PerOccurrence:
     return rules.PerOccurrence(points=Decimal(points), quantity="count", quantity_unit=unit, match={"matter": matter})
 
 
 ITEMS: list[Item] = [
-    _item("dec_info_late", "迟报、漏报、瞒报重要信息", 672, FINDING, _per(-10, INFO_LATE, "起"), T672),
-    _item("dec_cult_case", "侦破“法轮功”、其他邪教及有危害的气功组织案件", 674, FINDING, _per(10, CULT_CASE, "起"), T674),
-    _item("dec_ledger_217", "“217”基础工作台帐无台帐、不完备或底数不清", 676, FINDING, _per(-5, LEDGER_217, "项"), T676),
-    _item("dec_control_visits", "国保管控对象考察次数", 678, CONTROL, rules.Formula(
+    ITEM.item("dec_info_late", "迟报、漏报、瞒报重要信息", 672, FINDING, _per(-10, INFO_LATE, "起"), T672),
+    ITEM.item("dec_cult_case", "侦破“法轮功”、其他邪教及有危害的气功组织案件", 674, FINDING, _per(10, CULT_CASE, "起"), T674),
+    ITEM.item("dec_ledger_217", "“217”基础工作台帐无台帐、不完备或底数不清", 676, FINDING, _per(-5, LEDGER_217, "项"), T676),
+    ITEM.item("dec_control_visits", "国保管控对象考察次数", 678, CONTROL, rules.Formula(
         function=visits_short, params={"min_visits": 2, "per_visit_short": -2},
         text=f"每名管控对象每年考察不少于2次,每少考察一次 {fmt_points(Decimal(-2))} 分",
     ), T678),

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from kaohe import Adapter, Column, Draft
-from kaohe.contract.adapters import Row
+from kaohe import Adapter, Column, Draft, Row, row_key
 
 from .items import ASSIST, DEPARTMENT, TYPES
 
@@ -27,7 +26,7 @@ def assist_to_records(row: Row) -> list[Draft]:
         note += f":{row['remark']}"
     return [
         Draft(
-            key=f"{ASSIST}:{row['id']}",
+            key=row_key(ASSIST, row),
             kind=ASSIST,
             unit=row["unit"],
             date=row["date"],

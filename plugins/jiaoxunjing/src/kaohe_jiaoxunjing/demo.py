@@ -4,16 +4,16 @@ differ in how often they help; a few rows are bad on purpose for the intake to r
 from __future__ import annotations
 
 import datetime as dt
-import random
 from pathlib import Path
 from typing import Any
 
-from kaohe import Bureau, Period
+from kaohe import DemoBureau
+from kaohe.demo import DEMO_YEAR, demo_months, demo_random, random_day, write_export, written_name
 
 from .adapters import COLUMNS
 from .items import FATAL_HIT_RUN, MAJOR_INCIDENT, OTHER_HIT_RUN, OTHER_INCIDENT
 
-YEAR = 2015
+YEAR = DEMO_YEAR
 SALT = 642_000
 TITLE = "金坛市公安局交巡警大队 2015年派出所协助破案及稳控登记"
 
@@ -28,21 +28,18 @@ REMARKS = {
 }
 
 
-def assist_rows(bureau: Bureau, seed: int) -> list[list[Any]]:
-    rng = random.Random(seed + SALT)
+def assist_rows(bureau: DemoBureau, seed: int) -> list[list[Any]]:
+    rng = demo_random(seed, SALT)
     activity = {u.id: rng.uniform(0.5, 2.0) for u in bureau.units}
-    cal = bureau.calendar
     rows: list[list[Any]] = []
     n = 0
-    for m in range(1, 13):
-        p = Period(YEAR, "month", m)
-        start, end = cal.start(p), cal.end(p)
+    for _, start, end in demo_months(bureau.calendar, YEAR):
         for unit in bureau.units:
             for kind, chance in CHANCES.items():
                 if rng.random() < chance * activity[unit.id]:
                     n += 1
-                    day = start + dt.timedelta(days=rng.randrange((end - start).days + 1))
-                    name = unit.aliases[-1] if unit.aliases and rng.random() < 0.2 else unit.name
+                    day = random_day(rng, start, end)
+                    name = written_name(rng, unit)
                     case = f"{CASE_PREFIX[kind]}{YEAR}{rng.randrange(1000):03d}"
                     rows.append([f"JX{YEAR}{n:03d}", name, day, kind, case, REMARKS[kind]])
     # bad on purpose: a station that is not in the bureau, an impossible date, a kind the seed does not score
@@ -52,21 +49,6 @@ def assist_rows(bureau: Bureau, seed: int) -> list[list[Any]]:
     return rows
 
 
-def write_demo(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
-    from openpyxl import Workbook
-
+def write_demo(bureau: DemoBureau, directory: Path, seed: int) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
-    headers = [c.name for c in COLUMNS]
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Sheet1"
-    ws.append([TITLE])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    ws.append(headers)
-    for row in assist_rows(bureau, seed):
-        ws.append(row)
-        if isinstance(row[2], dt.date):
-            ws.cell(ws.max_row, 3).number_format = "yyyy-mm-dd"
-    path = directory / "协助破案及稳控登记_2015年.xlsx"
-    wb.save(path)
-    return [path]
+    return [write_export(directory / "协助破案及稳控登记_2015年.xlsx", TITLE, COLUMNS, assist_rows(bureau, seed))]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from kaohe import Item, rules
+from kaohe import Item, ItemSet, rules
 
 DEPARTMENT = "交巡警大队"
-CATEGORY = "jichu"
-ASSIST = "jiaoxunjing.assist"
+ITEM = ItemSet("jiaoxunjing", DEPARTMENT, category="jichu")
+ASSIST = ITEM.id("assist")
 
 # Values of the record's ``type`` attribute (协助类别), in the seed's words.
 FATAL_HIT_RUN = "协助侦破死亡逃逸交通事故"
@@ -22,22 +22,13 @@ T646 = (
 )
 
 
-def _item(id: str, title: str, line: int, type_: str, points: int, text: str) -> Item:
-    return Item(
-        id=f"jiaoxunjing.{id}",
-        title=title,
-        department=DEPARTMENT,
-        category=CATEGORY,
-        reference=f"seed 000 l.{line}",
-        reads=[ASSIST],
-        rule=rules.PerOccurrence(points=points, match={"type": [type_]}),
-        text=text,
-    )
+def _assist(name: str, title: str, line: int, type_: str, points: int, text: str) -> Item:
+    return ITEM.item(name, title, line, ASSIST, rules.PerOccurrence(points=points, match={"type": [type_]}), text)
 
 
 ITEMS: list[Item] = [
-    _item("fatal_hit_run", "协助侦破死亡逃逸交通事故", 644, FATAL_HIT_RUN, 10, T644),
-    _item("other_hit_run", "协助侦破其他逃逸交通事故", 644, OTHER_HIT_RUN, 5, T644),
-    _item("major_stabilise", "积极协助做好重大事件稳控工作", 646, MAJOR_INCIDENT, 10, T646),
-    _item("other_stabilise", "积极协助做好其他事件稳控工作", 646, OTHER_INCIDENT, 5, T646),
+    _assist("fatal_hit_run", "协助侦破死亡逃逸交通事故", 644, FATAL_HIT_RUN, 10, T644),
+    _assist("other_hit_run", "协助侦破其他逃逸交通事故", 644, OTHER_HIT_RUN, 5, T644),
+    _assist("major_stabilise", "积极协助做好重大事件稳控工作", 646, MAJOR_INCIDENT, 10, T646),
+    _assist("other_stabilise", "积极协助做好其他事件稳控工作", 646, OTHER_INCIDENT, 5, T646),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from kaohe import Adapter, Column, Draft
+from kaohe import Adapter, Column, Draft, row_key
 
 from .items import DEPARTMENT, MEASURES, PERSON, SHORT_NAMES
 
@@ -28,7 +28,7 @@ def person_records(row: Mapping[str, Any]) -> list[Draft]:
         parts.append(f"(案件{row['case']})")
     return [
         Draft(
-            key=f"{PERSON}:{row['id']}",
+            key=row_key(PERSON, row),
             kind=PERSON,
             unit=row["unit"],
             date=row["date"],

@@ -8,36 +8,24 @@ are rewarded at the year's end. One row is bad on purpose (a unit not in the bur
 from __future__ import annotations
 
 import datetime as dt
-import random
 from pathlib import Path
 from typing import Any
 
-from kaohe import Bureau, Period
+from kaohe import DemoBureau, Period
+from kaohe.demo import DEMO_YEAR, demo_random, poisson, random_day, write_export
 
 from .adapters import COLUMNS
 from .items import MEASURES
 
-YEAR = 2015
+YEAR = DEMO_YEAR
 SALT = 524  # fixed per plugin: the seed passage's line
 TITLE = "金坛市公安局经侦大队"
 # Mean persons per month by class (the quota is A 3 and B 1 a quarter, C 1.5 a half-year).
 PER_MONTH = {"A": 1.0, "B": 0.34, "C": 0.25}
 
 
-def _poisson(rnd: random.Random, mean: float) -> int:
-    limit, k, p = 2.718281828459045 ** (-mean), 0, 1.0
-    while True:
-        p *= rnd.random()
-        if p <= limit:
-            return k
-        k += 1
-
-
-def write_demo(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
-    import openpyxl
-    from openpyxl.styles import Font
-
-    rnd = random.Random(seed + SALT)
+def write_demo(bureau: DemoBureau, directory: Path, seed: int) -> list[Path]:
+    rnd = demo_random(seed, SALT)
     directory.mkdir(parents=True, exist_ok=True)
     cal = bureau.calendar
     months = [Period(YEAR, "month", m) for m in range(1, 13)]
@@ -49,24 +37,14 @@ def write_demo(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
         start, end = cal.start(period), cal.end(period)
         for u in units:
             mean = PER_MONTH.get(u.klass or "", 0.3) * diligence[u.id]
-            for _ in range(_poisson(rnd, mean)):
+            for _ in range(poisson(rnd, mean)):
                 n += 1
-                day = start + dt.timedelta(days=rnd.randrange((end - start).days + 1))
+                day = random_day(rnd, start, end)
                 name = rnd.choice([u.name, *u.aliases])
                 measure = rnd.choices(MEASURES, (5, 3, 2))[0]
                 rows.append([f"JZ{YEAR}{n:04d}", name, day, measure, None, f"J{YEAR}{rnd.randrange(10000):04d}", None])
     rows.sort(key=lambda r: (r[2], r[0]))
     rows.insert(3, [f"JZ{YEAR}9999", "开发区派出所", dt.date(YEAR, 2, 3), "刑事拘留", None, None, None])  # bad
 
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Sheet1"
-    ws.append([f"{TITLE} {YEAR}年经济案件打击处理人员名单"])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append([c.name for c in COLUMNS])
-    for row in rows:
-        ws.append(row)
     path = directory / f"经侦大队_经济案件打击处理人员名单_{YEAR}.xlsx"
-    wb.save(path)
-    return [path]
+    return [write_export(path, f"{TITLE} {YEAR}年经济案件打击处理人员名单", COLUMNS, rows)]

@@ -7,8 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import attrs
-from kaohe import Adapter, Column, Draft
-from kaohe.contract.adapters import CellError, Row
+from kaohe import Adapter, CellError, Column, Draft, Row, row_key
 
 from .items import COUNTED_IN, DEDUCTION, DEPARTMENT, DISCIPLINE, MATTERS, ONCE, SITUATIONS, VETO
 
@@ -52,7 +51,7 @@ def veto_to_records(row: Row) -> list[Draft]:
     note = row["situation"] + (f":{row['remark']}" if row.get("remark") else "")
     return [
         Draft(
-            key=f"{VETO}:{row['id']}",
+            key=row_key(VETO, row),
             kind=VETO,
             unit=row["unit"],
             date=row["date"],
@@ -104,7 +103,7 @@ def deduction_to_records(row: Row) -> list[Draft]:
         note += f":{row['remark']}"
     return [
         Draft(
-            key=f"{DEDUCTION}:{row['id']}",
+            key=row_key(DEDUCTION, row),
             kind=DEDUCTION,
             unit=row["unit"],
             date=row["date"],

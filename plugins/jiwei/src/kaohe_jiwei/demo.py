@@ -6,12 +6,11 @@ purpose (a station not in the bureau, text in the 人次 column, an impossible d
 from __future__ import annotations
 
 import datetime as dt
-import random
 from pathlib import Path
 from typing import Any
 
-from kaohe import Bureau, Period, Unit
-from kaohe.intake.workbook import write_export
+from kaohe import DemoBureau, Period
+from kaohe.demo import DEMO_YEAR, day_in, demo_random, write_export, written_name
 
 from .adapters import DEDUCTION_COLUMNS, VETO_COLUMNS
 from .items import (
@@ -32,7 +31,7 @@ from .items import (
     WARNING,
 )
 
-YEAR = 2015
+YEAR = DEMO_YEAR
 SALT = 446_000  # seed 000 l.446: fixed for this plugin so each department's demo differs
 TITLE = "金坛市公安局纪委(督察) 2015年"
 DEDUCTIONS = 40
@@ -72,18 +71,8 @@ REMARKS = {
 }
 
 
-def _name(rng: random.Random, unit: Unit) -> str:
-    """The 纪委 writes a station by its full name, sometimes by its short alias."""
-    return unit.aliases[-1] if unit.aliases and rng.random() < 0.2 else unit.name
-
-
-def _day(rng: random.Random, bureau: Bureau, period: Period) -> dt.date:
-    start, end = bureau.calendar.start(period), bureau.calendar.end(period)
-    return start + dt.timedelta(days=rng.randrange((end - start).days + 1))
-
-
-def deduction_rows(bureau: Bureau, seed: int) -> list[list[Any]]:
-    rng = random.Random(seed + SALT)
+def deduction_rows(bureau: DemoBureau, seed: int) -> list[list[Any]]:
+    rng = demo_random(seed, SALT)
     units = list(bureau.units)
     # discipline differs: a weight from 0 (never caught) to 4 (often) per station
     weight = {u.id: rng.choice([0, 0.5, 1, 1, 1.5, 2, 3, 4]) for u in units}
@@ -95,10 +84,10 @@ def deduction_rows(bureau: Bureau, seed: int) -> list[list[Any]]:
     for _ in range(DEDUCTIONS):
         unit = rng.choices(units, weights=[weight[u.id] for u in units])[0]
         matter = rng.choices(matters, weights=mweights)[0]
-        day = _day(rng, bureau, rng.choice(months))
+        day = day_in(rng, bureau.calendar, rng.choice(months))
         count: Any = rng.randint(1, most[matter])
         self_reported = "是" if matter == DISCIPLINE and rng.random() < 0.25 else "否"
-        rows.append([None, _name(rng, unit), day, matter, count if count > 1 or rng.random() < 0.5 else None,
+        rows.append([None, written_name(rng, unit), day, matter, count if count > 1 or rng.random() < 0.5 else None,
                      self_reported, rng.choice(REMARKS[matter])])
     rows.sort(key=lambda r: r[2])
     for n, row in enumerate(rows, start=1):
@@ -110,23 +99,19 @@ def deduction_rows(bureau: Bureau, seed: int) -> list[list[Any]]:
     return rows
 
 
-def veto_rows(bureau: Bureau, seed: int) -> list[list[Any]]:
+def veto_rows(bureau: DemoBureau, seed: int) -> list[list[Any]]:
     """The one veto of the year: a class B station, in assessment month 2015-07."""
-    rng = random.Random(seed + SALT + 1)
+    rng = demo_random(seed, SALT + 1)
     unit = rng.choice([u for u in bureau.units if u.klass == "B"])
-    day = _day(rng, bureau, Period(YEAR, "month", 7))
+    day = day_in(rng, bureau.calendar, Period(YEAR, "month", 7))
     return [[f"JWFJ{YEAR}001", unit.name, day, SITUATIONS[0], "民警酒后驾驶机动车,违反“五条禁令”"]]
 
 
-def _write(path: Path, title: str, headers: list[str], rows: list[list[Any]]) -> Path:
-    return write_export(path, title, headers, rows)
-
-
-def write_demo(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
+def write_demo(bureau: DemoBureau, directory: Path, seed: int) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     return [
-        _write(directory / "纪委_一票否决情形登记_2015年.xlsx", f"{TITLE}一票否决情形登记",
-               [c.name for c in VETO_COLUMNS], veto_rows(bureau, seed)),
-        _write(directory / "纪委_队伍建设扣分登记_2015年.xlsx", f"{TITLE}队伍建设扣分登记",
-               [c.name for c in DEDUCTION_COLUMNS], deduction_rows(bureau, seed)),
+        write_export(directory / "纪委_一票否决情形登记_2015年.xlsx", f"{TITLE}一票否决情形登记", VETO_COLUMNS,
+                     veto_rows(bureau, seed)),
+        write_export(directory / "纪委_队伍建设扣分登记_2015年.xlsx", f"{TITLE}队伍建设扣分登记", DEDUCTION_COLUMNS,
+                     deduction_rows(bureau, seed)),
     ]

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-from kaohe import Item, rules
+from kaohe import Item, ItemSet, rules
 
 DEPARTMENT = "纪委"
 CATEGORY = "duiwu"
+ITEM = ItemSet("jiwei", DEPARTMENT, category=CATEGORY)
 VETO = "jiwei.veto"
 DEDUCTION = "jiwei.deduction"
 
@@ -42,16 +43,8 @@ VETO_TEXT = {
 
 def _veto(name: str, line: int, title: str, situation: str) -> Item:
     ordinal = situation[1]  # "(一)…" → 一
-    return Item(
-        id=f"jiwei.{name}",
-        title=f"一票否决({ordinal}){title}",
-        department=DEPARTMENT,
-        category=CATEGORY,
-        reference=f"seed 000 l.{line}",
-        reads=[VETO],
-        rule=rules.Veto(match={"situation": [situation]}),
-        text=VETO_TEXT[line],
-    )
+    return ITEM.item(name, f"一票否决({ordinal}){title}", line, VETO, rules.Veto(match={"situation": [situation]}),
+                     VETO_TEXT[line])
 
 
 # --- 第六条 队伍建设考核 (l.446-454): the 事项 of the 纪委's deduction register ------------------------
@@ -106,18 +99,9 @@ def _deduction(
     match: dict[str, list[str]] = {"matter": list(matters)}
     if self_report:
         match["self_reported"] = ["否"]  # 对自查主动上报的违规行为不列入考核 (l.448)
-    return Item(
-        id=f"jiwei.{name}",
-        title=title,
-        department=DEPARTMENT,
-        category=CATEGORY,
-        reference=f"seed 000 l.{line}",
-        reads=[DEDUCTION],
-        rule=rules.PerOccurrence(
-            points=points, quantity="count", quantity_unit=COUNTED_IN.get(matters[0], "人次"), match=match
-        ),
-        text=text,
-    )
+    rule = rules.PerOccurrence(points=points, quantity="count", quantity_unit=COUNTED_IN.get(matters[0], "人次"),
+                               match=match)
+    return ITEM.item(name, title, line, DEDUCTION, rule, text)
 
 
 ITEMS: list[Item] = [
@@ -134,15 +118,7 @@ ITEMS: list[Item] = [
     _deduction("public_accountability", "公开问责", 454, -15, (ACCOUNTABILITY,), T454_ACCOUNTABILITY),
     _deduction("changzhou_criticism", "受到常州市局通报批评", 454, -20, (CHANGZHOU,), T454_CHANGZHOU),
     _deduction("province_criticism", "被省厅通报批评", 454, -30, (PROVINCE,), T454_PROVINCE),
-    Item(
-        id="jiwei.key_rectification",
-        title="被常州市局以上公安机关列为重点整治单位",
-        department=DEPARTMENT,
-        category=CATEGORY,
-        reference="seed 000 l.454",
-        reads=[DEDUCTION],
-        # "扣40分", not "每次": a state of the unit, deducted once in the month it is listed
-        rule=rules.Flag(points=-40, match={"matter": [KEY_TARGET]}),
-        text=T454_KEY_TARGET,
-    ),
+    # "扣40分", not "每次": a state of the unit, deducted once in the month it is listed
+    ITEM.item("key_rectification", "被常州市局以上公安机关列为重点整治单位", 454, DEDUCTION,
+              rules.Flag(points=-40, match={"matter": [KEY_TARGET]}), T454_KEY_TARGET),
 ]

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from kaohe import Adapter, Column, Draft
+from kaohe import Adapter, Column, Draft, row_key
 
 from .items import (
     CATASTROPHIC,
@@ -49,7 +49,7 @@ def enforcement_records(row: Row) -> list[Draft]:
     else:
         value = fine if fine is not None else Decimal(0)
         note = f"{row['doc_type']} {row['id']} 罚款{value}元"
-    return [Draft(key=f"{kind}:{row['id']}", kind=kind, unit=row["unit"], date=row["date"], value=value, note=note)]
+    return [Draft(key=row_key(kind, row), kind=kind, unit=row["unit"], date=row["date"], value=value, note=note)]
 
 
 ENFORCEMENT = Adapter(
@@ -77,7 +77,7 @@ def finding_records(row: Row) -> list[Draft]:
     note = row["category"] + (f"{count}处" if count != 1 else "") + (f"({remark})" if remark else "")
     return [
         Draft(
-            key=f"{FINDING}:{row['id']}",
+            key=row_key(FINDING, row),
             kind=FINDING,
             unit=row["unit"],
             date=row["date"],
@@ -121,7 +121,7 @@ def activity_records(row: Row) -> list[Draft]:
     attrs: dict[str, Any] = {"monotonous": YES if monotonous else "否"}
     if row.get("people") is not None:
         attrs["people"] = row["people"]
-    return [Draft(key=f"{kind}:{row['id']}", kind=kind, unit=row["unit"], date=row["date"], attrs=attrs, note=note)]
+    return [Draft(key=row_key(kind, row), kind=kind, unit=row["unit"], date=row["date"], attrs=attrs, note=note)]
 
 
 ACTIVITIES = Adapter(
@@ -149,7 +149,7 @@ def meeting_records(row: Row) -> list[Draft]:
     topic = row.get("topic") or ""
     return [
         Draft(
-            key=f"{MEETING}:{row['id']}",
+            key=row_key(MEETING, row),
             kind=MEETING,
             unit=row["unit"],
             date=row["date"],
@@ -211,7 +211,7 @@ def fire_records(row: Row) -> list[Draft]:
     attrs.update({k: _yes(v) for k, (_, v) in flags.items()})
     if row.get("loss") is not None:
         attrs["loss"] = row["loss"]
-    return [Draft(key=f"{FIRE}:{row['id']}", kind=FIRE, unit=row["unit"], date=row["date"], attrs=attrs, note=" ".join(parts))]
+    return [Draft(key=row_key(FIRE, row), kind=FIRE, unit=row["unit"], date=row["date"], attrs=attrs, note=" ".join(parts))]
 
 
 FIRES = Adapter(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from kaohe import Adapter, Column, Draft, Item, rules
+from kaohe import Adapter, Column, Draft, Item, row_key, rules
 
 DEPARTMENT = "消防大队"
 KIND = "xiaofang.honour"
@@ -43,7 +43,7 @@ COLUMNS = [
 
 def to_records(row: Mapping[str, Any]) -> list[Draft]:
     who = row.get("who") or ""
-    return [Draft(key=f"{KIND}:{row['id']}", kind=KIND, unit=row["unit"], date=row["date"],
+    return [Draft(key=row_key(KIND, row), kind=KIND, unit=row["unit"], date=row["date"],
                   attrs={"level": row["level"]}, note=f"{row['level']}评为消防工作先进者 {who}".rstrip())]
 
 

@@ -9,18 +9,17 @@ bureau, text in the 罚款金额 column, an impossible date) for the intake to r
 from __future__ import annotations
 
 import datetime as dt
-import random
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kaohe import Bureau, Period, Unit
-from kaohe.intake.workbook import write_export
+from kaohe import DemoBureau, Period, Unit
+from kaohe.demo import DEMO_YEAR, demo_random, random_day, write_export, written_name
 
 from .adapters import ACT_119, ACT_TRAINING, DOC_GENERAL, DOC_ONSITE, DOC_RECTIFICATION, FINDINGS, FIRES
 from .items import BOARD, DOC_FILING, DOC_SYSTEM, DUTY, LEADER, LEDGER_MISSING, LEDGER_STALE, OFFICER, ROOM
 
-YEAR = 2015
+YEAR = DEMO_YEAR
 PLUGIN_SEED = 626  # seed 000 l.626: fixed per plugin so each department's demo differs
 TITLE = "金坛市公安局消防大队"
 
@@ -29,8 +28,8 @@ QUOTAS = {"A": (4, 5, 1), "B": (1, 2, 1), "C": (1, 2, 1)}
 
 
 class _Year:
-    def __init__(self, bureau: Bureau, seed: int) -> None:
-        self.rng = random.Random(seed + PLUGIN_SEED)
+    def __init__(self, bureau: DemoBureau, seed: int) -> None:
+        self.rng = demo_random(seed, PLUGIN_SEED)
         self.cal = bureau.calendar
         self.units = [u for u in bureau.units if u.klass in QUOTAS or u.klass is None]
         self.diligence = {u.id: round(self.rng.uniform(0.55, 1.0), 2) for u in self.units}
@@ -39,14 +38,11 @@ class _Year:
         return Period(YEAR, "year").months()
 
     def day_in(self, periods: Sequence[Period]) -> dt.date:
-        start, end = self.cal.start(periods[0]), self.cal.end(periods[-1])
-        return start + dt.timedelta(days=self.rng.randint(0, (end - start).days))
+        return random_day(self.rng, self.cal.start(periods[0]), self.cal.end(periods[-1]))
 
     def name(self, unit: Unit) -> str:
         """Departments write a station by its full name, sometimes by its short alias."""
-        if unit.aliases and self.rng.random() < 0.15:
-            return unit.aliases[-1]
-        return unit.name
+        return written_name(self.rng, unit, 0.15)
 
     def around(self, target: int, unit: Unit, exceed: float) -> int:
         """A count near ``target``: short more often for a careless station, over with ``exceed``."""
@@ -194,11 +190,7 @@ def _fires(y: _Year) -> list[list[Any]]:
     return rows
 
 
-def _write(path: Path, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> Path:
-    return write_export(path, title, headers, rows)
-
-
-def write_demo(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
+def write_demo(bureau: DemoBureau, directory: Path, seed: int) -> list[Path]:
     y = _Year(bureau, seed)
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -208,31 +200,31 @@ def write_demo(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
     meetings = _meetings(y)
     fires = _fires(y)
     return [
-        _write(
+        write_export(
             directory / f"消防监督系统执法文书_{YEAR}.xlsx",
             f"{TITLE} {YEAR}年消防监督系统执法文书导出",
             ["文书编号", "派出所", "日期", "文书类型", "罚款金额"],
             enforcement,
         ),
-        _write(
+        write_export(
             directory / f"消防检查发现问题清单_{YEAR}.xlsx",
             f"{TITLE} {YEAR}年派出所消防工作检查发现问题清单",
             [c.name for c in FINDINGS.columns],
             findings,
         ),
-        _write(
+        write_export(
             directory / f"消防宣传培训活动_{YEAR}.xlsx",
             f"{TITLE} {YEAR}年派出所消防宣传培训活动登记表",
             ["活动编号", "派出所", "活动日期", "活动类型", "活动内容", "参加人数", "内容单调"],
             activities,
         ),
-        _write(
+        write_export(
             directory / f"消防工作例会_{YEAR}.xlsx",
             f"{TITLE} {YEAR}年派出所消防工作例会登记表",
             ["会议编号", "派出所", "会议日期", "会议内容", "参会人数"],
             meetings,
         ),
-        _write(
+        write_export(
             directory / f"火灾接处警及调查_{YEAR}.xlsx",
             f"{TITLE} {YEAR}年辖区火灾接处警及调查登记表",
             [c.name for c in FIRES.columns],

@@ -8,11 +8,12 @@ are rule parameters with the seed's values as defaults; a bureau overrides them 
 
 from __future__ import annotations
 
-from kaohe import Item, rules
+from kaohe import Item, ItemSet, rules
 
 DEPARTMENT = "消防大队"
 CATEGORY = "jichu"
 SEED = "seed 000"
+ITEM = ItemSet("xiaofang", DEPARTMENT, category=CATEGORY, seed=SEED)
 
 # Record kinds (one adapter may produce several: a quota counts every record of its kinds, so each
 # quota item needs a kind of its own).
@@ -58,29 +59,15 @@ T640 = (
 )
 
 
-def _item(id: str, title: str, line: int, reads: list[str], rule: object, text: str, cadence: str = "monthly") -> Item:
-    return Item(
-        id=f"xiaofang.{id}",
-        title=title,
-        department=DEPARTMENT,
-        category=CATEGORY,
-        reference=f"{SEED} l.{line}",
-        reads=reads,
-        rule=rule,  # type: ignore[arg-type]
-        cadence=cadence,
-        text=text,
-    )
-
-
 def _finding_flag(id: str, title: str, line: int, category: str, points: int, text: str) -> Item:
     """A state found by the brigade's inspection: once per month however often it is recorded."""
-    return _item(id, title, line, [FINDING], rules.Flag(points=points, match={"category": category}), text)
+    return ITEM.item(id, title, line, [FINDING], rules.Flag(points=points, match={"category": category}), text)
 
 
 def _finding_each(id: str, title: str, line: int, category: str, points: int, text: str) -> Item:
     """Per missing kind / per place / per element: the finding's 数量 multiplies the points."""
     rule = rules.PerOccurrence(points=points, quantity="count", match={"category": category})
-    return _item(id, title, line, [FINDING], rule, text)
+    return ITEM.item(id, title, line, [FINDING], rule, text)
 
 
 def _enforcement_quota(id: str, title: str, reads: list[str], targets: dict[str, int], what: str, field: str | None = None) -> Item:
@@ -96,11 +83,11 @@ def _enforcement_quota(id: str, title: str, reads: list[str], targets: dict[str,
         window_months={"C": 2},
         what=what,
     )
-    return _item(id, title, 638, reads, rule, T638)
+    return ITEM.item(id, title, 638, reads, rule, T638)
 
 
 def _fire(id: str, title: str, match: dict[str, str], points: int, text: str) -> Item:
-    return _item(id, title, 640, [FIRE], rules.PerOccurrence(points=points, match=match), text)
+    return ITEM.item(id, title, 640, [FIRE], rules.PerOccurrence(points=points, match=match), text)
 
 
 ITEMS: list[Item] = [
@@ -113,7 +100,7 @@ ITEMS: list[Item] = [
     _finding_each("ledger_not_updated", "基础工作台帐:未及时更新修订", 630, LEDGER_STALE, -1, T630),
     # 3、广泛开展消防宣传 (l.632).
     _finding_flag("no_board", "消防宣传:未设立固定消防宣传栏", 632, BOARD, -3, "派出所未设立固定消防宣传栏的扣3分"),
-    _item(
+    ITEM.item(
         "training",
         "消防宣传:每半年开展消防宣传培训活动四次",
         632,
@@ -122,7 +109,7 @@ ITEMS: list[Item] = [
         "每半年开展消防宣传培训活动四次,每少1次扣2分(半年考)",
         cadence="half-yearly",
     ),
-    _item(
+    ITEM.item(
         "day119_missing",
         "消防宣传:未开展“119”消防宣传日活动",
         632,
@@ -131,7 +118,7 @@ ITEMS: list[Item] = [
         T119,
         cadence="month:11",
     ),
-    _item(
+    ITEM.item(
         "day119_monotonous",
         "消防宣传:“119”消防宣传日活动内容单调",
         632,
@@ -143,7 +130,7 @@ ITEMS: list[Item] = [
     # 4、派出所消防警务室建设到位 (l.634).
     _finding_each("room_missing", "消防警务室:按建设标准每少1项", 634, ROOM, -1, "按消防警务室建设标准,每少1项扣1分。"),
     # 5、落实各项消防工作制度 (l.636).
-    _item(
+    ITEM.item(
         "meeting",
         "消防工作制度:按月召开消防工作例会",
         636,

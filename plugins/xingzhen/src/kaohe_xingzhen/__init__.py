@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from kaohe import Adapter, Bureau, Item, cite, hookimpl
+from kaohe import Adapter, DemoBureau, Item, cite, hookimpl
 
 from . import december, quarterly
 from .adapters import ADAPTERS
@@ -36,5 +36,5 @@ def kaohe_adapters(register: Callable[[Adapter], None]) -> None:
 
 
 @hookimpl
-def kaohe_demo_data(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
+def kaohe_demo_data(bureau: DemoBureau, directory: Path, seed: int) -> list[Path]:
     return demo_data(bureau, directory, seed) + december.demo_data(bureau, directory, seed)

@@ -11,8 +11,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from kaohe import Adapter, Column, Draft
-from kaohe.contract.adapters import CellError
+from kaohe import Adapter, CellError, Column, Draft, row_key
 
 from .items import (
     CASE,
@@ -66,7 +65,7 @@ def case_records(row: Mapping[str, Any]) -> list[Draft]:
     note = f"案件{row['id']} {row['category']}" + (f"({'、'.join(flags)})" if flags else "")
     return [
         Draft(
-            key=f"{CASE}:{row['id']}",
+            key=row_key(CASE, row),
             kind=CASE,
             unit=row["unit"],
             date=row["date"],
@@ -167,7 +166,7 @@ def finding_records(row: Mapping[str, Any]) -> list[Draft]:
     note = row["matter"] + (f" {count}" if count != 1 else "") + (f":{row['remark']}" if row.get("remark") else "")
     return [
         Draft(
-            key=f"{FINDING}:{row['id']}",
+            key=row_key(FINDING, row),
             kind=FINDING,
             unit=row["unit"],
             date=row["date"],

@@ -14,26 +14,38 @@ are rule parameters whose defaults are demo assumptions, documented in the READM
 
 from __future__ import annotations
 
-import datetime as dt
 import decimal
-import random
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import attrs
-from kaohe import Adapter, Bureau, Column, Draft, Item, Period, rules
-from kaohe.core.decimals import ZERO, D, fmt, quantize
-from kaohe.core.model import Line, Record
-from kaohe.intake.workbook import write_export
-from kaohe.rules import Lines, RuleContext
-from kaohe.rules.base import dec_table, match_table, matches, target_for
+from kaohe import (
+    ZERO,
+    Adapter,
+    Column,
+    D,
+    DemoBureau,
+    Draft,
+    Item,
+    ItemSet,
+    Line,
+    Period,
+    Record,
+    fmt,
+    quantize,
+    row_key,
+    rules,
+)
+from kaohe.demo import DEMO_YEAR, demo_random, random_day, write_export
+from kaohe.rules import Lines, RuleContext, dec_table, match_table, matches, target_for
 
 from .items import ARREST, CASE, DEPARTMENT, DETENTION, DIRECT_PROSECUTION, FUGITIVE, PERSON, REEDUCATION, REHAB
 
 SEED = "seed 000"
 CATEGORY = "jiakao"
+ITEM = ItemSet("xingzhen", DEPARTMENT, category=CATEGORY, cadence="yearly", seed=SEED)
 
 FIGURES = "xingzhen.december"
 """刑侦年度加考数据: one station's figures for one assessment year."""
@@ -213,90 +225,76 @@ T666 = "(九)全年通过技术(指纹、足迹、DNA)直破案件,城区四所�
 T670 = "(十一)劳教数全年目标达标后超出部分,每多1人加5分。"
 
 
-def _item(name: str, title: str, line: int, reads: Sequence[str], rule: object, text: str) -> Item:
-    return Item(
-        id=f"xingzhen.{name}",
-        title=title,
-        department=DEPARTMENT,
-        category=CATEGORY,
-        reference=f"{SEED} l.{line}",
-        reads=list(reads),
-        rule=rule,  # type: ignore[arg-type]
-        cadence="yearly",
-        text=text,
-    )
-
-
 def _formula(function: Callable[[RuleContext, dict[str, Any]], Lines], params: dict[str, Any], text: str) -> Any:
     return rules.Formula(function=function, params=params, text=text)
 
 
 ITEMS: list[Item] = [
-    _item("dec_solved_target", "破案绝对数完成全年目标任务", 650, [CASE], _formula(
+    ITEM.item("dec_solved_target", "破案绝对数完成全年目标任务", 650, [CASE], _formula(
         _solved_vs_target,
         {"targets": {"A": 40, "B": 12, "C": 6}, "per_point_above": "0.5", "per_point_below": "-0.5", "step": "exact"},
         "破案数 ÷ 全年目标任务(A类40、B类12、C类6起,演示假定)× 100%,每高于或低于100%一个百分点加、扣0.5分",
     ), T650),
-    _item("dec_eight_clearance", "本辖区年内在帐“八类”案件破案率", 652, [CASE, FIGURES], _formula(
+    ITEM.item("dec_eight_clearance", "本辖区年内在帐“八类”案件破案率", 652, [CASE, FIGURES], _formula(
         _eight_clearance,
         {"target": 85, "per_point_above": "0.5", "per_point_below": "-0.5", "step": "exact"},
         "本辖区破获年内在帐“八类”案件数 ÷ 在帐“八类”案件数,目标85%,每升降1个百分点加、扣0.5分",
     ), T652),
-    _item("dec_eight_unfiled", "“八类”案件该立而未立或立其他类别", 652, [UNFILED],
+    ITEM.item("dec_eight_unfiled", "“八类”案件该立而未立或立其他类别", 652, [UNFILED],
           rules.PerOccurrence(points=-20, match={"matter": [UNFILED_EIGHT, MISFILED_EIGHT]}), T652B),
-    _item("dec_snatch_yoy", "“飞车抢夺”案件同比", 654, [INCIDENTS], _formula(
+    ITEM.item("dec_snatch_yoy", "“飞车抢夺”案件同比", 654, [INCIDENTS], _formula(
         _restricted(rules.YearOverYear),
         {"mode": "percent", "better": "lower", "target": -10, "per_better": "0.5", "per_worse": "-0.5",
          "field": "snatch", "what": "“飞车抢夺”发案数", "step": "exact"},
         "“飞车抢夺”发案数与去年同期比,目标下降10%,每多降或少降1个百分点加、扣0.5分",
     ), T654),
-    _item("dec_criminal_yoy", "城区四所刑事发案数同比", 656, [INCIDENTS], _formula(
+    ITEM.item("dec_criminal_yoy", "城区四所刑事发案数同比", 656, [INCIDENTS], _formula(
         _restricted(rules.YearOverYear),
         {"mode": "percent", "better": "lower", "target": -5, "per_better": "0.5", "per_worse": "-0.5",
          "field": "criminal", "what": "刑事发案数", "step": "exact", "tags": ["城区"]},
         "城区四所(标签“城区”)刑事发案数与去年同期比,目标下降5%,每多降或少降1个百分点加、扣0.5分",
     ), T656),
-    _item("dec_criminal_unfiled", "刑事案件该立而未立", 656, [UNFILED],
+    ITEM.item("dec_criminal_unfiled", "刑事案件该立而未立", 656, [UNFILED],
           rules.PerOccurrence(points=-20, match={"matter": UNFILED_CRIMINAL}), T656B),
-    _item("dec_punished_per_capita", "年内人均打击处理总数", 658, [PERSON], _formula(
+    ITEM.item("dec_punished_per_capita", "年内人均打击处理总数", 658, [PERSON], _formula(
         _restricted(rules.PerCapita),
         {"target": {"A": "1.5", "B": "1.2", "C": "1"}, "per_unit_short": -5, "per_unit_over": 5, "field": None,
          "what": "人均打击处理", "step": "exact", "match": {"category": list(PUNISHED)}, "distinct_persons": True},
         "刑事拘留、逮捕(含直诉)、劳动教养、强制戒毒人数(一人只计一次)÷ 民警人数,对照人均目标"
         "(A类1.5、B类1.2、C类1人,演示假定),每多或少0.1人加、扣0.5分",
     ), T658),
-    _item("dec_fugitive_per_capita", "年内人均抓获外省市逃犯总数", 660, [PERSON], _formula(
+    ITEM.item("dec_fugitive_per_capita", "年内人均抓获外省市逃犯总数", 660, [PERSON], _formula(
         _restricted(rules.PerCapita),
         {"target": "0.2", "per_unit_short": -30, "per_unit_over": 30, "field": None, "what": "人均抓获外省市逃犯",
          "step": "exact", "match": {"category": FUGITIVE, "origin": list(OUTSIDE)}},
         "抓获外省、本省外市网上逃犯人数 ÷ 民警人数,对照人均目标(0.2人,演示假定),每多或少0.1人加、扣3分",
     ), T660),
-    _item("dec_drug_arrest", "逮捕涉毒人员完成情况", 662, [FIGURES], rules.Quota(
+    ITEM.item("dec_drug_arrest", "逮捕涉毒人员完成情况", 662, [FIGURES], rules.Quota(
         targets={"A": 3, "B": 2, "C": 1}, per_short=-1, per_over=1, field="drug_arrests", what="逮捕涉毒人员",
     ), T662),
-    _item("dec_rehab", "强制戒毒完成情况", 662, [PERSON], rules.Quota(
+    ITEM.item("dec_rehab", "强制戒毒完成情况", 662, [PERSON], rules.Quota(
         targets={"A": 4, "B": 3, "C": 2}, per_short=-1, per_over=1, what="强制戒毒人数", match={"category": REHAB},
     ), T662),
-    _item("dec_drug_users", "查处吸毒人员完成情况", 662, [FIGURES], rules.Quota(
+    ITEM.item("dec_drug_users", "查处吸毒人员完成情况", 662, [FIGURES], rules.Quota(
         targets={"A": 20, "B": 10, "C": 5}, per_short=-1, per_over=1, field="drug_users", what="查处吸毒人员",
     ), T662),
-    _item("dec_informants", "物建刑事特情数达标", 664, [FIGURES], _formula(
+    ITEM.item("dec_informants", "物建刑事特情数达标", 664, [FIGURES], _formula(
         _informants_short, {"per_officer": 1, "per_short": -1},
         "应建刑事特情数 = 民警人数 × 每名民警1名(演示假定),每缺一名扣1分",
     ), T664),
-    _item("dec_informant_files", "特情档案不全", 664, [FIGURES], rules.PerOccurrence(
+    ITEM.item("dec_informant_files", "特情档案不全", 664, [FIGURES], rules.PerOccurrence(
         points=-1, quantity="files_incomplete", quantity_unit="人",
         when_field="files_incomplete", when_op=">", limit=0, when_label="特情档案不全人数",
     ), T664),
-    _item("dec_informant_cases", "利用特情线索破案占破案总数比例", 664, [CASE, FIGURES], _formula(
+    ITEM.item("dec_informant_cases", "利用特情线索破案占破案总数比例", 664, [CASE, FIGURES], _formula(
         _informant_share, {"target": 35, "per_point_below": "-0.2", "per_point_above": 0, "step": "exact"},
         "利用特情线索破案数 ÷ 破案总数(破案记录),须达35%,每下降1个百分点扣0.2分",
     ), T664B),
-    _item("dec_technical_cases", "通过技术直破案件", 666, [FIGURES], rules.Quota(
+    ITEM.item("dec_technical_cases", "通过技术直破案件", 666, [FIGURES], rules.Quota(
         targets={"城区": 5, "薛埠派出所": 3, "儒林派出所": 3, "*": 1}, per_short=-10, per_over=10,
         field="technical_cases", what="技术(指纹、足迹、DNA)直破案件",
     ), T666),
-    _item("dec_reeducation_over", "劳教数超出全年目标", 670, [PERSON], rules.Quota(
+    ITEM.item("dec_reeducation_over", "劳教数超出全年目标", 670, [PERSON], rules.Quota(
         targets={"A": 1, "B": 1, "C": 0}, per_short=0, per_over=5, what="劳教人数", match={"category": REEDUCATION},
     ), T670),
 ]
@@ -376,7 +374,7 @@ UNFILED_COLUMNS = [
 
 def unfiled_records(row: Mapping[str, Any]) -> list[Draft]:
     note = row["matter"] + (f":{row['remark']}" if row.get("remark") else "")
-    return [Draft(key=f"{UNFILED}:{row['id']}", kind=UNFILED, unit=row["unit"], date=row["date"],
+    return [Draft(key=row_key(UNFILED, row), kind=UNFILED, unit=row["unit"], date=row["date"],
                   attrs={"matter": row["matter"]}, note=note)]
 
 
@@ -394,15 +392,9 @@ ADAPTERS = [FIGURES_ADAPTER, UNFILED_ADAPTER]
 
 # --- demo --------------------------------------------------------------------------------------
 
-DEMO_YEAR = 2015
 
-
-def _write(path: Path, title: str, columns: Sequence[Column], rows: list[list[Any]]) -> Path:
-    return write_export(path, title, columns, rows)
-
-
-def demo_data(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
-    rnd = random.Random(seed + 1212)
+def demo_data(bureau: DemoBureau, directory: Path, seed: int) -> list[Path]:
+    rnd = demo_random(seed, 1212)
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     cal = bureau.calendar
@@ -426,10 +418,10 @@ def demo_data(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
             rnd.randint(0, 3 + head // 8),
         ])
         for _ in range(rnd.choice([0, 0, 0, 1])):
-            day = start + dt.timedelta(days=rnd.randrange((end - start).days + 1))
+            day = random_day(rnd, start, end)
             unfiled.append([f"WL{DEMO_YEAR}{len(unfiled) + 1:03d}", u.name, day, rnd.choice(UNFILED_MATTERS), None])
     return [
-        _write(directory / f"刑侦大队_年度加考数据_{DEMO_YEAR}.xlsx", f"刑侦大队 {DEMO_YEAR}年度加考数据", FIGURE_COLUMNS, figures),
-        _write(directory / f"刑侦大队_该立未立案件登记_{DEMO_YEAR}.xlsx", "该立未立案件登记", UNFILED_COLUMNS, unfiled),
+        write_export(directory / f"刑侦大队_年度加考数据_{DEMO_YEAR}.xlsx", f"刑侦大队 {DEMO_YEAR}年度加考数据", FIGURE_COLUMNS, figures),
+        write_export(directory / f"刑侦大队_该立未立案件登记_{DEMO_YEAR}.xlsx", "该立未立案件登记", UNFILED_COLUMNS, unfiled),
     ]
 

@@ -8,13 +8,11 @@ on purpose (a unit not in the bureau, text in a number column, an impossible dat
 from __future__ import annotations
 
 import datetime as dt
-import random
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kaohe import Bureau, Period
-from kaohe.intake.workbook import write_export
+from kaohe import DemoBureau, Period
+from kaohe.demo import DEMO_YEAR, demo_random, poisson, random_day, write_export
 
 from . import adapters
 from .items import (
@@ -28,7 +26,7 @@ from .items import (
     REHAB,
 )
 
-YEAR = 2015
+YEAR = DEMO_YEAR
 SALT = 582  # fixed per plugin: the seed passage's first line
 TITLE = "金坛市公安局刑侦大队"
 
@@ -68,23 +66,9 @@ BONUS = {"platform_case", "platform_document", "trafficking_dna", "trafficking_c
          "secondhand_phone_match", "secondhand_mac_match", "gang_3x1", "gang_3x3"}
 
 
-def _write(path: Path, title: str, columns: Sequence[adapters.Column], rows: list[list[Any]]) -> Path:
-    return write_export(path, title, columns, rows)
-
-
-def _poisson(rnd: random.Random, mean: float) -> int:
-    """A small Poisson draw (Knuth), enough for demo volumes."""
-    limit, k, p = 2.718281828459045 ** (-mean), 0, 1.0
-    while True:
-        p *= rnd.random()
-        if p <= limit:
-            return k
-        k += 1
-
-
-def demo_data(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
-    rnd = random.Random(seed + SALT)
-    drugs = random.Random(seed + SALT + 530)  # 是否涉毒 of arrests (l.530)
+def demo_data(bureau: DemoBureau, directory: Path, seed: int) -> list[Path]:
+    rnd = demo_random(seed, SALT)
+    drugs = demo_random(seed, SALT + 530)  # 是否涉毒 of arrests (l.530)
     directory.mkdir(parents=True, exist_ok=True)
     cal = bureau.calendar
     months = [Period(YEAR, "month", m) for m in range(1, 13)]
@@ -96,7 +80,7 @@ def demo_data(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
 
     def day(period: Period) -> dt.date:
         start, end = cal.start(period), cal.end(period)
-        return start + dt.timedelta(days=rnd.randrange((end - start).days + 1))
+        return random_day(rnd, start, end)
 
     cases: list[list[Any]] = []
     persons: list[list[Any]] = []
@@ -113,7 +97,7 @@ def demo_data(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
             d = diligence[u.id]
             head = u.headcount_for(period) or 10
             # 破案记录
-            for _ in range(_poisson(rnd, head / 12 * (0.5 + d))):
+            for _ in range(poisson(rnd, head / 12 * (0.5 + d))):
                 kind = rnd.choices(CASE_KINDS, CASE_WEIGHTS)[0]
                 other = rnd.random() < 0.08
                 in_year = not other and rnd.random() < 0.8
@@ -133,7 +117,7 @@ def demo_data(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
                     (DIRECT_PROSECUTION, 0.1), (REEDUCATION, 0.05), (REHAB, 0.3 * (0.5 + d)),
                     (CULT, 0.02), (FUGITIVE, head / 30 * (0.5 + d))]
             for category, mean in plan:
-                for _ in range(_poisson(rnd, mean)):
+                for _ in range(poisson(rnd, mean)):
                     pid = next_id("person", "R")
                     row: list[Any] = [pid, None, name(u), day(period), category, None, None, None, None, None, None]
                     if category in (ARREST, DIRECT_PROSECUTION) and rnd.random() < 0.15:
@@ -146,7 +130,7 @@ def demo_data(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
                         row[9] = "是" if rnd.random() < 0.05 else None
                     persons.append(row)
             # 考核登记表
-            for _ in range(_poisson(rnd, 1.2 + (1 - d) * 1.5)):
+            for _ in range(poisson(rnd, 1.2 + (1 - d) * 1.5)):
                 weights = [w * ((0.5 + d) if n in BONUS else (1.5 - d)) for n, w, _ in FINDING_DRAWS]
                 n, _, (lo, hi) = rnd.choices(FINDING_DRAWS, weights)[0]
                 count = rnd.randint(lo, hi)
@@ -177,12 +161,12 @@ def demo_data(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
     persons.append(["R201599999", None, units[-1].name, "2015-02-30", DETENTION, None, None, None, None, None, None])
 
     out = [
-        _write(directory / "刑侦大队_破案记录_2015.xlsx", f"{TITLE} {YEAR}年破案记录", adapters.CASE_COLUMNS, cases),
-        _write(directory / "刑侦大队_打击处理人员_2015.xlsx", f"{TITLE} {YEAR}年打击处理人员", adapters.PERSON_COLUMNS,
+        write_export(directory / "刑侦大队_破案记录_2015.xlsx", f"{TITLE} {YEAR}年破案记录", adapters.CASE_COLUMNS, cases),
+        write_export(directory / "刑侦大队_打击处理人员_2015.xlsx", f"{TITLE} {YEAR}年打击处理人员", adapters.PERSON_COLUMNS,
                persons),
-        _write(directory / "刑侦大队_考核登记表_2015.xlsx", f"{TITLE} {YEAR}年考核登记表", adapters.FINDING_COLUMNS,
+        write_export(directory / "刑侦大队_考核登记表_2015.xlsx", f"{TITLE} {YEAR}年考核登记表", adapters.FINDING_COLUMNS,
                findings),
-        _write(directory / "刑侦大队_基础工作月度数据_2015.xlsx", f"{TITLE} {YEAR}年派出所基础工作月度数据",
+        write_export(directory / "刑侦大队_基础工作月度数据_2015.xlsx", f"{TITLE} {YEAR}年派出所基础工作月度数据",
                adapters.MONTHLY_COLUMNS, monthly),
     ]
     return out

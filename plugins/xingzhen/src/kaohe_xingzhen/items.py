@@ -11,10 +11,11 @@ parameter with the seed's value as default.
 
 from __future__ import annotations
 
-from kaohe import Item, rules
+from kaohe import Item, ItemSet, rules
 
 DEPARTMENT = "刑侦大队"
 SEED = "seed 000"
+ITEM = ItemSet("xingzhen", DEPARTMENT, category="jichu", seed=SEED)
 
 # Record kinds (one per export, see adapters.py).
 CASE = "xingzhen.case"
@@ -71,27 +72,11 @@ YES = "是"
 NO = "否"
 
 
-def _item(name: str, title: str, line: int, reads: str, rule: object, text: str, *,
-          category: str = "jichu", direct: bool = False) -> Item:
-    return Item(
-        id=f"xingzhen.{name}",
-        title=title,
-        department=DEPARTMENT,
-        category=category,
-        reference=f"{SEED} l.{line}",
-        reads=[reads],
-        rule=rule,  # type: ignore[arg-type]
-        cadence="monthly",
-        direct_per_capita=direct,
-        text=text,
-    )
-
-
 def _finding(name: str, title: str, line: int, points: str, text: str, *,
              category: str = "jichu", direct: bool = False) -> Item:
     """A per-occurrence item read from the 考核登记表: ``points`` per 人/人次/份/项/起 (the 人数 column)."""
     rule = rules.PerOccurrence(points=points, quantity="count", match={"matter": MATTERS[name]})
-    return _item(name, title, line, FINDING, rule, text, category=category, direct=direct)
+    return ITEM.item(name, title, line, FINDING, rule, text, category=category, direct_per_capita=direct)
 
 
 # --- 基础工作建设: 考核登记表 ----------------------------------------------------------------------
@@ -167,20 +152,20 @@ T610C = ("现场勘查完后两天内将现场照片、简要案情表格、痕�
 T610D = "七天内按要求完整、合格录入《现场勘验系统》,……入库率每少一个百分点扣5分。"
 
 MONTHLY_ITEMS: list[Item] = [
-    _item("fingerprint_quota", "指纹捺印人均5份指标数", 588, MONTHLY,
+    ITEM.item("fingerprint_quota", "指纹捺印人均5份指标数", 588, MONTHLY,
           rules.PerCapita(target=5, per_unit_short="-0.5", field="prints", what="人均捺印", missing="zero"), T588A),
-    _item("fingerprint_unqualified", "送交不合格的指纹", 588, MONTHLY,
+    ITEM.item("fingerprint_unqualified", "送交不合格的指纹", 588, MONTHLY,
           rules.PerOccurrence(points=-1, quantity="bad_prints", when_field="bad_prints", when_op=">", limit=0,
                               when_label="不合格指纹", when_unit="份"), T588B),
-    _item("no_technician", "未设立专职(兼职)技术员", 608, MONTHLY,
+    ITEM.item("no_technician", "未设立专职(兼职)技术员", 608, MONTHLY,
           rules.Flag(points=-10, match={"has_technician": NO}), T608),
-    _item("scene_rate_key", "“八类”等案件现场勘查率", 610, MONTHLY,
+    ITEM.item("scene_rate_key", "“八类”等案件现场勘查率", 610, MONTHLY,
           rules.RateTarget(target=100, per_point_below=-2, field="rate_key", missing="missing"), T610A),
-    _item("scene_rate_other", "其他案件现场勘查率", 610, MONTHLY,
+    ITEM.item("scene_rate_other", "其他案件现场勘查率", 610, MONTHLY,
           rules.RateTarget(target={"A": 80, "B": 90, "C": 100}, per_point_below=-2, field="rate_other", missing="missing"), T610B),
-    _item("scene_rate", "现场勘查率(现场资料按要求上传)", 610, MONTHLY,
+    ITEM.item("scene_rate", "现场勘查率(现场资料按要求上传)", 610, MONTHLY,
           rules.RateTarget(target=100, per_point_below=-5, field="rate_scene", missing="missing"), T610C),
-    _item("scene_storage_rate", "现场勘验系统入库率", 610, MONTHLY,
+    ITEM.item("scene_storage_rate", "现场勘验系统入库率", 610, MONTHLY,
           rules.RateTarget(target=100, per_point_below=-5, field="rate_storage", missing="missing"), T610D),
 ]
 
@@ -199,7 +184,7 @@ T492B = "每摧毁1个3人1起恶势力犯罪团伙计30分。"
 
 
 def _case(name: str, title: str, line: int, points: str | int, match: dict[str, str | tuple[str, ...]], text: str) -> Item:
-    return _item(name, title, line, CASE, rules.PerOccurrence(points=points, match=match), text, category="dachu")
+    return ITEM.item(name, title, line, CASE, rules.PerOccurrence(points=points, match=match), text, category="dachu")
 
 
 CASE_ITEMS: list[Item] = [
@@ -207,7 +192,7 @@ CASE_ITEMS: list[Item] = [
     _case("case_eight", "破获年内在帐“八类”案件(另计)", 480, 30, {"in_year": YES, "eight": YES}, T480B),
     _case("case_backlog", "破获在帐积隐案", 480, 5, {"backlog": YES}, T480C),
     _case("case_other_province", "破获外省市案件", 480, 2, {"other_province": YES}, T480D),
-    _item("car_recovered", "追回被盗抢库内汽车", 480, CASE,
+    ITEM.item("car_recovered", "追回被盗抢库内汽车", 480, CASE,
           rules.PerOccurrence(points=200, quantity="cars", when_field="cars", when_op=">", limit=0,
                               when_label="追回汽车", when_unit="辆"), T480E, category="dachu"),
     _case("case_local", "破本辖区年内在帐案件(另计)", 482, 10, {"in_year": YES, "local": YES}, T482),
@@ -235,7 +220,7 @@ T516F = "每抓获一名外省、本省外市历年逃犯计100分。"
 
 
 def _person(name: str, title: str, line: int, points: int, match: dict[str, str | tuple[str, ...]], text: str) -> Item:
-    return _item(name, title, line, PERSON, rules.PerOccurrence(points=points, match=match), text, category="dachu")
+    return ITEM.item(name, title, line, PERSON, rules.PerOccurrence(points=points, match=match), text, category="dachu")
 
 
 PERSON_ITEMS: list[Item] = [

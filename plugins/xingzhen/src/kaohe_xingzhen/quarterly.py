@@ -11,9 +11,8 @@ bureau sets its own, by class or by station, in its configuration.
 
 from __future__ import annotations
 
-from typing import Any
 
-from kaohe import Item, rules
+from kaohe import Item, ItemSet, rules
 
 from .items import (
     ARREST,
@@ -31,20 +30,7 @@ from .items import (
 )
 
 DEPARTMENT = "刑侦大队"
-
-
-def _quarterly(name: str, title: str, line: int, reads: str, rule: Any, text: str) -> Item:
-    return Item(
-        id=f"xingzhen.{name}",
-        title=title,
-        department=DEPARTMENT,
-        category="dachu",
-        reference=f"{SEED} l.{line}",
-        reads=[reads],
-        rule=rule,
-        cadence="quarterly",
-        text=text,
-    )
+ITEM = ItemSet("xingzhen", DEPARTMENT, category="dachu", cadence="quarterly", seed=SEED)
 
 
 T496 = "1、破案绝对数加考。根据市局明确的破案绝对数(目标任务已下发),每增加一起加10分,每少一起扣15分;"
@@ -63,34 +49,34 @@ ARRESTED = (ARREST, DIRECT_PROSECUTION)
 
 ITEMS: list[Item] = [
     # --- 破案季度加考 (l.494-500) ---
-    _quarterly("quarter_solved", "破案绝对数季度加考", 496, CASE, rules.Quota(
+    ITEM.item("quarter_solved", "破案绝对数季度加考", 496, CASE, rules.Quota(
         targets={"A": 9, "B": 4, "C": 2}, per_short=-15, per_over=10, what="破案数"), T496),
-    _quarterly("quarter_gang_3x3", "扫黑除恶季度加考:3人3起恶势力团伙", 500, FINDING, rules.Quota(
+    ITEM.item("quarter_gang_3x3", "扫黑除恶季度加考:3人3起恶势力团伙", 500, FINDING, rules.Quota(
         targets={"A": "0.25", "B": 0, "C": 0}, per_short=-80, per_over=60, field="count",
         match={"matter": MATTERS["gang_3x3"]}, what="摧毁3人3起恶势力团伙数"), T500),
-    _quarterly("quarter_gang_3x1", "扫黑除恶季度加考:3人1起恶势力团伙", 500, FINDING, rules.Quota(
+    ITEM.item("quarter_gang_3x1", "扫黑除恶季度加考:3人1起恶势力团伙", 500, FINDING, rules.Quota(
         targets={"A": 0, "B": "0.25", "C": "0.25"}, per_short=-40, per_over=30, field="count",
         match={"matter": MATTERS["gang_3x1"]}, what="摧毁3人1起恶势力团伙数"), T500),
     # --- 打击处理季度加考 (l.518-532); (3) is 经侦's (plugin jingzhen), (5) 治安's (plugin zhian) ---
-    _quarterly("quarter_detention", "全部刑事拘留数季度加考", 520, PERSON, rules.Quota(
+    ITEM.item("quarter_detention", "全部刑事拘留数季度加考", 520, PERSON, rules.Quota(
         targets={"A": 10, "B": 4, "C": 2}, per_short=-15, per_over=10,
         match={"category": DETENTION}, what="刑事拘留人数"), T520),
-    _quarterly("quarter_arrest", "全部逮捕数季度加考", 522, PERSON, rules.Quota(
+    ITEM.item("quarter_arrest", "全部逮捕数季度加考", 522, PERSON, rules.Quota(
         targets={"A": 4, "B": 2, "C": 1}, per_short=-30, per_over=20,
         match={"category": ARRESTED}, what="逮捕(含直诉)人数"), T522),
-    _quarterly("quarter_reeducation", "全部劳教数季度加考", 526, PERSON, rules.Quota(
+    ITEM.item("quarter_reeducation", "全部劳教数季度加考", 526, PERSON, rules.Quota(
         targets={"A": 1, "B": "0.5", "C": "0.5"}, per_short=-20, per_over=30,
         match={"category": REEDUCATION}, what="劳教人数"), T526),
-    _quarterly("quarter_drug_arrest", "查处涉毒人员季度加考:逮捕涉毒人员", 530, PERSON, rules.Quota(
+    ITEM.item("quarter_drug_arrest", "查处涉毒人员季度加考:逮捕涉毒人员", 530, PERSON, rules.Quota(
         targets={"A": "1.5", "B": "0.75", "C": "0.4"}, per_short=-40, per_over=30,
         match={"category": ARRESTED, "drug": YES}, what="逮捕涉毒人员数"), T530),
-    _quarterly("quarter_rehab", "查处涉毒人员季度加考:强制戒毒", 530, PERSON, rules.Quota(
+    ITEM.item("quarter_rehab", "查处涉毒人员季度加考:强制戒毒", 530, PERSON, rules.Quota(
         targets={"A": "1.25", "B": "0.5", "C": "0.4"}, per_short=-40, per_over=30,
         match={"category": REHAB}, what="强制戒毒人数"), T530),
-    _quarterly("quarter_fugitive_other_province", "抓获外省网上逃犯季度加考", 532, PERSON, rules.Quota(
+    ITEM.item("quarter_fugitive_other_province", "抓获外省网上逃犯季度加考", 532, PERSON, rules.Quota(
         targets={"A": 6, "B": 3, "C": "1.5"}, per_short=0, per_over=60,
         match={"category": FUGITIVE, "origin": "外省"}, what="抓获外省网上逃犯数"), T532),
-    _quarterly("quarter_fugitive_other_city", "抓获本省外市网上逃犯季度加考", 532, PERSON, rules.Quota(
+    ITEM.item("quarter_fugitive_other_city", "抓获本省外市网上逃犯季度加考", 532, PERSON, rules.Quota(
         targets={"A": 3, "B": "1.5", "C": "1.5"}, per_short=0, per_over=40,
         match={"category": FUGITIVE, "origin": "本省外市"}, what="抓获本省外市网上逃犯数"), T532),
 ]

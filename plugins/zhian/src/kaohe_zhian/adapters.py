@@ -21,8 +21,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from kaohe import Adapter, Column, Draft
-from kaohe.core.decimals import fmt
+from kaohe import Adapter, Column, Draft, fmt, row_key
 
 from .items import (
     CRIMINAL_CASE,
@@ -69,7 +68,7 @@ def event_records(row: Row) -> list[Draft]:
     count = row.get("count") or 1
     return [
         Draft(
-            key=f"{EVENT}:{row['id']}",
+            key=row_key(EVENT, row),
             kind=EVENT,
             unit=row["unit"],
             date=row["date"],
@@ -169,7 +168,7 @@ HOTEL_COLUMNS = (
 def hotel_records(row: Row) -> list[Draft]:
     return [
         Draft(
-            key=f"{HOTEL_FUGITIVE}:{row['id']}",
+            key=row_key(HOTEL_FUGITIVE, row),
             kind=HOTEL_FUGITIVE,
             unit=row["unit"],
             date=row["date"],
@@ -204,7 +203,7 @@ def criminal_records(row: Row) -> list[Draft]:
     cars = row.get("cars_recovered") or 0
     return [
         Draft(
-            key=f"{CRIMINAL_CASE}:{row['id']}",
+            key=row_key(CRIMINAL_CASE, row),
             kind=CRIMINAL_CASE,
             unit=row["unit"],
             date=row["date"],
@@ -250,7 +249,7 @@ def ps_case_records(row: Row) -> list[Draft]:
     kind = ECON_CASE if econ else PS_CASE
     return [
         Draft(
-            key=f"{kind}:{row['id']}",
+            key=row_key(kind, row),
             kind=kind,
             unit=row["unit"],
             date=row["date"],
@@ -287,7 +286,7 @@ VICE_COLUMNS = (
 def vice_records(row: Row) -> list[Draft]:
     return [
         Draft(
-            key=f"{VICE_PERSON}:{row['id']}",
+            key=row_key(VICE_PERSON, row),
             kind=VICE_PERSON,
             unit=row["unit"],
             date=row["date"],

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from kaohe import Adapter, Column, Draft, Item, rules
+from kaohe import Adapter, Column, Draft, Item, row_key, rules
 
 DEPARTMENT = "治安大队"
 KIND = "zhian.safe_enterprise"
@@ -41,7 +41,7 @@ COLUMNS = [
 
 
 def to_records(row: Mapping[str, Any]) -> list[Draft]:
-    return [Draft(key=f"{KIND}:{row['id']}", kind=KIND, unit=row["unit"], date=row["date"],
+    return [Draft(key=row_key(KIND, row), kind=KIND, unit=row["unit"], date=row["date"],
                   attrs={"name": row["name"]}, note=f"平安企业 {row['name']}")]
 
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kaohe import Bureau, Period
-from kaohe.intake.workbook import write_export
+from kaohe import DemoBureau, Period
+from kaohe.demo import DEMO_YEAR, day_in, demo_random, write_export
 
 from .adapters import (
     CRIMINAL_COLUMNS,
@@ -30,7 +29,7 @@ from .items import EVENTS
 
 SALT = 564  # seed 000 l.564: fixed per plugin
 BUREAU_NAME = "金坛市公安局"
-YEAR = 2015
+YEAR = DEMO_YEAR
 
 # How often each 事项类别 turns up (relative weights); the others weigh 1.
 WEIGHTS = {
@@ -50,15 +49,6 @@ BASE_GUESTS = {"A": (8000, 15000), "B": (2000, 4000), "C": (600, 1500)}
 BASE_BURGLARY = {"A": (20, 40), "B": (6, 15), "C": (2, 8)}
 
 
-def _write(path: Path, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> Path:
-    return write_export(path, title, headers, rows)
-
-
-def _day(rng: random.Random, bureau: Bureau, month: Period) -> dt.date:
-    start, end = bureau.calendar.start(month), bureau.calendar.end(month)
-    return start + dt.timedelta(days=rng.randrange((end - start).days + 1))
-
-
 def _pct(value: Decimal) -> str:
     return f"{value}%"
 
@@ -67,8 +57,8 @@ def _yes(rng: random.Random, p: float) -> str:
     return "是" if rng.random() < p else ""
 
 
-def write_demo(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
-    rng = random.Random(seed + SALT)
+def write_demo(bureau: DemoBureau, directory: Path, seed: int) -> list[Path]:
+    rng = demo_random(seed, SALT)
     directory.mkdir(parents=True, exist_ok=True)
     units = [u for u in bureau.units if u.klass in ("A", "B", "C")] or list(bureau.units)
     diligence = {u.id: rng.uniform(0.2, 1.0) for u in units}
@@ -104,7 +94,7 @@ def write_demo(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
                              _pct(minor), burglary, score])
         if year == YEAR:
             rows.insert(40, [units[5].name, f"{year}-03", "九十五", 1200, "100%", "10%", "0.5%", 3, 90])  # bad on purpose
-        files.append(_write(directory / f"治安_派出所治安基础工作月报表_{year}.xlsx",
+        files.append(write_export(directory / f"治安_派出所治安基础工作月报表_{year}.xlsx",
                             f"{BUREAU_NAME}治安大队 {year}年派出所治安基础工作月报表", headers, rows))
 
     # --- 考核事项登记表 ---------------------------------------------------------------------------
@@ -122,11 +112,11 @@ def write_demo(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
                 count = rng.choice((1, 1, 1, 2, 3)) if e.name in COUNTED else ""
                 solved = _yes(rng, 0.5) if e.name == "danger_goods_lost" else ""
                 self_rep = _yes(rng, 0.5) if e.name == "aux_misconduct" else ""
-                rows.append([f"ZA{YEAR}-{n:04d}", u.name, _day(rng, bureau, month), e.category_label, count, solved,
+                rows.append([f"ZA{YEAR}-{n:04d}", u.name, day_in(rng, bureau.calendar, month), e.category_label, count, solved,
                              self_rep, ""])
     rows.sort(key=lambda r: (r[2], r[0]))
     rows.insert(17, [f"ZA{YEAR}-9001", "开发区派出所", dt.date(2015, 2, 3), "场所未按规定检查", 1, "", "", ""])  # bad
-    files.append(_write(directory / f"治安_考核事项登记表_{YEAR}.xlsx", f"{BUREAU_NAME}治安大队 {YEAR}年考核事项登记表",
+    files.append(write_export(directory / f"治安_考核事项登记表_{YEAR}.xlsx", f"{BUREAU_NAME}治安大队 {YEAR}年考核事项登记表",
                         [c.name for c in EVENT_COLUMNS], rows))
 
     # --- 旅馆业信息系统抓获人员 ----------------------------------------------------------------
@@ -138,11 +128,11 @@ def write_demo(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
         caught = max(0, round(target * rng.uniform(0.4, 0.8 + diligence[u.id])))
         for _ in range(caught):
             n += 1
-            rows.append([f"LG{YEAR}-{n:03d}", u.name, _day(rng, bureau, rng.choice(months)),
+            rows.append([f"LG{YEAR}-{n:03d}", u.name, day_in(rng, bureau.calendar, rng.choice(months)),
                          rng.choice(("部厅通缉通报人员", "网上逃犯", "网上逃犯", "省厅布控对象")),
                          f"{u.name[:2]}{rng.choice(('宾馆', '旅社', '快捷酒店', '大酒店'))}", ""])
     rows.sort(key=lambda r: (r[2], r[0]))
-    files.append(_write(directory / f"治安_旅馆业信息系统抓获人员登记表_{YEAR}.xlsx",
+    files.append(write_export(directory / f"治安_旅馆业信息系统抓获人员登记表_{YEAR}.xlsx",
                         f"{BUREAU_NAME}治安大队 {YEAR}年旅馆业信息系统抓获人员登记表", [c.name for c in HOTEL_COLUMNS], rows))
 
     # --- 治安部门管辖刑事案件 ------------------------------------------------------------------
@@ -154,12 +144,12 @@ def write_demo(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
                 n += 1
                 nature = rng.choices(("年内在帐", "在帐积隐案", "外省市案件"), (6, 2, 1))[0]
                 in_year = nature == "年内在帐"
-                rows.append([f"A32048215{YEAR}{n:05d}", u.name, _day(rng, bureau, month), nature,
+                rows.append([f"A32048215{YEAR}{n:05d}", u.name, day_in(rng, bureau.calendar, month), nature,
                              _yes(rng, 0.15) if in_year else "", _yes(rng, 0.7) if in_year else "",
                              _yes(rng, 0.05), _yes(rng, 0.1), 1 if rng.random() < 0.02 else "", ""])
     rows.sort(key=lambda r: (r[2], r[0]))
     rows.insert(9, [f"A32048215{YEAR}99999", units[2].name, "2015-02-30", "年内在帐", "", "是", "", "", "", ""])  # bad
-    files.append(_write(directory / f"治安_治安部门管辖刑事案件破案登记表_{YEAR}.xlsx",
+    files.append(write_export(directory / f"治安_治安部门管辖刑事案件破案登记表_{YEAR}.xlsx",
                         f"{BUREAU_NAME}治安大队 {YEAR}年治安部门管辖刑事案件破案登记表", [c.name for c in CRIMINAL_COLUMNS], rows))
 
     # --- 查处治安案件 ----------------------------------------------------------------------------
@@ -174,10 +164,10 @@ def write_demo(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
                 ruling = ""
                 if rng.random() < 0.05:
                     ruling = "罚款以上处罚" if econ else "查处场所"
-                rows.append([f"X{YEAR}{n:05d}", u.name, _day(rng, bureau, month), "经文保案件" if econ else "治安案件",
+                rows.append([f"X{YEAR}{n:05d}", u.name, day_in(rng, bureau.calendar, month), "经文保案件" if econ else "治安案件",
                              _yes(rng, 0.08), ruling, _yes(rng, 0.01), ""])
     rows.sort(key=lambda r: (r[2], r[0]))
-    files.append(_write(directory / f"治安_查处治安案件登记表_{YEAR}.xlsx", f"{BUREAU_NAME}治安大队 {YEAR}年查处治安案件登记表",
+    files.append(write_export(directory / f"治安_查处治安案件登记表_{YEAR}.xlsx", f"{BUREAU_NAME}治安大队 {YEAR}年查处治安案件登记表",
                         [c.name for c in PS_COLUMNS], rows))
 
     # --- 查处治安案件涉案人员 ------------------------------------------------------------------
@@ -188,10 +178,10 @@ def write_demo(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
             for _ in range(rng.randint(0, 1 + round(4 * diligence[u.id]))):
                 n += 1
                 offence = rng.choices(("赌博", "吸毒", "卖淫嫖娼", "其他"), (5, 2, 2, 2))[0]
-                rows.append([f"R{YEAR}{n:05d}", u.name, _day(rng, bureau, month), offence, _yes(rng, 0.3),
+                rows.append([f"R{YEAR}{n:05d}", u.name, day_in(rng, bureau.calendar, month), offence, _yes(rng, 0.3),
                              _yes(rng, 0.1), "", ""])
     rows.sort(key=lambda r: (r[2], r[0]))
     rows.insert(5, [f"R{YEAR}99999", units[0].name, dt.date(2015, 1, 5), "赌博", "可能", "", "", ""])  # bad
-    files.append(_write(directory / f"治安_查处治安案件涉案人员登记表_{YEAR}.xlsx",
+    files.append(write_export(directory / f"治安_查处治安案件涉案人员登记表_{YEAR}.xlsx",
                         f"{BUREAU_NAME}治安大队 {YEAR}年查处治安案件涉案人员登记表", [c.name for c in VICE_COLUMNS], rows))
     return files

@@ -15,13 +15,12 @@ from collections.abc import Sequence
 from typing import Any
 
 import attrs
-from kaohe import Item, rules
-from kaohe.core.decimals import ZERO
-from kaohe.core.model import Line
+from kaohe import ZERO, Item, ItemSet, Line, rules
 from kaohe.rules import Lines, RuleContext
 
 DEPARTMENT = "治安大队"
 SEED = "seed 000"
+ITEM = ItemSet("zhian", DEPARTMENT, category="jichu", seed=SEED)
 
 # Record kinds (one per export, the case export gives two).
 EVENT = "zhian.event"
@@ -242,16 +241,7 @@ def _event_item(e: Event) -> Item:
         rule = rules.PerOccurrence(
             points=e.points, quantity="count", match=match, modifiers=(e.modifier,) if e.modifier else ()
         )
-    return Item(
-        id=f"zhian.{e.name}",
-        title=e.title,
-        department=DEPARTMENT,
-        category="jichu",
-        reference=f"{SEED} l.{e.line}",
-        reads=(EVENT,),
-        rule=rule,
-        text=e.text,
-    )
+    return ITEM.item(e.name, e.title, e.line, EVENT, rule, e.text)
 
 
 # --- Rank among the units that have the figure ------------------------------------------------------
@@ -287,8 +277,7 @@ def rank_reporting_units(ctx: RuleContext, params: dict[str, Any]) -> Lines:
 def _jichu_figures() -> list[Item]:
     def item(name: str, title: str, line: int, text: str, rule: Any, reads: Sequence[str] = (MONTHLY,),
              cadence: str = "monthly") -> Item:
-        return Item(id=f"zhian.{name}", title=title, department=DEPARTMENT, category="jichu",
-                    reference=f"{SEED} l.{line}", reads=tuple(reads), rule=rule, cadence=cadence, text=text)
+        return ITEM.item(name, title, line, reads, rule, text, cadence=cadence)
 
     return [
         item("pop_resident_minor_error", "常住人口次项差错超过1%", 568, "次项差错超过1%的扣2分",
@@ -329,8 +318,7 @@ def _jichu_figures() -> list[Item]:
 
 def _dachu() -> list[Item]:
     def item(name: str, title: str, ref: str, text: str, rule: Any, reads: Sequence[str]) -> Item:
-        return Item(id=f"zhian.{name}", title=title, department=DEPARTMENT, category="dachu",
-                    reference=f"{SEED} {ref}", reads=tuple(reads), rule=rule, text=text)
+        return ITEM.item(name, title, ref.removeprefix("l."), reads, rule, text, category="dachu")
 
     in_year = {"nature": "年内在帐"}
     case_ref = "l.488(标准见 l.480-486)"
@@ -397,8 +385,7 @@ def _dachu_quarterly() -> list[Item]:
     configuration."""
 
     def item(name: str, title: str, line: int, text: str, rule: Any, reads: Sequence[str]) -> Item:
-        return Item(id=f"zhian.{name}", title=title, department=DEPARTMENT, category="dachu",
-                    reference=f"{SEED} l.{line}", reads=tuple(reads), rule=rule, cadence="quarterly", text=text)
+        return ITEM.item(name, title, line, reads, rule, text, category="dachu", cadence="quarterly")
 
     return [
         item("dachu_quarter_dangerous", "查处治安案件季度加考:涉危案件", 498,

@@ -11,8 +11,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from kaohe import Adapter, Column, D, Draft
-from kaohe.contract.adapters import CellError, Row
+from kaohe import Adapter, CellError, Column, D, Draft, Row, row_key
 
 from .items import (
     ANSWER_OK,
@@ -111,7 +110,7 @@ def dispatch_to_records(row: Row) -> list[Draft]:
         note.append("反馈内容不规范")
     return [
         Draft(
-            key=f"{DISPATCH}:{row['id']}",
+            key=row_key(DISPATCH, row),
             kind=DISPATCH,
             unit=row["unit"],
             date=start.date(),
@@ -169,7 +168,7 @@ def problem_to_records(row: Row) -> list[Draft]:
         attrs["incident"] = row["incident"]
     return [
         Draft(
-            key=f"{PROBLEM}:{row['id']}",
+            key=row_key(PROBLEM, row),
             kind=PROBLEM,
             unit=row["unit"],
             date=row["date"],
@@ -293,7 +292,7 @@ def info_to_records(row: Row) -> list[Draft]:
         note += f" 被{adopted}录用"
     return [
         Draft(
-            key=f"{PATROL_INFO}:{row['id']}",
+            key=row_key(PATROL_INFO, row),
             kind=PATROL_INFO,
             unit=row["unit"],
             date=row["date"],
@@ -333,7 +332,7 @@ def alarm_to_records(row: Row) -> list[Draft]:
     kind = ROBBERY if row["type"] in ROBBERY_TYPES else THEFT
     return [
         Draft(
-            key=f"{kind}:{row['id']}",
+            key=row_key(kind, row),
             kind=kind,
             unit=row["unit"],
             date=row["date"],

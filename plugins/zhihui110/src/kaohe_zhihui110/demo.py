@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kaohe import Bureau, Period, Unit
+from kaohe import DemoBureau, Unit
+from kaohe.demo import DEMO_YEAR, demo_months, demo_random, random_day, write_export, written_name
 
 from .adapters import ALARM_COLUMNS, DISPATCH_COLUMNS, INFO_COLUMNS, MONTHLY_COLUMNS, PROBLEM_COLUMNS
 from .items import (
@@ -28,56 +28,19 @@ from .items import (
     SERIOUS_HANDLING,
 )
 
-YEAR = 2015
+YEAR = DEMO_YEAR
 SALT = 110_000
 BUREAU_TITLE = "金坛市公安局110指挥中心"
-DT_FORMAT = "yyyy-mm-dd hh:mm"
-DATE_FORMAT = "yyyy-mm-dd"
 
 
-def _write(path: Path, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> Path:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Sheet1"
-    ws.append([title])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    ws.append(list(headers))
-    for row in rows:
-        ws.append(list(row))
-        r = ws.max_row
-        for i, value in enumerate(row, start=1):
-            if isinstance(value, dt.date):
-                ws.cell(r, i).number_format = DT_FORMAT if isinstance(value, dt.datetime) else DATE_FORMAT
-    wb.save(path)
-    return path
-
-
-def _name(rng: random.Random, unit: Unit) -> str:
-    """How the department writes the station: usually its full name, sometimes the short form."""
-    if unit.aliases and rng.random() < 0.2:
-        return unit.aliases[-1]
-    return unit.name
-
-
-def _stations(bureau: Bureau, seed: int) -> list[tuple[Unit, float]]:
+def _stations(bureau: DemoBureau, seed: int) -> list[tuple[Unit, float]]:
     """Each station with its diligence in [0.3, 1] (1: never late, never short)."""
-    rng = random.Random(seed + SALT)
+    rng = demo_random(seed, SALT)
     return [(u, round(rng.uniform(0.3, 1.0), 2)) for u in bureau.units]
 
 
-def _months(bureau: Bureau, year: int) -> list[tuple[Period, dt.date, dt.date]]:
-    cal = bureau.calendar
-    out = []
-    for m in range(1, 13):
-        p = Period(year, "month", m)
-        out.append((p, cal.start(p), cal.end(p)))
-    return out
-
-
 def _moment(rng: random.Random, start: dt.date, end: dt.date) -> dt.datetime:
-    day = start + dt.timedelta(days=rng.randrange((end - start).days + 1))
+    day = random_day(rng, start, end)
     return dt.datetime(day.year, day.month, day.day, rng.randrange(24), rng.randrange(60))
 
 
@@ -90,12 +53,12 @@ def _area(rng: random.Random, unit: Unit) -> str:
     return "城郊" if r < 0.2 else "农村"
 
 
-def dispatch_rows(bureau: Bureau, seed: int) -> list[list[Any]]:
-    rng = random.Random(seed + SALT + 1)
+def dispatch_rows(bureau: DemoBureau, seed: int) -> list[list[Any]]:
+    rng = demo_random(seed, SALT + 1)
     per_month = {"A": (5, 7), "B": (3, 5), "C": (2, 4)}
     rows: list[list[Any]] = []
     n = 0
-    for _period, start, end in _months(bureau, YEAR):
+    for _period, start, end in demo_months(bureau.calendar, YEAR):
         for unit, dil in _stations(bureau, seed):
             lo, hi = per_month.get(unit.klass or "C", (2, 4))
             for _ in range(rng.randint(lo, hi)):
@@ -122,7 +85,7 @@ def dispatch_rows(bureau: Bureau, seed: int) -> list[list[Any]]:
                 standard = "否" if rng.random() < (1 - dil) * 0.1 else "是"
                 rows.append([
                     f"J{YEAR}{n:05d}",
-                    _name(rng, unit),
+                    written_name(rng, unit),
                     grade,
                     area,
                     "是" if urgent else "否",
@@ -138,11 +101,11 @@ def dispatch_rows(bureau: Bureau, seed: int) -> list[list[Any]]:
     return rows
 
 
-def problem_rows(bureau: Bureau, seed: int) -> list[list[Any]]:
-    rng = random.Random(seed + SALT + 2)
+def problem_rows(bureau: DemoBureau, seed: int) -> list[list[Any]]:
+    rng = demo_random(seed, SALT + 2)
     rows: list[list[Any]] = []
     n = 0
-    for _period, start, end in _months(bureau, YEAR):
+    for _period, start, end in demo_months(bureau.calendar, YEAR):
         for unit, dil in _stations(bureau, seed):
             found: list[tuple[str, Any]] = []
             if rng.random() < (1 - dil) * 0.5:
@@ -158,37 +121,37 @@ def problem_rows(bureau: Bureau, seed: int) -> list[list[Any]]:
             for problem, points in found:
                 n += 1
                 day = _moment(rng, start, end).date()
-                rows.append([f"WT{YEAR}{n:04d}", _name(rng, unit), day, problem, points, "", ""])
+                rows.append([f"WT{YEAR}{n:04d}", written_name(rng, unit), day, problem, points, "", ""])
     # bad on purpose: 扣12分 where the seed allows 5-10 (the item's bounds refuse it)
     rows.insert(5, [f"WT{YEAR}9901", "华城派出所", dt.date(YEAR, 1, 8), SERIOUS_HANDLING, 12, "",
                     "群众投诉处警民警态度生硬"])
     return rows
 
 
-def monthly_rows(bureau: Bureau, seed: int) -> list[list[Any]]:
-    rng = random.Random(seed + SALT + 3)
+def monthly_rows(bureau: DemoBureau, seed: int) -> list[list[Any]]:
+    rng = demo_random(seed, SALT + 3)
     cal = bureau.calendar
     officers = {"A": (8, 12), "B": (4, 7), "C": (3, 5)}
     rows: list[list[Any]] = []
-    for period, _start, _end in _months(bureau, YEAR):
+    for period, _start, _end in demo_months(bureau.calendar, YEAR):
         days = cal.days(period)
         for unit, dil in _stations(bureau, seed):
             lo, hi = officers.get(unit.klass or "C", (3, 5))
             n = rng.randint(lo, hi)
             per_day = rng.uniform(4.4, 5.0) + dil * 0.6
             satisfaction = round(100 - (1 - dil) * rng.uniform(0, 12), 1)
-            rows.append([f"{period.year}-{period.index:02d}", _name(rng, unit), min(satisfaction, 100.0), n,
+            rows.append([f"{period.year}-{period.index:02d}", written_name(rng, unit), min(satisfaction, 100.0), n,
                          int(n * days * per_day)])
     # bad on purpose: text in a number column
     rows.insert(20, [f"{YEAR}-02", "朱林派出所", 97.5, 5, "三百"])
     return rows
 
 
-def info_rows(bureau: Bureau, seed: int) -> list[list[Any]]:
-    rng = random.Random(seed + SALT + 4)
+def info_rows(bureau: DemoBureau, seed: int) -> list[list[Any]]:
+    rng = demo_random(seed, SALT + 4)
     rows: list[list[Any]] = []
     n = 0
-    for _period, start, end in _months(bureau, YEAR):
+    for _period, start, end in demo_months(bureau.calendar, YEAR):
         for unit, dil in _stations(bureau, seed):
             count = rng.randint(1, 3) if unit.klass == "A" else rng.randint(0, 2)
             if rng.random() > dil:
@@ -206,17 +169,17 @@ def info_rows(bureau: Bureau, seed: int) -> list[list[Any]]:
                 elif r < 0.3:
                     adopted = "未录用"
                 day = _moment(rng, start, end).date()
-                rows.append([f"XF{YEAR}{n:04d}", _name(rng, unit), day, f"{unit.name}巡防工作动态({n})", adopted])
+                rows.append([f"XF{YEAR}{n:04d}", written_name(rng, unit), day, f"{unit.name}巡防工作动态({n})", adopted])
     return rows
 
 
-def alarm_rows(bureau: Bureau, seed: int, year: int) -> list[list[Any]]:
-    rng = random.Random(seed + SALT + 5 + year)
+def alarm_rows(bureau: DemoBureau, seed: int, year: int) -> list[list[Any]]:
+    rng = demo_random(seed, SALT + 5 + year)
     base = {"A": (10, 14), "B": (5, 8), "C": (2, 5)}
     robbery = {"A": (0, 2), "B": (0, 1), "C": (0, 1)}
     rows: list[list[Any]] = []
     n = 0
-    for _period, start, end in _months(bureau, year):
+    for _period, start, end in demo_months(bureau.calendar, year):
         for unit, dil in _stations(bureau, seed):
             k = unit.klass or "C"
             thefts = rng.randint(*base.get(k, (2, 5)))
@@ -230,31 +193,28 @@ def alarm_rows(bureau: Bureau, seed: int, year: int) -> list[list[Any]]:
                     n += 1
                     t = kind or rng.choice(["抢劫", "抢夺"])
                     day = _moment(rng, start, end).date()
-                    rows.append([f"A{year}{n:05d}", _name(rng, unit), day, t])
+                    rows.append([f"A{year}{n:05d}", written_name(rng, unit), day, t])
     if year == YEAR:
         # bad on purpose: an impossible date
         rows.insert(50, [f"A{year}99901", "金城派出所", f"{year}-02-30", "盗窃"])
     return rows
 
 
-def write_demo(bureau: Bureau, directory: Path, seed: int) -> list[Path]:
+def write_demo(bureau: DemoBureau, directory: Path, seed: int) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
 
-    def headers(cols: Sequence[Any]) -> list[str]:
-        return [c.name for c in cols]
-
     files = [
-        _write(directory / "两抢及盗窃警情_2014年.xlsx", f"{BUREAU_TITLE} 2014年“两抢”及盗窃警情",
-               headers(ALARM_COLUMNS), alarm_rows(bureau, seed, YEAR - 1)),
-        _write(directory / "两抢及盗窃警情_2015年.xlsx", f"{BUREAU_TITLE} 2015年“两抢”及盗窃警情",
-               headers(ALARM_COLUMNS), alarm_rows(bureau, seed, YEAR)),
-        _write(directory / "110接处警记录_2015年.xlsx", f"{BUREAU_TITLE} 2015年接处警记录",
-               headers(DISPATCH_COLUMNS), dispatch_rows(bureau, seed)),
-        _write(directory / "110处警问题登记_2015年.xlsx", f"{BUREAU_TITLE} 2015年处警问题登记",
-               headers(PROBLEM_COLUMNS), problem_rows(bureau, seed)),
-        _write(directory / "月度回访及巡逻盘查统计_2015年.xlsx", f"{BUREAU_TITLE} 2015年派出所回访及巡逻盘查统计",
-               headers(MONTHLY_COLUMNS), monthly_rows(bureau, seed)),
-        _write(directory / "巡防信息报送登记_2015年.xlsx", f"{BUREAU_TITLE} 2015年巡防信息报送登记",
-               headers(INFO_COLUMNS), info_rows(bureau, seed)),
+        write_export(directory / "两抢及盗窃警情_2014年.xlsx", f"{BUREAU_TITLE} 2014年“两抢”及盗窃警情",
+               ALARM_COLUMNS, alarm_rows(bureau, seed, YEAR - 1)),
+        write_export(directory / "两抢及盗窃警情_2015年.xlsx", f"{BUREAU_TITLE} 2015年“两抢”及盗窃警情",
+               ALARM_COLUMNS, alarm_rows(bureau, seed, YEAR)),
+        write_export(directory / "110接处警记录_2015年.xlsx", f"{BUREAU_TITLE} 2015年接处警记录",
+               DISPATCH_COLUMNS, dispatch_rows(bureau, seed)),
+        write_export(directory / "110处警问题登记_2015年.xlsx", f"{BUREAU_TITLE} 2015年处警问题登记",
+               PROBLEM_COLUMNS, problem_rows(bureau, seed)),
+        write_export(directory / "月度回访及巡逻盘查统计_2015年.xlsx", f"{BUREAU_TITLE} 2015年派出所回访及巡逻盘查统计",
+               MONTHLY_COLUMNS, monthly_rows(bureau, seed)),
+        write_export(directory / "巡防信息报送登记_2015年.xlsx", f"{BUREAU_TITLE} 2015年巡防信息报送登记",
+               INFO_COLUMNS, info_rows(bureau, seed)),
     ]
     return files

@@ -6,11 +6,12 @@ points) are rule parameters with the seed's values as defaults.
 
 from __future__ import annotations
 
-from kaohe import Item, rules
+from kaohe import Item, ItemSet, rules
 
 DEPARTMENT = "110指挥中心"
 CATEGORY = "jichu"
 SEED = "seed 000"
+ITEM = ItemSet("zhihui110", DEPARTMENT, category=CATEGORY, seed=SEED)
 
 # Record kinds produced by the adapters (see adapters.py).
 DISPATCH = "zhihui110.dispatch"
@@ -48,20 +49,6 @@ LEVEL_PROVINCE = "省厅"
 ARRIVAL_LIMITS = {"一类": {"城区": 5, "城郊": 10}, "二类": {"城区": 10, "城郊": 15}}
 
 
-def _item(id: str, title: str, line: int, reads: list[str], rule: rules.Rule, text: str, **kw: object) -> Item:
-    return Item(
-        id=f"zhihui110.{id}",
-        title=title,
-        department=DEPARTMENT,
-        category=CATEGORY,
-        reference=f"{SEED} l.{line}",
-        reads=reads,
-        rule=rule,
-        text=text,
-        **kw,  # type: ignore[arg-type]
-    )
-
-
 T542 = "1、接警。各派出所网络派单未登录、电话无人接听的,每次扣1分;通信装备失灵未事先申报的视为无应答,每次扣1分。"
 T546 = (
     "(1)各派出所和处警民警对指令执行不力、拖延出警、推诿扯皮、影响警情处置的,每次扣2分;"
@@ -91,7 +78,7 @@ T562 = (
 
 
 ITEMS: list[Item] = [
-    _item(
+    ITEM.item(
         "no_answer",
         "网络派单未登录、电话无人接听",
         542,
@@ -99,7 +86,7 @@ ITEMS: list[Item] = [
         rules.PerOccurrence(points=-1, match={"answer": [NOT_LOGGED_IN, NO_ANSWER]}),
         T542,
     ),
-    _item(
+    ITEM.item(
         "equipment_unreported",
         "通信装备失灵未事先申报(视为无应答)",
         542,
@@ -107,7 +94,7 @@ ITEMS: list[Item] = [
         rules.PerOccurrence(points=-1, match={"answer": [EQUIPMENT_UNREPORTED]}),
         T542,
     ),
-    _item(
+    ITEM.item(
         "handling_poor",
         "指令执行不力、拖延出警、推诿扯皮、影响警情处置",
         546,
@@ -115,7 +102,7 @@ ITEMS: list[Item] = [
         rules.PerOccurrence(points=-2, match={"problem": list(POOR_HANDLING)}),
         T546,
     ),
-    _item(
+    ITEM.item(
         "handling_serious",
         "处警造成群众投诉、媒体炒作等严重后果(扣5-10分)",
         546,
@@ -123,7 +110,7 @@ ITEMS: list[Item] = [
         rules.PerOccurrence(min_points=-10, max_points=-5, match={"problem": [SERIOUS_HANDLING]}),
         T546,
     ),
-    _item(
+    ITEM.item(
         "arrival_late",
         "未在规定时间内赶赴现场",
         548,
@@ -139,7 +126,7 @@ ITEMS: list[Item] = [
         ),
         T548,
     ),
-    _item(
+    ITEM.item(
         "contact_serious",
         "因联络不畅导致群众投诉等严重后果(扣5-10分)",
         548,
@@ -147,7 +134,7 @@ ITEMS: list[Item] = [
         rules.PerOccurrence(min_points=-10, max_points=-5, match={"problem": [SERIOUS_CONTACT]}),
         T548,
     ),
-    _item(
+    ITEM.item(
         "handover_failure",
         "需要移交的案(事)件未及时移交或未履行相关手续",
         550,
@@ -155,7 +142,7 @@ ITEMS: list[Item] = [
         rules.PerOccurrence(points=-1, match={"problem": [HANDOVER_FAILED]}),
         T550,
     ),
-    _item(
+    ITEM.item(
         "handover_refusal",
         "接受单位推诿、拒绝移交的案(事)件",
         550,
@@ -163,7 +150,7 @@ ITEMS: list[Item] = [
         rules.PerOccurrence(points=-2, match={"problem": [HANDOVER_REFUSED]}),
         T550,
     ),
-    _item(
+    ITEM.item(
         "feedback_late_urgent",
         "重大紧急警情未在2小时内反馈",
         552,
@@ -181,7 +168,7 @@ ITEMS: list[Item] = [
         ),
         T552,
     ),
-    _item(
+    ITEM.item(
         "feedback_late_ordinary",
         "一般警情未在24小时内反馈",
         552,
@@ -199,7 +186,7 @@ ITEMS: list[Item] = [
         ),
         T552,
     ),
-    _item(
+    ITEM.item(
         "feedback_nonstandard",
         "反馈内容不规范",
         552,
@@ -207,7 +194,7 @@ ITEMS: list[Item] = [
         rules.PerOccurrence(points="-0.5", match={"feedback_standard": ["否"]}),
         T552,
     ),
-    _item(
+    ITEM.item(
         "callback_satisfaction",
         "回访满意率达到95%以上",
         554,
@@ -215,7 +202,7 @@ ITEMS: list[Item] = [
         rules.RateTarget(target=95, per_point_below="-0.5", field="satisfaction", missing="missing"),
         T554,
     ),
-    _item(
+    ITEM.item(
         "patrol_checks",
         "巡逻民警每人每天盘查嫌疑人员(车辆)不低于5人(辆)次",
         558,
@@ -231,7 +218,7 @@ ITEMS: list[Item] = [
         ),
         T558,
     ),
-    _item(
+    ITEM.item(
         "robbery_yoy",
         "“两抢”警情数与去年同期相比",
         560,
@@ -239,7 +226,7 @@ ITEMS: list[Item] = [
         rules.YearOverYear(per_better=1, per_worse=-2, mode="count", better="lower", what="“两抢”警情数"),
         T560,
     ),
-    _item(
+    ITEM.item(
         "theft_yoy",
         "盗窃警情数与去年同期相比",
         560,
@@ -247,7 +234,7 @@ ITEMS: list[Item] = [
         rules.YearOverYear(per_better=1, per_worse=-2, mode="percent", better="lower", what="盗窃警情数"),
         T560,
     ),
-    _item(
+    ITEM.item(
         "patrol_reports",
         "每月报送巡防信息(城区四所不少于2条,其他所不少于1条)",
         562,
@@ -256,7 +243,7 @@ ITEMS: list[Item] = [
         rules.Quota(targets={"A": 2, "*": 1}, per_short=-1, what="报送巡防信息条数"),
         T562,
     ),
-    _item(
+    ITEM.item(
         "patrol_reports_adopted",
         "巡防信息被常州市局录用加1分、被省厅录用加2分",
         562,

@@ -1,61 +1,42 @@
 """Reading the officers' files (民警名单, 身份, 请假) named in the bureau's ``[officers]`` table, for
-the officers' coefficients of kaohe.scheme.officers (上城 2010)."""
+the officers' coefficients (``coefficients``, 上城 2010). Their columns are the kernel's ``Column``s and
+they are read by the kernel's intake (kaohe.intake.reader.column_rows: every sheet of a workbook,
+the header found by the columns' names and aliases)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..contract.adapters import CellError, Column
-from ..core.errors import KaoheError
-from ..scheme.officers import Leave, Officer, OfficerData, OfficerSettings, Role
-from .reader import tables
+from ...contract.adapters import Column
+from ...core.errors import KaoheError
+from ...intake.reader import column_rows
+from .coefficients import Leave, Officer, OfficerData, Role
+from .settings import OfficerSettings
 
-# --- reading the units' files (I/O) ------------------------------------------------------------------
+ROSTER_COLUMNS = (
+    Column("警号", "id"), Column("姓名", "name"), Column("单位", "unit"),
+    Column("入警日期", "joined", "date", aliases=("参加工作日期",)),
+    Column("调入日期", "arrived", "date", False, ("调入本单位日期",)),
+    Column("调出日期", "left", "date", False),
+)
+ROLE_COLUMNS = (
+    Column("警号", "id"), Column("身份", "role", aliases=("身份类型",)),
+    Column("起始日期", "start", "date", False, ("开始日期",)), Column("终止日期", "end", "date", False, ("结束日期",)),
+)
+LEAVE_COLUMNS = (
+    Column("警号", "id"), Column("假别", "kind", aliases=("请假类型",)),
+    Column("起始日期", "start", "date", aliases=("开始日期",)), Column("终止日期", "end", "date", aliases=("结束日期",)),
+)
 
-ROSTER_COLUMNS = (("警号", "id", "text", True, ()), ("姓名", "name", "text", True, ()), ("单位", "unit", "text", True, ()),
-                  ("入警日期", "joined", "date", True, ("参加工作日期",)), ("调入日期", "arrived", "date", False, ("调入本单位日期",)),
-                  ("调出日期", "left", "date", False, ()))
-ROLE_COLUMNS = (("警号", "id", "text", True, ()), ("身份", "role", "text", True, ("身份类型",)),
-                ("起始日期", "start", "date", False, ("开始日期",)), ("终止日期", "end", "date", False, ("结束日期",)))
-LEAVE_COLUMNS = (("警号", "id", "text", True, ()), ("假别", "kind", "text", True, ("请假类型",)),
-                 ("起始日期", "start", "date", True, ("开始日期",)), ("终止日期", "end", "date", True, ("结束日期",)))
 
-
-def _rows(path: Path, spec: Sequence[tuple[str, str, str, bool, tuple[str, ...]]]) -> Iterable[tuple[int, dict[str, Any]]]:
-    """(row number, column key → converted value) of a CSV or XLSX: the header is the first
-    non-empty row; a bad cell raises KaoheError naming the file, row and column."""
+def _rows(path: Path, columns: Sequence[Column]) -> Iterator[tuple[str, int, dict[str, Any]]]:
+    """(where, row number, column key → converted value) of every sheet of a CSV or XLSX."""
     if not path.exists():
         raise KaoheError(f"找不到文件 {path}(见配置 [officers])")
-    columns = [Column(name, key, kind, required, aliases) for name, key, kind, required, aliases in spec]
-    for _, rows in tables(path):
-        index: dict[str, int] | None = None
-        for n, row in enumerate(rows, start=1):
-            cells = ["" if c is None else str(c).strip() for c in row]
-            if not any(cells):
-                continue
-            if index is None:
-                index = {}
-                for col in columns:
-                    hit = next((i for i, h in enumerate(cells) if h in col.headers), None)
-                    if hit is not None:
-                        index[col.key] = hit
-                    elif col.required:
-                        raise KaoheError(f"{path.name} 第{n}行(表头):缺少“{col.name}”列;应有 {'、'.join(c.name for c in columns)}")
-                continue
-            values: dict[str, Any] = {}
-            for col in columns:
-                i = index.get(col.key)
-                raw = row[i] if i is not None and i < len(row) else None
-                try:
-                    values[col.key] = col.convert(raw)
-                except CellError as exc:
-                    raise KaoheError(f"{path.name} 第{n}行 “{col.name}”列:{exc}") from None
-            yield n, values
-        return  # the first sheet only
-    return
+    return column_rows(path, columns)
 
 
 def read_data(settings: OfficerSettings, units: Mapping[str, str]) -> OfficerData:
@@ -66,8 +47,7 @@ def read_data(settings: OfficerSettings, units: Mapping[str, str]) -> OfficerDat
     known = settings.known_roles()
     officers: list[Officer] = []
     names: dict[str, str] = {}
-    for n, v in _rows(settings.roster, ROSTER_COLUMNS):
-        file = settings.roster.name
+    for file, n, v in _rows(settings.roster, ROSTER_COLUMNS):
         unit = units.get(v["unit"])
         if unit is None:
             raise KaoheError(f"{file} 第{n}行 “单位”列:“{v['unit']}”不是本局的考核单位(见单位名单)")
@@ -85,8 +65,7 @@ def read_data(settings: OfficerSettings, units: Mapping[str, str]) -> OfficerDat
         officers.append(o)
     roles: list[Role] = []
     if settings.roles_file is not None:
-        file = settings.roles_file.name
-        for n, v in _rows(settings.roles_file, ROLE_COLUMNS):
+        for file, n, v in _rows(settings.roles_file, ROLE_COLUMNS):
             if v["id"] not in names:
                 raise KaoheError(f"{file} 第{n}行 “警号”列:{v['id']} 不在民警名单 {settings.roster.name} 中")
             if v["role"] not in known:
@@ -96,9 +75,8 @@ def read_data(settings: OfficerSettings, units: Mapping[str, str]) -> OfficerDat
             roles.append(Role(v["id"], v["role"], v["start"], v["end"]))
     leave: list[Leave] = []
     if settings.leave_file is not None:
-        file = settings.leave_file.name
         kinds = (*settings.leave_types, *settings.other_leave)
-        for n, v in _rows(settings.leave_file, LEAVE_COLUMNS):
+        for file, n, v in _rows(settings.leave_file, LEAVE_COLUMNS):
             if v["id"] not in names:
                 raise KaoheError(f"{file} 第{n}行 “警号”列:{v['id']} 不在民警名单 {settings.roster.name} 中")
             if v["kind"] not in kinds:

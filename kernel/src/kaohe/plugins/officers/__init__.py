@@ -1,10 +1,11 @@
 """The built-in plugin ``officers``: 民警考核系数 of 上城 2010 (seed 000 l.62-70, l.84-86).
 
 It claims the bureau's ``[officers]`` table (``kaohe_config_tables``; parsed by
-kaohe.scheme.officers.parse_settings, kept in ``bureau.plugin_config["officers"]``) and adds the
-command ``kaohe officers PERIOD`` (``kaohe_commands``): each officer's coefficient per quarter with
-the reason. The computation is kaohe.scheme.officers, the units' files are read by
-kaohe.intake.officers. It scores nothing: a bureau without ``[officers]`` does not notice it."""
+``settings.parse_settings``, kept in ``bureau.plugin_config["officers"]``) and adds the command
+``kaohe officers PERIOD`` (``kaohe_commands``): each officer's coefficient per quarter with the
+reason. The computation is ``coefficients``; the units' files are read by ``files``, through the
+kernel's tables, columns and header matching (kaohe.intake.reader). It scores nothing: a bureau
+without ``[officers]`` does not notice it. The kernel's other layers know nothing of officers."""
 
 from __future__ import annotations
 
@@ -15,14 +16,15 @@ from typing import Any
 
 import click
 
-from ..contract.hookspecs import hookimpl
-from ..core.decimals import fmt
-from ..core.errors import KaoheError
-from ..core.periods import Period
-from ..core.texttable import csv_row, table
-from ..core.version import __version__ as __version__
-from ..intake.officers import read_data
-from ..scheme.officers import for_period, parse_settings, unit_means
+from ...contract.hookspecs import hookimpl
+from ...core.decimals import fmt
+from ...core.errors import KaoheError
+from ...core.periods import Period
+from ...core.texttable import csv_row, table
+from ...core.version import __version__ as __version__
+from .coefficients import for_period, unit_means
+from .files import read_data
+from .settings import parse_settings
 
 TABLE = "officers"
 
