@@ -99,8 +99,9 @@ def _ingest_one(store: Any, f: Path, bureau: Any, reg: Any, dry_run: bool, stric
 @click.command()
 @click.argument("period")
 @click.option("--quiet", "-q", is_flag=True, help="不打印排名。")
+@click.option("--full", is_flag=True, help="全部重新计算(默认只重新计算上次计算后有变化的部分,结果相同)。")
 @pass_ctx
-def score(obj: Ctx, period: str, quiet: bool) -> None:
+def score(obj: Ctx, period: str, quiet: bool, full: bool) -> None:
     """计算 PERIOD(2015-04、2015-Q2、2015-H1、2015)的得分并保存。"""
 
     p = parse_period(period)
@@ -108,7 +109,7 @@ def score(obj: Ctx, period: str, quiet: bool) -> None:
     with obj.store() as store:
         warn_empty(store, p, obj.bureau, obj.registry)
         warn_uninstalled(store, obj.bureau, obj.registry, p)
-        result = scored_now(store, obj.bureau, obj.registry, p)
+        result = scored_now(store, obj.bureau, obj.registry, p, full=full)
     warn_gaps(result)
     click.echo(f"已计算 {p.chinese}({obj.bureau.calendar.range_text(p)}):{len(result.units)} 个单位")
     if not quiet:

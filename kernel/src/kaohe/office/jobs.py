@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import cast
 
 import attrs
 
@@ -14,9 +15,12 @@ from ..core.model import PeriodResult, UnitResult
 from ..core.periods import MONTHS_PER, Period
 from ..scheme.bureau import Bureau
 from ..scoring.folding import light
-from ..scoring.pipeline import base_periods, score, score_base
+from ..scoring.pipeline import DataSource, base_periods, score, score_base
 from ..scoring.sources import StoreSource
+from ..scoring.explain import gap_data
+from ..intake.staging import dumps
 from ..store.store import Store, StoreBusy
+from .rescore import stored_items, to_evaluate
 from .results import aggregate_stored, config_digest, staleness, stored_result, stored_unit
 
 __all__ = ["config_digest", "history", "score_period", "score_year", "bring_up_to_date", "scored_now", "shown", "totals"]
@@ -56,14 +60,36 @@ def history(store: Store, bureau: Bureau, period: Period, source: StoreSource, s
     return out
 
 
-def score_period(store: Store, bureau: Bureau, registry: Registry, period: Period, save: bool = True) -> PeriodResult:
+def score_period(
+    store: Store, bureau: Bureau, registry: Registry, period: Period, save: bool = True, full: bool = True
+) -> PeriodResult:
+    """Score ``period`` from the records (and store it, with ``save``). A base period without
+    ``full``: only the items touched since its stored results are evaluated again, the others' stored
+    results taken as they are (kaohe.office.rescore); the same result as a full scoring."""
     source = StoreSource(store, bureau, registry)
     with store.snapshot():  # one consistent state, whatever other processes import meanwhile
         mark = store.audit_mark()  # what the stored result will say it was scored from
-        result = score(bureau, period, source, history(store, bureau, period, source))
-    if save:
-        store.save_result(result, config_digest(bureau), len(bureau.items), mark)
+        fresh = None if full or base_periods(bureau, period) != [period] else to_evaluate(store, bureau, registry, period)
+        keep: dict[str, str] | None = None
+        state = None
+        if fresh is not None:
+            state = store.period_state(period.label)
+            reuse, keep = stored_items(store, bureau, period, fresh)
+            result = score_base(bureau, period, cast(DataSource, source), history(store, bureau, period, source), reuse)
+            if state is None or _gaps_data(result) != (json.loads(state["missing"] or "[]"), json.loads(state["empty"] or "[]")):
+                fresh = None  # the data missing changed: scored whole
+        if fresh is None:
+            keep = None
+            result = score(bureau, period, source, history(store, bureau, period, source))
+    if save:  # only what changed rewritten (``keep``) when only what changed was evaluated again
+        run = int(state["run_id"]) if keep is not None and state is not None else None
+        store.save_result(result, config_digest(bureau), len(bureau.items), mark, keep, run)
     return result
+
+
+def _gaps_data(result: PeriodResult) -> tuple[list[dict[str, str | None]], list[str]]:
+    """``result``'s data missing as ``period_results`` stores it (``missing``, ``empty``)."""
+    return json.loads(dumps([gap_data(g) for g in result.missing])), list(result.empty)
 
 
 def score_year(store: Store, bureau: Bureau, registry: Registry, year: int) -> list[PeriodResult]:
@@ -100,7 +126,7 @@ def bring_up_to_date(store: Store, bureau: Bureau, registry: Registry, period: P
     bases = base_periods(bureau, period)
     if len(bases) == 1 and bases[0] == period:
         if staleness(store, bureau, period) is not None:
-            score_period(store, bureau, registry, period)
+            score_period(store, bureau, registry, period, full=False)
             done.append(period.label)
         return done
     for b in bases:
@@ -111,19 +137,21 @@ def bring_up_to_date(store: Store, bureau: Bureau, registry: Registry, period: P
     return done
 
 
-def scored_now(store: Store, bureau: Bureau, registry: Registry, period: Period) -> PeriodResult:
+def scored_now(store: Store, bureau: Bureau, registry: Registry, period: Period, full: bool = False) -> PeriodResult:
     """``period`` scored from the records and stored (``kaohe score``): a base period, then the
     stored quarter, half-year and year containing it brought up to date (never left silently
-    stale); a longer period, its base periods scored and stored, then aggregated from them."""
+    stale); a longer period, its base periods scored and stored, then aggregated from them. Without
+    ``full`` (``kaohe score --full``), a base period stored before has only what changed since
+    evaluated again (``score_period``): the same result."""
     bases = base_periods(bureau, period)
     if len(bases) == 1 and bases[0] == period:
-        result = score_period(store, bureau, registry, period)
+        result = score_period(store, bureau, registry, period, full=full)
         for p in _longer(bureau, period):
             if store.scores(p.label):
                 bring_up_to_date(store, bureau, registry, p)
         return result
     for b in bases:
-        score_period(store, bureau, registry, b)
+        score_period(store, bureau, registry, b, full=full)
     return aggregate_stored(store, bureau, registry, period)
 
 

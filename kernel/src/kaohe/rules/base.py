@@ -108,6 +108,10 @@ class Shape:
     __attrs_attrs__: ClassVar[tuple[attrs.Attribute[Any], ...]]
     """Set by ``attrs.frozen`` on each shape (declared here, not assigned, so that the type checker
     knows a shape is an attrs class)."""
+    raises_flags: ClassVar[bool] = False
+    """Whether the rule's lines may raise a flag on the unit (``Line.flag``). A stored item result
+    does not keep its lines' flags, so the item of such a rule is evaluated again whenever its period
+    is rescored (kaohe.office.rescore); a rule that is not a ``Shape`` is taken to raise them."""
 
     def with_params(self, overrides: Mapping[str, Any]) -> Self:
         """A copy of the rule with some parameters replaced (a bureau's override)."""

@@ -57,6 +57,7 @@ class Campaigns(Shape):
     """
 
     shape: ClassVar[str] = "campaigns"
+    raises_flags: ClassVar[bool] = True
 
     points: tuple[Decimal, ...] = attrs.field(default=(), converter=_dec_list)
     field: str = "value"

@@ -148,6 +148,7 @@ class Disqualify(Shape):
     the quarter, half-year and year that contain the record."""
 
     shape: ClassVar[str] = "disqualify"
+    raises_flags: ClassVar[bool] = True
 
     flag: str = "取消评优资格"
     match: dict[str, tuple[str, ...]] = attrs.field(factory=dict, converter=match_table)

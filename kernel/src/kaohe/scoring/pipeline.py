@@ -244,9 +244,11 @@ def normalise(raw: Decimal, top: Decimal, weight: Decimal, full: Decimal, places
 def evaluate_categories(
     bureau: Bureau, period: Period, units: Sequence[Unit], data: DataSource, categories: Sequence[Category],
     missing: Mapping[str, str] | None = None, confirmed: frozenset[str] = frozenset(),
+    reuse: Mapping[str, Mapping[str, ItemResult]] | None = None,
 ) -> dict[str, list[CategoryResult]]:
     """The ``categories`` of every unit for ``period``: items due, raw scores, normalised scores
-    (``missing``: see ``evaluate_item``)."""
+    (``missing``: see ``evaluate_item``). ``reuse``: item → unit → its result, taken as it is instead
+    of evaluating the item (a rescoring of what changed, kaohe.office.rescore)."""
     scheme = bureau.scheme
     wanted = {c.id for c in categories}
     items = [i for i in bureau.items if i.category in wanted]
@@ -256,11 +258,16 @@ def evaluate_categories(
     # are held at a time); the results are then taken in the items' own order.
     groups: dict[tuple[tuple[str, ...], Period | None], list[int]] = {}
     for i, item in enumerate(items):
+        if reuse is not None and item.id in reuse:
+            continue
         groups.setdefault((tuple(item.reads), item.window(period)), []).append(i)
     evaluated: list[dict[str, ItemResult] | None] = [None] * len(items)
     summed = {}  # [scoring] engine = "sql": the items scored from grouped counts (kaohe.scoring.aggregated)
     if bureau.engine == "sql":
-        summed = evaluate_sums(bureau, [i for i in items if not (missing and any(k in missing for k in i.reads))], period, data)
+        summed = evaluate_sums(
+            bureau, [i for i in items if not (missing and any(k in missing for k in i.reads)) and not (reuse and i.id in reuse)],
+            period, data,
+        )
     for members in groups.values():
         cache: Grouped = {}
         for i in members:
@@ -268,6 +275,9 @@ def evaluate_categories(
                 bureau, items[i], period, units, data, cache, missing, confirmed, summed.get(items[i].id)
             )
         del cache
+    for i, item in enumerate(items):
+        if reuse is not None and item.id in reuse:
+            evaluated[i] = dict(reuse[item.id])
     for results in evaluated:
         if results:
             for uid, res in results.items():
@@ -322,13 +332,17 @@ def evaluate_categories(
     return out
 
 
-def score_base(bureau: Bureau, period: Period, data: DataSource, history: Sequence[PeriodResult] = ()) -> PeriodResult:
+def score_base(
+    bureau: Bureau, period: Period, data: DataSource, history: Sequence[PeriodResult] = (),
+    reuse: Mapping[str, Mapping[str, ItemResult]] | None = None,
+) -> PeriodResult:
     """Score one base period. ``history`` holds earlier results of the same kind, latest first
-    (for the "last place N periods running" flag)."""
+    (for the "last place N periods running" flag); ``reuse``: items' results taken as they are
+    (``evaluate_categories``)."""
     scheme = bureau.scheme
     units = bureau.active_units(period)
     missing, empty, confirmed = period_gaps(data, period)
-    by_unit = evaluate_categories(bureau, period, units, data, scheme.period_categories, missing, confirmed)
+    by_unit = evaluate_categories(bureau, period, units, data, scheme.period_categories, missing, confirmed, reuse)
     adjustments = period_adjustments(data, period)
     results: list[UnitResult] = []
     for unit in units:

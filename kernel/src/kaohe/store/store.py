@@ -17,7 +17,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -37,7 +37,7 @@ from .integrity import guard, migrate_3, record_line, records_digest, register
 from .ledger import Ledger, migrate_2
 from .users import Users, migrate_5
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 BATCH = 5000
 
 
@@ -134,8 +134,15 @@ def _migrate_4(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE [scores] ADD COLUMN [fields] TEXT")
 
 
+def _migrate_6(db: sqlite_utils.Database) -> None:
+    """What a rescoring of what changed reads (issue 18 point 3): the records an import wrote
+    (``import_id``), and one unit's records of a kind over some dates (its record lines on demand)."""
+    db.execute("CREATE INDEX IF NOT EXISTS [idx_records_import_id] ON [records] ([import_id])")
+    db.execute("CREATE INDEX IF NOT EXISTS [idx_records_unit_kind_date] ON [records] ([unit], [kind], [date])")
+
+
 MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
-    (1, _migrate_1), (2, migrate_2), (3, migrate_3), (4, _migrate_4), (5, migrate_5),
+    (1, _migrate_1), (2, migrate_2), (3, migrate_3), (4, _migrate_4), (5, migrate_5), (6, _migrate_6),
 ]
 
 
@@ -566,12 +573,22 @@ class Store(Ledger, Users):
 
     # --- results ---------------------------------------------------------------------------------
 
-    def save_result(self, result: PeriodResult, config: str = "", items: int = 0, mark: int | None = None) -> int:
+    def save_result(
+        self, result: PeriodResult, config: str = "", items: int = 0, mark: int | None = None,
+        keep: Mapping[str, str] | None = None, run: int | None = None,
+    ) -> int:
         """Store ``result`` in place of the period's previous results, in one transaction. ``mark``:
         the audit trail's last entry when the result's inputs were read (``audit_mark``, inside the
-        snapshot it was scored in); None reads it now."""
+        snapshot it was scored in); None reads it now. ``keep``: unit → its tree as stored by run
+        ``run`` (``period_results.run_id``), when only the units whose tree changed are to be
+        rewritten (``results_writer``); if the period was stored by another run since, it is
+        rewritten whole."""
         with self._txn():
-            writer = self.results_writer(result, config, items, len(result.units), mark)
+            if keep is not None:
+                state = self.period_state(result.period)
+                if state is None or state["run_id"] != run:
+                    keep = None
+            writer = self.results_writer(result, config, items, len(result.units), mark, keep)
             for u in result.units:
                 writer.head(u)
             for u in result.units:
@@ -580,12 +597,16 @@ class Store(Ledger, Users):
         return writer.run_id
 
     def results_writer(
-        self, result: PeriodResult, config: str, items: int, units: int, mark: int | None = None
+        self, result: PeriodResult, config: str, items: int, units: int, mark: int | None = None,
+        keep: Mapping[str, str] | None = None,
     ) -> ResultsWriter:
         """Start replacing the results of ``result``'s period (its units need not be in it yet: a
         period aggregated unit by unit gives them one at a time), inside the caller's write
         transaction: every unit's ``head`` (its tree up to the categories, its categories and
-        items), then, once ranked, its ``tail``."""
+        items), then, once ranked, its ``tail``. With ``keep`` (unit → its tree as stored), the
+        period's rows stay where they are: a unit whose tree is unchanged is not written again, a
+        changed one is rewritten in place (its rows keep their order), a unit no longer in the
+        period is removed at ``finish``."""
         db = self.db
         if mark is None:
             mark = self.audit_mark()
@@ -594,13 +615,14 @@ class Store(Ledger, Users):
             [result.period, now(), config, items, units],
         ).lastrowid or 0)
         for table in ("scores", "explanations", "category_results", "item_results", "period_results"):
-            db.execute(f"DELETE FROM [{table}] WHERE period = ?", [result.period])
+            if keep is None or table == "period_results":
+                db.execute(f"DELETE FROM [{table}] WHERE period = ?", [result.period])
         db.execute(
             "INSERT INTO [period_results] ([period], [kind], [run_id], [config], [mark], [missing], [empty])"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             [result.period, result.kind, run_id, config, mark, dumps([gap_data(g) for g in result.missing]), dumps(list(result.empty))],
         )
-        return ResultsWriter(self, result.period, run_id)
+        return ResultsWriter(self, result.period, run_id, keep)
 
     def inputs_present(self) -> None:
         """The ledger tables whose entries a stored result is checked against are there: a dropped
@@ -616,6 +638,21 @@ class Store(Ledger, Users):
     def changes_since(self, mark: int) -> list[tuple[str, str]]:
         """(action, period) of the audit trail's entries after ``mark``."""
         return [(a, p or "") for a, p in self.db.execute("SELECT action, period FROM audit WHERE id > ? ORDER BY id", [mark])]
+
+    def kinds_changed_since(self, mark: int) -> set[str]:
+        """The kinds of the records changed by the audit trail's entries after ``mark``: those an
+        import wrote (new or corrected, with the kinds of their earlier versions), those voided."""
+        imports = "SELECT json_extract(detail, '$.import') FROM audit WHERE id > ? AND action = '导入'"
+        q = (
+            f"SELECT kind FROM records WHERE import_id IN ({imports})"
+            f" UNION SELECT kind FROM record_versions WHERE key IN (SELECT key FROM records WHERE import_id IN ({imports}))"
+            " UNION SELECT kind FROM records WHERE key IN (SELECT subject FROM audit WHERE id > ? AND action = '撤销记录')"
+        )
+        return {k for (k,) in self.db.execute(q, [mark, mark, mark])}
+
+    def period_trees(self, period: str) -> Iterator[tuple[str, str]]:
+        """(unit, tree) of every unit stored for ``period``, in the order they were stored."""
+        yield from self.db.execute("SELECT unit, tree FROM explanations WHERE period = ? ORDER BY rowid", [period])
 
     def period_state(self, period: str) -> dict[str, Any] | None:
         """How ``period``'s stored results were made (``period_results``), or None when they were
@@ -712,20 +749,37 @@ class Store(Ledger, Users):
 class ResultsWriter:
     """Writes one period's results unit by unit (``Store.results_writer``)."""
 
-    def __init__(self, store: Store, period: str, run_id: int) -> None:
+    def __init__(self, store: Store, period: str, run_id: int, keep: Mapping[str, str] | None = None) -> None:
         self.store = store
         self.period = period
         self.run_id = run_id
         self.trees = TreeEncoder(dumps)  # the text of dumps(unit_data(u)), made faster
         self.digest = hashlib.sha256()
+        self.keep = keep
+        self.heads: dict[str, tuple[str, UnitResult]] = {}
+        """With ``keep``: each unit's head, written at its ``tail`` if its tree changed."""
+        self.rewritten = 0
+        self.seen: set[str] = set()
 
     def head(self, u: UnitResult) -> None:
         """``u``'s tree up to its fields after the categories, its category and item results."""
-        conn = self.store.db.conn
-        p = self.period
         text = self.trees.unit_head(u)
         self.digest.update(f"{u.unit}\n{text}\n".encode())
-        conn.execute("INSERT INTO [explanations] ([period], [unit], [tree]) VALUES (?, ?, ?)", (p, u.unit, text))
+        self.seen.add(u.unit)
+        if self.keep is not None:
+            self.heads[u.unit] = (text, u)
+            return
+        self._head(u, text)
+
+    def _head(self, u: UnitResult, text: str, update: bool = False) -> None:
+        conn = self.store.db.conn
+        p = self.period
+        if update:
+            conn.execute("UPDATE [explanations] SET [tree] = ? WHERE [period] = ? AND [unit] = ?", (text, p, u.unit))
+            conn.execute("DELETE FROM [category_results] WHERE [period] = ? AND [unit] = ?", (p, u.unit))
+            conn.execute("DELETE FROM [item_results] WHERE [period] = ? AND [unit] = ?", (p, u.unit))
+        else:
+            conn.execute("INSERT INTO [explanations] ([period], [unit], [tree]) VALUES (?, ?, ?)", (p, u.unit, text))
         conn.executemany(
             "INSERT INTO [category_results] ([period], [unit], [category], [name], [base], [raw], [top], [weight], [score],"
             " [explanation]) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -751,18 +805,35 @@ class ResultsWriter:
         conn = self.store.db.conn
         text = self.trees.unit_tail(u)
         self.digest.update(f"{u.unit}\n{text}\n{u.total}\n{u.subtotal}\n".encode())
+        update = False
+        if self.keep is not None:
+            head, whole = self.heads.pop(u.unit)
+            stored = self.keep.get(u.unit)
+            if stored == head + text:
+                return  # unchanged: its rows stay as they are
+            update = stored is not None
+            self._head(whole, head, update)
+            self.rewritten += 1
         conn.execute(
             "UPDATE [explanations] SET [tree] = [tree] || ? WHERE [period] = ? AND [unit] = ?",
             (text, self.period, u.unit),
         )
         fields = unit_fields(u)
+        row = (
+            u.name, u.series, u.klass, str(u.total), str(u.subtotal), u.rank, dumps(list(u.flags)),
+            int(bool(u.veto)), int(u.carried), self.run_id, dumps(fields),
+        )
+        if update:
+            conn.execute(
+                "UPDATE [scores] SET [name] = ?, [series] = ?, [class] = ?, [total] = ?, [subtotal] = ?, [rank] = ?, [flags] = ?,"
+                " [veto] = ?, [carried] = ?, [run_id] = ?, [fields] = ? WHERE [period] = ? AND [unit] = ?",
+                (*row, self.period, u.unit),
+            )
+            return
         conn.execute(
             "INSERT INTO [scores] ([period], [unit], [name], [series], [class], [total], [subtotal], [rank], [flags], [veto],"
             " [carried], [run_id], [fields]) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                self.period, u.unit, u.name, u.series, u.klass, str(u.total), str(u.subtotal), u.rank, dumps(list(u.flags)),
-                int(bool(u.veto)), int(u.carried), self.run_id, dumps(fields),
-            ),
+            (self.period, u.unit, *row),
         )
 
 
@@ -770,6 +841,10 @@ class ResultsWriter:
         """The digest of everything written (equal results, equal digests), recorded with the
         period's state; ``parts``: the digests of the base periods it was aggregated from."""
         digest = self.digest.hexdigest()
+        if self.keep is not None:  # the units stored before and not written now are no longer in the period
+            gone = [(self.period, unit) for unit in self.keep if unit not in self.seen]
+            for table in ("scores", "explanations", "category_results", "item_results"):
+                self.store.db.conn.executemany(f"DELETE FROM [{table}] WHERE [period] = ? AND [unit] = ?", gone)
         self.store.db.conn.execute(
             "UPDATE [period_results] SET [digest] = ?, [parts] = ? WHERE [period] = ?",
             (digest, dumps(parts or {}), self.period),

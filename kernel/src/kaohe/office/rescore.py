@@ -1,0 +1,90 @@
+"""Rescoring only what changed (issue 18 point 3): which items of a base period must be evaluated
+again since its results were stored, and the stored results of the others, taken as they are.
+
+Since a base period was scored, the audit trail says what changed. When every entry touching it is
+an import or a voided record (``INCREMENTAL``), the records they changed name their kinds
+(``Store.kinds_changed_since``: the new and corrected records, their earlier versions, the voided
+ones), widened to every kind of the same departments (whether a department has sent anything for a
+month decides the carry-over of all its kinds, seed 000 l.88). An item is evaluated again, for every
+unit (so a rule comparing the units, a rank, sees them all), when it reads one of those kinds, or
+when its rule may raise a flag on its lines (``Shape.raises_flags``: a stored tree does not keep the
+lines' flags); every other item's stored result is taken as it is. The categories, their
+normalisation, the totals, ranks and flags are then made from the items as a full scoring makes
+them (``pipeline.score_base``), so the result is the same.
+
+An adjustment (or its revocation) named for the period has the items of every adjustment of the
+period evaluated again (an adjustment of the unit's total is applied anew in any case); an appeal's
+decision is itself nothing to evaluate (its adjustment or voided record is an entry of its own).
+Anything else since (the configuration edited, a sign-off, results stored by an older version) and
+the period is scored whole (``None``); so is it when its data missing changed (``jobs.score_period``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from ..contract.registry import Registry
+from ..core.model import ItemResult
+from ..core.periods import Period
+from ..scheme.bureau import Bureau
+from ..scoring.explain import item_from_data
+from ..store.store import Store
+from .results import ADJUSTMENTS, NOT_INPUTS, _touches, config_digest
+
+INCREMENTAL = frozenset({"导入", "撤销记录"})
+"""Audit actions whose changes are records only: after them, only the items reading those records'
+kinds are evaluated again."""
+
+DECISION = "复查决定"
+"""An appeal's decision: what it changes is an entry of its own (an adjustment, 复查改分, or a voided
+record), the decision itself changes nothing a score reads."""
+
+
+def to_evaluate(store: Store, bureau: Bureau, registry: Registry, period: Period) -> set[str] | None:
+    """The items of base period ``period`` to evaluate again since its results were stored, or None
+    when the period is to be scored whole (never stored with its state, the configuration edited, or
+    an entry of the audit trail touching it other than an import or a voided record)."""
+    state = store.period_state(period.label)
+    if state is None or state["config"] != config_digest(bureau) or not state["digest"]:
+        return None
+    mark = int(state["mark"] or 0)
+    adjusted = False
+    for action, labels in store.changes_since(mark):
+        if action in NOT_INPUTS or action in INCREMENTAL or action == DECISION:
+            continue
+        if action in ADJUSTMENTS:
+            adjusted = adjusted or _touches(bureau, period, action, labels)
+            continue
+        if _touches(bureau, period, action, labels):
+            return None
+    items = {str(r["item"]) for r in store.adjustment_rows(period.label) if r["item"]} if adjusted else set()
+    kinds = store.kinds_changed_since(mark)
+    departments = {registry.owner_of_kind(k) for k in kinds}
+    wide = set(kinds)
+    for item in bureau.items:
+        wide.update(k for k in item.reads if registry.owner_of_kind(k) in departments)
+    return {
+        i.id for i in bureau.items
+        if i.id in items or wide.intersection(i.reads) or getattr(type(i.rule), "raises_flags", True)
+    }
+
+
+def stored_items(
+    store: Store, bureau: Bureau, period: Period, fresh: set[str]
+) -> tuple[dict[str, Mapping[str, ItemResult]], dict[str, str]]:
+    """item → unit → its stored result in ``period``, for the items not in ``fresh`` (those stored:
+    an item not due is not in the trees, and is evaluated), the units active in it; and every
+    unit's tree as stored (for only the units whose tree changed to be written again:
+    ``Store.save_result``'s ``keep``)."""
+    active = {u.id for u in bureau.active_units(period)}
+    out: dict[str, dict[str, ItemResult]] = {}
+    trees: dict[str, str] = {}
+    for unit, tree in store.period_trees(period.label):
+        trees[unit] = tree
+        if unit not in active:
+            continue
+        for c in json.loads(tree)["categories"]:
+            for i in c["items"]:
+                if i["item"] not in fresh:
+                    out.setdefault(i["item"], {})[unit] = item_from_data(i, c["category"])
+    return dict(out), trees
