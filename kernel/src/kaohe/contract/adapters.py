@@ -150,7 +150,7 @@ def _text(raw: Any) -> str:
 
 
 def _number(raw: Any, limit: Decimal = CELL_LIMIT) -> Decimal:
-    """A cell's number, finite and within the column type's bounds (kaohe.decimals): NaN, Infinity,
+    """A cell's number, finite and within the column type's bounds (kaohe.core.decimals): NaN, Infinity,
     1e30 or a number of a billion digits is refused here, before anything computes with it."""
     if isinstance(raw, bool):
         raise CellError(f"应为数字,得到 {shown(raw)}")
@@ -188,7 +188,7 @@ _MONTH_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*(?:份)?\s*
 
 
 def _month(raw: Any) -> Any:
-    """An assessment month, as a :class:`kaohe.periods.Period` (the kernel dates the record on
+    """An assessment month, as a :class:`kaohe.core.periods.Period` (the kernel dates the record on
     the month's last day, by the bureau's calendar)."""
 
     if isinstance(raw, dt.date | dt.datetime):

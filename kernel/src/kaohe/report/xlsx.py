@@ -342,7 +342,7 @@ def _edition_sheet(wb: Workbook, data: ReportData, subtitle: str, styles: dict[t
 
 
 def _completeness_sheet(wb: Workbook, data: ReportData, subtitle: str, styles: dict[tuple[str, str | None], StyleArray | None]) -> None:
-    """The data missing in the period (kaohe.model.Gap): one row per department's period or unit's item."""
+    """The data missing in the period (kaohe.core.model.Gap): one row per department's period or unit's item."""
     headers = ["部门", "期间", "单位", "单位编号", "考核项目", "说明"]
     sh = _Sheet(wb.create_sheet(data.completeness_sheet), len(headers), styles)
     sh.title(f"{data.bureau} {data.period_name} 数据完整性:数据不全,缺少数据的项目暂不计分", subtitle)

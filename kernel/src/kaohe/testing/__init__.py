@@ -19,7 +19,7 @@ def as_records(drafts: Iterable[Draft], calendar: Calendar | None = None) -> lis
     """Record drafts as the intake stores them, when each draft's unit is already a unit id:
     ``{unit}`` in a key becomes the unit, and a record of an assessment month is dated on the
     month's last day by ``calendar`` (cut-off day 20 by default). Unit lookup and bound checks are
-    the intake's (test those with real files and ``kaohe.intake.read_export``)."""
+    the intake's (test those with real files and ``kaohe.intake.reader.read_export``)."""
     calendar = calendar or Calendar(20)
     return [
         Record(
