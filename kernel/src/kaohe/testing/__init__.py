@@ -9,10 +9,21 @@ from typing import Any
 from ..contract.adapters import Adapter, Draft
 from ..core.model import ItemResult, Record
 from ..core.periods import Calendar, Period
+from ..intake.reader import read_export
+from ..office.ingest import ingest
 from ..plugins.discovery import Registry
 from ..scheme.bureau import Bureau
 from ..scoring.pipeline import MemorySource, evaluate_item, score
 from .support import registry_of
+
+__all__ = [
+    "MemorySource", "as_records", "ingest", "item_points", "item_result", "item_results", "plugin_registry", "read_export",
+    "records_from", "records_of", "score",
+]
+"""What a plugin's tests import from here (docs/plugin-guide.md, "Testing a plugin"): the fixtures'
+functions; reading a real file as ``kaohe ingest`` does (``read_export(path, bureau, registry)``:
+its records, rejected rows and adapter) or importing it into a store (``ingest(store, bureau,
+registry, path)``); scoring a whole period (``score(bureau, period, MemorySource(records))``)."""
 
 
 def as_records(drafts: Iterable[Draft], calendar: Calendar | None = None) -> list[Record]:
