@@ -5,10 +5,11 @@ published edition is the same.
 
 The baseline's kernel and plugins are taken with ``git archive`` into a temporary folder and put
 first on ``PYTHONPATH`` (the installed entry points name modules, so the baseline's are imported).
-An edition's digest changes on every run, also with no change of code: the payload holds each
-imported file's SHA-256, and openpyxl stamps the time into every workbook it writes, and the
-publication time. So the script compares the payload the digest is taken of with those masked,
-and the published JSON with its times masked; two baseline runs show the raw digest differing.
+An edition's digest changed on every run of a tree before the demo's exports were made
+reproducible (workbook times from their rows, tests/test_demo_exports.py): the payload holds each
+imported file's SHA-256, and openpyxl stamped the time of writing into every workbook. So the script
+compares the payload the digest is taken of with those masked, and the published JSON with its
+times masked; two runs of such a baseline show the raw digest differing.
 """
 
 from __future__ import annotations

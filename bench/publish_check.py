@@ -1,4 +1,4 @@
-"""The check ``kaohe publish`` makes of what an edition reads (issue 23, point 6; kaohe.integrity.check_inputs).
+"""The check ``kaohe publish`` makes of what an edition reads (issue 23, point 6; kaohe.store.integrity.check_inputs).
 
 A row changed outside kaohe with its trigger made again leaves the schema as kaohe made it, so
 publish now reads the period's records against their content hashes, every import's records against
@@ -25,7 +25,7 @@ HEADERS = ["编号", "单位", "日期", "事项类别", "人数/次数", "是�
 
 def kaohe(bureau: Path, *args: str) -> None:
     subprocess.run(
-        [sys.executable, "-c", "from kaohe.cli import main; main()", "-c", str(bureau / "kaohe.toml"), *args],
+        [sys.executable, "-c", "from kaohe.cli.main import main; main()", "-c", str(bureau / "kaohe.toml"), *args],
         check=True, capture_output=True, text=True,
     )
 
@@ -39,7 +39,7 @@ def main() -> None:
     bureau = args.bureau
     if bureau is None:
         bureau = tmp / "demo"
-        subprocess.run([sys.executable, "-c", "from kaohe.cli import main; main()", "demo", str(bureau)], check=True, capture_output=True)
+        subprocess.run([sys.executable, "-c", "from kaohe.cli.main import main; main()", "demo", str(bureau)], check=True, capture_output=True)
     if args.rows:
         path = tmp / "extra.csv"
         with path.open("w", encoding="utf-8", newline="") as f:

@@ -170,3 +170,15 @@ def test_two_distributions_claiming_one_namespace_are_both_refused(installed, tm
     (tmp_path / "kaohe.toml").write_text(CONFIG.replace('enable = ["jingji.*"]', 'enable = ["jingzhen.*"]'), encoding="utf-8")
     out = kaohe(env, tmp_path, "score", "2015-03")
     assert out.returncode == 2 and "错误:" in out.stderr and "jingzhen.* 所属插件 jingzhen 加载失败" in out.stderr
+
+
+def test_demo_reads_each_plugins_file_with_its_own_adapters(installed, tmp_path):
+    """The guide's plugin reads the same export as the bundled jingzhen (the same header): the demo
+    reads each file with the adapters of the plugin that wrote it, rather than refusing it as
+    ambiguous."""
+    env = {**installed, "KAOHE_LOAD_PLUGINS": "jingji,jingzhen"}
+    out = kaohe(env, tmp_path, "demo", str(tmp_path / "demo"))
+    assert out.returncode == 0, out.stdout + out.stderr
+    # the guide's kaohe_demo_data writes 60 persons, every one valid
+    assert "导入 经侦_打击处理人员.xlsx:60 条,拒绝 0 行" in out.stdout
+    assert "导入 经侦大队_经济案件打击处理人员名单_2015.xlsx:" in out.stdout

@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import openpyxl
-from kaohe.intake.reader import read_export
+from kaohe.testing import read_export
 from kaohe_bangongshi import adapters as ad
 from kaohe_bangongshi import items as it
 

@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import kaohe_bangongshi
 import openpyxl
-from kaohe.core.periods import Period
-from kaohe.intake.reader import read_export
+from kaohe import Period
+from kaohe.testing import read_export
 from kaohe.plugins.discovery import get_plugin_manager, load_registry
 from kaohe.scheme.config import parse_bureau
-from kaohe.scoring.pipeline import MemorySource, score
+from kaohe.testing import MemorySource, score
 
 CONFIG = {
     "bureau": {"name": "测试局"},

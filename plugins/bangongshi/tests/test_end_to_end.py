@@ -14,8 +14,8 @@ import openpyxl
 import pytest
 from kaohe import Period
 from kaohe.demo import demo_bureau
-from kaohe.intake.reader import read_export
-from kaohe.scoring.pipeline import MemorySource, score
+from kaohe.testing import read_export
+from kaohe.testing import MemorySource, score
 
 JINCHENG = ("金城派出所", "金城所", "金城")
 JIANCHANG = ("建昌派出所", "建昌所", "建昌")

@@ -366,7 +366,7 @@ def test_zhenggong_quota_and_bonus_by_class_window(kaohe_bureau, adapter_records
 
 
 def test_bureau_overrides_a_parameter(make_bureau, adapter_records):
-    from kaohe.scoring.pipeline import MemorySource, score
+    from kaohe.testing import MemorySource, score
 
     bureau = make_bureau(items={"bangongshi.intel_per_capita": {"params": {"per_officer": 2}}})
     recs = adapter_records(ad.INTEL_MONTHLY, intel("c1", "2015-04", 14, 8))

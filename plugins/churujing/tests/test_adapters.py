@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import openpyxl
-from kaohe.intake.reader import read_export
+from kaohe.testing import read_export
 
 TODAY = dt.date(2016, 1, 31)
 

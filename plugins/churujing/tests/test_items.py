@@ -94,7 +94,7 @@ def test_monthly_figures_of_another_month_do_not_count(kaohe_bureau, score_item)
 def test_guarantee_target_is_a_parameter(make_bureau):
     # A bureau sets the target at 90 %: 17 / 20 = 85 % is 5 points below, 5 × −1 = −5.
     from kaohe import Period
-    from kaohe.scoring.pipeline import MemorySource, score
+    from kaohe.testing import MemorySource, score
 
     bureau = make_bureau(items={"churujing.guarantee_rate": {"params": {"target": 90}}})
     res = score(bureau, Period.parse("2015-04"),

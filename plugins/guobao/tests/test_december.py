@@ -10,10 +10,10 @@ import kaohe_guobao
 import pytest
 from kaohe import Period, Record, hookimpl
 from kaohe.demo import demo_bureau
-from kaohe.intake.reader import read_export
+from kaohe.testing import read_export
 from kaohe.plugins.discovery import get_plugin_manager, load_registry
 from kaohe.scheme.config import parse_bureau
-from kaohe.scoring.pipeline import MemorySource, score
+from kaohe.testing import MemorySource, score
 from kaohe_guobao.adapters import control_records, finding_records
 from kaohe_guobao.items import CONTROL, CULT_CASE, FINDING, INFO_LATE, ITEMS, LEDGER_217
 

@@ -6,8 +6,8 @@ import csv
 import datetime as dt
 
 import pytest
-from kaohe.contract.adapters import CellError
-from kaohe.intake.reader import read_export
+from kaohe import CellError
+from kaohe.testing import read_export
 from kaohe_jiaoxunjing.adapters import ASSIST_ADAPTER
 
 HEADER = ["登记编号", "协助单位", "认定日期", "协助类别", "事故(事件)编号", "简要情况"]

@@ -8,9 +8,9 @@ import kaohe_jingzhen
 import openpyxl
 from kaohe import Period
 from kaohe.demo import DEMO_SEED, demo_bureau
-from kaohe.intake.reader import read_export
+from kaohe.testing import read_export
 from kaohe.plugins.discovery import get_plugin_manager, load_registry
-from kaohe.scoring.pipeline import MemorySource, score
+from kaohe.testing import MemorySource, score
 
 
 def test_read_a_list_with_a_title_row_aliases_and_bad_rows(tmp_path, make_bureau, kaohe_registry):

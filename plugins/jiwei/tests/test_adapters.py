@@ -7,8 +7,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from kaohe.core.errors import KaoheError
-from kaohe.intake.reader import read_export
+from kaohe import KaoheError
+from kaohe.testing import read_export
 from kaohe_jiwei import items as it
 from kaohe_jiwei.adapters import normalise_situation
 

@@ -11,9 +11,9 @@ import openpyxl
 import pytest
 from kaohe import Period
 from kaohe.demo import DEMO_SEED, demo_bureau
-from kaohe.intake.reader import read_export
+from kaohe.testing import read_export
 from kaohe.plugins.discovery import get_plugin_manager, load_registry
-from kaohe.scoring.pipeline import MemorySource, score
+from kaohe.testing import MemorySource, score
 
 JUL = (dt.date(2015, 6, 21), dt.date(2015, 7, 20))
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
-from kaohe.intake.reader import read_export
+from kaohe.testing import read_export
 from kaohe_xiaofang import adapters as ad
 from kaohe_xiaofang import items as it
 

@@ -298,7 +298,7 @@ def test_class_c_has_no_fine_target(kaohe_bureau, adapter_records, score_item):
 
 def test_fine_target_for_class_c_can_be_set_by_the_bureau(make_bureau, adapter_records):
     from kaohe import Period
-    from kaohe.scoring.pipeline import MemorySource, score
+    from kaohe.testing import MemorySource, score
 
     data = {
         "bureau": {"name": "测试局"},

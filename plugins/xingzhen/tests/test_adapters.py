@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
-from kaohe.intake.reader import read_export
+from kaohe.testing import read_export
 
 TODAY = dt.date(2016, 1, 31)
 

@@ -11,7 +11,7 @@ import pytest
 from kaohe import Period, Record, hookimpl
 from kaohe.plugins.discovery import get_plugin_manager, load_registry
 from kaohe.scheme.config import parse_bureau
-from kaohe.scoring.pipeline import MemorySource, score
+from kaohe.testing import MemorySource, score
 from kaohe_xingzhen import december
 from kaohe_xingzhen.items import CASE, PERSON
 

@@ -9,8 +9,8 @@ import kaohe_xingzhen
 import pytest
 from kaohe import Period
 from kaohe.demo import DEMO_SEED, demo_bureau
-from kaohe.intake.reader import read_export
-from kaohe.scoring.pipeline import MemorySource, score
+from kaohe.testing import read_export
+from kaohe.testing import MemorySource, score
 
 
 @pytest.fixture(scope="module")

@@ -101,7 +101,7 @@ def test_direct_per_capita_points_are_added_to_the_category_as_they_are(kaohe_bu
     # scheme adds it as is); a monthly row with 100 prints for 10 officers (10 ≥ 5 per officer: 0),
     # a technician set up and no rates: raw = 100 − 1 − 2 = 97.
     from kaohe import Period
-    from kaohe.scoring.pipeline import MemorySource, score
+    from kaohe.testing import MemorySource, score
 
     recs = to_records(
         adapters.FINDINGS,
@@ -174,7 +174,7 @@ def test_scene_rates(kaohe_bureau, score_item, item, unit, field, rate, expected
 def test_scene_rate_other_target_by_class_is_a_parameter(make_bureau):
     # A bureau sets class A to 85 %: 76 % is 9 points below, 9 × −2 = −18.
     from kaohe import Period
-    from kaohe.scoring.pipeline import MemorySource, score
+    from kaohe.testing import MemorySource, score
 
     b = make_bureau(items={"xingzhen.scene_rate_other": {"params": {"target": {"A": 85, "B": 90, "C": 100}}}})
     recs = to_records(adapters.MONTHLY_FIGURES, monthly("a1", other="76"))

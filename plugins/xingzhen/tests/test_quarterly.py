@@ -158,7 +158,7 @@ def test_not_assessed_before_the_quarters_last_month(kaohe_bureau, score_item, p
 
 def test_a_stations_own_target_from_the_bureau_configuration(make_bureau):
     from kaohe import Period
-    from kaohe.scoring.pipeline import MemorySource, score
+    from kaohe.testing import MemorySource, score
 
     bureau = make_bureau(items={"enable": ["xingzhen.quarter_*"], "xingzhen.quarter_solved": {
         "params": {"targets": {"A": 9, "B": 4, "C": 2, "甲派出所": 12}}}})

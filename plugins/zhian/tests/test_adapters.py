@@ -6,8 +6,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from kaohe.contract.adapters import CellError
-from kaohe.intake.reader import read_export
+from kaohe import CellError
+from kaohe.testing import read_export
 from kaohe_zhian import adapters as A
 
 

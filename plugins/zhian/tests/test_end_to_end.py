@@ -12,8 +12,8 @@ import kaohe_zhian
 import pytest
 from kaohe import Period
 from kaohe.demo import DEMO_SEED
-from kaohe.intake.reader import read_export
-from kaohe.scoring.pipeline import MemorySource, score
+from kaohe.testing import read_export
+from kaohe.testing import MemorySource, score
 
 D = Decimal
 

@@ -296,7 +296,7 @@ def case(unit: str, n: int, nature: str = "年内在帐", cars: int | None = Non
 
 def test_criminal_case_points(kaohe_bureau, kaohe_registry, draft_records):
     from kaohe import Period
-    from kaohe.scoring.pipeline import MemorySource, score
+    from kaohe.testing import MemorySource, score
 
     recs = draft_records(case("jincheng", 1, eight_kinds=True, local=True, car_theft=True))
     recs += draft_records(case("jincheng", 2, "在帐积隐案", eight_kinds=True))

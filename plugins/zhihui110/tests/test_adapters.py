@@ -7,8 +7,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from kaohe.contract.adapters import CellError
-from kaohe.intake.reader import read_export
+from kaohe import CellError
+from kaohe.testing import read_export
 from kaohe_zhihui110.adapters import (
     ALARM_ADAPTER,
     DISPATCH_ADAPTER,
@@ -230,7 +230,7 @@ def test_durations_to_two_decimals_half_up():
     import datetime as dt
 
     import pytest
-    from kaohe.contract.adapters import CellError
+    from kaohe import CellError
     from kaohe_zhihui110.adapters import _elapsed
 
     start = dt.datetime(2015, 4, 3, 10, 0, 0)

@@ -31,7 +31,7 @@ DEFAULT_CONFIG = "kaohe.toml"
 
 EXIT_REFUSED = 1
 """``--strict``: a file with a bad row was refused whole (nothing of it stored); ``publish`` refused
-while data is missing (:class:`~kaohe.errors.Refused`); also a cancelled command."""
+while data is missing (:class:`~kaohe.core.errors.Refused`); also a cancelled command."""
 EXIT_ERROR = 2
 """A mistake in the command, the configuration or a file (one line says which); nothing written."""
 EXIT_PARTIAL = 3
@@ -118,7 +118,7 @@ def parse_points(text: str, what: str = "分值") -> Decimal:
     except (InvalidOperation, AttributeError, TypeError):
         raise KaoheError(f"{what}应为数字(如 -1、0.5),得到 {text!r}") from None
     problem = out_of_bounds(value, PARAMETER_LIMIT, PARAMETER_PLACES)
-    if problem:  # NaN, 1e30, 1e-30: refused before anything is stored (kaohe.decimals)
+    if problem:  # NaN, 1e30, 1e-30: refused before anything is stored (kaohe.core.decimals)
         raise KaoheError(f"{what}应为数字(如 -1、0.5),{problem},得到 {text!r}")
     return value
 

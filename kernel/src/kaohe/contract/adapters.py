@@ -150,7 +150,7 @@ def _text(raw: Any) -> str:
 
 
 def _number(raw: Any, limit: Decimal = CELL_LIMIT) -> Decimal:
-    """A cell's number, finite and within the column type's bounds (kaohe.decimals): NaN, Infinity,
+    """A cell's number, finite and within the column type's bounds (kaohe.core.decimals): NaN, Infinity,
     1e30 or a number of a billion digits is refused here, before anything computes with it."""
     if isinstance(raw, bool):
         raise CellError(f"应为数字,得到 {shown(raw)}")

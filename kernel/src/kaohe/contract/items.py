@@ -76,7 +76,7 @@ class Item:
     """Where in that regulation, as a station finds it: ``第十一条(四)1``, ``附件二第3项``."""
     citation: str = ""
     """The item's source as stations read it, ``《派出所绩效考核制度》第十一条(四)1``: filled in by
-    the kernel from the bureau's ``[regulations]`` (kaohe.config)."""
+    the kernel from the bureau's ``[regulations]`` (kaohe.scheme.config)."""
 
     @property
     def basis(self) -> str:

@@ -184,7 +184,7 @@ class UnitResult:
     """For aggregated periods (quarter, half, year): the parts (period label, total) it is made of."""
     explanation: str = ""
     adjustments: tuple[Line, ...] = ()
-    """Direct adjustments of the total (通知单, 机动加分: kaohe.adjustments), included in ``subtotal``."""
+    """Direct adjustments of the total (通知单, 机动加分: kaohe.core.adjustments), included in ``subtotal``."""
 
     @property
     def carried(self) -> bool:

@@ -31,7 +31,7 @@ full marks from no data. ``kaohe publish`` further refuses a period that has not
 _LABEL = re.compile(r"^(\d{4})(?:-(?:(\d{2})|Q([1-4])|H([12])))?$")
 
 
-_FORMS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [  # the forms a person types, as the departments' files write them (kaohe.adapters)
+_FORMS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [  # the forms a person types, as the departments' files write them (kaohe.contract.adapters)
     (re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*(?:份)?$"), lambda m: f"{m.group(1)}-{int(m.group(2)):02d}"),
     (re.compile(r"^(\d{4})\s*年?\s*第?\s*([1-4一二三四])\s*季度$"), lambda m: f"{m.group(1)}-Q{_digit(m.group(2))}"),
     (re.compile(r"^(\d{4})\s*-?\s*[Qq]([1-4])$"), lambda m: f"{m.group(1)}-Q{m.group(2)}"),

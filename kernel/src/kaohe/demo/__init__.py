@@ -102,7 +102,7 @@ def run_demo(directory: Path, seed: int | None = None, echo: Callable[[str], Non
 
     exports = directory / "exports"
     view = DemoBureau.of(bureau)
-    files: list[Path] = []
+    files: list[tuple[str, Path]] = []  # (the plugin that wrote it, the file)
     for impl in reversed(pm.hook.kaohe_demo_data.get_hookimpls()):
         name = pm.get_name(impl.plugin)
         if name in {e.plugin for e in registry.errors}:
@@ -116,13 +116,15 @@ def run_demo(directory: Path, seed: int | None = None, echo: Callable[[str], Non
         except Exception as exc:
             echo(f"警告:插件 {name} 生成演示数据失败({type(exc).__name__}: {exc}),已跳过")
             continue
-        files.extend(Path(p) for p in written)
+        files.extend((str(name), Path(p)) for p in written)
     echo(f"已生成 {len(files)} 个部门数据文件:{exports}")
 
     rejected = 0
     with Store(bureau.database) as store:
-        for f in files:
-            report = ingest(store, bureau, registry, f, actor="demo")
+        for plugin, f in files:
+            # read by the adapters of the plugin that wrote it: a bureau's own plugin may read the
+            # same export as a bundled one (docs/plugin-guide.md), which the header cannot tell apart
+            report = ingest(store, bureau, registry, f, actor="demo", department=plugin)
             rejected += len(report.rejected)
             echo(f"  导入 {f.name}:{report.accepted} 条,拒绝 {len(report.rejected)} 行")
             for r in report.rejected:
@@ -155,7 +157,7 @@ def _sign_off(store: Store, bureau: Bureau, registry: Registry, echo: Callable[[
 
 
 def _publish(directory: Path, bureau: Bureau, registry: Registry, result: object, echo: Callable[[str], None]) -> Path | None:
-    """Publish the year as its first edition (kaohe.publication), as the office would."""
+    """Publish the year as its first edition (kaohe.office.publication), as the office would."""
 
     assert isinstance(result, PeriodResult)
     with Store(bureau.database) as store:

@@ -1,5 +1,5 @@
 """A department's file checked before it is read: its size, its encoding, its structure and its
-declared dimensions against the bureau's limits (``[intake]``, kaohe.bureau.IntakeLimits).
+declared dimensions against the bureau's limits (``[intake]``, kaohe.scheme.bureau.IntakeLimits).
 
 :func:`check_file` runs before the store's write lock is taken: a file that would take hours or
 gigabytes to read (a sheet declaring A1:XFD1048576, a workbook unpacking one 400 MB text, a CSV of
@@ -282,7 +282,7 @@ def _check_dimension(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, she
 
 
 HEADER_ROWS = 15
-"""Rows above the data a sheet may hold (a title, notes, the header: kaohe.intake.HEADER_SCAN_ROWS)."""
+"""Rows above the data a sheet may hold (a title, notes, the header: kaohe.intake.reader.HEADER_SCAN_ROWS)."""
 
 
 def _check_strings(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: IntakeLimits, cell: str) -> None:

@@ -2,7 +2,7 @@
 
 Streaming: rows are read one at a time (openpyxl read-only mode, csv reader), never a whole table
 in memory (a workbook's file, compressed, is held while it is read: what is parsed is then exactly
-what was hashed). The file is first checked against the bureau's limits (kaohe.guard). Each bad row is reported with file, sheet, row, column and what was expected; the store
+what was hashed). The file is first checked against the bureau's limits (kaohe.intake.guard). Each bad row is reported with file, sheet, row, column and what was expected; the store
 decides whether the good rows are kept (default) or the whole file is refused (``--strict``).
 """
 
@@ -93,7 +93,7 @@ class Export:
 
 
 _ENCODINGS: dict[tuple[str, int, int], str] = {}
-"""The encoding :func:`kaohe.guard.check_file` found for a CSV (by path, size and time), so that
+"""The encoding :func:`kaohe.intake.guard.check_file` found for a CSV (by path, size and time), so that
 reading it (here, or in a reading process forked after the check) does not decode it once more."""
 
 
@@ -107,7 +107,7 @@ def _csv_encoding(path: Path) -> str:
 
 
 def check_file(path: Path, limits: IntakeLimits) -> str:
-    """:func:`kaohe.guard.check_file` (the file within the bureau's limits; its checksum), remembering
+    """:func:`kaohe.intake.guard.check_file` (the file within the bureau's limits; its checksum), remembering
     a CSV's encoding for its reading."""
     digest, encoding = guard.check_file(path, limits)
     if encoding is not None:
@@ -575,7 +575,7 @@ def iter_export(
     """Find the file's adapter and yield (record, source, None) or (None, source, rejection), row by
     row. Raises KaoheError when the file as a whole cannot be read (no matching header, wrong type).
     ``only``: the rows (by number in the file) to convert, the others are read and skipped (each of
-    several reading processes takes its share: kaohe.staging). The generator returns the number of
+    several reading processes takes its share: kaohe.intake.staging). The generator returns the number of
     the file's last row.
 
     The adapter is one of the bureau's (:func:`candidates`; ``adapter_id`` or ``department`` pin

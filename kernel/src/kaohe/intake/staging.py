@@ -202,9 +202,9 @@ def staged(
     raises ``KaoheError`` on entering. The rows are made ready by ``readers`` reading processes
     (None: :func:`readers_for`; 0: in this process), which find the file's header and adapter
     themselves (a workbook is opened once, by its reader). Leaving the block stops them.
-    ``department`` pins the adapter to a department's (kaohe.intake.candidates); what the reading
+    ``department`` pins the adapter to a department's (kaohe.intake.reader.candidates); what the reading
     says beside the rows (a sheet skipped) is added to ``notes`` as the rows are taken.
-    ``digest``: the checksum the file was checked with (kaohe.intake.check_file); each reading
+    ``digest``: the checksum the file was checked with (kaohe.intake.reader.check_file); each reading
     compares what it read with it."""
     today = today or dt.date.today()  # one day for the whole file, whichever process reads a row
     if readers is None:

@@ -1,14 +1,23 @@
 """Writing an export as departments do: a merged title row, the header row, the rows (for demo data
-and tests; intake reads such files back)."""
+and tests; intake reads such files back); and saving a workbook with fixed times, so that the same
+data give the same bytes (the demo's exports, the report's workbook)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import shutil
+import zipfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..contract.adapters import Column
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
+EARLIEST = dt.datetime(1980, 1, 1)
+"""The time of a workbook whose rows hold no date (a zip archive holds no earlier time)."""
 
 
 def write_export(
@@ -41,5 +50,59 @@ def write_export(
     for i, name in enumerate(names, start=1):
         ws.column_dimensions[get_column_letter(i)].width = max(10, 2 * len(name) + 2)
     path = Path(path)
-    wb.save(path)
+    save_workbook(wb, path, latest_time(rows))
     return path
+
+
+def latest_time(rows: Iterable[Sequence[Any]]) -> dt.datetime:
+    """The latest date or time in ``rows`` (a date at midnight), else ``EARLIEST``: the time a
+    written export carries, taken from its data rather than the clock."""
+    latest = EARLIEST
+    for row in rows:
+        for value in row:
+            if isinstance(value, dt.datetime):
+                value = value.replace(tzinfo=None)
+            elif isinstance(value, dt.date):
+                value = dt.datetime.combine(value, dt.time())
+            else:
+                continue
+            latest = max(latest, value)
+    return latest
+
+
+class _FixedTimeZip(zipfile.ZipFile):
+    """A zip archive whose every entry carries the same time (``when``), whatever the clock or the
+    temporary files' times say."""
+
+    def __init__(self, path: Path, when: dt.datetime) -> None:
+        super().__init__(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+        self.when = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
+
+    def _info(self, name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=self.when)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o600 << 16
+        return info
+
+    def writestr(self, zinfo_or_arcname: Any, data: Any, compress_type: Any = None, compresslevel: Any = None) -> None:
+        name = zinfo_or_arcname.filename if isinstance(zinfo_or_arcname, zipfile.ZipInfo) else zinfo_or_arcname
+        super().writestr(self._info(name), data)
+
+    def write(self, filename: Any, arcname: Any = None, compress_type: Any = None, compresslevel: Any = None) -> None:
+        info = self._info(arcname or str(filename))
+        info.file_size = Path(filename).stat().st_size  # as ZipFile.write: zip64 only for a large entry
+        with open(filename, "rb") as src, self.open(info, "w") as dest:
+            shutil.copyfileobj(src, dest, 1 << 20)
+
+
+def save_workbook(wb: Workbook, path: str | Path, when: dt.datetime) -> None:
+    """``wb.save(path)`` with the times inside fixed to ``when`` (openpyxl's save writes the current
+    time as the creation and modification time, and each zip entry gets the time of writing)."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    if wb.write_only and not wb.worksheets:
+        wb.create_sheet()
+    utc = (when.astimezone(dt.timezone.utc) if when.tzinfo else when).replace(tzinfo=None, microsecond=0)
+    wb.properties.created = wb.properties.modified = utc
+    with _FixedTimeZip(Path(path), when) as archive:
+        ExcelWriter(wb, archive).save()

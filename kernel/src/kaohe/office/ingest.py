@@ -35,13 +35,13 @@ def ingest(
     ``strict``, the whole file is refused); a record whose key is already stored with the same
     content is unchanged, with other content it is replaced and the old version kept. A large file
     is read by other processes while this one writes (``readers``: how many; None decides by the
-    file's size and type and the machine's cores, 0 reads in this process; see kaohe.staging).
+    file's size and type and the machine's cores, 0 reads in this process; see kaohe.intake.staging).
     ``adapter_id`` or ``department`` (a plugin's name or a department's) pin the file's
     adapter; what the reading says beside the rows (a sheet skipped) is in the report's notes.
     ``actor``: who imports (the audit trail's; None: the account running kaohe)."""
     path = Path(path)
     notes: list[str] = []
-    # the file within the bureau's limits, before anything is read or locked (kaohe.guard)
+    # the file within the bureau's limits, before anything is read or locked (kaohe.intake.guard)
     digest = check_file(path, bureau.limits)
     with staged(
         path, bureau, registry, adapter_id, bureau.earliest, today, readers, department, notes, digest

@@ -2,12 +2,12 @@
 deductions and the departments' decisions are kaohe.office.appeals).
 
 The flow: ``publish`` scores the period from one consistent snapshot of the store, freezes the
-result as the period's next edition (kaohe.editions) unless it is identical to the latest one, and
+result as the period's next edition (kaohe.report.editions) unless it is identical to the latest one, and
 writes the report of that edition. A unit appeals one line of the latest edition within the
 bureau's deadline (``[appeals] working_days`` working days after the edition's publication date, 2
 by default); the appeal goes to the department that owns the item, whose decision is one of 维持
 (the deduction stands), 改分 (the line's points are changed: an adjustment of the item, see
-kaohe.adjustments) or 撤销记录 (the record is voided: it stays stored, marked, and is no longer
+kaohe.core.adjustments) or 撤销记录 (the record is voided: it stays stored, marked, and is no longer
 scored). Publishing again then produces the next edition, whose report says what changed and why.
 """
 

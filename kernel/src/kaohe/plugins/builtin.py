@@ -21,6 +21,7 @@ from typing import Any
 from ..contract.adapters import Adapter, Column, Draft, Row
 from ..contract.hookspecs import DemoBureau, hookimpl
 from ..core.version import __version__ as __version__
+from ..intake.workbook import latest_time, save_workbook
 
 DEPARTMENT = "考核办"
 
@@ -101,5 +102,5 @@ def kaohe_demo_data(bureau: DemoBureau, directory: Path, seed: int) -> list[Path
             n += 1
             ws.append([f"ZX{n + 1:04d}", unit.name, day, kind, -rng.choice([1, 2, 2, 3, 5]), "", what])
     path = Path(directory) / "考核办_专项工作得分_2015.xlsx"
-    wb.save(path)
+    save_workbook(wb, path, latest_time(ws.iter_rows(values_only=True)))
     return [path]

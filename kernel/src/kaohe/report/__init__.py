@@ -59,9 +59,9 @@ def publish(
 ) -> Path:
     """Write the report of ``result`` into ``directory`` and return the HTML file's path.
 
-    ``store`` (a :class:`kaohe.store.Store`, optional) supplies the previous period's ranks, the
+    ``store`` (a :class:`kaohe.store.store.Store`, optional) supplies the previous period's ranks, the
     months of the year for the charts and each line's source record; without it the report holds
-    what ``result`` holds. ``edition`` and ``changes`` (kaohe.publication) add the edition's number,
+    what ``result`` holds. ``edition`` and ``changes`` (kaohe.office.publication) add the edition's number,
     date, appeal deadline and what changed since the previous edition. ``json_version``: the JSON's
     layout (the current one by default; 1 for an edition whose files were published in it);
     ``html_layout`` the same for the page (kaohe.report.html.LAYOUT).

@@ -1,6 +1,6 @@
 """The report's data: one period's results, with what the published 通报 adds around them.
 
-Built once from a :class:`~kaohe.model.PeriodResult` and, where a store is given, the stored scores
+Built once from a :class:`~kaohe.core.model.PeriodResult` and, where a store is given, the stored scores
 of other periods (the previous period's ranks for the change of rank, the months of the year for
 the charts). A unit's details — its categories, items and lines with the stored records behind them
 (date, department, source file and row) — are made one unit at a time by :meth:`ReportData.detail`,
@@ -8,7 +8,7 @@ as each writer reaches the unit, and dropped once it is written: a province's mo
 record of every unit in memory. The HTML, the XLSX and the JSON are all written from this one
 structure, so they cannot disagree.
 
-Scores stay :class:`~decimal.Decimal` here; the writers format them with :func:`kaohe.decimals.fmt`
+Scores stay :class:`~decimal.Decimal` here; the writers format them with :func:`kaohe.core.decimals.fmt`
 (the kernel's own way of printing a number) or store them as numbers.
 """
 
@@ -241,7 +241,7 @@ class ReportData:
     """The published edition this report is of: number, published_on, reason, digest, appeal_days,
     deadline (None for a report not published as an edition)."""
     changes: Any = None
-    """What changed since the previous edition (a :class:`kaohe.editions.Diff`), if any."""
+    """What changed since the previous edition (a :class:`kaohe.report.editions.Diff`), if any."""
     lines_per_item: int = LINES_PER_ITEM
     """How many record lines of an item the web page lists one by one (``[report] lines_per_item``)."""
     xlsx_name: str = ""
@@ -263,7 +263,7 @@ class ReportData:
         return chinese_datetime(dt.datetime.fromisoformat(self.generated))
 
     missing: tuple[Gap, ...] = ()
-    """The data missing in the period (kaohe.model.PeriodResult.missing): the report's
+    """The data missing in the period (kaohe.core.model.PeriodResult.missing): the report's
     数据完整性 block lists it, and every line it concerns is marked."""
     empty: tuple[str, ...] = ()
     """The base periods of the period with no data at all."""
@@ -440,7 +440,7 @@ def build(
     edition: dict[str, Any] | None = None,
     changes: Any = None,
 ) -> ReportData:
-    """The report's data for ``result``. ``store`` (a :class:`kaohe.store.Store`) supplies the
+    """The report's data for ``result``. ``store`` (a :class:`kaohe.store.store.Store`) supplies the
     previous period's ranks, the months of the year and the records; ``previous`` overrides the
     previous period's results (when they are not stored)."""
     period = Period.parse(result.period)

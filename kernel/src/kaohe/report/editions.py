@@ -10,7 +10,7 @@ An edition's payload is one canonical JSON document (keys sorted, no spaces, UTF
   department, how many records), the voided records, and a SHA-256 of both, over the period's days
   and the year before it;
 - ``adjustments`` and ``appeals``: the adjustments in force and the appeals decided for the period;
-- ``results``: every unit's full explanation tree (kaohe.explain.unit_data).
+- ``results``: every unit's full explanation tree (kaohe.scoring.explain.unit_data).
 
 Nothing in it depends on when or by whom it was published (those are the edition's metadata,
 beside the payload), so scoring the same inputs again gives the same bytes: the edition's digest

@@ -20,9 +20,7 @@ to the first (kaohe verify compares the published files with their recorded dige
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import unicodedata
-import zipfile
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -39,6 +37,7 @@ if TYPE_CHECKING:
     from openpyxl.writer.excel import ExcelWriter
 
 from ..core.decimals import fmt
+from ..intake.workbook import save_workbook
 from .data import ReportData, UnitView, sheet_title
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -59,7 +58,7 @@ that has it (setting a style on a cell looks it up in the workbook's list each t
 def _openpyxl() -> None:
     """Import openpyxl, a heavy module, when the first workbook is written rather than with every
     command (kaohe.report is imported by the office's use cases, which every command loads)."""
-    global Workbook, WriteOnlyCell, StyleArray, CellRange, Worksheet, ExcelWriter, get_column_letter
+    global Workbook, WriteOnlyCell, StyleArray, CellRange, Worksheet, get_column_letter
     if _STYLES:
         return
     from openpyxl import Workbook
@@ -69,7 +68,6 @@ def _openpyxl() -> None:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.cell_range import CellRange
     from openpyxl.worksheet.worksheet import Worksheet
-    from openpyxl.writer.excel import ExcelWriter
 
     _THIN = Side(style="thin", color="999999")
     _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -243,44 +241,8 @@ def write_xlsx(data: ReportData, path: Path) -> Path:
         _completeness_sheet(wb, data, subtitle, styles)
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    _save(wb, path, dt.datetime.fromisoformat(data.generated))
+    save_workbook(wb, path, dt.datetime.fromisoformat(data.generated))
     return path
-
-
-class _FixedTimeZip(zipfile.ZipFile):
-    """A zip archive whose every entry carries the same time (``when``), whatever the clock or the
-    temporary files' times say."""
-
-    def __init__(self, path: Path, when: dt.datetime) -> None:
-        super().__init__(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
-        self.when = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
-
-    def _info(self, name: str) -> zipfile.ZipInfo:
-        info = zipfile.ZipInfo(name, date_time=self.when)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o600 << 16
-        return info
-
-    def writestr(self, zinfo_or_arcname: Any, data: Any, compress_type: Any = None, compresslevel: Any = None) -> None:
-        name = zinfo_or_arcname.filename if isinstance(zinfo_or_arcname, zipfile.ZipInfo) else zinfo_or_arcname
-        super().writestr(self._info(name), data)
-
-    def write(self, filename: Any, arcname: Any = None, compress_type: Any = None, compresslevel: Any = None) -> None:
-        info = self._info(arcname or str(filename))
-        info.file_size = Path(filename).stat().st_size  # as ZipFile.write: zip64 only for a large entry
-        with open(filename, "rb") as src, self.open(info, "w") as dest:
-            shutil.copyfileobj(src, dest, 1 << 20)
-
-
-def _save(wb: Workbook, path: Path, when: dt.datetime) -> None:
-    """``wb.save(path)`` with the times inside fixed to ``when`` (openpyxl's save writes the current
-    time as the modification time, and each zip entry gets the time of writing)."""
-    if wb.write_only and not wb.worksheets:
-        wb.create_sheet()
-    utc = (when.astimezone(dt.timezone.utc) if when.tzinfo else when).replace(tzinfo=None, microsecond=0)
-    wb.properties.created = wb.properties.modified = utc
-    with _FixedTimeZip(path, when) as archive:
-        ExcelWriter(wb, archive).save()
 
 
 SUMMARY_HEADERS = ["考核内容", "项目加扣分", "原始分", "组内最高", "权重", "得分", "序列平均", "计算方法"]
@@ -384,7 +346,7 @@ def _edition_sheet(wb: Workbook, data: ReportData, subtitle: str, styles: dict[t
 
 
 def _completeness_sheet(wb: Workbook, data: ReportData, subtitle: str, styles: dict[tuple[str, str | None], StyleArray | None]) -> None:
-    """The data missing in the period (kaohe.model.Gap): one row per department's period or unit's item."""
+    """The data missing in the period (kaohe.core.model.Gap): one row per department's period or unit's item."""
     headers = ["部门", "期间", "单位", "单位编号", "考核项目", "说明"]
     sh = _Sheet(wb.create_sheet(data.completeness_sheet), len(headers), styles)
     sh.title(f"{data.bureau} {data.period_name} 数据完整性:数据不全,缺少数据的项目暂不计分", subtitle)

@@ -60,7 +60,7 @@ class Rule(Protocol):
 
 
 def dec(value: Any) -> Decimal:
-    """A rule's numeric parameter: a finite number within the parameters' bounds (kaohe.decimals:
+    """A rule's numeric parameter: a finite number within the parameters' bounds (kaohe.core.decimals:
     absolute value below 10^9, at most 10 decimal places), so that ``target = nan`` or ``1e30`` is
     refused when the configuration is read, not when a period is scored."""
     try:

@@ -38,7 +38,7 @@ assessed, nothing to assess (no cases, no rentals); ``missing`` — not scored, 
 
 LATER = {"omit_default": True}
 """Metadata of a parameter added after editions were first published: an edition's payload holds it
-only when it differs from its default (kaohe.editions), so that the editions published before it
+only when it differs from its default (kaohe.report.editions), so that the editions published before it
 came are reproduced byte for byte."""
 
 

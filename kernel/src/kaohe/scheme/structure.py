@@ -40,7 +40,7 @@ NUMBER = Kind("数字")
 DATE = Kind("日期")
 Number = Annotated[int | float | str, NUMBER]
 """A number of the configuration: an integer, a decimal or a text such as ``"0.5"`` (kept as
-written), finite and within the parameters' bounds (kaohe.decimals): ``weight = nan`` or
+written), finite and within the parameters' bounds (kaohe.core.decimals): ``weight = nan`` or
 ``year_scale = 1e400`` is refused, naming its key."""
 Date = Annotated[dt.date, DATE]
 """A date: a TOML date or a text such as ``"2015-06-01"``; empty is none."""

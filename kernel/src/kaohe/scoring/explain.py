@@ -66,7 +66,7 @@ def gap_data(g: Gap) -> dict[str, Any]:
 
 
 def unit_fields(u: UnitResult) -> dict[str, Any]:
-    """A unit's tree without its categories (kaohe.treejson encodes the categories apart)."""
+    """A unit's tree without its categories (kaohe.scoring.treejson encodes the categories apart)."""
     return {
         "unit": u.unit,
         "name": u.name,

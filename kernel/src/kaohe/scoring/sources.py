@@ -63,11 +63,11 @@ class StoreSource:
     registry: Registry
 
     def adjustments(self, period: str) -> list[Adjustment]:
-        """The office's adjustments in force for ``period`` (kaohe.adjustments)."""
+        """The office's adjustments in force for ``period`` (kaohe.core.adjustments)."""
         return self.store.adjustments(period)
 
     def gaps(self, period: Period) -> tuple[dict[str, str], bool, frozenset[str]]:
-        """The data missing in base period ``period`` (kaohe.status.gaps): kind → its department, for
+        """The data missing in base period ``period`` (kaohe.scoring.status.gaps): kind → its department, for
         the kinds read by the bureau's items whose department has sent nothing; whether the period
         has no data at all; and the kinds of the departments that confirmed having nothing."""
 

@@ -152,7 +152,7 @@ def _has_data(store: Any, dept: str, period: Period) -> bool:
 
 
 def unit_problems(rows: list[DataStatus], gaps: Any) -> list[str]:
-    """The units' missing figures (``kaohe.model.Gap`` with a unit) that stand in the way of
+    """The units' missing figures (``kaohe.core.model.Gap`` with a unit) that stand in the way of
     publishing: those of a department that has not signed the period off (its sign-off confirms
     that its data is complete as sent, a unit's absent row included)."""
     signed = {(r.department, r.period) for r in rows if r.signed_off}

@@ -5,7 +5,7 @@ The chain (table ``chain``, schema version 3): every row appended to one of the 
 the audit trail, the adjustments and their revocations, the appeals and their decisions, the
 sign-offs, the editions and the record versions — gets one link, in the order of appending. A link
 holds the hash of the link before it (``prev``) and its own ``hash``: SHA-256 of ``prev``, a new
-line and the canonical JSON (kaohe.editions.canonical) of ``[table, rowid, column values...]``.
+line and the canonical JSON (kaohe.core.canonical.canonical) of ``[table, rowid, column values...]``.
 Links are made by an ``AFTER INSERT`` trigger on each chained table, which calls the function
 ``kaohe_chain_link`` that only kaohe's connections define: a row appended by kaohe is linked in the
 same statement, hence the same transaction; a row appended by another tool is refused (the
@@ -194,7 +194,7 @@ def _digests(db: Any) -> dict[int | None, str]:
 
 
 def stored_hash(kind: Any, unit: Any, date: Any, value: Any, attrs_json: Any, note: Any) -> str:
-    """A record's content hash recomputed from its stored columns (as kaohe.staging.content_hash
+    """A record's content hash recomputed from its stored columns (as kaohe.intake.staging.content_hash
     computes it from the record)."""
 
     head = dumps([kind, unit, date, value])

@@ -8,17 +8,17 @@ changes over time is expressed by adding rows: an adjustment is revoked by a row
 row in ``records`` (marked ``voided``) and the voiding is in the audit trail.
 
 Since schema version 3 these rows are also chained by hashes, and an edition records the chain's
-head (kaohe.integrity; ``kaohe verify`` checks them).
+head (kaohe.store.integrity; ``kaohe verify`` checks them).
 
 Tables:
 
 - ``audit``: time, actor, action (导入, 导入被拒绝, 计分, 发布, 调整, 撤销调整, 复查申请, 复查决定,
   撤销记录, 签收), period, department, unit, subject, detail (JSON);
-- ``adjustments`` and ``adjustment_revocations`` (kaohe.adjustments);
+- ``adjustments`` and ``adjustment_revocations`` (kaohe.core.adjustments);
 - ``appeals`` (one deduction of one published edition, routed to the item's department) and
   ``decisions`` (at most one per appeal);
 - ``signoffs``: a department confirms its data for a period;
-- ``editions``: a period's numbered, frozen publication (kaohe.editions).
+- ``editions``: a period's numbered, frozen publication (kaohe.report.editions).
 """
 
 from __future__ import annotations
@@ -141,14 +141,14 @@ def _json(value: Any) -> str:
 
 
 class Ledger:
-    """The methods of :class:`kaohe.store.Store` over the tables above (mixed into it)."""
+    """The methods of :class:`kaohe.store.store.Store` over the tables above (mixed into it)."""
 
     db: sqlite_utils.Database
 
     @contextmanager
     def writing(self) -> Iterator[None]:
         """One write transaction (BEGIN IMMEDIATE: other writers wait for it, up to the busy timeout),
-        refused when the store's protections are missing (kaohe.integrity.guard)."""
+        refused when the store's protections are missing (kaohe.store.integrity.guard)."""
 
         self.db.execute("BEGIN IMMEDIATE")
         try:
@@ -385,7 +385,7 @@ class Ledger:
 
     def insert_edition(self, period: str, compressed: bytes, digest: str, published_on: str, reason: str, actor: str | None) -> int:
         """Append the next edition of ``period`` (inside the caller's write transaction): its payload
-        already compressed (kaohe.editions.freeze), with the chain's head as it stands before it."""
+        already compressed (kaohe.report.editions.freeze), with the chain's head as it stands before it."""
 
         number = int(self.db.execute("SELECT coalesce(max(number), 0) + 1 FROM editions WHERE period = ?", [period]).fetchone()[0])
         self.db.table("editions").insert(

@@ -6,7 +6,7 @@ here, with the time it was replaced), ``imports`` (file, checksum, time, rows ac
 and ``explanations`` (the latest scoring of each period), with ``category_results``, ``item_results``
 and ``period_results`` (what the period was scored from: kaohe.office.results tells from it whether
 the stored results are up to date), ``runs`` (every scoring run), and
-``users`` (the site's accounts, kaohe.store.users), ``migrations`` (the schema version), ``chain`` (the hash chain, kaohe.integrity). An import is one
+``users`` (the site's accounts, kaohe.store.users), ``migrations`` (the schema version), ``chain`` (the hash chain, kaohe.store.integrity). An import is one
 transaction: it lands whole or not at all.
 """
 
@@ -190,7 +190,7 @@ class StoreBusy(KaoheError):
 
 
 class Store(Ledger, Users):
-    """A bureau's database (the audit trail, adjustments, appeals and editions: kaohe.ledger).
+    """A bureau's database (the audit trail, adjustments, appeals and editions: kaohe.store.ledger).
 
     ``readonly``: for the commands that only read (rankings, editions, the audit trail …). The
     database is opened read-only: it is never written and no lock is ever waited for (in WAL mode a
@@ -261,7 +261,7 @@ class Store(Ledger, Users):
             if tables and any(v not in done for v, _ in MIGRATIONS):
                 # an existing database is migrated only with its protections in place (a dropped
                 # table is never made again): otherwise it is left as it is, for kaohe verify to
-                # read, and every write refuses it (kaohe.integrity.guard)
+                # read, and every write refuses it (kaohe.store.integrity.guard)
                 try:
                     guard(self)
                 except KaoheError:
@@ -295,11 +295,11 @@ class Store(Ledger, Users):
         of its own, and records nothing (None)."""
         db = self.db
         db.execute("BEGIN" if dry_run else "BEGIN IMMEDIATE")
-        guard(self)  # the store's protections in place (kaohe.integrity), under the lock
+        guard(self)  # the store's protections in place (kaohe.store.integrity), under the lock
         if dry_run:
             return None
         # the record versions this import writes, ``key<TAB>version<TAB>hash``, for their
-        # digest (kaohe.integrity.records_digest): in a temporary table, sorted by SQLite
+        # digest (kaohe.store.integrity.records_digest): in a temporary table, sorted by SQLite
         # at the end, so that a large file's lines are never all in memory
         db.execute("CREATE TEMP TABLE IF NOT EXISTS kaohe_written (line TEXT)")
         db.execute("DELETE FROM temp.kaohe_written")
@@ -889,7 +889,7 @@ def _DATE_KEY(record: Record) -> tuple[dt.date, str]:
 
 
 def _scorable(key: str, number: Decimal) -> Decimal:
-    """A stored number within a cell's bounds (kaohe.decimals): one imported before numbers were
+    """A stored number within a cell's bounds (kaohe.core.decimals): one imported before numbers were
     bounded (NaN, 1e30) once made every score of its period end in a traceback. Checked once per
     distinct value or attributes text."""
     problem = cell_problem(number)

@@ -10,16 +10,27 @@ from ..contract.adapters import Adapter, Draft
 from ..contract.registry import Registry
 from ..core.model import ItemResult, Record
 from ..core.periods import Calendar, Period
+from ..intake.reader import read_export
+from ..office.ingest import ingest
 from ..scheme.bureau import Bureau
 from ..scoring.pipeline import MemorySource, evaluate_item, score
 from .support import registry_of
+
+__all__ = [
+    "MemorySource", "as_records", "ingest", "item_points", "item_result", "item_results", "plugin_registry", "read_export",
+    "records_from", "records_of", "score",
+]
+"""What a plugin's tests import from here (docs/plugin-guide.md, "Testing a plugin"): the fixtures'
+functions; reading a real file as ``kaohe ingest`` does (``read_export(path, bureau, registry)``:
+its records, rejected rows and adapter) or importing it into a store (``ingest(store, bureau,
+registry, path)``); scoring a whole period (``score(bureau, period, MemorySource(records))``)."""
 
 
 def as_records(drafts: Iterable[Draft], calendar: Calendar | None = None) -> list[Record]:
     """Record drafts as the intake stores them, when each draft's unit is already a unit id:
     ``{unit}`` in a key becomes the unit, and a record of an assessment month is dated on the
     month's last day by ``calendar`` (cut-off day 20 by default). Unit lookup and bound checks are
-    the intake's (test those with real files and ``kaohe.intake.read_export``)."""
+    the intake's (test those with real files and ``kaohe.intake.reader.read_export``)."""
     calendar = calendar or Calendar(20)
     return [
         Record(
