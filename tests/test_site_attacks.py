@@ -1,0 +1,136 @@
+"""Attacks on the site (issue 16, point 3) beyond tests/test_site.py: what a department may read of a
+draft, a cookie replayed after sign-out, parallel guesses against the lockout, the time a refusal
+takes, a cross-site POST, URL tricks. One server for the module (uvicorn on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import pytest
+
+from kaohe.office.accounts import SignInRefused, add_users, disable_user, sign_in
+from kaohe.store.store import Store
+from site_support import PASSWORD, Client, make_site, running
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    bureau, db = make_site(tmp_path_factory.mktemp("attacks"))
+    with Store(db) as store:
+        add_users(store, bureau, [
+            ("guessed", "被猜者", "单位", "xuebu", PASSWORD), ("gone", "已停用者", "单位", "xuebu", PASSWORD),
+        ], "test")
+        disable_user(store, "gone", "test")
+    with running(bureau) as base:
+        yield base, bureau, db
+
+
+def signed_in(base: str, account: str) -> Client:
+    c = Client(base)
+    assert c.login(account) == 303
+    return c
+
+
+def test_a_department_reads_no_category_total_of_a_draft(site):
+    # 2015-03 is not published: 测试大队 sees its own items of 儒林, not the categories' scores,
+    # which count 督察支队's items too (队伍建设 holds both departments' items)
+    base, _, _ = site
+    status, draft = signed_in(base, "dept").json("/unit/2015-03/rulin.json")
+    assert status == 200 and draft["total"] is None
+    leaked = [(c["name"], k) for c in draft["categories"] for k in ("score", "raw", "explanation") if c.get(k) not in (None, "")]
+    assert leaked == []
+    # once published the whole unit is public to it, category scores included
+    status, published = signed_in(base, "dept").json("/unit/2015-02/rulin.json")
+    assert status == 200 and all(c["score"] for c in published["categories"])
+
+
+def test_a_cookie_copied_before_sign_out_is_dead_after_it(site):
+    base, _, _ = site
+    c = signed_in(base, "rulin")
+    stolen = c.cookie()
+    assert c.request("/logout", {"csrf": c.csrf("/periods")})[0] == 303
+    replay = Client(base)
+    status, _, _ = replay.request("/periods.json", headers={"Cookie": f"kaohe_session={stolen}", "Accept": "application/json"})
+    assert status == 401
+
+
+def test_parallel_guesses_do_not_get_past_the_lockout(site):
+    base, bureau, db = site
+    n = bureau.site.lockout_failures
+    results: list[int] = []
+
+    def guess() -> None:
+        c = Client(base)
+        results.append(c.login("guessed", "Wrong-Password-1"))
+
+    threads = [threading.Thread(target=guess) for _ in range(3 * n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert results == [401] * (3 * n)
+    with Store(db) as store:
+        why = [json.loads(e["detail"])["why"] for e in store.audit(action="登录失败", actor="guessed")]
+    # exactly n passwords were tried; every guess after the n-th found the account locked
+    assert why.count("密码错误") == n and why.count("已锁定") == 2 * n
+    c = Client(base)
+    status, _, body = c.request("/login", {"csrf": c.csrf(), "account": "guessed", "password": PASSWORD})
+    assert status == 401 and "已锁定" in body
+
+
+def test_a_disabled_account_is_refused_as_slowly_as_a_wrong_password(site):
+    # the time of a refusal must not tell a disabled account from a wrong password: both check a hash
+    _, bureau, db = site
+
+    def took(account: str, password: str) -> float:
+        best = 1e9
+        for _ in range(3):
+            start = time.perf_counter()
+            with Store(db) as store, pytest.raises(SignInRefused):
+                sign_in(store, bureau.site, account, password)
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    wrong = took("office", "Wrong-Password-1")
+    disabled = took("gone", PASSWORD)
+    assert disabled > wrong / 2, (disabled, wrong)
+    with Store(db) as store:
+        store.db.execute("UPDATE users SET failures = 0 WHERE account = 'office'")
+
+
+def test_a_cross_site_post_is_refused_even_with_the_token(site):
+    base, _, _ = site
+    c = signed_in(base, "rulin")
+    token = c.csrf("/periods")
+    status, _, body = c.request("/logout", {"csrf": token}, headers={"Origin": "http://evil.example"})
+    assert status == 403 and "其他网站" in body
+    assert c.json("/periods.json")[0] == 200  # still signed in
+    assert c.request("/logout", {"csrf": token}, headers={"Origin": base})[0] == 303
+
+
+@pytest.mark.parametrize("path", [
+    "/unit/2015-02/xuebu%2ejson", "/unit/2015-02/XUEBU.json", "/unit/2015-02/xuebu/", "/unit/2015-02/%2e%2e/xuebu.json",
+    "/record/2015-02/xuebu.json?key=testdept.event:E14", "/unit/2015-3/rulin.json", "/ranking/2015-3.json",
+    "/unit/2015-03/rulin.json", "/ranking/2015-03.json",
+])
+def test_a_station_reaches_no_other_unit_nor_a_draft_by_url_tricks(site, path):
+    base, _, _ = site
+    c = signed_in(base, "rulin")
+    status, headers, body = c.get(path, Accept="application/json")
+    assert status in (303, 307, 403, 404), (status, body[:200])
+    assert "xuebu" not in body.replace("/xuebu", "") or status != 200
+    if status == 307:  # the trailing slash: redirected to the same guarded page
+        assert c.get(headers["location"].replace(base, ""), Accept="application/json")[0] == 403
+
+
+def test_private_pages_are_not_cached_and_json_is_json(site):
+    base, _, _ = site
+    c = signed_in(base, "rulin")
+    for path in ("/periods", "/unit/2015-02/rulin", "/unit/2015-02/rulin.json", "/ranking/2015-02.json"):
+        status, headers, _ = c.get(path)
+        assert status == 200 and headers["cache-control"] == "no-store", path
+        assert "frame-ancestors 'none'" in headers["content-security-policy"] and headers["referrer-policy"] == "no-referrer"
+        if path.endswith(".json"):
+            assert headers["content-type"] == "application/json" and headers["x-content-type-options"] == "nosniff"
