@@ -225,41 +225,57 @@ def actor_of(row: dict[str, object]) -> Actor:
 def sign_in(store: Store, settings: SiteSettings, account: str, password: str, where: str = "", when: dt.datetime | None = None) -> Actor:
     """The actor of ``account`` when ``password`` is its password and it is neither disabled nor
     locked; otherwise ``SignInRefused``. Every attempt is in the audit trail; ``lockout_failures``
-    failures in a row lock the account for ``lockout_minutes``."""
+    failures in a row lock the account for ``lockout_minutes``. The attempt is decided in one write
+    transaction, so that parallel guesses take turns and the lock holds after exactly
+    ``lockout_failures`` wrong passwords; every refusal checks a hash, so that its time does not tell
+    an unknown or disabled account from a wrong password."""
     when = when or dt.datetime.now().astimezone()
     account = account.strip()
-    row = store.user(account) if account else None
     detail = {"from": where} if where else None
-    if row is None:
-        if not DUMMY_HASH:
-            DUMMY_HASH.append(hash_password(new_password()))
-        _verify(DUMMY_HASH[0], password)
-        store.log(SIGN_IN_FAILED, account or "-", subject=account[:64], detail={**(detail or {}), "why": "无此账号"})
-        raise SignInRefused("账号或密码不正确")
-    locked = row["locked_until"]
-    if locked and dt.datetime.fromisoformat(str(locked)) > when:
-        store.log(SIGN_IN_FAILED, account, subject=account, detail={**(detail or {}), "why": "已锁定"})
-        raise SignInRefused(f"连续登录失败次数过多,账号已锁定至 {str(locked)[11:16]};请稍后再试,或请考核办重置密码")
-    if row["disabled"]:
-        store.log(SIGN_IN_FAILED, account, subject=account, detail={**(detail or {}), "why": "已停用"})
-        raise SignInRefused("账号或密码不正确")
-    ok, rehash = _verify(str(row["hash"]), password)
-    if not ok:
-        failures = int(row["failures"] or 0) + 1
-        until = None
-        if failures >= settings.lockout_failures:
-            until = (when + dt.timedelta(minutes=settings.lockout_minutes)).isoformat(timespec="seconds")
-            failures = 0
-        with store.writing():
-            store.sign_in_failed(account, failures, until)
-            store.log(SIGN_IN_FAILED, account, subject=account, detail={**(detail or {}), "why": "密码错误", "locked_until": until})
-        if until:
-            raise SignInRefused(f"连续登录失败 {settings.lockout_failures} 次,账号已锁定 {settings.lockout_minutes} 分钟")
-        raise SignInRefused("账号或密码不正确")
-    with store.writing():
-        store.signed_in(account, rehash)
-        store.log(SIGN_IN, account, subject=account, detail=detail)
+    if not DUMMY_HASH:
+        DUMMY_HASH.append(hash_password(new_password()))
+    refused: str | None = None
+    with store.writing():  # parallel attempts take turns: none reads a count of failures another is changing
+        row = store.user(account) if account else None
+        locked = row["locked_until"] if row is not None else None
+        if row is None:
+            _verify(DUMMY_HASH[0], password)  # as long as for a known account
+            store.log(SIGN_IN_FAILED, account or "-", subject=account[:64], detail={**(detail or {}), "why": "无此账号"})
+            refused = "账号或密码不正确"
+        elif locked and dt.datetime.fromisoformat(str(locked)) > when:
+            store.log(SIGN_IN_FAILED, account, subject=account, detail={**(detail or {}), "why": "已锁定"})
+            refused = f"连续登录失败次数过多,账号已锁定至 {str(locked)[11:16]};请稍后再试,或请考核办重置密码"
+        elif row["disabled"]:
+            _verify(DUMMY_HASH[0], password)  # a disabled account is not told by the time its refusal takes
+            store.log(SIGN_IN_FAILED, account, subject=account, detail={**(detail or {}), "why": "已停用"})
+            refused = "账号或密码不正确"
+        else:
+            ok, rehash = _verify(str(row["hash"]), password)
+            if ok:
+                store.signed_in(account, rehash)
+                store.log(SIGN_IN, account, subject=account, detail=detail)
+            else:
+                failures = int(row["failures"] or 0) + 1
+                until = None
+                if failures >= settings.lockout_failures:
+                    until = (when + dt.timedelta(minutes=settings.lockout_minutes)).isoformat(timespec="seconds")
+                    failures = 0
+                store.sign_in_failed(account, failures, until)
+                store.log(SIGN_IN_FAILED, account, subject=account, detail={**(detail or {}), "why": "密码错误", "locked_until": until})
+                refused = (
+                    f"连续登录失败 {settings.lockout_failures} 次,账号已锁定 {settings.lockout_minutes} 分钟" if until else "账号或密码不正确"
+                )
+    if refused is not None or row is None:
+        raise SignInRefused(refused or "账号或密码不正确")
     return actor_of(row)
+
+
+def sign_out(store: Store, actor: Actor) -> None:
+    """End every session of ``actor``'s account (a copy of its cookie is dead too) and say so in the
+    audit trail."""
+    with store.writing():
+        store.end_sessions(actor.account)
+        store.log(SIGN_OUT, actor.account, subject=actor.account)
 
 
 def current(store: Store, account: str, stamp: int) -> Actor | None:

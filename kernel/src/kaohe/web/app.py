@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -31,7 +32,7 @@ from starlette.staticfiles import StaticFiles
 
 from ..core.errors import KaoheError
 from ..core.periods import Period
-from ..office.accounts import OFFICE, READ, SIGN_OUT, Actor, Resource, SignInRefused, allowed, current, sight, sign_in
+from ..office.accounts import OFFICE, READ, Actor, Resource, SignInRefused, allowed, current, sight, sign_in, sign_out
 from ..office.results import staleness, stored_result
 from ..plugins.discovery import load_registry
 from ..scheme.bureau import Bureau
@@ -137,6 +138,16 @@ def wants_json(request: Request, value: str) -> tuple[str, bool]:
     return value, "application/json" in accept and "text/html" not in accept
 
 
+def same_origin(request: Request) -> bool:
+    """Whether a POST comes from a page of this site: its ``Origin`` (sent by every current browser
+    with a POST), when there is one, names the host the request was sent to (a form posted from
+    another site is refused even if it carries a stolen token)."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True
+    return origin != "null" and urlsplit(origin).netloc.lower() == request.headers.get("host", "").lower()
+
+
 def _published(store: Store) -> set[str]:
     return {str(e["period"]) for e in store.editions()}
 
@@ -171,6 +182,8 @@ def create_app(config: str | Path | None = None, bureau: Bureau | None = None) -
                 return site.refuse(request, 503, f"暂时无法读取考核数据库({why}),请联系考核办", wants_json(request, request.url.path)[1])
             with store:
                 request.state.actor = site.actor(request, store)
+                if request.method == "POST" and not same_origin(request):
+                    return site.refuse(request, 403, "请求来自其他网站,已拒绝", False)
                 if request.method == "POST":
                     token = request.headers.get("x-csrf-token") or request.state.form.get("csrf", "")
                     if fresh or not secrets.compare_digest(str(token), session["c"]):
@@ -217,7 +230,7 @@ def create_app(config: str | Path | None = None, bureau: Bureau | None = None) -
     def logout(request: Request, store: Store) -> Response:
         actor = request.state.actor
         if actor is not None:
-            store.log(SIGN_OUT, actor.account, subject=actor.account)
+            sign_out(store, actor)
         request.state.session = {"c": secrets.token_urlsafe(32)}
         request.state.actor = None
         return RedirectResponse("/login", status_code=303)
@@ -302,11 +315,13 @@ def create_app(config: str | Path | None = None, bureau: Bureau | None = None) -
             return None, site.refuse(request, 404, "该单位在该期间没有已保存的计算结果", as_json)
         seen = sight(actor)
         cats = []
+        whole = seen.departments is None or is_pub
         for c in tree["categories"]:
             items = [i for i in c["items"] if seen.sees_item(i["department"], is_pub)]
             if items or seen.departments is None:
-                cats.append({**c, "items": items})
-        whole = seen.departments is None or is_pub
+                # a department's view of a draft: not the category's score, which counts other departments' items
+                hidden = {} if whole else {"raw": None, "score": None, "explanation": ""}
+                cats.append({**c, **hidden, "items": items})
         out = {
             "period": label, "name": period.chinese, "published": is_pub, "unit": tree["unit"], "unit_name": tree["name"],
             "series": tree["series"], "total": tree["total"] if whole else None, "rank": tree["rank"] if whole else None,
