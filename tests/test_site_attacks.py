@@ -134,3 +134,15 @@ def test_private_pages_are_not_cached_and_json_is_json(site):
         assert "frame-ancestors 'none'" in headers["content-security-policy"] and headers["referrer-policy"] == "no-referrer"
         if path.endswith(".json"):
             assert headers["content-type"] == "application/json" and headers["x-content-type-options"] == "nosniff"
+
+
+def test_an_account_differing_only_in_case_and_an_overlong_password_are_refused(site):
+    _, bureau, db = site
+    from kaohe.core.errors import KaoheError
+
+    with Store(db) as store:
+        with pytest.raises(KaoheError, match="账号 Rulin 已存在"):
+            add_users(store, bureau, [("Rulin", "冒名者", "单位", "xuebu", PASSWORD)], "test")
+        with pytest.raises(KaoheError, match="密码太长:至多 1024 位"):
+            add_users(store, bureau, [("longpw", "长密码", "领导", "", "Aa1-" * 257)], "test")
+        assert store.user("Rulin") is None and store.user("longpw") is None

@@ -156,10 +156,16 @@ def sight(actor: Actor) -> Sight:
 # --- passwords ----------------------------------------------------------------------------------
 
 
+PASSWORD_MAX = 1024
+"""The longest password (the sign-in form reads no more)."""
+
+
 def policy_problem(password: str, account: str, settings: SiteSettings) -> str | None:
     """Why ``password`` is refused (in Chinese), or None."""
     if len(password) < settings.password_min_length:
         return f"密码太短:至少 {settings.password_min_length} 位"
+    if len(password) > PASSWORD_MAX:
+        return f"密码太长:至多 {PASSWORD_MAX} 位"
     classes = sum(
         (
             any(c.islower() for c in password), any(c.isupper() for c in password), any(c.isdigit() for c in password),
@@ -322,7 +328,7 @@ def add_users(
     or none; returns (account, password) of each. ``where`` names the source of the rows for an error
     (``file.csv 第3行``)."""
     departments = departments_of(bureau)
-    seen: set[str] = set()
+    seen: set[str] = {str(u["account"]).casefold() for u in store.users()}
     prepared = []
     out = []
     for n, (account, name, role, belongs, password) in enumerate(rows, start=1):
@@ -332,9 +338,9 @@ def add_users(
             raise KaoheError(f"{at}账号 {account!r} 不对:应为 1-64 个字符,不含空格和 / \\ < > \" ' &")
         if not name:
             raise KaoheError(f"{at}“姓名”为空")
-        if account in seen or store.user(account) is not None:
-            raise KaoheError(f"{at}账号 {account} 已存在")
-        seen.add(account)
+        if account.casefold() in seen:  # 'Rulin' beside 'rulin' would pass for it
+            raise KaoheError(f"{at}账号 {account} 已存在(账号不分大小写)")
+        seen.add(account.casefold())
         try:
             if role not in ROLES:
                 raise KaoheError(f"角色 {role!r} 不对:应为 {'、'.join(ROLES)} 之一")

@@ -3,7 +3,8 @@ the server with Jinja2 from the STORED results (a page never scores), each also 
 suffix or ``Accept: application/json``) under the same permissions.
 
 Security: signed session cookies (itsdangerous; HttpOnly, SameSite=Strict, Secure over HTTPS) ending
-after ``[site] idle_minutes`` unused, or when the account is disabled or its password reset; a CSRF
+after ``[site] idle_minutes`` unused, or when the account signs out (every copy of the cookie), is
+disabled or its password reset; a POST from another site's page (its ``Origin``) refused; a CSRF
 token on every POST, the sign-in form included; autoescaped templates; a CSP allowing nothing from
 outside the site and no inline script; what each account may see decided by
 kaohe.office.accounts (``allowed``, ``sight``); every sign-in, failure and sign-out in the audit
@@ -32,7 +33,7 @@ from starlette.staticfiles import StaticFiles
 
 from ..core.errors import KaoheError
 from ..core.periods import Period
-from ..office.accounts import OFFICE, READ, Actor, Resource, SignInRefused, allowed, current, sight, sign_in, sign_out
+from ..office.accounts import OFFICE, PASSWORD_MAX, READ, Actor, Resource, SignInRefused, allowed, current, sight, sign_in, sign_out
 from ..office.results import staleness, stored_result
 from ..plugins.discovery import load_registry
 from ..scheme.bureau import Bureau
@@ -140,12 +141,13 @@ def wants_json(request: Request, value: str) -> tuple[str, bool]:
 
 def same_origin(request: Request) -> bool:
     """Whether a POST comes from a page of this site: its ``Origin`` (sent by every current browser
-    with a POST), when there is one, names the host the request was sent to (a form posted from
+    with a POST), when there is one, names the host name the request was sent to (a form posted from
     another site is refused even if it carries a stolen token)."""
     origin = request.headers.get("origin")
     if origin is None:
         return True
-    return origin != "null" and urlsplit(origin).netloc.lower() == request.headers.get("host", "").lower()
+    host = urlsplit("//" + request.headers.get("host", "")).hostname  # the port aside: a proxy may drop it
+    return origin != "null" and host is not None and urlsplit(origin).hostname == host
 
 
 def _published(store: Store) -> set[str]:
@@ -217,7 +219,7 @@ def create_app(config: str | Path | None = None, bureau: Bureau | None = None) -
         if request.method == "GET":
             return site.page(request, "login.html", error="", account="")
         account = str(request.state.form.get("account", ""))[:64]
-        password = str(request.state.form.get("password", ""))[:1024]
+        password = str(request.state.form.get("password", ""))[: PASSWORD_MAX + 1]  # a longer one is refused
         where = request.client.host if request.client else ""
         try:
             actor = sign_in(store, site.bureau.site, account, password, where)
