@@ -10,15 +10,27 @@ import time
 
 import pytest
 
+import datetime as dt
+
+import report_bureau
+from kaohe.core.decimals import D
+from kaohe.core.periods import Period
 from kaohe.office.accounts import SignInRefused, add_users, disable_user, sign_in
+from kaohe.office.jobs import score_period
+from kaohe.office.publication import publish
 from kaohe.store.store import Store
-from site_support import PASSWORD, Client, make_site, running
+from site_support import ACCOUNTS, PASSWORD, Client, running
+
+REGISTRY = []
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    bureau, db = make_site(tmp_path_factory.mktemp("attacks"))
+    bureau, reg, db = report_bureau.make(tmp_path_factory.mktemp("attacks"))
+    REGISTRY.append(reg)
     with Store(db) as store:
+        publish(store, bureau, reg, Period.parse("2015-02"), published_on=dt.date(2015, 2, 25), actor="test", write=False)
+        add_users(store, bureau, [(a, n, r, w, PASSWORD) for a, n, r, w in ACCOUNTS], "test")
         add_users(store, bureau, [
             ("guessed", "被猜者", "单位", "xuebu", PASSWORD), ("gone", "已停用者", "单位", "xuebu", PASSWORD),
         ], "test")
@@ -146,3 +158,32 @@ def test_an_account_differing_only_in_case_and_an_overlong_password_are_refused(
         with pytest.raises(KaoheError, match="密码太长:至多 1024 位"):
             add_users(store, bureau, [("longpw", "长密码", "领导", "", "Aa1-" * 257)], "test")
         assert store.user("Rulin") is None and store.user("longpw") is None
+
+
+def test_results_scored_again_after_publication_are_a_draft_until_published_again(site):
+    # the office adjusts 儒林's February (−30, published on 2015-02-25) and scores it again without
+    # publishing: the station and the leaders keep seeing nothing new — the stored results are a
+    # draft now —, the department sees its items but no total, the office sees the draft
+    base, bureau, db = site
+    reg = REGISTRY[0]
+    station, leader, dept, office = (signed_in(base, a) for a in ("rulin", "leader", "dept", "office"))
+    published = D(station.json("/unit/2015-02/rulin.json")[1]["total"])
+    feb = Period.parse("2015-02")
+    with Store(db) as store:
+        store.add_adjustment("2015-02", "rulin", D("-30"), "通知单测试", "考核办", actor="office")
+        score_period(store, bureau, reg, feb)
+    for client, path in ((station, "/unit/2015-02/rulin.json"), (station, "/ranking/2015-02.json"), (leader, "/ranking/2015-02.json"),
+                         (leader, "/unit/2015-02/rulin.json"), (station, "/record/2015-02/rulin.json?key=testdept.event:E11")):
+        status, body = client.json(path)
+        assert (status, body) == (403, {"error": "2015年2月的成绩已有更正,尚未重新发布;重新发布前暂不显示,请查看已发布的通报"}), path
+    status, draft = dept.json("/unit/2015-02/rulin.json")
+    assert status == 200 and draft["total"] is None and draft["adjustments"] == []
+    status, draft = office.json("/unit/2015-02/rulin.json")
+    assert status == 200 and D(draft["total"]) == published - 30 and draft["published"] is False
+    # published again: the station sees the new total; scored once more with nothing changed, still
+    with Store(db) as store:
+        publish(store, bureau, reg, feb, published_on=dt.date(2015, 2, 27), actor="office", write=False)
+    assert D(station.json("/unit/2015-02/rulin.json")[1]["total"]) == published - 30
+    with Store(db) as store:
+        score_period(store, bureau, reg, feb)
+    assert D(leader.json("/unit/2015-02/rulin.json")[1]["total"]) == published - 30

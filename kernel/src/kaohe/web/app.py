@@ -34,7 +34,7 @@ from starlette.staticfiles import StaticFiles
 from ..core.errors import KaoheError
 from ..core.periods import Period
 from ..office.accounts import OFFICE, PASSWORD_MAX, READ, Actor, Resource, SignInRefused, allowed, current, sight, sign_in, sign_out
-from ..office.results import staleness, stored_result
+from ..office.results import published_unchanged, staleness, stored_result
 from ..plugins.discovery import load_registry
 from ..scheme.bureau import Bureau
 from ..scheme.config import load_bureau
@@ -151,7 +151,17 @@ def same_origin(request: Request) -> bool:
 
 
 def _published(store: Store) -> set[str]:
-    return {str(e["period"]) for e in store.editions()}
+    """The periods whose stored results are those of their latest edition (a period scored again
+    since, and changed, is a draft again until it is published again)."""
+    return {label for label in {str(e["period"]) for e in store.editions()} if published_unchanged(store, label)}
+
+
+CHANGED = "{}的成绩已有更正,尚未重新发布;重新发布前暂不显示,请查看已发布的通报"
+
+
+def _changed(store: Store, label: str) -> bool:
+    """Whether ``label`` has an edition but its stored results are no longer those published."""
+    return bool(store.editions(label)) and not published_unchanged(store, label)
 
 
 def _parse(label: str) -> Period | None:
@@ -276,6 +286,8 @@ def create_app(config: str | Path | None = None, bureau: Bureau | None = None) -
         label, as_json = wants_json(request, request.path_params["period"])
         period = _parse(label)
         is_pub = label in _published(store)
+        if period is not None and not sight(actor).drafts and not is_pub and _changed(store, label):
+            return site.refuse(request, 403, CHANGED.format(period.chinese), as_json)
         if period is None or not allowed(actor, READ, Resource("ranking", is_pub)):
             return site.refuse(request, 404 if period is None else 403, "无此期间,或无权查看该期间的排名", as_json)
         result = stored_result(store, period)
@@ -310,6 +322,8 @@ def create_app(config: str | Path | None = None, bureau: Bureau | None = None) -
         actor: Actor = request.state.actor
         period = _parse(label)
         is_pub = label in _published(store)
+        if period is not None and not sight(actor).drafts and not is_pub and _changed(store, label):
+            return None, site.refuse(request, 403, CHANGED.format(period.chinese), as_json)
         if period is None or not allowed(actor, READ, Resource("unit", is_pub, unit=unit)) or not sight(actor).sees_unit(unit, is_pub):
             return None, site.refuse(request, 403, "无权查看该单位在该期间的结果", as_json)
         tree = store.explanation(label, unit)
