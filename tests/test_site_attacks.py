@@ -155,6 +155,8 @@ def test_an_account_differing_only_in_case_and_an_overlong_password_are_refused(
     with Store(db) as store:
         with pytest.raises(KaoheError, match="账号 Rulin 已存在"):
             add_users(store, bureau, [("Rulin", "冒名者", "单位", "xuebu", PASSWORD)], "test")
+        with pytest.raises(KaoheError, match="账号 ｒｕｌｉｎ 已存在"):
+            add_users(store, bureau, [("ｒｕｌｉｎ", "冒名者", "单位", "xuebu", PASSWORD)], "test")
         with pytest.raises(KaoheError, match="密码太长:至多 1024 位"):
             add_users(store, bureau, [("longpw", "长密码", "领导", "", "Aa1-" * 257)], "test")
         assert store.user("Rulin") is None and store.user("longpw") is None

@@ -21,6 +21,7 @@ import datetime as dt
 import io
 import secrets
 import string
+import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -321,6 +322,11 @@ def departments_of(bureau: Bureau) -> list[str]:
     return sorted({i.department for i in bureau.items if i.department})
 
 
+def _fold(account: str) -> str:
+    """An account's name as a reader takes it: without case, full-width letters as half-width."""
+    return unicodedata.normalize("NFKC", account).casefold()
+
+
 def add_users(
     store: Store, bureau: Bureau, rows: Sequence[tuple[str, str, str, str, str | None]], by: str, where: str = ""
 ) -> list[tuple[str, str]]:
@@ -328,7 +334,7 @@ def add_users(
     or none; returns (account, password) of each. ``where`` names the source of the rows for an error
     (``file.csv 第3行``)."""
     departments = departments_of(bureau)
-    seen: set[str] = {str(u["account"]).casefold() for u in store.users()}
+    seen: set[str] = {_fold(str(u["account"])) for u in store.users()}
     prepared = []
     out = []
     for n, (account, name, role, belongs, password) in enumerate(rows, start=1):
@@ -338,9 +344,9 @@ def add_users(
             raise KaoheError(f"{at}账号 {account!r} 不对:应为 1-64 个字符,不含空格和 / \\ < > \" ' &")
         if not name:
             raise KaoheError(f"{at}“姓名”为空")
-        if account.casefold() in seen:  # 'Rulin' beside 'rulin' would pass for it
-            raise KaoheError(f"{at}账号 {account} 已存在(账号不分大小写)")
-        seen.add(account.casefold())
+        if _fold(account) in seen:  # 'Rulin' or a full-width 'ｒｕｌｉｎ' beside 'rulin' would pass for it
+            raise KaoheError(f"{at}账号 {account} 已存在(账号不分大小写、全角半角)")
+        seen.add(_fold(account))
         try:
             if role not in ROLES:
                 raise KaoheError(f"角色 {role!r} 不对:应为 {'、'.join(ROLES)} 之一")
