@@ -58,6 +58,17 @@ def test_a_department_reads_no_category_total_of_a_draft(site):
     assert status == 200 and all(c["score"] for c in published["categories"])
 
 
+def test_a_department_opens_no_record_of_another_departments_item(site):
+    base, _, _ = site
+    office = signed_in(base, "office")
+    tree = office.json("/unit/2015-03/rulin.json")[1]
+    theirs = [ln["record"] for c in tree["categories"] for i in c["items"] if i["department"] == "督察支队" for ln in i["lines"] if ln["record"]]
+    assert theirs  # 督察支队's criticism of 儒林 in March
+    dept = signed_in(base, "dept")
+    assert dept.json(f"/record/2015-03/rulin.json?key={theirs[0]}")[0] == 404
+    assert office.json(f"/record/2015-03/rulin.json?key={theirs[0]}")[0] == 200
+
+
 def test_a_cookie_copied_before_sign_out_is_dead_after_it(site):
     base, _, _ = site
     c = signed_in(base, "rulin")
