@@ -200,3 +200,16 @@ def test_results_scored_again_after_publication_are_a_draft_until_published_agai
     with Store(db) as store:
         score_period(store, bureau, reg, feb)
     assert D(leader.json("/unit/2015-02/rulin.json")[1]["total"]) == published - 30
+
+
+def test_a_short_account_forbids_no_letter_and_gets_a_random_password(site):
+    # "密码不能包含账号" is about a password that gives the account away: an account of one or two
+    # signs would otherwise refuse every password holding that letter, random ones included
+    _, bureau, db = site
+    from kaohe.office.accounts import policy_problem
+
+    assert policy_problem("Kaohe-Test-2015", "a", bureau.site) is None
+    assert policy_problem("Kaohe-Test-2015", "kao", bureau.site) == "密码不能包含账号"
+    with Store(db) as store:
+        [(account, password)] = add_users(store, bureau, [("e", "短账号", "领导", "", None)], "test")
+    assert account == "e" and policy_problem(password, "e", bureau.site) is None

@@ -175,7 +175,7 @@ def policy_problem(password: str, account: str, settings: SiteSettings) -> str |
     )
     if classes < 3:
         return "密码须含小写字母、大写字母、数字、其他符号中的至少三种"
-    if account and account.lower() in password.lower():
+    if len(account) >= 3 and account.lower() in password.lower():  # an account "a" would forbid every "a"
         return "密码不能包含账号"
     return None
 
@@ -186,6 +186,14 @@ def new_password() -> str:
     while True:
         pw = "".join(secrets.choice(alphabet) for _ in range(14)) + secrets.choice("-_.!") + secrets.choice(string.digits)
         if any(c.islower() for c in pw) and any(c.isupper() for c in pw):
+            return pw
+
+
+def _random_for(account: str, settings: SiteSettings) -> str:
+    """A random password ``account`` may have (one that happens to contain the account is drawn again)."""
+    while True:
+        pw = new_password()
+        if policy_problem(pw, account, settings) is None:
             return pw
 
 
@@ -353,7 +361,7 @@ def add_users(
             unit, department = _belongs(bureau, role, belongs, departments)
         except KaoheError as exc:
             raise KaoheError(f"{at}{exc}") from None
-        pw = password if password is not None else new_password()
+        pw = password if password is not None else _random_for(account, bureau.site)
         problem = policy_problem(pw, account, bureau.site)
         if problem:
             raise KaoheError(f"{at}{problem}")
@@ -422,7 +430,7 @@ def reset_password(store: Store, bureau: Bureau, account: str, by: str, password
     again, its sessions ended."""
     if store.user(account) is None:
         raise KaoheError(f"没有账号 {account}")
-    pw = password if password is not None else new_password()
+    pw = password if password is not None else _random_for(account, bureau.site)
     problem = policy_problem(pw, account, bureau.site)
     if problem:
         raise KaoheError(problem)
