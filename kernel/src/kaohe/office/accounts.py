@@ -21,6 +21,7 @@ import datetime as dt
 import io
 import secrets
 import string
+import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -156,10 +157,16 @@ def sight(actor: Actor) -> Sight:
 # --- passwords ----------------------------------------------------------------------------------
 
 
+PASSWORD_MAX = 1024
+"""The longest password (the sign-in form reads no more)."""
+
+
 def policy_problem(password: str, account: str, settings: SiteSettings) -> str | None:
     """Why ``password`` is refused (in Chinese), or None."""
     if len(password) < settings.password_min_length:
         return f"密码太短:至少 {settings.password_min_length} 位"
+    if len(password) > PASSWORD_MAX:
+        return f"密码太长:至多 {PASSWORD_MAX} 位"
     classes = sum(
         (
             any(c.islower() for c in password), any(c.isupper() for c in password), any(c.isdigit() for c in password),
@@ -168,7 +175,7 @@ def policy_problem(password: str, account: str, settings: SiteSettings) -> str |
     )
     if classes < 3:
         return "密码须含小写字母、大写字母、数字、其他符号中的至少三种"
-    if account and account.lower() in password.lower():
+    if len(account) >= 3 and account.lower() in password.lower():  # an account "a" would forbid every "a"
         return "密码不能包含账号"
     return None
 
@@ -179,6 +186,14 @@ def new_password() -> str:
     while True:
         pw = "".join(secrets.choice(alphabet) for _ in range(14)) + secrets.choice("-_.!") + secrets.choice(string.digits)
         if any(c.islower() for c in pw) and any(c.isupper() for c in pw):
+            return pw
+
+
+def _random_for(account: str, settings: SiteSettings) -> str:
+    """A random password ``account`` may have (one that happens to contain the account is drawn again)."""
+    while True:
+        pw = new_password()
+        if policy_problem(pw, account, settings) is None:
             return pw
 
 
@@ -225,41 +240,57 @@ def actor_of(row: dict[str, object]) -> Actor:
 def sign_in(store: Store, settings: SiteSettings, account: str, password: str, where: str = "", when: dt.datetime | None = None) -> Actor:
     """The actor of ``account`` when ``password`` is its password and it is neither disabled nor
     locked; otherwise ``SignInRefused``. Every attempt is in the audit trail; ``lockout_failures``
-    failures in a row lock the account for ``lockout_minutes``."""
+    failures in a row lock the account for ``lockout_minutes``. The attempt is decided in one write
+    transaction, so that parallel guesses take turns and the lock holds after exactly
+    ``lockout_failures`` wrong passwords; every refusal checks a hash, so that its time does not tell
+    an unknown or disabled account from a wrong password."""
     when = when or dt.datetime.now().astimezone()
     account = account.strip()
-    row = store.user(account) if account else None
     detail = {"from": where} if where else None
-    if row is None:
-        if not DUMMY_HASH:
-            DUMMY_HASH.append(hash_password(new_password()))
-        _verify(DUMMY_HASH[0], password)
-        store.log(SIGN_IN_FAILED, account or "-", subject=account[:64], detail={**(detail or {}), "why": "无此账号"})
-        raise SignInRefused("账号或密码不正确")
-    locked = row["locked_until"]
-    if locked and dt.datetime.fromisoformat(str(locked)) > when:
-        store.log(SIGN_IN_FAILED, account, subject=account, detail={**(detail or {}), "why": "已锁定"})
-        raise SignInRefused(f"连续登录失败次数过多,账号已锁定至 {str(locked)[11:16]};请稍后再试,或请考核办重置密码")
-    if row["disabled"]:
-        store.log(SIGN_IN_FAILED, account, subject=account, detail={**(detail or {}), "why": "已停用"})
-        raise SignInRefused("账号或密码不正确")
-    ok, rehash = _verify(str(row["hash"]), password)
-    if not ok:
-        failures = int(row["failures"] or 0) + 1
-        until = None
-        if failures >= settings.lockout_failures:
-            until = (when + dt.timedelta(minutes=settings.lockout_minutes)).isoformat(timespec="seconds")
-            failures = 0
-        with store.writing():
-            store.sign_in_failed(account, failures, until)
-            store.log(SIGN_IN_FAILED, account, subject=account, detail={**(detail or {}), "why": "密码错误", "locked_until": until})
-        if until:
-            raise SignInRefused(f"连续登录失败 {settings.lockout_failures} 次,账号已锁定 {settings.lockout_minutes} 分钟")
-        raise SignInRefused("账号或密码不正确")
-    with store.writing():
-        store.signed_in(account, rehash)
-        store.log(SIGN_IN, account, subject=account, detail=detail)
+    if not DUMMY_HASH:
+        DUMMY_HASH.append(hash_password(new_password()))
+    refused: str | None = None
+    with store.writing():  # parallel attempts take turns: none reads a count of failures another is changing
+        row = store.user(account) if account else None
+        locked = row["locked_until"] if row is not None else None
+        if row is None:
+            _verify(DUMMY_HASH[0], password)  # as long as for a known account
+            store.log(SIGN_IN_FAILED, account or "-", subject=account[:64], detail={**(detail or {}), "why": "无此账号"})
+            refused = "账号或密码不正确"
+        elif locked and dt.datetime.fromisoformat(str(locked)) > when:
+            store.log(SIGN_IN_FAILED, account, subject=account, detail={**(detail or {}), "why": "已锁定"})
+            refused = f"连续登录失败次数过多,账号已锁定至 {str(locked)[11:16]};请稍后再试,或请考核办重置密码"
+        elif row["disabled"]:
+            _verify(DUMMY_HASH[0], password)  # a disabled account is not told by the time its refusal takes
+            store.log(SIGN_IN_FAILED, account, subject=account, detail={**(detail or {}), "why": "已停用"})
+            refused = "账号或密码不正确"
+        else:
+            ok, rehash = _verify(str(row["hash"]), password)
+            if ok:
+                store.signed_in(account, rehash)
+                store.log(SIGN_IN, account, subject=account, detail=detail)
+            else:
+                failures = int(row["failures"] or 0) + 1
+                until = None
+                if failures >= settings.lockout_failures:
+                    until = (when + dt.timedelta(minutes=settings.lockout_minutes)).isoformat(timespec="seconds")
+                    failures = 0
+                store.sign_in_failed(account, failures, until)
+                store.log(SIGN_IN_FAILED, account, subject=account, detail={**(detail or {}), "why": "密码错误", "locked_until": until})
+                refused = (
+                    f"连续登录失败 {settings.lockout_failures} 次,账号已锁定 {settings.lockout_minutes} 分钟" if until else "账号或密码不正确"
+                )
+    if refused is not None or row is None:
+        raise SignInRefused(refused or "账号或密码不正确")
     return actor_of(row)
+
+
+def sign_out(store: Store, actor: Actor) -> None:
+    """End every session of ``actor``'s account (a copy of its cookie is dead too) and say so in the
+    audit trail."""
+    with store.writing():
+        store.end_sessions(actor.account)
+        store.log(SIGN_OUT, actor.account, subject=actor.account)
 
 
 def current(store: Store, account: str, stamp: int) -> Actor | None:
@@ -299,6 +330,11 @@ def departments_of(bureau: Bureau) -> list[str]:
     return sorted({i.department for i in bureau.items if i.department})
 
 
+def _fold(account: str) -> str:
+    """An account's name as a reader takes it: without case, full-width letters as half-width."""
+    return unicodedata.normalize("NFKC", account).casefold()
+
+
 def add_users(
     store: Store, bureau: Bureau, rows: Sequence[tuple[str, str, str, str, str | None]], by: str, where: str = ""
 ) -> list[tuple[str, str]]:
@@ -306,7 +342,7 @@ def add_users(
     or none; returns (account, password) of each. ``where`` names the source of the rows for an error
     (``file.csv 第3行``)."""
     departments = departments_of(bureau)
-    seen: set[str] = set()
+    seen: set[str] = {_fold(str(u["account"])) for u in store.users()}
     prepared = []
     out = []
     for n, (account, name, role, belongs, password) in enumerate(rows, start=1):
@@ -316,16 +352,16 @@ def add_users(
             raise KaoheError(f"{at}账号 {account!r} 不对:应为 1-64 个字符,不含空格和 / \\ < > \" ' &")
         if not name:
             raise KaoheError(f"{at}“姓名”为空")
-        if account in seen or store.user(account) is not None:
-            raise KaoheError(f"{at}账号 {account} 已存在")
-        seen.add(account)
+        if _fold(account) in seen:  # 'Rulin' or a full-width 'ｒｕｌｉｎ' beside 'rulin' would pass for it
+            raise KaoheError(f"{at}账号 {account} 已存在(账号不分大小写、全角半角)")
+        seen.add(_fold(account))
         try:
             if role not in ROLES:
                 raise KaoheError(f"角色 {role!r} 不对:应为 {'、'.join(ROLES)} 之一")
             unit, department = _belongs(bureau, role, belongs, departments)
         except KaoheError as exc:
             raise KaoheError(f"{at}{exc}") from None
-        pw = password if password is not None else new_password()
+        pw = password if password is not None else _random_for(account, bureau.site)
         problem = policy_problem(pw, account, bureau.site)
         if problem:
             raise KaoheError(f"{at}{problem}")
@@ -394,7 +430,7 @@ def reset_password(store: Store, bureau: Bureau, account: str, by: str, password
     again, its sessions ended."""
     if store.user(account) is None:
         raise KaoheError(f"没有账号 {account}")
-    pw = password if password is not None else new_password()
+    pw = password if password is not None else _random_for(account, bureau.site)
     problem = policy_problem(pw, account, bureau.site)
     if problem:
         raise KaoheError(problem)

@@ -201,7 +201,8 @@ def publish(
                 if confirmed and gaps:
                     why += f";数据不全,经确认发布:{confirmed}"
                 store.save_result(result, config_digest(bureau), len(bureau.items), seen)
-                number = store.insert_edition(period.label, compressed, dig, day, why, actor)
+                state = store.period_state(period.label)
+                number = store.insert_edition(period.label, compressed, dig, day, why, actor, state["digest"] if state else None)
                 if confirmed and gaps:
                     store.log(
                         "确认缺数据发布", actor, period=period.label, subject=f"{period.label}#{number}",

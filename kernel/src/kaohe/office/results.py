@@ -146,6 +146,26 @@ def _touches_long(bureau: Bureau, period: Period, action: str, labels: str, whol
     return False
 
 
+def published_unchanged(store: Store, label: str) -> bool:
+    """Whether the stored results of ``label`` are still those of its latest edition: false when it
+    was scored again since and came out otherwise (an adjustment, a late import, a decided appeal not
+    yet published again), so that no one who may see only what is published sees a draft. The
+    edition's audit entry names the digest of the stored results it was made from; for an edition
+    published before it did, the results stored before the edition count as published."""
+    entries = store.audit(action="发布", period=label)
+    state = store.period_state(label)
+    if not entries or state is None:
+        return False
+    last = entries[-1]
+    try:
+        detail = json.loads(last["detail"]) if last["detail"] else {}
+    except ValueError:
+        detail = {}
+    if isinstance(detail, dict) and detail.get("results"):
+        return bool(detail["results"] == state["digest"])
+    return int(state["mark"] or 0) < int(last["id"])
+
+
 def stored_result(store: Store, period: Period, units: bool = True) -> PeriodResult | None:
     """``period``'s stored results without the items (what a ranking shows): units, categories,
     ranks, flags and the data missing (without ``units``, the data missing only); None when nothing

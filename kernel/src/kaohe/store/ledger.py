@@ -383,9 +383,13 @@ class Ledger:
         out["data"] = json.loads(out["bytes"])
         return out
 
-    def insert_edition(self, period: str, compressed: bytes, digest: str, published_on: str, reason: str, actor: str | None) -> int:
+    def insert_edition(
+        self, period: str, compressed: bytes, digest: str, published_on: str, reason: str, actor: str | None, results: str | None = None,
+    ) -> int:
         """Append the next edition of ``period`` (inside the caller's write transaction): its payload
-        already compressed (kaohe.report.editions.freeze), with the chain's head as it stands before it."""
+        already compressed (kaohe.report.editions.freeze), with the chain's head as it stands before it.
+        ``results``: the digest of the stored results it was made from (``period_results``), kept in
+        the audit entry, which tells the site whether what is stored now is still what was published."""
 
         number = int(self.db.execute("SELECT coalesce(max(number), 0) + 1 FROM editions WHERE period = ?", [period]).fetchone()[0])
         self.db.table("editions").insert(
@@ -395,7 +399,9 @@ class Ledger:
                 "payload": compressed, "chain_head": head(self.db.conn),
             }
         )
-        self.log("发布", actor, period=period, subject=f"{period}#{number}", detail={"digest": digest, "reason": reason, "published_on": published_on})
+        self.log("发布", actor, period=period, subject=f"{period}#{number}", detail={
+            "digest": digest, "reason": reason, "published_on": published_on, **({"results": results} if results else {}),
+        })
         return number
 
     # --- appeals ---------------------------------------------------------------------------------

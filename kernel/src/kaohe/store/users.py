@@ -74,6 +74,11 @@ class Users:
         with self._txn():
             self.db.execute("UPDATE users SET disabled = 1, stamp = stamp + 1 WHERE account = ?", [account])
 
+    def end_sessions(self, account: str) -> None:
+        """Sign-out: every session of the account ends (a new stamp), whatever copy of its cookie."""
+        with self._txn():
+            self.db.execute("UPDATE users SET stamp = stamp + 1 WHERE account = ?", [account])
+
     def sign_in_failed(self, account: str, failures: int, locked_until: str | None) -> None:
         with self._txn():
             self.db.execute("UPDATE users SET failures = ?, locked_until = ? WHERE account = ?", [failures, locked_until, account])

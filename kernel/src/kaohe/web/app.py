@@ -3,7 +3,8 @@ the server with Jinja2 from the STORED results (a page never scores), each also 
 suffix or ``Accept: application/json``) under the same permissions.
 
 Security: signed session cookies (itsdangerous; HttpOnly, SameSite=Strict, Secure over HTTPS) ending
-after ``[site] idle_minutes`` unused, or when the account is disabled or its password reset; a CSRF
+after ``[site] idle_minutes`` unused, or when the account signs out (every copy of the cookie), is
+disabled or its password reset; a POST from another site's page (its ``Origin``) refused; a CSRF
 token on every POST, the sign-in form included; autoescaped templates; a CSP allowing nothing from
 outside the site and no inline script; what each account may see decided by
 kaohe.office.accounts (``allowed``, ``sight``); every sign-in, failure and sign-out in the audit
@@ -19,6 +20,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -31,8 +33,8 @@ from starlette.staticfiles import StaticFiles
 
 from ..core.errors import KaoheError
 from ..core.periods import Period
-from ..office.accounts import OFFICE, READ, SIGN_OUT, Actor, Resource, SignInRefused, allowed, current, sight, sign_in
-from ..office.results import staleness, stored_result
+from ..office.accounts import OFFICE, PASSWORD_MAX, READ, Actor, Resource, SignInRefused, allowed, current, sight, sign_in, sign_out
+from ..office.results import published_unchanged, staleness, stored_result
 from ..plugins.discovery import load_registry
 from ..scheme.bureau import Bureau
 from ..scheme.config import load_bureau
@@ -48,7 +50,7 @@ HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),  # not no-referrer: under it a browser sends "Origin: null" with its own forms
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"cross-origin-resource-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
@@ -137,8 +139,29 @@ def wants_json(request: Request, value: str) -> tuple[str, bool]:
     return value, "application/json" in accept and "text/html" not in accept
 
 
+def same_origin(request: Request) -> bool:
+    """Whether a POST comes from a page of this site: its ``Origin`` (sent by every current browser
+    with a POST), when there is one, names the host name the request was sent to (a form posted from
+    another site is refused even if it carries a stolen token)."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True
+    host = urlsplit("//" + request.headers.get("host", "")).hostname  # the port aside: a proxy may drop it
+    return origin != "null" and host is not None and urlsplit(origin).hostname == host
+
+
 def _published(store: Store) -> set[str]:
-    return {str(e["period"]) for e in store.editions()}
+    """The periods whose stored results are those of their latest edition (a period scored again
+    since, and changed, is a draft again until it is published again)."""
+    return {label for label in {str(e["period"]) for e in store.editions()} if published_unchanged(store, label)}
+
+
+CHANGED = "{}的成绩已有更正,尚未重新发布;重新发布前暂不显示,请查看已发布的通报"
+
+
+def _changed(store: Store, label: str) -> bool:
+    """Whether ``label`` has an edition but its stored results are no longer those published."""
+    return bool(store.editions(label)) and not published_unchanged(store, label)
 
 
 def _parse(label: str) -> Period | None:
@@ -171,6 +194,8 @@ def create_app(config: str | Path | None = None, bureau: Bureau | None = None) -
                 return site.refuse(request, 503, f"暂时无法读取考核数据库({why}),请联系考核办", wants_json(request, request.url.path)[1])
             with store:
                 request.state.actor = site.actor(request, store)
+                if request.method == "POST" and not same_origin(request):
+                    return site.refuse(request, 403, "请求来自其他网站,已拒绝", False)
                 if request.method == "POST":
                     token = request.headers.get("x-csrf-token") or request.state.form.get("csrf", "")
                     if fresh or not secrets.compare_digest(str(token), session["c"]):
@@ -204,7 +229,7 @@ def create_app(config: str | Path | None = None, bureau: Bureau | None = None) -
         if request.method == "GET":
             return site.page(request, "login.html", error="", account="")
         account = str(request.state.form.get("account", ""))[:64]
-        password = str(request.state.form.get("password", ""))[:1024]
+        password = str(request.state.form.get("password", ""))[: PASSWORD_MAX + 1]  # a longer one is refused
         where = request.client.host if request.client else ""
         try:
             actor = sign_in(store, site.bureau.site, account, password, where)
@@ -217,7 +242,7 @@ def create_app(config: str | Path | None = None, bureau: Bureau | None = None) -
     def logout(request: Request, store: Store) -> Response:
         actor = request.state.actor
         if actor is not None:
-            store.log(SIGN_OUT, actor.account, subject=actor.account)
+            sign_out(store, actor)
         request.state.session = {"c": secrets.token_urlsafe(32)}
         request.state.actor = None
         return RedirectResponse("/login", status_code=303)
@@ -261,6 +286,8 @@ def create_app(config: str | Path | None = None, bureau: Bureau | None = None) -
         label, as_json = wants_json(request, request.path_params["period"])
         period = _parse(label)
         is_pub = label in _published(store)
+        if period is not None and not sight(actor).drafts and not is_pub and _changed(store, label):
+            return site.refuse(request, 403, CHANGED.format(period.chinese), as_json)
         if period is None or not allowed(actor, READ, Resource("ranking", is_pub)):
             return site.refuse(request, 404 if period is None else 403, "无此期间,或无权查看该期间的排名", as_json)
         result = stored_result(store, period)
@@ -295,6 +322,8 @@ def create_app(config: str | Path | None = None, bureau: Bureau | None = None) -
         actor: Actor = request.state.actor
         period = _parse(label)
         is_pub = label in _published(store)
+        if period is not None and not sight(actor).drafts and not is_pub and _changed(store, label):
+            return None, site.refuse(request, 403, CHANGED.format(period.chinese), as_json)
         if period is None or not allowed(actor, READ, Resource("unit", is_pub, unit=unit)) or not sight(actor).sees_unit(unit, is_pub):
             return None, site.refuse(request, 403, "无权查看该单位在该期间的结果", as_json)
         tree = store.explanation(label, unit)
@@ -302,11 +331,13 @@ def create_app(config: str | Path | None = None, bureau: Bureau | None = None) -
             return None, site.refuse(request, 404, "该单位在该期间没有已保存的计算结果", as_json)
         seen = sight(actor)
         cats = []
+        whole = seen.departments is None or is_pub
         for c in tree["categories"]:
             items = [i for i in c["items"] if seen.sees_item(i["department"], is_pub)]
             if items or seen.departments is None:
-                cats.append({**c, "items": items})
-        whole = seen.departments is None or is_pub
+                # a department's view of a draft: not the category's score, which counts other departments' items
+                hidden = {} if whole else {"raw": None, "score": None, "explanation": ""}
+                cats.append({**c, **hidden, "items": items})
         out = {
             "period": label, "name": period.chinese, "published": is_pub, "unit": tree["unit"], "unit_name": tree["name"],
             "series": tree["series"], "total": tree["total"] if whole else None, "rank": tree["rank"] if whole else None,
