@@ -346,3 +346,17 @@ def test_demo_explanations_read_from_the_store_equal_a_fresh_scoring(demo):
         stored = dict(store.db.execute("SELECT unit, tree FROM explanations WHERE period = '2015'").fetchall())
         assert stored == {u.unit: trees.unit(u) for u in year.units}
         assert store.count("runs") == runs  # explain scored nothing again
+
+
+def test_a_path_of_the_wrong_kind_is_said_in_chinese(tmp_path):
+    """click's own words for a file given where a folder is expected (and the reverse), in Chinese like
+    every other message: ``kaohe init`` on a file, ``kaohe ingest`` on a folder."""
+    f = tmp_path / "kaohe.toml"
+    f.write_text("", encoding="utf-8")
+    r = run_kaohe("init", str(f))
+    assert r.returncode == 2
+    assert f"'{f}' 是文件,此处应为目录" in r.stderr
+    assert "is a file" not in r.stderr
+    r = run_kaohe("ingest", str(tmp_path))
+    assert r.returncode == 2
+    assert f"'{tmp_path}' 是目录,此处应为文件" in r.stderr

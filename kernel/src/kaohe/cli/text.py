@@ -33,6 +33,15 @@ CLICK_TEXTS: dict[str, str] = {
     "Try '{command} {option}' for help.": "用 {command} {option} 查看说明。",
     "Missing command.": "缺少命令。",
     "deprecated": "已停用",
+    "file": "文件",
+    "directory": "目录",
+    "path": "路径",
+    "{name} {filename!r} does not exist.": "{name} {filename!r} 不存在。",
+    "{name} {filename!r} is a file.": "{filename!r} 是文件,此处应为{name}。",
+    "{name} {filename!r} is a directory.": "{filename!r} 是目录,此处应为{name}。",
+    "{name} {filename!r} is not readable.": "{name} {filename!r} 不可读(权限不足)。",
+    "{name} {filename!r} is not writable.": "{name} {filename!r} 不可写(权限不足)。",
+    "{name} {filename!r} is not executable.": "{name} {filename!r} 不可执行。",
 }
 """Click's texts (its msgids, as in click 8.1–8.4) and the Chinese ``kaohe`` prints instead."""
 
