@@ -193,15 +193,9 @@ def stored_unit(store: Store, period: Period, unit: str) -> UnitResult | None:
     return unit_from_data(json.loads(rows[0][1])) if rows else None
 
 
-def _parts(store: Store, unit: str, bases: Sequence[Period]) -> list[UnitResult]:
-    """``unit``'s stored base-period results, their record lines folded (``folding.fold_lines``),
-    with their exact totals."""
-    return list(_decoded(store, unit, [b.label for b in bases]).values())
-
-
 def _decoded(store: Store, unit: str, labels: Sequence[str]) -> dict[str, UnitResult]:
-    """``unit``'s stored results of the base periods ``labels`` (those stored, in their order), as
-    ``_parts`` gives them, by period."""
+    """``unit``'s stored results of the base periods ``labels`` (those stored, in their order), by
+    period: their record lines folded (``folding.fold_lines``), with their exact totals."""
     return {
         period: attrs.evolve(unit_from_data(json.loads(tree), fold=True), total=D(total), subtotal=D(subtotal))
         for period, tree, total, subtotal in store.unit_trees(unit, labels)
