@@ -40,13 +40,13 @@ def write_export(
     ws.append(names)
     for cell in ws[2]:
         cell.font = Font(bold=True)
-    for row in rows:
+    for r, row in enumerate(rows, start=3):  # the row appended (not ws.max_row: it scans every cell)
         ws.append(list(row))
         for c, value in enumerate(row, start=1):
             if isinstance(value, dt.datetime):
-                ws.cell(ws.max_row, c).number_format = "yyyy-mm-dd hh:mm"
+                ws.cell(r, c).number_format = "yyyy-mm-dd hh:mm"
             elif isinstance(value, dt.date):
-                ws.cell(ws.max_row, c).number_format = "yyyy-mm-dd"
+                ws.cell(r, c).number_format = "yyyy-mm-dd"
     for i, name in enumerate(names, start=1):
         ws.column_dimensions[get_column_letter(i)].width = max(10, 2 * len(name) + 2)
     path = Path(path)

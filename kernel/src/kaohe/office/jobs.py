@@ -21,7 +21,7 @@ from ..scoring.explain import gap_data
 from ..intake.staging import dumps
 from ..store.store import Store, StoreBusy
 from .rescore import stored_items, to_evaluate
-from .results import aggregate_stored, config_digest, staleness, stored_result, stored_unit
+from .results import aggregate_all, aggregate_stored, config_digest, staleness, stored_result, stored_unit
 
 __all__ = ["config_digest", "history", "score_period", "score_year", "bring_up_to_date", "scored_now", "shown", "totals"]
 
@@ -95,8 +95,9 @@ def _gaps_data(result: PeriodResult) -> tuple[list[dict[str, str | None]], list[
 def score_year(store: Store, bureau: Bureau, registry: Registry, year: int) -> list[PeriodResult]:
     """Every base period of the year in order, then its quarters, halves and the year, all stored.
 
-    The longer periods are aggregated from the stored base periods unit by unit
-    (``results.aggregate_stored``), so each base period is scored once and no period's units are
+    The longer periods are aggregated from the stored base periods unit by unit, all in one pass
+    (``results.aggregate_all``: each unit's base-period trees read and decoded once), so each base
+    period is scored once and no period's units are
     all held with their explanations. The list returned holds every period in that order: the base
     periods without their categories (``folding.light``: their explanations are in the store), the
     longer ones without their categories' items."""
@@ -104,9 +105,8 @@ def score_year(store: Store, bureau: Bureau, registry: Registry, year: int) -> l
     for p in base_periods(bureau, Period(year, "year")):
         out.append(light(score_period(store, bureau, registry, p)))
     kinds = [k for k in ("quarter", "half", "year") if k != bureau.scheme.base_period]
-    for kind in kinds:
-        for i in range(1, {"quarter": 5, "half": 3, "year": 2}[kind]):
-            out.append(aggregate_stored(store, bureau, registry, Period(year, kind, i)))
+    longer = [Period(year, kind, i) for kind in kinds for i in range(1, {"quarter": 5, "half": 3, "year": 2}[kind])]
+    out.extend(aggregate_all(store, bureau, registry, longer))  # each unit's base trees decoded once for all
     return out
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from typing import cast
+from typing import Any, cast
 
 import attrs
 
@@ -193,13 +193,13 @@ def stored_unit(store: Store, period: Period, unit: str) -> UnitResult | None:
     return unit_from_data(json.loads(rows[0][1])) if rows else None
 
 
-def _parts(store: Store, unit: str, bases: Sequence[Period]) -> list[UnitResult]:
-    """``unit``'s stored base-period results, their record lines folded (``folding.fold_lines``),
-    with their exact totals."""
-    return [
-        attrs.evolve(unit_from_data(json.loads(tree), fold=True), total=D(total), subtotal=D(subtotal))
-        for _, tree, total, subtotal in store.unit_trees(unit, [b.label for b in bases])
-    ]
+def _decoded(store: Store, unit: str, labels: Sequence[str]) -> dict[str, UnitResult]:
+    """``unit``'s stored results of the base periods ``labels`` (those stored, in their order), by
+    period: their record lines folded (``folding.fold_lines``), with their exact totals."""
+    return {
+        period: attrs.evolve(unit_from_data(json.loads(tree), fold=True), total=D(total), subtotal=D(subtotal))
+        for period, tree, total, subtotal in store.unit_trees(unit, labels)
+    }
 
 
 def _slim(u: UnitResult) -> UnitResult:
@@ -223,43 +223,95 @@ def aggregate_stored(
     store: Store, bureau: Bureau, registry: Registry, period: Period, mark: int | None = None
 ) -> PeriodResult:
     """Aggregate the quarter, half-year or year ``period`` from its stored base periods and store it,
-    unit by unit: one unit's base-period trees are read, aggregated (``pipeline.aggregate_unit``) and
-    its tree written before the next unit's are read; the units are then ranked and flagged and
-    their trees completed. The year's own categories are evaluated over the year from the records.
-    Returns the period's result without the categories' items (``stored_result``'s shape)."""
-    bases = base_periods(bureau, period)
-    labels = [b.label for b in bases]
-    source = cast(DataSource, StoreSource(store, bureau, registry))
-    with store.writing():
-        if mark is None:
-            mark = store.audit_mark()
-        states = [store.period_state(b) for b in labels]
-        parts = {b: str(s["digest"]) for b, s in zip(labels, states, strict=True) if s is not None}
-        behind = [b.label for b in bases if staleness(store, bureau, b) is not None]
-        if behind:  # checked under the write lock: nothing changes them while they are aggregated
-            raise KaoheError(f"{period.label} 由各期汇总,但 {'、'.join(behind)} 的计算结果不是最新的:请先运行 kaohe score {period.label}")
-        blank = [e for s in states if s is not None for e in json.loads(s["empty"] or "[]")]
+    unit by unit (``aggregate_all``, for this period alone). Returns the period's result without the
+    categories' items (``stored_result``'s shape)."""
+    return aggregate_all(store, bureau, registry, [period], mark)[0]
+
+
+class _Longer:
+    """One longer period being aggregated by ``aggregate_all``: what it reads beside its units' base
+    results, its writer, and its units as ranking reads them."""
+
+    def __init__(
+        self, store: Store, bureau: Bureau, source: DataSource, period: Period, mark: int, states: dict[str, dict[str, Any] | None],
+    ) -> None:
+        self.period = period
+        self.labels = [b.label for b in base_periods(bureau, period)]
+        mine = [states[b] for b in self.labels]
+        self.parts = {b: str(s["digest"]) for b, s in zip(self.labels, mine, strict=True) if s is not None}
+        self.blank = [e for s in mine if s is not None for e in json.loads(s["empty"] or "[]")]
         gaps: dict[Gap, None] = {}
-        for s in states:
+        for s in mine:
             assert s is not None
             for g in json.loads(s["missing"] or "[]"):
                 gaps.setdefault(Gap(**_gap(g)), None)
-        extra = year_categories(bureau, period, source)
-        adjustments = long_adjustments(bureau, period, source)
-        units = store.units_in(labels)
-        head = PeriodResult(period.label, period.kind, (), tuple(gaps), tuple(blank))
-        writer = store.results_writer(head, config_digest(bureau), len(bureau.items), len(units), mark)
-        slim = []
-        for uid in units:
+        self.extra = year_categories(bureau, period, source)
+        self.adjustments = long_adjustments(bureau, period, source)
+        self.units = store.units_in(self.labels)
+        head = PeriodResult(period.label, period.kind, (), tuple(gaps), tuple(self.blank))
+        self.writer = store.results_writer(head, config_digest(bureau), len(bureau.items), len(self.units), mark)
+        self.slim: list[UnitResult] = []
+
+
+def aggregate_all(
+    store: Store, bureau: Bureau, registry: Registry, periods: Sequence[Period], mark: int | None = None
+) -> list[PeriodResult]:
+    """Aggregate the quarters, half-years or years ``periods`` from their stored base periods and
+    store them, in one write, unit by unit: one unit's base-period trees are read and decoded once
+    (``_decoded``), every period's result of that unit aggregated from them
+    (``pipeline.aggregate_unit``) and its tree written before the next unit's are read; each period's
+    units are then ranked and flagged and their trees completed. A year's own categories are
+    evaluated over the year from the records. Where the periods do not list their units in one
+    order (their base periods stored them otherwise), each period is aggregated in turn, as alone.
+    Returns the periods' results without the categories' items (``stored_result``'s shape)."""
+    source = cast(DataSource, StoreSource(store, bureau, registry))
+    bases = list(dict.fromkeys(b for p in periods for b in base_periods(bureau, p)))
+    given = mark
+    with store.writing():
+        if mark is None:
+            mark = store.audit_mark()
+        states = {b.label: store.period_state(b.label) for b in bases}
+        behind = {b.label for b in bases if staleness(store, bureau, b) is not None}
+        for p in periods:  # checked under the write lock: nothing changes them while they are aggregated
+            late = [b.label for b in base_periods(bureau, p) if b.label in behind]
+            if late:
+                raise KaoheError(f"{p.label} 由各期汇总,但 {'、'.join(late)} 的计算结果不是最新的:请先运行 kaohe score {p.label}")
+        order = store.units_in([b.label for b in bases])
+        each = [store.units_in([b.label for b in base_periods(bureau, p)]) for p in periods]
+        apart = len(periods) > 1 and any([u for u in order if u in set(units)] != units for units in each)
+        if not apart:
+            _aggregate_units(store, bureau, source, periods, bases, order, mark, states)
+    if apart:
+        return [aggregate_all(store, bureau, registry, [p], given)[0] for p in periods]
+    out = []
+    for p in periods:
+        result = stored_result(store, p)
+        assert result is not None
+        out.append(result)
+    return out
+
+
+def _aggregate_units(
+    store: Store, bureau: Bureau, source: DataSource, periods: Sequence[Period], bases: Sequence[Period], order: Sequence[str],
+    mark: int, states: dict[str, dict[str, Any] | None],
+) -> None:
+    """``aggregate_all``'s writing, inside its write transaction: units in ``order``."""
+    longer = [_Longer(store, bureau, source, p, mark, states) for p in periods]
+    for uid in order:
+        decoded = _decoded(store, uid, [b.label for b in bases])
+        for agg in longer:
+            us = [decoded[b] for b in agg.labels if b in decoded]
+            if not us:
+                continue
             intern = Interner()  # per unit: nothing of one unit is held while the next is aggregated
-            u = aggregate_unit(bureau, period, _parts(store, uid, bases), blank, extra.get(uid, []), adjustments, intern)
-            writer.head(u)
-            slim.append(_slim(u))
+            u = aggregate_unit(bureau, agg.period, us, agg.blank, agg.extra.get(uid, []), agg.adjustments, intern)
+            agg.writer.head(u)
+            agg.slim.append(_slim(u))
             del u, intern
-        ranked = rank_and_flag(bureau.scheme, slim, (), period, bool(labels) and len(blank) == len(labels))
-        for u in ranked:
-            writer.tail(u)
-        writer.finish(parts)
-    result = stored_result(store, period)
-    assert result is not None
-    return result
+        del decoded
+    for agg in longer:
+        whole = bool(agg.labels) and len(agg.blank) == len(agg.labels)
+        for u in rank_and_flag(bureau.scheme, agg.slim, (), agg.period, whole):
+            agg.writer.tail(u)
+        agg.writer.finish(agg.parts)
+

@@ -541,7 +541,7 @@ def aggregate_unit(
                 attrs.evolve(
                     its[0],
                     window=period.label,
-                    lines=tuple(attrs.evolve(ln, reason=f"[{it.window}] {ln.reason}") for it in its for ln in fold_lines(it)),
+                    lines=tuple(_prefixed(ln, f"[{it.window}] ") for it in its for ln in fold_lines(it)),
                     points=sum((it.points for it in its), ZERO),
                     uncapped=sum((it.uncapped for it in its), ZERO),
                     veto=tuple(v for it in its for v in it.veto),
@@ -590,6 +590,12 @@ def aggregate_unit(
         explanation=how,
         adjustments=direct,
     )
+
+
+def _prefixed(ln: Line, prefix: str) -> Line:
+    """``ln`` with ``prefix`` before its reason (``attrs.evolve``'s result, made directly: an
+    aggregate makes one per line of each base period)."""
+    return Line(ln.points, prefix + ln.reason, ln.record, ln.carried, ln.flag, ln.missing)
 
 
 def between_periods(bureau: Bureau, period: Period) -> list[Period]:
