@@ -346,3 +346,43 @@ def test_demo_explanations_read_from_the_store_equal_a_fresh_scoring(demo):
         stored = dict(store.db.execute("SELECT unit, tree FROM explanations WHERE period = '2015'").fetchall())
         assert stored == {u.unit: trees.unit(u) for u in year.units}
         assert store.count("runs") == runs  # explain scored nothing again
+
+
+def test_demo_makes_one_account_per_role_that_signs_in(demo):
+    """Issue 16, point 6: the demo prints one account per role with its password once, and how to
+    start the site; each account signs in and sees what its role may (only the year is published)."""
+    import re
+
+    from site_support import Client, running
+
+    from kaohe.office.accounts import DEPARTMENT, LEADER, OFFICE, UNIT
+    from kaohe.plugins.discovery import load_registry
+    from kaohe.scheme.config import load_bureau
+    from kaohe.store.store import Store
+
+    d, stdout = demo
+    printed = {account: (role, pw) for role, account, pw in re.findall(r"^  (\S+) ([a-z]+)(?:.*) 密码:(\S+)$", stdout, re.M)}
+    assert {a: r for a, (r, _) in printed.items()} == {"jincheng": UNIT, "bumen": DEPARTMENT, "kaoheban": OFFICE, "lingdao": LEADER}
+    assert f"启动网站:kaohe -c {d / 'kaohe.toml'} serve" in stdout
+    bureau = load_bureau(d / "kaohe.toml", load_registry())
+    with Store(bureau.database) as store:
+        rows = {u["account"]: (u["role"], u["unit"] or u["department"] or "") for u in store.users()}
+        added = store.audit(action="新建账号")
+    assert rows == {"jincheng": (UNIT, "jincheng"), "bumen": (DEPARTMENT, "治安大队"), "kaoheban": (OFFICE, ""), "lingdao": (LEADER, "")}
+    assert sorted(e["subject"] for e in added) == sorted(rows) and {e["actor"] for e in added} == {"demo"}
+    with running(bureau) as base:
+        clients = {}
+        for account, (_, password) in printed.items():
+            c = Client(base)
+            assert c.login(account, password) == 303, account
+            clients[account] = c
+        assert Client(base).login("jincheng", "Wrong-Password-1") == 401
+        station, dept, office, leader = (clients[a] for a in ("jincheng", "bumen", "kaoheban", "lingdao"))
+        assert station.json("/unit/2015/jincheng.json")[0] == 200
+        assert station.json("/unit/2015/huacheng.json")[0] == 403
+        assert station.json("/unit/2015-04/jincheng.json")[0] == 403  # a month: not published
+        assert leader.json("/ranking/2015.json")[0] == 200 and leader.json("/ranking/2015-04.json")[0] == 403
+        assert office.json("/ranking/2015-04.json")[0] == 200
+        status, draft = dept.json("/unit/2015-04/jincheng.json")
+        assert status == 200 and draft["total"] is None
+        assert {i["department"] for c in draft["categories"] for i in c["items"]} == {"治安大队"}
