@@ -8,6 +8,7 @@ Usage::
 
     python bench/serve.py [--scale 0.01] [--clients 50] [--requests 2000] [--workers 1]
     python bench/serve.py --demo            # the demo bureau (15 stations): quick
+    python bench/serve.py --config DIR/kaohe.toml --unit U --period P   # any bureau (a copy: accounts are added)
 
 The bureau: bench/generate.py's province at ``--scale`` (kept in bench/out/serve-<scale>/ and reused),
 its data ingested, the year scored and stored (every month, quarter, half and the year: a unit's page
@@ -228,6 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--scale", type=float, default=0.01, help="the province's scale (default 0.01; 1 = 2,000 stations)")
     p.add_argument("--demo", action="store_true", help="the demo bureau instead of the province (quick)")
+    p.add_argument("--config", type=Path, help="an existing bureau instead (two bench accounts are added to it)")
+    p.add_argument("--unit", help="with --config: the unit whose page is asked for")
+    p.add_argument("--period", help="with --config: a published period")
     p.add_argument("--seed", type=int, default=2015)
     p.add_argument("--clients", type=int, default=50)
     p.add_argument("--requests", type=int, default=2000, help="requests a page (default 2000)")
@@ -237,7 +241,13 @@ def main(argv: list[str] | None = None) -> int:
     a = p.parse_args(argv)
     a.out.mkdir(parents=True, exist_ok=True)
     echo = lambda s: print(s, file=sys.stderr, flush=True)  # noqa: E731
-    cfg, unit, period = prepare_demo(a.out, echo) if a.demo else prepare_province(a.scale, a.seed, a.out, echo)
+    if a.config:
+        if not (a.unit and a.period):
+            p.error("--config needs --unit and --period")
+        cfg, unit, period = a.config.resolve(), a.unit, a.period
+        _accounts(cfg, unit, cfg.parent / "serve.log")
+    else:
+        cfg, unit, period = prepare_demo(a.out, echo) if a.demo else prepare_province(a.scale, a.seed, a.out, echo)
     port = _free_port()
     log = cfg.parent / "serve.log"
     server = start_server(cfg, port, a.workers, log)
@@ -263,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
         except subprocess.TimeoutExpired:
             server.kill()
     n = sum(1 for _ in (cfg.parent / "units.csv").open(encoding="utf-8-sig")) - 1
-    what = "the demo bureau" if a.demo else f"the province at {a.scale:g}"
+    what = str(cfg) if a.config else "the demo bureau" if a.demo else f"the province at {a.scale:g}"
     print(f"kaohe serve over {what} ({n:,} units), {a.clients} concurrent clients, {a.requests} requests a page, "
           f"{a.workers} worker(s), {os.cpu_count()} CPUs")
     print()

@@ -386,3 +386,25 @@ def test_demo_makes_one_account_per_role_that_signs_in(demo):
         status, draft = dept.json("/unit/2015-04/jincheng.json")
         assert status == 200 and draft["total"] is None
         assert {i["department"] for c in draft["categories"] for i in c["items"]} == {"治安大队"}
+
+
+def test_bench_serve_runs_over_a_copy_of_the_demo(demo, tmp_path):
+    """bench/serve.py (issue 16, point 5) at a tiny load: the server in its own process, a station and
+    the office signed in, each page answered 200 (it stops on any other status) and the table printed."""
+    import shutil
+    import sys
+    from pathlib import Path
+
+    d = tmp_path / "kaohe-demo"
+    shutil.copytree(demo[0], d, ignore=shutil.ignore_patterns("exports", "published"))
+    bench = Path(__file__).resolve().parents[1] / "bench" / "serve.py"
+    out = subprocess.run(
+        [sys.executable, str(bench), "--config", str(d / "kaohe.toml"), "--unit", "jincheng", "--period", "2015",
+         "--clients", "3", "--requests", "6", "--json", str(tmp_path / "f.json")],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    figures = json.loads((tmp_path / "f.json").read_text(encoding="utf-8"))["figures"]
+    assert [f["path"] for f in figures] == ["/static/site.css", "/unit/2015/jincheng", "/ranking/2015", "/unit/2015/jincheng", "/ranking/2015"]
+    assert all(f["requests"] == 6 and 0 < f["p50"] <= f["p95"] <= f["p99"] and f["rps"] > 0 for f in figures)
+    assert "| static file /static/site.css (baseline) |" in out.stdout and "slowest page p95:" in out.stdout
