@@ -360,3 +360,64 @@ def test_a_path_of_the_wrong_kind_is_said_in_chinese(tmp_path):
     r = run_kaohe("ingest", str(tmp_path))
     assert r.returncode == 2
     assert f"'{tmp_path}' 是目录,此处应为文件" in r.stderr
+
+def test_demo_makes_one_account_per_role_that_signs_in(demo):
+    """Issue 16, point 6: the demo prints one account per role with its password once, and how to
+    start the site; each account signs in and sees what its role may (only the year is published)."""
+    import re
+
+    from site_support import Client, running
+
+    from kaohe.office.accounts import DEPARTMENT, LEADER, OFFICE, UNIT
+    from kaohe.plugins.discovery import load_registry
+    from kaohe.scheme.config import load_bureau
+    from kaohe.store.store import Store
+
+    d, stdout = demo
+    printed = {account: (role, pw) for role, account, pw in re.findall(r"^  (\S+) ([a-z]+)(?:.*) 密码:(\S+)$", stdout, re.M)}
+    assert {a: r for a, (r, _) in printed.items()} == {"jincheng": UNIT, "bumen": DEPARTMENT, "kaoheban": OFFICE, "lingdao": LEADER}
+    assert f"启动网站:kaohe -c {d / 'kaohe.toml'} serve" in stdout
+    bureau = load_bureau(d / "kaohe.toml", load_registry())
+    with Store(bureau.database) as store:
+        rows = {u["account"]: (u["role"], u["unit"] or u["department"] or "") for u in store.users()}
+        added = store.audit(action="新建账号")
+    assert rows == {"jincheng": (UNIT, "jincheng"), "bumen": (DEPARTMENT, "治安大队"), "kaoheban": (OFFICE, ""), "lingdao": (LEADER, "")}
+    assert sorted(e["subject"] for e in added) == sorted(rows) and {e["actor"] for e in added} == {"demo"}
+    with running(bureau) as base:
+        clients = {}
+        for account, (_, password) in printed.items():
+            c = Client(base)
+            assert c.login(account, password) == 303, account
+            clients[account] = c
+        assert Client(base).login("jincheng", "Wrong-Password-1") == 401
+        station, dept, office, leader = (clients[a] for a in ("jincheng", "bumen", "kaoheban", "lingdao"))
+        assert station.json("/unit/2015/jincheng.json")[0] == 200
+        assert station.json("/unit/2015/huacheng.json")[0] == 403
+        assert station.json("/unit/2015-04/jincheng.json")[0] == 403  # a month: not published
+        assert leader.json("/ranking/2015.json")[0] == 200 and leader.json("/ranking/2015-04.json")[0] == 403
+        assert office.json("/ranking/2015-04.json")[0] == 200
+        status, draft = dept.json("/unit/2015-04/jincheng.json")
+        assert status == 200 and draft["total"] is None
+        assert {i["department"] for c in draft["categories"] for i in c["items"]} == {"治安大队"}
+
+
+def test_bench_serve_runs_over_a_copy_of_the_demo(demo, tmp_path):
+    """bench/serve.py (issue 16, point 5) at a tiny load: the server in its own process, a station and
+    the office signed in, each page answered 200 (it stops on any other status) and the table printed."""
+    import shutil
+    import sys
+    from pathlib import Path
+
+    d = tmp_path / "kaohe-demo"
+    shutil.copytree(demo[0], d, ignore=shutil.ignore_patterns("exports", "published"))
+    bench = Path(__file__).resolve().parents[1] / "bench" / "serve.py"
+    out = subprocess.run(
+        [sys.executable, str(bench), "--config", str(d / "kaohe.toml"), "--unit", "jincheng", "--period", "2015",
+         "--clients", "3", "--requests", "6", "--json", str(tmp_path / "f.json")],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    figures = json.loads((tmp_path / "f.json").read_text(encoding="utf-8"))["figures"]
+    assert [f["path"] for f in figures] == ["/static/site.css", "/unit/2015/jincheng", "/ranking/2015", "/unit/2015/jincheng", "/ranking/2015"]
+    assert all(f["requests"] == 6 and 0 < f["p50"] <= f["p95"] <= f["p99"] and f["rps"] > 0 for f in figures)
+    assert "| static file /static/site.css (baseline) |" in out.stdout and "slowest page p95:" in out.stdout

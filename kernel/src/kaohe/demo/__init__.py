@@ -15,6 +15,7 @@ from ..contract.hookspecs import DemoBureau
 from ..contract.registry import Registry
 from ..core.model import PeriodResult, Unit
 from ..core.periods import Calendar, Period
+from ..office.accounts import DEPARTMENT, LEADER, OFFICE, UNIT, add_users, departments_of
 from ..office.ingest import ingest
 from ..office.jobs import score_year
 from ..office.publication import publish
@@ -142,7 +143,36 @@ def run_demo(directory: Path, seed: int | None = None, echo: Callable[[str], Non
     if published:
         echo(f"通报:{published}")
     echo(f"试试:kaohe -c {config} explain jincheng {DEMO_YEAR}-04")
+    _accounts(bureau, config, echo)
     return config
+
+
+DEMO_STATION = "jincheng"
+DEMO_DEPARTMENT = "治安大队"
+
+
+def demo_accounts(bureau: Bureau) -> list[tuple[str, str, str, str]]:
+    """The demo's site accounts, one per role: (account, name, role, unit or department)."""
+    departments = departments_of(bureau)
+    department = DEMO_DEPARTMENT if DEMO_DEPARTMENT in departments else (departments[0] if departments else "")
+    station = next((u for u in bureau.units if u.id == DEMO_STATION), bureau.units[0])
+    accounts = [(station.id, f"{station.name}值班室", UNIT, station.id)]
+    if department:
+        accounts.append(("bumen", f"{department}内勤", DEPARTMENT, department))
+    accounts += [("kaoheban", "考核办", OFFICE, ""), ("lingdao", "局领导", LEADER, "")]
+    return accounts
+
+
+def _accounts(bureau: Bureau, config: Path, echo: Callable[[str], None]) -> None:
+    """One site account per role, made by the office's use case (so the audit trail records it),
+    with random passwords printed once; and how to start the site."""
+    accounts = demo_accounts(bureau)
+    with Store(bureau.database) as store:
+        made = dict(add_users(store, bureau, [(a, n, r, w, None) for a, n, r, w in accounts], "demo"))
+    echo("网站账号(每个角色一个;密码随机生成,只显示这一次):")
+    for account, name, role, where in accounts:
+        echo(f"  {role} {account}({name}{',' + where if where and where != account else ''}) 密码:{made[account]}")
+    echo(f"启动网站:kaohe -c {config} serve  然后用浏览器打开 http://127.0.0.1:8000/ 登录(说明见 docs/site.md)")
 
 
 def _sign_off(store: Store, bureau: Bureau, registry: Registry, echo: Callable[[str], None]) -> None:
