@@ -68,6 +68,23 @@ class Watch:
         assert {u.split("#", 1)[0] for u in self.requests} <= {self.own}, self.requests
 
 
+def shown(locator: Any) -> bool:
+    """Whether ``locator`` becomes visible, waiting for the page's script as a reader would (a bare
+    ``is_visible`` right after a click races the page's handler on a loaded machine)."""
+    from playwright.sync_api import expect
+
+    expect(locator).to_be_visible()
+    return True
+
+
+def hidden(locator: Any) -> bool:
+    """Whether ``locator`` becomes hidden, waiting as :func:`shown` does."""
+    from playwright.sync_api import expect
+
+    expect(locator).to_be_hidden()
+    return True
+
+
 def _open(browser: Any, report: SimpleNamespace, width: int = 1366, media: str = "screen") -> tuple[Any, Any, Watch]:
     ctx = browser.new_context(viewport={"width": width, "height": 900}, offline=True, java_script_enabled=True)
     blocked: list[str] = []
@@ -102,7 +119,7 @@ def _rendered_charts(page: Any) -> list[dict[str, Any]]:
 
 def test_ranking_matches_the_scores_in_the_database(browser: Any, report: SimpleNamespace) -> None:
     ctx, page, watch = _open(browser, report)
-    assert page.is_visible("#ranking") and page.title().endswith("2015年3月绩效考核通报")
+    assert shown(page.locator("#ranking")) and page.title().endswith("2015年3月绩效考核通报")
     rows = page.eval_on_selector_all(
         "#ranking table.ranking tbody tr",
         """trs => trs.map(tr => ({
@@ -130,9 +147,10 @@ def test_ranking_matches_the_scores_in_the_database(browser: Any, report: Simple
 def test_click_from_the_ranking_down_to_one_record(browser: Any, report: SimpleNamespace) -> None:
     ctx, page, watch = _open(browser, report)
     page.click("#ranking tr[data-unit='evil'] td.name a")
+    page.wait_for_url("**#unit-evil")
     assert page.url.endswith("#unit-evil")
     unit = page.locator("#unit-evil")
-    assert unit.is_visible() and not page.is_visible("#ranking")
+    assert shown(unit) and hidden(page.locator("#ranking"))
     assert unit.locator(".unit-title").inner_text().startswith(rb.EVIL_NAME)
     stored = next(r for r in report.scores if r["unit"] == "evil")
     assert D(unit.locator(".unit-total").inner_text()) == D(stored["total"])
@@ -141,22 +159,22 @@ def test_click_from_the_ranking_down_to_one_record(browser: Any, report: SimpleN
     category = unit.locator("details.category", has_text="队伍建设")
     category.locator("> summary").click()
     item = category.locator("details.item", has_text="被督察通报批评")
-    assert item.is_visible()
+    assert shown(item)
     assert "依据 seed 000 l.446" in item.locator("> summary").inner_text()
     item.locator("> summary").click()
     record = item.locator("details.record").first
-    assert record.is_visible()
+    assert shown(record)
     assert "-2" in record.locator("> summary").inner_text()
     record.locator("> summary").click()
     detail = record.locator("dl.record-detail")
-    assert detail.is_visible()
+    assert shown(detail)
     text = detail.inner_text()
     assert rb.EVIL_NOTE in text  # the imported note, shown as text
     assert "testdept.check:C04" in text
     assert "督察通报.csv" in text and "第5行" in text and "督察支队" in text
     # the item's title, reference and period: said once for the item, shown above its lines
     facts = item.locator("> dl.item-facts")
-    assert facts.is_visible()
+    assert shown(facts)
     assert facts.inner_text().split() == ["考核项目", "被督察通报批评(队伍建设)", "依据", "seed", "000", "l.446", "计分期", "2015-03"]
     box, first = facts.bounding_box(), record.bounding_box()
     assert box is not None and first is not None and box["y"] + box["height"] <= first["y"]  # above the lines
@@ -164,7 +182,7 @@ def test_click_from_the_ranking_down_to_one_record(browser: Any, report: SimpleN
     assert page.evaluate("typeof window.__xss") == "undefined"
 
     page.click("#unit-evil .crumbs a[href='#ranking']")
-    assert page.is_visible("#ranking") and not unit.is_visible()
+    assert shown(page.locator("#ranking")) and hidden(unit)
     watch.check()
     ctx.close()
 
@@ -251,7 +269,7 @@ def test_a_corrected_edition_shows_what_changed_and_the_adjustment(browser: Any,
     ctx, page, watch = _open(browser, second_edition)
     assert "第2版 · 2015-05-12 公布" in page.locator("header .edition").inner_text()
     changes = page.locator("section.changes")
-    assert changes.is_visible()
+    assert shown(changes)
     assert "本版更正(第1版 → 第2版)" in changes.inner_text()
     rows = page.eval_on_selector_all(
         "table.changes-table tbody tr",
@@ -260,7 +278,7 @@ def test_a_corrected_edition_shows_what_changed_and_the_adjustment(browser: Any,
     assert rows == [["甲派出所", "96", "98", "3", "2"], ["乙派出所", "97", "96.5", "2", "3"]]
     page.click("#ranking tr[data-unit='b'] td.name a")
     unit = page.locator("#unit-b")
-    assert unit.is_visible()
+    assert shown(unit)
     assert "-0.5通知单第1号:倒查发现台账问题(批准:考核领导小组)" in unit.locator("ol.adjustments").inner_text().replace("\n", "")
     watch.check()
     ctx.close()
@@ -298,18 +316,18 @@ def test_a_folded_item_shows_its_first_lines_and_the_folded_line(browser: Any, f
     ctx, page, watch = _open(browser, folded)
     page.click("#ranking tr[data-unit='jincheng'] td.name a")
     unit = page.locator("#unit-jincheng")
-    assert unit.is_visible()
+    assert shown(unit)
     category = unit.locator("details.category", has_text="基础工作建设")
     category.locator("> summary").click()
     item = category.locator("details.item", has_text="接警后未按时到场")
     assert "5 条" in item.locator("> summary").inner_text()
     item.locator("> summary").click()
     records = item.locator("details.record")
-    assert records.count() == 2 and records.first.is_visible()
+    assert shown(records.first) and records.count() == 2
     records.nth(1).locator("> summary").click()
     assert "testdept.event:L2" in records.nth(1).locator("dl.record-detail").inner_text()
     fold = item.locator("li.folded")
-    assert fold.count() == 1 and fold.is_visible()
+    assert shown(fold) and fold.count() == 1
     text = fold.inner_text().replace("\n", "")
     assert text.startswith("-3") and "其余3条记录合计-3分,逐条见表格 通报-2015-06.xlsx 的“金城派出所”工作表" in text
     box = fold.bounding_box()
