@@ -19,9 +19,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import uvicorn
-
 import report_bureau
+import uvicorn
 from kaohe.core.periods import Period
 from kaohe.office.accounts import add_users
 from kaohe.office.publication import publish
@@ -106,3 +105,10 @@ class Client:
 
     def cookie(self) -> str | None:
         return next((c.value for c in self.jar if c.name == "kaohe_session"), None)
+
+
+def signed_in(base: str, account: str) -> Client:
+    """A client signed in as ``account`` (with the test password)."""
+    c = Client(base)
+    assert c.login(account) == 303
+    return c

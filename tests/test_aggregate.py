@@ -6,18 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 import sys
 from decimal import Decimal
 from pathlib import Path
 
-import kaohe.demo as demo
 import pytest
+from demo_helpers import ingested_demo
 from kaohe.core.errors import ConfigError
 from kaohe.core.model import Record
 from kaohe.core.periods import Period
-from kaohe.office.ingest import ingest
-from kaohe.plugins.discovery import get_plugin_manager, load_registry
 from kaohe.rules import PerOccurrence
 from kaohe.rules.aggregate import AggregateSpec, Tally, total
 from kaohe.scheme.config import load_bureau
@@ -98,19 +95,7 @@ def test_groups_whose_values_are_equal_but_read_differently_are_not_confused():
 def demo_store(tmp_path_factory):
     """The demo bureau's year, ingested (not scored): kaohe demo's first half."""
     d = tmp_path_factory.mktemp("aggregate")
-    shutil.copy(demo.UNITS, d / "units.csv")
-    (d / "kaohe.toml").write_text(demo.CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
-    pm = get_plugin_manager()
-    registry = load_registry(pm)
-    bureau = load_bureau(d / "kaohe.toml", registry)
-    files = []
-    for impl in pm.hook.kaohe_demo_data.get_hookimpls():
-        out = d / "exports" / str(pm.get_name(impl.plugin))
-        out.mkdir(parents=True)
-        files += impl.function(bureau=bureau, directory=out, seed=demo.DEMO_SEED) or []
-    with Store(bureau.database) as store:
-        for f in files:
-            ingest(store, bureau, registry, f, actor="test")
+    bureau, registry, _ = ingested_demo(d)
     with Store(bureau.database, readonly=True) as store:
         yield d, bureau, registry, store
 

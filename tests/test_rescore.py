@@ -17,8 +17,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-
-import kaohe.demo as demo
+from demo_helpers import ingested_demo
 from kaohe.core.periods import Period
 from kaohe.office.ingest import ingest
 from kaohe.office.jobs import scored_now
@@ -35,19 +34,8 @@ def demo_scored(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The demo's year ingested, 2015-Q2 scored (its months, then the quarter); and the file
     holding 刑侦大队's cases."""
     d = tmp_path_factory.mktemp("rescore")
-    shutil.copy(demo.UNITS, d / "units.csv")
-    (d / "kaohe.toml").write_text(demo.CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
-    pm = get_plugin_manager()
-    registry = load_registry(pm)
-    bureau = load_bureau(d / "kaohe.toml", registry)
-    files = []
-    for impl in pm.hook.kaohe_demo_data.get_hookimpls():
-        out = d / "exports" / str(pm.get_name(impl.plugin))
-        out.mkdir(parents=True)
-        files += impl.function(bureau=bureau, directory=out, seed=demo.DEMO_SEED) or []
+    bureau, registry, files = ingested_demo(d)
     with Store(bureau.database) as store:
-        for f in files:
-            ingest(store, bureau, registry, f, actor="test")
         scored_now(store, bureau, registry, Period.parse("2015-Q2"))
     cases = next(f for f in files if f.name.endswith("破案记录_2015.xlsx"))
     return d, cases

@@ -9,13 +9,12 @@ import copy
 import time
 
 import pytest
-from itsdangerous import TimestampSigner, URLSafeTimedSerializer
-
 import report_bureau
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from kaohe.core.decimals import D
 from kaohe.store.store import Store
 from kaohe.web.app import secret_key
-from site_support import Client, make_site, running
+from site_support import Client, make_site, running, signed_in
 
 
 @pytest.fixture(scope="module")
@@ -23,12 +22,6 @@ def site(tmp_path_factory):
     bureau, db = make_site(tmp_path_factory.mktemp("site"))
     with running(bureau) as base:
         yield base, bureau, db
-
-
-def signed_in(base: str, account: str) -> Client:
-    c = Client(base)
-    assert c.login(account) == 303
-    return c
 
 
 def test_sign_in_page_and_security_headers(site):

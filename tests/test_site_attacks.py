@@ -4,14 +4,12 @@ takes, a cross-site POST, URL tricks. One server for the module (uvicorn on 127.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 import time
 
 import pytest
-
-import datetime as dt
-
 import report_bureau
 from kaohe.core.decimals import D
 from kaohe.core.periods import Period
@@ -19,7 +17,7 @@ from kaohe.office.accounts import SignInRefused, add_users, disable_user, sign_i
 from kaohe.office.jobs import score_period
 from kaohe.office.publication import publish
 from kaohe.store.store import Store
-from site_support import ACCOUNTS, PASSWORD, Client, running
+from site_support import ACCOUNTS, PASSWORD, Client, running, signed_in
 
 REGISTRY = []
 
@@ -37,12 +35,6 @@ def site(tmp_path_factory):
         disable_user(store, "gone", "test")
     with running(bureau) as base:
         yield base, bureau, db
-
-
-def signed_in(base: str, account: str) -> Client:
-    c = Client(base)
-    assert c.login(account) == 303
-    return c
 
 
 def test_a_department_reads_no_category_total_of_a_draft(site):
