@@ -16,18 +16,12 @@ from typing import Any
 
 import pytest
 import report_bureau as rb
+from browser_support import ARGS, CHROMIUM, MARKS
 from kaohe.core.decimals import D
 from kaohe.office.ingest import ingest
 from kaohe.store.store import Store
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed (apt-get install chromium; .ci/run installs it)"),
-]
+pytestmark = MARKS
 
 
 @pytest.fixture(scope="module")

@@ -11,17 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
+from browser_support import ARGS, CHROMIUM, MARKS
 from site_support import PASSWORD, make_site, running
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed (apt-get install chromium; .ci/run installs it)"),
-]
+pytestmark = MARKS
 
 
 @pytest.fixture(scope="module")
