@@ -393,6 +393,30 @@ def test_a_lost_file_of_an_edition_is_written_again(office, tmp_path):
     assert sorted(p.name for p in again.directory.iterdir()) == ["index.html", "report-2015-04.json", "通报-2015-04.xlsx"]
 
 
+def test_an_edition_directory_made_by_another_run_while_writing_is_kept_and_completed(office, tmp_path, monkeypatch):
+    """Two publishes at once: the other run renames its 第1版 into place after this run looked and
+    before it renames its own (CI saw "Directory not empty"). This run keeps the other's files and
+    adds only what is missing; nothing fails."""
+    import kaohe.office.publication as publication
+
+    bureau, reg, store = office()
+    out = tmp_path / "out"
+    real = publication.os.replace
+
+    def other_run_finishes_first(src, dst):  # type: ignore[no-untyped-def]
+        theirs = out / "第1版"
+        if Path(dst) == theirs and not theirs.exists():  # just before this run renames its directory
+            theirs.mkdir()
+            (theirs / "index.html").write_bytes((Path(src) / "index.html").read_bytes())
+        return real(src, dst)
+
+    monkeypatch.setattr(publication.os, "replace", other_run_finishes_first)
+    done = publish(store, bureau, reg, APRIL, published_on=PUBLISHED, out=out)
+    assert (done.number, done.new) == (1, True)
+    assert sorted(p.name for p in (out / "第1版").iterdir()) == ["index.html", "report-2015-04.json", "通报-2015-04.xlsx"]
+    assert [p.name for p in out.iterdir() if p.name.startswith(".kaohe-")] == []
+
+
 def test_a_decided_deduction_is_not_appealed_again(office):
     """甲's L1 (−2) changed to −0.5 on appeal 1: a second appeal on L1, or on the whole item, would
     stack a second change on the first (−2 + 1.5 + 2 = +1.5, a bonus): refused."""

@@ -307,13 +307,15 @@ def write_edition(
                      "confirmed": published.confirmed},
             changes=published.changes, json_version=json_version, html_layout=html_layout,
         )
-        if target.exists():  # written meanwhile by another run: keep its files, add what it lacks
-            for f in tmp.iterdir():
+        try:
+            os.replace(tmp, target)  # refused when another run's directory is already there
+        except OSError:
+            if not target.is_dir():
+                raise
+            for f in tmp.iterdir():  # written meanwhile by another run: keep its files, add what it lacks
                 if not (target / f.name).exists():
                     os.replace(f, target / f.name)
             shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            os.replace(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
