@@ -1,0 +1,232 @@
+"""What every page of the site shares (issue 16): the bureau's ``Site`` (configuration, session
+signer, templates), the wrappers every handler runs in (:meth:`Site.route`: the session, the acting
+account, the store, the CSRF and ``Origin`` checks, the session cookie renewed; ``login=True``
+sends a visitor who is not signed in to the sign-in page), and the small helpers the pages use
+(``wants_json``, ``published``, ``changed``, ``parse_period``).
+
+A module of pages defines ``routes(site) -> list[Route]`` with handlers ``(request, store) ->
+Response`` and is added to the list in ``app.create_app``.
+"""
+
+
+from __future__ import annotations
+
+import os
+import secrets
+import sqlite3
+from collections.abc import Awaitable, Callable, MutableMapping
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from ..core.errors import KaoheError
+from ..core.periods import Period
+from ..office.accounts import Actor, current
+from ..office.results import published_unchanged
+from ..plugins.discovery import load_registry
+from ..scheme.bureau import Bureau
+from ..scheme.config import load_bureau
+from ..store.store import Store
+
+COOKIE = "kaohe_session"
+STATIC = Path(str(files("kaohe").joinpath("web/static")))
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
+HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),  # not no-referrer: under it a browser sends "Origin: null" with its own forms
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+]
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Handler = Callable[[Request, Store], Response]
+ASGI = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]]
+
+
+def secret_key(database: str) -> str:
+    """The key the session cookies are signed with: a file beside the database, made once (mode 0600)
+    and shared by every worker; deleting it ends every session."""
+    path = Path(database + ".site-key")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(secrets.token_urlsafe(48))
+    return path.read_text(encoding="ascii").strip()
+
+
+class Site:
+    """One bureau's site: its configuration, the session signer and the templates."""
+
+    def __init__(self, config: str | Path, bureau: Bureau | None = None) -> None:
+        self.config = Path(config)
+        self.bureau: Bureau = bureau if bureau is not None else load_bureau(self.config, load_registry())
+        self.signer = URLSafeTimedSerializer(secret_key(self.bureau.database), salt="kaohe-session")
+        self.idle = self.bureau.site.idle_minutes * 60
+        self.templates = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(files("kaohe").joinpath("web/templates"))),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+        )
+
+    def store(self) -> Store:
+        return Store(self.bureau.database)
+
+    # --- sessions ------------------------------------------------------------------------------
+
+    def session(self, request: Request) -> dict[str, Any]:
+        """The request's session (an empty one when there is none, or it is tampered with or expired)."""
+        raw = request.cookies.get(COOKIE)
+        if raw:
+            try:
+                data = self.signer.loads(raw, max_age=self.idle)
+                if isinstance(data, dict) and isinstance(data.get("c"), str):
+                    return data
+            except BadSignature:
+                pass
+        return {}
+
+    def actor(self, request: Request, store: Store) -> Actor | None:
+        data = request.state.session
+        if not isinstance(data.get("a"), str):
+            return None
+        return current(store, data["a"], int(data.get("s", -1)))
+
+    def set_session(self, request: Request, response: Response, data: dict[str, Any]) -> None:
+        response.set_cookie(
+            COOKIE, self.signer.dumps(data), max_age=self.idle, path="/", httponly=True, samesite="strict",
+            secure=request.url.scheme == "https",
+        )
+
+    # --- responses -----------------------------------------------------------------------------
+
+    def page(self, request: Request, template: str, status: int = 200, **context: Any) -> Response:
+        html = self.templates.get_template(template).render(
+            bureau=self.bureau.name, csrf=request.state.session.get("c", ""), me=request.state.actor, **context
+        )
+        return HTMLResponse(html, status_code=status)
+
+    def refuse(self, request: Request, status: int, message: str, as_json: bool) -> Response:
+        if as_json:
+            return JSONResponse({"error": message}, status_code=status)
+        return self.page(request, "error.html", status=status, message=message)
+
+    # --- handlers --------------------------------------------------------------------------------
+
+    def route(self, path: str, handler: Handler, methods: tuple[str, ...] = ("GET",), *, login: bool = True) -> Route:
+        """The route of ``handler``: run in a worker thread with the request's session, actor and
+        store (:meth:`guarded`); with ``login``, a visitor not signed in is sent to the sign-in page
+        (JSON: 401)."""
+        inner = self.guarded(self.signed_in(handler) if login else handler)
+
+        async def endpoint(request: Request) -> Response:
+            request.state.form = dict(await request.form()) if request.method == "POST" else {}
+            return await run_in_threadpool(inner, request)
+
+        return Route(path, endpoint, methods=list(methods))
+
+    def guarded(self, handler: Handler) -> Callable[[Request], Response]:
+        """A handler with the request's session, actor and store; it refuses a POST without the
+        session's CSRF token and renews the session cookie (the idle timeout counts from now)."""
+        site = self
+
+        def endpoint(request: Request) -> Response:
+            session = site.session(request)
+            fresh = not session
+            if fresh:
+                session = {"c": secrets.token_urlsafe(32)}
+            request.state.session = session
+            request.state.actor = None
+            try:
+                store = site.store()
+            except (KaoheError, sqlite3.Error) as exc:  # the database cannot be opened: one line, no traceback
+                why = exc if isinstance(exc, KaoheError) else f"{site.bureau.database}:{exc}"
+                return site.refuse(request, 503, f"暂时无法读取考核数据库({why}),请联系考核办", wants_json(request, request.url.path)[1])
+            with store:
+                request.state.actor = site.actor(request, store)
+                if request.method == "POST" and not same_origin(request):
+                    return site.refuse(request, 403, "请求来自其他网站,已拒绝", False)
+                if request.method == "POST":
+                    token = request.headers.get("x-csrf-token") or request.state.form.get("csrf", "")
+                    if fresh or not secrets.compare_digest(str(token), session["c"]):
+                        return site.refuse(request, 403, "请求已失效(缺少或不符的校验码):请刷新页面后重试", False)
+                if "a" in session and request.state.actor is None:  # disabled, reset, or gone
+                    session = {"c": secrets.token_urlsafe(32)}
+                    request.state.session = session
+                response = handler(request, store)
+            if not getattr(request.state, "cookie_set", False):
+                site.set_session(request, response, request.state.session)
+            response.headers.setdefault("cache-control", "no-store")
+            return response
+
+        return endpoint
+
+    @staticmethod
+    def signed_in(handler: Handler) -> Handler:
+        def inner(request: Request, store: Store) -> Response:
+            if request.state.actor is None:
+                as_json = wants_json(request, request.url.path)[1]
+                if as_json:
+                    return JSONResponse({"error": "未登录或登录已过期"}, status_code=401)
+                return RedirectResponse("/login", status_code=303)
+            return handler(request, store)
+
+        return inner
+
+
+def wants_json(request: Request, value: str) -> tuple[str, bool]:
+    """(``value`` without a ``.json`` suffix, whether JSON is asked for)."""
+    if value.endswith(".json"):
+        return value[: -len(".json")], True
+    accept = request.headers.get("accept", "")
+    return value, "application/json" in accept and "text/html" not in accept
+
+
+def same_origin(request: Request) -> bool:
+    """Whether a POST comes from a page of this site: its ``Origin`` (sent by every current browser
+    with a POST), when there is one, names the host name the request was sent to (a form posted from
+    another site is refused even if it carries a stolen token)."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True
+    host = urlsplit("//" + request.headers.get("host", "")).hostname  # the port aside: a proxy may drop it
+    return origin != "null" and host is not None and urlsplit(origin).hostname == host
+
+
+def published(store: Store) -> set[str]:
+    """The periods whose stored results are those of their latest edition (a period scored again
+    since, and changed, is a draft again until it is published again)."""
+    return {label for label in {str(e["period"]) for e in store.editions()} if published_unchanged(store, label)}
+
+
+CHANGED = "{}的成绩已有更正,尚未重新发布;重新发布前暂不显示,请查看已发布的通报"
+
+
+def changed(store: Store, label: str) -> bool:
+    """Whether ``label`` has an edition but its stored results are no longer those published."""
+    return bool(store.editions(label)) and not published_unchanged(store, label)
+
+
+def parse_period(label: str) -> Period | None:
+    try:
+        return Period.parse(label)
+    except (KaoheError, ValueError):
+        return None
+
+

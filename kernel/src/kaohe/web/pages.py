@@ -1,0 +1,192 @@
+"""The site's pages for reading results (issue 16): signing in and out, the periods an account may
+see, a period's ranking, a unit's drill-down total → category → item → record, and a record's page;
+each also as JSON under the same permissions. They read the stored results only: a page never
+scores."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from ..core.periods import Period
+from ..office.accounts import OFFICE, PASSWORD_MAX, READ, Actor, Resource, SignInRefused, allowed, sight, sign_in, sign_out
+from ..office.results import staleness, stored_result
+from ..store.store import Store
+from .base import CHANGED, Site, changed, parse_period, published, wants_json
+
+
+def routes(site: Site) -> list[Route]:
+    """The reading pages of ``site``."""
+
+    # --- pages -----------------------------------------------------------------------------------
+
+    def home(request: Request, store: Store) -> Response:
+        return RedirectResponse("/periods" if request.state.actor else "/login", status_code=303)
+
+    def login(request: Request, store: Store) -> Response:
+        if request.method == "GET":
+            return site.page(request, "login.html", error="", account="")
+        account = str(request.state.form.get("account", ""))[:64]
+        password = str(request.state.form.get("password", ""))[: PASSWORD_MAX + 1]  # a longer one is refused
+        where = request.client.host if request.client else ""
+        try:
+            actor = sign_in(store, site.bureau.site, account, password, where)
+        except SignInRefused as exc:
+            return site.page(request, "login.html", status=401, error=str(exc), account=account)
+        request.state.session = {"a": actor.account, "s": actor.stamp, "c": secrets.token_urlsafe(32)}
+        request.state.actor = actor
+        return RedirectResponse("/periods", status_code=303)
+
+    def logout(request: Request, store: Store) -> Response:
+        actor = request.state.actor
+        if actor is not None:
+            sign_out(store, actor)
+        request.state.session = {"c": secrets.token_urlsafe(32)}
+        request.state.actor = None
+        return RedirectResponse("/login", status_code=303)
+
+    def periods(request: Request, store: Store) -> Response:
+        actor: Actor = request.state.actor
+        _, as_json = wants_json(request, request.url.path)
+        done = published(store)
+        seen = sight(actor)
+        rows = []
+        for label in seen.periods(done, store.stored_periods()):
+            p = parse_period(label)
+            if p is None:
+                continue
+            is_pub = label in done
+            rows.append({
+                "period": label, "name": p.chinese, "published": is_pub,
+                "ranking": allowed(actor, READ, Resource("ranking", is_pub)),
+                "unit": actor.unit if actor.unit and allowed(actor, READ, Resource("unit", is_pub, unit=actor.unit)) else None,
+            })
+        data: dict[str, Any] = {"account": actor.account, "role": actor.role, "periods": rows}
+        if as_json:
+            return JSONResponse(data)
+        return site.page(request, "periods.html", **data)
+
+    def ranking(request: Request, store: Store) -> Response:
+        actor: Actor = request.state.actor
+        label, as_json = wants_json(request, request.path_params["period"])
+        period = parse_period(label)
+        is_pub = label in published(store)
+        if period is not None and not sight(actor).drafts and not is_pub and changed(store, label):
+            return site.refuse(request, 403, CHANGED.format(period.chinese), as_json)
+        if period is None or not allowed(actor, READ, Resource("ranking", is_pub)):
+            return site.refuse(request, 404 if period is None else 403, "无此期间,或无权查看该期间的排名", as_json)
+        result = stored_result(store, period)
+        if result is None:
+            return site.refuse(request, 404, f"{period.chinese}尚无已保存的计算结果", as_json)
+        seen = sight(actor)
+        series: dict[str, list[dict[str, Any]]] = {}
+        for u in result.units:
+            series.setdefault(u.series, []).append({
+                "unit": u.unit, "name": u.name, "total": str(u.total), "rank": u.rank, "flags": list(u.flags),
+                "veto": list(u.veto), "link": seen.sees_unit(u.unit, is_pub) and allowed(actor, READ, Resource("unit", is_pub, unit=u.unit)),
+            })
+        for rows in series.values():
+            rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["unit"]))
+        names = {s.id: s.name for s in site.bureau.scheme.series}
+        data: dict[str, Any] = {
+            "period": label, "name": period.chinese, "published": is_pub,
+            "series": [{"series": s, "name": names.get(s, s), "units": rows} for s, rows in series.items()],
+            "missing": [g.text() for g in result.missing],
+            "stale": stale_for(actor, store, period),
+        }
+        if as_json:
+            return JSONResponse(data)
+        return site.page(request, "ranking.html", **data)
+
+    def stale_for(actor: Actor, store: Store, period: Period) -> str | None:
+        """For the office: why the stored results shown are out of date (kaohe score brings them up
+        to date; the site never scores), or None."""
+        return staleness(store, site.bureau, period) if actor.role == OFFICE else None
+
+    def _unit_tree(request: Request, store: Store, label: str, unit: str, as_json: bool) -> tuple[dict[str, Any] | None, Response | None]:
+        actor: Actor = request.state.actor
+        period = parse_period(label)
+        is_pub = label in published(store)
+        if period is not None and not sight(actor).drafts and not is_pub and changed(store, label):
+            return None, site.refuse(request, 403, CHANGED.format(period.chinese), as_json)
+        if period is None or not allowed(actor, READ, Resource("unit", is_pub, unit=unit)) or not sight(actor).sees_unit(unit, is_pub):
+            return None, site.refuse(request, 403, "无权查看该单位在该期间的结果", as_json)
+        tree = store.explanation(label, unit)
+        if tree is None:
+            return None, site.refuse(request, 404, "该单位在该期间没有已保存的计算结果", as_json)
+        seen = sight(actor)
+        cats = []
+        whole = seen.departments is None or is_pub
+        for c in tree["categories"]:
+            items = [i for i in c["items"] if seen.sees_item(i["department"], is_pub)]
+            if items or seen.departments is None:
+                # a department's view of a draft: not the category's score, which counts other departments' items
+                hidden = {} if whole else {"raw": None, "score": None, "explanation": ""}
+                cats.append({**c, **hidden, "items": items})
+        out = {
+            "period": label, "name": period.chinese, "published": is_pub, "unit": tree["unit"], "unit_name": tree["name"],
+            "series": tree["series"], "total": tree["total"] if whole else None, "rank": tree["rank"] if whole else None,
+            "flags": tree["flags"] if whole else [], "veto": tree["veto"] if whole else [],
+            "adjustments": tree["adjustments"] if whole else [], "categories": cats,
+            "ranking": allowed(actor, READ, Resource("ranking", is_pub)),
+            "stale": stale_for(actor, store, period),
+        }
+        return out, None
+
+    def unit_page(request: Request, store: Store) -> Response:
+        unit, as_json = wants_json(request, request.path_params["unit"])
+        data, refused = _unit_tree(request, store, request.path_params["period"], unit, as_json)
+        if refused is not None:
+            return refused
+        assert data is not None
+        if as_json:
+            return JSONResponse(data)
+        return site.page(request, "unit.html", **data)
+
+    def record_page(request: Request, store: Store) -> Response:
+        unit, as_json = wants_json(request, request.path_params["unit"])
+        key = request.query_params.get("key", "")
+        data, refused = _unit_tree(request, store, request.path_params["period"], unit, as_json)
+        if refused is not None:
+            return refused
+        assert data is not None
+        found = [
+            (c, i, ln) for c in data["categories"] for i in c["items"] for ln in i["lines"] if key and ln["record"] == key
+        ]
+        if not found:  # only a record the unit's (visible) lines name: never another unit's
+            return site.refuse(request, 404, "该单位在该期间的结果中没有这条记录", as_json)
+        stored = next(iter(store.stored_records([key])), None)
+        record = None
+        if stored is not None:
+            record = {
+                "key": stored.key, "kind": stored.kind, "date": stored.date, "department": stored.department,
+                "note": stored.note, "value": stored.value, "file": stored.file, "sheet": stored.sheet, "row": stored.row,
+                "version": stored.version,
+            }
+        out: dict[str, Any] = {
+            "period": data["period"], "name": data["name"], "unit": data["unit"], "unit_name": data["unit_name"], "key": key,
+            "lines": [
+                {"category": c["name"], "item": i["item"], "title": i["title"], "department": i["department"],
+                 "reference": i["reference"], "points": ln["points"], "reason": ln["reason"], "carried": ln["carried"]}
+                for c, i, ln in found
+            ],
+            "record": record,
+        }
+        if as_json:
+            return JSONResponse(out)
+        return site.page(request, "record.html", **out)
+
+    return [
+        site.route("/", home, login=False),
+        site.route("/login", login, ("GET", "POST"), login=False),
+        site.route("/logout", logout, ("POST",), login=False),
+        site.route("/periods", periods),
+        site.route("/periods.json", periods),
+        site.route("/ranking/{period}", ranking),
+        site.route("/unit/{period}/{unit}", unit_page),
+        site.route("/record/{period}/{unit}", record_page),
+    ]
