@@ -208,6 +208,16 @@ def test_unknown_series_in_units_file(tmp_path: Path, reg: Registry) -> None:
     assert "units.csv" in str(exc.value) and "第2行" in str(exc.value) and "series" in str(exc.value)
 
 
+def test_a_control_character_in_the_units_file_is_refused_with_its_row_and_column(tmp_path: Path, reg: Registry) -> None:
+    """A NUL inside a unit's name (a damaged file) used to be taken as part of the name."""
+    (tmp_path / "units.csv").write_text("id,name,series,class,headcount\nxuebu,薛埠派出所,A,B,18\nrulin,儒林\x00派出所,A,B,21\n", encoding="utf-8")
+    path = write(tmp_path, 'units_file = "units.csv"\n' + GOOD)
+    with pytest.raises(ConfigError) as exc:
+        load_bureau(path, reg)
+    message = str(exc.value)
+    assert "units.csv" in message and "第3行 name 列" in message and "U+0000" in message and "\n" not in message
+
+
 @pytest.mark.parametrize("bad", ["31", "0", '"monthly"', "true", "20.5"])
 def test_bad_cutoff_day(tmp_path: Path, reg: Registry, bad: str) -> None:
     expect(tmp_path, reg, GOOD.replace("cutoff_day = 20", f"cutoff_day = {bad}"), "bureau.cutoff_day", "1-27")
