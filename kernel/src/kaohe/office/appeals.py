@@ -15,7 +15,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from ..core import workdays as deadlines
 from ..core.actor import Actor
 from ..core.decimals import D, fmt, fmt_points
 from ..core.errors import KaoheError
@@ -54,7 +53,7 @@ def file_appeal(
     if edition is None:
         raise KaoheError(f"{period.label} 尚未发布通报(kaohe publish {period.label}),没有可申请复查的结果")
     published = dt.date.fromisoformat(edition["published_on"])
-    last = deadlines.deadline(published, bureau.appeal_days, bureau.holidays, bureau.workdays)
+    last = bureau.work_calendar.deadline(published, bureau.appeal_days)
     day = received or dt.date.today()
     if day > dt.date.today():
         raise KaoheError(f"收到申请的日期 {day.isoformat()} 晚于今天 {dt.date.today().isoformat()}:应填实际收到申请的日期")
