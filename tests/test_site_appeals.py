@@ -251,3 +251,28 @@ def test_the_office_sees_every_appeal_and_a_leader_no_evidence(site):
     assert all(r["unit"] == "rulin" for r in q["appeals"])
     status, one = signed_in(base, "leader").json(f"/appeals/{q['appeals'][0]['id']}.json")
     assert status == 200 and one["evidence"] == [] and not one["may_decide"]
+
+
+def test_a_decision_out_of_range_is_refused_and_a_void_marks_the_record(site):
+    base, bureau, _, db = site
+    with Store(db) as store:
+        pending = [a for a in store.appeals(pending=True) if a["record"] == "testdept.event:E13"]
+    assert len(pending) == 1  # filed by the replay test
+    appeal_id = pending[0]["id"]
+    dept = signed_in(base, "dept")
+    before = state(db, bureau)
+    # 改分 must lie between the original −1 and 0
+    status, _, body = post_decision(dept, appeal_id, {"outcome": "改分", "points": "-2", "reason": "加重"})
+    assert status == 400 and "改后分值应在 -1 与 0 之间" in body
+    status, _, body = post_decision(dept, appeal_id, {"outcome": "改分", "points": "abc", "reason": "x"})
+    assert status == 400 and "改后分值应为数字" in body
+    status, _, body = post_decision(dept, appeal_id, {"outcome": "", "reason": "x"})
+    assert status == 400 and "复查决定应为 维持、改分、撤销记录 之一" in body
+    assert state(db, bureau) == before
+    # 撤销记录: the record stays stored, marked void
+    status, _, body = post_decision(dept, appeal_id, {"outcome": "撤销记录", "reason": "核实属重复登记"})
+    assert status == 303, body
+    with Store(db) as store:
+        assert store.voided({"testdept.event:E13"}) == {"testdept.event:E13"}
+        assert store.appeal(appeal_id)["actor"] == "rulin"
+        assert store.audit(action="复查决定")[-1]["actor"] == "dept"
