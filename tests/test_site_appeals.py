@@ -137,6 +137,7 @@ def test_a_station_appeals_with_a_pdf_the_department_changes_the_points_and_the_
         status, headers, _ = c.get(f"/appeals/{appeal_id}/evidence/1")
         assert status == 200 and headers["content-type"] == "application/pdf"
         assert headers["content-disposition"].startswith("inline;") and headers["x-content-type-options"] == "nosniff"
+        assert "object-src 'self'" in headers["content-security-policy"] and "script-src 'self'" in headers["content-security-policy"]
     for account in ("xuebu", "leader", "ducha"):
         other = signed_in(base, account)
         assert other.get(f"/appeals/{appeal_id}/evidence/1")[0] == 404

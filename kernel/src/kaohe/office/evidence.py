@@ -97,14 +97,14 @@ def check(uploads: Sequence[Upload], limits: EvidenceLimits) -> list[Checked]:
     uploads = [u for u in uploads if u.name or u.data]  # a file field left empty
     if len(uploads) > limits.max_files:
         raise KaoheError(f"证据文件太多:一件复查申请至多 {limits.max_files} 个文件,收到 {len(uploads)} 个")
-    mb = limits.max_bytes / (1 << 20)
+    most = f"{limits.max_bytes >> 20} MB" if limits.max_bytes % (1 << 20) == 0 else f"{limits.max_bytes} 字节"
     out = []
     for u in uploads:
         name = clean_name(u.name)
         if not u.data:
             raise KaoheError(f"证据文件 {name} 是空文件")
         if len(u.data) > limits.max_bytes:
-            raise KaoheError(f"证据文件 {name} 太大:每个文件至多 {mb:g} MB")
+            raise KaoheError(f"证据文件 {name} 太大:每个文件至多 {most}")
         kind = kind_of(u.data)
         if kind is None:
             raise KaoheError(f"证据文件 {name} 的内容不是照片、PDF 或扫描件(应为 {ACCEPTED}),不予接收")

@@ -41,7 +41,7 @@ from ..office.accounts import APPEAL, DECIDE, DEPARTMENT, OFFICE, READ, UNIT, Ac
 from ..plugins.discovery import load_registry
 from ..scheme.bureau import Bureau
 from ..store.store import Store
-from .base import Site, parse_period, wants_json
+from .base import CSP, Site, parse_period, wants_json
 
 FORM_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 NOT_SEEN = "无此复查申请,或无权查看"
@@ -239,9 +239,10 @@ def routes(site: Site) -> list[Route]:
         inline = kind is not None and kind.inline and evidence_files.kind_of(body) is kind
         mime = kind.mime if inline and kind is not None else "application/octet-stream"
         name = quote(str(meta["name"]))
-        return Response(body, media_type=mime, headers={
-            "content-disposition": f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{name}",
-        })
+        headers = {"content-disposition": f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{name}"}
+        if mime == evidence_files.PDF.mime:  # the browser's PDF viewer embeds the file itself: allowed, nothing else
+            headers["content-security-policy"] = CSP.replace("object-src 'none'", "object-src 'self'")
+        return Response(body, media_type=mime, headers=headers)
 
     # --- the multipart form of a filing --------------------------------------------------------
 
