@@ -100,4 +100,9 @@ def test_a_station_appeals_with_a_pdf_and_sees_the_departments_decision_in_the_n
     station.goto(base + "/unit/2015-02/rulin")
     assert "总分 94.19" in station.locator("main").inner_text()
     station.screenshot(path=str(shots / "appeal-unit-total.png"), full_page=True)
+
+    # January's window shut long ago: the page says so, and offers no form
+    station.goto(base + "/appeals/new/2015-01/rulin?item=testdept.late&record=testdept.event:E01")
+    assert "已超过复查申请期限" in station.locator("p.error").inner_text() and station.locator("form.appeal").count() == 0
+    station.screenshot(path=str(shots / "appeal-too-late.png"), full_page=True)
     assert problems == []
