@@ -70,6 +70,19 @@ TABLE = [
     (LEADER, MANAGE, Resource("accounts"), False),
     # nobody signed in: nothing
     (None, READ, Resource("ranking", published=True), False),
+    # an appeal's evidence files (issue 17 point 5): the unit, the item's department and the office only
+    (OFFICE, READ, Resource("evidence", True, unit="rulin", department="督察支队"), True),
+    (DEPT, READ, Resource("evidence", True, unit="rulin", department="测试大队"), True),
+    (DEPT, READ, Resource("evidence", True, unit="rulin", department="督察支队"), False),
+    (UNIT, READ, Resource("evidence", True, unit="rulin", department="测试大队"), True),
+    (UNIT, READ, Resource("evidence", True, unit="xuebu", department="测试大队"), False),
+    (LEADER, READ, Resource("evidence", True, unit="rulin", department="测试大队"), False),
+    (LEADER, READ, Resource("appeal", True, unit="rulin", department="测试大队"), True),
+    # filing an appeal: the unit for itself (and the office for it, as at the command line), not a department
+    (UNIT, APPEAL, Resource("appeal", True, unit="rulin", department="测试大队"), True),
+    (UNIT, APPEAL, Resource("appeal", True, unit="xuebu", department="测试大队"), False),
+    (DEPT, APPEAL, Resource("appeal", True, unit="rulin", department="测试大队"), False),
+    (OFFICE, APPEAL, Resource("appeal", True, unit="rulin", department="测试大队"), True),
 ]
 
 

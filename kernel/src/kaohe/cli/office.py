@@ -272,7 +272,7 @@ def appeal_deadline(obj: Ctx, published: str) -> None:
     if not MIN_YEAR <= day.year <= MAX_YEAR:
         raise KaoheError(f"公布日期 {day.isoformat()} 不在 {MIN_YEAR}-{MAX_YEAR} 年之间:是否写错了?")
     b = obj.bureau
-    click.echo(f"{b.name}:" + deadline_text(day, b.appeal_days, b.holidays, b.workdays))
+    click.echo(f"{b.name}:" + deadline_text(day, b.appeal_days, b.work_calendar))
 
 
 # --- adjustments ---------------------------------------------------------------------------------------

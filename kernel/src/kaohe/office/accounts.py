@@ -40,9 +40,10 @@ ACTIONS = (READ, IMPORT, APPEAL, DECIDE, MANAGE)
 """read: see a resource; import: send a department's data; appeal: file an appeal against a
 deduction; decide: decide an appeal; manage: accounts, scoring, publication, adjustments."""
 
-KINDS = ("ranking", "unit", "item", "data", "appeal", "accounts")
+KINDS = ("ranking", "unit", "item", "data", "appeal", "evidence", "accounts")
 """What a resource is: a period's ranking, a unit's results, an item's results across the units, a
-department's data, an appeal, the accounts."""
+department's data, an appeal, an appeal's evidence files (only for the unit, the item's department
+and the office: not for leaders), the accounts."""
 
 SIGN_IN, SIGN_IN_FAILED, SIGN_OUT = "登录", "登录失败", "退出登录"
 ACCOUNT_ADDED, ACCOUNT_DISABLED, PASSWORD_RESET = "新建账号", "停用账号", "重置密码"
@@ -92,7 +93,7 @@ def allowed(actor: Actor | None, action: str, resource: Resource) -> bool:
     own_unit = bool(actor.unit) and resource.unit == actor.unit
     if actor.role == DEPARTMENT:
         if action == READ:
-            if resource.kind in ("item", "data", "appeal"):
+            if resource.kind in ("item", "data", "appeal", "evidence"):
                 return own_department
             if resource.kind == "unit":  # its own items only, and the totals once published (``sight``)
                 return True
@@ -106,12 +107,12 @@ def allowed(actor: Actor | None, action: str, resource: Resource) -> bool:
         if action == READ:
             if resource.kind == "ranking":
                 return True
-            return resource.kind in ("unit", "appeal") and own_unit
+            return resource.kind in ("unit", "appeal", "evidence") and own_unit
         if action == APPEAL:
             return resource.kind in ("unit", "appeal") and own_unit
         return False
     if actor.role == LEADER:
-        return action == READ and resource.published and resource.kind != "accounts"
+        return action == READ and resource.published and resource.kind not in ("accounts", "evidence")
     return False
 
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from collections.abc import Sequence
 from typing import Any
 
-from ..core import workdays as deadlines
 from ..core.actor import Actor
 from ..core.decimals import D, fmt, fmt_points
 from ..core.errors import KaoheError
@@ -23,6 +23,7 @@ from ..core.periods import Period
 from ..scheme.bureau import Bureau
 from ..scoring.status import departments
 from ..store.store import Store
+from . import evidence as evidence_files
 from .session import Office, unit_id
 
 OUTCOMES = ("维持", "改分", "撤销记录")
@@ -43,8 +44,10 @@ def _tree(edition: dict[str, Any], unit: str) -> dict[str, Any] | None:
 def file_appeal(
     store: Store, bureau: Bureau, period: Period, unit_key: str, item: str, reason: str, *,
     record: str | None = None, received: dt.date | None = None, actor: str | None = None,
+    evidence: Sequence[evidence_files.Checked] = (), form: str | None = None,
 ) -> dict[str, Any]:
-    """File a unit's appeal against one deduction of the latest edition of ``period``."""
+    """File a unit's appeal against one deduction of the latest edition of ``period``, with its
+    ``evidence`` files already checked (kept in the bureau's evidence directory when it is filed)."""
     if not reason.strip():
         raise KaoheError("请写明申请复查的理由(--reason)")
     unit = bureau.unit(unit_key)
@@ -54,7 +57,7 @@ def file_appeal(
     if edition is None:
         raise KaoheError(f"{period.label} 尚未发布通报(kaohe publish {period.label}),没有可申请复查的结果")
     published = dt.date.fromisoformat(edition["published_on"])
-    last = deadlines.deadline(published, bureau.appeal_days, bureau.holidays, bureau.workdays)
+    last = bureau.work_calendar.deadline(published, bureau.appeal_days)
     day = received or dt.date.today()
     if day > dt.date.today():
         raise KaoheError(f"收到申请的日期 {day.isoformat()} 晚于今天 {dt.date.today().isoformat()}:应填实际收到申请的日期")
@@ -66,13 +69,7 @@ def file_appeal(
         )
     if day < published:
         raise KaoheError(f"申请日期 {day.isoformat()} 早于通报公布日期 {published.isoformat()}")
-    tree = _tree(edition, unit.id)
-    if tree is None:
-        raise KaoheError(f"{unit.name} 不在 {period.label} 第{edition['number']}版通报中")
-    found = [(c, i) for c in tree["categories"] for i in c["items"] if i["item"] == item]
-    if not found:
-        raise KaoheError(f"{unit.name} 在 {period.label} 第{edition['number']}版中没有项目 {item}:用 kaohe explain {unit.id} {period.label} --ids 查看各项目编号")
-    cat, it = found[0]
+    cat, it = _item(edition, unit.id, unit.name, period, item)
     for earlier in store.appeals(period=period.label, unit=unit.id, pending=False):
         same = earlier["item"] == item and (not record or not earlier["record"] or earlier["record"] == record)
         if same and earlier["outcome"] != "维持":
@@ -84,28 +81,85 @@ def file_appeal(
             f"{period.label} 的通报汇总各{_base_name(bureau)}结果,“{it['title']}”在各{_base_name(bureau)}计分:"
             f"请针对该扣分所在{_base_name(bureau)}的通报申请复查"
         )
+    points, text = _contested(it, unit.name, record)
+    row = {
+        "period": period.label, "edition": edition["id"], "edition_number": edition["number"], "unit": unit.id,
+        "item": item, "title": it["title"], "department": it["department"], "record": record, "points": points,
+        "line": text, "reason": reason.strip(), "received": day.isoformat(), "deadline": last.isoformat(),
+    }
+    written = evidence_files.keep(evidence, bureau.office.evidence_directory)
+    try:
+        appeal_id = store.insert_appeal(row, actor, evidence=[f.meta() for f in evidence], form=form)
+    except BaseException:
+        evidence_files.forget(written)  # nothing filed: the files written for it go too
+        raise
+    return {**row, "id": appeal_id, "name": unit.name, "evidence": [f.meta() for f in evidence]}
+
+
+def _item(edition: dict[str, Any], unit: str, name: str, period: Period, item: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(category, item) of ``unit``'s results in ``edition``, or KaoheError."""
+    tree = _tree(edition, unit)
+    if tree is None:
+        raise KaoheError(f"{name} 不在 {period.label} 第{edition['number']}版通报中")
+    found = [(c, i) for c in tree["categories"] for i in c["items"] if i["item"] == item]
+    if not found:
+        raise KaoheError(f"{name} 在 {period.label} 第{edition['number']}版中没有项目 {item}:用 kaohe explain {unit} {period.label} --ids 查看各项目编号")
+    return found[0]
+
+
+def _contested(it: dict[str, Any], name: str, record: str | None) -> tuple[str, str]:
+    """(points, line) of the deduction appealed: the line of ``record``, or the whole item; KaoheError
+    when there is no such line or it is not a deduction."""
     if record:
         lines = [ln for ln in it["lines"] if ln["record"] == record]
         if not lines:
             keys = [ln["record"] for ln in it["lines"] if ln["record"] and D(ln["points"]) < 0]
             listed = "、".join(keys[:10]) + (f" 等{len(keys)}条" if len(keys) > 10 else "")
             raise KaoheError(
-                f"{unit.name} 的“{it['title']}”中没有记录 {record} 的扣分"
+                f"{name} 的“{it['title']}”中没有记录 {record} 的扣分"
                 + (f";该项目扣分的记录为 {listed}" if keys else "")
             )
-        points, text = lines[0]["points"], lines[0]["reason"]
+        points, text = str(lines[0]["points"]), str(lines[0]["reason"])
     else:
-        points, text = it["points"], f"{it['title']}(全项)"
+        points, text = str(it["points"]), f"{it['title']}(全项)"
     if D(points) >= 0:
         what = f"“{it['title']}”" + (f"记录 {record} " if record else "")
-        raise KaoheError(f"{unit.name} 的{what}没有扣分({fmt_points(D(points))}),复查申请只针对扣分")
-    row = {
-        "period": period.label, "edition": edition["id"], "edition_number": edition["number"], "unit": unit.id,
-        "item": item, "title": it["title"], "department": it["department"], "record": record, "points": points,
-        "line": text, "reason": reason.strip(), "received": day.isoformat(), "deadline": last.isoformat(),
+        raise KaoheError(f"{name} 的{what}没有扣分({fmt_points(D(points))}),复查申请只针对扣分")
+    return points, text
+
+
+def deduction(store: Store, bureau: Bureau, period: Period, unit_key: str, item: str, record: str | None = None) -> dict[str, Any]:
+    """The deduction a unit would appeal (the latest edition's line of ``record`` in ``item``, or the
+    whole item) and its window, for the form the site shows before filing: ``refused`` says why it
+    cannot be appealed (no edition, not a deduction, past the deadline), else None. The filing
+    itself (:func:`file_appeal`) checks everything again."""
+    unit = bureau.unit(unit_key)
+    if unit is None:
+        raise KaoheError(f"没有单位 “{unit_key}”")
+    edition = store.edition(period.label)
+    if edition is None:
+        raise KaoheError(f"{period.chinese}尚未发布通报,没有可申请复查的结果")
+    published = dt.date.fromisoformat(edition["published_on"])
+    last = bureau.work_calendar.deadline(published, bureau.appeal_days)
+    cat, it = _item(edition, unit.id, unit.name, period, item)
+    out: dict[str, Any] = {
+        "period": period.label, "period_name": period.chinese, "unit": unit.id, "unit_name": unit.name, "item": item,
+        "title": it["title"], "category": cat.get("name", ""), "department": it["department"],
+        "reference": it.get("reference") or "", "record": record or "", "edition_number": edition["number"],
+        "published_on": published.isoformat(), "deadline": last.isoformat(), "appeal_days": bureau.appeal_days,
+        "points": "", "line": "", "refused": None,
     }
-    appeal_id = store.insert_appeal(row, actor)
-    return {**row, "id": appeal_id, "name": unit.name}
+    try:
+        out["points"], out["line"] = _contested(it, unit.name, record)
+    except KaoheError as exc:
+        out["refused"] = str(exc)
+        return out
+    if dt.date.today() > last:
+        out["refused"] = (
+            f"已超过复查申请期限:{period.label} 第{edition['number']}版于 {published.isoformat()} 公布,"
+            f"须在公布后{bureau.appeal_days}个工作日内(截至 {last.isoformat()})提出"
+        )
+    return out
 
 
 def decide_appeal(
@@ -289,11 +343,24 @@ def appeal_line(a: dict[str, Any]) -> str:
 
 def file(
     office: Office, period: Period, unit_key: str, item: str, reason: str, *, actor: Actor,
-    record: str | None = None, received: dt.date | None = None,
+    record: str | None = None, received: dt.date | None = None, evidence: Sequence[evidence_files.Upload] = (),
+    form: str | None = None,
 ) -> dict[str, Any]:
-    """Register, by ``actor``, a unit's appeal against one deduction of the latest edition of ``period``."""
+    """Register, by ``actor``, a unit's appeal against one deduction of the latest edition of
+    ``period``, with its ``evidence`` files (checked first: count, size, kind by content) and, from the
+    site, the one-time token of the ``form`` it was sent with."""
+    checked = evidence_files.check(evidence, office.bureau.evidence)
     with office.store() as store:
-        return file_appeal(store, office.bureau, period, unit_key, item, reason, record=record, received=received, actor=actor.recorded)
+        return file_appeal(
+            store, office.bureau, period, unit_key, item, reason, record=record, received=received, actor=actor.recorded,
+            evidence=checked, form=form,
+        )
+
+
+def evidence(office: Office, appeal_id: int) -> list[dict[str, Any]]:
+    """The evidence files filed with an appeal: name, type, size, sha256."""
+    with office.store(readonly=True) as store:
+        return store.appeal_evidence(appeal_id)
 
 
 def decide(

@@ -26,7 +26,6 @@ from typing import Any
 import attrs
 
 from .. import report
-from ..core import workdays as deadlines
 from ..core.actor import Actor
 from ..core.errors import KaoheError, Refused
 from ..core.model import PeriodResult
@@ -303,7 +302,7 @@ def write_edition(
             generated=dt.datetime.fromisoformat(meta["time"]),
             edition={"number": published.number, "published_on": published.published_on, "reason": published.reason,
                      "digest": published.digest, "chain_head": meta.get("chain_head") or "", "appeal_days": bureau.appeal_days,
-                     "deadline": deadlines.deadline(dt.date.fromisoformat(published.published_on), bureau.appeal_days, bureau.holidays, bureau.workdays).isoformat(),
+                     "deadline": bureau.work_calendar.deadline(dt.date.fromisoformat(published.published_on), bureau.appeal_days).isoformat(),
                      "confirmed": published.confirmed},
             changes=published.changes, json_version=json_version, html_layout=html_layout,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from collections.abc import Mapping
 from typing import Any, Generic, TypeVar
 
@@ -11,6 +12,7 @@ import attrs
 from ..contract.items import Item
 from ..core.model import Unit
 from ..core.periods import Calendar, Period
+from ..core.workdays import WorkCalendar
 from .scheme import Scheme
 
 
@@ -80,6 +82,20 @@ class SiteSettings:
     """... for this long (the office may also unlock it at once with ``kaohe users reset-password``)."""
     password_min_length: int = 10
     """The shortest password accepted (with at least three of: lower case, upper case, digits, other signs)."""
+
+
+@attrs.frozen
+class EvidenceLimits:
+    """``[appeals]``'s limits on the evidence files of an appeal filed on the site, and where they are
+    kept (docs/configuration.md, "[appeals]")."""
+
+    max_bytes: int = 10 << 20
+    """One file's size (``evidence_max_mb``)."""
+    max_files: int = 5
+    """Files with one appeal (``evidence_max_files``)."""
+    directory: str = ""
+    """Where the files are kept, outside the database (``evidence_dir``, relative to the database's
+    directory; "": ``evidence`` beside the database)."""
 
 
 @attrs.frozen
@@ -178,6 +194,11 @@ class OfficeSettings:
     """Days that are not working days (``[appeals] holidays``)."""
     workdays: tuple[dt.date, ...] = ()
     """Weekend days that are working days (调休, ``[appeals] workdays``)."""
+    appeal_calendar: str = "official"
+    """``[appeals] calendar``: "official" (the State Council's calendar, chinesecalendar) or
+    "weekdays" (Monday to Friday); the bureau's ``holidays`` and ``workdays`` on top of either."""
+    evidence: EvidenceLimits = attrs.field(factory=EvidenceLimits)
+    """``[appeals]``'s limits on an appeal's evidence files, and their directory."""
     publication: Publication = attrs.field(factory=Publication)
     report: ReportSettings = attrs.field(factory=ReportSettings)
     results: ResultsSettings = attrs.field(factory=ResultsSettings)
@@ -192,6 +213,15 @@ class OfficeSettings:
     def appeal_days(self) -> int:
         """复查申请期限 in working days: ``[appeals] working_days``, 2 when not set (seed 000 l.382)."""
         return self.appeal_working_days or 2
+
+    @property
+    def work_calendar(self) -> WorkCalendar:
+        """The working days the appeal deadline counts (``[appeals] calendar``, ``holidays``, ``workdays``)."""
+        return WorkCalendar(self.appeal_calendar == "official", frozenset(self.holidays), frozenset(self.workdays))
+
+    @property
+    def evidence_directory(self) -> str:
+        return self.evidence.directory or str(Path(self.database).parent / "evidence")
 
 
 T = TypeVar("T")
@@ -240,6 +270,8 @@ class Bureau:
     appeal_working_days = _Of["int | None"]("office")
     holidays = _Of[tuple[dt.date, ...]]("office")
     workdays = _Of[tuple[dt.date, ...]]("office")
+    appeal_calendar = _Of[str]("office")
+    evidence = _Of[EvidenceLimits]("office")
     publication = _Of[Publication]("office")
     report = _Of[ReportSettings]("office")
     results = _Of[ResultsSettings]("office")
@@ -250,6 +282,10 @@ class Bureau:
     @property
     def appeal_days(self) -> int:
         return self.office.appeal_days
+
+    @property
+    def work_calendar(self) -> WorkCalendar:
+        return self.office.work_calendar
 
     def unit(self, key: str) -> Unit | None:
         """A unit by id, name or alias."""

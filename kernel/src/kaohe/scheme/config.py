@@ -28,12 +28,14 @@ from ..core.decimals import bounded
 from ..core.errors import ConfigError, KaoheError, PluginError, RuleError
 from ..core.model import Unit
 from ..core.periods import Calendar
+from ..core.workdays import CALENDARS
 from ..rules import build
 from .bureau import (
     LINES_PER_ITEM,
     STALE_MODES,
     Assessment,
     Bureau,
+    EvidenceLimits,
     IntakeLimits,
     OfficeSettings,
     Publication,
@@ -88,6 +90,16 @@ def _missing_data(value: str) -> str | None:
     if value in ("warn", "refuse"):
         return None
     return f'应为 "refuse"(须经确认才发布)或 "warn"(提示后发布),得到 {value!r}'
+
+
+def _calendar(value: str) -> str | None:
+    if value in CALENDARS:
+        return None
+    return f'应为 "official"(国务院公布的节假日安排,chinesecalendar)或 "weekdays"(周一至周五),得到 {value!r}'
+
+
+def _evidence_dir(value: str) -> str | None:
+    return None if value.strip() else "应为目录(相对于数据库所在目录),不能为空"
 
 
 ENGINES = ("python", "sql")
@@ -218,6 +230,14 @@ class AppealsTable:
     ] = None
     holidays: list[Date] = attrs.field(factory=list)
     workdays: list[Date] = attrs.field(factory=list)
+    calendar: Annotated[str, Expect('"official" 或 "weekdays"', check=_calendar)] = "official"
+    evidence_max_mb: Annotated[
+        int, within(1, 1024, "整数", "应为 {low}-{high} 的整数(MB:复查申请的每个证据文件最大多少),得到 {value}")
+    ] = 10
+    evidence_max_files: Annotated[
+        int, within(1, 50, "整数", "应为 {low}-{high} 的整数(一件复查申请最多附几个证据文件),得到 {value}")
+    ] = 5
+    evidence_dir: Annotated[str, Expect("文本(目录)", check=_evidence_dir)] = "evidence"
 
 
 @attrs.frozen(kw_only=True)
@@ -448,6 +468,11 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
         office=OfficeSettings(
             source=file, database=str(base / database), earliest=intake.earliest, limits=IntakeLimits(**limits),
             appeal_working_days=appeals.working_days, holidays=tuple(appeals.holidays), workdays=tuple(appeals.workdays),
+            appeal_calendar=appeals.calendar,
+            evidence=EvidenceLimits(
+                max_bytes=appeals.evidence_max_mb << 20, max_files=appeals.evidence_max_files,
+                directory=str(Path(str(base / database)).parent / appeals.evidence_dir),
+            ),
             publication=Publication(
                 missing_data=publication.missing_data, data_due_days=publication.data_due_days,
                 require_signoff=publication.require_signoff,

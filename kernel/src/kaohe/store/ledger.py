@@ -406,8 +406,20 @@ class Ledger:
 
     # --- appeals ---------------------------------------------------------------------------------
 
-    def insert_appeal(self, row: dict[str, Any], actor: str | None = None) -> int:
+    def insert_appeal(
+        self, row: dict[str, Any], actor: str | None = None, *, evidence: list[dict[str, Any]] | None = None, form: str | None = None,
+    ) -> int:
+        """Append an appeal (refused while another on the same deduction is pending). ``evidence``:
+        its files' name, type, size and SHA-256 (the files are kept outside the database), and
+        ``form``: the site's one-time token of the form it came from (a form sent twice is refused);
+        both are kept in the audit entry of the filing, which the hash chain covers."""
         with self._txn():
+            if form:
+                used = self.db.execute(
+                    "SELECT subject FROM audit WHERE action = '复查申请' AND json_extract(detail, '$.form') = ?", [form]
+                ).fetchone()
+                if used is not None:
+                    raise KaoheError(f"此表单已提交过(第{str(used[0]).removeprefix('appeal:')}号复查申请),不重复受理:请在“复查申请”页查看")
             pending = self.db.execute(
                 "SELECT a.id FROM appeals a LEFT JOIN decisions d ON d.appeal = a.id"
                 " WHERE d.appeal IS NULL AND a.period = ? AND a.unit = ? AND a.item = ? AND coalesce(a.record, '') = ?",
@@ -418,9 +430,19 @@ class Ledger:
             pk = _inserted(self.db.table("appeals").insert({**row, "time": now(), "actor": actor or current_actor()}))
             self.log(
                 "复查申请", actor, period=row["period"], department=row["department"], unit=row["unit"],
-                subject=f"appeal:{pk}", detail=row,
+                subject=f"appeal:{pk}", detail={**row, **({"evidence": evidence} if evidence else {}), **({"form": form} if form else {})},
             )
         return pk
+
+    def appeal_evidence(self, appeal_id: int) -> list[dict[str, Any]]:
+        """The evidence files filed with an appeal (name, type, size, sha256), from its audit entry."""
+        row = self.db.execute(
+            "SELECT detail FROM audit WHERE action = '复查申请' AND subject = ? ORDER BY id LIMIT 1", [f"appeal:{appeal_id}"]
+        ).fetchone()
+        if row is None or not row[0]:
+            return []
+        files = json.loads(row[0]).get("evidence") or []
+        return [dict(f) for f in files]
 
     def appeals(
         self, *, period: str | None = None, department: str | None = None, unit: str | None = None, pending: bool | None = None

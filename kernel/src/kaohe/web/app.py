@@ -25,7 +25,7 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from ..scheme.bureau import Bureau
-from . import pages
+from . import appeals, pages
 from .base import HEADERS, STATIC, Message, Scope, Site, secret_key, wants_json
 
 __all__ = ["create_app", "secret_key"]
@@ -43,6 +43,7 @@ def create_app(config: str | Path | None = None, bureau: Bureau | None = None) -
 
     routes: list[BaseRoute] = [
         *pages.routes(site),
+        *appeals.routes(site),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={404: not_found})
