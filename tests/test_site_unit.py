@@ -162,19 +162,27 @@ def test_the_page_is_light_and_the_lines_come_on_demand(site):
     assert status == 200
     # the lines are not on the page, only where to load them from; the full page has them
     assert "testdept.event:E11" not in html
-    assert 'hx-get="/unit/2015-02/rulin/item/testdept.late"' in html and "显示全部明细" in html
+    assert 'hx-get="rulin/item/testdept.late"' in html and "显示全部明细" in html
     assert "testdept.event:E11" in c.get("/unit/2015-02/rulin?full=1")[2]
     # without htmx the item's link opens a page of its own with the lines
     status, _, page = c.get("/unit/2015-02/rulin/item/testdept.late")
     assert status == 200 and "<html" in page and "testdept.event:E12" in page and "2月6日" in page
-    # the history is reachable from the item in the drill-down
-    assert 'href="#history-testdept.late"' in html and 'id="history-testdept.late"' in html
+    # the items' history: a page of its own, linked from the page and from each item's lines
+    assert 'href="/unit/2015-02/rulin/history"' in html
+    frag = c.get("/unit/2015-02/rulin/item/testdept.late", **{"HX-Request": "true"})[2]
+    assert 'href="/unit/2015-02/rulin/history#history-testdept.late"' in frag and "本项目2015年各月:1月 -3;2月 -3" in frag
+    status, _, page = c.get("/unit/2015-02/rulin/history")
+    assert status == 200 and 'id="history-testdept.late"' in page
+    status, history = c.json("/unit/2015-02/rulin/history.json")
+    assert status == 200 and history["history"] == c.json("/unit/2015-02/rulin.json")[1]["history"]
+    # an item with no points and no lines is listed by name only, with nothing to load
+    assert "未加减分、无记录的项目 2 项" in html and 'hx-get="rulin/item/testdept.praise"' not in html
 
 
 def test_another_units_history_or_lines_are_refused(site):
     base, _ = site
     c = signed_in(base, "rulin")
-    for path in ["/unit/2015-02/xuebu/item/testdept.praise", "/unit/2015-02/jincheng/item/testdept.late"]:
+    for path in ["/unit/2015-02/xuebu/item/testdept.praise", "/unit/2015-02/jincheng/item/testdept.late", "/unit/2015-02/xuebu/history"]:
         assert c.get(path)[0] == 403
         assert c.get(path, **{"HX-Request": "true"})[0] == 403
         assert c.json(path + ".json")[0] == 403

@@ -111,7 +111,7 @@ def trends(store: Store, bureau: Bureau, period: Period, unit: str, shown: Calla
             cats.append({"category": c, "score": fmt(D(score)), "average": st.get("average"), "best": st.get("best")})
         months.append({
             "period": r["period"], "name": f"{month.index}月" if month.kind == "month" else month.chinese,
-            "in_period": month.label in {m.label for m in period.months()} or period.label == month.label,
+            "in_period": month.months()[0].label in {m.label for m in period.months()},
             "total": fmt(D(r["total"])), "rank": r["rank"], "units": s["units"], "average": s["average"], "best": s["best"],
             "categories": cats,
         })
@@ -147,7 +147,11 @@ def item_history(
             "points": [by_month.get(m) for m in labels],
             "sum": fmt_points(sum((D(v) for v in by_month.values()), Decimal(0))),
         })
-    return {"months": [{"period": m.label, "name": f"{m.index}月" if m.kind == "month" else m.chinese} for m in months], "items": out}
+    inside = {m.label for m in period.months()}
+    return {
+        "months": [{"period": m.label, "name": f"{m.index}月" if m.kind == "month" else m.chinese, "in_period": m.months()[0].label in inside} for m in months],
+        "items": out,
+    }
 
 
 def appeal_window(store: Store, bureau: Bureau, period: Period, today: dt.date | None = None) -> dict[str, Any] | None:

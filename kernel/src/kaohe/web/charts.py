@@ -9,8 +9,8 @@ from typing import Any
 
 from ..core.decimals import D, fmt
 
-WIDTH, HEIGHT = 600, 200
-LEFT, RIGHT, TOP, BOTTOM = 48, 12, 12, 28
+WIDTH, HEIGHT = 480, 180
+LEFT, RIGHT, TOP, BOTTOM = 44, 10, 12, 30
 
 
 def _coord(value: Decimal) -> str:

@@ -181,9 +181,9 @@ def routes(site: Site) -> list[Route]:
         whole, any_items, sees = _shown(request, store)
         data["change"] = change(store, period, unit, whole) if data["total"] is not None else None
         data["trends"] = trends(store, site.bureau, period, unit, whole)
-        data["history"] = item_history(store, site.bureau, period, unit, any_items, sees)
         data["appeal_window"] = _appeals(request, store, data, period)
-        if as_json:
+        if as_json:  # the page links to the items' history (``unit_history``); its JSON holds it
+            data["history"] = item_history(store, site.bureau, period, unit, any_items, sees)
             return JSONResponse(data)
         months = data["trends"]["months"]
         chart = line_chart(
@@ -193,6 +193,24 @@ def routes(site: Site) -> list[Route]:
         )
         full = request.query_params.get("full") == "1"
         return site.page(request, "unit.html", full=full, chart=chart, **data)
+
+    def unit_history(request: Request, store: Store) -> Response:
+        """Each item's points month by month over the year of a unit's period (the items with points
+        in any month the account may see)."""
+        unit, as_json = request.path_params["unit"], wants_json(request, request.url.path)[1]
+        data, refused = _unit_tree(request, store, request.path_params["period"], unit, as_json)
+        if refused is not None:
+            return refused
+        assert data is not None
+        period = Period.parse(data["period"])
+        _, any_items, sees = _shown(request, store)
+        out: dict[str, Any] = {
+            "period": data["period"], "name": data["name"], "unit": data["unit"], "unit_name": data["unit_name"],
+            "year": period.year, "history": item_history(store, site.bureau, period, unit, any_items, sees),
+        }
+        if as_json:
+            return JSONResponse(out)
+        return site.page(request, "unit_history.html", **out)
 
     def item_lines(request: Request, store: Store) -> Response:
         """One item's record lines in a unit's period (what the unit page loads on demand), with the
@@ -269,5 +287,7 @@ def routes(site: Site) -> list[Route]:
         site.route("/ranking/{period}", ranking),
         site.route("/unit/{period}/{unit}", unit_page),
         site.route("/unit/{period}/{unit}/item/{item}", item_lines),
+        site.route("/unit/{period}/{unit}/history", unit_history),
+        site.route("/unit/{period}/{unit}/history.json", unit_history),
         site.route("/record/{period}/{unit}", record_page),
     ]
