@@ -212,11 +212,11 @@ def test_the_tests_own_count_of_working_days() -> None:
 def test_the_trend_chart_geometry() -> None:
     from kaohe.web.charts import line_chart
 
-    # 480 × 180 with margins 44 left, 10 right, 12 top, 30 bottom: the plot 426 wide, 138 high;
-    # 90 at the bottom (y 12 + 138 = 150), 100 at the top (y 12), the months at x 44 and 44 + 426
+    # 480 × 180 with margins 44 left, 18 right, 12 top, 30 bottom: the plot 418 wide, 138 high;
+    # 90 at the bottom (y 12 + 138 = 150), 100 at the top (y 12), the months at x 44 and 44 + 418
     chart = line_chart(["1月", "2月"], [("unit", "本所", ["90", "100"]), ("average", "平均", [None, "95"])])
     assert chart is not None
-    assert chart["lines"][0]["points"] == "44.0,150.0 470.0,12.0"
-    assert chart["lines"][1]["points"] == "470.0,81.0"  # a month without a value is left out
+    assert chart["lines"][0]["points"] == "44.0,150.0 462.0,12.0"
+    assert chart["lines"][1]["points"] == "462.0,81.0"  # a month without a value is left out
     assert [t["label"] for t in chart["ticks"]] == ["100", "95", "90"]
     assert line_chart([], []) is None and line_chart(["1月"], [("unit", "本所", [None])]) is None

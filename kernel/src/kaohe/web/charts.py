@@ -10,7 +10,7 @@ from typing import Any
 from ..core.decimals import D, fmt
 
 WIDTH, HEIGHT = 480, 180
-LEFT, RIGHT, TOP, BOTTOM = 44, 10, 12, 30
+LEFT, RIGHT, TOP, BOTTOM = 44, 18, 12, 30
 
 
 def _coord(value: Decimal) -> str:

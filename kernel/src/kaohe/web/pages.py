@@ -1,6 +1,7 @@
 """The site's pages for reading results (issue 16): signing in and out, the periods an account may
-see, a period's ranking, a unit's drill-down total → category → item → record, and a record's page;
-each also as JSON under the same permissions. They read the stored results only: a page never
+see, a period's ranking, a unit's drill-down total → category → item → record (with its change from
+the previous period, its months' trends, the appeal window; an item's record lines loaded on demand),
+the items' history over the months, and a record's page; each also as JSON under the same permissions. They read the stored results only: a page never
 scores."""
 
 from __future__ import annotations
