@@ -179,8 +179,13 @@ def test_xss_payload_in_imported_text_is_inert(site):
     assert status == 200
     assert report_bureau.EVIL_NAME not in html
     assert "&lt;script&gt;alert(&#34;unit&#34;)&lt;/script&gt;" in html and "<img src=x" not in html
-    status, _, html = c.get("/unit/2015-02/evil")
-    assert status == 200 and "<script>window.__xss" not in html and "&lt;script&gt;window.__xss=1&lt;/script&gt;" in html
+    # the record lines: on the full page, in the fragment loaded on demand and on the item's own page
+    for path, headers in [
+        ("/unit/2015-02/evil?full=1", {}), ("/unit/2015-02/evil/item/testdept.late", {"HX-Request": "true"}),
+        ("/unit/2015-02/evil/item/testdept.late", {}),
+    ]:
+        status, _, html = c.get(path, **headers)
+        assert status == 200 and "<script>window.__xss" not in html and "&lt;script&gt;window.__xss=1&lt;/script&gt;" in html
 
 
 @pytest.mark.parametrize(

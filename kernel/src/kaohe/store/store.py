@@ -745,6 +745,53 @@ class Store(Ledger, Users):
         rows = list(self.db["explanations"].rows_where("period = ? AND unit = ?", [period, unit]))
         return json.loads(rows[0]["tree"]) if rows else None
 
+    # --- a unit's results over several periods (the site's unit page, issue 16 point 4) --------------
+
+    def unit_scores(self, unit: str, periods: Sequence[str]) -> list[dict[str, Any]]:
+        """``unit``'s stored score (period, series, total, rank) in each of ``periods`` stored, with its
+        category scores (``categories``: category → score), in the order of ``periods``."""
+        if not periods:
+            return []
+        marks = ",".join("?" * len(periods))
+        rows = {
+            r[0]: {"period": r[0], "series": r[1], "total": r[2], "rank": r[3], "categories": {}}
+            for r in self.db.execute(
+                f"SELECT period, series, total, rank FROM scores WHERE unit = ? AND period IN ({marks})", [unit, *periods]
+            )
+        }
+        for period, category, score in self.db.execute(
+            f"SELECT period, category, score FROM category_results WHERE unit = ? AND period IN ({marks}) ORDER BY rowid",
+            [unit, *periods],
+        ):
+            if period in rows:
+                rows[period]["categories"][category] = score
+        return [rows[p] for p in periods if p in rows]
+
+    def series_scores(self, period: str, series: str) -> list[tuple[str, str, dict[str, str]]]:
+        """(unit, total, its category scores by category) of every unit of ``series`` stored for ``period``."""
+        cats: dict[str, dict[str, str]] = {}
+        for unit, category, score in self.db.execute(
+            "SELECT c.unit, c.category, c.score FROM category_results c JOIN scores s ON s.period = c.period AND s.unit = c.unit"
+            " WHERE c.period = ? AND s.series = ? ORDER BY c.rowid", [period, series],
+        ):
+            cats.setdefault(unit, {})[category] = score
+        return [
+            (unit, total, cats.get(unit, {}))
+            for unit, total in self.db.execute("SELECT unit, total FROM scores WHERE period = ? AND series = ? ORDER BY rowid", [period, series])
+        ]
+
+    def unit_items(self, unit: str, periods: Sequence[str], item: str | None = None) -> list[tuple[str, str, str, str]]:
+        """(period, item, category, points) of ``unit``'s stored item results in ``periods`` (only
+        ``item``'s when given), in the order the items were stored."""
+        if not periods:
+            return []
+        q = f"SELECT period, item, category, points FROM item_results WHERE unit = ? AND period IN ({','.join('?' * len(periods))})"
+        args: list[str] = [unit, *periods]
+        if item is not None:
+            q += " AND item = ?"
+            args.append(item)
+        return [(p, i, c, pts) for p, i, c, pts in self.db.execute(q + " ORDER BY rowid", args)]
+
 
 class ResultsWriter:
     """Writes one period's results unit by unit (``Store.results_writer``)."""

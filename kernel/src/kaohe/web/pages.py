@@ -1,22 +1,28 @@
 """The site's pages for reading results (issue 16): signing in and out, the periods an account may
-see, a period's ranking, a unit's drill-down total → category → item → record, and a record's page;
-each also as JSON under the same permissions. They read the stored results only: a page never
+see, a period's ranking, a unit's drill-down total → category → item → record (with its change from
+the previous period, its months' trends, the appeal window; an item's record lines loaded on demand),
+the items' history over the months, and a record's page; each also as JSON under the same permissions. They read the stored results only: a page never
 scores."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from ..core.decimals import D
 from ..core.periods import Period
-from ..office.accounts import OFFICE, PASSWORD_MAX, READ, Actor, Resource, SignInRefused, allowed, sight, sign_in, sign_out
+from ..office.accounts import APPEAL, OFFICE, PASSWORD_MAX, READ, Actor, Resource, SignInRefused, allowed, sight, sign_in, sign_out
+from ..office.history import appeal_window, appealable, change, item_history, trends
 from ..office.results import staleness, stored_result
 from ..store.store import Store
 from .base import CHANGED, Site, changed, parse_period, published, wants_json
+from .charts import line_chart
 
 
 def routes(site: Site) -> list[Route]:
@@ -137,15 +143,108 @@ def routes(site: Site) -> list[Route]:
         }
         return out, None
 
+    def _shown(request: Request, store: Store) -> tuple[Callable[[str], bool], Callable[[str], bool], Callable[[str, str], bool]]:
+        """What of the other periods the account may see: a period's totals (published, or a draft
+        for the office), its items at all (published, or a draft for the office and a department),
+        and an item of a department in a period."""
+        seen = sight(request.state.actor)
+        done = published(store)
+        return (
+            lambda label: label in done or (seen.drafts and seen.departments is None),
+            lambda label: label in done or seen.drafts,
+            lambda department, label: seen.sees_item(department, label in done),
+        )
+
+    def _appeals(request: Request, store: Store, data: dict[str, Any], period: Period) -> dict[str, Any] | None:
+        """The period's appeal window; on each deduction line of ``data``'s items, while it is open
+        and for an account that may appeal for the unit, the link to appeal it (``appeal``, else None)."""
+        window = appeal_window(store, site.bureau, period)
+        can = (
+            window is not None and window["open"] and data["published"]
+            and allowed(request.state.actor, APPEAL, Resource("appeal", True, unit=data["unit"]))
+        )
+        for c in data["categories"]:
+            for i in c["items"]:
+                ok = can and appealable(site.bureau, period, i["item"])
+                for ln in i["lines"]:
+                    query = {"item": i["item"], **({"record": ln["record"]} if ln.get("record") else {})}
+                    deduction = ok and D(ln["points"]) < 0
+                    ln["appeal"] = f"/appeals/new/{period.label}/{data['unit']}?{urlencode(query)}" if deduction else None
+        return window
+
     def unit_page(request: Request, store: Store) -> Response:
         unit, as_json = wants_json(request, request.path_params["unit"])
         data, refused = _unit_tree(request, store, request.path_params["period"], unit, as_json)
         if refused is not None:
             return refused
         assert data is not None
-        if as_json:
+        period = Period.parse(data["period"])
+        whole, any_items, sees = _shown(request, store)
+        data["change"] = change(store, period, unit, whole) if data["total"] is not None else None
+        data["trends"] = trends(store, site.bureau, period, unit, whole)
+        data["appeal_window"] = _appeals(request, store, data, period)
+        if as_json:  # the page links to the items' history (``unit_history``); its JSON holds it
+            data["history"] = item_history(store, site.bureau, period, unit, any_items, sees)
             return JSONResponse(data)
-        return site.page(request, "unit.html", **data)
+        months = data["trends"]["months"]
+        chart = line_chart(
+            [m["name"] for m in months],
+            [("best", "本序列最高", [m["best"] for m in months]), ("average", "本序列平均", [m["average"] for m in months]),
+             ("unit", data["unit_name"], [m["total"] for m in months])],
+        )
+        full = request.query_params.get("full") == "1"
+        return site.page(request, "unit.html", full=full, chart=chart, **data)
+
+    def unit_history(request: Request, store: Store) -> Response:
+        """Each item's points month by month over the year of a unit's period (the items with points
+        in any month the account may see)."""
+        unit, as_json = request.path_params["unit"], wants_json(request, request.url.path)[1]
+        data, refused = _unit_tree(request, store, request.path_params["period"], unit, as_json)
+        if refused is not None:
+            return refused
+        assert data is not None
+        period = Period.parse(data["period"])
+        _, any_items, sees = _shown(request, store)
+        out: dict[str, Any] = {
+            "period": data["period"], "name": data["name"], "unit": data["unit"], "unit_name": data["unit_name"],
+            "year": period.year, "history": item_history(store, site.bureau, period, unit, any_items, sees),
+        }
+        if as_json:
+            return JSONResponse(out)
+        return site.page(request, "unit_history.html", **out)
+
+    def item_lines(request: Request, store: Store) -> Response:
+        """One item's record lines in a unit's period (what the unit page loads on demand), with the
+        item's points month by month: a fragment for htmx, a page of its own otherwise, or JSON."""
+        item, as_json = wants_json(request, request.path_params["item"])
+        unit = request.path_params["unit"]
+        data, refused = _unit_tree(request, store, request.path_params["period"], unit, as_json)
+        if refused is not None:
+            return refused
+        assert data is not None
+        found = [(c, i) for c in data["categories"] for i in c["items"] if i["item"] == item]
+        if not found:  # only an item among the unit's (visible) items
+            return site.refuse(request, 404, "该单位在该期间的结果中没有这个项目", as_json)
+        period = Period.parse(data["period"])
+        window = _appeals(request, store, data, period)
+        c, i = found[0]
+        _, any_items, sees = _shown(request, store)
+        history = item_history(store, site.bureau, period, unit, any_items, sees, item=item)
+        out: dict[str, Any] = {
+            "period": data["period"], "name": data["name"], "published": data["published"], "unit": data["unit"],
+            "unit_name": data["unit_name"], "category": c["name"], "item": i["item"], "title": i["title"],
+            "department": i["department"], "reference": i["reference"], "note": i.get("note", ""), "points": i["points"],
+            "lines": i["lines"], "appeal_window": window,
+            "history": {"months": history["months"], "points": history["items"][0]["points"] if history["items"] else []},
+        }
+        if as_json:
+            response: Response = JSONResponse(out)
+        elif request.headers.get("hx-request") == "true":
+            response = site.page(request, "unit_item_lines.html", **out)
+        else:
+            response = site.page(request, "unit_item.html", **out)
+        response.headers["vary"] = "HX-Request, Accept"
+        return response
 
     def record_page(request: Request, store: Store) -> Response:
         unit, as_json = wants_json(request, request.path_params["unit"])
@@ -188,5 +287,8 @@ def routes(site: Site) -> list[Route]:
         site.route("/periods.json", periods),
         site.route("/ranking/{period}", ranking),
         site.route("/unit/{period}/{unit}", unit_page),
+        site.route("/unit/{period}/{unit}/item/{item}", item_lines),
+        site.route("/unit/{period}/{unit}/history", unit_history),
+        site.route("/unit/{period}/{unit}/history.json", unit_history),
         site.route("/record/{period}/{unit}", record_page),
     ]
