@@ -9,10 +9,10 @@ import datetime as dt
 import errno
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -98,7 +98,10 @@ ACTOR_OPTION = ("--actor", "--account")
 ACTOR_HELP = "操作人的考核办账号(记入审计记录;也可用环境变量 KAOHE_ACTOR 或配置 [site] cli_account;尚未开设网站账号时可写任意姓名,默认为当前系统用户)。"
 
 
-def actor_option(help: str = ACTOR_HELP) -> Any:
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def actor_option(help: str = ACTOR_HELP) -> Callable[[F], F]:
     """The ``--actor`` option (also ``--account``) of a writing command."""
     return click.option(*ACTOR_OPTION, "actor", help=help)
 
