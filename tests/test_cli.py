@@ -408,6 +408,18 @@ def test_demo_makes_one_account_per_role_that_signs_in(demo):
         status, board = office.json("/office.json")
         assert status == 200 and "治安大队" in {d["department"] for d in board["data_status"]} and board["editions"][0]["period"] == "2015"
         assert dept.json("/office.json")[0] == 403
+        # search: a station's own record key finds the published year that counts it (its month is a
+        # draft), another station's finds nothing
+        from urllib.parse import quote
+
+        def first_key(client, unit):
+            tree = client.json(f"/unit/2015/{unit}.json")[1]
+            return next(ln["record"] for c in tree["categories"] for i in c["items"] for ln in i["lines"] if ln["record"])
+
+        own, other = first_key(station, "jincheng"), first_key(leader, "huacheng")
+        found = station.json("/search.json?q=" + quote(own))[1]["records"]
+        assert [r["period"] for r in found] == ["2015"] and station.get(found[0]["link"])[0] == 200
+        assert station.json("/search.json?q=" + quote(other))[1]["records"] == []
 
 
 def test_bench_serve_runs_over_a_copy_of_the_demo(demo, tmp_path):

@@ -158,18 +158,21 @@ def search(store: Store, bureau: Bureau, actor: Actor, published: set[str], quer
     place = store.record_place(q)
     if place is not None:
         unit, month, _ = place
-        is_pub = month in published
-        if (
-            month in periods and seen.sees_unit(unit, is_pub) and allowed(actor, READ, Resource("unit", is_pub, unit=unit))
-        ):
-            tree = store.explanation(month, unit)
+        # the record's month, else the quarter, half-year or year whose item counts it
+        first = Period.parse(month)
+        for label in (month, *(first.containing(k).label for k in ("quarter", "half", "year"))):
+            is_pub = label in published
+            if label not in periods or not seen.sees_unit(unit, is_pub) or not allowed(actor, READ, Resource("unit", is_pub, unit=unit)):
+                continue
+            tree = store.explanation(label, unit)
             items = [
                 i for c in (tree or {}).get("categories", []) for i in c["items"]
                 if seen.sees_item(i["department"], is_pub) and any(ln["record"] == q for ln in i["lines"])
             ]
             if items and tree is not None:
                 out["records"].append({
-                    "key": q, "unit": unit, "name": tree["name"], "period": month, "items": [i["title"] for i in items],
-                    "link": f"/record/{month}/{unit}?key={quote(q, safe='')}",
+                    "key": q, "unit": unit, "name": tree["name"], "period": label, "items": [i["title"] for i in items],
+                    "link": f"/record/{label}/{unit}?key={quote(q, safe='')}",
                 })
+                break
     return out
