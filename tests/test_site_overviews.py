@@ -59,6 +59,7 @@ def test_a_department_sees_its_items_across_the_units_with_their_spread(site):
     late = items["testdept.late"]
     assert (late["min"], late["median"], late["max"], late["triggered"], late["units"]) == ("-3", "-0.5", "0", 3, 6)
     assert {u: p["points"] for u, p in late["points"].items() if p["points"] != "0"} == {"rulin": "-3", "jincheng": "-2", "evil": "-1"}
+    assert late["order"][:3] == ["rulin", "jincheng", "evil"]  # the lowest points first
     # 工作受上级表扬 (+2 each): 薛埠 E18 only → 0, 0, 2, one unit
     praise = items["testdept.praise"]
     assert (praise["min"], praise["median"], praise["max"], praise["triggered"]) == ("0", "0", "2", 1)

@@ -41,7 +41,8 @@ def status_row(r: DataStatus) -> dict[str, Any]:
 def department_items(store: Store, bureau: Bureau, department: str, period: Period) -> dict[str, Any] | None:
     """``department``'s items in ``period``'s stored results: each item's points per unit and their
     spread (min, median, max over the units scored, and how many units triggered it: points other
-    than 0, or a record counted, a veto's for instance); None when the period has no stored results."""
+    than 0, or a record counted, a veto's for instance), the units from the lowest points up
+    (``order``); None when the period has no stored results."""
     scores = store.scores(period.label)
     if not scores:
         return None
@@ -61,6 +62,7 @@ def department_items(store: Store, bureau: Bureau, department: str, period: Peri
             "min": str(min(points)) if points else None, "median": str(median(points)) if points else None,
             "max": str(max(points)) if points else None,
             "triggered": sum(1 for r in per_unit.values() if Decimal(r["points"]) != 0 or r["records"]),
+            "order": [u for _, _, u in sorted((Decimal(r["points"]), n, u) for n, (u, r) in enumerate(per_unit.items()))],
             "points": {u: {"points": r["points"], "records": r["records"], "carried": bool(r["carried"]), "missing": bool(r["missing"])}
                        for u, r in per_unit.items()},
         })

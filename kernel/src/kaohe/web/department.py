@@ -70,7 +70,7 @@ def routes(site: Site) -> list[Route]:
         }
         if as_json:
             return JSONResponse(data)
-        return site.page(request, "department.html", **data)
+        return site.page(request, "department.html", names={u["unit"]: u for u in units}, **data)
 
     return [
         site.route("/department/{dept}", latest),
