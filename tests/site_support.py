@@ -38,19 +38,26 @@ ACCOUNTS = [
 
 
 def make_site(tmp: Path) -> tuple[Any, Path]:
+    bureau, _, db = make_site_with_registry(tmp)
+    return bureau, db
+
+
+def make_site_with_registry(tmp: Path) -> tuple[Any, Any, Path]:
+    """:func:`make_site`, with the registry (a page showing the data status reads it)."""
     bureau, reg, db = report_bureau.make(tmp)
     with Store(db) as store:
         publish(store, bureau, reg, Period.parse("2015-02"), published_on=dt.date(2015, 2, 25), actor="test", write=False)
         add_users(store, bureau, [(a, n, r, w, PASSWORD) for a, n, r, w in ACCOUNTS], "test")
-    return bureau, db
+    return bureau, reg, db
 
 
 @contextmanager
-def running(bureau: Any) -> Iterator[str]:
+def running(bureau: Any, registry: Any = None) -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app("test.toml", bureau), host="127.0.0.1", port=port, log_level="warning"))
+    app = create_app("test.toml", bureau, registry)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     for _ in range(200):

@@ -4,6 +4,7 @@ the password policy, argon2id hashes, the lockout, the CSV import and the ``kaoh
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import pytest
 
 import report_bureau
 from kaohe.office.accounts import (
-    APPEAL, DECIDE, IMPORT, MANAGE, READ, Actor, Resource, SignInRefused, add_users, allowed, current, disable_user,
+    APPEAL, COMMAND, DECIDE, IMPORT, MANAGE, READ, Actor, Resource, SignInRefused, add_users, allowed, current, disable_user,
     policy_problem, read_users_csv, reset_password, sight, sign_in,
 )
 from kaohe.office.results import staleness
@@ -68,6 +69,24 @@ TABLE = [
     (LEADER, APPEAL, Resource("unit", True, unit="xuebu"), False),
     (LEADER, DECIDE, Resource("appeal", True, unit="xuebu", department="测试大队"), False),
     (LEADER, MANAGE, Resource("accounts"), False),
+    # a department's page (its items across the units, its data status): the department itself,
+    # drafts too; the office; leaders once published; never a unit
+    (DEPT, READ, Resource("data", published=False, department="测试大队"), True),
+    (DEPT, READ, Resource("data", published=True, department="督察支队"), False),
+    (LEADER, READ, Resource("item", published=True, department="督察支队"), True),
+    (LEADER, READ, Resource("item", published=False, department="督察支队"), False),
+    (UNIT, READ, Resource("item", published=True, department="测试大队"), False),
+    (OFFICE, READ, Resource("item", published=False, department="督察支队"), True),
+    # the office's dashboard: the office only, published or not
+    (OFFICE, READ, Resource("dashboard"), True),
+    (DEPT, READ, Resource("dashboard", published=True, department="测试大队"), False),
+    (UNIT, READ, Resource("dashboard", published=True, unit="rulin"), False),
+    (LEADER, READ, Resource("dashboard", published=True), False),
+    # the command line acts as an office account only
+    (OFFICE, COMMAND, Resource("commands"), True),
+    (DEPT, COMMAND, Resource("commands", department="测试大队"), False),
+    (UNIT, COMMAND, Resource("commands", unit="rulin"), False),
+    (LEADER, COMMAND, Resource("commands", published=True), False),
     # nobody signed in: nothing
     (None, READ, Resource("ranking", published=True), False),
     # an appeal's evidence files (issue 17 point 5): the unit, the item's department and the office only
@@ -83,6 +102,7 @@ TABLE = [
     (UNIT, APPEAL, Resource("appeal", True, unit="xuebu", department="测试大队"), False),
     (DEPT, APPEAL, Resource("appeal", True, unit="rulin", department="测试大队"), False),
     (OFFICE, APPEAL, Resource("appeal", True, unit="rulin", department="测试大队"), True),
+    (None, READ, Resource("dashboard"), False),
 ]
 
 
@@ -225,3 +245,59 @@ def test_users_commands(tmp_path):
     assert out.returncode == 2 and "没有账号 nobody" in out.stderr
     audit = _kaohe("audit", cwd=tmp_path).stdout
     assert "新建账号" in audit and "停用账号" in audit and "考核办张三" in audit
+
+
+def test_the_command_line_acts_as_an_office_account(tmp_path):
+    """Issue 16 point 3: once the bureau has an enabled office account, every writing command records
+    the office account named by --actor (or --account), KAOHE_ACTOR or [site] cli_account — not the
+    system user — and refuses any other name in one line naming where it came from."""
+    config = (
+        '[bureau]\nname = "测试局"\n[scheme]\nname = "测试"\n[[series]]\nid = "s"\nname = "所"\n'
+        '[[categories]]\nid = "c"\nname = "类"\nweight = 100\n[[units]]\nid = "a"\nname = "甲所"\nseries = "s"\n'
+    )
+    (tmp_path / "kaohe.toml").write_text(config, encoding="utf-8")
+
+    def run(*args: str, env_actor: str | None = None, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        env = {k: v for k, v in os.environ.items() if k != "KAOHE_ACTOR"}
+        if env_actor is not None:
+            env["KAOHE_ACTOR"] = env_actor
+        return subprocess.run(
+            [sys.executable, "-c", "from kaohe.cli.main import main; main()", *args], cwd=tmp_path, input=stdin,
+            capture_output=True, text=True, env=env, timeout=120,
+        )
+
+    # no office account yet: the first one is opened with a free name (recorded as given)
+    out = run("users", "add", "kb", "--name", "考办", "--role", "考核办", "--password-stdin", "--actor", "考核办张三", stdin="Kaohe-Test-2015\n")
+    assert out.returncode == 0, out.stderr
+    # from now on: nothing named, a name that is no account, a disabled one, another role — refused
+    out = run("users", "add", "boss", "--name", "局长", "--role", "领导")
+    assert out.returncode == 2 and out.stderr.startswith("错误:本局已开设网站账号,命令行的写操作须指明操作人的考核办账号"), out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+    out = run("users", "add", "boss", "--name", "局长", "--role", "领导", "--actor", "考核办张三")
+    assert out.returncode == 2 and out.stderr.strip() == (
+        "错误:选项 --actor 的值 '考核办张三' 不是本局的网站账号(应为考核办的账号,用 kaohe users list 查看)"
+    )
+    out = run("users", "add", "boss", "--name", "局长", "--role", "领导", env_actor="nobody")
+    assert out.returncode == 2 and "环境变量 KAOHE_ACTOR 的值 'nobody' 不是本局的网站账号" in out.stderr
+    out = run("users", "add", "boss", "--name", "局长", "--role", "领导", "--account", "KB")  # case aside
+    assert out.returncode == 0, out.stderr
+    out = run("signoff", "c", "2015-04", "--actor", "boss")
+    assert out.returncode == 2 and out.stderr.strip() == "错误:选项 --actor 的账号 boss 的角色是“领导”:命令行只能以考核办的账号操作"
+    # the setting names the account when neither the option nor the variable does
+    (tmp_path / "kaohe.toml").write_text(config + '[site]\ncli_account = "kb"\n', encoding="utf-8")
+    out = run("users", "disable", "boss")
+    assert out.returncode == 0, out.stderr
+    out = run("users", "add", "kb2", "--name", "考办二", "--role", "考核办", "--password-stdin", stdin="Kaohe-Test-2015\n")
+    assert out.returncode == 0, out.stderr
+    out = run("users", "disable", "kb2")
+    assert out.returncode == 0, out.stderr
+    out = run("users", "reset-password", "boss", "--actor", "kb2")  # disabled now
+    assert out.returncode == 2 and out.stderr.strip() == "错误:选项 --actor 的账号 kb2 已停用(应为启用的考核办账号)"
+    (tmp_path / "kaohe.toml").write_text(config + '[site]\ncli_account = "ghost"\n', encoding="utf-8")
+    out = run("users", "disable", "kb")
+    assert out.returncode == 2 and "kaohe.toml 中 [site] cli_account 的值 'ghost' 不是本局的网站账号" in out.stderr
+    audit = json.loads(run("audit", "--json").stdout)
+    assert [(r["action"], r["actor"], r["subject"]) for r in audit if r["action"] in ("新建账号", "停用账号")] == [
+        ("新建账号", "考核办张三", "kb"), ("新建账号", "kb", "boss"), ("停用账号", "kb", "boss"), ("新建账号", "kb", "kb2"),
+        ("停用账号", "kb", "kb2"),
+    ]

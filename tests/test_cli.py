@@ -127,7 +127,7 @@ def test_demo_verifies_clean_and_publishing_again_reproduces_its_edition(demo, t
     files = {f.name: f.read_bytes() for f in edition.iterdir()}
     for f in edition.iterdir():
         f.unlink()
-    again = kaohe("-c", cfg, "publish", "2015", cwd=d)
+    again = kaohe("-c", cfg, "publish", "2015", "--actor", "kaoheban", cwd=d)  # the demo has an office account
     assert again.returncode == 0, again.stderr
     assert "完全相同,未产生新版本" in again.stdout
     assert {f.name: f.read_bytes() for f in edition.iterdir()} == files  # HTML, XLSX and JSON alike
@@ -377,6 +377,7 @@ def test_demo_makes_one_account_per_role_that_signs_in(demo):
     printed = {account: (role, pw) for role, account, pw in re.findall(r"^  (\S+) ([a-z]+)(?:.*) 密码:(\S+)$", stdout, re.M)}
     assert {a: r for a, (r, _) in printed.items()} == {"jincheng": UNIT, "bumen": DEPARTMENT, "kaoheban": OFFICE, "lingdao": LEADER}
     assert f"启动网站:kaohe -c {d / 'kaohe.toml'} serve" in stdout
+    assert "须指明考核办账号:加 --actor kaoheban,或设环境变量 KAOHE_ACTOR=kaoheban" in stdout
     bureau = load_bureau(d / "kaohe.toml", load_registry())
     with Store(bureau.database) as store:
         rows = {u["account"]: (u["role"], u["unit"] or u["department"] or "") for u in store.users()}
@@ -399,6 +400,26 @@ def test_demo_makes_one_account_per_role_that_signs_in(demo):
         status, draft = dept.json("/unit/2015-04/jincheng.json")
         assert status == 200 and draft["total"] is None
         assert {i["department"] for c in draft["categories"] for i in c["items"]} == {"治安大队"}
+        # the department's page and the office's dashboard over the bundled plugins (the data status
+        # reads which plugin owns which kind of record)
+        status, page = dept.json("/department/%E6%B2%BB%E5%AE%89%E5%A4%A7%E9%98%9F/2015-04.json")  # 治安大队
+        assert status == 200 and page["items"] and [r["period"] for r in page["data_status"]] == ["2015-04"]
+        assert page["data_status"][0]["state"] in ("已报送", "迟报") and page["data_status"][0]["records"] > 0
+        status, board = office.json("/office.json")
+        assert status == 200 and "治安大队" in {d["department"] for d in board["data_status"]} and board["editions"][0]["period"] == "2015"
+        assert dept.json("/office.json")[0] == 403
+        # search: a station's own record key finds the published year that counts it (its month is a
+        # draft), another station's finds nothing
+        from urllib.parse import quote
+
+        def first_key(client, unit):
+            tree = client.json(f"/unit/2015/{unit}.json")[1]
+            return next(ln["record"] for c in tree["categories"] for i in c["items"] for ln in i["lines"] if ln["record"])
+
+        own, other = first_key(station, "jincheng"), first_key(leader, "huacheng")
+        found = station.json("/search.json?q=" + quote(own))[1]["records"]
+        assert [r["period"] for r in found] == ["2015"] and station.get(found[0]["link"])[0] == 200
+        assert station.json("/search.json?q=" + quote(other))[1]["records"] == []
 
 
 def test_bench_serve_runs_over_a_copy_of_the_demo(demo, tmp_path):

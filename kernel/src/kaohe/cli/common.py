@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -20,6 +21,7 @@ from ..core.decimals import PARAMETER_LIMIT, PARAMETER_PLACES, out_of_bounds
 from ..core.errors import KaoheError
 from ..core.periods import Period
 from ..core.texttable import TABLE_CELL as TABLE_CELL, _width as _width, csv_cell as csv_cell, csv_row as csv_row, table as table
+from ..office.accounts import CLI_ENV, cli_account
 from ..office.status import no_records
 from ..plugins.discovery import load_registry
 from ..report.text import gaps_text
@@ -92,9 +94,34 @@ def add_commands(group: click.Group, commands: Mapping[str, click.Command], owne
     return added
 
 
-def acting(name: str | None) -> Actor:
-    """The person at this terminal, with the name given by ``--actor`` (else the system account)."""
-    return Actor.local(name)
+ACTOR_OPTION = ("--actor", "--account")
+ACTOR_HELP = "操作人的考核办账号(记入审计记录;也可用环境变量 KAOHE_ACTOR 或配置 [site] cli_account;尚未开设网站账号时可写任意姓名,默认为当前系统用户)。"
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def actor_option(help: str = ACTOR_HELP) -> Callable[[F], F]:
+    """The ``--actor`` option (also ``--account``) of a writing command."""
+    return click.option(*ACTOR_OPTION, "actor", help=help)
+
+
+def acting(obj: Ctx, name: str | None, optional: bool = False) -> Actor:
+    """Who acts at this terminal, as the audit trail records it: the office's account named by
+    ``--actor``, else by the environment variable ``KAOHE_ACTOR``, else by ``[site] cli_account``
+    (kaohe.office.accounts.cli_account: refused unless it is an enabled office account). On a bureau
+    without accounts: the name given, else the system account. ``optional``: a command that writes
+    nothing to the audit trail (``ingest --dry-run``) does not need one named."""
+    named, where = name, "选项 --actor"
+    if not named and os.environ.get(CLI_ENV):
+        named, where = os.environ[CLI_ENV], f"环境变量 {CLI_ENV}"
+    if not named and obj.bureau.site.cli_account:
+        named, where = obj.bureau.site.cli_account, f"{obj.config} 中 [site] cli_account"
+    if optional and not named:
+        return Actor.local(None)
+    with obj.store() as store:
+        account = cli_account(store, named, where)
+    return Actor.local(named) if account is None else Actor(account.account)
 
 
 def parse_period(label: str) -> Period:

@@ -24,7 +24,7 @@ from ..office.status import period_status
 from ..report.editions import diff_data, diff_text
 from ..store.integrity import verification_text
 from ..store.integrity import verify as check
-from .common import Ctx, acting, parse_date, parse_period, parse_points, pass_ctx, refuse_future, table, warn_uninstalled
+from .common import Ctx, acting, actor_option, parse_date, parse_period, parse_points, pass_ctx, refuse_future, table, warn_uninstalled
 
 
 # --- status and sign-off ---------------------------------------------------------------------------
@@ -79,14 +79,14 @@ def _signed(r: Any) -> str:
 @click.command()
 @click.argument("department")
 @click.argument("period")
-@click.option("--actor", help="签收人(默认为当前系统用户)。")
+@actor_option("签收人的考核办账号(记入审计记录;也可用环境变量 KAOHE_ACTOR 或配置 [site] cli_account;尚未开设网站账号时可写任意姓名,默认为当前系统用户)。")
 @click.option("--note", default="", help="说明。")
 @pass_ctx
 def signoff(obj: Ctx, department: str, period: str, actor: str | None, note: str) -> None:
     """部门签收 PERIOD 的数据:确认本部门已报送的数据完整、准确(记入审计记录)。"""
 
     p = parse_period(period)
-    done = signoffs.sign_off(obj, department, p, acting(actor), note)
+    done = signoffs.sign_off(obj, department, p, acting(obj, actor), note)
     before = done.before
     click.echo(f"{department} 已签收 {p.label} 的数据" + (f"(此前已于 {before['time'][:10]} 由 {before['actor']} 签收)" if before else ""))
     if done.empty:
@@ -101,7 +101,7 @@ def signoff(obj: Ctx, department: str, period: str, actor: str | None, note: str
 @click.option("--out", "-o", "out", type=click.Path(file_okay=False, path_type=Path), help="输出目录(默认为配置文件旁的 published/期间;每版写入其下的“第N版”)。")
 @click.option("--date", "published_on", help="公布日期(默认今天),复查申请期限由此起算。")
 @click.option("--reason", default="", help="本版说明(默认自动列出与上一版相比的变化原因)。")
-@click.option("--actor", help="发布人(默认为当前系统用户)。")
+@actor_option("发布人的考核办账号(记入审计记录;也可用环境变量 KAOHE_ACTOR 或配置 [site] cli_account;尚未开设网站账号时可写任意姓名,默认为当前系统用户)。")
 @click.option("--allow-missing", "allow_missing", metavar="理由", help="数据不全时仍然发布,须写明理由(记入审计记录和通报)。")
 @pass_ctx
 def publish(obj: Ctx, period: str, out: Path | None, published_on: str | None, reason: str, actor: str | None, allow_missing: str | None) -> None:
@@ -115,7 +115,7 @@ def publish(obj: Ctx, period: str, out: Path | None, published_on: str | None, r
     day = parse_date(published_on, "公布日期")
     base = out or obj.config.parent / "published" / p.label
     done = publish_period(
-        obj, p, actor=acting(actor), out=base, published_on=day, reason=reason, allow_missing=allow_missing,
+        obj, p, actor=acting(obj, actor), out=base, published_on=day, reason=reason, allow_missing=allow_missing,
         warn=lambda store: warn_uninstalled(store, obj.bureau, obj.registry, p),
     )
     for w in done.warnings:
@@ -184,14 +184,14 @@ def appeal() -> None:
 @click.option("--record", help="针对的记录编号(kaohe explain 或通报中“记录编号”);不写则针对整个项目。")
 @click.option("--reason", required=True, help="申请理由。")
 @click.option("--received", help="收到申请的日期(默认今天),用于判断是否超过期限。")
-@click.option("--actor", help="登记人(默认为当前系统用户)。")
+@actor_option("登记人的考核办账号(记入审计记录;也可用环境变量 KAOHE_ACTOR 或配置 [site] cli_account;尚未开设网站账号时可写任意姓名,默认为当前系统用户)。")
 @pass_ctx
 def appeal_file(obj: Ctx, period: str, unit: str, item: str, record: str | None, reason: str, received: str | None, actor: str | None) -> None:
     """登记 UNIT 对 PERIOD 最新一版通报中项目 ITEM(的一条记录)的复查申请。"""
 
     a = appeals.file(
         obj, parse_period(period), unit, item, reason, record=record,
-        received=parse_date(received, "收到日期"), actor=acting(actor),
+        received=parse_date(received, "收到日期"), actor=acting(obj, actor),
     )
     click.echo(
         f"已登记第{a['id']}号复查申请:{a['name']} · {a['title']} {appeal_line(a)}({a['points']}分),"
@@ -235,7 +235,7 @@ def appeal_list(obj: Ctx, period: str | None, department: str | None, unit: str 
 @click.option("--void", is_flag=True, help="撤销该记录(记录保留并标记作废,不再计分)。")
 @click.option("--by", "decider", required=True, help="决定人或决定机关(如 110指挥中心 张三;考核领导小组)。")
 @click.option("--reason", required=True, help="决定理由。")
-@click.option("--actor", help="登记人(默认为当前系统用户)。")
+@actor_option("登记人的考核办账号(记入审计记录;也可用环境变量 KAOHE_ACTOR 或配置 [site] cli_account;尚未开设网站账号时可写任意姓名,默认为当前系统用户)。")
 @pass_ctx
 def appeal_decide(obj: Ctx, appeal_id: int, keep: bool, points: str | None, void: bool, decider: str, reason: str, actor: str | None) -> None:
     """记录对第 APPEAL_ID 号复查申请的决定:--keep 维持、--points 改分 或 --void 撤销记录(三者选一)。"""
@@ -248,7 +248,7 @@ def appeal_decide(obj: Ctx, appeal_id: int, keep: bool, points: str | None, void
     outcome = chosen[0]
     d = appeals.decide(
         obj, appeal_id, outcome, decider, reason,
-        points=parse_points(points, "--points") if points is not None else None, actor=acting(actor),
+        points=parse_points(points, "--points") if points is not None else None, actor=acting(obj, actor),
     )
     click.echo(f"第{appeal_id}号复查申请:{outcome}({decider})")
     if outcome == "撤销记录":
@@ -290,13 +290,13 @@ def adjust() -> None:
 @click.option("--reason", required=True, help="事由。")
 @click.option("--approved-by", "approver", required=True, help="批准机关(如 考核领导小组)。")
 @click.option("--kind", type=click.Choice([k for k in KINDS if k != "复查改分"]), default="通知单", show_default=True, help="调整类别。")
-@click.option("--actor", help="登记人(默认为当前系统用户)。")
+@actor_option("登记人的考核办账号(记入审计记录;也可用环境变量 KAOHE_ACTOR 或配置 [site] cli_account;尚未开设网站账号时可写任意姓名,默认为当前系统用户)。")
 @pass_ctx
 def adjust_add(obj: Ctx, period: str, unit: str, points: str, reason: str, approver: str, kind: str, actor: str | None) -> None:
     """对 UNIT 在 PERIOD 的总分直接加减 POINTS 分(如 2、-1.5)。"""
     p = parse_period(period)
     uid = unit_id(obj, unit)
-    a = adjustments.add(obj, p, uid, parse_points(points), reason, approver, kind, acting(actor))
+    a = adjustments.add(obj, p, uid, parse_points(points), reason, approver, kind, acting(obj, actor))
     click.echo(f"已登记:{a.text(obj.bureau.unit(uid).name)}")
     click.echo(f"重新计分或发布(kaohe publish {p.label})后生效")
 
@@ -321,11 +321,11 @@ def adjust_list(obj: Ctx, period: str | None) -> None:
 @adjust.command("revoke")
 @click.argument("adjustment_id", type=int)
 @click.option("--reason", required=True, help="撤销理由。")
-@click.option("--actor", help="登记人(默认为当前系统用户)。")
+@actor_option("登记人的考核办账号(记入审计记录;也可用环境变量 KAOHE_ACTOR 或配置 [site] cli_account;尚未开设网站账号时可写任意姓名,默认为当前系统用户)。")
 @pass_ctx
 def adjust_revoke(obj: Ctx, adjustment_id: int, reason: str, actor: str | None) -> None:
     """撤销第 ADJUSTMENT_ID 号调整(保留记录并标明撤销)。"""
-    a = adjustments.revoke(obj, adjustment_id, reason, acting(actor))
+    a = adjustments.revoke(obj, adjustment_id, reason, acting(obj, actor))
     unit = obj.bureau.unit(a.unit)
     click.echo(f"已撤销:{a.text(unit.name if unit else None)}")
 

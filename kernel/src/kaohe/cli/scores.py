@@ -18,7 +18,7 @@ from ..office.jobs import scored_now, shown
 from ..report.text import gaps_text, ranking_csv, ranking_data, ranking_text
 from ..scoring.explain import unit_data, unit_text
 from ..store.store import writable
-from .common import EXIT_PARTIAL, EXIT_REFUSED, Ctx, parse_period, pass_ctx, refuse_future, warn_empty, warn_gaps, warn_uninstalled
+from .common import EXIT_PARTIAL, EXIT_REFUSED, Ctx, acting, actor_option, parse_period, pass_ctx, refuse_future, warn_empty, warn_gaps, warn_uninstalled
 
 
 @click.command()
@@ -27,13 +27,14 @@ from .common import EXIT_PARTIAL, EXIT_REFUSED, Ctx, parse_period, pass_ctx, ref
 @click.option("--strict", is_flag=True, help="有任何一行错误就拒绝整个文件。")
 @click.option("--adapter", "adapter_id", help="指定数据格式(默认按表头自动识别)。")
 @click.option("--department", help="指定部门:插件名或部门名(如 xiaofang 或 消防大队),只按该部门的数据格式识别。")
-@click.option("--actor", help="导入人(默认为当前系统用户)。")
+@actor_option("导入人的考核办账号(记入审计记录;也可用环境变量 KAOHE_ACTOR 或配置 [site] cli_account;尚未开设网站账号时可写任意姓名,默认为当前系统用户;--dry-run 不必写)。")
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度。")
 @pass_ctx
 def ingest(obj: Ctx, files: tuple[Path, ...], dry_run: bool, strict: bool, adapter_id: str | None, department: str | None, actor: str | None, quiet: bool) -> None:
     """导入部门的数据文件(XLSX 或 CSV)。"""
     bureau, reg = obj.bureau, obj.registry
     failed = partial = False
+    actor = acting(obj, actor, optional=dry_run).recorded
     with obj.store() as store:
         for n, f in enumerate(files):
             try:

@@ -10,15 +10,12 @@ import click
 
 from ..core.errors import KaoheError
 from ..office.accounts import ROLES, add_users, disable_user, read_users_csv, reset_password
-from ..store.actor import current_actor
 from ..web.server import serve as run_server
-from .common import Ctx, pass_ctx, table
-
-ACTOR_HELP = "操作人(记入审计记录;默认为环境变量 KAOHE_ACTOR,再则为当前系统用户)。"
+from .common import Ctx, acting, actor_option, pass_ctx, table
 
 
-def _by(actor: str | None) -> str:
-    return actor or current_actor()
+def _by(obj: Ctx, actor: str | None) -> str:
+    return acting(obj, actor).recorded
 
 
 def _password(from_stdin: bool) -> str | None:
@@ -55,25 +52,25 @@ def users() -> None:
 @click.option("--unit", "where", default="", help="单位(角色为“单位”时:单位编号或名称)或部门(角色为“部门”时:部门名称)。")
 @click.option("--department", "department", default="", help="部门名称(与 --unit 二选一)。")
 @click.option("--password-stdin", "from_stdin", is_flag=True, help="从标准输入读取密码(默认随机生成并显示一次)。")
-@click.option("--actor", help=ACTOR_HELP, envvar="KAOHE_ACTOR")
+@actor_option()
 @pass_ctx
 def users_add(obj: Ctx, account: str, name: str, role: str, where: str, department: str, from_stdin: bool, actor: str | None) -> None:
     """新建账号 ACCOUNT。"""
     with obj.store() as store:
-        made = add_users(store, obj.bureau, [(account, name, role, where or department, _password(from_stdin))], _by(actor))
+        made = add_users(store, obj.bureau, [(account, name, role, where or department, _password(from_stdin))], _by(obj, actor))
     for acc, pw in made:
         click.echo(f"已新建账号 {acc}" + ("" if from_stdin else f",初始密码:{pw}(只显示这一次)"))
 
 
 @users.command("import")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--actor", help=ACTOR_HELP, envvar="KAOHE_ACTOR")
+@actor_option()
 @pass_ctx
 def users_import(obj: Ctx, csv_file: Path, actor: str | None) -> None:
     """从 CSV 批量新建账号(表头:账号,姓名,角色,单位或部门);全部无误才导入,初始密码随机生成并显示一次。"""
     rows = read_users_csv(csv_file)
     with obj.store() as store:
-        made = add_users(store, obj.bureau, rows, _by(actor), where=f"{csv_file.name} ")
+        made = add_users(store, obj.bureau, rows, _by(obj, actor), where=f"{csv_file.name} ")
     click.echo(table(["账号", "初始密码"], [[a, p] for a, p in made]))
     click.echo(f"已新建 {len(made)} 个账号;初始密码只显示这一次,请分别交给本人。")
 
@@ -92,24 +89,24 @@ def users_list(obj: Ctx) -> None:
 
 @users.command("disable")
 @click.argument("account")
-@click.option("--actor", help=ACTOR_HELP, envvar="KAOHE_ACTOR")
+@actor_option()
 @pass_ctx
 def users_disable(obj: Ctx, account: str, actor: str | None) -> None:
     """停用账号 ACCOUNT(其会话立即失效;重置密码可再启用)。"""
     with obj.store() as store:
-        disable_user(store, account, _by(actor))
+        disable_user(store, account, _by(obj, actor))
     click.echo(f"已停用账号 {account}")
 
 
 @users.command("reset-password")
 @click.argument("account")
 @click.option("--password-stdin", "from_stdin", is_flag=True, help="从标准输入读取新密码(默认随机生成并显示一次)。")
-@click.option("--actor", help=ACTOR_HELP, envvar="KAOHE_ACTOR")
+@actor_option()
 @pass_ctx
 def users_reset(obj: Ctx, account: str, from_stdin: bool, actor: str | None) -> None:
     """重置账号 ACCOUNT 的密码:解除锁定、重新启用,旧会话失效。"""
     with obj.store() as store:
-        pw = reset_password(store, obj.bureau, account, _by(actor), _password(from_stdin))
+        pw = reset_password(store, obj.bureau, account, _by(obj, actor), _password(from_stdin))
     click.echo(f"已重置账号 {account} 的密码" + ("" if from_stdin else f",新密码:{pw}(只显示这一次)"))
 
 

@@ -1,6 +1,8 @@
 """The acting person: who runs one of the office's use cases (kaohe.office), as the audit trail
-records it. The command line makes one from ``--actor`` (or ``--by``) and the system account; a web
-site makes one from its login."""
+records it. The command line makes one from the office's account it acts as
+(``--actor``, ``KAOHE_ACTOR``, ``[site] cli_account``; kaohe.cli.common.acting) or, on a bureau
+without an office account, from the name given and the system account; a web site makes one from
+its login."""
 
 from __future__ import annotations
 

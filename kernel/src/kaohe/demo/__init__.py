@@ -173,6 +173,9 @@ def _accounts(bureau: Bureau, config: Path, echo: Callable[[str], None]) -> None
     for account, name, role, where in accounts:
         echo(f"  {role} {account}({name}{',' + where if where and where != account else ''}) 密码:{made[account]}")
     echo(f"启动网站:kaohe -c {config} serve  然后用浏览器打开 http://127.0.0.1:8000/ 登录(说明见 docs/site.md)")
+    office = next((a for a, _, r, _ in accounts if r == OFFICE), None)
+    if office:  # kaohe.office.accounts.cli_account: the command line now acts as an office account
+        echo(f"命令行的写操作(ingest、publish、signoff 等)须指明考核办账号:加 --actor {office},或设环境变量 KAOHE_ACTOR={office}")
 
 
 def _sign_off(store: Store, bureau: Bureau, registry: Registry, echo: Callable[[str], None]) -> None:

@@ -35,15 +35,16 @@ from ..store.store import Store
 OFFICE, DEPARTMENT, UNIT, LEADER = "考核办", "部门", "单位", "领导"
 ROLES = (OFFICE, DEPARTMENT, UNIT, LEADER)
 
-READ, IMPORT, APPEAL, DECIDE, MANAGE = "read", "import", "appeal", "decide", "manage"
-ACTIONS = (READ, IMPORT, APPEAL, DECIDE, MANAGE)
+READ, IMPORT, APPEAL, DECIDE, MANAGE, COMMAND = "read", "import", "appeal", "decide", "manage", "command"
+ACTIONS = (READ, IMPORT, APPEAL, DECIDE, MANAGE, COMMAND)
 """read: see a resource; import: send a department's data; appeal: file an appeal against a
-deduction; decide: decide an appeal; manage: accounts, scoring, publication, adjustments."""
+deduction; decide: decide an appeal; manage: accounts, scoring, publication, adjustments; command:
+act at the command line (the office's tool: its writing commands record the account, ``cli_actor``)."""
 
-KINDS = ("ranking", "unit", "item", "data", "appeal", "evidence", "accounts")
+KINDS = ("ranking", "unit", "item", "data", "appeal", "evidence", "accounts", "dashboard", "commands")
 """What a resource is: a period's ranking, a unit's results, an item's results across the units, a
 department's data, an appeal, an appeal's evidence files (only for the unit, the item's department
-and the office: not for leaders), the accounts."""
+and the office: not for leaders), the accounts, the office's dashboard, the command line."""
 
 SIGN_IN, SIGN_IN_FAILED, SIGN_OUT = "登录", "登录失败", "退出登录"
 ACCOUNT_ADDED, ACCOUNT_DISABLED, PASSWORD_RESET = "新建账号", "停用账号", "重置密码"
@@ -87,7 +88,7 @@ def allowed(actor: Actor | None, action: str, resource: Resource) -> bool:
         return False
     if actor.role == OFFICE:
         return True
-    if resource.kind == "accounts" or action == MANAGE:
+    if resource.kind in ("accounts", "dashboard", "commands") or action in (MANAGE, COMMAND):
         return False
     own_department = bool(actor.department) and resource.department == actor.department
     own_unit = bool(actor.unit) and resource.unit == actor.unit
@@ -301,6 +302,44 @@ def current(store: Store, account: str, stamp: int) -> Actor | None:
     if row is None or row["disabled"] or int(row["stamp"] or 0) != stamp:
         return None
     return actor_of(row)
+
+
+# --- the command line's actor ------------------------------------------------------------------
+
+
+CLI_ENV = "KAOHE_ACTOR"
+"""The environment variable that names the account the command line acts as."""
+
+
+def cli_account(store: Store, named: str | None, where: str) -> Actor | None:
+    """The account the command line acts as (issue 16, point 3). ``named``: the account given, by
+    ``where`` (the option, the environment variable or the setting, as the error names it).
+
+    A bureau without an enabled office account (a new one, the demo before its accounts, the tests):
+    None, and the command line records the name given, else the system user, as before the site
+    existed (so the office can open its first account). Once one exists: the enabled account
+    ``named`` (case and full-width letters aside), which must be allowed to act at the command line
+    (``COMMAND``: the office); anything else is refused with one line naming ``where``
+    (docs/readings.md, "命令行的操作人")."""
+    users = store.users()
+    if not any(u["role"] == OFFICE and not u["disabled"] for u in users):
+        return None
+    if not named:
+        raise KaoheError(
+            f"本局已开设网站账号,命令行的写操作须指明操作人的考核办账号:用选项 --actor 账号,"
+            f"或环境变量 {CLI_ENV},或配置 [site] cli_account(不再记为系统用户)"
+        )
+    row = store.user(named.strip())
+    if row is None:
+        row = next((u for u in users if _fold(str(u["account"])) == _fold(named.strip())), None)
+    if row is None:
+        raise KaoheError(f"{where} 的值 {named!r} 不是本局的网站账号(应为考核办的账号,用 kaohe users list 查看)")
+    if row["disabled"]:
+        raise KaoheError(f"{where} 的账号 {row['account']} 已停用(应为启用的考核办账号)")
+    actor = actor_of(row)
+    if not allowed(actor, COMMAND, Resource("commands")):
+        raise KaoheError(f"{where} 的账号 {actor.account} 的角色是“{actor.role}”:命令行只能以考核办的账号操作")
+    return actor
 
 
 # --- the office's account commands -------------------------------------------------------------

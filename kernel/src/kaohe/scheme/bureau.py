@@ -82,6 +82,9 @@ class SiteSettings:
     """... for this long (the office may also unlock it at once with ``kaohe users reset-password``)."""
     password_min_length: int = 10
     """The shortest password accepted (with at least three of: lower case, upper case, digits, other signs)."""
+    cli_account: str = ""
+    """The office's account the command line acts as when no ``--actor`` (nor ``KAOHE_ACTOR``) names
+    one (kaohe.office.accounts.cli_account; docs/readings.md, "命令行的操作人")."""
 
 
 @attrs.frozen

@@ -430,6 +430,24 @@ class Store(Ledger, Users):
     def rejections(self, import_id: int) -> list[dict[str, Any]]:
         return list(self.db["rejections"].rows_where("import_id = ?", [import_id]))
 
+    def last_imports(self, limit: int) -> list[dict[str, Any]]:
+        """The ``limit`` latest imports, the latest first (the office's dashboard)."""
+        return list(self.db["imports"].rows_where(order_by="id DESC", limit=limit))
+
+    def last_rejections(self, limit: int) -> list[dict[str, Any]]:
+        """The ``limit`` latest rejected rows with their import's department and time, the latest first."""
+        cur = self.db.execute(
+            "SELECT r.import_id, r.file, r.sheet, r.row, r.[column], r.message, i.department, i.time FROM rejections r"
+            " JOIN imports i ON i.id = r.import_id ORDER BY r.import_id DESC, r.rowid LIMIT ?", [limit],
+        )
+        names = ["import_id", "file", "sheet", "row", "column", "message", "department", "time"]
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+    def record_place(self, key: str) -> tuple[str, str, str] | None:
+        """(unit, month, department) of the stored record ``key`` (voided or not), or None."""
+        row = self.db.execute("SELECT unit, month, department FROM records WHERE key = ?", [key]).fetchone()
+        return (str(row[0]), str(row[1]), str(row[2] or "")) if row else None
+
     def stored_namespaces(self, start: dt.date, end: dt.date, known: set[str]) -> list[tuple[str, str, int]]:
         """The plugin namespaces not in ``known`` whose adapters brought records dated ``start`` to
         ``end`` still stored (not voided): (namespace, department, how many records), by namespace.
@@ -740,6 +758,18 @@ class Store(Ledger, Users):
 
     def scores(self, period: str) -> list[dict[str, Any]]:
         return list(self.db["scores"].rows_where("period = ?", [period], order_by="series, rank, unit"))
+
+    def item_results(self, period: str, items: Sequence[str]) -> list[dict[str, Any]]:
+        """The stored results of ``items`` in ``period``: one row per unit and item (unit, item, points,
+        lines, records, carried, missing), in the order they were stored."""
+        if not items:
+            return []
+        cur = self.db.execute(
+            "SELECT unit, item, points, lines, records, carried, missing FROM item_results"
+            f" WHERE period = ? AND item IN ({','.join('?' * len(items))}) ORDER BY rowid", [period, *items],
+        )
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
     def explanation(self, period: str, unit: str) -> dict[str, Any] | None:
         rows = list(self.db["explanations"].rows_where("period = ? AND unit = ?", [period, unit]))

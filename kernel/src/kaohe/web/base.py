@@ -74,9 +74,13 @@ def secret_key(database: str) -> str:
 class Site:
     """One bureau's site: its configuration, the session signer and the templates."""
 
-    def __init__(self, config: str | Path, bureau: Bureau | None = None) -> None:
+    def __init__(self, config: str | Path, bureau: Bureau | None = None, registry: Any = None) -> None:
         self.config = Path(config)
-        self.bureau: Bureau = bureau if bureau is not None else load_bureau(self.config, load_registry())
+        if bureau is None:
+            registry = registry if registry is not None else load_registry()
+            bureau = load_bureau(self.config, registry)
+        self.bureau: Bureau = bureau
+        self._registry: Any = registry
         self.signer = URLSafeTimedSerializer(secret_key(self.bureau.database), salt="kaohe-session")
         self.idle = self.bureau.site.idle_minutes * 60
         self.templates = jinja2.Environment(
@@ -84,6 +88,14 @@ class Site:
             autoescape=True,
             undefined=jinja2.StrictUndefined,
         )
+
+    @property
+    def registry(self) -> Any:
+        """The plugins' registry the bureau was read with (the data status reads which department
+        owns which kind of record); loaded when first asked for if the bureau was given alone."""
+        if self._registry is None:
+            self._registry = load_registry()
+        return self._registry
 
     def store(self) -> Store:
         return Store(self.bureau.database)
