@@ -1,0 +1,134 @@
+"""The office's what-if analysis (issue 20): ``compare`` scores the stored records of a period under
+the scheme in force and under a proposal, ``diagnose`` says how each part of a scheme weighs. Nothing
+is stored: the records are read through :class:`SharedRecords` (each query of the store asked once,
+its answer kept for both schemes), inside one snapshot of the store; no result, edition or audit
+entry is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ..contract.registry import Registry
+from ..core.model import PeriodResult, Record
+from ..core.periods import Period
+from ..report.analysis import Analysis, ItemStats, Parts, base_parts, compare_data, diagnose_data, item_stats, period_parts
+from ..scheme.bureau import Bureau
+from ..scheme.proposal import analysis_settings, proposal
+from ..scoring.folding import light
+from ..scoring.pipeline import aggregate, base_periods, score_base
+from ..scoring.sources import StoreSource
+from ..store.store import Store
+from .jobs import history
+
+
+class SharedRecords:
+    """The store as the scoring's record store, each query asked once: the records and grouped
+    counts of the same kinds over the same dates are read from SQLite once and kept, so that a
+    second scheme scored over the same period reads nothing again. Everything else is the store's."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._records: dict[tuple[tuple[str, ...], dt.date, dt.date], list[Record]] = {}
+        self._tallies: dict[Any, list[Any]] = {}
+        self._cached: dict[tuple[str, Any], Any] = {}
+        self.reads = 0
+        """How many times the records were read from the store (the benchmark checks it)."""
+
+    def records(self, kinds: Sequence[str], start: dt.date, end: dt.date) -> Iterator[Record]:
+        key = (tuple(kinds), start, end)
+        hit = self._records.get(key)
+        if hit is None:
+            self.reads += 1
+            hit = self._records[key] = list(self.store.records(kinds, start, end))
+        return iter(hit)
+
+    def tallies(self, kinds: Sequence[str], fields: Sequence[str], start: dt.date, end: dt.date, decide: Sequence[Any] = ()) -> Iterator[Any]:
+        key = (tuple(kinds), tuple(fields), start, end, tuple(decide))
+        hit = self._tallies.get(key)
+        if hit is None:
+            self.reads += 1
+            hit = self._tallies[key] = list(self.store.tallies(kinds, fields, start, end, decide))
+        return iter(hit)
+
+    def _once(self, name: str, *args: Any) -> Any:
+        key = (name, args)
+        if key not in self._cached:
+            self._cached[key] = getattr(self.store, name)(*args)
+        return self._cached[key]
+
+    def departments_with_data(self, month: str) -> Any:
+        return self._once("departments_with_data", month)
+
+    def adjustments(self, period: str) -> Any:
+        return self._once("adjustments", period)
+
+    def has_records(self, department: str, months: Sequence[str]) -> Any:
+        return self._once("has_records", department, tuple(months))
+
+    def signoffs(self, period: str) -> Any:
+        return self._once("signoffs", period)
+
+
+def analysed(bureau: Bureau, registry: Registry, store: Store, shared: SharedRecords, period: Period, stored_history: bool) -> Analysis:
+    """``bureau``'s scheme scored over ``period`` from ``shared`` (nothing stored), split into parts
+    for the analysis. The 末位 flag's earlier periods: the stored results with ``stored_history``
+    (the scheme in force, as ``kaohe score`` does), else scored under ``bureau`` too (a proposal)."""
+    source = StoreSource(shared, bureau, registry)
+    bases = base_periods(bureau, period)
+    hist: list[PeriodResult] = history(store, bureau, bases[0], source, stored=stored_history)
+    parts: list[PeriodResult] = []
+    months: list[tuple[str, dict[str, Parts]]] = []
+    stats: dict[str, ItemStats] = {}
+    single = len(bases) == 1 and bases[0] == period
+    for p in bases:
+        res = score_base(bureau, p, source, hist)
+        months.append((p.label, {u.unit: base_parts(u) for u in res.units}))
+        item_stats(stats, bureau, res)
+        parts.append(res)
+        hist.insert(0, light(res))
+    result = parts[0] if single else aggregate(bureau, period, parts, source)
+    return Analysis(bureau, result, period_parts(bureau, result, months), stats, months)
+
+
+@attrs.frozen
+class Proposal:
+    """What is proposed: another configuration file and/or overrides (``--set``)."""
+
+    file: Path | None = None
+    sets: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return self.file is None and not self.sets
+
+
+def compare(store: Store, bureau: Bureau, registry: Registry, period: Period, change: Proposal) -> dict[str, Any]:
+    """``period`` scored under the bureau's scheme and under ``change``, compared
+    (``report.analysis.compare_data``). Reads the store only."""
+    proposed, description = proposal(bureau, registry, change.file, change.sets)
+    settings = analysis_settings(bureau)
+    shared = SharedRecords(store)
+    with store.snapshot():
+        a = analysed(bureau, registry, store, shared, period, True)
+        b = analysed(proposed, registry, store, shared, period, False)
+    return compare_data(a, b, settings.award_places, description)
+
+
+def diagnose(store: Store, bureau: Bureau, registry: Registry, period: Period, change: Proposal) -> dict[str, Any]:
+    """The diagnostics (``report.analysis.diagnose_data``) of the bureau's scheme, or of a proposal,
+    over ``period``. Reads the store only."""
+    if change.empty:
+        scheme, description, stored = bureau, "本局现行方案", True
+    else:
+        scheme, description = proposal(bureau, registry, change.file, change.sets)
+        stored = False
+    settings = analysis_settings(scheme if not change.empty and "analysis" in scheme.text else bureau)
+    shared = SharedRecords(store)
+    with store.snapshot():
+        x = analysed(scheme, registry, store, shared, period, stored)
+    return diagnose_data(x, settings.blocks, description)
