@@ -267,3 +267,40 @@ def test_rank_correlations_worked_by_hand() -> None:
     b2 = {"u1": Decimal(3), "u2": Decimal(3), "u3": Decimal(2), "u4": Decimal(1)}
     assert Decimal(str(spearman(a2, b2))).quantize(Decimal("0.0001")) == Decimal("0.9487")
     assert Decimal(str(kendall(a2, b2))).quantize(Decimal("0.0001")) == Decimal("0.9129")
+
+
+def _in_process(d: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object, object]:
+    from kaohe.plugins.discovery import load_registry
+    from kaohe.scheme.config import load_bureau
+    from kaohe.store.store import Store
+
+    monkeypatch.setenv("KAOHE_LOAD_PLUGINS", "")
+    registry = load_registry()
+    bureau = load_bureau(d / "kaohe.toml", registry)
+    return Store(bureau.database, readonly=True), bureau, registry
+
+
+def test_stored_items_taken_as_they_are_give_the_same_result(bureau: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kaohe.core.periods import Period
+    from kaohe.office.analysis import Proposal, compare, diagnose
+
+    store, b, registry = _in_process(bureau, monkeypatch)
+    april = Period.parse("2015-04")
+    for change in (Proposal(sets=("categories.daji.weight=5",)), Proposal(sets=('items."office.case".params.points=1',))):
+        assert compare(store, b, registry, april, change) == compare(store, b, registry, april, change, reuse=False)  # type: ignore[arg-type]
+    assert diagnose(store, b, registry, april, Proposal()) == diagnose(store, b, registry, april, Proposal(), reuse=False)  # type: ignore[arg-type]
+
+
+def test_a_record_imported_after_scoring_counts(tmp_path: Path) -> None:
+    """The stored results out of date: the scheme in force is scored from the records, not taken
+    from them (丙 gains a case: 打击 丙 5 → total 108, 2nd)."""
+    (tmp_path / "kaohe.toml").write_text(CONFIG, encoding="utf-8")
+    (tmp_path / "register.csv").write_text("编号,单位,日期,记录类型,数值,名称,说明\n" + "\n".join(ROWS) + "\n", encoding="utf-8")
+    kaohe(tmp_path, "ingest", "register.csv")
+    kaohe(tmp_path, "score", "2015-04", "-q")
+    (tmp_path / "more.csv").write_text("编号,单位,日期,记录类型,数值,名称,说明\nC9,丙派出所,2015-04-20,office.case,,,\n", encoding="utf-8")
+    kaohe(tmp_path, "ingest", "more.csv")
+    data = json.loads(kaohe(tmp_path, "compare", "2015-04", "--set", "categories.daji.weight=5", "--json").stdout)
+    rows = {r["unit"]: r for r in data["series"][0]["units"]}
+    assert (rows["c"]["total"], rows["c"]["rank"]) == ("108", 2)
+    assert (rows["c"]["proposedTotal"], rows["c"]["proposedRank"]) == ("105.5", 1)  # 100 + 2.5 + 3

@@ -114,6 +114,8 @@ def base_parts(unit: UnitResult) -> Parts:
             k = _factor(c)
             done = ZERO
             for i in c.items:
+                if not i.points:  # most items of most units: nothing to split
+                    continue
                 v = i.points * k
                 p.add(f"item:{i.item}", v)
                 done += v

@@ -179,7 +179,7 @@ def proposal(bureau: Bureau, registry: Registry, file: Path | None = None, sets:
         data = tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
         raise KaoheError(toml_error(name, exc)) from None
-    result = _parsed(data, registry, name, base, None)
+    result = bureau if file is None else _parsed(data, registry, name, base, None)  # the bureau's own text is read already
     for s in sets:
         data = copy.deepcopy(data)
         apply_set(data, s)
