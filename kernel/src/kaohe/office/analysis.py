@@ -163,6 +163,8 @@ def diagnose(store: Store, bureau: Bureau, registry: Registry, period: Period, c
     over ``period``. Reads the store only (``reuse``: as ``compare``)."""
     if change.empty:
         scheme, description, stored = bureau, "本局现行方案", True
+    elif change.file is None and all(s.strip().startswith("analysis.") for s in change.sets):  # only the blocks given
+        scheme, description, stored = proposal(bureau, registry, None, change.sets)[0], "本局现行方案", True
     else:
         scheme, description = proposal(bureau, registry, change.file, change.sets)
         stored = False

@@ -82,6 +82,11 @@ class ItemStats:
     highest: Decimal | None = None
     """The highest points a unit's records would have earned (before the cap)."""
     at_floor: int = 0
+    at_top: int = 0
+    """Evaluations that got the highest positive points any unit got from the item in that base
+    period (a bonus earned alike once a threshold is reached: 达标即得分, “够加分线即可”)."""
+    top: Decimal | None = None
+    """The highest positive points the item gave in a base period."""
 
 
 @attrs.define
@@ -127,6 +132,12 @@ def base_parts(unit: UnitResult) -> Parts:
 def item_stats(stats: dict[str, ItemStats], bureau: Bureau, result: PeriodResult) -> None:
     """Add a base period's evaluations to ``stats``."""
     caps = {i.id: i for i in bureau.items}
+    best: dict[str, Decimal] = {}
+    for u in result.units:
+        for c in u.categories:
+            for i in c.items:
+                if i.points > best.get(i.item, ZERO):
+                    best[i.item] = i.points
     for u in result.units:
         for c in u.categories:
             for i in c.items:
@@ -145,6 +156,9 @@ def item_stats(stats: dict[str, ItemStats], bureau: Bureau, result: PeriodResult
                     s.highest = i.uncapped if s.highest is None else max(s.highest, i.uncapped)
                 if s.floor is not None and i.points == s.floor and i.uncapped <= s.floor and i.lines:
                     s.at_floor += 1
+                if i.item in best and i.points == best[i.item]:
+                    s.at_top += 1
+                    s.top = best[i.item] if s.top is None else max(s.top, best[i.item])
 
 
 def period_parts(bureau: Bureau, result: PeriodResult, months: Sequence[tuple[str, dict[str, Parts]]]) -> dict[str, Parts]:
@@ -453,7 +467,7 @@ def diagnose_data(x: Analysis, blocks: Mapping[str, Sequence[str]], description:
         )
     sat = []
     for iid, s in sorted(x.items.items()):
-        if s.cap is None and s.floor is None:
+        if s.cap is None and s.floor is None and not (s.cases and s.top is not None and 2 * s.at_top >= s.cases and s.at_top < s.cases):
             continue
         sat.append(
             {
@@ -462,6 +476,8 @@ def diagnose_data(x: Analysis, blocks: Mapping[str, Sequence[str]], description:
                 "lost": fmt(s.lost), "highest": fmt(s.highest) if s.highest is not None else None,
                 "aboveCap": fmt(s.highest - s.cap) if s.highest is not None and s.cap is not None else None,
                 "atFloor": s.at_floor, "atFloorShare": q(Fraction(s.at_floor, s.cases)) if s.cases else None,
+                "top": fmt(s.top) if s.top is not None else None, "atTop": s.at_top,
+                "atTopShare": q(Fraction(s.at_top, s.cases)) if s.cases and s.top is not None else None,
             }
         )
     all_units = [u.unit for u in x.result.units]
@@ -514,7 +530,7 @@ def sentences(series: Sequence[Mapping[str, Any]], sat: Sequence[Mapping[str, An
             if c["effective"] is None or c["nominal"] is None:
                 continue
             e, n = Decimal(c["effective"]), Decimal(c["nominal"])
-            if n > 0 and e < 0:
+            if n > 0 and e <= Decimal("-0.001"):
                 out["weights"].append(f"{s['name']}:{c['name']}名义权重{_pct(c['nominal'])},实际权重为负({_pct(c['effective'])})——这一块得分高的单位总分反而偏低,它不但没有拉开差距,还略微抵消了其他部分的差距。")
             elif n > 0 and e < n / 2:
                 out["weights"].append(f"{s['name']}:{c['name']}名义权重{_pct(c['nominal'])},实际只决定了总分差异的{_pct(c['effective'])}——各单位在这一块拉不开差距,它对排名的作用远小于分值。")
@@ -525,6 +541,11 @@ def sentences(series: Sequence[Mapping[str, Any]], sat: Sequence[Mapping[str, An
         for b in s["blocks"]:
             out["blocks"].append(f"{s['name']}:{b['block']}名义占{_pct(b['nominal'])},实际决定总分差异的{_pct(b['effective'])}。")
     for r in sat:
+        if r["atTopShare"] is not None and Decimal(r["atTopShare"]) >= Decimal("0.5") and not r["atCap"]:
+            out["saturation"].append(
+                f"{r['title']}:{_pct(r['atTopShare'])}的单位·期拿到该项当期的最高分(最高{r['top']}分)——多数单位都达到同一个上限,"
+                "再多做也拉不开差距(达标即得分,“够加分线即可”)。"
+            )
         if r["atCap"] and r["atCapShare"] is not None:
             out["saturation"].append(
                 f"{r['title']}:{_pct(r['atCapShare'])}的单位·期达到封顶{r['cap']}分,封顶少计{r['lost']}分,记录最多折合{r['highest']}分"
@@ -556,10 +577,14 @@ def diagnose_text(data: Mapping[str, Any]) -> str:
             out.append(table(["板块", "名义权重", "实际权重"], [[b["block"], _pct(b["nominal"]), _pct(b["effective"])] for b in s["blocks"]]))
     if data["saturation"]:
         out.append("")
-        out.append("封顶与扣完(单位·期)")
+        out.append("封顶、扣完与达标即得分(单位·期)")
         out.append(table(
-            ["项目", "封顶", "达到封顶", "封顶少计", "最多折合", "超出封顶", "扣分上限", "扣完"],
-            [[r["title"], r["cap"] or "", f"{r['atCap']}/{r['cases']}", r["lost"], r["highest"] or "", r["aboveCap"] or "", r["floor"] or "", f"{r['atFloor']}/{r['cases']}"] for r in data["saturation"]],
+            ["项目", "封顶", "达到封顶", "封顶少计", "最多折合", "超出封顶", "扣分上限", "扣完", "当期最高分", "拿到最高分"],
+            [
+                [r["title"], r["cap"] or "", f"{r['atCap']}/{r['cases']}", r["lost"], r["highest"] or "", r["aboveCap"] or "", r["floor"] or "",
+                 f"{r['atFloor']}/{r['cases']}", r["top"] or "", f"{r['atTop']}/{r['cases']}" if r["top"] else ""]
+                for r in data["saturation"]
+            ],
         ))
     for what, title in (("dead", "无效项目(没有单位触发)"), ("flat", "无差异项目(各单位相同)"), ("concentrated", "集中项目(分值来自一两个单位)")):
         if data[what]:

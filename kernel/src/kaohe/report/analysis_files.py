@@ -105,10 +105,24 @@ def _diagnose(data: Mapping[str, Any]) -> list[Section]:
             ))
     sat = data["saturation"]
     out.append(Section(
-        "封顶与扣完", ("“达到封顶”按单位·期计:该期记录折合的分数达到或超过项目的封顶分;“封顶少计”是超出封顶而未计入的分数。", *said["saturation"]),
-        ("项目", "封顶", "达到封顶(单位·期)", "共(单位·期)", "达到封顶%", "封顶少计", "最多折合", "超出封顶", "扣分上限", "扣完(单位·期)"),
-        tuple((r["title"], _num(r["cap"]), r["atCap"], r["cases"], _pct(r["atCapShare"]), _num(r["lost"]), _num(r["highest"]), _num(r["aboveCap"]), _num(r["floor"]), r["atFloor"]) for r in sat),
-        {"type": "bar", "percent": True, "categories": [r["title"] for r in sat], "series": [{"name": "达到封顶%", "data": _f([_pct(r["atCapShare"]) for r in sat])}, {"name": "扣完%", "data": _f([_pct(r["atFloorShare"]) for r in sat])}]} if sat else None,
+        "封顶、扣完与达标即得分",
+        (
+            "按单位·期计:“达到封顶”是该期记录折合的分数达到或超过项目的封顶分,“封顶少计”是超出封顶而未计入的分数;"
+            "“拿到最高分”是得到该项当期最高加分的单位·期(过半而不是全部:多数单位达到同一个上限,达标即得分)。",
+            *said["saturation"],
+        ),
+        ("项目", "封顶", "达到封顶(单位·期)", "共(单位·期)", "达到封顶%", "封顶少计", "最多折合", "超出封顶", "扣分上限", "扣完(单位·期)", "当期最高分", "拿到最高分%"),
+        tuple(
+            (r["title"], _num(r["cap"]), r["atCap"], r["cases"], _pct(r["atCapShare"]), _num(r["lost"]), _num(r["highest"]), _num(r["aboveCap"]), _num(r["floor"]), r["atFloor"], _num(r["top"]), _pct(r["atTopShare"]))
+            for r in sat
+        ),
+        {
+            "type": "bar", "percent": True, "categories": [r["title"] for r in sat],
+            "series": [
+                {"name": "达到封顶%", "data": _f([_pct(r["atCapShare"]) for r in sat])}, {"name": "扣完%", "data": _f([_pct(r["atFloorShare"]) for r in sat])},
+                {"name": "拿到最高分%", "data": _f([_pct(r["atTopShare"]) for r in sat])},
+            ],
+        } if sat else None,
     ))
     kinds = [("dead", "无效"), ("flat", "无差异"), ("concentrated", "集中")]
     rows2 = tuple((label, r["title"], r["category"], r["note"]) for key, label in kinds for r in data[key])
