@@ -185,7 +185,7 @@ def render_html(kind: str, data: Mapping[str, Any], bureau: str) -> str:
     body = []
     charts = []
     for n, sec in enumerate(sections(kind, data)):
-        body.append(f'<section><h2>{e(sec.title)}</h2>')
+        body.append(f'<section id="s-{n}"><h2>{e(sec.title)}</h2>')
         body.extend(f"<p>{e(t)}</p>" for t in sec.notes)
         if sec.chart is not None and sec.chart["categories"]:
             body.append(f'<div class="chart" id="chart-{n}"></div>')

@@ -163,8 +163,8 @@ def apply_set(data: dict[str, Any], text: str) -> None:
 def proposal(bureau: Bureau, registry: Registry, file: Path | None = None, sets: Sequence[str] = ()) -> tuple[Bureau, str]:
     """The proposed bureau: ``file`` (else the bureau's own configuration text) with ``sets``
     applied one by one, each checked by the configuration's reader (a bad one refused, its key
-    named), and a one-line description of the proposal. Units, calendar and database stay the
-    bureau's (the proposal is scored on the bureau's stored data)."""
+    named), and a one-line description of the proposal. It is scored on the bureau's stored data
+    (its own ``database`` is never opened)."""
     if file is not None:
         try:
             text = file.read_bytes().decode("utf-8")
