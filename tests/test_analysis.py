@@ -304,3 +304,30 @@ def test_a_record_imported_after_scoring_counts(tmp_path: Path) -> None:
     rows = {r["unit"]: r for r in data["series"][0]["units"]}
     assert (rows["c"]["total"], rows["c"]["rank"]) == ("108", 2)
     assert (rows["c"]["proposedTotal"], rows["c"]["proposedRank"]) == ("105.5", 1)  # 100 + 2.5 + 3
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="/usr/bin/chromium is not installed")
+def test_the_pages_draw_their_charts_offline(bureau: Path) -> None:
+    """Every section with a chart has it drawn (a canvas of some size), no request leaves the file,
+    no error in the console."""
+    from browser_support import ARGS, CHROMIUM
+    from playwright.sync_api import sync_playwright
+
+    kaohe(bureau, "diagnose", "2015-04", "--html", "d.html")
+    kaohe(bureau, "compare", "2015-04", "--set", "categories.daji.weight=5", "--html", "c.html")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        for name, charts in (("c.html", 1), ("d.html", 4)):  # d: weights, blocks, saturation, items
+            page = b.new_page(viewport={"width": 1200, "height": 900})
+            errors: list[str] = []
+            requests: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto((bureau / name).as_uri())
+            sizes = page.eval_on_selector_all(".chart", "els => els.map(e => { const c = e.querySelector('canvas'); return c ? [c.width, c.height] : null; })")
+            assert len(sizes) == charts and all(s and s[0] > 200 and s[1] > 150 for s in sizes), sizes
+            assert errors == [] and requests == [(bureau / name).as_uri()]
+            page.close()
+        b.close()
