@@ -142,7 +142,8 @@ def apply_set(data: dict[str, Any], text: str) -> None:
         if append:
             raise fail("+= 只能用于数组")
         if not isinstance(value, dict):
-            raise fail(f"{'.'.join(parts[:-1])} 的一项应写成表,如 {{ title = \"…\", category = \"…\", shape = \"…\", params = {{ … }} }}")
+            example = '{ title = "…", category = "…", shape = "…", params = { … } }' if parts[0] == "office_items" else '{ name = "…", … }'
+            raise fail(f"{'.'.join(parts[:-1])} 的一项应写成表,如 {example};要改其中一个值,写到那个键,如 {key}.weight=300")
         element = {"id": last, **value}
         if at:
             node[at[0]] = element
