@@ -331,3 +331,15 @@ def test_the_pages_draw_their_charts_offline(bureau: Path) -> None:
             assert errors == [] and requests == [(bureau / name).as_uri()]
             page.close()
         b.close()
+
+
+def test_a_proposal_file_with_other_units_is_scored_from_the_records(bureau: Path, tmp_path: Path) -> None:
+    """A proposal whose units differ (丙 left out) is not given the stored items of the scheme in
+    force: its units are scored from the records. Without 丙 the top of 基础 is 乙's 97: 甲 96 ÷ 97 ×
+    100 = 98.97 (rounded half up), 乙 100; totals 甲 98.97 + 10 + 3 = 111.97, 乙 100 + 5 + 3 = 108 (末位)."""
+    other = tmp_path / "proposal.toml"
+    other.write_text(CONFIG.replace('[[units]]\nid = "c"\nname = "丙派出所"\nseries = "s"\n', ""), encoding="utf-8")
+    data = json.loads(kaohe(bureau, "compare", "2015-04", "--proposal", str(other), "--json").stdout)
+    rows = {r["unit"]: r for r in data["series"][0]["units"]}
+    assert [(rows[u]["proposedTotal"], rows[u]["proposedRank"]) for u in "ab"] == [("111.97", 1), ("108", 2)]
+    assert "末位" in rows["b"]["proposedFlags"] and data["onlyCurrent"] == ["c"]

@@ -84,11 +84,19 @@ def reusable(
     """The stored results of base period ``period``'s items that ``bureau`` (the scheme in force or
     a proposal) defines exactly as the scheme in force does (same id, rule, category, cap, floor,
     window), taken as they are instead of evaluating the items again — only while the stored
-    results are up to date (``results.staleness``); None otherwise (every item evaluated).
+    results are up to date (``results.staleness``) and the proposal has the same units, the same
+    dates for the period and the same carry-over; None otherwise (every item evaluated).
     ``decoded``: the stored items already decoded, by period (each period's trees decoded once for
     both schemes)."""
     if store.period_state(period.label) is None or staleness(store, in_force, period) is not None:
         return None
+    cal, mine = in_force.calendar, bureau.calendar
+    if (
+        bureau.active_units(period) != in_force.active_units(period)  # a proposal file's own units (headcounts)
+        or (mine.start(period), mine.end(period)) != (cal.start(period), cal.end(period))
+        or bureau.carry_over != in_force.carry_over
+    ):
+        return None  # what the items read is not the same: every item evaluated
     same = {i.id: i for i in in_force.items}
     fresh = {i.id for i in bureau.items if same.get(i.id) != i}
     if period.label not in decoded:
