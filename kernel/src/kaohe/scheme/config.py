@@ -51,7 +51,7 @@ STRUCTURER = Structurer()
 
 TOP_KEYS = {
     "bureau", "scheme", "series", "categories", "units", "units_file", "items", "office_items", "carry_over", "intake", "appeals",
-    "publication", "report", "regulations", "results", "scoring", "site",
+    "publication", "report", "regulations", "results", "scoring", "site", "analysis",
 }
 """The tables the kernel reads itself; any other top-level table must be claimed by a plugin
 (``kaohe_config_tables``)."""

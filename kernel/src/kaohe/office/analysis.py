@@ -1,0 +1,183 @@
+"""The office's what-if analysis (issue 20): ``compare`` scores the stored records of a period under
+the scheme in force and under a proposal, ``diagnose`` says how each part of a scheme weighs. Nothing
+is stored: the records are read through :class:`SharedRecords` (each query of the store asked once,
+its answer kept for both schemes), inside one snapshot of the store; no result, edition or audit
+entry is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ..contract.registry import Registry
+from ..core.model import ItemResult, PeriodResult, Record
+from ..core.periods import Period
+from ..report.analysis import Analysis, ItemStats, Parts, base_parts, compare_data, diagnose_data, item_stats, period_parts
+from ..scheme.bureau import Bureau
+from ..scheme.proposal import analysis_settings, proposal
+from ..scoring.folding import light
+from ..scoring.pipeline import aggregate, base_periods, score_base
+from ..scoring.sources import StoreSource
+from ..store.store import Store
+from .jobs import history
+from .rescore import stored_items
+from .results import staleness
+
+
+class SharedRecords:
+    """The store as the scoring's record store, each query asked once: the records and grouped
+    counts of the same kinds over the same dates are read from SQLite once and kept, so that a
+    second scheme scored over the same period reads nothing again. Everything else is the store's."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._records: dict[tuple[tuple[str, ...], dt.date, dt.date], list[Record]] = {}
+        self._tallies: dict[Any, list[Any]] = {}
+        self._cached: dict[tuple[str, Any], Any] = {}
+        self.decoded: dict[str, dict[str, Mapping[str, ItemResult]]] = {}
+        """The stored results of the items, decoded once a period (``reusable``)."""
+        self.reads = 0
+        """How many times the records were read from the store (the benchmark checks it)."""
+
+    def records(self, kinds: Sequence[str], start: dt.date, end: dt.date) -> Iterator[Record]:
+        key = (tuple(kinds), start, end)
+        hit = self._records.get(key)
+        if hit is None:
+            self.reads += 1
+            hit = self._records[key] = list(self.store.records(kinds, start, end))
+        return iter(hit)
+
+    def tallies(self, kinds: Sequence[str], fields: Sequence[str], start: dt.date, end: dt.date, decide: Sequence[Any] = ()) -> Iterator[Any]:
+        key = (tuple(kinds), tuple(fields), start, end, tuple(decide))
+        hit = self._tallies.get(key)
+        if hit is None:
+            self.reads += 1
+            hit = self._tallies[key] = list(self.store.tallies(kinds, fields, start, end, decide))
+        return iter(hit)
+
+    def _once(self, name: str, *args: Any) -> Any:
+        key = (name, args)
+        if key not in self._cached:
+            self._cached[key] = getattr(self.store, name)(*args)
+        return self._cached[key]
+
+    def departments_with_data(self, month: str) -> Any:
+        return self._once("departments_with_data", month)
+
+    def adjustments(self, period: str) -> Any:
+        return self._once("adjustments", period)
+
+    def has_records(self, department: str, months: Sequence[str]) -> Any:
+        return self._once("has_records", department, tuple(months))
+
+    def signoffs(self, period: str) -> Any:
+        return self._once("signoffs", period)
+
+
+def reusable(
+    store: Store, in_force: Bureau, bureau: Bureau, period: Period, decoded: dict[str, dict[str, Mapping[str, ItemResult]]]
+) -> dict[str, Mapping[str, ItemResult]] | None:
+    """The stored results of base period ``period``'s items that ``bureau`` (the scheme in force or
+    a proposal) defines exactly as the scheme in force does (same id, rule, category, cap, floor,
+    window), taken as they are instead of evaluating the items again — only while the stored
+    results are up to date (``results.staleness``) and the proposal has the same units, the same
+    dates for the period and the same carry-over; None otherwise (every item evaluated).
+    ``decoded``: the stored items already decoded, by period (each period's trees decoded once for
+    both schemes)."""
+    if store.period_state(period.label) is None or staleness(store, in_force, period) is not None:
+        return None
+    cal, mine = in_force.calendar, bureau.calendar
+    if (
+        bureau.active_units(period) != in_force.active_units(period)  # a proposal file's own units (headcounts)
+        or (mine.start(period), mine.end(period)) != (cal.start(period), cal.end(period))
+        or bureau.carry_over != in_force.carry_over
+    ):
+        return None  # what the items read is not the same: every item evaluated
+    same = {i.id: i for i in in_force.items}
+    fresh = {i.id for i in bureau.items if same.get(i.id) != i}
+    if period.label not in decoded:
+        decoded[period.label] = stored_items(store, in_force, period, set())[0]
+    return {iid: units for iid, units in decoded[period.label].items() if iid not in fresh}
+
+
+def analysed(
+    bureau: Bureau, registry: Registry, store: Store, shared: SharedRecords, period: Period, stored_history: bool,
+    in_force: Bureau | None = None,
+) -> Analysis:
+    """``bureau``'s scheme scored over ``period`` from ``shared`` (nothing stored), split into parts
+    for the analysis. The 末位 flag's earlier periods: the stored results with ``stored_history``
+    (the scheme in force, as ``kaohe score`` does), else scored under ``bureau`` too (a proposal).
+    With ``in_force`` (the scheme in force), the items ``bureau`` defines as it does are taken from
+    the stored results where they are up to date (``reusable``): the same results, without
+    evaluating them again."""
+    source = StoreSource(shared, bureau, registry)
+    bases = base_periods(bureau, period)
+    hist: list[PeriodResult] = []
+    if stored_history:
+        hist = history(store, bureau, bases[0], source, stored=True)
+    else:  # the proposal's own earlier periods, latest first (only their ranks and flags are read)
+        p = bases[0]
+        for _ in range(max(bureau.scheme.last_place_months - 1, 0)):
+            p = p.previous()
+            reuse = reusable(store, in_force, bureau, p, shared.decoded) if in_force is not None else None
+            hist.append(light(score_base(bureau, p, source, (), reuse)))
+    parts: list[PeriodResult] = []
+    months: list[tuple[str, dict[str, Parts]]] = []
+    stats: dict[str, ItemStats] = {}
+    single = len(bases) == 1 and bases[0] == period
+    for p in bases:
+        reuse = reusable(store, in_force, bureau, p, shared.decoded) if in_force is not None else None
+        res = score_base(bureau, p, source, hist, reuse)
+        months.append((p.label, {u.unit: base_parts(u) for u in res.units}))
+        item_stats(stats, bureau, res)
+        parts.append(res)
+        hist.insert(0, light(res))
+    result = parts[0] if single else aggregate(bureau, period, parts, source)
+    return Analysis(bureau, result, period_parts(bureau, result, months), stats, months)
+
+
+@attrs.frozen
+class Proposal:
+    """What is proposed: another configuration file and/or overrides (``--set``)."""
+
+    file: Path | None = None
+    sets: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return self.file is None and not self.sets
+
+
+def compare(store: Store, bureau: Bureau, registry: Registry, period: Period, change: Proposal, reuse: bool = True) -> dict[str, Any]:
+    """``period`` scored under the bureau's scheme and under ``change``, compared
+    (``report.analysis.compare_data``). Reads the store only. Without ``reuse``, every item is
+    evaluated from the records (the same result: the tests check it)."""
+    proposed, description = proposal(bureau, registry, change.file, change.sets)
+    settings = analysis_settings(bureau)
+    shared = SharedRecords(store)
+    in_force = bureau if reuse else None
+    with store.snapshot():
+        a = analysed(bureau, registry, store, shared, period, True, in_force)
+        b = analysed(proposed, registry, store, shared, period, False, in_force)
+    return compare_data(a, b, settings.award_places, description)
+
+
+def diagnose(store: Store, bureau: Bureau, registry: Registry, period: Period, change: Proposal, reuse: bool = True) -> dict[str, Any]:
+    """The diagnostics (``report.analysis.diagnose_data``) of the bureau's scheme, or of a proposal,
+    over ``period``. Reads the store only (``reuse``: as ``compare``)."""
+    if change.empty:
+        scheme, description, stored = bureau, "本局现行方案", True
+    elif change.file is None and all(s.strip().startswith("analysis.") for s in change.sets):  # only the blocks given
+        scheme, description, stored = proposal(bureau, registry, None, change.sets)[0], "本局现行方案", True
+    else:
+        scheme, description = proposal(bureau, registry, change.file, change.sets)
+        stored = False
+    settings = analysis_settings(scheme if not change.empty and "analysis" in scheme.text else bureau)
+    shared = SharedRecords(store)
+    with store.snapshot():
+        x = analysed(scheme, registry, store, shared, period, stored, bureau if reuse else None)
+    return diagnose_data(x, settings.blocks, description)
