@@ -138,6 +138,9 @@ class ItemResult:
     note: str = ""
     """Why ``points`` differs from the sum of the lines (cap/floor), if it does."""
     veto: tuple[str, ...] = ()
+    folded: int = 0
+    """How many record lines ``lines`` holds folded into one line (a stored result, whose record lines
+    are made again on demand: kaohe.office.results.explanation); 0: ``lines`` are all there."""
 
     @property
     def carried(self) -> bool:

@@ -21,7 +21,7 @@ from ..scoring.explain import gap_data
 from ..intake.staging import dumps
 from ..store.store import Store, StoreBusy
 from .rescore import stored_items, to_evaluate
-from .results import aggregate_all, aggregate_stored, config_digest, staleness, stored_result, stored_unit
+from .results import aggregate_all, aggregate_stored, config_digest, explanation, foldable, staleness, stored_result
 
 __all__ = ["config_digest", "history", "score_period", "score_year", "bring_up_to_date", "scored_now", "shown", "totals"]
 
@@ -83,7 +83,7 @@ def score_period(
             result = score(bureau, period, source, history(store, bureau, period, source))
     if save:  # only what changed rewritten (``keep``) when only what changed was evaluated again
         run = int(state["run_id"]) if keep is not None and state is not None else None
-        store.save_result(result, config_digest(bureau), len(bureau.items), mark, keep, run)
+        store.save_result(result, config_digest(bureau), len(bureau.items), mark, keep, run, foldable(bureau, period))
     return result
 
 
@@ -182,7 +182,7 @@ def shown(store: Store, bureau: Bureau, registry: Registry, period: Period, unit
     stored = stored_result(store, period, units=unit is None)
     assert stored is not None
     if unit is not None:
-        one = stored_unit(store, period, unit)
+        one = explanation(store, bureau, registry, period, unit)
         stored = attrs.evolve(stored, units=(one,) if one is not None else ())
     return stored, note
 

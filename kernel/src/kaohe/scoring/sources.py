@@ -27,6 +27,10 @@ class RecordStore(Protocol):
         """The current (not voided) records of ``kinds`` dated ``start`` to ``end``, by date and key."""
         ...
 
+    def unit_records(self, unit: str, kinds: Sequence[str], start: dt.date, end: dt.date) -> Iterator[Record]:
+        """``records`` of ``unit`` alone."""
+        ...
+
     def tallies(
         self, kinds: Sequence[str], fields: Sequence[str], start: dt.date, end: dt.date,
         decide: Sequence[tuple[str, str, Decimal]] = (),
@@ -56,11 +60,13 @@ class RecordStore(Protocol):
 class StoreSource:
     """The store as the pipeline's data source, with the bureau's carry-over rule (seed 000 l.88):
     where a department that may carry over has no data at all for a month, its previous month's
-    records stand in, marked as carried over."""
+    records stand in, marked as carried over. With ``unit``, the records of that unit alone (its
+    record lines made on demand: kaohe.office.results.explanation)."""
 
     store: RecordStore
     bureau: Bureau
     registry: Registry
+    unit: str | None = None
 
     def adjustments(self, period: str) -> list[Adjustment]:
         """The office's adjustments in force for ``period`` (kaohe.core.adjustments)."""
@@ -76,11 +82,16 @@ class StoreSource:
         kinds = {k: d for k, d in owners.items() if d in missing}
         return kinds, empty, frozenset(k for k, d in owners.items() if d in confirmed)
 
+    def _read(self, kinds: Sequence[str], start: dt.date, end: dt.date) -> Iterator[Record]:
+        if self.unit is not None:
+            return self.store.unit_records(self.unit, kinds, start, end)
+        return self.store.records(kinds, start, end)
+
     def records(self, kinds: Sequence[str], start: dt.date, end: dt.date) -> Iterable[Record]:
-        out = list(self.store.records(kinds, start, end))
+        out = list(self._read(kinds, start, end))
         cal = self.bureau.calendar
         for month, prev, dept_kinds in self._carried(kinds, start, end):
-            for r in self.store.records(dept_kinds, cal.start(prev), cal.end(prev)):
+            for r in self._read(dept_kinds, cal.start(prev), cal.end(prev)):
                 out.append(attrs.evolve(r, key=f"{r.key}@{month.label}", carried_from=prev.label))
         return out
 

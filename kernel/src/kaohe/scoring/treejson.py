@@ -4,15 +4,21 @@
 separators): the tree is encoded in parts and the parts joined in key order, and the text of an item
 without lines (most items of most units: nothing earned, nothing lost) is made once for all units
 that share it.
+
+With ``fold`` (the ids of the items whose rule makes a unit's lines from its own records alone,
+``rules.base.lines_per_unit``), those items' record lines are folded (``folding.fold_stored``): a base
+period's stored tree keeps their count and sum, and the lines are made again for one unit on demand
+(kaohe.office.results.explanation).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from ..core.model import CategoryResult, ItemResult, UnitResult
 from .explain import _num, item_data, unit_fields
+from .folding import fold_stored
 
 
 def _join(head: str, key: str, parts: list[str], tail: str) -> str:
@@ -24,14 +30,15 @@ def _join(head: str, key: str, parts: list[str], tail: str) -> str:
 class TreeEncoder:
     """Encodes units' trees with ``encode`` (``store.dumps``); remembers the texts of empty items."""
 
-    def __init__(self, encode: Callable[[Any], str]) -> None:
+    def __init__(self, encode: Callable[[Any], str], fold: Collection[str] = ()) -> None:
         self.encode = encode
+        self.fold = fold
         self._empty: dict[tuple[ItemResult, bool, bool], str] = {}
         self._same: dict[int, tuple[ItemResult, str]] = {}
 
     def item(self, item: ItemResult) -> str:
         if item.lines:
-            return self.encode(item_data(item))
+            return self.encode(item_data(fold_stored(item) if item.item in self.fold else item))
         seen = self._same.get(id(item))  # units share one empty result of an item (pipeline)
         if seen is not None and seen[0] is item:
             return seen[1]

@@ -17,7 +17,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -524,6 +524,19 @@ class Store(Ledger, Users):
         out.sort(key=_DATE_KEY)
         return iter(out)
 
+    def unit_records(self, unit: str, kinds: Sequence[str], start: dt.date, end: dt.date) -> Iterator[Record]:
+        """``records`` of one unit (the index on unit, kind and date): the same records of ``unit``,
+        in the same order."""
+        if not kinds:
+            return iter(())
+        q = (
+            "SELECT key, kind, unit, date, value, attrs, note FROM records WHERE unit = ? AND voided = 0"
+            f" AND kind IN ({','.join('?' * len(kinds))}) AND date BETWEEN ? AND ?"
+        )
+        out = list(_records(self.db.conn.execute(q, [unit, *kinds, start.isoformat(), end.isoformat()])))
+        out.sort(key=_DATE_KEY)
+        return iter(out)
+
     def tallies(
         self, kinds: Sequence[str], fields: Sequence[str], start: dt.date, end: dt.date,
         decide: Sequence[tuple[str, str, Decimal]] = (),
@@ -575,20 +588,21 @@ class Store(Ledger, Users):
 
     def save_result(
         self, result: PeriodResult, config: str = "", items: int = 0, mark: int | None = None,
-        keep: Mapping[str, str] | None = None, run: int | None = None,
+        keep: Mapping[str, str] | None = None, run: int | None = None, fold: Collection[str] = (),
     ) -> int:
         """Store ``result`` in place of the period's previous results, in one transaction. ``mark``:
         the audit trail's last entry when the result's inputs were read (``audit_mark``, inside the
         snapshot it was scored in); None reads it now. ``keep``: unit → its tree as stored by run
         ``run`` (``period_results.run_id``), when only the units whose tree changed are to be
         rewritten (``results_writer``); if the period was stored by another run since, it is
-        rewritten whole."""
+        rewritten whole. ``fold``: the items whose record lines are stored folded
+        (``treejson.TreeEncoder``)."""
         with self._txn():
             if keep is not None:
                 state = self.period_state(result.period)
                 if state is None or state["run_id"] != run:
                     keep = None
-            writer = self.results_writer(result, config, items, len(result.units), mark, keep)
+            writer = self.results_writer(result, config, items, len(result.units), mark, keep, fold)
             for u in result.units:
                 writer.head(u)
             for u in result.units:
@@ -598,7 +612,7 @@ class Store(Ledger, Users):
 
     def results_writer(
         self, result: PeriodResult, config: str, items: int, units: int, mark: int | None = None,
-        keep: Mapping[str, str] | None = None,
+        keep: Mapping[str, str] | None = None, fold: Collection[str] = (),
     ) -> ResultsWriter:
         """Start replacing the results of ``result``'s period (its units need not be in it yet: a
         period aggregated unit by unit gives them one at a time), inside the caller's write
@@ -622,7 +636,7 @@ class Store(Ledger, Users):
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             [result.period, result.kind, run_id, config, mark, dumps([gap_data(g) for g in result.missing]), dumps(list(result.empty))],
         )
-        return ResultsWriter(self, result.period, run_id, keep)
+        return ResultsWriter(self, result.period, run_id, keep, fold)
 
     def inputs_present(self) -> None:
         """The ledger tables whose entries a stored result is checked against are there: a dropped
@@ -749,11 +763,13 @@ class Store(Ledger, Users):
 class ResultsWriter:
     """Writes one period's results unit by unit (``Store.results_writer``)."""
 
-    def __init__(self, store: Store, period: str, run_id: int, keep: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, store: Store, period: str, run_id: int, keep: Mapping[str, str] | None = None, fold: Collection[str] = (),
+    ) -> None:
         self.store = store
         self.period = period
         self.run_id = run_id
-        self.trees = TreeEncoder(dumps)  # the text of dumps(unit_data(u)), made faster
+        self.trees = TreeEncoder(dumps, fold)  # the text of dumps(unit_data(u)), made faster; ``fold``: see TreeEncoder
         self.digest = hashlib.sha256()
         self.keep = keep
         self.heads: dict[str, tuple[str, UnitResult]] = {}
@@ -793,8 +809,8 @@ class ResultsWriter:
             " [lines], [records], [carried], [missing]) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 (
-                    p, u.unit, i.item, i.category, i.window, str(i.points), str(i.uncapped), len(i.lines),
-                    sum(1 for ln in i.lines if ln.record is not None), int(i.carried), int(i.missing),
+                    p, u.unit, i.item, i.category, i.window, str(i.points), str(i.uncapped), len(i.lines) + max(i.folded - 1, 0),
+                    sum(1 for ln in i.lines if ln.record is not None) + i.folded, int(i.carried), int(i.missing),
                 )
                 for c in u.categories for i in c.items
             ),

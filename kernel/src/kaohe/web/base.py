@@ -11,6 +11,7 @@ Response`` and is added to the list in ``app.create_app``.
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 import sqlite3
@@ -27,6 +28,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from ..contract.registry import Registry
 from ..core.errors import KaoheError
 from ..core.periods import Period
 from ..office.accounts import Actor, current
@@ -84,6 +86,12 @@ class Site:
             autoescape=True,
             undefined=jinja2.StrictUndefined,
         )
+
+    @functools.cached_property
+    def registry(self) -> Registry:
+        """The plugins' registry, loaded when first asked (a unit's record lines made on demand read
+        the departments' kinds: kaohe.office.results.explanation)."""
+        return load_registry()
 
     def store(self) -> Store:
         return Store(self.bureau.database)
