@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 import attrs
 
 from ..contract.registry import Registry
 from ..core.decimals import D
-from ..core.model import PeriodResult, UnitResult
+from ..core.model import ItemResult, PeriodResult, UnitResult
 from ..core.periods import MONTHS_PER, Period
 from ..scheme.bureau import Bureau
 from ..scoring.folding import light
@@ -72,9 +72,11 @@ def score_period(
         fresh = None if full or base_periods(bureau, period) != [period] else to_evaluate(store, bureau, registry, period)
         keep: dict[str, str] | None = None
         state = None
+        trees: dict[str, dict[str, Any]] = {}
+        reuse: dict[str, Mapping[str, ItemResult]] = {}
         if fresh is not None:
             state = store.period_state(period.label)
-            reuse, keep = stored_items(store, bureau, period, fresh)
+            reuse, keep, trees = stored_items(store, bureau, period, fresh)
             result = score_base(bureau, period, cast(DataSource, source), history(store, bureau, period, source), reuse)
             if state is None or _gaps_data(result) != (json.loads(state["missing"] or "[]"), json.loads(state["empty"] or "[]")):
                 fresh = None  # the data missing changed: scored whole
@@ -83,7 +85,9 @@ def score_period(
             result = score(bureau, period, source, history(store, bureau, period, source))
     if save:  # only what changed rewritten (``keep``) when only what changed was evaluated again
         run = int(state["run_id"]) if keep is not None and state is not None else None
-        store.save_result(result, config_digest(bureau), len(bureau.items), mark, keep, run, foldable(bureau, period))
+        store.save_result(
+            result, config_digest(bureau), len(bureau.items), mark, keep, run, foldable(bureau, period), trees, reuse,
+        )
     return result
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from typing import Any
 
 from ..contract.registry import Registry
 from ..core.model import ItemResult
@@ -71,20 +72,36 @@ def to_evaluate(store: Store, bureau: Bureau, registry: Registry, period: Period
 
 def stored_items(
     store: Store, bureau: Bureau, period: Period, fresh: set[str]
-) -> tuple[dict[str, Mapping[str, ItemResult]], dict[str, str]]:
+) -> tuple[dict[str, Mapping[str, ItemResult]], dict[str, str], dict[str, dict[str, Any]]]:
     """item → unit → its stored result in ``period``, for the items not in ``fresh`` (those stored:
-    an item not due is not in the trees, and is evaluated), the units active in it; and every
-    unit's tree as stored (for only the units whose tree changed to be written again:
-    ``Store.save_result``'s ``keep``)."""
+    an item not due is not in the trees, and is evaluated), the units active in it; every unit's
+    tree as stored (for only the units whose tree changed to be written again:
+    ``Store.save_result``'s ``keep``), and decoded (to tell them without encoding them again:
+    ``stored``). The stored trees hold the record lines of most items folded
+    (``folding.fold_stored``): what is read back is their count and sum. Equal results without
+    lines (most items of most units) are decoded once."""
     active = {u.id for u in bureau.active_units(period)}
     out: dict[str, dict[str, ItemResult]] = {}
     trees: dict[str, str] = {}
+    decoded: dict[str, dict[str, Any]] = {}
+    empty: dict[tuple[Any, ...], ItemResult] = {}
     for unit, tree in store.period_trees(period.label):
         trees[unit] = tree
         if unit not in active:
             continue
-        for c in json.loads(tree)["categories"]:
+        d = decoded[unit] = json.loads(tree)
+        for c in d["categories"]:
+            cid = c["category"]
             for i in c["items"]:
-                if i["item"] not in fresh:
-                    out.setdefault(i["item"], {})[unit] = item_from_data(i, c["category"])
-    return dict(out), trees
+                if i["item"] in fresh:
+                    continue
+                if i["lines"]:
+                    res = item_from_data(i, cid)
+                else:
+                    key = (
+                        cid, i["item"], i["title"], i["department"], i["reference"], i["window"], i["points"], i["uncapped"],
+                        i["note"], i["direct_per_capita"], tuple(i["veto"]), i.get("folded", 0),
+                    )
+                    res = empty.get(key) or empty.setdefault(key, item_from_data(i, cid))
+                out.setdefault(i["item"], {})[unit] = res
+    return dict(out), trees, decoded

@@ -67,10 +67,15 @@ class StoreSource:
     bureau: Bureau
     registry: Registry
     unit: str | None = None
+    _adjusted: dict[str, list[Adjustment]] = attrs.field(factory=dict, init=False, eq=False, repr=False)
+    """Period label → its adjustments, read once (every item asks; one scoring reads one snapshot)."""
 
     def adjustments(self, period: str) -> list[Adjustment]:
-        """The office's adjustments in force for ``period`` (kaohe.core.adjustments)."""
-        return self.store.adjustments(period)
+        """The office's adjustments in force for ``period`` (kaohe.core.adjustments), read once."""
+        hit = self._adjusted.get(period)
+        if hit is None:
+            hit = self._adjusted[period] = self.store.adjustments(period)
+        return list(hit)
 
     def gaps(self, period: Period) -> tuple[dict[str, str], bool, frozenset[str]]:
         """The data missing in base period ``period`` (kaohe.scoring.status.gaps): kind → its department, for

@@ -27,7 +27,7 @@ import sqlite_utils
 
 from ..core.decimals import D, cell_problem
 from ..core.errors import KaoheError
-from ..core.model import PeriodResult, Record, UnitResult
+from ..core.model import ItemResult, PeriodResult, Record, UnitResult
 from ..intake.staging import IngestReport, Staged, content_hash, dumps  # noqa: F401 (dumps and content_hash: used by others through the store)
 from ..rules.aggregate import Decided
 from ..scoring.explain import gap_data, unit_fields
@@ -589,6 +589,7 @@ class Store(Ledger, Users):
     def save_result(
         self, result: PeriodResult, config: str = "", items: int = 0, mark: int | None = None,
         keep: Mapping[str, str] | None = None, run: int | None = None, fold: Collection[str] = (),
+        stored: Mapping[str, Mapping[str, Any]] | None = None, reused: Mapping[str, Mapping[str, ItemResult]] | None = None,
     ) -> int:
         """Store ``result`` in place of the period's previous results, in one transaction. ``mark``:
         the audit trail's last entry when the result's inputs were read (``audit_mark``, inside the
@@ -596,13 +597,17 @@ class Store(Ledger, Users):
         ``run`` (``period_results.run_id``), when only the units whose tree changed are to be
         rewritten (``results_writer``); if the period was stored by another run since, it is
         rewritten whole. ``fold``: the items whose record lines are stored folded
-        (``treejson.TreeEncoder``)."""
+        (``treejson.TreeEncoder``). ``stored`` (unit → its stored tree, decoded) and ``reused`` (item →
+        unit → the result taken from it) with ``keep``: a unit whose tree is the same is told without
+        encoding it (``TreeEncoder.same_head``)."""
         with self._txn():
             if keep is not None:
                 state = self.period_state(result.period)
                 if state is None or state["run_id"] != run:
                     keep = None
             writer = self.results_writer(result, config, items, len(result.units), mark, keep, fold)
+            if keep is not None:
+                writer.stored, writer.reused = stored or {}, reused or {}
             for u in result.units:
                 writer.head(u)
             for u in result.units:
@@ -776,16 +781,31 @@ class ResultsWriter:
         """With ``keep``: each unit's head, written at its ``tail`` if its tree changed."""
         self.rewritten = 0
         self.seen: set[str] = set()
+        self.stored: Mapping[str, Mapping[str, Any]] = {}
+        """With ``keep``: unit → its stored tree, decoded (``Store.save_result``)."""
+        self.reused: Mapping[str, Mapping[str, ItemResult]] = {}
 
     def head(self, u: UnitResult) -> None:
         """``u``'s tree up to its fields after the categories, its category and item results."""
-        text = self.trees.unit_head(u)
+        text = self._same_head(u) if self.keep is not None else None
+        if text is None:
+            text = self.trees.unit_head(u)
         self.digest.update(f"{u.unit}\n{text}\n".encode())
         self.seen.add(u.unit)
         if self.keep is not None:
             self.heads[u.unit] = (text, u)
             return
         self._head(u, text)
+
+    def _same_head(self, u: UnitResult) -> str | None:
+        """``u``'s head as stored when its tree is unchanged (``TreeEncoder.same_head``; ``u`` ranked
+        already, as ``save_result`` gives it), else None."""
+        d = self.stored.get(u.unit)
+        text = self.keep.get(u.unit) if self.keep is not None else None
+        if d is None or text is None or not self.trees.same_head(u, d, self.reused):
+            return None
+        tail = self.trees.unit_tail(u)
+        return text[: len(text) - len(tail)] if text.endswith(tail) else None
 
     def _head(self, u: UnitResult, text: str, update: bool = False) -> None:
         conn = self.store.db.conn
