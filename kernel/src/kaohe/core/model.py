@@ -191,12 +191,12 @@ class UnitResult:
 
     @property
     def carried(self) -> bool:
-        return any(i.carried for c in self.categories for i in c.items)
+        return any(ln.carried for c in self.categories for i in c.items for ln in i.lines)  # each item's ``carried``, inlined
 
     @property
     def missing(self) -> bool:
         """Some of the unit's items lack data (lines marked 数据缺失)."""
-        return any(i.missing for c in self.categories for i in c.items)
+        return any(ln.missing for c in self.categories for i in c.items for ln in i.lines)
 
     def item_points(self) -> Decimal:
         return sum((i.points for c in self.categories for i in c.items), ZERO)

@@ -20,7 +20,7 @@ from ..scoring.sources import StoreSource
 from ..scoring.explain import gap_data
 from ..intake.staging import dumps
 from ..store.store import Store, StoreBusy
-from .rescore import stored_items, to_evaluate
+from .rescore import evaluated_for, per_unit, stored_items, to_evaluate
 from .results import aggregate_all, aggregate_stored, config_digest, explanation, foldable, staleness, stored_result
 
 __all__ = ["config_digest", "history", "score_period", "score_year", "bring_up_to_date", "scored_now", "shown", "totals"]
@@ -76,8 +76,10 @@ def score_period(
         reuse: dict[str, Mapping[str, ItemResult]] = {}
         if fresh is not None:
             state = store.period_state(period.label)
-            reuse, keep, trees = stored_items(store, bureau, period, fresh)
-            result = score_base(bureau, period, cast(DataSource, source), history(store, bureau, period, source), reuse)
+            narrow, touched = per_unit(store, bureau, registry, period, fresh)
+            reuse, keep, trees = stored_items(store, bureau, period, fresh - narrow)
+            taken = {**reuse, **evaluated_for(store, bureau, registry, period, narrow, touched, reuse, source)} if narrow else reuse
+            result = score_base(bureau, period, cast(DataSource, source), history(store, bureau, period, source), taken)
             if state is None or _gaps_data(result) != (json.loads(state["missing"] or "[]"), json.loads(state["empty"] or "[]")):
                 fresh = None  # the data missing changed: scored whole
         if fresh is None:

@@ -69,6 +69,7 @@ class StoreSource:
     unit: str | None = None
     _adjusted: dict[str, list[Adjustment]] = attrs.field(factory=dict, init=False, eq=False, repr=False)
     """Period label → its adjustments, read once (every item asks; one scoring reads one snapshot)."""
+    _gaps: dict[Period, tuple[dict[str, str], bool, frozenset[str]]] = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
     def adjustments(self, period: str) -> list[Adjustment]:
         """The office's adjustments in force for ``period`` (kaohe.core.adjustments), read once."""
@@ -82,6 +83,12 @@ class StoreSource:
         the kinds read by the bureau's items whose department has sent nothing; whether the period
         has no data at all; and the kinds of the departments that confirmed having nothing."""
 
+        hit = self._gaps.get(period)
+        if hit is None:
+            hit = self._gaps[period] = self._read_gaps(period)
+        return dict(hit[0]), hit[1], hit[2]
+
+    def _read_gaps(self, period: Period) -> tuple[dict[str, str], bool, frozenset[str]]:
         missing, empty, confirmed = gaps(self.store, self.bureau, self.registry, period)
         owners = {k: self.registry.owner_of_kind(k) for item in self.bureau.items for k in item.reads}
         kinds = {k: d for k, d in owners.items() if d in missing}

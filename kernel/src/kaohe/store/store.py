@@ -669,6 +669,22 @@ class Store(Ledger, Users):
         )
         return {k for (k,) in self.db.execute(q, [mark, mark, mark])}
 
+    def units_changed_since(self, mark: int) -> set[str]:
+        """The units of the records changed by the audit trail's entries after ``mark`` (as
+        ``kinds_changed_since``): their unit now and in their earlier versions."""
+        imports = "SELECT json_extract(detail, '$.import') FROM audit WHERE id > ? AND action = '导入'"
+        q = (
+            f"SELECT unit FROM records WHERE import_id IN ({imports})"
+            f" UNION SELECT unit FROM record_versions WHERE key IN (SELECT key FROM records WHERE import_id IN ({imports}))"
+            " UNION SELECT unit FROM records WHERE key IN (SELECT subject FROM audit WHERE id > ? AND action = '撤销记录')"
+        )
+        return {u for (u,) in self.db.execute(q, [mark, mark, mark])}
+
+    def items_carried_or_missing(self, period: str) -> set[str]:
+        """The items of ``period``'s stored results with a line carried over or marked missing for some unit."""
+        q = "SELECT DISTINCT item FROM item_results WHERE period = ? AND (carried = 1 OR missing = 1)"
+        return {i for (i,) in self.db.execute(q, [period])}
+
     def period_trees(self, period: str) -> Iterator[tuple[str, str]]:
         """(unit, tree) of every unit stored for ``period``, in the order they were stored."""
         yield from self.db.execute("SELECT unit, tree FROM explanations WHERE period = ? ORDER BY rowid", [period])
