@@ -16,7 +16,12 @@ An adjustment (or its revocation) named for the period has the items of every ad
 period evaluated again (an adjustment of the unit's total is applied anew in any case); an appeal's
 decision is itself nothing to evaluate (its adjustment or voided record is an entry of its own).
 Anything else since (the configuration edited, a sign-off, results stored by an older version) and
-the period is scored whole (``None``); so is it when its data missing changed (``jobs.score_period``)."""
+the period is scored whole (``None``); so is it when its data missing changed (``jobs.score_period``).
+
+Of the items to evaluate again, those whose rule makes each unit's lines from the unit's own records
+(``per_unit``) are evaluated for the units whose records changed alone, the other units' stored
+results taken as they are (``evaluated_for``); the stored trees hold such items' record lines
+folded (docs/architecture.md, "Record lines made on demand"), so reading them back is light."""
 
 from __future__ import annotations
 

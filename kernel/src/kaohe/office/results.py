@@ -8,6 +8,10 @@ decision, a sign-off of it or of the base periods its carry-over and its last-pl
 adjustment named for such a period. A longer period's, when one of its base periods is out of date
 or holds other results (another digest) than those it was aggregated from, or an adjustment of it
 or of a period between was made since (docs/readings.md, "When a stored result is out of date").
+
+A base period's stored trees keep the record lines of the items whose rule reads each unit's own
+records folded (``foldable``); ``explanation`` makes them again for one unit from its records, the
+same lines a scoring of the period makes (docs/architecture.md, "Record lines made on demand").
 """
 
 from __future__ import annotations

@@ -7,6 +7,10 @@ they are, and the record lines of that period folded into one line — how many 
 points — that refers to the base period's explanation, where each record's line is (docs/report.md,
 "Quarters, halves and the year"). The points are unchanged: the folded line carries the sum of the
 lines it folds, so an item's lines still add up to its points before its cap and floor.
+
+A base period's stored tree folds the same way the record lines of the items whose rule reads each
+unit's own records (``fold_stored``), which are made again for one unit on demand (``unfolded``;
+kaohe.office.results.explanation).
 """
 
 from __future__ import annotations
