@@ -22,6 +22,7 @@ from kaohe.cli.main import cli
 from kaohe.core.decimals import D
 from kaohe.core.model import Record
 from kaohe.core.periods import Period
+from kaohe.office.results import explanation_data
 from kaohe.report import build, publish
 from kaohe.report.html import json_for_script
 from kaohe.report.xlsx import safe_text, sheet_title
@@ -38,7 +39,8 @@ def march(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     bureau, reg, db, html = rb.publish_period(tmp, "2015-03")
     with Store(db) as store:
         scores = store.scores("2015-03")
-        trees = {r["unit"]: store.explanation("2015-03", r["unit"]) for r in scores}
+        # each unit's whole explanation (the stored trees hold some record lines folded: made on demand)
+        trees = {r["unit"]: explanation_data(store, bureau, reg, Period.parse("2015-03"), r["unit"]) for r in scores}
         february = _by_unit(store.scores("2015-02"))
     return SimpleNamespace(
         bureau=bureau, reg=reg, db=db, html=html, dir=html.parent, scores=scores, trees=trees, february=february,

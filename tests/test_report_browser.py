@@ -18,7 +18,9 @@ import pytest
 import report_bureau as rb
 from browser_support import ARGS, CHROMIUM, MARKS
 from kaohe.core.decimals import D
+from kaohe.core.periods import Period
 from kaohe.office.ingest import ingest
+from kaohe.office.results import explanation_data
 from kaohe.store.store import Store
 
 pytestmark = MARKS
@@ -30,7 +32,8 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     bureau, reg, db, html = rb.publish_period(tmp, "2015-03")
     with Store(db) as store:
         scores = store.scores("2015-03")
-        trees = {r["unit"]: store.explanation("2015-03", r["unit"]) for r in scores}
+        # each unit's whole explanation (the stored trees hold some record lines folded: made on demand)
+        trees = {r["unit"]: explanation_data(store, bureau, reg, Period.parse("2015-03"), r["unit"]) for r in scores}
     shots = Path(os.environ.get("KAOHE_SCREENSHOTS") or tmp / "shots")
     shots.mkdir(parents=True, exist_ok=True)
     return SimpleNamespace(html=html, url=html.as_uri(), scores=scores, trees=trees, shots=shots)

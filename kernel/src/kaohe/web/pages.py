@@ -19,7 +19,7 @@ from ..core.decimals import D
 from ..core.periods import Period
 from ..office.accounts import APPEAL, OFFICE, PASSWORD_MAX, READ, Actor, Resource, SignInRefused, allowed, sight, sign_in, sign_out
 from ..office.history import appeal_window, appealable, change, item_history, trends
-from ..office.results import staleness, stored_result
+from ..office.results import explanation_data, staleness, stored_result
 from ..store.store import Store
 from .base import CHANGED, Site, changed, parse_period, published, wants_json
 from .charts import line_chart
@@ -121,7 +121,7 @@ def routes(site: Site) -> list[Route]:
             return None, site.refuse(request, 403, CHANGED.format(period.chinese), as_json)
         if period is None or not allowed(actor, READ, Resource("unit", is_pub, unit=unit)) or not sight(actor).sees_unit(unit, is_pub):
             return None, site.refuse(request, 403, "无权查看该单位在该期间的结果", as_json)
-        tree = store.explanation(label, unit)
+        tree = explanation_data(store, site.bureau, site.registry, period, unit)
         if tree is None:
             return None, site.refuse(request, 404, "该单位在该期间没有已保存的计算结果", as_json)
         seen = sight(actor)
