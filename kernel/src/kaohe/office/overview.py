@@ -13,10 +13,12 @@ from urllib.parse import quote
 
 from ..core.errors import KaoheError
 from ..core.periods import Period
+from ..contract.registry import Registry
 from ..scheme.bureau import Bureau
 from ..scoring.status import DataStatus, data_status
 from ..store.store import Store
 from .accounts import READ, Actor, Resource, allowed, sight
+from .results import explanation_data
 
 SEARCH_MAX = 20
 """At most this many hits of each kind."""
@@ -122,7 +124,7 @@ def _kind(label: str) -> str:
         return ""
 
 
-def search(store: Store, bureau: Bureau, actor: Actor, published: set[str], query: str) -> dict[str, Any]:
+def search(store: Store, bureau: Bureau, registry: Registry, actor: Actor, published: set[str], query: str) -> dict[str, Any]:
     """Units (id, name or alias), items (id or title) and a record (its exact key) matching
     ``query``, each with the link ``actor`` may follow — only what it may see: a unit or an item it
     may not open is not listed, and a record key of another unit, or of another department's item
@@ -166,7 +168,7 @@ def search(store: Store, bureau: Bureau, actor: Actor, published: set[str], quer
             is_pub = label in published
             if label not in periods or not seen.sees_unit(unit, is_pub) or not allowed(actor, READ, Resource("unit", is_pub, unit=unit)):
                 continue
-            tree = store.explanation(label, unit)
+            tree = explanation_data(store, bureau, registry, Period.parse(label), unit)  # its record lines made on demand
             items = [
                 i for c in (tree or {}).get("categories", []) for i in c["items"]
                 if seen.sees_item(i["department"], is_pub) and any(ln["record"] == q for ln in i["lines"])
