@@ -317,15 +317,18 @@ def test_html_escapes_every_piece_of_imported_text(march: SimpleNamespace) -> No
     tags = [t for t, _ in parser.tags]
     assert "img" not in tags
     scripts = [a for t, a in parser.tags if t == "script"]
-    assert scripts == [{"type": "application/json", "id": "chart-data"}, {}, {}]
+    assert scripts == [{"type": "application/json", "id": "chart-data"}, {"type": "application/json", "id": "lines-data"}, {}, {}]
     assert not any(k.startswith("on") for _, a in parser.tags for k in a)
     for raw in ("<img src=x onerror", '<script>alert("unit")', "<script>window.__xss"):
         assert raw not in html
     text = "".join(parser.text)
     assert rb.EVIL_NAME in text  # shown as text, in the ranking and on its page
-    assert rb.EVIL_NOTE in text  # the record's note, in the record's detail
     chart = json.loads(re.search(r'<script type="application/json" id="chart-data">(.*?)</script>', html, re.S).group(1))
     assert rb.EVIL_NAME in [u["name"] for u in chart["units"].values()]
+    # the record's note travels in the lines' block, escaped like the charts' data (the script puts it
+    # in with textContent: tests/test_report_browser.py)
+    lines = json.loads(re.search(r'<script type="application/json" id="lines-data">(.*?)</script>', html, re.S).group(1))
+    assert rb.EVIL_NOTE in lines["s"]
 
 
 def test_json_for_script_cannot_close_its_element() -> None:

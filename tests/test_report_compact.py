@@ -43,7 +43,11 @@ def _text(markup: str) -> str:
     return unescape(re.sub(r"<[^>]+>", "", markup))
 
 
-def test_the_page_says_an_items_facts_once_without_indentation_and_well_formed(tmp_path: Path) -> None:
+def test_the_page_says_an_items_facts_once_without_indentation_and_well_formed(tmp_path: Path, monkeypatch: Any) -> None:
+    """Page layout 2 (kept to write again the page of an edition published in it)."""
+    from kaohe.report import html as report_html
+
+    monkeypatch.setattr(report_html, "LAYOUT", 2)
     *_, html = rb.publish_period(tmp_path, "2015-03")
     page = html.read_text(encoding="utf-8")
     check = Balance()
@@ -107,8 +111,8 @@ def test_an_edition_whose_page_an_earlier_kaohe_wrote_still_verifies(tmp_path: P
         second = publish(store, bureau, reg, april, published_on=dt.date(2015, 5, 7), actor="考核办")
         assert second.number == 2
         new = (second.directory / "index.html").read_text(encoding="utf-8")
-        assert "item-facts" in new and not re.search(r"^ +<", new, re.M)
-        assert json.loads(store.audit(action="发布文件")[-1]["detail"])["html_layout"] == 2
+        assert 'id="lines-data"' in new and not re.search(r"^ +<", new, re.M)
+        assert json.loads(store.audit(action="发布文件")[-1]["detail"])["html_layout"] == 3
         result = verify(store, root=d)
         assert result.findings == [] and result.files == 6
         page.write_bytes(old.replace(b"<main>", b"<main> "))  # the old page changed by a byte: found

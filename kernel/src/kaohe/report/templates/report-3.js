@@ -1,0 +1,104 @@
+/* Page layout 3: an item's facts, seed sentence and lines are drawn from the block "lines-data" when
+   the item is opened (or the page printed), as layout 2 wrote them in the markup. Every text is put
+   in with textContent: nothing from the data is read as markup. */
+(function () {
+  'use strict';
+  var source = document.getElementById('lines-data');
+  if (!source) { return; }
+  var BLOCK = null;
+
+  function block() {
+    if (BLOCK === null) { BLOCK = JSON.parse(source.textContent); }
+    return BLOCK;
+  }
+
+  function s(i) { return i < 0 ? null : BLOCK.s[i]; }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text != null) { e.textContent = text; }
+    return e;
+  }
+
+  function add(parent, child) { parent.appendChild(child); return child; }
+
+  function monthDay(date) {
+    var p = date.split('-');
+    return parseInt(p[1], 10) + '月' + parseInt(p[2], 10) + '日';
+  }
+
+  function head(parent, pts, reason, tag, cls) {
+    var box = add(parent, el(tag, cls));
+    var c = pts.charAt(0) === '-' ? 'minus' : (pts.charAt(0) === '+' ? 'plus' : '');
+    add(box, el('span', 'pts ' + c, pts));
+    add(box, el('span', 'reason', reason));
+    return box;
+  }
+
+  function facts(dl, pairs) {
+    pairs.forEach(function (p) {
+      if (p[1] === null) { return; }
+      add(dl, el('dt', null, p[0]));
+      add(dl, el('dd', p[2] || null, p[1]));
+    });
+  }
+
+  function line(ol, ln) {
+    var li = add(ol, el('li', ln[0] === 1 ? 'folded' : (ln[0] === 0 ? 'plain' : null)));
+    var pts = s(ln[1]);
+    if (ln[0] === 0) { head(li, pts, s(ln[2]), 'div', 'line'); return; }
+    if (ln[0] === 1) {
+      var fold = head(li, pts, s(ln[2]), 'div', 'fold');
+      if (ln[3]) { add(fold, el('span', 'flag carried', '含沿用上期')); }
+      return;
+    }
+    var record = s(ln[3]), missing = s(ln[5]), date = s(ln[6]), note = s(ln[8]);
+    var reason = ln[2] < 0 ? monthDay(date) + ' ' + (note === null ? '' : note) : s(ln[2]);
+    var details = add(li, el('details', 'record'));
+    var summary = head(details, pts, reason, 'summary', null);
+    if (ln[4]) { add(summary, el('span', 'flag carried', '沿用上期')); }
+    if (missing !== null) { add(summary, el('span', 'flag missing', '数据缺失')); }
+    var dl = add(details, el('dl', 'record-detail'));
+    var pairs = [['记录编号', record, 'record-key']];
+    if (date !== null) {
+      var from = s(ln[10]);
+      if (ln[11] >= 0) { from += ' · 工作表 ' + s(ln[11]); }
+      if (ln[12] >= 0) { from += ' · 第' + s(ln[12]) + '行'; }
+      if (ln[13] >= 0) { from += ' · 第' + s(ln[13]) + '版(已更正)'; }
+      pairs.push(['记录日期', date], ['报送部门', s(ln[7])], ['记录说明', note, 'record-note'], ['数值', s(ln[9])], ['来源', from]);
+    }
+    if (ln[4]) { pairs.push(['说明', '本期数据未报送,沿用上期数据']); }
+    if (missing !== null) { pairs.push(['数据缺失', '缺少 ' + missing + ' 的数据,该项暂不计分']); }
+    facts(dl, pairs);
+  }
+
+  function fill(item) {
+    var ol = item.querySelector('ol.lines[data-lines]');
+    if (!ol || ol.getAttribute('data-drawn')) { return; }
+    var entry = block().i[parseInt(ol.getAttribute('data-lines'), 10)];
+    if (!entry) { return; }
+    var f = BLOCK.f[entry[0]];
+    if (entry[1] >= 0) {
+      var quote = el('blockquote', 'seed', s(entry[1]));
+      add(quote, el('cite', null, s(f[1])));
+      item.insertBefore(quote, item.querySelector('summary').nextSibling);
+    }
+    var dl = el('dl', 'item-facts');
+    facts(dl, [['考核项目', s(f[0])], ['依据', s(f[1]), 'reference'], ['计分期', s(f[2])]]);
+    item.insertBefore(dl, ol);
+    for (var i = 2; i < entry.length; i++) { line(ol, entry[i]); }
+    ol.setAttribute('data-drawn', '1');
+  }
+
+  document.addEventListener('toggle', function (e) {
+    var t = e.target;
+    if (t.tagName === 'DETAILS' && t.open && t.classList.contains('item')) { fill(t); }
+  }, true);
+  document.querySelectorAll('details.item[open]').forEach(fill);
+  // Printing a unit prints its whole explanation: every item's lines drawn before the page is laid out.
+  window.addEventListener('beforeprint', function () {
+    var view = document.querySelector('.view.active');
+    if (view) { view.querySelectorAll('details.item').forEach(fill); }
+  });
+}());
