@@ -23,7 +23,7 @@ from kaohe.core.decimals import D
 from kaohe.core.model import Record
 from kaohe.core.periods import Period
 from kaohe.report import build, publish
-from kaohe.report.html import json_for_script
+from kaohe.report.html import json_for_script, read_block
 from kaohe.report.xlsx import safe_text, sheet_title
 from kaohe.scheme.config import parse_bureau
 from kaohe.scoring.pipeline import MemorySource, score
@@ -317,7 +317,7 @@ def test_html_escapes_every_piece_of_imported_text(march: SimpleNamespace) -> No
     tags = [t for t, _ in parser.tags]
     assert "img" not in tags
     scripts = [a for t, a in parser.tags if t == "script"]
-    assert scripts == [{"type": "application/json", "id": "chart-data"}, {"type": "application/json", "id": "lines-data"}, {}, {}]
+    assert scripts == [{"type": "application/json", "id": "chart-data"}, {"type": "application/gzip+base64", "id": "lines-data"}, {}, {}]
     assert not any(k.startswith("on") for _, a in parser.tags for k in a)
     for raw in ("<img src=x onerror", '<script>alert("unit")', "<script>window.__xss"):
         assert raw not in html
@@ -327,8 +327,7 @@ def test_html_escapes_every_piece_of_imported_text(march: SimpleNamespace) -> No
     assert rb.EVIL_NAME in [u["name"] for u in chart["units"].values()]
     # the record's note travels in the lines' block, escaped like the charts' data (the script puts it
     # in with textContent: tests/test_report_browser.py)
-    lines = json.loads(re.search(r'<script type="application/json" id="lines-data">(.*?)</script>', html, re.S).group(1))
-    assert rb.EVIL_NOTE in lines["s"]
+    assert rb.EVIL_NOTE in read_block(html)["s"]
 
 
 def test_json_for_script_cannot_close_its_element() -> None:

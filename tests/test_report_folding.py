@@ -29,6 +29,7 @@ from kaohe.core.decimals import D
 from kaohe.core.model import Line
 from kaohe.report import expand
 from kaohe.report.data import _split
+from kaohe.report.html import read_block
 from kaohe.store.store import Store
 
 FOLD_LATE = "其余3条记录合计-3分,逐条见表格 通报-2015-06.xlsx 的“金城派出所”工作表和 report-2015-06.json"
@@ -57,7 +58,7 @@ def _drawn(html: str, title: str) -> list[tuple[int, str, str, str | None]]:
     unit = unit[: unit.index("</section>")]
     start = unit.index('<details class="item"', unit.index(f'<span class="i-title">{title}</span>') - 400)
     number = int(re.search(r'<ol class="lines" data-lines="(\d+)">', unit[start:]).group(1))
-    block = json.loads(re.search(r'<script type="application/json" id="lines-data">(.*?)</script>', html, re.S).group(1))
+    block = read_block(html)
     s = block["s"]
     out: list[tuple[int, str, str, str | None]] = []
     for ln in block["i"][number][2:]:

@@ -15,6 +15,8 @@ can close the block; the page's own script escapes text again before putting it 
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 import re
 from collections.abc import Iterator
@@ -216,7 +218,23 @@ class LineBlock:
         return {"s": list(self._strings), "f": [list(k) for k in self._facts], "i": self._items}
 
     def markup(self) -> Markup:
-        return json_for_script(self.value())
+        """The block as it is written in the page: its JSON (UTF-8) compressed with gzip (no time in
+        its header: the same data gives the same bytes) in base64, which no text can break out of."""
+        text = json.dumps(self.value(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return Markup(base64.b64encode(gzip.compress(text, compresslevel=9, mtime=0)).decode("ascii"))
+
+
+BLOCK_TYPE = "application/gzip+base64"
+"""The ``type`` of the page's ``<script id="lines-data">`` (layout 3): not a script the browser runs."""
+
+
+def read_block(page: str) -> dict[str, Any]:
+    """The block of lines of a page written in layout 3 (:class:`LineBlock`), as its script reads it."""
+    found = re.search(r'<script type="[^"]*" id="lines-data">([^<]*)</script>', page)
+    if found is None:
+        raise ValueError("not a page of layout 3: no block of lines")
+    value: dict[str, Any] = json.loads(gzip.decompress(base64.b64decode(found.group(1))).decode("utf-8"))
+    return value
 
 
 def _month_day(date: str) -> str:

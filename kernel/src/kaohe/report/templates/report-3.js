@@ -1,15 +1,24 @@
 /* Page layout 3: an item's facts, seed sentence and lines are drawn from the block "lines-data" when
-   the item is opened (or the page printed), as layout 2 wrote them in the markup. Every text is put
-   in with textContent: nothing from the data is read as markup. */
+   its unit's page is shown or the item opened, as layout 2 wrote them in the markup. The block is JSON
+   compressed with gzip, in base64: read once, when the page is loaded (DecompressionStream). Every
+   text is put in with textContent: nothing from the data is read as markup. */
 (function () {
   'use strict';
   var source = document.getElementById('lines-data');
   if (!source) { return; }
   var BLOCK = null;
+  var FAILED = false;
+  var NO_BLOCK = '本浏览器无法显示逐条记录(需支持 DecompressionStream 的浏览器,如 Chrome 80、Firefox 113、Safari 16.4 及以上版本):请查看同一文件夹中的通报 XLSX 文件,每条记录一行。';
 
-  function block() {
-    if (BLOCK === null) { BLOCK = JSON.parse(source.textContent); }
-    return BLOCK;
+  function load() {
+    if (typeof DecompressionStream === 'undefined' || typeof Blob === 'undefined' || !Blob.prototype.stream) {
+      return Promise.reject(new Error('no DecompressionStream'));
+    }
+    var text = atob(source.textContent.trim());
+    var bytes = new Uint8Array(text.length);
+    for (var i = 0; i < text.length; i++) { bytes[i] = text.charCodeAt(i); }
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Response(stream).text().then(JSON.parse);
   }
 
   function s(i) { return i < 0 ? null : BLOCK.s[i]; }
@@ -76,7 +85,14 @@
   function fill(item) {
     var ol = item.querySelector('ol.lines[data-lines]');
     if (!ol || ol.getAttribute('data-drawn')) { return; }
-    var entry = block().i[parseInt(ol.getAttribute('data-lines'), 10)];
+    if (BLOCK === null) {
+      if (FAILED) {
+        add(add(ol, el('li', 'plain')), el('div', 'line no-block', NO_BLOCK));
+        ol.setAttribute('data-drawn', 'failed');
+      }
+      return;  // drawn when the block is read
+    }
+    var entry = BLOCK.i[parseInt(ol.getAttribute('data-lines'), 10)];
     if (!entry) { return; }
     var f = BLOCK.f[entry[0]];
     if (entry[1] >= 0) {
@@ -95,10 +111,17 @@
     var t = e.target;
     if (t.tagName === 'DETAILS' && t.open && t.classList.contains('item')) { fill(t); }
   }, true);
-  document.querySelectorAll('details.item[open]').forEach(fill);
-  // Printing a unit prints its whole explanation: every item's lines drawn before the page is laid out.
-  window.addEventListener('beforeprint', function () {
+  // A unit's page shown (or printed): every item's lines drawn, so that they print and the browser's
+  // search finds them; an item opened elsewhere (without the script's views): its own lines.
+  function fillView() {
     var view = document.querySelector('.view.active');
     if (view) { view.querySelectorAll('details.item').forEach(fill); }
+    document.querySelectorAll('details.item[open]').forEach(fill);
+  }
+  load().then(function (value) { BLOCK = value; }, function () { FAILED = true; }).then(function () {
+    fillView();
+    document.documentElement.setAttribute('data-lines', FAILED ? 'failed' : 'ready');
   });
+  window.addEventListener('hashchange', fillView);
+  window.addEventListener('beforeprint', fillView);
 }());
