@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 from ..core.decimals import fmt, fmt_points
 from .data import CategoryView, ItemView, ReportData, UnitView
-from .jsondata import items_table
+from .jsondata import items_table, month_day
 
 CHART_LIBRARY = "echarts.common.min.js"
 
@@ -195,7 +195,8 @@ class LineBlock:
                 if info is None:
                     line += [-1] * 8
                 else:
-                    if reason == f"{_month_day(info.date)} {info.note}":
+                    day = month_day(info.date)
+                    if day and reason == f"{day} {info.note}":
                         line[2] = -1
                     line += [
                         self.s(info.date), self.s(info.department), self.s(info.note or None), self.s(info.value),
@@ -235,14 +236,6 @@ def read_block(page: str) -> dict[str, Any]:
         raise ValueError("not a page of layout 3: no block of lines")
     value: dict[str, Any] = json.loads(gzip.decompress(base64.b64decode(found.group(1))).decode("utf-8"))
     return value
-
-
-def _month_day(date: str) -> str:
-    """``2015-05-21`` as a line's reason begins with it: ``5月21日`` (the script makes the same)."""
-    parts = date.split("-")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        return "\0"  # never the start of a reason
-    return f"{int(parts[1])}月{int(parts[2])}日"
 
 
 _INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
