@@ -236,12 +236,16 @@ def month_day(date: str) -> str:
     return f"{int(parts[1])}月{int(parts[2])}日"
 
 
-def _said(reason: Any, source: Mapping[str, Any] | None) -> bool:
-    """Whether ``reason`` is the source record's date and note, as version 3 leaves it out."""
+def _said(reason: Any, source: Mapping[str, Any] | None) -> Any:
+    """``reason`` as version 3 writes it: ``None`` when it is the source record's date (``5月21日``),
+    a space and its note; ``[rest]`` when it is those followed by ``rest``; else itself."""
     if source is None or not isinstance(reason, str):
-        return False
+        return reason
     day = month_day(source["date"])
-    return bool(day) and reason == f"{day} {source['note']}"
+    said = f"{day} {source['note']}"
+    if not day or not reason.startswith(said):
+        return reason
+    return None if reason == said else [reason[len(said):]]
 
 
 def _unit_v3(tree: dict[str, Any]) -> dict[str, Any]:
@@ -286,13 +290,18 @@ def _unit_v3(tree: dict[str, Any]) -> dict[str, Any]:
     for c in tree["categories"]:
         items = []
         for e in c["items"]:
+            if "uncapped" in e or "points" in e:  # version 3: uncapped left out when it is the points
+                if e.get("uncapped", "0") == e.get("points", "0"):
+                    e = {k: v for k, v in e.items() if k != "uncapped"}
+                else:
+                    e = {**e, "uncapped": e.get("uncapped", "0")}
             if "lines" in e:
                 lines = []
                 for ln in e["lines"]:
                     key = ln["source"] if "source" in ln else _source_of(ln.get("record"), keys)
                     found = sources.get(key) if key is not None else None
                     src = None if found is None else found[1]
-                    line: list[Any] = [ln["points"], None if _said(ln["reason"], src) else ln["reason"], None if found is None else found[0]]
+                    line: list[Any] = [ln["points"], _said(ln["reason"], src), None if found is None else found[0]]
                     extra = {k: ln[k] for k in ("carried", "missing") if k in ln}
                     if ln.get("record") != key or found is None and ln.get("record") is not None:
                         extra["record"] = ln.get("record")
@@ -387,6 +396,8 @@ def expand_unit(unit: Mapping[str, Any], table: Sequence[Mapping[str, Any]], ver
             if meta is None:
                 raise ReportFormatError(f"单位 {uid} 的类别 {cid} 引用了 items 中没有的项目 {iid}")
             e = entries.get(iid, {})
+            if version >= 3 and "uncapped" not in e:
+                e = {**e, "uncapped": e.get("points", "0")}
             item: dict[str, Any] = {"item": iid}
             item.update({f: e.get(f, meta[f]) for f in ITEM_FIELDS})
             item.update({k: e.get(k, v) for k, v in ITEM_DEFAULTS.items() if k != "lines"})
@@ -418,11 +429,11 @@ def _line_v3(ln: Any, numbered: Sequence[str], records: Mapping[str, Mapping[str
             raise ReportFormatError(f"单位 {uid} 项目 {iid} 的一行引用了 records 中没有的第 {number} 条记录")
         key = numbered[number]
     extra = ln[3] if len(ln) == 4 else {}
-    if reason is None:
+    if reason is None or isinstance(reason, list):
         if key is None:
             raise ReportFormatError(f"单位 {uid} 项目 {iid} 的一行既无事由也无记录")
         src = records[key]
-        reason = f"{month_day(src['date'])} {src['note']}"
+        reason = f"{month_day(src['date'])} {src['note']}" + ("".join(map(str, reason)) if reason else "")
     out = {"points": points, "reason": reason, "record": extra.get("record", key)}
     out.update({k: extra[k] for k in ("carried", "missing") if k in extra})
     out["source"] = key
