@@ -57,7 +57,7 @@ def _drawn(html: str, title: str) -> list[tuple[int, str, str, str | None]]:
     unit = html[html.index('<section id="unit-jincheng"'):]
     unit = unit[: unit.index("</section>")]
     start = unit.index('<details class="item"', unit.index(f'<span class="i-title">{title}</span>') - 400)
-    number = int(re.search(r'<ol class="lines" data-lines="(\d+)">', unit[start:]).group(1))
+    number = html[: html.index('<section id="unit-jincheng"') + start].count('<details class="item"')  # its place among the page's items
     block = read_block(html)
     s = block["s"]
     out: list[tuple[int, str, str, str | None]] = []

@@ -151,13 +151,13 @@ def fixed(value: Decimal | None, places: int) -> str:
 
 class LineBlock:
     """The page's record lines as one compact block of data (layout 3), filled while the template
-    writes each unit's items (``item`` gives the number the item's ``<ol class="lines">`` names) and
-    written at the end of the page (``markup``), read by the page's script (report-3.js).
+    writes each unit's items (``item``, in the order of the page's ``details.item``) and written at
+    the end of the page (``markup``), read by the page's script (report-3.js).
 
     The block is ``{"s": [text, …], "f": [[title, reference, window], …], "i": [item, …]}``: every
     text said once in ``s`` and named by its index; ``f`` each item's facts (title with its category,
-    reference, period: indexes into ``s``); ``i`` one entry per item of a unit, in the order of
-    ``data-lines``: ``[facts, seed sentence or -1, line, line, …]``. A line is ``[0, points,
+    reference, period, department: indexes into ``s``); ``i`` one entry per item of a unit, in the
+    order of the page's ``details.item``: ``[facts, seed sentence or -1, line, line, …]``. A line is ``[0, points,
     reason]`` for a line of the item itself (target, rate, rank …), ``[1, points, reason, carried]``
     for the folded line, and ``[2, points, reason, record or -1, carried, missing or -1, date,
     department, note or -1, value or -1, file, sheet or -1, row or -1, version or -1]`` for a record
@@ -168,7 +168,7 @@ class LineBlock:
     def __init__(self, data: ReportData) -> None:
         self.data = data
         self._strings: dict[str, int] = {}
-        self._facts: dict[tuple[int, int, int], int] = {}
+        self._facts: dict[tuple[int, int, int, int], int] = {}
         self._items: list[list[Any]] = []
 
     def s(self, text: str | None) -> int:
@@ -179,10 +179,11 @@ class LineBlock:
             index = self._strings[text] = len(self._strings)
         return index
 
-    def item(self, category: CategoryView, item: ItemView) -> int:
-        """Add a unit's item (a CategoryView's ItemView); the number its list of lines is drawn from."""
+    def item(self, category: CategoryView, item: ItemView) -> str:
+        """Add a unit's item (a CategoryView's ItemView): the page's next ``details.item`` (nothing to
+        write in the page: the script finds an item's entry by its place among them)."""
         it = item.result
-        key = (self.s(f"{it.title}({category.result.name})"), self.s(it.reference), self.s(it.window))
+        key = (self.s(f"{it.title}({category.result.name})"), self.s(it.reference), self.s(it.window), self.s(it.department))
         facts = self._facts.setdefault(key, len(self._facts))
         entry: list[Any] = [facts, self.s(item.text) if item.text else -1]
         for ln in item.lines:
@@ -208,7 +209,7 @@ class LineBlock:
             else:
                 entry.append([0, pts, self.s(reason)])
         self._items.append(entry)
-        return len(self._items) - 1
+        return ""
 
     def items(self) -> list[dict[str, str]]:
         """Every item of the period once (for the section 考核项目及依据), in the units' order."""

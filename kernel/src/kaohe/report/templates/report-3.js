@@ -82,19 +82,32 @@
     facts(dl, pairs);
   }
 
+  var NUMBER = null;
+
+  function number(item) {
+    if (NUMBER === null) {
+      NUMBER = new Map();
+      document.querySelectorAll('details.item').forEach(function (d, i) { NUMBER.set(d, i); });
+    }
+    return NUMBER.get(item);
+  }
+
   function fill(item) {
-    var ol = item.querySelector('ol.lines[data-lines]');
-    if (!ol || ol.getAttribute('data-drawn')) { return; }
+    if (item.getAttribute('data-drawn')) { return; }
+    var ol = item.querySelector('ol.lines') || add(item, el('ol', 'lines'));
     if (BLOCK === null) {
       if (FAILED) {
         add(add(ol, el('li', 'plain')), el('div', 'line no-block', NO_BLOCK));
-        ol.setAttribute('data-drawn', 'failed');
+        item.setAttribute('data-drawn', 'failed');
       }
       return;  // drawn when the block is read
     }
-    var entry = BLOCK.i[parseInt(ol.getAttribute('data-lines'), 10)];
+    var entry = BLOCK.i[number(item)];
     if (!entry) { return; }
     var f = BLOCK.f[entry[0]];
+    var meta = item.querySelector('summary .i-meta');
+    var ref = s(f[1]);
+    meta.textContent = s(f[3]) + ' · 依据' + (ref.charAt(0) === '《' ? '' : ' ') + ref + ' · ' + meta.textContent;
     if (entry[1] >= 0) {
       var quote = el('blockquote', 'seed', s(entry[1]));
       add(quote, el('cite', null, s(f[1])));
@@ -104,7 +117,7 @@
     facts(dl, [['考核项目', s(f[0])], ['依据', s(f[1]), 'reference'], ['计分期', s(f[2])]]);
     item.insertBefore(dl, ol);
     for (var i = 2; i < entry.length; i++) { line(ol, entry[i]); }
-    ol.setAttribute('data-drawn', '1');
+    item.setAttribute('data-drawn', '1');
   }
 
   document.addEventListener('toggle', function (e) {
