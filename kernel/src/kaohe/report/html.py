@@ -4,8 +4,10 @@ unit — are sections switched by the address's hash (``#ranking``, ``#unit-jinc
 works opened from disk; without JavaScript every section is shown one after another.
 
 Templates are Jinja2 with autoescaping on: every piece of imported text (unit names, record notes,
-reasons, file names) is escaped. The page (layout 2, :data:`LAYOUT`) says an item's title, reference and period once, above its record
-lines, and carries no indentation from the template (``unindent``). The page is written as the template makes it (``Template.generate``), and each unit's details are
+reasons, file names) is escaped. Since layout 3 (:data:`LAYOUT`) an item's lines are not in the
+markup but drawn by the page's script from a compressed block (:class:`LineBlock`). Layout 2 says
+an item's title, reference and period once, above its record lines; both carry no indentation from
+the template (``unindent``). The page is written as the template makes it (``Template.generate``), and each unit's details are
 made when its section is reached: an item with more record lines than ``[report] lines_per_item``
 shows the first of them and one folded line for the rest (the XLSX and the JSON keep every line).
 The charts' data travels as JSON in a ``<script
@@ -226,12 +228,9 @@ class LineBlock:
         return Markup(base64.b64encode(gzip.compress(text, compresslevel=9, mtime=0)).decode("ascii"))
 
 
-BLOCK_TYPE = "application/gzip+base64"
-"""The ``type`` of the page's ``<script id="lines-data">`` (layout 3): not a script the browser runs."""
-
-
 def read_block(page: str) -> dict[str, Any]:
-    """The block of lines of a page written in layout 3 (:class:`LineBlock`), as its script reads it."""
+    """The block of lines of a page written in layout 3 (:class:`LineBlock`; its element's ``type``
+    is ``application/gzip+base64``, not a script the browser runs), as its script reads it."""
     found = re.search(r'<script type="[^"]*" id="lines-data">([^<]*)</script>', page)
     if found is None:
         raise ValueError("not a page of layout 3: no block of lines")
