@@ -225,7 +225,7 @@ class LineBlock:
         """The block as it is written in the page: its JSON (UTF-8) compressed with gzip (no time in
         its header: the same data gives the same bytes) in base64, which no text can break out of."""
         text = json.dumps(self.value(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        return Markup(base64.b64encode(gzip.compress(text, compresslevel=9, mtime=0)).decode("ascii"))
+        return Markup(base64.b64encode(gzip.compress(text, compresslevel=6, mtime=0)).decode("ascii"))
 
 
 def read_block(page: str) -> dict[str, Any]:
