@@ -46,11 +46,11 @@ def make_site(tmp: Path) -> tuple[Any, Path]:
 
 
 @contextmanager
-def running(bureau: Any) -> Iterator[str]:
+def running(bureau: Any, registry: Any = None) -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app("test.toml", bureau), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(create_app("test.toml", bureau, registry), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     for _ in range(200):

@@ -27,6 +27,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from ..contract.registry import Registry
 from ..core.errors import KaoheError
 from ..core.periods import Period
 from ..office.accounts import Actor, current
@@ -74,9 +75,10 @@ def secret_key(database: str) -> str:
 class Site:
     """One bureau's site: its configuration, the session signer and the templates."""
 
-    def __init__(self, config: str | Path, bureau: Bureau | None = None) -> None:
+    def __init__(self, config: str | Path, bureau: Bureau | None = None, registry: Registry | None = None) -> None:
         self.config = Path(config)
-        self.bureau: Bureau = bureau if bureau is not None else load_bureau(self.config, load_registry())
+        self._registry = registry if registry is not None or bureau is not None else load_registry()
+        self.bureau: Bureau = bureau if bureau is not None else load_bureau(self.config, self.registry)
         self.signer = URLSafeTimedSerializer(secret_key(self.bureau.database), salt="kaohe-session")
         self.idle = self.bureau.site.idle_minutes * 60
         self.templates = jinja2.Environment(
@@ -84,6 +86,14 @@ class Site:
             autoescape=True,
             undefined=jinja2.StrictUndefined,
         )
+
+    @property
+    def registry(self) -> Registry:
+        """The plugins' registry the bureau was read with (loaded when first asked, for a bureau given
+        without it)."""
+        if self._registry is None:
+            self._registry = load_registry()
+        return self._registry
 
     def store(self) -> Store:
         return Store(self.bureau.database)
