@@ -9,6 +9,7 @@ The test bureau (report_bureau): 测试大队's events E01-E07 dated January 201
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import threading
@@ -20,6 +21,7 @@ import attrs
 import openpyxl
 import pytest
 import report_bureau
+from inprocess import kaohe as run_kaohe
 from kaohe.office.accounts import add_users
 from kaohe.office.handin import area
 from kaohe.office.withdraw import withdraw
@@ -328,3 +330,48 @@ def test_concurrent_uploads_lose_nothing_while_pages_are_read(site):
         for n, dept in enumerate(["testdept.event", "testdept.check"] * 3):
             count = store.db.execute("SELECT count(*) FROM records WHERE key LIKE ?", [f"{dept}:P{n}-%"]).fetchone()[0]
             assert count == 40
+
+
+def test_cli_template_ingest_pinned_and_withdraw(tmp_path):
+    """The command line: ``kaohe template`` writes the blank template, filled and ingested with
+    ``--department``; pinned to another department the file is refused naming its format;
+    ``kaohe withdraw`` voids one's own record only, once."""
+    config = tmp_path / "kaohe.toml"
+    config.write_text(
+        '[bureau]\nname = "测试局"\n[[series]]\nid = "A"\n[[categories]]\nid = "jichu"\nname = "基础工作建设"\n'
+        'weight = 100\nbase = 100\n[[units]]\nid = "jincheng"\nname = "金城派出所"\nseries = "A"\nclass = "A"\n'
+        'headcount = 40\n[items]\nenable = ["xiaofang.*", "churujing.*"]\n',
+        encoding="utf-8",
+    )
+
+    def kaohe(*args: str) -> Any:
+        return run_kaohe("--config", str(config), *args)
+
+    out = tmp_path / "消防.xlsx"
+    done = kaohe("template", "xiaofang.enforcement", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    wb = openpyxl.load_workbook(out)
+    sheet = wb.worksheets[0]
+    headers = [c.value for c in sheet[2]]
+    assert headers[:4] == ["文书编号", "派出所", "日期", "文书类型"] and sheet.cell(1, 1).value.startswith("测试局消防大队")
+    assert "填写说明" in wb.sheetnames
+    sheet.append(["XF2015001", "金城派出所", dt.date(2015, 4, 20), "当场处罚", *([500] if len(headers) > 4 else [])])
+    wb.save(out)
+    refused = kaohe("ingest", str(out), "-q", "--department", "出入境大队")
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    (line,) = refused.stderr.splitlines()
+    assert "消防大队" in line and "不属于部门 出入境大队" in line
+    done = kaohe("ingest", str(out), "-q", "--department", "消防大队")
+    assert done.returncode == 0 and "新增1条" in done.stdout, done.stdout + done.stderr
+    with Store(tmp_path / "kaohe.sqlite") as store:
+        (key,) = [r[0] for r in store.db.execute("SELECT key FROM records")]
+    refused = kaohe("withdraw", key, "--reason", "错报", "--department", "出入境大队")
+    assert refused.returncode != 0 and "只有报送的部门可以撤回" in refused.stderr
+    done = kaohe("withdraw", key, "--reason", "文书编号错", "--department", "消防大队", "--actor", "消防 张三")
+    assert done.returncode == 0 and "已撤回记录" in done.stdout, done.stderr
+    assert kaohe("withdraw", key, "--reason", "再撤").returncode != 0
+    with Store(tmp_path / "kaohe.sqlite") as store:
+        assert store.record_row(key)["voided"] is True
+        (entry,) = store.db["audit"].rows_where("action = ?", ["撤销记录"])
+        assert entry["actor"] == "消防 张三" and "文书编号错" in entry["detail"]
+    assert kaohe("template", "nosuch.adapter").returncode != 0
