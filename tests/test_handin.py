@@ -375,3 +375,17 @@ def test_cli_template_ingest_pinned_and_withdraw(tmp_path):
         (entry,) = store.db["audit"].rows_where("action = ?", ["撤销记录"])
         assert entry["actor"] == "消防 张三" and "文书编号错" in entry["detail"]
     assert kaohe("template", "nosuch.adapter").returncode != 0
+
+
+def test_a_file_changed_after_its_check_is_not_imported(site):
+    """The confirmation imports exactly the file that was checked: one changed on disk in between
+    (its checksum differs) is refused and deleted, nothing stored."""
+    base, bureau, db = site
+    dept = signed_in(base, "dept")
+    status, _, body = upload(dept, "swap.csv", csv_bytes([("S01", "rulin", "2015-04-06", "迟到", "")]))
+    check = json.loads(body)
+    (area(bureau) / check["token"] / "swap.csv").write_bytes(csv_bytes([("S02", "rulin", "2015-04-06", "否决", "")]))
+    status, _, html = post(dept, f"/handin/check/{check['token']}/confirm")
+    assert status == 409 and "校验值不符" in html
+    assert stored(db, "testdept.event:S01") is None and stored(db, "testdept.event:S02") is None
+    assert check["token"] not in waiting_folders(bureau)

@@ -636,7 +636,10 @@ def iter_export(
         foreign = _foreign(others, seen_headers)
         if foreign is not None:  # pinned: another department's data is never read as this one's
             pin = f"部门 {department}" if department else f"数据格式 {adapter_id}"
-            raise KaoheError(f"{file}:这是{_label(foreign)}的数据,不属于{pin},未导入;一个部门只能导入本部门的数据")
+            own = ",一个部门只能导入本部门的数据" if department else ""
+            raise KaoheError(
+                f"{file}:这是{_label(foreign)}的数据,不属于{pin},未导入{own};按{pin}识别:{_closest(adapters, seen_headers)}"
+            )
         raise KaoheError(f"{file}:无法识别的数据格式:{_closest(adapters, seen_headers)}")
     sheet, header_row, adapter, index, rows = found
     for name, headers in skipped:
