@@ -89,11 +89,17 @@ def test_a_department_uploads_fixes_a_row_confirms_and_withdraws(tmp_path: Path)
         page.fill("input[name=key]", "testdept.event:W02")
         with page.expect_navigation():
             page.click("button:has-text('查找')")
+        assert "儒林派出所" in page.locator("main").inner_text() and "未发布" in page.locator("main").inner_text()
+        page.screenshot(path=str(shots / "handin-record.png"), full_page=True)
         page.fill("input[name=reason]", "单位填错,应为薛埠派出所")
         with page.expect_navigation():
             page.click("button:has-text('撤回(作废这条记录)')")
         assert "已撤回" in page.locator("main").inner_text() and "已作废" in page.locator("main").inner_text()
         page.screenshot(path=str(shots / "handin-withdrawn.png"), full_page=True)
+        # from a record's page of the drill-down, the owning department is offered the withdrawal
+        page.goto(base + "/record/2015-02/rulin?key=testdept.event:E11")
+        assert page.locator("a[href='/handin/record?key=testdept.event%3AE11']").count() == 1
+        page.screenshot(path=str(shots / "record-withdraw-link.png"), full_page=True)
         # a published month's record: no button, the way to go said
         page.goto(base + "/handin/record?key=testdept.event:E11")
         assert page.locator("form.handin").count() == 0 and "申请复查" in page.locator("main").inner_text()

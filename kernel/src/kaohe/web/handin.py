@@ -166,8 +166,9 @@ def routes(site: Site) -> list[Route]:
         if not allowed(actor, READ, Resource("data", department=row["department"] or "")):
             return site.refuse(request, 403, "无权查看其他部门报送的记录", as_json)
         done = published_in(store, row["month"] or "")
+        unit = bureau.unit(row["unit"] or "")
         data = {
-            **row, "published": [Period.parse(p).chinese for p in done],
+            **row, "unit_name": unit.name if unit is not None else row["unit"], "published": [Period.parse(p).chinese for p in done],
             "withdraw": not row["voided"] and allowed(actor, WITHDRAW, Resource("data", bool(done), department=row["department"] or "")),
             "withdrawn": request.query_params.get("withdrawn") == "1",
         }
