@@ -14,7 +14,7 @@ import pytest
 
 import report_bureau
 from kaohe.office.accounts import (
-    APPEAL, COMMAND, DECIDE, IMPORT, MANAGE, READ, Actor, Resource, SignInRefused, add_users, allowed, current, disable_user,
+    APPEAL, COMMAND, DECIDE, IMPORT, MANAGE, READ, WITHDRAW, Actor, Resource, SignInRefused, add_users, allowed, current, disable_user,
     policy_problem, read_users_csv, reset_password, sight, sign_in,
 )
 from kaohe.office.results import staleness
@@ -40,6 +40,13 @@ TABLE = [
     (DEPT, READ, Resource("item", published=True, department="督察支队"), False),
     (DEPT, IMPORT, Resource("data", department="测试大队"), True),
     (DEPT, IMPORT, Resource("data", department="督察支队"), False),
+    # issue 17: a department withdraws its own records, before publication only
+    (DEPT, WITHDRAW, Resource("data", published=False, department="测试大队"), True),
+    (DEPT, WITHDRAW, Resource("data", published=True, department="测试大队"), False),
+    (DEPT, WITHDRAW, Resource("data", published=False, department="督察支队"), False),
+    (OFFICE, WITHDRAW, Resource("data", published=False, department="督察支队"), True),
+    (UNIT, WITHDRAW, Resource("data", published=False, department="测试大队"), False),
+    (LEADER, WITHDRAW, Resource("data", published=False, department="测试大队"), False),
     (DEPT, READ, Resource("appeal", True, unit="rulin", department="测试大队"), True),
     (DEPT, READ, Resource("appeal", True, unit="rulin", department="督察支队"), False),
     (DEPT, DECIDE, Resource("appeal", True, unit="rulin", department="测试大队"), True),

@@ -547,6 +547,19 @@ def _find_header(
     return seen
 
 
+def _foreign(others: Sequence[Adapter], headers: list[list[str]]) -> Adapter | None:
+    """The adapter of ``others`` (the formats a pinned file may not be read by) whose header one of
+    ``headers`` is, or None."""
+    for h in headers:
+        try:
+            hit = _choose(others, h)
+        except _Refused:
+            continue
+        if hit is not None:
+            return hit[0]
+    return None
+
+
 def _off_message(off: Sequence[Adapter], headers: list[list[str]]) -> str | None:
     """The message for headers that fit an adapter of a plugin the bureau has switched off."""
     for h in headers:
@@ -620,6 +633,13 @@ def iter_export(
         off = _off_message(switched_off, seen_headers)
         if off:
             raise KaoheError(f"{file}:{off}")
+        foreign = _foreign(others, seen_headers)
+        if foreign is not None:  # pinned: another department's data is never read as this one's
+            pin = f"部门 {department}" if department else f"数据格式 {adapter_id}"
+            own = ",一个部门只能导入本部门的数据" if department else ""
+            raise KaoheError(
+                f"{file}:这是{_label(foreign)}的数据,不属于{pin},未导入{own};按{pin}识别:{_closest(adapters, seen_headers)}"
+            )
         raise KaoheError(f"{file}:无法识别的数据格式:{_closest(adapters, seen_headers)}")
     sheet, header_row, adapter, index, rows = found
     for name, headers in skipped:

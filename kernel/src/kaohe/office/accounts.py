@@ -36,10 +36,12 @@ OFFICE, DEPARTMENT, UNIT, LEADER = "考核办", "部门", "单位", "领导"
 ROLES = (OFFICE, DEPARTMENT, UNIT, LEADER)
 
 READ, IMPORT, APPEAL, DECIDE, MANAGE, COMMAND = "read", "import", "appeal", "decide", "manage", "command"
-ACTIONS = (READ, IMPORT, APPEAL, DECIDE, MANAGE, COMMAND)
+WITHDRAW = "withdraw"
+ACTIONS = (READ, IMPORT, APPEAL, DECIDE, MANAGE, COMMAND, WITHDRAW)
 """read: see a resource; import: send a department's data; appeal: file an appeal against a
 deduction; decide: decide an appeal; manage: accounts, scoring, publication, adjustments; command:
-act at the command line (the office's tool: its writing commands record the account, ``cli_actor``)."""
+act at the command line (the office's tool: its writing commands record the account, ``cli_actor``);
+withdraw: void a wrong record of a department's data before its period is published (issue 17)."""
 
 KINDS = ("ranking", "unit", "item", "data", "appeal", "evidence", "accounts", "dashboard", "commands")
 """What a resource is: a period's ranking, a unit's results, an item's results across the units, a
@@ -101,6 +103,8 @@ def allowed(actor: Actor | None, action: str, resource: Resource) -> bool:
             return resource.published  # the ranking
         if action in (IMPORT, DECIDE):
             return resource.kind in ("data", "appeal", "item") and own_department
+        if action == WITHDRAW:  # its own records, before publication (then: an appeal, or the office)
+            return resource.kind == "data" and own_department and not resource.published
         return False
     if actor.role == UNIT:
         if not resource.published:

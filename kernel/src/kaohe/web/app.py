@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -25,14 +24,15 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
+from ..contract.registry import Registry
 from ..scheme.bureau import Bureau
-from . import appeals, dashboard, department, pages, search
+from . import appeals, dashboard, department, handin, pages, search
 from .base import HEADERS, STATIC, Message, Scope, Site, secret_key, wants_json
 
 __all__ = ["create_app", "secret_key"]
 
 
-def create_app(config: str | Path | None = None, bureau: Bureau | None = None, registry: Any = None) -> Starlette:
+def create_app(config: str | Path | None = None, bureau: Bureau | None = None, registry: Registry | None = None) -> Starlette:
     """The site of the bureau configured in ``config`` (default: the environment's ``KAOHE_CONFIG``,
     as ``kaohe serve`` sets it for its workers), or of ``bureau`` already read with ``registry`` (tests)."""
     site = Site(config or os.environ.get("KAOHE_CONFIG", "kaohe.toml"), bureau, registry)
@@ -48,6 +48,7 @@ def create_app(config: str | Path | None = None, bureau: Bureau | None = None, r
         *department.routes(site),
         *dashboard.routes(site),
         *search.routes(site),
+        *handin.routes(site),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={404: not_found})
