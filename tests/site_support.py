@@ -45,12 +45,19 @@ def make_site(tmp: Path) -> tuple[Any, Path]:
     return bureau, db
 
 
+def _registry(bureau: Any) -> Any:
+    """report_bureau's registry for its bureau (the data status reads which department owns a kind),
+    else None: the installed plugins (the demo's bureau)."""
+    reg = report_bureau.registry()
+    return reg if all(reg.owner_of_kind(k) for i in bureau.items for k in i.reads) else None
+
+
 @contextmanager
 def running(bureau: Any) -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app("test.toml", bureau), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(create_app("test.toml", bureau, _registry(bureau)), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     for _ in range(200):

@@ -745,6 +745,33 @@ class Store(Ledger, Users):
         rows = list(self.db["explanations"].rows_where("period = ? AND unit = ?", [period, unit]))
         return json.loads(rows[0]["tree"]) if rows else None
 
+    def ranking_rows(self, period: str) -> list[dict[str, Any]]:
+        """What a ranking shows of each unit stored for ``period``, in one query (no category, item
+        or tree read): unit, name, series, total (exact text), rank, flags and the veto's reasons
+        (lists), in the order stored."""
+        out = []
+        for unit, name, series, total, rank, flags, veto in self.db.execute(
+            "SELECT unit, name, series, total, rank, flags, json_extract(fields, '$.veto') FROM scores WHERE period = ? ORDER BY rowid",
+            [period],
+        ):
+            out.append({
+                "unit": unit, "name": name, "series": series, "total": total, "rank": rank,
+                "flags": json.loads(flags) if flags else [], "veto": json.loads(veto) if veto else [],
+            })
+        return out
+
+    def change_marker(self) -> tuple[Any, ...]:
+        """What changes whenever anything a page shows from the stored results may have changed: the
+        audit trail's last entry (every import, voided record, sign-off, adjustment, decision,
+        edition, account action is one) and the last scoring run (results stored again), each with
+        its time. Two O(1) reads: a cache of what is read from the stored results is valid while it
+        is the same."""
+        row = self.db.execute(
+            "SELECT (SELECT id FROM audit ORDER BY id DESC LIMIT 1), (SELECT time FROM audit ORDER BY id DESC LIMIT 1),"
+            " (SELECT id FROM runs ORDER BY id DESC LIMIT 1), (SELECT time FROM runs ORDER BY id DESC LIMIT 1)"
+        ).fetchone()
+        return tuple(row)
+
 
 class ResultsWriter:
     """Writes one period's results unit by unit (``Store.results_writer``)."""

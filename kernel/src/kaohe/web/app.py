@@ -24,6 +24,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
+from ..contract.registry import Registry
 from ..scheme.bureau import Bureau
 from . import pages
 from .base import HEADERS, STATIC, Message, Scope, Site, secret_key, wants_json
@@ -31,10 +32,11 @@ from .base import HEADERS, STATIC, Message, Scope, Site, secret_key, wants_json
 __all__ = ["create_app", "secret_key"]
 
 
-def create_app(config: str | Path | None = None, bureau: Bureau | None = None) -> Starlette:
+def create_app(config: str | Path | None = None, bureau: Bureau | None = None, registry: Registry | None = None) -> Starlette:
     """The site of the bureau configured in ``config`` (default: the environment's ``KAOHE_CONFIG``,
-    as ``kaohe serve`` sets it for its workers), or of ``bureau`` already read (tests)."""
-    site = Site(config or os.environ.get("KAOHE_CONFIG", "kaohe.toml"), bureau)
+    as ``kaohe serve`` sets it for its workers), or of ``bureau`` already read with ``registry``
+    (tests; default: the installed plugins)."""
+    site = Site(config or os.environ.get("KAOHE_CONFIG", "kaohe.toml"), bureau, registry)
 
     def not_found(request: Request, exc: Exception) -> Response:
         return JSONResponse({"error": "无此页面"}, status_code=404) if wants_json(request, request.url.path)[1] else HTMLResponse(

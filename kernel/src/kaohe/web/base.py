@@ -14,10 +14,12 @@ from __future__ import annotations
 import os
 import secrets
 import sqlite3
+import threading
+from decimal import Decimal
 from collections.abc import Awaitable, Callable, MutableMapping
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 import jinja2
@@ -27,6 +29,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from ..contract.registry import Registry
 from ..core.errors import KaoheError
 from ..core.periods import Period
 from ..office.accounts import Actor, current
@@ -55,6 +58,7 @@ HEADERS = [
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Handler = Callable[[Request, Store], Response]
+T = TypeVar("T")
 ASGI = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]]
 
 
@@ -74,9 +78,10 @@ def secret_key(database: str) -> str:
 class Site:
     """One bureau's site: its configuration, the session signer and the templates."""
 
-    def __init__(self, config: str | Path, bureau: Bureau | None = None) -> None:
+    def __init__(self, config: str | Path, bureau: Bureau | None = None, registry: Registry | None = None) -> None:
         self.config = Path(config)
-        self.bureau: Bureau = bureau if bureau is not None else load_bureau(self.config, load_registry())
+        self.registry: Registry = registry if registry is not None else load_registry()
+        self.bureau: Bureau = bureau if bureau is not None else load_bureau(self.config, self.registry)
         self.signer = URLSafeTimedSerializer(secret_key(self.bureau.database), salt="kaohe-session")
         self.idle = self.bureau.site.idle_minutes * 60
         self.templates = jinja2.Environment(
@@ -209,10 +214,42 @@ def same_origin(request: Request) -> bool:
     return origin != "null" and host is not None and urlsplit(origin).hostname == host
 
 
+_MEMO: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
+_MEMO_LOCK = threading.Lock()
+MEMO_SIZE = 256
+
+
+def memo(store: Store, key: tuple[Any, ...], make: Callable[[], T]) -> T:
+    """``make()``, kept per process for ``store``'s database and ``key`` while the store's
+    ``change_marker`` is the same (anything imported, signed off, adjusted, decided, published or
+    scored since makes it another): what the pages read from the stored results, made once per
+    change rather than once per request. The value is shared by every request: never change it.
+    Read the marker first, then the data: what is kept is never older than its marker."""
+    marker = store.change_marker()
+    full = (str(store.path), *key)
+    hit = _MEMO.get(full)
+    if hit is not None and hit[0] == marker:
+        return cast(T, hit[1])
+    value = make()
+    with _MEMO_LOCK:
+        if len(_MEMO) >= MEMO_SIZE:
+            _MEMO.clear()
+        _MEMO[full] = (marker, value)
+    return value
+
+
+def _editions(store: Store) -> tuple[frozenset[str], frozenset[str]]:
+    """(the periods with an edition, those of them whose stored results are still their latest
+    edition's)."""
+    labels = frozenset(str(e["period"]) for e in store.editions())
+    return labels, frozenset(label for label in labels if published_unchanged(store, label))
+
+
 def published(store: Store) -> set[str]:
     """The periods whose stored results are those of their latest edition (a period scored again
-    since, and changed, is a draft again until it is published again)."""
-    return {label for label in {str(e["period"]) for e in store.editions()} if published_unchanged(store, label)}
+    since, and changed, is a draft again until it is published again); kept until the store
+    changes (:func:`memo`)."""
+    return set(memo(store, ("published",), lambda: _editions(store))[1])
 
 
 CHANGED = "{}的成绩已有更正,尚未重新发布;重新发布前暂不显示,请查看已发布的通报"
@@ -220,7 +257,13 @@ CHANGED = "{}的成绩已有更正,尚未重新发布;重新发布前暂不显�
 
 def changed(store: Store, label: str) -> bool:
     """Whether ``label`` has an edition but its stored results are no longer those published."""
-    return bool(store.editions(label)) and not published_unchanged(store, label)
+    labels, done = memo(store, ("published",), lambda: _editions(store))
+    return label in labels and label not in done
+
+
+def signed(change: Decimal) -> str:
+    """A change as a page shows it: "+1.5", "-2", "0"."""
+    return "0" if change == 0 else f"{change:+f}"
 
 
 def parse_period(label: str) -> Period | None:
