@@ -8,6 +8,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -102,7 +103,35 @@ def routes(site: Site) -> list[Route]:
         if as_json:
             series = [{**s, "units": [{**u, "link": u["unit"] in links} for u in s["units"]]} for s in view["series"]]
             return JSONResponse({**data, "series": series})
-        return site.page(request, "ranking.html", links=links, **data)
+        with store.snapshot():  # each unit's row made once, linked and not, until the store changes
+            rows_html = memo(store, ("ranking-rows", label, compare), lambda: ranking_rows_html(view, label))
+        bodies = {}
+        for s in view["series"]:
+            rows = rows_html[s["series"]]
+            if links.issuperset(rows["units"]):
+                bodies[s["series"]] = rows["linked"]
+            elif links.isdisjoint(rows["units"]):
+                bodies[s["series"]] = rows["plain"]
+            else:  # a station's own series: its own row linked
+                bodies[s["series"]] = Markup("").join(rows["units"][u["unit"]][u["unit"] in links] for u in s["units"])
+        return site.page(request, "ranking.html", bodies=bodies, **data)
+
+    def ranking_rows_html(view: dict[str, Any], label: str) -> dict[str, dict[str, Any]]:
+        """Series → each unit's table row as HTML, without and with the link to its page (``units``),
+        and the whole table body without and with every link (``plain``, ``linked``): what the
+        ranking's HTML repeats for every account, rendered once (ranking_row.html, autoescaped)."""
+        template = site.templates.get_template("ranking_row.html")
+        out = {}
+        for s in view["series"]:
+            units = {
+                u["unit"]: tuple(Markup(template.render(u=u, link=link, period=label, previous=view["previous"])) for link in (False, True))
+                for u in s["units"]
+            }
+            out[s["series"]] = {
+                "units": units, "plain": Markup("").join(r[0] for r in units.values()),
+                "linked": Markup("").join(r[1] for r in units.values()),
+            }
+        return out
 
     def ranking_view(store: Store, period: Period, before: Period | None) -> dict[str, Any] | None:
         """What the ranking of ``period`` shows to every account alike (kept by ``memo`` until the
