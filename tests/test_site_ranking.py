@@ -119,3 +119,37 @@ def test_a_new_edition_and_a_correction_are_seen_on_the_next_request(site):
     _publish(bureau, db, "2015-04", dt.date(2015, 4, 28))
     status, ranking = station.json("/ranking/2015-04.json")
     assert status == 200 and _units(ranking, "s2")["zhixi"]["total"] == "97.50"
+
+
+def test_each_thread_keeps_its_store_open_and_opens_it_again_when_it_must(tmp_path):
+    import os
+    import sqlite3
+
+    from kaohe.web.base import Site
+
+    bureau, db = make_site(tmp_path)
+    site = Site("test.toml", bureau, report_bureau.registry())
+    first = site.held_store()
+    site.release(first)
+    assert site.held_store() is first  # kept for the thread's next request
+    first.close()  # a handler closed it: a new one
+    second = site.held_store()
+    assert second is not first and second.change_marker()[0] is not None
+    second.db.execute("BEGIN")  # a request that left a transaction open: closed at its end
+    site.release(second)
+    with pytest.raises(sqlite3.ProgrammingError):
+        second.db.execute("SELECT 1")
+    third = site.held_store()
+    site.release(third)
+    # the database restored from an older copy (another file at the same path): read afresh
+    copy = tmp_path / "copy.sqlite"
+    with sqlite3.connect(copy) as target:
+        third.db.conn.backup(target)
+    third.db.execute("INSERT INTO runs (period, time, config, items, units) VALUES ('2015-09', 'now', '', 0, 0)")
+    marker = third.change_marker()
+    third.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    os.replace(copy, db)
+    fourth = site.held_store()
+    assert fourth is not third and fourth.change_marker() != marker
+    third.close()
+    fourth.close()

@@ -84,6 +84,7 @@ class Site:
         self.bureau: Bureau = bureau if bureau is not None else load_bureau(self.config, self.registry)
         self.signer = URLSafeTimedSerializer(secret_key(self.bureau.database), salt="kaohe-session")
         self.idle = self.bureau.site.idle_minutes * 60
+        self._held = threading.local()
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(files("kaohe").joinpath("web/templates"))),
             autoescape=True,
@@ -92,6 +93,38 @@ class Site:
 
     def store(self) -> Store:
         return Store(self.bureau.database)
+
+    def release(self, store: Store) -> None:
+        """The end of a request's use of ``store``: closed unless it is this thread's held store
+        with no transaction left open."""
+        held = getattr(self._held, "store", None)
+        if held is not None and held[1] is store and idle(store):
+            return
+        if held is not None and held[1] is store:
+            self._held.store = None
+        store.close()
+
+    def held_store(self) -> Store:
+        """This worker thread's store, opened once and kept open between requests (opening one and
+        its first read — SQLite reads the schema — cost more than most pages' reads): opened again
+        when the database file is another one (replaced, restored from a copy) or the last request
+        left a transaction open (it is rolled back and closed)."""
+        path = self.bureau.database
+        try:
+            st = os.stat(path)
+            key: tuple[int, int] | None = (st.st_dev, st.st_ino)
+        except OSError:
+            key = None
+        held: tuple[tuple[int, int] | None, Store] | None = getattr(self._held, "store", None)
+        if held is not None:
+            if key is not None and held[0] == key and idle(held[1]):
+                return held[1]
+            self._held.store = None
+            held[1].close()  # a transaction left open ends with the connection
+        store = Store(path)
+        if key is not None:
+            self._held.store = (key, store)
+        return store
 
     # --- sessions ------------------------------------------------------------------------------
 
@@ -159,11 +192,11 @@ class Site:
             request.state.session = session
             request.state.actor = None
             try:
-                store = site.store()
+                store = site.held_store()
             except (KaoheError, sqlite3.Error) as exc:  # the database cannot be opened: one line, no traceback
                 why = exc if isinstance(exc, KaoheError) else f"{site.bureau.database}:{exc}"
                 return site.refuse(request, 503, f"暂时无法读取考核数据库({why}),请联系考核办", wants_json(request, request.url.path)[1])
-            with store:
+            try:  # the store stays open for this thread's next request (Site.held_store)
                 request.state.actor = site.actor(request, store)
                 if request.method == "POST" and not same_origin(request):
                     return site.refuse(request, 403, "请求来自其他网站,已拒绝", False)
@@ -175,6 +208,8 @@ class Site:
                     session = {"c": secrets.token_urlsafe(32)}
                     request.state.session = session
                 response = handler(request, store)
+            finally:
+                site.release(store)
             if not getattr(request.state, "cookie_set", False):
                 site.set_session(request, response, request.state.session)
             response.headers.setdefault("cache-control", "no-store")
@@ -193,6 +228,14 @@ class Site:
             return handler(request, store)
 
         return inner
+
+
+def idle(store: Store) -> bool:
+    """Whether ``store`` is open with no transaction (a handler may have closed it)."""
+    try:
+        return not store.db.conn.in_transaction
+    except sqlite3.ProgrammingError:
+        return False
 
 
 def wants_json(request: Request, value: str) -> tuple[str, bool]:
