@@ -42,7 +42,9 @@ def test_the_change_since_last_period_is_shown_only_when_that_period_may_be_seen
     # 2015-01 is not published: a station sees no change (it would tell January's draft totals)
     assert status == 200 and ranking["previous"] is None
     assert {u["change"] for u in _units(ranking, "s1").values()} == {None}
-    assert "上期排名尚未公布" in station.get("/ranking/2015-02")[2]
+    assert "上期(2015年1月)的排名尚未公布" in station.get("/ranking/2015-02")[2]
+    # the office: nothing stored of 2014-Q4, so no change against it either
+    assert signed_in(base, "office").json("/ranking/2015-Q1.json")[1]["previous"] is None
     # the office sees drafts: February against January. 一类所 in January: 模拟公式所 praised (+2 →
     # 队伍建设 42, the best: 40 + 60 = 100, 1st), 恶意所 nothing (40 ÷ 42 × 40 = 38.10, + 60 = 98.10,
     # 2nd), 金城 late once (38.10 + 59 = 97.10, 3rd). February: 金城 late twice, 模拟公式所 and

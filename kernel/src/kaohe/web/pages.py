@@ -114,7 +114,7 @@ def routes(site: Site) -> list[Route]:
                 bodies[s["series"]] = rows["plain"]
             else:  # a station's own series: its own row linked
                 bodies[s["series"]] = Markup("").join(rows["units"][u["unit"]][u["unit"] in links] for u in s["units"])
-        return site.page(request, "ranking.html", bodies=bodies, **data)
+        return site.page(request, "ranking.html", bodies=bodies, before=period.previous().chinese, **data)
 
     def ranking_rows_html(view: dict[str, Any], label: str) -> dict[str, dict[str, Any]]:
         """Series → each unit's table row as HTML, without and with the link to its page (``units``),
@@ -142,6 +142,8 @@ def routes(site: Site) -> list[Route]:
         if result is None:
             return None
         last = {u["unit"]: u for u in store.ranking_rows(before.label)} if before is not None else {}
+        if not last:
+            before = None  # nothing stored of the previous period: no change to show
         series: dict[str, list[dict[str, Any]]] = {}
         for u in store.ranking_rows(period.label):
             p = last.get(u["unit"])
