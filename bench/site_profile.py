@@ -1,6 +1,7 @@
 """Where a page's time goes (issue 16, point 5): each part of a ranking request and of every
 request's fixed overhead timed alone, in this process, over a bureau prepared by bench/serve.py
-(default bench/out/serve-0.1): opening the store (as before) and the thread's store kept open (now), the session's account, the published periods
+(default bench/out/serve-0.1): opening the store (as before) and the thread's store kept open
+(now), the session's account, the published periods
 (read afresh, and kept by ``web.base.memo``), the staleness test, the ranking's rows (the whole
 ``stored_result`` as before, and the one query of ``Store.ranking_rows``), the data status, and
 the template. Each figure is the median of ``--repeat`` runs, in milliseconds.
@@ -98,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     ctx = {
         "period": label, "name": period.chinese, "published": True, "previous": None, "stale": None, "missing": [],
         "series": [{"series": "s", "name": "s", "units": units}], "bodies": {"s": body},
-        "data_status": {"periods": [], "departments": []}, "bureau": site.bureau.name, "csrf": "", "me": None,
+        "data_status": {"periods": [], "departments": []}, "before": "", "bureau": site.bureau.name, "csrf": "", "me": None,
     }
     template = site.templates.get_template("ranking.html")
     rows.append((f"every unit's row rendered (ranking_row.html; once per change of the store), {len(units)} units", rows_html))

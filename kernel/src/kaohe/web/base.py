@@ -259,6 +259,7 @@ def same_origin(request: Request) -> bool:
 
 _MEMO: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
 _MEMO_LOCK = threading.Lock()
+_MAKING: dict[tuple[Any, ...], threading.Lock] = {}
 MEMO_SIZE = 256
 
 
@@ -267,17 +268,25 @@ def memo(store: Store, key: tuple[Any, ...], make: Callable[[], T]) -> T:
     ``change_marker`` is the same (anything imported, signed off, adjusted, decided, published or
     scored since makes it another): what the pages read from the stored results, made once per
     change rather than once per request. The value is shared by every request: never change it.
-    Read the marker first, then the data: what is kept is never older than its marker."""
+    Read the marker first, then the data: what is kept is never older than its marker. While one
+    thread makes a value, the others asking for it wait for it rather than make it too (50 requests
+    arriving together after a change would otherwise each make it)."""
     marker = store.change_marker()
     full = (str(store.path), *key)
     hit = _MEMO.get(full)
     if hit is not None and hit[0] == marker:
         return cast(T, hit[1])
-    value = make()
     with _MEMO_LOCK:
-        if len(_MEMO) >= MEMO_SIZE:
-            _MEMO.clear()
-        _MEMO[full] = (marker, value)
+        lock = _MAKING.setdefault(full, threading.Lock())
+    with lock:
+        hit = _MEMO.get(full)
+        if hit is not None and hit[0] == marker:
+            return cast(T, hit[1])
+        value = make()
+        with _MEMO_LOCK:
+            if len(_MEMO) >= MEMO_SIZE:
+                _MEMO.clear()
+            _MEMO[full] = (marker, value)
     return value
 
 
