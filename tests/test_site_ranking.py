@@ -155,3 +155,33 @@ def test_each_thread_keeps_its_store_open_and_opens_it_again_when_it_must(tmp_pa
     assert fourth is not third and fourth.change_marker() != marker
     third.close()
     fourth.close()
+
+
+def test_a_value_asked_for_by_many_requests_at_once_is_made_once(site):
+    import threading
+    import time
+
+    from kaohe.web.base import memo
+
+    _, _, db = site
+    made: list[int] = []
+
+    def make() -> int:
+        made.append(1)
+        time.sleep(0.2)  # long enough for every thread to ask meanwhile
+        return len(made)
+
+    def ask(out: list[int]) -> None:
+        with Store(db) as store:
+            out.append(memo(store, ("test-burst",), make))
+
+    got: list[int] = []
+    threads = [threading.Thread(target=ask, args=(got,)) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert made == [1] and got == [1] * 8
+    with Store(db) as store:  # the store changed: made again
+        store.log("登录", actor="test")
+        assert memo(store, ("test-burst",), make) == 2
