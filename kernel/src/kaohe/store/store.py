@@ -760,15 +760,20 @@ class Store(Ledger, Users):
             })
         return out
 
-    def change_marker(self) -> tuple[Any, ...]:
+    def change_marker(self, ignore: Sequence[str] = ()) -> tuple[Any, ...]:
         """What changes whenever anything a page shows from the stored results may have changed: the
         audit trail's last entry (every import, voided record, sign-off, adjustment, decision,
         edition, account action is one) and the last scoring run (results stored again), each with
         its time. Two O(1) reads: a cache of what is read from the stored results is valid while it
-        is the same."""
+        is the same. ``ignore``: audit actions that change none of it (the accounts' sign-ins …): the
+        last entry of another action (read backwards from the last entry)."""
+        audit = "FROM audit"
+        if ignore:
+            audit += f" WHERE action NOT IN ({', '.join('?' * len(ignore))})"
         row = self.db.execute(
-            "SELECT (SELECT id FROM audit ORDER BY id DESC LIMIT 1), (SELECT time FROM audit ORDER BY id DESC LIMIT 1),"
-            " (SELECT id FROM runs ORDER BY id DESC LIMIT 1), (SELECT time FROM runs ORDER BY id DESC LIMIT 1)"
+            f"SELECT (SELECT id {audit} ORDER BY id DESC LIMIT 1), (SELECT time {audit} ORDER BY id DESC LIMIT 1),"
+            " (SELECT id FROM runs ORDER BY id DESC LIMIT 1), (SELECT time FROM runs ORDER BY id DESC LIMIT 1)",
+            [*ignore, *ignore],
         ).fetchone()
         return tuple(row)
 

@@ -32,7 +32,7 @@ from starlette.routing import Route
 from ..contract.registry import Registry
 from ..core.errors import KaoheError
 from ..core.periods import Period
-from ..office.accounts import Actor, current
+from ..office.accounts import AUDIT_ACTIONS, Actor, current
 from ..office.results import published_unchanged
 from ..plugins.discovery import load_registry
 from ..scheme.bureau import Bureau
@@ -257,7 +257,7 @@ def same_origin(request: Request) -> bool:
     return origin != "null" and host is not None and urlsplit(origin).hostname == host
 
 
-_MEMO: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
+_MEMO: dict[tuple[Any, ...], tuple[tuple[Any, ...], tuple[Any, ...], Any]] = {}
 _MEMO_LOCK = threading.Lock()
 _MAKING: dict[tuple[Any, ...], threading.Lock] = {}
 MEMO_SIZE = 256
@@ -266,28 +266,33 @@ MEMO_SIZE = 256
 def memo(store: Store, key: tuple[Any, ...], make: Callable[[], T]) -> T:
     """``make()``, kept per process for ``store``'s database and ``key`` while the store's
     ``change_marker`` is the same (anything imported, signed off, adjusted, decided, published or
-    scored since makes it another): what the pages read from the stored results, made once per
-    change rather than once per request. The value is shared by every request: never change it.
-    Read the marker first, then the data: what is kept is never older than its marker. While one
-    thread makes a value, the others asking for it wait for it rather than make it too (50 requests
-    arriving together after a change would otherwise each make it)."""
-    marker = store.change_marker()
+    scored since makes it another; an account's sign-in, sign-out or change does not): what the
+    pages read from the stored results, made once per change rather than once per request. The
+    value is shared by every request: never change it. The marker is read first, then the data:
+    what is kept is never older than its marker. While one thread makes a value, the others asking
+    for it wait for it rather than make it too (50 requests arriving together after a change would
+    otherwise each make it)."""
+    raw = store.change_marker()  # O(1); the marker without the accounts' entries is read when it moves
     full = (str(store.path), *key)
     hit = _MEMO.get(full)
-    if hit is not None and hit[0] == marker:
-        return cast(T, hit[1])
+    if hit is not None and hit[0] == raw:
+        return cast(T, hit[2])
     with _MEMO_LOCK:
         lock = _MAKING.setdefault(full, threading.Lock())
     with lock:
         hit = _MEMO.get(full)
-        if hit is not None and hit[0] == marker:
-            return cast(T, hit[1])
-        value = make()
+        if hit is not None and hit[0] == raw:
+            return cast(T, hit[2])
+        marker = store.change_marker(ignore=sorted(AUDIT_ACTIONS))
+        if hit is not None and hit[1] == marker:  # only accounts' entries since: still valid
+            value = hit[2]
+        else:
+            value = make()
         with _MEMO_LOCK:
             if len(_MEMO) >= MEMO_SIZE:
                 _MEMO.clear()
-            _MEMO[full] = (marker, value)
-    return value
+            _MEMO[full] = (raw, marker, value)
+    return cast(T, value)
 
 
 def _editions(store: Store) -> tuple[frozenset[str], frozenset[str]]:
