@@ -236,6 +236,14 @@ class Store(Ledger, Users):
     def close(self) -> None:
         self.db.conn.close()
 
+    def idle(self) -> bool:
+        """Whether the store is open with no transaction under way (a connection kept for the next
+        use must be; closed, it is not)."""
+        try:
+            return not self.db.conn.in_transaction
+        except sqlite3.ProgrammingError:
+            return False
+
     def __enter__(self) -> Store:
         return self
 

@@ -98,7 +98,7 @@ class Site:
         """The end of a request's use of ``store``: closed unless it is this thread's held store
         with no transaction left open."""
         held = getattr(self._held, "store", None)
-        if held is not None and held[1] is store and idle(store):
+        if held is not None and held[1] is store and store.idle():
             return
         if held is not None and held[1] is store:
             self._held.store = None
@@ -117,7 +117,7 @@ class Site:
             key = None
         held: tuple[tuple[int, int] | None, Store] | None = getattr(self._held, "store", None)
         if held is not None:
-            if key is not None and held[0] == key and idle(held[1]):
+            if key is not None and held[0] == key and held[1].idle():
                 return held[1]
             self._held.store = None
             held[1].close()  # a transaction left open ends with the connection
@@ -228,14 +228,6 @@ class Site:
             return handler(request, store)
 
         return inner
-
-
-def idle(store: Store) -> bool:
-    """Whether ``store`` is open with no transaction (a handler may have closed it)."""
-    try:
-        return not store.db.conn.in_transaction
-    except sqlite3.ProgrammingError:
-        return False
 
 
 def wants_json(request: Request, value: str) -> tuple[str, bool]:
