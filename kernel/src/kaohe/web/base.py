@@ -15,8 +15,8 @@ import os
 import secrets
 import sqlite3
 import threading
-from decimal import Decimal
 from collections.abc import Awaitable, Callable, MutableMapping
+from decimal import Decimal
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, TypeVar, cast

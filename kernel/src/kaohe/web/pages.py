@@ -87,7 +87,7 @@ def routes(site: Site) -> list[Route]:
             before = period.previous()
             # the change is shown against the previous period only if this account may see its ranking
             compare = allowed(actor, READ, Resource("ranking", before.label in done))
-            view = memo(store, ("ranking", label, compare), lambda: ranking_view(store, period, before if compare else None))
+            view = memo(store, ("ranking", label, compare), lambda: ranking_view(store, period, before if compare else None, label))
             if view is None:
                 return site.refuse(request, 404, f"{period.chinese}尚无已保存的计算结果", as_json)
             stale = stale_for(actor, store, period)
@@ -103,8 +103,7 @@ def routes(site: Site) -> list[Route]:
         if as_json:
             series = [{**s, "units": [{**u, "link": u["unit"] in links} for u in s["units"]]} for s in view["series"]]
             return JSONResponse({**data, "series": series})
-        with store.snapshot():  # each unit's row made once, linked and not, until the store changes
-            rows_html = memo(store, ("ranking-rows", label, compare), lambda: ranking_rows_html(view, label))
+        rows_html = view["rows_html"]
         bodies = {}
         for s in view["series"]:
             rows = rows_html[s["series"]]
@@ -133,11 +132,12 @@ def routes(site: Site) -> list[Route]:
             }
         return out
 
-    def ranking_view(store: Store, period: Period, before: Period | None) -> dict[str, Any] | None:
+    def ranking_view(store: Store, period: Period, before: Period | None, label: str) -> dict[str, Any] | None:
         """What the ranking of ``period`` shows to every account alike (kept by ``memo`` until the
         store changes): each series' units with total, rank, flags, the veto's reasons and, with
         ``before``, the change of total and rank since that period; the data missing; the data status
-        (department × base period). None when ``period`` has no stored results."""
+        (department × base period); each unit's row as HTML (``ranking_rows_html``). None when
+        ``period`` has no stored results."""
         result = stored_result(store, period, units=False)  # the period's state only: its data missing
         if result is None:
             return None
@@ -164,12 +164,14 @@ def routes(site: Site) -> list[Route]:
             status.setdefault(r.department, {"department": r.department, "periods": {}})["periods"][r.period] = {
                 "state": r.state, "records": r.records, "signed_off": r.signed_off, "text": r.text(),
             }
-        return {
+        view: dict[str, Any] = {
             "previous": {"period": before.label, "name": before.chinese} if before is not None else None,
             "series": [{"series": s, "name": names.get(s, s), "units": units} for s, units in series.items()],
             "missing": [g.text() for g in result.missing],
             "status": {"periods": list(dict.fromkeys(r.period for r in rows)), "departments": list(status.values())},
         }
+        view["rows_html"] = ranking_rows_html(view, label)  # from the same state as the rest
+        return view
 
     def stale_for(actor: Actor, store: Store, period: Period) -> str | None:
         """For the office: why the stored results shown are out of date (kaohe score brings them up
