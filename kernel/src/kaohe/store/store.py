@@ -236,6 +236,14 @@ class Store(Ledger, Users):
     def close(self) -> None:
         self.db.conn.close()
 
+    def idle(self) -> bool:
+        """Whether the store is open with no transaction under way (a connection kept for the next
+        use must be; closed, it is not)."""
+        try:
+            return not self.db.conn.in_transaction
+        except sqlite3.ProgrammingError:
+            return False
+
     def __enter__(self) -> Store:
         return self
 
@@ -856,6 +864,38 @@ class Store(Ledger, Users):
             q += " AND item = ?"
             args.append(item)
         return [(p, i, c, pts) for p, i, c, pts in self.db.execute(q + " ORDER BY rowid", args)]
+
+    def ranking_rows(self, period: str) -> list[dict[str, Any]]:
+        """What a ranking shows of each unit stored for ``period``, in one query (no category, item
+        or tree read): unit, name, series, total (exact text), rank, flags and the veto's reasons
+        (lists), in the order stored."""
+        out = []
+        for unit, name, series, total, rank, flags, veto in self.db.execute(
+            "SELECT unit, name, series, total, rank, flags, json_extract(fields, '$.veto') FROM scores WHERE period = ? ORDER BY rowid",
+            [period],
+        ):
+            out.append({
+                "unit": unit, "name": name, "series": series, "total": total, "rank": rank,
+                "flags": json.loads(flags) if flags else [], "veto": json.loads(veto) if veto else [],
+            })
+        return out
+
+    def change_marker(self, ignore: Sequence[str] = ()) -> tuple[Any, ...]:
+        """What changes whenever anything a page shows from the stored results may have changed: the
+        audit trail's last entry (every import, voided record, sign-off, adjustment, decision,
+        edition, account action is one) and the last scoring run (results stored again), each with
+        its time. Two O(1) reads: a cache of what is read from the stored results is valid while it
+        is the same. ``ignore``: audit actions that change none of it (the accounts' sign-ins …): the
+        last entry of another action (read backwards from the last entry)."""
+        audit = "FROM audit"
+        if ignore:
+            audit += f" WHERE action NOT IN ({', '.join('?' * len(ignore))})"
+        row = self.db.execute(
+            f"SELECT (SELECT id {audit} ORDER BY id DESC LIMIT 1), (SELECT time {audit} ORDER BY id DESC LIMIT 1),"
+            " (SELECT id FROM runs ORDER BY id DESC LIMIT 1), (SELECT time FROM runs ORDER BY id DESC LIMIT 1)",
+            [*ignore, *ignore],
+        ).fetchone()
+        return tuple(row)
 
 
 class ResultsWriter:

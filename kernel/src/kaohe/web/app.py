@@ -34,7 +34,8 @@ __all__ = ["create_app", "secret_key"]
 
 def create_app(config: str | Path | None = None, bureau: Bureau | None = None, registry: Registry | None = None) -> Starlette:
     """The site of the bureau configured in ``config`` (default: the environment's ``KAOHE_CONFIG``,
-    as ``kaohe serve`` sets it for its workers), or of ``bureau`` already read with ``registry`` (tests)."""
+    as ``kaohe serve`` sets it for its workers), or of ``bureau`` already read with ``registry``
+    (tests; default: the installed plugins)."""
     site = Site(config or os.environ.get("KAOHE_CONFIG", "kaohe.toml"), bureau, registry)
 
     def not_found(request: Request, exc: Exception) -> Response:
