@@ -142,6 +142,13 @@ def test_sign_off_review_publish_once_and_lock(bureau: tuple[Any, Any, Path]) ->
             assert report.stored and report.new == 1
             unlocked = [e for e in store.audit(action="解除锁定")]
         assert [(e["actor"], e["period"], e["subject"]) for e in unlocked] == [("office", "2015-04", "2015-04#1")]
+        # the import came after 督察支队's sign-off: it no longer counts, the department is to be chased again
+        _, review = office.json("/publish/2015-04.json")
+        row = next(d for d in review["departments"] if d["department"] == "督察支队")["rows"][0]
+        assert row["records"] == 2 and row["signed"]["actor"] == "office" and row["signed_off"] is False
+        assert [c["department"] for c in review["chase"]] == ["督察支队"]
+        _, _, page = office.get("/signoff/2015-04")
+        assert "待重新签收" in page
 
 
 def test_a_department_or_a_station_may_not_publish(bureau: tuple[Any, Any, Path]) -> None:

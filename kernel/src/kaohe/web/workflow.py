@@ -134,8 +134,11 @@ def routes(site: Site) -> list[Route]:
                 office(), period, actor=Acting(actor.account), out=bureau_root(site.bureau) / "published" / period.label,
                 published_on=day, reason=reason, allow_missing=confirm,
             )
+        except Refused as exc:  # the command line's hint (--allow-missing) said as this page's field
+            why = f"{exc}(在本页的“数据不全仍发布的理由”中写明理由亦可发布)"
+            return publish_page(request, store, period, as_json, why, 409)
         except KaoheError as exc:
-            return publish_page(request, store, period, as_json, str(exc), 409 if isinstance(exc, Refused) else 400)
+            return publish_page(request, store, period, as_json, str(exc), 400)
         if as_json:
             return JSONResponse({
                 "period": period.label, "number": done.number, "new": done.new, "published_on": done.published_on,
