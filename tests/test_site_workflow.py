@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,8 @@ def test_sign_off_review_publish_once_and_lock(bureau: tuple[Any, Any, Path]) ->
             ("测试大队", ["2015-04"], ["dept"]), ("督察支队", ["2015-04"], []),
         ]
         assert review["editions"] == [] and review["lock"] is None
+        status, body = office.json("/publish/2015-13.json")
+        assert status == 404 and "期间 “2015-13” 不对" in body["error"]
 
         # publishing is refused while they have not signed off (missing_data = "refuse")
         _, _, page = office.get("/publish/2015-04")
@@ -137,6 +140,7 @@ def test_sign_off_review_publish_once_and_lock(bureau: tuple[Any, Any, Path]) ->
         assert status == 303
         _, review = office.json("/publish/2015-04.json")
         assert review["lock"] is None
+        time.sleep(1.05)  # times are stored to the second: a sign-off and an import in one second count as signed
         with Store(b.database) as store:
             report = ingest(store, b, reg, extra, actor="test")
             assert report.stored and report.new == 1

@@ -107,8 +107,10 @@ def routes(site: Site) -> list[Route]:
     def publication(request: Request, store: Store) -> Response:
         period, as_json = period_of(request)
         actor: Actor = request.state.actor
-        if period is None or not allowed(actor, READ, Resource("publication")):
+        if not allowed(actor, READ, Resource("publication")):
             return site.refuse(request, 403, "发布页面仅考核办可以查看", as_json)
+        if period is None:
+            return site.refuse(request, 404, f"期间 “{wants_json(request, request.path_params['period'])[0][:20]}” 不对:应为 2015-04、2015-Q1、2015-H1 或 2015 这样的期间", as_json)
         if request.method == "GET":
             return publish_page(request, store, period, as_json)
         if not allowed(actor, PUBLISH, Resource("publication")):
