@@ -14,7 +14,7 @@ import pytest
 
 import report_bureau
 from kaohe.office.accounts import (
-    APPEAL, COMMAND, DECIDE, IMPORT, MANAGE, READ, WITHDRAW, Actor, Resource, SignInRefused, add_users, allowed, current, disable_user,
+    APPEAL, COMMAND, DECIDE, IMPORT, MANAGE, PUBLISH, READ, SIGN_OFF, UNLOCK, WITHDRAW, Actor, Resource, SignInRefused, add_users, allowed, current, disable_user,
     policy_problem, read_users_csv, reset_password, sight, sign_in,
 )
 from kaohe.office.results import staleness
@@ -110,6 +110,24 @@ TABLE = [
     (DEPT, APPEAL, Resource("appeal", True, unit="rulin", department="测试大队"), False),
     (OFFICE, APPEAL, Resource("appeal", True, unit="rulin", department="测试大队"), True),
     (None, READ, Resource("dashboard"), False),
+    # signing off a period's data (issue 17 point 4): the department for itself, and the office
+    (DEPT, SIGN_OFF, Resource("data", department="测试大队"), True),
+    (DEPT, SIGN_OFF, Resource("data", department="督察支队"), False),
+    (OFFICE, SIGN_OFF, Resource("data", department="督察支队"), True),
+    (UNIT, SIGN_OFF, Resource("data", True, unit="rulin", department="测试大队"), False),
+    (LEADER, SIGN_OFF, Resource("data", True, department="测试大队"), False),
+    (None, SIGN_OFF, Resource("data", department="测试大队"), False),
+    # a period's publication page, publishing and unlocking: the office only
+    (OFFICE, READ, Resource("publication"), True),
+    (OFFICE, PUBLISH, Resource("publication"), True),
+    (OFFICE, UNLOCK, Resource("publication", True), True),
+    (DEPT, READ, Resource("publication", department="测试大队"), False),
+    (DEPT, PUBLISH, Resource("publication", department="测试大队"), False),
+    (DEPT, UNLOCK, Resource("publication", True, department="测试大队"), False),
+    (UNIT, READ, Resource("publication", True, unit="rulin"), False),
+    (UNIT, PUBLISH, Resource("publication", True, unit="rulin"), False),
+    (LEADER, READ, Resource("publication", True), False),
+    (LEADER, UNLOCK, Resource("publication", True), False),
 ]
 
 

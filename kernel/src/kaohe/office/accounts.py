@@ -37,16 +37,20 @@ ROLES = (OFFICE, DEPARTMENT, UNIT, LEADER)
 
 READ, IMPORT, APPEAL, DECIDE, MANAGE, COMMAND = "read", "import", "appeal", "decide", "manage", "command"
 WITHDRAW = "withdraw"
-ACTIONS = (READ, IMPORT, APPEAL, DECIDE, MANAGE, COMMAND, WITHDRAW)
+SIGN_OFF, PUBLISH, UNLOCK = "signoff", "publish", "unlock"
+ACTIONS = (READ, IMPORT, APPEAL, DECIDE, MANAGE, COMMAND, WITHDRAW, SIGN_OFF, PUBLISH, UNLOCK)
 """read: see a resource; import: send a department's data; appeal: file an appeal against a
 deduction; decide: decide an appeal; manage: accounts, scoring, publication, adjustments; command:
 act at the command line (the office's tool: its writing commands record the account, ``cli_actor``);
-withdraw: void a wrong record of a department's data before its period is published (issue 17)."""
+withdraw: void a wrong record of a department's data before its period is published (issue 17);
+signoff: sign off a department's data of a period (the department for itself, and the office);
+publish: publish a period's edition; unlock: unlock a published period (both the office's)."""
 
-KINDS = ("ranking", "unit", "item", "data", "appeal", "evidence", "accounts", "dashboard", "commands")
+KINDS = ("ranking", "unit", "item", "data", "appeal", "evidence", "accounts", "dashboard", "commands", "publication")
 """What a resource is: a period's ranking, a unit's results, an item's results across the units, a
 department's data, an appeal, an appeal's evidence files (only for the unit, the item's department
-and the office: not for leaders), the accounts, the office's dashboard, the command line."""
+and the office: not for leaders), the accounts, the office's dashboard, the command line, a period's
+publication (its page: what is missing, the editions, the lock)."""
 
 SIGN_IN, SIGN_IN_FAILED, SIGN_OUT = "登录", "登录失败", "退出登录"
 ACCOUNT_ADDED, ACCOUNT_DISABLED, PASSWORD_RESET = "新建账号", "停用账号", "重置密码"
@@ -90,7 +94,7 @@ def allowed(actor: Actor | None, action: str, resource: Resource) -> bool:
         return False
     if actor.role == OFFICE:
         return True
-    if resource.kind in ("accounts", "dashboard", "commands") or action in (MANAGE, COMMAND):
+    if resource.kind in ("accounts", "dashboard", "commands", "publication") or action in (MANAGE, COMMAND, PUBLISH, UNLOCK):
         return False
     own_department = bool(actor.department) and resource.department == actor.department
     own_unit = bool(actor.unit) and resource.unit == actor.unit
@@ -105,6 +109,8 @@ def allowed(actor: Actor | None, action: str, resource: Resource) -> bool:
             return resource.kind in ("data", "appeal", "item") and own_department
         if action == WITHDRAW:  # its own records, before publication (then: an appeal, or the office)
             return resource.kind == "data" and own_department and not resource.published
+        if action == SIGN_OFF:
+            return resource.kind == "data" and own_department
         return False
     if actor.role == UNIT:
         if not resource.published:

@@ -13,7 +13,9 @@ from ..contract.registry import Registry
 from ..intake.reader import Rejection, check_file, same_record
 from ..intake.staging import IngestReport, Staged, staged
 from ..scheme.bureau import Bureau
+from ..core.errors import KaoheError
 from ..store.store import BATCH, Store
+from .lock import Lock, locked_months, message
 
 
 def ingest(
@@ -38,17 +40,20 @@ def ingest(
     file's size and type and the machine's cores, 0 reads in this process; see kaohe.intake.staging).
     ``adapter_id`` or ``department`` (a plugin's name or a department's) pin the file's
     adapter; what the reading says beside the rows (a sheet skipped) is in the report's notes.
-    ``actor``: who imports (the audit trail's; None: the account running kaohe)."""
+    ``actor``: who imports (the audit trail's; None: the account running kaohe). A record of a
+    published period the bureau locks (``[publication] lock``, kaohe.office.lock) refuses the whole
+    file, dry run included."""
     path = Path(path)
     notes: list[str] = []
     # the file within the bureau's limits, before anything is read or locked (kaohe.intake.guard)
     digest = check_file(path, bureau.limits)
+    held = locked_months(store, bureau)
     with staged(
         path, bureau, registry, adapter_id, bureau.earliest, today, readers, department, notes, digest
     ) as (adapter, rows):
         report = _store(
             store, path, adapter, rows, strict=strict, dry_run=dry_run, actor=actor, progress=progress, digest=digest,
-            kept=bureau.limits.rejections_kept,
+            kept=bureau.limits.rejections_kept, held=held,
         )
     if not report.rows:
         notes.append("文件中只有表头,没有数据行")
@@ -68,6 +73,7 @@ def _store(
     progress: Callable[[int], None] | None,
     digest: str,
     kept: int,
+    held: dict[str, Lock] | None = None,
 ) -> IngestReport:
     """The staged rows counted, checked for a key repeated in the file, and written batch by batch."""
     report = IngestReport(path.name, adapter.id, adapter.department, kept=kept)
@@ -99,6 +105,8 @@ def _store(
                 report.reject(rej)
                 continue
             key = ready[0]
+            if held and ready[4] in held:  # a locked period's month: the whole file is refused, nothing stored
+                raise KaoheError(f"{path.name}{f' 工作表“{sheet}”' if sheet else ''} 第{row}行:{message(held[ready[4]])}")
             if key in seen:
                 report.duplicates += 1
                 report.reject(Rejection(path.name, sheet, row, "", same_record(seen[key], sheet)))

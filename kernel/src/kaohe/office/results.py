@@ -47,7 +47,7 @@ from ..store.integrity import FILES
 from ..store.store import Store
 from .accounts import AUDIT_ACTIONS
 
-NOT_INPUTS = frozenset({"发布", FILES, "复查申请", "确认缺数据发布", "导入被拒绝", *AUDIT_ACTIONS})
+NOT_INPUTS = frozenset({"发布", FILES, "复查申请", "确认缺数据发布", "导入被拒绝", "解除锁定", *AUDIT_ACTIONS})
 """Audit actions that change nothing a score reads (any other action is taken to change something)."""
 
 ADJUSTMENTS = frozenset({"调整", "撤销调整"})

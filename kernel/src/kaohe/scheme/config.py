@@ -249,6 +249,7 @@ class PublicationTable:
         int | None, within(0, 366, "非负整数(天数)", "应为 {low}-{high} 的整数(期末后几天内报送),得到 {value}")
     ] = None
     require_signoff: Annotated[bool, Expect("true 或 false")] = False
+    lock: Annotated[bool, Expect("true 或 false")] = False
 
 
 @attrs.frozen(kw_only=True)
@@ -476,7 +477,7 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
             ),
             publication=Publication(
                 missing_data=publication.missing_data, data_due_days=publication.data_due_days,
-                require_signoff=publication.require_signoff,
+                require_signoff=publication.require_signoff, lock=publication.lock,
             ),
             report=ReportSettings(lines_per_item=report.lines_per_item), results=ResultsSettings(stale=results.stale),
             site=SiteSettings(**attrs.asdict(site)),
