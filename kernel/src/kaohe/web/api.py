@@ -214,7 +214,7 @@ def routes(site: Site) -> list[Route]:
         period = parse_period(label)
         found = store.editions(label) if period is not None else []
         if period is None or not found:
-            return error(404, f"期间 {label} 没有已发布的通报(期间应写作 2015-04、2015Q2、2015H1 或 2015)")
+            return error(404, f"期间 {label} 没有已发布的通报(期间应写作 2015-04、2015-Q2、2015-H1 或 2015)")
         if not allowed(request.state.actor, READ, Resource("ranking", True)):
             return error(403, "无权查看该期间的通报")
         return JSONResponse({
@@ -253,7 +253,7 @@ _ERRORS = {
     "401": _json(_ref("Error"), "缺少令牌,或令牌无效、已吊销、已过期"),
     "403": _json(_ref("Error"), "本令牌的部门无权做此事"),
 }
-_PERIOD = {"name": "period", "in": "path", "required": True, "schema": {"type": "string"}, "description": "期间,如 2015-04、2015Q2、2015H1、2015"}
+_PERIOD = {"name": "period", "in": "path", "required": True, "schema": {"type": "string"}, "description": "期间,如 2015-04、2015-Q2、2015-H1、2015"}
 
 
 def document(bureau: str) -> dict[str, Any]:
