@@ -90,6 +90,8 @@ def test_round_trip_push_score_read(api):
     with Store(api["db"]) as store:
         score_period(store, api["bureau"], api["registry"], Period.parse("2015-04"))
         entry = store.audit(action="导入")[-1]
+        used = {t["name"]: t["last_used"] for t in store.tokens()}
+    assert used["测试大队系统"] is not None and used["旧系统"] is None  # a refused token is not "used"
     assert entry["actor"] == "api:测试大队系统" and entry["department"] == "测试大队"
     status, unit = call(api, "GET", "/api/v1/results/2015-04/xuebu")
     assert status == 200, unit
@@ -163,6 +165,16 @@ def test_row_errors_come_back_as_data(api):
 def test_a_bad_request_is_refused_in_one_line(api, body, expected):
     status, out = call(api, "POST", "/api/v1/records", raw=body)
     assert status == 400 and expected in out["error"] and "\n" not in out["error"], out
+
+
+def test_the_adapter_found_by_kind_or_as_the_departments_only_one(api):
+    rows = [late("L01", "rulin", "2015-04-12")]
+    status, out = call(api, "POST", "/api/v1/records", {"kind": "testdept.event", "rows": rows})
+    assert status == 200 and out["adapter"] == "testdept.events" and out["new"] == 1
+    status, out = call(api, "POST", "/api/v1/records", {"rows": rows})  # 测试大队 has one adapter
+    assert status == 200 and out["unchanged"] == 1
+    status, out = call(api, "POST", "/api/v1/records", {"kind": "testdept.check", "rows": rows})
+    assert status == 400 and "没有唯一读取记录类型 'testdept.check' 的数据格式" in out["error"]
 
 
 def test_dry_run_says_what_would_happen_and_stores_nothing(api):

@@ -21,7 +21,7 @@ import secrets
 from ..core.errors import KaoheError
 from ..scheme.bureau import Bureau
 from ..store.actor import now
-from ..store.store import Store
+from ..store.store import Store, StoreBusy
 from .accounts import API, TOKEN_ADDED, TOKEN_REVOKED, Actor, departments_of
 
 PREFIX = "kh_"
@@ -99,3 +99,18 @@ def token_actor(store: Store, token: str, today: dt.date | None = None) -> Actor
         return None
     name = str(row["name"])
     return Actor(ACTOR_PREFIX + name, name, API, "", str(row["department"]))
+
+
+def note_use(store: Store, name: str, when: str | None = None) -> None:
+    """When token ``name`` was last used (for ``kaohe token list``), to the minute: written only
+    when the minute changed, and never waiting for the write lock (a push being written: the next
+    request notes it), so that a read by token never waits for a writer."""
+    when = when or now()
+    row = store.token(name=name)
+    if row is None or str(row["last_used"] or "")[:16] >= when[:16]:
+        return
+    try:
+        with store.without_waiting():
+            store.token_used(name, when)
+    except StoreBusy:
+        pass

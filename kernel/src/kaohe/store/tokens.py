@@ -61,7 +61,7 @@ class Tokens:
             self.db.execute("UPDATE tokens SET revoked = ? WHERE name = ? AND revoked IS NULL", [when, name])
 
     def token_used(self, name: str, when: str) -> None:
-        """When the token was last used (at most once a minute: a busy system does not write on every call)."""
+        """When the token was last used (kaohe.office.tokens.note_use: at most once a minute)."""
         with self._txn():
             self.db.execute(
                 "UPDATE tokens SET last_used = ? WHERE name = ? AND (last_used IS NULL OR substr(last_used, 1, 16) < substr(?, 1, 16))",

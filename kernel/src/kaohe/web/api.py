@@ -38,9 +38,8 @@ from ..contract.adapters import TYPE_NAMES
 from ..core.errors import KaoheError
 from ..office.accounts import IMPORT, READ, Actor, Resource, allowed
 from ..office.ingest import ingest_rows, row_index
-from ..office.tokens import token_actor
+from ..office.tokens import note_use, token_actor
 from ..intake.reader import candidates
-from ..store.actor import now
 from ..store.store import Store
 from . import pages
 from .base import Handler, Site, parse_period, published
@@ -117,7 +116,7 @@ def routes(site: Site) -> list[Route]:
             request.state.session = {}
             request.state.form = {}
             try:
-                store.token_used(actor.name, now())
+                note_use(store, actor.name)
                 response = handler(request, store, body)
             except sqlite3.OperationalError as exc:  # the database busy beyond its timeout: try again
                 return error(503, f"考核数据库正忙({exc}),本次没有导入任何数据;请稍后重试", retry=True)
@@ -134,21 +133,25 @@ def routes(site: Site) -> list[Route]:
             return error(400, f"请求体不是有效的 JSON(第{getattr(exc, 'lineno', '?')}行第{getattr(exc, 'colno', '?')}列附近:{getattr(exc, 'msg', exc)})")
         if not isinstance(data, dict):
             return error(400, "请求体应为 JSON 对象:{\"adapter\": 数据格式, \"rows\": [...]}")
-        unknown = sorted(set(data) - {"adapter", "rows", "dry_run"})
+        unknown = sorted(set(data) - {"adapter", "kind", "rows", "dry_run"})
         if unknown:
-            return error(400, f"请求体中有不认识的键 {'、'.join(unknown)}:应为 adapter、rows、dry_run")
+            return error(400, f"请求体中有不认识的键 {'、'.join(unknown)}:应为 adapter(或 kind)、rows、dry_run")
         dry_run = data.get("dry_run", False)
         if not isinstance(dry_run, bool):
             return error(400, f"“dry_run”应为 true 或 false,得到 {dry_run!r}")
         adapter_id = data.get("adapter")
-        if adapter_id is None:
+        if adapter_id is None:  # the department's one adapter, or the one of the record kind named
             try:
                 own = candidates(site.bureau, site.registry, department=actor.department)[0]
             except KaoheError as exc:
                 return error(400, str(exc))
-            if len(own) != 1:
-                return error(400, f"缺少“adapter”:本部门有多种数据格式,应为 {'、'.join(a.id for a in own)} 之一")
-            adapter_id = own[0].id
+            kind = data.get("kind")
+            fits = [a for a in own if kind in a.kinds] if kind is not None else own
+            if len(fits) != 1:
+                named = "、".join(f"{a.id}({'、'.join(a.kinds)})" for a in own)
+                what = f"本部门没有唯一读取记录类型 {kind!r} 的数据格式" if kind is not None else "本部门有多种数据格式"
+                return error(400, f"缺少“adapter”:{what},应为 {named} 之一")
+            adapter_id = fits[0].id
         if not isinstance(adapter_id, str) or adapter_id not in site.registry.adapters:
             return error(400, f"没有数据格式 {adapter_id!r}:用 GET {PREFIX}/adapters 查看本部门可用的数据格式")
         adapter = site.registry.adapters[adapter_id]
@@ -307,6 +310,7 @@ def document(bureau: str) -> dict[str, Any]:
                     "type": "object", "required": ["rows"],
                     "properties": {
                         "adapter": {"type": "string", "description": "数据格式(本部门只有一种时可省略)"},
+                        "kind": {"type": "string", "description": "记录类型:不写 adapter 时,按它找本部门产生这类记录的数据格式"},
                         "rows": {"type": "array", "items": {"type": "object", "additionalProperties": {
                             "oneOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}], "nullable": True,
                         }}, "description": "每行一个对象,键为列的 key、表头或别名;值为文本、数字、true/false 或 null"},
