@@ -253,6 +253,7 @@ def test_adapters_and_openapi(api):
     status, out = call(api, "GET", "/api/v1/adapters")
     assert status == 200 and [a["adapter"] for a in out["adapters"]] == ["testdept.events"]
     assert [c["key"] for c in out["adapters"][0]["columns"]] == ["id", "unit", "date", "note", "type"]
+    assert call(api, "GET", "/api/v1/nothing-here") == (404, {"error": "无此页面"})  # JSON, not the HTML page
     status, doc = call(api, "GET", "/api/v1/openapi.json", token=None)
     assert status == 200 and doc["openapi"].startswith("3.")
     assert set(doc["paths"]) == {

@@ -38,7 +38,8 @@ def create_app(config: str | Path | None = None, bureau: Bureau | None = None, r
     site = Site(config or os.environ.get("KAOHE_CONFIG", "kaohe.toml"), bureau, registry)
 
     def not_found(request: Request, exc: Exception) -> Response:
-        return JSONResponse({"error": "无此页面"}, status_code=404) if wants_json(request, request.url.path)[1] else HTMLResponse(
+        as_json = wants_json(request, request.url.path)[1] or request.url.path.startswith("/api/")
+        return JSONResponse({"error": "无此页面"}, status_code=404) if as_json else HTMLResponse(
             "<!doctype html><meta charset=utf-8><title>404</title><p>无此页面</p>", status_code=404
         )
 
