@@ -38,7 +38,7 @@ from .ledger import Ledger, migrate_2
 from .tokens import Tokens, migrate_7
 from .users import Users, migrate_5
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 BATCH = 5000
 
 
