@@ -155,6 +155,7 @@ def test_row_errors_come_back_as_data(api):
 @pytest.mark.parametrize(("body", "expected"), [
     (b"{not json", "不是有效的 JSON"),
     (b"[]", "请求体应为 JSON 对象"),
+    (b'{"adapter": "testdept.events", "rows": [{"id": ' + b"9" * 5000 + b"}]}", "不是有效的 JSON"),
     (json.dumps({"adapter": "testdept.events", "rows": [{"编号": "D1", "颜色": "红"}]}).encode(), "rows[0]:数据格式 testdept.events 没有列“颜色”"),
     (json.dumps({"adapter": "testdept.events", "rows": [{"id": "D1", "编号": "D2"}]}).encode(), "是同一列"),
     (json.dumps({"adapter": "testdept.events", "rows": "D1"}).encode(), "“rows”应为数组"),

@@ -129,8 +129,9 @@ def routes(site: Site) -> list[Route]:
         actor: Actor = request.state.actor
         try:
             data = json.loads(body or b"", parse_float=Decimal)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            return error(400, f"请求体不是有效的 JSON(第{getattr(exc, 'lineno', '?')}行第{getattr(exc, 'colno', '?')}列附近:{getattr(exc, 'msg', exc)})")
+        except ValueError as exc:  # not JSON, not UTF-8, or a number of more than 4,300 digits
+            where = f"第{exc.lineno}行第{exc.colno}列附近:{exc.msg}" if isinstance(exc, json.JSONDecodeError) else str(exc)[:200]
+            return error(400, f"请求体不是有效的 JSON({where})")
         if not isinstance(data, dict):
             return error(400, "请求体应为 JSON 对象:{\"adapter\": 数据格式, \"rows\": [...]}")
         unknown = sorted(set(data) - {"adapter", "kind", "rows", "dry_run"})
