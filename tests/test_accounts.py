@@ -27,6 +27,7 @@ OFFICE = Actor("o", "考办", "考核办")
 DEPT = Actor("d", "测试", "部门", department="测试大队")
 UNIT = Actor("u", "儒林", "单位", unit="rulin")
 LEADER = Actor("l", "领导", "领导")
+TOKEN = Actor("api:测试大队-1", "测试大队-1", "接口", department="测试大队")  # a department's system by its token (kaohe.office.tokens)
 
 # (actor, action, resource, allowed?) — each line read off issue 16's definition of the roles.
 TABLE = [
@@ -128,6 +129,21 @@ TABLE = [
     (UNIT, PUBLISH, Resource("publication", True, unit="rulin"), False),
     (LEADER, READ, Resource("publication", True), False),
     (LEADER, UNLOCK, Resource("publication", True), False),
+    # an API token (issue 17 point 7): reads and imports as its department; decides, appeals, manages nothing
+    (TOKEN, IMPORT, Resource("data", department="测试大队"), True),
+    (TOKEN, IMPORT, Resource("data", department="督察支队"), False),
+    (TOKEN, READ, Resource("ranking", published=True), True),
+    (TOKEN, READ, Resource("ranking", published=False), False),
+    (TOKEN, READ, Resource("unit", published=False, unit="xuebu"), True),
+    (TOKEN, READ, Resource("item", published=False, department="测试大队"), True),
+    (TOKEN, READ, Resource("item", published=True, department="督察支队"), False),
+    (TOKEN, READ, Resource("appeal", True, unit="rulin", department="测试大队"), False),
+    (TOKEN, READ, Resource("evidence", True, unit="rulin", department="测试大队"), False),
+    (TOKEN, DECIDE, Resource("appeal", True, unit="rulin", department="测试大队"), False),
+    (TOKEN, APPEAL, Resource("unit", True, unit="rulin"), False),
+    (TOKEN, MANAGE, Resource("accounts"), False),
+    (TOKEN, READ, Resource("dashboard", published=True, department="测试大队"), False),
+    (TOKEN, COMMAND, Resource("commands", department="测试大队"), False),
 ]
 
 
@@ -143,6 +159,7 @@ def test_sight_agrees_with_allowed():
     assert not sight(LEADER).sees_unit("xuebu", published=False)
     assert sight(UNIT).sees_unit("rulin", True) and not sight(UNIT).sees_unit("xuebu", True)
     assert sight(DEPT).sees_item("测试大队", False) and not sight(DEPT).sees_item("督察支队", True)
+    assert sight(TOKEN) == sight(DEPT)
     assert sight(LEADER).sees_item("督察支队", True) and not sight(LEADER).sees_item("督察支队", False)
     assert sight(UNIT).periods(["2015-02"], ["2015-01", "2015-02"]) == ["2015-02"]
     assert sight(OFFICE).periods(["2015-02"], ["2015-01", "2015-02"]) == ["2015-01", "2015-02"]

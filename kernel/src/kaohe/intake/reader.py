@@ -584,6 +584,7 @@ def iter_export(
     department: str | None = None,
     notes: list[str] | None = None,
     digest: str | None = None,
+    table: Iterator[Sequence[Any]] | None = None,
 ) -> tuple[Adapter, Generator[tuple[Record | None, Source, Rejection | None], None, int]]:
     """Find the file's adapter and yield (record, source, None) or (None, source, rejection), row by
     row. Raises KaoheError when the file as a whole cannot be read (no matching header, wrong type).
@@ -601,10 +602,13 @@ def iter_export(
 
     ``digest``: the checksum :func:`check_file` took; the file read must be that file (KaoheError at
     the end otherwise). The bureau's limits (``[intake]``) bound the rows, their width and their
-    cells' length."""
+    cells' length.
+
+    ``table``: the rows of a table already in memory, read instead of the file ``path`` (which only
+    names them): the API's JSON rows (kaohe.office.ingest.ingest_rows), checked the same way."""
     path = Path(path)
     limits = bureau.limits
-    if not path.exists():
+    if table is None and not path.exists():
         raise KaoheError(f"找不到文件 {path}")
     adapters, switched_off = candidates(bureau, registry, adapter_id, department)
     # pinned (--adapter, --department): another format's sheet is not read, and is not taken for notes
@@ -615,7 +619,7 @@ def iter_export(
     seen_headers: list[list[str]] = []
     skipped: list[tuple[str, list[list[str]]]] = []
     sheets = 0
-    workbook = tables(path, limits, digest)
+    workbook = tables(path, limits, digest) if table is None else _one_table(table)
     found: tuple[str, int, Adapter, dict[str, int], Iterator[Sequence[Any]]] | None = None
     for sheet, rows in workbook:
         sheets += 1
@@ -733,6 +737,11 @@ def iter_export(
             workbook.close()
 
     return adapter, generate()
+
+
+def _one_table(rows: Iterator[Sequence[Any]]) -> Generator[tuple[str, Iterator[Sequence[Any]]], None, None]:
+    """A table in memory as :func:`tables` gives a CSV's."""
+    yield "", rows
 
 
 def _other_sheet(

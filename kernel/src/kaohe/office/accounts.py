@@ -34,6 +34,9 @@ from ..store.store import Store
 
 OFFICE, DEPARTMENT, UNIT, LEADER = "考核办", "部门", "单位", "领导"
 ROLES = (OFFICE, DEPARTMENT, UNIT, LEADER)
+API = "接口"
+"""Not an account's role: a department's system acting by its token (kaohe.office.tokens, issue 17
+point 7). It reads what its department reads and imports its department's data; nothing else."""
 
 READ, IMPORT, APPEAL, DECIDE, MANAGE, COMMAND = "read", "import", "appeal", "decide", "manage", "command"
 WITHDRAW = "withdraw"
@@ -54,8 +57,9 @@ publication (its page: what is missing, the editions, the lock)."""
 
 SIGN_IN, SIGN_IN_FAILED, SIGN_OUT = "登录", "登录失败", "退出登录"
 ACCOUNT_ADDED, ACCOUNT_DISABLED, PASSWORD_RESET = "新建账号", "停用账号", "重置密码"
-AUDIT_ACTIONS = frozenset({SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, ACCOUNT_ADDED, ACCOUNT_DISABLED, PASSWORD_RESET})
-"""The audit trail's actions of this module: none changes what a score reads."""
+TOKEN_ADDED, TOKEN_REVOKED = "新建接口令牌", "吊销接口令牌"
+AUDIT_ACTIONS = frozenset({SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, ACCOUNT_ADDED, ACCOUNT_DISABLED, PASSWORD_RESET, TOKEN_ADDED, TOKEN_REVOKED})
+"""The audit trail's actions of this module and of kaohe.office.tokens: none changes what a score reads."""
 
 
 @attrs.frozen
@@ -96,6 +100,10 @@ def allowed(actor: Actor | None, action: str, resource: Resource) -> bool:
         return True
     if resource.kind in ("accounts", "dashboard", "commands", "publication") or action in (MANAGE, COMMAND, PUBLISH, UNLOCK):
         return False
+    if actor.role == API:  # a department's system: reads and imports as its department, decides and appeals nothing
+        if action not in (READ, IMPORT) or resource.kind in ("appeal", "evidence"):
+            return False
+        actor = attrs.evolve(actor, role=DEPARTMENT)
     own_department = bool(actor.department) and resource.department == actor.department
     own_unit = bool(actor.unit) and resource.unit == actor.unit
     if actor.role == DEPARTMENT:
@@ -159,7 +167,7 @@ def sight(actor: Actor) -> Sight:
     """What ``actor`` may see (the same decisions as ``allowed``, as a query's filter)."""
     if actor.role == OFFICE:
         return Sight(True, None, None)
-    if actor.role == DEPARTMENT:
+    if actor.role in (DEPARTMENT, API):
         return Sight(True, None, frozenset({actor.department}))
     if actor.role == UNIT:
         return Sight(False, frozenset({actor.unit}), None)

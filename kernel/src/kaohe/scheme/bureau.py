@@ -88,6 +88,9 @@ class SiteSettings:
     cli_account: str = ""
     """The office's account the command line acts as when no ``--actor`` (nor ``KAOHE_ACTOR``) names
     one (kaohe.office.accounts.cli_account; docs/readings.md, "命令行的操作人")."""
+    api_max_mb: int = 16
+    """The largest body of one push to the API (``POST /api/v1/records``, kaohe.web.api), in MiB:
+    a larger one is refused (413) before it is read whole."""
 
 
 @attrs.frozen

@@ -275,6 +275,7 @@ class SiteTable:
     lockout_minutes: Annotated[int, within(1, 7 * 24 * 60, "整数", "应为 {low}-{high} 的整数(分钟:账号锁定多久),得到 {value}")] = 15
     password_min_length: Annotated[int, within(8, 128, "整数", "应为 {low}-{high} 的整数(位:密码的最短长度),得到 {value}")] = 10
     cli_account: Annotated[str, Expect("考核办的网站账号(命令行的写操作记入审计记录的操作人)")] = ""
+    api_max_mb: Annotated[int, within(1, 1024, "整数", "应为 {low}-{high} 的整数(MB:接口一次推送的请求体上限),得到 {value}")] = 16
 
 
 @attrs.frozen(kw_only=True)

@@ -26,7 +26,7 @@ from starlette.staticfiles import StaticFiles
 
 from ..contract.registry import Registry
 from ..scheme.bureau import Bureau
-from . import appeals, dashboard, department, handin, pages, search, workflow
+from . import api, appeals, dashboard, department, handin, pages, search, workflow
 from .base import HEADERS, STATIC, Message, Scope, Site, secret_key, wants_json
 
 __all__ = ["create_app", "secret_key"]
@@ -39,7 +39,8 @@ def create_app(config: str | Path | None = None, bureau: Bureau | None = None, r
     site = Site(config or os.environ.get("KAOHE_CONFIG", "kaohe.toml"), bureau, registry)
 
     def not_found(request: Request, exc: Exception) -> Response:
-        return JSONResponse({"error": "无此页面"}, status_code=404) if wants_json(request, request.url.path)[1] else HTMLResponse(
+        as_json = wants_json(request, request.url.path)[1] or request.url.path.startswith("/api/")
+        return JSONResponse({"error": "无此页面"}, status_code=404) if as_json else HTMLResponse(
             "<!doctype html><meta charset=utf-8><title>404</title><p>无此页面</p>", status_code=404
         )
 
@@ -51,6 +52,7 @@ def create_app(config: str | Path | None = None, bureau: Bureau | None = None, r
         *search.routes(site),
         *handin.routes(site),
         *workflow.routes(site),
+        *api.routes(site),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={404: not_found})
