@@ -193,14 +193,19 @@ def routes(site: Site) -> list[Route]:
             return None, site.refuse(request, 403, CHANGED.format(period.chinese), as_json)
         if period is None or not allowed(actor, READ, Resource("unit", is_pub, unit=unit)) or not sight(actor).sees_unit(unit, is_pub):
             return None, site.refuse(request, 403, "无权查看该单位在该期间的结果", as_json)
-        tree = explanation_data(store, site.bureau, site.registry, period, unit)
+        # the unit's explanation, its record lines made on demand: once per change of the store, shared
+        # by every request (never changed: the views below copy what they add to)
+        tree = memo(store, ("explanation", label, unit), lambda: explanation_data(store, site.bureau, site.registry, period, unit))
         if tree is None:
             return None, site.refuse(request, 404, "该单位在该期间没有已保存的计算结果", as_json)
         seen = sight(actor)
         cats = []
         whole = seen.departments is None or is_pub
         for c in tree["categories"]:
-            items = [i for i in c["items"] if seen.sees_item(i["department"], is_pub)]
+            items = [
+                {**i, "lines": [dict(ln) for ln in i["lines"]]}  # a copy: _appeals adds each line's link
+                for i in c["items"] if seen.sees_item(i["department"], is_pub)
+            ]
             if items or seen.departments is None:
                 # a department's view of a draft: not the category's score, which counts other departments' items
                 hidden = {} if whole else {"raw": None, "score": None, "explanation": ""}
@@ -227,6 +232,12 @@ def routes(site: Site) -> list[Route]:
             lambda department, label: seen.sees_item(department, label in done),
         )
 
+    def _view(request: Request) -> tuple[bool, tuple[str, ...] | None]:
+        """What decides ``_shown`` for the account, as a key of what is kept (``memo``): whether it
+        sees drafts, and the departments whose items it sees (None: all)."""
+        seen = sight(request.state.actor)
+        return seen.drafts, None if seen.departments is None else tuple(sorted(seen.departments))
+
     def _appeals(request: Request, store: Store, data: dict[str, Any], period: Period) -> dict[str, Any] | None:
         """The period's appeal window; on each deduction line of ``data``'s items, while it is open
         and for an account that may appeal for the unit, the link to appeal it (``appeal``, else None)."""
@@ -252,8 +263,12 @@ def routes(site: Site) -> list[Route]:
         assert data is not None
         period = Period.parse(data["period"])
         whole, any_items, sees = _shown(request, store)
-        data["change"] = change(store, period, unit, whole) if data["total"] is not None else None
-        data["trends"] = trends(store, site.bureau, period, unit, whole)
+        view = _view(request)  # what the account may see of other periods decides the change and the trends
+        if data["total"] is not None:
+            data["change"] = memo(store, ("change", period.label, unit, view), lambda: change(store, period, unit, whole))
+        else:
+            data["change"] = None
+        data["trends"] = memo(store, ("trends", period.label, unit, view), lambda: trends(store, site.bureau, period, unit, whole))
         data["appeal_window"] = _appeals(request, store, data, period)
         if as_json:  # the page links to the items' history (``unit_history``); its JSON holds it
             data["history"] = item_history(store, site.bureau, period, unit, any_items, sees)
