@@ -49,7 +49,7 @@ class ReportField:
     """The attribute's key in the record (``level``)."""
     title: str
     """What the form calls it (``录用级别``)."""
-    choices: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    choices: tuple[str, ...] = ()
     """The values allowed (empty: any text)."""
     required: bool = True
 
@@ -61,7 +61,7 @@ class SelfReport:
     asks for a number (``value``, e.g. a count)."""
 
     kind: str | None = None
-    fields: tuple[ReportField, ...] = attrs.field(default=(), converter=tuple)
+    fields: tuple[ReportField, ...] = ()
     value: str = ""
     """The form's title of the record's number (empty: the form asks for none)."""
 

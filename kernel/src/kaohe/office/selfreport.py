@@ -187,9 +187,9 @@ def decide(office: Office, entry_id: int, outcome: str, reason: str, *, actor: A
 def _pending(store: Store, entry: dict[str, Any]) -> None:
     """Inside the decision's write transaction: refused when the entry was decided meanwhile."""
     if store.selfreport_decided(entry["id"]):
-        done = store.selfreport(entry["id"])
+        done = store.selfreport(entry["id"]) or {}
         raise KaoheError(
-            f"自报第{entry['id']}号已于 {str(done['decided'])[:10]} 审核({done['outcome']},{done['decider']}),审核结果不可更改"
+            f"自报第{entry['id']}号已于 {str(done.get('decided'))[:10]} 审核({done.get('outcome')},{done.get('decider')}),审核结果不可更改"
         )
 
 

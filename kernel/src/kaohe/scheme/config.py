@@ -717,7 +717,7 @@ def _self_report(r: _Reader, p: str, value: Any, item: Item) -> SelfReport | Non
     raw = value.get("fields", {})
     if not isinstance(raw, dict):
         raise r.fail(f"{p}.fields", "应为表:属性名 = 标题,或 属性名 = {title = …, choices = […], required = …}")
-    fields = []
+    fields: list[ReportField] = []
     for name, spec in raw.items():
         q = f"{p}.fields.{name}"
         if not re.fullmatch(r"[a-z][a-z0-9_]*", name) or name in ("value", "date", "note"):

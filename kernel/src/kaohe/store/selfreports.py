@@ -15,6 +15,7 @@ import sqlite_utils
 
 from ..core.errors import KaoheError
 from .actor import current_actor, now
+from .ledger import _inserted
 
 ENTERED, DECIDED = "单位自报", "自报审核"
 """The audit trail's actions of an entry and of its decision."""
@@ -67,7 +68,7 @@ class SelfReports:
             used = self.db.execute("SELECT id FROM selfreports WHERE form = ?", [form]).fetchone()
             if used is not None:
                 raise KaoheError(f"此表单已提交过(自报第{used[0]}号),不重复登记:请在“工作自报”页查看")
-            pk = int(self.db.table("selfreports").insert({**row, "form": form, "time": now(), "actor": actor or current_actor()}).last_pk)
+            pk = _inserted(self.db.table("selfreports").insert({**row, "form": form, "time": now(), "actor": actor or current_actor()}))
             self.log(ENTERED, actor, department=row["department"], unit=row["unit"], subject=f"selfreport:{pk}", detail=row)
         return pk
 
