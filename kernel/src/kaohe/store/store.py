@@ -6,7 +6,7 @@ here, with the time it was replaced), ``imports`` (file, checksum, time, rows ac
 and ``explanations`` (the latest scoring of each period), with ``category_results``, ``item_results``
 and ``period_results`` (what the period was scored from: kaohe.office.results tells from it whether
 the stored results are up to date), ``runs`` (every scoring run), and
-``users`` (the site's accounts, kaohe.store.users), ``migrations`` (the schema version), ``chain`` (the hash chain, kaohe.store.integrity). An import is one
+``users`` (the site's accounts, kaohe.store.users), ``selfreports`` and ``selfreport_decisions`` (units' self-reports, kaohe.store.selfreports), ``migrations`` (the schema version), ``chain`` (the hash chain, kaohe.store.integrity). An import is one
 transaction: it lands whole or not at all.
 """
 
