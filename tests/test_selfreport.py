@@ -28,6 +28,7 @@ from kaohe.office.accounts import add_users
 from kaohe.office.jobs import score_period
 from kaohe.office.session import Loaded
 from kaohe.scheme.config import parse_bureau
+from kaohe.store.integrity import verify
 from kaohe.store.store import Store
 
 PRAISE = {"self_report": {"fields": {"type": {"title": "类型", "choices": ["表扬"]}}}}
@@ -112,6 +113,8 @@ def test_an_accepted_entry_scores_like_a_record_of_its_kind_and_a_returned_one_d
         imp = store.imports()[-1]
         assert (imp["file"], imp["actor"], imp["department"], imp["adapter"]) == (f"自报第{second['id']}号", "dept", "测试大队", "selfreport")
         assert [e["action"] for e in store.audit()][-5:] == ["单位自报", "自报审核", "单位自报", "自报审核", "导入"]
+        checked = verify(store)  # the import of an accepted entry is attested like a file's (kaohe verify)
+        assert checked.clean, checked
 
     # a second decision, either way, is refused and changes nothing
     before = snapshot(db)
