@@ -14,7 +14,7 @@ import pytest
 
 import report_bureau
 from kaohe.office.accounts import (
-    APPEAL, COMMAND, DECIDE, IMPORT, MANAGE, PUBLISH, READ, SIGN_OFF, UNLOCK, WITHDRAW, Actor, Resource, SignInRefused, add_users, allowed, current, disable_user,
+    APPEAL, COMMAND, DECIDE, IMPORT, MANAGE, PUBLISH, READ, REPORT, REVIEW, SIGN_OFF, UNLOCK, WITHDRAW, Actor, Resource, SignInRefused, add_users, allowed, current, disable_user,
     policy_problem, read_users_csv, reset_password, sight, sign_in,
 )
 from kaohe.office.results import staleness
@@ -144,6 +144,22 @@ TABLE = [
     (TOKEN, MANAGE, Resource("accounts"), False),
     (TOKEN, READ, Resource("dashboard", published=True, department="测试大队"), False),
     (TOKEN, COMMAND, Resource("commands", department="测试大队"), False),
+    # units' self-reports (issue 17 point 3): a unit enters and sees its own, published or not; the
+    # item's department sees and reviews those for its items; the office all; leaders none
+    (UNIT, REPORT, Resource("selfreport", unit="rulin", department="测试大队"), True),
+    (UNIT, REPORT, Resource("selfreport", unit="xuebu", department="测试大队"), False),
+    (UNIT, READ, Resource("selfreport", unit="rulin", department="测试大队"), True),
+    (UNIT, READ, Resource("selfreport", unit="xuebu", department="测试大队"), False),
+    (UNIT, REVIEW, Resource("selfreport", unit="rulin", department="测试大队"), False),
+    (DEPT, READ, Resource("selfreport", unit="rulin", department="测试大队"), True),
+    (DEPT, READ, Resource("selfreport", unit="rulin", department="督察支队"), False),
+    (DEPT, REVIEW, Resource("selfreport", unit="rulin", department="测试大队"), True),
+    (DEPT, REVIEW, Resource("selfreport", unit="rulin", department="督察支队"), False),
+    (DEPT, REPORT, Resource("selfreport", unit="rulin", department="测试大队"), False),
+    (OFFICE, REVIEW, Resource("selfreport", unit="rulin", department="督察支队"), True),
+    (OFFICE, READ, Resource("selfreport", unit="rulin", department="督察支队"), True),
+    (LEADER, READ, Resource("selfreport", True, unit="rulin", department="测试大队"), False),
+    (LEADER, REVIEW, Resource("selfreport", True, unit="rulin", department="测试大队"), False),
 ]
 
 

@@ -41,19 +41,24 @@ point 7). It reads what its department reads and imports its department's data; 
 READ, IMPORT, APPEAL, DECIDE, MANAGE, COMMAND = "read", "import", "appeal", "decide", "manage", "command"
 WITHDRAW = "withdraw"
 SIGN_OFF, PUBLISH, UNLOCK = "signoff", "publish", "unlock"
-ACTIONS = (READ, IMPORT, APPEAL, DECIDE, MANAGE, COMMAND, WITHDRAW, SIGN_OFF, PUBLISH, UNLOCK)
+REPORT, REVIEW = "report", "review"
+ACTIONS = (READ, IMPORT, APPEAL, DECIDE, MANAGE, COMMAND, WITHDRAW, SIGN_OFF, PUBLISH, UNLOCK, REPORT, REVIEW)
 """read: see a resource; import: send a department's data; appeal: file an appeal against a
 deduction; decide: decide an appeal; manage: accounts, scoring, publication, adjustments; command:
 act at the command line (the office's tool: its writing commands record the account, ``cli_actor``);
 withdraw: void a wrong record of a department's data before its period is published (issue 17);
 signoff: sign off a department's data of a period (the department for itself, and the office);
-publish: publish a period's edition; unlock: unlock a published period (both the office's)."""
+publish: publish a period's edition; unlock: unlock a published period (both the office's);
+report: a unit enters its own work (a self-report); review: the item's department accepts or returns
+a self-report."""
 
-KINDS = ("ranking", "unit", "item", "data", "appeal", "evidence", "accounts", "dashboard", "commands", "publication")
+KINDS = ("ranking", "unit", "item", "data", "appeal", "evidence", "accounts", "dashboard", "commands", "publication", "selfreport")
 """What a resource is: a period's ranking, a unit's results, an item's results across the units, a
 department's data, an appeal, an appeal's evidence files (only for the unit, the item's department
 and the office: not for leaders), the accounts, the office's dashboard, the command line, a period's
-publication (its page: what is missing, the editions, the lock)."""
+publication (its page: what is missing, the editions, the lock), a unit's self-report with its
+evidence files (the unit, the item's department and the office; a draft of data, so never for
+leaders)."""
 
 SIGN_IN, SIGN_IN_FAILED, SIGN_OUT = "登录", "登录失败", "退出登录"
 ACCOUNT_ADDED, ACCOUNT_DISABLED, PASSWORD_RESET = "新建账号", "停用账号", "重置密码"
@@ -106,6 +111,12 @@ def allowed(actor: Actor | None, action: str, resource: Resource) -> bool:
         actor = attrs.evolve(actor, role=DEPARTMENT)
     own_department = bool(actor.department) and resource.department == actor.department
     own_unit = bool(actor.unit) and resource.unit == actor.unit
+    if resource.kind == "selfreport":  # not tied to publication: the month's work, before its data is final
+        if actor.role == DEPARTMENT:
+            return action in (READ, REVIEW) and own_department
+        if actor.role == UNIT:
+            return action in (READ, REPORT) and own_unit
+        return False
     if actor.role == DEPARTMENT:
         if action == READ:
             if resource.kind in ("item", "data", "appeal", "evidence"):

@@ -6,7 +6,7 @@ here, with the time it was replaced), ``imports`` (file, checksum, time, rows ac
 and ``explanations`` (the latest scoring of each period), with ``category_results``, ``item_results``
 and ``period_results`` (what the period was scored from: kaohe.office.results tells from it whether
 the stored results are up to date), ``runs`` (every scoring run), and
-``users`` (the site's accounts, kaohe.store.users), ``tokens`` (the API's tokens, kaohe.store.tokens), ``migrations`` (the schema version), ``chain`` (the hash chain, kaohe.store.integrity). An import is one
+``users`` (the site's accounts, kaohe.store.users), ``tokens`` (the API's tokens, kaohe.store.tokens), ``selfreports`` and ``selfreport_decisions`` (units' self-reports, kaohe.store.selfreports), ``migrations`` (the schema version), ``chain`` (the hash chain, kaohe.store.integrity). An import is one
 transaction: it lands whole or not at all.
 """
 
@@ -35,10 +35,11 @@ from ..scoring.treejson import TreeEncoder
 from .actor import current_actor, now
 from .integrity import guard, migrate_3, record_line, records_digest, register
 from .ledger import Ledger, migrate_2
+from .selfreports import SelfReports, migrate_8
 from .tokens import Tokens, migrate_7
 from .users import Users, migrate_5
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 BATCH = 5000
 
 
@@ -145,6 +146,7 @@ def _migrate_6(db: sqlite_utils.Database) -> None:
 MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (1, _migrate_1), (2, migrate_2), (3, migrate_3), (4, _migrate_4), (5, migrate_5), (6, _migrate_6),
     (7, migrate_7),
+    (8, migrate_8),
 ]
 
 
@@ -191,7 +193,7 @@ class StoreBusy(KaoheError):
     """The store could not be written without waiting (``Store.without_waiting``)."""
 
 
-class Store(Ledger, Users, Tokens):
+class Store(Ledger, Users, Tokens, SelfReports):
     """A bureau's database (the audit trail, adjustments, appeals and editions: kaohe.store.ledger).
 
     ``readonly``: for the commands that only read (rankings, editions, the audit trail …). The
