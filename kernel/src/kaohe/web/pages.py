@@ -280,7 +280,14 @@ def routes(site: Site) -> list[Route]:
              ("unit", data["unit_name"], [m["total"] for m in months])],
         )
         full = request.query_params.get("full") == "1"
-        return site.page(request, "unit.html", full=full, chart=chart, **data)
+        # the page's body, the same for every account with the same view: rendered once per change of
+        # the store (the header, with the account and its CSRF token, each time)
+        actor: Actor = request.state.actor
+        links = tuple(ln["appeal"] is not None for c in data["categories"] for i in c["items"] for ln in i["lines"])
+        window = data["appeal_window"]  # open or closed by today's date, not by the store
+        key = ("unit-body", period.label, unit, view, actor.role, links, bool(window and window["open"]), full, data["stale"])
+        body = memo(store, key, lambda: Markup(site.templates.get_template("unit_body.html").render(full=full, chart=chart, **data)))
+        return site.page(request, "unit.html", body=body, unit_name=data["unit_name"], name=data["name"])
 
     def unit_history(request: Request, store: Store) -> Response:
         """Each item's points month by month over the year of a unit's period (the items with points
