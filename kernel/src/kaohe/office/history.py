@@ -14,7 +14,6 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from ..core import workdays as deadlines
 from ..core.decimals import CONTEXT, D, fmt, fmt_points, quantize
 from ..core.periods import Period
 from ..scheme.bureau import Bureau
@@ -163,7 +162,7 @@ def appeal_window(store: Store, bureau: Bureau, period: Period, today: dt.date |
         return None
     last = editions[-1]
     published = dt.date.fromisoformat(str(last["published_on"]))
-    end = deadlines.deadline(published, bureau.appeal_days, bureau.holidays, bureau.workdays)
+    end = bureau.work_calendar.deadline(published, bureau.appeal_days)  # the calendar the appeals are filed by
     day = today or dt.date.today()
     return {
         "edition": int(last["number"]), "published_on": published.isoformat(), "deadline": end.isoformat(),

@@ -6,6 +6,7 @@ scores."""
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from collections.abc import Callable
 from typing import Any
@@ -241,7 +242,8 @@ def routes(site: Site) -> list[Route]:
     def _appeals(request: Request, store: Store, data: dict[str, Any], period: Period) -> dict[str, Any] | None:
         """The period's appeal window; on each deduction line of ``data``'s items, while it is open
         and for an account that may appeal for the unit, the link to appeal it (``appeal``, else None)."""
-        window = appeal_window(store, site.bureau, period)
+        today = dt.date.today()  # the window opens and closes by the date, and by the editions in the store
+        window = memo(store, ("appeal-window", period.label, today), lambda: appeal_window(store, site.bureau, period, today))
         can = (
             window is not None and window["open"] and data["published"]
             and allowed(request.state.actor, APPEAL, Resource("appeal", True, unit=data["unit"]))
