@@ -1,0 +1,230 @@
+"""Attacks on the site's newer pages (hand-in by upload, appeals, the HTTP API) beyond
+tests/test_site_attacks.py: bodies the forms never ask for (huge, multipart where a plain form is
+expected, a JSON nested beyond Python's recursion limit), tokens where they do not belong, methods
+that are not the page's, another department's check token. One server for the module (uvicorn on
+127.0.0.1)."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+from kaohe.office.accounts import add_users
+from kaohe.office.tokens import add_token
+from kaohe.store.store import Store
+from site_support import PASSWORD, Client, make_site_with_registry, running, signed_in
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    tmp = tmp_path_factory.mktemp("attacks2")
+    bureau, reg, db = make_site_with_registry(tmp)
+    with Store(db) as store:
+        add_users(store, bureau, [("ducha", "督察支队己", "部门", "督察支队", PASSWORD)], "test")
+        token = add_token(store, bureau, "测试大队", "office", name="测试大队系统")[1]
+    with running(bureau, reg) as base:
+        yield {"base": base, "bureau": bureau, "db": db, "token": token, "tmp": tmp}
+
+
+def raw(base: str, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None,
+        chunked: bool = False) -> tuple[int, dict[str, str], bytes]:
+    """One request as sent, on its own connection (``chunked``: the body without a Content-Length)."""
+    u = urllib.parse.urlsplit(base)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+    try:
+        if chunked:
+            conn.putrequest(method, path)
+            for k, v in (headers or {}).items():
+                conn.putheader(k, v)
+            conn.putheader("Transfer-Encoding", "chunked")
+            conn.endheaders()
+            assert body is not None
+            step = 1 << 16
+            try:
+                for i in range(0, len(body), step):
+                    piece = body[i:i + step]
+                    conn.send(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+                conn.send(b"0\r\n\r\n")
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the server answered (and closed) before the whole body was sent
+        else:
+            conn.request(method, path, body=body, headers=headers or {})
+        r = conn.getresponse()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
+    finally:
+        conn.close()
+
+
+def spooled() -> int:
+    """Bytes of the temporary files Starlette spools a form's file parts to, in the temp folder."""
+    tmp = Path(os.environ.get("TMPDIR", "/tmp"))
+    total = 0
+    for p in tmp.glob("tmp*"):
+        try:
+            if p.is_file():
+                total += p.stat().st_size
+        except OSError:
+            pass
+    return total
+
+
+def api(site: Any, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None) -> tuple[int, Any]:
+    h = {"Authorization": f"Bearer {site['token']}", "Content-Type": "application/json", **(headers or {})}
+    status, _, out = raw(site["base"], method, path, body, h)
+    return status, json.loads(out)
+
+
+# --- the API --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bomb", [b"[" * 100_000 + b"]" * 100_000, b'{"a":' * 100_000 + b"1" + b"}" * 100_000])
+def test_a_json_nested_beyond_the_recursion_limit_gets_a_one_line_400(site, bomb):
+    status, out = api(site, "POST", "/api/v1/records", bomb)
+    assert status == 400 and "JSON" in out["error"] and "\n" not in out["error"], out
+
+
+def test_rows_nested_deeply_inside_a_valid_object_get_a_400_not_a_500(site):
+    deep = '{"adapter": "testdept.events", "dry_run": true, "rows": [{"unit": ' + "[" * 100_000 + "]" * 100_000 + "}]}"
+    status, out = api(site, "POST", "/api/v1/records", deep.encode())
+    assert status == 400 and "\n" not in out["error"], out
+
+
+def test_a_huge_number_and_a_huge_string_are_refused_in_one_line(site):
+    status, out = api(site, "POST", "/api/v1/records", b'{"adapter": "testdept.events", "rows": [' + b"9" * 50_000 + b"]}")
+    assert status == 400 and "JSON" in out["error"], out
+    status, out = api(site, "POST", "/api/v1/records", json.dumps({"adapter": "x" * 200_000, "rows": []}).encode())
+    assert status == 400 and len(out["error"]) < 1000, len(out["error"])
+
+
+def test_the_token_is_read_from_the_header_only(site):
+    base, token = site["base"], site["token"]
+    status, _, out = raw(base, "GET", f"/api/v1/adapters?access_token={token}")
+    assert status == 401 and "Authorization" in json.loads(out)["error"]
+    # a signed-in session's cookie is not a token
+    c = signed_in(base, "dept")
+    status, _, out = raw(base, "GET", "/api/v1/adapters", headers={"Cookie": f"kaohe_session={c.cookie()}"})
+    assert status == 401
+    # a token is not a session: the site's pages do not read it
+    status, _, _ = raw(base, "GET", "/handin.json", headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
+    assert status == 401
+
+
+# --- bodies the site's forms never ask for -------------------------------------------------------------
+
+
+def test_an_anonymous_multipart_post_is_refused_before_its_file_reaches_the_disk(site):
+    # 40 MB in one file part to the sign-in form (which takes two short fields): refused for its size
+    # before it is parsed, so nothing is spooled to a temporary file
+    base = site["base"]
+    boundary = "xk17"
+    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.bin\"\r\n"
+            "Content-Type: application/octet-stream\r\n\r\n").encode()
+    body = head + b"\0" * (40 << 20) + f"\r\n--{boundary}--\r\n".encode()
+    before = spooled()
+    for chunked in (False, True):
+        status, _, out = raw(base, "POST", "/login", body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}, chunked=chunked)
+        assert status == 413, (status, out[:200])
+        assert "太大" in out.decode("utf-8")
+    assert spooled() - before < (1 << 20)
+
+
+def test_a_plain_form_without_a_length_is_cut_off_at_the_limit(site):
+    base = site["base"]
+    body = b"account=" + b"a" * (20 << 20)
+    status, _, out = raw(base, "POST", "/login", body, {"Content-Type": "application/x-www-form-urlencoded"}, chunked=True)
+    assert status == 413 and "太大" in out.decode("utf-8")
+
+
+def test_ordinary_forms_still_work_after_the_limit(site):
+    base = site["base"]
+    c = Client(base)
+    assert c.login("dept") == 303
+    status, _, _ = c.request("/logout", {"csrf": c.csrf("/periods"), "note": "x" * 10_000})
+    assert status == 303
+
+
+# --- hand-in: methods, CSRF, another department ----------------------------------------------------------
+
+
+def multipart(fields: dict[str, str], filename: str, content: bytes) -> tuple[bytes, str]:
+    boundary = "----kaohe-x17"
+    out = b""
+    for k, v in fields.items():
+        out += f"--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n".encode()
+    out += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n"
+            "Content-Type: text/csv\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    return out, f"multipart/form-data; boundary={boundary}"
+
+
+def upload(c: Client, fields: dict[str, str], filename: str, content: bytes, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    body, ctype = multipart(fields, filename, content)
+    return raw(c.base, "POST", "/handin/upload", body, {"Content-Type": ctype, "Cookie": f"kaohe_session={c.cookie()}",
+                                                        "Accept": "application/json", **headers})
+
+
+def handin_folder(site: Any) -> list[Path]:
+    root = Path(site["bureau"].database).parent
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".csv", ".xlsx") and "handin" in str(p))
+
+
+def test_an_upload_without_the_token_or_from_another_site_keeps_nothing(site):
+    c = signed_in(site["base"], "dept")
+    token = c.csrf("/handin")
+    before = handin_folder(site)
+    assert upload(c, {}, "a.csv", b"x,y\n1,2\n")[0] == 403
+    assert upload(c, {"csrf": "A" * 43}, "a.csv", b"x,y\n1,2\n")[0] == 403
+    other = signed_in(site["base"], "ducha")
+    assert upload(c, {"csrf": other.csrf("/handin")}, "a.csv", b"x,y\n1,2\n")[0] == 403
+    assert upload(c, {"csrf": token}, "a.csv", b"x,y\n1,2\n", Origin="http://evil.example")[0] == 403
+    assert handin_folder(site) == before
+
+
+def test_a_check_token_of_another_department_opens_nothing(site):
+    c = signed_in(site["base"], "dept")
+    token = c.csrf("/handin")
+    status, _, out = upload(c, {"csrf": token}, "../../../../etc/出勤<script>.csv", "编号,单位,日期,说明,类型\nX17-1,rulin,2015-03-05,,迟到\n".encode())
+    if status != 201:
+        pytest.skip(f"the test bureau's adapter refused the file: {out[:200]!r}")
+    got = json.loads(out)
+    assert "/" not in got["file"] and "<" not in got["file"] and ".." not in got["file"].strip(".")
+    other = signed_in(site["base"], "ducha")
+    assert other.json(f"/handin/check/{got['token']}.json")[0] == 404
+    status, _, _ = other.request(f"/handin/check/{got['token']}/confirm", {"csrf": other.csrf("/handin")})
+    assert status == 409
+    status, _, _ = other.request(f"/handin/check/{got['token']}/cancel", {"csrf": other.csrf("/handin")})
+    assert status == 409
+    assert c.json(f"/handin/check/{got['token']}.json")[0] == 200
+
+
+@pytest.mark.parametrize("path", ["/handin/record/withdraw", "/handin/check/x/confirm", "/handin/check/x/cancel", "/appeals/1/decide",
+                                  "/handin/upload"])
+@pytest.mark.parametrize("method", ["GET", "HEAD", "OPTIONS", "PUT", "DELETE"])
+def test_a_state_changing_page_answers_no_other_method(site, path, method):
+    c = signed_in(site["base"], "dept")
+    status, _, _ = raw(site["base"], method, path, headers={"Cookie": f"kaohe_session={c.cookie()}"})
+    assert status == 405
+
+
+def test_private_downloads_and_refusals_carry_the_headers(site):
+    c = signed_in(site["base"], "dept")
+    for path in ("/handin/template/testdept.events.xlsx", "/handin.json", "/handin/check/nope.json", "/handin/record.json?key=zz"):
+        status, headers, _ = raw(c.base, "GET", path, headers={"Cookie": f"kaohe_session={c.cookie()}"})
+        assert status in (200, 404), path
+        assert headers["cache-control"] == "no-store" and headers["x-content-type-options"] == "nosniff", path
+        assert "default-src 'none'" in headers["content-security-policy"], path
+
+
+def test_a_small_file_part_sent_to_a_plain_form_is_refused_in_one_line(site):
+    c = Client(site["base"])
+    body, ctype = multipart({"csrf": c.csrf(), "account": "dept", "password": PASSWORD}, "a.csv", b"x")
+    status, headers, out = raw(site["base"], "POST", "/login", body, {"Content-Type": ctype, "Cookie": f"kaohe_session={c.cookie()}",
+                                                                      "Accept": "application/json"})
+    assert status == 400 and json.loads(out) == {"error": "提交的表单无法读取(此表单不接收文件,或格式不对):请刷新页面后重新填写提交"}
+    assert headers["cache-control"] == "no-store"
