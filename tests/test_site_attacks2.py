@@ -228,3 +228,56 @@ def test_a_small_file_part_sent_to_a_plain_form_is_refused_in_one_line(site):
                                                                       "Accept": "application/json"})
     assert status == 400 and json.loads(out) == {"error": "提交的表单无法读取(此表单不接收文件,或格式不对):请刷新页面后重新填写提交"}
     assert headers["cache-control"] == "no-store"
+
+
+# --- the audit trail ---------------------------------------------------------------------------------------
+
+
+def audit_since(site: Any, mark: int) -> list[tuple[str, str]]:
+    with Store(site["db"]) as store:
+        return [(str(e["actor"]), str(e["action"])) for e in store.audit() if int(e["id"]) > mark]
+
+
+def mark_now(site: Any) -> int:
+    with Store(site["db"]) as store:
+        return store.audit_mark()
+
+
+def test_every_hand_in_action_is_in_the_audit_trail_with_the_account(site):
+    # 测试大队 hands in a file (checked: nothing stored), confirms it, withdraws one of its records,
+    # cancels a second upload and signs off April: each change is audited with "dept" as the actor
+    c = signed_in(site["base"], "dept")
+    token = c.csrf("/handin")
+    csv = "编号,单位,日期,说明,类型\nX17-A,xuebu,2015-04-06,审计,迟到\nX17-B,xuebu,2015-04-07,审计,迟到\n".encode()
+    mark = mark_now(site)
+    status, _, out = upload(c, {"csrf": token}, "april.csv", csv)
+    assert status == 201, out[:300]
+    first = json.loads(out)["token"]
+    status, _, out = raw(c.base, "POST", f"/handin/check/{first}/confirm", urllib.parse.urlencode({"csrf": token}).encode(),
+                         {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"kaohe_session={c.cookie()}", "Accept": "application/json"})
+    assert status == 200, out[:300]
+    trail = audit_since(site, mark)
+    assert trail and {a for a, _ in trail} == {"dept"}, trail
+    # the confirmed form replayed: nothing imported twice
+    mark = mark_now(site)
+    status, _, _ = raw(c.base, "POST", f"/handin/check/{first}/confirm", urllib.parse.urlencode({"csrf": token}).encode(),
+                       {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"kaohe_session={c.cookie()}", "Accept": "application/json"})
+    assert status == 409 and audit_since(site, mark) == []
+    status, _, _ = c.request("/handin/record/withdraw", {"csrf": token, "key": "testdept.event:X17-A", "reason": "重复报送"})
+    assert status == 303
+    trail = audit_since(site, mark)
+    assert trail and {a for a, _ in trail} == {"dept"}, trail
+    mark = mark_now(site)
+    status, _, out = upload(c, {"csrf": token}, "again.csv", csv)
+    assert status == 201
+    status, _, _ = c.request(f"/handin/check/{json.loads(out)['token']}/cancel", {"csrf": token})
+    assert status == 303
+    status, _, _ = c.request("/signoff/2015-04", {"csrf": token, "department": "测试大队", "note": "<b>已核</b>"})
+    assert status == 303
+    trail = audit_since(site, mark)
+    assert len(trail) >= 2 and {a for a, _ in trail} == {"dept"}, trail
+    # a GET of the state-changing pages changes nothing
+    mark = mark_now(site)
+    for path in ("/signoff/2015-04", "/handin/record?key=testdept.event:X17-B", "/handin", "/publish/2015-04"):
+        c.get(path)
+    assert audit_since(site, mark) == []
