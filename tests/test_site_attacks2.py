@@ -281,3 +281,30 @@ def test_every_hand_in_action_is_in_the_audit_trail_with_the_account(site):
     for path in ("/signoff/2015-04", "/handin/record?key=testdept.event:X17-B", "/handin", "/publish/2015-04"):
         c.get(path)
     assert audit_since(site, mark) == []
+
+
+# --- a body nobody signed in sends -------------------------------------------------------------------------
+
+
+def answered_before_the_body(base: str, path: str, cookie: str | None = None) -> int | None:
+    """The status of a multipart POST to ``path`` that announces 40 MB and sends 1 KB of it, if the
+    server answers within 5 s without the rest (it did not wait to read a body it does not need)."""
+    import socket
+
+    u = urllib.parse.urlsplit(base)
+    with socket.create_connection((u.hostname, u.port), timeout=5) as s:
+        head = (f"POST {path} HTTP/1.1\r\nHost: {u.hostname}:{u.port}\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+                f"Content-Length: {40 << 20}\r\n" + (f"Cookie: kaohe_session={cookie}\r\n" if cookie else "") + "\r\n")
+        s.sendall(head.encode() + b"--b\r\nContent-Disposition: form-data; name=\"evidence\"; filename=\"a.pdf\"\r\n\r\n%PDF-" + b"0" * 1000)
+        try:
+            first = s.recv(64)
+        except TimeoutError:
+            return None
+    return int(first.split()[1]) if first.startswith(b"HTTP/1.1") else None
+
+
+def test_nobody_signed_in_gets_an_answer_without_the_server_reading_an_appeal_body(site):
+    base = site["base"]
+    # refused (no session: no CSRF token) without waiting for the 40 MB announced
+    assert answered_before_the_body(base, "/appeals/new/2015-02/rulin") == 403
+    assert answered_before_the_body(base, "/handin/upload") == 403

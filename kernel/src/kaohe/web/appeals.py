@@ -28,7 +28,7 @@ import attrs
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
@@ -251,12 +251,16 @@ def routes(site: Site) -> list[Route]:
 
     async def new_endpoint(request: Request) -> Response:
         request.state.form, request.state.files = {}, []
+        if request.method == "POST" and not isinstance(site.session(request).get("a"), str):
+            return await run_in_threadpool(filing, request)  # nobody signed in: the body is not read
         if request.method == "POST":
             length = request.headers.get("content-length", "")
             if not length.isdigit() or int(length) > most:
                 return await run_in_threadpool(unread, request, f"提交的内容太大:证据文件每个至多 {limits.max_bytes >> 20} MB,至多 {limits.max_files} 个")
             try:
                 form = await request.form(max_files=limits.max_files + 10, max_fields=20)
+            except ClientDisconnect:  # the body cut short: nobody is left to answer
+                return Response(status_code=400)
             except HTTPException:
                 return await run_in_threadpool(unread, request, "提交的表单无法读取(文件太多或格式不对):请重新打开申请复查页面后提交")
             try:
