@@ -15,6 +15,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from kaohe.office.accounts import add_users
 from kaohe.office.tokens import add_token
@@ -26,6 +27,8 @@ from site_support import PASSWORD, Client, make_site_with_registry, running, sig
 def site(tmp_path_factory: pytest.TempPathFactory) -> Any:
     tmp = tmp_path_factory.mktemp("attacks2")
     bureau, reg, db = make_site_with_registry(tmp)
+    locked = attrs.evolve(bureau.office, publication=attrs.evolve(bureau.publication, lock=True))
+    bureau = attrs.evolve(bureau, office=locked)  # 2015-02, published, is locked
     with Store(db) as store:
         add_users(store, bureau, [("ducha", "督察支队己", "部门", "督察支队", PASSWORD)], "test")
         token = add_token(store, bureau, "测试大队", "office", name="测试大队系统")[1]
@@ -308,3 +311,14 @@ def test_nobody_signed_in_gets_an_answer_without_the_server_reading_an_appeal_bo
     # refused (no session: no CSRF token) without waiting for the 40 MB announced
     assert answered_before_the_body(base, "/appeals/new/2015-02/rulin") == 403
     assert answered_before_the_body(base, "/handin/upload") == 403
+
+
+def test_a_push_into_a_locked_period_stores_nothing(site):
+    with Store(site["db"]) as store:
+        before = store.db.execute("SELECT count(*) FROM records").fetchone()[0]
+    rows = [{"编号": "X17-L", "单位": "rulin", "日期": "2015-02-09", "类型": "迟到"},
+            {"编号": "X17-M", "单位": "rulin", "日期": "2015-04-09", "类型": "迟到"}]
+    status, out = api(site, "POST", "/api/v1/records", json.dumps({"adapter": "testdept.events", "rows": rows}).encode())
+    assert status in (400, 409, 422, 423) and "锁定" in json.dumps(out, ensure_ascii=False), out
+    with Store(site["db"]) as store:
+        assert store.db.execute("SELECT count(*) FROM records").fetchone()[0] == before
