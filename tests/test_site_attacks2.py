@@ -322,3 +322,41 @@ def test_a_push_into_a_locked_period_stores_nothing(site):
     assert status in (400, 409, 422, 423) and "锁定" in json.dumps(out, ensure_ascii=False), out
     with Store(site["db"]) as store:
         assert store.db.execute("SELECT count(*) FROM records").fetchone()[0] == before
+
+
+# --- output ------------------------------------------------------------------------------------------------
+
+INJECTED = ("<script>", "<img src=x", "<b>已核", "<svg")
+
+
+def test_no_new_page_lets_a_name_a_note_or_a_file_name_through_as_html(site):
+    # 恶意所's name and its records' notes are HTML (report_bureau); 督察支队 signs off March with an
+    # HTML note and hands in a file whose name is HTML; every page showing them escapes them
+    base = site["base"]
+    ducha = signed_in(base, "ducha")
+    token = ducha.csrf("/handin")
+    assert ducha.request("/signoff/2015-03", {"csrf": token, "department": "督察支队", "note": "<b>已核</b><svg onload=alert(1)>"})[0] == 303
+    status, _, out = upload(ducha, {"csrf": token}, "<img src=x onerror=alert(1)>.csv", "编号,单位,日期,说明\nX17-C,evil,2015-04-02,<script>alert(2)</script>\n".encode())
+    assert status == 201, out[:300]
+    check = json.loads(out)["token"]
+    pages = {
+        "ducha": ["/department/%E7%9D%A3%E5%AF%9F%E6%94%AF%E9%98%9F/2015-03", "/signoff/2015-03", f"/handin/check/{check}", "/handin",
+                  "/handin/record?key=testdept.check:C04", "/unit/2015-03/evil/item/testdept.criticised", "/unit/2015-03/evil/history"],
+        "office": ["/office", "/search?q=onerror", "/publish/2015-03", "/signoff/2015-03", "/ranking/2015-03",
+                   "/department/%E6%B5%8B%E8%AF%95%E5%A4%A7%E9%98%9F/2015-02", "/unit/2015-02/evil/history",
+                   "/unit/2015-02/evil/item/testdept.late", "/handin/record?key=testdept.event:E16", "/appeals"],
+    }
+    shown = set()
+    for account, paths in pages.items():
+        c = ducha if account == "ducha" else signed_in(base, account)
+        for path in paths:
+            status, headers, body = c.get(path)
+            assert status == 200, (account, path, status, body[:300])
+            assert headers["content-type"].startswith("text/html") and "script-src 'self'" in headers["content-security-policy"]
+            leaked = [s for s in INJECTED if s in body]
+            assert leaked == [], (path, leaked)
+            if "&lt;" in body:
+                shown.add(path)
+    # the injections are there, as text: the unit's name, a record's note (the file's name loses its
+    # "<>" when it is received; the sign-off page does not show the note)
+    assert {"/search?q=onerror", "/handin/record?key=testdept.event:E16", "/unit/2015-02/evil/history"} - shown == set()
