@@ -360,3 +360,27 @@ def test_no_new_page_lets_a_name_a_note_or_a_file_name_through_as_html(site):
     # the injections are there, as text: the unit's name, a record's note (the file's name loses its
     # "<>" when it is received; the sign-off page does not show the note)
     assert {"/search?q=onerror", "/handin/record?key=testdept.event:E16", "/unit/2015-02/evil/history"} - shown == set()
+
+
+def test_a_department_cannot_leave_more_than_ten_uploads_waiting(site):
+    # each waiting upload stays on disk for 24 hours: an account uploading in a loop would fill it
+    from kaohe.office.handin import MAX_WAITING
+
+    c = signed_in(site["base"], "ducha")
+    token = c.csrf("/handin")
+    csv = "编号,单位,日期,说明\nX17-Q,rulin,2015-04-03,配额\n".encode()
+    waiting = len(c.json("/handin.json")[1]["waiting"])
+    for _ in range(MAX_WAITING - waiting):
+        assert upload(c, {"csrf": token}, "q.csv", csv)[0] == 201
+    before = handin_folder(site)
+    status, _, out = upload(c, {"csrf": token}, "q.csv", csv)
+    assert status == 429 and json.loads(out)["error"] == (
+        "本部门已有 10 个上传待确认(至多 10 个):请先在“数据上报”页确认或取消,再上传新文件"
+    )
+    assert handin_folder(site) == before  # the refused file is not kept
+    # another department is not held up by it; cancelling one makes room
+    d = signed_in(site["base"], "dept")
+    assert upload(d, {"csrf": d.csrf("/handin")}, "q.csv", csv)[0] == 422  # reached the check: 测试大队 reads no 督察 file
+    first = c.json("/handin.json")[1]["waiting"][0]["token"]
+    assert c.request(f"/handin/check/{first}/cancel", {"csrf": token})[0] == 303
+    assert upload(c, {"csrf": token}, "q.csv", csv)[0] == 201
