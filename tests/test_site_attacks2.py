@@ -384,3 +384,12 @@ def test_a_department_cannot_leave_more_than_ten_uploads_waiting(site):
     first = c.json("/handin.json")[1]["waiting"][0]["token"]
     assert c.request(f"/handin/check/{first}/cancel", {"csrf": token})[0] == 303
     assert upload(c, {"csrf": token}, "q.csv", csv)[0] == 201
+
+
+@pytest.mark.parametrize("path", ["/appeals/%C2%B2", "/appeals/%C2%B2.json", "/appeals/%C2%B2/evidence/1", "/appeals/1/evidence/%C2%B2",
+                                  "/appeals/%D9%A1", "/publish/2015-02?done=%C2%B2", "/appeals/%EF%BC%91/evidence/%EF%BC%91"])
+def test_digits_of_other_scripts_in_an_id_are_no_traceback(site, path):
+    # "²".isdigit() is True but int("²") fails: an id is ASCII digits or nothing
+    c = signed_in(site["base"], "office")
+    status, _, body = c.get(path)
+    assert status in (200, 404), (path, status, body[:200])

@@ -175,7 +175,7 @@ def routes(site: Site) -> list[Route]:
 
     def one(request: Request, store: Store, appeal_id: str, as_json: bool, error: str = "", status: int = 200) -> Response:
         actor: Actor = request.state.actor
-        a = store.appeal(int(appeal_id)) if appeal_id.isdigit() and len(appeal_id) < 12 else None
+        a = store.appeal(int(appeal_id)) if appeal_id.isascii() and appeal_id.isdigit() and len(appeal_id) < 12 else None
         if a is None or not allowed(actor, READ, resource("appeal", a)):
             return site.refuse(request, 404, NOT_SEEN, as_json)
         files = store.appeal_evidence(a["id"]) if allowed(actor, READ, resource("evidence", a)) else []
@@ -197,7 +197,7 @@ def routes(site: Site) -> list[Route]:
         actor: Actor = request.state.actor
         appeal_id = request.path_params["appeal"]
         as_json = "application/json" in request.headers.get("accept", "")
-        a = store.appeal(int(appeal_id)) if appeal_id.isdigit() and len(appeal_id) < 12 else None
+        a = store.appeal(int(appeal_id)) if appeal_id.isascii() and appeal_id.isdigit() and len(appeal_id) < 12 else None
         if a is None or not allowed(actor, READ, resource("appeal", a)):
             return site.refuse(request, 404, NOT_SEEN, as_json)
         if not allowed(actor, DECIDE, resource("appeal", a)):
@@ -224,11 +224,11 @@ def routes(site: Site) -> list[Route]:
     def evidence(request: Request, store: Store) -> Response:
         actor: Actor = request.state.actor
         appeal_id, n = request.path_params["appeal"], request.path_params["n"]
-        a = store.appeal(int(appeal_id)) if appeal_id.isdigit() and len(appeal_id) < 12 else None
+        a = store.appeal(int(appeal_id)) if appeal_id.isascii() and appeal_id.isdigit() and len(appeal_id) < 12 else None
         if a is None or not allowed(actor, READ, resource("evidence", a)):
             return site.refuse(request, 404, "无此证据文件,或无权查看", False)
         files = store.appeal_evidence(a["id"])
-        if not n.isdigit() or not 1 <= int(n) <= len(files):
+        if not (n.isascii() and n.isdigit()) or not 1 <= int(n) <= len(files):
             return site.refuse(request, 404, "无此证据文件,或无权查看", False)
         meta = files[int(n) - 1]
         try:
