@@ -393,3 +393,19 @@ def test_digits_of_other_scripts_in_an_id_are_no_traceback(site, path):
     c = signed_in(site["base"], "office")
     status, _, body = c.get(path)
     assert status in (200, 404), (path, status, body[:200])
+
+
+def test_a_disabled_account_reads_nothing_more_from_a_kept_page(site):
+    # the ranking is kept per process (web.base.memo) and an account's change leaves the marker as it
+    # was: the account is still checked on every request
+    from kaohe.office.accounts import disable_user
+
+    with Store(site["db"]) as store:
+        add_users(store, site["bureau"], [("leader2", "领导己", "领导", "", PASSWORD)], "test")
+    c = signed_in(site["base"], "leader2")
+    assert c.json("/ranking/2015-02.json")[0] == 200
+    assert c.json("/ranking/2015-02.json")[0] == 200  # kept
+    with Store(site["db"]) as store:
+        disable_user(store, "leader2", "office")
+    for path in ("/ranking/2015-02.json", "/unit/2015-02/rulin.json", "/unit/2015-02/rulin/history.json", "/search.json?q=rulin"):
+        assert c.json(path)[0] == 401, path
