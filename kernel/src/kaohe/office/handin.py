@@ -29,6 +29,9 @@ from .ingest import ingest
 
 EXPIRES_HOURS = 24
 """An upload not confirmed or cancelled within this many hours is deleted."""
+MAX_WAITING = 10
+"""Uploads one department may leave waiting (checked, neither confirmed nor cancelled) at a time: each
+is kept on disk for up to ``EXPIRES_HOURS``, so without a bound one account could fill the disk."""
 SUFFIXES = (".xlsx", ".csv")
 """The types a department may upload (as ``kaohe ingest`` reads them)."""
 SHOWN_REJECTIONS = 200
@@ -163,6 +166,15 @@ def waiting(bureau: Bureau, department: str) -> list[Upload]:
         except KaoheError:
             continue
     return sorted(out, key=lambda u: u.received)
+
+
+def make_room(bureau: Bureau, department: str) -> None:
+    """KaoheError when ``department`` already has ``MAX_WAITING`` uploads waiting (a new one is not kept)."""
+    held = waiting(bureau, department)
+    if len(held) >= MAX_WAITING:
+        raise KaoheError(
+            f"本部门已有 {len(held)} 个上传待确认(至多 {MAX_WAITING} 个):请先在“数据上报”页确认或取消,再上传新文件"
+        )
 
 
 def confirm(store: Store, bureau: Bureau, registry: Registry, token: str, *, account: str, department: str) -> IngestReport:

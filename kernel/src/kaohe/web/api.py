@@ -66,6 +66,13 @@ def _unused(request: Request) -> Response:
     return Response(status_code=404)
 
 
+def shown(value: Any, most: int = 60) -> str:
+    """``value`` as an error message quotes it: its repr, cut to ``most`` characters (a client's
+    200 KB "adapter" is not sent back whole)."""
+    text = repr(value)
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
 def error(status: int, message: str, **more: Any) -> JSONResponse:
     headers = {"www-authenticate": 'Bearer realm="kaohe"'} if status == 401 else None
     return JSONResponse({"error": message, **more}, status_code=status, headers=headers)
@@ -132,6 +139,8 @@ def routes(site: Site) -> list[Route]:
         except ValueError as exc:  # not JSON, not UTF-8, or a number of more than 4,300 digits
             where = f"第{exc.lineno}行第{exc.colno}列附近:{exc.msg}" if isinstance(exc, json.JSONDecodeError) else str(exc)[:200]
             return error(400, f"请求体不是有效的 JSON({where})")
+        except RecursionError:  # arrays or objects nested deeper than Python's recursion limit
+            return error(400, "请求体不是有效的 JSON(数组或对象嵌套太深):每行应为一个对象,键为列名,值为文字或数字")
         if not isinstance(data, dict):
             return error(400, "请求体应为 JSON 对象:{\"adapter\": 数据格式, \"rows\": [...]}")
         unknown = sorted(set(data) - {"adapter", "kind", "rows", "dry_run"})
@@ -139,7 +148,7 @@ def routes(site: Site) -> list[Route]:
             return error(400, f"请求体中有不认识的键 {'、'.join(unknown)}:应为 adapter(或 kind)、rows、dry_run")
         dry_run = data.get("dry_run", False)
         if not isinstance(dry_run, bool):
-            return error(400, f"“dry_run”应为 true 或 false,得到 {dry_run!r}")
+            return error(400, f"“dry_run”应为 true 或 false,得到 {shown(dry_run)}")
         adapter_id = data.get("adapter")
         if adapter_id is None:  # the department's one adapter, or the one of the record kind named
             try:
@@ -150,11 +159,11 @@ def routes(site: Site) -> list[Route]:
             fits = [a for a in own if kind in a.kinds] if kind is not None else own
             if len(fits) != 1:
                 named = "、".join(f"{a.id}({'、'.join(a.kinds)})" for a in own)
-                what = f"本部门没有唯一读取记录类型 {kind!r} 的数据格式" if kind is not None else "本部门有多种数据格式"
+                what = f"本部门没有唯一读取记录类型 {shown(kind)} 的数据格式" if kind is not None else "本部门有多种数据格式"
                 return error(400, f"缺少“adapter”:{what},应为 {named} 之一")
             adapter_id = fits[0].id
         if not isinstance(adapter_id, str) or adapter_id not in site.registry.adapters:
-            return error(400, f"没有数据格式 {adapter_id!r}:用 GET {PREFIX}/adapters 查看本部门可用的数据格式")
+            return error(400, f"没有数据格式 {shown(adapter_id)}:用 GET {PREFIX}/adapters 查看本部门可用的数据格式")
         adapter = site.registry.adapters[adapter_id]
         if not allowed(actor, IMPORT, Resource("data", department=adapter.department)):
             return error(403, f"数据格式 {adapter_id} 属于{adapter.department},本令牌只能导入{actor.department}的数据")

@@ -28,7 +28,7 @@ import attrs
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
@@ -175,7 +175,7 @@ def routes(site: Site) -> list[Route]:
 
     def one(request: Request, store: Store, appeal_id: str, as_json: bool, error: str = "", status: int = 200) -> Response:
         actor: Actor = request.state.actor
-        a = store.appeal(int(appeal_id)) if appeal_id.isdigit() and len(appeal_id) < 12 else None
+        a = store.appeal(int(appeal_id)) if appeal_id.isascii() and appeal_id.isdigit() and len(appeal_id) < 12 else None
         if a is None or not allowed(actor, READ, resource("appeal", a)):
             return site.refuse(request, 404, NOT_SEEN, as_json)
         files = store.appeal_evidence(a["id"]) if allowed(actor, READ, resource("evidence", a)) else []
@@ -197,7 +197,7 @@ def routes(site: Site) -> list[Route]:
         actor: Actor = request.state.actor
         appeal_id = request.path_params["appeal"]
         as_json = "application/json" in request.headers.get("accept", "")
-        a = store.appeal(int(appeal_id)) if appeal_id.isdigit() and len(appeal_id) < 12 else None
+        a = store.appeal(int(appeal_id)) if appeal_id.isascii() and appeal_id.isdigit() and len(appeal_id) < 12 else None
         if a is None or not allowed(actor, READ, resource("appeal", a)):
             return site.refuse(request, 404, NOT_SEEN, as_json)
         if not allowed(actor, DECIDE, resource("appeal", a)):
@@ -224,11 +224,11 @@ def routes(site: Site) -> list[Route]:
     def evidence(request: Request, store: Store) -> Response:
         actor: Actor = request.state.actor
         appeal_id, n = request.path_params["appeal"], request.path_params["n"]
-        a = store.appeal(int(appeal_id)) if appeal_id.isdigit() and len(appeal_id) < 12 else None
+        a = store.appeal(int(appeal_id)) if appeal_id.isascii() and appeal_id.isdigit() and len(appeal_id) < 12 else None
         if a is None or not allowed(actor, READ, resource("evidence", a)):
             return site.refuse(request, 404, "无此证据文件,或无权查看", False)
         files = store.appeal_evidence(a["id"])
-        if not n.isdigit() or not 1 <= int(n) <= len(files):
+        if not (n.isascii() and n.isdigit()) or not 1 <= int(n) <= len(files):
             return site.refuse(request, 404, "无此证据文件,或无权查看", False)
         meta = files[int(n) - 1]
         try:
@@ -251,12 +251,16 @@ def routes(site: Site) -> list[Route]:
 
     async def new_endpoint(request: Request) -> Response:
         request.state.form, request.state.files = {}, []
+        if request.method == "POST" and not isinstance(site.session(request).get("a"), str):
+            return await run_in_threadpool(filing, request)  # nobody signed in: the body is not read
         if request.method == "POST":
             length = request.headers.get("content-length", "")
             if not length.isdigit() or int(length) > most:
                 return await run_in_threadpool(unread, request, f"提交的内容太大:证据文件每个至多 {limits.max_bytes >> 20} MB,至多 {limits.max_files} 个")
             try:
                 form = await request.form(max_files=limits.max_files + 10, max_fields=20)
+            except ClientDisconnect:  # the body cut short: nobody is left to answer
+                return Response(status_code=400)
             except HTTPException:
                 return await run_in_threadpool(unread, request, "提交的表单无法读取(文件太多或格式不对):请重新打开申请复查页面后提交")
             try:

@@ -25,7 +25,8 @@ from urllib.parse import urlsplit
 import jinja2
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
@@ -184,7 +185,15 @@ class Site:
         inner = self.guarded(self.signed_in(handler) if login else handler)
 
         async def endpoint(request: Request) -> Response:
-            request.state.form = dict(await request.form()) if request.method == "POST" else {}
+            request.state.form = {}
+            if request.method == "POST":
+                if not await capped(request, FORM_BYTES):  # read before the CSRF check: bounded first
+                    return await run_in_threadpool(self.unread, request, 413, FORM_TOO_BIG)
+                try:
+                    form = await request.form(max_files=0, max_fields=100)
+                except HTTPException:  # a file part, too many fields, a broken multipart body
+                    return await run_in_threadpool(self.unread, request, 400, FORM_UNREADABLE)
+                request.state.form = dict(form)
             return await run_in_threadpool(inner, request)
 
         return Route(path, endpoint, methods=list(methods))
@@ -227,6 +236,13 @@ class Site:
 
         return endpoint
 
+    def unread(self, request: Request, status: int, message: str) -> Response:
+        """A form's POST refused before its fields are read (no session, nothing changed)."""
+        request.state.session, request.state.actor = {}, None
+        response = self.refuse(request, status, message, wants_json(request, request.url.path)[1])
+        response.headers["cache-control"] = "no-store"
+        return response
+
     @staticmethod
     def signed_in(handler: Handler) -> Handler:
         def inner(request: Request, store: Store) -> Response:
@@ -238,6 +254,42 @@ class Site:
             return handler(request, store)
 
         return inner
+
+
+FORM_BYTES = 256 << 10
+"""The most a POST of a page's form (sign-in, decision, sign-off, withdrawal …: short fields, no file)
+may send; the body is read up to this before anything else, the CSRF check included (files go to
+the upload routes, which have their own limits)."""
+FORM_TOO_BIG = "提交的内容太大:此表单只有几项简短的内容,不接收文件;请刷新页面后重新填写提交"
+FORM_UNREADABLE = "提交的表单无法读取(此表单不接收文件,或格式不对):请刷新页面后重新填写提交"
+DRAIN_BYTES = 64 << 20
+"""A body beyond the limit is read (and thrown away) up to this, so that the browser, which sends the
+whole body before it reads the answer, shows the refusal rather than a broken connection."""
+
+
+async def capped(request: Request, most: int) -> bool:
+    """Read ``request``'s body if it is at most ``most`` bytes (kept for ``request.form()``), whatever
+    its Content-Length says or without one; False (the rest drained, up to :data:`DRAIN_BYTES`)
+    if it is longer."""
+    declared = request.headers.get("content-length", "")
+    chunks: list[bytes] = []
+    size = 0
+    too_big = declared.isdigit() and int(declared) > most
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if too_big or size > most:
+                too_big = True
+                if size > DRAIN_BYTES:
+                    break
+                continue
+            chunks.append(chunk)
+    except ClientDisconnect:
+        return False
+    if too_big:
+        return False
+    request._body = b"".join(chunks)  # what Request.body() keeps: request.form() parses it
+    return True
 
 
 def wants_json(request: Request, value: str) -> tuple[str, bool]:

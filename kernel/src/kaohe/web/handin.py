@@ -88,6 +88,10 @@ def routes(site: Site) -> list[Route]:
         got: dict[str, Any] = request.state.upload
         if "error" in got:
             return site.refuse(request, got["status"], got["error"], as_json)
+        try:
+            handin.make_room(bureau, actor.department)
+        except KaoheError as exc:  # the file just received is deleted (not kept)
+            return site.refuse(request, 429, str(exc), as_json)
         request.state.upload_kept = True  # from here the office's hand-in keeps or deletes it
         try:
             up = handin.check(

@@ -98,7 +98,7 @@ def routes(site: Site) -> list[Route]:
     def publish_page(request: Request, store: Store, period: Period, as_json: bool, error: str = "", status: int = 200) -> Response:
         data = review(store, site.bureau, site.registry, period)
         done = request.query_params.get("done", "")
-        data["done"] = int(done) if done.isdigit() and len(done) < 6 else None
+        data["done"] = int(done) if done.isascii() and done.isdigit() and len(done) < 6 else None
         data["today"] = dt.date.today().isoformat()
         if as_json:
             return JSONResponse({**data, **({"error": error} if error else {})}, status_code=status)
