@@ -85,6 +85,9 @@ class SiteSettings:
     cli_account: str = ""
     """The office's account the command line acts as when no ``--actor`` (nor ``KAOHE_ACTOR``) names
     one (kaohe.office.accounts.cli_account; docs/readings.md, "命令行的操作人")."""
+    appeal_pending_days: int = 3
+    """The office's inbox lists an appeal still undecided this many working days after it was
+    received (kaohe.office.inbox)."""
 
 
 @attrs.frozen

@@ -274,6 +274,9 @@ class SiteTable:
     lockout_minutes: Annotated[int, within(1, 7 * 24 * 60, "整数", "应为 {low}-{high} 的整数(分钟:账号锁定多久),得到 {value}")] = 15
     password_min_length: Annotated[int, within(8, 128, "整数", "应为 {low}-{high} 的整数(位:密码的最短长度),得到 {value}")] = 10
     cli_account: Annotated[str, Expect("考核办的网站账号(命令行的写操作记入审计记录的操作人)")] = ""
+    appeal_pending_days: Annotated[
+        int, within(1, 60, "整数", "应为 {low}-{high} 的整数(工作日:复查申请受理后多久未决定即提醒考核办),得到 {value}")
+    ] = 3
 
 
 @attrs.frozen(kw_only=True)

@@ -35,9 +35,9 @@ from ..scoring.treejson import TreeEncoder
 from .actor import current_actor, now
 from .integrity import guard, migrate_3, record_line, records_digest, register
 from .ledger import Ledger, migrate_2
-from .users import Users, migrate_5
+from .users import Users, migrate_5, migrate_7
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 BATCH = 5000
 
 
@@ -142,7 +142,7 @@ def _migrate_6(db: sqlite_utils.Database) -> None:
 
 
 MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
-    (1, _migrate_1), (2, migrate_2), (3, migrate_3), (4, _migrate_4), (5, migrate_5), (6, _migrate_6),
+    (1, _migrate_1), (2, migrate_2), (3, migrate_3), (4, _migrate_4), (5, migrate_5), (6, _migrate_6), (7, migrate_7),
 ]
 
 

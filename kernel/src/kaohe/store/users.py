@@ -33,6 +33,12 @@ def migrate_5(db: sqlite_utils.Database) -> None:
     )
 
 
+def migrate_7(db: sqlite_utils.Database) -> None:
+    """What awaits each account (issue 17, point 6): when it last opened its inbox (``seen``: a
+    decision made after it is new to the account)."""
+    db.table("inbox_seen").create({"account": str, "time": str}, pk="account", not_null={"account", "time"})
+
+
 class Users:
     """The methods of :class:`kaohe.store.Store` over ``users`` (mixed into it)."""
 
@@ -82,6 +88,19 @@ class Users:
     def sign_in_failed(self, account: str, failures: int, locked_until: str | None) -> None:
         with self._txn():
             self.db.execute("UPDATE users SET failures = ?, locked_until = ? WHERE account = ?", [failures, locked_until, account])
+
+    def inbox_seen(self, account: str) -> str | None:
+        """When ``account`` last opened its inbox (an ISO time), or None."""
+        row = self.db.execute("SELECT time FROM inbox_seen WHERE account = ?", [account]).fetchone()
+        return str(row[0]) if row else None
+
+    def see_inbox(self, account: str, time: str) -> None:
+        """Record that ``account`` opened its inbox at ``time``."""
+        with self._txn():
+            self.db.execute(
+                "INSERT INTO inbox_seen (account, time) VALUES (?, ?) ON CONFLICT(account) DO UPDATE SET time = excluded.time",
+                [account, time],
+            )
 
     def signed_in(self, account: str, hash_: str | None = None) -> None:
         """A successful sign-in: the failures cleared (and the hash replaced, when it was rehashed with

@@ -26,7 +26,7 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from ..scheme.bureau import Bureau
-from . import appeals, dashboard, department, pages, search
+from . import appeals, dashboard, department, inbox, pages, search
 from .base import HEADERS, STATIC, Message, Scope, Site, secret_key, wants_json
 
 __all__ = ["create_app", "secret_key"]
@@ -48,6 +48,7 @@ def create_app(config: str | Path | None = None, bureau: Bureau | None = None, r
         *department.routes(site),
         *dashboard.routes(site),
         *search.routes(site),
+        *inbox.routes(site),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={404: not_found})
