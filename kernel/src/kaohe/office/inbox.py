@@ -12,7 +12,7 @@ with a link to where it is done.
   out of date, a period ready to publish (stored, not published, nothing missing);
 - a leader: nothing.
 
-The period due is listed only while the bureau's cycle runs: when some records of it, or of the
+The period due is listed only before it is published and while the bureau's cycle runs: when some records of it, or of the
 period before it, are stored (a database of past years, or a new one, asks nothing; docs/readings.md,
 "待办的报送期").
 """
@@ -72,6 +72,9 @@ def working_days_between(bureau: Bureau, start: dt.date, end: dt.date) -> int:
 
 
 def _cycle_runs(store: Store, period: Period) -> bool:
+    """Whether the period due asks for data: not published yet, and the bureau's cycle runs."""
+    if store.editions(period.label):
+        return False
     return store.any_records([m.label for m in (*period.previous().months(), *period.months())])
 
 
