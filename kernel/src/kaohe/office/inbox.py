@@ -135,9 +135,10 @@ def _unit(store: Store, bureau: Bureau, actor: Actor, today: dt.date) -> list[Aw
             out.append(Awaiting(
                 "window", f"{name}通报(第{e['number']}版)对扣分有异议的,还可申请复查至 {end.isoformat()}", f"/unit/{label}/{actor.unit}",
             ))
-    seen = store.inbox_seen(actor.account) or ""
-    for a in store.appeals(unit=actor.unit, pending=False):
-        if str(a["decided"]) > seen:
+    seen = store.inbox_seen(actor.account)
+    new = store.decided_since(actor.unit, seen["mark"] if seen else 0)
+    for a in store.appeals(unit=actor.unit, pending=False) if new else ():
+        if a["id"] in new:
             out.append(Awaiting(
                 "decision", f"第{a['id']}号复查申请({a['title']},{a['period']})已有决定:{a['outcome']}", f"/appeals/{a['id']}",
             ))

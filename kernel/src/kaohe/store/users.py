@@ -34,9 +34,9 @@ def migrate_5(db: sqlite_utils.Database) -> None:
 
 
 def migrate_7(db: sqlite_utils.Database) -> None:
-    """What awaits each account (issue 17, point 6): when it last opened its inbox (``seen``: a
-    decision made after it is new to the account)."""
-    db.table("inbox_seen").create({"account": str, "time": str}, pk="account", not_null={"account", "time"})
+    """What awaits each account (issue 17, point 6): when it last opened its inbox, and the audit
+    trail's last entry then (``mark``: a decision recorded after it is new to the account)."""
+    db.table("inbox_seen").create({"account": str, "time": str, "mark": int}, pk="account", not_null={"account", "time", "mark"})
 
 
 class Users:
@@ -89,18 +89,27 @@ class Users:
         with self._txn():
             self.db.execute("UPDATE users SET failures = ?, locked_until = ? WHERE account = ?", [failures, locked_until, account])
 
-    def inbox_seen(self, account: str) -> str | None:
-        """When ``account`` last opened its inbox (an ISO time), or None."""
-        row = self.db.execute("SELECT time FROM inbox_seen WHERE account = ?", [account]).fetchone()
-        return str(row[0]) if row else None
+    def inbox_seen(self, account: str) -> dict[str, Any] | None:
+        """When ``account`` last opened its inbox (``time``) and the audit trail's last entry then
+        (``mark``), or None."""
+        row = self.db.execute("SELECT time, mark FROM inbox_seen WHERE account = ?", [account]).fetchone()
+        return {"time": str(row[0]), "mark": int(row[1])} if row else None
 
     def see_inbox(self, account: str, time: str) -> None:
-        """Record that ``account`` opened its inbox at ``time``."""
+        """Record that ``account`` opened its inbox at ``time``, having seen the audit trail up to now."""
         with self._txn():
             self.db.execute(
-                "INSERT INTO inbox_seen (account, time) VALUES (?, ?) ON CONFLICT(account) DO UPDATE SET time = excluded.time",
+                "INSERT INTO inbox_seen (account, time, mark) VALUES (?, ?, (SELECT coalesce(max(id), 0) FROM audit))"
+                " ON CONFLICT(account) DO UPDATE SET time = excluded.time, mark = excluded.mark",
                 [account, time],
             )
+
+    def decided_since(self, unit: str, mark: int) -> set[int]:
+        """The appeals of ``unit`` decided in the audit trail's entries after ``mark``."""
+        cur = self.db.execute(
+            "SELECT subject FROM audit WHERE action = '复查决定' AND unit = ? AND id > ?", [unit, mark]
+        )
+        return {int(str(r[0]).removeprefix("appeal:")) for r in cur if str(r[0]).startswith("appeal:")}
 
     def signed_in(self, account: str, hash_: str | None = None) -> None:
         """A successful sign-in: the failures cleared (and the hash replaced, when it was rehashed with
