@@ -48,7 +48,7 @@ def test_schema_version_and_wal(tmp_path):
         assert s.schema_version == SCHEMA_VERSION
         assert s.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     with Store(tmp_path / "k.sqlite") as s:  # reopening runs no migration twice
-        assert s.count("migrations") == SCHEMA_VERSION == 6
+        assert s.count("migrations") == SCHEMA_VERSION == 7
 
 
 def test_reimport_and_correction_never_count_twice(tmp_path, store, b, reg):
