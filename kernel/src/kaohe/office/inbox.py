@@ -29,7 +29,7 @@ from ..core.periods import Period
 from ..scheme.bureau import Bureau
 from ..scoring.status import data_status, problems
 from ..store.store import Store
-from .accounts import DEPARTMENT, OFFICE, UNIT, Actor
+from .accounts import DECIDE, DEPARTMENT, IMPORT, OFFICE, READ, UNIT, Actor, Resource, allowed
 from .results import staleness
 
 RECENT = 3
@@ -83,12 +83,17 @@ def _due_text(period: Period, due: dt.date, today: dt.date) -> str:
 
 
 def awaiting(store: Store, bureau: Bureau, registry: Any, actor: Actor, today: dt.date) -> list[Awaiting]:
-    """What awaits ``actor`` on ``today``, most urgent kinds first."""
+    """What awaits ``actor`` on ``today``, most urgent kinds first: each only where
+    kaohe.office.accounts.allowed lets it act on it (a department its own data and appeals, a unit its
+    own appeals, the office the dashboard's matters)."""
     if actor.role == DEPARTMENT:
-        return _department(store, bureau, registry, actor.department, today)
+        own = Resource("data", department=actor.department)
+        items = _department(store, bureau, registry, actor.department, today) if allowed(actor, IMPORT, own) else []
+        return [i for i in items if i.kind != "appeal" or allowed(actor, DECIDE, Resource("appeal", True, department=actor.department))]
     if actor.role == UNIT:
-        return _unit(store, bureau, actor, today)
-    if actor.role == OFFICE:
+        items = _unit(store, bureau, actor, today)
+        return [i for i in items if allowed(actor, READ, Resource("appeal" if i.kind == "decision" else "unit", True, unit=actor.unit))]
+    if actor.role == OFFICE and allowed(actor, READ, Resource("dashboard")):
         return _office(store, bureau, registry, today)
     return []
 
