@@ -14,7 +14,7 @@ import pytest
 
 import report_bureau
 from kaohe.office.accounts import (
-    APPEAL, COMMAND, DECIDE, IMPORT, MANAGE, READ, Actor, Resource, SignInRefused, add_users, allowed, current, disable_user,
+    APPEAL, COMMAND, DECIDE, IMPORT, MANAGE, PUBLISH, READ, REPORT, REVIEW, SIGN_OFF, UNLOCK, WITHDRAW, Actor, Resource, SignInRefused, add_users, allowed, current, disable_user,
     policy_problem, read_users_csv, reset_password, sight, sign_in,
 )
 from kaohe.office.results import staleness
@@ -27,6 +27,7 @@ OFFICE = Actor("o", "考办", "考核办")
 DEPT = Actor("d", "测试", "部门", department="测试大队")
 UNIT = Actor("u", "儒林", "单位", unit="rulin")
 LEADER = Actor("l", "领导", "领导")
+TOKEN = Actor("api:测试大队-1", "测试大队-1", "接口", department="测试大队")  # a department's system by its token (kaohe.office.tokens)
 
 # (actor, action, resource, allowed?) — each line read off issue 16's definition of the roles.
 TABLE = [
@@ -40,6 +41,13 @@ TABLE = [
     (DEPT, READ, Resource("item", published=True, department="督察支队"), False),
     (DEPT, IMPORT, Resource("data", department="测试大队"), True),
     (DEPT, IMPORT, Resource("data", department="督察支队"), False),
+    # issue 17: a department withdraws its own records, before publication only
+    (DEPT, WITHDRAW, Resource("data", published=False, department="测试大队"), True),
+    (DEPT, WITHDRAW, Resource("data", published=True, department="测试大队"), False),
+    (DEPT, WITHDRAW, Resource("data", published=False, department="督察支队"), False),
+    (OFFICE, WITHDRAW, Resource("data", published=False, department="督察支队"), True),
+    (UNIT, WITHDRAW, Resource("data", published=False, department="测试大队"), False),
+    (LEADER, WITHDRAW, Resource("data", published=False, department="测试大队"), False),
     (DEPT, READ, Resource("appeal", True, unit="rulin", department="测试大队"), True),
     (DEPT, READ, Resource("appeal", True, unit="rulin", department="督察支队"), False),
     (DEPT, DECIDE, Resource("appeal", True, unit="rulin", department="测试大队"), True),
@@ -103,6 +111,55 @@ TABLE = [
     (DEPT, APPEAL, Resource("appeal", True, unit="rulin", department="测试大队"), False),
     (OFFICE, APPEAL, Resource("appeal", True, unit="rulin", department="测试大队"), True),
     (None, READ, Resource("dashboard"), False),
+    # signing off a period's data (issue 17 point 4): the department for itself, and the office
+    (DEPT, SIGN_OFF, Resource("data", department="测试大队"), True),
+    (DEPT, SIGN_OFF, Resource("data", department="督察支队"), False),
+    (OFFICE, SIGN_OFF, Resource("data", department="督察支队"), True),
+    (UNIT, SIGN_OFF, Resource("data", True, unit="rulin", department="测试大队"), False),
+    (LEADER, SIGN_OFF, Resource("data", True, department="测试大队"), False),
+    (None, SIGN_OFF, Resource("data", department="测试大队"), False),
+    # a period's publication page, publishing and unlocking: the office only
+    (OFFICE, READ, Resource("publication"), True),
+    (OFFICE, PUBLISH, Resource("publication"), True),
+    (OFFICE, UNLOCK, Resource("publication", True), True),
+    (DEPT, READ, Resource("publication", department="测试大队"), False),
+    (DEPT, PUBLISH, Resource("publication", department="测试大队"), False),
+    (DEPT, UNLOCK, Resource("publication", True, department="测试大队"), False),
+    (UNIT, READ, Resource("publication", True, unit="rulin"), False),
+    (UNIT, PUBLISH, Resource("publication", True, unit="rulin"), False),
+    (LEADER, READ, Resource("publication", True), False),
+    (LEADER, UNLOCK, Resource("publication", True), False),
+    # an API token (issue 17 point 7): reads and imports as its department; decides, appeals, manages nothing
+    (TOKEN, IMPORT, Resource("data", department="测试大队"), True),
+    (TOKEN, IMPORT, Resource("data", department="督察支队"), False),
+    (TOKEN, READ, Resource("ranking", published=True), True),
+    (TOKEN, READ, Resource("ranking", published=False), False),
+    (TOKEN, READ, Resource("unit", published=False, unit="xuebu"), True),
+    (TOKEN, READ, Resource("item", published=False, department="测试大队"), True),
+    (TOKEN, READ, Resource("item", published=True, department="督察支队"), False),
+    (TOKEN, READ, Resource("appeal", True, unit="rulin", department="测试大队"), False),
+    (TOKEN, READ, Resource("evidence", True, unit="rulin", department="测试大队"), False),
+    (TOKEN, DECIDE, Resource("appeal", True, unit="rulin", department="测试大队"), False),
+    (TOKEN, APPEAL, Resource("unit", True, unit="rulin"), False),
+    (TOKEN, MANAGE, Resource("accounts"), False),
+    (TOKEN, READ, Resource("dashboard", published=True, department="测试大队"), False),
+    (TOKEN, COMMAND, Resource("commands", department="测试大队"), False),
+    # units' self-reports (issue 17 point 3): a unit enters and sees its own, published or not; the
+    # item's department sees and reviews those for its items; the office all; leaders none
+    (UNIT, REPORT, Resource("selfreport", unit="rulin", department="测试大队"), True),
+    (UNIT, REPORT, Resource("selfreport", unit="xuebu", department="测试大队"), False),
+    (UNIT, READ, Resource("selfreport", unit="rulin", department="测试大队"), True),
+    (UNIT, READ, Resource("selfreport", unit="xuebu", department="测试大队"), False),
+    (UNIT, REVIEW, Resource("selfreport", unit="rulin", department="测试大队"), False),
+    (DEPT, READ, Resource("selfreport", unit="rulin", department="测试大队"), True),
+    (DEPT, READ, Resource("selfreport", unit="rulin", department="督察支队"), False),
+    (DEPT, REVIEW, Resource("selfreport", unit="rulin", department="测试大队"), True),
+    (DEPT, REVIEW, Resource("selfreport", unit="rulin", department="督察支队"), False),
+    (DEPT, REPORT, Resource("selfreport", unit="rulin", department="测试大队"), False),
+    (OFFICE, REVIEW, Resource("selfreport", unit="rulin", department="督察支队"), True),
+    (OFFICE, READ, Resource("selfreport", unit="rulin", department="督察支队"), True),
+    (LEADER, READ, Resource("selfreport", True, unit="rulin", department="测试大队"), False),
+    (LEADER, REVIEW, Resource("selfreport", True, unit="rulin", department="测试大队"), False),
 ]
 
 
@@ -118,6 +175,7 @@ def test_sight_agrees_with_allowed():
     assert not sight(LEADER).sees_unit("xuebu", published=False)
     assert sight(UNIT).sees_unit("rulin", True) and not sight(UNIT).sees_unit("xuebu", True)
     assert sight(DEPT).sees_item("测试大队", False) and not sight(DEPT).sees_item("督察支队", True)
+    assert sight(TOKEN) == sight(DEPT)
     assert sight(LEADER).sees_item("督察支队", True) and not sight(LEADER).sees_item("督察支队", False)
     assert sight(UNIT).periods(["2015-02"], ["2015-01", "2015-02"]) == ["2015-02"]
     assert sight(OFFICE).periods(["2015-02"], ["2015-01", "2015-02"]) == ["2015-01", "2015-02"]

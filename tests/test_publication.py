@@ -708,8 +708,8 @@ def test_an_edition_published_in_json_version_1_still_verifies_and_compares(offi
     store.add_adjustment("2015-04", "b", Decimal("-0.5"), "倒查发现台账问题", "考核领导小组")
     second = publish(store, bureau, reg, APRIL, published_on=dt.date(2015, 5, 12))
     new = json.loads((second.directory / "report-2015-04.json").read_text(encoding="utf-8"))
-    assert second.number == 2 and new["version"] == 2 and new["edition"]["number"] == 2
-    assert json.loads(store.audit(action="发布文件")[-1]["detail"])["json_version"] == 2
+    assert second.number == 2 and new["version"] == 3 and new["edition"]["number"] == 2
+    assert json.loads(store.audit(action="发布文件")[-1]["detail"])["json_version"] == 3
     verified = ob.kaohe(d, "verify")
     assert verified.returncode == 0 and "6 个已发布文件核对无误" in verified.stdout  # both editions' files
     diff = json.loads(ob.kaohe(d, "diff", "2015-04#1", "2015-04#2", "--json").stdout)

@@ -22,8 +22,10 @@ from kaohe.cli.main import cli
 from kaohe.core.decimals import D
 from kaohe.core.model import Record
 from kaohe.core.periods import Period
+from kaohe.office.results import explanation_data
 from kaohe.report import build, publish
-from kaohe.report.html import json_for_script
+from kaohe.report.html import json_for_script, read_block
+from kaohe.report.jsondata import read_units
 from kaohe.report.xlsx import safe_text, sheet_title
 from kaohe.scheme.config import parse_bureau
 from kaohe.scoring.pipeline import MemorySource, score
@@ -38,7 +40,8 @@ def march(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     bureau, reg, db, html = rb.publish_period(tmp, "2015-03")
     with Store(db) as store:
         scores = store.scores("2015-03")
-        trees = {r["unit"]: store.explanation("2015-03", r["unit"]) for r in scores}
+        # each unit's whole explanation (the stored trees hold some record lines folded: made on demand)
+        trees = {r["unit"]: explanation_data(store, bureau, reg, Period.parse("2015-03"), r["unit"]) for r in scores}
         february = _by_unit(store.scores("2015-02"))
     return SimpleNamespace(
         bureau=bureau, reg=reg, db=db, html=html, dir=html.parent, scores=scores, trees=trees, february=february,
@@ -141,7 +144,7 @@ def test_json_ranking_and_trees_match_the_store(march: SimpleNamespace) -> None:
     from kaohe.report import expand
 
     written = json.loads((march.dir / "report-2015-03.json").read_text(encoding="utf-8"))
-    assert written["format"] == "kaohe-report" and written["version"] == 2
+    assert written["format"] == "kaohe-report" and written["version"] == 3
     data = expand(written)  # every unit's full tree, every line with its source record
     assert data["period"] == {"label": "2015-03", "kind": "month", "name": "2015年3月", "start": "2015-02-21", "end": "2015-03-20"}
     assert data["previous_period"] == {"label": "2015-02", "available": True}
@@ -199,7 +202,7 @@ def test_json_version_2_rebuilds_version_1s_trees(march: SimpleNamespace, tmp_pa
         data = build(march.bureau, result, store)
         old, new = report_json(data, 1), report_json(data, 2)
         write_json(data, tmp_path / "v1.json", 1)
-        write_json(data, tmp_path / "v2.json")
+        write_json(data, tmp_path / "v2.json", 2)
     assert old["version"] == 1 and new["version"] == 2 and "items" not in old
     assert expand(new) == old
     assert list(read_units(tmp_path / "v2.json")) == old["units"]
@@ -226,6 +229,33 @@ def test_json_version_2_rebuilds_version_1s_trees(march: SimpleNamespace, tmp_pa
     assert all(ln["record"].rsplit("@", 1)[0] in {r[0] for r in rows} for ln in carried)
 
 
+def test_json_version_3_writes_lines_and_records_compactly(march: SimpleNamespace, tmp_path: Path) -> None:
+    """Version 3: a line is ``[points, reason, record number(, what differs)]``, its reason left out
+    when it is the record's date and note; a group's common key prefix and its fields' values said
+    once. The reader rebuilds version 1's trees from it; and it is smaller than version 2."""
+    from kaohe.office.jobs import score_period
+    from kaohe.report import expand, report_json, write_json
+
+    with Store(march.db) as store:
+        result = score_period(store, march.bureau, march.reg, Period.parse("2015-03"), save=False)
+        data = build(march.bureau, result, store)
+        old, v3 = report_json(data, 1), report_json(data, 3)
+        write_json(data, tmp_path / "v2.json", 2)
+        write_json(data, tmp_path / "v3.json", 3)
+    assert v3["version"] == 3 and expand(v3) == old
+    assert (tmp_path / "v3.json").stat().st_size < (tmp_path / "v2.json").stat().st_size
+    evil = next(u for u in v3["units"] if u["unit"] == "evil")
+    rows = [(g, r) for g in evil["records"] for r in g["rows"]]
+    number, (group, row) = next((n, gr) for n, gr in enumerate(rows) if gr[1][0] == "C04")
+    assert group["prefix"] == "testdept.check:" and (row[1], row[2], row[4]) == ("2015-03-13", rb.EVIL_NOTE, 5)
+    items = {i["item"]: i for c in evil["categories"] for i in c["items"]}
+    # 被督察通报批评: −2, the line's reason is "3月13日 " and the record's note: left out
+    assert items["testdept.criticised"]["lines"] == [["-2", None, number]]
+    # a carried-over line keeps its own key (<key>@2015-03) beside the February record's number
+    carried = [ln for i in items.values() for ln in i.get("lines", []) if len(ln) == 4 and ln[3].get("carried")]
+    assert carried and all(ln[3]["record"].endswith("@2015-03") and isinstance(ln[2], int) for ln in carried)
+
+
 def test_json_version_1_is_written_as_the_code_before_version_2_wrote_it(tmp_path: Path) -> None:
     """tests/fixtures/report-2015-03-v1.json was written by the code before version 2 (commit 0550ba0)
     from report_bureau's March, with the time fixed: the version-1 encoder kept for editions published
@@ -239,10 +269,13 @@ def test_json_version_1_is_written_as_the_code_before_version_2_wrote_it(tmp_pat
         result = score_period(store, bureau, reg, Period.parse("2015-03"))
         data = build(bureau, result, store=store, generated=when)
         write_json(data, tmp_path / "v1.json", 1)
-        write_json(data, tmp_path / "v2.json")
+        write_json(data, tmp_path / "v2.json", 2)
+        write_json(data, tmp_path / "v3.json")
     before = (ROOT / "tests" / "fixtures" / "report-2015-03-v1.json").read_bytes()
     assert (tmp_path / "v1.json").read_bytes() == before
     assert expand(json.loads((tmp_path / "v2.json").read_text(encoding="utf-8"))) == json.loads(before)
+    assert expand(json.loads((tmp_path / "v3.json").read_text(encoding="utf-8"))) == json.loads(before)
+    assert list(read_units(tmp_path / "v3.json")) == json.loads(before)["units"]
 
 
 def test_a_report_the_reader_cannot_rebuild_is_refused_in_one_line(march: SimpleNamespace) -> None:
@@ -250,8 +283,8 @@ def test_a_report_the_reader_cannot_rebuild_is_refused_in_one_line(march: Simple
     from kaohe.report.jsondata import ReportFormatError
 
     doc = json.loads((march.dir / "report-2015-03.json").read_text(encoding="utf-8"))
-    with pytest.raises(ReportFormatError, match=r"^不是 kaohe 通报 JSON:.*得到 'kaohe-report'、3$"):
-        expand({**doc, "version": 3})
+    with pytest.raises(ReportFormatError, match=r"^不是 kaohe 通报 JSON:.*得到 'kaohe-report'、4$"):
+        expand({**doc, "version": 4})
     unit = next(u for u in doc["units"] if any(c["items"] for c in u["categories"]))
     cat = next(c for c in unit["categories"] if c["items"])
     item = cat["items"][0]["item"]
@@ -259,11 +292,13 @@ def test_a_report_the_reader_cannot_rebuild_is_refused_in_one_line(march: Simple
     with pytest.raises(ReportFormatError, match=f"单位 {unit['unit']} 的类别 {cat['category']} 引用了 items 中没有的项目 {item}"):
         expand(broken)
     evil = next(u for u in doc["units"] if u["unit"] == "evil")
-    emptied = {**doc, "units": [{**evil, "records": []}]}
-    assert expand(emptied)["units"][0]["categories"]  # a line whose record is not there has no source
-    line = next(ln for c in evil["categories"] for i in c["items"] for ln in i.get("lines", []) if ln["record"])
-    line["source"] = "no-such-record"
-    with pytest.raises(ReportFormatError, match="引用了 records 中没有的记录 no-such-record"):
+    count = sum(len(g["rows"]) for g in evil["records"])
+    line = next(ln for c in evil["categories"] for i in c["items"] for ln in i.get("lines", []) if ln[2] is not None)
+    line[2] = count  # version 3: a line names its record by number, one past the unit's records
+    with pytest.raises(ReportFormatError, match=f"的一行引用了 records 中没有的第 {count} 条记录$"):
+        expand({**doc, "units": [evil]})
+    line[2], line[1] = None, None  # neither a reason nor a record
+    with pytest.raises(ReportFormatError, match="的一行既无事由也无记录$"):
         expand({**doc, "units": [evil]})
 
 
@@ -317,15 +352,17 @@ def test_html_escapes_every_piece_of_imported_text(march: SimpleNamespace) -> No
     tags = [t for t, _ in parser.tags]
     assert "img" not in tags
     scripts = [a for t, a in parser.tags if t == "script"]
-    assert scripts == [{"type": "application/json", "id": "chart-data"}, {}, {}]
+    assert scripts == [{"type": "application/json", "id": "chart-data"}, {"type": "application/gzip+base64", "id": "lines-data"}, {}, {}]
     assert not any(k.startswith("on") for _, a in parser.tags for k in a)
     for raw in ("<img src=x onerror", '<script>alert("unit")', "<script>window.__xss"):
         assert raw not in html
     text = "".join(parser.text)
     assert rb.EVIL_NAME in text  # shown as text, in the ranking and on its page
-    assert rb.EVIL_NOTE in text  # the record's note, in the record's detail
     chart = json.loads(re.search(r'<script type="application/json" id="chart-data">(.*?)</script>', html, re.S).group(1))
     assert rb.EVIL_NAME in [u["name"] for u in chart["units"].values()]
+    # the record's note travels in the lines' block, escaped like the charts' data (the script puts it
+    # in with textContent: tests/test_report_browser.py)
+    assert rb.EVIL_NOTE in read_block(html)["s"]
 
 
 def test_json_for_script_cannot_close_its_element() -> None:

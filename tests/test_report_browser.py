@@ -18,7 +18,9 @@ import pytest
 import report_bureau as rb
 from browser_support import ARGS, CHROMIUM, MARKS
 from kaohe.core.decimals import D
+from kaohe.core.periods import Period
 from kaohe.office.ingest import ingest
+from kaohe.office.results import explanation_data
 from kaohe.store.store import Store
 
 pytestmark = MARKS
@@ -30,7 +32,8 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     bureau, reg, db, html = rb.publish_period(tmp, "2015-03")
     with Store(db) as store:
         scores = store.scores("2015-03")
-        trees = {r["unit"]: store.explanation("2015-03", r["unit"]) for r in scores}
+        # each unit's whole explanation (the stored trees hold some record lines folded: made on demand)
+        trees = {r["unit"]: explanation_data(store, bureau, reg, Period.parse("2015-03"), r["unit"]) for r in scores}
     shots = Path(os.environ.get("KAOHE_SCREENSHOTS") or tmp / "shots")
     shots.mkdir(parents=True, exist_ok=True)
     return SimpleNamespace(html=html, url=html.as_uri(), scores=scores, trees=trees, shots=shots)
@@ -184,6 +187,8 @@ def test_click_from_the_ranking_down_to_one_record(browser: Any, report: SimpleN
 def test_every_chart_is_drawn(browser: Any, report: SimpleNamespace) -> None:
     ctx, page, watch = _open(browser, report)
     anchors = page.eval_on_selector_all("section.view", "els => els.map(e => e.id)")
+    assert anchors[-1] == "items"  # the items and their seed sentences: no chart
+    anchors = anchors[:-1]
     assert anchors[0] == "ranking" and len(anchors) == 1 + len(report.scores)
     drawn = 0
     for anchor in anchors:
@@ -206,6 +211,7 @@ def test_screenshots_at_desktop_and_a4_width(browser: Any, report: SimpleNamespa
         for anchor in ("ranking", "unit-rulin"):
             page.evaluate("a => { location.hash = a; }", anchor)
             page.wait_for_function("a => document.getElementById(a).classList.contains('active')", arg=anchor)
+            page.wait_for_function("() => document.documentElement.getAttribute('data-lines') === 'ready'")
             if media == "print":
                 assert not page.is_visible("nav.sidebar")  # no navigation on paper
                 overflow = page.evaluate("document.documentElement.scrollWidth")
@@ -329,4 +335,90 @@ def test_a_folded_item_shows_its_first_lines_and_the_folded_line(browser: Any, f
     assert item.locator("ol.lines > li").count() == 3
     item.screenshot(path=str(folded.shots / "folded-item.png"))
     watch.check()
+    ctx.close()
+
+
+def _items_text(browser: Any, url: str) -> dict[str, str]:
+    """Every unit's every item (``details.item``) as the page has it once its script has run: its
+    text (summary, seed sentence, facts, every line with its record's details), white space left
+    out, by the item's id."""
+    ctx = browser.new_context(offline=True)
+    page = ctx.new_page()
+    watch = Watch(page, url)
+    page.goto(url)
+    page.wait_for_function("() => document.querySelector('#lines-data') === null || document.documentElement.getAttribute('data-lines') === 'ready'")
+    out: dict[str, str] = {}
+    for anchor in page.eval_on_selector_all("section.view.unit", "els => els.map(e => e.id)"):
+        page.evaluate("a => { location.hash = a; }", anchor)
+        page.wait_for_function("a => document.getElementById(a).classList.contains('active')", arg=anchor)
+        out.update(page.eval_on_selector_all(
+            f"#{anchor} details.item",
+            "els => Object.fromEntries(els.map(e => [e.id, e.textContent.replace(/\\s+/g, '')]))",
+        ))
+    watch.check()
+    ctx.close()
+    return out
+
+
+def test_an_items_lines_drawn_by_the_script_read_as_the_markup_of_layout_2(
+    browser: Any, report: SimpleNamespace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Page layout 3 draws an item's facts, seed sentence and lines from its compressed block when
+    the unit is shown: every item of every unit reads exactly as page layout 2 (the same month
+    published with every line in the markup) has it. Then a reader opens one unit's item and one
+    record: what he sees, worked out from report_bureau's March (儒林派出所, late on 2月5日, 6日, 7日,
+    carried over from February: −1 each)."""
+    from kaohe.report import html as report_html
+
+    monkeypatch.setattr(report_html, "LAYOUT", 2)
+    *_, html2 = rb.publish_period(tmp_path, "2015-03")
+    monkeypatch.undo()
+    old, new = _items_text(browser, html2.as_uri()), _items_text(browser, report.url)
+    assert len(new) == 9 and new.keys() == old.keys()  # the items with lines or points of the 6 units
+    assert {k for k in new if new[k] != old[k]} == set()
+
+    ctx, page, watch = _open(browser, report)
+    page.click("#ranking tr[data-unit='rulin'] td.name a")
+    unit = page.locator("#unit-rulin")
+    category = unit.locator("details.category", has_text="基础工作建设")
+    category.locator("> summary").click()
+    item = category.locator("details.item", has_text="接警后未按时到场")
+    item.locator("> summary").click()
+    records = item.locator("details.record")
+    assert shown(records.first) and records.count() == 3
+    assert [records.nth(n).locator("> summary").inner_text().split() for n in range(3)] == [
+        ["-1", f"2月{d}日", "沿用上期"] for d in (5, 6, 7)
+    ]
+    assert item.locator("> blockquote.seed").inner_text().startswith("接警后未按规定时限到达现场的,每次扣1分。")
+    records.first.locator("> summary").click()
+    detail = records.first.locator("dl.record-detail")
+    assert shown(detail)
+    assert "本期数据未报送,沿用上期数据" in detail.inner_text()
+    item.screenshot(path=str(report.shots / "drawn-item.png"))
+    watch.check()
+    ctx.close()
+
+
+def test_without_script_or_decompression_the_page_points_to_the_xlsx(browser: Any, report: SimpleNamespace) -> None:
+    """Without script every unit's totals, categories and items are there, with a note that the
+    lines are in the XLSX, and the items' seed sentences in 考核项目及依据; a browser without
+    DecompressionStream says so in the item's place."""
+    ctx = browser.new_context(offline=True, java_script_enabled=False)
+    page = ctx.new_page()
+    page.goto(report.url)
+    unit = page.locator("#unit-rulin")
+    assert "93.19" in unit.locator(".unit-total").inner_text()
+    assert "通报 XLSX" in unit.locator("p.no-script").inner_text()
+    assert page.locator("#unit-rulin details.item", has_text="接警后未按时到场").count() == 1
+    assert "接警后未按规定时限到达现场的,每次扣1分。" in page.locator("#items").inner_text()
+    page.screenshot(path=str(report.shots / "no-script.png"), full_page=False)
+    ctx.close()
+
+    ctx = browser.new_context(offline=True)
+    ctx.add_init_script("delete window.DecompressionStream")
+    page = ctx.new_page()
+    page.goto(report.url + "#unit-rulin")
+    page.wait_for_function("() => document.documentElement.getAttribute('data-lines') === 'failed'")
+    item = page.locator("#unit-rulin details.item", has_text="接警后未按时到场")
+    assert "请查看同一文件夹中的通报 XLSX 文件" in (item.locator("ol.lines").text_content() or "")
     ctx.close()

@@ -43,7 +43,11 @@ def _text(markup: str) -> str:
     return unescape(re.sub(r"<[^>]+>", "", markup))
 
 
-def test_the_page_says_an_items_facts_once_without_indentation_and_well_formed(tmp_path: Path) -> None:
+def test_the_page_says_an_items_facts_once_without_indentation_and_well_formed(tmp_path: Path, monkeypatch: Any) -> None:
+    """Page layout 2 (kept to write again the page of an edition published in it)."""
+    from kaohe.report import html as report_html
+
+    monkeypatch.setattr(report_html, "LAYOUT", 2)
     *_, html = rb.publish_period(tmp_path, "2015-03")
     page = html.read_text(encoding="utf-8")
     check = Balance()
@@ -107,10 +111,57 @@ def test_an_edition_whose_page_an_earlier_kaohe_wrote_still_verifies(tmp_path: P
         second = publish(store, bureau, reg, april, published_on=dt.date(2015, 5, 7), actor="考核办")
         assert second.number == 2
         new = (second.directory / "index.html").read_text(encoding="utf-8")
-        assert "item-facts" in new and not re.search(r"^ +<", new, re.M)
-        assert json.loads(store.audit(action="发布文件")[-1]["detail"])["html_layout"] == 2
+        assert 'id="lines-data"' in new and not re.search(r"^ +<", new, re.M)
+        assert json.loads(store.audit(action="发布文件")[-1]["detail"])["html_layout"] == 3
         result = verify(store, root=d)
         assert result.findings == [] and result.files == 6
         page.write_bytes(old.replace(b"<main>", b"<main> "))  # the old page changed by a byte: found
         found = [f.message for f in verify(store, root=d).findings]
         assert len(found) == 1 and "第1版" in found[0] and "index.html" in found[0]
+
+
+def test_an_edition_published_in_page_layout_2_and_json_version_2_is_written_again_in_them(tmp_path: Path, monkeypatch: Any) -> None:
+    """Edition 1 published as the code before page layout 3 and JSON version 3 did: its lost page
+    and JSON are written again in layout 2 and version 2, byte for byte, and verify; edition 2 is
+    published in layout 3 and version 3."""
+    from kaohe.core.periods import Period
+    from kaohe.office.ingest import ingest
+    from kaohe.office.publication import publish
+    from kaohe.plugins.discovery import get_plugin_manager, load_registry
+    from kaohe.report import html as report_html
+    from kaohe.report import jsondata
+    from kaohe.scheme.config import load_bureau
+    from kaohe.store.integrity import verify
+    from kaohe.store.store import Store
+
+    monkeypatch.setenv("KAOHE_LOAD_PLUGINS", "")
+    d = tmp_path / "bureau"
+    reg = load_registry(get_plugin_manager())
+    bureau = load_bureau(ob.make(d), reg)
+    april = Period.parse("2015-04")
+    with Store(bureau.database) as store:
+        assert not ingest(store, bureau, reg, d / "register.csv", actor="考核办").rejected
+        with monkeypatch.context() as m:
+            m.setattr(report_html, "LAYOUT", 2)
+            m.setattr(jsondata, "VERSION", 2)
+            first = publish(store, bureau, reg, april, published_on=dt.date(2015, 5, 6), actor="考核办")
+        page, doc = first.directory / "index.html", first.directory / "report-2015-04.json"
+        old_page, old_doc = page.read_bytes(), doc.read_bytes()
+        assert b"item-facts" in old_page and b"lines-data" not in old_page and json.loads(old_doc)["version"] == 2
+        trail = json.loads(store.audit(action="发布文件")[-1]["detail"])
+        assert (trail["html_layout"], trail["json_version"]) == (2, 2)
+        page.unlink()
+        doc.unlink()
+        again = publish(store, bureau, reg, april, published_on=dt.date(2015, 5, 6), actor="考核办")
+        assert (again.number, again.new) == (1, False)
+        assert page.read_bytes() == old_page and doc.read_bytes() == old_doc
+
+        store.add_adjustment("2015-04", "a", Decimal(1), "协助破获重大案件", "考核领导小组", actor="考核办")
+        second = publish(store, bureau, reg, april, published_on=dt.date(2015, 5, 7), actor="考核办")
+        assert second.number == 2
+        new = (second.directory / "index.html").read_text(encoding="utf-8")
+        assert 'id="lines-data"' in new and json.loads((second.directory / "report-2015-04.json").read_text(encoding="utf-8"))["version"] == 3
+        trail = json.loads(store.audit(action="发布文件")[-1]["detail"])
+        assert (trail["html_layout"], trail["json_version"]) == (3, 3)
+        result = verify(store, root=d)
+        assert result.findings == [] and result.files == 6

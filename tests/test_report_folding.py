@@ -29,6 +29,7 @@ from kaohe.core.decimals import D
 from kaohe.core.model import Line
 from kaohe.report import expand
 from kaohe.report.data import _split
+from kaohe.report.html import read_block
 from kaohe.store.store import Store
 
 FOLD_LATE = "其余3条记录合计-3分,逐条见表格 通报-2015-06.xlsx 的“金城派出所”工作表和 report-2015-06.json"
@@ -37,9 +38,33 @@ FOLD_PRAISE = "其余3条记录合计+6分,逐条见表格 通报-2015-06.xlsx �
 
 @pytest.fixture(scope="module")
 def folded(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
+    """The month published with the page in the current layout (3: lines drawn from a block of
+    data) and, in another folder, in layout 2 (every line in the markup)."""
+    from kaohe.report import html as report_html
+
     tmp = tmp_path_factory.mktemp("folded")
     bureau, reg, db, html = rb.publish_folded(tmp, 2)
-    return SimpleNamespace(db=db, dir=html.parent, text=html.read_text(encoding="utf-8"))
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(report_html, "LAYOUT", 2)
+        (tmp / "layout-2").mkdir()
+        *_, html2 = rb.publish_folded(tmp / "layout-2", 2)
+    return SimpleNamespace(db=db, dir=html.parent, text=html.read_text(encoding="utf-8"), text2=html2.read_text(encoding="utf-8"))
+
+
+def _drawn(html: str, title: str) -> list[tuple[int, str, str, str | None]]:
+    """金城派出所's item ``title`` as the page (layout 3) gives its lines to its script: (kind,
+    points, reason, record) of each line, from the block ``lines-data`` (report-3.js draws them)."""
+    unit = html[html.index('<section id="unit-jincheng"'):]
+    unit = unit[: unit.index("</section>")]
+    start = unit.index('<details class="item"', unit.index(f'<span class="i-title">{title}</span>') - 400)
+    number = html[: html.index('<section id="unit-jincheng"') + start].count('<details class="item"')  # its place among the page's items
+    block = read_block(html)
+    s = block["s"]
+    out: list[tuple[int, str, str, str | None]] = []
+    for ln in block["i"][number][2:]:
+        reason = s[ln[2]] if ln[2] >= 0 else f"6月{int(s[ln[6]][-2:])}日 {s[ln[8]]}"
+        out.append((ln[0], s[ln[1]], reason, s[ln[3]] if ln[0] == 2 and ln[3] >= 0 else None))
+    return out
 
 
 def _item(html: str, title: str) -> str:
@@ -61,7 +86,14 @@ def test_the_scores_are_as_worked_by_hand(folded: SimpleNamespace) -> None:
 
 
 def test_an_item_above_the_limit_lists_its_first_lines_and_folds_the_rest(folded: SimpleNamespace) -> None:
-    late = _item(folded.text, "接警后未按时到场")
+    drawn = _drawn(folded.text, "接警后未按时到场")
+    assert [(k, p, r) for k, p, r, _ in drawn][2:] == [(1, "-3", FOLD_LATE)]
+    assert [(k, p, rec) for k, p, _, rec in drawn][:2] == [(2, "-1", "testdept.event:L1"), (2, "-1", "testdept.event:L2")]
+    assert [(k, p, r) for k, p, r, _ in _drawn(folded.text, "工作受上级表扬")][2:] == [(1, "+6", FOLD_PRAISE)]
+    for key in ("L3", "L4", "L5", "P3", "P4", "P5"):
+        assert f"testdept.event:{key}" not in folded.text
+    # the same in layout 2, in the markup
+    late = _item(folded.text2, "接警后未按时到场")
     assert "· 5 条</span>" in late  # the item still says how many lines it has
     assert re.findall(r'<dd class="record-key">(.*?)</dd>', late) == ["testdept.event:L1", "testdept.event:L2"]
     assert late.count('<details class="record">') == 2
@@ -71,7 +103,7 @@ def test_an_item_above_the_limit_lists_its_first_lines_and_folds_the_rest(folded
     assert f'<span class="reason">{FOLD_LATE}</span>' in fold
     assert late.index("testdept.event:L2") < late.index('<li class="folded">')  # after the lines it follows
 
-    praise = _item(folded.text, "工作受上级表扬")
+    praise = _item(folded.text2, "工作受上级表扬")
     assert '<span class="pts plus">+4</span>' in praise  # the item's points, after its cap
     assert "各条合计 +10" in praise
     assert re.findall(r'<dd class="record-key">(.*?)</dd>', praise) == ["testdept.event:P1", "testdept.event:P2"]
@@ -79,7 +111,7 @@ def test_an_item_above_the_limit_lists_its_first_lines_and_folds_the_rest(folded
     assert '<span class="pts plus">+6</span>' in fold and FOLD_PRAISE in fold
     # the records folded are not on the page at all
     for key in ("L3", "L4", "L5", "P3", "P4", "P5"):
-        assert f"testdept.event:{key}" not in folded.text
+        assert f"testdept.event:{key}" not in folded.text2
 
 
 def test_the_xlsx_keeps_every_line(folded: SimpleNamespace) -> None:
@@ -117,10 +149,9 @@ def test_under_the_limit_nothing_is_folded(tmp_path: Path) -> None:
         out.mkdir()
         *_, html = rb.publish_folded(out, limit)
         text = html.read_text(encoding="utf-8")
-        assert '<li class="folded">' not in text
-        assert re.findall(r'<dd class="record-key">(.*?)</dd>', _item(text, "接警后未按时到场")) == [
-            f"testdept.event:L{n}" for n in range(1, 6)
-        ]
+        drawn = _drawn(text, "接警后未按时到场")
+        assert [rec for _, _, _, rec in drawn] == [f"testdept.event:L{n}" for n in range(1, 6)]
+        assert {k for k, *_ in drawn} == {2}  # no folded line
         pages.append(re.sub(r"生成于 [^<]+", "", text))
     assert pages[0] == pages[1]
 

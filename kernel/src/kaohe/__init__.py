@@ -13,7 +13,7 @@ from __future__ import annotations
 from . import rules
 from .contract.adapters import Adapter, CellError, Column, Draft, Row, month_of, row_key
 from .contract.hookspecs import CONTRACT_VERSION, DemoBureau, hookimpl, hookspec
-from .contract.items import Item, ItemSet, cite
+from .contract.items import Item, ItemSet, ReportField, SelfReport, cite
 from .core.decimals import ZERO, D, fmt, fmt_points, quantize
 from .core.errors import ConfigError, KaoheError, PluginError
 from .core.model import Line, Record, Unit
@@ -24,7 +24,7 @@ from .scheme.bureau import Bureau
 
 __all__ = [
     "CONTRACT_VERSION", "ZERO", "Adapter", "Bureau", "Calendar", "CellError", "Column", "ConfigError", "D",
-    "DemoBureau", "Draft", "Item", "ItemSet", "KaoheError", "Line", "Period", "PluginError", "Record", "Row",
-    "Unit", "cite", "fmt", "fmt_points", "hookimpl", "hookspec", "month_of", "quantize", "row_key", "rules",
+    "DemoBureau", "Draft", "Item", "ItemSet", "KaoheError", "Line", "Period", "PluginError", "Record", "ReportField", "Row",
+    "SelfReport",     "Unit", "cite", "fmt", "fmt_points", "hookimpl", "hookspec", "month_of", "quantize", "row_key", "rules",
     "working_day_deadline",
 ]

@@ -16,7 +16,7 @@ from ..core.adjustments import KINDS
 from ..core.errors import KaoheError
 from ..core.periods import MAX_YEAR, MIN_YEAR
 from ..core.workdays import deadline_text
-from ..office import adjustments, appeals, editions as published, signoffs
+from ..office import adjustments, appeals, editions as published, lock, signoffs
 from ..office.appeals import appeal_line, appeal_text
 from ..office.publication import bureau_root, publish_period
 from ..office.session import unit_id
@@ -134,6 +134,20 @@ def publish(obj: Ctx, period: str, out: Path | None, published_on: str | None, r
     if done.chain_head:
         click.echo(f"审计链头:{done.chain_head}(印在通报上;kaohe verify --head 可核对)")
     click.echo(f"用浏览器打开:{done.html}")
+
+
+@click.command()
+@click.argument("period")
+@click.option("--reason", required=True, help="解除锁定的理由(记入审计记录)。")
+@actor_option("解除锁定的考核办账号(记入审计记录;也可用环境变量 KAOHE_ACTOR 或配置 [site] cli_account)。")
+@pass_ctx
+def unlock(obj: Ctx, period: str, reason: str, actor: str | None) -> None:
+    """解除已发布期间 PERIOD 的锁定([publication] lock = true 时):此后可再导入、撤回、调整该期间的数据,
+    再次发布即产生新版本(并重新锁定)。"""
+
+    p = parse_period(period)
+    held = lock.unlock(obj, p, reason, acting(obj, actor))
+    click.echo(f"已解除 {p.label} 的锁定(第{held.number}版发布后锁定):可以导入、撤回、调整该期间的数据;更正后请重新发布(将产生新版本)")
 
 
 @click.command()
@@ -370,7 +384,7 @@ def audit(obj: Ctx, period: str | None, action: str | None, actor: str | None, d
     ))
 
 
-ACTIONS = ("导入", "导入被拒绝", "发布", "确认缺数据发布", "发布文件", "调整", "撤销调整", "复查申请", "复查决定", "撤销记录", "签收", "启用防篡改")
+ACTIONS = ("导入", "导入被拒绝", "发布", "确认缺数据发布", "发布文件", "调整", "撤销调整", "复查申请", "复查决定", "撤销记录", "签收", "解除锁定", "启用防篡改")
 
 
 def _short(periods: str) -> str:
@@ -430,6 +444,6 @@ def verify(obj: Ctx, folders: tuple[Path, ...], heads: tuple[str, ...]) -> None:
 
 
 COMMANDS = {
-    "status": status, "signoff": signoff, "publish": publish, "editions": editions, "diff": diff, "appeal": appeal,
+    "status": status, "signoff": signoff, "publish": publish, "unlock": unlock, "editions": editions, "diff": diff, "appeal": appeal,
     "appeal-deadline": appeal_deadline, "adjust": adjust, "audit": audit, "verify": verify,
 }

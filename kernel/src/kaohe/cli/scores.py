@@ -14,7 +14,9 @@ import click
 
 from ..core.errors import KaoheError
 from ..office.ingest import ingest as ingest_file
+from ..intake.workbook import write_template
 from ..office.jobs import scored_now, shown
+from ..office.withdraw import withdraw as withdraw_record
 from ..report.text import gaps_text, ranking_csv, ranking_data, ranking_text
 from ..scoring.explain import unit_data, unit_text
 from ..store.store import writable
@@ -181,4 +183,31 @@ def ranking(obj: Ctx, period: str, as_json: bool, as_csv: bool) -> None:
             click.echo(f"\n数据不全:{text}")
 
 
-COMMANDS = {"ingest": ingest, "score": score, "explain": explain, "ranking": ranking}
+@click.command()
+@click.argument("adapter_id", metavar="ADAPTER")
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), help="模板文件(默认:部门_数据格式_导入模板.xlsx)。")
+@pass_ctx
+def template(obj: Ctx, adapter_id: str, out: Path | None) -> None:
+    """写出数据格式 ADAPTER 的空白导入模板(XLSX:标题行、表头、下拉选项、填写说明)。"""
+    adapter = obj.registry.adapters.get(adapter_id)
+    if adapter is None:
+        raise KaoheError(f"没有数据格式 {adapter_id}:可用 {'、'.join(sorted(obj.registry.adapters))}")
+    path = out or Path(f"{adapter.department}_{adapter.title}_导入模板.xlsx")
+    write_template(path, f"{obj.bureau.name}{adapter.department} {adapter.title}", adapter)
+    click.echo(f"已写出 {adapter.title}({adapter.department},{adapter.id})的导入模板:{path}")
+
+
+@click.command()
+@click.argument("key")
+@click.option("--reason", required=True, help="撤回的理由。")
+@click.option("--department", help="撤回人所在部门(部门名):只能撤回该部门报送的记录。")
+@actor_option()
+@pass_ctx
+def withdraw(obj: Ctx, key: str, reason: str, department: str | None, actor: str | None) -> None:
+    """撤回(作废)报送错误的记录 KEY:通报发布前由报送部门撤回,记录保留并标为作废。"""
+    with obj.store() as store:
+        row = withdraw_record(store, key, reason, actor=acting(obj, actor).recorded, department=department)
+    click.echo(f"已撤回记录 {row['key']}({row['department']},{row['unit']},{row['date']}):已作废,不再计分")
+
+
+COMMANDS = {"ingest": ingest, "score": score, "explain": explain, "ranking": ranking, "template": template, "withdraw": withdraw}

@@ -1,5 +1,6 @@
-"""The site's commands: ``kaohe serve`` and ``kaohe users`` (add, import, list, disable,
-reset-password). Registered on the ``kaohe`` group by kaohe.cli."""
+"""The site's commands: ``kaohe serve``, ``kaohe users`` (add, import, list, disable,
+reset-password) and ``kaohe token`` (add, list, revoke: the API's tokens). Registered on the
+``kaohe`` group by kaohe.cli."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from ..core.errors import KaoheError
 from ..office.accounts import ROLES, add_users, disable_user, read_users_csv, reset_password
 from ..office.remind import remind as send_reminders
 from ..web.server import serve as run_server
+from ..office.tokens import add_token, revoke_token, token_state
 from .common import Ctx, acting, actor_option, parse_date, pass_ctx, table
 
 
@@ -115,6 +117,50 @@ def users_reset(obj: Ctx, account: str, from_stdin: bool, actor: str | None) -> 
     click.echo(f"已重置账号 {account} 的密码" + ("" if from_stdin else f",新密码:{pw}(只显示这一次)"))
 
 
+@click.group()
+def token() -> None:
+    """接口令牌:发给部门的系统(如 110 接处警系统)推送记录、读取成绩(说明见 docs/api.md)。"""
+
+
+@token.command("add")
+@click.option("--department", required=True, help="令牌所属的部门(只能推送和读取该部门的数据)。")
+@click.option("--name", default=None, help="令牌名称(审计记录的操作人记为 api:名称;默认“部门-序号”)。")
+@click.option("--expires", default=None, metavar="日期", help="有效期的最后一天(如 2027-12-31;默认长期有效,直到吊销)。")
+@actor_option()
+@pass_ctx
+def token_add(obj: Ctx, department: str, name: str | None, expires: str | None, actor: str | None) -> None:
+    """新建接口令牌;令牌只显示这一次,数据库只保存其摘要。"""
+    last = parse_date(expires, "--expires")
+    with obj.store() as store:
+        made, secret = add_token(store, obj.bureau, department, _by(obj, actor), name, last)
+    click.echo(f"已新建接口令牌 {made}({department}" + (f",有效至 {last}" if last else ",长期有效") + ")")
+    click.echo(f"令牌:{secret}")
+    click.echo("令牌只显示这一次,请妥善交给该部门系统的管理员;遗失或泄露时用 kaohe token revoke 吊销后重新发放。")
+
+
+@token.command("list")
+@pass_ctx
+def token_list(obj: Ctx) -> None:
+    """列出接口令牌(不显示令牌本身)。"""
+    with obj.store(readonly=True) as store:
+        rows = store.tokens()
+    click.echo(table(
+        ["名称", "部门", "状态", "有效至", "新建时间", "新建人", "最近使用"],
+        [[r["name"], r["department"], token_state(r), r["expires"] or "长期", r["created"], r["creator"] or "", r["last_used"] or ""] for r in rows],
+    ))
+
+
+@token.command("revoke")
+@click.argument("name")
+@actor_option()
+@pass_ctx
+def token_revoke(obj: Ctx, name: str, actor: str | None) -> None:
+    """吊销接口令牌 NAME(立即失效)。"""
+    with obj.store() as store:
+        revoke_token(store, name, _by(obj, actor))
+    click.echo(f"已吊销接口令牌 {name}")
+
+
 @click.command()
 @click.option("--date", "day", metavar="日期", help="提醒哪一天的待办(默认今天),如 2015-05-21。")
 @click.option("--dry-run", "dry_run", is_flag=True, help="只显示将发送的邮件,不发送、不记录。")
@@ -141,5 +187,5 @@ def remind(obj: Ctx, day: str | None, dry_run: bool, actor: str | None) -> None:
         click.echo(f"{date.isoformat()} 没有需要发送的提醒(有邮箱且有待办的账号:无)")
 
 
-COMMANDS: dict[str, click.Command] = {"serve": serve, "users": users, "remind": remind}
+COMMANDS: dict[str, click.Command] = {"serve": serve, "users": users, "token": token, "remind": remind}
 """The site's commands, added to the ``kaohe`` group by kaohe.cli.main."""

@@ -42,6 +42,34 @@ def _check_rule(item: Item, _: object, value: Rule) -> None:
 
 
 @attrs.frozen
+class ReportField:
+    """An attribute a unit fills when it reports its own work (a record attribute of the item's kind)."""
+
+    name: str
+    """The attribute's key in the record (``level``)."""
+    title: str
+    """What the form calls it (``录用级别``)."""
+    choices: tuple[str, ...] = ()
+    """The values allowed (empty: any text)."""
+    required: bool = True
+
+
+@attrs.frozen
+class SelfReport:
+    """How units report an item's work themselves (issue 17 point 3): the record kind an accepted
+    entry becomes (None: the item's first kind), the attributes the form asks for, and whether it
+    asks for a number (``value``, e.g. a count)."""
+
+    kind: str | None = None
+    fields: tuple[ReportField, ...] = ()
+    value: str = ""
+    """The form's title of the record's number (empty: the form asks for none)."""
+
+    def kind_of(self, item: Item) -> str:
+        return self.kind or item.reads[0]
+
+
+@attrs.frozen
 class Item:
     """One scoring rule of a department, as the seed writes it."""
 
@@ -77,6 +105,10 @@ class Item:
     citation: str = ""
     """The item's source as stations read it, ``《派出所绩效考核制度》第十一条(四)1``: filled in by
     the kernel from the bureau's ``[regulations]`` (kaohe.scheme.config)."""
+    self_report: SelfReport | None = None
+    """Units may report this item's work themselves on the site, the department reviewing each entry
+    (None: not open to self-reports). A plugin declares it; a bureau sets it with ``[items."<id>"]
+    self_report`` (kaohe.scheme.config)."""
 
     @property
     def basis(self) -> str:

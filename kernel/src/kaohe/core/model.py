@@ -138,6 +138,9 @@ class ItemResult:
     note: str = ""
     """Why ``points`` differs from the sum of the lines (cap/floor), if it does."""
     veto: tuple[str, ...] = ()
+    folded: int = 0
+    """How many record lines ``lines`` holds folded into one line (a stored result, whose record lines
+    are made again on demand: kaohe.office.results.explanation); 0: ``lines`` are all there."""
 
     @property
     def carried(self) -> bool:
@@ -188,12 +191,12 @@ class UnitResult:
 
     @property
     def carried(self) -> bool:
-        return any(i.carried for c in self.categories for i in c.items)
+        return any(ln.carried for c in self.categories for i in c.items for ln in i.lines)  # each item's ``carried``, inlined
 
     @property
     def missing(self) -> bool:
         """Some of the unit's items lack data (lines marked 数据缺失)."""
-        return any(i.missing for c in self.categories for i in c.items)
+        return any(ln.missing for c in self.categories for i in c.items for ln in i.lines)
 
     def item_points(self) -> Decimal:
         return sum((i.points for c in self.categories for i in c.items), ZERO)

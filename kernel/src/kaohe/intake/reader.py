@@ -547,6 +547,19 @@ def _find_header(
     return seen
 
 
+def _foreign(others: Sequence[Adapter], headers: list[list[str]]) -> Adapter | None:
+    """The adapter of ``others`` (the formats a pinned file may not be read by) whose header one of
+    ``headers`` is, or None."""
+    for h in headers:
+        try:
+            hit = _choose(others, h)
+        except _Refused:
+            continue
+        if hit is not None:
+            return hit[0]
+    return None
+
+
 def _off_message(off: Sequence[Adapter], headers: list[list[str]]) -> str | None:
     """The message for headers that fit an adapter of a plugin the bureau has switched off."""
     for h in headers:
@@ -571,6 +584,7 @@ def iter_export(
     department: str | None = None,
     notes: list[str] | None = None,
     digest: str | None = None,
+    table: Iterator[Sequence[Any]] | None = None,
 ) -> tuple[Adapter, Generator[tuple[Record | None, Source, Rejection | None], None, int]]:
     """Find the file's adapter and yield (record, source, None) or (None, source, rejection), row by
     row. Raises KaoheError when the file as a whole cannot be read (no matching header, wrong type).
@@ -588,10 +602,13 @@ def iter_export(
 
     ``digest``: the checksum :func:`check_file` took; the file read must be that file (KaoheError at
     the end otherwise). The bureau's limits (``[intake]``) bound the rows, their width and their
-    cells' length."""
+    cells' length.
+
+    ``table``: the rows of a table already in memory, read instead of the file ``path`` (which only
+    names them): the API's JSON rows (kaohe.office.ingest.ingest_rows), checked the same way."""
     path = Path(path)
     limits = bureau.limits
-    if not path.exists():
+    if table is None and not path.exists():
         raise KaoheError(f"找不到文件 {path}")
     adapters, switched_off = candidates(bureau, registry, adapter_id, department)
     # pinned (--adapter, --department): another format's sheet is not read, and is not taken for notes
@@ -602,7 +619,7 @@ def iter_export(
     seen_headers: list[list[str]] = []
     skipped: list[tuple[str, list[list[str]]]] = []
     sheets = 0
-    workbook = tables(path, limits, digest)
+    workbook = tables(path, limits, digest) if table is None else _one_table(table)
     found: tuple[str, int, Adapter, dict[str, int], Iterator[Sequence[Any]]] | None = None
     for sheet, rows in workbook:
         sheets += 1
@@ -620,6 +637,13 @@ def iter_export(
         off = _off_message(switched_off, seen_headers)
         if off:
             raise KaoheError(f"{file}:{off}")
+        foreign = _foreign(others, seen_headers)
+        if foreign is not None:  # pinned: another department's data is never read as this one's
+            pin = f"部门 {department}" if department else f"数据格式 {adapter_id}"
+            own = ",一个部门只能导入本部门的数据" if department else ""
+            raise KaoheError(
+                f"{file}:这是{_label(foreign)}的数据,不属于{pin},未导入{own};按{pin}识别:{_closest(adapters, seen_headers)}"
+            )
         raise KaoheError(f"{file}:无法识别的数据格式:{_closest(adapters, seen_headers)}")
     sheet, header_row, adapter, index, rows = found
     for name, headers in skipped:
@@ -713,6 +737,11 @@ def iter_export(
             workbook.close()
 
     return adapter, generate()
+
+
+def _one_table(rows: Iterator[Sequence[Any]]) -> Generator[tuple[str, Iterator[Sequence[Any]]], None, None]:
+    """A table in memory as :func:`tables` gives a CSV's."""
+    yield "", rows
 
 
 def _other_sheet(

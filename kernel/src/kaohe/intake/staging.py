@@ -24,7 +24,7 @@ import re
 import signal
 import sys
 import traceback
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -197,6 +197,7 @@ def staged(
     department: str | None = None,
     notes: list[str] | None = None,
     digest: str | None = None,
+    table: Iterator[Sequence[Any]] | None = None,
 ) -> Iterator[tuple[Adapter, Iterator[Staged]]]:
     """(the file's adapter, its rows made ready, in the file's order); a file that cannot be read
     raises ``KaoheError`` on entering. The rows are made ready by ``readers`` reading processes
@@ -205,12 +206,15 @@ def staged(
     ``department`` pins the adapter to a department's (kaohe.intake.reader.candidates); what the reading
     says beside the rows (a sheet skipped) is added to ``notes`` as the rows are taken.
     ``digest``: the checksum the file was checked with (kaohe.intake.reader.check_file); each reading
-    compares what it read with it."""
+    compares what it read with it. ``table``: rows in memory read instead of the file (in this process;
+    see kaohe.intake.reader.iter_export)."""
     today = today or dt.date.today()  # one day for the whole file, whichever process reads a row
     if readers is None:
         readers = readers_for(path)
-    if readers <= 0:
-        adapter, rows = iter_export(path, bureau, registry, adapter_id, earliest, today, department=department, notes=notes, digest=digest)
+    if readers <= 0 or table is not None:
+        adapter, rows = iter_export(
+            path, bureau, registry, adapter_id, earliest, today, department=department, notes=notes, digest=digest, table=table
+        )
         try:
             yield adapter, _ready_rows(path, bureau, rows)
         finally:

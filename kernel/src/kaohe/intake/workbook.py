@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..contract.adapters import Column
+from ..contract.adapters import TYPE_NAMES, Adapter, Column
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -106,3 +106,72 @@ def save_workbook(wb: Workbook, path: str | Path, when: dt.datetime) -> None:
     wb.properties.created = wb.properties.modified = utc
     with _FixedTimeZip(Path(path), when) as archive:
         ExcelWriter(wb, archive).save()
+
+
+def write_template(path: str | Path, title: str, adapter: Adapter) -> Path:
+    """A blank import template of ``adapter`` at ``path`` (issue 17): the sheet to fill — ``title``
+    merged in row 1, the columns' headers in row 2, as the department's export has them — with a
+    drop-down list on every column of fixed values (choices, 是/否), and a sheet 填写说明 explaining
+    each column from its definition. The same adapter gives the same bytes."""
+    import openpyxl
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    path = write_export(path, title, adapter.columns, [], sheet=adapter.title[:31] or "Sheet1")
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    lists = wb.create_sheet("选项")
+    used = 0
+    for i, col in enumerate(adapter.columns, start=1):
+        values = list(col.choices) or (["是", "否"] if col.type == "bool" else [])
+        if not values:
+            continue
+        used += 1
+        letter = _letter(used)
+        for r, v in enumerate(values, start=1):
+            lists.cell(r, used, v)
+        dv = DataValidation(
+            type="list", formula1=f"'选项'!${letter}$1:${letter}${len(values)}", allow_blank=not col.required,
+            showErrorMessage=True, errorTitle="请从下拉列表中选择", error=f"“{col.name}”应为 {'、'.join(values)} 之一",
+        )
+        dv.add(f"{_letter(i)}3:{_letter(i)}{TEMPLATE_ROWS}")
+        ws.add_data_validation(dv)
+    lists.sheet_state = "hidden"
+    notes = wb.create_sheet("填写说明")
+    notes.append([f"{title}:填写说明"])
+    notes.cell(1, 1).font = Font(bold=True, size=14)
+    known = {h for c in adapter.columns for h in c.headers}  # no cell of this sheet may read as a header
+    notes.append([h if h not in known else f"{h}(栏)" for h in ("列名", "是否必填", "填写内容", "可填的值", "也可用的列名", "含义")])
+    for cell in notes[2]:
+        cell.font = Font(bold=True)
+    for col in adapter.columns:
+        fixed = "、".join(col.choices) or ("是、否" if col.type == "bool" else "")
+        bounds = []
+        if col.minimum is not None:
+            bounds.append(f"不小于 {col.minimum}")
+        if col.maximum is not None:
+            bounds.append(f"不大于 {col.maximum}")
+        notes.append([
+            # a header in quotes: a sheet whose cells are an adapter's headers would be read as data
+            f"“{col.name}”", "必填" if col.required else "可空", TYPE_NAMES[col.type], fixed or ",".join(bounds),
+            "、".join(f"“{a}”" for a in col.aliases), col.help,
+        ])
+    notes.append([])
+    notes.append([f"在“{ws.title}”工作表第3行起逐行填写,不要改动第1、2行(标题和表头);每行一条记录。"])
+    for letter, width in zip("ABCDEF", (18, 10, 28, 30, 20, 50), strict=True):
+        notes.column_dimensions[letter].width = width
+    for row in notes.iter_rows(min_row=3):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    save_workbook(wb, path, EARLIEST)
+    return path
+
+
+TEMPLATE_ROWS = 5000
+"""The rows of a template that carry the drop-down lists."""
+
+
+def _letter(n: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(n))

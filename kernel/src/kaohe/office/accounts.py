@@ -34,24 +34,42 @@ from ..store.store import Store
 
 OFFICE, DEPARTMENT, UNIT, LEADER = "考核办", "部门", "单位", "领导"
 ROLES = (OFFICE, DEPARTMENT, UNIT, LEADER)
+API = "接口"
+"""Not an account's role: a department's system acting by its token (kaohe.office.tokens, issue 17
+point 7). It reads what its department reads and imports its department's data; nothing else."""
 
 READ, IMPORT, APPEAL, DECIDE, MANAGE, COMMAND = "read", "import", "appeal", "decide", "manage", "command"
-ACTIONS = (READ, IMPORT, APPEAL, DECIDE, MANAGE, COMMAND)
+WITHDRAW = "withdraw"
+SIGN_OFF, PUBLISH, UNLOCK = "signoff", "publish", "unlock"
+REPORT, REVIEW = "report", "review"
+ACTIONS = (READ, IMPORT, APPEAL, DECIDE, MANAGE, COMMAND, WITHDRAW, SIGN_OFF, PUBLISH, UNLOCK, REPORT, REVIEW)
 """read: see a resource; import: send a department's data; appeal: file an appeal against a
 deduction; decide: decide an appeal; manage: accounts, scoring, publication, adjustments; command:
-act at the command line (the office's tool: its writing commands record the account, ``cli_actor``)."""
+act at the command line (the office's tool: its writing commands record the account, ``cli_actor``);
+withdraw: void a wrong record of a department's data before its period is published (issue 17);
+signoff: sign off a department's data of a period (the department for itself, and the office);
+publish: publish a period's edition; unlock: unlock a published period (both the office's);
+report: a unit enters its own work (a self-report); review: the item's department accepts or returns
+a self-report."""
 
-KINDS = ("ranking", "unit", "item", "data", "appeal", "evidence", "accounts", "dashboard", "commands")
+KINDS = ("ranking", "unit", "item", "data", "appeal", "evidence", "accounts", "dashboard", "commands", "publication", "selfreport")
 """What a resource is: a period's ranking, a unit's results, an item's results across the units, a
 department's data, an appeal, an appeal's evidence files (only for the unit, the item's department
-and the office: not for leaders), the accounts, the office's dashboard, the command line."""
+and the office: not for leaders), the accounts, the office's dashboard, the command line, a period's
+publication (its page: what is missing, the editions, the lock), a unit's self-report with its
+evidence files (the unit, the item's department and the office; a draft of data, so never for
+leaders)."""
 
 SIGN_IN, SIGN_IN_FAILED, SIGN_OUT = "登录", "登录失败", "退出登录"
 ACCOUNT_ADDED, ACCOUNT_DISABLED, PASSWORD_RESET = "新建账号", "停用账号", "重置密码"
+TOKEN_ADDED, TOKEN_REVOKED = "新建接口令牌", "吊销接口令牌"
 REMINDED = "发送提醒"
 """An e-mail of what awaits an account, sent by ``kaohe remind`` (kaohe.office.remind)."""
-AUDIT_ACTIONS = frozenset({SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, ACCOUNT_ADDED, ACCOUNT_DISABLED, PASSWORD_RESET, REMINDED})
-"""The audit trail's actions of the accounts (and their reminders): none changes what a score reads."""
+AUDIT_ACTIONS = frozenset({
+    SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, ACCOUNT_ADDED, ACCOUNT_DISABLED, PASSWORD_RESET, TOKEN_ADDED, TOKEN_REVOKED, REMINDED,
+})
+"""The audit trail's actions of this module, of kaohe.office.tokens and of kaohe.office.remind: none
+changes what a score reads."""
 
 
 @attrs.frozen
@@ -90,10 +108,20 @@ def allowed(actor: Actor | None, action: str, resource: Resource) -> bool:
         return False
     if actor.role == OFFICE:
         return True
-    if resource.kind in ("accounts", "dashboard", "commands") or action in (MANAGE, COMMAND):
+    if resource.kind in ("accounts", "dashboard", "commands", "publication") or action in (MANAGE, COMMAND, PUBLISH, UNLOCK):
         return False
+    if actor.role == API:  # a department's system: reads and imports as its department, decides and appeals nothing
+        if action not in (READ, IMPORT) or resource.kind in ("appeal", "evidence"):
+            return False
+        actor = attrs.evolve(actor, role=DEPARTMENT)
     own_department = bool(actor.department) and resource.department == actor.department
     own_unit = bool(actor.unit) and resource.unit == actor.unit
+    if resource.kind == "selfreport":  # not tied to publication: the month's work, before its data is final
+        if actor.role == DEPARTMENT:
+            return action in (READ, REVIEW) and own_department
+        if actor.role == UNIT:
+            return action in (READ, REPORT) and own_unit
+        return False
     if actor.role == DEPARTMENT:
         if action == READ:
             if resource.kind in ("item", "data", "appeal", "evidence"):
@@ -103,6 +131,10 @@ def allowed(actor: Actor | None, action: str, resource: Resource) -> bool:
             return resource.published  # the ranking
         if action in (IMPORT, DECIDE):
             return resource.kind in ("data", "appeal", "item") and own_department
+        if action == WITHDRAW:  # its own records, before publication (then: an appeal, or the office)
+            return resource.kind == "data" and own_department and not resource.published
+        if action == SIGN_OFF:
+            return resource.kind == "data" and own_department
         return False
     if actor.role == UNIT:
         if not resource.published:
@@ -151,7 +183,7 @@ def sight(actor: Actor) -> Sight:
     """What ``actor`` may see (the same decisions as ``allowed``, as a query's filter)."""
     if actor.role == OFFICE:
         return Sight(True, None, None)
-    if actor.role == DEPARTMENT:
+    if actor.role in (DEPARTMENT, API):
         return Sight(True, None, frozenset({actor.department}))
     if actor.role == UNIT:
         return Sight(False, frozenset({actor.unit}), None)

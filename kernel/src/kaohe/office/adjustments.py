@@ -13,6 +13,7 @@ from ..core.adjustments import Adjustment
 from ..core.decimals import D
 from ..core.errors import KaoheError
 from ..core.periods import Period
+from .lock import refuse_locked
 from .session import Office, unit_id
 
 
@@ -30,7 +31,8 @@ def add(office: Office, period: Period, unit_key: str, points: Decimal, reason: 
     uid = unit_id(office, unit_key)
     if points == 0:
         raise KaoheError("调整分值不能为 0")
-    with office.store() as store:
+    with office.store() as store, store.writing():
+        refuse_locked(store, office.bureau, [period.label])
         return store.add_adjustment(period.label, uid, points, reason, approver, kind=kind, actor=actor.recorded)
 
 
@@ -51,5 +53,6 @@ def revoke(office: Office, adjustment_id: int, reason: str, actor: Actor) -> Adj
     """Revoke an adjustment (it stays stored, marked as revoked)."""
     if not 0 < adjustment_id < 2**63:  # beyond SQLite's integers: no such adjustment, not an OverflowError
         raise KaoheError(f"没有第{adjustment_id}号调整")
-    with office.store() as store:
+    with office.store() as store, store.writing():
+        refuse_locked(store, office.bureau, [r["period"] for r in store.adjustment_rows(None) if r["id"] == adjustment_id])
         return store.revoke_adjustment(adjustment_id, reason, actor.recorded)

@@ -51,6 +51,14 @@ class SharedRecords:
             hit = self._records[key] = list(self.store.records(kinds, start, end))
         return iter(hit)
 
+    def unit_records(self, unit: str, kinds: Sequence[str], start: dt.date, end: dt.date) -> Iterator[Record]:
+        """One unit's records (an explanation's lines made on demand): from the period's records
+        already read, else from the store."""
+        hit = self._records.get((tuple(kinds), start, end))
+        if hit is None:
+            return self.store.unit_records(unit, kinds, start, end)
+        return (r for r in hit if r.unit == unit)
+
     def tallies(self, kinds: Sequence[str], fields: Sequence[str], start: dt.date, end: dt.date, decide: Sequence[Any] = ()) -> Iterator[Any]:
         key = (tuple(kinds), tuple(fields), start, end, tuple(decide))
         hit = self._tallies.get(key)

@@ -5,15 +5,19 @@ in one transaction (kaohe.store.store's write primitives): it lands whole or not
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from ..contract.adapters import Adapter
 from ..contract.registry import Registry
+from ..core.errors import KaoheError
 from ..intake.reader import Rejection, check_file, same_record
-from ..intake.staging import IngestReport, Staged, staged
+from ..intake.staging import IngestReport, Staged, dumps, staged
 from ..scheme.bureau import Bureau
 from ..store.store import BATCH, Store
+from .lock import Lock, locked_months, message
 
 
 def ingest(
@@ -38,17 +42,20 @@ def ingest(
     file's size and type and the machine's cores, 0 reads in this process; see kaohe.intake.staging).
     ``adapter_id`` or ``department`` (a plugin's name or a department's) pin the file's
     adapter; what the reading says beside the rows (a sheet skipped) is in the report's notes.
-    ``actor``: who imports (the audit trail's; None: the account running kaohe)."""
+    ``actor``: who imports (the audit trail's; None: the account running kaohe). A record of a
+    published period the bureau locks (``[publication] lock``, kaohe.office.lock) refuses the whole
+    file, dry run included."""
     path = Path(path)
     notes: list[str] = []
     # the file within the bureau's limits, before anything is read or locked (kaohe.intake.guard)
     digest = check_file(path, bureau.limits)
+    held = locked_months(store, bureau)
     with staged(
         path, bureau, registry, adapter_id, bureau.earliest, today, readers, department, notes, digest
     ) as (adapter, rows):
         report = _store(
-            store, path, adapter, rows, strict=strict, dry_run=dry_run, actor=actor, progress=progress, digest=digest,
-            kept=bureau.limits.rejections_kept,
+            store, path.name, str(path.resolve()), adapter, rows, strict=strict, dry_run=dry_run, actor=actor, progress=progress, digest=digest,
+            kept=bureau.limits.rejections_kept, held=held,
         )
     if not report.rows:
         notes.append("文件中只有表头,没有数据行")
@@ -58,7 +65,8 @@ def ingest(
 
 def _store(
     store: Store,
-    path: Path,
+    file: str,
+    location: str,
     adapter: Adapter,
     rows: Iterator[Staged],
     *,
@@ -68,9 +76,11 @@ def _store(
     progress: Callable[[int], None] | None,
     digest: str,
     kept: int,
+    held: dict[str, Lock] | None = None,
 ) -> IngestReport:
-    """The staged rows counted, checked for a key repeated in the file, and written batch by batch."""
-    report = IngestReport(path.name, adapter.id, adapter.department, kept=kept)
+    """The staged rows counted, checked for a key repeated in the file, and written batch by batch.
+    ``file``: the file's name (the records' provenance); ``location``: where it was read from."""
+    report = IngestReport(file, adapter.id, adapter.department, kept=kept)
     import_id: int | None = None
     began = False
 
@@ -79,7 +89,7 @@ def _store(
         nonlocal began, import_id
         began = True
         import_id = store.begin_import(
-            file=path.name, path=str(path.resolve()), digest=digest, adapter=adapter.id, department=adapter.department,
+            file=file, path=location, digest=digest, adapter=adapter.id, department=adapter.department,
             actor=actor, strict=strict, dry_run=dry_run,
         )
 
@@ -99,20 +109,22 @@ def _store(
                 report.reject(rej)
                 continue
             key = ready[0]
+            if held and ready[4] in held:  # a locked period's month: the whole file is refused, nothing stored
+                raise KaoheError(f"{file}{f' 工作表“{sheet}”' if sheet else ''} 第{row}行:{message(held[ready[4]])}")
             if key in seen:
                 report.duplicates += 1
-                report.reject(Rejection(path.name, sheet, row, "", same_record(seen[key], sheet)))
+                report.reject(Rejection(file, sheet, row, "", same_record(seen[key], sheet)))
                 continue
             seen[key] = (sheet, row)
             batch.append(item)
             if len(batch) >= BATCH:
                 if not began:
                     begin()
-                store.write_batch(batch, path.name, import_id, report, dry_run)
+                store.write_batch(batch, file, import_id, report, dry_run)
                 batch = []
         if not began:
             begin()
-        store.write_batch(batch, path.name, import_id, report, dry_run)
+        store.write_batch(batch, file, import_id, report, dry_run)
         if progress:
             progress(report.rows)
         if dry_run or (strict and report.rejected_total):
@@ -126,4 +138,86 @@ def _store(
     report.import_id = import_id
     report.stored = True
     store.forget_written()
+    return report
+
+
+API_FIRST_ROW = 2
+"""The table a push's rows are read as has the adapter's headers as its row 1: the push's row ``i``
+(from 0) is the table's row ``i + 2`` (its records' provenance; :func:`row_index` gives ``i`` back)."""
+
+
+def row_index(row: int) -> int:
+    """The index in the pushed ``rows`` (from 0) of the table's row ``row``."""
+    return row - API_FIRST_ROW
+
+
+def json_table(adapter: Adapter, rows: Any, most: int) -> list[list[Any]]:
+    """A push's ``rows`` (a list of objects, each ``{column: value}`` by the column's key, its header
+    or one of its aliases) as a table headed by the adapter's headers, for the same reading as a
+    file; KaoheError names the row and key that is not one of the adapter's columns (or is given twice),
+    or whose text is longer than ``most`` characters (``[intake] max_cell_chars``, as in a file)."""
+    if not isinstance(rows, list):
+        raise KaoheError(f"“rows”应为数组(每行一个对象,键为数据格式 {adapter.id} 的列),得到 {type(rows).__name__}")
+    position: dict[str, int] = {}
+    for at, col in enumerate(adapter.columns):
+        for name in (col.key, *col.headers):
+            position.setdefault(name, at)
+    names = "、".join(f"{c.key}({c.name})" for c in adapter.columns)
+    table: list[list[Any]] = [[c.name for c in adapter.columns]]
+    for n, row in enumerate(rows):
+        if not isinstance(row, dict):
+            raise KaoheError(f"rows[{n}]:应为对象(键为列名),得到 {type(row).__name__}")
+        cells: list[Any] = [None] * len(adapter.columns)
+        given: dict[int, str] = {}
+        for key, value in row.items():
+            i = position.get(str(key).strip())
+            if i is None:
+                raise KaoheError(f"rows[{n}]:数据格式 {adapter.id} 没有列“{key}”;应为 {names}")
+            if i in given:
+                raise KaoheError(f"rows[{n}]:“{given[i]}”和“{key}”是同一列,只能给一次")
+            if isinstance(value, dict | list):
+                raise KaoheError(f"rows[{n}] “{key}”:应为文本、数字、是/否或空,得到{'对象' if isinstance(value, dict) else '数组'}")
+            if isinstance(value, str) and len(value) > most:
+                raise KaoheError(f"rows[{n}] “{key}”:超过 {most} 个字符([intake] max_cell_chars),本次没有导入任何数据")
+            given[i] = str(key)
+            cells[i] = value
+        table.append(cells)
+    return table
+
+
+def ingest_rows(
+    store: Store,
+    bureau: Bureau,
+    registry: Registry,
+    adapter_id: str,
+    rows: Any,
+    *,
+    source: str,
+    department: str | None = None,
+    actor: str | None = None,
+    dry_run: bool = False,
+    today: dt.date | None = None,
+) -> IngestReport:
+    """Import rows pushed as JSON (the API, issue 17 point 7) through the same reading as a file of
+    ``adapter_id`` (its columns' converters, the adapter's records, the bureau's checks), then the
+    same store steps as :func:`ingest`: bad rows reported and skipped, a record already stored with
+    the same content unchanged (a push sent twice adds nothing), one transaction. ``source`` names
+    the push (the records' provenance, the import's file); ``department`` pins the adapter to that
+    department's (a token's)."""
+    if adapter_id not in registry.adapters:
+        raise KaoheError(f"没有数据格式 {adapter_id!r}:可用 {'、'.join(sorted(registry.adapters))}")
+    adapter = registry.adapters[adapter_id]
+    table = json_table(adapter, rows, bureau.limits.max_cell_chars)
+    if len(table) == 1:
+        raise KaoheError("“rows”为空:没有要导入的行")
+    digest = hashlib.sha256(dumps({"adapter": adapter_id, "rows": rows}).encode("utf-8")).hexdigest()
+    notes: list[str] = []
+    with staged(
+        Path(source), bureau, registry, adapter_id, bureau.earliest, today, 0, department, notes, digest, table=iter(table)
+    ) as (found, staged_rows):
+        report = _store(
+            store, source, source, found, staged_rows, strict=False, dry_run=dry_run, actor=actor, progress=None,
+            digest=digest, kept=bureau.limits.rejections_kept, held=locked_months(store, bureau),
+        )
+    report.notes = notes
     return report

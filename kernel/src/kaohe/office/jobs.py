@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 import attrs
 
 from ..contract.registry import Registry
 from ..core.decimals import D
-from ..core.model import PeriodResult, UnitResult
+from ..core.model import ItemResult, PeriodResult, UnitResult
 from ..core.periods import MONTHS_PER, Period
 from ..scheme.bureau import Bureau
 from ..scoring.folding import light
@@ -20,8 +20,8 @@ from ..scoring.sources import StoreSource
 from ..scoring.explain import gap_data
 from ..intake.staging import dumps
 from ..store.store import Store, StoreBusy
-from .rescore import stored_items, to_evaluate
-from .results import aggregate_all, aggregate_stored, config_digest, staleness, stored_result, stored_unit
+from .rescore import evaluated_for, per_unit, stored_items, to_evaluate
+from .results import aggregate_all, aggregate_stored, config_digest, explanation, foldable, staleness, stored_result
 
 __all__ = ["config_digest", "history", "score_period", "score_year", "bring_up_to_date", "scored_now", "shown", "totals"]
 
@@ -72,10 +72,14 @@ def score_period(
         fresh = None if full or base_periods(bureau, period) != [period] else to_evaluate(store, bureau, registry, period)
         keep: dict[str, str] | None = None
         state = None
+        trees: dict[str, dict[str, Any]] = {}
+        reuse: dict[str, Mapping[str, ItemResult]] = {}
         if fresh is not None:
             state = store.period_state(period.label)
-            reuse, keep = stored_items(store, bureau, period, fresh)
-            result = score_base(bureau, period, cast(DataSource, source), history(store, bureau, period, source), reuse)
+            narrow, touched = per_unit(store, bureau, registry, period, fresh)
+            reuse, keep, trees = stored_items(store, bureau, period, fresh - narrow)
+            taken = {**reuse, **evaluated_for(store, bureau, registry, period, narrow, touched, reuse, source)} if narrow else reuse
+            result = score_base(bureau, period, cast(DataSource, source), history(store, bureau, period, source), taken)
             if state is None or _gaps_data(result) != (json.loads(state["missing"] or "[]"), json.loads(state["empty"] or "[]")):
                 fresh = None  # the data missing changed: scored whole
         if fresh is None:
@@ -83,7 +87,9 @@ def score_period(
             result = score(bureau, period, source, history(store, bureau, period, source))
     if save:  # only what changed rewritten (``keep``) when only what changed was evaluated again
         run = int(state["run_id"]) if keep is not None and state is not None else None
-        store.save_result(result, config_digest(bureau), len(bureau.items), mark, keep, run)
+        store.save_result(
+            result, config_digest(bureau), len(bureau.items), mark, keep, run, foldable(bureau, period), trees, reuse,
+        )
     return result
 
 
@@ -182,7 +188,7 @@ def shown(store: Store, bureau: Bureau, registry: Registry, period: Period, unit
     stored = stored_result(store, period, units=unit is None)
     assert stored is not None
     if unit is not None:
-        one = stored_unit(store, period, unit)
+        one = explanation(store, bureau, registry, period, unit)
         stored = attrs.evolve(stored, units=(one,) if one is not None else ())
     return stored, note
 

@@ -13,10 +13,13 @@ from urllib.parse import quote
 
 from ..core.errors import KaoheError
 from ..core.periods import Period
+from ..contract.registry import Registry
 from ..scheme.bureau import Bureau
-from ..scoring.status import DataStatus, data_status
+from ..scoring.status import DataStatus, data_status, problems
 from ..store.store import Store
 from .accounts import READ, Actor, Resource, allowed, sight
+from .lock import lock_data, lock_of
+from .results import explanation_data
 
 SEARCH_MAX = 20
 """At most this many hits of each kind."""
@@ -122,7 +125,7 @@ def _kind(label: str) -> str:
         return ""
 
 
-def search(store: Store, bureau: Bureau, actor: Actor, published: set[str], query: str) -> dict[str, Any]:
+def search(store: Store, bureau: Bureau, registry: Registry, actor: Actor, published: set[str], query: str) -> dict[str, Any]:
     """Units (id, name or alias), items (id or title) and a record (its exact key) matching
     ``query``, each with the link ``actor`` may follow — only what it may see: a unit or an item it
     may not open is not listed, and a record key of another unit, or of another department's item
@@ -166,7 +169,7 @@ def search(store: Store, bureau: Bureau, actor: Actor, published: set[str], quer
             is_pub = label in published
             if label not in periods or not seen.sees_unit(unit, is_pub) or not allowed(actor, READ, Resource("unit", is_pub, unit=unit)):
                 continue
-            tree = store.explanation(label, unit)
+            tree = explanation_data(store, bureau, registry, Period.parse(label), unit)  # its record lines made on demand
             items = [
                 i for c in (tree or {}).get("categories", []) for i in c["items"]
                 if seen.sees_item(i["department"], is_pub) and any(ln["record"] == q for ln in i["lines"])
@@ -178,3 +181,54 @@ def search(store: Store, bureau: Bureau, actor: Actor, published: set[str], quer
                 })
                 break
     return out
+
+
+def signoff_view(store: Store, bureau: Bureau, registry: Any, period: Period, shown: Sequence[str]) -> list[dict[str, Any]]:
+    """The departments ``shown`` (those the account may see) with their data status in ``period``:
+    each base period's row, who signed off and when, and whether a sign-off is due (none yet, or one
+    followed by a later import: it no longer counts)."""
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for r in data_status(store, bureau, registry, period):
+        rows.setdefault(r.department, []).append({**status_row(r), "expected": r.expected})
+    return [
+        {
+            "department": d, "rows": rows.get(d, []),
+            "due": any(not r["signed_off"] for r in rows.get(d, []) if r["expected"] or r["records"]),
+            "empty": not any(r["records"] for r in rows.get(d, [])),
+        }
+        for d in shown if d in rows
+    ]
+
+
+def review(store: Store, bureau: Bureau, registry: Any, period: Period) -> dict[str, Any]:
+    """What the office reviews before publishing ``period`` (issue 17, point 4): each department's data
+    status and sign-off; what stands in the way of publishing under the bureau's settings; whom to
+    remind (the departments not arrived or not signed off, with their enabled accounts); the
+    editions and the lock (kaohe.office.lock)."""
+    rows = data_status(store, bureau, registry, period)
+    departments = sorted({r.department for r in rows})
+    accounts: dict[str, list[dict[str, str]]] = {}
+    for u in store.users():
+        if u["role"] == "部门" and not u["disabled"]:
+            accounts.setdefault(str(u["department"]), []).append({"account": str(u["account"]), "name": str(u["name"])})
+    chase = []
+    for d in departments:
+        mine = [r for r in rows if r.department == d]
+        missing = [r.period for r in mine if r.missing]
+        unsigned = [r.period for r in mine if (r.expected or r.records) and not r.missing and not r.signed_off]
+        if missing or unsigned:
+            chase.append({"department": d, "missing": missing, "unsigned": unsigned, "accounts": accounts.get(d, [])})
+    editions = [
+        {"number": e["number"], "published_on": e["published_on"], "time": e["time"], "actor": e["actor"], "reason": e["reason"],
+         "digest": e["digest"]}
+        for e in store.editions(period.label)
+    ]
+    return {
+        "period": period.label, "name": period.chinese,
+        "departments": signoff_view(store, bureau, registry, period, departments),
+        "problems": problems(rows, bureau), "chase": chase, "editions": editions,
+        "latest": editions[-1]["number"] if editions else 0,
+        "lock": lock_data(lock_of(store, period.label)) if bureau.publication.lock else None,
+        "settings": {"missing_data": bureau.publication.missing_data, "require_signoff": bureau.publication.require_signoff,
+                     "lock": bureau.publication.lock},
+    }

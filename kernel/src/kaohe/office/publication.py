@@ -41,6 +41,7 @@ from ..store.integrity import FILES, check_inputs, file_digest, folder_name, gua
 from ..store.store import Store
 from .appeals import unit_name as _name
 from .jobs import config_digest, history
+from .results import foldable
 from .session import Office
 
 ATTEMPTS = 5
@@ -199,7 +200,7 @@ def publish(
                 why = why or "首次发布"
                 if confirmed and gaps:
                     why += f";数据不全,经确认发布:{confirmed}"
-                store.save_result(result, config_digest(bureau), len(bureau.items), seen)
+                store.save_result(result, config_digest(bureau), len(bureau.items), seen, fold=foldable(bureau, period))
                 state = store.period_state(period.label)
                 number = store.insert_edition(period.label, compressed, dig, day, why, actor, state["digest"] if state else None)
                 if confirmed and gaps:

@@ -8,6 +8,10 @@ decision, a sign-off of it or of the base periods its carry-over and its last-pl
 adjustment named for such a period. A longer period's, when one of its base periods is out of date
 or holds other results (another digest) than those it was aggregated from, or an adjustment of it
 or of a period between was made since (docs/readings.md, "When a stored result is out of date").
+
+A base period's stored trees keep the record lines of the items whose rule reads each unit's own
+records folded (``foldable``); ``explanation`` makes them again for one unit from its records, the
+same lines a scoring of the period makes (docs/architecture.md, "Record lines made on demand").
 """
 
 from __future__ import annotations
@@ -25,11 +29,14 @@ from ..core.errors import KaoheError
 from ..core.model import Gap, PeriodResult, UnitResult
 from ..core.periods import MONTHS_PER, Period
 from ..scheme.bureau import Bureau
-from ..scoring.explain import category_from_data, unit_from_data
-from ..scoring.folding import Interner
+from ..rules.base import lines_per_unit
+from ..scoring.explain import category_from_data, unit_data, unit_from_data
+from ..scoring.folding import Interner, unfolded
 from ..scoring.pipeline import (
     DataSource,
+    Grouped,
     aggregate_unit,
+    evaluate_item,
     base_periods,
     long_adjustments,
     rank_and_flag,
@@ -40,7 +47,7 @@ from ..store.integrity import FILES
 from ..store.store import Store
 from .accounts import AUDIT_ACTIONS
 
-NOT_INPUTS = frozenset({"发布", FILES, "复查申请", "确认缺数据发布", "导入被拒绝", *AUDIT_ACTIONS})
+NOT_INPUTS = frozenset({"发布", FILES, "复查申请", "确认缺数据发布", "导入被拒绝", "解除锁定", *AUDIT_ACTIONS})
 """Audit actions that change nothing a score reads (any other action is taken to change something)."""
 
 ADJUSTMENTS = frozenset({"调整", "撤销调整"})
@@ -188,9 +195,57 @@ def _gap(d: dict[str, str | None]) -> dict[str, str]:
 
 
 def stored_unit(store: Store, period: Period, unit: str) -> UnitResult | None:
-    """One unit's stored result with its whole explanation (its tree)."""
+    """One unit's stored result as stored: the record lines of the items ``foldable`` holds folded
+    (see ``explanation`` for the whole explanation)."""
     rows = store.unit_trees(unit, [period.label])
     return unit_from_data(json.loads(rows[0][1])) if rows else None
+
+
+def foldable(bureau: Bureau, period: Period) -> frozenset[str]:
+    """The items whose record lines ``period``'s stored results keep folded, none unless it is a
+    base period (a longer period's lines are its own, folded by month already; count and sum,
+    ``folding.fold_stored``), made again for one unit on demand (``explanation``): those whose rule
+    makes a unit's lines from its own records alone (``rules.base.lines_per_unit``: per occurrence,
+    tiers, flags, vetoes). A rule that compares the units (ranks, quotas, rates against the series,
+    campaigns) or a plugin's own formula keeps its lines stored."""
+    if base_periods(bureau, period) != [period]:
+        return frozenset()
+    return frozenset(i.id for i in bureau.items if lines_per_unit(i.rule))
+
+
+def explanation(store: Store, bureau: Bureau, registry: Registry, period: Period, unit: str) -> UnitResult | None:
+    """``unit``'s whole explanation of ``period`` from its stored result (None when nothing is
+    stored for it): an item stored with its record lines folded has them made again from the
+    unit's own records (``StoreSource`` of the unit: the index on unit, kind and date; the
+    carry-over, the data missing and the adjustments as in scoring), the same lines a scoring of the
+    period makes. Where they do not fold to what is stored (the records changed since, shown while
+    out of date with ``[results] stale = "warn"``), the stored folded line is shown."""
+    u = stored_unit(store, period, unit)
+    if u is None or not any(i.folded for c in u.categories for i in c.items):
+        return u
+    source = StoreSource(store, bureau, registry, unit)
+    one = next((x for x in bureau.active_units(period) if x.id == unit), None) or bureau.unit(unit)
+    if one is None:
+        return u
+    missing, _, confirmed = source.gaps(period)
+    items = {i.id: i for i in bureau.items}
+    cache: Grouped = {}
+    cats = []
+    for c in u.categories:
+        its = []
+        for i in c.items:
+            item = items.get(i.item)
+            made = evaluate_item(bureau, item, period, [one], source, cache, missing, confirmed) if i.folded and item else None
+            whole = unfolded(i, made[unit]) if made and unit in made else None
+            its.append(whole or i)
+        cats.append(attrs.evolve(c, items=tuple(its)))
+    return attrs.evolve(u, categories=tuple(cats))
+
+
+def explanation_data(store: Store, bureau: Bureau, registry: Registry, period: Period, unit: str) -> dict[str, Any] | None:
+    """``explanation`` as JSON-ready data (``explain.unit_data``: the tree ``kaohe explain --json`` prints)."""
+    u = explanation(store, bureau, registry, period, unit)
+    return None if u is None else unit_data(u)
 
 
 def _decoded(store: Store, unit: str, labels: Sequence[str]) -> dict[str, UnitResult]:

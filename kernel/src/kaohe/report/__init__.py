@@ -5,7 +5,8 @@ it, JSON for other systems — all three written from one :class:`~kaohe.report.
 
 - ``index.html`` — one self-contained file (styles, scripts and the chart library inlined), the
   ranking of every series and a page per unit down to each record (an item's record lines beyond
-  ``[report] lines_per_item`` folded into one line); works opened from disk;
+  ``[report] lines_per_item`` folded into one line; the lines drawn by the page's script from a
+  compressed block, page layout 3: kaohe.report.html); works opened from disk;
 - ``通报-<period>.xlsx`` — a sheet per series and a sheet of 加扣分明细 per unit, every line;
 - ``report-<period>.json`` — the same results, every line, documented in docs/report-json.md (each
   item described once, each record once: kaohe.report.jsondata).

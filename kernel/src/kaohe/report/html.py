@@ -4,8 +4,10 @@ unit — are sections switched by the address's hash (``#ranking``, ``#unit-jinc
 works opened from disk; without JavaScript every section is shown one after another.
 
 Templates are Jinja2 with autoescaping on: every piece of imported text (unit names, record notes,
-reasons, file names) is escaped. The page (layout 2, :data:`LAYOUT`) says an item's title, reference and period once, above its record
-lines, and carries no indentation from the template (``unindent``). The page is written as the template makes it (``Template.generate``), and each unit's details are
+reasons, file names) is escaped. Since layout 3 (:data:`LAYOUT`) an item's lines are not in the
+markup but drawn by the page's script from a compressed block (:class:`LineBlock`). Layout 2 says
+an item's title, reference and period once, above its record lines; both carry no indentation from
+the template (``unindent``). The page is written as the template makes it (``Template.generate``), and each unit's details are
 made when its section is reached: an item with more record lines than ``[report] lines_per_item``
 shows the first of them and one folded line for the rest (the XLSX and the JSON keep every line).
 The charts' data travels as JSON in a ``<script
@@ -15,6 +17,8 @@ can close the block; the page's own script escapes text again before putting it 
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 import re
 from collections.abc import Iterator
@@ -30,7 +34,8 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
 from ..core.decimals import fmt, fmt_points
-from .data import ReportData, UnitView
+from .data import CategoryView, ItemView, ReportData, UnitView
+from .jsondata import items_table, month_day
 
 CHART_LIBRARY = "echarts.common.min.js"
 
@@ -146,6 +151,93 @@ def fixed(value: Decimal | None, places: int) -> str:
     return fmt(value)
 
 
+class LineBlock:
+    """The page's record lines as one compact block of data (layout 3), filled while the template
+    writes each unit's items (``item``, in the order of the page's ``details.item``) and written at
+    the end of the page (``markup``), read by the page's script (report-3.js).
+
+    The block is ``{"s": [text, …], "f": [[title, reference, window], …], "i": [item, …]}``: every
+    text said once in ``s`` and named by its index; ``f`` each item's facts (title with its category,
+    reference, period, department: indexes into ``s``); ``i`` one entry per item of a unit, in the
+    order of the page's ``details.item``: ``[facts, seed sentence or -1, line, line, …]``. A line is ``[0, points,
+    reason]`` for a line of the item itself (target, rate, rank …), ``[1, points, reason, carried]``
+    for the folded line, and ``[2, points, reason, record or -1, carried, missing or -1, date,
+    department, note or -1, value or -1, file, sheet or -1, row or -1, version or -1]`` for a record
+    line (its date … version -1 when the record is not stored); a reason that is the record's date
+    (``5月21日``) and note is ``-1`` and made by the script. Carried is 0 or 1; every other value is an
+    index into ``s``."""
+
+    def __init__(self, data: ReportData) -> None:
+        self.data = data
+        self._strings: dict[str, int] = {}
+        self._facts: dict[tuple[int, int, int, int], int] = {}
+        self._items: list[list[Any]] = []
+
+    def s(self, text: str | None) -> int:
+        if text is None:
+            return -1
+        index = self._strings.get(text)
+        if index is None:
+            index = self._strings[text] = len(self._strings)
+        return index
+
+    def item(self, category: CategoryView, item: ItemView) -> str:
+        """Add a unit's item (a CategoryView's ItemView): the page's next ``details.item`` (nothing to
+        write in the page: the script finds an item's entry by its place among them)."""
+        it = item.result
+        key = (self.s(f"{it.title}({category.result.name})"), self.s(it.reference), self.s(it.window), self.s(it.department))
+        facts = self._facts.setdefault(key, len(self._facts))
+        entry: list[Any] = [facts, self.s(item.text) if item.text else -1]
+        for ln in item.lines:
+            pts, reason = self.s(points_text(ln.points)), ln.reason
+            if ln.folded:
+                entry.append([1, pts, self.s(reason), int(ln.carried)])
+            elif ln.record or ln.info or ln.carried or ln.missing:
+                line = [2, pts, self.s(reason), self.s(ln.record or None), int(ln.carried), self.s(ln.missing or None)]
+                info = ln.info
+                if info is None:
+                    line += [-1] * 8
+                else:
+                    day = month_day(info.date)
+                    if day and reason == f"{day} {info.note}":
+                        line[2] = -1
+                    line += [
+                        self.s(info.date), self.s(info.department), self.s(info.note or None), self.s(info.value),
+                        self.s(info.file), self.s(info.sheet or None),
+                        -1 if info.row is None else self.s(str(info.row)),
+                        -1 if not info.version or info.version <= 1 else self.s(str(info.version)),
+                    ]
+                entry.append(line)
+            else:
+                entry.append([0, pts, self.s(reason)])
+        self._items.append(entry)
+        return ""
+
+    def items(self) -> list[dict[str, str]]:
+        """Every item of the period once (for the section 考核项目及依据), in the units' order."""
+        names = {cid: name for cid, name, _ in self.data.categories}
+        return [{**t, "category": names.get(t["category"], t["category"])} for t in items_table(self.data)]
+
+    def value(self) -> dict[str, Any]:
+        return {"s": list(self._strings), "f": [list(k) for k in self._facts], "i": self._items}
+
+    def markup(self) -> Markup:
+        """The block as it is written in the page: its JSON (UTF-8) compressed with gzip (no time in
+        its header: the same data gives the same bytes) in base64, which no text can break out of."""
+        text = json.dumps(self.value(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return Markup(base64.b64encode(gzip.compress(text, compresslevel=6, mtime=0)).decode("ascii"))
+
+
+def read_block(page: str) -> dict[str, Any]:
+    """The block of lines of a page written in layout 3 (:class:`LineBlock`; its element's ``type``
+    is ``application/gzip+base64``, not a script the browser runs), as its script reads it."""
+    found = re.search(r'<script type="[^"]*" id="lines-data">([^<]*)</script>', page)
+    if found is None:
+        raise ValueError("not a page of layout 3: no block of lines")
+    value: dict[str, Any] = json.loads(gzip.decompress(base64.b64decode(found.group(1))).decode("utf-8"))
+    return value
+
+
 _INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
 
 
@@ -182,8 +274,11 @@ def environment(compact: bool = True) -> Environment:
     return env
 
 
-LAYOUT = 2
-"""The page's layout. 2 (compact, issue 18): the item's title, reference and period said once above
+LAYOUT = 3
+"""The page's layout. 3 (issue 18 point 5): every unit's totals, categories and items are in the
+markup; an item's facts, seed sentence and lines are drawn by the page's script when the item is
+opened, from one compact block of data (:class:`LineBlock`), the seed sentences also said once in the
+section 考核项目及依据 (``#items``). 2 (compact, issue 18): the item's title, reference and period said once above
 its lines instead of in every record line's details, a line without a record not opened, no
 indentation. 1: as written before (``report-1.html.j2``, kept to write again, byte for byte, a lost
 page of an edition published in it: kaohe.office.publication records the layout with the files)."""
@@ -193,20 +288,32 @@ def _chunks(data: ReportData, layout: int | None = None) -> Iterator[str]:
     """The page's text, piece by piece as the template makes it (a unit's details are made when its
     section is reached, and dropped after)."""
     layout = LAYOUT if layout is None else layout
-    if layout not in (1, 2):
+    if layout not in (1, 2, 3):
         raise ValueError(f"unknown page layout {layout}")
     if layout == 1:
         template = environment(compact=False).get_template("report-1.html.j2")
         css = _template_text("report.css")
+    elif layout == 2:
+        template = environment().get_template("report-2.html.j2")
+        css = _template_text("report.css") + _template_text("report-2.css")
     else:
         template = environment().get_template("report.html.j2")
-        css = _template_text("report.css") + _template_text("report-2.css")
+        css = _template_text("report.css") + _template_text("report-2.css") + _template_text("report-3.css")
+    if layout < 3:
+        return template.generate(
+            data=data,
+            css=Markup(css),
+            app_js=script_safe(_template_text("report.js")),
+            library=script_safe(_asset(CHART_LIBRARY)),
+            chart_json=json_for_script(chart_data(data)),
+        )
     return template.generate(
         data=data,
         css=Markup(css),
-        app_js=script_safe(_template_text("report.js")),
+        app_js=script_safe(_template_text("report.js") + _template_text("report-3.js")),
         library=script_safe(_asset(CHART_LIBRARY)),
         chart_json=json_for_script(chart_data(data)),
+        block=LineBlock(data),
     )
 
 

@@ -30,8 +30,8 @@ from .data import CategoryView, ItemView, LineView, RecordInfo, ReportData, Unit
 from .editions import diff_data
 
 FORMAT = "kaohe-report"
-VERSION = 2
-VERSIONS = (1, 2)
+VERSION = 3
+VERSIONS = (1, 2, 3)
 
 ITEM_FIELDS = ("title", "department", "reference", "text", "window", "direct_per_capita")
 """An item's description: the same for every unit (``items`` of version 2), unless a unit's entry
@@ -214,13 +214,104 @@ def _unit_v2(d: UnitDetail, table: Mapping[tuple[str, str], Mapping[str, Any]], 
     return out
 
 
-def _units_v2(data: ReportData, table: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+def _units_v2(data: ReportData, table: list[dict[str, Any]], version: int = 2) -> Iterator[dict[str, Any]]:
     by_key = {(t["category"], t["item"]): t for t in table}
     order: dict[str, list[str]] = {}
     for t in table:
         order.setdefault(t["category"], []).append(t["item"])
     for u in data.units:
-        yield _unit_v2(data.detail(u), by_key, order)
+        tree = _unit_v2(data.detail(u), by_key, order)
+        yield tree if version == 2 else _unit_v3(tree)
+
+
+# --- Version 3: version 2 with its lines and records written compactly --------------------------------
+
+
+def month_day(date: str) -> str:
+    """``2015-05-21`` as a line's reason begins with it when the reason is the record's date and
+    note: ``5月21日`` (``""`` for a date not written so)."""
+    parts = date.split("-") if isinstance(date, str) else []
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return ""
+    return f"{int(parts[1])}月{int(parts[2])}日"
+
+
+def _said(reason: Any, source: Mapping[str, Any] | None) -> Any:
+    """``reason`` as version 3 writes it: ``None`` when it is the source record's date (``5月21日``),
+    a space and its note; ``[rest]`` when it is those followed by ``rest``; else itself."""
+    if source is None or not isinstance(reason, str):
+        return reason
+    day = month_day(source["date"])
+    said = f"{day} {source['note']}"
+    if not day or not reason.startswith(said):
+        return reason
+    return None if reason == said else [reason[len(said):]]
+
+
+def _unit_v3(tree: dict[str, Any]) -> dict[str, Any]:
+    """A version-2 unit's entry written as version 3: each line an array ``[points, reason, source]``
+    (``reason`` null when it is the source record's date and note, ``source`` the record's number in
+    the unit's ``records``, counted over the groups' rows in order, or null), with a fourth element
+    ``{record, carried, missing}`` holding only what differs (``record`` when it is not the source's
+    key); each group of records with its keys' common ``prefix`` left out of its rows and the values
+    of each of its fields written once (``values``) when they are all text, its rows naming them by
+    number."""
+    groups = tree["records"]
+    sources: dict[str, tuple[int, dict[str, Any]]] = {}
+    number = 0
+    out_groups = []
+    for g in groups:
+        names = g["attrs"]
+        rows = g["rows"]
+        prefix = g["kind"] + ":"
+        if not all(isinstance(r[0], str) and r[0].startswith(prefix) for r in rows):
+            prefix = ""
+        values: list[list[str] | None] = []
+        for col in range(len(names)):
+            column = [r[len(ROW_FIELDS) + col] for r in rows]
+            values.append(list(dict.fromkeys(column)) if all(isinstance(v, str) for v in column) else None)
+        index = [None if v is None else {x: i for i, x in enumerate(v)} for v in values]
+        new_rows = []
+        for r in rows:
+            sources[r[0]] = (number, {"date": r[1], "note": r[2]})
+            number += 1
+            row = [r[0][len(prefix):], *r[1:len(ROW_FIELDS)]]
+            row += [r[len(ROW_FIELDS) + c] if ix is None else ix[r[len(ROW_FIELDS) + c]] for c, ix in enumerate(index)]
+            new_rows.append(row)
+        group = {k: v for k, v in g.items() if k != "rows"}
+        if prefix:
+            group["prefix"] = prefix
+        if any(v is not None for v in values):
+            group["values"] = values
+        group["rows"] = new_rows
+        out_groups.append(group)
+    keys = set(sources)
+    cats = []
+    for c in tree["categories"]:
+        items = []
+        for e in c["items"]:
+            if "uncapped" in e or "points" in e:  # version 3: uncapped left out when it is the points
+                if e.get("uncapped", "0") == e.get("points", "0"):
+                    e = {k: v for k, v in e.items() if k != "uncapped"}
+                else:
+                    e = {**e, "uncapped": e.get("uncapped", "0")}
+            if "lines" in e:
+                lines = []
+                for ln in e["lines"]:
+                    key = ln["source"] if "source" in ln else _source_of(ln.get("record"), keys)
+                    found = sources.get(key) if key is not None else None
+                    src = None if found is None else found[1]
+                    line: list[Any] = [ln["points"], _said(ln["reason"], src), None if found is None else found[0]]
+                    extra = {k: ln[k] for k in ("carried", "missing") if k in ln}
+                    if ln.get("record") != key or found is None and ln.get("record") is not None:
+                        extra["record"] = ln.get("record")
+                    if extra:
+                        line.append(extra)
+                    lines.append(line)
+                e = {**e, "lines": lines}
+            items.append(e)
+        cats.append({**c, "items": items})
+    return {**{k: v for k, v in tree.items() if k != "records"}, "categories": cats, "records": out_groups}
 
 
 class ReportFormatError(ValueError):
@@ -244,20 +335,32 @@ def expand(doc: Mapping[str, Any]) -> dict[str, Any]:
         raise ReportFormatError("第2版通报 JSON 缺少顶层字段 items(各考核项目的说明)")
     out = {k: v for k, v in doc.items() if k != "items"}
     out["version"] = 1
-    out["units"] = [expand_unit(u, table) for u in doc.get("units", [])]
+    out["units"] = [expand_unit(u, table, doc["version"]) for u in doc.get("units", [])]
     return out
 
 
-def _sources(unit: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """A version-2 unit's ``records`` as version 1's ``source`` objects, by key."""
+def _sources(unit: Mapping[str, Any], version: int = 2) -> dict[str, dict[str, Any]]:
+    """A version-2 or -3 unit's ``records`` as version 1's ``source`` objects, by key (in the rows'
+    order: version 3's lines name them by number)."""
     out = {}
     for g in unit.get("records", []):
         names = g.get("attrs", [])
+        prefix = g.get("prefix", "") if version >= 3 else ""
+        values = g.get("values") or [None] * len(names) if version >= 3 else [None] * len(names)
         for row in g.get("rows", []):
-            if len(row) != len(ROW_FIELDS) + len(names):
+            if len(row) != len(ROW_FIELDS) + len(names) or len(values) != len(names):
                 raise ReportFormatError(
                     f"单位 {unit.get('unit')} 的记录 {row[0] if row else '?'} 应有 {len(ROW_FIELDS) + len(names)} 个值,得到 {len(row)} 个"
                 )
+            if prefix or any(v is not None for v in values):
+                try:
+                    row = [prefix + row[0], *row[1:len(ROW_FIELDS)]] + [
+                        x if v is None else v[x] for x, v in zip(row[len(ROW_FIELDS):], values, strict=True)
+                    ]
+                except (IndexError, TypeError):
+                    raise ReportFormatError(
+                        f"单位 {unit.get('unit')} 的记录 {prefix}{row[0]} 引用了字段取值表(values)中没有的值"
+                    ) from None
             own = dict(zip(ROW_FIELDS, row))
             out[own["key"]] = {
                 "key": own["key"], "kind": g["kind"], "date": own["date"], "department": g["department"],
@@ -267,14 +370,16 @@ def _sources(unit: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def expand_unit(unit: Mapping[str, Any], table: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """One unit's full tree (version 1) from its version-2 entry and the document's ``items``."""
+def expand_unit(unit: Mapping[str, Any], table: Sequence[Mapping[str, Any]], version: int = 2) -> dict[str, Any]:
+    """One unit's full tree (version 1) from its version-2 (or ``version``-3) entry and the
+    document's ``items``."""
     by_key = {(t["category"], t["item"]): t for t in table}
     order: dict[str, list[str]] = {}
     for t in table:
         order.setdefault(t["category"], []).append(t["item"])
     uid = unit.get("unit")
-    records = _sources(unit)
+    records = _sources(unit, version)
+    numbered = list(records)
     out = {k: v for k, v in unit.items() if k != "records"}
     cats = []
     for c in unit.get("categories", []):
@@ -291,11 +396,15 @@ def expand_unit(unit: Mapping[str, Any], table: Sequence[Mapping[str, Any]]) -> 
             if meta is None:
                 raise ReportFormatError(f"单位 {uid} 的类别 {cid} 引用了 items 中没有的项目 {iid}")
             e = entries.get(iid, {})
+            if version >= 3 and "uncapped" not in e:
+                e = {**e, "uncapped": e.get("points", "0")}
             item: dict[str, Any] = {"item": iid}
             item.update({f: e.get(f, meta[f]) for f in ITEM_FIELDS})
             item.update({k: e.get(k, v) for k, v in ITEM_DEFAULTS.items() if k != "lines"})
             lines = []
             for ln in e.get("lines", []):
+                if version >= 3:
+                    ln = _line_v3(ln, numbered, records, uid, iid)
                 key = ln["source"] if "source" in ln else _source_of(ln.get("record"), records)
                 if key is not None and key not in records:
                     raise ReportFormatError(f"单位 {uid} 项目 {iid} 的一行引用了 records 中没有的记录 {key}")
@@ -306,6 +415,28 @@ def expand_unit(unit: Mapping[str, Any], table: Sequence[Mapping[str, Any]]) -> 
             items.append(item)
         cats.append({**{k: v for k, v in c.items() if k != "order"}, "items": items})
     out["categories"] = cats
+    return out
+
+
+def _line_v3(ln: Any, numbered: Sequence[str], records: Mapping[str, Mapping[str, Any]], uid: Any, iid: Any) -> dict[str, Any]:
+    """A version-3 line as version 2 writes it (``source`` always said)."""
+    if not isinstance(ln, list) or len(ln) not in (3, 4):
+        raise ReportFormatError(f"单位 {uid} 项目 {iid} 的一行应为 [分值, 事由, 记录序号(, 其他)],得到 {str(ln)[:60]}")
+    points, reason, number = ln[0], ln[1], ln[2]
+    key = None
+    if number is not None:
+        if not isinstance(number, int) or not 0 <= number < len(numbered):
+            raise ReportFormatError(f"单位 {uid} 项目 {iid} 的一行引用了 records 中没有的第 {number} 条记录")
+        key = numbered[number]
+    extra = ln[3] if len(ln) == 4 else {}
+    if reason is None or isinstance(reason, list):
+        if key is None:
+            raise ReportFormatError(f"单位 {uid} 项目 {iid} 的一行既无事由也无记录")
+        src = records[key]
+        reason = f"{month_day(src['date'])} {src['note']}" + ("".join(map(str, reason)) if reason else "")
+    out = {"points": points, "reason": reason, "record": extra.get("record", key)}
+    out.update({k: extra[k] for k in ("carried", "missing") if k in extra})
+    out["source"] = key
     return out
 
 
@@ -322,7 +453,7 @@ def read_units(path: Path) -> Iterator[dict[str, Any]]:
                 if head.get("version") == 1:
                     yield unit
                 else:
-                    yield expand_unit(unit, head.get("items") or [])
+                    yield expand_unit(unit, head.get("items") or [], int(head.get("version", 2)))
                 continue
             if text.startswith("{"):
                 text = text[1:]
@@ -395,7 +526,7 @@ def _fields(data: ReportData, version: int) -> Iterator[tuple[str, Any]]:
     if version == 1:
         yield "units", (_unit(data.detail(u)) for u in data.units)
     else:
-        yield "units", _units_v2(data, table)
+        yield "units", _units_v2(data, table, version)
     yield "edition", data.edition
     yield "changes", diff_data(data.changes) if data.changes is not None else None
 

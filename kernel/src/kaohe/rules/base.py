@@ -101,6 +101,16 @@ def match_table(value: Any) -> dict[str, tuple[str, ...]]:
     return {str(k): str_tuple(v) for k, v in value.items()}
 
 
+def lines_per_unit(rule: object) -> bool:
+    """Whether ``rule``'s lines for a unit come from that unit's records alone: its class, or the
+    class whose ``evaluate`` it inherits, says so (``Shape.per_unit``); a subclass that evaluates
+    otherwise, a plugin's formula, a rank or a quota do not."""
+    for cls in type(rule).__mro__:
+        if "evaluate" in cls.__dict__:
+            return bool(cls.__dict__.get("per_unit", False))
+    return False
+
+
 class Shape:
     """Mixin: parameter overrides and common helpers for rule shapes."""
 
@@ -112,6 +122,10 @@ class Shape:
     """Whether the rule's lines may raise a flag on the unit (``Line.flag``). A stored item result
     does not keep its lines' flags, so the item of such a rule is evaluated again whenever its period
     is rescored (kaohe.office.rescore); a rule that is not a ``Shape`` is taken to raise them."""
+    per_unit: ClassVar[bool] = False
+    """Whether a unit's lines come from its own records alone (nothing compared with other units):
+    then its record lines are not stored but made again for one unit on demand, from that unit's
+    records (kaohe.office.results.explanation). See ``lines_per_unit``."""
 
     def with_params(self, overrides: Mapping[str, Any]) -> Self:
         """A copy of the rule with some parameters replaced (a bureau's override)."""

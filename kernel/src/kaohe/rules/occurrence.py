@@ -97,6 +97,7 @@ class PerOccurrence(Shape):
     """
 
     shape: ClassVar[str] = "per_occurrence"
+    per_unit: ClassVar[bool] = True
 
     points: Decimal | None = attrs.field(default=None, converter=dec_or_none)
     min_points: Decimal | None = attrs.field(default=None, converter=dec_or_none)
@@ -295,6 +296,7 @@ class Tiered(Shape):
     levels counts its highest level only (seed 000 l.458: "按最高值加分")."""
 
     shape: ClassVar[str] = "tiered"
+    per_unit: ClassVar[bool] = True
 
     levels: dict[str, Decimal] = attrs.field(converter=dec_table)
     field: str = "level"
@@ -344,6 +346,7 @@ class Flag(Shape):
     in the window gives ``points`` once."""
 
     shape: ClassVar[str] = "flag"
+    per_unit: ClassVar[bool] = True
 
     points: Decimal = attrs.field(converter=dec)
     match: dict[str, tuple[str, ...]] = attrs.field(factory=dict, converter=match_table)
@@ -369,6 +372,7 @@ class Veto(Shape):
     the year-end awards. The lines carry 0 points; the pipeline applies the veto."""
 
     shape: ClassVar[str] = "veto"
+    per_unit: ClassVar[bool] = True
 
     match: dict[str, tuple[str, ...]] = attrs.field(factory=dict, converter=match_table)
 

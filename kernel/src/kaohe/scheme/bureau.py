@@ -30,6 +30,9 @@ class Publication:
     first imported later is shown as late. None: lateness is not judged."""
     require_signoff: bool = False
     """Whether a department's data counts as missing until the department has signed it off."""
+    lock: bool = False
+    """Whether a published period is locked: imports, withdrawals and the office's adjustments
+    touching it are refused until the office unlocks it with a reason (kaohe.office.lock)."""
 
 
 @attrs.frozen
@@ -85,6 +88,9 @@ class SiteSettings:
     cli_account: str = ""
     """The office's account the command line acts as when no ``--actor`` (nor ``KAOHE_ACTOR``) names
     one (kaohe.office.accounts.cli_account; docs/readings.md, "命令行的操作人")."""
+    api_max_mb: int = 16
+    """The largest body of one push to the API (``POST /api/v1/records``, kaohe.web.api), in MiB:
+    a larger one is refused (413) before it is read whole."""
     appeal_pending_days: int = 3
     """The office's inbox lists an appeal still undecided this many working days after it was
     received (kaohe.office.inbox)."""

@@ -22,7 +22,7 @@ else:  # pragma: no cover
 
 import re
 
-from ..contract.items import Item
+from ..contract.items import Item, ReportField, SelfReport
 from ..contract.registry import ConfigTable, Registry
 from ..core.decimals import bounded
 from ..core.errors import ConfigError, KaoheError, PluginError, RuleError
@@ -249,6 +249,7 @@ class PublicationTable:
         int | None, within(0, 366, "非负整数(天数)", "应为 {low}-{high} 的整数(期末后几天内报送),得到 {value}")
     ] = None
     require_signoff: Annotated[bool, Expect("true 或 false")] = False
+    lock: Annotated[bool, Expect("true 或 false")] = False
 
 
 @attrs.frozen(kw_only=True)
@@ -274,6 +275,7 @@ class SiteTable:
     lockout_minutes: Annotated[int, within(1, 7 * 24 * 60, "整数", "应为 {low}-{high} 的整数(分钟:账号锁定多久),得到 {value}")] = 15
     password_min_length: Annotated[int, within(8, 128, "整数", "应为 {low}-{high} 的整数(位:密码的最短长度),得到 {value}")] = 10
     cli_account: Annotated[str, Expect("考核办的网站账号(命令行的写操作记入审计记录的操作人)")] = ""
+    api_max_mb: Annotated[int, within(1, 1024, "整数", "应为 {low}-{high} 的整数(MB:接口一次推送的请求体上限),得到 {value}")] = 16
     appeal_pending_days: Annotated[
         int, within(1, 60, "整数", "应为 {low}-{high} 的整数(工作日:复查申请受理后多久未决定即提醒考核办),得到 {value}")
     ] = 3
@@ -311,7 +313,7 @@ class ItemSwitches:
 class ItemOverride:
     """``[items."<id>"]``: the bureau's changes to an item (None: not changed)."""
 
-    NOT_TABLE: ClassVar[str] = "应为表(params、category、cap、floor、cadence、document、article)"
+    NOT_TABLE: ClassVar[str] = "应为表(params、category、cap、floor、cadence、document、article、self_report)"
     params: dict[str, Any] | None = None
     category: str | None = None
     cap: MaybeNumber = None
@@ -319,6 +321,8 @@ class ItemOverride:
     cadence: str | None = None
     document: str | None = None
     article: str | None = None
+    self_report: Any = None
+    """true / false, or a table (kind, value, fields): see :func:`_self_report`."""
 
 
 @attrs.frozen(kw_only=True)
@@ -495,7 +499,7 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
             ),
             publication=Publication(
                 missing_data=publication.missing_data, data_due_days=publication.data_due_days,
-                require_signoff=publication.require_signoff,
+                require_signoff=publication.require_signoff, lock=publication.lock,
             ),
             report=ReportSettings(lines_per_item=report.lines_per_item), results=ResultsSettings(stale=results.stale),
             site=SiteSettings(**attrs.asdict(site)),
@@ -712,6 +716,52 @@ def _did_you_mean(name: str, known: Iterable[str]) -> str:
     return f";是否应为 {'、'.join(close)}?" if close else ""
 
 
+SELF_REPORT_KEYS = ("kind", "value", "fields")
+
+
+def _self_report(r: _Reader, p: str, value: Any, item: Item) -> SelfReport | None:
+    """``[items."<id>"] self_report``: ``true`` opens the item to units' self-reports (the plugin's
+    declared form, else its first record kind with a date and what was done), ``false`` closes it; a
+    table says the form: ``kind`` (one of the kinds the item reads), ``value`` (the title of a number
+    the unit fills, e.g. "篇数"), ``fields`` (attribute → title, or → {title, choices, required})."""
+    if value is False:
+        return None
+    if value is True:
+        return item.self_report or SelfReport()
+    if not isinstance(value, dict):
+        raise r.fail(p, f"应为 true、false 或表(kind、value、fields),得到 {value!r}")
+    unknown = sorted(set(value) - set(SELF_REPORT_KEYS))
+    if unknown:
+        raise r.fail(f"{p}.{unknown[0]}", f"未知的键;可用的键为 {'、'.join(SELF_REPORT_KEYS)}")
+    kind = value.get("kind")
+    if kind is not None and kind not in item.reads:
+        raise r.fail(f"{p}.kind", f"应为该项目读取的记录种类之一({'、'.join(item.reads)}),得到 {kind!r}")
+    shown = value.get("value", "")
+    if not isinstance(shown, str):
+        raise r.fail(f"{p}.value", f"应为数字一栏的标题(文本,如 \"篇数\"),得到 {shown!r}")
+    raw = value.get("fields", {})
+    if not isinstance(raw, dict):
+        raise r.fail(f"{p}.fields", "应为表:属性名 = 标题,或 属性名 = {title = …, choices = […], required = …}")
+    fields: list[ReportField] = []
+    for name, spec in raw.items():
+        q = f"{p}.fields.{name}"
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", name) or name in ("value", "date", "note"):
+            raise r.fail(q, "属性名应为小写英文(不能是 value、date、note)")
+        if isinstance(spec, str):
+            fields.append(ReportField(name, spec))
+            continue
+        if not isinstance(spec, dict) or not isinstance(spec.get("title"), str) or set(spec) - {"title", "choices", "required"}:
+            raise r.fail(q, "应为标题(文本),或表 {title = …, choices = […], required = true/false}")
+        choices = spec.get("choices", [])
+        if not isinstance(choices, list) or not all(isinstance(c, str) and c for c in choices):
+            raise r.fail(f"{q}.choices", f"应为文本的数组,得到 {choices!r}")
+        required = spec.get("required", True)
+        if not isinstance(required, bool):
+            raise r.fail(f"{q}.required", f"应为 true 或 false,得到 {required!r}")
+        fields.append(ReportField(name, spec["title"], tuple(choices), required))
+    return SelfReport(kind=kind, fields=tuple(fields), value=shown)
+
+
 def _items(r: _Reader, data: Mapping[str, Any], registry: Registry, categories: set[str], inapplicable: list[str]) -> list[Item]:
     """The items switched on. An item switched on only by a wildcard (``*``, ``xingzhen.*``) whose
     category is not in the scheme does not apply to this bureau: it is left out and listed in
@@ -788,7 +838,11 @@ def _items(r: _Reader, data: Mapping[str, Any], registry: Registry, categories: 
                 # Every shape has with_params (rules.base.Shape); the Rule protocol, checked at run time
                 # on every item, does not require it.
                 item = item.with_rule(item.rule.with_params(change.params))  # type: ignore[attr-defined]
-            changes = {k: v for k, v in attrs.asdict(change, recurse=False).items() if k != "params" and v is not None}
+            changes = {
+                k: v for k, v in attrs.asdict(change, recurse=False).items() if k not in ("params", "self_report") and v is not None
+            }
+            if change.self_report is not None:
+                changes["self_report"] = _self_report(r, f"{p}.self_report", change.self_report, item)
             if changes:
                 item = attrs.evolve(item, **changes)
         except RuleError as exc:

@@ -39,6 +39,7 @@ def item_data(item: ItemResult) -> dict[str, Any]:
         "veto": list(item.veto),
         "carried": item.carried,
         "lines": [line_data(ln) for ln in item.lines],
+        **({"folded": item.folded} if item.folded else {}),  # a stored tree's only: its record lines on demand
     }
 
 
@@ -118,6 +119,7 @@ def item_from_data(d: dict[str, Any], category: str, fold: bool = False) -> Item
         item=d["item"], title=d["title"], department=d["department"], category=category, reference=d["reference"],
         window=d["window"], lines=lines, points=_dec(d["points"]),
         uncapped=_dec(d["uncapped"]), direct_per_capita=bool(d["direct_per_capita"]), note=d["note"], veto=tuple(d["veto"]),
+        folded=int(d.get("folded", 0)),
     )
 
 

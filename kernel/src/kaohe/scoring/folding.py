@@ -7,6 +7,10 @@ they are, and the record lines of that period folded into one line — how many 
 points — that refers to the base period's explanation, where each record's line is (docs/report.md,
 "Quarters, halves and the year"). The points are unchanged: the folded line carries the sum of the
 lines it folds, so an item's lines still add up to its points before its cap and floor.
+
+A base period's stored tree folds the same way the record lines of the items whose rule reads each
+unit's own records (``fold_stored``), which are made again for one unit on demand (``unfolded``;
+kaohe.office.results.explanation).
 """
 
 from __future__ import annotations
@@ -46,6 +50,34 @@ def folded(lines: tuple[Line, ...], window: str) -> tuple[Line, ...]:
         elif ln is records[0]:
             out.append(one)
     return tuple(out)
+
+
+def fold_stored(item: ItemResult) -> ItemResult:
+    """``item`` as a base period's stored result keeps it when its rule's record lines are made again
+    on demand (``rules.base.lines_per_unit``; kaohe.office.results.explanation): two or more record
+    lines folded into one (``fold_lines``), ``folded`` counting them. Unchanged when it has fewer,
+    is folded already, or a record line raises a flag or is marked missing (what a line alone says
+    of the unit stays stored)."""
+    if item.folded:
+        return item
+    records = [ln for ln in item.lines if ln.record is not None]
+    if len(records) < 2 or any(ln.flag or ln.missing for ln in records):
+        return item
+    return attrs.evolve(item, lines=folded(item.lines, item.window), folded=len(records))
+
+
+def unfolded(stored: ItemResult, made: ItemResult) -> ItemResult | None:
+    """``stored`` (``fold_stored``'s) with the lines of ``made`` (the item evaluated again for its
+    unit), or None when ``made`` is not what was stored (its lines fold otherwise, other points)."""
+    same = (made.points, made.uncapped, made.note, made.veto) == (stored.points, stored.uncapped, stored.note, stored.veto)
+    if not same or [_shown(ln) for ln in fold_stored(made).lines] != [_shown(ln) for ln in stored.lines]:
+        return None
+    return attrs.evolve(stored, lines=made.lines, folded=0)
+
+
+def _shown(ln: Line) -> tuple[Decimal, bool, str, str | None, bool, str]:
+    """What a stored line keeps of ``ln`` (not its flag: the unit's flags hold it), its points' sign too."""
+    return (ln.points, ln.points.is_signed(), ln.reason, ln.record, ln.carried, ln.missing)
 
 
 class Interner:

@@ -541,6 +541,7 @@ def aggregate_unit(
                 attrs.evolve(
                     its[0],
                     window=period.label,
+                    folded=0,  # the base periods' folded lines are the aggregate's own lines
                     lines=tuple(_prefixed(ln, f"[{it.window}] ") for it in its for ln in fold_lines(it)),
                     points=sum((it.points for it in its), ZERO),
                     uncapped=sum((it.uncapped for it in its), ZERO),

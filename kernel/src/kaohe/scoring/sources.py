@@ -27,6 +27,10 @@ class RecordStore(Protocol):
         """The current (not voided) records of ``kinds`` dated ``start`` to ``end``, by date and key."""
         ...
 
+    def unit_records(self, unit: str, kinds: Sequence[str], start: dt.date, end: dt.date) -> Iterator[Record]:
+        """``records`` of ``unit`` alone."""
+        ...
+
     def tallies(
         self, kinds: Sequence[str], fields: Sequence[str], start: dt.date, end: dt.date,
         decide: Sequence[tuple[str, str, Decimal]] = (),
@@ -56,31 +60,50 @@ class RecordStore(Protocol):
 class StoreSource:
     """The store as the pipeline's data source, with the bureau's carry-over rule (seed 000 l.88):
     where a department that may carry over has no data at all for a month, its previous month's
-    records stand in, marked as carried over."""
+    records stand in, marked as carried over. With ``unit``, the records of that unit alone (its
+    record lines made on demand: kaohe.office.results.explanation)."""
 
     store: RecordStore
     bureau: Bureau
     registry: Registry
+    unit: str | None = None
+    _adjusted: dict[str, list[Adjustment]] = attrs.field(factory=dict, init=False, eq=False, repr=False)
+    """Period label → its adjustments, read once (every item asks; one scoring reads one snapshot)."""
+    _gaps: dict[Period, tuple[dict[str, str], bool, frozenset[str]]] = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
     def adjustments(self, period: str) -> list[Adjustment]:
-        """The office's adjustments in force for ``period`` (kaohe.core.adjustments)."""
-        return self.store.adjustments(period)
+        """The office's adjustments in force for ``period`` (kaohe.core.adjustments), read once."""
+        hit = self._adjusted.get(period)
+        if hit is None:
+            hit = self._adjusted[period] = self.store.adjustments(period)
+        return list(hit)
 
     def gaps(self, period: Period) -> tuple[dict[str, str], bool, frozenset[str]]:
         """The data missing in base period ``period`` (kaohe.scoring.status.gaps): kind → its department, for
         the kinds read by the bureau's items whose department has sent nothing; whether the period
         has no data at all; and the kinds of the departments that confirmed having nothing."""
 
+        hit = self._gaps.get(period)
+        if hit is None:
+            hit = self._gaps[period] = self._read_gaps(period)
+        return dict(hit[0]), hit[1], hit[2]
+
+    def _read_gaps(self, period: Period) -> tuple[dict[str, str], bool, frozenset[str]]:
         missing, empty, confirmed = gaps(self.store, self.bureau, self.registry, period)
         owners = {k: self.registry.owner_of_kind(k) for item in self.bureau.items for k in item.reads}
         kinds = {k: d for k, d in owners.items() if d in missing}
         return kinds, empty, frozenset(k for k, d in owners.items() if d in confirmed)
 
+    def _read(self, kinds: Sequence[str], start: dt.date, end: dt.date) -> Iterator[Record]:
+        if self.unit is not None:
+            return self.store.unit_records(self.unit, kinds, start, end)
+        return self.store.records(kinds, start, end)
+
     def records(self, kinds: Sequence[str], start: dt.date, end: dt.date) -> Iterable[Record]:
-        out = list(self.store.records(kinds, start, end))
+        out = list(self._read(kinds, start, end))
         cal = self.bureau.calendar
         for month, prev, dept_kinds in self._carried(kinds, start, end):
-            for r in self.store.records(dept_kinds, cal.start(prev), cal.end(prev)):
+            for r in self._read(dept_kinds, cal.start(prev), cal.end(prev)):
                 out.append(attrs.evolve(r, key=f"{r.key}@{month.label}", carried_from=prev.label))
         return out
 

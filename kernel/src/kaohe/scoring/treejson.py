@@ -4,15 +4,21 @@
 separators): the tree is encoded in parts and the parts joined in key order, and the text of an item
 without lines (most items of most units: nothing earned, nothing lost) is made once for all units
 that share it.
+
+With ``fold`` (the ids of the items whose rule makes a unit's lines from its own records alone,
+``rules.base.lines_per_unit``), those items' record lines are folded (``folding.fold_stored``): a base
+period's stored tree keeps their count and sum, and the lines are made again for one unit on demand
+(kaohe.office.results.explanation).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from ..core.model import CategoryResult, ItemResult, UnitResult
-from .explain import _num, item_data, unit_fields
+from .explain import _num, item_data, line_data, unit_fields
+from .folding import fold_stored
 
 
 def _join(head: str, key: str, parts: list[str], tail: str) -> str:
@@ -24,14 +30,15 @@ def _join(head: str, key: str, parts: list[str], tail: str) -> str:
 class TreeEncoder:
     """Encodes units' trees with ``encode`` (``store.dumps``); remembers the texts of empty items."""
 
-    def __init__(self, encode: Callable[[Any], str]) -> None:
+    def __init__(self, encode: Callable[[Any], str], fold: Collection[str] = ()) -> None:
         self.encode = encode
+        self.fold = fold
         self._empty: dict[tuple[ItemResult, bool, bool], str] = {}
         self._same: dict[int, tuple[ItemResult, str]] = {}
 
     def item(self, item: ItemResult) -> str:
         if item.lines:
-            return self.encode(item_data(item))
+            return self.encode(item_data(fold_stored(item) if item.item in self.fold else item))
         seen = self._same.get(id(item))  # units share one empty result of an item (pipeline)
         if seen is not None and seen[0] is item:
             return seen[1]
@@ -62,3 +69,30 @@ class TreeEncoder:
     def unit_tail(self, u: UnitResult) -> str:
         """The rest of ``unit(u)`` after ``unit_head(u)``: ``unit_head(u) + unit_tail(u) == unit(u)``."""
         return self.encode({k: v for k, v in unit_fields(u).items() if k > "categories"})[1:]
+
+    def same_head(self, u: UnitResult, stored: Mapping[str, Any], reused: Mapping[str, Mapping[str, ItemResult]]) -> bool:
+        """Whether ``unit_head(u)`` is the head of the stored tree ``stored`` (decoded), found without
+        encoding ``u``'s tree: its categories' own fields, its adjustments and carry-over, and each
+        item either the very result ``reused`` holds for the unit (taken from that stored tree) or one
+        whose data is the stored item's. Then the head is the stored text's (a rescoring of what
+        changed writes only the units whose tree changed)."""
+        if stored.get("carried") != u.carried or stored.get("adjustments") != [line_data(ln) for ln in u.adjustments]:
+            return False
+        cats = stored.get("categories", ())
+        if len(cats) != len(u.categories):
+            return False
+        for c, dc in zip(u.categories, cats, strict=True):
+            mine = (c.category, c.name, _num(c.base), _num(c.raw), _num(c.top), _num(c.weight), _num(c.score), c.explanation)
+            if mine != tuple(dc.get(k) for k in ("category", "name", "base", "raw", "top", "weight", "score", "explanation")):
+                return False
+            items = dc.get("items", ())
+            if len(items) != len(c.items):
+                return False
+            for i, di in zip(c.items, items, strict=True):
+                if di.get("item") != i.item:
+                    return False
+                if reused.get(i.item, {}).get(u.unit) is i:
+                    continue
+                if item_data(fold_stored(i) if i.item in self.fold else i) != di:
+                    return False
+        return True

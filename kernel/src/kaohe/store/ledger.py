@@ -323,6 +323,16 @@ class Ledger:
             )
         return {"key": row[0], "unit": row[1], "month": row[2], "department": row[3]}
 
+    def record_row(self, key: str) -> dict[str, Any] | None:
+        """A stored record's key, kind, unit, date, month, department, note and whether it is void."""
+        row = self.db.execute(
+            "SELECT key, kind, unit, date, month, department, note, voided FROM records WHERE key = ?", [key]
+        ).fetchone()
+        if row is None:
+            return None
+        names = ("key", "kind", "unit", "date", "month", "department", "note", "voided")
+        return {**dict(zip(names, row, strict=True)), "voided": bool(row[7])}
+
     def voided(self, keys: set[str]) -> set[str]:
         """Those of ``keys`` that are stored records marked void."""
         ordered = sorted(keys)

@@ -6,7 +6,7 @@ here, with the time it was replaced), ``imports`` (file, checksum, time, rows ac
 and ``explanations`` (the latest scoring of each period), with ``category_results``, ``item_results``
 and ``period_results`` (what the period was scored from: kaohe.office.results tells from it whether
 the stored results are up to date), ``runs`` (every scoring run), and
-``users`` (the site's accounts, kaohe.store.users), ``migrations`` (the schema version), ``chain`` (the hash chain, kaohe.store.integrity). An import is one
+``users`` (the site's accounts, kaohe.store.users), ``tokens`` (the API's tokens, kaohe.store.tokens), ``selfreports`` and ``selfreport_decisions`` (units' self-reports, kaohe.store.selfreports), ``migrations`` (the schema version), ``chain`` (the hash chain, kaohe.store.integrity). An import is one
 transaction: it lands whole or not at all.
 """
 
@@ -17,7 +17,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -27,7 +27,7 @@ import sqlite_utils
 
 from ..core.decimals import D, cell_problem
 from ..core.errors import KaoheError
-from ..core.model import PeriodResult, Record, UnitResult
+from ..core.model import ItemResult, PeriodResult, Record, UnitResult
 from ..intake.staging import IngestReport, Staged, content_hash, dumps  # noqa: F401 (dumps and content_hash: used by others through the store)
 from ..rules.aggregate import Decided
 from ..scoring.explain import gap_data, unit_fields
@@ -35,9 +35,11 @@ from ..scoring.treejson import TreeEncoder
 from .actor import current_actor, now
 from .integrity import guard, migrate_3, record_line, records_digest, register
 from .ledger import Ledger, migrate_2
-from .users import Users, migrate_5, migrate_7
+from .selfreports import SelfReports, migrate_8
+from .tokens import Tokens, migrate_7
+from .users import Users, migrate_5, migrate_9
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 9
 BATCH = 5000
 
 
@@ -142,7 +144,10 @@ def _migrate_6(db: sqlite_utils.Database) -> None:
 
 
 MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
-    (1, _migrate_1), (2, migrate_2), (3, migrate_3), (4, _migrate_4), (5, migrate_5), (6, _migrate_6), (7, migrate_7),
+    (1, _migrate_1), (2, migrate_2), (3, migrate_3), (4, _migrate_4), (5, migrate_5), (6, _migrate_6),
+    (7, migrate_7),
+    (8, migrate_8),
+    (9, migrate_9),
 ]
 
 
@@ -189,7 +194,7 @@ class StoreBusy(KaoheError):
     """The store could not be written without waiting (``Store.without_waiting``)."""
 
 
-class Store(Ledger, Users):
+class Store(Ledger, Users, Tokens, SelfReports):
     """A bureau's database (the audit trail, adjustments, appeals and editions: kaohe.store.ledger).
 
     ``readonly``: for the commands that only read (rankings, editions, the audit trail …). The
@@ -235,6 +240,14 @@ class Store(Ledger, Users):
 
     def close(self) -> None:
         self.db.conn.close()
+
+    def idle(self) -> bool:
+        """Whether the store is open with no transaction under way (a connection kept for the next
+        use must be; closed, it is not)."""
+        try:
+            return not self.db.conn.in_transaction
+        except sqlite3.ProgrammingError:
+            return False
 
     def __enter__(self) -> Store:
         return self
@@ -542,6 +555,19 @@ class Store(Ledger, Users):
         out.sort(key=_DATE_KEY)
         return iter(out)
 
+    def unit_records(self, unit: str, kinds: Sequence[str], start: dt.date, end: dt.date) -> Iterator[Record]:
+        """``records`` of one unit (the index on unit, kind and date): the same records of ``unit``,
+        in the same order."""
+        if not kinds:
+            return iter(())
+        q = (
+            "SELECT key, kind, unit, date, value, attrs, note FROM records WHERE unit = ? AND voided = 0"
+            f" AND kind IN ({','.join('?' * len(kinds))}) AND date BETWEEN ? AND ?"
+        )
+        out = list(_records(self.db.conn.execute(q, [unit, *kinds, start.isoformat(), end.isoformat()])))
+        out.sort(key=_DATE_KEY)
+        return iter(out)
+
     def tallies(
         self, kinds: Sequence[str], fields: Sequence[str], start: dt.date, end: dt.date,
         decide: Sequence[tuple[str, str, Decimal]] = (),
@@ -593,20 +619,26 @@ class Store(Ledger, Users):
 
     def save_result(
         self, result: PeriodResult, config: str = "", items: int = 0, mark: int | None = None,
-        keep: Mapping[str, str] | None = None, run: int | None = None,
+        keep: Mapping[str, str] | None = None, run: int | None = None, fold: Collection[str] = (),
+        stored: Mapping[str, Mapping[str, Any]] | None = None, reused: Mapping[str, Mapping[str, ItemResult]] | None = None,
     ) -> int:
         """Store ``result`` in place of the period's previous results, in one transaction. ``mark``:
         the audit trail's last entry when the result's inputs were read (``audit_mark``, inside the
         snapshot it was scored in); None reads it now. ``keep``: unit → its tree as stored by run
         ``run`` (``period_results.run_id``), when only the units whose tree changed are to be
         rewritten (``results_writer``); if the period was stored by another run since, it is
-        rewritten whole."""
+        rewritten whole. ``fold``: the items whose record lines are stored folded
+        (``treejson.TreeEncoder``). ``stored`` (unit → its stored tree, decoded) and ``reused`` (item →
+        unit → the result taken from it) with ``keep``: a unit whose tree is the same is told without
+        encoding it (``TreeEncoder.same_head``)."""
         with self._txn():
             if keep is not None:
                 state = self.period_state(result.period)
                 if state is None or state["run_id"] != run:
                     keep = None
-            writer = self.results_writer(result, config, items, len(result.units), mark, keep)
+            writer = self.results_writer(result, config, items, len(result.units), mark, keep, fold)
+            if keep is not None:
+                writer.stored, writer.reused = stored or {}, reused or {}
             for u in result.units:
                 writer.head(u)
             for u in result.units:
@@ -616,7 +648,7 @@ class Store(Ledger, Users):
 
     def results_writer(
         self, result: PeriodResult, config: str, items: int, units: int, mark: int | None = None,
-        keep: Mapping[str, str] | None = None,
+        keep: Mapping[str, str] | None = None, fold: Collection[str] = (),
     ) -> ResultsWriter:
         """Start replacing the results of ``result``'s period (its units need not be in it yet: a
         period aggregated unit by unit gives them one at a time), inside the caller's write
@@ -640,7 +672,7 @@ class Store(Ledger, Users):
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             [result.period, result.kind, run_id, config, mark, dumps([gap_data(g) for g in result.missing]), dumps(list(result.empty))],
         )
-        return ResultsWriter(self, result.period, run_id, keep)
+        return ResultsWriter(self, result.period, run_id, keep, fold)
 
     def inputs_present(self) -> None:
         """The ledger tables whose entries a stored result is checked against are there: a dropped
@@ -667,6 +699,22 @@ class Store(Ledger, Users):
             " UNION SELECT kind FROM records WHERE key IN (SELECT subject FROM audit WHERE id > ? AND action = '撤销记录')"
         )
         return {k for (k,) in self.db.execute(q, [mark, mark, mark])}
+
+    def units_changed_since(self, mark: int) -> set[str]:
+        """The units of the records changed by the audit trail's entries after ``mark`` (as
+        ``kinds_changed_since``): their unit now and in their earlier versions."""
+        imports = "SELECT json_extract(detail, '$.import') FROM audit WHERE id > ? AND action = '导入'"
+        q = (
+            f"SELECT unit FROM records WHERE import_id IN ({imports})"
+            f" UNION SELECT unit FROM record_versions WHERE key IN (SELECT key FROM records WHERE import_id IN ({imports}))"
+            " UNION SELECT unit FROM records WHERE key IN (SELECT subject FROM audit WHERE id > ? AND action = '撤销记录')"
+        )
+        return {u for (u,) in self.db.execute(q, [mark, mark, mark])}
+
+    def items_carried_or_missing(self, period: str) -> set[str]:
+        """The items of ``period``'s stored results with a line carried over or marked missing for some unit."""
+        q = "SELECT DISTINCT item FROM item_results WHERE period = ? AND (carried = 1 OR missing = 1)"
+        return {i for (i,) in self.db.execute(q, [period])}
 
     def period_trees(self, period: str) -> Iterator[tuple[str, str]]:
         """(unit, tree) of every unit stored for ``period``, in the order they were stored."""
@@ -822,31 +870,80 @@ class Store(Ledger, Users):
             args.append(item)
         return [(p, i, c, pts) for p, i, c, pts in self.db.execute(q + " ORDER BY rowid", args)]
 
+    def ranking_rows(self, period: str) -> list[dict[str, Any]]:
+        """What a ranking shows of each unit stored for ``period``, in one query (no category, item
+        or tree read): unit, name, series, total (exact text), rank, flags and the veto's reasons
+        (lists), in the order stored."""
+        out = []
+        for unit, name, series, total, rank, flags, veto in self.db.execute(
+            "SELECT unit, name, series, total, rank, flags, json_extract(fields, '$.veto') FROM scores WHERE period = ? ORDER BY rowid",
+            [period],
+        ):
+            out.append({
+                "unit": unit, "name": name, "series": series, "total": total, "rank": rank,
+                "flags": json.loads(flags) if flags else [], "veto": json.loads(veto) if veto else [],
+            })
+        return out
+
+    def change_marker(self, ignore: Sequence[str] = ()) -> tuple[Any, ...]:
+        """What changes whenever anything a page shows from the stored results may have changed: the
+        audit trail's last entry (every import, voided record, sign-off, adjustment, decision,
+        edition, account action is one) and the last scoring run (results stored again), each with
+        its time. Two O(1) reads: a cache of what is read from the stored results is valid while it
+        is the same. ``ignore``: audit actions that change none of it (the accounts' sign-ins …): the
+        last entry of another action (read backwards from the last entry)."""
+        audit = "FROM audit"
+        if ignore:
+            audit += f" WHERE action NOT IN ({', '.join('?' * len(ignore))})"
+        row = self.db.execute(
+            f"SELECT (SELECT id {audit} ORDER BY id DESC LIMIT 1), (SELECT time {audit} ORDER BY id DESC LIMIT 1),"
+            " (SELECT id FROM runs ORDER BY id DESC LIMIT 1), (SELECT time FROM runs ORDER BY id DESC LIMIT 1)",
+            [*ignore, *ignore],
+        ).fetchone()
+        return tuple(row)
+
 
 class ResultsWriter:
     """Writes one period's results unit by unit (``Store.results_writer``)."""
 
-    def __init__(self, store: Store, period: str, run_id: int, keep: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, store: Store, period: str, run_id: int, keep: Mapping[str, str] | None = None, fold: Collection[str] = (),
+    ) -> None:
         self.store = store
         self.period = period
         self.run_id = run_id
-        self.trees = TreeEncoder(dumps)  # the text of dumps(unit_data(u)), made faster
+        self.trees = TreeEncoder(dumps, fold)  # the text of dumps(unit_data(u)), made faster; ``fold``: see TreeEncoder
         self.digest = hashlib.sha256()
         self.keep = keep
         self.heads: dict[str, tuple[str, UnitResult]] = {}
         """With ``keep``: each unit's head, written at its ``tail`` if its tree changed."""
         self.rewritten = 0
         self.seen: set[str] = set()
+        self.stored: Mapping[str, Mapping[str, Any]] = {}
+        """With ``keep``: unit → its stored tree, decoded (``Store.save_result``)."""
+        self.reused: Mapping[str, Mapping[str, ItemResult]] = {}
 
     def head(self, u: UnitResult) -> None:
         """``u``'s tree up to its fields after the categories, its category and item results."""
-        text = self.trees.unit_head(u)
+        text = self._same_head(u) if self.keep is not None else None
+        if text is None:
+            text = self.trees.unit_head(u)
         self.digest.update(f"{u.unit}\n{text}\n".encode())
         self.seen.add(u.unit)
         if self.keep is not None:
             self.heads[u.unit] = (text, u)
             return
         self._head(u, text)
+
+    def _same_head(self, u: UnitResult) -> str | None:
+        """``u``'s head as stored when its tree is unchanged (``TreeEncoder.same_head``; ``u`` ranked
+        already, as ``save_result`` gives it), else None."""
+        d = self.stored.get(u.unit)
+        text = self.keep.get(u.unit) if self.keep is not None else None
+        if d is None or text is None or not self.trees.same_head(u, d, self.reused):
+            return None
+        tail = self.trees.unit_tail(u)
+        return text[: len(text) - len(tail)] if text.endswith(tail) else None
 
     def _head(self, u: UnitResult, text: str, update: bool = False) -> None:
         conn = self.store.db.conn
@@ -870,8 +967,8 @@ class ResultsWriter:
             " [lines], [records], [carried], [missing]) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 (
-                    p, u.unit, i.item, i.category, i.window, str(i.points), str(i.uncapped), len(i.lines),
-                    sum(1 for ln in i.lines if ln.record is not None), int(i.carried), int(i.missing),
+                    p, u.unit, i.item, i.category, i.window, str(i.points), str(i.uncapped), len(i.lines) + max(i.folded - 1, 0),
+                    sum(1 for ln in i.lines if ln.record is not None) + i.folded, int(i.carried), int(i.missing),
                 )
                 for c in u.categories for i in c.items
             ),

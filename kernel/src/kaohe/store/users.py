@@ -33,7 +33,7 @@ def migrate_5(db: sqlite_utils.Database) -> None:
     )
 
 
-def migrate_7(db: sqlite_utils.Database) -> None:
+def migrate_9(db: sqlite_utils.Database) -> None:
     """What awaits each account (issue 17, point 6): when it last opened its inbox, and the audit
     trail's last entry then (``mark``: a decision recorded after it is new to the account); each
     account's e-mail address, for ``kaohe remind`` (empty: none)."""

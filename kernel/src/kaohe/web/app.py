@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -25,20 +24,23 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
+from ..contract.registry import Registry
 from ..scheme.bureau import Bureau
-from . import appeals, dashboard, department, inbox, pages, search
+from . import api, appeals, dashboard, department, handin, inbox, pages, search, selfreport, workflow
 from .base import HEADERS, STATIC, Message, Scope, Site, secret_key, wants_json
 
 __all__ = ["create_app", "secret_key"]
 
 
-def create_app(config: str | Path | None = None, bureau: Bureau | None = None, registry: Any = None) -> Starlette:
+def create_app(config: str | Path | None = None, bureau: Bureau | None = None, registry: Registry | None = None) -> Starlette:
     """The site of the bureau configured in ``config`` (default: the environment's ``KAOHE_CONFIG``,
-    as ``kaohe serve`` sets it for its workers), or of ``bureau`` already read with ``registry`` (tests)."""
+    as ``kaohe serve`` sets it for its workers), or of ``bureau`` already read with ``registry``
+    (tests; default: the installed plugins)."""
     site = Site(config or os.environ.get("KAOHE_CONFIG", "kaohe.toml"), bureau, registry)
 
     def not_found(request: Request, exc: Exception) -> Response:
-        return JSONResponse({"error": "无此页面"}, status_code=404) if wants_json(request, request.url.path)[1] else HTMLResponse(
+        as_json = wants_json(request, request.url.path)[1] or request.url.path.startswith("/api/")
+        return JSONResponse({"error": "无此页面"}, status_code=404) if as_json else HTMLResponse(
             "<!doctype html><meta charset=utf-8><title>404</title><p>无此页面</p>", status_code=404
         )
 
@@ -48,6 +50,10 @@ def create_app(config: str | Path | None = None, bureau: Bureau | None = None, r
         *department.routes(site),
         *dashboard.routes(site),
         *search.routes(site),
+        *handin.routes(site),
+        *workflow.routes(site),
+        *api.routes(site),
+        *selfreport.routes(site),
         *inbox.routes(site),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]

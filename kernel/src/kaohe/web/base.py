@@ -15,10 +15,12 @@ import datetime as dt
 import os
 import secrets
 import sqlite3
+import threading
 from collections.abc import Awaitable, Callable, MutableMapping
+from decimal import Decimal
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 import jinja2
@@ -30,7 +32,7 @@ from starlette.routing import Route
 
 from ..core.errors import KaoheError
 from ..core.periods import Period
-from ..office.accounts import Actor, current
+from ..office.accounts import AUDIT_ACTIONS, Actor, current
 from ..office.inbox import awaiting
 from ..office.results import published_unchanged
 from ..plugins.discovery import load_registry
@@ -57,6 +59,7 @@ HEADERS = [
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Handler = Callable[[Request, Store], Response]
+T = TypeVar("T")
 ASGI = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]]
 
 
@@ -85,6 +88,7 @@ class Site:
         self._registry: Any = registry
         self.signer = URLSafeTimedSerializer(secret_key(self.bureau.database), salt="kaohe-session")
         self.idle = self.bureau.site.idle_minutes * 60
+        self._held = threading.local()
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(files("kaohe").joinpath("web/templates"))),
             autoescape=True,
@@ -101,6 +105,38 @@ class Site:
 
     def store(self) -> Store:
         return Store(self.bureau.database)
+
+    def release(self, store: Store) -> None:
+        """The end of a request's use of ``store``: closed unless it is this thread's held store
+        with no transaction left open."""
+        held = getattr(self._held, "store", None)
+        if held is not None and held[1] is store and store.idle():
+            return
+        if held is not None and held[1] is store:
+            self._held.store = None
+        store.close()
+
+    def held_store(self) -> Store:
+        """This worker thread's store, opened once and kept open between requests (opening one and
+        its first read — SQLite reads the schema — cost more than most pages' reads): opened again
+        when the database file is another one (replaced, restored from a copy) or the last request
+        left a transaction open (it is rolled back and closed)."""
+        path = self.bureau.database
+        try:
+            st = os.stat(path)
+            key: tuple[int, int] | None = (st.st_dev, st.st_ino)
+        except OSError:
+            key = None
+        held: tuple[tuple[int, int] | None, Store] | None = getattr(self._held, "store", None)
+        if held is not None:
+            if key is not None and held[0] == key and held[1].idle():
+                return held[1]
+            self._held.store = None
+            held[1].close()  # a transaction left open ends with the connection
+        store = Store(path)
+        if key is not None:
+            self._held.store = (key, store)
+        return store
 
     # --- sessions ------------------------------------------------------------------------------
 
@@ -180,11 +216,11 @@ class Site:
             request.state.session = session
             request.state.actor = None
             try:
-                store = site.store()
+                store = site.held_store()
             except (KaoheError, sqlite3.Error) as exc:  # the database cannot be opened: one line, no traceback
                 why = exc if isinstance(exc, KaoheError) else f"{site.bureau.database}:{exc}"
                 return site.refuse(request, 503, f"暂时无法读取考核数据库({why}),请联系考核办", wants_json(request, request.url.path)[1])
-            with store:
+            try:  # the store stays open for this thread's next request (Site.held_store)
                 request.state.store = store
                 request.state.actor = site.actor(request, store)
                 if request.method == "POST" and not same_origin(request):
@@ -197,6 +233,8 @@ class Site:
                     session = {"c": secrets.token_urlsafe(32)}
                     request.state.session = session
                 response = handler(request, store)
+            finally:
+                site.release(store)
             if not getattr(request.state, "cookie_set", False):
                 site.set_session(request, response, request.state.session)
             response.headers.setdefault("cache-control", "no-store")
@@ -236,10 +274,56 @@ def same_origin(request: Request) -> bool:
     return origin != "null" and host is not None and urlsplit(origin).hostname == host
 
 
+_MEMO: dict[tuple[Any, ...], tuple[tuple[Any, ...], tuple[Any, ...], Any]] = {}
+_MEMO_LOCK = threading.Lock()
+_MAKING: dict[tuple[Any, ...], threading.Lock] = {}
+MEMO_SIZE = 256
+
+
+def memo(store: Store, key: tuple[Any, ...], make: Callable[[], T]) -> T:
+    """``make()``, kept per process for ``store``'s database and ``key`` while the store's
+    ``change_marker`` is the same (anything imported, signed off, adjusted, decided, published or
+    scored since makes it another; an account's sign-in, sign-out or change does not): what the
+    pages read from the stored results, made once per change rather than once per request. The
+    value is shared by every request: never change it. The marker is read first, then the data:
+    what is kept is never older than its marker. While one thread makes a value, the others asking
+    for it wait for it rather than make it too (50 requests arriving together after a change would
+    otherwise each make it)."""
+    raw = store.change_marker()  # O(1); the marker without the accounts' entries is read when it moves
+    full = (str(store.path), *key)
+    hit = _MEMO.get(full)
+    if hit is not None and hit[0] == raw:
+        return cast(T, hit[2])
+    with _MEMO_LOCK:
+        lock = _MAKING.setdefault(full, threading.Lock())
+    with lock:
+        hit = _MEMO.get(full)
+        if hit is not None and hit[0] == raw:
+            return cast(T, hit[2])
+        marker = store.change_marker(ignore=sorted(AUDIT_ACTIONS))
+        if hit is not None and hit[1] == marker:  # only accounts' entries since: still valid
+            value = hit[2]
+        else:
+            value = make()
+        with _MEMO_LOCK:
+            if len(_MEMO) >= MEMO_SIZE:
+                _MEMO.clear()
+            _MEMO[full] = (raw, marker, value)
+    return cast(T, value)
+
+
+def _editions(store: Store) -> tuple[frozenset[str], frozenset[str]]:
+    """(the periods with an edition, those of them whose stored results are still their latest
+    edition's)."""
+    labels = frozenset(str(e["period"]) for e in store.editions())
+    return labels, frozenset(label for label in labels if published_unchanged(store, label))
+
+
 def published(store: Store) -> set[str]:
     """The periods whose stored results are those of their latest edition (a period scored again
-    since, and changed, is a draft again until it is published again)."""
-    return {label for label in {str(e["period"]) for e in store.editions()} if published_unchanged(store, label)}
+    since, and changed, is a draft again until it is published again); kept until the store
+    changes (:func:`memo`)."""
+    return set(memo(store, ("published",), lambda: _editions(store))[1])
 
 
 CHANGED = "{}的成绩已有更正,尚未重新发布;重新发布前暂不显示,请查看已发布的通报"
@@ -247,7 +331,13 @@ CHANGED = "{}的成绩已有更正,尚未重新发布;重新发布前暂不显�
 
 def changed(store: Store, label: str) -> bool:
     """Whether ``label`` has an edition but its stored results are no longer those published."""
-    return bool(store.editions(label)) and not published_unchanged(store, label)
+    labels, done = memo(store, ("published",), lambda: _editions(store))
+    return label in labels and label not in done
+
+
+def signed(change: Decimal) -> str:
+    """A change as a page shows it: "+1.5", "-2", "0"."""
+    return "0" if change == 0 else f"{change:+f}"
 
 
 def parse_period(label: str) -> Period | None:

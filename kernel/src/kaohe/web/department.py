@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from ..office.accounts import READ, Actor, Resource, allowed, departments_of, sight
+from ..office.accounts import READ, SIGN_OFF, Actor, Resource, allowed, departments_of, sight
 from ..office.overview import department_items, department_status
 from ..store.store import Store
 from .base import CHANGED, Site, changed, parse_period, published, wants_json
@@ -67,6 +67,7 @@ def routes(site: Site) -> list[Route]:
             "department": department, "period": label, "name": period.chinese, "published": is_pub,
             "items": items["items"], "units": units, "data_status": department_status(store, site.bureau, site.registry, department, period),
             "periods": others, "ranking": allowed(actor, READ, Resource("ranking", is_pub)),
+            "sign_off": allowed(actor, SIGN_OFF, Resource("data", department=department)),
         }
         if as_json:
             return JSONResponse(data)

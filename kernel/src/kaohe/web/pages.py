@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -21,9 +22,10 @@ from ..core.periods import Period
 from ..office.accounts import APPEAL, OFFICE, PASSWORD_MAX, READ, Actor, Resource, SignInRefused, allowed, sight, sign_in, sign_out
 from ..office.history import appeal_window, appealable, change, item_history, trends
 from ..office.inbox import awaiting
-from ..office.results import staleness, stored_result
+from ..office.results import explanation_data, staleness, stored_result
+from ..scoring.status import data_status
 from ..store.store import Store
-from .base import CHANGED, Site, changed, parse_period, published, wants_json
+from .base import CHANGED, Site, changed, memo, parse_period, published, signed, wants_json
 from .charts import line_chart
 
 
@@ -83,38 +85,108 @@ def routes(site: Site) -> list[Route]:
         actor: Actor = request.state.actor
         label, as_json = wants_json(request, request.path_params["period"])
         period = parse_period(label)
-        is_pub = label in published(store)
-        if period is not None and not sight(actor).drafts and not is_pub and changed(store, label):
-            return site.refuse(request, 403, CHANGED.format(period.chinese), as_json)
-        if period is None or not allowed(actor, READ, Resource("ranking", is_pub)):
-            return site.refuse(request, 404 if period is None else 403, "无此期间,或无权查看该期间的排名", as_json)
-        result = stored_result(store, period)
-        if result is None:
-            return site.refuse(request, 404, f"{period.chinese}尚无已保存的计算结果", as_json)
+        with store.snapshot():  # one committed state for everything the page reads
+            done = published(store)
+            is_pub = label in done
+            if period is not None and not sight(actor).drafts and not is_pub and changed(store, label):
+                return site.refuse(request, 403, CHANGED.format(period.chinese), as_json)
+            if period is None or not allowed(actor, READ, Resource("ranking", is_pub)):
+                return site.refuse(request, 404 if period is None else 403, "无此期间,或无权查看该期间的排名", as_json)
+            before = period.previous()
+            # the change is shown against the previous period only if this account may see its ranking
+            compare = allowed(actor, READ, Resource("ranking", before.label in done))
+            view = memo(store, ("ranking", label, compare), lambda: ranking_view(store, period, before if compare else None, label))
+            if view is None:
+                return site.refuse(request, 404, f"{period.chinese}尚无已保存的计算结果", as_json)
+            stale = stale_for(actor, store, period)
         seen = sight(actor)
-        series: dict[str, list[dict[str, Any]]] = {}
-        for u in result.units:
-            series.setdefault(u.series, []).append({
-                "unit": u.unit, "name": u.name, "total": str(u.total), "rank": u.rank, "flags": list(u.flags),
-                "veto": list(u.veto), "link": seen.sees_unit(u.unit, is_pub) and allowed(actor, READ, Resource("unit", is_pub, unit=u.unit)),
-            })
-        for rows in series.values():
-            rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["unit"]))
-        names = {s.id: s.name for s in site.bureau.scheme.series}
+        links = {
+            u["unit"] for s in view["series"] for u in s["units"]
+            if seen.sees_unit(u["unit"], is_pub) and allowed(actor, READ, Resource("unit", is_pub, unit=u["unit"]))
+        }
         data: dict[str, Any] = {
-            "period": label, "name": period.chinese, "published": is_pub,
-            "series": [{"series": s, "name": names.get(s, s), "units": rows} for s, rows in series.items()],
-            "missing": [g.text() for g in result.missing],
-            "stale": stale_for(actor, store, period),
+            "period": label, "name": period.chinese, "published": is_pub, "previous": view["previous"],
+            "series": view["series"], "missing": view["missing"], "data_status": view["status"], "stale": stale,
         }
         if as_json:
-            return JSONResponse(data)
-        return site.page(request, "ranking.html", **data)
+            series = [{**s, "units": [{**u, "link": u["unit"] in links} for u in s["units"]]} for s in view["series"]]
+            return JSONResponse({**data, "series": series})
+        rows_html = view["rows_html"]
+        bodies = {}
+        for s in view["series"]:
+            rows = rows_html[s["series"]]
+            if links.issuperset(rows["units"]):
+                bodies[s["series"]] = rows["linked"]
+            elif links.isdisjoint(rows["units"]):
+                bodies[s["series"]] = rows["plain"]
+            else:  # a station's own series: its own row linked
+                bodies[s["series"]] = Markup("").join(rows["units"][u["unit"]][u["unit"] in links] for u in s["units"])
+        return site.page(request, "ranking.html", bodies=bodies, before=period.previous().chinese, **data)
+
+    def ranking_rows_html(view: dict[str, Any], label: str) -> dict[str, dict[str, Any]]:
+        """Series → each unit's table row as HTML, without and with the link to its page (``units``),
+        and the whole table body without and with every link (``plain``, ``linked``): what the
+        ranking's HTML repeats for every account, rendered once (ranking_row.html, autoescaped)."""
+        template = site.templates.get_template("ranking_row.html")
+        out = {}
+        for s in view["series"]:
+            units = {
+                u["unit"]: tuple(Markup(template.render(u=u, link=link, period=label, previous=view["previous"])) for link in (False, True))
+                for u in s["units"]
+            }
+            out[s["series"]] = {
+                "units": units, "plain": Markup("").join(r[0] for r in units.values()),
+                "linked": Markup("").join(r[1] for r in units.values()),
+            }
+        return out
+
+    def ranking_view(store: Store, period: Period, before: Period | None, label: str) -> dict[str, Any] | None:
+        """What the ranking of ``period`` shows to every account alike (kept by ``memo`` until the
+        store changes): each series' units with total, rank, flags, the veto's reasons and, with
+        ``before``, the change of total and rank since that period; the data missing; the data status
+        (department × base period); each unit's row as HTML (``ranking_rows_html``). None when
+        ``period`` has no stored results."""
+        result = stored_result(store, period, units=False)  # the period's state only: its data missing
+        if result is None:
+            return None
+        last = {u["unit"]: u for u in store.ranking_rows(before.label)} if before is not None else {}
+        if not last:
+            before = None  # nothing stored of the previous period: no change to show
+        series: dict[str, list[dict[str, Any]]] = {}
+        for u in store.ranking_rows(period.label):
+            p = last.get(u["unit"])
+            change = None
+            if p is not None:
+                change = {
+                    "total": signed(D(u["total"]) - D(p["total"])),
+                    # places up (positive) or down since; none across series or without a rank
+                    "rank": p["rank"] - u["rank"] if p["series"] == u["series"] and None not in (p["rank"], u["rank"]) else None,
+                }
+            series.setdefault(u["series"], []).append({**u, "change": change})
+        for units in series.values():
+            units.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["unit"]))
+        names = {s.id: s.name for s in site.bureau.scheme.series}
+        rows = data_status(store, site.bureau, site.registry, period)
+        status: dict[str, dict[str, Any]] = {}
+        for r in rows:
+            status.setdefault(r.department, {"department": r.department, "periods": {}})["periods"][r.period] = {
+                "state": r.state, "records": r.records, "signed_off": r.signed_off, "text": r.text(),
+            }
+        view: dict[str, Any] = {
+            "previous": {"period": before.label, "name": before.chinese} if before is not None else None,
+            "series": [{"series": s, "name": names.get(s, s), "units": units} for s, units in series.items()],
+            "missing": [g.text() for g in result.missing],
+            "status": {"periods": list(dict.fromkeys(r.period for r in rows)), "departments": list(status.values())},
+        }
+        view["rows_html"] = ranking_rows_html(view, label)  # from the same state as the rest
+        return view
 
     def stale_for(actor: Actor, store: Store, period: Period) -> str | None:
         """For the office: why the stored results shown are out of date (kaohe score brings them up
         to date; the site never scores), or None."""
-        return staleness(store, site.bureau, period) if actor.role == OFFICE else None
+        if actor.role != OFFICE:
+            return None
+        return memo(store, ("stale", period.label), lambda: staleness(store, site.bureau, period))
 
     def _unit_tree(request: Request, store: Store, label: str, unit: str, as_json: bool) -> tuple[dict[str, Any] | None, Response | None]:
         actor: Actor = request.state.actor
@@ -124,14 +196,19 @@ def routes(site: Site) -> list[Route]:
             return None, site.refuse(request, 403, CHANGED.format(period.chinese), as_json)
         if period is None or not allowed(actor, READ, Resource("unit", is_pub, unit=unit)) or not sight(actor).sees_unit(unit, is_pub):
             return None, site.refuse(request, 403, "无权查看该单位在该期间的结果", as_json)
-        tree = store.explanation(label, unit)
+        # the unit's explanation, its record lines made on demand: once per change of the store, shared
+        # by every request (never changed: the views below copy what they add to)
+        tree = memo(store, ("explanation", label, unit), lambda: explanation_data(store, site.bureau, site.registry, period, unit))
         if tree is None:
             return None, site.refuse(request, 404, "该单位在该期间没有已保存的计算结果", as_json)
         seen = sight(actor)
         cats = []
         whole = seen.departments is None or is_pub
         for c in tree["categories"]:
-            items = [i for i in c["items"] if seen.sees_item(i["department"], is_pub)]
+            items = [
+                {**i, "lines": [dict(ln) for ln in i["lines"]]}  # a copy: _appeals adds each line's link
+                for i in c["items"] if seen.sees_item(i["department"], is_pub)
+            ]
             if items or seen.departments is None:
                 # a department's view of a draft: not the category's score, which counts other departments' items
                 hidden = {} if whole else {"raw": None, "score": None, "explanation": ""}
@@ -158,6 +235,12 @@ def routes(site: Site) -> list[Route]:
             lambda department, label: seen.sees_item(department, label in done),
         )
 
+    def _view(request: Request) -> tuple[bool, tuple[str, ...] | None]:
+        """What decides ``_shown`` for the account, as a key of what is kept (``memo``): whether it
+        sees drafts, and the departments whose items it sees (None: all)."""
+        seen = sight(request.state.actor)
+        return seen.drafts, None if seen.departments is None else tuple(sorted(seen.departments))
+
     def _appeals(request: Request, store: Store, data: dict[str, Any], period: Period) -> dict[str, Any] | None:
         """The period's appeal window; on each deduction line of ``data``'s items, while it is open
         and for an account that may appeal for the unit, the link to appeal it (``appeal``, else None)."""
@@ -183,8 +266,12 @@ def routes(site: Site) -> list[Route]:
         assert data is not None
         period = Period.parse(data["period"])
         whole, any_items, sees = _shown(request, store)
-        data["change"] = change(store, period, unit, whole) if data["total"] is not None else None
-        data["trends"] = trends(store, site.bureau, period, unit, whole)
+        view = _view(request)  # what the account may see of other periods decides the change and the trends
+        if data["total"] is not None:
+            data["change"] = memo(store, ("change", period.label, unit, view), lambda: change(store, period, unit, whole))
+        else:
+            data["change"] = None
+        data["trends"] = memo(store, ("trends", period.label, unit, view), lambda: trends(store, site.bureau, period, unit, whole))
         data["appeal_window"] = _appeals(request, store, data, period)
         if as_json:  # the page links to the items' history (``unit_history``); its JSON holds it
             data["history"] = item_history(store, site.bureau, period, unit, any_items, sees)

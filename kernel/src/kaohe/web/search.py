@@ -18,7 +18,7 @@ def routes(site: Site) -> list[Route]:
 
     def find(request: Request, store: Store) -> Response:
         _, as_json = wants_json(request, request.url.path)
-        data = search(store, site.bureau, request.state.actor, published(store), request.query_params.get("q", ""))
+        data = search(store, site.bureau, site.registry, request.state.actor, published(store), request.query_params.get("q", ""))
         if as_json:
             return JSONResponse(data)
         return site.page(request, "search.html", **data)

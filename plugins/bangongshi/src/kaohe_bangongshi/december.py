@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from kaohe import Adapter, Column, DemoBureau, Draft, Item, rules
+from kaohe import Adapter, Column, DemoBureau, Draft, Item, ReportField, SelfReport, rules
 from kaohe.demo import demo_random, write_export
 
 DEPARTMENT = "局办公室"
@@ -29,6 +29,7 @@ ITEMS = [
         cadence="yearly",
         rule=rules.Quota(targets={"*": 2}, per_short=-10, what="上报调研论文"),
         text=T680,
+        self_report=SelfReport(),  # a station reports each paper it sends in; 局办公室 reviews it
     ),
     Item(
         id="bangongshi.dec_papers_adopted",
@@ -41,6 +42,7 @@ ITEMS = [
         rule=rules.Tiered(levels={"市局": 5, "常州市局": 10, "省厅": 30}),
         cap=40,
         text=T680,
+        self_report=SelfReport(fields=(ReportField("level", "录用级别", LEVELS),)),
     ),
 ]
 
