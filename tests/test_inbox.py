@@ -58,16 +58,15 @@ def test_the_period_due_is_the_month_that_ended_last(bureau_db):
 
 def test_a_department_on_the_21st_with_its_data_missing(bureau_db):
     bureau, reg, db = bureau_db
-    link = "/department/%E7%9D%A3%E5%AF%9F%E6%94%AF%E9%98%9F/2015-05"
     with Store(db) as store:
         assert texts(store, bureau, reg, DUCHA, "2015-05-21") == [
-            ("data", "2015年5月的数据尚未报送,应于 2015-05-28 前报送(本期确无数据的,请签收确认)", link),
+            ("data", "2015年5月的数据尚未报送,应于 2015-05-28 前报送(本期确无数据的,请签收确认)", "/handin"),
         ]
         assert texts(store, bureau, reg, DUCHA, "2015-05-29")[0][1].startswith("2015年5月的数据尚未报送,已超过报送期限 2015-05-28")
         assert texts(store, bureau, reg, TEST, "2015-05-21") == []  # carried over from April
         # April is due on 2015-04-21: 督察支队 sent C07 (2015-04-12) and has not signed it off
         assert texts(store, bureau, reg, DUCHA, "2015-04-21") == [
-            ("signoff", "2015年4月的数据(1条)尚未签收", "/department/%E7%9D%A3%E5%AF%9F%E6%94%AF%E9%98%9F/2015-04"),
+            ("signoff", "2015年4月的数据(1条)尚未签收", "/signoff/2015-04"),
         ]
         # a database of past years asks nothing of today
         assert texts(store, bureau, reg, DUCHA, "2026-12-05") == []
@@ -79,8 +78,8 @@ def test_the_office_on_the_21st(bureau_db):
     with Store(db) as store:
         assert texts(store, bureau, reg, OFFICE, "2015-05-21") == [
             ("missing", "2015年5月:督察支队 尚未报送数据(应于 2015-05-28 前报送)", "/office"),
-            ("publish", "2015年3月的结果已计算、数据齐全,可以发布(kaohe publish 2015-03)", "/ranking/2015-03"),
-            ("publish", "2015年4月的结果已计算、数据齐全,可以发布(kaohe publish 2015-04)", "/ranking/2015-04"),
+            ("publish", "2015年3月的结果已计算、数据齐全,可以发布(kaohe publish 2015-03)", "/publish/2015-03"),
+            ("publish", "2015年4月的结果已计算、数据齐全,可以发布(kaohe publish 2015-04)", "/publish/2015-04"),
         ]
 
 

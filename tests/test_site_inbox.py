@@ -63,11 +63,11 @@ def test_the_inbox_of_each_role_and_the_count_on_every_page(site):
 
     office = signed_in(base, "office")
     assert [(i["kind"], i["link"]) for i in office.json("/inbox.json")[1]["items"]] == [
-        ("publish", "/ranking/2015-03"), ("publish", "/ranking/2015-04"),
+        ("publish", "/publish/2015-03"), ("publish", "/publish/2015-04"),
     ]
     assert count(office, "/office") == 2
     _, _, body = office.get("/inbox")
-    assert '<a href="/ranking/2015-03">2015年3月的结果已计算、数据齐全,可以发布(kaohe publish 2015-03)</a>' in body
+    assert '<a href="/publish/2015-03">2015年3月的结果已计算、数据齐全,可以发布(kaohe publish 2015-03)</a>' in body
 
     leader = signed_in(base, "leader")
     assert leader.json("/inbox.json")[1]["items"] == [] and count(leader) == 0

@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import quote
-
 import attrs
 
 from ..core.periods import Period
@@ -113,16 +111,15 @@ def _department(store: Store, bureau: Bureau, registry: Any, department: str, to
     out = []
     period, due = due_period(bureau, today)
     if _cycle_runs(store, period):
-        link = f"/department/{quote(department, safe='')}/{period.label}"
         for r in data_status(store, bureau, registry, period):
             if r.department != department:
                 continue
-            if r.missing:
+            if r.missing:  # upload it (/handin), or sign off that there is none (/signoff)
                 out.append(Awaiting(
-                    "data", f"{period.chinese}的数据尚未报送,{_due_text(period, due, today)}(本期确无数据的,请签收确认)", link,
+                    "data", f"{period.chinese}的数据尚未报送,{_due_text(period, due, today)}(本期确无数据的,请签收确认)", "/handin",
                 ))
             elif r.records and not r.signed_off:
-                out.append(Awaiting("signoff", f"{period.chinese}的数据({r.records}条)尚未签收", link))
+                out.append(Awaiting("signoff", f"{period.chinese}的数据({r.records}条)尚未签收", f"/signoff/{period.label}"))
     out += [_appeal(bureau, a, today, False) for a in store.appeals(department=department, pending=True)]
     return out
 
@@ -174,5 +171,5 @@ def _office(store: Store, bureau: Bureau, registry: Any, today: dt.date) -> list
         if why is not None:
             out.append(Awaiting("stale", f"{p.chinese}保存的计算结果已过时({why}):请运行 kaohe score {label}", f"/ranking/{label}"))
         elif label not in published and bureau.calendar.end(p) < today and not problems(data_status(store, bureau, registry, p), bureau):
-            out.append(Awaiting("publish", f"{p.chinese}的结果已计算、数据齐全,可以发布(kaohe publish {label})", f"/ranking/{label}"))
+            out.append(Awaiting("publish", f"{p.chinese}的结果已计算、数据齐全,可以发布(kaohe publish {label})", f"/publish/{label}"))
     return out
