@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import os
 import socketserver
 import threading
 from collections.abc import Iterator
@@ -190,3 +191,25 @@ def test_notify_settings_and_account_addresses(tmp_path):
         assert store.users() == []  # all or none
         add_users(store, bureau, read_users_csv(tmp_path / "users.csv"), "test")
         assert {u["account"]: u["email"] for u in store.users()} == {"rulin": "rulin@example.gov.cn", "xuebu": ""}
+
+
+def test_the_commands(tmp_path):
+    from inprocess import kaohe
+
+    (tmp_path / "kaohe.toml").write_text(
+        '[bureau]\nname = "测试局"\n[scheme]\nname = "测试"\n[[series]]\nid = "s"\nname = "所"\n'
+        '[[categories]]\nid = "c"\nname = "类"\nweight = 100\n[[units]]\nid = "a"\nname = "甲所"\nseries = "s"\n',
+        encoding="utf-8",
+    )
+    env = {**os.environ, "KAOHE_ACTOR": "kb"}
+    out = kaohe("users", "add", "kb", "--name", "考办", "--role", "考核办", "--email", "kb@example.gov.cn", cwd=tmp_path, env=env)
+    assert out.returncode == 0, out.stderr
+    out = kaohe("users", "add", "jia", "--name", "甲所", "--role", "单位", "--unit", "a", "--email", "jia@", cwd=tmp_path, env=env)
+    assert out.returncode == 2 and out.stderr.strip() == "错误:邮箱 'jia@' 不对:应为 名字@域名 的形式,如 zhang@example.gov.cn", out.stderr
+    assert "kb@example.gov.cn" in kaohe("users", "list", cwd=tmp_path, env=env).stdout
+    out = kaohe("remind", cwd=tmp_path, env=env)
+    assert out.returncode != 0 and out.stderr.strip().startswith("错误:未配置邮件服务器([notify] smtp_host") and len(out.stderr.strip().splitlines()) == 1
+    out = kaohe("remind", "--dry-run", "--date", "2015-05-21", cwd=tmp_path, env=env)
+    assert out.returncode == 0 and "2015-05-21 没有需要发送的提醒" in out.stdout, out.stderr
+    out = kaohe("remind", "--date", "2015-13-01", cwd=tmp_path, env=env)
+    assert out.returncode != 0 and out.stderr.strip() == "错误:--date应为 2015-05-06 这样的日期,得到 '2015-13-01'"
