@@ -4,6 +4,7 @@ reset-password) and ``kaohe token`` (add, list, revoke: the API's tokens). Regis
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import click
 
 from ..core.errors import KaoheError
 from ..office.accounts import ROLES, add_users, disable_user, read_users_csv, reset_password
+from ..office.remind import remind as send_reminders
 from ..web.server import serve as run_server
 from ..office.tokens import add_token, revoke_token, token_state
 from .common import Ctx, acting, actor_option, parse_date, pass_ctx, table
@@ -53,13 +55,16 @@ def users() -> None:
 @click.option("--role", required=True, type=click.Choice(ROLES), help="角色。")
 @click.option("--unit", "where", default="", help="单位(角色为“单位”时:单位编号或名称)或部门(角色为“部门”时:部门名称)。")
 @click.option("--department", "department", default="", help="部门名称(与 --unit 二选一)。")
+@click.option("--email", default="", help="邮箱(可选):kaohe remind 每天把待办事项发到此地址。")
 @click.option("--password-stdin", "from_stdin", is_flag=True, help="从标准输入读取密码(默认随机生成并显示一次)。")
 @actor_option()
 @pass_ctx
-def users_add(obj: Ctx, account: str, name: str, role: str, where: str, department: str, from_stdin: bool, actor: str | None) -> None:
+def users_add(
+    obj: Ctx, account: str, name: str, role: str, where: str, department: str, email: str, from_stdin: bool, actor: str | None,
+) -> None:
     """新建账号 ACCOUNT。"""
     with obj.store() as store:
-        made = add_users(store, obj.bureau, [(account, name, role, where or department, _password(from_stdin))], _by(obj, actor))
+        made = add_users(store, obj.bureau, [(account, name, role, where or department, _password(from_stdin), email)], _by(obj, actor))
     for acc, pw in made:
         click.echo(f"已新建账号 {acc}" + ("" if from_stdin else f",初始密码:{pw}(只显示这一次)"))
 
@@ -69,7 +74,7 @@ def users_add(obj: Ctx, account: str, name: str, role: str, where: str, departme
 @actor_option()
 @pass_ctx
 def users_import(obj: Ctx, csv_file: Path, actor: str | None) -> None:
-    """从 CSV 批量新建账号(表头:账号,姓名,角色,单位或部门);全部无误才导入,初始密码随机生成并显示一次。"""
+    """从 CSV 批量新建账号(表头:账号,姓名,角色,单位或部门,可另加“邮箱”列);全部无误才导入,初始密码随机生成并显示一次。"""
     rows = read_users_csv(csv_file)
     with obj.store() as store:
         made = add_users(store, obj.bureau, rows, _by(obj, actor), where=f"{csv_file.name} ")
@@ -84,8 +89,8 @@ def users_list(obj: Ctx) -> None:
     with obj.store(readonly=True) as store:
         rows = store.users()
     click.echo(table(
-        ["账号", "姓名", "角色", "单位或部门", "状态"],
-        [[r["account"], r["name"], r["role"], r["unit"] or r["department"] or "", "已停用" if r["disabled"] else ("锁定至 " + str(r["locked_until"]) if r["locked_until"] else "正常")] for r in rows],
+        ["账号", "姓名", "角色", "单位或部门", "邮箱", "状态"],
+        [[r["account"], r["name"], r["role"], r["unit"] or r["department"] or "", r["email"] or "", "已停用" if r["disabled"] else ("锁定至 " + str(r["locked_until"]) if r["locked_until"] else "正常")] for r in rows],
     ))
 
 
@@ -156,5 +161,31 @@ def token_revoke(obj: Ctx, name: str, actor: str | None) -> None:
     click.echo(f"已吊销接口令牌 {name}")
 
 
-COMMANDS: dict[str, click.Command] = {"serve": serve, "users": users, "token": token}
+@click.command()
+@click.option("--date", "day", metavar="日期", help="提醒哪一天的待办(默认今天),如 2015-05-21。")
+@click.option("--dry-run", "dry_run", is_flag=True, help="只显示将发送的邮件,不发送、不记录。")
+@actor_option("记入审计记录的考核办账号(也可用环境变量 KAOHE_ACTOR 或配置 [site] cli_account)。")
+@pass_ctx
+def remind(obj: Ctx, day: str | None, dry_run: bool, actor: str | None) -> None:
+    """给有邮箱的每个账号发一封邮件,列出其待办事项(经 [notify] 配置的本局邮件服务器;供考核办每天定时运行)。
+
+    同一账号同一天只发一次(已发送的记入审计记录);没有待办的账号不发。
+    """
+    date = parse_date(day, "--date") or dt.date.today()
+    by = None if dry_run else _by(obj, actor)
+    with obj.store() as store:
+        done = send_reminders(store, obj.bureau, obj.registry, date, dry_run=dry_run, actor=by)
+    for r in done.reminders:
+        if dry_run:
+            click.echo(f"--- 将发送给 {r.account} <{r.email}>:{r.message['Subject']}")
+            click.echo(str(r.message.get_content()).rstrip())
+        else:
+            click.echo(f"已发送:{r.account} <{r.email}>,待办 {len(r.items)} 项")
+    if done.already:
+        click.echo(f"{date.isoformat()} 已发送过,不再发送:{'、'.join(done.already)}")
+    if not done.reminders:
+        click.echo(f"{date.isoformat()} 没有需要发送的提醒(有邮箱且有待办的账号:无)")
+
+
+COMMANDS: dict[str, click.Command] = {"serve": serve, "users": users, "token": token, "remind": remind}
 """The site's commands, added to the ``kaohe`` group by kaohe.cli.main."""

@@ -63,8 +63,13 @@ leaders)."""
 SIGN_IN, SIGN_IN_FAILED, SIGN_OUT = "登录", "登录失败", "退出登录"
 ACCOUNT_ADDED, ACCOUNT_DISABLED, PASSWORD_RESET = "新建账号", "停用账号", "重置密码"
 TOKEN_ADDED, TOKEN_REVOKED = "新建接口令牌", "吊销接口令牌"
-AUDIT_ACTIONS = frozenset({SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, ACCOUNT_ADDED, ACCOUNT_DISABLED, PASSWORD_RESET, TOKEN_ADDED, TOKEN_REVOKED})
-"""The audit trail's actions of this module and of kaohe.office.tokens: none changes what a score reads."""
+REMINDED = "发送提醒"
+"""An e-mail of what awaits an account, sent by ``kaohe remind`` (kaohe.office.remind)."""
+AUDIT_ACTIONS = frozenset({
+    SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, ACCOUNT_ADDED, ACCOUNT_DISABLED, PASSWORD_RESET, TOKEN_ADDED, TOKEN_REVOKED, REMINDED,
+})
+"""The audit trail's actions of this module, of kaohe.office.tokens and of kaohe.office.remind: none
+changes what a score reads."""
 
 
 @attrs.frozen
@@ -404,17 +409,31 @@ def _fold(account: str) -> str:
     return unicodedata.normalize("NFKC", account).casefold()
 
 
-def add_users(
-    store: Store, bureau: Bureau, rows: Sequence[tuple[str, str, str, str, str | None]], by: str, where: str = ""
-) -> list[tuple[str, str]]:
-    """Add accounts (account, name, role, unit or department, password or None for a random one), all
-    or none; returns (account, password) of each. ``where`` names the source of the rows for an error
-    (``file.csv 第3行``)."""
+Row = tuple[str, str, str, str, str | None] | tuple[str, str, str, str, str | None, str]
+"""An account to add: account, name, role, unit or department, password (None: a random one) and,
+optionally, its e-mail address (``kaohe remind``; empty: none)."""
+
+
+def email_problem(email: str) -> str | None:
+    """What is wrong with an e-mail address (in Chinese), or None (empty is none: no reminders)."""
+    if not email:
+        return None
+    local, at, domain = email.partition("@")
+    if not at or not local or "." not in domain or any(c.isspace() or c in "<>,;\"\\" for c in email) or len(email) > 254:
+        return f"邮箱 {email!r} 不对:应为 名字@域名 的形式,如 zhang@example.gov.cn"
+    return None
+
+
+def add_users(store: Store, bureau: Bureau, rows: Sequence[Row], by: str, where: str = "") -> list[tuple[str, str]]:
+    """Add accounts (:data:`Row`), all or none; returns (account, password) of each. ``where`` names
+    the source of the rows for an error (``file.csv 第3行``)."""
     departments = departments_of(bureau)
     seen: set[str] = {_fold(str(u["account"])) for u in store.users()}
     prepared = []
     out = []
-    for n, (account, name, role, belongs, password) in enumerate(rows, start=1):
+    for n, row_in in enumerate(rows, start=1):
+        account, name, role, belongs, password = row_in[:5]
+        email = str(row_in[5]).strip() if len(row_in) > 5 else ""
         at = f"{where}第{n + 1}行:" if where else ""
         account, name, role = account.strip(), name.strip(), role.strip()
         if not account or any(c.isspace() or c in "/\\<>\"'&" for c in account) or len(account) > 64:
@@ -434,7 +453,12 @@ def add_users(
         problem = policy_problem(pw, account, bureau.site)
         if problem:
             raise KaoheError(f"{at}{problem}")
-        prepared.append({"account": account, "name": name, "role": role, "unit": unit, "department": department, "password": pw})
+        problem = email_problem(email)
+        if problem:
+            raise KaoheError(f"{at}{problem}")
+        prepared.append({
+            "account": account, "name": name, "role": role, "unit": unit, "department": department, "password": pw, "email": email,
+        })
     for row in prepared:
         pw = str(row.pop("password"))
         row["hash"], row["created"] = hash_password(pw), now()
@@ -449,12 +473,16 @@ def add_users(
     return out
 
 
-CSV_COLUMNS = {"账号": "account", "姓名": "name", "角色": "role", "单位或部门": "where"}
-CSV_ALIASES = {"account": "account", "name": "name", "role": "role", "unit": "where", "department": "where", "单位": "where", "部门": "where"}
+CSV_COLUMNS = {"账号": "account", "姓名": "name", "角色": "role", "单位或部门": "where", "邮箱": "email"}
+CSV_ALIASES = {
+    "account": "account", "name": "name", "role": "role", "unit": "where", "department": "where", "单位": "where", "部门": "where",
+    "email": "email", "e-mail": "email", "电子邮箱": "email",
+}
 
 
-def read_users_csv(path: Path) -> list[tuple[str, str, str, str, str | None]]:
-    """The rows of the office's CSV of accounts (columns 账号, 姓名, 角色, 单位或部门; UTF-8 or GB18030)."""
+def read_users_csv(path: Path) -> list[Row]:
+    """The rows of the office's CSV of accounts (columns 账号, 姓名, 角色, 单位或部门, and optionally
+    邮箱; UTF-8 or GB18030)."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -475,14 +503,14 @@ def read_users_csv(path: Path) -> list[tuple[str, str, str, str, str | None]]:
     for need, title in (("account", "账号"), ("name", "姓名"), ("role", "角色")):
         if need not in names:
             raise KaoheError(f"{path} 第1行:缺少“{title}”列(表头应为 账号,姓名,角色,单位或部门)")
-    rows: list[tuple[str, str, str, str, str | None]] = []
+    rows: list[Row] = []
     for n, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue
         if len(cells) > len(names):
             raise KaoheError(f"{path} 第{n}行:有 {len(cells)} 列,表头只有 {len(names)} 列")
         d = {names[i]: c for i, c in enumerate(cells) if names[i]}
-        rows.append((d.get("account", ""), d.get("name", ""), d.get("role", ""), d.get("where", ""), None))
+        rows.append((d.get("account", ""), d.get("name", ""), d.get("role", ""), d.get("where", ""), None, d.get("email", "")))
     return rows
 
 

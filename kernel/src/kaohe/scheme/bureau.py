@@ -91,6 +91,31 @@ class SiteSettings:
     api_max_mb: int = 16
     """The largest body of one push to the API (``POST /api/v1/records``, kaohe.web.api), in MiB:
     a larger one is refused (413) before it is read whole."""
+    appeal_pending_days: int = 3
+    """The office's inbox lists an appeal still undecided this many working days after it was
+    received (kaohe.office.inbox)."""
+
+
+@attrs.frozen
+class NotifySettings:
+    """``[notify]``: e-mail reminders of what awaits each account (``kaohe remind``; off while
+    ``smtp_host`` is empty). The password is never in the configuration: it is read from the
+    environment variable ``password_env`` (docs/configuration.md, "[notify]")."""
+
+    smtp_host: str = ""
+    smtp_port: int = 25
+    sender: str = ""
+    """The ``From`` address (``from``)."""
+    starttls: bool = True
+    username: str = ""
+    password_env: str = "KAOHE_SMTP_PASSWORD"
+    site_url: str = ""
+    """The site's address as the accounts open it (``https://kaohe.example.gov.cn``): the messages'
+    links start with it; empty: the links are paths (``/inbox``)."""
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.smtp_host)
 
 
 @attrs.frozen
@@ -212,6 +237,7 @@ class OfficeSettings:
     report: ReportSettings = attrs.field(factory=ReportSettings)
     results: ResultsSettings = attrs.field(factory=ResultsSettings)
     site: SiteSettings = attrs.field(factory=SiteSettings)
+    notify: NotifySettings = attrs.field(factory=NotifySettings)
     regulations: tuple[Regulation, ...] = ()
     """The regulations the items cite (``[regulations]``), in the configuration's order."""
     plugin_config: Mapping[str, Any] = attrs.field(factory=dict)
@@ -285,6 +311,7 @@ class Bureau:
     report = _Of[ReportSettings]("office")
     results = _Of[ResultsSettings]("office")
     site = _Of[SiteSettings]("office")
+    notify = _Of[NotifySettings]("office")
     regulations = _Of[tuple[Regulation, ...]]("office")
     plugin_config = _Of[Mapping[str, Any]]("office")
 

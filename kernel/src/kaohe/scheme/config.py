@@ -41,7 +41,7 @@ from .bureau import (
     Publication,
     Regulation,
     ReportSettings,
-    ResultsSettings, SiteSettings,
+    NotifySettings, ResultsSettings, SiteSettings,
 )
 from .scheme import Category, Scheme, Series
 from .structure import Date, Expect, Number, Structurer, keys_of, unknown_key, within
@@ -51,7 +51,7 @@ STRUCTURER = Structurer()
 
 TOP_KEYS = {
     "bureau", "scheme", "series", "categories", "units", "units_file", "items", "office_items", "carry_over", "intake", "appeals",
-    "publication", "report", "regulations", "results", "scoring", "site", "analysis",
+    "publication", "report", "regulations", "results", "scoring", "site", "analysis", "notify",
 }
 """The tables the kernel reads itself; any other top-level table must be claimed by a plugin
 (``kaohe_config_tables``)."""
@@ -276,6 +276,22 @@ class SiteTable:
     password_min_length: Annotated[int, within(8, 128, "整数", "应为 {low}-{high} 的整数(位:密码的最短长度),得到 {value}")] = 10
     cli_account: Annotated[str, Expect("考核办的网站账号(命令行的写操作记入审计记录的操作人)")] = ""
     api_max_mb: Annotated[int, within(1, 1024, "整数", "应为 {low}-{high} 的整数(MB:接口一次推送的请求体上限),得到 {value}")] = 16
+    appeal_pending_days: Annotated[
+        int, within(1, 60, "整数", "应为 {low}-{high} 的整数(工作日:复查申请受理后多久未决定即提醒考核办),得到 {value}")
+    ] = 3
+
+
+@attrs.frozen(kw_only=True)
+class NotifyTable:
+    """``[notify]`` (kaohe.scheme.bureau.NotifySettings)."""
+
+    smtp_host: Annotated[str, Expect("本局邮件服务器的地址(空:不发邮件)")] = ""
+    smtp_port: Annotated[int, within(1, 65535, "整数", "应为 {low}-{high} 的整数(邮件服务器的端口),得到 {value}")] = 25
+    from_: Annotated[str, Expect("发件人邮箱地址")] = ""
+    starttls: Annotated[bool, Expect(" true/false")] = True
+    username: Annotated[str, Expect("登录邮件服务器的用户名(空:不登录)")] = ""
+    password_env: Annotated[str, Expect("存放邮件服务器密码的环境变量名(密码不写在配置文件中)")] = "KAOHE_SMTP_PASSWORD"
+    site_url: Annotated[str, Expect("考核网站的地址,如 https://kaohe.example.gov.cn(邮件中的链接以此开头)")] = ""
 
 
 @attrs.frozen(kw_only=True)
@@ -463,6 +479,9 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
     results: ResultsTable = r.structure(r.table(data, "results"), ResultsTable, "results")
     scoring: ScoringTable = r.structure(r.table(data, "scoring"), ScoringTable, "scoring")
     site: SiteTable = r.structure(r.table(data, "site"), SiteTable, "site")
+    notify: NotifyTable = r.structure(r.table(data, "notify"), NotifyTable, "notify")
+    if notify.smtp_host and "@" not in notify.from_:
+        raise r.fail("notify.from", f"设置了 smtp_host 时应为发件人邮箱地址,得到 {notify.from_!r}")
     plugin_config = {name: _claimed(r, t, data, base) for name, t in sorted(registry.config_tables.items()) if name in data}
     limits = {k: v for k, v in attrs.asdict(intake).items() if k != "earliest" and v is not None}
     return Bureau(
@@ -484,6 +503,10 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
             ),
             report=ReportSettings(lines_per_item=report.lines_per_item), results=ResultsSettings(stale=results.stale),
             site=SiteSettings(**attrs.asdict(site)),
+            notify=NotifySettings(
+                smtp_host=notify.smtp_host, smtp_port=notify.smtp_port, sender=notify.from_, starttls=notify.starttls,
+                username=notify.username, password_env=notify.password_env, site_url=notify.site_url.rstrip("/"),
+            ),
             regulations=tuple(regulations.values()),
             plugin_config=plugin_config,
         ),

@@ -58,17 +58,30 @@ class DataStatus:
         return out
 
 
+_LAST: list[tuple[Bureau, Any, dict[str, list[Any]]]] = []
+"""The last answer of ``departments`` with the bureau and registry it is of (both read once and never
+changed): every page of the site asks it (kaohe.office.inbox), with the same two."""
+
+
 def departments(bureau: Bureau, registry: Any) -> dict[str, list[Any]]:
-    """Department → the enabled items reading its data."""
+    """Department → the enabled items reading its data (do not change the answer: it is shared)."""
+    for b, r, known in _LAST:
+        if b is bureau and r is registry:
+            return known
     out: dict[str, list[Any]] = {}
+    owners: dict[str, str | None] = {}
     for item in bureau.items:
         for kind in item.reads:
-            dept = registry.owner_of_kind(kind)
+            if kind not in owners:
+                owners[kind] = registry.owner_of_kind(kind)
+            dept = owners[kind]
             if dept:
                 out.setdefault(dept, [])
-                if item not in out[dept]:
+                if not any(i is item for i in out[dept]):
                     out[dept].append(item)
-    return dict(sorted(out.items()))
+    known = dict(sorted(out.items()))
+    _LAST[:] = [(bureau, registry, known)]
+    return known
 
 
 def data_status(store: Any, bureau: Bureau, registry: Any, period: Period) -> list[DataStatus]:

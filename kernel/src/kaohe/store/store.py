@@ -37,9 +37,9 @@ from .integrity import guard, migrate_3, record_line, records_digest, register
 from .ledger import Ledger, migrate_2
 from .selfreports import SelfReports, migrate_8
 from .tokens import Tokens, migrate_7
-from .users import Users, migrate_5
+from .users import Users, migrate_5, migrate_9
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 BATCH = 5000
 
 
@@ -147,6 +147,7 @@ MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (1, _migrate_1), (2, migrate_2), (3, migrate_3), (4, _migrate_4), (5, migrate_5), (6, _migrate_6),
     (7, migrate_7),
     (8, migrate_8),
+    (9, migrate_9),
 ]
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import sqlite_utils
 
 USER_COLUMNS = (
-    "account", "name", "role", "unit", "department", "hash", "disabled", "failures", "locked_until", "stamp", "created",
+    "account", "name", "role", "unit", "department", "hash", "disabled", "failures", "locked_until", "stamp", "created", "email",
 )
 
 
@@ -31,6 +31,14 @@ def migrate_5(db: sqlite_utils.Database) -> None:
         not_null={"account", "name", "role", "hash"},
         defaults={"disabled": 0, "failures": 0, "stamp": 0},
     )
+
+
+def migrate_9(db: sqlite_utils.Database) -> None:
+    """What awaits each account (issue 17, point 6): when it last opened its inbox, and the audit
+    trail's last entry then (``mark``: a decision recorded after it is new to the account); each
+    account's e-mail address, for ``kaohe remind`` (empty: none)."""
+    db.execute("ALTER TABLE [users] ADD COLUMN [email] TEXT")
+    db.table("inbox_seen").create({"account": str, "time": str, "mark": int}, pk="account", not_null={"account", "time", "mark"})
 
 
 class Users:
@@ -57,9 +65,12 @@ class Users:
         with self._txn():
             for row in rows:
                 self.db.execute(
-                    "INSERT INTO users (account, name, role, unit, department, hash, disabled, failures, stamp, created)"
-                    " VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, ?)",
-                    [row["account"], row["name"], row["role"], row.get("unit") or "", row.get("department") or "", row["hash"], row["created"]],
+                    "INSERT INTO users (account, name, role, unit, department, hash, disabled, failures, stamp, created, email)"
+                    " VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?)",
+                    [
+                        row["account"], row["name"], row["role"], row.get("unit") or "", row.get("department") or "", row["hash"],
+                        row["created"], row.get("email") or "",
+                    ],
                 )
 
     def set_password(self, account: str, hash_: str) -> None:
@@ -82,6 +93,33 @@ class Users:
     def sign_in_failed(self, account: str, failures: int, locked_until: str | None) -> None:
         with self._txn():
             self.db.execute("UPDATE users SET failures = ?, locked_until = ? WHERE account = ?", [failures, locked_until, account])
+
+    def inbox_seen(self, account: str) -> dict[str, Any] | None:
+        """When ``account`` last opened its inbox (``time``) and the audit trail's last entry then
+        (``mark``), or None."""
+        row = self.db.execute("SELECT time, mark FROM inbox_seen WHERE account = ?", [account]).fetchone()
+        return {"time": str(row[0]), "mark": int(row[1])} if row else None
+
+    def see_inbox(self, account: str, time: str) -> None:
+        """Record that ``account`` opened its inbox at ``time``, having seen the audit trail up to now."""
+        with self._txn():
+            self.db.execute(
+                "INSERT INTO inbox_seen (account, time, mark) VALUES (?, ?, (SELECT coalesce(max(id), 0) FROM audit))"
+                " ON CONFLICT(account) DO UPDATE SET time = excluded.time, mark = excluded.mark",
+                [account, time],
+            )
+
+    def decided_since(self, unit: str, mark: int) -> set[int]:
+        """The appeals of ``unit`` decided in the audit trail's entries after ``mark``."""
+        cur = self.db.execute(
+            "SELECT subject FROM audit WHERE action = '复查决定' AND unit = ? AND id > ?", [unit, mark]
+        )
+        return {int(str(r[0]).removeprefix("appeal:")) for r in cur if str(r[0]).startswith("appeal:")}
+
+    def reminded_on(self, day: str) -> set[str]:
+        """The accounts already sent a reminder (audit action 发送提醒) for ``day``."""
+        cur = self.db.execute("SELECT subject FROM audit WHERE action = '发送提醒' AND json_extract(detail, '$.date') = ?", [day])
+        return {str(r[0]) for r in cur}
 
     def signed_in(self, account: str, hash_: str | None = None) -> None:
         """A successful sign-in: the failures cleared (and the hash replaced, when it was rehashed with

@@ -11,6 +11,7 @@ Response`` and is added to the list in ``app.create_app``.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import sqlite3
@@ -33,6 +34,7 @@ from starlette.routing import Route
 from ..core.errors import KaoheError
 from ..core.periods import Period
 from ..office.accounts import AUDIT_ACTIONS, Actor, current
+from ..office.inbox import awaiting
 from ..office.results import published_unchanged
 from ..plugins.discovery import load_registry
 from ..scheme.bureau import Bureau
@@ -165,9 +167,21 @@ class Site:
 
     # --- responses -----------------------------------------------------------------------------
 
+    def awaiting(self, request: Request) -> int:
+        """How many things await the signed-in account (the header's count; kaohe.office.inbox), 0
+        when no one is signed in; counted once per request."""
+        count = getattr(request.state, "awaiting", None)
+        if count is None:
+            store = getattr(request.state, "store", None)
+            actor = request.state.actor
+            count = len(awaiting(store, self.bureau, self.registry, actor, dt.date.today())) if actor is not None and store is not None else 0
+            request.state.awaiting = count
+        return int(count)
+
     def page(self, request: Request, template: str, status: int = 200, **context: Any) -> Response:
         html = self.templates.get_template(template).render(
-            bureau=self.bureau.name, csrf=request.state.session.get("c", ""), me=request.state.actor, **context
+            bureau=self.bureau.name, csrf=request.state.session.get("c", ""), me=request.state.actor,
+            awaiting=self.awaiting(request), **context
         )
         return HTMLResponse(html, status_code=status)
 
@@ -216,6 +230,7 @@ class Site:
                 why = exc if isinstance(exc, KaoheError) else f"{site.bureau.database}:{exc}"
                 return site.refuse(request, 503, f"暂时无法读取考核数据库({why}),请联系考核办", wants_json(request, request.url.path)[1])
             try:  # the store stays open for this thread's next request (Site.held_store)
+                request.state.store = store
                 request.state.actor = site.actor(request, store)
                 if request.method == "POST" and not same_origin(request):
                     return site.refuse(request, 403, "请求来自其他网站,已拒绝", False)

@@ -21,6 +21,7 @@ from ..core.decimals import D
 from ..core.periods import Period
 from ..office.accounts import APPEAL, OFFICE, PASSWORD_MAX, READ, Actor, Resource, SignInRefused, allowed, sight, sign_in, sign_out
 from ..office.history import appeal_window, appealable, change, item_history, trends
+from ..office.inbox import awaiting
 from ..office.results import explanation_data, staleness, stored_result
 from ..scoring.status import data_status
 from ..store.store import Store
@@ -48,7 +49,8 @@ def routes(site: Site) -> list[Route]:
             return site.page(request, "login.html", status=401, error=str(exc), account=account)
         request.state.session = {"a": actor.account, "s": actor.stamp, "c": secrets.token_urlsafe(32)}
         request.state.actor = actor
-        return RedirectResponse("/periods", status_code=303)
+        waiting = awaiting(store, site.bureau, site.registry, actor, dt.date.today())
+        return RedirectResponse("/inbox" if waiting else "/periods", status_code=303)
 
     def logout(request: Request, store: Store) -> Response:
         actor = request.state.actor
