@@ -79,8 +79,9 @@ CHECKS = [("B01", "rulin", "2015-04-08", "值班脱岗"), ("B02", "zhixi", "2015
 #   the series' tops: 40 and 60, so each score is the sum of the two:
 #   儒林 40/40×40 + 58/60×60 = 98; 薛埠 100; 直溪 38 + 59 = 97.
 # Edition 2, A02 changed to 0 on appeal: 儒林 基础工作建设 59 (the top stays 60): 40 + 59 = 99.
-TOTAL_1 = "总分 98,"
-TOTAL_2 = "总分 99,"
+# Ranked 薛埠 100, 儒林, 直溪 97: 儒林 is 2nd in both editions.
+TOTAL_1 = "总分 98,名次 2"
+TOTAL_2 = "总分 99,名次 2"
 
 
 def write_csv(path: Path, header: list[str], rows: list[tuple[str, ...]]) -> Path:
@@ -114,6 +115,8 @@ def test_a_whole_month_uploads_selfreport_signoff_publication_appeal_and_the_sec
     problems: list[str] = []
     files = tmp_path / "files"
     files.mkdir()
+    praise = tmp_path / "表扬通报.pdf"
+    praise.write_bytes(PDF)
     evidence = tmp_path / "到场记录.pdf"
     evidence.write_bytes(PDF)
 
@@ -177,7 +180,7 @@ def test_a_whole_month_uploads_selfreport_signoff_publication_appeal_and_the_sec
         station.fill("input[name=date]", "2015-04-10")
         station.fill("textarea[name=what]", "协助市局破获盗窃案,受市局通报表扬")
         station.select_option("select[name=type]", "表扬")
-        station.set_input_files("input[name=evidence]", str(evidence))
+        station.set_input_files("input[name=evidence]", str(praise))
         shot(station, "month-03-selfreport-new.png")
         station.click("form.appeal button[type=submit]")
         assert "/reports/" in station.url and "待审核" in station.locator("main").inner_text()
@@ -197,7 +200,7 @@ def test_a_whole_month_uploads_selfreport_signoff_publication_appeal_and_the_sec
         station.click("main a[href^='/reports/new?corrects=']")
         assert station.input_value("input[name=date]") == "2015-04-10"
         station.fill("textarea[name=what]", "协助市局破获盗窃案,受市局通报表扬(金公通〔2015〕12号)")
-        station.set_input_files("input[name=evidence]", str(evidence))
+        station.set_input_files("input[name=evidence]", str(praise))
         station.click("form.appeal button[type=submit]")
         assert "更正" in station.locator("main").inner_text()
 
@@ -229,7 +232,10 @@ def test_a_whole_month_uploads_selfreport_signoff_publication_appeal_and_the_sec
 
         # 4. the office publishes edition 1
         office.goto(base + "/publish/2015-04")
-        assert "没有妨碍发布的缺失" in office.locator("main").inner_text()
+        text = office.locator("main").inner_text()
+        assert "没有妨碍发布的缺失" in text and "各部门均已报送并签收" in text
+        # 测试大队's records: its three rows and the accepted self-report; 督察支队's two
+        assert [r.split("\t")[3] for r in office.locator("main table").first.locator("tbody tr").all_inner_texts()] == ["4", "2"]
         office.fill("textarea[name=reason]", "按期公布")
         office.click("main button:text('发布第1版')")
         assert office.url == base + "/publish/2015-04?done=1"
@@ -272,8 +278,16 @@ def test_a_whole_month_uploads_selfreport_signoff_publication_appeal_and_the_sec
 
         station.goto(base + "/appeals")
         assert "改分(改为 0)" in station.locator("main table").inner_text()
+        station.locator("main table a").first.click()
+        assert "经核查接警系统日志,该次按时到场" in station.locator("main").inner_text()
+        shot(station, "month-12-appeal-decided.png")
         station.goto(base + "/unit/2015-04/rulin")
         text = station.locator("main").inner_text()
         assert TOTAL_2 in text and "第2版" in text
-        shot(station, "month-12-unit-new-total.png")
+        station.locator("details.category > summary", has_text="基础工作建设").click()
+        late = station.locator("details.item > summary", has_text="接警后未按时到场")
+        assert late.inner_text() == "接警后未按时到场 -1 测试大队"  # A01 −1, A02 now 0
+        late.click()
+        station.locator("a.appeal").first.wait_for()
+        shot(station, "month-13-unit-new-total.png")
     assert problems == []
