@@ -225,6 +225,13 @@ def test_a_whole_month_uploads_selfreport_signoff_publication_appeal_and_the_sec
         chase = office.locator("main table").nth(1).inner_text()
         assert "督察支队" in chase and "督察支队内勤(ducha)" in chase and "测试大队" not in chase
         shot(office, "month-07-publish-not-signed.png")
+        office.click("main button:text('发布第1版')")  # refused under require_signoff: nothing published
+        refused = office.locator("p.error").inner_text()
+        assert "督察支队" in refused and "未经部门签收" in refused, refused
+        with Store(bureau.database) as store:
+            assert store.editions("2015-04") == []
+        assert [p for p in problems if "409 (Conflict)" not in p] == [] and len(problems) == 1  # the refusal's status
+        problems.clear()
 
         ducha.goto(base + "/signoff/2015-04")
         ducha.click("main button:text('签收本期数据')")
