@@ -296,5 +296,8 @@ def test_a_whole_month_uploads_selfreport_signoff_publication_appeal_and_the_sec
         assert late.inner_text() == "接警后未按时到场 -1 测试大队"  # A01 −1, A02 now 0
         late.click()
         station.locator("a.appeal").first.wait_for()
+        # A01 may still be appealed; A02, decided (改分), offers no second appeal
+        assert station.locator("a.appeal[href*='A01']").count() == 1
+        assert station.locator("a.appeal[href*='A02']").count() == 0
         shot(station, "month-13-unit-new-total.png")
     assert problems == []

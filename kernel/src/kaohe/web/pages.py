@@ -250,12 +250,20 @@ def routes(site: Site) -> list[Route]:
             window is not None and window["open"] and data["published"]
             and allowed(request.state.actor, APPEAL, Resource("appeal", True, unit=data["unit"]))
         )
+        # a deduction already appealed — pending, or decided otherwise than 维持 — is not appealed again
+        # (kaohe.office.appeals refuses it): no link on it
+        taken = memo(store, ("appealed", period.label, data["unit"]), lambda: [
+            (a["item"], a["record"] or None) for a in store.appeals(period=period.label, unit=data["unit"])
+            if a["outcome"] is None or a["outcome"] != "维持"
+        ]) if can else []
         for c in data["categories"]:
             for i in c["items"]:
                 ok = can and appealable(site.bureau, period, i["item"])
                 for ln in i["lines"]:
                     query = {"item": i["item"], **({"record": ln["record"]} if ln.get("record") else {})}
-                    deduction = ok and D(ln["points"]) < 0
+                    record = ln.get("record") or None
+                    done = any(item == i["item"] and (record is None or r is None or r == record) for item, r in taken)
+                    deduction = ok and D(ln["points"]) < 0 and not done
                     ln["appeal"] = f"/appeals/new/{period.label}/{data['unit']}?{urlencode(query)}" if deduction else None
         return window
 
