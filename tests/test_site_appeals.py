@@ -267,6 +267,9 @@ def test_a_decision_out_of_range_is_refused_and_a_void_marks_the_record(site):
     assert status == 400 and "改后分值应在 -1 与 0 之间" in body
     status, _, body = post_decision(dept, appeal_id, {"outcome": "改分", "points": "abc", "reason": "x"})
     assert status == 400 and "改后分值应为数字" in body
+    # within the range but with a million decimal places (its text alone would be a megabyte)
+    status, _, body = post_decision(dept, appeal_id, {"outcome": "改分", "points": "-1E-999999", "reason": "x"})
+    assert status == 400 and "改后分值至多保留 4 位小数" in body
     status, _, body = post_decision(dept, appeal_id, {"outcome": "", "reason": "x"})
     assert status == 400 and "复查决定应为 维持、改分、撤销记录 之一" in body
     assert state(db, bureau) == before

@@ -185,6 +185,8 @@ def decide_appeal(
         if outcome == "改分":
             if points is None:
                 raise KaoheError("改分须写明改后的分值(--points,如 -1)")
+            if not points.is_finite() or int(points.normalize().as_tuple().exponent) < -4:  # -1E-999999 …
+                raise KaoheError(f"改后分值至多保留 4 位小数(如 -0.5),得到 {str(points)[:20]}")
             if not _scored_in(bureau, Period.parse(appeal["period"]), appeal["item"]):
                 raise KaoheError(
                     f"{appeal['period']} 由各{_base_name(bureau)}汇总而成:改分请针对该项目计分所在期间的通报申请"
