@@ -42,6 +42,8 @@ def test_a_department_uploads_fixes_a_row_confirms_and_withdraws(tmp_path: Path)
         page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
         page.on("pageerror", lambda e: problems.append(str(e)))
         page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(base) else None)
+        uploads: list[str] = []  # how the page sent each upload: by script, to show its progress
+        page.on("request", lambda r: uploads.append(r.resource_type) if r.url.endswith("/handin/upload") else None)
 
         page.goto(base + "/login")
         page.fill("input[name=account]", "dept")
@@ -58,6 +60,7 @@ def test_a_department_uploads_fixes_a_row_confirms_and_withdraws(tmp_path: Path)
         with page.expect_navigation():
             page.click("form.handin button[type=submit]")
         assert "/handin/check/" in page.url
+        assert uploads == ["xhr"]  # sent by static/upload.js, with a progress bar
         body = page.locator("main").inner_text()
         assert "可导入 1 行,拒绝 1 行" in body and "新增 1 条,更正 0 条,不变 0 条" in body
         cells = page.locator("main table").nth(1).locator("tbody tr td").all_inner_texts()
@@ -68,6 +71,17 @@ def test_a_department_uploads_fixes_a_row_confirms_and_withdraws(tmp_path: Path)
         with page.expect_navigation():
             page.click("button:has-text('取消(删除上传的文件)')")
         assert page.url == base + "/handin"
+
+        # a file of another type: the refusal shown in place of the page's main part, nothing kept
+        other = tmp_path / "照片.png"
+        other.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+        page.set_input_files("input[name=file]", str(other))
+        page.click("form.handin button[type=submit]")
+        page.wait_for_function("!document.querySelector('form.handin[data-progress]')")
+        assert page.url == base + "/handin" and ".xlsx" in page.locator("main").inner_text()
+        assert [m for m in problems if "415" in m] and len(problems) == 1  # the refusal's own status, expected
+        problems.clear()
+        page.goto(base + "/handin")
 
         # fixed and uploaded again, then confirmed
         good = write_csv(tmp_path / "测试大队_2015年4月.csv", [rows[0], ("W02", "rulin", "2015-04-03", "迟到", "")])
