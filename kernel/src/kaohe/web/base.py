@@ -174,7 +174,15 @@ class Site:
         if count is None:
             store = getattr(request.state, "store", None)
             actor = request.state.actor
-            count = len(awaiting(store, self.bureau, self.registry, actor, dt.date.today())) if actor is not None and store is not None else 0
+            if actor is not None and store is not None:
+                # kept per change of the store, day and the account's last look at its inbox (a look
+                # is not in the audit trail): the same count for every page until one of them moves
+                today = dt.date.today()
+                seen = store.inbox_seen(actor.account)
+                key = ("awaiting", actor.account, actor.role, actor.unit, actor.department, today, seen["mark"] if seen else None)
+                count = memo(store, key, lambda: len(awaiting(store, self.bureau, self.registry, actor, today)))
+            else:
+                count = 0
             request.state.awaiting = count
         return int(count)
 
