@@ -100,10 +100,12 @@ def routes(site: Site) -> list[Route]:
                 return site.refuse(request, 404, f"{period.chinese}尚无已保存的计算结果", as_json)
             stale = stale_for(actor, store, period)
         seen = sight(actor)
-        links = {
+        # the units whose page the account may open: the same for every account of its role, unit and
+        # departments, kept per change of the store (2,000 permission checks a request otherwise)
+        links: frozenset[str] = memo(store, ("ranking-links", label, is_pub, actor.role, actor.unit, actor.department), lambda: frozenset(
             u["unit"] for s in view["series"] for u in s["units"]
             if seen.sees_unit(u["unit"], is_pub) and allowed(actor, READ, Resource("unit", is_pub, unit=u["unit"]))
-        }
+        ))
         data: dict[str, Any] = {
             "period": label, "name": period.chinese, "published": is_pub, "previous": view["previous"],
             "series": view["series"], "missing": view["missing"], "data_status": view["status"], "stale": stale,
