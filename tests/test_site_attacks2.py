@@ -311,6 +311,7 @@ def test_nobody_signed_in_gets_an_answer_without_the_server_reading_an_appeal_bo
     # refused (no session: no CSRF token) without waiting for the 40 MB announced
     assert answered_before_the_body(base, "/appeals/new/2015-02/rulin") == 403
     assert answered_before_the_body(base, "/handin/upload") == 403
+    assert answered_before_the_body(base, "/reports/new") == 403  # self-reports share the appeals' form route
 
 
 def test_a_push_into_a_locked_period_stores_nothing(site):

@@ -18,17 +18,12 @@ from __future__ import annotations
 
 import re
 import secrets
-import sqlite3
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
-from urllib.parse import quote
 
 import attrs
-from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
-from starlette.exceptions import HTTPException
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
@@ -41,7 +36,8 @@ from ..office.accounts import APPEAL, DECIDE, DEPARTMENT, OFFICE, READ, UNIT, Ac
 from ..plugins.discovery import load_registry
 from ..scheme.bureau import Bureau
 from ..store.store import Store
-from .base import CSP, Site, parse_period, wants_json
+from . import evidence as evidence_form
+from .base import Site, parse_period, wants_json
 
 FORM_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 NOT_SEEN = "无此复查申请,或无权查看"
@@ -231,65 +227,10 @@ def routes(site: Site) -> list[Route]:
         if not (n.isascii() and n.isdigit()) or not 1 <= int(n) <= len(files):
             return site.refuse(request, 404, "无此证据文件,或无权查看", False)
         meta = files[int(n) - 1]
-        try:
-            body = evidence_files.read(site.bureau.office.evidence_directory, meta)
-        except KaoheError as exc:
-            return site.refuse(request, 410, str(exc), False)
-        kind = evidence_files.kind_by_mime(str(meta["type"]))
-        inline = kind is not None and kind.inline and evidence_files.kind_of(body) is kind
-        mime = kind.mime if inline and kind is not None else "application/octet-stream"
-        name = quote(str(meta["name"]))
-        headers = {"content-disposition": f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{name}"}
-        if mime == evidence_files.PDF.mime:  # the browser's PDF viewer embeds the file itself: allowed, nothing else
-            headers["content-security-policy"] = CSP.replace("object-src 'none'", "object-src 'self'")
-        return Response(body, media_type=mime, headers=headers)
-
-    # --- the multipart form of a filing --------------------------------------------------------
-
-    filing = site.guarded(site.signed_in(new_appeal))
-    most = limits.max_files * (limits.max_bytes + (64 << 10)) + (1 << 20)
-
-    async def new_endpoint(request: Request) -> Response:
-        request.state.form, request.state.files = {}, []
-        if request.method == "POST" and not isinstance(site.session(request).get("a"), str):
-            return await run_in_threadpool(filing, request)  # nobody signed in: the body is not read
-        if request.method == "POST":
-            length = request.headers.get("content-length", "")
-            if not length.isdigit() or int(length) > most:
-                return await run_in_threadpool(unread, request, f"提交的内容太大:证据文件每个至多 {limits.max_bytes >> 20} MB,至多 {limits.max_files} 个")
-            try:
-                form = await request.form(max_files=limits.max_files + 10, max_fields=20)
-            except ClientDisconnect:  # the body cut short: nobody is left to answer
-                return Response(status_code=400)
-            except HTTPException:
-                return await run_in_threadpool(unread, request, "提交的表单无法读取(文件太多或格式不对):请重新打开申请复查页面后提交")
-            try:
-                fields: dict[str, str] = {}
-                uploads = []
-                for key, value in form.multi_items():
-                    if isinstance(value, UploadFile):
-                        if key == "evidence":
-                            uploads.append(evidence_files.Upload(value.filename or "", await value.read(limits.max_bytes + 1)))
-                    else:
-                        fields.setdefault(key, value)
-            finally:
-                await form.close()
-            request.state.form, request.state.files = fields, uploads
-        return await run_in_threadpool(filing, request)
-
-    def unread(request: Request, message: str) -> Response:
-        """A filing refused before its body is read: the page says why (with who is signed in)."""
-        request.state.session = site.session(request)
-        request.state.actor = None
-        try:
-            with site.store() as store:
-                request.state.actor = site.actor(request, store)
-        except (KaoheError, sqlite3.Error):
-            pass
-        return site.refuse(request, 413, message, "application/json" in request.headers.get("accept", ""))
+        return evidence_form.file_response(site, request, meta)
 
     return [
-        Route("/appeals/new/{period}/{unit}", new_endpoint, methods=["GET", "POST"]),
+        evidence_form.form_route(site, "/appeals/new/{period}/{unit}", new_appeal, "申请复查页面", max_fields=20),
         site.route("/appeals", queue),
         site.route("/appeals.json", queue),
         site.route("/appeals/{appeal}", appeal_page),

@@ -17,13 +17,8 @@ from __future__ import annotations
 
 import re
 import secrets
-import sqlite3
 from typing import Any
-from urllib.parse import quote
 
-from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -34,7 +29,8 @@ from ..office import selfreport as use_case
 from ..office.accounts import DEPARTMENT, OFFICE, READ, REPORT, REVIEW, UNIT, Actor, Resource, allowed
 from ..store.store import Store
 from .appeals import SiteOffice, acting
-from .base import CSP, Site, wants_json
+from . import evidence as evidence_form
+from .base import Site, wants_json
 
 FORM_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 NOT_SEEN = "无此自报,或无权查看"
@@ -217,62 +213,12 @@ def routes(site: Site) -> list[Route]:
         if e is None or not allowed(actor, READ, resource(e)) or not n.isdigit() or not 1 <= int(n) <= len(e["evidence"]):
             return site.refuse(request, 404, "无此证据文件,或无权查看", False)
         meta = e["evidence"][int(n) - 1]
-        try:
-            body = evidence_files.read(site.bureau.office.evidence_directory, meta)
-        except KaoheError as exc:
-            return site.refuse(request, 410, str(exc), False)
-        kind = evidence_files.kind_by_mime(str(meta["type"]))
-        inline = kind is not None and kind.inline and evidence_files.kind_of(body) is kind
-        mime = kind.mime if inline and kind is not None else "application/octet-stream"
-        headers = {"content-disposition": f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{quote(str(meta['name']))}"}
-        if mime == evidence_files.PDF.mime:
-            headers["content-security-policy"] = CSP.replace("object-src 'none'", "object-src 'self'")
-        return Response(body, media_type=mime, headers=headers)
-
-    # --- the multipart form ----------------------------------------------------------------------
-
-    entering = site.guarded(site.signed_in(new_report))
-    most = limits.max_files * (limits.max_bytes + (64 << 10)) + (1 << 20)
-
-    async def new_endpoint(request: Request) -> Response:
-        request.state.form, request.state.files = {}, []
-        if request.method == "POST":
-            length = request.headers.get("content-length", "")
-            if not length.isdigit() or int(length) > most:
-                return await run_in_threadpool(unread, request, f"提交的内容太大:证据文件每个至多 {limits.max_bytes >> 20} MB,至多 {limits.max_files} 个")
-            try:
-                form = await request.form(max_files=limits.max_files + 10, max_fields=40)
-            except HTTPException:
-                return await run_in_threadpool(unread, request, "提交的表单无法读取(文件太多或格式不对):请重新打开自报页面后提交")
-            try:
-                fields: dict[str, str] = {}
-                uploads = []
-                for key, value in form.multi_items():
-                    if isinstance(value, UploadFile):
-                        if key == "evidence":
-                            uploads.append(evidence_files.Upload(value.filename or "", await value.read(limits.max_bytes + 1)))
-                    else:
-                        fields.setdefault(key, value)
-            finally:
-                await form.close()
-            request.state.form, request.state.files = fields, uploads
-        return await run_in_threadpool(entering, request)
-
-    def unread(request: Request, message: str) -> Response:
-        """An entry refused before its body is read: the page says why (with who is signed in)."""
-        request.state.session = site.session(request)
-        request.state.actor = None
-        try:
-            with site.store() as store:
-                request.state.actor = site.actor(request, store)
-        except (KaoheError, sqlite3.Error):
-            pass
-        return site.refuse(request, 413, message, "application/json" in request.headers.get("accept", ""))
+        return evidence_form.file_response(site, request, meta)
 
     return [
         site.route("/reports", queue),
         site.route("/reports.json", queue),
-        Route("/reports/new", new_endpoint, methods=["GET", "POST"]),
+        evidence_form.form_route(site, "/reports/new", new_report, "自报页面", max_fields=40),
         site.route("/reports/{entry}", entry_page),
         site.route("/reports/{entry}/decide", decide, ("POST",)),
         site.route("/reports/{entry}/evidence/{n}", evidence),
