@@ -224,19 +224,29 @@ def test_lockout_after_repeated_failures_and_the_trail(bureau_store):
     t0 = dt.datetime(2015, 3, 1, 9, 0, tzinfo=dt.timezone.utc)
     with Store(db) as store:
         assert sign_in(store, settings, "rulin", "Kaohe-Test-2015", when=t0).unit == "rulin"
-        for n in range(2):
-            with pytest.raises(SignInRefused, match="账号或密码不正确"):
+        said: list[str] = []
+        for n in range(3):
+            with pytest.raises(SignInRefused) as refused:
                 sign_in(store, settings, "rulin", "wrong", when=t0)
-        with pytest.raises(SignInRefused, match="已锁定 15 分钟"):
-            sign_in(store, settings, "rulin", "wrong", when=t0)
-        # locked: even the right password is refused until the lock ends
-        with pytest.raises(SignInRefused, match="已锁定至"):
+            said.append(str(refused.value))
+        # locked after the third: even the right password is refused until the lock ends
+        with pytest.raises(SignInRefused) as refused:
             sign_in(store, settings, "rulin", "Kaohe-Test-2015", when=t0 + dt.timedelta(minutes=14))
+        said.append(str(refused.value))
+        # an account that does not exist, tried as often, is refused in the very same words
+        for n in range(4):
+            with pytest.raises(SignInRefused) as refused:
+                sign_in(store, settings, "nobody", "wrong", when=t0)
+            said.append(str(refused.value))
+        assert set(said) == {"账号或密码不正确。连续 3 次登录失败的账号将锁定 15 分钟,期间请稍后再试,或请考核办重置密码"}
         assert sign_in(store, settings, "rulin", "Kaohe-Test-2015", when=t0 + dt.timedelta(minutes=16)).account == "rulin"
+        why = [json.loads(e["detail"])["why"] for e in store.audit(action="登录失败", actor="rulin")]
+        assert why == ["密码错误", "密码错误", "密码错误", "已锁定"]  # the trail tells them apart
         trail = [(e["actor"], e["action"]) for e in store.audit() if e["action"] in ("登录", "登录失败", "新建账号")]
         assert trail == [
             ("office-a", "新建账号"), ("rulin", "登录"), ("rulin", "登录失败"), ("rulin", "登录失败"), ("rulin", "登录失败"),
-            ("rulin", "登录失败"), ("rulin", "登录"),
+            ("rulin", "登录失败"), ("nobody", "登录失败"), ("nobody", "登录失败"), ("nobody", "登录失败"),
+            ("nobody", "登录失败"), ("rulin", "登录"),
         ]
         # signing in changes nothing a score reads: the stored results stay up to date
         assert staleness(store, bureau, Period.parse("2015-02")) is None

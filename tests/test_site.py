@@ -6,6 +6,7 @@ outside the site. One server for the module (uvicorn on 127.0.0.1, stopped at th
 from __future__ import annotations
 
 import copy
+import json
 import time
 
 import pytest
@@ -166,10 +167,11 @@ def test_locked_account_is_refused_even_with_its_password(site):
     for _ in range(bureau.site.lockout_failures):
         assert c.login("xuebu", "Wrong-Password-1") == 401
     status, _, body = c.request("/login", {"csrf": c.csrf(), "account": "xuebu", "password": "Kaohe-Test-2015"})
-    assert status == 401 and "已锁定" in body
+    assert status == 401 and "账号或密码不正确" in body and "已锁定" not in body  # the same words as a wrong password
     with Store(db) as store:
         failures = store.audit(action="登录失败", actor="xuebu")
     assert len(failures) == bureau.site.lockout_failures + 1
+    assert json.loads(failures[-1]["detail"])["why"] == "已锁定"  # only the trail says it was locked
 
 
 def test_xss_payload_in_imported_text_is_inert(site):

@@ -13,7 +13,7 @@ import pytest
 import report_bureau
 from kaohe.core.decimals import D
 from kaohe.core.periods import Period
-from kaohe.office.accounts import SignInRefused, add_users, disable_user, sign_in
+from kaohe.office.accounts import SignInRefused, add_users, disable_user, refusal, sign_in
 from kaohe.office.jobs import score_period
 from kaohe.office.publication import publish
 from kaohe.store.store import Store
@@ -92,7 +92,12 @@ def test_parallel_guesses_do_not_get_past_the_lockout(site):
     assert why.count("密码错误") == n and why.count("已锁定") == 2 * n
     c = Client(base)
     status, _, body = c.request("/login", {"csrf": c.csrf(), "account": "guessed", "password": PASSWORD})
-    assert status == 401 and "已锁定" in body
+    assert status == 401 and "账号或密码不正确" in body and "已锁定" not in body
+    # an account that does not exist is refused in the same words, after as many guesses
+    for _ in range(n + 1):
+        assert c.login("nobody-at-all", "Wrong-Password-1") == 401
+    status, _, other = c.request("/login", {"csrf": c.csrf(), "account": "nobody-at-all", "password": PASSWORD})
+    assert status == 401 and refusal(bureau.site) in other and refusal(bureau.site) in body
 
 
 def test_a_disabled_account_is_refused_as_slowly_as_a_wrong_password(site):

@@ -279,7 +279,9 @@ def sign_in(store: Store, settings: SiteSettings, account: str, password: str, w
     failures in a row lock the account for ``lockout_minutes``. The attempt is decided in one write
     transaction, so that parallel guesses take turns and the lock holds after exactly
     ``lockout_failures`` wrong passwords; every refusal checks a hash, so that its time does not tell
-    an unknown or disabled account from a wrong password."""
+    an unknown, disabled or locked account from a wrong password, and every refusal says the same
+    words (:func:`refusal`), so that the text does not tell them apart either: only the audit trail
+    says which it was."""
     when = when or dt.datetime.now().astimezone()
     account = account.strip()
     detail = {"from": where} if where else None
@@ -292,14 +294,15 @@ def sign_in(store: Store, settings: SiteSettings, account: str, password: str, w
         if row is None:
             _verify(DUMMY_HASH[0], password)  # as long as for a known account
             store.log(SIGN_IN_FAILED, account or "-", subject=account[:64], detail={**(detail or {}), "why": "无此账号"})
-            refused = "账号或密码不正确"
+            refused = refusal(settings)
         elif locked and dt.datetime.fromisoformat(str(locked)) > when:
+            _verify(DUMMY_HASH[0], password)  # a locked account is not told by the time its refusal takes
             store.log(SIGN_IN_FAILED, account, subject=account, detail={**(detail or {}), "why": "已锁定"})
-            refused = f"连续登录失败次数过多,账号已锁定至 {str(locked)[11:16]};请稍后再试,或请考核办重置密码"
+            refused = refusal(settings)
         elif row["disabled"]:
             _verify(DUMMY_HASH[0], password)  # a disabled account is not told by the time its refusal takes
             store.log(SIGN_IN_FAILED, account, subject=account, detail={**(detail or {}), "why": "已停用"})
-            refused = "账号或密码不正确"
+            refused = refusal(settings)
         else:
             ok, rehash = _verify(str(row["hash"]), password)
             if ok:
@@ -313,12 +316,20 @@ def sign_in(store: Store, settings: SiteSettings, account: str, password: str, w
                     failures = 0
                 store.sign_in_failed(account, failures, until)
                 store.log(SIGN_IN_FAILED, account, subject=account, detail={**(detail or {}), "why": "密码错误", "locked_until": until})
-                refused = (
-                    f"连续登录失败 {settings.lockout_failures} 次,账号已锁定 {settings.lockout_minutes} 分钟" if until else "账号或密码不正确"
-                )
+                refused = refusal(settings)
     if refused is not None or row is None:
-        raise SignInRefused(refused or "账号或密码不正确")
+        raise SignInRefused(refused or refusal(settings))
     return actor_of(row)
+
+
+def refusal(settings: SiteSettings) -> str:
+    """The one text of every refused sign-in: the same for an unknown account, a wrong password, a
+    disabled and a locked account, so that it tells a guesser nothing; it states the lockout rule, so
+    that a person locked out knows why the right password is refused (docs/readings.md, "登录失败的提示")."""
+    return (
+        f"账号或密码不正确。连续 {settings.lockout_failures} 次登录失败的账号将锁定 {settings.lockout_minutes} 分钟,"
+        "期间请稍后再试,或请考核办重置密码"
+    )
 
 
 def sign_out(store: Store, actor: Actor) -> None:
