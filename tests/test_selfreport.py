@@ -259,3 +259,22 @@ def test_on_the_site_each_sees_only_its_own_and_refusals_change_nothing(site):
     assert status == 409 and "审核结果不可更改" in body
     page = rulin.json(where)[1]
     assert (page["outcome"], page["decision_reason"], page["may_correct"]) == ("退回", "请附表扬通报", True)
+
+
+def test_verify_finds_an_evidence_file_changed_or_removed_outside_kaohe(tmp_path):
+    # kaohe verify checks the files kept outside the database too: each against the SHA-256 recorded
+    # when it was filed (kaohe.office.evidence.unchanged, called by the CLI's verify)
+    from kaohe.office.evidence import Upload, path_of, unchanged
+
+    bureau, reg, db = make(tmp_path)
+    office = Loaded(bureau, reg)
+    entry = selfreport.enter(office, "rulin", "testdept.praise", "2015-04-10", "市局通报表扬", actor=UNIT,
+                             attrs={"type": "表扬"}, evidence=[Upload("表扬信.pdf", PDF)], form="k" * 24)
+    where = Path(bureau.office.evidence_directory)
+    with Store(db) as store:
+        assert unchanged(store, where) == (1, [])
+        kept = path_of(where, store.kept_evidence()[0][1]["sha256"])
+        kept.write_bytes(PDF + b"%")  # a byte added outside kaohe
+        assert unchanged(store, where) == (1, [f"工作自报第{entry['id']}号的证据文件 表扬信.pdf 已被改动(校验码与提交时记录的不符)"])
+        kept.unlink()
+        assert unchanged(store, where) == (1, [f"工作自报第{entry['id']}号的证据文件 表扬信.pdf 不在 {kept.parent} 中(被移走或删除)"])

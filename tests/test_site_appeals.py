@@ -27,6 +27,7 @@ from site_support import ACCOUNTS, PASSWORD, Client, running, signed_in
 
 from kaohe.core.periods import Period
 from kaohe.office.accounts import add_users
+from kaohe.office.evidence import unchanged as evidence_unchanged
 from kaohe.office.publication import publish
 from kaohe.store.store import Store
 
@@ -130,6 +131,11 @@ def test_a_station_appeals_with_a_pdf_the_department_changes_the_points_and_the_
     assert [(f["name"], f["type"], f["size"]) for f in files] == [("到场记录.pdf", "application/pdf", len(PDF)), ("现场照片.png", "image/png", len(PNG))]
     kept = Path(bureau.office.evidence_directory) / files[0]["sha256"][:2] / files[0]["sha256"]
     assert kept.read_bytes() == PDF
+    with Store(db) as store:  # kaohe verify finds both, unchanged
+        assert [(s, f["name"]) for s, f in store.kept_evidence() if s == f"appeal:{appeal_id}"] == [
+            (f"appeal:{appeal_id}", "到场记录.pdf"), (f"appeal:{appeal_id}", "现场照片.png"),
+        ]
+        assert evidence_unchanged(store, bureau.office.evidence_directory)[1] == []
 
     # served to the unit and the department, as a PDF shown in the browser; not to another unit or a leader
     dept = signed_in(base, "dept")

@@ -18,6 +18,7 @@ from ..core.periods import MAX_YEAR, MIN_YEAR
 from ..core.workdays import deadline_text
 from ..office import adjustments, appeals, editions as published, lock, signoffs
 from ..office.appeals import appeal_line, appeal_text
+from ..office.evidence import unchanged as evidence_unchanged
 from ..office.publication import bureau_root, publish_period
 from ..office.session import unit_id
 from ..office.status import period_status
@@ -423,7 +424,7 @@ def _summary(r: dict[str, Any]) -> str:
 @click.option("--head", "heads", multiple=True, help="通报上印的审计链头:核对数据库中仍有这一环(可多次)。")
 @pass_ctx
 def verify(obj: Ctx, folders: tuple[Path, ...], heads: tuple[str, ...]) -> None:
-    """核对数据库与已发布文件是否在 kaohe 之外被改动:审计链、触发器与表结构、各版本、导入与记录、已发布文件。
+    """核对数据库与已发布文件是否在 kaohe 之外被改动:审计链、触发器与表结构、各版本、导入与记录、已发布文件、证据文件。
 
     每处问题一行;全部无误时输出“完整”,退出码 0,否则退出码 1。见 docs/integrity.md。"""
     for h in heads:  # a mistyped head is the user's slip, not a rewritten history
@@ -437,6 +438,9 @@ def verify(obj: Ctx, folders: tuple[Path, ...], heads: tuple[str, ...]) -> None:
         raise KaoheError(f"数据库 {database} 不存在")
     with obj.store(readonly=True) as store:  # a backup on a read-only medium is checked too
         result = check(store, folders, heads, bureau_root(obj.bureau))
+        result.evidence, missing = evidence_unchanged(store, obj.bureau.office.evidence_directory)
+    for text in missing:
+        result.add("evidence", text)
     for line in verification_text(result):
         click.echo(line)
     if not result.clean:

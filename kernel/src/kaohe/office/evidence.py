@@ -21,6 +21,7 @@ import attrs
 
 from ..core.errors import KaoheError
 from ..scheme.bureau import EvidenceLimits
+from ..store.store import Store
 
 
 @attrs.frozen
@@ -164,3 +165,30 @@ def read(directory: str | Path, meta: dict[str, Any]) -> bytes:
     if hashlib.sha256(data).hexdigest() != meta["sha256"]:
         raise KaoheError(f"证据文件 {meta.get('name')} 已被改动(校验码不符),不予提供,请联系考核办")
     return data
+
+
+def unchanged(store: Store, directory: str | Path) -> tuple[int, list[str]]:
+    """``kaohe verify``'s check of the evidence files kept outside the database: each file an appeal
+    or a self-report refers to is still in ``directory`` with the SHA-256 recorded when it was filed.
+    Returns how many were checked and one line for each that is missing or changed."""
+    findings: list[str] = []
+    kept = store.kept_evidence()
+    for subject, meta in kept:
+        kind, _, number = subject.partition(":")
+        whose = f"{'复查申请' if kind == 'appeal' else '工作自报'}第{number}号的证据文件 {meta.get('name')}"
+        try:
+            path = path_of(directory, str(meta.get("sha256", "")))
+        except KaoheError:
+            findings.append(f"{whose}:记录的校验码 {meta.get('sha256')!r} 不对")
+            continue
+        digest = hashlib.sha256()
+        try:
+            with path.open("rb") as f:
+                for block in iter(lambda: f.read(1 << 20), b""):
+                    digest.update(block)
+        except OSError:
+            findings.append(f"{whose} 不在 {path.parent} 中(被移走或删除)")
+            continue
+        if digest.hexdigest() != meta["sha256"]:
+            findings.append(f"{whose} 已被改动(校验码与提交时记录的不符)")
+    return len(kept), findings

@@ -414,7 +414,7 @@ def head(conn: sqlite3.Connection) -> str:
 @attrs.frozen
 class Finding:
     kind: str
-    """schema, chain, edition, import, record, file."""
+    """schema, chain, edition, import, record, file, evidence."""
     message: str
 
 
@@ -425,6 +425,8 @@ class Verification:
     records: int = 0
     editions: int = 0
     files: int = 0
+    evidence: int = 0
+    """Evidence files checked (kaohe.office.evidence.unchanged: they live outside the database)."""
     notes: list[str] = attrs.field(factory=list)
     """What could not be checked (not wrong): published folders not found."""
     head: str = ""
@@ -750,7 +752,9 @@ def verification_text(v: Verification) -> Iterator[str]:
         yield f"· {n}"
     if v.clean:
         yield (
-            f"完整:审计链 {v.links} 环、{v.records} 条记录、{v.editions} 个版本、{v.files} 个已发布文件核对无误"
+            f"完整:审计链 {v.links} 环、{v.records} 条记录、{v.editions} 个版本、{v.files} 个已发布文件"
+            + (f"、{v.evidence} 个证据文件" if v.evidence else "")
+            + "核对无误"
             + (f";链头 {v.head}" if v.head else "")
         )
     else:

@@ -7,6 +7,7 @@ written — or returned it with a reason). Both are append-only like the other l
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
@@ -95,6 +96,28 @@ class SelfReports:
         self.log(
             DECIDED, actor, department=entry["department"], unit=entry["unit"], subject=f"selfreport:{entry['id']}", detail=row,
         )
+
+    def kept_evidence(self) -> list[tuple[str, dict[str, Any]]]:
+        """Every evidence file the store refers to, with what it came with (``appeal:N`` or
+        ``selfreport:N``): the appeals' from their audit entries, the self-reports' from their rows."""
+        out: list[tuple[str, dict[str, Any]]] = []
+        queries = (
+            ("SELECT 'appeal:' || substr(subject, 8), detail FROM audit WHERE action = '复查申请' AND detail LIKE '%\"evidence\"%' ORDER BY id", "evidence"),
+            ("SELECT 'selfreport:' || id, evidence FROM selfreports ORDER BY id", None),
+        )
+        for sql, key in queries:
+            try:
+                rows = self.db.execute(sql).fetchall()
+            except sqlite3.OperationalError:  # a table altered outside kaohe: kaohe verify's schema check says so
+                continue
+            for subject, text in rows:
+                try:
+                    value = json.loads(text or "null")
+                    metas = value.get(key) if key else value
+                except (ValueError, AttributeError):  # a detail rewritten outside kaohe: the chain check says so
+                    continue
+                out.extend((str(subject), dict(f)) for f in metas or [] if isinstance(f, dict))
+        return out
 
     def selfreport_decided(self, entry: int) -> bool:
         return self.db.execute("SELECT 1 FROM selfreport_decisions WHERE entry = ?", [entry]).fetchone() is not None
