@@ -164,3 +164,23 @@ def test_search_links_only_to_what_the_account_may_see(site):
     # the page
     status, _, html = station.get(url("/search?q=testdept.event:E14"))
     assert status == 200 and "没有找到" in html and "金城" not in html
+
+
+def test_the_department_page_cites_the_regulation_by_name_and_article(tmp_path):
+    # what a department reads cites the bureau's regulation (《…》第N条), not the seed's line number
+    import attrs
+    import report_bureau
+
+    from kaohe.office.jobs import score_period
+    from kaohe.office.overview import department_items
+
+    bureau, reg, db = report_bureau.make(tmp_path)
+    cited = tuple(
+        attrs.evolve(i, citation="《派出所绩效考核制度》第十一条(四)1") if i.id == "testdept.late" else i for i in bureau.items
+    )
+    bureau = attrs.evolve(bureau, assessment=attrs.evolve(bureau.assessment, items=cited))
+    with Store(db) as store:
+        score_period(store, bureau, reg, Period.parse("2015-02"))
+        items = {i["item"]: i for i in department_items(store, bureau, "测试大队", Period.parse("2015-02"))["items"]}
+    assert items["testdept.late"]["reference"] == "《派出所绩效考核制度》第十一条(四)1"
+    assert items["testdept.praise"]["reference"] == "seed 000 l.258"  # an item that names no article: its passage

@@ -60,7 +60,7 @@ def department_items(store: Store, bureau: Bureau, department: str, period: Peri
         per_unit = rows.get(item.id, {})
         points = [Decimal(r["points"]) for r in per_unit.values()]
         out.append({
-            "item": item.id, "title": item.title, "category": cats.get(item.category, item.category), "reference": item.reference,
+            "item": item.id, "title": item.title, "category": cats.get(item.category, item.category), "reference": item.basis,
             "units": len(per_unit),
             "min": str(min(points)) if points else None, "median": str(median(points)) if points else None,
             "max": str(max(points)) if points else None,
