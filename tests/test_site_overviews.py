@@ -184,3 +184,15 @@ def test_the_department_page_cites_the_regulation_by_name_and_article(tmp_path):
         items = {i["item"]: i for i in department_items(store, bureau, "测试大队", Period.parse("2015-02"))["items"]}
     assert items["testdept.late"]["reference"] == "《派出所绩效考核制度》第十一条(四)1"
     assert items["testdept.praise"]["reference"] == "seed 000 l.258"  # an item that names no article: its passage
+
+
+def test_a_department_signs_off_a_period_not_scored_yet(site):
+    # before the office scores May, 测试大队 still sees its data's status and the link to sign it off
+    c = signed_in(site, "dept")
+    status, page = get_json(c, "/department/测试大队/2015-05.json")
+    assert status == 200 and (page["scored"], page["items"], page["sign_off"]) == (False, [], True)
+    assert [(r["period"], r["records"], r["signed_off"]) for r in page["data_status"]] == [("2015-05", 0, False)]
+    status, _, html = c.get(url("/department/测试大队/2015-05"))
+    assert status == 200 and "2015年5月尚未计分" in html and 'href="/signoff/2015-05"' in html
+    # a leader sees nothing of a period not published
+    assert get_json(signed_in(site, "leader"), "/department/测试大队/2015-05.json")[0] == 403

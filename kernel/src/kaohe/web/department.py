@@ -53,8 +53,9 @@ def routes(site: Site) -> list[Route]:
         if period is None or not may_read(actor, department, is_pub):
             return site.refuse(request, 403, REFUSED, as_json)
         items = department_items(store, site.bureau, department, period)
-        if items is None:
-            return site.refuse(request, 404, f"{period.chinese}尚无已保存的计算结果", as_json)
+        scored = items is not None
+        if items is None:  # not scored yet: the department still sees its data's status and signs it off
+            items = {"items": [], "units": []}
         seen = sight(actor)
         units = [
             {**u, "link": seen.sees_unit(u["unit"], is_pub) and allowed(actor, READ, Resource("unit", is_pub, unit=u["unit"]))}
@@ -64,7 +65,7 @@ def routes(site: Site) -> list[Route]:
             p for p in seen.periods(done, store.stored_periods()) if p != label and may_read(actor, department, p in done)
         ]
         data: dict[str, Any] = {
-            "department": department, "period": label, "name": period.chinese, "published": is_pub,
+            "department": department, "period": label, "name": period.chinese, "published": is_pub, "scored": scored,
             "items": items["items"], "units": units, "data_status": department_status(store, site.bureau, site.registry, department, period),
             "periods": others, "ranking": allowed(actor, READ, Resource("ranking", is_pub)),
             "sign_off": allowed(actor, SIGN_OFF, Resource("data", department=department)),
