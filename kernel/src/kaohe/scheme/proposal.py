@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -113,10 +113,14 @@ def apply_set(data: dict[str, Any], text: str) -> None:
     """Apply one override (``KEY=VALUE``/``KEY+=VALUE``) to the configuration ``data`` in place."""
     parts, append, value = parse_set(text)
     key = ".".join(parts)
+    put(data, parts, append, value, lambda why: KaoheError(f"--set {text}:配置项 {key}:{why}"))
 
-    def fail(why: str) -> KaoheError:
-        return KaoheError(f"--set {text}:配置项 {key}:{why}")
 
+def put(data: dict[str, Any], parts: list[str], append: bool, value: Any, fail: Callable[[str], KaoheError]) -> None:
+    """Write ``value`` at the key ``parts`` of the configuration ``data`` in place (appended to an
+    array with ``append``); what cannot be written is ``fail(why)``, raised. ``--set`` and a dated
+    change's ``set`` (kaohe.scheme.dated) both write with it."""
+    key = ".".join(parts)
     if parts[0] not in TOP_KEYS and parts[0] != "analysis":
         raise fail(f"没有这个配置表(可用:{'、'.join(sorted(TOP_KEYS | {'analysis'}))})")
     node: Any = data
