@@ -168,14 +168,14 @@ def test_the_year_under_the_first_months_version(tmp_path: Path, dated: Path) ->
 
 
 def test_the_explanation_cites_the_change(dated: Path) -> None:
-    july = json.loads(kaohe(dated, "explain", "2015-07", "甲派出所", "--json").stdout)
+    july = json.loads(kaohe(dated, "explain", "甲派出所", "2015-07", "--json").stdout)
     items = {i["item"]: i for c in july["categories"] for i in c["items"]}
     assert "自2015年7月起调整(测公发〔2015〕7号)" in items["office.case"]["reference"]
     assert "目标3" in items["office.case"]["lines"][0]["reason"]
-    june = json.loads(kaohe(dated, "explain", "2015-06", "甲派出所", "--json").stdout)
+    june = json.loads(kaohe(dated, "explain", "甲派出所", "2015-06", "--json").stdout)
     items = {i["item"]: i for c in june["categories"] for i in c["items"]}
     assert "自2015年" not in items["office.case"]["reference"] and "目标2" in items["office.case"]["lines"][0]["reason"]
-    text = kaohe(dated, "explain", "2015-07", "甲派出所").stdout
+    text = kaohe(dated, "explain", "甲派出所", "2015-07").stdout
     assert "自2015年7月起调整" in text
 
 
@@ -188,39 +188,51 @@ def test_compare_as_adopted_with_as_it_would_have_been(dated: Path) -> None:
 
 
 def test_the_edition_records_the_version_of_each_period(dated: Path) -> None:
-    kaohe(dated, "publish", "2015-Q3", "--actor", "kaoheban", check=False)
+    kaohe(dated, "publish", "2015-07", "--allow-missing", "测试:只有考核办的数据")
     from kaohe.report.editions import versions_entry
+    from kaohe.store.store import Store
 
     bureau = load_bureau(dated / "kaohe.toml", load_registry())
+    with Store(bureau.database, readonly=True) as store:
+        edition = store.edition("2015-07", 1)
+    assert edition is not None
+    data = edition["data"]
+    assert data["versions"] == [
+        {"period": "2015-07", "from": "2015-07", "label": "自2015年7月起", "note": "测公发〔2015〕7号",
+         "changes": ['office_items."office.case".params', 'office_items."office.award".params.points']},
+    ]
+    case = next(i for i in data["items"] if i["id"] == "office.case")
+    assert case["params"]["targets"] == {"*": "3"} and "自2015年7月起调整" in case["citation"]
     entry = versions_entry(bureau, Period.parse("2015-Q3"))
     assert [(e["period"], e["from"]) for e in entry] == [("2015-07", "2015-07"), ("2015-08", "2015-07"), ("2015-09", "2015-07"), ("2015-Q3", "2015-07")]
-    assert entry[0]["note"] == "测公发〔2015〕7号"
     assert versions_entry(bureau, Period.parse("2015-05")) == [{"period": "2015-05", "from": None, "label": "配置文件所写(无变更)", "note": "", "changes": []}]
+    assert [e["from"] for e in versions_entry(bureau, Period.parse("2015"))][-4:] == ["2015-10", "2015-10", "2015-10", "2015-10"]
 
 
 def test_stored_results_go_stale_from_the_change_on(tmp_path: Path, dated: Path) -> None:
+    from kaohe.office.results import staleness
+    from kaohe.store.store import Store
+
     d = _bureau(tmp_path, changes="")
     (d / "register.csv").write_bytes((dated / "register.csv").read_bytes())
     kaohe(d, "ingest", "register.csv")
     for p in ("2015-06", "2015-07"):
         kaohe(d, "score", p, "-q")
-    from kaohe.office.results import staleness
-    from kaohe.store.store import Store
 
-    with (d / "kaohe.toml").open("a", encoding="utf-8") as f:  # the office adds a change from October
-        f.write('\n[[changes]]\nfrom = "2015-10"\noff = ["office.minor"]\n')
-    bureau = load_bureau(d / "kaohe.toml", load_registry())
-    with Store(bureau.database, readonly=True) as store:
-        assert staleness(store, bureau, Period.parse("2015-06")) is None  # before the change: still up to date
-        assert staleness(store, bureau, Period.parse("2015-07")) is None
-    with (d / "kaohe.toml").open("a", encoding="utf-8") as f:  # and one from July
-        f.write('\n[[changes]]\nfrom = "2015-12"\nset = { "categories.jichu.weight" = 50 }\n')
-    text = (d / "kaohe.toml").read_text(encoding="utf-8").replace('from = "2015-10"', 'from = "2015-07"')
-    (d / "kaohe.toml").write_text(text, encoding="utf-8")
-    bureau = load_bureau(d / "kaohe.toml", load_registry())
-    with Store(bureau.database, readonly=True) as store:
-        assert staleness(store, bureau, Period.parse("2015-06")) is None
-        assert staleness(store, bureau, Period.parse("2015-07")) is not None
+    def stale(label: str) -> str | None:
+        bureau = load_bureau(d / "kaohe.toml", load_registry())
+        with Store(bureau.database, readonly=True) as store:
+            return staleness(store, bureau, Period.parse(label))
+
+    plain = (d / "kaohe.toml").read_text(encoding="utf-8")
+    (d / "kaohe.toml").write_text(plain + '\n# 自10月起停用\n[[changes]]\nfrom = "2015-10"\noff = ["office.minor"]\n', encoding="utf-8")
+    assert stale("2015-06") is None and stale("2015-07") is None  # before the change: still up to date
+    (d / "kaohe.toml").write_text(plain + '\n[[changes]]\nfrom = "2015-07"\noff = ["office.minor"]\n', encoding="utf-8")
+    assert stale("2015-06") is None
+    assert stale("2015-07") == "此后配置文件(kaohe.toml)已改动"
+    kaohe(d, "score", "2015-07", "-q")
+    assert stale("2015-07") is None
+    assert _totals(d, "2015-07") == {"a": ("100", 1), "b": ("100", 1)}  # the quota unchanged, 台账不规范 off
 
 
 BAD = [

@@ -98,6 +98,7 @@ def reusable(
     both schemes)."""
     if store.period_state(period.label) is None or staleness(store, in_force, period) is not None:
         return None
+    in_force, bureau = in_force.at(period), bureau.at(period)  # the versions in force then (kaohe.scheme.dated)
     cal, mine = in_force.calendar, bureau.calendar
     if (
         bureau.active_units(period) != in_force.active_units(period)  # a proposal file's own units (headcounts)
@@ -154,17 +155,19 @@ class Proposal:
 
     file: Path | None = None
     sets: tuple[str, ...] = ()
+    undated: bool = False
+    """Without the bureau's dated changes (``[[changes]]``): "as it would have been"."""
 
     @property
     def empty(self) -> bool:
-        return self.file is None and not self.sets
+        return self.file is None and not self.sets and not self.undated
 
 
 def compare(store: Store, bureau: Bureau, registry: Registry, period: Period, change: Proposal, reuse: bool = True) -> dict[str, Any]:
     """``period`` scored under the bureau's scheme and under ``change``, compared
     (``report.analysis.compare_data``). Reads the store only. Without ``reuse``, every item is
     evaluated from the records (the same result: the tests check it)."""
-    proposed, description = proposal(bureau, registry, change.file, change.sets)
+    proposed, description = proposal(bureau, registry, change.file, change.sets, change.undated)
     settings = analysis_settings(bureau)
     shared = SharedRecords(store)
     in_force = bureau if reuse else None
@@ -179,10 +182,10 @@ def diagnose(store: Store, bureau: Bureau, registry: Registry, period: Period, c
     over ``period``. Reads the store only (``reuse``: as ``compare``)."""
     if change.empty:
         scheme, description, stored = bureau, "本局现行方案", True
-    elif change.file is None and all(s.strip().startswith("analysis.") for s in change.sets):  # only the blocks given
+    elif change.file is None and not change.undated and all(s.strip().startswith("analysis.") for s in change.sets):  # only the blocks given
         scheme, description, stored = proposal(bureau, registry, None, change.sets)[0], "本局现行方案", True
     else:
-        scheme, description = proposal(bureau, registry, change.file, change.sets)
+        scheme, description = proposal(bureau, registry, change.file, change.sets, change.undated)
         stored = False
     settings = analysis_settings(scheme if not change.empty and "analysis" in scheme.text else bureau)
     shared = SharedRecords(store)

@@ -177,6 +177,9 @@ class Version:
     """What it changes, as written (``items."xingzhen.pochuan".params.target``, ``停用 office.minor``)."""
     assessment: Assessment
     """The whole assessment in force from ``start`` (every earlier change applied too)."""
+    written: str = ""
+    """The change as written (canonical JSON of its table): what the stored results' digest of the
+    configuration covers (kaohe.office.results.config_digest)."""
 
     @property
     def label(self) -> str:

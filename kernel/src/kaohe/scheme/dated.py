@@ -18,6 +18,7 @@ See docs/configuration.md ("按期间生效的变更") and docs/readings.md."""
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
@@ -119,6 +120,7 @@ def versions(
             Version(
                 start=start, note=t.note, assessment=_cited(version, raws, starts, tables),
                 keys=(*t.set_, *(f"停用 {i}" for i in t.off), *(f"启用 {i}" for i in t.on)),
+                written=json.dumps(raw[n], ensure_ascii=False, sort_keys=True, default=str),
             )
         )
     return tuple(out)

@@ -165,11 +165,17 @@ def put(data: dict[str, Any], parts: list[str], append: bool, value: Any, fail: 
         node[last] = value
 
 
-def proposal(bureau: Bureau, registry: Registry, file: Path | None = None, sets: Sequence[str] = ()) -> tuple[Bureau, str]:
+UNDATED = "不含按期间生效的变更([[changes]])"
+
+
+def proposal(
+    bureau: Bureau, registry: Registry, file: Path | None = None, sets: Sequence[str] = (), undated: bool = False
+) -> tuple[Bureau, str]:
     """The proposed bureau: ``file`` (else the bureau's own configuration text) with ``sets``
     applied one by one, each checked by the configuration's reader (a bad one refused, its key
     named), and a one-line description of the proposal. It is scored on the bureau's stored data
-    (its own ``database`` is never opened)."""
+    (its own ``database`` is never opened). ``undated``: without the dated changes (``[[changes]]``,
+    kaohe.scheme.dated) — the scheme as it would have been had they not been adopted."""
     if file is not None:
         try:
             text = file.read_bytes().decode("utf-8")
@@ -184,12 +190,14 @@ def proposal(bureau: Bureau, registry: Registry, file: Path | None = None, sets:
         data = tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
         raise KaoheError(toml_error(name, exc)) from None
-    result = bureau if file is None else _parsed(data, registry, name, base, None)  # the bureau's own text is read already
+    if undated:
+        data.pop("changes", None)
+    result = bureau if file is None and not undated else _parsed(data, registry, name, base, None)  # the bureau's own text is read already
     for s in sets:
         data = copy.deepcopy(data)
         apply_set(data, s)
         result = _parsed(data, registry, name, base, s)
-    description = "、".join([*([name] if file is not None else []), *sets]) or "本局现行方案"
+    description = "、".join([*([name] if file is not None else []), *([UNDATED] if undated else []), *sets]) or "本局现行方案"
     return result, description
 
 
