@@ -157,17 +157,19 @@ class Proposal:
     sets: tuple[str, ...] = ()
     undated: bool = False
     """Without the bureau's dated changes (``[[changes]]``): "as it would have been"."""
+    text: str | None = None
+    """Another configuration given as text (the site's form) instead of ``file``."""
 
     @property
     def empty(self) -> bool:
-        return self.file is None and not self.sets and not self.undated
+        return self.file is None and self.text is None and not self.sets and not self.undated
 
 
 def compare(store: Store, bureau: Bureau, registry: Registry, period: Period, change: Proposal, reuse: bool = True) -> dict[str, Any]:
     """``period`` scored under the bureau's scheme and under ``change``, compared
     (``report.analysis.compare_data``). Reads the store only. Without ``reuse``, every item is
     evaluated from the records (the same result: the tests check it)."""
-    proposed, description = proposal(bureau, registry, change.file, change.sets, change.undated)
+    proposed, description = proposal(bureau, registry, change.file, change.sets, change.undated, change.text)
     settings = analysis_settings(bureau)
     shared = SharedRecords(store)
     in_force = bureau if reuse else None
@@ -182,10 +184,10 @@ def diagnose(store: Store, bureau: Bureau, registry: Registry, period: Period, c
     over ``period``. Reads the store only (``reuse``: as ``compare``)."""
     if change.empty:
         scheme, description, stored = bureau, "本局现行方案", True
-    elif change.file is None and not change.undated and all(s.strip().startswith("analysis.") for s in change.sets):  # only the blocks given
+    elif change.file is None and change.text is None and not change.undated and all(s.strip().startswith("analysis.") for s in change.sets):  # only the blocks given
         scheme, description, stored = proposal(bureau, registry, None, change.sets)[0], "本局现行方案", True
     else:
-        scheme, description = proposal(bureau, registry, change.file, change.sets, change.undated)
+        scheme, description = proposal(bureau, registry, change.file, change.sets, change.undated, change.text)
         stored = False
     settings = analysis_settings(scheme if not change.empty and "analysis" in scheme.text else bureau)
     shared = SharedRecords(store)

@@ -44,17 +44,13 @@ from .bureau import (
     NotifySettings, ResultsSettings, SiteSettings,
 )
 from .scheme import Category, Scheme, Series
+from .dated import versions
+from .keys import TOP_KEYS
 from .structure import Date, Expect, Number, Structurer, keys_of, unknown_key, within
 
 STRUCTURER = Structurer()
 """The one converter of the configuration's tables (a plugin's claimed table uses it too)."""
 
-TOP_KEYS = {
-    "bureau", "scheme", "series", "categories", "units", "units_file", "items", "office_items", "carry_over", "intake", "appeals",
-    "publication", "report", "regulations", "results", "scoring", "site", "analysis", "notify", "changes",
-}
-"""The tables the kernel reads itself; any other top-level table must be claimed by a plugin
-(``kaohe_config_tables``)."""
 
 
 MAX_APPEAL_DAYS = 60
@@ -515,8 +511,6 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
     )
     if "changes" not in data:
         return bureau
-    from .dated import versions  # reads each version with parse_bureau
-
     dated = versions(data, registry, file, base, bureau.assessment, lambda d, reg, f, b: parse_bureau(d, reg, f, b).assessment)
     return bureau.evolve(versions=dated)
 

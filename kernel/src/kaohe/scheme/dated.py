@@ -30,6 +30,7 @@ from ..contract.registry import Registry
 from ..core.errors import ConfigError, KaoheError
 from ..core.periods import MONTHS_PER, Period
 from .bureau import Assessment, Version
+from .keys import put, split_key
 from .structure import Expect, Structurer
 
 CHANGEABLE = ("scheme", "series", "categories", "items", "office_items", "carry_over")
@@ -66,8 +67,6 @@ def versions(
         return ()
     if not isinstance(raw, list):
         raise ConfigError(file, "changes", '应为 [[changes]] 表的数组(每项写 from 与 set、off 或 on)')
-    from .proposal import put, split_key  # proposal reads the configuration: imported when used
-
     tables: list[ChangeTable] = Structurer().structure(raw, list[ChangeTable], file, "changes")
     unit = MONTHS_PER[first.scheme.base_period]
     current = {k: v for k, v in data.items() if k != "changes"}
