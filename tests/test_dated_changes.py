@@ -260,3 +260,12 @@ def test_bad_dated_changes_name_the_file_and_the_key(tmp_path: Path, changes: st
     out = kaohe(d, "ranking", "2015-07", check=False)
     lines = out.stderr.strip().splitlines()
     assert out.returncode != 0 and len(lines) == 1 and key in lines[0] and "Traceback" not in out.stderr
+
+
+def test_diagnostics_read_the_version_in_force(dated: Path) -> None:
+    def items(period: str) -> set[str]:
+        data = json.loads(kaohe(dated, "diagnose", period, "--json").stdout)
+        return {i["item"] for s in data["series"] for c in s["categories"] for i in c["items"]}
+
+    assert "office.minor" in items("2015-06")
+    assert "office.minor" not in items("2015-10")  # switched off from the fourth quarter

@@ -142,11 +142,12 @@ def analysed(
         reuse = reusable(store, in_force, bureau, p, shared.decoded) if in_force is not None else None
         res = score_base(bureau, p, source, hist, reuse)
         months.append((p.label, {u.unit: base_parts(u) for u in res.units}))
-        item_stats(stats, bureau, res)
+        item_stats(stats, bureau.at(p), res)
         parts.append(res)
         hist.insert(0, light(res))
     result = parts[0] if single else aggregate(bureau, period, parts, source)
-    return Analysis(bureau, result, period_parts(bureau, result, months), stats, months)
+    here = bureau.at(period)  # the version the period is formed under (kaohe.scheme.dated): its nominal weights
+    return Analysis(here, result, period_parts(here, result, months), stats, months)
 
 
 @attrs.frozen
