@@ -269,3 +269,30 @@ def test_diagnostics_read_the_version_in_force(dated: Path) -> None:
 
     assert "office.minor" in items("2015-06")
     assert "office.minor" not in items("2015-10")  # switched off from the fourth quarter
+
+
+def test_the_site_compares_as_adopted_with_as_it_would_have_been(tmp_path: Path, dated: Path) -> None:
+    from kaohe.office.accounts import add_users
+    from kaohe.store.store import Store
+    from site_support import PASSWORD, running, signed_in
+
+    d = _bureau(tmp_path)  # a bureau of its own: an office account makes the CLI's writing commands name it
+    (d / "register.csv").write_bytes((dated / "register.csv").read_bytes())
+    kaohe(d, "ingest", "register.csv")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("KAOHE_LOAD_PLUGINS", "")  # the plugins the CLI loaded (office_bureau.env)
+    reg = load_registry()
+    mp.undo()
+    bureau = load_bureau(d / "kaohe.toml", reg)
+    with Store(bureau.database) as store:
+        add_users(store, bureau, [("office", "考办甲", "考核办", "", PASSWORD)], "test")
+    with running(bureau, reg) as base:
+        c = signed_in(base, "office")
+        status, form = c.json("/office/analysis.json")
+        assert status == 200 and [(x["from"], x["note"]) for x in form["changes"]] == [("2015-07", "测公发〔2015〕7号"), ("2015-10", "台账检查改为季度抽查")]
+        status, _, body = c.request(
+            "/office/analysis/compare", {"csrf": c.csrf("/office/analysis"), "period": "2015", "undated": "1"}, {"Accept": "application/json"},
+        )
+        assert status == 200, body
+        rows = {r["unit"]: r for r in json.loads(body)["series"][0]["units"]}
+        assert [(rows[u]["total"], rows[u]["proposedTotal"]) for u in "ab"] == [("1174", "1202"), ("1191", "1188")]
