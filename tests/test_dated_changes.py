@@ -187,6 +187,14 @@ def test_compare_as_adopted_with_as_it_would_have_been(dated: Path) -> None:
     assert "不含按期间生效的变更" in data["proposal"]
 
 
+def test_without_changes_where_there_are_none(tmp_path: Path, dated: Path) -> None:
+    d = _bureau(tmp_path, changes="")
+    (d / "register.csv").write_bytes((dated / "register.csv").read_bytes())
+    kaohe(d, "ingest", "register.csv")
+    out = kaohe(d, "compare", "2015-07", "--without-changes", check=False)
+    assert out.returncode != 0 and out.stderr.strip().splitlines() == ["错误:本局配置中没有按期间生效的变更([[changes]]):不含变更的方案与现行方案相同,无可对比"]
+
+
 def test_the_edition_records_the_version_of_each_period(dated: Path) -> None:
     kaohe(dated, "publish", "2015-07", "--allow-missing", "测试:只有考核办的数据")
     from kaohe.report.editions import versions_entry

@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 
 from ..contract.registry import Registry
+from ..core.errors import KaoheError
 from ..core.model import ItemResult, PeriodResult, Record
 from ..core.periods import Period
 from ..report.analysis import Analysis, ItemStats, Parts, base_parts, compare_data, diagnose_data, item_stats, period_parts
@@ -170,6 +171,8 @@ def compare(store: Store, bureau: Bureau, registry: Registry, period: Period, ch
     """``period`` scored under the bureau's scheme and under ``change``, compared
     (``report.analysis.compare_data``). Reads the store only. Without ``reuse``, every item is
     evaluated from the records (the same result: the tests check it)."""
+    if change.undated and not bureau.assessment.versions and change.file is None and change.text is None and not change.sets:
+        raise KaoheError("本局配置中没有按期间生效的变更([[changes]]):不含变更的方案与现行方案相同,无可对比")
     proposed, description = proposal(bureau, registry, change.file, change.sets, change.undated, change.text)
     settings = analysis_settings(bureau)
     shared = SharedRecords(store)
