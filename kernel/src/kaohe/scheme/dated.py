@@ -111,6 +111,8 @@ def versions(
             version = parse(current, registry, file, base)
         except ConfigError as exc:
             raise _blame(exc, before, steps, registry, file, base, parse, t.from_) from None
+        except KaoheError as exc:  # a plugin's item refused in this version (its category gone …)
+            raise ConfigError(file, at, f"{exc}(自 {t.from_} 起的配置)") from None
         if version.units != first.units or version.calendar != first.calendar:
             raise ConfigError(file, at, "单位和考核周期不能按期间变更")
         raws.append(version)
