@@ -47,6 +47,9 @@ name = "测试考核办法"
 year_method = "sum"
 SPAN
 
+[publication]
+lock = false
+
 [[series]]
 id = "s"
 name = "派出所"
