@@ -14,7 +14,7 @@ import pytest
 
 import report_bureau
 from kaohe.office.accounts import (
-    APPEAL, COMMAND, DECIDE, IMPORT, MANAGE, PUBLISH, READ, REPORT, REVIEW, SIGN_OFF, UNLOCK, WITHDRAW, Actor, Resource, SignInRefused, add_users, allowed, current, disable_user,
+    ANALYSE, APPEAL, COMMAND, DECIDE, IMPORT, MANAGE, PUBLISH, READ, REPORT, REVIEW, SIGN_OFF, UNLOCK, WITHDRAW, Actor, Resource, SignInRefused, add_users, allowed, current, disable_user,
     policy_problem, read_users_csv, reset_password, sight, sign_in,
 )
 from kaohe.office.results import staleness
@@ -160,6 +160,17 @@ TABLE = [
     (OFFICE, READ, Resource("selfreport", unit="rulin", department="督察支队"), True),
     (LEADER, READ, Resource("selfreport", True, unit="rulin", department="测试大队"), False),
     (LEADER, REVIEW, Resource("selfreport", True, unit="rulin", department="测试大队"), False),
+    # the office's analysis of a scheme (issue 20): comparisons and diagnostics, the office only
+    (OFFICE, ANALYSE, Resource("analysis"), True),
+    (OFFICE, READ, Resource("analysis"), True),
+    (DEPT, ANALYSE, Resource("analysis", department="测试大队"), False),
+    (DEPT, READ, Resource("analysis", True, department="测试大队"), False),
+    (UNIT, ANALYSE, Resource("analysis", True, unit="rulin"), False),
+    (LEADER, ANALYSE, Resource("analysis", True), False),
+    (LEADER, READ, Resource("analysis", True), False),
+    (TOKEN, ANALYSE, Resource("analysis", department="测试大队"), False),
+    (TOKEN, READ, Resource("analysis", True, department="测试大队"), False),
+    (None, ANALYSE, Resource("analysis"), False),
 ]
 
 

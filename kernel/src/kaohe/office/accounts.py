@@ -42,7 +42,8 @@ READ, IMPORT, APPEAL, DECIDE, MANAGE, COMMAND = "read", "import", "appeal", "dec
 WITHDRAW = "withdraw"
 SIGN_OFF, PUBLISH, UNLOCK = "signoff", "publish", "unlock"
 REPORT, REVIEW = "report", "review"
-ACTIONS = (READ, IMPORT, APPEAL, DECIDE, MANAGE, COMMAND, WITHDRAW, SIGN_OFF, PUBLISH, UNLOCK, REPORT, REVIEW)
+ANALYSE = "analyse"
+ACTIONS = (READ, IMPORT, APPEAL, DECIDE, MANAGE, COMMAND, WITHDRAW, SIGN_OFF, PUBLISH, UNLOCK, REPORT, REVIEW, ANALYSE)
 """read: see a resource; import: send a department's data; appeal: file an appeal against a
 deduction; decide: decide an appeal; manage: accounts, scoring, publication, adjustments; command:
 act at the command line (the office's tool: its writing commands record the account, ``cli_actor``);
@@ -50,23 +51,27 @@ withdraw: void a wrong record of a department's data before its period is publis
 signoff: sign off a department's data of a period (the department for itself, and the office);
 publish: publish a period's edition; unlock: unlock a published period (both the office's);
 report: a unit enters its own work (a self-report); review: the item's department accepts or returns
-a self-report."""
+a self-report; analyse: score the stored data under another scheme, or diagnose a scheme (the
+office's what-if analysis, issue 20: nothing stored, the run audited)."""
 
-KINDS = ("ranking", "unit", "item", "data", "appeal", "evidence", "accounts", "dashboard", "commands", "publication", "selfreport")
+KINDS = ("ranking", "unit", "item", "data", "appeal", "evidence", "accounts", "dashboard", "commands", "publication", "selfreport", "analysis")
 """What a resource is: a period's ranking, a unit's results, an item's results across the units, a
 department's data, an appeal, an appeal's evidence files (only for the unit, the item's department
 and the office: not for leaders), the accounts, the office's dashboard, the command line, a period's
 publication (its page: what is missing, the editions, the lock), a unit's self-report with its
 evidence files (the unit, the item's department and the office; a draft of data, so never for
-leaders)."""
+leaders), the office's analysis of a scheme (comparisons and diagnostics over every unit, drafts
+included: the office only)."""
 
 SIGN_IN, SIGN_IN_FAILED, SIGN_OUT = "登录", "登录失败", "退出登录"
 ACCOUNT_ADDED, ACCOUNT_DISABLED, PASSWORD_RESET = "新建账号", "停用账号", "重置密码"
 TOKEN_ADDED, TOKEN_REVOKED = "新建接口令牌", "吊销接口令牌"
 REMINDED = "发送提醒"
 """An e-mail of what awaits an account, sent by ``kaohe remind`` (kaohe.office.remind)."""
+ANALYSED = "方案分析"
+"""The office ran a comparison or the diagnostics of a scheme on the site (nothing stored)."""
 AUDIT_ACTIONS = frozenset({
-    SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, ACCOUNT_ADDED, ACCOUNT_DISABLED, PASSWORD_RESET, TOKEN_ADDED, TOKEN_REVOKED, REMINDED,
+    SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, ACCOUNT_ADDED, ACCOUNT_DISABLED, PASSWORD_RESET, TOKEN_ADDED, TOKEN_REVOKED, REMINDED, ANALYSED,
 })
 """The audit trail's actions of this module, of kaohe.office.tokens and of kaohe.office.remind: none
 changes what a score reads."""
@@ -108,7 +113,7 @@ def allowed(actor: Actor | None, action: str, resource: Resource) -> bool:
         return False
     if actor.role == OFFICE:
         return True
-    if resource.kind in ("accounts", "dashboard", "commands", "publication") or action in (MANAGE, COMMAND, PUBLISH, UNLOCK):
+    if resource.kind in ("accounts", "dashboard", "commands", "publication", "analysis") or action in (MANAGE, COMMAND, PUBLISH, UNLOCK, ANALYSE):
         return False
     if actor.role == API:  # a department's system: reads and imports as its department, decides and appeals nothing
         if action not in (READ, IMPORT) or resource.kind in ("appeal", "evidence"):

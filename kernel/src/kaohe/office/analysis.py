@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 
 from ..contract.registry import Registry
+from ..core.errors import KaoheError
 from ..core.model import ItemResult, PeriodResult, Record
 from ..core.periods import Period
 from ..report.analysis import Analysis, ItemStats, Parts, base_parts, compare_data, diagnose_data, item_stats, period_parts
@@ -98,6 +99,7 @@ def reusable(
     both schemes)."""
     if store.period_state(period.label) is None or staleness(store, in_force, period) is not None:
         return None
+    in_force, bureau = in_force.at(period), bureau.at(period)  # the versions in force then (kaohe.scheme.dated)
     cal, mine = in_force.calendar, bureau.calendar
     if (
         bureau.active_units(period) != in_force.active_units(period)  # a proposal file's own units (headcounts)
@@ -141,11 +143,12 @@ def analysed(
         reuse = reusable(store, in_force, bureau, p, shared.decoded) if in_force is not None else None
         res = score_base(bureau, p, source, hist, reuse)
         months.append((p.label, {u.unit: base_parts(u) for u in res.units}))
-        item_stats(stats, bureau, res)
+        item_stats(stats, bureau.at(p), res)
         parts.append(res)
         hist.insert(0, light(res))
     result = parts[0] if single else aggregate(bureau, period, parts, source)
-    return Analysis(bureau, result, period_parts(bureau, result, months), stats, months)
+    here = bureau.at(period)  # the version the period is formed under (kaohe.scheme.dated): its nominal weights
+    return Analysis(here, result, period_parts(here, result, months), stats, months)
 
 
 @attrs.frozen
@@ -154,17 +157,23 @@ class Proposal:
 
     file: Path | None = None
     sets: tuple[str, ...] = ()
+    undated: bool = False
+    """Without the bureau's dated changes (``[[changes]]``): "as it would have been"."""
+    text: str | None = None
+    """Another configuration given as text (the site's form) instead of ``file``."""
 
     @property
     def empty(self) -> bool:
-        return self.file is None and not self.sets
+        return self.file is None and self.text is None and not self.sets and not self.undated
 
 
 def compare(store: Store, bureau: Bureau, registry: Registry, period: Period, change: Proposal, reuse: bool = True) -> dict[str, Any]:
     """``period`` scored under the bureau's scheme and under ``change``, compared
     (``report.analysis.compare_data``). Reads the store only. Without ``reuse``, every item is
     evaluated from the records (the same result: the tests check it)."""
-    proposed, description = proposal(bureau, registry, change.file, change.sets)
+    if change.undated and not bureau.assessment.versions and change.file is None and change.text is None and not change.sets:
+        raise KaoheError("本局配置中没有按期间生效的变更([[changes]]):不含变更的方案与现行方案相同,无可对比")
+    proposed, description = proposal(bureau, registry, change.file, change.sets, change.undated, change.text)
     settings = analysis_settings(bureau)
     shared = SharedRecords(store)
     in_force = bureau if reuse else None
@@ -179,10 +188,10 @@ def diagnose(store: Store, bureau: Bureau, registry: Registry, period: Period, c
     over ``period``. Reads the store only (``reuse``: as ``compare``)."""
     if change.empty:
         scheme, description, stored = bureau, "本局现行方案", True
-    elif change.file is None and all(s.strip().startswith("analysis.") for s in change.sets):  # only the blocks given
+    elif change.file is None and change.text is None and not change.undated and all(s.strip().startswith("analysis.") for s in change.sets):  # only the blocks given
         scheme, description, stored = proposal(bureau, registry, None, change.sets)[0], "本局现行方案", True
     else:
-        scheme, description = proposal(bureau, registry, change.file, change.sets)
+        scheme, description = proposal(bureau, registry, change.file, change.sets, change.undated, change.text)
         stored = False
     settings = analysis_settings(scheme if not change.empty and "analysis" in scheme.text else bureau)
     shared = SharedRecords(store)

@@ -88,7 +88,7 @@ def score_period(
     if save:  # only what changed rewritten (``keep``) when only what changed was evaluated again
         run = int(state["run_id"]) if keep is not None and state is not None else None
         store.save_result(
-            result, config_digest(bureau), len(bureau.items), mark, keep, run, foldable(bureau, period), trees, reuse,
+            result, config_digest(bureau, period), len(bureau.at(period).items), mark, keep, run, foldable(bureau, period), trees, reuse,
         )
     return result
 

@@ -200,7 +200,7 @@ def publish(
                 why = why or "首次发布"
                 if confirmed and gaps:
                     why += f";数据不全,经确认发布:{confirmed}"
-                store.save_result(result, config_digest(bureau), len(bureau.items), seen, fold=foldable(bureau, period))
+                store.save_result(result, config_digest(bureau, period), len(bureau.at(period).items), seen, fold=foldable(bureau, period))
                 state = store.period_state(period.label)
                 number = store.insert_edition(period.label, compressed, dig, day, why, actor, state["digest"] if state else None)
                 if confirmed and gaps:

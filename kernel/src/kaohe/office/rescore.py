@@ -54,8 +54,9 @@ def to_evaluate(store: Store, bureau: Bureau, registry: Registry, period: Period
     when the period is to be scored whole (never stored with its state, the configuration edited, or
     an entry of the audit trail touching it other than an import or a voided record)."""
     state = store.period_state(period.label)
-    if state is None or state["config"] != config_digest(bureau) or not state["digest"]:
+    if state is None or state["config"] != config_digest(bureau, period) or not state["digest"]:
         return None
+    bureau = bureau.at(period)  # the items in force in the period (kaohe.scheme.dated)
     mark = int(state["mark"] or 0)
     adjusted = False
     for action, labels in store.changes_since(mark):
@@ -127,6 +128,7 @@ def per_unit(store: Store, bureau: Bureau, registry: Registry, period: Period, f
     state = store.period_state(period.label)
     if state is None:
         return set(), set()
+    bureau = bureau.at(period)
     touched = store.units_changed_since(int(state["mark"] or 0))
     adjusted = {str(r["item"]) for r in store.adjustment_rows(period.label) if r["item"]}
     blocked = store.items_carried_or_missing(period.label) | adjusted
@@ -161,6 +163,7 @@ def evaluated_for(
     ``touched`` units (and of any unit without one) evaluated again from each unit's own records
     (the data missing in the period as ``source``, the period's, says)."""
     missing, _, confirmed = period_gaps(source, period)
+    bureau = bureau.at(period)
     out: dict[str, dict[str, ItemResult]] = {}
     for item in bureau.items:
         if item.id not in items:

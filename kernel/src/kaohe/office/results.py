@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from typing import Any, cast
 
@@ -53,8 +54,19 @@ NOT_INPUTS = frozenset({"发布", FILES, "复查申请", "确认缺数据发布"
 ADJUSTMENTS = frozenset({"调整", "撤销调整"})
 
 
-def config_digest(bureau: Bureau) -> str:
-    """The digest of the configuration's text a result was scored with."""
+def config_digest(bureau: Bureau, period: Period | None = None) -> str:
+    """The digest of the configuration's text a result was scored with. With dated changes
+    (``[[changes]]``, kaohe.scheme.dated) and a ``period``: the digest of the text without them and
+    of the changes in force up to the period's last month — a change added from a later month
+    leaves the stored results of the periods before it up to date (the text without the changes is
+    the text as it was, when the office wrote them as blocks of their own)."""
+    if bureau.text and period is not None and bureau.assessment.versions:
+        last = period.months()[-1]
+        written = [v.written for v in bureau.assessment.versions if (v.start.year, v.start.index) <= (last.year, last.index)]
+        h = hashlib.sha256(without_changes(bureau.text).encode("utf-8"))
+        for w in written:
+            h.update(b"\0" + w.encode("utf-8"))
+        return h.hexdigest()
     if bureau.text:  # the text the bureau was read from, not the file as it may be now
         return hashlib.sha256(bureau.text.encode("utf-8")).hexdigest()
     try:
@@ -62,6 +74,28 @@ def config_digest(bureau: Bureau) -> str:
             return hashlib.sha256(f.read()).hexdigest()
     except OSError:
         return ""
+
+
+_CHANGES = re.compile(r"\s*\[\[?\s*changes\s*[.\]]")
+_HEADER = re.compile(r"\s*\[")
+
+
+def without_changes(text: str) -> str:
+    """``text`` without its ``[[changes]]`` blocks (each with the blank and comment lines just
+    before it): the configuration as it was before the office added them at its end or between
+    its tables."""
+    kept: list[str] = []
+    skipping = False
+    for line in text.splitlines(keepends=True):
+        if _CHANGES.match(line):
+            while kept and (not kept[-1].strip() or kept[-1].lstrip().startswith("#")):
+                kept.pop()
+            skipping = True
+        elif skipping and _HEADER.match(line):
+            skipping = False
+        if not skipping:
+            kept.append(line)
+    return "".join(kept)
 
 
 def _months(label: str) -> list[Period] | None:
@@ -108,7 +142,7 @@ def staleness(store: Store, bureau: Bureau, period: Period) -> str | None:
     state = store.period_state(period.label)
     if state is None:
         return "尚未计算" if not store.scores(period.label) else "计算时未记录其依据(由旧版本保存)"
-    if state["config"] != config_digest(bureau):
+    if state["config"] != config_digest(bureau, period):
         return "此后配置文件(kaohe.toml)已改动"
     bases = base_periods(bureau, period)
     changes = store.changes_since(int(state["mark"] or 0))
@@ -210,7 +244,7 @@ def foldable(bureau: Bureau, period: Period) -> frozenset[str]:
     campaigns) or a plugin's own formula keeps its lines stored."""
     if base_periods(bureau, period) != [period]:
         return frozenset()
-    return frozenset(i.id for i in bureau.items if lines_per_unit(i.rule))
+    return frozenset(i.id for i in bureau.at(period).items if lines_per_unit(i.rule))
 
 
 def explanation(store: Store, bureau: Bureau, registry: Registry, period: Period, unit: str) -> UnitResult | None:
@@ -223,6 +257,7 @@ def explanation(store: Store, bureau: Bureau, registry: Registry, period: Period
     u = stored_unit(store, period, unit)
     if u is None or not any(i.folded for c in u.categories for i in c.items):
         return u
+    bureau = bureau.at(period)  # the items as they were in force then (kaohe.scheme.dated)
     source = StoreSource(store, bureau, registry, unit)
     one = next((x for x in bureau.active_units(period) if x.id == unit), None) or bureau.unit(unit)
     if one is None:
@@ -304,7 +339,7 @@ class _Longer:
         self.adjustments = long_adjustments(bureau, period, source)
         self.units = store.units_in(self.labels)
         head = PeriodResult(period.label, period.kind, (), tuple(gaps), tuple(self.blank))
-        self.writer = store.results_writer(head, config_digest(bureau), len(bureau.items), len(self.units), mark)
+        self.writer = store.results_writer(head, config_digest(bureau, period), len(bureau.at(period).items), len(self.units), mark)
         self.slim: list[UnitResult] = []
 
 

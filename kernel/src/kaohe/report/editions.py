@@ -10,7 +10,10 @@ An edition's payload is one canonical JSON document (keys sorted, no spaces, UTF
   department, how many records), the voided records, and a SHA-256 of both, over the period's days
   and the year before it;
 - ``adjustments`` and ``appeals``: the adjustments in force and the appeals decided for the period;
-- ``results``: every unit's full explanation tree (kaohe.scoring.explain.unit_data).
+- ``results``: every unit's full explanation tree (kaohe.scoring.explain.unit_data);
+- ``versions``, only for a bureau with dated changes (``[[changes]]``, kaohe.scheme.dated): the
+  version of the configuration each base period and the period itself were scored under; the
+  ``items`` are then those in force in the period.
 
 Nothing in it depends on when or by whom it was published (those are the edition's metadata,
 beside the payload), so scoring the same inputs again gives the same bytes: the edition's digest
@@ -89,6 +92,20 @@ def config_entry(bureau: Bureau) -> dict[str, Any]:
     }
 
 
+def versions_entry(bureau: Bureau, period: Period) -> list[dict[str, Any]]:
+    """The version of the configuration (its dated change, or the text as written) each base period
+    of ``period`` and, when longer, ``period`` itself was scored under."""
+    periods = base_periods(bureau, period)
+    if periods != [period]:
+        periods.append(period)
+    out = []
+    for p in periods:
+        v = bureau.version_of(p)
+        entry = v.entry() if v is not None else {"from": None, "label": "配置文件所写(无变更)", "note": "", "changes": []}
+        out.append({"period": p.label, **entry})
+    return out
+
+
 def plugins_entry(registry: Any) -> list[dict[str, str]]:
     return [
         {"name": name, "version": info.version, "distribution": info.distribution}
@@ -142,6 +159,7 @@ def payload_chunks(
     with the units' trees made one at a time (a province's month never has every tree in memory).
     ``completeness`` is there only when data is missing: what is missing, and the office's reason
     for publishing all the same (``confirmed``, ``kaohe publish --allow-missing``), if it gave one."""
+    period = Period.parse(result.period)
     parts: dict[str, Any] = {
         "format": FORMAT,
         "bureau": bureau.name,
@@ -149,13 +167,15 @@ def payload_chunks(
         "period": result.period,
         "kind": result.kind,
         "config": config_entry(bureau),
-        "items": [item_entry(i) for i in sorted(bureau.items, key=lambda i: i.id)],
+        "items": [item_entry(i) for i in sorted(bureau.at(period).items, key=lambda i: i.id)],
         "plugins": plugins_entry(registry),
         "inputs": dict(inputs),
         "adjustments": list(adjustments),
         "appeals": list(appeals),
         "results": (unit_data(u) for u in sorted(result.units, key=lambda u: u.unit)),
     }
+    if bureau.assessment.versions:
+        parts["versions"] = versions_entry(bureau, period)
     if result.missing or result.empty:
         parts["completeness"] = {
             "missing": [gap_data(g) for g in result.missing], "empty": list(result.empty), "confirmed": confirmed,

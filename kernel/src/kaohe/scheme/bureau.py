@@ -165,6 +165,33 @@ class IntakeLimits:
 
 
 @attrs.frozen(kw_only=True)
+class Version:
+    """A dated change of the scheme (``[[changes]]``, docs/configuration.md): what is in force from
+    its first month on."""
+
+    start: Period
+    """Its first month."""
+    note: str
+    """What the office wrote of it (its document, its reason); may be empty."""
+    keys: tuple[str, ...]
+    """What it changes, as written (``items."xingzhen.pochuan".params.target``, ``停用 office.minor``)."""
+    assessment: Assessment
+    """The whole assessment in force from ``start`` (every earlier change applied too)."""
+    written: str = ""
+    """The change as written (canonical JSON of its table): what the stored results' digest of the
+    configuration covers (kaohe.office.results.config_digest)."""
+
+    @property
+    def label(self) -> str:
+        """``自2015年7月起``."""
+        return f"自{self.start.year}年{self.start.index}月起"
+
+    def entry(self) -> dict[str, Any]:
+        """As an edition and the JSON say it."""
+        return {"from": self.start.label, "label": self.label, "note": self.note, "changes": list(self.keys)}
+
+
+@attrs.frozen(kw_only=True)
 class Assessment:
     """What scoring reads of a bureau: its calendar, scheme, units, the items switched on and the
     carry-over rule (the engine, the rules and a department's plugin need nothing else)."""
@@ -183,6 +210,34 @@ class Assessment:
     engine: str = "python"
     """``[scoring] engine``: "python" (every item from its records, with a line per record) or "sql"
     (the items whose rule allows it from grouped counts, one line per unit; kaohe.scoring.aggregated)."""
+    versions: tuple[Version, ...] = ()
+    """The dated changes (``[[changes]]``, kaohe.scheme.dated): from each one's first month on, its
+    assessment is in force (in order of their months; empty: the same scheme for every period)."""
+    span_version: str = "end"
+    """``[scheme] span_version``: the version a quarter, half-year or year is formed under (its
+    aggregation, its year categories) when a change falls inside it: that of its last month
+    ("end") or of its first ("start"); its base periods are each scored under their own."""
+
+    def version_of(self, period: Period) -> Version | None:
+        """The dated change in force in ``period`` (None: the configuration as written without its
+        changes): for a base period, that of its first month; for a longer one, that of its last
+        or first month as ``span_version`` says."""
+        if not self.versions:
+            return None
+        months = period.months()
+        month = months[0] if self.span_version == "start" else months[-1]
+        found = None
+        for v in self.versions:
+            if (v.start.year, v.start.index) <= (month.year, month.index):
+                found = v
+        return found
+
+    def at(self, period: Period) -> Assessment:
+        """The assessment in force in ``period`` (itself when it has no dated changes)."""
+        if not self.versions:
+            return self
+        v = self.version_of(period)
+        return attrs.evolve(self, versions=()) if v is None else v.assessment
 
     def unit(self, key: str) -> Unit | None:
         """A unit by id, name or alias."""
@@ -332,6 +387,15 @@ class Bureau:
 
     def active_units(self, period: Period) -> list[Unit]:
         return self.assessment.active_units(period)
+
+    def at(self, period: Period) -> Bureau:
+        """The bureau with the assessment in force in ``period`` (itself without dated changes)."""
+        if not self.assessment.versions:
+            return self
+        return attrs.evolve(self, assessment=self.assessment.at(period))
+
+    def version_of(self, period: Period) -> Version | None:
+        return self.assessment.version_of(period)
 
     def carries_over(self, department: str) -> bool:
         return self.assessment.carries_over(department)

@@ -44,17 +44,13 @@ from .bureau import (
     NotifySettings, ResultsSettings, SiteSettings,
 )
 from .scheme import Category, Scheme, Series
+from .dated import versions
+from .keys import TOP_KEYS
 from .structure import Date, Expect, Number, Structurer, keys_of, unknown_key, within
 
 STRUCTURER = Structurer()
 """The one converter of the configuration's tables (a plugin's claimed table uses it too)."""
 
-TOP_KEYS = {
-    "bureau", "scheme", "series", "categories", "units", "units_file", "items", "office_items", "carry_over", "intake", "appeals",
-    "publication", "report", "regulations", "results", "scoring", "site", "analysis", "notify",
-}
-"""The tables the kernel reads itself; any other top-level table must be claimed by a plugin
-(``kaohe_config_tables``)."""
 
 
 MAX_APPEAL_DAYS = 60
@@ -180,6 +176,8 @@ class SchemeTable:
         int, within(0, LAST_PLACE_MAX, "整数", "应为 {low}-{high} 的整数(连续几期排名末位时加标记),得到 {value}")
     ] = 3
     class_coefficients: dict[str, Annotated[Any, Expect(check=_coefficient)]] = attrs.field(factory=dict)
+    span_version: Annotated[str, Expect(choices=("end", "start"))] = "end"
+    """The dated change a longer period is formed under (kaohe.scheme.dated): its last month's or its first's."""
 
 
 @attrs.frozen(kw_only=True)
@@ -464,7 +462,7 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
     calendar = Calendar(b.cutoff_day)
     series = _series(r, data)
     categories = _categories(r, data, {s.id for s in series})
-    scheme = _scheme(r, data, categories, series)
+    scheme, span = _scheme(r, data, categories, series)
     units = _units(r, data, {s.id for s in series}, base)
     inapplicable: list[str] = []
     regulations = _regulations(r, data)
@@ -484,10 +482,10 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
         raise r.fail("notify.from", f"设置了 smtp_host 时应为发件人邮箱地址,得到 {notify.from_!r}")
     plugin_config = {name: _claimed(r, t, data, base) for name, t in sorted(registry.config_tables.items()) if name in data}
     limits = {k: v for k, v in attrs.asdict(intake).items() if k != "earliest" and v is not None}
-    return Bureau(
+    bureau = Bureau(
         assessment=Assessment(
             name=b.name, calendar=calendar, scheme=scheme, units=tuple(units), items=tuple(items), carry_over=carry,
-            inapplicable=tuple(inapplicable), engine=scoring.engine,
+            inapplicable=tuple(inapplicable), engine=scoring.engine, span_version=span,
         ),
         office=OfficeSettings(
             source=file, database=str(base / database), earliest=intake.earliest, limits=IntakeLimits(**limits),
@@ -511,6 +509,10 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
             plugin_config=plugin_config,
         ),
     )
+    if "changes" not in data:
+        return bureau
+    dated = versions(data, registry, file, base, bureau.assessment, lambda d, reg, f, b: parse_bureau(d, reg, f, b).assessment)
+    return bureau.evolve(versions=dated)
 
 
 def _claimed(r: _Reader, table: ConfigTable, data: Mapping[str, Any], base: Path) -> Any:
@@ -604,9 +606,11 @@ def _categories(r: _Reader, data: Mapping[str, Any], series: set[str]) -> list[C
     return out
 
 
-def _scheme(r: _Reader, data: Mapping[str, Any], categories: list[Category], series: list[Series]) -> Scheme:
+def _scheme(r: _Reader, data: Mapping[str, Any], categories: list[Category], series: list[Series]) -> tuple[Scheme, str]:
     s: SchemeTable = r.structure(r.table(data, "scheme"), SchemeTable, "scheme")
-    return Scheme(categories=tuple(categories), series=tuple(series), **attrs.asdict(s, recurse=False))
+    fields = attrs.asdict(s, recurse=False)
+    span: str = fields.pop("span_version")
+    return Scheme(categories=tuple(categories), series=tuple(series), **fields), span
 
 
 def _unit(r: _Reader, u: Mapping[str, Any], p: str, series: set[str]) -> Unit:

@@ -15,7 +15,6 @@ line naming its key."""
 from __future__ import annotations
 
 import copy
-import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -26,11 +25,9 @@ import attrs
 from ..contract.registry import Registry
 from ..core.errors import ConfigError, KaoheError
 from .bureau import Bureau
-from .config import TOP_KEYS, _Reader, parse_bureau, toml_error
+from .config import _Reader, parse_bureau, toml_error
+from .keys import ARRAYS_BY_ID, TOP_KEYS, put, split_key  # noqa: F401 - ARRAYS_BY_ID, TOP_KEYS: kept importable from here
 from .structure import Expect, within
-
-ARRAYS_BY_ID = ("series", "categories", "units", "office_items")
-"""Arrays of tables whose elements a key names by their ``id``."""
 
 AWARD_PLACES = 3
 
@@ -61,23 +58,6 @@ def analysis_settings(bureau: Bureau, file: str | None = None) -> AnalysisTable:
             if part not in known:
                 raise ConfigError(name, f"analysis.blocks.{block}[{n}]", f"没有考核内容或项目 {part!r}(应为本局方案中的考核内容编号或已启用的项目编号)")
     return table
-
-
-def split_key(key: str) -> list[str]:
-    """``items."a.b".params.x`` → ``["items", "a.b", "params", "x"]``; raises ValueError."""
-    parts: list[str] = []
-    rest = key.strip()
-    while True:
-        m = re.match(r'\s*(?:"([^"]+)"|([A-Za-z0-9_\-\u4e00-\u9fff]+))\s*', rest)
-        if not m:
-            raise ValueError(key)
-        parts.append(m.group(1) if m.group(1) is not None else m.group(2))
-        rest = rest[m.end() :]
-        if not rest:
-            return parts
-        if not rest.startswith("."):
-            raise ValueError(key)
-        rest = rest[1:]
 
 
 def _value(text: str) -> Any:
@@ -113,60 +93,27 @@ def apply_set(data: dict[str, Any], text: str) -> None:
     """Apply one override (``KEY=VALUE``/``KEY+=VALUE``) to the configuration ``data`` in place."""
     parts, append, value = parse_set(text)
     key = ".".join(parts)
-
-    def fail(why: str) -> KaoheError:
-        return KaoheError(f"--set {text}:配置项 {key}:{why}")
-
-    if parts[0] not in TOP_KEYS and parts[0] != "analysis":
-        raise fail(f"没有这个配置表(可用:{'、'.join(sorted(TOP_KEYS | {'analysis'}))})")
-    node: Any = data
-    path = parts[:-1]
-    last = parts[-1]
-    i = 0
-    while i < len(path):
-        part = path[i]
-        if isinstance(node, list):
-            found = [e for e in node if isinstance(e, dict) and e.get("id") == part]
-            if not found:
-                raise fail(f"{'.'.join(parts[:i])} 中没有编号为 {part!r} 的一项")
-            node = found[0]
-        elif isinstance(node, dict):
-            if part not in node:
-                node[part] = [] if part in ARRAYS_BY_ID and i == 0 else {}
-            node = node[part]
-        else:
-            raise fail(f"{'.'.join(parts[:i])} 不是表,不能再往下写")
-        i += 1
-    if isinstance(node, list):  # the key names an element of an array of tables by its id
-        at = [n for n, e in enumerate(node) if isinstance(e, dict) and e.get("id") == last]
-        if append:
-            raise fail("+= 只能用于数组")
-        if not isinstance(value, dict):
-            example = '{ title = "…", category = "…", shape = "…", params = { … } }' if parts[0] == "office_items" else '{ name = "…", … }'
-            raise fail(f"{'.'.join(parts[:-1])} 的一项应写成表,如 {example};要改其中一个值,写到那个键,如 {key}.weight=300")
-        element = {"id": last, **value}
-        if at:
-            node[at[0]] = element
-        else:
-            node.append(element)
-        return
-    if not isinstance(node, dict):
-        raise fail(f"{'.'.join(parts[:-1])} 不是表,不能再往下写")
-    if append:
-        now = node.get(last, ["*"] if parts == ["items", "enable"] else [])
-        if not isinstance(now, list):
-            raise fail("+= 只能用于数组")
-        node[last] = [*now, *(value if isinstance(value, list) else [value])]
-    else:
-        node[last] = value
+    put(data, parts, append, value, lambda why: KaoheError(f"--set {text}:配置项 {key}:{why}"))
 
 
-def proposal(bureau: Bureau, registry: Registry, file: Path | None = None, sets: Sequence[str] = ()) -> tuple[Bureau, str]:
+UNDATED = "不含按期间生效的变更([[changes]])"
+UPLOADED = "上传的方案"
+
+
+def proposal(
+    bureau: Bureau, registry: Registry, file: Path | None = None, sets: Sequence[str] = (), undated: bool = False,
+    text: str | None = None,
+) -> tuple[Bureau, str]:
     """The proposed bureau: ``file`` (else the bureau's own configuration text) with ``sets``
     applied one by one, each checked by the configuration's reader (a bad one refused, its key
     named), and a one-line description of the proposal. It is scored on the bureau's stored data
-    (its own ``database`` is never opened)."""
-    if file is not None:
+    (its own ``database`` is never opened). ``undated``: without the dated changes (``[[changes]]``,
+    kaohe.scheme.dated) — the scheme as it would have been had they not been adopted. ``text``: a
+    proposal's configuration given as text (the site's form) instead of ``file``."""
+    if text is not None:
+        name, base = UPLOADED, Path(bureau.source).parent
+        file = Path(name)
+    elif file is not None:
         try:
             text = file.read_bytes().decode("utf-8")
         except FileNotFoundError:
@@ -180,12 +127,14 @@ def proposal(bureau: Bureau, registry: Registry, file: Path | None = None, sets:
         data = tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
         raise KaoheError(toml_error(name, exc)) from None
-    result = bureau if file is None else _parsed(data, registry, name, base, None)  # the bureau's own text is read already
+    if undated:
+        data.pop("changes", None)
+    result = bureau if file is None and not undated else _parsed(data, registry, name, base, None)  # the bureau's own text is read already
     for s in sets:
         data = copy.deepcopy(data)
         apply_set(data, s)
         result = _parsed(data, registry, name, base, s)
-    description = "、".join([*([name] if file is not None else []), *sets]) or "本局现行方案"
+    description = "、".join([*([name] if file is not None else []), *([UNDATED] if undated else []), *sets]) or "本局现行方案"
     return result, description
 
 

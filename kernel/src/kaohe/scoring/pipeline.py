@@ -338,7 +338,9 @@ def score_base(
 ) -> PeriodResult:
     """Score one base period. ``history`` holds earlier results of the same kind, latest first
     (for the "last place N periods running" flag); ``reuse``: items' results taken as they are
-    (``evaluate_categories``)."""
+    (``evaluate_categories``). Scored under the version of the scheme in force in ``period``
+    (``Bureau.at``: the bureau's dated changes, kaohe.scheme.dated)."""
+    bureau = bureau.at(period)
     scheme = bureau.scheme
     units = bureau.active_units(period)
     missing, empty, confirmed = period_gaps(data, period)
@@ -467,7 +469,9 @@ def aggregate(bureau: Bureau, period: Period, parts: Sequence[PeriodResult], dat
 
     For the year, the scheme's year categories (``scope = "year"``: the year-end extra test, special
     work) are evaluated over the whole year from ``data`` and added to the periods' part (seed 000
-    l.422: 月考核 60%、年度加考 20%、专项工作 20%)."""
+    l.422: 月考核 60%、年度加考 20%、专项工作 20%). Formed under the version of the scheme in force
+    for ``period`` (``Bureau.at``), each base period having been scored under its own."""
+    bureau = bureau.at(period)
     scheme = bureau.scheme
     year_cats = year_categories(bureau, period, data)
     adjustments = long_adjustments(bureau, period, data)
@@ -488,6 +492,7 @@ def aggregate(bureau: Bureau, period: Period, parts: Sequence[PeriodResult], dat
 def year_categories(bureau: Bureau, period: Period, data: DataSource | None) -> dict[str, list[CategoryResult]]:
     """The scheme's year categories (``scope = "year"``) of every unit, evaluated over the whole year
     from ``data``, for the year; none for another period."""
+    bureau = bureau.at(period)
     scheme = bureau.scheme
     if period.kind != "year" or not scheme.year_categories:
         return {}
@@ -513,6 +518,7 @@ def aggregate_unit(
     ranked: ``blank``, the base periods without any data; ``extra``, its year categories; the
     adjustments of ``long_adjustments``. ``aggregate`` makes every unit's with it; a period
     aggregated from stored months makes them one unit at a time."""
+    bureau = bureau.at(period)
     scheme = bureau.scheme
     method = scheme.year_method if period.kind == "year" else scheme.aggregate
     first = us[0]
@@ -530,8 +536,9 @@ def aggregate_unit(
     if blank:  # said where the total is explained: a mean over months without data is not a month's score
         how += f"(其中{'、'.join(blank)}没有任何数据,各单位该期同分)"
     cats = []
-    for ci, cat in enumerate(first.categories):
-        members = [u.categories[ci] for u in us]
+    by_id = [{c.category: c for c in u.categories} for u in us]
+    for cat in _categories_of(us):  # by id: a dated change may add or drop a category within the period
+        members = [b[cat.category] for b in by_id if cat.category in b]
         items: dict[str, list[ItemResult]] = defaultdict(list)
         for m in members:
             for it in m.items:
@@ -591,6 +598,20 @@ def aggregate_unit(
         explanation=how,
         adjustments=direct,
     )
+
+
+def _categories_of(us: Sequence[UnitResult]) -> list[CategoryResult]:
+    """The categories of the base periods' results ``us``, each once (its first result), in their
+    order (the first period's, then any a later period adds)."""
+    first = us[0].categories
+    ids = {c.category for c in first}
+    if all(len(u.categories) == len(first) and all(c.category in ids for c in u.categories) for u in us[1:]):
+        return list(first)
+    seen: dict[str, CategoryResult] = {}
+    for u in us:
+        for c in u.categories:
+            seen.setdefault(c.category, c)
+    return list(seen.values())
 
 
 def _prefixed(ln: Line, prefix: str) -> Line:

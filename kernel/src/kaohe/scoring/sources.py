@@ -89,8 +89,9 @@ class StoreSource:
         return dict(hit[0]), hit[1], hit[2]
 
     def _read_gaps(self, period: Period) -> tuple[dict[str, str], bool, frozenset[str]]:
-        missing, empty, confirmed = gaps(self.store, self.bureau, self.registry, period)
-        owners = {k: self.registry.owner_of_kind(k) for item in self.bureau.items for k in item.reads}
+        here = self.bureau.at(period)  # the items in force in the period (kaohe.scheme.dated)
+        missing, empty, confirmed = gaps(self.store, here, self.registry, period)
+        owners = {k: self.registry.owner_of_kind(k) for item in here.items for k in item.reads}
         kinds = {k: d for k, d in owners.items() if d in missing}
         return kinds, empty, frozenset(k for k, d in owners.items() if d in confirmed)
 

@@ -51,3 +51,49 @@ def line_chart(labels: Sequence[str], lines: Sequence[tuple[str, str, Sequence[s
         "lines": drawn, "ticks": ticks, "x": [{"x": _coord(x(n)), "label": lab} for n, lab in enumerate(labels)],
         "label_y": HEIGHT - BOTTOM + 18,
     }
+
+
+BAR_WIDTH, BAR_LEFT, BAR_RIGHT, BAR_TOP, BAR_BOTTOM = 640, 170, 20, 8, 26
+BAR, BAR_GAP = 9, 8
+MAX_BARS = 40
+"""A bar chart draws the first rows only (the table beside it has them all)."""
+
+
+def bar_chart(categories: Sequence[str], series: Sequence[tuple[str, str, Sequence[Any]]]) -> dict[str, Any] | None:
+    """The geometry of a horizontal grouped bar chart: one row a category (the first
+    ``MAX_BARS``), one bar in each row for each of ``series`` — (css class, legend, one value a
+    category, None where there is none) — drawn from the zero line, negative values to its left.
+    None when there is nothing to draw."""
+    shown = list(categories[:MAX_BARS])
+    values = [D(v) for _, _, vs in series for v in vs[: len(shown)] if v is not None]
+    if not shown or not values:
+        return None
+    low, high = min(min(values), Decimal(0)), max(max(values), Decimal(0))
+    if low == high:
+        high = low + 1
+    plot_w = Decimal(BAR_WIDTH - BAR_LEFT - BAR_RIGHT)
+
+    def x(v: Decimal) -> Decimal:
+        return BAR_LEFT + (v - low) / (high - low) * plot_w
+
+    row_h = BAR * len(series) + BAR_GAP
+    rows = []
+    for n, label in enumerate(shown):
+        top = BAR_TOP + n * row_h
+        bars = []
+        for k, (css, _, vs) in enumerate(series):
+            v = vs[n] if n < len(vs) else None
+            if v is None:
+                continue
+            a, b = sorted((x(Decimal(0)), x(D(v))))
+            bars.append({"class": css, "x": _coord(a), "y": top + k * BAR, "w": _coord(max(b - a, Decimal("0.5"))), "h": BAR - 1, "value": fmt(D(v))})
+        short = label if len(label) <= 12 else label[:11] + "…"
+        rows.append({"label": short, "title": label, "y": top + (BAR * len(series)) / 2, "bars": bars})
+    height = BAR_TOP + row_h * len(shown) + BAR_BOTTOM
+    bottom = height - BAR_BOTTOM
+    ticks = [{"x": _coord(x(v)), "label": fmt(v.quantize(Decimal("0.1")))} for v in dict.fromkeys((low, Decimal(0), high))]
+    return {
+        "width": BAR_WIDTH, "height": height, "left": BAR_LEFT, "right": BAR_WIDTH - BAR_RIGHT, "top": BAR_TOP, "bottom": bottom,
+        "zero": _coord(x(Decimal(0))), "rows": rows, "ticks": ticks, "label_y": bottom + 16,
+        "legend": [{"class": css, "name": name} for css, name, _ in series], "more": max(len(categories) - len(shown), 0),
+    }
