@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from browser_support import ARGS, CHROMIUM, MARKS
+from browser_support import ARGS, CHROMIUM
 from kaohe.office.accounts import add_users
 from kaohe.plugins.discovery import load_registry
 from kaohe.scheme.config import load_bureau
