@@ -117,6 +117,13 @@ def divide(pool: int, weights: Sequence[int], order: Sequence[int], floor: int =
     return base
 
 
+def _approx(exact: Fraction) -> str:
+    """An exact share in 元 to 4 places, as a person checks it (…… when cut)."""
+    yuan_exact = exact / FEN
+    whole, rest = divmod(yuan_exact.numerator * 10000, yuan_exact.denominator)
+    return f"{Decimal(whole) / 10000:.4f}" + ("…" if rest else "")
+
+
 @attrs.frozen
 class Share:
     officer: str
@@ -171,9 +178,10 @@ def _divide_among(rule: BonusRule, pool: int | None, members: Sequence[OfficerSc
             limit = f",低于保底,按保底 {fmt(rule.floor)} 元"
         elif cap is not None and a == cap and exact > cap:
             limit = f",超过封顶,按封顶 {fmt(rule.cap)} 元"
+        share = f"{yuan(pool)} × {fmt(v)} / {fmt(total)} = {_approx(exact)}" if not limit else f"{yuan(pool)} × {fmt(v)} / {fmt(total)}"
         out.append(Share(
             s.officer, s.name, s.unit, a,
-            f"{where}奖金池 {yuan(pool)} 元按{what}分配:{fmt(v)} / {fmt(total)}{limit},余数按最大余数法(同余数名次在前者先)分到分,得 {yuan(a)} 元",
+            f"{where}奖金池按{what}分配:{share}{limit};分到分后余下的分按余数从大到小补足(余数相同的名次在前者先),得 {yuan(a)} 元",
         ))
     return out
 

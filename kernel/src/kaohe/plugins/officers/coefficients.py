@@ -176,8 +176,8 @@ def quarter(settings: OfficerSettings, data: OfficerData, calendar: Calendar, pe
     on = end if settings.status_on == "end" else start
     out = []
     stints: dict[str, list[Officer]] = {}
-    for o in data.officers:
-        stints.setdefault(o.id, []).append(o)
+    for stint in data.officers:
+        stints.setdefault(stint.id, []).append(stint)
     roles: dict[str, list[Role]] = {}
     for role in data.roles:
         roles.setdefault(role.officer, []).append(role)

@@ -112,7 +112,7 @@ def read_records(settings: OfficerSettings, officers: Mapping[str, str]) -> list
             names = "、".join(it.title for it in settings.items.values()) or "(未配置 [officers.items])"
             raise KaoheError(f"{file} 第{n}行 “项目”列:“{v['item']}”不是本局配置的民警考核项目;可用:{names}")
         fields = {k: v[k] for k in ("level",) if v[k] is not None}
-        record = Record(f"{file}#{n}", item, v["id"], v["date"], v["value"], fields, v["note"] or "")
+        record = Record(f"{file} 第{n}行", item, v["id"], v["date"], v["value"], fields, v["note"] or "")
         problem = settings.items[item].rule.check(record)
         if problem:
             raise KaoheError(f"{file} 第{n}行:{problem}")

@@ -122,7 +122,7 @@ def _item_lines(
                 points, note = item.cap, f"合计 {fmt_points(raw)},最高 {fmt_points(item.cap)}"
             if item.floor is not None and points < item.floor:
                 points, note = item.floor, f"合计 {fmt_points(raw)},最低 {fmt_points(item.floor)}"
-            kids = tuple(Node(ln.reason, ln.points, basis=f"记录 {ln.record}" if ln.record else "") for ln in lines)
+            kids = tuple(Node(ln.reason, ln.points, basis=f"记录:{ln.record}" if ln.record else "") for ln in lines)
             node = Node(item.title, points, note, item.article, kids)
             out.setdefault(oid, []).append((item.id, points, node))
     return out
@@ -180,7 +180,8 @@ def score_quarter(
             kids.append(Node("个人考核项目", own_points, "", "", item_nodes))
         score = product + own_points
         ranked = r.status == ASSESSED or (first and settings.first_quarter == "ranked")
-        reason = f"{fmt(base)} × {fmt(r.coefficient)}" + (f" {fmt_points(own_points)}" if own or skipped else "") + f" = {fmt(score)}"
+        sign = f" {'−' if own_points < 0 else '+'} {fmt(abs(own_points))}" if own or skipped else ""
+        reason = f"{fmt(base)} × {fmt(r.coefficient)}{sign} = {fmt(score)}"
         if not ranked:
             reason += ";到岗第一个季度,不参加排名、等次和奖金分配"
         tree = Node(head + " 个人得分", score, reason, "", tuple(kids))

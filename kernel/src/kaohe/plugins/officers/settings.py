@@ -11,7 +11,7 @@ from typing import Annotated, Any, ClassVar
 
 import attrs
 
-from ...core.decimals import D
+from ...core.decimals import D, fmt
 from ...core.errors import ConfigError
 from ...scheme.config import STRUCTURER
 from ...contract.items import Item
@@ -343,7 +343,7 @@ def parse_settings(table: Mapping[str, Any], file: str, base: Path) -> OfficerSe
         if bonus.amounts and bonus.pool is not None:
             raise ConfigError(file, "officers.bonus.pool", "固定金额(amounts)分配时不设奖金池:总额即各人金额之和")
         if bonus.floor is not None and bonus.cap is not None and bonus.floor > bonus.cap:
-            raise ConfigError(file, "officers.bonus.floor", f"保底 {b.floor} 高于封顶 {b.cap}")
+            raise ConfigError(file, "officers.bonus.floor", f"保底 {fmt(bonus.floor)} 元高于封顶 {fmt(bonus.cap)} 元")
     new = t.new_officer
     leave_types = _stripped(t.leave_types)
     return OfficerSettings(
