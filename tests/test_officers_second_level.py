@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 from example_helpers import EXAMPLES, Example
 from kaohe.cli.common import Ctx
+from kaohe.contract.hookspecs import hookimpl
 from kaohe.core.errors import ConfigError, KaoheError
 from kaohe.core.periods import Calendar, Period
 from kaohe.plugins.officers import officers
@@ -367,3 +368,54 @@ def test_officers_commands_errors(stored: Path) -> None:
     assert "民警个人考核按季度计算:2010-04 不是季度" in fails("scores", "2010-04")
     assert "--pool 应为金额" in fails("bonus", "2010-Q2", "--pool", "十万")
     assert "没有警号为 9999 的民警" in fails("scores", "2010-Q2", "--officer", "9999")
+
+
+def test_the_data_status_shows_the_lists_and_the_balance(stored: Path) -> None:
+    """l.62: the lists of coefficients are due before the 20th of the quarter's last month (2010-06-20); 湖滨派出所
+    sent its list on 06-18 (on time), 刑侦大队 on 06-25 (late); 刑侦大队's mean (1.35 + 1) / 2 = 1.175 is not 基本持平.
+    ``kaohe status`` shows them through the plugin's ``kaohe_status_notes``; the kernel knows nothing of officers."""
+    from inprocess import kaohe as run_kaohe
+
+    out = run_kaohe("-c", str(stored), "status", "2010-Q2")
+    assert out.returncode == 0, out.stderr
+    assert "民警考核系数名单(当季末月20日前报考核办,本季度截止 2010-06-20):已按时报送 1 个单位,逾期报送 1 个单位(刑侦大队)" in out.stdout
+    assert "平均考核系数偏离1超过 0.05(l.62“总体上要基本持平”):刑侦大队 1.175" in out.stdout
+    js = json.loads(run_kaohe("-c", str(stored), "status", "2010-Q2", "--json").stdout)
+    assert any("逾期报送 1 个单位(刑侦大队)" in n for n in js["notes"])
+
+
+def test_a_plugin_status_note_that_fails_is_one_line() -> None:
+    from kaohe.contract.registry import Registry, StatusNotes
+    from kaohe.office.status import plugin_notes
+
+    def broken(bureau, period, today):  # type: ignore[no-untyped-def]
+        raise KaoheError("找不到文件 名单.csv")
+
+    reg = Registry(status_notes=[StatusNotes("officers", broken), StatusNotes("x", lambda b, p, t: ["甲"])])
+    assert plugin_notes(None, reg, Q2, dt.date(2010, 6, 1)) == ["插件 officers:找不到文件 名单.csv", "甲"]  # type: ignore[arg-type]
+
+
+class _Noting:
+    """A plugin adding one line to the data status of a quarter."""
+
+    @hookimpl
+    def kaohe_status_notes(self, register):  # type: ignore[no-untyped-def]
+        register(lambda bureau, period, today: [f"{period.label}:名单截止 {today.isoformat()}"] if period.kind == "quarter" else [])
+
+
+class _Wrong:
+    @hookimpl
+    def kaohe_status_notes(self, register):  # type: ignore[no-untyped-def]
+        register("名单")
+
+
+def test_hook_kaohe_status_notes() -> None:
+    from kaohe.office.status import plugin_notes
+    from kaohe.plugins.discovery import get_plugin_manager, load_registry
+
+    reg = load_registry(get_plugin_manager(load_entrypoints=False, plugins=[("noting", _Noting())]))
+    assert [n.plugin for n in reg.status_notes] == ["noting"]
+    assert plugin_notes(None, reg, Q2, dt.date(2010, 6, 20)) == ["2010-Q2:名单截止 2010-06-20"]  # type: ignore[arg-type]
+    assert plugin_notes(None, reg, Period.parse("2010"), dt.date(2010, 6, 20)) == []  # type: ignore[arg-type]
+    wrong = load_registry(get_plugin_manager(load_entrypoints=False, plugins=[("wrong", _Wrong())]))
+    assert wrong.status_notes == [] and "kaohe_status_notes: register() 应传入函数" in wrong.plugins["wrong"].error

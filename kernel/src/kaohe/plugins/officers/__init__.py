@@ -20,6 +20,7 @@ from typing import Any
 from ...contract.hookspecs import hookimpl
 from ...core.version import __version__ as __version__
 from .cli import officers as officers
+from .cli import status_notes
 from .settings import parse_settings
 
 TABLE = "officers"
@@ -35,3 +36,8 @@ def kaohe_commands(register: Callable[[Any], None]) -> None:
     register(officers)
 
 
+
+
+@hookimpl
+def kaohe_status_notes(register: Callable[[Any], None]) -> None:
+    register(status_notes)

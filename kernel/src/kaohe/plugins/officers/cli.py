@@ -373,4 +373,38 @@ def checks_command(obj: Any, period: str, as_json: bool) -> None:
     click.echo(table(["单位", "报送日期", "情况"], [[names.get(s.unit, s.unit), s.sent.isoformat() if s.sent else "—", s.state] for s in lists]))
 
 
+def status_notes(bureau: Any, period: Period, today: dt.date) -> list[str]:
+    """The officers' lines of ``kaohe status`` for a quarter (or a month of it): the units' lists of
+    coefficients — due on the ``list_day`` of the quarter's last month (l.62): sent on time, late,
+    missing — and the units whose mean coefficient is not 基本持平."""
+    settings = bureau.plugin_config.get(TABLE)
+    if settings is None or settings.roster is None:
+        return []
+    if period.kind == "month":
+        period = period.containing("quarter")
+    if period.kind != "quarter":
+        return []
+    units = {n: u.id for u in bureau.units for n in u.names}
+    names = {u.id: u.name for u in bureau.units}
+    rows = quarter(settings, read_data(settings, units), bureau.calendar, period)
+    due = list_deadline(settings, bureau.calendar, period)
+    out = []
+    if settings.lists_file is None:
+        out.append(f"民警考核系数名单:当季末月{settings.list_day}日前报考核办(本季度截止 {due.isoformat()});未配置 [officers] lists_file,无法检查报送情况")
+    else:
+        states = list_states(settings, read_lists(settings, units), sorted({r.unit for r in rows}), bureau.calendar, period, today)
+        parts = []
+        for state in ("已按时报送", "逾期报送", "未报送", "未到期"):
+            who = [names.get(s.unit, s.unit) for s in states if s.state == state]
+            if who:
+                shown_names = "、".join(who[:5]) + (f"等{len(who)}个" if len(who) > 5 else "")
+                parts.append(f"{state} {len(who)} 个单位" + ("" if state == "已按时报送" else f"({shown_names})"))
+        out.append(f"民警考核系数名单(当季末月{settings.list_day}日前报考核办,本季度截止 {due.isoformat()}):" + (",".join(parts) or "没有民警"))
+    off = [b for b in balance(settings, rows) if b.flagged]
+    if off:
+        listed = "、".join(f"{names.get(b.unit, b.unit)} {fmt(round(b.mean, 4))}" for b in off[:5]) + (f"等{len(off)}个" if len(off) > 5 else "")
+        out.append(f"平均考核系数偏离1超过 {fmt(settings.balance_tolerance)}(l.62“总体上要基本持平”):{listed}")
+    return out
+
+
 __all__ = ["Share", "for_period", "officers", "unit_means"]
