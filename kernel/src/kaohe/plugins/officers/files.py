@@ -54,6 +54,7 @@ def read_data(settings: OfficerSettings, units: Mapping[str, str]) -> OfficerDat
         raise KaoheError("配置中没有 [officers] roster(民警名单文件):请在 [officers] 中写 roster = \"民警名单.csv\"")
     known = settings.known_roles()
     officers: list[Officer] = []
+    stints: dict[str, list[Officer]] = {}
     names: dict[str, str] = {}
     for file, n, v in _rows(settings.roster, ROSTER_COLUMNS):
         unit = units.get(v["unit"])
@@ -64,13 +65,14 @@ def read_data(settings: OfficerSettings, units: Mapping[str, str]) -> OfficerDat
             raise KaoheError(f"{file} 第{n}行 “调入日期”列:{o.arrived} 早于入警日期 {o.joined}")
         if o.left and o.left < o.start:
             raise KaoheError(f"{file} 第{n}行 “调出日期”列:{o.left} 早于到本单位的日期 {o.start}")
-        for other in officers:
-            if other.id == o.id and other.start <= (o.left or dt.date.max) and o.start <= (other.left or dt.date.max):
+        for other in stints.setdefault(o.id, []):  # the officer's other rows only: a province's roster is 60,000 rows
+            if other.start <= (o.left or dt.date.max) and o.start <= (other.left or dt.date.max):
                 raise KaoheError(f"{file} 第{n}行 “警号”列:{o.id} 在本单位的时间与另一行重叠(调动的民警每个单位一行,写明调入、调出日期)")
         if names.get(o.id, o.name) != o.name:
             raise KaoheError(f"{file} 第{n}行 “姓名”列:警号 {o.id} 另一行的姓名是 {names[o.id]}")
         names[o.id] = o.name
         officers.append(o)
+        stints[o.id].append(o)
     roles: list[Role] = []
     if settings.roles_file is not None:
         for file, n, v in _rows(settings.roles_file, ROLE_COLUMNS):

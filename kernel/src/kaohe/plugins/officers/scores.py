@@ -214,7 +214,7 @@ def rank_quarter(settings: OfficerSettings, scores: Sequence[OfficerScore], unit
     grades = grade_units(settings, {u: unit_rank[u] for u in unit_rank}, by_unit)
     out = []
     for s in scores:
-        if s not in ranked:
+        if s.officer not in series_of:
             out.append(s)
             continue
         key = series_of[s.officer]
