@@ -419,3 +419,58 @@ def test_hook_kaohe_status_notes() -> None:
     assert plugin_notes(None, reg, Period.parse("2010"), dt.date(2010, 6, 20)) == []  # type: ignore[arg-type]
     wrong = load_registry(get_plugin_manager(load_entrypoints=False, plugins=[("wrong", _Wrong())]))
     assert wrong.status_notes == [] and "kaohe_status_notes: register() 应传入函数" in wrong.plugins["wrong"].error
+
+
+# --- objections (l.70) ------------------------------------------------------------------------------------------------
+
+
+def test_an_objection_that_changes_a_score(stored: Path, tmp_path: Path) -> None:
+    """l.70 "各单位考核结果在单位内部公布3天,民警无异议的,报考核办备案": 湖滨派出所 publishes on 06-22 (objections
+    until 06-24); 王芳 (1003, 141.25) objects on 06-23 that a case of hers was left out; the unit upholds it with +2
+    → 143.25, above 李强's 142.25: she is now 2nd in the unit, he 3rd. Filing: refused before 06-25 and while the
+    objection is undecided; then filed, its digest recorded. Each act is in the audit trail with its actor, and the
+    unit results stored for 2010-Q2 stay up to date (an officers' entry changes nothing a unit's score reads)."""
+    from kaohe.office.results import staleness
+    from kaohe.store.store import Store
+
+    config = tmp_path / "kaohe.toml"
+    for f in stored.parent.iterdir():
+        if f.is_file():
+            shutil.copy(f, tmp_path / f.name)
+    runner = CliRunner()
+
+    def run(*args: str) -> str:
+        out = runner.invoke(officers, list(args), obj=Ctx(str(config)))
+        assert out.exit_code == 0, (out.output, out.exception)
+        return out.stdout
+
+    def fails(*args: str) -> str:
+        out = runner.invoke(officers, list(args), obj=Ctx(str(config)))
+        assert out.exit_code != 0
+        return str(out.exception)
+
+    assert "尚未在单位内部公布" in fails("object", "2010-Q2", "1003", "--text", "漏计破案", "--date", "2010-06-22")
+    assert "2010-06-24 前(含当日)可提出异议" in run("publish", "2010-Q2", "--unit", "湖滨派出所", "--date", "2010-06-22", "--actor", "湖滨所长")
+    assert "异议应在 2010-06-22 至 2010-06-24 提出,2010-06-25 不在其内" in fails(
+        "object", "2010-Q2", "1003", "--text", "漏计破案", "--date", "2010-06-25")
+    assert "已登记第" in run("object", "2010-Q2", "1003", "--text", "5月破获盗窃案1起漏登", "--date", "2010-06-23", "--actor", "王芳")
+    number = json.loads(run("objections", "2010-Q2", "--json"))["objections"][0]["id"]
+    assert "还有 1 件异议未决定" in fails("file", "2010-Q2", "--unit", "湖滨派出所", "--date", "2010-06-25")
+    assert "驳回的异议不更正得分" in fails("decide", "2010-Q2", str(number), "--dismiss", "--points", "2", "--reason", "x")
+    out = run("decide", "2010-Q2", str(number), "--uphold", "--points", "2", "--reason", "经核实漏登,补计", "--actor", "湖滨所长")
+    assert "已维持(更正 +2 分)" in out
+    assert "已于此前维持" in fails("decide", "2010-Q2", str(number), "--dismiss", "--reason", "再议")
+    js = json.loads(run("scores", "2010-Q2", "--unit", "湖滨派出所", "--json"))
+    by = {o["officer"]: o for o in js["officers"]}
+    assert (by["1003"]["score"], by["1003"]["unit_rank"], by["1002"]["unit_rank"]) == ("143.25", 2, 3)
+    tree = run("scores", "2010-Q2", "--officer", "1003")
+    assert "异议更正 2:第" in tree and "单位决定维持:经核实漏登,补计" in tree
+    assert "2010-06-25 起才能报考核办备案" in fails("file", "2010-Q2", "--unit", "湖滨派出所", "--date", "2010-06-24")
+    assert "已报考核办备案(17人" in run("file", "2010-Q2", "--unit", "湖滨派出所", "--date", "2010-06-25", "--actor", "湖滨所长")
+    assert "已报考核办备案" in fails("publish", "2010-Q2", "--unit", "湖滨派出所")
+    with Store(str(tmp_path / "kaohe.sqlite")) as store:
+        acts = [(r["action"], r["actor"]) for r in store.audit(period="2010-Q2") if r["action"].startswith("officers:")]
+        assert acts == [("officers:内部公布", "湖滨所长"), ("officers:民警异议", "王芳"), ("officers:异议决定", "湖滨所长"),
+                        ("officers:报考核办备案", "湖滨所长")]
+        bureau = Ctx(str(config)).bureau
+        assert staleness(store, bureau, Q2) is None

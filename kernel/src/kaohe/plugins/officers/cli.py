@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from ...office.jobs import shown
 from .bonus import Share, bonus, payroll, yuan
 from .coefficients import for_period, quarter, unit_means
 from .files import read_data, read_lists, read_records
+from .objections import corrections, decide, file_with_office, filed, objections, publication, publish, raise_objection
 from .scores import OfficerScore, balance, list_deadline, list_states, officers_quarter
 
 TABLE = "officers"
@@ -147,10 +149,11 @@ def _quarter(obj: Any, period: str) -> Quarter:
     records = read_records(settings, {o.id: o.name for o in data.officers})
     with obj.store() as store:
         result, note = shown(store, bureau, obj.registry, p)
+        fixes = corrections(objections(store, p.label))
     results = {u.unit: u for u in result.units}
     names = {u.id: u.name for u in bureau.units}
     series = {u.id: u.series for u in bureau.units}
-    scores = officers_quarter(settings, rows, results, records, bureau.calendar, p, names, series)
+    scores = officers_quarter(settings, rows, results, records, bureau.calendar, p, names, series, fixes)
     return Quarter(bureau, settings, p, scores, rows, {u.unit: u.total for u in result.units}, note)
 
 
@@ -371,6 +374,136 @@ def checks_command(obj: Any, period: str, as_json: bool) -> None:
         click.echo("未配置 [officers] lists_file(名单报送登记),无法检查报送情况。")
         return
     click.echo(table(["单位", "报送日期", "情况"], [[names.get(s.unit, s.unit), s.sent.isoformat() if s.sent else "—", s.state] for s in lists]))
+
+
+ACTOR_HELP = "操作人(记入审计记录;也可用环境变量 KAOHE_ACTOR,默认为当前系统用户)。"
+
+
+def _actor(name: str | None) -> str | None:
+    return name or os.environ.get("KAOHE_ACTOR") or None
+
+
+def _day(text: str | None) -> dt.date:
+    if text is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise KaoheError(f"--date 应为日期,如 2010-06-22,得到 {text!r}") from None
+
+
+def _unit_scores(q: Quarter, unit: str) -> tuple[Any, list[OfficerScore]]:
+    u = q.bureau.unit(unit)
+    if u is None:
+        raise KaoheError(f"没有单位 “{unit}”:可用单位编号或名称,如 {q.bureau.units[0].id} 或 {q.bureau.units[0].name}")
+    return u, [s for s in q.scores if s.unit == u.id]
+
+
+@officers.command("publish")
+@click.argument("period")
+@click.option("--unit", "unit", required=True, help="单位(编号或名称)。")
+@click.option("--date", "day", help="内部公布的第一天(默认今天),如 2010-06-22。")
+@click.option("--actor", "actor", help=ACTOR_HELP)
+@click.pass_obj
+def publish_command(obj: Any, period: str, unit: str, day: str | None, actor: str | None) -> None:
+    """单位内部公布:PERIOD(季度)本单位民警考核结果在单位内部公布3天(l.70),期间民警可提出异议。"""
+    q = _quarter(obj, period)
+    u, mine = _unit_scores(q, unit)
+    with obj.store() as store:
+        until = publish(store, q.period.label, u.id, _day(day), _actor(actor) or "", mine)
+    click.echo(f"{u.name} {q.period.label} 民警考核结果已在单位内部公布,{until.isoformat()} 前(含当日)可提出异议")
+
+
+@officers.command("object")
+@click.argument("period")
+@click.argument("officer")
+@click.option("--text", "text", required=True, help="异议的理由。")
+@click.option("--date", "day", help="提出异议的日期(默认今天)。")
+@click.option("--actor", "actor", help=ACTOR_HELP)
+@click.pass_obj
+def object_command(obj: Any, period: str, officer: str, text: str, day: str | None, actor: str | None) -> None:
+    """民警异议:PERIOD(季度)警号为 OFFICER 的民警对本人考核结果提出异议(在单位内部公布的3天内),由单位决定。"""
+    q = _quarter(obj, period)
+    (s,) = _only(q, None, officer)
+    with obj.store() as store:
+        number = raise_objection(store, q.period.label, s, text, _day(day), _actor(actor) or "")
+    click.echo(f"已登记第 {number} 号异议:{s.name}({s.officer})对 {q.period.label} 考核结果,待 {s.unit_name} 决定")
+
+
+@officers.command("decide")
+@click.argument("period")
+@click.argument("number", type=int)
+@click.option("--uphold/--dismiss", "uphold", required=True, help="维持异议(更正得分)或驳回。")
+@click.option("--points", "points", help="维持时对个人得分的更正(分,可为负数),如 2 或 -1.5。")
+@click.option("--reason", "reason", required=True, help="决定的理由。")
+@click.option("--actor", "actor", help=ACTOR_HELP)
+@click.pass_obj
+def decide_command(obj: Any, period: str, number: int, uphold: bool, points: str | None, reason: str, actor: str | None) -> None:
+    """单位决定异议:PERIOD 第 NUMBER 号异议维持(可更正得分)或驳回,写明理由;记入审计记录。"""
+    p = Period.parse(period)
+    value: Decimal | None = None
+    if points is not None:
+        try:
+            value = Decimal(points)
+        except ArithmeticError:
+            raise KaoheError(f"--points 应为数字(分),如 2 或 -1.5,得到 {points!r}") from None
+        if not value.is_finite() or abs(value) > 1000 or value != value.quantize(Decimal("0.01")):
+            raise KaoheError(f"--points 应为 -1000 至 1000 的数字(分,最多两位小数),得到 {points!r}")
+    with obj.store() as store:
+        o = decide(store, p.label, number, uphold, value, reason, _actor(actor) or "")
+    click.echo(f"第 {o.id} 号异议(警号 {o.officer}){o.state}:{o.reason}")
+
+
+@officers.command("objections")
+@click.argument("period")
+@click.option("--unit", "unit", help="只列出一个单位。")
+@click.option("--json", "as_json", is_flag=True, help="JSON 格式。")
+@click.pass_obj
+def objections_command(obj: Any, period: str, unit: str | None, as_json: bool) -> None:
+    """民警异议:PERIOD(季度)各单位内部公布、民警异议及单位的决定、报考核办备案的情况。"""
+    p = Period.parse(period)
+    bureau = obj.bureau
+    names = {u.id: u.name for u in bureau.units}
+    chosen = None
+    if unit is not None:
+        u = bureau.unit(unit)
+        if u is None:
+            raise KaoheError(f"没有单位 “{unit}”:可用单位编号或名称,如 {bureau.units[0].id} 或 {bureau.units[0].name}")
+        chosen = u.id
+    with obj.store(readonly=True) as store:
+        found = objections(store, p.label, chosen)
+        units = sorted({o.unit for o in found} | ({chosen} if chosen else set()))
+        states = {x: (publication(store, p.label, x), filed(store, p.label, x)) for x in units}
+    if as_json:
+        click.echo(json.dumps({
+            "period": p.label,
+            "objections": [{**attrs.asdict(o, value_serializer=lambda _i, _a, v: v.isoformat() if isinstance(v, dt.date) else (fmt(v) if isinstance(v, Decimal) else v)), "state": o.state} for o in found],
+            "units": [{"unit": x, "published": pub.isoformat() if pub else None, "filed": bool(f)} for x, (pub, f) in states.items()],
+        }, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{bureau.name} {p.label} 民警异议")
+    for x, (pub, f) in states.items():
+        click.echo(f"{names.get(x, x)}:" + (f"{pub.isoformat()} 起内部公布3天" if pub else "尚未内部公布") + (f",已报考核办备案({f['on']},校验码 {f['digest'][:16]})" if f else ""))
+    if not found:
+        click.echo("没有异议。")
+        return
+    body = [[str(o.id), names.get(o.unit, o.unit), o.officer, o.raised_on.isoformat(), o.text, o.state, o.reason] for o in found]
+    click.echo(table(["编号", "单位", "警号", "提出日期", "异议", "决定", "理由"], body))
+
+
+@officers.command("file")
+@click.argument("period")
+@click.option("--unit", "unit", required=True, help="单位(编号或名称)。")
+@click.option("--date", "day", help="报送日期(默认今天)。")
+@click.option("--actor", "actor", help=ACTOR_HELP)
+@click.pass_obj
+def file_command(obj: Any, period: str, unit: str, day: str | None, actor: str | None) -> None:
+    """报考核办备案:PERIOD 本单位民警考核结果在内部公布3天、异议都已决定后报考核办备案(记录结果的校验码)。"""
+    q = _quarter(obj, period)
+    u, mine = _unit_scores(q, unit)
+    with obj.store() as store:
+        d = file_with_office(store, q.period.label, u.id, u.name, _day(day), _actor(actor) or "", mine)
+    click.echo(f"{u.name} {q.period.label} 民警考核结果已报考核办备案({len(mine)}人,校验码 {d[:16]})")
 
 
 def status_notes(bureau: Any, period: Period, today: dt.date) -> list[str]:

@@ -28,6 +28,8 @@ from ...rules import RuleContext, competition_ranks
 from .coefficients import ASSESSED, NO_BUSINESS, OfficerQuarter
 from .settings import OfficerSettings
 
+OBJECTION_BASIS = "上城2010 八、2(l.70 各单位考核结果在单位内部公布3天,民警无异议的,报考核办备案)"
+
 BUREAU = "全局"
 """The key of the bureau-wide officers' series (``scope = "bureau"``)."""
 
@@ -136,10 +138,13 @@ def score_quarter(
     calendar: Calendar,
     period: Period,
     names: Mapping[str, str] | None = None,
+    corrections: Mapping[str, Sequence[tuple[Decimal, str]]] | None = None,
 ) -> list[OfficerScore]:
     """Every officer of ``rows`` (one quarter's, from ``coefficients.quarter``) scored from his unit's
-    result in ``units`` (unit id → its result of the quarter) and his own records; not yet ranked."""
+    result in ``units`` (unit id → its result of the quarter) and his own records, with the
+    ``corrections`` (officer → points and why) of his objections the unit upheld; not yet ranked."""
     names = names or {}
+    corrections = corrections or {}
     items = _item_lines(settings, [r for r in rows if r.coefficient is not None], records, calendar, period)
     out = []
     for r in rows:
@@ -169,6 +174,8 @@ def score_quarter(
         coef_node = Node("考核系数", r.coefficient, r.reason, "上城2010 六、2")
         own = [(i, p, n) for i, p, n in items.get(r.officer, []) if not (first and settings.items[i].business)]
         skipped = [n for i, _, n in items.get(r.officer, []) if first and settings.items[i].business]
+        fixes = [Node("异议更正", p, why, OBJECTION_BASIS) for p, why in corrections.get(r.officer, ())]
+        own += [("", n.points, n) for n in fixes if n.points is not None]
         own_points = sum((p for _, p, _ in own), ZERO)
         kids: list[Node] = [
             Node("单位得分 × 考核系数", product, f"{fmt(base)} × {fmt(r.coefficient)}", settings.citation, (unit_node, coef_node))
@@ -286,9 +293,11 @@ def officers_quarter(
     period: Period,
     names: Mapping[str, str] | None = None,
     unit_series: Mapping[str, str] | None = None,
+    corrections: Mapping[str, Sequence[tuple[Decimal, str]]] | None = None,
 ) -> list[OfficerScore]:
     """``score_quarter`` then ``rank_quarter``, ordered by unit, then rank (unranked last), then 警号."""
-    scored = rank_quarter(settings, score_quarter(settings, rows, units, records, calendar, period, names), unit_series or {})
+    scored = score_quarter(settings, rows, units, records, calendar, period, names, corrections)
+    scored = rank_quarter(settings, scored, unit_series or {})
     return sorted(scored, key=lambda s: (s.unit, s.unit_rank is None, s.unit_rank or 0, s.officer))
 
 
