@@ -117,10 +117,9 @@ def divide(pool: int, weights: Sequence[int], order: Sequence[int], floor: int =
     return base
 
 
-def _approx(exact: Fraction) -> str:
-    """An exact share in 元 to 4 places, as a person checks it (…… when cut)."""
-    yuan_exact = exact / FEN
-    whole, rest = divmod(yuan_exact.numerator * 10000, yuan_exact.denominator)
+def _approx(numerator: int, denominator: int) -> str:
+    """An exact share of ``numerator / denominator`` fen in 元 to 4 places, as a person checks it (… when cut)."""
+    whole, rest = divmod(numerator * 100, denominator)  # 元 × 10,000
     return f"{Decimal(whole) / 10000:.4f}" + ("…" if rest else "")
 
 
@@ -170,15 +169,16 @@ def _divide_among(rule: BonusRule, pool: int | None, members: Sequence[OfficerSc
     weights = _weights(values)
     amounts = divide(pool, weights, [order[s.officer] for s in members], floor, cap)
     total = sum(values, ZERO)
+    scale = sum(weights) or len(members)
     out = []
-    for s, v, a in zip(members, values, amounts, strict=True):
-        exact = Fraction(pool) * Fraction(v) / Fraction(total) if total else Fraction(pool, len(members))
+    for s, v, w, a in zip(members, values, weights, amounts, strict=True):
+        num = pool * (w if sum(weights) else 1)  # the unclamped share is num / scale fen
         limit = ""
-        if floor and a == floor and exact < floor:
+        if floor and a == floor and num < floor * scale:
             limit = f",低于保底,按保底 {fmt(rule.floor)} 元"
-        elif cap is not None and a == cap and exact > cap:
+        elif cap is not None and a == cap and num > cap * scale:
             limit = f",超过封顶,按封顶 {fmt(rule.cap)} 元"
-        share = f"{yuan(pool)} × {fmt(v)} / {fmt(total)} = {_approx(exact)}" if not limit else f"{yuan(pool)} × {fmt(v)} / {fmt(total)}"
+        share = f"{yuan(pool)} × {fmt(v)} / {fmt(total)}" + ("" if limit else f" = {_approx(num, scale)}")
         out.append(Share(
             s.officer, s.name, s.unit, a,
             f"{where}奖金池按{what}分配:{share}{limit};分到分后余下的分按余数从大到小补足(余数相同的名次在前者先),得 {yuan(a)} 元",

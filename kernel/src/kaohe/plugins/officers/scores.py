@@ -130,6 +130,21 @@ def _item_lines(
     return out
 
 
+def _unit_node(settings: OfficerSettings, result: UnitResult, unit_name: str, period: Period, unit: str, first: bool) -> Node:
+    """The unit's score an officer's coefficient multiplies, with its categories: the total, or in an
+    officer's first quarter (``first``) the total without the 业务工作 categories (l.86)."""
+    cats = [Node(c.name, c.score) for c in result.categories]
+    base = result.total
+    base_reason = f"{unit_name} {period.label} 总分"
+    if first:
+        left_out = [c for c in result.categories if c.category in settings.business_categories]
+        base = result.total - sum((c.score for c in left_out), ZERO)
+        base_reason += f" {fmt(result.total)},到岗第一个季度不参加业务工作考核,减去{'、'.join(c.name for c in left_out)}"
+        cats = [Node(c.name, c.score, "不计" if c in left_out else "") for c in result.categories]
+    base_reason += f"(单位考核结果,明细见 kaohe explain {period.label} --unit {unit})"
+    return Node("单位得分", base, base_reason, "", tuple(cats))
+
+
 def score_quarter(
     settings: OfficerSettings,
     rows: Sequence[OfficerQuarter],
@@ -145,6 +160,7 @@ def score_quarter(
     ``corrections`` (officer → points and why) of his objections the unit upheld; not yet ranked."""
     names = names or {}
     corrections = corrections or {}
+    unit_nodes: dict[tuple[str, bool], Node] = {}
     items = _item_lines(settings, [r for r in rows if r.coefficient is not None], records, calendar, period)
     out = []
     for r in rows:
@@ -160,16 +176,11 @@ def score_quarter(
             out.append(OfficerScore(r.officer, r.name, r.unit, unit_name, r.period, r.status, r.coefficient, None, ZERO, None, False, tree))
             continue
         first = r.status == NO_BUSINESS
-        cats = [Node(c.name, c.score) for c in result.categories]
-        base = result.total
-        base_reason = f"{unit_name} {period.label} 总分"
-        if first and settings.business_categories:
-            left_out = [c for c in result.categories if c.category in settings.business_categories]
-            base = result.total - sum((c.score for c in left_out), ZERO)
-            base_reason += f" {fmt(result.total)},到岗第一个季度不参加业务工作考核,减去{'、'.join(c.name for c in left_out)}"
-            cats = [Node(c.name, c.score, "不计" if c in left_out else "") for c in result.categories]
-        base_reason += f"(单位考核结果,明细见 kaohe explain {period.label} --unit {r.unit})"
-        unit_node = Node("单位得分", base, base_reason, "", tuple(cats))
+        key = (r.unit, first and bool(settings.business_categories))
+        if key not in unit_nodes:  # the unit's part of the explanation, made once per unit (immutable, shared)
+            unit_nodes[key] = _unit_node(settings, result, unit_name, period, r.unit, key[1])
+        unit_node = unit_nodes[key]
+        base = unit_node.points if unit_node.points is not None else result.total
         product = base * r.coefficient
         coef_node = Node("考核系数", r.coefficient, r.reason, "上城2010 六、2")
         own = [(i, p, n) for i, p, n in items.get(r.officer, []) if not (first and settings.items[i].business)]
