@@ -20,12 +20,13 @@ from ...core.decimals import fmt
 from ...core.errors import KaoheError
 from ...core.periods import Period
 from ...core.texttable import csv_row, table
-from ...office.jobs import shown
+from ...office.accounts import OFFICER, add_users
 from .bonus import Share, bonus, payroll, yuan
 from .coefficients import for_period, quarter, unit_means
-from .files import read_data, read_lists, read_records
-from .objections import corrections, decide, file_with_office, filed, objections, publication, publish, raise_objection
-from .scores import OfficerScore, balance, list_deadline, list_states, officers_quarter
+from .files import read_data, read_lists
+from .objections import decide, file_with_office, filed, objections, publication, publish, raise_objection
+from .quarter import Quarter, load, settings_of
+from .scores import OfficerScore, balance, list_deadline, list_states
 
 TABLE = "officers"
 
@@ -122,39 +123,11 @@ def coefficients(obj: Any, period: str, unit: str | None, as_json: bool, as_csv:
 officers.add_command(coefficients)
 
 
-@attrs.frozen
-class Quarter:
-    """What the officer-level commands work on: the bureau, the quarter, the officers scored and ranked."""
-
-    bureau: Any
-    settings: Any
-    period: Period
-    scores: list[OfficerScore]
-    rows: list[Any]
-    totals: dict[str, Decimal]
-    note: str
-
-
 def _quarter(obj: Any, period: str) -> Quarter:
-    bureau = obj.bureau
-    settings = bureau.plugin_config.get(TABLE)
-    if settings is None:
-        raise KaoheError(f"{bureau.source} 没有 [officers] 配置:民警个人考核需要民警名单(见 docs/configuration.md)")
+    settings_of(obj.bureau)
     p = Period.parse(period)
-    if p.kind != "quarter":
-        raise KaoheError(f"民警个人考核按季度计算:{p.label} 不是季度(如 {p.year}-Q2)")
-    units = {n: u.id for u in bureau.units for n in u.names}
-    data = read_data(settings, units)
-    rows = quarter(settings, data, bureau.calendar, p)
-    records = read_records(settings, {o.id: o.name for o in data.officers})
     with obj.store() as store:
-        result, note = shown(store, bureau, obj.registry, p)
-        fixes = corrections(objections(store, p.label))
-    results = {u.unit: u for u in result.units}
-    names = {u.id: u.name for u in bureau.units}
-    series = {u.id: u.series for u in bureau.units}
-    scores = officers_quarter(settings, rows, results, records, bureau.calendar, p, names, series, fixes)
-    return Quarter(bureau, settings, p, scores, rows, {u.unit: u.total for u in result.units}, note)
+        return load(store, obj.bureau, obj.registry, p)
 
 
 def _only(q: Quarter, unit: str | None, officer: str | None = None) -> list[OfficerScore]:
@@ -504,6 +477,42 @@ def file_command(obj: Any, period: str, unit: str, day: str | None, actor: str |
     with obj.store() as store:
         d = file_with_office(store, q.period.label, u.id, u.name, _day(day), _actor(actor) or "", mine)
     click.echo(f"{u.name} {q.period.label} 民警考核结果已报考核办备案({len(mine)}人,校验码 {d[:16]})")
+
+
+@officers.command("accounts")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="写出新账号及初始密码的 CSV 文件(密码只显示这一次,请妥善转交本人)。")
+@click.option("--date", "day", help="按此日民警所在单位开设(默认今天)。")
+@click.option("--actor", "actor", help="开设账号的考核办账号(记入审计记录)。")
+@click.pass_obj
+def accounts_command(obj: Any, out: Path, day: str | None, actor: str | None) -> None:
+    """民警账号:为民警名单上的每名民警开设网站账号(角色“民警”,账号为警号,属其所在单位),已有账号的跳过;
+    民警登录后只能查看本人已发布季度的考核结果。"""
+    bureau = obj.bureau
+    settings = settings_of(bureau)
+    units = {n: u.id for u in bureau.units for n in u.names}
+    data = read_data(settings, units)
+    when = _day(day)
+    stints: dict[str, list[Any]] = {}
+    for o in data.officers:
+        stints.setdefault(o.id, []).append(o)
+    current: dict[str, Any] = {}
+    for oid, mine in stints.items():  # the stint that holds the day, else the latest
+        holding = [o for o in mine if o.start <= when and (o.left is None or o.left >= when)]
+        current[oid] = holding[0] if holding else max(mine, key=lambda o: o.start)
+    with obj.store() as store:
+        taken = {str(u["account"]).casefold() for u in store.users()}
+        rows: list[Any] = [(o.id, o.name, OFFICER, o.unit, None) for o in current.values() if o.id.casefold() not in taken]
+        made = add_users(store, bureau, rows, _actor(actor) or "", f"{settings.roster.name if settings.roster else ''} ") if rows else []
+    names = {o.id: (o.name, o.unit) for o in current.values()}
+    unit_names = {u.id: u.name for u in bureau.units}
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    csv_row(w, ["账号", "姓名", "角色", "单位", "初始密码"])
+    for account, password in made:
+        name, unit = names[account]
+        csv_row(w, [account, name, OFFICER, unit_names.get(unit, unit), password])
+    out.write_text("\ufeff" + buf.getvalue(), encoding="utf-8")
+    click.echo(f"已开设 {len(made)} 个民警账号,已有账号跳过 {len(current) - len(made)} 名;账号和初始密码见 {out}")
 
 
 def status_notes(bureau: Any, period: Period, today: dt.date) -> list[str]:
