@@ -90,6 +90,7 @@ def test_the_unit_leader_sees_his_officers(site: str) -> None:
     assert c.get("/officers/2010-Q2/1017")[0] == 200
     body = c.get("/officers/2010-Q2")[2]
     assert "湖滨派出所 2010年第2季度 民警考核结果" in body and "/officers/2010-Q2/1001" in body
+    assert '<td class="num">3</td>' in body and "built-in" not in body  # 1017's own items, +3
     other = signed_in(site, "xingzhen")
     assert other.get("/officers/2010-Q2/1001")[0] == 403
     assert {o["officer"] for o in other.json("/officers/2010-Q2.json")[1]["officers"]} == {"2001", "2002"}

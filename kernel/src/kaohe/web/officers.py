@@ -134,7 +134,7 @@ def routes(site: Site) -> list[Route]:
                                 "explanation": s.tree.data()}
         if as_json:
             return JSONResponse(data)
-        return site.page(request, "officer.html", tree=s.tree, **{("state" if k == "status" else k): v for k, v in data.items()})
+        return site.page(request, "officer.html", tree=data["explanation"], **{("state" if k == "status" else k): v for k, v in data.items()})
 
     return [
         site.route("/officers", index), site.route("/officers.json", index),
