@@ -474,3 +474,20 @@ def test_an_objection_that_changes_a_score(stored: Path, tmp_path: Path) -> None
                         ("officers:报考核办备案", "湖滨所长")]
         bureau = Ctx(str(config)).bureau
         assert staleness(store, bureau, Q2) is None
+
+
+def test_readme_lists_every_column() -> None:
+    """The plugin's README lists the columns of every file it reads, as files.py declares them."""
+    from kaohe.contract.adapters import TYPE_NAMES
+    from kaohe.plugins.officers import files
+
+    files_of = [("`roster` 民警名单", files.ROSTER_COLUMNS), ("`roles_file` 民警身份", files.ROLE_COLUMNS),
+                ("`leave_file` 请假登记", files.LEAVE_COLUMNS), ("`records_file` 民警考核登记", files.RECORD_COLUMNS),
+                ("`lists_file` 考核系数名单报送登记", files.LIST_COLUMNS)]
+    rows = [
+        f"| {f} | {c.name}{'(' + '、'.join(c.aliases) + ')' if c.aliases else ''} | {'是' if c.required else '否'} | {TYPE_NAMES[c.type].split("(")[0]} |"
+        for f, cols in files_of for c in cols
+    ]
+    readme = (Path(files.__file__).parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- kaohe:officers-files -->\n")[1].split("<!-- /kaohe:officers-files -->")[0]
+    assert block.splitlines()[2:] == rows
