@@ -13,6 +13,7 @@ import json
 import shutil
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -484,10 +485,13 @@ def test_readme_lists_every_column() -> None:
     files_of = [("`roster` 民警名单", files.ROSTER_COLUMNS), ("`roles_file` 民警身份", files.ROLE_COLUMNS),
                 ("`leave_file` 请假登记", files.LEAVE_COLUMNS), ("`records_file` 民警考核登记", files.RECORD_COLUMNS),
                 ("`lists_file` 考核系数名单报送登记", files.LIST_COLUMNS)]
-    rows = [
-        f"| {f} | {c.name}{'(' + '、'.join(c.aliases) + ')' if c.aliases else ''} | {'是' if c.required else '否'} | {TYPE_NAMES[c.type].split("(")[0]} |"
-        for f, cols in files_of for c in cols
-    ]
+    def kind(c: Any) -> str:
+        return TYPE_NAMES[c.type].split("(")[0]  # 日期(如 2015-04-03) → 日期
+
+    def named(c: Any) -> str:
+        return c.name + ("(" + "、".join(c.aliases) + ")" if c.aliases else "")
+
+    rows = [f"| {f} | {named(c)} | {'是' if c.required else '否'} | {kind(c)} |" for f, cols in files_of for c in cols]
     readme = (Path(files.__file__).parent / "README.md").read_text(encoding="utf-8")
     block = readme.split("<!-- kaohe:officers-files -->\n")[1].split("<!-- /kaohe:officers-files -->")[0]
     assert block.splitlines()[2:] == rows
