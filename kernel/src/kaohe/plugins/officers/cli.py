@@ -271,7 +271,7 @@ def grades_command(obj: Any, period: str, unit: str | None, as_json: bool, as_cs
         click.echo(f"{name}:" + "、".join(f"{g.name} {c.get(g.name, 0)}人" for g in q.settings.grades))
 
 
-@officers.command("bonus")
+@officers.command("bonus", short_help="绩效奖金:按配置的办法把奖金池分到每名民警,精确到分,合计等于奖金池。")
 @click.argument("period")
 @click.option("--pool", "pool", help="奖金池金额(元);不写时用配置 [officers.bonus] pool。")
 @click.option("--unit", "unit", help="只列出一个单位。")
@@ -312,7 +312,7 @@ def bonus_command(obj: Any, period: str, pool: str | None, unit: str | None, xls
         click.echo(f"合计 {yuan(shown_total)} 元({len(chosen)}人)" + ("" if unit else f",全部 {yuan(sum(s.amount for s in shares))} 元"))
 
 
-@officers.command("checks")
+@officers.command("checks", short_help="民警考核系数检查:平均系数是否基本持平,系数名单是否按时报送。")
 @click.argument("period")
 @click.option("--json", "as_json", is_flag=True, help="JSON 格式。")
 @click.pass_obj
@@ -387,7 +387,7 @@ def publish_command(obj: Any, period: str, unit: str, day: str | None, actor: st
     click.echo(f"{u.name} {q.period.label} 民警考核结果已在单位内部公布,{until.isoformat()} 前(含当日)可提出异议")
 
 
-@officers.command("object")
+@officers.command("object", short_help="民警异议:民警在单位内部公布的3天内对本人考核结果提出异议。")
 @click.argument("period")
 @click.argument("officer")
 @click.option("--text", "text", required=True, help="异议的理由。")
@@ -479,7 +479,7 @@ def file_command(obj: Any, period: str, unit: str, day: str | None, actor: str |
     click.echo(f"{u.name} {q.period.label} 民警考核结果已报考核办备案({len(mine)}人,校验码 {d[:16]})")
 
 
-@officers.command("accounts")
+@officers.command("accounts", short_help="民警账号:为民警名单上的每名民警开设网站账号(账号为警号)。")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="写出新账号及初始密码的 CSV 文件(密码只显示这一次,请妥善转交本人)。")
 @click.option("--date", "day", help="按此日民警所在单位开设(默认今天)。")
 @click.option("--actor", "actor", help="开设账号的考核办账号(记入审计记录)。")
