@@ -27,6 +27,7 @@ OFFICE = Actor("o", "考办", "考核办")
 DEPT = Actor("d", "测试", "部门", department="测试大队")
 UNIT = Actor("u", "儒林", "单位", unit="rulin")
 LEADER = Actor("l", "领导", "领导")
+OFFICER = Actor("1001", "张伟", "民警", unit="rulin")  # an officer: account = his 警号 (issue 21)
 TOKEN = Actor("api:测试大队-1", "测试大队-1", "接口", department="测试大队")  # a department's system by its token (kaohe.office.tokens)
 
 # (actor, action, resource, allowed?) — each line read off issue 16's definition of the roles.
@@ -171,6 +172,27 @@ TABLE = [
     (TOKEN, ANALYSE, Resource("analysis", department="测试大队"), False),
     (TOKEN, READ, Resource("analysis", True, department="测试大队"), False),
     (None, ANALYSE, Resource("analysis"), False),
+    (OFFICER, ANALYSE, Resource("analysis", True, unit="rulin"), False),
+    # the second level (issue 21): an officer reads his own result of a published period, nothing else; his unit's
+    # account (its leader) reads its officers'; the office everything; leaders and departments nothing of it
+    (OFFICER, READ, Resource("officer", True, unit="rulin", officer="1001"), True),
+    (OFFICER, READ, Resource("officer", False, unit="rulin", officer="1001"), False),
+    (OFFICER, READ, Resource("officer", True, unit="rulin", officer="1002"), False),
+    (OFFICER, READ, Resource("officer", True, unit="xuebu", officer="1001"), False),
+    (OFFICER, READ, Resource("officers", True, unit="rulin"), False),
+    (OFFICER, READ, Resource("ranking", True), False),
+    (OFFICER, READ, Resource("unit", True, unit="rulin"), False),
+    (OFFICER, APPEAL, Resource("unit", True, unit="rulin"), False),
+    (OFFICER, REPORT, Resource("selfreport", unit="rulin", department="测试大队"), False),
+    (UNIT, READ, Resource("officers", True, unit="rulin"), True),
+    (UNIT, READ, Resource("officer", True, unit="rulin", officer="1002"), True),
+    (UNIT, READ, Resource("officers", True, unit="xuebu"), False),
+    (UNIT, READ, Resource("officers", False, unit="rulin"), False),
+    (UNIT, DECIDE, Resource("officers", True, unit="rulin"), False),
+    (OFFICE, READ, Resource("officers", False, unit="rulin"), True),
+    (LEADER, READ, Resource("officers", True, unit="rulin"), False),
+    (DEPT, READ, Resource("officer", True, unit="rulin", officer="1001"), False),
+    (TOKEN, READ, Resource("officers", True, unit="rulin"), False),
 ]
 
 
@@ -289,7 +311,7 @@ def test_import_is_all_or_nothing_and_names_the_row(bureau_store, tmp_path):
     with Store(db) as store:
         role = tmp_path / "role.csv"
         role.write_text("账号,姓名,角色,单位或部门\nzz,某人,局长,\n", encoding="utf-8")
-        with pytest.raises(KaoheError, match="第2行:角色 '局长' 不对:应为 考核办、部门、单位、领导 之一"):
+        with pytest.raises(KaoheError, match="第2行:角色 '局长' 不对:应为 考核办、部门、单位、领导、民警 之一"):
             add_users(store, bureau, read_users_csv(role), "office-a", where="role.csv ")
         dept = tmp_path / "dept.csv"
         dept.write_text("账号,姓名,角色,单位或部门\ndd,某人,部门,治安大队\n", encoding="utf-8")

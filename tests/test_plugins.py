@@ -131,6 +131,10 @@ class Claims:
     def kaohe_commands(self, register):  # type: ignore[no-untyped-def]
         register(self.command)
 
+    @hookimpl
+    def kaohe_status_notes(self, register):  # type: ignore[no-untyped-def]
+        register(lambda bureau, period, today: [f"{self.table}:{period.label}"])
+
 
 def registry(*plugins):  # type: ignore[no-untyped-def]
     return load_registry(get_plugin_manager(load_entrypoints=False, plugins=plugins))
@@ -264,7 +268,7 @@ def test_demo_data_hook(tmp_path: Path) -> None:
 def test_every_hookspec_is_exercised() -> None:
     """Every hook of the contract appears in a test (or in the plugin guide)."""
     specs = [n for n, f in inspect.getmembers(hookspecs, inspect.isfunction) if n.startswith("kaohe_")]
-    assert set(specs) == {"kaohe_items", "kaohe_adapters", "kaohe_demo_data", "kaohe_config_tables", "kaohe_commands"}
+    assert set(specs) == {"kaohe_items", "kaohe_adapters", "kaohe_demo_data", "kaohe_config_tables", "kaohe_commands", "kaohe_status_notes"}
     here = Path(__file__).read_text(encoding="utf-8")
     texts = [p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py")]
     texts += [p.read_text(encoding="utf-8") for p in (ROOT / "docs").glob("*.md")] if (ROOT / "docs").is_dir() else []
@@ -303,6 +307,7 @@ def test_table_and_command_claims_are_refused_when_they_clash() -> None:
     )
     assert reg.config_tables["claims"].plugin == "first" and reg.commands["claims-report"].plugin == "first"
     assert sorted(reg.config_tables) == ["claims"] and sorted(reg.commands) == ["claims-report"]
+    assert [n.plugin for n in reg.status_notes] == ["first"]  # a refused plugin adds no line to the data status
     errors = {e.plugin: e.problem for e in reg.errors}
     assert "配置表 [claims] 已由插件 first 认领" in errors["again"]
     assert "配置表 [units] 由内核读取" in errors["kernel"]

@@ -1,6 +1,7 @@
 """The synthetic data of this example, 上城区公安分局 2010 (seed 000 l.14-274): the 考核办's register
 (kaohe's built-in 考核办登记表, with its 级别, 名次 and 参评单位数 columns) and the three files of the
-officer coefficients (民警名单, 民警身份, 请假登记). Fixed rows, no randomness:
+officer coefficients (民警名单, 民警身份, 请假登记) with the officers' own records (民警考核登记) and the days the
+units sent their lists of coefficients (考核系数名单报送). Fixed rows, no randomness:
 tests/test_example_shangcheng_2010.py checks the second quarter (2010-03-21 … 2010-06-20) against
 values worked out by hand.
 
@@ -17,6 +18,8 @@ REGISTER = "考核办_季度考核登记_2010.csv"
 ROSTER = "民警名单_2010.csv"
 ROLES = "民警身份_2010.csv"
 LEAVE = "请假登记_2010.csv"
+RECORDS = "民警考核登记_2010.csv"
+LISTS = "考核系数名单报送_2010.csv"
 
 HEADER = ["编号", "单位", "日期", "记录类型", "数值", "名称", "说明", "级别", "名次", "参评单位数"]
 S1 = ["湖滨派出所", "小营派出所", "望江派出所", "南星派出所", "紫阳派出所", "清波派出所", "站前派出所"]
@@ -132,6 +135,25 @@ LEAVE_ROWS = [
 ]
 
 
+# the officers' own records, scored by the officer-level items of [officers.items]
+RECORDS_HEADER = ["警号", "项目", "日期", "数值", "级别", "说明"]
+RECORD_ROWS = [
+    ("1001", "破获刑事案件", "2010-03-15", 1, "", "第一季度的案件,不计入第二季度"),
+    ("1002", "破获刑事案件", "2010-04-10", 2, "", "破获盗窃案2起"),
+    ("1004", "考核办通知单加减分", "2010-06-01", 2, "", "通知单第3号:协助破获“5·20”案"),
+    ("1012", "破获刑事案件", "2010-06-02", 1, "", "到岗第一个季度,业务工作不计"),
+    ("1012", "违反队伍建设规章制度", "2010-06-05", "", "", "值班脱岗"),
+    ("1017", "破获刑事案件", "2010-05-20", 7, "", "破获系列盗窃案7起"),
+]
+
+# the day each unit's list of coefficients reached the office (当季末月20日前, l.62)
+LISTS_HEADER = ["单位", "季度", "报送日期"]
+LIST_ROWS = [
+    ("湖滨派出所", "2010-Q2", "2010-06-18"),
+    ("刑侦大队", "2010-Q2", "2010-06-25"),
+]
+
+
 def _write(path: Path, header: list[str], rows: list[tuple]) -> Path:
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
@@ -155,6 +177,8 @@ def write_officers(directory: Path) -> list[Path]:
         _write(directory / ROSTER, ROSTER_HEADER, ROSTER_ROWS),
         _write(directory / ROLES, ROLES_HEADER, ROLE_ROWS),
         _write(directory / LEAVE, LEAVE_HEADER, LEAVE_ROWS),
+        _write(directory / RECORDS, RECORDS_HEADER, RECORD_ROWS),
+        _write(directory / LISTS, LISTS_HEADER, LIST_ROWS),
     ]
 
 

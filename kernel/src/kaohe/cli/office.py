@@ -68,6 +68,10 @@ def status(obj: Ctx, period: str, as_json: bool) -> None:
         click.echo("\n尚未发布")
     if st.pending:
         click.echo(f"待决定的复查申请 {len(st.pending)} 件(kaohe appeal list --period {p.label})")
+    if st.notes:
+        click.echo("")
+    for note in st.notes:
+        click.echo(note)
 
 
 def _signed(r: Any) -> str:

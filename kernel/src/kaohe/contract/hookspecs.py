@@ -88,6 +88,15 @@ def kaohe_commands(register: Callable[[Any], None]) -> None:
 
 
 @hookspec
+def kaohe_status_notes(register: Callable[[Callable[[Any, Any, Any], list[str]]], None]) -> None:
+    """Add lines to a period's data status (``kaohe status``): ``register(notes)`` with a function
+    ``notes(bureau, period, today)`` (the bureau, a ``kaohe.Period``, a ``datetime.date``) returning
+    sentences in Chinese — what the plugin's own data of the period lacks or when it is due (the
+    officers' lists of coefficients, due on the 20th of the quarter's last month). Called on every
+    ``kaohe status``; an exception becomes one line naming the plugin."""
+
+
+@hookspec
 def kaohe_config_tables(register: Callable[[str, Callable[[Any, str, Path], Any]], None]) -> None:
     """Claim a top-level table of the bureau's ``kaohe.toml``: ``register(name, parse)``. The kernel
     hands the table to ``parse(table, file, base)`` (the table as read, the configuration file's

@@ -42,6 +42,14 @@ class PluginCommand:
     command: Any
 
 
+@attrs.frozen
+class StatusNotes:
+    """A plugin's lines of a period's data status (``kaohe_status_notes``): ``notes(bureau, period, today)``."""
+
+    plugin: str
+    notes: Callable[[Any, Any, Any], list[str]]
+
+
 @attrs.define
 class Registry:
     """What the loaded plugins contribute, and which plugins were refused and why."""
@@ -54,6 +62,8 @@ class Registry:
     """Top-level tables of the bureau's configuration claimed by a plugin (``kaohe_config_tables``)."""
     commands: dict[str, PluginCommand] = attrs.field(factory=dict)
     """The plugins' own ``kaohe`` commands by name (``kaohe_commands``)."""
+    status_notes: list[StatusNotes] = attrs.field(factory=list)
+    """The plugins' lines of a period's data status (``kaohe_status_notes``)."""
 
     def items_of(self, plugin: str) -> list[Item]:
         return [i for i in self.items.values() if i.plugin == plugin]

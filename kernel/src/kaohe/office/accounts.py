@@ -9,7 +9,10 @@ Roles (issue 16, point 2):
   too; what is published;
 - 单位 (an assessed unit): the published ranking, its own results and its own appeals, never another
   unit's;
-- 领导 (leaders): read everything published.
+- 领导 (leaders): read everything published;
+- 民警 (an officer, account = his 警号, of his unit): his own officer-level result of a published
+  period (the second level, issue 21), nothing else. A unit's account (its leader) reads its own
+  officers' results.
 
 Every sign-in, failure and change of an account is in the audit trail with the account as the actor.
 """
@@ -32,8 +35,8 @@ from ..scheme.bureau import Bureau, SiteSettings
 from ..store.actor import now
 from ..store.store import Store
 
-OFFICE, DEPARTMENT, UNIT, LEADER = "考核办", "部门", "单位", "领导"
-ROLES = (OFFICE, DEPARTMENT, UNIT, LEADER)
+OFFICE, DEPARTMENT, UNIT, LEADER, OFFICER = "考核办", "部门", "单位", "领导", "民警"
+ROLES = (OFFICE, DEPARTMENT, UNIT, LEADER, OFFICER)
 API = "接口"
 """Not an account's role: a department's system acting by its token (kaohe.office.tokens, issue 17
 point 7). It reads what its department reads and imports its department's data; nothing else."""
@@ -54,14 +57,19 @@ report: a unit enters its own work (a self-report); review: the item's departmen
 a self-report; analyse: score the stored data under another scheme, or diagnose a scheme (the
 office's what-if analysis, issue 20: nothing stored, the run audited)."""
 
-KINDS = ("ranking", "unit", "item", "data", "appeal", "evidence", "accounts", "dashboard", "commands", "publication", "selfreport", "analysis")
+KINDS = (
+    "ranking", "unit", "item", "data", "appeal", "evidence", "accounts", "dashboard", "commands", "publication", "selfreport",
+    "analysis", "officers", "officer",
+)
 """What a resource is: a period's ranking, a unit's results, an item's results across the units, a
 department's data, an appeal, an appeal's evidence files (only for the unit, the item's department
 and the office: not for leaders), the accounts, the office's dashboard, the command line, a period's
 publication (its page: what is missing, the editions, the lock), a unit's self-report with its
 evidence files (the unit, the item's department and the office; a draft of data, so never for
 leaders), the office's analysis of a scheme (comparisons and diagnostics over every unit, drafts
-included: the office only)."""
+included: the office only); a unit's officers' results (``officers``: the unit and the office) and one officer's
+(``officer``: the officer himself, his unit and the office), of a published period, never for leaders
+or departments (the second level is the unit's own assessment of its officers)."""
 
 SIGN_IN, SIGN_IN_FAILED, SIGN_OUT = "登录", "登录失败", "退出登录"
 ACCOUNT_ADDED, ACCOUNT_DISABLED, PASSWORD_RESET = "新建账号", "停用账号", "重置密码"
@@ -99,6 +107,8 @@ class Resource:
     published: bool = False
     unit: str = ""
     department: str = ""
+    officer: str = ""
+    """The officer (警号) an ``officer`` resource is about."""
 
     def __attrs_post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -121,6 +131,14 @@ def allowed(actor: Actor | None, action: str, resource: Resource) -> bool:
         actor = attrs.evolve(actor, role=DEPARTMENT)
     own_department = bool(actor.department) and resource.department == actor.department
     own_unit = bool(actor.unit) and resource.unit == actor.unit
+    if resource.kind in ("officers", "officer"):  # the second level: the unit's and the officer's own
+        if action != READ or not resource.published or not own_unit:
+            return False
+        if actor.role == UNIT:
+            return True
+        return actor.role == OFFICER and resource.kind == "officer" and resource.officer == actor.account
+    if actor.role == OFFICER:  # nothing else
+        return False
     if resource.kind == "selfreport":  # not tied to publication: the month's work, before its data is final
         if actor.role == DEPARTMENT:
             return action in (READ, REVIEW) and own_department
@@ -192,6 +210,8 @@ def sight(actor: Actor) -> Sight:
         return Sight(True, None, frozenset({actor.department}))
     if actor.role == UNIT:
         return Sight(False, frozenset({actor.unit}), None)
+    if actor.role == OFFICER:  # no unit's results, no item: his own officer-level page only
+        return Sight(False, frozenset(), frozenset())
     return Sight(False, None, None)
 
 
@@ -399,7 +419,7 @@ def _belongs(bureau: Bureau, role: str, where: str, departments: Sequence[str]) 
     """(unit, department) of an account of ``role`` given ``where`` (a unit's id or name, or a
     department), or KaoheError saying what was expected."""
     where = where.strip()
-    if role == UNIT:
+    if role in (UNIT, OFFICER):
         for u in bureau.units:
             if where in (u.id, u.name, *u.aliases):
                 return u.id, ""

@@ -53,6 +53,16 @@ NOT_INPUTS = frozenset({"发布", FILES, "复查申请", "确认缺数据发布"
 
 ADJUSTMENTS = frozenset({"调整", "撤销调整"})
 
+PLUGIN_ACTION = ":"
+"""The mark of an audit action a plugin records for its own data: its name, a colon, the act
+(``officers:异议``). Such an entry changes nothing a unit's score reads (a plugin writes records only
+through the store's import primitives, recorded as 导入)."""
+
+
+def not_input(action: str) -> bool:
+    """Whether an audit action changes nothing a score reads."""
+    return action in NOT_INPUTS or PLUGIN_ACTION in action
+
 
 def config_digest(bureau: Bureau, period: Period | None = None) -> str:
     """The digest of the configuration's text a result was scored with. With dated changes
@@ -115,7 +125,7 @@ def _window(bureau: Bureau, period: Period) -> tuple[Period, Period]:
 
 
 def _touches(bureau: Bureau, period: Period, action: str, labels: str) -> bool:
-    if action in NOT_INPUTS:
+    if not_input(action):
         return False
     if not labels:
         return True  # an entry naming no period: assume it touches every one
@@ -168,7 +178,7 @@ def _touches_long(bureau: Bureau, period: Period, action: str, labels: str, whol
     """Whether an audit entry touches what a longer period reads beside its base periods' results:
     the adjustments named for it or a period between (a quarter of the year), and, for a year with
     year categories (``whole``), any input of its months."""
-    if action in NOT_INPUTS:
+    if not_input(action):
         return False
     if whole:
         return _touches(bureau, period, action, labels)

@@ -4,6 +4,7 @@ and whether a period has any record at all."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import attrs
@@ -31,6 +32,8 @@ class PeriodStatus:
     """The units' missing figures, found by scoring the period (not stored)."""
     unscored: str = ""
     """Why the period could not be scored (then ``units`` is empty)."""
+    notes: list[str] = attrs.field(factory=list)
+    """The plugins' lines on their own data of the period (``kaohe_status_notes``)."""
 
     def issues(self, bureau: Bureau) -> list[str]:
         """What stands in the way of publishing, one sentence each (at most ten and a count)."""
@@ -62,6 +65,7 @@ class PeriodStatus:
             "units_missing": [{**gap_data(g), "signed_off": self.unit_signed(g)} for g in self.units],
             "editions": [{"number": e["number"], "published_on": e["published_on"], "digest": e["digest"]} for e in self.editions],
             "pending_appeals": len(self.pending),
+            "notes": self.notes,
         }
 
 
@@ -79,8 +83,20 @@ def period_status(office: Office, period: Period, warn: Any = None) -> PeriodSta
         try:
             units = [g for g in score_period(store, bureau, registry, period, save=False).missing if g.unit]
         except KaoheError as exc:  # the departments' status still shows; why the units' cannot, is said
-            return PeriodStatus(period, rows, editions, pending, [], str(exc))
-    return PeriodStatus(period, rows, editions, pending, units)
+            return PeriodStatus(period, rows, editions, pending, [], str(exc), plugin_notes(bureau, registry, period))
+    return PeriodStatus(period, rows, editions, pending, units, notes=plugin_notes(bureau, registry, period))
+
+
+def plugin_notes(bureau: Bureau, registry: Any, period: Period, today: dt.date | None = None) -> list[str]:
+    """The plugins' lines on their own data of ``period`` (``kaohe_status_notes``); a plugin's error
+    becomes its one line."""
+    out: list[str] = []
+    for n in getattr(registry, "status_notes", ()):
+        try:
+            out.extend(n.notes(bureau, period, today or dt.date.today()))
+        except Exception as exc:  # a plugin's fault must not hide the status
+            out.append(f"插件 {n.plugin}:{exc}")
+    return out
 
 
 def no_records(store: Store, bureau: Bureau, registry: Any, period: Period) -> bool:

@@ -15,7 +15,7 @@ import pluggy
 from ..contract import hookspecs
 from ..contract.adapters import Adapter
 from ..contract.items import Item
-from ..contract.registry import ConfigTable, PluginCommand, PluginInfo, Registry
+from ..contract.registry import ConfigTable, PluginCommand, PluginInfo, Registry, StatusNotes
 from ..core.errors import PluginError, RuleError
 from ..scheme.keys import TOP_KEYS
 from . import builtin as office
@@ -120,7 +120,7 @@ def load_registry(pm: pluggy.PluginManager | None = None) -> Registry:
         info = PluginInfo(name, version, getattr(obj, "__name__", type(obj).__name__), dist)
         reg.plugins[name] = info
         try:
-            items, adapters, tables, commands = _collect(pm, name, obj)
+            items, adapters, tables, commands, notes = _collect(pm, name, obj)
             for t in tables:
                 if t.name in reg.config_tables:
                     raise PluginError(name, None, f"配置表 [{t.name}] 已由插件 {reg.config_tables[t.name].plugin} 认领")
@@ -145,6 +145,7 @@ def load_registry(pm: pluggy.PluginManager | None = None) -> Registry:
         for t in tables:
             reg.config_tables[t.name] = t
         reg.commands.update(commands)
+        reg.status_notes.extend(notes)
     return reg
 
 
@@ -152,11 +153,14 @@ def _impl_for(pm: pluggy.PluginManager, hook: str, obj: Any) -> list[Any]:
     return [i for i in getattr(pm.hook, hook).get_hookimpls() if i.plugin is obj]
 
 
-def _collect(pm: pluggy.PluginManager, name: str, obj: Any) -> tuple[list[Item], list[Adapter], list[ConfigTable], dict[str, PluginCommand]]:
+def _collect(
+    pm: pluggy.PluginManager, name: str, obj: Any
+) -> tuple[list[Item], list[Adapter], list[ConfigTable], dict[str, PluginCommand], list[StatusNotes]]:
     items: list[Item] = []
     adapters: list[Adapter] = []
     tables: list[ConfigTable] = []
     commands: dict[str, PluginCommand] = {}
+    notes: list[StatusNotes] = []
     seen: set[str] = set()
 
     def register_item(item: Item) -> None:
@@ -192,6 +196,11 @@ def _collect(pm: pluggy.PluginManager, name: str, obj: Any) -> tuple[list[Item],
             raise PluginError(name, None, f"命令 {command.name} 添加了两次")
         commands[command.name] = PluginCommand(command.name, name, command)
 
+    def register_notes(function: Any) -> None:
+        if not callable(function):
+            raise PluginError(name, None, f"kaohe_status_notes: register() 应传入函数 notes(bureau, period, today),得到 {type(function).__name__}")
+        notes.append(StatusNotes(name, function))
+
     unknown = sorted(
         n for n in dir(obj)
         if n.startswith("kaohe_") and callable(getattr(obj, n, None))
@@ -203,6 +212,7 @@ def _collect(pm: pluggy.PluginManager, name: str, obj: Any) -> tuple[list[Item],
     hooks: tuple[tuple[str, Any], ...] = (
         ("kaohe_items", register_item), ("kaohe_adapters", register_adapter),
         ("kaohe_config_tables", register_table), ("kaohe_commands", register_command),
+        ("kaohe_status_notes", register_notes),
     )
     for hook, register in hooks:
         for impl in _impl_for(pm, hook, obj):
@@ -214,4 +224,4 @@ def _collect(pm: pluggy.PluginManager, name: str, obj: Any) -> tuple[list[Item],
                 raise PluginError(name, None, f"规则无效:{exc}") from None
             except Exception as exc:
                 raise PluginError(name, None, f"{hook} 出错:{type(exc).__name__}: {exc}") from None
-    return items, adapters, tables, commands
+    return items, adapters, tables, commands, notes

@@ -26,7 +26,7 @@ from starlette.staticfiles import StaticFiles
 
 from ..contract.registry import Registry
 from ..scheme.bureau import Bureau
-from . import analysis, api, appeals, dashboard, department, handin, inbox, pages, search, selfreport, workflow
+from . import analysis, api, appeals, dashboard, department, handin, inbox, officers, pages, search, selfreport, workflow
 from .base import HEADERS, STATIC, Message, Scope, Site, secret_key, wants_json
 
 __all__ = ["create_app", "secret_key"]
@@ -56,6 +56,7 @@ def create_app(config: str | Path | None = None, bureau: Bureau | None = None, r
         *selfreport.routes(site),
         *inbox.routes(site),
         *analysis.routes(site),
+        *officers.routes(site),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={404: not_found})

@@ -175,16 +175,26 @@ def quarter(settings: OfficerSettings, data: OfficerData, calendar: Calendar, pe
     year_start = calendar.start(year)
     on = end if settings.status_on == "end" else start
     out = []
-    for oid in dict.fromkeys(o.id for o in data.officers):
-        o = _stint(data.officers, oid, start, end)
+    stints: dict[str, list[Officer]] = {}
+    for stint in data.officers:
+        stints.setdefault(stint.id, []).append(stint)
+    roles: dict[str, list[Role]] = {}
+    for role in data.roles:
+        roles.setdefault(role.officer, []).append(role)
+    leave: dict[str, list[Leave]] = {}
+    for lv in data.leave:
+        leave.setdefault(lv.officer, []).append(lv)
+    for oid, own in stints.items():  # each officer's rows alone: a province's roster is read in one pass
+        o = _stint(own, oid, start, end)
         if o is None:
             continue
-        held = [r.role for r in data.roles if r.officer == oid and r.held_on(on)]
+        held = [r.role for r in roles.get(oid, ()) if r.held_on(on)]
         if settings.new_officer is not None and (o.joined > on or _months_between(o.joined, on) < settings.probation_months):
             held.append(settings.new_officer.name)  # 工作不满1年的见习期新民警
         held = list(dict.fromkeys(held))
-        q_days = leave_days(data.leave, oid, settings.leave_types, start, end)
-        y_days = leave_days(data.leave, oid, settings.leave_types, year_start, end)
+        mine = leave.get(oid, ())
+        q_days = leave_days(mine, oid, settings.leave_types, start, end) if mine else 0
+        y_days = leave_days(mine, oid, settings.leave_types, year_start, end) if mine else 0
         k, why = coefficient(settings, held)
         coef: Decimal | None = k
         posted = [r for r in held if r in settings.posted_roles]

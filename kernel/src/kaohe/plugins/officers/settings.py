@@ -11,10 +11,13 @@ from typing import Annotated, Any, ClassVar
 
 import attrs
 
-from ...core.decimals import D
+from ...core.decimals import D, fmt
 from ...core.errors import ConfigError
 from ...scheme.config import STRUCTURER
-from ...scheme.structure import Expect
+from ...contract.items import Item
+from ...core.errors import RuleError
+from ...rules import build
+from ...scheme.structure import Expect, Number
 
 SEED_LEAVE_TYPES = ("病假", "事假")
 SEED_OTHER_LEAVE = ("年休假", "婚假", "探亲假", "哺乳假", "晚育护理假", "产假")
@@ -60,6 +63,32 @@ class OfficerSettings:
     year_leave_days: int = 180
     inclusive: bool = True
     """"30天以上" includes 30 (以上 包括本数); False: more than 30."""
+    records_file: Path | None = None
+    """民警考核登记: the officers' own records (警号, 项目, 日期, 数值, 级别, 说明), read for ``items``."""
+    items: Mapping[str, "OfficerItem"] = attrs.field(factory=dict)
+    """The officer-level items (加减分项目), declared like a bureau's items: a rule shape of kaohe.rules."""
+    business_categories: tuple[str, ...] = ()
+    """The unit's categories (ids) that make its 业务工作: an officer in his first quarter (l.86) is scored
+    on the unit's total without them."""
+    first_quarter: str = "unranked"
+    """An officer in his first quarter: ``unranked`` (scored, not ranked, graded or paid a bonus share) or
+    ``ranked``."""
+    citation: str = "各单位根据考核情况,将个人考核系数因素,统一计算在考核结果中(上城2010 六、3)"
+    """What the officer's score cites for unit score × coefficient."""
+    scope: str = "bureau"
+    """The officers' series: the whole bureau (``bureau``, seed 003 以分局为单位) or each series of units."""
+    bands: int = 10
+    """Bands of the officers' series (10: 按10%一个序列)."""
+    grades: tuple["Grade", ...] = ()
+    quota_ties: str = "exclude"
+    """Officers tied across a grade's quota: none of them gets it (``exclude``) or all (``include``)."""
+    balance_tolerance: Decimal = attrs.field(default=Decimal("0.05"), converter=D)
+    """A unit whose mean coefficient departs from 1 by more than this is flagged (基本持平, l.62)."""
+    list_day: int = 20
+    """The day of the quarter's last month the coefficient list is due (当季末月20日前, l.62)."""
+    lists_file: Path | None = None
+    """考核系数名单报送登记: 单位, 季度, 报送日期."""
+    bonus: "BonusRule | None" = None
 
     def known_roles(self) -> tuple[str, ...]:
         names = [*self.roles, *self.statuses, *self.posted_roles]
@@ -68,6 +97,42 @@ class OfficerSettings:
         if self.new_officer:
             names.extend(self.new_officer.unless)
         return tuple(dict.fromkeys(names))
+
+
+@attrs.frozen
+class OfficerItem:
+    """An officer-level item: its rule (a shape of kaohe.rules) scores each officer's records."""
+
+    id: str
+    title: str
+    rule: Any
+    business: bool = False
+    """Part of 业务工作: not counted for an officer in his first quarter (l.86)."""
+    cap: Decimal | None = None
+    floor: Decimal | None = None
+    article: str = ""
+
+
+@attrs.frozen
+class Grade:
+    """等次: the lowest score for it (None: any) and its quota, a share of the unit's ranked officers."""
+
+    name: str
+    min: Decimal | None = None
+    quota: Decimal | None = None
+
+
+@attrs.frozen
+class BonusRule:
+    """绩效奖金: the pool per period (元), how it is divided, and each officer's floor and cap (元)."""
+
+    pool: Decimal | None = None
+    scope: str = "bureau"
+    method: str = "score"
+    amounts: Mapping[str, Decimal] = attrs.field(factory=dict)
+    ratios: Mapping[str, Decimal] = attrs.field(factory=dict)
+    floor: Decimal | None = None
+    cap: Decimal | None = None
 
 
 COEFFICIENT = "大于0的数字(考核系数)"
@@ -101,7 +166,37 @@ def _label(value: str) -> str | None:
     return None if value.strip() else f"应为文本,得到 {value!r}"
 
 
+def _ratio(value: Any) -> str | None:
+    wrong = f"应为 0 至 1 的数字(如 0.15 即 15%),得到 {value!r}"
+    try:
+        return None if not isinstance(value, bool) and 0 <= D(value) <= 1 else wrong
+    except (TypeError, ValueError, ArithmeticError):
+        return wrong
+
+
+def _amount(value: Any) -> str | None:
+    wrong = f"应为不小于0的金额(元,最多两位小数),得到 {value!r}"
+    try:
+        v = D(value)
+        return None if not isinstance(value, bool) and v >= 0 and v == v.quantize(Decimal("0.01")) else wrong
+    except (TypeError, ValueError, ArithmeticError):
+        return wrong
+
+
+def _table_of_numbers(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return f"应为表(序列号或等次名 → 数字),得到 {value!r}"
+    for k, v in value.items():
+        if (wrong := _amount(v)) is not None:
+            return f"{k}:{wrong}"
+    return None
+
+
 Coefficient = Annotated[Any, Expect(COEFFICIENT, check=_coefficient)]
+MaybeNumber = Annotated[Number | None, Expect("数字")]
+Ratio = Annotated[Any, Expect(check=_ratio)]
+Amount = Annotated[Any, Expect(check=_amount)]
+Amounts = Annotated[Any, Expect(check=_table_of_numbers)]
 Names = Annotated[Any, Expect(check=_names)]
 Whole = Annotated[Any, Expect(check=_whole)]
 File = Annotated[Any, Expect(check=_file)]
@@ -127,6 +222,40 @@ class NewOfficerTable:
 
 
 @attrs.frozen(kw_only=True)
+class ItemTable:
+    """``[officers.items.<id>]``: an officer-level item."""
+
+    title: Annotated[str, Expect(check=_label)]
+    rule: Annotated[dict[str, Any], Expect("表:shape = 规则类型,及其参数(kaohe.rules)")]
+    business: Annotated[bool, Expect(" true/false")] = False
+    cap: MaybeNumber = None
+    floor: MaybeNumber = None
+    article: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class GradeTable:
+    """``[[officers.grades]]``."""
+
+    name: Annotated[str, Expect(check=_label)]
+    min: MaybeNumber = None
+    quota: Ratio = None
+
+
+@attrs.frozen(kw_only=True)
+class BonusTable:
+    """``[officers.bonus]``."""
+
+    pool: Amount = None
+    scope: Annotated[str, Expect(choices=("bureau", "unit"))] = "bureau"
+    method: Annotated[str, Expect(choices=("score", "band", "grade"))] = "score"
+    amounts: Amounts = attrs.field(factory=dict)
+    ratios: Amounts = attrs.field(factory=dict)
+    floor: Amount = None
+    cap: Amount = None
+
+
+@attrs.frozen(kw_only=True)
 class OfficersTable:
     """``[officers]`` as written (docs/configuration.md)."""
 
@@ -145,6 +274,19 @@ class OfficersTable:
     posted_roles: Names = attrs.field(factory=list)
     quarter_leave_days: Whole = 30
     year_leave_days: Whole = 180
+    records_file: File = None
+    lists_file: File = None
+    items: Annotated[dict[str, Any], Expect("表:项目编号 → 项目")] = attrs.field(factory=dict)
+    business_categories: Names = attrs.field(factory=list)
+    first_quarter: Annotated[str, Expect(choices=("unranked", "ranked"))] = "unranked"
+    citation: Annotated[str, Expect(check=_label)] = "各单位根据考核情况,将个人考核系数因素,统一计算在考核结果中(上城2010 六、3)"
+    scope: Annotated[str, Expect(choices=("bureau", "series"))] = "bureau"
+    bands: Whole = 10
+    grades: list[GradeTable] = attrs.field(factory=list)
+    quota_ties: Annotated[str, Expect(choices=("exclude", "include"))] = "exclude"
+    balance_tolerance: Ratio = "0.05"
+    list_day: Annotated[Any, Expect(check=lambda v: None if isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 28 else f"应为 1 至 28 的整数,得到 {v!r}")] = 20
+    bonus: BonusTable | None = None
 
 
 def _stripped(names: list[str]) -> tuple[str, ...]:
@@ -164,6 +306,44 @@ def parse_settings(table: Mapping[str, Any], file: str, base: Path) -> OfficerSe
             raise ConfigError(file, key, wrong)
         else:
             roles[str(name)] = RoleRule(str(name), value)
+    items = {}
+    for name, value in t.items.items():
+        key = f"officers.items.{name}"
+        if not isinstance(value, dict):
+            raise ConfigError(file, key, f"应为表(title、rule …),得到 {value!r}")
+        it: ItemTable = STRUCTURER.structure(value, ItemTable, file, key)
+        params = dict(it.rule)
+        shape = params.pop("shape", None)
+        if not isinstance(shape, str):
+            raise ConfigError(file, f"{key}.rule.shape", "缺少此项,应为规则类型,如 \"per_occurrence\"")
+        try:
+            rule = build(shape, params)
+        except RuleError as exc:
+            raise ConfigError(file, f"{key}.rule", str(exc)) from None
+        items[str(name)] = OfficerItem(
+            str(name), it.title.strip(), rule, it.business, None if it.cap is None else D(it.cap),
+            None if it.floor is None else D(it.floor), it.article,
+        )
+    grades = tuple(Grade(g.name.strip(), None if g.min is None else D(g.min), None if g.quota is None else D(g.quota)) for g in t.grades)
+    if grades and (grades[-1].min is not None or grades[-1].quota is not None):
+        raise ConfigError(file, f"officers.grades[{len(grades) - 1}]", "最后一个等次应不设 min 和 quota(其余民警都归入此等次)")
+    b = t.bonus
+    bonus = None if b is None else BonusRule(
+        None if b.pool is None else D(b.pool), b.scope, b.method,
+        {str(k): D(v) for k, v in b.amounts.items()}, {str(k): D(v) for k, v in b.ratios.items()},
+        None if b.floor is None else D(b.floor), None if b.cap is None else D(b.cap),
+    )
+    if bonus is not None:
+        if bonus.method == "score" and (bonus.amounts or bonus.ratios):
+            raise ConfigError(file, "officers.bonus.method", "按得分比例分配(score)时不用 amounts、ratios;按序列或等次分配请写 method = \"band\" 或 \"grade\"")
+        if bonus.method != "score" and bool(bonus.amounts) == bool(bonus.ratios):
+            raise ConfigError(file, "officers.bonus.amounts", "按序列或等次分配时应写 amounts(固定金额)或 ratios(比例)其中之一")
+        if bonus.method == "grade" and not grades:
+            raise ConfigError(file, "officers.bonus.method", "按等次分配需要 [[officers.grades]]")
+        if bonus.amounts and bonus.pool is not None:
+            raise ConfigError(file, "officers.bonus.pool", "固定金额(amounts)分配时不设奖金池:总额即各人金额之和")
+        if bonus.floor is not None and bonus.cap is not None and bonus.floor > bonus.cap:
+            raise ConfigError(file, "officers.bonus.floor", f"保底 {fmt(bonus.floor)} 元高于封顶 {fmt(bonus.cap)} 元")
     new = t.new_officer
     leave_types = _stripped(t.leave_types)
     return OfficerSettings(
@@ -182,4 +362,17 @@ def parse_settings(table: Mapping[str, Any], file: str, base: Path) -> OfficerSe
         quarter_leave_days=t.quarter_leave_days,
         year_leave_days=t.year_leave_days,
         inclusive=t.inclusive,
+        records_file=None if t.records_file is None else base / t.records_file,
+        lists_file=None if t.lists_file is None else base / t.lists_file,
+        items=items,
+        business_categories=_stripped(t.business_categories),
+        first_quarter=t.first_quarter,
+        citation=t.citation,
+        scope=t.scope,
+        bands=t.bands,
+        grades=grades,
+        quota_ties=t.quota_ties,
+        balance_tolerance=D(t.balance_tolerance),
+        list_day=t.list_day,
+        bonus=bonus,
     )
