@@ -26,7 +26,7 @@ from kaohe.core.periods import Calendar, Period
 from kaohe.plugins.officers import officers
 from kaohe.plugins.officers.bonus import bonus, divide, payroll
 from kaohe.plugins.officers.coefficients import ASSESSED, NO_BUSINESS, OfficerQuarter, quarter
-from kaohe.plugins.officers.files import read_data, read_lists, read_records
+from kaohe.plugins.officers.files import read_data, read_records
 from kaohe.plugins.officers.scores import (
     BUREAU,
     Node,

@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import shutil
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner

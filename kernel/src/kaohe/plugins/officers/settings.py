@@ -14,7 +14,6 @@ import attrs
 from ...core.decimals import D, fmt
 from ...core.errors import ConfigError
 from ...scheme.config import STRUCTURER
-from ...contract.items import Item
 from ...core.errors import RuleError
 from ...rules import build
 from ...scheme.structure import Expect, Number
