@@ -309,7 +309,7 @@ def routes(site: Site) -> list[Route]:
         if period is None or not allowed(actor, READ, Resource("unit", is_pub, unit=unit)) or not sight(actor).sees_unit(unit, is_pub):
             return None, site.refuse(request, 403, "无权查看该单位在该期间的结果", as_json)
         # the unit's explanation, its record lines made on demand: once per change of the store, shared
-        # by every request (never changed: the views below copy what they add to)
+        # by every request (never changed: the views below copy what they add to; _appeals the lines)
         tree = memo(store, ("explanation", label, unit), lambda: explanation_data(store, site.bureau, site.registry, period, unit))
         if tree is None:
             return None, site.refuse(request, 404, "该单位在该期间没有已保存的计算结果", as_json)
@@ -317,10 +317,7 @@ def routes(site: Site) -> list[Route]:
         cats = []
         whole = seen.departments is None or is_pub
         for c in tree["categories"]:
-            items = [
-                {**i, "lines": [dict(ln) for ln in i["lines"]]}  # a copy: _appeals adds each line's link
-                for i in c["items"] if seen.sees_item(i["department"], is_pub)
-            ]
+            items = [{**i} for i in c["items"] if seen.sees_item(i["department"], is_pub)]  # _appeals replaces "lines"
             if items or seen.departments is None:
                 # a department's view of a draft: not the category's score, which counts other departments' items
                 hidden = {} if whole else {"raw": None, "score": None, "explanation": ""}
@@ -353,15 +350,21 @@ def routes(site: Site) -> list[Route]:
         seen = sight(request.state.actor)
         return seen.drafts, None if seen.departments is None else tuple(sorted(seen.departments))
 
-    def _appeals(request: Request, store: Store, data: dict[str, Any], period: Period) -> dict[str, Any] | None:
-        """The period's appeal window; on each deduction line of ``data``'s items, while it is open
-        and for an account that may appeal for the unit, the link to appeal it (``appeal``, else None)."""
+    def _appeals(request: Request, store: Store, data: dict[str, Any], period: Period, keys: bool = True) -> tuple[dict[str, Any] | None, bool]:
+        """(The period's appeal window, whether a deduction of ``data`` may be appealed now); on each
+        deduction line of ``data``'s items, while the window is open and for an account that may
+        appeal for the unit, the link to appeal it (``appeal``, else None). The lines are copied
+        with it (the unit's explanation is shared), unless no line can have a link and ``keys`` is
+        False: then left as they are, without ``appeal`` (a page's body made once for many requests
+        reads it as none; a unit has hundreds of lines)."""
         today = dt.date.today()  # the window opens and closes by the date, and by the editions in the store
         window = memo(store, ("appeal-window", period.label, today), lambda: appeal_window(store, site.bureau, period, today))
-        can = (
+        can = bool(
             window is not None and window["open"] and data["published"]
             and allowed(request.state.actor, APPEAL, Resource("appeal", True, unit=data["unit"]))
         )
+        if not can and not keys:
+            return window, False
         # a deduction already appealed — pending, or decided otherwise than 维持 — is not appealed again
         # (kaohe.office.appeals refuses it): no link on it
         taken = memo(store, ("appealed", period.label, data["unit"]), lambda: [
@@ -370,14 +373,19 @@ def routes(site: Site) -> list[Route]:
         ]) if can else []
         for c in data["categories"]:
             for i in c["items"]:
-                ok = can and appealable(site.bureau, period, i["item"])
+                if not can:
+                    i["lines"] = [{**ln, "appeal": None} for ln in i["lines"]]
+                    continue
+                ok = appealable(site.bureau, period, i["item"])
+                lines = []
                 for ln in i["lines"]:
                     query = {"item": i["item"], **({"record": ln["record"]} if ln.get("record") else {})}
                     record = ln.get("record") or None
                     done = any(item == i["item"] and (record is None or r is None or r == record) for item, r in taken)
                     deduction = ok and D(ln["points"]) < 0 and not done
-                    ln["appeal"] = f"/appeals/new/{period.label}/{data['unit']}?{urlencode(query)}" if deduction else None
-        return window
+                    lines.append({**ln, "appeal": f"/appeals/new/{period.label}/{data['unit']}?{urlencode(query)}" if deduction else None})
+                i["lines"] = lines
+        return window, can
 
     def unit_page(request: Request, store: Store) -> Response:
         unit, as_json = wants_json(request, request.path_params["unit"])
@@ -393,24 +401,27 @@ def routes(site: Site) -> list[Route]:
         else:
             data["change"] = None
         data["trends"] = memo(store, ("trends", period.label, unit, view), lambda: trends(store, site.bureau, period, unit, whole))
-        data["appeal_window"] = _appeals(request, store, data, period)
+        data["appeal_window"], can = _appeals(request, store, data, period, keys=as_json)
         if as_json:  # the page links to the items' history (``unit_history``); its JSON holds it
             data["history"] = item_history(store, site.bureau, period, unit, any_items, sees)
             return JSONResponse(data)
-        months = data["trends"]["months"]
-        chart = line_chart(
-            [m["name"] for m in months],
-            [("best", "本序列最高", [m["best"] for m in months]), ("average", "本序列平均", [m["average"] for m in months]),
-             ("unit", data["unit_name"], [m["total"] for m in months])],
-        )
+        def body_html() -> Markup:
+            months = data["trends"]["months"]
+            chart = line_chart(
+                [m["name"] for m in months],
+                [("best", "本序列最高", [m["best"] for m in months]), ("average", "本序列平均", [m["average"] for m in months]),
+                 ("unit", data["unit_name"], [m["total"] for m in months])],
+            )
+            return Markup(site.templates.get_template("unit_body.html").render(full=full, chart=chart, **data))
+
         full = request.query_params.get("full") == "1"
         # the page's body, the same for every account with the same view: rendered once per change of
         # the store (the header, with the account and its CSRF token, each time)
         actor: Actor = request.state.actor
-        links = tuple(ln["appeal"] is not None for c in data["categories"] for i in c["items"] for ln in i["lines"])
+        links = tuple(ln["appeal"] is not None for c in data["categories"] for i in c["items"] for ln in i["lines"]) if can else ()
         window = data["appeal_window"]  # open or closed by today's date, not by the store
         key = ("unit-body", period.label, unit, view, actor.role, links, bool(window and window["open"]), full, data["stale"])
-        body = memo(store, key, lambda: Markup(site.templates.get_template("unit_body.html").render(full=full, chart=chart, **data)))
+        body = memo(store, key, body_html)
         return site.page(request, "unit.html", body=body, unit_name=data["unit_name"], name=data["name"])
 
     def unit_history(request: Request, store: Store) -> Response:
@@ -444,7 +455,7 @@ def routes(site: Site) -> list[Route]:
         if not found:  # only an item among the unit's (visible) items
             return site.refuse(request, 404, "该单位在该期间的结果中没有这个项目", as_json)
         period = Period.parse(data["period"])
-        window = _appeals(request, store, data, period)
+        window = _appeals(request, store, data, period)[0]
         c, i = found[0]
         _, any_items, sees = _shown(request, store)
         history = item_history(store, site.bureau, period, unit, any_items, sees, item=item)
