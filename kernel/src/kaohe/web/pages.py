@@ -41,6 +41,7 @@ def places(view: dict[str, Any], size: int) -> dict[str, tuple[str, int, dict[st
 
 def paging(
     view: dict[str, Any], where: dict[str, tuple[str, int, dict[str, Any]]], size: int, label: str, series: str | None, page: str | None, whole: bool, own: str | None, find: str,
+    keep: Callable[[Any, Callable[[], Any]], Any] = lambda key, make: make(),
 ) -> dict[str, Any] | None:
     """The part of a ranking one page shows (issue 16, point 5) and the links to the others (``where``:
     the view's :func:`places`): a
@@ -51,7 +52,8 @@ def paging(
     with the page that holds its row. None when the series or the page asked for does not exist.
 
     Returns ``{"series": [the series shown, each with its units on this page], "paging": {...}}``,
-    ``paging`` as docs/site.md ("排名的分页") describes it."""
+    ``paging`` as docs/site.md ("排名的分页") describes it. ``keep(key, make)``: ``make()``, or what
+    it made before for ``key`` (the links to every page, the same for every account)."""
     all_series = view["series"]
     rows = sum(len(s["units"]) for s in all_series)
     split = rows > size
@@ -102,14 +104,14 @@ def paging(
             "series": current[0] if current else None, "page": number, "pages": pages, "first": first, "last": last,
             "previous": url(current[0], number - 1) if current and number > 1 else None,
             "next": url(current[0], number + 1) if current and number < pages else None,
-            "index": [
+            "index": keep(("index", current), lambda: [
                 {"series": s["series"], "name": s["name"], "units": len(s["units"]), "pages": [
                     {"page": p, "first": (p - 1) * size + 1, "last": min(p * size, len(s["units"])), "url": url(s["series"], p),
                      "current": current == (s["series"], p)}
                     for p in range(1, max(1, -(-len(s["units"]) // size)) + 1)
                 ]}
                 for s in all_series
-            ] if split else [],
+            ]) if split else [],
             "own": {"unit": own, "name": where[own][2]["name"], "rank": where[own][2]["rank"], "series": where[own][0],
                     "page": where[own][1], "url": url(where[own][0], where[own][1], own)} if own in where else None,
             "whole": {"html": f"{base}?all=1", "json": f"{base}.json?all=1", "xlsx": f"{base}.xlsx"},
@@ -206,8 +208,11 @@ def routes(site: Site) -> list[Route]:
         query = request.query_params
         size = site.bureau.site.ranking_rows
         where = memo(store, ("ranking-places", label, compare, size), lambda: places(view, size))
+        def keep(key: Any, make: Callable[[], Any]) -> Any:
+            return memo(store, ("ranking-paging", label, compare, size, key), make)
+
         paged = paging(view, where, size, label, query.get("series"), query.get("page"), query.get("all") == "1",
-                       actor.unit, query.get("find", "").strip()[:64])
+                       actor.unit, query.get("find", "").strip()[:64], keep)
         if paged is None:
             return site.refuse(request, 404, f"{period.chinese}的排名中没有这一页(序列或页码不对)", as_json)
         found = paged["paging"]["found"]
@@ -233,7 +238,9 @@ def routes(site: Site) -> list[Route]:
                 bodies[s["series"]] = rows["plain"]
             else:  # a page of the series, or a station's own series: its own row linked
                 bodies[s["series"]] = Markup("").join(rows["units"][u["unit"]][u["unit"] in links] for u in s["units"])
-        return site.page(request, "ranking.html", bodies=bodies, before=period.previous().chinese, **data)
+        pg = data["paging"]
+        nav = keep(("nav", pg["series"], pg["page"]), lambda: Markup(site.templates.get_template("ranking_nav.html").render(pg=pg)))
+        return site.page(request, "ranking.html", bodies=bodies, nav=nav, status_html=view["status_html"], before=period.previous().chinese, **data)
 
     def ranking_rows_html(view: dict[str, Any], label: str) -> dict[str, dict[str, Any]]:
         """Series → each unit's table row as HTML, without and with the link to its page (``units``),
@@ -291,6 +298,7 @@ def routes(site: Site) -> list[Route]:
             "status": {"periods": list(dict.fromkeys(r.period for r in rows)), "departments": list(status.values())},
         }
         view["rows_html"] = ranking_rows_html(view, label)  # from the same state as the rest
+        view["status_html"] = Markup(site.templates.get_template("ranking_status.html").render(data_status=view["status"], missing=view["missing"]))
         return view
 
     def stale_for(actor: Actor, store: Store, period: Period) -> str | None:
