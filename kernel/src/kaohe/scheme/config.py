@@ -282,6 +282,7 @@ class SiteTable:
     ranking_rows: Annotated[
         int, within(10, 100000, "整数", "应为 {low}-{high} 的整数(行:网站排名页每页显示多少个单位),得到 {value}")
     ] = 100
+    gzip: Annotated[bool, Expect("true 或 false(通过 HTTP 直接访问时是否压缩网页)")] = True
 
 
 @attrs.frozen(kw_only=True)

@@ -16,6 +16,7 @@ import os
 import secrets
 import sqlite3
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from decimal import Decimal
@@ -43,6 +44,11 @@ from ..scheme.config import load_bureau
 from ..store.store import Store
 
 COOKIE = "kaohe_session"
+RENEW_SECONDS = 60
+"""The session cookie is signed again (its idle time counting from then) when it is this old, or its
+content changes (signing in or out): not on each of the many requests a minute a page's reader makes
+(signing is the dearest part of a small page's answer). A session therefore ends between
+``[site] idle_minutes`` and that less this after its last request."""
 STATIC = Path(str(files("kaohe").joinpath("web/static")))
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -145,15 +151,19 @@ class Site:
 
     def session(self, request: Request) -> dict[str, Any]:
         """The request's session (an empty one when there is none, or it is tampered with or expired)."""
+        return self.session_signed(request)[0]
+
+    def session_signed(self, request: Request) -> tuple[dict[str, Any], float | None]:
+        """(:meth:`session`, when its cookie was signed: a POSIX time, None without a valid one)."""
         raw = request.cookies.get(COOKIE)
         if raw:
             try:
-                data = self.signer.loads(raw, max_age=self.idle)
+                data, when = self.signer.loads(raw, max_age=self.idle, return_timestamp=True)
                 if isinstance(data, dict) and isinstance(data.get("c"), str):
-                    return data
+                    return data, when.timestamp()
             except BadSignature:
                 pass
-        return {}
+        return {}, None
 
     def actor(self, request: Request, store: Store) -> Actor | None:
         data = request.state.session
@@ -228,11 +238,12 @@ class Site:
         site = self
 
         def endpoint(request: Request) -> Response:
-            session = site.session(request)
+            session, signed_at = site.session_signed(request)
             fresh = not session
             if fresh:
                 session = {"c": secrets.token_urlsafe(32)}
             request.state.session = session
+            kept = dict(session)
             request.state.actor = None
             try:
                 store = site.held_store()
@@ -257,7 +268,12 @@ class Site:
             finally:
                 _REQUEST.markers = None
                 site.release(store)
-            if not getattr(request.state, "cookie_set", False):
+            now = time.time()
+            renew = (
+                request.state.session is not session or request.state.session != kept or signed_at is None
+                or not 0 <= now - signed_at < RENEW_SECONDS
+            )
+            if renew and not getattr(request.state, "cookie_set", False):
                 site.set_session(request, response, request.state.session)
             response.headers.setdefault("cache-control", "no-store")
             return response
