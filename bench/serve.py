@@ -179,9 +179,10 @@ def sign_in(port: int, account: str) -> str:
     return session[0]
 
 
-def load(port: int, path: str, cookie: str, clients: int, requests: int) -> dict[str, Any]:
+def load(port: int, path: str, cookie: str, clients: int, requests: int, gzip: bool = False) -> dict[str, Any]:
     """``requests`` GETs of ``path`` by ``clients`` threads at once, each on its own keep-alive
-    connection: latency percentiles (ms), requests/s, the bytes of one answer."""
+    connection: latency percentiles (ms), requests/s, the bytes of one answer (as sent: with ``gzip``
+    the clients accept it, as a browser does)."""
     per = max(1, requests // clients)
     times: list[list[float]] = [[] for _ in range(clients)]
     sizes: list[int] = [0]
@@ -191,6 +192,8 @@ def load(port: int, path: str, cookie: str, clients: int, requests: int) -> dict
     def client(i: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         headers = {"Cookie": cookie} if cookie else {}
+        if gzip:
+            headers["Accept-Encoding"] = "gzip"
         barrier.wait()
         for _ in range(per):
             t0 = time.perf_counter()
@@ -241,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", type=Path, help="a province already prepared by this script (its ready.json), used in place: "
                    "nothing regenerated; the server's log goes to --out")
     p.add_argument("--json", type=Path, help="also write the figures here")
+    p.add_argument("--gzip", action="store_true", help="the clients accept gzip, as a browser does")
+    p.add_argument("--whole", action="store_true", help="also the office's whole ranking on one page (?all=1)")
     a = p.parse_args(argv)
     a.out.mkdir(parents=True, exist_ok=True)
     echo = lambda s: print(s, file=sys.stderr, flush=True)  # noqa: E731
@@ -271,12 +276,14 @@ def main(argv: list[str] | None = None) -> int:
             (f"unit page, office signed in ({unit} {period})", f"/unit/{period}/{unit}", office),
             (f"ranking page, office signed in ({period})", f"/ranking/{period}", office),
         ]
+        if a.whole:
+            targets.append((f"whole ranking, office signed in ({period})", f"/ranking/{period}?all=1", office))
         for _, path, cookie in targets:  # warm: templates compiled, the database's pages cached
-            load(port, path, cookie, min(a.clients, 5), min(a.clients, 5) * 4)
+            load(port, path, cookie, min(a.clients, 5), min(a.clients, 5) * 4, a.gzip)
         figures = []
         for label, path, cookie in targets:
             echo(f"  {label} …")
-            figures.append({"label": label, **load(port, path, cookie, a.clients, a.requests)})
+            figures.append({"label": label, **load(port, path, cookie, a.clients, a.requests, a.gzip)})
     finally:
         server.terminate()
         try:
@@ -286,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     n = sum(1 for _ in (cfg.parent / "units.csv").open(encoding="utf-8-sig")) - 1
     what = str(cfg) if a.config or a.data else "the demo bureau" if a.demo else f"the province at {a.scale:g}"
     print(f"kaohe serve over {what} ({n:,} units), {a.clients} concurrent clients, {a.requests} requests a page, "
-          f"{a.workers} worker(s), {os.cpu_count()} CPUs")
+          f"{a.workers} worker(s), {os.cpu_count()} CPUs{', gzip accepted' if a.gzip else ''}")
     print()
     print("| page | p50 ms | p95 ms | p99 ms | requests/s | bytes | p95 ÷ static |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
