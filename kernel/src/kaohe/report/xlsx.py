@@ -20,6 +20,7 @@ to the first (kaohe verify compares the published files with their recorded dige
 from __future__ import annotations
 
 import datetime as dt
+import io
 import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
@@ -370,8 +371,6 @@ def ranking_workbook(title: str, series: Iterable[tuple[str, Iterable[dict[str, 
     series, a row per unit — rank, unit, its id, total, with ``previous`` the change of total and
     rank since the previous period, flags, the veto's reasons — from the site's ranking rows
     (``series``: (name, units); a unit's ``total`` and ``change`` as the page shows them, text)."""
-    import io
-
     _openpyxl()
     wb = Workbook(write_only=True)
     styles: dict[tuple[str, str | None], StyleArray | None] = {}
