@@ -9,6 +9,7 @@ Usage::
     python bench/serve.py [--scale 0.01] [--clients 50] [--requests 2000] [--workers 1]
     python bench/serve.py --demo            # the demo bureau (15 stations): quick
     python bench/serve.py --config DIR/kaohe.toml --unit U --period P   # any bureau (a copy: accounts are added)
+    python bench/serve.py --data /work/main/bench/out/serve-1 --workers 2   # a province prepared elsewhere, used in place
 
 The bureau: bench/generate.py's province at ``--scale`` (kept in bench/out/serve-<scale>/ and reused),
 its data ingested, the year scored and stored (every month, quarter, half and the year: a unit's page
@@ -160,7 +161,7 @@ def start_server(cfg: Path, port: int, workers: int, log: Path) -> subprocess.Po
 
 def sign_in(port: int, account: str) -> str:
     """The session cookie (``name=value``) of ``account``."""
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=300)  # a full province: the first write of a connection checks the store (seconds)
     c.request("GET", "/login")
     r = c.getresponse()
     body = r.read().decode("utf-8")
@@ -178,9 +179,10 @@ def sign_in(port: int, account: str) -> str:
     return session[0]
 
 
-def load(port: int, path: str, cookie: str, clients: int, requests: int) -> dict[str, Any]:
+def load(port: int, path: str, cookie: str, clients: int, requests: int, gzip: bool = False) -> dict[str, Any]:
     """``requests`` GETs of ``path`` by ``clients`` threads at once, each on its own keep-alive
-    connection: latency percentiles (ms), requests/s, the bytes of one answer."""
+    connection: latency percentiles (ms), requests/s, the bytes of one answer (as sent: with ``gzip``
+    the clients accept it, as a browser does)."""
     per = max(1, requests // clients)
     times: list[list[float]] = [[] for _ in range(clients)]
     sizes: list[int] = [0]
@@ -190,6 +192,8 @@ def load(port: int, path: str, cookie: str, clients: int, requests: int) -> dict
     def client(i: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         headers = {"Cookie": cookie} if cookie else {}
+        if gzip:
+            headers["Accept-Encoding"] = "gzip"
         barrier.wait()
         for _ in range(per):
             t0 = time.perf_counter()
@@ -237,11 +241,23 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--requests", type=int, default=2000, help="requests a page (default 2000)")
     p.add_argument("--workers", type=int, default=1, help="kaohe serve --workers (default 1)")
     p.add_argument("--out", type=Path, default=HERE / "out")
+    p.add_argument("--data", type=Path, help="a province already prepared by this script (its ready.json), used in place: "
+                   "nothing regenerated; the server's log goes to --out")
     p.add_argument("--json", type=Path, help="also write the figures here")
+    p.add_argument("--gzip", action="store_true", help="the clients accept gzip, as a browser does")
+    p.add_argument("--whole", action="store_true", help="also the office's whole ranking on one page (?all=1)")
     a = p.parse_args(argv)
     a.out.mkdir(parents=True, exist_ok=True)
     echo = lambda s: print(s, file=sys.stderr, flush=True)  # noqa: E731
-    if a.config:
+    log = None
+    if a.data:
+        ready = a.data / "ready.json"
+        if not ready.exists():
+            p.error(f"--data {a.data}: no ready.json (not a province prepared by bench/serve.py)")
+        cfg, unit, period = (a.data / "kaohe.toml").resolve(), json.loads(ready.read_text(encoding="utf-8"))["unit"], MONTH
+        log = a.out / f"serve-{a.data.name}.log"
+        _accounts(cfg, unit, log)
+    elif a.config:
         if not (a.unit and a.period):
             p.error("--config needs --unit and --period")
         cfg, unit, period = a.config.resolve(), a.unit, a.period
@@ -249,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         cfg, unit, period = prepare_demo(a.out, echo) if a.demo else prepare_province(a.scale, a.seed, a.out, echo)
     port = _free_port()
-    log = cfg.parent / "serve.log"
+    log = log or cfg.parent / "serve.log"
     server = start_server(cfg, port, a.workers, log)
     try:
         station, office = sign_in(port, STATION), sign_in(port, OFFICE)
@@ -260,12 +276,14 @@ def main(argv: list[str] | None = None) -> int:
             (f"unit page, office signed in ({unit} {period})", f"/unit/{period}/{unit}", office),
             (f"ranking page, office signed in ({period})", f"/ranking/{period}", office),
         ]
+        if a.whole:
+            targets.append((f"whole ranking, office signed in ({period})", f"/ranking/{period}?all=1", office))
         for _, path, cookie in targets:  # warm: templates compiled, the database's pages cached
-            load(port, path, cookie, min(a.clients, 5), min(a.clients, 5) * 4)
+            load(port, path, cookie, min(a.clients, 5), min(a.clients, 5) * 4, a.gzip)
         figures = []
         for label, path, cookie in targets:
             echo(f"  {label} …")
-            figures.append({"label": label, **load(port, path, cookie, a.clients, a.requests)})
+            figures.append({"label": label, **load(port, path, cookie, a.clients, a.requests, a.gzip)})
     finally:
         server.terminate()
         try:
@@ -273,9 +291,9 @@ def main(argv: list[str] | None = None) -> int:
         except subprocess.TimeoutExpired:
             server.kill()
     n = sum(1 for _ in (cfg.parent / "units.csv").open(encoding="utf-8-sig")) - 1
-    what = str(cfg) if a.config else "the demo bureau" if a.demo else f"the province at {a.scale:g}"
+    what = str(cfg) if a.config or a.data else "the demo bureau" if a.demo else f"the province at {a.scale:g}"
     print(f"kaohe serve over {what} ({n:,} units), {a.clients} concurrent clients, {a.requests} requests a page, "
-          f"{a.workers} worker(s), {os.cpu_count()} CPUs")
+          f"{a.workers} worker(s), {os.cpu_count()} CPUs{', gzip accepted' if a.gzip else ''}")
     print()
     print("| page | p50 ms | p95 ms | p99 ms | requests/s | bytes | p95 ÷ static |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")

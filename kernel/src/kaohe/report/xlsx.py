@@ -20,6 +20,7 @@ to the first (kaohe verify compares the published files with their recorded dige
 from __future__ import annotations
 
 import datetime as dt
+import io
 import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
@@ -41,7 +42,7 @@ from .data import ReportData, UnitView, sheet_title
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-__all__ = ["safe_text", "sheet_title", "write_xlsx"]
+__all__ = ["ranking_workbook", "safe_text", "sheet_title", "write_xlsx"]
 
 
 def safe_text(value: str) -> str:
@@ -363,3 +364,35 @@ def _completeness_sheet(wb: Workbook, data: ReportData, subtitle: str, styles: d
         sh.rows.append([sh.cell(v) for v in row])
         sh.measure(row)
     sh.write()
+
+
+def ranking_workbook(title: str, series: Iterable[tuple[str, Iterable[dict[str, Any]]]], previous: bool) -> bytes:
+    """A period's whole ranking as the site offers it for download (issue 16, point 5): a sheet per
+    series, a row per unit — rank, unit, its id, total, with ``previous`` the change of total and
+    rank since the previous period, flags, the veto's reasons — from the site's ranking rows
+    (``series``: (name, units); a unit's ``total`` and ``change`` as the page shows them, text)."""
+    _openpyxl()
+    wb = Workbook(write_only=True)
+    styles: dict[tuple[str, str | None], StyleArray | None] = {}
+    taken: set[str] = set()
+    for name, units in series:
+        headers = ["名次", "单位", "单位编号", "总分", *(["较上期", "升降"] if previous else []), "标记", "一票否决"]
+        sh = _Sheet(wb.create_sheet(sheet_title(name, taken)), len(headers), styles)
+        sh.title(f"{title} — {name}", "")
+        sh.at(4)
+        sh.header(headers)
+        for u in units:
+            c = u.get("change")
+            row: list[Any] = [u["rank"] if u["rank"] is not None else "—", u["name"], u["unit"], Decimal(u["total"])]
+            if previous:
+                rank = c["rank"] if c else None
+                row += [c["total"] if c else "—", "—" if rank is None else f"↑{rank}" if rank > 0 else f"↓{-rank}" if rank < 0 else "持平"]
+            row += ["、".join(u["flags"]), ";".join(u["veto"])]
+            sh.rows.append([sh.cell(v, "flag" if u["flags"] and i == len(row) - 2 else "cell") for i, v in enumerate(row)])
+            sh.measure(row, as_printed=True)
+        sh.write()
+    if not wb.worksheets:
+        wb.create_sheet("排名")
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -94,6 +94,12 @@ class SiteSettings:
     appeal_pending_days: int = 3
     """The office's inbox lists an appeal still undecided this many working days after it was
     received (kaohe.office.inbox)."""
+    ranking_rows: int = 100
+    """The ranking page's rows a page: a larger ranking is shown a series at a time, in pages of at
+    most this many units (kaohe.web.pages; docs/site.md, "排名的分页")."""
+    gzip: bool = True
+    """Pages asked for over plain HTTP sent compressed (gzip) to a browser that accepts it; over
+    HTTPS never (kaohe.web.app.SecurityHeaders: BREACH)."""
 
 
 @attrs.frozen

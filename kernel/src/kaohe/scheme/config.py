@@ -277,6 +277,10 @@ class SiteTable:
     appeal_pending_days: Annotated[
         int, within(1, 60, "整数", "应为 {low}-{high} 的整数(工作日:复查申请受理后多久未决定即提醒考核办),得到 {value}")
     ] = 3
+    ranking_rows: Annotated[
+        int, within(10, 100000, "整数", "应为 {low}-{high} 的整数(行:网站排名页每页显示多少个单位),得到 {value}")
+    ] = 100
+    gzip: Annotated[bool, Expect("true 或 false(通过 HTTP 直接访问时是否压缩网页)")] = True
 
 
 @attrs.frozen(kw_only=True)

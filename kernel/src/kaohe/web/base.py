@@ -16,6 +16,8 @@ import os
 import secrets
 import sqlite3
 import threading
+import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from decimal import Decimal
 from importlib.resources import files
@@ -42,6 +44,11 @@ from ..scheme.config import load_bureau
 from ..store.store import Store
 
 COOKIE = "kaohe_session"
+RENEW_SECONDS = 60
+"""The session cookie is signed again (its idle time counting from then) when it is this old, or its
+content changes (signing in or out): not on each of the many requests a minute a page's reader makes
+(signing is the dearest part of a small page's answer). A session therefore ends between
+``[site] idle_minutes`` and that less this after its last request."""
 STATIC = Path(str(files("kaohe").joinpath("web/static")))
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -94,6 +101,7 @@ class Site:
             loader=jinja2.FileSystemLoader(str(files("kaohe").joinpath("web/templates"))),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
+            auto_reload=False,  # the package's own files: not looked at again on every page (a stat each)
         )
 
     @property
@@ -143,15 +151,19 @@ class Site:
 
     def session(self, request: Request) -> dict[str, Any]:
         """The request's session (an empty one when there is none, or it is tampered with or expired)."""
+        return self.session_signed(request)[0]
+
+    def session_signed(self, request: Request) -> tuple[dict[str, Any], float | None]:
+        """(:meth:`session`, when its cookie was signed: a POSIX time, None without a valid one)."""
         raw = request.cookies.get(COOKIE)
         if raw:
             try:
-                data = self.signer.loads(raw, max_age=self.idle)
+                data, when = self.signer.loads(raw, max_age=self.idle, return_timestamp=True)
                 if isinstance(data, dict) and isinstance(data.get("c"), str):
-                    return data
+                    return data, when.timestamp()
             except BadSignature:
                 pass
-        return {}
+        return {}, None
 
     def actor(self, request: Request, store: Store) -> Actor | None:
         data = request.state.session
@@ -226,11 +238,12 @@ class Site:
         site = self
 
         def endpoint(request: Request) -> Response:
-            session = site.session(request)
+            session, signed_at = site.session_signed(request)
             fresh = not session
             if fresh:
                 session = {"c": secrets.token_urlsafe(32)}
             request.state.session = session
+            kept = dict(session)
             request.state.actor = None
             try:
                 store = site.held_store()
@@ -249,10 +262,18 @@ class Site:
                 if "a" in session and request.state.actor is None:  # disabled, reset, or gone
                     session = {"c": secrets.token_urlsafe(32)}
                     request.state.session = session
+                if request.method in ("GET", "HEAD"):  # nothing written: the store's marker read once (memo)
+                    _REQUEST.markers = {}
                 response = handler(request, store)
             finally:
+                _REQUEST.markers = None
                 site.release(store)
-            if not getattr(request.state, "cookie_set", False):
+            now = time.time()
+            renew = (
+                request.state.session is not session or request.state.session != kept or signed_at is None
+                or not 0 <= now - signed_at < RENEW_SECONDS
+            )
+            if renew and not getattr(request.state, "cookie_set", False):
                 site.set_session(request, response, request.state.session)
             response.headers.setdefault("cache-control", "no-store")
             return response
@@ -334,10 +355,24 @@ def same_origin(request: Request) -> bool:
     return origin != "null" and host is not None and urlsplit(origin).hostname == host
 
 
-_MEMO: dict[tuple[Any, ...], tuple[tuple[Any, ...], tuple[Any, ...], Any]] = {}
+_MEMO: OrderedDict[tuple[Any, ...], tuple[tuple[Any, ...], tuple[Any, ...], Any]] = OrderedDict()
 _MEMO_LOCK = threading.Lock()
 _MAKING: dict[tuple[Any, ...], threading.Lock] = {}
-MEMO_SIZE = 256
+MEMO_SIZE = 512
+_REQUEST = threading.local()
+"""The store's change marker as a GET request first read it (``markers``: database → marker), for the
+other values that request asks ``memo`` for: one read a request rather than one a value."""
+
+
+def _marker(store: Store) -> tuple[Any, ...]:
+    markers: dict[str, tuple[Any, ...]] | None = getattr(_REQUEST, "markers", None)
+    if markers is None:
+        return store.change_marker()
+    key = str(store.path)
+    raw = markers.get(key)
+    if raw is None:
+        raw = markers[key] = store.change_marker()
+    return raw
 
 
 def memo(store: Store, key: tuple[Any, ...], make: Callable[[], T]) -> T:
@@ -348,11 +383,17 @@ def memo(store: Store, key: tuple[Any, ...], make: Callable[[], T]) -> T:
     value is shared by every request: never change it. The marker is read first, then the data:
     what is kept is never older than its marker. While one thread makes a value, the others asking
     for it wait for it rather than make it too (50 requests arriving together after a change would
-    otherwise each make it)."""
-    raw = store.change_marker()  # O(1); the marker without the accounts' entries is read when it moves
+    otherwise each make it). Within a GET request the marker is read once (:func:`_marker`); the
+    values kept are the :data:`MEMO_SIZE` last used (a province's 2,000 units' pages and the
+    rankings alike)."""
+    raw = _marker(store)  # O(1); the marker without the accounts' entries is read when it moves
     full = (str(store.path), *key)
     hit = _MEMO.get(full)
     if hit is not None and hit[0] == raw:
+        try:
+            _MEMO.move_to_end(full)  # the least recently used goes first
+        except KeyError:  # dropped meanwhile by another thread
+            pass
         return cast(T, hit[2])
     with _MEMO_LOCK:
         lock = _MAKING.setdefault(full, threading.Lock())
@@ -366,9 +407,11 @@ def memo(store: Store, key: tuple[Any, ...], make: Callable[[], T]) -> T:
         else:
             value = make()
         with _MEMO_LOCK:
-            if len(_MEMO) >= MEMO_SIZE:
-                _MEMO.clear()
             _MEMO[full] = (raw, marker, value)
+            _MEMO.move_to_end(full)
+            while len(_MEMO) > MEMO_SIZE:
+                dropped, _ = _MEMO.popitem(last=False)
+                _MAKING.pop(dropped, None)
     return cast(T, value)
 
 

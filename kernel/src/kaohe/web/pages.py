@@ -10,7 +10,7 @@ import datetime as dt
 import secrets
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from markupsafe import Markup
 from starlette.requests import Request
@@ -23,10 +23,101 @@ from ..office.accounts import APPEAL, OFFICE, PASSWORD_MAX, READ, Actor, Resourc
 from ..office.history import appeal_window, appealable, change, item_history, trends
 from ..office.inbox import awaiting
 from ..office.results import explanation_data, staleness, stored_result
+from ..report.xlsx import ranking_workbook
 from ..scoring.status import data_status
 from ..store.store import Store
 from .base import CHANGED, Site, changed, memo, parse_period, published, signed, wants_json
 from .charts import line_chart
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FOUND_MOST = 20
+"""The most units a search of the ranking (``?find=``) lists."""
+
+
+def places(view: dict[str, Any], size: int) -> dict[str, tuple[str, int, dict[str, Any]]]:
+    """Each unit of a ranking ``view`` → (its series, the page of ``size`` rows holding its row, the row)."""
+    return {u["unit"]: (s["series"], i // size + 1, u) for s in view["series"] for i, u in enumerate(s["units"])}
+
+
+def paging(
+    view: dict[str, Any], where: dict[str, tuple[str, int, dict[str, Any]]], size: int, label: str, series: str | None, page: str | None, whole: bool, own: str | None, find: str,
+    keep: Callable[[Any, Callable[[], Any]], Any] = lambda key, make: make(),
+) -> dict[str, Any] | None:
+    """The part of a ranking one page shows (issue 16, point 5) and the links to the others (``where``:
+    the view's :func:`places`): a
+    ranking of at most ``size`` units in one page, every series; a larger one a series at a time,
+    ``size`` units a page — ``series`` and ``page`` (from 1) as asked, else the page holding the
+    account's ``own`` unit, else the first series' first page; ``whole``: every unit on one page.
+    ``find``: the units whose id is it or whose name holds it (at most :data:`FOUND_MOST`), each
+    with the page that holds its row. None when the series or the page asked for does not exist.
+
+    Returns ``{"series": [the series shown, each with its units on this page], "paging": {...}}``,
+    ``paging`` as docs/site.md ("排名的分页") describes it. ``keep(key, make)``: ``make()``, or what
+    it made before for ``key`` (the links to every page, the same for every account)."""
+    all_series = view["series"]
+    rows = sum(len(s["units"]) for s in all_series)
+    split = rows > size
+    base = f"/ranking/{label}"
+
+    def url(s: str, p: int, unit: str | None = None) -> str:
+        return (f"{base}?{urlencode({'series': s, 'page': p})}" if split else base) + (f"#u-{quote(unit)}" if unit else "")
+
+    if page is not None and not (page.isdigit() and len(page) < 7):
+        return None
+    number = int(page) if page else None
+    if number is not None and number < 1:
+        return None
+    if series is not None and not any(s["series"] == series for s in all_series):
+        return None
+    if whole or not split:  # every series on one page
+        if (number or 1) != 1:
+            return None
+        shown, first, last, pages, number = all_series, 1, rows, 1, 1
+    else:
+        if series is not None:
+            chosen = next(s for s in all_series if s["series"] == series)
+        elif own in where:
+            chosen = next(s for s in all_series if s["series"] == where[own][0])
+            number = number or where[own][1]
+        else:
+            chosen = all_series[0]
+        number = number or 1
+        pages = max(1, -(-len(chosen["units"]) // size))
+        if number > pages:
+            return None
+        start = (number - 1) * size
+        units = chosen["units"][start : start + size]
+        shown, first, last = [{**chosen, "units": units}], start + 1, start + len(units)
+    found = []
+    if find:
+        needle = find.casefold()
+        for unit, (s, p, u) in where.items():
+            if unit.casefold() == needle or needle in str(u["name"]).casefold():
+                found.append({"unit": unit, "name": u["name"], "series": s, "rank": u["rank"], "page": p, "url": url(s, p, unit)})
+                if len(found) >= FOUND_MOST:
+                    break
+    current = None if whole or not split else (shown[0]["series"], number)
+    return {
+        "series": shown,
+        "paging": {
+            "size": size, "rows": rows, "all": whole or not split,
+            "series": current[0] if current else None, "page": number, "pages": pages, "first": first, "last": last,
+            "previous": url(current[0], number - 1) if current and number > 1 else None,
+            "next": url(current[0], number + 1) if current and number < pages else None,
+            "index": keep(("index", current), lambda: [
+                {"series": s["series"], "name": s["name"], "units": len(s["units"]), "pages": [
+                    {"page": p, "first": (p - 1) * size + 1, "last": min(p * size, len(s["units"])), "url": url(s["series"], p),
+                     "current": current == (s["series"], p)}
+                    for p in range(1, max(1, -(-len(s["units"]) // size)) + 1)
+                ]}
+                for s in all_series
+            ]) if split else [],
+            "own": {"unit": own, "name": where[own][2]["name"], "rank": where[own][2]["rank"], "series": where[own][0],
+                    "page": where[own][1], "url": url(where[own][0], where[own][1], own)} if own in where else None,
+            "whole": {"html": f"{base}?all=1", "json": f"{base}.json?all=1", "xlsx": f"{base}.xlsx"},
+            "find": find, "found": found,
+        },
+    }
 
 
 def routes(site: Site) -> list[Route]:
@@ -84,6 +175,8 @@ def routes(site: Site) -> list[Route]:
     def ranking(request: Request, store: Store) -> Response:
         actor: Actor = request.state.actor
         label, as_json = wants_json(request, request.path_params["period"])
+        xlsx = label.endswith(".xlsx")  # the whole ranking as a workbook
+        label = label[: -len(".xlsx")] if xlsx else label
         period = parse_period(label)
         with store.snapshot():  # one committed state for everything the page reads
             done = published(store)
@@ -106,24 +199,48 @@ def routes(site: Site) -> list[Route]:
             u["unit"] for s in view["series"] for u in s["units"]
             if seen.sees_unit(u["unit"], is_pub) and allowed(actor, READ, Resource("unit", is_pub, unit=u["unit"]))
         ))
+        if xlsx:
+            body = memo(store, ("ranking-xlsx", label, compare), lambda: ranking_workbook(
+                f"{site.bureau.name} {period.chinese}考核排名", [(s["name"], s["units"]) for s in view["series"]], view["previous"] is not None,
+            ))
+            name = quote(f"{period.chinese}考核排名.xlsx")
+            return Response(body, media_type=XLSX, headers={"content-disposition": f"attachment; filename*=UTF-8''{name}"})
+        query = request.query_params
+        size = site.bureau.site.ranking_rows
+        where = memo(store, ("ranking-places", label, compare, size), lambda: places(view, size))
+        def keep(key: Any, make: Callable[[], Any]) -> Any:
+            return memo(store, ("ranking-paging", label, compare, size, key), make)
+
+        paged = paging(view, where, size, label, query.get("series"), query.get("page"), query.get("all") == "1",
+                       actor.unit, query.get("find", "").strip()[:64], keep)
+        if paged is None:
+            return site.refuse(request, 404, f"{period.chinese}的排名中没有这一页(序列或页码不对)", as_json)
+        found = paged["paging"]["found"]
+        if not as_json and len(found) == 1 and "series" not in query and "page" not in query:
+            return RedirectResponse(found[0]["url"], status_code=303)  # the one unit found: the page that holds its row
+        shown = paged["series"]
         data: dict[str, Any] = {
             "period": label, "name": period.chinese, "published": is_pub, "previous": view["previous"],
-            "series": view["series"], "missing": view["missing"], "data_status": view["status"], "stale": stale,
+            "series": shown, "missing": view["missing"], "data_status": view["status"], "stale": stale,
+            "paging": paged["paging"],
         }
         if as_json:
-            series = [{**s, "units": [{**u, "link": u["unit"] in links} for u in s["units"]]} for s in view["series"]]
+            series = [{**s, "units": [{**u, "link": u["unit"] in links} for u in s["units"]]} for s in shown]
             return JSONResponse({**data, "series": series})
         rows_html = view["rows_html"]
         bodies = {}
-        for s in view["series"]:
+        for s in shown:
             rows = rows_html[s["series"]]
-            if links.issuperset(rows["units"]):
+            whole = len(s["units"]) == rows["count"]
+            if whole and links.issuperset(rows["units"]):
                 bodies[s["series"]] = rows["linked"]
-            elif links.isdisjoint(rows["units"]):
+            elif whole and links.isdisjoint(rows["units"]):
                 bodies[s["series"]] = rows["plain"]
-            else:  # a station's own series: its own row linked
+            else:  # a page of the series, or a station's own series: its own row linked
                 bodies[s["series"]] = Markup("").join(rows["units"][u["unit"]][u["unit"] in links] for u in s["units"])
-        return site.page(request, "ranking.html", bodies=bodies, before=period.previous().chinese, **data)
+        pg = data["paging"]
+        nav = keep(("nav", pg["series"], pg["page"]), lambda: Markup(site.templates.get_template("ranking_nav.html").render(pg=pg)))
+        return site.page(request, "ranking.html", bodies=bodies, nav=nav, status_html=view["status_html"], before=period.previous().chinese, **data)
 
     def ranking_rows_html(view: dict[str, Any], label: str) -> dict[str, dict[str, Any]]:
         """Series → each unit's table row as HTML, without and with the link to its page (``units``),
@@ -137,7 +254,7 @@ def routes(site: Site) -> list[Route]:
                 for u in s["units"]
             }
             out[s["series"]] = {
-                "units": units, "plain": Markup("").join(r[0] for r in units.values()),
+                "units": units, "count": len(units), "plain": Markup("").join(r[0] for r in units.values()),
                 "linked": Markup("").join(r[1] for r in units.values()),
             }
         return out
@@ -181,6 +298,7 @@ def routes(site: Site) -> list[Route]:
             "status": {"periods": list(dict.fromkeys(r.period for r in rows)), "departments": list(status.values())},
         }
         view["rows_html"] = ranking_rows_html(view, label)  # from the same state as the rest
+        view["status_html"] = Markup(site.templates.get_template("ranking_status.html").render(data_status=view["status"], missing=view["missing"]))
         return view
 
     def stale_for(actor: Actor, store: Store, period: Period) -> str | None:
@@ -199,7 +317,7 @@ def routes(site: Site) -> list[Route]:
         if period is None or not allowed(actor, READ, Resource("unit", is_pub, unit=unit)) or not sight(actor).sees_unit(unit, is_pub):
             return None, site.refuse(request, 403, "无权查看该单位在该期间的结果", as_json)
         # the unit's explanation, its record lines made on demand: once per change of the store, shared
-        # by every request (never changed: the views below copy what they add to)
+        # by every request (never changed: the views below copy what they add to; _appeals the lines)
         tree = memo(store, ("explanation", label, unit), lambda: explanation_data(store, site.bureau, site.registry, period, unit))
         if tree is None:
             return None, site.refuse(request, 404, "该单位在该期间没有已保存的计算结果", as_json)
@@ -207,10 +325,7 @@ def routes(site: Site) -> list[Route]:
         cats = []
         whole = seen.departments is None or is_pub
         for c in tree["categories"]:
-            items = [
-                {**i, "lines": [dict(ln) for ln in i["lines"]]}  # a copy: _appeals adds each line's link
-                for i in c["items"] if seen.sees_item(i["department"], is_pub)
-            ]
+            items = [{**i} for i in c["items"] if seen.sees_item(i["department"], is_pub)]  # _appeals replaces "lines"
             if items or seen.departments is None:
                 # a department's view of a draft: not the category's score, which counts other departments' items
                 hidden = {} if whole else {"raw": None, "score": None, "explanation": ""}
@@ -243,15 +358,21 @@ def routes(site: Site) -> list[Route]:
         seen = sight(request.state.actor)
         return seen.drafts, None if seen.departments is None else tuple(sorted(seen.departments))
 
-    def _appeals(request: Request, store: Store, data: dict[str, Any], period: Period) -> dict[str, Any] | None:
-        """The period's appeal window; on each deduction line of ``data``'s items, while it is open
-        and for an account that may appeal for the unit, the link to appeal it (``appeal``, else None)."""
+    def _appeals(request: Request, store: Store, data: dict[str, Any], period: Period, keys: bool = True) -> tuple[dict[str, Any] | None, bool]:
+        """(The period's appeal window, whether a deduction of ``data`` may be appealed now); on each
+        deduction line of ``data``'s items, while the window is open and for an account that may
+        appeal for the unit, the link to appeal it (``appeal``, else None). The lines are copied
+        with it (the unit's explanation is shared), unless no line can have a link and ``keys`` is
+        False: then left as they are, without ``appeal`` (a page's body made once for many requests
+        reads it as none; a unit has hundreds of lines)."""
         today = dt.date.today()  # the window opens and closes by the date, and by the editions in the store
         window = memo(store, ("appeal-window", period.label, today), lambda: appeal_window(store, site.bureau, period, today))
-        can = (
+        can = bool(
             window is not None and window["open"] and data["published"]
             and allowed(request.state.actor, APPEAL, Resource("appeal", True, unit=data["unit"]))
         )
+        if not can and not keys:
+            return window, False
         # a deduction already appealed — pending, or decided otherwise than 维持 — is not appealed again
         # (kaohe.office.appeals refuses it): no link on it
         taken = memo(store, ("appealed", period.label, data["unit"]), lambda: [
@@ -260,14 +381,19 @@ def routes(site: Site) -> list[Route]:
         ]) if can else []
         for c in data["categories"]:
             for i in c["items"]:
-                ok = can and appealable(site.bureau, period, i["item"])
+                if not can:
+                    i["lines"] = [{**ln, "appeal": None} for ln in i["lines"]]
+                    continue
+                ok = appealable(site.bureau, period, i["item"])
+                lines = []
                 for ln in i["lines"]:
                     query = {"item": i["item"], **({"record": ln["record"]} if ln.get("record") else {})}
                     record = ln.get("record") or None
                     done = any(item == i["item"] and (record is None or r is None or r == record) for item, r in taken)
                     deduction = ok and D(ln["points"]) < 0 and not done
-                    ln["appeal"] = f"/appeals/new/{period.label}/{data['unit']}?{urlencode(query)}" if deduction else None
-        return window
+                    lines.append({**ln, "appeal": f"/appeals/new/{period.label}/{data['unit']}?{urlencode(query)}" if deduction else None})
+                i["lines"] = lines
+        return window, can
 
     def unit_page(request: Request, store: Store) -> Response:
         unit, as_json = wants_json(request, request.path_params["unit"])
@@ -283,24 +409,27 @@ def routes(site: Site) -> list[Route]:
         else:
             data["change"] = None
         data["trends"] = memo(store, ("trends", period.label, unit, view), lambda: trends(store, site.bureau, period, unit, whole))
-        data["appeal_window"] = _appeals(request, store, data, period)
+        data["appeal_window"], can = _appeals(request, store, data, period, keys=as_json)
         if as_json:  # the page links to the items' history (``unit_history``); its JSON holds it
             data["history"] = item_history(store, site.bureau, period, unit, any_items, sees)
             return JSONResponse(data)
-        months = data["trends"]["months"]
-        chart = line_chart(
-            [m["name"] for m in months],
-            [("best", "本序列最高", [m["best"] for m in months]), ("average", "本序列平均", [m["average"] for m in months]),
-             ("unit", data["unit_name"], [m["total"] for m in months])],
-        )
+        def body_html() -> Markup:
+            months = data["trends"]["months"]
+            chart = line_chart(
+                [m["name"] for m in months],
+                [("best", "本序列最高", [m["best"] for m in months]), ("average", "本序列平均", [m["average"] for m in months]),
+                 ("unit", data["unit_name"], [m["total"] for m in months])],
+            )
+            return Markup(site.templates.get_template("unit_body.html").render(full=full, chart=chart, **data))
+
         full = request.query_params.get("full") == "1"
         # the page's body, the same for every account with the same view: rendered once per change of
         # the store (the header, with the account and its CSRF token, each time)
         actor: Actor = request.state.actor
-        links = tuple(ln["appeal"] is not None for c in data["categories"] for i in c["items"] for ln in i["lines"])
+        links = tuple(ln["appeal"] is not None for c in data["categories"] for i in c["items"] for ln in i["lines"]) if can else ()
         window = data["appeal_window"]  # open or closed by today's date, not by the store
         key = ("unit-body", period.label, unit, view, actor.role, links, bool(window and window["open"]), full, data["stale"])
-        body = memo(store, key, lambda: Markup(site.templates.get_template("unit_body.html").render(full=full, chart=chart, **data)))
+        body = memo(store, key, body_html)
         return site.page(request, "unit.html", body=body, unit_name=data["unit_name"], name=data["name"])
 
     def unit_history(request: Request, store: Store) -> Response:
@@ -334,7 +463,7 @@ def routes(site: Site) -> list[Route]:
         if not found:  # only an item among the unit's (visible) items
             return site.refuse(request, 404, "该单位在该期间的结果中没有这个项目", as_json)
         period = Period.parse(data["period"])
-        window = _appeals(request, store, data, period)
+        window = _appeals(request, store, data, period)[0]
         c, i = found[0]
         _, any_items, sees = _shown(request, store)
         history = item_history(store, site.bureau, period, unit, any_items, sees, item=item)
