@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 
 import attrs
-import pytest
 from browser_support import ARGS, CHROMIUM, MARKS
 from site_support import PASSWORD, make_site, running
 
