@@ -55,7 +55,7 @@ def ingest(
     ) as (adapter, rows):
         report = _store(
             store, path.name, str(path.resolve()), adapter, rows, strict=strict, dry_run=dry_run, actor=actor, progress=progress, digest=digest,
-            kept=bureau.limits.rejections_kept, held=held,
+            kept=bureau.limits.rejections_kept, held=held, relock=lambda: locked_months(store, bureau),
         )
     if not report.rows:
         notes.append("文件中只有表头,没有数据行")
@@ -77,6 +77,7 @@ def _store(
     digest: str,
     kept: int,
     held: dict[str, Lock] | None = None,
+    relock: Callable[[], dict[str, Lock]] | None = None,
 ) -> IngestReport:
     """The staged rows counted, checked for a key repeated in the file, and written batch by batch.
     ``file``: the file's name (the records' provenance); ``location``: where it was read from."""
@@ -92,6 +93,13 @@ def _store(
             file=file, path=location, digest=digest, adapter=adapter.id, department=adapter.department,
             actor=actor, strict=strict, dry_run=dry_run,
         )
+        if held is not None and relock is not None:
+            # the locks read again under the write lock, so that a publication since the file was
+            # opened is not overtaken (kaohe.office.lock); the rows read before are checked again
+            held.update(relock())
+            for ready, sheet, row, _ in batch:
+                if ready is not None and ready[4] in held:
+                    raise KaoheError(f"{file}{f' 工作表“{sheet}”' if sheet else ''} 第{row}行:{message(held[ready[4]])}")
 
     try:
         seen: dict[str, tuple[str, int]] = {}
@@ -218,6 +226,7 @@ def ingest_rows(
         report = _store(
             store, source, source, found, staged_rows, strict=False, dry_run=dry_run, actor=actor, progress=None,
             digest=digest, kept=bureau.limits.rejections_kept, held=locked_months(store, bureau),
+            relock=lambda: locked_months(store, bureau),
         )
     report.notes = notes
     return report
