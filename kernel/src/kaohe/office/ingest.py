@@ -16,6 +16,7 @@ from ..core.errors import KaoheError
 from ..intake.reader import Rejection, check_file, same_record
 from ..intake.staging import IngestReport, Staged, dumps, staged
 from ..scheme.bureau import Bureau
+from ..store.integrity import guard
 from ..store.store import BATCH, Store
 from .lock import Lock, locked_months, message
 
@@ -49,18 +50,27 @@ def ingest(
     notes: list[str] = []
     # the file within the bureau's limits, before anything is read or locked (kaohe.intake.guard)
     digest = check_file(path, bureau.limits)
-    held = locked_months(store, bureau)
+    held = _locks(store, bureau)
     with staged(
         path, bureau, registry, adapter_id, bureau.earliest, today, readers, department, notes, digest
     ) as (adapter, rows):
         report = _store(
             store, path.name, str(path.resolve()), adapter, rows, strict=strict, dry_run=dry_run, actor=actor, progress=progress, digest=digest,
-            kept=bureau.limits.rejections_kept, held=held, relock=lambda: locked_months(store, bureau),
+            kept=bureau.limits.rejections_kept, held=held, relock=lambda: _locks(store, bureau),
         )
     if not report.rows:
         notes.append("文件中只有表头,没有数据行")
     report.notes = notes
     return report
+
+
+def _locks(store: Store, bureau: Bureau) -> dict[str, Lock]:
+    """The months of the locked periods (kaohe.office.lock), read from the audit trail: a store whose
+    protections are missing is refused first, as its write would be (kaohe.store.integrity.guard),
+    rather than read for its locks."""
+    if bureau.publication.lock:
+        guard(store)
+    return locked_months(store, bureau)
 
 
 def _store(
@@ -225,8 +235,8 @@ def ingest_rows(
     ) as (found, staged_rows):
         report = _store(
             store, source, source, found, staged_rows, strict=False, dry_run=dry_run, actor=actor, progress=None,
-            digest=digest, kept=bureau.limits.rejections_kept, held=locked_months(store, bureau),
-            relock=lambda: locked_months(store, bureau),
+            digest=digest, kept=bureau.limits.rejections_kept, held=_locks(store, bureau),
+            relock=lambda: _locks(store, bureau),
         )
     report.notes = notes
     return report
