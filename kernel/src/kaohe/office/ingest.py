@@ -73,6 +73,18 @@ def _locks(store: Store, bureau: Bureau) -> dict[str, Lock]:
     return locked_months(store, bureau)
 
 
+def _moved(store: Store, batch: list[Staged], held: dict[str, Lock] | None, file: str) -> None:
+    """Refuse a row correcting a stored record of a locked month into another month (its new month
+    is checked as it is read): moving it out would change the locked period's result."""
+    if not held or not batch:
+        return
+    stored = store.record_months([ready[0] for ready, _, _, _ in batch if ready is not None])
+    for ready, sheet, row, _ in batch:
+        if ready is not None and stored.get(ready[0], ready[4]) in held:
+            month = stored[ready[0]]
+            raise KaoheError(f"{file}{f' 工作表“{sheet}”' if sheet else ''} 第{row}行:记录 {ready[0]} 原属 {month},{message(held[month])}")
+
+
 def _store(
     store: Store,
     file: str,
@@ -138,10 +150,12 @@ def _store(
             if len(batch) >= BATCH:
                 if not began:
                     begin()
+                _moved(store, batch, held, file)
                 store.write_batch(batch, file, import_id, report, dry_run)
                 batch = []
         if not began:
             begin()
+        _moved(store, batch, held, file)
         store.write_batch(batch, file, import_id, report, dry_run)
         if progress:
             progress(report.rows)
