@@ -101,6 +101,12 @@ def test_publish_refuses_an_upload_until_the_office_unlocks_then_the_second_edit
         dept.goto(base + "/handin")
         assert "已发布并锁定:2015年4月(第1版)" in dept.locator("main").inner_text()
         dept.screenshot(path=str(shots / "lock-handin-locked.png"), full_page=True)
+        # a record of the month: no withdrawal form, the lock said instead
+        dept.goto(base + "/handin/record?key=testdept.event:E32")
+        assert dept.locator("form.handin").count() == 0
+        assert f"不能撤回:{LOCKED}" in dept.locator("main").inner_text()
+        dept.screenshot(path=str(shots / "lock-record-locked.png"), full_page=True)
+        dept.goto(base + "/handin")
         # ... and the upload of April's late record is refused in place, with the one line, nothing kept
         dept.set_input_files("input[name=file]", str(late))
         dept.click("form.handin button[type=submit]")
