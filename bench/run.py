@@ -45,7 +45,8 @@ Steps, in order:
    edition to the database: run by hand a second time it finds the edition unchanged and only
    checks the files.
 10. issue 18 point 3, rescoring only what changed: one record of the month corrected (a CSV export
-   sent again with the record credited to another station, ``correct-one``, then ``kaohe ingest``);
+   sent again with the record credited to another station, ``correct-one``, then ``kaohe unlock``
+   — the published month is locked — and ``kaohe ingest``);
    ``rescore-changed``: the month scored again and stored, only the items reading what changed
    evaluated (``score_period(full=False)``, what ``kaohe score 2015-06`` does for the month), beside
    ``rescore-full``: the same whole (``kaohe score --full``); the two must store the same digest
@@ -378,6 +379,15 @@ def _kaohe() -> list[str]:
     return [exe] if exe else [sys.executable, "-c", "from kaohe.cli.main import main; main()"]
 
 
+def _locked(directory: Path, label: str) -> bool:
+    """Whether the published period ``label`` is locked now (kaohe.office.lock)."""
+    from kaohe.office.lock import lock_of
+    from kaohe.store.store import Store
+
+    with Store(directory / "kaohe.sqlite", readonly=True) as store:
+        return lock_of(store, label) is not None
+
+
 def run_child(cmd: list[str], log: Path) -> dict[str, Any]:
     """Run ``cmd``; its wall seconds, peak RSS (bytes) and, for our own steps, the JSON it prints last."""
     started = time.perf_counter()
@@ -481,6 +491,10 @@ def run_scale(scale: float, seed: int, out: Path, echo: Any = print, thin: float
     r["bytes"] = sum(f.stat().st_size for f in (directory / "published-edition" / MONTH / "第1版").iterdir())
     # issue 18 point 3: one record corrected, the month rescored (only what changed, then whole)
     fix = run_child([*me, "--step", "correct-one", "--dir", str(directory)], log)
+    # the month is locked once published ([publication] lock, the default): the office unlocks it
+    # with a reason before the correction (already unlocked when this run published no new edition)
+    if _locked(directory, MONTH):
+        run_child([*_kaohe(), "-c", cfg, "unlock", MONTH, "--reason", "基准测试:更正一条记录"], log)
     run_child([*_kaohe(), "-c", cfg, "ingest", "-q", fix["file"]], log)
     correction: dict[str, Any] = {}  # beside the steps (whose names tests/test_bench_smoke.py lists)
     for name in ("rescore-changed", "rescore-full"):

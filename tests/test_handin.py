@@ -267,10 +267,21 @@ def test_withdrawing_a_record_before_and_after_publication(site):
     # twice: refused
     status, _, html = post(dept, "/handin/record/withdraw", {"key": key, "reason": "再撤"})
     assert status == 409 and "已作废" in html
-    # 2015-02 is published: refused, with the way to go
+    # 2015-02 is published, so locked (``[publication] lock`` by default): refused, with the way to go
+    status, _, html = dept.get("/handin/record?key=testdept.event:E11")
+    assert status == 200 and "撤回这条记录" not in html and "2015-02 已发布第1版,已锁定" in html
     status, _, html = post(dept, "/handin/record/withdraw", {"key": "testdept.event:E11", "reason": "错了"})
-    assert status == 409 and "已发布通报" in html and "复查" in html and "考核办" in html
+    assert status == 409 and "记录 testdept.event:E11 属 2015-02,2015-02 已发布第1版,已锁定" in html
+    assert "复查" in html and "考核办" in html and "kaohe unlock 2015-02" in html
     assert stored(db, "testdept.event:E11")["voided"] is False
+    # the office unlocks February with a reason: the department may withdraw the record again
+    office = signed_in(base, "office")
+    status, _, _ = post(office, "/unlock/2015-02", {"reason": "测试大队报错记录,同意撤回"}, page="/publish/2015-02")
+    assert status == 303
+    status, _, html = dept.get("/handin/record?key=testdept.event:E11")
+    assert "撤回这条记录" in html and "已锁定" not in html
+    status, _, _ = post(dept, "/handin/record/withdraw", {"key": "testdept.event:E11", "reason": "错了"})
+    assert status == 303 and stored(db, "testdept.event:E11")["voided"] is True
 
 
 def test_another_departments_record_cannot_be_withdrawn_by_url(site):

@@ -112,9 +112,11 @@ def test_a_department_uploads_fixes_a_row_confirms_and_withdraws(tmp_path: Path)
         page.goto(base + "/record/2015-02/rulin?key=testdept.event:E11")
         assert page.locator("a[href='/handin/record?key=testdept.event%3AE11']").count() == 1
         page.screenshot(path=str(shots / "record-withdraw-link.png"), full_page=True)
-        # a published month's record: no button, the way to go said
+        # a published month's record: no button, the way to go said (locked: ``[publication] lock`` by default)
         page.goto(base + "/handin/record?key=testdept.event:E11")
-        assert page.locator("form.handin").count() == 0 and "申请复查" in page.locator("main").inner_text()
+        text = page.locator("main").inner_text()
+        assert page.locator("form.handin").count() == 0 and "2015-02 已发布第1版,已锁定" in text
+        assert "解除锁定" in text and "复查申请" in text
         page.screenshot(path=str(shots / "handin-record-published.png"), full_page=True)
         browser.close()
     with Store(db) as store:

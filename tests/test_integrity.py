@@ -3,8 +3,10 @@
 on the bureau's real database, or by editing a published file.
 
 The bureau is the three-station office bureau of office_bureau.py, taken through a month's cycle
-once: April imported, published (第1版, 2015-05-06), 甲's record L2 voided on appeal (复查第1号), a
-通知单 for 乙, a sign-off, published again (第2版, 2015-05-12). Each test works on a copy of it.
+once: April imported, published (第1版, 2015-05-06: the period is locked, ``[publication] lock`` by
+default), 甲's record L2 voided on appeal (复查第1号: an appeal's decision works on a locked period),
+the period unlocked with a reason, a 通知单 for 乙, a sign-off, published again (第2版, 2015-05-12,
+locked again). Each test works on a copy of it.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ def cycle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ob.kaohe(d, "appeal", "file", "2015-04", "甲派出所", "office.late", "--record", "office.late:L2",
              "--reason", "系群众重复报警", "--received", "2015-05-08")
     ob.kaohe(d, "appeal", "decide", "1", "--void", "--by", "考核办 王某", "--reason", "核实属重复报警")
+    ob.kaohe(d, "unlock", "2015-04", "--reason", "倒查发现乙派出所台账问题,下发通知单")  # the 通知单 needs it
     ob.kaohe(d, "adjust", "add", "2015-04", "乙派出所", "-0.5", "--reason", "倒查发现台账问题", "--approved-by", "考核领导小组")
     ob.kaohe(d, "signoff", "考核办", "2015-04")
     ob.kaohe(d, "publish", "2015-04", "--date", "2015-05-12")
@@ -83,12 +86,12 @@ def refused(bureau: Path, *command: str) -> str:
 def test_a_clean_store_verifies_clean(bureau: Path) -> None:
     code, lines = check(bureau)
     assert code == 0
-    # 16 rows appended to chained tables: audit 导入, 发布, 发布文件 (第1版), 复查申请, 撤销记录,
-    # 复查决定, 调整, 签收, 发布, 发布文件 (第2版) = 10 audit entries; 2 editions, 1 appeal, 1 decision,
-    # 1 adjustment, 1 sign-off = 6 rows; the baseline entry is made only for an existing database
-    assert lines == [lines[0]] and lines[0].startswith("完整:审计链 16 环、4 条记录、2 个版本、6 个已发布文件核对无误;链头 ")
+    # 17 rows appended to chained tables: audit 导入, 发布, 发布文件 (第1版), 复查申请, 撤销记录,
+    # 复查决定, 解除锁定, 调整, 签收, 发布, 发布文件 (第2版) = 11 audit entries; 2 editions, 1 appeal,
+    # 1 decision, 1 adjustment, 1 sign-off = 6 rows; the baseline entry is made only for an existing database
+    assert lines == [lines[0]] and lines[0].startswith("完整:审计链 17 环、4 条记录、2 个版本、6 个已发布文件核对无误;链头 ")
     db = raw(bureau)
-    assert lines[0].endswith(db.execute("SELECT hash FROM chain WHERE seq = 16").fetchone()[0])
+    assert lines[0].endswith(db.execute("SELECT hash FROM chain WHERE seq = 17").fetchone()[0])
     db.close()
 
 
@@ -97,13 +100,14 @@ def test_the_chain_head_is_recorded_in_each_edition_and_printed_in_its_report(bu
 
     db = raw(bureau)
     heads = dict(db.execute("SELECT number, chain_head FROM editions").fetchall())
-    # 第1版 follows the import's entry (link 1): its head is link 1's hash; 第2版 follows link 13
-    # (the sign-off's entry: links 3-13 are 发布 and 发布文件 of 第1版, the appeal and its entry, the
-    # voiding's entry, the decision and its entry, the adjustment and its entry, the sign-off and
-    # its entry)
+    # 第1版 follows the import's entry (link 1): its head is link 1's hash; 第2版 follows link 14
+    # (the sign-off's entry: links 3-14 are 发布 and 发布文件 of 第1版, the appeal and its entry, the
+    # voiding's entry, the decision and its entry, the unlocking's entry, the adjustment and its
+    # entry, the sign-off and its entry; the sign-off's entry is audit entry 9: 导入, 发布, 发布文件,
+    # 复查申请, 撤销记录, 复查决定, 解除锁定, 调整, 签收)
     chain = dict(db.execute("SELECT seq, hash FROM chain").fetchall())
-    assert heads == {1: chain[1], 2: chain[13]}
-    assert db.execute("SELECT tbl, ref FROM chain WHERE seq IN (13, 14) ORDER BY seq").fetchall() == [("audit", 8), ("editions", 2)]
+    assert heads == {1: chain[1], 2: chain[14]}
+    assert db.execute("SELECT tbl, ref FROM chain WHERE seq IN (14, 15) ORDER BY seq").fetchall() == [("audit", 9), ("editions", 2)]
     db.close()
     head = heads[2]
     assert len(head) == 64
@@ -239,7 +243,7 @@ def test_deleting_an_edition_and_its_trail_with_the_triggers_put_back(bureau: Pa
         db.execute(f"DROP TRIGGER [{name}]")
     last = db.execute("SELECT min(seq) FROM chain WHERE tbl = 'editions' AND ref = 2").fetchone()[0]
     db.execute("DELETE FROM editions WHERE number = 2")
-    db.execute("DELETE FROM audit WHERE id >= 9")  # its 发布 and 发布文件 entries
+    db.execute("DELETE FROM audit WHERE id >= 10")  # its 发布 and 发布文件 entries (10, 11)
     db.execute("DELETE FROM chain WHERE seq >= ?", [last])
     for _, sql in triggers:
         db.execute(sql)
@@ -267,7 +271,7 @@ def test_dropping_the_audit_table(bureau: Path) -> None:
     db.close()
     found = findings(bureau)
     assert "表 audit 缺失" in found and "触发器 audit_no_update 缺失(防篡改保护已失效)" in found
-    assert "审计链中有 10 环记的是审计记录,而表 audit 已不存在(连同其中各行被删除)" in found
+    assert "审计链中有 11 环记的是审计记录,而表 audit 已不存在(连同其中各行被删除)" in found
     assert "第1号导入(register.csv)在审计记录中没有登记" in found
     # the next write does not make the table again: it refuses (publish too, before scoring: it
     # once failed on the missing table with "数据库操作失败(no such table: audit)")
@@ -309,7 +313,7 @@ def test_the_audit_table_made_again_without_its_protection(bureau: Path) -> None
     found = findings(bureau)
     assert {"触发器 audit_no_update 缺失(防篡改保护已失效)", "触发器 audit_chain 缺失(防篡改保护已失效)"} <= set(found)
     assert "审计记录第1行已不存在(被删除),审计链第1环仍记着它" in found
-    assert "审计记录第10行已不存在(被删除),审计链第16环仍记着它" in found
+    assert "审计记录第11行已不存在(被删除),审计链第17环仍记着它" in found
     refused(bureau, "signoff", "考核办", "2015-04")
 
 

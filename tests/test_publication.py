@@ -25,7 +25,10 @@ from kaohe.core.errors import KaoheError
 from kaohe.core.periods import Period
 from kaohe.scoring.pipeline import score
 from kaohe.plugins.discovery import get_plugin_manager, load_registry
+from kaohe.core.actor import Actor
 from kaohe.office.appeals import decide_appeal, file_appeal
+from kaohe.office.lock import unlock
+from kaohe.office.session import Loaded
 from kaohe.office.publication import publish
 from kaohe.scoring.sources import StoreSource
 from kaohe.store.store import Store
@@ -49,6 +52,11 @@ def office(tmp_path, monkeypatch):
         return bureau, reg, store
 
     return build
+
+
+def unlocked(bureau, reg, reason: str) -> None:
+    """The office unlocks 2015-04 (published: locked, ``[publication] lock`` by default) to correct it."""
+    assert unlock(Loaded(bureau, reg), APRIL, reason, Actor("考核办")).period == "2015-04"
 
 
 def totals(edition):
@@ -163,12 +171,15 @@ def test_appeals_name_a_line_that_lost_points(office):
 
 def test_a_published_edition_is_unchanged_by_a_data_correction(office, tmp_path):
     """The office corrects L3 (it was 台账, not a late arrival): edition 1 keeps 乙 at 97; edition 2
-    has 乙 = 100 − 1 − 1 = 98."""
+    has 乙 = 100 − 1 − 1 = 98. April is locked once published: the office unlocks it first."""
     bureau, reg, store = office()
     publish(store, bureau, reg, APRIL, published_on=PUBLISHED, write=False)
     first = store.edition("2015-04", 1)
     fixed = tmp_path / "bureau" / "更正.csv"
     fixed.write_text(ob.HEADER + "L3,乙派出所,2015-04-10,office.minor,,,经核实为台账问题\n", encoding="utf-8")
+    with pytest.raises(KaoheError, match="更正.csv 第2行:2015-04 已发布第1版,已锁定"):
+        ingest(store, bureau, reg, fixed, actor="考核办")
+    unlocked(bureau, reg, "L3 经核实为台账问题,更正")
     # L3's key is office.late:L3 (the kind is part of the key), so the correction is a new record
     # office.minor:L3 and the wrong one is voided by the office
     assert ingest(store, bureau, reg, fixed, actor="考核办").new == 1
@@ -187,6 +198,10 @@ def test_a_corrected_record_replaces_the_old_version_but_not_the_edition(office,
     first = store.edition("2015-04", 1)
     fixed = tmp_path / "bureau" / "更正.csv"
     fixed.write_text(ob.HEADER + "L2,甲派出所,2015-03-09,office.late,,,日期更正为3月\n", encoding="utf-8")
+    # moved to March (not published), L2 leaves the locked April: refused until the office unlocks it
+    with pytest.raises(KaoheError, match="更正.csv 第2行:记录 office.late:L2 原属 2015-04,2015-04 已发布第1版,已锁定"):
+        ingest(store, bureau, reg, fixed, actor="考核办")
+    unlocked(bureau, reg, "L2 日期录错,更正为3月")
     report = ingest(store, bureau, reg, fixed, actor="考核办")
     assert report.changed == 1 and report.corrected == ["office.late:L2"]
     assert store.edition("2015-04", 1)["bytes"] == first["bytes"]
@@ -526,6 +541,7 @@ def test_a_signoff_before_a_later_import_does_not_count(office, tmp_path):
     import time
 
     time.sleep(1.1)  # times are kept to the second
+    unlocked(bureau, reg, "丙派出所补报")  # published: locked until the office unlocks it
     ingest(store, bureau, reg, fixed, actor="考核办")
     with pytest.raises(KaoheError, match="考核办 2015-04 数据未经部门签收"):
         publish(store, bureau, reg, APRIL, published_on=PUBLISHED, write=False)

@@ -42,8 +42,13 @@ def test_publish_appeal_decide_republish_diff_and_audit(bureau: Path) -> None:
     queue = ob.kaohe(bureau, "appeal", "list", "--department", "考核办", "--pending").stdout
     assert "考核办(待决定 1 件)" in queue and "待决定" in queue
     ob.kaohe(bureau, "appeal", "decide", "1", "--void", "--by", "考核办 王某", "--reason", "核实属重复报警")
-    # a 通知单 for 乙: −0.5 (a negative number as the argument)
-    ob.kaohe(bureau, "adjust", "add", "2015-04", "乙派出所", "-0.5", "--reason", "倒查发现台账问题", "--approved-by", "考核领导小组")
+    # a 通知单 for 乙: −0.5 (a negative number as the argument); April is locked since its 第1版
+    # (the appeal's decision was not refused): the office unlocks it first
+    notice = ("adjust", "add", "2015-04", "乙派出所", "-0.5", "--reason", "倒查发现台账问题", "--approved-by", "考核领导小组")
+    locked = ob.kaohe(bureau, *notice, check=False)
+    assert locked.returncode == 2 and locked.stderr.strip().startswith("错误:2015-04 已发布第1版,已锁定")
+    ob.kaohe(bureau, "unlock", "2015-04", "--reason", "倒查发现乙派出所台账问题,下发通知单", "--actor", "考核办 钱某")
+    ob.kaohe(bureau, *notice)
 
     second = ob.kaohe(bureau, "publish", "2015-04", "--date", "2015-05-12").stdout
     assert "第2版" in second
@@ -93,7 +98,9 @@ def test_publish_appeal_decide_republish_diff_and_audit(bureau: Path) -> None:
 
     trail = json.loads(ob.kaohe(bureau, "audit", "--json").stdout)
     # (each edition's files written: their digests recorded, 发布文件, for kaohe verify)
-    assert [r["action"] for r in trail] == ["导入", "发布", "发布文件", "复查申请", "撤销记录", "复查决定", "调整", "发布", "发布文件"]
+    assert [r["action"] for r in trail] == [
+        "导入", "发布", "发布文件", "复查申请", "撤销记录", "复查决定", "解除锁定", "调整", "发布", "发布文件",
+    ]
     assert trail[0]["actor"] == "考核办 录入员" and trail[1]["actor"] == "考核办 赵某"
     only = ob.kaohe(bureau, "audit", "--action", "复查决定").stdout
     assert "撤销记录(考核办 王某):核实属重复报警" in only and "调整" not in only.split("\n", 2)[2]
@@ -142,7 +149,9 @@ def _register(path: Path, prefix: str, unit: str, n: int) -> Path:
 
 def test_concurrent_imports_and_publishing_lose_nothing(bureau: Path) -> None:
     """Two departments import 6,000 rows each while the office publishes, all at once, as separate
-    processes on the same database: every row lands once, the edition is whole, the file is sound."""
+    processes on the same database: every row lands once, the edition is whole, the file is sound.
+    April is locked once published (``[publication] lock`` by default): an import that comes after
+    the publication is refused whole, with the lock's one line, and lands once the office unlocks."""
     a = _register(bureau / "甲.csv", "X", "甲派出所", 6000)
     b = _register(bureau / "乙.csv", "Y", "乙派出所", 6000)
     cmd = [sys.executable, "-c", "from kaohe.cli.main import main; main()"]
@@ -152,27 +161,38 @@ def test_concurrent_imports_and_publishing_lose_nothing(bureau: Path) -> None:
         subprocess.Popen([*cmd, "publish", "2015-04", "--date", "2015-05-06"], cwd=bureau, env=ob.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
     ]
     results = [(p.wait(timeout=300), p.stdout.read(), p.stderr.read()) for p in procs]  # type: ignore[union-attr]
-    for code, out, err in results:
-        assert code == 0, (out, err)
+    assert results[2][0] == 0, results[2]
+    landed, refused = set(), set()
+    for (code, out, err), name in zip(results[:2], ("甲.csv", "乙.csv"), strict=True):
+        if code == 0:
+            landed.add(name)
+        else:  # after the publication: refused whole, saying so in one line
+            assert code == 2 and len(err.strip().splitlines()) == 1, (out, err)
+            assert f"{name} 第2行:2015-04 已发布第1版,已锁定" in err, err
+            refused.add(name)
     db = sqlite3.connect(bureau / "kaohe.sqlite")
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    assert db.execute("SELECT count(*) FROM records").fetchone() == (12004,)
-    assert db.execute("SELECT count(DISTINCT key) FROM records").fetchone() == (12004,)
-    assert set(db.execute("SELECT actor, accepted FROM imports").fetchall()) == {
-        ("甲", 6000), ("乙", 6000), ("考核办 录入员", 4),
-    }
-    assert db.execute("SELECT count(*) FROM audit WHERE action = '导入'").fetchone() == (3,)
-    # the edition saw one consistent state: each import wholly or not at all
+    assert db.execute("SELECT count(*) FROM records").fetchone() == (4 + 6000 * len(landed),)
+    assert db.execute("SELECT count(DISTINCT key) FROM records").fetchone() == (4 + 6000 * len(landed),)
+    actors = {"甲.csv": ("甲", 6000), "乙.csv": ("乙", 6000)}
+    assert set(db.execute("SELECT actor, accepted FROM imports").fetchall()) == {("考核办 录入员", 4), *(actors[f] for f in landed)}
+    assert db.execute("SELECT count(*) FROM audit WHERE action = '导入'").fetchone() == (1 + len(landed),)
+    # the edition saw one consistent state: each import wholly or not at all; one refused came after it
     payload = json.loads(zlib.decompress(db.execute("SELECT payload FROM editions").fetchone()[0]))
     files = {i["file"] for i in payload["inputs"]["imports"]}
     assert payload["inputs"]["records"] == 4 + 6000 * len(files - {"register.csv"})
+    assert files - {"register.csv"} <= landed and not files & refused
     # 甲: 100 − 2 × (2 + 6000 if its file was in) = −11904 against 丙's 100 (the top), else 96
     totals = {u["unit"]: u["total"] for u in payload["results"]}
     assert totals["a"] == ("-11904" if "甲.csv" in files else "96")
     assert totals["b"] == ("-11903" if "乙.csv" in files else "97")  # 100 − 2 − 1 − 2 × 6000
     db.close()
-    # publishing again after both imports holds everything: a second edition, unless the first
-    # already saw both files
+    # the files refused are imported once the office unlocks April; publishing again holds
+    # everything: a second edition, unless the first already saw both files
+    if refused or landed - files:
+        ob.kaohe(bureau, "unlock", "2015-04", "--reason", "两部门数据与发布同时提交,补录")
+    for name in sorted(refused):
+        ob.kaohe(bureau, "ingest", "-q", name)
     out = ob.kaohe(bureau, "publish", "2015-04", "--date", "2015-05-07").stdout
     assert ("完全相同" in out) == (files == {"register.csv", "甲.csv", "乙.csv"})
     db = sqlite3.connect(bureau / "kaohe.sqlite")
@@ -284,6 +304,7 @@ def test_notices_are_numbered_apart_from_the_appeals_decisions(bureau: Path) -> 
     ob.kaohe(bureau, "appeal", "file", "2015-04", "甲派出所", "office.late", "--record", "office.late:L2",
              "--reason", "重复报警", "--received", "2015-05-07")
     ob.kaohe(bureau, "appeal", "decide", "1", "--points", "-1", "--by", "考核办 王某", "--reason", "减半")
+    ob.kaohe(bureau, "unlock", "2015-04", "--reason", "下发通知单、机动加分")  # published: locked
     added = ob.kaohe(bureau, "adjust", "add", "2015-04", "乙派出所", "-0.5", "--reason", "台账问题", "--approved-by", "考核领导小组").stdout
     assert added.startswith("已登记:通知单第1号(调整第2号) 2015-04 乙派出所 总分 -0.5")
     bonus = ob.kaohe(bureau, "adjust", "add", "2015-04", "丙派出所", "1", "--kind", "机动加分", "--reason", "抢险",

@@ -125,6 +125,33 @@ def test_an_accepted_entry_scores_like_a_record_of_its_kind_and_a_returned_one_d
     assert points(db, bureau, reg) == ("99.00", "2")  # counted once
 
 
+def test_accepting_into_a_locked_month_is_refused_until_the_office_unlocks_it(tmp_path):
+    """April published is locked (``[publication] lock`` by default): the department's acceptance of
+    an entry dated in it is refused with the lock's line and changes nothing, the entry stays
+    pending; once the office unlocks April it is accepted: 儒林 99.00, its 表扬 +2 (hand-worked above)."""
+    import datetime as dt
+
+    from kaohe.office.lock import unlock
+    from kaohe.office.publication import publish
+
+    bureau, reg, db = make(tmp_path)
+    office = Loaded(bureau, reg)
+    with Store(db) as store:
+        publish(store, bureau, reg, Period.parse("2015-04"), published_on=dt.date(2015, 4, 27), actor="test", write=False)
+    e = selfreport.enter(office, "rulin", "testdept.praise", "2015-04-10", "市局通报表扬", actor=UNIT,
+                         attrs={"type": "表扬"}, form="h" * 24)
+    before = snapshot(db)
+    with pytest.raises(KaoheError) as refused:
+        selfreport.decide(office, e["id"], "采纳", "", actor=DEPT, department="测试大队")
+    assert str(refused.value).startswith(f"自报第{e['id']}号的日期 2015-04-10 属 2015-04,2015-04 已发布第1版,已锁定")
+    assert "kaohe unlock 2015-04" in str(refused.value) and "\n" not in str(refused.value)
+    assert snapshot(db) == before and selfreport.listing(office, unit="rulin")[-1]["outcome"] is None
+    unlock(office, Period.parse("2015-04"), "测试大队补采纳儒林派出所的自报", Actor("office"))
+    took = selfreport.decide(office, e["id"], "采纳", "", actor=DEPT, department="测试大队")
+    assert took["record"] == f"testdept.event:自报{e['id']}"
+    assert points(db, bureau, reg) == ("99.00", "2")
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [

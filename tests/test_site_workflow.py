@@ -185,3 +185,23 @@ def test_publishing_is_only_warned_under_missing_data_warn(tmp_path: Path) -> No
         _, _, page = office.get("/publish/2015-04")
         status, _, body = office.request("/publish/2015-04", {"csrf": csrf(page), "edition": "1", "published_on": "2015-13-01"})
         assert status == 400 and "公布日期应为 YYYY-MM-DD" in body
+
+
+def test_a_month_held_by_its_published_quarter_says_so(bureau: tuple[Any, Any, Path]) -> None:
+    """2015-Q2 published locks April (seed 000 l.82: the quarter is made from its months): April's
+    own page is not locked by an edition of its own, and says which longer period holds it."""
+    b, reg, _ = bureau
+    with running(b, reg) as base:
+        office = signed_in(base, "office")
+        _, _, page = office.get("/publish/2015-Q2")
+        status, _, _ = office.request("/publish/2015-Q2", {
+            "csrf": csrf(page), "edition": "0", "published_on": "2015-07-06", "allow_missing": "五、六月无数据,先行公布",
+        })
+        assert status == 303
+        _, review = office.json("/publish/2015-04.json")
+        assert review["lock"] is None
+        assert [(h["period"], h["number"], h["name"]) for h in review["held"]] == [("2015-Q2", 1, "2015年第2季度")]
+        _, _, html = office.get("/publish/2015-04")
+        assert "本期间的数据另由2015年第2季度第1版锁定" in html and 'href="/publish/2015-Q2"' in html
+        _, review = office.json("/publish/2015-03.json")  # March is not in Q2
+        assert review["held"] == []

@@ -204,9 +204,9 @@ def template(obj: Ctx, adapter_id: str, out: Path | None) -> None:
 @actor_option()
 @pass_ctx
 def withdraw(obj: Ctx, key: str, reason: str, department: str | None, actor: str | None) -> None:
-    """撤回(作废)报送错误的记录 KEY:通报发布前由报送部门撤回,记录保留并标为作废。"""
+    """撤回(作废)报送错误的记录 KEY:通报发布前(或考核办解除锁定后)由报送部门撤回,记录保留并标为作废。"""
     with obj.store() as store:
-        row = withdraw_record(store, key, reason, actor=acting(obj, actor).recorded, department=department)
+        row = withdraw_record(store, obj.bureau, key, reason, actor=acting(obj, actor).recorded, department=department)
     click.echo(f"已撤回记录 {row['key']}({row['department']},{row['unit']},{row['date']}):已作废,不再计分")
 
 

@@ -16,6 +16,7 @@ from ..core.errors import KaoheError
 from ..intake.reader import Rejection, check_file, same_record
 from ..intake.staging import IngestReport, Staged, dumps, staged
 from ..scheme.bureau import Bureau
+from ..store.integrity import guard
 from ..store.store import BATCH, Store
 from .lock import Lock, locked_months, message
 
@@ -49,18 +50,39 @@ def ingest(
     notes: list[str] = []
     # the file within the bureau's limits, before anything is read or locked (kaohe.intake.guard)
     digest = check_file(path, bureau.limits)
-    held = locked_months(store, bureau)
+    held = _locks(store, bureau)
     with staged(
         path, bureau, registry, adapter_id, bureau.earliest, today, readers, department, notes, digest
     ) as (adapter, rows):
         report = _store(
             store, path.name, str(path.resolve()), adapter, rows, strict=strict, dry_run=dry_run, actor=actor, progress=progress, digest=digest,
-            kept=bureau.limits.rejections_kept, held=held,
+            kept=bureau.limits.rejections_kept, held=held, relock=lambda: _locks(store, bureau),
         )
     if not report.rows:
         notes.append("文件中只有表头,没有数据行")
     report.notes = notes
     return report
+
+
+def _locks(store: Store, bureau: Bureau) -> dict[str, Lock]:
+    """The months of the locked periods (kaohe.office.lock), read from the audit trail: a store whose
+    protections are missing is refused first, as its write would be (kaohe.store.integrity.guard),
+    rather than read for its locks."""
+    if bureau.publication.lock:
+        guard(store)
+    return locked_months(store, bureau)
+
+
+def _moved(store: Store, batch: list[Staged], held: dict[str, Lock] | None, file: str) -> None:
+    """Refuse a row correcting a stored record of a locked month into another month (its new month
+    is checked as it is read): moving it out would change the locked period's result."""
+    if not held or not batch:
+        return
+    stored = store.record_months([ready[0] for ready, _, _, _ in batch if ready is not None])
+    for ready, sheet, row, _ in batch:
+        if ready is not None and stored.get(ready[0], ready[4]) in held:
+            month = stored[ready[0]]
+            raise KaoheError(f"{file}{f' 工作表“{sheet}”' if sheet else ''} 第{row}行:记录 {ready[0]} 原属 {month},{message(held[month])}")
 
 
 def _store(
@@ -77,6 +99,7 @@ def _store(
     digest: str,
     kept: int,
     held: dict[str, Lock] | None = None,
+    relock: Callable[[], dict[str, Lock]] | None = None,
 ) -> IngestReport:
     """The staged rows counted, checked for a key repeated in the file, and written batch by batch.
     ``file``: the file's name (the records' provenance); ``location``: where it was read from."""
@@ -92,6 +115,13 @@ def _store(
             file=file, path=location, digest=digest, adapter=adapter.id, department=adapter.department,
             actor=actor, strict=strict, dry_run=dry_run,
         )
+        if held is not None and relock is not None:
+            # the locks read again under the write lock, so that a publication since the file was
+            # opened is not overtaken (kaohe.office.lock); the rows read before are checked again
+            held.update(relock())
+            for ready, sheet, row, _ in batch:
+                if ready is not None and ready[4] in held:
+                    raise KaoheError(f"{file}{f' 工作表“{sheet}”' if sheet else ''} 第{row}行:{message(held[ready[4]])}")
 
     try:
         seen: dict[str, tuple[str, int]] = {}
@@ -120,10 +150,12 @@ def _store(
             if len(batch) >= BATCH:
                 if not began:
                     begin()
+                _moved(store, batch, held, file)
                 store.write_batch(batch, file, import_id, report, dry_run)
                 batch = []
         if not began:
             begin()
+        _moved(store, batch, held, file)
         store.write_batch(batch, file, import_id, report, dry_run)
         if progress:
             progress(report.rows)
@@ -217,7 +249,8 @@ def ingest_rows(
     ) as (found, staged_rows):
         report = _store(
             store, source, source, found, staged_rows, strict=False, dry_run=dry_run, actor=actor, progress=None,
-            digest=digest, kept=bureau.limits.rejections_kept, held=locked_months(store, bureau),
+            digest=digest, kept=bureau.limits.rejections_kept, held=_locks(store, bureau),
+            relock=lambda: _locks(store, bureau),
         )
     report.notes = notes
     return report

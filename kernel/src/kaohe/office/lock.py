@@ -1,7 +1,8 @@
-"""A published period locked (issue 17, point 4; ``[publication] lock``): once a period has an
-edition, an import, a withdrawal or an office's adjustment touching it is refused until the office
-unlocks it with a reason (``kaohe unlock``, the site's publication page). The appeals' decisions
-still work on a locked period: they make the next edition (docs/readings.md, "发布后锁定").
+"""A published period locked (issue 17, point 4; ``[publication] lock``, true by default): once a
+period has an edition, an import, a withdrawal, a self-report's acceptance or an office's adjustment
+touching it is refused until the office unlocks it with a reason (``kaohe unlock``, the site's
+publication page). The appeals' decisions still work on a locked period: they make the next edition
+(docs/readings.md, "发布后锁定").
 
 A period is locked when its latest edition was published after its latest unlocking; publishing a
 new edition locks it again. A change touches a published period when the months it is about all
@@ -63,9 +64,10 @@ def locks(store: Store, bureau: Bureau) -> list[Lock]:
 
 
 def locked_months(store: Store, bureau: Bureau) -> dict[str, Lock]:
-    """Month → the lock of a published period containing it (the first in the order of labels)."""
+    """Month → the lock of a published period containing it (the shortest: the month's own before its
+    quarter's, half's and year's; the office unlocks them one after the other)."""
     out: dict[str, Lock] = {}
-    for lock in locks(store, bureau):
+    for lock in sorted(locks(store, bureau), key=lambda held: len(Period.parse(held.period).months())):
         for month in Period.parse(lock.period).months():
             out.setdefault(month.label, lock)
     return out
@@ -85,6 +87,7 @@ def refuse_locked(store: Store, bureau: Bureau, periods: Iterable[str]) -> None:
     held = locks(store, bureau)
     if not held:
         return
+    held.sort(key=lambda h: len(Period.parse(h.period).months()))  # the shortest named first
     for label in periods:
         months = {m.label for m in Period.parse(label).months()}
         for lock in held:

@@ -18,7 +18,7 @@ from ..scheme.bureau import Bureau
 from ..scoring.status import DataStatus, data_status, problems
 from ..store.store import Store
 from .accounts import READ, Actor, Resource, allowed, sight
-from .lock import lock_data, lock_of
+from .lock import lock_data, lock_of, locks
 from .results import explanation_data
 
 SEARCH_MAX = 20
@@ -229,6 +229,11 @@ def review(store: Store, bureau: Bureau, registry: Any, period: Period) -> dict[
         "problems": problems(rows, bureau), "chase": chase, "editions": editions,
         "latest": editions[-1]["number"] if editions else 0,
         "lock": lock_data(lock_of(store, period.label)) if bureau.publication.lock else None,
+        # the longer published periods holding it that are locked (a quarter locks its months)
+        "held": [
+            {**(lock_data(h) or {}), "name": Period.parse(h.period).chinese} for h in locks(store, bureau)
+            if h.period != period.label and {m.label for m in period.months()} <= {m.label for m in Period.parse(h.period).months()}
+        ],
         "settings": {"missing_data": bureau.publication.missing_data, "require_signoff": bureau.publication.require_signoff,
                      "lock": bureau.publication.lock},
     }

@@ -27,6 +27,7 @@ from ..core.model import Record
 from ..intake.staging import IngestReport, Staged, content_hash, dumps
 from ..scheme.bureau import Bureau
 from . import evidence as evidence_files
+from .lock import locked_months, message
 from ..store.store import Store
 from .session import Office
 
@@ -172,6 +173,9 @@ def decide(office: Office, entry_id: int, outcome: str, reason: str, *, actor: A
         try:
             assert import_id is not None
             _pending(store, entry)
+            held = locked_months(store, bureau).get(month)  # checked under the write lock: no publication in between
+            if held is not None:
+                raise KaoheError(f"自报第{entry_id}号的日期 {rec.date.isoformat()} 属 {month},{message(held)}")
             report.rows = 1
             store.write_batch(batch, name, import_id, report, False)
             row.update(record=rec.key, import_id=import_id)

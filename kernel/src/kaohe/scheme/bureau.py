@@ -30,9 +30,10 @@ class Publication:
     first imported later is shown as late. None: lateness is not judged."""
     require_signoff: bool = False
     """Whether a department's data counts as missing until the department has signed it off."""
-    lock: bool = False
-    """Whether a published period is locked: imports, withdrawals and the office's adjustments
-    touching it are refused until the office unlocks it with a reason (kaohe.office.lock)."""
+    lock: bool = True
+    """Whether a published period is locked (the default): imports, withdrawals, self-report
+    acceptances and the office's adjustments touching it are refused until the office unlocks it
+    with a reason (kaohe.office.lock); the appeals' decisions are not."""
 
 
 @attrs.frozen

@@ -247,7 +247,7 @@ class PublicationTable:
         int | None, within(0, 366, "非负整数(天数)", "应为 {low}-{high} 的整数(期末后几天内报送),得到 {value}")
     ] = None
     require_signoff: Annotated[bool, Expect("true 或 false")] = False
-    lock: Annotated[bool, Expect("true 或 false")] = False
+    lock: Annotated[bool, Expect("true 或 false")] = True
 
 
 @attrs.frozen(kw_only=True)

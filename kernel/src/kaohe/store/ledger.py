@@ -333,6 +333,16 @@ class Ledger:
         names = ("key", "kind", "unit", "date", "month", "department", "note", "voided")
         return {**dict(zip(names, row, strict=True)), "voided": bool(row[7])}
 
+    def record_months(self, keys: list[str]) -> dict[str, str]:
+        """The stored month of those of ``keys`` that are stored records (a correction that moves a
+        record to another month changes the month it leaves: kaohe.office.lock)."""
+        out: dict[str, str] = {}
+        for i in range(0, len(keys), 900):
+            chunk = keys[i : i + 900]
+            q = f"SELECT key, month FROM records WHERE key IN ({','.join('?' * len(chunk))})"
+            out.update((str(k), str(m)) for k, m in self.db.execute(q, chunk).fetchall())
+        return out
+
     def voided(self, keys: set[str]) -> set[str]:
         """Those of ``keys`` that are stored records marked void."""
         ordered = sorted(keys)

@@ -29,7 +29,8 @@ from ..core.periods import Period
 from ..intake.workbook import write_template
 from ..office import handin
 from ..office.accounts import IMPORT, READ, WITHDRAW, Actor, Resource, allowed
-from ..office.withdraw import published_in, withdraw
+from ..office.lock import locks, message
+from ..office.withdraw import closed, published_in, withdraw
 from ..store.store import Store
 from .base import Site, wants_json
 
@@ -74,6 +75,12 @@ def routes(site: Site) -> list[Route]:
                 for a in own_adapters(actor)
             ],
             "waiting": [_upload_data(u) for u in handin.waiting(bureau, actor.department)],
+            # the published periods locked now (kaohe.office.lock), latest first: a file with a record
+            # of their months is refused, so the page says so before the department uploads one
+            "locked": [
+                {"period": h.period, "name": Period.parse(h.period).chinese, "number": h.number, "time": h.time}
+                for h in sorted(locks(store, bureau), key=lambda h: (Period.parse(h.period).year, Period.parse(h.period).first_month), reverse=True)
+            ],
         }
         if as_json:
             return JSONResponse(data)
@@ -169,11 +176,13 @@ def routes(site: Site) -> list[Route]:
             return site.refuse(request, 404, f"没有编号为 {key} 的记录" if key else "请给出记录编号", as_json)
         if not allowed(actor, READ, Resource("data", department=row["department"] or "")):
             return site.refuse(request, 403, "无权查看其他部门报送的记录", as_json)
-        done = published_in(store, row["month"] or "")
+        shut, held = closed(store, bureau, row["month"] or "")
         unit = bureau.unit(row["unit"] or "")
         data = {
-            **row, "unit_name": unit.name if unit is not None else row["unit"], "published": [Period.parse(p).chinese for p in done],
-            "withdraw": not row["voided"] and allowed(actor, WITHDRAW, Resource("data", bool(done), department=row["department"] or "")),
+            **row, "unit_name": unit.name if unit is not None else row["unit"],
+            "published": [Period.parse(p).chinese for p in published_in(store, row["month"] or "")],
+            "locked": message(held) if held is not None else None,
+            "withdraw": not row["voided"] and allowed(actor, WITHDRAW, Resource("data", bool(shut), department=row["department"] or "")),
             "withdrawn": request.query_params.get("withdrawn") == "1",
         }
         if as_json:
@@ -192,7 +201,7 @@ def routes(site: Site) -> list[Route]:
             return site.refuse(request, 403, f"记录 {key} 不是本部门报送的,不能撤回", as_json)
         try:
             withdraw(
-                store, key, str(form.get("reason", "")), actor=actor.account,
+                store, bureau, key, str(form.get("reason", "")), actor=actor.account,
                 department=None if actor.role == "考核办" else actor.department,
             )
         except KaoheError as exc:
