@@ -17,7 +17,7 @@ from ..contract.adapters import Adapter
 from ..contract.items import Item
 from ..contract.registry import ConfigTable, PluginCommand, PluginInfo, Registry
 from ..core.errors import PluginError, RuleError
-from ..scheme.config import TOP_KEYS
+from ..scheme.keys import TOP_KEYS
 from . import builtin as office
 from . import officers
 
