@@ -1,0 +1,829 @@
+"""The PostgreSQL store (issue 22, point 1): the same store as SQLite's, on a PostgreSQL server.
+
+``database = "postgresql://…"`` in the configuration opens a :class:`PgStore`: the class
+:class:`kaohe.store.store.Store` with its connection replaced by :class:`PgDatabase`, a thin dialect
+layer that speaks to PostgreSQL through psycopg 3 and offers what the store uses of sqlite-utils'
+``Database`` and sqlite3's connection. Every query of the store (and every migration) runs as it is
+written, translated statement by statement (:func:`translate`: quoting, placeholders, ``rowid``,
+``json_extract``, ``INSERT OR REPLACE``, ``IS``/``IS NOT`` …; each text translated once). Where a
+query cannot be translated (SQLite's ``typeof``/``GLOB`` in ``Store.tallies``), :class:`PgStore`
+overrides that method alone.
+
+What is the same as SQLite's store:
+
+* the schema: the same migrations make it (sqlite-utils' ``table(...).create`` becomes ``CREATE
+  TABLE`` with PostgreSQL's types; text compared byte by byte, ``COLLATE "C"``, as SQLite compares it);
+  the ``migrations`` table records the versions;
+* the append-only guarantees: every SQLite trigger the migrations make is made as a PostgreSQL
+  trigger refusing the same statements with the same message (and ``TRUNCATE`` is refused as well);
+* the hash chain: a row appended to a chained table is linked in the same transaction (by this
+  layer, in place of SQLite's trigger calling a Python function), and a deferred constraint trigger
+  refuses, at commit, a chained row appended without its link (by another tool);
+* the transactions: ``BEGIN IMMEDIATE`` takes a transaction-scoped advisory lock (one writer per
+  database at a time, as SQLite; readers never wait), ``BEGIN`` a repeatable-read snapshot;
+* the numbering: the ids users see (imports, audit entries, adjustments, appeals, editions …) are
+  the next after the highest, as SQLite's ``INTEGER PRIMARY KEY`` gives them (no gap after a
+  rolled-back transaction); tables without such an id get a ``rowid`` column (identity) for the
+  order rows were stored in.
+
+Errors are raised as sqlite3's exceptions (``sqlite3.IntegrityError`` for a refused statement,
+``sqlite3.OperationalError`` for a lock not obtained, ``sqlite3.DatabaseError`` otherwise), so
+that every layer above, which tells the store's errors by them, is unchanged.
+
+Records are loaded with ``COPY`` (``PgStore.insert_records``). They are not partitioned by month:
+see docs/postgresql.md (a record's key is unique across months and a corrected record may move to
+another month; PostgreSQL requires the partition key in every unique index).
+
+Credentials never come from the configuration: a password in ``database`` is refused; libpq reads
+PGPASSWORD, PGUSER, PGHOST … or ~/.pgpass, and the environment's ``KAOHE_DATABASE_URL``, when set,
+is the database whatever the configuration says (kaohe.scheme.config): it may hold the password.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, cast
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from ..core.errors import KaoheError
+from .integrity import CHAINED, link
+
+URL_PREFIXES = ("postgresql://", "postgres://")
+
+ID_TABLES = frozenset({
+    "imports", "runs", "audit", "adjustments", "appeals", "signoffs", "editions", "selfreports",
+})
+"""The tables whose primary key is an integer ``id`` (SQLite's rowid): ``rowid`` is read as ``id``."""
+
+LOCK = "pg_advisory_xact_lock(1801546088, hashtext(current_database() || '.' || current_schema()))"
+"""The advisory lock every writer of a bureau's database (its schema) takes at BEGIN IMMEDIATE: one
+writer at a time, as SQLite (readers never wait)."""
+
+
+def is_url(database: object) -> bool:
+    return isinstance(database, str) and database.startswith(URL_PREFIXES)
+
+
+def check_url(url: str, where: str = "[bureau] database") -> None:
+    """Refuse a password in the configuration (credentials come from the environment)."""
+    parts = urlsplit(url)
+    if parts.password is not None or any(k == "password" for k, _ in parse_qsl(parts.query)):
+        raise KaoheError(
+            f"配置 {where} 中不得写入数据库密码:请从环境变量 PGPASSWORD 或 ~/.pgpass 提供(或以 KAOHE_DATABASE_URL 给出整个连接地址)"
+        )
+
+
+def redacted(url: str) -> str:
+    """The URL without a password (for messages)."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if parts.password is not None:
+        netloc = netloc.replace(f":{parts.password}@", ":***@")
+    query = urlencode([(k, "***" if k == "password" else v) for k, v in parse_qsl(parts.query)])
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+
+
+# --- the translation -----------------------------------------------------------------------------
+
+_LITERAL = re.compile(r"('(?:[^']|'')*')")
+_JSON = re.compile(r"json_extract\(\s*([\w.\[\]\"]+)\s*,\s*'\$\.(\w+)'\s*\)")
+_REPLACE = re.compile(r"^\s*INSERT OR (REPLACE|IGNORE) INTO \"(\w+)\"\s*\(([^)]*)\)(.*)$", re.S)
+_TABLES = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+\"?(\w+)\"?", re.I)
+
+
+def _outside(sql: str, fn: Callable[[str], str]) -> str:
+    """``fn`` applied to the parts of ``sql`` outside its string literals."""
+    parts = _LITERAL.split(sql)
+    return "".join(p if i % 2 else fn(p) for i, p in enumerate(parts))
+
+
+def _code(part: str) -> str:
+    part = part.replace("%", "%%")
+    part = re.sub(r"\[(\w+)\]", r'"\1"', part)
+    part = part.replace("?", "%s")
+    part = re.sub(r"\btemp\.", "", part)
+    part = re.sub(r"\bchar\(", "chr(", part)
+    part = re.sub(r"\bIS NOT (?!NULL\b|DISTINCT\b)", "IS DISTINCT FROM ", part)
+    part = re.sub(r"\bIS (?!NOT\b|NULL\b|DISTINCT\b)", "IS NOT DISTINCT FROM ", part)
+    return part
+
+
+@lru_cache(maxsize=2048)
+def translate(sql: str, pks: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> str:
+    """A statement of the store (SQLite's dialect) in PostgreSQL's. ``pks``: the primary keys of the
+    tables (for ``INSERT OR REPLACE``)."""
+    out = _JSON.sub(lambda m: f"kaohe_json({m.group(1)}, '{m.group(2)}')", sql)
+    out = out.replace("kaohe_json(detail, 'import')", "kaohe_json(detail, 'import')::bigint")
+    out = _outside(out, _code)
+    tables = {t.lower() for t in _TABLES.findall(out)}
+    if len(tables) == 1 and tables <= ID_TABLES:
+        out = _outside(out, lambda p: re.sub(r"\browid\b", "id", p))
+    m = _REPLACE.match(out)
+    if m:
+        how, table, cols, rest = m.groups()
+        names = [c.strip().strip('"') for c in cols.split(",")]
+        keys = dict(pks).get(table, ())
+        if how == "IGNORE" or not keys:
+            tail = " ON CONFLICT DO NOTHING"
+        else:
+            sets = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in names if c not in keys)
+            tail = f" ON CONFLICT ({', '.join(chr(34) + k + chr(34) for k in keys)}) DO UPDATE SET {sets}"
+        out = f'INSERT INTO "{table}" ({cols}){rest}{tail}'
+    return out
+
+
+_TRIGGER = re.compile(
+    r"CREATE TRIGGER \[(\w+)\] (BEFORE|AFTER) (INSERT|UPDATE|DELETE)(?: OF \[(\w+)\])? ON \[(\w+)\]"
+    r"(?: WHEN (.*?))? BEGIN (.*) END$",
+    re.S,
+)
+_RAISE = re.compile(r"SELECT RAISE\(ABORT, '((?:[^']|'')*)'\);$")
+
+
+def trigger_ddl(sql: str) -> list[str]:
+    """The PostgreSQL statements making the trigger a migration makes in SQLite's dialect."""
+    m = _TRIGGER.match(" ".join(sql.split()))
+    if not m:
+        raise KaoheError(f"PostgreSQL: 无法转换的触发器 {sql[:80]}")
+    name, when, op, column, table, cond, body = m.groups()
+    if "_no_replace" in name:
+        # SQLite's INSERT OR REPLACE deletes without firing the DELETE trigger; PostgreSQL has no such
+        # statement (an insert of an existing key is refused by the primary key or unique index, an
+        # upsert fires the UPDATE trigger, which refuses it)
+        return []
+    if table in CHAINED and when == "AFTER" and op == "INSERT":  # the chain's link (made by PgDatabase)
+        ref = "id" if table in ID_TABLES else "rowid"
+        return [
+            f'CREATE CONSTRAINT TRIGGER "{name}" AFTER INSERT ON "{table}" DEFERRABLE INITIALLY DEFERRED'
+            f" FOR EACH ROW EXECUTE FUNCTION kaohe_chain_required('{ref}')"
+        ]
+    r = _RAISE.match(body.strip())
+    if not r:
+        raise KaoheError(f"PostgreSQL: 无法转换的触发器 {name}")
+    message = r.group(1)
+    row = "OLD" if op == "DELETE" else "NEW"
+    test = _outside(cond, _code).replace("%%", "%") if cond else "TRUE"
+    out = [
+        f'CREATE FUNCTION "kaohe_{name}"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN'
+        f" IF {test} THEN RAISE EXCEPTION USING MESSAGE = '{message}', ERRCODE = 'integrity_constraint_violation'; END IF;"
+        f" RETURN {row}; END $$",
+        f'CREATE TRIGGER "{name}" {when} {op}{f" OF {chr(34)}{column}{chr(34)}" if column else ""} ON "{table}"'
+        f' FOR EACH ROW EXECUTE FUNCTION "kaohe_{name}"()',
+    ]
+    if op == "DELETE" and cond is None:  # TRUNCATE removes rows as well
+        out.append(
+            f'CREATE TRIGGER "{table}_no_truncate" BEFORE TRUNCATE ON "{table}"'
+            f" FOR EACH STATEMENT EXECUTE FUNCTION \"kaohe_{name}\"()"
+        )
+    return out
+
+
+FUNCTIONS = (
+    # json_extract(x, '$.name') as text (SQLite's for text; numbers compared after a cast); '' and
+    # NULL (an audit entry without detail) read as NULL, as SQLite's json_extract of '' would fail
+    "CREATE OR REPLACE FUNCTION kaohe_json(doc text, name text) RETURNS text LANGUAGE sql IMMUTABLE AS"
+    " $$ SELECT CASE WHEN left(doc, 1) = '{' THEN doc::jsonb ->> name END $$",
+    # a chained row without its link is refused at commit (appended by another tool)
+    "CREATE OR REPLACE FUNCTION kaohe_chain_required() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    " IF NOT EXISTS (SELECT 1 FROM chain WHERE tbl = TG_TABLE_NAME AND ref = (to_jsonb(NEW) ->> TG_ARGV[0])::bigint) THEN"
+    " RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ': a row is appended with its link on the chain (by kaohe)',"
+    " ERRCODE = 'integrity_constraint_violation'; END IF; RETURN NULL; END $$",
+    # the next id after the highest (SQLite's INTEGER PRIMARY KEY), for the tables of ID_TABLES
+    "CREATE OR REPLACE FUNCTION kaohe_next_id() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    " IF NEW.id IS NULL THEN EXECUTE format('SELECT coalesce(max(id), 0) + 1 FROM %I', TG_TABLE_NAME) INTO NEW.id; END IF;"
+    " RETURN NEW; END $$",
+)
+
+
+# --- errors ---------------------------------------------------------------------------------------
+
+
+def _sqlite_error(exc: Exception) -> sqlite3.Error:
+    """psycopg's error as the sqlite3 error the layers above expect."""
+    import psycopg
+
+    text = str(getattr(getattr(exc, "diag", None), "message_primary", None) or exc).strip().splitlines()[0]
+    if isinstance(exc, psycopg.errors.IntegrityError | psycopg.errors.RaiseException):
+        return sqlite3.IntegrityError(text)
+    if isinstance(exc, psycopg.errors.LockNotAvailable | psycopg.errors.QueryCanceled):
+        return sqlite3.OperationalError(f"database is locked ({text})")
+    if isinstance(exc, psycopg.OperationalError | psycopg.errors.UndefinedTable | psycopg.errors.UndefinedColumn):
+        return sqlite3.OperationalError(text)
+    return sqlite3.DatabaseError(text)
+
+
+# --- the connection -------------------------------------------------------------------------------
+
+
+class PgCursor:
+    """What the store reads of a sqlite3 cursor."""
+
+    def __init__(self, cur: Any, lastrowid: int | None = None) -> None:
+        self._cur = cur
+        self.lastrowid = lastrowid
+
+    @property
+    def description(self) -> Any:
+        return self._cur.description
+
+    def fetchone(self) -> Any:
+        if self._cur.description is None:
+            return None
+        return self._cur.fetchone()
+
+    def fetchall(self) -> list[Any]:
+        if self._cur.description is None:
+            return []
+        return list(self._cur.fetchall())
+
+    def __iter__(self) -> Iterator[Any]:
+        if self._cur.description is None:
+            return iter(())
+        return iter(self._cur)
+
+
+class PgConnection:
+    """What the store uses of a sqlite3 connection, over a psycopg connection (autocommit: the store
+    opens and ends its transactions itself, as with SQLite's ``isolation_level=None``)."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        try:
+            self.raw = psycopg.connect(url, autocommit=True)
+        except psycopg.Error as exc:
+            raise KaoheError(f"无法连接 PostgreSQL 数据库 {redacted(url)}:{str(exc).strip().splitlines()[0]}") from None
+        self.busy_ms = 60000
+        self.pks: dict[str, tuple[str, ...]] = {}
+        self.linking = True
+        """Whether rows appended to a chained table are linked (off while a database is copied whole)."""
+        self.schema_cookie = 0
+
+    @property
+    def in_transaction(self) -> bool:
+        import psycopg
+
+        return bool(self.raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE)
+
+    def close(self) -> None:
+        self.raw.close()
+
+    def _pks(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        return tuple(sorted(self.pks.items()))
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> PgCursor:
+        import psycopg
+
+        head = sql.lstrip()[:24].upper()
+        if head.startswith("PRAGMA"):
+            return self._pragma(sql)
+        if head.startswith("BEGIN"):
+            return self._begin(immediate="IMMEDIATE" in head)
+        if head.startswith("CREATE TRIGGER"):
+            for stmt in trigger_ddl(sql):
+                self.raw.execute(stmt)
+            self.schema_cookie += 1
+            return PgCursor(self.raw.cursor())
+        if head.startswith("CREATE TEMP TABLE"):
+            sql = sql.replace(" TEXT)", ' TEXT COLLATE "C")')
+        elif head.startswith("ALTER TABLE") and sql.rstrip().endswith("TEXT"):
+            sql = sql.rstrip() + ' COLLATE "C"'
+        q = translate(sql, self._pks())
+        table = _inserted_table(q)
+        returning = table in ID_TABLES and " VALUES " in q and "RETURNING" not in q
+        if returning:
+            q += " RETURNING id"
+        try:
+            cur = self.raw.execute(q, tuple(params) if params is not None else ())
+        except psycopg.Error as exc:
+            raise _sqlite_error(exc) from None
+        last = None
+        if returning:
+            row = cur.fetchone()
+            last = int(row[0]) if row else None
+        if table in CHAINED and self.linking:
+            self.link_new(table)
+        return PgCursor(cur, last)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> PgCursor:
+        import psycopg
+
+        q = translate(sql, self._pks())
+        try:
+            with self.raw.cursor() as cur:
+                cur.executemany(q, [tuple(r) for r in rows])
+        except psycopg.Error as exc:
+            raise _sqlite_error(exc) from None
+        table = _inserted_table(q)
+        if table in CHAINED and self.linking:
+            self.link_new(table)
+        return PgCursor(self.raw.cursor())
+
+    def copy(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """``rows`` appended to ``table`` with COPY (bulk loading)."""
+        import psycopg
+
+        cols = ", ".join(f'"{c}"' for c in columns)
+        try:
+            with self.raw.cursor() as cur, cur.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except psycopg.Error as exc:
+            raise _sqlite_error(exc) from None
+        if table in CHAINED and self.linking:
+            self.link_new(table)
+
+    def link_new(self, table: str) -> None:
+        """Link the rows of ``table`` appended since its last link, in the order they were appended
+        (as SQLite's trigger links each row when it is inserted)."""
+        ref = "id" if table in ID_TABLES else "rowid"
+        cols = ", ".join(f'"{c}"' for c in CHAINED[table])
+        last = self.raw.execute("SELECT seq, hash FROM chain ORDER BY seq DESC LIMIT 1").fetchone()
+        seq, head = (int(last[0]), str(last[1])) if last else (0, "")
+        top = self.raw.execute("SELECT coalesce(max(ref), 0) FROM chain WHERE tbl = %s", (table,)).fetchone()[0]
+        rows = self.raw.execute(f'SELECT "{ref}", {cols} FROM "{table}" WHERE "{ref}" > %s ORDER BY "{ref}"', (top,)).fetchall()
+        links = []
+        for row in rows:
+            seq += 1
+            h = link(head, [table, *row])
+            links.append((seq, table, row[0], head, h))
+            head = h
+        if links:
+            with self.raw.cursor() as cur:
+                cur.executemany("INSERT INTO chain (seq, tbl, ref, prev, hash) VALUES (%s, %s, %s, %s, %s)", links)
+
+    def _pragma(self, sql: str) -> PgCursor:
+        m = re.match(r"\s*PRAGMA busy_timeout\s*=\s*(\d+)", sql)
+        if m:
+            self.busy_ms = int(m.group(1))
+        if "schema_version" in sql:  # what guard() keys its check on: changes with every table and trigger
+            return PgCursor(self.raw.execute(
+                "SELECT count(*) * 1000003 + coalesce(sum(t.oid::int8 + ascii(t.tgenabled::text)), 0) FROM pg_trigger t"
+                " JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE n.nspname = current_schema() AND NOT t.tgisinternal"
+            ))
+        return PgCursor(self.raw.cursor())
+
+    def _begin(self, *, immediate: bool) -> PgCursor:
+        import psycopg
+
+        try:
+            if not immediate:
+                self.raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+                return PgCursor(self.raw.cursor())
+            self.raw.execute("BEGIN")
+            if self.busy_ms == 0:
+                got = self.raw.execute(f"SELECT {LOCK.replace('pg_', 'pg_try_', 1)}").fetchone()[0]
+                if not got:
+                    self.raw.execute("ROLLBACK")
+                    raise sqlite3.OperationalError("database is locked")
+            else:
+                self.raw.execute(f"SET LOCAL lock_timeout = {int(self.busy_ms)}")
+                self.raw.execute(f"SELECT {LOCK}")
+        except psycopg.Error as exc:
+            if self.in_transaction:
+                self.raw.execute("ROLLBACK")
+            raise _sqlite_error(exc) from None
+        return PgCursor(self.raw.cursor())
+
+    # --- the schema, for kaohe.store.integrity --------------------------------------------------------
+
+    def tables(self) -> list[str]:
+        return [r[0] for r in self.raw.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"
+        )]
+
+    def triggers(self) -> dict[str, tuple[str, str]]:
+        """Trigger name → (table, enabled)."""
+        return {r[0]: (r[1], r[2]) for r in self.raw.execute(
+            "SELECT t.tgname, c.relname, t.tgenabled::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+            " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND NOT t.tgisinternal"
+        )}
+
+    def columns(self, table: str) -> list[tuple[str, str]]:
+        return [(r[0], r[1]) for r in self.raw.execute(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema()"
+            " AND table_name = %s ORDER BY ordinal_position", (table,)
+        )]
+
+
+    def pg_schema(self) -> dict[tuple[str, str], Any]:
+        """Tables (their columns) and triggers (table, enabled), as kaohe.store.integrity.schema_of
+        gives SQLite's."""
+        out: dict[tuple[str, str], Any] = {}
+        for t in self.tables():
+            out[("table", t)] = tuple(c for c in self.columns(t) if c[0] != "rowid" or t in ID_TABLES)
+        for name, info in self.triggers().items():
+            out[("trigger", name)] = info
+        return out
+
+    def schema_findings(self, migrations: Any) -> list[str]:
+        """What differs from the schema the migrations make (as kaohe.store.integrity.schema_findings
+        says it for SQLite): a table or trigger missing or added, a column missing, a trigger disabled."""
+        from .integrity import expected_schema
+
+        actual = self.pg_schema()
+        if not actual:
+            return []
+        if ("table", "migrations") not in actual:
+            return ["表 migrations 缺失:数据库的结构版本无从查考(该表被删除)"]
+        versions = frozenset(r[0] for r in self.raw.execute("SELECT version FROM migrations").fetchall())
+        expected: dict[tuple[str, str], Any] = {}
+        for (kind, name), value in expected_schema(versions, migrations).items():
+            if kind == "table":
+                expected[(kind, name)] = [c[0] for c in value]
+                if name in ID_TABLES:
+                    expected[("trigger", f"{name}_next_id")] = None
+            elif kind == "trigger" and "_no_replace" not in name:
+                expected[(kind, name)] = None
+                if name.endswith("_no_delete"):
+                    expected[(kind, name[: -len("_no_delete")] + "_no_truncate")] = None
+        out = []
+        for key, cols in expected.items():
+            kind, name = key
+            what = {"table": "表", "trigger": "触发器"}[kind]
+            if key not in actual:
+                out.append(f"{what} {name} 缺失" + ("(防篡改保护已失效)" if kind == "trigger" else ""))
+            elif kind == "table" and [c[0] for c in actual[key]] != cols:
+                out.append(f"表 {name} 被改动(与 kaohe 建立的结构不同)")
+            elif kind == "trigger" and actual[key][1] == "D":
+                out.append(f"触发器 {name} 被停用(防篡改保护已失效)")
+        for key in actual:
+            if key not in expected:
+                out.append(f"多出{'表' if key[0] == 'table' else '触发器'} {key[1]}(不是 kaohe 建立的)")
+        return out
+
+
+def _inserted_table(q: str) -> str | None:
+    m = re.match(r'\s*INSERT INTO "?(\w+)"?', q)
+    return m.group(1) if m else None
+
+
+# --- what the store uses of sqlite-utils ----------------------------------------------------------
+
+_TYPES = {int: "BIGINT", str: 'TEXT COLLATE "C"', float: "DOUBLE PRECISION", bytes: "BYTEA", bool: "BIGINT"}
+
+
+def _value(v: Any) -> Any:
+    """A value as sqlite-utils stores it: a boolean as 0/1, a list or dict as JSON text."""
+    if isinstance(v, bool):
+        return int(v)
+    if isinstance(v, dict | list | tuple):
+        return json.dumps(v, default=repr, ensure_ascii=False)
+    return v
+
+
+class PgIndex:
+    def __init__(self, columns: list[str], unique: bool) -> None:
+        self.columns = columns
+        self.unique = unique
+
+
+class PgTable:
+    """What the store uses of a sqlite-utils table."""
+
+    def __init__(self, db: PgDatabase, name: str) -> None:
+        self.db = db
+        self.name = name
+        self.last_pk: Any = None
+
+    def create(
+        self, columns: dict[str, type], pk: str | tuple[str, ...] | None = None, not_null: Iterable[str] = (),
+        defaults: dict[str, Any] | None = None,
+    ) -> PgTable:
+        keys = (pk,) if isinstance(pk, str) else tuple(pk or ())
+        defs = []
+        for name, kind in columns.items():
+            d = f'"{name}" {_TYPES[kind]}'
+            if name in not_null or name in keys:
+                d += " NOT NULL"
+            if defaults and name in defaults:
+                d += f" DEFAULT {int(defaults[name]) if isinstance(defaults[name], int) else repr(defaults[name])}"
+            defs.append(d)
+        if self.name not in ID_TABLES:
+            defs.append('"rowid" BIGINT GENERATED BY DEFAULT AS IDENTITY UNIQUE')
+        if keys:
+            defs.append(f"PRIMARY KEY ({', '.join(chr(34) + k + chr(34) for k in keys)})")
+        conn = self.db.conn
+        conn.raw.execute(f'CREATE TABLE "{self.name}" ({", ".join(defs)})')
+        if self.name in ID_TABLES:
+            conn.raw.execute(
+                f'CREATE TRIGGER "{self.name}_next_id" BEFORE INSERT ON "{self.name}" FOR EACH ROW EXECUTE FUNCTION kaohe_next_id()'
+            )
+        conn.pks[self.name] = keys
+        conn.schema_cookie += 1
+        return self
+
+    def create_index(self, columns: list[str], unique: bool = False) -> None:
+        name = f"idx_{self.name}_{'_'.join(columns)}"
+        cols = ", ".join(f'"{c}"' for c in columns)
+        self.db.conn.raw.execute(f'CREATE {"UNIQUE " if unique else ""}INDEX "{name}" ON "{self.name}" ({cols})')
+
+    @property
+    def pks(self) -> list[str]:
+        return list(self.db.conn.pks.get(self.name) or self.db.primary_key(self.name))
+
+    @property
+    def indexes(self) -> list[PgIndex]:
+        rows = self.db.conn.raw.execute(
+            "SELECT i.indisunique, array_agg(a.attname ORDER BY k.n) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid"
+            " CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)"
+            " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum"
+            " WHERE c.relname = %s AND c.relnamespace = current_schema()::regnamespace AND NOT i.indisprimary GROUP BY i.indexrelid, i.indisunique",
+            (self.name,),
+        ).fetchall()
+        return [PgIndex(list(cols), bool(u)) for u, cols in rows if cols != ["rowid"]]
+
+    def exists(self) -> bool:
+        return self.name in self.db.table_names()
+
+    @property
+    def columns_dict(self) -> dict[str, str]:
+        return {n: t for n, t in self.db.conn.columns(self.name) if n != "rowid" or self.name in ID_TABLES}
+
+    def insert(self, row: dict[str, Any]) -> PgTable:
+        cols = list(row)
+        q = f"INSERT INTO [{self.name}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
+        cur = self.db.conn.execute(q, [_value(row[c]) for c in cols])
+        self.last_pk = cur.lastrowid if self.name in ID_TABLES else None
+        return self
+
+    def insert_all(self, rows: Iterable[dict[str, Any]], batch_size: int = 100) -> PgTable:
+        rows = list(rows)
+        if rows:
+            cols = list(rows[0])
+            q = f"INSERT INTO [{self.name}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
+            self.db.conn.executemany(q, ([_value(r.get(c)) for c in cols] for r in rows))
+        return self
+
+    def update(self, pk: Any, values: dict[str, Any]) -> PgTable:
+        key = self.pks[0] if len(self.pks) == 1 else "rowid"
+        sets = ", ".join(f"[{c}] = ?" for c in values)
+        self.db.conn.execute(f"UPDATE [{self.name}] SET {sets} WHERE [{key}] = ?", [*map(_value, values.values()), pk])
+        return self
+
+    def rows_where(
+        self, where: str | None = None, where_args: Sequence[Any] | None = None, order_by: str | None = None,
+        limit: int | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        q = f"SELECT * FROM [{self.name}]"
+        if where:
+            q += f" WHERE {where}"
+        if order_by:
+            q += f" ORDER BY {order_by}"
+        if limit is not None:
+            q += f" LIMIT {int(limit)}"
+        cur = self.db.conn.execute(q, list(where_args or []))
+        names = [d[0] for d in cur.description]
+        for r in cur.fetchall():
+            d = dict(zip(names, r, strict=True))
+            if self.name not in ID_TABLES:
+                d.pop("rowid", None)
+            yield d
+
+    @property
+    def rows(self) -> Iterator[dict[str, Any]]:
+        return self.rows_where()
+
+
+class PgDatabase:
+    """What the store uses of sqlite-utils' ``Database``."""
+
+    def __init__(self, url: str) -> None:
+        self.conn = PgConnection(url)
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> PgCursor:
+        return self.conn.execute(sql, params)
+
+    def table(self, name: str) -> PgTable:
+        return PgTable(self, name)
+
+    def __getitem__(self, name: str) -> PgTable:
+        return PgTable(self, name)
+
+    def table_names(self) -> list[str]:
+        return self.conn.tables()
+
+    def primary_key(self, table: str) -> tuple[str, ...]:
+        rows = self.conn.raw.execute(
+            "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)"
+            " WHERE i.indrelid = (quote_ident(current_schema()) || '.' || quote_ident(%s))::regclass AND i.indisprimary"
+            " ORDER BY array_position(i.indkey::int2[], a.attnum)",
+            (table,),
+        ).fetchall()
+        return tuple(r[0] for r in rows)
+
+    def load_keys(self) -> None:
+        """The primary keys of the existing tables (for ``INSERT OR REPLACE``)."""
+        for t in self.table_names():
+            self.conn.pks[t] = self.primary_key(t)
+
+    def install_functions(self) -> None:
+        for stmt in FUNCTIONS:
+            self.conn.raw.execute(stmt)
+
+
+
+
+# --- the store ------------------------------------------------------------------------------------
+
+from .actor import now  # noqa: E402
+from .store import MIGRATIONS, RECORD_COLUMNS, Store, _tallies, rollback  # noqa: E402  (the store imports this module when asked for PostgreSQL)
+
+_STAGED = "kaohe_incoming"
+_STAGED_TYPES = {"version": "BIGINT", "import_id": "BIGINT", "row": "BIGINT", "voided": "BIGINT"}
+
+
+class PgStore(Store):
+    """The store on PostgreSQL (``Store(url)`` opens one). ``path`` is the URL without its password."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+        url = str(path)
+        self.url = url
+        self.path = cast(Path, redacted(self.url))  # a URL: only said in messages
+        self.readonly = False  # a server's reader never blocks a writer: read-only is a matter of its account
+        self.db = cast(Any, PgDatabase(self.url))
+        if self._current():
+            self.db.load_keys()
+            return
+        self._migrate()
+
+    def _migrate(self) -> None:
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")  # the lock: two processes opening a new database make it once
+        try:
+            db.install_functions()
+            tables = db.table_names()
+            db.load_keys()
+            done = {r[0] for r in db.execute("SELECT version FROM migrations")} if "migrations" in tables else set()
+            if "migrations" not in tables:
+                db.table("migrations").create({"version": int, "applied": str}, pk="version")
+            for version, step in MIGRATIONS:
+                if version not in done:
+                    step(db)
+                    db.table("migrations").insert({"version": version, "applied": now()})
+            db.execute("COMMIT")
+        except BaseException:
+            rollback(db)
+            raise
+
+    def idle(self) -> bool:
+        try:
+            return not self.db.conn.raw.closed and not self.db.conn.in_transaction
+        except Exception:
+            return False
+
+    def write_records(self, rows: list[tuple[Any, ...]], lines: Iterable[tuple[str]]) -> None:
+        """Bulk loading: the batch with COPY into a temporary table, then one upsert into ``records``
+        (the same statement as SQLite's, from a table in place of VALUES), and the lines of the
+        versions written with COPY."""
+        conn = self.db.conn
+        cols = ", ".join(f'"{c}"' for c in RECORD_COLUMNS)
+        conn.raw.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {_STAGED} ({', '.join(f'{chr(34)}{c}{chr(34)} {_STAGED_TYPES.get(c, _TYPES[str])}' for c in RECORD_COLUMNS)},"
+            ' "rowid" BIGSERIAL) ON COMMIT DELETE ROWS'
+        )
+        conn.raw.execute(f"TRUNCATE {_STAGED}")
+        conn.copy(_STAGED, RECORD_COLUMNS, rows)
+        sets = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in RECORD_COLUMNS[1:] if c != "voided")
+        try:
+            conn.raw.execute(
+                f'INSERT INTO records ({cols}) SELECT {cols} FROM {_STAGED} ORDER BY "rowid" ON CONFLICT ("key") DO UPDATE SET {sets}'
+            )
+        except Exception as exc:
+            raise _sqlite_error(exc) from None
+        conn.copy("kaohe_written", ("line",), lines)
+
+    def tallies(
+        self, kinds: Sequence[str], fields: Sequence[str], start: dt.date, end: dt.date,
+        decide: Sequence[tuple[str, str, Decimal]] = (),
+    ) -> Iterator[tuple[str, str, dict[Any, Any], int]]:
+        """``Store.tallies`` in PostgreSQL's dialect: every compared field is given as its JSON text
+        (compared in decimals by kaohe.rules.aggregate, as SQLite's store does near a limit)."""
+        if not kinds:
+            return iter(())
+        decided = {f for f, _, _ in decide}
+        attrs = [f for f in fields if f != "value" and f not in decided]
+        cols = ["value" if "value" in fields else "NULL::text"]
+        args: list[Any] = []
+        if attrs:
+            cols.append(f"json_build_array({', '.join('attrs::json -> %s' for _ in attrs)})::text")
+            args += attrs
+        else:
+            cols.append("NULL::text")
+        for field, _, _ in decide:
+            cols.append("(attrs::json -> %s)::text")
+            args.append(field)
+        group = ", ".join(str(i + 1) for i in range(len(cols) + 2))
+        q = (
+            f"SELECT unit, kind, {', '.join(cols)}, count(*) FROM records WHERE voided = 0"
+            f" AND kind = ANY(%s) AND date BETWEEN %s AND %s GROUP BY {group}"
+        )
+        try:
+            rows = self.db.conn.raw.execute(q, [*args, list(kinds), start.isoformat(), end.isoformat()]).fetchall()
+        except Exception as exc:
+            raise _sqlite_error(exc) from None
+        return _tallies(rows, fields, attrs, decide)
+
+
+# --- a bureau's SQLite database moved into PostgreSQL (kaohe db copy) -------------------------------
+
+
+def _stored_digests(store: Store) -> dict[str, str]:
+    """What is compared after a copy, each as a SHA-256: every period's stored results (the digest
+    recorded when they were stored, and the rows of its scores, categories, items and explanations in
+    the order stored), every edition (its digest, chain head and payload), the chain's head, and the
+    records (every current version's key, version and hash)."""
+    import hashlib
+
+    out: dict[str, str] = {}
+    db = store.db
+    for (period,) in db.execute("SELECT period FROM period_results ORDER BY period").fetchall():
+        h = hashlib.sha256()
+        state = db.execute("SELECT digest, run_id, mark, missing, empty, parts FROM period_results WHERE period = ?", [period]).fetchone()
+        h.update(json.dumps(list(state), ensure_ascii=False).encode())
+        for table, cols in (
+            ("scores", "unit, name, series, class, total, subtotal, rank, flags, veto, carried, fields"),
+            ("category_results", "unit, category, base, raw, top, weight, score, explanation"),
+            ("item_results", "unit, item, category, window, points, uncapped, lines, records, carried, missing"),
+            ("explanations", "unit, tree"),
+        ):
+            quoted = ", ".join(f"[{c.strip()}]" for c in cols.split(","))
+            for row in db.execute(f"SELECT {quoted} FROM [{table}] WHERE period = ? ORDER BY rowid", [period]):
+                h.update(json.dumps(list(row), ensure_ascii=False).encode() + b"\n")
+        out[f"结果 {period}"] = f"{state[0]}/{h.hexdigest()}"
+    for period, number, digest, chain_head, payload in db.execute(
+        "SELECT period, number, digest, chain_head, payload FROM editions ORDER BY period, number"
+    ).fetchall():
+        out[f"版本 {period}#{number}"] = f"{digest}/{chain_head}/{hashlib.sha256(bytes(payload)).hexdigest()}"
+    row = db.execute("SELECT hash FROM chain ORDER BY seq DESC LIMIT 1").fetchone()
+    out["审计链头"] = row[0] if row else ""
+    h = hashlib.sha256()
+    for key, version, content in db.execute("SELECT key, version, hash FROM records ORDER BY key"):
+        h.update(f"{key}\t{version}\t{content}\n".encode())
+    out["记录"] = h.hexdigest()
+    return out
+
+
+def copy_to_postgres(source: Store, url: str, echo: Callable[[str], None] = print) -> bool:
+    """Copy ``source`` (a SQLite store at the current schema) into the empty PostgreSQL database at
+    ``url``, in one transaction (whole or not at all): every table's rows as stored, with their
+    rowids and ids, the chain as it is (not linked again: a link's row keeps its rowid). Then every
+    stored result, edition and the chain's head are compared on both sides (``echo`` says each);
+    True when all are identical."""
+    check_url(url, "--to")
+    if isinstance(source, PgStore):
+        raise KaoheError("数据库已在 PostgreSQL 中:kaohe db copy 从 SQLite 数据库复制")
+    target = Store(url)
+    try:
+        assert isinstance(target, PgStore)
+        conn = target.db.conn
+        for table in ("imports", "audit", "records", "users"):
+            if target.count(table):
+                raise KaoheError(f"目标数据库 {target.path} 不是空的(表 {table} 中已有数据):请复制到新建的数据库或模式")
+        tables = [t for t in source.db.table_names() if t != "migrations"]
+        if source.schema_version != target.schema_version:
+            raise KaoheError(f"源数据库的结构版本为 {source.schema_version},与本 kaohe 的 {target.schema_version} 不同")
+        conn.execute("BEGIN IMMEDIATE")
+        conn.linking = False
+        try:
+            for table in ["chain", *[t for t in tables if t != "chain"]]:
+                names = [n for n, _ in conn.columns(table) if n != "rowid" or table in ID_TABLES]
+                have = set(source.db[table].columns_dict)
+                names = [n for n in names if n in have]
+                key = "seq" if table == "chain" else "rowid"
+                extra = [] if table in ID_TABLES or table == "chain" else ["rowid"]
+                cur = source.db.execute(
+                    f"SELECT {', '.join(f'[{n}]' for n in [*names, *extra])} FROM [{table}] ORDER BY {key}"
+                )
+                conn.copy(table, [*names, *extra], cur)
+                if extra:
+                    conn.raw.execute(
+                        f"SELECT setval(pg_get_serial_sequence(%s, 'rowid'), coalesce((SELECT max(rowid) FROM \"{table}\"), 0) + 1, false)",
+                        (f'"{table}"',),
+                    )
+                echo(f"  {table}:{source.count(table)} 行")
+            conn.execute("COMMIT")
+        except BaseException:
+            rollback(target.db)
+            raise
+        finally:
+            conn.linking = True
+        before, after = _stored_digests(source), _stored_digests(target)
+        same = True
+        for what in sorted(set(before) | set(after)):
+            ok = before.get(what) == after.get(what)
+            same = same and ok
+            echo(f"{'✓' if ok else '✗'} {what}:{'相同' if ok else f'不同({before.get(what)} → {after.get(what)})'}")
+        return same
+    finally:
+        target.close()
