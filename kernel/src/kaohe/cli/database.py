@@ -6,16 +6,17 @@ from __future__ import annotations
 import click
 
 from ..core.errors import KaoheError
-from ..store.postgres import copy_to_postgres, is_url
+from ..store.pgstore import copy_to_postgres
+from ..store.postgres import is_url
 from .common import EXIT_REFUSED, Ctx, pass_ctx
 
 
-@click.group()
-def db() -> None:
+@click.group("db")
+def database_group() -> None:
     """本局的数据库:从 SQLite 迁移到 PostgreSQL。"""
 
 
-@db.command("copy")
+@database_group.command("copy")
 @click.option("--to", "url", required=True, metavar="URL", help="目标 PostgreSQL 数据库(postgresql://…,须为空;密码由环境变量 PGPASSWORD 提供)。")
 @pass_ctx
 def copy(obj: Ctx, url: str) -> None:
@@ -36,4 +37,4 @@ def copy(obj: Ctx, url: str) -> None:
     click.echo("核对无误:复制后的存储结果和各版本校验码与原数据库完全相同")
 
 
-COMMANDS = {"db": db}
+COMMANDS = {"db": database_group}

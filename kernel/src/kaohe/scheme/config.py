@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
+from urllib.parse import parse_qsl, urlsplit
 
 import attrs
 
@@ -378,8 +379,6 @@ class _Reader:
 
 def _has_password(url: str) -> bool:
     """Whether a database URL holds a password (credentials come from the environment, never the TOML)."""
-    from urllib.parse import parse_qsl, urlsplit
-
     parts = urlsplit(url)
     return parts.password is not None or any(k == "password" for k, _ in parse_qsl(parts.query))
 
@@ -480,10 +479,10 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
     items = _items(r, data, registry, {c.id for c in categories}, inapplicable)
     items = _cited(r, data, items, regulations)
     database: str = r.structure(b.database, str, "bureau.database")
+    if database.startswith(("postgresql://", "postgres://")) and _has_password(database):
+        raise r.fail("bureau.database", "中不得写入数据库密码:请由环境变量 PGPASSWORD 或 ~/.pgpass 提供(或以 KAOHE_DATABASE_URL 给出整个连接地址)")
     database = os.environ.get("KAOHE_DATABASE_URL") or database  # the server's URL with its credentials (docs/postgresql.md)
     url = database.startswith(("postgresql://", "postgres://"))  # a PostgreSQL server (kaohe.store.postgres)
-    if url and _has_password(database):
-        raise r.fail("bureau.database", "中不得写入数据库密码:请由环境变量 PGPASSWORD 或 ~/.pgpass 提供(或以 KAOHE_DATABASE_URL 给出整个连接地址)")
     carry = r.structure(r.table(data, "carry_over"), dict[str, Annotated[bool, Expect(" true/false")]], "carry_over")
     intake: IntakeTable = r.structure(r.table(data, "intake"), IntakeTable, "intake")
     appeals: AppealsTable = r.structure(r.table(data, "appeals"), AppealsTable, "appeals")

@@ -208,10 +208,11 @@ class Store(Ledger, Users, Tokens, SelfReports):
 
     def __new__(cls, path: str | Path, *, readonly: bool = False) -> Store:
         """A ``postgresql://`` URL opens the PostgreSQL store (kaohe.store.postgres), a path SQLite's."""
-        if cls is Store and isinstance(path, str) and path.startswith(("postgresql://", "postgres://")):
-            from .postgres import PgStore
-
-            return super().__new__(PgStore)
+        if cls is Store and isinstance(path, str) and "://" in path:
+            backend = BACKENDS.get(path.split("://", 1)[0])
+            if backend is None:
+                raise KaoheError(f"不支持的数据库地址 {path.split('://', 1)[0]}://…:应为 SQLite 数据库文件的路径或 postgresql://…")
+            return super().__new__(backend)
         return super().__new__(cls)
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
@@ -914,6 +915,10 @@ class Store(Ledger, Users, Tokens, SelfReports):
             [*ignore, *ignore],
         ).fetchone()
         return tuple(row)
+
+
+BACKENDS: dict[str, type[Store]] = {}
+"""The stores of database URLs by scheme (kaohe.store.pgstore registers ``postgresql``)."""
 
 
 class ResultsWriter:
