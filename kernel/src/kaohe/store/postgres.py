@@ -83,7 +83,9 @@ def redacted(url: str) -> str:
     netloc = parts.netloc
     if parts.password is not None:
         netloc = netloc.replace(f":{parts.password}@", ":***@")
-    query = urlencode([(k, "***" if k == "password" else v) for k, v in parse_qsl(parts.query)])
+    query = parts.query
+    if any(k == "password" for k, _ in parse_qsl(query)):
+        query = urlencode([(k, "***" if k == "password" else v) for k, v in parse_qsl(query)])
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
