@@ -1,12 +1,12 @@
 """The PostgreSQL store (issue 22, point 1): the same store as SQLite's, on a PostgreSQL server.
 
-``database = "postgresql://…"`` in the configuration opens a :class:`PgStore`: the class
+``database = "postgresql://…"`` in the configuration opens a ``PgStore`` (kaohe.store.pgstore): the class
 :class:`kaohe.store.store.Store` with its connection replaced by :class:`PgDatabase`, a thin dialect
 layer that speaks to PostgreSQL through psycopg 3 and offers what the store uses of sqlite-utils'
 ``Database`` and sqlite3's connection. Every query of the store (and every migration) runs as it is
 written, translated statement by statement (:func:`translate`: quoting, placeholders, ``rowid``,
 ``json_extract``, ``INSERT OR REPLACE``, ``IS``/``IS NOT`` …; each text translated once). Where a
-query cannot be translated (SQLite's ``typeof``/``GLOB`` in ``Store.tallies``), :class:`PgStore`
+query cannot be translated (SQLite's ``typeof``/``GLOB`` in ``Store.tallies``), ``PgStore``
 overrides that method alone.
 
 What is the same as SQLite's store:
@@ -30,7 +30,7 @@ Errors are raised as sqlite3's exceptions (``sqlite3.IntegrityError`` for a refu
 ``sqlite3.OperationalError`` for a lock not obtained, ``sqlite3.DatabaseError`` otherwise), so
 that every layer above, which tells the store's errors by them, is unchanged.
 
-Records are loaded with ``COPY`` (``PgStore.insert_records``). They are not partitioned by month:
+Records are loaded with ``COPY`` (``PgStore.write_records``). They are not partitioned by month:
 see docs/postgresql.md (a record's key is unique across months and a corrected record may move to
 another month; PostgreSQL requires the partition key in every unique index).
 
