@@ -32,6 +32,11 @@ def _admin(sql: str) -> None:
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """The URL of an empty schema of its own (skipped without KAOHE_TEST_POSTGRES)."""
+    yield from fresh_schema()
+
+
+def fresh_schema() -> Iterator[str]:
+    """An empty schema's URL while the generator runs, dropped after it."""
     if not URL:
         pytest.skip(SKIP)
     schema = f"t_{uuid.uuid4().hex[:12]}"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import report_bureau
 from click.testing import CliRunner
-from pg_support import database, pg_url  # noqa: F401 (fixtures)
+from pg_support import database, fresh_schema, pg_url  # noqa: F401 (fixtures)
 from site_support import make_site, running, signed_in
 from kaohe.cli.main import cli
 from kaohe.core.errors import ConfigError
@@ -149,20 +149,13 @@ def test_the_site_on_postgresql(tmp_path, pg_url):  # noqa: F811
         assert status == 200 and "儒林" in body
 
 
-def test_publication_is_the_same_on_both_backends(tmp_path):
+def test_publication_is_the_same_on_both_backends(tmp_path, pg_url):  # noqa: F811
     """The same bureau published from SQLite's store and from PostgreSQL's: the same edition."""
-    from pg_support import URL
-
-    if not URL:
-        pytest.skip("KAOHE_TEST_POSTGRES 未设置")
     digests = []
     for name in ("sqlite", "postgresql"):
         folder = tmp_path / name
         folder.mkdir()
-        url = None
-        if name == "postgresql":
-            url = _schema(folder.name + "_" + tmp_path.name[-8:])
-        bureau, reg, db = report_bureau.make(folder, url or "kaohe.sqlite")
+        bureau, reg, db = report_bureau.make(folder, pg_url if name == "postgresql" else "kaohe.sqlite")
         with Store(db) as store:
             result = score_period(store, bureau, reg, Period.parse("2015-03"))
             from kaohe.office.publication import publish
@@ -172,18 +165,15 @@ def test_publication_is_the_same_on_both_backends(tmp_path):
     assert digests[0] == digests[1]
 
 
-def _schema(name: str) -> str:
-    import re
-
-    from pg_support import _admin, schema_url
-
-    schema = re.sub(r"\W", "_", f"p_{name}").lower()
-    _admin(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-    _admin(f"CREATE SCHEMA {schema}")
-    return schema_url(schema)
 
 
-def test_the_demo_gives_byte_identical_editions_and_copies_identically(tmp_path, pg_url, monkeypatch):  # noqa: F811
+@pytest.fixture
+def second_pg_url():
+    """Another empty schema (the copy's target beside the demo's own)."""
+    yield from fresh_schema()
+
+
+def test_the_demo_gives_byte_identical_editions_and_copies_identically(tmp_path, pg_url, second_pg_url, monkeypatch):  # noqa: F811
     """``kaohe demo`` on SQLite and on PostgreSQL (the same configuration, the database from
     KAOHE_DATABASE_URL): the same edition, byte for byte; then ``kaohe db copy`` moves the SQLite
     demo into another PostgreSQL schema and finds every result and edition identical."""
@@ -200,7 +190,7 @@ def test_the_demo_gives_byte_identical_editions_and_copies_identically(tmp_path,
         on_sqlite = lite.edition("2015")
     assert on_pg is not None and on_sqlite is not None
     assert on_pg["bytes"] == on_sqlite["bytes"] and on_pg["digest"] == on_sqlite["digest"]
-    target = _schema(f"copy_{tmp_path.name[-8:]}")
+    target = second_pg_url
     out = CliRunner().invoke(cli, ["-c", str(tmp_path / "sqlite" / "kaohe.toml"), "db", "copy", "--to", target])
     assert out.exit_code == 0, out.output
     assert "✓ 版本 2015#1:相同" in out.output and "✓ 结果 2015-12:相同" in out.output and "✗" not in out.output
