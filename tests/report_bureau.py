@@ -173,12 +173,12 @@ def _write_csv(path: Path, header: list[str], rows: list[tuple[str, ...]]) -> Pa
     return path
 
 
-def make(tmp: Path) -> tuple[Any, Any, Path]:
+def make(tmp: Path, database: str = "kaohe.sqlite") -> tuple[Any, Any, Any]:
     """The bureau, its registry and its store's path, with the four months ingested and scored
-    (each month, then 2015-Q1)."""
+    (each month, then 2015-Q1). ``database``: a PostgreSQL URL (tests/pg_support.py), else SQLite's file."""
     reg = registry()
     assert not reg.errors, reg.errors
-    bureau = parse_bureau({**CONFIG, "bureau": {**CONFIG["bureau"], "database": "kaohe.sqlite"}}, reg, "test.toml", tmp)
+    bureau = parse_bureau({**CONFIG, "bureau": {**CONFIG["bureau"], "database": database}}, reg, "test.toml", tmp)
     events = _write_csv(tmp / "测试大队.csv", ["编号", "单位", "日期", "类型", "说明"], [(i, u, d, t, n) for i, u, d, t, n in EVENTS])
     checks = _write_csv(tmp / "督察通报.csv", ["编号", "单位", "日期", "说明"], CHECKS)
     with Store(bureau.database) as store:
@@ -188,7 +188,7 @@ def make(tmp: Path) -> tuple[Any, Any, Path]:
         for m in MONTHS:
             score_period(store, bureau, reg, Period.parse(m))
         score_period(store, bureau, reg, Period.parse("2015-Q1"))
-    return bureau, reg, Path(bureau.database)
+    return bureau, reg, bureau.database if "://" in bureau.database else Path(bureau.database)
 
 
 def publish_period(tmp: Path, label: str = "2015-03") -> tuple[Any, Any, Path, Path]:

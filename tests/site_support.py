@@ -37,14 +37,15 @@ ACCOUNTS = [
 ]
 
 
-def make_site(tmp: Path) -> tuple[Any, Path]:
-    bureau, _, db = make_site_with_registry(tmp)
+def make_site(tmp: Path, database: str = "kaohe.sqlite") -> tuple[Any, Any]:
+    bureau, _, db = make_site_with_registry(tmp, database)
     return bureau, db
 
 
-def make_site_with_registry(tmp: Path) -> tuple[Any, Any, Path]:
-    """:func:`make_site`, with the registry (a page showing the data status reads it)."""
-    bureau, reg, db = report_bureau.make(tmp)
+def make_site_with_registry(tmp: Path, database: str = "kaohe.sqlite") -> tuple[Any, Any, Any]:
+    """:func:`make_site`, with the registry (a page showing the data status reads it). ``database``:
+    a PostgreSQL URL (tests/pg_support.py), else SQLite's file."""
+    bureau, reg, db = report_bureau.make(tmp, database)
     with Store(db) as store:
         publish(store, bureau, reg, Period.parse("2015-02"), published_on=dt.date(2015, 2, 25), actor="test", write=False)
         add_users(store, bureau, [(a, n, r, w, PASSWORD) for a, n, r, w in ACCOUNTS], "test")

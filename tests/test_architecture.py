@@ -16,7 +16,7 @@ KERNEL = ROOT / "kernel" / "src" / "kaohe"
 DOC = ROOT / "docs" / "architecture.md"
 
 # Third-party modules slow to import, which a module may import inside the function that needs them.
-HEAVY = {"openpyxl", "jinja2", "argon2", "uvicorn"}
+HEAVY = {"openpyxl", "jinja2", "argon2", "uvicorn", "psycopg"}  # psycopg: only when a PostgreSQL store is opened
 
 
 def layers() -> list[set[str]]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from intake_helpers import DISPATCH_HEADERS, bureau, registry, row, write_xlsx
+from pg_support import database, pg_url  # noqa: F401 (fixtures)
 from kaohe.core.periods import Period
 from kaohe.office.ingest import ingest as ingest_file
 from kaohe.office.jobs import score_period
@@ -34,7 +35,15 @@ def b(reg):
 
 
 @pytest.fixture
-def store(tmp_path):
+def store(database):
+    """The store on each backend (tests/pg_support.py: SQLite's file, a PostgreSQL schema)."""
+    with Store(database) as s:
+        yield s
+
+
+@pytest.fixture
+def sqlite_store(tmp_path):
+    """SQLite's store alone (what a test checks of SQLite's own files: its WAL, its locks)."""
     with Store(tmp_path / "kaohe.sqlite") as s:
         yield s
 
@@ -147,7 +156,8 @@ KILL_SCRIPT = textwrap.dedent(
 
 
 @pytest.mark.slow
-def test_killed_import_leaves_the_database_as_before(tmp_path, store, b, reg):
+def test_killed_import_leaves_the_database_as_before(tmp_path, sqlite_store, b, reg):
+    store = sqlite_store
     ingest(store, write_xlsx(tmp_path / "first.xlsx", [row(1), row(2)]), b, reg)
     before = (store.count(), store.count("imports"), store.count("record_versions"))
     big = tmp_path / "big.csv"
@@ -178,7 +188,8 @@ def test_killed_import_leaves_the_database_as_before(tmp_path, store, b, reg):
         assert after.count("chain") == checked.links > 0
 
 
-def test_a_second_writer_waits_instead_of_failing(tmp_path, store, b, reg):
+def test_a_second_writer_waits_instead_of_failing(tmp_path, sqlite_store, b, reg):
+    store = sqlite_store
     other = sqlite3.connect(str(store.path), timeout=0)
     other.execute("BEGIN IMMEDIATE")
     other.execute("COMMIT")

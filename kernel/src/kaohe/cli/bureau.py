@@ -137,8 +137,12 @@ def _item_changes(default: Any, own: Any) -> str:
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="kaohe-demo")
 @click.option("--seed", default=None, type=int, help="随机种子(默认 2015,结果可复现)。")
 @click.option("--force", is_flag=True, help="目录已存在时先清空。")
+@click.option(
+    "--database", default=None, metavar="URL",
+    help="存放于 PostgreSQL 数据库(postgresql://…,密码由环境变量提供;默认为目录中的 SQLite 文件)。",
+)
 @pass_ctx
-def demo(obj: Ctx, directory: Path, seed: int | None, force: bool) -> None:
+def demo(obj: Ctx, directory: Path, seed: int | None, force: bool, database: str | None) -> None:
     """演示:建立金坛 2015(seed 000)演示局,生成各部门一年的数据,导入、计分并发布通报。"""
 
     if directory.exists() and any(directory.iterdir()):
@@ -146,7 +150,7 @@ def demo(obj: Ctx, directory: Path, seed: int | None, force: bool) -> None:
             raise KaoheError(f"{directory} 已存在且不为空:换一个目录,或加 --force 清空后重建")
         shutil.rmtree(directory)
     started = time.monotonic()
-    run_demo(directory, seed=seed, echo=click.echo)
+    run_demo(directory, seed=seed, echo=click.echo, database=database)
     click.echo(f"完成,用时 {time.monotonic() - started:.1f} 秒。")
 
 

@@ -19,7 +19,7 @@ import click
 from ..core.errors import KaoheError, Refused
 from ..core.version import __version__
 from ..plugins.discovery import load_registry
-from . import analysis, bureau, office, scores, site
+from . import analysis, bureau, database, office, scores, site
 from . import text as cli_text
 from .common import DEFAULT_CONFIG, EXIT_DATABASE, EXIT_ERROR, EXIT_PARTIAL, EXIT_REFUSED, Ctx, add_commands
 from .common import database_error_text as database_error_text
@@ -72,7 +72,7 @@ def add_plugin_commands(group: click.Group, registry: Any) -> list[str]:
     return add_commands(group, {n: c.command for n, c in commands.items()}, {n: c.plugin for n, c in commands.items()})
 
 
-add_commands(cli, {**bureau.COMMANDS, **scores.COMMANDS, **office.COMMANDS, **site.COMMANDS, **analysis.COMMANDS})
+add_commands(cli, {**bureau.COMMANDS, **scores.COMMANDS, **office.COMMANDS, **site.COMMANDS, **analysis.COMMANDS, **database.COMMANDS})
 cli_text.localise(cli)  # once every command is declared: the usage line's placeholders in Chinese
 
 

@@ -438,7 +438,7 @@ def verify(obj: Ctx, folders: tuple[Path, ...], heads: tuple[str, ...]) -> None:
         if not folder.is_dir():
             raise KaoheError(f"--published 的目录 {folder} 不存在")
     database = Path(obj.bureau.database)
-    if not database.is_file():
+    if "://" not in obj.bureau.database and not database.is_file():  # a PostgreSQL URL: the server says
         raise KaoheError(f"数据库 {database} 不存在")
     with obj.store(readonly=True) as store:  # a backup on a read-only medium is checked too
         result = check(store, folders, heads, bureau_root(obj.bureau))

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import random
 import shutil
@@ -84,16 +85,22 @@ def demo_bureau(registry: Registry | None = None) -> tuple[Bureau, Registry]:
     return load_bureau(CONFIG, registry), registry
 
 
-def run_demo(directory: Path, seed: int | None = None, echo: Callable[[str], None] = print) -> Path:
+def run_demo(
+    directory: Path, seed: int | None = None, echo: Callable[[str], None] = print, database: str | None = None,
+) -> Path:
     """Create the demo bureau in ``directory``, have every installed plugin write its synthetic
     year, ingest it, score every month, quarter, half-year and the year, and publish the year.
-    Returns the configuration file."""
+    Returns the configuration file. ``database``: where it is stored (a PostgreSQL URL; default the
+    SQLite file beside the configuration)."""
 
     seed = DEMO_SEED if seed is None else seed
     directory.mkdir(parents=True, exist_ok=True)
     config = directory / "kaohe.toml"
     shutil.copy(UNITS, directory / "units.csv")
-    config.write_text(CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
+    text = CONFIG.read_text(encoding="utf-8")
+    if database is not None:
+        text = text.replace("[bureau]\n", f"[bureau]\ndatabase = {json.dumps(database)}\n", 1)
+    config.write_text(text, encoding="utf-8")
     pm = get_plugin_manager()
     registry = load_registry(pm)
     for err in registry.errors:

@@ -8,10 +8,12 @@ from __future__ import annotations
 import csv
 import difflib
 import fnmatch
+import os
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
+from urllib.parse import parse_qsl, urlsplit
 
 import attrs
 
@@ -377,6 +379,12 @@ class _Reader:
         return STRUCTURER.structure(data, cl, self.file, path)
 
 
+def _has_password(url: str) -> bool:
+    """Whether a database URL holds a password (credentials come from the environment, never the TOML)."""
+    parts = urlsplit(url)
+    return parts.password is not None or any(k == "password" for k, _ in parse_qsl(parts.query))
+
+
 def load_bureau(path: str | Path, registry: Registry) -> Bureau:
     """Read and validate a bureau configuration; resolve its items against the installed plugins."""
     path = Path(path)
@@ -473,6 +481,10 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
     items = _items(r, data, registry, {c.id for c in categories}, inapplicable)
     items = _cited(r, data, items, regulations)
     database: str = r.structure(b.database, str, "bureau.database")
+    if database.startswith(("postgresql://", "postgres://")) and _has_password(database):
+        raise r.fail("bureau.database", "中不得写入数据库密码:请由环境变量 PGPASSWORD 或 ~/.pgpass 提供(或以 KAOHE_DATABASE_URL 给出整个连接地址)")
+    database = os.environ.get("KAOHE_DATABASE_URL") or database  # the server's URL with its credentials (docs/postgresql.md)
+    url = database.startswith(("postgresql://", "postgres://"))  # a PostgreSQL server (kaohe.store.postgres)
     carry = r.structure(r.table(data, "carry_over"), dict[str, Annotated[bool, Expect(" true/false")]], "carry_over")
     intake: IntakeTable = r.structure(r.table(data, "intake"), IntakeTable, "intake")
     appeals: AppealsTable = r.structure(r.table(data, "appeals"), AppealsTable, "appeals")
@@ -492,12 +504,12 @@ def parse_bureau(data: Mapping[str, Any], registry: Registry, file: str = "<conf
             inapplicable=tuple(inapplicable), engine=scoring.engine, span_version=span,
         ),
         office=OfficeSettings(
-            source=file, database=str(base / database), earliest=intake.earliest, limits=IntakeLimits(**limits),
+            source=file, database=database if url else str(base / database), earliest=intake.earliest, limits=IntakeLimits(**limits),
             appeal_working_days=appeals.working_days, holidays=tuple(appeals.holidays), workdays=tuple(appeals.workdays),
             appeal_calendar=appeals.calendar,
             evidence=EvidenceLimits(
                 max_bytes=appeals.evidence_max_mb << 20, max_files=appeals.evidence_max_files,
-                directory=str(Path(str(base / database)).parent / appeals.evidence_dir),
+                directory=str((base if url else Path(str(base / database)).parent) / appeals.evidence_dir),
             ),
             publication=Publication(
                 missing_data=publication.missing_data, data_due_days=publication.data_due_days,

@@ -212,6 +212,8 @@ Migrations = tuple[tuple[int, Callable[[sqlite_utils.Database], None]], ...]
 def schema_of(conn: sqlite3.Connection) -> Schema:
     """Tables (their columns), indexes (table, unique, columns) and triggers (their SQL, spaces
     normalised) of the main database."""
+    if hasattr(conn, "pg_schema"):  # PostgreSQL (kaohe.store.postgres)
+        return conn.pg_schema()  # type: ignore[no-any-return]
     out: Schema = {}
     rows = conn.execute(
         "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('table', 'index', 'trigger', 'view')"
@@ -253,6 +255,8 @@ _WHAT = {"table": "表", "index": "索引", "trigger": "触发器", "view": "视
 def schema_findings(conn: sqlite3.Connection, migrations: Migrations) -> list[str]:
     """What differs from the schema kaohe made (missing, changed or added tables, indexes,
     triggers), in Chinese."""
+    if hasattr(conn, "schema_findings"):  # PostgreSQL (kaohe.store.postgres)
+        return conn.schema_findings(migrations)  # type: ignore[no-any-return]
     actual = schema_of(conn)
     if not actual:
         return []
@@ -373,7 +377,7 @@ def check_inputs(store: Any, start: str, end: str) -> None:
     if ("table", "chain") not in schema_of(conn):
         return  # the guard refused such a store already
     out = Verification()
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    tables = {name for kind, name in schema_of(conn) if kind == "table"}
     _check_imports(conn, _audit(conn, tables), out)
     for key, kind, unit, date, value, attrs_json, note, h in conn.execute(
         "SELECT key, kind, unit, date, value, attrs, note, hash FROM records WHERE date BETWEEN ? AND ?", [start, end]

@@ -206,6 +206,15 @@ class Store(Ledger, Users, Tokens, SelfReports):
 
     migrations = tuple(MIGRATIONS)  # read by kaohe.store.integrity, which checks the schema they make
 
+    def __new__(cls, path: str | Path, *, readonly: bool = False) -> Store:
+        """A ``postgresql://`` URL opens the PostgreSQL store (kaohe.store.postgres), a path SQLite's."""
+        if cls is Store and isinstance(path, str) and "://" in path:
+            backend = BACKENDS.get(path.split("://", 1)[0])
+            if backend is None:
+                raise KaoheError(f"不支持的数据库地址 {path.split('://', 1)[0]}://…:应为 SQLite 数据库文件的路径或 postgresql://…")
+            return super().__new__(backend)
+        return super().__new__(cls)
+
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
         self.path = Path(path)
         self.readonly = readonly and self.path.exists()
@@ -429,8 +438,13 @@ class Store(Ledger, Users, Tokens, SelfReports):
         for i in range(0, len(replaced), 900):
             chunk = replaced[i : i + 900]
             self.db.conn.execute(_KEEP_VERSION.format(",".join("?" * len(chunk))), [when, *chunk])
+        self.write_records(rows, ((record_line(r[0], r[10], r[9]),) for r in rows))
+
+    def write_records(self, rows: list[tuple[Any, ...]], lines: Iterable[tuple[str]]) -> None:
+        """Insert or update the records of ``rows`` (``RECORD_COLUMNS``) and keep the ``lines`` of the
+        versions written (kaohe.store.postgres loads them with COPY)."""
         self.db.conn.executemany(_INSERT_RECORD, rows)
-        self.db.conn.executemany("INSERT INTO temp.kaohe_written VALUES (?)", ((record_line(r[0], r[10], r[9]),) for r in rows))
+        self.db.conn.executemany("INSERT INTO temp.kaohe_written VALUES (?)", lines)
 
     # --- reading ---------------------------------------------------------------------------------
 
@@ -515,7 +529,7 @@ class Store(Ledger, Users, Tokens, SelfReports):
         checksum, adapter, department, how many of its records), one per import."""
         q = (
             "SELECT i.file, i.checksum, i.adapter, i.department, count(*) FROM records r JOIN imports i ON i.id = r.import_id"
-            " WHERE r.voided = 0 AND r.date BETWEEN ? AND ? GROUP BY r.import_id"
+            " WHERE r.voided = 0 AND r.date BETWEEN ? AND ? GROUP BY i.id ORDER BY i.id"
         )
         return [(f, c, a, d, int(n)) for f, c, a, d, n in self.db.execute(q, [start, end]).fetchall()]
 
@@ -901,6 +915,10 @@ class Store(Ledger, Users, Tokens, SelfReports):
             [*ignore, *ignore],
         ).fetchone()
         return tuple(row)
+
+
+BACKENDS: dict[str, type[Store]] = {}
+"""The stores of database URLs by scheme (kaohe.store.pgstore registers ``postgresql``)."""
 
 
 class ResultsWriter:

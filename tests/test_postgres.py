@@ -1,0 +1,201 @@
+"""The PostgreSQL store (issue 22, points 1 and 4): the same guarantees as SQLite's store, tested
+on both backends (tests/pg_support.py; the PostgreSQL half skipped without KAOHE_TEST_POSTGRES,
+run by .ci/run), the configuration's refusal of a password, ``kaohe db copy`` and the demo's
+editions byte for byte."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import zlib
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import report_bureau
+from click.testing import CliRunner
+from pg_support import database, fresh_schema, pg_url  # noqa: F401 (fixtures)
+from site_support import make_site, running, signed_in
+from kaohe.cli.main import cli
+from kaohe.core.errors import ConfigError
+from kaohe.core.periods import Period
+from kaohe.office.ingest import ingest
+from kaohe.office.jobs import score_period
+from kaohe.scheme.config import parse_bureau
+from kaohe.store.integrity import verify
+from kaohe.store.postgres import translate
+from kaohe.store.store import Store
+
+
+def test_a_password_in_the_configuration_is_refused(monkeypatch):
+    monkeypatch.delenv("KAOHE_DATABASE_URL", raising=False)
+    reg = report_bureau.registry()
+    for url in ("postgresql://kaohe:secret@db.example/kaohe", "postgresql://db.example/kaohe?password=secret"):
+        with pytest.raises(ConfigError) as e:
+            parse_bureau({**report_bureau.CONFIG, "bureau": {**report_bureau.CONFIG["bureau"], "database": url}}, reg, "k.toml")
+        text = str(e.value)
+        assert "\n" not in text and "bureau.database" in text and "PGPASSWORD" in text and "secret" not in text
+    # without a password the URL is kept as written (not joined to the configuration's folder) …
+    url = "postgresql://kaohe@db.example/kaohe"
+    b = parse_bureau({**report_bureau.CONFIG, "bureau": {**report_bureau.CONFIG["bureau"], "database": url}}, reg, "k.toml")
+    assert b.database == url
+    # … and the environment's KAOHE_DATABASE_URL (which may hold the password) replaces it
+    monkeypatch.setenv("KAOHE_DATABASE_URL", "postgresql://kaohe:pw@other/kaohe")
+    b = parse_bureau(report_bureau.CONFIG, reg, "k.toml")
+    assert b.database == "postgresql://kaohe:pw@other/kaohe"
+
+
+def test_the_dialect_layer_translates_the_stores_statements():
+    assert translate("SELECT [key] FROM records WHERE key IN (?, ?)") == 'SELECT "key" FROM records WHERE key IN (%s, %s)'
+    # rowid is the id where the table has one, a column of its own elsewhere
+    assert translate("SELECT rowid FROM [editions] WHERE period = ?") == 'SELECT id FROM "editions" WHERE period = %s'
+    assert translate("SELECT unit FROM scores ORDER BY rowid") == "SELECT unit FROM scores ORDER BY rowid"
+    # a literal is left as it is (its ? and [ ] are not placeholders or names)
+    assert translate("SELECT 'a?[b]' || [x] FROM t") == "SELECT 'a?[b]' || \"x\" FROM t"
+    assert translate("SELECT 1 FROM chain c WHERE c.prev IS NOT p.hash") == "SELECT 1 FROM chain c WHERE c.prev IS DISTINCT FROM p.hash"
+    assert translate("SELECT x FROM t WHERE y IS NULL AND z IS NOT NULL") == "SELECT x FROM t WHERE y IS NULL AND z IS NOT NULL"
+    assert translate(
+        "INSERT OR REPLACE INTO [item_results] ([period], [unit], [item], [points]) VALUES (?, ?, ?, ?)",
+        (("item_results", ("period", "unit", "item")),),
+    ) == (
+        'INSERT INTO "item_results" ("period", "unit", "item", "points") VALUES (%s, %s, %s, %s)'
+        ' ON CONFLICT ("period", "unit", "item") DO UPDATE SET "points" = EXCLUDED."points"'
+    )
+
+
+def _ledger_rows(store: Store) -> None:
+    """One row in each append-only table of the office's ledger."""
+    adj = store.add_adjustment("2015-04", "jincheng", Decimal("-1"), "通知单第1号", "局长", actor="test")
+    with store.writing():
+        store.insert_edition("2015-04", zlib.compress(b"{}"), "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
+                             "2015-04-25", "首次发布", "test")
+    appeal = store.insert_appeal(
+        {"period": "2015-04", "edition": 1, "edition_number": 1, "unit": "jincheng", "item": "x", "title": "x",
+         "department": "测试大队", "record": "", "points": "-1", "line": "", "reason": "理由", "received": "2015-04-26",
+         "deadline": "2015-05-06"}, "test",
+    )
+    with store.writing():
+        store.insert_decision(store.appeal(appeal), {"outcome": "维持", "points": "-1", "decider": "x", "reason": "r", "adjustment": None}, "test")
+    assert adj.id == 1 and appeal == 1
+
+
+@pytest.mark.parametrize("table", ["audit", "editions", "appeals", "decisions", "adjustments"])
+def test_the_ledger_is_append_only_on_both_backends(database, table):  # noqa: F811
+    with Store(database) as store:
+        _ledger_rows(store)
+        for statement in (f"UPDATE {table} SET time = 'x'", f"DELETE FROM {table}"):
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+                store.db.execute(statement)
+            assert not store.db.conn.in_transaction  # refused whole: nothing half-done
+        assert store.count(table) == 1 or table == "audit"
+        assert verify(store).clean
+
+
+def test_a_chained_row_appended_by_another_tool_is_refused(pg_url):  # noqa: F811
+    """SQLite's trigger calls a function only kaohe defines; PostgreSQL's deferred constraint
+    trigger refuses, at commit, a row of a chained table without its link."""
+    import psycopg
+
+    with Store(pg_url) as store:
+        store.log("测试", "test")
+    with psycopg.connect(pg_url, autocommit=True) as raw:
+        with pytest.raises(psycopg.errors.IntegrityError, match="link on the chain"):
+            raw.execute("INSERT INTO audit (time, actor, action) VALUES ('t', 'x', '伪造')")
+        with pytest.raises(psycopg.Error, match="append-only"):
+            raw.execute("TRUNCATE audit")
+        raw.execute("ALTER TABLE audit DISABLE TRIGGER audit_no_update")
+    with Store(pg_url) as store:
+        assert any("audit_no_update 被停用" in f.message for f in verify(store).findings)
+        with pytest.raises(Exception, match="防篡改保护"):
+            store.log("再写", "test")
+
+
+def test_an_import_lands_whole_or_not_at_all_on_postgresql(tmp_path, pg_url):  # noqa: F811
+    """A file whose records fail half-way (a corrected record whose previous version cannot be
+    kept) leaves nothing: the records written by COPY before the failure are rolled back."""
+    bureau, reg, db = report_bureau.make(tmp_path, pg_url)
+    with Store(db) as store:
+        before = (store.count(), store.count("imports"), store.count("audit"))
+        f = tmp_path / "测试大队2.csv"
+        f.write_text("编号,单位,日期,类型,说明\n" + "".join(f"N{i},jincheng,2015-04-0{1 + i % 9},迟到,新\n" for i in range(50)), encoding="utf-8")
+
+        class Boom(Exception):
+            pass
+
+        def fail(*a, **k):
+            raise Boom
+
+        real = store.finish_import
+        store.finish_import = fail  # the import dies after its records were written, before it is recorded
+        with pytest.raises(Boom):
+            ingest(store, bureau, reg, f, actor="test")
+        store.finish_import = real
+        assert (store.count(), store.count("imports"), store.count("audit")) == before
+        report = ingest(store, bureau, reg, f, actor="test")
+        assert report.new == 50 and store.count() == before[0] + 50
+
+
+def test_the_site_on_postgresql(tmp_path, pg_url):  # noqa: F811
+    """The site's pages read the PostgreSQL store as they read SQLite's (make_site ingests, scores
+    and publishes 2015-02 into it)."""
+    bureau, _ = make_site(tmp_path, pg_url)
+    with running(bureau) as base:
+        c = signed_in(base, "office")
+        status, _, body = c.get("/ranking/2015-02")
+        assert status == 200 and "儒林" in body
+        status, data = c.json("/ranking/2015-02")
+        assert status == 200 and "jincheng" in str(data)
+        status, _, body = c.get("/unit/2015-02/rulin")
+        assert status == 200 and "儒林" in body
+
+
+def test_publication_is_the_same_on_both_backends(tmp_path, pg_url):  # noqa: F811
+    """The same bureau published from SQLite's store and from PostgreSQL's: the same edition."""
+    digests = []
+    for name in ("sqlite", "postgresql"):
+        folder = tmp_path / name
+        folder.mkdir()
+        bureau, reg, db = report_bureau.make(folder, pg_url if name == "postgresql" else "kaohe.sqlite")
+        with Store(db) as store:
+            result = score_period(store, bureau, reg, Period.parse("2015-03"))
+            from kaohe.office.publication import publish
+
+            publish(store, bureau, reg, Period.parse("2015-03"), published_on=dt.date(2015, 3, 25), actor="test", write=False)
+            digests.append((store.editions("2015-03")[0]["digest"], str(result.unit("jincheng").total)))
+    assert digests[0] == digests[1]
+
+
+
+
+@pytest.fixture
+def second_pg_url():
+    """Another empty schema (the copy's target beside the demo's own)."""
+    yield from fresh_schema()
+
+
+def test_the_demo_gives_byte_identical_editions_and_copies_identically(tmp_path, pg_url, second_pg_url, monkeypatch):  # noqa: F811
+    """``kaohe demo`` on SQLite and on PostgreSQL (the same configuration, the database from
+    KAOHE_DATABASE_URL): the same edition, byte for byte; then ``kaohe db copy`` moves the SQLite
+    demo into another PostgreSQL schema and finds every result and edition identical."""
+    from kaohe.demo import run_demo
+
+    monkeypatch.delenv("KAOHE_DATABASE_URL", raising=False)
+    run_demo(tmp_path / "sqlite", echo=lambda s: None)
+    monkeypatch.setenv("KAOHE_DATABASE_URL", pg_url)
+    run_demo(tmp_path / "pg", echo=lambda s: None)
+    with Store(pg_url) as pg:
+        on_pg = pg.edition("2015")
+    monkeypatch.delenv("KAOHE_DATABASE_URL")
+    with Store(tmp_path / "sqlite" / "kaohe.sqlite") as lite:
+        on_sqlite = lite.edition("2015")
+    assert on_pg is not None and on_sqlite is not None
+    assert on_pg["bytes"] == on_sqlite["bytes"] and on_pg["digest"] == on_sqlite["digest"]
+    target = second_pg_url
+    out = CliRunner().invoke(cli, ["-c", str(tmp_path / "sqlite" / "kaohe.toml"), "db", "copy", "--to", target])
+    assert out.exit_code == 0, out.output
+    assert "✓ 版本 2015#1:相同" in out.output and "✓ 结果 2015-12:相同" in out.output and "✗" not in out.output
+    with Store(target) as copied:
+        assert verify(copied).clean
+        assert copied.edition("2015")["bytes"] == on_sqlite["bytes"]
+    again = CliRunner().invoke(cli, ["-c", str(tmp_path / "sqlite" / "kaohe.toml"), "db", "copy", "--to", target])
+    assert again.exit_code != 0 and "不是空的" in str(again.exception)
