@@ -9,7 +9,6 @@ import datetime as dt
 import sqlite3
 import zlib
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import report_bureau

@@ -35,7 +35,7 @@ def b(reg):
 
 
 @pytest.fixture
-def store(database):
+def store(database):  # noqa: F811 - the fixture imported from pg_support
     """The store on each backend (tests/pg_support.py: SQLite's file, a PostgreSQL schema)."""
     with Store(database) as s:
         yield s
