@@ -43,7 +43,7 @@ def measure(config: Path, month: str, runs: int) -> dict[str, Any]:
     from kaohe.store.store import Store
 
     registry = load_registry()
-    bureau = load_bureau(config, registry)
+    bureau = load_bureau(config, registry).evolve(engine="python")  # the reference, whatever the file says
     sql_bureau = bureau.evolve(engine="sql")
     period = Period.parse(month)
     store = Store(bureau.database, readonly=True)

@@ -106,6 +106,8 @@ class Tally:
     """What tells this group's values from the others' (shared by the specs finished from one scan:
     ``total``'s ``memo`` is keyed by it), never equal for values that compare equal but read
     differently (1, 1.0 and True; Decimal 1 and 1.0); None: made from ``values``."""
+    first: Any = None
+    """What names one of the group's records (the data source's reference): with ``count`` 1, its record."""
 
 
 @attrs.frozen
@@ -116,6 +118,8 @@ class Sum:
     points: Decimal
     lines: int
     carried: bool
+    first: Any = None
+    """With ``lines`` 1, the reference (``Tally.first``) of the record that gave the line."""
 
 
 def _matches(values: Mapping[Any, Any], match: Sequence[tuple[str, tuple[str, ...]]]) -> bool:
@@ -145,7 +149,7 @@ def total(spec: AggregateSpec, tallies: Iterable[Tally], memo: dict[Any, Decimal
     """A unit's points from its groups, in exact decimals; None when no record gives a line
     (the unit then has no lines on the item, as with the rule's ``evaluate``). ``memo`` keeps
     ``each`` by the groups' values, for the units of one spec (they share a few)."""
-    points, lines, carried = ZERO, 0, False
+    points, lines, carried, first = ZERO, 0, False, None
     fields: tuple[Any, ...] = spec.fields + ((spec.decidable,) if spec.decidable else ())
     for t in tallies:
         if memo is None:
@@ -161,6 +165,7 @@ def total(spec: AggregateSpec, tallies: Iterable[Tally], memo: dict[Any, Decimal
         points += pts * t.count
         lines += t.count
         carried = carried or t.carried
+        first = t.first
     if not lines:
         return None
-    return Sum(points, lines, carried)
+    return Sum(points, lines, carried, first if lines == 1 else None)

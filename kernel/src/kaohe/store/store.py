@@ -571,11 +571,13 @@ class Store(Ledger, Users, Tokens, SelfReports):
     def tallies(
         self, kinds: Sequence[str], fields: Sequence[str], start: dt.date, end: dt.date,
         decide: Sequence[tuple[str, str, Decimal]] = (),
-    ) -> Iterator[tuple[str, str, dict[Any, Any], int]]:
+    ) -> Iterator[tuple[str, str, dict[Any, Any], int, str]]:
         """The records of ``kinds`` dated ``start`` to ``end`` (not voided), grouped by unit, kind and
         the values of ``fields`` (``value`` or attributes), and counted: (unit, kind, field → value
-        as ``records`` would decode it, None where absent, how many). One grouped scan: the rules'
-        aggregate specs are finished from it in exact decimals (kaohe.rules.aggregate).
+        as ``records`` would decode it, None where absent, how many, the least key of the group's
+        records: a group of one names its record, read by ``records_of`` where its line is shown).
+        One grouped scan: the rules' aggregate specs are finished from it in exact decimals
+        (kaohe.rules.aggregate).
 
         ``decide``: (field, op, limit) of attributes compared with a limit. Each is compared here
         where the outcome is certain: a plain number more than 10⁻⁶ from the limit (binary floating
@@ -609,11 +611,18 @@ class Store(Ledger, Users, Tokens, SelfReports):
             args += [path] * 8 + [path, float(limit), path, float(limit), path]
         group = ", ".join(str(i + 1) for i in range(len(cols) + 2))
         q = (
-            f"SELECT unit, kind, {', '.join(cols)}, count(*) FROM records WHERE voided = 0"
+            f"SELECT unit, kind, {', '.join(cols)}, count(*), min(key) FROM records WHERE voided = 0"
             f" AND kind IN ({','.join('?' * len(kinds))}) AND date BETWEEN ? AND ? GROUP BY {group}"
         )
         rows = self.db.conn.execute(q, [*args, *kinds, start.isoformat(), end.isoformat()]).fetchall()
         return _tallies(rows, fields, attrs, decide)
+
+    def records_of(self, keys: Sequence[str]) -> Iterator[Record]:
+        """The current (not voided) records of ``keys`` (those stored), decoded as ``records`` decodes them."""
+        for i in range(0, len(keys), 900):
+            chunk = keys[i : i + 900]
+            q = f"SELECT key, kind, unit, date, value, attrs, note FROM records WHERE voided = 0 AND key IN ({','.join('?' * len(chunk))})"
+            yield from _records(self.db.conn.execute(q, chunk).fetchall())
 
     # --- results ---------------------------------------------------------------------------------
 
@@ -1108,9 +1117,9 @@ def _records(rows: Iterable[Sequence[Any]]) -> Iterator[Record]:
 
 def _tallies(
     rows: Iterable[Sequence[Any]], fields: Sequence[str], attrs: Sequence[str], decide: Sequence[tuple[str, str, Decimal]]
-) -> Iterator[tuple[str, str, dict[Any, Any], int]]:
+) -> Iterator[tuple[str, str, dict[Any, Any], int, str]]:
     """``Store.tallies``' rows (unit, kind, value, the JSON array of ``attrs``, a column per ``decide``,
-    count) with their values decoded: ``value`` as a number (checked as ``_records`` checks it),
+    count, least key) with their values decoded: ``value`` as a number (checked as ``_records`` checks it),
     JSON as ``json.loads`` reads the record's attributes."""
     loads = json.loads
     has_value = "value" in fields
@@ -1128,7 +1137,7 @@ def _tallies(
         return got
 
     for row in rows:
-        unit, kind, value, array, n = row[0], row[1], row[2], row[3], row[-1]
+        unit, kind, value, array, n, first = row[0], row[1], row[2], row[3], row[-2], row[-1]
         values: dict[Any, Any] = {}
         if has_value:
             if value is None:
@@ -1140,9 +1149,9 @@ def _tallies(
                 values["value"] = number
         if attrs:
             values.update(zip(attrs, decoded(array, f"{unit}/{kind}")[: len(attrs)], strict=True))
-        for d, got in zip(decide, row[4:-1], strict=True):
+        for d, got in zip(decide, row[4:-2], strict=True):
             if isinstance(got, int):
                 values[d] = outcomes[got]
             else:
                 values[d[0]] = None if got is None else decoded(got, f"{unit}/{kind}")
-        yield unit, kind, values, int(n)
+        yield unit, kind, values, int(n), first
