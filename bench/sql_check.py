@@ -1,6 +1,7 @@
 """The SQL path against the Python reference: every item scored from grouped counts
-(``[scoring] engine = "sql"``, kaohe.scoring.aggregated) must give, for every unit and every period,
-what the item's rule gives from the records (its ``evaluate``) as a base period's stored result keeps
+(``[scoring] engine = "sql"``, kaohe.scoring.aggregated) — and every item whose rule reads only
+counts (quotas, the same period last year: ``counts_of``), scored from them — must give, for every
+unit and every period, what the item's rule gives from the records (its ``evaluate``) as a base period's stored result keeps
 it (``folding.fold_stored``: its points, its lines with two or more record lines folded, a single
 record's own line), the encoded item (``explain.item_data``) equal too.
 
@@ -26,7 +27,7 @@ def compare(bureau: Any, registry: Any, store: Any, periods: Iterable[Any]) -> t
     """(how many (period, unit, item) results of aggregated items were compared, how many of them
     have points, how many are carried over, the differences). A period longer than the base period
     evaluates each item over that period as its window (``Item.window``), as a year's categories are."""
-    from kaohe.scoring.aggregated import spec_of, summed
+    from kaohe.scoring.aggregated import Counts, counts_of, spec_of, summed
     from kaohe.scoring.explain import item_data
     from kaohe.scoring.folding import fold_stored
     from kaohe.scoring.pipeline import evaluate_item, period_gaps
@@ -34,10 +35,25 @@ def compare(bureau: Any, registry: Any, store: Any, periods: Iterable[Any]) -> t
 
     data = StoreSource(store, bureau, registry)
     items = [i for i in bureau.items if spec_of(i) is not None]
+    counting = [i for i in bureau.items if counts_of(i) is not None]
     compared, scored, carried, diffs = 0, 0, 0, []
     for period in periods:
         units = bureau.active_units(period)
         missing, _, confirmed = period_gaps(data, period) if period.kind == bureau.scheme.base_period else ({}, False, frozenset())
+        counts = Counts(bureau, counting, data)
+        for item in counting:  # quotas, the same period last year: scored from the units' counts
+            if item.window(period) is None or any(k in missing for k in item.reads):
+                continue
+            python = evaluate_item(bureau, item, period, units, data, {}, missing, confirmed)
+            sql = evaluate_item(bureau, item, period, units, data, {}, missing, confirmed, None, counts.counter(item))
+            assert python is not None and sql is not None
+            for unit in units:
+                p, s = python[unit.id], sql[unit.id]
+                compared += 1
+                scored += p.uncapped != 0
+                carried += p.carried
+                if p != s or item_data(p) != item_data(s):
+                    diffs.append(f"{period.label} {unit.id} {item.id}: python {item_data(p)}, sql {item_data(s)}")
         live = [i for i in items if not any(k in missing for k in i.reads)]
         sums = summed(bureau, live, period, units, data)
         for item in live:
@@ -80,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         compared, scored, carried, diffs = compare(bureau, registry, store, periods)
     for d in diffs[:50]:
         print(d)
-    print(f"{compared:,} (period, unit, item) results of aggregated items compared ({scored:,} with points,"
+    print(f"{compared:,} (period, unit, item) results of items scored from counts compared ({scored:,} with points,"
           f" {carried:,} carried over), {len(diffs)} differ"
           f" ({time.perf_counter() - started:.1f} s)")
     return 1 if diffs else 0

@@ -24,7 +24,7 @@ from typing import Any, Protocol, TypeGuard
 from ..contract.items import Item
 from ..core.model import Line, Record, Unit
 from ..core.periods import Period
-from ..rules.aggregate import AggregateSpec, Sum, Tally, total
+from ..rules.aggregate import AggregateSpec, Count, Counter, CountSpec, Sum, Tally, counted, total
 from ..rules.base import RuleContext, UnitRecords
 from ..scheme.bureau import Bureau
 from .folding import folded_line
@@ -40,7 +40,7 @@ Summed = dict[str, dict[str, tuple[Line, int]]]
 
 class TallySource(Protocol):
     def tallies(
-        self, kinds: Sequence[str], fields: Sequence[str], start: Any, end: Any, decide: Sequence[tuple[str, str, Decimal]] = ()
+        self, kinds: Sequence[str], fields: Sequence[str], start: Any, end: Any, decide: Sequence[tuple[Any, ...]] = ()
     ) -> Iterable[tuple[str, str, dict[Any, Any], int, bool, Any]]:
         """(unit, kind, field → value, how many, carried over, a reference to one of the group's
         records) of the records ``records`` gives."""
@@ -142,3 +142,62 @@ def summed(bureau: Bureau, items: Sequence[Item], period: Period, units: Sequenc
         if len(lines) == sum(1 for uid in its if uid in wanted):
             out[item.id] = lines
     return out
+
+
+def counts_of(item: Item) -> CountSpec | None:
+    """What the item's rule reads of the records when it reads only counts (a quota, the same
+    period last year: ``rules.aggregate.CountSpec``), when the store can group by its fields."""
+    read = getattr(item.rule, "counts", None)
+    spec = read() if read is not None else None
+    if not isinstance(spec, CountSpec) or any('"' in f for f in spec.fields):
+        return None
+    return spec
+
+
+class Counts:
+    """The ``Counter`` of each item that reads only counts (``counts_of``), for one scoring: the
+    records of the same kinds over the same dates grouped once (``tallies``), by the fields that
+    the items reading those kinds name, and each item's counts finished from the groups in exact
+    decimals (``rules.aggregate.counted``)."""
+
+    def __init__(self, bureau: Bureau, items: Sequence[Item], data: object) -> None:
+        self.bureau = bureau
+        self.source = data if _tallies(data) else None
+        self.fields: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for item in items:
+            spec = counts_of(item)
+            if spec is not None:
+                kinds = tuple(item.reads)
+                self.fields[kinds] = tuple(dict.fromkeys((*self.fields.get(kinds, ()), *spec.fields)))
+        self._rows: dict[tuple[tuple[str, ...], Any, Any], dict[str, list[Tally]]] = {}
+
+    def counter(self, item: Item) -> Counter | None:
+        """``item``'s counts by months, or None when it does not read only counts (or the data
+        source cannot count)."""
+        spec = counts_of(item)
+        if spec is None or self.source is None:
+            return None
+        kinds = tuple(item.reads)
+        memo: dict[tuple[Any, Any], dict[str, Count]] = {}
+        keyed: dict[Any, Decimal | None] = {}
+        cal = self.bureau.calendar
+
+        def count(months: Sequence[Period]) -> Mapping[str, Count]:
+            start, end = cal.start(months[0]), cal.end(months[-1])
+            hit = memo.get((start, end))
+            if hit is None:
+                groups = self._groups(kinds, start, end)
+                hit = memo[(start, end)] = {unit: counted(spec, ts, keyed) for unit, ts in groups.items()}
+            return hit
+
+        return count
+
+    def _groups(self, kinds: tuple[str, ...], start: Any, end: Any) -> dict[str, list[Tally]]:
+        key = (kinds, start, end)
+        hit = self._rows.get(key)
+        if hit is None:
+            assert self.source is not None
+            hit = self._rows[key] = {}
+            for unit, _, values, n, carried, first in self.source.tallies(kinds, self.fields[kinds], start, end):
+                hit.setdefault(unit, []).append(Tally(values, carried, n, repr(values), first))
+        return hit

@@ -28,7 +28,8 @@ from ..rules import RuleContext, Veto, competition_ranks
 from ..rules.base import UnitRecords, group_key
 from ..scheme.bureau import Bureau
 from ..scheme.scheme import Category, Scheme
-from .aggregated import summed
+from ..rules.aggregate import Counter
+from .aggregated import Counts, summed
 from .folding import Interner, fold_lines, folded_line
 
 
@@ -122,7 +123,7 @@ def _grouped(data: DataSource, kinds: Sequence[str], start: dt.date, end: dt.dat
 def evaluate_item(
     bureau: Bureau, item: Item, period: Period, units: Sequence[Unit], data: DataSource, cache: Grouped | None = None,
     missing: Mapping[str, str] | None = None, confirmed: frozenset[str] = frozenset(),
-    sums: Mapping[str, tuple[Line, int]] | None = None,
+    sums: Mapping[str, tuple[Line, int]] | None = None, counter: Counter | None = None,
 ) -> dict[str, ItemResult] | None:
     """One item's results for every unit, or None when the item is not due in ``period``.
     ``cache`` (optional) shares the records read with other items evaluated with the same cache.
@@ -133,7 +134,9 @@ def evaluate_item(
     nothing to report has nothing missing: a rule's lines are not marked 数据缺失 (no row, no rate
     to assess). ``sums`` (kaohe.scoring.aggregated.summed): the item's line by unit from grouped
     counts, in place of its rule's ``evaluate``: the results are those a base period's stored
-    result keeps (``folding.fold_stored``), two or more record lines folded."""
+    result keeps (``folding.fold_stored``), two or more record lines folded. ``counter``
+    (kaohe.scoring.aggregated.Counts): the units' counts for a rule that reads only counts, scored
+    by its ``evaluate_counts`` instead of its ``evaluate``."""
     window = item.window(period)
     if window is None:
         return None
@@ -148,15 +151,19 @@ def evaluate_item(
         folded = {uid: n for uid, (_, n) in sums.items() if n}
     else:
         cal = bureau.calendar
-        records = _grouped(data, item.reads, cal.start(window), cal.end(window), cache)
+        if counter is not None:
+            ctx = RuleContext(title=item.title, period=period, window=window, calendar=cal, units=units, records={})
+            lines = item.rule.evaluate_counts(ctx, counter)  # type: ignore[attr-defined]  # aggregated.counts_of
+        else:
+            records = _grouped(data, item.reads, cal.start(window), cal.end(window), cache)
 
-        def fetch(periods: Sequence[Period]) -> Mapping[str, Sequence[Record]]:
-            return _grouped(data, item.reads, cal.start(periods[0]), cal.end(periods[-1]), cache)
+            def fetch(periods: Sequence[Period]) -> Mapping[str, Sequence[Record]]:
+                return _grouped(data, item.reads, cal.start(periods[0]), cal.end(periods[-1]), cache)
 
-        ctx = RuleContext(
-            title=item.title, period=period, window=window, calendar=cal, units=units, records=records, fetch=fetch
-        )
-        lines = item.rule.evaluate(ctx)
+            ctx = RuleContext(
+                title=item.title, period=period, window=window, calendar=cal, units=units, records=records, fetch=fetch
+            )
+            lines = item.rule.evaluate(ctx)
         if confirmed and all(k in confirmed for k in item.reads):
             none = f"{window.chinese}该部门确认本期无须报送,不计分"
             lines = {u: [attrs.evolve(ln, missing="", reason=none) if ln.missing else ln for ln in ls] for u, ls in lines.items()}
@@ -282,7 +289,9 @@ def evaluate_categories(
         groups.setdefault((tuple(item.reads), item.window(period)), []).append(i)
     evaluated: list[dict[str, ItemResult] | None] = [None] * len(items)
     sums = {}  # [scoring] engine = "sql": the items scored from grouped counts (kaohe.scoring.aggregated)
+    counts: Counts | None = None
     if bureau.engine == "sql":
+        counts = Counts(bureau, [i for i in items if not (reuse and i.id in reuse)], data)
         sums = summed(
             bureau, [i for i in items if not (missing and any(k in missing for k in i.reads)) and not (reuse and i.id in reuse)],
             period, units, data,
@@ -291,7 +300,8 @@ def evaluate_categories(
         cache: Grouped = {}
         for i in members:
             evaluated[i] = evaluate_item(
-                bureau, items[i], period, units, data, cache, missing, confirmed, sums.get(items[i].id)
+                bureau, items[i], period, units, data, cache, missing, confirmed, sums.get(items[i].id),
+                counts.counter(items[i]) if counts is not None else None,
             )
         del cache
     for i, item in enumerate(items):

@@ -38,7 +38,7 @@ class RecordStore(Protocol):
 
     def tallies(
         self, kinds: Sequence[str], fields: Sequence[str], start: dt.date, end: dt.date,
-        decide: Sequence[tuple[str, str, Decimal]] = (),
+        decide: Sequence[tuple[Any, ...]] = (),
     ) -> Iterator[tuple[str, str, dict[Any, Any], int, str]]:
         """The records of ``kinds`` dated ``start`` to ``end`` grouped by unit, kind and the values of
         ``fields``, and counted, with the least key of each group (kaohe.store.store.Store.tallies)."""
@@ -118,7 +118,7 @@ class StoreSource:
 
     def tallies(
         self, kinds: Sequence[str], fields: Sequence[str], start: dt.date, end: dt.date,
-        decide: Sequence[tuple[str, str, Decimal]] = (),
+        decide: Sequence[tuple[Any, ...]] = (),
     ) -> Iterator[tuple[str, str, dict[Any, Any], int, bool, Ref]]:
         """``Store.tallies`` of the records ``records`` gives (the carried-over ones included), each
         group with whether it was carried over and a reference to one of its records (``singles``
