@@ -24,8 +24,6 @@ from .base import (
     dec_or_none,
     dec_table,
     match_table,
-    matches,
-    select,
     target_for,
 )
 
