@@ -1190,15 +1190,15 @@ def _tallies(
             else:
                 number = numbers.get(value)
                 if number is None:
-                    number = numbers[value] = _scorable(f"{unit}/{kind}", D(value))
+                    number = numbers[value] = _scorable(first, D(value))  # a record of the group: it holds it
                 values["value"] = number
         if attrs:
-            values.update(zip(attrs, decoded(array, f"{unit}/{kind}")[: len(attrs)], strict=True))
+            values.update(zip(attrs, decoded(array, first)[: len(attrs)], strict=True))
         for d, got in zip(decide, row[4:-2], strict=True):
             if isinstance(got, int):
                 values[d] = outcomes[got]
             elif len(d) > 3:  # the field's and the table's attributes' values
-                values.update(zip((d[0], *d[3]), decoded(got, f"{unit}/{kind}"), strict=True))
+                values.update(zip((d[0], *d[3]), decoded(got, first), strict=True))
             else:
-                values[d[0]] = None if got is None else decoded(got, f"{unit}/{kind}")
+                values[d[0]] = None if got is None else decoded(got, first)
         yield unit, kind, values, int(n), first
