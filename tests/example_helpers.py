@@ -45,4 +45,5 @@ class Example:
     def score(self, label: str) -> Any:
         from kaohe.core.periods import Period
 
-        return score_period(self.store, self.bureau, self.registry, Period.parse(label), save=False)
+        # every record's line, as a publication scores (``[scoring] engine = "python"``)
+        return score_period(self.store, self.bureau.evolve(engine="python"), self.registry, Period.parse(label), save=False)

@@ -198,7 +198,8 @@ def publish_period(tmp: Path, label: str = "2015-03") -> tuple[Any, Any, Path, P
 
     bureau, reg, db = make(tmp)
     with Store(db) as store:
-        result = score_period(store, bureau, reg, Period.parse(label))
+        # every record's line, as a publication scores (``[scoring] engine = "python"``)
+        result = score_period(store, bureau.evolve(engine="python"), reg, Period.parse(label))
         html = publish(tmp / "published", bureau, reg, result, store)
     return bureau, reg, db, html
 
@@ -234,7 +235,7 @@ def publish_folded(tmp: Path, lines_per_item: int | None = 2) -> tuple[Any, Any,
         report = ingest(store, bureau, reg, events, actor="test")
         assert not report.rejected, [r.text() for r in report.rejected]
         store.sign_off("督察支队", "2015-06", "test", "本月无事项")  # the month is complete
-        result = score_period(store, bureau, reg, Period.parse("2015-06"))
+        result = score_period(store, bureau.evolve(engine="python"), reg, Period.parse("2015-06"))  # every line
         html = publish(tmp / "published", bureau, reg, result, store)
     return bureau, reg, Path(bureau.database), html
 

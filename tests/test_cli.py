@@ -329,7 +329,7 @@ def test_demo_explanations_read_from_the_store_equal_a_fresh_scoring(demo):
     d, _ = demo
     cfg = str(d / "kaohe.toml")
     reg = load_registry()
-    bureau = load_bureau(cfg, reg)
+    bureau = load_bureau(cfg, reg).evolve(engine="python")  # the fresh scoring with every record's line
     runner = CliRunner()
     with Store(d / "kaohe.sqlite", readonly=True) as store:
         runs = store.count("runs")

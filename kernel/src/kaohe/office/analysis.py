@@ -68,6 +68,9 @@ class SharedRecords:
             hit = self._tallies[key] = list(self.store.tallies(kinds, fields, start, end, decide))
         return iter(hit)
 
+    def records_of(self, keys: Sequence[str]) -> Iterator[Record]:
+        return self.store.records_of(keys)
+
     def _once(self, name: str, *args: Any) -> Any:
         key = (name, args)
         if key not in self._cached:

@@ -178,8 +178,9 @@ def shown(store: Store, bureau: Bureau, registry: Registry, period: Period, unit
         try:
             with store.without_waiting():
                 bring_up_to_date(store, bureau, registry, period)
-        except StoreBusy as exc:
-            result = score_period(store, bureau, registry, period, save=False)
+        except StoreBusy as exc:  # a unit's explanation shows every record's line: scored from the records
+            whole = bureau if unit is None else bureau.evolve(engine="python")
+            result = score_period(store, whole, registry, period, save=False)
             if kept:
                 note = f"注意:{period.label} 保存的计算结果已过时({reason}),以下是重新计算的结果,未能保存({exc}):运行 kaohe score {period.label} 保存"
             if unit is not None:

@@ -165,7 +165,9 @@ def publish(
             source = StoreSource(store, bureau, registry)
             # the 末位 history scored from the same snapshot (not the stored scores, which any
             # ``kaohe score`` rewrites): the edition depends on its inputs only
-            result = score(bureau, period, source, history(store, bureau, period, source, stored=False))
+            # every record's line (an edition lists them): the items scored from their records
+            whole = bureau.evolve(engine="python")
+            result = score(whole, period, source, history(store, whole, period, source, stored=False))
             rows = data_status(store, bureau, registry, period)
             issues = problems(rows, bureau) + unit_problems(rows, result.missing)
             if len(issues) > 20:

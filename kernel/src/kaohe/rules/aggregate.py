@@ -12,7 +12,7 @@ bench/sql_check.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 import operator
 from typing import Any, cast
@@ -21,7 +21,8 @@ import attrs
 
 from ..core.decimals import ZERO, D
 from ..core.model import Record
-from .base import as_text, lookup
+from ..core.periods import Period
+from .base import amount, as_text, lookup, select
 
 OPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
 
@@ -73,15 +74,31 @@ class AggregateSpec:
         return bool(OPS[self.op](D(value), limit))
 
     @property
-    def decidable(self) -> tuple[str, str, Decimal] | None:
+    def decidable(self) -> tuple[Any, ...] | None:
         """(field, op, limit) where the store may compare the records' ``when`` field with a single
         limit itself (``Store.tallies``' ``decide``), grouping them by the outcome (:class:`Decided`)
-        rather than by their values (minutes, hours: nearly one group a record)."""
-        if self.when is None or self.limit_by or not isinstance(self.limit, Decimal):
+        rather than by their values (minutes, hours: nearly one group a record); (field, op, table,
+        limit_by) with a table of limits walked with the records' attributes ``limit_by`` (the
+        table as nested pairs, ``frozen``)."""
+        if self.when is None:
             return None
         if self.when == "value" or self.when == self.amount or any(f == self.when for f, _ in self.match):
             return None  # the field's value is needed as it is
+        if self.limit_by:
+            if not isinstance(self.limit, Mapping) or "value" in self.limit_by or self.when in self.limit_by:
+                return None
+            return self.when, self.op, frozen(self.limit), self.limit_by
+        if not isinstance(self.limit, Decimal):
+            return None
         return self.when, self.op, self.limit
+
+
+def frozen(table: Any) -> Any:
+    """A table of limits (``lookup``'s: text → limit or table) as nested (key, limit or table) pairs,
+    sorted: hashable, one value for equal tables; anything else as it is."""
+    if isinstance(table, Mapping):
+        return tuple(sorted((str(k), frozen(v)) for k, v in table.items()))
+    return table
 
 
 @attrs.frozen
@@ -106,6 +123,8 @@ class Tally:
     """What tells this group's values from the others' (shared by the specs finished from one scan:
     ``total``'s ``memo`` is keyed by it), never equal for values that compare equal but read
     differently (1, 1.0 and True; Decimal 1 and 1.0); None: made from ``values``."""
+    first: Any = None
+    """What names one of the group's records (the data source's reference): with ``count`` 1, its record."""
 
 
 @attrs.frozen
@@ -116,6 +135,8 @@ class Sum:
     points: Decimal
     lines: int
     carried: bool
+    first: Any = None
+    """With ``lines`` 1, the reference (``Tally.first``) of the record that gave the line."""
 
 
 def _matches(values: Mapping[Any, Any], match: Sequence[tuple[str, tuple[str, ...]]]) -> bool:
@@ -145,7 +166,7 @@ def total(spec: AggregateSpec, tallies: Iterable[Tally], memo: dict[Any, Decimal
     """A unit's points from its groups, in exact decimals; None when no record gives a line
     (the unit then has no lines on the item, as with the rule's ``evaluate``). ``memo`` keeps
     ``each`` by the groups' values, for the units of one spec (they share a few)."""
-    points, lines, carried = ZERO, 0, False
+    points, lines, carried, first = ZERO, 0, False, None
     fields: tuple[Any, ...] = spec.fields + ((spec.decidable,) if spec.decidable else ())
     for t in tallies:
         if memo is None:
@@ -161,6 +182,82 @@ def total(spec: AggregateSpec, tallies: Iterable[Tally], memo: dict[Any, Decimal
         points += pts * t.count
         lines += t.count
         carried = carried or t.carried
+        first = t.first
     if not lines:
         return None
-    return Sum(points, lines, carried)
+    return Sum(points, lines, carried, first if lines == 1 else None)
+
+
+@attrs.frozen
+class Count:
+    """What a unit's records of an item's kinds over some months add up to, for a rule that reads
+    nothing else of them (a quota, the same period last year): ``amount``, the number of the records
+    that match (or the sum of their ``field``); ``carried``, whether one of those was carried over;
+    ``any_carried``, whether one of the unit's records, matching or not, was."""
+
+    amount: Decimal
+    carried: bool = False
+    any_carried: bool = False
+
+
+NONE = Count(ZERO)
+"""A unit without records."""
+
+Counter = Callable[[Sequence[Period]], Mapping[str, Count]]
+"""Months (consecutive) → unit id → its ``Count`` over them (units without records left out)."""
+
+
+@attrs.frozen
+class CountSpec:
+    """What a rule reads of the records when it reads only counts (``Count``): the records whose
+    fields ``match`` (as ``matches`` compares them), counted, or their ``field`` (``value`` or an
+    attribute) added up. The store counts them grouped by these fields (``Store.tallies``), the
+    rule's ``evaluate_counts`` scores from them; its ``evaluate`` does the same from records
+    (``record_counter``), and is the reference."""
+
+    match: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    field: str | None = None
+
+    @property
+    def spec(self) -> AggregateSpec:
+        """The same as an aggregate spec: each matching record adds 1, or its ``field`` (0 where it has none)."""
+        return AggregateSpec(self.match, Decimal(1), self.field, ZERO)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return self.spec.fields
+
+
+def record_counter(records: Mapping[str, Sequence[Record]], window: Sequence[Period], fetch: Callable[[Sequence[Period]], Mapping[str, Sequence[Record]]],
+                   match: Mapping[str, tuple[str, ...]], field: str | None) -> Counter:
+    """A ``Counter`` over records: ``records`` (the window's, by unit) for the months of ``window``,
+    ``fetch`` for others; each months' counts made once."""
+    memo: dict[tuple[Period, ...], dict[str, Count]] = {}
+
+    def count(months: Sequence[Period]) -> Mapping[str, Count]:
+        key = tuple(months)
+        hit = memo.get(key)
+        if hit is None:
+            recs = records if list(months) == list(window) else fetch(months)
+            chosen = select(recs, match)
+            hit = memo[key] = {
+                u: Count(
+                    amount(chosen.get(u, ()), field),
+                    any(r.carried_from is not None for r in chosen.get(u, ())),
+                    any(r.carried_from is not None for r in rs),
+                )
+                for u, rs in recs.items() if rs
+            }
+        return hit
+
+    return count
+
+
+def counted(spec: CountSpec, tallies: Iterable[Tally], memo: dict[Any, Decimal | None] | None = None) -> Count:
+    """A unit's ``Count`` from its groups (``total`` of ``spec.spec``), in exact decimals."""
+    groups = list(tallies)
+    s = total(spec.spec, groups, memo)
+    any_carried = any(t.carried for t in groups)
+    if s is None:
+        return Count(ZERO, False, any_carried)
+    return Count(s.points if spec.field is not None else Decimal(s.lines), s.carried, any_carried)

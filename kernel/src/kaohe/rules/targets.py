@@ -14,6 +14,7 @@ from ..core.decimals import ZERO, D, fmt, fmt_points, quantize
 from ..core.errors import KaoheError, RuleError
 from ..core.model import Line, Record, Unit
 from ..core.periods import Period
+from .aggregate import NONE, CountSpec, Counter, record_counter
 from .base import (
     Lines,
     RuleContext,
@@ -23,8 +24,6 @@ from .base import (
     dec_or_none,
     dec_table,
     match_table,
-    matches,
-    select,
     target_for,
 )
 
@@ -196,12 +195,18 @@ class Quota(Shape):
             return None  # this unit's block does not end in this period
         return _months_in_blocks(ctx.window.months()[-1], n)
 
-    def _count(self, ctx: RuleContext, unit: Unit, block: list[Period]) -> tuple[Decimal, bool]:
-        records = ctx.records if block == ctx.window.months() else ctx.fetch(block)
-        recs = select(records, self.match).get(unit.id, ())
-        return amount(recs, self.field), _carried(recs)
+    def counts(self) -> CountSpec | None:
+        """What this rule reads of the records: how many match (or the sum of ``field``), by unit
+        and block of months (``evaluate_counts``); None for a subclass that scores otherwise."""
+        if type(self).evaluate is not Quota.evaluate or type(self).evaluate_counts is not Quota.evaluate_counts:
+            return None
+        return CountSpec(tuple(self.match.items()), self.field)
 
     def evaluate(self, ctx: RuleContext) -> Lines:
+        return self.evaluate_counts(ctx, record_counter(ctx.records, ctx.window.months(), ctx.fetch, self.match, self.field))
+
+    def evaluate_counts(self, ctx: RuleContext, count: Counter) -> Lines:
+        """``evaluate`` from the units' counts by block of months (``count``), not their records."""
         out: Lines = {}
         for unit in ctx.units:
             target = target_for(self.targets, unit)
@@ -213,10 +218,11 @@ class Quota(Shape):
             carry = ZERO
             history = blocks[:-1] if self.carry_surplus else []
             for block in history:
-                done, _ = self._count(ctx, unit, block)
+                done = count(block).get(unit.id, NONE).amount
                 carry = max(ZERO, done + carry - target)
             current = blocks[-1]
-            done, carried = self._count(ctx, unit, current)
+            got = count(current).get(unit.id, NONE)
+            done, carried = got.amount, got.carried
             span = current[0].label if len(current) == 1 else f"{current[0].label}至{current[-1].label}"
             have = done + carry
             reason = f"{span} {self.what}{fmt(done)}"
@@ -352,24 +358,30 @@ class YearOverYear(Shape):
     match: dict[str, tuple[str, ...]] = attrs.field(factory=dict, converter=match_table)
     """Count only records whose fields have these values."""
 
-    def _amount(self, records: Sequence[Record]) -> Decimal:
-        if self.match:
-            records = [r for r in records if matches(r, self.match)]
-        return amount(records, self.field)
+    def counts(self) -> CountSpec | None:
+        """What this rule reads of the records: how many match (or the sum of ``field``), by unit,
+        this period and the same period last year (``evaluate_counts``); None for a subclass that
+        scores otherwise."""
+        if type(self).evaluate is not YearOverYear.evaluate or type(self).evaluate_counts is not YearOverYear.evaluate_counts:
+            return None
+        return CountSpec(tuple(self.match.items()), self.field)
 
     def evaluate(self, ctx: RuleContext) -> Lines:
+        return self.evaluate_counts(ctx, record_counter(ctx.records, ctx.window.months(), ctx.fetch, self.match, self.field))
+
+    def evaluate_counts(self, ctx: RuleContext, count: Counter) -> Lines:
+        """``evaluate`` from the units' counts (``count``), not their records."""
         out: Lines = {}
-        last_window = ctx.window.same_last_year()
-        last_records = select(ctx.fetch(last_window.months()), self.match)
-        now_records = select(ctx.records, self.match)
+        last = count(ctx.window.same_last_year().months())
+        this = count(ctx.window.months())
         for unit in ctx.units:
-            recs = ctx.of(unit)
-            now = amount(now_records.get(unit.id, ()), self.field)
-            before = amount(last_records.get(unit.id, ()), self.field)
+            mine = this.get(unit.id, NONE)
+            now, carried = mine.amount, mine.any_carried  # any of the unit's records in the window
+            before = last.get(unit.id, NONE).amount
             reason = f"本期{self.what}{fmt(now)},去年同期{fmt(before)}"
             if self.mode == "percent":
                 if before == 0:
-                    out[unit.id] = [Line(ZERO, reason + ",去年同期为0,无法计算同比,不计分", None, _carried(recs))]
+                    out[unit.id] = [Line(ZERO, reason + ",去年同期为0,无法计算同比,不计分", None, carried)]
                     continue
                 change = quantize((now - before) / before * 100, 2)
                 reason += f",同比{'上升' if change > 0 else '下降' if change < 0 else '持平'}{fmt(abs(change))}%"
@@ -389,7 +401,7 @@ class YearOverYear(Shape):
                 reason += f",差于目标{fmt(-better_by)}{unit_text}"
             else:
                 pts = ZERO
-            out[unit.id] = [Line(pts, reason, None, _carried(recs))]
+            out[unit.id] = [Line(pts, reason, None, carried)]
         return out
 
     def describe(self) -> str:

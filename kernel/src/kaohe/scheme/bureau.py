@@ -214,9 +214,10 @@ class Assessment:
     (seed 000 l.88). Key ``*`` is the default."""
     inapplicable: tuple[str, ...] = ()
     """Items switched on by a wildcard whose category is not in this bureau's scheme: left out."""
-    engine: str = "python"
-    """``[scoring] engine``: "python" (every item from its records, with a line per record) or "sql"
-    (the items whose rule allows it from grouped counts, one line per unit; kaohe.scoring.aggregated)."""
+    engine: str = "sql"
+    """``[scoring] engine``: "sql" (the items whose rule allows it from grouped counts, their record
+    lines folded as a base period's stored result keeps them; kaohe.scoring.aggregated) or "python"
+    (every item from its records, with a line per record: a publication scores so)."""
     versions: tuple[Version, ...] = ()
     """The dated changes (``[[changes]]``, kaohe.scheme.dated): from each one's first month on, its
     assessment is in force (in order of their months; empty: the same scheme for every period)."""

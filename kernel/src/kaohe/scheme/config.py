@@ -302,7 +302,7 @@ class NotifyTable:
 class ScoringTable:
     """``[scoring]``: the engine (kaohe.scheme.bureau.Assessment.engine)."""
 
-    engine: Annotated[str, Expect('"python" 或 "sql"', check=_engine)] = "python"
+    engine: Annotated[str, Expect('"python" 或 "sql"', check=_engine)] = "sql"
 
 
 @attrs.frozen(kw_only=True)

@@ -1,13 +1,18 @@
-"""Items scored from grouped counts instead of records (``[scoring] engine = "sql"``).
+"""Items scored from grouped counts instead of records (``[scoring] engine = "sql"``, the default).
 
 An item whose rule describes itself as an aggregate spec (kaohe.rules.aggregate: per occurrence
 with fixed points, optionally times a quantity, or the records' own points; of the records crossing
 a limit, if one is set) is scored from the data source's ``tallies``: its records grouped by unit,
 kind and the values of the fields its spec names, and counted, in one grouped scan per kinds and
 window (and per limit: ``Store.tallies``), never turned into records. The points are the same as
-the rule's ``evaluate`` gives, in exact decimals; the unit's line on the item is one line saying how
-many records it counted (the record lines are not made). The Python form stays for every other item
-and is the reference (tests/test_aggregate.py, bench/sql_check.py).
+the rule's ``evaluate`` gives, in exact decimals.
+
+A unit's lines on such an item are those a base period's stored result keeps (``folding.fold_stored``;
+the record lines are made again for one unit on demand, kaohe.office.results.explanation): two or
+more record lines as the one folded line (how many records, their points), a single record line as
+the rule makes it, from that record alone (``singles``: read by its key). The Python form stays for
+every other item, for the lines of every record (``engine = "python"``: a publication) and as the
+reference (tests/test_aggregate.py, bench/sql_check.py).
 """
 
 from __future__ import annotations
@@ -17,21 +22,32 @@ from decimal import Decimal
 from typing import Any, Protocol, TypeGuard
 
 from ..contract.items import Item
-from ..core.decimals import fmt_points
-from ..core.model import Line
+from ..core.model import Line, Record, Unit
 from ..core.periods import Period
-from ..rules.aggregate import AggregateSpec, Sum, Tally, total
+from ..rules.aggregate import AggregateSpec, Count, Counter, CountSpec, Sum, Tally, counted, total
+from ..rules.base import RuleContext, UnitRecords
 from ..scheme.bureau import Bureau
+from .folding import folded_line
 
 Sums = dict[str, dict[str, Sum]]
 """Item id → unit id → the unit's points on the item (units with no line left out)."""
 
 
+Summed = dict[str, dict[str, tuple[Line, int]]]
+"""Item id → unit id → the unit's one line on the item and how many record lines it stands for
+(0: it is the line of the unit's one record); units with no line left out."""
+
+
 class TallySource(Protocol):
     def tallies(
-        self, kinds: Sequence[str], fields: Sequence[str], start: Any, end: Any, decide: Sequence[tuple[str, str, Decimal]] = ()
-    ) -> Iterable[tuple[str, str, dict[Any, Any], int, bool]]:
-        """(unit, kind, field → value, how many, carried over) of the records ``records`` gives."""
+        self, kinds: Sequence[str], fields: Sequence[str], start: Any, end: Any, decide: Sequence[tuple[Any, ...]] = ()
+    ) -> Iterable[tuple[str, str, dict[Any, Any], int, bool, Any]]:
+        """(unit, kind, field → value, how many, carried over, a reference to one of the group's
+        records) of the records ``records`` gives."""
+        ...
+
+    def singles(self, refs: Sequence[Any]) -> Mapping[Any, Record]:
+        """The records named by ``tallies``' references, as ``records`` gives them."""
         ...
 
 
@@ -72,10 +88,10 @@ def evaluate_sums(bureau: Bureau, items: Sequence[Item], period: Period, data: o
         decide = tuple(dict.fromkeys(d for _, spec in members if (d := spec.decidable) is not None))
         fields = tuple(dict.fromkeys(f for _, spec in members for f in spec.fields))
         by_unit: dict[str, list[Tally]] = {}
-        for unit, _, values, n, carried in source.tallies(kinds, fields, cal.start(window), cal.end(window), decide):
+        for unit, _, values, n, carried, first in source.tallies(kinds, fields, cal.start(window), cal.end(window), decide):
             # the group's values as one key, shared by the specs (see ``total``): their repr, which
             # tells 1, 1.0 and True apart (equal as Python values, read differently by a match)
-            by_unit.setdefault(unit, []).append(Tally(values, carried, n, repr(values)))
+            by_unit.setdefault(unit, []).append(Tally(values, carried, n, repr(values), first))
         for item, spec in members:
             sums = out[item.id] = {}
             memo: dict[Any, Decimal | None] = {}
@@ -86,10 +102,102 @@ def evaluate_sums(bureau: Bureau, items: Sequence[Item], period: Period, data: o
     return out
 
 
-def sum_line(s: Sum) -> Line:
-    """The one line of a unit's item scored from counts."""
-    return Line(s.points, f"共{s.lines}条记录,合计{fmt_points(s.points)}分(按汇总计分)", None, s.carried)
+def summed(bureau: Bureau, items: Sequence[Item], period: Period, units: Sequence[Unit], data: object) -> Summed:
+    """The lines of the ``items`` that ``evaluate_sums`` scores, for the ``units`` with a line: the
+    folded line of two or more records (``folding.folded_line``), the rule's own line of a single
+    record (``singles``: the records read by key, once for all items). An item whose single records
+    do not give the points counted (never expected) is left out: it is evaluated from its records."""
+    sums = evaluate_sums(bureau, items, period, data)
+    wanted = {u.id: u for u in units}
+    refs = list(dict.fromkeys(
+        s.first for its in sums.values() for uid, s in its.items() if s.lines == 1 and uid in wanted
+    ))
+    records = data.singles(refs) if refs and _tallies(data) else {}
+    out: Summed = {}
+    for item in items:
+        its = sums.get(item.id)
+        window = item.window(period)
+        if its is None or window is None:
+            continue
+        lines: dict[str, tuple[Line, int]] = {}
+        one: dict[str, list[Record]] = {}
+        for uid, s in its.items():
+            if uid not in wanted:
+                continue
+            if s.lines > 1:
+                lines[uid] = (folded_line(s.points, s.lines, window.label, s.carried), s.lines)
+            elif (r := records.get(s.first)) is not None:
+                one[uid] = [r]
+        if one:
+            ctx = RuleContext(
+                title=item.title, period=period, window=window, calendar=bureau.calendar,
+                units=[wanted[uid] for uid in one], records=UnitRecords(one),
+            )
+            made = item.rule.evaluate(ctx)
+            for uid in one:
+                got = list(made.get(uid, ()))
+                if len(got) != 1 or got[0].points != its[uid].points:
+                    break
+                lines[uid] = (got[0], 0)
+        if len(lines) == sum(1 for uid in its if uid in wanted):
+            out[item.id] = lines
+    return out
 
 
-def as_lines(sums: Mapping[str, Sum]) -> dict[str, list[Line]]:
-    return {unit: [sum_line(s)] for unit, s in sums.items()}
+def counts_of(item: Item) -> CountSpec | None:
+    """What the item's rule reads of the records when it reads only counts (a quota, the same
+    period last year: ``rules.aggregate.CountSpec``), when the store can group by its fields."""
+    read = getattr(item.rule, "counts", None)
+    spec = read() if read is not None else None
+    if not isinstance(spec, CountSpec) or any('"' in f for f in spec.fields):
+        return None
+    return spec
+
+
+class Counts:
+    """The ``Counter`` of each item that reads only counts (``counts_of``), for one scoring: the
+    records of the same kinds over the same dates grouped once (``tallies``), by the fields that
+    the items reading those kinds name, and each item's counts finished from the groups in exact
+    decimals (``rules.aggregate.counted``)."""
+
+    def __init__(self, bureau: Bureau, items: Sequence[Item], data: object) -> None:
+        self.bureau = bureau
+        self.source = data if _tallies(data) else None
+        self.fields: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for item in items:
+            spec = counts_of(item)
+            if spec is not None:
+                kinds = tuple(item.reads)
+                self.fields[kinds] = tuple(dict.fromkeys((*self.fields.get(kinds, ()), *spec.fields)))
+        self._rows: dict[tuple[tuple[str, ...], Any, Any], dict[str, list[Tally]]] = {}
+
+    def counter(self, item: Item) -> Counter | None:
+        """``item``'s counts by months, or None when it does not read only counts (or the data
+        source cannot count)."""
+        spec = counts_of(item)
+        if spec is None or self.source is None:
+            return None
+        kinds = tuple(item.reads)
+        memo: dict[tuple[Any, Any], dict[str, Count]] = {}
+        keyed: dict[Any, Decimal | None] = {}
+        cal = self.bureau.calendar
+
+        def count(months: Sequence[Period]) -> Mapping[str, Count]:
+            start, end = cal.start(months[0]), cal.end(months[-1])
+            hit = memo.get((start, end))
+            if hit is None:
+                groups = self._groups(kinds, start, end)
+                hit = memo[(start, end)] = {unit: counted(spec, ts, keyed) for unit, ts in groups.items()}
+            return hit
+
+        return count
+
+    def _groups(self, kinds: tuple[str, ...], start: Any, end: Any) -> dict[str, list[Tally]]:
+        key = (kinds, start, end)
+        hit = self._rows.get(key)
+        if hit is None:
+            assert self.source is not None
+            hit = self._rows[key] = {}
+            for unit, _, values, n, carried, first in self.source.tallies(kinds, self.fields[kinds], start, end):
+                hit.setdefault(unit, []).append(Tally(values, carried, n, repr(values), first))
+        return hit

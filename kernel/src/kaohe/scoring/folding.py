@@ -36,12 +36,8 @@ def folded(lines: tuple[Line, ...], window: str) -> tuple[Line, ...]:
     if len(records) < 2:
         return lines
     points = sum((ln.points for ln in records), ZERO)
-    one = Line(
-        points,
-        f"{len(records)}条记录合计{fmt_points(points)}分,逐条见{window}的说明",
-        None,
-        any(ln.carried for ln in records),
-        next((ln.flag for ln in records if ln.flag), None),
+    one = folded_line(
+        points, len(records), window, any(ln.carried for ln in records), next((ln.flag for ln in records if ln.flag), None)
     )
     out: list[Line] = []
     for ln in lines:
@@ -50,6 +46,11 @@ def folded(lines: tuple[Line, ...], window: str) -> tuple[Line, ...]:
         elif ln is records[0]:
             out.append(one)
     return tuple(out)
+
+
+def folded_line(points: Decimal, records: int, window: str, carried: bool, flag: str | None = None) -> Line:
+    """The one line standing for ``records`` record lines of ``window`` whose points add up to ``points``."""
+    return Line(points, f"{records}条记录合计{fmt_points(points)}分,逐条见{window}的说明", None, carried, flag)
 
 
 def fold_stored(item: ItemResult) -> ItemResult:

@@ -25,12 +25,12 @@ from ..core.errors import KaoheError
 from ..core.model import CategoryResult, Gap, ItemResult, Line, PeriodResult, Record, Unit, UnitResult
 from ..core.periods import MONTHS_PER, Period
 from ..rules import RuleContext, Veto, competition_ranks
-from ..rules.aggregate import Sum
 from ..rules.base import UnitRecords, group_key
 from ..scheme.bureau import Bureau
 from ..scheme.scheme import Category, Scheme
-from .aggregated import as_lines, evaluate_sums
-from .folding import Interner, fold_lines
+from ..rules.aggregate import Counter
+from .aggregated import Counts, summed
+from .folding import Interner, fold_lines, folded_line
 
 
 class DataSource(Protocol):
@@ -123,7 +123,7 @@ def _grouped(data: DataSource, kinds: Sequence[str], start: dt.date, end: dt.dat
 def evaluate_item(
     bureau: Bureau, item: Item, period: Period, units: Sequence[Unit], data: DataSource, cache: Grouped | None = None,
     missing: Mapping[str, str] | None = None, confirmed: frozenset[str] = frozenset(),
-    sums: Mapping[str, Sum] | None = None,
+    sums: Mapping[str, tuple[Line, int]] | None = None, counter: Counter | None = None,
 ) -> dict[str, ItemResult] | None:
     """One item's results for every unit, or None when the item is not due in ``period``.
     ``cache`` (optional) shares the records read with other items evaluated with the same cache.
@@ -132,29 +132,38 @@ def evaluate_item(
     (a quota or a per-capita target would count the silence as every unit's shortfall) — and each
     unit's line says so, marked 数据缺失. An item all of whose kinds' departments ``confirmed`` having
     nothing to report has nothing missing: a rule's lines are not marked 数据缺失 (no row, no rate
-    to assess). ``sums`` (kaohe.scoring.aggregated): the item's points by unit from grouped counts,
-    in place of its rule's ``evaluate`` (one line per unit)."""
+    to assess). ``sums`` (kaohe.scoring.aggregated.summed): the item's line by unit from grouped
+    counts, in place of its rule's ``evaluate``: the results are those a base period's stored
+    result keeps (``folding.fold_stored``), two or more record lines folded. ``counter``
+    (kaohe.scoring.aggregated.Counts): the units' counts for a rule that reads only counts, scored
+    by its ``evaluate_counts`` instead of its ``evaluate``."""
     window = item.window(period)
     if window is None:
         return None
     silent = sorted({missing[k] for k in item.reads if k in missing}) if missing else []
     lines: Mapping[str, Sequence[Line]]
+    folded: Mapping[str, int] = {}
     if silent:
         gap = Line(ZERO, f"{'、'.join(silent)} {period.label} 数据未报送,本项暂不计分", None, missing=period.label)
         lines = {u.id: (gap,) for u in units}
     elif sums is not None:
-        lines = as_lines(sums)
+        lines = {uid: (ln,) for uid, (ln, _) in sums.items()}
+        folded = {uid: n for uid, (_, n) in sums.items() if n}
     else:
         cal = bureau.calendar
-        records = _grouped(data, item.reads, cal.start(window), cal.end(window), cache)
+        if counter is not None:
+            ctx = RuleContext(title=item.title, period=period, window=window, calendar=cal, units=units, records={})
+            lines = item.rule.evaluate_counts(ctx, counter)  # type: ignore[attr-defined]  # aggregated.counts_of
+        else:
+            records = _grouped(data, item.reads, cal.start(window), cal.end(window), cache)
 
-        def fetch(periods: Sequence[Period]) -> Mapping[str, Sequence[Record]]:
-            return _grouped(data, item.reads, cal.start(periods[0]), cal.end(periods[-1]), cache)
+            def fetch(periods: Sequence[Period]) -> Mapping[str, Sequence[Record]]:
+                return _grouped(data, item.reads, cal.start(periods[0]), cal.end(periods[-1]), cache)
 
-        ctx = RuleContext(
-            title=item.title, period=period, window=window, calendar=cal, units=units, records=records, fetch=fetch
-        )
-        lines = item.rule.evaluate(ctx)
+            ctx = RuleContext(
+                title=item.title, period=period, window=window, calendar=cal, units=units, records=records, fetch=fetch
+            )
+            lines = item.rule.evaluate(ctx)
         if confirmed and all(k in confirmed for k in item.reads):
             none = f"{window.chinese}该部门确认本期无须报送,不计分"
             lines = {u: [attrs.evolve(ln, missing="", reason=none) if ln.missing else ln for ln in ls] for u, ls in lines.items()}
@@ -163,10 +172,15 @@ def evaluate_item(
     empty: ItemResult | None = None  # the result of every unit without lines: one, shared (immutable)
     for unit in units:
         ls = tuple(lines.get(unit.id, ()))
+        n = folded.get(unit.id, 0)
         if changes:
-            ls += tuple(a.line() for a in for_unit(changes, unit.id, item.id))
+            extra = tuple(a.line() for a in for_unit(changes, unit.id, item.id))
+            if n and any(ln.record is not None for ln in extra):
+                ls, n = _folded_in(ls[0], n, extra, window.label)
+            else:
+                ls += extra
         if ls:
-            out[unit.id] = _item_result(item, window, ls)
+            out[unit.id] = _item_result(item, window, ls, n)
         else:
             if empty is None:
                 empty = _item_result(item, window, ())
@@ -174,8 +188,19 @@ def evaluate_item(
     return out
 
 
-def _item_result(item: Item, window: Period, ls: tuple[Line, ...]) -> ItemResult:
-    """An item's result from its lines: their sum, bounded by the item's cap and floor."""
+def _folded_in(one: Line, n: int, extra: tuple[Line, ...], window: str) -> tuple[tuple[Line, ...], int]:
+    """The folded line ``one`` of ``n`` record lines with the record lines of ``extra`` (an item's
+    adjustments, which name their entry) folded in as ``folding.fold_stored`` folds every record
+    line, the others after it; and how many record lines it then stands for."""
+    records = [ln for ln in extra if ln.record is not None]
+    points = sum((ln.points for ln in records), one.points)
+    line = folded_line(points, n + len(records), window, one.carried or any(ln.carried for ln in records), one.flag)
+    return (line, *(ln for ln in extra if ln.record is None)), n + len(records)
+
+
+def _item_result(item: Item, window: Period, ls: tuple[Line, ...], folded: int = 0) -> ItemResult:
+    """An item's result from its lines: their sum, bounded by the item's cap and floor (``folded``:
+    how many record lines its first line stands for, ``ItemResult.folded``)."""
     uncapped = sum((ln.points for ln in ls), ZERO)
     points, note = uncapped, ""
     if item.cap is not None and points > item.cap:
@@ -195,6 +220,7 @@ def _item_result(item: Item, window: Period, ls: tuple[Line, ...]) -> ItemResult
         direct_per_capita=item.direct_per_capita,
         note=note,
         veto=tuple(ln.reason for ln in ls if not ln.missing) if isinstance(item.rule, Veto) else (),
+        folded=folded,
     )
 
 
@@ -262,17 +288,20 @@ def evaluate_categories(
             continue
         groups.setdefault((tuple(item.reads), item.window(period)), []).append(i)
     evaluated: list[dict[str, ItemResult] | None] = [None] * len(items)
-    summed = {}  # [scoring] engine = "sql": the items scored from grouped counts (kaohe.scoring.aggregated)
+    sums = {}  # [scoring] engine = "sql": the items scored from grouped counts (kaohe.scoring.aggregated)
+    counts: Counts | None = None
     if bureau.engine == "sql":
-        summed = evaluate_sums(
+        counts = Counts(bureau, [i for i in items if not (reuse and i.id in reuse)], data)
+        sums = summed(
             bureau, [i for i in items if not (missing and any(k in missing for k in i.reads)) and not (reuse and i.id in reuse)],
-            period, data,
+            period, units, data,
         )
     for members in groups.values():
         cache: Grouped = {}
         for i in members:
             evaluated[i] = evaluate_item(
-                bureau, items[i], period, units, data, cache, missing, confirmed, summed.get(items[i].id)
+                bureau, items[i], period, units, data, cache, missing, confirmed, sums.get(items[i].id),
+                counts.counter(items[i]) if counts is not None else None,
             )
         del cache
     for i, item in enumerate(items):

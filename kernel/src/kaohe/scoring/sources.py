@@ -20,6 +20,11 @@ from ..scheme.bureau import Bureau
 from .status import gaps
 
 
+Ref = tuple[str, str | None, str | None]
+"""A record of a group ``StoreSource.tallies`` counted: its key, and for a record carried over, the
+month it stands in for and its own month (``StoreSource.singles``)."""
+
+
 class RecordStore(Protocol):
     """What the data source reads from a bureau's store (kaohe.store.store.Store)."""
 
@@ -33,10 +38,14 @@ class RecordStore(Protocol):
 
     def tallies(
         self, kinds: Sequence[str], fields: Sequence[str], start: dt.date, end: dt.date,
-        decide: Sequence[tuple[str, str, Decimal]] = (),
-    ) -> Iterator[tuple[str, str, dict[Any, Any], int]]:
+        decide: Sequence[tuple[Any, ...]] = (),
+    ) -> Iterator[tuple[str, str, dict[Any, Any], int, str]]:
         """The records of ``kinds`` dated ``start`` to ``end`` grouped by unit, kind and the values of
-        ``fields``, and counted (kaohe.store.store.Store.tallies)."""
+        ``fields``, and counted, with the least key of each group (kaohe.store.store.Store.tallies)."""
+        ...
+
+    def records_of(self, keys: Sequence[str]) -> Iterator[Record]:
+        """The current records of ``keys``."""
         ...
 
     def departments_with_data(self, month: str) -> set[str]:
@@ -110,16 +119,29 @@ class StoreSource:
 
     def tallies(
         self, kinds: Sequence[str], fields: Sequence[str], start: dt.date, end: dt.date,
-        decide: Sequence[tuple[str, str, Decimal]] = (),
-    ) -> Iterator[tuple[str, str, dict[Any, Any], int, bool]]:
+        decide: Sequence[tuple[Any, ...]] = (),
+    ) -> Iterator[tuple[str, str, dict[Any, Any], int, bool, Ref]]:
         """``Store.tallies`` of the records ``records`` gives (the carried-over ones included), each
-        group with whether it was carried over."""
-        for row in self.store.tallies(kinds, fields, start, end, decide):
-            yield (*row, False)
+        group with whether it was carried over and a reference to one of its records (``singles``
+        reads it: a group of one names its record)."""
+        for unit, kind, values, n, first in self.store.tallies(kinds, fields, start, end, decide):
+            yield unit, kind, values, n, False, (first, None, None)
         cal = self.bureau.calendar
-        for _, prev, dept_kinds in self._carried(kinds, start, end):
-            for row in self.store.tallies(dept_kinds, fields, cal.start(prev), cal.end(prev), decide):
-                yield (*row, True)
+        for month, prev, dept_kinds in self._carried(kinds, start, end):
+            for unit, kind, values, n, first in self.store.tallies(dept_kinds, fields, cal.start(prev), cal.end(prev), decide):
+                yield unit, kind, values, n, True, (first, month.label, prev.label)
+
+    def singles(self, refs: Sequence[Ref]) -> dict[Ref, Record]:
+        """The records ``tallies``' references name, as ``records`` gives them (a carried-over one
+        under its key in the month it stands in for, marked carried over)."""
+        read = {r.key: r for r in self.store.records_of(sorted({key for key, _, _ in refs}))}
+        out: dict[Ref, Record] = {}
+        for ref in refs:
+            key, month, prev = ref
+            r = read.get(key)
+            if r is not None:
+                out[ref] = r if month is None else attrs.evolve(r, key=f"{r.key}@{month}", carried_from=prev)
+        return out
 
     def _carried(self, kinds: Sequence[str], start: dt.date, end: dt.date) -> Iterator[tuple[Period, Period, list[str]]]:
         """(month, the previous month, kinds): for each month from ``start`` to ``end`` and each

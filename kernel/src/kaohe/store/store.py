@@ -584,12 +584,14 @@ class Store(Ledger, Users, Tokens, SelfReports):
 
     def tallies(
         self, kinds: Sequence[str], fields: Sequence[str], start: dt.date, end: dt.date,
-        decide: Sequence[tuple[str, str, Decimal]] = (),
-    ) -> Iterator[tuple[str, str, dict[Any, Any], int]]:
+        decide: Sequence[tuple[Any, ...]] = (),
+    ) -> Iterator[tuple[str, str, dict[Any, Any], int, str]]:
         """The records of ``kinds`` dated ``start`` to ``end`` (not voided), grouped by unit, kind and
         the values of ``fields`` (``value`` or attributes), and counted: (unit, kind, field → value
-        as ``records`` would decode it, None where absent, how many). One grouped scan: the rules'
-        aggregate specs are finished from it in exact decimals (kaohe.rules.aggregate).
+        as ``records`` would decode it, None where absent, how many, the least key of the group's
+        records: a group of one names its record, read by ``records_of`` where its line is shown).
+        One grouped scan: the rules' aggregate specs are finished from it in exact decimals
+        (kaohe.rules.aggregate).
 
         ``decide``: (field, op, limit) of attributes compared with a limit. Each is compared here
         where the outcome is certain: a plain number more than 10⁻⁶ from the limit (binary floating
@@ -598,7 +600,7 @@ class Store(Ledger, Users, Tokens, SelfReports):
         number, absent) the field's value is given as it is, under its name, compared in decimals."""
         if not kinds:
             return iter(())
-        decided = {f for f, _, _ in decide}
+        decided = {d[0] for d in decide}
         attrs = [f for f in fields if f != "value" and f not in decided]
         cols: list[str] = ["value" if "value" in fields else "NULL"]
         args: list[str | float] = []
@@ -609,25 +611,57 @@ class Store(Ledger, Users, Tokens, SelfReports):
             args += [f'$."{f}"' for f in attrs]  # names without a double quote (kaohe.scoring.aggregated)
         else:
             cols.append("NULL")
-        for field, op, limit in decide:
+        # each compared field's JSON text (``attrs -> path``) read once a record, in a subquery kept
+        # apart (OFFSET 0: not flattened into the grouping, which would read it again for each use);
+        # a plain number is an unquoted JSON number, or a text of digits with one point at most and
+        # a leading minus at most; its value ``CAST(ltrim(j, '"') AS REAL)`` (the leading digits)
+        inner: list[str] = []
+        inner_args: list[str] = []
+        for i, (field, op, limit, *by) in enumerate(decide):
             assert op in (">", ">=", "<", "<=")
-            x = "json_extract(attrs, ?)"
+            j = f"d{i}"
+            inner.append(f"attrs -> ? AS {j}")
+            inner_args.append(f'$."{field}"')
             plain = (
-                f"(typeof({x}) = 'real' OR (typeof({x}) = 'integer' AND json_type(attrs, ?) = 'integer')"  # not true/false
-                f" OR (typeof({x}) = 'text' AND ltrim({x}, '-') GLOB '[0-9]*'"
-                f" AND ltrim({x}, '-') NOT GLOB '*[^0-9.]*' AND {x} NOT GLOB '*.*.*' AND {x} NOT GLOB '?*-*'))"
+                f"({j} GLOB '[0-9-]*' OR (({j} GLOB '\"[0-9]*\"' OR {j} GLOB '\"-[0-9]*\"')"
+                f" AND NOT {j} GLOB '\"?*[^0-9.]*\"' AND NOT {j} GLOB '*.*.*'))"
             )
-            # 0 or 1 where decided, else the field's JSON text (never equal to 0 or 1: a text)
-            cols.append(f"CASE WHEN {plain} AND abs(CAST({x} AS REAL) - ?) > 1e-6 THEN CAST({x} AS REAL) {op} ? ELSE attrs -> ? END")
-            path = f'$."{field}"'
-            args += [path] * 8 + [path, float(limit), path, float(limit), path]
+            number = f"CAST(ltrim({j}, '\"') AS REAL)"
+            if not by:  # one limit
+                # 0 or 1 where decided, else the field's JSON text (never equal to 0 or 1: a text)
+                cols.append(f"CASE WHEN {plain} AND abs({number} - {float(limit)!r}) > 1e-6 THEN {number} {op} {float(limit)!r} ELSE {j} END")
+                continue
+            # a table of limits walked with the attributes ``by`` (``rules.base.lookup``), in SQL where
+            # each is a text or absent: the limit (a number), 'none' (no limit: never crosses), or
+            # NULL (another value: undecided); undecided, the JSON array of the field's and ``by``'s values
+            names = [f"d{i}_{k}" for k in range(len(by[0]))]
+            for name, f in zip(names, by[0], strict=True):
+                inner.append(f"attrs -> ? AS {name}")
+                inner_args.append(f'$."{f}"')
+            lim = _limit_sql(limit, names)
+            raw = f"json_array(json({j}), {', '.join(f'json({n})' for n in names)})"
+            cols.append(
+                f"CASE WHEN ({lim}) IS NULL THEN {raw} WHEN ({lim}) = 'none' THEN 0"
+                f" WHEN {plain} AND abs({number} - ({lim})) > 1e-6 THEN {number} {op} ({lim}) ELSE {raw} END"
+            )
         group = ", ".join(str(i + 1) for i in range(len(cols) + 2))
-        q = (
-            f"SELECT unit, kind, {', '.join(cols)}, count(*) FROM records WHERE voided = 0"
-            f" AND kind IN ({','.join('?' * len(kinds))}) AND date BETWEEN ? AND ? GROUP BY {group}"
-        )
-        rows = self.db.conn.execute(q, [*args, *kinds, start.isoformat(), end.isoformat()]).fetchall()
+        where = f"FROM records WHERE voided = 0 AND kind IN ({','.join('?' * len(kinds))}) AND date BETWEEN ? AND ?"
+        if inner:
+            source = f"(SELECT unit, kind, key, value, attrs, {', '.join(inner)} {where} LIMIT -1 OFFSET 0)"
+            q = f"SELECT unit, kind, {', '.join(cols)}, count(*), min(key) FROM {source} GROUP BY {group}"
+            params = [*args, *inner_args, *kinds, start.isoformat(), end.isoformat()]
+        else:
+            q = f"SELECT unit, kind, {', '.join(cols)}, count(*), min(key) {where} GROUP BY {group}"
+            params = [*args, *kinds, start.isoformat(), end.isoformat()]
+        rows = self.db.conn.execute(q, params).fetchall()
         return _tallies(rows, fields, attrs, decide)
+
+    def records_of(self, keys: Sequence[str]) -> Iterator[Record]:
+        """The current (not voided) records of ``keys`` (those stored), decoded as ``records`` decodes them."""
+        for i in range(0, len(keys), 900):
+            chunk = keys[i : i + 900]
+            q = f"SELECT key, kind, unit, date, value, attrs, note FROM records WHERE voided = 0 AND key IN ({','.join('?' * len(chunk))})"
+            yield from _records(self.db.conn.execute(q, chunk).fetchall())
 
     # --- results ---------------------------------------------------------------------------------
 
@@ -1124,11 +1158,31 @@ def _records(rows: Iterable[Sequence[Any]]) -> Iterator[Record]:
         yield Record(key, canon(kind, kind), canon(unit, unit), day, number, attrs, note or "")
 
 
+def _limit_sql(table: Any, names: Sequence[str]) -> str:
+    """The SQL of the limit ``rules.base.lookup`` finds in ``table`` (``rules.aggregate.frozen``'s
+    pairs) walking it with the attributes whose JSON texts are the columns ``names``: a number; 'none'
+    where it finds none; NULL where an attribute is neither a text nor absent (a number, a yes/no:
+    ``lookup`` reads its ``str``, left to it)."""
+    if isinstance(table, Decimal):
+        return repr(float(table)) if not names else "'none'"  # a limit before the last attribute: none
+    if not isinstance(table, tuple) or not names:
+        return "'none'"
+    entries = dict(table)
+    star = entries.get("*")
+    other = "'none'" if star is None else repr(float(star)) if isinstance(star, Decimal) else "NULL"
+    col, rest = names[0], names[1:]
+    when = " ".join(f"WHEN '{k.replace(chr(39), chr(39) * 2)}' THEN {_limit_sql(v, rest)}" for k, v in table)
+    return (
+        f"CASE WHEN {col} IS NULL OR {col} = 'null' THEN {other}"
+        f" WHEN {col} GLOB '\"*' THEN CASE {col} ->> '$' {when} ELSE {other} END ELSE NULL END"
+    )
+
+
 def _tallies(
-    rows: Iterable[Sequence[Any]], fields: Sequence[str], attrs: Sequence[str], decide: Sequence[tuple[str, str, Decimal]]
-) -> Iterator[tuple[str, str, dict[Any, Any], int]]:
+    rows: Iterable[Sequence[Any]], fields: Sequence[str], attrs: Sequence[str], decide: Sequence[tuple[Any, ...]]
+) -> Iterator[tuple[str, str, dict[Any, Any], int, str]]:
     """``Store.tallies``' rows (unit, kind, value, the JSON array of ``attrs``, a column per ``decide``,
-    count) with their values decoded: ``value`` as a number (checked as ``_records`` checks it),
+    count, least key) with their values decoded: ``value`` as a number (checked as ``_records`` checks it),
     JSON as ``json.loads`` reads the record's attributes."""
     loads = json.loads
     has_value = "value" in fields
@@ -1146,7 +1200,7 @@ def _tallies(
         return got
 
     for row in rows:
-        unit, kind, value, array, n = row[0], row[1], row[2], row[3], row[-1]
+        unit, kind, value, array, n, first = row[0], row[1], row[2], row[3], row[-2], row[-1]
         values: dict[Any, Any] = {}
         if has_value:
             if value is None:
@@ -1154,13 +1208,15 @@ def _tallies(
             else:
                 number = numbers.get(value)
                 if number is None:
-                    number = numbers[value] = _scorable(f"{unit}/{kind}", D(value))
+                    number = numbers[value] = _scorable(first, D(value))  # a record of the group: it holds it
                 values["value"] = number
         if attrs:
-            values.update(zip(attrs, decoded(array, f"{unit}/{kind}")[: len(attrs)], strict=True))
-        for d, got in zip(decide, row[4:-1], strict=True):
+            values.update(zip(attrs, decoded(array, first)[: len(attrs)], strict=True))
+        for d, got in zip(decide, row[4:-2], strict=True):
             if isinstance(got, int):
                 values[d] = outcomes[got]
+            elif len(d) > 3:  # the field's and the table's attributes' values
+                values.update(zip((d[0], *d[3]), decoded(got, first), strict=True))
             else:
-                values[d[0]] = None if got is None else decoded(got, f"{unit}/{kind}")
-        yield unit, kind, values, int(n)
+                values[d[0]] = None if got is None else decoded(got, first)
+        yield unit, kind, values, int(n), first
