@@ -8,7 +8,6 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
@@ -86,13 +85,15 @@ class PgStore(Store):
 
     def tallies(
         self, kinds: Sequence[str], fields: Sequence[str], start: dt.date, end: dt.date,
-        decide: Sequence[tuple[str, str, Decimal]] = (),
-    ) -> Iterator[tuple[str, str, dict[Any, Any], int]]:
+        decide: Sequence[tuple[Any, ...]] = (),
+    ) -> Iterator[tuple[str, str, dict[Any, Any], int, str]]:
         """``Store.tallies`` in PostgreSQL's dialect: every compared field is given as its JSON text
-        (compared in decimals by kaohe.rules.aggregate, as SQLite's store does near a limit)."""
+        (compared in decimals by kaohe.rules.aggregate, as SQLite's store does near a limit), with a
+        table of limits the JSON array of the field's and the table's attributes' values; each group
+        with its least key, as SQLite's store gives it."""
         if not kinds:
             return iter(())
-        decided = {f for f, _, _ in decide}
+        decided = {d[0] for d in decide}
         attrs = [f for f in fields if f != "value" and f not in decided]
         cols = ["value" if "value" in fields else "NULL::text"]
         args: list[Any] = []
@@ -101,12 +102,17 @@ class PgStore(Store):
             args += attrs
         else:
             cols.append("NULL::text")
-        for field, _, _ in decide:
-            cols.append("(attrs::json -> %s)::text")
-            args.append(field)
+        for field, _op, _limit, *by in decide:
+            if by:  # a table of limits walked with the attributes ``by``: their values beside the field's
+                names = [field, *by[0]]
+                cols.append(f"json_build_array({', '.join('attrs::json -> %s' for _ in names)})::text")
+                args += names
+            else:
+                cols.append("(attrs::json -> %s)::text")
+                args.append(field)
         group = ", ".join(str(i + 1) for i in range(len(cols) + 2))
         q = (
-            f"SELECT unit, kind, {', '.join(cols)}, count(*) FROM records WHERE voided = 0"
+            f"SELECT unit, kind, {', '.join(cols)}, count(*), min(key) FROM records WHERE voided = 0"
             f" AND kind = ANY(%s) AND date BETWEEN %s AND %s GROUP BY {group}"
         )
         try:
