@@ -113,6 +113,10 @@ def staleness(store: Store, bureau: Bureau, period: Period) -> str | None:
     bases = base_periods(bureau, period)
     changes = store.changes_since(int(state["mark"] or 0))
     if len(bases) == 1 and bases[0] == period:
+        for label, digest in json.loads(state["parts"] or "{}").items():  # the earlier periods its 末位 flags read
+            s = store.period_state(label)
+            if s is None or s["digest"] != digest:
+                return f"此后 {label} 的计算结果已改变"
         touched = [a for a, p in changes if _touches(bureau, period, a, p)]
     else:
         parts = json.loads(state["parts"] or "{}")
@@ -240,6 +244,55 @@ def explanation(store: Store, bureau: Bureau, registry: Registry, period: Period
             its.append(whole or i)
         cats.append(attrs.evolve(c, items=tuple(its)))
     return attrs.evolve(u, categories=tuple(cats))
+
+
+def stored_whole(store: Store, bureau: Bureau, registry: Registry, period: Period) -> PeriodResult | None:
+    """``period``'s stored results whole, as a scoring of the period gives them (what an edition is
+    made of: kaohe.office.publication): every unit in the order stored, with its whole explanation,
+    its exact total, rank and flags, and the data missing, as stored. The record lines of the items
+    stored folded (``foldable``) are made again from the records for every unit at once: each such
+    item evaluated once over the period's units (one read of its records), the categories, their
+    normalisation, the totals and ranks not. None when nothing is stored with its state, or when an
+    item's lines made again do not fold to what is stored (the records changed since it was
+    stored). Whether the stored results are up to date is the caller's to check (``staleness``)."""
+    head = stored_result(store, period, units=False)
+    if head is None:
+        return None
+    exact = {r["unit"]: (r["total"], r["subtotal"]) for r in store.scores(period.label)}
+    decoded = [(unit, json.loads(tree)) for unit, tree in store.period_trees(period.label)]
+    folded = {i["item"] for _, d in decoded for c in d["categories"] for i in c["items"] if i.get("folded")}
+    made: dict[str, dict[str, Any]] = {}
+    if folded:
+        source = StoreSource(store, bureau, registry)
+        missing, _, confirmed = source.gaps(period)
+        units = bureau.active_units(period)
+        cache: Grouped = {}
+        for item in bureau.items:
+            if item.id in folded:
+                res = evaluate_item(bureau, item, period, units, source, cache, missing, confirmed)
+                if res is None:
+                    return None
+                made[item.id] = res
+    out = []
+    for unit, d in decoded:
+        u = unit_from_data(d)
+        if unit in exact:
+            u = attrs.evolve(u, total=D(exact[unit][0]), subtotal=D(exact[unit][1]))
+        if folded:
+            cats = []
+            for c in u.categories:
+                its = []
+                for i in c.items:
+                    if i.folded:
+                        whole = unfolded(i, made[i.item][unit]) if unit in made.get(i.item, {}) else None
+                        if whole is None:
+                            return None
+                        i = whole
+                    its.append(i)
+                cats.append(attrs.evolve(c, items=tuple(its)))
+            u = attrs.evolve(u, categories=tuple(cats))
+        out.append(u)
+    return attrs.evolve(head, units=tuple(out))
 
 
 def explanation_data(store: Store, bureau: Bureau, registry: Registry, period: Period, unit: str) -> dict[str, Any] | None:
