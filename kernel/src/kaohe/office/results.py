@@ -26,7 +26,7 @@ import attrs
 from ..contract.registry import Registry
 from ..core.decimals import D
 from ..core.errors import KaoheError
-from ..core.model import Gap, PeriodResult, UnitResult
+from ..core.model import Gap, ItemResult, PeriodResult, UnitResult
 from ..core.periods import MONTHS_PER, Period
 from ..scheme.bureau import Bureau
 from ..rules.base import lines_per_unit
@@ -301,11 +301,14 @@ def explanation_data(store: Store, bureau: Bureau, registry: Registry, period: P
     return None if u is None else unit_data(u)
 
 
-def _decoded(store: Store, unit: str, labels: Sequence[str]) -> dict[str, UnitResult]:
+def _decoded(
+    store: Store, unit: str, labels: Sequence[str], empty: dict[tuple[Any, ...], ItemResult] | None = None,
+) -> dict[str, UnitResult]:
     """``unit``'s stored results of the base periods ``labels`` (those stored, in their order), by
-    period: their record lines folded (``folding.fold_lines``), with their exact totals."""
+    period: their record lines folded (``folding.fold_lines``), with their exact totals; ``empty``:
+    the items without lines made once for every unit and period (``explain.unit_from_data``)."""
     return {
-        period: attrs.evolve(unit_from_data(json.loads(tree), fold=True), total=D(total), subtotal=D(subtotal))
+        period: attrs.evolve(unit_from_data(json.loads(tree), fold=True, empty=empty), total=D(total), subtotal=D(subtotal))
         for period, tree, total, subtotal in store.unit_trees(unit, labels)
     }
 
@@ -405,8 +408,9 @@ def _aggregate_units(
 ) -> None:
     """``aggregate_all``'s writing, inside its write transaction: units in ``order``."""
     longer = [_Longer(store, bureau, source, p, mark, states) for p in periods]
+    empty: dict[tuple[Any, ...], ItemResult] = {}  # the items without lines: as many as items × periods × their points, not units
     for uid in order:
-        decoded = _decoded(store, uid, [b.label for b in bases])
+        decoded = _decoded(store, uid, [b.label for b in bases], empty)
         for agg in longer:
             us = [decoded[b] for b in agg.labels if b in decoded]
             if not us:
