@@ -409,6 +409,7 @@ def _aggregate_units(
     """``aggregate_all``'s writing, inside its write transaction: units in ``order``."""
     longer = [_Longer(store, bureau, source, p, mark, states) for p in periods]
     empty: dict[tuple[Any, ...], ItemResult] = {}  # the items without lines: as many as items × periods × their points, not units
+    same: dict[tuple[Any, ...], tuple[tuple[ItemResult, ...], ItemResult]] = {}  # their merged results, as many
     for uid in order:
         decoded = _decoded(store, uid, [b.label for b in bases], empty)
         for agg in longer:
@@ -416,7 +417,7 @@ def _aggregate_units(
             if not us:
                 continue
             intern = Interner()  # per unit: nothing of one unit is held while the next is aggregated
-            u = aggregate_unit(bureau, agg.period, us, agg.blank, agg.extra.get(uid, []), agg.adjustments, intern)
+            u = aggregate_unit(bureau, agg.period, us, agg.blank, agg.extra.get(uid, []), agg.adjustments, intern, same)
             agg.writer.head(u)
             agg.slim.append(_slim(u))
             del u, intern
