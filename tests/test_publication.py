@@ -735,3 +735,65 @@ def test_an_edition_published_in_json_version_1_still_verifies_and_compares(offi
     for unit in ("a", "c"):  # unchanged units: the same tree (the series' mean in the chart moved with b)
         assert trees_2[unit]["categories"] == trees_1[unit]["categories"] and trees_2[unit]["total"] == trees_1[unit]["total"]
     assert trees_2["b"]["total"] == "96.5" and trees_1["b"]["total"] == "97"
+
+
+def test_a_lost_workbook_of_layout_1_is_written_again_byte_for_byte(office, monkeypatch, tmp_path):
+    """An edition published before the workbook's layout 2 (its number columns measured as ``str``
+    gives the numbers a scoring computed, the record of its files without ``xlsx_layout``, as the
+    code before wrote them): its lost workbook is written again byte for byte, from the period scored
+    again (the stored results keep each number as printed: a layout-1 workbook made from them is
+    not the one published); ``kaohe verify`` finds the edition intact."""
+    import attrs
+    import kaohe.office.publication as publication
+    from kaohe.office.results import stored_whole
+    from kaohe.report import xlsx
+
+    bureau, reg, store = office()
+    store.add_adjustment(  # an item's line of points written as they were given
+        "2015-04", "b", Decimal("-0.500000"), "复查改分", "考核办", kind="复查改分", item="office.late", actor="考核办",
+    )
+    d = Path(bureau.source).parent
+    book = d / "published" / "2015-04" / "第1版" / "通报-2015-04.xlsx"
+    with monkeypatch.context() as m:
+        m.setattr(xlsx, "LAYOUT", 1)
+        m.setattr(publication, "_stored", lambda *a: None)  # scored from its snapshot, as before
+        done = publish(store, bureau, reg, APRIL, published_on=PUBLISHED)
+    old = book.read_bytes()
+    trail = [json.loads(e["detail"]) for e in store.audit(action="发布文件")]
+    assert len(trail) == 1 and "xlsx_layout" not in trail[0]
+    stored = stored_whole(store, bureau, reg, APRIL)
+    assert stored is not None and stored == done.result
+    other, _ = publication.write_edition(store, bureau, reg, attrs.evolve(done, result=stored), tmp_path / "from-stored", xlsx_layout=1)
+    assert (other / book.name).read_bytes() != old  # the numbers' printed widths, not the computed ones
+
+    book.unlink()
+    again = publish(store, bureau, reg, APRIL, published_on=PUBLISHED)
+    assert (again.number, again.new) == (1, False) and book.read_bytes() == old
+    assert ob.kaohe(d, "verify").returncode == 0
+
+
+def test_a_month_stored_before_the_month_its_flags_read_was_scored_again_is_out_of_date(office, tmp_path):
+    """甲 is last in February, March and April. March's record is voided, then April scored (and
+    stored) while March's stored results still had 甲 last: April's 末位 flag read them. Once March
+    is scored again, April's stored results say they are out of date, and its edition is the one of
+    an office that never stored anything: 甲 is not last three periods running."""
+    from kaohe.office.jobs import score_period
+    from kaohe.office.results import staleness
+
+    rows = [*ob.APRIL, "F1,甲派出所,2015-02-05,office.late,,,二月", "R1,甲派出所,2015-03-05,office.late,,,三月"]
+    bureau1, reg1, store1 = office("", rows, directory=tmp_path / "one")
+    march = Period.parse("2015-03")
+    score_period(store1, bureau1, reg1, march)
+    store1.void_record("office.late:R1", "错报", "考核办")
+    score_period(store1, bureau1, reg1, APRIL)
+    assert "连续3期排名末位" in store1.scores("2015-04")[-1]["flags"]  # read from March as stored then
+    assert staleness(store1, bureau1, APRIL) is None
+    score_period(store1, bureau1, reg1, march)
+    assert staleness(store1, bureau1, APRIL) == "此后 2015-03 的计算结果已改变"
+    bureau2, reg2, store2 = office("", rows, directory=tmp_path / "two")
+    store2.void_record("office.late:R1", "错报", "考核办")
+    one = publish(store1, bureau1, reg1, APRIL, published_on=PUBLISHED, write=False)
+    two = publish(store2, bureau2, reg2, APRIL, published_on=PUBLISHED, write=False)
+    assert one.digest == two.digest
+    assert "连续3期排名末位" not in one.result.unit("a").flags
+    assert staleness(store1, bureau1, APRIL) is None

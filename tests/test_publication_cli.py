@@ -244,7 +244,10 @@ def test_a_crash_while_publishing_leaves_the_last_good_state(bureau: Path) -> No
     db = sqlite3.connect(bureau / "kaohe.sqlite")
     assert db.execute("SELECT count(*) FROM editions").fetchone() == (0,)
     assert db.execute("SELECT count(*) FROM audit WHERE action = '发布'").fetchone() == (0,)
-    assert db.execute("SELECT count(*) FROM scores").fetchone() == (0,)
+    # the edition is made from the stored results, brought up to date first (committed before the
+    # edition's transaction, as ``kaohe score 2015-04`` stores them): whole, each unit once
+    assert db.execute("SELECT count(*), count(DISTINCT unit) FROM scores").fetchone() == (3, 3)
+    assert db.execute("SELECT period, count(*) FROM period_results WHERE digest IS NOT NULL").fetchall() == [("2015-04", 1)]
     db.close()
 
     crash = subprocess.run([sys.executable, "-c", CRASH, "files"], cwd=bureau, env=ob.env(), capture_output=True, text=True, timeout=120)

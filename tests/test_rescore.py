@@ -186,3 +186,47 @@ def test_only_the_units_whose_tree_changed_are_rewritten(demo_scored, tmp_path):
     rewritten, units = db.execute("SELECT sum(run_id = ?), count(*) FROM scores WHERE period = '2015-06'", [run]).fetchone()
     db.close()
     assert 1 <= rewritten < units
+
+
+def test_publishing_after_a_correction_equals_a_full_rescores_edition(demo_scored, tmp_path, monkeypatch):
+    """Issue 18 point 1: after a one-record correction, publishing June and the quarter brings their
+    stored results up to date (only what changed evaluated again) and makes each edition from them,
+    never scoring the period whole; each edition is the one a full scoring of the period from the
+    records gives: its result equal, its payload's digest the same, its report files the same bytes."""
+    import attrs
+    import kaohe.office.publication as publication
+    from kaohe.office.jobs import history
+    from kaohe.report.editions import freeze, inputs_entry, payload_chunks
+    from kaohe.scoring.pipeline import score
+    from kaohe.scoring.sources import StoreSource
+
+    src, cases = demo_scored
+    fixed = tmp_path / cases.name
+    _correct(cases, fixed)
+    d = tmp_path / "bureau"
+    bureau, registry = _copy(src, d)
+    with Store(bureau.database) as store:
+        ingest(store, bureau, registry, fixed, actor="test")
+        for label in ("2015-06", "2015-Q2"):
+            period = Period.parse(label)
+            monkeypatch.setattr(publication, "score", _refused)  # the period is never scored whole
+            done = publication.publish(store, bureau, registry, period, out=d / "published" / label, allow_missing="测试", actor="test")
+            monkeypatch.undo()
+            assert not store.period_state(label) is None and publication.staleness(store, bureau, period) is None
+            source = StoreSource(store, bureau, registry)
+            whole = score(bureau, period, source, history(store, bureau, period, source, stored=False))
+            assert done.result == whole
+            rows = publication._adjustment_rows(store, bureau, period), publication._appeal_rows(store, bureau, period)
+            confirmed = "测试" if whole.missing or whole.empty else None
+            _, digest = freeze(payload_chunks(bureau, registry, whole, inputs_entry(store, bureau, period), *rows, confirmed))
+            assert done.digest == digest
+            assert done.directory is not None
+            again, _ = publication.write_edition(store, bureau, registry, attrs.evolve(done, result=whole), tmp_path / "whole" / label)
+            files = sorted(f.name for f in done.directory.iterdir())
+            assert files == sorted(f.name for f in again.iterdir()) and len(files) == 3
+            for name in files:
+                assert (done.directory / name).read_bytes() == (again / name).read_bytes(), name
+
+
+def _refused(*args: Any, **kwargs: Any) -> Any:
+    raise AssertionError("the period was scored whole")

@@ -44,20 +44,37 @@ def _flags(text: str) -> list[str]:
     return list(json.loads(text or "[]"))
 
 
+def flag_history(bureau: Bureau, period: Period) -> list[Period]:
+    """The base periods before ``period`` whose results its last-place flag reads, latest first."""
+    out: list[Period] = []
+    p = base_periods(bureau, period)[0]
+    for _ in range(max(bureau.scheme.last_place_months - 1, 0)):
+        p = p.previous()
+        out.append(p)
+    return out
+
+
+def history_parts(store: Store, bureau: Bureau, period: Period) -> dict[str, str]:
+    """The digests of the stored results ``history`` reads (``period_results.digest`` of each base
+    period its 末位 flags look back to, where stored with its state): kept with the period's
+    results, so that when one of them is stored again with other results the period reads as out
+    of date (``results.staleness``)."""
+    out = {}
+    for p in flag_history(bureau, period):
+        state = store.period_state(p.label)
+        if state is not None and state["digest"]:
+            out[p.label] = str(state["digest"])
+    return out
+
+
 def history(store: Store, bureau: Bureau, period: Period, source: StoreSource, stored: bool = True) -> list[PeriodResult]:
     """The base periods before ``period`` that the last-place flag looks at, latest first: stored
     results where they exist (unless ``stored`` is false), else scored now from ``source`` (the 末位
     flag of a period does not depend on its own history). Only the units' ranks and flags are kept
     (``folding.light``: the flag reads nothing else), not the periods' explanations."""
-    n = bureau.scheme.last_place_months - 1
-    first = base_periods(bureau, period)[0]
-    out: list[PeriodResult] = []
-    p = first
-    for _ in range(max(n, 0)):
-        p = p.previous()
-        res = (_stored(store, p) if stored else None) or light(score_base(bureau, p, source))
-        out.append(res)
-    return out
+    return [
+        (_stored(store, p) if stored else None) or light(score_base(bureau, p, source)) for p in flag_history(bureau, period)
+    ]
 
 
 def score_period(
@@ -69,6 +86,7 @@ def score_period(
     source = StoreSource(store, bureau, registry)
     with store.snapshot():  # one consistent state, whatever other processes import meanwhile
         mark = store.audit_mark()  # what the stored result will say it was scored from
+        read = history_parts(store, bureau, period)
         fresh = None if full or base_periods(bureau, period) != [period] else to_evaluate(store, bureau, registry, period)
         keep: dict[str, str] | None = None
         state = None
@@ -88,7 +106,7 @@ def score_period(
     if save:  # only what changed rewritten (``keep``) when only what changed was evaluated again
         run = int(state["run_id"]) if keep is not None and state is not None else None
         store.save_result(
-            result, config_digest(bureau, period), len(bureau.at(period).items), mark, keep, run, foldable(bureau, period), trees, reuse,
+            result, config_digest(bureau, period), len(bureau.at(period).items), mark, keep, run, foldable(bureau, period), trees, reuse, read,
         )
     return result
 

@@ -31,6 +31,7 @@ from ..core.errors import KaoheError, Refused
 from ..core.model import PeriodResult
 from ..core.periods import Period
 from ..report import html as report_html
+from ..report import xlsx as report_xlsx
 from ..report import json_name, jsondata, xlsx_name
 from ..report.editions import Diff, diff, freeze, inputs_entry, inputs_window, payload_chunks
 from ..scheme.bureau import Bureau
@@ -40,8 +41,8 @@ from ..scoring.status import data_status, problems, unit_problems
 from ..store.integrity import FILES, check_inputs, file_digest, folder_name, guard
 from ..store.store import Store
 from .appeals import unit_name as _name
-from .jobs import config_digest, history
-from .results import foldable
+from .jobs import bring_up_to_date, config_digest, flag_history, history
+from .results import foldable, staleness, stored_whole
 from .session import Office
 
 ATTEMPTS = 5
@@ -157,17 +158,23 @@ def publish(
     window_dates = bureau.calendar.start(window[0]).isoformat(), bureau.calendar.end(window[1]).isoformat()
 
     for _ in range(ATTEMPTS):
+        up_to_date(store, bureau, registry, period)
         with store.snapshot():
             # what this edition reads, as kaohe stored it — in the snapshot it is scored from (an
             # import committed meanwhile is not half seen)
             check_inputs(store, *window_dates)
             seen = _state(store)
-            source = StoreSource(store, bureau, registry)
-            # the 末位 history scored from the same snapshot (not the stored scores, which any
-            # ``kaohe score`` rewrites): the edition depends on its inputs only
+            # the stored results, brought up to date just before (``_stored``); where they are not
+            # (something changed between), scored from the same snapshot with the 末位 history
+            # scored from it too: the edition depends on its inputs only, never on what was stored;
             # every record's line (an edition lists them): the items scored from their records
-            whole = bureau.evolve(engine="python")
-            result = score(whole, period, source, history(store, whole, period, source, stored=False))
+            stored = _stored(store, bureau, registry, period)
+            if stored is None:
+                source = StoreSource(store, bureau, registry)
+                whole = bureau.evolve(engine="python")
+                result = score(whole, period, source, history(store, whole, period, source, stored=False))
+            else:
+                result = stored
             rows = data_status(store, bureau, registry, period)
             issues = problems(rows, bureau) + unit_problems(rows, result.missing)
             if len(issues) > 20:
@@ -202,7 +209,8 @@ def publish(
                 why = why or "首次发布"
                 if confirmed and gaps:
                     why += f";数据不全,经确认发布:{confirmed}"
-                store.save_result(result, config_digest(bureau, period), len(bureau.at(period).items), seen, fold=foldable(bureau, period))
+                if stored is None:  # scored here: stored as ``kaohe score`` would have
+                    store.save_result(result, config_digest(bureau, period), len(bureau.at(period).items), seen, fold=foldable(bureau, period))
                 state = store.period_state(period.label)
                 number = store.insert_edition(period.label, compressed, dig, day, why, actor, state["digest"] if state else None)
                 if confirmed and gaps:
@@ -237,6 +245,31 @@ def publish(
     return published
 
 
+def up_to_date(store: Store, bureau: Bureau, registry: Any, period: Period) -> list[str]:
+    """Bring what an edition of ``period`` is made of up to date (``jobs.bring_up_to_date``: only
+    what is stale is scored, whatever ``[results] stale`` says — an edition is never made from
+    stale results): the stored base periods before it whose ranks its 末位 flags read, oldest
+    first, then the period (a longer one: its stale base periods first, then it aggregated from
+    them). Returns the labels of the periods scored."""
+    done: list[str] = []
+    for p in reversed(flag_history(bureau, period)):
+        if store.period_state(p.label) is not None:
+            done.extend(bring_up_to_date(store, bureau, registry, p))
+    done.extend(bring_up_to_date(store, bureau, registry, period))
+    return done
+
+
+def _stored(store: Store, bureau: Bureau, registry: Any, period: Period) -> PeriodResult | None:
+    """``period``'s stored results whole (``results.stored_whole``) when they and those of the base
+    periods its 末位 flags read are up to date (``results.staleness``), else None."""
+    if staleness(store, bureau, period) is not None:
+        return None
+    for p in flag_history(bureau, period):
+        if store.period_state(p.label) is not None and staleness(store, bureau, p) is not None:
+            return None
+    return stored_whole(store, bureau, registry, period)
+
+
 def _refuse(period: Period, issues: list[str]) -> None:
     """Refuse to publish ``period`` while ``issues`` (data missing) stand, saying how to go on."""
     if len(issues) > 20:
@@ -263,6 +296,8 @@ def record_files(store: Store, bureau: Bureau, published: Published, directory: 
         detail["json_version"] = jsondata.VERSION
     if report_html.LAYOUT > 1:  # an entry without it: the page was written in layout 1 (before layout 2)
         detail["html_layout"] = report_html.LAYOUT
+    if report_xlsx.LAYOUT > 1:  # an entry without it: the workbook was written in layout 1 (before layout 2)
+        detail["xlsx_layout"] = report_xlsx.LAYOUT
     store.log(FILES, actor, period=published.period.label, subject=f"{published.period.label}#{published.number}", detail=detail)
 
 
@@ -285,11 +320,11 @@ def _state(store: Store) -> int:
 
 def write_edition(
     store: Store, bureau: Bureau, registry: Any, published: Published, base: Path, json_version: int | None = None,
-    html_layout: int | None = None,
+    html_layout: int | None = None, xlsx_layout: int | None = None,
 ) -> tuple[Path, Path]:
     """Write the edition's report into ``base``/第N版, whole or not at all (a temporary directory
-    renamed into place); the JSON in layout ``json_version``, the page in ``html_layout`` (the
-    current ones by default)."""
+    renamed into place); the JSON in layout ``json_version``, the page in ``html_layout``, the
+    workbook in ``xlsx_layout`` (the current ones by default)."""
 
     target = edition_dir(base, published.number)
     base.mkdir(parents=True, exist_ok=True)
@@ -307,7 +342,7 @@ def write_edition(
                      "digest": published.digest, "chain_head": meta.get("chain_head") or "", "appeal_days": bureau.appeal_days,
                      "deadline": bureau.work_calendar.deadline(dt.date.fromisoformat(published.published_on), bureau.appeal_days).isoformat(),
                      "confirmed": published.confirmed},
-            changes=published.changes, json_version=json_version, html_layout=html_layout,
+            changes=published.changes, json_version=json_version, html_layout=html_layout, xlsx_layout=xlsx_layout,
         )
         try:
             os.replace(tmp, target)  # refused when another run's directory is already there
@@ -353,12 +388,22 @@ def _abandoned(directory: Path) -> bool:
 def fill_edition(store: Store, bureau: Bureau, registry: Any, published: Published, base: Path, missing: list[str]) -> None:
     """Write the ``missing`` files of an edition whose directory exists (the others stay as they are),
     the JSON and the page in the layouts its files were recorded in (version 1 for an edition
-    published before version 2, page layout 1 before layout 2), so that they are the bytes recorded."""
+    published before version 2, page layout 1 before layout 2, workbook layout 1 before layout 2), so
+    that they are the bytes recorded. A workbook of layout 1 measured its columns by how each number
+    was computed, which a stored result does not keep: it is written again from the period scored
+    from the records, as it was then (the edition's inputs are unchanged: its digest is the same)."""
     target = edition_dir(base, published.number)
     recorded = _recorded_files(store, bureau, published, target)
     version = None if recorded is None else int(recorded.get("json_version", 1))
     layout = None if recorded is None else int(recorded.get("html_layout", 1))
-    directory, _ = write_edition(store, bureau, registry, published, base / f".kaohe-{os.getpid()}-fill", version, layout)
+    workbook = None if recorded is None else int(recorded.get("xlsx_layout", 1))
+    if workbook == 1 and xlsx_name(published.period.label) in missing:
+        source = StoreSource(store, bureau, registry)
+        scored = score(bureau, published.period, source, history(store, bureau, published.period, source, stored=False))
+        published = attrs.evolve(published, result=scored)
+    directory, _ = write_edition(
+        store, bureau, registry, published, base / f".kaohe-{os.getpid()}-fill", version, layout, workbook,
+    )
     try:
         for name in missing:
             os.replace(directory / name, target / name)

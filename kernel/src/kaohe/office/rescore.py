@@ -35,7 +35,7 @@ from ..core.periods import Period
 from ..scheme.bureau import Bureau
 from ..rules.base import lines_per_unit
 from ..scoring.explain import item_from_data
-from ..scoring.pipeline import evaluate_item, period_gaps
+from ..scoring.pipeline import Grouped, evaluate_item, period_gaps
 from ..scoring.sources import StoreSource
 from ..store.store import Store
 from .results import ADJUSTMENTS, NOT_INPUTS, _touches, config_digest
@@ -165,13 +165,18 @@ def evaluated_for(
     missing, _, confirmed = period_gaps(source, period)
     bureau = bureau.at(period)
     out: dict[str, dict[str, ItemResult]] = {}
+    units = bureau.active_units(period)
+    # one source and one cache of records per unit, shared by its items (those reading the same kinds
+    # over the same window read them once)
+    sources: dict[str, tuple[StoreSource, Grouped]] = {}
     for item in bureau.items:
         if item.id not in items:
             continue
         mine = dict(stored.get(item.id, {}))
-        for unit in bureau.active_units(period):
+        for unit in units:
             if unit.id in touched or unit.id not in mine:
-                res = evaluate_item(bureau, item, period, [unit], StoreSource(store, bureau, registry, unit.id), None, missing, confirmed)
+                own, cache = sources.get(unit.id) or sources.setdefault(unit.id, (StoreSource(store, bureau, registry, unit.id), {}))
+                res = evaluate_item(bureau, item, period, [unit], own, cache, missing, confirmed)
                 if res is None:
                     break
                 mine[unit.id] = res[unit.id]

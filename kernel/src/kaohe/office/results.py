@@ -27,7 +27,7 @@ import attrs
 from ..contract.registry import Registry
 from ..core.decimals import D
 from ..core.errors import KaoheError
-from ..core.model import Gap, PeriodResult, UnitResult
+from ..core.model import Gap, ItemResult, PeriodResult, UnitResult
 from ..core.periods import MONTHS_PER, Period
 from ..scheme.bureau import Bureau
 from ..rules.base import lines_per_unit
@@ -157,6 +157,10 @@ def staleness(store: Store, bureau: Bureau, period: Period) -> str | None:
     bases = base_periods(bureau, period)
     changes = store.changes_since(int(state["mark"] or 0))
     if len(bases) == 1 and bases[0] == period:
+        for label, digest in json.loads(state["parts"] or "{}").items():  # the earlier periods its 末位 flags read
+            s = store.period_state(label)
+            if s is None or s["digest"] != digest:
+                return f"此后 {label} 的计算结果已改变"
         touched = [a for a, p in changes if _touches(bureau, period, a, p)]
     else:
         parts = json.loads(state["parts"] or "{}")
@@ -287,17 +291,69 @@ def explanation(store: Store, bureau: Bureau, registry: Registry, period: Period
     return attrs.evolve(u, categories=tuple(cats))
 
 
+def stored_whole(store: Store, bureau: Bureau, registry: Registry, period: Period) -> PeriodResult | None:
+    """``period``'s stored results whole, as a scoring of the period gives them (what an edition is
+    made of: kaohe.office.publication): every unit in the order stored, with its whole explanation,
+    its exact total, rank and flags, and the data missing, as stored. The record lines of the items
+    stored folded (``foldable``) are made again from the records for every unit at once: each such
+    item evaluated once over the period's units (one read of its records), the categories, their
+    normalisation, the totals and ranks not. None when nothing is stored with its state, or when an
+    item's lines made again do not fold to what is stored (the records changed since it was
+    stored). Whether the stored results are up to date is the caller's to check (``staleness``)."""
+    head = stored_result(store, period, units=False)
+    if head is None:
+        return None
+    exact = {r["unit"]: (r["total"], r["subtotal"]) for r in store.scores(period.label)}
+    decoded = [(unit, json.loads(tree)) for unit, tree in store.period_trees(period.label)]
+    folded = {i["item"] for _, d in decoded for c in d["categories"] for i in c["items"] if i.get("folded")}
+    made: dict[str, dict[str, Any]] = {}
+    if folded:
+        source = StoreSource(store, bureau, registry)
+        missing, _, confirmed = source.gaps(period)
+        units = bureau.active_units(period)
+        cache: Grouped = {}
+        for item in bureau.items:
+            if item.id in folded:
+                res = evaluate_item(bureau, item, period, units, source, cache, missing, confirmed)
+                if res is None:
+                    return None
+                made[item.id] = res
+    out = []
+    for unit, d in decoded:
+        u = unit_from_data(d)
+        if unit in exact:
+            u = attrs.evolve(u, total=D(exact[unit][0]), subtotal=D(exact[unit][1]))
+        if folded:
+            cats = []
+            for c in u.categories:
+                its = []
+                for i in c.items:
+                    if i.folded:
+                        whole = unfolded(i, made[i.item][unit]) if unit in made.get(i.item, {}) else None
+                        if whole is None:
+                            return None
+                        i = whole
+                    its.append(i)
+                cats.append(attrs.evolve(c, items=tuple(its)))
+            u = attrs.evolve(u, categories=tuple(cats))
+        out.append(u)
+    return attrs.evolve(head, units=tuple(out))
+
+
 def explanation_data(store: Store, bureau: Bureau, registry: Registry, period: Period, unit: str) -> dict[str, Any] | None:
     """``explanation`` as JSON-ready data (``explain.unit_data``: the tree ``kaohe explain --json`` prints)."""
     u = explanation(store, bureau, registry, period, unit)
     return None if u is None else unit_data(u)
 
 
-def _decoded(store: Store, unit: str, labels: Sequence[str]) -> dict[str, UnitResult]:
+def _decoded(
+    store: Store, unit: str, labels: Sequence[str], empty: dict[tuple[Any, ...], ItemResult] | None = None,
+) -> dict[str, UnitResult]:
     """``unit``'s stored results of the base periods ``labels`` (those stored, in their order), by
-    period: their record lines folded (``folding.fold_lines``), with their exact totals."""
+    period: their record lines folded (``folding.fold_lines``), with their exact totals; ``empty``:
+    the items without lines made once for every unit and period (``explain.unit_from_data``)."""
     return {
-        period: attrs.evolve(unit_from_data(json.loads(tree), fold=True), total=D(total), subtotal=D(subtotal))
+        period: attrs.evolve(unit_from_data(json.loads(tree), fold=True, empty=empty), total=D(total), subtotal=D(subtotal))
         for period, tree, total, subtotal in store.unit_trees(unit, labels)
     }
 
@@ -397,14 +453,16 @@ def _aggregate_units(
 ) -> None:
     """``aggregate_all``'s writing, inside its write transaction: units in ``order``."""
     longer = [_Longer(store, bureau, source, p, mark, states) for p in periods]
+    empty: dict[tuple[Any, ...], ItemResult] = {}  # the items without lines: as many as items × periods × their points, not units
+    same: dict[tuple[Any, ...], tuple[tuple[ItemResult, ...], ItemResult]] = {}  # their merged results, as many
     for uid in order:
-        decoded = _decoded(store, uid, [b.label for b in bases])
+        decoded = _decoded(store, uid, [b.label for b in bases], empty)
         for agg in longer:
             us = [decoded[b] for b in agg.labels if b in decoded]
             if not us:
                 continue
             intern = Interner()  # per unit: nothing of one unit is held while the next is aggregated
-            u = aggregate_unit(bureau, agg.period, us, agg.blank, agg.extra.get(uid, []), agg.adjustments, intern)
+            u = aggregate_unit(bureau, agg.period, us, agg.blank, agg.extra.get(uid, []), agg.adjustments, intern, same)
             agg.writer.head(u)
             agg.slim.append(_slim(u))
             del u, intern

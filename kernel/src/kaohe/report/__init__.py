@@ -57,6 +57,7 @@ def publish(
     changes: Any = None,
     json_version: int | None = None,
     html_layout: int | None = None,
+    xlsx_layout: int | None = None,
 ) -> Path:
     """Write the report of ``result`` into ``directory`` and return the HTML file's path.
 
@@ -65,7 +66,8 @@ def publish(
     what ``result`` holds. ``edition`` and ``changes`` (kaohe.office.publication) add the edition's number,
     date, appeal deadline and what changed since the previous edition. ``json_version``: the JSON's
     layout (the current one by default; 1 for an edition whose files were published in it);
-    ``html_layout`` the same for the page (kaohe.report.html.LAYOUT).
+    ``html_layout`` the same for the page (kaohe.report.html.LAYOUT), ``xlsx_layout`` for the
+    workbook (kaohe.report.xlsx.LAYOUT).
     ``registry`` is accepted for symmetry with the other jobs (the items' texts are read from
     ``bureau``).
     """
@@ -74,6 +76,6 @@ def publish(
     directory.mkdir(parents=True, exist_ok=True)
     data = build(bureau, result, store=store, previous=previous, generated=generated, edition=edition, changes=changes)
     html = write_html(data, directory / "index.html", html_layout)
-    write_xlsx(data, directory / xlsx_name(result.period))
+    write_xlsx(data, directory / xlsx_name(result.period), xlsx_layout)
     write_json(data, directory / json_name(result.period), json_version)
     return html

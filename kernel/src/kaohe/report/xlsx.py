@@ -90,8 +90,13 @@ class _Sheet:
     """A write-only sheet whose column widths follow its content: the rows are collected, the widths
     set from them, then the rows written (a write-only sheet takes its columns before its rows)."""
 
-    def __init__(self, ws: WriteOnlyWorksheet, columns: int, styles: dict[tuple[str, str | None], StyleArray | None]) -> None:
+    def __init__(
+        self, ws: WriteOnlyWorksheet, columns: int, styles: dict[tuple[str, str | None], StyleArray | None],
+        printed: bool = False,
+    ) -> None:
         self.ws = ws
+        self.printed = printed
+        """Every number measured as the kernel prints it (layout 2 on, :data:`LAYOUT`)."""
         self.columns = columns
         self.rows: list[list[Any]] = []
         self.widths: dict[int, int] = {}
@@ -129,7 +134,8 @@ class _Sheet:
 
     def measure(self, values: Iterable[Any], as_printed: bool = False) -> None:
         """Widen the columns to ``values``; numbers measured as ``str`` gives them, or with
-        ``as_printed`` as the kernel prints them."""
+        ``as_printed`` (or the sheet's ``printed``) as the kernel prints them."""
+        as_printed = as_printed or self.printed
         for col, value in enumerate(values, start=1):
             w = _width(value if isinstance(value, str) else fmt(value) if as_printed and isinstance(value, Decimal) else str(value))
             self.widths[col] = max(self.widths.get(col, 0), w)
@@ -187,7 +193,22 @@ def _change_text(u: UnitView) -> str:
     return "持平"
 
 
-def write_xlsx(data: ReportData, path: Path) -> Path:
+LAYOUT = 2
+"""The workbook's layout. 2 (issue 18 point 1): every number's column measured as the kernel prints
+it, so that the workbook depends on the numbers' values only, not on how each was computed (an
+edition made from the stored results, whose numbers are read back as printed, is the same workbook
+as one made from a scoring: ``Decimal("-20.00")`` and ``Decimal("-20")`` are one number). 1: the
+numbers of a unit sheet's lines, the edition and the completeness sheets measured as ``str`` gives
+them (kept to write again, byte for byte, a lost workbook of an edition published in it:
+kaohe.office.publication records the layout with the files)."""
+
+
+def write_xlsx(data: ReportData, path: Path, layout: int | None = None) -> Path:
+    """Write the workbook of ``data`` to ``path`` in ``layout`` (:data:`LAYOUT` by default)."""
+    layout = LAYOUT if layout is None else layout
+    if layout not in (1, 2):
+        raise ValueError(f"unknown workbook layout {layout}")
+    printed = layout >= 2
     _openpyxl()
     wb = Workbook(write_only=True)
     styles: dict[tuple[str, str | None], StyleArray | None] = {}
@@ -199,7 +220,7 @@ def write_xlsx(data: ReportData, path: Path) -> Path:
     for s in data.series:
         adj = ["考核办调整"] if data.adjusted else []
         headers = ["名次", "单位", "单位编号", "总分", *[c.header for c in data.columns], *adj, "上期名次", "名次变化", "标记"]
-        sh = _Sheet(wb.create_sheet(s.sheet or sheet_title(s.name, set())), len(headers), styles)
+        sh = _Sheet(wb.create_sheet(s.sheet or sheet_title(s.name, set())), len(headers), styles, printed)
         sh.title(f"{data.bureau} {data.period_name}绩效考核通报 — {s.name}", subtitle)
         sh.at(4)
         sh.header(headers)
@@ -233,12 +254,12 @@ def write_xlsx(data: ReportData, path: Path) -> Path:
         sh.write()
 
     for u in data.units:
-        _unit_sheet(wb, u, data, subtitle, styles)
+        _unit_sheet(wb, u, data, subtitle, styles, printed)
 
     if data.edition is not None:
-        _edition_sheet(wb, data, subtitle, styles)
+        _edition_sheet(wb, data, subtitle, styles, printed)
     if data.completeness_sheet:
-        _completeness_sheet(wb, data, subtitle, styles)
+        _completeness_sheet(wb, data, subtitle, styles, printed)
 
     path.parent.mkdir(parents=True, exist_ok=True)
     save_workbook(wb, path, dt.datetime.fromisoformat(data.generated))
@@ -251,11 +272,14 @@ LINE_HEADERS = ["考核内容", "考核项目", "责任部门", "依据", "计�
 """The head of a unit sheet's second table: every line (加扣分明细)."""
 
 
-def _unit_sheet(wb: Workbook, u: UnitView, data: ReportData, subtitle: str, styles: dict[tuple[str, str | None], StyleArray | None]) -> None:
+def _unit_sheet(
+    wb: Workbook, u: UnitView, data: ReportData, subtitle: str, styles: dict[tuple[str, str | None], StyleArray | None],
+    printed: bool = False,
+) -> None:
     """A unit's sheet: its score's make-up (each category's item points, raw score, the series' top
     it is normalised by, weight and score; the total and how it is formed), then every line."""
     headers = LINE_HEADERS
-    sh = _Sheet(wb.create_sheet(u.sheet or sheet_title(u.result.name, set())), len(headers), styles)
+    sh = _Sheet(wb.create_sheet(u.sheet or sheet_title(u.result.name, set())), len(headers), styles, printed)
     r = u.result
     head = f"{r.name} {data.period_name} 加扣分明细:总分 {fmt(r.total)}"
     if r.rank is not None:
@@ -303,14 +327,17 @@ def _unit_sheet(wb: Workbook, u: UnitView, data: ReportData, subtitle: str, styl
     sh.write()
 
 
-def _edition_sheet(wb: Workbook, data: ReportData, subtitle: str, styles: dict[tuple[str, str | None], StyleArray | None]) -> None:
+def _edition_sheet(
+    wb: Workbook, data: ReportData, subtitle: str, styles: dict[tuple[str, str | None], StyleArray | None],
+    printed: bool = False,
+) -> None:
     """版本说明: the edition's number, date, appeal deadline and checksum, and what changed since the
     previous edition, unit by unit."""
     e = data.edition
     assert e is not None
     headers = ["单位", "单位编号", "原总分", "现总分", "原名次", "现名次", "变化的项目"]
     score_format = "0" if data.decimals == 0 else "0." + "0" * data.decimals
-    sh = _Sheet(wb.create_sheet(data.edition_sheet or "版本说明"), len(headers), styles)
+    sh = _Sheet(wb.create_sheet(data.edition_sheet or "版本说明"), len(headers), styles, printed)
     sh.title(f"{data.bureau} {data.period_name}绩效考核通报 第{e['number']}版", subtitle)
     sh.at(4)
     sh.rows.append([sh.cell(
@@ -345,10 +372,13 @@ def _edition_sheet(wb: Workbook, data: ReportData, subtitle: str, styles: dict[t
     sh.write(limit=90, print_setup=False)
 
 
-def _completeness_sheet(wb: Workbook, data: ReportData, subtitle: str, styles: dict[tuple[str, str | None], StyleArray | None]) -> None:
+def _completeness_sheet(
+    wb: Workbook, data: ReportData, subtitle: str, styles: dict[tuple[str, str | None], StyleArray | None],
+    printed: bool = False,
+) -> None:
     """The data missing in the period (kaohe.core.model.Gap): one row per department's period or unit's item."""
     headers = ["部门", "期间", "单位", "单位编号", "考核项目", "说明"]
-    sh = _Sheet(wb.create_sheet(data.completeness_sheet), len(headers), styles)
+    sh = _Sheet(wb.create_sheet(data.completeness_sheet), len(headers), styles, printed)
     sh.title(f"{data.bureau} {data.period_name} 数据完整性:数据不全,缺少数据的项目暂不计分", subtitle)
     notes = []
     if data.confirmed:

@@ -123,23 +123,48 @@ def item_from_data(d: dict[str, Any], category: str, fold: bool = False) -> Item
     )
 
 
-def category_from_data(d: dict[str, Any], items: bool = True, fold: bool = False) -> CategoryResult:
-    """The category result ``category_data`` wrote (its items too, unless ``items`` is false)."""
+def _shared_item(d: dict[str, Any], category: str, fold: bool, empty: dict[tuple[Any, ...], ItemResult]) -> ItemResult:
+    """``item_from_data``, an item without lines made once for every tree it is equal in (``empty``:
+    most items of most units and periods earn and lose nothing; equal, and printed alike: the key is
+    the stored texts)."""
+    if d["lines"]:
+        return item_from_data(d, category, fold)
+    key = (
+        category, d["item"], d["title"], d["department"], d["reference"], d["window"], d["points"], d["uncapped"],
+        d["note"], d["direct_per_capita"], tuple(d["veto"]), d.get("folded", 0),
+    )
+    found = empty.get(key)
+    if found is None:
+        found = empty[key] = item_from_data(d, category, fold)
+    return found
+
+
+def category_from_data(
+    d: dict[str, Any], items: bool = True, fold: bool = False, empty: dict[tuple[Any, ...], ItemResult] | None = None,
+) -> CategoryResult:
+    """The category result ``category_data`` wrote (its items too, unless ``items`` is false; with
+    ``empty``, the items without lines shared: ``_shared_item``)."""
     cid = d["category"]
+    its = d.get("items", ()) if items else ()
     return CategoryResult(
         category=cid, name=d["name"], base=_dec(d["base"]),
-        items=tuple(item_from_data(i, cid, fold) for i in d.get("items", ())) if items else (),
+        items=(
+            tuple(item_from_data(i, cid, fold) for i in its) if empty is None else tuple(_shared_item(i, cid, fold, empty) for i in its)
+        ),
         raw=_dec(d["raw"]), top=_dec(d["top"]), weight=_dec(d["weight"]), score=_dec(d["score"]), explanation=d["explanation"],
     )
 
 
-def unit_from_data(d: dict[str, Any], categories: bool = True, fold: bool = False) -> UnitResult:
+def unit_from_data(
+    d: dict[str, Any], categories: bool = True, fold: bool = False, empty: dict[tuple[Any, ...], ItemResult] | None = None,
+) -> UnitResult:
     """The unit result ``unit_data`` wrote (a stored explanation): ``unit_data(unit_from_data(d))``
     is ``d``. Numbers are the trees' (``fmt``: equal, printed alike). Without ``categories``, the
-    unit's fields only; with ``fold``, the items' record lines folded (what an aggregate reads)."""
+    unit's fields only; with ``fold``, the items' record lines folded (what an aggregate reads); with
+    ``empty``, the items without lines made once for all the trees read with it."""
     return UnitResult(
         unit=d["unit"], name=d["name"], series=d["series"], klass=d["class"], period=d["period"],
-        categories=tuple(category_from_data(c, fold=fold) for c in d.get("categories", ())) if categories else (),
+        categories=tuple(category_from_data(c, fold=fold, empty=empty) for c in d.get("categories", ())) if categories else (),
         subtotal=D(d["subtotal"]), total=D(d["total"]), veto=tuple(d["veto"]), rank=d["rank"], flags=tuple(d["flags"]),
         parts=tuple((p["period"], D(p["total"])) for p in d["parts"]), explanation=d["how"],
         adjustments=tuple(line_from_data(ln) for ln in d["adjustments"]),

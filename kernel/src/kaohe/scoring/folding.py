@@ -32,6 +32,8 @@ def fold_lines(item: ItemResult) -> tuple[Line, ...]:
 
 def folded(lines: tuple[Line, ...], window: str) -> tuple[Line, ...]:
     """``fold_lines`` of an item of ``window`` whose lines are ``lines``."""
+    if len(lines) < 2:  # most items: nothing to fold (an aggregate reads every item of every month)
+        return lines
     records = [ln for ln in lines if ln.record is not None]
     if len(records) < 2:
         return lines

@@ -14,7 +14,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 import attrs
 
@@ -542,11 +542,14 @@ def long_adjustments(bureau: Bureau, period: Period, data: DataSource | None) ->
 def aggregate_unit(
     bureau: Bureau, period: Period, us: Sequence[UnitResult], blank: Sequence[str], extra: Sequence[CategoryResult],
     adjustments: Sequence[tuple[Period, Adjustment]], intern: Interner,
+    same: dict[tuple[Any, ...], tuple[tuple[ItemResult, ...], ItemResult]] | None = None,
 ) -> UnitResult:
     """One unit's quarter, half-year or year from its base periods' results ``us`` (in order), not yet
     ranked: ``blank``, the base periods without any data; ``extra``, its year categories; the
     adjustments of ``long_adjustments``. ``aggregate`` makes every unit's with it; a period
-    aggregated from stored months makes them one unit at a time."""
+    aggregated from stored months makes them one unit at a time. ``same``, kept by the caller
+    across units: an item whose base periods' results are the very objects (without lines) another
+    unit's were is merged once (stored months share their equal results without lines)."""
     bureau = bureau.at(period)
     scheme = bureau.scheme
     method = scheme.year_method if period.kind == "year" else scheme.aggregate
@@ -572,8 +575,16 @@ def aggregate_unit(
         for m in members:
             for it in m.items:
                 items[it.item].append(it)
-        merged = tuple(
-            intern(
+        made = []
+        for its in items.values():
+            key: tuple[Any, ...] | None = None
+            if same is not None and not any(it.lines for it in its):
+                key = (period.label, *map(id, its))
+                hit = same.get(key)
+                if hit is not None and len(hit[0]) == len(its) and all(a is b for a, b in zip(hit[0], its, strict=True)):
+                    made.append(hit[1])
+                    continue
+            one = intern(
                 attrs.evolve(
                     its[0],
                     window=period.label,
@@ -584,8 +595,10 @@ def aggregate_unit(
                     veto=tuple(v for it in its for v in it.veto),
                 )
             )
-            for its in items.values()
-        )
+            if key is not None and same is not None:
+                same[key] = (tuple(its), one)
+            made.append(one)
+        merged = tuple(made)
         cats.append(
             attrs.evolve(
                 cat,

@@ -677,6 +677,7 @@ class Store(Ledger, Users, Tokens, SelfReports):
         self, result: PeriodResult, config: str = "", items: int = 0, mark: int | None = None,
         keep: Mapping[str, str] | None = None, run: int | None = None, fold: Collection[str] = (),
         stored: Mapping[str, Mapping[str, Any]] | None = None, reused: Mapping[str, Mapping[str, ItemResult]] | None = None,
+        parts: Mapping[str, str] | None = None,
     ) -> int:
         """Store ``result`` in place of the period's previous results, in one transaction. ``mark``:
         the audit trail's last entry when the result's inputs were read (``audit_mark``, inside the
@@ -686,7 +687,8 @@ class Store(Ledger, Users, Tokens, SelfReports):
         rewritten whole. ``fold``: the items whose record lines are stored folded
         (``treejson.TreeEncoder``). ``stored`` (unit → its stored tree, decoded) and ``reused`` (item →
         unit → the result taken from it) with ``keep``: a unit whose tree is the same is told without
-        encoding it (``TreeEncoder.same_head``)."""
+        encoding it (``TreeEncoder.same_head``). ``parts``: the digests of the stored periods it
+        read the results of (a base period: those its 末位 flags read)."""
         with self._txn():
             if keep is not None:
                 state = self.period_state(result.period)
@@ -699,7 +701,7 @@ class Store(Ledger, Users, Tokens, SelfReports):
                 writer.head(u)
             for u in result.units:
                 writer.tail(u)
-            writer.finish()
+            writer.finish(dict(parts) if parts else None)
         return writer.run_id
 
     def results_writer(
@@ -1073,7 +1075,8 @@ class ResultsWriter:
 
     def finish(self, parts: dict[str, str] | None = None) -> str:
         """The digest of everything written (equal results, equal digests), recorded with the
-        period's state; ``parts``: the digests of the base periods it was aggregated from."""
+        period's state; ``parts``: the digests of the base periods it was aggregated from (a base
+        period: of the earlier ones whose ranks its 末位 flags read)."""
         digest = self.digest.hexdigest()
         if self.keep is not None:  # the units stored before and not written now are no longer in the period
             gone = [(self.period, unit) for unit in self.keep if unit not in self.seen]
