@@ -399,7 +399,8 @@ def fill_edition(store: Store, bureau: Bureau, registry: Any, published: Publish
     workbook = None if recorded is None else int(recorded.get("xlsx_layout", 1))
     if workbook == 1 and xlsx_name(published.period.label) in missing:
         source = StoreSource(store, bureau, registry)
-        scored = score(bureau, published.period, source, history(store, bureau, published.period, source, stored=False))
+        whole = bureau.evolve(engine="python")  # every record's line, as the edition was scored
+        scored = score(whole, published.period, source, history(store, whole, published.period, source, stored=False))
         published = attrs.evolve(published, result=scored)
     directory, _ = write_edition(
         store, bureau, registry, published, base / f".kaohe-{os.getpid()}-fill", version, layout, workbook,
