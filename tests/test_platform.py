@@ -226,3 +226,28 @@ def test_beta_accounts_are_its_own(platform):
     assert [a for a, *_ in B_ACCOUNTS][0] == "b-office"
     assert HostClient(port, A).login("b-office", B_PASSWORD) == 401
     assert re.match(r"^b-", B_ACCOUNTS[-1][0])
+
+
+def test_the_platform_commands(tmp_path):
+    from inprocess import kaohe
+
+    for key, name in (("jt", "金坛市公安局"), ("lz", "溧阳市公安局")):
+        assert kaohe("init", key, "--name", name, cwd=tmp_path).returncode == 0
+    (tmp_path / "platform.toml").write_text(
+        '[platform]\nname = "测试省平台"\ndomain = "kaohe.test"\ndatabase = "platform.sqlite"\n'
+        '[[bureaus]]\nkey = "jt"\nname = "金坛"\nconfig = "jt/kaohe.toml"\n[[bureaus]]\nkey = "lz"\nname = "溧阳"\nconfig = "lz/kaohe.toml"\n',
+        encoding="utf-8",
+    )
+    r = kaohe("platform", "check", "--platform", "platform.toml", cwd=tmp_path)
+    assert r.returncode == 0 and "jt.kaohe.test" in r.stdout and "lz.kaohe.test" in r.stdout, r.stderr
+    r = kaohe("platform", "users-add", "sheng", "--name", "省厅甲", "--password-stdin", "--platform", "platform.toml", cwd=tmp_path, input=P_PASSWORD + "\n")
+    assert r.returncode == 0 and "已新建省厅账号 sheng" in r.stdout, r.stderr
+    r = kaohe("platform", "users-list", "--platform", "platform.toml", cwd=tmp_path)
+    assert "sheng" in r.stdout and "省厅" in r.stdout
+    # a bureau's own accounts cannot take the role
+    r = kaohe("--config", "jt/kaohe.toml", "users", "add", "p1", "--name", "x", "--role", "省厅", cwd=tmp_path)
+    assert r.returncode != 0 and "省厅" in r.stderr
+    # a wrong platform file: one line, not zero
+    (tmp_path / "bad.toml").write_text('[platform]\nname = "x"\ndomain = "kaohe.test"\ndatabase = "p.sqlite"\n', encoding="utf-8")
+    r = kaohe("serve", "--platform", "bad.toml", cwd=tmp_path)
+    assert r.returncode != 0 and r.stderr.strip().count("\n") == 0 and "没有 [[bureaus]]" in r.stderr, r.stderr
