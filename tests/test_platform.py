@@ -111,7 +111,7 @@ def test_the_province_reads_the_published_editions_only(platform):
     # 38 ÷ 42 × 40 = 36.19, 基础工作建设 60 − 3 lates = 57 → 93.19; 薛埠 42 ÷ 42 × 40 + 60 = 100; 直溪
     # 40 ÷ 42 × 40 = 38.10 + 60 = 98.10. Average (93.19 + 100 + 98.10) / 3 = 97.0966… → 97.10
     s2 = next(s for s in data["bureaus"][0]["series"] if s["series"] == "s2")
-    assert s2 == {"series": "s2", "units": 3, "average": "97.10", "highest": "100", "lowest": "93.19"}
+    assert s2 == {"series": "s2", "name": "二类所", "units": 3, "average": "97.10", "highest": "100", "lowest": "93.19"}
     assert data["bureaus"][1]["series"] == data["bureaus"][0]["series"]  # the same data in 乙
     status, one = p.json("/rollup/2015-02/alpha.json")
     assert status == 200 and one["edition"] == 1

@@ -72,7 +72,7 @@ class ProvinceSite(Site):
 
     def page(self, request: Request, template: str, status: int = 200, **context: Any) -> Response:
         html = self.templates.get_template(template).render(
-            platform=self.platform.name, csrf=request.state.session.get("c", ""), me=request.state.actor, **context
+            {"platform": self.platform.name, "csrf": request.state.session.get("c", ""), "me": request.state.actor, **context}
         )
         return HTMLResponse(html, status_code=status)
 
@@ -108,6 +108,10 @@ def province_routes(site: ProvinceSite) -> list[Route]:
     """The platform's own pages: sign-in, sign-out, the roll-up (all bureaus, one period), one
     bureau's units in a period, and the way into a bureau's published pages."""
     platform = site.platform
+
+    def series_names(key: str) -> dict[str, str]:
+        """A bureau's series' names as its configuration calls them now (an edition keeps the ids)."""
+        return {x.id: x.name for x in site.sites[key].bureau.scheme.series}
 
     def home(request: Request, store: Store) -> Response:
         return RedirectResponse("/rollup" if request.state.actor else "/login", status_code=303)
@@ -146,11 +150,12 @@ def province_routes(site: ProvinceSite) -> list[Route]:
         rows = []
         for b in data["bureaus"]:
             got = b["periods"].get(label)
+            names = series_names(b["key"])
             rows.append({
                 "key": b["key"], "name": b["name"], "readable": b["readable"], "published": got is not None,
                 "edition": got["edition"] if got else None, "published_on": got["published_on"] if got else None,
                 "digest": got["digest"] if got else None, "units": len(got["units"]) if got else 0,
-                "series": got["series"] if got else [],
+                "series": [{**x, "name": names.get(x["series"], x["series"])} for x in got["series"]] if got else [],
             })
         out: dict[str, Any] = {"platform": platform.name, "period": label, "periods": periods, "bureaus": rows}
         if as_json:
@@ -178,7 +183,9 @@ def province_routes(site: ProvinceSite) -> list[Route]:
         p = parse_period(label)
         if b is None or got is None or p is None:
             return site.refuse(request, 404, "无此局,或该局尚未公布该期间的通报", as_json)
-        out: dict[str, Any] = {"platform": platform.name, "key": b.key, "bureau": b.name, "period": label, **got}
+        names = series_names(b.key)
+        units = [{**u, "series_name": names.get(u["series"], u["series"])} for u in got["units"]]
+        out: dict[str, Any] = {"platform": platform.name, "key": b.key, "bureau": b.name, "period": label, **got, "units": units}
         if as_json:
             return JSONResponse(_plain(out))
         return site.page(request, "province_bureau.html", name=p.chinese, **out)
