@@ -91,11 +91,15 @@ class ProvinceLink:
         self.platform = platform
         self.key = key
         self.passes = URLSafeTimedSerializer(secret_key(platform.database), salt="kaohe-province-pass")
+        self._held = threading.local()
 
     def actor(self, account: str, stamp: int) -> Actor | None:
-        """The province's actor of a session, None when the account is gone, disabled or reset."""
-        with Store(self.platform.database, readonly=True) as store:
-            actor = current(store, account, stamp)
+        """The province's actor of a session, None when the account is gone, disabled or reset (read
+        from the platform's accounts, opened read-only once per worker thread)."""
+        store: Store | None = getattr(self._held, "store", None)
+        if store is None:
+            store = self._held.store = Store(self.platform.database, readonly=True)
+        actor = current(store, account, stamp)
         return actor if actor is not None and actor.role == PROVINCE else None
 
     def entering(self, token: str) -> Actor | None:

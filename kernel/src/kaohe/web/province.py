@@ -24,7 +24,7 @@ from ..office.accounts import PASSWORD_MAX, PROVINCE, READ, SIGN_IN, Actor, Reso
 from ..office.platform import Platform, published_summary, rollup
 from ..scheme.bureau import Bureau
 from ..store.store import Store
-from .base import Site, memo, parse_period, wants_json
+from .base import Site, parse_period, wants_json
 
 ENTER = "/province/enter"
 """The path on a bureau's host name by which the province's person enters it."""
@@ -64,9 +64,6 @@ class ProvinceSite(Site):
         self.platform = platform
         self.sites = sites
 
-    def held_store(self) -> Store:
-        return Store(self.platform.database)
-
     def awaiting(self, request: Request) -> int:
         return 0
 
@@ -82,15 +79,35 @@ class ProvinceSite(Site):
         return self.page(request, "province_error.html", status=status, message=message)
 
     def summaries(self) -> list[tuple[Any, dict[str, dict[str, Any]] | None]]:
-        """Each bureau's :func:`published_summary`, kept until its store changes (None: unreadable)."""
+        """Each bureau's :func:`published_summary` (None: its database unreadable), read through the
+        bureau's own store held by this thread, and made again only when its editions change (a
+        bureau scoring, importing or signing in does not make the roll-up read its editions again)."""
         out: list[tuple[Any, dict[str, dict[str, Any]] | None]] = []
         for b in self.platform.bureaus:
+            bureau_site = self.sites[b.key]
             try:
-                with Store(self.sites[b.key].bureau.database, readonly=True) as store:
-                    out.append((b, memo(store, ("province-summary",), lambda: published_summary(store))))
+                store = bureau_site.held_store()
             except (KaoheError, sqlite3.Error, OSError):  # one bureau's database unreadable: said on the page, the others shown
                 out.append((b, None))
+                continue
+            try:
+                key = tuple((str(e["period"]), int(e["number"]), str(e["digest"])) for e in store.editions())
+                kept = _SUMMARIES.get(str(store.path))
+                if kept is None or kept[0] != key:
+                    kept = (key, published_summary(store))
+                    _SUMMARIES[str(store.path)] = kept
+                out.append((b, kept[1]))
+            except (KaoheError, sqlite3.Error):
+                out.append((b, None))
+            finally:
+                bureau_site.release(store)
         return out
+
+
+_SUMMARIES: dict[str, tuple[tuple[tuple[str, int, str], ...], dict[str, dict[str, Any]]]] = {}
+"""Each bureau's published summary, by its database, with the editions it was made from (editions
+are only ever added: the same list, the same summary). Shared by the threads of a worker: a value is
+replaced whole, never changed."""
 
 
 def _plain(value: Any) -> Any:
