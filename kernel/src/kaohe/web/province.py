@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
+import threading
+import time
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any, cast
@@ -27,6 +29,9 @@ from ..store.store import Store
 from .base import Site, parse_period, wants_json
 
 ENTER = "/province/enter"
+ROLLUP_SECONDS = 10
+"""How long the roll-up shows what it read of the bureaus' editions before it reads them again: an
+edition published is in the roll-up at most this long after (docs/readings.md, "省厅汇总读什么")."""
 """The path on a bureau's host name by which the province's person enters it."""
 
 
@@ -63,6 +68,8 @@ class ProvinceSite(Site):
         super().__init__(platform.source or "platform.toml", cast(Bureau, stand_in), registry=False)
         self.platform = platform
         self.sites = sites
+        self._rollup_lock = threading.Lock()
+        self._rollup: tuple[float, list[tuple[Any, dict[str, dict[str, Any]] | None]]] | None = None
 
     def awaiting(self, request: Request) -> int:
         return 0
@@ -79,9 +86,21 @@ class ProvinceSite(Site):
         return self.page(request, "province_error.html", status=status, message=message)
 
     def summaries(self) -> list[tuple[Any, dict[str, dict[str, Any]] | None]]:
-        """Each bureau's :func:`published_summary` (None: its database unreadable), read through the
-        bureau's own store held by this thread, and made again only when its editions change (a
-        bureau scoring, importing or signing in does not make the roll-up read its editions again)."""
+        """Each bureau's :func:`published_summary` (None: its database unreadable), as read at most
+        :data:`ROLLUP_SECONDS` ago: one thread reads the bureaus while the others asking wait for it
+        (150 bureaus' editions listed for every request of the roll-up would be most of its time)."""
+        with self._rollup_lock:
+            kept = self._rollup
+            if kept is not None and time.monotonic() - kept[0] < ROLLUP_SECONDS:
+                return kept[1]
+            out = self._read_summaries()
+            self._rollup = (time.monotonic(), out)
+            return out
+
+    def _read_summaries(self) -> list[tuple[Any, dict[str, dict[str, Any]] | None]]:
+        """Each bureau's summary, read through the bureau's own store held by this thread, and made
+        again only when its editions change (a bureau scoring, importing or signing in does not make
+        the roll-up read its editions again)."""
         out: list[tuple[Any, dict[str, dict[str, Any]] | None]] = []
         for b in self.platform.bureaus:
             bureau_site = self.sites[b.key]
