@@ -10,8 +10,11 @@ import urllib.parse
 from decimal import Decimal
 
 import pytest
+import report_bureau
 from kaohe.core.errors import KaoheError
 from kaohe.office.platform import load_platform
+from kaohe.office.tokens import add_token
+from kaohe.scheme.config import parse_bureau
 from kaohe.store.store import Store
 from platform_support import B_ACCOUNTS, B_PASSWORD, DOMAIN, P_PASSWORD, HostClient, make_platform, serving, signed
 from site_support import ACCOUNTS, PASSWORD
@@ -251,3 +254,16 @@ def test_the_platform_commands(tmp_path):
     (tmp_path / "bad.toml").write_text('[platform]\nname = "x"\ndomain = "kaohe.test"\ndatabase = "p.sqlite"\n', encoding="utf-8")
     r = kaohe("serve", "--platform", "bad.toml", cwd=tmp_path)
     assert r.returncode != 0 and r.stderr.strip().count("\n") == 0 and "没有 [[bureaus]]" in r.stderr, r.stderr
+
+
+def test_an_api_token_of_one_bureau_is_refused_by_another(platform):
+    port, _, dbs = platform
+    config = {**report_bureau.CONFIG, "bureau": {**report_bureau.CONFIG["bureau"], "database": str(dbs["alpha"])}}
+    bureau = parse_bureau(config, report_bureau.registry(), "test.toml", dbs["alpha"].parent)
+    with Store(dbs["alpha"]) as store:
+        _, secret = add_token(store, bureau, "测试大队", "test")
+    auth = {"Authorization": f"Bearer {secret}", "Accept": "application/json"}
+    assert HostClient(port, A).get("/api/v1/results/2015-02", **auth)[0] == 200
+    status, _, body = HostClient(port, B).get("/api/v1/results/2015-02", **auth)
+    assert status == 401, body
+    assert HostClient(port, P).get("/api/v1/results/2015-02", **auth)[0] == 404  # the province's site has no API
