@@ -5,6 +5,7 @@ bureau's published pages (and nothing else). One platform for the module."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import urllib.parse
 from decimal import Decimal
@@ -12,7 +13,10 @@ from decimal import Decimal
 import pytest
 import report_bureau
 from kaohe.core.errors import KaoheError
-from kaohe.office.platform import load_platform
+from kaohe.core.periods import Period
+from kaohe.office.jobs import score_period
+from kaohe.office.platform import load_platform, published_summary
+from kaohe.office.publication import publish
 from kaohe.office.tokens import add_token
 from kaohe.scheme.config import parse_bureau
 from kaohe.store.store import Store
@@ -267,3 +271,24 @@ def test_an_api_token_of_one_bureau_is_refused_by_another(platform):
     status, _, body = HostClient(port, B).get("/api/v1/results/2015-02", **auth)
     assert status == 401, body
     assert HostClient(port, P).get("/api/v1/results/2015-02", **auth)[0] == 404  # the province's site has no API
+
+
+def test_the_roll_up_reads_what_was_published_even_after_a_draft(tmp_path):
+    bureau, reg, db = report_bureau.make(tmp_path)
+    with Store(db) as store:
+        publish(store, bureau, reg, Period.parse("2015-02"), published_on=dt.date(2015, 2, 25), actor="test", write=False)
+        published = published_summary(store)["2015-02"]  # read from the stored results, still the edition's
+        edition = store.edition("2015-02")
+        assert edition is not None
+        assert {u["unit"]: (u["total"], u["rank"]) for u in published["units"]} == {
+            r["unit"]: (Decimal(r["total"]), r["rank"]) for r in edition["data"]["results"]
+        }
+        # 2015-02 scored again under other weights (队伍建设 50, 基础工作建设 50): a draft
+        categories = [{**c, "weight": 50} for c in report_bureau.CONFIG["categories"]]
+        config = {**report_bureau.CONFIG, "categories": categories, "bureau": {**report_bureau.CONFIG["bureau"], "database": "kaohe.sqlite"}}
+        score_period(store, parse_bureau(config, reg, "test.toml", tmp_path), reg, Period.parse("2015-02"))
+        # 儒林 in the draft: 38 ÷ 42 × 50 + 57 ÷ 60 × 50 = 45.24 + 47.5 = 92.74
+        assert Decimal(next(r for r in store.scores("2015-02") if r["unit"] == "rulin")["total"]) == Decimal("92.74")
+        again = published_summary(store)["2015-02"]
+    assert again == published  # the roll-up still shows the edition: 93.19
+    assert next(u for u in again["units"] if u["unit"] == "rulin")["total"] == Decimal("93.19")

@@ -23,6 +23,7 @@ import attrs
 from ..core.errors import KaoheError
 from ..scheme.bureau import SiteSettings
 from ..store.store import Store
+from .results import published_unchanged
 
 KEY = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$")
 """A bureau's key: a DNS label (its host name is ``<key>.<domain>``)."""
@@ -134,32 +135,42 @@ PLACES = Decimal("0.01")
 
 
 def _num(value: Any) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
+    """A total as an exact decimal without trailing zeros ("100.00" stored, "100" in an edition: 100)."""
+    return None if value is None else Decimal(format(Decimal(str(value)).normalize(), "f"))
 
 
 def published_summary(store: Store) -> dict[str, dict[str, Any]]:
     """What the province reads of one bureau: for each period with an edition, its LATEST edition's
     number, date and digest, each unit's total and rank (as published, within the bureau's series),
     and each series' summary — how many units, the average total (rounded half up to 0.01), the
-    highest and the lowest. Read from the editions only: a period scored again since its edition (a
-    draft) shows what was published."""
+    highest and the lowest. What was published: the stored results while they are still the latest
+    edition's (kaohe.office.results.published_unchanged, as the site decides it), else the edition's
+    own payload — a period scored again since its edition (a draft) shows what was published."""
     latest: dict[str, int] = {}
     for e in store.editions():
         latest[str(e["period"])] = max(int(e["number"]), latest.get(str(e["period"]), 0))
+    metas = {(str(e["period"]), int(e["number"])): e for e in store.editions()}
     out: dict[str, dict[str, Any]] = {}
     for period, number in sorted(latest.items()):
-        edition = store.edition(period, number)
-        if edition is None:
-            continue
-        data = edition["data"]
-        names = {u["id"]: u["name"] for u in data.get("config", {}).get("units", [])}
-        units = [
-            {"unit": r["unit"], "name": r.get("name") or names.get(r["unit"], r["unit"]), "series": r.get("series", ""),
-             "total": _num(r.get("total")), "rank": r.get("rank")}
-            for r in data.get("results", [])
-        ]
+        meta = metas[(period, number)]
+        if published_unchanged(store, period):  # the stored results are the edition's: read them, not its whole payload
+            units = [
+                {"unit": r["unit"], "name": r["name"], "series": r["series"], "total": _num(r["total"]), "rank": r["rank"]}
+                for r in store.scores(period)
+            ]
+        else:  # scored again since (a draft): what the edition holds
+            edition = store.edition(period, number)
+            if edition is None:
+                continue
+            data = edition["data"]
+            names = {u["id"]: u["name"] for u in data.get("config", {}).get("units", [])}
+            units = [
+                {"unit": r["unit"], "name": r.get("name") or names.get(r["unit"], r["unit"]), "series": r.get("series", ""),
+                 "total": _num(r.get("total")), "rank": r.get("rank")}
+                for r in data.get("results", [])
+            ]
         out[period] = {
-            "edition": number, "published_on": edition.get("published_on"), "digest": edition.get("digest"),
+            "edition": number, "published_on": meta.get("published_on"), "digest": meta.get("digest"),
             "units": sorted(units, key=lambda u: (str(u["series"]), u["rank"] if u["rank"] is not None else 10**9, str(u["unit"]))),
             "series": series_summary(units),
         }
