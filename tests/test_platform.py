@@ -14,6 +14,7 @@ import pytest
 import report_bureau
 from kaohe.core.errors import KaoheError
 from kaohe.core.periods import Period
+from kaohe.office.accounts import add_users
 from kaohe.office.jobs import score_period
 from kaohe.office.platform import load_platform, published_summary
 from kaohe.office.publication import publish
@@ -157,10 +158,22 @@ def test_the_province_enters_a_bureau_read_only(platform):
     for path in ("/appeals/1/evidence/1", "/signoff/2015-03", "/publish/2015-03"):
         assert a.get(path)[0] in (403, 404), path
     assert a.request("/publish/2015-03", {"csrf": a.csrf("/periods")})[0] == 403
+    # signing out on 甲 ends this cookie only: 甲's own account named like the province's keeps its session
+    config = {**report_bureau.CONFIG, "bureau": {**report_bureau.CONFIG["bureau"], "database": str(dbs["alpha"])}}
+    with Store(dbs["alpha"]) as store:
+        add_users(store, parse_bureau(config, report_bureau.registry(), "test.toml", dbs["alpha"].parent), [("sheng", "甲局同名", "领导", "", PASSWORD)], "test")
+    namesake = signed(port, A, "sheng")
     # the entry is in 甲's audit trail; its session is refused on 乙
     with Store(dbs["alpha"], readonly=True) as store:
         assert any(e["action"] == "登录" and e["actor"] == "省厅:sheng" for e in store.audit())
-    assert a.on(B).json("/periods.json")[0] == 401
+    b = HostClient(port, B)
+    for cookie in a.jar:
+        b.jar.set_cookie(cookie)
+    assert b.json("/periods.json")[0] == 401
+    assert a.json("/periods.json")[0] == 200
+    assert a.request("/logout", {"csrf": a.csrf("/periods")})[0] == 303
+    assert a.json("/periods.json")[0] == 401
+    assert namesake.json("/periods.json")[0] == 200
     # a pass altered, or from another key, is refused
     assert a.get(ENTER_WITH("x" + query["t"][0][1:]))[0] == 403
 
