@@ -68,8 +68,10 @@ class ProvinceSite(Site):
         super().__init__(platform.source or "platform.toml", cast(Bureau, stand_in), registry=False)
         self.platform = platform
         self.sites = sites
-        self._rollup_lock = threading.Lock()
-        self._rollup: tuple[float, list[tuple[Any, dict[str, dict[str, Any]] | None]]] | None = None
+        self._rollup_ready = threading.Condition()
+        self._wanted = threading.Event()
+        self._refresher: threading.Thread | None = None
+        self._rollup: list[tuple[Any, dict[str, dict[str, Any]] | None]] | None = None
 
     def awaiting(self, request: Request) -> int:
         return 0
@@ -87,18 +89,30 @@ class ProvinceSite(Site):
 
     def summaries(self) -> list[tuple[Any, dict[str, dict[str, Any]] | None]]:
         """Each bureau's :func:`published_summary` (None: its database unreadable), as read at most
-        :data:`ROLLUP_SECONDS` ago: one thread reads the bureaus while the others asking wait for it
-        (150 bureaus' editions listed for every request of the roll-up would be most of its time)."""
-        with self._rollup_lock:
-            kept = self._rollup
-            if kept is not None and time.monotonic() - kept[0] < ROLLUP_SECONDS:
-                return kept[1]
+        :data:`ROLLUP_SECONDS` before: a thread of its own reads the bureaus again when someone has
+        asked since its last reading, so that no request waits for 150 bureaus to be read but the
+        first one of the worker."""
+        with self._rollup_ready:
+            if self._refresher is None:
+                self._refresher = threading.Thread(target=self._refresh, name="kaohe-rollup", daemon=True)
+                self._refresher.start()
+            self._wanted.set()
+            while self._rollup is None:
+                self._rollup_ready.wait()
+            return self._rollup
+
+    def _refresh(self) -> None:
+        while True:
+            self._wanted.wait()
+            self._wanted.clear()
             out = self._read_summaries()
-            self._rollup = (time.monotonic(), out)
-            return out
+            with self._rollup_ready:
+                self._rollup = out
+                self._rollup_ready.notify_all()
+            time.sleep(ROLLUP_SECONDS)
 
     def _read_summaries(self) -> list[tuple[Any, dict[str, dict[str, Any]] | None]]:
-        """Each bureau's summary, read through the bureau's own store held by this thread, and made
+        """Each bureau's summary, read through the bureau's own store held by the reading thread, and made
         again only when its editions change (a bureau scoring, importing or signing in does not make
         the roll-up read its editions again)."""
         out: list[tuple[Any, dict[str, dict[str, Any]] | None]] = []
