@@ -76,10 +76,6 @@ class PlatformApp:
         self.platform = platform
         self.apps = apps
 
-    def site(self, host: str) -> Any:
-        """The ``Site`` of a host name (tests, bench)."""
-        return self.apps[host].state.site  # type: ignore[attr-defined]
-
     async def __call__(self, scope: Scope, receive: Callable[[], Awaitable[Message]], send: Callable[[Message], Awaitable[None]]) -> None:
         if scope["type"] == "lifespan":
             while True:
