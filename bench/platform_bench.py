@@ -7,7 +7,7 @@ bureau's month in turn; and the time each bureau's month takes to score meanwhil
 
 Usage::
 
-    python bench/platform.py [--bureaus 20] [--stations 100] [--thin 0.25] [--clients 20] [--requests 1000] [--workers 1]
+    python bench/platform_bench.py [--bureaus 20] [--stations 100] [--thin 0.25] [--clients 20] [--requests 1000] [--workers 1]
 
 The bureaus: bench/generate.py's province at 100 stations (``--stations``), its records thinned
 (``--thin``), of which only 2015-06's files are ingested into one bureau, published (missing data
@@ -34,9 +34,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-# this file's name is also the standard library's module "platform" (which attrs imports): the bench
-# folder goes to the END of the path, so that its neighbours (generate) are found and it is not
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE] + [str(HERE)]
+sys.path.insert(0, str(HERE))
 
 MONTH = "2015-06"
 DOMAIN = "kaohe.bench"
