@@ -29,6 +29,7 @@ UNIT = Actor("u", "儒林", "单位", unit="rulin")
 LEADER = Actor("l", "领导", "领导")
 OFFICER = Actor("1001", "张伟", "民警", unit="rulin")  # an officer: account = his 警号 (issue 21)
 TOKEN = Actor("api:测试大队-1", "测试大队-1", "接口", department="测试大队")  # a department's system by its token (kaohe.office.tokens)
+PROVINCE = Actor("p", "省厅", "省厅")  # the platform's account (issue 22): the roll-up, a bureau's published results read only
 
 # (actor, action, resource, allowed?) — each line read off issue 16's definition of the roles.
 TABLE = [
@@ -193,6 +194,44 @@ TABLE = [
     (LEADER, READ, Resource("officers", True, unit="rulin"), False),
     (DEPT, READ, Resource("officer", True, unit="rulin", officer="1001"), False),
     (TOKEN, READ, Resource("officers", True, unit="rulin"), False),
+    # 省厅 (issue 22): the roll-up of the bureaus' published editions; in a bureau, its published
+    # ranking, units and items, read only; nothing else, never a draft
+    (PROVINCE, READ, Resource("rollup"), True),
+    (PROVINCE, MANAGE, Resource("rollup"), False),
+    (OFFICE, READ, Resource("rollup"), False),
+    (LEADER, READ, Resource("rollup"), False),
+    (UNIT, READ, Resource("rollup", True), False),
+    (DEPT, READ, Resource("rollup", True), False),
+    (TOKEN, READ, Resource("rollup", True), False),
+    (PROVINCE, READ, Resource("ranking", published=True), True),
+    (PROVINCE, READ, Resource("ranking", published=False), False),
+    (PROVINCE, READ, Resource("unit", published=True, unit="rulin"), True),
+    (PROVINCE, READ, Resource("unit", published=False, unit="rulin"), False),
+    (PROVINCE, READ, Resource("item", published=True, department="测试大队"), True),
+    (PROVINCE, READ, Resource("data", published=True, department="测试大队"), False),
+    (PROVINCE, READ, Resource("appeal", True, unit="rulin", department="测试大队"), False),
+    (PROVINCE, READ, Resource("evidence", True, unit="rulin", department="测试大队"), False),
+    (PROVINCE, READ, Resource("selfreport", True, unit="rulin", department="测试大队"), False),
+    (PROVINCE, READ, Resource("dashboard", True), False),
+    (PROVINCE, READ, Resource("publication", True), False),
+    (PROVINCE, MANAGE, Resource("accounts"), False),
+    (PROVINCE, APPEAL, Resource("unit", True, unit="rulin"), False),
+    (PROVINCE, DECIDE, Resource("appeal", True, unit="rulin", department="测试大队"), False),
+    (PROVINCE, IMPORT, Resource("data", True, department="测试大队"), False),
+    (PROVINCE, WITHDRAW, Resource("data", False, department="测试大队"), False),
+    (PROVINCE, SIGN_OFF, Resource("data", True, department="测试大队"), False),
+    (PROVINCE, PUBLISH, Resource("publication", True), False),
+    (PROVINCE, UNLOCK, Resource("publication", True), False),
+    (PROVINCE, COMMAND, Resource("commands", True), False),
+    (PROVINCE, REPORT, Resource("selfreport", True, unit="rulin"), False),
+    (PROVINCE, REVIEW, Resource("selfreport", True, unit="rulin", department="测试大队"), False),
+    # the roles added together (issues 20, 21, 22): the province analyses nothing and sees no officer; an officer no roll-up
+    (PROVINCE, ANALYSE, Resource("analysis", True), False),
+    (PROVINCE, READ, Resource("analysis", True), False),
+    (PROVINCE, READ, Resource("officers", True, unit="rulin"), False),
+    (PROVINCE, READ, Resource("officer", True, unit="rulin", officer="1001"), False),
+    (OFFICER, READ, Resource("rollup"), False),
+    (OFFICE, READ, Resource("rollup"), False),
 ]
 
 
@@ -212,6 +251,8 @@ def test_sight_agrees_with_allowed():
     assert sight(LEADER).sees_item("督察支队", True) and not sight(LEADER).sees_item("督察支队", False)
     assert sight(UNIT).periods(["2015-02"], ["2015-01", "2015-02"]) == ["2015-02"]
     assert sight(OFFICE).periods(["2015-02"], ["2015-01", "2015-02"]) == ["2015-01", "2015-02"]
+    assert sight(PROVINCE).periods(["2015-02"], ["2015-01", "2015-02"]) == ["2015-02"]
+    assert not sight(PROVINCE).sees_unit("rulin", published=False) and sight(PROVINCE).sees_item("督察支队", True)
 
 
 def test_an_unknown_action_or_kind_is_a_programming_error():

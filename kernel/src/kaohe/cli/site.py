@@ -11,9 +11,16 @@ from pathlib import Path
 import click
 
 from ..core.errors import KaoheError
-from ..office.accounts import ROLES, add_users, disable_user, read_users_csv, reset_password
+from ..office.accounts import (
+    PROVINCE, ROLES, add_platform_users, add_users, disable_user, read_users_csv, reset_password, reset_platform_password,
+)
+from ..office.platform import Platform, load_platform
+from ..scheme.config import load_bureau
+from ..core.actor import system_account
+from ..store.store import Store
 from ..office.remind import remind as send_reminders
 from ..web.server import serve as run_server
+from ..web.server import serve_platform as run_platform
 from ..office.tokens import add_token, revoke_token, token_state
 from .common import Ctx, acting, actor_option, parse_date, pass_ctx, table
 
@@ -36,12 +43,107 @@ def _password(from_stdin: bool) -> str | None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="端口。")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="工作进程数。")
 @click.option("--proxy", metavar="地址", help="前面的 HTTPS 反向代理的地址(如 127.0.0.1):信任它转发的 X-Forwarded-Proto/For。")
+@click.option("--platform", "platform_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="平台配置文件(如 platform.toml):在一个网站上为其中列出的各局服务,每局一个域名(说明见 docs/site.md“平台”)。")
 @pass_ctx
-def serve(obj: Ctx, host: str, port: int, workers: int, proxy: str | None) -> None:
+def serve(obj: Ctx, host: str, port: int, workers: int, proxy: str | None, platform_file: Path | None) -> None:
     """启动本局的考核网站(账号用 kaohe users 开设;说明见 docs/site.md)。"""
+    if platform_file is not None:
+        platform = load_platform(platform_file)
+        for b in platform.bureaus:  # every bureau's configuration and database checked (and migrated) before the workers start
+            try:
+                Store(load_bureau(b.config, obj.registry).database).close()
+            except KaoheError as exc:
+                raise KaoheError(f"{platform_file} 的局 {b.key}:{exc}") from None
+        Store(platform.database).close()
+        click.echo(f"{platform.name}:省厅 http://{platform.domain}:{port}/ ,{len(platform.bureaus)} 个局 http://局的代号.{platform.domain}:{port}/  (按 Ctrl+C 停止)")
+        run_platform(platform_file, host, port, workers, proxy)
+        return
     obj.store().close()  # the configuration and the database checked (and migrated) before the workers start
     click.echo(f"{obj.bureau.name} 考核网站:http://{host}:{port}/  (按 Ctrl+C 停止)")
     run_server(obj.config, host, port, workers, proxy)
+
+
+@click.group()
+def platform() -> None:
+    """多局平台(省厅):省厅账号的新建、列出、停用、重置密码,检查平台配置。"""
+
+
+def _platform_store(platform_file: Path) -> tuple[Platform, Store]:
+    p = load_platform(platform_file)
+    return p, Store(p.database)
+
+
+PLATFORM_OPTION = click.option(
+    "--platform", "platform_file", required=True, type=click.Path(dir_okay=False, path_type=Path), help="平台配置文件(如 platform.toml)。",
+)
+
+
+@platform.command("check")
+@PLATFORM_OPTION
+@pass_ctx
+def platform_check(obj: Ctx, platform_file: Path) -> None:
+    """检查平台配置:列出各局的代号、名称、网址和配置文件,并逐一读取各局的配置。"""
+    p = load_platform(platform_file)
+    rows = []
+    for b in p.bureaus:
+        try:
+            bureau = load_bureau(b.config, obj.registry)
+        except KaoheError as exc:
+            raise KaoheError(f"{platform_file} 的局 {b.key}:{exc}") from None
+        rows.append([b.key, b.name, b.host(p.domain), str(b.config), str(len(bureau.units))])
+    click.echo(table(["代号", "名称", "网址", "配置文件", "单位数"], rows))
+    click.echo(f"省厅:{p.domain}(账号数据库 {p.database})")
+
+
+@platform.command("users-add")
+@click.argument("account")
+@click.option("--name", required=True, help="姓名。")
+@click.option("--password-stdin", "from_stdin", is_flag=True, help="从标准输入读取密码(默认随机生成并显示一次)。")
+@click.option("--by", "by", default=None, help="记入平台审计记录的操作人(默认为系统用户)。")
+@PLATFORM_OPTION
+def platform_users_add(account: str, name: str, from_stdin: bool, by: str | None, platform_file: Path) -> None:
+    """新建省厅账号 ACCOUNT(只读:全省汇总和各局已公布的结果)。"""
+    p, store = _platform_store(platform_file)
+    with store:
+        made = add_platform_users(store, p.site, [(account, name, PROVINCE, "", _password(from_stdin))], by or system_account())
+    for acc, pw in made:
+        click.echo(f"已新建省厅账号 {acc}" + ("" if from_stdin else f",初始密码:{pw}(只显示这一次)"))
+
+
+@platform.command("users-list")
+@PLATFORM_OPTION
+def platform_users_list(platform_file: Path) -> None:
+    """列出省厅账号。"""
+    _, store = _platform_store(platform_file)
+    with store:
+        rows = store.users()
+    click.echo(table(["账号", "姓名", "角色", "状态"], [[r["account"], r["name"], r["role"], "已停用" if r["disabled"] else "正常"] for r in rows]))
+
+
+@platform.command("users-disable")
+@click.argument("account")
+@click.option("--by", "by", default=None, help="记入平台审计记录的操作人(默认为系统用户)。")
+@PLATFORM_OPTION
+def platform_users_disable(account: str, by: str | None, platform_file: Path) -> None:
+    """停用省厅账号 ACCOUNT(其会话立即失效,已进入的各局页面也随之失效)。"""
+    _, store = _platform_store(platform_file)
+    with store:
+        disable_user(store, account, by or system_account())
+    click.echo(f"已停用省厅账号 {account}")
+
+
+@platform.command("users-reset-password")
+@click.argument("account")
+@click.option("--password-stdin", "from_stdin", is_flag=True, help="从标准输入读取新密码(默认随机生成并显示一次)。")
+@click.option("--by", "by", default=None, help="记入平台审计记录的操作人(默认为系统用户)。")
+@PLATFORM_OPTION
+def platform_users_reset(account: str, from_stdin: bool, by: str | None, platform_file: Path) -> None:
+    """重置省厅账号 ACCOUNT 的密码:解除锁定、重新启用,旧会话失效。"""
+    p, store = _platform_store(platform_file)
+    with store:
+        pw = reset_platform_password(store, p.site, account, by or system_account(), _password(from_stdin))
+    click.echo(f"已重置省厅账号 {account} 的密码" + ("" if from_stdin else f",新密码:{pw}(只显示这一次)"))
 
 
 @click.group()
@@ -187,5 +289,5 @@ def remind(obj: Ctx, day: str | None, dry_run: bool, actor: str | None) -> None:
         click.echo(f"{date.isoformat()} 没有需要发送的提醒(有邮箱且有待办的账号:无)")
 
 
-COMMANDS: dict[str, click.Command] = {"serve": serve, "users": users, "token": token, "remind": remind}
+COMMANDS: dict[str, click.Command] = {"serve": serve, "users": users, "token": token, "remind": remind, "platform": platform}
 """The site's commands, added to the ``kaohe`` group by kaohe.cli.main."""

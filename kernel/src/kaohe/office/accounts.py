@@ -13,6 +13,10 @@ Roles (issue 16, point 2):
 - 民警 (an officer, account = his 警号, of his unit): his own officer-level result of a published
   period (the second level, issue 21), nothing else. A unit's account (its leader) reads its own
   officers' results.
+- 省厅 (the province, issue 22 point 2): not a bureau's account but the platform's
+  (kaohe.office.platform): the roll-up of every bureau's published editions, and each bureau's
+  published ranking, units' results and items, read only; never drafts, data records, appeals,
+  evidence, self-reports or accounts.
 
 Every sign-in, failure and change of an account is in the audit trail with the account as the actor.
 """
@@ -25,7 +29,7 @@ import io
 import secrets
 import string
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import attrs
@@ -37,6 +41,9 @@ from ..store.store import Store
 
 OFFICE, DEPARTMENT, UNIT, LEADER, OFFICER = "考核办", "部门", "单位", "领导", "民警"
 ROLES = (OFFICE, DEPARTMENT, UNIT, LEADER, OFFICER)
+PROVINCE = "省厅"
+PLATFORM_ROLES = (PROVINCE,)
+"""The roles of the platform's own accounts (kaohe.office.platform), never a bureau's."""
 API = "接口"
 """Not an account's role: a department's system acting by its token (kaohe.office.tokens, issue 17
 point 7). It reads what its department reads and imports its department's data; nothing else."""
@@ -59,7 +66,7 @@ office's what-if analysis, issue 20: nothing stored, the run audited)."""
 
 KINDS = (
     "ranking", "unit", "item", "data", "appeal", "evidence", "accounts", "dashboard", "commands", "publication", "selfreport",
-    "analysis", "officers", "officer",
+    "analysis", "officers", "officer", "rollup",
 )
 """What a resource is: a period's ranking, a unit's results, an item's results across the units, a
 department's data, an appeal, an appeal's evidence files (only for the unit, the item's department
@@ -69,7 +76,8 @@ evidence files (the unit, the item's department and the office; a draft of data,
 leaders), the office's analysis of a scheme (comparisons and diagnostics over every unit, drafts
 included: the office only); a unit's officers' results (``officers``: the unit and the office) and one officer's
 (``officer``: the officer himself, his unit and the office), of a published period, never for leaders
-or departments (the second level is the unit's own assessment of its officers)."""
+or departments (the second level is the unit's own assessment of its officers); the province's roll-up of
+every bureau's published editions (the province only)."""
 
 SIGN_IN, SIGN_IN_FAILED, SIGN_OUT = "登录", "登录失败", "退出登录"
 ACCOUNT_ADDED, ACCOUNT_DISABLED, PASSWORD_RESET = "新建账号", "停用账号", "重置密码"
@@ -121,6 +129,10 @@ def allowed(actor: Actor | None, action: str, resource: Resource) -> bool:
         raise ValueError(f"unknown action {action!r}")
     if actor is None:
         return False
+    if resource.kind == "rollup":  # the platform's page: no bureau's account, the office's neither
+        return actor.role == PROVINCE and action == READ
+    if actor.role == PROVINCE:
+        return action == READ and resource.published and resource.kind in ("ranking", "unit", "item")
     if actor.role == OFFICE:
         return True
     if resource.kind in ("accounts", "dashboard", "commands", "publication", "analysis") or action in (MANAGE, COMMAND, PUBLISH, UNLOCK, ANALYSE):
@@ -464,11 +476,37 @@ def add_users(store: Store, bureau: Bureau, rows: Sequence[Row], by: str, where:
     """Add accounts (:data:`Row`), all or none; returns (account, password) of each. ``where`` names
     the source of the rows for an error (``file.csv 第3行``)."""
     departments = departments_of(bureau)
+
+    def belongs(role: str, place: str) -> tuple[str, str]:
+        if role not in ROLES:
+            raise KaoheError(f"角色 {role!r} 不对:应为 {'、'.join(ROLES)} 之一")
+        return _belongs(bureau, role, place, departments)
+
+    return _add_accounts(store, bureau.site, rows, by, where, belongs)
+
+
+def add_platform_users(store: Store, settings: SiteSettings, rows: Sequence[Row], by: str, where: str = "") -> list[tuple[str, str]]:
+    """Add the platform's own accounts (role 省厅, :data:`PLATFORM_ROLES`) to the platform's store,
+    as :func:`add_users` adds a bureau's."""
+
+    def belongs(role: str, place: str) -> tuple[str, str]:
+        if role not in PLATFORM_ROLES:
+            raise KaoheError(f"角色 {role!r} 不对:平台的账号应为 {'、'.join(PLATFORM_ROLES)}")
+        if place.strip():
+            raise KaoheError(f"角色 {role} 不属于某个单位或部门,“单位或部门”应留空,得到 {place.strip()!r}")
+        return "", ""
+
+    return _add_accounts(store, settings, rows, by, where, belongs)
+
+
+def _add_accounts(
+    store: Store, settings: SiteSettings, rows: Sequence[Row], by: str, where: str, belongs: Callable[[str, str], tuple[str, str]],
+) -> list[tuple[str, str]]:
     seen: set[str] = {_fold(str(u["account"])) for u in store.users()}
     prepared = []
     out = []
     for n, row_in in enumerate(rows, start=1):
-        account, name, role, belongs, password = row_in[:5]
+        account, name, role, place, password = row_in[:5]
         email = str(row_in[5]).strip() if len(row_in) > 5 else ""
         at = f"{where}第{n + 1}行:" if where else ""
         account, name, role = account.strip(), name.strip(), role.strip()
@@ -480,13 +518,11 @@ def add_users(store: Store, bureau: Bureau, rows: Sequence[Row], by: str, where:
             raise KaoheError(f"{at}账号 {account} 已存在(账号不分大小写、全角半角)")
         seen.add(_fold(account))
         try:
-            if role not in ROLES:
-                raise KaoheError(f"角色 {role!r} 不对:应为 {'、'.join(ROLES)} 之一")
-            unit, department = _belongs(bureau, role, belongs, departments)
+            unit, department = belongs(role, place)
         except KaoheError as exc:
             raise KaoheError(f"{at}{exc}") from None
-        pw = password if password is not None else _random_for(account, bureau.site)
-        problem = policy_problem(pw, account, bureau.site)
+        pw = password if password is not None else _random_for(account, settings)
+        problem = policy_problem(pw, account, settings)
         if problem:
             raise KaoheError(f"{at}{problem}")
         problem = email_problem(email)
@@ -561,10 +597,15 @@ def disable_user(store: Store, account: str, by: str) -> None:
 def reset_password(store: Store, bureau: Bureau, account: str, by: str, password: str | None = None) -> str:
     """A new password for ``account`` (random unless given); the lock is lifted, the account enabled
     again, its sessions ended."""
+    return reset_platform_password(store, bureau.site, account, by, password)
+
+
+def reset_platform_password(store: Store, settings: SiteSettings, account: str, by: str, password: str | None = None) -> str:
+    """:func:`reset_password` under ``settings`` (the platform's accounts have no bureau)."""
     if store.user(account) is None:
         raise KaoheError(f"没有账号 {account}")
-    pw = password if password is not None else _random_for(account, bureau.site)
-    problem = policy_problem(pw, account, bureau.site)
+    pw = password if password is not None else _random_for(account, settings)
+    problem = policy_problem(pw, account, settings)
     if problem:
         raise KaoheError(problem)
     hashed = hash_password(pw)

@@ -4,17 +4,24 @@ import with the department's own adapters only (nothing stored), shown to the de
 either imported — exactly the file that was checked, its checksum compared — or cancelled (the file
 deleted). An upload neither confirmed nor cancelled expires after ``EXPIRES_HOURS``.
 
-A confirmation takes the upload first (its folder renamed, which only one request can do), so a form
-sent twice imports the file once; the import itself goes through the store's one writer, as
-``kaohe ingest`` does (kaohe.office.ingest)."""
+A confirmation takes the upload first (its folder renamed, which only one request can do) and holds
+a lock on it (``flock``) while it imports, so a form sent twice imports the file once; the import
+itself goes through the store's one writer, as ``kaohe ingest`` does (kaohe.office.ingest). A worker
+killed mid-import (issue 22, point 3) leaves its import uncommitted — the store rolls it back — and
+its taken upload unlocked (the system releases a dead process's lock): the upload is waiting again,
+to be confirmed once more, and nothing the department sent is lost."""
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import json
+import os
 import secrets
 import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +145,8 @@ def pending(bureau: Bureau, token: str, department: str) -> Upload:
     if not token or "/" in token or token.startswith(".") or token != token.strip():
         raise gone
     meta = area(bureau) / token / META
+    if not meta.is_file() and abandoned(bureau, token):  # taken by a worker that died mid-import
+        meta = _taken(bureau, token) / META
     try:
         data = json.loads(meta.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -146,9 +155,66 @@ def pending(bureau: Bureau, token: str, department: str) -> Upload:
     if upload.department != department:
         raise KaoheError("这是其他部门上传的文件,无权查看或导入")
     if _expired(upload.received):
-        shutil.rmtree(area(bureau) / token, ignore_errors=True)
+        shutil.rmtree(meta.parent, ignore_errors=True)
         raise gone
     return upload
+
+
+def _taken(bureau: Bureau, token: str) -> Path:
+    """Where a confirmation moves the upload ``token`` while it imports it."""
+    return area(bureau) / f".{token}.taken"
+
+
+LOCK = ".lock"
+
+
+def abandoned(bureau: Bureau, token: str) -> bool:
+    """Whether the upload ``token`` was taken by a confirmation whose worker died before it ended
+    (its folder still there, its lock free)."""
+    taken = _taken(bureau, token)
+    if not (taken / META).is_file():
+        return False
+    try:
+        fd = os.open(taken / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False  # a confirmation is importing it now
+    finally:
+        os.close(fd)  # closing releases a lock taken here
+    return (taken / META).is_file()
+
+
+@contextmanager
+def taking(bureau: Bureau, token: str) -> Iterator[Path]:
+    """The upload ``token`` taken for a confirmation or a cancellation — its folder renamed, or left
+    by a worker that died while it held it — with its lock held until the end (KaoheError: already
+    taken and finished, being imported by another request, or unknown)."""
+    gone = KaoheError("这次上报已确认、已取消或已过期:请重新上传文件")
+    if not token or "/" in token or token.startswith(".") or token != token.strip():
+        raise gone
+    taken = _taken(bureau, token)
+    try:
+        (area(bureau) / token).rename(taken)  # atomic: one request takes it
+    except OSError:
+        if not taken.is_dir():
+            raise gone from None
+    try:
+        fd = os.open(taken / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:  # finished and deleted meanwhile
+        raise gone from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise KaoheError("这次上报正在导入(已由另一请求确认):请稍后刷新“数据上报”页查看结果") from None
+        if not (taken / META).is_file():  # the one before finished while this one waited to lock
+            raise gone
+        yield taken
+    finally:
+        os.close(fd)
 
 
 def waiting(bureau: Bureau, department: str) -> list[Upload]:
@@ -159,10 +225,13 @@ def waiting(bureau: Bureau, department: str) -> list[Upload]:
     if not root.is_dir():
         return []
     for folder in root.iterdir():
-        if folder.name.startswith(".") or not (folder / META).is_file():
+        token = folder.name
+        if token.startswith(".") and token.endswith(".taken") and abandoned(bureau, token[1:-len(".taken")]):
+            token = token[1:-len(".taken")]  # left by a worker that died mid-import: waiting again
+        elif folder.name.startswith(".") or not (folder / META).is_file():
             continue
         try:
-            out.append(pending(bureau, folder.name, department))
+            out.append(pending(bureau, token, department))
         except KaoheError:
             continue
     return sorted(out, key=lambda u: u.received)
@@ -177,38 +246,32 @@ def make_room(bureau: Bureau, department: str) -> None:
         )
 
 
-def confirm(store: Store, bureau: Bureau, registry: Registry, token: str, *, account: str, department: str) -> IngestReport:
+def confirm(
+    store: Store, bureau: Bureau, registry: Registry, token: str, *, account: str, department: str,
+    progress: Callable[[int], None] | None = None,
+) -> IngestReport:
     """Import the upload ``token``: exactly the file that was checked (its checksum compared), with
     the adapter the check found, ``account`` as the actor in the audit trail. The upload is taken
-    first (only one confirmation can), and deleted whatever happens."""
+    first (only one confirmation can: :func:`taking`), and deleted once the import is committed or
+    refused; a worker killed meanwhile leaves it waiting again (:func:`abandoned`)."""
     upload = pending(bureau, token, department)
-    folder = area(bureau) / token
-    taken = area(bureau) / f".{token}.taken"
-    try:
-        folder.rename(taken)  # atomic: a second confirmation (a replayed form) finds nothing
-    except OSError:
-        raise KaoheError("这次上报已确认、已取消或已过期:请重新上传文件") from None
-    try:
-        path = taken / upload.file
-        if not path.is_file() or checksum(path) != upload.checksum:
-            raise KaoheError(f"{upload.file}:文件在检查后被改动(校验值不符),未导入;请重新上传")
-        return ingest(
-            store, bureau, registry, path, actor=account, department=department, adapter_id=upload.check["adapter"],
-        )
-    finally:
-        shutil.rmtree(taken, ignore_errors=True)
+    with taking(bureau, token) as taken:
+        try:
+            path = taken / upload.file
+            if not path.is_file() or checksum(path) != upload.checksum:
+                raise KaoheError(f"{upload.file}:文件在检查后被改动(校验值不符),未导入;请重新上传")
+            return ingest(
+                store, bureau, registry, path, actor=account, department=department, adapter_id=upload.check["adapter"], progress=progress,
+            )
+        finally:
+            shutil.rmtree(taken, ignore_errors=True)
 
 
 def cancel(store: Store, bureau: Bureau, token: str, *, account: str, department: str) -> Upload:
     """Cancel the upload ``token``: its file deleted; the cancellation in the audit trail."""
     upload = pending(bureau, token, department)
-    folder = area(bureau) / token
-    taken = area(bureau) / f".{token}.taken"
-    try:
-        folder.rename(taken)
-    except OSError:
-        raise KaoheError("这次上报已确认、已取消或已过期:请重新上传文件") from None
-    shutil.rmtree(taken, ignore_errors=True)
+    with taking(bureau, token) as taken:
+        shutil.rmtree(taken, ignore_errors=True)
     store.log(CANCELLED, account, department=department, subject=upload.file, detail={"checksum": upload.checksum})
     return upload
 

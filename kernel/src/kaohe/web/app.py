@@ -27,17 +27,19 @@ from starlette.staticfiles import StaticFiles
 
 from ..contract.registry import Registry
 from ..scheme.bureau import Bureau
-from . import analysis, api, appeals, dashboard, department, handin, inbox, officers, pages, search, selfreport, workflow
-from .base import HEADERS, STATIC, Message, Scope, Site, secret_key, wants_json
+from . import analysis, api, appeals, dashboard, department, handin, inbox, officers, pages, province, search, selfreport, workflow
+from .base import HEADERS, STATIC, Message, ProvinceLink, Scope, Site, secret_key, wants_json
 
 __all__ = ["create_app", "secret_key"]
 
 
-def create_app(config: str | Path | None = None, bureau: Bureau | None = None, registry: Registry | None = None) -> Starlette:
+def create_app(
+    config: str | Path | None = None, bureau: Bureau | None = None, registry: Registry | None = None, link: ProvinceLink | None = None,
+) -> Starlette:
     """The site of the bureau configured in ``config`` (default: the environment's ``KAOHE_CONFIG``,
     as ``kaohe serve`` sets it for its workers), or of ``bureau`` already read with ``registry``
-    (tests; default: the installed plugins)."""
-    site = Site(config or os.environ.get("KAOHE_CONFIG", "kaohe.toml"), bureau, registry)
+    (tests; default: the installed plugins); ``link``: its side of a platform (kaohe.web.platform)."""
+    site = Site(config or os.environ.get("KAOHE_CONFIG", "kaohe.toml"), bureau, registry, link)
 
     def not_found(request: Request, exc: Exception) -> Response:
         as_json = wants_json(request, request.url.path)[1] or request.url.path.startswith("/api/")
@@ -58,6 +60,7 @@ def create_app(config: str | Path | None = None, bureau: Bureau | None = None, r
         *inbox.routes(site),
         *analysis.routes(site),
         *officers.routes(site),
+        *province.routes(site),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={404: not_found})

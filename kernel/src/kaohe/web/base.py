@@ -35,8 +35,9 @@ from starlette.routing import Route
 
 from ..core.errors import KaoheError
 from ..core.periods import Period
-from ..office.accounts import AUDIT_ACTIONS, Actor, current
+from ..office.accounts import AUDIT_ACTIONS, PROVINCE, Actor, current
 from ..office.inbox import awaiting
+from ..office.platform import Platform
 from ..office.results import published_unchanged
 from ..plugins.discovery import load_registry
 from ..scheme.bureau import Bureau
@@ -84,11 +85,49 @@ def secret_key(database: str) -> str:
     return path.read_text(encoding="ascii").strip()
 
 
-class Site:
-    """One bureau's site: its configuration, the session signer and the templates."""
+PASS_SECONDS = 60
+"""How long the link by which the province's person enters a bureau's pages is good for."""
 
-    def __init__(self, config: str | Path, bureau: Bureau | None = None, registry: Any = None) -> None:
+
+class ProvinceLink:
+    """A bureau's side of the platform (issue 22): its key, and the province's accounts, who may
+    enter its published pages by a link signed with the platform's key (good for
+    :data:`PASS_SECONDS`, for this bureau only) and read them as role 省厅."""
+
+    def __init__(self, platform: Platform, key: str) -> None:
+        self.platform = platform
+        self.key = key
+        self.passes = URLSafeTimedSerializer(secret_key(platform.database), salt="kaohe-province-pass")
+        self._held = threading.local()
+
+    def actor(self, account: str, stamp: int) -> Actor | None:
+        """The province's actor of a session, None when the account is gone, disabled or reset (read
+        from the platform's accounts, opened read-only once per worker thread)."""
+        store: Store | None = getattr(self._held, "store", None)
+        if store is None:
+            store = self._held.store = Store(self.platform.database, readonly=True)
+        actor = current(store, account, stamp)
+        return actor if actor is not None and actor.role == PROVINCE else None
+
+    def entering(self, token: str) -> Actor | None:
+        """The province's actor a pass names, if it is this bureau's, not expired, and the account
+        is still what it was when the pass was made."""
+        try:
+            data = self.passes.loads(token, max_age=PASS_SECONDS)
+        except BadSignature:
+            return None
+        if not isinstance(data, dict) or data.get("b") != self.key or not isinstance(data.get("a"), str):
+            return None
+        return self.actor(data["a"], int(data.get("s", -1)))
+
+
+class Site:
+    """One bureau's site: its configuration, the session signer and the templates; ``province``:
+    its side of the platform when several bureaus are served together (``kaohe serve --platform``)."""
+
+    def __init__(self, config: str | Path, bureau: Bureau | None = None, registry: Any = None, province: ProvinceLink | None = None) -> None:
         self.config = Path(config)
+        self.province = province
         if bureau is None:
             registry = registry if registry is not None else load_registry()
             bureau = load_bureau(self.config, registry)
@@ -170,6 +209,8 @@ class Site:
 
     def actor(self, request: Request, store: Store) -> Actor | None:
         data = request.state.session
+        if isinstance(data.get("p"), str):  # the province's person, on a bureau of the platform
+            return self.province.actor(data["p"], int(data.get("s", -1))) if self.province is not None else None
         if not isinstance(data.get("a"), str):
             return None
         return current(store, data["a"], int(data.get("s", -1)))
@@ -262,7 +303,7 @@ class Site:
                     token = request.headers.get("x-csrf-token") or request.state.form.get("csrf", "")
                     if fresh or not secrets.compare_digest(str(token), session["c"]):
                         return site.refuse(request, 403, "请求已失效(缺少或不符的校验码):请刷新页面后重试", False)
-                if "a" in session and request.state.actor is None:  # disabled, reset, or gone
+                if ("a" in session or "p" in session) and request.state.actor is None:  # disabled, reset, or gone
                     session = {"c": secrets.token_urlsafe(32)}
                     request.state.session = session
                 if request.method in ("GET", "HEAD"):  # nothing written: the store's marker read once (memo)

@@ -19,7 +19,7 @@ from starlette.routing import Route
 
 from ..core.decimals import D
 from ..core.periods import Period
-from ..office.accounts import APPEAL, OFFICE, PASSWORD_MAX, READ, Actor, Resource, SignInRefused, allowed, sight, sign_in, sign_out
+from ..office.accounts import APPEAL, OFFICE, PASSWORD_MAX, PROVINCE, READ, Actor, Resource, SignInRefused, allowed, sight, sign_in, sign_out
 from ..office.history import appeal_window, appealable, change, item_history, trends
 from ..office.inbox import awaiting
 from ..office.results import explanation_data, staleness, stored_result
@@ -145,7 +145,7 @@ def routes(site: Site) -> list[Route]:
 
     def logout(request: Request, store: Store) -> Response:
         actor = request.state.actor
-        if actor is not None:
+        if actor is not None and actor.role != PROVINCE:  # the province's account is not this bureau's: its cookie ends here
             sign_out(store, actor)
         request.state.session = {"c": secrets.token_urlsafe(32)}
         request.state.actor = None

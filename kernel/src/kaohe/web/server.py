@@ -19,3 +19,15 @@ def serve(config: Path, host: str, port: int, workers: int, proxy: str | None = 
         "kaohe.web.app:create_app", factory=True, host=host, port=port, workers=workers,
         proxy_headers=proxy is not None, forwarded_allow_ips=proxy or "", server_header=False, log_level="info",
     )
+
+
+def serve_platform(platform: Path, host: str, port: int, workers: int, proxy: str | None = None) -> None:
+    """Serve every bureau of the platform described in ``platform`` (kaohe.web.platform) until
+    interrupted; the workers find the file in the environment (``KAOHE_PLATFORM``)."""
+    import uvicorn  # heavy: only when the site starts
+
+    os.environ["KAOHE_PLATFORM"] = str(platform.resolve())
+    uvicorn.run(
+        "kaohe.web.platform:create_platform_app", factory=True, host=host, port=port, workers=workers,
+        proxy_headers=proxy is not None, forwarded_allow_ips=proxy or "", server_header=False, log_level="info",
+    )
