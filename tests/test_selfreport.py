@@ -305,3 +305,28 @@ def test_verify_finds_an_evidence_file_changed_or_removed_outside_kaohe(tmp_path
         assert unchanged(store, where) == (1, [f"工作自报第{entry['id']}号的证据文件 表扬信.pdf 已被改动(校验码与提交时记录的不符)"])
         kept.unlink()
         assert unchanged(store, where) == (1, [f"工作自报第{entry['id']}号的证据文件 表扬信.pdf 不在 {kept.parent} 中(被移走或删除)"])
+
+
+def test_the_review_page_of_an_entry_in_a_locked_month_offers_only_to_return_it(tmp_path):
+    """April published (locked by default): the department's review page of an entry dated 2015-04-10
+    says why it cannot be accepted now and offers only 退回; an entry dated in May (not published)
+    still offers 采纳. Accepting it anyway is still refused by the use case (the test above)."""
+    import datetime as dt
+
+    from kaohe.office.publication import publish
+
+    bureau, reg, db = make(tmp_path)
+    office = Loaded(bureau, reg)
+    with Store(db) as store:
+        publish(store, bureau, reg, Period.parse("2015-04"), published_on=dt.date(2015, 4, 27), actor="test", write=False)
+    april = selfreport.enter(office, "rulin", "testdept.praise", "2015-04-10", "市局通报表扬", actor=UNIT, attrs={"type": "表扬"}, form="a" * 24)
+    may = selfreport.enter(office, "rulin", "testdept.praise", "2015-04-25", "市局通报表扬", actor=UNIT, attrs={"type": "表扬"}, form="b" * 24)
+    with running(bureau) as base:
+        dept = signed_in(base, "dept")
+        status, _, body = dept.get(f"/reports/{april['id']}")
+        assert status == 200
+        assert "属 2015-04,2015-04 已发布第1版,已锁定" in body and 'value="采纳"' not in body and 'value="退回"' in body
+        assert dept.json(f"/reports/{april['id']}")[1]["held"].startswith(f"自报第{april['id']}号的日期 2015-04-10 属 2015-04")
+        status, _, body = dept.get(f"/reports/{may['id']}")
+        assert status == 200 and 'value="采纳"' in body and "已锁定" not in body
+        assert dept.json(f"/reports/{may['id']}")[1]["held"] is None

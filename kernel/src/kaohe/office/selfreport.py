@@ -197,6 +197,14 @@ def _pending(store: Store, entry: dict[str, Any]) -> None:
         )
 
 
+def held(office: Office, store: Store, entry: dict[str, Any]) -> str | None:
+    """The one line saying why ``entry`` cannot be accepted now (its month is in a published, locked
+    period), or None: what the review page shows instead of offering 采纳."""
+    month = office.bureau.calendar.period_of(dt.date.fromisoformat(entry["date"])).label
+    lock = locked_months(store, office.bureau).get(month)
+    return None if lock is None else f"自报第{entry['id']}号的日期 {entry['date']} 属 {month},{message(lock)}"
+
+
 def listing(office: Office, *, unit: str | None = None, department: str | None = None) -> list[dict[str, Any]]:
     with office.store(readonly=True) as store:
         return store.selfreports(unit=unit, department=department)

@@ -167,12 +167,13 @@ def routes(site: Site) -> list[Route]:
         if e is None or not allowed(actor, READ, resource(e)):
             return site.refuse(request, 404, NOT_SEEN, as_json)
         later = [x["id"] for x in store.selfreports(unit=e["unit"]) if x["corrects"] == e["id"]]
+        may_review = e["outcome"] is None and allowed(actor, REVIEW, resource(e))
         data = {
             **view(e), "evidence": [
                 {**f, "n": n, "url": f"/reports/{e['id']}/evidence/{n}", "kb": max(1, int(f["size"]) // 1024)}
                 for n, f in enumerate(e["evidence"], start=1)
             ],
-            "may_review": e["outcome"] is None and allowed(actor, REVIEW, resource(e)),
+            "may_review": may_review, "held": use_case.held(office, store, e) if may_review else None,
             "may_correct": e["outcome"] == use_case.RETURN and actor.role == UNIT and not later
             and allowed(actor, REPORT, resource(e)),
             "corrected_by": later, "outcomes": use_case.OUTCOMES, "error": error,
