@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 from browser_support import ARGS, CHROMIUM, MARKS
-from site_support import PASSWORD, running
+from browser_support import sign_in as signed_in_page
+from site_support import running
 from test_site_appeals import LATE, PDF, make
 
 from kaohe.core.periods import Period
@@ -43,14 +44,7 @@ def browser() -> Iterator[Any]:
 
 
 def sign_in(browser: Any, base: str, account: str, problems: list[str]) -> Any:
-    page = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
-    page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.on("request", lambda r: problems.append("outside: " + r.url) if not r.url.startswith(base) else None)
-    page.goto(base + "/login")
-    page.fill("input[name=account]", account)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    page = signed_in_page(browser, base, account, problems)
     assert page.url in (base + "/periods", base + "/inbox")  # /inbox when something awaits (kaohe.office.inbox)
     return page
 

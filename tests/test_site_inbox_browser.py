@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 from browser_support import ARGS, CHROMIUM, MARKS
-from site_support import PASSWORD, running
+from browser_support import sign_in as signed_in_page
+from site_support import running
 from test_site_appeals import make
 
 from kaohe.core.periods import Period
@@ -45,15 +46,7 @@ def browser() -> Iterator[Any]:
 
 
 def sign_in(browser: Any, base: str, account: str, problems: list[str]) -> Any:
-    page = browser.new_context(viewport={"width": 1100, "height": 800}).new_page()
-    page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.on("request", lambda r: problems.append("outside: " + r.url) if not r.url.startswith(base) else None)
-    page.goto(base + "/login")
-    page.fill("input[name=account]", account)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    return page
+    return signed_in_page(browser, base, account, problems, height=800)
 
 
 def test_a_department_with_an_appeal_waiting_signs_in_to_its_inbox_and_follows_the_link(site, browser):
