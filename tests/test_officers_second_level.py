@@ -88,10 +88,11 @@ def test_hubin_second_quarter_by_hand(example) -> None:  # type: ignore[no-untyp
     # the explanation goes down to the records, each citing its source and the regulation
     text = "\n".join(s.tree.lines())
     assert "27 × 0.85 − 1 = 21.95" in text
-    assert "违反队伍建设规章制度 -1(依据:上城2010 八、4" in text
+    assert "违反队伍建设规章制度 -1(依据:《上城区公安分局绩效考核办法(试行)》八、4" in text
     assert "值班脱岗 -1(依据:记录:民警考核登记_2010.csv 第6行)" in text
     assert "破获刑事案件 0:到岗第一个季度不参加业务工作考核,不计" in text
-    assert "依据:各单位根据考核情况,将个人考核系数因素,统一计算在考核结果中" in text
+    assert "依据:《上城区公安分局绩效考核办法(试行)》六、3(各单位根据考核情况,将个人考核系数因素,统一计算在考核结果中)" in text
+    assert "l.8" not in text and "上城2010" not in text and "示例" not in text  # the regulation by name and article, no seed line
 
 
 def test_ranks_bands_and_a_tie(example) -> None:  # type: ignore[no-untyped-def]
