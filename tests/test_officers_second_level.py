@@ -9,6 +9,7 @@ The example is examples/shangcheng-2010: 湖滨派出所's second quarter (2010-
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import shutil
 from decimal import Decimal
@@ -87,10 +88,11 @@ def test_hubin_second_quarter_by_hand(example) -> None:  # type: ignore[no-untyp
     # the explanation goes down to the records, each citing its source and the regulation
     text = "\n".join(s.tree.lines())
     assert "27 × 0.85 − 1 = 21.95" in text
-    assert "违反队伍建设规章制度 -1(依据:上城2010 八、4" in text
+    assert "违反队伍建设规章制度 -1(依据:《上城区公安分局绩效考核办法(试行)》八、4" in text
     assert "值班脱岗 -1(依据:记录:民警考核登记_2010.csv 第6行)" in text
     assert "破获刑事案件 0:到岗第一个季度不参加业务工作考核,不计" in text
-    assert "依据:各单位根据考核情况,将个人考核系数因素,统一计算在考核结果中" in text
+    assert "依据:《上城区公安分局绩效考核办法(试行)》六、3(各单位根据考核情况,将个人考核系数因素,统一计算在考核结果中)" in text
+    assert "l.8" not in text and "上城2010" not in text and "示例" not in text  # the regulation by name and article, no seed line
 
 
 def test_ranks_bands_and_a_tie(example) -> None:  # type: ignore[no-untyped-def]
@@ -451,7 +453,8 @@ def test_an_objection_that_changes_a_score(stored: Path, tmp_path: Path) -> None
         return str(out.exception)
 
     assert "尚未在单位内部公布" in fails("object", "2010-Q2", "1003", "--text", "漏计破案", "--date", "2010-06-22")
-    assert "2010-06-24 前(含当日)可提出异议" in run("publish", "2010-Q2", "--unit", "湖滨派出所", "--date", "2010-06-22", "--actor", "湖滨所长")
+    published = run("publish", "2010-Q2", "--unit", "湖滨派出所", "--date", "2010-06-22", "--actor", "湖滨所长")
+    assert "2010-06-24 前(含当日)可提出异议" in published and "民警考核结果 2010-Q2 湖滨派出所 第1版" in published
     assert "异议应在 2010-06-22 至 2010-06-24 提出,2010-06-25 不在其内" in fails(
         "object", "2010-Q2", "1003", "--text", "漏计破案", "--date", "2010-06-25")
     assert "已登记第" in run("object", "2010-Q2", "1003", "--text", "5月破获盗窃案1起漏登", "--date", "2010-06-23", "--actor", "王芳")
@@ -460,6 +463,9 @@ def test_an_objection_that_changes_a_score(stored: Path, tmp_path: Path) -> None
     assert "驳回的异议不更正得分" in fails("decide", "2010-Q2", str(number), "--dismiss", "--points", "2", "--reason", "x")
     out = run("decide", "2010-Q2", str(number), "--uphold", "--points", "2", "--reason", "经核实漏登,补计", "--actor", "湖滨所长")
     assert "已维持(更正 +2 分)" in out
+    # the decision changes the published results: 第2版, with what changed (1003 3rd → 2nd, 1002 2nd → 3rd)
+    assert "已生成民警考核结果 2010-Q2 湖滨派出所 第2版" in out and "王芳(1003):个人得分 141.25 → 143.25(+2),单位内名次 3 → 2" in out
+    assert "李强(1002):单位内名次 2 → 3" in out
     assert "已于此前维持" in fails("decide", "2010-Q2", str(number), "--dismiss", "--reason", "再议")
     js = json.loads(run("scores", "2010-Q2", "--unit", "湖滨派出所", "--json"))
     by = {o["officer"]: o for o in js["officers"]}
@@ -467,12 +473,14 @@ def test_an_objection_that_changes_a_score(stored: Path, tmp_path: Path) -> None
     tree = run("scores", "2010-Q2", "--officer", "1003")
     assert "异议更正 2:第" in tree and "单位决定维持:经核实漏登,补计" in tree
     assert "2010-06-25 起才能报考核办备案" in fails("file", "2010-Q2", "--unit", "湖滨派出所", "--date", "2010-06-24")
-    assert "已报考核办备案(17人" in run("file", "2010-Q2", "--unit", "湖滨派出所", "--date", "2010-06-25", "--actor", "湖滨所长")
+    filed = run("file", "2010-Q2", "--unit", "湖滨派出所", "--date", "2010-06-25", "--actor", "湖滨所长")
+    assert "已报考核办备案(17人,民警考核结果 2010-Q2 湖滨派出所 第3版" in filed
     assert "已报考核办备案" in fails("publish", "2010-Q2", "--unit", "湖滨派出所")
     with Store(str(tmp_path / "kaohe.sqlite")) as store:
         acts = [(r["action"], r["actor"]) for r in store.audit(period="2010-Q2") if r["action"].startswith("officers:")]
-        assert acts == [("officers:内部公布", "湖滨所长"), ("officers:民警异议", "王芳"), ("officers:异议决定", "湖滨所长"),
-                        ("officers:报考核办备案", "湖滨所长")]
+        assert acts == [("officers:内部公布", "湖滨所长"), ("officers:版本", "湖滨所长"), ("officers:民警异议", "王芳"),
+                        ("officers:异议决定", "湖滨所长"), ("officers:版本", "湖滨所长"), ("officers:报考核办备案", "湖滨所长"),
+                        ("officers:版本", "湖滨所长")]
         bureau = Ctx(str(config)).bureau
         assert staleness(store, bureau, Q2) is None
 
@@ -495,3 +503,53 @@ def test_readme_lists_every_column() -> None:
     readme = (Path(files.__file__).parent / "README.md").read_text(encoding="utf-8")
     block = readme.split("<!-- kaohe:officers-files -->\n")[1].split("<!-- /kaohe:officers-files -->")[0]
     assert block.splitlines()[2:] == rows
+
+
+def test_the_officers_editions_frozen_and_verified(stored: Path, tmp_path: Path) -> None:
+    """Issue 21 point 4, "the same editions and audit trail as for units": 湖滨派出所's officer results published
+    inside the unit are 第1版 (王芳 1003: 113 × 1.25 = 141.25, 3rd of the unit; 李强 1002: 142.25, 2nd); her objection
+    upheld with +2 makes 第2版 (143.25, 2nd; 李强 3rd), filing 第3版 (the same scores, the objection's decision in it).
+    Each edition's files (edition.json, the payroll workbook) are checked by kaohe verify; a file changed afterwards
+    is reported for its own edition only, 第1版 still verified; kaohe editions lists all three."""
+    from inprocess import kaohe as run_kaohe
+    from kaohe.office.plugin_editions import editions
+    from kaohe.store.store import Store
+
+    for f in stored.parent.iterdir():
+        if f.is_file():
+            shutil.copy(f, tmp_path / f.name)
+    config = tmp_path / "kaohe.toml"
+
+    def run(*args: str) -> str:
+        out = CliRunner().invoke(officers, list(args), obj=Ctx(str(config)))
+        assert out.exit_code == 0, (out.output, out.exception)
+        return out.stdout
+
+    run("publish", "2010-Q2", "--unit", "hubin", "--date", "2010-06-22", "--actor", "湖滨所长")
+    run("object", "2010-Q2", "1003", "--text", "5月破获盗窃案1起漏登", "--date", "2010-06-23", "--actor", "王芳")
+    number = json.loads(run("objections", "2010-Q2", "--json"))["objections"][0]["id"]
+    run("decide", "2010-Q2", str(number), "--uphold", "--points", "2", "--reason", "经核实漏登,补计", "--actor", "湖滨所长")
+    run("file", "2010-Q2", "--unit", "hubin", "--date", "2010-06-25", "--actor", "湖滨所长")
+    with Store(str(tmp_path / "kaohe.sqlite")) as store:
+        found = editions(store, "officers", "2010-Q2", "hubin")
+    assert [(e.number, e.stage) for e in found] == [(1, "内部公布"), (2, "异议决定"), (3, "报考核办备案")]
+    scores = [{o["officer"]: (o["score"], o["unit_rank"]) for o in e.payload["officers"]} for e in found]
+    assert (scores[0]["1003"], scores[0]["1002"]) == (("141.25", 3), ("142.25", 2))
+    assert (scores[1]["1003"], scores[1]["1002"]) == (("143.25", 2), ("142.25", 3)) and scores[2] == scores[1]
+    assert found[0].payload["objections"] == [] and found[2].payload["objections"][0]["decision"] == "维持"
+    assert found[2].payload["filed"] == {"on": "2010-06-25"} and found[0].payload["publication"] == {"from": "2010-06-22", "until": "2010-06-24"}
+    tree = next(o for o in found[1].payload["officers"] if o["officer"] == "1003")["explanation"]
+    assert "单位决定维持:经核实漏登,补计" in json.dumps(tree, ensure_ascii=False)
+    folders = [tmp_path / e.directory for e in found]
+    assert [f.relative_to(tmp_path).as_posix() for f in folders] == [f"published/2010-Q2/officers/hubin-第{n}版" for n in (1, 2, 3)]
+    assert sorted(p.name for p in folders[0].iterdir()) == ["edition.json", "绩效奖金_2010-Q2_湖滨派出所.xlsx"]
+    assert hashlib.sha256((folders[1] / "edition.json").read_bytes()).hexdigest() == found[1].digest
+    listed = run_kaohe("-c", str(config), "editions", "2010-Q2", cwd=str(tmp_path))
+    assert listed.returncode == 0, listed.stderr
+    assert all(f"民警考核结果 2010-Q2 湖滨派出所 第{n}版" in listed.stdout for n in (1, 2, 3))
+    ok = run_kaohe("-c", str(config), "verify", cwd=str(tmp_path))
+    assert ok.returncode == 0 and "完整" in ok.stdout and "3 个版本、6 个已发布文件" in ok.stdout, ok.stdout
+    (folders[1] / "edition.json").write_bytes((folders[1] / "edition.json").read_bytes().replace(b"143.25", b"153.25"))
+    bad = run_kaohe("-c", str(config), "verify", cwd=str(tmp_path))
+    wrong = [ln for ln in bad.stdout.splitlines() if ln.startswith("✗")]
+    assert bad.returncode == 1 and wrong == [f"✗ {folders[1] / 'edition.json'} 被改动:与民警考核结果 2010-Q2 湖滨派出所 第2版发布时记下的校验码不符"]

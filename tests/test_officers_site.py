@@ -97,3 +97,23 @@ def test_the_unit_leader_sees_his_officers(site: str) -> None:
     office = signed_in(site, "office")
     assert office.json("/officers/2010-Q2.json?unit=hubin")[0] == 200 and office.get("/officers/2010-Q2/2001")[0] == 200
     assert office.get("/officers/2010-Q3.json?unit=hubin")[0] in (403, 404)  # not scored
+
+
+def test_only_the_unit_acts_on_its_officers_results_and_an_officer_objects_to_his_own_only(site: str) -> None:
+    """The internal publication, decisions and filing are the unit's (and the office's); an objection is the officer's
+    own, within the publication's 3 days: every other request refused, nothing written."""
+    officer = signed_in(site, "1001")
+    token = officer.csrf("/officers")
+    for act in ("publish", "decide", "file"):
+        assert officer.request(f"/officers/2010-Q2/{act}", {"csrf": token, "date": "2010-06-22"})[0] == 403, act
+    assert officer.request("/officers/2010-Q2/1002/object", {"csrf": token, "text": "不服"})[0] == 403
+    status, _, body = officer.request("/officers/2010-Q2/1001/object", {"csrf": token, "text": "漏计破案"})
+    assert status == 400 and "尚未在单位内部公布,还不能提出异议" in body
+    leader = signed_in(site, "leader")
+    assert leader.request("/officers/2010-Q2/publish", {"csrf": leader.csrf("/officers"), "date": "2010-06-22"})[0] == 403
+    unit = signed_in(site, "hubin")
+    assert unit.request("/officers/2010-Q2/publish", {"date": "2010-06-22"})[0] == 403  # no CSRF token
+    status, _, body = unit.request("/officers/2010-Q2/decide", {"csrf": unit.csrf("/officers"), "objection": "999", "decision": "uphold", "reason": "x"})
+    assert status == 400 and "没有第 999 号异议" in body
+    status, data = unit.json("/officers/2010-Q2.json")
+    assert status == 200 and (data["publication"], data["editions"], data["objections"], data["may_act"]) == (None, [], [], True)

@@ -163,13 +163,24 @@ def editions(obj: Ctx, period: str | None) -> None:
 
     p = parse_period(period) if period else None
     rows = published.listing(obj, p)
-    if not rows:
+    others = published.plugin_listing(obj, p)
+    if not rows and not others:
         click.echo("尚未发布任何通报" if p is None else f"{p.label} 尚未发布")
         return
-    click.echo(table(
-        ["版本", "公布日期", "发布时间", "发布人", "校验码", "说明"],
-        [[f"{r['period']}#{r['number']}", r["published_on"], r["time"][:19].replace("T", " "), r["actor"], r["digest"][:16], r["reason"]] for r in rows],
-    ))
+    if rows:
+        click.echo(table(
+            ["版本", "公布日期", "发布时间", "发布人", "校验码", "说明"],
+            [[f"{r['period']}#{r['number']}", r["published_on"], r["time"][:19].replace("T", " "), r["actor"], r["digest"][:16], r["reason"]] for r in rows],
+        ))
+    if others:  # a plugin's own editions (kaohe.office.plugin_editions): e.g. a unit's officer results
+        click.echo(("\n" if rows else "") + "插件发布的版本:")
+        click.echo(table(
+            ["版本", "阶段", "时间", "操作人", "校验码", "说明"],
+            [[e.label, e.stage, e.time[:19].replace("T", " "), e.actor, e.digest[:16], e.reason] for e in others],
+        ))
+        for e in others:
+            if e.changes:
+                click.echo(f"{e.label} 的变化:" + ";".join(e.changes))
 
 
 @click.command()

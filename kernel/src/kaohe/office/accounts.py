@@ -76,7 +76,9 @@ evidence files (the unit, the item's department and the office; a draft of data,
 leaders), the office's analysis of a scheme (comparisons and diagnostics over every unit, drafts
 included: the office only); a unit's officers' results (``officers``: the unit and the office) and one officer's
 (``officer``: the officer himself, his unit and the office), of a published period, never for leaders
-or departments (the second level is the unit's own assessment of its officers); the province's roll-up of
+or departments (the second level is the unit's own assessment of its officers): the unit ``decide``s on
+its officers' results (publishes them inside the unit, decides objections, files them with the office),
+an officer ``appeal``s against his own (an objection); the province's roll-up of
 every bureau's published editions (the province only)."""
 
 SIGN_IN, SIGN_IN_FAILED, SIGN_OUT = "登录", "登录失败", "退出登录"
@@ -144,11 +146,13 @@ def allowed(actor: Actor | None, action: str, resource: Resource) -> bool:
     own_department = bool(actor.department) and resource.department == actor.department
     own_unit = bool(actor.unit) and resource.unit == actor.unit
     if resource.kind in ("officers", "officer"):  # the second level: the unit's and the officer's own
-        if action != READ or not resource.published or not own_unit:
+        if not resource.published or not own_unit:
             return False
-        if actor.role == UNIT:
-            return True
-        return actor.role == OFFICER and resource.kind == "officer" and resource.officer == actor.account
+        if actor.role == UNIT:  # reads its officers'; publishes them inside the unit, decides objections, files (decide)
+            return action == READ or (action == DECIDE and resource.kind == "officers")
+        if actor.role == OFFICER and resource.kind == "officer" and resource.officer == actor.account:
+            return action in (READ, APPEAL)  # his own result; an objection to it (appeal)
+        return False
     if actor.role == OFFICER:  # nothing else
         return False
     if resource.kind == "selfreport":  # not tied to publication: the month's work, before its data is final

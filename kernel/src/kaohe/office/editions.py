@@ -11,6 +11,8 @@ import attrs
 from ..core.errors import KaoheError
 from ..core.periods import Period
 from ..report.editions import Diff, diff
+from .plugin_editions import PluginEdition
+from .plugin_editions import editions as plugin_editions
 from .session import Office
 
 EDITION = re.compile(r"^\s*(?P<period>[^#第\s]+?)\s*(?:(?:#|第)\s*(?P<number>\d+)\s*版?)?\s*$")
@@ -41,6 +43,13 @@ def listing(office: Office, period: Period | None = None) -> list[dict[str, Any]
     """The editions of ``period`` (of every period when None), oldest first."""
     with office.store(readonly=True) as store:
         return store.editions(period.label if period else None)
+
+
+def plugin_listing(office: Office, period: Period | None = None) -> list[PluginEdition]:
+    """The plugins' own editions of ``period`` (of every period when None), oldest first
+    (kaohe.office.plugin_editions: e.g. a unit's officer results published inside it and filed)."""
+    with office.store(readonly=True) as store:
+        return plugin_editions(store, period=period.label if period else None)
 
 
 def compare(office: Office, before: EditionRef, after: EditionRef) -> Diff:

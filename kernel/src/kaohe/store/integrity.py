@@ -63,6 +63,12 @@ against the digest)."""
 LINK_FUNCTION = "kaohe_chain_link"
 BASELINE = "启用防篡改"
 FILES = "发布文件"
+PLUGIN_EDITION = ":版本"
+"""The end of the audit action of a plugin's edition, ``<kind>:版本`` (kaohe.office.plugin_editions)."""
+
+
+def is_plugin_edition(action: str) -> bool:
+    return action.endswith(PLUGIN_EDITION) and len(action) > len(PLUGIN_EDITION)
 _IMPORT_FIXED = ("id", "file", "path", "checksum", "adapter", "department", "time", "actor", "strict")
 _RECORD_CONTENT = (
     "key", "kind", "unit", "date", "month", "value", "attrs", "note", "department", "hash", "version", "import_id", "file",
@@ -471,6 +477,7 @@ def verify(store: Any, published: Iterable[Path] = (), heads: Iterable[str] = ()
             lambda: dict(conn.execute("SELECT period || '#' || number, digest FROM editions").fetchall()) if "editions" in tables else {},
         )
         _check_files(root, audit, [*published, root / "published"], made, out)
+        _check_plugin_editions(root, audit, out)
         for h in heads:
             if h.strip().lower() not in hashes.values() and h.strip().lower() != out.head:
                 out.add("chain", f"审计链中没有 {h.strip()}:持有该链头的通报之后,数据库的历史被改写")
@@ -707,6 +714,36 @@ def _check_files(root: Path, audit: list[dict[str, Any]], published: Iterable[Pa
                 continue
             _compare(folder, edition, by_edition[edition][0].get("files") or {}, out)
             _check_stated(folder, edition, made.get(edition), out)
+
+
+def _check_plugin_editions(root: Path, audit: list[dict[str, Any]], out: Verification) -> None:
+    """Each plugin's edition (kaohe.office.plugin_editions): its payload against its digest, its
+    number next in its sequence, its files (when its folder is there) against their digests."""
+    seen: dict[tuple[str, str, str], int] = defaultdict(int)
+    for entry in audit:
+        d = entry["detail"]
+        if not is_plugin_edition(str(entry["action"])) or not isinstance(d, dict):
+            continue
+        out.editions += 1
+        label = f"{d.get('title', d.get('kind', ''))} {d.get('period', '')} {d.get('unit_name') or d.get('unit') or '全局'} 第{d.get('number')}版"
+        key = (str(d.get("kind")), str(d.get("period")), str(d.get("unit")))
+        seen[key] += 1
+        if d.get("number") != seen[key]:
+            out.add("edition", f"{label}:版本号应为第{seen[key]}版(版本号不连续或重复)")
+        if hashlib.sha256(canonical(d.get("payload"))).hexdigest() != d.get("digest"):
+            out.add("edition", f"{label}的内容与其校验码不符(版本内容被改动)")
+        folder = root / str(d.get("directory", ""))
+        if not d.get("directory") or not folder.is_dir():
+            out.notes.append(f"{label}的文件目录 {folder} 不在,未核对")
+            continue
+        for name, digest in sorted((d.get("files") or {}).items()):
+            path = folder / name
+            if not path.is_file():
+                out.notes.append(f"{path} 不在,未核对")
+                continue
+            out.files += 1
+            if file_digest(path) != digest:
+                out.add("file", f"{path} 被改动:与{label}发布时记下的校验码不符")
 
 
 def stated_edition(folder: Path) -> dict[str, Any] | None:

@@ -24,7 +24,8 @@ from ...office.accounts import OFFICER, add_users
 from .bonus import Share, bonus, payroll, yuan
 from .coefficients import for_period, quarter, unit_means
 from .files import read_data, read_lists
-from .objections import decide, file_with_office, filed, objections, publication, publish, raise_objection
+from .editions import decide_objection, file_unit, publish_unit
+from .objections import filed, objections, publication, raise_objection
 from .quarter import Quarter, load, settings_of
 from .scores import OfficerScore, balance, list_deadline, list_states
 
@@ -383,8 +384,9 @@ def publish_command(obj: Any, period: str, unit: str, day: str | None, actor: st
     q = _quarter(obj, period)
     u, mine = _unit_scores(q, unit)
     with obj.store() as store:
-        until = publish(store, q.period.label, u.id, _day(day), _actor(actor) or "", mine)
-    click.echo(f"{u.name} {q.period.label} 民警考核结果已在单位内部公布,{until.isoformat()} 前(含当日)可提出异议")
+        until, edition = publish_unit(store, q, u.id, _day(day), _actor(actor) or "")
+    click.echo(f"{u.name} {q.period.label} 民警考核结果已在单位内部公布({len(mine)}人,{edition.label},校验码 {edition.digest[:16]}),"
+               f"{until.isoformat()} 前(含当日)可提出异议")
 
 
 @officers.command("object", short_help="民警异议:民警在单位内部公布的3天内对本人考核结果提出异议。")
@@ -423,8 +425,10 @@ def decide_command(obj: Any, period: str, number: int, uphold: bool, points: str
         if not value.is_finite() or abs(value) > 1000 or value != value.quantize(Decimal("0.01")):
             raise KaoheError(f"--points 应为 -1000 至 1000 的数字(分,最多两位小数),得到 {points!r}")
     with obj.store() as store:
-        o = decide(store, p.label, number, uphold, value, reason, _actor(actor) or "")
+        o, edition = decide_objection(store, obj.bureau, p, number, uphold, value, reason, _actor(actor) or "")
     click.echo(f"第 {o.id} 号异议(警号 {o.officer}){o.state}:{o.reason}")
+    if edition is not None:
+        click.echo(f"已生成{edition.label}(校验码 {edition.digest[:16]}):" + ";".join(edition.changes))
 
 
 @officers.command("objections")
@@ -475,8 +479,8 @@ def file_command(obj: Any, period: str, unit: str, day: str | None, actor: str |
     q = _quarter(obj, period)
     u, mine = _unit_scores(q, unit)
     with obj.store() as store:
-        d = file_with_office(store, q.period.label, u.id, u.name, _day(day), _actor(actor) or "", mine)
-    click.echo(f"{u.name} {q.period.label} 民警考核结果已报考核办备案({len(mine)}人,校验码 {d[:16]})")
+        _, edition = file_unit(store, q, u.id, u.name, _day(day), _actor(actor) or "")
+    click.echo(f"{u.name} {q.period.label} 民警考核结果已报考核办备案({len(mine)}人,{edition.label},校验码 {edition.digest[:16]})")
 
 
 @officers.command("accounts", short_help="民警账号:为民警名单上的每名民警开设网站账号(账号为警号)。")

@@ -20,7 +20,7 @@ from .coefficients import OfficerQuarter, quarter
 from .files import read_data, read_records
 from .objections import corrections, objections
 from .scores import OfficerScore, officers_quarter
-from .settings import OfficerSettings
+from .settings import OfficerSettings, cited
 
 TABLE = "officers"
 
@@ -59,7 +59,7 @@ def settings_of(bureau: Any) -> OfficerSettings:
 def load(store: Store, bureau: Any, registry: Any, p: Period, refresh: bool = True) -> Quarter:
     """The quarter ``p`` of every officer. ``refresh``: the unit results brought up to date and stored
     first, as ``kaohe ranking`` does (kaohe.office.jobs.shown); else the stored ones as they are."""
-    settings = settings_of(bureau)
+    settings = cited(settings_of(bureau), bureau.regulations, bureau.source)
     if p.kind != "quarter":
         raise KaoheError(f"民警个人考核按季度计算:{p.label} 不是季度(如 {p.year}-Q2)")
     units = {n: u.id for u in bureau.units for n in u.names}

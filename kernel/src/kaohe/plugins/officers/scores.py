@@ -28,7 +28,7 @@ from ...rules import RuleContext, competition_ranks
 from .coefficients import ASSESSED, NO_BUSINESS, OfficerQuarter
 from .settings import OfficerSettings
 
-OBJECTION_BASIS = "上城2010 八、2(l.70 各单位考核结果在单位内部公布3天,民警无异议的,报考核办备案)"
+OBJECTION_ARTICLE = "八、2(各单位考核结果在单位内部公布3天,民警无异议的,报考核办备案)"
 
 BUREAU = "全局"
 """The key of the bureau-wide officers' series (``scope = "bureau"``)."""
@@ -125,7 +125,7 @@ def _item_lines(
             if item.floor is not None and points < item.floor:
                 points, note = item.floor, f"合计 {fmt_points(raw)},最低 {fmt_points(item.floor)}"
             kids = tuple(Node(ln.reason, ln.points, basis=f"记录:{ln.record}" if ln.record else "") for ln in lines)
-            node = Node(item.title, points, note, item.article, kids)
+            node = Node(item.title, points, note, settings.basis(item), kids)
             out.setdefault(oid, []).append((item.id, points, node))
     return out
 
@@ -141,7 +141,7 @@ def _unit_node(settings: OfficerSettings, result: UnitResult, unit_name: str, pe
         base = result.total - sum((c.score for c in left_out), ZERO)
         base_reason += f" {fmt(result.total)},到岗第一个季度不参加业务工作考核,减去{'、'.join(c.name for c in left_out)}"
         cats = [Node(c.name, c.score, "不计" if c in left_out else "") for c in result.categories]
-    base_reason += f"(单位考核结果,明细见 kaohe explain {period.label} --unit {unit})"
+    base_reason += "(单位考核结果,各项明细见本单位该期的考核通报)"
     return Node("单位得分", base, base_reason, "", tuple(cats))
 
 
@@ -168,7 +168,7 @@ def score_quarter(
         result = units.get(r.unit)
         head = f"{r.name}({r.officer}){unit_name} {period.chinese}"
         if r.coefficient is None:
-            tree = Node(head, None, f"{r.status}:{r.reason}", "上城2010 八、3-4")
+            tree = Node(head, None, f"{r.status}:{r.reason}", settings.cite("八、3-4"))
             out.append(OfficerScore(r.officer, r.name, r.unit, unit_name, r.period, r.status, None, None, ZERO, None, False, tree))
             continue
         if result is None:
@@ -182,14 +182,15 @@ def score_quarter(
         unit_node = unit_nodes[key]
         base = unit_node.points if unit_node.points is not None else result.total
         product = base * r.coefficient
-        coef_node = Node("考核系数", r.coefficient, r.reason, "上城2010 六、2")
+        coef_node = Node("考核系数", r.coefficient, r.reason, settings.cite("六、2"))
         own = [(i, p, n) for i, p, n in items.get(r.officer, []) if not (first and settings.items[i].business)]
         skipped = [n for i, _, n in items.get(r.officer, []) if first and settings.items[i].business]
-        fixes = [Node("异议更正", p, why, OBJECTION_BASIS) for p, why in corrections.get(r.officer, ())]
+        fixes = [Node("异议更正", p, why, settings.cite(OBJECTION_ARTICLE)) for p, why in corrections.get(r.officer, ())]
         own += [("", n.points, n) for n in fixes if n.points is not None]
         own_points = sum((p for _, p, _ in own), ZERO)
         kids: list[Node] = [
-            Node("单位得分 × 考核系数", product, f"{fmt(base)} × {fmt(r.coefficient)}", settings.citation, (unit_node, coef_node))
+            Node("单位得分 × 考核系数", product, f"{fmt(base)} × {fmt(r.coefficient)}",
+                 settings.citation or settings.cite("六、3(各单位根据考核情况,将个人考核系数因素,统一计算在考核结果中)"), (unit_node, coef_node))
         ]
         if own or skipped:
             item_nodes = tuple(n for _, _, n in own) + tuple(

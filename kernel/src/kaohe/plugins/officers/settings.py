@@ -4,7 +4,7 @@ See docs/configuration.md ([officers]) and docs/readings.md (民警考核系数)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
@@ -30,6 +30,10 @@ class RoleRule:
     name: str
     coefficient: Decimal = attrs.field(converter=D)
     unless: tuple[str, ...] = ()
+
+
+DEFAULT_REGULATION = "上城区公安分局绩效考核办法(试行)"
+"""The regulation whose second level this plugin implements (seed 000), cited where the bureau names none."""
 
 
 @attrs.frozen
@@ -72,8 +76,15 @@ class OfficerSettings:
     first_quarter: str = "unranked"
     """An officer in his first quarter: ``unranked`` (scored, not ranked, graded or paid a bonus share) or
     ``ranked``."""
-    citation: str = "各单位根据考核情况,将个人考核系数因素,统一计算在考核结果中(上城2010 六、3)"
-    """What the officer's score cites for unit score × coefficient."""
+    citation: str = ""
+    """What the officer's score cites for unit score × coefficient (empty: the regulation's 六、3)."""
+    document: str = ""
+    """The key of the regulation (``[regulations]``) the officers' citations name; empty: the bureau's
+    only one."""
+    regulation: str = DEFAULT_REGULATION
+    """Its title, as the citations name it (resolved from the bureau's ``[regulations]``: ``cited``)."""
+    titles: Mapping[str, str] = attrs.field(factory=dict)
+    """The bureau's regulations: key → title (``cited``), for the items naming their own ``document``."""
     scope: str = "bureau"
     """The officers' series: the whole bureau (``bureau``, seed 003 以分局为单位) or each series of units."""
     bands: int = 10
@@ -88,6 +99,17 @@ class OfficerSettings:
     lists_file: Path | None = None
     """考核系数名单报送登记: 单位, 季度, 报送日期."""
     bonus: "BonusRule | None" = None
+
+    def cite(self, article: str) -> str:
+        """An article of the regulation by its name: ``《上城区公安分局绩效考核办法(试行)》六、2``."""
+        return f"《{self.regulation}》{article}"
+
+    def basis(self, item: "OfficerItem") -> str:
+        """What an officer-level item cites: its article of its regulation (``document``, else the
+        officers'), by the regulation's title; an article naming its document (《…》) as written."""
+        if not item.article or item.article.startswith("《"):
+            return item.article
+        return f"《{self.titles.get(item.document, self.regulation)}》{item.article}"
 
     def known_roles(self) -> tuple[str, ...]:
         names = [*self.roles, *self.statuses, *self.posted_roles]
@@ -110,6 +132,8 @@ class OfficerItem:
     cap: Decimal | None = None
     floor: Decimal | None = None
     article: str = ""
+    document: str = ""
+    """The key of the regulation its article is of (``[regulations]``); empty: the officers' (``document``)."""
 
 
 @attrs.frozen
@@ -230,6 +254,7 @@ class ItemTable:
     cap: MaybeNumber = None
     floor: MaybeNumber = None
     article: str = ""
+    document: str = ""
 
 
 @attrs.frozen(kw_only=True)
@@ -278,7 +303,8 @@ class OfficersTable:
     items: Annotated[dict[str, Any], Expect("表:项目编号 → 项目")] = attrs.field(factory=dict)
     business_categories: Names = attrs.field(factory=list)
     first_quarter: Annotated[str, Expect(choices=("unranked", "ranked"))] = "unranked"
-    citation: Annotated[str, Expect(check=_label)] = "各单位根据考核情况,将个人考核系数因素,统一计算在考核结果中(上城2010 六、3)"
+    citation: str = ""
+    document: str = ""
     scope: Annotated[str, Expect(choices=("bureau", "series"))] = "bureau"
     bands: Whole = 10
     grades: list[GradeTable] = attrs.field(factory=list)
@@ -321,7 +347,7 @@ def parse_settings(table: Mapping[str, Any], file: str, base: Path) -> OfficerSe
             raise ConfigError(file, f"{key}.rule", str(exc)) from None
         items[str(name)] = OfficerItem(
             str(name), it.title.strip(), rule, it.business, None if it.cap is None else D(it.cap),
-            None if it.floor is None else D(it.floor), it.article,
+            None if it.floor is None else D(it.floor), it.article.strip(), it.document.strip(),
         )
     grades = tuple(Grade(g.name.strip(), None if g.min is None else D(g.min), None if g.quota is None else D(g.quota)) for g in t.grades)
     if grades and (grades[-1].min is not None or grades[-1].quota is not None):
@@ -366,7 +392,8 @@ def parse_settings(table: Mapping[str, Any], file: str, base: Path) -> OfficerSe
         items=items,
         business_categories=_stripped(t.business_categories),
         first_quarter=t.first_quarter,
-        citation=t.citation,
+        citation=t.citation.strip(),
+        document=t.document.strip(),
         scope=t.scope,
         bands=t.bands,
         grades=grades,
@@ -375,3 +402,18 @@ def parse_settings(table: Mapping[str, Any], file: str, base: Path) -> OfficerSe
         list_day=t.list_day,
         bonus=bonus,
     )
+
+
+def cited(settings: OfficerSettings, regulations: Sequence[Any], file: str = "") -> OfficerSettings:
+    """``settings`` with its citations naming the regulation by its title (``[regulations]``, as the
+    units' items cite theirs): the officers' ``document``, else the bureau's only regulation, else
+    上城2010's own (``cite``); each item's article by its regulation's title (``basis``)."""
+    by = {r.key: r for r in regulations}
+    for where, key in [("officers.document", settings.document)] + [
+        (f"officers.items.{i}.document", it.document) for i, it in settings.items.items()
+    ]:
+        if key and key not in by:
+            known = "、".join(by) or "(无:请先在 [regulations] 中登记)"
+            raise ConfigError(file, where, f"应为 [regulations] 中登记的文件键({known}),得到 {key!r}")
+    own = by[settings.document].title if settings.document else (regulations[0].title if len(regulations) == 1 else DEFAULT_REGULATION)
+    return attrs.evolve(settings, regulation=own, titles={k: r.title for k, r in by.items()})
