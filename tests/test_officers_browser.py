@@ -124,7 +124,7 @@ def test_publish_object_decide_file_and_the_office_sees_the_filed_edition(site, 
     unit.fill("form[action$='/decide'] textarea[name=reason]", "经核实漏登,补计")
     unit.click("form[action$='/decide'] button[type=submit]")
     text = unit.inner_text("main")
-    assert "已维持(更正 +2 分)" in text and "第2版" in text and "王芳(1003):个人得分 141.25 → 143.25(+2),单位内名次 3 → 2" in text
+    assert "已采纳(更正 +2 分)" in text and "第2版" in text and "王芳(1003):个人得分 141.25 → 143.25(+2),单位内名次 3 → 2" in text
     unit.click("form[action$='/file'] button[type=submit]")  # today: the 3 days are not over
     text = unit.inner_text("main")
     assert f"{(today + dt.timedelta(days=1)).isoformat()} 起才能报考核办备案" in text and "第3版" not in text
@@ -137,7 +137,7 @@ def test_publish_object_decide_file_and_the_office_sees_the_filed_edition(site, 
 
     officer.goto(base + "/officers/2010-Q2/1003")
     text = officer.inner_text("main")
-    assert "143.25" in text and "第2名(共11人)" in text and "已报考核办备案,不再受理异议" not in text and "已维持" in text
+    assert "143.25" in text and "第2名(共11人)" in text and "已报考核办备案,不再受理异议" not in text and "已采纳" in text
 
     office = sign_in(browser, base, "office", problems)
     office.goto(base + "/officers")

@@ -462,16 +462,16 @@ def test_an_objection_that_changes_a_score(stored: Path, tmp_path: Path) -> None
     assert "还有 1 件异议未决定" in fails("file", "2010-Q2", "--unit", "湖滨派出所", "--date", "2010-06-25")
     assert "驳回的异议不更正得分" in fails("decide", "2010-Q2", str(number), "--dismiss", "--points", "2", "--reason", "x")
     out = run("decide", "2010-Q2", str(number), "--uphold", "--points", "2", "--reason", "经核实漏登,补计", "--actor", "湖滨所长")
-    assert "已维持(更正 +2 分)" in out
+    assert "已采纳(更正 +2 分)" in out
     # the decision changes the published results: 第2版, with what changed (1003 3rd → 2nd, 1002 2nd → 3rd)
     assert "已生成民警考核结果 2010-Q2 湖滨派出所 第2版" in out and "王芳(1003):个人得分 141.25 → 143.25(+2),单位内名次 3 → 2" in out
     assert "李强(1002):单位内名次 2 → 3" in out
-    assert "已于此前维持" in fails("decide", "2010-Q2", str(number), "--dismiss", "--reason", "再议")
+    assert "已于此前采纳" in fails("decide", "2010-Q2", str(number), "--dismiss", "--reason", "再议")
     js = json.loads(run("scores", "2010-Q2", "--unit", "湖滨派出所", "--json"))
     by = {o["officer"]: o for o in js["officers"]}
     assert (by["1003"]["score"], by["1003"]["unit_rank"], by["1002"]["unit_rank"]) == ("143.25", 2, 3)
     tree = run("scores", "2010-Q2", "--officer", "1003")
-    assert "异议更正 2:第" in tree and "单位决定维持:经核实漏登,补计" in tree
+    assert "异议更正 2:第" in tree and "单位决定采纳:经核实漏登,补计" in tree
     assert "2010-06-25 起才能报考核办备案" in fails("file", "2010-Q2", "--unit", "湖滨派出所", "--date", "2010-06-24")
     filed = run("file", "2010-Q2", "--unit", "湖滨派出所", "--date", "2010-06-25", "--actor", "湖滨所长")
     assert "已报考核办备案(17人,民警考核结果 2010-Q2 湖滨派出所 第3版" in filed
@@ -536,10 +536,10 @@ def test_the_officers_editions_frozen_and_verified(stored: Path, tmp_path: Path)
     scores = [{o["officer"]: (o["score"], o["unit_rank"]) for o in e.payload["officers"]} for e in found]
     assert (scores[0]["1003"], scores[0]["1002"]) == (("141.25", 3), ("142.25", 2))
     assert (scores[1]["1003"], scores[1]["1002"]) == (("143.25", 2), ("142.25", 3)) and scores[2] == scores[1]
-    assert found[0].payload["objections"] == [] and found[2].payload["objections"][0]["decision"] == "维持"
+    assert found[0].payload["objections"] == [] and found[2].payload["objections"][0]["decision"] == "采纳"
     assert found[2].payload["filed"] == {"on": "2010-06-25"} and found[0].payload["publication"] == {"from": "2010-06-22", "until": "2010-06-24"}
     tree = next(o for o in found[1].payload["officers"] if o["officer"] == "1003")["explanation"]
-    assert "单位决定维持:经核实漏登,补计" in json.dumps(tree, ensure_ascii=False)
+    assert "单位决定采纳:经核实漏登,补计" in json.dumps(tree, ensure_ascii=False)
     folders = [tmp_path / e.directory for e in found]
     assert [f.relative_to(tmp_path).as_posix() for f in folders] == [f"published/2010-Q2/officers/hubin-第{n}版" for n in (1, 2, 3)]
     assert sorted(p.name for p in folders[0].iterdir()) == ["edition.json", "绩效奖金_2010-Q2_湖滨派出所.xlsx"]

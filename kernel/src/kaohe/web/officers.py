@@ -196,7 +196,7 @@ def routes(site: Site) -> list[Route]:
                     raise KaoheError(f"本单位 {q.period.label} 没有第 {number[:12]} 号异议")
                 choice = str(form.get("decision", ""))
                 if choice not in ("uphold", "dismiss"):
-                    raise KaoheError("请选择“维持”或“驳回”")
+                    raise KaoheError("请选择“采纳”或“驳回”")
                 points: Decimal | None = None
                 text = str(form.get("points", "")).strip()
                 if text:

@@ -408,13 +408,13 @@ def object_command(obj: Any, period: str, officer: str, text: str, day: str | No
 @officers.command("decide")
 @click.argument("period")
 @click.argument("number", type=int)
-@click.option("--uphold/--dismiss", "uphold", required=True, help="维持异议(更正得分)或驳回。")
-@click.option("--points", "points", help="维持时对个人得分的更正(分,可为负数),如 2 或 -1.5。")
+@click.option("--uphold/--dismiss", "uphold", required=True, help="采纳异议(更正得分)或驳回。")
+@click.option("--points", "points", help="采纳时对个人得分的更正(分,可为负数),如 2 或 -1.5。")
 @click.option("--reason", "reason", required=True, help="决定的理由。")
 @click.option("--actor", "actor", help=ACTOR_HELP)
 @click.pass_obj
 def decide_command(obj: Any, period: str, number: int, uphold: bool, points: str | None, reason: str, actor: str | None) -> None:
-    """单位决定异议:PERIOD 第 NUMBER 号异议维持(可更正得分)或驳回,写明理由;记入审计记录。"""
+    """单位决定异议:PERIOD 第 NUMBER 号异议采纳(可更正得分)或驳回,写明理由;记入审计记录。"""
     p = Period.parse(period)
     value: Decimal | None = None
     if points is not None:

@@ -44,7 +44,7 @@ class Objection:
     raised_on: dt.date
     actor: str
     decision: str = ""
-    """维持 (upheld: the score corrected) / 驳回 (dismissed); empty while undecided."""
+    """采纳 (upheld: the score corrected) / 驳回 (dismissed); empty while undecided."""
     points: Decimal | None = None
     reason: str = ""
     decided_by: str = ""
@@ -129,7 +129,7 @@ def decide(store: Store, period: str, objection_id: int, uphold: bool, points: D
         raise KaoheError("决定须写明理由(--reason)")
     if points is not None and not uphold:
         raise KaoheError("驳回的异议不更正得分:--points 只与 --uphold 同用")
-    decision = "维持" if uphold else "驳回"
+    decision = "采纳" if uphold else "驳回"
     store.log(DECIDED, actor, period=period, unit=o.unit, subject=o.officer, detail={
         "objection": o.id, "decision": decision, "points": None if points is None else str(points), "reason": reason.strip(),
     })
@@ -140,8 +140,8 @@ def corrections(found: Sequence[Objection]) -> dict[str, list[tuple[Decimal, str
     """Officer → (points, why) of each upheld objection that corrects his score."""
     out: dict[str, list[tuple[Decimal, str]]] = {}
     for o in found:
-        if o.decision == "维持" and o.points:
-            why = f"第{o.id}号异议({o.raised_on.isoformat()}:{o.text}),单位决定维持:{o.reason}"
+        if o.decision == "采纳" and o.points:
+            why = f"第{o.id}号异议({o.raised_on.isoformat()}:{o.text}),单位决定采纳:{o.reason}"
             out.setdefault(o.officer, []).append((o.points, why))
     return out
 
