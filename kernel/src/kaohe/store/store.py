@@ -1219,9 +1219,15 @@ def _tallies(
                     _scorable(where, D(v))
         return got
 
+    made: dict[tuple[Any, ...], dict[Any, Any]] = {}  # the groups' values by their columns: one dict, shared
     for row in rows:
         unit, kind, value, array, n, first = row[0], row[1], row[2], row[3], row[-2], row[-1]
-        values: dict[Any, Any] = {}
+        raw = tuple(row[2:-2])
+        values = made.get(raw)
+        if values is not None:  # the same values as another unit's group (decoded, checked then)
+            yield unit, kind, values, int(n), first
+            continue
+        values = made[raw] = {}
         if has_value:
             if value is None:
                 values["value"] = None
