@@ -53,7 +53,7 @@ def measure(config: Path, month: str, runs: int, only: Sequence[str] = ()) -> di
     cal = bureau.calendar
     start, end = cal.start(period).isoformat(), cal.end(period).isoformat()
     kinds = sorted({k for it in bureau.items for k in it.reads})
-    bare = sqlite3.connect(bureau.database)
+    bare = sqlite3.connect(f"file:{Path(bureau.database).resolve()}?mode=ro", uri=True)  # read-only, as the store
     scan_q = (
         f"SELECT unit, kind, count(*), sum(value) FROM records WHERE voided = 0 AND kind IN ({','.join('?' * len(kinds))})"
         " AND date BETWEEN ? AND ? GROUP BY unit, kind"

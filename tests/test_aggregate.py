@@ -255,3 +255,39 @@ def attrs_unit(uid: str):
     from kaohe.core.model import Unit
 
     return Unit(uid, uid, "A")
+
+
+def test_two_limits_on_one_field_and_units_with_the_same_values(tmp_path):
+    """Store.tallies with two limits on the same field (反馈超过2小时, 超过24小时: read once a record)
+    and groups of several units with the same values (one mapping given to each): every unit's
+    records counted by both outcomes, as worked out by hand."""
+    from kaohe.rules.aggregate import Decided
+    from kaohe.store.store import _INSERT_RECORD
+
+    hours = {"u1": ["1", "3", "30", "30.5", "2"], "u2": ["3", "30", "25"]}
+    store = Store(tmp_path / "k.sqlite")
+    store.db.conn.executemany(_INSERT_RECORD, [
+        (f"{u}-{i}", "x.k", u, "2015-06-01", "2015-06", None, json.dumps({"h": h, "s": "是"}, ensure_ascii=False),
+         "", "d", f"h{u}{i}", 1, None, "f", "s", i, 0)
+        for u, hs in hours.items() for i, h in enumerate(hs)
+    ])
+    over2, over24 = ("h", ">", D(2)), ("h", ">", D(24))
+    rows = list(store.tallies(["x.k"], ["s", "h"], dt.date(2015, 6, 1), dt.date(2015, 6, 30), [over2, over24]))
+    got: dict[tuple[str, object, object], int] = {}
+    for unit, _, v, n, _ in rows:
+        assert v["s"] == "是"
+        k = (unit, v[over2].crosses if over2 in v else v["h"], v[over24].crosses if over24 in v else v["h"])
+        got[k] = got.get(k, 0) + n
+    # u1: 1 (neither), 3 (over 2), 30 and 30.5 (both), 2 (at the first limit: given as it is, "2")
+    # u2: 3 (over 2), 30 and 25 (both)
+    assert got == {
+        ("u1", False, False): 1, ("u1", True, False): 1, ("u1", True, True): 2, ("u1", "2", False): 1,
+        ("u2", True, False): 1, ("u2", True, True): 2,
+    }
+    shared = [v for unit, _, v, _, _ in rows if v.get(over24) == Decided(True)]
+    assert len(shared) == 2 and shared[0] is shared[1]  # u1's and u2's groups: one mapping
+    spec = PerOccurrence(points=-1, when_field="h", limit=24).aggregate()
+    assert spec is not None and spec.decidable == over24
+    for unit, expected in (("u1", D(-2)), ("u2", D(-2))):
+        s = total(spec, [Tally(v, False, n) for u, _, v, n, _ in rows if u == unit])
+        assert s is not None and (s.points, s.lines) == (expected, 2)

@@ -167,12 +167,16 @@ def total(spec: AggregateSpec, tallies: Iterable[Tally], memo: dict[Any, Decimal
     (the unit then has no lines on the item, as with the rule's ``evaluate``). ``memo`` keeps
     ``each`` by the groups' values, for the units of one spec (they share a few)."""
     points, lines, carried, first = ZERO, 0, False, None
-    fields: tuple[Any, ...] = spec.fields + ((spec.decidable,) if spec.decidable else ())
+    fields: tuple[Any, ...] | None = None
     for t in tallies:
         if memo is None:
             pts = each(spec, t.values)
         else:
-            key = t.key if t.key is not None else repr([t.values.get(f) for f in fields])  # 1, 1.0, True: apart
+            key = t.key
+            if key is None:
+                if fields is None:
+                    fields = spec.fields + ((spec.decidable,) if spec.decidable else ())
+                key = repr([t.values.get(f) for f in fields])  # 1, 1.0, True: apart
             try:
                 pts = memo[key] if key in memo else memo.setdefault(key, each(spec, t.values))
             except TypeError:  # an unhashable value (a list): not kept

@@ -4,6 +4,7 @@ carry-over), a per-capita figure, and the same period last year."""
 from __future__ import annotations
 
 import decimal
+import functools
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import ClassVar
@@ -60,14 +61,16 @@ def _latest(records: Sequence[Record]) -> Record | None:
     return max(records, key=lambda r: (r.date, r.key)) if records else None
 
 
-def _months_in_blocks(period: Period, months: int) -> list[list[Period]]:
+@functools.lru_cache(maxsize=256)
+def _months_in_blocks(period: Period, months: int) -> tuple[tuple[Period, ...], ...]:
     """The blocks of ``months`` months of ``period``'s year up to and including the block ending
-    with ``period``'s last month (blocks are aligned on the start of the assessment year)."""
+    with ``period``'s last month (blocks are aligned on the start of the assessment year); made once
+    for all units (a quota asks for them unit by unit)."""
     last = period.last_month
-    blocks = []
-    for end in range(months, last + 1, months):
-        blocks.append([Period(period.year, "month", m) for m in range(end - months + 1, end + 1)])
-    return blocks
+    return tuple(
+        tuple(Period(period.year, "month", m) for m in range(end - months + 1, end + 1))
+        for end in range(months, last + 1, months)
+    )
 
 
 @attrs.frozen
@@ -186,14 +189,18 @@ class Quota(Shape):
             if v not in (1, 2, 3, 4, 6, 12):
                 raise RuleError(f"window_months.{k} 应为 1、2、3、4、6 或 12 个月,得到 {fmt(v)}")
 
-    def _blocks(self, ctx: RuleContext, unit: Unit) -> list[list[Period]] | None:
+    def _blocks(
+        self, ctx: RuleContext, unit: Unit, window: Sequence[Period] | None = None
+    ) -> Sequence[Sequence[Period]] | None:
+        """``window``: ``ctx.window.months()``, when the caller has them already."""
+        window = ctx.window.months() if window is None else window
         months = target_for(self.window_months, unit) if self.window_months else None
         if months is None:
-            months = Decimal(len(ctx.window.months()))
+            months = Decimal(len(window))
         n = int(months)
         if ctx.period.last_month % n:
             return None  # this unit's block does not end in this period
-        return _months_in_blocks(ctx.window.months()[-1], n)
+        return _months_in_blocks(window[-1], n)
 
     def counts(self) -> CountSpec | None:
         """What this rule reads of the records: how many match (or the sum of ``field``), by unit
@@ -208,11 +215,12 @@ class Quota(Shape):
     def evaluate_counts(self, ctx: RuleContext, count: Counter) -> Lines:
         """``evaluate`` from the units' counts by block of months (``count``), not their records."""
         out: Lines = {}
+        window = ctx.window.months()
         for unit in ctx.units:
             target = target_for(self.targets, unit)
             if target is None:
                 continue
-            blocks = self._blocks(ctx, unit)
+            blocks = self._blocks(ctx, unit, window)
             if blocks is None:
                 continue
             carry = ZERO

@@ -51,6 +51,18 @@ class TallySource(Protocol):
         ...
 
 
+class _Keys(dict[int, tuple[Mapping[Any, Any], str]]):
+    """A group's values → their repr (``Tally.key``), worked out once for the values a data source
+    gives to the groups of many units as one mapping (``Store.tallies``); the mapping kept beside it,
+    so that its id names it while the key is known."""
+
+    def __call__(self, values: Mapping[Any, Any]) -> str:
+        hit = self.get(id(values))
+        if hit is None or hit[0] is not values:
+            hit = self[id(values)] = (values, repr(values))
+        return hit[1]
+
+
 def spec_of(item: Item) -> AggregateSpec | None:
     """The item's aggregate spec, when its rule gives one and the store can group by its fields."""
     read = getattr(item.rule, "aggregate", None)
@@ -88,10 +100,11 @@ def evaluate_sums(bureau: Bureau, items: Sequence[Item], period: Period, data: o
         decide = tuple(dict.fromkeys(d for _, spec in members if (d := spec.decidable) is not None))
         fields = tuple(dict.fromkeys(f for _, spec in members for f in spec.fields))
         by_unit: dict[str, list[Tally]] = {}
+        key_of = _Keys()
         for unit, _, values, n, carried, first in source.tallies(kinds, fields, cal.start(window), cal.end(window), decide):
             # the group's values as one key, shared by the specs (see ``total``): their repr, which
             # tells 1, 1.0 and True apart (equal as Python values, read differently by a match)
-            by_unit.setdefault(unit, []).append(Tally(values, carried, n, repr(values), first))
+            by_unit.setdefault(unit, []).append(Tally(values, carried, n, key_of(values), first))
         for item, spec in members:
             sums = out[item.id] = {}
             memo: dict[Any, Decimal | None] = {}
@@ -198,6 +211,7 @@ class Counts:
         if hit is None:
             assert self.source is not None
             hit = self._rows[key] = {}
+            key_of = _Keys()
             for unit, _, values, n, carried, first in self.source.tallies(kinds, self.fields[kinds], start, end):
-                hit.setdefault(unit, []).append(Tally(values, carried, n, repr(values), first))
+                hit.setdefault(unit, []).append(Tally(values, carried, n, key_of(values), first))
         return hit

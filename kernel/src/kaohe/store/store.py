@@ -619,43 +619,52 @@ class Store(Ledger, Users, Tokens, SelfReports):
             args += [f'$."{f}"' for f in attrs]  # names without a double quote (kaohe.scoring.aggregated)
         else:
             cols.append("NULL")
-        # each compared field's JSON text (``attrs -> path``) read once a record, in a subquery kept
-        # apart (OFFSET 0: not flattened into the grouping, which would read it again for each use);
-        # a plain number is an unquoted JSON number, or a text of digits with one point at most and
-        # a leading minus at most; its value ``CAST(ltrim(j, '"') AS REAL)`` (the leading digits)
-        inner: list[str] = []
-        inner_args: list[str] = []
-        for i, (field, op, limit, *by) in enumerate(decide):
+        # each compared (or limit-walking) field's JSON text (``attrs -> path``) read once a record,
+        # the number of each compared field and each table's limit worked out once a record, in
+        # subqueries kept apart (OFFSET 0: not flattened into the grouping, which would work each out
+        # again for every use); a plain number is an unquoted JSON number, or a text of digits with one
+        # point at most and a leading minus at most; its value ``CAST(ltrim(j, '"') AS REAL)`` (the
+        # leading digits), NULL when it is not a plain number (never decided then)
+        texts: dict[str, str] = {}  # field → its JSON text's column
+        numbers: dict[str, str] = {}  # compared field → its number's column
+        limits: list[str] = []  # the limit's SQL, per table of limits
+        cases: list[str] = []
+        for field, op, limit, *by in decide:
             assert op in (">", ">=", "<", "<=")
-            j = f"d{i}"
-            inner.append(f"attrs -> ? AS {j}")
-            inner_args.append(f'$."{field}"')
-            plain = (
-                f"({j} GLOB '[0-9-]*' OR (({j} GLOB '\"[0-9]*\"' OR {j} GLOB '\"-[0-9]*\"')"
-                f" AND NOT {j} GLOB '\"?*[^0-9.]*\"' AND NOT {j} GLOB '*.*.*'))"
-            )
-            number = f"CAST(ltrim({j}, '\"') AS REAL)"
+            for f in (field, *(by[0] if by else ())):
+                texts.setdefault(f, f"f{len(texts)}")
+            j = texts[field]
+            if field not in numbers:
+                numbers[field] = f"CASE WHEN {j} GLOB '[0-9-]*' OR (({j} GLOB '\"[0-9]*\"' OR {j} GLOB '\"-[0-9]*\"')" \
+                    f" AND NOT {j} GLOB '\"?*[^0-9.]*\"' AND NOT {j} GLOB '*.*.*') THEN CAST(ltrim({j}, '\"') AS REAL) END"
+            n = f"n{list(numbers).index(field)}"
             if not by:  # one limit
                 # 0 or 1 where decided, else the field's JSON text (never equal to 0 or 1: a text)
-                cols.append(f"CASE WHEN {plain} AND abs({number} - {float(limit)!r}) > 1e-6 THEN {number} {op} {float(limit)!r} ELSE {j} END")
+                cases.append(f"CASE WHEN abs({n} - {float(limit)!r}) > 1e-6 THEN {n} {op} {float(limit)!r} ELSE {j} END")
                 continue
             # a table of limits walked with the attributes ``by`` (``rules.base.lookup``), in SQL where
             # each is a text or absent: the limit (a number), 'none' (no limit: never crosses), or
             # NULL (another value: undecided); undecided, the JSON array of the field's and ``by``'s values
-            names = [f"d{i}_{k}" for k in range(len(by[0]))]
-            for name, f in zip(names, by[0], strict=True):
-                inner.append(f"attrs -> ? AS {name}")
-                inner_args.append(f'$."{f}"')
-            lim = _limit_sql(limit, names)
-            raw = f"json_array(json({j}), {', '.join(f'json({n})' for n in names)})"
-            cols.append(
-                f"CASE WHEN ({lim}) IS NULL THEN {raw} WHEN ({lim}) = 'none' THEN 0"
-                f" WHEN {plain} AND abs({number} - ({lim})) > 1e-6 THEN {number} {op} ({lim}) ELSE {raw} END"
+            names = [texts[f] for f in by[0]]
+            lim = f"l{len(limits)}"
+            limits.append(f"{_limit_sql(limit, names)} AS {lim}")
+            raw = f"json_array(json({j}), {', '.join(f'json({c})' for c in names)})"
+            cases.append(
+                f"CASE WHEN {lim} IS NULL THEN {raw} WHEN {lim} = 'none' THEN 0"
+                f" WHEN abs({n} - {lim}) > 1e-6 THEN {n} {op} {lim} ELSE {raw} END"
             )
+        cols += cases
         group = ", ".join(str(i + 1) for i in range(len(cols) + 2))
         where = f"FROM records WHERE voided = 0 AND kind IN ({','.join('?' * len(kinds))}) AND date BETWEEN ? AND ?"
-        if inner:
-            source = f"(SELECT unit, kind, key, value, attrs, {', '.join(inner)} {where} LIMIT -1 OFFSET 0)"
+        if texts:
+            inner_args = [f'$."{f}"' for f in texts]
+            read = ", ".join(f"attrs -> ? AS {c}" for c in texts.values())
+            kept = "unit, kind, key, value, attrs, " + ", ".join(texts.values())
+            worked = ", ".join([*(f"{sql} AS n{i}" for i, sql in enumerate(numbers.values())), *limits])
+            source = (
+                f"(SELECT {kept}, {worked} FROM (SELECT unit, kind, key, value, attrs, {read} {where} LIMIT -1 OFFSET 0)"
+                " LIMIT -1 OFFSET 0)"
+            )
             q = f"SELECT unit, kind, {', '.join(cols)}, count(*), min(key) FROM {source} GROUP BY {group}"
             params = [*args, *inner_args, *kinds, start.isoformat(), end.isoformat()]
         else:
@@ -1210,9 +1219,15 @@ def _tallies(
                     _scorable(where, D(v))
         return got
 
+    made: dict[tuple[Any, ...], dict[Any, Any]] = {}  # the groups' values by their columns: one dict, shared
     for row in rows:
         unit, kind, value, array, n, first = row[0], row[1], row[2], row[3], row[-2], row[-1]
-        values: dict[Any, Any] = {}
+        raw = tuple(row[2:-2])
+        values = made.get(raw)
+        if values is not None:  # the same values as another unit's group (decoded, checked then)
+            yield unit, kind, values, int(n), first
+            continue
+        values = made[raw] = {}
         if has_value:
             if value is None:
                 values["value"] = None
