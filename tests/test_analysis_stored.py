@@ -160,3 +160,40 @@ def test_out_of_date_results_are_scored_as_before(missing: Path, tmp_path: Path)
         assert from_stored(store, bureau, bureau, april) is None
         now = diagnose(store, bureau, registry, april, Proposal())
         assert now == diagnose(store, bureau, registry, april, Proposal(), reuse=False)
+
+
+def test_a_year_with_dated_changes_and_a_year_category(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """test_dated_changes' bureau (a quota raised from July, an item switched off from October, a
+    year category 年终), scored without the plugins: its year and October read in bulk give
+    the same diagnostics; the year's parts hold the year category's 表彰 (甲's +4, under December's
+    version); its fourth quarter, never stored, is scored. With the plugins installed since, their items were never stored: nothing is read in
+    bulk, they are evaluated (the same diagnostics as before)."""
+    from office_bureau import kaohe
+    from test_dated_changes import _bureau, _rows
+
+    d = _bureau(tmp_path)
+    (d / "register.csv").write_text("编号,单位,日期,记录类型,数值,名称,说明\n" + "\n".join(_rows()) + "\n", encoding="utf-8")
+    kaohe(d, "ingest", "register.csv")
+    kaohe(d, "score", "2015", "-q")
+    year = Period.parse("2015")
+    registry = load_registry()
+    with_plugins = load_bureau(d / "kaohe.toml", registry)
+    with Store(with_plugins.database, readonly=True) as store:
+        assert from_stored(store, with_plugins, with_plugins, year) is None
+        got = diagnose(store, with_plugins, registry, year, Proposal())
+        assert got == diagnose_data(analysed(with_plugins, registry, store, SharedRecords(store), year, True, with_plugins), {}, "本局现行方案")
+        assert "churujing.exit_ban_filing" in {r["item"] for r in got["dead"]}
+    monkeypatch.setenv("KAOHE_LOAD_PLUGINS", "")
+    for label in ("2015", "2015-10"):
+        fast, scored = both(d / "kaohe.toml", label)
+        assert fast == scored
+    registry = load_registry()
+    bureau = load_bureau(d / "kaohe.toml", registry)
+    with Store(bureau.database, readonly=True) as store:  # the quarters were not stored (kaohe score 2015): scored
+        assert from_stored(store, bureau, bureau, Period.parse("2015-Q4")) is None
+    registry = load_registry()
+    bureau = load_bureau(d / "kaohe.toml", registry)
+    with Store(bureau.database, readonly=True) as store:
+        x = from_stored(store, bureau, bureau, Period.parse("2015"))
+    assert x is not None and x.parts["a"].values["item:office.award"] == 4 and x.parts["a"].total == 1174
+    assert "office.minor" in x.items and x.items["office.minor"].cases == 2 * 9  # switched off from October

@@ -163,17 +163,24 @@ def from_stored(store: Store, in_force: Bureau, scheme: Bureau, period: Period) 
     over ``period`` from its stored results read in bulk (``Store.results_in_bulk``: the category
     and item results of every base period and of the period, no tree decoded, nothing evaluated):
     the same analysis, in a few reads. None (to be scored) unless the period and its base periods
-    are stored and up to date (``results.staleness``) with the units active in each."""
+    are stored and up to date (``results.staleness``) with the units active in each and every item
+    due in each."""
     bases = base_periods(scheme, period)
     labels = [p.label for p in bases] + ([] if bases == [period] else [period.label])
     if any(store.period_state(label) is None for label in labels) or staleness(store, in_force, period) is not None:
         return None
     months: list[tuple[str, dict[str, Parts]]] = []
     stats: dict[str, ItemStats] = {}
+    read: dict[str, tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]] = {}
     for p in bases:
         here = scheme.at(p)
         titles = {i.id: i.title for i in here.items}
         units, cats, items, empty = store.results_in_bulk(p.label)
+        read[p.label] = items, empty
+        wanted = {c.id for c in here.scheme.period_categories}
+        due = {i.id for i in here.items if i.category in wanted and i.window(p) is not None}
+        if due != {iid for _, iid, *_ in items} | {iid for iid, _, _ in empty}:
+            return None  # an item not stored (a plugin installed since) is evaluated
         if [u for u, _, _ in units] != [u for u in dict.fromkeys(u for u, *_ in cats)] or {u for u, _, _ in units} != {
             u.id for u in here.active_units(p)
         }:
@@ -181,16 +188,12 @@ def from_stored(store: Store, in_force: Bureau, scheme: Bureau, period: Period) 
         scored: dict[str, dict[str, list[tuple[str, Decimal]]]] = {}
         evaluations: list[Evaluation] = []
         for unit, iid, cid, pts, unc, lines, records, missing in items:
-            if iid not in titles:
-                return None
             got, uncapped = Decimal(pts), Decimal(unc)
             if got:
                 scored.setdefault(unit, {}).setdefault(cid, []).append((iid, got))
             # a line not data missing: none marked missing, or a record's line (data missing has none)
             triggered = lines > 0 and (not missing or records > 0 or (lines > 1 and _not_missing(store, p.label, unit, iid)))
             evaluations.append((iid, cid, titles[iid], got, uncapped, lines > 0, triggered))
-        if any(iid not in titles for iid, _, _ in empty):
-            return None
         add_item_stats(stats, here, evaluations, [(iid, cid, titles[iid], n) for iid, cid, n in empty])
         by_unit: dict[str, list[tuple[str, Decimal, Decimal, Decimal, Decimal]]] = {}
         for unit, cid, score, raw, top, weight in cats:
@@ -202,13 +205,18 @@ def from_stored(store: Store, in_force: Bureau, scheme: Bureau, period: Period) 
     result = stored_result(store, period)
     if result is None:
         return None
+    here = scheme.at(period)
+    rows, empty = read[period.label] if period.label in read else store.results_in_bulk(period.label)[2:]
     points: dict[str, dict[str, Decimal]] = {}
     year: dict[str, dict[str, list[tuple[str, Decimal]]]] = {}
-    for unit, iid, cid, pts, *_ in store.results_in_bulk(period.label)[2]:
+    for unit, iid, cid, pts, *_ in rows:
         value = Decimal(pts)
         points.setdefault(iid, {}).setdefault(unit, value)
         year.setdefault(unit, {}).setdefault(cid, []).append((iid, value))
-    here = scheme.at(period)
+    yearly = {c.id for c in here.scheme.year_categories} if period.kind == "year" else set()
+    stored = {*points, *(iid for iid, _, _ in empty)}
+    if any(i.category in yearly and i.id not in stored and i.window(period) is not None for i in here.items):
+        return None  # a year category's item not stored (a plugin installed since) is evaluated
     return Analysis(here, result, period_parts(here, result, months, year), stats, months, points)
 
 
