@@ -23,6 +23,7 @@ import openpyxl
 import pytest
 
 from inprocess import kaohe as run_kaohe
+from pg_support import database, pg_url  # noqa: F401 (fixtures)
 from kaohe.core.periods import Period
 from kaohe.office.analysis import Proposal, SharedRecords, _not_missing, analysed, diagnose, from_stored
 from kaohe.plugins.discovery import load_registry
@@ -197,3 +198,22 @@ def test_a_year_with_dated_changes_and_a_year_category(tmp_path: Path, monkeypat
         x = from_stored(store, bureau, bureau, Period.parse("2015"))
     assert x is not None and x.parts["a"].values["item:office.award"] == 4 and x.parts["a"].total == 1174
     assert "office.minor" in x.items and x.items["office.minor"].cases == 2 * 9  # switched off from October
+
+
+def test_read_in_bulk_on_both_backends(tmp_path: Path, database: str) -> None:
+    """report_bureau's February and March (a department's data carried over, a veto), scored and
+    stored in SQLite's file and in a PostgreSQL schema: read in bulk from either, the same
+    diagnostics as scoring."""
+    import report_bureau
+
+    bureau, registry, db = report_bureau.make(tmp_path, database)  # every month and 2015-Q1 scored and stored
+    with Store(db) as store:  # the quarter reads as out of date (staleness: 2015-01 changed since): scored
+        assert from_stored(store, bureau, bureau, Period.parse("2015-Q1")) is None
+    for label in ("2015-02", "2015-03"):
+        period = Period.parse(label)
+        with Store(db) as store, store.snapshot():
+            fast = from_stored(store, bureau, bureau, period)
+            assert fast is not None
+            scored = analysed(bureau, registry, store, SharedRecords(store), period, True, bureau)
+            assert fast.parts == scored.parts and fast.items == scored.items
+            assert diagnose_data(fast, {}, "本局现行方案") == diagnose_data(scored, {}, "本局现行方案")

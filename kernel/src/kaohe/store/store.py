@@ -882,8 +882,7 @@ class Store(Ledger, Users, Tokens, SelfReports):
         kaohe.office.analysis): every unit's (unit, series, total); every category result's (unit,
         category, score, raw, top, weight); the item results with points or lines (unit, item,
         category, points, uncapped, lines, records, missing), each in the order stored; and of the
-        others, those without either (most items of most units), (item, category, how many) — the
-        category of the item's first such row."""
+        others, those without either (most items of most units), (item, its category, how many)."""
         db = self.db
         units = db.execute("SELECT unit, series, total FROM scores WHERE period = ? ORDER BY rowid", [period]).fetchall()
         cats = db.execute(
