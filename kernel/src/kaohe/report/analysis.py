@@ -154,23 +154,33 @@ def parts_of(total: Decimal, categories: Iterable[Cat]) -> Parts:
 
 def item_stats(stats: dict[str, ItemStats], bureau: Bureau, result: PeriodResult) -> None:
     """Add a base period's evaluations to ``stats``."""
-    add_item_stats(stats, bureau, [
+    best: dict[str, Decimal] = {}
+    for u in result.units:
+        for c in u.categories:
+            for i in c.items:
+                if i.points > best.get(i.item, ZERO):
+                    best[i.item] = i.points
+    add_item_stats(stats, bureau, (
         (i.item, i.category, i.title, i.points, i.uncapped, bool(i.lines), any(not ln.missing for ln in i.lines))
         for u in result.units for c in u.categories for i in c.items
-    ])
+    ), best=best)
 
 
 def add_item_stats(
-    stats: dict[str, ItemStats], bureau: Bureau, evaluations: Sequence[Evaluation], empty: Iterable[tuple[str, str, str, int]] = (),
+    stats: dict[str, ItemStats], bureau: Bureau, evaluations: Iterable[Evaluation], empty: Iterable[tuple[str, str, str, int]] = (),
+    best: dict[str, Decimal] | None = None,
 ) -> None:
     """Add a base period's evaluations (``Evaluation``) to ``stats``; ``empty``: (item, category,
     title, how many) of the evaluations left out of ``evaluations``, those without points or lines
-    (they count as cases only)."""
+    (they count as cases only). ``best``: each item's highest positive points in the period, where
+    already known (else read from ``evaluations``, then a sequence)."""
     caps = {i.id: i for i in bureau.items}
-    best: dict[str, Decimal] = {}
-    for iid, _, _, points, _, _, _ in evaluations:
-        if points > best.get(iid, ZERO):
-            best[iid] = points
+    if best is None:
+        evaluations = list(evaluations)
+        best = {}
+        for iid, _, _, points, _, _, _ in evaluations:
+            if points > best.get(iid, ZERO):
+                best[iid] = points
 
     def new(iid: str, category: str, title: str) -> ItemStats:
         item = caps.get(iid)
