@@ -15,8 +15,15 @@ times, alternately:
 - ``compare-records``: the same comparison with every item evaluated from the records
   (``reuse=False``: what happens where the stored results are out of date), each record query asked
   once for both schemes;
-- ``diagnose-year``: ``kaohe diagnose 2015`` of the scheme in force (every month scored from the
-  records, the year formed, the parts split), once per run.
+- ``diagnose-year``: ``kaohe diagnose 2015`` of the scheme in force from the stored results (the
+  category and item results of every month and of the year read in bulk:
+  ``office.analysis.from_stored``), once per run;
+- with ``--scored``, ``diagnose-scored``: the same diagnostics made as before (every month scored
+  again from its stored item trees, decoded, and the year formed: ``office.analysis.analysed``),
+  once per run, and both checked equal.
+
+``--only diagnose`` times the baseline and the diagnostics alone. The store is opened read-only
+(nothing is written: a province's store can be measured where it lies).
 
 Prints the best and the median of each, in wall time and in the process's CPU time, the ratio
 compare ÷ score (the goal: ≤ 2×), and how often each queried the store's records: the comparison's
@@ -26,6 +33,7 @@ record queries beside those of one scoring of the month and of the proposal's hi
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -61,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--dir", type=Path, required=True, help="a scale's folder of bench/run.py (bench/out/scale-0.01)")
     p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--only", choices=("diagnose",), help="the baseline and the diagnostics alone")
+    p.add_argument("--scored", action="store_true", help="also the diagnostics made by scoring the stored trees again (the reference)")
     a = p.parse_args(argv)
 
     from kaohe.core.periods import Period
@@ -78,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     change = analysis.Proposal(sets=(f"categories.{first.id}.weight={first.weight * 2}",))
     print(f"{a.dir}: {len(bureau.units)} units, {len(bureau.items)} items; proposal: {change.sets[0]}")
 
+    if a.only == "diagnose":
+        return diagnose_only(a, store, bureau, registry, period)
     # record queries: one scoring of the month, then the comparison (its SharedRecords' reads)
     counting = Counting(store)
     score_period(counting, bureau, registry, period, save=False)  # type: ignore[arg-type]
@@ -139,6 +151,55 @@ def main(argv: list[str] | None = None) -> int:
     print(f"compare ÷ score (best): {ratio:.2f}× wall, {ratio_cpu:.2f}× cpu (goal ≤ 2×)")
     r2, c2 = min(times["compare-records"]) / min(times["score"]), min(cpu["compare-records"]) / min(cpu["score"])
     print(f"compare-records ÷ score (best): {r2:.2f}× wall, {c2:.2f}× cpu")
+    print(f"diagnose-year ÷ score (cpu): {min(cpu['diagnose-year']) / min(cpu['score']):.2f}× (goal: under 60 s); "
+          f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    return 0
+
+
+def diagnose_only(a: argparse.Namespace, store: Any, bureau: Any, registry: Any, period: Any) -> int:
+    """The baseline (a month scored once) and the year's diagnostics, interleaved; with ``--scored``
+    the diagnostics made by scoring the stored trees again too, checked equal."""
+    from kaohe.core.periods import Period
+    from kaohe.office import analysis
+    from kaohe.office.jobs import score_period
+
+    year = Period.parse("2015")
+    fast = analysis.from_stored
+
+    def scored() -> Any:
+        analysis.from_stored = lambda *args: None  # type: ignore[assignment]
+        try:
+            return analysis.diagnose(store, bureau, registry, year, analysis.Proposal())
+        finally:
+            analysis.from_stored = fast  # type: ignore[assignment]
+
+    steps: list[tuple[str, Any]] = [
+        ("score", lambda: score_period(store, bureau, registry, period, save=False)),
+        ("diagnose-year", lambda: analysis.diagnose(store, bureau, registry, year, analysis.Proposal())),
+    ]
+    if a.scored:
+        steps.append(("diagnose-scored", scored))
+    cpu: dict[str, list[float]] = {k: [] for k, _ in steps}
+    wall: dict[str, list[float]] = {k: [] for k, _ in steps}
+    out: dict[str, Any] = {}
+    for _ in range(a.runs):
+        for name, run in steps:
+            t0, c0 = time.perf_counter(), time.process_time()
+            out[name] = run()
+            wall[name].append(time.perf_counter() - t0)
+            cpu[name].append(time.process_time() - c0)
+    if a.scored:
+        assert out["diagnose-year"] == out["diagnose-scored"], "the stored results read in bulk must give the same diagnostics"
+        print("diagnose-year and diagnose-scored: the same diagnostics")
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"{'step':<16}{'best s':>10}{'median s':>10}{'best cpu s':>12}{'median cpu s':>14}")
+    for name in cpu:
+        print(f"{name:<16}{min(wall[name]):>10.3f}{statistics.median(wall[name]):>10.3f}{min(cpu[name]):>12.3f}{statistics.median(cpu[name]):>14.3f}")
+    base = min(cpu["score"])
+    print(f"diagnose-year ÷ score (best cpu): {min(cpu['diagnose-year']) / base:.2f}× (goal: under 60 s)")
+    if a.scored:
+        print(f"diagnose-scored ÷ score (best cpu): {min(cpu['diagnose-scored']) / base:.2f}×; "
+              f"diagnose-scored ÷ diagnose-year: {min(cpu['diagnose-scored']) / min(cpu['diagnose-year']):.1f}×")
     return 0
 
 

@@ -7,8 +7,10 @@ entry is written."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -17,7 +19,9 @@ from ..contract.registry import Registry
 from ..core.errors import KaoheError
 from ..core.model import ItemResult, PeriodResult, Record
 from ..core.periods import Period
-from ..report.analysis import Analysis, ItemStats, Parts, base_parts, compare_data, diagnose_data, item_stats, period_parts
+from ..report.analysis import (
+    Analysis, Evaluation, ItemStats, Parts, add_item_stats, base_parts, compare_data, diagnose_data, item_stats, parts_of, period_parts,
+)
 from ..scheme.bureau import Bureau
 from ..scheme.proposal import analysis_settings, proposal
 from ..scoring.folding import light
@@ -26,7 +30,7 @@ from ..scoring.sources import StoreSource
 from ..store.store import Store
 from .jobs import history
 from .rescore import stored_items
-from .results import staleness
+from .results import staleness, stored_result
 
 
 class SharedRecords:
@@ -154,6 +158,79 @@ def analysed(
     return Analysis(here, result, period_parts(here, result, months), stats, months)
 
 
+def from_stored(store: Store, in_force: Bureau, scheme: Bureau, period: Period) -> Analysis | None:
+    """``analysed`` of the scheme in force (``scheme``: it, or it with other ``[analysis]`` blocks)
+    over ``period`` from its stored results read in bulk (``Store.results_in_bulk``: the category
+    and item results of every base period and of the period, no tree decoded, nothing evaluated):
+    the same analysis, in a few reads. None (to be scored) unless the period and its base periods
+    are stored and up to date (``results.staleness``) with the units active in each and every item
+    due in each."""
+    bases = base_periods(scheme, period)
+    labels = [p.label for p in bases] + ([] if bases == [period] else [period.label])
+    if any(store.period_state(label) is None for label in labels) or staleness(store, in_force, period) is not None:
+        return None
+    months: list[tuple[str, dict[str, Parts]]] = []
+    stats: dict[str, ItemStats] = {}
+    read: dict[str, tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]] = {}
+    for p in bases:
+        here = scheme.at(p)
+        titles = {i.id: i.title for i in here.items}
+        units, cats, items, empty = store.results_in_bulk(p.label)
+        read[p.label] = items, empty
+        wanted = {c.id for c in here.scheme.period_categories}
+        due = {i.id for i in here.items if i.category in wanted and i.window(p) is not None}
+        if due != {iid for _, iid, *_ in items} | {iid for iid, _, _ in empty}:
+            return None  # an item not stored (a plugin installed since) is evaluated
+        if [u for u, _, _ in units] != [u for u in dict.fromkeys(u for u, *_ in cats)] or {u for u, _, _ in units} != {
+            u.id for u in here.active_units(p)
+        }:
+            return None
+        scored: dict[str, dict[str, list[tuple[str, Decimal]]]] = {}
+        evaluations: list[Evaluation] = []
+        for unit, iid, cid, pts, unc, lines, records, missing in items:
+            got, uncapped = Decimal(pts), Decimal(unc)
+            if got:
+                scored.setdefault(unit, {}).setdefault(cid, []).append((iid, got))
+            # a line not data missing: none marked missing, or a record's line (data missing has none)
+            triggered = lines > 0 and (not missing or records > 0 or (lines > 1 and _not_missing(store, p.label, unit, iid)))
+            evaluations.append((iid, cid, titles[iid], got, uncapped, lines > 0, triggered))
+        add_item_stats(stats, here, evaluations, [(iid, cid, titles[iid], n) for iid, cid, n in empty])
+        by_unit: dict[str, list[tuple[str, Decimal, Decimal, Decimal, Decimal]]] = {}
+        for unit, cid, score, raw, top, weight in cats:
+            by_unit.setdefault(unit, []).append((cid, Decimal(score), Decimal(raw), Decimal(top), Decimal(weight)))
+        months.append((p.label, {
+            unit: parts_of(Decimal(total), ((*c, scored.get(unit, {}).get(c[0], ())) for c in by_unit.get(unit, ())))
+            for unit, _, total in units
+        }))
+    result = stored_result(store, period)
+    if result is None:
+        return None
+    here = scheme.at(period)
+    rows, empty = read[period.label] if period.label in read else store.results_in_bulk(period.label)[2:]
+    points: dict[str, dict[str, Decimal]] = {}
+    year: dict[str, dict[str, list[tuple[str, Decimal]]]] = {}
+    for unit, iid, cid, pts, *_ in rows:
+        value = Decimal(pts)
+        points.setdefault(iid, {}).setdefault(unit, value)
+        year.setdefault(unit, {}).setdefault(cid, []).append((iid, value))
+    yearly = {c.id for c in here.scheme.year_categories} if period.kind == "year" else set()
+    stored = {*points, *(iid for iid, _, _ in empty)}
+    if any(i.category in yearly and i.id not in stored and i.window(period) is not None for i in here.items):
+        return None  # a year category's item not stored (a plugin installed since) is evaluated
+    return Analysis(here, result, period_parts(here, result, months, year), stats, months, points)
+
+
+def _not_missing(store: Store, period: str, unit: str, item: str) -> bool:
+    """Whether ``unit``'s stored result of ``item`` in ``period`` has a line not marked data missing
+    (read from its tree: an item with a missing line beside others, none a record's)."""
+    for _, tree, _, _ in store.unit_trees(unit, [period]):
+        for c in json.loads(tree)["categories"]:
+            for i in c["items"]:
+                if i["item"] == item:
+                    return any(not ln.get("missing") for ln in i["lines"])
+    return False
+
+
 @attrs.frozen
 class Proposal:
     """What is proposed: another configuration file and/or overrides (``--set``)."""
@@ -199,5 +276,7 @@ def diagnose(store: Store, bureau: Bureau, registry: Registry, period: Period, c
     settings = analysis_settings(scheme if not change.empty and "analysis" in scheme.text else bureau)
     shared = SharedRecords(store)
     with store.snapshot():
-        x = analysed(scheme, registry, store, shared, period, stored, bureau if reuse else None)
+        x = from_stored(store, bureau, scheme, period) if stored and reuse else None
+        if x is None:
+            x = analysed(scheme, registry, store, shared, period, stored, bureau if reuse else None)
     return diagnose_data(x, settings.blocks, description)

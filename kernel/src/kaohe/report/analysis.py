@@ -16,7 +16,7 @@ the rest."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any
@@ -98,71 +98,122 @@ class Analysis:
     parts: dict[str, Parts]
     items: dict[str, ItemStats]
     months: list[tuple[str, dict[str, Parts]]]
+    points: dict[str, dict[str, Decimal]] | None = None
+    """The points of each item by unit in ``result`` (``item_points``), where already read (the
+    stored item results read in bulk); None: taken from ``result``'s units."""
 
 
-def _factor(c: CategoryResult) -> Decimal:
-    if c.raw != 0:
-        return c.score / c.raw
-    if c.top != 0:
-        return c.weight / c.top
+Cat = tuple[str, Decimal, Decimal, Decimal, Decimal, Iterable[tuple[str, Decimal]]]
+"""A category of a unit's result as the parts read it: (category, score, raw, top, weight, its
+items' (item, points) in their order; those with no points may be left out)."""
+
+Evaluation = tuple[str, str, str, Decimal, Decimal, bool, bool]
+"""An item's result for a unit as the statistics read it: (item, category, title, points, uncapped,
+whether it has lines, whether one of them is not data missing)."""
+
+
+def _factor(score: Decimal, raw: Decimal, top: Decimal, weight: Decimal) -> Decimal:
+    if raw != 0:
+        return score / raw
+    if top != 0:
+        return weight / top
     return ZERO
+
+
+def _category(c: CategoryResult) -> Cat:
+    return c.category, c.score, c.raw, c.top, c.weight, ((i.item, i.points) for i in c.items)
 
 
 def base_parts(unit: UnitResult) -> Parts:
     """A base period's unit split into parts."""
-    p = Parts(total=unit.total)
+    return parts_of(unit.total, (_category(c) for c in unit.categories))
+
+
+def parts_of(total: Decimal, categories: Iterable[Cat]) -> Parts:
+    """A base period's unit split into parts, from its total and its categories (``Cat``: a unit's
+    result, or its stored category and item results read in bulk)."""
+    p = Parts(total=total)
     with localcontext() as ctx:
         ctx.prec = 28
-        for c in unit.categories:
-            p.add(f"cat:{c.category}", c.score)
-            k = _factor(c)
+        scores = ZERO
+        for cid, score, raw, top, weight, items in categories:
+            p.add(f"cat:{cid}", score)
+            scores += score
+            k = _factor(score, raw, top, weight)
             done = ZERO
-            for i in c.items:
-                if not i.points:  # most items of most units: nothing to split
+            for iid, points in items:
+                if not points:  # most items of most units: nothing to split
                     continue
-                v = i.points * k
-                p.add(f"item:{i.item}", v)
+                v = points * k
+                p.add(f"item:{iid}", v)
                 done += v
-            p.add(f"rest:{c.category}", c.score - done)
-        p.add("other", unit.total - sum((c.score for c in unit.categories), ZERO))
+            p.add(f"rest:{cid}", score - done)
+        p.add("other", total - scores)
     return p
 
 
 def item_stats(stats: dict[str, ItemStats], bureau: Bureau, result: PeriodResult) -> None:
     """Add a base period's evaluations to ``stats``."""
-    caps = {i.id: i for i in bureau.items}
     best: dict[str, Decimal] = {}
     for u in result.units:
         for c in u.categories:
             for i in c.items:
                 if i.points > best.get(i.item, ZERO):
                     best[i.item] = i.points
-    for u in result.units:
-        for c in u.categories:
-            for i in c.items:
-                s = stats.get(i.item)
-                if s is None:
-                    item = caps.get(i.item)
-                    s = stats[i.item] = ItemStats(
-                        title=i.title, category=i.category, cap=item.cap if item else None, floor=item.floor if item else None
-                    )
-                s.cases += 1
-                if any(not ln.missing for ln in i.lines):
-                    s.triggered += 1
-                if s.cap is not None and i.points == s.cap and i.uncapped >= s.cap and i.lines:
-                    s.at_cap += 1
-                    s.lost += i.uncapped - i.points
-                    s.highest = i.uncapped if s.highest is None else max(s.highest, i.uncapped)
-                if s.floor is not None and i.points == s.floor and i.uncapped <= s.floor and i.lines:
-                    s.at_floor += 1
-                if i.item in best and i.points == best[i.item]:
-                    s.at_top += 1
-                    s.top = best[i.item] if s.top is None else max(s.top, best[i.item])
+    add_item_stats(stats, bureau, (
+        (i.item, i.category, i.title, i.points, i.uncapped, bool(i.lines), any(not ln.missing for ln in i.lines))
+        for u in result.units for c in u.categories for i in c.items
+    ), best=best)
 
 
-def period_parts(bureau: Bureau, result: PeriodResult, months: Sequence[tuple[str, dict[str, Parts]]]) -> dict[str, Parts]:
+def add_item_stats(
+    stats: dict[str, ItemStats], bureau: Bureau, evaluations: Iterable[Evaluation], empty: Iterable[tuple[str, str, str, int]] = (),
+    best: dict[str, Decimal] | None = None,
+) -> None:
+    """Add a base period's evaluations (``Evaluation``) to ``stats``; ``empty``: (item, category,
+    title, how many) of the evaluations left out of ``evaluations``, those without points or lines
+    (they count as cases only). ``best``: each item's highest positive points in the period, where
+    already known (else read from ``evaluations``, then a sequence)."""
+    caps = {i.id: i for i in bureau.items}
+    if best is None:
+        evaluations = list(evaluations)
+        best = {}
+        for iid, _, _, points, _, _, _ in evaluations:
+            if points > best.get(iid, ZERO):
+                best[iid] = points
+
+    def new(iid: str, category: str, title: str) -> ItemStats:
+        item = caps.get(iid)
+        s = stats[iid] = ItemStats(title=title, category=category, cap=item.cap if item else None, floor=item.floor if item else None)
+        return s
+
+    for iid, category, title, n in empty:
+        s = stats.get(iid) or new(iid, category, title)
+        s.cases += n
+    for iid, category, title, points, uncapped, lines, triggered in evaluations:
+        s = stats.get(iid) or new(iid, category, title)
+        s.cases += 1
+        if triggered:
+            s.triggered += 1
+        if s.cap is not None and points == s.cap and uncapped >= s.cap and lines:
+            s.at_cap += 1
+            s.lost += uncapped - points
+            s.highest = uncapped if s.highest is None else max(s.highest, uncapped)
+        if s.floor is not None and points == s.floor and uncapped <= s.floor and lines:
+            s.at_floor += 1
+        if iid in best and points == best[iid]:
+            s.at_top += 1
+            s.top = best[iid] if s.top is None else max(s.top, best[iid])
+
+
+def period_parts(
+    bureau: Bureau, result: PeriodResult, months: Sequence[tuple[str, dict[str, Parts]]],
+    items: Mapping[str, Mapping[str, Sequence[tuple[str, Decimal]]]] | None = None,
+) -> dict[str, Parts]:
     """The parts of every unit of ``result``: a base period's directly; a longer period's from its
-    base periods' (``months``), scaled as the scheme forms it, and its year categories."""
+    base periods' (``months``), scaled as the scheme forms it, and its year categories (their items
+    from ``result``'s units, or from ``items``: unit → category → its items' (item, points), where
+    ``result``'s categories were read without their items)."""
     if len(months) == 1 and months[0][0] == result.period:
         return months[0][1]
     scheme = bureau.scheme
@@ -187,7 +238,8 @@ def period_parts(bureau: Bureau, result: PeriodResult, months: Sequence[tuple[st
                         p.add(k, v * f)
             for c in u.categories:
                 if c.category in year_cats:
-                    for k, v in base_parts(attrs.evolve(u, categories=(c,), total=c.score)).values.items():
+                    its = _category(c) if items is None else (*_category(c)[:5], items.get(u.unit, {}).get(c.category, ()))
+                    for k, v in parts_of(c.score, (its,)).values.items():
                         if k != "other":
                             p.add(k, v)
             cats = sum((v for k, v in p.values.items() if k.startswith("cat:")), ZERO)
@@ -205,11 +257,12 @@ def _cov(xs: Sequence[Decimal], ys: Sequence[Decimal]) -> Decimal:
     return n * sum((x * y for x, y in zip(xs, ys)), ZERO) - sum(xs, ZERO) * sum(ys, ZERO)
 
 
-def shares(parts: Mapping[str, Parts], units: Sequence[str]) -> tuple[dict[str, Decimal], Decimal]:
+def shares(parts: Mapping[str, Parts], units: Sequence[str], only: Collection[str] | None = None) -> tuple[dict[str, Decimal], Decimal]:
     """Each part's effective weight over ``units``: cov(part, total) ÷ var(total); and var(total)
-    (population variance; zero: no spread, no share)."""
+    (population variance; zero: no spread, no share). ``only``: the parts wanted (each part's share
+    is its own: the same figures)."""
     totals = [parts[u].total for u in units]
-    keys = sorted({k for u in units for k in parts[u].values})
+    keys = sorted({k for u in units for k in parts[u].values if only is None or k in only})
     var = _cov(totals, totals)
     n = len(units)
     if var == 0:
@@ -427,7 +480,7 @@ def diagnose_data(x: Analysis, blocks: Mapping[str, Sequence[str]], description:
     scheme = bureau.scheme
     names = _series_names(bureau)
     cat_names = {c.id: c.name for c in scheme.categories}
-    items = {i.id: i for i in bureau.items}
+    points = x.points if x.points is not None else item_points(x.result)
     series_out = []
     for sid, members in _by_series(x.result).items():
         ids = [u.unit for u in members]
@@ -441,7 +494,8 @@ def diagnose_data(x: Analysis, blocks: Mapping[str, Sequence[str]], description:
             for iid, stats in sorted(x.items.items()):
                 if stats.category != c.id:
                     continue
-                pts = [_item_points(x.result, u, iid) for u in ids]
+                mine = points.get(iid, {})
+                pts = [mine.get(u, ZERO) for u in ids]
                 its.append({"item": iid, "title": stats.title, "effective": q(sh.get(f"item:{iid}", ZERO)) if sh else None, **_item_kind(pts, stats)})
             categories.append(
                 {
@@ -450,13 +504,14 @@ def diagnose_data(x: Analysis, blocks: Mapping[str, Sequence[str]], description:
                 }
             )
         block_rows = []
+        wanted = {f"cat:{p}" if p in cat_names else f"item:{p}" for parts in blocks.values() for p in parts}
+        by_month = [(label, shares(mp, [u for u in ids if u in mp], wanted)) for label, mp in x.months] if blocks else []
         for name, parts in blocks.items():
             eff = sum((sh.get(f"cat:{p}" if p in cat_names else f"item:{p}", ZERO) for p in parts), ZERO) if sh else None
             nom = sum((nominal.get(p, ZERO) for p in parts if p in cat_names), ZERO)
             months = []
-            for label, mp in x.months:
-                msh, _ = shares(mp, [u for u in ids if u in mp])
-                months.append({"period": label, "effective": q(sum((msh.get(f"cat:{p}" if p in cat_names else f"item:{p}", ZERO) for p in parts), ZERO)) if msh else None})
+            for label, (msh, mvar) in by_month:
+                months.append({"period": label, "effective": q(sum((msh.get(f"cat:{p}" if p in cat_names else f"item:{p}", ZERO) for p in parts), ZERO)) if mvar else None})
             block_rows.append({"block": name, "parts": list(parts), "nominal": q(nom), "effective": q(eff), "months": months})
         series_out.append(
             {
@@ -482,7 +537,8 @@ def diagnose_data(x: Analysis, blocks: Mapping[str, Sequence[str]], description:
     all_units = [u.unit for u in x.result.units]
     kinds: dict[str, list[dict[str, str]]] = {"dead": [], "flat": [], "concentrated": []}
     for iid, s in sorted(x.items.items()):
-        k = _item_kind([_item_points(x.result, u, iid) for u in all_units], s)
+        mine = points.get(iid, {})
+        k = _item_kind([mine.get(u, ZERO) for u in all_units], s)
         for what in kinds:
             if k["kind"] == what:
                 kinds[what].append({"item": iid, "title": s.title, "category": cat_names.get(s.category, s.category), "note": k["note"]})
@@ -490,13 +546,15 @@ def diagnose_data(x: Analysis, blocks: Mapping[str, Sequence[str]], description:
             "sentences": sentences(series_out, sat, kinds)}
 
 
-def _item_points(result: PeriodResult, unit: str, item: str) -> Decimal:
-    u = result.unit(unit)
-    for c in u.categories:
-        for i in c.items:
-            if i.item == item:
-                return i.points
-    return ZERO
+def item_points(result: PeriodResult) -> dict[str, dict[str, Decimal]]:
+    """item → unit → its points in ``result`` (a unit without the item: none; the first of an item
+    met twice in a unit's categories)."""
+    out: dict[str, dict[str, Decimal]] = {}
+    for u in result.units:
+        for c in u.categories:
+            for i in c.items:
+                out.setdefault(i.item, {}).setdefault(u.unit, i.points)
+    return out
 
 
 def _item_kind(points: Sequence[Decimal], s: ItemStats) -> dict[str, str]:

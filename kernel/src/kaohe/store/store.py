@@ -886,6 +886,27 @@ class Store(Ledger, Users, Tokens, SelfReports):
         names = [d[0] for d in cur.description]
         return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
+    def results_in_bulk(self, period: str) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """``period``'s stored results in four reads, without a tree (what the diagnostics read,
+        kaohe.office.analysis): every unit's (unit, series, total); every category result's (unit,
+        category, score, raw, top, weight); the item results with points or lines (unit, item,
+        category, points, uncapped, lines, records, missing), each in the order stored; and of the
+        others, those without either (most items of most units), (item, its category, how many)."""
+        db = self.db
+        units = db.execute("SELECT unit, series, total FROM scores WHERE period = ? ORDER BY rowid", [period]).fetchall()
+        cats = db.execute(
+            "SELECT unit, category, score, raw, top, weight FROM category_results WHERE period = ? ORDER BY rowid", [period]
+        ).fetchall()
+        items = db.execute(
+            "SELECT unit, item, category, points, uncapped, lines, records, missing FROM item_results"
+            " WHERE period = ? AND (lines > 0 OR points <> '0' OR uncapped <> '0') ORDER BY rowid", [period],
+        ).fetchall()
+        empty = db.execute(
+            "SELECT item, min(category), count(*) FROM item_results"
+            " WHERE period = ? AND lines = 0 AND points = '0' AND uncapped = '0' GROUP BY item", [period],
+        ).fetchall()
+        return units, cats, items, empty
+
     def explanation(self, period: str, unit: str) -> dict[str, Any] | None:
         rows = list(self.db["explanations"].rows_where("period = ? AND unit = ?", [period, unit]))
         return json.loads(rows[0]["tree"]) if rows else None
