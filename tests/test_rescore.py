@@ -9,6 +9,7 @@ quarter it brings up to date. A voided record likewise; an adjustment scores the
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import sqlite3
 from decimal import Decimal
@@ -20,7 +21,7 @@ import pytest
 from demo_helpers import ingested_demo
 from kaohe.core.periods import Period
 from kaohe.office.ingest import ingest
-from kaohe.office.jobs import scored_now
+from kaohe.office.jobs import score_period, scored_now
 from kaohe.office.rescore import to_evaluate
 from kaohe.plugins.discovery import get_plugin_manager, load_registry
 from kaohe.scheme.config import load_bureau
@@ -231,3 +232,28 @@ def test_publishing_after_a_correction_equals_a_full_rescores_edition(demo_score
 
 def _refused(*args: Any, **kwargs: Any) -> Any:
     raise AssertionError("the period was scored whole")
+
+
+def test_a_longer_period_scored_whole_is_up_to_date_until_one_of_its_months_changes(tmp_path):
+    """report_bureau scores each month, then 2015-Q1 whole from the records (``score_period``): the
+    quarter keeps the digests of the three stored months it was scored beside, so it reads as up to
+    date at once (it used to read "此后 2015-01 的计算结果已改变" right after being scored), and out
+    of date once February is stored again with other results."""
+    import report_bureau
+
+    from kaohe.office.results import staleness
+
+    bureau, registry, db = report_bureau.make(tmp_path)
+    q1 = Period.parse("2015-Q1")
+    with Store(db) as store:
+        assert staleness(store, bureau, q1) is None
+        state = store.period_state("2015-02")
+        assert json.loads(store.period_state("2015-Q1")["parts"])["2015-02"] == state["digest"]
+    (tmp_path / "late").mkdir()
+    (tmp_path / "late" / "督察通报.csv").write_text("编号,单位,日期,说明\nZ1,rulin,2015-02-10,补报的督察通报\n", encoding="utf-8")
+    with Store(db) as store:
+        report = ingest(store, bureau, registry, tmp_path / "late" / "督察通报.csv", actor="test")
+        assert report.new == 1, [r.text() for r in report.rejected]
+        score_period(store, bureau, registry, Period.parse("2015-02"))
+        assert staleness(store, bureau, Period.parse("2015-02")) is None
+        assert staleness(store, bureau, q1) == "此后 2015-02 的计算结果已改变"

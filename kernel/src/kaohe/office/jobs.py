@@ -67,6 +67,19 @@ def history_parts(store: Store, bureau: Bureau, period: Period) -> dict[str, str
     return out
 
 
+def base_parts(store: Store, bureau: Bureau, period: Period) -> dict[str, str]:
+    """The digests of a longer period's stored base periods (``period_results.digest``), kept with
+    the longer period's results when it is scored whole from the records (as an aggregate keeps
+    those it was made from): ``results.staleness`` reads it as up to date while they are, and out
+    of date once one of them is stored again with other results."""
+    out = {}
+    for b in base_periods(bureau, period):
+        state = store.period_state(b.label)
+        if state is not None and state["digest"]:
+            out[b.label] = str(state["digest"])
+    return out
+
+
 def history(store: Store, bureau: Bureau, period: Period, source: StoreSource, stored: bool = True) -> list[PeriodResult]:
     """The base periods before ``period`` that the last-place flag looks at, latest first: stored
     results where they exist (unless ``stored`` is false), else scored now from ``source`` (the 末位
@@ -86,7 +99,7 @@ def score_period(
     source = StoreSource(store, bureau, registry)
     with store.snapshot():  # one consistent state, whatever other processes import meanwhile
         mark = store.audit_mark()  # what the stored result will say it was scored from
-        read = history_parts(store, bureau, period)
+        read = history_parts(store, bureau, period) if base_periods(bureau, period) == [period] else base_parts(store, bureau, period)
         fresh = None if full or base_periods(bureau, period) != [period] else to_evaluate(store, bureau, registry, period)
         keep: dict[str, str] | None = None
         state = None
