@@ -65,7 +65,7 @@ class ProvinceSite(Site):
 
     def __init__(self, platform: Platform, sites: dict[str, Site]) -> None:
         stand_in = SimpleNamespace(name=platform.name, database=platform.database, site=platform.site)
-        super().__init__(platform.source or "platform.toml", cast(Bureau, stand_in), registry=False)
+        super().__init__(platform.source or "platform.toml", cast(Bureau, stand_in), registry=False, key_file=platform.key_file)
         self.platform = platform
         self.sites = sites
         self._rollup_ready = threading.Condition()
