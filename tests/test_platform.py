@@ -315,6 +315,28 @@ def test_the_roll_up_reads_what_was_published_even_after_a_draft(tmp_path):
     assert next(u for u in again["units"] if u["unit"] == "rulin")["total"] == Decimal("93.19")
 
 
+def test_a_new_publication_is_in_the_roll_up_at_once(platform):
+    """The roll-up is kept while the bureaus' editions are the same (the second request reads no
+    summary again) and made again at the first request after any bureau publishes. Runs last of the
+    platform's tests: it publishes 乙's March."""
+    port, plat, dbs = platform
+    p = signed(port, P, "sheng", P_PASSWORD)
+    first = p.json("/rollup.json")[1]
+    assert first["periods"] == ["2015-02"]
+    assert p.json("/rollup.json")[1] == first  # kept
+    config = {**report_bureau.CONFIG, "bureau": {**report_bureau.CONFIG["bureau"], "database": str(dbs["beta"])}}
+    bureau = parse_bureau(config, report_bureau.registry(), "test.toml", plat.bureaus[1].config.parent)
+    with Store(dbs["beta"]) as store:
+        publish(store, bureau, report_bureau.registry(), Period.parse("2015-03"), published_on=dt.date(2015, 3, 27), actor="test", write=False)
+        digest = store.edition("2015-03")["digest"]
+    status, data = p.json("/rollup.json")  # the very next request
+    assert status == 200 and data["periods"] == ["2015-02", "2015-03"] and data["period"] == "2015-03"
+    assert [(b["key"], b["published"], b["edition"], b["published_on"], b["digest"]) for b in data["bureaus"]] == [
+        ("alpha", False, None, None, None), ("beta", True, 1, "2015-03-27", digest),
+    ]
+    assert p.json("/rollup/2015-03/beta.json")[0] == 200 and p.json("/rollup/2015-03/alpha.json")[0] == 404
+
+
 def test_the_platform_database_on_postgresql(tmp_path, monkeypatch, pg_url):
     """``database = "postgresql://…"`` in platform.toml: never with a password (one line naming the
     file and the key), the environment's KAOHE_PLATFORM_DATABASE_URL in its place when set; the
