@@ -30,9 +30,9 @@ Errors are raised as sqlite3's exceptions (``sqlite3.IntegrityError`` for a refu
 ``sqlite3.OperationalError`` for a lock not obtained, ``sqlite3.DatabaseError`` otherwise), so
 that every layer above, which tells the store's errors by them, is unchanged.
 
-Records are loaded with ``COPY`` (``PgStore.write_records``). They are not partitioned by month:
-see docs/postgresql.md (a record's key is unique across months and a corrected record may move to
-another month; PostgreSQL requires the partition key in every unique index).
+Records are loaded with ``COPY`` (``PgStore.write_records``), into ``records`` partitioned by the
+month of their date (kaohe.store.pgstore.partition_records, PostgreSQL's own migration): a key's
+uniqueness across months is kept by ``record_keys`` (docs/postgresql.md).
 
 Credentials never come from the configuration: a password in ``database`` is refused; libpq reads
 PGPASSWORD, PGUSER, PGHOST … or ~/.pgpass, and the environment's ``KAOHE_DATABASE_URL``, when set,
