@@ -14,14 +14,16 @@ from typing import Any, cast
 
 from ..core.errors import KaoheError
 from .actor import now
-from .postgres import _TYPES, ID_TABLES, PgDatabase, _sqlite_error, check_url, redacted
+from .postgres import (
+    _TYPES, ID_TABLES, KEYS_TRIGGERS, PARTITIONED_VERSION, PgDatabase, _sqlite_error, check_url, partition_triggers, redacted,
+)
 from .store import BACKENDS, MIGRATIONS, RECORD_COLUMNS, Store, _tallies, rollback
 
 
 
 # --- records partitioned by month (PostgreSQL only) ---------------------------------------------
 
-PARTITIONED = 1001
+PARTITIONED = PARTITIONED_VERSION
 """PostgreSQL's own migration: ``records`` partitioned by month. Numbered apart from the shared
 migrations (which SQLite's store has too), so that a shared one added later never takes its number;
 ``PgStore.schema_version`` is the shared migrations' (what ``kaohe db copy`` compares)."""
@@ -52,15 +54,6 @@ PARTITION_FUNCTIONS = (
     "CREATE OR REPLACE FUNCTION kaohe_record_keys_no_delete() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
     " RAISE EXCEPTION USING MESSAGE = 'record_keys: rows are never removed', ERRCODE = 'integrity_constraint_violation'; END $$",
 )
-
-KEYS_TRIGGERS = ("record_keys_no_delete", "record_keys_no_truncate", "record_keys_moved", "records_keyed_insert", "records_keyed_update")
-"""The triggers the partitioning adds (beside those of the shared migrations, on ``records`` itself)."""
-
-
-def partition_triggers(partition: str) -> tuple[str, ...]:
-    """The statement triggers of one partition (its row triggers are the parent's, cloned)."""
-    return (f"{partition}_no_truncate", f"{partition}_keyed_insert", f"{partition}_keyed_update")
-
 
 def _partition_of(month: str) -> tuple[str, str, str]:
     """(the partition's name, its first and next month) for ``month`` (YYYY-MM)."""

@@ -56,6 +56,14 @@ URL_PREFIXES = ("postgresql://", "postgres://")
 
 PARTITIONED_VERSION = 1001
 """The migration partitioning ``records`` by month (kaohe.store.pgstore.PARTITIONED)."""
+KEYS_TRIGGERS = ("record_keys_no_delete", "record_keys_no_truncate", "record_keys_moved", "records_keyed_insert", "records_keyed_update")
+"""The triggers the partitioning adds (beside those of the shared migrations, on ``records`` itself)."""
+
+
+def partition_triggers(partition: str) -> tuple[str, ...]:
+    """The statement triggers of one partition of ``records`` (its row triggers are the parent's, cloned)."""
+    return (f"{partition}_no_truncate", f"{partition}_keyed_insert", f"{partition}_keyed_update")
+
 
 ID_TABLES = frozenset({
     "imports", "runs", "audit", "adjustments", "appeals", "signoffs", "editions", "selfreports",
@@ -465,8 +473,6 @@ class PgConnection:
                     expected[(kind, name[: -len("_no_delete")] + "_no_truncate")] = None
         partitioned = PARTITIONED_VERSION in versions
         if partitioned:  # records partitioned by month (kaohe.store.pgstore.partition_records)
-            from .pgstore import KEYS_TRIGGERS
-
             expected[("table", "record_keys")] = ["key", "part"]
             for name in KEYS_TRIGGERS:
                 expected[("trigger", name)] = None
@@ -477,7 +483,7 @@ class PgConnection:
                 if kind == "trigger" and value is None and name.startswith("records_") and not name.endswith(("_no_truncate", "_keyed_insert", "_keyed_update"))
             ]
             for part, have in sorted(self.partitions().items()):
-                for name in [*row_triggers, f"{part}_no_truncate", f"{part}_keyed_insert", f"{part}_keyed_update"]:
+                for name in [*row_triggers, *partition_triggers(part)]:
                     if name not in have:
                         out.append(f"分区 {part} 的触发器 {name} 缺失(防篡改保护已失效)")
                     elif have[name] == "D":
