@@ -116,3 +116,18 @@ def test_a_database_made_before_is_partitioned_by_its_migration(tmp_path, pg_url
         f.write_text("编号,单位,日期,类型,说明\nM9,jincheng,2015-06-03,迟到,新\n", encoding="utf-8")
         assert ingest(store, bureau, reg, f, actor="test").new == 1
         assert store.db.execute("SELECT max(rowid) FROM records").fetchone()[0] == max(r[0] for r in before) + 1
+
+
+def test_a_new_months_partition_does_not_stop_the_readers(tmp_path, pg_url):  # noqa: F811
+    """An import bringing a new month makes its partition in its own transaction: until it commits,
+    the readers of the other months read on (the partition is attached, not created under the
+    parent's exclusive lock)."""
+    report_bureau.make(tmp_path, pg_url)
+    with psycopg.connect(pg_url, autocommit=True) as writer, psycopg.connect(pg_url, autocommit=True) as reader:
+        reader.execute("SET lock_timeout = '2s'")
+        with writer.transaction():
+            assert pgstore.ensure_partitions(writer, ["2016-01"]) == ["records_2016_01"]
+            # held until the writer commits; the reader neither waits nor fails
+            n = reader.execute("SELECT count(*) FROM records WHERE date BETWEEN '2015-03-01' AND '2015-03-31'").fetchone()[0]
+            assert n > 0
+        assert "records_2016_01" in pgstore.partitions(reader)
