@@ -272,6 +272,30 @@ class PgStore(Store):
             raise _sqlite_error(exc) from None
         conn.copy("kaohe_written", ("line",), lines)
 
+    def stored_versions(self, keys: list[str]) -> dict[str, tuple[str, int]]:
+        """``Store.stored_versions`` by way of ``record_keys``: the month of each stored key (one
+        index), then the keys of each month read from that month's partition alone (a look-up in
+        ``records`` by key alone would search every month's partition)."""
+        if not self.partitioned():
+            return super().stored_versions(keys)
+        raw = self.pg.conn.raw
+        try:
+            by_month: dict[str, list[str]] = {}
+            for key, part in raw.execute("SELECT key, part FROM record_keys WHERE key = ANY(%s)", (keys,)).fetchall():
+                by_month.setdefault(part, []).append(key)
+            existing: dict[str, tuple[str, int]] = {}
+            for part, chunk in sorted(by_month.items()):
+                _, first, following = _partition_of(part)
+                for key, h, v in raw.execute(
+                    "SELECT key, hash, version FROM records WHERE date >= %s AND date < %s AND key = ANY(%s)", (first, following, chunk)
+                ).fetchall():
+                    existing[key] = (h, v)
+        except KaoheError:
+            raise
+        except Exception as exc:
+            raise _sqlite_error(exc) from None
+        return existing
+
     def _partitions_for(self, months: Iterable[str]) -> None:
         """The partitions of ``months`` made where missing (:func:`ensure_partitions`). The store's
         protections were checked at this transaction's start (``integrity.guard``, once per change
