@@ -103,7 +103,9 @@ class ProvinceSite(Site):
                 out: list[tuple[Any, dict[str, dict[str, Any]] | None]] = []
                 for b, marker in zip(self.platform.bureaus, markers, strict=True):
                     out.append((b, None if marker is None else self._summary(b.key, marker)))
-                self._rollup = (markers, out)
+                # a bureau that could not be read is tried again at the next request
+                self._rollup = (markers, out) if all(s is not None for _, s in out) else None
+                return out
             return self._rollup[1]
 
     def _kept(self, key: str) -> dict[str, tuple[tuple[int, int] | None, Store]]:
