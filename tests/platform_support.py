@@ -32,17 +32,21 @@ B_ACCOUNTS = [(f"b-{a}", n, r, w) for a, n, r, w in ACCOUNTS]
 P_PASSWORD = "Province-Test-2015"
 
 
-def make_platform(tmp: Path) -> tuple[Platform, dict[str, tuple[Any, Any]], dict[str, Path]]:
+def make_platform(tmp: Path, databases: dict[str, str] | None = None) -> tuple[Platform, dict[str, tuple[Any, Any]], dict[str, Any]]:
+    """The platform; ``databases``: PostgreSQL URLs of the bureaus' (``alpha``, ``beta``) and the
+    platform's own (``platform``) databases, SQLite files in ``tmp`` without."""
+    urls = databases or {}
     (tmp / "a").mkdir()
     (tmp / "b").mkdir()
-    bureau_a, reg, db_a = make_site_with_registry(tmp / "a")
-    bureau_b, reg_b, db_b = report_bureau.make(tmp / "b")
+    bureau_a, reg, db_a = make_site_with_registry(tmp / "a", urls.get("alpha", "kaohe.sqlite"))
+    bureau_b, reg_b, db_b = report_bureau.make(tmp / "b", urls.get("beta", "kaohe.sqlite"))
     with Store(db_b) as store:
         publish(store, bureau_b, reg_b, Period.parse("2015-02"), published_on=dt.date(2015, 2, 26), actor="test", write=False)
         add_users(store, bureau_b, [(a, n, r, w, B_PASSWORD) for a, n, r, w in B_ACCOUNTS], "test")
     platform = Platform(
-        "测试省公安厅绩效考核平台", DOMAIN, str(tmp / "platform.sqlite"),
+        "测试省公安厅绩效考核平台", DOMAIN, urls.get("platform", str(tmp / "platform.sqlite")),
         (PlatformBureau("alpha", "甲市公安局", tmp / "a" / "test.toml"), PlatformBureau("beta", "乙市公安局", tmp / "b" / "test.toml")),
+        source=str(tmp / "platform.toml"),
     )
     with Store(platform.database) as store:
         add_platform_users(store, SiteSettings(), [("sheng", "省厅庚", "省厅", "", P_PASSWORD)], "test")

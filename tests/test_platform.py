@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import urllib.parse
+from contextlib import ExitStack, contextmanager
 from decimal import Decimal
 
 import pytest
@@ -21,18 +22,25 @@ from kaohe.office.publication import publish
 from kaohe.office.tokens import add_token
 from kaohe.scheme.config import parse_bureau
 from kaohe.store.store import Store
+from pg_support import BACKENDS, fresh_schema, pg_url  # noqa: F401 (fixture)
 from platform_support import B_ACCOUNTS, B_PASSWORD, DOMAIN, P_PASSWORD, HostClient, make_platform, serving, signed
 from site_support import ACCOUNTS, PASSWORD
 
 A, B, P = f"alpha.{DOMAIN}", f"beta.{DOMAIN}", DOMAIN
 
 
-@pytest.fixture(scope="module")
-def platform(tmp_path_factory):
+@pytest.fixture(scope="module", params=BACKENDS)
+def platform(request, tmp_path_factory):
+    """The platform on each backend: every bureau's data and the platform's own accounts, sessions
+    and tokens in SQLite files, or all of them on the PostgreSQL server (a schema each)."""
     tmp = tmp_path_factory.mktemp("platform")
-    p, bureaus, dbs = make_platform(tmp)
-    with serving(p, bureaus) as port:
-        yield port, p, dbs
+    with ExitStack() as stack:
+        urls = None
+        if request.param == "postgresql":
+            urls = {name: stack.enter_context(contextmanager(fresh_schema)()) for name in ("alpha", "beta", "platform")}
+        p, bureaus, dbs = make_platform(tmp, urls)
+        with serving(p, bureaus) as port:
+            yield port, p, dbs
 
 
 # Every kind of page and action of a bureau: (method, path). A GET of a page answers 303 to the
@@ -131,7 +139,7 @@ def test_the_province_reads_the_published_editions_only(platform):
 
 
 def test_the_province_enters_a_bureau_read_only(platform):
-    port, _, dbs = platform
+    port, plat, dbs = platform
     p = signed(port, P, "sheng", P_PASSWORD)
     status, headers, _ = p.get("/enter/alpha?next=/ranking/2015-02")
     assert status == 303
@@ -161,7 +169,7 @@ def test_the_province_enters_a_bureau_read_only(platform):
     # signing out on 甲 ends this cookie only: 甲's own account named like the province's keeps its session
     config = {**report_bureau.CONFIG, "bureau": {**report_bureau.CONFIG["bureau"], "database": str(dbs["alpha"])}}
     with Store(dbs["alpha"]) as store:
-        add_users(store, parse_bureau(config, report_bureau.registry(), "test.toml", dbs["alpha"].parent), [("sheng", "甲局同名", "领导", "", PASSWORD)], "test")
+        add_users(store, parse_bureau(config, report_bureau.registry(), "test.toml", plat.bureaus[0].config.parent), [("sheng", "甲局同名", "领导", "", PASSWORD)], "test")
     namesake = signed(port, A, "sheng")
     # the entry is in 甲's audit trail; its session is refused on 乙
     with Store(dbs["alpha"], readonly=True) as store:
@@ -274,9 +282,9 @@ def test_the_platform_commands(tmp_path):
 
 
 def test_an_api_token_of_one_bureau_is_refused_by_another(platform):
-    port, _, dbs = platform
+    port, plat, dbs = platform
     config = {**report_bureau.CONFIG, "bureau": {**report_bureau.CONFIG["bureau"], "database": str(dbs["alpha"])}}
-    bureau = parse_bureau(config, report_bureau.registry(), "test.toml", dbs["alpha"].parent)
+    bureau = parse_bureau(config, report_bureau.registry(), "test.toml", plat.bureaus[0].config.parent)
     with Store(dbs["alpha"]) as store:
         _, secret = add_token(store, bureau, "测试大队", "test")
     auth = {"Authorization": f"Bearer {secret}", "Accept": "application/json"}
@@ -305,3 +313,56 @@ def test_the_roll_up_reads_what_was_published_even_after_a_draft(tmp_path):
         again = published_summary(store)["2015-02"]
     assert again == published  # the roll-up still shows the edition: 93.19
     assert next(u for u in again["units"] if u["unit"] == "rulin")["total"] == Decimal("93.19")
+
+
+def test_a_new_publication_is_in_the_roll_up_at_once(platform):
+    """The roll-up is kept while the bureaus' editions are the same (the second request reads no
+    summary again) and made again at the first request after any bureau publishes. Runs last of the
+    platform's tests: it publishes 乙's March."""
+    port, plat, dbs = platform
+    p = signed(port, P, "sheng", P_PASSWORD)
+    first = p.json("/rollup.json")[1]
+    assert first["periods"] == ["2015-02"]
+    assert p.json("/rollup.json")[1] == first  # kept
+    config = {**report_bureau.CONFIG, "bureau": {**report_bureau.CONFIG["bureau"], "database": str(dbs["beta"])}}
+    bureau = parse_bureau(config, report_bureau.registry(), "test.toml", plat.bureaus[1].config.parent)
+    with Store(dbs["beta"]) as store:
+        publish(store, bureau, report_bureau.registry(), Period.parse("2015-03"), published_on=dt.date(2015, 3, 27), actor="test", write=False)
+        digest = store.edition("2015-03")["digest"]
+    status, data = p.json("/rollup.json")  # the very next request
+    assert status == 200 and data["periods"] == ["2015-02", "2015-03"] and data["period"] == "2015-03"
+    assert [(b["key"], b["published"], b["edition"], b["published_on"], b["digest"]) for b in data["bureaus"]] == [
+        ("alpha", False, None, None, None), ("beta", True, 1, "2015-03-27", digest),
+    ]
+    assert p.json("/rollup/2015-03/beta.json")[0] == 200 and p.json("/rollup/2015-03/alpha.json")[0] == 404
+
+
+def test_the_platform_database_on_postgresql(tmp_path, monkeypatch, pg_url):  # noqa: F811 - the fixture
+    """``database = "postgresql://…"`` in platform.toml: never with a password (one line naming the
+    file and the key), the environment's KAOHE_PLATFORM_DATABASE_URL in its place when set; the
+    province's accounts made there by the commands, and its session key beside platform.toml."""
+    from inprocess import kaohe
+
+    monkeypatch.delenv("KAOHE_PLATFORM_DATABASE_URL", raising=False)
+    assert kaohe("init", "jt", "--name", "金坛市公安局", cwd=tmp_path).returncode == 0
+    head = '[platform]\nname = "测试省平台"\ndomain = "kaohe.test"\ndatabase = "{}"\n[[bureaus]]\nkey = "jt"\nname = "金坛"\nconfig = "jt/kaohe.toml"\n'
+    path = tmp_path / "platform.toml"
+    path.write_text(head.format("postgresql://kaohe:secret@db.example/kaohe"), encoding="utf-8")
+    with pytest.raises(KaoheError) as err:
+        load_platform(path)
+    message = str(err.value)
+    assert "[platform] database" in message and str(path) in message and "PGPASSWORD" in message and "secret" not in message
+    assert "\n" not in message
+    # the URL from the environment (which may hold the password) replaces the file's
+    path.write_text(head.format("postgresql://kaohe@db.example/kaohe"), encoding="utf-8")
+    assert load_platform(path).database == "postgresql://kaohe@db.example/kaohe"
+    monkeypatch.setenv("KAOHE_PLATFORM_DATABASE_URL", pg_url)
+    p = load_platform(path)
+    assert p.database == pg_url and p.key_file == str(tmp_path / "platform")
+    r = kaohe("platform", "users-add", "sheng", "--name", "省厅甲", "--password-stdin", "--platform", "platform.toml", cwd=tmp_path, input=P_PASSWORD + "\n")
+    assert r.returncode == 0 and "已新建省厅账号 sheng" in r.stdout, r.stderr
+    with Store(pg_url) as store:  # on the server, not in a file
+        assert [row[0] for row in store.db.execute("SELECT account FROM users").fetchall()] == ["sheng"]
+    assert not list(tmp_path.glob("*.sqlite"))
+    r = kaohe("platform", "check", "--platform", "platform.toml", cwd=tmp_path)
+    assert r.returncode == 0 and "账号数据库 postgresql://" in r.stdout, r.stderr

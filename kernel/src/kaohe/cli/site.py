@@ -17,6 +17,7 @@ from ..office.accounts import (
 from ..office.platform import Platform, load_platform
 from ..scheme.config import load_bureau
 from ..core.actor import system_account
+from ..store.postgres import redacted
 from ..store.store import Store
 from ..office.remind import remind as send_reminders
 from ..web.server import serve as run_server
@@ -93,7 +94,7 @@ def platform_check(obj: Ctx, platform_file: Path) -> None:
             raise KaoheError(f"{platform_file} 的局 {b.key}:{exc}") from None
         rows.append([b.key, b.name, b.host(p.domain), str(b.config), str(len(bureau.units))])
     click.echo(table(["代号", "名称", "网址", "配置文件", "单位数"], rows))
-    click.echo(f"省厅:{p.domain}(账号数据库 {p.database})")
+    click.echo(f"省厅:{p.domain}(账号数据库 {redacted(p.database)})")
 
 
 @platform.command("users-add")

@@ -11,6 +11,7 @@ that may be a draft (a period scored again since its edition).
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -22,8 +23,13 @@ import attrs
 
 from ..core.errors import KaoheError
 from ..scheme.bureau import SiteSettings
+from ..store.postgres import check_url, is_url
 from ..store.store import Store
 from .results import published_unchanged
+
+DATABASE_ENV = "KAOHE_PLATFORM_DATABASE_URL"
+"""The environment variable that, when set, is the platform's own database (a PostgreSQL URL that
+may hold the password), whatever ``platform.toml`` says: as ``KAOHE_DATABASE_URL`` for a bureau."""
 
 KEY = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$")
 """A bureau's key: a DNS label (its host name is ``<key>.<domain>``)."""
@@ -58,6 +64,16 @@ class Platform:
 
     def bureau(self, key: str) -> PlatformBureau | None:
         return next((b for b in self.bureaus if b.key == key), None)
+
+    @property
+    def key_file(self) -> str:
+        """Where the key signing the province's sessions and passes is kept (``<this>.site-key``,
+        kaohe.web.base.secret_key): beside the SQLite database, or beside ``platform.toml`` when the
+        accounts are on a PostgreSQL server (``platform.site-key``; every web server of the
+        platform has the same file, docs/deployment.md)."""
+        if not is_url(self.database):
+            return self.database
+        return str(Path(self.source or "platform.toml").resolve().parent / "platform")
 
 
 def load_platform(path: str | Path) -> Platform:
@@ -102,7 +118,12 @@ def parse_platform(data: Mapping[str, Any], path: Path) -> Platform:
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise KaoheError(f"{where} 的 {key} 应为正整数,得到 {value!r}")
             settings[key] = value
-    database = str((here / _text(top, "database", where)).resolve())
+    database = _text(top, "database", where)
+    if is_url(database):  # the province's accounts on a PostgreSQL server (docs/postgresql.md)
+        check_url(database, f"{path} [platform] database")
+    else:
+        database = str((here / database).resolve())
+    database = os.environ.get(DATABASE_ENV) or database  # the server's URL with its credentials
     rows = data.get("bureaus", [])
     if not isinstance(rows, list) or not rows:
         raise KaoheError(f"{path}:没有 [[bureaus]](每个局一项:key、name、config)")

@@ -386,6 +386,16 @@ class Ledger:
             cur = self.db.execute(f"SELECT {cols} FROM editions ORDER BY period, number")
         return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
+    def editions_marker(self) -> tuple[Any, ...]:
+        """What changes whenever an edition is added (editions are only ever added, never changed):
+        their count, the last one's id and digest. O(1): the province's roll-up reads it on every
+        request (kaohe.web.province)."""
+        row = self.db.execute(
+            "SELECT (SELECT count(*) FROM editions), (SELECT id FROM editions ORDER BY id DESC LIMIT 1),"
+            " (SELECT digest FROM editions ORDER BY id DESC LIMIT 1)"
+        ).fetchone()
+        return tuple(row)
+
     def edition(self, period: str, number: int | None = None) -> dict[str, Any] | None:
         """One edition with its payload decoded (``number`` None: the latest)."""
         if number is None:

@@ -7,15 +7,165 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, cast
 
 from ..core.errors import KaoheError
 from .actor import now
-from .postgres import _TYPES, ID_TABLES, PgDatabase, _sqlite_error, check_url, redacted
+from .postgres import (
+    _TYPES, ID_TABLES, PARTITIONED_VERSION, PgDatabase, _sqlite_error, check_url, partition_triggers, redacted,
+)
 from .store import BACKENDS, MIGRATIONS, RECORD_COLUMNS, Store, _tallies, rollback
 
+
+
+# --- records partitioned by month (PostgreSQL only) ---------------------------------------------
+
+PARTITIONED = PARTITIONED_VERSION
+"""PostgreSQL's own migration: ``records`` partitioned by month. Numbered apart from the shared
+migrations (which SQLite's store has too), so that a shared one added later never takes its number;
+``PgStore.schema_version`` is the shared migrations' (what ``kaohe db copy`` compares)."""
+SHARED_BELOW = 1000
+
+_MONTH = re.compile(r"^\d{4}-\d{2}$")
+_NOT_REMOVED = "records: rows are never removed (a record is voided, not deleted)"
+
+PARTITION_FUNCTIONS = (
+    # a record is deleted from a partition only as it moves to another one (a correction of its
+    # date to another month: PostgreSQL moves the row as a DELETE and an INSERT), its key's month
+    # in record_keys already the new one; every other DELETE (and a TRUNCATE) is refused
+    "CREATE OR REPLACE FUNCTION kaohe_records_no_delete() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    " IF TG_OP = 'DELETE' AND EXISTS (SELECT 1 FROM record_keys k WHERE k.key = OLD.key AND k.part <> left(OLD.date, 7))"
+    " THEN RETURN OLD; END IF;"
+    f" RAISE EXCEPTION USING MESSAGE = '{_NOT_REMOVED}', ERRCODE = 'integrity_constraint_violation'; END $$",
+    # every record written has its key in record_keys with its month: a key is unique across months
+    "CREATE OR REPLACE FUNCTION kaohe_records_keyed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    " IF EXISTS (SELECT 1 FROM added a WHERE NOT EXISTS"
+    " (SELECT 1 FROM record_keys k WHERE k.key = a.key AND k.part = left(a.date, 7))) THEN"
+    " RAISE EXCEPTION USING MESSAGE = 'records: a record''s key is unique across months (written with its key in record_keys)',"
+    " ERRCODE = 'integrity_constraint_violation'; END IF; RETURN NULL; END $$",
+    # a key moved to another month has its record there at commit
+    "CREATE OR REPLACE FUNCTION kaohe_record_keys_moved() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    " IF NOT EXISTS (SELECT 1 FROM records WHERE key = NEW.key AND left(date, 7) = NEW.part) THEN"
+    " RAISE EXCEPTION USING MESSAGE = 'record_keys: a key moves to another month only with its record',"
+    " ERRCODE = 'integrity_constraint_violation'; END IF; RETURN NULL; END $$",
+    "CREATE OR REPLACE FUNCTION kaohe_record_keys_no_delete() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    " RAISE EXCEPTION USING MESSAGE = 'record_keys: rows are never removed', ERRCODE = 'integrity_constraint_violation'; END $$",
+)
+
+def _partition_of(month: str) -> tuple[str, str, str]:
+    """(the partition's name, its first and next month) for ``month`` (YYYY-MM)."""
+    if not _MONTH.match(month):
+        raise KaoheError(f"记录的日期 {month!r} 不是 YYYY-MM-DD 格式:无法确定它所在的月份分区")
+    year, mon = int(month[:4]), int(month[5:])
+    following = f"{year + mon // 12:04d}-{mon % 12 + 1:02d}"
+    return f"records_{month.replace('-', '_')}", month, following
+
+
+def partitions(raw: Any) -> list[str]:
+    """The partitions of ``records`` in this schema (none: not partitioned)."""
+    return [r[0] for r in raw.execute(
+        "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent"
+        " WHERE p.relname = 'records' AND p.relnamespace = current_schema()::regnamespace ORDER BY c.relname"
+    ).fetchall()]
+
+
+def ensure_partitions(raw: Any, months: Iterable[str]) -> list[str]:
+    """Make the partitions of ``months`` that do not exist yet (in the caller's transaction), each
+    with its statement triggers; returns those made. A partition is made as a table of its own and
+    attached (a lock that lets readers and writers of the other months on), its indexes and row
+    triggers the parent's."""
+    have = set(partitions(raw))
+    made = []
+    for month in sorted(set(months)):
+        name, first, following = _partition_of(month)
+        if name in have:
+            continue
+        raw.execute(f'CREATE TABLE "{name}" (LIKE records INCLUDING DEFAULTS)')
+        raw.execute(f"ALTER TABLE records ATTACH PARTITION \"{name}\" FOR VALUES FROM ('{first}') TO ('{following}')")
+        truncate, inserted, updated = partition_triggers(name)
+        raw.execute(f'CREATE TRIGGER "{truncate}" BEFORE TRUNCATE ON "{name}" FOR EACH STATEMENT EXECUTE FUNCTION kaohe_records_no_delete()')
+        raw.execute(
+            f'CREATE TRIGGER "{inserted}" AFTER INSERT ON "{name}" REFERENCING NEW TABLE AS added'
+            " FOR EACH STATEMENT EXECUTE FUNCTION kaohe_records_keyed()"
+        )
+        raw.execute(
+            f'CREATE TRIGGER "{updated}" AFTER UPDATE ON "{name}" REFERENCING NEW TABLE AS added'
+            " FOR EACH STATEMENT EXECUTE FUNCTION kaohe_records_keyed()"
+        )
+        made.append(name)
+    return made
+
+
+def partition_records(db: Any) -> None:
+    """The migration :data:`PARTITIONED`: ``records`` made again as a table partitioned by the month
+    of its ``date`` (range partitions, one a calendar month, made on demand when an import brings a
+    new month), its rows moved into it in their order (their rowids kept), its indexes and triggers
+    made again on it (PostgreSQL clones them onto every partition); and ``record_keys``, each record's
+    key (its primary key) with its month, which keeps a key unique across months as SQLite's primary
+    key does (a unique index on a partitioned table must hold the partition key)."""
+    raw = db.conn.raw
+    raw.execute("SET LOCAL client_min_messages = warning")
+    for stmt in PARTITION_FUNCTIONS:
+        raw.execute(stmt)
+    table = "quote_ident(current_schema()) || '.records'"
+    triggers = [r[0] for r in raw.execute(
+        f"SELECT pg_get_triggerdef(t.oid) FROM pg_trigger t WHERE t.tgrelid = ({table})::regclass AND NOT t.tgisinternal ORDER BY t.tgname"
+    ).fetchall()]
+    indexes = raw.execute(
+        f"SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+        f" WHERE i.indrelid = ({table})::regclass AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)"
+        " ORDER BY c.relname"
+    ).fetchall()
+    for name, _ in indexes:
+        raw.execute(f'DROP INDEX "{name}"')
+    raw.execute("ALTER TABLE records RENAME TO records_unpartitioned")
+    for (name,) in raw.execute(
+        "SELECT conname FROM pg_constraint WHERE conrelid = (quote_ident(current_schema()) || '.records_unpartitioned')::regclass"
+    ).fetchall():
+        raw.execute(f'ALTER TABLE records_unpartitioned RENAME CONSTRAINT "{name}" TO "{name}_unpartitioned"')
+    raw.execute(
+        'CREATE TABLE records (LIKE records_unpartitioned INCLUDING DEFAULTS INCLUDING IDENTITY, PRIMARY KEY ("key", "date"))'
+        ' PARTITION BY RANGE ("date")'
+    )
+    raw.execute('CREATE TABLE record_keys ("key" TEXT COLLATE "C" PRIMARY KEY, "part" TEXT COLLATE "C" NOT NULL)')
+    months = [r[0] for r in raw.execute("SELECT DISTINCT left(date, 7) FROM records_unpartitioned").fetchall()]
+    ensure_partitions(raw, months)
+    raw.execute("INSERT INTO record_keys (key, part) SELECT key, left(date, 7) FROM records_unpartitioned ORDER BY key")
+    raw.execute("INSERT INTO records SELECT * FROM records_unpartitioned ORDER BY rowid")
+    raw.execute(
+        "SELECT setval(pg_get_serial_sequence('records', 'rowid'), coalesce((SELECT max(rowid) FROM records), 0) + 1, false)"
+    )
+    raw.execute("DROP TABLE records_unpartitioned")
+    for _, definition in indexes:
+        raw.execute(definition)
+    for definition in triggers:
+        raw.execute(definition)
+    raw.execute(
+        "CREATE TRIGGER records_keyed_insert AFTER INSERT ON records REFERENCING NEW TABLE AS added"
+        " FOR EACH STATEMENT EXECUTE FUNCTION kaohe_records_keyed()"
+    )
+    raw.execute(
+        "CREATE TRIGGER records_keyed_update AFTER UPDATE ON records REFERENCING NEW TABLE AS added"
+        " FOR EACH STATEMENT EXECUTE FUNCTION kaohe_records_keyed()"
+    )
+    raw.execute("CREATE TRIGGER record_keys_no_delete BEFORE DELETE ON record_keys FOR EACH ROW EXECUTE FUNCTION kaohe_record_keys_no_delete()")
+    raw.execute(
+        "CREATE TRIGGER record_keys_no_truncate BEFORE TRUNCATE ON record_keys FOR EACH STATEMENT EXECUTE FUNCTION kaohe_record_keys_no_delete()"
+    )
+    raw.execute(
+        "CREATE CONSTRAINT TRIGGER record_keys_moved AFTER UPDATE ON record_keys DEFERRABLE INITIALLY DEFERRED"
+        " FOR EACH ROW EXECUTE FUNCTION kaohe_record_keys_moved()"
+    )
+    db.conn.pks["records"] = ("key", "date")
+    db.conn.pks["record_keys"] = ("key",)
+    db.conn.schema_cookie += 1
+
+
+PG_MIGRATIONS: list[tuple[int, Callable[[Any], None]]] = [(PARTITIONED, partition_records)]
+"""PostgreSQL's own migrations, after the shared ones."""
 
 
 _STAGED = "kaohe_incoming"
@@ -32,6 +182,7 @@ class PgStore(Store):
         self.readonly = False  # a server's reader never blocks a writer: read-only is a matter of its account
         self.db = cast(Any, PgDatabase(self.url))
         self.pg = cast(PgDatabase, self.db)  # the same, typed
+        self._partitioned: bool | None = None
         if self._current():
             self.pg.load_keys()
             return
@@ -47,7 +198,7 @@ class PgStore(Store):
             done = {r[0] for r in db.execute("SELECT version FROM migrations")} if "migrations" in tables else set()
             if "migrations" not in tables:
                 db.table("migrations").create({"version": int, "applied": str}, pk="version")
-            for version, step in MIGRATIONS:
+            for version, step in [*MIGRATIONS, *PG_MIGRATIONS]:
                 if version not in done:
                     step(db)
                     db.table("migrations").insert({"version": version, "applied": now()})
@@ -56,6 +207,25 @@ class PgStore(Store):
             rollback(db)
             raise
 
+    def partitioned(self) -> bool:
+        """Whether ``records`` is partitioned by month (the migration :data:`PARTITIONED` applied)."""
+        if self._partitioned is None:
+            self._partitioned = bool(self.db.execute("SELECT 1 FROM migrations WHERE version = ?", [PARTITIONED]).fetchone())
+        return self._partitioned
+
+    def _current(self) -> bool:
+        if not super()._current():
+            return False
+        done = {r[0] for r in self.db.execute("SELECT version FROM migrations").fetchall()}
+        return all(version in done for version, _ in PG_MIGRATIONS)
+
+    @property
+    def schema_version(self) -> int:
+        """The shared migrations' version (SQLite's store has the same); PostgreSQL's own
+        (:data:`PG_MIGRATIONS`) are numbered from :data:`SHARED_BELOW` on."""
+        row = self.db.execute("SELECT max(version) FROM migrations WHERE version < ?", [SHARED_BELOW]).fetchone()
+        return int(row[0] or 0)
+
     def idle(self) -> bool:
         try:
             return not self.pg.conn.raw.closed and not self.db.conn.in_transaction
@@ -63,25 +233,83 @@ class PgStore(Store):
             return False
 
     def write_records(self, rows: list[tuple[Any, ...]], lines: Iterable[tuple[str]]) -> None:
-        """Bulk loading: the batch with COPY into a temporary table, then one upsert into ``records``
-        (the same statement as SQLite's, from a table in place of VALUES), and the lines of the
+        """Bulk loading: the batch with COPY into a temporary table; the partitions of its months
+        made when missing; then the corrected records (a version after the first) updated in place —
+        moved to their new month's partition when their date moved to another month, their key's
+        month in ``record_keys`` first —, and the new ones (version 1) inserted with their keys, in
+        the order of the batch (the same rows as SQLite's upsert writes); and the lines of the
         versions written with COPY."""
         conn = self.pg.conn
+        raw = conn.raw
         cols = ", ".join(f'"{c}"' for c in RECORD_COLUMNS)
-        conn.raw.execute(
+        raw.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS {_STAGED} ({', '.join(f'{chr(34)}{c}{chr(34)} {_STAGED_TYPES.get(c, _TYPES[str])}' for c in RECORD_COLUMNS)},"
             ' "rowid" BIGSERIAL) ON COMMIT DELETE ROWS'
         )
-        conn.raw.execute(f"TRUNCATE {_STAGED}")
+        raw.execute(f"TRUNCATE {_STAGED}")
         conn.copy(_STAGED, RECORD_COLUMNS, rows)
-        sets = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in RECORD_COLUMNS[1:] if c != "voided")
+        months = {str(r[3])[:7] for r in rows}
+        sets = ", ".join(f'"{c}" = s."{c}"' for c in RECORD_COLUMNS[1:] if c != "voided")
         try:
-            conn.raw.execute(
-                f'INSERT INTO records ({cols}) SELECT {cols} FROM {_STAGED} ORDER BY "rowid" ON CONFLICT ("key") DO UPDATE SET {sets}'
-            )
+            if not self.partitioned():  # a database whose migration PARTITIONED is not applied (tests of it)
+                upsert = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in RECORD_COLUMNS[1:] if c != "voided")
+                raw.execute(f'INSERT INTO records ({cols}) SELECT {cols} FROM {_STAGED} ORDER BY "rowid" ON CONFLICT ("key") DO UPDATE SET {upsert}')
+                conn.copy("kaohe_written", ("line",), lines)
+                return
+            self._partitions_for(months)
+            if any(int(r[10]) > 1 for r in rows):  # corrections (none in a month's usual file: no join planned)
+                raw.execute(
+                    f"UPDATE record_keys k SET part = left(s.date, 7) FROM {_STAGED} s"
+                    " WHERE s.version > 1 AND k.key = s.key AND k.part <> left(s.date, 7)"
+                )
+                raw.execute(f"UPDATE records r SET {sets} FROM {_STAGED} s WHERE s.version > 1 AND r.key = s.key")
+            if any(int(r[10]) == 1 for r in rows):
+                raw.execute(f'INSERT INTO record_keys (key, part) SELECT key, left(date, 7) FROM {_STAGED} WHERE version = 1 ORDER BY "rowid"')
+                raw.execute(f'INSERT INTO records ({cols}) SELECT {cols} FROM {_STAGED} WHERE version = 1 ORDER BY "rowid"')
+        except KaoheError:
+            raise
         except Exception as exc:
             raise _sqlite_error(exc) from None
         conn.copy("kaohe_written", ("line",), lines)
+
+    def stored_versions(self, keys: list[str]) -> dict[str, tuple[str, int]]:
+        """``Store.stored_versions`` by way of ``record_keys``: the month of each stored key (one
+        index), then the keys of each month read from that month's partition alone (a look-up in
+        ``records`` by key alone would search every month's partition)."""
+        if not self.partitioned():
+            return super().stored_versions(keys)
+        raw = self.pg.conn.raw
+        try:
+            by_month: dict[str, list[str]] = {}
+            for key, part in raw.execute("SELECT key, part FROM record_keys WHERE key = ANY(%s)", (keys,)).fetchall():
+                by_month.setdefault(part, []).append(key)
+            existing: dict[str, tuple[str, int]] = {}
+            for part, chunk in sorted(by_month.items()):
+                _, first, following = _partition_of(part)
+                for key, h, v in raw.execute(
+                    "SELECT key, hash, version FROM records WHERE date >= %s AND date < %s AND key = ANY(%s)", (first, following, chunk)
+                ).fetchall():
+                    existing[key] = (h, v)
+        except KaoheError:
+            raise
+        except Exception as exc:
+            raise _sqlite_error(exc) from None
+        return existing
+
+    def _partitions_for(self, months: Iterable[str]) -> None:
+        """The partitions of ``months`` made where missing (:func:`ensure_partitions`). The store's
+        protections were checked at this transaction's start (``integrity.guard``, once per change
+        of the schema): the partitions made here, with their triggers, change the schema, but by
+        kaohe itself under its write lock; the check is not made again for them."""
+        have = set(partitions(self.pg.conn.raw))
+        missing = [m for m in months if _partition_of(m)[0] not in have]
+        if not missing:
+            return
+        cookie = self.db.execute("PRAGMA schema_version").fetchone()[0]
+        trusted = getattr(self, "_guarded", None) == cookie
+        ensure_partitions(self.pg.conn.raw, missing)
+        if trusted:
+            self._guarded = self.db.execute("PRAGMA schema_version").fetchone()[0]
 
     def tallies(
         self, kinds: Sequence[str], fields: Sequence[str], start: dt.date, end: dt.date,
@@ -182,6 +410,10 @@ def copy_to_postgres(source: Store, url: str, echo: Callable[[str], None] = prin
         conn.linking = False
         try:
             for table in ["chain", *[t for t in tables if t != "chain"]]:
+                if table == "records":  # its months' partitions, and every key with its month first
+                    months = [r[0] for r in source.db.execute("SELECT DISTINCT substr(date, 1, 7) FROM records").fetchall()]
+                    ensure_partitions(conn.raw, months)
+                    conn.copy("record_keys", ("key", "part"), source.db.execute("SELECT key, substr(date, 1, 7) FROM records ORDER BY key"))
                 names = [n for n, _ in conn.columns(table) if n != "rowid" or table in ID_TABLES]
                 have = set(source.db[table].columns_dict)
                 names = [n for n in names if n in have]

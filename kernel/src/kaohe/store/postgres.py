@@ -30,9 +30,9 @@ Errors are raised as sqlite3's exceptions (``sqlite3.IntegrityError`` for a refu
 ``sqlite3.OperationalError`` for a lock not obtained, ``sqlite3.DatabaseError`` otherwise), so
 that every layer above, which tells the store's errors by them, is unchanged.
 
-Records are loaded with ``COPY`` (``PgStore.write_records``). They are not partitioned by month:
-see docs/postgresql.md (a record's key is unique across months and a corrected record may move to
-another month; PostgreSQL requires the partition key in every unique index).
+Records are loaded with ``COPY`` (``PgStore.write_records``), into ``records`` partitioned by the
+month of their date (kaohe.store.pgstore.partition_records, PostgreSQL's own migration): a key's
+uniqueness across months is kept by ``record_keys`` (docs/postgresql.md).
 
 Credentials never come from the configuration: a password in ``database`` is refused; libpq reads
 PGPASSWORD, PGUSER, PGHOST … or ~/.pgpass, and the environment's ``KAOHE_DATABASE_URL``, when set,
@@ -53,6 +53,17 @@ from ..core.errors import KaoheError
 from .integrity import CHAINED, expected_schema, link
 
 URL_PREFIXES = ("postgresql://", "postgres://")
+
+PARTITIONED_VERSION = 1001
+"""The migration partitioning ``records`` by month (kaohe.store.pgstore.PARTITIONED)."""
+KEYS_TRIGGERS = ("record_keys_no_delete", "record_keys_no_truncate", "record_keys_moved", "records_keyed_insert", "records_keyed_update")
+"""The triggers the partitioning adds (beside those of the shared migrations, on ``records`` itself)."""
+
+
+def partition_triggers(partition: str) -> tuple[str, ...]:
+    """The statement triggers of one partition of ``records`` (its row triggers are the parent's, cloned)."""
+    return (f"{partition}_no_truncate", f"{partition}_keyed_insert", f"{partition}_keyed_update")
+
 
 ID_TABLES = frozenset({
     "imports", "runs", "audit", "adjustments", "appeals", "signoffs", "editions", "selfreports",
@@ -397,16 +408,32 @@ class PgConnection:
     # --- the schema, for kaohe.store.integrity --------------------------------------------------------
 
     def tables(self) -> list[str]:
+        """The tables of this schema, the partitions of a partitioned one aside (:meth:`partitions`)."""
         return [r[0] for r in self.raw.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"
+            "SELECT c.relname FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace"
+            " AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY c.relname"
         )]
 
     def triggers(self) -> dict[str, tuple[str, str]]:
-        """Trigger name → (table, enabled)."""
+        """Trigger name → (table, enabled), the triggers of partitions aside (:meth:`partitions`)."""
         return {r[0]: (r[1], r[2]) for r in self.raw.execute(
             "SELECT t.tgname, c.relname, t.tgenabled::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
             " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND NOT t.tgisinternal"
+            " AND NOT c.relispartition"
         )}
+
+    def partitions(self) -> dict[str, dict[str, str]]:
+        """Each partition of this schema → its triggers (name → enabled), cloned from its parent's
+        or its own."""
+        out: dict[str, dict[str, str]] = {}
+        for part, trigger, enabled in self.raw.execute(
+            "SELECT c.relname, t.tgname, t.tgenabled::text FROM pg_class c LEFT JOIN pg_trigger t ON t.tgrelid = c.oid AND NOT t.tgisinternal"
+            " WHERE c.relnamespace = current_schema()::regnamespace AND c.relispartition AND c.relkind = 'r'"
+        ).fetchall():
+            out.setdefault(part, {})
+            if trigger is not None:
+                out[part][trigger] = enabled
+        return out
 
     def columns(self, table: str) -> list[tuple[str, str]]:
         return [(r[0], r[1]) for r in self.raw.execute(
@@ -444,7 +471,23 @@ class PgConnection:
                 expected[(kind, name)] = None
                 if name.endswith("_no_delete"):
                     expected[(kind, name[: -len("_no_delete")] + "_no_truncate")] = None
+        partitioned = PARTITIONED_VERSION in versions
+        if partitioned:  # records partitioned by month (kaohe.store.pgstore.partition_records)
+            expected[("table", "record_keys")] = ["key", "part"]
+            for name in KEYS_TRIGGERS:
+                expected[("trigger", name)] = None
         out = []
+        if partitioned:
+            row_triggers = [
+                name for (kind, name), value in expected.items()
+                if kind == "trigger" and value is None and name.startswith("records_") and not name.endswith(("_no_truncate", "_keyed_insert", "_keyed_update"))
+            ]
+            for part, have in sorted(self.partitions().items()):
+                for name in [*row_triggers, *partition_triggers(part)]:
+                    if name not in have:
+                        out.append(f"分区 {part} 的触发器 {name} 缺失(防篡改保护已失效)")
+                    elif have[name] == "D":
+                        out.append(f"分区 {part} 的触发器 {name} 被停用(防篡改保护已失效)")
         for key, cols in expected.items():
             kind, name = key
             what = {"table": "表", "trigger": "触发器"}[kind]

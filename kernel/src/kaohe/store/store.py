@@ -403,15 +403,7 @@ class Store(Ledger, Users, Tokens, SelfReports):
         # A batch holds only rows made ready (office.ingest keeps the rejected ones out): ``ready``
         # is never None here, which the type Staged cannot say.
         keys = [ready[0] for ready, _, _, _ in batch]  # type: ignore[index]
-        existing: dict[str, tuple[str, int]] = {}
-        # One look at the key range first: a file of new records (the usual month's export) has
-        # no stored key between its batch's lowest and highest, and needs no look-up key by key.
-        anything = self.db.execute("SELECT 1 FROM records WHERE key BETWEEN ? AND ? LIMIT 1", (min(keys), max(keys))).fetchone()
-        for i in range(0, len(keys) if anything else 0, 900):
-            chunk = keys[i : i + 900]
-            q = f"SELECT key, hash, version FROM records WHERE key IN ({','.join('?' * len(chunk))})"
-            for key, h, v in self.db.execute(q, chunk).fetchall():
-                existing[key] = (h, v)
+        existing = self.stored_versions(keys)
         when = now()
         department = report.department
         months = report.months
@@ -447,6 +439,20 @@ class Store(Ledger, Users, Tokens, SelfReports):
             chunk = replaced[i : i + 900]
             self.db.conn.execute(_KEEP_VERSION.format(",".join("?" * len(chunk))), [when, *chunk])
         self.write_records(rows, ((record_line(r[0], r[10], r[9]),) for r in rows))
+
+    def stored_versions(self, keys: list[str]) -> dict[str, tuple[str, int]]:
+        """The stored hash and version of each of ``keys`` that is stored (kaohe.store.pgstore reads
+        them by way of each key's month)."""
+        existing: dict[str, tuple[str, int]] = {}
+        # One look at the key range first: a file of new records (the usual month's export) has
+        # no stored key between its batch's lowest and highest, and needs no look-up key by key.
+        anything = self.db.execute("SELECT 1 FROM records WHERE key BETWEEN ? AND ? LIMIT 1", (min(keys), max(keys))).fetchone()
+        for i in range(0, len(keys) if anything else 0, 900):
+            chunk = keys[i : i + 900]
+            q = f"SELECT key, hash, version FROM records WHERE key IN ({','.join('?' * len(chunk))})"
+            for key, h, v in self.db.execute(q, chunk).fetchall():
+                existing[key] = (h, v)
+        return existing
 
     def write_records(self, rows: list[tuple[Any, ...]], lines: Iterable[tuple[str]]) -> None:
         """Insert or update the records of ``rows`` (``RECORD_COLUMNS``) and keep the ``lines`` of the

@@ -97,7 +97,7 @@ class ProvinceLink:
     def __init__(self, platform: Platform, key: str) -> None:
         self.platform = platform
         self.key = key
-        self.passes = URLSafeTimedSerializer(secret_key(platform.database), salt="kaohe-province-pass")
+        self.passes = URLSafeTimedSerializer(secret_key(platform.key_file), salt="kaohe-province-pass")
         self._held = threading.local()
 
     def actor(self, account: str, stamp: int) -> Actor | None:
@@ -125,7 +125,10 @@ class Site:
     """One bureau's site: its configuration, the session signer and the templates; ``province``:
     its side of the platform when several bureaus are served together (``kaohe serve --platform``)."""
 
-    def __init__(self, config: str | Path, bureau: Bureau | None = None, registry: Any = None, province: ProvinceLink | None = None) -> None:
+    def __init__(
+        self, config: str | Path, bureau: Bureau | None = None, registry: Any = None, province: ProvinceLink | None = None,
+        key_file: str | None = None,
+    ) -> None:
         self.config = Path(config)
         self.province = province
         if bureau is None:
@@ -133,7 +136,7 @@ class Site:
             bureau = load_bureau(self.config, registry)
         self.bureau: Bureau = bureau
         self._registry: Any = registry
-        database = self.bureau.database  # the key beside it; beside the evidence folder for a PostgreSQL URL
+        database = key_file or self.bureau.database  # the key beside it; beside the evidence folder for a PostgreSQL URL
         if "://" in database:
             database = str(Path(self.bureau.office.evidence_directory).parent / "kaohe")
         self.signer = URLSafeTimedSerializer(secret_key(database), salt="kaohe-session")

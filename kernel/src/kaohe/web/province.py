@@ -8,10 +8,10 @@ units and items, read only)."""
 
 from __future__ import annotations
 
+import os
 import secrets
 import sqlite3
 import threading
-import time
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any, cast
@@ -29,9 +29,6 @@ from ..store.store import Store
 from .base import Site, parse_period, wants_json
 
 ENTER = "/province/enter"
-ROLLUP_SECONDS = 10
-"""How long the roll-up shows what it read of the bureaus' editions before it reads them again: an
-edition published is in the roll-up at most this long after (docs/readings.md, "省厅汇总读什么")."""
 """The path on a bureau's host name by which the province's person enters it."""
 
 
@@ -65,13 +62,17 @@ class ProvinceSite(Site):
 
     def __init__(self, platform: Platform, sites: dict[str, Site]) -> None:
         stand_in = SimpleNamespace(name=platform.name, database=platform.database, site=platform.site)
-        super().__init__(platform.source or "platform.toml", cast(Bureau, stand_in), registry=False)
+        super().__init__(platform.source or "platform.toml", cast(Bureau, stand_in), registry=False, key_file=platform.key_file)
         self.platform = platform
         self.sites = sites
-        self._rollup_ready = threading.Condition()
-        self._wanted = threading.Event()
-        self._refresher: threading.Thread | None = None
-        self._rollup: list[tuple[Any, dict[str, dict[str, Any]] | None]] | None = None
+        self._rollup_lock = threading.Lock()
+        self._rollup: tuple[tuple[Any, ...], list[tuple[Any, dict[str, dict[str, Any]] | None]]] | None = None
+        """(the bureaus' editions' markers, the roll-up read when they were these)."""
+        self._stores: dict[str, tuple[tuple[int, int] | None, Store]] = {}
+        self._thread_stores = threading.local()
+        self._summaries: dict[str, tuple[tuple[Any, ...], dict[str, dict[str, Any]]]] = {}
+        """Each bureau's published summary with the marker of the editions it was made from: a value is
+        replaced whole, never changed."""
 
     def awaiting(self, request: Request) -> int:
         return 0
@@ -88,59 +89,77 @@ class ProvinceSite(Site):
         return self.page(request, "province_error.html", status=status, message=message)
 
     def summaries(self) -> list[tuple[Any, dict[str, dict[str, Any]] | None]]:
-        """Each bureau's :func:`published_summary` (None: its database unreadable), as read at most
-        :data:`ROLLUP_SECONDS` before: a thread of its own reads the bureaus again when someone has
-        asked since its last reading, so that no request waits for 150 bureaus to be read but the
-        first one of the worker."""
-        with self._rollup_ready:
-            if self._refresher is None:
-                self._refresher = threading.Thread(target=self._refresh, name="kaohe-rollup", daemon=True)
-                self._refresher.start()
-            self._wanted.set()
-            while self._rollup is None:
-                self._rollup_ready.wait()
-            return self._rollup
+        """Each bureau's :func:`published_summary` (None: its database unreadable), kept while the
+        bureaus' published editions are the same: each request reads each bureau's editions' marker
+        (``Store.editions_marker``: one O(1) read; editions are only ever added), and the roll-up is
+        made again — from the bureaus whose marker moved, the others' summaries kept — only when one
+        of them moved. A bureau's new edition is thus in the next request's roll-up; its imports,
+        scoring or sign-ins change nothing here. One request at a time reads the markers (through one
+        connection per bureau held by this site, not one per worker thread: 150 bureaus on one
+        PostgreSQL server)."""
+        with self._rollup_lock:
+            markers = tuple(self._marker(b) for b in self.platform.bureaus)
+            if self._rollup is None or self._rollup[0] != markers:
+                out: list[tuple[Any, dict[str, dict[str, Any]] | None]] = []
+                for b, marker in zip(self.platform.bureaus, markers, strict=True):
+                    out.append((b, None if marker is None else self._summary(b.key, marker)))
+                # a bureau that could not be read is tried again at the next request
+                self._rollup = (markers, out) if all(s is not None for _, s in out) else None
+                return out
+            return self._rollup[1]
 
-    def _refresh(self) -> None:
-        while True:
-            self._wanted.wait()
-            self._wanted.clear()
-            out = self._read_summaries()
-            with self._rollup_ready:
-                self._rollup = out
-                self._rollup_ready.notify_all()
-            time.sleep(ROLLUP_SECONDS)
+    def _kept(self, key: str) -> dict[str, tuple[tuple[int, int] | None, Store]]:
+        """Where bureau ``key``'s store for the roll-up is kept: a PostgreSQL connection by this site
+        (used under its lock), a SQLite connection by the worker thread (sqlite3's connections stay
+        in their thread)."""
+        if "://" in self.sites[key].bureau.database:
+            return self._stores
+        mine: dict[str, tuple[tuple[int, int] | None, Store]] | None = getattr(self._thread_stores, "stores", None)
+        if mine is None:
+            mine = self._thread_stores.stores = {}
+        return mine
 
-    def _read_summaries(self) -> list[tuple[Any, dict[str, dict[str, Any]] | None]]:
-        """Each bureau's summary, read through the bureau's own store held by the reading thread, and made
-        again only when its editions change (a bureau scoring, importing or signing in does not make
-        the roll-up read its editions again)."""
-        out: list[tuple[Any, dict[str, dict[str, Any]] | None]] = []
-        for b in self.platform.bureaus:
-            bureau_site = self.sites[b.key]
-            try:
-                store = bureau_site.held_store()
-            except (KaoheError, sqlite3.Error, OSError):  # one bureau's database unreadable: said on the page, the others shown
-                out.append((b, None))
-                continue
-            try:
-                key = tuple((str(e["period"]), int(e["number"]), str(e["digest"])) for e in store.editions())
-                kept = _SUMMARIES.get(str(store.path))
-                if kept is None or kept[0] != key:
-                    kept = (key, published_summary(store))
-                    _SUMMARIES[str(store.path)] = kept
-                out.append((b, kept[1]))
-            except (KaoheError, sqlite3.Error):
-                out.append((b, None))
-            finally:
-                bureau_site.release(store)
-        return out
+    def _rollup_store(self, key: str) -> Store:
+        """The store of bureau ``key`` this site keeps for the roll-up (opened again when its SQLite
+        file is another one: replaced, restored from a copy)."""
+        database = self.sites[key].bureau.database
+        stores = self._kept(key)
+        try:
+            st = os.stat(database)
+            ident: tuple[int, int] | None = (st.st_dev, st.st_ino)
+        except OSError:
+            ident = None
+        held = stores.get(key)
+        if held is not None and held[0] == ident and held[1].idle():
+            return held[1]
+        if held is not None:
+            stores.pop(key, None)
+            held[1].close()
+        store = Store(database)
+        stores[key] = (ident, store)
+        return store
 
+    def _marker(self, b: Any) -> tuple[Any, ...] | None:
+        """Bureau ``b``'s editions' marker; None when its database cannot be read (said on the page,
+        the others shown)."""
+        try:
+            return self._rollup_store(b.key).editions_marker()
+        except (KaoheError, sqlite3.Error, OSError):
+            held = self._kept(b.key).pop(b.key, None)
+            if held is not None:
+                held[1].close()
+            return None
 
-_SUMMARIES: dict[str, tuple[tuple[tuple[str, int, str], ...], dict[str, dict[str, Any]]]] = {}
-"""Each bureau's published summary, by its database, with the editions it was made from (editions
-are only ever added: the same list, the same summary). Shared by the threads of a worker: a value is
-replaced whole, never changed."""
+    def _summary(self, key: str, marker: tuple[Any, ...]) -> dict[str, dict[str, Any]] | None:
+        kept = self._summaries.get(key)
+        if kept is not None and kept[0] == marker:
+            return kept[1]
+        try:
+            summary = published_summary(self._rollup_store(key))
+        except (KaoheError, sqlite3.Error, OSError):
+            return None
+        self._summaries[key] = (marker, summary)
+        return summary
 
 
 def _plain(value: Any) -> Any:
