@@ -312,6 +312,18 @@ def evaluate_categories(
             for uid, res in results.items():
                 per_unit[uid].append(res)
 
+    return categorised(bureau, period, units, per_unit, categories)
+
+
+def categorised(
+    bureau: Bureau, period: Period, units: Sequence[Unit], per_unit: Mapping[str, Sequence[ItemResult]],
+    categories: Sequence[Category], others: Iterable[tuple[Unit, str, Decimal]] = (),
+) -> dict[str, list[CategoryResult]]:
+    """The ``categories`` of every unit of ``units`` from its items' results ``per_unit`` (unit →
+    its items' results in the items' order): raw scores, each normalised against the top raw score
+    of the unit's group; ``others``: (unit, category, raw score) of the group's other units, taken as
+    given (a rescoring of what changed reads them as stored: kaohe.office.rescore)."""
+    scheme = bureau.scheme
     raws: dict[tuple[str, str], tuple[Decimal, str]] = {}
     for unit in units:
         for cat in categories:
@@ -321,6 +333,9 @@ def evaluate_categories(
             raws[(unit.id, cat.id)] = category_raw(scheme, cat, unit, period, its)
 
     tops: dict[tuple[str, str], Decimal] = {}
+    for other, cid, raw in others:
+        key = (group_key(other, scheme.normalise_within), cid)
+        tops[key] = max(tops.get(key, raw), raw)
     for unit in units:
         g = group_key(unit, scheme.normalise_within)
         for cat in categories:
@@ -375,40 +390,43 @@ def score_base(
     missing, empty, confirmed = period_gaps(data, period)
     by_unit = evaluate_categories(bureau, period, units, data, scheme.period_categories, missing, confirmed, reuse)
     adjustments = period_adjustments(data, period)
-    results: list[UnitResult] = []
-    for unit in units:
-        cats = by_unit[unit.id]
-        subtotal = sum((c.score for c in cats), ZERO)
-        how = ""
-        k = scheme.coefficient(unit.klass)
-        if k != 1:  # 难度系数 by class (seed 002; docs/readings.md)
-            adjusted = quantize(subtotal * k, scheme.decimals)
-            how = f"各考核内容合计{fmt(subtotal)} × {unit.klass}难度系数{fmt(k)} = {fmt(adjusted)}"
-            subtotal = adjusted
-        direct = tuple(a.line() for a in for_unit(adjustments, unit.id))
-        if direct:
-            subtotal, how = _adjusted(subtotal, direct, how)
-        veto = tuple(v for c in cats for i in c.items for v in i.veto)
-        results.append(
-            UnitResult(
-                unit=unit.id,
-                name=unit.name,
-                series=unit.series,
-                klass=unit.klass,
-                period=period.label,
-                categories=tuple(cats),
-                subtotal=subtotal,
-                total=ZERO if veto else subtotal,
-                veto=veto,
-                flags=_line_flags(cats),
-                explanation=how,
-                adjustments=direct,
-            )
-        )
+    results = [unit_result(scheme, unit, period, by_unit[unit.id], adjustments) for unit in units]
     gaps = [Gap(d, period.label) for d in sorted(set(missing.values()))]
     gaps += _unit_gaps(results, set(missing.values()))
     ranked = rank_and_flag(scheme, results, history, period, empty)
     return PeriodResult(period.label, period.kind, tuple(ranked), tuple(gaps), (period.label,) if empty else ())
+
+
+def unit_result(
+    scheme: Scheme, unit: Unit, period: Period, cats: Sequence[CategoryResult], adjustments: tuple[Adjustment, ...]
+) -> UnitResult:
+    """``unit``'s result of base period ``period`` from its categories, not yet ranked: their sum
+    (times its class's coefficient, plus the office's direct adjustments), its veto and line flags."""
+    subtotal = sum((c.score for c in cats), ZERO)
+    how = ""
+    k = scheme.coefficient(unit.klass)
+    if k != 1:  # 难度系数 by class (seed 002; docs/readings.md)
+        adjusted = quantize(subtotal * k, scheme.decimals)
+        how = f"各考核内容合计{fmt(subtotal)} × {unit.klass}难度系数{fmt(k)} = {fmt(adjusted)}"
+        subtotal = adjusted
+    direct = tuple(a.line() for a in for_unit(adjustments, unit.id))
+    if direct:
+        subtotal, how = _adjusted(subtotal, direct, how)
+    veto = tuple(v for c in cats for i in c.items for v in i.veto)
+    return UnitResult(
+        unit=unit.id,
+        name=unit.name,
+        series=unit.series,
+        klass=unit.klass,
+        period=period.label,
+        categories=tuple(cats),
+        subtotal=subtotal,
+        total=ZERO if veto else subtotal,
+        veto=veto,
+        flags=_line_flags(cats),
+        explanation=how,
+        adjustments=direct,
+    )
 
 
 def _unit_gaps(results: Sequence[UnitResult], silent: set[str]) -> list[Gap]:

@@ -677,7 +677,7 @@ class Store(Ledger, Users, Tokens, SelfReports):
         self, result: PeriodResult, config: str = "", items: int = 0, mark: int | None = None,
         keep: Mapping[str, str] | None = None, run: int | None = None, fold: Collection[str] = (),
         stored: Mapping[str, Mapping[str, Any]] | None = None, reused: Mapping[str, Mapping[str, ItemResult]] | None = None,
-        parts: Mapping[str, str] | None = None,
+        parts: Mapping[str, str] | None = None, heads: Mapping[str, str] | None = None,
     ) -> int:
         """Store ``result`` in place of the period's previous results, in one transaction. ``mark``:
         the audit trail's last entry when the result's inputs were read (``audit_mark``, inside the
@@ -688,7 +688,10 @@ class Store(Ledger, Users, Tokens, SelfReports):
         (``treejson.TreeEncoder``). ``stored`` (unit → its stored tree, decoded) and ``reused`` (item →
         unit → the result taken from it) with ``keep``: a unit whose tree is the same is told without
         encoding it (``TreeEncoder.same_head``). ``parts``: the digests of the stored periods it
-        read the results of (a base period: those its 末位 flags read)."""
+        read the results of (a base period: those its 末位 flags read). ``heads`` with ``keep``: unit →
+        the head of its stored tree (``TreeEncoder.unit_head``), for the units whose results were
+        taken as stored without decoding them (kaohe.office.rescore): their head is not encoded again
+        (their categories and items not written again)."""
         with self._txn():
             if keep is not None:
                 state = self.period_state(result.period)
@@ -696,7 +699,7 @@ class Store(Ledger, Users, Tokens, SelfReports):
                     keep = None
             writer = self.results_writer(result, config, items, len(result.units), mark, keep, fold)
             if keep is not None:
-                writer.stored, writer.reused = stored or {}, reused or {}
+                writer.stored, writer.reused, writer.given = stored or {}, reused or {}, heads or {}
             for u in result.units:
                 writer.head(u)
             for u in result.units:
@@ -984,10 +987,12 @@ class ResultsWriter:
         self.stored: Mapping[str, Mapping[str, Any]] = {}
         """With ``keep``: unit → its stored tree, decoded (``Store.save_result``)."""
         self.reused: Mapping[str, Mapping[str, ItemResult]] = {}
+        self.given: Mapping[str, str] = {}
+        """With ``keep``: unit → the head of its stored tree, taken as it is (``Store.save_result``)."""
 
     def head(self, u: UnitResult) -> None:
         """``u``'s tree up to its fields after the categories, its category and item results."""
-        text = self._same_head(u) if self.keep is not None else None
+        text = (self.given.get(u.unit) or self._same_head(u)) if self.keep is not None else None
         if text is None:
             text = self.trees.unit_head(u)
         self.digest.update(f"{u.unit}\n{text}\n".encode())
@@ -1048,7 +1053,10 @@ class ResultsWriter:
             if stored == head + text:
                 return  # unchanged: its rows stay as they are
             update = stored is not None
-            self._head(whole, head, update)
+            if update and stored is not None and stored.startswith(head):  # the same head: its categories' and items' rows too
+                conn.execute("UPDATE [explanations] SET [tree] = ? WHERE [period] = ? AND [unit] = ?", (head, self.period, u.unit))
+            else:
+                self._head(whole, head, update)
             self.rewritten += 1
         conn.execute(
             "UPDATE [explanations] SET [tree] = [tree] || ? WHERE [period] = ? AND [unit] = ?",
