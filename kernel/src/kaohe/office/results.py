@@ -31,11 +31,12 @@ from ..core.model import Gap, ItemResult, PeriodResult, UnitResult
 from ..core.periods import MONTHS_PER, Period
 from ..scheme.bureau import Bureau
 from ..rules.base import lines_per_unit
-from ..scoring.explain import category_from_data, unit_data, unit_from_data
-from ..scoring.folding import Interner, unfolded
+from ..scoring.explain import _shared_item, category_from_data, item_from_data, unit_data, unit_from_data
+from ..scoring.folding import Interner, fold_lines, referred, unfolded
 from ..scoring.pipeline import (
     DataSource,
     Grouped,
+    _prefixed,
     aggregate_unit,
     evaluate_item,
     base_periods,
@@ -246,7 +247,35 @@ def stored_unit(store: Store, period: Period, unit: str) -> UnitResult | None:
     """One unit's stored result as stored: the record lines of the items ``foldable`` holds folded
     (see ``explanation`` for the whole explanation)."""
     rows = store.unit_trees(unit, [period.label])
-    return unit_from_data(json.loads(rows[0][1])) if rows else None
+    return _resolved(store, unit, json.loads(rows[0][1])) if rows else None
+
+
+def _resolved(store: Store, unit: str, d: dict[str, Any]) -> UnitResult:
+    """``unit``'s stored tree ``d`` as a result, the lines of the items whose tree refers to its
+    base periods' lines (a quarter, half-year or year aggregated from the stored base periods:
+    ``"lines_from": "parts"``, ``folding.Referred``) made from their stored trees: each base period's
+    lines of the item (``folding.fold_lines``), prefixed with its period, in order — the lines
+    ``pipeline.aggregate_unit`` gives it."""
+    u = unit_from_data(d)
+    refs = {(c["category"], i["item"]) for c in d["categories"] for i in c["items"] if i.get("lines_from") == "parts"}
+    if not refs:
+        return u
+    parts: dict[tuple[str, str], list[ItemResult]] = {}
+    for _, tree, _, _ in store.unit_trees(unit, [p for p, _ in u.parts]):  # in the parts' order
+        for c in json.loads(tree)["categories"]:
+            for i in c["items"]:
+                if i["lines"] and (c["category"], i["item"]) in refs:
+                    parts.setdefault((c["category"], i["item"]), []).append(item_from_data(i, c["category"], fold=True))
+    cats = []
+    for c in u.categories:
+        its = []
+        for i in c.items:
+            if (c.category, i.item) in refs:
+                lines = tuple(_prefixed(ln, f"[{m.window}] ") for m in parts.get((c.category, i.item), ()) for ln in fold_lines(m))
+                i = attrs.evolve(i, lines=lines)
+            its.append(i)
+        cats.append(attrs.evolve(c, items=tuple(its)))
+    return attrs.evolve(u, categories=tuple(cats))
 
 
 def foldable(bureau: Bureau, period: Period) -> frozenset[str]:
@@ -320,7 +349,7 @@ def stored_whole(store: Store, bureau: Bureau, registry: Registry, period: Perio
                 made[item.id] = res
     out = []
     for unit, d in decoded:
-        u = unit_from_data(d)
+        u = _resolved(store, unit, d)
         if unit in exact:
             u = attrs.evolve(u, total=D(exact[unit][0]), subtotal=D(exact[unit][1]))
         if folded:
@@ -350,12 +379,24 @@ def _decoded(
     store: Store, unit: str, labels: Sequence[str], empty: dict[tuple[Any, ...], ItemResult] | None = None,
 ) -> dict[str, UnitResult]:
     """``unit``'s stored results of the base periods ``labels`` (those stored, in their order), by
-    period: their record lines folded (``folding.fold_lines``), with their exact totals; ``empty``:
-    the items without lines made once for every unit and period (``explain.unit_from_data``)."""
-    return {
-        period: attrs.evolve(unit_from_data(json.loads(tree), fold=True, empty=empty), total=D(total), subtotal=D(subtotal))
-        for period, tree, total, subtotal in store.unit_trees(unit, labels)
-    }
+    period, with their exact totals, as an aggregate reads them: the items with lines without them
+    (``folding.referred``: the aggregate's tree refers to them); ``empty``: the items without lines
+    made once for every unit and period (``explain.unit_from_data``)."""
+    out = {}
+    shared = {} if empty is None else empty
+    for period, tree, total, subtotal in store.unit_trees(unit, labels):
+        d = json.loads(tree)
+        cats = []
+        for c in d["categories"]:
+            cid = c["category"]
+            its = tuple(
+                referred(i, item_from_data({**i, "lines": []}, cid)) if i["lines"] else _shared_item(i, cid, True, shared)
+                for i in c["items"]
+            )
+            cats.append(attrs.evolve(category_from_data(c, items=False), items=its))
+        u = unit_from_data(d, categories=False)
+        out[period] = attrs.evolve(u, categories=tuple(cats), total=D(total), subtotal=D(subtotal))
+    return out
 
 
 def _slim(u: UnitResult) -> UnitResult:

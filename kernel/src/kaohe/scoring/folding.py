@@ -55,6 +55,41 @@ def folded_line(points: Decimal, records: int, window: str, carried: bool, flag:
     return Line(points, f"{records}条记录合计{fmt_points(points)}分,逐条见{window}的说明", None, carried, flag)
 
 
+@attrs.frozen
+class Referred(ItemResult):
+    """An item's result whose lines are not held: those of a base period's stored item (read to
+    aggregate a longer period), or of a quarter, half-year or year, its base periods' lines
+    (``fold_lines``, each prefixed with its period), which its stored tree refers to rather than
+    copies (``"lines_from": "parts"``; made again on reading it: kaohe.office.results). ``lines``
+    holds only those carried over or marked missing (what the unit's flags read); ``count`` is how
+    many lines it stands for, ``records`` how many of them name a record."""
+
+    count: int = 0
+    records: int = 0
+
+
+def referred(item: dict[str, Any], whole: ItemResult) -> ItemResult:
+    """``whole`` (a base period's stored item ``item``, decoded without its lines, ``item_from_data``
+    of ``{**item, "lines": []}``) as an aggregate reads it when its stored tree refers to the lines:
+    ``Referred``, holding of the lines of ``fold_lines`` only those carried over or marked missing."""
+    lines: list[dict[str, Any]] = item["lines"]
+    if not lines:
+        return whole
+    records = [ln for ln in lines if ln["record"] is not None]
+    if len(lines) < 2 or len(records) < 2:  # nothing folded (``folded``)
+        count, named = len(lines), len(records)
+        kept = [ln for ln in lines if ln["carried"] or ln.get("missing")]
+        carried = False
+    else:
+        count, named = len(lines) - len(records) + 1, 0
+        kept = [ln for ln in lines if ln["record"] is None and (ln["carried"] or ln.get("missing"))]
+        carried = any(ln["carried"] for ln in records)
+    held = [Line(ZERO, ln["reason"], ln["record"], bool(ln["carried"]), missing=ln.get("missing", "")) for ln in kept]
+    if carried:  # the folded line (``folded_line``): carried over, never marked missing
+        held.append(Line(ZERO, "", None, True))
+    return Referred(**{a.name: getattr(whole, a.name) for a in attrs.fields(ItemResult)} | {"lines": tuple(held)}, count=count, records=named)
+
+
 def fold_stored(item: ItemResult) -> ItemResult:
     """``item`` as a base period's stored result keeps it when its rule's record lines are made again
     on demand (``rules.base.lines_per_unit``; kaohe.office.results.explanation): two or more record

@@ -30,7 +30,7 @@ from ..scheme.bureau import Bureau
 from ..scheme.scheme import Category, Scheme
 from ..rules.aggregate import Counter
 from .aggregated import Counts, summed
-from .folding import Interner, fold_lines, folded_line
+from .folding import Interner, Referred, fold_lines, folded_line
 
 
 class DataSource(Protocol):
@@ -596,7 +596,7 @@ def aggregate_unit(
         made = []
         for its in items.values():
             key: tuple[Any, ...] | None = None
-            if same is not None and not any(it.lines for it in its):
+            if same is not None and not any(it.lines or isinstance(it, Referred) for it in its):  # shared, not one unit's
                 key = (period.label, *map(id, its))
                 hit = same.get(key)
                 if hit is not None and len(hit[0]) == len(its) and all(a is b for a, b in zip(hit[0], its, strict=True)):
@@ -611,7 +611,7 @@ def aggregate_unit(
                     points=sum((it.points for it in its), ZERO),
                     uncapped=sum((it.uncapped for it in its), ZERO),
                     veto=tuple(v for it in its for v in it.veto),
-                )
+                ) if not any(isinstance(it, Referred) for it in its) else _referring(period, its)
             )
             if key is not None and same is not None:
                 same[key] = (tuple(its), one)
@@ -657,6 +657,34 @@ def aggregate_unit(
         parts=tuple((u.period, u.total) for u in us),
         explanation=how,
         adjustments=direct,
+    )
+
+
+def _referring(period: Period, its: Sequence[ItemResult]) -> Referred:
+    """An item of ``period`` aggregated from its base periods' results ``its``, some of them
+    ``Referred``: its lines are theirs (``fold_lines``, prefixed), referred to, not held."""
+    count = records = 0
+    for it in its:
+        if isinstance(it, Referred):
+            count, records = count + it.count, records + it.records
+        else:
+            lines = fold_lines(it)
+            count, records = count + len(lines), records + sum(1 for ln in lines if ln.record is not None)
+    first = its[0]
+    return Referred(
+        **{a.name: getattr(first, a.name) for a in attrs.fields(ItemResult)} | {
+            "window": period.label,
+            "folded": 0,
+            "lines": tuple(
+                _prefixed(ln, f"[{it.window}] ") for it in its
+                for ln in (it.lines if isinstance(it, Referred) else fold_lines(it)) if ln.carried or ln.missing
+            ),
+            "points": sum((it.points for it in its), ZERO),
+            "uncapped": sum((it.uncapped for it in its), ZERO),
+            "veto": tuple(v for it in its for v in it.veto),
+        },
+        count=count,
+        records=records,
     )
 
 

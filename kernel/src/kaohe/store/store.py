@@ -31,6 +31,7 @@ from ..core.model import ItemResult, PeriodResult, Record, UnitResult
 from ..intake.staging import IngestReport, Staged, content_hash, dumps  # noqa: F401 (dumps and content_hash: used by others through the store)
 from ..rules.aggregate import Decided
 from ..scoring.explain import gap_data, unit_fields
+from ..scoring.folding import Referred
 from ..scoring.treejson import TreeEncoder
 from .actor import current_actor, now
 from .integrity import guard, migrate_3, record_line, records_digest, register
@@ -1034,8 +1035,8 @@ class ResultsWriter:
             " [lines], [records], [carried], [missing]) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 (
-                    p, u.unit, i.item, i.category, i.window, str(i.points), str(i.uncapped), len(i.lines) + max(i.folded - 1, 0),
-                    sum(1 for ln in i.lines if ln.record is not None) + i.folded, int(i.carried), int(i.missing),
+                    p, u.unit, i.item, i.category, i.window, str(i.points), str(i.uncapped), *_line_counts(i),
+                    int(i.carried), int(i.missing),
                 )
                 for c in u.categories for i in c.items
             ),
@@ -1095,6 +1096,15 @@ class ResultsWriter:
             (digest, dumps(parts or {}), self.period),
         )
         return digest
+
+
+def _line_counts(i: ItemResult) -> tuple[int, int]:
+    """How many lines an item's result has, and how many of them name a record (``item_results``):
+    those it holds, its folded record lines counted (``ItemResult.folded``), or those it refers to
+    (``folding.Referred``)."""
+    if isinstance(i, Referred):
+        return i.count, i.records
+    return len(i.lines) + max(i.folded - 1, 0), sum(1 for ln in i.lines if ln.record is not None) + i.folded
 
 
 def _open_readonly(path: Path) -> sqlite3.Connection:
