@@ -15,6 +15,7 @@ kaohe.office.results.explanation).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -68,13 +69,20 @@ class Referred(ItemResult):
     records: int = 0
 
 
-def referred(item: dict[str, Any], whole: ItemResult) -> ItemResult:
-    """``whole`` (a base period's stored item ``item``, decoded without its lines, ``item_from_data``
-    of ``{**item, "lines": []}``) as an aggregate reads it when its stored tree refers to the lines:
-    ``Referred``, holding of the lines of ``fold_lines`` only those carried over or marked missing."""
-    lines: list[dict[str, Any]] = item["lines"]
-    if not lines:
-        return whole
+def referred(d: dict[str, Any], category: str, number: Callable[[str], Decimal]) -> Referred:
+    """A base period's stored item ``d`` (with lines; in ``category``) as an aggregate reads it when
+    its stored tree refers to the lines: ``Referred``, holding of the lines of ``fold_lines`` only
+    those carried over or marked missing (``number``: a stored number as a decimal)."""
+    lines: list[dict[str, Any]] = d["lines"]
+    if len(lines) == 1:  # most items with lines: one line, nothing to fold
+        ln = lines[0]
+        held1 = (Line(ZERO, ln["reason"], ln["record"], bool(ln["carried"]), missing=ln.get("missing", "")),) if ln["carried"] or ln.get("missing") else ()
+        return Referred(
+            item=d["item"], title=d["title"], department=d["department"], category=category, reference=d["reference"],
+            window=d["window"], lines=held1, points=number(d["points"]), uncapped=number(d["uncapped"]),
+            direct_per_capita=bool(d["direct_per_capita"]), note=d["note"], veto=tuple(d["veto"]), folded=int(d.get("folded", 0)),
+            count=1, records=0 if ln["record"] is None else 1,
+        )
     records = [ln for ln in lines if ln["record"] is not None]
     if len(lines) < 2 or len(records) < 2:  # nothing folded (``folded``)
         count, named = len(lines), len(records)
@@ -87,7 +95,12 @@ def referred(item: dict[str, Any], whole: ItemResult) -> ItemResult:
     held = [Line(ZERO, ln["reason"], ln["record"], bool(ln["carried"]), missing=ln.get("missing", "")) for ln in kept]
     if carried:  # the folded line (``folded_line``): carried over, never marked missing
         held.append(Line(ZERO, "", None, True))
-    return Referred(**{a.name: getattr(whole, a.name) for a in attrs.fields(ItemResult)} | {"lines": tuple(held)}, count=count, records=named)
+    return Referred(
+        item=d["item"], title=d["title"], department=d["department"], category=category, reference=d["reference"],
+        window=d["window"], lines=tuple(held), points=number(d["points"]), uncapped=number(d["uncapped"]),
+        direct_per_capita=bool(d["direct_per_capita"]), note=d["note"], veto=tuple(d["veto"]), folded=int(d.get("folded", 0)),
+        count=count, records=named,
+    )
 
 
 def fold_stored(item: ItemResult) -> ItemResult:

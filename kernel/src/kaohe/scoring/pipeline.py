@@ -664,27 +664,21 @@ def _referring(period: Period, its: Sequence[ItemResult]) -> Referred:
     """An item of ``period`` aggregated from its base periods' results ``its``, some of them
     ``Referred``: its lines are theirs (``fold_lines``, prefixed), referred to, not held."""
     count = records = 0
+    held: list[Line] = []
     for it in its:
         if isinstance(it, Referred):
             count, records = count + it.count, records + it.records
+            lines = it.lines
         else:
             lines = fold_lines(it)
             count, records = count + len(lines), records + sum(1 for ln in lines if ln.record is not None)
-    first = its[0]
+        held.extend(_prefixed(ln, f"[{it.window}] ") for ln in lines if ln.carried or ln.missing)
+    f = its[0]
     return Referred(
-        **{a.name: getattr(first, a.name) for a in attrs.fields(ItemResult)} | {
-            "window": period.label,
-            "folded": 0,
-            "lines": tuple(
-                _prefixed(ln, f"[{it.window}] ") for it in its
-                for ln in (it.lines if isinstance(it, Referred) else fold_lines(it)) if ln.carried or ln.missing
-            ),
-            "points": sum((it.points for it in its), ZERO),
-            "uncapped": sum((it.uncapped for it in its), ZERO),
-            "veto": tuple(v for it in its for v in it.veto),
-        },
-        count=count,
-        records=records,
+        item=f.item, title=f.title, department=f.department, category=f.category, reference=f.reference, window=period.label,
+        lines=tuple(held), points=sum((it.points for it in its), ZERO), uncapped=sum((it.uncapped for it in its), ZERO),
+        direct_per_capita=f.direct_per_capita, note=f.note, veto=tuple(v for it in its for v in it.veto), folded=0,
+        count=count, records=records,
     )
 
 

@@ -821,6 +821,42 @@ class Store(Ledger, Users, Tokens, SelfReports):
         rows = {r[0]: r for r in self.db.execute(q, [unit, *periods])}
         return [rows[p] for p in periods if p in rows]
 
+    def unit_results(
+        self, unit: str, periods: Sequence[str]
+    ) -> list[tuple[str, dict[str, Any], list[dict[str, Any]], list[tuple[Any, ...]]]]:
+        """``unit``'s stored results in each of ``periods`` stored, in their order, without its tree:
+        (period, its fields as ``stored_units`` gives them, its category results, its item results
+        as (category, item, points, uncapped, lines, records, carried, missing)), each in the order
+        stored."""
+        marks = ",".join("?" * len(periods))
+        scores = {
+            p: (f, t, s) for p, f, t, s in self.db.execute(
+                f"SELECT period, fields, total, subtotal FROM scores WHERE unit = ? AND period IN ({marks})", [unit, *periods]
+            )
+        }
+        cats: dict[str, list[dict[str, Any]]] = {}
+        cur = self.db.execute(
+            "SELECT period, category, name, base, raw, top, weight, score, explanation FROM category_results"
+            f" WHERE unit = ? AND period IN ({marks}) ORDER BY rowid", [unit, *periods],
+        )
+        names = [d[0] for d in cur.description]
+        for row in cur:
+            cats.setdefault(row[0], []).append(dict(zip(names, row, strict=True)))
+        items: dict[str, list[tuple[Any, ...]]] = {}
+        for row in self.db.execute(
+            "SELECT period, category, item, points, uncapped, lines, records, carried, missing FROM item_results"
+            f" WHERE unit = ? AND period IN ({marks}) ORDER BY rowid", [unit, *periods],
+        ):
+            items.setdefault(row[0], []).append(row[1:])
+        out = []
+        for p in periods:
+            if p in scores:
+                fields, total, subtotal = scores[p]
+                d = json.loads(fields)
+                d["total"], d["subtotal"] = total, subtotal
+                out.append((p, d, cats.get(p, []), items.get(p, [])))
+        return out
+
     def units_in(self, periods: Sequence[str]) -> list[str]:
         """The units stored in any of ``periods``, in the order of the first period that has each."""
         seen: dict[str, None] = {}
