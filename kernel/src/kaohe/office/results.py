@@ -407,10 +407,14 @@ class _Known:
         reads it (with lines: ``folding.Referred``), or None when the unit's tree must say it (a
         veto's reasons, a line marked missing, a note or an item not yet known)."""
         cid, iid, points, uncapped, n, named, carried, missing = row
+        if not n:  # most items of most units: no line, their result shared
+            hit = self.empty.get((period, iid, points, uncapped))
+            if hit is not None:
+                return hit
         meta = self.meta.get((period, iid))
         if meta is None or missing or (n and iid in self.vetoes):
             return None
-        p, unc = D(points), D(uncapped)
+        p, unc = _dec(points), _dec(uncapped)
         note = ""
         if p != unc:  # capped or floored (``pipeline._item_result``): the note says so
             found = self.notes.get((period, iid, fmt(p)))
@@ -419,14 +423,11 @@ class _Known:
             note = found
         title, department, reference, window, per_capita = meta
         if not n:
-            key = (period, cid, iid, points, uncapped, note)
-            hit = self.empty.get(key)
-            if hit is None:
-                hit = self.empty[key] = ItemResult(
-                    item=iid, title=title, department=department, category=cid, reference=reference, window=window, lines=(),
-                    points=p, uncapped=unc, direct_per_capita=per_capita, note=note,
-                )
-            return hit
+            one = self.empty[(period, iid, points, uncapped)] = ItemResult(
+                item=iid, title=title, department=department, category=cid, reference=reference, window=window, lines=(),
+                points=p, uncapped=unc, direct_per_capita=per_capita, note=note,
+            )
+            return one
         if named >= 2:  # its record lines folded into one (``folding.folded``)
             count, named = n - named + 1, 0
         else:
