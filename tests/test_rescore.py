@@ -373,3 +373,27 @@ def test_an_appeal_decision_rescored_equals_a_full_rescore(demo_scored, tmp_path
     with Store(bureau.database) as store:
         scored_now(store, bureau, registry, june, full=True)
     assert _stored(d) == incremental
+
+
+def test_a_revoked_adjustment_rescored_equals_a_full_rescore(demo_scored, tmp_path, taken):
+    """An adjustment of a unit's total made, June rescored, then revoked: the unit is scored again
+    (its stored total holds the adjustment, the period has none in force now), its total as
+    without it; the same results as a full rescore."""
+    src, _ = demo_scored
+    d = tmp_path / "bureau"
+    bureau, registry = _copy(src, d)
+    june = Period.parse("2015-06")
+    unit = bureau.units[0].id
+    before = _june(d)
+    with Store(bureau.database) as store:
+        adj = store.add_adjustment("2015-06", unit, Decimal(3), "表彰", "考核领导小组", actor="test")
+        scored_now(store, bureau, registry, june)
+        assert _june(d)[unit]["total"] == before[unit]["total"] + 3
+        store.revoke_adjustment(adj.id, "重复登记", "test")
+        scored_now(store, bureau, registry, june)
+    assert _june(d)[unit]["total"] == before[unit]["total"]
+    assert len(taken) == 2 and all(t is not None for t in taken)
+    incremental = _stored(d)
+    with Store(bureau.database) as store:
+        scored_now(store, bureau, registry, june, full=True)
+    assert _stored(d) == incremental

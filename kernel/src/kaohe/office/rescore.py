@@ -249,7 +249,7 @@ def changed_only(
     The items of ``fresh`` that compare the units (a rate, a rank) or may raise a flag are evaluated
     for every unit; those that make each unit's lines from its own records alone (``per_unit``) for
     the units whose records changed. A unit is scored again when its records changed, an adjustment
-    of the period names it, or one of the items evaluated for every unit comes out otherwise than
+    of the period names it (in force or revoked; or its stored total has one), or one of the items evaluated for every unit comes out otherwise than
     stored for it (its encoded text not in the stored tree, or other line flags); its stored tree is
     then decoded for its other items' results. Every other unit keeps its stored tree, its
     categories' raw scores (``category_results``) count for the top of its group; where a group's top
@@ -283,7 +283,8 @@ def changed_only(
             every[item.id] = res
     del caches
     encoder = TreeEncoder(dumps, foldable(bureau, period))
-    changed = set(touched) | {a.unit for a in adjustments}
+    # the units whose records changed, and those any adjustment of the period names (in force or revoked)
+    changed = set(touched) | {a.unit for a in adjustments} | {str(r["unit"]) for r in store.adjustment_rows(period.label)}
     heads: dict[str, str] = {}
     kept: dict[str, Kept] = {}
     for unit in units:
@@ -292,7 +293,7 @@ def changed_only(
         text = trees[unit.id]
         fields, cats = stored[unit.id]
         flags = [f for f in fields["flags"] if f not in DERIVED_FLAGS]
-        if flags != _line_flags(scheme, unit, wide, every) or any(
+        if fields["adjustments"] or flags != _line_flags(scheme, unit, wide, every) or any(
             encoder.item(every[i.id][unit.id]) not in text for i in wide if i.id in every
         ):
             changed.add(unit.id)
