@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--dir", type=Path, required=True, help="a scale's folder of bench/run.py (bench/out/scale-0.01)")
     p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--memory", action="store_true", help="also the peak of Python's memory (tracemalloc) of one more run of each, after the timed ones")
     a = p.parse_args(argv)
 
     from kaohe.core.periods import Period
@@ -52,6 +53,16 @@ def main(argv: list[str] | None = None) -> int:
             job()
             wall[name].append(time.perf_counter() - started)
             cpu[name].append(time.process_time() - used)
+    peaks: dict[str, int] = {}
+    if a.memory:  # after the timed runs: tracemalloc slows what it watches
+        import tracemalloc
+
+        for name, job in (("month", lambda: score_period(store, bureau, registry, month)),
+                          ("year", lambda: aggregate_stored(store, bureau, registry, year))):
+            tracemalloc.start()
+            job()
+            peaks[name] = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
     store.close()
     print(f"{a.dir.name}: {len(bureau.active_units(month))} stations, {a.runs} runs (interleaved)")
     for name, label in (("month", f"{MONTH} scored whole and stored (baseline)"), ("year", f"{YEAR} from the stored months, stored")):
@@ -60,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     for what, d in (("wall", wall), ("CPU", cpu)):
         print(f"  year ÷ month ({what}), best ÷ best: {min(d['year']) / min(d['month']):.2f}×;"
               f" median ÷ median: {statistics.median(d['year']) / statistics.median(d['month']):.2f}×")
+    for name, peak in peaks.items():
+        print(f"  peak of Python's memory (tracemalloc), {name}: {peak / 2**20:.1f} MiB")
     return 0
 
 

@@ -320,6 +320,7 @@ def test_demo_explanations_read_from_the_store_equal_a_fresh_scoring(demo):
     from kaohe.cli.main import cli
     from kaohe.core.periods import Period
     from kaohe.office.jobs import score_period
+    from kaohe.office.results import stored_unit
     from kaohe.plugins.discovery import load_registry
     from kaohe.scheme.config import load_bureau
     from kaohe.scoring.explain import unit_data
@@ -348,11 +349,19 @@ def test_demo_explanations_read_from_the_store_equal_a_fresh_scoring(demo):
             out = runner.invoke(cli, ["-c", cfg, "explain", "--json", u.unit, "2015"])
             assert out.exit_code == 0, out.output
             assert json.loads(out.stdout) == unit_data(u)
-        # ... and the stored trees are byte for byte a fresh scoring's under the bureau's own engine
+        # ... and the stored trees, their items' lines referring to the months' (``"lines_from":
+        # "parts"``) made again as they are read, are byte for byte a fresh scoring's under the
+        # bureau's own engine
         own = score_period(store, load_bureau(cfg, reg), reg, Period.parse("2015"), save=False)
         trees = TreeEncoder(dumps)
         stored = dict(store.db.execute("SELECT unit, tree FROM explanations WHERE period = '2015'").fetchall())
-        assert stored == {u.unit: trees.unit(u) for u in own.units}
+        assert all('"lines_from": "parts"' in t for t in stored.values())
+        made = {}
+        for unit in stored:
+            r = stored_unit(store, Period.parse("2015"), unit)
+            assert r is not None
+            made[unit] = trees.unit(r)
+        assert made == {u.unit: trees.unit(u) for u in own.units}
         assert store.count("runs") == runs  # explain scored nothing again
 
 

@@ -113,7 +113,7 @@ def test_a_one_record_correction_rescored_equals_a_full_rescore(demo_scored, tmp
     assert _stored(d) == incremental
 
 
-def test_a_voided_record_rescored_equals_a_full_rescore(demo_scored, tmp_path):
+def test_a_voided_record_rescored_equals_a_full_rescore(demo_scored, tmp_path, taken):
     src, _ = demo_scored
     d = tmp_path / "bureau"
     bureau, registry = _copy(src, d)
@@ -129,6 +129,7 @@ def test_a_voided_record_rescored_equals_a_full_rescore(demo_scored, tmp_path):
         scored_now(store, bureau, registry, Period.parse("2015-06"))
     incremental = _stored(d)
     assert incremental != before
+    assert taken and taken[0] is not None  # the units whose records did not change taken as stored
     with Store(bureau.database) as store:
         scored_now(store, bureau, registry, Period.parse("2015-06"), full=True)
     assert _stored(d) == incremental
@@ -257,3 +258,167 @@ def test_a_longer_period_scored_whole_is_up_to_date_until_one_of_its_months_chan
         score_period(store, bureau, registry, Period.parse("2015-02"))
         assert staleness(store, bureau, Period.parse("2015-02")) is None
         assert staleness(store, bureau, q1) == "此后 2015-02 的计算结果已改变"
+
+@pytest.fixture
+def taken(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Each rescoring of what changed (``rescore.changed_only``, as ``score_period`` calls it): how many
+    units it took as stored (their trees not read back) and how many it scored again; None when it
+    could not tell and the month was scored as before."""
+    import kaohe.office.jobs as jobs
+    from kaohe.office import rescore
+
+    seen: list[Any] = []
+
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        done = rescore.changed_only(*args, **kwargs)
+        seen.append(None if done is None else (len(done.heads), len(done.decoded)))
+        return done
+
+    monkeypatch.setattr(jobs, "changed_only", wrapped)
+    return seen
+
+
+def _june(d: Path) -> dict[str, dict[str, Any]]:
+    """unit → its June row (total, rank, run) and its categories' (raw, top)."""
+    db = sqlite3.connect(d / "kaohe.sqlite")
+    try:
+        out: dict[str, dict[str, Any]] = {
+            u: {"total": Decimal(t), "rank": r, "run": run, "cats": {}}
+            for u, t, r, run in db.execute("SELECT unit, total, rank, run_id FROM scores WHERE period = '2015-06'")
+        }
+        for u, c, raw, top in db.execute("SELECT unit, category, raw, top FROM category_results WHERE period = '2015-06'"):
+            out[u]["cats"][c] = (Decimal(raw), Decimal(top))
+        return out
+    finally:
+        db.close()
+
+
+def test_the_one_record_correction_takes_the_unchanged_units_as_stored(demo_scored, tmp_path, taken):
+    """Issue 18 point 3: after the one-record correction, only the units whose results changed are
+    read back and scored again; every other one is taken as stored (its tree not decoded), and the
+    result is the full rescore's (``test_a_one_record_correction_rescored_equals_a_full_rescore``)."""
+    src, cases = demo_scored
+    d = tmp_path / "bureau"
+    bureau, registry = _copy(src, d)
+    fixed = tmp_path / cases.name
+    _correct(cases, fixed)
+    with Store(bureau.database) as store:
+        ingest(store, bureau, registry, fixed, actor="test")
+        scored_now(store, bureau, registry, Period.parse("2015-06"))
+    n = len(bureau.active_units(Period.parse("2015-06")))
+    assert len(taken) == 1 and taken[0] is not None
+    kept, scored = taken[0]
+    assert kept + scored == n and 1 <= scored < n // 2
+
+
+def test_an_adjustment_moving_a_groups_top_rescores_the_group(demo_scored, tmp_path, taken):
+    """An item's adjustment lifting the lowest unit of a normalised category far above its group's
+    top: every unit of the group is normalised against the new top (seed 000 l.686), so every one
+    of them is scored again, and the units of the other groups are taken as stored; the result is
+    the full rescore's."""
+    src, _ = demo_scored
+    d = tmp_path / "bureau"
+    bureau, registry = _copy(src, d)
+    june = Period.parse("2015-06")
+    before = _june(d)
+    scheme = bureau.scheme
+    cat = next(c for c in scheme.period_categories if c.normalise and not c.per_capita)
+    item = next(i for i in bureau.items if i.category == cat.id and i.window(june) is not None and i.cap is None)
+    members = [u for u in bureau.active_units(june) if cat.applies_to(u.series) and cat.id in before[u.id]["cats"]]
+    low = min(members, key=lambda u: before[u.id]["cats"][cat.id][0])
+    top = before[low.id]["cats"][cat.id][1]
+    with Store(bureau.database) as store:
+        store.add_adjustment("2015-06", low.id, top + 100, "复查改分", item.department, kind="复查改分", item=item.id, actor="test")
+        scored_now(store, bureau, registry, june)
+    after = _june(d)
+    assert after[low.id]["cats"][cat.id][1] == after[low.id]["cats"][cat.id][0] > top  # the unit is its group's top now
+    from kaohe.rules.base import group_key
+
+    group = [u.id for u in members if group_key(u, scheme.normalise_within) == group_key(low, scheme.normalise_within)]
+    assert len(group) > 1 and all(after[u]["cats"][cat.id][1] == after[low.id]["cats"][cat.id][0] for u in group)
+    assert taken and taken[0] is not None and taken[0][1] >= len(group)
+    incremental = _stored(d)
+    with Store(bureau.database) as store:
+        scored_now(store, bureau, registry, june, full=True)
+    assert _stored(d) == incremental
+
+
+def test_a_rank_moved_by_another_units_total_equals_a_full_rescore(demo_scored, tmp_path, taken):
+    """The last unit of a series given 考核办's commendation (an adjustment of its total) above the
+    first: it is ranked first, every other unit of its series one place lower. Those units are taken
+    as stored (nothing of theirs changed but the rank): only their tree's tail and their score row
+    are written again, and the result is the full rescore's."""
+    src, _ = demo_scored
+    d = tmp_path / "bureau"
+    bureau, registry = _copy(src, d)
+    june = Period.parse("2015-06")
+    before = _june(d)
+    series = bureau.active_units(june)[0].series
+    members = [u.id for u in bureau.active_units(june) if u.series == series]
+    last = max(members, key=lambda u: before[u]["rank"])
+    lift = max(before[u]["total"] for u in members) - before[last]["total"] + 10
+    with Store(bureau.database) as store:
+        store.add_adjustment("2015-06", last, lift, "表彰", "考核领导小组", actor="test")
+        scored_now(store, bureau, registry, june)
+    after = _june(d)
+    assert after[last]["rank"] == 1
+    lower = [u for u in members if u != last and before[u]["rank"] < before[last]["rank"]]
+    assert lower and all(after[u]["rank"] == before[u]["rank"] + 1 for u in lower)
+    assert taken and taken[0] is not None and taken[0][0] >= len(lower)  # taken as stored, their ranks rewritten
+    incremental = _stored(d)
+    with Store(bureau.database) as store:
+        scored_now(store, bureau, registry, june, full=True)
+    assert _stored(d) == incremental
+
+
+def test_an_appeal_decision_rescored_equals_a_full_rescore(demo_scored, tmp_path, taken):
+    """June published, a unit's appeal against one of its deductions decided 改分 (its adjustment, an
+    entry of its own): rescoring June gives the full rescore's results."""
+    from kaohe.office.appeals import decide_appeal, file_appeal
+    from kaohe.office.publication import publish
+
+    src, _ = demo_scored
+    d = tmp_path / "bureau"
+    bureau, registry = _copy(src, d)
+    june = Period.parse("2015-06")
+    db = sqlite3.connect(d / "kaohe.sqlite")
+    unit, item, points = db.execute(
+        "SELECT unit, item, points FROM item_results WHERE period = '2015-06' AND CAST(points AS REAL) < 0 ORDER BY unit, item"
+    ).fetchone()
+    db.close()
+    before = _stored(d)
+    with Store(bureau.database) as store:
+        publish(store, bureau, registry, june, out=d / "published", allow_missing="测试", actor="test")
+        a = file_appeal(store, bureau, june, unit, item, "重复登记", actor="test")
+        decide_appeal(store, bureau, a["id"], "改分", "考核办 王某", "核实属实", points=Decimal(points) / 2, actor="test")
+        scored_now(store, bureau, registry, june)
+    assert taken and taken[-1] is not None
+    incremental = _stored(d)
+    assert incremental != before
+    with Store(bureau.database) as store:
+        scored_now(store, bureau, registry, june, full=True)
+    assert _stored(d) == incremental
+
+
+def test_a_revoked_adjustment_rescored_equals_a_full_rescore(demo_scored, tmp_path, taken):
+    """An adjustment of a unit's total made, June rescored, then revoked: the unit is scored again
+    (its stored total holds the adjustment, the period has none in force now), its total as
+    without it; the same results as a full rescore."""
+    src, _ = demo_scored
+    d = tmp_path / "bureau"
+    bureau, registry = _copy(src, d)
+    june = Period.parse("2015-06")
+    unit = bureau.units[0].id
+    before = _june(d)
+    with Store(bureau.database) as store:
+        adj = store.add_adjustment("2015-06", unit, Decimal(3), "表彰", "考核领导小组", actor="test")
+        scored_now(store, bureau, registry, june)
+        assert _june(d)[unit]["total"] == before[unit]["total"] + 3
+        store.revoke_adjustment(adj.id, "重复登记", "test")
+        scored_now(store, bureau, registry, june)
+    assert _june(d)[unit]["total"] == before[unit]["total"]
+    assert len(taken) == 2 and all(t is not None for t in taken)
+    incremental = _stored(d)
+    with Store(bureau.database) as store:
+        scored_now(store, bureau, registry, june, full=True)
+    assert _stored(d) == incremental

@@ -64,6 +64,8 @@ class Registry:
     """The plugins' own ``kaohe`` commands by name (``kaohe_commands``)."""
     status_notes: list[StatusNotes] = attrs.field(factory=list)
     """The plugins' lines of a period's data status (``kaohe_status_notes``)."""
+    _owners: dict[tuple[str, int], str | None] = attrs.field(factory=dict, init=False, repr=False, eq=False)
+    """``owner_of_kind``'s answers, by kind and the number of adapters then registered."""
 
     def items_of(self, plugin: str) -> list[Item]:
         return [i for i in self.items.values() if i.plugin == plugin]
@@ -88,7 +90,9 @@ class Registry:
         return tables + commands
 
     def owner_of_kind(self, kind: str) -> str | None:
-        for a in self.adapters.values():
-            if kind in a.kinds or kind.split(".", 1)[0] in a.kinds:
-                return a.department
-        return None
+        key = (kind, len(self.adapters))  # asked for every item's kinds at every scoring: remembered
+        if key in self._owners:
+            return self._owners[key]
+        owner = next((a.department for a in self.adapters.values() if kind in a.kinds or kind.split(".", 1)[0] in a.kinds), None)
+        self._owners[key] = owner
+        return owner

@@ -20,7 +20,7 @@ from ..scoring.sources import StoreSource
 from ..scoring.explain import gap_data
 from ..intake.staging import dumps
 from ..store.store import Store, StoreBusy
-from .rescore import evaluated_for, per_unit, stored_items, to_evaluate
+from .rescore import changed_only, evaluated_for, per_unit, stored_items, to_evaluate
 from .results import aggregate_all, aggregate_stored, config_digest, explanation, foldable, staleness, stored_result
 
 __all__ = ["config_digest", "history", "score_period", "score_year", "bring_up_to_date", "scored_now", "shown", "totals"]
@@ -104,13 +104,19 @@ def score_period(
         keep: dict[str, str] | None = None
         state = None
         trees: dict[str, dict[str, Any]] = {}
-        reuse: dict[str, Mapping[str, ItemResult]] = {}
+        reuse: Mapping[str, Mapping[str, ItemResult]] = {}
+        heads: dict[str, str] = {}
         if fresh is not None:
             state = store.period_state(period.label)
-            narrow, touched = per_unit(store, bureau, registry, period, fresh)
-            reuse, keep, trees = stored_items(store, bureau, period, fresh - narrow)
-            taken = {**reuse, **evaluated_for(store, bureau, registry, period, narrow, touched, reuse, source)} if narrow else reuse
-            result = score_base(bureau, period, cast(DataSource, source), history(store, bureau, period, source), taken)
+            past = history(store, bureau, period, source)
+            done = changed_only(store, bureau, registry, period, fresh, source, past)
+            if done is not None:  # the units that did not change taken as stored, their trees not decoded
+                result, keep, trees, reuse, heads = done.result, done.trees, done.decoded, done.reused, done.heads
+            else:
+                narrow, touched = per_unit(store, bureau, registry, period, fresh)
+                reuse, keep, trees = stored_items(store, bureau, period, fresh - narrow)
+                taken = {**reuse, **evaluated_for(store, bureau, registry, period, narrow, touched, reuse, source)} if narrow else reuse
+                result = score_base(bureau, period, cast(DataSource, source), past, taken)
             if state is None or _gaps_data(result) != (json.loads(state["missing"] or "[]"), json.loads(state["empty"] or "[]")):
                 fresh = None  # the data missing changed: scored whole
         if fresh is None:
@@ -120,6 +126,7 @@ def score_period(
         run = int(state["run_id"]) if keep is not None and state is not None else None
         store.save_result(
             result, config_digest(bureau, period), len(bureau.at(period).items), mark, keep, run, foldable(bureau, period), trees, reuse, read,
+            heads,
         )
     return result
 

@@ -26,19 +26,37 @@ folded (docs/architecture.md, "Record lines made on demand"), so reading them ba
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
+import attrs
+
+from ..contract.items import Item
 from ..contract.registry import Registry
-from ..core.model import ItemResult
+from ..core.model import Gap, ItemResult, PeriodResult, Unit, UnitResult
 from ..core.periods import Period
+from ..intake.staging import dumps
 from ..scheme.bureau import Bureau
-from ..rules.base import lines_per_unit
-from ..scoring.explain import item_from_data
-from ..scoring.pipeline import Grouped, evaluate_item, period_gaps
+from ..scheme.scheme import Scheme
+from ..rules.base import group_key, lines_per_unit
+from ..scoring.explain import category_from_data, item_from_data, unit_from_data
+from ..scoring.pipeline import (
+    DERIVED_FLAGS,
+    Grouped,
+    _unit_gaps,
+    categorised,
+    category_raw,
+    evaluate_item,
+    period_adjustments,
+    period_gaps,
+    rank_and_flag,
+    unit_result,
+)
 from ..scoring.sources import StoreSource
+from ..scoring.treejson import TreeEncoder
 from ..store.store import Store
-from .results import ADJUSTMENTS, NOT_INPUTS, _touches, config_digest
+from .results import ADJUSTMENTS, NOT_INPUTS, _gap, _touches, config_digest, foldable
 
 INCREMENTAL = frozenset({"导入", "撤销记录"})
 """Audit actions whose changes are records only: after them, only the items reading those records'
@@ -182,4 +200,229 @@ def evaluated_for(
                 mine[unit.id] = res[unit.id]
         else:
             out[item.id] = mine
+    return out
+
+
+@attrs.frozen
+class Kept(UnitResult):
+    """A unit's stored result of a base period taken as it is by a rescoring of what changed
+    (``changed_only``): its fields and its categories' scores as stored (without their items), and
+    whether it has lines carried over or marked missing, as stored (what ranking and flagging read)."""
+
+    was_carried: bool = False
+    was_missing: bool = False
+
+    @property
+    def carried(self) -> bool:
+        return self.was_carried
+
+    @property
+    def missing(self) -> bool:
+        return self.was_missing
+
+
+@attrs.frozen
+class Rescored:
+    """What ``changed_only`` made: the period's result (the units taken as stored ``Kept``), and what
+    ``Store.save_result`` needs to write only what changed."""
+
+    result: PeriodResult
+    trees: dict[str, str]
+    """Every unit → its tree as stored (``keep``)."""
+    decoded: dict[str, dict[str, Any]]
+    """The units scored again → their stored tree, decoded (``stored``)."""
+    reused: dict[str, dict[str, ItemResult]]
+    """item → unit scored again → its result taken from its stored tree (``reused``)."""
+    heads: dict[str, str]
+    """The units taken as stored → the head of their stored tree (``heads``)."""
+
+
+def changed_only(
+    store: Store, bureau: Bureau, registry: Registry, period: Period, fresh: set[str], source: StoreSource,
+    history: Sequence[PeriodResult],
+) -> Rescored | None:
+    """Base period ``period`` scored again where it changed since its results were stored (``fresh``:
+    ``to_evaluate``'s items), the other units' stored results taken as they are, without decoding
+    their trees: the same result as a full scoring, or None where it cannot tell (then
+    ``score_period`` rescores as before).
+
+    The items of ``fresh`` that compare the units (a rate, a rank) or may raise a flag are evaluated
+    for every unit; those that make each unit's lines from its own records alone (``per_unit``) for
+    the units whose records changed. A unit is scored again when its records changed, an adjustment
+    of the period names it (in force or revoked; or its stored total has one), or one of the items evaluated for every unit comes out otherwise than
+    stored for it (its encoded text not in the stored tree, or other line flags); its stored tree is
+    then decoded for its other items' results. Every other unit keeps its stored tree, its
+    categories' raw scores (``category_results``) count for the top of its group; where a group's top
+    moves, every unit of the group is scored again (its normalised scores change). Ranks and flags are
+    made for all from the totals (``pipeline.rank_and_flag``); a unit kept whose rank or flags moved
+    has only its tree's tail and its score rewritten."""
+    state = store.period_state(period.label)
+    if state is None:
+        return None
+    narrow, touched = per_unit(store, bureau, registry, period, fresh)
+    bureau = bureau.at(period)
+    scheme = bureau.scheme
+    units = bureau.active_units(period)
+    trees = dict(store.period_trees(period.label))
+    stored = {f["unit"]: (f, cs) for f, cs in store.stored_units(period.label)}
+    if any(u.id not in trees or u.id not in stored for u in units):
+        return None
+    missing, empty, confirmed = period_gaps(source, period)
+    adjustments = period_adjustments(source, period)
+    categories = scheme.period_categories
+    wanted = {c.id for c in categories}
+    items = [i for i in bureau.items if i.category in wanted and i.window(period) is not None]
+    wide = [i for i in items if i.id in fresh and i.id not in narrow]
+    every: dict[str, dict[str, ItemResult]] = {}  # the items evaluated for every unit
+    caches: dict[tuple[tuple[str, ...], Period | None], Grouped] = {}
+    for item in wide:
+        res = evaluate_item(
+            bureau, item, period, units, source, caches.setdefault((tuple(item.reads), item.window(period)), {}), missing, confirmed,
+        )
+        if res is not None:
+            every[item.id] = res
+    del caches
+    encoder = TreeEncoder(dumps, foldable(bureau, period))
+    # the units whose records changed, and those any adjustment of the period names (in force or revoked)
+    changed = set(touched) | {a.unit for a in adjustments} | {str(r["unit"]) for r in store.adjustment_rows(period.label)}
+    heads: dict[str, str] = {}
+    kept: dict[str, Kept] = {}
+    for unit in units:
+        if unit.id in changed:
+            continue
+        text = trees[unit.id]
+        fields, cats = stored[unit.id]
+        flags = [f for f in fields["flags"] if f not in DERIVED_FLAGS]
+        if fields["adjustments"] or flags != _line_flags(scheme, unit, wide, every) or any(
+            encoder.item(every[i.id][unit.id]) not in text for i in wide if i.id in every
+        ):
+            changed.add(unit.id)
+            continue
+        u = unit_from_data(fields, categories=False)
+        k = Kept(
+            **{a.name: getattr(u, a.name) for a in attrs.fields(UnitResult)} | {
+                "categories": tuple(category_from_data(c, items=False) for c in cats),
+            },
+            was_carried=bool(fields["carried"]), was_missing="数据缺失" in fields["flags"],
+        )
+        tail = encoder.unit_tail(k)
+        if not text.endswith(tail):
+            changed.add(unit.id)
+            continue
+        kept[unit.id] = k
+        heads[unit.id] = text[: len(text) - len(tail)]
+    # the top raw score of each group and category: the units kept as stored, the others as scored now
+    by_id = {u.id: u for u in units}
+    decoded: dict[str, dict[str, Any]] = {}
+    reused: dict[str, dict[str, ItemResult]] = {}
+    own: dict[str, list[ItemResult]] = {}
+    empty_items: dict[tuple[Any, ...], ItemResult] = {}
+    while True:
+        for uid in [u.id for u in units if u.id in changed and u.id not in own]:
+            mine = _unit_items(store, bureau, registry, period, by_id[uid], items, every, narrow, uid in touched, trees[uid], missing,
+                               confirmed, decoded, reused, empty_items)
+            if mine is None:
+                return None
+            own[uid] = mine
+        tops: dict[tuple[str, str], Decimal] = {}
+        stored_tops: dict[tuple[str, str], Decimal] = {}
+        for unit in units:
+            g = group_key(unit, scheme.normalise_within)
+            for cat in categories:
+                if not cat.applies_to(unit.series):
+                    continue
+                if unit.id in own:
+                    raw = category_raw(scheme, cat, unit, period, [i for i in own[unit.id] if i.category == cat.id])[0]
+                else:
+                    c = next((c for c in kept[unit.id].categories if c.category == cat.id), None)
+                    if c is None:
+                        return None
+                    raw = c.raw
+                    stored_tops[(g, cat.id)] = c.top
+                tops[(g, cat.id)] = max(tops.get((g, cat.id), raw), raw)
+        moved = {g for (g, cid), top in stored_tops.items() if top != tops[(g, cid)]}
+        more = {u.id for u in units if u.id in kept and group_key(u, scheme.normalise_within) in moved}
+        if not more:
+            break
+        changed |= more
+        for uid in more:
+            del kept[uid], heads[uid]
+    scored = [u for u in units if u.id in own]
+    others = [(by_id[uid], c.category, c.raw) for uid, k in kept.items() for c in k.categories]
+    cats_of = categorised(bureau, period, scored, own, categories, others)
+    results: list[UnitResult] = [
+        kept[u.id] if u.id in kept else unit_result(scheme, u, period, cats_of[u.id], adjustments) for u in units
+    ]
+    ranked = rank_and_flag(scheme, results, history, period, empty)
+    silent = set(missing.values())
+    gaps = [Gap(d, period.label) for d in sorted(silent)]
+    was = [g for g in json.loads(state["missing"] or "[]") if g.get("unit")]
+    for r in results:
+        if r.unit in kept:
+            gaps += [Gap(**_gap(g)) for g in was if g["unit"] == r.unit]
+        else:
+            gaps += _unit_gaps([r], silent)
+    result = PeriodResult(period.label, period.kind, tuple(ranked), tuple(gaps), (period.label,) if empty else ())
+    return Rescored(result, trees, decoded, reused, heads)
+
+
+def _line_flags(scheme: Scheme, unit: Unit, wide: Sequence[Item], every: Mapping[str, Mapping[str, ItemResult]]) -> list[str]:
+    """The flags ``unit``'s lines raise, each once, in the order a scoring finds them
+    (``pipeline._line_flags``), from the items evaluated for every unit: the only ones whose lines
+    may raise one (``to_evaluate``)."""
+    seen: list[str] = []
+    for cat in scheme.period_categories:
+        if not cat.applies_to(unit.series):
+            continue
+        for item in wide:
+            if item.category == cat.id and item.id in every:
+                for ln in every[item.id][unit.id].lines:
+                    if ln.flag and ln.flag not in seen:
+                        seen.append(ln.flag)
+    return seen
+
+
+def _unit_items(
+    store: Store, bureau: Bureau, registry: Registry, period: Period, unit: Unit, items: Sequence[Item],
+    every: Mapping[str, Mapping[str, ItemResult]], narrow: set[str], touched: bool, tree: str, missing: Mapping[str, str],
+    confirmed: frozenset[str], decoded: dict[str, dict[str, Any]], reused: dict[str, dict[str, ItemResult]],
+    empty: dict[tuple[Any, ...], ItemResult],
+) -> list[ItemResult] | None:
+    """``unit``'s results of ``items`` (those due), in their order: those evaluated for every unit
+    (``every``), those of ``narrow`` evaluated again from its own records when its records changed
+    (``touched``), the others taken from its stored tree (decoded into ``decoded``, each taken noted
+    in ``reused``). None when an item due is not in the stored tree."""
+    d = decoded[unit.id] = json.loads(tree)
+    taken: dict[str, ItemResult] = {}
+    for c in d["categories"]:
+        cid = c["category"]
+        for i in c["items"]:
+            if i["item"] in every or (touched and i["item"] in narrow):
+                continue
+            if i["lines"]:
+                res = item_from_data(i, cid)
+            else:
+                key = (
+                    cid, i["item"], i["title"], i["department"], i["reference"], i["window"], i["points"], i["uncapped"],
+                    i["note"], i["direct_per_capita"], tuple(i["veto"]), i.get("folded", 0),
+                )
+                res = empty.get(key) or empty.setdefault(key, item_from_data(i, cid))
+            taken[i["item"]] = res
+    out: list[ItemResult] = []
+    own: tuple[StoreSource, Grouped] | None = None
+    for item in items:
+        if item.id in every:
+            out.append(every[item.id][unit.id])
+        elif touched and item.id in narrow:
+            if own is None:
+                own = (StoreSource(store, bureau, registry, unit.id), {})
+            made = evaluate_item(bureau, item, period, [unit], own[0], own[1], missing, confirmed)
+            if made is None:
+                return None
+            out.append(made[unit.id])
+        elif item.id in taken:
+            out.append(taken[item.id])
+            reused.setdefault(item.id, {})[unit.id] = taken[item.id]
+        else:
+            return None
     return out

@@ -25,17 +25,19 @@ from typing import Any, cast
 import attrs
 
 from ..contract.registry import Registry
-from ..core.decimals import D
+from ..core.decimals import D, ZERO, fmt
 from ..core.errors import KaoheError
-from ..core.model import Gap, ItemResult, PeriodResult, UnitResult
+from ..core.model import Gap, ItemResult, Line, PeriodResult, UnitResult
 from ..core.periods import MONTHS_PER, Period
 from ..scheme.bureau import Bureau
+from ..rules import Veto
 from ..rules.base import lines_per_unit
-from ..scoring.explain import category_from_data, unit_data, unit_from_data
-from ..scoring.folding import Interner, unfolded
+from ..scoring.explain import _dec, _shared_item, category_from_data, item_from_data, unit_data, unit_from_data
+from ..scoring.folding import Interner, Referred, fold_lines, referred, unfolded
 from ..scoring.pipeline import (
     DataSource,
     Grouped,
+    _prefixed,
     aggregate_unit,
     evaluate_item,
     base_periods,
@@ -246,7 +248,35 @@ def stored_unit(store: Store, period: Period, unit: str) -> UnitResult | None:
     """One unit's stored result as stored: the record lines of the items ``foldable`` holds folded
     (see ``explanation`` for the whole explanation)."""
     rows = store.unit_trees(unit, [period.label])
-    return unit_from_data(json.loads(rows[0][1])) if rows else None
+    return _resolved(store, unit, json.loads(rows[0][1])) if rows else None
+
+
+def _resolved(store: Store, unit: str, d: dict[str, Any]) -> UnitResult:
+    """``unit``'s stored tree ``d`` as a result, the lines of the items whose tree refers to its
+    base periods' lines (a quarter, half-year or year aggregated from the stored base periods:
+    ``"lines_from": "parts"``, ``folding.Referred``) made from their stored trees: each base period's
+    lines of the item (``folding.fold_lines``), prefixed with its period, in order — the lines
+    ``pipeline.aggregate_unit`` gives it."""
+    u = unit_from_data(d)
+    refs = {(c["category"], i["item"]) for c in d["categories"] for i in c["items"] if i.get("lines_from") == "parts"}
+    if not refs:
+        return u
+    parts: dict[tuple[str, str], list[ItemResult]] = {}
+    for _, tree, _, _ in store.unit_trees(unit, [p for p, _ in u.parts]):  # in the parts' order
+        for c in json.loads(tree)["categories"]:
+            for i in c["items"]:
+                if i["lines"] and (c["category"], i["item"]) in refs:
+                    parts.setdefault((c["category"], i["item"]), []).append(item_from_data(i, c["category"], fold=True))
+    cats = []
+    for c in u.categories:
+        its = []
+        for i in c.items:
+            if (c.category, i.item) in refs:
+                lines = tuple(_prefixed(ln, f"[{m.window}] ") for m in parts.get((c.category, i.item), ()) for ln in fold_lines(m))
+                i = attrs.evolve(i, lines=lines)
+            its.append(i)
+        cats.append(attrs.evolve(c, items=tuple(its)))
+    return attrs.evolve(u, categories=tuple(cats))
 
 
 def foldable(bureau: Bureau, period: Period) -> frozenset[str]:
@@ -320,7 +350,7 @@ def stored_whole(store: Store, bureau: Bureau, registry: Registry, period: Perio
                 made[item.id] = res
     out = []
     for unit, d in decoded:
-        u = unit_from_data(d)
+        u = _resolved(store, unit, d)
         if unit in exact:
             u = attrs.evolve(u, total=D(exact[unit][0]), subtotal=D(exact[unit][1]))
         if folded:
@@ -346,16 +376,93 @@ def explanation_data(store: Store, bureau: Bureau, registry: Registry, period: P
     return None if u is None else unit_data(u)
 
 
-def _decoded(
-    store: Store, unit: str, labels: Sequence[str], empty: dict[tuple[Any, ...], ItemResult] | None = None,
-) -> dict[str, UnitResult]:
+class _Known:
+    """What the base periods' stored trees say alike for every unit, read from the first tree that
+    has it (``_decoded``): each item's title, department, reference, window and per-capita mark by
+    period, the note of its points capped or floored, its results without lines (shared)."""
+
+    def __init__(self, store: Store, vetoes: frozenset[str]) -> None:
+        self.store = store
+        self.vetoes = vetoes
+        """The items whose rule is a veto: their lines' reasons are the unit's veto (read from its tree)."""
+        self.meta: dict[tuple[str, str], tuple[str, str, str, str, bool]] = {}
+        self.notes: dict[tuple[str, str, str], str] = {}
+        self.empty: dict[tuple[Any, ...], ItemResult] = {}
+
+    def tree(self, unit: str, period: str) -> dict[tuple[str, str], dict[str, Any]]:
+        """``unit``'s stored tree of ``period``, its items by (category, item); what it says alike for
+        every unit noted."""
+        d = json.loads(self.store.unit_trees(unit, [period])[0][1])
+        out = {}
+        for c in d["categories"]:
+            for i in c["items"]:
+                out[(c["category"], i["item"])] = i
+                self.meta[(period, i["item"])] = (i["title"], i["department"], i["reference"], i["window"], bool(i["direct_per_capita"]))
+                if i["note"]:
+                    self.notes[(period, i["item"], i["points"])] = i["note"]
+        return out
+
+    def item(self, period: str, row: tuple[Any, ...]) -> ItemResult | None:
+        """An item's result from its row of ``item_results`` (``Store.unit_results``) as an aggregate
+        reads it (with lines: ``folding.Referred``), or None when the unit's tree must say it (a
+        veto's reasons, a line marked missing, a note or an item not yet known)."""
+        cid, iid, points, uncapped, n, named, carried, missing = row
+        if not n:  # most items of most units: no line, their result shared
+            hit = self.empty.get((period, iid, points, uncapped))
+            if hit is not None:
+                return hit
+        meta = self.meta.get((period, iid))
+        if meta is None or missing or (n and iid in self.vetoes):
+            return None
+        p, unc = _dec(points), _dec(uncapped)
+        note = ""
+        if p != unc:  # capped or floored (``pipeline._item_result``): the note says so
+            found = self.notes.get((period, iid, fmt(p)))
+            if found is None:
+                return None
+            note = found
+        title, department, reference, window, per_capita = meta
+        if not n:
+            one = self.empty[(period, iid, points, uncapped)] = ItemResult(
+                item=iid, title=title, department=department, category=cid, reference=reference, window=window, lines=(),
+                points=p, uncapped=unc, direct_per_capita=per_capita, note=note,
+            )
+            return one
+        if named >= 2:  # its record lines folded into one (``folding.folded``)
+            count, named = n - named + 1, 0
+        else:
+            count = n
+        return Referred(
+            item=iid, title=title, department=department, category=cid, reference=reference, window=window,
+            lines=(Line(ZERO, "", None, True),) if carried else (), points=p, uncapped=unc, direct_per_capita=per_capita, note=note,
+            count=count, records=named,
+        )
+
+
+def _decoded(store: Store, unit: str, labels: Sequence[str], known: _Known) -> dict[str, UnitResult]:
     """``unit``'s stored results of the base periods ``labels`` (those stored, in their order), by
-    period: their record lines folded (``folding.fold_lines``), with their exact totals; ``empty``:
-    the items without lines made once for every unit and period (``explain.unit_from_data``)."""
-    return {
-        period: attrs.evolve(unit_from_data(json.loads(tree), fold=True, empty=empty), total=D(total), subtotal=D(subtotal))
-        for period, tree, total, subtotal in store.unit_trees(unit, labels)
-    }
+    period, with their exact totals, as an aggregate reads them: from their rows (``scores``,
+    ``category_results``, ``item_results``), the items with lines without them (``folding.Referred``:
+    the aggregate's tree refers to them); the unit's tree read only for what its rows do not say
+    (``_Known``)."""
+    out = {}
+    for period, fields, cats, rows in store.unit_results(unit, labels):
+        tree: dict[tuple[str, str], dict[str, Any]] | None = None
+        items: dict[str, list[ItemResult]] = {}
+        for row in rows:
+            it = known.item(period, row)
+            if it is None:
+                if tree is None:
+                    tree = known.tree(unit, period)
+                d = tree[(row[0], row[1])]
+                it = referred(d, row[0], _dec) if d["lines"] else _shared_item(d, row[0], True, known.empty)
+            items.setdefault(row[0], []).append(it)
+        u = unit_from_data(fields, categories=False)
+        out[period] = attrs.evolve(
+            u,
+            categories=tuple(attrs.evolve(category_from_data(c, items=False), items=tuple(items.get(c["category"], ()))) for c in cats),
+        )
+    return out
 
 
 def _slim(u: UnitResult) -> UnitResult:
@@ -453,10 +560,11 @@ def _aggregate_units(
 ) -> None:
     """``aggregate_all``'s writing, inside its write transaction: units in ``order``."""
     longer = [_Longer(store, bureau, source, p, mark, states) for p in periods]
-    empty: dict[tuple[Any, ...], ItemResult] = {}  # the items without lines: as many as items × periods × their points, not units
+    vetoes = frozenset(i.id for b in bases for i in bureau.at(b).items if isinstance(i.rule, Veto))
+    known = _Known(store, vetoes)  # the items without lines: as many as items × periods × their points, not units
     same: dict[tuple[Any, ...], tuple[tuple[ItemResult, ...], ItemResult]] = {}  # their merged results, as many
     for uid in order:
-        decoded = _decoded(store, uid, [b.label for b in bases], empty)
+        decoded = _decoded(store, uid, [b.label for b in bases], known)
         for agg in longer:
             us = [decoded[b] for b in agg.labels if b in decoded]
             if not us:

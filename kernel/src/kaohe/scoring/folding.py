@@ -15,6 +15,7 @@ kaohe.office.results.explanation).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -53,6 +54,53 @@ def folded(lines: tuple[Line, ...], window: str) -> tuple[Line, ...]:
 def folded_line(points: Decimal, records: int, window: str, carried: bool, flag: str | None = None) -> Line:
     """The one line standing for ``records`` record lines of ``window`` whose points add up to ``points``."""
     return Line(points, f"{records}条记录合计{fmt_points(points)}分,逐条见{window}的说明", None, carried, flag)
+
+
+@attrs.frozen
+class Referred(ItemResult):
+    """An item's result whose lines are not held: those of a base period's stored item (read to
+    aggregate a longer period), or of a quarter, half-year or year, its base periods' lines
+    (``fold_lines``, each prefixed with its period), which its stored tree refers to rather than
+    copies (``"lines_from": "parts"``; made again on reading it: kaohe.office.results). ``lines``
+    holds only those carried over or marked missing (what the unit's flags read); ``count`` is how
+    many lines it stands for, ``records`` how many of them name a record."""
+
+    count: int = 0
+    records: int = 0
+
+
+def referred(d: dict[str, Any], category: str, number: Callable[[str], Decimal]) -> Referred:
+    """A base period's stored item ``d`` (with lines; in ``category``) as an aggregate reads it when
+    its stored tree refers to the lines: ``Referred``, holding of the lines of ``fold_lines`` only
+    those carried over or marked missing (``number``: a stored number as a decimal)."""
+    lines: list[dict[str, Any]] = d["lines"]
+    if len(lines) == 1:  # most items with lines: one line, nothing to fold
+        ln = lines[0]
+        held1 = (Line(ZERO, ln["reason"], ln["record"], bool(ln["carried"]), missing=ln.get("missing", "")),) if ln["carried"] or ln.get("missing") else ()
+        return Referred(
+            item=d["item"], title=d["title"], department=d["department"], category=category, reference=d["reference"],
+            window=d["window"], lines=held1, points=number(d["points"]), uncapped=number(d["uncapped"]),
+            direct_per_capita=bool(d["direct_per_capita"]), note=d["note"], veto=tuple(d["veto"]), folded=int(d.get("folded", 0)),
+            count=1, records=0 if ln["record"] is None else 1,
+        )
+    records = [ln for ln in lines if ln["record"] is not None]
+    if len(lines) < 2 or len(records) < 2:  # nothing folded (``folded``)
+        count, named = len(lines), len(records)
+        kept = [ln for ln in lines if ln["carried"] or ln.get("missing")]
+        carried = False
+    else:
+        count, named = len(lines) - len(records) + 1, 0
+        kept = [ln for ln in lines if ln["record"] is None and (ln["carried"] or ln.get("missing"))]
+        carried = any(ln["carried"] for ln in records)
+    held = [Line(ZERO, ln["reason"], ln["record"], bool(ln["carried"]), missing=ln.get("missing", "")) for ln in kept]
+    if carried:  # the folded line (``folded_line``): carried over, never marked missing
+        held.append(Line(ZERO, "", None, True))
+    return Referred(
+        item=d["item"], title=d["title"], department=d["department"], category=category, reference=d["reference"],
+        window=d["window"], lines=tuple(held), points=number(d["points"]), uncapped=number(d["uncapped"]),
+        direct_per_capita=bool(d["direct_per_capita"]), note=d["note"], veto=tuple(d["veto"]), folded=int(d.get("folded", 0)),
+        count=count, records=named,
+    )
 
 
 def fold_stored(item: ItemResult) -> ItemResult:

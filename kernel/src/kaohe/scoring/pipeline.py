@@ -30,7 +30,7 @@ from ..scheme.bureau import Bureau
 from ..scheme.scheme import Category, Scheme
 from ..rules.aggregate import Counter
 from .aggregated import Counts, summed
-from .folding import Interner, fold_lines, folded_line
+from .folding import Interner, Referred, fold_lines, folded_line
 
 
 class DataSource(Protocol):
@@ -312,6 +312,18 @@ def evaluate_categories(
             for uid, res in results.items():
                 per_unit[uid].append(res)
 
+    return categorised(bureau, period, units, per_unit, categories)
+
+
+def categorised(
+    bureau: Bureau, period: Period, units: Sequence[Unit], per_unit: Mapping[str, Sequence[ItemResult]],
+    categories: Sequence[Category], others: Iterable[tuple[Unit, str, Decimal]] = (),
+) -> dict[str, list[CategoryResult]]:
+    """The ``categories`` of every unit of ``units`` from its items' results ``per_unit`` (unit →
+    its items' results in the items' order): raw scores, each normalised against the top raw score
+    of the unit's group; ``others``: (unit, category, raw score) of the group's other units, taken as
+    given (a rescoring of what changed reads them as stored: kaohe.office.rescore)."""
+    scheme = bureau.scheme
     raws: dict[tuple[str, str], tuple[Decimal, str]] = {}
     for unit in units:
         for cat in categories:
@@ -321,6 +333,9 @@ def evaluate_categories(
             raws[(unit.id, cat.id)] = category_raw(scheme, cat, unit, period, its)
 
     tops: dict[tuple[str, str], Decimal] = {}
+    for other, cid, raw in others:
+        key = (group_key(other, scheme.normalise_within), cid)
+        tops[key] = max(tops.get(key, raw), raw)
     for unit in units:
         g = group_key(unit, scheme.normalise_within)
         for cat in categories:
@@ -375,40 +390,43 @@ def score_base(
     missing, empty, confirmed = period_gaps(data, period)
     by_unit = evaluate_categories(bureau, period, units, data, scheme.period_categories, missing, confirmed, reuse)
     adjustments = period_adjustments(data, period)
-    results: list[UnitResult] = []
-    for unit in units:
-        cats = by_unit[unit.id]
-        subtotal = sum((c.score for c in cats), ZERO)
-        how = ""
-        k = scheme.coefficient(unit.klass)
-        if k != 1:  # 难度系数 by class (seed 002; docs/readings.md)
-            adjusted = quantize(subtotal * k, scheme.decimals)
-            how = f"各考核内容合计{fmt(subtotal)} × {unit.klass}难度系数{fmt(k)} = {fmt(adjusted)}"
-            subtotal = adjusted
-        direct = tuple(a.line() for a in for_unit(adjustments, unit.id))
-        if direct:
-            subtotal, how = _adjusted(subtotal, direct, how)
-        veto = tuple(v for c in cats for i in c.items for v in i.veto)
-        results.append(
-            UnitResult(
-                unit=unit.id,
-                name=unit.name,
-                series=unit.series,
-                klass=unit.klass,
-                period=period.label,
-                categories=tuple(cats),
-                subtotal=subtotal,
-                total=ZERO if veto else subtotal,
-                veto=veto,
-                flags=_line_flags(cats),
-                explanation=how,
-                adjustments=direct,
-            )
-        )
+    results = [unit_result(scheme, unit, period, by_unit[unit.id], adjustments) for unit in units]
     gaps = [Gap(d, period.label) for d in sorted(set(missing.values()))]
     gaps += _unit_gaps(results, set(missing.values()))
     ranked = rank_and_flag(scheme, results, history, period, empty)
     return PeriodResult(period.label, period.kind, tuple(ranked), tuple(gaps), (period.label,) if empty else ())
+
+
+def unit_result(
+    scheme: Scheme, unit: Unit, period: Period, cats: Sequence[CategoryResult], adjustments: tuple[Adjustment, ...]
+) -> UnitResult:
+    """``unit``'s result of base period ``period`` from its categories, not yet ranked: their sum
+    (times its class's coefficient, plus the office's direct adjustments), its veto and line flags."""
+    subtotal = sum((c.score for c in cats), ZERO)
+    how = ""
+    k = scheme.coefficient(unit.klass)
+    if k != 1:  # 难度系数 by class (seed 002; docs/readings.md)
+        adjusted = quantize(subtotal * k, scheme.decimals)
+        how = f"各考核内容合计{fmt(subtotal)} × {unit.klass}难度系数{fmt(k)} = {fmt(adjusted)}"
+        subtotal = adjusted
+    direct = tuple(a.line() for a in for_unit(adjustments, unit.id))
+    if direct:
+        subtotal, how = _adjusted(subtotal, direct, how)
+    veto = tuple(v for c in cats for i in c.items for v in i.veto)
+    return UnitResult(
+        unit=unit.id,
+        name=unit.name,
+        series=unit.series,
+        klass=unit.klass,
+        period=period.label,
+        categories=tuple(cats),
+        subtotal=subtotal,
+        total=ZERO if veto else subtotal,
+        veto=veto,
+        flags=_line_flags(cats),
+        explanation=how,
+        adjustments=direct,
+    )
 
 
 def _unit_gaps(results: Sequence[UnitResult], silent: set[str]) -> list[Gap]:
@@ -578,7 +596,7 @@ def aggregate_unit(
         made = []
         for its in items.values():
             key: tuple[Any, ...] | None = None
-            if same is not None and not any(it.lines for it in its):
+            if same is not None and not any(it.lines or isinstance(it, Referred) for it in its):  # shared, not one unit's
                 key = (period.label, *map(id, its))
                 hit = same.get(key)
                 if hit is not None and len(hit[0]) == len(its) and all(a is b for a, b in zip(hit[0], its, strict=True)):
@@ -593,7 +611,7 @@ def aggregate_unit(
                     points=sum((it.points for it in its), ZERO),
                     uncapped=sum((it.uncapped for it in its), ZERO),
                     veto=tuple(v for it in its for v in it.veto),
-                )
+                ) if not any(isinstance(it, Referred) for it in its) else _referring(period, its)
             )
             if key is not None and same is not None:
                 same[key] = (tuple(its), one)
@@ -639,6 +657,28 @@ def aggregate_unit(
         parts=tuple((u.period, u.total) for u in us),
         explanation=how,
         adjustments=direct,
+    )
+
+
+def _referring(period: Period, its: Sequence[ItemResult]) -> Referred:
+    """An item of ``period`` aggregated from its base periods' results ``its``, some of them
+    ``Referred``: its lines are theirs (``fold_lines``, prefixed), referred to, not held."""
+    count = records = 0
+    held: list[Line] = []
+    for it in its:
+        if isinstance(it, Referred):
+            count, records = count + it.count, records + it.records
+            lines = it.lines
+        else:
+            lines = fold_lines(it)
+            count, records = count + len(lines), records + sum(1 for ln in lines if ln.record is not None)
+        held.extend(_prefixed(ln, f"[{it.window}] ") for ln in lines if ln.carried or ln.missing)
+    f = its[0]
+    return Referred(
+        item=f.item, title=f.title, department=f.department, category=f.category, reference=f.reference, window=period.label,
+        lines=tuple(held), points=sum((it.points for it in its), ZERO), uncapped=sum((it.uncapped for it in its), ZERO),
+        direct_per_capita=f.direct_per_capita, note=f.note, veto=tuple(v for it in its for v in it.veto), folded=0,
+        count=count, records=records,
     )
 
 

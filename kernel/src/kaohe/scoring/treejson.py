@@ -18,7 +18,7 @@ from typing import Any
 
 from ..core.model import CategoryResult, ItemResult, UnitResult
 from .explain import _num, item_data, line_data, unit_fields
-from .folding import fold_stored
+from .folding import Referred, fold_stored
 
 
 def _join(head: str, key: str, parts: list[str], tail: str) -> str:
@@ -37,6 +37,8 @@ class TreeEncoder:
         self._same: dict[int, tuple[ItemResult, str]] = {}
 
     def item(self, item: ItemResult) -> str:
+        if isinstance(item, Referred):  # its lines are its base periods' (``folding.Referred``)
+            return self.encode({**item_data(item), "lines": [], "lines_from": "parts"})
         if item.lines:
             return self.encode(item_data(fold_stored(item) if item.item in self.fold else item))
         seen = self._same.get(id(item))  # units share one empty result of an item (pipeline)

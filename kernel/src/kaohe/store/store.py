@@ -31,6 +31,7 @@ from ..core.model import ItemResult, PeriodResult, Record, UnitResult
 from ..intake.staging import IngestReport, Staged, content_hash, dumps  # noqa: F401 (dumps and content_hash: used by others through the store)
 from ..rules.aggregate import Decided
 from ..scoring.explain import gap_data, unit_fields
+from ..scoring.folding import Referred
 from ..scoring.treejson import TreeEncoder
 from .actor import current_actor, now
 from .integrity import guard, migrate_3, record_line, records_digest, register
@@ -692,7 +693,7 @@ class Store(Ledger, Users, Tokens, SelfReports):
         self, result: PeriodResult, config: str = "", items: int = 0, mark: int | None = None,
         keep: Mapping[str, str] | None = None, run: int | None = None, fold: Collection[str] = (),
         stored: Mapping[str, Mapping[str, Any]] | None = None, reused: Mapping[str, Mapping[str, ItemResult]] | None = None,
-        parts: Mapping[str, str] | None = None,
+        parts: Mapping[str, str] | None = None, heads: Mapping[str, str] | None = None,
     ) -> int:
         """Store ``result`` in place of the period's previous results, in one transaction. ``mark``:
         the audit trail's last entry when the result's inputs were read (``audit_mark``, inside the
@@ -703,7 +704,10 @@ class Store(Ledger, Users, Tokens, SelfReports):
         (``treejson.TreeEncoder``). ``stored`` (unit → its stored tree, decoded) and ``reused`` (item →
         unit → the result taken from it) with ``keep``: a unit whose tree is the same is told without
         encoding it (``TreeEncoder.same_head``). ``parts``: the digests of the stored periods it
-        read the results of (a base period: those its 末位 flags read)."""
+        read the results of (a base period: those its 末位 flags read). ``heads`` with ``keep``: unit →
+        the head of its stored tree (``TreeEncoder.unit_head``), for the units whose results were
+        taken as stored without decoding them (kaohe.office.rescore): their head is not encoded again
+        (their categories and items not written again)."""
         with self._txn():
             if keep is not None:
                 state = self.period_state(result.period)
@@ -711,7 +715,7 @@ class Store(Ledger, Users, Tokens, SelfReports):
                     keep = None
             writer = self.results_writer(result, config, items, len(result.units), mark, keep, fold)
             if keep is not None:
-                writer.stored, writer.reused = stored or {}, reused or {}
+                writer.stored, writer.reused, writer.given = stored or {}, reused or {}, heads or {}
             for u in result.units:
                 writer.head(u)
             for u in result.units:
@@ -831,6 +835,42 @@ class Store(Ledger, Users, Tokens, SelfReports):
         )
         rows = {r[0]: r for r in self.db.execute(q, [unit, *periods])}
         return [rows[p] for p in periods if p in rows]
+
+    def unit_results(
+        self, unit: str, periods: Sequence[str]
+    ) -> list[tuple[str, dict[str, Any], list[dict[str, Any]], list[tuple[Any, ...]]]]:
+        """``unit``'s stored results in each of ``periods`` stored, in their order, without its tree:
+        (period, its fields as ``stored_units`` gives them, its category results, its item results
+        as (category, item, points, uncapped, lines, records, carried, missing)), each in the order
+        stored."""
+        marks = ",".join("?" * len(periods))
+        scores = {
+            p: (f, t, s) for p, f, t, s in self.db.execute(
+                f"SELECT period, fields, total, subtotal FROM scores WHERE unit = ? AND period IN ({marks})", [unit, *periods]
+            )
+        }
+        cats: dict[str, list[dict[str, Any]]] = {}
+        cur = self.db.execute(
+            "SELECT period, category, name, base, raw, top, weight, score, explanation FROM category_results"
+            f" WHERE unit = ? AND period IN ({marks}) ORDER BY rowid", [unit, *periods],
+        )
+        names = [d[0] for d in cur.description]
+        for row in cur:
+            cats.setdefault(row[0], []).append(dict(zip(names, row, strict=True)))
+        items: dict[str, list[tuple[Any, ...]]] = {}
+        for row in self.db.execute(
+            "SELECT period, category, item, points, uncapped, lines, records, carried, missing FROM item_results"
+            f" WHERE unit = ? AND period IN ({marks}) ORDER BY rowid", [unit, *periods],
+        ):
+            items.setdefault(row[0], []).append(row[1:])
+        out = []
+        for p in periods:
+            if p in scores:
+                fields, total, subtotal = scores[p]
+                d = json.loads(fields)
+                d["total"], d["subtotal"] = total, subtotal
+                out.append((p, d, cats.get(p, []), items.get(p, [])))
+        return out
 
     def units_in(self, periods: Sequence[str]) -> list[str]:
         """The units stored in any of ``periods``, in the order of the first period that has each."""
@@ -1020,10 +1060,12 @@ class ResultsWriter:
         self.stored: Mapping[str, Mapping[str, Any]] = {}
         """With ``keep``: unit → its stored tree, decoded (``Store.save_result``)."""
         self.reused: Mapping[str, Mapping[str, ItemResult]] = {}
+        self.given: Mapping[str, str] = {}
+        """With ``keep``: unit → the head of its stored tree, taken as it is (``Store.save_result``)."""
 
     def head(self, u: UnitResult) -> None:
         """``u``'s tree up to its fields after the categories, its category and item results."""
-        text = self._same_head(u) if self.keep is not None else None
+        text = (self.given.get(u.unit) or self._same_head(u)) if self.keep is not None else None
         if text is None:
             text = self.trees.unit_head(u)
         self.digest.update(f"{u.unit}\n{text}\n".encode())
@@ -1065,8 +1107,8 @@ class ResultsWriter:
             " [lines], [records], [carried], [missing]) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 (
-                    p, u.unit, i.item, i.category, i.window, str(i.points), str(i.uncapped), len(i.lines) + max(i.folded - 1, 0),
-                    sum(1 for ln in i.lines if ln.record is not None) + i.folded, int(i.carried), int(i.missing),
+                    p, u.unit, i.item, i.category, i.window, str(i.points), str(i.uncapped), *_line_counts(i),
+                    int(i.carried), int(i.missing),
                 )
                 for c in u.categories for i in c.items
             ),
@@ -1084,7 +1126,10 @@ class ResultsWriter:
             if stored == head + text:
                 return  # unchanged: its rows stay as they are
             update = stored is not None
-            self._head(whole, head, update)
+            if update and stored is not None and stored.startswith(head):  # the same head: its categories' and items' rows too
+                conn.execute("UPDATE [explanations] SET [tree] = ? WHERE [period] = ? AND [unit] = ?", (head, self.period, u.unit))
+            else:
+                self._head(whole, head, update)
             self.rewritten += 1
         conn.execute(
             "UPDATE [explanations] SET [tree] = [tree] || ? WHERE [period] = ? AND [unit] = ?",
@@ -1123,6 +1168,15 @@ class ResultsWriter:
             (digest, dumps(parts or {}), self.period),
         )
         return digest
+
+
+def _line_counts(i: ItemResult) -> tuple[int, int]:
+    """How many lines an item's result has, and how many of them name a record (``item_results``):
+    those it holds, its folded record lines counted (``ItemResult.folded``), or those it refers to
+    (``folding.Referred``)."""
+    if isinstance(i, Referred):
+        return i.count, i.records
+    return len(i.lines) + max(i.folded - 1, 0), sum(1 for ln in i.lines if ln.record is not None) + i.folded
 
 
 def _open_readonly(path: Path) -> sqlite3.Connection:
