@@ -366,3 +366,39 @@ def test_the_platform_database_on_postgresql(tmp_path, monkeypatch, pg_url):  # 
     assert not list(tmp_path.glob("*.sqlite"))
     r = kaohe("platform", "check", "--platform", "platform.toml", cwd=tmp_path)
     assert r.returncode == 0 and "账号数据库 postgresql://" in r.stdout, r.stderr
+
+
+def test_bureaus_sharing_a_database_are_refused(tmp_path, monkeypatch):
+    """Two bureaus on one database, a bureau on the province's accounts' database, or the
+    environment's KAOHE_DATABASE_URL (which would stand for every bureau's database) on a platform of
+    two bureaus: refused in one line naming the platform file, before anything is served."""
+    from kaohe.office.platform import check_apart
+    from kaohe.office.platform import Platform, PlatformBureau
+
+    (tmp_path / "a.toml").write_text("", encoding="utf-8")
+    (tmp_path / "b.toml").write_text("", encoding="utf-8")
+    two = ('[platform]\nname = "平台"\ndomain = "kaohe.test"\ndatabase = "p.sqlite"\n[[bureaus]]\nkey = "a"\nname = "甲"\nconfig = "a.toml"\n'
+           '[[bureaus]]\nkey = "b"\nname = "乙"\nconfig = "b.toml"\n')
+    path = tmp_path / "platform.toml"
+    path.write_text(two, encoding="utf-8")
+    assert [b.key for b in load_platform(path).bureaus] == ["a", "b"]
+    monkeypatch.setenv("KAOHE_DATABASE_URL", "postgresql://kaohe@/shared")
+    with pytest.raises(KaoheError) as err:
+        load_platform(path)
+    assert str(err.value).startswith(f"{path}:设置了环境变量 KAOHE_DATABASE_URL,平台上的 2 个局会共用") and "\n" not in str(err.value)
+    monkeypatch.delenv("KAOHE_DATABASE_URL")
+
+    platform = Platform("平台", "kaohe.test", str(tmp_path / "p.sqlite"),
+                        (PlatformBureau("a", "甲", tmp_path / "a.toml"), PlatformBureau("b", "乙", tmp_path / "b.toml")), source=str(path))
+    check_apart(platform, {"a": str(tmp_path / "a.sqlite"), "b": str(tmp_path / "b.sqlite")})  # apart: nothing said
+    check_apart(platform, {"a": "postgresql://kaohe@/k?options=-csearch_path%3Da", "b": "postgresql://kaohe@/k?options=-csearch_path%3Db"})
+    for databases, expected in (
+        ({"a": str(tmp_path / "x.sqlite"), "b": str(tmp_path / "sub" / ".." / "x.sqlite")}, "局 b 的数据库"),
+        ({"a": str(tmp_path / "p.sqlite"), "b": str(tmp_path / "b.sqlite")}, "局 a 的数据库"),
+        ({"a": "postgresql://kaohe@/k", "b": "postgresql://kaohe@/k"}, "局 b 的数据库 postgresql://kaohe@/k 与局 a 的数据库相同"),
+    ):
+        with pytest.raises(KaoheError) as err:
+            check_apart(platform, databases)
+        assert str(err.value).startswith(f"{path}:") and expected in str(err.value) and "每个局须有自己的数据库" in str(err.value)
+    with pytest.raises(KaoheError, match="与省厅账号"):
+        check_apart(platform, {"a": str(tmp_path / "p.sqlite")})

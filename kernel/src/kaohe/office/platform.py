@@ -23,7 +23,7 @@ import attrs
 
 from ..core.errors import KaoheError
 from ..scheme.bureau import SiteSettings
-from ..store.postgres import check_url, is_url
+from ..store.postgres import check_url, is_url, redacted
 from ..store.store import Store
 from .results import published_unchanged
 
@@ -146,7 +146,32 @@ def parse_platform(data: Mapping[str, Any], path: Path) -> Platform:
         if any(b.config == config for b in bureaus):
             raise KaoheError(f"{at} 的 config {config} 与前面的局相同(每个局有自己的配置和数据库)")
         bureaus.append(PlatformBureau(key, _text(row, "name", at), config))
+    if os.environ.get("KAOHE_DATABASE_URL") and len(bureaus) > 1:  # it would stand for every bureau's database
+        raise KaoheError(
+            f"{path}:设置了环境变量 KAOHE_DATABASE_URL,平台上的 {len(bureaus)} 个局会共用它指定的同一个数据库;"
+            "请取消该变量,在各局配置的 [bureau] database 中写各自的地址(密码由 PGPASSWORD 或 ~/.pgpass 提供)"
+        )
     return Platform(_text(top, "name", where), domain, database, tuple(bureaus), SiteSettings(**settings), str(path))
+
+
+def check_apart(platform: Platform, databases: Mapping[str, str]) -> None:
+    """Refuse (KaoheError, one line) a platform on which two bureaus (``databases``: key → the
+    database its configuration names), or a bureau and the province's accounts, share a database:
+    their data and accounts would not be apart."""
+    seen: dict[str, str] = {_where(platform.database): "省厅账号([platform] database)"}
+    for key, database in databases.items():
+        where = _where(database)
+        if where in seen:
+            raise KaoheError(
+                f"{platform.source or 'platform.toml'}:局 {key} 的数据库 {redacted(database)} 与{seen[where]}相同;每个局须有自己的数据库"
+                "(PostgreSQL 上为各自的库或 schema,见 docs/postgresql.md)"
+            )
+        seen[where] = f"局 {key} 的数据库"
+
+
+def _where(database: str) -> str:
+    """A database's identity: a SQLite file's resolved path, or a PostgreSQL URL as written."""
+    return database if is_url(database) else str(Path(database).resolve())
 
 
 # --- the province's roll-up ----------------------------------------------------------------------

@@ -22,7 +22,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from ..office.platform import Platform, load_platform
+from ..office.platform import Platform, check_apart, load_platform
 from ..plugins.discovery import load_registry
 from ..scheme.bureau import Bureau
 from ..store.store import Store
@@ -55,6 +55,7 @@ def create_platform_app(
         app = create_app(b.config, bureau, reg, ProvinceLink(platform, b.key))
         apps[b.host(platform.domain)] = app
         sites[b.key] = app.state.site
+    check_apart(platform, {key: site.bureau.database for key, site in sites.items()})  # each bureau's data apart
     province = ProvinceSite(platform, sites)
 
     def not_found(request: Request, exc: Exception) -> Response:
