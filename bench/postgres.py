@@ -22,8 +22,8 @@ in turn (SQLite first, then PostgreSQL, the same configuration), through:
 5. the database's size (SQLite: the file with its WAL; PostgreSQL: every relation of its schema,
    indexes and TOAST included).
 
-Every step's wall time and its CPU time: the kaohe process's (``os.wait4``, its reading processes
-included) and, on PostgreSQL, the server's (its postmaster and backends, from /proc: the server
+Every step's wall time and its CPU time: the kaohe process's (``getrusage`` of the ended child, or
+``os.wait4`` for the four importers; kaohe's reading processes included) and, on PostgreSQL, the server's (its postmaster and backends, from /proc: the server
 must run on this machine). On a machine shared with other work, CPU seconds are the figures to
 compare. SQLite's database is a new file beside the configuration; PostgreSQL's a new schema of the
 database named by ``KAOHE_BENCH_POSTGRES`` (or ``KAOHE_TEST_POSTGRES``), given to kaohe as
