@@ -27,14 +27,14 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 import time
-import urllib.parse
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+
+import serve  # noqa: E402  (bench/serve.py: the clients, signing in)
 
 MONTH = "2015-06"
 DOMAIN = "kaohe.bench"
@@ -128,75 +128,19 @@ def start(platform_file: Path, port: int, workers: int, log: Path) -> subprocess
 
 
 def sign_in(port: int, host: str, account: str) -> str:
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    c.request("GET", "/login", headers={"Host": host})
-    r = c.getresponse()
-    body = r.read().decode("utf-8")
-    cookies = [v.split(";", 1)[0] for k, v in r.getheaders() if k.lower() == "set-cookie"]
-    token = re.search(r'name="csrf" value="([^"]+)"', body)
-    assert token, body[:300]
-    form = urllib.parse.urlencode({"csrf": token.group(1), "account": account, "password": PASSWORD})
-    c.request("POST", "/login", form, {"Host": host, "Content-Type": "application/x-www-form-urlencoded", "Cookie": "; ".join(cookies)})
-    r = c.getresponse()
-    r.read()
-    session = [v.split(";", 1)[0] for k, v in r.getheaders() if k.lower() == "set-cookie" and v.startswith("kaohe_session=")]
-    if r.status != 303 or not session:
-        raise SystemExit(f"signing in as {account} on {host} failed ({r.status})")
-    return session[0]
+    return serve.sign_in(port, account, host, PASSWORD)
 
 
 def load(port: int, host: str, path: str, cookie: str, clients: int, requests: int) -> dict[str, Any]:
-    """``requests`` GETs of ``path`` on ``host`` by ``clients`` threads at once: percentiles (ms), req/s."""
-    per = max(1, requests // clients)
-    times: list[list[float]] = [[] for _ in range(clients)]
-    errors: list[str] = []
-    barrier = threading.Barrier(clients + 1)
-
-    def client(i: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        headers = {"Host": host, **({"Cookie": cookie} if cookie else {})}
-        barrier.wait()
-        for _ in range(per):
-            t0 = time.perf_counter()
-            try:
-                conn.request("GET", path, headers=headers)
-                r = conn.getresponse()
-                r.read()
-                if r.status != 200:
-                    errors.append(f"{r.status} {path}")
-            except OSError as exc:
-                errors.append(str(exc))
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-                continue
-            times[i].append((time.perf_counter() - t0) * 1000)
-        conn.close()
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    for t in threads:
-        t.start()
-    barrier.wait()
-    t0 = time.perf_counter()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - t0
-    flat = sorted(x for ts in times for x in ts)
-    if errors or not flat:
-        raise SystemExit(f"{len(errors)} errors, e.g. {errors[:3]}")
-
-    def pct(q: float) -> float:
-        return round(flat[min(len(flat) - 1, int(q * len(flat)))], 1)
-
-    return {"n": len(flat), "p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99), "rps": round(len(flat) / wall), "times": flat, "wall": wall}
+    """``requests`` GETs of ``path`` on ``host`` by ``clients`` threads at once (bench/serve.py's
+    clients): percentiles (ms), req/s, every request's ms."""
+    return serve.load(port, path, cookie, clients, requests, host=host, timeout=120)
 
 
 def pooled(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """The percentiles of several runs' requests together, and their requests per second."""
     flat = sorted(x for r in runs for x in r["times"])
-
-    def pct(q: float) -> float:
-        return round(flat[min(len(flat) - 1, int(q * len(flat)))], 1)
-
-    return {"n": len(flat), "p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99), "rps": round(len(flat) / sum(r["wall"] for r in runs))}
+    return {**serve.percentiles(flat), "rps": len(flat) / sum(r["wall"] for r in runs)}
 
 
 SCORER = r"""
@@ -274,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     print("| phase | page | requests | p50 ms | p95 ms | p99 ms | req/s | p95 ÷ static |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for phase, name, r in rows:
-        print(f"| {phase} | {name} | {r['n']:,} | {r['p50']} | {r['p95']} | {r['p99']} | {r['rps']} | {r['p95'] / base[phase]:.1f}× |")
+        print(f"| {phase} | {name} | {r['requests']:,} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | {r['rps']:.0f} | {r['p95'] / base[phase]:.1f}× |")
     print(f"\neach bureau's {MONTH} scored while pages were served: {len(scored)} bureaus in {wall:.1f} s "
           f"(median {sorted(scored)[len(scored) // 2]} s, slowest {max(scored)} s a bureau; {rounds} rounds of requests meanwhile)")
     return 0

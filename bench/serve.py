@@ -159,30 +159,34 @@ def start_server(cfg: Path, port: int, workers: int, log: Path) -> subprocess.Po
     raise SystemExit("kaohe serve did not answer in 60 s")
 
 
-def sign_in(port: int, account: str) -> str:
-    """The session cookie (``name=value``) of ``account``."""
+def sign_in(port: int, account: str, host: str | None = None, password: str = PASSWORD) -> str:
+    """The session cookie (``name=value``) of ``account`` (on the site named ``host`` by the Host
+    header: a platform's bureau or the province; by default the server's own)."""
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=300)  # a full province: the first write of a connection checks the store (seconds)
-    c.request("GET", "/login")
+    named = {"Host": host} if host else {}
+    c.request("GET", "/login", headers=named)
     r = c.getresponse()
     body = r.read().decode("utf-8")
     cookies = [v.split(";", 1)[0] for k, v in r.getheaders() if k.lower() == "set-cookie"]
     token = re.search(r'name="csrf" value="([^"]+)"', body)
     assert token, body[:500]
-    form = urllib.parse.urlencode({"csrf": token.group(1), "account": account, "password": PASSWORD})
-    c.request("POST", "/login", form, {"Content-Type": "application/x-www-form-urlencoded", "Cookie": "; ".join(cookies)})
+    form = urllib.parse.urlencode({"csrf": token.group(1), "account": account, "password": password})
+    c.request("POST", "/login", form, {**named, "Content-Type": "application/x-www-form-urlencoded", "Cookie": "; ".join(cookies)})
     r = c.getresponse()
     r.read()
     session = [v.split(";", 1)[0] for k, v in r.getheaders() if k.lower() == "set-cookie" and v.startswith("kaohe_session=")]
     if r.status != 303 or not session:
-        raise SystemExit(f"signing in as {account} failed ({r.status})")
+        raise SystemExit(f"signing in as {account}{' on ' + host if host else ''} failed ({r.status})")
     c.close()
     return session[0]
 
 
-def load(port: int, path: str, cookie: str, clients: int, requests: int, gzip: bool = False) -> dict[str, Any]:
+def load(port: int, path: str, cookie: str, clients: int, requests: int, gzip: bool = False,
+         host: str | None = None, timeout: float = 60) -> dict[str, Any]:
     """``requests`` GETs of ``path`` by ``clients`` threads at once, each on its own keep-alive
-    connection: latency percentiles (ms), requests/s, the bytes of one answer (as sent: with ``gzip``
-    the clients accept it, as a browser does)."""
+    connection (sending ``host`` as the Host header when given: a platform's site): latency
+    percentiles (ms), requests/s, the bytes of one answer (as sent: with ``gzip`` the clients accept
+    it, as a browser does); ``times`` (every request's ms, sorted) and ``wall`` (s) to pool runs."""
     per = max(1, requests // clients)
     times: list[list[float]] = [[] for _ in range(clients)]
     sizes: list[int] = [0]
@@ -190,8 +194,8 @@ def load(port: int, path: str, cookie: str, clients: int, requests: int, gzip: b
     barrier = threading.Barrier(clients + 1)
 
     def client(i: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        headers = {"Cookie": cookie} if cookie else {}
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+        headers = {**({"Host": host} if host else {}), **({"Cookie": cookie} if cookie else {})}
         if gzip:
             headers["Accept-Encoding"] = "gzip"
         barrier.wait()
@@ -203,7 +207,7 @@ def load(port: int, path: str, cookie: str, clients: int, requests: int, gzip: b
                 body = r.read()
             except OSError as exc:
                 errors.append(repr(exc))
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
                 continue
             times[i].append(time.perf_counter() - t0)
             if r.status != 200:
@@ -221,12 +225,19 @@ def load(port: int, path: str, cookie: str, clients: int, requests: int, gzip: b
     wall = time.perf_counter() - started
     if errors:
         raise SystemExit(f"{len(errors)} failed requests of {path}, e.g. {errors[0]}")
-    flat = sorted(x for ts in times for x in ts)
+    flat = sorted(x * 1000 for ts in times for x in ts)
+    if not flat:
+        raise SystemExit(f"no answer to {path}")
+    return {"path": path, **percentiles(flat), "rps": len(flat) / wall, "bytes": sizes[0], "times": flat, "wall": wall}
+
+
+def percentiles(flat: list[float]) -> dict[str, Any]:
+    """p50, p95, p99 (ms) of sorted latencies (ms) and their number."""
 
     def pct(q: float) -> float:
-        return flat[min(len(flat) - 1, int(q * len(flat)))] * 1000
+        return flat[min(len(flat) - 1, int(q * len(flat)))]
 
-    return {"path": path, "requests": len(flat), "p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99), "rps": len(flat) / wall, "bytes": sizes[0]}
+    return {"requests": len(flat), "p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -246,6 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", type=Path, help="also write the figures here")
     p.add_argument("--gzip", action="store_true", help="the clients accept gzip, as a browser does")
     p.add_argument("--whole", action="store_true", help="also the office's whole ranking on one page (?all=1)")
+    p.add_argument("--host", help="the Host header every client sends (the site's name, e.g. behind a proxy); default none")
     a = p.parse_args(argv)
     a.out.mkdir(parents=True, exist_ok=True)
     echo = lambda s: print(s, file=sys.stderr, flush=True)  # noqa: E731
@@ -268,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     log = log or cfg.parent / "serve.log"
     server = start_server(cfg, port, a.workers, log)
     try:
-        station, office = sign_in(port, STATION), sign_in(port, OFFICE)
+        station, office = sign_in(port, STATION, a.host), sign_in(port, OFFICE, a.host)
         targets = [
             ("static file /static/site.css (baseline)", "/static/site.css", ""),
             (f"unit page, station signed in ({unit} {period})", f"/unit/{period}/{unit}", station),
@@ -279,11 +291,12 @@ def main(argv: list[str] | None = None) -> int:
         if a.whole:
             targets.append((f"whole ranking, office signed in ({period})", f"/ranking/{period}?all=1", office))
         for _, path, cookie in targets:  # warm: templates compiled, the database's pages cached
-            load(port, path, cookie, min(a.clients, 5), min(a.clients, 5) * 4, a.gzip)
+            load(port, path, cookie, min(a.clients, 5), min(a.clients, 5) * 4, a.gzip, a.host)
         figures = []
         for label, path, cookie in targets:
             echo(f"  {label} …")
-            figures.append({"label": label, **load(port, path, cookie, a.clients, a.requests, a.gzip)})
+            f = load(port, path, cookie, a.clients, a.requests, a.gzip, a.host)
+            figures.append({"label": label, **{k: v for k, v in f.items() if k not in ("times", "wall")}})
     finally:
         server.terminate()
         try:

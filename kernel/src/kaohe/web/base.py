@@ -174,13 +174,19 @@ class Site:
         """This worker thread's store, opened once and kept open between requests (opening one and
         its first read — SQLite reads the schema — cost more than most pages' reads): opened again
         when the database file is another one (replaced, restored from a copy) or the last request
-        left a transaction open (it is rolled back and closed)."""
+        left a transaction open (it is rolled back and closed). A server's database (PostgreSQL) has
+        no file: its connection is kept likewise (opening one costs the server a process and the
+        store a look at its schema: bench/postgres.py, ten times a page's own work)."""
         path = self.bureau.database
-        try:
-            st = os.stat(path)
-            key: tuple[int, int] | None = (st.st_dev, st.st_ino)
-        except OSError:
-            key = None
+        key: tuple[int, int] | None
+        if "://" in path:
+            key = (0, 0)
+        else:
+            try:
+                st = os.stat(path)
+                key = (st.st_dev, st.st_ino)
+            except OSError:
+                key = None
         held: tuple[tuple[int, int] | None, Store] | None = getattr(self._held, "store", None)
         if held is not None:
             if key is not None and held[0] == key and held[1].idle():
