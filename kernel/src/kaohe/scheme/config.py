@@ -676,6 +676,10 @@ def _units(r: _Reader, data: Mapping[str, Any], series: set[str], base: Path) ->
     return units
 
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+"""A control character (a NUL, a tab, a line feed …): never in a units file's cell."""
+
+
 def _units_file(r: _Reader, path: Path, series: set[str]) -> list[Unit]:
     """A CSV of units: id,name,series,class,headcount,tags,aliases,start,end (tags and aliases
     separated by |); extra columns ``headcount:2015-06`` give the headcount of one period."""
@@ -700,9 +704,9 @@ def _units_file(r: _Reader, path: Path, series: set[str]) -> list[Unit]:
     rows = list(csv.DictReader(text.splitlines()))
     for n, row in enumerate(rows, start=2):
         for k, v in row.items():
-            bad = next((ch for ch in (v if isinstance(v, str) else "") if ord(ch) < 32 or ord(ch) == 127), None)
-            if bad is not None:  # a NUL or another control character: a damaged file, never a unit's name
-                raise f.fail(f"第{n}行 {k} 列", f"含有控制字符 U+{ord(bad):04X},应为普通文字(文件可能已损坏)")
+            found = CONTROL.search(v) if isinstance(v, str) else None
+            if found is not None:  # a NUL or another control character: a damaged file, never a unit's name
+                raise f.fail(f"第{n}行 {k} 列", f"含有控制字符 U+{ord(found.group()):04X},应为普通文字(文件可能已损坏)")
         u: dict[str, Any] = {k: v for k, v in row.items() if k in UNIT_KEYS and k != "headcount" and v not in (None, "")}
         hc: dict[str, int] = {}
         for k, v in row.items():

@@ -130,6 +130,7 @@ class Structurer:
         c = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
         self.converter = c
         self._collections: dict[Any, Callable[[Any, Any], Any]] = {}
+        self._kinds: dict[Any, tuple[Any, Expect, Any, str]] = {}
         c.register_structure_hook_factory(attrs.has, self._table_hook)
         c.register_structure_hook_func(_annotated, self._value)
         for kind in (str, int, bool, Any):
@@ -157,10 +158,23 @@ class Structurer:
 
         return table
 
-    def _value(self, value: Any, annotated: Any) -> Any:
+    def _kind(self, annotated: Any) -> tuple[Any, Expect, Any, str]:
+        """(the type without ``Annotated`` and ``None``, its Expect, its plain type, what a message
+        calls it) of a field's annotation, worked out once per annotation (a units file of 2,000 rows
+        asks for the same seven)."""
+        try:
+            return self._kinds[annotated]
+        except KeyError:
+            pass
+        except TypeError:  # an annotation that cannot be a key: worked out each time
+            kind, expect = _unwrap(annotated)
+            return kind, expect, _plain(kind), _expected(kind, expect)
         kind, expect = _unwrap(annotated)
-        plain = _plain(kind)
-        what = _expected(kind, expect)
+        found = self._kinds[annotated] = (kind, expect, _plain(kind), _expected(kind, expect))
+        return found
+
+    def _value(self, value: Any, annotated: Any) -> Any:
+        kind, expect, plain, what = self._kind(annotated)
         if expect.choices:
             if value not in expect.choices:
                 raise Invalid(f"应为 {' / '.join(expect.choices)} 之一,得到 {value!r}")
