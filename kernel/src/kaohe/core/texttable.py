@@ -9,8 +9,20 @@ import unicodedata
 from typing import Any
 
 
+_WIDE: dict[str, int] = {}
+"""Each non-ASCII character's display width, worked out once."""
+
+
 def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    if text.isascii():  # numbers, codes, dates: one column a character
+        return len(text)
+    total = 0
+    for ch in text:
+        w = _WIDE.get(ch)
+        if w is None:
+            w = _WIDE[ch] = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        total += w
+    return total
 
 
 def _pad(text: str, width: int, right: bool = False) -> str:
