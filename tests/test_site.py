@@ -14,7 +14,7 @@ import report_bureau
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from kaohe.core.decimals import D
 from kaohe.store.store import Store
-from kaohe.web.base import key_beside, secret_key
+from kaohe.web.base import secret_key
 from pg_support import module_database  # noqa: F401 (the fixture: each backend)
 from site_support import Client, make_site, running, signed_in
 
@@ -140,7 +140,7 @@ def test_tampered_or_expired_cookie_is_a_stranger(site):
     forged.jar.set_cookie(_cookie(c, other))
     assert forged.json("/ranking/2015-03.json")[0] == 401
     # expired: signed with the right key more than [site] idle_minutes ago
-    key = secret_key(key_beside(bureau))
+    key = secret_key(bureau.beside_database)
 
     class Earlier(TimestampSigner):
         def get_timestamp(self) -> int:

@@ -85,14 +85,6 @@ def secret_key(database: str) -> str:
     return path.read_text(encoding="ascii").strip()
 
 
-def key_beside(bureau: Bureau) -> str:
-    """Where :func:`secret_key` keeps a bureau's key (``<this>.site-key``): beside SQLite's file, or
-    beside the evidence folder for a PostgreSQL URL."""
-    if "://" in bureau.database:
-        return str(Path(bureau.office.evidence_directory).parent / "kaohe")
-    return bureau.database
-
-
 PASS_SECONDS = 60
 """How long the link by which the province's person enters a bureau's pages is good for."""
 
@@ -144,7 +136,7 @@ class Site:
             bureau = load_bureau(self.config, registry)
         self.bureau: Bureau = bureau
         self._registry: Any = registry
-        self.signer = URLSafeTimedSerializer(secret_key(key_file or key_beside(self.bureau)), salt="kaohe-session")
+        self.signer = URLSafeTimedSerializer(secret_key(key_file or self.bureau.beside_database), salt="kaohe-session")
         self.idle = self.bureau.site.idle_minutes * 60
         self._held = threading.local()
         self.templates = jinja2.Environment(
