@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -47,9 +48,37 @@ def fresh_schema() -> Iterator[str]:
         _admin(f"DROP SCHEMA {schema} CASCADE")
 
 
+@contextmanager
+def backend(name: str, sqlite: str = "kaohe.sqlite") -> Iterator[str]:
+    """A bureau's ``database`` setting on the backend ``name``: ``sqlite`` (the file's name,
+    relative to the bureau's folder), or a fresh PostgreSQL schema's URL, dropped afterwards (the
+    test is skipped, saying why, without KAOHE_TEST_POSTGRES). For fixtures of any scope
+    parametrised over :data:`BACKENDS` (``request.param``)."""
+    if name == "sqlite":
+        yield sqlite
+    else:
+        yield from fresh_schema()
+
+
+def sqlite_only(request: pytest.FixtureRequest, why: str) -> None:
+    """Skip a test of a module parametrised over :data:`BACKENDS` on PostgreSQL, saying ``why``: the
+    check is SQLite's by nature (it opens the file with sqlite3, reads file modes, WAL...)."""
+    callspec = getattr(request.node, "callspec", None)
+    if callspec is not None and "postgresql" in callspec.params.values():
+        pytest.skip(f"只在 SQLite 上:{why}")
+
+
 @pytest.fixture(params=BACKENDS)
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A bureau's database on each backend: SQLite's file in the test's folder, or a PostgreSQL schema."""
     if request.param == "sqlite":
         return str(tmp_path / "kaohe.sqlite")
     return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_database(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A module's bureau's ``database`` setting on each backend (:func:`backend`): the modules whose
+    site or bureau is built once (``scope="module"``) import it, and all their tests run twice."""
+    with backend(request.param) as database:
+        yield database

@@ -29,15 +29,16 @@ from kaohe.core.periods import Period
 from kaohe.office.jobs import score_period
 from kaohe.office.tokens import add_token, revoke_token
 from kaohe.store.store import Store
+from pg_support import module_database  # noqa: F401 (the fixture: each backend)
 from site_support import make_site_with_registry, running, signed_in
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def api(tmp_path_factory: pytest.TempPathFactory, module_database: str) -> Any:  # noqa: F811 - pg_support's fixture
     tmp = tmp_path_factory.mktemp("api")
-    bureau, reg, db = make_site_with_registry(tmp)
+    bureau, reg, db = make_site_with_registry(tmp, module_database)
     with Store(db) as store:
         tokens = {
             "dept": add_token(store, bureau, "测试大队", "office", name="测试大队系统")[1],

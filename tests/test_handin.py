@@ -26,15 +26,16 @@ from kaohe.office.accounts import add_users
 from kaohe.office.handin import area
 from kaohe.scheme.bureau import IntakeLimits
 from kaohe.store.store import Store
+from pg_support import module_database  # noqa: F401 (the fixture: each backend)
 from site_support import PASSWORD, Client, make_site, running, signed_in
 
 HEADER = ["编号", "单位", "日期", "类型", "说明"]
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def site(tmp_path_factory: pytest.TempPathFactory, module_database: str) -> Any:  # noqa: F811 - pg_support's fixture
     tmp = tmp_path_factory.mktemp("handin")
-    bureau, db = make_site(tmp)
+    bureau, db = make_site(tmp, module_database)
     bureau = attrs.evolve(bureau, office=attrs.evolve(bureau.office, limits=IntakeLimits(max_file_mb=1)))
     with Store(db) as store:
         add_users(store, bureau, [("ducha", "督察支队己", "部门", "督察支队", PASSWORD)], "test")

@@ -13,11 +13,13 @@ import re
 import sqlite3
 import zlib
 from decimal import Decimal
+from contextlib import ExitStack
 from pathlib import Path
 
 import attrs
 import office_bureau as ob
 import pytest
+from pg_support import BACKENDS, backend, sqlite_only
 from kaohe.office.ingest import ingest
 from kaohe.scheme.config import load_bureau
 from kaohe.store.integrity import register
@@ -37,16 +39,22 @@ APRIL = Period.parse("2015-04")
 PUBLISHED = dt.date(2015, 5, 6)  # a Wednesday: 2 working days → Friday 2015-05-08
 
 
-@pytest.fixture
-def office(tmp_path, monkeypatch):
+@pytest.fixture(params=BACKENDS)
+def office(request, tmp_path, monkeypatch):
+    """Builds the bureau on each backend (SQLite's file, a PostgreSQL schema of its own per bureau)."""
     monkeypatch.setenv("KAOHE_LOAD_PLUGINS", "")
+    opened = ExitStack()
+    request.addfinalizer(opened.close)
 
     def build(extra: str = "", rows: list[str] | None = None, directory: Path | None = None):
         d = directory or tmp_path / "bureau"
         config = ob.make(d, extra, rows)
+        if request.param == "postgresql":  # as a server's credentials are given: the same kaohe.toml (its text is in the editions)
+            monkeypatch.setenv("KAOHE_DATABASE_URL", opened.enter_context(backend(request.param)))
         reg = load_registry(get_plugin_manager())
         bureau = load_bureau(config, reg)
         store = Store(bureau.database)
+        opened.callback(store.close)  # before its schema is dropped
         report = ingest(store, bureau, reg, d / "register.csv", actor="考核办 录入员")
         assert not report.rejected
         return bureau, reg, store
@@ -264,7 +272,8 @@ def test_adjustments_count_once_show_their_reason_and_can_be_revoked(office):
         "REPLACE INTO decisions (appeal, outcome) VALUES (1, '改分')",
     ],
 )
-def test_the_trail_and_the_editions_are_append_only(office, statement):
+def test_the_trail_and_the_editions_are_append_only(office, statement, request):
+    sqlite_only(request, "另一个工具用 sqlite3 直接打开数据库文件")
     bureau, reg, store = office()
     store.add_adjustment("2015-04", "a", Decimal(1), "x", "考核领导小组")
     publish(store, bureau, reg, APRIL, published_on=PUBLISHED, write=False)

@@ -14,13 +14,14 @@ import report_bureau
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from kaohe.core.decimals import D
 from kaohe.store.store import Store
-from kaohe.web.app import secret_key
+from kaohe.web.base import secret_key
+from pg_support import module_database  # noqa: F401 (the fixture: each backend)
 from site_support import Client, make_site, running, signed_in
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    bureau, db = make_site(tmp_path_factory.mktemp("site"))
+def site(tmp_path_factory, module_database):  # noqa: F811 - the fixture imported from pg_support
+    bureau, db = make_site(tmp_path_factory.mktemp("site"), module_database)
     with running(bureau) as base:
         yield base, bureau, db
 
@@ -139,7 +140,7 @@ def test_tampered_or_expired_cookie_is_a_stranger(site):
     forged.jar.set_cookie(_cookie(c, other))
     assert forged.json("/ranking/2015-03.json")[0] == 401
     # expired: signed with the right key more than [site] idle_minutes ago
-    key = secret_key(bureau.database)
+    key = secret_key(bureau.beside_database)
 
     class Earlier(TimestampSigner):
         def get_timestamp(self) -> int:

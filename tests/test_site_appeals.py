@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 import report_bureau
+from pg_support import module_database  # noqa: F401 (the fixture: each backend)
 from site_support import ACCOUNTS, PASSWORD, Client, running, signed_in
 
 from kaohe.core.periods import Period
@@ -36,8 +37,8 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
 LATE = "/appeals/new/2015-02/rulin?item=testdept.late&record=testdept.event:E11"
 
 
-def make(tmp: Path) -> tuple[Any, Any, Path]:
-    bureau, reg, db = report_bureau.make(tmp)
+def make(tmp: Path, database: str = "kaohe.sqlite") -> tuple[Any, Any, Path]:
+    bureau, reg, db = report_bureau.make(tmp, database)
     with Store(db) as store:
         publish(store, bureau, reg, Period.parse("2015-01"), published_on=dt.date(2015, 1, 26), actor="test", write=False)
         publish(store, bureau, reg, Period.parse("2015-02"), published_on=dt.date.today(), actor="test", write=False)
@@ -47,9 +48,9 @@ def make(tmp: Path) -> tuple[Any, Any, Path]:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any, Any, Path]]:
+def site(tmp_path_factory: pytest.TempPathFactory, module_database: str) -> Iterator[tuple[str, Any, Any, Path]]:  # noqa: F811
     tmp = tmp_path_factory.mktemp("site-appeals")
-    bureau, reg, db = make(tmp)
+    bureau, reg, db = make(tmp, module_database)
     with running(bureau) as base:
         yield base, bureau, reg, db
 

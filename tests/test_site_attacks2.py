@@ -20,13 +20,14 @@ import pytest
 from kaohe.office.accounts import add_users
 from kaohe.office.tokens import add_token
 from kaohe.store.store import Store
+from pg_support import module_database  # noqa: F401 (the fixture: each backend)
 from site_support import PASSWORD, Client, make_site_with_registry, running, signed_in
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def site(tmp_path_factory: pytest.TempPathFactory, module_database: str) -> Any:  # noqa: F811 - pg_support's fixture
     tmp = tmp_path_factory.mktemp("attacks2")
-    bureau, reg, db = make_site_with_registry(tmp)
+    bureau, reg, db = make_site_with_registry(tmp, module_database)
     locked = attrs.evolve(bureau.office, publication=attrs.evolve(bureau.publication, lock=True))
     bureau = attrs.evolve(bureau, office=locked)  # 2015-02, published, is locked
     with Store(db) as store:

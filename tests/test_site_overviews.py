@@ -13,6 +13,7 @@ from kaohe.core.periods import Period
 from kaohe.office.appeals import file_appeal
 from kaohe.office.ingest import ingest
 from kaohe.store.store import Store
+from pg_support import module_database  # noqa: F401 (the fixture: each backend)
 from site_support import make_site_with_registry, running, signed_in
 
 
@@ -29,9 +30,9 @@ def extras(bureau, reg, db, tmp):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(tmp_path_factory, module_database):  # noqa: F811 - the fixture imported from pg_support
     tmp = tmp_path_factory.mktemp("overviews")
-    bureau, reg, db = make_site_with_registry(tmp)
+    bureau, reg, db = make_site_with_registry(tmp, module_database)
     extras(bureau, reg, db, tmp)
     with running(bureau, reg) as base:
         yield base

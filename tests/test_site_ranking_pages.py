@@ -20,14 +20,15 @@ import openpyxl
 import pytest
 from kaohe.core.errors import KaoheError
 from kaohe.scheme.config import parse_bureau
+from pg_support import module_database  # noqa: F401 (the fixture: each backend)
 from site_support import make_site, running, signed_in
 
 import report_bureau
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    bureau, db = make_site(tmp_path_factory.mktemp("ranking-pages"))  # 2015-02 published, 2015-03 a draft
+def site(tmp_path_factory, module_database):  # noqa: F811 - the fixture imported from pg_support
+    bureau, db = make_site(tmp_path_factory.mktemp("ranking-pages"), module_database)  # 2015-02 published, 2015-03 a draft
     paged = attrs.evolve(bureau, office=attrs.evolve(bureau.office, site=attrs.evolve(bureau.site, ranking_rows=2)))
     with running(paged) as base:
         yield base

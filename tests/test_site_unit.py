@@ -18,6 +18,7 @@ from kaohe.office.accounts import add_users
 from kaohe.office.publication import publish
 from kaohe.store.store import Store
 from report_bureau import registry
+from pg_support import module_database  # noqa: F401 (the fixture: each backend)
 from site_support import PASSWORD, Client, make_site, running, signed_in
 
 TODAY = dt.date.today()
@@ -42,9 +43,9 @@ def two_working_days_after(day: dt.date) -> dt.date:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
+def site(tmp_path_factory: pytest.TempPathFactory, module_database: str) -> Iterator[tuple[str, Any]]:  # noqa: F811 - pg_support's fixture
     tmp = tmp_path_factory.mktemp("site-unit")
-    bureau, db = make_site(tmp)
+    bureau, db = make_site(tmp, module_database)
     with Store(db) as store:
         publish(store, bureau, registry(), Period.parse("2015-01"), published_on=TODAY, actor="test", write=False)
         add_users(store, bureau, [("jc", "金城所己", "单位", "jincheng", PASSWORD)], "test")

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import re
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,18 +25,19 @@ from kaohe.office.accounts import add_users
 from kaohe.office.ingest import ingest
 from kaohe.scheme.config import parse_bureau
 from kaohe.store.store import Store
+from pg_support import BACKENDS, backend
 from site_support import ACCOUNTS, PASSWORD, running, signed_in
 
 TODAY = dt.date.today().isoformat()
 
 
-def make(tmp: Path, missing_data: str = "refuse") -> tuple[Any, Any]:
+def make(tmp: Path, missing_data: str = "refuse", database: str = "kaohe.sqlite") -> tuple[Any, Any]:
     """report_bureau's bureau, 2015-01 … 2015-04 scored, nothing published, with ``require_signoff``
     and ``lock`` and ``missing_data`` as given; its configuration's folder is ``tmp``."""
-    report_bureau.make(tmp)  # the records, ingested and scored, into tmp/kaohe.sqlite
+    report_bureau.make(tmp, database)  # the records, ingested and scored, into tmp/kaohe.sqlite (or PostgreSQL's schema)
     reg = report_bureau.registry()
     config = {
-        **report_bureau.CONFIG, "bureau": {**report_bureau.CONFIG["bureau"], "database": "kaohe.sqlite"},
+        **report_bureau.CONFIG, "bureau": {**report_bureau.CONFIG["bureau"], "database": database},
         "publication": {"missing_data": missing_data, "require_signoff": True, "lock": True},
     }
     bureau = parse_bureau(config, reg, str(tmp / "kaohe.toml"), tmp)
@@ -56,10 +58,11 @@ def edition_field(body: str) -> str:
     return m.group(1)
 
 
-@pytest.fixture
-def bureau(tmp_path: Path) -> tuple[Any, Any, Path]:
-    bureau, reg = make(tmp_path)
-    return bureau, reg, tmp_path
+@pytest.fixture(params=BACKENDS)
+def bureau(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Any, Any, Path]]:
+    with backend(request.param) as database:
+        bureau, reg = make(tmp_path, database=database)
+        yield bureau, reg, tmp_path
 
 
 def test_sign_off_review_publish_once_and_lock(bureau: tuple[Any, Any, Path]) -> None:

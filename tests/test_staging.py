@@ -4,6 +4,8 @@ the store as it was."""
 
 from __future__ import annotations
 
+from contextlib import ExitStack
+
 import datetime as dt
 import multiprocessing
 import os
@@ -17,6 +19,7 @@ from kaohe.office.ingest import ingest
 from kaohe.plugins.discovery import get_plugin_manager, load_registry
 from kaohe.scheme.config import parse_bureau
 from kaohe.store.store import Store
+from pg_support import BACKENDS, backend
 
 TODAY = dt.date(2016, 1, 1)
 
@@ -74,12 +77,26 @@ def _csv(tmp_path, lines=LINES, name="110.csv"):
 def _stored(store):
     return [
         (r["key"], r["unit"], r["date"], r["month"], r["value"], r["row"], r["hash"], r["attrs"], r["note"])
-        for r in store.db.query("SELECT * FROM records ORDER BY row, key")
+        for r in _rows(store.db.execute("SELECT * FROM records ORDER BY row, key"))
     ]
 
 
-def _ingest(tmp_path, path, b, reg, readers, name):
-    with Store(tmp_path / f"{name}.sqlite") as store:
+def _rows(cursor):
+    """The rows as dicts, on either backend's cursor."""
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+
+
+@pytest.fixture(params=BACKENDS)
+def where(request, tmp_path):
+    """A store's database by name on each backend: SQLite's file, a PostgreSQL schema of its own."""
+    opened = ExitStack()
+    request.addfinalizer(opened.close)
+    return lambda name: opened.enter_context(backend(request.param, str(tmp_path / f"{name}.sqlite")))
+
+
+def _ingest(where, path, b, reg, readers, name):
+    with Store(where(name)) as store:
         report = ingest(store, b, reg, path, today=TODAY, readers=readers)
         rejections = [(r["row"], r["column"], r["message"]) for r in store.rejections(report.import_id)]
         return report, rejections, _stored(store)
@@ -87,11 +104,11 @@ def _ingest(tmp_path, path, b, reg, readers, name):
 
 @pytest.mark.parametrize("readers", [1, 2, 3])
 @pytest.mark.parametrize("tail", ["blank rows at the end", "data in the last block"])
-def test_readers_give_what_one_process_gives(tmp_path, monkeypatch, b, reg, readers, tail):
+def test_readers_give_what_one_process_gives(tmp_path, monkeypatch, b, reg, readers, tail, where):
     monkeypatch.setattr(staging, "SEND_BATCH", 3)  # blocks of three rows: rows 2 | 3-5 | 6-8 | 9-11 | 12-14 | …
     path = _csv(tmp_path, LINES if tail == "blank rows at the end" else LINES[:14])
-    one, one_rejected, one_records = _ingest(tmp_path, path, b, reg, 0, "one")
-    many, many_rejected, many_records = _ingest(tmp_path, path, b, reg, readers, "many")
+    one, one_rejected, one_records = _ingest(where, path, b, reg, 0, "one")
+    many, many_rejected, many_records = _ingest(where, path, b, reg, readers, "many")
     # worked out from LINES: 7 rows with data; JQ1, JQ2 (+ its complaint), JQ4 and JQ6 stored; rows
     # 4, 5 and 13 refused
     assert (one.rows, one.new, one.duplicates, len(one.rejected)) == (7, 5, 1, 3)
@@ -109,25 +126,25 @@ def test_readers_give_what_one_process_gives(tmp_path, monkeypatch, b, reg, read
     assert many_records == one_records
 
 
-def test_a_file_of_only_blank_rows_after_the_header(tmp_path, monkeypatch, b, reg):
+def test_a_file_of_only_blank_rows_after_the_header(tmp_path, monkeypatch, b, reg, where):
     monkeypatch.setattr(staging, "SEND_BATCH", 2)
     path = _csv(tmp_path, [LINES[0], "", "", "", "", ""])
-    report, rejected, records = _ingest(tmp_path, path, b, reg, 2, "blank")
+    report, rejected, records = _ingest(where, path, b, reg, 2, "blank")
     assert (report.rows, report.new, rejected, records) == (0, 0, [], [])
 
 
-def test_a_workbook_read_in_a_process_of_its_own(tmp_path, b, reg):
+def test_a_workbook_read_in_a_process_of_its_own(tmp_path, b, reg, where):
     path = write_xlsx(tmp_path / "a.xlsx", [row(1), row(2, unit="外局"), row(3, complaint=-6), row(1)])
-    one, one_rejected, one_records = _ingest(tmp_path, path, b, reg, 0, "one")
-    many, many_rejected, many_records = _ingest(tmp_path, path, b, reg, 1, "many")
+    one, one_rejected, one_records = _ingest(where, path, b, reg, 0, "one")
+    many, many_rejected, many_records = _ingest(where, path, b, reg, 1, "many")
     assert (one.new, len(one.rejected)) == (3, 2)  # JQ1, JQ3 and its complaint; 外局 and the repeated JQ1
     assert (many_rejected, many_records) == (one_rejected, one_records)
 
 
 @pytest.mark.parametrize("readers", [0, 2])
-def test_a_plugin_bug_in_the_middle_of_a_file_leaves_the_store_as_it_was(tmp_path, monkeypatch, b, reg, readers):
+def test_a_plugin_bug_in_the_middle_of_a_file_leaves_the_store_as_it_was(tmp_path, monkeypatch, b, reg, readers, where):
     monkeypatch.setattr(staging, "SEND_BATCH", 3)
-    with Store(tmp_path / "k.sqlite") as store:
+    with Store(where("k")) as store:
         ingest(store, b, reg, _csv(tmp_path, LINES[:3], "first.csv"), today=TODAY, readers=0)
         before = (_stored(store), store.imports())
         bad = _csv(tmp_path, [*LINES[:9], "BUG,金城,2015-04-07,一类,城区,7,,", *LINES[11:]], "bad.csv")
@@ -138,9 +155,9 @@ def test_a_plugin_bug_in_the_middle_of_a_file_leaves_the_store_as_it_was(tmp_pat
         assert (_stored(store), store.imports()) == before
 
 
-def test_a_reading_process_that_dies_leaves_the_store_as_it_was(tmp_path, monkeypatch, b, reg):
+def test_a_reading_process_that_dies_leaves_the_store_as_it_was(tmp_path, monkeypatch, b, reg, where):
     monkeypatch.setattr(staging, "SEND_BATCH", 3)
-    with Store(tmp_path / "k.sqlite") as store:
+    with Store(where("k")) as store:
         ingest(store, b, reg, _csv(tmp_path, LINES[:3], "first.csv"), today=TODAY, readers=0)
         before = (_stored(store), store.imports())
         bad = _csv(tmp_path, [*LINES[:12], "DIE,金城,2015-04-07,一类,城区,7,,", *LINES[12:]], "bad.csv")
@@ -151,9 +168,9 @@ def test_a_reading_process_that_dies_leaves_the_store_as_it_was(tmp_path, monkey
 
 
 @pytest.mark.parametrize("readers", [0, 2])
-def test_a_file_that_cannot_be_read_says_why_and_stores_nothing(tmp_path, b, reg, readers):
+def test_a_file_that_cannot_be_read_says_why_and_stores_nothing(tmp_path, b, reg, readers, where):
     path = _csv(tmp_path, ["甲,乙,丙", "1,2,3"])
-    with Store(tmp_path / "k.sqlite") as store:
+    with Store(where("k")) as store:
         with pytest.raises(KaoheError) as caught:
             ingest(store, b, reg, path, today=TODAY, readers=readers)
         assert str(caught.value) == (
@@ -200,13 +217,13 @@ def test_the_number_of_readers_set_in_the_environment(tmp_path, monkeypatch):
     assert str(caught.value) == "环境变量 KAOHE_READERS 应为读取进程数 0 至 16(0 表示不用读取进程),得到 '两个'"
 
 
-def test_no_reading_process_is_left_behind(tmp_path, monkeypatch, b, reg):
+def test_no_reading_process_is_left_behind(tmp_path, monkeypatch, b, reg, where):
     monkeypatch.setattr(staging, "SEND_BATCH", 3)
-    _ingest(tmp_path, _csv(tmp_path), b, reg, 3, "k")
+    _ingest(where, _csv(tmp_path), b, reg, 3, "k")
     assert multiprocessing.active_children() == []
 
 
-def test_a_writer_failing_half_way_stops_its_readers_and_stores_nothing(tmp_path, monkeypatch, b, reg):
+def test_a_writer_failing_half_way_stops_its_readers_and_stores_nothing(tmp_path, monkeypatch, b, reg, where):
     """The writer fails after taking some blocks (here its progress report, every 1,000 rows)."""
     monkeypatch.setattr(staging, "SEND_BATCH", 3)
     rows = [f"JQ{n},金城,2015-04-03,一类,城区,7,," for n in range(1, 2501)]
@@ -216,7 +233,7 @@ def test_a_writer_failing_half_way_stops_its_readers_and_stores_nothing(tmp_path
         if n >= 1000:
             raise KeyboardInterrupt
 
-    with Store(tmp_path / "k.sqlite") as store:
+    with Store(where("k")) as store:
         with pytest.raises(KeyboardInterrupt):
             ingest(store, b, reg, path, today=TODAY, readers=2, progress=progress)
         assert multiprocessing.active_children() == []
@@ -225,12 +242,12 @@ def test_a_writer_failing_half_way_stops_its_readers_and_stores_nothing(tmp_path
         assert (report.rows, report.new) == (2500, 2500)
 
 
-def test_a_file_rewritten_while_it_is_read_is_refused(tmp_path, monkeypatch, b, reg):
+def test_a_file_rewritten_while_it_is_read_is_refused(tmp_path, monkeypatch, b, reg, where):
     monkeypatch.setattr(staging, "SEND_BATCH", 3)
     path = tmp_path / "110.csv"
     lines = [*LINES[:14], f"GROW,金城,2015-04-08,一类,城区,7,,{path}", "JQ7,金城,2015-04-08,一类,城区,7,,"]
     _csv(tmp_path, lines)
-    with Store(tmp_path / "k.sqlite") as store:
+    with Store(where("k")) as store:
         with pytest.raises(KaoheError) as caught:
             ingest(store, b, reg, path, today=TODAY, readers=2)
         assert str(caught.value) == "110.csv:文件在导入过程中被修改或替换,本文件没有导入任何数据;请在文件不再变动后重新导入"

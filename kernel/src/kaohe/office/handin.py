@@ -64,8 +64,9 @@ class Upload:
 
 
 def area(bureau: Bureau) -> Path:
-    """The folder of the uploads waiting for a decision, beside the bureau's database."""
-    return Path(bureau.database + ".handin")
+    """The folder of the uploads waiting for a decision, beside the bureau's database
+    (:attr:`Bureau.beside_database`)."""
+    return Path(bureau.beside_database + ".handin")
 
 
 def wrong_type(name: str) -> str | None:

@@ -321,6 +321,15 @@ class OfficeSettings:
     def evidence_directory(self) -> str:
         return self.evidence.directory or str(Path(self.database).parent / "evidence")
 
+    @property
+    def beside_database(self) -> str:
+        """What the files kept beside the database are named after (``<this>.site-key``, the site's
+        key; ``<this>.handin``, the uploads waiting for a decision): SQLite's file, or ``kaohe`` beside
+        the evidence folder for a PostgreSQL URL (the configuration's folder by default)."""
+        if "://" in self.database:
+            return str(Path(self.evidence_directory).parent / "kaohe")
+        return self.database
+
 
 T = TypeVar("T")
 
@@ -385,6 +394,10 @@ class Bureau:
     @property
     def work_calendar(self) -> WorkCalendar:
         return self.office.work_calendar
+
+    @property
+    def beside_database(self) -> str:
+        return self.office.beside_database
 
     def unit(self, key: str) -> Unit | None:
         """A unit by id, name or alias."""

@@ -101,13 +101,13 @@ class SelfReports:
         """Every evidence file the store refers to, with what it came with (``appeal:N`` or
         ``selfreport:N``): the appeals' from their audit entries, the self-reports' from their rows."""
         out: list[tuple[str, dict[str, Any]]] = []
-        queries = (
-            ("SELECT 'appeal:' || substr(subject, 8), detail FROM audit WHERE action = '复查申请' AND detail LIKE '%\"evidence\"%' ORDER BY id", "evidence"),
-            ("SELECT 'selfreport:' || id, evidence FROM selfreports ORDER BY id", None),
+        queries: tuple[tuple[str, list[str], str | None], ...] = (  # the pattern a parameter: PostgreSQL's driver reads a % in the text
+            ("SELECT 'appeal:' || substr(subject, 8), detail FROM audit WHERE action = '复查申请' AND detail LIKE ? ORDER BY id", ['%"evidence"%'], "evidence"),
+            ("SELECT 'selfreport:' || id, evidence FROM selfreports ORDER BY id", [], None),
         )
-        for sql, key in queries:
+        for sql, params, key in queries:
             try:
-                rows = self.db.execute(sql).fetchall()
+                rows = self.db.execute(sql, params).fetchall()
             except sqlite3.OperationalError:  # a table altered outside kaohe: kaohe verify's schema check says so
                 continue
             for subject, text in rows:

@@ -136,10 +136,7 @@ class Site:
             bureau = load_bureau(self.config, registry)
         self.bureau: Bureau = bureau
         self._registry: Any = registry
-        database = key_file or self.bureau.database  # the key beside it; beside the evidence folder for a PostgreSQL URL
-        if "://" in database:
-            database = str(Path(self.bureau.office.evidence_directory).parent / "kaohe")
-        self.signer = URLSafeTimedSerializer(secret_key(database), salt="kaohe-session")
+        self.signer = URLSafeTimedSerializer(secret_key(key_file or self.bureau.beside_database), salt="kaohe-session")
         self.idle = self.bureau.site.idle_minutes * 60
         self._held = threading.local()
         self.templates = jinja2.Environment(
