@@ -751,6 +751,22 @@ class Store(Ledger, Users, Tokens, SelfReports):
         )
         return ResultsWriter(self, result.period, run_id, keep, fold)
 
+    def write_unit_results(self, categories: Iterable[tuple[Any, ...]], items: Iterable[tuple[Any, ...]]) -> None:
+        """One unit's rows of ``category_results`` (:data:`CATEGORY_RESULT_COLUMNS`) and
+        ``item_results`` (:data:`ITEM_RESULT_COLUMNS`), appended in their order (an item given twice:
+        its last row, as ``INSERT OR REPLACE`` keeps it)."""
+        conn = self.db.conn
+        conn.executemany(
+            f"INSERT INTO [category_results] ({', '.join(f'[{c}]' for c in CATEGORY_RESULT_COLUMNS)})"
+            f" VALUES ({', '.join('?' for _ in CATEGORY_RESULT_COLUMNS)})",
+            categories,
+        )
+        conn.executemany(
+            f"INSERT OR REPLACE INTO [item_results] ({', '.join(f'[{c}]' for c in ITEM_RESULT_COLUMNS)})"
+            f" VALUES ({', '.join('?' for _ in ITEM_RESULT_COLUMNS)})",
+            items,
+        )
+
     def inputs_present(self) -> None:
         """The ledger tables whose entries a stored result is checked against are there: a dropped
         one is said (``KaoheError``), not read as empty (no adjustment, no change since)."""
@@ -1037,6 +1053,11 @@ class Store(Ledger, Users, Tokens, SelfReports):
         return tuple(row)
 
 
+CATEGORY_RESULT_COLUMNS = ("period", "unit", "category", "name", "base", "raw", "top", "weight", "score", "explanation")
+ITEM_RESULT_COLUMNS = (
+    "period", "unit", "item", "category", "window", "points", "uncapped", "lines", "records", "carried", "missing",
+)
+
 BACKENDS: dict[str, type[Store]] = {}
 """The stores of database URLs by scheme (kaohe.store.pgstore registers ``postgresql``)."""
 
@@ -1094,17 +1115,11 @@ class ResultsWriter:
             conn.execute("DELETE FROM [item_results] WHERE [period] = ? AND [unit] = ?", (p, u.unit))
         else:
             conn.execute("INSERT INTO [explanations] ([period], [unit], [tree]) VALUES (?, ?, ?)", (p, u.unit, text))
-        conn.executemany(
-            "INSERT INTO [category_results] ([period], [unit], [category], [name], [base], [raw], [top], [weight], [score],"
-            " [explanation]) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        self.store.write_unit_results(
             (
                 (p, u.unit, c.category, c.name, str(c.base), str(c.raw), str(c.top), str(c.weight), str(c.score), c.explanation)
                 for c in u.categories
             ),
-        )
-        conn.executemany(
-            "INSERT OR REPLACE INTO [item_results] ([period], [unit], [item], [category], [window], [points], [uncapped],"
-            " [lines], [records], [carried], [missing]) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 (
                     p, u.unit, i.item, i.category, i.window, str(i.points), str(i.uncapped), *_line_counts(i),
