@@ -19,7 +19,8 @@ from .postgres import (
     _TYPES, ID_TABLES, PARTITIONED_VERSION, PgDatabase, _sqlite_error, check_url, partition_triggers, redacted,
 )
 from .store import (
-    BACKENDS, CATEGORY_RESULT_COLUMNS, ITEM_RESULT_COLUMNS, MIGRATIONS, RECORD_COLUMNS, Store, _tallies, rollback,
+    BACKENDS, CATEGORY_RESULT_COLUMNS, ITEM_RESULT_COLUMNS, MIGRATIONS, RECORD_COLUMNS, SCORE_COLUMNS, ResultsWriter, Store,
+    _tallies, rollback,
 )
 
 
@@ -314,6 +315,9 @@ class PgStore(Store):
         if trusted:
             self._guarded = self.db.execute("PRAGMA schema_version").fetchone()[0]
 
+    def writer_type(self) -> type[ResultsWriter]:
+        return PgResultsWriter
+
     def write_unit_results(self, categories: Iterable[tuple[Any, ...]], items: Iterable[tuple[Any, ...]]) -> None:
         """``Store.write_unit_results`` with COPY: a unit's rows in two statements, not one a row (an
         item given twice keeps its last row in the last place, as SQLite's ``INSERT OR REPLACE``)."""
@@ -400,6 +404,70 @@ class PgStore(Store):
             k = len(decide)
             rows = [(*r[:4], *(outcome.get(v, v) for v in r[4 : 4 + k]), *r[4 + k :]) for r in rows]
         return _tallies(rows, fields, attrs, decide)
+
+
+class PgResultsWriter(ResultsWriter):
+    """``ResultsWriter`` in bulk: a period written whole (not rewriting stored units in place) has its
+    units' heads of ``explanations`` written with COPY a few hundred at a time (in their order: their
+    rows' order is SQLite's), and at ``finish`` their tails appended in one ``UPDATE`` and their
+    ``scores`` rows written with COPY (in the order of the tails, as SQLite's store inserts them)."""
+
+    CHUNK = 200
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._trees: list[tuple[str, str, str]] = []
+        self._tails: list[tuple[str, str]] = []
+        self._scores: list[tuple[Any, ...]] = []
+
+    def _insert_tree(self, unit: str, text: str) -> None:
+        if self.keep is not None:
+            super()._insert_tree(unit, text)
+            return
+        self._trees.append((self.period, unit, text))
+        if len(self._trees) >= self.CHUNK:
+            self._write_trees()
+
+    def _write_trees(self) -> None:
+        if self._trees:
+            cast(PgStore, self.store).pg.conn.copy("explanations", ("period", "unit", "tree"), self._trees)
+            self._trees = []
+
+    def _append_tree(self, unit: str, text: str) -> None:
+        if self.keep is not None:
+            super()._append_tree(unit, text)
+            return
+        self._write_trees()
+        self._tails.append((unit, text))
+
+    def _insert_score(self, row: tuple[Any, ...]) -> None:
+        if self.keep is not None:
+            super()._insert_score(row)
+            return
+        self._scores.append(row)
+
+    def finish(self, parts: dict[str, str] | None = None) -> str:
+        conn = cast(PgStore, self.store).pg.conn
+        self._write_trees()
+        if self._tails:
+            conn.raw.execute(f'CREATE TEMP TABLE IF NOT EXISTS {_TAILS} (unit TEXT COLLATE "C", tail TEXT) ON COMMIT DELETE ROWS')
+            conn.raw.execute(f"TRUNCATE {_TAILS}")
+            conn.copy(_TAILS, ("unit", "tail"), self._tails)
+            try:
+                conn.raw.execute(
+                    f"UPDATE explanations e SET tree = e.tree || t.tail FROM {_TAILS} t WHERE e.period = %s AND e.unit = t.unit",
+                    (self.period,),
+                )
+            except Exception as exc:
+                raise _sqlite_error(exc) from None
+            self._tails = []
+        if self._scores:
+            conn.copy("scores", SCORE_COLUMNS, self._scores)
+            self._scores = []
+        return super().finish(parts)
+
+
+_TAILS = "kaohe_tails"
 
 
 def _limit_pg(table: Any, names: Sequence[str]) -> str:
