@@ -6,6 +6,7 @@ editions byte for byte."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 import zlib
 from decimal import Decimal
@@ -222,3 +223,74 @@ def test_the_demo_gives_byte_identical_editions_and_copies_identically(tmp_path,
         assert copied.edition("2015")["bytes"] == on_sqlite["bytes"]
     again = CliRunner().invoke(cli, ["-c", str(tmp_path / "sqlite" / "kaohe.toml"), "db", "copy", "--to", target])
     assert again.exit_code != 0 and "不是空的" in str(again.exception)
+
+
+def _tally_store(url: str, rows: list[tuple[str, str, dict[str, object]]]) -> Store:
+    """A store at ``url`` holding records of kind x.k dated 2015-06-01: (key, unit, attributes)."""
+    store = Store(url)
+    store.db.execute("BEGIN IMMEDIATE")
+    store.db.execute("CREATE TEMP TABLE IF NOT EXISTS kaohe_written (line TEXT)")
+    store.write_records([
+        (key, "x.k", unit, "2015-06-01", "2015-06", None, json.dumps(attrs, ensure_ascii=False), "", "d", f"h{key}", 1, None,
+         "f", "s", i, 0)
+        for i, (key, unit, attrs) in enumerate(rows)
+    ], [])
+    store.db.execute("COMMIT")
+    return store
+
+
+def _decoded(store: Store, fields, decide) -> list[tuple[object, ...]]:
+    got = store.tallies(["x.k"], fields, dt.date(2015, 6, 1), dt.date(2015, 6, 30), decide)
+    return sorted((u, k, repr(sorted(v.items(), key=repr)), n, first) for u, k, v, n, first in got)
+
+
+def test_postgresql_compares_in_sql_as_sqlite_does(tmp_path, pg_url):  # noqa: F811
+    """``Store.tallies`` with compared fields (one limit; two limits on one field; a table of limits
+    walked by grade and area) comes back the same on both backends, group by group: one group per
+    distinct outcome (not one a record) where the value is a plain number away from its limit, the
+    value as it is elsewhere; counts worked out by hand from the values."""
+    from kaohe.rules.aggregate import Decided
+
+    hours = ["1", "3", "30", "30.5", "2", 7, "-3", "2.0000001", "1,5", True, "", None, "40.", "1.2.3"]
+    grades = [  # (grade, area, minutes): limits 一类/城区 5, 一类/城郊 10, 二类 * 15
+        ("一类", "城区", "7"), ("一类", "城区", "3"), ("一类", "城郊", "12.5"), ("一类", "城郊", 9),
+        ("二类", "山区", "16"), ("二类", None, "14"), ("三类", "城区", "99"), (None, "城区", "99"),
+        ("一类", "城区", "5"), ("一类", "城区", "5.0000001"), ("一类", "城区", "x"), (1, "城区", "99"),
+        ("一类", "城区", None), ("一类", "城郊", 10.5), ("一类", "城区", "8"),
+    ]
+    rows: list[tuple[str, str, dict[str, object]]] = []
+    for i, h in enumerate(hours):
+        rows.append((f"h{i:02d}", "u1" if i % 2 else "u2", {} if h is None else {"h": h, "s": "是"}))
+    for i, (g, a, m) in enumerate(grades):
+        rows.append((f"g{i:02d}", "u3", {k: v for k, v in (("grade", g), ("area", a), ("m", m)) if v is not None}))
+    lite, pg = _tally_store(str(tmp_path / "k.sqlite"), rows), _tally_store(pg_url, rows)
+    try:
+        over2, over24 = ("h", ">", Decimal(2)), ("h", ">", Decimal(24))
+        table = (("一类", (("城区", Decimal(5)), ("城郊", Decimal(10)))), ("二类", (("*", Decimal(15)),)))
+        by_table = ("m", ">", table, ("grade", "area"))
+        cases = [(["s", "h"], [over2]), (["s", "h"], [over2, over24]), (["grade", "area", "m"], [by_table]), (["s", "h", "value"], [])]
+        for fields, decide in cases:
+            assert _decoded(pg, fields, decide) == _decoded(lite, fields, decide), (fields, decide)
+        # by hand, one limit (> 2), the odd records u1's: crossing u1's 3, 30.5, 7 and u2's 30, 40.; not:
+        # u2's 1 and -3; as they are: 2 (at the limit), 2.0000001 (within 10⁻⁶), 1,5, yes, "", 1.2.3
+        # (no plain number), and the record without h
+        got = list(pg.tallies(["x.k"], ["s", "h"], dt.date(2015, 6, 1), dt.date(2015, 6, 30), [over2]))
+        decided = sorted((u, v[over2].crosses, n) for u, _, v, n, _ in got if over2 in v)
+        assert decided == [("u1", True, 3), ("u2", False, 2), ("u2", True, 2)]
+        raw = sorted(repr(v["h"]) for u, _, v, _, _ in got if u != "u3" and over2 not in v)
+        assert raw == sorted(repr(x) for x in ["2", "2.0000001", "1,5", True, "", None, "1.2.3"])
+        assert len([g for g in got if g[0] != "u3"]) == 3 + 7  # 10 groups for 14 records
+        # by hand, the table of limits: crossing 7, 8 (一类/城区 5: one group), 12.5 and 10.5 (一类/城郊 10),
+        # 16 (二类 15); not: 3, 9, 14, and 三类 and no grade (no limit: never crosses)
+        got = list(pg.tallies(["x.k"], ["grade", "area", "m"], dt.date(2015, 6, 1), dt.date(2015, 6, 30), [by_table]))
+        counts: dict[bool, int] = {}
+        for u, _, v, n, _ in got:
+            if u == "u3" and by_table in v:
+                assert isinstance(v[by_table], Decided)
+                counts[v[by_table].crosses] = counts.get(v[by_table].crosses, 0) + n
+        assert counts == {True: 5, False: 5}
+        raw = sorted(repr((v["grade"], v["m"])) for u, _, v, _, _ in got if u == "u3" and by_table not in v)
+        assert raw == sorted(repr(x) for x in [("一类", "5"), ("一类", "5.0000001"), ("一类", "x"), (1, "99"), ("一类", None)])
+    finally:
+        lite.close()
+        pg.close()

@@ -9,6 +9,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
@@ -17,7 +18,10 @@ from .actor import now
 from .postgres import (
     _TYPES, ID_TABLES, PARTITIONED_VERSION, PgDatabase, _sqlite_error, check_url, partition_triggers, redacted,
 )
-from .store import BACKENDS, MIGRATIONS, RECORD_COLUMNS, Store, _tallies, rollback
+from .store import (
+    BACKENDS, CATEGORY_RESULT_COLUMNS, ITEM_RESULT_COLUMNS, MIGRATIONS, RECORD_COLUMNS, SCORE_COLUMNS, ResultsWriter, Store,
+    _tallies, rollback,
+)
 
 
 
@@ -311,14 +315,29 @@ class PgStore(Store):
         if trusted:
             self._guarded = self.db.execute("PRAGMA schema_version").fetchone()[0]
 
+    def writer_type(self) -> type[ResultsWriter]:
+        return PgResultsWriter
+
+    def write_unit_results(self, categories: Iterable[tuple[Any, ...]], items: Iterable[tuple[Any, ...]]) -> None:
+        """``Store.write_unit_results`` with COPY: a unit's rows in two statements, not one a row (an
+        item given twice keeps its last row in the last place, as SQLite's ``INSERT OR REPLACE``)."""
+        conn = self.pg.conn
+        conn.copy("category_results", CATEGORY_RESULT_COLUMNS, categories)
+        last: dict[Any, tuple[Any, ...]] = {}
+        for row in items:
+            last.pop(row[2], None)
+            last[row[2]] = row
+        conn.copy("item_results", ITEM_RESULT_COLUMNS, last.values())
+
     def tallies(
         self, kinds: Sequence[str], fields: Sequence[str], start: dt.date, end: dt.date,
         decide: Sequence[tuple[Any, ...]] = (),
     ) -> Iterator[tuple[str, str, dict[Any, Any], int, str]]:
-        """``Store.tallies`` in PostgreSQL's dialect: every compared field is given as its JSON text
-        (compared in decimals by kaohe.rules.aggregate, as SQLite's store does near a limit), with a
-        table of limits the JSON array of the field's and the table's attributes' values; each group
-        with its least key, as SQLite's store gives it."""
+        """``Store.tallies`` in PostgreSQL's dialect, comparing in SQL as SQLite's store does: a
+        compared field that is a plain number more than 10⁻⁶ from its limit (or its table of limits'
+        limit) is grouped by the outcome; elsewhere its JSON text is given (with a table of limits the
+        JSON array of the field's and the table's attributes' values), compared in decimals by
+        kaohe.rules.aggregate. Each group with its least key, as SQLite's store gives it."""
         if not kinds:
             return iter(())
         decided = {d[0] for d in decide}
@@ -326,28 +345,148 @@ class PgStore(Store):
         cols = ["value" if "value" in fields else "NULL::text"]
         args: list[Any] = []
         if attrs:
-            cols.append(f"json_build_array({', '.join('attrs::json -> %s' for _ in attrs)})::text")
+            cols.append(f"json_build_array({', '.join('a -> %s' for _ in attrs)})::text")
             args += attrs
         else:
             cols.append("NULL::text")
-        for field, _op, _limit, *by in decide:
-            if by:  # a table of limits walked with the attributes ``by``: their values beside the field's
-                names = [field, *by[0]]
-                cols.append(f"json_build_array({', '.join('attrs::json -> %s' for _ in names)})::text")
-                args += names
-            else:
-                cols.append("(attrs::json -> %s)::text")
-                args.append(field)
+        # as SQLite's store: each compared (or limit-walking) field's JSON text read once a record,
+        # each compared field's number and each table's limit worked out once a record, in subqueries
+        # kept apart (OFFSET 0); an outcome is the text '#0' or '#1' (never a JSON text), read as 0 or 1
+        texts: dict[str, str] = {}
+        numbers: dict[str, str] = {}
+        limits: list[str] = []
+        cases: list[str] = []
+        for field, op, limit, *by in decide:
+            assert op in (">", ">=", "<", "<=")
+            for f in (field, *(by[0] if by else ())):
+                texts.setdefault(f, f"f{len(texts)}")
+            j = texts[field]
+            if field not in numbers:
+                numbers[field] = (
+                    f"CASE WHEN {j} ~ '^[0-9-]' THEN {j}::float8"
+                    f" WHEN {j} ~ '^\"-?[0-9][0-9.]*\"$' AND {j} !~ '\\..*\\.' THEN btrim({j}, '\"')::float8 END"
+                )
+            n = f"n{list(numbers).index(field)}"
+            if not by:
+                lim = f"{float(limit)!r}::float8"
+                cases.append(
+                    f"CASE WHEN abs({n} - {lim}) > 1e-6 THEN CASE WHEN {n} {op} {lim} THEN '#1' ELSE '#0' END ELSE {j} END"
+                )
+                continue
+            names = [texts[f] for f in by[0]]
+            lim = f"l{len(limits)}"
+            limits.append(f"{_limit_pg(limit, names)} AS {lim}")
+            raw = f"json_build_array({', '.join(f'{c}::json' for c in (j, *names))})::text"
+            cases.append(
+                f"CASE WHEN {lim} IS NULL THEN {raw} WHEN {lim} = 'none' THEN '#0'"
+                f" WHEN abs({n} - {lim}::float8) > 1e-6 THEN CASE WHEN {n} {op} {lim}::float8 THEN '#1' ELSE '#0' END ELSE {raw} END"
+            )
+        cols += cases
         group = ", ".join(str(i + 1) for i in range(len(cols) + 2))
-        q = (
-            f"SELECT unit, kind, {', '.join(cols)}, count(*), min(key) FROM records WHERE voided = 0"
-            f" AND kind = ANY(%s) AND date BETWEEN %s AND %s GROUP BY {group}"
-        )
+        where = "FROM records WHERE voided = 0 AND kind = ANY(%s) AND date BETWEEN %s AND %s"
+        read = "".join(f", (a -> %s)::text AS {c}" for c in texts.values())
+        worked = "".join([*(f", {sql} AS n{i}" for i, sql in enumerate(numbers.values())), *(f", {x}" for x in limits)])
+        if attrs or texts:  # the attributes parsed once a record
+            source = (
+                f"(SELECT *{worked} FROM (SELECT unit, kind, key, value, a{read} FROM"
+                f" (SELECT unit, kind, key, value, attrs::json AS a {where} OFFSET 0) p OFFSET 0) t OFFSET 0) s"
+            )
+        else:
+            source = f"(SELECT unit, kind, key, value {where}) s"
+        q = f"SELECT unit, kind, {', '.join(cols)}, count(*), min(key) FROM {source} GROUP BY {group}"
+        params = [*args, *texts, list(kinds), start.isoformat(), end.isoformat()]
         try:
-            rows = self.pg.conn.raw.execute(q, [*args, list(kinds), start.isoformat(), end.isoformat()]).fetchall()
+            rows = self.pg.conn.raw.execute(q, params).fetchall()
         except Exception as exc:
             raise _sqlite_error(exc) from None
+        if decide:
+            outcome = {"#0": 0, "#1": 1}
+            k = len(decide)
+            rows = [(*r[:4], *(outcome.get(v, v) for v in r[4 : 4 + k]), *r[4 + k :]) for r in rows]
         return _tallies(rows, fields, attrs, decide)
+
+
+class PgResultsWriter(ResultsWriter):
+    """``ResultsWriter`` in bulk: a period written whole (not rewriting stored units in place) has its
+    units' heads of ``explanations`` written with COPY a few hundred at a time (in their order: their
+    rows' order is SQLite's), and at ``finish`` their tails appended in one ``UPDATE`` and their
+    ``scores`` rows written with COPY (in the order of the tails, as SQLite's store inserts them)."""
+
+    CHUNK = 200
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._trees: list[tuple[str, str, str]] = []
+        self._tails: list[tuple[str, str]] = []
+        self._scores: list[tuple[Any, ...]] = []
+
+    def _insert_tree(self, unit: str, text: str) -> None:
+        if self.keep is not None:
+            super()._insert_tree(unit, text)
+            return
+        self._trees.append((self.period, unit, text))
+        if len(self._trees) >= self.CHUNK:
+            self._write_trees()
+
+    def _write_trees(self) -> None:
+        if self._trees:
+            cast(PgStore, self.store).pg.conn.copy("explanations", ("period", "unit", "tree"), self._trees)
+            self._trees = []
+
+    def _append_tree(self, unit: str, text: str) -> None:
+        if self.keep is not None:
+            super()._append_tree(unit, text)
+            return
+        self._write_trees()
+        self._tails.append((unit, text))
+
+    def _insert_score(self, row: tuple[Any, ...]) -> None:
+        if self.keep is not None:
+            super()._insert_score(row)
+            return
+        self._scores.append(row)
+
+    def finish(self, parts: dict[str, str] | None = None) -> str:
+        conn = cast(PgStore, self.store).pg.conn
+        self._write_trees()
+        if self._tails:
+            conn.raw.execute(f'CREATE TEMP TABLE IF NOT EXISTS {_TAILS} (unit TEXT COLLATE "C", tail TEXT) ON COMMIT DELETE ROWS')
+            conn.raw.execute(f"TRUNCATE {_TAILS}")
+            conn.copy(_TAILS, ("unit", "tail"), self._tails)
+            try:
+                conn.raw.execute(
+                    f"UPDATE explanations e SET tree = e.tree || t.tail FROM {_TAILS} t WHERE e.period = %s AND e.unit = t.unit",
+                    (self.period,),
+                )
+            except Exception as exc:
+                raise _sqlite_error(exc) from None
+            self._tails = []
+        if self._scores:
+            conn.copy("scores", SCORE_COLUMNS, self._scores)
+            self._scores = []
+        return super().finish(parts)
+
+
+_TAILS = "kaohe_tails"
+
+
+def _limit_pg(table: Any, names: Sequence[str]) -> str:
+    """``store._limit_sql`` in PostgreSQL's dialect: the limit ``rules.base.lookup`` finds in
+    ``table`` walking it with the attributes whose JSON texts are the columns ``names``, as a text: a
+    number, 'none' where it finds none, NULL where an attribute is neither a text nor absent."""
+    if isinstance(table, Decimal):
+        return f"'{float(table)!r}'::text" if not names else "'none'::text"
+    if not isinstance(table, tuple) or not names:
+        return "'none'::text"
+    entries = dict(table)
+    star = entries.get("*")
+    other = "'none'::text" if star is None else f"'{float(star)!r}'::text" if isinstance(star, Decimal) else "NULL::text"
+    col, rest = names[0], names[1:]
+    when = " ".join(f"WHEN '{k.replace(chr(39), chr(39) * 2).replace('%', '%%')}' THEN {_limit_pg(v, rest)}" for k, v in table)
+    return (
+        f"CASE WHEN {col} IS NULL OR {col} = 'null' THEN {other}"
+        f" WHEN {col} LIKE '\"%%' THEN CASE {col}::json #>> '{{}}' {when} ELSE {other} END ELSE NULL::text END"
+    )
 
 
 # --- a bureau's SQLite database moved into PostgreSQL (kaohe db copy) -------------------------------

@@ -749,7 +749,27 @@ class Store(Ledger, Users, Tokens, SelfReports):
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             [result.period, result.kind, run_id, config, mark, dumps([gap_data(g) for g in result.missing]), dumps(list(result.empty))],
         )
-        return ResultsWriter(self, result.period, run_id, keep, fold)
+        return self.writer_type()(self, result.period, run_id, keep, fold)
+
+    def writer_type(self) -> type[ResultsWriter]:
+        """The class of ``results_writer``'s writer (kaohe.store.pgstore's writes in bulk)."""
+        return ResultsWriter
+
+    def write_unit_results(self, categories: Iterable[tuple[Any, ...]], items: Iterable[tuple[Any, ...]]) -> None:
+        """One unit's rows of ``category_results`` (:data:`CATEGORY_RESULT_COLUMNS`) and
+        ``item_results`` (:data:`ITEM_RESULT_COLUMNS`), appended in their order (an item given twice:
+        its last row, as ``INSERT OR REPLACE`` keeps it)."""
+        conn = self.db.conn
+        conn.executemany(
+            f"INSERT INTO [category_results] ({', '.join(f'[{c}]' for c in CATEGORY_RESULT_COLUMNS)})"
+            f" VALUES ({', '.join('?' for _ in CATEGORY_RESULT_COLUMNS)})",
+            categories,
+        )
+        conn.executemany(
+            f"INSERT OR REPLACE INTO [item_results] ({', '.join(f'[{c}]' for c in ITEM_RESULT_COLUMNS)})"
+            f" VALUES ({', '.join('?' for _ in ITEM_RESULT_COLUMNS)})",
+            items,
+        )
 
     def inputs_present(self) -> None:
         """The ledger tables whose entries a stored result is checked against are there: a dropped
@@ -1037,6 +1057,14 @@ class Store(Ledger, Users, Tokens, SelfReports):
         return tuple(row)
 
 
+CATEGORY_RESULT_COLUMNS = ("period", "unit", "category", "name", "base", "raw", "top", "weight", "score", "explanation")
+SCORE_COLUMNS = (
+    "period", "unit", "name", "series", "class", "total", "subtotal", "rank", "flags", "veto", "carried", "run_id", "fields",
+)
+ITEM_RESULT_COLUMNS = (
+    "period", "unit", "item", "category", "window", "points", "uncapped", "lines", "records", "carried", "missing",
+)
+
 BACKENDS: dict[str, type[Store]] = {}
 """The stores of database URLs by scheme (kaohe.store.pgstore registers ``postgresql``)."""
 
@@ -1093,18 +1121,12 @@ class ResultsWriter:
             conn.execute("DELETE FROM [category_results] WHERE [period] = ? AND [unit] = ?", (p, u.unit))
             conn.execute("DELETE FROM [item_results] WHERE [period] = ? AND [unit] = ?", (p, u.unit))
         else:
-            conn.execute("INSERT INTO [explanations] ([period], [unit], [tree]) VALUES (?, ?, ?)", (p, u.unit, text))
-        conn.executemany(
-            "INSERT INTO [category_results] ([period], [unit], [category], [name], [base], [raw], [top], [weight], [score],"
-            " [explanation]) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            self._insert_tree(u.unit, text)
+        self.store.write_unit_results(
             (
                 (p, u.unit, c.category, c.name, str(c.base), str(c.raw), str(c.top), str(c.weight), str(c.score), c.explanation)
                 for c in u.categories
             ),
-        )
-        conn.executemany(
-            "INSERT OR REPLACE INTO [item_results] ([period], [unit], [item], [category], [window], [points], [uncapped],"
-            " [lines], [records], [carried], [missing]) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 (
                     p, u.unit, i.item, i.category, i.window, str(i.points), str(i.uncapped), *_line_counts(i),
@@ -1131,10 +1153,7 @@ class ResultsWriter:
             else:
                 self._head(whole, head, update)
             self.rewritten += 1
-        conn.execute(
-            "UPDATE [explanations] SET [tree] = [tree] || ? WHERE [period] = ? AND [unit] = ?",
-            (text, self.period, u.unit),
-        )
+        self._append_tree(u.unit, text)
         fields = unit_fields(u)
         row = (
             u.name, u.series, u.klass, str(u.total), str(u.subtotal), u.rank, dumps(list(u.flags)),
@@ -1147,12 +1166,24 @@ class ResultsWriter:
                 (*row, self.period, u.unit),
             )
             return
-        conn.execute(
-            "INSERT INTO [scores] ([period], [unit], [name], [series], [class], [total], [subtotal], [rank], [flags], [veto],"
-            " [carried], [run_id], [fields]) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (self.period, u.unit, *row),
+        self._insert_score((self.period, u.unit, *row))
+
+    def _insert_tree(self, unit: str, text: str) -> None:
+        """A new row of ``explanations``: ``unit``'s head."""
+        self.store.db.conn.execute("INSERT INTO [explanations] ([period], [unit], [tree]) VALUES (?, ?, ?)", (self.period, unit, text))
+
+    def _append_tree(self, unit: str, text: str) -> None:
+        """``unit``'s tail appended to its row of ``explanations``."""
+        self.store.db.conn.execute(
+            "UPDATE [explanations] SET [tree] = [tree] || ? WHERE [period] = ? AND [unit] = ?", (text, self.period, unit)
         )
 
+    def _insert_score(self, row: tuple[Any, ...]) -> None:
+        """A new row of ``scores`` (:data:`SCORE_COLUMNS`)."""
+        self.store.db.conn.execute(
+            f"INSERT INTO [scores] ({', '.join(f'[{c}]' for c in SCORE_COLUMNS)}) VALUES ({', '.join('?' for _ in SCORE_COLUMNS)})",
+            row,
+        )
 
     def finish(self, parts: dict[str, str] | None = None) -> str:
         """The digest of everything written (equal results, equal digests), recorded with the
