@@ -1,0 +1,89 @@
+"""Attacks on the officers' pages (issue 21, second level) as an outsider and as each role would, against a real server
+on 127.0.0.1: examples/shangcheng-2010 with hostile names in its roster (HTML/JS and spreadsheet formulas), its 2010-Q2
+scored and published; 湖滨 publishes its officers' results inside the unit today, so that 张伟 (1001) may object."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from example_helpers import EXAMPLES
+from inprocess import kaohe as run_kaohe
+from kaohe.cli.common import Ctx
+from kaohe.core.periods import Period
+from kaohe.office.accounts import add_users, reset_password
+from kaohe.office.publication import publish
+from kaohe.plugins.discovery import BUILTIN, get_plugin_manager, load_registry
+from kaohe.plugins.officers import officers
+from kaohe.scheme.config import load_bureau
+from kaohe.store.store import Store
+from site_support import PASSWORD, Client, running, signed_in
+
+HERE = EXAMPLES / "shangcheng-2010"
+SCRIPT_NAME = "<script>alert(1)</script>李强"
+FORMULA_NAME = '=HYPERLINK("http://evil.example/","王芳")'
+TODAY = dt.date.today()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    tmp = tmp_path_factory.mktemp("officers-attacks")
+    for f in HERE.iterdir():
+        if f.suffix in (".toml", ".csv"):
+            shutil.copy(f, tmp / f.name)
+    roster = tmp / "民警名单_2010.csv"
+    rows = list(csv.reader(io.StringIO(roster.read_text(encoding="utf-8-sig"))))
+    for r in rows:
+        if r[0] == "1002":
+            r[1] = SCRIPT_NAME
+        if r[0] == "1003":
+            r[1] = FORMULA_NAME
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    roster.write_text(out.getvalue(), encoding="utf-8")
+    config = tmp / "kaohe.toml"
+    for args in (("ingest", "考核办_季度考核登记_2010.csv", "--actor", "kaoheban"), ("score", "2010-Q2")):
+        done = run_kaohe("-c", str(config), *args, cwd=str(tmp))
+        assert done.returncode == 0, done.stderr
+    made = CliRunner().invoke(officers, ["accounts", "--out", str(tmp / "账号.csv"), "--date", "2010-06-20", "--actor", "kaoheban"],
+                              obj=Ctx(str(config)))
+    assert made.exit_code == 0, (made.output, made.exception)
+    reg = load_registry(get_plugin_manager(load_entrypoints=False, plugins=BUILTIN))
+    bureau = load_bureau(config, reg)
+    with Store(bureau.database) as store:
+        publish(store, bureau, reg, Period.parse("2010-Q2"), published_on=dt.date(2010, 6, 25), actor="test", write=False,
+                allow_missing="政治处的训练达标率本季度未考")
+        accounts = [("office", "考办甲", "考核办", ""), ("hubin", "湖滨所长", "单位", "hubin"), ("xingzhen", "刑侦大队长", "单位", "xingzhen"),
+                    ("leader", "局领导", "领导", ""), ("dept", "政治处甲", "部门", "政治处")]
+        add_users(store, bureau, [(a, n, r, w, PASSWORD) for a, n, r, w in accounts], "test")
+        for account in ("1001", "1002", "2001"):
+            reset_password(store, bureau, account, "test", PASSWORD)
+    with running(bureau, reg) as base:
+        unit = signed_in(base, "hubin")
+        status, _, body = unit.request("/officers/2010-Q2/publish", {"csrf": unit.csrf("/officers"), "date": TODAY.isoformat()},
+                                       {"Accept": "application/json"})
+        assert status == 200, body
+        yield base, tmp, bureau
+
+
+def audit(bureau: Any, action: str) -> list[dict[str, Any]]:
+    with Store(bureau.database) as store:
+        return [dict(r) for r in store.audit(period="2010-Q2", action=action)]
+
+
+def test_an_objection_with_control_characters_is_refused_in_one_line_and_nothing_written(site: Any) -> None:
+    base, _, bureau = site
+    before = len(audit(bureau, "officers:民警异议"))
+    c = signed_in(base, "1001")
+    for text in ("漏计\x1b[31m破案", "漏计\x00破案", "漏计\u202e破案"):
+        status, _, body = c.request("/officers/2010-Q2/1001/object", {"csrf": c.csrf("/officers"), "text": text}, {"Accept": "application/json"})
+        assert status == 400 and "异议理由含有控制字符" in json.loads(body)["error"], (text, body)
+    assert len(audit(bureau, "officers:民警异议")) == before
