@@ -87,3 +87,33 @@ def test_an_objection_with_control_characters_is_refused_in_one_line_and_nothing
         status, _, body = c.request("/officers/2010-Q2/1001/object", {"csrf": c.csrf("/officers"), "text": text}, {"Accept": "application/json"})
         assert status == 400 and "异议理由含有控制字符" in json.loads(body)["error"], (text, body)
     assert len(audit(bureau, "officers:民警异议")) == before
+
+
+def test_the_payroll_workbook_never_holds_a_formula_from_a_name(site: Any) -> None:
+    """The roster's 王芳 is named =HYPERLINK(…): the unit's payroll workbook (in the edition published today) holds the
+    name as text, with the apostrophe that keeps a spreadsheet from reading it as a formula."""
+    _, tmp, _ = site
+    found = sorted((tmp / "published" / "2010-Q2" / "officers").glob("hubin-第*版/绩效奖金_*.xlsx"))
+    assert found, list((tmp / "published").rglob("*"))
+    ws = openpyxl.load_workbook(found[0]).active
+    assert ws is not None
+    cells = [c for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    names = {ws.cell(c.row, 2).value: c.value for c in cells if c.column == 3 and c.row > 2}
+    assert names["1003"] == "'" + FORMULA_NAME and names["1002"] == SCRIPT_NAME
+
+
+def test_names_and_objection_texts_are_escaped_on_every_page(site: Any) -> None:
+    base, _, _ = site
+    text = '<img src=x onerror=alert(2)>"漏计</script>破案'
+    officer = signed_in(base, "1002")  # the officer named <script>…
+    status, _, body = officer.request("/officers/2010-Q2/1002/object", {"csrf": officer.csrf("/officers"), "text": text})
+    assert status == 303, body
+    for who, path in (("1002", "/officers/2010-Q2/1002"), ("hubin", "/officers/2010-Q2"), ("office", "/officers/2010-Q2?unit=hubin"),
+                      ("office", "/officers")):
+        status, _, body = signed_in(base, who).get(path)
+        assert status == 200, (who, path)
+        assert "<script>alert" not in body and "<img src=x" not in body and "</script>破案" not in body, (who, path)
+    body = signed_in(base, "hubin").get("/officers/2010-Q2")[2]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;李强" in body and "&lt;img src=x onerror=alert(2)&gt;" in body
+    assert "=HYPERLINK(" in body  # shown as it is written on the page (no spreadsheet reads it there)
