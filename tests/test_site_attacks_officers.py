@@ -117,3 +117,52 @@ def test_names_and_objection_texts_are_escaped_on_every_page(site: Any) -> None:
     body = signed_in(base, "hubin").get("/officers/2010-Q2")[2]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;李强" in body and "&lt;img src=x onerror=alert(2)&gt;" in body
     assert "=HYPERLINK(" in body  # shown as it is written on the page (no spreadsheet reads it there)
+
+
+def test_roles_tokens_origins_and_numbers_that_must_not_act(site: Any) -> None:
+    """Every request here is refused, nothing written: CSRF missing, wrong, another session's; a POST from another
+    origin; GET on the POST routes; a leader, a department, an officer trying the unit's acts; a unit acting on another
+    unit (``?unit=`` is the office's only); objection numbers non-numeric, negative, huge, another unit's."""
+    base, _, bureau = site
+    trail = len(audit(bureau, None))  # type: ignore[arg-type]
+    officer = signed_in(base, "1001")
+    unit, other = signed_in(base, "hubin"), signed_in(base, "xingzhen")
+    token, other_token = unit.csrf("/officers"), other.csrf("/officers")
+    j = {"Accept": "application/json"}
+    for data in ({"date": TODAY.isoformat()}, {"csrf": "x" * 43, "date": TODAY.isoformat()}, {"csrf": other_token, "date": TODAY.isoformat()}):
+        assert unit.request("/officers/2010-Q2/publish", data, j)[0] == 403, data
+    assert unit.request("/officers/2010-Q2/publish", {"csrf": token, "date": TODAY.isoformat()},
+                        {**j, "Origin": "http://evil.example"})[0] == 403
+    o_token = officer.csrf("/officers")
+    assert officer.request("/officers/2010-Q2/1001/object", {"csrf": token, "text": "别人的令牌"}, j)[0] == 403
+    for path in ("/officers/2010-Q2/publish", "/officers/2010-Q2/file", "/officers/2010-Q2/decide"):
+        assert unit.get(path)[0] in (403, 404, 405), path  # a GET is the officer's page of an officer "publish" at most: none
+    assert officer.get("/officers/2010-Q2/1001/object")[0] in (404, 405)
+    for who in ("leader", "dept"):
+        c = signed_in(base, who)
+        t = c.csrf("/officers")
+        for act in ("publish", "decide", "file"):
+            assert c.request(f"/officers/2010-Q2/{act}?unit=hubin", {"csrf": t, "date": TODAY.isoformat(), "objection": "1",
+                                                                    "decision": "dismiss", "reason": "x"}, j)[0] == 403, (who, act)
+        assert c.request("/officers/2010-Q2/1001/object", {"csrf": t, "text": "冒名"}, j)[0] == 403
+        assert c.get("/officers/2010-Q2/1001.json")[0] == 403 and c.get("/officers/2010-Q2.json?unit=hubin")[0] == 403
+    for path in ("/officers/2010-Q2/1002.json", "/officers/2010-Q2/2001.json", "/officers/2010-Q2/1001%2F..%2F1002.json",
+                 "/officers/2010-Q2.json", "/officers/2010-Q2.json?unit=hubin", "/unit/2010-Q2/hubin", "/ranking/2010-Q2",
+                 "/officers/2010-Q2/../2010-Q2/1002.json", "/workflow", "/office", "/accounts"):
+        assert officer.get(path)[0] in (403, 404), path
+    assert officer.json("/inbox.json")[1]["items"] == []  # his own inbox: nothing of anyone's
+    hubin = json.loads(unit.get("/officers/2010-Q2.json", **j)[2])
+    mine = [o["id"] for o in hubin["objections"]]
+    for number in ("abc", "-1", "0", "1e3", "99999999999999999999", "１", str(max(mine or [0]) + 10**6), " 1 ", "0x10"):
+        status, _, body = unit.request("/officers/2010-Q2/decide", {"csrf": token, "objection": number, "decision": "dismiss", "reason": "x"}, j)
+        assert status == 400 and "没有第" in json.loads(body)["error"], (number, body)
+    # 湖滨's objections, decided or filed by 刑侦 (its own ?unit= ignored): refused, or about 刑侦 only
+    for number in mine:
+        status, _, body = other.request("/officers/2010-Q2/decide?unit=hubin", {"csrf": other_token, "objection": str(number),
+                                        "decision": "uphold", "points": "100", "reason": "x"}, j)
+        assert status == 400 and "本单位 2010-Q2 没有第" in json.loads(body)["error"]
+    status, _, body = other.request("/officers/2010-Q2/file?unit=hubin", {"csrf": other_token, "date": TODAY.isoformat()}, j)
+    assert status == 400 and "刑侦" in json.loads(body)["error"], body
+    for period in ("2010-Q9", "../../etc", "2010-Q3", "%00"):
+        assert unit.request(f"/officers/{period}/publish", {"csrf": token, "date": TODAY.isoformat()}, j)[0] in (403, 404), period
+    assert len(audit(bureau, None)) == trail  # type: ignore[arg-type]
