@@ -166,3 +166,27 @@ def test_roles_tokens_origins_and_numbers_that_must_not_act(site: Any) -> None:
     for period in ("2010-Q9", "../../etc", "2010-Q3", "%00"):
         assert unit.request(f"/officers/{period}/publish", {"csrf": token, "date": TODAY.isoformat()}, j)[0] in (403, 404), period
     assert len(audit(bureau, None)) == trail  # type: ignore[arg-type]
+
+
+def test_an_objection_sent_twice_is_recorded_once(site: Any) -> None:
+    """A double click (or the form sent again) while the first is undecided: one objection, not two for the unit to decide."""
+    base, _, bureau = site
+    c = signed_in(base, "1001")
+    before = len(audit(bureau, "officers:民警异议"))
+    first = c.request("/officers/2010-Q2/1001/object", {"csrf": c.csrf("/officers"), "text": "6月协助破案未计"}, {"Accept": "application/json"})
+    again = c.request("/officers/2010-Q2/1001/object", {"csrf": c.csrf("/officers"), "text": " 6月协助破案未计 "}, {"Accept": "application/json"})
+    assert first[0] == 200 and again[0] == 400 and "已提出同一异议" in json.loads(again[2])["error"], again
+    assert len(audit(bureau, "officers:民警异议")) == before + 1
+
+
+def test_the_unit_cannot_file_under_a_later_date_to_close_the_officers_three_days(site: Any) -> None:
+    """湖滨 published today: its officers may object today and the two days after. Filing it now, dated three days on,
+    would end their objections today: the site files on today's date at the latest."""
+    base, _, bureau = site
+    unit = signed_in(base, "hubin")
+    for day in (TODAY + dt.timedelta(days=3), TODAY + dt.timedelta(days=400)):
+        status, _, body = unit.request("/officers/2010-Q2/file", {"csrf": unit.csrf("/officers"), "date": day.isoformat()},
+                                       {"Accept": "application/json"})
+        assert status == 400 and f"报送日期不能晚于今天({TODAY.isoformat()})" in json.loads(body)["error"], body
+    assert audit(bureau, "officers:报考核办备案") == []
+    assert signed_in(base, "1001").json("/officers/2010-Q2/1001.json")[1]["may_object"] is True
