@@ -180,13 +180,14 @@ def test_an_objection_sent_twice_is_recorded_once(site: Any) -> None:
 
 
 def test_the_unit_cannot_file_under_a_later_date_to_close_the_officers_three_days(site: Any) -> None:
-    """湖滨 published today: its officers may object today and the two days after. Filing it now, dated three days on,
-    would end their objections today: the site files on today's date at the latest."""
+    """刑侦 publishes today, no objection yet: its officers may object today and the two days after. Filing now, dated
+    three days on, would end their objections today: the site files on today's date at the latest."""
     base, _, bureau = site
-    unit = signed_in(base, "hubin")
+    unit = signed_in(base, "xingzhen")
+    j = {"Accept": "application/json"}
+    assert unit.request("/officers/2010-Q2/publish", {"csrf": unit.csrf("/officers"), "date": TODAY.isoformat()}, j)[0] == 200
     for day in (TODAY + dt.timedelta(days=3), TODAY + dt.timedelta(days=400)):
-        status, _, body = unit.request("/officers/2010-Q2/file", {"csrf": unit.csrf("/officers"), "date": day.isoformat()},
-                                       {"Accept": "application/json"})
+        status, _, body = unit.request("/officers/2010-Q2/file", {"csrf": unit.csrf("/officers"), "date": day.isoformat()}, j)
         assert status == 400 and f"报送日期不能晚于今天({TODAY.isoformat()})" in json.loads(body)["error"], body
     assert audit(bureau, "officers:报考核办备案") == []
-    assert signed_in(base, "1001").json("/officers/2010-Q2/1001.json")[1]["may_object"] is True
+    assert signed_in(base, "2001").json("/officers/2010-Q2/2001.json")[1]["may_object"] is True
