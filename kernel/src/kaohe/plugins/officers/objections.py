@@ -117,6 +117,9 @@ def raise_objection(store: Store, period: str, score: OfficerScore, text: str, d
     bad = next((ch for ch in text if ch != "\n" and (unicodedata.category(ch) == "Cc" or ch in BIDI)), None)
     if bad is not None:  # a terminal's escape, a NUL, a reversed direction: shown on the unit's and the office's pages, in the edition
         raise KaoheError(f"异议理由含有控制字符 U+{ord(bad):04X},应为普通文字")
+    same = [o for o in objections(store, period, score.unit) if o.officer == score.officer and not o.decision and o.text == text.strip()]
+    if same:  # the form sent again (a double click): one objection for the unit to decide, not two
+        raise KaoheError(f"已提出同一异议(第{same[0].id}号,{same[0].raised_on.isoformat()}),待单位决定")
     return store.log(OBJECTION, actor, period=period, unit=score.unit, subject=score.officer,
                      detail={"officer": score.officer, "text": text.strip(), "on": day.isoformat()})
 
