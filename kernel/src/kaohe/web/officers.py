@@ -187,7 +187,10 @@ def routes(site: Site) -> list[Route]:
                 until, edition = publish_unit(store, q, u.id, _day(str(form.get("date", ""))), who)
                 done: dict[str, Any] = {"until": until.isoformat(), "edition": _edition(edition)}
             elif act == "file":
-                _, edition = file_unit(store, q, u.id, u.name, _day(str(form.get("date", ""))), who)
+                day = _day(str(form.get("date", "")))
+                if day > dt.date.today():  # filed now: a later date would end the officers' 3 days of objections today
+                    raise KaoheError(f"报送日期不能晚于今天({dt.date.today().isoformat()}):备案在报送之日记录,不能预先报送")
+                _, edition = file_unit(store, q, u.id, u.name, day, who)
                 done = {"edition": _edition(edition)}
             else:
                 number = str(form.get("objection", "")).strip()
