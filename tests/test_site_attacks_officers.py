@@ -191,3 +191,23 @@ def test_the_unit_cannot_file_under_a_later_date_to_close_the_officers_three_day
         assert status == 400 and f"报送日期不能晚于今天({TODAY.isoformat()})" in json.loads(body)["error"], body
     assert audit(bureau, "officers:报考核办备案") == []
     assert signed_in(base, "2001").json("/officers/2010-Q2/2001.json")[1]["may_object"] is True
+
+
+def test_the_unit_cannot_publish_again_dated_earlier_to_end_the_three_days_at_once(site: Any) -> None:
+    """刑侦 published today; publishing again dated five days ago would close its officers' objections now (the
+    publication's days are the latest's): on the site the first day is today at the earliest. Too long or empty
+    objections are refused as well; nothing written."""
+    base, _, bureau = site
+    unit = signed_in(base, "xingzhen")
+    j = {"Accept": "application/json"}
+    before = len(audit(bureau, "officers:内部公布"))
+    for day in (TODAY - dt.timedelta(days=5), TODAY - dt.timedelta(days=1)):
+        status, _, body = unit.request("/officers/2010-Q2/publish", {"csrf": unit.csrf("/officers"), "date": day.isoformat()}, j)
+        assert status == 400 and f"内部公布的第一天不能早于今天({TODAY.isoformat()})" in json.loads(body)["error"], body
+    assert len(audit(bureau, "officers:内部公布")) == before
+    c = signed_in(base, "2001")
+    assert c.json("/officers/2010-Q2/2001.json")[1]["may_object"] is True
+    for text in ("", "   ", "字" * 501):
+        status, _, body = c.request("/officers/2010-Q2/2001/object", {"csrf": c.csrf("/officers"), "text": text}, j)
+        assert status == 400 and json.loads(body)["error"], text[:5]
+    assert c.request("/officers/2010-Q2/2001/object", {"csrf": c.csrf("/officers"), "text": "字" * 500}, j)[0] == 200
