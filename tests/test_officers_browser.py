@@ -99,6 +99,7 @@ def test_publish_object_decide_file_and_the_office_sees_the_filed_edition(site, 
     unit.fill("form[action$='/publish'] input[name=date]", (today - dt.timedelta(days=2)).isoformat())
     unit.click("form[action$='/publish'] button[type=submit]")  # two days ago: the officers would have 1 day of the 3
     assert f"内部公布的第一天不能早于今天({today.isoformat()})" in unit.inner_text("main")
+    unit.screenshot(path=str(shots / "officers-unit-backdated-refused.png"), full_page=True)
     unit.fill("form[action$='/publish'] input[name=date]", today.isoformat())
     unit.click("form[action$='/publish'] button[type=submit]")
     text = unit.inner_text("main")

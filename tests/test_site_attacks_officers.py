@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import json
 import shutil
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -211,3 +212,16 @@ def test_the_unit_cannot_publish_again_dated_earlier_to_end_the_three_days_at_on
         status, _, body = c.request("/officers/2010-Q2/2001/object", {"csrf": c.csrf("/officers"), "text": text}, j)
         assert status == 400 and json.loads(body)["error"], text[:5]
     assert c.request("/officers/2010-Q2/2001/object", {"csrf": c.csrf("/officers"), "text": "字" * 500}, j)[0] == 200
+
+
+def test_the_editions_files_are_not_served(site: Any) -> None:
+    """The payroll workbook of an edition (every officer's bonus) is in the bureau's folder, never under any address."""
+    base, tmp, _ = site
+    found = sorted((tmp / "published").rglob("*.xlsx"))
+    assert found
+    rel = found[0].relative_to(tmp).as_posix()
+    for who in ("1001", "hubin", "office"):
+        c = signed_in(base, who)
+        for path in (f"/{rel}", f"/static/../{rel}", f"/static/%2e%2e/{rel}", f"/static/..%2f..%2f{rel}"):
+            status, headers, _ = c.get(urllib.parse.quote(path, safe="/%."))
+            assert status in (403, 404) and "spreadsheet" not in headers.get("content-type", ""), (who, path)
