@@ -1,8 +1,9 @@
 """The second level's pages in a real headless Chromium (issue 21 points 4 and 6): examples/shangcheng-2010, its
-2010-Q2 scored and published. 湖滨派出所's account publishes its officers' results inside the unit (from two days ago:
-the 3 days end today), 王芳 (1003: 113 × 1.25 = 141.25, 3rd of the unit) reads her page — score, explanation with the
+2010-Q2 scored and published. 湖滨派出所's account publishes its officers' results inside the unit (from two days ago
+refused: the officers would have one day; from today), 王芳 (1003: 113 × 1.25 = 141.25, 3rd of the unit) reads her page — score, explanation with the
 regulation cited, band, grade, bonus — and objects; the unit upholds it with +2 (143.25, now 2nd: 第2版, with what
-changed), files the results (refused today, the 3 days not over; accepted dated tomorrow: 第3版); the office sees the
+changed), files the results (refused today, the 3 days not over, and dated tomorrow: the site files on today's date at
+the latest; filed dated three days on from the command line: 第3版); the office sees the
 filed edition. Screenshots at desktop and phone width ($KAOHE_SCREENSHOTS when set, else the test's tmp dir)."""
 
 from __future__ import annotations
@@ -96,9 +97,13 @@ def test_publish_object_decide_file_and_the_office_sees_the_filed_edition(site, 
     unit.goto(base + "/officers/2010-Q2")
     assert "尚未在单位内部公布" in unit.inner_text("main")
     unit.fill("form[action$='/publish'] input[name=date]", (today - dt.timedelta(days=2)).isoformat())
+    unit.click("form[action$='/publish'] button[type=submit]")  # two days ago: the officers would have 1 day of the 3
+    assert f"内部公布的第一天不能早于今天({today.isoformat()})" in unit.inner_text("main")
+    unit.screenshot(path=str(shots / "officers-unit-backdated-refused.png"), full_page=True)
+    unit.fill("form[action$='/publish'] input[name=date]", today.isoformat())
     unit.click("form[action$='/publish'] button[type=submit]")
     text = unit.inner_text("main")
-    assert f"{today.isoformat()} 前(含当日)民警可提出异议" in text and "第1版" in text and "内部公布" in text
+    assert f"{(today + dt.timedelta(days=2)).isoformat()} 前(含当日)民警可提出异议" in text and "第1版" in text and "内部公布" in text
     unit.screenshot(path=str(shots / "officers-unit-published.png"), full_page=True)
 
     officer = sign_in(browser, base, "1003", problems)
@@ -127,9 +132,15 @@ def test_publish_object_decide_file_and_the_office_sees_the_filed_edition(site, 
     assert "已采纳(更正 +2 分)" in text and "第2版" in text and "王芳(1003):个人得分 141.25 → 143.25(+2),单位内名次 3 → 2" in text
     unit.click("form[action$='/file'] button[type=submit]")  # today: the 3 days are not over
     text = unit.inner_text("main")
-    assert f"{(today + dt.timedelta(days=1)).isoformat()} 起才能报考核办备案" in text and "第3版" not in text
-    unit.fill("form[action$='/file'] input[name=date]", (today + dt.timedelta(days=1)).isoformat())
-    unit.click("form[action$='/file'] button[type=submit]")
+    assert f"{(today + dt.timedelta(days=3)).isoformat()} 起才能报考核办备案" in text and "第3版" not in text
+    unit.fill("form[action$='/file'] input[name=date]", (today + dt.timedelta(days=3)).isoformat())
+    unit.click("form[action$='/file'] button[type=submit]")  # dated tomorrow: the site files on today's date at the latest
+    assert f"报送日期不能晚于今天({today.isoformat()})" in unit.inner_text("main") and "第3版" not in unit.inner_text("main")
+    # in three days, the 3 days over: filed (recorded here by the command line with its date, as the unit's account would then)
+    done = run_kaohe("-c", str(tmp / "kaohe.toml"), "officers", "file", "2010-Q2", "--unit", "hubin", "--date",
+                     (today + dt.timedelta(days=3)).isoformat(), "--actor", "hubin", cwd=str(tmp))
+    assert done.returncode == 0, done.stderr
+    unit.goto(base + "/officers/2010-Q2")
     text = unit.inner_text("main")
     assert "报考核办备案(hubin)" in text and "第3版" in text and unit.locator("form[action$='/publish']").count() == 0
     unit.screenshot(path=str(shots / "officers-unit-filed.png"), full_page=True)
@@ -150,5 +161,6 @@ def test_publish_object_decide_file_and_the_office_sees_the_filed_edition(site, 
     office.screenshot(path=str(shots / "officers-office-unit.png"), full_page=True)
     shoot(browser, base, "office", "/officers", shots, "officers-office-index", problems)
     assert (tmp / "published" / "2010-Q2" / "officers" / "hubin-第3版" / "edition.json").is_file()
-    # the console's only complaints: the 403 of the other officer's page and the 400 of the early filing, asked for above
-    assert [p for p in problems if not ("status of 403" in p or "status of 400" in p)] == [] and len(problems) == 2, problems
+    # the console's only complaints: the 403 of the other officer's page and the 400s of the backdated publication, the early
+    # and the later-dated filing, asked for above
+    assert [p for p in problems if not ("status of 403" in p or "status of 400" in p)] == [] and len(problems) == 4, problems

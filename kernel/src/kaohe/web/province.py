@@ -8,6 +8,9 @@ units and items, read only)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 import os
 import secrets
 import sqlite3
@@ -44,11 +47,18 @@ def routes(site: Site) -> list[Route]:
         return []
 
     def enter(request: Request, store: Store) -> Response:
-        actor = link.entering(request.query_params.get("t", ""))
+        token = request.query_params.get("t", "")
+        actor = link.entering(token)
+        refused = "省厅的进入链接无效或已过期:请从省厅汇总页面重新点击进入"
         if actor is None:
-            return site.refuse(request, 403, "省厅的进入链接无效或已过期:请从省厅汇总页面重新点击进入", False)
+            return site.refuse(request, 403, refused, False)
+        used = hashlib.sha256(token.encode()).hexdigest()[:32]  # each pass opens one session: the address may be seen again
+        since = (dt.datetime.now(dt.UTC) - dt.timedelta(days=1)).date().isoformat()  # a pass lives a minute
         with store.writing():
-            store.log(SIGN_IN, f"{PROVINCE}:{actor.account}", subject=actor.account, detail={"platform": link.key})
+            who = f"{PROVINCE}:{actor.account}"
+            if any(json.loads(e.get("detail") or "{}").get("pass") == used for e in store.audit(action=SIGN_IN, actor=who, since=since)):
+                return site.refuse(request, 403, refused, False)
+            store.log(SIGN_IN, who, subject=actor.account, detail={"platform": link.key, "pass": used})
         request.state.session = {"p": actor.account, "s": actor.stamp, "c": secrets.token_urlsafe(32)}
         request.state.actor = actor
         return RedirectResponse(_local(request.query_params.get("next", "/periods")), status_code=303)

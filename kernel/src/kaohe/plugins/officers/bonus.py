@@ -18,6 +18,7 @@ import attrs
 
 from ...core.decimals import ZERO, fmt
 from ...core.errors import KaoheError
+from ...report.xlsx import safe_text
 from .scores import OfficerScore
 from .settings import BonusRule, OfficerSettings
 
@@ -234,7 +235,7 @@ def payroll(directory: Path, period: str, scores: Sequence[OfficerScore], shares
         assert ws is not None
         name = members[0].unit_name
         ws.title = "绩效奖金"
-        ws.append([f"{name} {period} 民警绩效奖金发放表"])
+        ws.append([safe_text(f"{name} {period} 民警绩效奖金发放表")])
         ws["A1"].font = Font(bold=True)
         ws.append(["序号", "警号", "姓名", "考核得分", "考核系数", "单位内名次", "全局名次", "序列", "等次", "金额(元)", "说明"])
         total = 0
@@ -243,9 +244,9 @@ def payroll(directory: Path, period: str, scores: Sequence[OfficerScore], shares
             amount = share.amount if share else 0
             total += amount
             ws.append([
-                i, s.officer, s.name, s.score, s.coefficient, s.unit_rank, s.rank, s.band, s.grade or None,
-                yuan(amount), share.reason if share else ("不参加分配:" + s.tree.reason),
-            ])
+                i, safe_text(s.officer), safe_text(s.name), s.score, s.coefficient, s.unit_rank, s.rank, s.band,
+                safe_text(s.grade) if s.grade else None, yuan(amount), safe_text(share.reason) if share else ("不参加分配:" + s.tree.reason),
+            ])  # the roster's names and numbers as text, never read as a formula (=HYPERLINK(…) for a name)
             ws.cell(ws.max_row, 10).number_format = "0.00"
         ws.append([None, None, "合计", None, None, None, None, None, None, yuan(total), None])
         ws.cell(ws.max_row, 10).number_format = "0.00"

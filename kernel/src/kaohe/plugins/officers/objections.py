@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -32,6 +33,8 @@ DECIDED = "officers:异议决定"
 FILED = "officers:报考核办备案"
 DAYS = 3
 """公布3天: the day of publication and the two after it."""
+BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+"""Characters that turn the direction of the text shown after them (an objection is shown to others)."""
 
 
 @attrs.frozen
@@ -110,6 +113,13 @@ def raise_objection(store: Store, period: str, score: OfficerScore, text: str, d
         raise KaoheError(f"{score.unit_name} {period} 的民警考核结果于 {start.isoformat()} 起公布3天,异议应在 {start.isoformat()} 至 {until.isoformat()} 提出,{day.isoformat()} 不在其内")
     if not text.strip():
         raise KaoheError("异议须写明理由(--text)")
+    text = text.replace("\r\n", "\n")
+    bad = next((ch for ch in text if ch != "\n" and (unicodedata.category(ch) == "Cc" or ch in BIDI)), None)
+    if bad is not None:  # a terminal's escape, a NUL, a reversed direction: shown on the unit's and the office's pages, in the edition
+        raise KaoheError(f"异议理由含有控制字符 U+{ord(bad):04X},应为普通文字")
+    same = [o for o in objections(store, period, score.unit) if o.officer == score.officer and not o.decision and o.text == text.strip()]
+    if same:  # the form sent again (a double click): one objection for the unit to decide, not two
+        raise KaoheError(f"已提出同一异议(第{same[0].id}号,{same[0].raised_on.isoformat()}),待单位决定")
     return store.log(OBJECTION, actor, period=period, unit=score.unit, subject=score.officer,
                      detail={"officer": score.officer, "text": text.strip(), "on": day.isoformat()})
 
