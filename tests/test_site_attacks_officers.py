@@ -10,7 +10,6 @@ import io
 import json
 import shutil
 import urllib.parse
-from pathlib import Path
 from typing import Any
 
 import openpyxl
@@ -26,7 +25,7 @@ from kaohe.plugins.discovery import BUILTIN, get_plugin_manager, load_registry
 from kaohe.plugins.officers import officers
 from kaohe.scheme.config import load_bureau
 from kaohe.store.store import Store
-from site_support import PASSWORD, Client, running, signed_in
+from site_support import PASSWORD, running, signed_in
 
 HERE = EXAMPLES / "shangcheng-2010"
 SCRIPT_NAME = "<script>alert(1)</script>李强"
