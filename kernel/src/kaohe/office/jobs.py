@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any, cast
 
@@ -54,17 +54,22 @@ def flag_history(bureau: Bureau, period: Period) -> list[Period]:
     return out
 
 
+def _digests(store: Store, periods: Iterable[Period]) -> dict[str, str]:
+    """``period_results.digest`` of each of ``periods`` stored with its state."""
+    out = {}
+    for p in periods:
+        state = store.period_state(p.label)
+        if state is not None and state["digest"]:
+            out[p.label] = str(state["digest"])
+    return out
+
+
 def history_parts(store: Store, bureau: Bureau, period: Period) -> dict[str, str]:
     """The digests of the stored results ``history`` reads (``period_results.digest`` of each base
     period its 末位 flags look back to, where stored with its state): kept with the period's
     results, so that when one of them is stored again with other results the period reads as out
     of date (``results.staleness``)."""
-    out = {}
-    for p in flag_history(bureau, period):
-        state = store.period_state(p.label)
-        if state is not None and state["digest"]:
-            out[p.label] = str(state["digest"])
-    return out
+    return _digests(store, flag_history(bureau, period))
 
 
 def base_parts(store: Store, bureau: Bureau, period: Period) -> dict[str, str]:
@@ -72,12 +77,7 @@ def base_parts(store: Store, bureau: Bureau, period: Period) -> dict[str, str]:
     the longer period's results when it is scored whole from the records (as an aggregate keeps
     those it was made from): ``results.staleness`` reads it as up to date while they are, and out
     of date once one of them is stored again with other results."""
-    out = {}
-    for b in base_periods(bureau, period):
-        state = store.period_state(b.label)
-        if state is not None and state["digest"]:
-            out[b.label] = str(state["digest"])
-    return out
+    return _digests(store, base_periods(bureau, period))
 
 
 def history(store: Store, bureau: Bureau, period: Period, source: StoreSource, stored: bool = True) -> list[PeriodResult]:
