@@ -294,3 +294,27 @@ def test_postgresql_compares_in_sql_as_sqlite_does(tmp_path, pg_url):  # noqa: F
     finally:
         lite.close()
         pg.close()
+
+
+def test_a_write_outside_a_write_transaction_waits_for_the_write_lock_on_postgresql(pg_url):  # noqa: F811
+    """SQLite takes its write lock for any write; on PostgreSQL the bureau's write lock is an advisory
+    lock taken by BEGIN IMMEDIATE. A write outside such a transaction — alone, or inside a read's
+    snapshot — takes it too: while another store holds it, the write is refused at once with the
+    busy timeout at 0 (it used to go through, and a writer's check of the chain then saw "表 audit 有
+    14 行,审计链中有 13 行" between its statements); afterwards it goes through, linked."""
+    insert = "INSERT INTO audit (time, actor, action) VALUES ('2026-12-05T12:00:00', 'test', '测试')"
+    with Store(pg_url) as first, Store(pg_url) as second:
+        first.log("开始", "test")
+        second.db.execute("PRAGMA busy_timeout=0")
+        with first.writing():
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                second.db.execute(insert)
+            with second.snapshot(), pytest.raises(sqlite3.OperationalError, match="locked"):
+                second.db.execute(insert)
+        assert second.count("audit") == 1
+        second.db.execute(insert)  # the lock free: written, and linked in the same transaction
+        with second.snapshot():
+            second.db.execute(insert)
+        assert second.count("audit") == 3
+        assert second.db.execute("SELECT count(*) FROM chain WHERE tbl = 'audit'").fetchone()[0] == 3
+        assert verify(second).clean

@@ -217,6 +217,11 @@ FUNCTIONS = (
 # --- errors ---------------------------------------------------------------------------------------
 
 
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+"""The statements that write rows: outside a transaction each takes the write lock
+(``PgConnection._alone``), as SQLite's own write lock is taken by any write."""
+
+
 def _sqlite_error(exc: Exception) -> sqlite3.Error:
     """psycopg's error as the sqlite3 error the layers above expect."""
     import psycopg
@@ -275,6 +280,8 @@ class PgConnection:
         self.busy_ms = 60000
         self.pks: dict[str, tuple[str, ...]] = {}
         self.linking = True
+        self.immediate = False
+        """Whether the open transaction holds the bureau's write lock (``_begin``, ``_locked``)."""
         """Whether rows appended to a chained table are linked (off while a database is copied whole)."""
         self.schema_cookie = 0
 
@@ -307,6 +314,10 @@ class PgConnection:
             sql = sql.replace(" TEXT)", ' TEXT COLLATE "C")')
         elif head.startswith("ALTER TABLE") and sql.rstrip().endswith("TEXT"):
             sql = sql.rstrip() + ' COLLATE "C"'
+        if head.startswith(WRITES):
+            if not self.in_transaction:
+                return self._alone(lambda: self.execute(sql, params))
+            self._locked()
         q = translate(sql, self._pks())
         table = _inserted_table(q)
         returning = table in ID_TABLES and " VALUES " in q and "RETURNING" not in q
@@ -324,9 +335,49 @@ class PgConnection:
             self.link_new(table)
         return PgCursor(cur, last)
 
+    def _locked(self) -> None:
+        """A write inside a transaction begun without the write lock (a read's snapshot): the lock
+        taken now, as SQLite takes its write lock at a read transaction's first write. Another writer
+        having committed since the snapshot, the chain's next link is refused at commit (its number
+        taken), as SQLite refuses such a write (SQLITE_BUSY_SNAPSHOT): never written twice."""
+        import psycopg
+
+        if self.immediate:
+            return
+        try:
+            if self.busy_ms == 0:
+                if not _one(self.raw.execute(f"SELECT {LOCK.replace('pg_', 'pg_try_', 1)}").fetchone()):
+                    raise sqlite3.OperationalError("database is locked")
+            else:
+                self.raw.execute(f"SET LOCAL lock_timeout = {int(self.busy_ms)}")
+                self.raw.execute(f"SELECT {LOCK}")
+        except psycopg.Error as exc:
+            raise _sqlite_error(exc) from None
+        self.immediate = True
+
+    def _alone(self, statement: Callable[[], PgCursor]) -> PgCursor:
+        """A write outside a transaction made as SQLite makes one: in a transaction of its own that
+        holds the bureau's write lock (the advisory lock of BEGIN IMMEDIATE), so that it and the
+        links of the chain it appends are committed together, never between another writer's
+        statements (whose check of the chain would see the row without its link)."""
+        self._begin(immediate=True)
+        try:
+            out = statement()
+            self.raw.execute("COMMIT")
+        except BaseException:
+            if self.in_transaction:
+                self.raw.execute("ROLLBACK")
+            raise
+        return out
+
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> PgCursor:
         import psycopg
 
+        if sql.lstrip()[:24].upper().startswith(WRITES):
+            if not self.in_transaction:
+                rows = list(rows)
+                return self._alone(lambda: self.executemany(sql, rows))
+            self._locked()
         q = translate(sql, self._pks())
         try:
             with self.raw.cursor() as cur:
@@ -386,6 +437,7 @@ class PgConnection:
     def _begin(self, *, immediate: bool) -> PgCursor:
         import psycopg
 
+        self.immediate = immediate
         try:
             if not immediate:
                 self.raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
