@@ -12,6 +12,7 @@ import textwrap
 import time
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from intake_helpers import DISPATCH_HEADERS, bureau, registry, row, write_xlsx
@@ -196,3 +197,43 @@ def test_a_second_writer_waits_instead_of_failing(tmp_path, sqlite_store, b, reg
     other.close()
     r = ingest(store, write_xlsx(tmp_path / "a.xlsx", [row(1)]), b, reg)
     assert r.stored
+
+
+def test_the_protections_check_outside_a_transaction_reads_one_snapshot(database):  # noqa: F811
+    """An import checks the store's protections before it reads the locks, outside a transaction.
+    Another writer committing an audit entry (its row and its chain link) between the check's
+    statements must not be read as a broken chain: the check reads in one snapshot (it read
+    statement by statement, and CI saw "表 audit 有 2 行,审计链中有 1 行" once on PostgreSQL)."""
+    from types import SimpleNamespace
+
+    from kaohe.store.integrity import guard
+
+    with Store(database) as store, Store(database) as other:
+        store.log("开始", "test")
+        real = store.db.conn
+
+        class Between:
+            """The store's connection, with another store's write landing right after the check has
+            counted the chain's links of each table (and before it counts the tables' rows)."""
+
+            def __init__(self) -> None:
+                self.done = False
+
+            def execute(self, sql: str, *args: Any) -> Any:
+                out = real.execute(sql, *args)
+                if not self.done and "FROM chain GROUP BY tbl" in sql:
+                    self.done = True
+                    out = list(out.fetchall())  # read before the other write, as the statement ran
+                    other.log("另一个命令", "test")
+                    return SimpleNamespace(fetchone=lambda: out[0], fetchall=lambda: out)
+                return out
+
+            def __getattr__(self, name: str) -> Any:
+                return getattr(real, name)
+
+        between = Between()
+        seen = SimpleNamespace(db=SimpleNamespace(conn=between, execute=store.db.execute), migrations=store.migrations,
+                               path=store.path, snapshot=store.snapshot)
+        guard(seen)  # no error: the other entry is not in this snapshot
+        assert between.done and not real.in_transaction
+        assert store.count("audit") == 2

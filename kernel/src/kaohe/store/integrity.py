@@ -292,8 +292,16 @@ def guard(store: Any) -> None:
 
     Checked once per connection while the schema is unchanged (SQLite's schema cookie: dropping or
     making a trigger or table changes it), so that a command writing many times (an import of many
-    files) pays once."""
+    files) pays once.
+
+    Outside a transaction (an import reading the locks, a publication before it scores) the check
+    reads in one snapshot: read statement by statement, another writer's commit between them would
+    show a table's new row beside the chain without its link (“表 audit 有 2 行,审计链中有 1 行”)."""
     conn = store.db.conn
+    if not conn.in_transaction:
+        with store.snapshot():
+            guard(store)
+        return
     cookie = conn.execute("PRAGMA schema_version").fetchone()[0]
     if getattr(store, "_guarded", None) == cookie:
         return
