@@ -40,7 +40,7 @@ from ..intake.staging import dumps
 from ..scheme.bureau import Bureau
 from ..scheme.scheme import Scheme
 from ..rules.base import group_key, lines_per_unit
-from ..scoring.explain import category_from_data, item_from_data, unit_from_data
+from ..scoring.explain import category_from_data, shared_item, unit_from_data
 from ..scoring.pipeline import (
     DERIVED_FLAGS,
     Grouped,
@@ -123,14 +123,7 @@ def stored_items(
             for i in c["items"]:
                 if i["item"] in fresh:
                     continue
-                if i["lines"]:
-                    res = item_from_data(i, cid)
-                else:
-                    key = (
-                        cid, i["item"], i["title"], i["department"], i["reference"], i["window"], i["points"], i["uncapped"],
-                        i["note"], i["direct_per_capita"], tuple(i["veto"]), i.get("folded", 0),
-                    )
-                    res = empty.get(key) or empty.setdefault(key, item_from_data(i, cid))
+                res = shared_item(i, cid, False, empty)  # an item without lines made once for all units
                 out.setdefault(i["item"], {})[unit] = res
     return dict(out), trees, decoded
 
@@ -399,14 +392,7 @@ def _unit_items(
         for i in c["items"]:
             if i["item"] in every or (touched and i["item"] in narrow):
                 continue
-            if i["lines"]:
-                res = item_from_data(i, cid)
-            else:
-                key = (
-                    cid, i["item"], i["title"], i["department"], i["reference"], i["window"], i["points"], i["uncapped"],
-                    i["note"], i["direct_per_capita"], tuple(i["veto"]), i.get("folded", 0),
-                )
-                res = empty.get(key) or empty.setdefault(key, item_from_data(i, cid))
+            res = shared_item(i, cid, False, empty)  # an item without lines made once for all units
             taken[i["item"]] = res
     out: list[ItemResult] = []
     own: tuple[StoreSource, Grouped] | None = None

@@ -32,7 +32,7 @@ from ..core.periods import MONTHS_PER, Period
 from ..scheme.bureau import Bureau
 from ..rules import Veto
 from ..rules.base import lines_per_unit
-from ..scoring.explain import _dec, _shared_item, category_from_data, item_from_data, unit_data, unit_from_data
+from ..scoring.explain import _dec, shared_item, category_from_data, item_from_data, unit_data, unit_from_data
 from ..scoring.folding import Interner, Referred, fold_lines, referred, unfolded
 from ..scoring.pipeline import (
     DataSource,
@@ -455,7 +455,7 @@ def _decoded(store: Store, unit: str, labels: Sequence[str], known: _Known) -> d
                 if tree is None:
                     tree = known.tree(unit, period)
                 d = tree[(row[0], row[1])]
-                it = referred(d, row[0], _dec) if d["lines"] else _shared_item(d, row[0], True, known.empty)
+                it = referred(d, row[0], _dec) if d["lines"] else shared_item(d, row[0], True, known.empty)
             items.setdefault(row[0], []).append(it)
         u = unit_from_data(fields, categories=False)
         out[period] = attrs.evolve(

@@ -123,7 +123,7 @@ def item_from_data(d: dict[str, Any], category: str, fold: bool = False) -> Item
     )
 
 
-def _shared_item(d: dict[str, Any], category: str, fold: bool, empty: dict[tuple[Any, ...], ItemResult]) -> ItemResult:
+def shared_item(d: dict[str, Any], category: str, fold: bool, empty: dict[tuple[Any, ...], ItemResult]) -> ItemResult:
     """``item_from_data``, an item without lines made once for every tree it is equal in (``empty``:
     most items of most units and periods earn and lose nothing; equal, and printed alike: the key is
     the stored texts)."""
@@ -143,13 +143,13 @@ def category_from_data(
     d: dict[str, Any], items: bool = True, fold: bool = False, empty: dict[tuple[Any, ...], ItemResult] | None = None,
 ) -> CategoryResult:
     """The category result ``category_data`` wrote (its items too, unless ``items`` is false; with
-    ``empty``, the items without lines shared: ``_shared_item``)."""
+    ``empty``, the items without lines shared: ``shared_item``)."""
     cid = d["category"]
     its = d.get("items", ()) if items else ()
     return CategoryResult(
         category=cid, name=d["name"], base=_dec(d["base"]),
         items=(
-            tuple(item_from_data(i, cid, fold) for i in its) if empty is None else tuple(_shared_item(i, cid, fold, empty) for i in its)
+            tuple(item_from_data(i, cid, fold) for i in its) if empty is None else tuple(shared_item(i, cid, fold, empty) for i in its)
         ),
         raw=_dec(d["raw"]), top=_dec(d["top"]), weight=_dec(d["weight"]), score=_dec(d["score"]), explanation=d["explanation"],
     )
