@@ -97,6 +97,9 @@ def test_the_unit_leader_sees_his_officers(site: str) -> None:
     office = signed_in(site, "office")
     assert office.json("/officers/2010-Q2.json?unit=hubin")[0] == 200 and office.get("/officers/2010-Q2/2001")[0] == 200
     assert office.get("/officers/2010-Q3.json?unit=hubin")[0] in (403, 404)  # not scored
+    # the list's heading names whose results: the office's, every unit's; a unit's, its own
+    assert "各单位民警考核结果" in office.get("/officers")[2] and "本单位民警考核结果" not in office.get("/officers")[2]
+    assert "<th>本单位民警考核结果</th>" in c.get("/officers")[2]
 
 
 def test_only_the_unit_acts_on_its_officers_results_and_an_officer_objects_to_his_own_only(site: str) -> None:
