@@ -1342,10 +1342,11 @@ def _limit_sql(table: Any, names: Sequence[str]) -> str:
     if any(c in k for k, _ in table for c in '"\\') or any(ord(c) < 32 for k, _ in table for c in k):
         return walked
     # first the JSON texts themselves (a text without a quote, backslash or control character has one
-    # JSON text, ``"text"``: equal to it, the value is that text; a cheaper test than decoding it),
-    # the walk above for any other
+    # JSON text, ``"text"``: equal to it, the value is that text; a cheaper test than decoding it);
+    # a JSON text of a string without a backslash is its text between the quotes: none of the table's
+    # then (``other``); the walk above for any other
     direct = " ".join(f"WHEN '\"{k}\"' THEN {sub}" for k, sub in subs)
-    return f"CASE {col} {direct} ELSE {walked} END"
+    return f"CASE {col} {direct} ELSE CASE WHEN {col} GLOB '\"*' AND instr({col}, '\\') = 0 THEN {other} ELSE {walked} END END"
 
 
 def _tallies(
