@@ -291,3 +291,48 @@ def test_two_limits_on_one_field_and_units_with_the_same_values(tmp_path):
     for unit, expected in (("u1", D(-2)), ("u2", D(-2))):
         s = total(spec, [Tally(v, False, n) for u, _, v, n, _ in rows if u == unit])
         assert s is not None and (s.points, s.lines) == (expected, 2)
+
+
+def test_plain_numbers_and_escaped_texts_are_told_as_before(tmp_path):
+    """Store.tallies' cheaper tests (a plain number's characters checked with one ``rtrim``; a table
+    of limits matched on the JSON texts first): the same decisions as the rule's text says. A text of
+    digits with one point at most and a leading minus ("5.", "-0", "12.50") or an unquoted JSON number
+    (1e3, -0.5) is compared in SQL; " 5", "1e3", ".5", "1.2.3", "--5", "-" are given as they are. A
+    grade written with JSON escapes ("\\u4e00\\u7c7b" is 一类) finds its limit as the plain text
+    does; one not in the table (三类, escaped or not) has none."""
+    from kaohe.store.store import _INSERT_RECORD
+
+    texts = ['"5."', '"-0"', '"12.50"', "1e3", "-0.5", '" 5"', '"1e3"', '".5"', '"1.2.3"', '"--5"', '"-"']
+    store = Store(tmp_path / "k.sqlite")
+    store.db.conn.executemany(_INSERT_RECORD, [
+        (f"k{i}", "x.k", "u1", "2015-06-01", "2015-06", None, '{"h": %s}' % h, "", "d", f"h{i}", 1, None, "f", "s", i, 0)
+        for i, h in enumerate(texts)
+    ])
+    key = ("h", ">", D(2))
+    start, end = dt.date(2015, 6, 1), dt.date(2015, 6, 30)
+    rows = list(store.tallies(["x.k"], ["h"], start, end, [key]))
+    decided = sorted((v[key].crosses, n) for _, _, v, n, _ in rows if key in v)
+    assert decided == [(False, 2), (True, 3)]  # -0 and -0.5; 5., 12.50 and 1e3 (1000)
+    assert sorted(v["h"] for _, _, v, _, _ in rows if key not in v) == sorted([" 5", "1e3", ".5", "1.2.3", "--5", "-"])
+
+    graded = [  # (the record's attributes as stored, crosses): limits 一类/城区 5, 二类 * 15
+        ('{"grade": "\\u4e00\\u7c7b", "area": "城区", "m": "7"}', True),
+        ('{"grade": "\\u4e00\\u7c7b", "area": "\\u57ce\\u533a", "m": "3"}', False),
+        ('{"grade": "一类", "area": "城区", "m": "6"}', True),
+        ('{"grade": "\\u4e09\\u7c7b", "area": "城区", "m": "99"}', False),  # 三类: no limit
+        ('{"grade": "三类", "area": "城区", "m": "98"}', False),
+        ('{"grade": "二类", "area": "\\u5c71\\u533a", "m": "16"}', True),
+    ]
+    store.db.conn.executemany(_INSERT_RECORD, [
+        (f"g{i}", "x.g", "u1", "2015-06-01", "2015-06", None, a, "", "d", f"g{i}", 1, None, "f", "s", i, 0)
+        for i, (a, _) in enumerate(graded)
+    ])
+    rule = PerOccurrence(points=-1, when_field="m", limit={"一类": {"城区": 5}, "二类": {"*": 15}}, limit_by=["grade", "area"])
+    spec = rule.aggregate()
+    assert spec is not None and spec.decidable is not None
+    got = list(store.tallies(["x.g"], list(spec.fields), start, end, [spec.decidable]))
+    assert all(spec.decidable in v for _, _, v, _, _ in got)  # every one decided in SQL
+    crossed = {False: 0, True: 0}
+    for _, _, v, n, _ in got:
+        crossed[v[spec.decidable].crosses] += n
+    assert crossed == {False: 3, True: 3}  # 3 (一类/城区, escaped), 三类 twice; 7, 6, 16

@@ -617,21 +617,37 @@ class Store(Ledger, Users, Tokens, SelfReports):
             return iter(())
         decided = {d[0] for d in decide}
         attrs = [f for f in fields if f != "value" and f not in decided]
-        cols: list[str] = ["value" if "value" in fields else "NULL"]
-        args: list[str | float] = []
+        # the columns given (unit, kind, value, the attributes' array, a column per ``decide``) and
+        # those grouped by: a constant column (NULL, the kind when there is one) is given, not grouped
+        # by (the same groups in the same order, a shorter sort key)
+        out: list[str] = ["unit", "kind" if len(kinds) > 1 else "?"]
+        group: list[str] = ["1"] + (["2"] if len(kinds) > 1 else [])
+        out_args: list[str] = [] if len(kinds) > 1 else [kinds[0]]
+        read_args: list[str] = []
+        # what the innermost subquery reads of a record
+        read: list[str] = ["unit", *(["kind"] if len(kinds) > 1 else []), "key", *(["value"] if "value" in fields else [])]
+        out.append("value" if "value" in fields else "NULL")
+        if "value" in fields:
+            group.append("3")
         # the attributes' values in one JSON array (the record's attributes parsed once), decoded below
         # as json.loads reads the record's attributes; an absent one is null, read as None as well
+        array = ""
         if attrs:
-            cols.append(f"json_extract(attrs{''.join(', ?' for _ in attrs)}, '$.__none__')")
-            args += [f'$."{f}"' for f in attrs]  # names without a double quote (kaohe.scoring.aggregated)
+            array = f"json_extract(attrs{''.join(', ?' for _ in attrs)}, '$.__none__')"
+            out.append("m")
+            group.append("4")
+            read.append(f"{array} AS m")
+            read_args += [f'$."{f}"' for f in attrs]  # names without a double quote (kaohe.scoring.aggregated)
         else:
-            cols.append("NULL")
-        # each compared (or limit-walking) field's JSON text (``attrs -> path``) read once a record,
-        # the number of each compared field and each table's limit worked out once a record, in
-        # subqueries kept apart (OFFSET 0: not flattened into the grouping, which would work each out
-        # again for every use); a plain number is an unquoted JSON number, or a text of digits with one
-        # point at most and a leading minus at most; its value ``CAST(ltrim(j, '"') AS REAL)`` (the
-        # leading digits), NULL when it is not a plain number (never decided then)
+            out.append("NULL")
+        # each compared (or limit-walking) field's JSON text (``attrs -> path``) read once a record
+        # (with the attributes' array, in the innermost subquery: the record's JSON is not carried
+        # further), the number of each compared field and each table's limit worked out once a
+        # record, in subqueries kept apart (OFFSET 0: not flattened into the grouping, which would work
+        # each out again for every use); a plain number is an unquoted JSON number, or a text of
+        # digits with one point at most and a leading minus at most; its value
+        # ``CAST(ltrim(j, '"') AS REAL)`` (the leading digits), NULL when it is not a plain number
+        # (never decided then)
         texts: dict[str, str] = {}  # field → its JSON text's column
         numbers: dict[str, str] = {}  # compared field → its number's column
         limits: list[str] = []  # the limit's SQL, per table of limits
@@ -642,8 +658,7 @@ class Store(Ledger, Users, Tokens, SelfReports):
                 texts.setdefault(f, f"f{len(texts)}")
             j = texts[field]
             if field not in numbers:
-                numbers[field] = f"CASE WHEN {j} GLOB '[0-9-]*' OR (({j} GLOB '\"[0-9]*\"' OR {j} GLOB '\"-[0-9]*\"')" \
-                    f" AND NOT {j} GLOB '\"?*[^0-9.]*\"' AND NOT {j} GLOB '*.*.*') THEN CAST(ltrim({j}, '\"') AS REAL) END"
+                numbers[field] = _number_sql(j)
             n = f"n{list(numbers).index(field)}"
             if not by:  # one limit
                 # 0 or 1 where decided, else the field's JSON text (never equal to 0 or 1: a text)
@@ -660,23 +675,24 @@ class Store(Ledger, Users, Tokens, SelfReports):
                 f"CASE WHEN {lim} IS NULL THEN {raw} WHEN {lim} = 'none' THEN 0"
                 f" WHEN abs({n} - {lim}) > 1e-6 THEN {n} {op} {lim} ELSE {raw} END"
             )
-        cols += cases
-        group = ", ".join(str(i + 1) for i in range(len(cols) + 2))
+        out += cases
+        group += [str(i + 5) for i in range(len(cases))]
         where = f"FROM records WHERE voided = 0 AND kind IN ({','.join('?' * len(kinds))}) AND date BETWEEN ? AND ?"
+        grouping = f"GROUP BY {', '.join(group)}"
         if texts:
-            inner_args = [f'$."{f}"' for f in texts]
-            read = ", ".join(f"attrs -> ? AS {c}" for c in texts.values())
-            kept = "unit, kind, key, value, attrs, " + ", ".join(texts.values())
+            read_args += [f'$."{f}"' for f in texts]
+            kept = ", ".join([*(c.split(" AS ")[-1] for c in read), *texts.values()])
+            read += [f"attrs -> ? AS {c}" for c in texts.values()]
             worked = ", ".join([*(f"{sql} AS n{i}" for i, sql in enumerate(numbers.values())), *limits])
             source = (
-                f"(SELECT {kept}, {worked} FROM (SELECT unit, kind, key, value, attrs, {read} {where} LIMIT -1 OFFSET 0)"
+                f"FROM (SELECT {kept}, {worked} FROM (SELECT {', '.join(read)} {where} LIMIT -1 OFFSET 0)"
                 " LIMIT -1 OFFSET 0)"
             )
-            q = f"SELECT unit, kind, {', '.join(cols)}, count(*), min(key) FROM {source} GROUP BY {group}"
-            params = [*args, *inner_args, *kinds, start.isoformat(), end.isoformat()]
-        else:
-            q = f"SELECT unit, kind, {', '.join(cols)}, count(*), min(key) {where} GROUP BY {group}"
-            params = [*args, *kinds, start.isoformat(), end.isoformat()]
+        else:  # one level: the records grouped as they are read
+            out = [array if c == "m" else c for c in out]
+            source = where
+        q = f"SELECT {', '.join(out)}, count(*), min(key) {source} {grouping}"
+        params = [*out_args, *read_args, *kinds, start.isoformat(), end.isoformat()]
         rows = self.db.conn.execute(q, params).fetchall()
         return _tallies(rows, fields, attrs, decide)
 
@@ -1290,6 +1306,20 @@ def _records(rows: Iterable[Sequence[Any]]) -> Iterator[Record]:
         yield Record(key, canon(kind, kind), canon(unit, unit), day, number, attrs, note or "")
 
 
+def _number_sql(j: str) -> str:
+    """The number of the JSON text in column ``j`` where it is a plain number (an unquoted JSON
+    number, or a text ``-?[0-9][0-9.]*`` with one point at most), else NULL: its value
+    ``CAST(ltrim(j, '"') AS REAL)``. The text's characters after its first are checked with one
+    ``rtrim`` (nothing left, or the opening quote and minus sign) rather than a pattern that
+    backtracks; the same decisions as ``NOT j GLOB '"?*[^0-9.]*"'`` (a JSON text has no bare quote
+    inside a string)."""
+    return (
+        f"CASE WHEN {j} GLOB '[0-9-]*' THEN CAST({j} AS REAL)"
+        f" WHEN ({j} GLOB '\"[0-9]*\"' OR {j} GLOB '\"-[0-9]*\"') AND rtrim({j}, '\".0123456789') IN ('', '\"-')"
+        f" AND NOT {j} GLOB '*.*.*' THEN CAST(ltrim({j}, '\"') AS REAL) END"
+    )
+
+
 def _limit_sql(table: Any, names: Sequence[str]) -> str:
     """The SQL of the limit ``rules.base.lookup`` finds in ``table`` (``rules.aggregate.frozen``'s
     pairs) walking it with the attributes whose JSON texts are the columns ``names``: a number; 'none'
@@ -1303,11 +1333,20 @@ def _limit_sql(table: Any, names: Sequence[str]) -> str:
     star = entries.get("*")
     other = "'none'" if star is None else repr(float(star)) if isinstance(star, Decimal) else "NULL"
     col, rest = names[0], names[1:]
-    when = " ".join(f"WHEN '{k.replace(chr(39), chr(39) * 2)}' THEN {_limit_sql(v, rest)}" for k, v in table)
-    return (
+    subs = [(k.replace(chr(39), chr(39) * 2), _limit_sql(v, rest)) for k, v in table]
+    when = " ".join(f"WHEN '{k}' THEN {sub}" for k, sub in subs)
+    walked = (
         f"CASE WHEN {col} IS NULL OR {col} = 'null' THEN {other}"
         f" WHEN {col} GLOB '\"*' THEN CASE {col} ->> '$' {when} ELSE {other} END ELSE NULL END"
     )
+    if any(c in k for k, _ in table for c in '"\\') or any(ord(c) < 32 for k, _ in table for c in k):
+        return walked
+    # first the JSON texts themselves (a text without a quote, backslash or control character has one
+    # JSON text, ``"text"``: equal to it, the value is that text; a cheaper test than decoding it);
+    # a JSON text of a string without a backslash is its text between the quotes: none of the table's
+    # then (``other``); the walk above for any other
+    direct = " ".join(f"WHEN '\"{k}\"' THEN {sub}" for k, sub in subs)
+    return f"CASE {col} {direct} ELSE CASE WHEN {col} GLOB '\"*' AND instr({col}, '\\') = 0 THEN {other} ELSE {walked} END END"
 
 
 def _tallies(
