@@ -22,9 +22,10 @@ from decimal import Decimal
 from typing import Any, Protocol, TypeGuard
 
 from ..contract.items import Item
+from ..core.decimals import ZERO
 from ..core.model import Line, Record, Unit
 from ..core.periods import Period
-from ..rules.aggregate import AggregateSpec, Count, Counter, CountSpec, Sum, Tally, counted, total
+from ..rules.aggregate import AggregateSpec, Count, Counter, CountSpec, Sum, each
 from ..rules.base import RuleContext, UnitRecords
 from ..scheme.bureau import Bureau
 from .folding import folded_line
@@ -99,20 +100,41 @@ def evaluate_sums(bureau: Bureau, items: Sequence[Item], period: Period, data: o
     for (kinds, window, _), members in groups.items():
         decide = tuple(dict.fromkeys(d for _, spec in members if (d := spec.decidable) is not None))
         fields = tuple(dict.fromkeys(f for _, spec in members for f in spec.fields))
-        by_unit: dict[str, list[Tally]] = {}
+        # the groups by their values' key (``Tally.key``: their repr, which tells 1, 1.0 and True
+        # apart, equal as Python values, read differently by a match), so that each spec finishes
+        # only the groups it matches (most specs match a few of a scan's values), not every unit's
+        scan = _Scan()
         key_of = _Keys()
         for unit, _, values, n, carried, first in source.tallies(kinds, fields, cal.start(window), cal.end(window), decide):
-            # the group's values as one key, shared by the specs (see ``total``): their repr, which
-            # tells 1, 1.0 and True apart (equal as Python values, read differently by a match)
-            by_unit.setdefault(unit, []).append(Tally(values, carried, n, key_of(values), first))
+            scan.add(unit, key_of(values), values, n, carried, first)
         for item, spec in members:
-            sums = out[item.id] = {}
-            memo: dict[Any, Decimal | None] = {}
-            for unit, tallies in by_unit.items():
-                s = total(spec, tallies, memo)
-                if s is not None:
-                    sums[unit] = s
+            out[item.id] = _finished(spec, scan)
     return out
+
+
+def _finished(spec: AggregateSpec, scan: _Scan) -> dict[str, Sum]:
+    """``total`` of ``spec`` for every unit of ``scan`` that has a line, the units in the scan's
+    order: the points of each distinct values worked out once (``each``), added up over the groups
+    that give a line only."""
+    acc: dict[str, list[Any]] = {}  # unit → [points, lines, carried, reference]
+    rows = scan.rows
+    for key, values in scan.distinct.items():
+        pts = each(spec, values)
+        if pts is None:
+            continue
+        for unit, n, carried, first in rows[key]:
+            a = acc.get(unit)
+            if a is None:
+                acc[unit] = [ZERO + pts * n, n, carried, first]  # as ``total`` adds: from 0 (−0 → 0)
+            else:
+                a[0] += pts * n
+                a[1] += n
+                a[2] = a[2] or carried
+                a[3] = first
+    return {
+        unit: Sum(a[0], a[1], a[2], a[3] if a[1] == 1 else None)
+        for unit in sorted(acc, key=scan.order.__getitem__) if (a := acc[unit])
+    }
 
 
 def summed(bureau: Bureau, items: Sequence[Item], period: Period, units: Sequence[Unit], data: object) -> Summed:
@@ -134,11 +156,12 @@ def summed(bureau: Bureau, items: Sequence[Item], period: Period, units: Sequenc
             continue
         lines: dict[str, tuple[Line, int]] = {}
         one: dict[str, list[Record]] = {}
+        label = window.label
         for uid, s in its.items():
             if uid not in wanted:
                 continue
             if s.lines > 1:
-                lines[uid] = (folded_line(s.points, s.lines, window.label, s.carried), s.lines)
+                lines[uid] = (folded_line(s.points, s.lines, label, s.carried), s.lines)
             elif (r := records.get(s.first)) is not None:
                 one[uid] = [r]
         if one:
@@ -182,7 +205,7 @@ class Counts:
             if spec is not None:
                 kinds = tuple(item.reads)
                 self.fields[kinds] = tuple(dict.fromkeys((*self.fields.get(kinds, ()), *spec.fields)))
-        self._rows: dict[tuple[tuple[str, ...], Any, Any], dict[str, list[Tally]]] = {}
+        self._rows: dict[tuple[tuple[str, ...], Any, Any], _Scan] = {}
 
     def counter(self, item: Item) -> Counter | None:
         """``item``'s counts by months, or None when it does not read only counts (or the data
@@ -192,26 +215,67 @@ class Counts:
             return None
         kinds = tuple(item.reads)
         memo: dict[tuple[Any, Any], dict[str, Count]] = {}
-        keyed: dict[Any, Decimal | None] = {}
+        asked: dict[int, tuple[Sequence[Period], dict[str, Count]]] = {}  # the same months asked again (unit by unit)
         cal = self.bureau.calendar
+        aggregate = spec.spec
 
         def count(months: Sequence[Period]) -> Mapping[str, Count]:
+            again = asked.get(id(months))
+            if again is not None and again[0] is months:
+                return again[1]
             start, end = cal.start(months[0]), cal.end(months[-1])
             hit = memo.get((start, end))
             if hit is None:
-                groups = self._groups(kinds, start, end)
-                hit = memo[(start, end)] = {unit: counted(spec, ts, keyed) for unit, ts in groups.items()}
+                scan = self._groups(kinds, start, end)
+                sums = _finished(aggregate, scan)
+                hit = memo[(start, end)] = {}
+                for unit, anyc in scan.carried.items():  # ``counted`` of each unit's groups
+                    s = sums.get(unit)
+                    if s is None:
+                        hit[unit] = _NOTHING[anyc]
+                    else:
+                        hit[unit] = Count(s.points if spec.field is not None else Decimal(s.lines), s.carried, anyc)
+            asked[id(months)] = (months, hit)  # kept with it: its id names it while it is known
             return hit
 
         return count
 
-    def _groups(self, kinds: tuple[str, ...], start: Any, end: Any) -> dict[str, list[Tally]]:
+    def _groups(self, kinds: tuple[str, ...], start: Any, end: Any) -> _Scan:
         key = (kinds, start, end)
         hit = self._rows.get(key)
         if hit is None:
             assert self.source is not None
-            hit = self._rows[key] = {}
+            hit = self._rows[key] = _Scan()
             key_of = _Keys()
             for unit, _, values, n, carried, first in self.source.tallies(kinds, self.fields[kinds], start, end):
-                hit.setdefault(unit, []).append(Tally(values, carried, n, key_of(values), first))
+                hit.add(unit, key_of(values), values, n, carried, first)
         return hit
+
+
+_NOTHING = {False: Count(ZERO, False, False), True: Count(ZERO, False, True)}
+"""``counted`` of a unit none of whose groups match, by whether one of them was carried over (shared)."""
+
+
+class _Scan:
+    """One grouped scan's rows (``tallies``) by their values' key (``Tally.key``): the values once,
+    the groups with them (unit, how many, carried over, reference); the units in the scan's order,
+    each with whether one of its groups was carried over."""
+
+    def __init__(self) -> None:
+        self.distinct: dict[str, Mapping[Any, Any]] = {}
+        self.rows: dict[str, list[tuple[str, int, bool, Any]]] = {}
+        self.order: dict[str, int] = {}
+        self.carried: dict[str, bool] = {}
+
+    def add(self, unit: str, key: str, values: Mapping[Any, Any], n: int, carried: bool, first: Any) -> None:
+        got = self.rows.get(key)
+        if got is None:
+            got = self.rows[key] = []
+            self.distinct[key] = values
+        got.append((unit, n, carried, first))
+        was = self.carried.get(unit)
+        if was is None:
+            self.order[unit] = len(self.order)
+            self.carried[unit] = carried
+        elif carried and not was:
+            self.carried[unit] = True
