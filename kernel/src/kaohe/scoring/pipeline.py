@@ -142,13 +142,11 @@ def evaluate_item(
         return None
     silent = sorted({missing[k] for k in item.reads if k in missing}) if missing else []
     lines: Mapping[str, Sequence[Line]]
-    folded: Mapping[str, int] = {}
     if silent:
         gap = Line(ZERO, f"{'、'.join(silent)} {period.label} 数据未报送,本项暂不计分", None, missing=period.label)
         lines = {u.id: (gap,) for u in units}
     elif sums is not None:
-        lines = {uid: (ln,) for uid, (ln, _) in sums.items()}
-        folded = {uid: n for uid, (_, n) in sums.items() if n}
+        lines = {}  # each unit's one line and how many record lines it stands for: read below
     else:
         cal = bureau.calendar
         if counter is not None:
@@ -172,11 +170,15 @@ def evaluate_item(
     empty: ItemResult | None = None  # the result of every unit without lines: one, shared (immutable)
     label = window.label
     veto = isinstance(item.rule, Veto)
+    ls: tuple[Line, ...]
     for unit in units:
         uid = unit.id
-        got = lines.get(uid)
-        ls = tuple(got) if got else ()
-        n = folded.get(uid, 0) if folded else 0
+        if sums is not None and not silent:
+            one = sums.get(uid)
+            ls, n = ((one[0],), one[1]) if one is not None else ((), 0)
+        else:
+            got = lines.get(uid)
+            ls, n = tuple(got) if got else (), 0
         if changes:
             extra = tuple(a.line() for a in for_unit(changes, uid, item.id))
             if n and any(ln.record is not None for ln in extra):
