@@ -233,8 +233,12 @@ def _item_result(item: Item, window: str, ls: tuple[Line, ...], folded: int = 0,
 
 def category_raw(scheme: Scheme, cat: Category, unit: Unit, period: Period, items: Sequence[ItemResult]) -> tuple[Decimal, str]:
     """A category's raw score and how it was formed (Chinese)."""
-    normal = sum((i.points for i in items if not i.direct_per_capita), ZERO)
-    direct = sum((i.points for i in items if i.direct_per_capita), ZERO)
+    normal = direct = ZERO
+    for i in items:  # each added in order from 0, as ``sum`` adds
+        if i.direct_per_capita:
+            direct += i.points
+        else:
+            normal += i.points
     parts = [f"基础分{fmt(cat.base)}"] if cat.base else []
     head = unit.headcount_for(period) or 0 if cat.per_capita or direct else 0  # read only where it is used
     if not head and (cat.per_capita or (direct and scheme.per_capita_direct == "times_headcount")):
