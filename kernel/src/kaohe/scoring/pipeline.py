@@ -10,9 +10,11 @@ series and flagged. Longer periods aggregate base periods. See docs/readings.md 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -400,6 +402,32 @@ def score_base(
     (for the "last place N periods running" flag); ``reuse``: items' results taken as they are
     (``evaluate_categories``). Scored under the version of the scheme in force in ``period``
     (``Bureau.at``: the bureau's dated changes, kaohe.scheme.dated)."""
+    with _collector_paused():
+        return _score_base(bureau, period, data, history, reuse)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a base period is scored: scoring makes hundreds of
+    thousands of objects (lines, items' results) and no cycles to speak of (144 objects collected
+    in a month at 1/10), and each of the collector's full passes walks every object alive, which
+    grows with the stations (16 passes, 2.0 s of a 20 s month at full scale: bench/RESULTS.md, MP18).
+    Reference counting still frees everything as before; the collector resumes afterwards (a
+    nested or concurrent scoring leaves it as it found it at its start)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _score_base(
+    bureau: Bureau, period: Period, data: DataSource, history: Sequence[PeriodResult],
+    reuse: Mapping[str, Mapping[str, ItemResult]] | None,
+) -> PeriodResult:
     bureau = bureau.at(period)
     scheme = bureau.scheme
     units = bureau.active_units(period)
