@@ -88,6 +88,37 @@ def test_month_raw_normalised_totals_ranks() -> None:
     assert [u.unit for u in res.series()["A"]] == ["jincheng", "huacheng", "chengdong"]
 
 
+def test_the_cycle_collector_is_paused_while_a_month_is_scored_and_resumed_after() -> None:
+    import gc
+
+    seen: list[bool] = []
+
+    class Watched:  # the records of april_records, noting whether the collector runs while they are read
+        def __init__(self, fail: bool = False) -> None:
+            self.inner, self.fail = source(*april_records()), fail
+
+        def records(self, kinds, start, end):  # type: ignore[no-untyped-def]
+            seen.append(gc.isenabled())
+            if self.fail:
+                raise KaoheError("读取失败")
+            return self.inner.records(kinds, start, end)
+
+    assert gc.isenabled()
+    res = score(make(), P("2015-04"), Watched())
+    assert seen and not any(seen) and gc.isenabled()
+    # the same totals as worked out above: 97.5 + 100; 100 + 88.98; 97 + 79.66
+    assert [res.unit(u).total for u in ("jincheng", "huacheng", "chengdong")] == [D("197.5"), D("188.98"), D("176.66")]
+    with pytest.raises(KaoheError):
+        score(make(), P("2015-04"), Watched(fail=True))
+    assert gc.isenabled()  # resumed after an error too
+    gc.disable()
+    try:  # a caller that paused it itself finds it paused still
+        score(make(), P("2015-04"), Watched())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_explanation_sums_to_the_score() -> None:
     res = score(make(), P("2015-04"), source(*april_records()))
     for u in res.units:

@@ -38,15 +38,16 @@ def quantize(value: Decimal, places: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places), rounding=decimal.ROUND_HALF_UP, context=CONTEXT)
 
 
-_FMT: dict[tuple[Decimal, bool], str] = {}
-"""``fmt`` of the values met so far (by value and sign: -0 prints as -0); scores repeat a few values."""
+_FMT: dict[Decimal | tuple[Decimal, bool], str] = {}
+"""``fmt`` of the values met so far (a zero by value and sign: -0 prints as -0; equal non-zero values
+print alike, 1.0 as 1); scores repeat a few values."""
 
 
 def fmt(value: Decimal | None) -> str:
     """A number as a person writes it: no trailing zeros, no exponent, explicit sign for points."""
     if value is None:
         return "—"
-    key = (value, value.is_signed())
+    key = value if value else (value, value.is_signed())
     text = _FMT.get(key)
     if text is None:
         v = value.normalize(CONTEXT)

@@ -216,6 +216,7 @@ class Quota(Shape):
         """``evaluate`` from the units' counts by block of months (``count``), not their records."""
         out: Lines = {}
         window = ctx.window.months()
+        spans: dict[int, tuple[Sequence[Period], str]] = {}  # a block's label by its id (``_blocks``' are shared)
         for unit in ctx.units:
             target = target_for(self.targets, unit)
             if target is None:
@@ -231,7 +232,12 @@ class Quota(Shape):
             current = blocks[-1]
             got = count(current).get(unit.id, NONE)
             done, carried = got.amount, got.carried
-            span = current[0].label if len(current) == 1 else f"{current[0].label}至{current[-1].label}"
+            named = spans.get(id(current))
+            if named is None or named[0] is not current:
+                span = current[0].label if len(current) == 1 else f"{current[0].label}至{current[-1].label}"
+                spans[id(current)] = (current, span)
+            else:
+                span = named[1]
             have = done + carry
             reason = f"{span} {self.what}{fmt(done)}"
             if carry:

@@ -22,9 +22,10 @@ from decimal import Decimal
 from typing import Any, Protocol, TypeGuard
 
 from ..contract.items import Item
+from ..core.decimals import ZERO
 from ..core.model import Line, Record, Unit
 from ..core.periods import Period
-from ..rules.aggregate import AggregateSpec, Count, Counter, CountSpec, Sum, Tally, counted, total
+from ..rules.aggregate import AggregateSpec, Count, Counter, CountSpec, Sum, each
 from ..rules.base import RuleContext, UnitRecords
 from ..scheme.bureau import Bureau
 from .folding import folded_line
@@ -51,18 +52,6 @@ class TallySource(Protocol):
         ...
 
 
-class _Keys(dict[int, tuple[Mapping[Any, Any], str]]):
-    """A group's values → their repr (``Tally.key``), worked out once for the values a data source
-    gives to the groups of many units as one mapping (``Store.tallies``); the mapping kept beside it,
-    so that its id names it while the key is known."""
-
-    def __call__(self, values: Mapping[Any, Any]) -> str:
-        hit = self.get(id(values))
-        if hit is None or hit[0] is not values:
-            hit = self[id(values)] = (values, repr(values))
-        return hit[1]
-
-
 def spec_of(item: Item) -> AggregateSpec | None:
     """The item's aggregate spec, when its rule gives one and the store can group by its fields."""
     read = getattr(item.rule, "aggregate", None)
@@ -81,6 +70,20 @@ def evaluate_sums(bureau: Bureau, items: Sequence[Item], period: Period, data: o
     """The points of the ``items`` that have a spec and are due in ``period``, for every unit,
     from the data source's ``tallies`` (nothing when it has none): one grouped scan for the items
     reading the same kinds over the same window."""
+    return {
+        item: {unit: Sum(a[0], a[1], a[2], a[3] if a[1] == 1 else None) for unit, a in sorted(its.items(), key=lambda ua: ua[1][4])}
+        for item, its in _sums(bureau, items, period, data).items()
+    }
+
+
+_Acc = list[Any]
+"""A unit's ``Sum`` as it is added up: [points, lines, carried, a reference (of the group of one
+when lines is 1), the unit's place in the scan]."""
+
+
+def _sums(bureau: Bureau, items: Sequence[Item], period: Period, data: object) -> dict[str, dict[str, _Acc]]:
+    """``evaluate_sums``, each ``Sum`` as its ``_Acc`` (not made an object: most are read once), the
+    units in no particular order."""
     source = data if _tallies(data) else None
     if source is None:
         return {}
@@ -95,24 +98,39 @@ def evaluate_sums(bureau: Bureau, items: Sequence[Item], period: Period, data: o
             limit = () if spec.when is None or spec.decidable else tuple(sorted(spec.fields))
             groups.setdefault((tuple(item.reads), window, limit), []).append((item, spec))
     cal = bureau.calendar
-    out: Sums = {}
+    out: dict[str, dict[str, _Acc]] = {}
     for (kinds, window, _), members in groups.items():
         decide = tuple(dict.fromkeys(d for _, spec in members if (d := spec.decidable) is not None))
         fields = tuple(dict.fromkeys(f for _, spec in members for f in spec.fields))
-        by_unit: dict[str, list[Tally]] = {}
-        key_of = _Keys()
-        for unit, _, values, n, carried, first in source.tallies(kinds, fields, cal.start(window), cal.end(window), decide):
-            # the group's values as one key, shared by the specs (see ``total``): their repr, which
-            # tells 1, 1.0 and True apart (equal as Python values, read differently by a match)
-            by_unit.setdefault(unit, []).append(Tally(values, carried, n, key_of(values), first))
+        # the groups by their values' key (``Tally.key``: their repr, which tells 1, 1.0 and True
+        # apart, equal as Python values, read differently by a match), so that each spec finishes
+        # only the groups it matches (most specs match a few of a scan's values), not every unit's
+        scan = _Scan().read(source.tallies(kinds, fields, cal.start(window), cal.end(window), decide))
         for item, spec in members:
-            sums = out[item.id] = {}
-            memo: dict[Any, Decimal | None] = {}
-            for unit, tallies in by_unit.items():
-                s = total(spec, tallies, memo)
-                if s is not None:
-                    sums[unit] = s
+            out[item.id] = _finished(spec, scan)
     return out
+
+
+def _finished(spec: AggregateSpec, scan: _Scan) -> dict[str, _Acc]:
+    """``total`` of ``spec`` for every unit of ``scan`` that has a line (as its ``_Acc``): the points
+    of each distinct values worked out once (``each``), added up over the groups that give a line only."""
+    acc: dict[str, _Acc] = {}
+    rows = scan.rows
+    order = scan.order
+    for key, values in scan.distinct.items():
+        pts = each(spec, values)
+        if pts is None:
+            continue
+        for unit, n, carried, first in rows[key]:
+            a = acc.get(unit)
+            if a is None:
+                acc[unit] = [ZERO + pts * n, n, carried, first, order[unit]]  # as ``total`` adds: from 0 (−0 → 0)
+            else:
+                a[0] += pts * n
+                a[1] += n
+                a[2] = a[2] or carried
+                a[3] = first
+    return acc
 
 
 def summed(bureau: Bureau, items: Sequence[Item], period: Period, units: Sequence[Unit], data: object) -> Summed:
@@ -120,10 +138,10 @@ def summed(bureau: Bureau, items: Sequence[Item], period: Period, units: Sequenc
     folded line of two or more records (``folding.folded_line``), the rule's own line of a single
     record (``singles``: the records read by key, once for all items). An item whose single records
     do not give the points counted (never expected) is left out: it is evaluated from its records."""
-    sums = evaluate_sums(bureau, items, period, data)
+    sums = _sums(bureau, items, period, data)
     wanted = {u.id: u for u in units}
     refs = list(dict.fromkeys(
-        s.first for its in sums.values() for uid, s in its.items() if s.lines == 1 and uid in wanted
+        s[3] for its in sums.values() for uid, s in its.items() if s[1] == 1 and uid in wanted
     ))
     records = data.singles(refs) if refs and _tallies(data) else {}
     out: Summed = {}
@@ -134,12 +152,13 @@ def summed(bureau: Bureau, items: Sequence[Item], period: Period, units: Sequenc
             continue
         lines: dict[str, tuple[Line, int]] = {}
         one: dict[str, list[Record]] = {}
-        for uid, s in its.items():
+        label = window.label
+        for uid, s in its.items():  # s: the unit's ``_Acc`` (points, lines, carried, reference)
             if uid not in wanted:
                 continue
-            if s.lines > 1:
-                lines[uid] = (folded_line(s.points, s.lines, window.label, s.carried), s.lines)
-            elif (r := records.get(s.first)) is not None:
+            if s[1] > 1:
+                lines[uid] = (folded_line(s[0], s[1], label, s[2]), s[1])
+            elif (r := records.get(s[3])) is not None:
                 one[uid] = [r]
         if one:
             ctx = RuleContext(
@@ -149,7 +168,7 @@ def summed(bureau: Bureau, items: Sequence[Item], period: Period, units: Sequenc
             made = item.rule.evaluate(ctx)
             for uid in one:
                 got = list(made.get(uid, ()))
-                if len(got) != 1 or got[0].points != its[uid].points:
+                if len(got) != 1 or got[0].points != its[uid][0]:
                     break
                 lines[uid] = (got[0], 0)
         if len(lines) == sum(1 for uid in its if uid in wanted):
@@ -182,7 +201,7 @@ class Counts:
             if spec is not None:
                 kinds = tuple(item.reads)
                 self.fields[kinds] = tuple(dict.fromkeys((*self.fields.get(kinds, ()), *spec.fields)))
-        self._rows: dict[tuple[tuple[str, ...], Any, Any], dict[str, list[Tally]]] = {}
+        self._rows: dict[tuple[tuple[str, ...], Any, Any], _Scan] = {}
 
     def counter(self, item: Item) -> Counter | None:
         """``item``'s counts by months, or None when it does not read only counts (or the data
@@ -192,26 +211,75 @@ class Counts:
             return None
         kinds = tuple(item.reads)
         memo: dict[tuple[Any, Any], dict[str, Count]] = {}
-        keyed: dict[Any, Decimal | None] = {}
+        asked: dict[int, tuple[Sequence[Period], dict[str, Count]]] = {}  # the same months asked again (unit by unit)
         cal = self.bureau.calendar
+        aggregate = spec.spec
 
         def count(months: Sequence[Period]) -> Mapping[str, Count]:
+            again = asked.get(id(months))
+            if again is not None and again[0] is months:
+                return again[1]
             start, end = cal.start(months[0]), cal.end(months[-1])
             hit = memo.get((start, end))
             if hit is None:
-                groups = self._groups(kinds, start, end)
-                hit = memo[(start, end)] = {unit: counted(spec, ts, keyed) for unit, ts in groups.items()}
+                scan = self._groups(kinds, start, end)
+                sums = _finished(aggregate, scan)
+                hit = memo[(start, end)] = {}
+                for unit, anyc in scan.carried.items():  # ``counted`` of each unit's groups
+                    s = sums.get(unit)
+                    if s is None:
+                        hit[unit] = _NOTHING[anyc]
+                    else:
+                        hit[unit] = Count(s[0] if spec.field is not None else Decimal(s[1]), s[2], anyc)
+            asked[id(months)] = (months, hit)  # kept with it: its id names it while it is known
             return hit
 
         return count
 
-    def _groups(self, kinds: tuple[str, ...], start: Any, end: Any) -> dict[str, list[Tally]]:
+    def _groups(self, kinds: tuple[str, ...], start: Any, end: Any) -> _Scan:
         key = (kinds, start, end)
         hit = self._rows.get(key)
         if hit is None:
             assert self.source is not None
-            hit = self._rows[key] = {}
-            key_of = _Keys()
-            for unit, _, values, n, carried, first in self.source.tallies(kinds, self.fields[kinds], start, end):
-                hit.setdefault(unit, []).append(Tally(values, carried, n, key_of(values), first))
+            hit = self._rows[key] = _Scan().read(self.source.tallies(kinds, self.fields[kinds], start, end))
         return hit
+
+
+_NOTHING = {False: Count(ZERO, False, False), True: Count(ZERO, False, True)}
+"""``counted`` of a unit none of whose groups match, by whether one of them was carried over (shared)."""
+
+
+class _Scan:
+    """One grouped scan's rows (``tallies``) by their values' key (``Tally.key``): the values once,
+    the groups with them (unit, how many, carried over, reference); the units in the scan's order,
+    each with whether one of its groups was carried over."""
+
+    def __init__(self) -> None:
+        self.distinct: dict[str, Mapping[Any, Any]] = {}
+        self.rows: dict[str, list[tuple[str, int, bool, Any]]] = {}
+        self.order: dict[str, int] = {}
+        self.carried: dict[str, bool] = {}
+
+    def read(self, tallies: Iterable[tuple[str, str, Mapping[Any, Any], int, bool, Any]]) -> _Scan:
+        """Takes the rows of a data source's ``tallies``; the key of each group's values is their
+        repr, worked out once for the values the data source gives to many units' groups as one
+        mapping (``Store.tallies``: kept beside it, so that its id names it while the key is known)."""
+        rows, distinct, order, anyc = self.rows, self.distinct, self.order, self.carried
+        keys: dict[int, tuple[Mapping[Any, Any], str]] = {}
+        for unit, _, values, n, carried, first in tallies:
+            hit = keys.get(id(values))
+            if hit is None or hit[0] is not values:
+                hit = keys[id(values)] = (values, repr(values))
+            key = hit[1]
+            got = rows.get(key)
+            if got is None:
+                got = rows[key] = []
+                distinct[key] = values
+            got.append((unit, n, carried, first))
+            was = anyc.get(unit)
+            if was is None:
+                order[unit] = len(order)
+                anyc[unit] = carried
+            elif carried and not was:
+                anyc[unit] = True
+        return self

@@ -10,9 +10,11 @@ series and flagged. Longer periods aggregate base periods. See docs/readings.md 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -142,13 +144,11 @@ def evaluate_item(
         return None
     silent = sorted({missing[k] for k in item.reads if k in missing}) if missing else []
     lines: Mapping[str, Sequence[Line]]
-    folded: Mapping[str, int] = {}
     if silent:
         gap = Line(ZERO, f"{'、'.join(silent)} {period.label} 数据未报送,本项暂不计分", None, missing=period.label)
         lines = {u.id: (gap,) for u in units}
     elif sums is not None:
-        lines = {uid: (ln,) for uid, (ln, _) in sums.items()}
-        folded = {uid: n for uid, (_, n) in sums.items() if n}
+        lines = {}  # each unit's one line and how many record lines it stands for: read below
     else:
         cal = bureau.calendar
         if counter is not None:
@@ -170,21 +170,29 @@ def evaluate_item(
     changes = [a for a in period_adjustments(data, period) if a.item == item.id]
     out: dict[str, ItemResult] = {}
     empty: ItemResult | None = None  # the result of every unit without lines: one, shared (immutable)
+    label = window.label
+    veto = isinstance(item.rule, Veto)
+    ls: tuple[Line, ...]
     for unit in units:
-        ls = tuple(lines.get(unit.id, ()))
-        n = folded.get(unit.id, 0)
+        uid = unit.id
+        if sums is not None and not silent:
+            one = sums.get(uid)
+            ls, n = ((one[0],), one[1]) if one is not None else ((), 0)
+        else:
+            got = lines.get(uid)
+            ls, n = tuple(got) if got else (), 0
         if changes:
-            extra = tuple(a.line() for a in for_unit(changes, unit.id, item.id))
+            extra = tuple(a.line() for a in for_unit(changes, uid, item.id))
             if n and any(ln.record is not None for ln in extra):
-                ls, n = _folded_in(ls[0], n, extra, window.label)
+                ls, n = _folded_in(ls[0], n, extra, label)
             else:
                 ls += extra
         if ls:
-            out[unit.id] = _item_result(item, window, ls, n)
+            out[uid] = _item_result(item, label, ls, n, veto)
         else:
             if empty is None:
-                empty = _item_result(item, window, ())
-            out[unit.id] = empty
+                empty = _item_result(item, label, (), 0, veto)
+            out[uid] = empty
     return out
 
 
@@ -198,10 +206,11 @@ def _folded_in(one: Line, n: int, extra: tuple[Line, ...], window: str) -> tuple
     return (line, *(ln for ln in extra if ln.record is None)), n + len(records)
 
 
-def _item_result(item: Item, window: Period, ls: tuple[Line, ...], folded: int = 0) -> ItemResult:
-    """An item's result from its lines: their sum, bounded by the item's cap and floor (``folded``:
-    how many record lines its first line stands for, ``ItemResult.folded``)."""
-    uncapped = sum((ln.points for ln in ls), ZERO)
+def _item_result(item: Item, window: str, ls: tuple[Line, ...], folded: int = 0, veto: bool = False) -> ItemResult:
+    """An item's result of ``window`` (its label) from its lines: their sum, bounded by the item's
+    cap and floor (``folded``: how many record lines its first line stands for, ``ItemResult.folded``;
+    ``veto``: whether its rule is a ``Veto``, whose lines' reasons are the result's vetoes)."""
+    uncapped = ZERO + ls[0].points if len(ls) == 1 else sum((ln.points for ln in ls), ZERO)  # most: one line
     points, note = uncapped, ""
     if item.cap is not None and points > item.cap:
         points, note = item.cap, f"加分最高不超过{fmt(item.cap)}分,按{fmt(item.cap)}分计"
@@ -213,23 +222,27 @@ def _item_result(item: Item, window: Period, ls: tuple[Line, ...], folded: int =
         department=item.department,
         category=item.category,
         reference=item.basis,
-        window=window.label,
+        window=window,
         lines=ls,
         points=points,
         uncapped=uncapped,
         direct_per_capita=item.direct_per_capita,
         note=note,
-        veto=tuple(ln.reason for ln in ls if not ln.missing) if isinstance(item.rule, Veto) else (),
+        veto=tuple(ln.reason for ln in ls if not ln.missing) if veto else (),
         folded=folded,
     )
 
 
 def category_raw(scheme: Scheme, cat: Category, unit: Unit, period: Period, items: Sequence[ItemResult]) -> tuple[Decimal, str]:
     """A category's raw score and how it was formed (Chinese)."""
-    normal = sum((i.points for i in items if not i.direct_per_capita), ZERO)
-    direct = sum((i.points for i in items if i.direct_per_capita), ZERO)
+    normal = direct = ZERO
+    for i in items:  # each added in order from 0, as ``sum`` adds
+        if i.direct_per_capita:
+            direct += i.points
+        else:
+            normal += i.points
     parts = [f"基础分{fmt(cat.base)}"] if cat.base else []
-    head = unit.headcount_for(period) or 0
+    head = unit.headcount_for(period) or 0 if cat.per_capita or direct else 0  # read only where it is used
     if not head and (cat.per_capita or (direct and scheme.per_capita_direct == "times_headcount")):
         raise KaoheError(f"单位 {unit.name}({unit.id})缺少 {period.label} 的民警人数,无法计算人均分:请在单位配置的 headcount 中填写")
     if cat.per_capita:
@@ -325,12 +338,17 @@ def categorised(
     given (a rescoring of what changed reads them as stored: kaohe.office.rescore)."""
     scheme = bureau.scheme
     raws: dict[tuple[str, str], tuple[Decimal, str]] = {}
+    by_cat: dict[str, dict[str, list[ItemResult]]] = {}  # unit → category → its items' results, in order
     for unit in units:
+        mine = by_cat[unit.id] = {cat.id: [] for cat in categories}
+        for i in per_unit[unit.id]:
+            got = mine.get(i.category)
+            if got is not None:
+                got.append(i)
         for cat in categories:
             if not cat.applies_to(unit.series):
                 continue
-            its = [i for i in per_unit[unit.id] if i.category == cat.id]
-            raws[(unit.id, cat.id)] = category_raw(scheme, cat, unit, period, its)
+            raws[(unit.id, cat.id)] = category_raw(scheme, cat, unit, period, mine[cat.id])
 
     tops: dict[tuple[str, str], Decimal] = {}
     for other, cid, raw in others:
@@ -364,7 +382,7 @@ def categorised(
                     category=cat.id,
                     name=cat.name,
                     base=cat.base,
-                    items=tuple(i for i in per_unit[unit.id] if i.category == cat.id),
+                    items=tuple(by_cat[unit.id][cat.id]),
                     raw=raw,
                     top=top,
                     weight=weight,
@@ -384,6 +402,32 @@ def score_base(
     (for the "last place N periods running" flag); ``reuse``: items' results taken as they are
     (``evaluate_categories``). Scored under the version of the scheme in force in ``period``
     (``Bureau.at``: the bureau's dated changes, kaohe.scheme.dated)."""
+    with _collector_paused():
+        return _score_base(bureau, period, data, history, reuse)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a base period is scored: scoring makes hundreds of
+    thousands of objects (lines, items' results) and no cycles to speak of (144 objects collected
+    in a month at 1/10), and each of the collector's full passes walks every object alive, which
+    grows with the stations (16 passes, 2.0 s of a 20 s month at full scale: bench/RESULTS.md, MP18).
+    Reference counting still frees everything as before; the collector resumes afterwards (a
+    nested or concurrent scoring leaves it as it found it at its start)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _score_base(
+    bureau: Bureau, period: Period, data: DataSource, history: Sequence[PeriodResult],
+    reuse: Mapping[str, Mapping[str, ItemResult]] | None,
+) -> PeriodResult:
     bureau = bureau.at(period)
     scheme = bureau.scheme
     units = bureau.active_units(period)
@@ -412,7 +456,16 @@ def unit_result(
     direct = tuple(a.line() for a in for_unit(adjustments, unit.id))
     if direct:
         subtotal, how = _adjusted(subtotal, direct, how)
-    veto = tuple(v for c in cats for i in c.items for v in i.veto)
+    vetoes: list[str] = []
+    flags: list[str] = []  # ``_line_flags``, in the same pass
+    for c in cats:
+        for i in c.items:
+            if i.veto:
+                vetoes.extend(i.veto)
+            for ln in i.lines:
+                if ln.flag and ln.flag not in flags:
+                    flags.append(ln.flag)
+    veto = tuple(vetoes)
     return UnitResult(
         unit=unit.id,
         name=unit.name,
@@ -423,7 +476,7 @@ def unit_result(
         subtotal=subtotal,
         total=ZERO if veto else subtotal,
         veto=veto,
-        flags=_line_flags(cats),
+        flags=tuple(flags),
         explanation=how,
         adjustments=direct,
     )
@@ -461,6 +514,24 @@ def _line_flags(cats: Sequence[CategoryResult]) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def _carried_missing(r: UnitResult) -> tuple[bool, bool]:
+    """``r.carried`` and ``r.missing``, in one pass over its lines where they are ``UnitResult``'s own
+    (a subclass may know them otherwise: kaohe.office.rescore's ``Kept``)."""
+    if type(r) is not UnitResult:
+        return r.carried, r.missing
+    carried = missing = False
+    for c in r.categories:
+        for i in c.items:
+            for ln in i.lines:
+                if ln.carried:
+                    carried = True
+                if ln.missing:
+                    missing = True
+                if carried and missing:
+                    return True, True
+    return carried, missing
+
+
 DERIVED_FLAGS = ("一票否决", "含沿用上期数据", "数据缺失", "末位", "整改单位", "取消年终评先创优资格")
 
 
@@ -488,9 +559,10 @@ def rank_and_flag(
                 flags.append("一票否决")
                 if period.kind == "year":
                     flags.append("取消年终评先创优资格")  # seed 000 l.430
-            if r.carried:
+            carried, missing = _carried_missing(r)
+            if carried:
                 flags.append("含沿用上期数据")
-            if r.missing:
+            if missing:
                 flags.append("数据缺失")
             if is_last:
                 flags.append("末位")

@@ -258,7 +258,8 @@ def rank_reporting_units(ctx: RuleContext, params: dict[str, Any]) -> Lines:
     Here such a station is not ranked, and every unreported station gets a line that says so."""
     field = params["field"]
     reporting = [u for u in ctx.units if any(r.get(field) is not None for r in ctx.of(u))]
-    missing = [u for u in ctx.units if u not in reporting]
+    ids = {u.id for u in reporting}
+    missing = [u for u in ctx.units if u.id not in ids]
     out: Lines = {}
     if reporting:
         rank = rules.Rank(
