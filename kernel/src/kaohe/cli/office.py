@@ -21,6 +21,7 @@ from ..office.appeals import appeal_line, appeal_text
 from ..office.evidence import unchanged as evidence_unchanged
 from ..office.session import unit_id
 from ..office.status import period_status
+from ..report.editions import diff_data, diff_text
 from ..store.integrity import verification_text
 from ..store.integrity import verify as check
 from .common import Ctx, acting, actor_option, parse_date, parse_period, parse_points, pass_ctx, refuse_future, table, warn_uninstalled
@@ -113,7 +114,6 @@ def publish(obj: Ctx, period: str, out: Path | None, published_on: str | None, r
     与最新一版完全相同时不产生新版本(该版文件缺失时补写,已有的不改动);数据、配置、调整或复查决定
     有变化时产生新版本,并在通报中列出与上一版相比的变化。"""
     from ..office.publication import publish_period  # the published report's modules: imported by the commands that use them
-    from ..report.editions import diff_text
 
     p = parse_period(period)
     refuse_future(obj.bureau, p)
@@ -192,7 +192,6 @@ def editions(obj: Ctx, period: str | None) -> None:
 def diff(obj: Ctx, before: str, after: str, as_json: bool) -> None:
     """两版通报的差异:各单位总分、名次、项目加扣分的变化及原因。版本写作 2015-04#1,或 2015-04(最新一版)。"""
     from ..office import editions as published
-    from ..report.editions import diff_data, diff_text
 
     refs = published.edition_ref(before), published.edition_ref(after)
     d = published.compare(obj, *refs)
