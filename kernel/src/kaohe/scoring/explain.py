@@ -254,7 +254,13 @@ def ranking_column_notes(bureau: Any, result: PeriodResult, adjustment: bool = T
     year_ids = {c.id for c in scheme.year_categories}
 
     def score_of(cid: str) -> Callable[[UnitResult], Decimal | None]:
-        return lambda u: next((c.score for c in u.categories if c.category == cid), None)
+        def score(u: UnitResult) -> Decimal | None:
+            for c in u.categories:  # a loop, not a generator: a ranking reads it for every unit and column
+                if c.category == cid:
+                    return c.score
+            return None
+
+        return score
 
     def adjusted(u: UnitResult) -> Decimal | None:
         return sum((ln.points for ln in u.adjustments), ZERO) if u.adjustments else None
