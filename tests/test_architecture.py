@@ -17,6 +17,15 @@ DOC = ROOT / "docs" / "architecture.md"
 
 # Third-party modules slow to import, which a module may import inside the function that needs them.
 HEAVY = {"openpyxl", "jinja2", "argon2", "uvicorn", "psycopg"}  # psycopg: only when a PostgreSQL store is opened
+DEFERRED = {  # importer → the kaohe modules it imports inside a function: every command starts without them (issue 18)
+    "kaohe.cli.analysis": {"kaohe.office.analysis", "kaohe.report.analysis", "kaohe.report.analysis_files"},
+    "kaohe.cli.bureau": {"kaohe.demo"},
+    "kaohe.cli.office": {"kaohe.office.publication", "kaohe.office.editions"},
+    "kaohe.cli.site": {"kaohe.office.remind"},
+    "kaohe.demo": {"kaohe.office.publication"},
+    "kaohe.plugins.officers": {"kaohe.plugins.officers.cli", "kaohe.plugins.officers.settings"},
+    "kaohe.report": {"kaohe.report.data", "kaohe.report.html", "kaohe.report.jsondata", "kaohe.report.xlsx"},
+}
 
 
 def layers() -> list[set[str]]:
@@ -165,8 +174,11 @@ def test_a_module_imports_only_its_own_package_or_a_lower_layer():
 
 def test_no_kaohe_module_is_imported_inside_a_function():
     _, imports = kernel_imports()
-    local = [i for i in imports if i.local and i.target.split(".")[0] not in HEAVY]
-    assert local == [], "imports inside functions (only heavy third-party modules may be)"
+    local = [
+        i for i in imports
+        if i.local and i.target.split(".")[0] not in HEAVY and i.target not in DEFERRED.get(i.source, ())
+    ]
+    assert local == [], "imports inside functions (only heavy third-party modules may be, and the deferred ones listed)"
 
 
 def test_no_import_cycle_remains():

@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..office.analysis import Proposal, compare as compare_case, diagnose as diagnose_case
-from ..report.analysis import compare_text, diagnose_text
-from ..report.analysis_files import write_html, write_xlsx
 from .common import Ctx, parse_period, pass_ctx, refuse_future, warn_empty
+
+if TYPE_CHECKING:
+    from ..office.analysis import Proposal
 
 
 def _options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -33,10 +33,16 @@ def _options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _proposal(proposal_file: Path | None, sets: tuple[str, ...], off: tuple[str, ...], undated: bool = False) -> Proposal:
+    from ..office.analysis import Proposal  # the analysis' modules imported by its commands only: every other command starts without them
+
     return Proposal(proposal_file, (*sets, *(f'items.disable+="{i}"' for i in off)), undated)
 
 
 def _run(obj: Ctx, kind: str, period: str, change: Proposal, as_json: bool, xlsx: Path | None, page: Path | None) -> None:
+    from ..office.analysis import compare as compare_case, diagnose as diagnose_case
+    from ..report.analysis import compare_text, diagnose_text
+    from ..report.analysis_files import write_html, write_xlsx
+
     p = parse_period(period)
     refuse_future(obj.bureau, p)
     with obj.store(readonly=True) as store:

@@ -13,7 +13,6 @@ import click
 
 from ..core.decimals import fmt
 from ..core.errors import KaoheError
-from ..demo import run_demo
 from ..plugins import readme as plugin_readme
 from ..store.store import Store
 from .common import DEFAULT_CONFIG, Ctx, pass_ctx
@@ -150,6 +149,8 @@ def demo(obj: Ctx, directory: Path, seed: int | None, force: bool, database: str
             raise KaoheError(f"{directory} 已存在且不为空:换一个目录,或加 --force 清空后重建")
         shutil.rmtree(directory)
     started = time.monotonic()
+    from ..demo import run_demo  # with the published report's modules: imported by this command only
+
     run_demo(directory, seed=seed, echo=click.echo, database=database)
     click.echo(f"完成,用时 {time.monotonic() - started:.1f} 秒。")
 

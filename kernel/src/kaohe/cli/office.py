@@ -16,10 +16,9 @@ from ..core.adjustments import KINDS
 from ..core.errors import KaoheError
 from ..core.periods import MAX_YEAR, MIN_YEAR
 from ..core.workdays import deadline_text
-from ..office import adjustments, appeals, editions as published, lock, signoffs
+from ..office import adjustments, appeals, lock, signoffs
 from ..office.appeals import appeal_line, appeal_text
 from ..office.evidence import unchanged as evidence_unchanged
-from ..office.publication import bureau_root, publish_period
 from ..office.session import unit_id
 from ..office.status import period_status
 from ..report.editions import diff_data, diff_text
@@ -114,6 +113,7 @@ def publish(obj: Ctx, period: str, out: Path | None, published_on: str | None, r
 
     与最新一版完全相同时不产生新版本(该版文件缺失时补写,已有的不改动);数据、配置、调整或复查决定
     有变化时产生新版本,并在通报中列出与上一版相比的变化。"""
+    from ..office.publication import publish_period  # the published report's modules: imported by the commands that use them
 
     p = parse_period(period)
     refuse_future(obj.bureau, p)
@@ -160,6 +160,7 @@ def unlock(obj: Ctx, period: str, reason: str, actor: str | None) -> None:
 @pass_ctx
 def editions(obj: Ctx, period: str | None) -> None:
     """已发布的通报版本(PERIOD 省略时列出全部)。"""
+    from ..office import editions as published
 
     p = parse_period(period) if period else None
     rows = published.listing(obj, p)
@@ -190,6 +191,7 @@ def editions(obj: Ctx, period: str | None) -> None:
 @pass_ctx
 def diff(obj: Ctx, before: str, after: str, as_json: bool) -> None:
     """两版通报的差异:各单位总分、名次、项目加扣分的变化及原因。版本写作 2015-04#1,或 2015-04(最新一版)。"""
+    from ..office import editions as published
 
     refs = published.edition_ref(before), published.edition_ref(after)
     d = published.compare(obj, *refs)
@@ -442,6 +444,8 @@ def verify(obj: Ctx, folders: tuple[Path, ...], heads: tuple[str, ...]) -> None:
     """核对数据库与已发布文件是否在 kaohe 之外被改动:审计链、触发器与表结构、各版本、导入与记录、已发布文件、证据文件。
 
     每处问题一行;全部无误时输出“完整”,退出码 0,否则退出码 1。见 docs/integrity.md。"""
+    from ..office.publication import bureau_root
+
     for h in heads:  # a mistyped head is the user's slip, not a rewritten history
         if not re.fullmatch(r"[0-9a-fA-F]{64}", h.strip()):
             raise KaoheError(f"--head {h!r} 不是审计链头:应为通报上印的 64 位十六进制数(0-9、a-f),请完整复制")

@@ -19,7 +19,6 @@ from ..scheme.config import load_bureau
 from ..core.actor import system_account
 from ..store.postgres import redacted
 from ..store.store import Store
-from ..office.remind import remind as send_reminders
 from ..web.server import serve as run_server
 from ..web.server import serve_platform as run_platform
 from ..office.tokens import add_token, revoke_token, token_state
@@ -274,6 +273,8 @@ def remind(obj: Ctx, day: str | None, dry_run: bool, actor: str | None) -> None:
 
     同一账号同一天只发一次(已发送的记入审计记录);没有待办的账号不发。
     """
+    from ..office.remind import remind as send_reminders  # with smtplib and ssl: imported by this command only
+
     date = parse_date(day, "--date") or dt.date.today()
     by = None if dry_run else _by(obj, actor)
     with obj.store() as store:

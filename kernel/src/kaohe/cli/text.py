@@ -75,6 +75,9 @@ def localise(command: Any) -> None:
     option names none. Run once the commands are declared."""
 
     command.options_metavar = "[选项]"
+    deferred = getattr(command, "when_loaded", None)
+    if deferred is not None:  # a command imported when it runs (kaohe.plugins.officers): localised then
+        deferred(localise)
     if isinstance(command, click.Group):
         command.subcommand_metavar = "命令 [参数]..."
         for sub in command.commands.values():

@@ -34,11 +34,20 @@ def _check_id(_: object, __: object, value: str) -> None:
         raise RuleError(f"项目编号应为“命名空间.名称”形式的小写英文(如 zhihui110.arrival_late),得到 {value!r}")
 
 
+_RULE_CLASSES: set[type] = set()
+"""The classes whose instances are rules (checked once a class: a protocol's ``isinstance`` is slow,
+and every plugin's item is checked whenever the plugins are loaded)."""
+
+
 def _check_rule(item: Item, _: object, value: Rule) -> None:
+    if type(value) in _RULE_CLASSES:
+        return
     if isinstance(value, type) or not isinstance(value, Rule):
         raise RuleError(
             f"考核项目 {item.id} 的 rule 应为规则对象(如 rules.PerOccurrence(points=-1)),得到 {value!r}"
         )
+    if isinstance(type(value), Rule):  # the class itself has every member: so has each of its instances
+        _RULE_CLASSES.add(type(value))
 
 
 @attrs.frozen

@@ -25,11 +25,6 @@ def _width(text: str) -> int:
     return total
 
 
-def _pad(text: str, width: int, right: bool = False) -> str:
-    gap = " " * max(width - _width(text), 0)
-    return gap + text if right else text + gap
-
-
 TABLE_CELL = 40
 """The widest a column of a table grows: a longer cell (a file name, a long reason) overflows its own
 row instead of widening every row of the table."""
@@ -40,17 +35,19 @@ def table(headers: list[str], rows: list[list[str]], right: set[int] | None = No
     and no line ends in spaces; a cell wider than :data:`TABLE_CELL` does not widen its column."""
     right = right or set()
     last = len(headers) - 1
-    widths = [
-        max([_width(h)] + [w for r in rows if (w := _width(r[i])) <= TABLE_CELL or i == last]) if i != last else 0
-        for i, h in enumerate(headers)
-    ]
-    dash = [w if i != last else max([_width(headers[i])] + [min(_width(r[i]), TABLE_CELL) for r in rows]) for i, w in enumerate(widths)]
+    heads = [_width(h) for h in headers]
+    cells = [[_width(c) for c in r] for r in rows]  # each cell's width worked out once
+    widths = [max([heads[i]] + [w[i] for w in cells if w[i] <= TABLE_CELL]) if i != last else 0 for i in range(len(headers))]
+    dash = [w if i != last else max([heads[i]] + [min(c[i], TABLE_CELL) for c in cells]) for i, w in enumerate(widths)]
 
-    def line(cells: list[str]) -> str:
-        return "  ".join(_pad(c, widths[i], i in right) for i, c in enumerate(cells)).rstrip()
+    def line(texts: list[str], sizes: list[int]) -> str:
+        return "  ".join(
+            (" " * max(widths[i] - n, 0) + t if i in right else t + " " * max(widths[i] - n, 0))
+            for i, (t, n) in enumerate(zip(texts, sizes, strict=True))
+        ).rstrip()
 
-    lines = [line(headers), "  ".join("-" * w for w in dash)]
-    lines.extend(line(r) for r in rows)
+    lines = [line(headers, heads), "  ".join("-" * w for w in dash)]
+    lines.extend(line(r, w) for r, w in zip(rows, cells, strict=True))
     return "\n".join(lines)
 
 

@@ -19,7 +19,6 @@ from ..core.periods import Calendar, Period
 from ..office.accounts import DEPARTMENT, LEADER, OFFICE, UNIT, add_users, departments_of
 from ..office.ingest import ingest
 from ..office.jobs import score_year
-from ..office.publication import publish
 from ..plugins.discovery import get_plugin_manager, load_registry
 from ..scheme.bureau import Bureau
 from ..scheme.config import load_bureau
@@ -198,6 +197,7 @@ def _sign_off(store: Store, bureau: Bureau, registry: Registry, echo: Callable[[
 
 def _publish(directory: Path, bureau: Bureau, registry: Registry, result: object, echo: Callable[[str], None]) -> Path | None:
     """Publish the year as its first edition (kaohe.office.publication), as the office would."""
+    from ..office.publication import publish  # the report's modules: not imported with the plugins' demo helpers
 
     assert isinstance(result, PeriodResult)
     with Store(bureau.database) as store:

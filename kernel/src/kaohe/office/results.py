@@ -32,7 +32,7 @@ from ..core.periods import MONTHS_PER, Period
 from ..scheme.bureau import Bureau
 from ..rules import Veto
 from ..rules.base import lines_per_unit
-from ..scoring.explain import _dec, shared_item, category_from_data, item_from_data, unit_data, unit_from_data
+from ..scoring.explain import _dec, shared_item, category_from_data, category_from_row, item_from_data, unit_data, unit_from_data
 from ..scoring.folding import Interner, Referred, fold_lines, referred, unfolded
 from ..scoring.pipeline import (
     DataSource,
@@ -230,10 +230,7 @@ def stored_result(store: Store, period: Period, units: bool = True) -> PeriodRes
     state = store.period_state(period.label)
     if state is None:
         return None
-    out = []
-    for fields, cats in store.stored_units(period.label) if units else ():
-        u = unit_from_data(fields, categories=False)
-        out.append(attrs.evolve(u, categories=tuple(category_from_data(c, items=False) for c in cats)))
+    out = [unit_from_data(fields, categories=tuple(map(category_from_row, cats))) for fields, cats in store.stored_rows(period.label)] if units else []
     return PeriodResult(
         period.label, period.kind, tuple(out), tuple(Gap(**_gap(g)) for g in json.loads(state["missing"] or "[]")),
         tuple(json.loads(state["empty"] or "[]")),

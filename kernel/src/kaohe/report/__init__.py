@@ -20,15 +20,34 @@ See docs/report.md.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.model import PeriodResult
 from ..scheme.bureau import Bureau
-from .data import ReportData, build
-from .html import render_html, write_html
-from .jsondata import expand, read_units, report_json, write_json
-from .xlsx import write_xlsx
+
+if TYPE_CHECKING:
+    from .data import ReportData, build
+    from .html import render_html, write_html
+    from .jsondata import expand, read_units, report_json, write_json
+    from .xlsx import write_xlsx
+
+_LAZY = {
+    "ReportData": "data", "build": "data", "render_html": "html", "write_html": "html", "expand": "jsondata",
+    "read_units": "jsondata", "report_json": "jsondata", "write_json": "jsondata", "write_xlsx": "xlsx",
+}
+"""The names this package gives from its modules, each imported when first asked for: a command that
+prints a ranking (``kaohe.report.text``) starts without the published report's modules."""
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "ReportData", "build", "expand", "publish", "read_units", "render_html", "report_json", "write_html", "write_json",
@@ -71,6 +90,11 @@ def publish(
     ``registry`` is accepted for symmetry with the other jobs (the items' texts are read from
     ``bureau``).
     """
+    from .data import build
+    from .html import write_html
+    from .jsondata import write_json
+    from .xlsx import write_xlsx
+
     del registry
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)

@@ -155,16 +155,27 @@ def category_from_data(
     )
 
 
+def category_from_row(row: tuple[str, str, str, str, str, str, str, str]) -> CategoryResult:
+    """A category result without its items from a stored row (``Store.stored_rows``): (category,
+    name, base, raw, top, weight, score, explanation)."""
+    cid, name, base, raw, top, weight, score, how = row
+    return CategoryResult(cid, name, _dec(base), (), _dec(raw), _dec(top), _dec(weight), _dec(score), how)
+
+
 def unit_from_data(
-    d: dict[str, Any], categories: bool = True, fold: bool = False, empty: dict[tuple[Any, ...], ItemResult] | None = None,
+    d: dict[str, Any], categories: bool | tuple[CategoryResult, ...] = True, fold: bool = False,
+    empty: dict[tuple[Any, ...], ItemResult] | None = None,
 ) -> UnitResult:
     """The unit result ``unit_data`` wrote (a stored explanation): ``unit_data(unit_from_data(d))``
     is ``d``. Numbers are the trees' (``fmt``: equal, printed alike). Without ``categories``, the
-    unit's fields only; with ``fold``, the items' record lines folded (what an aggregate reads); with
-    ``empty``, the items without lines made once for all the trees read with it."""
+    unit's fields only (given as a tuple, with those categories); with ``fold``, the items' record
+    lines folded (what an aggregate reads); with ``empty``, the items without lines made once for all
+    the trees read with it."""
+    if categories is True:
+        categories = tuple(category_from_data(c, fold=fold, empty=empty) for c in d.get("categories", ()))
     return UnitResult(
         unit=d["unit"], name=d["name"], series=d["series"], klass=d["class"], period=d["period"],
-        categories=tuple(category_from_data(c, fold=fold, empty=empty) for c in d.get("categories", ())) if categories else (),
+        categories=categories or (),
         subtotal=D(d["subtotal"]), total=D(d["total"]), veto=tuple(d["veto"]), rank=d["rank"], flags=tuple(d["flags"]),
         parts=tuple((p["period"], D(p["total"])) for p in d["parts"]), explanation=d["how"],
         adjustments=tuple(line_from_data(ln) for ln in d["adjustments"]),
@@ -243,7 +254,13 @@ def ranking_column_notes(bureau: Any, result: PeriodResult, adjustment: bool = T
     year_ids = {c.id for c in scheme.year_categories}
 
     def score_of(cid: str) -> Callable[[UnitResult], Decimal | None]:
-        return lambda u: next((c.score for c in u.categories if c.category == cid), None)
+        def score(u: UnitResult) -> Decimal | None:
+            for c in u.categories:  # a loop, not a generator: a ranking reads it for every unit and column
+                if c.category == cid:
+                    return c.score
+            return None
+
+        return score
 
     def adjusted(u: UnitResult) -> Decimal | None:
         return sum((ln.points for ln in u.adjustments), ZERO) if u.adjustments else None

@@ -845,15 +845,19 @@ class Store(Ledger, Users, Tokens, SelfReports):
     def stored_units(self, period: str) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
         """Every unit's stored fields (``scores.fields``, the exact total and subtotal beside them)
         and its category results, in the order they were stored."""
-        cats: dict[str, list[dict[str, Any]]] = {}
-        cur = self.db.execute(
+        names = ("category", "name", "base", "raw", "top", "weight", "score", "explanation")
+        return [(d, [{"unit": d["unit"], **dict(zip(names, c, strict=True))} for c in cats]) for d, cats in self.stored_rows(period)]
+
+    def stored_rows(self, period: str) -> list[tuple[dict[str, Any], list[tuple[str, str, str, str, str, str, str, str]]]]:
+        """``stored_units`` as rows, in two queries (what a ranking reads: ``results.stored_result``):
+        every unit's stored fields (the exact total and subtotal beside them) and its category results
+        as (category, name, base, raw, top, weight, score, explanation), each in the order stored."""
+        cats: dict[str, list[tuple[str, str, str, str, str, str, str, str]]] = {}
+        for unit, *row in self.db.execute(
             "SELECT unit, category, name, base, raw, top, weight, score, explanation FROM category_results"
             " WHERE period = ? ORDER BY rowid", [period],
-        )
-        names = [d[0] for d in cur.description]
-        for row in cur:
-            d = dict(zip(names, row, strict=True))
-            cats.setdefault(d["unit"], []).append(d)
+        ):
+            cats.setdefault(unit, []).append(tuple(row))
         out = []
         for unit, fields, total, subtotal in self.db.execute(
             "SELECT unit, fields, total, subtotal FROM scores WHERE period = ? ORDER BY rowid", [period]

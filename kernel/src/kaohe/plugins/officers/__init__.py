@@ -17,13 +17,77 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import click
+
 from ...contract.hookspecs import hookimpl
 from ...core.version import __version__ as __version__
-from .cli import officers as officers
-from .cli import status_notes
-from .settings import parse_settings
 
 TABLE = "officers"
+
+
+class _Deferred(click.Group):
+    """``kaohe officers`` as the ``kaohe`` group lists it: the group itself (``cli.officers``, with
+    the coefficients, scores and bonus it imports) is imported only when the command runs or its help
+    is shown, so that every other command starts without it. ``when_loaded`` keeps what is to be
+    done to the group once imported (the command line's Chinese usage line: ``kaohe.cli.text``)."""
+
+    def __init__(self) -> None:
+        super().__init__(TABLE)
+        self._loaded: click.Group | None = None
+        self._pending: list[Callable[[click.Command], None]] = []
+
+    def when_loaded(self, action: Callable[[click.Command], None]) -> None:
+        if self._loaded is not None:
+            action(self._loaded)
+        else:
+            self._pending.append(action)
+
+    def real(self) -> click.Group:
+        if self._loaded is None:
+            from .cli import officers as group
+
+            for action in self._pending:
+                action(group)
+            self._loaded = group
+        return self._loaded
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any) -> click.Context:
+        return self.real().make_context(info_name, args, parent=parent, **extra)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return self.real().get_short_help_str(limit)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return self.real().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return self.real().list_commands(ctx)
+
+
+COMMAND = _Deferred()
+
+
+def __getattr__(name: str) -> Any:
+    """``officers`` (the command group) and ``status_notes`` from ``cli``, imported when first asked for."""
+    if name in ("officers", "status_notes"):
+        from . import cli
+
+        return getattr(cli, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def parse_settings(table: Any, source: str, base: Path) -> Any:
+    """``settings.parse_settings``, imported when a bureau has an ``[officers]`` table."""
+    from .settings import parse_settings as parse
+
+    return parse(table, source, base)
+
+
+def status_lines(bureau: Any, period: Any, today: Any) -> list[str]:
+    """``cli.status_notes``, imported when ``kaohe status`` asks."""
+    from .cli import status_notes
+
+    return status_notes(bureau, period, today)
 
 
 @hookimpl
@@ -33,11 +97,9 @@ def kaohe_config_tables(register: Callable[[str, Callable[[Any, str, Path], Any]
 
 @hookimpl
 def kaohe_commands(register: Callable[[Any], None]) -> None:
-    register(officers)
-
-
+    register(COMMAND)
 
 
 @hookimpl
 def kaohe_status_notes(register: Callable[[Any], None]) -> None:
-    register(status_notes)
+    register(status_lines)
