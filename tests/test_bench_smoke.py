@@ -33,7 +33,8 @@ def test_generator_and_script_run_at_a_tiny_size(tmp_path):
     assert steps["score-year"]["periods"] == 19
     assert steps["scan-month"]["records"] > 0
     assert all(s["rss"] > 0 and s["wall"] > 0 for s in steps.values())
-    assert "kaohe ÷ bare" in out.stdout and "score month ÷ bare scan" in out.stdout
+    assert "kaohe ÷ bare" in out.stdout and "score month ÷ bare `GROUP BY unit, item`" in out.stdout
+    assert "**score month ÷ bare `GROUP BY unit, kind`** (issue 18's goal ≤ 3 at full scale)" in out.stdout
     edition = tmp_path / "scale-0.001" / "published-edition" / "2015-06" / "第1版"
     assert steps["publish-edition"]["bytes"] == sum(f.stat().st_size for f in edition.iterdir()) > 0
     assert "`kaohe publish 2015-06` (first edition" in out.stdout
