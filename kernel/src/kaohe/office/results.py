@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import tomllib
 from collections.abc import Sequence
 from typing import Any, cast
 
@@ -67,25 +68,59 @@ def not_input(action: str) -> bool:
 
 
 def config_digest(bureau: Bureau, period: Period | None = None) -> str:
-    """The digest of the configuration's text a result was scored with. With dated changes
+    """The digest of the configuration's text a result was scored with, and of its units file's
+    units where it has one (``units_file``: a station added, merged, moved to another class or
+    series, its headcount changed — the text alone does not show it). With dated changes
     (``[[changes]]``, kaohe.scheme.dated) and a ``period``: the digest of the text without them and
     of the changes in force up to the period's last month — a change added from a later month
     leaves the stored results of the periods before it up to date (the text without the changes is
     the text as it was, when the office wrote them as blocks of their own)."""
+    units = units_file_digest(bureau)
     if bureau.text and period is not None and bureau.assessment.versions:
         last = period.months()[-1]
         written = [v.written for v in bureau.assessment.versions if (v.start.year, v.start.index) <= (last.year, last.index)]
         h = hashlib.sha256(without_changes(bureau.text).encode("utf-8"))
         for w in written:
             h.update(b"\0" + w.encode("utf-8"))
+        if units:
+            h.update(b"\0units_file\0" + units.encode("ascii"))
         return h.hexdigest()
     if bureau.text:  # the text the bureau was read from, not the file as it may be now
-        return hashlib.sha256(bureau.text.encode("utf-8")).hexdigest()
+        text = bureau.text + (f"\0units_file\0{units}" if units else "")
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
     try:
         with open(bureau.source, "rb") as f:
             return hashlib.sha256(f.read()).hexdigest()
     except OSError:
         return ""
+
+
+_UNITS_DIGESTS: dict[int, tuple[Bureau, str]] = {}
+
+
+def units_file_digest(bureau: Bureau) -> str:
+    """The digest of ``bureau``'s units, canonical, when its configuration reads them from a units
+    file (``units_file``), else "" (units written in the configuration: its text covers them). Kept
+    per bureau read (a site asks it on every page that shows stored results)."""
+    hit = _UNITS_DIGESTS.get(id(bureau))
+    if hit is not None and hit[0] is bureau:
+        return hit[1]
+    try:
+        from_file = "units_file" in tomllib.loads(bureau.text.removeprefix("\ufeff")) if bureau.text else False
+    except tomllib.TOMLDecodeError:  # not the text it was read from: taken as reading one
+        from_file = True
+    digest = ""
+    if from_file:
+        rows = [
+            [u.id, u.name, u.series, u.klass, sorted(u.headcount.items()), list(u.tags),
+             u.start.isoformat() if u.start else None, u.end.isoformat() if u.end else None, list(u.aliases)]
+            for u in bureau.units
+        ]
+        digest = hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest()
+    if len(_UNITS_DIGESTS) >= 64:
+        _UNITS_DIGESTS.clear()
+    _UNITS_DIGESTS[id(bureau)] = (bureau, digest)
+    return digest
 
 
 _CHANGES = re.compile(r"\s*\[\[?\s*changes\s*[.\]]")
@@ -155,7 +190,7 @@ def staleness(store: Store, bureau: Bureau, period: Period) -> str | None:
     if state is None:
         return "尚未计算" if not store.scores(period.label) else "计算时未记录其依据(由旧版本保存)"
     if state["config"] != config_digest(bureau, period):
-        return "此后配置文件(kaohe.toml)已改动"
+        return "此后配置文件(kaohe.toml)或其单位文件(units_file)已改动" if units_file_digest(bureau) else "此后配置文件(kaohe.toml)已改动"
     bases = base_periods(bureau, period)
     changes = store.changes_since(int(state["mark"] or 0))
     if len(bases) == 1 and bases[0] == period:
