@@ -283,3 +283,22 @@ class _Scan:
             elif carried and not was:
                 anyc[unit] = True
         return self
+
+
+def typed_fields(bureau: Bureau) -> set[tuple[str, str]]:
+    """The (kind, field) pairs the store keeps in typed columns for the bureau's scheme, its dated
+    changes' included (``Store.type_fields``): the fields a spec compares with a limit, or walks a table
+    of limits with, where the store compares them itself (``AggregateSpec.decidable``: what
+    ``Store.tallies`` receives as ``decide``), for every kind the item reads. None with the
+    ``python`` engine (it reads records, never ``tallies``)."""
+    out: set[tuple[str, str]] = set()
+    if bureau.engine != "sql":
+        return out
+    for item in (*bureau.items, *(i for v in bureau.assessment.versions for i in v.assessment.items)):
+        spec = spec_of(item)
+        decide = spec.decidable if spec is not None else None
+        if decide is None:
+            continue
+        for kind in item.reads:
+            out.update((kind, f) for f in (decide[0], *(decide[3] if len(decide) > 3 else ())))
+    return out
