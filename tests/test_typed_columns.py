@@ -13,6 +13,7 @@ import sqlite3
 from decimal import Decimal
 
 import pytest
+from pg_support import backend, pg_url  # noqa: F401 (fixtures)
 from demo_helpers import ingested_demo
 from kaohe.core.periods import Period
 from kaohe.intake.staging import IngestReport
@@ -209,3 +210,35 @@ def test_the_rule_agrees_with_the_typed_scan(tmp_path, x):
     s = total(spec, tallies)
     # 10.0000001 and 1e3 (read as 1000 by the rule: a decimal) cross; 9.5 and no x do not
     assert (s.points if s is not None else D(0)) == {"9.5": D(0), "10.0000001": D(-1), None: D(0), "1e3": D(-1)}[x]
+
+
+def test_postgresql_keeps_no_typed_columns_and_counts_the_same(tmp_path, pg_url):  # noqa: F811
+    """PostgreSQL has the same schema (the columns, the map) but keeps the map empty and the columns
+    NULL: its scan reads the JSON and counts as SQLite's typed one does; ``kaohe db copy`` from a
+    SQLite store with typed columns brings neither the map nor the columns, and both stay verified."""
+    from kaohe.store.pgstore import copy_to_postgres
+
+    lite = Store(tmp_path / "k.sqlite")
+    lite.type_fields([("x.k", "x")])
+    rows = [(f"k{i:02}", "x.k", _attrs(v)) for i, v in enumerate(VALUES)]
+    _imported(lite, rows)
+    pg = Store(pg_url)
+    try:
+        assert pg.schema_version == lite.schema_version == SCHEMA_VERSION
+        assert {c for c, _ in pg.db.conn.columns("records")} >= {c for n in range(TYPED_SLOTS) for c in typed_columns(n)}
+        assert pg.type_fields([("x.k", "x")]) == [] and pg.typed_map() == {}
+        _imported(pg, rows)
+        assert _tallies(pg) == _tallies(lite)
+    finally:
+        pg.close()
+    with backend("postgresql") as url:
+        assert copy_to_postgres(lite, url, echo=lambda _: None)
+        copied = Store(url)
+        try:
+            assert copied.typed_map() == {}
+            assert copied.db.execute("SELECT count(*) FROM records WHERE typed_text_0 IS NOT NULL").fetchone()[0] == 0
+            assert _tallies(copied) == _tallies(lite)
+            assert verify(copied).clean and verify(lite).clean
+        finally:
+            copied.close()
+
