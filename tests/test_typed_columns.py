@@ -127,6 +127,31 @@ def test_a_correction_and_a_new_compared_field(tmp_path):
     assert typed.typed_findings() == [] and [f.message for f in verify(typed).findings] == []
 
 
+def test_fields_matched_on_are_grouped_the_same_from_their_typed_columns(tmp_path):
+    """Fields a scan groups by (matched on, not compared) are read from their typed columns as the
+    JSON array ``json_extract`` makes of them: texts with JSON escapes ("\\u4e00" is 一), numbers
+    written either way (1e3, 1000, 1.0), yes/no, null, absent, a list, an object: the same groups,
+    the same values. A scan of two kinds reads them where both have them in the same slot, the JSON
+    otherwise (one kind without the field typed)."""
+    odd = ['"一"', '"\\u4e00"', '"a\\"b"', "1e3", "1000", "1.0", "1", "true", "false", "null", None, "[1, 2]", '{"c": "d"}', '""']
+    rows = [(f"k{i:02}", "x.k", '{"a": %s, "b": %s}' % (a, b)) for i, (a, b) in enumerate(zip(odd, reversed(odd), strict=True))]
+    rows = [(k, kind, attrs.replace('"a": None, ', "").replace(', "b": None', "")) for k, kind, attrs in rows]
+    rows += [("z1", "z.k", '{"a": "一", "b": 1}'), ("z2", "z.k", '{"b": "1"}')]
+    plain, typed = Store(tmp_path / "plain.sqlite"), Store(tmp_path / "typed.sqlite")
+    for store in (plain, typed):
+        _imported(store, rows)
+    typed.type_fields([("x.k", "a"), ("x.k", "b"), ("z.k", "b")])
+    assert typed.typed_map() == {("x.k", "a"): 0, ("x.k", "b"): 1, ("z.k", "b"): 1}
+    for kinds, fields in ((("x.k",), ("a", "b")), (("x.k",), ("b",)), (("x.k", "z.k"), ("b",)), (("x.k", "z.k"), ("a", "b"))):
+        assert _tallies(typed, (), kinds, fields) == _tallies(plain, (), kinds, fields)
+    groups = sorted((repr(v["a"]), n) for _, _, v, n, _ in typed.tallies(["x.k"], ["a"], *JUNE))
+    assert groups == sorted([  # "一" and its escaped form: one value, two groups (two JSON texts), as from the JSON
+        ("'一'", 1), ("'一'", 1), ("'a\"b'", 1), ("1000.0", 1), ("1000", 1), ("1.0", 1), ("1", 1), ("True", 1), ("False", 1),
+        ("None", 2), ("[1, 2]", 1), ("{'c': 'd'}", 1), ("''", 1),  # None: null and absent, one group
+    ])
+    assert typed.typed_findings() == []
+
+
 def test_a_kind_has_as_many_typed_fields_as_slots(tmp_path):
     store = Store(tmp_path / "k.sqlite")
     added = store.type_fields([("x.k", f"f{i}") for i in range(TYPED_SLOTS + 2)])
@@ -166,10 +191,12 @@ def test_a_schema_10_database_is_migrated_keeping_rowids_and_scores(tmp_path):
         assert store.typed_map() == {}
         assert verify(store).clean
         score_period(store, bureau, registry, month)
-        assert set(store.typed_map()) == typed_fields(bureau) == {
+        assert set(store.typed_map()) == set(typed_fields(bureau))
+        assert typed_fields(bureau)[:5] == [  # the compared ones first
             ("zhian.monthly", "minor_error_rate"), ("zhihui110.dispatch", "area"), ("zhihui110.dispatch", "arrival_minutes"),
             ("zhihui110.dispatch", "feedback_hours"), ("zhihui110.dispatch", "grade"),
-        }
+        ]
+        assert ("zhihui110.dispatch", "urgency") in store.typed_map()  # matched on (特急 …)
         assert store.db.execute("SELECT rowid, key FROM records ORDER BY rowid").fetchall() == rowids
         assert store.db.execute("SELECT unit, total, rank FROM scores WHERE period = '2015-06' ORDER BY unit").fetchall() == scores
         n = store.db.execute(
@@ -185,12 +212,15 @@ def test_an_import_fills_the_typed_columns_of_the_scheme(tmp_path):
     fills them for every record it writes."""
     bureau, _, _ = ingested_demo(tmp_path)
     with Store(bureau.database) as store:
-        assert set(store.typed_map()) == typed_fields(bureau)
+        assert set(store.typed_map()) == set(typed_fields(bureau))
+        filled = 0
         for (kind, field), slot in store.typed_map().items():
             has, typed = store.db.execute(
                 f"SELECT count(attrs -> ?), count({typed_columns(slot)[0]}) FROM records WHERE kind = ?", [f'$."{field}"', kind]
             ).fetchone()
-            assert has > 0 and typed == has
+            assert typed == has
+            filled += typed
+        assert filled > 1000
         assert store.typed_findings() == []
 
 

@@ -285,20 +285,23 @@ class _Scan:
         return self
 
 
-def typed_fields(bureau: Bureau) -> set[tuple[str, str]]:
+def typed_fields(bureau: Bureau) -> list[tuple[str, str]]:
     """The (kind, field) pairs the store keeps in typed columns for the bureau's scheme, its dated
-    changes' included (``Store.type_fields``): the fields a spec compares with a limit, or walks a table
-    of limits with, where the store compares them itself (``AggregateSpec.decidable``: what
-    ``Store.tallies`` receives as ``decide``), for every kind the item reads. None with the
-    ``python`` engine (it reads records, never ``tallies``)."""
-    out: set[tuple[str, str]] = set()
+    changes' included (``Store.type_fields``): the attributes ``Store.tallies`` is given for the
+    scheme's items, for every kind the item reads — those it compares with a limit or walks a table
+    of limits with (``AggregateSpec.decidable``: its ``decide``) first, then those it groups by to
+    match on (the specs' ``fields``, the count specs' too). None with the ``python`` engine (it reads
+    records, never ``tallies``)."""
     if bureau.engine != "sql":
-        return out
+        return []
+    compared: set[tuple[str, str]] = set()
+    matched: set[tuple[str, str]] = set()
     for item in (*bureau.items, *(i for v in bureau.assessment.versions for i in v.assessment.items)):
-        spec = spec_of(item)
+        spec, counts = spec_of(item), counts_of(item)
         decide = spec.decidable if spec is not None else None
-        if decide is None:
-            continue
+        fields = [*(spec.fields if spec is not None else ()), *(counts.fields if counts is not None else ())]
         for kind in item.reads:
-            out.update((kind, f) for f in (decide[0], *(decide[3] if len(decide) > 3 else ())))
-    return out
+            if decide is not None:
+                compared.update((kind, f) for f in (decide[0], *(decide[3] if len(decide) > 3 else ())))
+            matched.update((kind, f) for f in fields if f != "value")
+    return [*sorted(compared), *sorted(matched - compared)]

@@ -494,15 +494,15 @@ class Store(Ledger, Users, Tokens, SelfReports):
 
     def type_fields(self, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str, int]]:
         """Keep the (kind, field) ``pairs`` (kaohe.scoring.aggregated.typed_fields: what the scheme
-        compares) in typed columns: each pair not in the map yet is given a free slot of its kind (the
+        compares and matches on, in order of priority) in typed columns: each pair not in the map yet is given a free slot of its kind (the
         slot another kind gives the same field where it can, so that a scan of several kinds reads one
         column), its columns are filled for the kind's records already stored, and the pair is added to
         the map, in one transaction (the caller's, when one is open; a read-only store, or a kind
         whose slots are all taken, keeps reading the JSON). Records written later are filled as they
         are written (``write_records``). A pair is never removed: a field no longer compared costs
         its columns only. Returns the pairs added, with their slots."""
-        wanted = {(k, f) for k, f in pairs if '"' not in f}
-        if self.readonly or not (wanted - self.typed_map().keys()):
+        wanted = list(dict.fromkeys((k, f) for k, f in pairs if '"' not in f))
+        if self.readonly or not (set(wanted) - self.typed_map().keys()):
             return []
         if self.db.conn.in_transaction:
             return self._type_fields(wanted)
@@ -530,22 +530,25 @@ class Store(Ledger, Users, Tokens, SelfReports):
                 out.append(f"{n} 条 {kind} 记录(如 {key})的类型化列 {text}/{number} 与其属性 {field} 不符(被改动)")
         return out
 
-    def _type_fields(self, wanted: set[tuple[str, str]]) -> list[tuple[str, str, int]]:
+    def _type_fields(self, wanted: list[tuple[str, str]]) -> list[tuple[str, str, int]]:
         known = self.typed_map()  # read again under the write lock
-        added = []
-        for kind, field in sorted(wanted - known.keys()):
+        added: list[tuple[str, str, int]] = []
+        for kind, field in wanted:
+            if (kind, field) in known:
+                continue
             used = {n for (k, _), n in known.items() if k == kind}
             shared = sorted({n for (_, f), n in known.items() if f == field} - used)
             free = shared or [n for n in range(TYPED_SLOTS) if n not in used]
-            if not free:
-                continue
-            slot = free[0]
-            text, number = typed_columns(slot)
-            self.db.execute(f"UPDATE records SET [{text}] = attrs -> ? WHERE kind = ?", [f'$."{field}"', kind])
-            self.db.execute(f"UPDATE records SET [{number}] = {_number_sql(f'[{text}]')} WHERE kind = ?", [kind])
-            self.db.execute("INSERT INTO typed_fields (kind, field, slot) VALUES (?, ?, ?)", [kind, field, slot])
-            known[(kind, field)] = slot
-            added.append((kind, field, slot))
+            if free:
+                known[(kind, field)] = free[0]
+                added.append((kind, field, free[0]))
+        for kind in dict.fromkeys(k for k, _, _ in added):  # each kind's records rewritten twice at most
+            slots = [(f, n) for k, f, n in added if k == kind]
+            texts = ", ".join(f"[{typed_columns(n)[0]}] = attrs -> ?" for _, n in slots)
+            self.db.execute(f"UPDATE records SET {texts} WHERE kind = ?", [*(f'$."{f}"' for f, _ in slots), kind])
+            numbers = ", ".join(f"[{typed_columns(n)[1]}] = {_number_sql(f'[{typed_columns(n)[0]}]')}" for _, n in slots)
+            self.db.execute(f"UPDATE records SET {numbers} WHERE kind = ?", [kind])
+        self.db.conn.executemany("INSERT INTO typed_fields (kind, field, slot) VALUES (?, ?, ?)", added)
         return added
 
     # --- reading ---------------------------------------------------------------------------------
@@ -718,13 +721,26 @@ class Store(Ledger, Users, Tokens, SelfReports):
             group.append("3")
         # the attributes' values in one JSON array (the record's attributes parsed once), decoded below
         # as json.loads reads the record's attributes; an absent one is null, read as None as well
+        # a field kept in typed columns (``type_fields``) in the same slot for every kind scanned: its
+        # JSON text and number read from them, the same values as worked out from the JSON here
+        typed = self.typed_map() if attrs or decide else {}
+        slots: dict[str, int] = {}
+        for f in {*attrs, *(f for d in decide for f in (d[0], *(d[3] if len(d) > 3 else ())))}:
+            got = {typed.get((k, f)) for k in kinds}
+            if len(got) == 1 and (slot := got.pop()) is not None:
+                slots[f] = slot
         array = ""
-        if attrs:
+        if attrs and all(f in slots for f in attrs):
+            # the same text as json_extract's array below: each value's JSON text (``->``'s), null where absent
+            parts = " || ',' || ".join(f"coalesce({typed_columns(slots[f])[0]}, 'null')" for f in attrs)
+            array = f"('[' || {parts} || ',null]')"
+        elif attrs:
             array = f"json_extract(attrs{''.join(', ?' for _ in attrs)}, '$.__none__')"
+            read_args += [f'$."{f}"' for f in attrs]  # names without a double quote (kaohe.scoring.aggregated)
+        if attrs:
             out.append("m")
             group.append("4")
             read.append(f"{array} AS m")
-            read_args += [f'$."{f}"' for f in attrs]  # names without a double quote (kaohe.scoring.aggregated)
         else:
             out.append("NULL")
         # each compared (or limit-walking) field's JSON text (``attrs -> path``) read once a record
@@ -737,14 +753,6 @@ class Store(Ledger, Users, Tokens, SelfReports):
         # (never decided then)
         texts: dict[str, str] = {}  # field → its JSON text's column
         numbers: dict[str, str] = {}  # compared field → its number's column
-        # a field kept in typed columns (``type_fields``) in the same slot for every kind scanned: its
-        # JSON text and number read from them, the same values as worked out from the JSON here
-        typed = self.typed_map() if decide else {}
-        slots: dict[str, int] = {}
-        for f in {f for d in decide for f in (d[0], *(d[3] if len(d) > 3 else ()))}:
-            got = {typed.get((k, f)) for k in kinds}
-            if len(got) == 1 and (slot := got.pop()) is not None:
-                slots[f] = slot
         limits: list[str] = []  # the limit's SQL, per table of limits
         cases: list[str] = []
         for field, op, limit, *by in decide:
