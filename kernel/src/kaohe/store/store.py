@@ -6,7 +6,7 @@ here, with the time it was replaced), ``imports`` (file, checksum, time, rows ac
 and ``explanations`` (the latest scoring of each period), with ``category_results``, ``item_results``
 and ``period_results`` (what the period was scored from: kaohe.office.results tells from it whether
 the stored results are up to date), ``runs`` (every scoring run), and
-``users`` (the site's accounts, kaohe.store.users), ``tokens`` (the API's tokens, kaohe.store.tokens), ``selfreports`` and ``selfreport_decisions`` (units' self-reports, kaohe.store.selfreports), ``migrations`` (the schema version), ``chain`` (the hash chain, kaohe.store.integrity). An import is one
+``users`` (the site's accounts, kaohe.store.users), ``tokens`` (the API's tokens, kaohe.store.tokens), ``selfreports`` and ``selfreport_decisions`` (units' self-reports, kaohe.store.selfreports), ``migrations`` (the schema version), ``chain`` (the hash chain, kaohe.store.integrity), ``typed_fields`` (which of the records' typed columns hold which compared attribute: ``Store.type_fields``). An import is one
 transaction: it lands whole or not at all.
 """
 
@@ -494,9 +494,9 @@ class Store(Ledger, Users, Tokens, SelfReports):
 
     def type_fields(self, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str, int]]:
         """Keep the (kind, field) ``pairs`` (kaohe.scoring.aggregated.typed_fields: what the scheme
-        compares and matches on, in order of priority) in typed columns: each pair not in the map yet is given a free slot of its kind (the
-        slot another kind gives the same field where it can, so that a scan of several kinds reads one
-        column), its columns are filled for the kind's records already stored, and the pair is added to
+        compares and matches on, in order of priority) in typed columns: each pair not in the map yet
+        is given a free slot of its kind (the slot another kind gives the same field where it can, so
+        that a scan of several kinds reads one column), its columns are filled for the kind's records already stored, and the pair is added to
         the map, in one transaction (the caller's, when one is open; a read-only store, or a kind
         whose slots are all taken, keeps reading the JSON). Records written later are filled as they
         are written (``write_records``). A pair is never removed: a field no longer compared costs
@@ -702,7 +702,11 @@ class Store(Ledger, Users, Tokens, SelfReports):
         where the outcome is certain: a plain number more than 10⁻⁶ from the limit (binary floating
         point cannot err there within kaohe's bounds); the records are grouped by the outcome, given
         under the key (field, op, limit) as a ``Decided``. Elsewhere (near the limit, not a plain
-        number, absent) the field's value is given as it is, under its name, compared in decimals."""
+        number, absent) the field's value is given as it is, under its name, compared in decimals.
+
+        A field kept in typed columns (``type_fields``; in the same slot for every kind of ``kinds``)
+        is read from them, its JSON text and number being what is worked out here from the JSON
+        otherwise: the same rows either way."""
         if not kinds:
             return iter(())
         decided = {d[0] for d in decide}
