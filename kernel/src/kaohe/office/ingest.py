@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -101,7 +101,7 @@ def _store(
     kept: int,
     held: dict[str, Lock] | None = None,
     relock: Callable[[], dict[str, Lock]] | None = None,
-    typed: set[tuple[str, str]] | None = None,
+    typed: Sequence[tuple[str, str]] = (),
 ) -> IngestReport:
     """The staged rows counted, checked for a key repeated in the file, and written batch by batch.
     ``file``: the file's name (the records' provenance); ``location``: where it was read from."""
