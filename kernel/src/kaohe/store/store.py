@@ -496,8 +496,8 @@ class Store(Ledger, Users, Tokens, SelfReports):
         """Keep the (kind, field) ``pairs`` (kaohe.scoring.aggregated.typed_fields: what the scheme
         compares and matches on, in order of priority) in typed columns: each pair not in the map yet
         is given a free slot of its kind (the slot another kind gives the same field where it can, so
-        that a scan of several kinds reads one column), its columns are filled for the kind's records already stored, and the pair is added to
-        the map, in one transaction (the caller's, when one is open; a read-only store, or a kind
+        that a scan of several kinds reads one column), its columns are filled for the kind's records
+        already stored, and the pair is added to the map, in one transaction (the caller's, when one is open; a read-only store, or a kind
         whose slots are all taken, keeps reading the JSON). Records written later are filled as they
         are written (``write_records``). A pair is never removed: a field no longer compared costs
         its columns only. Returns the pairs added, with their slots."""
@@ -512,22 +512,32 @@ class Store(Ledger, Users, Tokens, SelfReports):
     def typed_findings(self) -> list[str]:
         """What differs between the typed columns and the records' attributes (``kaohe verify``): a
         pair of the map whose slot is no slot or another field's of its kind, a record whose column
-        is not what its attributes give (altered outside kaohe: a scan would count it otherwise)."""
+        is not what its attributes give (altered outside kaohe: a scan would count it otherwise).
+        One scan of each kind's records for all its pairs."""
         out: list[str] = []
-        taken: dict[tuple[str, int], str] = {}
+        kinds: dict[str, list[tuple[str, int]]] = {}
         for (kind, field), slot in sorted(self.typed_map().items()):
-            if not 0 <= slot < TYPED_SLOTS or (kind, slot) in taken:
-                out.append(f"类型化列的对照表中 {kind} 的属性 {field} 的列号 {slot} 无效(不在 0–{TYPED_SLOTS - 1} 或与 {taken.get((kind, slot))} 重复)")
+            taken = {n: f for f, n in kinds.get(kind, [])}
+            if not 0 <= slot < TYPED_SLOTS or slot in taken:
+                out.append(f"类型化列的对照表中 {kind} 的属性 {field} 的列号 {slot} 无效(不在 0–{TYPED_SLOTS - 1} 或与 {taken.get(slot)} 重复)")
                 continue
-            taken[(kind, slot)] = field
-            text, number = typed_columns(slot)
-            n, key = self.db.execute(
-                f"SELECT count(*), min(key) FROM (SELECT key, [{text}] AS t, [{number}] AS n, attrs -> ? AS j FROM records"
-                f" WHERE kind = ? LIMIT -1 OFFSET 0) WHERE t IS NOT j OR n IS NOT ({_number_sql('j')})",
-                [f'$."{field}"', kind],
+            kinds.setdefault(kind, []).append((field, slot))
+        for kind, pairs in kinds.items():
+            read, wrong = [], []
+            for i, (_, slot) in enumerate(pairs):
+                text, number = typed_columns(slot)
+                read.append(f"[{text}] AS t{i}, [{number}] AS n{i}, attrs -> ? AS j{i}")
+                differs = f"(t{i} IS NOT j{i} OR n{i} IS NOT ({_number_sql(f'j{i}')}))"
+                wrong += [f"sum({differs})", f"min(CASE WHEN {differs} THEN key END)"]
+            row = self.db.execute(
+                f"SELECT {', '.join(wrong)} FROM (SELECT key, {', '.join(read)} FROM records WHERE kind = ? LIMIT -1 OFFSET 0)",
+                [*(f'$."{f}"' for f, _ in pairs), kind],
             ).fetchone()
-            if n:
-                out.append(f"{n} 条 {kind} 记录(如 {key})的类型化列 {text}/{number} 与其属性 {field} 不符(被改动)")
+            for i, (field, slot) in enumerate(pairs):
+                n, key = row[2 * i], row[2 * i + 1]
+                if n:
+                    text, number = typed_columns(slot)
+                    out.append(f"{n} 条 {kind} 记录(如 {key})的类型化列 {text}/{number} 与其属性 {field} 不符(被改动)")
         return out
 
     def _type_fields(self, wanted: list[tuple[str, str]]) -> list[tuple[str, str, int]]:
@@ -723,8 +733,6 @@ class Store(Ledger, Users, Tokens, SelfReports):
         out.append("value" if "value" in fields else "NULL")
         if "value" in fields:
             group.append("3")
-        # the attributes' values in one JSON array (the record's attributes parsed once), decoded below
-        # as json.loads reads the record's attributes; an absent one is null, read as None as well
         # a field kept in typed columns (``type_fields``) in the same slot for every kind scanned: its
         # JSON text and number read from them, the same values as worked out from the JSON here
         typed = self.typed_map() if attrs or decide else {}
@@ -733,6 +741,8 @@ class Store(Ledger, Users, Tokens, SelfReports):
             got = {typed.get((k, f)) for k in kinds}
             if len(got) == 1 and (slot := got.pop()) is not None:
                 slots[f] = slot
+        # the attributes' values in one JSON array (the record's attributes parsed once), decoded below
+        # as json.loads reads the record's attributes; an absent one is null, read as None as well
         array = ""
         if attrs and all(f in slots for f in attrs):
             # the same text as json_extract's array below: each value's JSON text (``->``'s), null where absent
