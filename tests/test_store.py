@@ -58,7 +58,7 @@ def test_schema_version_and_wal(tmp_path):
         assert s.schema_version == SCHEMA_VERSION
         assert s.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     with Store(tmp_path / "k.sqlite") as s:  # reopening runs no migration twice
-        assert s.count("migrations") == SCHEMA_VERSION == 10  # 7: the API's tokens; 8: the self-reports; 9: the inbox (kaohe.store.users); 10: the voided records' index
+        assert s.count("migrations") == SCHEMA_VERSION == 11  # 7: the API's tokens; 8: the self-reports; 9: the inbox (kaohe.store.users); 10: the voided records' index; 11: the typed columns
 
 
 def test_reimport_and_correction_never_count_twice(tmp_path, store, b, reg):

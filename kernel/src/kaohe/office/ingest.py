@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from ..core.errors import KaoheError
 from ..intake.reader import Rejection, check_file, same_record
 from ..intake.staging import IngestReport, Staged, dumps, staged
 from ..scheme.bureau import Bureau
+from ..scoring.aggregated import typed_fields
 from ..store.integrity import guard
 from ..store.store import BATCH, Store
 from .lock import Lock, locked_months, message
@@ -56,7 +57,7 @@ def ingest(
     ) as (adapter, rows):
         report = _store(
             store, path.name, str(path.resolve()), adapter, rows, strict=strict, dry_run=dry_run, actor=actor, progress=progress, digest=digest,
-            kept=bureau.limits.rejections_kept, held=held, relock=lambda: _locks(store, bureau),
+            kept=bureau.limits.rejections_kept, held=held, relock=lambda: _locks(store, bureau), typed=typed_fields(bureau),
         )
     if not report.rows:
         notes.append("文件中只有表头,没有数据行")
@@ -100,6 +101,7 @@ def _store(
     kept: int,
     held: dict[str, Lock] | None = None,
     relock: Callable[[], dict[str, Lock]] | None = None,
+    typed: Sequence[tuple[str, str]] = (),
 ) -> IngestReport:
     """The staged rows counted, checked for a key repeated in the file, and written batch by batch.
     ``file``: the file's name (the records' provenance); ``location``: where it was read from."""
@@ -115,6 +117,8 @@ def _store(
             file=file, path=location, digest=digest, adapter=adapter.id, department=adapter.department,
             actor=actor, strict=strict, dry_run=dry_run,
         )
+        if typed and not dry_run:  # the scheme's compared fields in typed columns (Store.type_fields)
+            store.type_fields(typed)
         if held is not None and relock is not None:
             # the locks read again under the write lock, so that a publication since the file was
             # opened is not overtaken (kaohe.office.lock); the rows read before are checked again
@@ -250,7 +254,7 @@ def ingest_rows(
         report = _store(
             store, source, source, found, staged_rows, strict=False, dry_run=dry_run, actor=actor, progress=None,
             digest=digest, kept=bureau.limits.rejections_kept, held=_locks(store, bureau),
-            relock=lambda: _locks(store, bureau),
+            relock=lambda: _locks(store, bureau), typed=typed_fields(bureau),
         )
     report.notes = notes
     return report

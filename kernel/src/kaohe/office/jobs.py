@@ -14,6 +14,7 @@ from ..core.decimals import D
 from ..core.model import ItemResult, PeriodResult, UnitResult
 from ..core.periods import MONTHS_PER, Period
 from ..scheme.bureau import Bureau
+from ..scoring.aggregated import typed_fields
 from ..scoring.folding import light
 from ..scoring.pipeline import DataSource, base_periods, score, score_base
 from ..scoring.sources import StoreSource
@@ -96,6 +97,8 @@ def score_period(
     """Score ``period`` from the records (and store it, with ``save``). A base period without
     ``full``: only the items touched since its stored results are evaluated again, the others' stored
     results taken as they are (kaohe.office.rescore); the same result as a full scoring."""
+    if save:  # the scheme's compared fields in typed columns (filled now when it compares a new one)
+        store.type_fields(typed_fields(bureau))
     source = StoreSource(store, bureau, registry)
     with store.snapshot():  # one consistent state, whatever other processes import meanwhile
         mark = store.audit_mark()  # what the stored result will say it was scored from

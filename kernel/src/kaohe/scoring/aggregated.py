@@ -283,3 +283,25 @@ class _Scan:
             elif carried and not was:
                 anyc[unit] = True
         return self
+
+
+def typed_fields(bureau: Bureau) -> list[tuple[str, str]]:
+    """The (kind, field) pairs the store keeps in typed columns for the bureau's scheme, its dated
+    changes' included (``Store.type_fields``): the attributes ``Store.tallies`` is given for the
+    scheme's items, for every kind the item reads — those it compares with a limit or walks a table
+    of limits with (``AggregateSpec.decidable``: its ``decide``) first, then those it groups by to
+    match on (the specs' ``fields``, the count specs' too). None with the ``python`` engine (it reads
+    records, never ``tallies``)."""
+    if bureau.engine != "sql":
+        return []
+    compared: set[tuple[str, str]] = set()
+    matched: set[tuple[str, str]] = set()
+    for item in (*bureau.items, *(i for v in bureau.assessment.versions for i in v.assessment.items)):
+        spec, counts = spec_of(item), counts_of(item)
+        decide = spec.decidable if spec is not None else None
+        fields = [*(spec.fields if spec is not None else ()), *(counts.fields if counts is not None else ())]
+        for kind in item.reads:
+            if decide is not None:
+                compared.update((kind, f) for f in (decide[0], *(decide[3] if len(decide) > 3 else ())))
+            matched.update((kind, f) for f in fields if f != "value")
+    return [*sorted(compared), *sorted(matched - compared)]

@@ -479,6 +479,9 @@ def verify(store: Any, published: Iterable[Path] = (), heads: Iterable[str] = ()
         if {"imports", "records", "record_versions"} <= tables:
             _unless_altered(out, "导入", dict, lambda: _check_imports(conn, audit, out))
             _unless_altered(out, "记录", dict, lambda: _check_records(conn, audit, out))
+        if {"records", "typed_fields"} <= tables and hasattr(store, "typed_findings"):
+            for text in _unless_altered(out, "类型化列", list, store.typed_findings):
+                out.add("record", text)
         root = root or Path.cwd()
         made = _unless_altered(
             out, "版本", dict,

@@ -329,6 +329,15 @@ class PgStore(Store):
             last[row[2]] = row
         conn.copy("item_results", ITEM_RESULT_COLUMNS, last.values())
 
+    def type_fields(self, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str, int]]:
+        """PostgreSQL keeps no typed columns (docs/postgresql.md): its ``tallies`` reads the attributes'
+        JSON, its map stays empty and the columns NULL, so nothing claims a column it did not fill."""
+        return []
+
+    def typed_findings(self) -> list[str]:
+        """None: PostgreSQL keeps no typed columns (``type_fields``)."""
+        return []
+
     def tallies(
         self, kinds: Sequence[str], fields: Sequence[str], start: dt.date, end: dt.date,
         decide: Sequence[tuple[Any, ...]] = (),
@@ -555,7 +564,10 @@ def copy_to_postgres(source: Store, url: str, echo: Callable[[str], None] = prin
                     conn.copy("record_keys", ("key", "part"), source.db.execute("SELECT key, substr(date, 1, 7) FROM records ORDER BY key"))
                 names = [n for n, _ in conn.columns(table) if n != "rowid" or table in ID_TABLES]
                 have = set(source.db[table].columns_dict)
-                names = [n for n in names if n in have]
+                # PostgreSQL keeps no typed columns (``PgStore.type_fields``): neither the map nor the columns
+                names = [n for n in names if n in have and not (table == "records" and n.startswith("typed_"))]
+                if table == "typed_fields":
+                    continue
                 key = "seq" if table == "chain" else "rowid"
                 extra = [] if table in ID_TABLES or table == "chain" else ["rowid"]
                 cur = source.db.execute(

@@ -6,7 +6,7 @@ here, with the time it was replaced), ``imports`` (file, checksum, time, rows ac
 and ``explanations`` (the latest scoring of each period), with ``category_results``, ``item_results``
 and ``period_results`` (what the period was scored from: kaohe.office.results tells from it whether
 the stored results are up to date), ``runs`` (every scoring run), and
-``users`` (the site's accounts, kaohe.store.users), ``tokens`` (the API's tokens, kaohe.store.tokens), ``selfreports`` and ``selfreport_decisions`` (units' self-reports, kaohe.store.selfreports), ``migrations`` (the schema version), ``chain`` (the hash chain, kaohe.store.integrity). An import is one
+``users`` (the site's accounts, kaohe.store.users), ``tokens`` (the API's tokens, kaohe.store.tokens), ``selfreports`` and ``selfreport_decisions`` (units' self-reports, kaohe.store.selfreports), ``migrations`` (the schema version), ``chain`` (the hash chain, kaohe.store.integrity), ``typed_fields`` (which of the records' typed columns hold which compared attribute: ``Store.type_fields``). An import is one
 transaction: it lands whole or not at all.
 """
 
@@ -40,7 +40,7 @@ from .selfreports import SelfReports, migrate_8
 from .tokens import Tokens, migrate_7
 from .users import Users, migrate_5, migrate_9
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 BATCH = 5000
 
 
@@ -151,12 +151,35 @@ def _migrate_10(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS [idx_records_voided] ON [records] ([key]) WHERE [voided] = 1")
 
 
+TYPED_SLOTS = 8
+"""How many typed columns a record has (``typed_text_0`` … and ``typed_number_0`` …): a kind's compared
+fields beyond as many are read from the JSON (``Store.type_fields``)."""
+
+
+def typed_columns(slot: int) -> tuple[str, str]:
+    """The columns of ``slot``: the field's JSON text, its number where it is a plain number."""
+    return f"typed_text_{slot}", f"typed_number_{slot}"
+
+
+def _migrate_11(db: sqlite_utils.Database) -> None:
+    """Typed columns for the attributes the rules compare (issue 18 point 4): ``typed_fields`` maps
+    a (kind, field) to its slot, ``typed_text_N`` holds the field's JSON text (``attrs -> path``) and
+    ``typed_number_N`` its number where ``Store.tallies`` takes it for a plain number, NULL otherwise.
+    Made empty: the map's pairs are added and their columns filled by ``Store.type_fields``."""
+    db.table("typed_fields").create({"kind": str, "field": str, "slot": int}, pk=("kind", "field"))
+    for slot in range(TYPED_SLOTS):
+        text, number = typed_columns(slot)
+        db.execute(f"ALTER TABLE [records] ADD COLUMN [{text}] TEXT")
+        db.execute(f"ALTER TABLE [records] ADD COLUMN [{number}] DOUBLE PRECISION")
+
+
 MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (1, _migrate_1), (2, migrate_2), (3, migrate_3), (4, _migrate_4), (5, migrate_5), (6, _migrate_6),
     (7, migrate_7),
     (8, migrate_8),
     (9, migrate_9),
     (10, _migrate_10),
+    (11, _migrate_11),
 ]
 
 
@@ -457,9 +480,86 @@ class Store(Ledger, Users, Tokens, SelfReports):
 
     def write_records(self, rows: list[tuple[Any, ...]], lines: Iterable[tuple[str]]) -> None:
         """Insert or update the records of ``rows`` (``RECORD_COLUMNS``) and keep the ``lines`` of the
-        versions written (kaohe.store.postgres loads them with COPY)."""
-        self.db.conn.executemany(_INSERT_RECORD, rows)
+        versions written (kaohe.store.postgres loads them with COPY). Their typed columns are filled
+        as the map says (``type_fields``), read inside the write's transaction."""
+        self.db.conn.executemany(_insert_record(self.typed_map()), rows)
         self.db.conn.executemany("INSERT INTO temp.kaohe_written VALUES (?)", lines)
+
+    # --- typed columns: the attributes the rules compare, kept beside the JSON (issue 18 point 4) ----
+
+    def typed_map(self) -> dict[tuple[str, str], int]:
+        """(kind, field) → the slot of its typed columns (``typed_columns``), for every pair whose
+        columns are filled in every record of the kind (``type_fields``)."""
+        return {(k, f): int(n) for k, f, n in self.db.execute("SELECT kind, field, slot FROM typed_fields").fetchall()}
+
+    def type_fields(self, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str, int]]:
+        """Keep the (kind, field) ``pairs`` (kaohe.scoring.aggregated.typed_fields: what the scheme
+        compares and matches on, in order of priority) in typed columns: each pair not in the map yet
+        is given a free slot of its kind (the slot another kind gives the same field where it can, so
+        that a scan of several kinds reads one column), its columns are filled for the kind's records
+        already stored, and the pair is added to the map, in one transaction (the caller's, when one is open; a read-only store, or a kind
+        whose slots are all taken, keeps reading the JSON). Records written later are filled as they
+        are written (``write_records``). A pair is never removed: a field no longer compared costs
+        its columns only. Returns the pairs added, with their slots."""
+        wanted = list(dict.fromkeys((k, f) for k, f in pairs if '"' not in f))
+        if self.readonly or not (set(wanted) - self.typed_map().keys()):
+            return []
+        if self.db.conn.in_transaction:
+            return self._type_fields(wanted)
+        with self.writing():
+            return self._type_fields(wanted)
+
+    def typed_findings(self) -> list[str]:
+        """What differs between the typed columns and the records' attributes (``kaohe verify``): a
+        pair of the map whose slot is no slot or another field's of its kind, a record whose column
+        is not what its attributes give (altered outside kaohe: a scan would count it otherwise).
+        One scan of each kind's records for all its pairs."""
+        out: list[str] = []
+        kinds: dict[str, list[tuple[str, int]]] = {}
+        for (kind, field), slot in sorted(self.typed_map().items()):
+            taken = {n: f for f, n in kinds.get(kind, [])}
+            if not 0 <= slot < TYPED_SLOTS or slot in taken:
+                out.append(f"类型化列的对照表中 {kind} 的属性 {field} 的列号 {slot} 无效(不在 0–{TYPED_SLOTS - 1} 或与 {taken.get(slot)} 重复)")
+                continue
+            kinds.setdefault(kind, []).append((field, slot))
+        for kind, pairs in kinds.items():
+            read, wrong = [], []
+            for i, (_, slot) in enumerate(pairs):
+                text, number = typed_columns(slot)
+                read.append(f"[{text}] AS t{i}, [{number}] AS n{i}, attrs -> ? AS j{i}")
+                differs = f"(t{i} IS NOT j{i} OR n{i} IS NOT ({_number_sql(f'j{i}')}))"
+                wrong += [f"sum({differs})", f"min(CASE WHEN {differs} THEN key END)"]
+            row = self.db.execute(
+                f"SELECT {', '.join(wrong)} FROM (SELECT key, {', '.join(read)} FROM records WHERE kind = ? LIMIT -1 OFFSET 0)",
+                [*(f'$."{f}"' for f, _ in pairs), kind],
+            ).fetchone()
+            for i, (field, slot) in enumerate(pairs):
+                n, key = row[2 * i], row[2 * i + 1]
+                if n:
+                    text, number = typed_columns(slot)
+                    out.append(f"{n} 条 {kind} 记录(如 {key})的类型化列 {text}/{number} 与其属性 {field} 不符(被改动)")
+        return out
+
+    def _type_fields(self, wanted: list[tuple[str, str]]) -> list[tuple[str, str, int]]:
+        known = self.typed_map()  # read again under the write lock
+        added: list[tuple[str, str, int]] = []
+        for kind, field in wanted:
+            if (kind, field) in known:
+                continue
+            used = {n for (k, _), n in known.items() if k == kind}
+            shared = sorted({n for (_, f), n in known.items() if f == field} - used)
+            free = shared or [n for n in range(TYPED_SLOTS) if n not in used]
+            if free:
+                known[(kind, field)] = free[0]
+                added.append((kind, field, free[0]))
+        for kind in dict.fromkeys(k for k, _, _ in added):  # each kind's records rewritten twice at most
+            slots = [(f, n) for k, f, n in added if k == kind]
+            texts = ", ".join(f"[{typed_columns(n)[0]}] = attrs -> ?" for _, n in slots)
+            self.db.execute(f"UPDATE records SET {texts} WHERE kind = ?", [*(f'$."{f}"' for f, _ in slots), kind])
+            numbers = ", ".join(f"[{typed_columns(n)[1]}] = {_number_sql(f'[{typed_columns(n)[0]}]')}" for _, n in slots)
+            self.db.execute(f"UPDATE records SET {numbers} WHERE kind = ?", [kind])
+        self.db.conn.executemany("INSERT INTO typed_fields (kind, field, slot) VALUES (?, ?, ?)", added)
+        return added
 
     # --- reading ---------------------------------------------------------------------------------
 
@@ -612,7 +712,11 @@ class Store(Ledger, Users, Tokens, SelfReports):
         where the outcome is certain: a plain number more than 10⁻⁶ from the limit (binary floating
         point cannot err there within kaohe's bounds); the records are grouped by the outcome, given
         under the key (field, op, limit) as a ``Decided``. Elsewhere (near the limit, not a plain
-        number, absent) the field's value is given as it is, under its name, compared in decimals."""
+        number, absent) the field's value is given as it is, under its name, compared in decimals.
+
+        A field kept in typed columns (``type_fields``; in the same slot for every kind of ``kinds``)
+        is read from them, its JSON text and number being what is worked out here from the JSON
+        otherwise: the same rows either way."""
         if not kinds:
             return iter(())
         decided = {d[0] for d in decide}
@@ -629,15 +733,28 @@ class Store(Ledger, Users, Tokens, SelfReports):
         out.append("value" if "value" in fields else "NULL")
         if "value" in fields:
             group.append("3")
+        # a field kept in typed columns (``type_fields``) in the same slot for every kind scanned: its
+        # JSON text and number read from them, the same values as worked out from the JSON here
+        typed = self.typed_map() if attrs or decide else {}
+        slots: dict[str, int] = {}
+        for f in {*attrs, *(f for d in decide for f in (d[0], *(d[3] if len(d) > 3 else ())))}:
+            got = {typed.get((k, f)) for k in kinds}
+            if len(got) == 1 and (slot := got.pop()) is not None:
+                slots[f] = slot
         # the attributes' values in one JSON array (the record's attributes parsed once), decoded below
         # as json.loads reads the record's attributes; an absent one is null, read as None as well
         array = ""
-        if attrs:
+        if attrs and all(f in slots for f in attrs):
+            # the same text as json_extract's array below: each value's JSON text (``->``'s), null where absent
+            parts = " || ',' || ".join(f"coalesce({typed_columns(slots[f])[0]}, 'null')" for f in attrs)
+            array = f"('[' || {parts} || ',null]')"
+        elif attrs:
             array = f"json_extract(attrs{''.join(', ?' for _ in attrs)}, '$.__none__')"
+            read_args += [f'$."{f}"' for f in attrs]  # names without a double quote (kaohe.scoring.aggregated)
+        if attrs:
             out.append("m")
             group.append("4")
             read.append(f"{array} AS m")
-            read_args += [f'$."{f}"' for f in attrs]  # names without a double quote (kaohe.scoring.aggregated)
         else:
             out.append("NULL")
         # each compared (or limit-walking) field's JSON text (``attrs -> path``) read once a record
@@ -658,7 +775,12 @@ class Store(Ledger, Users, Tokens, SelfReports):
                 texts.setdefault(f, f"f{len(texts)}")
             j = texts[field]
             if field not in numbers:
-                numbers[field] = _number_sql(j)
+                if field in slots:  # read with the record's other columns, carried through
+                    g = f"g{len(numbers)}"
+                    read.append(f"{typed_columns(slots[field])[1]} AS {g}")
+                    numbers[field] = g
+                else:
+                    numbers[field] = _number_sql(j)
             n = f"n{list(numbers).index(field)}"
             if not by:  # one limit
                 # 0 or 1 where decided, else the field's JSON text (never equal to 0 or 1: a text)
@@ -680,9 +802,11 @@ class Store(Ledger, Users, Tokens, SelfReports):
         where = f"FROM records WHERE voided = 0 AND kind IN ({','.join('?' * len(kinds))}) AND date BETWEEN ? AND ?"
         grouping = f"GROUP BY {', '.join(group)}"
         if texts:
-            read_args += [f'$."{f}"' for f in texts]
+            read_args += [f'$."{f}"' for f in texts if f not in slots]
             kept = ", ".join([*(c.split(" AS ")[-1] for c in read), *texts.values()])
-            read += [f"attrs -> ? AS {c}" for c in texts.values()]
+            read += [
+                f"{typed_columns(slots[f])[0]} AS {c}" if f in slots else f"attrs -> ? AS {c}" for f, c in texts.items()
+            ]
             worked = ", ".join([*(f"{sql} AS n{i}" for i, sql in enumerate(numbers.values())), *limits])
             source = (
                 f"FROM (SELECT {kept}, {worked} FROM (SELECT {', '.join(read)} {where} LIMIT -1 OFFSET 0)"
@@ -1308,6 +1432,33 @@ def _records(rows: Iterable[Sequence[Any]]) -> Iterator[Record]:
         except KeyError:  # a value not seen yet (most values repeat: one look-up for them)
             number = values[value] = _scorable(key, D(value))
         yield Record(key, canon(kind, kind), canon(unit, unit), day, number, attrs, note or "")
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _insert_record(typed: Mapping[tuple[str, str], int]) -> str:
+    """The statement writing a record (``_INSERT_RECORD``) with its typed columns as ``typed`` (the
+    map, ``Store.typed_map``) says: each slot's JSON text read from the record's attributes by its
+    kind, its number as ``Store.tallies`` reads it (``_number_sql``); the other slots NULL."""
+    if not typed:
+        return _INSERT_RECORD
+    slots: dict[int, list[tuple[str, str]]] = {}
+    for (kind, field), slot in sorted(typed.items()):
+        slots.setdefault(slot, []).append((kind, field))
+    kind_at, attrs_at = RECORD_COLUMNS.index("kind") + 1, RECORD_COLUMNS.index("attrs") + 1
+    given = [f"?{i} AS [{c}]" for i, c in enumerate(RECORD_COLUMNS, 1)]
+    for slot, pairs in sorted(slots.items()):
+        whens = " ".join(f"WHEN {_literal(k)} THEN ?{attrs_at} -> {_literal(f'$.{chr(34)}{f}{chr(34)}')}" for k, f in pairs)
+        given.append(f"CASE ?{kind_at} {whens} END AS [t{slot}]")
+    columns = [*RECORD_COLUMNS, *(c for n in sorted(slots) for c in typed_columns(n))]
+    values = [*(f"[{c}]" for c in RECORD_COLUMNS), *(v for n in sorted(slots) for v in (f"[t{n}]", _number_sql(f"[t{n}]")))]
+    return (
+        f"INSERT INTO [records] ({', '.join(f'[{c}]' for c in columns)})"
+        f" SELECT {', '.join(values)} FROM (SELECT {', '.join(given)} LIMIT 1 OFFSET 0) WHERE true"
+        f" ON CONFLICT([key]) DO UPDATE SET {', '.join(f'[{c}] = excluded.[{c}]' for c in columns[1:] if c != 'voided')}"
+    )
 
 
 def _number_sql(j: str) -> str:
