@@ -56,7 +56,7 @@ from ..scoring.pipeline import (
 from ..scoring.sources import StoreSource
 from ..scoring.treejson import TreeEncoder
 from ..store.store import Store
-from .results import ADJUSTMENTS, NOT_INPUTS, _gap, _touches, config_digest, foldable
+from .results import ADJUSTMENTS, NOT_INPUTS, _gap, _touches, config_digests, foldable
 
 INCREMENTAL = frozenset({"导入", "撤销记录"})
 """Audit actions whose changes are records only: after them, only the items reading those records'
@@ -72,7 +72,7 @@ def to_evaluate(store: Store, bureau: Bureau, registry: Registry, period: Period
     when the period is to be scored whole (never stored with its state, the configuration edited, or
     an entry of the audit trail touching it other than an import or a voided record)."""
     state = store.period_state(period.label)
-    if state is None or state["config"] != config_digest(bureau, period) or not state["digest"]:
+    if state is None or state["config"] not in config_digests(bureau, period) or not state["digest"]:
         return None
     bureau = bureau.at(period)  # the items in force in the period (kaohe.scheme.dated)
     mark = int(state["mark"] or 0)

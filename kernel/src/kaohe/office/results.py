@@ -20,7 +20,7 @@ import hashlib
 import json
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 import attrs
@@ -67,26 +67,74 @@ def not_input(action: str) -> bool:
     return action in NOT_INPUTS or PLUGIN_ACTION in action
 
 
+NOT_SCORED: tuple[tuple[str, ...], ...] = (
+    ("bureau", "database"), ("site",), ("notify",), ("analysis",), ("report",), ("results",), ("appeals",),
+)
+"""The keys of the configuration that no score reads: where the database is, the site, the e-mail
+reminders, the office's analysis, the published page's look, what to do with out-of-date results,
+the appeals' windows. Editing them (or a comment, or the layout) leaves the stored results up to
+date (``config_digest``)."""
+
+_SCORED: dict[str, str] = {}
+
+
+def _scored(text: str) -> str:
+    """The configuration's text as scoring reads it: parsed, without the keys of ``NOT_SCORED``, in one
+    canonical form (keys sorted; comments and layout gone). A text that is not TOML as a whole (a
+    dated change's block read alone) is taken as it is."""
+    hit = _SCORED.get(text)
+    if hit is not None:
+        return hit
+    try:
+        data = tomllib.loads(text.removeprefix("\ufeff"))
+    except tomllib.TOMLDecodeError:
+        return text
+    for path in NOT_SCORED:
+        table: Any = data
+        for key in path[:-1]:
+            table = table.get(key) if isinstance(table, dict) else None
+        if isinstance(table, dict):
+            table.pop(path[-1], None)
+    out = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    if len(_SCORED) >= 64:
+        _SCORED.clear()
+    _SCORED[text] = out
+    return out
+
+
 def config_digest(bureau: Bureau, period: Period | None = None) -> str:
-    """The digest of the configuration's text a result was scored with, and of its units file's
-    units where it has one (``units_file``: a station added, merged, moved to another class or
+    """The digest of the configuration a result was scored with, as scoring reads it (``_scored``:
+    a comment, the layout or a key no score reads edited leaves it as it was), and of its units
+    file's units where it has one (``units_file``: a station added, merged, moved to another class or
     series, its headcount changed — the text alone does not show it). With dated changes
-    (``[[changes]]``, kaohe.scheme.dated) and a ``period``: the digest of the text without them and
-    of the changes in force up to the period's last month — a change added from a later month
+    (``[[changes]]``, kaohe.scheme.dated) and a ``period``: the digest of the configuration without
+    them and of the changes in force up to the period's last month — a change added from a later month
     leaves the stored results of the periods before it up to date (the text without the changes is
     the text as it was, when the office wrote them as blocks of their own)."""
+    return _digest(bureau, period, _scored)
+
+
+def config_digests(bureau: Bureau, period: Period | None = None) -> tuple[str, str]:
+    """The digests a stored result up to date with the configuration may have been stored with:
+    ``config_digest``, and the digest of the configuration's whole text, which versions before
+    ``config_digest`` read the configuration as scoring reads it stored (their results stay up to
+    date until the configuration is edited)."""
+    return config_digest(bureau, period), _digest(bureau, period, lambda text: text)
+
+
+def _digest(bureau: Bureau, period: Period | None, form: Callable[[str], str]) -> str:
     units = units_file_digest(bureau)
     if bureau.text and period is not None and bureau.assessment.versions:
         last = period.months()[-1]
         written = [v.written for v in bureau.assessment.versions if (v.start.year, v.start.index) <= (last.year, last.index)]
-        h = hashlib.sha256(without_changes(bureau.text).encode("utf-8"))
+        h = hashlib.sha256(form(without_changes(bureau.text)).encode("utf-8"))
         for w in written:
-            h.update(b"\0" + w.encode("utf-8"))
+            h.update(b"\0" + form(w).encode("utf-8"))
         if units:
             h.update(b"\0units_file\0" + units.encode("ascii"))
         return h.hexdigest()
     if bureau.text:  # the text the bureau was read from, not the file as it may be now
-        text = bureau.text + (f"\0units_file\0{units}" if units else "")
+        text = form(bureau.text) + (f"\0units_file\0{units}" if units else "")
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
     try:
         with open(bureau.source, "rb") as f:
@@ -189,7 +237,7 @@ def staleness(store: Store, bureau: Bureau, period: Period) -> str | None:
     state = store.period_state(period.label)
     if state is None:
         return "尚未计算" if not store.scores(period.label) else "计算时未记录其依据(由旧版本保存)"
-    if state["config"] != config_digest(bureau, period):
+    if state["config"] not in config_digests(bureau, period):
         return "此后配置文件(kaohe.toml)或其单位文件(units_file)已改动" if units_file_digest(bureau) else "此后配置文件(kaohe.toml)已改动"
     bases = base_periods(bureau, period)
     changes = store.changes_since(int(state["mark"] or 0))
