@@ -72,6 +72,16 @@ class SharedRecords:
             hit = self._tallies[key] = list(self.store.tallies(kinds, fields, start, end, decide))
         return iter(hit)
 
+    def tallies_each(self, calls: Sequence[tuple[Any, ...]]) -> Iterator[Iterator[Any]]:
+        """``tallies`` of each call, those not asked before made at once (``Store.tallies_each``)."""
+        keys = [(tuple(k), tuple(f), start, end, tuple(d)) for k, f, start, end, *rest in calls for d in [rest[0] if rest else ()]]
+        new = [key for key in dict.fromkeys(keys) if key not in self._tallies]
+        for key, rows in zip(new, self.store.tallies_each(new), strict=True):
+            self.reads += 1
+            self._tallies[key] = list(rows)
+        for key in keys:
+            yield iter(self._tallies[key])
+
     def records_of(self, keys: Sequence[str]) -> Iterator[Record]:
         return self.store.records_of(keys)
 

@@ -99,13 +99,20 @@ def _sums(bureau: Bureau, items: Sequence[Item], period: Period, data: object) -
             groups.setdefault((tuple(item.reads), window, limit), []).append((item, spec))
     cal = bureau.calendar
     out: dict[str, dict[str, _Acc]] = {}
+    calls = []
     for (kinds, window, _), members in groups.items():
         decide = tuple(dict.fromkeys(d for _, spec in members if (d := spec.decidable) is not None))
         fields = tuple(dict.fromkeys(f for _, spec in members for f in spec.fields))
+        calls.append((kinds, fields, cal.start(window), cal.end(window), decide))
+    # the scans made at once where the data source can (``StoreSource.tallies_each``), each finished
+    # as it comes, in the groups' order
+    each = getattr(source, "tallies_each", None)
+    scans = each(calls) if callable(each) else (source.tallies(*call) for call in calls)
+    for members, rows in zip(groups.values(), scans, strict=True):
         # the groups by their values' key (``Tally.key``: their repr, which tells 1, 1.0 and True
         # apart, equal as Python values, read differently by a match), so that each spec finishes
         # only the groups it matches (most specs match a few of a scan's values), not every unit's
-        scan = _Scan().read(source.tallies(kinds, fields, cal.start(window), cal.end(window), decide))
+        scan = _Scan().read(rows)
         for item, spec in members:
             out[item.id] = _finished(spec, scan)
     return out

@@ -43,6 +43,11 @@ class RecordStore(Protocol):
         ``fields``, and counted, with the least key of each group (kaohe.store.store.Store.tallies)."""
         ...
 
+    def tallies_each(self, calls: Sequence[tuple[Any, ...]]) -> Iterator[Iterator[tuple[str, str, dict[Any, Any], int, str]]]:
+        """``tallies(*call)`` of each of ``calls``, in their order, made at once where the store can
+        (kaohe.store.store.Store.tallies_each)."""
+        ...
+
     def records_of(self, keys: Sequence[str]) -> Iterator[Record]:
         """The current records of ``keys``."""
         ...
@@ -129,6 +134,33 @@ class StoreSource:
         for month, prev, dept_kinds in self._carried(kinds, start, end):
             for unit, kind, values, n, first in self.store.tallies(dept_kinds, fields, cal.start(prev), cal.end(prev), decide):
                 yield unit, kind, values, n, True, (first, month.label, prev.label)
+
+    def tallies_each(
+        self, calls: Sequence[tuple[Sequence[str], Sequence[str], dt.date, dt.date, Sequence[tuple[Any, ...]]]],
+    ) -> Iterator[Iterator[tuple[str, str, dict[Any, Any], int, bool, Ref]]]:
+        """``tallies(*call)`` of each of ``calls``, in their order, the store's grouped scans (each
+        call's, and those of the months it carries over) made at once (``Store.tallies_each``)."""
+        cal = self.bureau.calendar
+        parts: list[tuple[tuple[Any, ...], tuple[str, str] | None]] = []
+        sizes = []
+        for kinds, fields, start, end, decide in calls:
+            mine: list[tuple[tuple[Any, ...], tuple[str, str] | None]] = [((kinds, fields, start, end, decide), None)]
+            for month, prev, dept_kinds in self._carried(kinds, start, end):
+                mine.append(((dept_kinds, fields, cal.start(prev), cal.end(prev), decide), (month.label, prev.label)))
+            parts += mine
+            sizes.append(len(mine))
+        made = self.store.tallies_each([call for call, _ in parts])
+        at = 0
+        for size in sizes:
+            out: list[tuple[str, str, dict[Any, Any], int, bool, Ref]] = []
+            for _, carried in parts[at : at + size]:
+                rows = next(made)
+                if carried is None:
+                    out += [(unit, kind, values, n, False, (first, None, None)) for unit, kind, values, n, first in rows]
+                else:
+                    out += [(unit, kind, values, n, True, (first, *carried)) for unit, kind, values, n, first in rows]
+            at += size
+            yield iter(out)
 
     def singles(self, refs: Sequence[Ref]) -> dict[Ref, Record]:
         """The records ``tallies``' references name, as ``records`` gives them (a carried-over one

@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
@@ -42,6 +43,20 @@ from .users import Users, migrate_5, migrate_9
 
 SCHEMA_VERSION = 11
 BATCH = 5000
+SCAN_THREADS = 4
+"""How many grouped scans ``Store.tallies_each`` runs at once, at most (and never more than the
+machine's cores); ``KAOHE_SCAN_THREADS`` in the environment sets it (``scan_threads``)."""
+
+
+def scan_threads() -> int:
+    """How many grouped scans ``Store.tallies_each`` runs at once: ``KAOHE_SCAN_THREADS`` (0 or 1: one
+    by one, here), else ``SCAN_THREADS`` or the machine's cores, the fewer."""
+    wanted = os.environ.get("KAOHE_SCAN_THREADS", "").strip()
+    if not wanted:
+        return min(SCAN_THREADS, os.cpu_count() or 1)
+    if not (wanted.isascii() and wanted.isdigit() and int(wanted) <= 16):
+        raise KaoheError(f"环境变量 KAOHE_SCAN_THREADS 应为同时进行的分组统计数 0 至 16(0 或 1 表示逐个进行),得到 {wanted!r}")
+    return int(wanted)
 
 
 RECORD_COLUMNS = (
@@ -819,6 +834,68 @@ class Store(Ledger, Users, Tokens, SelfReports):
         params = [*out_args, *read_args, *kinds, start.isoformat(), end.isoformat()]
         rows = self.db.conn.execute(q, params).fetchall()
         return _tallies(rows, fields, attrs, decide)
+
+    def tallies_each(self, calls: Sequence[tuple[Any, ...]]) -> Iterator[Iterator[tuple[str, str, dict[Any, Any], int, str]]]:
+        """``tallies(*call)`` of each of ``calls``, in their order, the grouped scans run at once: each on
+        a read-only connection of its own, in up to ``SCAN_THREADS`` threads (SQLite works on a query
+        without Python's lock, so the scans share the processor's cores), while the caller finishes
+        the rows of those done. A scan on another connection is taken only where that connection reads
+        what this one reads: inside this connection's read transaction (``snapshot``), the audit
+        trail's last entry the same in both (every change of what a scan reads is an entry of it,
+        written in the change's transaction); else it is run again here. A single call, one core
+        (``scan_threads``), or outside a read transaction, the scans run here, one by one."""
+        threads = min(len(calls), scan_threads())
+        if threads < 2 or not self.path.is_file() or not self.db.conn.in_transaction:
+            for call in calls:
+                yield self.tallies(*call)
+            return
+        mark = self.audit_mark()
+        done: list[list[tuple[str, str, dict[Any, Any], int, str]] | None] = [None] * len(calls)
+        ready = [threading.Event() for _ in calls]
+        lock = threading.Lock()
+        state = {"next": 0, "stop": False}
+
+        def work() -> None:
+            # each thread its own connection, opened, read and closed in it, one read transaction for
+            # all its scans; a scan it cannot make as this connection would is left to it (None)
+            other: Store | None = None
+            try:
+                other = Store(self.path, readonly=True)
+                other.db.execute("BEGIN")
+                same = other.audit_mark() == mark
+            except Exception:  # noqa: BLE001 - the scans are then made by this connection
+                same = False
+            try:
+                while True:
+                    with lock:
+                        i = state["next"]
+                        if i >= len(calls) or state["stop"]:
+                            return
+                        state["next"] = i + 1
+                    try:
+                        if same and other is not None:
+                            done[i] = list(other.tallies(*calls[i]))
+                    except Exception:  # noqa: BLE001 - made again by this connection, which says what is wrong
+                        done[i] = None
+                    finally:
+                        ready[i].set()
+            finally:
+                if other is not None:
+                    other.close()
+
+        workers = [threading.Thread(target=work, name=f"kaohe-scan-{k}", daemon=True) for k in range(threads)]
+        for w in workers:
+            w.start()
+        try:
+            for i, call in enumerate(calls):
+                ready[i].wait()
+                rows, done[i] = done[i], None
+                yield iter(rows) if rows is not None else self.tallies(*call)
+        finally:
+            with lock:
+                state["stop"] = True
+            for w in workers:
+                w.join()
 
     def records_of(self, keys: Sequence[str]) -> Iterator[Record]:
         """The current (not voided) records of ``keys`` (those stored), decoded as ``records`` decodes them."""

@@ -1,0 +1,114 @@
+"""The month's grouped scans made at once (kaohe.store.store's ``Store.tallies_each``): each on a
+read-only connection of its own, in threads, the same rows as one by one — and never rows of another
+state of the database than the one the scoring reads (a scan whose connection would read another is
+made by the scoring's own connection)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from kaohe.intake.staging import IngestReport
+from kaohe.store.integrity import stored_hash
+from kaohe.store.store import Store
+
+JUNE = dt.date(2015, 6, 1), dt.date(2015, 6, 30)
+
+
+def _imported(store: Store, rows: list[tuple[str, str, str, str]]) -> None:
+    """(key, kind, unit, attributes' JSON) of June 1st written as an import writes them (one transaction)."""
+    batch = [
+        ((k, kind, unit, "2015-06-01", "2015-06", None, a, "", stored_hash(kind, unit, "2015-06-01", None, a, "")), "s", i, None)
+        for i, (k, kind, unit, a) in enumerate(rows)
+    ]
+    import_id = store.begin_import(file="f", path="f", digest="d", adapter="a", department="d", actor="t", strict=False, dry_run=False)
+    assert import_id is not None
+    report = IngestReport("f", "a", "d", kept=10)
+    store.write_batch(batch, "f", import_id, report, False)  # type: ignore[arg-type]
+    store.finish_import(import_id, report, digest="d", actor="t")
+    store.forget_written()
+
+
+def _counts(rows) -> list[tuple[str, str, str, int]]:
+    """(unit, kind, the values, how many) of ``tallies`` rows, sorted."""
+    return sorted((u, k, repr(sorted(v.items())), n) for u, k, v, n, _ in rows)
+
+
+CALLS = [
+    (["a.k"], ["grade"], *JUNE, ()),
+    (["b.k"], [], *JUNE, ()),
+    (["a.k", "b.k"], [], *JUNE, ()),
+]
+
+# by hand: u1 has two a.k of grade 一 and one of grade 二, u2 one a.k of grade 二 and two b.k
+RECORDS = [
+    ("a1", "a.k", "u1", '{"grade": "一"}'), ("a2", "a.k", "u1", '{"grade": "一"}'), ("a3", "a.k", "u1", '{"grade": "二"}'),
+    ("a4", "a.k", "u2", '{"grade": "二"}'), ("b1", "b.k", "u2", "{}"), ("b2", "b.k", "u2", "{}"),
+]
+EXPECTED = [
+    [("u1", "a.k", "[('grade', '一')]", 2), ("u1", "a.k", "[('grade', '二')]", 1), ("u2", "a.k", "[('grade', '二')]", 1)],
+    [("u2", "b.k", "[]", 2)],
+    [("u1", "a.k", "[]", 3), ("u2", "a.k", "[]", 1), ("u2", "b.k", "[]", 2)],
+]
+
+
+def test_the_scans_made_at_once_give_what_each_gives(tmp_path, monkeypatch):
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    started: list[str] = []
+    real = threading.Thread.start
+
+    def start(self):
+        started.append(self.name)
+        return real(self)
+
+    monkeypatch.setattr(threading.Thread, "start", start)
+    with Store(tmp_path / "k.sqlite") as store:
+        _imported(store, RECORDS)
+        with store.snapshot():
+            got = [_counts(rows) for rows in store.tallies_each(CALLS)]
+        assert got == EXPECTED
+        assert [_counts(store.tallies(*call)) for call in CALLS] == EXPECTED
+    assert sum(name.startswith("kaohe-scan") for name in started) == 2  # made in two threads
+
+
+def test_a_scan_never_reads_what_was_written_after_the_scorings_snapshot(tmp_path, monkeypatch):
+    """Inside the snapshot the scoring reads, another process imports a third a.k of grade 一 for
+    u1: the scans made at once still count two (the state the scoring reads); after it, three."""
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    with Store(tmp_path / "k.sqlite") as store, Store(tmp_path / "k.sqlite") as other:
+        _imported(store, RECORDS)
+        with store.snapshot():
+            assert _counts(store.tallies(*CALLS[0]))[0] == ("u1", "a.k", "[('grade', '一')]", 2)  # the snapshot begins
+            _imported(other, [("a5", "a.k", "u1", '{"grade": "一"}')])
+            got = [_counts(rows) for rows in store.tallies_each(CALLS)]
+        assert got == EXPECTED
+        after = [_counts(rows) for rows in store.tallies_each(CALLS)]  # outside a snapshot: one by one, as it is now
+    assert after[0][0] == ("u1", "a.k", "[('grade', '一')]", 3)
+    assert after[2][0] == ("u1", "a.k", "[]", 4)
+
+
+@pytest.mark.parametrize("cores", [1, 2, 8])
+def test_one_core_or_many(tmp_path, monkeypatch, cores):
+    monkeypatch.setattr("os.cpu_count", lambda: cores)
+    with Store(tmp_path / "k.sqlite") as store:
+        _imported(store, RECORDS)
+        with store.snapshot():
+            assert [_counts(rows) for rows in store.tallies_each(CALLS)] == EXPECTED
+
+
+def test_the_number_of_scans_at_once_set_in_the_environment(tmp_path, monkeypatch):
+    from kaohe.core.errors import KaoheError
+    from kaohe.store.store import scan_threads
+
+    monkeypatch.setattr("os.cpu_count", lambda: 8)
+    assert scan_threads() == 4
+    monkeypatch.setenv("KAOHE_SCAN_THREADS", "1")
+    assert scan_threads() == 1
+    with Store(tmp_path / "k.sqlite") as store:
+        _imported(store, RECORDS)
+        with store.snapshot():
+            assert [_counts(rows) for rows in store.tallies_each(CALLS)] == EXPECTED
+    monkeypatch.setenv("KAOHE_SCAN_THREADS", "x")
+    with pytest.raises(KaoheError, match="KAOHE_SCAN_THREADS 应为同时进行的分组统计数 0 至 16"):
+        scan_threads()
