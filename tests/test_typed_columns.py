@@ -272,3 +272,39 @@ def test_postgresql_keeps_no_typed_columns_and_counts_the_same(tmp_path, pg_url)
         finally:
             copied.close()
 
+
+
+def test_a_table_of_limits_walked_from_the_typed_columns(tmp_path):
+    """minutes > the limit of (grade, area) — 一类: 城区 5, 城郊 10; 二类: 城区 10 — with the matched
+    attribute ``kind2`` grouped by too, every field typed (the scan then works the limits out where it
+    reads the record): 一类 城区 7 crosses (7 > 5); 一类 城郊 7 and 二类 城区 "9" do not; 三类 城区 30
+    and 一类 农村 30 have no limit (never cross); 一类 城区 "5.0000001" is within 10⁻⁶ of 5 and 一类 城区
+    "x" no plain number: both given as they are. The same rows as read from the JSON."""
+    table = (("一类", (("城区", D(5)), ("城郊", D(10)))), ("二类", (("城区", D(10)),)))
+    over = ("minutes", ">", table, ("grade", "area"))
+    records = [
+        ("一类", "城区", "7"), ("一类", "城郊", "7"), ("二类", "城区", '"9"'), ("三类", "城区", "30"), ("一类", "农村", "30"),
+        ("一类", "城区", '"5.0000001"'), ("一类", "城区", '"x"'), ("一类", "城区", "8"),
+    ]
+    rows = [
+        (f"k{i}", "t.k", json.dumps({"grade": g, "area": a, "kind2": "甲"}, ensure_ascii=False)[:-1] + f', "minutes": {m}}}')
+        for i, (g, a, m) in enumerate(records)
+    ]
+    plain, typed = Store(tmp_path / "plain.sqlite"), Store(tmp_path / "typed.sqlite")
+    for store in (plain, typed):
+        _imported(store, rows)
+    pairs = [("t.k", f) for f in ("minutes", "grade", "area", "kind2")]
+    assert [p[:2] for p in typed.type_fields(pairs)] == pairs
+
+    def read(store: Store):
+        return _tallies(store, decide=(over,), kinds=("t.k",), fields=("minutes", "grade", "area", "kind2"))
+
+    assert read(typed) == read(plain)
+    got = list(typed.tallies(["t.k"], ["minutes", "grade", "area", "kind2"], *JUNE, [over]))
+    decided = sorted((v["grade"], v["area"], v[over].crosses, n) for _, _, v, n, _ in got if over in v)
+    assert decided == [  # 一类 城区 7 and 8 cross; 一类 城郊 7, 二类 城区 "9", 三类 城区 30, 一类 农村 30 do not
+        ("一类", "农村", False, 1), ("一类", "城区", True, 2), ("一类", "城郊", False, 1), ("三类", "城区", False, 1), ("二类", "城区", False, 1),
+    ]
+    given = sorted(repr((v["minutes"], v["grade"], v["area"])) for _, _, v, _, _ in got if over not in v)
+    assert given == sorted([repr(("5.0000001", "一类", "城区")), repr(("x", "一类", "城区"))])
+    assert all(v["kind2"] == "甲" for _, _, v, _, _ in got)

@@ -759,7 +759,8 @@ class Store(Ledger, Users, Tokens, SelfReports):
         # the attributes' values in one JSON array (the record's attributes parsed once), decoded below
         # as json.loads reads the record's attributes; an absent one is null, read as None as well
         array = ""
-        if attrs and all(f in slots for f in attrs):
+        typed_array = bool(attrs) and all(f in slots for f in attrs)
+        if typed_array:
             # the same text as json_extract's array below: each value's JSON text (``->``'s), null where absent
             parts = " || ',' || ".join(f"coalesce({typed_columns(slots[f])[0]}, 'null')" for f in attrs)
             array = f"('[' || {parts} || ',null]')"
@@ -784,13 +785,23 @@ class Store(Ledger, Users, Tokens, SelfReports):
         numbers: dict[str, str] = {}  # compared field → its number's column
         limits: list[str] = []  # the limit's SQL, per table of limits
         cases: list[str] = []
+        # every field read from typed columns (no JSON read): the numbers and limits worked out in the
+        # subquery that reads the record, from its columns (one level less to carry the rows through)
+        flat = all(f in slots for d in decide for f in (d[0], *(d[3] if len(d) > 3 else ()))) and (not attrs or typed_array)
+
+        def text_of(f: str) -> str:
+            """Where the worked-out columns read ``f``'s JSON text: its typed column (``flat``), else its column's name."""
+            return typed_columns(slots[f])[0] if flat else texts[f]
+
         for field, op, limit, *by in decide:
             assert op in (">", ">=", "<", "<=")
             for f in (field, *(by[0] if by else ())):
                 texts.setdefault(f, f"f{len(texts)}")
             j = texts[field]
             if field not in numbers:
-                if field in slots:  # read with the record's other columns, carried through
+                if flat:
+                    numbers[field] = typed_columns(slots[field])[1]
+                elif field in slots:  # read with the record's other columns, carried through
                     g = f"g{len(numbers)}"
                     read.append(f"{typed_columns(slots[field])[1]} AS {g}")
                     numbers[field] = g
@@ -806,7 +817,7 @@ class Store(Ledger, Users, Tokens, SelfReports):
             # NULL (another value: undecided); undecided, the JSON array of the field's and ``by``'s values
             names = [texts[f] for f in by[0]]
             lim = f"l{len(limits)}"
-            limits.append(f"{_limit_sql(limit, names)} AS {lim}")
+            limits.append(f"{_limit_sql(limit, [text_of(f) for f in by[0]])} AS {lim}")
             raw = f"json_array(json({j}), {', '.join(f'json({c})' for c in names)})"
             cases.append(
                 f"CASE WHEN {lim} IS NULL THEN {raw} WHEN {lim} = 'none' THEN 0"
@@ -823,10 +834,13 @@ class Store(Ledger, Users, Tokens, SelfReports):
                 f"{typed_columns(slots[f])[0]} AS {c}" if f in slots else f"attrs -> ? AS {c}" for f, c in texts.items()
             ]
             worked = ", ".join([*(f"{sql} AS n{i}" for i, sql in enumerate(numbers.values())), *limits])
-            source = (
-                f"FROM (SELECT {kept}, {worked} FROM (SELECT {', '.join(read)} {where} LIMIT -1 OFFSET 0)"
-                " LIMIT -1 OFFSET 0)"
-            )
+            if flat:
+                source = f"FROM (SELECT {', '.join(read)}, {worked} {where} LIMIT -1 OFFSET 0)"
+            else:
+                source = (
+                    f"FROM (SELECT {kept}, {worked} FROM (SELECT {', '.join(read)} {where} LIMIT -1 OFFSET 0)"
+                    " LIMIT -1 OFFSET 0)"
+                )
         else:  # one level: the records grouped as they are read
             out = [array if c == "m" else c for c in out]
             source = where
