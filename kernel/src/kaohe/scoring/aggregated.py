@@ -81,9 +81,10 @@ _Acc = list[Any]
 when lines is 1), the unit's place in the scan]."""
 
 
-def _sums(bureau: Bureau, items: Sequence[Item], period: Period, data: object) -> dict[str, dict[str, _Acc]]:
+def _sums(bureau: Bureau, items: Sequence[Item], period: Period, data: object, counts: Counts | None = None) -> dict[str, dict[str, _Acc]]:
     """``evaluate_sums``, each ``Sum`` as its ``_Acc`` (not made an object: most are read once), the
-    units in no particular order."""
+    units in no particular order. With ``counts``, the scans it will ask for the period
+    (``Counts.likely``) are made with these, at once (``Counts.take``)."""
     source = data if _tallies(data) else None
     if source is None:
         return {}
@@ -104,17 +105,22 @@ def _sums(bureau: Bureau, items: Sequence[Item], period: Period, data: object) -
         decide = tuple(dict.fromkeys(d for _, spec in members if (d := spec.decidable) is not None))
         fields = tuple(dict.fromkeys(f for _, spec in members for f in spec.fields))
         calls.append((kinds, fields, cal.start(window), cal.end(window), decide))
+    likely = counts.likely(period) if counts is not None else []
     # the scans made at once where the data source can (``StoreSource.tallies_each``), each finished
-    # as it comes, in the groups' order
+    # as it comes, in the groups' order, then those of the counts
     each = getattr(source, "tallies_each", None)
-    scans = each(calls) if callable(each) else (source.tallies(*call) for call in calls)
-    for members, rows in zip(groups.values(), scans, strict=True):
+    every = [*calls, *((kinds, fields, start, end, ()) for kinds, fields, start, end in likely)]
+    scans = iter(each(every) if callable(each) else (source.tallies(*call) for call in every))
+    for members in groups.values():
         # the groups by their values' key (``Tally.key``: their repr, which tells 1, 1.0 and True
         # apart, equal as Python values, read differently by a match), so that each spec finishes
         # only the groups it matches (most specs match a few of a scan's values), not every unit's
-        scan = _Scan().read(rows)
+        scan = _Scan().read(next(scans))
         for item, spec in members:
             out[item.id] = _finished(spec, scan)
+    if counts is not None:
+        for kinds, _, start, end in likely:
+            counts.take(kinds, start, end, next(scans))
     return out
 
 
@@ -140,12 +146,15 @@ def _finished(spec: AggregateSpec, scan: _Scan) -> dict[str, _Acc]:
     return acc
 
 
-def summed(bureau: Bureau, items: Sequence[Item], period: Period, units: Sequence[Unit], data: object) -> Summed:
+def summed(
+    bureau: Bureau, items: Sequence[Item], period: Period, units: Sequence[Unit], data: object, counts: Counts | None = None,
+) -> Summed:
     """The lines of the ``items`` that ``evaluate_sums`` scores, for the ``units`` with a line: the
     folded line of two or more records (``folding.folded_line``), the rule's own line of a single
     record (``singles``: the records read by key, once for all items). An item whose single records
-    do not give the points counted (never expected) is left out: it is evaluated from its records."""
-    sums = _sums(bureau, items, period, data)
+    do not give the points counted (never expected) is left out: it is evaluated from its records.
+    ``counts``: its likely scans made at once with these (``_sums``)."""
+    sums = _sums(bureau, items, period, data, counts)
     wanted = {u.id: u for u in units}
     refs = list(dict.fromkeys(
         s[3] for its in sums.values() for uid, s in its.items() if s[1] == 1 and uid in wanted
@@ -209,6 +218,29 @@ class Counts:
                 kinds = tuple(item.reads)
                 self.fields[kinds] = tuple(dict.fromkeys((*self.fields.get(kinds, ()), *spec.fields)))
         self._rows: dict[tuple[tuple[str, ...], Any, Any], _Scan] = {}
+        self._items = [item for item in items if counts_of(item) is not None]
+
+    def likely(self, period: Period) -> list[tuple[tuple[str, ...], tuple[str, ...], Any, Any]]:
+        """(kinds, fields, start, end) of the scans the items will most likely ask for ``period``: each
+        item's window whole (a quota of the month, of the quarter to date …), not made yet; those made
+        with the period's other scans (``_sums``) are taken here (``take``). Any other block of months
+        an item asks (the year before, earlier months) is scanned when asked."""
+        if self.source is None:
+            return []
+        cal = self.bureau.calendar
+        out: dict[tuple[tuple[str, ...], Any, Any], tuple[str, ...]] = {}
+        for item in self._items:
+            window = item.window(period)
+            kinds = tuple(item.reads)
+            if window is not None and kinds in self.fields:
+                key = (kinds, cal.start(window), cal.end(window))
+                if key not in self._rows:
+                    out[key] = self.fields[kinds]
+        return [(kinds, fields, start, end) for (kinds, start, end), fields in out.items()]
+
+    def take(self, kinds: tuple[str, ...], start: Any, end: Any, rows: Iterable[Any]) -> None:
+        """The rows of the scan of ``kinds`` from ``start`` to ``end`` (``likely``), made elsewhere."""
+        self._rows[(kinds, start, end)] = _Scan().read(rows)
 
     def counter(self, item: Item) -> Counter | None:
         """``item``'s counts by months, or None when it does not read only counts (or the data

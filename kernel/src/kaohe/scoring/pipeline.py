@@ -307,7 +307,7 @@ def evaluate_categories(
         counts = Counts(bureau, [i for i in items if not (reuse and i.id in reuse)], data)
         sums = summed(
             bureau, [i for i in items if not (missing and any(k in missing for k in i.reads)) and not (reuse and i.id in reuse)],
-            period, units, data,
+            period, units, data, counts,
         )
     for members in groups.values():
         cache: Grouped = {}
