@@ -17,7 +17,7 @@ reference (tests/test_aggregate.py, bench/sql_check.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Protocol, TypeGuard
 
@@ -85,9 +85,18 @@ def _sums(bureau: Bureau, items: Sequence[Item], period: Period, data: object, c
     """``evaluate_sums``, each ``Sum`` as its ``_Acc`` (not made an object: most are read once), the
     units in no particular order. With ``counts``, the scans it will ask for the period
     (``Counts.likely``) are made with these, at once (``Counts.take``)."""
+    return started_sums(bureau, items, period, data, counts)()
+
+
+def started_sums(
+    bureau: Bureau, items: Sequence[Item], period: Period, data: object, counts: Counts | None = None,
+) -> Callable[[], dict[str, dict[str, _Acc]]]:
+    """``_sums`` begun: the scans started (at once, where the data source makes them so:
+    ``StoreSource.tallies_each``), finished by the function returned, which the caller calls after
+    other work (kaohe.scoring.pipeline evaluates the items read from their records meanwhile)."""
     source = data if _tallies(data) else None
     if source is None:
-        return {}
+        return dict
     groups: dict[tuple[tuple[str, ...], Period, tuple[str, ...]], list[tuple[Item, AggregateSpec]]] = {}
     for item in items:
         spec = spec_of(item)
@@ -111,17 +120,21 @@ def _sums(bureau: Bureau, items: Sequence[Item], period: Period, data: object, c
     each = getattr(source, "tallies_each", None)
     every = [*calls, *((kinds, fields, start, end, ()) for kinds, fields, start, end in likely)]
     scans = iter(each(every) if callable(each) else (source.tallies(*call) for call in every))
-    for members in groups.values():
-        # the groups by their values' key (``Tally.key``: their repr, which tells 1, 1.0 and True
-        # apart, equal as Python values, read differently by a match), so that each spec finishes
-        # only the groups it matches (most specs match a few of a scan's values), not every unit's
-        scan = _Scan().read(next(scans))
-        for item, spec in members:
-            out[item.id] = _finished(spec, scan)
-    if counts is not None:
-        for kinds, _, start, end in likely:
-            counts.take(kinds, start, end, next(scans))
-    return out
+
+    def finished() -> dict[str, dict[str, _Acc]]:
+        for members in groups.values():
+            # the groups by their values' key (``Tally.key``: their repr, which tells 1, 1.0 and True
+            # apart, equal as Python values, read differently by a match), so that each spec finishes
+            # only the groups it matches (most specs match a few of a scan's values), not every unit's
+            scan = _Scan().read(next(scans))
+            for item, spec in members:
+                out[item.id] = _finished(spec, scan)
+        if counts is not None:
+            for kinds, _, start, end in likely:
+                counts.take(kinds, start, end, next(scans))
+        return out
+
+    return finished
 
 
 def _finished(spec: AggregateSpec, scan: _Scan) -> dict[str, _Acc]:
@@ -148,13 +161,15 @@ def _finished(spec: AggregateSpec, scan: _Scan) -> dict[str, _Acc]:
 
 def summed(
     bureau: Bureau, items: Sequence[Item], period: Period, units: Sequence[Unit], data: object, counts: Counts | None = None,
+    started: Callable[[], dict[str, dict[str, _Acc]]] | None = None,
 ) -> Summed:
     """The lines of the ``items`` that ``evaluate_sums`` scores, for the ``units`` with a line: the
     folded line of two or more records (``folding.folded_line``), the rule's own line of a single
     record (``singles``: the records read by key, once for all items). An item whose single records
     do not give the points counted (never expected) is left out: it is evaluated from its records.
-    ``counts``: its likely scans made at once with these (``_sums``)."""
-    sums = _sums(bureau, items, period, data, counts)
+    ``counts``: its likely scans made at once with these (``_sums``); ``started``: the same scans
+    begun already (``started_sums``, of the same ``items``)."""
+    sums = started() if started is not None else _sums(bureau, items, period, data, counts)
     wanted = {u.id: u for u in units}
     refs = list(dict.fromkeys(
         s[3] for its in sums.values() for uid, s in its.items() if s[1] == 1 and uid in wanted

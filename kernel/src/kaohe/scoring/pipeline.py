@@ -31,7 +31,7 @@ from ..rules.base import UnitRecords, group_key
 from ..scheme.bureau import Bureau
 from ..scheme.scheme import Category, Scheme
 from ..rules.aggregate import Counter
-from .aggregated import Counts, summed
+from .aggregated import Counts, counts_of, spec_of, started_sums, summed
 from .folding import Interner, Referred, fold_lines, folded_line
 
 
@@ -280,6 +280,22 @@ def normalise(raw: Decimal, top: Decimal, weight: Decimal, full: Decimal, places
     return score, f"组内最高分{fmt(top)}不大于0,按 权重{fmt(weight)} − (最高分{fmt(top)} − {fmt(raw)}) × {fmt(weight)}/{fmt(full)} = {fmt(score)}"
 
 
+def _evaluate_group(
+    bureau: Bureau, items: Sequence[Item], members: Sequence[int], period: Period, units: Sequence[Unit], data: DataSource,
+    missing: Mapping[str, str] | None, confirmed: frozenset[str], sums: Mapping[str, Any], counts: Counts | None,
+    evaluated: list[dict[str, ItemResult] | None],
+) -> None:
+    """``evaluate_item`` of the ``members`` of a group of items (reading the same kinds over the same
+    window: one read of their records, dropped after the group), into ``evaluated``."""
+    cache: Grouped = {}
+    for i in members:
+        evaluated[i] = evaluate_item(
+            bureau, items[i], period, units, data, cache, missing, confirmed, sums.get(items[i].id),
+            counts.counter(items[i]) if counts is not None else None,
+        )
+    del cache
+
+
 def evaluate_categories(
     bureau: Bureau, period: Period, units: Sequence[Unit], data: DataSource, categories: Sequence[Category],
     missing: Mapping[str, str] | None = None, confirmed: frozenset[str] = frozenset(),
@@ -288,7 +304,6 @@ def evaluate_categories(
     """The ``categories`` of every unit for ``period``: items due, raw scores, normalised scores
     (``missing``: see ``evaluate_item``). ``reuse``: item → unit → its result, taken as it is instead
     of evaluating the item (a rescoring of what changed, kaohe.office.rescore)."""
-    scheme = bureau.scheme
     wanted = {c.id for c in categories}
     items = [i for i in bureau.items if i.category in wanted]
     per_unit: dict[str, list[ItemResult]] = {u.id: [] for u in units}
@@ -303,20 +318,22 @@ def evaluate_categories(
     evaluated: list[dict[str, ItemResult] | None] = [None] * len(items)
     sums = {}  # [scoring] engine = "sql": the items scored from grouped counts (kaohe.scoring.aggregated)
     counts: Counts | None = None
+    early: list[list[int]] = []
     if bureau.engine == "sql":
         counts = Counts(bureau, [i for i in items if not (reuse and i.id in reuse)], data)
-        sums = summed(
-            bureau, [i for i in items if not (missing and any(k in missing for k in i.reads)) and not (reuse and i.id in reuse)],
-            period, units, data, counts,
-        )
+        summable = [i for i in items if not (missing and any(k in missing for k in i.reads)) and not (reuse and i.id in reuse)]
+        # the grouped scans started (made at once where the store can: Store.tallies_each), and the
+        # groups of items that read neither sums nor counts (scored from their records) evaluated
+        # meanwhile; then the others, from the scans
+        started = started_sums(bureau, summable, period, data, counts)
+        early = [m for m in groups.values() if all(spec_of(items[i]) is None and counts_of(items[i]) is None for i in m)]
+        for members in early:
+            _evaluate_group(bureau, items, members, period, units, data, missing, confirmed, {}, None, evaluated)
+        sums = summed(bureau, summable, period, units, data, counts, started)
+    done = {id(m) for m in early}
     for members in groups.values():
-        cache: Grouped = {}
-        for i in members:
-            evaluated[i] = evaluate_item(
-                bureau, items[i], period, units, data, cache, missing, confirmed, sums.get(items[i].id),
-                counts.counter(items[i]) if counts is not None else None,
-            )
-        del cache
+        if id(members) not in done:
+            _evaluate_group(bureau, items, members, period, units, data, missing, confirmed, sums, counts, evaluated)
     for i, item in enumerate(items):
         if reuse is not None and item.id in reuse:
             evaluated[i] = dict(reuse[item.id])

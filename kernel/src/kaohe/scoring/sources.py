@@ -139,7 +139,8 @@ class StoreSource:
         self, calls: Sequence[tuple[Sequence[str], Sequence[str], dt.date, dt.date, Sequence[tuple[Any, ...]]]],
     ) -> Iterator[Iterator[tuple[str, str, dict[Any, Any], int, bool, Ref]]]:
         """``tallies(*call)`` of each of ``calls``, in their order, the store's grouped scans (each
-        call's, and those of the months it carries over) made at once (``Store.tallies_each``)."""
+        call's, and those of the months it carries over) made at once (``Store.tallies_each``), started
+        before the first is taken."""
         cal = self.bureau.calendar
         parts: list[tuple[tuple[Any, ...], tuple[str, str] | None]] = []
         sizes = []
@@ -149,18 +150,22 @@ class StoreSource:
                 mine.append(((dept_kinds, fields, cal.start(prev), cal.end(prev), decide), (month.label, prev.label)))
             parts += mine
             sizes.append(len(mine))
-        made = self.store.tallies_each([call for call, _ in parts])
-        at = 0
-        for size in sizes:
-            out: list[tuple[str, str, dict[Any, Any], int, bool, Ref]] = []
-            for _, carried in parts[at : at + size]:
-                rows = next(made)
-                if carried is None:
-                    out += [(unit, kind, values, n, False, (first, None, None)) for unit, kind, values, n, first in rows]
-                else:
-                    out += [(unit, kind, values, n, True, (first, *carried)) for unit, kind, values, n, first in rows]
-            at += size
-            yield iter(out)
+        made = self.store.tallies_each([call for call, _ in parts])  # started now (``Store.tallies_each``)
+
+        def taken() -> Iterator[Iterator[tuple[str, str, dict[Any, Any], int, bool, Ref]]]:
+            at = 0
+            for size in sizes:
+                out: list[tuple[str, str, dict[Any, Any], int, bool, Ref]] = []
+                for _, carried in parts[at : at + size]:
+                    rows = next(made)
+                    if carried is None:
+                        out += [(unit, kind, values, n, False, (first, None, None)) for unit, kind, values, n, first in rows]
+                    else:
+                        out += [(unit, kind, values, n, True, (first, *carried)) for unit, kind, values, n, first in rows]
+                at += size
+                yield iter(out)
+
+        return taken()
 
     def singles(self, refs: Sequence[Ref]) -> dict[Ref, Record]:
         """The records ``tallies``' references name, as ``records`` gives them (a carried-over one

@@ -857,12 +857,12 @@ class Store(Ledger, Users, Tokens, SelfReports):
         what this one reads: inside this connection's read transaction (``snapshot``), the audit
         trail's last entry the same in both (every change of what a scan reads is an entry of it,
         written in the change's transaction); else it is run again here. A single call, one core
-        (``scan_threads``), or outside a read transaction, the scans run here, one by one."""
+        (``scan_threads``), or outside a read transaction, the scans run here, one by one, as they are
+        taken. The threads start at once, before the first is taken: the caller may do other work
+        meanwhile."""
         threads = min(len(calls), scan_threads())
         if threads < 2 or not self.path.is_file() or not self.db.conn.in_transaction:
-            for call in calls:
-                yield self.tallies(*call)
-            return
+            return (self.tallies(*call) for call in calls)
         mark = self.audit_mark()
         done: list[list[tuple[str, str, dict[Any, Any], int, str]] | None] = [None] * len(calls)
         ready = [threading.Event() for _ in calls]
@@ -900,16 +900,20 @@ class Store(Ledger, Users, Tokens, SelfReports):
         workers = [threading.Thread(target=work, name=f"kaohe-scan-{k}", daemon=True) for k in range(threads)]
         for w in workers:
             w.start()
-        try:
-            for i, call in enumerate(calls):
-                ready[i].wait()
-                rows, done[i] = done[i], None
-                yield iter(rows) if rows is not None else self.tallies(*call)
-        finally:
-            with lock:
-                state["stop"] = True
-            for w in workers:
-                w.join()
+
+        def taken() -> Iterator[Iterator[tuple[str, str, dict[Any, Any], int, str]]]:
+            try:
+                for i, call in enumerate(calls):
+                    ready[i].wait()
+                    rows, done[i] = done[i], None
+                    yield iter(rows) if rows is not None else self.tallies(*call)
+            finally:
+                with lock:
+                    state["stop"] = True
+                for w in workers:
+                    w.join()
+
+        return taken()
 
     def records_of(self, keys: Sequence[str]) -> Iterator[Record]:
         """The current (not voided) records of ``keys`` (those stored), decoded as ``records`` decodes them."""
