@@ -353,7 +353,7 @@ def explanation(store: Store, bureau: Bureau, registry: Registry, period: Period
     return attrs.evolve(u, categories=tuple(cats))
 
 
-BATCH = 64
+BATCH = 16
 """How many units' record lines an edition makes again at once (``StoredPeriod.each``): each folded
 item evaluated once over the batch, from its units' own records."""
 
