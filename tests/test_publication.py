@@ -806,3 +806,65 @@ def test_a_month_stored_before_the_month_its_flags_read_was_scored_again_is_out_
     assert one.digest == two.digest
     assert "连续3期排名末位" not in one.result.unit("a").flags
     assert staleness(store1, bureau1, APRIL) is None
+
+
+def test_a_folded_items_lines_in_the_edition_are_each_units_own_records(office, monkeypatch):
+    """甲's two late arrivals (L1, L2: −2 each) are stored folded into one line of −4 (the SQL
+    engine's stored tree); the edition, made from the stored results a batch of units at a time
+    (two units a batch here: 甲 and 乙 in one, 丙 in the next), lists each of its own records again:
+    the JSON's and the workbook's lines of 接警后未按时到场 for 甲 are L1 and L2 at −2, for 乙 L3 at
+    −2 (with 台账不规范 M1 at −1), for 丙 none."""
+    import openpyxl
+    from kaohe.office import results
+    from kaohe.office.jobs import score_period
+    from kaohe.report.jsondata import expand
+
+    monkeypatch.setattr(results, "BATCH", 2)
+    bureau, reg, store = office()
+    score_period(store, bureau, reg, APRIL)
+    tree = json.loads(store.unit_trees("a", ["2015-04"])[0][1])
+    late = next(i for c in tree["categories"] for i in c["items"] if i["item"] == "office.late")
+    assert late["folded"] == 2 and len(late["lines"]) == 1  # stored folded: the lines are made again
+
+    done = publish(store, bureau, reg, APRIL, published_on=PUBLISHED)
+    assert done.whole is not None  # made from the stored results, not scored again
+    doc = expand(json.loads((done.directory / "report-2015-04.json").read_text(encoding="utf-8")))
+    trees = {u["unit"]: u for u in doc["units"]}
+
+    def lines(unit: str, item: str) -> list[tuple[str, str]]:
+        found = [i for c in trees[unit]["categories"] for i in c["items"] if i["item"] == item]
+        return [(ln["points"], ln["record"]) for i in found for ln in i["lines"]]
+
+    assert lines("a", "office.late") == [("-2", "office.late:L1"), ("-2", "office.late:L2")]
+    assert lines("b", "office.late") == [("-2", "office.late:L3")]
+    assert lines("b", "office.minor") == [("-1", "office.minor:M1")]
+    assert lines("c", "office.late") == [] and lines("a", "office.minor") == []
+    assert {u: trees[u]["total"] for u in trees} == {"a": "96", "b": "97", "c": "100"}
+
+    book = openpyxl.load_workbook(done.directory / "通报-2015-04.xlsx", read_only=True)
+    for name, unit in (("甲派出所", "a"), ("乙派出所", "b"), ("丙派出所", "c")):
+        rows = [r for r in book[name].iter_rows(values_only=True) if len(r) > 7 and r[1] == "接警后未按时到场" and r[7]]
+        assert [(r[5], r[7]) for r in rows] == [(-2, k) for _, k in lines(unit, "office.late")], name
+    book.close()
+
+
+def test_an_item_whose_lines_made_again_do_not_fold_to_what_is_stored_is_scored_from_the_records(office):
+    """The stored results of April say 甲's late arrivals cost 2 × −2 = −4 (folded); the item's rule
+    then costs −3 a time while the configuration's text is the same (a plugin's rule changed: the
+    stored results still read as up to date). The edition does not take the stored −4 with lines
+    of −3: it is scored from the records, 甲 100 − 3 − 3 = 94, 乙 100 − 3 − 1 = 96, 丙 100, and
+    that scoring is stored."""
+    from kaohe.office.jobs import score_period
+    from kaohe.office.results import staleness
+
+    bureau, reg, store = office()
+    score_period(store, bureau, reg, APRIL)
+    items = [attrs.evolve(i, rule=attrs.evolve(i.rule, points=Decimal(-3))) if i.id == "office.late" else i for i in bureau.items]
+    changed = bureau.evolve(items=items)
+    assert staleness(store, changed, APRIL) is None
+    done = publish(store, changed, reg, APRIL, published_on=PUBLISHED)
+    assert done.whole is None  # scored from the records
+    assert {u.unit: u.total for u in done.result.units} == {"a": Decimal(94), "b": Decimal(96), "c": Decimal(100)}
+    data = totals(store.edition("2015-04", 1))
+    assert data == {"a": (Decimal(94), 3), "b": (Decimal(96), 2), "c": (Decimal(100), 1)}
+    assert {r["unit"]: Decimal(r["total"]) for r in store.scores("2015-04")}["a"] == Decimal(94)

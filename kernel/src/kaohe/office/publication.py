@@ -16,10 +16,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import pickle
 import shutil
 import tempfile
 import time
 import zlib
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +30,7 @@ import attrs
 from .. import report
 from ..core.actor import Actor
 from ..core.errors import KaoheError, Refused
-from ..core.model import PeriodResult
+from ..core.model import PeriodResult, UnitResult
 from ..core.periods import Period
 from ..report import html as report_html
 from ..report import xlsx as report_xlsx
@@ -42,7 +44,7 @@ from ..store.integrity import FILES, check_inputs, file_digest, folder_name, gua
 from ..store.store import Store
 from .appeals import unit_name as _name
 from .jobs import bring_up_to_date, config_digest, flag_history, history
-from .results import foldable, staleness, stored_whole
+from .results import NotWhole, StoredPeriod, foldable, staleness, stored_period
 from .session import Office
 
 ATTEMPTS = 5
@@ -71,6 +73,47 @@ class Published:
     html: Path | None = None
     chain_head: str | None = None
     """The audit chain's head printed on the edition (:func:`publish_period` sets it)."""
+    whole: Callable[[UnitResult], UnitResult] | None = attrs.field(default=None, eq=False, repr=False)
+    """Where the edition was made from the stored results, ``result``'s units are held without their
+    record lines (``results.StoredPeriod``): this gives a unit whole, as the edition froze it."""
+
+    def units(self) -> Iterator[UnitResult]:
+        """The edition's units whole (every record line), one at a time, in ``result``'s order."""
+        for u in self.result.units:
+            yield u if self.whole is None else self.whole(u)
+
+
+class Spool:
+    """The units of an edition made from the stored results, whole, as its payload read them, kept
+    in a temporary file (each unit pickled and compressed, found by its id) until the report's
+    writers ask for them (``unit``): made once, written four times (the payload, the page, the
+    workbook, the JSON), never all held at once. The file is removed when closed or dropped."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile()
+        self.at: dict[str, tuple[int, int]] = {}
+        self.end = 0
+
+    def keep(self, units: Iterable[UnitResult]) -> Iterator[UnitResult]:
+        """``units``, each kept as it passes."""
+        for u in units:
+            blob = zlib.compress(pickle.dumps(u, protocol=5), 1)
+            self.file.seek(self.end)
+            self.file.write(blob)
+            self.at[u.unit] = (self.end, len(blob))
+            self.end += len(blob)
+            yield u
+
+    def unit(self, u: UnitResult) -> UnitResult:
+        """``u`` whole, as kept (our own file, written by this process: nothing else is unpickled)."""
+        at, size = self.at[u.unit]
+        self.file.seek(at)
+        whole = pickle.loads(zlib.decompress(self.file.read(size)))
+        assert isinstance(whole, UnitResult)
+        return whole
+
+    def close(self) -> None:
+        self.file.close()
 
 
 def bureau_root(bureau: Bureau) -> Path:
@@ -157,6 +200,7 @@ def publish(
     window = inputs_window(bureau, period)
     window_dates = bureau.calendar.start(window[0]).isoformat(), bureau.calendar.end(window[1]).isoformat()
 
+    spool: Spool | None = None
     for _ in range(ATTEMPTS):
         up_to_date(store, bureau, registry, period)
         with store.snapshot():
@@ -169,24 +213,26 @@ def publish(
             # scored from it too: the edition depends on its inputs only, never on what was stored;
             # every record's line (an edition lists them): the items scored from their records
             stored = _stored(store, bureau, registry, period)
-            if stored is None:
-                source = StoreSource(store, bureau, registry)
-                whole = bureau.evolve(engine="python")
-                result = score(whole, period, source, history(store, whole, period, source, stored=False))
-            else:
-                result = stored
-            rows = data_status(store, bureau, registry, period)
-            issues = problems(rows, bureau) + unit_problems(rows, result.missing)
-            if len(issues) > 20:
-                issues = [*issues[:20], f"……共{len(issues)}项"]
-            if refuse:
-                _refuse(period, issues)
-            gaps = bool(result.missing or result.empty)
-            compressed, dig = freeze(payload_chunks(
-                bureau, registry, result, inputs_entry(store, bureau, period),
-                _adjustment_rows(store, bureau, period), _appeal_rows(store, bureau, period),
-                confirmed if gaps else None,
-            ))
+            result = _scored(store, bureau, registry, period) if stored is None else stored.result
+            issues, gaps, extra = _checked(store, bureau, registry, period, result, refuse, confirmed)
+            if spool is not None:  # an earlier attempt's
+                spool.close()
+                spool = None
+            if stored is not None:
+                # each unit made whole (its record lines made again) a batch at a time as the payload
+                # reaches it, and kept for the report's writers (``Spool``): what they write is what
+                # was frozen, whatever is imported meanwhile
+                spool = Spool()
+                kept, each = spool, stored.each
+                try:
+                    compressed, dig = freeze(payload_chunks(bureau, registry, result, *extra, whole=lambda us: kept.keep(each(us))))
+                except NotWhole:  # the records changed since they were stored: scored from them, as before
+                    spool.close()
+                    spool, stored = None, None
+                    result = _scored(store, bureau, registry, period)
+                    issues, gaps, extra = _checked(store, bureau, registry, period, result, refuse, confirmed)
+            if spool is None:
+                compressed, dig = freeze(payload_chunks(bureau, registry, result, *extra))
         with store.writing():
             if _state(store) != seen:
                 continue  # something was imported, decided or published meanwhile: score again
@@ -227,7 +273,10 @@ def publish(
         a, b = store.edition(period.label, number - 1), store.edition(period.label, number)
         assert a is not None and b is not None
         changes = diff(a["data"], b["data"], a["number"], b["number"])
-    published = Published(period, number, new, dig, day, why, result, changes, tuple(issues), confirmed=confirmed if gaps else None)
+    published = Published(
+        period, number, new, dig, day, why, result, changes, tuple(issues), confirmed=confirmed if gaps else None,
+        whole=None if spool is None else spool.unit,
+    )
     if write:
         base = out or Path(bureau.source).parent / "published" / period.label
         target = edition_dir(base, number)
@@ -259,15 +308,44 @@ def up_to_date(store: Store, bureau: Bureau, registry: Any, period: Period) -> l
     return done
 
 
-def _stored(store: Store, bureau: Bureau, registry: Any, period: Period) -> PeriodResult | None:
-    """``period``'s stored results whole (``results.stored_whole``) when they and those of the base
-    periods its 末位 flags read are up to date (``results.staleness``), else None."""
+def _scored(store: Store, bureau: Bureau, registry: Any, period: Period) -> PeriodResult:
+    """``period`` scored from the records, every record's line (an edition lists them), its 末位
+    history scored from them too: the edition depends on its inputs only, never on what was stored."""
+    source = StoreSource(store, bureau, registry)
+    whole = bureau.evolve(engine="python")
+    return score(whole, period, source, history(store, whole, period, source, stored=False))
+
+
+def _checked(
+    store: Store, bureau: Bureau, registry: Any, period: Period, result: PeriodResult, refuse: bool, confirmed: str | None,
+) -> tuple[list[str], bool, tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], str | None]]:
+    """The data missing for ``result`` (refused with ``refuse``), whether it has gaps, and what its
+    edition's payload holds beside the results: its inputs, adjustments, appeals and the office's
+    reason for publishing with gaps."""
+    rows = data_status(store, bureau, registry, period)
+    issues = problems(rows, bureau) + unit_problems(rows, result.missing)
+    if len(issues) > 20:
+        issues = [*issues[:20], f"……共{len(issues)}项"]
+    if refuse:
+        _refuse(period, issues)
+    gaps = bool(result.missing or result.empty)
+    extra = (
+        inputs_entry(store, bureau, period), _adjustment_rows(store, bureau, period), _appeal_rows(store, bureau, period),
+        confirmed if gaps else None,
+    )
+    return issues, gaps, extra
+
+
+def _stored(store: Store, bureau: Bureau, registry: Any, period: Period) -> StoredPeriod | None:
+    """``period``'s stored results (``results.stored_period``: the units without their record lines,
+    made whole a batch at a time) when they and those of the base periods its 末位 flags read are up
+    to date (``results.staleness``), else None."""
     if staleness(store, bureau, period) is not None:
         return None
     for p in flag_history(bureau, period):
         if store.period_state(p.label) is not None and staleness(store, bureau, p) is not None:
             return None
-    return stored_whole(store, bureau, registry, period)
+    return stored_period(store, bureau, registry, period)
 
 
 def _refuse(period: Period, issues: list[str]) -> None:
@@ -343,6 +421,7 @@ def write_edition(
                      "deadline": bureau.work_calendar.deadline(dt.date.fromisoformat(published.published_on), bureau.appeal_days).isoformat(),
                      "confirmed": published.confirmed},
             changes=published.changes, json_version=json_version, html_layout=html_layout, xlsx_layout=xlsx_layout,
+            whole=published.whole,
         )
         try:
             os.replace(tmp, target)  # refused when another run's directory is already there
@@ -401,7 +480,7 @@ def fill_edition(store: Store, bureau: Bureau, registry: Any, published: Publish
         source = StoreSource(store, bureau, registry)
         whole = bureau.evolve(engine="python")  # every record's line, as the edition was scored
         scored = score(whole, published.period, source, history(store, whole, published.period, source, stored=False))
-        published = attrs.evolve(published, result=scored)
+        published = attrs.evolve(published, result=scored, whole=None)
     directory, _ = write_edition(
         store, bureau, registry, published, base / f".kaohe-{os.getpid()}-fill", version, layout, workbook,
     )

@@ -20,7 +20,7 @@ import hashlib
 import json
 import re
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, cast
 
 import attrs
@@ -401,53 +401,140 @@ def explanation(store: Store, bureau: Bureau, registry: Registry, period: Period
     return attrs.evolve(u, categories=tuple(cats))
 
 
-def stored_whole(store: Store, bureau: Bureau, registry: Registry, period: Period) -> PeriodResult | None:
-    """``period``'s stored results whole, as a scoring of the period gives them (what an edition is
-    made of: kaohe.office.publication): every unit in the order stored, with its whole explanation,
-    its exact total, rank and flags, and the data missing, as stored. The record lines of the items
-    stored folded (``foldable``) are made again from the records for every unit at once: each such
-    item evaluated once over the period's units (one read of its records), the categories, their
-    normalisation, the totals and ranks not. None when nothing is stored with its state, or when an
-    item's lines made again do not fold to what is stored (the records changed since it was
-    stored). Whether the stored results are up to date is the caller's to check (``staleness``)."""
+BATCH = 16
+"""How many units' record lines an edition makes again at once (``StoredPeriod.each``): each folded
+item evaluated once over the batch, from its units' own records."""
+
+
+class NotWhole(KaoheError):
+    """A stored item's record lines made again do not fold to what is stored (the records changed
+    since it was stored): the period is to be scored from the records."""
+
+
+class StoredPeriod:
+    """A period's stored results as an edition reads them (kaohe.office.publication), without every
+    unit's record lines held at once. ``result``: every unit in the order stored, with its exact
+    total, rank, flags and categories, its items without their record lines (only the lines carried
+    over or marked missing are kept: a unit's ``carried`` and ``missing`` read them; equal items held
+    once), and the data missing, as stored: what the ranking, the totals and the charts read.
+    ``each`` gives the units whole, a batch at a time, as a scoring of the period gives them."""
+
+    def __init__(self, store: Store, bureau: Bureau, registry: Registry, period: Period, result: PeriodResult,
+                 exact: dict[str, tuple[str, str]], folded: frozenset[str]) -> None:
+        self.store, self.bureau, self.registry, self.period = store, bureau, registry, period
+        self.result = result
+        self.exact = exact
+        self.folded = folded
+        """The items some unit's tree holds folded (their record lines are made again)."""
+
+    def each(self, units: Iterable[UnitResult]) -> Iterator[UnitResult]:
+        """``units`` (of ``result``) whole, in their order: each unit's stored tree, its folded items'
+        record lines made again from its own records, ``BATCH`` units at a time (each folded item
+        evaluated once over the batch; the store's index on unit, kind and date). Raises
+        ``NotWhole`` where an item's lines made again do not fold to what is stored."""
+        batch: list[str] = []
+        for u in units:
+            batch.append(u.unit)
+            if len(batch) == BATCH:
+                yield from self._batch(batch)
+                batch = []
+        if batch:
+            yield from self._batch(batch)
+
+    def _batch(self, ids: Sequence[str]) -> Iterator[UnitResult]:
+        made: dict[str, dict[str, ItemResult]] = {}
+        if self.folded:
+            source = StoreSource(self.store, self.bureau, self.registry, units=tuple(ids))
+            missing, _, confirmed = source.gaps(self.period)
+            wanted = set(ids)
+            units = [x for x in self.bureau.active_units(self.period) if x.id in wanted]
+            cache: Grouped = {}
+            for item in self.bureau.items:
+                if item.id in self.folded:
+                    res = evaluate_item(self.bureau, item, self.period, units, source, cache, missing, confirmed)
+                    if res is None:
+                        raise NotWhole(f"{self.period.label} {item.id}")
+                    made[item.id] = res
+            del cache
+        for unit in ids:
+            rows = self.store.unit_trees(unit, [self.period.label])
+            if not rows:
+                raise NotWhole(f"{self.period.label} {unit}")
+            yield _whole(_exact(_resolved(self.store, unit, json.loads(rows[0][1])), self.exact), made)
+
+
+def _exact(u: UnitResult, exact: dict[str, tuple[str, str]]) -> UnitResult:
+    """``u`` with its exact total and subtotal as stored (``scores``), where they are."""
+    if u.unit in exact:
+        return attrs.evolve(u, total=D(exact[u.unit][0]), subtotal=D(exact[u.unit][1]))
+    return u
+
+
+def _whole(u: UnitResult, made: dict[str, dict[str, ItemResult]]) -> UnitResult:
+    """``u`` with each folded item's record lines from ``made`` (item → unit → the item made again),
+    or ``NotWhole`` where they do not fold to what is stored."""
+    if not made:
+        return u
+    cats = []
+    for c in u.categories:
+        its = []
+        for i in c.items:
+            if i.folded:
+                whole = unfolded(i, made[i.item][u.unit]) if u.unit in made.get(i.item, {}) else None
+                if whole is None:
+                    raise NotWhole(f"{u.period} {u.unit} {i.item}")
+                i = whole
+            its.append(i)
+        cats.append(attrs.evolve(c, items=tuple(its)))
+    return attrs.evolve(u, categories=tuple(cats))
+
+
+def _bare(u: UnitResult, intern: Interner) -> UnitResult:
+    """``u`` without its items' record lines, but those carried over or marked missing (``StoredPeriod.result``)."""
+    cats = tuple(
+        attrs.evolve(c, items=tuple(
+            intern(attrs.evolve(i, lines=tuple(ln for ln in i.lines if ln.carried or ln.missing))) for i in c.items
+        ))
+        for c in u.categories
+    )
+    return attrs.evolve(u, categories=cats)
+
+
+def stored_period(store: Store, bureau: Bureau, registry: Registry, period: Period) -> StoredPeriod | None:
+    """``period``'s stored results as an edition reads them (``StoredPeriod``): every unit's stored tree
+    read once, kept without its record lines. None when nothing is stored with its state. Whether the
+    stored results are up to date is the caller's to check (``staleness``)."""
     head = stored_result(store, period, units=False)
     if head is None:
         return None
     exact = {r["unit"]: (r["total"], r["subtotal"]) for r in store.scores(period.label)}
-    decoded = [(unit, json.loads(tree)) for unit, tree in store.period_trees(period.label)]
-    folded = {i["item"] for _, d in decoded for c in d["categories"] for i in c["items"] if i.get("folded")}
-    made: dict[str, dict[str, Any]] = {}
-    if folded:
-        source = StoreSource(store, bureau, registry)
-        missing, _, confirmed = source.gaps(period)
-        units = bureau.active_units(period)
-        cache: Grouped = {}
-        for item in bureau.items:
-            if item.id in folded:
-                res = evaluate_item(bureau, item, period, units, source, cache, missing, confirmed)
-                if res is None:
-                    return None
-                made[item.id] = res
-    out = []
-    for unit, d in decoded:
-        u = _resolved(store, unit, d)
-        if unit in exact:
-            u = attrs.evolve(u, total=D(exact[unit][0]), subtotal=D(exact[unit][1]))
-        if folded:
-            cats = []
-            for c in u.categories:
-                its = []
-                for i in c.items:
-                    if i.folded:
-                        whole = unfolded(i, made[i.item][unit]) if unit in made.get(i.item, {}) else None
-                        if whole is None:
-                            return None
-                        i = whole
-                    its.append(i)
-                cats.append(attrs.evolve(c, items=tuple(its)))
-            u = attrs.evolve(u, categories=tuple(cats))
-        out.append(u)
-    return attrs.evolve(head, units=tuple(out))
+    folded: set[str] = set()
+    intern = Interner()
+    units = []
+    for unit, tree in store.period_trees(period.label):
+        d = json.loads(tree)
+        folded.update(i["item"] for c in d["categories"] for i in c["items"] if i.get("folded"))
+        units.append(_bare(_exact(_resolved(store, unit, d), exact), intern))
+        del d
+    return StoredPeriod(store, bureau, registry, period, attrs.evolve(head, units=tuple(units)), exact, frozenset(folded))
+
+
+def stored_whole(store: Store, bureau: Bureau, registry: Registry, period: Period) -> PeriodResult | None:
+    """``period``'s stored results whole, as a scoring of the period gives them: every unit in the
+    order stored, with its whole explanation, its exact total, rank and flags, and the data missing,
+    as stored (``stored_period``, every unit made whole: ``StoredPeriod.each``; an edition reads them
+    a batch at a time instead). The categories, their normalisation, the totals and ranks are not
+    evaluated again. None when nothing is stored with its state, or when an item's lines made again
+    do not fold to what is stored (the records changed since it was stored). Whether the stored
+    results are up to date is the caller's to check (``staleness``)."""
+    stored = stored_period(store, bureau, registry, period)
+    if stored is None:
+        return None
+    try:
+        units = tuple(stored.each(stored.result.units))
+    except NotWhole:
+        return None
+    return attrs.evolve(stored.result, units=units)
 
 
 def explanation_data(store: Store, bureau: Bureau, registry: Registry, period: Period, unit: str) -> dict[str, Any] | None:

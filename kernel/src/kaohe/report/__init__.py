@@ -12,7 +12,8 @@ it, JSON for other systems — all three written from one :class:`~kaohe.report.
   item described once, each record once: kaohe.report.jsondata).
 
 Each file is written as it is made, unit by unit: the memory needed does not grow with the records
-of the period (beyond the scored result itself).
+of the period (beyond the scored result itself; an edition made from the stored results holds its
+units without their record lines, each unit made whole as a writer reaches it: ``whole``).
 
 See docs/report.md.
 """
@@ -22,9 +23,10 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..core.model import PeriodResult
+from ..core.model import PeriodResult, UnitResult
 from ..scheme.bureau import Bureau
 
 if TYPE_CHECKING:
@@ -77,6 +79,7 @@ def publish(
     json_version: int | None = None,
     html_layout: int | None = None,
     xlsx_layout: int | None = None,
+    whole: Callable[[UnitResult], UnitResult] | None = None,
 ) -> Path:
     """Write the report of ``result`` into ``directory`` and return the HTML file's path.
 
@@ -87,6 +90,9 @@ def publish(
     layout (the current one by default; 1 for an edition whose files were published in it);
     ``html_layout`` the same for the page (kaohe.report.html.LAYOUT), ``xlsx_layout`` for the
     workbook (kaohe.report.xlsx.LAYOUT).
+    ``whole``: each unit's whole result, where ``result``'s units are held without their record
+    lines (an edition made from the stored results: kaohe.office.publication), asked as each
+    writer reaches the unit.
     ``registry`` is accepted for symmetry with the other jobs (the items' texts are read from
     ``bureau``).
     """
@@ -98,7 +104,7 @@ def publish(
     del registry
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    data = build(bureau, result, store=store, previous=previous, generated=generated, edition=edition, changes=changes)
+    data = build(bureau, result, store=store, previous=previous, generated=generated, edition=edition, changes=changes, whole=whole)
     html = write_html(data, directory / "index.html", html_layout)
     write_xlsx(data, directory / xlsx_name(result.period), xlsx_layout)
     write_json(data, directory / json_name(result.period), json_version)

@@ -18,7 +18,7 @@ import datetime as dt
 import functools
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -256,6 +256,10 @@ class ReportData:
     """Item id → the seed's sentence it implements."""
     regulations: tuple[Regulation, ...] = ()
     """The regulations the items cite (``[regulations]``): the report names them with their 文号."""
+    whole: Callable[[UnitResult], UnitResult] | None = attrs.field(default=None, repr=False, eq=False)
+    """A unit's whole result (with every record line) from its result as the ranking holds it, where
+    the units are held without their record lines (an edition made from the stored results:
+    kaohe.office.publication); None: the units are whole."""
 
     @property
     def generated_text(self) -> str:
@@ -312,6 +316,8 @@ class ReportData:
         (in the explanation's order, the rule's own lines all kept) and one folded line, where the
         first record left out stood, for the rest (how many, their points, and where each is
         listed); only the kept lines' records are read."""
+        if self.whole is not None:
+            u = attrs.evolve(u, result=self.whole(u.result))
         plans = [[_split(it.lines, limit) for it in c.items] for c in u.result.categories]
         infos = _record_infos(self.store, [ln.record for p in plans for kept, _ in p for ln in kept if ln is not None and ln.record])
         stats = u.category_stats or [(ZERO, ZERO)] * len(u.result.categories)
@@ -439,10 +445,12 @@ def build(
     generated: dt.datetime | None = None,
     edition: dict[str, Any] | None = None,
     changes: Any = None,
+    whole: Callable[[UnitResult], UnitResult] | None = None,
 ) -> ReportData:
     """The report's data for ``result``. ``store`` (a :class:`kaohe.store.store.Store`) supplies the
     previous period's ranks, the months of the year and the records; ``previous`` overrides the
-    previous period's results (when they are not stored)."""
+    previous period's results (when they are not stored). ``whole``: each unit's whole result, where
+    ``result``'s units are without their record lines (:attr:`ReportData.whole`)."""
     period = Period.parse(result.period)
     scheme = bureau.scheme
     places = scheme.decimals
@@ -555,6 +563,7 @@ def build(
         store=store,
         texts={i.id: i.text for i in bureau.items},
         regulations=bureau.regulations,
+        whole=whole,
         missing=result.missing,
         empty=result.empty,
     )

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,7 @@ import attrs
 from ..contract.items import Item
 from ..core.canonical import _default, canonical
 from ..core.decimals import D, fmt, fmt_points
-from ..core.model import PeriodResult
+from ..core.model import PeriodResult, UnitResult
 from ..core.periods import MONTHS_PER, Period
 from ..scheme.bureau import Bureau
 from ..scoring.explain import gap_data, unit_data
@@ -153,12 +153,14 @@ def inputs_entry(store: Any, bureau: Bureau, period: Period) -> dict[str, Any]:
 def payload_chunks(
     bureau: Bureau, registry: Any, result: PeriodResult, inputs: Mapping[str, Any],
     adjustments: Sequence[Mapping[str, Any]] = (), appeals: Sequence[Mapping[str, Any]] = (),
-    confirmed: str | None = None,
+    confirmed: str | None = None, whole: Callable[[Iterable[UnitResult]], Iterable[UnitResult]] | None = None,
 ) -> Iterator[bytes]:
     """The payload's bytes, piece by piece: the same bytes as ``canonical`` of the whole document,
     with the units' trees made one at a time (a province's month never has every tree in memory).
     ``completeness`` is there only when data is missing: what is missing, and the office's reason
-    for publishing all the same (``confirmed``, ``kaohe publish --allow-missing``), if it gave one."""
+    for publishing all the same (``confirmed``, ``kaohe publish --allow-missing``), if it gave one.
+    ``whole``: the units whole, in the order given, where ``result``'s are held without their record
+    lines (kaohe.office.results.StoredPeriod.each)."""
     period = Period.parse(result.period)
     parts: dict[str, Any] = {
         "format": FORMAT,
@@ -172,7 +174,7 @@ def payload_chunks(
         "inputs": dict(inputs),
         "adjustments": list(adjustments),
         "appeals": list(appeals),
-        "results": (unit_data(u) for u in sorted(result.units, key=lambda u: u.unit)),
+        "results": (unit_data(u) for u in (whole or iter)(sorted(result.units, key=lambda u: u.unit))),
     }
     if bureau.assessment.versions:
         parts["versions"] = versions_entry(bureau, period)

@@ -21,6 +21,7 @@ import base64
 import gzip
 import json
 import re
+import zlib
 from collections.abc import Iterator
 from decimal import Decimal
 from functools import cache
@@ -171,7 +172,9 @@ class LineBlock:
         self.data = data
         self._strings: dict[str, int] = {}
         self._facts: dict[tuple[int, int, int, int], int] = {}
-        self._items: list[list[Any]] = []
+        self._items: list[str] = []
+        """Each item's entry as its JSON text (held for every unit until the page's end: as text it
+        is several times smaller than the lists)."""
 
     def s(self, text: str | None) -> int:
         if text is None:
@@ -210,7 +213,7 @@ class LineBlock:
                 entry.append(line)
             else:
                 entry.append([0, pts, self.s(reason)])
-        self._items.append(entry)
+        self._items.append(_compact(entry))
         return ""
 
     def items(self) -> list[dict[str, str]]:
@@ -219,13 +222,33 @@ class LineBlock:
         return [{**t, "category": names.get(t["category"], t["category"])} for t in items_table(self.data)]
 
     def value(self) -> dict[str, Any]:
-        return {"s": list(self._strings), "f": [list(k) for k in self._facts], "i": self._items}
+        return {"s": list(self._strings), "f": [list(k) for k in self._facts], "i": [json.loads(t) for t in self._items]}
+
+    def _text(self) -> Iterator[bytes]:
+        """``value``'s JSON (UTF-8), piece by piece: the bytes of ``json.dumps(self.value(), …)``."""
+        yield b'{"s":['
+        for n, text in enumerate(self._strings):
+            yield (b"," if n else b"") + _compact(text).encode("utf-8")
+        yield b'],"f":' + _compact([list(k) for k in self._facts]).encode("utf-8") + b',"i":['
+        for n, entry in enumerate(self._items):
+            yield (b"," if n else b"") + entry.encode("utf-8")
+        yield b"]}"
 
     def markup(self) -> Markup:
         """The block as it is written in the page: its JSON (UTF-8) compressed with gzip (no time in
-        its header: the same data gives the same bytes) in base64, which no text can break out of."""
-        text = json.dumps(self.value(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        return Markup(base64.b64encode(gzip.compress(text, compresslevel=6, mtime=0)).decode("ascii"))
+        its header: the same data gives the same bytes, those of ``gzip.compress(text, 6, mtime=0)``)
+        in base64, which no text can break out of. Compressed as it is made: the JSON is never
+        whole in memory."""
+        z = zlib.compressobj(6, zlib.DEFLATED, 31)  # a gzip header without a time, as gzip.compress(mtime=0) makes it
+        packed = bytearray()
+        for piece in self._text():
+            packed += z.compress(piece)
+        packed += z.flush()
+        return Markup(base64.b64encode(bytes(packed)).decode("ascii"))
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def read_block(page: str) -> dict[str, Any]:

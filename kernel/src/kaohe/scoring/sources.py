@@ -74,12 +74,15 @@ class StoreSource:
     """The store as the pipeline's data source, with the bureau's carry-over rule (seed 000 l.88):
     where a department that may carry over has no data at all for a month, its previous month's
     records stand in, marked as carried over. With ``unit``, the records of that unit alone (its
-    record lines made on demand: kaohe.office.results.explanation)."""
+    record lines made on demand: kaohe.office.results.explanation); with ``units``, those of these
+    units, each unit's in turn (an edition's record lines made a batch of units at a time:
+    kaohe.office.results.StoredPeriod)."""
 
     store: RecordStore
     bureau: Bureau
     registry: Registry
     unit: str | None = None
+    units: tuple[str, ...] = ()
     _adjusted: dict[str, list[Adjustment]] = attrs.field(factory=dict, init=False, eq=False, repr=False)
     """Period label → its adjustments, read once (every item asks; one scoring reads one snapshot)."""
     _gaps: dict[Period, tuple[dict[str, str], bool, frozenset[str]]] = attrs.field(factory=dict, init=False, eq=False, repr=False)
@@ -111,6 +114,8 @@ class StoreSource:
     def _read(self, kinds: Sequence[str], start: dt.date, end: dt.date) -> Iterator[Record]:
         if self.unit is not None:
             return self.store.unit_records(self.unit, kinds, start, end)
+        if self.units:
+            return (r for unit in self.units for r in self.store.unit_records(unit, kinds, start, end))
         return self.store.records(kinds, start, end)
 
     def records(self, kinds: Sequence[str], start: dt.date, end: dt.date) -> Iterable[Record]:
