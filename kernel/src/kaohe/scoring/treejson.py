@@ -18,6 +18,7 @@ from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal
 from typing import Any
 
+from ..core.decimals import fmt
 from ..core.model import CategoryResult, ItemResult, Line, UnitResult
 from .explain import _num, item_data, line_data, unit_fields
 from .folding import Referred, fold_stored
@@ -74,14 +75,15 @@ class TreeEncoder:
         lines = []
         carried = False
         for ln in item.lines:
-            carried = carried or ln.carried
-            reason, record, missing = ln.reason, ln.record, ln.missing
+            reason, record, missing, points = ln.reason, ln.record, ln.missing, ln.points
+            if ln.carried:
+                carried = True
             lines.append(
-                f'{{"carried": {"true" if ln.carried is True else enc(ln.carried)}'
+                f'{{"carried": {"true" if ln.carried is True else "false" if ln.carried is False else enc(ln.carried)}'
                 f'{f", {chr(34)}missing{chr(34)}: {enc(missing)}" if missing else ""}'
-                f', "points": {_number(ln.points, enc)}'
+                f', "points": {f"{chr(34)}{fmt(points)}{chr(34)}" if type(points) is Decimal else _number(points, enc)}'
                 f', "reason": {text(reason) if type(reason) is str else enc(reason)}'
-                f', "record": {text(record) if type(record) is str else enc(record)}}}'
+                f', "record": {text(record) if type(record) is str else "null" if record is None else enc(record)}}}'
             )
         folded = f'"folded": {enc(item.folded)}, ' if item.folded else ""
         return (
@@ -90,15 +92,15 @@ class TreeEncoder:
         )
 
     def item(self, item: ItemResult) -> str:
-        if isinstance(item, Referred):  # its lines are its base periods' (``folding.Referred``)
-            return self.encode({**item_data(item), "lines": [], "lines_from": "parts"})
-        if item.lines:
-            if item.item in self.fold:
-                item = fold_stored(item)
-            return self._lined(item) if self._fast and type(item) is ItemResult else self.encode(item_data(item))
         seen = self._same.get(id(item))  # units share one empty result of an item (pipeline)
         if seen is not None and seen[0] is item:
             return seen[1]
+        if isinstance(item, Referred):  # its lines are its base periods' (``folding.Referred``)
+            return self.encode({**item_data(item), "lines": [], "lines_from": "parts"})
+        if item.lines:
+            if len(item.lines) > 1 and item.item in self.fold:  # one line: nothing to fold
+                item = fold_stored(item)
+            return self._lined(item) if self._fast and type(item) is ItemResult else self.encode(item_data(item))
         key = (item, item.points.is_signed(), item.uncapped.is_signed())  # 0 and -0: equal, printed apart
         text = self._empty.get(key)
         if text is None:

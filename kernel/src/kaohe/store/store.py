@@ -1267,6 +1267,16 @@ class ResultsWriter:
 
 def _item_row(i: ItemResult) -> tuple[Any, ...]:
     """``i``'s row of ``item_results`` (:data:`ITEM_RESULT_COLUMNS`) but its period and unit."""
+    if type(i) is ItemResult and not i.folded:  # its counts, carried and missing in one pass over its lines
+        records = carried = missing = 0
+        for ln in i.lines:
+            if ln.record is not None:
+                records += 1
+            if ln.carried:
+                carried = 1
+            if ln.missing:
+                missing = 1
+        return (i.item, i.category, i.window, str(i.points), str(i.uncapped), len(i.lines), records, carried, missing)
     return (
         i.item, i.category, i.window, str(i.points), str(i.uncapped), *_line_counts(i), int(i.carried), int(i.missing),
     )
