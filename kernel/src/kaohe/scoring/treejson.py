@@ -50,7 +50,7 @@ class TreeEncoder:
         self._empty: dict[tuple[ItemResult, bool, bool], str] = {}
         self._same: dict[int, tuple[ItemResult, str]] = {}
         self._fixed: dict[tuple[Any, ...], tuple[str, str, str, str, str]] = {}
-        self._text: Callable[[Any], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
+        self._text: Callable[[Any], str] = json.encoder.encode_basestring
         self._fast = False
         self._fast = self._lined(_SAMPLE) == encode(item_data(_SAMPLE))
 
