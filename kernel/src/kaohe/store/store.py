@@ -1131,7 +1131,7 @@ class ResultsWriter:
         self._later.append(f"{u.unit}\n{tail}\n{u.total}\n{u.subtotal}\n".encode())
         self.seen.add(u.unit)
         self._insert_tree(u.unit, head + tail)
-        self._unit_rows(u)
+        self._unit_rows(u, True)
         self._insert_score((self.period, u.unit, *self._score_row(u, fields)))
 
     def head(self, u: UnitResult) -> None:
@@ -1165,11 +1165,13 @@ class ResultsWriter:
             conn.execute("DELETE FROM [item_results] WHERE [period] = ? AND [unit] = ?", (p, u.unit))
         else:
             self._insert_tree(u.unit, text)
-        self._unit_rows(u)
+        self._unit_rows(u, self.keep is not None)
 
-    def _unit_rows(self, u: UnitResult) -> None:
-        """``u``'s rows of ``category_results`` and ``item_results`` written (an item's row made
-        once for the units sharing its result)."""
+    def _unit_rows(self, u: UnitResult, share: bool) -> None:
+        """``u``'s rows of ``category_results`` and ``item_results`` written. ``share`` (the
+        period's units all held: a result ``save_result`` is given): an item's row made once for the
+        units sharing its result; not for a period aggregated unit by unit, whose units' results are
+        not held (nor kept alive here) once written."""
         p, unit = self.period, u.unit
         made = self._rows
         items = []
@@ -1178,7 +1180,7 @@ class ResultsWriter:
                 got = made.get(id(i))
                 if got is None or got[0] is not i:
                     row = _item_row(i)
-                    if not i.lines:  # a result with lines is the unit's own
+                    if share and not i.lines:  # a result with lines is the unit's own
                         made[id(i)] = (i, row)
                 else:
                     row = got[1]
