@@ -13,12 +13,26 @@ period's stored tree keeps their count and sum, and the lines are made again for
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Collection, Mapping
+from decimal import Decimal
 from typing import Any
 
-from ..core.model import CategoryResult, ItemResult, UnitResult
+from ..core.decimals import fmt
+from ..core.model import CategoryResult, ItemResult, Line, UnitResult
 from .explain import _num, item_data, line_data, unit_fields
 from .folding import Referred, fold_stored
+
+_SAMPLE = ItemResult(
+    item="d.x", title="标题 \"引号\"\n", department="部门", category="c", reference="第1条", window="2015-06",
+    lines=(
+        Line(Decimal("-0.50"), "理由\\", "k1", True, missing="2015-05"), Line(Decimal("-0"), "", None),
+        Line(Decimal("1E+1"), "加分", "k2", flag="末位"),
+    ),
+    points=Decimal("-2.0"), uncapped=Decimal("-3"), direct_per_capita=True, note="封顶", veto=("否决", "v"), folded=3,
+)
+"""An item's result with every part ``item_data`` writes: ``TreeEncoder``'s own encoding of an item
+with lines is used only where it gives this one's text as ``encode(item_data(...))`` does."""
 
 
 def _join(head: str, key: str, parts: list[str], tail: str) -> str:
@@ -35,15 +49,58 @@ class TreeEncoder:
         self.fold = fold
         self._empty: dict[tuple[ItemResult, bool, bool], str] = {}
         self._same: dict[int, tuple[ItemResult, str]] = {}
+        self._fixed: dict[tuple[Any, ...], tuple[str, str, str, str, str]] = {}
+        self._text: Callable[[Any], str] = json.encoder.encode_basestring
+        self._fast = False
+        self._fast = self._lined(_SAMPLE) == encode(item_data(_SAMPLE))
+
+    def _lined(self, item: ItemResult) -> str:
+        """``encode(item_data(item))`` of an item with lines, made in parts (keys in sorted order): the
+        parts that are the item's own (title, department …) encoded once for all units."""
+        key = (item.item, item.title, item.department, item.reference, item.window, item.direct_per_capita, item.veto, item.note)
+        try:
+            fixed = self._fixed.get(key)
+        except TypeError:  # a part that is not hashable (a list of vetoes): encoded whole
+            return self.encode(item_data(item))
+        enc = self.encode
+        if fixed is None:
+            fixed = self._fixed[key] = (
+                f', "department": {enc(item.department)}, "direct_per_capita": {enc(item.direct_per_capita)}, ',
+                f'"item": {enc(item.item)}, "lines": [',
+                f'], "note": {enc(item.note)}, "points": ',
+                f', "reference": {enc(item.reference)}, "title": {enc(item.title)}, "uncapped": ',
+                f', "veto": {enc(list(item.veto))}, "window": {enc(item.window)}}}',
+            )
+        text = self._text
+        lines = []
+        carried = False
+        for ln in item.lines:
+            reason, record, missing, points = ln.reason, ln.record, ln.missing, ln.points
+            if ln.carried:
+                carried = True
+            lines.append(
+                f'{{"carried": {"true" if ln.carried is True else "false" if ln.carried is False else enc(ln.carried)}'
+                f'{f", {chr(34)}missing{chr(34)}: {enc(missing)}" if missing else ""}'
+                f', "points": {f"{chr(34)}{fmt(points)}{chr(34)}" if type(points) is Decimal else _number(points, enc)}'
+                f', "reason": {text(reason) if type(reason) is str else enc(reason)}'
+                f', "record": {text(record) if type(record) is str else "null" if record is None else enc(record)}}}'
+            )
+        folded = f'"folded": {enc(item.folded)}, ' if item.folded else ""
+        return (
+            f'{{"carried": {"true" if carried else "false"}{fixed[0]}{folded}{fixed[1]}{", ".join(lines)}'
+            f"{fixed[2]}{_number(item.points, enc)}{fixed[3]}{_number(item.uncapped, enc)}{fixed[4]}"
+        )
 
     def item(self, item: ItemResult) -> str:
-        if isinstance(item, Referred):  # its lines are its base periods' (``folding.Referred``)
-            return self.encode({**item_data(item), "lines": [], "lines_from": "parts"})
-        if item.lines:
-            return self.encode(item_data(fold_stored(item) if item.item in self.fold else item))
         seen = self._same.get(id(item))  # units share one empty result of an item (pipeline)
         if seen is not None and seen[0] is item:
             return seen[1]
+        if isinstance(item, Referred):  # its lines are its base periods' (``folding.Referred``)
+            return self.encode({**item_data(item), "lines": [], "lines_from": "parts"})
+        if item.lines:
+            if len(item.lines) > 1 and item.item in self.fold:  # one line: nothing to fold
+                item = fold_stored(item)
+            return self._lined(item) if self._fast and type(item) is ItemResult else self.encode(item_data(item))
         key = (item, item.points.is_signed(), item.uncapped.is_signed())  # 0 and -0: equal, printed apart
         text = self._empty.get(key)
         if text is None:
@@ -62,15 +119,16 @@ class TreeEncoder:
         tail = self.encode({k: v for k, v in fields.items() if k > "categories"})
         return _join(head, "categories", [self.category(c) for c in u.categories], tail)
 
-    def unit_head(self, u: UnitResult) -> str:
+    def unit_head(self, u: UnitResult, fields: Mapping[str, Any] | None = None) -> str:
         """The text of ``unit(u)`` up to its fields after the categories (the rank, the flags …):
-        a unit's tree written before the units are ranked, completed by ``unit_tail``."""
-        head = self.encode({k: v for k, v in unit_fields(u).items() if k < "categories"})
+        a unit's tree written before the units are ranked, completed by ``unit_tail``. ``fields``:
+        ``unit_fields(u)``, made already."""
+        head = self.encode({k: v for k, v in (unit_fields(u) if fields is None else fields).items() if k < "categories"})
         return f'{head[:-1]}, "categories": [{", ".join(self.category(c) for c in u.categories)}], '
 
-    def unit_tail(self, u: UnitResult) -> str:
+    def unit_tail(self, u: UnitResult, fields: Mapping[str, Any] | None = None) -> str:
         """The rest of ``unit(u)`` after ``unit_head(u)``: ``unit_head(u) + unit_tail(u) == unit(u)``."""
-        return self.encode({k: v for k, v in unit_fields(u).items() if k > "categories"})[1:]
+        return self.encode({k: v for k, v in (unit_fields(u) if fields is None else fields).items() if k > "categories"})[1:]
 
     def same_head(self, u: UnitResult, stored: Mapping[str, Any], reused: Mapping[str, Mapping[str, ItemResult]]) -> bool:
         """Whether ``unit_head(u)`` is the head of the stored tree ``stored`` (decoded), found without
@@ -98,3 +156,9 @@ class TreeEncoder:
                 if item_data(fold_stored(i) if i.item in self.fold else i) != di:
                     return False
         return True
+
+
+def _number(value: Decimal | None, enc: Callable[[Any], str]) -> str:
+    """``enc(_num(value))``: a number's text (digits, point and sign, nothing to escape) quoted."""
+    text = _num(value)
+    return "null" if text is None else f'"{text}"' if type(value) is Decimal else enc(text)

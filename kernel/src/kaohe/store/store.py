@@ -951,10 +951,13 @@ class Store(Ledger, Users, Tokens, SelfReports):
             writer = self.results_writer(result, config, items, len(result.units), mark, keep, fold)
             if keep is not None:
                 writer.stored, writer.reused, writer.given = stored or {}, reused or {}, heads or {}
-            for u in result.units:
-                writer.head(u)
-            for u in result.units:
-                writer.tail(u)
+                for u in result.units:
+                    writer.head(u)
+                for u in result.units:
+                    writer.tail(u)
+            else:  # the units ranked already: each written whole, once
+                for u in result.units:
+                    writer.unit(u)
             writer.finish(dict(parts) if parts else None)
         return writer.run_id
 
@@ -1329,6 +1332,26 @@ class ResultsWriter:
         self.reused: Mapping[str, Mapping[str, ItemResult]] = {}
         self.given: Mapping[str, str] = {}
         """With ``keep``: unit → the head of its stored tree, taken as it is (``Store.save_result``)."""
+        self._later: list[bytes] = []
+        """The digest's parts of the units written whole (``unit``): their tails, after every head."""
+        self._rows: dict[int, tuple[ItemResult, tuple[Any, ...]]] = {}
+        """id of an item's result → it and its row of ``item_results`` but the period and unit:
+        units share one result of an item without lines (most items of most units)."""
+
+    def unit(self, u: UnitResult) -> None:
+        """``u``, ranked and flagged, written whole (without ``keep``): what ``head(u)`` then
+        ``tail(u)`` write, its tree's text written once rather than its tail appended to its head.
+        The digest is theirs (every head before the tails: the tails' part added at ``finish``)."""
+        assert self.keep is None
+        fields = unit_fields(u)
+        head = self.trees.unit_head(u, fields)
+        tail = self.trees.unit_tail(u, fields)
+        self.digest.update(f"{u.unit}\n{head}\n".encode())
+        self._later.append(f"{u.unit}\n{tail}\n{u.total}\n{u.subtotal}\n".encode())
+        self.seen.add(u.unit)
+        self._insert_tree(u.unit, head + tail)
+        self._unit_rows(u, True)
+        self._insert_score((self.period, u.unit, *self._score_row(u, fields)))
 
     def head(self, u: UnitResult) -> None:
         """``u``'s tree up to its fields after the categories, its category and item results."""
@@ -1361,18 +1384,32 @@ class ResultsWriter:
             conn.execute("DELETE FROM [item_results] WHERE [period] = ? AND [unit] = ?", (p, u.unit))
         else:
             self._insert_tree(u.unit, text)
+        self._unit_rows(u, self.keep is not None)
+
+    def _unit_rows(self, u: UnitResult, share: bool) -> None:
+        """``u``'s rows of ``category_results`` and ``item_results`` written. ``share`` (the
+        period's units all held: a result ``save_result`` is given): an item's row made once for the
+        units sharing its result; not for a period aggregated unit by unit, whose units' results are
+        not held (nor kept alive here) once written."""
+        p, unit = self.period, u.unit
+        made = self._rows
+        items = []
+        for c in u.categories:
+            for i in c.items:
+                got = made.get(id(i))
+                if got is None or got[0] is not i:
+                    row = _item_row(i)
+                    if share and not i.lines:  # a result with lines is the unit's own
+                        made[id(i)] = (i, row)
+                else:
+                    row = got[1]
+                items.append((p, unit, *row))
         self.store.write_unit_results(
-            (
-                (p, u.unit, c.category, c.name, str(c.base), str(c.raw), str(c.top), str(c.weight), str(c.score), c.explanation)
+            [
+                (p, unit, c.category, c.name, str(c.base), str(c.raw), str(c.top), str(c.weight), str(c.score), c.explanation)
                 for c in u.categories
-            ),
-            (
-                (
-                    p, u.unit, i.item, i.category, i.window, str(i.points), str(i.uncapped), *_line_counts(i),
-                    int(i.carried), int(i.missing),
-                )
-                for c in u.categories for i in c.items
-            ),
+            ],
+            items,
         )
 
     def tail(self, u: UnitResult) -> None:
@@ -1393,11 +1430,7 @@ class ResultsWriter:
                 self._head(whole, head, update)
             self.rewritten += 1
         self._append_tree(u.unit, text)
-        fields = unit_fields(u)
-        row = (
-            u.name, u.series, u.klass, str(u.total), str(u.subtotal), u.rank, dumps(list(u.flags)),
-            int(bool(u.veto)), int(u.carried), self.run_id, dumps(fields),
-        )
+        row = self._score_row(u)
         if update:
             conn.execute(
                 "UPDATE [scores] SET [name] = ?, [series] = ?, [class] = ?, [total] = ?, [subtotal] = ?, [rank] = ?, [flags] = ?,"
@@ -1407,8 +1440,18 @@ class ResultsWriter:
             return
         self._insert_score((self.period, u.unit, *row))
 
+    def _score_row(self, u: UnitResult, fields: Mapping[str, Any] | None = None) -> tuple[Any, ...]:
+        """``u``'s row of ``scores`` (:data:`SCORE_COLUMNS`) but its period and unit (``fields``:
+        ``unit_fields(u)``, made already)."""
+        if fields is None:
+            fields = unit_fields(u)
+        return (
+            u.name, u.series, u.klass, str(u.total), str(u.subtotal), u.rank, dumps(list(u.flags)),
+            int(bool(u.veto)), int(fields["carried"]), self.run_id, dumps(fields),
+        )
+
     def _insert_tree(self, unit: str, text: str) -> None:
-        """A new row of ``explanations``: ``unit``'s head."""
+        """A new row of ``explanations``: ``unit``'s head (or its whole tree: ``unit``)."""
         self.store.db.conn.execute("INSERT INTO [explanations] ([period], [unit], [tree]) VALUES (?, ?, ?)", (self.period, unit, text))
 
     def _append_tree(self, unit: str, text: str) -> None:
@@ -1428,6 +1471,9 @@ class ResultsWriter:
         """The digest of everything written (equal results, equal digests), recorded with the
         period's state; ``parts``: the digests of the base periods it was aggregated from (a base
         period: of the earlier ones whose ranks its 末位 flags read)."""
+        for part in self._later:
+            self.digest.update(part)
+        self._later = []
         digest = self.digest.hexdigest()
         if self.keep is not None:  # the units stored before and not written now are no longer in the period
             gone = [(self.period, unit) for unit in self.keep if unit not in self.seen]
@@ -1438,6 +1484,23 @@ class ResultsWriter:
             (digest, dumps(parts or {}), self.period),
         )
         return digest
+
+
+def _item_row(i: ItemResult) -> tuple[Any, ...]:
+    """``i``'s row of ``item_results`` (:data:`ITEM_RESULT_COLUMNS`) but its period and unit."""
+    if type(i) is ItemResult and not i.folded:  # its counts, carried and missing in one pass over its lines
+        records = carried = missing = 0
+        for ln in i.lines:
+            if ln.record is not None:
+                records += 1
+            if ln.carried:
+                carried = 1
+            if ln.missing:
+                missing = 1
+        return (i.item, i.category, i.window, str(i.points), str(i.uncapped), len(i.lines), records, carried, missing)
+    return (
+        i.item, i.category, i.window, str(i.points), str(i.uncapped), *_line_counts(i), int(i.carried), int(i.missing),
+    )
 
 
 def _line_counts(i: ItemResult) -> tuple[int, int]:

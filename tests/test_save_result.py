@@ -1,0 +1,103 @@
+"""``Store.save_result`` writes each ranked unit whole (its tree's text once, its item rows made once
+for the units sharing an item's result, items with lines encoded in parts): the rows stored and the
+period's digest must be the very ones of writing every unit's head, then its tail (what a period
+aggregated unit by unit writes, and what ``save_result`` wrote before); an error in the middle
+changes nothing stored."""
+
+from __future__ import annotations
+
+import sqlite3
+from decimal import Decimal
+
+import attrs
+import pytest
+import report_bureau as rb
+from kaohe.core.model import ItemResult, Line
+from kaohe.core.periods import Period
+from kaohe.office.jobs import score_period
+from kaohe.scoring.explain import item_data
+from kaohe.scoring.folding import fold_stored
+from kaohe.scoring.treejson import TreeEncoder
+from kaohe.store.store import Store, dumps
+
+TABLES = ("explanations", "category_results", "item_results", "scores", "period_results")
+
+
+def _rows(db: str, period: str) -> dict[str, list[tuple[object, ...]]]:
+    conn = sqlite3.connect(db)
+    out = {}
+    for t in TABLES:
+        cols = [r[1] for r in conn.execute(f"PRAGMA table_info({t})") if r[1] != "run_id"]
+        out[t] = conn.execute(f"SELECT {', '.join(f'[{c}]' for c in cols)} FROM [{t}] WHERE period = ? ORDER BY rowid", [period]).fetchall()
+    conn.close()
+    return out
+
+
+def _item(lines: tuple[Line, ...], **kw: object) -> ItemResult:
+    fields: dict[str, object] = dict(
+        item="d.x", title='标题 "引号" \\ \t\u2028', department="部门", category="c", reference="第1条 <b>", window="2015-06",
+        lines=lines, points=Decimal("-2.50"), uncapped=Decimal("-3"),
+    )
+    fields.update(kw)
+    return ItemResult(**fields)  # type: ignore[arg-type]
+
+
+def test_items_with_lines_encoded_in_parts_are_the_encoded_item_data():
+    odd = (
+        Line(Decimal("-0.50"), '理由 "引" \\ \n', "k:1", True, missing="2015-05"),
+        Line(Decimal("-0"), "", None),
+        Line(Decimal("1E+1"), "加分", "k:2", flag="末位"),
+    )
+    items = [
+        _item(odd[:1]),
+        _item(odd, note="封顶 -5", veto=("否决", "v2"), direct_per_capita=True),
+        _item(odd[1:], points=Decimal("0E-2"), uncapped=Decimal("-0"), folded=4),
+        _item((Line(Decimal("0.125"), "x", "k:3"), Line(Decimal(2), "y", "k:4")), window="2015-Q2"),
+    ]
+    plain = TreeEncoder(dumps)
+    folding = TreeEncoder(dumps, {"d.x"})
+    for i in items:
+        assert plain.item(i) == dumps(item_data(i))
+        assert plain.item(i) == plain.item(i)  # the item's own parts, encoded once, the same again
+        assert folding.item(i) == dumps(item_data(fold_stored(i)))
+    # two record lines folded into one: {"folded": 2, "lines": [one line]}
+    assert '"folded": 2' in folding.item(items[3]) and folding.item(items[3]).count('"reason"') == 1
+
+
+def test_a_month_saved_whole_stores_what_heads_then_tails_store(tmp_path):
+    bureau, reg, db = rb.make(tmp_path)
+    with Store(db) as store:
+        period = Period.parse("2015-03")
+        result = score_period(store, bureau, reg, period, save=False)
+        store.save_result(result, "cfg", 7)
+        whole = _rows(db, "2015-03")
+        digest = store.period_state("2015-03")["digest"]
+        with store.writing():  # the same result written as a period aggregated unit by unit writes it
+            writer = store.results_writer(result, "cfg", 7, len(result.units))
+            for u in result.units:
+                writer.head(u)
+            for u in result.units:
+                writer.tail(u)
+            assert writer.finish() == digest
+        assert _rows(db, "2015-03") == whole
+    assert len(whole["explanations"]) == 6 and len(whole["item_results"]) == 6 * len(bureau.at(period).items)
+    # the tree stored is the unit's whole tree, in one piece
+    trees = dict(r[1:] for r in whole["explanations"])
+    assert trees == {u.unit: TreeEncoder(dumps).unit(u) for u in result.units}
+
+
+def test_an_error_in_the_middle_of_saving_changes_nothing_stored(tmp_path):
+    bureau, reg, db = rb.make(tmp_path)
+    with Store(db) as store:
+        result = score_period(store, bureau, reg, Period.parse("2015-03"), save=False)
+        before = _rows(db, "2015-03")
+        assert before["explanations"]
+        # the fourth unit's first item holds a note JSON cannot encode: three units are written first
+        bad = result.units[3]
+        cat = bad.categories[0]
+        broken = attrs.evolve(cat, items=(_item((Line(Decimal(1), "x", "k"),), note=object()), *cat.items[1:]))
+        units = list(result.units)
+        units[3] = attrs.evolve(bad, categories=(broken, *bad.categories[1:]))
+        with pytest.raises(TypeError):
+            store.save_result(attrs.evolve(result, units=tuple(units)))
+        assert _rows(db, "2015-03") == before
