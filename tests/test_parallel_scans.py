@@ -1,14 +1,14 @@
-"""The month's grouped scans made at once (kaohe.store.store's ``Store.tallies_each``): each on a
-read-only connection of its own, in threads, the same rows as one by one — and never rows of another
+"""The month's grouped scans made at once (kaohe.store.store's ``Store.tallies_each``): each in a
+process of its own on a read-only connection, the same rows as one by one — and never rows of another
 state of the database than the one the scoring reads (a scan whose connection would read another is
-made by the scoring's own connection)."""
+made by the scoring's own connection). ``SCAN_MIN_RECORDS`` is set to 0 here so that these few
+records are scanned in processes."""
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
-
 import pytest
+import kaohe.store.store as store_module
 from kaohe.intake.staging import IngestReport
 from kaohe.store.integrity import stored_hash
 from kaohe.store.store import Store
@@ -53,28 +53,33 @@ EXPECTED = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _small(monkeypatch):
+    monkeypatch.setattr(store_module, "SCAN_MIN_RECORDS", 0)
+
+
 def test_the_scans_made_at_once_give_what_each_gives(tmp_path, monkeypatch):
     monkeypatch.setattr("os.cpu_count", lambda: 2)
-    started: list[str] = []
-    real = threading.Thread.start
+    here = []
+    real = Store.tallies
 
-    def start(self):
-        started.append(self.name)
-        return real(self)
+    def counted(self, *call):
+        here.append(call)
+        return real(self, *call)
 
-    monkeypatch.setattr(threading.Thread, "start", start)
+    monkeypatch.setattr(Store, "tallies", counted)  # this process's scans (the scanning processes' are not seen)
     with Store(tmp_path / "k.sqlite") as store:
         _imported(store, RECORDS)
         with store.snapshot():
             got = [_counts(rows) for rows in store.tallies_each(CALLS)]
-        assert got == EXPECTED
+        assert got == EXPECTED and here == []  # all made in the scanning processes
         assert [_counts(store.tallies(*call)) for call in CALLS] == EXPECTED
-    assert sum(name.startswith("kaohe-scan") for name in started) == 2  # made in two threads
 
 
 def test_a_scan_never_reads_what_was_written_after_the_scorings_snapshot(tmp_path, monkeypatch):
     """Inside the snapshot the scoring reads, another process imports a third a.k of grade 一 for
-    u1: the scans made at once still count two (the state the scoring reads); after it, three."""
+    u1: the scans made at once still count two (the state the scoring reads: the scanning processes
+    read the new state, so the scans are made again here); after it, three."""
     monkeypatch.setattr("os.cpu_count", lambda: 2)
     with Store(tmp_path / "k.sqlite") as store, Store(tmp_path / "k.sqlite") as other:
         _imported(store, RECORDS)
@@ -99,16 +104,16 @@ def test_one_core_or_many(tmp_path, monkeypatch, cores):
 
 def test_the_number_of_scans_at_once_set_in_the_environment(tmp_path, monkeypatch):
     from kaohe.core.errors import KaoheError
-    from kaohe.store.store import scan_threads
+    from kaohe.store.store import scan_processes
 
     monkeypatch.setattr("os.cpu_count", lambda: 8)
-    assert scan_threads() == 4
-    monkeypatch.setenv("KAOHE_SCAN_THREADS", "1")
-    assert scan_threads() == 1
+    assert scan_processes() == 4
+    monkeypatch.setenv("KAOHE_SCAN_PROCESSES", "1")
+    assert scan_processes() == 1
     with Store(tmp_path / "k.sqlite") as store:
         _imported(store, RECORDS)
         with store.snapshot():
             assert [_counts(rows) for rows in store.tallies_each(CALLS)] == EXPECTED
-    monkeypatch.setenv("KAOHE_SCAN_THREADS", "x")
-    with pytest.raises(KaoheError, match="KAOHE_SCAN_THREADS 应为同时进行的分组统计数 0 至 16"):
-        scan_threads()
+    monkeypatch.setenv("KAOHE_SCAN_PROCESSES", "x")
+    with pytest.raises(KaoheError, match="KAOHE_SCAN_PROCESSES 应为同时进行的分组统计数 0 至 16"):
+        scan_processes()

@@ -16,7 +16,11 @@ import datetime as dt
 import hashlib
 import json
 import os
+import contextlib
+import pickle
 import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -43,19 +47,23 @@ from .users import Users, migrate_5, migrate_9
 
 SCHEMA_VERSION = 11
 BATCH = 5000
-SCAN_THREADS = 4
-"""How many grouped scans ``Store.tallies_each`` runs at once, at most (and never more than the
-machine's cores); ``KAOHE_SCAN_THREADS`` in the environment sets it (``scan_threads``)."""
+SCAN_PROCESSES = 4
+"""How many grouped scans ``Store.tallies_each`` makes at once, at most (and never more than the
+machine's cores); ``KAOHE_SCAN_PROCESSES`` in the environment sets it (``scan_processes``)."""
+
+SCAN_MIN_RECORDS = 100_000
+"""``Store.tallies_each`` makes its scans in processes of their own only when they read at least as
+many records: for fewer, starting the processes (about 0.2 s) costs more than it saves."""
 
 
-def scan_threads() -> int:
-    """How many grouped scans ``Store.tallies_each`` runs at once: ``KAOHE_SCAN_THREADS`` (0 or 1: one
-    by one, here), else ``SCAN_THREADS`` or the machine's cores, the fewer."""
-    wanted = os.environ.get("KAOHE_SCAN_THREADS", "").strip()
+def scan_processes() -> int:
+    """How many grouped scans ``Store.tallies_each`` makes at once: ``KAOHE_SCAN_PROCESSES`` (0 or 1:
+    one by one, here), else ``SCAN_PROCESSES`` or the machine's cores, the fewer."""
+    wanted = os.environ.get("KAOHE_SCAN_PROCESSES", "").strip()
     if not wanted:
-        return min(SCAN_THREADS, os.cpu_count() or 1)
+        return min(SCAN_PROCESSES, os.cpu_count() or 1)
     if not (wanted.isascii() and wanted.isdigit() and int(wanted) <= 16):
-        raise KaoheError(f"环境变量 KAOHE_SCAN_THREADS 应为同时进行的分组统计数 0 至 16(0 或 1 表示逐个进行),得到 {wanted!r}")
+        raise KaoheError(f"环境变量 KAOHE_SCAN_PROCESSES 应为同时进行的分组统计数 0 至 16(0 或 1 表示逐个进行),得到 {wanted!r}")
     return int(wanted)
 
 
@@ -850,36 +858,45 @@ class Store(Ledger, Users, Tokens, SelfReports):
         return _tallies(rows, fields, attrs, decide)
 
     def tallies_each(self, calls: Sequence[tuple[Any, ...]]) -> Iterator[Iterator[tuple[str, str, dict[Any, Any], int, str]]]:
-        """``tallies(*call)`` of each of ``calls``, in their order, the grouped scans run at once: each on
-        a read-only connection of its own, in up to ``SCAN_THREADS`` threads (SQLite works on a query
-        without Python's lock, so the scans share the processor's cores), while the caller finishes
-        the rows of those done. A scan on another connection is taken only where that connection reads
-        what this one reads: inside this connection's read transaction (``snapshot``), the audit
-        trail's last entry the same in both (every change of what a scan reads is an entry of it,
-        written in the change's transaction); else it is run again here. A single call, one core
-        (``scan_threads``), or outside a read transaction, the scans run here, one by one, as they are
-        taken. The threads start at once, before the first is taken: the caller may do other work
-        meanwhile."""
-        threads = min(len(calls), scan_threads())
-        if threads < 2 or not self.path.is_file() or not self.db.conn.in_transaction:
+        """``tallies(*call)`` of each of ``calls``, in their order, the grouped scans made at once: in up
+        to ``scan_processes()`` scanning processes (kaohe.store.scanner; SQLite's work in threads of
+        one process contends for its shared locks: measured, no faster than one by one), each with a
+        read-only connection, while the caller does other work and finishes the rows of those done
+        (a thread here hands each process its next call as it answers). A scan made there is taken
+        only where it read what this connection reads: inside this connection's read transaction
+        (``snapshot``), the audit trail's last entry the same in both (every change of what a scan
+        reads is an entry of it, written in the change's transaction); else, or if its process
+        fails, it is made again here. One core, scans reading fewer than ``SCAN_MIN_RECORDS``
+        records, or outside a read transaction: one by one, here, as they are taken. The processes
+        start at once, before the first is taken."""
+        workers = min(len(calls), scan_processes())
+        if (
+            workers < 2 or not self.path.is_file() or not self.db.conn.in_transaction
+            or self._records_scanned(calls, SCAN_MIN_RECORDS) < SCAN_MIN_RECORDS
+        ):
             return (self.tallies(*call) for call in calls)
         mark = self.audit_mark()
-        done: list[list[tuple[str, str, dict[Any, Any], int, str]] | None] = [None] * len(calls)
+        done: list[Any] = [None] * len(calls)
         ready = [threading.Event() for _ in calls]
         lock = threading.Lock()
         state = {"next": 0, "stop": False}
 
-        def work() -> None:
-            # each thread its own connection, opened, read and closed in it, one read transaction for
-            # all its scans; a scan it cannot make as this connection would is left to it (None)
-            other: Store | None = None
+        def feed() -> None:
+            # one scanning process: started, told the database and the scoring's state, then given
+            # the next call as it answers the last; its calls left undone (None) if it fails
             try:
-                other = Store(self.path, readonly=True)
-                other.db.execute("BEGIN")
-                same = other.audit_mark() == mark
-            except Exception:  # noqa: BLE001 - the scans are then made by this connection
+                process = subprocess.Popen(
+                    [sys.executable, "-m", "kaohe.store.scanner"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,  # a process that fails leaves its calls to be made here, which says what is wrong
+                )
+            except OSError:
+                process = None
+            try:
                 same = False
-            try:
+                if process is not None and process.stdin is not None and process.stdout is not None:
+                    pickle.dump((str(self.path), mark), process.stdin)
+                    process.stdin.flush()
+                    same = pickle.load(process.stdout) is True
                 while True:
                     with lock:
                         i = state["next"]
@@ -887,33 +904,58 @@ class Store(Ledger, Users, Tokens, SelfReports):
                             return
                         state["next"] = i + 1
                     try:
-                        if same and other is not None:
-                            done[i] = list(other.tallies(*calls[i]))
-                    except Exception:  # noqa: BLE001 - made again by this connection, which says what is wrong
-                        done[i] = None
+                        if same and process is not None and process.stdin is not None and process.stdout is not None:
+                            pickle.dump(calls[i], process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+                            process.stdin.flush()
+                            done[i] = pickle.load(process.stdout)
+                    except Exception:  # noqa: BLE001 - the process failed: this call and its next ones are made here
+                        same = False
                     finally:
                         ready[i].set()
+            except Exception:  # noqa: BLE001 - never started or told: the calls are made by the others, or here
+                pass
             finally:
-                if other is not None:
-                    other.close()
+                if process is not None:
+                    if process.stdin is not None:
+                        with contextlib.suppress(OSError):
+                            process.stdin.close()
+                    try:
+                        process.wait(timeout=30)
+                    except subprocess.TimeoutExpired:
+                        process.kill()
+                        process.wait()
+                    if process.stdout is not None:
+                        process.stdout.close()
 
-        workers = [threading.Thread(target=work, name=f"kaohe-scan-{k}", daemon=True) for k in range(threads)]
-        for w in workers:
-            w.start()
+        feeders = [threading.Thread(target=feed, name=f"kaohe-scan-{k}", daemon=True) for k in range(workers)]
+        for t in feeders:
+            t.start()
 
         def taken() -> Iterator[Iterator[tuple[str, str, dict[Any, Any], int, str]]]:
             try:
                 for i, call in enumerate(calls):
-                    ready[i].wait()
+                    while not ready[i].wait(0.5):
+                        if not any(t.is_alive() for t in feeders):  # every process gone: the rest made here
+                            break
                     rows, done[i] = done[i], None
                     yield iter(rows) if rows is not None else self.tallies(*call)
             finally:
                 with lock:
                     state["stop"] = True
-                for w in workers:
-                    w.join()
+                for t in feeders:
+                    t.join()
 
         return taken()
+
+    def _records_scanned(self, calls: Sequence[tuple[Any, ...]], most: int) -> int:
+        """How many records ``calls`` read, about (each kind's records over the calls' dates, once),
+        counted up to ``most``."""
+        kinds = sorted({k for call in calls for k in call[0]})
+        if not kinds:
+            return 0
+        start, end = min(call[2] for call in calls).isoformat(), max(call[3] for call in calls).isoformat()
+        q = f"SELECT count(*) FROM (SELECT 1 FROM records WHERE kind IN ({','.join('?' * len(kinds))}) AND date BETWEEN ? AND ? LIMIT ?)"
+        return int(self.db.conn.execute(q, [*kinds, start, end, most]).fetchone()[0])
 
     def records_of(self, keys: Sequence[str]) -> Iterator[Record]:
         """The current (not voided) records of ``keys`` (those stored), decoded as ``records`` decodes them."""

@@ -1,0 +1,53 @@
+"""A scanning process (``Store.tallies_each``): the month's grouped scans made beside the scoring, in a
+process of its own, started as ``python -m kaohe.store.scanner`` (never a copy of the scoring's
+process, its connections and threads).
+
+It reads pickled messages on its standard input and answers each on its standard output: first
+(database path, the audit trail's last entry the scoring reads): it opens the store read-only, one
+read transaction for all its scans, and answers whether it reads the same state (the same last
+entry); then a call of ``Store.tallies`` at a time, answered with its rows (a list), or None where
+its scan failed (the scoring's own connection makes it again and says what is wrong). It ends at
+the end of its input."""
+
+from __future__ import annotations
+
+import pickle
+import sys
+from typing import Any, BinaryIO
+
+
+def serve(incoming: BinaryIO, outgoing: BinaryIO) -> None:
+    from .store import Store
+
+    path, mark = pickle.load(incoming)
+    store: Store | None = None
+    try:
+        store = Store(path, readonly=True)
+        store.db.execute("BEGIN")
+        same = store.audit_mark() == mark
+    except Exception:  # noqa: BLE001 - its scans are then made by the scoring's own connection
+        same = False
+    _answer(outgoing, same)
+    while True:
+        try:
+            call = pickle.load(incoming)
+        except EOFError:
+            break
+        rows: Any = None
+        if same and store is not None:
+            try:
+                rows = list(store.tallies(*call))
+            except Exception:  # noqa: BLE001 - made again by the scoring's connection
+                rows = None
+        _answer(outgoing, rows)
+    if store is not None:
+        store.close()
+
+
+def _answer(outgoing: BinaryIO, value: Any) -> None:
+    pickle.dump(value, outgoing, protocol=pickle.HIGHEST_PROTOCOL)
+    outgoing.flush()
+
+
+if __name__ == "__main__":
+    serve(sys.stdin.buffer, sys.stdout.buffer)
