@@ -15,10 +15,11 @@ import pickle
 import sys
 from typing import Any, BinaryIO
 
+from .store import Store
+
 
 def serve(incoming: BinaryIO, outgoing: BinaryIO) -> None:
-    from .store import Store
-
+    """Answer the scoring's messages (see the module's text) until its input ends."""
     path, mark = pickle.load(incoming)
     store: Store | None = None
     try:
