@@ -9,25 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import pytest
 import kaohe.store.store as store_module
-from kaohe.intake.staging import IngestReport
-from kaohe.store.integrity import stored_hash
 from kaohe.store.store import Store
+from store_helpers import imported
 
 JUNE = dt.date(2015, 6, 1), dt.date(2015, 6, 30)
-
-
-def _imported(store: Store, rows: list[tuple[str, str, str, str]]) -> None:
-    """(key, kind, unit, attributes' JSON) of June 1st written as an import writes them (one transaction)."""
-    batch = [
-        ((k, kind, unit, "2015-06-01", "2015-06", None, a, "", stored_hash(kind, unit, "2015-06-01", None, a, "")), "s", i, None)
-        for i, (k, kind, unit, a) in enumerate(rows)
-    ]
-    import_id = store.begin_import(file="f", path="f", digest="d", adapter="a", department="d", actor="t", strict=False, dry_run=False)
-    assert import_id is not None
-    report = IngestReport("f", "a", "d", kept=10)
-    store.write_batch(batch, "f", import_id, report, False)  # type: ignore[arg-type]
-    store.finish_import(import_id, report, digest="d", actor="t")
-    store.forget_written()
 
 
 def _counts(rows) -> list[tuple[str, str, str, int]]:
@@ -69,7 +54,7 @@ def test_the_scans_made_at_once_give_what_each_gives(tmp_path, monkeypatch):
 
     monkeypatch.setattr(Store, "tallies", counted)  # this process's scans (the scanning processes' are not seen)
     with Store(tmp_path / "k.sqlite") as store:
-        _imported(store, RECORDS)
+        imported(store, RECORDS)
         with store.snapshot():
             got = [_counts(rows) for rows in store.tallies_each(CALLS)]
         assert got == EXPECTED and here == []  # all made in the scanning processes
@@ -82,10 +67,10 @@ def test_a_scan_never_reads_what_was_written_after_the_scorings_snapshot(tmp_pat
     read the new state, so the scans are made again here); after it, three."""
     monkeypatch.setattr("os.cpu_count", lambda: 2)
     with Store(tmp_path / "k.sqlite") as store, Store(tmp_path / "k.sqlite") as other:
-        _imported(store, RECORDS)
+        imported(store, RECORDS)
         with store.snapshot():
             assert _counts(store.tallies(*CALLS[0]))[0] == ("u1", "a.k", "[('grade', '一')]", 2)  # the snapshot begins
-            _imported(other, [("a5", "a.k", "u1", '{"grade": "一"}')])
+            imported(other, [("a5", "a.k", "u1", '{"grade": "一"}')])
             got = [_counts(rows) for rows in store.tallies_each(CALLS)]
         assert got == EXPECTED
         after = [_counts(rows) for rows in store.tallies_each(CALLS)]  # outside a snapshot: one by one, as it is now
@@ -97,7 +82,7 @@ def test_a_scan_never_reads_what_was_written_after_the_scorings_snapshot(tmp_pat
 def test_one_core_or_many(tmp_path, monkeypatch, cores):
     monkeypatch.setattr("os.cpu_count", lambda: cores)
     with Store(tmp_path / "k.sqlite") as store:
-        _imported(store, RECORDS)
+        imported(store, RECORDS)
         with store.snapshot():
             assert [_counts(rows) for rows in store.tallies_each(CALLS)] == EXPECTED
 
@@ -111,7 +96,7 @@ def test_the_number_of_scans_at_once_set_in_the_environment(tmp_path, monkeypatc
     monkeypatch.setenv("KAOHE_SCAN_PROCESSES", "1")
     assert scan_processes() == 1
     with Store(tmp_path / "k.sqlite") as store:
-        _imported(store, RECORDS)
+        imported(store, RECORDS)
         with store.snapshot():
             assert [_counts(rows) for rows in store.tallies_each(CALLS)] == EXPECTED
     monkeypatch.setenv("KAOHE_SCAN_PROCESSES", "x")

@@ -15,12 +15,12 @@ from decimal import Decimal
 import pytest
 from pg_support import backend, pg_url  # noqa: F401 (fixtures)
 from demo_helpers import ingested_demo
+from store_helpers import imported
 from kaohe.core.periods import Period
-from kaohe.intake.staging import IngestReport
 from kaohe.office.jobs import score_period
 from kaohe.rules import PerOccurrence
 from kaohe.scoring.aggregated import typed_fields
-from kaohe.store.integrity import stored_hash, verify
+from kaohe.store.integrity import verify
 from kaohe.store.store import SCHEMA_VERSION, TYPED_SLOTS, Store, typed_columns
 
 D = Decimal
@@ -32,17 +32,8 @@ VALUES = ['"9.5"', '"10.0000001"', '"abc"', None, '"1e3"', "1e3", '"12"', "11", 
 
 
 def _imported(store: Store, rows: list[tuple[str, str, str]]) -> None:
-    """(key, kind, attributes' JSON) written as an import writes them (``write_batch``, one transaction)."""
-    batch = [
-        ((k, kind, "u1", "2015-06-01", "2015-06", None, a, "", stored_hash(kind, "u1", "2015-06-01", None, a, "")), "s", i, None)
-        for i, (k, kind, a) in enumerate(rows)
-    ]
-    import_id = store.begin_import(file="f", path="f", digest="d", adapter="a", department="d", actor="t", strict=False, dry_run=False)
-    assert import_id is not None
-    report = IngestReport("f", "a", "d", kept=10)
-    store.write_batch(batch, "f", import_id, report, False)  # type: ignore[arg-type]
-    store.finish_import(import_id, report, digest="d", actor="t")
-    store.forget_written()
+    """(key, kind, attributes' JSON) of unit u1 written as an import writes them (``store_helpers.imported``)."""
+    imported(store, [(k, kind, "u1", a) for k, kind, a in rows])
 
 
 def _attrs(x: str | None) -> str:
