@@ -40,11 +40,13 @@ def test_an_edit_no_score_reads_leaves_the_stored_results_up_to_date(tmp_path: P
         score_period(store, bureau, reg, APRIL)
         assert _totals(store) == {"c": (Decimal(100), 1), "b": (Decimal(97), 2), "a": (Decimal(96), 3)}
     text = config.read_text(encoding="utf-8")
-    # a comment, blank lines, the site's and the reminders' settings, the results' setting, the
-    # database named as it was but written otherwise: nothing a score reads
+    # a comment, blank lines, the database named (the same file), the site's, the reminders', the
+    # appeals' (a TOML date among them), the report's and the results' settings: nothing a score reads
     edited = (
-        "# 2015年4月 考核办修改了网站设置\n\n" + text.replace('cutoff_day = "end"', 'cutoff_day   =   "end"   # 自然月')
+        "# 2015年4月 考核办修改了网站设置\n\n"
+        + text.replace('cutoff_day = "end"', 'cutoff_day   =   "end"   # 自然月\ndatabase = "kaohe.sqlite"')
         + '\n[site]\nidle_minutes = 20\n\n[notify]\nsmtp_host = "mail.example"\nfrom = "kaoheban@example.gov"\n\n[results]\nstale = "score"\n'
+        + '\n[appeals]\nworking_days = 3\nholidays = [2015-05-04]\n\n[report]\nlines_per_item = 5\n'
     )
     config.write_text(edited, encoding="utf-8")
     again = load_bureau(config, reg)

@@ -102,3 +102,82 @@ def test_the_number_of_scans_at_once_set_in_the_environment(tmp_path, monkeypatc
     monkeypatch.setenv("KAOHE_SCAN_PROCESSES", "x")
     with pytest.raises(KaoheError, match="KAOHE_SCAN_PROCESSES 应为同时进行的分组统计数 0 至 16"):
         scan_processes()
+
+
+def test_a_scan_that_fails_in_its_process_is_made_here_which_says_what_is_wrong(tmp_path, monkeypatch):
+    """A call the store refuses (a comparison it does not know): its scanning process answers nothing,
+    the scoring's connection makes it again and raises the store's own error."""
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    bad = (["a.k"], ["grade"], *JUNE, (("grade", "!=", 1),))
+    with Store(tmp_path / "k.sqlite") as store:
+        imported(store, RECORDS)
+        with store.snapshot():
+            scans = store.tallies_each([CALLS[0], bad, CALLS[1]])
+            assert _counts(next(scans)) == EXPECTED[0]
+            with pytest.raises(AssertionError):
+                next(scans)
+
+
+def test_scanning_processes_that_cannot_start_leave_every_scan_to_the_scoring(tmp_path, monkeypatch):
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    monkeypatch.setattr(store_module.sys, "executable", str(tmp_path / "no-python"))
+    with Store(tmp_path / "k.sqlite") as store:
+        imported(store, RECORDS)
+        with store.snapshot():
+            assert [_counts(rows) for rows in store.tallies_each(CALLS)] == EXPECTED
+
+
+def test_scans_given_up_stop_their_processes(tmp_path, monkeypatch):
+    """The scoring fails before it takes the scans (a plugin's rule raising, say): the scanning
+    processes are given no more calls (of 1,500, not half are sent) and end; nothing is left running."""
+    import gc
+    import pickle
+    import threading
+    import time
+
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    sent = []
+
+    class Counting:
+        HIGHEST_PROTOCOL = pickle.HIGHEST_PROTOCOL
+        load = staticmethod(pickle.load)
+        UnpicklingError = pickle.UnpicklingError
+
+        @staticmethod
+        def dump(obj, file, protocol=None):
+            sent.append(obj)
+            return pickle.dump(obj, file, protocol=protocol)
+
+    monkeypatch.setattr(store_module, "pickle", Counting)
+    calls = CALLS * 500
+    with Store(tmp_path / "k.sqlite") as store:
+        imported(store, RECORDS)
+        with store.snapshot():
+            scans = store.tallies_each(calls)
+            del scans
+            gc.collect()
+        deadline = time.monotonic() + 60
+        while any(t.name.startswith("kaohe-scan") for t in threading.enumerate()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(t.name.startswith("kaohe-scan") for t in threading.enumerate())
+    assert len([c for c in sent if c in calls]) < len(calls) // 2
+
+
+def test_a_scanning_process_of_other_code_is_not_used(tmp_path, monkeypatch):
+    """The scanning process runs the store's code found on the path: where it is not the scoring's own
+    (another kaohe installed since, say), it scans nothing and every scan is made here."""
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    monkeypatch.setattr(store_module, "__file__", str(tmp_path / "elsewhere" / "store.py"))
+    here = []
+    real = Store.tallies
+
+    def counted(self, *call):
+        here.append(call)
+        return real(self, *call)
+
+    monkeypatch.setattr(Store, "tallies", counted)
+    with Store(tmp_path / "k.sqlite") as store:
+        imported(store, RECORDS)
+        with store.snapshot():
+            assert [_counts(rows) for rows in store.tallies_each(CALLS)] == EXPECTED
+    assert len(here) == len(CALLS)

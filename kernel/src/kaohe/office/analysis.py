@@ -73,14 +73,20 @@ class SharedRecords:
         return iter(hit)
 
     def tallies_each(self, calls: Sequence[tuple[Any, ...]]) -> Iterator[Iterator[Any]]:
-        """``tallies`` of each call, those not asked before made at once (``Store.tallies_each``)."""
+        """``tallies`` of each call, those not asked before made at once (``Store.tallies_each``: started
+        now, before the first is taken)."""
         keys = [(tuple(k), tuple(f), start, end, tuple(d)) for k, f, start, end, *rest in calls for d in [rest[0] if rest else ()]]
         new = [key for key in dict.fromkeys(keys) if key not in self._tallies]
-        for key, rows in zip(new, self.store.tallies_each(new), strict=True):
-            self.reads += 1
-            self._tallies[key] = list(rows)
-        for key in keys:
-            yield iter(self._tallies[key])
+        scans = iter(self.store.tallies_each(new))
+
+        def taken() -> Iterator[Iterator[Any]]:
+            for key in keys:
+                if key not in self._tallies:
+                    self.reads += 1
+                    self._tallies[key] = list(next(scans))
+                yield iter(self._tallies[key])
+
+        return taken()
 
     def records_of(self, keys: Sequence[str]) -> Iterator[Record]:
         return self.store.records_of(keys)

@@ -95,11 +95,16 @@ def _scored(text: str) -> str:
             table = table.get(key) if isinstance(table, dict) else None
         if isinstance(table, dict):
             table.pop(path[-1], None)
-    out = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    out = json.dumps(data, sort_keys=True, ensure_ascii=False, default=_toml_value)
     if len(_SCORED) >= 64:
         _SCORED.clear()
     _SCORED[text] = out
     return out
+
+
+def _toml_value(value: Any) -> Any:
+    """A TOML date or time in ``_scored``'s canonical form: tagged with its type, never the same as a text."""
+    return {"toml": type(value).__name__, "value": value.isoformat()}
 
 
 def config_digest(bureau: Bureau, period: Period | None = None) -> str:

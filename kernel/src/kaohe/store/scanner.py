@@ -3,9 +3,9 @@ process of its own, started as ``python -m kaohe.store.scanner`` (never a copy o
 process, its connections and threads).
 
 It reads pickled messages on its standard input and answers each on its standard output: first
-(database path, the audit trail's last entry the scoring reads): it opens the store read-only, one
-read transaction for all its scans, and answers whether it reads the same state (the same last
-entry); then a call of ``Store.tallies`` at a time, answered with its rows (a list), or None where
+(database path, the audit trail's last entry the scoring reads, the file of the scoring's store
+code): where that is its own code, it opens the store read-only, one read transaction for all its
+scans, and answers whether it reads the same state (the same last entry); then a call of ``Store.tallies`` at a time, answered with its rows (a list), or None where
 its scan failed (the scoring's own connection makes it again and says what is wrong). It ends at
 the end of its input."""
 
@@ -15,19 +15,25 @@ import pickle
 import sys
 from typing import Any, BinaryIO
 
+from . import store as _store_module
 from .store import Store
+
+CODE = _store_module.__file__
+"""The store's code this process runs: the scoring's must be the same (its first message says its own)."""
 
 
 def serve(incoming: BinaryIO, outgoing: BinaryIO) -> None:
     """Answer the scoring's messages (see the module's text) until its input ends."""
-    path, mark = pickle.load(incoming)
+    path, mark, code = pickle.load(incoming)
     store: Store | None = None
-    try:
-        store = Store(path, readonly=True)
-        store.db.execute("BEGIN")
-        same = store.audit_mark() == mark
-    except Exception:  # noqa: BLE001 - its scans are then made by the scoring's own connection
-        same = False
+    same = False
+    if code == CODE:  # the scoring's own kaohe (never another found first on the path): no migration here either
+        try:
+            store = Store(path, readonly=True)
+            store.db.execute("BEGIN")
+            same = store.audit_mark() == mark
+        except Exception:  # noqa: BLE001 - its scans are then made by the scoring's own connection
+            same = False
     _answer(outgoing, same)
     while True:
         try:
@@ -35,11 +41,13 @@ def serve(incoming: BinaryIO, outgoing: BinaryIO) -> None:
         except EOFError:
             break
         rows: Any = None
-        if same and store is not None:
+        # still in its read transaction (SQLite ends one by itself after some errors): else the rows
+        # might be of another state of the database than the scoring's
+        if same and store is not None and store.db.conn.in_transaction:
             try:
                 rows = list(store.tallies(*call))
-            except Exception:  # noqa: BLE001 - made again by the scoring's connection
-                rows = None
+            except Exception:  # noqa: BLE001 - made again by the scoring's connection, and no more here
+                rows, same = None, False
         _answer(outgoing, rows)
     if store is not None:
         store.close()

@@ -22,6 +22,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import weakref
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
@@ -885,8 +886,8 @@ class Store(Ledger, Users, Tokens, SelfReports):
             # one scanning process: started, told the database and the scoring's state, then given
             # the next call as it answers the last; its calls left undone (None) if it fails
             try:
-                process = subprocess.Popen(
-                    [sys.executable, "-m", "kaohe.store.scanner"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                process = subprocess.Popen(  # -P: never a module of the current folder in its place
+                    [sys.executable, "-P", "-m", "kaohe.store.scanner"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                     stderr=subprocess.DEVNULL,  # a process that fails leaves its calls to be made here, which says what is wrong
                 )
             except OSError:
@@ -894,7 +895,7 @@ class Store(Ledger, Users, Tokens, SelfReports):
             try:
                 same = False
                 if process is not None and process.stdin is not None and process.stdout is not None:
-                    pickle.dump((str(self.path), mark), process.stdin)
+                    pickle.dump((str(self.path), mark, __file__), process.stdin)
                     process.stdin.flush()
                     same = pickle.load(process.stdout) is True
                 while True:
@@ -910,6 +911,8 @@ class Store(Ledger, Users, Tokens, SelfReports):
                             done[i] = pickle.load(process.stdout)
                     except Exception:  # noqa: BLE001 - the process failed: this call and its next ones are made here
                         same = False
+                        if process is not None:
+                            process.kill()  # never left writing an answer nobody reads
                     finally:
                         ready[i].set()
             except Exception:  # noqa: BLE001 - never started or told: the calls are made by the others, or here
@@ -931,21 +934,26 @@ class Store(Ledger, Users, Tokens, SelfReports):
         for t in feeders:
             t.start()
 
+        def stop() -> None:
+            with lock:
+                state["stop"] = True
+
         def taken() -> Iterator[Iterator[tuple[str, str, dict[Any, Any], int, str]]]:
             try:
                 for i, call in enumerate(calls):
-                    while not ready[i].wait(0.5):
-                        if not any(t.is_alive() for t in feeders):  # every process gone: the rest made here
-                            break
+                    # a call no feeder will answer (every process gone) is made here at once
+                    while not ready[i].is_set() and any(t.is_alive() for t in feeders):
+                        ready[i].wait(0.5)
                     rows, done[i] = done[i], None
                     yield iter(rows) if rows is not None else self.tallies(*call)
             finally:
-                with lock:
-                    state["stop"] = True
+                stop()
                 for t in feeders:
                     t.join()
 
-        return taken()
+        out = taken()
+        weakref.finalize(out, stop)  # given up before it was read to the end (the scoring failed): no more scans
+        return out
 
     def _records_scanned(self, calls: Sequence[tuple[Any, ...]], most: int) -> int:
         """How many records ``calls`` read, about (each kind's records over the calls' dates, once),
