@@ -329,6 +329,11 @@ class PgStore(Store):
             last[row[2]] = row
         conn.copy("item_results", ITEM_RESULT_COLUMNS, last.values())
 
+    def tallies_each(self, calls: Sequence[tuple[Any, ...]]) -> Iterator[Iterator[tuple[str, str, dict[Any, Any], int, str]]]:
+        """``tallies`` of each call, one by one, as they are taken (docs/postgresql.md: PostgreSQL may
+        run a query in parallel itself; no scanning processes here)."""
+        return (self.tallies(*call) for call in calls)
+
     def type_fields(self, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str, int]]:
         """PostgreSQL keeps no typed columns (docs/postgresql.md): its ``tallies`` reads the attributes'
         JSON, its map stays empty and the columns NULL, so nothing claims a column it did not fill."""

@@ -872,7 +872,7 @@ class Store(Ledger, Users, Tokens, SelfReports):
         start at once, before the first is taken."""
         workers = min(len(calls), scan_processes())
         if (
-            workers < 2 or not self.path.is_file() or not self.db.conn.in_transaction
+            workers < 2 or not isinstance(self.path, Path) or not self.path.is_file() or not self.db.conn.in_transaction
             or self._records_scanned(calls, SCAN_MIN_RECORDS) < SCAN_MIN_RECORDS
         ):
             return (self.tallies(*call) for call in calls)
