@@ -898,14 +898,14 @@ class Store(Ledger, Users, Tokens, SelfReports):
                     pickle.dump((str(self.path), mark, __file__), process.stdin)
                     process.stdin.flush()
                     same = pickle.load(process.stdout) is True
-                while True:
+                while same:  # a process not used (or failed) takes no more calls: the others, or this connection, make them
                     with lock:
                         i = state["next"]
                         if i >= len(calls) or state["stop"]:
                             return
                         state["next"] = i + 1
                     try:
-                        if same and process is not None and process.stdin is not None and process.stdout is not None:
+                        if process is not None and process.stdin is not None and process.stdout is not None:
                             pickle.dump(calls[i], process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
                             process.stdin.flush()
                             done[i] = pickle.load(process.stdout)
