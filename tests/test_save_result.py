@@ -101,3 +101,31 @@ def test_an_error_in_the_middle_of_saving_changes_nothing_stored(tmp_path):
         with pytest.raises(TypeError):
             store.save_result(attrs.evolve(result, units=tuple(units)))
         assert _rows(db, "2015-03") == before
+
+
+def test_a_month_is_stored_with_the_cycle_collector_paused_and_it_resumes_after(tmp_path, monkeypatch):
+    """``score_period`` pauses Python's cycle collector while it stores too (the storing walks the
+    whole result: each of the collector's full passes there cost ~0.5 s at full scale), and resumes
+    it afterwards, after an error too."""
+    import gc
+
+    bureau, reg, db = rb.make(tmp_path)
+    seen: list[bool] = []
+    saving = Store.save_result
+
+    def watched(self, *args, **kw):  # type: ignore[no-untyped-def]
+        seen.append(gc.isenabled())
+        if kw.pop("fail", False) or getattr(self, "fail", False):
+            raise OSError("磁盘已满")
+        return saving(self, *args, **kw)
+
+    monkeypatch.setattr(Store, "save_result", watched)
+    assert gc.isenabled()
+    with Store(db) as store:
+        score_period(store, bureau, reg, Period.parse("2015-03"))
+        assert seen == [False] and gc.isenabled()
+        assert len(_rows(db, "2015-03")["explanations"]) == 6  # stored all the same
+        store.fail = True  # type: ignore[attr-defined]
+        with pytest.raises(OSError):
+            score_period(store, bureau, reg, Period.parse("2015-03"))
+        assert seen == [False, False] and gc.isenabled()
