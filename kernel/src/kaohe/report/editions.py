@@ -308,6 +308,13 @@ def why_packed(a: bytes, b: bytes) -> list[str]:
     return _why(_head(Stream(unpacked(a)))[0], _head(Stream(unpacked(b)))[0])
 
 
+def payload_parts(packed: bytes) -> tuple[dict[str, Any], Iterator[dict[str, Any]]]:
+    """A payload as stored (compressed), read a piece at a time: its entries before its results
+    (``config``, ``inputs``, ``items`` …), and its results, one unit's tree at a time, in the payload's
+    order (of the units' ids)."""
+    return _head(Stream(unpacked(packed)))
+
+
 def _head(stream: Stream) -> tuple[dict[str, Any], Iterator[Any]]:
     """A payload's entries before its results, and its results, one unit at a time."""
     head: dict[str, Any] = {}
