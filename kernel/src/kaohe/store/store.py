@@ -1054,16 +1054,8 @@ class Store(Ledger, Users, Tokens, SelfReports):
         ``item_results`` (:data:`ITEM_RESULT_COLUMNS`), appended in their order (an item given twice:
         its last row, as ``INSERT OR REPLACE`` keeps it)."""
         conn = self.db.conn
-        conn.executemany(
-            f"INSERT INTO [category_results] ({', '.join(f'[{c}]' for c in CATEGORY_RESULT_COLUMNS)})"
-            f" VALUES ({', '.join('?' for _ in CATEGORY_RESULT_COLUMNS)})",
-            categories,
-        )
-        conn.executemany(
-            f"INSERT OR REPLACE INTO [item_results] ({', '.join(f'[{c}]' for c in ITEM_RESULT_COLUMNS)})"
-            f" VALUES ({', '.join('?' for _ in ITEM_RESULT_COLUMNS)})",
-            items,
-        )
+        _insert_rows(conn, "INSERT", "category_results", CATEGORY_RESULT_COLUMNS, categories)
+        _insert_rows(conn, "INSERT OR REPLACE", "item_results", ITEM_RESULT_COLUMNS, items)
 
     def inputs_present(self) -> None:
         """The ledger tables whose entries a stored result is checked against are there: a dropped
@@ -1362,6 +1354,20 @@ SCORE_COLUMNS = (
 ITEM_RESULT_COLUMNS = (
     "period", "unit", "item", "category", "window", "points", "uncapped", "lines", "records", "carried", "missing",
 )
+
+def _insert_rows(conn: sqlite3.Connection, verb: str, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """``rows`` written in their order, as many in one statement as SQLite takes parameters
+    (``write_unit_results``: a unit's rows in one or two statements, not one a row, so that a
+    writing thread (``_Writes``) waits for Python's lock once a statement, not once a row)."""
+    width = len(columns)
+    most = max(1, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width)
+    rows = list(rows)
+    one = f"({', '.join('?' * width)})"
+    head = f"{verb} INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) VALUES "
+    for i in range(0, len(rows), most):
+        chunk = rows[i : i + most]
+        conn.execute(head + ", ".join([one] * len(chunk)), [v for row in chunk for v in row])
+
 
 BACKENDS: dict[str, type[Store]] = {}
 """The stores of database URLs by scheme (kaohe.store.pgstore registers ``postgresql``)."""
