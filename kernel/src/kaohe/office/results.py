@@ -34,7 +34,7 @@ from ..core.periods import MONTHS_PER, Period
 from ..scheme.bureau import Bureau
 from ..rules import Veto
 from ..rules.base import lines_per_unit
-from ..scoring.explain import _dec, shared_item, category_from_data, category_from_row, item_from_data, unit_data, unit_from_data
+from ..scoring.explain import _NUMBERS, _dec, shared_item, category_from_data, category_from_row, item_from_data, unit_data, unit_from_data
 from ..scoring.folding import Interner, Referred, fold_lines, referred, unfolded
 from ..scoring.pipeline import (
     DataSource,
@@ -740,27 +740,34 @@ class _Merger:
         """An item with lines in some base period merged (``pipeline._referring`` of the results
         ``_Known.item`` makes of its rows), or None where a row does not say it."""
         known = self.known
+        iid = rows[0][1]
+        if iid in known.vetoes:  # a row with lines: its reasons are the unit's veto (read from its tree)
+            return None
+        metas, notes, empty, numbers = known.meta, known.notes, known.empty, _NUMBERS
         count = records = 0
         held: list[Line] = []
         points = uncapped = ZERO
         first: tuple[str, str, str, str, bool, str] | None = None
         for p, row in zip(periods, rows, strict=True):
-            _, iid, pt, unc, n, named, carried, missing = row
+            _, _, pt, unc, n, named, carried, missing = row
             if not n:
-                it = known.item(p, row)
+                it = empty.get((p, iid, pt, unc)) or known.item(p, row)
                 if it is None:
                     return None
                 if first is None:
                     first = (it.title, it.department, it.reference, it.window, it.direct_per_capita, it.note)
                 points, uncapped = points + it.points, uncapped + it.uncapped
                 continue
-            meta = known.meta.get((p, iid))
-            if meta is None or missing or iid in known.vetoes:
+            meta = metas.get((p, iid))
+            if meta is None or missing:
                 return None
-            d, du = _dec(pt), _dec(unc)
+            d = numbers.get(pt)
+            if d is None:
+                d = _dec(pt)
+            du = d if unc == pt else _dec(unc)
             note = ""
             if d != du:
-                found = known.notes.get((p, iid, fmt(d)))
+                found = notes.get((p, iid, fmt(d)))
                 if found is None:
                     return None
                 note = found
