@@ -618,6 +618,11 @@ _CARRIED = Line(ZERO, "", None, True)
 """The line a ``Referred`` read from a row holds where its item carried a line over (``_Known.item``)."""
 
 
+_CATEGORY = operator.itemgetter(0)
+_LINES = operator.itemgetter(4)
+_KEY = operator.itemgetter(0, 1)
+
+
 class _Part:
     """One unit's stored result of one base period as ``aggregate_all`` reads it (``_decoded``): the
     unit and its categories without their items, and its rows of ``item_results`` (those of its
@@ -638,12 +643,10 @@ def _decoded(store: Store, unit: str, labels: Sequence[str]) -> dict[str, _Part]
         u = unit_from_data(fields, categories=False)
         categories = tuple(category_from_data(c, items=False) for c in cats)
         ids = {c.category for c in categories}
-        out[period] = _Part(period, attrs.evolve(u, categories=categories), [r for r in rows if r[0] in ids])
+        if not ids.issuperset(map(_CATEGORY, rows)):  # rows of no category of the unit's: not read (as its tree does not hold them)
+            rows = [r for r in rows if r[0] in ids]
+        out[period] = _Part(period, attrs.evolve(u, categories=categories), rows)
     return out
-
-
-_LINES = operator.itemgetter(4)
-_KEY = operator.itemgetter(0, 1)
 
 
 def _by_item(parts: Sequence[_Part]) -> Iterator[tuple[str, tuple[str, ...], tuple[tuple[Any, ...], ...]]]:
