@@ -619,7 +619,12 @@ _CARRIED = Line(ZERO, "", None, True)
 
 
 _CATEGORY = operator.itemgetter(0)
+_POINTS = operator.itemgetter(2)
+_UNCAPPED = operator.itemgetter(3)
 _LINES = operator.itemgetter(4)
+_NAMED = operator.itemgetter(5)
+_CARRIED_OVER = operator.itemgetter(6)
+_MISSING = operator.itemgetter(7)
 _KEY = operator.itemgetter(0, 1)
 
 
@@ -688,6 +693,9 @@ class _Merger:
         self.same: dict[tuple[Any, ...], ItemResult] = {}
         self.trees: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
         self.merged: dict[tuple[Any, ...], tuple[tuple[ItemResult, ...], ItemResult]] = {}
+        self.metas: dict[tuple[tuple[str, ...], str], tuple[tuple[str, str, str, str, bool], ...]] = {}
+        """Each item's title, department, reference, window and per-capita mark in each of the base
+        periods of a longer period (``_Known.meta``): as many as items × periods."""
 
     def unit(self, unit: str, period: Period, parts: Sequence[_Part], intern: Interner) -> dict[str, list[ItemResult]]:
         """``unit``'s items of ``period`` merged from ``parts`` (its base periods', in order), by
@@ -708,9 +716,9 @@ class _Merger:
                     one = self._plain(label, periods, rows)
                     if one is not None:
                         self.same[key] = one
-            if one is None:
+            if one is None:  # interned there, as the results merged from rows need not be (shared, or the unit's own)
                 one = merge_item(period, [self._result(unit, p, row) for p, row in zip(periods, rows, strict=True)], intern, self.merged)
-            made.append(intern(one))
+            made.append(one)
         self.trees.clear()
         return out
 
@@ -739,56 +747,53 @@ class _Merger:
             points=sum((it.points for it in results), ZERO), uncapped=sum((it.uncapped for it in results), ZERO), veto=(),
         )
 
-    def _referring(self, label: str, periods: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> Referred | None:
+    def _referring(self, label: str, periods: tuple[str, ...], rows: Sequence[tuple[Any, ...]]) -> Referred | None:
         """An item with lines in some base period merged (``pipeline._referring`` of the results
-        ``_Known.item`` makes of its rows), or None where a row does not say it."""
+        ``_Known.item`` makes of its rows: a ``Referred`` of each row with lines, the shared result
+        of each without, made from the same item's title … and note of its period), or None where a
+        row does not say it. Column by column, most of it without a step of Python's per row."""
         known = self.known
         iid = rows[0][1]
-        if iid in known.vetoes:  # a row with lines: its reasons are the unit's veto (read from its tree)
+        if iid in known.vetoes or any(map(_MISSING, rows)):  # a veto's reasons, a line marked missing: the tree says them
             return None
-        metas, notes, empty, numbers = known.meta, known.notes, known.empty, _NUMBERS
-        count = records = 0
-        held: list[Line] = []
-        points = uncapped = ZERO
-        first: tuple[str, str, str, str, bool, str] | None = None
-        for p, row in zip(periods, rows, strict=True):
-            _, _, pt, unc, n, named, carried, missing = row
-            if not n:
-                it = empty.get((p, iid, pt, unc)) or known.item(p, row)
-                if it is None:
-                    return None
-                if first is None:
-                    first = (it.title, it.department, it.reference, it.window, it.direct_per_capita, it.note)
-                points, uncapped = points + it.points, uncapped + it.uncapped
-                continue
-            meta = metas.get((p, iid))
-            if meta is None or missing:
+        metas = self.metas.get((periods, iid))
+        if metas is None:
+            found = tuple(known.meta.get((p, iid)) for p in periods)
+            if None in found:
                 return None
-            d = numbers.get(pt)
-            if d is None:
-                d = _dec(pt)
-            du = d if unc == pt else _dec(unc)
-            note = ""
-            if d != du:
-                found = notes.get((p, iid, fmt(d)))
-                if found is None:
+            metas = self.metas[(periods, iid)] = cast(tuple[tuple[str, str, str, str, bool], ...], found)
+        pts, uncs = list(map(_POINTS, rows)), list(map(_UNCAPPED, rows))
+        try:
+            ds = list(map(_NUMBERS.__getitem__, pts))
+        except KeyError:
+            ds = list(map(_dec, pts))
+        dus = ds if pts == uncs else list(map(_dec, uncs))
+        note = ""
+        if dus is not ds:  # capped or floored in some period: each such period's note must be known
+            for p, d, du in zip(periods, ds, dus, strict=True):
+                if d != du and (p, iid, fmt(d)) not in known.notes:
                     return None
-                note = found
-            if first is None:
-                first = (*meta, note)
-            if named >= 2:  # its record lines folded into one (``folding.folded``)
-                count += n - named + 1
-            else:
-                count, records = count + n, records + named
-            if carried:
-                held.append(_prefixed(_CARRIED, f"[{meta[3]}] "))
-            points, uncapped = points + d, uncapped + du
-        assert first is not None
-        cid, iid = rows[0][0], rows[0][1]
-        title, department, reference, _, per_capita, note = first
+            if ds[0] != dus[0]:
+                note = known.notes[(periods[0], iid, fmt(ds[0]))]
+        ns, named = list(map(_LINES, rows)), list(map(_NAMED, rows))
+        if max(named) < 2:
+            count, records = sum(ns), sum(named)
+        else:  # some period's record lines folded into one (``folding.folded``)
+            count = records = 0
+            for n, k in zip(ns, named, strict=True):
+                if k >= 2:
+                    count += n - k + 1
+                else:
+                    count, records = count + n, records + k
+        held: tuple[Line, ...] = ()
+        if any(map(_CARRIED_OVER, rows)):
+            held = tuple(
+                _prefixed(_CARRIED, f"[{m[3]}] ") for m, row in zip(metas, rows, strict=True) if row[4] and row[6]
+            )
+        title, department, reference, _, per_capita = metas[0]
         return Referred(
-            item=iid, title=title, department=department, category=cid, reference=reference, window=label,
-            lines=tuple(held), points=points, uncapped=uncapped, direct_per_capita=per_capita, note=note, veto=(), folded=0,
+            item=iid, title=title, department=department, category=rows[0][0], reference=reference, window=label,
+            lines=held, points=sum(ds, ZERO), uncapped=sum(dus, ZERO), direct_per_capita=per_capita, note=note, veto=(), folded=0,
             count=count, records=records,
         )
 
