@@ -619,13 +619,13 @@ _CARRIED = Line(ZERO, "", None, True)
 
 
 _CATEGORY = operator.itemgetter(0)
+_ITEM = operator.itemgetter(1)
 _POINTS = operator.itemgetter(2)
 _UNCAPPED = operator.itemgetter(3)
 _LINES = operator.itemgetter(4)
 _NAMED = operator.itemgetter(5)
 _CARRIED_OVER = operator.itemgetter(6)
 _MISSING = operator.itemgetter(7)
-_KEY = operator.itemgetter(0, 1)
 
 
 class _Part:
@@ -654,18 +654,16 @@ def _decoded(store: Store, unit: str, labels: Sequence[str]) -> dict[str, _Part]
     return out
 
 
-def _by_item(parts: Sequence[_Part]) -> Iterator[tuple[str, tuple[str, ...], tuple[tuple[Any, ...], ...]]]:
+def _by_item(parts: Sequence[_Part]) -> list[tuple[str, tuple[str, ...], tuple[tuple[Any, ...], ...]]]:
     """Each item's rows in ``parts`` (a unit's base periods, in order): (its category, the periods
     that have it, their rows), the items in the order ``pipeline.aggregate_unit`` merges them (by
     first appearance). Most units' base periods list the same items in the same order: their rows
     are paired as they are."""
     first = parts[0].rows
-    layout = list(map(_KEY, first))
-    if all(len(x.rows) == len(first) and list(map(_KEY, x.rows)) == layout for x in parts[1:]):
+    items, cats = list(map(_ITEM, first)), list(map(_CATEGORY, first))
+    if all(len(x.rows) == len(first) and list(map(_ITEM, x.rows)) == items and list(map(_CATEGORY, x.rows)) == cats for x in parts[1:]):
         periods = tuple(x.period for x in parts)
-        for rows in zip(*(x.rows for x in parts)):
-            yield rows[0][0], periods, rows
-        return
+        return [(rows[0][0], periods, rows) for rows in zip(*(x.rows for x in parts))]
     groups: dict[tuple[str, str], tuple[list[str], list[tuple[Any, ...]]]] = {}
     for part in parts:
         for row in part.rows:
@@ -675,8 +673,7 @@ def _by_item(parts: Sequence[_Part]) -> Iterator[tuple[str, tuple[str, ...], tup
             else:
                 entry[0].append(part.period)
                 entry[1].append(row)
-    for (cid, _), (ps, rs) in groups.items():
-        yield cid, tuple(ps), tuple(rs)
+    return [(cid, tuple(ps), tuple(rs)) for (cid, _), (ps, rs) in groups.items()]
 
 
 class _Merger:
