@@ -620,12 +620,7 @@ _CARRIED = Line(ZERO, "", None, True)
 
 _CATEGORY = operator.itemgetter(0)
 _ITEM = operator.itemgetter(1)
-_POINTS = operator.itemgetter(2)
-_UNCAPPED = operator.itemgetter(3)
 _LINES = operator.itemgetter(4)
-_NAMED = operator.itemgetter(5)
-_CARRIED_OVER = operator.itemgetter(6)
-_MISSING = operator.itemgetter(7)
 
 
 class _Part:
@@ -751,7 +746,8 @@ class _Merger:
         row does not say it. Column by column, most of it without a step of Python's per row."""
         known = self.known
         iid = rows[0][1]
-        if iid in known.vetoes or any(map(_MISSING, rows)):  # a veto's reasons, a line marked missing: the tree says them
+        _, _, pts, uncs, ns, named, carried, missing = zip(*rows)  # the rows' columns
+        if iid in known.vetoes or any(missing):  # a veto's reasons, a line marked missing: the tree says them
             return None
         metas = self.metas.get((periods, iid))
         if metas is None:
@@ -759,7 +755,6 @@ class _Merger:
             if None in found:
                 return None
             metas = self.metas[(periods, iid)] = cast(tuple[tuple[str, str, str, str, bool], ...], found)
-        pts, uncs = list(map(_POINTS, rows)), list(map(_UNCAPPED, rows))
         try:
             ds = list(map(_NUMBERS.__getitem__, pts))
         except KeyError:
@@ -772,7 +767,6 @@ class _Merger:
                     return None
             if ds[0] != dus[0]:
                 note = known.notes[(periods[0], iid, fmt(ds[0]))]
-        ns, named = list(map(_LINES, rows)), list(map(_NAMED, rows))
         if max(named) < 2:
             count, records = sum(ns), sum(named)
         else:  # some period's record lines folded into one (``folding.folded``)
@@ -783,10 +777,8 @@ class _Merger:
                 else:
                     count, records = count + n, records + k
         held: tuple[Line, ...] = ()
-        if any(map(_CARRIED_OVER, rows)):
-            held = tuple(
-                _prefixed(_CARRIED, f"[{m[3]}] ") for m, row in zip(metas, rows, strict=True) if row[4] and row[6]
-            )
+        if any(carried):
+            held = tuple(_prefixed(_CARRIED, f"[{m[3]}] ") for m, n, c in zip(metas, ns, carried, strict=True) if n and c)
         title, department, reference, _, per_capita = metas[0]
         return Referred(
             item=iid, title=title, department=department, category=rows[0][0], reference=reference, window=label,
