@@ -46,3 +46,23 @@ def test_trees_with_adjustments_of_the_total_and_of_an_item(tmp_path):
     assert march.unit("jincheng").adjustments and _same(march) == 6
     quarter = score(bureau, Period.parse("2015-Q1"), source)
     assert quarter.unit("xuebu").adjustments and _same(quarter) == 6
+
+
+def test_a_referred_item_is_encoded_as_its_data_is():
+    """An aggregate's item whose lines are its base periods' (``folding.Referred``, ``"lines_from":
+    "parts"``): ``TreeEncoder`` makes its text in parts, byte for byte ``dumps`` of its data — carried
+    or not, with a note and vetoes or without, -0 kept apart from 0."""
+    from kaohe.core.model import Line
+    from kaohe.scoring.explain import item_data
+    from kaohe.scoring.folding import Referred
+
+    trees = TreeEncoder(dumps)
+    cases = [
+        Referred(item="x.a", title="甲 \"项\"", department="部门", category="c", reference="第2条", window="2015", lines=(),
+                 points=Decimal("-0"), uncapped=Decimal("0"), count=3, records=3),
+        Referred(item="x.a", title="甲 \"项\"", department="部门", category="c", reference="第2条", window="2015-Q1",
+                 lines=(Line(Decimal("0"), "[2015-02] ", None, True),), points=Decimal("-4.50"), uncapped=Decimal("-6"),
+                 direct_per_capita=True, note="扣分封顶", veto=("否决",), count=7, records=5),
+    ]
+    for item in cases:
+        assert trees.item(item) == dumps({**item_data(item), "lines": [], "lines_from": "parts"})

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -33,14 +34,16 @@ from ..core.periods import MONTHS_PER, Period
 from ..scheme.bureau import Bureau
 from ..rules import Veto
 from ..rules.base import lines_per_unit
-from ..scoring.explain import _dec, shared_item, category_from_data, category_from_row, item_from_data, unit_data, unit_from_data
+from ..scoring.explain import _NUMBERS, _dec, shared_item, category_from_data, category_from_row, item_from_data, unit_data, unit_from_data
 from ..scoring.folding import Interner, Referred, fold_lines, referred, unfolded
 from ..scoring.pipeline import (
     DataSource,
     Grouped,
+    _collector_paused,
     _prefixed,
     aggregate_unit,
     evaluate_item,
+    merge_item,
     base_periods,
     long_adjustments,
     rank_and_flag,
@@ -611,30 +614,177 @@ class _Known:
         )
 
 
-def _decoded(store: Store, unit: str, labels: Sequence[str], known: _Known) -> dict[str, UnitResult]:
+_CARRIED = Line(ZERO, "", None, True)
+"""The line a ``Referred`` read from a row holds where its item carried a line over (``_Known.item``)."""
+
+
+_CATEGORY = operator.itemgetter(0)
+_ITEM = operator.itemgetter(1)
+_LINES = operator.itemgetter(4)
+
+
+class _Part:
+    """One unit's stored result of one base period as ``aggregate_all`` reads it (``_decoded``): the
+    unit and its categories without their items, and its rows of ``item_results`` (those of its
+    categories, in the order stored)."""
+
+    __slots__ = ("period", "unit", "rows")
+
+    def __init__(self, period: str, unit: UnitResult, rows: list[tuple[Any, ...]]) -> None:
+        self.period, self.unit, self.rows = period, unit, rows
+
+
+def _decoded(store: Store, unit: str, labels: Sequence[str]) -> dict[str, _Part]:
     """``unit``'s stored results of the base periods ``labels`` (those stored, in their order), by
     period, with their exact totals, as an aggregate reads them: from their rows (``scores``,
-    ``category_results``, ``item_results``), the items with lines without them (``folding.Referred``:
-    the aggregate's tree refers to them); the unit's tree read only for what its rows do not say
-    (``_Known``)."""
+    ``category_results``, ``item_results``); the items are merged from their rows (``_merged``)."""
     out = {}
     for period, fields, cats, rows in store.unit_results(unit, labels):
-        tree: dict[tuple[str, str], dict[str, Any]] | None = None
-        items: dict[str, list[ItemResult]] = {}
-        for row in rows:
-            it = known.item(period, row)
-            if it is None:
-                if tree is None:
-                    tree = known.tree(unit, period)
-                d = tree[(row[0], row[1])]
-                it = referred(d, row[0], _dec) if d["lines"] else shared_item(d, row[0], True, known.empty)
-            items.setdefault(row[0], []).append(it)
         u = unit_from_data(fields, categories=False)
-        out[period] = attrs.evolve(
-            u,
-            categories=tuple(attrs.evolve(category_from_data(c, items=False), items=tuple(items.get(c["category"], ()))) for c in cats),
-        )
+        categories = tuple(category_from_data(c, items=False) for c in cats)
+        ids = {c.category for c in categories}
+        if not ids.issuperset(map(_CATEGORY, rows)):  # rows of no category of the unit's: not read (as its tree does not hold them)
+            rows = [r for r in rows if r[0] in ids]
+        out[period] = _Part(period, attrs.evolve(u, categories=categories), rows)
     return out
+
+
+def _by_item(parts: Sequence[_Part]) -> list[tuple[str, tuple[str, ...], tuple[tuple[Any, ...], ...]]]:
+    """Each item's rows in ``parts`` (a unit's base periods, in order): (its category, the periods
+    that have it, their rows), the items in the order ``pipeline.aggregate_unit`` merges them (by
+    first appearance). Most units' base periods list the same items in the same order: their rows
+    are paired as they are."""
+    first = parts[0].rows
+    items, cats = list(map(_ITEM, first)), list(map(_CATEGORY, first))
+    if all(len(x.rows) == len(first) and list(map(_ITEM, x.rows)) == items and list(map(_CATEGORY, x.rows)) == cats for x in parts[1:]):
+        periods = tuple(x.period for x in parts)
+        return [(rows[0][0], periods, rows) for rows in zip(*(x.rows for x in parts))]
+    groups: dict[tuple[str, str], tuple[list[str], list[tuple[Any, ...]]]] = {}
+    for part in parts:
+        for row in part.rows:
+            entry = groups.get((row[0], row[1]))
+            if entry is None:
+                groups[(row[0], row[1])] = ([part.period], [row])
+            else:
+                entry[0].append(part.period)
+                entry[1].append(row)
+    return [(cid, tuple(ps), tuple(rs)) for (cid, _), (ps, rs) in groups.items()]
+
+
+class _Merger:
+    """Each item of a unit's longer period merged from its base periods' rows (``_decoded``), as
+    ``pipeline.merge_item`` merges their results, mostly without making them: an item without lines
+    in every base period once for every unit with the same rows (``same``: as many as items × periods
+    × their points, not units), one with lines as a ``folding.Referred`` summed from its rows. Where
+    the rows do not say it (``_Known.item``: a veto's reasons, a line marked missing, a note or an
+    item not yet known), the base periods' results are made (from the unit's tree where needed) and
+    merged by ``pipeline.merge_item``."""
+
+    def __init__(self, known: _Known) -> None:
+        self.known = known
+        self.same: dict[tuple[Any, ...], ItemResult] = {}
+        self.trees: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
+        self.merged: dict[tuple[Any, ...], tuple[tuple[ItemResult, ...], ItemResult]] = {}
+        self.metas: dict[tuple[tuple[str, ...], str], tuple[tuple[str, str, str, str, bool], ...]] = {}
+        """Each item's title, department, reference, window and per-capita mark in each of the base
+        periods of a longer period (``_Known.meta``): as many as items × periods."""
+
+    def unit(self, unit: str, period: Period, parts: Sequence[_Part], intern: Interner) -> dict[str, list[ItemResult]]:
+        """``unit``'s items of ``period`` merged from ``parts`` (its base periods', in order), by
+        category, each category's items in the order ``pipeline.aggregate_unit`` gives them."""
+        label = period.label
+        out: dict[str, list[ItemResult]] = {}
+        for cid, periods, rows in _by_item(parts):
+            made = out.get(cid)
+            if made is None:
+                made = out[cid] = []
+            one: ItemResult | None
+            if any(map(_LINES, rows)):
+                one = self._referring(label, periods, rows)
+            else:
+                key = (label, periods, *rows)
+                one = self.same.get(key)
+                if one is None:
+                    one = self._plain(label, periods, rows)
+                    if one is not None:
+                        self.same[key] = one
+            if one is None:  # interned there, as the results merged from rows need not be (shared, or the unit's own)
+                one = merge_item(period, [self._result(unit, p, row) for p, row in zip(periods, rows, strict=True)], intern, self.merged)
+            made.append(one)
+        self.trees.clear()
+        return out
+
+    def _result(self, unit: str, period: str, row: tuple[Any, ...]) -> ItemResult:
+        """A base period's item result from its row, or from the unit's tree where the row does not say it."""
+        it = self.known.item(period, row)
+        if it is not None:
+            return it
+        tree = self.trees.get(period)
+        if tree is None:
+            tree = self.trees[period] = self.known.tree(unit, period)
+        d = tree[(row[0], row[1])]
+        return referred(d, row[0], _dec) if d["lines"] else shared_item(d, row[0], True, self.known.empty)
+
+    def _plain(self, label: str, periods: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> ItemResult | None:
+        """An item without lines in every base period merged (``merge_item``: the first period's
+        result, its points summed), or None where a row does not say it."""
+        results = []
+        for p, row in zip(periods, rows, strict=True):
+            it = self.known.item(p, row)
+            if it is None:
+                return None
+            results.append(it)
+        return attrs.evolve(
+            results[0], window=label, folded=0, lines=(),
+            points=sum((it.points for it in results), ZERO), uncapped=sum((it.uncapped for it in results), ZERO), veto=(),
+        )
+
+    def _referring(self, label: str, periods: tuple[str, ...], rows: Sequence[tuple[Any, ...]]) -> Referred | None:
+        """An item with lines in some base period merged (``pipeline._referring`` of the results
+        ``_Known.item`` makes of its rows: a ``Referred`` of each row with lines, the shared result
+        of each without, made from the same item's title … and note of its period), or None where a
+        row does not say it. Column by column, most of it without a step of Python's per row."""
+        known = self.known
+        iid = rows[0][1]
+        _, _, pts, uncs, ns, named, carried, missing = zip(*rows)  # the rows' columns
+        if iid in known.vetoes or any(missing):  # a veto's reasons, a line marked missing: the tree says them
+            return None
+        metas = self.metas.get((periods, iid))
+        if metas is None:
+            found = tuple(known.meta.get((p, iid)) for p in periods)
+            if None in found:
+                return None
+            metas = self.metas[(periods, iid)] = cast(tuple[tuple[str, str, str, str, bool], ...], found)
+        try:
+            ds = list(map(_NUMBERS.__getitem__, pts))
+        except KeyError:
+            ds = list(map(_dec, pts))
+        dus = ds if pts == uncs else list(map(_dec, uncs))
+        note = ""
+        if dus is not ds:  # capped or floored in some period: each such period's note must be known
+            for p, d, du in zip(periods, ds, dus, strict=True):
+                if d != du and (p, iid, fmt(d)) not in known.notes:
+                    return None
+            if ds[0] != dus[0]:
+                note = known.notes[(periods[0], iid, fmt(ds[0]))]
+        if max(named) < 2:
+            count, records = sum(ns), sum(named)
+        else:  # some period's record lines folded into one (``folding.folded``)
+            count = records = 0
+            for n, k in zip(ns, named, strict=True):
+                if k >= 2:
+                    count += n - k + 1
+                else:
+                    count, records = count + n, records + k
+        held: tuple[Line, ...] = ()
+        if any(carried):
+            held = tuple(_prefixed(_CARRIED, f"[{m[3]}] ") for m, n, c in zip(metas, ns, carried, strict=True) if n and c)
+        title, department, reference, _, per_capita = metas[0]
+        return Referred(
+            item=iid, title=title, department=department, category=rows[0][0], reference=reference, window=label,
+            lines=held, points=sum(ds, ZERO), uncapped=sum(dus, ZERO), direct_per_capita=per_capita, note=note, veto=(), folded=0,
+            count=count, records=records,
+        )
 
 
 def _slim(u: UnitResult) -> UnitResult:
@@ -715,7 +865,8 @@ def aggregate_all(
         each = [store.units_in([b.label for b in base_periods(bureau, p)]) for p in periods]
         apart = len(periods) > 1 and any([u for u in order if u in set(units)] != units for units in each)
         if not apart:
-            _aggregate_units(store, bureau, source, periods, bases, order, mark, states)
+            with _collector_paused():  # no cycles to speak of (``pipeline._collector_paused``)
+                _aggregate_units(store, bureau, source, periods, bases, order, mark, states)
     if apart:
         return [aggregate_all(store, bureau, registry, [p], given)[0] for p in periods]
     out = []
@@ -734,18 +885,22 @@ def _aggregate_units(
     longer = [_Longer(store, bureau, source, p, mark, states) for p in periods]
     vetoes = frozenset(i.id for b in bases for i in bureau.at(b).items if isinstance(i.rule, Veto))
     known = _Known(store, vetoes)  # the items without lines: as many as items × periods × their points, not units
-    same: dict[tuple[Any, ...], tuple[tuple[ItemResult, ...], ItemResult]] = {}  # their merged results, as many
+    merger = _Merger(known)  # their merged results, as many
+    labels = [b.label for b in bases]
     for uid in order:
-        decoded = _decoded(store, uid, [b.label for b in bases], known)
+        decoded = _decoded(store, uid, labels)
         for agg in longer:
-            us = [decoded[b] for b in agg.labels if b in decoded]
-            if not us:
+            parts = [decoded[b] for b in agg.labels if b in decoded]
+            if not parts:
                 continue
             intern = Interner()  # per unit: nothing of one unit is held while the next is aggregated
-            u = aggregate_unit(bureau, agg.period, us, agg.blank, agg.extra.get(uid, []), agg.adjustments, intern, same)
+            merged = merger.unit(uid, agg.period, parts, intern)
+            u = aggregate_unit(
+                bureau, agg.period, [x.unit for x in parts], agg.blank, agg.extra.get(uid, []), agg.adjustments, intern, merged=merged,
+            )
             agg.writer.head(u)
             agg.slim.append(_slim(u))
-            del u, intern
+            del u, intern, merged
         del decoded
     for agg in longer:
         whole = bool(agg.labels) and len(agg.blank) == len(agg.labels)

@@ -651,13 +651,17 @@ def aggregate_unit(
     bureau: Bureau, period: Period, us: Sequence[UnitResult], blank: Sequence[str], extra: Sequence[CategoryResult],
     adjustments: Sequence[tuple[Period, Adjustment]], intern: Interner,
     same: dict[tuple[Any, ...], tuple[tuple[ItemResult, ...], ItemResult]] | None = None,
+    merged: Mapping[str, Sequence[ItemResult]] | None = None,
 ) -> UnitResult:
     """One unit's quarter, half-year or year from its base periods' results ``us`` (in order), not yet
     ranked: ``blank``, the base periods without any data; ``extra``, its year categories; the
     adjustments of ``long_adjustments``. ``aggregate`` makes every unit's with it; a period
     aggregated from stored months makes them one unit at a time. ``same``, kept by the caller
     across units: an item whose base periods' results are the very objects (without lines) another
-    unit's were is merged once (stored months share their equal results without lines)."""
+    unit's were is merged once (stored months share their equal results without lines).
+    ``merged``: the unit's items of ``period`` merged already (``merge_item``'s results), by category,
+    in their order (a period aggregated from the stored months' rows: kaohe.office.results); the
+    base periods' results ``us`` then need no items."""
     bureau = bureau.at(period)
     scheme = bureau.scheme
     method = scheme.year_method if period.kind == "year" else scheme.aggregate
@@ -679,38 +683,18 @@ def aggregate_unit(
     by_id = [{c.category: c for c in u.categories} for u in us]
     for cat in _categories_of(us):  # by id: a dated change may add or drop a category within the period
         members = [b[cat.category] for b in by_id if cat.category in b]
-        items: dict[str, list[ItemResult]] = defaultdict(list)
-        for m in members:
-            for it in m.items:
-                items[it.item].append(it)
-        made = []
-        for its in items.values():
-            key: tuple[Any, ...] | None = None
-            if same is not None and not any(it.lines or isinstance(it, Referred) for it in its):  # shared, not one unit's
-                key = (period.label, *map(id, its))
-                hit = same.get(key)
-                if hit is not None and len(hit[0]) == len(its) and all(a is b for a, b in zip(hit[0], its, strict=True)):
-                    made.append(hit[1])
-                    continue
-            one = intern(
-                attrs.evolve(
-                    its[0],
-                    window=period.label,
-                    folded=0,  # the base periods' folded lines are the aggregate's own lines
-                    lines=tuple(_prefixed(ln, f"[{it.window}] ") for it in its for ln in fold_lines(it)),
-                    points=sum((it.points for it in its), ZERO),
-                    uncapped=sum((it.uncapped for it in its), ZERO),
-                    veto=tuple(v for it in its for v in it.veto),
-                ) if not any(isinstance(it, Referred) for it in its) else _referring(period, its)
-            )
-            if key is not None and same is not None:
-                same[key] = (tuple(its), one)
-            made.append(one)
-        merged = tuple(made)
+        if merged is not None:
+            made = list(merged.get(cat.category, ()))
+        else:
+            items: dict[str, list[ItemResult]] = defaultdict(list)
+            for m in members:
+                for it in m.items:
+                    items[it.item].append(it)
+            made = [merge_item(period, its, intern, same) for its in items.values()]
         cats.append(
             attrs.evolve(
                 cat,
-                items=merged,
+                items=tuple(made),
                 base=sum((m.base for m in members), ZERO),
                 raw=sum((m.raw for m in members), ZERO),
                 top=ZERO,
@@ -748,6 +732,35 @@ def aggregate_unit(
         explanation=how,
         adjustments=direct,
     )
+
+
+def merge_item(
+    period: Period, its: Sequence[ItemResult], intern: Interner,
+    same: dict[tuple[Any, ...], tuple[tuple[ItemResult, ...], ItemResult]] | None = None,
+) -> ItemResult:
+    """One item of ``period`` merged from its base periods' results ``its`` (in order): the points
+    summed, the lines of each prefixed with its period (``_referring`` where some are ``Referred``);
+    ``same``: ``aggregate_unit``'s."""
+    key: tuple[Any, ...] | None = None
+    if same is not None and not any(it.lines or isinstance(it, Referred) for it in its):  # shared, not one unit's
+        key = (period.label, *map(id, its))
+        hit = same.get(key)
+        if hit is not None and len(hit[0]) == len(its) and all(a is b for a, b in zip(hit[0], its, strict=True)):
+            return hit[1]
+    one = intern(
+        attrs.evolve(
+            its[0],
+            window=period.label,
+            folded=0,  # the base periods' folded lines are the aggregate's own lines
+            lines=tuple(_prefixed(ln, f"[{it.window}] ") for it in its for ln in fold_lines(it)),
+            points=sum((it.points for it in its), ZERO),
+            uncapped=sum((it.uncapped for it in its), ZERO),
+            veto=tuple(v for it in its for v in it.veto),
+        ) if not any(isinstance(it, Referred) for it in its) else _referring(period, its)
+    )
+    if key is not None and same is not None:
+        same[key] = (tuple(its), one)
+    return one
 
 
 def _referring(period: Period, its: Sequence[ItemResult]) -> Referred:

@@ -34,6 +34,14 @@ _SAMPLE = ItemResult(
 """An item's result with every part ``item_data`` writes: ``TreeEncoder``'s own encoding of an item
 with lines is used only where it gives this one's text as ``encode(item_data(...))`` does."""
 
+_REFERRED = Referred(
+    item="d.x", title="标题 \"引号\"\n", department="部门", category="c", reference="第1条", window="2015",
+    lines=(Line(Decimal("0"), "[2015-05] ", None, True),), points=Decimal("-2.0"), uncapped=Decimal("-3"),
+    direct_per_capita=True, note="封顶", veto=("否决", "v"), folded=3, count=4, records=2,
+)
+"""A ``Referred`` item with every part its encoding writes: ``TreeEncoder``'s own encoding of such
+an item is used only where it gives this one's text as ``encode`` of its data does."""
+
 
 def _join(head: str, key: str, parts: list[str], tail: str) -> str:
     """``head`` (an encoded object of the keys sorting before ``key``), ``key``'s list of encoded
@@ -53,15 +61,17 @@ class TreeEncoder:
         self._text: Callable[[Any], str] = json.encoder.encode_basestring
         self._fast = False
         self._fast = self._lined(_SAMPLE) == encode(item_data(_SAMPLE))
+        self._fast_referred = False
+        self._fast_referred = self._referred(_REFERRED) == encode({**item_data(_REFERRED), "lines": [], "lines_from": "parts"})
 
-    def _lined(self, item: ItemResult) -> str:
-        """``encode(item_data(item))`` of an item with lines, made in parts (keys in sorted order): the
-        parts that are the item's own (title, department …) encoded once for all units."""
+    def _parts(self, item: ItemResult) -> tuple[str, str, str, str, str] | None:
+        """The parts of ``encode(item_data(item))`` that are the item's own (title, department …),
+        encoded once for all units; None where one is not hashable (a list of vetoes)."""
         key = (item.item, item.title, item.department, item.reference, item.window, item.direct_per_capita, item.veto, item.note)
         try:
             fixed = self._fixed.get(key)
-        except TypeError:  # a part that is not hashable (a list of vetoes): encoded whole
-            return self.encode(item_data(item))
+        except TypeError:
+            return None
         enc = self.encode
         if fixed is None:
             fixed = self._fixed[key] = (
@@ -71,6 +81,28 @@ class TreeEncoder:
                 f', "reference": {enc(item.reference)}, "title": {enc(item.title)}, "uncapped": ',
                 f', "veto": {enc(list(item.veto))}, "window": {enc(item.window)}}}',
             )
+        return fixed
+
+    def _referred(self, item: Referred) -> str:
+        """``encode`` of a ``Referred`` item's data, its lines its base periods' (``"lines_from":
+        "parts"``), made in parts as ``_lined`` makes an item with lines."""
+        fixed = self._parts(item)
+        enc = self.encode
+        if fixed is None:
+            return enc({**item_data(item), "lines": [], "lines_from": "parts"})
+        folded = f'"folded": {enc(item.folded)}, ' if item.folded else ""
+        return (
+            f'{{"carried": {"true" if item.carried else "false"}{fixed[0]}{folded}{fixed[1]}], "lines_from": "parts"'
+            f"{fixed[2][1:]}{_number(item.points, enc)}{fixed[3]}{_number(item.uncapped, enc)}{fixed[4]}"
+        )
+
+    def _lined(self, item: ItemResult) -> str:
+        """``encode(item_data(item))`` of an item with lines, made in parts (keys in sorted order): the
+        parts that are the item's own (title, department …) encoded once for all units."""
+        fixed = self._parts(item)
+        enc = self.encode
+        if fixed is None:  # a part that is not hashable (a list of vetoes): encoded whole
+            return enc(item_data(item))
         text = self._text
         lines = []
         carried = False
@@ -96,7 +128,7 @@ class TreeEncoder:
         if seen is not None and seen[0] is item:
             return seen[1]
         if isinstance(item, Referred):  # its lines are its base periods' (``folding.Referred``)
-            return self.encode({**item_data(item), "lines": [], "lines_from": "parts"})
+            return self._referred(item) if self._fast_referred else self.encode({**item_data(item), "lines": [], "lines_from": "parts"})
         if item.lines:
             if len(item.lines) > 1 and item.item in self.fold:  # one line: nothing to fold
                 item = fold_stored(item)

@@ -1167,19 +1167,17 @@ class Store(Ledger, Users, Tokens, SelfReports):
         names = [d[0] for d in cur.description]
         for row in cur:
             cats.setdefault(row[0], []).append(dict(zip(names, row, strict=True)))
-        items: dict[str, list[tuple[Any, ...]]] = {}
-        for row in self.db.execute(
-            "SELECT period, category, item, points, uncapped, lines, records, carried, missing FROM item_results"
-            f" WHERE unit = ? AND period IN ({marks}) ORDER BY rowid", [unit, *periods],
-        ):
-            items.setdefault(row[0], []).append(row[1:])
         out = []
         for p in periods:
             if p in scores:
                 fields, total, subtotal = scores[p]
                 d = json.loads(fields)
                 d["total"], d["subtotal"] = total, subtotal
-                out.append((p, d, cats.get(p, []), items.get(p, [])))
+                items = self.db.execute(  # one period at a time: its rows as they come, none made again
+                    "SELECT category, item, points, uncapped, lines, records, carried, missing FROM item_results"
+                    " WHERE period = ? AND unit = ? ORDER BY rowid", [p, unit],
+                ).fetchall()
+                out.append((p, d, cats.get(p, []), items))
         return out
 
     def units_in(self, periods: Sequence[str]) -> list[str]:
