@@ -39,7 +39,7 @@ from ..scoring.folding import Interner, Referred, fold_lines, referred, unfolded
 from ..scoring.pipeline import (
     DataSource,
     Grouped,
-    _collector_paused,
+    collector_paused,
     _prefixed,
     aggregate_unit,
     evaluate_item,
@@ -865,7 +865,7 @@ def aggregate_all(
         each = [store.units_in([b.label for b in base_periods(bureau, p)]) for p in periods]
         apart = len(periods) > 1 and any([u for u in order if u in set(units)] != units for units in each)
         if not apart:
-            with _collector_paused():  # no cycles to speak of (``pipeline._collector_paused``)
+            with collector_paused():  # no cycles to speak of (``pipeline.collector_paused``)
                 _aggregate_units(store, bureau, source, periods, bases, order, mark, states)
     if apart:
         return [aggregate_all(store, bureau, registry, [p], given)[0] for p in periods]
