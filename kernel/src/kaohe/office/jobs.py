@@ -108,7 +108,7 @@ def score_period(
         state = None
         trees: dict[str, dict[str, Any]] = {}
         reuse: Mapping[str, Mapping[str, ItemResult]] = {}
-        heads: dict[str, str] = {}
+        heads: dict[str, tuple[bytes, int]] = {}
         if fresh is not None:
             state = store.period_state(period.label)
             past = history(store, bureau, period, source)

@@ -978,7 +978,7 @@ class Store(Ledger, Users, Tokens, SelfReports):
         self, result: PeriodResult, config: str = "", items: int = 0, mark: int | None = None,
         keep: Mapping[str, str] | None = None, run: int | None = None, fold: Collection[str] = (),
         stored: Mapping[str, Mapping[str, Any]] | None = None, reused: Mapping[str, Mapping[str, ItemResult]] | None = None,
-        parts: Mapping[str, str] | None = None, heads: Mapping[str, str] | None = None,
+        parts: Mapping[str, str] | None = None, heads: Mapping[str, tuple[bytes, int]] | None = None,
     ) -> int:
         """Store ``result`` in place of the period's previous results, in one transaction. ``mark``:
         the audit trail's last entry when the result's inputs were read (``audit_mark``, inside the
@@ -990,9 +990,11 @@ class Store(Ledger, Users, Tokens, SelfReports):
         unit → the result taken from it) with ``keep``: a unit whose tree is the same is told without
         encoding it (``TreeEncoder.same_head``). ``parts``: the digests of the stored periods it
         read the results of (a base period: those its 末位 flags read). ``heads`` with ``keep``: unit →
-        the head of its stored tree (``TreeEncoder.unit_head``), for the units whose results were
-        taken as stored without decoding them (kaohe.office.rescore): their head is not encoded again
-        (their categories and items not written again)."""
+        its stored tree as UTF-8 bytes (``period_texts``) and the length of its head in them
+        (``TreeEncoder.unit_head``), for the units whose results were taken as stored without
+        decoding them (kaohe.office.rescore): their head is not encoded again (their categories and
+        items not written again), nor their tree decoded unless its tail changed; such units need
+        not be in ``keep``."""
         with self._txn():
             if keep is not None:
                 state = self.period_state(result.period)
@@ -1104,6 +1106,11 @@ class Store(Ledger, Users, Tokens, SelfReports):
     def period_trees(self, period: str) -> Iterator[tuple[str, str]]:
         """(unit, tree) of every unit stored for ``period``, in the order they were stored."""
         yield from self.db.execute("SELECT unit, tree FROM explanations WHERE period = ? ORDER BY rowid", [period])
+
+    def period_texts(self, period: str) -> Iterator[tuple[str, bytes]]:
+        """``period_trees`` with each tree as its UTF-8 bytes, not decoded (a rescoring of what
+        changed searches them and hashes most as they are: kaohe.office.rescore)."""
+        yield from self.db.execute("SELECT unit, CAST(tree AS BLOB) FROM explanations WHERE period = ? ORDER BY rowid", [period])
 
     def period_state(self, period: str) -> dict[str, Any] | None:
         """How ``period``'s stored results were made (``period_results``), or None when they were
@@ -1380,8 +1387,9 @@ class ResultsWriter:
         self.stored: Mapping[str, Mapping[str, Any]] = {}
         """With ``keep``: unit → its stored tree, decoded (``Store.save_result``)."""
         self.reused: Mapping[str, Mapping[str, ItemResult]] = {}
-        self.given: Mapping[str, str] = {}
-        """With ``keep``: unit → the head of its stored tree, taken as it is (``Store.save_result``)."""
+        self.given: Mapping[str, tuple[bytes, int]] = {}
+        """With ``keep``: unit → its stored tree's bytes and the length of its head in them, the head
+        taken as it is (``Store.save_result``)."""
         self._later: list[bytes] = []
         """The digest's parts of the units written whole (``unit``): their tails, after every head."""
         self._rows: dict[int, tuple[ItemResult, tuple[Any, ...]]] = {}
@@ -1405,7 +1413,15 @@ class ResultsWriter:
 
     def head(self, u: UnitResult) -> None:
         """``u``'s tree up to its fields after the categories, its category and item results."""
-        text = (self.given.get(u.unit) or self._same_head(u)) if self.keep is not None else None
+        given = self.given.get(u.unit) if self.keep is not None else None
+        if given is not None:  # its stored head, hashed as stored (the same bytes as encoding its text)
+            blob, n = given
+            self.digest.update(f"{u.unit}\n".encode())
+            self.digest.update(memoryview(blob)[:n])
+            self.digest.update(b"\n")
+            self.seen.add(u.unit)
+            return
+        text = self._same_head(u) if self.keep is not None else None
         if text is None:
             text = self.trees.unit_head(u)
         self.digest.update(f"{u.unit}\n{text}\n".encode())
@@ -1468,7 +1484,18 @@ class ResultsWriter:
         text = self.trees.unit_tail(u)
         self.digest.update(f"{u.unit}\n{text}\n{u.total}\n{u.subtotal}\n".encode())
         update = False
-        if self.keep is not None:
+        given = self.given.get(u.unit) if self.keep is not None else None
+        if given is not None:
+            blob, n = given
+            if blob[n:] == text.encode():
+                return  # unchanged: its rows stay as they are
+            # the same head (its categories' and items' rows too): its tail and score rewritten
+            conn.execute(
+                "UPDATE [explanations] SET [tree] = ? WHERE [period] = ? AND [unit] = ?", (blob[:n].decode(), self.period, u.unit)
+            )
+            self.rewritten += 1
+            update = True
+        elif self.keep is not None:
             head, whole = self.heads.pop(u.unit)
             stored = self.keep.get(u.unit)
             if stored == head + text:
@@ -1526,7 +1553,7 @@ class ResultsWriter:
         self._later = []
         digest = self.digest.hexdigest()
         if self.keep is not None:  # the units stored before and not written now are no longer in the period
-            gone = [(self.period, unit) for unit in self.keep if unit not in self.seen]
+            gone = [(self.period, unit) for unit in {**self.keep, **self.given} if unit not in self.seen]
             for table in ("scores", "explanations", "category_results", "item_results"):
                 self.store.db.conn.executemany(f"DELETE FROM [{table}] WHERE [period] = ? AND [unit] = ?", gone)
         self.store.db.conn.execute(
