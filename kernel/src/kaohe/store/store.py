@@ -46,7 +46,7 @@ from .selfreports import SelfReports, migrate_8
 from .tokens import Tokens, migrate_7
 from .users import Users, migrate_5, migrate_9
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 BATCH = 5000
 SCAN_PROCESSES = 4
 """How many grouped scans ``Store.tallies_each`` makes at once, at most (and never more than the
@@ -197,6 +197,17 @@ def _migrate_11(db: sqlite_utils.Database) -> None:
         db.execute(f"ALTER TABLE [records] ADD COLUMN [{number}] DOUBLE PRECISION")
 
 
+def _migrate_12(db: sqlite_utils.Database) -> None:
+    """The items of a period's stored results with a line carried over or marked missing, found without
+    reading all of the period's item results (``Store.items_carried_or_missing``: what a rescoring of
+    what changed reads, 0.15-0.8 s for the 500,000 item results of a month of the full province): a
+    partial index, holding those rows alone (none where every department sent its data)."""
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS [idx_item_results_flagged] ON [item_results] ([period], [item])"
+        " WHERE [carried] = 1 OR [missing] = 1"
+    )
+
+
 MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (1, _migrate_1), (2, migrate_2), (3, migrate_3), (4, _migrate_4), (5, migrate_5), (6, _migrate_6),
     (7, migrate_7),
@@ -204,6 +215,7 @@ MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (9, migrate_9),
     (10, _migrate_10),
     (11, _migrate_11),
+    (12, _migrate_12),
 ]
 
 
@@ -1099,7 +1111,8 @@ class Store(Ledger, Users, Tokens, SelfReports):
         return {u for (u,) in self.db.execute(q, [mark, mark, mark])}
 
     def items_carried_or_missing(self, period: str) -> set[str]:
-        """The items of ``period``'s stored results with a line carried over or marked missing for some unit."""
+        """The items of ``period``'s stored results with a line carried over or marked missing for some
+        unit (read from the partial index of schema 12: its condition is this query's)."""
         q = "SELECT DISTINCT item FROM item_results WHERE period = ? AND (carried = 1 OR missing = 1)"
         return {i for (i,) in self.db.execute(q, [period])}
 
