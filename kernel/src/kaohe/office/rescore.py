@@ -289,14 +289,17 @@ def changed_only(
             seen = encoded[id(res)] = (res, encoder.item(res).encode())
         return seen[1]
 
+    # the items evaluated for every unit in the order a unit's tree holds them (its categories' order)
+    order = {c.id: n for n, c in enumerate(categories)}
+    searched = sorted((i for i in wide if i.id in every), key=lambda i: order[i.category])
     for unit in units:
         if unit.id in changed:
             continue
         text = texts[unit.id]
         fields, cats = stored[unit.id]
         flags = [f for f in fields["flags"] if f not in DERIVED_FLAGS]
-        if fields["adjustments"] or flags != _line_flags(scheme, unit, wide, every) or any(
-            encode(every[i.id][unit.id]) not in text for i in wide if i.id in every
+        if fields["adjustments"] or flags != _line_flags(scheme, unit, wide, every) or not _all_in(
+            text, [encode(every[i.id][unit.id]) for i in searched]
         ):
             changed.add(unit.id)
             continue
@@ -367,6 +370,19 @@ def changed_only(
     result = PeriodResult(period.label, period.kind, tuple(ranked), tuple(gaps), (period.label,) if empty else ())
     trees = {uid: text.decode() for uid, text in texts.items() if uid not in kept}
     return Rescored(result, trees, decoded, reused, heads)
+
+
+def _all_in(text: bytes, parts: Sequence[bytes]) -> bool:
+    """Whether each of ``parts`` is in ``text``: each searched from where the one before it was found
+    (``parts`` in the order ``text`` holds them: the text read once), else in the whole text."""
+    start = 0
+    for part in parts:
+        at = text.find(part, start)
+        if at >= 0:
+            start = at + len(part)
+        elif part not in text:
+            return False
+    return True
 
 
 def _line_flags(scheme: Scheme, unit: Unit, wide: Sequence[Item], every: Mapping[str, Mapping[str, ItemResult]]) -> list[str]:
