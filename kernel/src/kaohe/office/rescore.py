@@ -40,7 +40,7 @@ from ..intake.staging import dumps
 from ..scheme.bureau import Bureau
 from ..scheme.scheme import Scheme
 from ..rules.base import group_key, lines_per_unit
-from ..scoring.explain import category_from_data, shared_item, unit_from_data
+from ..scoring.explain import category_from_row, shared_item, unit_from_data
 from ..scoring.pipeline import (
     DERIVED_FLAGS,
     Grouped,
@@ -258,7 +258,7 @@ def changed_only(
     scheme = bureau.scheme
     units = bureau.active_units(period)
     texts = dict(store.period_texts(period.label))  # bytes: searched and hashed as they are, most never decoded
-    stored = {f["unit"]: (f, cs) for f, cs in store.stored_units(period.label)}
+    stored = {f["unit"]: (f, cs) for f, cs in store.stored_rows(period.label)}
     if any(u.id not in texts or u.id not in stored for u in units):
         return None
     missing, empty, confirmed = period_gaps(source, period)
@@ -306,7 +306,7 @@ def changed_only(
         u = unit_from_data(fields, categories=False)
         k = Kept(
             **{a.name: getattr(u, a.name) for a in attrs.fields(UnitResult)} | {
-                "categories": tuple(category_from_data(c, items=False) for c in cats),
+                "categories": tuple(category_from_row(c) for c in cats),
             },
             was_carried=bool(fields["carried"]), was_missing="数据缺失" in fields["flags"],
         )
