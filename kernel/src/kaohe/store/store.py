@@ -1122,8 +1122,10 @@ class Store(Ledger, Users, Tokens, SelfReports):
 
     def period_texts(self, period: str) -> Iterator[tuple[str, bytes]]:
         """``period_trees`` with each tree as its UTF-8 bytes, not decoded (a rescoring of what
-        changed searches them and hashes most as they are: kaohe.office.rescore)."""
-        yield from self.db.execute("SELECT unit, CAST(tree AS BLOB) FROM explanations WHERE period = ? ORDER BY rowid", [period])
+        changed searches them and hashes most as they are: kaohe.office.rescore), in no particular
+        order: not sorted by the order they were stored, which had SQLite copy every tree into a
+        sorter first (0.33 s against 0.07 s for the 178 MB of a month of the full province)."""
+        yield from self.db.execute("SELECT unit, CAST(tree AS BLOB) FROM explanations WHERE period = ?", [period])
 
     def period_state(self, period: str) -> dict[str, Any] | None:
         """How ``period``'s stored results were made (``period_results``), or None when they were
