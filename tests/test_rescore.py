@@ -19,6 +19,7 @@ from typing import Any
 import openpyxl
 import pytest
 from demo_helpers import ingested_demo
+from pg_support import pg_url  # noqa: F401 (fixture)
 from kaohe.core.periods import Period
 from kaohe.office.ingest import ingest
 from kaohe.office.jobs import score_period, scored_now
@@ -423,3 +424,38 @@ def test_a_revoked_adjustment_rescored_equals_a_full_rescore(demo_scored, tmp_pa
     with Store(bureau.database) as store:
         scored_now(store, bureau, registry, june, full=True)
     assert _stored(d) == incremental
+
+
+def _june_rows(store: Store) -> tuple[list[Any], list[Any]]:
+    """June's stored trees and scores (but their run), by unit."""
+    trees = store.db.execute("SELECT unit, tree FROM explanations WHERE period = '2015-06' ORDER BY unit").fetchall()
+    scores = store.db.execute(
+        "SELECT unit, name, series, class, total, subtotal, rank, flags, veto, carried, fields FROM scores"
+        " WHERE period = '2015-06' ORDER BY unit"
+    ).fetchall()
+    return [tuple(r) for r in trees], [tuple(r) for r in scores]
+
+
+def test_the_one_record_correction_on_postgresql_equals_a_full_rescore(tmp_path, pg_url, taken, monkeypatch):  # noqa: F811
+    """PostgreSQL's store reads the stored trees as bytes too (``PgStore.period_texts``): after the
+    one-record correction, the units taken as stored keep their rows, and what is stored (trees,
+    scores, the period's digest) is what a full rescore stores."""
+    monkeypatch.setenv("KAOHE_DATABASE_URL", pg_url)
+    bureau, registry, files = ingested_demo(tmp_path)
+    cases = next(f for f in files if f.name.endswith("破案记录_2015.xlsx"))
+    june = Period.parse("2015-06")
+    fixed = tmp_path / cases.name
+    _correct(cases, fixed)
+    with Store(bureau.database) as store:
+        for month in ("2015-04", "2015-05", "2015-06"):
+            score_period(store, bureau, registry, Period.parse(month))
+        assert ingest(store, bureau, registry, fixed, actor="test").changed == 1
+        score_period(store, bureau, registry, june, full=False)
+        state = store.period_state("2015-06")
+        assert state is not None
+        changed = (state["digest"], _june_rows(store))
+        score_period(store, bureau, registry, june)
+        state = store.period_state("2015-06")
+        assert state is not None
+        assert (state["digest"], _june_rows(store)) == changed
+    assert len(taken) == 1 and taken[0] is not None and taken[0][0] > 0  # units taken as stored
