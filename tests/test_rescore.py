@@ -459,3 +459,37 @@ def test_the_one_record_correction_on_postgresql_equals_a_full_rescore(tmp_path,
         assert state is not None
         assert (state["digest"], _june_rows(store)) == changed
     assert len(taken) == 1 and taken[0] is not None and taken[0][0] > 0  # units taken as stored
+
+
+def test_results_stored_by_another_run_meanwhile_are_not_overwritten_with_units_without_items(demo_scored, tmp_path):
+    """A rescoring of what changed takes most units as stored, without their items: if another run
+    stored the month after it read it (another ``kaohe score``), those units cannot be written
+    whole: the store refuses (one line, ``StoreBusy``) and keeps what the other run stored."""
+    from kaohe.office.jobs import history
+    from kaohe.office.rescore import changed_only
+    from kaohe.office.results import config_digest, foldable
+    from kaohe.scoring.sources import StoreSource
+    from kaohe.store.store import StoreBusy
+
+    src, cases = demo_scored
+    d = tmp_path / "bureau"
+    bureau, registry = _copy(src, d)
+    fixed = tmp_path / cases.name
+    _correct(cases, fixed)
+    june = Period.parse("2015-06")
+    with Store(bureau.database) as store:
+        ingest(store, bureau, registry, fixed, actor="test")
+        source = StoreSource(store, bureau, registry)
+        fresh = to_evaluate(store, bureau, registry, june)
+        state = store.period_state("2015-06")
+        assert fresh is not None and state is not None
+        done = changed_only(store, bureau, registry, june, fresh, source, history(store, bureau, june, source))
+        assert done is not None and done.heads
+        score_period(store, bureau, registry, june, full=True)  # another run stores the month meanwhile
+        after = _stored(d)
+        with pytest.raises(StoreBusy, match="已被另一次计算保存"):
+            store.save_result(
+                done.result, config_digest(bureau, june), len(bureau.items), None, done.trees, int(state["run_id"]),
+                foldable(bureau, june), done.decoded, done.reused, None, done.heads,
+            )
+    assert _stored(d) == after

@@ -1006,11 +1006,18 @@ class Store(Ledger, Users, Tokens, SelfReports):
         (``TreeEncoder.unit_head``), for the units whose results were taken as stored without
         decoding them (kaohe.office.rescore): their head is not encoded again (their categories and
         items not written again), nor their tree decoded unless its tail changed; such units need
-        not be in ``keep``."""
+        not be in ``keep``; if the period was stored by another run since, such units cannot be
+        written whole (they hold their categories without their items): ``StoreBusy``, nothing
+        written."""
         with self._txn():
             if keep is not None:
                 state = self.period_state(result.period)
                 if state is None or state["run_id"] != run:
+                    if heads:
+                        raise StoreBusy(
+                            f"{result.period} 的计算结果在本次计算期间已被另一次计算保存,本次结果未保存;"
+                            f"请重新运行 kaohe score {result.period}"
+                        )
                     keep = None
             writer = self.results_writer(result, config, items, len(result.units), mark, keep, fold)
             if keep is not None:
