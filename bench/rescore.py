@@ -2,9 +2,10 @@
 
     python bench/rescore.py --dir bench/out/scale-0.01 --runs 5
 
-On a province that ``bench/run.py`` has ingested and scored (its 2015-06 stored), one CSV export of
-the month is sent again with one record credited to another station (``run.py``'s ``correct-one``),
-then as it was, alternately: after each import, 2015-06 is rescored only where it changed
+On a province that ``bench/run.py`` has ingested and scored (its 2015-06 stored; unlocked first with
+``kaohe unlock`` if published and locked), one CSV export of the month is sent again with one record
+credited to another station (``run.py``'s ``correct-one``; from the export as it was, should the
+database hold an earlier run's correction), then as it was, alternately: after each import, 2015-06 is rescored only where it changed
 (``score_period(full=False)``: what ``kaohe score 2015-06`` does for the month) and then whole
 (``full=True``: ``kaohe score --full``, the same work as a first scoring of the month), both stored;
 the two must store the same digest. Prints the best and the median of each and their ratio (the
