@@ -7,6 +7,7 @@ changes nothing stored."""
 from __future__ import annotations
 
 import sqlite3
+import threading
 from decimal import Decimal
 
 import attrs
@@ -101,3 +102,64 @@ def test_an_error_in_the_middle_of_saving_changes_nothing_stored(tmp_path):
         with pytest.raises(TypeError):
             store.save_result(attrs.evolve(result, units=tuple(units)))
         assert _rows(db, "2015-03") == before
+
+
+def test_a_month_is_stored_with_the_cycle_collector_paused_and_it_resumes_after(tmp_path, monkeypatch):
+    """``score_period`` pauses Python's cycle collector while it stores too (the storing walks the
+    whole result: each of the collector's full passes there cost ~0.5 s at full scale), and resumes
+    it afterwards, after an error too."""
+    import gc
+
+    bureau, reg, db = rb.make(tmp_path)
+    seen: list[bool] = []
+    saving = Store.save_result
+
+    def watched(self, *args, **kw):  # type: ignore[no-untyped-def]
+        seen.append(gc.isenabled())
+        if kw.pop("fail", False) or getattr(self, "fail", False):
+            raise OSError("磁盘已满")
+        return saving(self, *args, **kw)
+
+    monkeypatch.setattr(Store, "save_result", watched)
+    assert gc.isenabled()
+    with Store(db) as store:
+        score_period(store, bureau, reg, Period.parse("2015-03"))
+        assert seen == [False] and gc.isenabled()
+        assert len(_rows(db, "2015-03")["explanations"]) == 6  # stored all the same
+        store.fail = True  # type: ignore[attr-defined]
+        with pytest.raises(OSError):
+            score_period(store, bureau, reg, Period.parse("2015-03"))
+        assert seen == [False, False] and gc.isenabled()
+
+
+def test_a_write_failing_in_the_writing_thread_is_raised_and_changes_nothing_stored(tmp_path, monkeypatch):
+    """The SQL of the units written whole runs in a thread of its own (``store._Writes``): a write that
+    fails there (here the fourth unit's row of ``scores``, refused by a trigger) is raised by
+    ``save_result`` as SQLite raised it, and nothing stored changes (the transaction rolled back
+    after the thread stopped); the next save writes everything."""
+    bureau, reg, db = rb.make(tmp_path)
+    with Store(db) as store:
+        result = score_period(store, bureau, reg, Period.parse("2015-03"), save=False)
+        before = _rows(db, "2015-03")
+        assert before["explanations"]
+        fourth = result.units[3].unit
+        store.db.conn.execute(
+            f"CREATE TEMP TRIGGER refuse_fourth BEFORE INSERT ON scores WHEN NEW.unit = '{fourth}'"
+            " BEGIN SELECT RAISE(ABORT, '第四个单位写入失败'); END"
+        )
+        with pytest.raises(sqlite3.IntegrityError, match="第四个单位写入失败"):
+            store.save_result(result)
+        assert _rows(db, "2015-03") == before
+        assert not store.db.conn.in_transaction
+        store.db.conn.execute("DROP TRIGGER refuse_fourth")
+        threads: list[str] = []
+        writing = Store.write_unit_results
+
+        def noted(self, *args):  # type: ignore[no-untyped-def]
+            threads.append(threading.current_thread().name)
+            return writing(self, *args)
+
+        monkeypatch.setattr(Store, "write_unit_results", noted)
+        store.save_result(result, "cfg", 7)
+        assert len(_rows(db, "2015-03")["scores"]) == len(result.units) == 6
+        assert threads == ["kaohe-results-writer"] * 6  # each unit's rows written by the writing thread

@@ -20,6 +20,7 @@ from ..core.actor import Actor
 from ..core.decimals import D, fmt, fmt_points
 from ..core.errors import KaoheError
 from ..core.periods import Period
+from ..report.editions import payload_parts
 from ..scheme.bureau import Bureau
 from ..scoring.status import departments
 from ..store.store import Store
@@ -35,7 +36,9 @@ def unit_name(bureau: Bureau, unit: str) -> str:
 
 
 def _tree(edition: dict[str, Any], unit: str) -> dict[str, Any] | None:
-    for u in edition["data"]["results"]:
+    """``unit``'s tree in ``edition`` (``Store.edition_packed``), its payload read a unit at a time up
+    to it (a province's payload decoded whole is 1.5 GB)."""
+    for u in payload_parts(edition["packed"])[1]:
         if u["unit"] == unit:
             return dict(u)
     return None
@@ -53,7 +56,7 @@ def file_appeal(
     unit = bureau.unit(unit_key)
     if unit is None:
         raise KaoheError(f"没有单位 “{unit_key}”")
-    edition = store.edition(period.label)
+    edition = store.edition_packed(period.label)
     if edition is None:
         raise KaoheError(f"{period.label} 尚未发布通报(kaohe publish {period.label}),没有可申请复查的结果")
     published = dt.date.fromisoformat(edition["published_on"])
@@ -136,7 +139,7 @@ def deduction(store: Store, bureau: Bureau, period: Period, unit_key: str, item:
     unit = bureau.unit(unit_key)
     if unit is None:
         raise KaoheError(f"没有单位 “{unit_key}”")
-    edition = store.edition(period.label)
+    edition = store.edition_packed(period.label)
     if edition is None:
         raise KaoheError(f"{period.chinese}尚未发布通报,没有可申请复查的结果")
     published = dt.date.fromisoformat(edition["published_on"])
@@ -287,7 +290,7 @@ def _refuse_void_under_changes(store: Store, appeal: dict[str, Any], key: str) -
 
 def _item_records(store: Store, appeal: dict[str, Any]) -> list[str]:
     """The record keys of the appealed item's lines in the appealed edition."""
-    edition = store.edition(appeal["period"], appeal["edition_number"])
+    edition = store.edition_packed(appeal["period"], appeal["edition_number"])
     assert edition is not None
     tree = _tree(edition, appeal["unit"]) or {"categories": []}
     return [ln["record"] for c in tree["categories"] for i in c["items"] if i["item"] == appeal["item"] for ln in i["lines"] if ln.get("record")]
@@ -295,7 +298,7 @@ def _item_records(store: Store, appeal: dict[str, Any]) -> list[str]:
 
 def _uncapped(store: Store, appeal: dict[str, Any]) -> Decimal:
     """The sum of the lines of the appealed item in the appealed edition (before its cap or floor)."""
-    edition = store.edition(appeal["period"], appeal["edition_number"])
+    edition = store.edition_packed(appeal["period"], appeal["edition_number"])
     assert edition is not None
     tree = _tree(edition, appeal["unit"]) or {"categories": []}
     for c in tree["categories"]:

@@ -10,7 +10,7 @@ import attrs
 
 from ..core.errors import KaoheError
 from ..core.periods import Period
-from ..report.editions import Diff, diff
+from ..report.editions import Diff, diff_packed
 from .plugin_editions import PluginEdition
 from .plugin_editions import editions as plugin_editions
 from .session import Office
@@ -55,11 +55,11 @@ def plugin_listing(office: Office, period: Period | None = None) -> list[PluginE
 def compare(office: Office, before: EditionRef, after: EditionRef) -> Diff:
     """The difference between two editions of one period."""
     with office.store(readonly=True) as store:
-        a, b = store.edition(before.period, before.number), store.edition(after.period, after.number)
+        a, b = store.edition_packed(before.period, before.number), store.edition_packed(after.period, after.number)
     for ref, e in ((before, a), (after, b)):
         if e is None:
             raise KaoheError(f"没有通报版本 {ref.text}:用 kaohe editions 查看已发布的版本")
     assert a is not None and b is not None
     if before.period != after.period:
         raise KaoheError(f"只能比较同一期间的两版通报,得到 {before.period} 与 {after.period}")
-    return diff(a["data"], b["data"], a["number"], b["number"])
+    return diff_packed(a["packed"], b["packed"], a["number"], b["number"])

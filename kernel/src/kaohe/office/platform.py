@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 
 from ..core.errors import KaoheError
+from ..report.editions import payload_parts
 from ..scheme.bureau import SiteSettings
 from ..store.postgres import check_url, is_url, redacted
 from ..store.store import Store
@@ -205,15 +206,15 @@ def published_summary(store: Store) -> dict[str, dict[str, Any]]:
                 for r in store.scores(period)
             ]
         else:  # scored again since (a draft): what the edition holds
-            edition = store.edition(period, number)
+            edition = store.edition_packed(period, number)
             if edition is None:
                 continue
-            data = edition["data"]
-            names = {u["id"]: u["name"] for u in data.get("config", {}).get("units", [])}
+            head, results = payload_parts(edition["packed"])  # a unit's tree at a time, never the payload whole
+            names = {u["id"]: u["name"] for u in head.get("config", {}).get("units", [])}
             units = [
                 {"unit": r["unit"], "name": r.get("name") or names.get(r["unit"], r["unit"]), "series": r.get("series", ""),
                  "total": _num(r.get("total")), "rank": r.get("rank")}
-                for r in data.get("results", [])
+                for r in results
             ]
         out[period] = {
             "edition": number, "published_on": meta.get("published_on"), "digest": meta.get("digest"),

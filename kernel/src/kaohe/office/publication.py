@@ -35,7 +35,7 @@ from ..core.periods import Period
 from ..report import html as report_html
 from ..report import xlsx as report_xlsx
 from ..report import json_name, jsondata, xlsx_name
-from ..report.editions import Diff, diff, freeze, inputs_entry, inputs_window, payload_chunks
+from ..report.editions import Diff, diff_packed, freeze, inputs_entry, inputs_window, payload_chunks, why_packed
 from ..scheme.bureau import Bureau
 from ..scoring.pipeline import base_periods, between_periods, score
 from ..scoring.sources import StoreSource
@@ -249,9 +249,9 @@ def publish(
             else:
                 why = reason
                 if not why and last is not None:
-                    before = store.edition(period.label, last["number"])
+                    before = store.edition_packed(period.label, last["number"])
                     assert before is not None
-                    why = ";".join(diff(before["data"], json.loads(zlib.decompress(compressed))).why) or "重新发布"
+                    why = ";".join(why_packed(before["packed"], compressed)) or "重新发布"
                 why = why or "首次发布"
                 if confirmed and gaps:
                     why += f";数据不全,经确认发布:{confirmed}"
@@ -270,9 +270,9 @@ def publish(
         raise KaoheError(f"发布 {period.label} 期间数据库一直在变化(有导入、调整或复查决定),{ATTEMPTS}次均未完成:请稍后再试")
     changes = None
     if number > 1:
-        a, b = store.edition(period.label, number - 1), store.edition(period.label, number)
+        a, b = store.edition_packed(period.label, number - 1), store.edition_packed(period.label, number)
         assert a is not None and b is not None
-        changes = diff(a["data"], b["data"], a["number"], b["number"])
+        changes = diff_packed(a["packed"], b["packed"], a["number"], b["number"])
     published = Published(
         period, number, new, dig, day, why, result, changes, tuple(issues), confirmed=confirmed if gaps else None,
         whole=None if spool is None else spool.unit,

@@ -25,6 +25,7 @@ the period is published again, and :func:`diff` says what changed between two ed
 from __future__ import annotations
 
 import hashlib
+import json
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -34,7 +35,7 @@ from typing import Any
 import attrs
 
 from ..contract.items import Item
-from ..core.canonical import _default, canonical
+from ..core.canonical import Stream, _default, canonical, unpacked
 from ..core.decimals import D, fmt, fmt_points
 from ..core.model import PeriodResult, UnitResult
 from ..core.periods import MONTHS_PER, Period
@@ -279,33 +280,117 @@ def diff(a: Mapping[str, Any], b: Mapping[str, Any], before: int = 0, after: int
     ub = {u["unit"]: u for u in b["results"]}
     units = []
     for uid in sorted(set(ua) | set(ub), key=lambda k: ((ub[k] if k in ub else ua[k])["series"], k)):
-        x, y = ua.get(uid, {}), ub.get(uid, {})
-        ia, ib = _items(x), _items(y)
-        changes = []
-        for key in list(ia) + [k for k in ib if k not in ia]:
-            i, j = ia.get(key, {}), ib.get(key, {})
-            la, lb = _lines(i), _lines(j)
-            if i.get("points") == j.get("points") and la == lb:
-                continue
-            ref = j or i
-            changes.append(
-                ItemChange(
-                    key[0], key[1], ref["title"], ref["department"], _num(i.get("points")), _num(j.get("points")),
-                    tuple(_multiset_minus(la, lb)), tuple(_multiset_minus(lb, la)),
-                )
-            )
-        adj_a, adj_b = _lines({"lines": x.get("adjustments", [])}), _lines({"lines": y.get("adjustments", [])})
-        total = (_num(x.get("total")), _num(y.get("total")))
-        rank = (x.get("rank"), y.get("rank"))
-        if changes or total[0] != total[1] or rank[0] != rank[1] or adj_a != adj_b:
-            ref = y or x
-            units.append(
-                UnitChange(
-                    uid, ref["name"], ref["series"], total, rank, tuple(changes),
-                    (tuple(_multiset_minus(adj_a, adj_b)), tuple(_multiset_minus(adj_b, adj_a))),
-                )
-            )
+        change = _unit_change(uid, ua.get(uid, {}), ub.get(uid, {}))
+        if change is not None:
+            units.append(change)
     return Diff(b.get("period", a.get("period", "")), before, after, tuple(units), tuple(_why(a, b)))
+
+
+class _Unsorted(Exception):
+    """A payload whose units are not in the order of their ids (``payload_chunks`` sorts them)."""
+
+
+def diff_packed(a: bytes, b: bytes, before: int = 0, after: int = 0) -> Diff:
+    """``diff`` of two payloads as stored (compressed: ``freeze``), read a unit of each at a time
+    (``core.canonical.Stream``): at full scale a payload decoded whole is 1.5 GB in memory. The
+    units of both, in the order of their ids as every payload lists them, are walked side by side;
+    payloads that do not list them so are decoded whole (``diff``). The same ``Diff``."""
+    try:
+        return _diff_streams(Stream(unpacked(a)), Stream(unpacked(b)), before, after)
+    except _Unsorted:
+        return diff(json.loads(zlib.decompress(a)), json.loads(zlib.decompress(b)), before, after)
+
+
+def why_packed(a: bytes, b: bytes) -> list[str]:
+    """``diff(a, b).why`` of two payloads as stored (compressed), read up to their results only:
+    what it says comes from what the payloads hold before them (appeals, adjustments, inputs, the
+    configuration, items, plugins)."""
+    return _why(_head(Stream(unpacked(a)))[0], _head(Stream(unpacked(b)))[0])
+
+
+def payload_parts(packed: bytes) -> tuple[dict[str, Any], Iterator[dict[str, Any]]]:
+    """A payload as stored (compressed), read a piece at a time: its entries before its results
+    (``config``, ``inputs``, ``items`` …), and its results, one unit's tree at a time, in the payload's
+    order (of the units' ids)."""
+    return _head(Stream(unpacked(packed)))
+
+
+def _head(stream: Stream) -> tuple[dict[str, Any], Iterator[Any]]:
+    """A payload's entries before its results, and its results, one unit at a time."""
+    head: dict[str, Any] = {}
+    for key, value in stream.entries(["results"]):
+        if key == "results":
+            return head, value
+        head[key] = value
+    return head, iter(())
+
+
+def _ids(units: Iterator[Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """(id, unit) of a payload's units, checked in the order of their ids."""
+    last: str | None = None
+    for u in units:
+        uid = u["unit"]
+        if last is not None and uid <= last:
+            raise _Unsorted(uid)
+        last = uid
+        yield uid, u
+
+
+def _diff_streams(sa: Stream, sb: Stream, before: int, after: int) -> Diff:
+    head_a, units_a = _head(sa)
+    head_b, units_b = _head(sb)
+    ia, ib = _ids(units_a), _ids(units_b)
+    x, y = next(ia, None), next(ib, None)
+    found: list[tuple[tuple[Any, str], UnitChange]] = []
+    empty: Mapping[str, Any] = {}
+    while x is not None or y is not None:
+        old: Mapping[str, Any]
+        new: Mapping[str, Any]
+        if y is None or (x is not None and x[0] < y[0]):
+            assert x is not None
+            uid, old, new = x[0], x[1], empty
+            x = next(ia, None)
+        elif x is None or y[0] < x[0]:
+            uid, old, new = y[0], empty, y[1]
+            y = next(ib, None)
+        else:
+            uid, old, new = x[0], x[1], y[1]
+            x, y = next(ia, None), next(ib, None)
+        change = _unit_change(uid, old, new)
+        if change is not None:
+            found.append((((new or old)["series"], uid), change))
+    found.sort(key=lambda f: f[0])
+    return Diff(
+        head_b.get("period", head_a.get("period", "")), before, after, tuple(c for _, c in found), tuple(_why(head_a, head_b))
+    )
+
+
+def _unit_change(uid: str, x: Mapping[str, Any], y: Mapping[str, Any]) -> UnitChange | None:
+    """What changed of unit ``uid`` from its tree ``x`` to ``y`` (``{}``: not in that edition), or None."""
+    ia, ib = _items(x), _items(y)
+    changes = []
+    for key in list(ia) + [k for k in ib if k not in ia]:
+        i, j = ia.get(key, {}), ib.get(key, {})
+        la, lb = _lines(i), _lines(j)
+        if i.get("points") == j.get("points") and la == lb:
+            continue
+        ref = j or i
+        changes.append(
+            ItemChange(
+                key[0], key[1], ref["title"], ref["department"], _num(i.get("points")), _num(j.get("points")),
+                tuple(_multiset_minus(la, lb)), tuple(_multiset_minus(lb, la)),
+            )
+        )
+    adj_a, adj_b = _lines({"lines": x.get("adjustments", [])}), _lines({"lines": y.get("adjustments", [])})
+    total = (_num(x.get("total")), _num(y.get("total")))
+    rank = (x.get("rank"), y.get("rank"))
+    if changes or total[0] != total[1] or rank[0] != rank[1] or adj_a != adj_b:
+        ref = y or x
+        return UnitChange(
+            uid, ref["name"], ref["series"], total, rank, tuple(changes),
+            (tuple(_multiset_minus(adj_a, adj_b)), tuple(_multiset_minus(adj_b, adj_a))),
+        )
+    return None
 
 
 def _why(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:

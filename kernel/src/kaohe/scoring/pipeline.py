@@ -419,13 +419,14 @@ def score_base(
     (for the "last place N periods running" flag); ``reuse``: items' results taken as they are
     (``evaluate_categories``). Scored under the version of the scheme in force in ``period``
     (``Bureau.at``: the bureau's dated changes, kaohe.scheme.dated)."""
-    with _collector_paused():
+    with collector_paused():
         return _score_base(bureau, period, data, history, reuse)
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused while a base period is scored: scoring makes hundreds of
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a base period is scored (and, from
+    ``office.jobs.score_period``, stored): scoring makes hundreds of
     thousands of objects (lines, items' results) and no cycles to speak of (144 objects collected
     in a month at 1/10), and each of the collector's full passes walks every object alive, which
     grows with the stations (16 passes, 2.0 s of a 20 s month at full scale: bench/RESULTS.md, MP18).

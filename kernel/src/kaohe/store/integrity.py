@@ -357,13 +357,14 @@ def _voids_quick(conn: sqlite3.Connection) -> list[str]:
     return []
 
 
-def check_edition(conn: sqlite3.Connection, edition: dict[str, Any], payload: bytes) -> None:
+def check_edition(conn: sqlite3.Connection, edition: dict[str, Any], payload: bytes | None, digest: str | None = None) -> None:
     """Refuse an edition read from the store whose payload is not its digest's, or whose row is not
     its link's on the chain: an appeal takes its points from the edition's lines, a diff its changes,
     so an edition altered outside kaohe must not be read as the one published. Quick (one payload's
-    SHA-256, one link); the full check of every edition is ``verify``."""
+    SHA-256, one link); the full check of every edition is ``verify``. ``digest``: the payload's
+    SHA-256 worked out already (then ``payload`` is not read)."""
     label = f"{edition.get('period')} 第{edition.get('number')}版"
-    if hashlib.sha256(payload).hexdigest() != edition.get("digest"):
+    if (digest if digest is not None else hashlib.sha256(payload or b"").hexdigest()) != edition.get("digest"):
         raise KaoheError(f"数据库中 {label}的内容与其校验码不符(版本在 kaohe 之外被改动);请运行 kaohe verify 查看")
     if ("table", "chain") not in schema_of(conn):
         return  # a store left before the chain (its upgrade refused): verify says why

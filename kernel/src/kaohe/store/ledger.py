@@ -24,6 +24,7 @@ Tables:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import zlib
 from collections.abc import Iterator
@@ -34,6 +35,7 @@ from typing import Any
 import sqlite_utils
 
 from ..core.adjustments import Adjustment
+from ..core.canonical import unpacked
 from ..core.decimals import PARAMETER_LIMIT, PARAMETER_PLACES, D, out_of_bounds
 from ..core.errors import KaoheError
 from .actor import current_actor, now
@@ -398,6 +400,30 @@ class Ledger:
 
     def edition(self, period: str, number: int | None = None) -> dict[str, Any] | None:
         """One edition with its payload decoded (``number`` None: the latest)."""
+        out = self._edition_row(period, number)
+        if out is None:
+            return None
+        out["bytes"] = zlib.decompress(out.pop("payload"))
+        check_edition(self.db.conn, out, out["bytes"])  # an edition altered outside kaohe is not read as published
+        out["data"] = json.loads(out["bytes"])
+        return out
+
+    def edition_packed(self, period: str, number: int | None = None) -> dict[str, Any] | None:
+        """One edition with its payload as stored (``packed``: compressed), checked as ``edition``
+        checks it, its payload read a piece at a time (``core.canonical.unpacked``): never whole in
+        memory, nor decoded (kaohe.report.editions.diff_packed reads it a unit at a time)."""
+        row = self._edition_row(period, number)
+        if row is None:
+            return None
+        packed = row.pop("payload")
+        h = hashlib.sha256()
+        for chunk in unpacked(packed):
+            h.update(chunk)
+        check_edition(self.db.conn, row, None, h.hexdigest())
+        row["packed"] = packed
+        return row
+
+    def _edition_row(self, period: str, number: int | None) -> dict[str, Any] | None:
         if number is None:
             row = self.db.execute(
                 "SELECT * FROM editions WHERE period = ? ORDER BY number DESC LIMIT 1", [period]
@@ -407,11 +433,7 @@ class Ledger:
         if row is None:
             return None
         names = [d[0] for d in self.db.execute("SELECT * FROM editions LIMIT 0").description]
-        out = dict(zip(names, row, strict=True))
-        out["bytes"] = zlib.decompress(out.pop("payload"))
-        check_edition(self.db.conn, out, out["bytes"])  # an edition altered outside kaohe is not read as published
-        out["data"] = json.loads(out["bytes"])
-        return out
+        return dict(zip(names, row, strict=True))
 
     def insert_edition(
         self, period: str, compressed: bytes, digest: str, published_on: str, reason: str, actor: str | None, results: str | None = None,

@@ -431,6 +431,7 @@ class PgResultsWriter(ResultsWriter):
     ``scores`` rows written with COPY (in the order of the tails, as SQLite's store inserts them)."""
 
     CHUNK = 200
+    BACKGROUND = False  # its writes gathered and made in bulk here
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -18,6 +18,7 @@ import json
 import os
 import contextlib
 import pickle
+import queue
 import sqlite3
 import subprocess
 import sys
@@ -296,7 +297,9 @@ class Store(Ledger, Users, Tokens, SelfReports):
                     f"无法写入数据库 {self.path}:没有写权限(数据库文件或所在文件夹只读);"
                     "查看类命令(ranking、explain、editions、diff、audit、status 等)仍可使用"
                 )
-            conn = sqlite3.connect(str(self.path), timeout=BUSY_MS / 1000, isolation_level=None)
+            # another thread of this process may write a period's results on it (``ResultsWriter``'s
+            # writes, one thread at a time: the caller waits for them before it uses it again)
+            conn = sqlite3.connect(str(self.path), timeout=BUSY_MS / 1000, isolation_level=None, check_same_thread=False)
         register(conn)  # the chain's link function: the triggers of the chained tables call it
         self.db = sqlite_utils.Database(conn)
         if not self.readonly:
@@ -1020,16 +1023,19 @@ class Store(Ledger, Users, Tokens, SelfReports):
                         )
                     keep = None
             writer = self.results_writer(result, config, items, len(result.units), mark, keep, fold)
-            if keep is not None:
-                writer.stored, writer.reused, writer.given = stored or {}, reused or {}, heads or {}
-                for u in result.units:
-                    writer.head(u)
-                for u in result.units:
-                    writer.tail(u)
-            else:  # the units ranked already: each written whole, once
-                for u in result.units:
-                    writer.unit(u)
-            writer.finish(dict(parts) if parts else None)
+            try:
+                if keep is not None:
+                    writer.stored, writer.reused, writer.given = stored or {}, reused or {}, heads or {}
+                    for u in result.units:
+                        writer.head(u)
+                    for u in result.units:
+                        writer.tail(u)
+                else:  # the units ranked already: each written whole, once
+                    for u in result.units:
+                        writer.unit(u)
+                writer.finish(dict(parts) if parts else None)
+            finally:  # after an error, the writes not made yet are not made (the transaction is rolled back)
+                writer.abandon()
         return writer.run_id
 
     def results_writer(
@@ -1069,16 +1075,8 @@ class Store(Ledger, Users, Tokens, SelfReports):
         ``item_results`` (:data:`ITEM_RESULT_COLUMNS`), appended in their order (an item given twice:
         its last row, as ``INSERT OR REPLACE`` keeps it)."""
         conn = self.db.conn
-        conn.executemany(
-            f"INSERT INTO [category_results] ({', '.join(f'[{c}]' for c in CATEGORY_RESULT_COLUMNS)})"
-            f" VALUES ({', '.join('?' for _ in CATEGORY_RESULT_COLUMNS)})",
-            categories,
-        )
-        conn.executemany(
-            f"INSERT OR REPLACE INTO [item_results] ({', '.join(f'[{c}]' for c in ITEM_RESULT_COLUMNS)})"
-            f" VALUES ({', '.join('?' for _ in ITEM_RESULT_COLUMNS)})",
-            items,
-        )
+        _insert_rows(conn, "INSERT", "category_results", CATEGORY_RESULT_COLUMNS, categories)
+        _insert_rows(conn, "INSERT OR REPLACE", "item_results", ITEM_RESULT_COLUMNS, items)
 
     def inputs_present(self) -> None:
         """The ledger tables whose entries a stored result is checked against are there: a dropped
@@ -1386,12 +1384,69 @@ ITEM_RESULT_COLUMNS = (
     "period", "unit", "item", "category", "window", "points", "uncapped", "lines", "records", "carried", "missing",
 )
 
+def _insert_rows(conn: sqlite3.Connection, verb: str, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """``rows`` written in their order, as many in one statement as SQLite takes parameters
+    (``write_unit_results``: a unit's rows in one or two statements, not one a row, so that a
+    writing thread (``_Writes``) waits for Python's lock once a statement, not once a row)."""
+    width = len(columns)
+    most = max(1, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width)
+    rows = list(rows)
+    one = f"({', '.join('?' * width)})"
+    head = f"{verb} INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) VALUES "
+    for i in range(0, len(rows), most):
+        chunk = rows[i : i + most]
+        conn.execute(head + ", ".join([one] * len(chunk)), [v for row in chunk for v in row])
+
+
 BACKENDS: dict[str, type[Store]] = {}
 """The stores of database URLs by scheme (kaohe.store.pgstore registers ``postgresql``)."""
 
 
+class _Writes:
+    """The SQL of a period's units written whole (``ResultsWriter.unit``) run by a thread of its own,
+    in order, on the store's connection, while the caller encodes the next units' trees and rows:
+    SQLite's work, most of it outside Python's lock, beside Python's (at full scale a month's storing
+    was 3.9 s, about half of it SQLite's). Nothing else uses the connection until ``close``; the first
+    error stops the writes and is raised to the caller (at its next ``put`` or at ``close``)."""
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue[Callable[[], None] | None] = queue.Queue(maxsize=32)
+        self._error: BaseException | None = None
+        self._stop = False
+        self._thread = threading.Thread(target=self._run, name="kaohe-results-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            job = self._queue.get()
+            if job is None:
+                return
+            if self._error is None and not self._stop:
+                try:
+                    job()
+                except BaseException as e:  # noqa: BLE001 - raised to the caller
+                    self._error = e
+
+    def put(self, job: Callable[[], None]) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(job)
+
+    def close(self, abandon: bool = False) -> None:
+        """Every write made (the first error raised), or, ``abandon``, the writes not made yet dropped;
+        the thread ended either way."""
+        self._stop = abandon
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None and not abandon:
+            raise self._error
+
+
 class ResultsWriter:
     """Writes one period's results unit by unit (``Store.results_writer``)."""
+
+    BACKGROUND = True
+    """A period written whole has its SQL run by a thread of its own (``_Writes``)."""
 
     def __init__(
         self, store: Store, period: str, run_id: int, keep: Mapping[str, str] | None = None, fold: Collection[str] = (),
@@ -1417,6 +1472,21 @@ class ResultsWriter:
         self._rows: dict[int, tuple[ItemResult, tuple[Any, ...]]] = {}
         """id of an item's result → it and its row of ``item_results`` but the period and unit:
         units share one result of an item without lines (most items of most units)."""
+        self._writes: _Writes | None = None
+
+    def _background(self) -> _Writes | None:
+        """The thread writing the units written whole (``unit``), started at the first; None where
+        the store's connection is not SQLite's (its writes made here)."""
+        if self._writes is None and self.BACKGROUND and isinstance(self.store.db.conn, sqlite3.Connection):
+            self._writes = _Writes()
+        return self._writes
+
+    def abandon(self) -> None:
+        """The background writes not made yet dropped and their thread ended (after an error: the
+        caller's transaction is rolled back; after ``finish``, nothing is left)."""
+        if self._writes is not None:
+            writes, self._writes = self._writes, None
+            writes.close(abandon=True)
 
     def unit(self, u: UnitResult) -> None:
         """``u``, ranked and flagged, written whole (without ``keep``): what ``head(u)`` then
@@ -1429,9 +1499,21 @@ class ResultsWriter:
         self.digest.update(f"{u.unit}\n{head}\n".encode())
         self._later.append(f"{u.unit}\n{tail}\n{u.total}\n{u.subtotal}\n".encode())
         self.seen.add(u.unit)
-        self._insert_tree(u.unit, head + tail)
-        self._unit_rows(u, True)
-        self._insert_score((self.period, u.unit, *self._score_row(u, fields)))
+        score = (self.period, u.unit, *self._score_row(u, fields))
+        writes = self._background()
+        if writes is None:
+            self._insert_tree(u.unit, head + tail)
+            self._unit_rows(u, True)
+            self._insert_score(score)
+            return
+        text, (cats, items) = head + tail, self._rows_of(u, True)
+
+        def write() -> None:
+            self._insert_tree(score[1], text)
+            self.store.write_unit_results(cats, items)
+            self._insert_score(score)
+
+        writes.put(write)
 
     def head(self, u: UnitResult) -> None:
         """``u``'s tree up to its fields after the categories, its category and item results."""
@@ -1479,6 +1561,10 @@ class ResultsWriter:
         period's units all held: a result ``save_result`` is given): an item's row made once for the
         units sharing its result; not for a period aggregated unit by unit, whose units' results are
         not held (nor kept alive here) once written."""
+        self.store.write_unit_results(*self._rows_of(u, share))
+
+    def _rows_of(self, u: UnitResult, share: bool) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """``u``'s rows of ``category_results`` and ``item_results`` (``_unit_rows``)."""
         p, unit = self.period, u.unit
         made = self._rows
         items = []
@@ -1492,13 +1578,11 @@ class ResultsWriter:
                 else:
                     row = got[1]
                 items.append((p, unit, *row))
-        self.store.write_unit_results(
-            [
-                (p, unit, c.category, c.name, str(c.base), str(c.raw), str(c.top), str(c.weight), str(c.score), c.explanation)
-                for c in u.categories
-            ],
-            items,
-        )
+        cats = [
+            (p, unit, c.category, c.name, str(c.base), str(c.raw), str(c.top), str(c.weight), str(c.score), c.explanation)
+            for c in u.categories
+        ]
+        return cats, items
 
     def tail(self, u: UnitResult) -> None:
         """``u``, ranked and flagged: its score and the rest of its tree."""
@@ -1570,6 +1654,9 @@ class ResultsWriter:
         """The digest of everything written (equal results, equal digests), recorded with the
         period's state; ``parts``: the digests of the base periods it was aggregated from (a base
         period: of the earlier ones whose ranks its 末位 flags read)."""
+        if self._writes is not None:  # every unit's rows written first (their first error raised)
+            writes, self._writes = self._writes, None
+            writes.close()
         for part in self._later:
             self.digest.update(part)
         self._later = []
