@@ -19,6 +19,7 @@ from typing import Any
 import openpyxl
 import pytest
 from demo_helpers import ingested_demo
+from pg_support import pg_url  # noqa: F401 (fixture)
 from kaohe.core.periods import Period
 from kaohe.office.ingest import ingest
 from kaohe.office.jobs import score_period, scored_now
@@ -423,3 +424,72 @@ def test_a_revoked_adjustment_rescored_equals_a_full_rescore(demo_scored, tmp_pa
     with Store(bureau.database) as store:
         scored_now(store, bureau, registry, june, full=True)
     assert _stored(d) == incremental
+
+
+def _june_rows(store: Store) -> tuple[list[Any], list[Any]]:
+    """June's stored trees and scores (but their run), by unit."""
+    trees = store.db.execute("SELECT unit, tree FROM explanations WHERE period = '2015-06' ORDER BY unit").fetchall()
+    scores = store.db.execute(
+        "SELECT unit, name, series, class, total, subtotal, rank, flags, veto, carried, fields FROM scores"
+        " WHERE period = '2015-06' ORDER BY unit"
+    ).fetchall()
+    return [tuple(r) for r in trees], [tuple(r) for r in scores]
+
+
+def test_the_one_record_correction_on_postgresql_equals_a_full_rescore(tmp_path, pg_url, taken, monkeypatch):  # noqa: F811
+    """PostgreSQL's store reads the stored trees as bytes too (``PgStore.period_texts``): after the
+    one-record correction, the units taken as stored keep their rows, and what is stored (trees,
+    scores, the period's digest) is what a full rescore stores."""
+    monkeypatch.setenv("KAOHE_DATABASE_URL", pg_url)
+    bureau, registry, files = ingested_demo(tmp_path)
+    cases = next(f for f in files if f.name.endswith("破案记录_2015.xlsx"))
+    june = Period.parse("2015-06")
+    fixed = tmp_path / cases.name
+    _correct(cases, fixed)
+    with Store(bureau.database) as store:
+        for month in ("2015-04", "2015-05", "2015-06"):
+            score_period(store, bureau, registry, Period.parse(month))
+        assert ingest(store, bureau, registry, fixed, actor="test").changed == 1
+        score_period(store, bureau, registry, june, full=False)
+        state = store.period_state("2015-06")
+        assert state is not None
+        changed = (state["digest"], _june_rows(store))
+        score_period(store, bureau, registry, june)
+        state = store.period_state("2015-06")
+        assert state is not None
+        assert (state["digest"], _june_rows(store)) == changed
+    assert len(taken) == 1 and taken[0] is not None and taken[0][0] > 0  # units taken as stored
+
+
+def test_results_stored_by_another_run_meanwhile_are_not_overwritten_with_units_without_items(demo_scored, tmp_path):
+    """A rescoring of what changed takes most units as stored, without their items: if another run
+    stored the month after it read it (another ``kaohe score``), those units cannot be written
+    whole: the store refuses (one line, ``StoreBusy``) and keeps what the other run stored."""
+    from kaohe.office.jobs import history
+    from kaohe.office.rescore import changed_only
+    from kaohe.office.results import config_digest, foldable
+    from kaohe.scoring.sources import StoreSource
+    from kaohe.store.store import StoreBusy
+
+    src, cases = demo_scored
+    d = tmp_path / "bureau"
+    bureau, registry = _copy(src, d)
+    fixed = tmp_path / cases.name
+    _correct(cases, fixed)
+    june = Period.parse("2015-06")
+    with Store(bureau.database) as store:
+        ingest(store, bureau, registry, fixed, actor="test")
+        source = StoreSource(store, bureau, registry)
+        fresh = to_evaluate(store, bureau, registry, june)
+        state = store.period_state("2015-06")
+        assert fresh is not None and state is not None
+        done = changed_only(store, bureau, registry, june, fresh, source, history(store, bureau, june, source))
+        assert done is not None and done.heads
+        score_period(store, bureau, registry, june, full=True)  # another run stores the month meanwhile
+        after = _stored(d)
+        with pytest.raises(StoreBusy, match="已被另一次计算保存"):
+            store.save_result(
+                done.result, config_digest(bureau, june), len(bureau.items), None, done.trees, int(state["run_id"]),
+                foldable(bureau, june), done.decoded, done.reused, None, done.heads,
+            )
+    assert _stored(d) == after

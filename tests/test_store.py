@@ -58,7 +58,7 @@ def test_schema_version_and_wal(tmp_path):
         assert s.schema_version == SCHEMA_VERSION
         assert s.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     with Store(tmp_path / "k.sqlite") as s:  # reopening runs no migration twice
-        assert s.count("migrations") == SCHEMA_VERSION == 11  # 7: the API's tokens; 8: the self-reports; 9: the inbox (kaohe.store.users); 10: the voided records' index; 11: the typed columns
+        assert s.count("migrations") == SCHEMA_VERSION == 12  # 7: the API's tokens; 8: the self-reports; 9: the inbox (kaohe.store.users); 10: the voided records' index; 11: the typed columns; 12: the index of the items carried or missing
 
 
 def test_reimport_and_correction_never_count_twice(tmp_path, store, b, reg):
@@ -237,3 +237,57 @@ def test_the_protections_check_outside_a_transaction_reads_one_snapshot(database
         guard(seen)  # no error: the other entry is not in this snapshot
         assert between.done and not real.in_transaction
         assert store.count("audit") == 2
+
+
+def _flagged_rows(period: str) -> list[tuple[Any, ...]]:
+    """Item results of ``period`` (``ITEM_RESULT_COLUMNS``): two units, three items; one item has a
+    line carried over for one unit, another a line marked missing for the other."""
+    out = []
+    for unit in ("u1", "u2"):
+        for item in ("a.plain", "a.carried", "b.missing"):
+            carried = int(item == "a.carried" and unit == "u2")
+            missing = int(item == "b.missing" and unit == "u1")
+            out.append((period, unit, item, "c", period, "0", "0", 1, 1, carried, missing))
+    return out
+
+
+def _write_rows(store: Store, rows: list[tuple[Any, ...]]) -> None:
+    """``rows`` of ``item_results`` written one unit at a time (``Store.write_unit_results``)."""
+    with store._txn():
+        for key in dict.fromkeys(r[:2] for r in rows):
+            store.write_unit_results([], [r for r in rows if r[:2] == key])
+
+
+def test_the_items_carried_or_missing_are_read_from_a_partial_index(store):
+    """Schema 12: a rescoring of what changed asks which items of a month have a line carried over or
+    marked missing (``Store.items_carried_or_missing``); read from a partial index holding those rows
+    alone, not by reading all of the month's item results (SQLite's plan says so)."""
+    _write_rows(store, [*_flagged_rows("2015-06"), *(r[:-2] + (0, 0) for r in _flagged_rows("2015-05"))])
+    assert store.items_carried_or_missing("2015-06") == {"a.carried", "b.missing"}
+    assert store.items_carried_or_missing("2015-05") == set()  # nothing carried over nor missing
+    if isinstance(store.path, Path):  # SQLite
+        plan = store.db.execute(
+            "EXPLAIN QUERY PLAN SELECT DISTINCT item FROM item_results WHERE period = ? AND (carried = 1 OR missing = 1)", ["2015-06"]
+        ).fetchall()
+        assert "idx_item_results_flagged" in str(plan)
+
+
+def test_a_schema_11_database_gets_the_index_of_the_items_carried_or_missing(tmp_path):
+    """A database kaohe wrote at schema 11 (without the partial index) is migrated on opening: the
+    index is made over the rows already stored, and kaohe verify finds the schema as kaohe makes it."""
+    from kaohe.store.integrity import verify
+
+    path = tmp_path / "k.sqlite"
+    with Store(path) as s:
+        _write_rows(s, _flagged_rows("2015-06"))
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("DROP INDEX idx_item_results_flagged")
+    conn.execute("DELETE FROM migrations WHERE version = 12")
+    conn.close()
+    with Store(path) as s:
+        assert s.schema_version == SCHEMA_VERSION == 12
+        names = {r[0] for r in s.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert "idx_item_results_flagged" in names
+        assert s.items_carried_or_missing("2015-06") == {"a.carried", "b.missing"}
+        checked = verify(s, root=tmp_path)
+        assert checked.clean, checked

@@ -157,7 +157,8 @@ def _as_schema_10(path) -> None:
     for slot in reversed(range(TYPED_SLOTS)):
         for column in reversed(typed_columns(slot)):
             conn.execute(f"ALTER TABLE records DROP COLUMN {column}")
-    conn.execute("DELETE FROM migrations WHERE version = 11")
+    conn.execute("DROP INDEX idx_item_results_flagged")  # schema 12
+    conn.execute("DELETE FROM migrations WHERE version >= 11")
     conn.close()
 
 
@@ -177,7 +178,7 @@ def test_a_schema_10_database_is_migrated_keeping_rowids_and_scores(tmp_path):
     assert max(r[0] for r in conn.execute("SELECT version FROM migrations")) == 10
     conn.close()
     with Store(bureau.database) as store:
-        assert store.schema_version == SCHEMA_VERSION == 11
+        assert store.schema_version == SCHEMA_VERSION
         assert store.db.execute("SELECT rowid, key FROM records ORDER BY rowid").fetchall() == rowids
         assert store.typed_map() == {}
         assert verify(store).clean

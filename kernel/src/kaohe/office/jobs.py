@@ -115,7 +115,7 @@ def _score_period(store: Store, bureau: Bureau, registry: Registry, period: Peri
         state = None
         trees: dict[str, dict[str, Any]] = {}
         reuse: Mapping[str, Mapping[str, ItemResult]] = {}
-        heads: dict[str, str] = {}
+        heads: dict[str, tuple[bytes, int]] = {}
         if fresh is not None:
             state = store.period_state(period.label)
             past = history(store, bureau, period, source)

@@ -40,7 +40,7 @@ from ..intake.staging import dumps
 from ..scheme.bureau import Bureau
 from ..scheme.scheme import Scheme
 from ..rules.base import group_key, lines_per_unit
-from ..scoring.explain import category_from_data, shared_item, unit_from_data
+from ..scoring.explain import category_from_row, shared_item, unit_from_data
 from ..scoring.pipeline import (
     DERIVED_FLAGS,
     Grouped,
@@ -221,13 +221,14 @@ class Rescored:
 
     result: PeriodResult
     trees: dict[str, str]
-    """Every unit → its tree as stored (``keep``)."""
+    """Every unit stored but those taken as stored → its tree as stored (``keep``)."""
     decoded: dict[str, dict[str, Any]]
     """The units scored again → their stored tree, decoded (``stored``)."""
     reused: dict[str, dict[str, ItemResult]]
     """item → unit scored again → its result taken from its stored tree (``reused``)."""
-    heads: dict[str, str]
-    """The units taken as stored → the head of their stored tree (``heads``)."""
+    heads: dict[str, tuple[bytes, int]]
+    """The units taken as stored → their stored tree's UTF-8 bytes and the length of its head in them
+    (``heads``): never decoded, their heads hashed as they are."""
 
 
 def changed_only(
@@ -256,9 +257,9 @@ def changed_only(
     bureau = bureau.at(period)
     scheme = bureau.scheme
     units = bureau.active_units(period)
-    trees = dict(store.period_trees(period.label))
-    stored = {f["unit"]: (f, cs) for f, cs in store.stored_units(period.label)}
-    if any(u.id not in trees or u.id not in stored for u in units):
+    texts = dict(store.period_texts(period.label))  # bytes: searched and hashed as they are, most never decoded
+    stored = {f["unit"]: (f, cs) for f, cs in store.stored_rows(period.label)}
+    if any(u.id not in texts or u.id not in stored for u in units):
         return None
     missing, empty, confirmed = period_gaps(source, period)
     adjustments = period_adjustments(source, period)
@@ -278,32 +279,43 @@ def changed_only(
     encoder = TreeEncoder(dumps, foldable(bureau, period))
     # the units whose records changed, and those any adjustment of the period names (in force or revoked)
     changed = set(touched) | {a.unit for a in adjustments} | {str(r["unit"]) for r in store.adjustment_rows(period.label)}
-    heads: dict[str, str] = {}
+    heads: dict[str, tuple[bytes, int]] = {}
     kept: dict[str, Kept] = {}
+    encoded: dict[int, tuple[ItemResult, bytes]] = {}  # id of a result → its encoded text (units share empty ones)
+
+    def encode(res: ItemResult) -> bytes:
+        seen = encoded.get(id(res))
+        if seen is None or seen[0] is not res:
+            seen = encoded[id(res)] = (res, encoder.item(res).encode())
+        return seen[1]
+
+    # the items evaluated for every unit in the order a unit's tree holds them (its categories' order)
+    order = {c.id: n for n, c in enumerate(categories)}
+    searched = sorted((i for i in wide if i.id in every), key=lambda i: order[i.category])
     for unit in units:
         if unit.id in changed:
             continue
-        text = trees[unit.id]
+        text = texts[unit.id]
         fields, cats = stored[unit.id]
         flags = [f for f in fields["flags"] if f not in DERIVED_FLAGS]
-        if fields["adjustments"] or flags != _line_flags(scheme, unit, wide, every) or any(
-            encoder.item(every[i.id][unit.id]) not in text for i in wide if i.id in every
+        if fields["adjustments"] or flags != _line_flags(scheme, unit, wide, every) or not _all_in(
+            text, [encode(every[i.id][unit.id]) for i in searched]
         ):
             changed.add(unit.id)
             continue
         u = unit_from_data(fields, categories=False)
         k = Kept(
             **{a.name: getattr(u, a.name) for a in attrs.fields(UnitResult)} | {
-                "categories": tuple(category_from_data(c, items=False) for c in cats),
+                "categories": tuple(category_from_row(c) for c in cats),
             },
             was_carried=bool(fields["carried"]), was_missing="数据缺失" in fields["flags"],
         )
-        tail = encoder.unit_tail(k)
+        tail = encoder.unit_tail(k).encode()
         if not text.endswith(tail):
             changed.add(unit.id)
             continue
         kept[unit.id] = k
-        heads[unit.id] = text[: len(text) - len(tail)]
+        heads[unit.id] = (text, len(text) - len(tail))
     # the top raw score of each group and category: the units kept as stored, the others as scored now
     by_id = {u.id: u for u in units}
     decoded: dict[str, dict[str, Any]] = {}
@@ -312,7 +324,7 @@ def changed_only(
     empty_items: dict[tuple[Any, ...], ItemResult] = {}
     while True:
         for uid in [u.id for u in units if u.id in changed and u.id not in own]:
-            mine = _unit_items(store, bureau, registry, period, by_id[uid], items, every, narrow, uid in touched, trees[uid], missing,
+            mine = _unit_items(store, bureau, registry, period, by_id[uid], items, every, narrow, uid in touched, texts[uid], missing,
                                confirmed, decoded, reused, empty_items)
             if mine is None:
                 return None
@@ -356,7 +368,21 @@ def changed_only(
         else:
             gaps += _unit_gaps([r], silent)
     result = PeriodResult(period.label, period.kind, tuple(ranked), tuple(gaps), (period.label,) if empty else ())
+    trees = {uid: text.decode() for uid, text in texts.items() if uid not in kept}
     return Rescored(result, trees, decoded, reused, heads)
+
+
+def _all_in(text: bytes, parts: Sequence[bytes]) -> bool:
+    """Whether each of ``parts`` is in ``text``: each searched from where the one before it was found
+    (``parts`` in the order ``text`` holds them: the text read once), else in the whole text."""
+    start = 0
+    for part in parts:
+        at = text.find(part, start)
+        if at >= 0:
+            start = at + len(part)
+        elif part not in text:
+            return False
+    return True
 
 
 def _line_flags(scheme: Scheme, unit: Unit, wide: Sequence[Item], every: Mapping[str, Mapping[str, ItemResult]]) -> list[str]:
@@ -377,7 +403,7 @@ def _line_flags(scheme: Scheme, unit: Unit, wide: Sequence[Item], every: Mapping
 
 def _unit_items(
     store: Store, bureau: Bureau, registry: Registry, period: Period, unit: Unit, items: Sequence[Item],
-    every: Mapping[str, Mapping[str, ItemResult]], narrow: set[str], touched: bool, tree: str, missing: Mapping[str, str],
+    every: Mapping[str, Mapping[str, ItemResult]], narrow: set[str], touched: bool, tree: bytes, missing: Mapping[str, str],
     confirmed: frozenset[str], decoded: dict[str, dict[str, Any]], reused: dict[str, dict[str, ItemResult]],
     empty: dict[tuple[Any, ...], ItemResult],
 ) -> list[ItemResult] | None:

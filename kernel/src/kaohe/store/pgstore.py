@@ -315,6 +315,10 @@ class PgStore(Store):
         if trusted:
             self._guarded = self.db.execute("PRAGMA schema_version").fetchone()[0]
 
+    def period_texts(self, period: str) -> Iterator[tuple[str, bytes]]:
+        for unit, tree in self.period_trees(period):
+            yield unit, tree.encode()
+
     def writer_type(self) -> type[ResultsWriter]:
         return PgResultsWriter
 

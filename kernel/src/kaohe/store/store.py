@@ -47,7 +47,7 @@ from .selfreports import SelfReports, migrate_8
 from .tokens import Tokens, migrate_7
 from .users import Users, migrate_5, migrate_9
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 BATCH = 5000
 SCAN_PROCESSES = 4
 """How many grouped scans ``Store.tallies_each`` makes at once, at most (and never more than the
@@ -198,6 +198,17 @@ def _migrate_11(db: sqlite_utils.Database) -> None:
         db.execute(f"ALTER TABLE [records] ADD COLUMN [{number}] DOUBLE PRECISION")
 
 
+def _migrate_12(db: sqlite_utils.Database) -> None:
+    """The items of a period's stored results with a line carried over or marked missing, found without
+    reading all of the period's item results (``Store.items_carried_or_missing``: what a rescoring of
+    what changed reads, 0.15-0.8 s for the 500,000 item results of a month of the full province): a
+    partial index, holding those rows alone (none where every department sent its data)."""
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS [idx_item_results_flagged] ON [item_results] ([period], [item])"
+        " WHERE [carried] = 1 OR [missing] = 1"
+    )
+
+
 MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (1, _migrate_1), (2, migrate_2), (3, migrate_3), (4, _migrate_4), (5, migrate_5), (6, _migrate_6),
     (7, migrate_7),
@@ -205,6 +216,7 @@ MIGRATIONS: list[tuple[int, Callable[[sqlite_utils.Database], None]]] = [
     (9, migrate_9),
     (10, _migrate_10),
     (11, _migrate_11),
+    (12, _migrate_12),
 ]
 
 
@@ -981,7 +993,7 @@ class Store(Ledger, Users, Tokens, SelfReports):
         self, result: PeriodResult, config: str = "", items: int = 0, mark: int | None = None,
         keep: Mapping[str, str] | None = None, run: int | None = None, fold: Collection[str] = (),
         stored: Mapping[str, Mapping[str, Any]] | None = None, reused: Mapping[str, Mapping[str, ItemResult]] | None = None,
-        parts: Mapping[str, str] | None = None, heads: Mapping[str, str] | None = None,
+        parts: Mapping[str, str] | None = None, heads: Mapping[str, tuple[bytes, int]] | None = None,
     ) -> int:
         """Store ``result`` in place of the period's previous results, in one transaction. ``mark``:
         the audit trail's last entry when the result's inputs were read (``audit_mark``, inside the
@@ -993,13 +1005,22 @@ class Store(Ledger, Users, Tokens, SelfReports):
         unit → the result taken from it) with ``keep``: a unit whose tree is the same is told without
         encoding it (``TreeEncoder.same_head``). ``parts``: the digests of the stored periods it
         read the results of (a base period: those its 末位 flags read). ``heads`` with ``keep``: unit →
-        the head of its stored tree (``TreeEncoder.unit_head``), for the units whose results were
-        taken as stored without decoding them (kaohe.office.rescore): their head is not encoded again
-        (their categories and items not written again)."""
+        its stored tree as UTF-8 bytes (``period_texts``) and the length of its head in them
+        (``TreeEncoder.unit_head``), for the units whose results were taken as stored without
+        decoding them (kaohe.office.rescore): their head is not encoded again (their categories and
+        items not written again), nor their tree decoded unless its tail changed; such units need
+        not be in ``keep``; if the period was stored by another run since, such units cannot be
+        written whole (they hold their categories without their items): ``StoreBusy``, nothing
+        written."""
         with self._txn():
             if keep is not None:
                 state = self.period_state(result.period)
                 if state is None or state["run_id"] != run:
+                    if heads:
+                        raise StoreBusy(
+                            f"{result.period} 的计算结果在本次计算期间已被另一次计算保存,本次结果未保存;"
+                            f"请重新运行 kaohe score {result.period}"
+                        )
                     keep = None
             writer = self.results_writer(result, config, items, len(result.units), mark, keep, fold)
             try:
@@ -1095,13 +1116,21 @@ class Store(Ledger, Users, Tokens, SelfReports):
         return {u for (u,) in self.db.execute(q, [mark, mark, mark])}
 
     def items_carried_or_missing(self, period: str) -> set[str]:
-        """The items of ``period``'s stored results with a line carried over or marked missing for some unit."""
+        """The items of ``period``'s stored results with a line carried over or marked missing for some
+        unit (read from the partial index of schema 12: its condition is this query's)."""
         q = "SELECT DISTINCT item FROM item_results WHERE period = ? AND (carried = 1 OR missing = 1)"
         return {i for (i,) in self.db.execute(q, [period])}
 
     def period_trees(self, period: str) -> Iterator[tuple[str, str]]:
         """(unit, tree) of every unit stored for ``period``, in the order they were stored."""
         yield from self.db.execute("SELECT unit, tree FROM explanations WHERE period = ? ORDER BY rowid", [period])
+
+    def period_texts(self, period: str) -> Iterator[tuple[str, bytes]]:
+        """``period_trees`` with each tree as its UTF-8 bytes, not decoded (a rescoring of what
+        changed searches them and hashes most as they are: kaohe.office.rescore), in no particular
+        order: not sorted by the order they were stored, which had SQLite copy every tree into a
+        sorter first (0.33 s against 0.07 s for the 178 MB of a month of the full province)."""
+        yield from self.db.execute("SELECT unit, CAST(tree AS BLOB) FROM explanations WHERE period = ?", [period])
 
     def period_state(self, period: str) -> dict[str, Any] | None:
         """How ``period``'s stored results were made (``period_results``), or None when they were
@@ -1433,8 +1462,9 @@ class ResultsWriter:
         self.stored: Mapping[str, Mapping[str, Any]] = {}
         """With ``keep``: unit → its stored tree, decoded (``Store.save_result``)."""
         self.reused: Mapping[str, Mapping[str, ItemResult]] = {}
-        self.given: Mapping[str, str] = {}
-        """With ``keep``: unit → the head of its stored tree, taken as it is (``Store.save_result``)."""
+        self.given: Mapping[str, tuple[bytes, int]] = {}
+        """With ``keep``: unit → its stored tree's bytes and the length of its head in them, the head
+        taken as it is (``Store.save_result``)."""
         self._later: list[bytes] = []
         """The digest's parts of the units written whole (``unit``): their tails, after every head."""
         self._rows: dict[int, tuple[ItemResult, tuple[Any, ...]]] = {}
@@ -1485,7 +1515,15 @@ class ResultsWriter:
 
     def head(self, u: UnitResult) -> None:
         """``u``'s tree up to its fields after the categories, its category and item results."""
-        text = (self.given.get(u.unit) or self._same_head(u)) if self.keep is not None else None
+        given = self.given.get(u.unit) if self.keep is not None else None
+        if given is not None:  # its stored head, hashed as stored (the same bytes as encoding its text)
+            blob, n = given
+            self.digest.update(f"{u.unit}\n".encode())
+            self.digest.update(memoryview(blob)[:n])
+            self.digest.update(b"\n")
+            self.seen.add(u.unit)
+            return
+        text = self._same_head(u) if self.keep is not None else None
         if text is None:
             text = self.trees.unit_head(u)
         self.digest.update(f"{u.unit}\n{text}\n".encode())
@@ -1550,7 +1588,18 @@ class ResultsWriter:
         text = self.trees.unit_tail(u)
         self.digest.update(f"{u.unit}\n{text}\n{u.total}\n{u.subtotal}\n".encode())
         update = False
-        if self.keep is not None:
+        given = self.given.get(u.unit) if self.keep is not None else None
+        if given is not None:
+            blob, n = given
+            if blob[n:] == text.encode():
+                return  # unchanged: its rows stay as they are
+            # the same head (its categories' and items' rows too): its tail and score rewritten
+            conn.execute(
+                "UPDATE [explanations] SET [tree] = ? WHERE [period] = ? AND [unit] = ?", (blob[:n].decode(), self.period, u.unit)
+            )
+            self.rewritten += 1
+            update = True
+        elif self.keep is not None:
             head, whole = self.heads.pop(u.unit)
             stored = self.keep.get(u.unit)
             if stored == head + text:
@@ -1611,7 +1660,7 @@ class ResultsWriter:
         self._later = []
         digest = self.digest.hexdigest()
         if self.keep is not None:  # the units stored before and not written now are no longer in the period
-            gone = [(self.period, unit) for unit in self.keep if unit not in self.seen]
+            gone = [(self.period, unit) for unit in {**self.keep, **self.given} if unit not in self.seen]
             for table in ("scores", "explanations", "category_results", "item_results"):
                 self.store.db.conn.executemany(f"DELETE FROM [{table}] WHERE [period] = ? AND [unit] = ?", gone)
         self.store.db.conn.execute(
