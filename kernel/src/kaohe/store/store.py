@@ -1384,16 +1384,27 @@ ITEM_RESULT_COLUMNS = (
 
 def _insert_rows(conn: sqlite3.Connection, verb: str, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """``rows`` written in their order, as many in one statement as SQLite takes parameters
-    (``write_unit_results``: a unit's rows in one or two statements, not one a row, so that a
-    writing thread (``_Writes``) waits for Python's lock once a statement, not once a row)."""
+    (``write_unit_results``: a unit's rows in one or two statements, not one a row)."""
+    for sql, params in _statements(verb, table, columns, rows, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)):
+        conn.execute(sql, params)
+
+
+def _statements(
+    verb: str, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], limit: int,
+) -> list[tuple[str, list[Any]]]:
+    """The statements writing ``rows`` in their order (``verb``: INSERT, or INSERT OR REPLACE, which
+    keeps the last of two rows of one key, as one a row would), as many rows in each as ``limit``
+    parameters take: a writing thread (``_Writes``) waits for Python's lock once a statement, not
+    once a row."""
     width = len(columns)
-    most = max(1, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width)
+    most = max(1, limit // width)
     rows = list(rows)
     one = f"({', '.join('?' * width)})"
     head = f"{verb} INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) VALUES "
-    for i in range(0, len(rows), most):
-        chunk = rows[i : i + most]
-        conn.execute(head + ", ".join([one] * len(chunk)), [v for row in chunk for v in row])
+    return [
+        (head + ", ".join([one] * len(rows[i : i + most])), [v for row in rows[i : i + most] for v in row])
+        for i in range(0, len(rows), most)
+    ]
 
 
 BACKENDS: dict[str, type[Store]] = {}
@@ -1445,6 +1456,9 @@ class ResultsWriter:
 
     BACKGROUND = True
     """A period written whole has its SQL run by a thread of its own (``_Writes``)."""
+    BATCH = 50
+    """How many units' rows the writing thread is given at once (a few long statements: it waits for
+    Python's lock once a statement)."""
 
     def __init__(
         self, store: Store, period: str, run_id: int, keep: Mapping[str, str] | None = None, fold: Collection[str] = (),
@@ -1471,17 +1485,22 @@ class ResultsWriter:
         """id of an item's result → it and its row of ``item_results`` but the period and unit:
         units share one result of an item without lines (most items of most units)."""
         self._writes: _Writes | None = None
+        self._batch: list[tuple[tuple[str, str, str], list[tuple[Any, ...]], list[tuple[Any, ...]], tuple[Any, ...]]] = []
+        """The units written whole not handed to the writing thread yet (``_flush``)."""
+        self._limit = 0
 
     def _background(self) -> _Writes | None:
         """The thread writing the units written whole (``unit``), started at the first; None where
         the store's connection is not SQLite's (its writes made here)."""
         if self._writes is None and self.BACKGROUND and isinstance(self.store.db.conn, sqlite3.Connection):
+            self._limit = self.store.db.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)  # read before the thread uses it
             self._writes = _Writes()
         return self._writes
 
     def abandon(self) -> None:
         """The background writes not made yet dropped and their thread ended (after an error: the
         caller's transaction is rolled back; after ``finish``, nothing is left)."""
+        self._batch = []
         if self._writes is not None:
             writes, self._writes = self._writes, None
             writes.close(abandon=True)
@@ -1498,20 +1517,35 @@ class ResultsWriter:
         self._later.append(f"{u.unit}\n{tail}\n{u.total}\n{u.subtotal}\n".encode())
         self.seen.add(u.unit)
         score = (self.period, u.unit, *self._score_row(u, fields))
-        writes = self._background()
-        if writes is None:
+        if self._background() is None:
             self._insert_tree(u.unit, head + tail)
             self._unit_rows(u, True)
             self._insert_score(score)
             return
-        text, (cats, items) = head + tail, self._rows_of(u, True)
+        self._batch.append(((self.period, u.unit, head + tail), *self._rows_of(u, True), score))
+        if len(self._batch) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        """The units of ``_batch`` written by the writing thread: each table's rows in a few
+        statements (made here: the thread only runs them), in the units' order."""
+        batch, self._batch = self._batch, []
+        if not batch or self._writes is None:
+            return
+        limit = self._limit
+        statements = [
+            *_statements("INSERT", "explanations", ("period", "unit", "tree"), [b[0] for b in batch], limit),
+            *_statements("INSERT", "category_results", CATEGORY_RESULT_COLUMNS, [r for b in batch for r in b[1]], limit),
+            *_statements("INSERT OR REPLACE", "item_results", ITEM_RESULT_COLUMNS, [r for b in batch for r in b[2]], limit),
+            *_statements("INSERT", "scores", SCORE_COLUMNS, [b[3] for b in batch], limit),
+        ]
+        conn = self.store.db.conn
 
         def write() -> None:
-            self._insert_tree(score[1], text)
-            self.store.write_unit_results(cats, items)
-            self._insert_score(score)
+            for sql, params in statements:
+                conn.execute(sql, params)
 
-        writes.put(write)
+        self._writes.put(write)
 
     def head(self, u: UnitResult) -> None:
         """``u``'s tree up to its fields after the categories, its category and item results."""
@@ -1653,6 +1687,7 @@ class ResultsWriter:
         period's state; ``parts``: the digests of the base periods it was aggregated from (a base
         period: of the earlier ones whose ranks its 末位 flags read)."""
         if self._writes is not None:  # every unit's rows written first (their first error raised)
+            self._flush()
             writes, self._writes = self._writes, None
             writes.close()
         for part in self._later:
