@@ -1419,7 +1419,7 @@ class _Writes:
     error stops the writes and is raised to the caller (at its next ``put`` or at ``close``)."""
 
     def __init__(self) -> None:
-        self._queue: queue.Queue[Callable[[], None] | None] = queue.Queue(maxsize=32)
+        self._queue: queue.Queue[Callable[[], None] | None] = queue.Queue(maxsize=2)  # two batches ahead at most: memory bounded
         self._error: BaseException | None = None
         self._stop = False
         self._thread = threading.Thread(target=self._run, name="kaohe-results-writer", daemon=True)
