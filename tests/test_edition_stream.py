@@ -108,3 +108,24 @@ def test_a_unit_left_unread_is_passed_over_and_a_broken_payload_is_refused() -> 
     assert keys == sorted(SECOND)
     with pytest.raises(ValueError):
         list(Stream(unpacked(zlib.compress(canonical(SECOND)[:-40]), 5)).entries(["results"]))
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 4, 5, 7])
+def test_numbers_cut_by_a_piece_are_read_whole(size: int) -> None:
+    """"1." of "1.5" is a number to the json module: a number is taken only where what follows it ends it."""
+    doc = {"a": [1.5, -0.25, 2e10, 12345678, 0, 7.0], "b": 3.75, "c": -12, "results": [1.5, 22, 3e-5]}
+    raw = canonical(doc)
+    out: dict[str, Any] = {}
+    for key, value in Stream(unpacked(zlib.compress(raw), size)).entries(["results"]):
+        out[key] = list(value) if key == "results" else value
+    assert out == json.loads(raw)
+
+
+def test_a_payload_cut_short_is_refused_as_zlib_refuses_it() -> None:
+    packed = _packed(SECOND)
+    for cut in (1, 4, 40):
+        with pytest.raises(zlib.error, match="incomplete or truncated stream"):
+            zlib.decompress(packed[:-cut])
+        with pytest.raises(zlib.error, match="incomplete or truncated stream"):
+            b"".join(unpacked(packed[:-cut], 64))
+    assert b"".join(unpacked(packed, 64)) == canonical(SECOND)

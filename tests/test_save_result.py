@@ -163,3 +163,56 @@ def test_a_write_failing_in_the_writing_thread_is_raised_and_changes_nothing_sto
         store.db.conn.set_trace_callback(None)
         assert len(_rows(db, "2015-03")["scores"]) == len(result.units) == 6
         assert threads and set(threads) == {"kaohe-results-writer"}  # the units' rows written by the writing thread
+
+
+def test_statements_write_rows_in_order_in_blocks_of_a_power_of_two_rows():
+    """3,000 rows of 11 columns: 1,024 + 1,024 + 512 + 256 + 128 + 32 + 16 + 8 rows (a table's texts a
+    dozen at most, whatever the number of rows), in their order; INSERT OR REPLACE kept."""
+    from kaohe.store.store import _statements
+
+    rows = [tuple(range(n * 11, n * 11 + 11)) for n in range(3000)]
+    made = _statements("INSERT OR REPLACE", "item_results", [f"c{i}" for i in range(11)], rows, 250000)
+    assert [len(params) // 11 for _, params in made] == [1024, 1024, 512, 256, 128, 32, 16, 8]
+    assert [v for _, params in made for v in params] == list(range(33000))
+    assert all(sql.startswith("INSERT OR REPLACE INTO [item_results] ([c0], ") for sql, _ in made)
+    assert made[0][0].count("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") == 1024
+    # SQLite's own limit of parameters, lower: 999 // 11 = 90 rows at most, so 64 a statement
+    assert {len(params) // 11 for _, params in _statements("INSERT", "t", [f"c{i}" for i in range(11)], rows[:200], 999)} == {64, 8}
+
+
+def test_an_interrupt_while_the_writing_thread_is_waited_for_stops_it_before_the_next_statement(tmp_path):
+    """A second Ctrl-C while ``save_result`` waits for the writing thread: the thread stops before its
+    next statement and is waited for, then the interrupt is raised (the caller's rollback never runs
+    beside a write)."""
+    from kaohe.store.store import _Writes
+
+    conn = sqlite3.connect(tmp_path / "w.sqlite", isolation_level=None, check_same_thread=False)
+    conn.execute("CREATE TABLE t (x)")
+    inside, go_on = threading.Event(), threading.Event()
+
+    def slow() -> int:
+        inside.set()
+        go_on.wait(5)
+        return 1
+
+    conn.create_function("slow", 0, slow)
+    writes = _Writes(conn)
+    writes.put([("SELECT slow()", []), ("INSERT INTO t VALUES (1)", [])])
+    assert inside.wait(5)
+    thread = writes._thread
+    joins = {"n": 0}
+    join = thread.join
+
+    def interrupted(*args):  # type: ignore[no-untyped-def]
+        joins["n"] += 1
+        if joins["n"] == 1:
+            go_on.set()
+            raise KeyboardInterrupt
+        return join(*args)
+
+    thread.join = interrupted  # type: ignore[method-assign]
+    with pytest.raises(KeyboardInterrupt):
+        writes.close()
+    assert not thread.is_alive() and joins["n"] == 2
+    assert conn.execute("SELECT count(*) FROM t").fetchone() == (0,)  # the statement after was not run
+    conn.close()

@@ -43,10 +43,14 @@ def unpacked(packed: bytes, size: int = CHUNK) -> Iterator[bytes]:
     rest = z.flush()
     if rest:
         yield rest
+    if not z.eof:  # cut short (as ``zlib.decompress`` refuses it)
+        raise zlib.error("Error -5 while decompressing data: incomplete or truncated stream")
 
 
 _DECODER = json.JSONDecoder()
 _SPACE = " \t\n\r"
+_ENDS = ",]}" + _SPACE
+"""What may follow a value in a list or an object."""
 
 
 class Stream:
@@ -109,7 +113,12 @@ class Stream:
                 if self._more():
                     continue
                 raise
-            if end >= len(self._buf) and self._more():
+            # a number may go on in the text not read yet ("1." of "1.5": the json module takes 1):
+            # taken only where what follows it ends it
+            cut = end >= len(self._buf) or (
+                type(value) in (int, float) and self._buf[end] not in _ENDS
+            )
+            if cut and self._more():
                 continue
             self._pos = end
             return value

@@ -49,6 +49,8 @@ from .users import Users, migrate_5, migrate_9
 
 SCHEMA_VERSION = 12
 BATCH = 5000
+STATEMENT_ROWS = 1024
+"""The most rows one statement writes (``_statements``: its texts' sizes powers of two up to it)."""
 SCAN_PROCESSES = 4
 """How many grouped scans ``Store.tallies_each`` makes at once, at most (and never more than the
 machine's cores); ``KAOHE_SCAN_PROCESSES`` in the environment sets it (``scan_processes``)."""
@@ -1397,14 +1399,24 @@ def _statements(
     parameters take: a writing thread (``_Writes``) waits for Python's lock once a statement, not
     once a row."""
     width = len(columns)
-    most = max(1, limit // width)
+    most = 1
+    while most * 2 <= min(STATEMENT_ROWS, limit // width):
+        most *= 2
     rows = list(rows)
     one = f"({', '.join('?' * width)})"
     head = f"{verb} INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) VALUES "
-    return [
-        (head + ", ".join([one] * len(rows[i : i + most])), [v for row in rows[i : i + most] for v in row])
-        for i in range(0, len(rows), most)
-    ]
+    out = []
+    i = 0
+    while i < len(rows):
+        # as many rows as a power of two: a table's statements are a dozen texts at most (sqlite3
+        # keeps each text it prepared, with the memory of its parameters)
+        size = most
+        while size > len(rows) - i:
+            size //= 2
+        chunk = rows[i : i + size]
+        out.append((head + ", ".join([one] * size), [v for row in chunk for v in row]))
+        i += size
+    return out
 
 
 BACKENDS: dict[str, type[Store]] = {}
@@ -1415,13 +1427,17 @@ class _Writes:
     """The SQL of a period's units written whole (``ResultsWriter.unit``) run by a thread of its own,
     in order, on the store's connection, while the caller encodes the next units' trees and rows:
     SQLite's work, most of it outside Python's lock, beside Python's (at full scale a month's storing
-    was 3.9 s, about half of it SQLite's). Nothing else uses the connection until ``close``; the first
-    error stops the writes and is raised to the caller (at its next ``put`` or at ``close``)."""
+    was 3.9 s, about half of it SQLite's). Nothing else uses the connection until ``close`` has
+    waited for the thread to end; the first error stops the writes and is raised to the caller (at
+    its next ``put`` or at ``close``)."""
 
-    def __init__(self) -> None:
-        self._queue: queue.Queue[Callable[[], None] | None] = queue.Queue(maxsize=2)  # two batches ahead at most: memory bounded
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        # two batches ahead at most: the memory held does not grow with the period
+        self._queue: queue.Queue[list[tuple[str, list[Any]]] | None] = queue.Queue(maxsize=2)
         self._error: BaseException | None = None
         self._stop = False
+        self._ended = False
         self._thread = threading.Thread(target=self._run, name="kaohe-results-writer", daemon=True)
         self._thread.start()
 
@@ -1430,23 +1446,38 @@ class _Writes:
             job = self._queue.get()
             if job is None:
                 return
-            if self._error is None and not self._stop:
+            for sql, params in job:
+                if self._error is not None or self._stop:  # checked at every statement (``close``)
+                    break
                 try:
-                    job()
+                    self._conn.execute(sql, params)
                 except BaseException as e:  # noqa: BLE001 - raised to the caller
                     self._error = e
 
-    def put(self, job: Callable[[], None]) -> None:
+    def put(self, statements: list[tuple[str, list[Any]]]) -> None:
         if self._error is not None:
             raise self._error
-        self._queue.put(job)
+        self._queue.put(statements)
 
     def close(self, abandon: bool = False) -> None:
         """Every write made (the first error raised), or, ``abandon``, the writes not made yet dropped;
-        the thread ended either way."""
-        self._stop = abandon
-        self._queue.put(None)
-        self._thread.join()
+        the thread ended either way before this returns or raises: an interrupt while it is waited
+        for (a second Ctrl-C) stops the writes at the next statement, the thread is waited for, and
+        the interrupt raised then (the caller's rollback never runs beside a write)."""
+        self._stop = self._stop or abandon
+        interrupted: BaseException | None = None
+        while True:
+            try:
+                if not self._ended:
+                    self._queue.put(None)
+                    self._ended = True
+                self._thread.join()
+                break
+            except BaseException as e:  # noqa: BLE001 - raised once the thread has ended
+                self._stop = True
+                interrupted = interrupted or e
+        if interrupted is not None:
+            raise interrupted
         if self._error is not None and not abandon:
             raise self._error
 
@@ -1494,7 +1525,7 @@ class ResultsWriter:
         the store's connection is not SQLite's (its writes made here)."""
         if self._writes is None and self.BACKGROUND and isinstance(self.store.db.conn, sqlite3.Connection):
             self._limit = self.store.db.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)  # read before the thread uses it
-            self._writes = _Writes()
+            self._writes = _Writes(self.store.db.conn)
         return self._writes
 
     def abandon(self) -> None:
@@ -1539,13 +1570,7 @@ class ResultsWriter:
             *_statements("INSERT OR REPLACE", "item_results", ITEM_RESULT_COLUMNS, [r for b in batch for r in b[2]], limit),
             *_statements("INSERT", "scores", SCORE_COLUMNS, [b[3] for b in batch], limit),
         ]
-        conn = self.store.db.conn
-
-        def write() -> None:
-            for sql, params in statements:
-                conn.execute(sql, params)
-
-        self._writes.put(write)
+        self._writes.put(statements)
 
     def head(self, u: UnitResult) -> None:
         """``u``'s tree up to its fields after the categories, its category and item results."""
