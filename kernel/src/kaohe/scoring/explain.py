@@ -176,8 +176,8 @@ def unit_from_data(
     return UnitResult(
         unit=d["unit"], name=d["name"], series=d["series"], klass=d["class"], period=d["period"],
         categories=categories or (),
-        subtotal=D(d["subtotal"]), total=D(d["total"]), veto=tuple(d["veto"]), rank=d["rank"], flags=tuple(d["flags"]),
-        parts=tuple((p["period"], D(p["total"])) for p in d["parts"]), explanation=d["how"],
+        subtotal=_dec(d["subtotal"]), total=_dec(d["total"]), veto=tuple(d["veto"]), rank=d["rank"], flags=tuple(d["flags"]),
+        parts=tuple((p["period"], _dec(p["total"])) for p in d["parts"]), explanation=d["how"],
         adjustments=tuple(line_from_data(ln) for ln in d["adjustments"]),
     )
 
