@@ -43,6 +43,28 @@ def child(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int]:
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
 
 
+EXE = [sys.executable, "-c", "from kaohe.cli.main import main; main()"]
+"""The command line, run with the kernel its environment's ``PYTHONPATH`` puts first (``kernel_envs``)."""
+
+
+def kernel_envs(baseline: str, scratch: Path, actor: str) -> dict[str, dict[str, str]]:
+    """The environments running ``EXE`` with the baseline's kernel (``git archive BASELINE kernel`` into
+    ``scratch``) and with this checkout's, first on ``PYTHONPATH`` (the plugins are this checkout's),
+    their compiled files made first and used; ``KAOHE_ACTOR`` set to ``actor``."""
+    base = scratch / "baseline"
+    base.mkdir()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", baseline, "kernel"], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(base)], input=archive, check=True)
+    for tree in (ROOT / "kernel" / "src", ROOT / "plugins", base / "kernel" / "src"):
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree)], check=True)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["KAOHE_ACTOR"] = actor
+    return {
+        name: {**env, "PYTHONPATH": os.pathsep.join([str(src), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+        for name, src in (("baseline", base / "kernel" / "src"), ("current", ROOT / "kernel" / "src"))
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--dir", type=Path, action="append", required=True, help="a scored copy of a bench bureau (repeatable)")
@@ -54,19 +76,8 @@ def main(argv: list[str] | None = None) -> int:
 
     scratch = Path(tempfile.mkdtemp(prefix="publish-rss-"))
     try:
-        base = scratch / "baseline"
-        base.mkdir()
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", a.baseline, "kernel"], check=True, capture_output=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(base)], input=archive, check=True)
-        for tree in (ROOT / "kernel" / "src", ROOT / "plugins", base / "kernel" / "src"):
-            subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree)], check=True)
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        env["KAOHE_ACTOR"] = a.actor
-        kernels = {
-            "baseline": {**env, "PYTHONPATH": os.pathsep.join([str(base / "kernel" / "src"), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)},
-            "current": {**env, "PYTHONPATH": os.pathsep.join([str(ROOT / "kernel" / "src"), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)},
-        }
-        exe = [sys.executable, "-c", "from kaohe.cli.main import main; main()"]
+        kernels = kernel_envs(a.baseline, scratch, a.actor)
+        exe = EXE
         load = os.getloadavg()
         print(f"baseline {a.baseline} against this checkout; {a.runs} runs each, interleaved; load average {load[0]:.2f} {load[1]:.2f}")
         print(f"{'bureau':<16} {'kernel':<9} {'stations':>8} {'peak RSS MiB':>13} {'CPU s best':>11} {'wall s best':>12}  files")

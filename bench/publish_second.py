@@ -26,7 +26,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from publish_rss import ROOT, child  # noqa: E402
+from publish_rss import EXE, child, kernel_envs
 
 
 def _output(cmd: list[str], env: dict[str, str]) -> bytes:
@@ -43,19 +43,8 @@ def main(argv: list[str] | None = None) -> int:
 
     scratch = Path(tempfile.mkdtemp(prefix="publish-second-"))
     try:
-        base = scratch / "baseline"
-        base.mkdir()
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", a.baseline, "kernel"], check=True, capture_output=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(base)], input=archive, check=True)
-        for tree in (ROOT / "kernel" / "src", ROOT / "plugins", base / "kernel" / "src"):
-            subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree)], check=True)
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        env.setdefault("KAOHE_ACTOR", "bench-office")
-        kernels = {
-            "baseline": {**env, "PYTHONPATH": os.pathsep.join([str(base / "kernel" / "src"), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)},
-            "current": {**env, "PYTHONPATH": os.pathsep.join([str(ROOT / "kernel" / "src"), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)},
-        }
-        exe = [sys.executable, "-c", "from kaohe.cli.main import main; main()"]
+        kernels = kernel_envs(a.baseline, scratch, os.environ.get("KAOHE_ACTOR", "bench-office"))
+        exe = EXE
         load = os.getloadavg()
         print(f"baseline {a.baseline} against this checkout; {a.runs} runs each, interleaved; load average {load[0]:.2f} {load[1]:.2f}")
         print(f"{'bureau':<16} {'command':<22} {'kernel':<9} {'peak RSS MiB':>13} {'CPU s best':>11} {'wall s best':>12}")
