@@ -216,3 +216,43 @@ def test_an_interrupt_while_the_writing_thread_is_waited_for_stops_it_before_the
     assert not thread.is_alive() and joins["n"] == 2
     assert conn.execute("SELECT count(*) FROM t").fetchone() == (0,)  # the statement after was not run
     conn.close()
+
+
+@pytest.mark.parametrize("setting", [0, 1])
+def test_the_previous_rows_are_deleted_by_the_writing_thread_without_zeroing_and_the_setting_restored(tmp_path, setting):
+    """A month written whole has its previous rows deleted by the writing thread, first, while its
+    units are encoded (``ResultsWriter.clear``), with SQLite's ``secure_delete = FAST`` (Debian's SQLite
+    zeroes every page freed: a month's trees at full scale are 150 MB); the connection's setting is
+    as it was afterwards, after a delete that fails too, which changes nothing stored."""
+    bureau, reg, db = rb.make(tmp_path)
+    with Store(db) as store:
+        result = score_period(store, bureau, reg, Period.parse("2015-03"))
+        before = _rows(db, "2015-03")
+        store.db.conn.execute(f"PRAGMA secure_delete = {setting}")
+        seen: list[tuple[str, str]] = []
+
+        def noted(statement: str) -> None:
+            if statement.startswith(("DELETE FROM", "PRAGMA secure_delete =")):  # not the setting read
+                seen.append((threading.current_thread().name, statement))
+
+        store.db.conn.set_trace_callback(noted)
+        store.save_result(result, "cfg", 7)
+        store.db.conn.set_trace_callback(None)
+        writer = "kaohe-results-writer"
+        assert seen[0] == ("MainThread", "DELETE FROM [period_results] WHERE period = '2015-03'")
+        assert seen[1:6] == [
+            (writer, "PRAGMA secure_delete = FAST"),
+            *((writer, f"DELETE FROM [{t}] WHERE period = '2015-03'") for t in ("scores", "explanations", "category_results", "item_results")),
+        ]
+        assert seen[6:] == [("MainThread", f"PRAGMA secure_delete = {setting}")]
+        assert store.db.conn.execute("PRAGMA secure_delete").fetchone()[0] == setting
+        after = _rows(db, "2015-03")
+        assert {t: after[t] for t in TABLES[:4]} == {t: before[t] for t in TABLES[:4]}  # the same result: the same rows
+        # a delete refused: raised as SQLite raised it, nothing stored changes, the setting restored
+        store.db.conn.execute(
+            "CREATE TEMP TRIGGER refuse_delete BEFORE DELETE ON item_results BEGIN SELECT RAISE(ABORT, '不能删除'); END"
+        )
+        with pytest.raises(sqlite3.IntegrityError, match="不能删除"):
+            store.save_result(result, "cfg", 7)
+        assert _rows(db, "2015-03") == after
+        assert store.db.conn.execute("PRAGMA secure_delete").fetchone()[0] == setting

@@ -1024,7 +1024,7 @@ class Store(Ledger, Users, Tokens, SelfReports):
                             f"请重新运行 kaohe score {result.period}"
                         )
                     keep = None
-            writer = self.results_writer(result, config, items, len(result.units), mark, keep, fold)
+            writer = self.results_writer(result, config, items, len(result.units), mark, keep, fold, whole=keep is None)
             try:
                 if keep is not None:
                     writer.stored, writer.reused, writer.given = stored or {}, reused or {}, heads or {}
@@ -1042,7 +1042,7 @@ class Store(Ledger, Users, Tokens, SelfReports):
 
     def results_writer(
         self, result: PeriodResult, config: str, items: int, units: int, mark: int | None = None,
-        keep: Mapping[str, str] | None = None, fold: Collection[str] = (),
+        keep: Mapping[str, str] | None = None, fold: Collection[str] = (), whole: bool = False,
     ) -> ResultsWriter:
         """Start replacing the results of ``result``'s period (its units need not be in it yet: a
         period aggregated unit by unit gives them one at a time), inside the caller's write
@@ -1050,7 +1050,9 @@ class Store(Ledger, Users, Tokens, SelfReports):
         items), then, once ranked, its ``tail``. With ``keep`` (unit → its tree as stored), the
         period's rows stay where they are: a unit whose tree is unchanged is not written again, a
         changed one is rewritten in place (its rows keep their order), a unit no longer in the
-        period is removed at ``finish``."""
+        period is removed at ``finish``. ``whole``: the units will be given to ``unit`` only (written
+        whole, ``save_result``): the period's previous rows are deleted by the writing thread, first,
+        while the caller encodes the first units."""
         db = self.db
         if mark is None:
             mark = self.audit_mark()
@@ -1058,15 +1060,16 @@ class Store(Ledger, Users, Tokens, SelfReports):
             "INSERT INTO [runs] ([period], [time], [config], [items], [units]) VALUES (?, ?, ?, ?, ?)",
             [result.period, now(), config, items, units],
         ).lastrowid or 0)
-        for table in ("scores", "explanations", "category_results", "item_results", "period_results"):
-            if keep is None or table == "period_results":
-                db.execute(f"DELETE FROM [{table}] WHERE period = ?", [result.period])
+        db.execute("DELETE FROM [period_results] WHERE period = ?", [result.period])
         db.execute(
             "INSERT INTO [period_results] ([period], [kind], [run_id], [config], [mark], [missing], [empty])"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             [result.period, result.kind, run_id, config, mark, dumps([gap_data(g) for g in result.missing]), dumps(list(result.empty))],
         )
-        return self.writer_type()(self, result.period, run_id, keep, fold)
+        writer = self.writer_type()(self, result.period, run_id, keep, fold)
+        if keep is None:
+            writer.clear(("scores", "explanations", "category_results", "item_results"), whole)
+        return writer
 
     def writer_type(self) -> type[ResultsWriter]:
         """The class of ``results_writer``'s writer (kaohe.store.pgstore's writes in bulk)."""
@@ -1519,6 +1522,8 @@ class ResultsWriter:
         self._batch: list[tuple[tuple[str, str, str], list[tuple[Any, ...]], list[tuple[Any, ...]], tuple[Any, ...]]] = []
         """The units written whole not handed to the writing thread yet (``_flush``)."""
         self._limit = 0
+        self._secure = ""
+        """The statement restoring the connection's ``secure_delete`` after ``clear``, until it is run."""
 
     def _background(self) -> _Writes | None:
         """The thread writing the units written whole (``unit``), started at the first; None where
@@ -1528,6 +1533,35 @@ class ResultsWriter:
             self._writes = _Writes(self.store.db.conn)
         return self._writes
 
+    def clear(self, tables: Sequence[str], whole: bool) -> None:
+        """The period's rows of ``tables`` deleted; ``whole`` (the units given to ``unit`` only), by
+        the writing thread, before the units' rows. Without zeroing the pages they free where that
+        costs writes of its own (SQLite's ``secure_delete = FAST``; Debian's SQLite zeroes every freed
+        page, and a month's trees at full scale are 150 MB): results made again from the records,
+        never the records, which are never deleted; the connection's setting restored after."""
+        conn = self.store.db.conn
+        deletes = [(f"DELETE FROM [{table}] WHERE period = ?", [self.period]) for table in tables]
+        if not isinstance(conn, sqlite3.Connection):
+            for sql, params in deletes:
+                conn.execute(sql, params)
+            return
+        was = conn.execute("PRAGMA secure_delete").fetchone()[0]
+        self._secure = f"PRAGMA secure_delete = {'FAST' if was == 2 else int(was)}"
+        statements = [("PRAGMA secure_delete = FAST", []), *deletes]
+        writes = self._background() if whole else None
+        if writes is not None:
+            writes.put(statements)  # the setting restored once the thread has ended (``_ended``)
+            return
+        for sql, params in statements:
+            conn.execute(sql, params)
+        self._ended()
+
+    def _ended(self) -> None:
+        """The connection's ``secure_delete`` as it was before ``clear`` (the writing thread ended)."""
+        if self._secure:
+            restore, self._secure = self._secure, ""
+            self.store.db.conn.execute(restore)
+
     def abandon(self) -> None:
         """The background writes not made yet dropped and their thread ended (after an error: the
         caller's transaction is rolled back; after ``finish``, nothing is left)."""
@@ -1535,6 +1569,7 @@ class ResultsWriter:
         if self._writes is not None:
             writes, self._writes = self._writes, None
             writes.close(abandon=True)
+        self._ended()
 
     def unit(self, u: UnitResult) -> None:
         """``u``, ranked and flagged, written whole (without ``keep``): what ``head(u)`` then
@@ -1715,6 +1750,7 @@ class ResultsWriter:
             self._flush()
             writes, self._writes = self._writes, None
             writes.close()
+        self._ended()
         for part in self._later:
             self.digest.update(part)
         self._later = []
