@@ -336,3 +336,39 @@ def test_plain_numbers_and_escaped_texts_are_told_as_before(tmp_path):
     for _, _, v, n, _ in got:
         crossed[v[spec.decidable].crosses] += n
     assert crossed == {False: 3, True: 3}  # 3 (一类/城区, escaped), 三类 twice; 7, 6, 16
+
+
+class _Backwards:
+    """A data source (or a store) giving its grouped scans as they are done in the reverse of their
+    order (the longest scan done last, say), otherwise the same."""
+
+    def __init__(self, source: object) -> None:
+        self.source = source
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self.source, name)
+
+    def tallies_done(self, calls):  # type: ignore[no-untyped-def]
+        return reversed(list(self.source.tallies_done(calls)))
+
+
+@pytest.mark.parametrize("carry", [False, True])
+def test_the_items_sums_are_the_same_whatever_order_the_scans_are_done_in(demo_store, carry):
+    """Each scan is finished as it is done (``StoreSource.tallies_done``), the sums given in the items'
+    order: the same sums, in the same order (of the items' groups, as before), as the scans taken in
+    their own order, with months carried over too (their scans joined to the month's)."""
+    from kaohe.scoring.aggregated import evaluate_sums
+
+    _, bureau, registry, store = demo_store
+    if carry:
+        bureau = bureau.evolve(carry_over={"*": True})
+    period = Period.parse("2016-01" if carry else "2015-06")
+    source = StoreSource(store, bureau, registry)
+    parts_backwards = StoreSource(_Backwards(store), bureau, registry)  # the store's scans (a month's and those it carries over) reversed
+    with store.snapshot():
+        ordered = evaluate_sums(bureau, bureau.items, period, source)
+        backwards = evaluate_sums(bureau, bureau.items, period, _Backwards(source))
+        both = evaluate_sums(bureau, bureau.items, period, _Backwards(parts_backwards))
+    assert ordered and list(ordered) == list(backwards) == list(both) and ordered == backwards == both
+    if carry:
+        assert any(s.carried for its in ordered.values() for s in its.values())

@@ -114,8 +114,8 @@ def test_a_scan_that_fails_in_its_process_is_made_here_which_says_what_is_wrong(
         with store.snapshot():
             scans = store.tallies_each([CALLS[0], bad, CALLS[1]])
             assert _counts(next(scans)) == EXPECTED[0]
-            with pytest.raises(AssertionError):
-                next(scans)
+            with pytest.raises(AssertionError):  # made here when its rows are read
+                list(next(scans))
 
 
 def test_scanning_processes_that_cannot_start_leave_every_scan_to_the_scoring(tmp_path, monkeypatch):
@@ -181,3 +181,34 @@ def test_a_scanning_process_of_other_code_is_not_used(tmp_path, monkeypatch):
         with store.snapshot():
             assert [_counts(rows) for rows in store.tallies_each(CALLS)] == EXPECTED
     assert len(here) == len(CALLS)
+
+
+@pytest.mark.parametrize("cores", [1, 2])
+def test_the_scans_given_as_they_are_done_each_once_with_its_index(tmp_path, monkeypatch, cores):
+    """``tallies_done`` gives each call's rows once, with the call's index, as its scan is done (a
+    long scan does not hold up the others): the same rows as each call made alone."""
+    monkeypatch.setattr("os.cpu_count", lambda: cores)
+    with Store(tmp_path / "k.sqlite") as store:
+        imported(store, RECORDS)
+        with store.snapshot():
+            got = [(i, _counts(rows)) for i, rows in store.tallies_done(CALLS)]
+    assert sorted(i for i, _ in got) == [0, 1, 2]
+    assert [rows for _, rows in sorted(got)] == EXPECTED
+
+
+def test_a_call_left_by_a_failed_process_is_given_once_made_here(tmp_path, monkeypatch):
+    """The call a scanning process fails on is made by the scoring's connection when its rows are
+    read (which raises the store's own error); every call is given once."""
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    bad = (["a.k"], ["grade"], *JUNE, (("grade", "!=", 1),))
+    with Store(tmp_path / "k.sqlite") as store:
+        imported(store, RECORDS)
+        with store.snapshot():
+            given = list(store.tallies_done([CALLS[0], CALLS[1], bad]))
+            assert sorted(i for i, _ in given) == [0, 1, 2]
+            for i, rows in given:
+                if i == 2:  # made here when its rows are read: the store's own error
+                    with pytest.raises(AssertionError):
+                        list(rows)
+                else:
+                    assert _counts(rows) == EXPECTED[i]

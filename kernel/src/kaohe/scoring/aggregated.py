@@ -115,24 +115,32 @@ def started_sums(
         fields = tuple(dict.fromkeys(f for _, spec in members for f in spec.fields))
         calls.append((kinds, fields, cal.start(window), cal.end(window), decide))
     likely = counts.likely(period) if counts is not None else []
-    # the scans made at once where the data source can (``StoreSource.tallies_each``), each finished
-    # as it comes, in the groups' order, then those of the counts
-    each = getattr(source, "tallies_each", None)
+    # the scans made at once where the data source can (``StoreSource.tallies_done``), each finished
+    # as it is done (a long scan does not hold up those done after it), the groups' then those of
+    # the counts; else one by one, in order
     every = [*calls, *((kinds, fields, start, end, ()) for kinds, fields, start, end in likely)]
-    scans = iter(each(every) if callable(each) else (source.tallies(*call) for call in every))
+    done = getattr(source, "tallies_done", None)
+    each = getattr(source, "tallies_each", None)
+    scans = (
+        done(every) if callable(done)
+        else enumerate(each(every)) if callable(each)
+        else ((i, source.tallies(*call)) for i, call in enumerate(every))
+    )
+    members_of = list(groups.values())
 
     def finished() -> dict[str, dict[str, _Acc]]:
-        for members in groups.values():
+        for i, rows in scans:
             # the groups by their values' key (``Tally.key``: their repr, which tells 1, 1.0 and True
             # apart, equal as Python values, read differently by a match), so that each spec finishes
             # only the groups it matches (most specs match a few of a scan's values), not every unit's
-            scan = _Scan().read(next(scans))
-            for item, spec in members:
-                out[item.id] = _finished(spec, scan)
-        if counts is not None:
-            for kinds, _, start, end in likely:
-                counts.take(kinds, start, end, next(scans))
-        return out
+            scan = _Scan().read(rows)
+            if i < len(members_of):
+                for item, spec in members_of[i]:
+                    out[item.id] = _finished(spec, scan)
+            elif counts is not None:
+                kinds, _, start, end = likely[i - len(members_of)]
+                counts.take(kinds, start, end, scan)
+        return {item.id: out[item.id] for members in members_of for item, _ in members}  # in the items' order
 
     return finished
 
@@ -253,9 +261,9 @@ class Counts:
                     out[key] = self.fields[kinds]
         return [(kinds, fields, start, end) for (kinds, start, end), fields in out.items()]
 
-    def take(self, kinds: tuple[str, ...], start: Any, end: Any, rows: Iterable[Any]) -> None:
-        """The rows of the scan of ``kinds`` from ``start`` to ``end`` (``likely``), made elsewhere."""
-        self._rows[(kinds, start, end)] = _Scan().read(rows)
+    def take(self, kinds: tuple[str, ...], start: Any, end: Any, scan: _Scan) -> None:
+        """The scan of ``kinds`` from ``start`` to ``end`` (``likely``), made and read elsewhere."""
+        self._rows[(kinds, start, end)] = scan
 
     def counter(self, item: Item) -> Counter | None:
         """``item``'s counts by months, or None when it does not read only counts (or the data

@@ -45,7 +45,8 @@ class RecordStore(Protocol):
 
     def tallies_each(self, calls: Sequence[tuple[Any, ...]]) -> Iterator[Iterator[tuple[str, str, dict[Any, Any], int, str]]]:
         """``tallies(*call)`` of each of ``calls``, in their order, made at once where the store can
-        (kaohe.store.store.Store.tallies_each)."""
+        (kaohe.store.store.Store.tallies_each; a store may also give them as they are done:
+        ``tallies_done``, taken where it has it)."""
         ...
 
     def records_of(self, keys: Sequence[str]) -> Iterator[Record]:
@@ -140,35 +141,41 @@ class StoreSource:
             for unit, kind, values, n, first in self.store.tallies(dept_kinds, fields, cal.start(prev), cal.end(prev), decide):
                 yield unit, kind, values, n, True, (first, month.label, prev.label)
 
-    def tallies_each(
+    def tallies_done(
         self, calls: Sequence[tuple[Sequence[str], Sequence[str], dt.date, dt.date, Sequence[tuple[Any, ...]]]],
-    ) -> Iterator[Iterator[tuple[str, str, dict[Any, Any], int, bool, Ref]]]:
-        """``tallies(*call)`` of each of ``calls``, in their order, the store's grouped scans (each
-        call's, and those of the months it carries over) made at once (``Store.tallies_each``), started
-        before the first is taken."""
+    ) -> Iterator[tuple[int, Iterator[tuple[str, str, dict[Any, Any], int, bool, Ref]]]]:
+        """(index, ``tallies(*call)``) of each of ``calls`` as it is done: the store's grouped scans
+        (each call's, and those of the months it carries over) made at once where the store can
+        (``Store.tallies_done``; else its ``tallies_each``, in order), started before the first is
+        taken; a call is done when all its scans are, its rows in the order of its scans."""
         cal = self.bureau.calendar
         parts: list[tuple[tuple[Any, ...], tuple[str, str] | None]] = []
+        owner: list[int] = []  # each part's call
         sizes = []
-        for kinds, fields, start, end, decide in calls:
+        for c, (kinds, fields, start, end, decide) in enumerate(calls):
             mine: list[tuple[tuple[Any, ...], tuple[str, str] | None]] = [((kinds, fields, start, end, decide), None)]
             for month, prev, dept_kinds in self._carried(kinds, start, end):
                 mine.append(((dept_kinds, fields, cal.start(prev), cal.end(prev), decide), (month.label, prev.label)))
             parts += mine
+            owner += [c] * len(mine)
             sizes.append(len(mine))
-        made = self.store.tallies_each([call for call, _ in parts])  # started now (``Store.tallies_each``)
+        scans = [call for call, _ in parts]
+        done = getattr(self.store, "tallies_done", None)
+        made = done(scans) if callable(done) else enumerate(self.store.tallies_each(scans))  # started now
+        first_part = [sum(sizes[:c]) for c in range(len(calls))]
 
-        def taken() -> Iterator[Iterator[tuple[str, str, dict[Any, Any], int, bool, Ref]]]:
-            at = 0
-            for size in sizes:
-                out: list[tuple[str, str, dict[Any, Any], int, bool, Ref]] = []
-                for _, carried in parts[at : at + size]:
-                    rows = next(made)
-                    if carried is None:
-                        out += [(unit, kind, values, n, False, (first, None, None)) for unit, kind, values, n, first in rows]
-                    else:
-                        out += [(unit, kind, values, n, True, (first, *carried)) for unit, kind, values, n, first in rows]
-                at += size
-                yield iter(out)
+        def taken() -> Iterator[tuple[int, Iterator[tuple[str, str, dict[Any, Any], int, bool, Ref]]]]:
+            got: dict[int, list[Any]] = {}
+            for k, rows in made:
+                carried = parts[k][1]
+                if carried is None:
+                    got[k] = [(unit, kind, values, n, False, (first, None, None)) for unit, kind, values, n, first in rows]
+                else:
+                    got[k] = [(unit, kind, values, n, True, (first, *carried)) for unit, kind, values, n, first in rows]
+                c = owner[k]
+                mine = range(first_part[c], first_part[c] + sizes[c])
+                if all(j in got for j in mine):
+                    yield c, iter([row for j in mine for row in got.pop(j)])
 
         return taken()
 

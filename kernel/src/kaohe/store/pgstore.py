@@ -333,10 +333,10 @@ class PgStore(Store):
             last[row[2]] = row
         conn.copy("item_results", ITEM_RESULT_COLUMNS, last.values())
 
-    def tallies_each(self, calls: Sequence[tuple[Any, ...]]) -> Iterator[Iterator[tuple[str, str, dict[Any, Any], int, str]]]:
-        """``tallies`` of each call, one by one, as they are taken (docs/postgresql.md: PostgreSQL may
-        run a query in parallel itself; no scanning processes here)."""
-        return (self.tallies(*call) for call in calls)
+    def tallies_done(self, calls: Sequence[tuple[Any, ...]]) -> Iterator[tuple[int, Iterator[tuple[str, str, dict[Any, Any], int, str]]]]:
+        """(index, ``tallies``) of each call, one by one, in order, as they are taken (docs/postgresql.md:
+        PostgreSQL may run a query in parallel itself; no scanning processes here)."""
+        return ((i, self.tallies(*call)) for i, call in enumerate(calls))
 
     def type_fields(self, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str, int]]:
         """PostgreSQL keeps no typed columns (docs/postgresql.md): its ``tallies`` reads the attributes'

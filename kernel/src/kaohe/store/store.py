@@ -876,7 +876,24 @@ class Store(Ledger, Users, Tokens, SelfReports):
         return _tallies(rows, fields, attrs, decide)
 
     def tallies_each(self, calls: Sequence[tuple[Any, ...]]) -> Iterator[Iterator[tuple[str, str, dict[Any, Any], int, str]]]:
-        """``tallies(*call)`` of each of ``calls``, in their order, the grouped scans made at once: in up
+        """``tallies(*call)`` of each of ``calls``, in their order, the grouped scans made at once
+        (``tallies_done``: those done before their turn held until it)."""
+        made = self.tallies_done(calls)
+
+        def ordered() -> Iterator[Iterator[tuple[str, str, dict[Any, Any], int, str]]]:
+            held: dict[int, Iterator[tuple[str, str, dict[Any, Any], int, str]]] = {}
+            turn = 0
+            for i, rows in made:
+                held[i] = rows
+                while turn in held:
+                    yield held.pop(turn)
+                    turn += 1
+
+        return ordered()
+
+    def tallies_done(self, calls: Sequence[tuple[Any, ...]]) -> Iterator[tuple[int, Iterator[tuple[str, str, dict[Any, Any], int, str]]]]:
+        """(index, ``tallies(*call)``) of each of ``calls`` as its scan is done: the grouped scans made
+        at once (the caller finishes each as it comes, while the others are made), in up
         to ``scan_processes()`` scanning processes (kaohe.store.scanner; SQLite's work in threads of
         one process contends for its shared locks: measured, no faster than one by one), each with a
         read-only connection, while the caller does other work and finishes the rows of those done
@@ -885,17 +902,18 @@ class Store(Ledger, Users, Tokens, SelfReports):
         (``snapshot``), the audit trail's last entry the same in both (every change of what a scan
         reads is an entry of it, written in the change's transaction); else, or if its process
         fails, it is made again here. One core, scans reading fewer than ``SCAN_MIN_RECORDS``
-        records, or outside a read transaction: one by one, here, as they are taken. The processes
-        start at once, before the first is taken."""
+        records, or outside a read transaction: one by one, here, in their order, as they are taken.
+        The processes start at once, before the first is taken; each takes the next call as it answers
+        the last, in the calls' order."""
         workers = min(len(calls), scan_processes())
         if (
             workers < 2 or not isinstance(self.path, Path) or not self.path.is_file() or not self.db.conn.in_transaction
             or self._records_scanned(calls, SCAN_MIN_RECORDS) < SCAN_MIN_RECORDS
         ):
-            return (self.tallies(*call) for call in calls)
+            return ((i, self.tallies(*call)) for i, call in enumerate(calls))
         mark = self.audit_mark()
         done: list[Any] = [None] * len(calls)
-        ready = [threading.Event() for _ in calls]
+        finished: queue.SimpleQueue[int] = queue.SimpleQueue()  # the calls answered (or given up), as they are
         lock = threading.Lock()
         state = {"next": 0, "stop": False}
 
@@ -931,7 +949,7 @@ class Store(Ledger, Users, Tokens, SelfReports):
                         if process is not None:
                             process.kill()  # never left writing an answer nobody reads
                     finally:
-                        ready[i].set()
+                        finished.put(i)
             except Exception:  # noqa: BLE001 - never started or told: the calls are made by the others, or here
                 pass
             finally:
@@ -955,14 +973,20 @@ class Store(Ledger, Users, Tokens, SelfReports):
             with lock:
                 state["stop"] = True
 
-        def taken() -> Iterator[Iterator[tuple[str, str, dict[Any, Any], int, str]]]:
+        def taken() -> Iterator[tuple[int, Iterator[tuple[str, str, dict[Any, Any], int, str]]]]:
             try:
-                for i, call in enumerate(calls):
-                    # a call no feeder will answer (every process gone) is made here at once
-                    while not ready[i].is_set() and any(t.is_alive() for t in feeders):
-                        ready[i].wait(0.5)
+                left = set(range(len(calls)))
+                while left:
+                    alive = any(t.is_alive() for t in feeders)
+                    try:
+                        i = finished.get(timeout=0.5) if alive else finished.get_nowait()
+                    except queue.Empty:
+                        if alive:
+                            continue
+                        i = min(left)  # every process gone: the calls no process answered made here, in order
+                    left.discard(i)
                     rows, done[i] = done[i], None
-                    yield iter(rows) if rows is not None else self.tallies(*call)
+                    yield i, iter(rows) if rows is not None else _made_here(self.tallies, calls[i])
             finally:
                 stop()
                 for t in feeders:
@@ -1790,6 +1814,12 @@ def _line_counts(i: ItemResult) -> tuple[int, int]:
     if isinstance(i, Referred):
         return i.count, i.records
     return len(i.lines) + max(i.folded - 1, 0), sum(1 for ln in i.lines if ln.record is not None) + i.folded
+
+
+def _made_here(tallies: Callable[..., Iterator[Any]], call: tuple[Any, ...]) -> Iterator[Any]:
+    """``tallies(*call)`` made when its rows are first read (a call its scanning process did not
+    answer: an error it raises comes when the caller takes that call's rows, in its turn)."""
+    yield from tallies(*call)
 
 
 def _open_readonly(path: Path) -> sqlite3.Connection:
