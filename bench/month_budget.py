@@ -11,8 +11,8 @@ whether the work the scoring does fits in the goal's wall time on this machine's
   and of the scanning processes it starts and waits for (``os.wait4``'s usage covers them).
 
 Then, once, the same scoring in this process with timestamps (never stored: its transaction is rolled
-back), to show where the time goes: until the grouped scans are all read, the items' evaluation after
-them, the ranks, the storing.
+back), to show where the time goes: until the last grouped scan is read (the items whose scans are done
+evaluated meanwhile), the items' evaluation after it, the ranks, the storing.
 
 It prints the medians, the goal's wall (3 × the bare scan), the CPU time that wall holds on this
 machine's cores (the goal's wall × the cores), and the CPU time the scoring used: when the second is
@@ -86,8 +86,13 @@ def _phases(directory: Path) -> dict[str, float]:
 
     writing = ledger.Ledger.writing
     ledger.Ledger.writing = rolled_back  # type: ignore[method-assign,assignment]
-    timed(aggregated, "summed", None, "scans read")  # pipeline imports it by name: wrapped there too
-    pipeline.summed = aggregated.summed  # type: ignore[attr-defined]
+    each = aggregated.StartedSums.each
+
+    def scans_read(self: Any) -> Iterator[Any]:  # the last scan finished: the generator is exhausted
+        yield from each(self)
+        marks["scans read"] = time.perf_counter()
+
+    aggregated.StartedSums.each = scans_read  # type: ignore[method-assign]
     timed(pipeline, "evaluate_categories", "evaluation", "evaluated")
     timed(st.Store, "save_result", "storing", "stored")
     try:
@@ -99,9 +104,10 @@ def _phases(directory: Path) -> dict[str, float]:
         store.close()
     finally:
         ledger.Ledger.writing = writing  # type: ignore[method-assign]
+        aggregated.StartedSums.each = each  # type: ignore[method-assign]
     return {
-        "until the scans are read": marks["scans read"] - start,
-        "the items evaluated after them": marks["evaluated"] - marks["scans read"],
+        "until the last scan is read (the items of those done before evaluated meanwhile)": marks["scans read"] - start,
+        "the items evaluated after it": marks["evaluated"] - marks["scans read"],
         "ranks and flags": marks["storing"] - marks["evaluated"],
         "storing": marks["stored"] - marks["storing"],
         "whole": end - start,

@@ -17,7 +17,7 @@ reference (tests/test_aggregate.py, bench/sql_check.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Protocol, TypeGuard
 
@@ -90,15 +90,14 @@ def _sums(bureau: Bureau, items: Sequence[Item], period: Period, data: object, c
 
 def started_sums(
     bureau: Bureau, items: Sequence[Item], period: Period, data: object, counts: Counts | None = None,
-) -> Callable[[], dict[str, dict[str, _Acc]]]:
+) -> StartedSums:
     """``_sums`` begun: the scans started (at once, where the data source makes them so:
-    ``StoreSource.tallies_each``), finished by the function returned, which the caller calls after
-    other work (kaohe.scoring.pipeline evaluates the items read from their records meanwhile)."""
+    ``StoreSource.tallies_done``), finished by the ``StartedSums`` returned, which the caller calls
+    after other work (kaohe.scoring.pipeline evaluates the items read from their records meanwhile),
+    or takes a scan at a time as they are done (``StartedSums.each``)."""
     source = data if _tallies(data) else None
-    if source is None:
-        return dict
     groups: dict[tuple[tuple[str, ...], Period, tuple[str, ...]], list[tuple[Item, AggregateSpec]]] = {}
-    for item in items:
+    for item in items if source is not None else ():
         spec = spec_of(item)
         window = item.window(period) if spec is not None else None
         if spec is not None and window is not None:
@@ -108,41 +107,62 @@ def started_sums(
             limit = () if spec.when is None or spec.decidable else tuple(sorted(spec.fields))
             groups.setdefault((tuple(item.reads), window, limit), []).append((item, spec))
     cal = bureau.calendar
-    out: dict[str, dict[str, _Acc]] = {}
     calls = []
     for (kinds, window, _), members in groups.items():
         decide = tuple(dict.fromkeys(d for _, spec in members if (d := spec.decidable) is not None))
         fields = tuple(dict.fromkeys(f for _, spec in members for f in spec.fields))
         calls.append((kinds, fields, cal.start(window), cal.end(window), decide))
-    likely = counts.likely(period) if counts is not None else []
+    likely = counts.likely(period) if counts is not None and source is not None else []
     # the scans made at once where the data source can (``StoreSource.tallies_done``), each finished
     # as it is done (a long scan does not hold up those done after it), the groups' then those of
     # the counts; else one by one, in order
     every = [*calls, *((kinds, fields, start, end, ()) for kinds, fields, start, end in likely)]
     done = getattr(source, "tallies_done", None)
     each = getattr(source, "tallies_each", None)
-    scans = (
-        done(every) if callable(done)
+    scans: Iterator[tuple[int, Iterable[Any]]] = (
+        iter(()) if source is None
+        else done(every) if callable(done)
         else enumerate(each(every)) if callable(each)
         else ((i, source.tallies(*call)) for i, call in enumerate(every))
     )
-    members_of = list(groups.values())
+    return StartedSums([list(m) for m in groups.values()], scans, likely, counts)
 
-    def finished() -> dict[str, dict[str, _Acc]]:
-        for i, rows in scans:
+
+class StartedSums:
+    """The grouped scans of ``started_sums`` under way: each item's sums (``out``: item id → unit →
+    its ``_Acc``) finished as its scan is done, and the counts' scans given to ``counts``."""
+
+    def __init__(
+        self, members: list[list[tuple[Item, AggregateSpec]]], scans: Iterator[tuple[int, Iterable[Any]]],
+        likely: list[tuple[tuple[str, ...], tuple[str, ...], Any, Any]], counts: Counts | None,
+    ) -> None:
+        self.members = members
+        self.scans = scans
+        self.likely = likely
+        self.counts = counts
+        self.out: dict[str, dict[str, _Acc]] = {}
+
+    def each(self) -> Iterator[list[Item]]:
+        """The items whose sums are done (in ``out``), a scan's at a time, as the scans are done;
+        once every scan is (the counts' scans given to ``counts`` meanwhile), nothing more."""
+        for i, rows in self.scans:
             # the groups by their values' key (``Tally.key``: their repr, which tells 1, 1.0 and True
             # apart, equal as Python values, read differently by a match), so that each spec finishes
             # only the groups it matches (most specs match a few of a scan's values), not every unit's
             scan = _Scan().read(rows)
-            if i < len(members_of):
-                for item, spec in members_of[i]:
-                    out[item.id] = _finished(spec, scan)
-            elif counts is not None:
-                kinds, _, start, end = likely[i - len(members_of)]
-                counts.take(kinds, start, end, scan)
-        return {item.id: out[item.id] for members in members_of for item, _ in members}  # in the items' order
+            if i < len(self.members):
+                for item, spec in self.members[i]:
+                    self.out[item.id] = _finished(spec, scan)
+                yield [item for item, _ in self.members[i]]
+            elif self.counts is not None:
+                kinds, _, start, end = self.likely[i - len(self.members)]
+                self.counts.take(kinds, start, end, scan)
 
-    return finished
+    def __call__(self) -> dict[str, dict[str, _Acc]]:
+        """Every item's sums, the scans not taken yet (``each``) taken now, in the items' groups' order."""
+        for _ in self.each():
+            pass
+        return {item.id: self.out[item.id] for members in self.members for item, _ in members}
 
 
 def _finished(spec: AggregateSpec, scan: _Scan) -> dict[str, _Acc]:
@@ -169,7 +189,7 @@ def _finished(spec: AggregateSpec, scan: _Scan) -> dict[str, _Acc]:
 
 def summed(
     bureau: Bureau, items: Sequence[Item], period: Period, units: Sequence[Unit], data: object, counts: Counts | None = None,
-    started: Callable[[], dict[str, dict[str, _Acc]]] | None = None,
+    started: StartedSums | None = None,
 ) -> Summed:
     """The lines of the ``items`` that ``evaluate_sums`` scores, for the ``units`` with a line: the
     folded line of two or more records (``folding.folded_line``), the rule's own line of a single
@@ -177,7 +197,13 @@ def summed(
     do not give the points counted (never expected) is left out: it is evaluated from its records.
     ``counts``: its likely scans made at once with these (``_sums``); ``started``: the same scans
     begun already (``started_sums``, of the same ``items``)."""
-    sums = started() if started is not None else _sums(bureau, items, period, data, counts)
+    return lines_of(bureau, items, period, units, data, started() if started is not None else _sums(bureau, items, period, data, counts))
+
+
+def lines_of(
+    bureau: Bureau, items: Sequence[Item], period: Period, units: Sequence[Unit], data: object, sums: Mapping[str, Mapping[str, _Acc]],
+) -> Summed:
+    """``summed`` of the ``items``, from their ``sums`` (``_sums``; an item not in them is left out)."""
     wanted = {u.id: u for u in units}
     refs = list(dict.fromkeys(
         s[3] for its in sums.values() for uid, s in its.items() if s[1] == 1 and uid in wanted

@@ -31,7 +31,7 @@ from ..rules.base import UnitRecords, group_key
 from ..scheme.bureau import Bureau
 from ..scheme.scheme import Category, Scheme
 from ..rules.aggregate import Counter
-from .aggregated import Counts, counts_of, spec_of, started_sums, summed
+from .aggregated import Counts, counts_of, lines_of, spec_of, started_sums
 from .folding import Interner, Referred, fold_lines, folded_line
 
 
@@ -316,9 +316,10 @@ def evaluate_categories(
             continue
         groups.setdefault((tuple(item.reads), item.window(period)), []).append(i)
     evaluated: list[dict[str, ItemResult] | None] = [None] * len(items)
-    sums = {}  # [scoring] engine = "sql": the items scored from grouped counts (kaohe.scoring.aggregated)
+    sums: dict[str, Any] = {}  # [scoring] engine = "sql": the items scored from grouped counts (kaohe.scoring.aggregated)
     counts: Counts | None = None
     early: list[list[int]] = []
+    early_done: set[int] = set()  # the groups evaluated as their scans were done
     if bureau.engine == "sql":
         counts = Counts(bureau, [i for i in items if not (reuse and i.id in reuse)], data)
         summable = [i for i in items if not (missing and any(k in missing for k in i.reads)) and not (reuse and i.id in reuse)]
@@ -329,8 +330,23 @@ def evaluate_categories(
         early = [m for m in groups.values() if all(spec_of(items[i]) is None and counts_of(items[i]) is None for i in m)]
         for members in early:
             _evaluate_group(bureau, items, members, period, units, data, missing, confirmed, {}, None, evaluated)
-        sums = summed(bureau, summable, period, units, data, counts, started)
-    done = {id(m) for m in early}
+        # then each group none of whose items reads counts, as soon as the scans of its items scored
+        # from sums are done (a scan's items' lines made as it is done), while the others are made;
+        # the groups reading counts once every scan is done (the counts' scans among them)
+        scanned = {item.id for members in started.members for item, _ in members}
+        waiting = [
+            ({items[i].id for i in m} & scanned, m) for m in groups.values()
+            if id(m) not in {id(e) for e in early} and all(counts_of(items[i]) is None for i in m)
+        ]
+        have: set[str] = set()
+        for ready in started.each():
+            sums.update(lines_of(bureau, ready, period, units, data, {item.id: started.out[item.id] for item in ready}))
+            have.update(item.id for item in ready)
+            for need, members in waiting:
+                if need <= have and id(members) not in early_done:
+                    _evaluate_group(bureau, items, members, period, units, data, missing, confirmed, sums, counts, evaluated)
+                    early_done.add(id(members))
+    done = {id(m) for m in early} | early_done
     for members in groups.values():
         if id(members) not in done:
             _evaluate_group(bureau, items, members, period, units, data, missing, confirmed, sums, counts, evaluated)
