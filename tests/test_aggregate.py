@@ -372,3 +372,16 @@ def test_the_items_sums_are_the_same_whatever_order_the_scans_are_done_in(demo_s
     assert ordered and list(ordered) == list(backwards) == list(both) and ordered == backwards == both
     if carry:
         assert any(s.carried for its in ordered.values() for s in its.values())
+
+
+def test_a_month_is_scored_the_same_whatever_order_its_scans_are_done_in(demo_store):
+    """The pipeline evaluates each group of items as soon as the scans it reads are done (its items'
+    sums, the windows its items count): the scans done in the reverse order, the month's every unit's
+    tree is the same text."""
+    _, bureau, registry, store = demo_store
+    period = Period.parse("2015-06")
+    fold = foldable(bureau, period)
+    with store.snapshot():
+        ordered = score_base(bureau, period, StoreSource(store, bureau, registry))
+        backwards = score_base(bureau, period, _Backwards(StoreSource(store, bureau, registry)))
+    assert [TreeEncoder(dumps, fold).unit(u) for u in ordered.units] == [TreeEncoder(dumps, fold).unit(u) for u in backwards.units]

@@ -143,8 +143,8 @@ class StartedSums:
         self.out: dict[str, dict[str, _Acc]] = {}
 
     def each(self) -> Iterator[list[Item]]:
-        """The items whose sums are done (in ``out``), a scan's at a time, as the scans are done;
-        once every scan is (the counts' scans given to ``counts`` meanwhile), nothing more."""
+        """The items whose sums are done (in ``out``), a scan's at a time, as the scans are done (a
+        counts' scan, given to ``counts``: no item); once every scan is, nothing more."""
         for i, rows in self.scans:
             # the groups by their values' key (``Tally.key``: their repr, which tells 1, 1.0 and True
             # apart, equal as Python values, read differently by a match), so that each spec finishes
@@ -157,6 +157,7 @@ class StartedSums:
             elif self.counts is not None:
                 kinds, _, start, end = self.likely[i - len(self.members)]
                 self.counts.take(kinds, start, end, scan)
+                yield []  # no item's sums: the counts' scan, taken (``Counts.taken``)
 
     def __call__(self) -> dict[str, dict[str, _Acc]]:
         """Every item's sums, the scans not taken yet (``each``) taken now, in the items' groups' order."""
@@ -286,6 +287,18 @@ class Counts:
                 if key not in self._rows:
                     out[key] = self.fields[kinds]
         return [(kinds, fields, start, end) for (kinds, start, end), fields in out.items()]
+
+    def window_scan(self, item: Item, period: Period) -> tuple[tuple[str, ...], Any, Any] | None:
+        """The scan ``item``'s counts of its window in ``period`` read (``likely``'s), None when it reads none."""
+        window = item.window(period)
+        kinds = tuple(item.reads)
+        if self.source is None or window is None or kinds not in self.fields or counts_of(item) is None:
+            return None
+        return kinds, self.bureau.calendar.start(window), self.bureau.calendar.end(window)
+
+    def taken(self, scan: tuple[tuple[str, ...], Any, Any]) -> bool:
+        """Whether the scan ``window_scan`` names is made (``take``, or asked before)."""
+        return scan in self._rows
 
     def take(self, kinds: tuple[str, ...], start: Any, end: Any, scan: _Scan) -> None:
         """The scan of ``kinds`` from ``start`` to ``end`` (``likely``), made and read elsewhere."""

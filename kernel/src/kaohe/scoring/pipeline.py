@@ -330,20 +330,24 @@ def evaluate_categories(
         early = [m for m in groups.values() if all(spec_of(items[i]) is None and counts_of(items[i]) is None for i in m)]
         for members in early:
             _evaluate_group(bureau, items, members, period, units, data, missing, confirmed, {}, None, evaluated)
-        # then each group none of whose items reads counts, as soon as the scans of its items scored
-        # from sums are done (a scan's items' lines made as it is done), while the others are made;
-        # the groups reading counts once every scan is done (the counts' scans among them)
+        # then each other group as soon as the scans it reads are done (those of its items scored
+        # from sums: their lines made as each is done; those of the windows its items count), while
+        # the others are made; a group whose counts read another scan, once every scan is done
         scanned = {item.id for members in started.members for item, _ in members}
         waiting = [
-            ({items[i].id for i in m} & scanned, m) for m in groups.values()
-            if id(m) not in {id(e) for e in early} and all(counts_of(items[i]) is None for i in m)
+            (
+                {items[i].id for i in m} & scanned,
+                {w for i in m if (w := counts.window_scan(items[i], period)) is not None},
+                m,
+            )
+            for m in groups.values() if id(m) not in {id(e) for e in early}
         ]
         have: set[str] = set()
         for ready in started.each():
             sums.update(lines_of(bureau, ready, period, units, data, {item.id: started.out[item.id] for item in ready}))
             have.update(item.id for item in ready)
-            for need, members in waiting:
-                if need <= have and id(members) not in early_done:
+            for need, windows, members in waiting:
+                if id(members) not in early_done and need <= have and all(counts.taken(w) for w in windows):
                     _evaluate_group(bureau, items, members, period, units, data, missing, confirmed, sums, counts, evaluated)
                     early_done.add(id(members))
     done = {id(m) for m in early} | early_done
