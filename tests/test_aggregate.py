@@ -338,18 +338,41 @@ def test_plain_numbers_and_escaped_texts_are_told_as_before(tmp_path):
     assert crossed == {False: 3, True: 3}  # 3 (一类/城区, escaped), 三类 twice; 7, 6, 16
 
 
-class _Backwards:
-    """A data source (or a store) giving its grouped scans as they are done in the reverse of their
-    order (the longest scan done last, say), otherwise the same."""
+class _Reordered:
+    """A data source (or a store) giving its grouped scans as they are done in another order than
+    theirs (``order``: the indices in the order given; the longest scan done last, say), otherwise
+    the same."""
 
-    def __init__(self, source: object) -> None:
+    def __init__(self, source: object, order=lambda n: list(range(n))[::-1]) -> None:  # type: ignore[no-untyped-def]
         self.source = source
+        self.order = order
 
     def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
         return getattr(self.source, name)
 
     def tallies_done(self, calls):  # type: ignore[no-untyped-def]
-        return reversed(list(self.source.tallies_done(calls)))
+        done = dict(self.source.tallies_done(calls))
+        return ((i, done[i]) for i in self.order(len(calls)))
+
+
+def _shuffled(seed: int):  # type: ignore[no-untyped-def]
+    import random
+
+    def order(n: int) -> list[int]:
+        out = list(range(n))
+        random.Random(seed).shuffle(out)
+        return out
+
+    return order
+
+
+def _middle(n: int) -> list[int]:
+    """The last scans (the counts' ones) given in the middle of the others."""
+    half = n // 2
+    return [*range(half), *range(n - 3, n), *range(half, n - 3)]
+
+
+_Backwards = _Reordered
 
 
 @pytest.mark.parametrize("carry", [False, True])
@@ -369,19 +392,58 @@ def test_the_items_sums_are_the_same_whatever_order_the_scans_are_done_in(demo_s
         ordered = evaluate_sums(bureau, bureau.items, period, source)
         backwards = evaluate_sums(bureau, bureau.items, period, _Backwards(source))
         both = evaluate_sums(bureau, bureau.items, period, _Backwards(parts_backwards))
-    assert ordered and list(ordered) == list(backwards) == list(both) and ordered == backwards == both
+    def items(sums):  # type: ignore[no-untyped-def]
+        return [(item, list(units.items())) for item, units in sums.items()]  # the units' order too
+
+    assert ordered and items(ordered) == items(backwards) == items(both)
     if carry:
         assert any(s.carried for its in ordered.values() for s in its.values())
 
 
-def test_a_month_is_scored_the_same_whatever_order_its_scans_are_done_in(demo_store):
+@pytest.mark.parametrize("order", [lambda n: list(range(n))[::-1], _middle, _shuffled(1), _shuffled(2)], ids=["reverse", "counts-middle", "shuffled-1", "shuffled-2"])
+def test_a_month_is_scored_the_same_whatever_order_its_scans_are_done_in(demo_store, monkeypatch, order):
     """The pipeline evaluates each group of items as soon as the scans it reads are done (its items'
-    sums, the windows its items count): the scans done in the reverse order, the month's every unit's
-    tree is the same text."""
+    sums, the windows its items count): whatever order the scans are done in, every unit's tree is
+    the same text; no group is evaluated before its items' sums are made (it would be scored from
+    its records: the same text, so checked here), nor before the scans of the windows it counts
+    (which it would then scan itself)."""
+    from kaohe.scoring import aggregated, pipeline
+
     _, bureau, registry, store = demo_store
     period = Period.parse("2015-06")
     fold = foldable(bureau, period)
+    early: list[str] = []
+    scanned_again: list[object] = []
+    evaluate = pipeline._evaluate_group
+    groups = aggregated.Counts._groups
+
+    def checked(bureau, items, members, period, units, data, missing, confirmed, sums, counts, evaluated):  # type: ignore[no-untyped-def]
+        for i in members:
+            item = items[i]
+            if spec_of(item) is not None and item.window(period) is not None and not any(k in missing for k in item.reads):
+                if item.id not in sums:
+                    early.append(item.id)
+        return evaluate(bureau, items, members, period, units, data, missing, confirmed, sums, counts, evaluated)
+
+    def counted(self, kinds, start, end):  # type: ignore[no-untyped-def]
+        if (kinds, start, end) not in self._rows:
+            scanned_again.append((kinds, start, end))
+        return groups(self, kinds, start, end)
+
+    with_others: set[object] = set()  # the counts' windows scanned with the period's other scans
+    likely = aggregated.Counts.likely
+
+    def noted(self, period):  # type: ignore[no-untyped-def]
+        out = likely(self, period)
+        with_others.update((kinds, start, end) for kinds, _, start, end in out)
+        return out
+
+    monkeypatch.setattr(pipeline, "_evaluate_group", checked)
+    monkeypatch.setattr(aggregated.Counts, "_groups", counted)
+    monkeypatch.setattr(aggregated.Counts, "likely", noted)
     with store.snapshot():
         ordered = score_base(bureau, period, StoreSource(store, bureau, registry))
-        backwards = score_base(bureau, period, _Backwards(StoreSource(store, bureau, registry)))
-    assert [TreeEncoder(dumps, fold).unit(u) for u in ordered.units] == [TreeEncoder(dumps, fold).unit(u) for u in backwards.units]
+        reordered = score_base(bureau, period, _Reordered(StoreSource(store, bureau, registry), order))
+    assert early == []
+    assert with_others and not with_others & set(scanned_again)  # none scanned again by the items that count them
+    assert [TreeEncoder(dumps, fold).unit(u) for u in ordered.units] == [TreeEncoder(dumps, fold).unit(u) for u in reordered.units]

@@ -222,7 +222,7 @@ def test_an_interrupt_while_the_writing_thread_is_waited_for_stops_it_before_the
 def test_the_previous_rows_are_deleted_by_the_writing_thread_without_zeroing_and_the_setting_restored(tmp_path, setting):
     """A month written whole has its previous rows deleted by the writing thread, first, while its
     units are encoded (``ResultsWriter.clear``), with SQLite's ``secure_delete = FAST`` (Debian's SQLite
-    zeroes every page freed: a month's trees at full scale are 150 MB); the connection's setting is
+    zeroes every page freed: a month's trees at full scale are 178 MB); the connection's setting is
     as it was afterwards, after a delete that fails too, which changes nothing stored."""
     bureau, reg, db = rb.make(tmp_path)
     with Store(db) as store:
@@ -232,19 +232,23 @@ def test_the_previous_rows_are_deleted_by_the_writing_thread_without_zeroing_and
         seen: list[tuple[str, str]] = []
 
         def noted(statement: str) -> None:
-            if statement.startswith(("DELETE FROM", "PRAGMA secure_delete =")):  # not the setting read
-                seen.append((threading.current_thread().name, statement))
+            if statement.startswith(("DELETE FROM", "PRAGMA secure_delete =", "INSERT")):  # not the setting read
+                seen.append((threading.current_thread().name, statement.split(" VALUES")[0]))
 
         store.db.conn.set_trace_callback(noted)
         store.save_result(result, "cfg", 7)
         store.db.conn.set_trace_callback(None)
         writer = "kaohe-results-writer"
-        assert seen[0] == ("MainThread", "DELETE FROM [period_results] WHERE period = '2015-03'")
-        assert seen[1:6] == [
+        deletes = [(n, t) for n, t in seen if t.startswith(("DELETE", "PRAGMA"))]
+        assert deletes[0] == ("MainThread", "DELETE FROM [period_results] WHERE period = '2015-03'")
+        assert deletes[1:6] == [
             (writer, "PRAGMA secure_delete = FAST"),
             *((writer, f"DELETE FROM [{t}] WHERE period = '2015-03'") for t in ("scores", "explanations", "category_results", "item_results")),
         ]
-        assert seen[6:] == [("MainThread", f"PRAGMA secure_delete = {setting}")]
+        # the units' rows after the deletes, by the thread; the setting restored after its last write
+        first = seen.index((writer, "DELETE FROM [item_results] WHERE period = '2015-03'"))
+        assert {n for n, t in seen[first + 1 : -1] if t.startswith("INSERT")} == {writer}
+        assert seen[-1] == ("MainThread", f"PRAGMA secure_delete = {setting}")
         assert store.db.conn.execute("PRAGMA secure_delete").fetchone()[0] == setting
         after = _rows(db, "2015-03")
         assert {t: after[t] for t in TABLES[:4]} == {t: before[t] for t in TABLES[:4]}  # the same result: the same rows
@@ -256,3 +260,27 @@ def test_the_previous_rows_are_deleted_by_the_writing_thread_without_zeroing_and
             store.save_result(result, "cfg", 7)
         assert _rows(db, "2015-03") == after
         assert store.db.conn.execute("PRAGMA secure_delete").fetchone()[0] == setting
+
+
+def test_the_deletes_made_here_restore_the_setting_after_an_error_and_a_period_without_units_is_emptied(tmp_path):
+    """A period written unit by unit (``head`` and ``tail``: a quarter aggregated from its months) has
+    its previous rows deleted at once, here; a delete refused there is raised and the connection's
+    ``secure_delete`` is as it was. A period stored whole with no unit has its previous rows deleted
+    all the same (at ``finish``)."""
+    bureau, reg, db = rb.make(tmp_path)
+    with Store(db) as store:
+        result = score_period(store, bureau, reg, Period.parse("2015-03"))
+        before = _rows(db, "2015-03")
+        store.db.conn.execute("PRAGMA secure_delete = 1")
+        store.db.conn.execute(
+            "CREATE TEMP TRIGGER refuse_delete BEFORE DELETE ON category_results BEGIN SELECT RAISE(ABORT, '不能删除'); END"
+        )
+        with pytest.raises(sqlite3.IntegrityError, match="不能删除"), store.writing():
+            store.results_writer(result, "cfg", 7, len(result.units))
+        assert store.db.conn.execute("PRAGMA secure_delete").fetchone()[0] == 1
+        assert _rows(db, "2015-03") == before
+        store.db.conn.execute("DROP TRIGGER refuse_delete")
+        store.save_result(attrs.evolve(result, units=()), "cfg", 7)
+        after = _rows(db, "2015-03")
+        assert [len(after[t]) for t in TABLES] == [0, 0, 0, 0, 1]  # only the period's own row is left
+        assert store.db.conn.execute("PRAGMA secure_delete").fetchone()[0] == 1

@@ -92,9 +92,9 @@ def started_sums(
     bureau: Bureau, items: Sequence[Item], period: Period, data: object, counts: Counts | None = None,
 ) -> StartedSums:
     """``_sums`` begun: the scans started (at once, where the data source makes them so:
-    ``StoreSource.tallies_done``), finished by the ``StartedSums`` returned, which the caller calls
-    after other work (kaohe.scoring.pipeline evaluates the items read from their records meanwhile),
-    or takes a scan at a time as they are done (``StartedSums.each``)."""
+    ``StoreSource.tallies_done``); the caller takes them a scan at a time as they are done
+    (``StartedSums.each``: kaohe.scoring.pipeline evaluates each group of items as soon as its scans
+    are), or all at once by calling the ``StartedSums`` returned."""
     source = data if _tallies(data) else None
     groups: dict[tuple[tuple[str, ...], Period, tuple[str, ...]], list[tuple[Item, AggregateSpec]]] = {}
     for item in items if source is not None else ():
@@ -144,7 +144,7 @@ class StartedSums:
 
     def each(self) -> Iterator[list[Item]]:
         """The items whose sums are done (in ``out``), a scan's at a time, as the scans are done (a
-        counts' scan, given to ``counts``: no item); once every scan is, nothing more."""
+        counts' scan, given to ``counts``: no item); it ends when every scan has been given."""
         for i, rows in self.scans:
             # the groups by their values' key (``Tally.key``: their repr, which tells 1, 1.0 and True
             # apart, equal as Python values, read differently by a match), so that each spec finishes
@@ -158,6 +158,12 @@ class StartedSums:
                 kinds, _, start, end = self.likely[i - len(self.members)]
                 self.counts.take(kinds, start, end, scan)
                 yield []  # no item's sums: the counts' scan, taken (``Counts.taken``)
+
+    def close(self) -> None:
+        """The scans not taken yet given up (the caller failed): their scanning processes stopped."""
+        close = getattr(self.scans, "close", None)
+        if close is not None:
+            close()
 
     def __call__(self) -> dict[str, dict[str, _Acc]]:
         """Every item's sums, the scans not taken yet (``each``) taken now, in the items' groups' order."""

@@ -323,7 +323,7 @@ def evaluate_categories(
     if bureau.engine == "sql":
         counts = Counts(bureau, [i for i in items if not (reuse and i.id in reuse)], data)
         summable = [i for i in items if not (missing and any(k in missing for k in i.reads)) and not (reuse and i.id in reuse)]
-        # the grouped scans started (made at once where the store can: Store.tallies_each), and the
+        # the grouped scans started (made at once where the store can: Store.tallies_done), and the
         # groups of items that read neither sums nor counts (scored from their records) evaluated
         # meanwhile; then the others, from the scans
         started = started_sums(bureau, summable, period, data, counts)
@@ -332,7 +332,8 @@ def evaluate_categories(
             _evaluate_group(bureau, items, members, period, units, data, missing, confirmed, {}, None, evaluated)
         # then each other group as soon as the scans it reads are done (those of its items scored
         # from sums: their lines made as each is done; those of the windows its items count), while
-        # the others are made; a group whose counts read another scan, once every scan is done
+        # the others are made; the rest once every scan is done (a count of another block of months,
+        # the year before say, is scanned when its item asks)
         scanned = {item.id for members in started.members for item, _ in members}
         waiting = [
             (
@@ -343,13 +344,16 @@ def evaluate_categories(
             for m in groups.values() if id(m) not in {id(e) for e in early}
         ]
         have: set[str] = set()
-        for ready in started.each():
-            sums.update(lines_of(bureau, ready, period, units, data, {item.id: started.out[item.id] for item in ready}))
-            have.update(item.id for item in ready)
-            for need, windows, members in waiting:
-                if id(members) not in early_done and need <= have and all(counts.taken(w) for w in windows):
-                    _evaluate_group(bureau, items, members, period, units, data, missing, confirmed, sums, counts, evaluated)
-                    early_done.add(id(members))
+        try:
+            for ready in started.each():
+                sums.update(lines_of(bureau, ready, period, units, data, {item.id: started.out[item.id] for item in ready}))
+                have.update(item.id for item in ready)
+                for need, windows, members in waiting:
+                    if id(members) not in early_done and need <= have and all(counts.taken(w) for w in windows):
+                        _evaluate_group(bureau, items, members, period, units, data, missing, confirmed, sums, counts, evaluated)
+                        early_done.add(id(members))
+        finally:  # after an error, the scans under way given up, not waited for
+            started.close()
     done = {id(m) for m in early} | early_done
     for members in groups.values():
         if id(members) not in done:

@@ -45,8 +45,8 @@ class RecordStore(Protocol):
 
     def tallies_each(self, calls: Sequence[tuple[Any, ...]]) -> Iterator[Iterator[tuple[str, str, dict[Any, Any], int, str]]]:
         """``tallies(*call)`` of each of ``calls``, in their order, made at once where the store can
-        (kaohe.store.store.Store.tallies_each; a store may also give them as they are done:
-        ``tallies_done``, taken where it has it)."""
+        (kaohe.store.store.Store.tallies_each). ``StoreSource`` uses the store's ``tallies_done``
+        instead where it has one (each call's rows as its scan is done)."""
         ...
 
     def records_of(self, keys: Sequence[str]) -> Iterator[Record]:
@@ -166,16 +166,21 @@ class StoreSource:
 
         def taken() -> Iterator[tuple[int, Iterator[tuple[str, str, dict[Any, Any], int, bool, Ref]]]]:
             got: dict[int, list[Any]] = {}
-            for k, rows in made:
-                carried = parts[k][1]
-                if carried is None:
-                    got[k] = [(unit, kind, values, n, False, (first, None, None)) for unit, kind, values, n, first in rows]
-                else:
-                    got[k] = [(unit, kind, values, n, True, (first, *carried)) for unit, kind, values, n, first in rows]
-                c = owner[k]
-                mine = range(first_part[c], first_part[c] + sizes[c])
-                if all(j in got for j in mine):
-                    yield c, iter([row for j in mine for row in got.pop(j)])
+            try:
+                for k, rows in made:
+                    carried = parts[k][1]
+                    if carried is None:
+                        got[k] = [(unit, kind, values, n, False, (first, None, None)) for unit, kind, values, n, first in rows]
+                    else:
+                        got[k] = [(unit, kind, values, n, True, (first, *carried)) for unit, kind, values, n, first in rows]
+                    c = owner[k]
+                    mine = range(first_part[c], first_part[c] + sizes[c])
+                    if all(j in got for j in mine):
+                        yield c, iter([row for j in mine for row in got.pop(j)])
+            finally:  # given up before the end: the store's scans given up too
+                close = getattr(made, "close", None)
+                if close is not None:
+                    close()
 
         return taken()
 

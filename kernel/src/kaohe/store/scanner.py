@@ -1,4 +1,4 @@
-"""A scanning process (``Store.tallies_each``): the month's grouped scans made beside the scoring, in a
+"""A scanning process (``Store.tallies_done``): the month's grouped scans made beside the scoring, in a
 process of its own, started as ``python -m kaohe.store.scanner`` (never a copy of the scoring's
 process, its connections and threads).
 

@@ -52,16 +52,16 @@ BATCH = 5000
 STATEMENT_ROWS = 1024
 """The most rows one statement writes (``_statements``: its texts' sizes powers of two up to it)."""
 SCAN_PROCESSES = 4
-"""How many grouped scans ``Store.tallies_each`` makes at once, at most (and never more than the
+"""How many grouped scans ``Store.tallies_done`` makes at once, at most (and never more than the
 machine's cores); ``KAOHE_SCAN_PROCESSES`` in the environment sets it (``scan_processes``)."""
 
 SCAN_MIN_RECORDS = 100_000
-"""``Store.tallies_each`` makes its scans in processes of their own only when they read at least as
+"""``Store.tallies_done`` makes its scans in processes of their own only when they read at least as
 many records: for fewer, starting the processes (about 0.2 s) costs more than it saves."""
 
 
 def scan_processes() -> int:
-    """How many grouped scans ``Store.tallies_each`` makes at once: ``KAOHE_SCAN_PROCESSES`` (0 or 1:
+    """How many grouped scans ``Store.tallies_done`` makes at once: ``KAOHE_SCAN_PROCESSES`` (0 or 1:
     one by one, here), else ``SCAN_PROCESSES`` or the machine's cores, the fewer."""
     wanted = os.environ.get("KAOHE_SCAN_PROCESSES", "").strip()
     if not wanted:
@@ -917,6 +917,8 @@ class Store(Ledger, Users, Tokens, SelfReports):
         lock = threading.Lock()
         state = {"next": 0, "stop": False}
 
+        processes: list[subprocess.Popen[bytes]] = []
+
         def feed() -> None:
             # one scanning process: started, told the database and the scoring's state, then given
             # the next call as it answers the last; its calls left undone (None) if it fails
@@ -927,6 +929,11 @@ class Store(Ledger, Users, Tokens, SelfReports):
                 )
             except OSError:
                 process = None
+            with lock:
+                if process is not None:
+                    processes.append(process)
+                    if state["stop"]:  # given up already: it scans nothing
+                        process.kill()
             try:
                 same = False
                 if process is not None and process.stdin is not None and process.stdout is not None:
@@ -944,6 +951,7 @@ class Store(Ledger, Users, Tokens, SelfReports):
                             pickle.dump(calls[i], process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
                             process.stdin.flush()
                             done[i] = pickle.load(process.stdout)
+                            same = done[i] is not None  # no rows: its scan failed there, and it scans no more
                     except Exception:  # noqa: BLE001 - the process failed: this call and its next ones are made here
                         same = False
                         if process is not None:
@@ -969,13 +977,17 @@ class Store(Ledger, Users, Tokens, SelfReports):
         for t in feeders:
             t.start()
 
-        def stop() -> None:
+        def stop(kill: bool = False) -> None:
+            """No more calls given; ``kill``: the scans under way given up too (their processes killed)."""
             with lock:
                 state["stop"] = True
+                if kill:
+                    for process in processes:
+                        process.kill()
 
         def taken() -> Iterator[tuple[int, Iterator[tuple[str, str, dict[Any, Any], int, str]]]]:
+            left = set(range(len(calls)))
             try:
-                left = set(range(len(calls)))
                 while left:
                     alive = any(t.is_alive() for t in feeders)
                     try:
@@ -988,12 +1000,12 @@ class Store(Ledger, Users, Tokens, SelfReports):
                     rows, done[i] = done[i], None
                     yield i, iter(rows) if rows is not None else _made_here(self.tallies, calls[i])
             finally:
-                stop()
+                stop(kill=bool(left))  # given up before the end (the scoring failed, an interrupt): not waited for
                 for t in feeders:
                     t.join()
 
         out = taken()
-        weakref.finalize(out, stop)  # given up before it was read to the end (the scoring failed): no more scans
+        weakref.finalize(out, stop, True)  # never read to the end, nor closed: no more scans
         return out
 
     def _records_scanned(self, calls: Sequence[tuple[Any, ...]], most: int) -> int:
@@ -1548,37 +1560,51 @@ class ResultsWriter:
         self._limit = 0
         self._secure = ""
         """The statement restoring the connection's ``secure_delete`` after ``clear``, until it is run."""
+        self._deletes: list[tuple[str, list[Any]]] = []
+        """The deletes ``clear`` left to the writing thread, until it starts (``_background``)."""
 
     def _background(self) -> _Writes | None:
-        """The thread writing the units written whole (``unit``), started at the first; None where
-        the store's connection is not SQLite's (its writes made here)."""
+        """The thread writing the units written whole (``unit``), started at the first unit (its first
+        job the deletes ``clear`` left to it); None where the store's connection is not SQLite's (its
+        writes made here)."""
         if self._writes is None and self.BACKGROUND and isinstance(self.store.db.conn, sqlite3.Connection):
             self._limit = self.store.db.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)  # read before the thread uses it
             self._writes = _Writes(self.store.db.conn)
+            deletes, self._deletes = self._deletes, []
+            if deletes:
+                self._writes.put(deletes)
         return self._writes
 
     def clear(self, tables: Sequence[str], whole: bool) -> None:
-        """The period's rows of ``tables`` deleted; ``whole`` (the units given to ``unit`` only), by
-        the writing thread, before the units' rows. Without zeroing the pages they free where that
+        """The period's rows of ``tables`` deleted, without zeroing the pages they free where that
         costs writes of its own (SQLite's ``secure_delete = FAST``; Debian's SQLite zeroes every freed
-        page, and a month's trees at full scale are 150 MB): results made again from the records,
-        never the records, which are never deleted; the connection's setting restored after."""
+        page, and a month's trees at full scale are 178 MB): results made again from the records, never
+        the records, which are never deleted; the connection's setting restored once they are done
+        (``_ended``). ``whole`` (the units to be given to ``unit`` only): left to the writing thread,
+        its first job, started with the first unit (inside the caller's ``try``, which abandons the
+        writer on an error); made here first by anything else that writes (``_deleted``)."""
         conn = self.store.db.conn
-        deletes = [(f"DELETE FROM [{table}] WHERE period = ?", [self.period]) for table in tables]
+        deletes: list[tuple[str, list[Any]]] = [(f"DELETE FROM [{table}] WHERE period = ?", [self.period]) for table in tables]
         if not isinstance(conn, sqlite3.Connection):
             for sql, params in deletes:
                 conn.execute(sql, params)
             return
         was = conn.execute("PRAGMA secure_delete").fetchone()[0]
         self._secure = f"PRAGMA secure_delete = {'FAST' if was == 2 else int(was)}"
-        statements = [("PRAGMA secure_delete = FAST", []), *deletes]
-        writes = self._background() if whole else None
-        if writes is not None:
-            writes.put(statements)  # the setting restored once the thread has ended (``_ended``)
-            return
-        for sql, params in statements:
-            conn.execute(sql, params)
-        self._ended()
+        self._deletes = [("PRAGMA secure_delete = FAST", []), *deletes]
+        if not (whole and self.BACKGROUND):
+            self._deleted()
+
+    def _deleted(self) -> None:
+        """The deletes ``clear`` left to the writing thread, made here if it has not started (no unit
+        given to ``unit``: a period without units, or the units written by ``head`` and ``tail``)."""
+        if self._deletes and self._writes is None:
+            deletes, self._deletes = self._deletes, []
+            try:
+                for sql, params in deletes:
+                    self.store.db.conn.execute(sql, params)
+            finally:
+                self._ended()
 
     def _ended(self) -> None:
         """The connection's ``secure_delete`` as it was before ``clear`` (the writing thread ended)."""
@@ -1589,11 +1615,13 @@ class ResultsWriter:
     def abandon(self) -> None:
         """The background writes not made yet dropped and their thread ended (after an error: the
         caller's transaction is rolled back; after ``finish``, nothing is left)."""
-        self._batch = []
-        if self._writes is not None:
-            writes, self._writes = self._writes, None
-            writes.close(abandon=True)
-        self._ended()
+        self._batch, self._deletes = [], []
+        try:
+            if self._writes is not None:
+                writes, self._writes = self._writes, None
+                writes.close(abandon=True)
+        finally:
+            self._ended()
 
     def unit(self, u: UnitResult) -> None:
         """``u``, ranked and flagged, written whole (without ``keep``): what ``head(u)`` then
@@ -1608,6 +1636,7 @@ class ResultsWriter:
         self.seen.add(u.unit)
         score = (self.period, u.unit, *self._score_row(u, fields))
         if self._background() is None:
+            self._deleted()
             self._insert_tree(u.unit, head + tail)
             self._unit_rows(u, True)
             self._insert_score(score)
@@ -1633,6 +1662,7 @@ class ResultsWriter:
 
     def head(self, u: UnitResult) -> None:
         """``u``'s tree up to its fields after the categories, its category and item results."""
+        self._deleted()
         given = self.given.get(u.unit) if self.keep is not None else None
         if given is not None:  # its stored head, hashed as stored (the same bytes as encoding its text)
             blob, n = given
@@ -1702,6 +1732,7 @@ class ResultsWriter:
 
     def tail(self, u: UnitResult) -> None:
         """``u``, ranked and flagged: its score and the rest of its tree."""
+        self._deleted()
         conn = self.store.db.conn
         text = self.trees.unit_tail(u)
         self.digest.update(f"{u.unit}\n{text}\n{u.total}\n{u.subtotal}\n".encode())
@@ -1773,8 +1804,11 @@ class ResultsWriter:
         if self._writes is not None:  # every unit's rows written first (their first error raised)
             self._flush()
             writes, self._writes = self._writes, None
-            writes.close()
-        self._ended()
+            try:
+                writes.close()
+            finally:
+                self._ended()
+        self._deleted()  # no unit written whole: the deletes made here
         for part in self._later:
             self.digest.update(part)
         self._later = []
@@ -1818,7 +1852,9 @@ def _line_counts(i: ItemResult) -> tuple[int, int]:
 
 def _made_here(tallies: Callable[..., Iterator[Any]], call: tuple[Any, ...]) -> Iterator[Any]:
     """``tallies(*call)`` made when its rows are first read (a call its scanning process did not
-    answer: an error it raises comes when the caller takes that call's rows, in its turn)."""
+    answer): an error it raises comes when the caller reads that call's rows (``tallies_each``: in
+    that call's turn). Read inside the read transaction the scans were asked in (the scan is made
+    then)."""
     yield from tallies(*call)
 
 
