@@ -281,17 +281,11 @@ class Counts:
         item's window whole (a quota of the month, of the quarter to date …), not made yet; those made
         with the period's other scans (``_sums``) are taken here (``take``). Any other block of months
         an item asks (the year before, earlier months) is scanned when asked."""
-        if self.source is None:
-            return []
-        cal = self.bureau.calendar
         out: dict[tuple[tuple[str, ...], Any, Any], tuple[str, ...]] = {}
         for item in self._items:
-            window = item.window(period)
-            kinds = tuple(item.reads)
-            if window is not None and kinds in self.fields:
-                key = (kinds, cal.start(window), cal.end(window))
-                if key not in self._rows:
-                    out[key] = self.fields[kinds]
+            key = self.window_scan(item, period)
+            if key is not None and key not in self._rows:
+                out[key] = self.fields[key[0]]
         return [(kinds, fields, start, end) for (kinds, start, end), fields in out.items()]
 
     def window_scan(self, item: Item, period: Period) -> tuple[tuple[str, ...], Any, Any] | None:
