@@ -16,6 +16,7 @@ import json
 import shutil
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from test_dated_changes import dated  # noqa: F401  (the module's fixture)
 
@@ -57,3 +58,35 @@ def test_longer_periods_from_rows_equal_a_fresh_scoring_where_months_list_other_
             "SELECT points, lines, records FROM item_results WHERE period = '2015' AND unit = 'b' AND item = 'office.minor'"
         ).fetchone()
         assert tuple(row) == ("-9", 9, 9)
+
+
+def _part(period: str, rows: list[tuple[str, str]]) -> Any:
+    from kaohe.office.results import _Part
+
+    return _Part(period, None, [(c, i, f"{period}:{i}", "0", 0, 0, 0, 0) for c, i in rows])  # type: ignore[arg-type]
+
+
+def test_rows_are_paired_by_item_alike_for_units_of_one_shape_and_apart_for_others(monkeypatch: Any) -> None:
+    """``_by_item``: each (category, item) by first appearance, with the months that have it and
+    their rows in order; a unit of the same shape as one seen is paired by the same plan, one of
+    another shape by its own, and the plans kept never grow past ``PLANS_KEPT``."""
+    from kaohe.office import results
+
+    plans: dict[tuple[Any, ...], Any] = {}
+    a = [_part("01", [("c", "x"), ("c", "y")]), _part("02", [("c", "y"), ("d", "z"), ("c", "x")])]
+    got = results._by_item(a, plans)
+    assert [(cid, ps, [r[2] for r in rows]) for cid, ps, rows in got] == [
+        ("c", ("01", "02"), ["01:x", "02:x"]),
+        ("c", ("01", "02"), ["01:y", "02:y"]),
+        ("d", ("02",), ["02:z"]),
+    ]
+    b = [_part("01", [("c", "x"), ("c", "y")]), _part("02", [("c", "y"), ("d", "z"), ("c", "x")])]
+    b[1].rows[0] = ("c", "y", "other", "0", 1, 0, 0, 0)  # the same shape, other values: its own rows
+    assert [rows for _, _, rows in results._by_item(b, plans)][1] == (b[0].rows[1], ("c", "y", "other", "0", 1, 0, 0, 0))
+    assert len(plans) == 1
+    c = [_part("01", [("c", "y")]), _part("02", [("e", "y")])]  # the same item in another category: apart
+    assert [(cid, ps) for cid, ps, _ in results._by_item(c, plans)] == [("c", ("01",)), ("e", ("02",))]
+    assert len(plans) == 2
+    monkeypatch.setattr(results, "PLANS_KEPT", 2)
+    assert [(cid, ps) for cid, ps, _ in results._by_item(a[:1], plans)] == [("c", ("01",)), ("c", ("01",))]
+    assert len(plans) == 1

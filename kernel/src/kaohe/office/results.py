@@ -22,6 +22,7 @@ import operator
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import chain
 from typing import Any, cast
 
 import attrs
@@ -649,26 +650,55 @@ def _decoded(store: Store, unit: str, labels: Sequence[str]) -> dict[str, _Part]
     return out
 
 
-def _by_item(parts: Sequence[_Part]) -> list[tuple[str, tuple[str, ...], tuple[tuple[Any, ...], ...]]]:
+_Plan = list[tuple[str, tuple[str, ...], Callable[[Sequence[tuple[Any, ...]]], tuple[tuple[Any, ...], ...]]]]
+"""How a shape of a unit's base periods' rows is paired by item (``_by_item``): each item's category,
+the periods that have it and what takes its rows out of the periods' rows laid end to end."""
+
+PLANS_KEPT = 64
+"""How many shapes of rows ``_by_item`` keeps the pairing of (the units of a bureau have a few)."""
+
+
+def _by_item(parts: Sequence[_Part], plans: dict[tuple[Any, ...], _Plan]) -> list[tuple[str, tuple[str, ...], tuple[tuple[Any, ...], ...]]]:
     """Each item's rows in ``parts`` (a unit's base periods, in order): (its category, the periods
     that have it, their rows), the items in the order ``pipeline.aggregate_unit`` merges them (by
-    first appearance). Most units' base periods list the same items in the same order: their rows
-    are paired as they are."""
-    first = parts[0].rows
-    items, cats = list(map(_ITEM, first)), list(map(_CATEGORY, first))
-    if all(len(x.rows) == len(first) and list(map(_ITEM, x.rows)) == items and list(map(_CATEGORY, x.rows)) == cats for x in parts[1:]):
-        periods = tuple(x.period for x in parts)
-        return [(rows[0][0], periods, rows) for rows in zip(*(x.rows for x in parts))]
-    groups: dict[tuple[str, str], tuple[list[str], list[tuple[Any, ...]]]] = {}
+    first appearance). Units whose base periods list the same items of the same categories in the
+    same order (most of a bureau's) are paired alike: how, worked out once for each such shape and
+    kept in ``plans`` (``_plan``)."""
+    shape = (
+        tuple(x.period for x in parts), *(tuple(map(_ITEM, x.rows)) for x in parts), *(tuple(map(_CATEGORY, x.rows)) for x in parts)
+    )
+    plan = plans.get(shape)
+    if plan is None:
+        if len(plans) >= PLANS_KEPT:
+            plans.clear()
+        plan = plans[shape] = _plan(parts)
+    flat = list(chain.from_iterable(x.rows for x in parts))
+    return [(cid, periods, take(flat)) for cid, periods, take in plan]
+
+
+def _plan(parts: Sequence[_Part]) -> _Plan:
+    """How ``_by_item`` pairs the rows of ``parts``' shape: each (category, item) by first appearance,
+    with the periods that have it and the places of its rows among the parts' rows laid end to end."""
+    groups: dict[tuple[str, str], tuple[list[str], list[int]]] = {}
+    at = 0
     for part in parts:
         for row in part.rows:
             entry = groups.get((row[0], row[1]))
             if entry is None:
-                groups[(row[0], row[1])] = ([part.period], [row])
+                groups[(row[0], row[1])] = ([part.period], [at])
             else:
                 entry[0].append(part.period)
-                entry[1].append(row)
-    return [(cid, tuple(ps), tuple(rs)) for (cid, _), (ps, rs) in groups.items()]
+                entry[1].append(at)
+            at += 1
+    return [(cid, tuple(ps), _taker(places)) for (cid, _), (ps, places) in groups.items()]
+
+
+def _taker(places: Sequence[int]) -> Callable[[Sequence[tuple[Any, ...]]], tuple[tuple[Any, ...], ...]]:
+    """What takes the rows at ``places`` of a sequence, as a tuple (one place too)."""
+    if len(places) > 1:
+        return operator.itemgetter(*places)
+    (only,) = places
+    return lambda rows: (rows[only],)
 
 
 class _Merger:
@@ -685,6 +715,8 @@ class _Merger:
         self.same: dict[tuple[Any, ...], ItemResult] = {}
         self.trees: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
         self.merged: dict[tuple[Any, ...], tuple[tuple[ItemResult, ...], ItemResult]] = {}
+        self.plans: dict[tuple[Any, ...], _Plan] = {}
+        """How each shape of a unit's base periods' rows is paired by item (``_by_item``)."""
         self.metas: dict[tuple[tuple[str, ...], str], tuple[tuple[str, str, str, str, bool], ...]] = {}
         """Each item's title, department, reference, window and per-capita mark in each of the base
         periods of a longer period (``_Known.meta``): as many as items × periods."""
@@ -694,7 +726,7 @@ class _Merger:
         category, each category's items in the order ``pipeline.aggregate_unit`` gives them."""
         label = period.label
         out: dict[str, list[ItemResult]] = {}
-        for cid, periods, rows in _by_item(parts):
+        for cid, periods, rows in _by_item(parts, self.plans):
             made = out.get(cid)
             if made is None:
                 made = out[cid] = []
