@@ -97,6 +97,31 @@ def test_scoring_the_corrected_month_brings_its_stored_quarter_up_to_date(scored
     db.close()
 
 
+def test_scoring_a_longer_period_brings_the_stored_ones_sharing_its_months_up_to_date(scored: Path) -> None:
+    """``kaohe score 2015-Q2`` after the correction: its stored half-year too (January-March 100 each
+    for every unit, no record: 甲 100 × 3 + 94 + 100 + 100 = 594, not the 596 stored); then, after a
+    second correction (a fourth late arrival of 甲, L5: April 92), ``kaohe score 2015`` brings the
+    stored quarter and half-year up to date (甲 292 and 592) as it stores the year (the mean of the
+    months, two decimals: (92 + 11 × 100) ÷ 12 = 99.333… → 99.33)."""
+    d = scored
+    ob.kaohe(d, "score", "2015-H1")
+    assert stored_total(d, "2015-H1") == 596
+    correct(d)
+    ob.kaohe(d, "score", "2015-Q2")
+    assert (stored_total(d, "2015-Q2"), stored_total(d, "2015-H1")) == (294, 594)
+    assert stored_total(d, "2015-H1", "b") == 597 and stored_total(d, "2015-H1", "c") == 600
+    (d / "again.csv").write_text(ob.HEADER + "\n".join([*CORRECTED, "L5,甲派出所,2015-04-22,office.late,,,到场超时"]) + "\n", encoding="utf-8")
+    ob.kaohe(d, "ingest", "again.csv")
+    ob.kaohe(d, "score", "2015")
+    assert stored_total(d, "2015") == Decimal("99.33") and stored_total(d, "2015-04") == 92
+    assert (stored_total(d, "2015-Q2"), stored_total(d, "2015-H1")) == (292, 592)
+    db = sqlite3.connect(d / "kaohe.sqlite")  # those never scored are not stored by it
+    assert db.execute("SELECT count(*) FROM scores WHERE period IN ('2015-Q1', '2015-Q3', '2015-H2')").fetchone()[0] == 0
+    db.close()
+    _, err = ranked(d, "2015-H1")
+    assert err == ""  # up to date: shown as stored, no warning
+
+
 def test_warn_mode_shows_the_stored_result_and_says_it_is_out_of_date(tmp_path: Path) -> None:
     d = tmp_path
     ob.make(d, '\n[results]\nstale = "warn"\n')

@@ -194,7 +194,8 @@ def bring_up_to_date(store: Store, bureau: Bureau, registry: Registry, period: P
 def scored_now(store: Store, bureau: Bureau, registry: Registry, period: Period, full: bool = False) -> PeriodResult:
     """``period`` scored from the records and stored (``kaohe score``): a base period, then the
     stored quarter, half-year and year containing it brought up to date (never left silently
-    stale); a longer period, its base periods scored and stored, then aggregated from them. Without
+    stale); a longer period, its base periods scored and stored, then aggregated from them, with the
+    stored quarters, halves and year that share a base period with it and are out of date. Without
     ``full`` (``kaohe score --full``), a base period stored before has only what changed since
     evaluated again (``score_period``): the same result."""
     bases = base_periods(bureau, period)
@@ -206,7 +207,16 @@ def scored_now(store: Store, bureau: Bureau, registry: Registry, period: Period,
         return result
     for b in bases:
         score_period(store, bureau, registry, b, full=full)
-    return aggregate_stored(store, bureau, registry, period)
+    # the other stored quarters, halves and year sharing a base period with it (the year's quarters and
+    # halves; a quarter's half-year and year) made out of date by that scoring: brought up to date in
+    # the same pass (``aggregate_all``: each unit's base periods read once), their other base periods first
+    others = [p for p in dict.fromkeys(q for b in bases for q in _longer(bureau, b)) if p != period and store.scores(p.label)]
+    for p in others:
+        for b in base_periods(bureau, p):
+            if b not in bases:
+                bring_up_to_date(store, bureau, registry, b)
+    stale = [p for p in others if staleness(store, bureau, p) is not None]
+    return aggregate_all(store, bureau, registry, [period, *stale])[0]
 
 
 def shown(store: Store, bureau: Bureau, registry: Registry, period: Period, unit: str | None = None) -> tuple[PeriodResult, str]:
