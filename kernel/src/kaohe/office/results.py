@@ -635,12 +635,13 @@ class _Part:
         self.period, self.unit, self.rows = period, unit, rows
 
 
-def _decoded(store: Store, unit: str, labels: Sequence[str]) -> dict[str, _Part]:
-    """``unit``'s stored results of the base periods ``labels`` (those stored, in their order), by
-    period, with their exact totals, as an aggregate reads them: from their rows (``scores``,
-    ``category_results``, ``item_results``); the items are merged from their rows (``_merged``)."""
+def _decoded(stored: Sequence[tuple[str, dict[str, Any], list[dict[str, Any]], list[tuple[Any, ...]]]]) -> dict[str, _Part]:
+    """A unit's stored results of the base periods of an aggregate (``Store.unit_results``: those
+    stored, in their order), by period, with their exact totals, as an aggregate reads them: from
+    their rows (``scores``, ``category_results``, ``item_results``); the items are merged from their
+    rows (``_merged``)."""
     out = {}
-    for period, fields, cats, rows in store.unit_results(unit, labels):
+    for period, fields, cats, rows in stored:
         u = unit_from_data(fields, categories=False)
         categories = tuple(category_from_data(c, items=False) for c in cats)
         ids = {c.category for c in categories}
@@ -919,8 +920,9 @@ def _aggregate_units(
     known = _Known(store, vetoes)  # the items without lines: as many as items × periods × their points, not units
     merger = _Merger(known)  # their merged results, as many
     labels = [b.label for b in bases]
-    for uid in order:
-        decoded = _decoded(store, uid, labels)
+    for uid, stored in store.units_results(order, labels):  # read a few units ahead, on another core where it can
+        decoded = _decoded(stored)
+        del stored
         for agg in longer:
             parts = [decoded[b] for b in agg.labels if b in decoded]
             if not parts:

@@ -60,6 +60,20 @@ SCAN_MIN_RECORDS = 100_000
 many records: for fewer, starting the processes (about 0.2 s) costs more than it saves."""
 
 
+RESULTS_PROCESS_MIN_UNITS = 100
+"""``Store.units_results`` reads the units' stored results in a reading process only for as many units
+or more: for fewer, starting it (about 0.2 s) costs more than it saves."""
+
+RESULTS_AHEAD = 4
+"""How many units the reading process of ``Store.units_results`` is asked for ahead of the one taken."""
+
+
+def reading_command() -> list[str]:
+    """The command of a scanning (or reading) process, kaohe.store.scanner (-P: never a module of the
+    current folder in its place)."""
+    return [sys.executable, "-P", "-m", "kaohe.store.scanner"]
+
+
 def scan_processes() -> int:
     """How many grouped scans ``Store.tallies_done`` makes at once: ``KAOHE_SCAN_PROCESSES`` (0 or 1:
     one by one, here), else ``SCAN_PROCESSES`` or the machine's cores, the fewer."""
@@ -923,8 +937,8 @@ class Store(Ledger, Users, Tokens, SelfReports):
             # one scanning process: started, told the database and the scoring's state, then given
             # the next call as it answers the last; its calls left undone (None) if it fails
             try:
-                process = subprocess.Popen(  # -P: never a module of the current folder in its place
-                    [sys.executable, "-P", "-m", "kaohe.store.scanner"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                process = subprocess.Popen(
+                    reading_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                     stderr=subprocess.DEVNULL,  # a process that fails leaves its calls to be made here, which says what is wrong
                 )
             except OSError:
@@ -1249,6 +1263,62 @@ class Store(Ledger, Users, Tokens, SelfReports):
                 ).fetchall()
                 out.append((p, d, cats.get(p, []), items))
         return out
+
+    def results_states(self, periods: Sequence[str]) -> list[tuple[Any, ...]]:
+        """(period, run, digest) of each of ``periods`` with stored results, by period: written with
+        its rows of ``scores``, ``category_results`` and ``item_results`` (equal states, equal rows)."""
+        marks = ",".join("?" * len(periods))
+        q = f"SELECT period, run_id, digest FROM period_results WHERE period IN ({marks}) ORDER BY period"
+        return [tuple(r) for r in self.db.execute(q, list(periods))]
+
+    def units_results(
+        self, units: Sequence[str], periods: Sequence[str]
+    ) -> Iterator[tuple[str, list[tuple[str, dict[str, Any], list[dict[str, Any]], list[tuple[Any, ...]]]]]]:
+        """(unit, ``unit_results(unit, periods)``) of each of ``units``, in their order. Where the store
+        is a SQLite file, ``scan_processes()`` allows two or more and there are
+        ``RESULTS_PROCESS_MIN_UNITS`` units or more, they are read by a reading process
+        (kaohe.store.scanner, on another core: reading the rows is a third of an aggregate's work),
+        ``RESULTS_AHEAD`` units ahead of the one taken, and taken from it only where it reads the
+        same stored results as this connection (``results_states``: what this connection reads,
+        uncommitted writes included); else, and from a unit its process failed on, read here."""
+        process = self._results_process(periods) if len(units) >= RESULTS_PROCESS_MIN_UNITS else None
+        try:
+            asked = 0
+            for k, unit in enumerate(units):
+                got = None
+                if process is not None:
+                    try:
+                        while asked < min(len(units), k + RESULTS_AHEAD):
+                            _ask(process, {"unit": units[asked], "periods": list(periods)})
+                            asked += 1
+                        got = pickle.load(cast(Any, process.stdout))
+                    except Exception:  # noqa: BLE001 - the process failed: this unit and the next read here
+                        got = None
+                    if got is None:
+                        _ended(process, kill=True)
+                        process = None
+                yield unit, got if got is not None else self.unit_results(unit, periods)
+        finally:
+            if process is not None:
+                _ended(process, kill=True)  # what it read ahead is not waited for
+
+    def _results_process(self, periods: Sequence[str]) -> subprocess.Popen[bytes] | None:
+        """A reading process for ``units_results``, told the database and what this connection reads
+        of ``periods`` (``results_states``), or None where there is none or it reads otherwise."""
+        if scan_processes() < 2 or not isinstance(self.path, Path) or not self.path.is_file():
+            return None
+        try:
+            process = subprocess.Popen(reading_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        except OSError:
+            return None
+        try:
+            _ask(process, (str(self.path), None, __file__, (list(periods), self.results_states(periods))))
+            if pickle.load(cast(Any, process.stdout)) is True:
+                return process
+        except Exception:  # noqa: BLE001 - read here
+            pass
+        _ended(process, kill=True)
+        return None
 
     def units_in(self, periods: Sequence[str]) -> list[str]:
         """The units stored in any of ``periods``, in the order of the first period that has each."""
@@ -1848,6 +1918,29 @@ def _line_counts(i: ItemResult) -> tuple[int, int]:
     if isinstance(i, Referred):
         return i.count, i.records
     return len(i.lines) + max(i.folded - 1, 0), sum(1 for ln in i.lines if ln.record is not None) + i.folded
+
+
+def _ask(process: subprocess.Popen[bytes], message: Any) -> None:
+    """``message`` sent to a scanning or reading process (kaohe.store.scanner)."""
+    stdin = cast(Any, process.stdin)
+    pickle.dump(message, stdin, protocol=pickle.HIGHEST_PROTOCOL)
+    stdin.flush()
+
+
+def _ended(process: subprocess.Popen[bytes], kill: bool = False) -> None:
+    """A scanning or reading process ended (``kill``: without waiting for what it is doing) and its
+    pipes closed."""
+    if kill:
+        process.kill()
+    for pipe in (process.stdin, process.stdout):
+        if pipe is not None:
+            with contextlib.suppress(OSError):
+                pipe.close()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _made_here(tallies: Callable[..., Iterator[Any]], call: tuple[Any, ...]) -> Iterator[Any]:
