@@ -951,8 +951,7 @@ class Store(Ledger, Users, Tokens, SelfReports):
             try:
                 same = False
                 if process is not None and process.stdin is not None and process.stdout is not None:
-                    pickle.dump((str(self.path), mark, __file__), process.stdin)
-                    process.stdin.flush()
+                    _ask(process, (str(self.path), mark, __file__))
                     same = pickle.load(process.stdout) is True
                 while same:  # a process not used (or failed) takes no more calls: the others, or this connection, make them
                     with lock:
@@ -962,8 +961,7 @@ class Store(Ledger, Users, Tokens, SelfReports):
                         state["next"] = i + 1
                     try:
                         if process is not None and process.stdin is not None and process.stdout is not None:
-                            pickle.dump(calls[i], process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-                            process.stdin.flush()
+                            _ask(process, calls[i])
                             done[i] = pickle.load(process.stdout)
                             same = done[i] is not None  # no rows: its scan failed there, and it scans no more
                     except Exception:  # noqa: BLE001 - the process failed: this call and its next ones are made here
@@ -976,16 +974,7 @@ class Store(Ledger, Users, Tokens, SelfReports):
                 pass
             finally:
                 if process is not None:
-                    if process.stdin is not None:
-                        with contextlib.suppress(OSError):
-                            process.stdin.close()
-                    try:
-                        process.wait(timeout=30)
-                    except subprocess.TimeoutExpired:
-                        process.kill()
-                        process.wait()
-                    if process.stdout is not None:
-                        process.stdout.close()
+                    _ended(process)
 
         feeders = [threading.Thread(target=feed, name=f"kaohe-scan-{k}", daemon=True) for k in range(workers)]
         for t in feeders:
