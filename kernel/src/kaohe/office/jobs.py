@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, cast
 
@@ -195,28 +195,34 @@ def scored_now(store: Store, bureau: Bureau, registry: Registry, period: Period,
     """``period`` scored from the records and stored (``kaohe score``): a base period, then the
     stored quarter, half-year and year containing it brought up to date (never left silently
     stale); a longer period, its base periods scored and stored, then aggregated from them, with the
-    stored quarters, halves and year that share a base period with it and are out of date. Without
-    ``full`` (``kaohe score --full``), a base period stored before has only what changed since
-    evaluated again (``score_period``): the same result."""
+    stored quarters, halves and year that share a base period with it and are out of date
+    (``_longer_up_to_date``). Without ``full`` (``kaohe score --full``), a base period stored before
+    has only what changed since evaluated again (``score_period``): the same result."""
     bases = base_periods(bureau, period)
     if len(bases) == 1 and bases[0] == period:
         result = score_period(store, bureau, registry, period, full=full)
-        for p in _longer(bureau, period):
-            if store.scores(p.label):
-                bring_up_to_date(store, bureau, registry, p)
+        _longer_up_to_date(store, bureau, registry, bases)
         return result
     for b in bases:
         score_period(store, bureau, registry, b, full=full)
-    # the other stored quarters, halves and year sharing a base period with it (the year's quarters and
-    # halves; a quarter's half-year and year) made out of date by that scoring: brought up to date in
-    # the same pass (``aggregate_all``: each unit's base periods read once), their other base periods first
-    others = [p for p in dict.fromkeys(q for b in bases for q in _longer(bureau, b)) if p != period and store.scores(p.label)]
+    return _longer_up_to_date(store, bureau, registry, bases, [period])[0]
+
+
+def _longer_up_to_date(
+    store: Store, bureau: Bureau, registry: Registry, scored: Sequence[Period], given: Sequence[Period] = ()
+) -> list[PeriodResult]:
+    """The longer periods ``given`` aggregated from their stored base periods, with the stored
+    quarters, halves and year sharing a base period with ``scored`` (base periods just scored) that
+    this made out of date (a month's quarter, half-year and year; a year's quarters and halves), all
+    in one pass (``aggregate_all``: each unit's base periods read once), their other base periods
+    brought up to date first; a longer period never stored is not made. Returns ``given``'s results."""
+    others = [p for p in dict.fromkeys(q for b in scored for q in _longer(bureau, b)) if p not in given and store.scores(p.label)]
     for p in others:
         for b in base_periods(bureau, p):
-            if b not in bases:
+            if b not in scored:
                 bring_up_to_date(store, bureau, registry, b)
-    stale = [p for p in others if staleness(store, bureau, p) is not None]
-    return aggregate_all(store, bureau, registry, [period, *stale])[0]
+    todo = [*given, *(p for p in others if staleness(store, bureau, p) is not None)]
+    return aggregate_all(store, bureau, registry, todo)[: len(given)] if todo else []
 
 
 def shown(store: Store, bureau: Bureau, registry: Registry, period: Period, unit: str | None = None) -> tuple[PeriodResult, str]:
