@@ -57,8 +57,13 @@ def _counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return here
 
 
-def test_an_aggregate_reads_its_units_in_a_reading_process_and_stores_the_same(scored: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("ahead", [0, 1, 4])
+def test_an_aggregate_reads_its_units_in_a_reading_process_and_stores_the_same(
+    scored: Any, monkeypatch: pytest.MonkeyPatch, ahead: int
+) -> None:
+    """``ahead``: how many units the process is asked for beyond the one taken (0: one at a time)."""
     bureau, registry = scored
+    monkeypatch.setattr(store_module, "RESULTS_AHEAD", ahead)
     with Store(bureau.database) as store:
         before = {p: store.period_state(p)["digest"] for p in LONGER}  # type: ignore[index]
         here = _counted(monkeypatch)
@@ -86,6 +91,7 @@ def test_a_reading_process_that_reads_another_state_is_not_used(scored: Any, mon
         monkeypatch.undo()
         monkeypatch.setattr(store_module, "RESULTS_PROCESS_MIN_UNITS", 1)
         monkeypatch.setattr("os.cpu_count", lambda: 2)
+        monkeypatch.delenv("KAOHE_SCAN_PROCESSES", raising=False)
         here = _counted(monkeypatch)
         again = list(store.units_results(["a", "b"], MONTHS))
         assert here == []  # committed state: read there
@@ -121,3 +127,28 @@ def test_a_reading_process_that_fails_leaves_the_next_units_to_be_read_here(scor
         assert here == ["b"]  # a from the process, b here once it failed
         monkeypatch.undo()
         assert got == [(u, store.unit_results(u, MONTHS)) for u in ("a", "b")]
+
+
+def test_one_scan_at_a_time_reads_here_and_a_reader_left_early_is_ended(scored: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``KAOHE_SCAN_PROCESSES=1``: no reading process, both units read here. A generator closed after
+    its first unit (an aggregate that failed or was interrupted) kills its reading process."""
+    bureau, _ = scored
+    with Store(bureau.database) as store:
+        monkeypatch.setenv("KAOHE_SCAN_PROCESSES", "1")
+        here = _counted(monkeypatch)
+        assert [u for u, _ in store.units_results(["a", "b"], MONTHS)] == ["a", "b"] and here == ["a", "b"]
+        monkeypatch.delenv("KAOHE_SCAN_PROCESSES")
+        ended: list[Any] = []
+        real = store_module._ended
+
+        def recorded(process: Any, kill: bool = False) -> None:
+            ended.append(process)
+            real(process, kill)
+
+        monkeypatch.setattr(store_module, "_ended", recorded)
+        here.clear()
+        reading = store.units_results(["a", "b"], MONTHS)
+        assert next(reading)[0] == "a" and here == []  # from the process
+        assert ended == []
+        reading.close()
+        assert len(ended) == 1 and ended[0].poll() is not None  # ended, not left running

@@ -84,9 +84,17 @@ def test_rows_are_paired_by_item_alike_for_units_of_one_shape_and_apart_for_othe
     b[1].rows[0] = ("c", "y", "other", "0", 1, 0, 0, 0)  # the same shape, other values: its own rows
     assert [rows for _, _, rows in results._by_item(b, plans)][1] == (b[0].rows[1], ("c", "y", "other", "0", 1, 0, 0, 0))
     assert len(plans) == 1
+    d = [_part("01", [("c", "x"), ("c", "y")]), _part("02", [("c", "y"), ("d", "z"), ("e", "x")])]  # a's items, x in another category
+    assert [(cid, ps, [r[2] for r in rows]) for cid, ps, rows in results._by_item(d, plans)] == [
+        ("c", ("01",), ["01:x"]),
+        ("c", ("01", "02"), ["01:y", "02:y"]),
+        ("d", ("02",), ["02:z"]),
+        ("e", ("02",), ["02:x"]),
+    ]
+    assert len(plans) == 2
     c = [_part("01", [("c", "y")]), _part("02", [("e", "y")])]  # the same item in another category: apart
     assert [(cid, ps) for cid, ps, _ in results._by_item(c, plans)] == [("c", ("01",)), ("e", ("02",))]
-    assert len(plans) == 2
+    assert len(plans) == 3
     monkeypatch.setattr(results, "PLANS_KEPT", 2)
     assert [(cid, ps) for cid, ps, _ in results._by_item(a[:1], plans)] == [("c", ("01",)), ("c", ("01",))]
     assert len(plans) == 1

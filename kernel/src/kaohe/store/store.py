@@ -65,7 +65,7 @@ RESULTS_PROCESS_MIN_UNITS = 100
 or more: for fewer, starting it (about 0.2 s) costs more than it saves."""
 
 RESULTS_AHEAD = 4
-"""How many units the reading process of ``Store.units_results`` is asked for ahead of the one taken."""
+"""How many units the reading process of ``Store.units_results`` is asked for beyond the one being taken."""
 
 
 def reading_command() -> list[str]:
@@ -1269,7 +1269,10 @@ class Store(Ledger, Users, Tokens, SelfReports):
         (kaohe.store.scanner, on another core: reading the rows is a third of an aggregate's work),
         ``RESULTS_AHEAD`` units ahead of the one taken, and taken from it only where it reads the
         same stored results as this connection (``results_states``: what this connection reads,
-        uncommitted writes included); else, and from a unit its process failed on, read here."""
+        uncommitted writes included); else, and from a unit its process failed on, read here. The
+        caller holds a transaction throughout (``aggregate_all``: the write lock), so that nothing
+        another process commits meanwhile is read there and not here. A generator closed before its
+        end kills its process."""
         process = self._results_process(periods) if len(units) >= RESULTS_PROCESS_MIN_UNITS else None
         try:
             asked = 0
@@ -1277,7 +1280,7 @@ class Store(Ledger, Users, Tokens, SelfReports):
                 got = None
                 if process is not None:
                     try:
-                        while asked < min(len(units), k + RESULTS_AHEAD):
+                        while asked < min(len(units), k + 1 + RESULTS_AHEAD):
                             _ask(process, {"unit": units[asked], "periods": list(periods)})
                             asked += 1
                         got = pickle.load(cast(Any, process.stdout))
@@ -1294,20 +1297,22 @@ class Store(Ledger, Users, Tokens, SelfReports):
     def _results_process(self, periods: Sequence[str]) -> subprocess.Popen[bytes] | None:
         """A reading process for ``units_results``, told the database and what this connection reads
         of ``periods`` (``results_states``), or None where there is none or it reads otherwise."""
-        if scan_processes() < 2 or not isinstance(self.path, Path) or not self.path.is_file():
+        if not isinstance(self.path, Path) or not self.path.is_file() or scan_processes() < 2:
             return None
         try:
             process = subprocess.Popen(reading_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         except OSError:
             return None
+        used = False
         try:
             _ask(process, (str(self.path), None, __file__, (list(periods), self.results_states(periods))))
-            if pickle.load(cast(Any, process.stdout)) is True:
-                return process
+            used = pickle.load(cast(Any, process.stdout)) is True
         except Exception:  # noqa: BLE001 - read here
             pass
-        _ended(process, kill=True)
-        return None
+        finally:  # an interrupt meanwhile too: never left running
+            if not used:
+                _ended(process, kill=True)
+        return process if used else None
 
     def units_in(self, periods: Sequence[str]) -> list[str]:
         """The units stored in any of ``periods``, in the order of the first period that has each."""
