@@ -1267,7 +1267,7 @@ class Store(Ledger, Users, Tokens, SelfReports):
         is a SQLite file, ``scan_processes()`` allows two or more and there are
         ``RESULTS_PROCESS_MIN_UNITS`` units or more, they are read by a reading process
         (kaohe.store.scanner, on another core: reading the rows is a third of an aggregate's work),
-        ``RESULTS_AHEAD`` units ahead of the one taken, and taken from it only where it reads the
+        asked for ``RESULTS_AHEAD`` units beyond the one being taken, and taken from it only where it reads the
         same stored results as this connection (``results_states``: what this connection reads,
         uncommitted writes included); else, and from a unit its process failed on, read here. The
         caller holds a transaction throughout (``aggregate_all``: the write lock), so that nothing
