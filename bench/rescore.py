@@ -22,11 +22,41 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 MONTH = "2015-06"
+
+
+def corrections(directory: Path) -> tuple[Any, Any, Any, Path, Path]:
+    """The province of ``directory`` opened for one record of June to be corrected and put back, in
+    turn: (registry, bureau, its store, the export with the record corrected, the export as it was),
+    the database holding the export as it was (June unlocked first if published and locked). From
+    here on, each import of one of the two changes one record."""
+    from run import step_correct_one
+
+    from kaohe.office.ingest import ingest
+    from kaohe.office.lock import lock_of
+    from kaohe.plugins.discovery import load_registry
+    from kaohe.scheme.config import load_bureau
+    from kaohe.store.store import Store
+
+    registry = load_registry()
+    bureau = load_bureau(directory / "kaohe.toml", registry)
+    store = Store(bureau.database)
+    if lock_of(store, MONTH) is not None:  # published and locked: the office unlocks it before a correction
+        subprocess.run(["kaohe", "-c", str(directory / "kaohe.toml"), "unlock", MONTH, "--reason", "基准测试:更正一条记录"], check=True)
+    name = Path(step_correct_one(directory)["file"]).name
+    original = next(f for f in directory.rglob(name) if f.parent.name != "correction")
+    # the export as it was first (the database may hold an earlier run's correction), then the
+    # correction made from what the database holds then: one record apart from it
+    ingest(store, bureau, registry, original, actor="bench")
+    fixed = Path(step_correct_one(directory)["file"])
+    for f in (fixed, original):
+        ingest(store, bureau, registry, f, actor="bench")
+    return registry, bureau, store, fixed, original
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,30 +65,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--runs", type=int, default=5)
     a = p.parse_args(argv)
 
-    from run import step_correct_one
-
     from kaohe.core.periods import Period
     from kaohe.office.ingest import ingest
     from kaohe.office.jobs import score_period
-    from kaohe.office.lock import lock_of
     from kaohe.office.rescore import to_evaluate
-    from kaohe.plugins.discovery import load_registry
-    from kaohe.scheme.config import load_bureau
-    from kaohe.store.store import Store
 
-    registry = load_registry()
-    bureau = load_bureau(a.dir / "kaohe.toml", registry)
+    registry, bureau, store, fixed, original = corrections(a.dir)
     period = Period.parse(MONTH)
-    store = Store(bureau.database)
-    if lock_of(store, MONTH) is not None:  # published and locked: the office unlocks it before a correction
-        subprocess.run(["kaohe", "-c", str(a.dir / "kaohe.toml"), "unlock", MONTH, "--reason", "基准测试:更正一条记录"], check=True)
-    fixed = Path(step_correct_one(a.dir)["file"])
-    original = next(f for f in a.dir.rglob(fixed.name) if f.parent.name != "correction")
-    if fixed.read_bytes() == original.read_bytes():  # the database held a correction already (an earlier run's)
-        ingest(store, bureau, registry, original, actor="bench")
-        fixed = Path(step_correct_one(a.dir)["file"])
-    for f in (fixed, original):  # whichever the database holds now: from here on each import changes one record
-        ingest(store, bureau, registry, f, actor="bench")
     score_period(store, bureau, registry, period)  # stored, as after kaohe score
     times: dict[str, list[float]] = {"changed": [], "full": []}
     cpu: dict[str, list[float]] = {"changed": [], "full": []}

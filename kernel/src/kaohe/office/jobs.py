@@ -21,7 +21,7 @@ from ..scoring.sources import StoreSource
 from ..scoring.explain import gap_data
 from ..intake.staging import dumps
 from ..store.store import Store, StoreBusy
-from .rescore import changed_only, evaluated_for, per_unit, stored_items, to_evaluate
+from .rescore import aggregate_changed, changed_only, evaluated_for, per_unit, stored_items, to_evaluate
 from .results import aggregate_all, aggregate_stored, config_digest, explanation, foldable, staleness, stored_result
 
 __all__ = ["config_digest", "history", "score_period", "score_year", "bring_up_to_date", "scored_now", "shown", "totals"]
@@ -186,7 +186,8 @@ def bring_up_to_date(store: Store, bureau: Bureau, registry: Registry, period: P
     for b in bases:
         done.extend(bring_up_to_date(store, bureau, registry, b))
     if staleness(store, bureau, period) is not None:
-        aggregate_stored(store, bureau, registry, period)
+        if aggregate_changed(store, bureau, registry, period) is None:
+            aggregate_stored(store, bureau, registry, period)
         done.append(period.label)
     return done
 
@@ -201,28 +202,34 @@ def scored_now(store: Store, bureau: Bureau, registry: Registry, period: Period,
     bases = base_periods(bureau, period)
     if len(bases) == 1 and bases[0] == period:
         result = score_period(store, bureau, registry, period, full=full)
-        _longer_up_to_date(store, bureau, registry, bases)
+        _longer_up_to_date(store, bureau, registry, bases, full=full)
         return result
     for b in bases:
         score_period(store, bureau, registry, b, full=full)
-    return _longer_up_to_date(store, bureau, registry, bases, [period])[0]
+    return _longer_up_to_date(store, bureau, registry, bases, [period], full)[0]
 
 
 def _longer_up_to_date(
-    store: Store, bureau: Bureau, registry: Registry, scored: Sequence[Period], given: Sequence[Period] = ()
+    store: Store, bureau: Bureau, registry: Registry, scored: Sequence[Period], given: Sequence[Period] = (), full: bool = False,
 ) -> list[PeriodResult]:
     """The longer periods ``given`` aggregated from their stored base periods, with the stored
     quarters, halves and year sharing a base period with ``scored`` (base periods just scored) that
-    this made out of date (a month's quarter, half-year and year; a year's quarters and halves), all
-    in one pass (``aggregate_all``: each unit's base periods read once), their other base periods
-    brought up to date first; a longer period never stored is not made. Returns ``given``'s results."""
+    this made out of date (a month's quarter, half-year and year; a year's quarters and halves), their
+    other base periods brought up to date first; a longer period never stored is not made. Each
+    stored before has only the units whose base periods' results changed aggregated again
+    (``rescore.aggregate_changed``: the same result), unless ``full``; the others are aggregated
+    whole in one pass (``aggregate_all``: each unit's base periods read once). Returns ``given``'s
+    results."""
     others = [p for p in dict.fromkeys(q for b in scored for q in _longer(bureau, b)) if p not in given and store.scores(p.label)]
     for p in others:
         for b in base_periods(bureau, p):
             if b not in scored:
                 bring_up_to_date(store, bureau, registry, b)
     todo = [*given, *(p for p in others if staleness(store, bureau, p) is not None)]
-    return aggregate_all(store, bureau, registry, todo)[: len(given)] if todo else []
+    done = {p: None if full else aggregate_changed(store, bureau, registry, p, read=p in given) for p in todo}
+    whole = [p for p, r in done.items() if r is None]
+    made = dict(zip(whole, aggregate_all(store, bureau, registry, whole), strict=True)) if whole else {}
+    return [cast(PeriodResult, done[p]) if done[p] is not None else made[p] for p in given]
 
 
 def shown(store: Store, bureau: Bureau, registry: Registry, period: Period, unit: str | None = None) -> tuple[PeriodResult, str]:

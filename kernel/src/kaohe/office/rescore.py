@@ -40,11 +40,12 @@ from ..intake.staging import dumps
 from ..scheme.bureau import Bureau
 from ..scheme.scheme import Scheme
 from ..rules.base import group_key, lines_per_unit
-from ..scoring.explain import category_from_row, shared_item, unit_from_data
+from ..scoring.explain import category_from_row, gap_data, shared_item, unit_from_data
 from ..scoring.pipeline import (
     DERIVED_FLAGS,
     Grouped,
     _unit_gaps,
+    base_periods,
     categorised,
     category_raw,
     evaluate_item,
@@ -56,7 +57,21 @@ from ..scoring.pipeline import (
 from ..scoring.sources import StoreSource
 from ..scoring.treejson import TreeEncoder
 from ..store.store import Store
-from .results import ADJUSTMENTS, NOT_INPUTS, _gap, _touches, config_digests, foldable
+from .results import (
+    ADJUSTMENTS,
+    NOT_INPUTS,
+    _aggregated,
+    _gap,
+    _Longer,
+    _slim,
+    _touches,
+    _touches_long,
+    config_digests,
+    foldable,
+    longer_gaps,
+    staleness,
+    stored_result,
+)
 
 INCREMENTAL = frozenset({"导入", "撤销记录"})
 """Audit actions whose changes are records only: after them, only the items reading those records'
@@ -438,3 +453,121 @@ def _unit_items(
         else:
             return None
     return out
+
+
+def aggregate_changed(
+    store: Store, bureau: Bureau, registry: Registry, period: Period, least: float = 0.5, read: bool = True,
+) -> PeriodResult | bool | None:
+    """The stored quarter, half-year or year ``period`` brought up to date where its base periods'
+    stored results changed since it was aggregated, and stored: the units whose base periods' results
+    were rewritten since (``Store.units_rewritten``: a base period scored again stores only the units
+    whose results changed) aggregated again from them (``results._aggregated``), the others' stored
+    results taken as they are (``Kept``: their trees neither decoded nor written again, their heads
+    hashed as stored); ranks and flags made for all from the totals, a unit kept whose rank or flags
+    moved having only its tree's tail and its score rewritten. The same result, and digest, as
+    aggregating it whole (``results.aggregate_all``).
+
+    None, nothing written, where it cannot tell so (then it is aggregated whole): the period never
+    stored with its state, its configuration edited, its data missing or its base periods without
+    data otherwise than stored, its units otherwise, an adjustment named for it or a period between
+    since (``results._touches_long``), anything but an import or a voided record since touching the
+    records of a year's own categories, or records of their kinds changed, or more than ``least`` of
+    its units to aggregate again (aggregating it whole is then no slower).
+
+    Returns the period's result as stored (``results.stored_result``), or, without ``read``, True."""
+    source = StoreSource(store, bureau, registry)
+    bases = base_periods(bureau, period)
+    labels = [b.label for b in bases]
+    with store.writing():
+        state = store.period_state(period.label)
+        if state is None or not state["digest"] or state["config"] not in config_digests(bureau, period):
+            return None
+        states = {b: store.period_state(b) for b in labels}
+        if any(staleness(store, bureau, b) is not None for b in bases):
+            return None  # aggregate_all says which to score first
+        gaps, blank = longer_gaps(labels, states)
+        if dumps([gap_data(g) for g in gaps]) != (state["missing"] or "[]") or dumps(list(blank)) != (state["empty"] or "[]"):
+            return None
+        at = bureau.at(period)
+        whole = period.kind == "year" and bool(at.scheme.year_categories)
+        inputs = False
+        for action, named in store.changes_since(int(state["mark"] or 0)):
+            if not _touches_long(bureau, period, action, named, whole):
+                continue
+            if action not in INCREMENTAL and action != DECISION:
+                return None
+            inputs = True
+        if inputs and _year_kinds_changed(store, at, registry, int(state["mark"] or 0)):
+            return None
+        order = store.units_in(labels)
+        if set(order) != set(store.units_in([period.label])):
+            return None
+        run, parts = int(state["run_id"]), json.loads(state["parts"] or "{}")
+        changed: set[str] = set()
+        for b in labels:
+            s = states[b]
+            if s is None:
+                if b in parts:
+                    return None
+                continue
+            if parts.get(b) != s["digest"]:
+                changed |= store.units_rewritten(b, run)
+        if len(changed) > least * len(order):
+            return None
+        texts = dict(store.period_texts(period.label))
+        stored = {f["unit"]: (f, cs) for f, cs in store.stored_rows(period.label)}
+        encoder = TreeEncoder(dumps)  # as the writer of an aggregate encodes (nothing folded)
+        kept: dict[str, Kept] = {}
+        heads: dict[str, tuple[bytes, int]] = {}
+        for uid in order:
+            if uid in changed:
+                continue
+            if uid not in texts or uid not in stored:
+                return None
+            fields, cats = stored[uid]
+            u = unit_from_data(fields, categories=False)
+            k = Kept(
+                **{a.name: getattr(u, a.name) for a in attrs.fields(UnitResult)} | {"categories": tuple(category_from_row(c) for c in cats)},
+                was_carried=bool(fields["carried"]), was_missing="数据缺失" in fields["flags"],
+            )
+            text, tail = texts[uid], encoder.unit_tail(k).encode()
+            if not text.endswith(tail):
+                changed.add(uid)
+                continue
+            kept[uid], heads[uid] = k, (text, len(text) - len(tail))
+        if len(changed) > least * len(order):
+            return None
+        mark = store.audit_mark()
+        agg = _Longer(store, bureau, source, period, mark, states, keep={uid: texts[uid].decode() for uid in changed if uid in texts})
+        agg.writer.given = heads
+        made: dict[str, UnitResult] = {}
+        slim: dict[str, UnitResult] = {}
+        try:
+            for _, u in _aggregated(store, bureau, [agg], bases, [uid for uid in order if uid in changed]):
+                made[u.unit], slim[u.unit] = u, _slim(u)
+            for uid in order:
+                agg.writer.head(made.pop(uid) if uid in slim else kept[uid])
+            ranked = rank_and_flag(at.scheme, [slim.get(uid) or kept[uid] for uid in order], (), period, bool(labels) and len(blank) == len(labels))
+            for u in ranked:
+                agg.writer.tail(u)
+            agg.writer.finish(agg.parts)
+        finally:
+            agg.writer.abandon()
+    if not read:
+        return True
+    result = stored_result(store, period)
+    assert result is not None
+    return result
+
+
+def _year_kinds_changed(store: Store, bureau: Bureau, registry: Registry, mark: int) -> bool:
+    """Whether the records changed since ``mark`` (``Store.kinds_changed_since``, widened to every kind
+    of the same departments, as ``to_evaluate`` widens them) are of a kind an item of the year's own
+    categories reads (``bureau``: as in force in the year)."""
+    kinds = store.kinds_changed_since(mark)
+    if not kinds:
+        return False
+    own = {c.id for c in bureau.scheme.year_categories}
+    reads = {k for i in bureau.items if i.category in own for k in i.reads}
+    departments = {registry.owner_of_kind(k) for k in kinds}
+    return any(registry.owner_of_kind(k) in departments for k in reads)

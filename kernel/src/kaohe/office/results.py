@@ -16,12 +16,13 @@ same lines a scoring of the period makes (docs/architecture.md, "Record lines ma
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import operator
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import chain
 from typing import Any, cast
 
@@ -820,6 +821,34 @@ class _Merger:
         )
 
 
+def _aggregated(
+    store: Store, bureau: Bureau, longer: Sequence[_Longer], bases: Sequence[Period], units: Sequence[str],
+) -> Iterator[tuple[_Longer, UnitResult]]:
+    """Each of ``units`` (in their order) aggregated for each of ``longer`` that has a base period
+    stored for it, from its stored base periods' rows (read a few units ahead, on another core where
+    it can: ``Store.units_results``), not yet ranked: one unit's rows read and decoded once for all
+    of ``longer``, nothing of it held here once the next is read."""
+    vetoes = frozenset(i.id for b in bases for i in bureau.at(b).items if isinstance(i.rule, Veto))
+    known = _Known(store, vetoes)  # the items without lines: as many as items × periods × their points, not units
+    merger = _Merger(known)  # their merged results, as many
+    labels = [b.label for b in bases]
+    with contextlib.closing(store.units_results(units, labels)) as rows:
+        for uid, stored in rows:
+            decoded = _decoded(stored)
+            del stored
+            for agg in longer:
+                parts = [decoded[b] for b in agg.labels if b in decoded]
+                if not parts:
+                    continue
+                intern = Interner()  # per unit: nothing of one unit is held while the next is aggregated
+                merged = merger.unit(uid, agg.period, parts, intern)
+                yield agg, aggregate_unit(
+                    bureau, agg.period, [x.unit for x in parts], agg.blank, agg.extra.get(uid, []), agg.adjustments, intern, merged=merged,
+                )
+                del intern, merged
+            del decoded
+
+
 def _slim(u: UnitResult) -> UnitResult:
     """What ranking and flagging read of ``u`` (its total, series, flags, veto, whether it has carried
     over or missing lines), without its items' other lines: held for every unit while the period's
@@ -852,23 +881,34 @@ class _Longer:
 
     def __init__(
         self, store: Store, bureau: Bureau, source: DataSource, period: Period, mark: int, states: dict[str, dict[str, Any] | None],
+        keep: dict[str, str] | None = None,
     ) -> None:
         self.period = period
         self.labels = [b.label for b in base_periods(bureau, period)]
-        mine = [states[b] for b in self.labels]
-        self.parts = {b: str(s["digest"]) for b, s in zip(self.labels, mine, strict=True) if s is not None}
-        self.blank = [e for s in mine if s is not None for e in json.loads(s["empty"] or "[]")]
-        gaps: dict[Gap, None] = {}
-        for s in mine:
-            assert s is not None
-            for g in json.loads(s["missing"] or "[]"):
-                gaps.setdefault(Gap(**_gap(g)), None)
+        self.parts = {b: str(s["digest"]) for b in self.labels if (s := states[b]) is not None}
+        gaps, blank = longer_gaps(self.labels, states)
+        self.blank = list(blank)
         self.extra = year_categories(bureau, period, source)
         self.adjustments = long_adjustments(bureau, period, source)
         self.units = store.units_in(self.labels)
-        head = PeriodResult(period.label, period.kind, (), tuple(gaps), tuple(self.blank))
-        self.writer = store.results_writer(head, config_digest(bureau, period), len(bureau.at(period).items), len(self.units), mark)
+        head = PeriodResult(period.label, period.kind, (), gaps, blank)
+        self.writer = store.results_writer(
+            head, config_digest(bureau, period), len(bureau.at(period).items), len(self.units), mark, keep,
+        )
+        """With ``keep`` (unit → its tree as stored), only the units whose tree changed are written
+        again (``Store.results_writer``)."""
         self.slim: list[UnitResult] = []
+
+
+def longer_gaps(labels: Sequence[str], states: Mapping[str, Mapping[str, Any] | None]) -> tuple[tuple[Gap, ...], tuple[str, ...]]:
+    """A longer period's data missing (each gap once, in order) and its base periods without any
+    data, from the stored states of its base periods ``labels`` (those not stored: none)."""
+    mine = [s for b in labels if (s := states[b]) is not None]
+    gaps: dict[Gap, None] = {}
+    for s in mine:
+        for g in json.loads(s["missing"] or "[]"):
+            gaps.setdefault(Gap(**_gap(g)), None)
+    return tuple(gaps), tuple(e for s in mine for e in json.loads(s["empty"] or "[]"))
 
 
 def aggregate_all(
@@ -916,26 +956,10 @@ def _aggregate_units(
 ) -> None:
     """``aggregate_all``'s writing, inside its write transaction: units in ``order``."""
     longer = [_Longer(store, bureau, source, p, mark, states) for p in periods]
-    vetoes = frozenset(i.id for b in bases for i in bureau.at(b).items if isinstance(i.rule, Veto))
-    known = _Known(store, vetoes)  # the items without lines: as many as items × periods × their points, not units
-    merger = _Merger(known)  # their merged results, as many
-    labels = [b.label for b in bases]
-    for uid, stored in store.units_results(order, labels):  # read a few units ahead, on another core where it can
-        decoded = _decoded(stored)
-        del stored
-        for agg in longer:
-            parts = [decoded[b] for b in agg.labels if b in decoded]
-            if not parts:
-                continue
-            intern = Interner()  # per unit: nothing of one unit is held while the next is aggregated
-            merged = merger.unit(uid, agg.period, parts, intern)
-            u = aggregate_unit(
-                bureau, agg.period, [x.unit for x in parts], agg.blank, agg.extra.get(uid, []), agg.adjustments, intern, merged=merged,
-            )
-            agg.writer.head(u)
-            agg.slim.append(_slim(u))
-            del u, intern, merged
-        del decoded
+    for agg, u in _aggregated(store, bureau, longer, bases, order):
+        agg.writer.head(u)
+        agg.slim.append(_slim(u))
+        del u
     for agg in longer:
         whole = bool(agg.labels) and len(agg.blank) == len(agg.labels)
         for u in rank_and_flag(bureau.scheme, agg.slim, (), agg.period, whole):

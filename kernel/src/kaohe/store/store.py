@@ -24,7 +24,7 @@ import subprocess
 import sys
 import threading
 import weakref
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -1262,7 +1262,7 @@ class Store(Ledger, Users, Tokens, SelfReports):
 
     def units_results(
         self, units: Sequence[str], periods: Sequence[str]
-    ) -> Iterator[tuple[str, list[tuple[str, dict[str, Any], list[dict[str, Any]], list[tuple[Any, ...]]]]]]:
+    ) -> Generator[tuple[str, list[tuple[str, dict[str, Any], list[dict[str, Any]], list[tuple[Any, ...]]]]], None, None]:
         """(unit, ``unit_results(unit, periods)``) of each of ``units``, in their order. Where the store
         is a SQLite file, ``scan_processes()`` allows two or more and there are
         ``RESULTS_PROCESS_MIN_UNITS`` units or more, they are read by a reading process
@@ -1313,6 +1313,11 @@ class Store(Ledger, Users, Tokens, SelfReports):
             if not used:
                 _ended(process, kill=True)
         return process if used else None
+
+    def units_rewritten(self, period: str, run: int) -> set[str]:
+        """The units of ``period`` whose stored results a run after ``run`` wrote (``scores.run_id``:
+        a run storing only what changed leaves a unit it did not rewrite with the run that wrote it)."""
+        return {u for (u,) in self.db.execute("SELECT unit FROM scores WHERE period = ? AND run_id > ?", [period, run])}
 
     def units_in(self, periods: Sequence[str]) -> list[str]:
         """The units stored in any of ``periods``, in the order of the first period that has each."""
