@@ -245,11 +245,22 @@ def test_the_demo_quarter_after_a_correction_equals_it_aggregated_whole(tmp_path
     june, quarter = Period.parse("2015-06"), Period.parse("2015-Q2")
 
     def stored(store: Store) -> tuple[Any, ...]:
-        rows = store.db.execute("SELECT unit, total, rank, flags, run_id FROM scores WHERE period = '2015-Q2' ORDER BY unit").fetchall()
-        trees = store.db.execute("SELECT unit, tree FROM explanations WHERE period = '2015-Q2' ORDER BY unit").fetchall()
+        """The quarter's digest, its scores (with their run), and every other row it stored."""
+        rows = store.db.execute(
+            "SELECT unit, total, rank, flags, run_id, name, series, class, subtotal, veto, carried, fields FROM scores"
+            " WHERE period = '2015-Q2' ORDER BY unit"
+        ).fetchall()
+        others = [
+            [tuple(r) for r in store.db.execute(f"SELECT {columns} FROM {table} WHERE period = '2015-Q2' ORDER BY {order}").fetchall()]
+            for table, columns, order in (
+                ("explanations", "unit, tree", "unit"),
+                ("category_results", "unit, category, name, base, raw, top, weight, score, explanation", "unit, category"),
+                ("item_results", "unit, item, category, \"window\", points, uncapped, lines, records, carried, missing", "unit, item"),
+            )
+        ]
         state = store.period_state("2015-Q2")
         assert state is not None
-        return state["digest"], [tuple(r) for r in rows], [tuple(t) for t in trees]
+        return state["digest"], [tuple(r) for r in rows], others
 
     with Store(bureau.database) as store:
         jobs.scored_now(store, bureau, registry, quarter)
@@ -264,6 +275,30 @@ def test_the_demo_quarter_after_a_correction_equals_it_aggregated_whole(tmp_path
         aggregate_all(store, bureau, registry, [quarter])
         whole, again, trees_again = stored(store)
     assert whole == digest and trees_again == trees
-    assert [r[:4] for r in again] == [r[:4] for r in rows]
+    assert [r[:4] + r[5:] for r in again] == [r[:4] + r[5:] for r in rows]
     if backend == "postgresql":
         schema.close()
+
+
+def test_the_quarter_is_ranked_and_flagged_under_the_version_in_force(tmp_path: Path) -> None:
+    """A dated change from April sets the series' pass mark to 298 (整改单位: the last place below
+    it). After the correction, 甲 and 乙 share the last place of 2015-Q2 with 294 < 298: each is
+    末位 and 整改单位; 丙 (295) and 丁 (299) are not last. Kept units or aggregated whole, the quarter
+    is flagged under the version in force for it (docs/readings.md: a longer period is formed under
+    the version in force), with the same digest."""
+    ob.make(tmp_path, FOURTH + '\n[[changes]]\nfrom = "2015-04"\nnote = "及格线"\n[changes.set]\n"series.s.pass_mark" = 298\n',
+            [*ob.APRIL, *MAY, *JUNE])
+    d = tmp_path
+    ob.kaohe(d, "ingest", "register.csv")
+    ob.kaohe(d, "score", "2015-Q2")
+    assert {u: f for u, (_, _, f, _) in _rows(d, "2015-Q2").items()} == {"a": [], "b": ["末位", "整改单位"], "c": [], "d": []}
+    before = _rows(d, "2015-Q2")
+    correct(d)
+    ob.kaohe(d, "score", "2015-05")
+    rows = _rows(d, "2015-Q2")
+    assert rows["d"][3] == before["d"][3]  # kept as stored
+    assert {u: f for u, (_, _, f, _) in rows.items()} == {"a": ["末位", "整改单位"], "b": ["末位", "整改单位"], "c": [], "d": []}
+    _, digest = _state(d, "2015-Q2")
+    ob.kaohe(d, "score", "--full", "2015-Q2")
+    assert _state(d, "2015-Q2")[1] == digest
+    assert {u: f for u, (_, _, f, _) in _rows(d, "2015-Q2").items()} == {u: f for u, (_, _, f, _) in rows.items()}

@@ -186,7 +186,7 @@ def bring_up_to_date(store: Store, bureau: Bureau, registry: Registry, period: P
     for b in bases:
         done.extend(bring_up_to_date(store, bureau, registry, b))
     if staleness(store, bureau, period) is not None:
-        if aggregate_changed(store, bureau, registry, period) is None:
+        if aggregate_changed(store, bureau, registry, period, read=False) is None:
             aggregate_stored(store, bureau, registry, period)
         done.append(period.label)
     return done
@@ -218,8 +218,9 @@ def _longer_up_to_date(
     other base periods brought up to date first; a longer period never stored is not made. Each
     stored before has only the units whose base periods' results changed aggregated again
     (``rescore.aggregate_changed``: the same result), unless ``full``; the others are aggregated
-    whole in one pass (``aggregate_all``: each unit's base periods read once). Returns ``given``'s
-    results."""
+    whole in one pass (``aggregate_all``: each unit's base periods read once). Each period is
+    written in a transaction of its own (an error leaves those written before it up to date, the
+    others as they were). Returns ``given``'s results."""
     others = [p for p in dict.fromkeys(q for b in scored for q in _longer(bureau, b)) if p not in given and store.scores(p.label)]
     for p in others:
         for b in base_periods(bureau, p):

@@ -470,8 +470,9 @@ def aggregate_changed(
     None, nothing written, where it cannot tell so (then it is aggregated whole): the period never
     stored with its state, its configuration edited, its data missing or its base periods without
     data otherwise than stored, its units otherwise, an adjustment named for it or a period between
-    since (``results._touches_long``), anything but an import or a voided record since touching the
-    records of a year's own categories, or records of their kinds changed, or more than ``least`` of
+    since (``results._touches_long``), anything but an import, a voided record or an appeal's decision
+    (whose changes are entries of their own) since touching the records of a year's own categories,
+    or records of their departments changed, or more than ``least`` of
     its units to aggregate again (aggregating it whole is then no slower).
 
     Returns the period's result as stored (``results.stored_result``), or, without ``read``, True."""
@@ -506,11 +507,7 @@ def aggregate_changed(
         changed: set[str] = set()
         for b in labels:
             s = states[b]
-            if s is None:
-                if b in parts:
-                    return None
-                continue
-            if parts.get(b) != s["digest"]:
+            if s is not None and parts.get(b) != s["digest"]:  # (a base period not stored: stale, returned above)
                 changed |= store.units_rewritten(b, run)
         if len(changed) > least * len(order):
             return None

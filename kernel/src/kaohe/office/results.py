@@ -266,7 +266,7 @@ def staleness(store: Store, bureau: Bureau, period: Period) -> str | None:
                 return f"{b.label}:{why}"
             if parts.get(b.label) != s["digest"]:
                 return f"此后 {b.label} 的计算结果已改变"
-        whole = period.kind == "year" and bool(bureau.scheme.year_categories)
+        whole = period.kind == "year" and bool(bureau.at(period).scheme.year_categories)
         touched = [a for a, p in changes if _touches_long(bureau, period, a, p, whole)]
     if touched:
         return f"此后有{'、'.join(dict.fromkeys(touched))}"
@@ -962,7 +962,7 @@ def _aggregate_units(
         del u
     for agg in longer:
         whole = bool(agg.labels) and len(agg.blank) == len(agg.labels)
-        for u in rank_and_flag(bureau.scheme, agg.slim, (), agg.period, whole):
+        for u in rank_and_flag(bureau.at(agg.period).scheme, agg.slim, (), agg.period, whole):  # the version in force (``pipeline.aggregate``)
             agg.writer.tail(u)
         agg.writer.finish(agg.parts)
 
