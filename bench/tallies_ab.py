@@ -51,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         calls.append((args, kw))
         return new(self, *args, **kw)
 
+    store.db.execute("BEGIN")  # one read transaction for every call, as a scanning process reads (kaohe.store.scanner)
     S.Store.tallies = capture  # type: ignore[method-assign]
     try:
         score_base(bureau.evolve(engine="sql"), Period.parse(a.month), StoreSource(store, bureau, registry))

@@ -447,3 +447,59 @@ def test_a_month_is_scored_the_same_whatever_order_its_scans_are_done_in(demo_st
     assert early == []
     assert with_others and not with_others & set(scanned_again)  # none scanned again by the items that count them
     assert [TreeEncoder(dumps, fold).unit(u) for u in ordered.units] == [TreeEncoder(dumps, fold).unit(u) for u in reordered.units]
+
+
+def test_a_large_scan_grouped_one_unit_at_a_time_gives_the_same_rows_in_the_same_order(demo_store, monkeypatch):
+    """``Store.tallies`` groups a scan of ``UNIT_BY_UNIT`` records or more one unit at a time (inside
+    a read transaction, as a scanning process reads): every scan of the demo's months (their typed
+    columns, tables of limits, several kinds, the months they carry over) gives the same rows, in the
+    same order, as grouped in one sort; outside a read transaction it is grouped in one sort."""
+    import kaohe.store.store as store_module
+    from kaohe.scoring.aggregated import evaluate_sums
+
+    _, bureau, registry, store = demo_store
+    calls: list[tuple] = []
+    real = Store.tallies
+
+    def capture(self, *args):  # type: ignore[no-untyped-def]
+        calls.append(args)
+        return real(self, *args)
+
+    monkeypatch.setattr(Store, "tallies", capture)
+    monkeypatch.setenv("KAOHE_SCAN_PROCESSES", "1")
+    for label, carry in (("2015-06", False), ("2016-01", True)):
+        b = bureau.evolve(carry_over={"*": True}) if carry else bureau
+        with store.snapshot():
+            evaluate_sums(b, b.items, Period.parse(label), StoreSource(store, b, registry))
+    monkeypatch.setattr(Store, "tallies", real)
+    assert len(calls) > 20 and any(len(c[0]) > 1 for c in calls) and any(len(c) > 4 and any(len(d) > 3 for d in c[4]) for c in calls)
+    conn = store.db.conn
+    asked: list[str] = []
+
+    class Noted:  # the connection, each statement noted
+        def __getattr__(self, name):  # type: ignore[no-untyped-def]
+            return getattr(conn, name)
+
+        def execute(self, sql, params=()):  # type: ignore[no-untyped-def]
+            asked.append(sql)
+            return conn.execute(sql, params)
+
+    for args in calls:
+        monkeypatch.setattr(store_module, "UNIT_BY_UNIT", 10**9)
+        with store.snapshot():
+            whole = list(store.tallies(*args))
+        monkeypatch.setattr(store_module, "UNIT_BY_UNIT", 0)
+        monkeypatch.setattr(store.db, "conn", Noted())
+        asked.clear()
+        with store.snapshot():
+            one_by_one = list(store.tallies(*args))
+        monkeypatch.setattr(store.db, "conn", conn)
+        assert one_by_one == whole
+        assert store_module._UNITS_SQL in asked and sum("WHERE unit = ? AND voided = 0" in q for q in asked) >= 1
+    with store.snapshot():  # the units, one step of the index each: every unit with a record, in order
+        units = [u for (u,) in conn.execute(store_module._UNITS_SQL)]
+    assert units == sorted({u for (u,) in conn.execute("SELECT unit FROM records")}) and len(units) > 5
+    monkeypatch.setattr(store.db, "conn", Noted())
+    asked.clear()
+    assert list(store.tallies(*calls[0])) == list(real(store, *calls[0]))  # outside a transaction: one sort
+    assert store_module._UNITS_SQL not in asked
