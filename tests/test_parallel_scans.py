@@ -7,6 +7,8 @@ records are scanned in processes."""
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+
 import pytest
 import kaohe.store.store as store_module
 from kaohe.store.store import Store
@@ -212,3 +214,28 @@ def test_a_call_left_by_a_failed_process_is_given_once_made_here(tmp_path, monke
                         list(rows)
                 else:
                     assert _counts(rows) == EXPECTED[i]
+
+
+def test_a_large_scan_is_grouped_one_unit_at_a_time_in_a_read_transaction(tmp_path, monkeypatch):
+    """``UNIT_BY_UNIT`` records or more, inside a read transaction: the same rows (worked out by hand
+    above), in the same order, as one sort of them all; a record without a unit (a store altered by
+    hand) has the scan made in one statement, its group kept."""
+    monkeypatch.setattr(store_module, "UNIT_BY_UNIT", 1)
+    with Store(tmp_path / "k.sqlite") as store:
+        imported(store, RECORDS)
+        with store.snapshot():
+            rows = [list(store.tallies(*call)) for call in CALLS]
+        assert [sorted(_counts(r)) for r in rows] == EXPECTED
+        assert [[u for u, *_ in r] for r in rows] == [["u1", "u1", "u2"], ["u2"], ["u1", "u2", "u2"]]  # by unit, as one sort gives them
+        with store.snapshot():
+            assert [u for (u,) in store.db.conn.execute(store_module._UNITS_SQL)] == ["u1", "u2"]
+    raw = sqlite3.connect(tmp_path / "k.sqlite")  # a4's unit taken away by hand (its guard dropped first)
+    raw.execute("DROP TRIGGER records_keep_version")
+    raw.execute("UPDATE records SET unit = NULL WHERE key = 'a4'")
+    raw.commit()
+    raw.close()
+    with Store(tmp_path / "k.sqlite", readonly=True) as store, store.snapshot():
+        assert [u for (u,) in store.db.conn.execute(store_module._UNITS_SQL)] == ["u1", "u2"]
+        got = list(store.tallies(*CALLS[0]))
+        monkeypatch.setattr(store_module, "UNIT_BY_UNIT", 10**9)
+        assert got == list(store.tallies(*CALLS[0])) and [u for u, *_ in got] == [None, "u1", "u1"]
