@@ -101,16 +101,19 @@ def to_evaluate(store: Store, bureau: Bureau, registry: Registry, period: Period
         if _touches(bureau, period, action, labels):
             return None
     items = {str(r["item"]) for r in store.adjustment_rows(period.label) if r["item"]} if adjusted else set()
-    kinds = store.kinds_changed_since(mark)
-    owner = {k: registry.owner_of_kind(k) for k in {*kinds, *(k for i in bureau.items for k in i.reads)}}
-    departments = {owner[k] for k in kinds}
-    wide = set(kinds)
-    for item in bureau.items:
-        wide.update(k for k in item.reads if owner[k] in departments)
+    wide = _widened(store.kinds_changed_since(mark), bureau.items, registry)
     return {
         i.id for i in bureau.items
         if i.id in items or wide.intersection(i.reads) or getattr(type(i.rule), "raises_flags", True)
     }
+
+
+def _widened(kinds: set[str], items: Sequence[Item], registry: Registry) -> set[str]:
+    """``kinds`` and every kind ``items`` read of the same departments (whether a department has sent
+    anything for a month decides the carry-over of all its kinds, seed 000 l.88)."""
+    owner = {k: registry.owner_of_kind(k) for k in {*kinds, *(k for i in items for k in i.reads)}}
+    departments = {owner[k] for k in kinds}
+    return set(kinds) | {k for i in items for k in i.reads if owner[k] in departments}
 
 
 def stored_items(
@@ -220,6 +223,15 @@ class Kept(UnitResult):
     was_carried: bool = False
     was_missing: bool = False
 
+    @classmethod
+    def from_rows(cls, fields: dict[str, Any], categories: Sequence[tuple[str, str, str, str, str, str, str, str]]) -> Kept:
+        """A unit as ``Store.stored_rows`` gives it: its stored fields and its category rows."""
+        u = unit_from_data(fields, categories=False)
+        return cls(
+            **{a.name: getattr(u, a.name) for a in attrs.fields(UnitResult)} | {"categories": tuple(category_from_row(c) for c in categories)},
+            was_carried=bool(fields["carried"]), was_missing="数据缺失" in fields["flags"],
+        )
+
     @property
     def carried(self) -> bool:
         return self.was_carried
@@ -318,13 +330,7 @@ def changed_only(
         ):
             changed.add(unit.id)
             continue
-        u = unit_from_data(fields, categories=False)
-        k = Kept(
-            **{a.name: getattr(u, a.name) for a in attrs.fields(UnitResult)} | {
-                "categories": tuple(category_from_row(c) for c in cats),
-            },
-            was_carried=bool(fields["carried"]), was_missing="数据缺失" in fields["flags"],
-        )
+        k = Kept.from_rows(fields, cats)
         tail = encoder.unit_tail(k).encode()
         if not text.endswith(tail):
             changed.add(unit.id)
@@ -521,12 +527,7 @@ def aggregate_changed(
                 continue
             if uid not in texts or uid not in stored:
                 return None
-            fields, cats = stored[uid]
-            u = unit_from_data(fields, categories=False)
-            k = Kept(
-                **{a.name: getattr(u, a.name) for a in attrs.fields(UnitResult)} | {"categories": tuple(category_from_row(c) for c in cats)},
-                was_carried=bool(fields["carried"]), was_missing="数据缺失" in fields["flags"],
-            )
+            k = Kept.from_rows(*stored[uid])
             text, tail = texts[uid], encoder.unit_tail(k).encode()
             if not text.endswith(tail):
                 changed.add(uid)
@@ -544,7 +545,7 @@ def aggregate_changed(
                 made[u.unit], slim[u.unit] = u, _slim(u)
             for uid in order:
                 agg.writer.head(made.pop(uid) if uid in slim else kept[uid])
-            ranked = rank_and_flag(at.scheme, [slim.get(uid) or kept[uid] for uid in order], (), period, bool(labels) and len(blank) == len(labels))
+            ranked = rank_and_flag(at.scheme, [slim.get(uid) or kept[uid] for uid in order], (), period, agg.nothing_sent)
             for u in ranked:
                 agg.writer.tail(u)
             agg.writer.finish(agg.parts)
@@ -561,10 +562,5 @@ def _year_kinds_changed(store: Store, bureau: Bureau, registry: Registry, mark: 
     """Whether the records changed since ``mark`` (``Store.kinds_changed_since``, widened to every kind
     of the same departments, as ``to_evaluate`` widens them) are of a kind an item of the year's own
     categories reads (``bureau``: as in force in the year)."""
-    kinds = store.kinds_changed_since(mark)
-    if not kinds:
-        return False
     own = {c.id for c in bureau.scheme.year_categories}
-    reads = {k for i in bureau.items if i.category in own for k in i.reads}
-    departments = {registry.owner_of_kind(k) for k in kinds}
-    return any(registry.owner_of_kind(k) in departments for k in reads)
+    return bool(_widened(store.kinds_changed_since(mark), bureau.items, registry) & {k for i in bureau.items if i.category in own for k in i.reads})

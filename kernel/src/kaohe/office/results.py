@@ -899,6 +899,11 @@ class _Longer:
         again (``Store.results_writer``)."""
         self.slim: list[UnitResult] = []
 
+    @property
+    def nothing_sent(self) -> bool:
+        """Every base period without any data (``rank_and_flag``'s ``empty``: no 末位 flag)."""
+        return bool(self.labels) and len(self.blank) == len(self.labels)
+
 
 def longer_gaps(labels: Sequence[str], states: Mapping[str, Mapping[str, Any] | None]) -> tuple[tuple[Gap, ...], tuple[str, ...]]:
     """A longer period's data missing (each gap once, in order) and its base periods without any
@@ -961,8 +966,7 @@ def _aggregate_units(
         agg.slim.append(_slim(u))
         del u
     for agg in longer:
-        whole = bool(agg.labels) and len(agg.blank) == len(agg.labels)
-        for u in rank_and_flag(bureau.at(agg.period).scheme, agg.slim, (), agg.period, whole):  # the version in force (``pipeline.aggregate``)
+        for u in rank_and_flag(bureau.at(agg.period).scheme, agg.slim, (), agg.period, agg.nothing_sent):  # the version in force (``pipeline.aggregate``)
             agg.writer.tail(u)
         agg.writer.finish(agg.parts)
 
