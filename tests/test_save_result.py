@@ -19,7 +19,7 @@ from kaohe.office.jobs import score_period
 from kaohe.scoring.explain import item_data
 from kaohe.scoring.folding import fold_stored
 from kaohe.scoring.treejson import TreeEncoder
-from kaohe.store.store import Store, dumps
+from kaohe.store.store import Store, dumps, layout
 
 TABLES = ("explanations", "category_results", "item_results", "scores", "period_results")
 
@@ -28,7 +28,7 @@ def _rows(db: str, period: str) -> dict[str, list[tuple[object, ...]]]:
     conn = sqlite3.connect(db)
     out = {}
     for t in TABLES:
-        cols = [r[1] for r in conn.execute(f"PRAGMA table_info({t})") if r[1] != "run_id"]
+        cols = [r[1] for r in conn.execute(f"PRAGMA table_info({t})") if r[1] not in ("run_id", "layout")]
         out[t] = conn.execute(f"SELECT {', '.join(f'[{c}]' for c in cols)} FROM [{t}] WHERE period = ? ORDER BY rowid", [period]).fetchall()
     conn.close()
     return out
@@ -80,6 +80,8 @@ def test_a_month_saved_whole_stores_what_heads_then_tails_store(tmp_path):
             for u in result.units:
                 writer.tail(u)
             assert writer.finish() == digest
+            # written otherwise than whole: the order its rows are in is not told (written whole, it is)
+            assert store.db.execute("SELECT layout FROM period_results WHERE period = '2015-03'").fetchone() == (None,)
         assert _rows(db, "2015-03") == whole
     assert len(whole["explanations"]) == 6 and len(whole["item_results"]) == 6 * len(bureau.at(period).items)
     # the tree stored is the unit's whole tree, in one piece
@@ -228,6 +230,7 @@ def test_the_previous_rows_are_deleted_by_the_writing_thread_without_zeroing_and
     with Store(db) as store:
         result = score_period(store, bureau, reg, Period.parse("2015-03"))
         before = _rows(db, "2015-03")
+        _order_unknown(store, "2015-03")  # else rewritten in place (see the test below)
         store.db.conn.execute(f"PRAGMA secure_delete = {setting}")
         seen: list[tuple[str, str]] = []
 
@@ -256,9 +259,12 @@ def test_the_previous_rows_are_deleted_by_the_writing_thread_without_zeroing_and
         store.db.conn.execute(
             "CREATE TEMP TRIGGER refuse_delete BEFORE DELETE ON item_results BEGIN SELECT RAISE(ABORT, '不能删除'); END"
         )
+        _order_unknown(store, "2015-03")
         with pytest.raises(sqlite3.IntegrityError, match="不能删除"):
             store.save_result(result, "cfg", 7)
-        assert _rows(db, "2015-03") == after
+        assert {t: v for t, v in _rows(db, "2015-03").items() if t != "period_results"} == {
+            t: v for t, v in after.items() if t != "period_results"
+        }
         assert store.db.conn.execute("PRAGMA secure_delete").fetchone()[0] == setting
 
 
@@ -284,3 +290,130 @@ def test_the_deletes_made_here_restore_the_setting_after_an_error_and_a_period_w
         after = _rows(db, "2015-03")
         assert [len(after[t]) for t in TABLES] == [0, 0, 0, 0, 1]  # only the period's own row is left
         assert store.db.conn.execute("PRAGMA secure_delete").fetchone()[0] == 1
+
+
+def _order_unknown(store: Store, period: str) -> None:
+    """``period``'s stored rows as if written otherwise than whole (``period_results.layout`` NULL)."""
+    with store.writing():
+        store.db.execute("UPDATE period_results SET layout = NULL WHERE period = ?", [period])
+
+
+def _rowids(db: str, period: str) -> dict[str, list[int]]:
+    conn = sqlite3.connect(db)
+    out = {t: [r[0] for r in conn.execute(f"SELECT rowid FROM [{t}] WHERE period = ? ORDER BY rowid", [period])] for t in TABLES[:4]}
+    conn.close()
+    return out
+
+
+def _changed(result, points: str):  # type: ignore[no-untyped-def]
+    """``result`` with its first unit's first item worth ``points``, and without lines: other rows, the same order."""
+    u = result.units[0]
+    cat = u.categories[0]
+    item = attrs.evolve(cat.items[0], points=Decimal(points), uncapped=Decimal(points), lines=())
+    unit = attrs.evolve(u, categories=(attrs.evolve(cat, items=(item, *cat.items[1:])), *u.categories[1:]))
+    return attrs.evolve(result, units=(unit, *result.units[1:]))
+
+
+def test_a_period_written_whole_again_in_the_same_order_is_rewritten_in_place(tmp_path):
+    """A period stored whole, written whole again with the same units, categories and items in the same
+    order (``period_results.layout``), has its rows rewritten where they are: no row deleted, each
+    table's rows keep their rowids, and what is stored (every row, in the order stored, and the
+    digest) is what deleting the rows and writing them again stores."""
+    import shutil
+
+    bureau, reg, db = rb.make(tmp_path)
+    with Store(db) as store:
+        result = score_period(store, bureau, reg, Period.parse("2015-03"))
+        assert store.db.execute("SELECT layout FROM period_results WHERE period = '2015-03'").fetchone()[0] is not None
+        ids = _rowids(db, "2015-03")
+    other = str(tmp_path / "other.sqlite")
+    shutil.copyfile(db, other)
+    changed = _changed(result, "-7.25")
+    with Store(db) as store:
+        seen: list[str] = []
+        store.db.conn.set_trace_callback(seen.append)
+        digest = store.period_state("2015-03")["digest"]
+        store.save_result(changed, "cfg", 7)
+        store.db.conn.set_trace_callback(None)
+        assert store.period_state("2015-03")["digest"] != digest  # other rows indeed
+        digest = store.period_state("2015-03")["digest"]
+    assert [q for q in seen if q.startswith("DELETE")] == ["DELETE FROM [period_results] WHERE period = '2015-03'"]
+    assert sum(" ON CONFLICT " in q for q in seen) >= 4
+    assert _rowids(db, "2015-03") == ids  # in place
+    with Store(other) as store:  # the same, its rows deleted and written again
+        _order_unknown(store, "2015-03")
+        seen.clear()
+        store.db.conn.set_trace_callback(seen.append)
+        store.save_result(changed, "cfg", 7)
+        store.db.conn.set_trace_callback(None)
+        assert store.period_state("2015-03")["digest"] == digest
+    assert "DELETE FROM [item_results] WHERE period = '2015-03'" in seen and not any(" ON CONFLICT " in q for q in seen)
+    assert _rowids(other, "2015-03") != ids
+    assert _rows(db, "2015-03") == _rows(other, "2015-03")
+    stored = _rows(db, "2015-03")["item_results"]
+    first = result.units[0]
+    assert stored[0][:3] == ("2015-03", first.unit, first.categories[0].items[0].item)
+    assert stored[0][5:7] == ("-7.25", "-7.25")
+
+
+def test_a_period_written_whole_in_another_order_has_its_rows_deleted_first(tmp_path):
+    """Another order (a unit fewer, two items the other way round) or a unit holding an item twice: the
+    period's rows deleted and written again (what is left is only what was written, in its order)."""
+    bureau, reg, db = rb.make(tmp_path)
+    with Store(db) as store:
+        result = score_period(store, bureau, reg, Period.parse("2015-03"))
+        fewer = attrs.evolve(result, units=result.units[:-1])
+        u = result.units[0]
+        cat = u.categories[0]
+        assert len(cat.items) >= 2
+        swapped = attrs.evolve(
+            result,
+            units=(attrs.evolve(u, categories=(attrs.evolve(cat, items=(cat.items[1], cat.items[0], *cat.items[2:])), *u.categories[1:])), *result.units[1:]),
+        )
+        twice = attrs.evolve(
+            result, units=(attrs.evolve(u, categories=(attrs.evolve(cat, items=(*cat.items, cat.items[0])), *u.categories[1:])), *result.units[1:]),
+        )
+        assert layout(fewer) != layout(result) and layout(swapped) != layout(result) and layout(twice) is None
+        assert layout(attrs.evolve(result, units=(*result.units, result.units[0]))) is None
+        assert layout(_changed(result, "3")) == layout(result)  # other points, the same order
+        for other, kept in ((fewer, len(result.units) - 1), (swapped, len(result.units)), (twice, len(result.units))):
+            seen: list[str] = []
+            store.db.conn.set_trace_callback(seen.append)
+            store.save_result(other, "cfg", 7)
+            store.db.conn.set_trace_callback(None)
+            assert "DELETE FROM [item_results] WHERE period = '2015-03'" in seen and not any(" ON CONFLICT " in q for q in seen)
+            rows = _rows(db, "2015-03")
+            assert [r[1] for r in rows["scores"]] == [x.unit for x in other.units] and len(rows["scores"]) == kept
+            mine = [r[2] for r in rows["item_results"] if r[1] == u.unit]
+            # an item given twice: one row, the last (``INSERT OR REPLACE``), where it was written last
+            assert mine == list(dict.fromkeys(reversed([i.item for c in other.units[0].categories for i in c.items])))[::-1]
+            assert store.db.execute("SELECT layout FROM period_results WHERE period = '2015-03'").fetchone()[0] == layout(other)
+
+
+def test_a_schema_12_database_is_migrated_and_its_periods_deleted_first_once(tmp_path):
+    """A database kaohe wrote at schema 12 (no ``period_results.layout``) is migrated on opening: its
+    stored periods have no layout (their order is not told), so the first whole write deletes their
+    rows first and the next one rewrites them in place; kaohe verify finds the schema as kaohe makes it."""
+    from kaohe.store.integrity import verify
+
+    bureau, reg, db = rb.make(tmp_path)
+    with Store(db) as store:
+        result = score_period(store, bureau, reg, Period.parse("2015-03"))
+        before = _rows(db, "2015-03")
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("ALTER TABLE period_results DROP COLUMN layout")
+    conn.execute("DELETE FROM migrations WHERE version = 13")
+    conn.close()
+    with Store(db) as store:
+        assert store.schema_version == 13
+        assert store.db.execute("SELECT layout FROM period_results WHERE period = '2015-03'").fetchall() == [(None,)]
+        for expected in ("DELETE FROM [item_results] WHERE period = '2015-03'", None):
+            seen: list[str] = []
+            store.db.conn.set_trace_callback(seen.append)
+            store.save_result(result, "cfg", 7)
+            store.db.conn.set_trace_callback(None)
+            assert (expected in seen) if expected else not any(q.startswith("DELETE FROM [item_results]") for q in seen)
+            assert store.db.execute("SELECT layout FROM period_results WHERE period = '2015-03'").fetchall() == [(layout(result),)]
+        assert _rows(db, "2015-03") == {**before, "period_results": _rows(db, "2015-03")["period_results"]}
+        checked = verify(store, root=tmp_path)
+        assert checked.clean, checked

@@ -58,7 +58,7 @@ def test_schema_version_and_wal(tmp_path):
         assert s.schema_version == SCHEMA_VERSION
         assert s.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     with Store(tmp_path / "k.sqlite") as s:  # reopening runs no migration twice
-        assert s.count("migrations") == SCHEMA_VERSION == 12  # 7: the API's tokens; 8: the self-reports; 9: the inbox (kaohe.store.users); 10: the voided records' index; 11: the typed columns; 12: the index of the items carried or missing
+        assert s.count("migrations") == SCHEMA_VERSION == 13  # 7: the API's tokens; 8: the self-reports; 9: the inbox (kaohe.store.users); 10: the voided records' index; 11: the typed columns; 12: the index of the items carried or missing; 13: the order of a period's stored rows
 
 
 def test_reimport_and_correction_never_count_twice(tmp_path, store, b, reg):
@@ -285,7 +285,7 @@ def test_a_schema_11_database_gets_the_index_of_the_items_carried_or_missing(tmp
     conn.execute("DELETE FROM migrations WHERE version = 12")
     conn.close()
     with Store(path) as s:
-        assert s.schema_version == SCHEMA_VERSION == 12
+        assert s.schema_version == SCHEMA_VERSION == 13
         names = {r[0] for r in s.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
         assert "idx_item_results_flagged" in names
         assert s.items_carried_or_missing("2015-06") == {"a.carried", "b.missing"}

@@ -158,6 +158,7 @@ def _as_schema_10(path) -> None:
         for column in reversed(typed_columns(slot)):
             conn.execute(f"ALTER TABLE records DROP COLUMN {column}")
     conn.execute("DROP INDEX idx_item_results_flagged")  # schema 12
+    conn.execute("ALTER TABLE period_results DROP COLUMN layout")  # schema 13
     conn.execute("DELETE FROM migrations WHERE version >= 11")
     conn.close()
 

@@ -432,6 +432,7 @@ class PgResultsWriter(ResultsWriter):
 
     CHUNK = 200
     BACKGROUND = False  # its writes gathered and made in bulk here
+    IN_PLACE = False  # a period written whole: its rows deleted and written again, in bulk
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
