@@ -459,3 +459,37 @@ def test_bench_serve_runs_over_a_copy_of_the_demo(demo, tmp_path):
     assert [f["path"] for f in figures] == ["/static/site.css", "/unit/2015/jincheng", "/ranking/2015", "/unit/2015/jincheng", "/ranking/2015"]
     assert all(f["requests"] == 6 and 0 < f["p50"] <= f["p95"] <= f["p99"] and f["rps"] > 0 for f in figures)
     assert "| static file /static/site.css (baseline) |" in out.stdout and "slowest page p95:" in out.stdout
+
+
+def test_score_keeps_the_cycle_collector_paused_until_its_result_is_let_go(tmp_path, monkeypatch):
+    """``kaohe score`` pauses Python's cycle collector for the whole command (the scoring, the longer
+    periods brought up to date, the ranking printed): resumed while the period's result is alive, its
+    first pass would walk every object the scoring made. Resumed when the command ends, after an error too."""
+    import gc
+
+    from kaohe.cli import scores
+
+    assert kaohe("init", str(tmp_path)).returncode == 0
+    seen: list[tuple[str, bool]] = []
+    real_scored, real_text = scores.scored_now, scores.ranking_text
+
+    def scored(*a, **k):  # type: ignore[no-untyped-def]
+        seen.append(("scored", gc.isenabled()))
+        if k.pop("fail", False) or seen[0][0] == "fail":
+            raise OSError("磁盘已满")
+        return real_scored(*a, **k)
+
+    def text(*a, **k):  # type: ignore[no-untyped-def]
+        seen.append(("text", gc.isenabled()))
+        return real_text(*a, **k)
+
+    monkeypatch.setattr(scores, "scored_now", scored)
+    monkeypatch.setattr(scores, "ranking_text", text)
+    assert gc.isenabled()
+    out = kaohe("score", "2015-04", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert seen == [("scored", False), ("text", False)] and gc.isenabled()
+    seen[:] = [("fail", True)]
+    out = kaohe("score", "2015-04", cwd=tmp_path)
+    assert out.returncode != 0 and "磁盘已满" in out.stderr
+    assert seen == [("fail", True), ("scored", False)] and gc.isenabled()
