@@ -417,3 +417,56 @@ def test_a_schema_12_database_is_migrated_and_its_periods_deleted_first_once(tmp
         assert _rows(db, "2015-03") == {**before, "period_results": _rows(db, "2015-03")["period_results"]}
         checked = verify(store, root=tmp_path)
         assert checked.clean, checked
+
+
+def test_a_units_items_over_several_months_come_in_the_months_order_whatever_order_they_were_stored_in(tmp_path):
+    """``Store.unit_items`` (a unit's items month by month: the site's history of a unit) gives the
+    months in their order, each month's items in the order stored: not the order the months were
+    written in (a month written again in place keeps its rows where they were)."""
+    bureau, reg, db = rb.make(tmp_path)
+    with Store(db) as store:
+        for label in ("2015-03", "2015-02"):  # February written last (deleted first: its rows after March's)
+            _order_unknown(store, label)
+            score_period(store, bureau, reg, Period.parse(label))
+        assert _rowids(db, "2015-02")["item_results"][0] > _rowids(db, "2015-03")["item_results"][-1]
+        unit = store.scores("2015-02")[0]["unit"]
+        got = store.unit_items(unit, ["2015-02", "2015-03"])
+        n = len(bureau.at(Period.parse("2015-03")).items)
+        assert [p for p, *_ in got] == ["2015-02"] * n + ["2015-03"] * n
+        order = [r[2] for r in _rows(db, "2015-02")["item_results"] if r[1] == unit]
+        assert [i for p, i, *_ in got if p == "2015-02"] == order
+
+
+def test_a_month_scored_with_the_collector_paused_already_collects_what_was_left_before_it(tmp_path, monkeypatch):
+    """Under a collector paused already (``kaohe score`` pauses it for the whole command, which may
+    score several months), ``score_period`` collects the cycles left before it first: they do not add
+    up over the months. It leaves the collector paused."""
+    import gc
+    import weakref
+
+    from kaohe.office import jobs
+
+    class Node:
+        pass
+
+    bureau, reg, db = rb.make(tmp_path)
+    seen: list[bool] = []
+    inner = jobs._score_period
+
+    def watched(*args, **kw):  # type: ignore[no-untyped-def]
+        seen.append(left() is None)
+        return inner(*args, **kw)
+
+    monkeypatch.setattr(jobs, "_score_period", watched)
+    gc.disable()
+    try:
+        a = Node()
+        a.me = a  # type: ignore[attr-defined]  # a cycle: only the collector frees it
+        left = weakref.ref(a)
+        del a
+        assert left() is not None
+        with Store(db) as store:
+            score_period(store, bureau, reg, Period.parse("2015-03"))
+        assert seen == [True] and not gc.isenabled()
+    finally:
+        gc.enable()

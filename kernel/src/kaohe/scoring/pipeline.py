@@ -448,15 +448,21 @@ def score_base(
 
 
 @contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
+def collector_paused(collect_first: bool = False) -> Iterator[None]:
     """Python's cycle collector paused while a base period is scored (and, from
     ``office.jobs.score_period``, stored): scoring makes hundreds of
     thousands of objects (lines, items' results) and no cycles to speak of (144 objects collected
     in a month at 1/10), and each of the collector's full passes walks every object alive, which
     grows with the stations (16 passes, 2.0 s of a 20 s month at full scale: bench/RESULTS.md, MP18).
     Reference counting still frees everything as before; the collector resumes afterwards (a
-    nested or concurrent scoring leaves it as it found it at its start)."""
+    nested or concurrent scoring leaves it as it found it at its start). ``collect_first``, when it
+    is paused already (``kaohe score`` pauses it for the whole command, which may score several
+    months and aggregate their quarters and year): the cycles left by what ran before (an earlier
+    month's scoring) collected first, while little of it is alive (12-17 ms at full scale), so that
+    they do not add up over the months."""
     if not gc.isenabled():
+        if collect_first:
+            gc.collect()
         yield
         return
     gc.disable()

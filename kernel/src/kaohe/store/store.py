@@ -244,8 +244,8 @@ def _migrate_13(db: sqlite_utils.Database) -> None:
     """The order of a period's stored rows (``period_results.layout``: ``layout``'s digest of its
     units, their categories and their items, as they were written whole), so that a period scored
     whole again in the same order is rewritten in place (``ResultsWriter.clear``) instead of its
-    rows deleted and written again: at full scale deleting a month's rows was 1.4 s of the writing
-    thread's 4.7 s (bench/RESULTS.md). NULL (a period stored before, or written otherwise): unknown,
+    rows deleted and written again: at full scale deleting a month's rows took 1.1-1.4 s of the
+    writing thread's 4.9-5.2 s (bench/RESULTS.md). NULL (a period stored before, or written otherwise): unknown,
     its rows deleted and written again."""
     db.execute("ALTER TABLE [period_results] ADD COLUMN [layout] TEXT")
 
@@ -1491,7 +1491,8 @@ class Store(Ledger, Users, Tokens, SelfReports):
 
     def unit_items(self, unit: str, periods: Sequence[str], item: str | None = None) -> list[tuple[str, str, str, str]]:
         """(period, item, category, points) of ``unit``'s stored item results in ``periods`` (only
-        ``item``'s when given), in the order the items were stored."""
+        ``item``'s when given), the periods in order, each period's items in the order stored (not the
+        order the periods were stored in: a period written again in place keeps its rows' places)."""
         if not periods:
             return []
         q = f"SELECT period, item, category, points FROM item_results WHERE unit = ? AND period IN ({','.join('?' * len(periods))})"
@@ -1499,7 +1500,7 @@ class Store(Ledger, Users, Tokens, SelfReports):
         if item is not None:
             q += " AND item = ?"
             args.append(item)
-        return [(p, i, c, pts) for p, i, c, pts in self.db.execute(q + " ORDER BY rowid", args)]
+        return [(p, i, c, pts) for p, i, c, pts in self.db.execute(q + " ORDER BY period, rowid", args)]
 
     def ranking_rows(self, period: str) -> list[dict[str, Any]]:
         """What a ranking shows of each unit stored for ``period``, in one query (no category, item
@@ -1743,8 +1744,8 @@ class ResultsWriter:
         ``in_place`` (``whole``, the period written whole before with the same units, categories and
         items in the same order: ``layout``): nothing deleted; each unit's rows rewrite those of
         the same key where they are (``_flush``), the same rows in the same order as writing them
-        after the deletes, without the deletes' work (1.4 s for a month at full scale, of the writing
-        thread's 4.7 s; bench/RESULTS.md). Only where the rows are written by the writing thread
+        after the deletes, without the deletes' work (1.1-1.4 s for a month at full scale, of the writing
+        thread's 4.9-5.2 s; bench/RESULTS.md). Only where the rows are written by the writing thread
         (``_background``)."""
         conn = self.store.db.conn
         self.in_place = in_place and whole and self.BACKGROUND and isinstance(conn, sqlite3.Connection)
