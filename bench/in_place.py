@@ -12,31 +12,16 @@ is read: it must be the same after every run of either kind (the run stops other
 from __future__ import annotations
 
 import argparse
-import os
 import sqlite3
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run
+from month_budget import _score  # kaohe score -q --full MONTH, whole process: (wall, CPU)
 
 MONTH = run.MONTH
-
-
-def _score(directory: Path) -> tuple[float, float]:
-    """``kaohe score -q --full MONTH``, whole process: (wall, user + system CPU of it and its children)."""
-    cmd = [*run._kaohe(), "-c", str(directory / "kaohe.toml"), "score", "-q", "--full", MONTH]
-    started = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - started
-    p.returncode = os.waitstatus_to_exitcode(status)
-    if p.returncode != 0:
-        raise SystemExit(f"failed: {' '.join(cmd)}")
-    return wall, usage.ru_utime + usage.ru_stime
 
 
 def _state(database: Path) -> tuple[str, str | None]:
