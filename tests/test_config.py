@@ -208,6 +208,43 @@ def test_unknown_series_in_units_file(tmp_path: Path, reg: Registry) -> None:
     assert "units.csv" in str(exc.value) and "第2行" in str(exc.value) and "series" in str(exc.value)
 
 
+def test_a_units_file_gives_the_units_its_rows_would_give_as_tables(tmp_path: Path, reg: Registry) -> None:
+    """A units file's rows are read without the configuration's converter (``_row_unit``): each unit
+    is the one the same row written as a [[units]] table gives, and a row the converter would refuse
+    is refused with its words."""
+    import datetime as dt
+
+    (tmp_path / "units.csv").write_text(
+        "id,name,series,class,headcount,headcount:2015-06,tags,aliases,start,end\n"
+        "xuebu,薛埠派出所,A,B,18,19,农村|山区,薛埠|薛埠所, 2015-03-01 ,\n"
+        "rulin,儒林派出所,A,,21,,,,,2015-09-30\n",
+        encoding="utf-8",
+    )
+    from_file = load_bureau(write(tmp_path, 'units_file = "units.csv"\n' + GOOD), reg)
+    tables = (
+        '[[units]]\nid = "xuebu"\nname = "薛埠派出所"\nseries = "A"\nclass = "B"\nheadcount = { "*" = 18, "2015-06" = 19 }\n'
+        'tags = ["农村", "山区"]\naliases = "薛埠|薛埠所"\nstart = 2015-03-01\n\n'
+        '[[units]]\nid = "rulin"\nname = "儒林派出所"\nseries = "A"\nheadcount = 21\nend = "2015-09-30"\n'
+    )
+    from_tables = load_bureau(write(tmp_path, GOOD.replace("[items]\n", tables + "\n[items]\n", 1), "tables.toml"), reg)
+    assert from_file.units == from_tables.units
+    xuebu, rulin = from_file.unit("xuebu"), from_file.unit("rulin")
+    assert xuebu is not None and rulin is not None
+    assert (xuebu.klass, xuebu.headcount, xuebu.tags, xuebu.aliases, xuebu.start, xuebu.end) == (
+        "B", {"*": 18, "2015-06": 19}, ("农村", "山区"), ("薛埠", "薛埠所"), dt.date(2015, 3, 1), None
+    )
+    assert (rulin.klass, rulin.headcount, rulin.tags, rulin.aliases, rulin.start, rulin.end) == (None, {"*": 21}, (), (), None, dt.date(2015, 9, 30))
+    for text, key, message in (
+        ("id,name,class\nxuebu,薛埠派出所,B\n", "第2行.series", "缺少此项,应为文本"),
+        ("id,name,series,start\nxuebu,薛埠派出所,A,七月\n", "第2行.start", "应为日期(如 2015-06-01),得到 '七月'"),
+        ("id,name,series,end\nxuebu,薛埠派出所,A,2015-13-01\n", "第2行.end", "应为日期(如 2015-06-01),得到 '2015-13-01'"),
+    ):
+        (tmp_path / "units.csv").write_text(text, encoding="utf-8")
+        with pytest.raises(ConfigError) as exc:
+            load_bureau(write(tmp_path, 'units_file = "units.csv"\n' + GOOD), reg)
+        assert exc.value.file == str(tmp_path / "units.csv") and exc.value.key == key and str(exc.value).endswith(f"{key}: {message}"), str(exc.value)
+
+
 def test_a_control_character_in_the_units_file_is_refused_with_its_row_and_column(tmp_path: Path, reg: Registry) -> None:
     """A NUL inside a unit's name (a damaged file) used to be taken as part of the name."""
     (tmp_path / "units.csv").write_text("id,name,series,class,headcount\nxuebu,薛埠派出所,A,B,18\nrulin,儒林\x00派出所,A,B,21\n", encoding="utf-8")

@@ -135,6 +135,7 @@ def _score(obj: Ctx, p: Period, quiet: bool, full: bool) -> None:
 @click.option("--all", "show_all", is_flag=True, help="也列出未得分、未扣分的项目。")
 @click.option("--ids", is_flag=True, help="列出项目编号和记录编号(申请复查时用)。")
 @pass_ctx
+@collector_paused()
 def explain(obj: Ctx, unit: str, period: str, as_json: bool, show_all: bool, ids: bool) -> None:
     """说明 UNIT 在 PERIOD 的得分:总分 → 考核内容 → 项目 → 每条记录。"""
 
@@ -167,6 +168,7 @@ def explain(obj: Ctx, unit: str, period: str, as_json: bool, show_all: bool, ids
 @click.option("--json", "as_json", is_flag=True, help="JSON 格式。")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV 格式(UTF-8 带 BOM,Excel 可直接打开)。")
 @pass_ctx
+@collector_paused()
 def ranking(obj: Ctx, period: str, as_json: bool, as_csv: bool) -> None:
     """PERIOD 的排名:每个序列的名次、总分、各考核内容得分和标记。"""
 

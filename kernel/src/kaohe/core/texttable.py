@@ -9,20 +9,21 @@ import unicodedata
 from typing import Any
 
 
-_WIDE: dict[str, int] = {}
-"""Each non-ASCII character's display width, worked out once."""
+class _Widths(dict[str, int]):
+    """Each non-ASCII character's display width, worked out once."""
+
+    def __missing__(self, ch: str) -> int:
+        w = self[ch] = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        return w
+
+
+_WIDE = _Widths()
 
 
 def _width(text: str) -> int:
     if text.isascii():  # numbers, codes, dates: one column a character
         return len(text)
-    total = 0
-    for ch in text:
-        w = _WIDE.get(ch)
-        if w is None:
-            w = _WIDE[ch] = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-        total += w
-    return total
+    return sum(map(_WIDE.__getitem__, text))
 
 
 TABLE_CELL = 40

@@ -36,7 +36,7 @@ from ..core.periods import MONTHS_PER, Period
 from ..scheme.bureau import Bureau
 from ..rules import Veto
 from ..rules.base import lines_per_unit
-from ..scoring.explain import _NUMBERS, _dec, shared_item, category_from_data, category_from_row, item_from_data, unit_data, unit_from_data
+from ..scoring.explain import _dec, shared_item, category_from_data, category_from_row, item_from_data, unit_data, unit_from_data
 from ..scoring.folding import Interner, Referred, fold_lines, referred, unfolded
 from ..scoring.pipeline import (
     DataSource,
@@ -780,7 +780,7 @@ class _Merger:
         row does not say it. Column by column, most of it without a step of Python's per row."""
         known = self.known
         iid = rows[0][1]
-        _, _, pts, uncs, ns, named, carried, missing = zip(*rows)  # the rows' columns
+        _, _, pts, uncs, ns, named, carried, missing = zip(*rows, strict=True)  # the rows' columns
         if iid in known.vetoes or any(missing):  # a veto's reasons, a line marked missing: the tree says them
             return None
         metas = self.metas.get((periods, iid))
@@ -789,10 +789,7 @@ class _Merger:
             if None in found:
                 return None
             metas = self.metas[(periods, iid)] = cast(tuple[tuple[str, str, str, str, bool], ...], found)
-        try:
-            ds = list(map(_NUMBERS.__getitem__, pts))
-        except KeyError:
-            ds = list(map(_dec, pts))
+        ds = list(map(_dec, pts))
         dus = ds if pts == uncs else list(map(_dec, uncs))
         note = ""
         if dus is not ds:  # capped or floored in some period: each such period's note must be known

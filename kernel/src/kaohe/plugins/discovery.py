@@ -52,8 +52,9 @@ def get_plugin_manager(load_entrypoints: bool = True, plugins: Iterable[tuple[st
     if load_entrypoints:
         only = os.environ.get("KAOHE_LOAD_PLUGINS")
         wanted = {n.strip() for n in only.split(",") if n.strip()} if only is not None else None
-        claims = _claims(md.entry_points(group=ENTRY_POINT_GROUP))
-        for ep in md.entry_points(group=ENTRY_POINT_GROUP):
+        found = md.entry_points(group=ENTRY_POINT_GROUP)  # every installed distribution's metadata read once
+        claims = _claims(found)
+        for ep in found:
             if wanted is not None and ep.name not in wanted:
                 continue
             if pm.get_plugin(ep.name) is not None or pm.is_blocked(ep.name) or ep.name in pm.broken:

@@ -48,7 +48,7 @@ from .bureau import (
 from .scheme import Category, Scheme, Series
 from .dated import versions
 from .keys import TOP_KEYS
-from .structure import Date, Expect, Number, Structurer, keys_of, unknown_key, within
+from .structure import Date, Expect, Invalid, Number, Structurer, date_of, keys_of, unknown_key, within
 
 STRUCTURER = Structurer()
 """The one converter of the configuration's tables (a plugin's claimed table uses it too)."""
@@ -631,6 +631,26 @@ def _scheme(r: _Reader, data: Mapping[str, Any], categories: list[Category], ser
 
 def _unit(r: _Reader, u: Mapping[str, Any], p: str, series: set[str]) -> Unit:
     t: UnitTable = r.structure(u, UnitTable, p)
+    return _unit_of(r, t, p, series)
+
+
+def _row_unit(r: _Reader, u: Mapping[str, Any], p: str, series: set[str]) -> Unit:
+    """``_unit`` of a units file's row (``_units_file``: its cells are texts, its headcount a table of
+    integers): the table built directly, without the converter (2,000 rows through it took 20 ms of
+    every command's start at full scale: bench/RESULTS.md); a row missing a column the table needs,
+    or with a cell that is no date where one is expected, goes through the converter, which names
+    what is wrong as for a ``[[units]]`` table."""
+    try:
+        t = UnitTable(
+            id=u["id"], name=u["name"], series=u["series"], class_=u.get("class"), headcount=u.get("headcount", {}),
+            tags=u.get("tags", ()), aliases=u.get("aliases", ()), start=date_of(u.get("start")), end=date_of(u.get("end")),
+        )
+    except (KeyError, Invalid):
+        t = r.structure(u, UnitTable, p)
+    return _unit_of(r, t, p, series)
+
+
+def _unit_of(r: _Reader, t: UnitTable, p: str, series: set[str]) -> Unit:
     if t.series not in series:
         raise r.fail(f"{p}.series", f"未知的序列 {t.series!r};已定义的序列:{'、'.join(sorted(series))}")
     hc = t.headcount
@@ -721,7 +741,7 @@ def _units_file(r: _Reader, path: Path, series: set[str]) -> list[Unit]:
                 raise f.fail(f"第{n}行 {k} 列", f"未知的列;可用:{'、'.join(sorted(UNIT_KEYS))}、headcount:期间")
         if hc:
             u["headcount"] = hc
-        unit = _unit(f, u, f"第{n}行", series)
+        unit = _row_unit(f, u, f"第{n}行", series)
         if unit.id in first:
             raise f.fail(f"第{n}行 id 列", f"单位编号 {unit.id!r} 与第{first[unit.id]}行重复:每个单位只能列一行")
         first[unit.id] = n

@@ -111,7 +111,8 @@ def _expected(kind: Any, expect: Expect) -> str:
     return expect.what or TYPE_NAMES.get(_plain(kind), getattr(kind, "__name__", str(kind)))
 
 
-def _date(value: Any) -> dt.date | None:
+def date_of(value: Any) -> dt.date | None:
+    """A ``Date`` field's value: a TOML date, or a text such as ``"2015-06-01"``; empty is none."""
     if value in (None, ""):
         return None
     if isinstance(value, dt.date):
@@ -179,7 +180,7 @@ class Structurer:
             if value not in expect.choices:
                 raise Invalid(f"应为 {' / '.join(expect.choices)} 之一,得到 {value!r}")
         elif kind is DATE:
-            value = _date(value)
+            value = date_of(value)
         elif kind is NUMBER:
             if isinstance(value, bool) or not isinstance(value, int | float | str):
                 raise Invalid(f"应为{what},得到 {value!r}")
