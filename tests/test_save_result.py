@@ -84,9 +84,13 @@ def test_a_month_saved_whole_stores_what_heads_then_tails_store(tmp_path):
             assert store.db.execute("SELECT layout FROM period_results WHERE period = '2015-03'").fetchone() == (None,)
         assert _rows(db, "2015-03") == whole
     assert len(whole["explanations"]) == 6 and len(whole["item_results"]) == 6 * len(bureau.at(period).items)
-    # the tree stored is the unit's whole tree, in one piece
+    # the tree stored is the unit's whole tree, in one piece, as text (the writing thread is given it
+    # encoded: stored as the text it encodes, never as bytes)
     trees = dict(r[1:] for r in whole["explanations"])
     assert trees == {u.unit: TreeEncoder(dumps).unit(u) for u in result.units}
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT DISTINCT typeof(tree) FROM explanations WHERE period = '2015-03'").fetchall() == [("text",)]
+    conn.close()
 
 
 def test_an_error_in_the_middle_of_saving_changes_nothing_stored(tmp_path):
@@ -178,6 +182,14 @@ def test_statements_write_rows_in_order_in_blocks_of_a_power_of_two_rows():
     assert [v for _, params in made for v in params] == list(range(33000))
     assert all(sql.startswith("INSERT OR REPLACE INTO [item_results] ([c0], ") for sql, _ in made)
     assert made[0][0].count("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") == 1024
+    # a column given as UTF-8 bytes is stored as the text they encode
+    made = _statements("INSERT", "t", ["a", "b", "c"], [(1, "x".encode(), "y")] * 3, 999, encoded=(1,))
+    assert [sql for sql, _ in made] == ["INSERT INTO [t] ([a], [b], [c]) VALUES (?, CAST(? AS TEXT), ?), (?, CAST(? AS TEXT), ?)", "INSERT INTO [t] ([a], [b], [c]) VALUES (?, CAST(? AS TEXT), ?)"]
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t (a, b TEXT, c)")
+    for sql, params in _statements("INSERT", "t", ["a", "b", "c"], [(1, "警情 “一”".encode(), "y")], 999, encoded=(1,)):
+        conn.execute(sql, params)
+    assert conn.execute("SELECT b, typeof(b) FROM t").fetchall() == [("警情 “一”", "text")]
     # SQLite's own limit of parameters, lower: 999 // 11 = 90 rows at most, so 64 a statement
     assert {len(params) // 11 for _, params in _statements("INSERT", "t", [f"c{i}" for i in range(11)], rows[:200], 999)} == {64, 8}
 

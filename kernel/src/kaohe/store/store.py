@@ -1552,12 +1552,16 @@ def _insert_rows(conn: sqlite3.Connection, verb: str, table: str, columns: Seque
 
 def _statements(
     verb: str, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], limit: int, key: int = 0,
+    encoded: Collection[int] = (),
 ) -> list[tuple[str, list[Any]]]:
     """The statements writing ``rows`` in their order (``verb``: INSERT, or INSERT OR REPLACE, which
     keeps the last of two rows of one key, as one a row would), as many rows in each as ``limit``
     parameters take: a writing thread (``_Writes``) waits for Python's lock once a statement, not
     once a row. ``key``: the rows rewrite in place those of the same key (its first ``key``
-    columns: the table's primary key), each keeping its place, and are added where there are none."""
+    columns: the table's primary key), each keeping its place, and are added where there are none.
+    ``encoded``: the columns (by index) whose values are given as UTF-8 bytes, stored as the text
+    they encode (``CAST(? AS TEXT)``: the same text as binding the ``str``, without encoding it again
+    while the thread holds Python's lock)."""
     width = len(columns)
     upsert = (
         f" ON CONFLICT ({', '.join(f'[{c}]' for c in columns[:key])}) DO UPDATE SET"
@@ -1567,7 +1571,7 @@ def _statements(
     while most * 2 <= min(STATEMENT_ROWS, limit // width):
         most *= 2
     rows = list(rows)
-    one = f"({', '.join('?' * width)})"
+    one = f"({', '.join('CAST(? AS TEXT)' if i in encoded else '?' for i in range(width))})"
     head = f"{verb} INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) VALUES "
     out = []
     i = 0
@@ -1710,8 +1714,10 @@ class ResultsWriter:
         """id of an item's result → it and its row of ``item_results`` but the period and unit:
         units share one result of an item without lines (most items of most units)."""
         self._writes: _Writes | None = None
-        self._batch: list[tuple[tuple[str, str, str], list[tuple[Any, ...]], list[tuple[Any, ...]], tuple[Any, ...]]] = []
-        """The units written whole not handed to the writing thread yet (``_flush``)."""
+        self._batch: list[tuple[tuple[str, str, bytes], list[tuple[Any, ...]], list[tuple[Any, ...]], tuple[Any, ...]]] = []
+        """The units written whole not handed to the writing thread yet (``_flush``): the row of
+        ``explanations`` (its tree as UTF-8 bytes), those of ``category_results`` and ``item_results``, that
+        of ``scores``."""
         self._limit = 0
         self._secure = ""
         """The statement restoring the connection's ``secure_delete`` after ``clear``, until it is run."""
@@ -1798,7 +1804,11 @@ class ResultsWriter:
         fields = unit_fields(u)
         head = self.trees.unit_head(u, fields)
         tail = self.trees.unit_tail(u, fields)
-        self.digest.update(f"{u.unit}\n{head}\n".encode())
+        # the head encoded once: hashed, and given to the writing thread as it is (``_flush``)
+        encoded = head.encode()
+        self.digest.update(f"{u.unit}\n".encode())
+        self.digest.update(encoded)
+        self.digest.update(b"\n")
         self._later.append(f"{u.unit}\n{tail}\n{u.total}\n{u.subtotal}\n".encode())
         self.seen.add(u.unit)
         score = (self.period, u.unit, *self._score_row(u, fields))
@@ -1808,7 +1818,7 @@ class ResultsWriter:
             self._unit_rows(u, True)
             self._insert_score(score)
             return
-        self._batch.append(((self.period, u.unit, head + tail), *self._rows_of(u, True), score))
+        self._batch.append(((self.period, u.unit, encoded + tail.encode()), *self._rows_of(u, True), score))
         if len(self._batch) >= self.BATCH:
             self._flush()
 
@@ -1823,7 +1833,7 @@ class ResultsWriter:
         # period, the unit, and the category or the item)
         two, three = (2, 3) if self.in_place else (0, 0)
         statements = [
-            *_statements("INSERT", "explanations", ("period", "unit", "tree"), [b[0] for b in batch], limit, two),
+            *_statements("INSERT", "explanations", ("period", "unit", "tree"), [b[0] for b in batch], limit, two, encoded=(2,)),
             *_statements("INSERT", "category_results", CATEGORY_RESULT_COLUMNS, [r for b in batch for r in b[1]], limit, three),
             *_statements(
                 "INSERT" if self.in_place else "INSERT OR REPLACE", "item_results", ITEM_RESULT_COLUMNS, [r for b in batch for r in b[2]],
