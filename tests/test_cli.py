@@ -498,7 +498,7 @@ def test_score_keeps_the_cycle_collector_paused_until_its_result_is_let_go(tmp_p
 @pytest.mark.parametrize("args", [("ranking", "2015-04"), ("explain", "station1", "2015-04")])
 def test_ranking_and_explain_read_with_the_cycle_collector_paused(tmp_path, monkeypatch, args):
     """``kaohe ranking`` and ``kaohe explain`` read the stored results with Python's cycle collector
-    paused (its passes over the 2,000 units' results decoded cost 30 ms of a 0.5 s ranking at full
+    paused (its passes over the 2,000 units' results decoded cost about 25 ms of a 0.5 s ranking at full
     scale: bench/RESULTS.md), and resume it when the command ends, after an error too."""
     import gc
 

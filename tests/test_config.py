@@ -5,11 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 from kaohe import ConfigError, Item, KaoheError, hookimpl, rules
 from kaohe.core.periods import Period
 from kaohe.plugins.discovery import Registry, get_plugin_manager, load_registry
-from kaohe.scheme.config import load_bureau, parse_bureau
+from kaohe.scheme.config import UnitTable, load_bureau, parse_bureau
 from kaohe.scoring.pipeline import score
 from kernel_helpers import rec, source
 
@@ -228,6 +229,8 @@ def test_a_units_file_gives_the_units_its_rows_would_give_as_tables(tmp_path: Pa
     )
     from_tables = load_bureau(write(tmp_path, GOOD.replace("[items]\n", tables + "\n[items]\n", 1), "tables.toml"), reg)
     assert from_file.units == from_tables.units
+    # every field of a [[units]] table is one ``_row_unit`` builds (a new field must be added there too)
+    assert [f.name for f in attrs.fields(UnitTable)] == ["id", "name", "series", "class_", "headcount", "tags", "aliases", "start", "end"]
     xuebu, rulin = from_file.unit("xuebu"), from_file.unit("rulin")
     assert xuebu is not None and rulin is not None
     assert (xuebu.klass, xuebu.headcount, xuebu.tags, xuebu.aliases, xuebu.start, xuebu.end) == (

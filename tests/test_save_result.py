@@ -34,6 +34,14 @@ def _rows(db: str, period: str) -> dict[str, list[tuple[object, ...]]]:
     return out
 
 
+def _tree_types(db: str, period: str) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT DISTINCT typeof(tree) FROM explanations WHERE period = ?", [period]).fetchall()
+    finally:
+        conn.close()
+
+
 def _item(lines: tuple[Line, ...], **kw: object) -> ItemResult:
     fields: dict[str, object] = dict(
         item="d.x", title='标题 "引号" \\ \t\u2028', department="部门", category="c", reference="第1条 <b>", window="2015-06",
@@ -72,6 +80,7 @@ def test_a_month_saved_whole_stores_what_heads_then_tails_store(tmp_path):
         result = score_period(store, bureau, reg, period, save=False)
         store.save_result(result, "cfg", 7)
         whole = _rows(db, "2015-03")
+        assert _tree_types(db, "2015-03") == [("text",)]
         digest = store.period_state("2015-03")["digest"]
         with store.writing():  # the same result written as a period aggregated unit by unit writes it
             writer = store.results_writer(result, "cfg", 7, len(result.units))
@@ -85,12 +94,10 @@ def test_a_month_saved_whole_stores_what_heads_then_tails_store(tmp_path):
         assert _rows(db, "2015-03") == whole
     assert len(whole["explanations"]) == 6 and len(whole["item_results"]) == 6 * len(bureau.at(period).items)
     # the tree stored is the unit's whole tree, in one piece, as text (the writing thread is given it
-    # encoded: stored as the text it encodes, never as bytes)
+    # encoded: stored as the text it encodes, never as bytes; ``whole`` was read before the rows were
+    # written again by heads and tails)
     trees = dict(r[1:] for r in whole["explanations"])
     assert trees == {u.unit: TreeEncoder(dumps).unit(u) for u in result.units}
-    conn = sqlite3.connect(db)
-    assert conn.execute("SELECT DISTINCT typeof(tree) FROM explanations WHERE period = '2015-03'").fetchall() == [("text",)]
-    conn.close()
 
 
 def test_an_error_in_the_middle_of_saving_changes_nothing_stored(tmp_path):
@@ -352,6 +359,7 @@ def test_a_period_written_whole_again_in_the_same_order_is_rewritten_in_place(tm
     assert [q for q in seen if q.startswith("DELETE")] == ["DELETE FROM [period_results] WHERE period = '2015-03'"]
     assert sum(" ON CONFLICT " in q for q in seen) >= 4
     assert _rowids(db, "2015-03") == ids  # in place
+    assert _tree_types(db, "2015-03") == [("text",)]  # each tree written over as the text it encodes
     with Store(other) as store:  # the same, its rows deleted and written again
         _order_unknown(store, "2015-03")
         seen.clear()

@@ -1560,8 +1560,9 @@ def _statements(
     once a row. ``key``: the rows rewrite in place those of the same key (its first ``key``
     columns: the table's primary key), each keeping its place, and are added where there are none.
     ``encoded``: the columns (by index) whose values are given as UTF-8 bytes, stored as the text
-    they encode (``CAST(? AS TEXT)``: the same text as binding the ``str``, without encoding it again
-    while the thread holds Python's lock)."""
+    they encode (``CAST(? AS TEXT)``: in kaohe's stores, whose text encoding is SQLite's default,
+    UTF-8, as ``period_texts`` reads them too, the same text as binding the ``str``, without encoding
+    it again while the thread holds Python's lock)."""
     width = len(columns)
     upsert = (
         f" ON CONFLICT ({', '.join(f'[{c}]' for c in columns[:key])}) DO UPDATE SET"
@@ -1804,12 +1805,12 @@ class ResultsWriter:
         fields = unit_fields(u)
         head = self.trees.unit_head(u, fields)
         tail = self.trees.unit_tail(u, fields)
-        # the head encoded once: hashed, and given to the writing thread as it is (``_flush``)
-        encoded = head.encode()
+        # the head and the tail encoded once: hashed, and given to the writing thread as they are (``_flush``)
+        encoded, tail_encoded = head.encode(), tail.encode()
         self.digest.update(f"{u.unit}\n".encode())
         self.digest.update(encoded)
         self.digest.update(b"\n")
-        self._later.append(f"{u.unit}\n{tail}\n{u.total}\n{u.subtotal}\n".encode())
+        self._later.append(b"".join((f"{u.unit}\n".encode(), tail_encoded, f"\n{u.total}\n{u.subtotal}\n".encode())))
         self.seen.add(u.unit)
         score = (self.period, u.unit, *self._score_row(u, fields))
         if self._background() is None:
@@ -1818,7 +1819,7 @@ class ResultsWriter:
             self._unit_rows(u, True)
             self._insert_score(score)
             return
-        self._batch.append(((self.period, u.unit, encoded + tail.encode()), *self._rows_of(u, True), score))
+        self._batch.append(((self.period, u.unit, encoded + tail_encoded), *self._rows_of(u, True), score))
         if len(self._batch) >= self.BATCH:
             self._flush()
 
