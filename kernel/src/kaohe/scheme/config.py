@@ -636,10 +636,10 @@ def _unit(r: _Reader, u: Mapping[str, Any], p: str, series: set[str]) -> Unit:
 
 def _row_unit(r: _Reader, u: Mapping[str, Any], p: str, series: set[str]) -> Unit:
     """``_unit`` of a units file's row (``_units_file``: its cells are texts, its headcount a table of
-    integers): the table built directly, without the converter (a full-scale units file of 2,000 rows
-    is read in 16-19 ms, against 30 ms through it, at every command's start: bench/RESULTS.md); a row missing a column the table needs,
-    or with a cell that is no date where one is expected, goes through the converter, which names
-    what is wrong as for a ``[[units]]`` table."""
+    integers): the table built directly, without the converter (a full-scale units file of 2,000
+    rows is read in 16-19 ms, against 30 ms through it, at every command's start: bench/RESULTS.md).
+    A row missing a column the table needs, or with a cell that is no date where one is expected,
+    goes through the converter, which names what is wrong as for a ``[[units]]`` table."""
     try:
         t = UnitTable(
             id=u["id"], name=u["name"], series=u["series"], class_=u.get("class"), headcount=u.get("headcount", {}),
